@@ -1,0 +1,122 @@
+import { resolve } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/severity.js';
+import { selectRules } from '../../core/select-rules.js';
+import { formatterFor } from '../../report/formats.js';
+import { activeFindings, type Report } from '../../report/report.js';
+import { ALL_RULES } from '../../rules/index.js';
+import { scanManifests } from '../../scan.js';
+import { listOption, parseCommandArgs, stringOption } from '../args.js';
+import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, type CliIo } from '../io.js';
+import { loadCliConfig } from '../config.js';
+import { SCAN_HELP } from '../help.js';
+
+export const SCAN_OPTIONS = {
+  format: { type: 'string', short: 'f', multiple: true },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  rule: { type: 'string', multiple: true },
+  'skip-rule': { type: 'string', multiple: true },
+  category: { type: 'string', multiple: true },
+  quiet: { type: 'boolean', short: 'q' },
+  'no-color': { type: 'boolean' },
+  color: { type: 'boolean' },
+  config: { type: 'string' },
+  'max-doc-size': { type: 'string' },
+  'sarif-base': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface OutputTarget {
+  readonly format: string;
+  readonly file?: string;
+}
+
+/** `--format sarif=out.sarif --format text` and `--output FILE` into a list of targets. */
+export function outputTargets(formats: readonly string[], output: string | undefined): OutputTarget[] {
+  const targets: OutputTarget[] = (formats.length > 0 ? formats : ['text']).map((spec) => {
+    const eq = spec.indexOf('=');
+    return eq === -1 ? { format: spec } : { format: spec.slice(0, eq), file: spec.slice(eq + 1) };
+  });
+  if (output !== undefined) {
+    const withoutFile = targets.filter((t) => t.file === undefined);
+    if (withoutFile.length > 1) throw new UsageError('--output takes one format; use --format NAME=FILE for several');
+    return targets.map((t) => (t.file === undefined ? { ...t, file: output } : t));
+  }
+  return targets;
+}
+
+export function parseFailOn(value: string | undefined): Severity | 'none' {
+  const failOn = value ?? 'high';
+  if (failOn !== 'none' && !isSeverity(failOn)) {
+    throw new UsageError(`invalid --fail-on "${failOn}"`, `use one of: ${[...SEVERITIES, 'none'].join(', ')}`);
+  }
+  return failOn;
+}
+
+export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {
+  if (report.errors.length > 0 || report.ruleErrors.length > 0) return EXIT_ERROR;
+  if (failOn === 'none') return EXIT_CLEAN;
+  return activeFindings(report).some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+export function useColor(values: Record<string, unknown>, io: CliIo): boolean {
+  if (values['no-color'] === true || io.env.NO_COLOR !== undefined) return false;
+  if (values.color === true) return true;
+  return io.stdoutIsTty;
+}
+
+function parseSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\s*(k|kb|m|mb|g|gb)?$/i.exec(value.trim());
+  if (!match) throw new UsageError(`invalid size "${value}"`, 'use a number of bytes, or e.g. 16MB');
+  const unit = (match[2] ?? '').toLowerCase()[0];
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Number(match[1]) * factor;
+}
+
+export async function scanCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('scan', argv, SCAN_OPTIONS);
+  if (values.help) {
+    io.stdout(SCAN_HELP);
+    return EXIT_CLEAN;
+  }
+  const failOn = parseFailOn(stringOption(values['fail-on']));
+  const targets = outputTargets(listOption(values.format), stringOption(values.output));
+  const formatters = targets.map((t) => ({ target: t, formatter: formatterFor(t.format) }));
+  const rules = selectRules(ALL_RULES, {
+    only: listOption(values.rule),
+    skip: listOption(values['skip-rule']),
+    categories: listOption(values.category),
+  });
+  const config = await loadCliConfig(stringOption(values.config), io);
+  const maxDocumentBytes = parseSize(stringOption(values['max-doc-size']));
+  const report = await scanManifests({
+    paths: positionals,
+    cwd: io.cwd,
+    readStdin: io.readStdin,
+    env: io.env,
+    rules,
+    config,
+    recordEvaluations: targets.some((t) => t.format === 'junit'),
+    ...(maxDocumentBytes === undefined ? {} : { limits: { maxDocumentBytes } }),
+  });
+  const color = useColor(values, io);
+  const sarifBase = stringOption(values['sarif-base']);
+  for (const { target, formatter } of formatters) {
+    const rendered = formatter.render(report, {
+      color: target.file === undefined ? color : false,
+      quiet: values.quiet === true,
+      failOn,
+      rules: rules.map((r) => r.meta),
+      cwd: io.cwd,
+      sarifBase: resolve(io.cwd, sarifBase ?? '.'),
+    });
+    if (target.file === undefined) io.stdout(rendered);
+    else await io.writeFile(resolve(io.cwd, target.file), rendered);
+  }
+  if (values.quiet !== true && targets.every((t) => t.file !== undefined)) {
+    io.stderr(`kfguard: ${report.summary.total} finding(s) written to ${targets.map((t) => t.file).join(', ')}\n`);
+  }
+  return exitCodeFor(report, failOn);
+}

@@ -1,0 +1,14 @@
+/** Everything the CLI touches in the outside world, injected so tests run it in-process. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readStdin: () => Promise<Buffer>;
+  readonly writeFile: (path: string, content: string) => Promise<void>;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdoutIsTty: boolean;
+}
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;

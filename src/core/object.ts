@@ -1,0 +1,64 @@
+import type { K8sObject, ResourceRef } from './types.js';
+
+export type JsonRecord = Readonly<Record<string, unknown>>;
+
+export function isRecord(value: unknown): value is JsonRecord {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function asRecord(value: unknown): JsonRecord | undefined {
+  return isRecord(value) ? value : undefined;
+}
+
+export function asArray(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function asStringArray(value: unknown): string[] {
+  return asArray(value).filter((v): v is string => typeof v === 'string');
+}
+
+export function isK8sObject(value: unknown): value is K8sObject {
+  return isRecord(value) && typeof value.apiVersion === 'string' && typeof value.kind === 'string';
+}
+
+/** `apps/v1` → `apps`; `v1` → `` (the core group). */
+export function apiGroupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+export function nameOf(object: K8sObject): string {
+  return object.metadata?.name ?? asString(object.metadata?.generateName) ?? '<unnamed>';
+}
+
+export function namespaceOf(object: K8sObject): string | undefined {
+  return object.metadata?.namespace;
+}
+
+export function labelsOf(object: K8sObject): Readonly<Record<string, string>> {
+  return object.metadata?.labels ?? {};
+}
+
+export function annotationsOf(object: K8sObject): Readonly<Record<string, string>> {
+  return object.metadata?.annotations ?? {};
+}
+
+export function refOf(object: K8sObject): ResourceRef {
+  const namespace = namespaceOf(object);
+  const ref = { apiVersion: object.apiVersion, kind: object.kind, name: nameOf(object) };
+  return namespace === undefined ? ref : { ...ref, namespace };
+}
+
+/** `kubeflow/Service/centraldashboard`, or `ClusterRole/edit` for cluster-scoped objects. */
+export function describeRef(ref: ResourceRef): string {
+  return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+}
+
+export function describeObject(object: K8sObject): string {
+  return describeRef(refOf(object));
+}

@@ -1,0 +1,80 @@
+import type { Severity } from './severity.js';
+import type {
+  AttackPathHop,
+  Category,
+  K8sObject,
+  ScannedObject,
+  SourceKind,
+} from './types.js';
+import type { Inventory } from '../k8s/inventory.js';
+import type { KfguardConfig } from './config-types.js';
+
+/** Which objects a rule looks at. `'*'` matches every group or kind. */
+export interface KindMatch {
+  readonly apiGroups: readonly string[] | '*';
+  readonly kinds: readonly string[] | '*';
+}
+
+export interface RuleMeta {
+  /** kebab-case, stable forever, equal to the file name. */
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly category: Category;
+  /** What the rule detects (markdown). */
+  readonly description: string;
+  /** Why an operator should care (markdown). */
+  readonly rationale: string;
+  /** What to change (markdown). */
+  readonly remediation: string;
+  readonly references: readonly string[];
+  /** MITRE ATT&CK technique ids (T1133) and Microsoft Threat Matrix ids (MS-TA9005). */
+  readonly mitre: readonly string[];
+  readonly match: readonly KindMatch[];
+  readonly sources: readonly SourceKind[];
+  /** True when `kfguard fix` can write a patch for it. */
+  readonly fixable?: boolean;
+}
+
+export interface Violation {
+  readonly message: string;
+  /** The offending field, e.g. `spec.type` or `spec.template.spec.containers[0].args[2]`. */
+  readonly path?: string;
+  /** Overrides the rule's default severity for this violation. */
+  readonly severity?: Severity;
+  readonly evidence?: readonly string[];
+  readonly attackPath?: readonly AttackPathHop[];
+  /** Extra text folded into the fingerprint when one object can yield several violations. */
+  readonly discriminator?: string;
+}
+
+/** A violation about an object other than the one being checked (whole-inventory rules). */
+export interface ObjectViolation extends Violation {
+  readonly target: ScannedObject;
+}
+
+export interface RuleContext {
+  readonly source: SourceKind;
+  readonly inventory: Inventory;
+  readonly config: KfguardConfig;
+  /** The object's own origin, for rules that must look at provenance (archives, pipelines). */
+  readonly origin: ScannedObject['origin'];
+}
+
+export interface InventoryContext {
+  readonly source: SourceKind;
+  readonly inventory: Inventory;
+  readonly config: KfguardConfig;
+}
+
+export interface Rule {
+  readonly meta: RuleMeta;
+  /** Judges one object. Pure: must not modify the object. */
+  check?(object: K8sObject, ctx: RuleContext): Iterable<Violation>;
+  /** Judges the scanned set as a whole, for findings about absences (no quota, no policy). */
+  checkInventory?(ctx: InventoryContext): Iterable<ObjectViolation>;
+}
+
+export function defineRule<R extends Rule>(rule: R): R {
+  return Object.freeze(rule);
+}

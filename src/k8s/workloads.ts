@@ -1,0 +1,117 @@
+import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
+import { joinPath } from '../core/path.js';
+import type { K8sObject } from '../core/types.js';
+
+export type ContainerRole = 'container' | 'initContainer' | 'ephemeralContainer' | 'sidecar' | 'template';
+
+export interface ContainerRef {
+  readonly container: JsonRecord;
+  /** Path of the container object, e.g. `spec.template.spec.containers[0]`. */
+  readonly path: string;
+  readonly name: string;
+  readonly role: ContainerRole;
+  /** The pod spec (or Argo template) that holds this container, with its path. */
+  readonly holder: PodSpecRef;
+}
+
+export interface PodSpecRef {
+  /** A PodSpec, or the object that plays its part (an Argo template, a KFP executor). */
+  readonly spec: JsonRecord;
+  readonly path: string;
+  /** Pod template metadata when the shape has one (`spec.template.metadata`). */
+  readonly metadata?: JsonRecord;
+}
+
+const CONTAINER_LISTS: Readonly<Record<string, ContainerRole>> = {
+  containers: 'container',
+  initContainers: 'initContainer',
+  ephemeralContainers: 'ephemeralContainer',
+  sidecars: 'sidecar',
+};
+
+/**
+ * Keys whose value is one container-like object: Argo `container`/`script`, KFP executors'
+ * `container`, Trainer v2 `trainer`/`initializer` steps.
+ */
+const SINGLE_CONTAINER_KEYS = new Set(['container', 'script', 'trainer']);
+
+/** Kinds whose bodies describe schemas or data, never running containers. */
+const NEVER_CARRY_CONTAINERS = new Set(['CustomResourceDefinition', 'ConfigMap', 'Secret', 'Event']);
+
+const MAX_DEPTH = 24;
+
+const cache = new WeakMap<K8sObject, readonly ContainerRef[]>();
+
+/**
+ * Every container an object would run, wherever its kind hides it: Pods, controllers, CronJobs,
+ * Argo and KFP workflows, Notebooks, training jobs, Ray, KServe, Knative and unknown CRDs alike.
+ * Shapes are found structurally, so rules never special-case kinds.
+ */
+export function containersOf(object: K8sObject): readonly ContainerRef[] {
+  const cached = cache.get(object);
+  if (cached) return cached;
+  const found: ContainerRef[] = [];
+  if (!NEVER_CARRY_CONTAINERS.has(object.kind)) {
+    walk(object, '', 0, found, undefined);
+  }
+  cache.set(object, found);
+  return found;
+}
+
+/** The distinct pod specs (or pod-like holders) of an object. */
+export function podSpecsOf(object: K8sObject): readonly PodSpecRef[] {
+  const seen = new Map<string, PodSpecRef>();
+  for (const ref of containersOf(object)) if (!seen.has(ref.holder.path)) seen.set(ref.holder.path, ref.holder);
+  return [...seen.values()];
+}
+
+export function hasContainers(object: K8sObject): boolean {
+  return containersOf(object).length > 0;
+}
+
+export function imageOf(container: JsonRecord): string | undefined {
+  return asString(container.image);
+}
+
+function isContainerLike(value: unknown): value is JsonRecord {
+  return isRecord(value) && typeof value.image === 'string';
+}
+
+function walk(node: JsonRecord, path: string, depth: number, found: ContainerRef[], parent: JsonRecord | undefined): void {
+  if (depth > MAX_DEPTH) return;
+  let holder: PodSpecRef | undefined;
+  const holderOf = (): PodSpecRef => {
+    holder ??= podSpecRef(node, path, parent);
+    return holder;
+  };
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (value === null || typeof value !== 'object') continue;
+    const childPath = joinPath(path, key);
+    const role = CONTAINER_LISTS[key];
+    if (role && Array.isArray(value)) {
+      value.forEach((item, i) => {
+        if (isContainerLike(item)) {
+          found.push({ container: item, path: joinPath(childPath, i), name: asString(item.name) ?? '', role, holder: holderOf() });
+        }
+      });
+      continue;
+    }
+    if (SINGLE_CONTAINER_KEYS.has(key) && isContainerLike(value)) {
+      found.push({ container: value, path: childPath, name: asString(node.name) ?? asString(value.name) ?? key, role: 'template', holder: holderOf() });
+      continue;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        if (isRecord(item)) walk(item, joinPath(childPath, i), depth + 1, found, node);
+      });
+    } else {
+      walk(value as JsonRecord, childPath, depth + 1, found, node);
+    }
+  }
+}
+
+function podSpecRef(spec: JsonRecord, path: string, parent: JsonRecord | undefined): PodSpecRef {
+  const metadata = parent && parent.spec === spec ? asRecord(parent.metadata) : undefined;
+  return metadata ? { spec, path, metadata } : { spec, path };
+}

@@ -1,0 +1,95 @@
+import { CATEGORIES, type Category, type Finding, type InputError, type InputStats, type RuleError } from '../core/types.js';
+import { SEVERITIES, severityRank, type Severity } from '../core/severity.js';
+import { VERSION } from '../version.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface Report {
+  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  readonly tool: { readonly name: 'kfguard'; readonly version: string };
+  /** Every finding, suppressed ones included (they carry `suppression`). */
+  readonly findings: readonly Finding[];
+  readonly summary: ReportSummary;
+  readonly inputs: InputStats;
+  readonly errors: readonly InputError[];
+  readonly ruleErrors: readonly RuleError[];
+  readonly warnings: readonly string[];
+  /** Sections other stages add (RBAC access summary, evaluations for JUnit). */
+  readonly extensions: ReportExtensions;
+}
+
+export interface ReportExtensions {
+  readonly accessSummary?: readonly AccessSummaryEntry[];
+  readonly evaluations?: readonly { readonly ruleId: string; readonly resource: Finding['resource'] }[];
+}
+
+/** Who can run code where: one line per subject of the RBAC access graph. */
+export interface AccessSummaryEntry {
+  readonly subject: string;
+  readonly namespaces: readonly string[];
+  readonly via: readonly string[];
+  readonly canCreate: readonly string[];
+}
+
+export interface ReportSummary {
+  readonly total: number;
+  readonly suppressed: number;
+  readonly bySeverity: Readonly<Record<Severity, number>>;
+  readonly byCategory: Readonly<Record<Category, number>>;
+}
+
+export interface ReportInput {
+  readonly findings: readonly Finding[];
+  readonly inputs: InputStats;
+  readonly errors?: readonly InputError[];
+  readonly ruleErrors?: readonly RuleError[];
+  readonly warnings?: readonly string[];
+  readonly extensions?: ReportExtensions;
+}
+
+export function buildReport(input: ReportInput): Report {
+  const findings = [...input.findings].sort(compareFindings);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'kfguard', version: VERSION },
+    findings,
+    summary: summarize(findings),
+    inputs: input.inputs,
+    errors: input.errors ?? [],
+    ruleErrors: input.ruleErrors ?? [],
+    warnings: input.warnings ?? [],
+    extensions: input.extensions ?? {},
+  };
+}
+
+export function activeFindings(report: Pick<Report, 'findings'>): readonly Finding[] {
+  return report.findings.filter((f) => !f.suppression);
+}
+
+function summarize(findings: readonly Finding[]): ReportSummary {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  let suppressed = 0;
+  for (const finding of findings) {
+    if (finding.suppression) {
+      suppressed++;
+      continue;
+    }
+    bySeverity[finding.severity]++;
+    byCategory[finding.category]++;
+  }
+  return { total: findings.length - suppressed, suppressed, bySeverity, byCategory };
+}
+
+/** Threats first: an active miner matters more than any misconfiguration. Then severity, then place. */
+export function compareFindings(a: Finding, b: Finding): number {
+  const threat = Number(b.category === 'threat') - Number(a.category === 'threat');
+  if (threat !== 0) return threat;
+  const severity = severityRank(b.severity) - severityRank(a.severity);
+  if (severity !== 0) return severity;
+  const file = (a.location?.file ?? '').localeCompare(b.location?.file ?? '');
+  if (file !== 0) return file;
+  const line = (a.location?.line ?? 0) - (b.location?.line ?? 0);
+  if (line !== 0) return line;
+  return a.ruleId.localeCompare(b.ruleId);
+}

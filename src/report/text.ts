@@ -1,0 +1,81 @@
+import { describeRef } from '../core/object.js';
+import { atLeast, SEVERITIES } from '../core/severity.js';
+import type { Finding } from '../core/types.js';
+import { paint, type Paint } from './ansi.js';
+import type { Formatter, RenderOptions } from './formatter.js';
+import { activeFindings, type Report } from './report.js';
+
+export const textFormatter: Formatter = {
+  name: 'text',
+  fileExtension: '.txt',
+  render(report, options) {
+    const p = paint(options.color);
+    const lines: string[] = [];
+    const active = activeFindings(report).filter((f) => !options.quiet || options.failOn === 'none' || atLeast(f.severity, options.failOn));
+    if (!options.quiet) {
+      const { files, documents, skipped } = report.inputs;
+      lines.push(p.bold(`kfguard ${report.tool.version}`) + p.dim(` · ${files} file(s), ${documents} document(s), ${skipped} skipped`), '');
+    }
+    const threats = active.filter((f) => f.category === 'threat');
+    const others = active.filter((f) => f.category !== 'threat');
+    if (threats.length > 0) {
+      lines.push(p.red(p.bold(`▲ THREATS: ${threats.length} workload(s) look like crypto-mining or intrusion`)), '');
+      for (const finding of threats) lines.push(...renderFinding(finding, p), '');
+    }
+    if (others.length > 0) {
+      if (threats.length > 0) lines.push(p.bold(`Other findings: ${others.length}`), '');
+      for (const finding of others) lines.push(...renderFinding(finding, p), '');
+    }
+    if (report.extensions.accessSummary && report.extensions.accessSummary.length > 0 && !options.quiet) {
+      lines.push(p.bold('Who can run code where (RBAC)'));
+      for (const entry of report.extensions.accessSummary) {
+        lines.push(`  ${entry.subject} → ${entry.namespaces.join(', ')} ${p.dim(`(can create ${entry.canCreate.join(', ')}; via ${entry.via.join(', ')})`)}`);
+      }
+      lines.push('');
+    }
+    if (report.errors.length > 0) {
+      lines.push(p.yellow(p.bold(`Input errors: ${report.errors.length}`)));
+      for (const error of report.errors) {
+        const where = [error.file, error.line, error.column].filter((x) => x !== undefined).join(':');
+        lines.push(`  ${where}: ${error.message}`);
+      }
+      lines.push('');
+    }
+    if (report.ruleErrors.length > 0) {
+      lines.push(p.yellow(p.bold(`Rule errors: ${report.ruleErrors.length}`)));
+      for (const error of report.ruleErrors) {
+        lines.push(`  ${error.ruleId}${error.resource ? ` on ${describeRef(error.resource)}` : ''}: ${error.message}`);
+      }
+      lines.push('');
+    }
+    for (const warning of report.warnings) lines.push(p.yellow(`warning: ${warning}`));
+    if (report.warnings.length > 0) lines.push('');
+    lines.push(summaryLine(report, p, options));
+    return `${lines.join('\n')}\n`;
+  },
+};
+
+function renderFinding(finding: Finding, p: Paint): string[] {
+  const badge = p.severity(finding.severity, ` ${finding.severity.toUpperCase()} `);
+  const out = [`${badge} ${p.bold(finding.ruleId)}  ${describeRef(finding.resource)}`];
+  const where = finding.location ? `${finding.location.file}:${finding.location.line}:${finding.location.column}` : undefined;
+  if (where || finding.path) out.push(`    ${p.dim([where, finding.path].filter(Boolean).join('  '))}`);
+  out.push(`    ${finding.message}`);
+  for (const line of finding.evidence) out.push(`    ${p.dim('·')} ${line}`);
+  out.push(`    ${p.green('fix:')} ${firstParagraph(finding.remediation)}`);
+  return out;
+}
+
+function firstParagraph(markdown: string): string {
+  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function summaryLine(report: Report, p: Paint, options: RenderOptions): string {
+  const counts = SEVERITIES.filter((s) => report.summary.bySeverity[s] > 0).map((s) => `${report.summary.bySeverity[s]} ${s}`);
+  const parts = [counts.length > 0 ? counts.join(', ') : 'no findings'];
+  if (report.summary.suppressed > 0) parts.push(`${report.summary.suppressed} suppressed`);
+  if (report.errors.length > 0) parts.push(`${report.errors.length} input error(s)`);
+  const failing = options.failOn !== 'none' && activeFindings(report).some((f) => atLeast(f.severity, options.failOn as Exclude<typeof options.failOn, 'none'>));
+  const verdict = failing ? p.red(`fails --fail-on ${options.failOn}`) : p.green('passes');
+  return `${p.bold('Summary:')} ${parts.join(' · ')} — ${verdict}`;
+}

@@ -1,0 +1,32 @@
+import { isK8sObject, isRecord } from '../core/object.js';
+import type { Origin, ScannedObject } from '../core/types.js';
+import { DOCUMENT_RECOGNIZERS } from './recognizers.js';
+
+export interface DocumentObjects {
+  readonly objects: ScannedObject[];
+  /** True when the document is neither a Kubernetes object nor a known pipeline format. */
+  readonly skipped: boolean;
+}
+
+/** Expands `List`/`*List` documents and recognises pipeline formats. */
+export function documentToObjects(value: unknown, origin: Origin): DocumentObjects {
+  if (isK8sObject(value)) {
+    const items = value.items;
+    if (value.kind.endsWith('List') && Array.isArray(items)) {
+      const objects: ScannedObject[] = [];
+      items.forEach((item, i) => {
+        if (isK8sObject(item)) objects.push({ object: item, origin: { ...origin, pathPrefix: `items[${i}]` } });
+      });
+      return { objects, skipped: false };
+    }
+    return { objects: [{ object: value, origin }], skipped: false };
+  }
+  if (isRecord(value)) {
+    const context = origin.file === undefined ? {} : { file: origin.file };
+    for (const recognize of DOCUMENT_RECOGNIZERS) {
+      const object = recognize(value, context);
+      if (object) return { objects: [{ object, origin }], skipped: false };
+    }
+  }
+  return { objects: [], skipped: true };
+}

@@ -1,0 +1,299 @@
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { errorMessage, KnownError } from '../core/errors.js';
+import type { InputError, InputStats, Origin, ScannedObject } from '../core/types.js';
+import { decodeText, lineColumnOfOffset } from './decode.js';
+import { documentToObjects } from './documents-to-objects.js';
+import { KUSTOMIZATION_FILES, renderKustomize } from './kustomize.js';
+import { DEFAULT_PARSE_LIMITS, formatBytes, parseYamlStream, type ParseLimits } from './yaml-documents.js';
+
+export interface ManifestSourceOptions {
+  readonly paths: readonly string[];
+  readonly cwd: string;
+  readonly readStdin: () => Promise<Buffer>;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly limits?: Partial<ManifestLimits>;
+}
+
+export interface ManifestLimits extends ParseLimits {
+  readonly maxFileBytes: number;
+}
+
+export const DEFAULT_MANIFEST_LIMITS: ManifestLimits = {
+  ...DEFAULT_PARSE_LIMITS,
+  maxFileBytes: 512 * 1024 * 1024,
+};
+
+export interface CollectResult {
+  readonly objects: ScannedObject[];
+  readonly errors: InputError[];
+  readonly stats: InputStats;
+}
+
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+const IGNORED_DIRECTORIES = new Set(['.git', 'node_modules']);
+
+/** Reads files, directories, kustomize directories and stdin into Kubernetes objects with provenance. */
+export async function collectManifests(options: ManifestSourceOptions): Promise<CollectResult> {
+  const collector = new Collector(options);
+  const paths = options.paths.length > 0 ? options.paths : ['.'];
+  for (const path of paths) await collector.addArgument(path);
+  return collector.result();
+}
+
+class Collector {
+  private readonly objects: ScannedObject[] = [];
+  private readonly errors: InputError[] = [];
+  private readonly seenFiles = new Set<string>();
+  private files = 0;
+  private documents = 0;
+  private skippedFiles = 0;
+  private skippedDocuments = 0;
+  private readonly limits: ManifestLimits;
+
+  constructor(private readonly options: ManifestSourceOptions) {
+    this.limits = { ...DEFAULT_MANIFEST_LIMITS, ...options.limits };
+  }
+
+  result(): CollectResult {
+    return {
+      objects: this.objects,
+      errors: this.errors,
+      stats: {
+        files: this.files,
+        documents: this.documents,
+        skipped: this.skippedFiles + this.skippedDocuments,
+        skippedFiles: this.skippedFiles,
+        skippedDocuments: this.skippedDocuments,
+      },
+    };
+  }
+
+  async addArgument(path: string): Promise<void> {
+    if (path === '-') {
+      await this.addStdin();
+      return;
+    }
+    const absolute = resolve(this.options.cwd, path);
+    let info;
+    try {
+      info = await stat(absolute);
+    } catch (error) {
+      this.fail(this.display(absolute), describeFsError(error));
+      return;
+    }
+    if (info.isDirectory()) await this.addDirectory(absolute, []);
+    else await this.addFile(absolute, true);
+  }
+
+  private async addStdin(): Promise<void> {
+    let bytes: Buffer;
+    try {
+      bytes = await this.options.readStdin();
+    } catch (error) {
+      this.fail('<stdin>', `cannot read stdin: ${errorMessage(error)}`);
+      return;
+    }
+    this.files++;
+    this.addBytes('<stdin>', bytes, false);
+  }
+
+  private async addDirectory(dir: string, ancestors: readonly string[]): Promise<void> {
+    let real: string;
+    try {
+      real = await realpath(dir);
+    } catch (error) {
+      this.fail(this.display(dir), describeFsError(error));
+      return;
+    }
+    if (ancestors.includes(real)) {
+      this.fail(this.display(dir), `symlink loop: ${this.display(dir)} leads back to ${this.display(real)}; not followed`);
+      return;
+    }
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      this.fail(this.display(dir), describeFsError(error));
+      return;
+    }
+    const names = new Set(entries.map((e) => e.name));
+    if (KUSTOMIZATION_FILES.some((name) => names.has(name))) {
+      await this.addKustomization(dir);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const child = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!IGNORED_DIRECTORIES.has(entry.name)) await this.addDirectory(child, [...ancestors, real]);
+      } else if (entry.isSymbolicLink()) {
+        await this.addSymlink(child, [...ancestors, real]);
+      } else if (entry.isFile()) {
+        await this.addFile(child, false);
+      } else {
+        this.skippedFiles++;
+      }
+    }
+  }
+
+  private async addSymlink(link: string, ancestors: readonly string[]): Promise<void> {
+    let info;
+    try {
+      info = await stat(link);
+    } catch (error) {
+      this.fail(this.display(link), describeFsError(error));
+      return;
+    }
+    if (info.isDirectory()) await this.addDirectory(link, ancestors);
+    else await this.addFile(link, false);
+  }
+
+  private async addKustomization(dir: string): Promise<void> {
+    const label = `${this.display(dir)} (kustomize)`;
+    let rendered: string;
+    try {
+      rendered = await renderKustomize(dir, this.options.env);
+    } catch (error) {
+      this.fail(this.display(dir), errorMessage(error));
+      return;
+    }
+    this.files++;
+    this.addText(label, rendered, false);
+  }
+
+  private async addFile(path: string, explicit: boolean): Promise<void> {
+    if (!explicit && !MANIFEST_EXTENSIONS.has(extname(path).toLowerCase())) {
+      this.skippedFiles++;
+      return;
+    }
+    const display = this.display(path);
+    try {
+      const real = await realpath(path);
+      if (this.seenFiles.has(real)) return;
+      this.seenFiles.add(real);
+    } catch (error) {
+      this.fail(display, describeFsError(error));
+      return;
+    }
+    const bytes = await this.read(path, display);
+    if (!bytes) return;
+    this.files++;
+    this.addBytes(display, bytes, extname(path).toLowerCase() === '.json');
+  }
+
+  private async read(path: string, display: string): Promise<Buffer | undefined> {
+    let handle;
+    try {
+      handle = await open(path, 'r');
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        this.fail(display, 'not a regular file (device, socket or FIFO); skipped');
+        return undefined;
+      }
+      if (info.size > this.limits.maxFileBytes) {
+        this.fail(display, `file is ${formatBytes(info.size)}, over the ${formatBytes(this.limits.maxFileBytes)} limit`);
+        return undefined;
+      }
+      return await handle.readFile();
+    } catch (error) {
+      this.fail(display, describeFsError(error));
+      return undefined;
+    } finally {
+      await handle?.close();
+    }
+  }
+
+  private addBytes(display: string, bytes: Buffer, isJson: boolean): void {
+    const decoded = decodeText(bytes);
+    if (!decoded.ok) {
+      this.errors.push(withPosition({ file: display, message: decoded.message }, decoded.line, decoded.column));
+      return;
+    }
+    this.addText(display, decoded.text, isJson);
+  }
+
+  private addText(display: string, text: string, isJson: boolean): void {
+    if (isJson) this.addJson(display, text);
+    else this.addYaml(display, text);
+  }
+
+  private addJson(display: string, text: string): void {
+    if (text.length > this.limits.maxDocumentBytes) {
+      this.fail(display, `document is ${formatBytes(text.length)}, over the ${formatBytes(this.limits.maxDocumentBytes)} limit per document (--max-doc-size)`);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const position = /position (\d+)/.exec(errorMessage(error));
+      const where = position ? lineColumnOfOffset(text, Number(position[1])) : undefined;
+      this.errors.push(withPosition({ file: display, message: `invalid JSON: ${errorMessage(error)}` }, where?.line, where?.column));
+      return;
+    }
+    this.addDocument(value, {
+      source: 'manifest',
+      file: display,
+      documentIndex: 0,
+      line: 1,
+      document: { text, start: 0, end: text.length, startLine: 1 },
+    });
+  }
+
+  private addYaml(display: string, text: string): void {
+    const { documents, errors } = parseYamlStream(text, this.limits);
+    for (const error of errors) {
+      this.errors.push(withPosition({ file: display, message: error.message }, error.line, error.column));
+    }
+    this.documents += errors.length;
+    for (const parsed of documents) {
+      this.addDocument(parsed.value, {
+        source: 'manifest',
+        file: display,
+        documentIndex: parsed.index,
+        line: parsed.document.startLine,
+        document: parsed.document,
+      });
+    }
+  }
+
+  private addDocument(value: unknown, origin: Origin): void {
+    this.documents++;
+    const { objects, skipped } = documentToObjects(value, origin);
+    if (skipped) this.skippedDocuments++;
+    for (const object of objects) this.objects.push(object);
+  }
+
+  private fail(file: string, message: string): void {
+    this.errors.push({ file, message });
+  }
+
+  private display(path: string): string {
+    const rel = relative(this.options.cwd, path);
+    return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+  }
+}
+
+function withPosition(error: InputError, line?: number, column?: number): InputError {
+  if (line === undefined) return error;
+  return column === undefined ? { ...error, line } : { ...error, line, column };
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied; cannot read';
+    case 'ELOOP':
+      return 'symlink loop; too many levels of symbolic links';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return error instanceof KnownError ? error.message : `cannot read: ${errorMessage(error)}`;
+  }
+}
+

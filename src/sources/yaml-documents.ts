@@ -1,0 +1,162 @@
+import yaml from 'js-yaml';
+import type { DocumentText } from '../core/types.js';
+
+export interface ParsedDocument {
+  readonly value: unknown;
+  readonly document: DocumentText;
+  readonly index: number;
+}
+
+export interface DocumentError {
+  readonly index: number;
+  readonly line: number;
+  readonly column?: number;
+  readonly message: string;
+}
+
+export interface ParseLimits {
+  /** Documents larger than this are rejected rather than parsed. */
+  readonly maxDocumentBytes: number;
+  /** Caps how many nodes aliases may expand to, so an alias bomb is refused before rules walk it. */
+  readonly maxExpandedNodes: number;
+}
+
+export const DEFAULT_PARSE_LIMITS: ParseLimits = {
+  maxDocumentBytes: 16 * 1024 * 1024,
+  maxExpandedNodes: 2_000_000,
+};
+
+interface Chunk {
+  readonly start: number;
+  readonly end: number;
+  readonly startLine: number;
+}
+
+/**
+ * Cuts a YAML stream at `---` lines. A marker at column 0 ends any open block or flow scalar per
+ * the YAML spec, so a document parses the same alone as in the stream, and one broken document
+ * cannot hide the others.
+ */
+export function splitDocuments(text: string): Chunk[] {
+  const chunks: Chunk[] = [];
+  let chunkStart = 0;
+  let chunkLine = 1;
+  let lineStart = 0;
+  for (let line = 1; lineStart < text.length; line++) {
+    if (lineStart > chunkStart && isDocumentMarker(text, lineStart)) {
+      chunks.push({ start: chunkStart, end: lineStart, startLine: chunkLine });
+      chunkStart = lineStart;
+      chunkLine = line;
+    }
+    const newline = text.indexOf('\n', lineStart);
+    if (newline === -1) break;
+    lineStart = newline + 1;
+  }
+  chunks.push({ start: chunkStart, end: text.length, startLine: chunkLine });
+  return chunks;
+}
+
+function isDocumentMarker(text: string, offset: number): boolean {
+  if (text.charCodeAt(offset) !== 45 || !text.startsWith('---', offset)) return false;
+  const after = text.charCodeAt(offset + 3);
+  return Number.isNaN(after) || after === 10 || after === 13 || after === 32 || after === 9;
+}
+
+export function parseYamlStream(
+  text: string,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): { documents: ParsedDocument[]; errors: DocumentError[] } {
+  const documents: ParsedDocument[] = [];
+  const errors: DocumentError[] = [];
+  let index = 0;
+  for (const chunk of splitDocuments(text)) {
+    const document: DocumentText = { text, start: chunk.start, end: chunk.end, startLine: chunk.startLine };
+    const size = chunk.end - chunk.start;
+    if (size > limits.maxDocumentBytes) {
+      errors.push({
+        index,
+        line: chunk.startLine,
+        message: `document is ${formatBytes(size)}, over the ${formatBytes(limits.maxDocumentBytes)} limit per document (--max-doc-size)`,
+      });
+      index++;
+      continue;
+    }
+    const source = text.slice(chunk.start, chunk.end);
+    let values: unknown[];
+    try {
+      values = [];
+      yaml.loadAll(source, (doc) => values.push(doc), { schema: yaml.CORE_SCHEMA });
+    } catch (error) {
+      errors.push(toDocumentError(error, index, chunk.startLine));
+      index++;
+      continue;
+    }
+    for (const value of values) {
+      if (value === null || value === undefined) continue;
+      if (hasAliases(source)) {
+        const problem = checkExpansion(value, limits.maxExpandedNodes);
+        if (problem) {
+          errors.push({ index, line: chunk.startLine, message: problem });
+          index++;
+          continue;
+        }
+      }
+      documents.push({ value, document, index });
+      index++;
+    }
+  }
+  return { documents, errors };
+}
+
+function hasAliases(source: string): boolean {
+  return source.includes('&') && source.includes('*');
+}
+
+/**
+ * js-yaml shares aliased nodes instead of copying them, so a billion-laughs document parses
+ * cheaply but explodes when walked. Count the expanded size with memoisation and refuse it.
+ */
+function checkExpansion(root: unknown, maxNodes: number): string | undefined {
+  const memo = new Map<object, number>();
+  const onStack = new Set<object>();
+  const sizeOf = (node: unknown): number => {
+    if (node === null || typeof node !== 'object') return 1;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    if (onStack.has(node)) return Infinity;
+    onStack.add(node);
+    let total = 1;
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) {
+      total += sizeOf(child);
+      if (total > maxNodes) break;
+    }
+    onStack.delete(node);
+    memo.set(node, total);
+    return total;
+  };
+  const size = sizeOf(root);
+  if (size === Infinity) return 'YAML aliases form a cycle; refusing recursive document';
+  if (size > maxNodes) {
+    return `YAML aliases expand to more than ${maxNodes.toLocaleString('en-US')} nodes; refusing a likely alias bomb`;
+  }
+  return undefined;
+}
+
+function toDocumentError(error: unknown, index: number, startLine: number): DocumentError {
+  if (error instanceof yaml.YAMLException) {
+    const mark = error.mark as { line?: number; column?: number } | undefined;
+    const reason = error.reason || error.message.split('\n')[0] || 'invalid YAML';
+    if (mark && typeof mark.line === 'number') {
+      return { index, line: startLine + mark.line, column: (mark.column ?? 0) + 1, message: reason };
+    }
+    return { index, line: startLine, message: reason };
+  }
+  return { index, line: startLine, message: error instanceof Error ? error.message : String(error) };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}
