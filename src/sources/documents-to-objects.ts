@@ -1,5 +1,6 @@
 import { isK8sObject, isRecord } from '../core/object.js';
 import type { Origin, ScannedObject } from '../core/types.js';
+import { slimDocument } from './slim.js';
 import { DOCUMENT_RECOGNIZERS } from './recognizers.js';
 
 export interface DocumentObjects {
@@ -19,7 +20,7 @@ export function documentToObjects(value: unknown, origin: Origin): DocumentObjec
       });
       return { objects, skipped: false };
     }
-    return { objects: [{ object: value, origin }], skipped: false };
+    return { objects: [{ object: slimDocument(value), origin }], skipped: false };
   }
   if (isRecord(value)) {
     const context = origin.file === undefined ? {} : { file: origin.file };
@@ -30,3 +31,4 @@ export function documentToObjects(value: unknown, origin: Origin): DocumentObjec
   }
   return { objects: [], skipped: true };
 }
+

@@ -2,10 +2,11 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { errorMessage, KnownError } from '../core/errors.js';
 import type { InputError, InputStats, Origin, ScannedObject } from '../core/types.js';
-import { decodeText, lineColumnOfOffset } from './decode.js';
+import { decodeText } from './decode.js';
 import { documentToObjects } from './documents-to-objects.js';
 import { KUSTOMIZATION_FILES, renderKustomize } from './kustomize.js';
-import { DEFAULT_PARSE_LIMITS, formatBytes, parseYamlStream, type ParseLimits } from './yaml-documents.js';
+import { parseYamlStreamParallel } from './parallel-parse.js';
+import { DEFAULT_PARSE_LIMITS, formatBytes, type ParseLimits } from './yaml-documents.js';
 
 export interface ManifestSourceOptions {
   readonly paths: readonly string[];
@@ -95,7 +96,7 @@ class Collector {
       return;
     }
     this.files++;
-    this.addBytes('<stdin>', bytes, false);
+    await this.addBytes('<stdin>', bytes, false);
   }
 
   private async addDirectory(dir: string, ancestors: readonly string[]): Promise<void> {
@@ -159,7 +160,7 @@ class Collector {
       return;
     }
     this.files++;
-    this.addText(label, rendered, false);
+    await this.addText(label, rendered, false);
   }
 
   private async addFile(path: string, explicit: boolean): Promise<void> {
@@ -179,22 +180,23 @@ class Collector {
     const bytes = await this.read(path, display);
     if (!bytes) return;
     this.files++;
-    this.addBytes(display, bytes, extname(path).toLowerCase() === '.json');
+    await this.addBytes(display, bytes, extname(path).toLowerCase() === '.json');
   }
 
   private async read(path: string, display: string): Promise<Buffer | undefined> {
     let handle;
     try {
-      handle = await open(path, 'r');
-      const info = await handle.stat();
+      // Checked before open: opening a FIFO would block until a writer appears.
+      const info = await stat(path);
       if (!info.isFile()) {
-        this.fail(display, 'not a regular file (device, socket or FIFO); skipped');
+        this.fail(display, 'not a regular file (device, socket or FIFO); not read');
         return undefined;
       }
       if (info.size > this.limits.maxFileBytes) {
         this.fail(display, `file is ${formatBytes(info.size)}, over the ${formatBytes(this.limits.maxFileBytes)} limit`);
         return undefined;
       }
+      handle = await open(path, 'r');
       return await handle.readFile();
     } catch (error) {
       this.fail(display, describeFsError(error));
@@ -204,21 +206,21 @@ class Collector {
     }
   }
 
-  private addBytes(display: string, bytes: Buffer, isJson: boolean): void {
+  private async addBytes(display: string, bytes: Buffer, isJson: boolean): Promise<void> {
     const decoded = decodeText(bytes);
     if (!decoded.ok) {
       this.errors.push(withPosition({ file: display, message: decoded.message }, decoded.line, decoded.column));
       return;
     }
-    this.addText(display, decoded.text, isJson);
+    await this.addText(display, decoded.text, isJson);
   }
 
-  private addText(display: string, text: string, isJson: boolean): void {
-    if (isJson) this.addJson(display, text);
-    else this.addYaml(display, text);
+  private async addText(display: string, text: string, isJson: boolean): Promise<void> {
+    if (isJson) await this.addJson(display, text);
+    else await this.addYaml(display, text);
   }
 
-  private addJson(display: string, text: string): void {
+  private async addJson(display: string, text: string): Promise<void> {
     if (text.length > this.limits.maxDocumentBytes) {
       this.fail(display, `document is ${formatBytes(text.length)}, over the ${formatBytes(this.limits.maxDocumentBytes)} limit per document (--max-doc-size)`);
       return;
@@ -226,10 +228,9 @@ class Collector {
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (error) {
-      const position = /position (\d+)/.exec(errorMessage(error));
-      const where = position ? lineColumnOfOffset(text, Number(position[1])) : undefined;
-      this.errors.push(withPosition({ file: display, message: `invalid JSON: ${errorMessage(error)}` }, where?.line, where?.column));
+    } catch {
+      // kubectl reads YAML from .json files too, and the YAML parser reports line and column.
+      await this.addYaml(display, text);
       return;
     }
     this.addDocument(value, {
@@ -241,8 +242,8 @@ class Collector {
     });
   }
 
-  private addYaml(display: string, text: string): void {
-    const { documents, errors } = parseYamlStream(text, this.limits);
+  private async addYaml(display: string, text: string): Promise<void> {
+    const { documents, errors } = await parseYamlStreamParallel(text, this.limits);
     for (const error of errors) {
       this.errors.push(withPosition({ file: display, message: error.message }, error.line, error.column));
     }

@@ -1,3 +1,4 @@
+import { asRecord, asString, isRecord } from '../core/object.js';
 import type { K8sObject } from '../core/types.js';
 
 /**
@@ -7,4 +8,28 @@ import type { K8sObject } from '../core/types.js';
  */
 export type DocumentRecognizer = (value: unknown, context: { readonly file?: string }) => K8sObject | undefined;
 
-export const DOCUMENT_RECOGNIZERS: readonly DocumentRecognizer[] = [];
+/** apiVersion given to recognised KFP v2 documents; they carry none of their own. */
+export const KFP_PIPELINE_API_VERSION = 'pipelines.kubeflow.org/v2';
+
+/**
+ * KFP v2 IR `PipelineSpec` (the YAML or JSON the v2 SDK compiles, starting `# PIPELINE DEFINITION`):
+ * `deploymentSpec.executors.*.container` hold image, command and args.
+ */
+export const recognizeKfpPipelineSpec: DocumentRecognizer = (value) => {
+  if (!isRecord(value) || 'apiVersion' in value || 'kind' in value) return undefined;
+  const hasExecutors = isRecord(asRecord(value.deploymentSpec)?.executors);
+  const hasPipelineShape = isRecord(value.pipelineInfo) && isRecord(value.root);
+  if (!hasExecutors && !hasPipelineShape) return undefined;
+  const name = asString(asRecord(value.pipelineInfo)?.name);
+  return { ...value, apiVersion: KFP_PIPELINE_API_VERSION, kind: 'PipelineSpec', metadata: name ? { name } : {} };
+};
+
+/** The Kubernetes platform config a KFP v2 package carries as its second document (`platforms: kubernetes: …`). */
+export const recognizeKfpPlatformSpec: DocumentRecognizer = (value) => {
+  if (!isRecord(value) || 'apiVersion' in value || 'kind' in value) return undefined;
+  const platforms = asRecord(value.platforms);
+  if (!platforms || !isRecord(platforms.kubernetes)) return undefined;
+  return { ...value, apiVersion: KFP_PIPELINE_API_VERSION, kind: 'PlatformSpec', metadata: {} };
+};
+
+export const DOCUMENT_RECOGNIZERS: readonly DocumentRecognizer[] = [recognizeKfpPipelineSpec, recognizeKfpPlatformSpec];

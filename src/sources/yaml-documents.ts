@@ -26,7 +26,7 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxExpandedNodes: 2_000_000,
 };
 
-interface Chunk {
+export interface Chunk {
   readonly start: number;
   readonly end: number;
   readonly startLine: number;
@@ -62,54 +62,76 @@ function isDocumentMarker(text: string, offset: number): boolean {
   return Number.isNaN(after) || after === 10 || after === 13 || after === 32 || after === 9;
 }
 
-export function parseYamlStream(
+/** What parsing one `---` chunk gave: its documents, or one error. Plain data, so a worker can send it. */
+export interface ChunkResult {
+  readonly values: unknown[];
+  readonly error?: { readonly line: number; readonly column?: number; readonly message: string };
+}
+
+export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): ChunkResult {
+  const size = chunk.end - chunk.start;
+  if (size > limits.maxDocumentBytes) {
+    return {
+      values: [],
+      error: {
+        line: chunk.startLine,
+        message: `document is ${formatBytes(size)}, over the ${formatBytes(limits.maxDocumentBytes)} limit per document (--max-doc-size)`,
+      },
+    };
+  }
+  const source = text.slice(chunk.start, chunk.end);
+  const values: unknown[] = [];
+  try {
+    yaml.loadAll(source, (doc) => {
+      if (doc !== null && doc !== undefined) values.push(doc);
+    }, { schema: yaml.CORE_SCHEMA });
+  } catch (error) {
+    return { values: [], error: toDocumentError(error, chunk.startLine) };
+  }
+  if (hasAliases(source)) {
+    for (const value of values) {
+      const problem = checkExpansion(value, limits.maxExpandedNodes);
+      if (problem) return { values: [], error: { line: chunk.startLine, message: problem } };
+    }
+  }
+  return { values };
+}
+
+/** Numbers documents in stream order and pairs each with the text it came from. */
+export function assembleChunks(
   text: string,
-  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  chunks: readonly Chunk[],
+  results: readonly ChunkResult[],
 ): { documents: ParsedDocument[]; errors: DocumentError[] } {
   const documents: ParsedDocument[] = [];
   const errors: DocumentError[] = [];
   let index = 0;
-  for (const chunk of splitDocuments(text)) {
+  chunks.forEach((chunk, i) => {
+    const result = results[i] ?? { values: [] };
+    if (result.error) {
+      errors.push({ index: index++, ...result.error });
+      return;
+    }
     const document: DocumentText = { text, start: chunk.start, end: chunk.end, startLine: chunk.startLine };
-    const size = chunk.end - chunk.start;
-    if (size > limits.maxDocumentBytes) {
-      errors.push({
-        index,
-        line: chunk.startLine,
-        message: `document is ${formatBytes(size)}, over the ${formatBytes(limits.maxDocumentBytes)} limit per document (--max-doc-size)`,
-      });
-      index++;
-      continue;
-    }
-    const source = text.slice(chunk.start, chunk.end);
-    let values: unknown[];
-    try {
-      values = [];
-      yaml.loadAll(source, (doc) => values.push(doc), { schema: yaml.CORE_SCHEMA });
-    } catch (error) {
-      errors.push(toDocumentError(error, index, chunk.startLine));
-      index++;
-      continue;
-    }
-    for (const value of values) {
-      if (value === null || value === undefined) continue;
-      if (hasAliases(source)) {
-        const problem = checkExpansion(value, limits.maxExpandedNodes);
-        if (problem) {
-          errors.push({ index, line: chunk.startLine, message: problem });
-          index++;
-          continue;
-        }
-      }
-      documents.push({ value, document, index });
-      index++;
-    }
-  }
+    for (const value of result.values) documents.push({ value, document, index: index++ });
+  });
   return { documents, errors };
 }
 
+export function parseYamlStream(
+  text: string,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): { documents: ParsedDocument[]; errors: DocumentError[] } {
+  const chunks = splitDocuments(text);
+  return assembleChunks(text, chunks, chunks.map((chunk) => parseChunk(text, chunk, limits)));
+}
+
+/** An alias needs an anchor; both must follow whitespace or a flow/indicator character. */
+const ANCHOR = /(?:^|[\s:[{,-])&[^\s,[\]{}]/m;
+const ALIAS = /(?:^|[\s:[{,-])\*[^\s,[\]{}]/m;
+
 function hasAliases(source: string): boolean {
-  return source.includes('&') && source.includes('*');
+  return source.includes('&') && ANCHOR.test(source) && ALIAS.test(source);
 }
 
 /**
@@ -143,16 +165,16 @@ function checkExpansion(root: unknown, maxNodes: number): string | undefined {
   return undefined;
 }
 
-function toDocumentError(error: unknown, index: number, startLine: number): DocumentError {
+function toDocumentError(error: unknown, startLine: number): NonNullable<ChunkResult['error']> {
   if (error instanceof yaml.YAMLException) {
     const mark = error.mark as { line?: number; column?: number } | undefined;
     const reason = error.reason || error.message.split('\n')[0] || 'invalid YAML';
     if (mark && typeof mark.line === 'number') {
-      return { index, line: startLine + mark.line, column: (mark.column ?? 0) + 1, message: reason };
+      return { line: startLine + mark.line, column: (mark.column ?? 0) + 1, message: reason };
     }
-    return { index, line: startLine, message: reason };
+    return { line: startLine, message: reason };
   }
-  return { index, line: startLine, message: error instanceof Error ? error.message : String(error) };
+  return { line: startLine, message: error instanceof Error ? error.message : String(error) };
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,0 +1,140 @@
+/**
+ * `npm run bench`: wall-clock ratios against baselines measured in the same run, interleaved, so a
+ * noisy shared machine slows both sides alike. Prints a markdown table; `--record` also writes
+ * docs/benchmarks.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, sharedAvailable, sharedPath } from '../src/testing/shared.js';
+
+interface Sample {
+  readonly seconds: number;
+  readonly maxRssKb: number | undefined;
+  readonly status: number | null;
+}
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const BIN = join(REPO_ROOT, 'bin', 'kfguard.js');
+
+function timeProcess(args: readonly string[]): Sample {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--import', join(REPO_ROOT, 'bench', 'max-rss.mjs'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024 * 1024,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rss = /BENCH_MAX_RSS_KB=(\d+)/.exec(result.stderr ?? '');
+  return { seconds, maxRssKb: rss ? Number(rss[1]) : undefined, status: result.status };
+}
+
+function timeBare(args: readonly string[]): number {
+  const started = process.hrtime.bigint();
+  spawnSync(process.execPath, args, { stdio: 'ignore' });
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+interface Comparison {
+  readonly name: string;
+  readonly subject: number;
+  readonly baseline: number;
+  readonly ratio: number;
+  readonly target: number;
+  readonly peakRssMb?: number;
+  readonly rssTargetMb?: number;
+}
+
+function compare(name: string, target: number, subjectArgs: readonly string[], baselineArgs: readonly string[], rssTargetMb?: number): Comparison {
+  const subject: number[] = [];
+  const baseline: number[] = [];
+  let peakRss = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const b = timeProcess(baselineArgs);
+    const s = timeProcess(subjectArgs);
+    if (s.status !== 0 && s.status !== 1) throw new Error(`${name}: kfguard exited ${s.status}`);
+    baseline.push(b.seconds);
+    subject.push(s.seconds);
+    peakRss = Math.max(peakRss, s.maxRssKb ?? 0);
+  }
+  const result: Comparison = {
+    name,
+    subject: median(subject),
+    baseline: median(baseline),
+    ratio: median(subject) / median(baseline),
+    target,
+    ...(rssTargetMb === undefined ? {} : { peakRssMb: peakRss / 1024, rssTargetMb }),
+  };
+  return result;
+}
+
+function compareVersion(): Comparison {
+  const subject: number[] = [];
+  const baseline: number[] = [];
+  for (let i = 0; i < RUNS * 3; i++) {
+    baseline.push(timeBare(['-e', '0']));
+    subject.push(timeBare([BIN, '--version']));
+  }
+  return { name: '`kfguard --version` vs `node -e 0`', subject: median(subject), baseline: median(baseline), ratio: median(subject) / median(baseline), target: 2 };
+}
+
+/** Ten copies of the install, every metadata.name made unique per copy. */
+function tenfold(source: string, dir: string): string {
+  const text = readFileSync(source, 'utf8');
+  const copies: string[] = [];
+  for (let i = 1; i <= 10; i++) {
+    copies.push(text.replace(/^( {2}name: )("?)([^"\n]+)("?)$/gm, (_m, head: string, q1: string, name: string, q2: string) => `${head}${q1}${name}-copy${i}${q2}`));
+  }
+  const path = join(dir, 'kubeflow-example-install-x10.yaml');
+  writeFileSync(path, copies.join('\n---\n'));
+  return path;
+}
+
+function main(): void {
+  if (!sharedAvailable) {
+    console.error('bench: ../shared is missing; the benchmarks need the Kubeflow corpus');
+    process.exit(2);
+  }
+  const install = sharedPath('corpus', 'kubeflow', 'kubeflow-example-install.yaml');
+  const work = mkdtempSync(join(tmpdir(), 'kfguard-bench-'));
+  try {
+    const big = tenfold(install, work);
+    const baselineScript = join(REPO_ROOT, 'bench', 'baseline-parse.mjs');
+    const results = [
+      compare('scan kubeflow-example-install.yaml (11 MB, 664 docs) vs js-yaml parse', 1.5, [BIN, 'scan', install, '--format', 'json'], [baselineScript, install], 1024),
+      compare('scan 10× install (113 MB, 6,640 docs) vs js-yaml parse', 1.5, [BIN, 'scan', big, '--format', 'json'], [baselineScript, big], 1024),
+      compareVersion(),
+    ];
+    const lines = [
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; medians of ${RUNS} interleaved runs.`,
+      '',
+      '| benchmark | kfguard (s) | baseline (s) | ratio | target | peak RSS | verdict |',
+      '|---|---:|---:|---:|---:|---:|---|',
+      ...results.map((r) => {
+        const rss = r.peakRssMb === undefined ? '—' : `${r.peakRssMb.toFixed(0)} MB (≤ ${r.rssTargetMb} MB)`;
+        const ok = r.ratio <= r.target && (r.peakRssMb === undefined || r.peakRssMb <= (r.rssTargetMb ?? Infinity));
+        return `| ${r.name} | ${r.subject.toFixed(3)} | ${r.baseline.toFixed(3)} | **${r.ratio.toFixed(2)}×** | ≤ ${r.target}× | ${rss} | ${ok ? 'pass' : 'FAIL'} |`;
+      }),
+    ];
+    const table = lines.join('\n');
+    console.log(table);
+    if (process.argv.includes('--record')) {
+      const doc = readFileSync(join(REPO_ROOT, 'docs', 'benchmarks.md'), 'utf8');
+      const marker = '<!-- bench:results -->';
+      const [head] = doc.split(marker);
+      writeFileSync(join(REPO_ROOT, 'docs', 'benchmarks.md'), `${head}${marker}\n${table}\n`);
+    }
+    if (results.some((r) => r.ratio > r.target || (r.peakRssMb ?? 0) > (r.rssTargetMb ?? Infinity))) process.exitCode = 1;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main();

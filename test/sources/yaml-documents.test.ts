@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseYamlStream, splitDocuments } from '../../src/sources/yaml-documents.js';
+
+test('splits at --- markers and records each document start line', () => {
+  const text = 'a: 1\n---\nb: 2\n--- # comment\nc: 3\n---\n';
+  const chunks = splitDocuments(text);
+  assert.deepEqual(
+    chunks.map((c) => c.startLine),
+    [1, 2, 4, 6],
+  );
+  assert.equal(text.slice(chunks[1]!.start, chunks[1]!.end), '---\nb: 2\n');
+});
+
+test('a leading --- does not create an empty first chunk', () => {
+  const chunks = splitDocuments('---\na: 1\n');
+  assert.equal(chunks.length, 1);
+  assert.equal(chunks[0]!.startLine, 1);
+});
+
+test('---text (no space) inside content is not a marker', () => {
+  assert.equal(splitDocuments('a: 1\n---b\n').length, 1);
+  assert.equal(splitDocuments('a: 1\n--- b: 1\n').length, 2);
+});
+
+test('one broken document does not hide the others and reports its real line', () => {
+  const text = ['kind: A', '---', 'kind: B', 'x: [1, 2', '---', 'kind: C', ''].join('\n');
+  const { documents, errors } = parseYamlStream(text);
+  assert.deepEqual(
+    documents.map((d) => (d.value as { kind: string }).kind),
+    ['A', 'C'],
+  );
+  assert.equal(errors.length, 1);
+  assert.ok(errors[0]!.line >= 4 && errors[0]!.line <= 5, `line ${errors[0]!.line}`);
+});
+
+test('duplicate keys are reported with line and column', () => {
+  const { errors } = parseYamlStream('a: 1\nb: 2\na: 3\n');
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.line, 3);
+  assert.match(errors[0]!.message, /duplicate|duplicated/);
+});
+
+test('refuses an alias bomb instead of expanding it', () => {
+  const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+  let previous = 'a';
+  for (const name of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']) {
+    lines.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(',')}]`);
+    previous = name;
+  }
+  const started = Date.now();
+  const { documents, errors } = parseYamlStream(`---\nkind: Bomb\n${lines.join('\n')}\n`);
+  assert.equal(documents.length, 0);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!.message, /alias bomb/);
+  assert.ok(Date.now() - started < 5000, 'took too long');
+});
+
+test('legitimate anchors and aliases are accepted', () => {
+  const { documents, errors } = parseYamlStream('base: &b {image: x}\nc1: *b\nc2: *b\n');
+  assert.equal(errors.length, 0);
+  assert.equal(documents.length, 1);
+});
+
+test('documents over the size limit are refused, later ones still parse', () => {
+  const big = `kind: Big\ndata: "${'x'.repeat(2000)}"\n`;
+  const { documents, errors } = parseYamlStream(`${big}---\nkind: Small\n`, { maxDocumentBytes: 1000, maxExpandedNodes: 1000 });
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!.message, /over the .* limit/);
+  assert.deepEqual(
+    documents.map((d) => (d.value as { kind: string }).kind),
+    ['Small'],
+  );
+});
+
+test('timestamps stay strings (core schema), as the API server sends them', () => {
+  const { documents } = parseYamlStream('creationTimestamp: 2021-06-08T00:00:00Z\n');
+  assert.equal(typeof (documents[0]!.value as Record<string, unknown>).creationTimestamp, 'string');
+});
