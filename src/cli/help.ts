@@ -4,6 +4,7 @@ Usage:
   kfguard scan [PATH|-]...      scan manifests (files, directories, kustomize directories, stdin)
   kfguard rules                 list every rule
   kfguard explain RULE          describe one rule: why it matters, how to fix it
+  kfguard fix PATH...           patch fixable findings (preview by default; --in-place or --out DIR)
   kfguard --version             print the version
 
 Run \`kfguard COMMAND --help\` for a command's flags.
@@ -17,8 +18,11 @@ holding kustomization.yaml is rendered with \`kubectl kustomize\` or \`kustomize
 stdin. With no PATH, the current directory is scanned.
 
 Flags:
-  -f, --format NAME[=FILE]   output format: text (default) or json; repeatable
+  -f, --format NAME[=FILE]   output format: text (default), json, sarif, junit, markdown,
+                             policyreport, html or gitlab-sast; repeatable
+                             (--format sarif=out.sarif --format text)
   -o, --output FILE          write the report to FILE instead of stdout
+      --sarif-base DIR       SARIF file paths are relative to DIR (default: current directory)
       --fail-on SEVERITY     exit 1 when a finding is at or above: critical, high (default),
                              medium, low, info, or none (never)
       --rule ID[,ID]         run only these rules (repeatable)
@@ -27,6 +31,8 @@ Flags:
   -q, --quiet                list only findings at or above --fail-on, no banner
       --no-color             never colour output (colour is on only when stdout is a TTY)
       --config FILE          settings file (default: .kfguard.yaml found upwards from here)
+      --baseline FILE        report only findings not in FILE (written by --write-baseline)
+      --write-baseline FILE  record the current findings in FILE, to accept them as known
       --max-doc-size SIZE    refuse YAML documents larger than SIZE (default 16MB)
   -h, --help                 show this help
 `;
@@ -34,9 +40,36 @@ Flags:
 export const RULES_HELP = `Usage: kfguard rules [--format text|json|markdown]
 
 Lists every rule with its id, severity, category, title and the sources it can judge.
+--format json prints the full rule metadata; --format markdown prints the rule catalogue that
+docs/rules/README.md holds (regenerate the docs with \`npm run docs:rules\`).
 `;
 
 export const EXPLAIN_HELP = `Usage: kfguard explain RULE
 
 Prints a rule's description, why it matters, remediation, references and MITRE ids.
+`;
+
+export const FIX_HELP = `Usage: kfguard fix PATH... [--in-place | --out DIR] [--rule ID]... [--dry-run]
+
+Scans PATH like \`kfguard scan\`, then writes a patch for every finding whose rule has an automatic
+fix. Plain YAML files are edited document by document with comments and layout kept; new objects
+(auth policies, quotas, network policies) are appended with a header saying what to review. A
+kustomize directory is never edited: an overlay (kustomization.yaml with the original directory as
+its base, JSON 6902 patches and the new objects) is written instead.
+
+Without --in-place or --out nothing is written: a diff of the changes is printed (same as --dry-run).
+Findings without an automatic fix are listed; \`kfguard explain RULE\` says what to do by hand.
+
+Flags:
+      --in-place             edit plain files where they are (a kustomize overlay goes to <dir>-kfguard-fix)
+      --out DIR              write fixed copies (and kustomize overlays) under DIR
+      --dry-run              print the diff only, even with --in-place or --out
+      --rule ID[,ID]         fix only findings of these rules (repeatable)
+      --keep-load-balancer   keep LoadBalancer Services and restrict them with loadBalancerSourceRanges
+                             instead of switching them to ClusterIP
+      --placeholder-cidr CIDR  range written where you must put your own (default 203.0.113.0/24)
+      --config FILE          settings file (default: .kfguard.yaml found upwards from here)
+  -h, --help                 show this help
+
+Exit codes: 0 when every fixable finding was patched (or previewed), 2 on usage, input or rule errors.
 `;

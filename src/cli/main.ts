@@ -1,5 +1,6 @@
 import { ConfigError, KnownError, SourceError, UsageError } from '../core/errors.js';
 import { VERSION } from '../version.js';
+import { fixCommand } from './commands/fix.js';
 import { explainCommand, rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 import { MAIN_HELP } from './help.js';
@@ -11,6 +12,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   scan: scanCommand,
   rules: rulesCommand,
   explain: explainCommand,
+  fix: fixCommand,
 };
 
 /** Runs the CLI and returns its exit code; only bin/ calls process.exit. */

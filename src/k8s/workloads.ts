@@ -1,3 +1,4 @@
+import yaml from 'js-yaml';
 import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
@@ -86,6 +87,10 @@ function walk(node: JsonRecord, path: string, depth: number, found: ContainerRef
   };
   for (const key of Object.keys(node)) {
     const value = node[key];
+    if (key === 'podSpecPatch' && typeof value === 'string') {
+      patchContainers(value, joinPath(path, key), found, holderOf);
+      continue;
+    }
     if (value === null || typeof value !== 'object') continue;
     const childPath = joinPath(path, key);
     const role = CONTAINER_LISTS[key];
@@ -108,6 +113,33 @@ function walk(node: JsonRecord, path: string, depth: number, found: ContainerRef
     } else {
       walk(value as JsonRecord, childPath, depth + 1, found, node);
     }
+  }
+}
+
+const MAX_PATCH_CHARS = 64 * 1024;
+
+/**
+ * Argo `podSpecPatch` is a YAML/JSON string merged into the pod; its containers may carry their own
+ * command and args (and need no image, since they patch a container by name). Their paths run
+ * through the string field, so locations resolve to the `podSpecPatch` line.
+ */
+function patchContainers(text: string, path: string, found: ContainerRef[], holderOf: () => PodSpecRef): void {
+  if (text.length > MAX_PATCH_CHARS) return;
+  let patch: unknown;
+  try {
+    patch = yaml.load(text);
+  } catch {
+    return; // templated ({{…}}) or broken patches cannot be judged statically
+  }
+  if (!isRecord(patch)) return;
+  for (const [key, role] of Object.entries(CONTAINER_LISTS)) {
+    const list = patch[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((item, i) => {
+      if (isRecord(item) && (typeof item.image === 'string' || Array.isArray(item.command) || Array.isArray(item.args))) {
+        found.push({ container: item, path: joinPath(path, key, i), name: asString(item.name) ?? '', role, holder: holderOf() });
+      }
+    });
   }
 }
 

@@ -10,6 +10,11 @@ export interface RenderOptions {
   readonly rules: readonly RuleMeta[];
   /** Base directory that SARIF uris are made relative to. */
   readonly sarifBase?: string;
+  /**
+   * URL that file paths relative to `sarifBase` are appended to for links in PR comments, e.g.
+   * `https://github.com/OWNER/REPO/blob/SHA/`. Without it, locations are shown as plain text.
+   */
+  readonly sourceLinkBase?: string;
   readonly cwd: string;
 }
 

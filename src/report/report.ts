@@ -25,7 +25,12 @@ export interface ReportExtensions {
 
 /** Who can run code where: one line per subject of the RBAC access graph. */
 export interface AccessSummaryEntry {
+  /** `User alice`, `Group system:authenticated`, `ServiceAccount team-a/default-editor`. */
   readonly subject: string;
+  readonly subjectKind?: 'User' | 'Group' | 'ServiceAccount';
+  /** Who stands behind the subject; the summary is sorted on it, riskiest first. */
+  readonly exposure?: 'anonymous' | 'any-authenticated' | 'person' | 'service-account' | 'system';
+  /** Namespaces where it can create pod-making resources; `*` means cluster-wide. */
   readonly namespaces: readonly string[];
   readonly via: readonly string[];
   readonly canCreate: readonly string[];

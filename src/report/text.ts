@@ -5,6 +5,8 @@ import { paint, type Paint } from './ansi.js';
 import type { Formatter, RenderOptions } from './formatter.js';
 import { activeFindings, type Report } from './report.js';
 
+const ACCESS_SUMMARY_LINES = 12;
+
 export const textFormatter: Formatter = {
   name: 'text',
   fileExtension: '.txt',
@@ -28,9 +30,13 @@ export const textFormatter: Formatter = {
     }
     if (report.extensions.accessSummary && report.extensions.accessSummary.length > 0 && !options.quiet) {
       lines.push(p.bold('Who can run code where (RBAC)'));
-      for (const entry of report.extensions.accessSummary) {
-        lines.push(`  ${entry.subject} → ${entry.namespaces.join(', ')} ${p.dim(`(can create ${entry.canCreate.join(', ')}; via ${entry.via.join(', ')})`)}`);
+      // The summary comes sorted riskiest first; the JSON format keeps every entry.
+      const entries = report.extensions.accessSummary;
+      for (const entry of entries.slice(0, ACCESS_SUMMARY_LINES)) {
+        const creates = entry.canCreate.length > 4 ? [...entry.canCreate.slice(0, 4), `+${entry.canCreate.length - 4} more`] : entry.canCreate;
+        lines.push(`  ${entry.subject} → ${entry.namespaces.join(', ')} ${p.dim(`(can create ${creates.join(', ')}; via ${entry.via.join(', ')})`)}`);
       }
+      if (entries.length > ACCESS_SUMMARY_LINES) lines.push(p.dim(`  … and ${entries.length - ACCESS_SUMMARY_LINES} more subjects (see --format json)`));
       lines.push('');
     }
     if (report.errors.length > 0) {

@@ -2,10 +2,12 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { errorMessage, KnownError } from '../core/errors.js';
 import type { InputError, InputStats, Origin, ScannedObject } from '../core/types.js';
+import { isArchivePath, readArchive } from './archive.js';
 import { decodeText } from './decode.js';
 import { documentToObjects } from './documents-to-objects.js';
 import { KUSTOMIZATION_FILES, renderKustomize } from './kustomize.js';
 import { parseYamlStreamParallel } from './parallel-parse.js';
+import { hasPipelineHeader, KFP_PACKAGE_HEADER } from './recognizers.js';
 import { DEFAULT_PARSE_LIMITS, formatBytes, type ParseLimits } from './yaml-documents.js';
 
 export interface ManifestSourceOptions {
@@ -14,6 +16,8 @@ export interface ManifestSourceOptions {
   readonly readStdin: () => Promise<Buffer>;
   readonly env?: NodeJS.ProcessEnv;
   readonly limits?: Partial<ManifestLimits>;
+  /** Sees each file's text before it is parsed, so slow work on it can start on another thread. */
+  readonly onText?: (text: string) => void;
 }
 
 export interface ManifestLimits extends ParseLimits {
@@ -33,6 +37,8 @@ export interface CollectResult {
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const IGNORED_DIRECTORIES = new Set(['.git', 'node_modules']);
+/** kfguard's own settings are not manifests. */
+const IGNORED_FILES = new Set(['.kfguard.yaml', '.kfguard.yml']);
 
 /** Reads files, directories, kustomize directories and stdin into Kubernetes objects with provenance. */
 export async function collectManifests(options: ManifestSourceOptions): Promise<CollectResult> {
@@ -130,6 +136,8 @@ class Collector {
         if (!IGNORED_DIRECTORIES.has(entry.name)) await this.addDirectory(child, [...ancestors, real]);
       } else if (entry.isSymbolicLink()) {
         await this.addSymlink(child, [...ancestors, real]);
+      } else if (IGNORED_FILES.has(entry.name)) {
+        continue;
       } else if (entry.isFile()) {
         await this.addFile(child, false);
       } else {
@@ -164,7 +172,7 @@ class Collector {
   }
 
   private async addFile(path: string, explicit: boolean): Promise<void> {
-    if (!explicit && !MANIFEST_EXTENSIONS.has(extname(path).toLowerCase())) {
+    if (!explicit && !MANIFEST_EXTENSIONS.has(extname(path).toLowerCase()) && !isArchivePath(path) && !(await startsWithPipelineHeader(path))) {
       this.skippedFiles++;
       return;
     }
@@ -180,7 +188,28 @@ class Collector {
     const bytes = await this.read(path, display);
     if (!bytes) return;
     this.files++;
-    await this.addBytes(display, bytes, extname(path).toLowerCase() === '.json');
+    if (isArchivePath(path)) await this.addArchive(display, bytes);
+    else await this.addBytes(display, bytes, extname(path).toLowerCase() === '.json');
+  }
+
+  /** A pipeline package: each YAML/JSON member is read like a file named `archive!member`. */
+  private async addArchive(display: string, bytes: Buffer): Promise<void> {
+    let contents;
+    try {
+      contents = readArchive(display, bytes);
+    } catch (error) {
+      this.errors.push(archiveError(display, errorMessage(error)));
+      return;
+    }
+    for (const problem of contents.problems) this.errors.push(archiveError(display, problem.message));
+    for (const member of contents.members) {
+      const first = this.objects.length;
+      await this.addBytes(`${display}!${member.name}`, member.bytes, member.name.toLowerCase().endsWith('.json'));
+      for (let i = first; i < this.objects.length; i++) {
+        const scanned = this.objects[i] as ScannedObject;
+        this.objects[i] = { ...scanned, origin: { ...scanned.origin, archiveMember: member.name } };
+      }
+    }
   }
 
   private async read(path: string, display: string): Promise<Buffer | undefined> {
@@ -216,6 +245,7 @@ class Collector {
   }
 
   private async addText(display: string, text: string, isJson: boolean): Promise<void> {
+    this.options.onText?.(text);
     if (isJson) await this.addJson(display, text);
     else await this.addYaml(display, text);
   }
@@ -273,6 +303,30 @@ class Collector {
   private display(path: string): string {
     const rel = relative(this.options.cwd, path);
     return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+  }
+}
+
+/** Archive messages start with `archive` or `archive!member`; that part becomes the error's file. */
+function archiveError(display: string, message: string): InputError {
+  const split = message.indexOf(': ');
+  const where = split === -1 ? '' : message.slice(0, split);
+  return where.startsWith(display) ? { file: where, message: message.slice(split + 2) } : { file: display, message };
+}
+
+/** Reads only the first bytes: a KFP package may carry any extension (or none). */
+async function startsWithPipelineHeader(path: string): Promise<boolean> {
+  let handle;
+  try {
+    // stat first: opening a FIFO would block until a writer appears.
+    if (!(await stat(path)).isFile()) return false;
+    handle = await open(path, 'r');
+    const start = Buffer.alloc(KFP_PACKAGE_HEADER.length + 3);
+    const { bytesRead } = await handle.read(start, 0, start.length, 0);
+    return hasPipelineHeader(start.subarray(0, bytesRead));
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
   }
 }
 

@@ -33,3 +33,11 @@ export const recognizeKfpPlatformSpec: DocumentRecognizer = (value) => {
 };
 
 export const DOCUMENT_RECOGNIZERS: readonly DocumentRecognizer[] = [recognizeKfpPipelineSpec, recognizeKfpPlatformSpec];
+
+/** The KFP v2 SDK starts every compiled package with this line, whatever the file is named. */
+export const KFP_PACKAGE_HEADER = '# PIPELINE DEFINITION';
+
+export function hasPipelineHeader(start: Buffer | string): boolean {
+  const text = typeof start === 'string' ? start : start.toString('utf8');
+  return text.replace(/^\uFEFF/, '').startsWith(KFP_PACKAGE_HEADER);
+}

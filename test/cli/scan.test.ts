@@ -112,7 +112,7 @@ describe('kfguard scan', () => {
   });
 
   test('colour only on a TTY, never with --no-color or NO_COLOR', async () => {
-    const ansi = /\u001b\[/;
+    const ansi = new RegExp(`${String.fromCharCode(27)}\\[`);
     assert.doesNotMatch((await runCli(['scan', 'gateway.yaml'], { cwd: dir.path, tty: false })).stdout, ansi);
     assert.match((await runCli(['scan', 'gateway.yaml'], { cwd: dir.path, tty: true })).stdout, ansi);
     assert.doesNotMatch((await runCli(['scan', 'gateway.yaml', '--no-color'], { cwd: dir.path, tty: true })).stdout, ansi);

@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import type { RuleMeta } from '../../core/rule.js';
+import { renderRuleCatalogue } from '../../docs/rule-docs.js';
 import { ALL_RULES, ruleById } from '../../rules/index.js';
 import { parseCommandArgs, stringOption } from '../args.js';
 import { EXPLAIN_HELP, RULES_HELP } from '../help.js';
@@ -17,8 +18,9 @@ export function rulesCommand(argv: readonly string[], io: CliIo): number {
   const metas = ALL_RULES.map((r) => r.meta);
   const format = stringOption(values.format) ?? 'text';
   if (format === 'json') io.stdout(`${JSON.stringify(metas, null, 2)}\n`);
+  else if (format === 'markdown') io.stdout(renderRuleCatalogue(metas));
   else if (format === 'text') io.stdout(renderRuleTable(metas));
-  else throw new UsageError(`unknown format "${format}" for rules`, 'valid formats: text, json');
+  else throw new UsageError(`unknown format "${format}" for rules`, 'valid formats: text, json, markdown');
   return EXIT_CLEAN;
 }
 

@@ -6,6 +6,8 @@ import { formatterFor } from '../../report/formats.js';
 import { activeFindings, type Report } from '../../report/report.js';
 import { ALL_RULES } from '../../rules/index.js';
 import { scanManifests } from '../../scan.js';
+import { createBaseline, serializeBaseline } from '../../suppress/baseline.js';
+import { readBaselineFile } from '../../suppress/baseline-file.js';
 import { listOption, parseCommandArgs, stringOption } from '../args.js';
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, type CliIo } from '../io.js';
 import { loadCliConfig } from '../config.js';
@@ -22,6 +24,8 @@ export const SCAN_OPTIONS = {
   'no-color': { type: 'boolean' },
   color: { type: 'boolean' },
   config: { type: 'string' },
+  baseline: { type: 'string' },
+  'write-baseline': { type: 'string' },
   'max-doc-size': { type: 'string' },
   'sarif-base': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -90,6 +94,8 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     categories: listOption(values.category),
   });
   const config = await loadCliConfig(stringOption(values.config), io);
+  const baselinePath = stringOption(values.baseline);
+  const baseline = baselinePath === undefined ? undefined : await readBaselineFile(baselinePath, io.cwd);
   const maxDocumentBytes = parseSize(stringOption(values['max-doc-size']));
   const report = await scanManifests({
     paths: positionals,
@@ -100,6 +106,8 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     config,
     recordEvaluations: targets.some((t) => t.format === 'junit'),
     ...(maxDocumentBytes === undefined ? {} : { limits: { maxDocumentBytes } }),
+    ...(baseline === undefined ? {} : { baseline }),
+    knownRuleIds: ALL_RULES.map((r) => r.meta.id),
   });
   const color = useColor(values, io);
   const sarifBase = stringOption(values['sarif-base']);
@@ -117,6 +125,12 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   }
   if (values.quiet !== true && targets.every((t) => t.file !== undefined)) {
     io.stderr(`kfguard: ${report.summary.total} finding(s) written to ${targets.map((t) => t.file).join(', ')}\n`);
+  }
+  const writeBaseline = stringOption(values['write-baseline']);
+  if (writeBaseline !== undefined) {
+    const written = createBaseline(report.findings, new Date().toISOString());
+    await io.writeFile(resolve(io.cwd, writeBaseline), serializeBaseline(written));
+    if (values.quiet !== true) io.stderr(`kfguard: baseline of ${written.findings.length} finding(s) written to ${writeBaseline}\n`);
   }
   return exitCodeFor(report, failOn);
 }

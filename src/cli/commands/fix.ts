@@ -1,0 +1,95 @@
+import { relative, resolve } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { selectRules } from '../../core/select-rules.js';
+import { unifiedDiff } from '../../fix/diff.js';
+import { runFix, type FixRunResult, type OutputFile } from '../../fix/run-fix.js';
+import { DEFAULT_FIX_OPTIONS } from '../../fix/types.js';
+import { ALL_RULES } from '../../rules/index.js';
+import { listOption, parseCommandArgs, stringOption } from '../args.js';
+import { loadCliConfig } from '../config.js';
+import { FIX_HELP } from '../help.js';
+import { EXIT_CLEAN, EXIT_ERROR, type CliIo } from '../io.js';
+
+export const FIX_OPTIONS = {
+  out: { type: 'string' },
+  'in-place': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  rule: { type: 'string', multiple: true },
+  'keep-load-balancer': { type: 'boolean' },
+  'placeholder-cidr': { type: 'string' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const CIDR = /^[0-9a-fA-F:.]+\/\d{1,3}$/;
+
+function display(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel.startsWith('..') ? path : rel;
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+function summary(result: FixRunResult, outputs: readonly OutputFile[], cwd: string, preview: boolean): string {
+  const lines: string[] = [];
+  const verb = preview ? 'would fix' : 'fixed';
+  lines.push(`kfguard fix: ${verb} ${result.fixes.length} finding(s) in ${outputs.length} file(s)`);
+  if (!preview) for (const output of outputs) lines.push(`  wrote ${display(cwd, output.path)}`);
+  if (result.unfixable.length > 0) {
+    lines.push(`${result.unfixable.length} finding(s) have no automatic fix:`);
+    for (const [key, count] of countBy(result.unfixable, (u) => `${u.finding.ruleId}\u0000${u.reason}`)) {
+      const [ruleId, reason] = key.split('\u0000');
+      lines.push(`  - ${ruleId} (${count}): ${reason}; see \`kfguard explain ${ruleId}\``);
+    }
+  }
+  if (result.notes.length > 0) {
+    lines.push('Before applying:');
+    for (const note of result.notes) lines.push(`  - ${note}`);
+  }
+  if (preview && outputs.length > 0) lines.push('Nothing was changed. Rerun with --in-place (plain files) or --out DIR to write the fix.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** `kfguard fix PATH...`: scan, patch every fixable finding, and preview or write the result. */
+export async function fixCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('fix', argv, FIX_OPTIONS);
+  if (values.help) {
+    io.stdout(FIX_HELP);
+    return EXIT_CLEAN;
+  }
+  const outOption = stringOption(values.out);
+  const inPlace = values['in-place'] === true;
+  if (outOption !== undefined && inPlace) throw new UsageError('--out and --in-place exclude each other', 'pick one place to write the fix');
+  if (positionals.includes('-')) throw new UsageError('fix cannot edit stdin', 'save the manifests to a file and pass its path');
+  const preview = values['dry-run'] === true || (outOption === undefined && !inPlace);
+  const placeholderCidr = stringOption(values['placeholder-cidr']) ?? DEFAULT_FIX_OPTIONS.placeholderCidr;
+  if (!CIDR.test(placeholderCidr)) throw new UsageError(`invalid --placeholder-cidr "${placeholderCidr}"`, 'use a CIDR such as 10.0.0.0/8');
+
+  const only = listOption(values.rule);
+  const rules = selectRules(ALL_RULES, { only, skip: [], categories: [] });
+  const config = await loadCliConfig(stringOption(values.config), io);
+  const result = await runFix({
+    paths: positionals,
+    cwd: io.cwd,
+    readStdin: io.readStdin,
+    env: io.env,
+    rules,
+    config,
+    fixOptions: { keepLoadBalancer: values['keep-load-balancer'] === true, placeholderCidr },
+    ...(outOption === undefined ? {} : { outDir: resolve(io.cwd, outOption) }),
+  });
+
+  for (const error of result.errors) io.stderr(`kfguard: input error: ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}\n`);
+  for (const error of result.ruleErrors) io.stderr(`kfguard: rule ${error.ruleId} failed: ${error.message}\n`);
+  if (preview) {
+    for (const output of result.outputs) io.stdout(unifiedDiff(display(io.cwd, output.path), output.changes, output.before === undefined));
+  } else {
+    for (const output of result.outputs) await io.writeFile(output.path, output.content);
+  }
+  io.stderr(summary(result, result.outputs, io.cwd, preview));
+  return result.errors.length > 0 || result.ruleErrors.length > 0 ? EXIT_ERROR : EXIT_CLEAN;
+}

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { KfguardConfig } from '../core/config-types.js';
+import { DEFAULT_CONFIG } from '../core/config-types.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
+import { findConfigFile } from './discover.js';
+
+export interface ConfigRequest {
+  /** `--config FILE`, relative to `cwd`; when absent the file is discovered. */
+  readonly explicit?: string;
+  readonly cwd: string;
+  readonly knownRuleIds: readonly string[];
+}
+
+export interface LoadedConfig {
+  readonly config: KfguardConfig;
+  /** Absolute path of the file read, or undefined when none was found. */
+  readonly file?: string;
+}
+
+/** An explicit file must exist; a discovered one is optional and defaults apply without it. */
+export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> {
+  const file = request.explicit === undefined ? await findConfigFile(request.cwd) : resolve(request.cwd, request.explicit);
+  if (file === undefined) return { config: DEFAULT_CONFIG };
+  const displayName = displayPath(file, request.cwd);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new ConfigError(
+      missing ? `${displayName}: config file not found` : `${displayName}: cannot read config file: ${errorMessage(error)}`,
+      missing ? 'check the --config path' : undefined,
+    );
+  }
+  // zod is loaded only when there is a file to validate, keeping plain scans' start-up fast.
+  const { parseConfig } = await import('./parse.js');
+  return { config: parseConfig(text, displayName, request.knownRuleIds), file };
+}
+
+function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel === '' || isAbsolute(rel) ? file : rel;
+}

@@ -1,0 +1,83 @@
+import { parseAllDocuments } from 'yaml';
+import type { KfguardConfig } from '../core/config-types.js';
+import { ConfigError } from '../core/errors.js';
+import { formatPath } from '../core/path.js';
+import { describeIssues } from './issues.js';
+import { nearestWords } from './nearest.js';
+import { configFileSchema, type ConfigFile } from './schema.js';
+
+/** Matches every rule in a config suppression. */
+export const ANY_RULE = '*';
+
+const RULES_HINT = 'run `kfguard rules` to list rule ids';
+
+/**
+ * Parses and validates the text of a `.kfguard.yaml`. `displayName` prefixes every error so the
+ * user sees which file is wrong; `knownRuleIds` catches typos that would otherwise silently do nothing.
+ */
+export function parseConfig(text: string, displayName: string, knownRuleIds: readonly string[]): KfguardConfig {
+  const raw = parseYaml(text, displayName);
+  if (raw === null || raw === undefined) return toConfig({});
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = describeIssues(parsed.error.issues, raw, configFileSchema);
+    throw configError(displayName, problems, 'see docs/configuration.md for every key');
+  }
+  const unknown = unknownRuleIds(parsed.data, knownRuleIds);
+  if (unknown.length > 0) throw configError(displayName, unknown, RULES_HINT);
+  return toConfig(parsed.data);
+}
+
+function parseYaml(text: string, displayName: string): unknown {
+  const documents = parseAllDocuments(text);
+  if (!Array.isArray(documents)) return undefined;
+  if (documents.length > 1) throw new ConfigError(`${displayName}: expected one YAML document, found ${documents.length}`);
+  const document = documents[0];
+  if (!document) return undefined;
+  const error = document.errors[0];
+  if (error) {
+    const position = error.linePos?.[0];
+    const where = position ? `${displayName}:${position.line}:${position.col}` : displayName;
+    const firstLine = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(`${where}: invalid YAML: ${firstLine}`);
+  }
+  return document.toJS() as unknown;
+}
+
+function unknownRuleIds(file: ConfigFile, knownRuleIds: readonly string[]): string[] {
+  const known = new Set(knownRuleIds);
+  const problems: string[] = [];
+  const complain = (path: string, id: string): void => {
+    const nearest = nearestWords(id, knownRuleIds);
+    const suggestion = nearest.length > 0 ? ` (did you mean ${nearest.join(', ')}?)` : '';
+    problems.push(`${path}: unknown rule id "${id}"${suggestion}`);
+  };
+  for (const id of Object.keys(file.rules ?? {})) {
+    if (!known.has(id)) complain(formatPath(['rules', id]), id);
+  }
+  (file.suppressions ?? []).forEach((suppression, index) => {
+    if (suppression.rule !== ANY_RULE && !known.has(suppression.rule)) {
+      complain(formatPath(['suppressions', index, 'rule']), suppression.rule);
+    }
+  });
+  return problems;
+}
+
+function configError(displayName: string, problems: readonly string[], hint: string): ConfigError {
+  return new ConfigError(problems.map((p) => `${displayName}: ${p}`).join('\n  '), hint);
+}
+
+function toConfig(file: ConfigFile): KfguardConfig {
+  const indicators = file.indicators ?? {};
+  return {
+    rules: { ...file.rules },
+    suppressions: (file.suppressions ?? []).map((s) => ({ ...s })),
+    indicators: {
+      minerBinaries: [...(indicators.minerBinaries ?? [])],
+      poolDomains: [...(indicators.poolDomains ?? [])],
+      images: [...(indicators.images ?? [])],
+      trustedImages: [...(indicators.trustedImages ?? [])],
+    },
+    registries: { allowed: [...(file.registries?.allowed ?? [])] },
+  };
+}

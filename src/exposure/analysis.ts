@@ -1,0 +1,124 @@
+import { describeObject, nameOf } from '../core/object.js';
+import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
+import type { Inventory } from '../k8s/inventory.js';
+import { hasContainers } from '../k8s/workloads.js';
+import { gatewayAuth, ingressAuth, meshOnlyPolicyNote } from './auth-chain.js';
+import { entryRoutesOf, type EntryRoute } from './entry-points.js';
+import { buildRoutingIndex, gatewayFlavourOf, podLabelSets, routesThrough, type RoutingIndex } from './istio-routing.js';
+import { recognizeTarget } from './targets.js';
+import type { AuthVerdict, Exposure, ServiceRef } from './types.js';
+
+export interface ExposureAnalysis {
+  readonly all: readonly Exposure[];
+  /** Exposures keyed by the entry object that faces outside. */
+  byEntry(object: K8sObject): readonly Exposure[];
+}
+
+const cache = new WeakMap<Inventory, ExposureAnalysis>();
+
+/** Every exposure in the scanned set, computed once per inventory and shared by all rules. */
+export function analyzeExposure(inventory: Inventory): ExposureAnalysis {
+  const cached = cache.get(inventory);
+  if (cached) return cached;
+  const index = buildRoutingIndex(inventory);
+  const all = entryRoutesOf(inventory).flatMap((entry) => exposuresOf(inventory, index, entry));
+  const byEntry = new Map<K8sObject, Exposure[]>();
+  for (const exposure of all) {
+    const list = byEntry.get(exposure.entry.object) ?? [];
+    list.push(exposure);
+    byEntry.set(exposure.entry.object, list);
+  }
+  const analysis: ExposureAnalysis = { all, byEntry: (object) => byEntry.get(object) ?? [] };
+  cache.set(inventory, analysis);
+  return analysis;
+}
+
+export function resolveService(inventory: Inventory, namespace: string | undefined, name: string, given?: K8sObject): ServiceRef {
+  const found =
+    inventory.get('Service', namespace, name, '')?.object ??
+    (namespace === undefined ? inventory.ofKind('Service', '').find((s) => nameOf(s.object) === name)?.object : undefined);
+  const service = found ?? given;
+  const workloads = service ? inventory.selectedByService(service).filter((s) => hasContainers(s.object)) : [];
+  return { namespace, name, ...(service ? { service } : {}), workloads };
+}
+
+function backendHops(backend: ServiceRef): AttackPathHop[] {
+  const serviceLabel = `Service ${backend.namespace ? `${backend.namespace}/` : ''}${backend.name}`;
+  const hops: AttackPathHop[] = [{ kind: 'service', label: backend.service ? serviceLabel : `${serviceLabel} (not in the scanned files)` }];
+  for (const workload of backend.workloads) hops.push({ kind: 'workload', label: describeObject(workload.object) });
+  return hops;
+}
+
+function authHop(auth: AuthVerdict): AttackPathHop {
+  const label = auth.notes[auth.notes.length - 1] ?? auth.state;
+  return { kind: auth.state === 'present' ? 'auth-present' : auth.state === 'absent' ? 'auth-missing' : 'note', label };
+}
+
+function directAuth(inventory: Inventory, backend: ServiceRef, target: Exposure['target']): AuthVerdict {
+  const bypass = target?.family === 'kubeflow' ? ', bypassing the Kubeflow gateway and the identity header it adds' : '';
+  if (backend.workloads.length > 0) {
+    const meshOnly = meshOnlyPolicyNote(inventory, backend, podLabelSets(backend));
+    return {
+      state: 'absent',
+      // The verdict goes last: the attack path's auth hop shows the last note.
+      notes: [...(meshOnly ? [meshOnly] : []), `the path reaches Service ${backend.name} directly${bypass}; no authenticating proxy is on the way`],
+    };
+  }
+  return {
+    state: 'unknown',
+    notes: [`the scanned files do not show the workload behind Service ${backend.name}, nor any authenticating proxy in front of it`],
+  };
+}
+
+function exposure(entry: EntryRoute, backend: ServiceRef, target: Exposure['target'], viaGateway: boolean, auth: AuthVerdict, middle: readonly AttackPathHop[]): Exposure {
+  const hops: AttackPathHop[] = [{ kind: 'internet', label: 'outside the cluster' }, ...entry.hops, ...middle, authHop(auth)];
+  const route = hops
+    .filter((h) => h.kind === 'entry' || h.kind === 'route' || h.kind === 'service' || h.kind === 'workload')
+    .map((h) => h.label)
+    .join(' → ');
+  const routeNotes = middle.filter((h) => h.kind === 'note').map((h) => h.label);
+  return { entry: entry.entry, path: entry.path, reach: entry.reach, target, backend, viaGateway, auth, hops, route, routeNotes };
+}
+
+function exposuresOf(inventory: Inventory, index: RoutingIndex, entry: EntryRoute): Exposure[] {
+  const backend = resolveService(inventory, entry.backendNamespace, entry.backendName, entry.backendService);
+  const ingressNote = entry.ingress ? ingressAuth(inventory, entry.ingress, backend) : undefined;
+  const viaIngress: AuthVerdict | undefined = ingressNote ? { state: 'present', notes: [ingressNote] } : undefined;
+  // For Service entries the backend is the entry itself, so only its workloads need hops.
+  const entryBackendHops = entry.backendService
+    ? backend.workloads.map((w): AttackPathHop => ({ kind: 'workload', label: describeObject(w.object) }))
+    : backendHops(backend);
+  const flavour = gatewayFlavourOf(index, backend);
+
+  if (flavour?.kind === 'istio') {
+    const auth = viaIngress ?? gatewayAuth(inventory, backend, flavour.podLabels);
+    const routes = routesThrough(index, flavour.gateways);
+    if (routes.length === 0) {
+      const target = { family: 'kubeflow' as const, label: 'everything routed by the Istio ingress gateway (the Kubeflow gateway)' };
+      const missing = flavour.gateways.length === 0 ? 'no Istio Gateway selecting it' : 'no VirtualService bound to its Gateways';
+      const note: AttackPathHop = { kind: 'note', label: `${missing} is in the scanned files` };
+      return [exposure(entry, backend, target, true, auth, [...entryBackendHops, note])];
+    }
+    return routes.map((route) => {
+      const destination = resolveService(inventory, route.namespace, route.name);
+      return exposure(entry, destination, recognizeTarget(destination), true, auth, [...entryBackendHops, ...route.hops, ...backendHops(destination)]);
+    });
+  }
+  if (flavour?.kind === 'ambassador') {
+    const auth = viaIngress ?? {
+      state: 'unknown' as const,
+      notes: ['the Kubeflow 0.x Ambassador gateway authenticates only when IAP or basic-auth is set up outside these files'],
+    };
+    const target = { family: 'kubeflow' as const, label: 'everything routed by the Kubeflow Ambassador gateway' };
+    return [exposure(entry, backend, target, true, auth, entryBackendHops)];
+  }
+  const target = recognizeTarget(backend);
+  return [exposure(entry, backend, target, false, viaIngress ?? directAuth(inventory, backend, target), entryBackendHops)];
+}
+
+/** Exposures whose backend is `object` (a Service) or runs it (a workload). */
+export function exposuresReaching(inventory: Inventory, object: K8sObject): Exposure[] {
+  return analyzeExposure(inventory).all.filter(
+    (e) => e.backend.service === object || e.backend.workloads.some((w: ScannedObject) => w.object === object),
+  );
+}

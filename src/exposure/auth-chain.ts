@@ -1,0 +1,133 @@
+import { annotationsOf, asArray, asRecord, asString, asStringArray, describeObject, namespaceOf } from '../core/object.js';
+import type { K8sObject, ScannedObject } from '../core/types.js';
+import type { Inventory } from '../k8s/inventory.js';
+import type { AuthVerdict, ServiceRef } from './types.js';
+
+type Labels = Readonly<Record<string, string>>;
+
+const ISTIO_ROOT_NAMESPACE = 'istio-system';
+
+function selects(selectorLabels: unknown, labelSets: readonly Labels[]): boolean {
+  const wanted = asRecord(selectorLabels);
+  if (!wanted || Object.keys(wanted).length === 0) return true;
+  return labelSets.some((labels) => Object.entries(wanted).every(([key, value]) => labels[key] === value));
+}
+
+function appliesTo(policy: ScannedObject, namespace: string | undefined, selectorLabels: unknown, labelSets: readonly Labels[]): boolean {
+  const policyNamespace = namespaceOf(policy.object);
+  if (policyNamespace !== namespace && policyNamespace !== ISTIO_ROOT_NAMESPACE) return false;
+  return selects(selectorLabels, labelSets);
+}
+
+function deniesWithoutPrincipal(policy: K8sObject): boolean {
+  return asArray(asRecord(policy.spec)?.rules).some((rule) =>
+    asArray(asRecord(rule)?.from).some((from) => asStringArray(asRecord(asRecord(from)?.source)?.notRequestPrincipals).includes('*')),
+  );
+}
+
+/**
+ * Whether the Istio ingress gateway authenticates requests: the oauth2-proxy chain (CUSTOM
+ * AuthorizationPolicy, or RequestAuthentication with a DENY for requests without a principal), or
+ * the older oidc-authservice EnvoyFilter. `unknown` when the scanned set shows neither Istio
+ * security objects nor the gateway's workload.
+ */
+export function gatewayAuth(inventory: Inventory, gateway: ServiceRef, labelSets: readonly Labels[]): AuthVerdict {
+  const namespace = gateway.namespace ?? ISTIO_ROOT_NAMESPACE;
+  const policies = inventory.ofKind('AuthorizationPolicy', 'security.istio.io');
+  const requestAuths = inventory.ofKind('RequestAuthentication', 'security.istio.io');
+  const envoyFilters = inventory.ofKind('EnvoyFilter', 'networking.istio.io');
+  const applying = (list: readonly ScannedObject[], selectorOf: (spec: Record<string, unknown> | undefined) => unknown): ScannedObject[] =>
+    list.filter((s) => appliesTo(s, namespace, selectorOf(asRecord(s.object.spec) as Record<string, unknown> | undefined), labelSets));
+  const matchLabels = (spec: Record<string, unknown> | undefined): unknown => asRecord(spec?.selector)?.matchLabels;
+
+  const custom = applying(policies, matchLabels).filter((s) => asRecord(s.object.spec)?.action === 'CUSTOM');
+  const requireJwt = applying(policies, matchLabels).filter((s) => asRecord(s.object.spec)?.action === 'DENY' && deniesWithoutPrincipal(s.object));
+  const jwt = applying(requestAuths, matchLabels).filter((s) => asArray(asRecord(s.object.spec)?.jwtRules).length > 0);
+  const authService = applying(envoyFilters, (spec) => asRecord(spec?.workloadSelector)?.labels).filter((s) =>
+    /ext_authz|authservice/.test(JSON.stringify(s.object.spec ?? {})),
+  );
+
+  const notes: string[] = [];
+  for (const s of custom) {
+    const provider = asString(asRecord(asRecord(s.object.spec)?.provider)?.name) ?? 'an external';
+    notes.push(`${describeObject(s.object)} sends requests to the ${provider} provider (action CUSTOM)`);
+  }
+  for (const s of jwt) notes.push(`${describeObject(s.object)} validates JWTs on the gateway`);
+  for (const s of requireJwt) notes.push(`${describeObject(s.object)} denies requests without a principal`);
+  for (const s of authService) notes.push(`${describeObject(s.object)} adds an ext_authz (oidc-authservice) filter`);
+
+  if (custom.length > 0 || authService.length > 0 || (jwt.length > 0 && requireJwt.length > 0)) {
+    return { state: 'present', notes };
+  }
+  const visible = policies.length > 0 || requestAuths.length > 0 || envoyFilters.length > 0 || gateway.workloads.length > 0;
+  if (!visible) {
+    return {
+      state: 'unknown',
+      notes: [
+        'the scanned files hold no AuthorizationPolicy, RequestAuthentication or EnvoyFilter and not the gateway workload, so whether the oauth2-proxy chain guards the gateway cannot be seen',
+      ],
+    };
+  }
+  return {
+    state: 'absent',
+    notes: [...notes, 'no AuthorizationPolicy with a CUSTOM provider and no JWT requirement on the ingress gateway'],
+  };
+}
+
+const NGINX_AUTH = ['nginx.ingress.kubernetes.io/auth-url', 'nginx.ingress.kubernetes.io/auth-type'];
+const ALB_AUTH_TYPE = 'alb.ingress.kubernetes.io/auth-type';
+const BACKEND_CONFIG_ANNOTATIONS = ['cloud.google.com/backend-config', 'beta.cloud.google.com/backend-config'];
+
+/** Authentication an Ingress controller does before forwarding (nginx auth, ALB OIDC/Cognito, GCP IAP). */
+export function ingressAuth(inventory: Inventory, ingress: K8sObject, backend: ServiceRef): string | undefined {
+  const annotations = annotationsOf(ingress);
+  for (const key of NGINX_AUTH) if (annotations[key]) return `${describeObject(ingress)} authenticates with ${key}`;
+  const albAuth = annotations[ALB_AUTH_TYPE]?.toLowerCase();
+  if (albAuth === 'oidc' || albAuth === 'cognito') return `${describeObject(ingress)} authenticates at the ALB (${ALB_AUTH_TYPE}: ${albAuth})`;
+  if (backend.service) {
+    const backendAnnotations = annotationsOf(backend.service);
+    for (const key of BACKEND_CONFIG_ANNOTATIONS) {
+      for (const name of backendConfigNames(backendAnnotations[key])) {
+        const config = inventory.get('BackendConfig', backend.namespace, name);
+        if (asRecord(asRecord(config?.object.spec)?.iap)?.enabled === true) {
+          return `${describeObject(config!.object)} enables Identity-Aware Proxy for ${backend.name}`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function backendConfigNames(value: string | undefined): string[] {
+  if (!value) return [];
+  try {
+    const parsed = asRecord(JSON.parse(value));
+    const names = [asString(parsed?.default)];
+    for (const name of Object.values(asRecord(parsed?.ports) ?? {})) names.push(asString(name));
+    return names.filter((n): n is string => n !== undefined);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * An ALLOW policy that admits only mesh identities (as Kubeflow puts on each UI) refuses direct
+ * traffic from outside the mesh when the sidecar enforces it; worth saying, though the UI itself
+ * still authenticates nobody.
+ */
+export function meshOnlyPolicyNote(inventory: Inventory, backend: ServiceRef, labelSets: readonly Labels[]): string | undefined {
+  if (labelSets.length === 0) return undefined;
+  const policy = inventory.ofKind('AuthorizationPolicy', 'security.istio.io').find((s) => {
+    const spec = asRecord(s.object.spec);
+    if (namespaceOf(s.object) !== backend.namespace || (spec?.action ?? 'ALLOW') !== 'ALLOW') return false;
+    if (!selects(asRecord(spec?.selector)?.matchLabels, labelSets) || asRecord(spec?.selector) === undefined) return false;
+    const rules = asArray(spec?.rules);
+    return (
+      rules.length > 0 &&
+      rules.every((rule) => asArray(asRecord(rule)?.from).some((from) => asStringArray(asRecord(asRecord(from)?.source)?.principals).length > 0))
+    );
+  });
+  return policy
+    ? `${describeObject(policy.object)} admits only mesh identities, which refuses direct requests only while an Istio sidecar enforces it`
+    : undefined;
+}

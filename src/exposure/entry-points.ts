@@ -1,0 +1,178 @@
+import { asArray, asRecord, asString, describeObject, namespaceOf, nameOf } from '../core/object.js';
+import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
+import type { Inventory } from '../k8s/inventory.js';
+import { servicePatchesOf } from './kustomize-patches.js';
+import { gatewayApiReach, ingressReach, serviceReach } from './reach.js';
+import type { Reach } from './types.js';
+
+/** A door from outside the cluster and the Service it opens onto. */
+export interface EntryRoute {
+  /** The object that faces outside; findings go on it. */
+  readonly entry: ScannedObject;
+  readonly path: string;
+  readonly reach: Reach;
+  readonly hops: readonly AttackPathHop[];
+  readonly backendNamespace: string | undefined;
+  readonly backendName: string;
+  /** Set when the entry is the backend Service itself (or a patch of it). */
+  readonly backendService?: K8sObject;
+  /** The Ingress whose controller may authenticate, for Ingress entries. */
+  readonly ingress?: K8sObject;
+}
+
+function entryHop(object: K8sObject, how: string): AttackPathHop {
+  return { kind: 'entry', label: `${describeObject(object)} (${how})` };
+}
+
+function serviceEntries(inventory: Inventory): EntryRoute[] {
+  const routes: EntryRoute[] = [];
+  for (const scanned of inventory.ofKind('Service', '')) {
+    const facing = serviceReach(scanned.object);
+    if (!facing) continue;
+    routes.push({
+      entry: scanned,
+      path: facing.path,
+      reach: facing.reach,
+      hops: [entryHop(scanned.object, facing.reach.how)],
+      backendNamespace: namespaceOf(scanned.object),
+      backendName: nameOf(scanned.object),
+      backendService: scanned.object,
+    });
+  }
+  return routes;
+}
+
+function kustomizationEntries(inventory: Inventory): EntryRoute[] {
+  const routes: EntryRoute[] = [];
+  for (const scanned of inventory.ofKind('Kustomization', 'kustomize.config.k8s.io')) {
+    for (const { service, path } of servicePatchesOf(scanned.object)) {
+      const facing = serviceReach(service);
+      if (!facing) continue;
+      const namespace = namespaceOf(service);
+      const real = inventory.get('Service', namespace, nameOf(service), '');
+      routes.push({
+        entry: scanned,
+        path,
+        reach: facing.reach,
+        hops: [{ kind: 'entry', label: `${describeObject(scanned.object)} patches ${describeObject(service)} to ${facing.reach.how}` }],
+        backendNamespace: namespace,
+        backendName: nameOf(service),
+        backendService: real?.object ?? service,
+      });
+    }
+  }
+  return routes;
+}
+
+/** `networking.k8s.io/v1` backends are `service.name`; `extensions/v1beta1` ones are `serviceName`. */
+function ingressBackendName(backend: unknown): string | undefined {
+  const record = asRecord(backend);
+  return asString(asRecord(record?.service)?.name) ?? asString(record?.serviceName);
+}
+
+function ingressEntries(inventory: Inventory): EntryRoute[] {
+  const routes: EntryRoute[] = [];
+  for (const scanned of inventory.ofKind('Ingress')) {
+    const ingress = scanned.object;
+    const spec = asRecord(ingress.spec) ?? {};
+    const reach = ingressReach(ingress);
+    const add = (backend: unknown, path: string, where: string): void => {
+      const name = ingressBackendName(backend);
+      if (!name) return;
+      routes.push({
+        entry: scanned,
+        path,
+        reach,
+        hops: [entryHop(ingress, `${reach.how}, ${where}`)],
+        backendNamespace: namespaceOf(ingress),
+        backendName: name,
+        ingress,
+      });
+    };
+    if (spec.defaultBackend) add(spec.defaultBackend, 'spec.defaultBackend', 'default backend');
+    if (spec.backend) add(spec.backend, 'spec.backend', 'default backend');
+    asArray(spec.rules).forEach((rawRule, i) => {
+      const rule = asRecord(rawRule);
+      const host = asString(rule?.host) ?? 'any host';
+      asArray(asRecord(rule?.http)?.paths).forEach((rawPath, j) => {
+        const httpPath = asRecord(rawPath);
+        add(httpPath?.backend, `spec.rules[${i}].http.paths[${j}].backend`, `${host} ${asString(httpPath?.path) ?? '/'}`);
+      });
+    });
+  }
+  return routes;
+}
+
+function gatewayApiEntries(inventory: Inventory): EntryRoute[] {
+  const routes: EntryRoute[] = [];
+  for (const route of inventory.ofKind('HTTPRoute', 'gateway.networking.k8s.io')) {
+    const routeNamespace = namespaceOf(route.object);
+    const spec = asRecord(route.object.spec) ?? {};
+    for (const rawParent of asArray(spec.parentRefs)) {
+      const parent = asRecord(rawParent);
+      const parentName = asString(parent?.name);
+      if (!parentName || (parent?.kind !== undefined && parent.kind !== 'Gateway')) continue;
+      const gateway = inventory.get('Gateway', asString(parent?.namespace) ?? routeNamespace, parentName, 'gateway.networking.k8s.io');
+      if (!gateway) continue;
+      const reach = gatewayApiReach(gateway.object);
+      const listenerIndex = asArray(asRecord(gateway.object.spec)?.listeners).findIndex(
+        (listener) => parent?.sectionName !== undefined && asRecord(listener)?.name === parent.sectionName,
+      );
+      const path = listenerIndex === -1 ? 'spec.listeners' : `spec.listeners[${listenerIndex}]`;
+      asArray(spec.rules).forEach((rawRule) => {
+        for (const rawBackend of asArray(asRecord(rawRule)?.backendRefs)) {
+          const backend = asRecord(rawBackend);
+          const name = asString(backend?.name);
+          if (!name || (backend?.kind !== undefined && backend.kind !== 'Service')) continue;
+          routes.push({
+            entry: gateway,
+            path,
+            reach,
+            hops: [entryHop(gateway.object, reach.how), { kind: 'route', label: describeObject(route.object) }],
+            backendNamespace: asString(backend?.namespace) ?? routeNamespace,
+            backendName: name,
+          });
+        }
+      });
+    }
+  }
+  return routes;
+}
+
+function openShiftRouteEntries(inventory: Inventory): EntryRoute[] {
+  const routes: EntryRoute[] = [];
+  for (const scanned of inventory.ofKind('Route', 'route.openshift.io')) {
+    const spec = asRecord(scanned.object.spec) ?? {};
+    const host = asString(spec.host) ?? 'router default host';
+    const reach: Reach = {
+      level: 'anywhere',
+      how: `OpenShift Route, ${host}`,
+      caveats: ['assumes the default OpenShift router faces the internet, as it usually does'],
+    };
+    const targets: [unknown, string][] = [[spec.to, 'spec.to'], ...asArray(spec.alternateBackends).map((b, i): [unknown, string] => [b, `spec.alternateBackends[${i}]`])];
+    for (const [target, path] of targets) {
+      const name = asString(asRecord(target)?.name);
+      if (!name) continue;
+      routes.push({
+        entry: scanned,
+        path,
+        reach,
+        hops: [entryHop(scanned.object, reach.how)],
+        backendNamespace: namespaceOf(scanned.object),
+        backendName: name,
+      });
+    }
+  }
+  return routes;
+}
+
+/** Every way in: LoadBalancer/NodePort/externalIPs Services (also as kustomize patches), Ingresses, Gateway API and OpenShift Routes. */
+export function entryRoutesOf(inventory: Inventory): EntryRoute[] {
+  return [
+    ...serviceEntries(inventory),
+    ...kustomizationEntries(inventory),
+    ...ingressEntries(inventory),
+    ...gatewayApiEntries(inventory),
+    ...openShiftRouteEntries(inventory),
+  ];
+}

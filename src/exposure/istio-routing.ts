@@ -1,0 +1,120 @@
+import { asArray, asRecord, asString, describeObject, labelsOf, namespaceOf, nameOf } from '../core/object.js';
+import type { AttackPathHop, ScannedObject } from '../core/types.js';
+import type { Inventory } from '../k8s/inventory.js';
+import { podLabelsOf } from '../k8s/inventory.js';
+import { containersOf, imageOf } from '../k8s/workloads.js';
+import type { ServiceRef } from './types.js';
+
+type Labels = Readonly<Record<string, string>>;
+
+/** A gateway that fronts many Kubeflow apps at once. */
+export type GatewayFlavour =
+  | { readonly kind: 'istio'; readonly gateways: readonly ScannedObject[]; readonly podLabels: readonly Labels[] }
+  | { readonly kind: 'ambassador' };
+
+/** One VirtualService route from a gateway to a destination Service. */
+export interface GatewayRoute {
+  readonly hops: readonly AttackPathHop[];
+  readonly namespace: string | undefined;
+  readonly name: string;
+}
+
+export interface RoutingIndex {
+  readonly istioGateways: readonly ScannedObject[];
+  /** VirtualServices keyed by `namespace/name` of the Gateway they bind to. */
+  readonly virtualServicesByGateway: ReadonlyMap<string, readonly ScannedObject[]>;
+}
+
+export function buildRoutingIndex(inventory: Inventory): RoutingIndex {
+  const byGateway = new Map<string, ScannedObject[]>();
+  for (const vs of inventory.ofKind('VirtualService', 'networking.istio.io')) {
+    const namespace = namespaceOf(vs.object) ?? '';
+    for (const ref of asArray(asRecord(vs.object.spec)?.gateways)) {
+      if (typeof ref !== 'string' || ref === 'mesh') continue;
+      const key = ref.includes('/') ? ref : `${namespace}/${ref}`;
+      const list = byGateway.get(key) ?? [];
+      list.push(vs);
+      byGateway.set(key, list);
+    }
+  }
+  return { istioGateways: inventory.ofKind('Gateway', 'networking.istio.io'), virtualServicesByGateway: byGateway };
+}
+
+function selectorMatches(selector: unknown, labelSets: readonly Labels[]): boolean {
+  const wanted = asRecord(selector);
+  if (!wanted || Object.keys(wanted).length === 0) return false;
+  return labelSets.some((labels) => Object.entries(wanted).every(([key, value]) => labels[key] === value));
+}
+
+/** Pod labels behind a Service: its workloads' pod labels, or its selector when they are not scanned. */
+export function podLabelSets(backend: ServiceRef): Labels[] {
+  const fromWorkloads = backend.workloads.flatMap(({ object }) => podLabelsOf(object));
+  if (fromWorkloads.length > 0) return fromWorkloads;
+  const selector = asRecord(asRecord(backend.service?.spec)?.selector);
+  return selector ? [selector as Labels] : [];
+}
+
+function looksLikeIstioIngressGateway(backend: ServiceRef, labelSets: readonly Labels[]): boolean {
+  if (backend.name === 'istio-ingressgateway') return true;
+  if (labelSets.some((labels) => labels.istio === 'ingressgateway')) return true;
+  if (backend.service && labelsOf(backend.service).istio === 'ingressgateway') return true;
+  return backend.workloads.some(({ object }) =>
+    containersOf(object).some(({ container }) => /proxyv2/.test(imageOf(container) ?? '') && JSON.stringify(container.args ?? []).includes('router')),
+  );
+}
+
+/** Whether a Service is an Istio ingress gateway (or Kubeflow 0.x's Ambassador) rather than one app. */
+export function gatewayFlavourOf(index: RoutingIndex, backend: ServiceRef): GatewayFlavour | undefined {
+  const labelSets = podLabelSets(backend);
+  const gateways = index.istioGateways.filter((g) => selectorMatches(asRecord(g.object.spec)?.selector, labelSets));
+  if (gateways.length > 0 || looksLikeIstioIngressGateway(backend, labelSets)) return { kind: 'istio', gateways, podLabels: labelSets };
+  const isAmbassador =
+    backend.name === 'ambassador' ||
+    backend.workloads.some(({ object }) => containersOf(object).some(({ container }) => /datawire\/ambassador/.test(imageOf(container) ?? '')));
+  return isAmbassador ? { kind: 'ambassador' } : undefined;
+}
+
+/** `centraldashboard.kubeflow.svc.cluster.local` → kubeflow/centraldashboard; short names use the VirtualService's namespace. */
+function serviceOfHost(host: string, vsNamespace: string | undefined): { namespace: string | undefined; name: string } {
+  const [name = host, namespace] = host.split('.');
+  return { name, namespace: namespace ?? vsNamespace };
+}
+
+function prefixOf(httpRoute: Record<string, unknown>): string {
+  const match = asRecord(asArray(httpRoute.match)[0]);
+  const uri = asRecord(match?.uri);
+  const prefix = asString(uri?.prefix) ?? asString(uri?.exact) ?? asString(uri?.regex);
+  return prefix === undefined ? 'all paths' : `prefix ${prefix}`;
+}
+
+/** Every destination the gateway's VirtualServices route to, with the Gateway and VirtualService hops. */
+export function routesThrough(index: RoutingIndex, gateways: readonly ScannedObject[]): GatewayRoute[] {
+  const routes: GatewayRoute[] = [];
+  const seen = new Set<string>();
+  for (const gateway of gateways) {
+    const key = `${namespaceOf(gateway.object) ?? ''}/${nameOf(gateway.object)}`;
+    for (const vs of index.virtualServicesByGateway.get(key) ?? []) {
+      for (const raw of asArray(asRecord(vs.object.spec)?.http)) {
+        const http = asRecord(raw);
+        if (!http) continue;
+        for (const destinationRaw of asArray(http.route)) {
+          const host = asString(asRecord(asRecord(destinationRaw)?.destination)?.host);
+          if (!host) continue;
+          const service = serviceOfHost(host, namespaceOf(vs.object));
+          const id = `${key}|${describeObject(vs.object)}|${service.namespace ?? ''}/${service.name}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          routes.push({
+            ...service,
+            hops: [
+              { kind: 'route', label: describeObject(gateway.object) },
+              { kind: 'route', label: `${describeObject(vs.object)} (${prefixOf(http as Record<string, unknown>)})` },
+            ],
+          });
+        }
+      }
+    }
+  }
+  return routes;
+}
+

@@ -1,0 +1,60 @@
+import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
+
+/**
+ * Who can open a connection to an entry point, from widest to narrowest.
+ * `nodes`: a NodePort, reachable by whoever can reach a node's address.
+ */
+export type ReachLevel = 'anywhere' | 'broad' | 'nodes' | 'internal' | 'narrow';
+
+export interface Reach {
+  readonly level: ReachLevel;
+  /** Human words for the evidence, e.g. `LoadBalancer`, `NodePort`, `internal AWS load balancer`. */
+  readonly how: string;
+  /** Things the scanned text could not settle, e.g. an unresolved kustomize variable. */
+  readonly caveats: readonly string[];
+}
+
+/** `kubeflow`: a Kubeflow UI or API; `sensitive`: another service an attacker wants (database, object store, Argo …). */
+export type TargetFamily = 'kubeflow' | 'sensitive';
+
+export interface TargetKind {
+  readonly family: TargetFamily;
+  /** Display name, e.g. `Kubeflow Central Dashboard`. */
+  readonly label: string;
+}
+
+/** A Service (possibly only named, possibly a kustomize patch) and what runs behind it. */
+export interface ServiceRef {
+  readonly namespace: string | undefined;
+  readonly name: string;
+  /** The Service object when the scanned set has it. */
+  readonly service?: K8sObject;
+  readonly workloads: readonly ScannedObject[];
+}
+
+export type AuthState = 'present' | 'absent' | 'unknown';
+
+export interface AuthVerdict {
+  readonly state: AuthState;
+  /** What was seen or missed, written for the evidence list. */
+  readonly notes: readonly string[];
+}
+
+/** One way in from outside the cluster to one target. */
+export interface Exposure {
+  readonly entry: ScannedObject;
+  /** The offending field of the entry object. */
+  readonly path: string;
+  readonly reach: Reach;
+  /** Undefined when the backend is nothing kfguard recognises (still reported by `externalReachability`). */
+  readonly target: TargetKind | undefined;
+  readonly backend: ServiceRef;
+  /** True when the request passes an Istio (or legacy Ambassador) gateway that may authenticate it. */
+  readonly viaGateway: boolean;
+  readonly auth: AuthVerdict;
+  readonly hops: readonly AttackPathHop[];
+  /** The hops written as one `A → B → C` line. */
+  readonly route: string;
+  /** What the route analysis could not see, e.g. no VirtualService bound to the gateway. */
+  readonly routeNotes: readonly string[];
+}

@@ -1,0 +1,22 @@
+import { defaultDenyEgressPolicy, limitRange, resourceQuota } from '../generated-objects.js';
+import { planOf, type Fixer, type GeneratedObject } from '../types.js';
+import { namespaceFor } from './targets.js';
+
+// RFC 5737 documentation range, so an unreviewed policy fails closed instead of trusting a real network.
+const API_SERVER_PLACEHOLDER = '192.0.2.0/24';
+
+function creating(summary: string, build: (namespace: string) => GeneratedObject): Fixer {
+  return {
+    summary,
+    plan({ finding }) {
+      const namespace = namespaceFor(finding);
+      return namespace === undefined ? undefined : planOf({ creates: [build(namespace)] });
+    },
+  };
+}
+
+export const resourceQuotaFixer = creating('add a ResourceQuota with cpu, memory, GPU and pod bounds', resourceQuota);
+export const limitRangeFixer = creating('add a LimitRange with default container requests and limits', limitRange);
+export const egressPolicyFixer = creating('add a default-deny egress NetworkPolicy (DNS, API server, in-cluster allowed)', (ns) =>
+  defaultDenyEgressPolicy(ns, API_SERVER_PLACEHOLDER),
+);

@@ -1,0 +1,155 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { KfguardConfig } from '../core/config-types.js';
+import { DEFAULT_CONFIG } from '../core/config-types.js';
+import { runRules } from '../core/engine.js';
+import { parsePath } from '../core/path.js';
+import type { Rule } from '../core/rule.js';
+import type { InputError, RuleError, ScannedObject } from '../core/types.js';
+import { decodeText } from '../sources/decode.js';
+import { collectManifests, type ManifestSourceOptions } from '../sources/manifest.js';
+import { applySuppressions } from '../suppress/apply.js';
+import type { GeneratedFor } from './generated-text.js';
+import { kustomizeOverlay } from './kustomize-overlay.js';
+import { planFixes, type PlannedFix, type UnfixableFinding } from './plan.js';
+import type { RuleEditUnit } from './kustomize-overlay.js';
+import { DEFAULT_FIX_OPTIONS, type FixOptions } from './types.js';
+import { EditableYamlFile, type TextChange } from './yaml-file.js';
+
+const KUSTOMIZE_SUFFIX = ' (kustomize)';
+const BOM = '\uFEFF';
+
+export interface FixRunOptions extends ManifestSourceOptions {
+  readonly rules: readonly Rule[];
+  readonly config?: KfguardConfig;
+  readonly fixOptions?: FixOptions;
+  /** Destination of fixed copies and kustomize overlays; without it plain files are fixed where they are. */
+  readonly outDir?: string;
+  readonly today?: string;
+}
+
+export interface OutputFile {
+  readonly path: string;
+  /** The file's current content, or undefined when the file is new. */
+  readonly before: string | undefined;
+  readonly content: string;
+  readonly changes: readonly TextChange[];
+}
+
+export interface FixRunResult {
+  readonly fixes: readonly PlannedFix[];
+  readonly unfixable: readonly UnfixableFinding[];
+  readonly outputs: readonly OutputFile[];
+  readonly errors: readonly InputError[];
+  readonly ruleErrors: readonly RuleError[];
+  readonly notes: readonly string[];
+}
+
+type EditableInput = { kind: 'yaml'; path: string } | { kind: 'kustomize'; dir: string };
+type InputKind = EditableInput | { kind: 'unsupported'; reason: string };
+
+/** What one file (or kustomize directory) receives: edits to its objects, and the fixes whose new objects it holds. */
+interface FileWork {
+  readonly units: RuleEditUnit[];
+  readonly fixes: PlannedFix[];
+}
+
+function inputOf(target: ScannedObject, cwd: string): InputKind {
+  const file = target.origin.file;
+  if (file === undefined || file === '<stdin>') return { kind: 'unsupported', reason: 'stdin cannot be edited; save it to a file and run fix on the file' };
+  if (target.origin.archiveMember !== undefined) return { kind: 'unsupported', reason: 'objects inside archives are not edited' };
+  if (file.endsWith(KUSTOMIZE_SUFFIX)) return { kind: 'kustomize', dir: resolve(cwd, file.slice(0, -KUSTOMIZE_SUFFIX.length)) };
+  if (extname(file).toLowerCase() === '.json') return { kind: 'unsupported', reason: 'JSON manifests are not rewritten; apply the remediation by hand' };
+  if (target.origin.document === undefined) return { kind: 'unsupported', reason: 'no source text to edit' };
+  return { kind: 'yaml', path: resolve(cwd, file) };
+}
+
+function objectKey(object: { readonly kind: string; readonly metadata?: { readonly name?: string; readonly namespace?: string } }): string {
+  return `${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+}
+
+/** `DIR/<path relative to cwd>`, or `DIR/<basename>` for paths outside the working directory. */
+function outputPath(outDir: string, cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' ? outDir : rel.startsWith('..') || isAbsolute(rel) ? join(outDir, basename(path)) : join(outDir, rel);
+}
+
+async function readText(path: string): Promise<{ text: string; bom: boolean }> {
+  const bytes = await readFile(path);
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) throw new Error(`${path}: ${decoded.message}`);
+  return { text: decoded.text, bom: bytes.toString('utf8').startsWith(BOM) };
+}
+
+/** Scans, plans a patch per fixable finding and renders every file the fix would write. Writes nothing. */
+export async function runFix(options: FixRunOptions): Promise<FixRunResult> {
+  const config = options.config ?? DEFAULT_CONFIG;
+  const collected = await collectManifests(options);
+  const evaluated = runRules(collected.objects, { rules: options.rules, source: 'manifest', config });
+  const { findings } = applySuppressions(evaluated.findings, collected.objects, config, options.today ?? new Date().toISOString().slice(0, 10));
+  const planned = planFixes(findings, collected.objects, options.fixOptions ?? DEFAULT_FIX_OPTIONS);
+
+  const unfixable: UnfixableFinding[] = [...planned.unfixable];
+  const yamlWork = new Map<string, FileWork>();
+  const kustomizeWork = new Map<string, FileWork>();
+  const workFor = (input: EditableInput): FileWork => {
+    const [map, key] = input.kind === 'yaml' ? [yamlWork, input.path] : [kustomizeWork, input.dir];
+    const work = map.get(key) ?? { units: [], fixes: [] };
+    map.set(key, work);
+    return work;
+  };
+  const fixes: PlannedFix[] = [];
+  for (const fix of planned.fixes) {
+    const inputs = fix.units.map((unit) => inputOf(unit.target, options.cwd));
+    const unsupported = inputs.find((input) => input.kind === 'unsupported');
+    if (unsupported?.kind === 'unsupported') {
+      unfixable.push({ finding: fix.finding, reason: unsupported.reason });
+      continue;
+    }
+    fixes.push(fix);
+    fix.units.forEach((unit, i) => {
+      const input = inputs[i];
+      if (input && input.kind !== 'unsupported') workFor(input).units.push({ ...unit, ruleId: fix.finding.ruleId });
+    });
+    const main = inputs[0];
+    if (main && main.kind !== 'unsupported') workFor(main).fixes.push(fix);
+  }
+
+  const existing = new Set(collected.objects.map((o) => objectKey(o.object)));
+  const notes = new Set<string>();
+  const createsOf = (group: readonly PlannedFix[]): GeneratedFor[] => {
+    const created: GeneratedFor[] = [];
+    for (const fix of group) {
+      fix.plan.notes.forEach((note) => notes.add(note));
+      for (const object of fix.plan.creates) {
+        const key = objectKey(object.object);
+        if (existing.has(key)) continue;
+        existing.add(key);
+        created.push({ object, ruleId: fix.finding.ruleId });
+      }
+    }
+    return created;
+  };
+
+  const outputs: OutputFile[] = [];
+  for (const [path, work] of yamlWork) {
+    const { text, bom } = await readText(path);
+    const file = new EditableYamlFile(text);
+    for (const unit of work.units) {
+      const document = unit.target.origin.document;
+      if (document) file.edit(document.start, parsePath(unit.target.origin.pathPrefix ?? ''), unit.edits);
+    }
+    for (const created of createsOf(work.fixes)) file.append(created);
+    if (!file.changed) continue;
+    const destination = options.outDir === undefined ? path : outputPath(options.outDir, options.cwd, path);
+    outputs.push({ path: destination, before: text, content: (bom ? BOM : '') + file.render(), changes: file.changes() });
+  }
+  for (const [dir, work] of kustomizeWork) {
+    const overlayDir =
+      options.outDir === undefined ? `${dir}-kfguard-fix` : kustomizeWork.size === 1 ? options.outDir : outputPath(options.outDir, options.cwd, dir);
+    for (const file of kustomizeOverlay(dir, overlayDir, work.units, createsOf(work.fixes))) {
+      outputs.push({ path: join(overlayDir, file.name), before: undefined, content: file.content, changes: [{ startLine: 1, before: '', after: file.content }] });
+    }
+  }
+  return { fixes, unfixable, outputs, errors: collected.errors, ruleErrors: evaluated.ruleErrors, notes: [...notes] };
+}

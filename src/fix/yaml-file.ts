@@ -1,0 +1,183 @@
+import { parseDocument, type Document, type ToStringOptions } from 'yaml';
+import type { PathSegment } from '../core/path.js';
+import { splitDocuments } from '../sources/yaml-documents.js';
+import { renderGenerated, type GeneratedFor } from './generated-text.js';
+import type { ObjectEdit } from './types.js';
+import { applyEditsToDocument } from './yaml-edit.js';
+
+interface Chunk {
+  readonly start: number;
+  readonly end: number;
+  readonly startLine: number;
+}
+
+/** A changed region of the file, for previews: the text before and after, from `startLine`. */
+export interface TextChange {
+  readonly startLine: number;
+  readonly before: string;
+  readonly after: string;
+}
+
+interface PendingEdit {
+  readonly prefix: readonly PathSegment[];
+  readonly edits: readonly ObjectEdit[];
+}
+
+// kubectl and kustomize print with unindented lists and fold long strings at 80 columns; hand-written
+// files often indent lists and never fold.
+const LAYOUTS: readonly ToStringOptions[] = [
+  { indent: 2, indentSeq: false, lineWidth: 80 },
+  { indent: 2, indentSeq: false, lineWidth: 0 },
+  { indent: 2, indentSeq: true, lineWidth: 0 },
+  { indent: 2, indentSeq: true, lineWidth: 80 },
+  { indent: 4, indentSeq: false, lineWidth: 0 },
+  { indent: 4, indentSeq: true, lineWidth: 0 },
+].map((layout) => ({ ...layout, minContentWidth: 0 }));
+
+function trailingSpace(text: string): string {
+  return /\s*$/.exec(text)?.[0] ?? '';
+}
+
+function sameLineCount(a: string, b: string): number {
+  const theirs = new Set(b.split('\n'));
+  return a.split('\n').filter((line) => theirs.has(line)).length;
+}
+
+/** A line with the spacing the printer normalises (before comments, inside flow braces, at the end) taken out. */
+function normalizeSpacing(line: string): string {
+  return line
+    .replace(/\s+#/g, ' #')
+    .replace(/([{[])\s+/g, '$1')
+    .replace(/\s+([}\]])/g, '$1')
+    .trimEnd();
+}
+
+const TRAILING_COMMENT = /^(\s*(?:- )?)(.*?)(\s+)(#.*)$/;
+
+/** Gap before each comment, keyed by indentation and comment text, to put back on edited lines. */
+function commentGaps(source: string): Map<string, string> {
+  const gaps = new Map<string, string>();
+  for (const line of source.split('\n')) {
+    const match = TRAILING_COMMENT.exec(line);
+    if (match) gaps.set(`${match[1] ?? ''}${match[4] ?? ''}`, match[3] ?? ' ');
+  }
+  return gaps;
+}
+
+/**
+ * The printer puts one space before every comment, pads flow braces and drops trailing blanks.
+ * Lines whose content did not change get their original text back, and edited lines keep the
+ * original gap before their comment, so only the edited values differ from the source.
+ */
+function restoreSpacing(printed: string, source: string): string {
+  const originals = new Map<string, string[]>();
+  for (const line of source.split('\n')) {
+    const key = normalizeSpacing(line);
+    originals.set(key, [...(originals.get(key) ?? []), line]);
+  }
+  const gaps = commentGaps(source);
+  return printed
+    .split('\n')
+    .map((line) => {
+      const original = originals.get(normalizeSpacing(line))?.shift();
+      if (original !== undefined) return original;
+      const match = TRAILING_COMMENT.exec(line);
+      const gap = match ? gaps.get(`${match[1] ?? ''}${match[4] ?? ''}`) : undefined;
+      return match && gap !== undefined ? `${match[1] ?? ''}${match[2] ?? ''}${gap}${match[4] ?? ''}` : line;
+    })
+    .join('\n');
+}
+
+/** The layout under which the untouched document prints closest to how it was written. */
+function detectLayout(source: string): ToStringOptions {
+  const pristine = parseDocument(source, { keepSourceTokens: false });
+  let best = LAYOUTS[0] ?? {};
+  let bestScore = -1;
+  for (const layout of LAYOUTS) {
+    const printed = pristine.toString(layout);
+    if (printed.trimEnd() === source.trimEnd()) return layout;
+    const score = sameLineCount(printed, source);
+    if (score > bestScore) {
+      best = layout;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/**
+ * A YAML stream edited document by document. Only documents that receive edits are re-printed
+ * (with the `yaml` Document API, which keeps their comments); every other byte stays as it was.
+ */
+export class EditableYamlFile {
+  private readonly chunks: readonly Chunk[];
+  private readonly pending = new Map<number, PendingEdit[]>();
+  private readonly generated: GeneratedFor[] = [];
+
+  constructor(readonly text: string) {
+    this.chunks = splitDocuments(text);
+  }
+
+  /** Queues edits for the object at `prefix` in the document that starts at byte `documentStart`. */
+  edit(documentStart: number, prefix: readonly PathSegment[], edits: readonly ObjectEdit[]): void {
+    if (edits.length === 0) return;
+    if (!this.chunks.some((c) => c.start === documentStart)) throw new Error(`no YAML document starts at offset ${documentStart}`);
+    const list = this.pending.get(documentStart) ?? [];
+    list.push({ prefix, edits });
+    this.pending.set(documentStart, list);
+  }
+
+  append(created: GeneratedFor): void {
+    this.generated.push(created);
+  }
+
+  get changed(): boolean {
+    return this.pending.size > 0 || this.generated.length > 0;
+  }
+
+  changes(): TextChange[] {
+    const changes: TextChange[] = [];
+    for (const chunk of this.chunks) {
+      const edits = this.pending.get(chunk.start);
+      if (!edits) continue;
+      const before = this.text.slice(chunk.start, chunk.end);
+      changes.push({ startLine: chunk.startLine, before, after: this.renderChunk(before, edits) });
+    }
+    if (this.generated.length > 0) {
+      const lastLine = this.text.split('\n').length;
+      const separator = this.text === '' || this.text.endsWith('\n') ? '' : '\n';
+      changes.push({ startLine: lastLine + 1, before: '', after: separator + this.renderGenerated() });
+    }
+    return changes;
+  }
+
+  render(): string {
+    let out = '';
+    for (const chunk of this.chunks) {
+      const source = this.text.slice(chunk.start, chunk.end);
+      const edits = this.pending.get(chunk.start);
+      out += edits ? this.renderChunk(source, edits) : source;
+    }
+    if (this.generated.length === 0) return out;
+    if (out !== '' && !out.endsWith('\n')) out += '\n';
+    return out + this.renderGenerated();
+  }
+
+  private renderChunk(source: string, edits: readonly PendingEdit[]): string {
+    const doc: Document = parseDocument(source);
+    if (doc.errors.length > 0) throw new Error(`cannot edit a YAML document that does not parse: ${doc.errors[0]?.message ?? ''}`);
+    const layout = detectLayout(source);
+    const byPrefix = new Map<string, PendingEdit>();
+    for (const pending of edits) {
+      const key = JSON.stringify(pending.prefix);
+      const merged = byPrefix.get(key);
+      byPrefix.set(key, merged ? { prefix: pending.prefix, edits: [...merged.edits, ...pending.edits] } : pending);
+    }
+    for (const { prefix, edits: list } of byPrefix.values()) applyEditsToDocument(doc, prefix, list);
+    return restoreSpacing(doc.toString(layout), source).trimEnd() + trailingSpace(source);
+  }
+
+  private renderGenerated(): string {
+    return renderGenerated(this.generated);
+  }
+}

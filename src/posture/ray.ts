@@ -1,0 +1,88 @@
+import { asRecord, asString, nameOf, namespaceOf, type JsonRecord } from '../core/object.js';
+import { joinPath } from '../core/path.js';
+import type { K8sObject } from '../core/types.js';
+import type { Inventory } from '../k8s/inventory.js';
+import { analyzeExposure } from '../exposure/analysis.js';
+import { commandWords } from './command-line.js';
+import { containerSitesOf, envValue, type ContainerSite } from './containers.js';
+import { describeRoute, reachesOutside } from './reachability.js';
+
+/** Where a KubeRay resource keeps its cluster spec (RayCluster itself, RayJob, RayService). */
+const CLUSTER_SPEC_PATHS: readonly (readonly string[])[] = [['spec'], ['spec', 'rayClusterSpec'], ['spec', 'rayClusterConfig']];
+
+export interface RayHead {
+  readonly clusterName: string;
+  /** Path of the head group (`spec.headGroupSpec`) or of the container running `ray start --head`. */
+  readonly path: string;
+  readonly clusterSpec?: JsonRecord;
+  readonly clusterSpecPath?: string;
+  readonly headGroup?: JsonRecord;
+  readonly containers: readonly ContainerSite[];
+}
+
+/** The Ray head a KubeRay resource declares, or plain workloads that run `ray start --head`. */
+export function rayHeadsOf(object: K8sObject): RayHead[] {
+  if (object.apiVersion.startsWith('ray.io/')) {
+    for (const segments of CLUSTER_SPEC_PATHS) {
+      let spec: JsonRecord | undefined = object;
+      for (const s of segments) spec = asRecord(spec?.[s]);
+      const headGroup = asRecord(spec?.headGroupSpec);
+      if (!spec || !headGroup) continue;
+      const clusterSpecPath = segments.join('.');
+      const path = joinPath(clusterSpecPath, 'headGroupSpec');
+      const containers = containerSitesOf(object).filter((site) => site.path.startsWith(`${path}.`));
+      return [{ clusterName: nameOf(object), path, clusterSpec: spec, clusterSpecPath, headGroup, containers }];
+    }
+    return [];
+  }
+  return containerSitesOf(object)
+    .filter((site) => startsRayHead(site))
+    .map((site) => ({ clusterName: nameOf(object), path: site.path, containers: [site] }));
+}
+
+function startsRayHead(site: ContainerSite): boolean {
+  const words = commandWords(site.container, site.path).map((w) => w.word);
+  const start = words.findIndex((w, i) => w.endsWith('ray') && words[i + 1] === 'start');
+  return start !== -1 && words.includes('--head');
+}
+
+/** Token auth is on when KubeRay's `authOptions.mode` is `token` or the head sets `RAY_AUTH_MODE=token`. */
+export function rayTokenAuthEnabled(head: RayHead): boolean {
+  const mode = asString(asRecord(head.clusterSpec?.authOptions)?.mode);
+  if (mode === 'token') return true;
+  return head.containers.some((site) => envValue(site.container, 'RAY_AUTH_MODE')?.value === 'token');
+}
+
+export interface RayExposure {
+  readonly path: string;
+  readonly how: string;
+  readonly fromAnywhere: boolean;
+}
+
+/**
+ * Ways the head's dashboard and Jobs API (:8265) reach outside: KubeRay's own `serviceType` and
+ * `enableIngress`, and routes the exposure analysis finds to the `<cluster>-head-svc` Service or to
+ * Services selecting the cluster's pods.
+ */
+export function rayHeadExposures(object: K8sObject, head: RayHead, inventory: Inventory): RayExposure[] {
+  const found: RayExposure[] = [];
+  const serviceType = asString(head.headGroup?.serviceType);
+  if (serviceType === 'LoadBalancer' || serviceType === 'NodePort') {
+    found.push({ path: joinPath(head.path, 'serviceType'), how: `head Service of type ${serviceType}`, fromAnywhere: serviceType === 'LoadBalancer' });
+  }
+  if (head.headGroup?.enableIngress === true) {
+    found.push({ path: joinPath(head.path, 'enableIngress'), how: 'KubeRay-managed Ingress to the head', fromAnywhere: true });
+  }
+  const headService = `${head.clusterName}-head-svc`;
+  for (const exposure of analyzeExposure(inventory).all) {
+    if (exposure.auth.state === 'present' || !reachesOutside(exposure.reach.level)) continue;
+    const backend = exposure.backend;
+    if (backend.namespace !== undefined && namespaceOf(object) !== undefined && backend.namespace !== namespaceOf(object)) continue;
+    const selector = asRecord(asRecord(backend.service?.spec)?.selector);
+    const selectsCluster = selector?.['ray.io/cluster'] === head.clusterName;
+    const runsHead = backend.workloads.some((w) => w.object === object);
+    if (backend.name !== headService && !selectsCluster && !runsHead) continue;
+    found.push({ path: head.path, how: describeRoute(exposure), fromAnywhere: exposure.reach.level === 'anywhere' });
+  }
+  return found;
+}

@@ -1,0 +1,157 @@
+import { asArray, asRecord, asString, labelsOf, nameOf, namespaceOf } from '../core/object.js';
+import type { ScannedObject } from '../core/types.js';
+import type { Inventory } from '../k8s/inventory.js';
+import { matchesLabelSelector } from '../k8s/selectors.js';
+import { BUILTIN_CLUSTER_ROLES } from './builtin-roles.js';
+import { readPolicyRules, type PolicyRule } from './policy-rule.js';
+import { profileBindingsOf, type BindingSpec } from './profile-bindings.js';
+import { readSubject, type Subject } from './subjects.js';
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** A Role or ClusterRole with its effective rules (aggregation resolved). */
+export interface RoleNode {
+  readonly kind: 'Role' | 'ClusterRole';
+  readonly name: string;
+  readonly namespace?: string;
+  readonly rules: readonly PolicyRule[];
+  /** Absent for the API server's built-in roles. */
+  readonly scanned?: ScannedObject;
+  /** ClusterRoles whose rules were folded in through `aggregationRule`, transitively. */
+  readonly aggregatedFrom: readonly string[];
+}
+
+/** One subject of one binding: who gets which role where. */
+export interface Grant {
+  readonly subject: Subject;
+  /** The binding's namespace, or `*` for a ClusterRoleBinding. */
+  readonly namespace: string;
+  readonly roleRef: { readonly kind: string; readonly name: string };
+  /** Undefined when the role is neither scanned nor built in: its rights are unknown. */
+  readonly role?: RoleNode;
+  /** The object that grants it: a binding, or a Profile for the bindings its controller creates. */
+  readonly source: ScannedObject;
+  /** `ClusterRoleBinding cluster-admin-x`, or `Profile team-a (RoleBinding default-editor)`. */
+  readonly via: string;
+  /** Path of the subject inside `source`, for findings. */
+  readonly subjectPath: string;
+}
+
+export interface AccessGraph {
+  readonly grants: readonly Grant[];
+  clusterRole(name: string): RoleNode | undefined;
+  role(namespace: string, name: string): RoleNode | undefined;
+  /** Grants made by one binding object (or Profile). */
+  grantsFrom(source: ScannedObject): readonly Grant[];
+}
+
+const cache = new WeakMap<Inventory, AccessGraph>();
+
+/** The access graph of a scanned set, built once per inventory. */
+export function accessGraphOf(inventory: Inventory): AccessGraph {
+  let graph = cache.get(inventory);
+  if (!graph) {
+    graph = buildAccessGraph(inventory);
+    cache.set(inventory, graph);
+  }
+  return graph;
+}
+
+function rbacObjects(inventory: Inventory, kind: string): readonly ScannedObject[] {
+  return inventory.ofKind(kind, RBAC_GROUP);
+}
+
+function buildAccessGraph(inventory: Inventory): AccessGraph {
+  const clusterRoles = resolveClusterRoles(rbacObjects(inventory, 'ClusterRole'));
+  const roles = new Map<string, RoleNode>();
+  for (const scanned of rbacObjects(inventory, 'Role')) {
+    const namespace = namespaceOf(scanned.object) ?? '';
+    const node: RoleNode = {
+      kind: 'Role',
+      name: nameOf(scanned.object),
+      namespace,
+      rules: readPolicyRules(scanned.object.rules),
+      scanned,
+      aggregatedFrom: [],
+    };
+    roles.set(`${namespace}/${node.name}`, node);
+  }
+  const lookup = (kind: string, namespace: string | undefined, name: string): RoleNode | undefined =>
+    kind === 'ClusterRole' ? clusterRoles.get(name) : roles.get(`${namespace ?? ''}/${name}`);
+
+  const specs: BindingSpec[] = [
+    ...[...rbacObjects(inventory, 'ClusterRoleBinding'), ...rbacObjects(inventory, 'RoleBinding')].flatMap(bindingSpecsOf),
+    ...inventory
+      .ofKind('Profile', 'kubeflow.org')
+      .flatMap((profile) => profileBindingsOf(profile, (namespace, name) => inventory.get('RoleBinding', namespace, name, RBAC_GROUP) !== undefined)),
+  ];
+  const grants: Grant[] = specs.map((spec) => {
+    const role = lookup(spec.roleRef.kind, spec.namespace === '*' ? undefined : spec.namespace, spec.roleRef.name);
+    return role ? { ...spec, role } : spec;
+  });
+  const bySource = new Map<ScannedObject, Grant[]>();
+  for (const grant of grants) bySource.set(grant.source, [...(bySource.get(grant.source) ?? []), grant]);
+
+  return {
+    grants,
+    clusterRole: (name) => clusterRoles.get(name),
+    role: (namespace, name) => roles.get(`${namespace}/${name}`),
+    grantsFrom: (source) => bySource.get(source) ?? [],
+  };
+}
+
+function bindingSpecsOf(scanned: ScannedObject): BindingSpec[] {
+  const { object } = scanned;
+  const clusterWide = object.kind === 'ClusterRoleBinding';
+  const namespace = clusterWide ? '*' : (namespaceOf(object) ?? '');
+  const roleRef = asRecord(object.roleRef);
+  const ref = { kind: asString(roleRef?.kind) ?? 'ClusterRole', name: asString(roleRef?.name) ?? '' };
+  const via = `${object.kind} ${clusterWide ? '' : `${namespace}/`}${nameOf(object)}`;
+  return asArray(object.subjects).flatMap((raw, index) => {
+    const subject = readSubject(raw, clusterWide ? undefined : namespace);
+    return subject ? [{ subject, namespace, roleRef: ref, source: scanned, via, subjectPath: `subjects[${index}]` }] : [];
+  });
+}
+
+/** Builds every ClusterRole, folding aggregated rules in the way the aggregation controller does. */
+function resolveClusterRoles(scannedRoles: readonly ScannedObject[]): Map<string, RoleNode> {
+  const byName = new Map<string, ScannedObject>();
+  for (const scanned of scannedRoles) byName.set(nameOf(scanned.object), scanned);
+  const resolved = new Map<string, RoleNode>();
+
+  const resolve = (name: string, visiting: ReadonlySet<string>): RoleNode | undefined => {
+    const done = resolved.get(name);
+    if (done) return done;
+    const scanned = byName.get(name);
+    if (!scanned) {
+      const builtin = BUILTIN_CLUSTER_ROLES[name];
+      return builtin ? { kind: 'ClusterRole', name, rules: builtin, aggregatedFrom: [] } : undefined;
+    }
+    const ownRules = readPolicyRules(scanned.object.rules);
+    const selectors = asArray(asRecord(scanned.object.aggregationRule)?.clusterRoleSelectors).filter((s) => asRecord(s) !== undefined);
+    const rules = [...ownRules];
+    const aggregatedFrom: string[] = [];
+    if (selectors.length > 0) {
+      const nextVisiting = new Set([...visiting, name]);
+      for (const [otherName, other] of byName) {
+        if (nextVisiting.has(otherName)) continue;
+        if (!selectors.some((selector) => matchesLabelSelector(selector, labelsOf(other.object)))) continue;
+        const otherNode = resolve(otherName, nextVisiting);
+        if (!otherNode) continue;
+        aggregatedFrom.push(otherName, ...otherNode.aggregatedFrom);
+        rules.push(...otherNode.rules);
+      }
+    }
+    const node: RoleNode = { kind: 'ClusterRole', name, rules, scanned, aggregatedFrom: [...new Set(aggregatedFrom)] };
+    // A role reached while an aggregation cycle is open is incomplete; cache only finished ones.
+    if (visiting.size === 0 || selectors.length === 0) resolved.set(name, node);
+    return node;
+  };
+
+  const all = new Map<string, RoleNode>();
+  for (const name of [...byName.keys(), ...Object.keys(BUILTIN_CLUSTER_ROLES)]) {
+    const node = resolve(name, new Set());
+    if (node) all.set(name, node);
+  }
+  return all;
+}

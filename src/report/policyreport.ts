@@ -1,0 +1,170 @@
+import { dump } from 'js-yaml';
+import type { Severity } from '../core/severity.js';
+import type { Finding, ResourceRef } from '../core/types.js';
+import type { Formatter } from './formatter.js';
+import type { Report } from './report.js';
+import { isClusterScoped } from './cluster-scoped.js';
+
+const API_VERSION = 'wgpolicyk8s.io/v1alpha2';
+const REPORT_NAME = 'kfguard';
+const LABELS = { 'app.kubernetes.io/managed-by': 'kfguard', 'policy.kubernetes.io/engine': 'kfguard' } as const;
+
+type ResultStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
+
+interface PolicyResult {
+  readonly policy: string;
+  readonly rule: string;
+  readonly category?: string;
+  readonly severity?: Severity;
+  readonly result: ResultStatus;
+  readonly scored: boolean;
+  readonly source: 'kfguard';
+  readonly message?: string;
+  readonly resources?: readonly Record<string, string>[];
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+/** Low and info findings are advice: Policy Reporter shows `warn` apart from real failures. */
+const STATUS: Readonly<Record<Severity, ResultStatus>> = { critical: 'fail', high: 'fail', medium: 'fail', low: 'warn', info: 'warn' };
+
+/**
+ * One PolicyReport per namespace and one ClusterPolicyReport for cluster-scoped resources, as a
+ * multi-document YAML stream that `kubectl apply -f` takes. Namespaced resources whose manifest
+ * names no namespace get a report without one too, so it lands wherever they are applied.
+ */
+export const policyReportFormatter: Formatter = {
+  name: 'policyreport',
+  fileExtension: '.yaml',
+  render(report) {
+    const groups = new Map<string, PolicyResult[]>();
+    for (const [scope, result] of results(report)) {
+      const list = groups.get(scope) ?? [];
+      list.push(result);
+      groups.set(scope, list);
+    }
+    const documents = [...groups.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([scope, list]) => chunks([...list].sort(compareResults), MAX_RESULTS_PER_REPORT).map((chunk, index) => reportDocument(scope, chunk, index)));
+    return documents.map((doc) => `---\n${dump(doc, { lineWidth: -1, noRefs: true })}`).join('');
+  },
+};
+
+const CLUSTER = '\u0000cluster';
+const NO_NAMESPACE = '';
+
+function scopeOf(resource: ResourceRef): string {
+  if (isClusterScoped(resource.kind)) return CLUSTER;
+  return resource.namespace ?? NO_NAMESPACE;
+}
+
+function* results(report: Report): Iterable<[string, PolicyResult]> {
+  const judged = new Set<string>();
+  for (const finding of report.findings) {
+    judged.add(evaluationKey(finding.ruleId, finding.resource));
+    yield [scopeOf(finding.resource), findingResult(finding)];
+  }
+  for (const error of report.ruleErrors) {
+    if (error.resource) judged.add(evaluationKey(error.ruleId, error.resource));
+    const result: PolicyResult = {
+      policy: error.ruleId,
+      rule: error.ruleId,
+      result: 'error',
+      scored: true,
+      source: 'kfguard',
+      message: error.message,
+      ...(error.resource ? { resources: [resourceRef(error.resource)] } : {}),
+    };
+    yield [error.resource ? scopeOf(error.resource) : CLUSTER, result];
+  }
+  for (const evaluation of report.extensions.evaluations ?? []) {
+    const key = evaluationKey(evaluation.ruleId, evaluation.resource);
+    if (judged.has(key)) continue;
+    judged.add(key);
+    const result: PolicyResult = {
+      policy: evaluation.ruleId,
+      rule: evaluation.ruleId,
+      result: 'pass',
+      scored: true,
+      source: 'kfguard',
+      resources: [resourceRef(evaluation.resource)],
+    };
+    yield [scopeOf(evaluation.resource), result];
+  }
+}
+
+function findingResult(finding: Finding): PolicyResult {
+  const properties: Record<string, string> = { fingerprint: finding.fingerprint };
+  if (finding.path !== undefined) properties.path = finding.path;
+  if (finding.location) properties.location = `${finding.location.file}:${finding.location.line}:${finding.location.column}`;
+  if (finding.evidence.length > 0) properties.evidence = finding.evidence.join('\n');
+  if (finding.mitre.length > 0) properties.mitre = finding.mitre.join(', ');
+  properties.remediation = firstParagraph(finding.remediation);
+  if (finding.suppression) properties.suppressed = `${finding.suppression.kind}: ${finding.suppression.reason}`;
+  return {
+    policy: finding.ruleId,
+    rule: finding.ruleId,
+    category: finding.category,
+    severity: finding.severity,
+    result: finding.suppression ? 'skip' : STATUS[finding.severity],
+    scored: true,
+    source: 'kfguard',
+    message: finding.message,
+    resources: [resourceRef(finding.resource)],
+    properties,
+  };
+}
+
+/**
+ * etcd refuses objects over ~1.5 MiB, so a namespace with very many results is split across
+ * several reports (`kfguard`, `kfguard-2`, ...), each far below that.
+ */
+const MAX_RESULTS_PER_REPORT = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function reportDocument(scope: string, results: readonly PolicyResult[], part: number): Record<string, unknown> {
+  const summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+  for (const result of results) summary[result.result]++;
+  const cluster = scope === CLUSTER;
+  const baseName = cluster ? `${REPORT_NAME}-cluster` : REPORT_NAME;
+  const name = part === 0 ? baseName : `${baseName}-${part + 1}`;
+  const metadata = { name, ...(cluster || scope === NO_NAMESPACE ? {} : { namespace: scope }), labels: LABELS };
+  return { apiVersion: API_VERSION, kind: cluster ? 'ClusterPolicyReport' : 'PolicyReport', metadata, summary, results };
+}
+
+const STATUS_ORDER: readonly ResultStatus[] = ['error', 'fail', 'warn', 'skip', 'pass'];
+
+function compareResults(a: PolicyResult, b: PolicyResult): number {
+  return (
+    STATUS_ORDER.indexOf(a.result) - STATUS_ORDER.indexOf(b.result) ||
+    a.policy.localeCompare(b.policy) ||
+    resourceName(a).localeCompare(resourceName(b)) ||
+    (a.properties?.path ?? '').localeCompare(b.properties?.path ?? '')
+  );
+}
+
+function firstParagraph(markdown: string): string {
+  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function resourceName(result: PolicyResult): string {
+  const ref = result.resources?.[0];
+  return ref ? `${ref.kind}/${ref.name}` : '';
+}
+
+function resourceRef(resource: ResourceRef): Record<string, string> {
+  return {
+    apiVersion: resource.apiVersion,
+    kind: resource.kind,
+    ...(resource.namespace ? { namespace: resource.namespace } : {}),
+    name: resource.name,
+  };
+}
+
+function evaluationKey(ruleId: string, resource: ResourceRef): string {
+  return [ruleId, resource.apiVersion, resource.kind, resource.namespace ?? '', resource.name].join('\u0000');
+}

@@ -1,0 +1,67 @@
+import { asString } from '../../core/object.js';
+import { defineRule, type Violation } from '../../core/rule.js';
+import { commandWords, findFlags } from '../../posture/command-line.js';
+import { containerSitesOf, type ContainerSite } from '../../posture/containers.js';
+import { imageBaseName, parseImageRef, tagVersion } from '../../posture/image-ref.js';
+import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
+
+/** Argo Server defaulted to `--auth-mode=server` before v3.0 (argo-workflows docs/upgrading.md, v3.0). */
+const CLIENT_DEFAULT_SINCE_MAJOR = 3;
+
+export default defineRule({
+  meta: {
+    id: 'argo-server-auth-mode-server',
+    title: 'Argo Server accepts requests without a login (auth mode "server")',
+    severity: 'high',
+    category: 'authentication',
+    description:
+      'The Argo Server runs with `--auth-mode=server` (or `--auth-mode server`), or runs a version older than v3.0 with no `--auth-mode` at all, when `server` was the default.',
+    rationale:
+      "In `server` mode Argo Server answers every request with its own service account's permissions and asks for no credentials: whoever reaches the UI or API can submit workflows that run arbitrary containers, read logs and artefacts. Microsoft's Threat Matrix lists Argo Workflows among the exposed interfaces seen exploited (MS-TA9005). Listing `server` next to `client` or `sso` still lets anyone pick the no-login option.",
+    remediation:
+      'Run Argo Server with `--auth-mode=sso` (or `client`) only, and remove every `--auth-mode=server`. When upgrading from v2, set the mode explicitly instead of relying on the default.',
+    references: [
+      'https://argo-workflows.readthedocs.io/en/latest/argo-server-auth-mode/',
+      'https://github.com/argoproj/argo-workflows/blob/main/docs/upgrading.md',
+      'https://microsoft.github.io/Threat-Matrix-for-Kubernetes/techniques/Exposed%20sensitive%20interfaces/',
+    ],
+    mitre: ['T1133', 'T1610', 'MS-TA9005'],
+    match: ANY_KIND,
+    sources: SPEC_SOURCES,
+  },
+  *check(object): Iterable<Violation> {
+    for (const site of containerSitesOf(object)) {
+      if (!isArgoServer(site)) continue;
+      const words = commandWords(site.container, site.path);
+      const modes = findFlags(words, ['auth-mode']);
+      for (const use of modes) {
+        if (use.value !== 'server') continue;
+        yield {
+          message: `Container "${site.name}" runs Argo Server with auth mode "server": requests need no login and act with the server's service account.`,
+          path: use.path,
+          evidence: [use.written],
+          discriminator: use.path,
+        };
+      }
+      if (modes.length > 0) continue;
+      const image = parseImageRef(asString(site.container.image) ?? '');
+      const version = tagVersion(image?.tag);
+      if (version && version.major < CLIENT_DEFAULT_SINCE_MAJOR) {
+        yield {
+          message: `Container "${site.name}" runs Argo Server ${image?.tag} with no --auth-mode; before v3.0 the default was "server", which needs no login.`,
+          path: `${site.path}.image`,
+          evidence: [`image ${image?.raw}`, 'no --auth-mode flag'],
+        };
+      }
+    }
+  },
+});
+
+function isArgoServer(site: ContainerSite): boolean {
+  const words = commandWords(site.container, site.path).map((w) => w.word);
+  const startsServer = words.includes('server');
+  const image = asString(site.container.image);
+  if (image === undefined) return startsServer && site.name.includes('argo-server');
+  const ref = parseImageRef(image);
+  return ref !== undefined && imageBaseName(ref) === 'argocli' && startsServer;
+}

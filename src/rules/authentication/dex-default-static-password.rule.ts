@@ -1,0 +1,58 @@
+import { namespaceOf } from '../../core/object.js';
+import { defineRule, type Violation } from '../../core/rule.js';
+import { bcryptMatches } from '../../posture/bcrypt.js';
+import { DOCUMENTED_DEFAULT_PASSWORDS } from '../../posture/default-passwords.js';
+import { dexConfigOf, type DexStaticPassword } from '../../posture/dex-config.js';
+import { resolveEnvInNamespace, secretsWithKey, type ResolvedEnv } from '../../posture/secret-values.js';
+import { SPEC_SOURCES } from '../../posture/rule-defaults.js';
+import type { Inventory } from '../../k8s/inventory.js';
+
+/**
+ * Passwords published as defaults: `12341234` for `user@example.com` in the kubeflow/manifests
+ * README, `password` for `admin@example.com` in Dex's own example configs.
+ */
+
+export default defineRule({
+  meta: {
+    id: 'dex-default-static-password',
+    title: 'Dex static user still has the documented default password',
+    severity: 'high',
+    category: 'authentication',
+    description:
+      "A Dex config (`config.yaml` in a ConfigMap or Secret) enables the password database with a static user whose bcrypt hash is the hash of a published default password (Kubeflow's `user@example.com` / `12341234`, Dex's `password`). The hash is checked by computing bcrypt, so a re-hashed default is caught as well; inline `hash` and `hashFromEnv` (resolved through the Dex Deployment's env and Secrets) are both followed.",
+    rationale:
+      'The stock Kubeflow install logs everyone in through Dex, and its README publishes the default user and password. Anyone who can reach the login page can sign in as that user, who owns the `kubeflow-user-example-com` profile: notebooks, pipelines and their service accounts. The default is fine for a throw-away test cluster and nowhere else.',
+    remediation:
+      'Generate a new hash (`htpasswd -bnBC 12 "" NEW_PASSWORD | tr -d \':\\n\'`) and put it in the Secret Dex reads (`dex-passwords` in the stock install), or remove `staticPasswords` and connect Dex to your identity provider.',
+    references: [
+      'https://github.com/kubeflow/manifests#change-default-user-password',
+      'https://dexidp.io/docs/connectors/local/',
+      'https://attack.mitre.org/techniques/T1078/001/',
+    ],
+    mitre: ['T1078.001', 'T1133', 'MS-TA9005'],
+    match: [{ apiGroups: [''], kinds: ['ConfigMap', 'Secret'] }],
+    sources: SPEC_SOURCES,
+  },
+  *check(object, ctx): Iterable<Violation> {
+    const config = dexConfigOf(object);
+    if (!config?.passwordDbEnabled) return;
+    for (const user of config.staticPasswords) {
+      for (const candidate of hashCandidates(user, namespaceOf(object), ctx.inventory)) {
+        if (!DOCUMENTED_DEFAULT_PASSWORDS.some((password) => bcryptMatches(password, candidate.value) === true)) continue;
+        yield {
+          message: `Dex static user ${user.email} still has the documented default password (hash from ${candidate.origin}); anyone who reaches the login page can sign in as this user.`,
+          path: config.entry.path,
+          evidence: [`staticPasswords[${user.index}] email ${user.email}`, `hash source: ${candidate.origin}`],
+          discriminator: `${user.email}|${candidate.origin}`,
+        };
+      }
+    }
+  },
+});
+
+function hashCandidates(user: DexStaticPassword, namespace: string | undefined, inventory: Inventory): ResolvedEnv[] {
+  if (user.hash) return [{ value: user.hash, origin: `staticPasswords[${user.index}].hash` }];
+  if (!user.hashFromEnv) return [];
+  const viaWorkloads = resolveEnvInNamespace(inventory, namespace, user.hashFromEnv);
+  return viaWorkloads.length > 0 ? viaWorkloads : secretsWithKey(inventory, namespace, user.hashFromEnv);
+}

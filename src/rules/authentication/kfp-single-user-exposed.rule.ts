@@ -1,0 +1,73 @@
+import { asString, namespaceOf } from '../../core/object.js';
+import { defineRule, type Violation } from '../../core/rule.js';
+import type { K8sObject } from '../../core/types.js';
+import type { Inventory } from '../../k8s/inventory.js';
+import { containerSitesOf, type ContainerSite } from '../../posture/containers.js';
+import { parseImageRef } from '../../posture/image-ref.js';
+import { reachabilityOf } from '../../posture/reachability.js';
+import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
+import { resolveEnvInNamespace } from '../../posture/secret-values.js';
+
+const API_SERVER_IMAGE = /(^|\/)(kfp-api-server|ml-pipeline\/api-server)$/;
+const FRONTEND_IMAGE = /(^|\/)(kfp-frontend|ml-pipeline\/frontend)$/;
+
+export default defineRule({
+  meta: {
+    id: 'kfp-single-user-exposed',
+    title: 'Kubeflow Pipelines in single-user mode is reachable from outside',
+    severity: 'high',
+    category: 'authentication',
+    description:
+      'The Kubeflow Pipelines API server or UI runs with multi-user mode off (`MULTIUSER` not `"true"` on the API server, as in the standalone install) and a NodePort, LoadBalancer, Ingress or unauthenticated gateway route reaches it.',
+    rationale:
+      "In single-user mode KFP checks no identity at all: every caller can create, run and delete pipelines, and a pipeline step is an arbitrary container running with the pipeline runner's service account. Standalone KFP is meant to be reached with `kubectl port-forward` or behind your own authenticating proxy; exposing it hands out code execution in the cluster.",
+    remediation:
+      'Keep `ml-pipeline-ui` and `ml-pipeline` as `ClusterIP` Services and reach them through `kubectl port-forward` or an authenticating proxy, or install the multi-user (full Kubeflow) variant behind the Kubeflow gateway.',
+    references: [
+      'https://www.kubeflow.org/docs/components/pipelines/operator-guides/installation/',
+      'https://www.kubeflow.org/docs/components/pipelines/operator-guides/multi-user/',
+      'https://attack.mitre.org/techniques/T1610/',
+    ],
+    mitre: ['T1133', 'T1610', 'MS-TA9005'],
+    match: ANY_KIND,
+    sources: SPEC_SOURCES,
+  },
+  *check(object, ctx): Iterable<Violation> {
+    const sites = containerSitesOf(object).filter((site) => kfpComponentOf(site) !== undefined);
+    const first = sites[0];
+    if (!first) return;
+    const mode = multiUserMode(object, sites, ctx.inventory);
+    if (mode.multiUser) return;
+    const reach = reachabilityOf(object, ctx.inventory);
+    if (reach.verdict !== 'external') return;
+    yield {
+      message: `Kubeflow Pipelines ${kfpComponentOf(first)} "${first.name}" is reachable from outside the cluster via ${reach.via.join(', ')} while multi-user mode is off (${mode.reason}); anyone can run pipelines.`,
+      path: first.path,
+      evidence: [...reach.via, mode.reason],
+    };
+  },
+});
+
+function kfpComponentOf(site: ContainerSite): 'API server' | 'UI' | undefined {
+  const repository = parseImageRef(asString(site.container.image) ?? '')?.repository ?? '';
+  if (API_SERVER_IMAGE.test(repository)) return 'API server';
+  if (FRONTEND_IMAGE.test(repository)) return 'UI';
+  return undefined;
+}
+
+/**
+ * The API server decides multi-user mode from `MULTIUSER`. When the scan lacks the API server,
+ * the UI's `KUBEFLOW_USERID_HEADER` (set only by the multi-user manifests) stands in for it.
+ */
+function multiUserMode(object: K8sObject, sites: readonly ContainerSite[], inventory: Inventory): { multiUser: boolean; reason: string } {
+  const resolved = resolveEnvInNamespace(inventory, namespaceOf(object), 'MULTIUSER');
+  if (resolved.some((env) => env.value.trim().toLowerCase() === 'true')) return { multiUser: true, reason: 'MULTIUSER is true' };
+  if (resolved.length > 0) return { multiUser: false, reason: `MULTIUSER is not "true" (${resolved.map((e) => e.origin).join(', ')})` };
+  const apiServerPresent = inventory
+    .inNamespace(namespaceOf(object))
+    .some(({ object: o }) => containerSitesOf(o).some((site) => kfpComponentOf(site) === 'API server'));
+  if (apiServerPresent) return { multiUser: false, reason: 'the API server sets no MULTIUSER, so it runs single-user' };
+  const uiHasUserHeader = sites.some((site) => JSON.stringify(site.container.env ?? []).includes('KUBEFLOW_USERID_HEADER'));
+  if (uiHasUserHeader) return { multiUser: true, reason: 'the UI reads the Kubeflow user-id header' };
+  return { multiUser: false, reason: 'no MULTIUSER setting or user-id header in the scanned files, the standalone default' };
+}

@@ -1,0 +1,49 @@
+import { defineRule } from '../../core/rule.js';
+import { analyzeExposure } from '../../exposure/analysis.js';
+import type { Exposure } from '../../exposure/types.js';
+import { sensitiveServiceSeverity, violationsFor } from '../../exposure/violations.js';
+import { EXPOSURE_ENTRY_KINDS } from './entry-kinds.js';
+
+/** Routes through the Kubeflow gateway are judged by kubeflow-dashboard-exposed, which covers everything behind it. */
+const directOnly = (exposures: readonly Exposure[]): Exposure[] => exposures.filter((e) => !e.viaGateway);
+
+export default defineRule({
+  meta: {
+    id: 'ml-service-exposed',
+    title: 'Sensitive ML platform service reachable from outside the cluster',
+    severity: 'high',
+    category: 'exposure',
+    description: [
+      'Finds databases (PostgreSQL, MySQL, MariaDB, MongoDB, Redis), object stores (MinIO, SeaweedFS), the',
+      'Dex identity provider, Argo Workflows UI/server, Kubernetes Dashboard, web file browsers, model-serving',
+      'gateways, ModelDB, ML Metadata, the KFP visualization server and standalone Jupyter servers that a',
+      'LoadBalancer, NodePort or externalIPs Service, an Ingress, a Gateway API route, an OpenShift Route or an',
+      'inline kustomize patch opens to the outside. Recognised by image and labels as well as by name.',
+      'MLflow, TensorBoard and Ray are judged by `ml-tracking-server-exposed` and `ray-dashboard-no-auth`.',
+      '',
+      'Severity: **high** when reachable from anywhere; **medium** on a NodePort or broad public source ranges;',
+      '**low** behind an internal load balancer or narrow source ranges, or when an Ingress authenticates.',
+    ].join('\n'),
+    rationale: [
+      'These services hold the platform\'s data and credentials or run code on request, and many ship with',
+      'default passwords or none. Exposed ones are found by internet-wide scans within hours; Argo and Kubernetes',
+      'Dashboard exposures have been used to deploy crypto-miners.',
+    ].join(' '),
+    remediation: [
+      'Make the Service `ClusterIP` and reach it with `kubectl port-forward`, or put it behind an authenticating',
+      'gateway. If it must be reachable from outside the cluster, use an internal load balancer or',
+      '`loadBalancerSourceRanges` narrowed to the clients that need it.',
+    ].join(' '),
+    references: [
+      'https://microsoft.github.io/Threat-Matrix-for-Kubernetes/techniques/Exposed%20sensitive%20interfaces/',
+      'https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types',
+      'https://attack.mitre.org/techniques/T1133/',
+    ],
+    mitre: ['T1133', 'T1190', 'MS-TA9005'],
+    match: EXPOSURE_ENTRY_KINDS,
+    sources: ['manifest', 'cluster', 'admission'],
+  },
+  *check(object, ctx) {
+    yield* violationsFor(directOnly(analyzeExposure(ctx.inventory).byEntry(object)), 'sensitive', sensitiveServiceSeverity);
+  },
+});

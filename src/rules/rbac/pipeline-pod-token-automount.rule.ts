@@ -1,0 +1,106 @@
+import { asRecord, asString, labelsOf, namespaceOf } from '../../core/object.js';
+import { defineRule } from '../../core/rule.js';
+import type { K8sObject } from '../../core/types.js';
+import type { Inventory } from '../../k8s/inventory.js';
+import { accessGraphOf } from '../../rbac/access-graph.js';
+import { canExecIntoPods, creatablePodMakers } from '../../rbac/pod-makers.js';
+import { rulesAllow } from '../../rbac/policy-rule.js';
+import { RBAC_SOURCES } from './shared.js';
+
+/** Labels Argo and KFP put on every pipeline step pod. */
+const STEP_POD_LABELS = ['workflows.argoproj.io/workflow', 'pipeline/runid'];
+
+interface RunSpec {
+  readonly spec: Readonly<Record<string, unknown>>;
+  readonly path: string;
+}
+
+/** Where the kind keeps the spec its pods are made from. */
+function runSpecOf(object: K8sObject): RunSpec | undefined {
+  const spec = asRecord(object.spec);
+  if (!spec) return undefined;
+  switch (object.kind) {
+    case 'Workflow':
+    case 'WorkflowTemplate':
+    case 'ClusterWorkflowTemplate':
+      return { spec, path: 'spec' };
+    case 'CronWorkflow': {
+      const workflowSpec = asRecord(spec.workflowSpec);
+      return workflowSpec ? { spec: workflowSpec, path: 'spec.workflowSpec' } : undefined;
+    }
+    case 'ScheduledWorkflow': {
+      const workflowSpec = asRecord(asRecord(spec.workflow)?.spec);
+      return workflowSpec ? { spec: workflowSpec, path: 'spec.workflow.spec' } : undefined;
+    }
+    case 'Pod':
+      return STEP_POD_LABELS.some((label) => label in labelsOf(object)) ? { spec, path: 'spec' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** True when the pods get a token: the pod-level field wins, then the ServiceAccount's. */
+function mountsToken(run: RunSpec, serviceAccount: K8sObject | undefined): boolean {
+  const own = run.spec.automountServiceAccountToken;
+  if (typeof own === 'boolean') return own;
+  return serviceAccount?.automountServiceAccountToken !== false;
+}
+
+/** What the token of `namespace/name` can do in `namespace`, as far as the scanned RBAC shows. */
+function powersOf(inventory: Inventory, namespace: string | undefined, name: string): string[] {
+  const powers = new Set<string>();
+  for (const grant of accessGraphOf(inventory).grants) {
+    const { subject } = grant;
+    if (subject.kind !== 'ServiceAccount' || subject.name !== name) continue;
+    if (namespace !== undefined && subject.namespace !== namespace) continue;
+    if (grant.namespace !== '*' && grant.namespace !== subject.namespace) continue;
+    const rules = grant.role?.rules ?? [];
+    for (const resource of creatablePodMakers(rules)) powers.add(`create ${resource}`);
+    if (canExecIntoPods(rules)) powers.add('exec into pods');
+    if (rulesAllow(rules, { verb: 'get', apiGroup: '', resource: 'secrets' })) powers.add('read secrets');
+  }
+  return [...powers];
+}
+
+export default defineRule({
+  meta: {
+    id: 'pipeline-pod-token-automount',
+    title: 'Pipeline steps get a service-account token that can run code',
+    severity: 'medium',
+    category: 'rbac',
+    description:
+      'An Argo Workflow, CronWorkflow, WorkflowTemplate, KFP ScheduledWorkflow or pipeline step Pod mounts the token of a service account that, per the scanned RBAC, can create pods or pod-making resources, exec into pods or read Secrets, and does not set `automountServiceAccountToken: false`.',
+    rationale:
+      'Step containers run user-supplied code. When they carry a powerful token, any step (or an attacker who can submit runs) can start more pods, such as miners, or read credentials. The step\'s own code rarely needs the API; Argo\'s executor can get its own, smaller service account.',
+    remediation:
+      'Set `automountServiceAccountToken: false` on the workflow spec and give the executor a minimal account with `executor.serviceAccountName` (it needs only `workflowtaskresults` create/patch). Steps that genuinely call the API should use a dedicated service account with just those rights.',
+    references: [
+      'https://argo-workflows.readthedocs.io/en/latest/workflow-rbac/',
+      'https://argo-workflows.readthedocs.io/en/latest/service-accounts/',
+      'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting',
+    ],
+    mitre: ['T1528', 'MS-TA9016'],
+    match: [
+      { apiGroups: ['argoproj.io'], kinds: ['Workflow', 'CronWorkflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate'] },
+      { apiGroups: ['kubeflow.org'], kinds: ['ScheduledWorkflow'] },
+      { apiGroups: [''], kinds: ['Pod'] },
+    ],
+    sources: RBAC_SOURCES,
+  },
+  *check(object, ctx) {
+    const run = runSpecOf(object);
+    if (!run) return;
+    const namespace = namespaceOf(object);
+    const name = asString(run.spec.serviceAccountName) ?? asString(run.spec.serviceAccount) ?? 'default';
+    const serviceAccount = namespace === undefined ? undefined : ctx.inventory.get('ServiceAccount', namespace, name, '')?.object;
+    if (!mountsToken(run, serviceAccount)) return;
+    const powers = powersOf(ctx.inventory, namespace, name);
+    if (powers.length === 0) return;
+    const shown = powers.length > 5 ? [...powers.slice(0, 5), `${powers.length - 5} more`] : powers;
+    yield {
+      message: `Pipeline pods mount the token of ServiceAccount ${namespace ?? '(default)'}/${name}, which can ${shown.join(', ')}`,
+      path: run.spec.serviceAccountName !== undefined ? `${run.path}.serviceAccountName` : run.path,
+      evidence: powers,
+    };
+  },
+});

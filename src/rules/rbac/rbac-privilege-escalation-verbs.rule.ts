@@ -1,0 +1,58 @@
+import { nameOf } from '../../core/object.js';
+import { defineRule } from '../../core/rule.js';
+import { readPolicyRules, ruleAllows, type AccessRequest } from '../../rbac/policy-rule.js';
+import { describeHolders, reachOf, severityForReach } from '../../rbac/role-exposure.js';
+import { grantsOfRoleObject } from './role-lookup.js';
+import { RBAC_DOCS, RBAC_GOOD_PRACTICES, RBAC_SOURCES, ROLE_KINDS } from './shared.js';
+
+const RBAC = 'rbac.authorization.k8s.io';
+const ESCALATIONS: readonly (AccessRequest & { readonly label: string })[] = [
+  { verb: 'escalate', apiGroup: RBAC, resource: 'roles', label: 'escalate roles' },
+  { verb: 'escalate', apiGroup: RBAC, resource: 'clusterroles', label: 'escalate clusterroles' },
+  { verb: 'bind', apiGroup: RBAC, resource: 'roles', label: 'bind roles' },
+  { verb: 'bind', apiGroup: RBAC, resource: 'clusterroles', label: 'bind clusterroles' },
+  { verb: 'impersonate', apiGroup: '', resource: 'users', label: 'impersonate users' },
+  { verb: 'impersonate', apiGroup: '', resource: 'groups', label: 'impersonate groups' },
+  { verb: 'impersonate', apiGroup: '', resource: 'serviceaccounts', label: 'impersonate serviceaccounts' },
+  { verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'userextras', label: 'impersonate userextras' },
+];
+
+export default defineRule({
+  meta: {
+    id: 'rbac-privilege-escalation-verbs',
+    title: 'Role can escalate, bind or impersonate',
+    severity: 'high',
+    category: 'rbac',
+    description:
+      'A Role or ClusterRole allows `escalate` or `bind` on roles, or `impersonate` on users, groups or service accounts, by name or through a `*` verb. Rules that are `*` on every resource of every group are left to `rbac-wildcard-permissions`.',
+    rationale:
+      'These verbs bypass RBAC\'s own guard against privilege escalation: `escalate` edits a role to hold more than the editor has, `bind` grants roles the binder does not hold, `impersonate` acts as another identity, for example a cluster-admin. Any of them is equivalent to the highest privilege reachable.',
+    remediation:
+      'Remove the verbs. If a controller must create bindings, restrict `bind` with `resourceNames` to the exact roles it hands out.',
+    references: [RBAC_DOCS + '#privilege-escalation-prevention-and-bootstrapping', RBAC_GOOD_PRACTICES + '#escalate-verb'],
+    mitre: ['T1078.003', 'T1548', 'MS-TA9019'],
+    match: ROLE_KINDS,
+    sources: RBAC_SOURCES,
+  },
+  *check(object, ctx) {
+    if (object.aggregationRule !== undefined) return;
+    const hits: { index: number; labels: string[] }[] = [];
+    readPolicyRules(object.rules).forEach((rule, index) => {
+      if (rule.apiGroups.includes('*') && rule.resources.includes('*')) return;
+      const labels = ESCALATIONS.filter((request) => ruleAllows(rule, request)).map((request) => request.label);
+      if (labels.length > 0) hits.push({ index, labels });
+    });
+    const first = hits[0];
+    if (!first) return;
+    const grants = grantsOfRoleObject(ctx.inventory, object);
+    const severity = severityForReach('high', reachOf(grants));
+    if (!severity) return;
+    const labels = [...new Set(hits.flatMap((h) => h.labels))];
+    yield {
+      message: `${object.kind} ${nameOf(object)} can ${labels.join(', ')} (${describeHolders(grants)})`,
+      path: `rules[${first.index}].verbs`,
+      severity,
+      evidence: hits.map((h) => `rules[${h.index}]: ${h.labels.join(', ')}`),
+    };
+  },
+});

@@ -1,0 +1,44 @@
+import { defineRule, type Violation } from '../../core/rule.js';
+import { containersOf, imageOf } from '../../k8s/workloads.js';
+import { parseImageRef, qualifiedName } from '../../posture/image-ref.js';
+import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
+
+export default defineRule({
+  meta: {
+    id: 'image-registry-not-allowed',
+    title: 'Image comes from a registry outside the allow-list',
+    severity: 'medium',
+    category: 'supply-chain',
+    description:
+      'A container image comes from a registry (or repository prefix) not listed in `registries.allowed` of `.kfguard.yaml`. Entries are a registry host (`ghcr.io`, `registry.example.com:5000`) or a path prefix (`docker.io/kubeflownotebookswg`); images with no registry are `docker.io` images. The rule is silent while the list is empty.',
+    rationale:
+      'Miner campaigns against ML clusters pull from throw-away Docker Hub accounts; an allow-list turns "any image from anywhere" into "images from registries we mirror and scan". This rule lets the policy be checked before deployment, alongside an admission controller that enforces it.',
+    remediation:
+      'Mirror the image into an allowed registry and reference it there, or add the registry to `registries.allowed` if it is trusted.',
+    references: [
+      'https://kubernetes.io/docs/concepts/containers/images/',
+      'https://kyverno.io/policies/best-practices/restrict-image-registries/restrict-image-registries/',
+      'https://attack.mitre.org/techniques/T1204/003/',
+    ],
+    mitre: ['T1204.003', 'T1525', 'MS-TA9002'],
+    match: ANY_KIND,
+    sources: SPEC_SOURCES,
+  },
+  *check(object, ctx): Iterable<Violation> {
+    const allowed = ctx.config.registries.allowed.map((entry) => entry.trim().replace(/\/+$/, '').toLowerCase()).filter(Boolean);
+    if (allowed.length === 0) return;
+    for (const ref of containersOf(object)) {
+      const image = imageOf(ref.container) ?? '';
+      const parsed = parseImageRef(image);
+      if (!parsed) continue;
+      const name = qualifiedName(parsed).toLowerCase();
+      if (allowed.some((entry) => name === entry || name.startsWith(`${entry}/`))) continue;
+      yield {
+        message: `Container "${ref.name}" pulls ${image} from ${parsed.registry}, which is not in registries.allowed.`,
+        path: `${ref.path}.image`,
+        evidence: [image, `allowed: ${allowed.join(', ')}`],
+        discriminator: ref.path,
+      };
+    }
+  },
+});

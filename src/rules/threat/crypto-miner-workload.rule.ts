@@ -1,0 +1,55 @@
+import { describeObject } from '../../core/object.js';
+import { defineRule, type Violation } from '../../core/rule.js';
+import { describeSignal, labelOf, scoreSignals } from '../../threat/signals.js';
+import { scanWorkload } from '../../threat/workload-scan.js';
+
+const MAX_EVIDENCE_LINES = 12;
+
+const HEADLINES = {
+  critical: 'runs a crypto miner',
+  high: 'shows a strong crypto-mining chain',
+  medium: 'shows weak crypto-mining signals',
+} as const;
+
+export default defineRule({
+  meta: {
+    id: 'crypto-miner-workload',
+    title: 'Workload runs or fetches a crypto miner',
+    severity: 'critical',
+    category: 'threat',
+    description:
+      'Finds crypto-miner workloads in every workload shape (Pods, controllers, Argo and Kubeflow Pipelines, notebooks, training jobs, unknown CRDs): ' +
+      'known miner images, miner binaries, Stratum URLs, pool hosts, wallets in pool logins, miner flags, miner configs in mounted ConfigMaps and Secrets, ' +
+      'download-and-execute chains, and the 2021 Kubeflow campaign pattern of a clean ML image whose pipeline step downloads and runs a binary. ' +
+      'Base64, hex and gzip+base64 payloads and `$(VAR)` references are decoded and rescanned. Signals combine into one finding per workload.',
+    rationale:
+      'In 2020 and 2021 attackers used exposed Kubeflow dashboards to start pipelines that ran XMRig and Ethminer from clean `tensorflow/tensorflow` ' +
+      'images, so an image allow-list alone missed them. Mining burns CPU and GPU budget and shows that someone outside can run code in the cluster.',
+    remediation:
+      '1. Treat a `critical` finding as an incident: stop the workload (`kubectl delete` the pipeline run, workflow or pod) and find who created it.\n' +
+      '2. Close the way in: put authentication in front of the Kubeflow dashboard and Argo server, and keep `istio-ingressgateway` off the internet.\n' +
+      '3. Pin images by digest and download tools at build time, not in the container command.\n' +
+      '4. For a known-good workload, suppress the finding with a reason.',
+    references: [
+      'https://sysdig.com/blog/crypto-mining-kubeflow-tensorflow-falco/',
+      'https://github.com/falcosecurity/rules/blob/main/rules/falco-sandbox_rules.yaml',
+      'https://github.com/SigmaHQ/sigma/blob/master/rules/linux/process_creation/proc_creation_lnx_crypto_mining.yml',
+      'https://microsoft.github.io/Threat-Matrix-for-Kubernetes/',
+    ],
+    mitre: ['T1496', 'T1610', 'T1105', 'MS-TA9039', 'MS-TA9008'],
+    match: [{ apiGroups: '*', kinds: '*' }],
+    sources: ['manifest', 'cluster', 'admission', 'audit', 'kfp-api'],
+  },
+  *check(object, ctx): Generator<Violation> {
+    const verdict = scoreSignals(scanWorkload(object, ctx));
+    if (!verdict) return;
+    const strongest = verdict.signals[0];
+    const kinds = [...new Set(verdict.signals.map((s) => labelOf(s.kind)))];
+    yield {
+      message: `${describeObject(object)} ${HEADLINES[verdict.severity as keyof typeof HEADLINES] ?? HEADLINES.medium}: ${kinds.join(', ')}`,
+      ...(strongest ? { path: strongest.site.path } : {}),
+      severity: verdict.severity,
+      evidence: verdict.signals.slice(0, MAX_EVIDENCE_LINES).map(describeSignal),
+    };
+  },
+});

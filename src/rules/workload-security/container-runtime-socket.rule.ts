@@ -1,0 +1,41 @@
+import { defineRule, type Violation } from '../../core/rule.js';
+import { hostPathVolumesOf } from '../../posture/pod-level.js';
+import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
+import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../posture/system-namespaces.js';
+import { runtimeSocketExposedBy } from '../../posture/runtime-sockets.js';
+
+export default defineRule({
+  meta: {
+    id: 'container-runtime-socket',
+    title: 'Pod mounts the container runtime socket',
+    severity: 'critical',
+    category: 'workload-security',
+    description:
+      'A `hostPath` volume mounts the Docker, containerd or CRI-O socket, or a directory that contains it (`/var/run`, `/run/containerd`, `/`).' + NODE_AGENT_SEVERITY_NOTE,
+    rationale:
+      "The runtime socket is an unauthenticated root API on the node: through it a pod can start a privileged container with the host's filesystem and take over the node and every pod on it. Mounting the Docker socket into notebooks or pipeline steps to build images is a common shortcut, and a favourite of cryptojacking campaigns that look for exactly that.",
+    remediation:
+      'Build images with a daemonless builder (Kaniko, BuildKit rootless, Buildah) or a remote build service instead of the node\'s runtime; never mount the socket into user workloads.',
+    references: [
+      'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+      'https://kubernetes.io/docs/concepts/storage/volumes/#hostpath',
+      'https://attack.mitre.org/techniques/T1611/',
+    ],
+    mitre: ['T1611', 'T1610', 'MS-TA9008'],
+    match: ANY_KIND,
+    sources: SPEC_SOURCES,
+  },
+  *check(object): Iterable<Violation> {
+    for (const volume of hostPathVolumesOf(object)) {
+      const socket = runtimeSocketExposedBy(volume.hostPath);
+      if (!socket) continue;
+      yield {
+        message: `Volume "${volume.name}" mounts ${volume.hostPath} from the node, which exposes ${socket}: root on the node for anyone in this pod.`,
+        path: volume.path,
+        severity: pssSeverity(object, 'critical'),
+        evidence: [`hostPath ${volume.hostPath}`, ...(isNodeAgentNamespace(object) ? [NODE_AGENT_NOTE] : [])],
+        discriminator: volume.path,
+      };
+    }
+  },
+});

@@ -1,0 +1,146 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
+import type { IndicatorExtensions } from '../core/config-types.js';
+import { isRecord } from '../core/object.js';
+
+/** One indicator value (or a group of values) with the public source it was taken from. */
+export interface IndicatorEntry {
+  readonly values: readonly string[];
+  readonly source: string;
+}
+
+/** The raw lists from `data/indicators/*.yaml`, keyed by list name (`minerBinaries`, `poolDomains` …). */
+export type IndicatorData = Readonly<Record<string, readonly IndicatorEntry[]>>;
+
+/** Indicators compiled for fast matching. Built once per data set and config. */
+export interface Indicators {
+  readonly minerBinaries: ReadonlySet<string>;
+  readonly minerProjects: readonly string[];
+  readonly images: ReadonlySet<string>;
+  readonly mlFrameworkImagePrefixes: readonly string[];
+  readonly trustedImages: ReadonlySet<string>;
+  readonly stratumUrl: RegExp;
+  readonly poolDomains: readonly string[];
+  readonly poolPorts: ReadonlySet<number>;
+  readonly strongFlags: ReadonlySet<string>;
+  readonly poolFlags: ReadonlySet<string>;
+  readonly userFlags: ReadonlySet<string>;
+  readonly algoFlags: ReadonlySet<string>;
+  readonly miningAlgorithms: ReadonlySet<string>;
+  readonly commandLineSubstrings: readonly string[];
+}
+
+/** Finds `data/indicators` by walking up to the package root, so it works from `src/` and `dist/src/`. */
+export function indicatorDataDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (pkg.name === 'kfguard') return join(dir, 'data', 'indicators');
+    } catch {
+      // not the package root yet
+    }
+    dir = dirname(dir);
+  }
+  throw new Error('kfguard: cannot find data/indicators (package root not found)');
+}
+
+/** Reads and validates every indicator file; each entry must carry an https source URL. */
+export function loadIndicatorData(dir: string = indicatorDataDir()): IndicatorData {
+  const lists: Record<string, IndicatorEntry[]> = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const where = join(dir, file);
+    const doc = yaml.load(readFileSync(where, 'utf8'));
+    if (!isRecord(doc) || typeof doc.version !== 'number') throw new Error(`${where}: needs a numeric "version"`);
+    for (const [key, value] of Object.entries(doc)) {
+      if (!Array.isArray(value)) continue;
+      const entries = (lists[key] ??= []);
+      value.forEach((raw, i) => entries.push(toEntry(raw, `${where} ${key}[${i}]`)));
+    }
+  }
+  return lists;
+}
+
+function toEntry(raw: unknown, where: string): IndicatorEntry {
+  if (!isRecord(raw) || typeof raw.source !== 'string' || !raw.source.startsWith('https://')) {
+    throw new Error(`${where}: every indicator needs a "source" https URL`);
+  }
+  const values = Array.isArray(raw.value) ? raw.value.map(String) : [String(raw.value)];
+  if (values.length === 0 || values.some((v) => v === '' || v === 'undefined')) throw new Error(`${where}: empty value`);
+  return { values, source: raw.source };
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function valuesOf(data: IndicatorData, key: string): string[] {
+  return (data[key] ?? []).flatMap((entry) => entry.values);
+}
+
+/** Compiles the data and the user's config extensions into matchers. */
+export function compileIndicators(data: IndicatorData, extensions?: IndicatorExtensions): Indicators {
+  const lower = (values: readonly string[]): string[] => values.map((v) => v.toLowerCase());
+  const schemes = valuesOf(data, 'stratumSchemes')
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp);
+  return {
+    minerBinaries: new Set(lower([...valuesOf(data, 'minerBinaries'), ...(extensions?.minerBinaries ?? [])])),
+    minerProjects: lower(valuesOf(data, 'minerProjects')),
+    images: new Set(lower([...valuesOf(data, 'images'), ...(extensions?.images ?? [])]).map(imageRepository)),
+    mlFrameworkImagePrefixes: lower(valuesOf(data, 'mlFrameworkImages')),
+    trustedImages: new Set(lower(extensions?.trustedImages ?? []).map(imageRepository)),
+    // Scheme plus `://` and a body: "stratum" alone is a common word (data layers, geology). The body
+    // is one greedy run so hostile text cannot make the match backtrack.
+    stratumUrl: new RegExp(`(?<![\\w+.-])(?:${schemes.join('|')})://[^\\s"'\`<>|;,]+`, 'gi'),
+    poolDomains: lower([...valuesOf(data, 'poolDomains'), ...(extensions?.poolDomains ?? [])]),
+    poolPorts: new Set(valuesOf(data, 'poolPorts').map(Number)),
+    strongFlags: new Set(lower(valuesOf(data, 'strongFlags'))),
+    poolFlags: new Set(valuesOf(data, 'poolFlags')),
+    userFlags: new Set(valuesOf(data, 'userFlags')),
+    algoFlags: new Set(valuesOf(data, 'algoFlags')),
+    miningAlgorithms: new Set(lower(valuesOf(data, 'miningAlgorithms'))),
+    commandLineSubstrings: valuesOf(data, 'commandLineSubstrings'),
+  };
+}
+
+/** `docker.io/library/x:1@sha256:…` → `x`; `registry:5000/a/b:tag` → `registry:5000/a/b`. */
+export function imageRepository(image: string): string {
+  let repo = image.trim().toLowerCase();
+  const at = repo.indexOf('@');
+  if (at !== -1) repo = repo.slice(0, at);
+  const slash = repo.lastIndexOf('/');
+  const colon = repo.lastIndexOf(':');
+  if (colon > slash) repo = repo.slice(0, colon);
+  for (const prefix of ['docker.io/library/', 'docker.io/', 'index.docker.io/library/', 'index.docker.io/', 'registry.hub.docker.com/']) {
+    if (repo.startsWith(prefix)) return repo.slice(prefix.length);
+  }
+  return repo;
+}
+
+/** The image's tag, or `latest` when none is given and no digest pins it. */
+export function imageTag(image: string): string | undefined {
+  if (image.includes('@')) return undefined;
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  return colon > slash ? image.slice(colon + 1) : 'latest';
+}
+
+let defaultData: IndicatorData | undefined;
+const compiledByExtensions = new WeakMap<IndicatorExtensions, Indicators>();
+let compiledDefault: Indicators | undefined;
+
+/** Indicators from the shipped data plus the config's extensions, compiled once and cached. */
+export function indicatorsFor(extensions: IndicatorExtensions | undefined): Indicators {
+  defaultData ??= loadIndicatorData();
+  const empty =
+    !extensions ||
+    [extensions.minerBinaries, extensions.poolDomains, extensions.images, extensions.trustedImages].every((list) => (list?.length ?? 0) === 0);
+  if (empty) return (compiledDefault ??= compileIndicators(defaultData));
+  let compiled = compiledByExtensions.get(extensions);
+  if (!compiled) {
+    compiled = compileIndicators(defaultData, extensions);
+    compiledByExtensions.set(extensions, compiled);
+  }
+  return compiled;
+}

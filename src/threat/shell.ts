@@ -1,0 +1,206 @@
+/**
+ * A small, forgiving shell reader: enough of POSIX sh to split a container's script into simple
+ * commands and words. It never executes or expands anything; unknown syntax degrades to words.
+ */
+
+export interface ShellCommand {
+  /** Words after quote removal, with leading `VAR=value` assignments and wrappers (sudo, nohup …) dropped. */
+  readonly words: readonly string[];
+  /** True when stdin comes from the previous command through `|`. */
+  readonly piped: boolean;
+}
+
+export interface ShellScript {
+  readonly commands: readonly ShellCommand[];
+  /** Bodies of `$( … )` and backtick substitutions, to be read as scripts of their own. */
+  readonly substitutions: readonly string[];
+}
+
+const WRAPPERS = new Set(['sudo', 'nohup', 'exec', 'env', 'setsid', 'command', 'time', 'builtin', 'eval', 'then', 'do', 'else', 'if', 'while', 'until', '!', '{', '(']);
+const WRAPPERS_WITH_ARGUMENT = new Set(['nice', 'timeout', 'ionice']);
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+const MAX_SCRIPT_CHARS = 256 * 1024;
+
+export function parseShell(source: string): ShellScript {
+  const text = source.length > MAX_SCRIPT_CHARS ? source.slice(0, MAX_SCRIPT_CHARS) : source;
+  const commands: ShellCommand[] = [];
+  const substitutions: string[] = [];
+  let words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let piped = false;
+
+  const endWord = (): void => {
+    if (inWord) words.push(word);
+    word = '';
+    inWord = false;
+  };
+  const endCommand = (nextPiped: boolean): void => {
+    endWord();
+    const cleaned = stripPrefixes(words);
+    if (cleaned.length > 0) commands.push({ words: cleaned, piped });
+    words = [];
+    piped = nextPiped;
+  };
+
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] as string;
+    const quoted = readWordPart(text, i, substitutions);
+    if (quoted) {
+      word += quoted.value;
+      inWord ||= quoted.value !== '' || ch !== '\\';
+      i = quoted.end;
+      continue;
+    }
+    const operator = operatorAt(text, i);
+    if (operator) {
+      endCommand(operator.pipe);
+      i += operator.length;
+    } else if (ch === '#' && !inWord) {
+      const newline = text.indexOf('\n', i);
+      i = newline === -1 ? text.length : newline;
+    } else if (ch === ' ' || ch === '\t' || ch === '\r') {
+      endWord();
+      i += 1;
+    } else {
+      word += ch;
+      inWord = true;
+      i += 1;
+    }
+  }
+  endCommand(false);
+  return { commands, substitutions };
+}
+
+/** Quotes, escapes and substitutions: the parts of a word that may hold separators. */
+function readWordPart(text: string, i: number, substitutions: string[]): { value: string; end: number } | undefined {
+  const ch = text[i];
+  const next = text[i + 1];
+  if (ch === '\\' && next === '\n') return { value: '', end: i + 2 };
+  if (ch === '\\' && next !== undefined) return { value: next, end: i + 2 };
+  if (ch === "'") {
+    const close = text.indexOf("'", i + 1);
+    const end = close === -1 ? text.length : close;
+    return { value: text.slice(i + 1, end), end: end + 1 };
+  }
+  if (ch === '"') {
+    const { value, end } = readDoubleQuoted(text, i + 1, substitutions);
+    return { value, end: end + 1 };
+  }
+  if (ch === '$' && next === '(' && text[i + 2] !== '(') {
+    const end = matchingParen(text, i + 1);
+    const body = text.slice(i + 2, end);
+    substitutions.push(body);
+    return { value: `$(${body})`, end: end + 1 };
+  }
+  if (ch === '`') {
+    const close = text.indexOf('`', i + 1);
+    const end = close === -1 ? text.length : close;
+    substitutions.push(text.slice(i + 1, end));
+    return { value: text.slice(i, end + 1), end: end + 1 };
+  }
+  return undefined;
+}
+
+function operatorAt(text: string, i: number): { length: number; pipe: boolean } | undefined {
+  const ch = text[i];
+  const next = text[i + 1];
+  if (ch === '|') return next === '|' ? { length: 2, pipe: false } : { length: 1, pipe: true };
+  if (ch === '&' || ch === ';') return { length: next === ch ? 2 : 1, pipe: false };
+  if (ch === '\n' || ch === '(' || ch === ')') return { length: 1, pipe: false };
+  return undefined;
+}
+
+function readDoubleQuoted(text: string, start: number, substitutions: string[]): { value: string; end: number } {
+  let value = '';
+  let i = start;
+  while (i < text.length && text[i] !== '"') {
+    const ch = text[i] as string;
+    if (ch === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1] as string)) {
+      if (text[i + 1] !== '\n') value += text[i + 1];
+      i += 2;
+    } else if (ch === '$' && text[i + 1] === '(' && text[i + 2] !== '(') {
+      const end = matchingParen(text, i + 1);
+      substitutions.push(text.slice(i + 2, end));
+      value += text.slice(i, end + 1);
+      i = end + 1;
+    } else {
+      value += ch;
+      i += 1;
+    }
+  }
+  return { value, end: i };
+}
+
+function matchingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i;
+    else if (ch === "'") {
+      const close = text.indexOf("'", i + 1);
+      if (close === -1) return text.length;
+      i = close;
+    }
+  }
+  return text.length;
+}
+
+function stripPrefixes(words: readonly string[]): string[] {
+  let start = 0;
+  while (start < words.length) {
+    const word = words[start] as string;
+    if (ASSIGNMENT.test(word) || WRAPPERS.has(word)) start++;
+    else if (WRAPPERS_WITH_ARGUMENT.has(word)) {
+      start++;
+      while (start < words.length && (words[start] as string).startsWith('-')) start++;
+      if (start < words.length && /^[\d.]+[smhd]?$/.test(words[start] as string)) start++;
+    } else break;
+  }
+  return words.slice(start);
+}
+
+/** `/usr/bin/xmrig` → `xmrig`; `./t-rex` → `t-rex`. */
+export function commandName(word: string): string {
+  const slash = word.lastIndexOf('/');
+  return (slash === -1 ? word : word.slice(slash + 1)).toLowerCase();
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
+const PYTHONS = /^python[\d.]*$/;
+
+export function isShell(word: string): boolean {
+  return SHELLS.has(commandName(word));
+}
+
+export function isPython(word: string): boolean {
+  return PYTHONS.test(commandName(word));
+}
+
+/** For `sh -c SCRIPT …` or `bash -ec SCRIPT`, the index of SCRIPT in argv; otherwise -1. */
+export function inlineScriptIndex(argv: readonly string[], start = 0): number {
+  const first = argv[start];
+  if (first === undefined || !(isShell(first) || isPython(first))) return -1;
+  for (let i = start + 1; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('-')) return -1;
+    if (/^-[a-z]*c[a-z]*$/i.test(arg) && !arg.startsWith('--')) return i + 1 < argv.length ? i + 1 : -1;
+  }
+  return -1;
+}
+
+/**
+ * Every shell script in argv. KFP v2 components chain them: `sh -c INSTALL sh -ec PROGRAM CODE`,
+ * where INSTALL ends in `"$0" "$@"` and so runs the second shell.
+ */
+export function shellScriptIndexes(argv: readonly string[]): Set<number> {
+  const found = new Set<number>();
+  for (let i = 0; i < argv.length; i++) {
+    if (!isShell(argv[i] as string)) continue;
+    const index = inlineScriptIndex(argv, i);
+    if (index !== -1) found.add(index);
+  }
+  return found;
+}

@@ -1,0 +1,135 @@
+import type { Severity } from '../core/severity.js';
+
+export type SignalKind =
+  | 'known-miner-image'
+  | 'stratum-url'
+  | 'pool-host'
+  | 'pool-port'
+  | 'wallet'
+  | 'miner-binary'
+  | 'miner-download'
+  | 'miner-flag'
+  | 'mining-algorithm'
+  | 'sigma-string'
+  | 'miner-config'
+  | 'download-exec'
+  | 'raw-ip-download'
+  | 'campaign-pattern'
+  | 'gpu-request'
+  | 'obfuscation';
+
+/** Where a piece of text came from, in words and as a field path of the scanned object. */
+export interface Site {
+  /** e.g. `container "miner" args[0]`, `ConfigMap ml/miner-conf key "config.json"`. */
+  readonly where: string;
+  readonly path: string;
+  /** Text from a Secret: evidence names the Secret and key, never the matched value. */
+  readonly secret?: boolean;
+}
+
+export interface Signal {
+  readonly kind: SignalKind;
+  /** The matched token, safe to print (never set for Secret text). */
+  readonly token: string;
+  readonly site: Site;
+  /** How the text was reached, e.g. `base64 layer 1` or `after resolving $(POOL)`; empty for plain text. */
+  readonly layer: string;
+  readonly weight: number;
+}
+
+/** Weights: ≥ 10 alone means a miner is clear; the sum decides the rest. */
+export const SIGNAL_WEIGHTS: Readonly<Record<SignalKind, number>> = {
+  'known-miner-image': 10,
+  'stratum-url': 10,
+  'pool-host': 10,
+  'miner-config': 10,
+  'miner-binary': 7,
+  'miner-download': 7,
+  wallet: 6,
+  'campaign-pattern': 4,
+  'miner-flag': 3,
+  'mining-algorithm': 3,
+  'sigma-string': 3,
+  'download-exec': 3,
+  'gpu-request': 2,
+  'raw-ip-download': 2,
+  'pool-port': 2,
+  obfuscation: 2,
+};
+
+const LABELS: Readonly<Record<SignalKind, string>> = {
+  'known-miner-image': 'known miner image',
+  'stratum-url': 'Stratum URL',
+  'pool-host': 'mining pool host',
+  'pool-port': 'mining pool port with host',
+  wallet: 'wallet address',
+  'miner-binary': 'miner binary',
+  'miner-download': 'miner download',
+  'miner-flag': 'miner flag',
+  'mining-algorithm': 'mining algorithm',
+  'sigma-string': 'miner command-line string',
+  'miner-config': 'miner config file',
+  'download-exec': 'download-and-execute chain',
+  'raw-ip-download': 'download from a raw IP address',
+  'campaign-pattern': 'Kubeflow campaign pattern',
+  'gpu-request': 'GPU request',
+  obfuscation: 'obfuscated payload',
+};
+
+export const CRITICAL_SCORE = 10;
+export const HIGH_SCORE = 7;
+export const MEDIUM_SCORE = 3;
+/** Miner flags add up, but only so far: many flags without a pool or binary stay suspicious, not clear. */
+const MAX_FLAG_SCORE = 6;
+
+export interface Verdict {
+  readonly severity: Severity;
+  readonly score: number;
+  /** Signals strongest first, one per distinct (kind, token, place). */
+  readonly signals: readonly Signal[];
+}
+
+export function scoreSignals(signals: readonly Signal[]): Verdict | undefined {
+  if (signals.length === 0) return undefined;
+  const unique = dedupe(signals).sort((a, b) => b.weight - a.weight);
+  const bestByKind = new Map<SignalKind, number>();
+  let flagScore = 0;
+  const flagTokens = new Set<string>();
+  for (const signal of unique) {
+    if (signal.kind === 'miner-flag') {
+      if (!flagTokens.has(signal.token)) flagScore += signal.weight;
+      flagTokens.add(signal.token);
+    } else {
+      bestByKind.set(signal.kind, Math.max(bestByKind.get(signal.kind) ?? 0, signal.weight));
+    }
+  }
+  let score = Math.min(flagScore, MAX_FLAG_SCORE);
+  for (const weight of bestByKind.values()) score += weight;
+  const decisive = unique.some((s) => s.weight >= CRITICAL_SCORE);
+  const severity: Severity | undefined =
+    decisive || score >= CRITICAL_SCORE ? 'critical' : score >= HIGH_SCORE ? 'high' : score >= MEDIUM_SCORE ? 'medium' : undefined;
+  return severity ? { severity, score, signals: unique } : undefined;
+}
+
+function dedupe(signals: readonly Signal[]): Signal[] {
+  const seen = new Map<string, Signal>();
+  for (const signal of signals) {
+    const key = `${signal.kind}\u0000${signal.token}\u0000${signal.site.path}`;
+    const previous = seen.get(key);
+    // Prefer the plainest layer: evidence in the clear is easier to verify.
+    if (!previous || (previous.layer !== '' && signal.layer === '')) seen.set(key, signal);
+  }
+  return [...seen.values()];
+}
+
+export function labelOf(kind: SignalKind): string {
+  return LABELS[kind];
+}
+
+/** One evidence line: what matched, where, and in which decoded layer. Secret values are never shown. */
+export function describeSignal(signal: Signal): string {
+  const what = signal.site.secret || signal.token === '' ? labelOf(signal.kind) : `${labelOf(signal.kind)} "${signal.token}"`;
+  const layer = signal.layer === '' ? '' : ` (${signal.layer})`;
+  const hidden = signal.site.secret ? ' (value not shown)' : '';
+  return `${what} in ${signal.site.where}${layer}${hidden}`;
+}

@@ -1,0 +1,226 @@
+import { decodeEmbedded, shorten, type DecodeBudget } from './decode.js';
+import type { Indicators } from './indicators.js';
+import { commandName, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
+import { SIGNAL_WEIGHTS, type Signal, type SignalKind, type Site } from './signals.js';
+import { matchWallet, shortWallet } from './wallets.js';
+
+/** Shared state while one object is scanned: indicators, the decoding budget and the signals found. */
+export interface ScanState {
+  readonly indicators: Indicators;
+  readonly budget: DecodeBudget;
+  readonly signals: Signal[];
+}
+
+export interface ArgvElement {
+  readonly text: string;
+  readonly site: Site;
+}
+
+const MAX_TEXT_CHARS = 256 * 1024;
+const DOWNLOADERS = new Set(['curl', 'wget', 'aria2c', 'fetch']);
+/** Tools whose flags look like miner flags (`curl -o`, `tar -a`) but mean something else. */
+const NOT_MINERS = new Set([...DOWNLOADERS, 'tar', 'chmod', 'chown', 'cp', 'mv', 'ln', 'rm', 'mkdir', 'echo', 'printf', 'cat', 'grep', 'sed', 'awk', 'pip', 'pip3', 'apt-get', 'apt', 'apk', 'yum', 'dnf', 'unzip', 'gzip', 'ssh', 'scp', 'git', 'kubectl', 'helm', 'docker', 'export', 'set', 'test', '[', 'sort', 'head', 'tail', 'cut', 'tr', 'xargs', 'find', 'ls', 'cd']);
+const DECODERS = /^(?:base64|openssl|xxd|basenc)$/;
+const RAW_IPV4_URL = /^(?:https?|ftp):\/\/(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:\/|$)/i;
+const URL_IN_WORD = /^(?:https?|ftp):\/\/[^\s"'`]+$/i;
+const PYTHON_DOWNLOAD = /\b(?:urllib(?:\.request)?|urlretrieve|urlopen|requests\.get|wget\.download)\b/;
+const PYTHON_EXEC = /\b(?:os\.system|os\.popen|os\.exec\w*|subprocess\.(?:run|call|Popen|check_call|check_output))\s*\(/;
+const HOST_PORT = /^(?:[a-z][\w+.-]*:\/\/)?(?:[^@/\s]+@)?([A-Za-z0-9.-]+\.[A-Za-z]{2,}|\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5})(?:\/.*)?$/;
+const NANOMINER_SECTION = /^\s*\[[A-Za-z0-9]+\]\s*$/m;
+const NANOMINER_WALLET = /^\s*wallet\s*=\s*(\S+)/im;
+const NANOMINER_POOL = /^\s*(?:pool\d+|coin|rigName)\s*=/im;
+
+export function signal(state: ScanState, kind: SignalKind, token: string, site: Site, layer: string): void {
+  state.signals.push({ kind, token: site.secret ? '' : token, site, layer, weight: SIGNAL_WEIGHTS[kind] });
+}
+
+/** A container's command and args: an inline `sh -c` script is read as a script, anything else as one command. */
+export function scanArgv(argv: readonly ArgvElement[], layer: string, state: ScanState): void {
+  if (argv.length === 0) return;
+  const words = argv.map((a) => a.text);
+  const scripts = shellScriptIndexes(words);
+  if (!isPython(words[0] as string)) {
+    analyzeCommands([{ words, piped: false }], (i) => (argv[i] ?? argv[0]!).site, layer, state);
+  }
+  argv.forEach((element, i) => {
+    if (scripts.has(i)) scanScript(element.text, element.site, layer, state, 0);
+    else scanRaw(element.text, element.site, layer, state, 0);
+  });
+}
+
+/** A shell script: its commands, its `$( … )` bodies, and everything `scanRaw` finds. */
+export function scanScript(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
+  const script = parseShell(text);
+  analyzeCommands(script.commands, () => site, layer, state);
+  for (const body of script.substitutions.slice(0, 16)) analyzeCommands(parseShell(body).commands, () => site, layer, state);
+  scanRaw(text, site, layer, state, depth);
+}
+
+/** Indicators that need no command structure: URLs, pool hosts, known strings, configs and encoded payloads. */
+export function scanRaw(input: string, site: Site, layer: string, state: ScanState, depth: number): void {
+  const text = input.length > MAX_TEXT_CHARS ? input.slice(0, MAX_TEXT_CHARS) : input;
+  const { indicators } = state;
+  for (const match of text.matchAll(indicators.stratumUrl)) {
+    if (!/[A-Za-z0-9]/.test(match[0].slice(match[0].indexOf('://') + 3))) continue;
+    signal(state, 'stratum-url', shorten(match[0], 80), site, layer);
+    checkEndpoint(match[0], site, layer, state, false);
+  }
+  if (text.includes('.')) scanPoolHosts(text, site, layer, state);
+  const padded = ` ${text}`;
+  for (const needle of indicators.commandLineSubstrings) {
+    if (padded.includes(needle)) signal(state, 'sigma-string', needle.trim(), site, layer);
+  }
+  if (PYTHON_DOWNLOAD.test(text) && PYTHON_EXEC.test(text)) signal(state, 'download-exec', 'Python download then os.system/subprocess', site, layer);
+  scanMinerConfig(text, site, layer, state);
+  if (depth < state.budget.maxDepth && state.budget.remainingBytes > 0) scanDecoded(text, site, layer, state, depth);
+}
+
+function scanDecoded(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
+  for (const decoded of decodeEmbedded(text, state.budget)) {
+    const before = state.signals.length;
+    // A nested layer replaces its parent's label ("base64 layer 2"); a variable resolution stays in front.
+    const outer = layer.replace(/(?:, )?[\w+]+ layer \d+$/, '');
+    const label = `${decoded.encoding} layer ${depth + 1}`;
+    scanScript(decoded.text, site, outer === '' ? label : `${outer}, ${label}`, state, depth + 1);
+    if (state.signals.length > before) signal(state, 'obfuscation', `${decoded.encoding} ${decoded.sample}`, site, layer);
+  }
+}
+
+const poolHostPatterns = new WeakMap<Indicators, RegExp>();
+
+function scanPoolHosts(text: string, site: Site, layer: string, state: ScanState): void {
+  let pattern = poolHostPatterns.get(state.indicators);
+  if (!pattern) {
+    const domains = state.indicators.poolDomains.map((d) => d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    pattern = new RegExp(`(?<![\\w.-])(?:[a-z0-9-]+\\.)*(?:${domains.join('|')})(?![\\w-])`, 'gi');
+    poolHostPatterns.set(state.indicators, pattern);
+  }
+  for (const match of text.matchAll(pattern)) signal(state, 'pool-host', match[0].toLowerCase(), site, layer);
+}
+
+/** A pool endpoint from a pool flag or Stratum URL: its host, its port and a wallet in its user part. */
+function checkEndpoint(value: string, site: Site, layer: string, state: ScanState, fromPoolFlag: boolean): void {
+  const userInfo = /^[a-z][\w+.-]*:\/\/([^@/\s]+)@/i.exec(value)?.[1];
+  if (userInfo) {
+    const wallet = matchWallet(userInfo.split(':')[0] ?? userInfo);
+    if (wallet) signal(state, 'wallet', `${wallet.format} ${shortWallet(wallet.wallet)}`, site, layer);
+  }
+  const hostPort = HOST_PORT.exec(value);
+  if (fromPoolFlag && hostPort && state.indicators.poolPorts.has(Number(hostPort[2]))) {
+    signal(state, 'pool-port', `${hostPort[1]}:${hostPort[2]}`, site, layer);
+  }
+}
+
+function scanMinerConfig(text: string, site: Site, layer: string, state: ScanState): void {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') && text.includes('"pools"')) {
+    let config: unknown;
+    try {
+      config = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (config === null || typeof config !== 'object') return;
+    const record = config as Record<string, unknown>;
+    const pools = Array.isArray(record.pools) ? record.pools : [];
+    const minerKeys = ['donate-level', 'randomx', 'cpu', 'cuda', 'opencl'].filter((k) => k in record);
+    if (pools.length === 0 || minerKeys.length === 0) return;
+    signal(state, 'miner-config', `XMRig JSON (pools, ${minerKeys.join(', ')})`, site, layer);
+    for (const pool of pools) {
+      const user = pool !== null && typeof pool === 'object' ? (pool as Record<string, unknown>).user : undefined;
+      const wallet = typeof user === 'string' ? matchWallet(user) : undefined;
+      if (wallet) signal(state, 'wallet', `${wallet.format} ${shortWallet(wallet.wallet)}`, site, layer);
+    }
+    return;
+  }
+  if (NANOMINER_SECTION.test(text) && NANOMINER_POOL.test(text)) {
+    const walletValue = NANOMINER_WALLET.exec(text)?.[1];
+    if (walletValue === undefined) return;
+    signal(state, 'miner-config', 'nanominer INI (wallet, pool)', site, layer);
+    const wallet = matchWallet(walletValue);
+    if (wallet) signal(state, 'wallet', `${wallet.format} ${shortWallet(wallet.wallet)}`, site, layer);
+  }
+}
+
+interface Download {
+  readonly url: string;
+  readonly output?: string;
+}
+
+/** Walks simple commands in order, tracking downloads and `chmod +x` to spot download-then-execute. */
+function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: number) => Site, layer: string, state: ScanState): void {
+  const downloads: Download[] = [];
+  const executable = new Set<string>();
+  let previous: string | undefined;
+  for (const command of commands) {
+    const first = command.words[0] as string;
+    const name = commandName(first);
+    if (DOWNLOADERS.has(name)) downloads.push(...readDownloads(command.words, siteAt, layer, state));
+    if (command.piped && previous !== undefined && (isShell(first) || isPython(first))) {
+      if (DOWNLOADERS.has(previous)) signal(state, 'download-exec', `${previous} | ${name}`, siteAt(0), layer);
+      else if (DECODERS.test(previous)) signal(state, 'obfuscation', `${previous} decode | ${name}`, siteAt(0), layer);
+    }
+    if (name === 'chmod') markExecutable(command.words, executable);
+    else if (downloads.length > 0 && executable.has(name) && first.includes('/')) {
+      signal(state, 'download-exec', `download, chmod +x, run ${first}`, siteAt(0), layer);
+    }
+    if (isMinerBinary(name, state.indicators)) signal(state, 'miner-binary', name, siteAt(0), layer);
+    if (!NOT_MINERS.has(name)) scanFlags(command.words, siteAt, layer, state);
+    previous = name;
+  }
+}
+
+function isMinerBinary(name: string, indicators: Indicators): boolean {
+  return indicators.minerBinaries.has(name) || indicators.minerBinaries.has(name.replace(/\.(?:exe|sh|bin|out)$/, ''));
+}
+
+function readDownloads(words: readonly string[], siteAt: (i: number) => Site, layer: string, state: ScanState): Download[] {
+  const found: Download[] = [];
+  let output: string | undefined;
+  words.forEach((word, i) => {
+    if (/^(?:-o|-O|--output|--output-document)$/.test(word) && words[i + 1] !== undefined && !URL_IN_WORD.test(words[i + 1] as string)) {
+      output = words[i + 1];
+    }
+  });
+  words.forEach((word, i) => {
+    if (!URL_IN_WORD.test(word)) return;
+    const site = siteAt(i);
+    const path = word.replace(/^[a-z]+:\/\/[^/]+/i, '').split(/[?#]/)[0] ?? '';
+    const file = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+    const project = state.indicators.minerProjects.find((p) => word.toLowerCase().includes(`github.com/${p}/`));
+    const binary = [...state.indicators.minerBinaries].find((b) => file === b || file.startsWith(`${b}-`) || file.startsWith(`${b}_`) || file.startsWith(`${b}.`));
+    if (project || binary) signal(state, 'miner-download', shorten(word, 100), site, layer);
+    if (RAW_IPV4_URL.test(word)) signal(state, 'raw-ip-download', shorten(word, 80), site, layer);
+    found.push({ url: word, output: output ?? (file || undefined) });
+  });
+  return found;
+}
+
+function markExecutable(words: readonly string[], executable: Set<string>): void {
+  const modeIndex = words.findIndex((w, i) => i > 0 && (/^[ugoa]*\+[rwxX]*x/.test(w) || /^0?[0-7]?[1357][0-7]{0,2}$/.test(w)));
+  if (modeIndex === -1) return;
+  words.slice(modeIndex + 1).forEach((w) => executable.add(commandName(w)));
+}
+
+/** Miner flags, and the values of pool, user and algorithm flags. */
+function scanFlags(words: readonly string[], siteAt: (i: number) => Site, layer: string, state: ScanState): void {
+  const { indicators } = state;
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i] as string;
+    if (!word.startsWith('-')) continue;
+    const eq = word.indexOf('=');
+    const flag = eq === -1 ? word : word.slice(0, eq);
+    const value = eq === -1 ? words[i + 1] : word.slice(eq + 1);
+    const valueSite = siteAt(eq === -1 ? i + 1 : i);
+    if (indicators.strongFlags.has(flag.toLowerCase())) signal(state, 'miner-flag', flag, siteAt(i), layer);
+    if (value === undefined || value.startsWith('-')) continue;
+    if (indicators.poolFlags.has(flag)) checkEndpoint(value, valueSite, layer, state, true);
+    if (indicators.userFlags.has(flag)) {
+      const wallet = matchWallet(value);
+      if (wallet) signal(state, 'wallet', `${wallet.format} ${shortWallet(wallet.wallet)}`, valueSite, layer);
+    }
+    if (indicators.algoFlags.has(flag) && indicators.miningAlgorithms.has(value.toLowerCase())) {
+      signal(state, 'mining-algorithm', `${flag} ${value}`, valueSite, layer);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+import { asArray, asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
+import { joinPath } from '../core/path.js';
+import type { RuleContext } from '../core/rule.js';
+import type { K8sObject } from '../core/types.js';
+import { containersOf, podSpecsOf, type ContainerRef } from '../k8s/workloads.js';
+import { DecodeBudget, readableText } from './decode.js';
+import { imageRepository, indicatorsFor } from './indicators.js';
+import { isPython } from './shell.js';
+import type { Signal, Site } from './signals.js';
+import { scanArgv, scanRaw, scanScript, signal, type ArgvElement, type ScanState } from './text-scan.js';
+import { configMapData, containerVariables, resolveVariables } from './variables.js';
+
+const PIPELINE_KINDS = new Set(['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow', 'ScheduledWorkflow', 'PipelineSpec']);
+const PIPELINE_KEY = /^(?:pipelines\.kubeflow\.org\/|workflows\.argoproj\.io\/|pipeline\/runid$)/;
+const SCRIPT_KEY = /\.(?:sh|bash|py)$/;
+
+/** Every miner signal of one object, over all its containers and the ConfigMaps and Secrets they use. */
+export function scanWorkload(object: K8sObject, ctx: RuleContext): Signal[] {
+  const containers = containersOf(object);
+  if (containers.length === 0) return [];
+  const state: ScanState = { indicators: indicatorsFor(ctx.config.indicators), budget: new DecodeBudget(), signals: [] };
+  const pipeline = isPipelineObject(object);
+  const scannedRefs = new Set<string>();
+  for (const ref of containers) {
+    const before = state.signals.length;
+    scanContainer(ref, object, ctx, state, scannedRefs);
+    checkCampaignPattern(ref, pipeline || hasPipelineMetadata(ref.holder.metadata) || hasPipelineMetadata(asRecord(ref.holder.spec.metadata)), state, before);
+  }
+  const holders = podSpecsOf(object);
+  for (const holder of holders) scanVolumes(asArray(holder.spec.volumes), joinPath(holder.path, 'volumes'), object, ctx, state, scannedRefs);
+  // Argo declares volumes once for the whole workflow, beside its templates.
+  const spec = asRecord(object.spec);
+  if (spec && !holders.some((h) => h.spec === spec)) scanVolumes(asArray(spec.volumes), 'spec.volumes', object, ctx, state, scannedRefs);
+  return state.signals;
+}
+
+function scanContainer(ref: ContainerRef, object: K8sObject, ctx: RuleContext, state: ScanState, scannedRefs: Set<string>): void {
+  const { container, path } = ref;
+  const label = `container "${ref.name || path}"`;
+  const site = (field: string, ...segments: (string | number)[]): Site => ({ where: `${label} ${field}`, path: joinPath(path, ...segments) });
+  const image = asString(container.image);
+  if (image !== undefined && state.indicators.images.has(imageRepository(image))) {
+    signal(state, 'known-miner-image', image, site('image', 'image'), '');
+  }
+  const argv: ArgvElement[] = [
+    ...asArray(container.command).map((v, i) => ({ text: String(v), site: site(`command[${i}]`, 'command', i) })),
+    ...asArray(container.args).map((v, i) => ({ text: String(v), site: site(`args[${i}]`, 'args', i) })),
+  ];
+  scanArgv(argv, '', state);
+  const variables = containerVariables(container, object, ctx.inventory);
+  const resolved = argv.map((a) => ({ ...a, resolved: resolveVariables(a.text, variables) }));
+  const replaced = resolved.flatMap((r) => r.resolved.replaced);
+  if (replaced.length > 0) {
+    scanArgv(resolved.map((r) => ({ text: r.resolved.text, site: r.site })), `after resolving ${[...new Set(replaced)].join(', ')}`, state);
+  }
+  const source = asString(container.source);
+  if (source !== undefined) {
+    const sourceSite = site('script source', 'source');
+    const command = asArray(container.command).map(String);
+    if (command[0] !== undefined && isPython(command[0])) scanRaw(source, sourceSite, '', state, 0);
+    else scanScript(source, sourceSite, '', state, 0);
+  }
+  scanEnv(container, site, state);
+  for (const hook of ['postStart', 'preStop']) {
+    const command = asArray(asRecord(asRecord(asRecord(container.lifecycle)?.[hook])?.exec)?.command);
+    scanArgv(command.map((v, i) => ({ text: String(v), site: site(`${hook} command[${i}]`, 'lifecycle', hook, 'exec', 'command', i) })), '', state);
+  }
+  scanEnvReferences(container, path, object, ctx, state, scannedRefs);
+}
+
+function scanEnv(container: JsonRecord, site: (field: string, ...segments: (string | number)[]) => Site, state: ScanState): void {
+  asArray(container.env).forEach((entry, i) => {
+    const env = asRecord(entry);
+    const name = asString(env?.name) ?? `#${i}`;
+    const value = asString(env?.value);
+    if (value === undefined || value === '') return;
+    // A wallet in a plain env var is not evidence (dapps keep one there); it counts once resolved into a user flag.
+    scanRaw(value, site(`env ${name}`, 'env', i, 'value'), '', state, 0);
+  });
+}
+
+/** ConfigMaps and Secrets a container pulls in through `envFrom` and `valueFrom`. */
+function scanEnvReferences(container: JsonRecord, path: string, object: K8sObject, ctx: RuleContext, state: ScanState, scanned: Set<string>): void {
+  asArray(container.envFrom).forEach((entry, i) => {
+    const from = asRecord(entry);
+    const cm = asString(asRecord(from?.configMapRef)?.name);
+    const secret = asString(asRecord(from?.secretRef)?.name);
+    if (cm) scanConfigObject('ConfigMap', cm, joinPath(path, 'envFrom', i, 'configMapRef', 'name'), object, ctx, state, scanned);
+    if (secret) scanConfigObject('Secret', secret, joinPath(path, 'envFrom', i, 'secretRef', 'name'), object, ctx, state, scanned);
+  });
+  asArray(container.env).forEach((entry, i) => {
+    const valueFrom = asRecord(asRecord(entry)?.valueFrom);
+    const cm = asString(asRecord(valueFrom?.configMapKeyRef)?.name);
+    const secret = asString(asRecord(valueFrom?.secretKeyRef)?.name);
+    if (cm) scanConfigObject('ConfigMap', cm, joinPath(path, 'env', i, 'valueFrom', 'configMapKeyRef', 'name'), object, ctx, state, scanned);
+    if (secret) scanConfigObject('Secret', secret, joinPath(path, 'env', i, 'valueFrom', 'secretKeyRef', 'name'), object, ctx, state, scanned);
+  });
+}
+
+function scanVolumes(volumes: readonly unknown[], path: string, object: K8sObject, ctx: RuleContext, state: ScanState, scanned: Set<string>): void {
+  volumes.forEach((entry, i) => {
+    const volume = asRecord(entry);
+    if (!volume) return;
+    const cm = asString(asRecord(volume.configMap)?.name);
+    const secret = asString(asRecord(volume.secret)?.secretName);
+    if (cm) scanConfigObject('ConfigMap', cm, joinPath(path, i, 'configMap', 'name'), object, ctx, state, scanned);
+    if (secret) scanConfigObject('Secret', secret, joinPath(path, i, 'secret', 'secretName'), object, ctx, state, scanned);
+    asArray(asRecord(volume.projected)?.sources).forEach((source, j) => {
+      const projected = asRecord(source);
+      const pcm = asString(asRecord(projected?.configMap)?.name);
+      const psecret = asString(asRecord(projected?.secret)?.name);
+      if (pcm) scanConfigObject('ConfigMap', pcm, joinPath(path, i, 'projected', 'sources', j, 'configMap', 'name'), object, ctx, state, scanned);
+      if (psecret) scanConfigObject('Secret', psecret, joinPath(path, i, 'projected', 'sources', j, 'secret', 'name'), object, ctx, state, scanned);
+    });
+  });
+}
+
+/**
+ * Scans each key of a referenced ConfigMap or Secret. Secret `data` is decoded in memory only, and
+ * its sites are marked secret so evidence names the Secret and key but never the value.
+ */
+function scanConfigObject(kind: 'ConfigMap' | 'Secret', name: string, refPath: string, object: K8sObject, ctx: RuleContext, state: ScanState, scanned: Set<string>): void {
+  const namespace = object.metadata?.namespace;
+  const key = `${kind}/${name}`;
+  if (scanned.has(key)) return;
+  scanned.add(key);
+  const target = ctx.inventory.get(kind, namespace, name)?.object;
+  if (!target) return;
+  const display = `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+  const entries: [string, string][] = [];
+  if (kind === 'ConfigMap') {
+    for (const [k, v] of Object.entries(configMapData(ctx.inventory, namespace, name))) if (typeof v === 'string') entries.push([k, v]);
+  } else {
+    for (const [k, v] of Object.entries(asRecord(target.data) ?? {})) {
+      const text = typeof v === 'string' ? readableText(Buffer.from(v, 'base64')) : undefined;
+      if (text !== undefined) entries.push([k, text]);
+    }
+    for (const [k, v] of Object.entries(asRecord(target.stringData) ?? {})) if (typeof v === 'string') entries.push([k, v]);
+  }
+  for (const [dataKey, text] of entries) {
+    const site: Site = { where: `${display} key "${dataKey}"`, path: refPath, ...(kind === 'Secret' ? { secret: true } : {}) };
+    if (SCRIPT_KEY.test(dataKey) || text.startsWith('#!')) scanScript(text, site, '', state, 0);
+    else scanRaw(text, site, '', state, 0);
+  }
+}
+
+/** The 2021 campaign: a clean ML image whose step downloads and runs a binary, inside a pipeline. */
+function checkCampaignPattern(ref: ContainerRef, inPipeline: boolean, state: ScanState, firstSignal: number): void {
+  const image = asString(ref.container.image);
+  if (!inPipeline || image === undefined) return;
+  const repo = imageRepository(image);
+  if (state.indicators.trustedImages.has(repo)) return;
+  if (!state.indicators.mlFrameworkImagePrefixes.some((p) => (p.endsWith('/') ? repo.startsWith(p) : repo === p))) return;
+  const own = state.signals.slice(firstSignal);
+  if (!own.some((s) => s.kind === 'download-exec' || s.kind === 'miner-download')) return;
+  const site: Site = { where: `container "${ref.name || ref.path}" image`, path: joinPath(ref.path, 'image') };
+  signal(state, 'campaign-pattern', `${image} in a pipeline step that downloads and runs a binary`, site, '');
+  const gpu = gpuResource(ref.container);
+  if (gpu) signal(state, 'gpu-request', gpu, { where: `container "${ref.name || ref.path}" resources`, path: joinPath(ref.path, 'resources') }, '');
+}
+
+/** The GPU resource a container asks for (`nvidia.com/gpu`, a KFP `accelerator`), if any. */
+function gpuResource(container: JsonRecord): string | undefined {
+  const resources = container.resources;
+  if (!isRecord(resources)) return undefined;
+  return /"([^"]*(?:gpu|accelerator)[^"]*)"/i.exec(JSON.stringify(resources))?.[1];
+}
+
+/** KFP and Argo objects, or anything they created (their labels and annotations mark the pods). */
+function isPipelineObject(object: K8sObject): boolean {
+  return PIPELINE_KINDS.has(object.kind) || hasPipelineMetadata(object.metadata as JsonRecord | undefined);
+}
+
+function hasPipelineMetadata(metadata: JsonRecord | undefined): boolean {
+  if (!metadata) return false;
+  const keys = [...Object.keys(asRecord(metadata.labels) ?? {}), ...Object.keys(asRecord(metadata.annotations) ?? {})];
+  return keys.some((k) => PIPELINE_KEY.test(k));
+}

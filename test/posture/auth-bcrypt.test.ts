@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import yaml from 'js-yaml';
+import { isRecord } from '../../src/core/object.js';
+import { bcryptMatches, MAX_BCRYPT_COST, parseBcrypt } from '../../src/posture/bcrypt.js';
+import { requiresShared, sharedPath } from '../../src/testing/shared.js';
+
+/**
+ * Test vectors from the crypt_blowfish test suite (Openwall, public domain),
+ * https://www.openwall.com/crypt/ (crypt_blowfish-1.3, wrapper.c `tests[]`).
+ */
+const VECTORS: readonly (readonly [string, string])[] = [
+  ['$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW', 'U*U'],
+  ['$2a$05$CCCCCCCCCCCCCCCCCCCCC.VGOzA784oUp/Z0DY336zx7pLYAy0lwK', 'U*U*'],
+  ['$2a$05$XXXXXXXXXXXXXXXXXXXXXOAcXxm9kjPGEMsLznoKqmqw7tc8WCx4a', 'U*U*U'],
+  ['$2a$05$CCCCCCCCCCCCCCCCCCCCC.7uG0VCzI2bS7j6ymqJi9CdcdxiRTWNy', ''],
+  [
+    '$2a$05$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBui',
+    '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789chars after 72 are ignored',
+  ],
+];
+
+describe('bcrypt verification', () => {
+  for (const [hash, password] of VECTORS) {
+    test(`matches the published vector for ${JSON.stringify(password.slice(0, 12))}`, () => {
+      assert.equal(bcryptMatches(password, hash), true);
+      assert.equal(bcryptMatches(`${password}!`, hash), password.length >= 72);
+    });
+  }
+
+  test('only the first 72 bytes of the password count', () => {
+    const [hash, password] = VECTORS[4] ?? ['', ''];
+    assert.equal(bcryptMatches(password.slice(0, 72), hash), true);
+    assert.equal(bcryptMatches(password.slice(0, 71), hash), false);
+  });
+
+  test('refuses costs above the bound instead of spending minutes on hostile input', () => {
+    const hostile = '$2y$31$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW';
+    assert.equal(parseBcrypt(hostile)?.cost, 31);
+    const started = Date.now();
+    assert.equal(bcryptMatches('U*U', hostile), undefined);
+    assert.ok(Date.now() - started < 100);
+    assert.equal(MAX_BCRYPT_COST, 12);
+  });
+
+  test('malformed hashes are "cannot check", not "no match"', () => {
+    assert.equal(bcryptMatches('12341234', '12341234'), undefined);
+    assert.equal(bcryptMatches('x', '$2y$05$tooShort'), undefined);
+    assert.equal(bcryptMatches('x', '$1$abcdefgh$abcdefghijklmnopqrstuv'), undefined);
+  });
+});
+
+describe('bcrypt against the stock Kubeflow Dex hash', requiresShared(), () => {
+  test('the dex-passwords Secret of the example install hashes the documented default 12341234', () => {
+    const text = readFileSync(sharedPath('corpus', 'kubeflow', 'kubeflow-example-install.yaml'), 'utf8');
+    const secret = yaml
+      .loadAll(text)
+      .filter(isRecord)
+      .find((doc) => doc.kind === 'Secret' && isRecord(doc.metadata) && doc.metadata.name === 'dex-passwords');
+    assert.ok(secret && isRecord(secret.stringData), 'dex-passwords Secret not found in the stock install');
+    const hash = secret.stringData.DEX_USER_PASSWORD;
+    assert.equal(typeof hash, 'string');
+    assert.equal(bcryptMatches('12341234', hash as string), true);
+    assert.equal(bcryptMatches('12341235', hash as string), false);
+  });
+});

@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { activeFindings, buildReport, type Report } from '../../src/report/report.js';
+import { junitFormatter } from '../../src/report/junit.js';
+import { requiresShared, sharedPath } from '../../src/testing/shared.js';
+import { renderOptions, scanFiles, syntheticFinding } from './helpers/formats-fixtures.js';
+import { descendants, parseXml, type XmlElement } from './helpers/xml-reader.js';
+
+const CORPUS_FILES = [
+  'wild/kubeflow__pipelines__k8s_pipeline-frontend.yaml',
+  'wild/ArdentMC__ai-streamliner__kubeflow_ingress.yaml',
+  'wild/kubernetes__dashboard__aio_deploy_alternative.yaml',
+  'wild/kubeflow__manifests__common_dex_base_service.yaml',
+];
+
+/** Runs xmllint against the Ant JUnit XSD; CI needs Debian's libxml2-utils for this. */
+function xsdErrors(xml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kfguard-junit-'));
+  const file = join(dir, 'report.xml');
+  try {
+    writeFileSync(file, xml);
+    execFileSync('xmllint', ['--schema', sharedPath('schemas', 'junit', 'JUnit.xsd'), '--noout', file], { stdio: 'pipe' });
+    return '';
+  } catch (error) {
+    return String((error as { stderr?: Buffer }).stderr ?? error);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function render(report: Report): XmlElement {
+  return parseXml(junitFormatter.render(report, renderOptions()));
+}
+
+const count = (root: XmlElement, name: string): number => descendants(root, name).length;
+
+describe('junit formatter on corpus manifests', requiresShared(), () => {
+  test('has one testcase per evaluation and one failure per finding, and passes the XSD', async () => {
+    const report = await scanFiles(sharedPath('corpus'), CORPUS_FILES);
+    const evaluations = report.extensions.evaluations ?? [];
+    const failingResources = new Set(report.findings.map((f) => `${f.ruleId} ${f.resource.kind} ${f.resource.namespace ?? ''}/${f.resource.name}`));
+    const extraCases = report.findings.length - failingResources.size;
+    assert.ok(evaluations.length > report.findings.length, 'some evaluations pass');
+    const xml = junitFormatter.render(report, renderOptions());
+    assert.equal(xsdErrors(xml), '');
+    const root = parseXml(xml);
+    assert.equal(root.name, 'testsuites');
+    assert.equal(count(root, 'testcase'), evaluations.length + extraCases);
+    assert.equal(count(root, 'failure'), activeFindings(report).length);
+    for (const suite of descendants(root, 'testsuite')) {
+      assert.equal(Number(suite.attributes.tests), count(suite, 'testcase'));
+      assert.equal(Number(suite.attributes.failures), count(suite, 'failure'));
+    }
+  });
+});
+
+describe('junit formatter', () => {
+  const hostile = '<x>&"\'\u0001]]></testcase>';
+  const report = buildReport({
+    inputs: { files: 1, documents: 3, skipped: 0, skippedFiles: 0, skippedDocuments: 0 },
+    findings: [
+      syntheticFinding(0, { ruleId: 'rule-a', path: 'spec.template.spec.containers[0].image' }),
+      syntheticFinding(0, { ruleId: 'rule-a', path: 'spec.template.spec.containers[1].image', fingerprint: 'second' }),
+      syntheticFinding(1, { ruleId: 'rule-a', message: hostile, suppression: { kind: 'config', reason: 'owned by another team' } }),
+      syntheticFinding(2, { ruleId: 'rule-b', resource: { apiVersion: 'v1', kind: 'Service', name: hostile } }),
+    ],
+    ruleErrors: [{ ruleId: 'rule-b', resource: { apiVersion: 'v1', kind: 'Pod', namespace: 'x', name: 'broken' }, message: 'boom' }],
+    extensions: {
+      evaluations: [
+        { ruleId: 'rule-a', resource: syntheticFinding(0).resource },
+        { ruleId: 'rule-a', resource: syntheticFinding(1).resource },
+        { ruleId: 'rule-a', resource: syntheticFinding(9).resource },
+        { ruleId: 'rule-b', resource: { apiVersion: 'v1', kind: 'Pod', namespace: 'x', name: 'broken' } },
+      ],
+    },
+  });
+
+  test('counts passes, failures, skips and errors per rule', () => {
+    const root = render(report);
+    const suites = descendants(root, 'testsuite');
+    assert.deepEqual(
+      suites.map((s) => [s.attributes.name, s.attributes.tests, s.attributes.failures, s.attributes.skipped, s.attributes.errors]),
+      [
+        ['rule-a', '4', '2', '1', '0'],
+        ['rule-b', '2', '1', '0', '1'],
+      ],
+    );
+  });
+
+  test('names several findings on one resource by their field', () => {
+    const names = descendants(render(report), 'testcase').map((c) => c.attributes.name);
+    assert.ok(names.includes('Deployment team-0/workload-0 spec.template.spec.containers[1].image'), names.join('\n'));
+  });
+
+  test('escapes hostile text and still passes the XSD', requiresShared(), () => {
+    const xml = junitFormatter.render(report, renderOptions());
+    assert.equal(xsdErrors(xml), '');
+    const skipped = descendants(parseXml(xml), 'skipped')[0];
+    assert.match(skipped?.text ?? '', /<x>&"'\]\]><\/testcase>/);
+    assert.ok(descendants(parseXml(xml), 'testcase').some((c) => c.attributes.name === 'Service <x>&"\']]></testcase>'));
+  });
+
+  test('the XSD check rejects a malformed report', requiresShared(), () => {
+    assert.notEqual(xsdErrors('<testsuites><testsuite name="x"/></testsuites>'), '');
+  });
+
+  test('an empty report is still a valid document', requiresShared(), () => {
+    const empty = buildReport({ findings: [], inputs: { files: 0, documents: 0, skipped: 0, skippedFiles: 0, skippedDocuments: 0 } });
+    const xml = junitFormatter.render(empty, renderOptions());
+    assert.equal(xsdErrors(xml), '');
+    assert.equal(count(parseXml(xml), 'testcase'), 0);
+  });
+});
