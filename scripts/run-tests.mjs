@@ -17,7 +17,7 @@ for (const root of roots) {
 files.sort();
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=600000', ...files],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=240000', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -76,9 +76,14 @@ function hunkText(hunk: readonly Line[]): string {
 
 /** A unified diff of one file from its changed regions (line numbers are those of the old file). */
 export function unifiedDiff(label: string, changes: readonly TextChange[], isNew: boolean): string {
-  const body = changes.flatMap((change) =>
-    hunks(diffLines(splitLines(change.before), splitLines(change.after), change.startLine)).map(hunkText),
-  );
+  let shift = 0;
+  const body = changes.flatMap((change) => {
+    const before = splitLines(change.before);
+    const after = splitLines(change.after);
+    const lines = diffLines(before, after, change.startLine).map((line) => ({ ...line, newLine: line.newLine + shift }));
+    shift += after.length - before.length;
+    return hunks(lines).map(hunkText);
+  });
   if (body.length === 0) return '';
   return `--- ${isNew ? '/dev/null' : `a/${label}`}\n+++ b/${label}\n${body.join('\n')}\n`;
 }

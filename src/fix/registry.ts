@@ -1,6 +1,6 @@
 import { argoAuthModeFixer } from './fixers/argo-auth-mode.js';
 import { dashboardSkipLoginFixer } from './fixers/dashboard-skip-login.js';
-import { egressPolicyFixer, limitRangeFixer, resourceQuotaFixer } from './fixers/guardrails.js';
+import { egressPolicyFixer, limitRangeFixer, podSecurityFixer, resourceQuotaFixer } from './fixers/guardrails.js';
 import { imageDigestFixer } from './fixers/image-digest.js';
 import { jupyterTokenFixer } from './fixers/jupyter-token.js';
 import { serviceExposureFixer } from './fixers/service-exposure.js';
@@ -16,7 +16,9 @@ export const FIXERS: Readonly<Record<string, Fixer>> = {
   'profile-namespace-missing-resource-quota': resourceQuotaFixer,
   'profile-namespace-missing-limit-range': limitRangeFixer,
   'profile-namespace-missing-egress-deny': egressPolicyFixer,
-  'image-not-pinned-by-digest': imageDigestFixer,
+  'profile-namespace-missing-pod-security': podSecurityFixer,
+  'image-floating-tag': imageDigestFixer,
+  'image-not-pinned-digest': imageDigestFixer,
 };
 
 export function fixerFor(ruleId: string): Fixer | undefined {

@@ -45,6 +45,8 @@ function sameLineCount(a: string, b: string): number {
 
 /** A line with the spacing the printer normalises (before comments, inside flow braces, at the end) taken out. */
 function normalizeSpacing(line: string): string {
+  // A comment-only line is re-indented to the node the parser attached it to; its text is what counts.
+  if (line.trimStart().startsWith('#')) return line.trim();
   return line
     .replace(/\s+#/g, ' #')
     .replace(/([{[])\s+/g, '$1')

@@ -101,14 +101,14 @@ function cyclicWords(bytes: Uint8Array, count: number): Uint32Array {
 }
 
 /**
- * Blowfish state with the S-boxes in one flat array. The casts in the hot loops are safe (every
- * index is masked into range) and keep bcrypt's 2^cost key schedules fast enough to run in a scan.
+ * Blowfish state with the S-boxes in one flat Int32Array. The key schedule runs 2^cost times, so
+ * the round function is written out with locals and 32-bit integer arithmetic only; every index is
+ * masked into range, which makes the casts safe.
  */
 class BlowfishState {
-  private readonly p = Uint32Array.from(BLOWFISH_P);
-  private readonly s = Uint32Array.from(BLOWFISH_S.flat());
-  private left = 0;
-  private right = 0;
+  private readonly p = Int32Array.from(BLOWFISH_P, (v) => v | 0);
+  private readonly s = Int32Array.from(BLOWFISH_S.flat(), (v) => v | 0);
+  private readonly block = new Int32Array(2);
 
   /**
    * Blowfish key schedule. With `salt`, bcrypt's salt words are mixed into every block before it
@@ -117,51 +117,56 @@ class BlowfishState {
   expandKey(keyWords: Uint32Array, salt?: Uint32Array): void {
     const p = this.p;
     const s = this.s;
-    for (let i = 0; i < 18; i++) p[i] = ((p[i] as number) ^ (keyWords[i] as number)) >>> 0;
-    this.left = 0;
-    this.right = 0;
-    let saltIndex = 0;
+    for (let i = 0; i < 18; i++) p[i] = (p[i] as number) ^ (keyWords[i] as number);
+    let l = 0;
+    let r = 0;
     const salted = salt !== undefined;
     for (let i = 0; i < 18 + 1024; i += 2) {
       if (salted) {
-        this.left ^= salt[saltIndex & 3] as number;
-        this.right ^= salt[(saltIndex + 1) & 3] as number;
-        saltIndex += 2;
+        l ^= (salt[i & 3] as number) | 0;
+        r ^= (salt[(i + 1) & 3] as number) | 0;
       }
-      this.encrypt();
+      for (let j = 0; j < 16; j += 2) {
+        l ^= p[j] as number;
+        r ^= ((((s[l >>> 24] as number) + (s[256 | ((l >>> 16) & 0xff)] as number)) ^ (s[512 | ((l >>> 8) & 0xff)] as number)) + (s[768 | (l & 0xff)] as number)) | 0;
+        r ^= p[j + 1] as number;
+        l ^= ((((s[r >>> 24] as number) + (s[256 | ((r >>> 16) & 0xff)] as number)) ^ (s[512 | ((r >>> 8) & 0xff)] as number)) + (s[768 | (r & 0xff)] as number)) | 0;
+      }
+      const nextLeft = r ^ (p[17] as number);
+      r = l ^ (p[16] as number);
+      l = nextLeft;
       if (i < 18) {
-        p[i] = this.left;
-        p[i + 1] = this.right;
+        p[i] = l;
+        p[i + 1] = r;
       } else {
-        s[i - 18] = this.left;
-        s[i - 17] = this.right;
+        s[i - 18] = l;
+        s[i - 17] = r;
       }
     }
   }
 
   encryptAt(data: Uint32Array, at: number): void {
-    this.left = data[at] as number;
-    this.right = data[at + 1] as number;
-    this.encrypt();
-    data[at] = this.left;
-    data[at + 1] = this.right;
+    const block = this.block;
+    block[0] = (data[at] as number) | 0;
+    block[1] = (data[at + 1] as number) | 0;
+    this.encryptBlock(block);
+    data[at] = (block[0] as number) >>> 0;
+    data[at + 1] = (block[1] as number) >>> 0;
   }
 
-  private encrypt(): void {
+  private encryptBlock(block: Int32Array): void {
     const p = this.p;
     const s = this.s;
-    let l = this.left;
-    let r = this.right;
-    for (let i = 0; i < 16; i += 2) {
-      l ^= p[i] as number;
+    let l = block[0] as number;
+    let r = block[1] as number;
+    for (let j = 0; j < 16; j += 2) {
+      l ^= p[j] as number;
       r ^= ((((s[l >>> 24] as number) + (s[256 | ((l >>> 16) & 0xff)] as number)) ^ (s[512 | ((l >>> 8) & 0xff)] as number)) + (s[768 | (l & 0xff)] as number)) | 0;
-      r ^= p[i + 1] as number;
+      r ^= p[j + 1] as number;
       l ^= ((((s[r >>> 24] as number) + (s[256 | ((r >>> 16) & 0xff)] as number)) ^ (s[512 | ((r >>> 8) & 0xff)] as number)) + (s[768 | (r & 0xff)] as number)) | 0;
     }
-    l ^= p[16] as number;
-    r ^= p[17] as number;
-    this.left = r >>> 0;
-    this.right = l >>> 0;
+    block[0] = r ^ (p[17] as number);
+    block[1] = l ^ (p[16] as number);
   }
 }
 

@@ -111,8 +111,8 @@ describe('EditableYamlFile keeps comments and layout', () => {
     const file = new EditableYamlFile(SERVICE);
     file.edit(0, [], [{ op: 'set', path: ['spec', 'type'], value: 'ClusterIP' }]);
     const diff = unifiedDiff('svc.yaml', file.changes(), false);
-    assert.match(diff, /^-  type: LoadBalancer   # TODO: temporary, for the demo$/m);
-    assert.match(diff, /^\+  type: ClusterIP   # TODO: temporary, for the demo$/m);
+    assert.match(diff, /^- {2}type: LoadBalancer {3}# TODO: temporary, for the demo$/m);
+    assert.match(diff, /^\+ {2}type: ClusterIP {3}# TODO: temporary, for the demo$/m);
     assert.equal(diff.split('\n').filter((l) => /^[+-][^+-]/.test(l)).length, 2);
     assert.match(diff, /^@@ -7,7 \+7,7 @@$/m);
   });

@@ -38,6 +38,10 @@ function summary(result: FixRunResult, outputs: readonly OutputFile[], cwd: stri
   const lines: string[] = [];
   const verb = preview ? 'would fix' : 'fixed';
   lines.push(`kfguard fix: ${verb} ${result.fixes.length} finding(s) in ${outputs.length} file(s)`);
+  const mitigated = result.fixes.filter((fix) => fix.plan.residualSeverity !== undefined);
+  if (mitigated.length > 0) {
+    lines.push(`  ${mitigated.length} of them are mitigated, not cleared: they stay reported at ${[...new Set(mitigated.map((f) => f.plan.residualSeverity))].join(' or ')} severity`);
+  }
   if (!preview) for (const output of outputs) lines.push(`  wrote ${display(cwd, output.path)}`);
   if (result.unfixable.length > 0) {
     lines.push(`${result.unfixable.length} finding(s) have no automatic fix:`);

@@ -20,3 +20,19 @@ export const limitRangeFixer = creating('add a LimitRange with default container
 export const egressPolicyFixer = creating('add a default-deny egress NetworkPolicy (DNS, API server, in-cluster allowed)', (ns) =>
   defaultDenyEgressPolicy(ns, API_SERVER_PLACEHOLDER),
 );
+
+const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+
+/** Pod Security admission at baseline: no privileged pods, host namespaces or host paths. */
+export const podSecurityFixer: Fixer = {
+  summary: 'label the profile Namespace pod-security.kubernetes.io/enforce=baseline',
+  plan({ object }) {
+    if (object.kind !== 'Namespace') {
+      return "the namespace is created by the profile controller: add the label to its namespace-labels.yaml (Kubeflow's profiles-pss overlay)";
+    }
+    return planOf({
+      edits: [{ op: 'set', path: ['metadata', 'labels', ENFORCE_LABEL], value: 'baseline' }],
+      notes: ['baseline Pod Security rejects privileged pods, host namespaces and hostPath volumes in the labelled namespaces: check running workloads first (kubectl label --dry-run=server)'],
+    });
+  },
+};

@@ -1,5 +1,6 @@
 import { asString } from '../../core/object.js';
 import { planOf, type Fixer, type ObjectEdit } from '../types.js';
+import { containerSitesOf } from '../../posture/containers.js';
 import { segmentsOf, targetContainers } from './targets.js';
 
 // Obviously fake: pulling it fails, so an unreviewed fix can never run a different image.
@@ -12,12 +13,15 @@ export function withPlaceholderDigest(image: string): string {
   return `${base}@${PLACEHOLDER_DIGEST}`;
 }
 
+/** Pins the pointed container, and every container whose image the finding lists as evidence. */
 export const imageDigestFixer: Fixer = {
   summary: 'pin the image to a digest (placeholder to fill in)',
   plan({ object, finding }) {
     const edits: ObjectEdit[] = [];
     const notes: string[] = [];
-    for (const ref of targetContainers(object, finding)) {
+    const named = new Set(finding.evidence);
+    const sites = [...targetContainers(object, finding), ...containerSitesOf(object).filter((site) => named.has(asString(site.container.image) ?? ''))];
+    for (const ref of new Set(sites)) {
       const image = asString(ref.container.image);
       // An image that already carries a digest is pinned; never overwrite a real digest.
       if (image === undefined || image.includes('@')) continue;

@@ -27,6 +27,7 @@ export default defineRule({
     mitre: ['T1133', 'T1190', 'MS-TA9005'],
     match: ANY_KIND,
     sources: SPEC_SOURCES,
+    fixable: true,
   },
   *check(object, ctx): Iterable<Violation> {
     const sites = containerSitesOf(object);

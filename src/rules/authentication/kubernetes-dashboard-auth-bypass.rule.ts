@@ -32,6 +32,7 @@ export default defineRule({
     mitre: ['T1133', 'T1610', 'MS-TA9005'],
     match: ANY_KIND,
     sources: SPEC_SOURCES,
+    fixable: true,
   },
   *check(object): Iterable<Violation> {
     for (const site of containerSitesOf(object)) {

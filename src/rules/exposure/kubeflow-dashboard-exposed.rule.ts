@@ -46,6 +46,7 @@ export default defineRule({
     mitre: ['T1133', 'T1190', 'T1610', 'MS-TA9005'],
     match: EXPOSURE_ENTRY_KINDS,
     sources: ['manifest', 'cluster', 'admission'],
+    fixable: true,
   },
   *check(object, ctx) {
     yield* violationsFor(analyzeExposure(ctx.inventory).byEntry(object), 'kubeflow', kubeflowSeverity);

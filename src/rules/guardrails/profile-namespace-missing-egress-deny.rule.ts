@@ -47,6 +47,7 @@ export default defineRule({
     mitre: ['T1496', 'MS-TA9039'],
     match: GUARDRAIL_MATCH,
     sources: ['manifest', 'cluster'],
+    fixable: true,
   },
   *checkInventory(ctx) {
     const guarded = new Set(

@@ -17,6 +17,7 @@ export default defineRule({
     mitre: ['T1496', 'MS-TA9039'],
     match: GUARDRAIL_MATCH,
     sources: ['manifest', 'cluster'],
+    fixable: true,
   },
   *checkInventory(ctx) {
     const withLimits = new Set(ctx.inventory.ofKind('LimitRange', '').map((s) => namespaceOf(s.object)));

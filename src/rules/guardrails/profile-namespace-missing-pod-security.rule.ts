@@ -23,6 +23,7 @@ export default defineRule({
     mitre: ['T1611', 'MS-TA9018'],
     match: GUARDRAIL_MATCH,
     sources: ['manifest', 'cluster'],
+    fixable: true,
   },
   *checkInventory(ctx) {
     for (const profileNamespace of profileNamespacesOf(ctx.inventory)) {

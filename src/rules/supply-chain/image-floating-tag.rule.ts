@@ -25,6 +25,7 @@ export default defineRule({
     mitre: ['T1525', 'T1195.002', 'MS-TA9002'],
     match: ANY_KIND,
     sources: SPEC_SOURCES,
+    fixable: true,
   },
   *check(object): Iterable<Violation> {
     const role = mlWorkloadRole(object);
