@@ -110,6 +110,7 @@ function main(): void {
     const results = [
       compare('scan kubeflow-example-install.yaml (11 MB, 664 docs) vs js-yaml parse', 1.5, [BIN, 'scan', install, '--format', 'json'], [baselineScript, install], 1024),
       compare('scan 10× install (113 MB, 6,640 docs) vs js-yaml parse', 1.5, [BIN, 'scan', big, '--format', 'json'], [baselineScript, big], 1024),
+      compare('scan install, exposure + threat rules only, vs js-yaml parse', 1.5, [BIN, 'scan', install, '--format', 'json', '--category', 'exposure,threat'], [baselineScript, install]),
       compareVersion(),
     ];
     const lines = [

@@ -1,6 +1,6 @@
 import type { KfguardConfig } from './core/config-types.js';
 import { DEFAULT_CONFIG } from './core/config-types.js';
-import { runRules } from './core/engine.js';
+import { runRules, type EngineResult } from './core/engine.js';
 import { buildInventory } from './k8s/inventory.js';
 import { BcryptPrefetch } from './posture/bcrypt-prefetch.js';
 import { accessSummaryOf } from './rbac/access-summary.js';
@@ -21,20 +21,22 @@ export interface ManifestScanOptions extends ManifestSourceOptions {
   readonly knownRuleIds?: readonly string[];
 }
 
-/** The manifest pipeline: collect → evaluate → suppress → report. */
+/**
+ * The manifest pipeline: collect → evaluate → suppress → report. Password hashes seen in the input
+ * are checked against published defaults on another thread while the files parse and the other
+ * rules run; the rules that need those verdicts (`meta.deferred`) run last.
+ */
 export async function scanManifests(options: ManifestScanOptions): Promise<Report> {
   const config = options.config ?? DEFAULT_CONFIG;
-  const prefetch = options.rules.some((rule) => rule.meta.id === 'dex-default-static-password') ? new BcryptPrefetch() : undefined;
+  const prefetch = options.rules.some((rule) => rule.meta.deferred) ? new BcryptPrefetch() : undefined;
   const collected = await collectManifests(prefetch ? { ...options, onText: (text) => prefetch.addText(text) } : options);
-  await prefetch?.settled();
   const inventory = buildInventory(collected.objects);
-  const evaluated = runRules(collected.objects, {
-    inventory,
-    rules: options.rules,
-    source: 'manifest',
-    config,
-    recordEvaluations: options.recordEvaluations ?? false,
-  });
+  const engine = { source: 'manifest' as const, config, inventory, recordEvaluations: options.recordEvaluations ?? false };
+  const prompt = runRules(collected.objects, { ...engine, rules: options.rules.filter((rule) => !rule.meta.deferred) });
+  await prefetch?.settled();
+  const deferred = runRules(collected.objects, { ...engine, rules: options.rules.filter((rule) => rule.meta.deferred) });
+  const evaluated = mergeResults([prompt, deferred]);
+
   const accessSummary = accessSummaryOf(inventory);
   const suppressed = applySuppressions(evaluated.findings, collected.objects, config, options.today ?? today(), options.knownRuleIds);
   return buildReport({
@@ -48,6 +50,14 @@ export async function scanManifests(options: ManifestScanOptions): Promise<Repor
       ...(options.recordEvaluations ? { evaluations: evaluated.evaluations } : {}),
     },
   });
+}
+
+function mergeResults(results: readonly EngineResult[]): EngineResult {
+  return {
+    findings: results.flatMap((r) => r.findings),
+    ruleErrors: results.flatMap((r) => r.ruleErrors),
+    evaluations: results.flatMap((r) => r.evaluations),
+  };
 }
 
 function today(): string {

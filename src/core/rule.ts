@@ -34,6 +34,12 @@ export interface RuleMeta {
   readonly sources: readonly SourceKind[];
   /** True when `kfguard fix` can write a patch for it. */
   readonly fixable?: boolean;
+  /**
+   * True for rules whose costly verdicts (bcrypt) the pipeline starts computing on another thread
+   * as soon as input is read; the scan runs them last, after that work settles, so parsing and the
+   * other rules overlap with it.
+   */
+  readonly deferred?: boolean;
 }
 
 export interface Violation {

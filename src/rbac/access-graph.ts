@@ -90,7 +90,11 @@ function buildAccessGraph(inventory: Inventory): AccessGraph {
     return role ? { ...spec, role } : spec;
   });
   const bySource = new Map<ScannedObject, Grant[]>();
-  for (const grant of grants) bySource.set(grant.source, [...(bySource.get(grant.source) ?? []), grant]);
+  for (const grant of grants) {
+    const list = bySource.get(grant.source);
+    if (list) list.push(grant);
+    else bySource.set(grant.source, [grant]);
+  }
 
   return {
     grants,
@@ -119,38 +123,44 @@ function resolveClusterRoles(scannedRoles: readonly ScannedObject[]): Map<string
   for (const scanned of scannedRoles) byName.set(nameOf(scanned.object), scanned);
   const resolved = new Map<string, RoleNode>();
 
-  const resolve = (name: string, visiting: ReadonlySet<string>): RoleNode | undefined => {
+  /** `complete` is false when an aggregation cycle cut the walk short; such nodes are not cached. */
+  const resolve = (name: string, visiting: ReadonlySet<string>): { node?: RoleNode; complete: boolean } => {
     const done = resolved.get(name);
-    if (done) return done;
+    if (done) return { node: done, complete: true };
     const scanned = byName.get(name);
     if (!scanned) {
       const builtin = BUILTIN_CLUSTER_ROLES[name];
-      return builtin ? { kind: 'ClusterRole', name, rules: builtin, aggregatedFrom: [] } : undefined;
+      return { ...(builtin ? { node: { kind: 'ClusterRole', name, rules: builtin, aggregatedFrom: [] } } : {}), complete: true };
     }
     const ownRules = readPolicyRules(scanned.object.rules);
     const selectors = asArray(asRecord(scanned.object.aggregationRule)?.clusterRoleSelectors).filter((s) => asRecord(s) !== undefined);
     const rules = [...ownRules];
     const aggregatedFrom: string[] = [];
+    let complete = true;
     if (selectors.length > 0) {
       const nextVisiting = new Set([...visiting, name]);
       for (const [otherName, other] of byName) {
-        if (nextVisiting.has(otherName)) continue;
         if (!selectors.some((selector) => matchesLabelSelector(selector, labelsOf(other.object)))) continue;
-        const otherNode = resolve(otherName, nextVisiting);
-        if (!otherNode) continue;
-        aggregatedFrom.push(otherName, ...otherNode.aggregatedFrom);
-        rules.push(...otherNode.rules);
+        if (nextVisiting.has(otherName)) {
+          complete = false;
+          continue;
+        }
+        const inner = resolve(otherName, nextVisiting);
+        complete &&= inner.complete;
+        if (!inner.node) continue;
+        aggregatedFrom.push(otherName, ...inner.node.aggregatedFrom);
+        rules.push(...inner.node.rules);
       }
     }
     const node: RoleNode = { kind: 'ClusterRole', name, rules, scanned, aggregatedFrom: [...new Set(aggregatedFrom)] };
     // A role reached while an aggregation cycle is open is incomplete; cache only finished ones.
-    if (visiting.size === 0 || selectors.length === 0) resolved.set(name, node);
-    return node;
+    if (complete || visiting.size === 0) resolved.set(name, node);
+    return { node, complete };
   };
 
   const all = new Map<string, RoleNode>();
   for (const name of [...byName.keys(), ...Object.keys(BUILTIN_CLUSTER_ROLES)]) {
-    const node = resolve(name, new Set());
+    const { node } = resolve(name, new Set());
     if (node) all.set(name, node);
   }
   return all;

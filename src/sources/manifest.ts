@@ -6,9 +6,8 @@ import { isArchivePath, readArchive } from './archive.js';
 import { decodeText } from './decode.js';
 import { documentToObjects } from './documents-to-objects.js';
 import { KUSTOMIZATION_FILES, renderKustomize } from './kustomize.js';
-import { parseYamlStreamParallel } from './parallel-parse.js';
 import { hasPipelineHeader, KFP_PACKAGE_HEADER } from './recognizers.js';
-import { DEFAULT_PARSE_LIMITS, formatBytes, type ParseLimits } from './yaml-documents.js';
+import { DEFAULT_PARSE_LIMITS, formatBytes, parseYamlStream, type ParseLimits } from './yaml-documents.js';
 
 export interface ManifestSourceOptions {
   readonly paths: readonly string[];
@@ -272,8 +271,8 @@ class Collector {
     });
   }
 
-  private async addYaml(display: string, text: string): Promise<void> {
-    const { documents, errors } = await parseYamlStreamParallel(text, this.limits);
+  private addYaml(display: string, text: string): void {
+    const { documents, errors } = parseYamlStream(text, this.limits);
     for (const error of errors) {
       this.errors.push(withPosition({ file: display, message: error.message }, error.line, error.column));
     }

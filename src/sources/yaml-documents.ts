@@ -97,15 +97,16 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
   return { values };
 }
 
-/** Numbers documents in stream order and pairs each with the text it came from. */
+/** Numbers documents in order (from `firstIndex`) and pairs each with the text it came from. */
 export function assembleChunks(
   text: string,
   chunks: readonly Chunk[],
   results: readonly ChunkResult[],
+  firstIndex = 0,
 ): { documents: ParsedDocument[]; errors: DocumentError[] } {
   const documents: ParsedDocument[] = [];
   const errors: DocumentError[] = [];
-  let index = 0;
+  let index = firstIndex;
   chunks.forEach((chunk, i) => {
     const result = results[i] ?? { values: [] };
     if (result.error) {

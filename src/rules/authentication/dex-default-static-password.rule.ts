@@ -32,6 +32,7 @@ export default defineRule({
     mitre: ['T1078.001', 'T1133', 'MS-TA9005'],
     match: [{ apiGroups: [''], kinds: ['ConfigMap', 'Secret'] }],
     sources: SPEC_SOURCES,
+    deferred: true,
   },
   *check(object, ctx): Iterable<Violation> {
     const config = dexConfigOf(object);
