@@ -7,6 +7,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  const { run } = await import('../dist/src/cli/run.js');
+  const { run } = await import('../dist/kfguard.js');
   await run(args);
 }

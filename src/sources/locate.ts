@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { parsePath } from '../core/path.js';
+import { FALLBACK, locateInBlockYaml } from './block-locate.js';
 import type { DocumentText, Origin, SourceLocation } from '../core/types.js';
 
 interface ParsedSource {
@@ -32,12 +33,17 @@ function parsedSource(document: DocumentText): ParsedSource {
  * Finds the line and column of `path` inside the object's document. When the path names a field
  * that does not exist (a missing setting), the nearest existing ancestor is reported.
  */
-export function locate(origin: Origin, path: string | undefined): SourceLocation | undefined {
+export function locate(origin: Origin, path: string | undefined, strategy: 'auto' | 'parser' = 'auto'): SourceLocation | undefined {
   if (origin.file === undefined) return undefined;
   const document = origin.document;
   if (!document) return origin.line === undefined ? undefined : { file: origin.file, line: origin.line, column: 1 };
-  const { root, lines } = parsedSource(document);
   const segments = [...parsePath(origin.pathPrefix ?? ''), ...parsePath(path ?? '')];
+  const fast = strategy === 'auto' ? locateInBlockYaml(document.text, document.start, document.end, segments) : FALLBACK;
+  if (fast !== FALLBACK) {
+    const { line, column } = lineColumnWithin(document, fast);
+    return { file: origin.file, line, column };
+  }
+  const { root, lines } = parsedSource(document);
   let offset = root?.range?.[0];
   let node: unknown = root;
   for (const segment of segments) {
@@ -70,4 +76,14 @@ function step(node: unknown, segment: string | number): { node: unknown; offset:
     return { node: item, offset: item.range?.[0] };
   }
   return undefined;
+}
+
+function lineColumnWithin(document: DocumentText, offset: number): { line: number; column: number } {
+  let line = document.startLine;
+  let lineStart = document.start;
+  for (let i = document.text.indexOf('\n', document.start); i !== -1 && i < offset; i = document.text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
 }

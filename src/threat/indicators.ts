@@ -32,7 +32,7 @@ export interface Indicators {
   readonly commandLineSubstrings: readonly string[];
 }
 
-/** Finds `data/indicators` by walking up to the package root, so it works from `src/` and `dist/src/`. */
+/** Finds `data/indicators` by walking up to the package root, so it works from `src/` and from the bundle in `dist/`. */
 export function indicatorDataDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {

@@ -13,13 +13,13 @@ describe('npm pack output installs into an empty directory', () => {
   after(() => work.cleanup());
 
   test('kfguard --version and a scan run from the installed tarball', { timeout: 300_000 }, () => {
-    assert.ok(existsSync(join(REPO_ROOT, 'dist', 'src', 'cli', 'run.js')), 'run `npm run build` first (npm test does)');
+    assert.ok(existsSync(join(REPO_ROOT, 'dist', 'kfguard.js')), 'run `npm run build` first (npm test does)');
     const packed = execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work.path], { cwd: REPO_ROOT, encoding: 'utf8' });
     const [info] = JSON.parse(packed) as { filename: string; files: { path: string }[] }[];
     assert.ok(info);
     const paths = info.files.map((f) => f.path);
     assert.ok(paths.includes('bin/kfguard.js'));
-    assert.ok(paths.some((p) => p.startsWith('dist/src/')));
+    assert.ok(paths.includes('dist/kfguard.js') && paths.includes('dist/bcrypt-worker.js'));
     assert.ok(!paths.some((p) => p.startsWith('test/') || p.startsWith('src/') || p.includes('.test.')), 'tests or sources leaked into the package');
 
     const app = join(work.path, 'app');

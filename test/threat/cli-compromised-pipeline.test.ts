@@ -14,7 +14,7 @@ interface JsonFinding {
 }
 
 test('the built CLI reports both campaign miners in examples/compromised-pipeline and exits 1', () => {
-  assert.ok(existsSync(join(REPO_ROOT, 'dist', 'src', 'cli', 'run.js')), 'run `npm run build` first (npm test does)');
+  assert.ok(existsSync(join(REPO_ROOT, 'dist', 'kfguard.js')), 'run `npm run build` first (npm test does)');
   const { code, stdout, stderr } = runBin(['scan', 'examples/compromised-pipeline', '--format', 'json']);
   assert.equal(code, 1, `exit code (stderr: ${stderr})`);
   const report = JSON.parse(stdout) as { findings: JsonFinding[] };
