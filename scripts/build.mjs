@@ -6,6 +6,12 @@ await build({
   entryPoints: { kfguard: 'src/cli/run.ts', 'bcrypt-worker': 'src/posture/bcrypt-worker.ts' },
   outdir: 'dist',
   bundle: true,
+  // Lazily imported parts (zod for config files) become chunks loaded only when needed.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
