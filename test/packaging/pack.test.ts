@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { REPO_ROOT } from '../../src/testing/shared.js';
@@ -40,5 +40,12 @@ describe('npm pack output installs into an empty directory', () => {
     }
     const report = JSON.parse(out) as { findings: { ruleId: string }[] };
     assert.ok(report.findings.some((f) => f.ruleId === 'kubeflow-dashboard-exposed'));
+
+    // The indicator data files and the bcrypt worker must ship too.
+    copyFileSync(join(REPO_ROOT, 'examples', 'compromised-pipeline', 'miner-pods.yaml'), join(app, 'miners.yaml'));
+    const threats = spawnSync(bin, ['scan', 'miners.yaml', '--format', 'json'], { cwd: app, encoding: 'utf8' });
+    assert.equal(threats.status, 1, threats.stderr);
+    const threatReport = JSON.parse(threats.stdout) as { findings: { ruleId: string; severity: string }[] };
+    assert.equal(threatReport.findings.filter((f) => f.ruleId === 'crypto-miner-workload' && f.severity === 'critical').length, 2);
   });
 });
