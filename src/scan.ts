@@ -1,12 +1,13 @@
 import type { KfguardConfig } from './core/config-types.js';
 import { DEFAULT_CONFIG } from './core/config-types.js';
 import { runRules, type EngineResult } from './core/engine.js';
-import { buildInventory } from './k8s/inventory.js';
+import { buildInventory, type Inventory } from './k8s/inventory.js';
 import { BcryptPrefetch } from './posture/bcrypt-prefetch.js';
 import { accessSummaryOf } from './rbac/access-summary.js';
 import type { Rule } from './core/rule.js';
+import type { Finding } from './core/types.js';
 import { buildReport, type Report } from './report/report.js';
-import { collectManifests, type ManifestSourceOptions } from './sources/manifest.js';
+import { collectManifests, type CollectResult, type ManifestSourceOptions } from './sources/manifest.js';
 import { applySuppressions } from './suppress/apply.js';
 import { applyBaseline, type BaselineFilter } from './suppress/baseline.js';
 
@@ -21,12 +22,22 @@ export interface ManifestScanOptions extends ManifestSourceOptions {
   readonly knownRuleIds?: readonly string[];
 }
 
+export interface ManifestEvaluation {
+  readonly collected: CollectResult;
+  readonly inventory: Inventory;
+  /** Findings with suppressions applied (suppressed ones kept and marked). */
+  readonly findings: Finding[];
+  readonly ruleErrors: EngineResult['ruleErrors'];
+  readonly evaluations: EngineResult['evaluations'];
+  readonly warnings: string[];
+}
+
 /**
- * The manifest pipeline: collect → evaluate → suppress → report. Password hashes seen in the input
- * are checked against published defaults on another thread while the files parse and the other
- * rules run; the rules that need those verdicts (`meta.deferred`) run last.
+ * Collect → evaluate → suppress, shared by `scan` and `fix`. Password hashes seen in the input are
+ * checked against published defaults on another thread while the files parse and the other rules
+ * run; the rules that need those verdicts (`meta.deferred`) run last.
  */
-export async function scanManifests(options: ManifestScanOptions): Promise<Report> {
+export async function evaluateManifests(options: ManifestScanOptions): Promise<ManifestEvaluation> {
   const config = options.config ?? DEFAULT_CONFIG;
   const prefetch = options.rules.some((rule) => rule.meta.deferred) ? new BcryptPrefetch() : undefined;
   const collected = await collectManifests(prefetch ? { ...options, onText: (text) => prefetch.addText(text) } : options);
@@ -36,18 +47,23 @@ export async function scanManifests(options: ManifestScanOptions): Promise<Repor
   await prefetch?.settled();
   const deferred = runRules(collected.objects, { ...engine, rules: options.rules.filter((rule) => rule.meta.deferred) });
   const evaluated = mergeResults([prompt, deferred]);
-
-  const accessSummary = accessSummaryOf(inventory);
   const suppressed = applySuppressions(evaluated.findings, collected.objects, config, options.today ?? today(), options.knownRuleIds);
+  return { collected, inventory, findings: suppressed.findings, ruleErrors: evaluated.ruleErrors, evaluations: evaluated.evaluations, warnings: suppressed.warnings };
+}
+
+/** The manifest pipeline: evaluate, then apply the baseline and build the report. */
+export async function scanManifests(options: ManifestScanOptions): Promise<Report> {
+  const evaluation = await evaluateManifests(options);
+  const accessSummary = accessSummaryOf(evaluation.inventory);
   return buildReport({
-    findings: options.baseline ? applyBaseline(suppressed.findings, options.baseline) : suppressed.findings,
-    inputs: collected.stats,
-    errors: collected.errors,
-    ruleErrors: evaluated.ruleErrors,
-    warnings: suppressed.warnings,
+    findings: options.baseline ? applyBaseline(evaluation.findings, options.baseline) : evaluation.findings,
+    inputs: evaluation.collected.stats,
+    errors: evaluation.collected.errors,
+    ruleErrors: evaluation.ruleErrors,
+    warnings: evaluation.warnings,
     extensions: {
       ...(accessSummary ? { accessSummary } : {}),
-      ...(options.recordEvaluations ? { evaluations: evaluated.evaluations } : {}),
+      ...(options.recordEvaluations ? { evaluations: evaluation.evaluations } : {}),
     },
   });
 }

@@ -2,13 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_CONFIG } from '../core/config-types.js';
-import { runRules } from '../core/engine.js';
 import { parsePath } from '../core/path.js';
 import type { Rule } from '../core/rule.js';
 import type { InputError, RuleError, ScannedObject } from '../core/types.js';
 import { decodeText } from '../sources/decode.js';
-import { collectManifests, type ManifestSourceOptions } from '../sources/manifest.js';
-import { applySuppressions } from '../suppress/apply.js';
+import type { ManifestSourceOptions } from '../sources/manifest.js';
+import { evaluateManifests } from '../scan.js';
 import type { GeneratedFor } from './generated-text.js';
 import { kustomizeOverlay } from './kustomize-overlay.js';
 import { planFixes, type PlannedFix, type UnfixableFinding } from './plan.js';
@@ -84,9 +83,7 @@ async function readText(path: string): Promise<{ text: string; bom: boolean }> {
 /** Scans, plans a patch per fixable finding and renders every file the fix would write. Writes nothing. */
 export async function runFix(options: FixRunOptions): Promise<FixRunResult> {
   const config = options.config ?? DEFAULT_CONFIG;
-  const collected = await collectManifests(options);
-  const evaluated = runRules(collected.objects, { rules: options.rules, source: 'manifest', config });
-  const { findings } = applySuppressions(evaluated.findings, collected.objects, config, options.today ?? new Date().toISOString().slice(0, 10));
+  const { collected, findings, ruleErrors } = await evaluateManifests({ ...options, config });
   const planned = planFixes(findings, collected.objects, options.fixOptions ?? DEFAULT_FIX_OPTIONS);
 
   const unfixable: UnfixableFinding[] = [...planned.unfixable];
@@ -151,5 +148,5 @@ export async function runFix(options: FixRunOptions): Promise<FixRunResult> {
       outputs.push({ path: join(overlayDir, file.name), before: undefined, content: file.content, changes: [{ startLine: 1, before: '', after: file.content }] });
     }
   }
-  return { fixes, unfixable, outputs, errors: collected.errors, ruleErrors: evaluated.ruleErrors, notes: [...notes] };
+  return { fixes, unfixable, outputs, errors: collected.errors, ruleErrors, notes: [...notes] };
 }
