@@ -82,6 +82,13 @@ function summaryLine(report: Report, p: Paint, options: RenderOptions): string {
   if (report.summary.suppressed > 0) parts.push(`${report.summary.suppressed} suppressed`);
   if (report.errors.length > 0) parts.push(`${report.errors.length} input error(s)`);
   const failing = options.failOn !== 'none' && activeFindings(report).some((f) => atLeast(f.severity, options.failOn as Exclude<typeof options.failOn, 'none'>));
-  const verdict = failing ? p.red(`fails --fail-on ${options.failOn}`) : p.green('passes');
+  const verdict =
+    report.errors.length > 0 || report.ruleErrors.length > 0
+      ? p.yellow('incomplete: see the errors above (exit 2)')
+      : options.failOn === 'none'
+        ? p.dim('not gating (--fail-on none)')
+        : failing
+          ? p.red(`fails --fail-on ${options.failOn}`)
+          : p.green(`passes --fail-on ${options.failOn}`);
   return `${p.bold('Summary:')} ${parts.join(' · ')} — ${verdict}`;
 }

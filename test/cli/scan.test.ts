@@ -192,3 +192,17 @@ describe('the installed binary', () => {
     assert.equal(runBin(['explain', 'nope']).code, 2);
   });
 });
+
+describe('text summary verdict', () => {
+  const dir = tempDir();
+  before(() => writeFileSync(join(dir.path, 'gateway.yaml'), EXPOSED_GATEWAY));
+  after(() => dir.cleanup());
+
+  test('says whether the run gates, fails or is incomplete', async () => {
+    assert.match((await runCli(['scan', 'gateway.yaml', '--fail-on', 'none'], { cwd: dir.path })).stdout, /not gating \(--fail-on none\)/);
+    assert.match((await runCli(['scan', 'gateway.yaml', '--fail-on', 'info'], { cwd: dir.path })).stdout, /fails --fail-on info/);
+    assert.match((await runCli(['scan', 'gateway.yaml', '--category', 'threat'], { cwd: dir.path })).stdout, /passes --fail-on high/);
+    writeFileSync(join(dir.path, 'broken.yaml'), 'kind: [\n');
+    assert.match((await runCli(['scan', 'gateway.yaml', 'broken.yaml'], { cwd: dir.path })).stdout, /incomplete: see the errors above/);
+  });
+});
