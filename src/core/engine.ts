@@ -51,10 +51,21 @@ export function runRules(objects: readonly ScannedObject[], options: EngineOptio
   const ruleErrors: RuleError[] = [];
   const evaluations: Evaluation[] = [];
 
+  // Objects of one kind and group meet the same rules; decide that once per kind, not per object.
+  const rulesByKind = new Map<string, Rule[]>();
+  const rulesFor = (object: K8sObject): Rule[] => {
+    const key = `${apiGroupOf(object.apiVersion)}/${object.kind}`;
+    let matching = rulesByKind.get(key);
+    if (!matching) {
+      matching = rules.filter((rule) => rule.check && ruleMatches(rule, object));
+      rulesByKind.set(key, matching);
+    }
+    return matching;
+  };
   for (const scanned of objects) {
     const { object, origin } = scanned;
-    for (const rule of rules) {
-      if (!rule.check || !ruleMatches(rule, object)) continue;
+    for (const rule of rulesFor(object)) {
+      if (!rule.check) continue;
       if (options.recordEvaluations) evaluations.push({ ruleId: rule.meta.id, resource: refOf(object) });
       try {
         for (const violation of rule.check(object, { source: options.source, inventory, config, origin })) {
