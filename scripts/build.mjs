@@ -1,6 +1,10 @@
 // Bundles the CLI and its worker into dist/: one file loads in a fraction of the time Node takes to
 // resolve and link ~170 ES modules, which matters for a tool run once per CI step.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes; stale ones from earlier builds must not ship.
+rmSync('dist', { recursive: true, force: true });
 
 await build({
   entryPoints: { kfguard: 'src/cli/run.ts', 'bcrypt-worker': 'src/posture/bcrypt-worker.ts' },
