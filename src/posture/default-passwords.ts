@@ -1,6 +1,34 @@
+import { bcryptMatches } from './bcrypt.js';
+
 /**
  * Passwords published as defaults: Kubeflow's `user@example.com` / `12341234`
  * (https://github.com/kubeflow/manifests#change-default-user-password) and Dex's example `password`
  * (https://github.com/dexidp/dex/blob/master/examples/config-dev.yaml).
  */
 export const DOCUMENTED_DEFAULT_PASSWORDS: readonly string[] = ['12341234', 'password'];
+
+/**
+ * The exact hashes those sources ship, copied verbatim into countless installs. Recognising them
+ * by string saves a cost-12 bcrypt (about a third of a second) on every scan of a stock install;
+ * a test recomputes each entry, so the table cannot drift from what bcrypt says.
+ */
+export const PUBLISHED_DEFAULT_HASHES: ReadonlyMap<string, string> = new Map([
+  // https://github.com/kubeflow/manifests/blob/master/common/dex/base/dex-passwords.yaml
+  ['$2y$12$4K/VkmDd1q1Orb3xAt82zu8gk7Ad6ReFR4LCP9UeYE90NLiN9Df72', '12341234'],
+  // https://github.com/dexidp/dex/blob/master/examples/config-dev.yaml
+  ['$2a$10$2b2cU8CPhOTaGrs1HRQuAueS7JTT5ZHsHSzYiFPm1leZck7Mc8T4W', 'password'],
+]);
+
+export interface DefaultPasswordMatch {
+  readonly password: string;
+  /** `published` when the hash is one a source ships verbatim, `bcrypt` when it was computed. */
+  readonly how: 'published' | 'bcrypt';
+}
+
+/** Which documented default password `hash` is the bcrypt hash of, if any. */
+export function documentedDefaultPasswordOf(hash: string): DefaultPasswordMatch | undefined {
+  const published = PUBLISHED_DEFAULT_HASHES.get(hash.trim());
+  if (published !== undefined) return { password: published, how: 'published' };
+  const computed = DOCUMENTED_DEFAULT_PASSWORDS.find((password) => bcryptMatches(password, hash) === true);
+  return computed === undefined ? undefined : { password: computed, how: 'bcrypt' };
+}

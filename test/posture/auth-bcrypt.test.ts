@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import yaml from 'js-yaml';
 import { isRecord } from '../../src/core/object.js';
 import { bcryptMatches, MAX_BCRYPT_COST, parseBcrypt } from '../../src/posture/bcrypt.js';
+import { DOCUMENTED_DEFAULT_PASSWORDS, documentedDefaultPasswordOf, PUBLISHED_DEFAULT_HASHES } from '../../src/posture/default-passwords.js';
 import { requiresShared, sharedPath } from '../../src/testing/shared.js';
 
 /**
@@ -63,5 +64,22 @@ describe('bcrypt against the stock Kubeflow Dex hash', requiresShared(), () => {
     assert.equal(typeof hash, 'string');
     assert.equal(bcryptMatches('12341234', hash as string), true);
     assert.equal(bcryptMatches('12341235', hash as string), false);
+  });
+});
+
+describe('published default hashes', () => {
+  for (const [hash, password] of PUBLISHED_DEFAULT_HASHES) {
+    test(`${hash.slice(0, 12)}… is bcrypt of ${JSON.stringify(password)}, which is a documented default`, () => {
+      assert.ok(DOCUMENTED_DEFAULT_PASSWORDS.includes(password));
+      assert.equal(bcryptMatches(password, hash), true);
+      assert.equal(documentedDefaultPasswordOf(hash)?.how, 'published');
+    });
+  }
+
+  test('a default re-hashed with another salt is still found, by computing bcrypt', () => {
+    const rehashed = '$2y$05$CCCCCCCCCCCCCCCCCCCCC.kZYy8.nFLWk86VWZ6Kj10QuCnVHdhoW';
+    assert.equal(PUBLISHED_DEFAULT_HASHES.has(rehashed), false);
+    assert.deepEqual(documentedDefaultPasswordOf(rehashed), { password: '12341234', how: 'bcrypt' });
+    assert.equal(documentedDefaultPasswordOf('$2y$05$CCCCCCCCCCCCCCCCCCCCC.WUstZ98ygny36JS7m4QJ/Vzzmo56Q82'), undefined);
   });
 });

@@ -1,7 +1,6 @@
 import { namespaceOf } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
-import { bcryptMatches } from '../../posture/bcrypt.js';
-import { DOCUMENTED_DEFAULT_PASSWORDS } from '../../posture/default-passwords.js';
+import { documentedDefaultPasswordOf } from '../../posture/default-passwords.js';
 import { dexConfigOf, type DexStaticPassword } from '../../posture/dex-config.js';
 import { resolveEnvInNamespace, secretsWithKey, type ResolvedEnv } from '../../posture/secret-values.js';
 import { SPEC_SOURCES } from '../../posture/rule-defaults.js';
@@ -39,11 +38,16 @@ export default defineRule({
     if (!config?.passwordDbEnabled) return;
     for (const user of config.staticPasswords) {
       for (const candidate of hashCandidates(user, namespaceOf(object), ctx.inventory)) {
-        if (!DOCUMENTED_DEFAULT_PASSWORDS.some((password) => bcryptMatches(password, candidate.value) === true)) continue;
+        const match = documentedDefaultPasswordOf(candidate.value);
+        if (!match) continue;
         yield {
           message: `Dex static user ${user.email} still has the documented default password (hash from ${candidate.origin}); anyone who reaches the login page can sign in as this user.`,
           path: config.entry.path,
-          evidence: [`staticPasswords[${user.index}] email ${user.email}`, `hash source: ${candidate.origin}`],
+          evidence: [
+            `staticPasswords[${user.index}] email ${user.email}`,
+            `hash source: ${candidate.origin}`,
+            match.how === 'published' ? 'the hash is the one the published default ships with' : 'bcrypt of a published default password matches the hash',
+          ],
           discriminator: `${user.email}|${candidate.origin}`,
         };
       }
