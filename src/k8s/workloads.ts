@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
-import { joinPath } from '../core/path.js';
+import { formatPath, joinPath, type PathSegment } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 
 export type ContainerRole = 'container' | 'initContainer' | 'ephemeralContainer' | 'sidecar' | 'template';
@@ -53,7 +53,7 @@ export function containersOf(object: K8sObject): readonly ContainerRef[] {
   if (cached) return cached;
   const found: ContainerRef[] = [];
   if (!NEVER_CARRY_CONTAINERS.has(object.kind)) {
-    walk(object, '', 0, found, undefined);
+    walk(object, [], 0, found, undefined);
   }
   cache.set(object, found);
   return found;
@@ -78,41 +78,54 @@ function isContainerLike(value: unknown): value is JsonRecord {
   return isRecord(value) && typeof value.image === 'string';
 }
 
-function walk(node: JsonRecord, path: string, depth: number, found: ContainerRef[], parent: JsonRecord | undefined): void {
+/**
+ * Paths are kept as a segment stack and formatted only where a container is found: most nodes of
+ * most objects hold none, and formatting a path per visited node dominated the walk.
+ */
+function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: ContainerRef[], parent: JsonRecord | undefined): void {
   if (depth > MAX_DEPTH) return;
+  const path = (): string => formatPath(segments);
   let holder: PodSpecRef | undefined;
-  const holderOf = (): PodSpecRef => {
-    holder ??= podSpecRef(node, path, parent);
+  const holderOf = (nodePath: string): PodSpecRef => {
+    holder ??= podSpecRef(node, nodePath, parent);
     return holder;
   };
   for (const key of Object.keys(node)) {
     const value = node[key];
     if (key === 'podSpecPatch' && typeof value === 'string') {
-      patchContainers(value, joinPath(path, key), found, holderOf);
+      const nodePath = path();
+      patchContainers(value, joinPath(nodePath, key), found, () => holderOf(nodePath));
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
-    const childPath = joinPath(path, key);
     const role = CONTAINER_LISTS[key];
     if (role && Array.isArray(value)) {
       value.forEach((item, i) => {
         if (isContainerLike(item)) {
-          found.push({ container: item, path: joinPath(childPath, i), name: asString(item.name) ?? '', role, holder: holderOf() });
+          const nodePath = path();
+          found.push({ container: item, path: joinPath(nodePath, key, i), name: asString(item.name) ?? '', role, holder: holderOf(nodePath) });
         }
       });
       continue;
     }
     if (SINGLE_CONTAINER_KEYS.has(key) && isContainerLike(value)) {
-      found.push({ container: value, path: childPath, name: asString(node.name) ?? asString(value.name) ?? key, role: 'template', holder: holderOf() });
+      const nodePath = path();
+      found.push({ container: value, path: joinPath(nodePath, key), name: asString(node.name) ?? asString(value.name) ?? key, role: 'template', holder: holderOf(nodePath) });
       continue;
     }
+    segments.push(key);
     if (Array.isArray(value)) {
-      value.forEach((item, i) => {
-        if (isRecord(item)) walk(item, joinPath(childPath, i), depth + 1, found, node);
-      });
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (!isRecord(item)) continue;
+        segments.push(i);
+        walk(item, segments, depth + 1, found, node);
+        segments.pop();
+      }
     } else {
-      walk(value as JsonRecord, childPath, depth + 1, found, node);
+      walk(value as JsonRecord, segments, depth + 1, found, node);
     }
+    segments.pop();
   }
 }
 

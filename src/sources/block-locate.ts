@@ -112,6 +112,8 @@ function sequenceItem(scope: Scope, index: number): Step | undefined | typeof FA
     let itemStart = line.content + 1;
     while (text.charCodeAt(itemStart) === 32) itemStart++;
     const inline = lineText(text, itemStart);
+    // `- {}` (an Istio allow-all rule) is common; its offset is known even if its inside is not.
+    if (inline.startsWith('{') || inline.startsWith('[')) return { offset: itemStart, opaque: true };
     if (UNSUPPORTED_START.test(inline) || inline.startsWith('- ')) return FALLBACK;
     const nested = childrenOf(scope, i, indent);
     if (inline === '' || inline.startsWith('#')) return { offset: nested.lines[0]?.content ?? line.content, children: nested };

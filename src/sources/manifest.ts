@@ -1,3 +1,4 @@
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { errorMessage, KnownError } from '../core/errors.js';
@@ -212,10 +213,12 @@ class Collector {
   }
 
   private async read(path: string, display: string): Promise<Buffer | undefined> {
-    let handle;
+    let fd: number | undefined;
     try {
-      // Checked before open: opening a FIFO would block until a writer appears.
-      const info = await stat(path);
+      // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it. Reading
+      // synchronously spares one thread-pool round trip per chunk, which adds up on big installs.
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      const info = fstatSync(fd);
       if (!info.isFile()) {
         this.fail(display, 'not a regular file (device, socket or FIFO); not read');
         return undefined;
@@ -224,13 +227,12 @@ class Collector {
         this.fail(display, `file is ${formatBytes(info.size)}, over the ${formatBytes(this.limits.maxFileBytes)} limit`);
         return undefined;
       }
-      handle = await open(path, 'r');
-      return await handle.readFile();
+      return readFileSync(fd);
     } catch (error) {
       this.fail(display, describeFsError(error));
       return undefined;
     } finally {
-      await handle?.close();
+      if (fd !== undefined) closeSync(fd);
     }
   }
 

@@ -21,7 +21,7 @@ function pathsOf(value: unknown, prefix: PathSegment[] = [], out: PathSegment[][
 }
 
 test('block locator handles compact and indented sequences, quoted keys and scalars', () => {
-  const text = ['---', 'a:', '  "b.c": 1', 'list:', '- x: 1', '  y: [1, 2]', '- 7', 'nested:', '  - k: v'].join('\n');
+  const text = ['---', 'a:', '  "b.c": 1', 'list:', '- x: 1', '  y: [1, 2]', '- 7', 'nested:', '  - k: v', 'rules:', '- {}', '- from: x'].join('\n');
   const at = (...segments: PathSegment[]) => {
     const offset = locateInBlockYaml(text, 0, text.length, segments);
     return offset === FALLBACK ? 'fallback' : text.slice(offset, offset + 3);
@@ -32,6 +32,9 @@ test('block locator handles compact and indented sequences, quoted keys and scal
   assert.equal(at('nested', 0, 'k'), 'k: ');
   assert.equal(at('list', 0, 'y', 1), 'fallback');
   assert.equal(at('a', 'missing'), 'a:\n');
+  assert.equal(at('rules', 0).split('\n')[0], '{}');
+  assert.equal(at('rules', 0, 'from'), 'fallback');
+  assert.equal(at('rules', 1, 'from'), 'fro');
 });
 
 describe('block locator agrees with the full YAML parser', requiresShared(), () => {
