@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
 import type { DocumentText } from '../core/types.js';
+import { clearMarkers, cutCrdSchemas, isFaithfulCut } from './crd-schema-skip.js';
 
 export interface ParsedDocument {
   readonly value: unknown;
@@ -79,14 +80,17 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
       },
     };
   }
-  const source = text.slice(chunk.start, chunk.end);
-  const values: unknown[] = [];
-  try {
-    yaml.loadAll(source, (doc) => {
-      if (doc !== null && doc !== undefined) values.push(doc);
-    }, { schema: yaml.CORE_SCHEMA });
-  } catch (error) {
-    return { values: [], error: toDocumentError(error, chunk.startLine) };
+  const full = text.slice(chunk.start, chunk.end);
+  const lean = parseWithoutCrdSchemas(full);
+  const source = lean?.source ?? full;
+  let values: unknown[];
+  if (lean) values = lean.values;
+  else {
+    try {
+      values = loadDocuments(full);
+    } catch (error) {
+      return { values: [], error: toDocumentError(error, chunk.startLine) };
+    }
   }
   if (hasAliases(source)) {
     for (const value of values) {
@@ -95,6 +99,29 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
     }
   }
   return { values };
+}
+
+function loadDocuments(source: string): unknown[] {
+  const values: unknown[] = [];
+  yaml.loadAll(source, (doc) => {
+    if (doc !== null && doc !== undefined) values.push(doc);
+  }, { schema: yaml.CORE_SCHEMA });
+  return values;
+}
+
+/** A CRD parsed with its schemas cut out, when the cut provably changed nothing else. */
+function parseWithoutCrdSchemas(full: string): { source: string; values: unknown[] } | undefined {
+  const cut = cutCrdSchemas(full);
+  if (!cut) return undefined;
+  let values: unknown[];
+  try {
+    values = loadDocuments(cut.text);
+  } catch {
+    return undefined;
+  }
+  if (!isFaithfulCut(values, cut.cuts)) return undefined;
+  for (const value of values) clearMarkers(value);
+  return { source: cut.text, values };
 }
 
 /** Numbers documents in order (from `firstIndex`) and pairs each with the text it came from. */

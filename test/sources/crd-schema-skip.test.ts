@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import yaml from 'js-yaml';
+import { containersOf } from '../../src/k8s/workloads.js';
+import { cutCrdSchemas } from '../../src/sources/crd-schema-skip.js';
+import { slimDocument } from '../../src/sources/slim.js';
+import { parseChunk, parseYamlStream, splitDocuments, DEFAULT_PARSE_LIMITS } from '../../src/sources/yaml-documents.js';
+import type { K8sObject } from '../../src/core/types.js';
+import { requiresShared, sharedPath } from '../../src/testing/shared.js';
+
+const crd = (schemaLines: readonly string[], extra: readonly string[] = []): string =>
+  [
+    'apiVersion: apiextensions.k8s.io/v1',
+    'kind: CustomResourceDefinition',
+    'metadata:',
+    '  name: widgets.example.com',
+    'spec:',
+    '  group: example.com',
+    '  names: {kind: Widget, plural: widgets}',
+    '  scope: Namespaced',
+    '  versions:',
+    '  - name: v1',
+    '    served: true',
+    '    storage: true',
+    '    schema:',
+    '      openAPIV3Schema:',
+    ...schemaLines,
+    ...extra,
+    '',
+  ].join('\n');
+
+const SCHEMA = ['        type: object', '        # a comment', '', '        properties:', '          spec:', '            description: |', '              a: b', '            type: object'];
+
+const parsed = (text: string) => parseYamlStream(text, DEFAULT_PARSE_LIMITS);
+
+describe('CRD schemas are cut before parsing', () => {
+  test('a cut CRD parses to what the full parse slims to', () => {
+    const text = crd(SCHEMA, ['  - name: v2', '    served: false', '    storage: false', '    schema:', '      openAPIV3Schema:', ...SCHEMA]);
+    const cut = cutCrdSchemas(text);
+    assert.equal(cut?.cuts, 2);
+    assert.ok(!cut.text.includes('description'), 'schema text should be gone from the parsed text');
+    const { documents, errors } = parsed(text);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(slimDocument(documents[0]!.value), slimDocument(yaml.load(text)));
+    assert.equal(documents[0]!.document.text, text, 'line lookups keep using the original text');
+  });
+
+  test('a Pod with a key named openAPIV3Schema is parsed whole, so containers under it are seen', () => {
+    const pod = [
+      'apiVersion: v1',
+      'kind: Pod # not a CustomResourceDefinition',
+      'metadata: {name: p}',
+      'spec:',
+      '  openAPIV3Schema:',
+      '    containers:',
+      '    - {name: m, image: x, command: [xmrig]}',
+      '',
+    ].join('\n');
+    const { documents } = parsed(pod);
+    const object = documents[0]!.value as K8sObject;
+    assert.equal(containersOf(object).length, 1);
+  });
+
+  test('a second document after `...` in the same chunk makes the whole chunk parse in full', () => {
+    const text = `${crd(SCHEMA)}...\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nopenAPIV3Schema:\n  containers:\n  - {name: m, image: x}\n`;
+    assert.ok(cutCrdSchemas(text));
+    const { documents } = parsed(text);
+    assert.equal(documents.length, 2);
+    assert.equal(containersOf(documents[1]!.value as K8sObject).length, 1);
+  });
+
+  test('the marker written by a user elsewhere is left as the user wrote it', () => {
+    const text = crd(SCHEMA).replace('scope: Namespaced', 'scope: kfguard.unparsed-schema');
+    const { documents } = parsed(text);
+    assert.equal((documents[0]!.value as { spec: { scope: string } }).spec.scope, 'kfguard.unparsed-schema');
+    assert.deepEqual(slimDocument(documents[0]!.value), slimDocument(yaml.load(text)));
+  });
+
+  test('an alias into a cut schema falls back to the full parse', () => {
+    const text = crd(['        type: object', '        x-kubernetes-preserve-unknown-fields: &keep true'], ['  conversion: {strategy: None, keep: *keep}']);
+    const { documents, errors } = parsed(text);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(documents[0]!.value, yaml.load(text));
+  });
+
+  test('syntax errors outside a schema are reported at their real line', () => {
+    const text = crd(SCHEMA, ['  conversion: [unclosed', '']);
+    const { errors } = parsed(text);
+    assert.equal(errors.length, 1);
+    let fullParseLine: number | undefined;
+    try {
+      yaml.load(text);
+    } catch (error) {
+      fullParseLine = (error as yaml.YAMLException).mark.line + 1;
+    }
+    // The cut text is shorter; a line from it would be off by the schema's length.
+    assert.ok(fullParseLine !== undefined && fullParseLine > SCHEMA.length + 14);
+    assert.equal(errors[0]!.line, fullParseLine);
+  });
+
+  test('a syntax error inside a schema block is not reported (the documented price of the cut)', () => {
+    const text = crd([...SCHEMA, '            enum: [a, b']);
+    assert.throws(() => yaml.load(text));
+    const { documents, errors } = parsed(text);
+    assert.deepEqual(errors, []);
+    assert.equal((documents[0]!.value as K8sObject).kind, 'CustomResourceDefinition');
+  });
+
+  test('inline, flow and compact forms are not cut', () => {
+    assert.equal(cutCrdSchemas(crd([]).replace('openAPIV3Schema:', 'openAPIV3Schema: {type: object}')), undefined);
+    assert.equal(cutCrdSchemas(crd(['      - not: a mapping'])), undefined);
+    assert.equal(cutCrdSchemas(crd([]).replace('openAPIV3Schema:', 'openAPIV3Schema: &s')), undefined);
+  });
+});
+
+describe('cutting agrees with the full parse on every corpus CRD', requiresShared(), () => {
+  test('slimmed results are identical, and the cut is taken for nearly all of them', () => {
+    const dir = sharedPath('corpus', 'kubeflow');
+    let crds = 0;
+    let cut = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+      const text = readFileSync(`${dir}/${file}`, 'utf8');
+      for (const chunk of splitDocuments(text)) {
+        const source = text.slice(chunk.start, chunk.end);
+        if (!/^kind: CustomResourceDefinition\s*$/m.test(source)) continue;
+        crds++;
+        if (cutCrdSchemas(source)) cut++;
+        const lean = parseChunk(text, chunk, DEFAULT_PARSE_LIMITS);
+        const full = yaml.loadAll(source, undefined, { schema: yaml.CORE_SCHEMA }).filter((v) => v !== null);
+        assert.deepEqual(lean.values.map(slimDocument), full.map(slimDocument), `${file}:${chunk.startLine}`);
+      }
+    }
+    assert.ok(crds > 100, `only ${crds} CRDs in the corpus`);
+    assert.ok(cut / crds > 0.95, `cut only ${cut} of ${crds} CRDs`);
+  });
+});
