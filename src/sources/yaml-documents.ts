@@ -20,11 +20,14 @@ export interface ParseLimits {
   readonly maxDocumentBytes: number;
   /** Caps how many nodes aliases may expand to, so an alias bomb is refused before rules walk it. */
   readonly maxExpandedNodes: number;
+  /** Parse CRD schema blocks too, to report YAML errors in them (see crd-schema-skip.ts). */
+  readonly parseCrdSchemas: boolean;
 }
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxDocumentBytes: 16 * 1024 * 1024,
   maxExpandedNodes: 2_000_000,
+  parseCrdSchemas: false,
 };
 
 export interface Chunk {
@@ -81,7 +84,7 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
     };
   }
   const full = text.slice(chunk.start, chunk.end);
-  const lean = parseWithoutCrdSchemas(full);
+  const lean = limits.parseCrdSchemas ? undefined : parseWithoutCrdSchemas(full);
   const source = lean?.source ?? full;
   let values: unknown[];
   if (lean) values = lean.values;

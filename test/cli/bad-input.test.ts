@@ -136,4 +136,34 @@ describe('bad input gives a one-line error and keeps other results', () => {
     assert.equal(code, 2);
     expectError(report, 'nope', /no such file/);
   });
+  test('a syntax error inside a CRD schema is reported only with --parse-crd-schemas', async () => {
+    const crd = [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata: {name: widgets.example.com}',
+      'spec:',
+      '  group: example.com',
+      '  names: {kind: Widget, plural: widgets}',
+      '  scope: Namespaced',
+      '  versions:',
+      '  - name: v1',
+      '    served: true',
+      '    storage: true',
+      '    schema:',
+      '      openAPIV3Schema:',
+      '        type: object',
+      '        properties:',
+      '          size: {type: string, enum: [a, b}',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir.path, 'crd.yaml'), crd);
+    const lenient = await scanJson(dir.path, ['good.yaml', 'crd.yaml']);
+    assert.deepEqual(lenient.report.errors, []);
+    assert.equal(lenient.report.inputs.documents, 2);
+    const strict = await scanJson(dir.path, ['good.yaml', 'crd.yaml', '--parse-crd-schemas']);
+    assert.equal(strict.code, 2);
+    const error = expectError(strict.report, 'crd.yaml', /flow collection|missed comma|unexpected/i);
+    assert.equal(error.line, 16);
+    expectGoodFileStillScanned(strict.report);
+  });
 });

@@ -27,6 +27,7 @@ export const SCAN_OPTIONS = {
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
   'max-doc-size': { type: 'string' },
+  'parse-crd-schemas': { type: 'boolean' },
   'sarif-base': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -105,7 +106,10 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     rules,
     config,
     recordEvaluations: targets.some((t) => t.format === 'junit'),
-    ...(maxDocumentBytes === undefined ? {} : { limits: { maxDocumentBytes } }),
+    limits: {
+      ...(maxDocumentBytes === undefined ? {} : { maxDocumentBytes }),
+      ...(values['parse-crd-schemas'] === true ? { parseCrdSchemas: true } : {}),
+    },
     ...(baseline === undefined ? {} : { baseline }),
     knownRuleIds: ALL_RULES.map((r) => r.meta.id),
   });
