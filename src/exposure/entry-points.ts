@@ -103,9 +103,17 @@ function ingressEntries(inventory: Inventory): EntryRoute[] {
   return routes;
 }
 
+/**
+ * Route kinds that attach to a Gateway and forward to Services. GRPCRoute matters here: the
+ * Pipelines API serves gRPC on 8887 as well as HTTP on 8888. TLS passthrough and TCP routes reach
+ * a Service without any HTTP-level authentication at all.
+ */
+const GATEWAY_API_ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute'] as const;
+
 function gatewayApiEntries(inventory: Inventory): EntryRoute[] {
   const routes: EntryRoute[] = [];
-  for (const route of inventory.ofKind('HTTPRoute', 'gateway.networking.k8s.io')) {
+  const attached = GATEWAY_API_ROUTE_KINDS.flatMap((kind) => inventory.ofKind(kind, 'gateway.networking.k8s.io'));
+  for (const route of attached) {
     const routeNamespace = namespaceOf(route.object);
     const spec = asRecord(route.object.spec) ?? {};
     for (const rawParent of asArray(spec.parentRefs)) {
@@ -166,7 +174,7 @@ function openShiftRouteEntries(inventory: Inventory): EntryRoute[] {
   return routes;
 }
 
-/** Every way in: LoadBalancer/NodePort/externalIPs Services (also as kustomize patches), Ingresses, Gateway API and OpenShift Routes. */
+/** Every way in: LoadBalancer/NodePort/externalIPs Services (also as kustomize patches), Ingresses, Gateway API routes and OpenShift Routes. */
 export function entryRoutesOf(inventory: Inventory): EntryRoute[] {
   return [
     ...serviceEntries(inventory),

@@ -54,6 +54,7 @@ export function containersOf(object: K8sObject): readonly ContainerRef[] {
   const found: ContainerRef[] = [];
   if (!NEVER_CARRY_CONTAINERS.has(object.kind)) {
     walk(object, [], 0, found, undefined);
+    if (object.apiVersion.startsWith('serving.kserve.io/')) kserveContainers(object, found);
   }
   cache.set(object, found);
   return found;
@@ -126,6 +127,30 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
       walk(value as JsonRecord, segments, depth + 1, found, node);
     }
     segments.pop();
+  }
+}
+
+/** InferenceService components; each inlines a PodSpec and may hold framework containers. */
+const KSERVE_COMPONENTS = ['predictor', 'explainer', 'transformer'] as const;
+
+/**
+ * KServe embeds a container in each framework entry of a component (`predictor.model`,
+ * `predictor.sklearn`, `explainer.art`). Its image usually comes from a ServingRuntime, so a
+ * `command` or `args` alone is enough to run anything in the runtime's image.
+ */
+function kserveContainers(object: K8sObject, found: ContainerRef[]): void {
+  const spec = asRecord(object.spec);
+  if (!spec) return;
+  const known = new Set(found.map((ref) => ref.container));
+  for (const component of KSERVE_COMPONENTS) {
+    const holderSpec = asRecord(spec[component]);
+    if (!holderSpec) continue;
+    const holderPath = joinPath('spec', component);
+    for (const [key, value] of Object.entries(holderSpec)) {
+      if (CONTAINER_LISTS[key] || !isRecord(value) || known.has(value)) continue;
+      if (typeof value.image !== 'string' && !Array.isArray(value.command) && !Array.isArray(value.args)) continue;
+      found.push({ container: value, path: joinPath(holderPath, key), name: asString(value.name) ?? key, role: 'template', holder: { spec: holderSpec, path: holderPath } });
+    }
   }
 }
 

@@ -65,6 +65,11 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: RuleContext, s
     const command = asArray(asRecord(asRecord(asRecord(container.lifecycle)?.[hook])?.exec)?.command);
     scanArgv(command.map((v, i) => ({ text: String(v), site: site(`${hook} command[${i}]`, 'lifecycle', hook, 'exec', 'command', i) })), '', state);
   }
+  // An exec probe runs its command inside the container on a timer: a quiet way to start a miner.
+  for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+    const command = asArray(asRecord(asRecord(container[probe])?.exec)?.command);
+    scanArgv(command.map((v, i) => ({ text: String(v), site: site(`${probe} command[${i}]`, probe, 'exec', 'command', i) })), '', state);
+  }
   scanEnvReferences(container, path, object, ctx, state, scannedRefs);
 }
 

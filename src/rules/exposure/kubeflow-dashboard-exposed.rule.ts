@@ -11,7 +11,7 @@ export default defineRule({
     category: 'exposure',
     description: [
       'Follows every way in from outside the cluster (LoadBalancer, NodePort and externalIPs Services,',
-      'Ingresses, Gateway API Gateways with HTTPRoutes, OpenShift Routes, and Services switched to',
+      'Ingresses, Gateway API Gateways with HTTP, gRPC, TLS and TCP routes, OpenShift Routes, and Services switched to',
       'LoadBalancer/NodePort by inline kustomize patches) through Istio Gateways and VirtualServices to the',
       'Kubeflow Central Dashboard, Pipelines UI and API, notebook servers and the Kubeflow web apps,',
       'recognised by image and labels as well as by name, and asks whether anything authenticates the',

@@ -18,7 +18,7 @@ export default defineRule({
     severity: 'critical',
     category: 'threat',
     description:
-      'Finds crypto-miner workloads in every workload shape (Pods, controllers, Argo and Kubeflow Pipelines, notebooks, training jobs, unknown CRDs): ' +
+      'Finds crypto-miner workloads in every workload shape (Pods, controllers, Argo and Kubeflow Pipelines, notebooks, training jobs, KServe models and runtimes, unknown CRDs), in container commands, scripts, env, lifecycle hooks and exec probes: ' +
       'known miner images, miner binaries, Stratum URLs, pool hosts, wallets in pool logins, miner flags, miner configs in mounted ConfigMaps and Secrets, ' +
       'download-and-execute chains, and the 2021 Kubeflow campaign pattern of a clean ML image whose pipeline step downloads and runs a binary. ' +
       'Base64, hex and gzip+base64 payloads and `$(VAR)` references are decoded and rescanned. Signals combine into one finding per workload.',
