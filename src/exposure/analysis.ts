@@ -44,7 +44,8 @@ export function resolveService(inventory: Inventory, namespace: string | undefin
 
 function backendHops(backend: ServiceRef): AttackPathHop[] {
   const serviceLabel = `Service ${backend.namespace ? `${backend.namespace}/` : ''}${backend.name}`;
-  const hops: AttackPathHop[] = [{ kind: 'service', label: backend.service ? serviceLabel : `${serviceLabel} (not in the scanned files)` }];
+  const whereabouts = backend.service ? '' : backend.createdBy ? ` (created at runtime by ${backend.createdBy})` : ' (not in the scanned files)';
+  const hops: AttackPathHop[] = [{ kind: 'service', label: `${serviceLabel}${whereabouts}` }];
   for (const workload of backend.workloads) hops.push({ kind: 'workload', label: describeObject(workload.object) });
   return hops;
 }
@@ -100,6 +101,12 @@ function exposuresOf(inventory: Inventory, index: RoutingIndex, entry: EntryRout
       return [exposure(entry, backend, target, true, auth, [...entryBackendHops, note])];
     }
     return routes.map((route) => {
+      const made = route.fromController;
+      if (made) {
+        const destination: ServiceRef = { namespace: made.namespace, name: made.name, workloads: made.workloads, createdBy: made.createdBy };
+        const notes = made.caveats.map((caveat): AttackPathHop => ({ kind: 'note', label: caveat }));
+        return exposure(entry, destination, made.target, true, auth, [...entryBackendHops, ...route.hops, ...backendHops(destination), ...notes]);
+      }
       const destination = resolveService(inventory, route.namespace, route.name);
       return exposure(entry, destination, recognizeTarget(destination), true, auth, [...entryBackendHops, ...route.hops, ...backendHops(destination)]);
     });

@@ -3,6 +3,7 @@ import type { AttackPathHop, ScannedObject } from '../core/types.js';
 import type { Inventory } from '../k8s/inventory.js';
 import { podLabelsOf } from '../k8s/inventory.js';
 import { containersOf, imageOf } from '../k8s/workloads.js';
+import { notebookControllerRoutes, type ControllerRoute } from './controller-routes.js';
 import type { ServiceRef } from './types.js';
 
 type Labels = Readonly<Record<string, string>>;
@@ -17,12 +18,16 @@ export interface GatewayRoute {
   readonly hops: readonly AttackPathHop[];
   readonly namespace: string | undefined;
   readonly name: string;
+  /** Set when a controller creates the route (and its Service) at runtime. */
+  readonly fromController?: ControllerRoute;
 }
 
 export interface RoutingIndex {
   readonly istioGateways: readonly ScannedObject[];
   /** VirtualServices keyed by `namespace/name` of the Gateway they bind to. */
   readonly virtualServicesByGateway: ReadonlyMap<string, readonly ScannedObject[]>;
+  /** Routes controllers will create, keyed the same way. */
+  readonly controllerRoutesByGateway: ReadonlyMap<string, readonly ControllerRoute[]>;
 }
 
 export function buildRoutingIndex(inventory: Inventory): RoutingIndex {
@@ -37,7 +42,13 @@ export function buildRoutingIndex(inventory: Inventory): RoutingIndex {
       byGateway.set(key, list);
     }
   }
-  return { istioGateways: inventory.ofKind('Gateway', 'networking.istio.io'), virtualServicesByGateway: byGateway };
+  const controllerRoutes = new Map<string, ControllerRoute[]>();
+  for (const route of notebookControllerRoutes(inventory)) {
+    const list = controllerRoutes.get(route.gatewayKey) ?? [];
+    list.push(route);
+    controllerRoutes.set(route.gatewayKey, list);
+  }
+  return { istioGateways: inventory.ofKind('Gateway', 'networking.istio.io'), virtualServicesByGateway: byGateway, controllerRoutesByGateway: controllerRoutes };
 }
 
 function selectorMatches(selector: unknown, labelSets: readonly Labels[]): boolean {
@@ -113,6 +124,17 @@ export function routesThrough(index: RoutingIndex, gateways: readonly ScannedObj
           });
         }
       }
+    }
+    for (const route of index.controllerRoutesByGateway.get(key) ?? []) {
+      routes.push({
+        namespace: route.namespace,
+        name: route.name,
+        hops: [
+          { kind: 'route', label: describeObject(gateway.object) },
+          { kind: 'route', label: route.label },
+        ],
+        fromController: route,
+      });
     }
   }
   return routes;

@@ -30,6 +30,8 @@ export interface ServiceRef {
   /** The Service object when the scanned set has it. */
   readonly service?: K8sObject;
   readonly workloads: readonly ScannedObject[];
+  /** Who creates the Service at runtime, when manifests never hold it (e.g. `the notebook controller`). */
+  readonly createdBy?: string;
 }
 
 export type AuthState = 'present' | 'absent' | 'unknown';
