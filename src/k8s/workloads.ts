@@ -45,7 +45,8 @@ const cache = new WeakMap<K8sObject, readonly ContainerRef[]>();
 
 /**
  * Every container an object would run, wherever its kind hides it: Pods, controllers, CronJobs,
- * Argo and KFP workflows, Notebooks, training jobs, Ray, KServe, Knative and unknown CRDs alike.
+ * Argo and KFP workflows (with the objects their resource templates create), Notebooks, training
+ * jobs, Ray, KServe, Knative and unknown CRDs alike.
  * Shapes are found structurally, so rules never special-case kinds.
  */
 export function containersOf(object: K8sObject): readonly ContainerRef[] {
@@ -96,6 +97,15 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
     if (key === 'podSpecPatch' && typeof value === 'string') {
       const nodePath = path();
       patchContainers(value, joinPath(nodePath, key), found, () => holderOf(nodePath));
+      continue;
+    }
+    if (key === 'manifest' && typeof value === 'string' && typeof node.action === 'string') {
+      const embedded = embeddedManifest(value);
+      if (embedded) {
+        segments.push(key);
+        walk(embedded, segments, depth + 1, found, node);
+        segments.pop();
+      }
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
@@ -155,6 +165,21 @@ function kserveContainers(object: K8sObject, found: ContainerRef[]): void {
 }
 
 const MAX_PATCH_CHARS = 64 * 1024;
+
+/**
+ * An Argo `resource` template (`action: create`, `manifest: |`) creates whatever object its
+ * manifest string holds, so that object's containers run as the workflow's. Paths into it run
+ * through the string field and resolve to the `manifest` line.
+ */
+function embeddedManifest(text: string): JsonRecord | undefined {
+  if (text.length > MAX_PATCH_CHARS) return undefined;
+  try {
+    const parsed: unknown = yaml.load(text);
+    return isRecord(parsed) ? parsed : undefined;
+  } catch {
+    return undefined; // templated ({{…}}) or broken manifests cannot be judged statically
+  }
+}
 
 /**
  * Argo `podSpecPatch` is a YAML/JSON string merged into the pod; its containers may carry their own

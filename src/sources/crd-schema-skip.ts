@@ -1,4 +1,5 @@
 import { isRecord } from '../core/object.js';
+import { walkStructure } from './block-structure.js';
 
 /**
  * CRD schemas are over 90% of the bytes of a Kubeflow install, and no rule reads them (the parsed
@@ -6,16 +7,20 @@ import { isRecord } from '../core/object.js';
  * parsing the install several times slower than the rules that follow, so a CRD document is parsed
  * with each `openAPIV3Schema` block cut out of its text and replaced by a marker.
  *
- * The cut is purely textual, so it is checked against what the parser then returns: the document
- * must be one CustomResourceDefinition and every marker must sit exactly where a CRD keeps its
- * schema. Anything else (a marker elsewhere, a second document, an alias into a cut block, a
- * syntax error) sends the caller back to parsing the whole text, which also reports syntax errors
- * at their real lines. The price: a syntax error inside a schema block is not reported.
+ * A cut by indentation is exact only when indentation alone sets the document's structure, so
+ * the blocks are found by a reader that follows quoted scalars and flow collections over line
+ * ends as js-yaml does (block-structure.ts), and the cut is refused (the document parsed whole)
+ * for anything it does not model: anchors, aliases, tags, complex keys, lone carriage returns.
+ * The parse result is then checked too: it must be one
+ * CustomResourceDefinition with a marker exactly where each schema was. The price: a YAML syntax
+ * error inside a schema block is not reported (`--parse-crd-schemas` parses them).
  */
 
 const SCHEMA_KEY = 'openAPIV3Schema:';
 /** A plain scalar no real schema holds; the check below refuses it anywhere but at a schema key. */
 const MARKER = 'kfguard.unparsed-schema';
+/** More cuts than this in one document is not a CRD anyone wrote; parse it whole. */
+const MAX_CUTS = 64;
 
 export interface SchemaCut {
   /** The document text with schema blocks replaced by the marker. */
@@ -23,53 +28,55 @@ export interface SchemaCut {
   readonly cuts: number;
 }
 
-/** The text of a CRD document without its schema blocks, or undefined when nothing is cut. */
+/** The text of a CRD document without its schema blocks, or undefined when it must be parsed whole. */
 export function cutCrdSchemas(source: string): SchemaCut | undefined {
   if (!source.includes('CustomResourceDefinition') || !source.includes(SCHEMA_KEY)) return undefined;
+  // js-yaml breaks lines at a lone CR; the line reader only knows LF.
+  if (source.includes('\r') && /\r(?!\n)/.test(source)) return undefined;
+  // An anchor inside a cut block could be redefined there and aliased outside it; walkStructure
+  // gives up on every anchor, alias and tag, so none survives to the parse.
   const pieces: string[] = [];
   let copiedUpTo = 0;
   let cuts = 0;
-  for (let at = source.indexOf(SCHEMA_KEY); at !== -1; at = source.indexOf(SCHEMA_KEY, at + SCHEMA_KEY.length)) {
-    const block = schemaBlockAt(source, at);
-    if (!block) continue;
-    const afterColon = at + SCHEMA_KEY.length;
-    pieces.push(source.slice(copiedUpTo, afterColon), ` ${MARKER}`, source.slice(afterColon, block.start));
-    copiedUpTo = block.end;
+  // The open cut: its key's indentation and where the text after the key's colon starts and ends.
+  let cutIndent = -1;
+  let afterColon = 0;
+  let keyLineEnd = 0;
+  let cutHasContent = false;
+  const modelled = walkStructure(source, (line) => {
+    if (cutIndent !== -1 && line.indent > cutIndent) cutHasContent = true;
+    else if (cutIndent !== -1) {
+      // A key with nothing deeper under it (`openAPIV3Schema:` then `- x` at its own level) is left alone.
+      if (cutHasContent) {
+        pieces.push(source.slice(copiedUpTo, afterColon), ` ${MARKER}`, source.slice(afterColon, keyLineEnd + 1));
+        copiedUpTo = line.start;
+        cuts++;
+      }
+      cutIndent = -1;
+    }
+    if (cutIndent === -1 && line.opensBlock && isSchemaKey(source, line.content)) {
+      cutIndent = line.indent;
+      cutHasContent = false;
+      afterColon = line.content + SCHEMA_KEY.length;
+      keyLineEnd = endOfLine(source, line.content);
+    }
+  });
+  if (!modelled) return undefined;
+  if (cutIndent !== -1 && cutHasContent) {
+    pieces.push(source.slice(copiedUpTo, afterColon), ` ${MARKER}`, source.slice(afterColon, keyLineEnd), '\n');
+    copiedUpTo = source.length;
     cuts++;
   }
-  if (cuts === 0) return undefined;
+  if (cuts === 0 || cuts > MAX_CUTS) return undefined;
   pieces.push(source.slice(copiedUpTo));
   return { text: pieces.join(''), cuts };
 }
 
-/**
- * The lines of the block value of a key line `<spaces>openAPIV3Schema:` (nothing after the colon
- * but spaces or a comment): every following line that is blank, a comment, or indented deeper
- * than the key. Undefined when the key is not alone on its line or has no indented block.
- */
-function schemaBlockAt(source: string, at: number): { start: number; end: number } | undefined {
-  const lineStart = source.lastIndexOf('\n', at - 1) + 1;
-  for (let i = lineStart; i < at; i++) if (source.charCodeAt(i) !== 32) return undefined;
-  const keyIndent = at - lineStart;
-  const keyLineEnd = endOfLine(source, at);
-  const rest = source.slice(at + SCHEMA_KEY.length, keyLineEnd).trim();
-  if (rest !== '' && !rest.startsWith('#')) return undefined;
-  const start = keyLineEnd + 1;
-  let end = start;
-  let hasContent = false;
-  while (end < source.length) {
-    let i = end;
-    while (source.charCodeAt(i) === 32) i++;
-    const ch = source.charCodeAt(i);
-    const blankOrComment = i >= source.length || ch === 10 || ch === 13 || ch === 35;
-    if (!blankOrComment) {
-      if (i - end <= keyIndent) break;
-      hasContent = true;
-    }
-    end = endOfLine(source, end) + 1;
-  }
-  if (!hasContent) return undefined;
-  return { start, end: Math.min(end, source.length) };
+/** `openAPIV3Schema:` followed by nothing but blanks or a comment. */
+function isSchemaKey(source: string, content: number): boolean {
+  if (!source.startsWith(SCHEMA_KEY, content)) return false;
+  const rest = source.slice(content + SCHEMA_KEY.length, endOfLine(source, content)).trim();
+  return rest === '' || rest.startsWith('#');
 }
 
 function endOfLine(source: string, from: number): number {
@@ -97,6 +104,7 @@ export function isFaithfulCut(values: readonly unknown[], cuts: number): boolean
   return expected === cuts && countMarkers(crd, 0) === cuts;
 }
 
+/** Anchors are refused before cutting, so the parsed value is a tree and this walk is linear. */
 function countMarkers(node: unknown, depth: number): number {
   if (node === MARKER) return 1;
   if (node === null || typeof node !== 'object' || depth > 64) return 0;

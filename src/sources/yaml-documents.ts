@@ -1,6 +1,7 @@
 import yaml from 'js-yaml';
 import type { DocumentText } from '../core/types.js';
 import { clearMarkers, cutCrdSchemas, isFaithfulCut } from './crd-schema-skip.js';
+import { hasIndicator } from './yaml-indicators.js';
 
 export interface ParsedDocument {
   readonly value: unknown;
@@ -157,28 +158,10 @@ export function parseYamlStream(
   return assembleChunks(text, chunks, chunks.map((chunk) => parseChunk(text, chunk, limits)));
 }
 
-/**
- * An alias needs an anchor; both follow whitespace or a flow/indicator character. Scanned with
- * indexOf rather than a regex: CRD schemas put `&` and `*` in long descriptions, and a regex with
- * a leading alternation costs more than the check is worth.
- */
+/** An alias needs an anchor. */
 function hasAliases(source: string): boolean {
   return hasIndicator(source, '&') && hasIndicator(source, '*');
 }
-
-function hasIndicator(source: string, indicator: '&' | '*'): boolean {
-  for (let at = source.indexOf(indicator); at !== -1; at = source.indexOf(indicator, at + 1)) {
-    if (at > 0 && !INDICATOR_BEFORE.has(source.charCodeAt(at - 1))) continue;
-    const next = source.charCodeAt(at + 1);
-    if (!Number.isNaN(next) && !INDICATOR_NOT_AFTER.has(next)) return true;
-  }
-  return false;
-}
-
-/** Whitespace and `:[{,-` may precede an anchor or alias. */
-const INDICATOR_BEFORE = new Set([...' \t\r\n:[{,-'].map((c) => c.charCodeAt(0)));
-/** An anchor or alias name cannot start with whitespace or a flow character. */
-const INDICATOR_NOT_AFTER = new Set([...' \t\r\n,[]{}'].map((c) => c.charCodeAt(0)));
 
 /**
  * js-yaml shares aliased nodes instead of copying them, so a billion-laughs document parses

@@ -14,17 +14,24 @@ export interface ShellScript {
   readonly commands: readonly ShellCommand[];
   /** Bodies of `$( … )` and backtick substitutions, to be read as scripts of their own. */
   readonly substitutions: readonly string[];
+  /** Plain `NAME=value` assignments in order (the last one wins), to expand `$NAME` later. */
+  readonly assignments: ReadonlyMap<string, string>;
 }
 
-const WRAPPERS = new Set(['sudo', 'nohup', 'exec', 'env', 'setsid', 'command', 'time', 'builtin', 'eval', 'then', 'do', 'else', 'if', 'while', 'until', '!', '{', '(']);
+// `eval` is not a wrapper: its arguments are a script of their own (see text-scan.ts).
+const WRAPPERS = new Set(['sudo', 'nohup', 'exec', 'env', 'setsid', 'command', 'time', 'builtin', 'then', 'do', 'else', 'if', 'while', 'until', '!', '{', '(']);
+/** `${IFS}` and `$IFS` stand for a space: `wget${IFS}-qO-${IFS}URL` is a common way to hide words. */
+const IFS_REFERENCE = /\$\{IFS\}|\$IFS(?![A-Za-z0-9_])/g;
 const WRAPPERS_WITH_ARGUMENT = new Set(['nice', 'timeout', 'ionice']);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const MAX_SCRIPT_CHARS = 256 * 1024;
 
 export function parseShell(source: string): ShellScript {
-  const text = source.length > MAX_SCRIPT_CHARS ? source.slice(0, MAX_SCRIPT_CHARS) : source;
+  const clipped = source.length > MAX_SCRIPT_CHARS ? source.slice(0, MAX_SCRIPT_CHARS) : source;
+  const text = clipped.includes('IFS') ? clipped.replace(IFS_REFERENCE, ' ') : clipped;
   const commands: ShellCommand[] = [];
   const substitutions: string[] = [];
+  const assignments = new Map<string, string>();
   let words: string[] = [];
   let word = '';
   let inWord = false;
@@ -37,6 +44,11 @@ export function parseShell(source: string): ShellScript {
   };
   const endCommand = (nextPiped: boolean): void => {
     endWord();
+    for (const word of words) {
+      const assignment = ASSIGNMENT_PARTS.exec(word);
+      if (!assignment) break;
+      assignments.set(assignment[1] as string, assignment[2] as string);
+    }
     const cleaned = stripPrefixes(words);
     if (cleaned.length > 0) commands.push({ words: cleaned, piped });
     words = [];
@@ -70,7 +82,26 @@ export function parseShell(source: string): ShellScript {
     }
   }
   endCommand(false);
-  return { commands, substitutions };
+  return { commands, substitutions, assignments };
+}
+
+const ASSIGNMENT_PARTS = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+const VARIABLE_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/**
+ * The script with `$NAME` and `${NAME}` replaced by values assigned in it, so `a=xm; b=rig; $a$b`
+ * reads as `xmrig`. Undefined when nothing was replaced.
+ */
+export function expandAssignments(text: string, assignments: ReadonlyMap<string, string>): string | undefined {
+  if (assignments.size === 0 || !text.includes('$')) return undefined;
+  let replaced = false;
+  const expanded = text.replace(VARIABLE_REFERENCE, (whole, braced?: string, bare?: string) => {
+    const value = assignments.get(braced ?? bare ?? '');
+    if (value === undefined) return whole;
+    replaced = true;
+    return value;
+  });
+  return replaced ? expanded : undefined;
 }
 
 /** Quotes, escapes and substitutions: the parts of a word that may hold separators. */

@@ -4,6 +4,7 @@ export type SignalKind =
   | 'known-miner-image'
   | 'stratum-url'
   | 'pool-host'
+  | 'pool-web'
   | 'pool-port'
   | 'wallet'
   | 'miner-binary'
@@ -46,8 +47,10 @@ export const SIGNAL_WEIGHTS: Readonly<Record<SignalKind, number>> = {
   'miner-binary': 7,
   'miner-download': 7,
   wallet: 6,
-  'campaign-pattern': 4,
+  // With a download-and-run chain (3) alone this is medium; a GPU request or any miner sign lifts it.
+  'campaign-pattern': 2,
   'miner-flag': 3,
+  'pool-web': 3,
   'mining-algorithm': 3,
   'sigma-string': 3,
   'download-exec': 3,
@@ -61,6 +64,7 @@ const LABELS: Readonly<Record<SignalKind, string>> = {
   'known-miner-image': 'known miner image',
   'stratum-url': 'Stratum URL',
   'pool-host': 'mining pool host',
+  'pool-web': 'mining pool website or API',
   'pool-port': 'mining pool port with host',
   wallet: 'wallet address',
   'miner-binary': 'miner binary',

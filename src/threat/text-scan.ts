@@ -1,6 +1,6 @@
 import { decodeEmbedded, shorten, type DecodeBudget } from './decode.js';
 import type { Indicators } from './indicators.js';
-import { commandName, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
+import { commandName, expandAssignments, inlineScriptIndex, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
 import { SIGNAL_WEIGHTS, type Signal, type SignalKind, type Site } from './signals.js';
 import { matchWallet, shortWallet } from './wallets.js';
 
@@ -23,6 +23,18 @@ const NOT_MINERS = new Set([...DOWNLOADERS, 'tar', 'chmod', 'chown', 'cp', 'mv',
 const DECODERS = /^(?:base64|openssl|xxd|basenc)$/;
 const RAW_IPV4_URL = /^(?:https?|ftp):\/\/(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:\/|$)/i;
 const URL_IN_WORD = /^(?:https?|ftp):\/\/[^\s"'`]+$/i;
+/** Scripts inside scripts (`bash -c '…'`, `eval "…"`, expanded variables) are followed this deep. */
+const MAX_NESTING = 3;
+/** `source <(curl …)`, `bash <(wget …)`: a shell reads a download through process substitution. */
+const PROCESS_SUBSTITUTION_RUN = /(?:^|[\s;&|({])(?:source|\.|(?:ba|da|z|k)?sh)\s+<\(\s*(?:curl|wget)\b/;
+/** `exec(urlopen(u).read())`, `exec(requests.get(u).text)`: Python runs code it just downloaded. */
+const PYTHON_EXEC_DOWNLOAD = /\b(?:exec|eval)\s*\([^\n]{0,200}?(?:\b(?:urlopen|urlretrieve|requests\.get|httpx\.get)\b|\.get\(\s*['"]https?:\/\/)/;
+/** Perl one-liners that fetch with LWP or HTTP::Tiny and run the result. */
+const PERL_DOWNLOAD_EXEC = /\b(?:LWP::Simple|LWP::UserAgent|HTTP::Tiny|getstore)\b[\s\S]{0,300}?\b(?:system|exec)\s*[("']/;
+/** Running these from an unpacked source tarball is a build, not a dropped binary. */
+const BUILD_STEPS = new Set(['configure', 'make', 'cmake', 'autogen.sh', 'bootstrap', 'bootstrap.sh', 'build.sh', 'install.sh', 'setup.sh', 'gradlew', 'mvnw']);
+/** Where unpacked downloads usually land; `/usr/bin/tool` after `tar x` is not the download. */
+const DROPPED_BINARY = /^(?:\.{1,2}\/|\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\$\{?HOME\}?\/|~\/|[\w.-]+\/)/;
 const PYTHON_DOWNLOAD = /\b(?:urllib(?:\.request)?|urlretrieve|urlopen|requests\.get|wget\.download)\b/;
 const PYTHON_EXEC = /\b(?:os\.system|os\.popen|os\.exec\w*|subprocess\.(?:run|call|Popen|check_call|check_output))\s*\(/;
 const HOST_PORT = /^(?:[a-z][\w+.-]*:\/\/)?(?:[^@/\s]+@)?([A-Za-z0-9.-]+\.[A-Za-z]{2,}|\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5})(?:\/.*)?$/;
@@ -40,7 +52,8 @@ export function scanArgv(argv: readonly ArgvElement[], layer: string, state: Sca
   const words = argv.map((a) => a.text);
   const scripts = shellScriptIndexes(words);
   if (!isPython(words[0] as string)) {
-    analyzeCommands([{ words, piped: false }], (i) => (argv[i] ?? argv[0]!).site, layer, state);
+    // Inline scripts are read below with their own sites, so they are not followed from here.
+    analyzeCommands([{ words, piped: false }], (i) => (argv[i] ?? argv[0]!).site, layer, state, MAX_NESTING);
   }
   argv.forEach((element, i) => {
     if (scripts.has(i)) scanScript(element.text, element.site, layer, state, 0);
@@ -51,9 +64,16 @@ export function scanArgv(argv: readonly ArgvElement[], layer: string, state: Sca
 /** A shell script: its commands, its `$( … )` bodies, and everything `scanRaw` finds. */
 export function scanScript(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
   const script = parseShell(text);
-  analyzeCommands(script.commands, () => site, layer, state);
-  for (const body of script.substitutions.slice(0, 16)) analyzeCommands(parseShell(body).commands, () => site, layer, state);
+  analyzeCommands(script.commands, () => site, layer, state, depth);
+  for (const body of script.substitutions.slice(0, 16)) analyzeCommands(parseShell(body).commands, () => site, layer, state, depth);
+  if (PROCESS_SUBSTITUTION_RUN.test(text)) signal(state, 'download-exec', 'shell runs <(download)', site, layer);
   scanRaw(text, site, layer, state, depth);
+  const expanded = depth < MAX_NESTING ? expandAssignments(text, script.assignments) : undefined;
+  if (expanded !== undefined) scanScript(expanded, site, withLayer(layer, 'after expanding shell variables'), state, depth + 1);
+}
+
+function withLayer(layer: string, label: string): string {
+  return layer === '' ? label : `${layer}, ${label}`;
 }
 
 /** Indicators that need no command structure: URLs, pool hosts, known strings, configs and encoded payloads. */
@@ -70,7 +90,9 @@ export function scanRaw(input: string, site: Site, layer: string, state: ScanSta
   for (const needle of indicators.commandLineSubstrings) {
     if (padded.includes(needle)) signal(state, 'sigma-string', needle.trim(), site, layer);
   }
-  if (PYTHON_DOWNLOAD.test(text) && PYTHON_EXEC.test(text)) signal(state, 'download-exec', 'Python download then os.system/subprocess', site, layer);
+  if (PYTHON_EXEC_DOWNLOAD.test(text)) signal(state, 'download-exec', 'Python exec() of downloaded code', site, layer);
+  else if (PYTHON_DOWNLOAD.test(text) && PYTHON_EXEC.test(text)) signal(state, 'download-exec', 'Python download then os.system/subprocess', site, layer);
+  if (PERL_DOWNLOAD_EXEC.test(text)) signal(state, 'download-exec', 'Perl download then system/exec', site, layer);
   scanMinerConfig(text, site, layer, state);
   if (depth < state.budget.maxDepth && state.budget.remainingBytes > 0) scanDecoded(text, site, layer, state, depth);
 }
@@ -95,7 +117,11 @@ function scanPoolHosts(text: string, site: Site, layer: string, state: ScanState
     pattern = new RegExp(`(?<![\\w.-])(?:[a-z0-9-]+\\.)*(?:${domains.join('|')})(?![\\w-])`, 'gi');
     poolHostPatterns.set(state.indicators, pattern);
   }
-  for (const match of text.matchAll(pattern)) signal(state, 'pool-host', match[0].toLowerCase(), site, layer);
+  for (const match of text.matchAll(pattern)) {
+    // `https://api.nanopool.org/…` reads a pool's website or API; miners connect without HTTP.
+    const inWebUrl = /https?:\/\/$/i.test(text.slice(Math.max(0, (match.index ?? 0) - 8), match.index));
+    signal(state, inWebUrl ? 'pool-web' : 'pool-host', match[0].toLowerCase(), site, layer);
+  }
 }
 
 /** A pool endpoint from a pool flag or Stratum URL: its host, its port and a wallet in its user part. */
@@ -124,8 +150,9 @@ function scanMinerConfig(text: string, site: Site, layer: string, state: ScanSta
     const record = config as Record<string, unknown>;
     const pools = Array.isArray(record.pools) ? record.pools : [];
     const minerKeys = ['donate-level', 'randomx', 'cpu', 'cuda', 'opencl'].filter((k) => k in record);
-    if (pools.length === 0 || minerKeys.length === 0) return;
-    signal(state, 'miner-config', `XMRig JSON (pools, ${minerKeys.join(', ')})`, site, layer);
+    const poolLogins = pools.some((pool) => isRecordLike(pool) && typeof pool.url === 'string' && typeof pool.user === 'string');
+    if (pools.length === 0 || (minerKeys.length === 0 && !poolLogins)) return;
+    signal(state, 'miner-config', `XMRig JSON (pools${minerKeys.length > 0 ? `, ${minerKeys.join(', ')}` : ' with url and user'})`, site, layer);
     for (const pool of pools) {
       const user = pool !== null && typeof pool === 'object' ? (pool as Record<string, unknown>).user : undefined;
       const wallet = typeof user === 'string' ? matchWallet(user) : undefined;
@@ -142,32 +169,95 @@ function scanMinerConfig(text: string, site: Site, layer: string, state: ScanSta
   }
 }
 
+function isRecordLike(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 interface Download {
   readonly url: string;
   readonly output?: string;
 }
 
-/** Walks simple commands in order, tracking downloads and `chmod +x` to spot download-then-execute. */
-function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: number) => Site, layer: string, state: ScanState): void {
-  const downloads: Download[] = [];
-  const executable = new Set<string>();
+/** What earlier commands of a script fetched and prepared, to spot a later command running it. */
+interface Fetched {
+  readonly downloads: Download[];
+  readonly executable: Set<string>;
+  unpacked: boolean;
+}
+
+/**
+ * Walks simple commands in order, tracking downloads, unpacking and `chmod +x` to spot
+ * download-then-execute, and follows scripts nested in `sh -c '…'` and `eval "…"`.
+ */
+function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: number) => Site, layer: string, state: ScanState, depth: number): void {
+  const fetched: Fetched = { downloads: [], executable: new Set(), unpacked: false };
   let previous: string | undefined;
   for (const command of commands) {
     const first = command.words[0] as string;
     const name = commandName(first);
-    if (DOWNLOADERS.has(name)) downloads.push(...readDownloads(command.words, siteAt, layer, state));
-    if (command.piped && previous !== undefined && (isShell(first) || isPython(first))) {
-      if (DOWNLOADERS.has(previous)) signal(state, 'download-exec', `${previous} | ${name}`, siteAt(0), layer);
-      else if (DECODERS.test(previous)) signal(state, 'obfuscation', `${previous} decode | ${name}`, siteAt(0), layer);
+    const pipedFrom = command.piped ? previous : undefined;
+    if (DOWNLOADERS.has(name)) fetched.downloads.push(...readDownloads(command.words, siteAt, layer, state));
+    if (pipedFrom !== undefined && (isShell(first) || isPython(first))) {
+      if (DOWNLOADERS.has(pipedFrom)) signal(state, 'download-exec', `${pipedFrom} | ${name}`, siteAt(0), layer);
+      else if (DECODERS.test(pipedFrom)) signal(state, 'obfuscation', `${pipedFrom} decode | ${name}`, siteAt(0), layer);
     }
-    if (name === 'chmod') markExecutable(command.words, executable);
-    else if (downloads.length > 0 && executable.has(name) && first.includes('/')) {
-      signal(state, 'download-exec', `download, chmod +x, run ${first}`, siteAt(0), layer);
-    }
+    const chain = runOfFetched(command, name, pipedFrom, fetched);
+    if (chain !== undefined) signal(state, 'download-exec', chain, siteAt(0), layer);
+    if (depth < MAX_NESTING) followNestedScript(command.words, name, siteAt, layer, state, depth);
     if (isMinerBinary(name, state.indicators)) signal(state, 'miner-binary', name, siteAt(0), layer);
     if (!NOT_MINERS.has(name)) scanFlags(command.words, siteAt, layer, state);
     previous = name;
   }
+}
+
+/** Records what `command` prepares, and names the chain when it runs something fetched before. */
+function runOfFetched(command: ShellCommand, name: string, pipedFrom: string | undefined, fetched: Fetched): string | undefined {
+  const first = command.words[0] as string;
+  const downloaded = fetched.downloads.length > 0 || (pipedFrom !== undefined && DOWNLOADERS.has(pipedFrom));
+  if (downloaded && isUnpack(name, command.words)) fetched.unpacked = true;
+  const interpreter = isShell(first) || isPython(first);
+  if (name === 'chmod') {
+    markExecutable(command.words, fetched.executable);
+    return undefined;
+  }
+  if (fetched.downloads.length > 0 && fetched.executable.has(name) && first.includes('/')) return `download, chmod +x, run ${first}`;
+  if (fetched.unpacked && DROPPED_BINARY.test(first) && !NOT_MINERS.has(name) && !BUILD_STEPS.has(name) && !interpreter) return `download, unpack, run ${first}`;
+  if (interpreter && pipedFrom === undefined) {
+    const target = command.words.slice(1).find((w) => !w.startsWith('-'));
+    if (target !== undefined && fetched.downloads.some((d) => d.output !== undefined && commandName(d.output) === commandName(target))) return `download, then ${name} ${target}`;
+  }
+  const fetcher = substitutedDownloader(first);
+  return fetcher === undefined ? undefined : `$(${fetcher} …) run as a command`;
+}
+
+/** `tar xzf`, `tar -x`, `unzip`, `gunzip`: what turns a download into files to run. */
+function isUnpack(name: string, words: readonly string[]): boolean {
+  if (name === 'unzip' || name === 'gunzip' || name === '7z') return true;
+  return name === 'tar' && words.slice(1).some((w) => /^-?[A-Za-z]*x[A-Za-z]*$/.test(w) || w === '--extract');
+}
+
+/** For a command word `$(curl …)` or `` `wget …` ``: the downloader, whose output then runs. */
+function substitutedDownloader(word: string): string | undefined {
+  if (!word.startsWith('$(') && !word.startsWith('`')) return undefined;
+  const body = word.startsWith('$(') ? word.slice(2, -1) : word.slice(1, -1);
+  const fetcher = parseShell(body).commands[0]?.words[0];
+  return fetcher !== undefined && DOWNLOADERS.has(commandName(fetcher)) ? commandName(fetcher) : undefined;
+}
+
+/** `bash -c 'SCRIPT'`, `python -c 'CODE'` and `eval "SCRIPT"` inside a script are read as well. */
+function followNestedScript(words: readonly string[], name: string, siteAt: (i: number) => Site, layer: string, state: ScanState, depth: number): void {
+  if (name === 'eval' && words.length > 1) {
+    scanScript(words.slice(1).join(' '), siteAt(1), layer, state, depth + 1);
+    return;
+  }
+  const index = inlineScriptIndex(words);
+  if (index === -1) return;
+  const inline = words[index] as string;
+  if (isPython(words[0] as string)) {
+    scanRaw(inline, siteAt(index), layer, state, depth + 1);
+    return;
+  }
+  scanScript(inline, siteAt(index), layer, state, depth + 1);
 }
 
 function isMinerBinary(name: string, indicators: Indicators): boolean {
@@ -178,22 +268,31 @@ function readDownloads(words: readonly string[], siteAt: (i: number) => Site, la
   const found: Download[] = [];
   let output: string | undefined;
   words.forEach((word, i) => {
-    if (/^(?:-o|-O|--output|--output-document)$/.test(word) && words[i + 1] !== undefined && !URL_IN_WORD.test(words[i + 1] as string)) {
+    // `-o FILE`, also at the end of combined flags (`curl -sSLo FILE`).
+    if (/^(?:-[A-Za-z]*[oO]|--output|--output-document)$/.test(word) && words[i + 1] !== undefined && !URL_IN_WORD.test(words[i + 1] as string)) {
       output = words[i + 1];
     }
   });
   words.forEach((word, i) => {
     if (!URL_IN_WORD.test(word)) return;
-    const site = siteAt(i);
-    const path = word.replace(/^[a-z]+:\/\/[^/]+/i, '').split(/[?#]/)[0] ?? '';
-    const file = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
-    const project = state.indicators.minerProjects.find((p) => word.toLowerCase().includes(`github.com/${p}/`));
-    const binary = [...state.indicators.minerBinaries].find((b) => file === b || file.startsWith(`${b}-`) || file.startsWith(`${b}_`) || file.startsWith(`${b}.`));
-    if (project || binary) signal(state, 'miner-download', shorten(word, 100), site, layer);
-    if (RAW_IPV4_URL.test(word)) signal(state, 'raw-ip-download', shorten(word, 80), site, layer);
+    const file = judgeDownloadUrl(word, siteAt(i), layer, state);
     found.push({ url: word, output: output ?? (file || undefined) });
   });
   return found;
+}
+
+/**
+ * Signals for a URL something downloads (a miner release, a raw IP address). Returns the URL's
+ * file name, which later commands may run.
+ */
+export function judgeDownloadUrl(url: string, site: Site, layer: string, state: ScanState): string {
+  const path = url.replace(/^[a-z]+:\/\/[^/]+/i, '').split(/[?#]/)[0] ?? '';
+  const file = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  const project = state.indicators.minerProjects.find((p) => url.toLowerCase().includes(`github.com/${p}/`));
+  const binary = [...state.indicators.minerBinaries].find((b) => file === b || file.startsWith(`${b}-`) || file.startsWith(`${b}_`) || file.startsWith(`${b}.`));
+  if (project || binary) signal(state, 'miner-download', shorten(url, 100), site, layer);
+  if (RAW_IPV4_URL.test(url)) signal(state, 'raw-ip-download', shorten(url, 80), site, layer);
+  return file;
 }
 
 function markExecutable(words: readonly string[], executable: Set<string>): void {

@@ -9,6 +9,7 @@ import { isPython } from './shell.js';
 import type { Signal, Site } from './signals.js';
 import { scanArgv, scanRaw, scanScript, signal, type ArgvElement, type ScanState } from './text-scan.js';
 import { configMapData, containerVariables, resolveVariables } from './variables.js';
+import { scanWorkflowInputs } from './workflow-inputs.js';
 
 const PIPELINE_KINDS = new Set(['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow', 'ScheduledWorkflow', 'PipelineSpec']);
 const PIPELINE_KEY = /^(?:pipelines\.kubeflow\.org\/|workflows\.argoproj\.io\/|pipeline\/runid$)/;
@@ -17,9 +18,10 @@ const SCRIPT_KEY = /\.(?:sh|bash|py)$/;
 /** Every miner signal of one object, over all its containers and the ConfigMaps and Secrets they use. */
 export function scanWorkload(object: K8sObject, ctx: RuleContext): Signal[] {
   const containers = containersOf(object);
-  if (containers.length === 0) return [];
-  const state: ScanState = { indicators: indicatorsFor(ctx.config.indicators), budget: new DecodeBudget(), signals: [] };
   const pipeline = isPipelineObject(object);
+  if (containers.length === 0 && !pipeline && object.kind !== 'RayJob') return [];
+  const state: ScanState = { indicators: indicatorsFor(ctx.config.indicators), budget: new DecodeBudget(), signals: [] };
+  scanWorkflowInputs(object, pipeline, state);
   const scannedRefs = new Set<string>();
   for (const ref of containers) {
     const before = state.signals.length;
@@ -157,11 +159,16 @@ function checkCampaignPattern(ref: ContainerRef, inPipeline: boolean, state: Sca
   if (state.indicators.trustedImages.has(repo)) return;
   if (!state.indicators.mlFrameworkImagePrefixes.some((p) => (p.endsWith('/') ? repo.startsWith(p) : repo === p))) return;
   const own = state.signals.slice(firstSignal);
-  if (!own.some((s) => s.kind === 'download-exec' || s.kind === 'miner-download')) return;
+  if (!own.some(fetchesABinary)) return;
   const site: Site = { where: `container "${ref.name || ref.path}" image`, path: joinPath(ref.path, 'image') };
   signal(state, 'campaign-pattern', `${image} in a pipeline step that downloads and runs a binary`, site, '');
   const gpu = gpuResource(ref.container);
   if (gpu) signal(state, 'gpu-request', gpu, { where: `container "${ref.name || ref.path}" resources`, path: joinPath(ref.path, 'resources') }, '');
+}
+
+/** The campaign ran downloaded binaries; `curl … | python3` installers are common and do not qualify. */
+function fetchesABinary(s: Signal): boolean {
+  return s.kind === 'miner-download' || s.kind === 'raw-ip-download' || (s.kind === 'download-exec' && s.token.startsWith('download, '));
 }
 
 /** The GPU resource a container asks for (`nvidia.com/gpu`, a KFP `accelerator`), if any. */

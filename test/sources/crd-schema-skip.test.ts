@@ -99,12 +99,54 @@ describe('CRD schemas are cut before parsing', () => {
     assert.equal(errors[0]!.line, fullParseLine);
   });
 
-  test('a syntax error inside a schema block is not reported (the documented price of the cut)', () => {
-    const text = crd([...SCHEMA, '            enum: [a, b']);
+  test('a YAML error inside a schema block (here a duplicate key) is not reported: the documented price of the cut', () => {
+    const text = crd([...SCHEMA, '            type: string']);
     assert.throws(() => yaml.load(text));
     const { documents, errors } = parsed(text);
     assert.deepEqual(errors, []);
     assert.equal((documents[0]!.value as K8sObject).kind, 'CustomResourceDefinition');
+  });
+
+  /** What the scan would see from the cut path, compared with a plain js-yaml parse of the text. */
+  const sameAsFullParse = (text: string): void => {
+    const { documents, errors } = parsed(text);
+    let full: unknown[] | undefined;
+    try {
+      full = yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA }).filter((v) => v !== null);
+    } catch {
+      full = undefined;
+    }
+    if (full === undefined) {
+      assert.ok(errors.length > 0, 'the full parse fails, so the scan must report an error');
+      return;
+    }
+    assert.deepEqual(documents.map((d) => slimDocument(d.value)), full.map(slimDocument));
+  };
+
+  test('constructs that cross a block boundary are followed as the parser follows them', () => {
+    const head = ['apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'spec:', '  validation:', '    openAPIV3Schema:'];
+    // A lone CR is a line break to js-yaml.
+    sameAsFullParse([...head, '      type: object\r---\rkind: Pod\rapiVersion: v1\rspec: {containers: [{name: c, image: evil}]}', ''].join('\n'));
+    // An anchor redefined inside the schema and aliased outside it.
+    sameAsFullParse(['apiVersion: v1', 'metadata: {name: evil, labels: {a: &k CustomResourceDefinition}}', 'spec:', '  containers: [{name: c, image: evil}]', '  validation:', '    openAPIV3Schema:', '      x: &k Pod', 'kind: *k', ''].join('\n'));
+    // A flow mapping whose closing brackets sit inside the block.
+    sameAsFullParse(["{spec: {validation: {", '    openAPIV3Schema:', "      {}, containers: [{name: c, image: evil}]}}, kind: Pod, apiVersion: v1, note: '", "  }}, kind: CustomResourceDefinition} # '", ''].join('\n'));
+    // A quoted scalar opened inside the block that closes after it.
+    sameAsFullParse([...head, '      description: "starts here', 'kind: Pod', 'spec: {containers: [{name: c, image: evil}]}', 'x: ends here"', ''].join('\n'));
+    sameAsFullParse([...head, '      description: "starts here', 'metadata: {name: only-if-the-quote-is-missed}', 'x: ends here"', ''].join('\n'));
+    // Multi-line quoted and flow values that stay inside the block are cut.
+    const inside = [...head, "      description: 'a quoted", "        description'", '      enum: [a,', '        b]', '  group: g', ''].join('\n');
+    assert.equal(cutCrdSchemas(inside)?.cuts, 1);
+    sameAsFullParse(inside);
+  });
+
+  test('aliases, cycles and many schema keys stay fast', () => {
+    const cycle = ['kind: CustomResourceDefinition', 'x: &a {p: *a, q: *a}', 'spec:', '  validation:', '    openAPIV3Schema:', '      type: object', ''].join('\n');
+    const started = Date.now();
+    assert.match(parsed(cycle).errors[0]?.message ?? '', /cycle/);
+    const keys = `kind: CustomResourceDefinition\nx: "${'openAPIV3Schema:'.repeat(100_000)}"\n`;
+    parsed(keys);
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
   });
 
   test('inline, flow and compact forms are not cut', () => {
