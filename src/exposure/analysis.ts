@@ -92,15 +92,17 @@ function exposuresOf(inventory: Inventory, index: RoutingIndex, entry: EntryRout
   const flavour = gatewayFlavourOf(index, backend);
 
   if (flavour?.kind === 'istio') {
-    const auth = viaIngress ?? gatewayAuth(inventory, backend, flavour.podLabels);
+    const authFor = (path: string): AuthVerdict => viaIngress ?? gatewayAuth(inventory, backend, flavour.podLabels, path);
     const routes = routesThrough(index, flavour.gateways);
     if (routes.length === 0) {
+      const auth = authFor('/');
       const target = { family: 'kubeflow' as const, label: 'everything routed by the Istio ingress gateway (the Kubeflow gateway)' };
       const missing = flavour.gateways.length === 0 ? 'no Istio Gateway selecting it' : 'no VirtualService bound to its Gateways';
       const note: AttackPathHop = { kind: 'note', label: `${missing} is in the scanned files` };
       return [exposure(entry, backend, target, true, auth, [...entryBackendHops, note])];
     }
     return routes.map((route) => {
+      const auth = authFor(route.requestPath);
       const made = route.fromController;
       if (made) {
         const destination: ServiceRef = { namespace: made.namespace, name: made.name, workloads: made.workloads, createdBy: made.createdBy };

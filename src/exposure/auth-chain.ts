@@ -1,6 +1,7 @@
 import { annotationsOf, asArray, asRecord, asString, asStringArray, describeObject, namespaceOf } from '../core/object.js';
 import type { K8sObject, ScannedObject } from '../core/types.js';
 import type { Inventory } from '../k8s/inventory.js';
+import { addsExtAuthz, allowsOnlyPrincipals, deniesWithoutPrincipal, isDryRun, policyCoverage, type Coverage } from './istio-authz.js';
 import type { AuthVerdict, ServiceRef } from './types.js';
 
 type Labels = Readonly<Record<string, string>>;
@@ -19,19 +20,15 @@ function appliesTo(policy: ScannedObject, namespace: string | undefined, selecto
   return selects(selectorLabels, labelSets);
 }
 
-function deniesWithoutPrincipal(policy: K8sObject): boolean {
-  return asArray(asRecord(policy.spec)?.rules).some((rule) =>
-    asArray(asRecord(rule)?.from).some((from) => asStringArray(asRecord(asRecord(from)?.source)?.notRequestPrincipals).includes('*')),
-  );
-}
-
 /**
- * Whether the Istio ingress gateway authenticates requests: the oauth2-proxy chain (CUSTOM
- * AuthorizationPolicy, or RequestAuthentication with a DENY for requests without a principal), or
- * the older oidc-authservice EnvoyFilter. `unknown` when the scanned set shows neither Istio
- * security objects nor the gateway's workload.
+ * Whether the Istio ingress gateway authenticates outsiders' requests to `path`: the oauth2-proxy
+ * chain (a CUSTOM AuthorizationPolicy that covers the path, or DENY or ALLOW rules that refuse
+ * requests without a principal, which a RequestAuthentication grants), or the older oidc-authservice
+ * EnvoyFilter. Kubeflow's CUSTOM rule skips requests that carry an Authorization header, leaving
+ * them to the JWT check, so a chain missing its DENY lets any `Authorization: x` through.
+ * `unknown` when the scanned set shows neither Istio security objects nor the gateway's workload.
  */
-export function gatewayAuth(inventory: Inventory, gateway: ServiceRef, labelSets: readonly Labels[]): AuthVerdict {
+export function gatewayAuth(inventory: Inventory, gateway: ServiceRef, labelSets: readonly Labels[], path = '/'): AuthVerdict {
   const namespace = gateway.namespace ?? ISTIO_ROOT_NAMESPACE;
   const policies = inventory.ofKind('AuthorizationPolicy', 'security.istio.io');
   const requestAuths = inventory.ofKind('RequestAuthentication', 'security.istio.io');
@@ -39,26 +36,36 @@ export function gatewayAuth(inventory: Inventory, gateway: ServiceRef, labelSets
   const applying = (list: readonly ScannedObject[], selectorOf: (spec: Record<string, unknown> | undefined) => unknown): ScannedObject[] =>
     list.filter((s) => appliesTo(s, namespace, selectorOf(asRecord(s.object.spec) as Record<string, unknown> | undefined), labelSets));
   const matchLabels = (spec: Record<string, unknown> | undefined): unknown => asRecord(spec?.selector)?.matchLabels;
-
-  const custom = applying(policies, matchLabels).filter((s) => asRecord(s.object.spec)?.action === 'CUSTOM');
-  const requireJwt = applying(policies, matchLabels).filter((s) => asRecord(s.object.spec)?.action === 'DENY' && deniesWithoutPrincipal(s.object));
-  const jwt = applying(requestAuths, matchLabels).filter((s) => asArray(asRecord(s.object.spec)?.jwtRules).length > 0);
-  const authService = applying(envoyFilters, (spec) => asRecord(spec?.workloadSelector)?.labels).filter((s) =>
-    /ext_authz|authservice/.test(JSON.stringify(s.object.spec ?? {})),
-  );
+  const actionOf = (s: ScannedObject): string => asString(asRecord(s.object.spec)?.action) ?? 'ALLOW';
 
   const notes: string[] = [];
-  for (const s of custom) {
-    const provider = asString(asRecord(asRecord(s.object.spec)?.provider)?.name) ?? 'an external';
-    notes.push(`${describeObject(s.object)} sends requests to the ${provider} provider (action CUSTOM)`);
-  }
+  const gatewayPolicies = applying(policies, matchLabels).filter((s) => {
+    if (!isDryRun(s.object)) return true;
+    notes.push(`${describeObject(s.object)} is in dry-run mode (istio.io/dry-run), so it is not enforced`);
+    return false;
+  });
+  const customs = gatewayPolicies.filter((s) => actionOf(s) === 'CUSTOM');
+  const coverage = customs.map((s) => ({ policy: s.object, coverage: policyCoverage(s.object, path) }));
+  const customAll = coverage.filter((c) => c.coverage === 'all');
+  const customHeaderless = coverage.filter((c) => c.coverage === 'without-authorization-header');
+  const jwt = applying(requestAuths, matchLabels).filter((s) => asArray(asRecord(s.object.spec)?.jwtRules).length > 0);
+  const denies = gatewayPolicies.filter((s) => actionOf(s) === 'DENY' && deniesWithoutPrincipal(s.object, path));
+  const allowOnlyPrincipals = allowsOnlyPrincipals(
+    gatewayPolicies.filter((s) => actionOf(s) === 'ALLOW').map((s) => s.object),
+    path,
+  );
+  const authService = applying(envoyFilters, (spec) => asRecord(spec?.workloadSelector)?.labels).filter((s) => addsExtAuthz(s.object));
+
+  notes.push(...coverage.map(({ policy, coverage: c }) => customNote(policy, c, path)));
   for (const s of jwt) notes.push(`${describeObject(s.object)} validates JWTs on the gateway`);
-  for (const s of requireJwt) notes.push(`${describeObject(s.object)} denies requests without a principal`);
+  for (const s of denies) notes.push(`${describeObject(s.object)} denies requests without a principal`);
+  if (allowOnlyPrincipals) notes.push(`the gateway's ALLOW policies admit requests to ${path} only with a request principal`);
   for (const s of authService) notes.push(`${describeObject(s.object)} adds an ext_authz (oidc-authservice) filter`);
 
-  if (custom.length > 0 || authService.length > 0 || (jwt.length > 0 && requireJwt.length > 0)) {
-    return { state: 'present', notes };
-  }
+  // Without a RequestAuthentication no request ever has a principal, so these refuse everything.
+  const jwtRequired = denies.length > 0 || allowOnlyPrincipals;
+  if (jwtRequired && jwt.length === 0) notes.push('no RequestAuthentication validates JWTs on the gateway, so no request can carry a principal and all are refused');
+  if (customAll.length > 0 || authService.length > 0 || jwtRequired) return { state: 'present', notes };
   const visible = policies.length > 0 || requestAuths.length > 0 || envoyFilters.length > 0 || gateway.workloads.length > 0;
   if (!visible) {
     return {
@@ -68,22 +75,44 @@ export function gatewayAuth(inventory: Inventory, gateway: ServiceRef, labelSets
       ],
     };
   }
-  return {
-    state: 'absent',
-    notes: [...notes, 'no AuthorizationPolicy with a CUSTOM provider and no JWT requirement on the ingress gateway'],
-  };
+  const verdict =
+    customHeaderless.length > 0
+      ? `a request to ${path} with any Authorization header skips the CUSTOM check, and no DENY policy with a RequestAuthentication requires a valid JWT`
+      : customs.length > 0 || denies.length > 0 || jwt.length > 0
+        ? `no AuthorizationPolicy with a CUSTOM provider and no JWT requirement covers requests to ${path} on the ingress gateway`
+        : 'no AuthorizationPolicy with a CUSTOM provider and no JWT requirement on the ingress gateway';
+  return { state: 'absent', notes: [...notes, verdict] };
+}
+
+function customNote(policy: K8sObject, coverage: Coverage, path: string): string {
+  const provider = asString(asRecord(asRecord(policy.spec)?.provider)?.name) ?? 'an external';
+  if (coverage === 'all') return `${describeObject(policy)} sends requests to the ${provider} provider (action CUSTOM)`;
+  if (coverage === 'without-authorization-header') {
+    return `${describeObject(policy)} sends requests to the ${provider} provider (action CUSTOM) unless they carry an Authorization header`;
+  }
+  return `${describeObject(policy)} (action CUSTOM) has no rule that matches every request to ${path}`;
 }
 
 const NGINX_AUTH = ['nginx.ingress.kubernetes.io/auth-url', 'nginx.ingress.kubernetes.io/auth-type'];
 const ALB_AUTH_TYPE = 'alb.ingress.kubernetes.io/auth-type';
 const BACKEND_CONFIG_ANNOTATIONS = ['cloud.google.com/backend-config', 'beta.cloud.google.com/backend-config'];
 
-/** Authentication an Ingress controller does before forwarding (nginx auth, ALB OIDC/Cognito, GCP IAP). */
+/**
+ * Authentication an Ingress controller does before forwarding (nginx auth, ALB OIDC/Cognito, GCP
+ * IAP). A controller reads only its own annotations, so they count only when the Ingress's class
+ * is that controller's, or when it names no class (the cluster default, unknown here).
+ */
 export function ingressAuth(inventory: Inventory, ingress: K8sObject, backend: ServiceRef): string | undefined {
   const annotations = annotationsOf(ingress);
-  for (const key of NGINX_AUTH) if (annotations[key]) return `${describeObject(ingress)} authenticates with ${key}`;
+  const ingressClass = (annotations['kubernetes.io/ingress.class'] ?? asString(asRecord(ingress.spec)?.ingressClassName) ?? '').toLowerCase();
+  const classIs = (pattern: RegExp): boolean => ingressClass === '' || pattern.test(ingressClass);
+  if (classIs(/nginx/)) {
+    for (const key of NGINX_AUTH) if (annotations[key]) return `${describeObject(ingress)} authenticates with ${key}`;
+  }
   const albAuth = annotations[ALB_AUTH_TYPE]?.toLowerCase();
-  if (albAuth === 'oidc' || albAuth === 'cognito') return `${describeObject(ingress)} authenticates at the ALB (${ALB_AUTH_TYPE}: ${albAuth})`;
+  if (classIs(/alb/) && (albAuth === 'oidc' || albAuth === 'cognito')) {
+    return `${describeObject(ingress)} authenticates at the ALB (${ALB_AUTH_TYPE}: ${albAuth})`;
+  }
   if (backend.service) {
     const backendAnnotations = annotationsOf(backend.service);
     for (const key of BACKEND_CONFIG_ANNOTATIONS) {

@@ -16,6 +16,7 @@ export interface ControllerRoute {
   readonly name: string;
   /** The VirtualService hop, written for the evidence. */
   readonly label: string;
+  readonly requestPath: string;
   readonly workloads: readonly ScannedObject[];
   readonly target: TargetKind;
   readonly createdBy: string;
@@ -75,6 +76,7 @@ export function notebookControllerRoutes(inventory: Inventory): ControllerRoute[
       namespace,
       name,
       label: `VirtualService ${namespace ? `${namespace}/` : ''}${virtualService} (created at runtime by the notebook controller; prefix /notebook/${namespace ?? 'default'}/${name}/)`,
+      requestPath: `/notebook/${namespace ?? 'default'}/${name}/`,
       workloads: [notebook],
       target: NOTEBOOK_SERVER,
       createdBy: 'the notebook controller',

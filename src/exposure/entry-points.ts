@@ -116,12 +116,16 @@ function gatewayApiEntries(inventory: Inventory): EntryRoute[] {
   for (const route of attached) {
     const routeNamespace = namespaceOf(route.object);
     const spec = asRecord(route.object.spec) ?? {};
-    for (const rawParent of asArray(spec.parentRefs)) {
+    for (const [parentIndex, rawParent] of asArray(spec.parentRefs).entries()) {
       const parent = asRecord(rawParent);
       const parentName = asString(parent?.name);
       if (!parentName || (parent?.kind !== undefined && parent.kind !== 'Gateway')) continue;
-      const gateway = inventory.get('Gateway', asString(parent?.namespace) ?? routeNamespace, parentName, 'gateway.networking.k8s.io');
-      if (!gateway) continue;
+      const parentNamespace = asString(parent?.namespace) ?? routeNamespace;
+      const gateway = inventory.get('Gateway', parentNamespace, parentName, 'gateway.networking.k8s.io');
+      if (!gateway) {
+        routes.push(...unseenGatewayRoutes(route, spec, `${parentNamespace ?? ''}/${parentName}`, parentIndex, routeNamespace));
+        continue;
+      }
       const reach = gatewayApiReach(gateway.object);
       const listenerIndex = asArray(asRecord(gateway.object.spec)?.listeners).findIndex(
         (listener) => parent?.sectionName !== undefined && asRecord(listener)?.name === parent.sectionName,
@@ -141,6 +145,35 @@ function gatewayApiEntries(inventory: Inventory): EntryRoute[] {
             backendName: name,
           });
         }
+      });
+    }
+  }
+  return routes;
+}
+
+/**
+ * A route whose parent Gateway lives outside the scanned files (a shared gateway namespace is the
+ * usual set-up) is still a way in: reported on the route, with what could not be seen.
+ */
+function unseenGatewayRoutes(route: ScannedObject, spec: Record<string, unknown>, gatewayKey: string, parentIndex: number, routeNamespace: string | undefined): EntryRoute[] {
+  const reach: Reach = {
+    level: 'unseen',
+    how: `Gateway ${gatewayKey}`,
+    caveats: [`the parent Gateway ${gatewayKey} is not in the scanned files, so whether it faces the internet cannot be seen; if it does, this is as severe as a public load balancer`],
+  };
+  const routes: EntryRoute[] = [];
+  for (const rawRule of asArray(spec.rules)) {
+    for (const rawBackend of asArray(asRecord(rawRule)?.backendRefs)) {
+      const backend = asRecord(rawBackend);
+      const name = asString(backend?.name);
+      if (!name || (backend?.kind !== undefined && backend.kind !== 'Service')) continue;
+      routes.push({
+        entry: route,
+        path: `spec.parentRefs[${parentIndex}]`,
+        reach,
+        hops: [{ kind: 'entry', label: `Gateway ${gatewayKey} (not in the scanned files)` }, { kind: 'route', label: describeObject(route.object) }],
+        backendNamespace: asString(backend?.namespace) ?? routeNamespace,
+        backendName: name,
       });
     }
   }

@@ -18,6 +18,8 @@ export interface GatewayRoute {
   readonly hops: readonly AttackPathHop[];
   readonly namespace: string | undefined;
   readonly name: string;
+  /** A request path this route serves, to judge path-scoped authorization rules against. */
+  readonly requestPath: string;
   /** Set when a controller creates the route (and its Service) at runtime. */
   readonly fromController?: ControllerRoute;
 }
@@ -91,6 +93,16 @@ function serviceOfHost(host: string, vsNamespace: string | undefined): { namespa
   return { name, namespace: namespace ?? vsNamespace };
 }
 
+/** A concrete path under the route's first match: `/pipeline` → `/pipeline/`, exact paths as they are. */
+function requestPathOf(httpRoute: Record<string, unknown>): string {
+  const uri = asRecord(asRecord(asArray(httpRoute.match)[0])?.uri);
+  const exact = asString(uri?.exact);
+  if (exact !== undefined) return exact;
+  const prefix = asString(uri?.prefix);
+  if (prefix === undefined) return '/';
+  return prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
 function prefixOf(httpRoute: Record<string, unknown>): string {
   const match = asRecord(asArray(httpRoute.match)[0]);
   const uri = asRecord(match?.uri);
@@ -117,6 +129,7 @@ export function routesThrough(index: RoutingIndex, gateways: readonly ScannedObj
           seen.add(id);
           routes.push({
             ...service,
+            requestPath: requestPathOf(http as Record<string, unknown>),
             hops: [
               { kind: 'route', label: describeObject(gateway.object) },
               { kind: 'route', label: `${describeObject(vs.object)} (${prefixOf(http as Record<string, unknown>)})` },
@@ -129,6 +142,7 @@ export function routesThrough(index: RoutingIndex, gateways: readonly ScannedObj
       routes.push({
         namespace: route.namespace,
         name: route.name,
+        requestPath: route.requestPath,
         hops: [
           { kind: 'route', label: describeObject(gateway.object) },
           { kind: 'route', label: route.label },

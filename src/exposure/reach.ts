@@ -7,6 +7,10 @@ import type { Reach, ReachLevel } from './types.js';
  * AWS: https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
  * GCP: https://cloud.google.com/kubernetes-engine/docs/concepts/service-load-balancer-parameters
  * Azure: https://learn.microsoft.com/azure/aks/internal-lb
+ * OCI: https://github.com/oracle/oci-cloud-controller-manager/blob/master/docs/load-balancer-annotations.md
+ * OpenStack: https://github.com/kubernetes/cloud-provider-openstack/blob/master/docs/openstack-cloud-controller-manager/expose-applications-using-loadbalancer-type-service.md
+ * Alibaba Cloud: https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/add-annotations-to-the-yaml-file-of-a-service-to-configure-clb-instances
+ * IBM Cloud: https://cloud.ibm.com/docs/containers?topic=containers-vpclb-about
  */
 const INTERNAL_LB_ANNOTATIONS: readonly { key: string; values: readonly string[]; cloud: string }[] = [
   { key: 'service.beta.kubernetes.io/aws-load-balancer-internal', values: ['true', '0.0.0.0/0'], cloud: 'AWS' },
@@ -14,6 +18,11 @@ const INTERNAL_LB_ANNOTATIONS: readonly { key: string; values: readonly string[]
   { key: 'networking.gke.io/load-balancer-type', values: ['internal'], cloud: 'GCP' },
   { key: 'cloud.google.com/load-balancer-type', values: ['internal'], cloud: 'GCP' },
   { key: 'service.beta.kubernetes.io/azure-load-balancer-internal', values: ['true'], cloud: 'Azure' },
+  { key: 'service.beta.kubernetes.io/oci-load-balancer-internal', values: ['true'], cloud: 'OCI' },
+  { key: 'oci-network-load-balancer.oraclecloud.com/internal', values: ['true'], cloud: 'OCI' },
+  { key: 'service.beta.kubernetes.io/openstack-internal-load-balancer', values: ['true'], cloud: 'OpenStack' },
+  { key: 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type', values: ['intranet'], cloud: 'Alibaba Cloud' },
+  { key: 'service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type', values: ['private'], cloud: 'IBM Cloud' },
 ];
 
 const SOURCE_RANGE_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';

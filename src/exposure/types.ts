@@ -3,8 +3,9 @@ import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
 /**
  * Who can open a connection to an entry point, from widest to narrowest.
  * `nodes`: a NodePort, reachable by whoever can reach a node's address.
+ * `unseen`: the part that faces outside (a route's parent Gateway) is not in the scanned files.
  */
-export type ReachLevel = 'anywhere' | 'broad' | 'nodes' | 'internal' | 'narrow';
+export type ReachLevel = 'anywhere' | 'broad' | 'nodes' | 'unseen' | 'internal' | 'narrow';
 
 export interface Reach {
   readonly level: ReachLevel;

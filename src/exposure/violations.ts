@@ -6,6 +6,7 @@ const WHERE: Readonly<Record<ReachLevel, string>> = {
   anywhere: 'anywhere on the internet',
   broad: 'broad public source ranges',
   nodes: 'any host that can reach a node address',
+  unseen: 'wherever its Gateway listens (the Gateway is not in the scanned files)',
   internal: 'the internal network',
   narrow: 'a few allowed source ranges',
 };
