@@ -1,3 +1,4 @@
+import { redactYamlCredentials } from '../core/redact.js';
 import type { TextChange } from './yaml-file.js';
 
 const CONTEXT = 3;
@@ -78,8 +79,9 @@ function hunkText(hunk: readonly Line[]): string {
 export function unifiedDiff(label: string, changes: readonly TextChange[], isNew: boolean): string {
   let shift = 0;
   const body = changes.flatMap((change) => {
-    const before = splitLines(change.before);
-    const after = splitLines(change.after);
+    // The preview is printed, so credentials in the manifests are masked (line for line).
+    const before = splitLines(redactYamlCredentials(change.before));
+    const after = splitLines(redactYamlCredentials(change.after));
     const lines = diffLines(before, after, change.startLine).map((line) => ({ ...line, newLine: line.newLine + shift }));
     shift += after.length - before.length;
     return hunks(lines).map(hunkText);

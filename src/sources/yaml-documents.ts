@@ -1,4 +1,5 @@
 import yaml from 'js-yaml';
+import { redactParserMessage } from '../core/redact.js';
 import type { DocumentText } from '../core/types.js';
 import { clearMarkers, cutCrdSchemas, isFaithfulCut } from './crd-schema-skip.js';
 import { hasIndicator } from './yaml-indicators.js';
@@ -197,7 +198,7 @@ function checkExpansion(root: unknown, maxNodes: number): string | undefined {
 function toDocumentError(error: unknown, startLine: number): NonNullable<ChunkResult['error']> {
   if (error instanceof yaml.YAMLException) {
     const mark = error.mark as { line?: number; column?: number } | undefined;
-    const reason = error.reason || error.message.split('\n')[0] || 'invalid YAML';
+    const reason = redactParserMessage(error.reason || error.message.split('\n')[0] || 'invalid YAML');
     if (mark && typeof mark.line === 'number') {
       return { line: startLine + mark.line, column: (mark.column ?? 0) + 1, message: reason };
     }

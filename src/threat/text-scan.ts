@@ -1,3 +1,4 @@
+import { redactUrlCredentials } from '../core/redact.js';
 import { decodeEmbedded, shorten, type DecodeBudget } from './decode.js';
 import type { Indicators } from './indicators.js';
 import { commandName, expandAssignments, inlineScriptIndex, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
@@ -82,7 +83,7 @@ export function scanRaw(input: string, site: Site, layer: string, state: ScanSta
   const { indicators } = state;
   for (const match of text.matchAll(indicators.stratumUrl)) {
     if (!/[A-Za-z0-9]/.test(match[0].slice(match[0].indexOf('://') + 3))) continue;
-    signal(state, 'stratum-url', shorten(match[0], 80), site, layer);
+    signal(state, 'stratum-url', shorten(redactUrlCredentials(match[0]), 80), site, layer);
     checkEndpoint(match[0], site, layer, state, false);
   }
   if (text.includes('.')) scanPoolHosts(text, site, layer, state);
@@ -290,8 +291,9 @@ export function judgeDownloadUrl(url: string, site: Site, layer: string, state: 
   const file = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
   const project = state.indicators.minerProjects.find((p) => url.toLowerCase().includes(`github.com/${p}/`));
   const binary = [...state.indicators.minerBinaries].find((b) => file === b || file.startsWith(`${b}-`) || file.startsWith(`${b}_`) || file.startsWith(`${b}.`));
-  if (project || binary) signal(state, 'miner-download', shorten(url, 100), site, layer);
-  if (RAW_IPV4_URL.test(url)) signal(state, 'raw-ip-download', shorten(url, 80), site, layer);
+  const shown = redactUrlCredentials(url);
+  if (project || binary) signal(state, 'miner-download', shorten(shown, 100), site, layer);
+  if (RAW_IPV4_URL.test(url)) signal(state, 'raw-ip-download', shorten(shown, 80), site, layer);
   return file;
 }
 
