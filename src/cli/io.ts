@@ -2,7 +2,8 @@
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readStdin: () => Promise<Buffer>;
+  /** Reads all of stdin; rejects once more than `maxBytes` arrive. */
+  readonly readStdin: (maxBytes: number) => Promise<Buffer>;
   readonly writeFile: (path: string, content: string) => Promise<void>;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;

@@ -2,9 +2,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CliIo } from './io.js';
 
-async function readAllStdin(): Promise<Buffer> {
+async function readAllStdin(maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    total += (chunk as Buffer).length;
+    // `kfguard scan - < /dev/zero` must end with an error, not fill memory.
+    if (total > maxBytes) {
+      process.stdin.destroy();
+      throw new Error(`more than ${Math.round(maxBytes / (1024 * 1024))} MB on stdin; refusing to read further`);
+    }
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 

@@ -25,6 +25,8 @@ export interface PodSpecRef {
 
 const CONTAINER_LISTS: Readonly<Record<string, ContainerRole>> = {
   containers: 'container',
+  // Tekton Task steps are containers (with an optional inline `script`).
+  steps: 'container',
   initContainers: 'initContainer',
   ephemeralContainers: 'ephemeralContainer',
   sidecars: 'sidecar',

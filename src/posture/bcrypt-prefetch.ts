@@ -1,11 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { MAX_BCRYPT_COST, rememberBcryptVerdict } from './bcrypt.js';
-import { DOCUMENTED_DEFAULT_PASSWORDS, PUBLISHED_DEFAULT_HASHES } from './default-passwords.js';
+import { DOCUMENTED_DEFAULT_PASSWORDS, MAX_VERIFIED_HASHES, PUBLISHED_DEFAULT_HASHES } from './default-passwords.js';
 
 const PLAIN_HASH = /\$2[abxy]?\$(\d{2})\$[./A-Za-z0-9]{53}/g;
 /** base64 of `$2a$`, `$2b$`, `$2x$`, `$2y$`, `$2$`, as Secret `data` values hold them. */
 const ENCODED_HASH = /(?:JDJ[hi45]J|JDIk)[A-Za-z0-9+/]{20,120}={0,2}/g;
-const MAX_HASHES = 16;
 
 const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './bcrypt-worker.ts' : './bcrypt-worker.js', import.meta.url);
 
@@ -38,7 +37,7 @@ export class BcryptPrefetch {
 
   private collect(hash: string, into: string[]): void {
     const cost = Number(/^\$2[abxy]?\$(\d{2})\$/.exec(hash)?.[1]);
-    if (this.seen.size >= MAX_HASHES || this.seen.has(hash) || PUBLISHED_DEFAULT_HASHES.has(hash) || !(cost >= 4 && cost <= MAX_BCRYPT_COST)) return;
+    if (this.seen.size >= MAX_VERIFIED_HASHES || this.seen.has(hash) || PUBLISHED_DEFAULT_HASHES.has(hash) || !(cost >= 4 && cost <= MAX_BCRYPT_COST)) return;
     this.seen.add(hash);
     into.push(hash);
   }

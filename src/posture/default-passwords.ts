@@ -25,10 +25,31 @@ export interface DefaultPasswordMatch {
   readonly how: 'published' | 'bcrypt';
 }
 
-/** Which documented default password `hash` is the bcrypt hash of, if any. */
-export function documentedDefaultPasswordOf(hash: string): DefaultPasswordMatch | undefined {
+/**
+ * How many distinct hashes one scan verifies with bcrypt. A cost-12 check is a third of a second
+ * per password, so a config listing thousands of users must not stall the scan for minutes; real
+ * Dex configs list one to three static users.
+ */
+export const MAX_VERIFIED_HASHES = 4;
+
+/** Distinct hashes already verified (or refused) in one scan; one per inventory. */
+export class BcryptBudget {
+  private readonly verified = new Set<string>();
+
+  /** True when `hash` may be verified: seen before, or still within the budget. */
+  allows(hash: string): boolean {
+    if (this.verified.has(hash)) return true;
+    if (this.verified.size >= MAX_VERIFIED_HASHES) return false;
+    this.verified.add(hash);
+    return true;
+  }
+}
+
+/** Which documented default password `hash` is the bcrypt hash of, if any; `unchecked` past the budget. */
+export function documentedDefaultPasswordOf(hash: string, budget?: BcryptBudget): DefaultPasswordMatch | 'unchecked' | undefined {
   const published = PUBLISHED_DEFAULT_HASHES.get(hash.trim());
   if (published !== undefined) return { password: published, how: 'published' };
+  if (budget && !budget.allows(hash.trim())) return 'unchecked';
   const computed = DOCUMENTED_DEFAULT_PASSWORDS.find((password) => bcryptMatches(password, hash) === true);
   return computed === undefined ? undefined : { password: computed, how: 'bcrypt' };
 }

@@ -23,7 +23,13 @@ export function decodeText(bytes: Buffer): DecodeResult {
       column,
     };
   }
-  let text = bytes.toString('utf8');
+  let text: string;
+  try {
+    text = bytes.toString('utf8');
+  } catch {
+    // Only reachable past V8's string limit, which the file size limit keeps inputs under.
+    return { ok: false, message: `too large to decode (${bytes.length} bytes)` };
+  }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { ok: true, text };
 }

@@ -13,7 +13,7 @@ import { DEFAULT_PARSE_LIMITS, formatBytes, parseYamlStream, type ParseLimits } 
 export interface ManifestSourceOptions {
   readonly paths: readonly string[];
   readonly cwd: string;
-  readonly readStdin: () => Promise<Buffer>;
+  readonly readStdin: (maxBytes: number) => Promise<Buffer>;
   readonly env?: NodeJS.ProcessEnv;
   readonly limits?: Partial<ManifestLimits>;
   /** Sees each file's text before it is parsed, so slow work on it can start on another thread. */
@@ -26,7 +26,8 @@ export interface ManifestLimits extends ParseLimits {
 
 export const DEFAULT_MANIFEST_LIMITS: ManifestLimits = {
   ...DEFAULT_PARSE_LIMITS,
-  maxFileBytes: 512 * 1024 * 1024,
+  // Below V8's longest string (just under 512 Mi characters), so a file that passes always decodes.
+  maxFileBytes: 256 * 1024 * 1024,
 };
 
 export interface CollectResult {
@@ -96,7 +97,7 @@ class Collector {
   private async addStdin(): Promise<void> {
     let bytes: Buffer;
     try {
-      bytes = await this.options.readStdin();
+      bytes = await this.options.readStdin(this.limits.maxFileBytes);
     } catch (error) {
       this.fail('<stdin>', `cannot read stdin: ${errorMessage(error)}`);
       return;

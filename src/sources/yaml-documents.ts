@@ -24,12 +24,15 @@ export interface ParseLimits {
   readonly maxExpandedNodes: number;
   /** Parse CRD schema blocks too, to report YAML errors in them (see crd-schema-skip.ts). */
   readonly parseCrdSchemas: boolean;
+  /** Documents read from one stream; past this the rest is refused with an error (memory stays bounded). */
+  readonly maxDocuments: number;
 }
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxDocumentBytes: 16 * 1024 * 1024,
   maxExpandedNodes: 2_000_000,
   parseCrdSchemas: false,
+  maxDocuments: 200_000,
 };
 
 export interface Chunk {
@@ -106,11 +109,18 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
   return { values };
 }
 
+/**
+ * YAML 1.2 core types, plus `<<` merge keys: Kubernetes' YAML reader applies them, so a container
+ * written as `<<: *base` must reach the rules merged, not hidden under a `<<` key.
+ */
+const MERGE_KEY = new yaml.Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (data: unknown) => data === '<<' });
+const MANIFEST_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [MERGE_KEY] });
+
 function loadDocuments(source: string): unknown[] {
   const values: unknown[] = [];
   yaml.loadAll(source, (doc) => {
     if (doc !== null && doc !== undefined) values.push(doc);
-  }, { schema: yaml.CORE_SCHEMA });
+  }, { schema: MANIFEST_SCHEMA });
   return values;
 }
 
@@ -155,8 +165,18 @@ export function parseYamlStream(
   text: string,
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
 ): { documents: ParsedDocument[]; errors: DocumentError[] } {
-  const chunks = splitDocuments(text);
-  return assembleChunks(text, chunks, chunks.map((chunk) => parseChunk(text, chunk, limits)));
+  const all = splitDocuments(text);
+  const chunks = all.length > limits.maxDocuments ? all.slice(0, limits.maxDocuments) : all;
+  const assembled = assembleChunks(text, chunks, chunks.map((chunk) => parseChunk(text, chunk, limits)));
+  const firstRefused = all[limits.maxDocuments];
+  if (firstRefused) {
+    assembled.errors.push({
+      index: chunks.length,
+      line: firstRefused.startLine,
+      message: `more than ${limits.maxDocuments.toLocaleString('en-US')} documents in one file; the ${(all.length - chunks.length).toLocaleString('en-US')} from this line on are not read`,
+    });
+  }
+  return assembled;
 }
 
 /** An alias needs an anchor. */

@@ -47,8 +47,8 @@ export const SIGNAL_WEIGHTS: Readonly<Record<SignalKind, number>> = {
   'miner-binary': 7,
   'miner-download': 7,
   wallet: 6,
-  // With a download-and-run chain (3) alone this is medium; a GPU request or any miner sign lifts it.
-  'campaign-pattern': 2,
+  // With the download-and-run chain it needs (3), high even without a pool string, as in 2021.
+  'campaign-pattern': 4,
   'miner-flag': 3,
   'pool-web': 3,
   'mining-algorithm': 3,

@@ -170,6 +170,11 @@ function scanMinerConfig(text: string, site: Site, layer: string, state: ScanSta
   }
 }
 
+function isPrivateIpv4(ip: string): boolean {
+  const [a = 0, b = 0] = ip.split('.').map(Number);
+  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+}
+
 function isRecordLike(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -261,8 +266,14 @@ function followNestedScript(words: readonly string[], name: string, siteAt: (i: 
   scanScript(inline, siteAt(index), layer, state, depth + 1);
 }
 
+/** `xmrig`, `xmrig.exe`, and the names releases ship under: `xmrig-notls`, `cpuminer-avx2`, `SRBMiner-MULTI`. */
 function isMinerBinary(name: string, indicators: Indicators): boolean {
-  return indicators.minerBinaries.has(name) || indicators.minerBinaries.has(name.replace(/\.(?:exe|sh|bin|out)$/, ''));
+  const base = name.replace(/\.(?:exe|sh|bin|out)$/, '');
+  if (indicators.minerBinaries.has(name) || indicators.minerBinaries.has(base)) return true;
+  for (let i = 4; i < base.length; i++) {
+    if ((base[i] === '-' || base[i] === '_') && indicators.minerBinaries.has(base.slice(0, i))) return true;
+  }
+  return false;
 }
 
 function readDownloads(words: readonly string[], siteAt: (i: number) => Site, layer: string, state: ScanState): Download[] {
@@ -293,7 +304,9 @@ export function judgeDownloadUrl(url: string, site: Site, layer: string, state: 
   const binary = [...state.indicators.minerBinaries].find((b) => file === b || file.startsWith(`${b}-`) || file.startsWith(`${b}_`) || file.startsWith(`${b}.`));
   const shown = redactUrlCredentials(url);
   if (project || binary) signal(state, 'miner-download', shorten(shown, 100), site, layer);
-  if (RAW_IPV4_URL.test(url)) signal(state, 'raw-ip-download', shorten(shown, 80), site, layer);
+  const ip = RAW_IPV4_URL.exec(url)?.[1];
+  // In-cluster and private addresses (a MinIO Service IP) are where ordinary jobs fetch from.
+  if (ip !== undefined && !isPrivateIpv4(ip)) signal(state, 'raw-ip-download', shorten(shown, 80), site, layer);
   return file;
 }
 

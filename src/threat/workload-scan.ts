@@ -45,8 +45,8 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: RuleContext, s
     signal(state, 'known-miner-image', image, site('image', 'image'), '');
   }
   const argv: ArgvElement[] = [
-    ...asArray(container.command).map((v, i) => ({ text: String(v), site: site(`command[${i}]`, 'command', i) })),
-    ...asArray(container.args).map((v, i) => ({ text: String(v), site: site(`args[${i}]`, 'args', i) })),
+    ...asArray(container.command).map((v, i) => ({ text: scalarText(v), site: site(`command[${i}]`, 'command', i) })),
+    ...asArray(container.args).map((v, i) => ({ text: scalarText(v), site: site(`args[${i}]`, 'args', i) })),
   ];
   scanArgv(argv, '', state);
   const variables = containerVariables(container, object, ctx.inventory);
@@ -58,19 +58,26 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: RuleContext, s
   const source = asString(container.source);
   if (source !== undefined) {
     const sourceSite = site('script source', 'source');
-    const command = asArray(container.command).map(String);
+    const command = asArray(container.command).map(scalarText);
     if (command[0] !== undefined && isPython(command[0])) scanRaw(source, sourceSite, '', state, 0);
     else scanScript(source, sourceSite, '', state, 0);
+  }
+  // A Tekton step's inline script runs as the step's program.
+  const tektonScript = asString(container.script);
+  if (tektonScript !== undefined) {
+    const scriptSite = site('script', 'script');
+    if (/^#!.*python/.test(tektonScript)) scanRaw(tektonScript, scriptSite, '', state, 0);
+    else scanScript(tektonScript, scriptSite, '', state, 0);
   }
   scanEnv(container, site, state);
   for (const hook of ['postStart', 'preStop']) {
     const command = asArray(asRecord(asRecord(asRecord(container.lifecycle)?.[hook])?.exec)?.command);
-    scanArgv(command.map((v, i) => ({ text: String(v), site: site(`${hook} command[${i}]`, 'lifecycle', hook, 'exec', 'command', i) })), '', state);
+    scanArgv(command.map((v, i) => ({ text: scalarText(v), site: site(`${hook} command[${i}]`, 'lifecycle', hook, 'exec', 'command', i) })), '', state);
   }
   // An exec probe runs its command inside the container on a timer: a quiet way to start a miner.
   for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
     const command = asArray(asRecord(asRecord(container[probe])?.exec)?.command);
-    scanArgv(command.map((v, i) => ({ text: String(v), site: site(`${probe} command[${i}]`, probe, 'exec', 'command', i) })), '', state);
+    scanArgv(command.map((v, i) => ({ text: scalarText(v), site: site(`${probe} command[${i}]`, probe, 'exec', 'command', i) })), '', state);
   }
   scanEnvReferences(container, path, object, ctx, state, scannedRefs);
 }
@@ -151,6 +158,14 @@ function scanConfigObject(kind: 'ConfigMap' | 'Secret', name: string, refPath: s
   }
 }
 
+/**
+ * An argv element as the kubelet would pass it. Nested arrays or objects are not valid argv (the
+ * API server refuses them), and stringifying a hostile, deeply nested one would overflow the stack.
+ */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+}
+
 /** The 2021 campaign: a clean ML image whose step downloads and runs a binary, inside a pipeline. */
 function checkCampaignPattern(ref: ContainerRef, inPipeline: boolean, state: ScanState, firstSignal: number): void {
   const image = asString(ref.container.image);
@@ -168,7 +183,7 @@ function checkCampaignPattern(ref: ContainerRef, inPipeline: boolean, state: Sca
 
 /** The campaign ran downloaded binaries; `curl … | python3` installers are common and do not qualify. */
 function fetchesABinary(s: Signal): boolean {
-  return s.kind === 'miner-download' || s.kind === 'raw-ip-download' || (s.kind === 'download-exec' && s.token.startsWith('download, '));
+  return s.kind === 'miner-download' || s.kind === 'raw-ip-download' || (s.kind === 'download-exec' && /^download, (?:chmod \+x|unpack), run /.test(s.token));
 }
 
 /** The GPU resource a container asks for (`nvidia.com/gpu`, a KFP `accelerator`), if any. */

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import yaml from 'js-yaml';
 import { isRecord } from '../../src/core/object.js';
 import { bcryptMatches, MAX_BCRYPT_COST, parseBcrypt } from '../../src/posture/bcrypt.js';
-import { DOCUMENTED_DEFAULT_PASSWORDS, documentedDefaultPasswordOf, PUBLISHED_DEFAULT_HASHES } from '../../src/posture/default-passwords.js';
+import { BcryptBudget, DOCUMENTED_DEFAULT_PASSWORDS, documentedDefaultPasswordOf, MAX_VERIFIED_HASHES, PUBLISHED_DEFAULT_HASHES } from '../../src/posture/default-passwords.js';
 import { requiresShared, sharedPath } from '../../src/testing/shared.js';
 
 /**
@@ -72,7 +72,7 @@ describe('published default hashes', () => {
     test(`${hash.slice(0, 12)}… is bcrypt of ${JSON.stringify(password)}, which is a documented default`, () => {
       assert.ok(DOCUMENTED_DEFAULT_PASSWORDS.includes(password));
       assert.equal(bcryptMatches(password, hash), true);
-      assert.equal(documentedDefaultPasswordOf(hash)?.how, 'published');
+      assert.deepEqual(documentedDefaultPasswordOf(hash), { password, how: 'published' });
     });
   }
 
@@ -82,4 +82,14 @@ describe('published default hashes', () => {
     assert.deepEqual(documentedDefaultPasswordOf(rehashed), { password: '12341234', how: 'bcrypt' });
     assert.equal(documentedDefaultPasswordOf('$2y$05$CCCCCCCCCCCCCCCCCCCCC.WUstZ98ygny36JS7m4QJ/Vzzmo56Q82'), undefined);
   });
+});
+
+test('past the per-scan budget, hashes are left unchecked instead of stalling the scan', () => {
+  const budget = new BcryptBudget();
+  const hashes = Array.from({ length: MAX_VERIFIED_HASHES + 2 }, (_, i) => `$2y$04$${String(i).padStart(22, 'C')}${'D'.repeat(31)}`);
+  const verdicts = hashes.map((hash) => documentedDefaultPasswordOf(hash, budget));
+  assert.deepEqual(verdicts.slice(MAX_VERIFIED_HASHES), ['unchecked', 'unchecked']);
+  assert.ok(verdicts.slice(0, MAX_VERIFIED_HASHES).every((v) => v === undefined));
+  assert.equal(documentedDefaultPasswordOf(hashes[0]!, budget), undefined, 'a hash already verified stays within the budget');
+  assert.equal(documentedDefaultPasswordOf(PUBLISHED_DEFAULT_HASHES.keys().next().value!, budget)?.toString(), '[object Object]');
 });

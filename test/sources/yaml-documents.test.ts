@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseYamlStream, splitDocuments } from '../../src/sources/yaml-documents.js';
+import { DEFAULT_PARSE_LIMITS, parseYamlStream, splitDocuments } from '../../src/sources/yaml-documents.js';
 
 test('splits at --- markers and records each document start line', () => {
   const text = 'a: 1\n---\nb: 2\n--- # comment\nc: 3\n---\n';
@@ -64,7 +64,7 @@ test('legitimate anchors and aliases are accepted', () => {
 
 test('documents over the size limit are refused, later ones still parse', () => {
   const big = `kind: Big\ndata: "${'x'.repeat(2000)}"\n`;
-  const { documents, errors } = parseYamlStream(`${big}---\nkind: Small\n`, { maxDocumentBytes: 1000, maxExpandedNodes: 1000, parseCrdSchemas: false });
+  const { documents, errors } = parseYamlStream(`${big}---\nkind: Small\n`, { maxDocumentBytes: 1000, maxExpandedNodes: 1000, parseCrdSchemas: false, maxDocuments: 100 });
   assert.equal(errors.length, 1);
   assert.match(errors[0]!.message, /over the .* limit/);
   assert.deepEqual(
@@ -76,4 +76,21 @@ test('documents over the size limit are refused, later ones still parse', () => 
 test('timestamps stay strings (core schema), as the API server sends them', () => {
   const { documents } = parseYamlStream('creationTimestamp: 2021-06-08T00:00:00Z\n');
   assert.equal(typeof (documents[0]!.value as Record<string, unknown>).creationTimestamp, 'string');
+});
+
+test('merge keys are applied, as Kubernetes applies them, so a container behind <<: is seen', () => {
+  const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nx-base: &base {name: m, image: alpine, command: [/tmp/xmrig]}\nspec:\n  containers:\n  - <<: *base\n    args: [-o, pool]\n';
+  const { documents, errors } = parseYamlStream(text);
+  assert.deepEqual(errors, []);
+  const spec = (documents[0]!.value as { spec: { containers: Record<string, unknown>[] } }).spec;
+  assert.deepEqual(spec.containers[0], { name: 'm', image: 'alpine', command: ['/tmp/xmrig'], args: ['-o', 'pool'] });
+});
+
+test('a stream of more documents than the limit keeps the first ones and names the line where reading stopped', () => {
+  const text = Array.from({ length: 5 }, (_, i) => `---\nkind: K${i}\n`).join('');
+  const { documents, errors } = parseYamlStream(text, { ...DEFAULT_PARSE_LIMITS, maxDocuments: 3 });
+  assert.deepEqual(documents.map((d) => (d.value as { kind: string }).kind), ['K0', 'K1', 'K2']);
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.line, 7);
+  assert.match(errors[0]!.message, /more than 3 documents in one file; the 2 from this line on are not read/);
 });
