@@ -4,6 +4,7 @@ import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_CONFIG } from '../core/config-types.js';
 import { parsePath } from '../core/path.js';
 import type { Rule } from '../core/rule.js';
+import { errorMessage } from '../core/errors.js';
 import type { InputError, RuleError, ScannedObject } from '../core/types.js';
 import { decodeText } from '../sources/decode.js';
 import type { ManifestSourceOptions } from '../sources/manifest.js';
@@ -129,17 +130,27 @@ export async function runFix(options: FixRunOptions): Promise<FixRunResult> {
   };
 
   const outputs: OutputFile[] = [];
+  const editErrors: InputError[] = [];
+  const failed = new Set<PlannedFix>();
   for (const [path, work] of yamlWork) {
-    const { text, bom } = await readText(path);
-    const file = new EditableYamlFile(text);
-    for (const unit of work.units) {
-      const document = unit.target.origin.document;
-      if (document) file.edit(document.start, parsePath(unit.target.origin.pathPrefix ?? ''), unit.edits);
+    let rendered: { text: string; content: string; changes: readonly TextChange[] } | undefined;
+    try {
+      rendered = renderFixedFile(await readText(path), work, createsOf);
+    } catch (error) {
+      // A file fix cannot edit safely is left untouched and named; the other files are still fixed.
+      const reason = /Expected YAML collection|alias/i.test(errorMessage(error))
+        ? 'the fields to change go through YAML aliases (*name), which fix does not rewrite; apply the remediation by hand'
+        : errorMessage(error);
+      editErrors.push({ file: relative(options.cwd, path) || path, message: `not edited: ${reason}` });
+      for (const fix of work.fixes) {
+        failed.add(fix);
+        unfixable.push({ finding: fix.finding, reason: `its file could not be edited: ${reason}` });
+      }
+      continue;
     }
-    for (const created of createsOf(work.fixes)) file.append(created);
-    if (!file.changed) continue;
+    if (!rendered) continue;
     const destination = options.outDir === undefined ? path : outputPath(options.outDir, options.cwd, path);
-    outputs.push({ path: destination, before: text, content: (bom ? BOM : '') + file.render(), changes: file.changes() });
+    outputs.push({ path: destination, before: rendered.text, content: rendered.content, changes: rendered.changes });
   }
   for (const [dir, work] of kustomizeWork) {
     const overlayDir =
@@ -148,5 +159,28 @@ export async function runFix(options: FixRunOptions): Promise<FixRunResult> {
       outputs.push({ path: join(overlayDir, file.name), before: undefined, content: file.content, changes: [{ startLine: 1, before: '', after: file.content }] });
     }
   }
-  return { fixes, unfixable, outputs, errors: collected.errors, ruleErrors, notes: [...notes] };
+  return { fixes: fixes.filter((fix) => !failed.has(fix)), unfixable, outputs, errors: [...collected.errors, ...editErrors], ruleErrors, notes: [...notes] };
+}
+
+/**
+ * The file with its edits applied, line endings kept: a file written with CRLF stays CRLF. Files
+ * with lone CR line breaks are refused, since a YAML edit there would join or comment out lines.
+ */
+function renderFixedFile(
+  input: { text: string; bom: boolean },
+  work: FileWork,
+  createsOf: (group: readonly PlannedFix[]) => GeneratedFor[],
+): { text: string; content: string; changes: readonly TextChange[] } | undefined {
+  const { text, bom } = input;
+  if (/\r(?!\n)/.test(text)) throw new Error('it uses lone carriage returns as line breaks; convert it to LF line endings first');
+  const crlf = text.includes('\r\n') && !/(?<!\r)\n/.test(text);
+  const file = new EditableYamlFile(text);
+  for (const unit of work.units) {
+    const document = unit.target.origin.document;
+    if (document) file.edit(document.start, parsePath(unit.target.origin.pathPrefix ?? ''), unit.edits);
+  }
+  for (const created of createsOf(work.fixes)) file.append(created);
+  if (!file.changed) return undefined;
+  const body = file.render();
+  return { text, content: (bom ? BOM : '') + (crlf ? body.replace(/\r?\n/g, '\r\n') : body), changes: file.changes() };
 }

@@ -94,4 +94,82 @@ describe('kfguard fix', () => {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /usage error: --out and --in-place exclude each other/);
   });
+
+  test('CRLF files stay CRLF, lone-CR files and aliased fields are refused untouched, and one unwritable output does not stop the rest', async () => {
+    const crlf = join(dir.path, 'crlf.yaml');
+    writeFileSync(crlf, EXPOSED_GATEWAY.replace(/\n/g, '\r\n'));
+    const crlfRun = await runCli(['fix', 'crlf.yaml', '--in-place', '--rule', 'kubeflow-dashboard-exposed'], { cwd: dir.path });
+    assert.equal(crlfRun.code, 0, crlfRun.stderr);
+    const fixed = readFileSync(crlf, 'utf8');
+    assert.notEqual(fixed, EXPOSED_GATEWAY.replace(/\n/g, '\r\n'));
+    assert.ok(!/(?<!\r)\n/.test(fixed), 'a bare LF slipped into a CRLF file');
+
+    const loneCr = join(dir.path, 'lonecr.yaml');
+    writeFileSync(loneCr, EXPOSED_GATEWAY.replace(/\n/g, '\r'));
+    const argo = join(dir.path, 'argo.yaml');
+    const argoText = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: argo-server, namespace: argo}',
+      'spec:',
+      '  selector: {matchLabels: {app: argo-server}}',
+      '  template:',
+      '    metadata: {labels: {app: argo-server}}',
+      '    spec:',
+      '      containers:',
+      '      - name: argo-server',
+      '        image: quay.io/argoproj/argocli:v3.5.5',
+      '        args: &args [server, --auth-mode=server]',
+      '      - name: copy',
+      '        image: quay.io/argoproj/argocli:v3.5.5',
+      '        args: *args',
+      '',
+    ].join('\n');
+    writeFileSync(argo, argoText);
+    mkdirSync(join(dir.path, 'sub'), { recursive: true });
+    writeFileSync(join(dir.path, 'sub', 'gw.yaml'), EXPOSED_GATEWAY);
+    writeFileSync(join(dir.path, 'gw.yaml'), EXPOSED_GATEWAY);
+    mkdirSync(join(dir.path, 'blocked'), { recursive: true });
+    writeFileSync(join(dir.path, 'blocked', 'sub'), 'a file where the output directory would go');
+    const run = await runCli(['fix', 'lonecr.yaml', 'argo.yaml', 'gw.yaml', 'sub/gw.yaml', '--out', 'blocked'], { cwd: dir.path });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /lonecr\.yaml: not edited: it uses lone carriage returns/);
+    assert.match(run.stderr, /argo\.yaml: not edited: the fields to change go through YAML aliases/);
+    assert.match(run.stderr, /cannot write blocked\/sub\/gw\.yaml/);
+    assert.ok(!run.stderr.includes('internal error'), run.stderr);
+    assert.ok(readFileSync(join(dir.path, 'blocked', 'gw.yaml'), 'utf8').length > 0, 'the writable output was not written');
+    assert.equal(readFileSync(argo, 'utf8'), argoText);
+  });
+
+  test('a JSON 6902 patch that opens a Service loses its node port and load balancer ops too', async () => {
+    const overlay = join(dir.path, 'overlay');
+    mkdirSync(overlay, { recursive: true });
+    const kustomization = join(overlay, 'kustomization.yaml');
+    writeFileSync(
+      kustomization,
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        'resources: [../base]',
+        'patches:',
+        '- target: {kind: Service, name: ml-pipeline-ui}',
+        '  patch: |-',
+        '    - op: replace',
+        '      path: /spec/type',
+        '      value: NodePort',
+        '    - op: add',
+        '      path: /spec/ports/0/nodePort',
+        '      value: 30080',
+        '    - op: add',
+        '      path: /spec/externalTrafficPolicy',
+        '      value: Local',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['fix', 'overlay/kustomization.yaml', '--in-place', '--rule', 'kubeflow-dashboard-exposed'], { cwd: dir.path });
+    assert.equal(run.code, 0, run.stderr);
+    const fixed = readFileSync(kustomization, 'utf8');
+    assert.match(fixed, /value: ClusterIP/);
+    assert.ok(!/nodePort|externalTrafficPolicy|NodePort/.test(fixed), fixed);
+  });
 });

@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { errorMessage, UsageError } from '../../core/errors.js';
 import { selectRules } from '../../core/select-rules.js';
 import { unifiedDiff } from '../../fix/diff.js';
 import { runFix, type FixRunResult, type OutputFile } from '../../fix/run-fix.js';
@@ -89,11 +89,22 @@ export async function fixCommand(argv: readonly string[], io: CliIo): Promise<nu
 
   for (const error of result.errors) io.stderr(`kfguard: input error: ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}\n`);
   for (const error of result.ruleErrors) io.stderr(`kfguard: rule ${error.ruleId} failed: ${error.message}\n`);
+  const written: (typeof result.outputs)[number][] = [];
+  let writeFailed = false;
   if (preview) {
     for (const output of result.outputs) io.stdout(unifiedDiff(display(io.cwd, output.path), output.changes, output.before === undefined));
   } else {
-    for (const output of result.outputs) await io.writeFile(output.path, output.content);
+    // One unwritable file must not stop the others, and the summary names only what was written.
+    for (const output of result.outputs) {
+      try {
+        await io.writeFile(output.path, output.content);
+        written.push(output);
+      } catch (error) {
+        writeFailed = true;
+        io.stderr(`kfguard: cannot write ${display(io.cwd, output.path)}: ${errorMessage(error)}\n`);
+      }
+    }
   }
-  io.stderr(summary(result, result.outputs, io.cwd, preview));
-  return result.errors.length > 0 || result.ruleErrors.length > 0 ? EXIT_ERROR : EXIT_CLEAN;
+  io.stderr(summary(result, preview ? result.outputs : written, io.cwd, preview));
+  return result.errors.length > 0 || result.ruleErrors.length > 0 || writeFailed ? EXIT_ERROR : EXIT_CLEAN;
 }

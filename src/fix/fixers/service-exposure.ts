@@ -1,3 +1,5 @@
+import yaml from 'js-yaml';
+import { stringify } from 'yaml';
 import { asArray, asRecord, asString, asStringArray } from '../../core/object.js';
 import { getAt, parsePath } from '../../core/path.js';
 import type { K8sObject } from '../../core/types.js';
@@ -63,8 +65,44 @@ function kustomizePatchPlan(kustomization: K8sObject, path: string | undefined):
   const segments = parsePath(path);
   const patch = getAt(kustomization, segments);
   if (typeof patch !== 'string') return undefined;
-  const fixed = patch.replace(PATCHED_TYPE, '$1$2ClusterIP$2').replace(PATCHED_NODE_PORT, '');
+  const byText = patch.replace(PATCHED_TYPE, '$1$2ClusterIP$2').replace(PATCHED_NODE_PORT, '');
+  const fixed = withoutExternalOnlyFields(byText);
   return fixed === patch ? undefined : planOf({ edits: [{ op: 'set', path: segments, value: fixed }] });
+}
+
+const EXTERNAL_ONLY_PATH = new RegExp(`^/spec/(?:ports/\\d+/nodePort|${EXTERNAL_ONLY_FIELDS.join('|')})(?:/|$)`);
+
+/**
+ * What a text edit cannot reach: JSON 6902 ops that add node ports or load balancer fields, and
+ * those fields in a strategic-merge patch. Left in, they make the API server refuse the ClusterIP
+ * Service. The patch is rewritten only when such fields are there (its comments are then lost).
+ */
+function withoutExternalOnlyFields(patch: string): string {
+  let parsed: unknown;
+  try {
+    parsed = yaml.load(patch);
+  } catch {
+    return patch;
+  }
+  if (Array.isArray(parsed)) {
+    const kept = parsed.filter((op) => !EXTERNAL_ONLY_PATH.test(asString(asRecord(op)?.path) ?? ''));
+    return kept.length === parsed.length ? patch : stringify(kept);
+  }
+  const spec = asRecord(asRecord(parsed)?.spec);
+  if (!spec) return patch;
+  const ports = asArray(spec.ports);
+  const external = EXTERNAL_ONLY_FIELDS.filter((field) => spec[field] !== undefined);
+  const nodePorts = ports.some((port) => asRecord(port)?.nodePort !== undefined);
+  if (external.length === 0 && !nodePorts) return patch;
+  const cleanSpec: Record<string, unknown> = { ...spec };
+  for (const field of external) delete cleanSpec[field];
+  if (nodePorts) {
+    cleanSpec.ports = ports.map((port) => {
+      const { nodePort: _dropped, ...rest } = (asRecord(port) ?? {}) as Record<string, unknown>;
+      return rest;
+    });
+  }
+  return stringify({ ...(parsed as Record<string, unknown>), spec: cleanSpec });
 }
 
 /** An Ingress or route whose backend is the Istio gateway: protect the gateway instead of the route. */
