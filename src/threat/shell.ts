@@ -1,3 +1,5 @@
+import { launchedCommand } from './launchers.js';
+
 /**
  * A small, forgiving shell reader: enough of POSIX sh to split a container's script into simple
  * commands and words. It never executes or expands anything; unknown syntax degrades to words.
@@ -19,7 +21,8 @@ export interface ShellScript {
 }
 
 // `eval` is not a wrapper: its arguments are a script of their own (see text-scan.ts).
-const WRAPPERS = new Set(['sudo', 'nohup', 'exec', 'env', 'setsid', 'command', 'time', 'builtin', 'then', 'do', 'else', 'if', 'while', 'until', '!', '{', '(']);
+// `sudo` and `exec -a` are launchers (launchers.ts): their options must be skipped too.
+const WRAPPERS = new Set(['nohup', 'exec', 'env', 'setsid', 'command', 'time', 'builtin', 'then', 'do', 'else', 'if', 'while', 'until', '!', '{', '(']);
 /** `${IFS}` and `$IFS` stand for a space: `wget${IFS}-qO-${IFS}URL` is a common way to hide words. */
 const IFS_REFERENCE = /\$\{IFS\}|\$IFS(?![A-Za-z0-9_])/g;
 const WRAPPERS_WITH_ARGUMENT = new Set(['nice', 'timeout', 'ionice']);
@@ -179,18 +182,25 @@ function matchingParen(text: string, open: number): number {
   return text.length;
 }
 
-function stripPrefixes(words: readonly string[]): string[] {
+function stripPrefixes(words: readonly string[], depth = 0): string[] {
   let start = 0;
   while (start < words.length) {
     const word = words[start] as string;
-    if (ASSIGNMENT.test(word) || WRAPPERS.has(word)) start++;
+    if (ASSIGNMENT.test(word) || (WRAPPERS.has(word) && !(word === 'exec' && words[start + 1] === '-a'))) start++;
     else if (WRAPPERS_WITH_ARGUMENT.has(word)) {
       start++;
       while (start < words.length && (words[start] as string).startsWith('-')) start++;
       if (start < words.length && /^[\d.]+[smhd]?$/.test(words[start] as string)) start++;
     } else break;
   }
-  return words.slice(start);
+  const rest = words.slice(start);
+  const launched = depth < 4 && rest.length > 0 ? launchedCommand(rest, commandName(rest[0] as string)) : undefined;
+  return launched ? stripPrefixes(launched, depth + 1) : rest;
+}
+
+/** A command's words without leading assignments, wrappers (`nohup`, `sudo`) and launchers (`nsenter … --`). */
+export function commandWords(words: readonly string[]): string[] {
+  return stripPrefixes(words);
 }
 
 /** `/usr/bin/xmrig` → `xmrig`; `./t-rex` → `t-rex`. */

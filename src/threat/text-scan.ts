@@ -1,7 +1,7 @@
 import { redactUrlCredentials } from '../core/redact.js';
 import { decodeEmbedded, shorten, type DecodeBudget } from './decode.js';
 import type { Indicators } from './indicators.js';
-import { commandName, expandAssignments, inlineScriptIndex, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
+import { commandName, commandWords, expandAssignments, inlineScriptIndex, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
 import { SIGNAL_WEIGHTS, type Signal, type SignalKind, type Site } from './signals.js';
 import { matchWallet, shortWallet } from './wallets.js';
 
@@ -53,8 +53,15 @@ export function scanArgv(argv: readonly ArgvElement[], layer: string, state: Sca
   const words = argv.map((a) => a.text);
   const scripts = shellScriptIndexes(words);
   if (!isPython(words[0] as string)) {
+    // `nsenter -t 1 -m -- /tmp/x`, `sudo -u nobody /tmp/x`: judge the launched command.
+    const launched = commandWords(words);
+    const offset = words.length - launched.length;
+    const isSuffix = launched.length > 0 && launched.every((word, i) => word === words[offset + i]);
+    const siteAt = (i: number): Site => (isSuffix ? argv[offset + i] : undefined)?.site ?? argv[0]!.site;
     // Inline scripts are read below with their own sites, so they are not followed from here.
-    analyzeCommands([{ words, piped: false }], (i) => (argv[i] ?? argv[0]!).site, layer, state, MAX_NESTING);
+    analyzeCommands([{ words: launched.length > 0 ? launched : words, piped: false }], siteAt, layer, state, MAX_NESTING);
+    // `su -c SCRIPT` and `tmux new -d 'CMD'` come back as `sh -c SCRIPT`.
+    if (!isSuffix && launched[1] === '-c' && launched[2] !== undefined) scanScript(launched[2], argv[0]!.site, layer, state, 0);
   }
   argv.forEach((element, i) => {
     if (scripts.has(i)) scanScript(element.text, element.site, layer, state, 0);
@@ -138,8 +145,25 @@ function checkEndpoint(value: string, site: Site, layer: string, state: ScanStat
   }
 }
 
+/** An XMRig pool entry inside any text (`echo '{…}' > c.json`, a here-doc): url and user together. */
+const INLINE_POOL = /"pools"\s*:\s*\[\s*\{[^\]]{0,400}?"(?:url|user)"\s*:\s*"([^"]*)"[^\]]{0,400}?"(?:url|user)"\s*:\s*"([^"]*)"/;
+
+function scanInlineMinerConfig(text: string, site: Site, layer: string, state: ScanState): void {
+  const inline = INLINE_POOL.exec(text);
+  if (!inline) return;
+  signal(state, 'miner-config', 'XMRig JSON (pools with url and user) written by a script', site, layer);
+  for (const value of [inline[1], inline[2]]) {
+    const wallet = value === undefined ? undefined : matchWallet(value);
+    if (wallet) signal(state, 'wallet', `${wallet.format} ${shortWallet(wallet.wallet)}`, site, layer);
+  }
+}
+
 function scanMinerConfig(text: string, site: Site, layer: string, state: ScanState): void {
   const trimmed = text.trimStart();
+  if (!trimmed.startsWith('{') && text.includes('"pools"')) {
+    scanInlineMinerConfig(text, site, layer, state);
+    return;
+  }
   if (trimmed.startsWith('{') && text.includes('"pools"')) {
     let config: unknown;
     try {
@@ -198,6 +222,7 @@ interface Fetched {
 function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: number) => Site, layer: string, state: ScanState, depth: number): void {
   const fetched: Fetched = { downloads: [], executable: new Set(), unpacked: false };
   let previous: string | undefined;
+  let previousWords: readonly string[] = [];
   for (const command of commands) {
     const first = command.words[0] as string;
     const name = commandName(first);
@@ -207,13 +232,33 @@ function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: 
       if (DOWNLOADERS.has(pipedFrom)) signal(state, 'download-exec', `${pipedFrom} | ${name}`, siteAt(0), layer);
       else if (DECODERS.test(pipedFrom)) signal(state, 'obfuscation', `${pipedFrom} decode | ${name}`, siteAt(0), layer);
     }
+    if (pipedFrom !== undefined && depth < MAX_NESTING && PRINTERS.has(pipedFrom) && (isShell(first) || name === 'crontab')) {
+      const printed = printedText(previousWords);
+      if (printed !== '') scanScript(name === 'crontab' ? withoutCronSchedule(printed) : printed, siteAt(0), layer, state, depth + 1);
+    }
     const chain = runOfFetched(command, name, pipedFrom, fetched);
     if (chain !== undefined) signal(state, 'download-exec', chain, siteAt(0), layer);
     if (depth < MAX_NESTING) followNestedScript(command.words, name, siteAt, layer, state, depth);
     if (isMinerBinary(name, state.indicators)) signal(state, 'miner-binary', name, siteAt(0), layer);
     if (!NOT_MINERS.has(name)) scanFlags(command.words, siteAt, layer, state);
     previous = name;
+    previousWords = command.words;
   }
+}
+
+const PRINTERS = new Set(['echo', 'printf']);
+
+/** What `echo …` or `printf '…'` prints; `printf '%s\n' A B` prints A and B on lines of their own. */
+function printedText(words: readonly string[]): string {
+  const args = words.slice(1).filter((w, i) => !(i === 0 && /^-[neE]+$/.test(w)));
+  const [format, ...rest] = args;
+  if (commandName(words[0] ?? '') === 'printf' && format !== undefined && format.includes('%s') && rest.length > 0) return rest.join('\n');
+  return args.join(' ').replace(/\\n/g, '\n');
+}
+
+/** `* * * * * /tmp/x` → `/tmp/x`: a cron line's command. */
+function withoutCronSchedule(line: string): string {
+  return line.replace(/^\s*(?:@\w+|(?:\S+\s+){5})/, '');
 }
 
 /** Records what `command` prepares, and names the chain when it runs something fetched before. */

@@ -15,6 +15,12 @@ const ARGO_VALUE_KEYS = ['value', 'default'] as const;
  */
 export function scanWorkflowInputs(object: K8sObject, pipeline: boolean, state: ScanState): void {
   if (pipeline) walk(object as JsonRecord, '', 0, state);
+  if (object.kind === 'RayService' && object.apiVersion.startsWith('ray.io/')) {
+    // serveConfigV2 is YAML text whose runtime_env can carry commands and env vars.
+    const serveConfig = asString(asRecord(object.spec)?.serveConfigV2);
+    if (serveConfig !== undefined) scanRaw(serveConfig, { where: 'Ray Serve config', path: 'spec.serveConfigV2' }, '', state, 0);
+  }
+  if (object.kind === 'SparkApplication' && object.apiVersion.startsWith('sparkoperator.k8s.io/')) scanSparkApplication(object, state);
   if (object.kind === 'RayJob' && object.apiVersion.startsWith('ray.io/')) {
     const spec = asRecord(object.spec);
     const entrypoint = asString(spec?.entrypoint);
@@ -31,14 +37,16 @@ function walk(node: JsonRecord, path: string, depth: number, state: ScanState): 
     const childPath = joinPath(path, key);
     if (key === 'parameters') scanParameters(value, childPath, state);
     else if (key === 'artifacts' && Array.isArray(value)) scanArtifacts(value, childPath, state);
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => {
-        if (isRecord(item)) walk(item, joinPath(childPath, i), depth + 1, state);
-      });
-    } else {
-      walk(value as JsonRecord, childPath, depth + 1, state);
-    }
+    else if (key === 'withItems' && Array.isArray(value)) scanLoopItems(value, childPath, state);
+    walkValue(value, childPath, depth + 1, state);
   }
+}
+
+/** Argo `steps` are lists of lists, so arrays are walked through to the records inside. */
+function walkValue(value: unknown, path: string, depth: number, state: ScanState): void {
+  if (depth > MAX_DEPTH) return;
+  if (Array.isArray(value)) value.forEach((item, i) => walkValue(item, joinPath(path, i), depth + 1, state));
+  else if (isRecord(value)) walk(value, path, depth, state);
 }
 
 /** Argo lists `[{name, value|default}]`; KFP v2 maps `{name: {defaultValue} | {runtimeValue: {constant}}}`. */
@@ -72,6 +80,14 @@ function scanParameters(parameters: unknown, path: string, state: ScanState): vo
   }
 }
 
+/** Argo `withItems` values become `{{item}}` in the step's command. */
+function scanLoopItems(items: readonly unknown[], path: string, state: ScanState): void {
+  items.forEach((item, i) => {
+    const texts = typeof item === 'string' ? [item] : Object.values(asRecord(item) ?? {}).filter((v): v is string => typeof v === 'string');
+    for (const text of texts) scanScript(text, site(`loop item ${i}`, joinPath(path, i)), '', state, 0);
+  });
+}
+
 /** Argo `raw.data` becomes a file the step may run; an `http` artifact is a download. */
 function scanArtifacts(artifacts: readonly unknown[], path: string, state: ScanState): void {
   artifacts.forEach((raw, i) => {
@@ -87,4 +103,15 @@ function scanArtifacts(artifacts: readonly unknown[], path: string, state: ScanS
 
 function site(where: string, path: string): Site {
   return { where, path };
+}
+
+/** A Spark application runs `mainApplicationFile` with `arguments`, neither of which sits in a container. */
+function scanSparkApplication(object: K8sObject, state: ScanState): void {
+  const spec = asRecord(object.spec);
+  const file = asString(spec?.mainApplicationFile);
+  if (file !== undefined && /^https?:\/\//i.test(file)) judgeDownloadUrl(file, site('Spark main application file', 'spec.mainApplicationFile'), '', state);
+  const args = Array.isArray(spec?.arguments) ? spec.arguments : [];
+  args.forEach((arg, i) => {
+    if (typeof arg === 'string') scanRaw(arg, site(`Spark argument ${i}`, joinPath('spec.arguments', i)), '', state, 0);
+  });
 }

@@ -14,12 +14,14 @@ import { scanWorkflowInputs } from './workflow-inputs.js';
 const PIPELINE_KINDS = new Set(['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow', 'ScheduledWorkflow', 'PipelineSpec']);
 const PIPELINE_KEY = /^(?:pipelines\.kubeflow\.org\/|workflows\.argoproj\.io\/|pipeline\/runid$)/;
 const SCRIPT_KEY = /\.(?:sh|bash|py)$/;
+/** Kinds that run code given outside any container spec (see workflow-inputs.ts). */
+const CONTAINERLESS_WORKLOADS = new Set(['RayJob', 'RayService', 'SparkApplication']);
 
 /** Every miner signal of one object, over all its containers and the ConfigMaps and Secrets they use. */
 export function scanWorkload(object: K8sObject, ctx: RuleContext): Signal[] {
   const containers = containersOf(object);
   const pipeline = isPipelineObject(object);
-  if (containers.length === 0 && !pipeline && object.kind !== 'RayJob') return [];
+  if (containers.length === 0 && !pipeline && !CONTAINERLESS_WORKLOADS.has(object.kind)) return [];
   const state: ScanState = { indicators: indicatorsFor(ctx.config.indicators), budget: new DecodeBudget(), signals: [] };
   scanWorkflowInputs(object, pipeline, state);
   const scannedRefs = new Set<string>();
