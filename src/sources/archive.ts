@@ -117,9 +117,27 @@ class Budget {
 const BLOCK = 512;
 const MAX_TAR_METADATA_BYTES = 64 * 1024;
 
+/**
+ * Members read before an archive turns out truncated, corrupt or over a limit are kept: their
+ * findings stand, and the failure is reported as a problem of the archive.
+ */
+function keepingWhatWasRead(members: ArchiveMember[], problems: MemberProblem[], read: () => void): ArchiveContents {
+  try {
+    read();
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    problems.push({ member: '', message: error.message });
+  }
+  return { members, problems };
+}
+
 function readTar(display: string, tar: Buffer, limits: ArchiveLimits): ArchiveContents {
   const members: ArchiveMember[] = [];
   const problems: MemberProblem[] = [];
+  return keepingWhatWasRead(members, problems, () => readTarMembers(display, tar, limits, members, problems));
+}
+
+function readTarMembers(display: string, tar: Buffer, limits: ArchiveLimits, members: ArchiveMember[], problems: MemberProblem[]): void {
   const budget = new Budget(display, limits);
   let offset = 0;
   let longName: string | undefined;
@@ -153,7 +171,6 @@ function readTar(display: string, tar: Buffer, limits: ArchiveLimits): ArchiveCo
     }
     if (MANIFEST_MEMBER.test(name)) members.push({ name, bytes: Buffer.from(data) });
   }
-  return { members, problems };
 }
 
 function validChecksum(header: Buffer): boolean {
@@ -192,10 +209,23 @@ function readZip(display: string, zip: Buffer, limits: ArchiveLimits): ArchiveCo
   const eocd = findEndOfCentralDirectory(zip);
   if (eocd === -1) throw new SourceError(`${display}: not a valid zip archive (no end of central directory)`);
   const count = zip.readUInt16LE(eocd + 10);
-  let offset = zip.readUInt32LE(eocd + 16);
+  const offset = zip.readUInt32LE(eocd + 16);
   if (count === 0xffff || offset === 0xffffffff) throw new SourceError(`${display}: zip64 archives are not supported`);
   const members: ArchiveMember[] = [];
   const problems: MemberProblem[] = [];
+  return keepingWhatWasRead(members, problems, () => readZipMembers(display, zip, limits, { count, offset }, members, problems));
+}
+
+function readZipMembers(
+  display: string,
+  zip: Buffer,
+  limits: ArchiveLimits,
+  directory: { count: number; offset: number },
+  members: ArchiveMember[],
+  problems: MemberProblem[],
+): void {
+  const { count } = directory;
+  let { offset } = directory;
   const budget = new Budget(display, limits);
   for (let i = 0; i < count; i++) {
     if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== CENTRAL_SIGNATURE) {
@@ -225,7 +255,6 @@ function readZip(display: string, zip: Buffer, limits: ArchiveLimits): ArchiveCo
     const data = localData(display, zip, localOffset, compressedSize, name);
     members.push({ name, bytes: inflateMember(display, name, data, method, size, limits) });
   }
-  return { members, problems };
 }
 
 function findEndOfCentralDirectory(zip: Buffer): number {

@@ -8,6 +8,9 @@ const BINARY_PROBE_BYTES = 8192;
 
 /** Turns file bytes into text, refusing binary data and invalid UTF-8 with a position. */
 export function decodeText(bytes: Buffer): DecodeResult {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    return { ok: false, message: 'UTF-16 text (byte-order mark); save it as UTF-8, which Kubernetes manifests use' };
+  }
   const probe = bytes.subarray(0, BINARY_PROBE_BYTES);
   const nul = probe.indexOf(0);
   if (nul !== -1) {

@@ -302,9 +302,12 @@ class Collector {
     this.errors.push({ file, message });
   }
 
+  /** The path as reports show it; control characters in file names are escaped so an error stays one line. */
   private display(path: string): string {
     const rel = relative(this.options.cwd, path);
-    return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+    const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+    // eslint-disable-next-line no-control-regex
+    return shown.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
   }
 }
 

@@ -89,6 +89,13 @@ function zipOf(name: string, content: Buffer, declaredSize = content.length): Bu
   return Buffer.concat([local, nameBytes, data, central, nameBytes, end]);
 }
 
+/** The archive's problems as one text; reading must not throw. */
+function problemsOf(read: () => { problems: readonly { message: string }[] }): string {
+  return read()
+    .problems.map((p) => p.message)
+    .join('\n');
+}
+
 describe('archive reader', () => {
   it('recognises archive names', () => {
     assert.ok(isArchivePath('pipeline.tar.gz'));
@@ -138,13 +145,13 @@ describe('archive reader', () => {
 
   it('refuses a zip member that inflates past its declared size', () => {
     const lying = zipOf('pipeline.yaml', Buffer.alloc(4096, 0x61), 100);
-    assert.throws(() => readArchive('lying.zip', lying), /lying\.zip!pipeline\.yaml: inflates past its declared/);
+    assert.match(problemsOf(() => readArchive('lying.zip', lying)), /lying\.zip!pipeline\.yaml: inflates past its declared/);
   });
 
   it('refuses a high compression ratio even within the size limits', () => {
     const limits = { ...DEFAULT_ARCHIVE_LIMITS, ratioFloorBytes: 64 * 1024 };
     const dense = zipOf('pipeline.yaml', Buffer.alloc(512 * 1024, 0x20));
-    assert.throws(() => readArchive('dense.zip', dense, limits), /dense\.zip!pipeline\.yaml: compression ratio \d+:1 is over/);
+    assert.match(problemsOf(() => readArchive('dense.zip', dense, limits)), /dense\.zip!pipeline\.yaml: compression ratio \d+:1 is over/);
     const gz = gzipSync(tarOf([{ name: 'pipeline.yaml', data: ' '.repeat(512 * 1024) }]));
     assert.throws(() => readArchive('dense.tgz', gz, limits), /dense\.tgz: compression ratio/);
   });
@@ -175,14 +182,25 @@ describe('archive reader', () => {
 
   it('reports corrupt and truncated archives instead of crashing', () => {
     assert.throws(() => readArchive('junk.tgz', Buffer.from([0x1f, 0x8b, 1, 2, 3])), /junk\.tgz: not a valid gzip archive/);
-    assert.throws(() => readArchive('junk.tar', Buffer.alloc(1024, 0x41)), /junk\.tar: corrupt tar header/);
+    assert.match(problemsOf(() => readArchive('junk.tar', Buffer.alloc(1024, 0x41))), /junk\.tar: corrupt tar header/);
     const truncated = tarOf([{ name: 'a.yaml', data: 'x'.repeat(2000) }]).subarray(0, 1024);
-    assert.throws(() => readArchive('cut.tar', truncated), /cut\.tar: truncated tar archive/);
+    assert.match(problemsOf(() => readArchive('cut.tar', truncated)), /cut\.tar: truncated tar archive/);
     assert.throws(() => readArchive('cut.zip', zipOf('a.yaml', Buffer.from('x')).subarray(0, 40)), /cut\.zip: not a valid zip/);
   });
 
   it('caps the member count', () => {
     const many = tarOf(Array.from({ length: 5 }, (_, i) => ({ name: `m${i}.yaml`, data: 'a: 1\n' })));
-    assert.throws(() => readArchive('many.tar', many, { ...DEFAULT_ARCHIVE_LIMITS, maxMembers: 3 }), /many\.tar: more than 3 members/);
+    const capped = readArchive('many.tar', many, { ...DEFAULT_ARCHIVE_LIMITS, maxMembers: 3 });
+    assert.match(capped.problems.map((p) => p.message).join('\n'), /many\.tar: more than 3 members/);
+    assert.equal(capped.members.length, 3, 'members read before the cap are kept');
+  });
+
+  it('keeps the members read before an archive turns out truncated', () => {
+    const good = tarOf([{ name: 'good.yaml', data: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: good}\n' }]);
+    const cut = tarOf([{ name: 'late.yaml', data: 'x'.repeat(2000) }]).subarray(0, 1024);
+    const trailing = Buffer.concat([good.subarray(0, good.length - 1024), cut]);
+    const contents = readArchive('mixed.tar', trailing);
+    assert.deepEqual(contents.members.map((m) => m.name), ['good.yaml']);
+    assert.match(contents.problems.map((p) => p.message).join('\n'), /mixed\.tar: truncated tar archive/);
   });
 });
