@@ -18,6 +18,15 @@ async function onPath(command: string, pathVariable: string | undefined): Promis
   return false;
 }
 
+const RENDER_TIMEOUT_MS = 120_000;
+
+/** The line of kustomize's error output that says what went wrong (it ends with context lines). */
+function renderFailure(output: string): string {
+  const lines = output.split('\n').map((line) => line.trim()).filter((line) => line.length > 2);
+  const error = lines.find((line) => /^error:/i.test(line));
+  return (error ?? lines[lines.length - 1] ?? 'no error output').replace(/^error:\s*/i, '');
+}
+
 /** Renders a kustomize directory with `kubectl kustomize` or `kustomize build`, whichever exists. */
 export async function renderKustomize(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   let command: [string, string[]];
@@ -31,11 +40,11 @@ export async function renderKustomize(dir: string, env: NodeJS.ProcessEnv = proc
   }
   const [file, args] = command;
   return new Promise((resolve, reject) => {
-    execFile(file, args, { env, maxBuffer: 1024 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error) {
-        const detail = (stderr || error.message).trim().split('\n').pop() ?? '';
-        reject(new SourceError(`${file} failed to render kustomize directory ${dir}: ${detail}`));
-      } else resolve(stdout);
+    execFile(file, args, { env, maxBuffer: 1024 * 1024 * 1024, timeout: RENDER_TIMEOUT_MS }, (error, stdout, stderr) => {
+      if (!error) resolve(stdout);
+      else if (error.killed) {
+        reject(new SourceError(`${file} did not render kustomize directory ${dir} within ${RENDER_TIMEOUT_MS / 1000} s; a remote resource that never answers is the usual cause`));
+      } else reject(new SourceError(`${file} failed to render kustomize directory ${dir}: ${renderFailure(stderr || error.message)}`));
     });
   });
 }
