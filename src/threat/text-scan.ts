@@ -2,6 +2,7 @@ import { redactUrlCredentials } from '../core/redact.js';
 import { decodeEmbedded, shorten, type DecodeBudget } from './decode.js';
 import type { Indicators } from './indicators.js';
 import { commandName, commandWords, expandAssignments, inlineScriptIndex, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
+import { pythonCommands } from './python-calls.js';
 import { SIGNAL_WEIGHTS, type Signal, type SignalKind, type Site } from './signals.js';
 import { matchWallet, shortWallet } from './wallets.js';
 
@@ -101,8 +102,17 @@ export function scanRaw(input: string, site: Site, layer: string, state: ScanSta
   if (PYTHON_EXEC_DOWNLOAD.test(text)) signal(state, 'download-exec', 'Python exec() of downloaded code', site, layer);
   else if (PYTHON_DOWNLOAD.test(text) && PYTHON_EXEC.test(text)) signal(state, 'download-exec', 'Python download then os.system/subprocess', site, layer);
   if (PERL_DOWNLOAD_EXEC.test(text)) signal(state, 'download-exec', 'Perl download then system/exec', site, layer);
+  if (depth < state.budget.maxDepth) scanPythonCommands(text, site, layer, state, depth);
   scanMinerConfig(text, site, layer, state);
   if (depth < state.budget.maxDepth && state.budget.remainingBytes > 0) scanDecoded(text, site, layer, state, depth);
+}
+
+/** What `os.system("…")` and `subprocess.Popen([…])` in Python text run is read as commands. */
+function scanPythonCommands(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
+  for (const command of pythonCommands(text)) {
+    if ('script' in command) scanScript(command.script, site, layer, state, depth + 1);
+    else if (command.argv.length > 0) analyzeCommands([{ words: commandWords(command.argv), piped: false }], () => site, layer, state, depth + 1);
+  }
 }
 
 function scanDecoded(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
