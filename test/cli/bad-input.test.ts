@@ -76,6 +76,16 @@ describe('bad input gives a one-line error and keeps other results', () => {
     expectGoodFileStillScanned(report);
   });
 
+  test('UTF-16 text, and a file name with a newline, give one-line errors', async () => {
+    writeFileSync(join(dir.path, 'utf16.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('apiVersion: v1\n', 'utf16le')]));
+    writeFileSync(join(dir.path, 'bad\nname.yaml'), 'a: [\n');
+    const { code, report } = await scanJson(dir.path, ['good.yaml', 'utf16.yaml', 'bad\nname.yaml']);
+    assert.equal(code, 2);
+    expectError(report, 'utf16.yaml', /UTF-16 text/);
+    expectError(report, 'bad\\nname.yaml', /flow collection/);
+    expectGoodFileStillScanned(report);
+  });
+
   test('symlink loop in a scanned directory', async () => {
     const tree = join(dir.path, 'tree');
     mkdirSync(join(tree, 'sub'), { recursive: true });
