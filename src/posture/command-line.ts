@@ -26,6 +26,8 @@ export function commandWords(container: JsonRecord, containerPath: string): Comm
     asArray(container[field]).forEach((raw, i) => {
       if (typeof raw !== 'string') return;
       const path = joinPath(containerPath, field, i);
+      // An empty argv element is an empty word (`["--NotebookApp.token", ""]`), not nothing.
+      if (raw === '') words.push({ word: "''", path });
       for (const word of splitWords(raw)) words.push({ word, path });
     });
   }

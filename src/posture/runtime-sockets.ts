@@ -13,6 +13,11 @@ const RUNTIME_SOCKETS = [
   '/run/cri-dockerd.sock',
   '/run/k3s/containerd/containerd.sock',
   '/var/run/dockershim.sock',
+  '/var/snap/microk8s/common/run/containerd.sock',
+  '/run/podman/podman.sock',
+  '/var/run/podman/podman.sock',
+  '/run/buildkit/buildkitd.sock',
+  '/var/run/buildkit/buildkitd.sock',
 ];
 
 export function normalizeHostPath(path: string): string {

@@ -68,7 +68,15 @@ export function rulesAllow(rules: readonly PolicyRule[], request: AccessRequest)
 const READ_ONLY_VERBS = new Set(['get', 'list', 'watch']);
 
 /** Verbs that change state. `*` counts as a write. */
+/**
+ * Review resources are asked, not changed: `create` on them is how a client asks "may I?" or
+ * "who am I?" (`system:basic-user` grants it to everyone), so it writes nothing.
+ */
+const QUESTION_RESOURCES = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews']);
+
 export function writeVerbsOf(rule: PolicyRule): string[] {
+  const onlyQuestions = rule.nonResourceURLs.length === 0 && rule.resources.length > 0 && rule.resources.every((r) => QUESTION_RESOURCES.has(r));
+  if (onlyQuestions) return [];
   return rule.verbs.filter((verb) => !READ_ONLY_VERBS.has(verb));
 }
 

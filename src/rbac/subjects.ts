@@ -48,12 +48,18 @@ export function isAllAuthenticated(subject: Subject): boolean {
   return sameSubject(ALL_AUTHENTICATED_GROUP, subject);
 }
 
+/** Service accounts that Helm 2 and similar installers added to kube-system with cluster-admin: a known risk, not the control plane. */
+const KUBE_SYSTEM_ADD_ONS = new Set(['tiller', 'default', 'kubernetes-dashboard', 'dashboard']);
+
 /**
  * Kubernetes' own identities (`system:masters`, `system:kube-controller-manager`, kube-system
- * service accounts), which hold broad rights by design. The public groups are never system.
+ * controller service accounts), which hold broad rights by design. The public groups, the
+ * groups of all service accounts (`system:serviceaccounts`, `system:serviceaccounts:<ns>`) and
+ * add-ons installed into kube-system are never system: a grant to them reaches ordinary pods.
  */
 export function isKubernetesSystemSubject(subject: Subject): boolean {
   if (isUnauthenticated(subject) || isAllAuthenticated(subject)) return false;
-  if (subject.kind === 'ServiceAccount') return subject.namespace === 'kube-system';
+  if (subject.kind === 'ServiceAccount') return subject.namespace === 'kube-system' && !KUBE_SYSTEM_ADD_ONS.has(subject.name);
+  if (subject.kind === 'Group' && /^system:serviceaccounts(?::|$)/.test(subject.name)) return false;
   return subject.name.startsWith('system:');
 }

@@ -301,8 +301,13 @@ function isUnpack(name: string, words: readonly string[]): boolean {
 function substitutedDownloader(word: string): string | undefined {
   if (!word.startsWith('$(') && !word.startsWith('`')) return undefined;
   const body = word.startsWith('$(') ? word.slice(2, -1) : word.slice(1, -1);
-  const fetcher = parseShell(body).commands[0]?.words[0];
-  return fetcher !== undefined && DOWNLOADERS.has(commandName(fetcher)) ? commandName(fetcher) : undefined;
+  // `until $(curl -s URL > /dev/null)`: output sent elsewhere leaves nothing to run (a readiness wait).
+  if (body.includes('>')) return undefined;
+  const words = parseShell(body).commands[0]?.words ?? [];
+  const fetcher = words[0];
+  if (fetcher === undefined || !DOWNLOADERS.has(commandName(fetcher))) return undefined;
+  const savesToFile = words.some((w, i) => /^(?:-[A-Za-z]*[oO]|--output(?:-document)?)$/.test(w) && words[i + 1] !== undefined && words[i + 1] !== '-');
+  return savesToFile ? undefined : commandName(fetcher);
 }
 
 /** `bash -c 'SCRIPT'`, `python -c 'CODE'` and `eval "SCRIPT"` inside a script are read as well. */

@@ -15,7 +15,7 @@ export default defineRule({
     severity: 'high',
     category: 'authentication',
     description:
-      'The Argo Server runs with `--auth-mode=server` (or `--auth-mode server`), or runs a version older than v3.0 with no `--auth-mode` at all, when `server` was the default.',
+      'The Argo Server runs with `--auth-mode=server` (or `--auth-mode server`), or the v2 `hybrid` mode that serves requests without a token as the server, or runs a version older than v3.0 with no `--auth-mode` at all, when `server` was the default.',
     rationale:
       "In `server` mode Argo Server answers every request with its own service account's permissions and asks for no credentials: whoever reaches the UI or API can submit workflows that run arbitrary containers, read logs and artefacts. Microsoft's Threat Matrix lists Argo Workflows among the exposed interfaces seen exploited (MS-TA9005). Listing `server` next to `client` or `sso` still lets anyone pick the no-login option.",
     remediation:
@@ -36,9 +36,10 @@ export default defineRule({
       const words = commandWords(site.container, site.path);
       const modes = findFlags(words, ['auth-mode']);
       for (const use of modes) {
-        if (use.value !== 'server') continue;
+        // v2.x `hybrid` served token-less requests as the server's account, like `server`.
+        if (use.value !== 'server' && use.value !== 'hybrid') continue;
         yield {
-          message: `Container "${site.name}" runs Argo Server with auth mode "server": requests need no login and act with the server's service account.`,
+          message: `Container "${site.name}" runs Argo Server with auth mode "${use.value}": requests need no login and act with the server's service account.`,
           path: use.path,
           evidence: [use.written],
           discriminator: use.path,

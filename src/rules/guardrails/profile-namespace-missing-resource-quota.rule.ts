@@ -10,7 +10,9 @@ const GPU_RESOURCES = ['nvidia.com/gpu', 'amd.com/gpu', 'gpu.intel.com/i915', 'g
 const DIMENSIONS: readonly { readonly name: string; readonly keys: readonly string[] }[] = [
   { name: 'cpu', keys: ['cpu', 'requests.cpu', 'limits.cpu'] },
   { name: 'memory', keys: ['memory', 'requests.memory', 'limits.memory'] },
-  { name: 'GPU', keys: GPU_RESOURCES.flatMap((gpu) => [gpu, `requests.${gpu}`, `limits.${gpu}`]) },
+  // Quota on extended resources such as GPUs works only through `requests.` keys
+  // (https://kubernetes.io/docs/concepts/policy/resource-quotas/#resource-quota-for-extended-resources).
+  { name: 'GPU', keys: GPU_RESOURCES.map((gpu) => `requests.${gpu}`) },
   { name: 'pods', keys: ['pods', 'count/pods'] },
 ];
 
@@ -46,7 +48,7 @@ export default defineRule({
     severity: 'medium',
     category: 'guardrails',
     description:
-      'A Kubeflow profile namespace (a `Profile`, or a Namespace with the profile labels or owned by a Profile) has no unscoped ResourceQuota, and no `Profile.spec.resourceQuotaSpec`, that bounds cpu, memory, GPUs (`nvidia.com/gpu`, `amd.com/gpu`, `gpu.intel.com/*`, as `requests.` keys or bare) and the number of pods.',
+      'A Kubeflow profile namespace (a `Profile`, or a Namespace with the profile labels or owned by a Profile) has no unscoped ResourceQuota, and no `Profile.spec.resourceQuotaSpec`, that bounds cpu, memory, GPUs (`nvidia.com/gpu`, `amd.com/gpu`, `gpu.intel.com/*`, as `requests.` keys, the only form quota enforces for extended resources) and the number of pods.',
     rationale:
       'Miners planted through a notebook or pipeline scale out until the cluster runs dry, and GPUs are what they want most. A quota caps the damage of one compromised profile and makes the spike visible as quota errors instead of a cloud bill.',
     remediation:
