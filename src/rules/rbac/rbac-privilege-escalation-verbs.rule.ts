@@ -1,6 +1,6 @@
 import { nameOf } from '../../core/object.js';
 import { defineRule } from '../../core/rule.js';
-import { readPolicyRules, ruleAllows, type AccessRequest } from '../../rbac/policy-rule.js';
+import { readPolicyRules, ruleAllows, type AccessRequest, type PolicyRule } from '../../rbac/policy-rule.js';
 import { describeHolders, reachOf, severityForReach } from '../../rbac/role-exposure.js';
 import { grantsOfRoleObject } from './role-lookup.js';
 import { RBAC_DOCS, RBAC_GOOD_PRACTICES, RBAC_SOURCES, ROLE_KINDS } from './shared.js';
@@ -17,6 +17,21 @@ const ESCALATIONS: readonly (AccessRequest & { readonly label: string })[] = [
   { verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'userextras', label: 'impersonate userextras' },
 ];
 
+/** Roles whose binding or escalation is as good as cluster-wide power. */
+const PRIVILEGED_NAMES = /^(?:cluster-admin|admin|edit|system:.*)$/;
+
+/**
+ * `resourceNames` narrow a grant, but not enough when the names are the prize: impersonating any
+ * named user or group (`system:masters`), or binding `cluster-admin`. Binding a named ordinary
+ * role is the safe form the remediation recommends.
+ */
+function namedEscalation(rule: PolicyRule, request: AccessRequest): boolean {
+  if (rule.resourceNames.length === 0) return false;
+  const unnamed: PolicyRule = { ...rule, resourceNames: [] };
+  if (!ruleAllows(unnamed, request)) return false;
+  return request.verb === 'impersonate' || rule.resourceNames.some((name) => PRIVILEGED_NAMES.test(name));
+}
+
 export default defineRule({
   meta: {
     id: 'rbac-privilege-escalation-verbs',
@@ -24,7 +39,7 @@ export default defineRule({
     severity: 'high',
     category: 'rbac',
     description:
-      'A Role or ClusterRole allows `escalate` or `bind` on roles, or `impersonate` on users, groups or service accounts, by name or through a `*` verb. Rules that are `*` on every resource of every group are left to `rbac-wildcard-permissions`.',
+      'A Role or ClusterRole allows `escalate` or `bind` on roles, or `impersonate` on users, groups or service accounts, by name or through a `*` verb. `resourceNames` do not excuse impersonation (naming `system:masters` is the point) or binding `cluster-admin`, `admin`, `edit` or a `system:` role; binding a named ordinary role is fine. Rules that are `*` on every resource of every group are left to `rbac-wildcard-permissions`.',
     rationale:
       'These verbs bypass RBAC\'s own guard against privilege escalation: `escalate` edits a role to hold more than the editor has, `bind` grants roles the binder does not hold, `impersonate` acts as another identity, for example a cluster-admin. Any of them is equivalent to the highest privilege reachable.',
     remediation:
@@ -39,7 +54,9 @@ export default defineRule({
     const hits: { index: number; labels: string[] }[] = [];
     readPolicyRules(object.rules).forEach((rule, index) => {
       if (rule.apiGroups.includes('*') && rule.resources.includes('*')) return;
-      const labels = ESCALATIONS.filter((request) => ruleAllows(rule, request)).map((request) => request.label);
+      const labels = ESCALATIONS.filter((request) => ruleAllows(rule, request) || namedEscalation(rule, request)).map((request) =>
+        rule.resourceNames.length > 0 ? `${request.label} (${rule.resourceNames.join(', ')})` : request.label,
+      );
       if (labels.length > 0) hits.push({ index, labels });
     });
     const first = hits[0];
