@@ -1,18 +1,21 @@
 /**
- * Commands Python code runs: `os.system("…")`, `os.popen("…")`, `subprocess.run("…", shell=True)`
- * and `subprocess.Popen(["/tmp/x", "-o", "…"])`. KFP v2 components, Argo scripts and notebooks are
- * Python, so a miner started from them is a string literal inside one of these calls.
+ * Commands that code runs: Python `os.system("…")`, `os.popen("…")`, `subprocess.run("…", shell=True)`
+ * and `subprocess.Popen(["/tmp/x", "-o", "…"])`, and the same in the one-liners of other languages
+ * (`node -e`, `ruby -e`, `php -r`): `child_process.exec`/`execSync`/`spawn`, Ruby `system`/`spawn`,
+ * PHP `shell_exec`/`system`/`passthru`. KFP v2 components, Argo scripts and notebooks are Python,
+ * so a miner started from them is a string literal inside one of these calls.
  */
 
 export type PythonCommand = { readonly script: string } | { readonly argv: readonly string[] };
 
-const CALL = /\b(?:os\.(?:system|popen|exec\w*|spawn\w*)|subprocess\.(?:run|call|Popen|check_call|check_output|getoutput|getstatusoutput)|pty\.spawn)\s*\(/g;
+const CALL =
+  /\b(?:os\.(?:system|popen|exec\w*|spawn\w*)|subprocess\.(?:run|call|Popen|check_call|check_output|getoutput|getstatusoutput)|pty\.spawn|(?:child_process\.|cp\.)?(?:execSync|execFileSync|execFile|spawnSync|spawn|exec)|Kernel\.(?:system|spawn|exec)|shell_exec|passthru|proc_open|system)\s*\(/g;
 const STRING_LITERAL = /[rbuf]{0,2}("""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/y;
 const MAX_CALLS = 64;
 
 /** Every command a Python text visibly runs, in order; string arguments only (variables are not followed). */
 export function pythonCommands(text: string): PythonCommand[] {
-  if (!text.includes('os.') && !text.includes('subprocess') && !text.includes('pty.')) return [];
+  if (!/os\.|subprocess|pty\.|exec|spawn|system|passthru|proc_open/.test(text)) return [];
   const found: PythonCommand[] = [];
   for (const match of text.matchAll(CALL)) {
     if (found.length >= MAX_CALLS) break;
