@@ -1,8 +1,10 @@
 import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
+import type { Inventory } from '../k8s/inventory.js';
 import type { Site } from './signals.js';
 import { judgeDownloadUrl, scanRaw, scanScript, type ScanState } from './text-scan.js';
+import { configMapData } from './variables.js';
 
 const MAX_DEPTH = 16;
 /** Parameter fields whose text a workflow engine substitutes into commands (`{{inputs.parameters.x}}`). */
@@ -13,8 +15,8 @@ const ARGO_VALUE_KEYS = ['value', 'default'] as const;
  * KFP parameter values and defaults, KFP v2 constants, Argo raw and http artifacts, and the
  * entrypoint of a Ray job (the ShadowRay route: a job submitted to an open Ray dashboard).
  */
-export function scanWorkflowInputs(object: K8sObject, pipeline: boolean, state: ScanState): void {
-  if (pipeline) walk(object as JsonRecord, '', 0, state);
+export function scanWorkflowInputs(object: K8sObject, pipeline: boolean, state: ScanState, inventory: Inventory): void {
+  if (pipeline) walk(object as JsonRecord, '', 0, { state, inventory, namespace: object.metadata?.namespace });
   if (object.kind === 'RayService' && object.apiVersion.startsWith('ray.io/')) {
     // serveConfigV2 is YAML text whose runtime_env can carry commands and env vars.
     const serveConfig = asString(asRecord(object.spec)?.serveConfigV2);
@@ -30,27 +32,35 @@ export function scanWorkflowInputs(object: K8sObject, pipeline: boolean, state: 
   }
 }
 
-function walk(node: JsonRecord, path: string, depth: number, state: ScanState): void {
+/** What the walk needs besides the node: the scan state and where ConfigMap references resolve. */
+interface Walk {
+  readonly state: ScanState;
+  readonly inventory: Inventory;
+  readonly namespace: string | undefined;
+}
+
+function walk(node: JsonRecord, path: string, depth: number, w: Walk): void {
   if (depth > MAX_DEPTH) return;
   for (const [key, value] of Object.entries(node)) {
     if (value === null || typeof value !== 'object') continue;
     const childPath = joinPath(path, key);
-    if (key === 'parameters') scanParameters(value, childPath, state);
-    else if (key === 'artifacts' && Array.isArray(value)) scanArtifacts(value, childPath, state);
-    else if (key === 'withItems' && Array.isArray(value)) scanLoopItems(value, childPath, state);
-    walkValue(value, childPath, depth + 1, state);
+    if (key === 'parameters') scanParameters(value, childPath, w);
+    else if (key === 'artifacts' && Array.isArray(value)) scanArtifacts(value, childPath, w.state);
+    else if (key === 'withItems' && Array.isArray(value)) scanLoopItems(value, childPath, w.state);
+    walkValue(value, childPath, depth + 1, w);
   }
 }
 
 /** Argo `steps` are lists of lists, so arrays are walked through to the records inside. */
-function walkValue(value: unknown, path: string, depth: number, state: ScanState): void {
+function walkValue(value: unknown, path: string, depth: number, w: Walk): void {
   if (depth > MAX_DEPTH) return;
-  if (Array.isArray(value)) value.forEach((item, i) => walkValue(item, joinPath(path, i), depth + 1, state));
-  else if (isRecord(value)) walk(value, path, depth, state);
+  if (Array.isArray(value)) value.forEach((item, i) => walkValue(item, joinPath(path, i), depth + 1, w));
+  else if (isRecord(value)) walk(value, path, depth, w);
 }
 
 /** Argo lists `[{name, value|default}]`; KFP v2 maps `{name: {defaultValue} | {runtimeValue: {constant}}}`. */
-function scanParameters(parameters: unknown, path: string, state: ScanState): void {
+function scanParameters(parameters: unknown, path: string, w: Walk): void {
+  const { state } = w;
   if (Array.isArray(parameters)) {
     parameters.forEach((raw, i) => {
       const parameter = asRecord(raw);
@@ -59,6 +69,14 @@ function scanParameters(parameters: unknown, path: string, state: ScanState): vo
       for (const key of ARGO_VALUE_KEYS) {
         const text = asString(parameter[key]);
         if (text !== undefined) scanScript(text, site(`parameter "${name}" ${key}`, joinPath(path, i, key)), '', state, 0);
+      }
+      // `valueFrom.configMapKeyRef`: the value lives in a ConfigMap of the workflow's namespace.
+      const ref = asRecord(asRecord(parameter.valueFrom)?.configMapKeyRef);
+      const configMap = asString(ref?.name);
+      const key = asString(ref?.key);
+      const text = configMap && key ? configMapData(w.inventory, w.namespace, configMap)[key] : undefined;
+      if (typeof text === 'string') {
+        scanScript(text, site(`parameter "${name}" from ConfigMap ${configMap} key "${key}"`, joinPath(path, i, 'valueFrom', 'configMapKeyRef')), '', state, 0);
       }
     });
     return;

@@ -23,7 +23,7 @@ export function scanWorkload(object: K8sObject, ctx: RuleContext): Signal[] {
   const pipeline = isPipelineObject(object);
   if (containers.length === 0 && !pipeline && !CONTAINERLESS_WORKLOADS.has(object.kind)) return [];
   const state: ScanState = { indicators: indicatorsFor(ctx.config.indicators), budget: new DecodeBudget(), signals: [] };
-  scanWorkflowInputs(object, pipeline, state);
+  scanWorkflowInputs(object, pipeline, state, ctx.inventory);
   const scannedRefs = new Set<string>();
   for (const ref of containers) {
     const before = state.signals.length;
