@@ -46,18 +46,21 @@ function mountsToken(run: RunSpec, serviceAccount: K8sObject | undefined): boole
   return serviceAccount?.automountServiceAccountToken !== false;
 }
 
-/** What the token of `namespace/name` can do in `namespace`, as far as the scanned RBAC shows. */
+/**
+ * What the token of `namespace/name` can do, as far as the scanned RBAC shows, wherever it was
+ * granted: a RoleBinding in another namespace arms the token just as well.
+ */
 function powersOf(inventory: Inventory, namespace: string | undefined, name: string): string[] {
   const powers = new Set<string>();
   for (const grant of accessGraphOf(inventory).grants) {
     const { subject } = grant;
     if (subject.kind !== 'ServiceAccount' || subject.name !== name) continue;
     if (namespace !== undefined && subject.namespace !== namespace) continue;
-    if (grant.namespace !== '*' && grant.namespace !== subject.namespace) continue;
     const rules = grant.role?.rules ?? [];
-    for (const resource of creatablePodMakers(rules)) powers.add(`create ${resource}`);
-    if (canExecIntoPods(rules)) powers.add('exec into pods');
-    if (rulesAllow(rules, { verb: 'get', apiGroup: '', resource: 'secrets' })) powers.add('read secrets');
+    const where = grant.namespace === '*' || grant.namespace === subject.namespace ? '' : ` in namespace ${grant.namespace}`;
+    for (const resource of creatablePodMakers(rules)) powers.add(`create ${resource}${where}`);
+    if (canExecIntoPods(rules)) powers.add(`exec into pods${where}`);
+    if (rulesAllow(rules, { verb: 'get', apiGroup: '', resource: 'secrets' })) powers.add(`read secrets${where}`);
   }
   return [...powers];
 }
@@ -69,7 +72,7 @@ export default defineRule({
     severity: 'medium',
     category: 'rbac',
     description:
-      'An Argo Workflow, CronWorkflow, WorkflowTemplate, KFP ScheduledWorkflow or pipeline step Pod mounts the token of a service account that, per the scanned RBAC, can create pods or pod-making resources, exec into pods or read Secrets, and does not set `automountServiceAccountToken: false`.',
+      'An Argo Workflow, CronWorkflow, WorkflowTemplate, KFP ScheduledWorkflow or pipeline step Pod mounts the token of a service account that, per the scanned RBAC and in any namespace, can create pods or pod-making resources, exec into pods or read Secrets, and does not set `automountServiceAccountToken: false`.',
     rationale:
       'Step containers run user-supplied code. When they carry a powerful token, any step (or an attacker who can submit runs) can start more pods, such as miners, or read credentials. The step\'s own code rarely needs the API; Argo\'s executor can get its own, smaller service account.',
     remediation:
