@@ -101,7 +101,9 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
       patchContainers(value, joinPath(nodePath, key), found, () => holderOf(nodePath));
       continue;
     }
-    if (key === 'manifest' && typeof value === 'string' && typeof node.action === 'string') {
+    // Argo `resource.manifest` (with an action) and Katib v1alpha3 `goTemplate.rawTemplate` hold
+    // whole objects as text; their containers run all the same.
+    if ((key === 'manifest' && typeof value === 'string' && typeof node.action === 'string') || (key === 'rawTemplate' && typeof value === 'string')) {
       const embedded = embeddedManifest(value);
       if (embedded) {
         segments.push(key);
@@ -176,7 +178,8 @@ const MAX_PATCH_CHARS = 64 * 1024;
 function embeddedManifest(text: string): JsonRecord | undefined {
   if (text.length > MAX_PATCH_CHARS) return undefined;
   try {
-    const parsed: unknown = yaml.load(text);
+    // Go-template placeholders (`{{.Trial}}`) are not YAML; a plain word keeps the structure.
+    const parsed: unknown = yaml.load(text.replace(/\{\{[^{}\n]*\}\}/g, 'kfguard-placeholder'));
     return isRecord(parsed) ? parsed : undefined;
   } catch {
     return undefined; // templated ({{…}}) or broken manifests cannot be judged statically

@@ -23,6 +23,7 @@ export function scanWorkflowInputs(object: K8sObject, pipeline: boolean, state: 
     if (serveConfig !== undefined) scanRaw(serveConfig, { where: 'Ray Serve config', path: 'spec.serveConfigV2' }, '', state, 0);
   }
   if (object.kind === 'SparkApplication' && object.apiVersion.startsWith('sparkoperator.k8s.io/')) scanSparkApplication(object, state);
+  if (object.kind === 'Experiment' && object.apiVersion.startsWith('kubeflow.org/')) scanKatibTemplateConfigMap(object, state, inventory);
   if (object.kind === 'RayJob' && object.apiVersion.startsWith('ray.io/')) {
     const spec = asRecord(object.spec);
     const entrypoint = asString(spec?.entrypoint);
@@ -132,4 +133,14 @@ function scanSparkApplication(object: K8sObject, state: ScanState): void {
   args.forEach((arg, i) => {
     if (typeof arg === 'string') scanRaw(arg, site(`Spark argument ${i}`, joinPath('spec.arguments', i)), '', state, 0);
   });
+}
+
+/** A Katib trial template kept in a ConfigMap (`trialTemplate.configMap`) is the trial's Job as text. */
+function scanKatibTemplateConfigMap(object: K8sObject, state: ScanState, inventory: Inventory): void {
+  const ref = asRecord(asRecord(asRecord(object.spec)?.trialTemplate)?.configMap);
+  const name = asString(ref?.configMapName);
+  const key = asString(ref?.templatePath);
+  if (!name || !key) return;
+  const text = configMapData(inventory, asString(ref?.configMapNamespace) ?? object.metadata?.namespace, name)[key];
+  if (typeof text === 'string') scanScript(text, site(`trial template from ConfigMap ${name} key "${key}"`, 'spec.trialTemplate.configMap'), '', state, 0);
 }

@@ -15,7 +15,7 @@ const PIPELINE_KINDS = new Set(['Workflow', 'WorkflowTemplate', 'ClusterWorkflow
 const PIPELINE_KEY = /^(?:pipelines\.kubeflow\.org\/|workflows\.argoproj\.io\/|pipeline\/runid$)/;
 const SCRIPT_KEY = /\.(?:sh|bash|py)$/;
 /** Kinds that run code given outside any container spec (see workflow-inputs.ts). */
-const CONTAINERLESS_WORKLOADS = new Set(['RayJob', 'RayService', 'SparkApplication']);
+const CONTAINERLESS_WORKLOADS = new Set(['RayJob', 'RayService', 'SparkApplication', 'Experiment']);
 
 /** Every miner signal of one object, over all its containers and the ConfigMaps and Secrets they use. */
 export function scanWorkload(object: K8sObject, ctx: RuleContext): Signal[] {
