@@ -22,9 +22,13 @@ export interface StructuralLine {
 }
 
 type Shape =
-  | { readonly kind: 'children' }
-  /** A plain or block scalar: deeper lines than `owner` are its text. */
-  | { readonly kind: 'text'; readonly owner: number }
+  /** `key:` or `-` with nothing after it: deeper lines belong to the entry whose column is `owner`. */
+  | { readonly kind: 'children'; readonly owner: number }
+  /**
+   * A plain or block scalar: deeper lines than `owner` are its text. `bare` when the line is only
+   * a value (no key, no `-`): it continues the entry above, whose column then decides.
+   */
+  | { readonly kind: 'text'; readonly owner: number; readonly bare?: boolean }
   /** Complete, possibly after a construct that ended at `end` on a later line. */
   | { readonly kind: 'closed'; readonly end: number };
 
@@ -35,6 +39,8 @@ type Shape =
 export function walkStructure(source: string, visit: (line: StructuralLine) => void): boolean {
   let lineStart = 0;
   let textDeeperThan = -1;
+  // Column of the last entry that opened a block, for values that start on the next line.
+  let openerColumn = -1;
   while (lineStart < source.length) {
     const lineEnd = endOfLine(source, lineStart);
     let content = lineStart;
@@ -54,7 +60,9 @@ export function walkStructure(source: string, visit: (line: StructuralLine) => v
     const shape = readEntry(source, content, lineEnd, lineStart);
     if (shape === undefined) return false;
     visit({ start: lineStart, content, indent, opensBlock: shape.kind === 'children' });
-    if (shape.kind === 'text') textDeeperThan = shape.owner;
+    if (shape.kind === 'children') openerColumn = shape.owner;
+    // `key:` then `  foo` then `    "bar`: js-yaml continues the scalar on any line deeper than the key.
+    if (shape.kind === 'text') textDeeperThan = shape.bare && openerColumn !== -1 && openerColumn < shape.owner ? openerColumn : shape.owner;
     lineStart = (shape.kind === 'closed' ? endOfLine(source, shape.end) : lineEnd) + 1;
   }
   return true;
@@ -73,7 +81,8 @@ function readEntry(source: string, content: number, lineEnd: number, lineStart: 
     owner = i - lineStart;
     i = skipBlanks(source, i + 1, lineEnd);
   }
-  if (i >= lineEnd || source.charCodeAt(i) === 35) return { kind: 'children' };
+  const bare = i === content;
+  if (i >= lineEnd || source.charCodeAt(i) === 35) return { kind: 'children', owner };
   const ch = source[i] as string;
   if (ch === '"' || ch === "'") {
     const close = closingQuote(source, i);
@@ -87,14 +96,14 @@ function readEntry(source: string, content: number, lineEnd: number, lineStart: 
   // A flow collection as a whole entry (`- [a, b]`) is fine; as a key it is not modelled.
   if (ch === '[' || ch === '{') return flowEntry(source, i);
   if (UNMODELLED.has(ch)) return undefined;
-  if (ch === '|' || ch === '>') return { kind: 'text', owner };
+  if (ch === '|' || ch === '>') return { kind: 'text', owner, bare };
   const separator = keySeparator(source, i, lineEnd);
-  if (separator === -1) return { kind: 'text', owner };
+  if (separator === -1) return { kind: 'text', owner, bare };
   return readValue(source, skipBlanks(source, separator + 1, lineEnd), lineEnd, i - lineStart);
 }
 
 function readValue(source: string, v: number, lineEnd: number, keyColumn: number): Shape | undefined {
-  if (v >= lineEnd || source.charCodeAt(v) === 35 || source.charCodeAt(v) === 13) return { kind: 'children' };
+  if (v >= lineEnd || source.charCodeAt(v) === 35 || source.charCodeAt(v) === 13) return { kind: 'children', owner: keyColumn };
   const ch = source[v] as string;
   if (ch === '"' || ch === "'") {
     const close = closingQuote(source, v);
@@ -165,22 +174,22 @@ function closingQuote(source: string, open: number): number {
 }
 
 /**
- * Where a flow collection opened at `open` closes, across lines. Every quote character inside is
- * taken as a quoted scalar (js-yaml only starts one at a node's start), which can only make the
- * collection look longer, never shorter. Comments (a `#` after a blank) are skipped.
+ * Where a flow collection opened at `open` closes, across lines. A quote starts a quoted scalar
+ * only at a node's start; one anywhere else (`[a'b]`) is plain text to js-yaml, and guessing
+ * either way could hide lines, so the reader gives up. It also gives up on comments, anchors,
+ * aliases and tags inside the collection.
  */
 function closingBracket(source: string, open: number): number {
   let depth = 0;
   for (let i = open; i < source.length; i++) {
     const code = source.charCodeAt(i);
     if (code === 34 || code === 39) {
+      if (!startsFlowNode(source, i)) return -1;
       const close = closingQuote(source, i);
       if (close === -1) return -1;
       i = close;
-    } else if (code === 35 && isBlank(source.charCodeAt(i - 1))) {
-      i = endOfLine(source, i) - 1;
-    } else if ((code === 38 || code === 42 || code === 33) && startsFlowNode(source, i)) {
-      return -1; // an anchor, alias or tag inside the collection: not modelled
+    } else if (code === 35 || ((code === 38 || code === 42 || code === 33) && startsFlowNode(source, i))) {
+      return -1;
     } else if (code === 91 || code === 123) depth++;
     else if (code === 93 || code === 125) {
       if (--depth === 0) return i;

@@ -134,6 +134,12 @@ describe('CRD schemas are cut before parsing', () => {
     // A quoted scalar opened inside the block that closes after it.
     sameAsFullParse([...head, '      description: "starts here', 'kind: Pod', 'spec: {containers: [{name: c, image: evil}]}', 'x: ends here"', ''].join('\n'));
     sameAsFullParse([...head, '      description: "starts here', 'metadata: {name: only-if-the-quote-is-missed}', 'x: ends here"', ''].join('\n'));
+    // A quote inside a plain scalar of a flow collection, and a quote opening a plain scalar's
+    // continuation line: text to js-yaml, so no quoted scalar may be assumed to open there.
+    sameAsFullParse("spec:\n validation:\n  openAPIV3Schema:\n   x: {a: b'}\n containers: [{name: e, image: e}]\nkind: Pod\napiVersion: v1\nz: \"'}\nkind: CustomResourceDefinition\napiVersion: v1\n#\"\n");
+    sameAsFullParse('spec:\n  validation:\n    openAPIV3Schema:\n      x:\n          foo\n        "bar\n  containers: [{name: e, image: e}]\nkind: Pod\napiVersion: v1\nz: "\nkind: CustomResourceDefinition\napiVersion: v1\n#"\n');
+    // `#` right after `,` is a comment to js-yaml, so the collection stays open.
+    sameAsFullParse('apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: a.b}\nspec:\n  validation:\n    openAPIV3Schema:\n      x: [a,#]\n  scope: Namespaced]\n');
     // Multi-line quoted and flow values that stay inside the block are cut.
     const inside = [...head, "      description: 'a quoted", "        description'", '      enum: [a,', '        b]', '  group: g', ''].join('\n');
     assert.equal(cutCrdSchemas(inside)?.cuts, 1);
