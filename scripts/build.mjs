@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: { kfguard: 'src/cli/run.ts', 'bcrypt-worker': 'src/posture/bcrypt-worker.ts' },
+  entryPoints: { kfguard: 'src/cli/run.ts', 'bcrypt-worker': 'src/bcrypt/bcrypt-worker.ts' },
   outdir: 'dist',
   bundle: true,
   // Lazily imported parts (zod for config files) become chunks loaded only when needed.

@@ -2,7 +2,7 @@ import type { KfguardConfig } from './core/config-types.js';
 import { DEFAULT_CONFIG } from './core/config-types.js';
 import { runRules, type EngineResult } from './core/engine.js';
 import { buildInventory, type Inventory } from './k8s/inventory.js';
-import { BcryptPrefetch } from './posture/bcrypt-prefetch.js';
+import { BcryptPrefetch } from './bcrypt/bcrypt-prefetch.js';
 import { accessSummaryOf } from './rbac/access-summary.js';
 import type { Rule } from './core/rule.js';
 import type { Finding } from './core/types.js';

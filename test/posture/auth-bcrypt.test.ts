@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import yaml from 'js-yaml';
 import { isRecord } from '../../src/core/object.js';
-import { bcryptMatches, MAX_BCRYPT_COST, parseBcrypt } from '../../src/posture/bcrypt.js';
-import { BcryptBudget, DOCUMENTED_DEFAULT_PASSWORDS, documentedDefaultPasswordOf, MAX_VERIFIED_HASHES, PUBLISHED_DEFAULT_HASHES } from '../../src/posture/default-passwords.js';
+import { bcryptMatches, MAX_BCRYPT_COST, parseBcrypt } from '../../src/bcrypt/bcrypt.js';
+import { BcryptBudget, DOCUMENTED_DEFAULT_PASSWORDS, documentedDefaultPasswordOf, MAX_VERIFIED_HASHES, PUBLISHED_DEFAULT_HASHES } from '../../src/platforms/default-passwords.js';
 import { requiresShared, sharedPath } from '../../src/testing/shared.js';
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { commandWords, findFlags, isEnabled, splitWords, unquote } from '../../src/posture/command-line.js';
+import { commandWords, findFlags, isEnabled, splitWords, unquote } from '../../src/k8s/command-line.js';
 
 describe('splitWords', () => {
   test('keeps quoted values inside their word', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseImageRef, qualifiedName, tagVersion } from '../../src/posture/image-ref.js';
-import { floatingReason } from '../../src/posture/image-tags.js';
+import { parseImageRef, qualifiedName, tagVersion } from '../../src/k8s/image-ref.js';
+import { floatingReason } from '../../src/k8s/image-tags.js';
 
 const DIGEST = 'sha256:0d4c5bc5fdc1b4a3b8bb1b4a1b0a8a7e0f6a1d1c3e2b0f9f8e7d6c5b4a392817';
 

@@ -1,6 +1,6 @@
 import { asString } from '../../core/object.js';
 import { planOf, type Fixer, type ObjectEdit } from '../types.js';
-import { containerSitesOf } from '../../posture/containers.js';
+import { containerSitesOf } from '../../k8s/container-sites.js';
 import { segmentsOf, targetContainers } from './targets.js';
 
 // Obviously fake: pulling it fails, so an unreviewed fix can never run a different image.

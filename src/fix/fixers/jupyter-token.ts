@@ -1,7 +1,7 @@
 import { asArray, asRecord, asString, refOf } from '../../core/object.js';
 import { getAt, type PathSegment } from '../../core/path.js';
 import type { K8sObject } from '../../core/types.js';
-import { containerSitesOf } from '../../posture/containers.js';
+import { containerSitesOf } from '../../k8s/container-sites.js';
 import { planOf, type FixInput, type FixPlan, type Fixer, type ObjectEdit } from '../types.js';
 import { pointedContainer, segmentsOf } from './targets.js';
 

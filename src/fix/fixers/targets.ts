@@ -1,6 +1,6 @@
 import { parsePath, type PathSegment } from '../../core/path.js';
 import type { Finding, K8sObject } from '../../core/types.js';
-import { containerSitesOf, type ContainerSite } from '../../posture/containers.js';
+import { containerSitesOf, type ContainerSite } from '../../k8s/container-sites.js';
 
 /**
  * The containers a finding is about: the one its path points into, or every container when the

@@ -1,9 +1,9 @@
 import { asString } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
-import { commandWords, findFlags } from '../../posture/command-line.js';
-import { containerSitesOf, type ContainerSite } from '../../posture/containers.js';
-import { imageBaseName, parseImageRef, tagVersion } from '../../posture/image-ref.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
+import { commandWords, findFlags } from '../../k8s/command-line.js';
+import { containerSitesOf, type ContainerSite } from '../../k8s/container-sites.js';
+import { imageBaseName, parseImageRef, tagVersion } from '../../k8s/image-ref.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
 
 /** Argo Server defaulted to `--auth-mode=server` before v3.0 (argo-workflows docs/upgrading.md, v3.0). */
 const CLIENT_DEFAULT_SINCE_MAJOR = 3;

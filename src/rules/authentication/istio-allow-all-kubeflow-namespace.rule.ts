@@ -5,8 +5,8 @@ import type { K8sObject } from '../../core/types.js';
 import type { Inventory } from '../../k8s/inventory.js';
 import { podLabelsOf } from '../../k8s/inventory.js';
 import { matchesMapSelector } from '../../k8s/selectors.js';
-import { isKubeflowNamespace } from '../../posture/kubeflow-namespaces.js';
-import { SPEC_SOURCES } from '../../posture/rule-defaults.js';
+import { isKubeflowNamespace } from '../../platforms/kubeflow-namespaces.js';
+import { SPEC_SOURCES } from '../rule-defaults.js';
 
 const WEBHOOK_KINDS = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 

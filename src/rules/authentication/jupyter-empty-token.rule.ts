@@ -1,9 +1,9 @@
 import { defineRule, type Violation } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
-import { containerSitesOf } from '../../posture/containers.js';
-import { emptyTokenSettings } from '../../posture/jupyter-token.js';
-import { reachabilityOf } from '../../posture/reachability.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
+import { containerSitesOf } from '../../k8s/container-sites.js';
+import { emptyTokenSettings } from '../../platforms/jupyter-token.js';
+import { reachabilityOf } from '../../exposure/workload-reachability.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
 
 export default defineRule({
   meta: {

@@ -2,11 +2,11 @@ import { asString, namespaceOf } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import type { K8sObject } from '../../core/types.js';
 import type { Inventory } from '../../k8s/inventory.js';
-import { containerSitesOf, type ContainerSite } from '../../posture/containers.js';
-import { parseImageRef } from '../../posture/image-ref.js';
-import { reachabilityOf } from '../../posture/reachability.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
-import { resolveEnvInNamespace } from '../../posture/secret-values.js';
+import { containerSitesOf, type ContainerSite } from '../../k8s/container-sites.js';
+import { parseImageRef } from '../../k8s/image-ref.js';
+import { reachabilityOf } from '../../exposure/workload-reachability.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { resolveEnvInNamespace } from '../../k8s/secret-values.js';
 
 const API_SERVER_IMAGE = /(^|\/)(kfp-api-server|ml-pipeline\/api-server)$/;
 const FRONTEND_IMAGE = /(^|\/)(kfp-frontend|ml-pipeline\/frontend)$/;

@@ -1,9 +1,9 @@
 import { asString } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
-import { commandWords, findFlags, isEnabled } from '../../posture/command-line.js';
-import { containerSitesOf, type ContainerSite } from '../../posture/containers.js';
-import { parseImageRef } from '../../posture/image-ref.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
+import { commandWords, findFlags, isEnabled } from '../../k8s/command-line.js';
+import { containerSitesOf, type ContainerSite } from '../../k8s/container-sites.js';
+import { parseImageRef } from '../../k8s/image-ref.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
 
 /** Each flag and what it gives away, from the Dashboard's dashboard-arguments documentation. */
 const BYPASS_FLAGS: Readonly<Record<string, string>> = {

@@ -1,11 +1,11 @@
 import { asString } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
-import { commandWords, findFlags } from '../../posture/command-line.js';
-import { containerSitesOf, type ContainerSite } from '../../posture/containers.js';
-import { parseImageRef } from '../../posture/image-ref.js';
-import { reachabilityOf } from '../../posture/reachability.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
+import { commandWords, findFlags } from '../../k8s/command-line.js';
+import { containerSitesOf, type ContainerSite } from '../../k8s/container-sites.js';
+import { parseImageRef } from '../../k8s/image-ref.js';
+import { reachabilityOf } from '../../exposure/workload-reachability.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
 
 interface TrackingServer {
   readonly product: 'MLflow' | 'TensorBoard';

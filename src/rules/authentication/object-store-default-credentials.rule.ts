@@ -1,9 +1,9 @@
 import { asArray, asRecord, asString, describeObject } from '../../core/object.js';
 import { joinPath } from '../../core/path.js';
 import { defineRule, type Violation } from '../../core/rule.js';
-import { containerSitesOf } from '../../posture/containers.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
-import { storedValuesOf } from '../../posture/secret-values.js';
+import { containerSitesOf } from '../../k8s/container-sites.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { storedValuesOf } from '../../k8s/secret-values.js';
 
 /**
  * Published default secret keys: `minio123` (the KFP object store, MinIO and now SeaweedFS, with

@@ -1,6 +1,6 @@
 import { defineRule, type Violation } from '../../core/rule.js';
-import { rayHeadExposures, rayHeadsOf, rayTokenAuthEnabled } from '../../posture/ray.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
+import { rayHeadExposures, rayHeadsOf, rayTokenAuthEnabled } from '../../platforms/ray.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
 
 export default defineRule({
   meta: {

@@ -1,9 +1,9 @@
 import { defineRule, type Violation } from '../../core/rule.js';
 import { containersOf, imageOf } from '../../k8s/workloads.js';
-import { parseImageRef } from '../../posture/image-ref.js';
-import { floatingReason } from '../../posture/image-tags.js';
-import { mlWorkloadRole } from '../../posture/ml-workloads.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
+import { parseImageRef } from '../../k8s/image-ref.js';
+import { floatingReason } from '../../k8s/image-tags.js';
+import { mlWorkloadRole } from '../../platforms/ml-workloads.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
 
 export default defineRule({
   meta: {

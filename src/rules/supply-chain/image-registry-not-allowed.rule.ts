@@ -1,7 +1,7 @@
 import { defineRule, type Violation } from '../../core/rule.js';
 import { containersOf, imageOf } from '../../k8s/workloads.js';
-import { parseImageRef, qualifiedName } from '../../posture/image-ref.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
+import { parseImageRef, qualifiedName } from '../../k8s/image-ref.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
 
 export default defineRule({
   meta: {

@@ -2,8 +2,8 @@ import { asArray, asRecord } from '../../core/object.js';
 import { joinPath } from '../../core/path.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import { containersOf } from '../../k8s/workloads.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
-import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../posture/system-namespaces.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../k8s/system-namespaces.js';
 
 /** Capabilities the Pod Security Standards baseline profile allows containers to add. */
 const BASELINE_ALLOWED = new Set([

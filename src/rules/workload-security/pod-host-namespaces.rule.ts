@@ -1,8 +1,8 @@
 import { defineRule, type Violation } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
-import { podLevelSpecsOf } from '../../posture/pod-level.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
-import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../posture/system-namespaces.js';
+import { podLevelSpecsOf } from '../../k8s/pod-level.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../k8s/system-namespaces.js';
 
 /** What each host namespace hands the pod, and how bad that is. */
 const HOST_NAMESPACES: readonly { field: string; severity: Severity; gives: string }[] = [

@@ -1,8 +1,8 @@
 import { defineRule, type Violation } from '../../core/rule.js';
-import { hostPathVolumesOf } from '../../posture/pod-level.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
-import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../posture/system-namespaces.js';
-import { runtimeSocketExposedBy } from '../../posture/runtime-sockets.js';
+import { hostPathVolumesOf } from '../../k8s/pod-level.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../k8s/system-namespaces.js';
+import { runtimeSocketExposedBy } from '../../k8s/runtime-sockets.js';
 
 export default defineRule({
   meta: {

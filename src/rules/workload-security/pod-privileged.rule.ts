@@ -1,8 +1,8 @@
 import { asRecord } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import { containersOf } from '../../k8s/workloads.js';
-import { ANY_KIND, SPEC_SOURCES } from '../../posture/rule-defaults.js';
-import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../posture/system-namespaces.js';
+import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../k8s/system-namespaces.js';
 
 export default defineRule({
   meta: {

@@ -1,4 +1,4 @@
-import { bcryptMatches } from './bcrypt.js';
+import { bcryptMatches } from '../bcrypt/bcrypt.js';
 
 /**
  * Passwords published as defaults: Kubeflow's `user@example.com` / `12341234`

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { MAX_BCRYPT_COST, rememberBcryptVerdict } from './bcrypt.js';
-import { DOCUMENTED_DEFAULT_PASSWORDS, MAX_VERIFIED_HASHES, PUBLISHED_DEFAULT_HASHES } from './default-passwords.js';
+import { DOCUMENTED_DEFAULT_PASSWORDS, MAX_VERIFIED_HASHES, PUBLISHED_DEFAULT_HASHES } from '../platforms/default-passwords.js';
 
 const PLAIN_HASH = /\$2[abxy]?\$(\d{2})\$[./A-Za-z0-9]{53}/g;
 /** base64 of `$2a$`, `$2b$`, `$2x$`, `$2y$`, `$2$`, as Secret `data` values hold them. */

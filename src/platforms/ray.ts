@@ -3,9 +3,9 @@ import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import type { Inventory } from '../k8s/inventory.js';
 import { analyzeExposure } from '../exposure/analysis.js';
-import { commandWords } from './command-line.js';
-import { containerSitesOf, envValue, type ContainerSite } from './containers.js';
-import { describeRoute, reachesOutside } from './reachability.js';
+import { commandWords } from '../k8s/command-line.js';
+import { containerSitesOf, envValue, type ContainerSite } from '../k8s/container-sites.js';
+import { describeRoute, reachesOutside } from '../exposure/workload-reachability.js';
 
 /** Where a KubeRay resource keeps its cluster spec (RayCluster itself, RayJob, RayService). */
 const CLUSTER_SPEC_PATHS: readonly (readonly string[])[] = [['spec'], ['spec', 'rayClusterSpec'], ['spec', 'rayClusterConfig']];

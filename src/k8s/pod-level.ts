@@ -1,7 +1,7 @@
 import { asArray, asRecord, asString, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
-import { podSpecsOf } from '../k8s/workloads.js';
+import { podSpecsOf } from './workloads.js';
 
 /** A record that carries pod-level settings (hostPID, volumes …) and where it sits. */
 export interface PodLevelSpec {

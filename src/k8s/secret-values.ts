@@ -1,8 +1,8 @@
 import { asArray, asRecord, asString, namespaceOf, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
-import { containerSitesOf } from './containers.js';
+import type { Inventory } from './inventory.js';
+import { containerSitesOf } from './container-sites.js';
 
 /** Values larger than this are not decoded: credentials are short, and hostile input can be huge. */
 export const MAX_DECODED_VALUE_BYTES = 1024 * 1024;

@@ -2,8 +2,8 @@ import { asArray, asRecord, asString, type JsonRecord } from '../core/object.js'
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import type { Inventory } from '../k8s/inventory.js';
-import { commandWords, findFlags, splitWords } from './command-line.js';
-import type { ContainerSite } from './containers.js';
+import { commandWords, findFlags, splitWords } from '../k8s/command-line.js';
+import type { ContainerSite } from '../k8s/container-sites.js';
 
 /** Traitlets that hold the login token of Jupyter Notebook (classic) and Jupyter Server. */
 const TOKEN_TRAITS = ['NotebookApp.token', 'ServerApp.token', 'IdentityProvider.token'];

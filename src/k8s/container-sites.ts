@@ -1,7 +1,7 @@
 import { asArray, asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
-import { containersOf } from '../k8s/workloads.js';
+import { containersOf } from './workloads.js';
 
 /** A container as far as flag and env rules care: the record, where it sits, and its name. */
 export interface ContainerSite {

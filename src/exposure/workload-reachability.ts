@@ -1,8 +1,8 @@
 import { asArray, asRecord, describeObject } from '../core/object.js';
-import { exposuresReaching, resolveService } from '../exposure/analysis.js';
-import { gatewayAuth } from '../exposure/auth-chain.js';
-import { podLabelSets } from '../exposure/istio-routing.js';
-import type { Exposure, ReachLevel } from '../exposure/types.js';
+import { exposuresReaching, resolveService } from './analysis.js';
+import { gatewayAuth } from './auth-chain.js';
+import { podLabelSets } from './istio-routing.js';
+import type { Exposure, ReachLevel } from './types.js';
 import type { K8sObject } from '../core/types.js';
 import type { Inventory } from '../k8s/inventory.js';
 import { containersOf, podSpecsOf } from '../k8s/workloads.js';
