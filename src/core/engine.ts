@@ -2,6 +2,7 @@ import { buildInventory, type Inventory } from '../k8s/inventory.js';
 import { locate } from '../sources/locate.js';
 import type { KfguardConfig } from './config-types.js';
 import { DEFAULT_CONFIG } from './config-types.js';
+import { createBudget } from './budget.js';
 import { errorMessage } from './errors.js';
 import { fingerprintOf } from './fingerprint.js';
 import { apiGroupOf, refOf } from './object.js';
@@ -64,11 +65,12 @@ export function runRules(objects: readonly ScannedObject[], options: EngineOptio
   };
   for (const scanned of objects) {
     const { object, origin } = scanned;
+    const budget = createBudget();
     for (const rule of rulesFor(object)) {
       if (!rule.check) continue;
       if (options.recordEvaluations) evaluations.push({ ruleId: rule.meta.id, resource: refOf(object) });
       try {
-        for (const violation of rule.check(object, { source: options.source, inventory, config, origin })) {
+        for (const violation of rule.check(object, { source: options.source, inventory, config, origin, budget })) {
           findings.push(toFinding(rule, scanned, violation, config, options.source));
         }
       } catch (error) {

@@ -7,6 +7,7 @@ import type {
   SourceKind,
 } from './types.js';
 import type { Inventory } from '../k8s/inventory.js';
+import type { Budget } from './budget.js';
 import type { KfguardConfig } from './config-types.js';
 
 /** Which objects a rule looks at. `'*'` matches every group or kind. */
@@ -61,6 +62,8 @@ export interface ObjectViolation extends Violation {
 
 export interface RuleContext {
   readonly source: SourceKind;
+  /** What this object may still cost; shared by every rule judging it. */
+  readonly budget: Budget;
   readonly inventory: Inventory;
   readonly config: KfguardConfig;
   /** The object's own origin, for rules that must look at provenance (archives, pipelines). */
