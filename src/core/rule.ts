@@ -6,7 +6,7 @@ import type {
   ScannedObject,
   SourceKind,
 } from './types.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { Inventory } from './inventory.js';
 import type { Budget } from './budget.js';
 import type { KfguardConfig } from './config-types.js';
 
@@ -35,12 +35,22 @@ export interface RuleMeta {
   readonly sources: readonly SourceKind[];
   /** True when `kfguard fix` can write a patch for it. */
   readonly fixable?: boolean;
+  readonly needs: RuleNeeds;
+}
+
+/** What a rule needs beyond the object it judges; sources that cannot supply it get a coverage entry. */
+export interface RuleNeeds {
   /**
-   * True for rules whose costly verdicts (bcrypt) the pipeline starts computing on another thread
-   * as soon as input is read; the scan runs them last, after that work settles, so parsing and the
-   * other rules overlap with it.
+   * Kinds the rule reads from the snapshot besides the judged object (`'*'`: any kind, `[]`:
+   * none). A change to an object of these kinds can change the rule's findings on other objects.
    */
-  readonly deferred?: boolean;
+  readonly reads: readonly string[] | '*';
+  /** `required`: no verdict without the cluster state; `optional`: a verdict from the object alone is still right, with less context. */
+  readonly snapshot: 'none' | 'optional' | 'required';
+  /** True when the rule judges who asked and how (user, operation), which only admission and audit carry. */
+  readonly request: boolean;
+  /** `expensive` rules (bcrypt) run last, after their slow work started on another thread has settled. */
+  readonly cost: 'cheap' | 'moderate' | 'expensive';
 }
 
 export interface Violation {

@@ -11,8 +11,11 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-/** Where an object came from. Rules may be limited to the sources they can judge. */
-export const SOURCE_KINDS = ['manifest', 'cluster', 'admission', 'audit', 'kfp-api', 'probe'] as const;
+/**
+ * The kinds of input a rule can judge. Each origin kind maps to one (`file` → `manifest`); rules
+ * declare the ones they can judge, and the report says which rules a source could not evaluate.
+ */
+export const SOURCE_KINDS = ['manifest', 'cluster', 'admission', 'audit', 'api', 'probe'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** A Kubernetes object in wire-form JSON, exactly as a manifest or the API server would give it. */
@@ -42,18 +45,104 @@ export interface DocumentText {
   readonly startLine: number;
 }
 
-export interface Origin {
-  readonly source: SourceKind;
-  /** Display path of the file, or `<stdin>`, or a kustomize directory. */
-  readonly file?: string;
+/** What read a file-origin object: a file on disk, stdin, a member of an archive, or a kustomize render. */
+export type FileReader = 'file' | 'stdin' | 'archive' | 'kustomize';
+
+/** An object read from text: a manifest file, stdin, an archive member or rendered kustomize output. */
+export interface FileOrigin {
+  readonly kind: 'file';
+  readonly reader: FileReader;
+  /**
+   * How reports name the input: the display path of the file, `<stdin>`, `pkg.tar.gz!member.yaml`
+   * for an archive member, or `dir (kustomize)` for a render.
+   */
+  readonly file: string;
+  /** The file or directory on disk behind `file` (the archive, the kustomize directory); absent for stdin. */
+  readonly path?: string;
   readonly documentIndex?: number;
   /** 1-based line where the document starts. */
   readonly line?: number;
   /** Prefix of the object's path inside its document, e.g. `items[2]` for a List member. */
   readonly pathPrefix?: string;
   readonly document?: DocumentText;
-  /** Set when the object came out of an archive, e.g. `pipeline.tar.gz!pipeline.yaml`. */
+  /** Set when the object came out of an archive, e.g. `pipeline.yaml` of `pipeline.tar.gz`. */
   readonly archiveMember?: string;
+}
+
+/** An object listed or watched from a live cluster. */
+export interface ClusterOrigin {
+  readonly kind: 'cluster';
+  readonly context: string;
+  readonly resourceVersion?: string;
+}
+
+/** An object under review by the admission webhook. */
+export interface AdmissionOrigin {
+  readonly kind: 'admission';
+  readonly uid: string;
+  readonly operation: string;
+  readonly user: string;
+  readonly groups: readonly string[];
+  readonly dryRun: boolean;
+}
+
+/** An object carried by a Kubernetes audit event (its `requestObject` or `responseObject`). */
+export interface AuditOrigin {
+  readonly kind: 'audit';
+  readonly auditID: string;
+  readonly timestamp: string;
+  readonly user: string;
+  readonly sourceIPs: readonly string[];
+  readonly userAgent?: string;
+  readonly verb: string;
+}
+
+/** An object read from an ML platform's job API (KFP runs and pipelines, Argo workflows, Ray jobs). */
+export interface ApiOrigin {
+  readonly kind: 'api';
+  readonly api: 'kfp' | 'argo' | 'ray';
+  readonly endpoint: string;
+  /** The run, pipeline, workflow or job id. */
+  readonly id?: string;
+  /** Where a person can look at it in the platform's UI. */
+  readonly uiLink?: string;
+}
+
+/** What an outside-in probe of a URL saw. */
+export interface ProbeOrigin {
+  readonly kind: 'probe';
+  readonly url: string;
+}
+
+/** Where an object came from. Only file origins resolve to a line and column. */
+export type Origin = FileOrigin | ClusterOrigin | AdmissionOrigin | AuditOrigin | ApiOrigin | ProbeOrigin;
+export type OriginKind = Origin['kind'];
+
+export function fileOriginOf(origin: Origin): FileOrigin | undefined {
+  return origin.kind === 'file' ? origin : undefined;
+}
+
+/** The source kind whose rules judge objects of an origin. */
+export function sourceKindOf(origin: Origin): SourceKind {
+  return origin.kind === 'file' ? 'manifest' : origin.kind;
+}
+
+/**
+ * An origin as reports show it: everything but the text kept for late line lookup. File origins
+ * keep only what names the input; the line is in the finding's `location`.
+ */
+export type ReportedOrigin =
+  | Pick<FileOrigin, 'kind' | 'reader' | 'file' | 'path' | 'archiveMember'>
+  | ClusterOrigin
+  | AdmissionOrigin
+  | AuditOrigin
+  | ApiOrigin
+  | ProbeOrigin;
+
+export function reportedOriginOf(origin: Origin): ReportedOrigin {
+  if (origin.kind !== 'file') return origin;
+  const { kind, reader, file, path, archiveMember } = origin;
+  return { kind, reader, file, ...(path !== undefined ? { path } : {}), ...(archiveMember !== undefined ? { archiveMember } : {}) };
 }
 
 export interface ScannedObject {
@@ -93,6 +182,8 @@ export interface Finding {
   readonly mitre: readonly string[];
   readonly remediation: string;
   readonly source: SourceKind;
+  /** Where the judged object came from, in that source's own terms (absent on findings built by hand). */
+  readonly origin?: ReportedOrigin;
   /** Stable across line shifts and document reordering; used by baselines and SARIF. */
   readonly fingerprint: string;
   readonly suppression?: Suppression;
@@ -103,6 +194,18 @@ export interface Finding {
 export interface AttackPathHop {
   readonly label: string;
   readonly kind: 'internet' | 'entry' | 'route' | 'service' | 'workload' | 'auth-missing' | 'auth-present' | 'note';
+}
+
+/**
+ * A rule that did not judge something, and why: the source cannot supply what it needs, or an
+ * object's budget ran out. Never silent, never a different severity.
+ */
+export interface CoverageEntry {
+  readonly ruleId: string;
+  readonly source: SourceKind;
+  /** Set when the gap concerns one object (a budget ran out), absent when it concerns the whole source. */
+  readonly resource?: ResourceRef;
+  readonly reason: string;
 }
 
 export interface InputError {

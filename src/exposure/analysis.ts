@@ -1,6 +1,6 @@
 import { describeObject, nameOf } from '../core/object.js';
 import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { hasContainers } from '../k8s/workloads.js';
 import { gatewayAuth, ingressAuth, meshOnlyPolicyNote } from './auth-chain.js';
 import { entryRoutesOf, type EntryRoute } from './entry-points.js';
@@ -14,13 +14,17 @@ export interface ExposureAnalysis {
   byEntry(object: K8sObject): readonly Exposure[];
 }
 
-const cache = new WeakMap<Inventory, ExposureAnalysis>();
+const EXPOSURE: DerivedAnalysis<ExposureAnalysis> = { name: 'exposure', build: (inventory) => buildExposureAnalysis(inventory) };
+const ROUTING: DerivedAnalysis<RoutingIndex> = { name: 'istio routing', build: (inventory) => buildRoutingIndex(inventory) };
 
-/** Every exposure in the scanned set, computed once per inventory and shared by all rules. */
+/** Every exposure in the scanned set, computed once per snapshot version and shared by all rules. */
 export function analyzeExposure(inventory: Inventory): ExposureAnalysis {
-  const cached = cache.get(inventory);
-  if (cached) return cached;
-  const index = buildRoutingIndex(inventory);
+  return inventory.derived(EXPOSURE);
+}
+
+function buildExposureAnalysis(inventory: Inventory): ExposureAnalysis {
+  // The routing index reads only routing kinds, so a Service or workload change reuses it.
+  const index = inventory.derived(ROUTING);
   const all = entryRoutesOf(inventory).flatMap((entry) => exposuresOf(inventory, index, entry));
   const byEntry = new Map<K8sObject, Exposure[]>();
   for (const exposure of all) {
@@ -28,9 +32,7 @@ export function analyzeExposure(inventory: Inventory): ExposureAnalysis {
     list.push(exposure);
     byEntry.set(exposure.entry.object, list);
   }
-  const analysis: ExposureAnalysis = { all, byEntry: (object) => byEntry.get(object) ?? [] };
-  cache.set(inventory, analysis);
-  return analysis;
+  return { all, byEntry: (object) => byEntry.get(object) ?? [] };
 }
 
 export function resolveService(inventory: Inventory, namespace: string | undefined, name: string, given?: K8sObject): ServiceRef {

@@ -1,6 +1,6 @@
 import { annotationsOf, asArray, asRecord, asString, asStringArray, describeObject, namespaceOf } from '../core/object.js';
 import type { K8sObject, ScannedObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { Inventory } from '../core/inventory.js';
 import { addsExtAuthz, allowsOnlyPrincipals, deniesWithoutPrincipal, isDryRun, policyCoverage, type Coverage } from './istio-authz.js';
 import type { AuthVerdict, ServiceRef } from './types.js';
 

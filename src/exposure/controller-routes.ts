@@ -1,6 +1,6 @@
 import { describeObject, namespaceOf, nameOf } from '../core/object.js';
-import type { ScannedObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { K8sObject, ScannedObject } from '../core/types.js';
+import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { containersOf, imageOf } from '../k8s/workloads.js';
 import { containerVariables } from '../threat/variables.js';
 import type { TargetKind } from './types.js';
@@ -40,7 +40,19 @@ interface NotebookControllerSettings {
   readonly caveats: readonly string[];
 }
 
+const isNotebookController = (object: K8sObject): boolean => containersOf(object).some(({ container }) => NOTEBOOK_CONTROLLER_IMAGE.test(imageOf(container) ?? ''));
+
+const NOTEBOOK_CONTROLLER: DerivedAnalysis<NotebookControllerSettings> = {
+  name: 'notebook controller settings',
+  build: (inventory) => readNotebookControllerSettings(inventory),
+  relevant: isNotebookController,
+};
+
 function notebookControllerSettings(inventory: Inventory): NotebookControllerSettings {
+  return inventory.derived(NOTEBOOK_CONTROLLER);
+}
+
+function readNotebookControllerSettings(inventory: Inventory): NotebookControllerSettings {
   for (const scanned of inventory.all) {
     for (const { container } of containersOf(scanned.object)) {
       if (!NOTEBOOK_CONTROLLER_IMAGE.test(imageOf(container) ?? '')) continue;

@@ -1,6 +1,6 @@
 import { asArray, asRecord, asString, describeObject, namespaceOf, nameOf } from '../core/object.js';
 import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { Inventory } from '../core/inventory.js';
 import { servicePatchesOf } from './kustomize-patches.js';
 import { gatewayApiReach, ingressReach, serviceReach } from './reach.js';
 import type { Reach } from './types.js';

@@ -1,6 +1,6 @@
 import { asArray, asRecord, asString, describeObject, labelsOf, namespaceOf, nameOf } from '../core/object.js';
 import type { AttackPathHop, ScannedObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { Inventory } from '../core/inventory.js';
 import { podLabelsOf } from '../k8s/inventory.js';
 import { containersOf, imageOf } from '../k8s/workloads.js';
 import { notebookControllerRoutes, type ControllerRoute } from './controller-routes.js';

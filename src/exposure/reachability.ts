@@ -11,7 +11,7 @@
  * Jupyter server with an empty token matters less. The analysis is built once per inventory.
  */
 import type { K8sObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { Inventory } from '../core/inventory.js';
 import { exposuresReaching } from './analysis.js';
 import type { Exposure } from './types.js';
 

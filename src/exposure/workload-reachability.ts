@@ -4,7 +4,7 @@ import { gatewayAuth } from './auth-chain.js';
 import { podLabelSets } from './istio-routing.js';
 import type { Exposure, ReachLevel } from './types.js';
 import type { K8sObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { Inventory } from '../core/inventory.js';
 import { containersOf, podSpecsOf } from '../k8s/workloads.js';
 
 /**

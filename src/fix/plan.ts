@@ -1,4 +1,4 @@
-import type { Finding, ResourceRef, ScannedObject } from '../core/types.js';
+import { fileOriginOf, type Finding, type ResourceRef, type ScannedObject } from '../core/types.js';
 import { refOf } from '../core/object.js';
 import { fixerFor } from './registry.js';
 import type { Fixer, FixOptions, FixPlan } from './types.js';
@@ -40,11 +40,12 @@ function findObject(objects: readonly ScannedObject[], kind: string, namespace: 
 export function targetOf(finding: Finding, objects: readonly ScannedObject[]): ScannedObject | undefined {
   const location = finding.location;
   const candidates = objects.filter(
-    (o) => sameRef(refOf(o.object), finding.resource) && (location === undefined || o.origin.file === location.file),
+    (o) => sameRef(refOf(o.object), finding.resource) && (location === undefined || fileOriginOf(o.origin)?.file === location.file),
   );
   if (candidates.length <= 1 || location === undefined) return candidates[0];
-  const before = candidates.filter((o) => (o.origin.line ?? 0) <= location.line);
-  return before.sort((a, b) => (b.origin.line ?? 0) - (a.origin.line ?? 0))[0] ?? candidates[0];
+  const lineOf = (o: ScannedObject): number => fileOriginOf(o.origin)?.line ?? 0;
+  const before = candidates.filter((o) => lineOf(o) <= location.line);
+  return before.sort((a, b) => lineOf(b) - lineOf(a))[0] ?? candidates[0];
 }
 
 /** Asks each finding's fixer for a patch; findings without one are listed with the reason. */

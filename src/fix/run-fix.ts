@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG } from '../core/config-types.js';
 import { parsePath } from '../core/path.js';
 import type { Rule } from '../core/rule.js';
 import { errorMessage } from '../core/errors.js';
-import type { InputError, RuleError, ScannedObject } from '../core/types.js';
+import { fileOriginOf, type InputError, type RuleError, type ScannedObject } from '../core/types.js';
 import { decodeText } from '../sources/decode.js';
 import type { ManifestSourceOptions } from '../sources/manifest.js';
 import { evaluateManifests } from '../scan.js';
@@ -16,7 +16,6 @@ import type { RuleEditUnit } from './kustomize-overlay.js';
 import { DEFAULT_FIX_OPTIONS, type FixOptions } from './types.js';
 import { EditableYamlFile, type TextChange } from './yaml-file.js';
 
-const KUSTOMIZE_SUFFIX = ' (kustomize)';
 const BOM = '\uFEFF';
 
 export interface FixRunOptions extends ManifestSourceOptions {
@@ -55,12 +54,21 @@ interface FileWork {
 }
 
 function inputOf(target: ScannedObject, cwd: string): InputKind {
-  const file = target.origin.file;
-  if (file === undefined || file === '<stdin>') return { kind: 'unsupported', reason: 'stdin cannot be edited; save it to a file and run fix on the file' };
-  if (target.origin.archiveMember !== undefined) return { kind: 'unsupported', reason: 'objects inside archives are not edited' };
-  if (file.endsWith(KUSTOMIZE_SUFFIX)) return { kind: 'kustomize', dir: resolve(cwd, file.slice(0, -KUSTOMIZE_SUFFIX.length)) };
+  const origin = fileOriginOf(target.origin);
+  if (!origin) return { kind: 'unsupported', reason: `objects from ${target.origin.kind} sources are not files; apply the remediation by hand` };
+  switch (origin.reader) {
+    case 'stdin':
+      return { kind: 'unsupported', reason: 'stdin cannot be edited; save it to a file and run fix on the file' };
+    case 'archive':
+      return { kind: 'unsupported', reason: 'objects inside archives are not edited' };
+    case 'kustomize':
+      return { kind: 'kustomize', dir: resolve(cwd, origin.path ?? origin.file) };
+    case 'file':
+      break;
+  }
+  const file = origin.path ?? origin.file;
   if (extname(file).toLowerCase() === '.json') return { kind: 'unsupported', reason: 'JSON manifests are not rewritten; apply the remediation by hand' };
-  if (target.origin.document === undefined) return { kind: 'unsupported', reason: 'no source text to edit' };
+  if (origin.document === undefined) return { kind: 'unsupported', reason: 'no source text to edit' };
   return { kind: 'yaml', path: resolve(cwd, file) };
 }
 
@@ -176,8 +184,8 @@ function renderFixedFile(
   const crlf = text.includes('\r\n') && !/(?<!\r)\n/.test(text);
   const file = new EditableYamlFile(text);
   for (const unit of work.units) {
-    const document = unit.target.origin.document;
-    if (document) file.edit(document.start, parsePath(unit.target.origin.pathPrefix ?? ''), unit.edits);
+    const origin = fileOriginOf(unit.target.origin);
+    if (origin?.document) file.edit(origin.document.start, parsePath(origin.pathPrefix ?? ''), unit.edits);
   }
   for (const created of createsOf(work.fixes)) file.append(created);
   if (!file.changed) return undefined;

@@ -1,7 +1,7 @@
 import { asArray, asRecord, asString, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { Inventory } from '../core/inventory.js';
 import { commandWords, findFlags, splitWords } from '../k8s/command-line.js';
 import type { ContainerSite } from '../k8s/container-sites.js';
 

@@ -1,5 +1,5 @@
 import { labelsOf, nameOf } from '../core/object.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { Inventory } from '../core/inventory.js';
 
 /** Namespaces Kubeflow itself runs in; third-party ones it ships (istio-system, knative-serving, auth) are not. */
 const KUBEFLOW_NAMESPACES = new Set(['kubeflow', 'kubeflow-system']);

@@ -1,7 +1,7 @@
 import { asRecord, asString, nameOf, namespaceOf, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { Inventory } from '../core/inventory.js';
 import { analyzeExposure } from '../exposure/analysis.js';
 import { commandWords } from '../k8s/command-line.js';
 import { containerSitesOf, envValue, type ContainerSite } from '../k8s/container-sites.js';

@@ -1,7 +1,7 @@
 import { asArray, asRecord, asString, labelsOf, nameOf, namespaceOf } from '../core/object.js';
 import type { ScannedObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
-import { matchesLabelSelector } from '../k8s/selectors.js';
+import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
+import { matchesLabelSelector } from '../core/selectors.js';
 import { BUILTIN_CLUSTER_ROLES } from './builtin-roles.js';
 import { readPolicyRules, type PolicyRule } from './policy-rule.js';
 import { profileBindingsOf, type BindingSpec } from './profile-bindings.js';
@@ -45,16 +45,11 @@ export interface AccessGraph {
   grantsFrom(source: ScannedObject): readonly Grant[];
 }
 
-const cache = new WeakMap<Inventory, AccessGraph>();
+const ACCESS_GRAPH: DerivedAnalysis<AccessGraph> = { name: 'rbac access graph', build: (inventory) => buildAccessGraph(inventory) };
 
-/** The access graph of a scanned set, built once per inventory. */
+/** The access graph of a scanned set, built once per snapshot version. */
 export function accessGraphOf(inventory: Inventory): AccessGraph {
-  let graph = cache.get(inventory);
-  if (!graph) {
-    graph = buildAccessGraph(inventory);
-    cache.set(inventory, graph);
-  }
-  return graph;
+  return inventory.derived(ACCESS_GRAPH);
 }
 
 function rbacObjects(inventory: Inventory, kind: string): readonly ScannedObject[] {

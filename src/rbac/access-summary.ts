@@ -1,4 +1,4 @@
-import type { Inventory } from '../k8s/inventory.js';
+import type { Inventory } from '../core/inventory.js';
 import type { AccessSummaryEntry } from '../report/report.js';
 import { accessGraphOf } from './access-graph.js';
 import { creatablePodMakers } from './pod-makers.js';

@@ -83,6 +83,8 @@ function metaFromFinding(finding: Finding): RuleMeta {
     mitre: finding.mitre,
     match: [],
     sources: [finding.source],
+    // Unknown for a rule known only from its finding; the SARIF descriptor does not show needs.
+    needs: { reads: [], snapshot: 'none', request: false, cost: 'cheap' },
   };
 }
 

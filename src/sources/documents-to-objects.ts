@@ -1,5 +1,5 @@
 import { isK8sObject, isRecord } from '../core/object.js';
-import type { Origin, ScannedObject } from '../core/types.js';
+import type { FileOrigin, ScannedObject } from '../core/types.js';
 import { slimDocument } from './slim.js';
 import { DOCUMENT_RECOGNIZERS } from './recognizers.js';
 
@@ -10,7 +10,7 @@ export interface DocumentObjects {
 }
 
 /** Expands `List`/`*List` documents and recognises pipeline formats. */
-export function documentToObjects(value: unknown, origin: Origin): DocumentObjects {
+export function documentToObjects(value: unknown, origin: FileOrigin): DocumentObjects {
   if (isK8sObject(value)) {
     const items = value.items;
     if (value.kind.endsWith('List') && Array.isArray(items)) {
@@ -23,7 +23,7 @@ export function documentToObjects(value: unknown, origin: Origin): DocumentObjec
     return { objects: [{ object: slimDocument(value), origin }], skipped: false };
   }
   if (isRecord(value)) {
-    const context = origin.file === undefined ? {} : { file: origin.file };
+    const context = { file: origin.file };
     for (const recognize of DOCUMENT_RECOGNIZERS) {
       const object = recognize(value, context);
       if (object) return { objects: [{ object, origin }], skipped: false };

@@ -1,7 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { parsePath } from '../core/path.js';
 import { FALLBACK, locateInBlockYaml } from './block-locate.js';
-import type { DocumentText, Origin, SourceLocation } from '../core/types.js';
+import { fileOriginOf, type DocumentText, type Origin, type SourceLocation } from '../core/types.js';
 
 interface ParsedSource {
   readonly root: Node | null;
@@ -33,8 +33,9 @@ function parsedSource(document: DocumentText): ParsedSource {
  * Finds the line and column of `path` inside the object's document. When the path names a field
  * that does not exist (a missing setting), the nearest existing ancestor is reported.
  */
-export function locate(origin: Origin, path: string | undefined, strategy: 'auto' | 'parser' = 'auto'): SourceLocation | undefined {
-  if (origin.file === undefined) return undefined;
+export function locate(anyOrigin: Origin, path: string | undefined, strategy: 'auto' | 'parser' = 'auto'): SourceLocation | undefined {
+  const origin = fileOriginOf(anyOrigin);
+  if (!origin) return undefined;
   const document = origin.document;
   if (!document) return origin.line === undefined ? undefined : { file: origin.file, line: origin.line, column: 1 };
   const segments = [...parsePath(origin.pathPrefix ?? ''), ...parsePath(path ?? '')];

@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { errorMessage, KnownError } from '../core/errors.js';
-import type { InputError, InputStats, Origin, ScannedObject } from '../core/types.js';
+import type { FileOrigin, FileReader, InputError, InputStats, ScannedObject } from '../core/types.js';
 import { isArchivePath, readArchive } from './archive.js';
 import { decodeText } from './decode.js';
 import { documentToObjects } from './documents-to-objects.js';
@@ -47,6 +47,24 @@ export async function collectManifests(options: ManifestSourceOptions): Promise<
   const paths = options.paths.length > 0 ? options.paths : ['.'];
   for (const path of paths) await collector.addArgument(path);
   return collector.result();
+}
+
+/** How one input is named in reports, and what read it. */
+interface InputName {
+  readonly label: string;
+  readonly reader: FileReader;
+  readonly path?: string;
+  readonly archiveMember?: string;
+}
+
+function originBase(input: InputName): Pick<FileOrigin, 'kind' | 'reader' | 'file' | 'path' | 'archiveMember'> {
+  return {
+    kind: 'file',
+    reader: input.reader,
+    file: input.label,
+    ...(input.path !== undefined ? { path: input.path } : {}),
+    ...(input.archiveMember !== undefined ? { archiveMember: input.archiveMember } : {}),
+  };
 }
 
 class Collector {
@@ -103,7 +121,7 @@ class Collector {
       return;
     }
     this.files++;
-    await this.addBytes('<stdin>', bytes, false);
+    await this.addBytes({ label: '<stdin>', reader: 'stdin' }, bytes, false);
   }
 
   private async addDirectory(dir: string, ancestors: readonly string[]): Promise<void> {
@@ -169,7 +187,7 @@ class Collector {
       return;
     }
     this.files++;
-    await this.addText(label, rendered, false);
+    await this.addText({ label, reader: 'kustomize', path: this.display(dir) }, rendered, false);
   }
 
   private async addFile(path: string, explicit: boolean): Promise<void> {
@@ -190,7 +208,7 @@ class Collector {
     if (!bytes) return;
     this.files++;
     if (isArchivePath(path)) await this.addArchive(display, bytes);
-    else await this.addBytes(display, bytes, extname(path).toLowerCase() === '.json');
+    else await this.addBytes({ label: display, reader: 'file', path: display }, bytes, extname(path).toLowerCase() === '.json');
   }
 
   /** A pipeline package: each YAML/JSON member is read like a file named `archive!member`. */
@@ -204,12 +222,8 @@ class Collector {
     }
     for (const problem of contents.problems) this.errors.push(archiveError(display, problem.message));
     for (const member of contents.members) {
-      const first = this.objects.length;
-      await this.addBytes(`${display}!${member.name}`, member.bytes, member.name.toLowerCase().endsWith('.json'));
-      for (let i = first; i < this.objects.length; i++) {
-        const scanned = this.objects[i] as ScannedObject;
-        this.objects[i] = { ...scanned, origin: { ...scanned.origin, archiveMember: member.name } };
-      }
+      const input: InputName = { label: `${display}!${member.name}`, reader: 'archive', path: display, archiveMember: member.name };
+      await this.addBytes(input, member.bytes, member.name.toLowerCase().endsWith('.json'));
     }
   }
 
@@ -237,22 +251,23 @@ class Collector {
     }
   }
 
-  private async addBytes(display: string, bytes: Buffer, isJson: boolean): Promise<void> {
+  private async addBytes(input: InputName, bytes: Buffer, isJson: boolean): Promise<void> {
     const decoded = decodeText(bytes);
     if (!decoded.ok) {
-      this.errors.push(withPosition({ file: display, message: decoded.message }, decoded.line, decoded.column));
+      this.errors.push(withPosition({ file: input.label, message: decoded.message }, decoded.line, decoded.column));
       return;
     }
-    await this.addText(display, decoded.text, isJson);
+    await this.addText(input, decoded.text, isJson);
   }
 
-  private async addText(display: string, text: string, isJson: boolean): Promise<void> {
+  private async addText(input: InputName, text: string, isJson: boolean): Promise<void> {
     this.options.onText?.(text);
-    if (isJson) await this.addJson(display, text);
-    else await this.addYaml(display, text);
+    if (isJson) await this.addJson(input, text);
+    else await this.addYaml(input, text);
   }
 
-  private async addJson(display: string, text: string): Promise<void> {
+  private async addJson(input: InputName, text: string): Promise<void> {
+    const display = input.label;
     if (text.length > this.limits.maxDocumentBytes) {
       this.fail(display, `document is ${formatBytes(text.length)}, over the ${formatBytes(this.limits.maxDocumentBytes)} limit per document (--max-doc-size)`);
       return;
@@ -262,19 +277,19 @@ class Collector {
       value = JSON.parse(text);
     } catch {
       // kubectl reads YAML from .json files too, and the YAML parser reports line and column.
-      await this.addYaml(display, text);
+      await this.addYaml(input, text);
       return;
     }
     this.addDocument(value, {
-      source: 'manifest',
-      file: display,
+      ...originBase(input),
       documentIndex: 0,
       line: 1,
       document: { text, start: 0, end: text.length, startLine: 1 },
     });
   }
 
-  private addYaml(display: string, text: string): void {
+  private addYaml(input: InputName, text: string): void {
+    const display = input.label;
     const { documents, errors } = parseYamlStream(text, this.limits);
     for (const error of errors) {
       this.errors.push(withPosition({ file: display, message: error.message }, error.line, error.column));
@@ -282,8 +297,7 @@ class Collector {
     this.documents += errors.length;
     for (const parsed of documents) {
       this.addDocument(parsed.value, {
-        source: 'manifest',
-        file: display,
+        ...originBase(input),
         documentIndex: parsed.index,
         line: parsed.document.startLine,
         document: parsed.document,
@@ -291,7 +305,7 @@ class Collector {
     }
   }
 
-  private addDocument(value: unknown, origin: Origin): void {
+  private addDocument(value: unknown, origin: FileOrigin): void {
     this.documents++;
     const { objects, skipped } = documentToObjects(value, origin);
     if (skipped) this.skippedDocuments++;

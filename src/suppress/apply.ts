@@ -1,6 +1,6 @@
 import type { ConfigSuppression, KfguardConfig } from '../core/config-types.js';
 import { describeRef, refOf } from '../core/object.js';
-import type { Finding, ResourceRef, ScannedObject, Suppression } from '../core/types.js';
+import { fileOriginOf, type Finding, type ResourceRef, type ScannedObject, type Suppression } from '../core/types.js';
 import { hasExpired } from './dates.js';
 import { ignoreCovers, inlineIgnoresOf, type InlineIgnore } from './inline.js';
 import { compileResourceGlob, resourceKey } from './resource-glob.js';
@@ -61,7 +61,7 @@ function indexInlineIgnores(
     for (const warning of inline.warnings) warnings.add(warning);
     if (inline.ignores.length === 0) continue;
     const key = refKey(refOf(scanned.object));
-    const entry = { file: scanned.origin.file, ignores: inline.ignores };
+    const entry = { file: fileOriginOf(scanned.origin)?.file, ignores: inline.ignores };
     index.set(key, [...(index.get(key) ?? []), entry]);
   }
   return index;

@@ -1,7 +1,7 @@
 import { nearestWords } from '../config/nearest.js';
 import { annotationsOf, asRecord, asString, describeObject } from '../core/object.js';
 import { joinPath } from '../core/path.js';
-import type { ScannedObject } from '../core/types.js';
+import { fileOriginOf, type ScannedObject } from '../core/types.js';
 import { podSpecsOf } from '../k8s/workloads.js';
 import { isCalendarDate } from './dates.js';
 
@@ -101,7 +101,8 @@ function ruleList(rules: readonly string[]): InlineIgnore['rules'] {
 }
 
 function where(scanned: ScannedObject): string {
-  return scanned.origin.file === undefined ? '' : ` (${scanned.origin.file})`;
+  const file = fileOriginOf(scanned.origin)?.file;
+  return file === undefined ? '' : ` (${file})`;
 }
 
 function shorten(text: string): string {

@@ -1,6 +1,6 @@
 import { asArray, asRecord, asString, type JsonRecord } from '../core/object.js';
 import type { K8sObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { Inventory } from '../core/inventory.js';
 
 /** A variable's value and where it came from, for evidence. */
 export interface VariableValue {

@@ -1,7 +1,7 @@
 import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
-import type { Inventory } from '../k8s/inventory.js';
+import type { Inventory } from '../core/inventory.js';
 import type { Site } from './signals.js';
 import { judgeDownloadUrl, scanRaw, scanScript, type ScanState } from './text-scan.js';
 import { configMapData } from './variables.js';

@@ -3,7 +3,7 @@ import { defineRule, type Violation } from '../../core/rule.js';
 import { commandWords, findFlags } from '../../k8s/command-line.js';
 import { containerSitesOf, type ContainerSite } from '../../k8s/container-sites.js';
 import { imageBaseName, parseImageRef, tagVersion } from '../../k8s/image-ref.js';
-import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
 
 /** Argo Server defaulted to `--auth-mode=server` before v3.0 (argo-workflows docs/upgrading.md, v3.0). */
 const CLIENT_DEFAULT_SINCE_MAJOR = 3;
@@ -27,7 +27,8 @@ export default defineRule({
     ],
     mitre: ['T1133', 'T1610', 'MS-TA9005'],
     match: ANY_KIND,
-    sources: SPEC_SOURCES,
+    sources: OBJECT_SOURCES,
+    needs: OBJECT_ONLY,
     fixable: true,
   },
   *check(object): Iterable<Violation> {

@@ -4,7 +4,7 @@ import { BcryptBudget, documentedDefaultPasswordOf, MAX_VERIFIED_HASHES } from '
 import { dexConfigOf, type DexStaticPassword } from '../../platforms/dex-config.js';
 import { resolveEnvInNamespace, secretsWithKey, type ResolvedEnv } from '../../k8s/secret-values.js';
 import { SPEC_SOURCES } from '../rule-defaults.js';
-import type { Inventory } from '../../k8s/inventory.js';
+import type { Inventory } from '../../core/inventory.js';
 
 /**
  * Passwords published as defaults: `12341234` for `user@example.com` in the kubeflow/manifests
@@ -31,7 +31,7 @@ export default defineRule({
     mitre: ['T1078.001', 'T1133', 'MS-TA9005'],
     match: [{ apiGroups: [''], kinds: ['ConfigMap', 'Secret'] }],
     sources: SPEC_SOURCES,
-    deferred: true,
+    needs: { reads: ['Secret', 'ConfigMap'], snapshot: 'optional', request: false, cost: 'expensive' },
   },
   *check(object, ctx): Iterable<Violation> {
     const config = dexConfigOf(object);

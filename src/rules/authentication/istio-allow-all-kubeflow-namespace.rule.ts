@@ -2,9 +2,9 @@ import { asArray, asRecord, asString, describeObject, isRecord, namespaceOf, nam
 import { joinPath } from '../../core/path.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import type { K8sObject } from '../../core/types.js';
-import type { Inventory } from '../../k8s/inventory.js';
+import type { Inventory } from '../../core/inventory.js';
 import { podLabelsOf } from '../../k8s/inventory.js';
-import { matchesMapSelector } from '../../k8s/selectors.js';
+import { matchesMapSelector } from '../../core/selectors.js';
 import { isKubeflowNamespace } from '../../platforms/kubeflow-namespaces.js';
 import { SPEC_SOURCES } from '../rule-defaults.js';
 
@@ -30,6 +30,7 @@ export default defineRule({
     mitre: ['T1133', 'T1021', 'MS-TA9005'],
     match: [{ apiGroups: ['security.istio.io'], kinds: ['AuthorizationPolicy'] }],
     sources: SPEC_SOURCES,
+    needs: { reads: '*', snapshot: 'required', request: false, cost: 'moderate' },
   },
   *check(object, ctx): Iterable<Violation> {
     const spec = asRecord(object.spec);

@@ -1,7 +1,7 @@
 import { asString, namespaceOf } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import type { K8sObject } from '../../core/types.js';
-import type { Inventory } from '../../k8s/inventory.js';
+import type { Inventory } from '../../core/inventory.js';
 import { containerSitesOf, type ContainerSite } from '../../k8s/container-sites.js';
 import { parseImageRef } from '../../k8s/image-ref.js';
 import { reachabilityOf } from '../../exposure/workload-reachability.js';
@@ -31,6 +31,7 @@ export default defineRule({
     mitre: ['T1133', 'T1610', 'MS-TA9005'],
     match: ANY_KIND,
     sources: SPEC_SOURCES,
+    needs: { reads: '*', snapshot: 'optional', request: false, cost: 'moderate' },
   },
   *check(object, ctx): Iterable<Violation> {
     const sites = containerSitesOf(object).filter((site) => kfpComponentOf(site) !== undefined);

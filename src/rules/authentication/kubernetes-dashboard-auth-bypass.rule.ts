@@ -3,7 +3,7 @@ import { defineRule, type Violation } from '../../core/rule.js';
 import { commandWords, findFlags, isEnabled } from '../../k8s/command-line.js';
 import { containerSitesOf, type ContainerSite } from '../../k8s/container-sites.js';
 import { parseImageRef } from '../../k8s/image-ref.js';
-import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
 
 /** Each flag and what it gives away, from the Dashboard's dashboard-arguments documentation. */
 const BYPASS_FLAGS: Readonly<Record<string, string>> = {
@@ -31,7 +31,8 @@ export default defineRule({
     ],
     mitre: ['T1133', 'T1610', 'MS-TA9005'],
     match: ANY_KIND,
-    sources: SPEC_SOURCES,
+    sources: OBJECT_SOURCES,
+    needs: OBJECT_ONLY,
     fixable: true,
   },
   *check(object): Iterable<Violation> {

@@ -32,6 +32,7 @@ export default defineRule({
     mitre: ['T1133', 'T1190', 'MS-TA9005'],
     match: ANY_KIND,
     sources: SPEC_SOURCES,
+    needs: { reads: '*', snapshot: 'optional', request: false, cost: 'moderate' },
   },
   *check(object, ctx): Iterable<Violation> {
     const servers = containerSitesOf(object).flatMap((site) => {

@@ -2,7 +2,7 @@ import { asArray, asRecord, asString, describeObject } from '../../core/object.j
 import { joinPath } from '../../core/path.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import { containerSitesOf } from '../../k8s/container-sites.js';
-import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
 import { storedValuesOf } from '../../k8s/secret-values.js';
 
 /**
@@ -32,7 +32,8 @@ export default defineRule({
     ],
     mitre: ['T1078.001', 'T1552', 'MS-TA9005'],
     match: ANY_KIND,
-    sources: SPEC_SOURCES,
+    sources: OBJECT_SOURCES,
+    needs: OBJECT_ONLY,
   },
   *check(object): Iterable<Violation> {
     if (object.kind === 'Secret' && object.apiVersion === 'v1') {

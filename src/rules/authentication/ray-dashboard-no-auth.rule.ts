@@ -22,6 +22,7 @@ export default defineRule({
     mitre: ['T1190', 'T1133', 'T1496', 'MS-TA9005'],
     match: ANY_KIND,
     sources: SPEC_SOURCES,
+    needs: { reads: '*', snapshot: 'optional', request: false, cost: 'moderate' },
   },
   *check(object, ctx): Iterable<Violation> {
     for (const head of rayHeadsOf(object)) {

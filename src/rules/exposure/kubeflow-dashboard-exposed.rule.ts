@@ -51,6 +51,7 @@ export default defineRule({
     mitre: ['T1133', 'T1190', 'T1610', 'MS-TA9005'],
     match: EXPOSURE_ENTRY_KINDS,
     sources: ['manifest', 'cluster', 'admission'],
+    needs: { reads: '*', snapshot: 'required', request: false, cost: 'moderate' },
     fixable: true,
   },
   *check(object, ctx) {

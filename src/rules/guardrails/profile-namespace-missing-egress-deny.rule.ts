@@ -1,3 +1,4 @@
+import { PROFILE_READS } from '../rule-defaults.js';
 import { asArray, asRecord, asString, asStringArray, namespaceOf } from '../../core/object.js';
 import { defineRule } from '../../core/rule.js';
 import type { K8sObject } from '../../core/types.js';
@@ -59,6 +60,7 @@ export default defineRule({
     mitre: ['T1496', 'MS-TA9039'],
     match: GUARDRAIL_MATCH,
     sources: ['manifest', 'cluster'],
+    needs: { reads: [...PROFILE_READS, 'NetworkPolicy'], snapshot: 'required', request: false, cost: 'cheap' },
     fixable: true,
   },
   *checkInventory(ctx) {

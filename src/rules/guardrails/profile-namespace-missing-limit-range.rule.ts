@@ -1,3 +1,4 @@
+import { PROFILE_READS } from '../rule-defaults.js';
 import { namespaceOf } from '../../core/object.js';
 import { defineRule } from '../../core/rule.js';
 import { anchorOf, GUARDRAIL_MATCH, profileNamespacesOf } from './profile-namespaces.js';
@@ -17,6 +18,7 @@ export default defineRule({
     mitre: ['T1496', 'MS-TA9039'],
     match: GUARDRAIL_MATCH,
     sources: ['manifest', 'cluster'],
+    needs: { reads: [...PROFILE_READS, 'LimitRange'], snapshot: 'required', request: false, cost: 'cheap' },
     fixable: true,
   },
   *checkInventory(ctx) {

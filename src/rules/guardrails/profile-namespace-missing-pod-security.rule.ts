@@ -1,3 +1,4 @@
+import { PROFILE_READS } from '../rule-defaults.js';
 import { defineRule } from '../../core/rule.js';
 import { anchorOf, GUARDRAIL_MATCH, profileNamespacesOf } from './profile-namespaces.js';
 
@@ -23,6 +24,7 @@ export default defineRule({
     mitre: ['T1611', 'MS-TA9018'],
     match: GUARDRAIL_MATCH,
     sources: ['manifest', 'cluster'],
+    needs: { reads: PROFILE_READS, snapshot: 'required', request: false, cost: 'cheap' },
     fixable: true,
   },
   *checkInventory(ctx) {

@@ -1,7 +1,8 @@
+import { PROFILE_READS } from '../rule-defaults.js';
 import { asRecord, namespaceOf } from '../../core/object.js';
 import { defineRule } from '../../core/rule.js';
 import type { ScannedObject } from '../../core/types.js';
-import type { Inventory } from '../../k8s/inventory.js';
+import type { Inventory } from '../../core/inventory.js';
 import { anchorOf, GUARDRAIL_MATCH, profileNamespacesOf, type ProfileNamespace } from './profile-namespaces.js';
 
 const GPU_RESOURCES = ['nvidia.com/gpu', 'amd.com/gpu', 'gpu.intel.com/i915', 'gpu.intel.com/xe'];
@@ -60,6 +61,7 @@ export default defineRule({
     mitre: ['T1496', 'MS-TA9039'],
     match: GUARDRAIL_MATCH,
     sources: ['manifest', 'cluster'],
+    needs: { reads: [...PROFILE_READS, 'ResourceQuota'], snapshot: 'required', request: false, cost: 'cheap' },
     fixable: true,
   },
   *checkInventory(ctx) {

@@ -1,6 +1,6 @@
 import { asRecord, asString, labelsOf, nameOf } from '../../core/object.js';
 import type { ScannedObject } from '../../core/types.js';
-import type { Inventory } from '../../k8s/inventory.js';
+import type { DerivedAnalysis, Inventory } from '../../core/inventory.js';
 import yaml from 'js-yaml';
 
 /** A namespace the scan knows to be a Kubeflow profile namespace, with what it can see of it. */
@@ -19,7 +19,6 @@ const PROFILE_LABELS: Readonly<Record<string, string>> = {
   'pipelines.kubeflow.org/enabled': 'true',
 };
 
-const cache = new WeakMap<Inventory, readonly ProfileNamespace[]>();
 
 function isProfileNamespace(namespace: ScannedObject): boolean {
   const labels = labelsOf(namespace.object);
@@ -49,8 +48,12 @@ function controllerLabels(inventory: Inventory): { labels: Record<string, string
 
 /** Profile namespaces: every Profile (namespace = its name), and Namespaces carrying profile labels or owned by a Profile. */
 export function profileNamespacesOf(inventory: Inventory): readonly ProfileNamespace[] {
-  const cached = cache.get(inventory);
-  if (cached) return cached;
+  return inventory.derived(PROFILE_NAMESPACES);
+}
+
+const PROFILE_NAMESPACES: DerivedAnalysis<readonly ProfileNamespace[]> = { name: 'profile namespaces', build: (inventory) => findProfileNamespaces(inventory) };
+
+function findProfileNamespaces(inventory: Inventory): readonly ProfileNamespace[] {
   const defaults = controllerLabels(inventory);
   const names = new Set<string>();
   const profiles = new Map<string, ScannedObject>();
@@ -80,7 +83,6 @@ export function profileNamespacesOf(inventory: Inventory): readonly ProfileNames
       ...(profile && defaults.source ? { labelDefaults: defaults.source } : {}),
     };
   });
-  cache.set(inventory, result);
   return result;
 }
 

@@ -42,6 +42,7 @@ export default defineRule({
     mitre: ['T1610', 'MS-TA9008'],
     match: [{ apiGroups: ['rbac.authorization.k8s.io'], kinds: ['RoleBinding', 'ClusterRoleBinding'] }, { apiGroups: ['kubeflow.org'], kinds: ['Profile'] }],
     sources: RBAC_SOURCES,
+    needs: { reads: '*', snapshot: 'required', request: false, cost: 'moderate' },
   },
   *checkInventory(ctx) {
     const profileNamespaces = new Set(profileNamespacesOf(ctx.inventory).map((p) => p.name));

@@ -1,7 +1,7 @@
 import { asRecord, asString, labelsOf, namespaceOf } from '../../core/object.js';
 import { defineRule } from '../../core/rule.js';
 import type { K8sObject } from '../../core/types.js';
-import type { Inventory } from '../../k8s/inventory.js';
+import type { Inventory } from '../../core/inventory.js';
 import { accessGraphOf } from '../../rbac/access-graph.js';
 import { canExecIntoPods, creatablePodMakers } from '../../rbac/pod-makers.js';
 import { rulesAllow } from '../../rbac/policy-rule.js';
@@ -89,6 +89,7 @@ export default defineRule({
       { apiGroups: [''], kinds: ['Pod'] },
     ],
     sources: RBAC_SOURCES,
+    needs: { reads: '*', snapshot: 'required', request: false, cost: 'moderate' },
   },
   *check(object, ctx) {
     const run = runSpecOf(object);

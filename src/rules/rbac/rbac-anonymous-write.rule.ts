@@ -1,3 +1,4 @@
+import { RBAC_READS } from '../rule-defaults.js';
 import { defineRule } from '../../core/rule.js';
 import { accessGraphOf } from '../../rbac/access-graph.js';
 import { writeVerbsOf } from '../../rbac/policy-rule.js';
@@ -20,6 +21,7 @@ export default defineRule({
     mitre: ['T1078.001', 'MS-TA9029'],
     match: BINDING_KINDS,
     sources: RBAC_SOURCES,
+    needs: { reads: RBAC_READS, snapshot: 'required', request: false, cost: 'moderate' },
   },
   *check(object, ctx) {
     const scanned = ctx.inventory.originOf(object);

@@ -1,3 +1,4 @@
+import { RBAC_READS } from '../rule-defaults.js';
 import { defineRule } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
 import { accessGraphOf, type Grant } from '../../rbac/access-graph.js';
@@ -27,6 +28,7 @@ export default defineRule({
     mitre: ['T1078.003', 'MS-TA9019'],
     match: BINDING_KINDS,
     sources: RBAC_SOURCES,
+    needs: { reads: RBAC_READS, snapshot: 'required', request: false, cost: 'moderate' },
   },
   *check(object, ctx) {
     const scanned = ctx.inventory.originOf(object);

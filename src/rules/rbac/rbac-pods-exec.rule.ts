@@ -1,3 +1,4 @@
+import { RBAC_READS } from '../rule-defaults.js';
 import { nameOf } from '../../core/object.js';
 import { defineRule } from '../../core/rule.js';
 import { readPolicyRules, ruleAllows } from '../../rbac/policy-rule.js';
@@ -21,6 +22,7 @@ export default defineRule({
     mitre: ['T1609', 'MS-TA9006'],
     match: ROLE_KINDS,
     sources: RBAC_SOURCES,
+    needs: { reads: RBAC_READS, snapshot: 'required', request: false, cost: 'moderate' },
   },
   *check(object, ctx) {
     if (object.aggregationRule !== undefined) return;

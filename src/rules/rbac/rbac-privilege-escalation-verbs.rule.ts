@@ -1,3 +1,4 @@
+import { RBAC_READS } from '../rule-defaults.js';
 import { nameOf } from '../../core/object.js';
 import { defineRule } from '../../core/rule.js';
 import { readPolicyRules, ruleAllows, type AccessRequest, type PolicyRule } from '../../rbac/policy-rule.js';
@@ -48,6 +49,7 @@ export default defineRule({
     mitre: ['T1078.003', 'T1548', 'MS-TA9019'],
     match: ROLE_KINDS,
     sources: RBAC_SOURCES,
+    needs: { reads: RBAC_READS, snapshot: 'required', request: false, cost: 'moderate' },
   },
   *check(object, ctx) {
     if (object.aggregationRule !== undefined) return;

@@ -1,3 +1,4 @@
+import { RBAC_READS } from '../rule-defaults.js';
 import { nameOf } from '../../core/object.js';
 import { defineRule } from '../../core/rule.js';
 import { severityRank, type Severity } from '../../core/severity.js';
@@ -74,6 +75,7 @@ export default defineRule({
     mitre: ['T1078.003', 'MS-TA9019'],
     match: ROLE_KINDS,
     sources: RBAC_SOURCES,
+    needs: { reads: RBAC_READS, snapshot: 'required', request: false, cost: 'moderate' },
   },
   *check(object, ctx) {
     if (object.aggregationRule !== undefined) return;

@@ -1,6 +1,6 @@
 import { nameOf, namespaceOf } from '../../core/object.js';
 import type { K8sObject } from '../../core/types.js';
-import type { Inventory } from '../../k8s/inventory.js';
+import type { Inventory } from '../../core/inventory.js';
 import { accessGraphOf, type Grant } from '../../rbac/access-graph.js';
 import { grantsOfRole } from '../../rbac/role-exposure.js';
 

@@ -3,7 +3,7 @@ import { containersOf, imageOf } from '../../k8s/workloads.js';
 import { parseImageRef } from '../../k8s/image-ref.js';
 import { floatingReason } from '../../k8s/image-tags.js';
 import { mlWorkloadRole } from '../../platforms/ml-workloads.js';
-import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
 
 export default defineRule({
   meta: {
@@ -24,7 +24,8 @@ export default defineRule({
     ],
     mitre: ['T1525', 'T1195.002', 'MS-TA9002'],
     match: ANY_KIND,
-    sources: SPEC_SOURCES,
+    sources: OBJECT_SOURCES,
+    needs: OBJECT_ONLY,
     fixable: true,
   },
   *check(object): Iterable<Violation> {

@@ -1,7 +1,7 @@
 import { defineRule, type Violation } from '../../core/rule.js';
 import { containersOf, imageOf } from '../../k8s/workloads.js';
 import { parseImageRef, qualifiedName } from '../../k8s/image-ref.js';
-import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
 
 export default defineRule({
   meta: {
@@ -22,7 +22,8 @@ export default defineRule({
     ],
     mitre: ['T1204.003', 'T1525', 'MS-TA9002'],
     match: ANY_KIND,
-    sources: SPEC_SOURCES,
+    sources: OBJECT_SOURCES,
+    needs: OBJECT_ONLY,
   },
   *check(object, ctx): Iterable<Violation> {
     const allowed = ctx.config.registries.allowed.map((entry) => entry.trim().replace(/\/+$/, '').toLowerCase()).filter(Boolean);

@@ -38,7 +38,8 @@ export default defineRule({
     ],
     mitre: ['T1496', 'T1610', 'T1105', 'MS-TA9039', 'MS-TA9008'],
     match: [{ apiGroups: '*', kinds: '*' }],
-    sources: ['manifest', 'cluster', 'admission', 'audit', 'kfp-api'],
+    sources: ['manifest', 'cluster', 'admission', 'audit', 'api'],
+    needs: { reads: ['ConfigMap', 'Secret'], snapshot: 'optional', request: false, cost: 'moderate' },
   },
   *check(object, ctx): Generator<Violation> {
     const verdict = scoreSignals(scanWorkload(object, ctx));

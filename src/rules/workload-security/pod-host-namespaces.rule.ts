@@ -1,7 +1,7 @@
 import { defineRule, type Violation } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
 import { podLevelSpecsOf } from '../../k8s/pod-level.js';
-import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
 import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../k8s/system-namespaces.js';
 
 /** What each host namespace hands the pod, and how bad that is. */
@@ -30,7 +30,8 @@ export default defineRule({
     ],
     mitre: ['T1611', 'T1610', 'MS-TA9008'],
     match: ANY_KIND,
-    sources: SPEC_SOURCES,
+    sources: OBJECT_SOURCES,
+    needs: OBJECT_ONLY,
   },
   *check(object): Iterable<Violation> {
     for (const pod of podLevelSpecsOf(object)) {

@@ -1,6 +1,6 @@
 import { defineRule, type Violation } from '../../core/rule.js';
 import { hostPathVolumesOf } from '../../k8s/pod-level.js';
-import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
+import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
 import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../k8s/system-namespaces.js';
 import { runtimeSocketExposedBy } from '../../k8s/runtime-sockets.js';
 
@@ -23,7 +23,8 @@ export default defineRule({
     ],
     mitre: ['T1611', 'T1552.001', 'MS-TA9008'],
     match: ANY_KIND,
-    sources: SPEC_SOURCES,
+    sources: OBJECT_SOURCES,
+    needs: OBJECT_ONLY,
   },
   *check(object): Iterable<Violation> {
     for (const volume of hostPathVolumesOf(object)) {

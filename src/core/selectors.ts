@@ -1,4 +1,4 @@
-import { asArray, asRecord, asString, asStringArray } from '../core/object.js';
+import { asArray, asRecord, asString, asStringArray } from './object.js';
 
 type Labels = Readonly<Record<string, string>>;
 

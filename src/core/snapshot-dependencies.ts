@@ -1,0 +1,125 @@
+import type { DerivedAnalysis, Inventory, Labels } from './inventory.js';
+import { asRecord, labelsOf, namespaceOf } from './object.js';
+import { matchesLabelSelector, matchesMapSelector } from './selectors.js';
+import type { K8sObject, ScannedObject } from './types.js';
+
+/**
+ * What a derived analysis read from the inventory while it was built. An analysis is a pure
+ * function of these reads, so an object that appears in none of them, before or after a change,
+ * cannot change its result: that is what lets a snapshot keep it across versions and overlays.
+ */
+export interface Dependencies {
+  /** The analysis walked every object; any change affects it. */
+  all: boolean;
+  /** The analysis walked every object but looked only at those this accepts. */
+  allRelevant: ((object: K8sObject) => boolean) | undefined;
+  /** Kinds listed (`ofKind`) or looked up by name (`get`). */
+  readonly kinds: Set<string>;
+  /** Namespaces listed whole. */
+  readonly namespaces: Set<string>;
+  /** The namespace list itself was read. */
+  namespaceList: boolean;
+  /** Service selectors evaluated (`selectedByService`). */
+  readonly serviceSelectors: { readonly namespace: string; readonly selector: Labels }[];
+  /** Namespaces whose Services were matched against an object (`servicesSelecting`). */
+  readonly serviceNamespaces: Set<string>;
+  /** metav1.LabelSelectors evaluated. */
+  readonly labelSelectors: { readonly namespace: string; readonly selector: unknown; readonly kinds?: readonly string[] }[];
+  /** Other analyses read. */
+  readonly analyses: Set<DerivedAnalysis<unknown>>;
+}
+
+function emptyDependencies(): Dependencies {
+  return {
+    all: false,
+    allRelevant: undefined,
+    kinds: new Set(),
+    namespaces: new Set(),
+    namespaceList: false,
+    serviceSelectors: [],
+    serviceNamespaces: new Set(),
+    labelSelectors: [],
+    analyses: new Set(),
+  };
+}
+
+/** An inventory that answers from another and writes down what was asked. */
+export class DependencyRecorder {
+  readonly dependencies = emptyDependencies();
+  readonly inventory: Inventory;
+
+  constructor(target: Inventory, relevant?: (object: K8sObject) => boolean) {
+    const deps = this.dependencies;
+    this.inventory = {
+      get all() {
+        if (relevant) deps.allRelevant = relevant;
+        else deps.all = true;
+        return target.all;
+      },
+      ofKind(kind, apiGroup) {
+        deps.kinds.add(kind);
+        return target.ofKind(kind, apiGroup);
+      },
+      get(kind, namespace, name, apiGroup) {
+        deps.kinds.add(kind);
+        return target.get(kind, namespace, name, apiGroup);
+      },
+      inNamespace(namespace) {
+        deps.namespaces.add(namespace ?? '');
+        return target.inNamespace(namespace);
+      },
+      namespaces() {
+        deps.namespaceList = true;
+        return target.namespaces();
+      },
+      selectedByService(service) {
+        const selector = asRecord(asRecord(service.spec)?.selector) as Labels | undefined;
+        if (selector) deps.serviceSelectors.push({ namespace: namespaceOf(service) ?? '', selector });
+        return target.selectedByService(service);
+      },
+      servicesSelecting(object) {
+        deps.serviceNamespaces.add(namespaceOf(object) ?? '');
+        return target.servicesSelecting(object);
+      },
+      matchingLabelSelector(namespace, selector, kinds) {
+        deps.labelSelectors.push({ namespace: namespace ?? '', selector, ...(kinds ? { kinds } : {}) });
+        return target.matchingLabelSelector(namespace, selector, kinds);
+      },
+      originOf: (object) => target.originOf(object),
+      derived(analysis) {
+        deps.analyses.add(analysis as DerivedAnalysis<unknown>);
+        return target.derived(analysis);
+      },
+    };
+  }
+}
+
+/**
+ * True when one of `changed` (the copies replaced and the copy added) appears in a read recorded in
+ * `dependencies`, or a nested analysis is affected.
+ */
+export function isAffected(
+  dependencies: Dependencies,
+  changed: readonly ScannedObject[],
+  inventory: Inventory,
+  podLabelsOf: (object: K8sObject) => readonly Labels[],
+  nestedAffected: (analysis: DerivedAnalysis<unknown>) => boolean,
+): boolean {
+  if (dependencies.all) return true;
+  for (const { object } of changed) {
+    const namespace = namespaceOf(object) ?? '';
+    if (dependencies.allRelevant?.(object)) return true;
+    if (dependencies.kinds.has(object.kind) || dependencies.namespaces.has(namespace)) return true;
+    if (dependencies.namespaceList && namespace !== '' && !inventory.namespaces().includes(namespace)) return true;
+    if (object.kind === 'Service' && dependencies.serviceNamespaces.has(namespace)) return true;
+    if (dependencies.serviceSelectors.some((s) => s.namespace === namespace && podLabelsOf(object).some((labels) => matchesMapSelector(s.selector, labels)))) {
+      return true;
+    }
+    const labels = labelsOf(object);
+    if (dependencies.labelSelectors.some((s) => s.namespace === namespace && (!s.kinds || s.kinds.includes(object.kind)) && matchesLabelSelector(s.selector, labels))) {
+      return true;
+    }
+  }
+  for (const nested of dependencies.analyses) if (nestedAffected(nested)) return true;
+  return false;
+}

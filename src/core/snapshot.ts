@@ -1,0 +1,334 @@
+import type { DerivedAnalysis, Inventory, Labels } from './inventory.js';
+import { apiGroupOf, asRecord, labelsOf, namespaceOf, nameOf } from './object.js';
+import { matchesLabelSelector, matchesMapSelector } from './selectors.js';
+import { DependencyRecorder, isAffected, type Dependencies } from './snapshot-dependencies.js';
+import type { K8sObject, ScannedObject } from './types.js';
+
+/** The labels of the pods an object runs; injected so core/ need not know workload shapes. */
+export type PodLabelsOf = (object: K8sObject) => readonly Labels[];
+
+/**
+ * What makes two objects the same object: API group, kind, namespace and name. Objects without a
+ * name (a `generateName` create) are never the same as anything stored.
+ */
+export function identityOf(object: K8sObject): string | undefined {
+  const name = object.metadata?.name;
+  if (typeof name !== 'string') return undefined;
+  return `${apiGroupOf(object.apiVersion)}\u0000${object.kind}\u0000${namespaceOf(object) ?? ''}\u0000${name}`;
+}
+
+/**
+ * Files can hold the same object twice (a base and an overlay, two renders); each copy is judged and
+ * reported. A cluster, an admission request or an audit event holds one copy per identity.
+ */
+function slotOf(scanned: ScannedObject): string {
+  const origin = scanned.origin;
+  return origin.kind === 'file' ? `${origin.file}\u0000${origin.documentIndex ?? ''}\u0000${origin.pathPrefix ?? ''}` : '';
+}
+
+let unnamed = 0;
+
+interface Memo {
+  version: number;
+  readonly value: unknown;
+  readonly dependencies: Dependencies;
+}
+
+/** Query logic shared by the snapshot and its overlays, written once over the four primitive lookups. */
+abstract class InventoryQueries implements Inventory {
+  constructor(protected readonly podLabelsOf: PodLabelsOf) {}
+  abstract readonly all: readonly ScannedObject[];
+  abstract ofKind(kind: string, apiGroup?: string): readonly ScannedObject[];
+  abstract get(kind: string, namespace: string | undefined, name: string, apiGroup?: string): ScannedObject | undefined;
+  abstract inNamespace(namespace: string | undefined): readonly ScannedObject[];
+  abstract namespaces(): readonly string[];
+  abstract originOf(object: K8sObject): ScannedObject | undefined;
+  abstract derived<T>(analysis: DerivedAnalysis<T>): T;
+
+  selectedByService(service: K8sObject): readonly ScannedObject[] {
+    const selector = asRecord(asRecord(service.spec)?.selector) as Labels | undefined;
+    if (!selector) return [];
+    return this.inNamespace(namespaceOf(service)).filter(
+      (s) => s.object !== service && this.podLabelsOf(s.object).some((labels) => matchesMapSelector(selector, labels)),
+    );
+  }
+
+  servicesSelecting(object: K8sObject): readonly ScannedObject[] {
+    const labelSets = this.podLabelsOf(object);
+    if (labelSets.length === 0) return [];
+    return this.ofKind('Service', '').filter((s) => {
+      if (namespaceOf(s.object) !== namespaceOf(object)) return false;
+      const selector = asRecord(asRecord(s.object.spec)?.selector) as Labels | undefined;
+      return labelSets.some((labels) => matchesMapSelector(selector, labels));
+    });
+  }
+
+  matchingLabelSelector(namespace: string | undefined, selector: unknown, kinds?: readonly string[]): readonly ScannedObject[] {
+    return this.inNamespace(namespace).filter((s) => (!kinds || kinds.includes(s.object.kind)) && matchesLabelSelector(selector, labelsOf(s.object)));
+  }
+}
+
+const groupMatches = (scanned: ScannedObject, apiGroup: string | undefined): boolean =>
+  apiGroup === undefined || apiGroupOf(scanned.object.apiVersion) === apiGroup;
+
+/**
+ * Every object known to one evaluation, keyed by identity, that accepts upserts and deletes. Its
+ * `version` moves on each change. Derived analyses are built once per version and kept across
+ * changes that touch nothing they read, so a watch or a webhook never rebuilds them per request.
+ */
+export class Snapshot extends InventoryQueries {
+  private readonly entries = new Map<string, Map<string, ScannedObject>>();
+  private readonly byKind = new Map<string, Set<ScannedObject>>();
+  private readonly byNamespace = new Map<string, Set<ScannedObject>>();
+  /** kind, namespace and name, without the group: `get` may be asked without one. */
+  private readonly byName = new Map<string, Set<ScannedObject>>();
+  private readonly byObject = new Map<K8sObject, ScannedObject>();
+  /** Arrays handed out by queries, valid for one version. */
+  private readonly lists = new Map<string, readonly ScannedObject[]>();
+  private allList: readonly ScannedObject[] | undefined;
+  private readonly memos = new Map<DerivedAnalysis<unknown>, Memo>();
+  private currentVersion = 0;
+
+  static of(objects: readonly ScannedObject[], podLabelsOf: PodLabelsOf): Snapshot {
+    const snapshot = new Snapshot(podLabelsOf);
+    for (const scanned of objects) snapshot.upsert(scanned);
+    return snapshot;
+  }
+
+  get version(): number {
+    return this.currentVersion;
+  }
+
+  get size(): number {
+    return this.byObject.size;
+  }
+
+  upsert(scanned: ScannedObject): void {
+    const identity = identityOf(scanned.object) ?? `\u0000unnamed\u0000${++unnamed}`;
+    const slot = slotOf(scanned);
+    let copies = this.entries.get(identity);
+    if (!copies) {
+      copies = new Map();
+      this.entries.set(identity, copies);
+    }
+    const previous = copies.get(slot);
+    const kept = this.unaffected(previous ? [previous, scanned] : [scanned]);
+    if (previous) this.unindex(previous);
+    copies.set(slot, scanned);
+    this.index(scanned);
+    this.advance(kept);
+  }
+
+  /** Removes every stored copy of the object with this identity. */
+  delete(object: K8sObject): void {
+    const identity = identityOf(object);
+    const copies = identity === undefined ? undefined : this.entries.get(identity);
+    if (!copies || identity === undefined) return;
+    this.entries.delete(identity);
+    for (const scanned of copies.values()) this.unindex(scanned);
+    // The last object of a namespace may have gone, which no recorded read shows; rebuild everything.
+    this.advance([]);
+  }
+
+  /** Every stored copy of the object with this identity. */
+  copiesOf(object: K8sObject): readonly ScannedObject[] {
+    const identity = identityOf(object);
+    const copies = identity === undefined ? undefined : this.entries.get(identity);
+    return copies ? [...copies.values()] : [];
+  }
+
+  /**
+   * A view of this snapshot with `scanned` laid over it: it replaces every stored copy of its
+   * identity. The snapshot itself does not change; analyses unaffected by the object are shared.
+   */
+  overlay(scanned: ScannedObject): Inventory {
+    return new OverlayInventory(this, this.copiesOf(scanned.object), scanned, this.podLabelsOf);
+  }
+
+  get all(): readonly ScannedObject[] {
+    this.allList ??= [...this.entries.values()].flatMap((copies) => [...copies.values()]);
+    return this.allList;
+  }
+
+  ofKind(kind: string, apiGroup?: string): readonly ScannedObject[] {
+    return this.list(`k\u0000${kind}\u0000${apiGroup ?? '*'}`, () => [...(this.byKind.get(kind) ?? [])].filter((s) => groupMatches(s, apiGroup)));
+  }
+
+  get(kind: string, namespace: string | undefined, name: string, apiGroup?: string): ScannedObject | undefined {
+    const named = this.byName.get(nameKey(kind, namespace, name));
+    if (!named) return undefined;
+    for (const scanned of named) if (groupMatches(scanned, apiGroup)) return scanned;
+    return undefined;
+  }
+
+  inNamespace(namespace: string | undefined): readonly ScannedObject[] {
+    return this.list(`n\u0000${namespace ?? ''}`, () => [...(this.byNamespace.get(namespace ?? '') ?? [])]);
+  }
+
+  namespaces(): readonly string[] {
+    return [...this.byNamespace.keys()].filter((n) => n !== '');
+  }
+
+  originOf(object: K8sObject): ScannedObject | undefined {
+    return this.byObject.get(object);
+  }
+
+  derived<T>(analysis: DerivedAnalysis<T>): T {
+    const memo = this.memos.get(analysis as DerivedAnalysis<unknown>);
+    if (memo && memo.version === this.currentVersion) return memo.value as T;
+    const recorder = new DependencyRecorder(this, analysis.relevant);
+    const value = analysis.build(recorder.inventory);
+    this.memos.set(analysis as DerivedAnalysis<unknown>, { version: this.currentVersion, value, dependencies: recorder.dependencies });
+    return value;
+  }
+
+  /** The dependencies an analysis recorded when it was last built on this snapshot, if it is current. */
+  dependenciesOf(analysis: DerivedAnalysis<unknown>): Dependencies | undefined {
+    const memo = this.memos.get(analysis);
+    return memo && memo.version === this.currentVersion ? memo.dependencies : undefined;
+  }
+
+  /** True when replacing or adding `changed` would alter what the analysis read. */
+  affects(analysis: DerivedAnalysis<unknown>, changed: readonly ScannedObject[]): boolean {
+    const dependencies = this.dependenciesOf(analysis);
+    if (!dependencies) return true;
+    return isAffected(dependencies, changed, this, this.podLabelsOf, (nested) => this.affects(nested, changed));
+  }
+
+  private list(key: string, build: () => readonly ScannedObject[]): readonly ScannedObject[] {
+    let list = this.lists.get(key);
+    if (!list) {
+      list = build();
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+
+  private index(scanned: ScannedObject): void {
+    add(this.byKind, scanned.object.kind, scanned);
+    add(this.byNamespace, namespaceOf(scanned.object) ?? '', scanned);
+    add(this.byName, nameKey(scanned.object.kind, namespaceOf(scanned.object), nameOf(scanned.object)), scanned);
+    this.byObject.set(scanned.object, scanned);
+  }
+
+  private unindex(scanned: ScannedObject): void {
+    remove(this.byKind, scanned.object.kind, scanned);
+    remove(this.byNamespace, namespaceOf(scanned.object) ?? '', scanned);
+    remove(this.byName, nameKey(scanned.object.kind, namespaceOf(scanned.object), nameOf(scanned.object)), scanned);
+    this.byObject.delete(scanned.object);
+  }
+
+  /** The analyses that read nothing `changed` touches, judged before the change is made. */
+  private unaffected(changed: readonly ScannedObject[]): DerivedAnalysis<unknown>[] {
+    if (this.memos.size === 0) return [];
+    return [...this.memos.keys()].filter((analysis) => !this.affects(analysis, changed));
+  }
+
+  /** Moves to a new version, carrying over the analyses `kept`. */
+  private advance(kept: readonly DerivedAnalysis<unknown>[]): void {
+    this.currentVersion++;
+    this.lists.clear();
+    this.allList = undefined;
+    for (const analysis of kept) (this.memos.get(analysis) as Memo).version = this.currentVersion;
+  }
+}
+
+/** A snapshot with one object laid over it; what it does not change is answered by the snapshot. */
+class OverlayInventory extends InventoryQueries {
+  private readonly replacedSet: ReadonlySet<ScannedObject>;
+  private readonly lists = new Map<string, readonly ScannedObject[]>();
+  private readonly memos = new Map<DerivedAnalysis<unknown>, unknown>();
+  private allList: readonly ScannedObject[] | undefined;
+  private readonly changed: readonly ScannedObject[];
+
+  constructor(
+    private readonly base: Snapshot,
+    replaced: readonly ScannedObject[],
+    private readonly added: ScannedObject,
+    podLabelsOf: PodLabelsOf,
+  ) {
+    super(podLabelsOf);
+    this.replacedSet = new Set(replaced);
+    this.changed = [...replaced, added];
+  }
+
+  get all(): readonly ScannedObject[] {
+    this.allList ??= this.swap(this.base.all, () => true);
+    return this.allList;
+  }
+
+  ofKind(kind: string, apiGroup?: string): readonly ScannedObject[] {
+    if (!this.changed.some((s) => s.object.kind === kind)) return this.base.ofKind(kind, apiGroup);
+    return this.list(`k\u0000${kind}\u0000${apiGroup ?? '*'}`, () =>
+      this.swap(this.base.ofKind(kind, apiGroup), (s) => s.object.kind === kind && groupMatches(s, apiGroup)),
+    );
+  }
+
+  get(kind: string, namespace: string | undefined, name: string, apiGroup?: string): ScannedObject | undefined {
+    const { object } = this.added;
+    if (object.kind === kind && namespaceOf(object) === namespace && nameOf(object) === name && groupMatches(this.added, apiGroup)) return this.added;
+    const found = this.base.get(kind, namespace, name, apiGroup);
+    if (!found || !this.replacedSet.has(found)) return found;
+    return this.ofKind(kind, apiGroup).find((s) => namespaceOf(s.object) === namespace && nameOf(s.object) === name);
+  }
+
+  inNamespace(namespace: string | undefined): readonly ScannedObject[] {
+    if (!this.changed.some((s) => (namespaceOf(s.object) ?? '') === (namespace ?? ''))) return this.base.inNamespace(namespace);
+    return this.list(`n\u0000${namespace ?? ''}`, () =>
+      this.swap(this.base.inNamespace(namespace), (s) => (namespaceOf(s.object) ?? '') === (namespace ?? '')),
+    );
+  }
+
+  namespaces(): readonly string[] {
+    const namespace = namespaceOf(this.added.object);
+    const names = this.base.namespaces();
+    return namespace && !names.includes(namespace) ? [...names, namespace] : names;
+  }
+
+  originOf(object: K8sObject): ScannedObject | undefined {
+    if (object === this.added.object) return this.added;
+    const found = this.base.originOf(object);
+    return found && this.replacedSet.has(found) ? undefined : found;
+  }
+
+  derived<T>(analysis: DerivedAnalysis<T>): T {
+    const key = analysis as DerivedAnalysis<unknown>;
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    // Build the snapshot's own copy first: its recorded reads tell whether this overlay changes it.
+    const shared = this.base.derived(analysis);
+    const value = this.base.affects(key, this.changed) ? analysis.build(this) : shared;
+    this.memos.set(key, value);
+    return value;
+  }
+
+  /** The base list without the replaced copies, with the added object where it belongs. */
+  private swap(list: readonly ScannedObject[], belongs: (s: ScannedObject) => boolean): readonly ScannedObject[] {
+    const kept = this.replacedSet.size === 0 ? [...list] : list.filter((s) => !this.replacedSet.has(s));
+    if (belongs(this.added)) kept.push(this.added);
+    return kept;
+  }
+
+  private list(key: string, build: () => readonly ScannedObject[]): readonly ScannedObject[] {
+    let list = this.lists.get(key);
+    if (!list) {
+      list = build();
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+}
+
+const nameKey = (kind: string, namespace: string | undefined, name: unknown): string => `${kind}\u0000${namespace ?? ''}\u0000${String(name)}`;
+
+function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+function remove<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
