@@ -2,8 +2,8 @@ import { parseAllDocuments } from 'yaml';
 import type { KfguardConfig } from '../core/config-types.js';
 import { ConfigError } from '../core/errors.js';
 import { formatPath } from '../core/path.js';
-import { describeIssues } from './issues.js';
-import { nearestWords } from './nearest.js';
+import { describeIssues } from '../core/schema-issues.js';
+import { nearestWords } from '../core/nearest.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
 
 /** Matches every rule in a config suppression. */

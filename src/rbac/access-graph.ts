@@ -3,39 +3,15 @@ import type { ScannedObject } from '../core/types.js';
 import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { matchesLabelSelector } from '../core/selectors.js';
 import { BUILTIN_CLUSTER_ROLES } from './builtin-roles.js';
-import { readPolicyRules, type PolicyRule } from './policy-rule.js';
-import { profileBindingsOf, type BindingSpec } from './profile-bindings.js';
-import { readSubject, type Subject } from './subjects.js';
+import type { BindingSpec, Grant, RoleNode } from './grant.js';
+import { readPolicyRules } from './policy-rule.js';
+import { profileBindingsOf } from './profile-bindings.js';
+import { readSubject } from './subjects.js';
+
+// The types live in grant.ts so profile-bindings.ts can build grants without importing this file.
+export type { Grant, RoleNode } from './grant.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
-
-/** A Role or ClusterRole with its effective rules (aggregation resolved). */
-export interface RoleNode {
-  readonly kind: 'Role' | 'ClusterRole';
-  readonly name: string;
-  readonly namespace?: string;
-  readonly rules: readonly PolicyRule[];
-  /** Absent for the API server's built-in roles. */
-  readonly scanned?: ScannedObject;
-  /** ClusterRoles whose rules were folded in through `aggregationRule`, transitively. */
-  readonly aggregatedFrom: readonly string[];
-}
-
-/** One subject of one binding: who gets which role where. */
-export interface Grant {
-  readonly subject: Subject;
-  /** The binding's namespace, or `*` for a ClusterRoleBinding. */
-  readonly namespace: string;
-  readonly roleRef: { readonly kind: string; readonly name: string };
-  /** Undefined when the role is neither scanned nor built in: its rights are unknown. */
-  readonly role?: RoleNode;
-  /** The object that grants it: a binding, or a Profile for the bindings its controller creates. */
-  readonly source: ScannedObject;
-  /** `ClusterRoleBinding cluster-admin-x`, or `Profile team-a (RoleBinding default-editor)`. */
-  readonly via: string;
-  /** Path of the subject inside `source`, for findings. */
-  readonly subjectPath: string;
-}
 
 export interface AccessGraph {
   readonly grants: readonly Grant[];

@@ -1,8 +1,20 @@
 import type { Inventory } from '../core/inventory.js';
-import type { AccessSummaryEntry } from '../report/report.js';
 import { accessGraphOf } from './access-graph.js';
 import { creatablePodMakers } from './pod-makers.js';
 import { describeSubject, isAllAuthenticated, isKubernetesSystemSubject, isUnauthenticated, type Subject } from './subjects.js';
+
+/** Who can run code where: one line per subject of the RBAC access graph. */
+export interface AccessSummaryEntry {
+  /** `User alice`, `Group system:authenticated`, `ServiceAccount team-a/default-editor`. */
+  readonly subject: string;
+  readonly subjectKind?: 'User' | 'Group' | 'ServiceAccount';
+  /** Who stands behind the subject; the summary is sorted on it, riskiest first. */
+  readonly exposure?: 'anonymous' | 'any-authenticated' | 'person' | 'service-account' | 'system';
+  /** Namespaces where it can create pod-making resources; `*` means cluster-wide. */
+  readonly namespaces: readonly string[];
+  readonly via: readonly string[];
+  readonly canCreate: readonly string[];
+}
 
 type Exposure = NonNullable<AccessSummaryEntry['exposure']>;
 

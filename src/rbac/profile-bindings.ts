@@ -1,9 +1,7 @@
 import { asRecord, nameOf } from '../core/object.js';
 import type { ScannedObject } from '../core/types.js';
-import type { Grant } from './access-graph.js';
+import type { BindingSpec } from './grant.js';
 import { readSubject, type Subject } from './subjects.js';
-
-export type BindingSpec = Omit<Grant, 'role'>;
 
 /**
  * The RoleBindings the Kubeflow profile controller creates in a Profile's namespace: the owner

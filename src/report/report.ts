@@ -1,6 +1,8 @@
 import { CATEGORIES, type Category, type Finding, type InputError, type InputStats, type RuleError } from '../core/types.js';
 import { SEVERITIES, severityRank, type Severity } from '../core/severity.js';
 import { VERSION } from '../version.js';
+// rbac/ owns the summary's shape; the report only carries it, through a type-only import.
+import type { AccessSummaryEntry } from '../rbac/access-summary.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -21,19 +23,6 @@ export interface Report {
 export interface ReportExtensions {
   readonly accessSummary?: readonly AccessSummaryEntry[];
   readonly evaluations?: readonly { readonly ruleId: string; readonly resource: Finding['resource'] }[];
-}
-
-/** Who can run code where: one line per subject of the RBAC access graph. */
-export interface AccessSummaryEntry {
-  /** `User alice`, `Group system:authenticated`, `ServiceAccount team-a/default-editor`. */
-  readonly subject: string;
-  readonly subjectKind?: 'User' | 'Group' | 'ServiceAccount';
-  /** Who stands behind the subject; the summary is sorted on it, riskiest first. */
-  readonly exposure?: 'anonymous' | 'any-authenticated' | 'person' | 'service-account' | 'system';
-  /** Namespaces where it can create pod-making resources; `*` means cluster-wide. */
-  readonly namespaces: readonly string[];
-  readonly via: readonly string[];
-  readonly canCreate: readonly string[];
 }
 
 export interface ReportSummary {

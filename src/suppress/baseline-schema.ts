@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues } from '../config/issues.js';
+import { describeIssues } from '../core/schema-issues.js';
 import { ConfigError } from '../core/errors.js';
 import { BASELINE_VERSION, type Baseline } from './baseline.js';
 

@@ -1,4 +1,4 @@
-import { nearestWords } from '../config/nearest.js';
+import { nearestWords } from '../core/nearest.js';
 import { annotationsOf, asRecord, asString, describeObject } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import { fileOriginOf, type ScannedObject } from '../core/types.js';

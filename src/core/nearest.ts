@@ -1,3 +1,4 @@
+// Shared by config/ and suppress/; config/ imports suppress/, so the helper sits below both.
 /** Up to `limit` candidates closest to `word` by edit distance, for "did you mean" hints. */
 export function nearestWords(word: string, candidates: readonly string[], limit = 3): string[] {
   const maxDistance = Math.max(2, Math.floor(word.length / 3));

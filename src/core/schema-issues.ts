@@ -1,5 +1,6 @@
+// Shared by config/ and suppress/ (baselines); config/ imports suppress/, so it sits below both.
 import type { z } from 'zod';
-import { formatPath, getAt, type PathSegment } from '../core/path.js';
+import { formatPath, getAt, type PathSegment } from './path.js';
 
 /** The slice of a zod schema's `def` needed to find which keys are allowed at a path. */
 interface SchemaDef {
