@@ -1,13 +1,17 @@
 import type { KfguardConfig } from './core/config-types.js';
 import { DEFAULT_CONFIG } from './core/config-types.js';
-import { runRules, type EngineResult } from './core/engine.js';
-import { buildInventory, type Inventory } from './k8s/inventory.js';
+import { runRules, type EngineOptions, type EngineResult } from './core/engine.js';
+import { collect } from './core/source.js';
+import type { Inventory } from './core/inventory.js';
+import { newSnapshot, podLabelsOf } from './k8s/inventory.js';
+import { locate } from './sources/locate.js';
 import { BcryptPrefetch } from './bcrypt/bcrypt-prefetch.js';
 import { accessSummaryOf } from './rbac/access-summary.js';
 import type { Rule } from './core/rule.js';
-import type { Finding } from './core/types.js';
+import type { Finding, ScannedObject } from './core/types.js';
 import { buildReport, type Report } from './report/report.js';
-import { collectManifests, type CollectResult, type ManifestSourceOptions } from './sources/manifest.js';
+import type { CollectResult, ManifestSourceOptions } from './sources/manifest.js';
+import { ManifestSource } from './sources/manifest-source.js';
 import { applySuppressions } from './suppress/apply.js';
 import { applyBaseline, type BaselineFilter } from './suppress/baseline.js';
 
@@ -29,26 +33,38 @@ export interface ManifestEvaluation {
   readonly findings: Finding[];
   readonly ruleErrors: EngineResult['ruleErrors'];
   readonly evaluations: EngineResult['evaluations'];
+  readonly coverage: EngineResult['coverage'];
   readonly warnings: string[];
 }
 
 /**
- * Collect → evaluate → suppress, shared by `scan` and `fix`. Password hashes seen in the input are
- * checked against published defaults on another thread while the files parse and the other rules
- * run; the rules that need those verdicts (`meta.deferred`) run last.
+ * Sources → snapshot → rules → suppressions, shared by `scan` and `fix`. Password hashes seen in
+ * the input are checked against published defaults on another thread while the files parse and the
+ * other rules run; the rules whose cost is `expensive` (they need those verdicts) run last.
  */
 export async function evaluateManifests(options: ManifestScanOptions): Promise<ManifestEvaluation> {
   const config = options.config ?? DEFAULT_CONFIG;
-  const prefetch = options.rules.some((rule) => rule.meta.deferred) ? new BcryptPrefetch() : undefined;
-  const collected = await collectManifests(prefetch ? { ...options, onText: (text) => prefetch.addText(text) } : options);
-  const inventory = buildInventory(collected.objects);
-  const engine = { source: 'manifest' as const, config, inventory, recordEvaluations: options.recordEvaluations ?? false };
-  const prompt = runRules(collected.objects, { ...engine, rules: options.rules.filter((rule) => !rule.meta.deferred) });
+  const expensive = (rule: Rule): boolean => rule.meta.needs.cost === 'expensive';
+  const prefetch = options.rules.some(expensive) ? new BcryptPrefetch() : undefined;
+  const source = new ManifestSource(prefetch ? { ...options, onText: (text) => prefetch.addText(text) } : options);
+  const snapshot = newSnapshot();
+  const { objects } = await collect([source], snapshot);
+  const collected = source.result;
+  const engine = { config, inventory: snapshot, locate: source.locate, recordEvaluations: options.recordEvaluations ?? false };
+  const prompt = runRules(objects, { ...engine, rules: options.rules.filter((rule) => !expensive(rule)) });
   await prefetch?.settled();
-  const deferred = runRules(collected.objects, { ...engine, rules: options.rules.filter((rule) => rule.meta.deferred) });
+  const deferred = runRules(objects, { ...engine, rules: options.rules.filter(expensive) });
   const evaluated = mergeResults([prompt, deferred]);
-  const suppressed = applySuppressions(evaluated.findings, collected.objects, config, options.today ?? today(), options.knownRuleIds);
-  return { collected, inventory, findings: suppressed.findings, ruleErrors: evaluated.ruleErrors, evaluations: evaluated.evaluations, warnings: suppressed.warnings };
+  const suppressed = applySuppressions(evaluated.findings, objects, config, options.today ?? today(), options.knownRuleIds);
+  return {
+    collected,
+    inventory: snapshot,
+    findings: suppressed.findings,
+    ruleErrors: evaluated.ruleErrors,
+    evaluations: evaluated.evaluations,
+    coverage: evaluated.coverage,
+    warnings: suppressed.warnings,
+  };
 }
 
 /** The manifest pipeline: evaluate, then apply the baseline and build the report. */
@@ -60,6 +76,7 @@ export async function scanManifests(options: ManifestScanOptions): Promise<Repor
     inputs: evaluation.collected.stats,
     errors: evaluation.collected.errors,
     ruleErrors: evaluation.ruleErrors,
+    coverage: evaluation.coverage,
     warnings: evaluation.warnings,
     extensions: {
       ...(accessSummary ? { accessSummary } : {}),
@@ -73,9 +90,18 @@ function mergeResults(results: readonly EngineResult[]): EngineResult {
     findings: results.flatMap((r) => r.findings),
     ruleErrors: results.flatMap((r) => r.ruleErrors),
     evaluations: results.flatMap((r) => r.evaluations),
+    coverage: results.flatMap((r) => r.coverage),
   };
 }
 
 function today(): string {
   return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * The engine with kfguard's workload shapes and file locations, for callers that hold objects
+ * rather than sources (tests, tools).
+ */
+export function judgeObjects(objects: readonly ScannedObject[], options: Omit<EngineOptions, 'podLabelsOf' | 'locate'>): EngineResult {
+  return runRules(objects, { podLabelsOf, locate, ...options });
 }

@@ -1,22 +1,41 @@
-import { buildInventory, type Inventory } from '../k8s/inventory.js';
-import { locate } from '../sources/locate.js';
+import { createBudget, DEFAULT_LIMITS, type EvaluationLimits } from './budget.js';
 import type { KfguardConfig } from './config-types.js';
 import { DEFAULT_CONFIG } from './config-types.js';
-import { createBudget } from './budget.js';
+import { coverageReason } from './coverage.js';
 import { errorMessage } from './errors.js';
 import { fingerprintOf } from './fingerprint.js';
+import type { Inventory } from './inventory.js';
 import { apiGroupOf, refOf } from './object.js';
 import type { KindMatch, Rule, Violation } from './rule.js';
-import type { Finding, K8sObject, ResourceRef, RuleError, ScannedObject, SourceKind } from './types.js';
+import { Snapshot, type PodLabelsOf } from './snapshot.js';
+import {
+  reportedOriginOf,
+  sourceKindOf,
+  type CoverageEntry,
+  type Finding,
+  type K8sObject,
+  type Origin,
+  type ResourceRef,
+  type RuleError,
+  type ScannedObject,
+  type SourceKind,
+  type SourceLocation,
+} from './types.js';
+
+/** Turns a finding's path into a line and column; supplied by the source that read the text. */
+export type Locator = (origin: Origin, path: string | undefined) => SourceLocation | undefined;
 
 export interface EngineOptions {
   readonly rules: readonly Rule[];
-  readonly source: SourceKind;
   readonly config?: KfguardConfig;
   /** Record every (rule, resource) pair evaluated, for formats that list passes (JUnit). */
   readonly recordEvaluations?: boolean;
-  /** Reuse an inventory built elsewhere (the webhook keeps one of the cluster). */
+  /** The objects judged together; built from `objects` when absent. */
   readonly inventory?: Inventory;
+  /** How to build an inventory when none is given (the workload-shape knowledge lives outside core/). */
+  readonly podLabelsOf?: PodLabelsOf;
+  readonly locate?: Locator;
+  readonly limits?: EvaluationLimits;
 }
 
 export interface Evaluation {
@@ -28,6 +47,8 @@ export interface EngineResult {
   readonly findings: Finding[];
   readonly ruleErrors: RuleError[];
   readonly evaluations: Evaluation[];
+  /** Rules that did not judge something, and why. */
+  readonly coverage: CoverageEntry[];
 }
 
 export function ruleMatches(rule: Rule, object: K8sObject): boolean {
@@ -43,73 +64,211 @@ export function ruleAppliesToSource(rule: Rule, source: SourceKind): boolean {
   return rule.meta.sources.includes(source);
 }
 
-/** Runs every applicable rule over the objects. A rule that throws is recorded, never fatal. */
-export function runRules(objects: readonly ScannedObject[], options: EngineOptions): EngineResult {
-  const config = options.config ?? DEFAULT_CONFIG;
-  const inventory = options.inventory ?? buildInventory(objects);
-  const rules = options.rules.filter((rule) => ruleAppliesToSource(rule, options.source) && config.rules[rule.meta.id]?.enabled !== false);
-  const findings: Finding[] = [];
-  const ruleErrors: RuleError[] = [];
-  const evaluations: Evaluation[] = [];
+/** Expensive rules go last, so the slow work they need (bcrypt on another thread) overlaps the rest. */
+export function orderByCost(rules: readonly Rule[]): Rule[] {
+  const rank = { cheap: 0, moderate: 1, expensive: 2 } as const;
+  return [...rules].sort((a, b) => rank[a.meta.needs.cost] - rank[b.meta.needs.cost]);
+}
 
-  // Objects of one kind and group meet the same rules; decide that once per kind, not per object.
-  const rulesByKind = new Map<string, Rule[]>();
-  const rulesFor = (object: K8sObject): Rule[] => {
-    const key = `${apiGroupOf(object.apiVersion)}/${object.kind}`;
-    let matching = rulesByKind.get(key);
+/** Runs rules over objects and records what each produced, what failed and what was not judged. */
+class Run {
+  readonly findings: Finding[] = [];
+  readonly ruleErrors: RuleError[] = [];
+  readonly evaluations: Evaluation[] = [];
+  readonly coverage: CoverageEntry[] = [];
+  private readonly config: KfguardConfig;
+  private readonly rules: readonly Rule[];
+  private readonly rulesByKind = new Map<string, Rule[]>();
+  private readonly uncovered = new Set<string>();
+
+  constructor(private readonly options: EngineOptions) {
+    this.config = options.config ?? DEFAULT_CONFIG;
+    this.rules = options.rules.filter((rule) => this.config.rules[rule.meta.id]?.enabled !== false);
+  }
+
+  get enabledRules(): readonly Rule[] {
+    return this.rules;
+  }
+
+  /** Objects of one kind, group and source meet the same rules; decided once, not per object. */
+  private rulesFor(object: K8sObject, source: SourceKind): Rule[] {
+    const key = `${source}\u0000${apiGroupOf(object.apiVersion)}/${object.kind}`;
+    let matching = this.rulesByKind.get(key);
     if (!matching) {
-      matching = rules.filter((rule) => rule.check && ruleMatches(rule, object));
-      rulesByKind.set(key, matching);
+      matching = [];
+      for (const rule of this.rules) {
+        if (!rule.check || !ruleMatches(rule, object)) continue;
+        if (ruleAppliesToSource(rule, source)) matching.push(rule);
+        else this.notCovered(rule, source);
+      }
+      this.rulesByKind.set(key, matching);
     }
     return matching;
-  };
-  for (const scanned of objects) {
+  }
+
+  /** One coverage entry per rule and source that could not be judged. */
+  notCovered(rule: Rule, source: SourceKind): void {
+    const key = `${rule.meta.id}\u0000${source}`;
+    if (this.uncovered.has(key)) return;
+    this.uncovered.add(key);
+    this.coverage.push({ ruleId: rule.meta.id, source, reason: coverageReason(rule.meta, source) });
+  }
+
+  checkObject(scanned: ScannedObject, inventory: Inventory, rules?: readonly Rule[]): Finding[] {
     const { object, origin } = scanned;
-    const budget = createBudget();
-    for (const rule of rulesFor(object)) {
-      if (!rule.check) continue;
-      if (options.recordEvaluations) evaluations.push({ ruleId: rule.meta.id, resource: refOf(object) });
+    const source = sourceKindOf(origin);
+    const budget = createBudget(this.options.limits ?? DEFAULT_LIMITS);
+    const produced: Finding[] = [];
+    for (const rule of rules ?? this.rulesFor(object, source)) {
+      if (!rule.check || !ruleAppliesToSource(rule, source)) continue;
+      if (this.options.recordEvaluations) this.evaluations.push({ ruleId: rule.meta.id, resource: refOf(object) });
+      const before = budget.exhausted.length;
       try {
-        for (const violation of rule.check(object, { source: options.source, inventory, config, origin, budget })) {
-          findings.push(toFinding(rule, scanned, violation, config, options.source));
+        for (const violation of rule.check(object, { source, inventory, config: this.config, origin, budget })) {
+          produced.push(this.toFinding(rule, scanned, violation));
         }
       } catch (error) {
-        ruleErrors.push({ ruleId: rule.meta.id, resource: refOf(object), message: errorMessage(error) });
+        this.ruleErrors.push({ ruleId: rule.meta.id, resource: refOf(object), message: errorMessage(error) });
+      }
+      for (const reason of budget.exhausted.slice(before)) {
+        this.coverage.push({ ruleId: rule.meta.id, source, resource: refOf(object), reason: `not fully evaluated: ${reason}` });
       }
     }
+    return produced;
   }
-  for (const rule of rules) {
-    if (!rule.checkInventory) continue;
-    try {
-      for (const violation of rule.checkInventory({ source: options.source, inventory, config })) {
-        findings.push(toFinding(rule, violation.target, violation, config, options.source));
+
+  /** Whole-inventory rules, keeping the violations `keep` accepts. */
+  checkInventory(inventory: Inventory, sources: ReadonlySet<SourceKind>, keep: (target: ScannedObject) => boolean = () => true): Finding[] {
+    const produced: Finding[] = [];
+    for (const rule of this.rules) {
+      if (!rule.checkInventory) continue;
+      const judged = [...sources].filter((source) => ruleAppliesToSource(rule, source));
+      for (const source of sources) if (!ruleAppliesToSource(rule, source)) this.notCovered(rule, source);
+      if (judged.length === 0) continue;
+      try {
+        for (const violation of rule.checkInventory({ source: judged[0] as SourceKind, inventory, config: this.config })) {
+          if (!ruleAppliesToSource(rule, sourceKindOf(violation.target.origin)) || !keep(violation.target)) continue;
+          produced.push(this.toFinding(rule, violation.target, violation));
+        }
+      } catch (error) {
+        this.ruleErrors.push({ ruleId: rule.meta.id, message: errorMessage(error) });
       }
-    } catch (error) {
-      ruleErrors.push({ ruleId: rule.meta.id, message: errorMessage(error) });
     }
+    return produced;
   }
-  return { findings, ruleErrors, evaluations };
+
+  toFinding(rule: Rule, scanned: ScannedObject, violation: Violation): Finding {
+    const { meta } = rule;
+    const resource = refOf(scanned.object);
+    const location = this.options.locate?.(scanned.origin, violation.path);
+    return {
+      ruleId: meta.id,
+      severity: this.config.rules[meta.id]?.severity ?? violation.severity ?? meta.severity,
+      category: meta.category,
+      title: meta.title,
+      message: violation.message,
+      resource,
+      ...(location ? { location } : {}),
+      ...(violation.path !== undefined ? { path: violation.path } : {}),
+      evidence: violation.evidence ?? [],
+      mitre: meta.mitre,
+      remediation: meta.remediation,
+      source: sourceKindOf(scanned.origin),
+      origin: reportedOriginOf(scanned.origin),
+      fingerprint: fingerprintOf(meta.id, resource, violation.path, violation.discriminator),
+      ...(violation.attackPath ? { attackPath: violation.attackPath } : {}),
+    };
+  }
+
+  result(): EngineResult {
+    return { findings: this.findings, ruleErrors: this.ruleErrors, evaluations: this.evaluations, coverage: this.coverage };
+  }
 }
 
-function toFinding(rule: Rule, scanned: ScannedObject, violation: Violation, config: KfguardConfig, source: SourceKind): Finding {
-  const { meta } = rule;
-  const resource = refOf(scanned.object);
-  const location = locate(scanned.origin, violation.path);
-  const finding: Finding = {
-    ruleId: meta.id,
-    severity: config.rules[meta.id]?.severity ?? violation.severity ?? meta.severity,
-    category: meta.category,
-    title: meta.title,
-    message: violation.message,
-    resource,
-    ...(location ? { location } : {}),
-    ...(violation.path !== undefined ? { path: violation.path } : {}),
-    evidence: violation.evidence ?? [],
-    mitre: meta.mitre,
-    remediation: meta.remediation,
-    source,
-    fingerprint: fingerprintOf(meta.id, resource, violation.path, violation.discriminator),
-    ...(violation.attackPath ? { attackPath: violation.attackPath } : {}),
-  };
-  return finding;
+/** Runs every applicable rule over the objects. A rule that throws is recorded, never fatal. */
+export function runRules(objects: readonly ScannedObject[], options: EngineOptions): EngineResult {
+  const inventory = options.inventory ?? Snapshot.of(objects, options.podLabelsOf ?? (() => []));
+  const run = new Run(options);
+  const sources = new Set<SourceKind>();
+  for (const scanned of objects) {
+    sources.add(sourceKindOf(scanned.origin));
+    run.findings.push(...run.checkObject(scanned, inventory));
+  }
+  run.findings.push(...run.checkInventory(inventory, sources));
+  return run.result();
 }
+
+export interface ObjectEvaluation extends EngineResult {
+  /**
+   * Findings on other objects that laying this object over the snapshot creates: a Service switched
+   * to LoadBalancer is reported on itself, a VirtualService that routes the dashboard out makes the
+   * gateway Service's finding. Compared by fingerprint with the snapshot as it is.
+   */
+  readonly introduced: Finding[];
+}
+
+/** The findings of each rule on the snapshot as it stands, per snapshot version, for `introduced`. */
+const baseline = new WeakMap<Snapshot, { version: number; byRule: Map<string, Set<string>> }>();
+
+/**
+ * Judges one object laid over a snapshot (the admitted object, a watched change) without changing
+ * the snapshot. Its own findings equal those of a full rescan of the snapshot with the object in it;
+ * `introduced` adds the findings it creates on other objects, for rules that read its kind.
+ */
+export function evaluateObject(snapshot: Snapshot, scanned: ScannedObject, options: EngineOptions): ObjectEvaluation {
+  const overlay = snapshot.overlay(scanned);
+  const run = new Run(options);
+  const source = sourceKindOf(scanned.origin);
+  run.findings.push(...run.checkObject(scanned, overlay));
+  run.findings.push(...run.checkInventory(overlay, new Set([source]), (target) => target.object === scanned.object));
+  const introduced: Finding[] = [];
+  const identity = refKey(refOf(scanned.object));
+  for (const rule of run.enabledRules) {
+    const reads = rule.meta.needs.reads;
+    if (!rule.check || !(reads === '*' || reads.includes(scanned.object.kind))) continue;
+    const others = candidatesOf(rule, overlay, scanned);
+    if (others.length === 0) continue;
+    const before = baselineOf(snapshot, rule, options);
+    const quiet = new Run({ ...options, recordEvaluations: false });
+    for (const other of others) {
+      for (const finding of quiet.checkObject(other, overlay, [rule])) {
+        if (refKey(finding.resource) !== identity && !before.has(finding.fingerprint)) introduced.push(finding);
+      }
+    }
+  }
+  return { ...run.result(), introduced };
+}
+
+/** Objects of the kinds a rule judges, other than the evaluated one; few for cross-object rules. */
+function candidatesOf(rule: Rule, inventory: Inventory, scanned: ScannedObject): ScannedObject[] {
+  const kinds = new Set<string>();
+  for (const match of rule.meta.match) {
+    // Rules over every kind judge each object on its own; what they read cannot move findings elsewhere.
+    if (match.kinds === '*') return [];
+    for (const kind of match.kinds) kinds.add(kind);
+  }
+  return [...kinds].flatMap((kind) => inventory.ofKind(kind)).filter((s) => s !== scanned && ruleMatches(rule, s.object));
+}
+
+function baselineOf(snapshot: Snapshot, rule: Rule, options: EngineOptions): Set<string> {
+  let entry = baseline.get(snapshot);
+  if (!entry || entry.version !== snapshot.version) {
+    entry = { version: snapshot.version, byRule: new Map() };
+    baseline.set(snapshot, entry);
+  }
+  let fingerprints = entry.byRule.get(rule.meta.id);
+  if (!fingerprints) {
+    const quiet = new Run({ ...options, recordEvaluations: false });
+    fingerprints = new Set();
+    for (const kind of new Set(rule.meta.match.flatMap((m) => (m.kinds === '*' ? [] : m.kinds)))) {
+      for (const scanned of snapshot.ofKind(kind)) {
+        if (!ruleMatches(rule, scanned.object)) continue;
+        for (const finding of quiet.checkObject(scanned, snapshot, [rule])) fingerprints.add(finding.fingerprint);
+      }
+    }
+    entry.byRule.set(rule.meta.id, fingerprints);
+  }
+  return fingerprints;
+}
+
+const refKey = (ref: ResourceRef): string => `${ref.apiVersion}\u0000${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`;

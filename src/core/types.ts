@@ -150,6 +150,11 @@ export interface ScannedObject {
   readonly origin: Origin;
 }
 
+/** An object read from text, which resolves to lines. */
+export interface FileScannedObject extends ScannedObject {
+  readonly origin: FileOrigin;
+}
+
 export interface ResourceRef {
   readonly apiVersion: string;
   readonly kind: string;

@@ -95,15 +95,15 @@ function summaryTable(report: Report): string[] {
   return lines;
 }
 
-type Linker = (location: SourceLocation) => string | undefined;
+type Linker = (location: SourceLocation, origin: Finding['origin']) => string | undefined;
 
 /** Links to the file and line on the forge, when the caller said where the sources are published. */
 function linker(options: RenderOptions): Linker {
   const linkBase = options.sourceLinkBase;
   if (!linkBase) return () => undefined;
   const prefix = linkBase.endsWith('/') ? linkBase : `${linkBase}/`;
-  return (location) => {
-    const source = sourceUriOf(location, options.cwd, options.sarifBase ?? options.cwd);
+  return (location, origin) => {
+    const source = sourceUriOf(location, origin, options.cwd, options.sarifBase ?? options.cwd);
     if (!source || source.uri.startsWith('file:')) return undefined;
     return `${prefix}${source.uri}${source.hasRegion ? `#L${location.line}` : ''}`;
   };
@@ -111,7 +111,7 @@ function linker(options: RenderOptions): Linker {
 
 function findingBlock(finding: Finding, link: Linker): string {
   const where = finding.location ? `${finding.location.file}:${finding.location.line}` : undefined;
-  const href = finding.location ? link(finding.location) : undefined;
+  const href = finding.location ? link(finding.location, finding.origin) : undefined;
   const whereHtml = where && (href ? `<a href="${escapeInline(href)}"><code>${escapeInline(where)}</code></a>` : `<code>${escapeInline(where)}</code>`);
   const summary = [
     `${SEVERITY_ICON[finding.severity]} <b>${finding.severity.toUpperCase()}</b>`,

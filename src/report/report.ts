@@ -1,4 +1,4 @@
-import { CATEGORIES, type Category, type Finding, type InputError, type InputStats, type RuleError } from '../core/types.js';
+import { CATEGORIES, type Category, type CoverageEntry, type Finding, type InputError, type InputStats, type RuleError } from '../core/types.js';
 import { SEVERITIES, severityRank, type Severity } from '../core/severity.js';
 import { VERSION } from '../version.js';
 // rbac/ owns the summary's shape; the report only carries it, through a type-only import.
@@ -15,6 +15,8 @@ export interface Report {
   readonly inputs: InputStats;
   readonly errors: readonly InputError[];
   readonly ruleErrors: readonly RuleError[];
+  /** What was not judged, and why: rules a source cannot feed, objects whose budget ran out. */
+  readonly coverage: readonly CoverageEntry[];
   readonly warnings: readonly string[];
   /** Sections other stages add (RBAC access summary, evaluations for JUnit). */
   readonly extensions: ReportExtensions;
@@ -37,6 +39,7 @@ export interface ReportInput {
   readonly inputs: InputStats;
   readonly errors?: readonly InputError[];
   readonly ruleErrors?: readonly RuleError[];
+  readonly coverage?: readonly CoverageEntry[];
   readonly warnings?: readonly string[];
   readonly extensions?: ReportExtensions;
 }
@@ -51,6 +54,7 @@ export function buildReport(input: ReportInput): Report {
     inputs: input.inputs,
     errors: input.errors ?? [],
     ruleErrors: input.ruleErrors ?? [],
+    coverage: input.coverage ?? [],
     warnings: input.warnings ?? [],
     extensions: input.extensions ?? {},
   };

@@ -137,7 +137,7 @@ function result(finding: Finding, ruleIndex: number, cwd: string, base: string):
 
 function physicalLocation(finding: Finding, cwd: string, base: string): Record<string, unknown> | undefined {
   if (!finding.location) return undefined;
-  const source = sourceUriOf(finding.location, cwd, base);
+  const source = sourceUriOf(finding.location, finding.origin, cwd, base);
   if (!source) return undefined;
   const { line, column } = finding.location;
   return {

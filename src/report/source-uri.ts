@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SourceLocation } from '../core/types.js';
+import type { ReportedOrigin, SourceLocation } from '../core/types.js';
 
 /** Where a finding's file lives, as a URI that code-scanning tools can open. */
 export interface SourceUri {
@@ -9,24 +9,24 @@ export interface SourceUri {
   readonly hasRegion: boolean;
 }
 
-const KUSTOMIZE_SUFFIX = ' (kustomize)';
-const ARCHIVE_MEMBER = /^(.*\.(?:tar\.gz|tgz|tar|zip))!.+$/i;
-
 /**
- * Turns a display path (relative to `cwd`) into a URI relative to `base`. Kustomize output points
- * at the directory's kustomization.yaml without a region, because its lines are rendered text;
- * stdin has no file at all.
+ * Turns a finding's file into a URI relative to `base`. Kustomize output points at the directory's
+ * kustomization.yaml without a region, because its lines are rendered text; an archive member points
+ * at the archive; stdin has no file at all.
  */
-export function sourceUriOf(location: Pick<SourceLocation, 'file'>, cwd: string, base: string): SourceUri | undefined {
-  const file = location.file;
-  if (file === '' || file === '<stdin>') return undefined;
-  if (file.endsWith(KUSTOMIZE_SUFFIX)) {
-    const dir = file.slice(0, -KUSTOMIZE_SUFFIX.length);
-    return { uri: uriFor(resolve(cwd, dir, 'kustomization.yaml'), base), hasRegion: false };
+export function sourceUriOf(location: Pick<SourceLocation, 'file'>, origin: ReportedOrigin | undefined, cwd: string, base: string): SourceUri | undefined {
+  if (origin && origin.kind !== 'file') return undefined;
+  switch (origin?.reader) {
+    case 'stdin':
+      return undefined;
+    case 'kustomize':
+      return { uri: uriFor(resolve(cwd, origin.path ?? location.file, 'kustomization.yaml'), base), hasRegion: false };
+    case 'archive':
+      return { uri: uriFor(resolve(cwd, origin.path ?? location.file), base), hasRegion: false };
+    default:
+      if (location.file === '' || location.file === '<stdin>') return undefined;
+      return { uri: uriFor(resolve(cwd, origin?.path ?? location.file), base), hasRegion: true };
   }
-  const archive = ARCHIVE_MEMBER.exec(file);
-  if (archive?.[1]) return { uri: uriFor(resolve(cwd, archive[1]), base), hasRegion: false };
-  return { uri: uriFor(resolve(cwd, file), base), hasRegion: true };
 }
 
 function uriFor(absolute: string, base: string): string {

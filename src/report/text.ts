@@ -2,6 +2,7 @@ import { describeRef } from '../core/object.js';
 import { atLeast, SEVERITIES } from '../core/severity.js';
 import type { Finding } from '../core/types.js';
 import { paint, type Paint } from './ansi.js';
+import { originLabel } from './origin-label.js';
 import type { Formatter, RenderOptions } from './formatter.js';
 import { activeFindings, type Report } from './report.js';
 
@@ -54,6 +55,13 @@ export const textFormatter: Formatter = {
       }
       lines.push('');
     }
+    if (report.coverage.length > 0) {
+      lines.push(p.yellow(p.bold(`Not evaluated: ${report.coverage.length}`)));
+      for (const entry of report.coverage) {
+        lines.push(`  ${entry.ruleId} on ${entry.resource ? describeRef(entry.resource) : entry.source}: ${entry.reason}`);
+      }
+      lines.push('');
+    }
     for (const warning of report.warnings) lines.push(p.yellow(`warning: ${warning}`));
     if (report.warnings.length > 0) lines.push('');
     lines.push(summaryLine(report, p, options));
@@ -64,7 +72,7 @@ export const textFormatter: Formatter = {
 function renderFinding(finding: Finding, p: Paint): string[] {
   const badge = p.severity(finding.severity, ` ${finding.severity.toUpperCase()} `);
   const out = [`${badge} ${p.bold(finding.ruleId)}  ${describeRef(finding.resource)}`];
-  const where = finding.location ? `${finding.location.file}:${finding.location.line}:${finding.location.column}` : undefined;
+  const where = finding.location ? `${finding.location.file}:${finding.location.line}:${finding.location.column}` : originLabel(finding.origin);
   if (where || finding.path) out.push(`    ${p.dim([where, finding.path].filter(Boolean).join('  '))}`);
   out.push(`    ${finding.message}`);
   for (const line of finding.evidence) out.push(`    ${p.dim('·')} ${line}`);

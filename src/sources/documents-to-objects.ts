@@ -1,10 +1,10 @@
 import { isK8sObject, isRecord } from '../core/object.js';
-import type { FileOrigin, ScannedObject } from '../core/types.js';
+import type { FileOrigin, FileScannedObject } from '../core/types.js';
 import { slimDocument } from './slim.js';
 import { DOCUMENT_RECOGNIZERS } from './recognizers.js';
 
 export interface DocumentObjects {
-  readonly objects: ScannedObject[];
+  readonly objects: FileScannedObject[];
   /** True when the document is neither a Kubernetes object nor a known pipeline format. */
   readonly skipped: boolean;
 }
@@ -14,7 +14,7 @@ export function documentToObjects(value: unknown, origin: FileOrigin): DocumentO
   if (isK8sObject(value)) {
     const items = value.items;
     if (value.kind.endsWith('List') && Array.isArray(items)) {
-      const objects: ScannedObject[] = [];
+      const objects: FileScannedObject[] = [];
       items.forEach((item, i) => {
         if (isK8sObject(item)) objects.push({ object: item, origin: { ...origin, pathPrefix: `items[${i}]` } });
       });

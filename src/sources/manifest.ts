@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { errorMessage, KnownError } from '../core/errors.js';
-import type { FileOrigin, FileReader, InputError, InputStats, ScannedObject } from '../core/types.js';
+import type { FileOrigin, FileReader, FileScannedObject, InputError, InputStats } from '../core/types.js';
 import { isArchivePath, readArchive } from './archive.js';
 import { decodeText } from './decode.js';
 import { documentToObjects } from './documents-to-objects.js';
@@ -31,7 +31,7 @@ export const DEFAULT_MANIFEST_LIMITS: ManifestLimits = {
 };
 
 export interface CollectResult {
-  readonly objects: ScannedObject[];
+  readonly objects: FileScannedObject[];
   readonly errors: InputError[];
   readonly stats: InputStats;
 }
@@ -68,7 +68,7 @@ function originBase(input: InputName): Pick<FileOrigin, 'kind' | 'reader' | 'fil
 }
 
 class Collector {
-  private readonly objects: ScannedObject[] = [];
+  private readonly objects: FileScannedObject[] = [];
   private readonly errors: InputError[] = [];
   private readonly seenFiles = new Set<string>();
   private files = 0;

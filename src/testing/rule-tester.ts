@@ -3,12 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import yaml from 'js-yaml';
-import { runRules } from '../core/engine.js';
+import { evaluateObject, ruleMatches, runRules } from '../core/engine.js';
+import { newSnapshot, podLabelsOf } from '../k8s/inventory.js';
+import { objectFromAuditEvent } from '../sources/audit-event.js';
 import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_CONFIG } from '../core/config-types.js';
-import { isK8sObject, isRecord } from '../core/object.js';
+import { isK8sObject, isRecord, nameOf } from '../core/object.js';
 import type { Rule } from '../core/rule.js';
-import type { Finding, K8sObject, ScannedObject, SourceKind } from '../core/types.js';
+import type { CoverageEntry, FileOrigin, Finding, K8sObject, Origin, ScannedObject } from '../core/types.js';
 import { REPO_ROOT } from './shared.js';
 
 /** One expected finding. Only the fields given are compared. */
@@ -25,11 +27,22 @@ export interface ExpectedFinding {
 
 export interface FixtureCase {
   readonly name: string;
+  /** The objects judged; findings are expected on these. */
   readonly objects: readonly K8sObject[];
+  /** Objects already in the cluster (or scanned set) that the judged ones are laid over; never judged themselves. */
+  readonly snapshot?: readonly K8sObject[];
   readonly expect?: readonly ExpectedFinding[];
-  readonly source?: SourceKind;
+  /** The sources to run the case under; default: every source the tester knows that the rule declares, and audit. */
+  readonly sources?: readonly TestedSource[];
   readonly config?: Partial<KfguardConfig>;
 }
+
+/**
+ * The sources the tester plays: files; a cluster listing; admission over a snapshot; audit events
+ * and job-API records, each one object alone. Probes carry no objects, so no rule fixture plays them.
+ */
+export const TESTED_SOURCES = ['manifest', 'cluster', 'admission', 'audit', 'api'] as const;
+export type TestedSource = (typeof TESTED_SOURCES)[number];
 
 export interface RuleFixtures {
   readonly pass: readonly FixtureCase[];
@@ -59,11 +72,18 @@ function toCase(entry: unknown, where: string): FixtureCase {
   if (!Array.isArray(objects) || objects.length === 0 || !objects.every(isK8sObject)) {
     throw new Error(`${where}: needs "object" or "objects" holding Kubernetes objects`);
   }
+  const snapshot = entry.snapshot;
+  if (snapshot !== undefined && (!Array.isArray(snapshot) || !snapshot.every(isK8sObject))) throw new Error(`${where}: "snapshot" must list Kubernetes objects`);
+  const sources = entry.sources;
+  if (sources !== undefined && (!Array.isArray(sources) || !sources.every((s) => (TESTED_SOURCES as readonly unknown[]).includes(s)))) {
+    throw new Error(`${where}: "sources" must list some of ${TESTED_SOURCES.join(', ')}`);
+  }
   return {
     name: entry.name,
     objects: objects as K8sObject[],
+    ...(snapshot ? { snapshot: snapshot as K8sObject[] } : {}),
     ...(Array.isArray(entry.expect) ? { expect: entry.expect as ExpectedFinding[] } : {}),
-    ...(typeof entry.source === 'string' ? { source: entry.source as SourceKind } : {}),
+    ...(sources ? { sources: sources as TestedSource[] } : {}),
     ...(isRecord(entry.config) ? { config: entry.config as Partial<KfguardConfig> } : {}),
   };
 }
@@ -76,19 +96,139 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Runs one fixture case through the real engine with only `rule` enabled. */
-export function runCase(rule: Rule, fixture: FixtureCase): Finding[] {
-  const objects: ScannedObject[] = fixture.objects.map((object, i) => ({
-    object: deepFreeze(structuredClone(object)),
-    origin: { source: fixture.source ?? 'manifest', documentIndex: i },
-  }));
-  const config: KfguardConfig = { ...DEFAULT_CONFIG, ...fixture.config };
-  const result = runRules(objects, { rules: [rule], source: fixture.source ?? 'manifest', config });
-  if (result.ruleErrors.length > 0) {
-    throw new Error(`rule ${rule.meta.id} threw: ${result.ruleErrors.map((e) => e.message).join('; ')}`);
-  }
-  return result.findings;
+function fileOrigin(index: number): FileOrigin {
+  return { kind: 'file', reader: 'file', file: `fixture-${index}.yaml`, documentIndex: 0 };
 }
+
+function frozen(objects: readonly K8sObject[], origin: (i: number) => Origin): ScannedObject[] {
+  return objects.map((object, i) => ({ object: deepFreeze(structuredClone(object)), origin: origin(i) }));
+}
+
+/** What one run of a case produced: findings on the judged objects, and the coverage entries. */
+export interface CaseResult {
+  readonly findings: Finding[];
+  readonly coverage: CoverageEntry[];
+}
+
+function failOnRuleErrors(rule: Rule, errors: readonly { message: string }[]): void {
+  if (errors.length > 0) throw new Error(`rule ${rule.meta.id} threw: ${errors.map((e) => e.message).join('; ')}`);
+}
+
+/** The case as files: judged and snapshot objects scanned together; findings on the snapshot objects are not the case's. */
+function runAsManifest(rule: Rule, fixture: FixtureCase, config: KfguardConfig): CaseResult {
+  const judged = frozen(fixture.objects, fileOrigin);
+  const context = frozen(fixture.snapshot ?? [], (i) => fileOrigin(fixture.objects.length + i));
+  const result = runRules([...context, ...judged], { rules: [rule], config, podLabelsOf });
+  failOnRuleErrors(rule, result.ruleErrors);
+  const judgedRefs = new Set(judged.map((s) => refKey(s.object)));
+  return { findings: result.findings.filter((f) => judgedRefs.has(findingKey(f))), coverage: result.coverage };
+}
+
+/** The case as a cluster listing: everything judged together, with cluster origins. */
+function runAsCluster(rule: Rule, fixture: FixtureCase, config: KfguardConfig): CaseResult {
+  const all = [...(fixture.snapshot ?? []), ...fixture.objects];
+  const listed = frozen(all, (i) => ({ kind: 'cluster', context: 'fixture', resourceVersion: String(i + 1) }));
+  const result = runRules(listed, { rules: [rule], config, podLabelsOf });
+  failOnRuleErrors(rule, result.ruleErrors);
+  const judgedRefs = new Set(fixture.objects.map(refKey));
+  return { findings: result.findings.filter((f) => judgedRefs.has(findingKey(f))), coverage: result.coverage };
+}
+
+/** Each judged object alone, as a job API returns the workflow a run executes. */
+function runAsApi(rule: Rule, fixture: FixtureCase, config: KfguardConfig): CaseResult {
+  const findings: Finding[] = [];
+  const coverage: CoverageEntry[] = [];
+  fixture.objects.forEach((object, index) => {
+    const [alone] = frozen([object], () => ({ kind: 'api', api: 'argo', endpoint: `/api/v1/workflows/${object.metadata?.namespace ?? 'default'}`, id: `fixture-${index}` }));
+    const result = runRules([alone as ScannedObject], { rules: [rule], config, podLabelsOf });
+    failOnRuleErrors(rule, result.ruleErrors);
+    findings.push(...result.findings);
+    coverage.push(...result.coverage);
+  });
+  return { findings, coverage };
+}
+
+/** Each judged object admitted in turn, laid over the snapshot and the other judged objects. */
+function runAsAdmission(rule: Rule, fixture: FixtureCase, config: KfguardConfig): CaseResult {
+  const findings: Finding[] = [];
+  const coverage: CoverageEntry[] = [];
+  fixture.objects.forEach((_, index) => {
+    const others = [...(fixture.snapshot ?? []), ...fixture.objects.filter((__, i) => i !== index)];
+    const snapshot = newSnapshot();
+    for (const scanned of frozen(others, (i) => ({ kind: 'cluster', context: 'fixture', resourceVersion: String(i + 1) }))) snapshot.upsert(scanned);
+    const admitted = frozen([fixture.objects[index] as K8sObject], () => ({
+      kind: 'admission',
+      uid: `fixture-${index}`,
+      operation: 'CREATE',
+      user: 'fixture-user',
+      groups: ['system:authenticated'],
+      dryRun: false,
+    }))[0] as ScannedObject;
+    const result = evaluateObject(snapshot, admitted, { rules: [rule], config, podLabelsOf });
+    failOnRuleErrors(rule, result.ruleErrors);
+    findings.push(...result.findings);
+    coverage.push(...result.coverage);
+  });
+  return { findings, coverage };
+}
+
+/** Each judged object alone, as the `requestObject` of an audit event: no snapshot. */
+function runAsAudit(rule: Rule, fixture: FixtureCase, config: KfguardConfig): CaseResult {
+  const findings: Finding[] = [];
+  const coverage: CoverageEntry[] = [];
+  fixture.objects.forEach((object, index) => {
+    const event = {
+      apiVersion: 'audit.k8s.io/v1',
+      kind: 'Event',
+      level: 'RequestResponse',
+      auditID: `fixture-${index}`,
+      stage: 'ResponseComplete',
+      verb: 'create',
+      user: { username: 'fixture-user', groups: ['system:authenticated'] },
+      sourceIPs: ['203.0.113.7'],
+      requestReceivedTimestamp: '2026-01-01T00:00:00.000000Z',
+      requestObject: structuredClone(object),
+    };
+    const scanned = objectFromAuditEvent(event);
+    if (!scanned) throw new Error(`fixture object ${index} did not survive an audit event round trip`);
+    const [alone] = frozen([scanned.object], () => scanned.origin);
+    const result = runRules([alone as ScannedObject], { rules: [rule], config, podLabelsOf });
+    failOnRuleErrors(rule, result.ruleErrors);
+    findings.push(...result.findings);
+    coverage.push(...result.coverage);
+  });
+  return { findings, coverage };
+}
+
+/** The tested sources a case runs under: its own list, or every one the tester knows. */
+export function sourcesOf(fixture: FixtureCase): readonly TestedSource[] {
+  return fixture.sources ?? TESTED_SOURCES;
+}
+
+/** Runs one fixture case through the real engine with only `rule` enabled, as the given source sees it. */
+export function runCaseAs(rule: Rule, fixture: FixtureCase, source: TestedSource): CaseResult {
+  const config: KfguardConfig = { ...DEFAULT_CONFIG, ...fixture.config };
+  switch (source) {
+    case 'manifest':
+      return runAsManifest(rule, fixture, config);
+    case 'cluster':
+      return runAsCluster(rule, fixture, config);
+    case 'admission':
+      return runAsAdmission(rule, fixture, config);
+    case 'api':
+      return runAsApi(rule, fixture, config);
+    case 'audit':
+      return runAsAudit(rule, fixture, config);
+  }
+}
+
+/** Runs one fixture case as files; the findings on the judged objects. */
+export function runCase(rule: Rule, fixture: FixtureCase): Finding[] {
+  return runCaseAs(rule, fixture, 'manifest').findings;
+}
+
+const refKey = (object: K8sObject): string => `${object.kind}/${object.metadata?.namespace ?? ''}/${nameOf(object)}`;
+const findingKey = (finding: Finding): string => `${finding.resource.kind}/${finding.resource.namespace ?? ''}/${finding.resource.name}`;
 
 function resourceKey(finding: Finding): string {
   const { kind, namespace, name } = finding.resource;
@@ -108,23 +248,33 @@ function describeFindings(findings: readonly Finding[]): string {
   return findings.map((f) => `  - ${f.severity} ${resourceKey(f)} ${f.path ?? ''}: ${f.message}`).join('\n') || '  (none)';
 }
 
-/** Checks one case; a fail case must produce exactly its expected findings, a pass case none. */
-export function assertCase(rule: Rule, fixture: FixtureCase, kind: 'pass' | 'fail'): void {
-  const findings = runCase(rule, fixture);
-  if (kind === 'pass') {
-    assert.equal(findings.length, 0, `expected no findings, got:\n${describeFindings(findings)}`);
+/**
+ * Checks one case under one source. Where the rule judges the source, a fail case must produce
+ * exactly its expected findings and a pass case none. Where it does not, there must be no finding
+ * and a coverage entry saying why, never a silent different verdict.
+ */
+export function assertCase(rule: Rule, fixture: FixtureCase, kind: 'pass' | 'fail', source: TestedSource = 'manifest'): void {
+  const { findings, coverage } = runCaseAs(rule, fixture, source);
+  if (!rule.meta.sources.includes(source)) {
+    assert.equal(findings.length, 0, `${source}: the rule does not judge this source, yet found:\n${describeFindings(findings)}`);
+    const matched = fixture.objects.some((object) => ruleMatches(rule, object)) || Boolean(rule.checkInventory);
+    if (matched) assert.ok(coverage.some((entry) => entry.ruleId === rule.meta.id && entry.source === source), `${source}: no coverage entry says why the rule was not evaluated`);
     return;
   }
-  assert.ok(findings.length > 0, 'expected findings, got none');
+  if (kind === 'pass') {
+    assert.equal(findings.length, 0, `${source}: expected no findings, got:\n${describeFindings(findings)}`);
+    return;
+  }
+  assert.ok(findings.length > 0, `${source}: expected findings, got none`);
   const expected = fixture.expect ?? [];
   assert.ok(expected.length > 0, `fail case "${fixture.name}" must list what it expects`);
   const unmatched = [...findings];
   for (const want of expected) {
     const index = unmatched.findIndex((f) => matches(f, want));
-    assert.ok(index !== -1, `no finding matches ${JSON.stringify(want)}; got:\n${describeFindings(findings)}`);
+    assert.ok(index !== -1, `${source}: no finding matches ${JSON.stringify(want)}; got:\n${describeFindings(findings)}`);
     unmatched.splice(index, 1);
   }
-  assert.equal(unmatched.length, 0, `unexpected extra findings:\n${describeFindings(unmatched)}`);
+  assert.equal(unmatched.length, 0, `${source}: unexpected extra findings:\n${describeFindings(unmatched)}`);
 }
 
 /** Registers one node:test case per fixture of the rule. */
@@ -134,11 +284,11 @@ export function testRule(rule: Rule): void {
     const names = new Set<string>();
     for (const kind of ['pass', 'fail'] as const) {
       for (const fixture of fixtures[kind]) {
-        it(`${kind}: ${fixture.name}`, () => {
-          assert.ok(!names.has(`${kind}:${fixture.name}`), `duplicate fixture name "${fixture.name}"`);
-          names.add(`${kind}:${fixture.name}`);
-          assertCase(rule, fixture, kind);
-        });
+        assert.ok(!names.has(`${kind}:${fixture.name}`), `duplicate fixture name "${fixture.name}"`);
+        names.add(`${kind}:${fixture.name}`);
+        for (const source of sourcesOf(fixture)) {
+          it(`${kind} [${source}]: ${fixture.name}`, () => assertCase(rule, fixture, kind, source));
+        }
       }
     }
   });

@@ -20,6 +20,7 @@ const sampleMeta: RuleMeta = {
   mitre: ['T1133', 'T1552.007', 'MS-TA9005'],
   match: [{ apiGroups: [''], kinds: ['Service'] }],
   sources: ['manifest', 'cluster'],
+  needs: { reads: [], snapshot: 'none', request: false, cost: 'cheap' },
 };
 
 describe('rule docs', () => {

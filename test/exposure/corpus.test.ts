@@ -64,7 +64,7 @@ describe('exposure rules on the stock Kubeflow install', requiresShared(), () =>
         metadata: { name: 'dashboard', namespace: 'kubeflow' },
         spec: { defaultBackend: { service: { name: 'centraldashboard', port: { number: 80 } } } },
       },
-      origin: { source: 'manifest' },
+      origin: { kind: 'file' as const, reader: 'file' as const, file: 'test.yaml' },
     };
     const findings = scan([...stock, ingress]);
     assert.equal(findings.length, 1);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { runRules } from '../../src/core/engine.js';
+import { judgeObjects as runRules } from '../../src/scan.js';
 import { nameOf, namespaceOf } from '../../src/core/object.js';
 import type { Finding, K8sObject, ScannedObject } from '../../src/core/types.js';
 import kubeflowDashboardExposed from '../../src/rules/exposure/kubeflow-dashboard-exposed.rule.js';
@@ -16,7 +16,7 @@ export async function load(path: string): Promise<ScannedObject[]> {
 }
 
 export function scan(objects: readonly ScannedObject[]): Finding[] {
-  const result = runRules(objects, { rules: EXPOSURE_RULES, source: 'manifest' });
+  const result = runRules(objects, { rules: EXPOSURE_RULES });
   if (result.ruleErrors.length > 0) throw new Error(result.ruleErrors.map((e) => e.message).join('; '));
   return result.findings;
 }

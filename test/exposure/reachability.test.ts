@@ -8,7 +8,7 @@ import { requiresShared, sharedPath } from '../../src/testing/shared.js';
 import { load, setServiceType, withChanged } from './helpers.js';
 
 const scanned = (text: string): ScannedObject[] =>
-  yaml.loadAll(text).map((object) => ({ object: object as K8sObject, origin: { source: 'manifest' as const } }));
+  yaml.loadAll(text).map((object) => ({ object: object as K8sObject, origin: { kind: 'file' as const, reader: 'file' as const, file: 'test.yaml' } }));
 
 const JUPYTER = `
 apiVersion: apps/v1

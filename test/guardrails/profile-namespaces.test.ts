@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { runRules } from '../../src/core/engine.js';
+import { judgeObjects as runRules } from '../../src/scan.js';
 import type { ScannedObject } from '../../src/core/types.js';
 import { buildInventory } from '../../src/k8s/inventory.js';
 import { ALL_RULES } from '../../src/rules/index.js';
@@ -21,11 +21,11 @@ async function load(...files: string[]): Promise<ScannedObject[]> {
 
 const profile: ScannedObject = {
   object: { apiVersion: 'kubeflow.org/v1', kind: 'Profile', metadata: { name: 'team-a' }, spec: { owner: { kind: 'User', name: 'a@example.com' } } },
-  origin: { source: 'manifest' },
+  origin: { kind: 'file' as const, reader: 'file' as const, file: 'test.yaml' },
 };
 
 const ids = (objects: readonly ScannedObject[]) =>
-  runRules(objects, { rules: GUARDRAILS, source: 'manifest' })
+  runRules(objects, { rules: GUARDRAILS })
     .findings.map((f) => `${f.ruleId} ${f.resource.kind}/${f.resource.name}`)
     .sort();
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { runRules } from '../../src/core/engine.js';
+import { judgeObjects as runRules } from '../../src/scan.js';
 import type { Category, Finding } from '../../src/core/types.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { collectManifests } from '../../src/sources/manifest.js';
@@ -10,7 +10,7 @@ import { requiresShared, sharedPath } from '../../src/testing/shared.js';
 async function scanWith(categories: readonly Category[], paths: readonly string[]): Promise<Finding[]> {
   const collected = await collectManifests({ paths, cwd: process.cwd(), readStdin: async () => Buffer.alloc(0) });
   const rules = ALL_RULES.filter((rule) => categories.includes(rule.meta.category));
-  const result = runRules(collected.objects, { rules, source: 'manifest' });
+  const result = runRules(collected.objects, { rules });
   if (result.ruleErrors.length > 0) throw new Error(result.ruleErrors.map((e) => `${e.ruleId}: ${e.message}`).join('; '));
   return result.findings;
 }

@@ -8,6 +8,6 @@ export function inventoryOf(text: string): Inventory {
   const objects: ScannedObject[] = yaml
     .loadAll(text)
     .filter(isK8sObject)
-    .map((object, documentIndex) => ({ object, origin: { source: 'manifest', documentIndex } }));
+    .map((object, documentIndex) => ({ object, origin: { kind: 'file' as const, reader: 'file' as const, file: 'test.yaml', documentIndex } }));
   return buildInventory(objects);
 }

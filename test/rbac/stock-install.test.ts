@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { runRules } from '../../src/core/engine.js';
+import { judgeObjects as runRules } from '../../src/scan.js';
 import type { ScannedObject } from '../../src/core/types.js';
 import { buildInventory } from '../../src/k8s/inventory.js';
 import { accessSummaryOf } from '../../src/rbac/access-summary.js';
@@ -21,7 +21,7 @@ async function load(path: string): Promise<readonly ScannedObject[]> {
 
 describe('RBAC and guardrails on the stock Kubeflow install', requiresShared(), () => {
   test('report exactly the findings reviewed by hand', async () => {
-    const { findings, ruleErrors } = runRules(await load(STOCK()), { rules: OURS, source: 'manifest' });
+    const { findings, ruleErrors } = runRules(await load(STOCK()), { rules: OURS });
     assert.deepEqual(ruleErrors, []);
     const seen = findings
       .map((f) => `${f.severity} ${f.ruleId} ${f.resource.kind} ${f.resource.namespace ? `${f.resource.namespace}/` : ''}${f.resource.name} ${f.path ?? ''}`)
@@ -79,9 +79,9 @@ describe('RBAC rules on the Falco audit samples', requiresShared(), () => {
       objectRef?: { apiGroup?: string; apiVersion?: string; resource?: string };
     };
     const object = { apiVersion: 'rbac.authorization.k8s.io/v1', ...event.requestObject } as ScannedObject['object'];
-    return { object, origin: { source: 'manifest', file } };
+    return { object, origin: { kind: 'file' as const, reader: 'file' as const, file } };
   };
-  const run = (...files: string[]) => runRules(files.map(requestObject), { rules: OURS, source: 'manifest' }).findings;
+  const run = (...files: string[]) => runRules(files.map(requestObject), { rules: OURS }).findings;
 
   test('a ClusterRole with wildcard verbs on pods', () => {
     const findings = run('create_cluster_role_wildcard_verbs.json');
@@ -106,8 +106,8 @@ describe('RBAC rules on the Falco audit samples', requiresShared(), () => {
       ...binding,
       object: { ...binding.object, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'some-reader' } },
     };
-    assert.deepEqual(runRules([binding], { rules: OURS, source: 'manifest' }).findings, []);
-    const findings = runRules([wildcard, rebound], { rules: OURS, source: 'manifest' }).findings;
+    assert.deepEqual(runRules([binding], { rules: OURS }).findings, []);
+    const findings = runRules([wildcard, rebound], { rules: OURS }).findings;
     assert.deepEqual(
       findings.map((f) => [f.ruleId, f.severity]),
       [['rbac-wildcard-permissions', 'high']],

@@ -10,7 +10,7 @@ import { asRecord } from '../../src/core/object.js';
 function originFor(text: string, index = 0) {
   const { documents } = parseYamlStream(text);
   const doc = documents[index]!;
-  return { source: 'manifest' as const, file: 'x.yaml', line: doc.document.startLine, document: doc.document };
+  return { kind: 'file' as const, reader: 'file' as const, file: 'x.yaml', line: doc.document.startLine, document: doc.document };
 }
 
 test('locates nested fields, list items and quoted keys', () => {

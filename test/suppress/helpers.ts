@@ -17,6 +17,7 @@ const testMeta = {
   references: [],
   mitre: [],
   sources: ['manifest'],
+  needs: { reads: [], snapshot: 'none', request: false, cost: 'cheap' },
 } as const;
 
 /** Test-only: flags every LoadBalancer Service, so suppression tests need no real rule. */

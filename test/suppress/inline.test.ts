@@ -145,7 +145,7 @@ spec:
       kind: 'Service',
       metadata: { name: 'web', namespace: 'kubeflow', annotations: { [IGNORE]: 'kubeflow-dashbord-exposed, ml-service-exposed', [REASON]: 'r' } },
     };
-    const scanned = { object, origin: { source: 'manifest' as const, file: 'web.yaml' } };
+    const scanned = { object, origin: { kind: 'file' as const, reader: 'file' as const, file: 'web.yaml' } };
     const known = ['kubeflow-dashboard-exposed', 'ml-service-exposed'];
     const parsed = inlineIgnoresOf(scanned, known);
     assert.deepEqual(parsed.ignores, [{ rules: ['kubeflow-dashbord-exposed', 'ml-service-exposed'], reason: 'r' }]);
@@ -171,7 +171,7 @@ spec:
         },
       },
     };
-    assert.deepEqual(inlineIgnoresOf({ object, origin: { source: 'manifest', file: 'cron.yaml' } }), {
+    assert.deepEqual(inlineIgnoresOf({ object, origin: { kind: 'file' as const, reader: 'file' as const, file: 'cron.yaml' } }), {
       ignores: [{ rules: ['a', 'b'], reason: 'batch', until: '2027-01-01' }],
       warnings: [],
     });
@@ -183,7 +183,7 @@ spec:
       kind: 'Service',
       metadata: { name: 'web', namespace: 'kubeflow', annotations: { [IGNORE]: 'r', [REASON]: 'why' } },
     });
-    const scanned: ScannedObject = deepFreeze({ object, origin: { source: 'manifest', file: 'x.yaml' } });
+    const scanned: ScannedObject = deepFreeze({ object, origin: { kind: 'file' as const, reader: 'file' as const, file: 'x.yaml' } });
     const finding: Finding = deepFreeze({
       ruleId: 'r',
       severity: 'high',

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runRules } from '../../src/core/engine.js';
+import { judgeObjects as runRules } from '../../src/scan.js';
 import cryptoMinerWorkload from '../../src/rules/threat/crypto-miner-workload.rule.js';
 import { collectManifests } from '../../src/sources/manifest.js';
 import { requiresShared, sharedPath } from '../../src/testing/shared.js';
 
 async function threatFindingsIn(path: string): Promise<{ objects: number; findings: string[] }> {
   const collected = await collectManifests({ paths: [path], cwd: sharedPath(), readStdin: () => Promise.resolve(Buffer.alloc(0)) });
-  const result = runRules(collected.objects, { rules: [cryptoMinerWorkload], source: 'manifest' });
+  const result = runRules(collected.objects, { rules: [cryptoMinerWorkload] });
   assert.deepEqual(result.ruleErrors, []);
   return {
     objects: collected.objects.length,

@@ -67,7 +67,7 @@ describe('crypto-miner-workload sees containers in every workload shape', () => 
       root: { dag: { tasks: {} } },
       deploymentSpec: { executors: { 'exec-a': { container: { image: 'tensorflow/tensorflow:latest', command: MINER.command } } } },
     };
-    const [scanned] = documentToObjects(ir, { source: 'manifest' }).objects;
+    const [scanned] = documentToObjects(ir, { kind: 'file' as const, reader: 'file' as const, file: 'test.yaml' }).objects;
     assert.equal(scanned?.object.kind, 'PipelineSpec');
     const findings = runCase(cryptoMinerWorkload, { name: 'ir', objects: [scanned!.object] });
     assert.deepEqual(findings.map((f) => [f.severity, f.path]), [['critical', 'deploymentSpec.executors.exec-a.container.command[2]']]);

@@ -1,4 +1,4 @@
-import { runRules } from '../../../src/core/engine.js';
+import { judgeObjects as runRules } from '../../../src/scan.js';
 import { asArray, asRecord, asString } from '../../../src/core/object.js';
 import { defineRule, type Rule, type RuleMeta } from '../../../src/core/rule.js';
 import type { Category, Finding, ResourceRef } from '../../../src/core/types.js';
@@ -20,6 +20,7 @@ function testMeta(id: string, category: Category, severity: Severity, kinds: rea
     mitre: ['T1133'],
     match: [{ apiGroups: '*', kinds }],
     sources: ['manifest'],
+    needs: { reads: [], snapshot: 'none', request: false, cost: 'cheap' },
   };
 }
 
@@ -61,7 +62,7 @@ export const TEST_RULES: readonly Rule[] = [SERVICE_TYPE_RULE, INGRESS_HOST_RULE
 /** Scans real files with the test rules through the real collector, engine and report builder. */
 export async function scanFiles(cwd: string, paths: readonly string[], rules: readonly Rule[] = TEST_RULES): Promise<Report> {
   const collected = await collectManifests({ paths, cwd, readStdin: async () => Buffer.alloc(0) });
-  const result = runRules(collected.objects, { rules, source: 'manifest', recordEvaluations: true });
+  const result = runRules(collected.objects, { rules, recordEvaluations: true });
   return buildReport({
     findings: result.findings,
     inputs: collected.stats,

@@ -1,0 +1,23 @@
+import type { ReportedOrigin } from '../core/types.js';
+
+/**
+ * Names where a finding's object came from, in its source's own terms. File origins are named by
+ * the finding's location instead, so they get none here.
+ */
+export function originLabel(origin: ReportedOrigin | undefined): string | undefined {
+  if (!origin) return undefined;
+  switch (origin.kind) {
+    case 'file':
+      return undefined;
+    case 'cluster':
+      return `cluster context ${origin.context}${origin.resourceVersion ? `, resourceVersion ${origin.resourceVersion}` : ''}`;
+    case 'admission':
+      return `admission ${origin.operation} by ${origin.user} (uid ${origin.uid}${origin.dryRun ? ', dry run' : ''})`;
+    case 'audit':
+      return `audit event ${origin.auditID}: ${origin.verb} by ${origin.user} from ${origin.sourceIPs.join(', ') || 'an unknown address'} at ${origin.timestamp}`;
+    case 'api':
+      return `${origin.api} API ${origin.endpoint}${origin.id ? ` (${origin.id})` : ''}${origin.uiLink ? ` · ${origin.uiLink}` : ''}`;
+    case 'probe':
+      return `probe of ${origin.url}`;
+  }
+}
