@@ -2,7 +2,7 @@ import { asArray, asRecord, asString, namespaceOf, type JsonRecord } from '../co
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import type { Inventory } from './inventory.js';
-import { containerSitesOf } from './container-sites.js';
+import { containersOf } from './workloads.js';
 
 /** Values larger than this are not decoded: credentials are short, and hostile input can be huge. */
 export const MAX_DECODED_VALUE_BYTES = 1024 * 1024;
@@ -49,7 +49,7 @@ export interface ResolvedEnv {
 export function resolveEnvInNamespace(inventory: Inventory, namespace: string | undefined, name: string): ResolvedEnv[] {
   const found: ResolvedEnv[] = [];
   for (const { object } of inventory.inNamespace(namespace)) {
-    for (const site of containerSitesOf(object)) {
+    for (const site of containersOf(object)) {
       for (const raw of asArray(site.container.env)) resolveEnvEntry(asRecord(raw), name, site.name, namespace, inventory, found);
       for (const raw of asArray(site.container.envFrom)) resolveEnvFrom(asRecord(raw), name, namespace, inventory, found);
     }

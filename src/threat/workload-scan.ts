@@ -2,7 +2,7 @@ import { asArray, asRecord, asString, isRecord, type JsonRecord } from '../core/
 import { joinPath } from '../core/path.js';
 import type { RuleContext } from '../core/rule.js';
 import type { K8sObject } from '../core/types.js';
-import { containersOf, podSpecsOf, type ContainerRef } from '../k8s/workloads.js';
+import { containersOf, podSpecsOf, runsCodeOutsideContainers, type ContainerRef } from '../k8s/workloads.js';
 import { DecodeBudget, readableText } from './decode.js';
 import { imageRepository, indicatorsFor } from './indicators.js';
 import { isPython } from './shell.js';
@@ -14,14 +14,12 @@ import { scanWorkflowInputs } from './workflow-inputs.js';
 const PIPELINE_KINDS = new Set(['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow', 'ScheduledWorkflow', 'PipelineSpec']);
 const PIPELINE_KEY = /^(?:pipelines\.kubeflow\.org\/|workflows\.argoproj\.io\/|pipeline\/runid$)/;
 const SCRIPT_KEY = /\.(?:sh|bash|py)$/;
-/** Kinds that run code given outside any container spec (see workflow-inputs.ts). */
-const CONTAINERLESS_WORKLOADS = new Set(['RayJob', 'RayService', 'SparkApplication', 'Experiment']);
 
 /** Every miner signal of one object, over all its containers and the ConfigMaps and Secrets they use. */
 export function scanWorkload(object: K8sObject, ctx: RuleContext): Signal[] {
   const containers = containersOf(object);
   const pipeline = isPipelineObject(object);
-  if (containers.length === 0 && !pipeline && !CONTAINERLESS_WORKLOADS.has(object.kind)) return [];
+  if (containers.length === 0 && !pipeline && !runsCodeOutsideContainers(object)) return [];
   const state: ScanState = { indicators: indicatorsFor(ctx.config.indicators), budget: new DecodeBudget(), signals: [] };
   scanWorkflowInputs(object, pipeline, state, ctx.inventory);
   const scannedRefs = new Set<string>();

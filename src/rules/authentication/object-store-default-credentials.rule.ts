@@ -1,7 +1,7 @@
 import { asArray, asRecord, asString, describeObject } from '../../core/object.js';
 import { joinPath } from '../../core/path.js';
 import { defineRule, type Violation } from '../../core/rule.js';
-import { containerSitesOf } from '../../k8s/container-sites.js';
+import { containersOf } from '../../k8s/workloads.js';
 import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
 import { storedValuesOf } from '../../k8s/secret-values.js';
 
@@ -47,7 +47,7 @@ export default defineRule({
       }
       return;
     }
-    for (const site of containerSitesOf(object)) {
+    for (const site of containersOf(object)) {
       for (const [i, raw] of asArray(site.container.env).entries()) {
         const entry = asRecord(raw);
         const name = asString(entry?.name);
