@@ -1,8 +1,8 @@
 import { describeObject, namespaceOf, nameOf } from '../core/object.js';
 import type { ScannedObject } from '../core/types.js';
+import { containerEnvMap } from '../k8s/env-resolution.js';
 import type { Inventory } from '../k8s/inventory.js';
 import { containersOf, imageOf } from '../k8s/workloads.js';
-import { containerVariables } from '../threat/variables.js';
 import type { TargetKind } from './types.js';
 
 /**
@@ -44,7 +44,7 @@ function notebookControllerSettings(inventory: Inventory): NotebookControllerSet
   for (const scanned of inventory.all) {
     for (const { container } of containersOf(scanned.object)) {
       if (!NOTEBOOK_CONTROLLER_IMAGE.test(imageOf(container) ?? '')) continue;
-      const variables = containerVariables(container, scanned.object, inventory);
+      const variables = containerEnvMap(container, scanned.object.metadata?.namespace, inventory, { secrets: false });
       const useIstio = variables.get('USE_ISTIO')?.value;
       const gateway = variables.get('ISTIO_GATEWAY')?.value ?? DEFAULT_NOTEBOOK_GATEWAY;
       const unresolved = useIstio === undefined ? [`USE_ISTIO of ${describeObject(scanned.object)} could not be resolved; assumed true, as Kubeflow installs it`] : [];

@@ -6,7 +6,7 @@ import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
 import { parseImageRef } from '../../k8s/image-ref.js';
 import { reachabilityOf } from '../../exposure/workload-reachability.js';
 import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
-import { resolveEnvInNamespace } from '../../k8s/secret-values.js';
+import { resolveEnvInNamespace } from '../../k8s/env-resolution.js';
 
 const API_SERVER_IMAGE = /(^|\/)(kfp-api-server|ml-pipeline\/api-server)$/;
 const FRONTEND_IMAGE = /(^|\/)(kfp-frontend|ml-pipeline\/frontend)$/;

@@ -3,7 +3,7 @@ import { joinPath } from '../../core/path.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import { containersOf } from '../../k8s/workloads.js';
 import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
-import { storedValuesOf } from '../../k8s/secret-values.js';
+import { storedValuesOf } from '../../k8s/env-resolution.js';
 
 /**
  * Published default secret keys: `minio123` (the KFP object store, MinIO and now SeaweedFS, with
