@@ -1,8 +1,8 @@
 import { describeObject, namespaceOf, nameOf } from '../core/object.js';
 import type { K8sObject, ScannedObject } from '../core/types.js';
+import { containerEnvMap } from '../k8s/env-resolution.js';
 import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { containersOf, imageOf } from '../k8s/workloads.js';
-import { containerVariables } from '../threat/variables.js';
 import type { TargetKind } from './types.js';
 
 /**
@@ -56,7 +56,7 @@ function readNotebookControllerSettings(inventory: Inventory): NotebookControlle
   for (const scanned of inventory.all) {
     for (const { container } of containersOf(scanned.object)) {
       if (!NOTEBOOK_CONTROLLER_IMAGE.test(imageOf(container) ?? '')) continue;
-      const variables = containerVariables(container, scanned.object, inventory);
+      const variables = containerEnvMap(container, scanned.object.metadata?.namespace, inventory, { secrets: false });
       const useIstio = variables.get('USE_ISTIO')?.value;
       const gateway = variables.get('ISTIO_GATEWAY')?.value ?? DEFAULT_NOTEBOOK_GATEWAY;
       const unresolved = useIstio === undefined ? [`USE_ISTIO of ${describeObject(scanned.object)} could not be resolved; assumed true, as Kubeflow installs it`] : [];

@@ -1,4 +1,5 @@
 import { annotationsOf, asRecord, asString, asStringArray } from '../core/object.js';
+import { isPrivateAddress } from '../core/private-address.js';
 import type { K8sObject } from '../core/types.js';
 import type { Reach, ReachLevel } from './types.js';
 
@@ -76,15 +77,6 @@ function rangesLevel(ranges: readonly string[]): ReachLevel {
     if ((isV6 && prefix <= 48) || (!isV6 && prefix <= 16)) level = 'broad';
   }
   return level;
-}
-
-/** RFC 1918, CGNAT, loopback, link-local and IPv6 ULA. */
-export function isPrivateAddress(address: string): boolean {
-  const ip = address.split('/')[0] ?? '';
-  if (ip.includes(':')) return /^(f[cd]|fe80|::1$)/i.test(ip);
-  const octets = ip.split('.').map(Number);
-  const [a = -1, b = -1] = octets;
-  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254);
 }
 
 const ALB_SCHEME = 'alb.ingress.kubernetes.io/scheme';

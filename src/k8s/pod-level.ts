@@ -1,7 +1,7 @@
 import { asArray, asRecord, asString, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
-import { podSpecsOf } from './workloads.js';
+import { podSpecsOf, workflowPodSettingsOf } from './workloads.js';
 
 /** A record that carries pod-level settings (hostPID, volumes …) and where it sits. */
 export interface PodLevelSpec {
@@ -9,25 +9,12 @@ export interface PodLevelSpec {
   readonly path: string;
 }
 
-/** Argo keeps `volumes`, `hostNetwork` and friends on the workflow spec, shared by every template. */
-const ARGO_WORKFLOW_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Workflow: ['spec'],
-  WorkflowTemplate: ['spec'],
-  ClusterWorkflowTemplate: ['spec'],
-  CronWorkflow: ['spec', 'workflowSpec'],
-};
-
-/** Every pod spec of the object, plus the Argo workflow spec when the object is an Argo workflow. */
+/** Every pod spec of the object, plus the workflow spec whose pod settings every template shares. */
 export function podLevelSpecsOf(object: K8sObject): PodLevelSpec[] {
   const found = new Map<string, PodLevelSpec>();
   for (const pod of podSpecsOf(object)) found.set(pod.path, { spec: pod.spec, path: pod.path });
-  const argoPath = object.apiVersion.startsWith('argoproj.io/') ? ARGO_WORKFLOW_SPEC_PATHS[object.kind] : undefined;
-  if (argoPath) {
-    let spec: JsonRecord | undefined = object;
-    for (const segment of argoPath) spec = asRecord(spec?.[segment]);
-    const path = argoPath.join('.');
-    if (spec && !found.has(path)) found.set(path, { spec, path });
-  }
+  const workflow = workflowPodSettingsOf(object);
+  if (workflow && !found.has(workflow.path)) found.set(workflow.path, { spec: workflow.spec, path: workflow.path });
   return [...found.values()];
 }
 

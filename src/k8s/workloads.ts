@@ -2,8 +2,9 @@ import yaml from 'js-yaml';
 import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { formatPath, joinPath, type PathSegment } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
+import { WORKLOAD_SHAPES, matchesKind, type ContainerRole } from './workload-shapes.js';
 
-export type ContainerRole = 'container' | 'initContainer' | 'ephemeralContainer' | 'sidecar' | 'template';
+export type { ContainerRole } from './workload-shapes.js';
 
 export interface ContainerRef {
   readonly container: JsonRecord;
@@ -23,23 +24,13 @@ export interface PodSpecRef {
   readonly metadata?: JsonRecord;
 }
 
-const CONTAINER_LISTS: Readonly<Record<string, ContainerRole>> = {
-  containers: 'container',
-  // Tekton Task steps are containers (with an optional inline `script`).
-  steps: 'container',
-  initContainers: 'initContainer',
-  ephemeralContainers: 'ephemeralContainer',
-  sidecars: 'sidecar',
-};
-
-/**
- * Keys whose value is one container-like object: Argo `container`/`script`, KFP executors'
- * `container`, Trainer v2 `trainer`/`initializer` steps.
- */
-const SINGLE_CONTAINER_KEYS = new Set(['container', 'script', 'trainer']);
-
-/** Kinds whose bodies describe schemas or data, never running containers. */
-const NEVER_CARRY_CONTAINERS = new Set(['CustomResourceDefinition', 'ConfigMap', 'Secret', 'Event']);
+const CONTAINER_LISTS: Readonly<Record<string, ContainerRole>> = WORKLOAD_SHAPES.containerLists;
+const SINGLE_CONTAINER_KEYS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.singleContainerKeys);
+const KINDS_WITHOUT_CONTAINERS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.kindsWithoutContainers);
+const STANDARD_POD_SPEC_PATHS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.standardPodSpecPaths);
+const PATCHABLE_LISTS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.patchableLists);
+const POD_SPEC_PATCH_KEYS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.podSpecPatchKeys);
+const TEXT_TEMPLATES: ReadonlyMap<string, string | undefined> = new Map(WORKLOAD_SHAPES.textTemplates.map((t) => [t.key, t.requiresSibling]));
 
 const MAX_DEPTH = 24;
 
@@ -48,16 +39,18 @@ const cache = new WeakMap<K8sObject, readonly ContainerRef[]>();
 /**
  * Every container an object would run, wherever its kind hides it: Pods, controllers, CronJobs,
  * Argo and KFP workflows (with the objects their resource templates create), Notebooks, training
- * jobs, Ray, KServe, Knative and unknown CRDs alike.
- * Shapes are found structurally, so rules never special-case kinds.
+ * jobs, Ray, KServe, Knative and unknown CRDs alike, and the image-less containers of kustomize
+ * patches in standard pod-spec positions. The shapes live in `workload-shapes.ts`.
  */
 export function containersOf(object: K8sObject): readonly ContainerRef[] {
   const cached = cache.get(object);
   if (cached) return cached;
   const found: ContainerRef[] = [];
-  if (!NEVER_CARRY_CONTAINERS.has(object.kind)) {
+  if (!KINDS_WITHOUT_CONTAINERS.has(object.kind)) {
     walk(object, [], 0, found, undefined);
-    if (object.apiVersion.startsWith('serving.kserve.io/')) kserveContainers(object, found);
+    for (const shape of WORKLOAD_SHAPES.frameworkContainers) {
+      if (object.apiVersion.startsWith(shape.apiVersionPrefix)) frameworkContainers(object, shape.components, found);
+    }
   }
   cache.set(object, found);
   return found;
@@ -72,6 +65,20 @@ export function podSpecsOf(object: K8sObject): readonly PodSpecRef[] {
 
 export function hasContainers(object: K8sObject): boolean {
   return containersOf(object).length > 0;
+}
+
+/** Kinds that run code given outside any container spec (a Ray job entrypoint, a Spark main file). */
+export function runsCodeOutsideContainers(object: K8sObject): boolean {
+  return WORKLOAD_SHAPES.containerlessWorkloads.some((match) => matchesKind(match, object));
+}
+
+/** Workflow specs that hold pod-level settings for every template, with their paths. */
+export function workflowPodSettingsOf(object: K8sObject): PodSpecRef | undefined {
+  const shape = WORKLOAD_SHAPES.workflowPodSettings.find((match) => matchesKind(match, object));
+  if (!shape) return undefined;
+  let spec: JsonRecord | undefined = object;
+  for (const segment of shape.path) spec = asRecord(spec?.[segment]);
+  return spec ? { spec, path: shape.path.join('.') } : undefined;
 }
 
 export function imageOf(container: JsonRecord): string | undefined {
@@ -96,27 +103,27 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
   };
   for (const key of Object.keys(node)) {
     const value = node[key];
-    if (key === 'podSpecPatch' && typeof value === 'string') {
-      const nodePath = path();
-      patchContainers(value, joinPath(nodePath, key), found, () => holderOf(nodePath));
-      continue;
-    }
-    // Argo `resource.manifest` (with an action) and Katib v1alpha3 `goTemplate.rawTemplate` hold
-    // whole objects as text; their containers run all the same.
-    if ((key === 'manifest' && typeof value === 'string' && typeof node.action === 'string') || (key === 'rawTemplate' && typeof value === 'string')) {
-      const embedded = embeddedManifest(value);
-      if (embedded) {
-        segments.push(key);
-        walk(embedded, segments, depth + 1, found, node);
-        segments.pop();
+    if (typeof value === 'string') {
+      if (POD_SPEC_PATCH_KEYS.has(key)) {
+        const nodePath = path();
+        patchContainers(value, joinPath(nodePath, key), found, () => holderOf(nodePath));
+      } else if (isTextTemplate(node, key)) {
+        const embedded = embeddedManifest(value);
+        if (embedded) {
+          segments.push(key);
+          walk(embedded, segments, depth + 1, found, node);
+          segments.pop();
+        }
       }
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
     const role = CONTAINER_LISTS[key];
     if (role && Array.isArray(value)) {
+      // Image-less records are patch containers only where a built-in controller keeps its pod spec.
+      const patchable = PATCHABLE_LISTS.has(key) && value.some((item) => isRecord(item) && !isContainerLike(item)) && STANDARD_POD_SPEC_PATHS.has(path());
       value.forEach((item, i) => {
-        if (isContainerLike(item)) {
+        if (isContainerLike(item) || (patchable && isRecord(item))) {
           const nodePath = path();
           found.push({ container: item, path: joinPath(nodePath, key, i), name: asString(item.name) ?? '', role, holder: holderOf(nodePath) });
         }
@@ -144,19 +151,22 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
   }
 }
 
-/** InferenceService components; each inlines a PodSpec and may hold framework containers. */
-const KSERVE_COMPONENTS = ['predictor', 'explainer', 'transformer'] as const;
+function isTextTemplate(node: JsonRecord, key: string): boolean {
+  if (!TEXT_TEMPLATES.has(key)) return false;
+  const sibling = TEXT_TEMPLATES.get(key);
+  return sibling === undefined || typeof node[sibling] === 'string';
+}
 
 /**
- * KServe embeds a container in each framework entry of a component (`predictor.model`,
- * `predictor.sklearn`, `explainer.art`). Its image usually comes from a ServingRuntime, so a
- * `command` or `args` alone is enough to run anything in the runtime's image.
+ * Framework entries of a component (KServe `predictor.model`, `explainer.art`): each is a
+ * container whose image may come from elsewhere, so a `command` or `args` alone is enough to run
+ * anything in that image.
  */
-function kserveContainers(object: K8sObject, found: ContainerRef[]): void {
+function frameworkContainers(object: K8sObject, components: readonly string[], found: ContainerRef[]): void {
   const spec = asRecord(object.spec);
   if (!spec) return;
   const known = new Set(found.map((ref) => ref.container));
-  for (const component of KSERVE_COMPONENTS) {
+  for (const component of components) {
     const holderSpec = asRecord(spec[component]);
     if (!holderSpec) continue;
     const holderPath = joinPath('spec', component);
@@ -171,9 +181,8 @@ function kserveContainers(object: K8sObject, found: ContainerRef[]): void {
 const MAX_PATCH_CHARS = 64 * 1024;
 
 /**
- * An Argo `resource` template (`action: create`, `manifest: |`) creates whatever object its
- * manifest string holds, so that object's containers run as the workflow's. Paths into it run
- * through the string field and resolve to the `manifest` line.
+ * A text template (Argo `resource.manifest`, Katib `rawTemplate`) creates whatever object it holds,
+ * so that object's containers run as the workflow's.
  */
 function embeddedManifest(text: string): JsonRecord | undefined {
   if (text.length > MAX_PATCH_CHARS) return undefined;

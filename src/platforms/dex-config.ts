@@ -1,7 +1,7 @@
 import yaml from 'js-yaml';
 import { asArray, asRecord, asString, type JsonRecord } from '../core/object.js';
 import type { K8sObject } from '../core/types.js';
-import { storedValuesOf, type StoredValue } from '../k8s/secret-values.js';
+import { storedValuesOf, type StoredValue } from '../k8s/env-resolution.js';
 
 /** Dex configs are a few kilobytes; anything far larger is not parsed. */
 const MAX_CONFIG_BYTES = 256 * 1024;

@@ -1,9 +1,10 @@
-import { asArray, asRecord, asString, type JsonRecord } from '../core/object.js';
+import { asArray, asRecord, asString } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
+import { referencedObject, storedValuesOf, volumeConfigReferences } from '../k8s/env-resolution.js';
 import type { Inventory } from '../core/inventory.js';
 import { commandWords, findFlags, splitWords } from '../k8s/command-line.js';
-import type { ContainerSite } from '../k8s/container-sites.js';
+import type { ContainerRef } from '../k8s/workloads.js';
 
 /** Traitlets that hold the login token of Jupyter Notebook (classic) and Jupyter Server. */
 const TOKEN_TRAITS = ['NotebookApp.token', 'ServerApp.token', 'IdentityProvider.token'];
@@ -19,7 +20,7 @@ export interface EmptyTokenSetting {
 }
 
 /** Every place in a container (or a ConfigMap it mounts) that starts Jupyter with an empty token. */
-export function emptyTokenSettings(site: ContainerSite, object: K8sObject, inventory: Inventory): EmptyTokenSetting[] {
+export function emptyTokenSettings(site: ContainerRef, object: K8sObject, inventory: Inventory): EmptyTokenSetting[] {
   const found: EmptyTokenSetting[] = [];
   for (const use of findFlags(commandWords(site.container, site.path), TOKEN_TRAITS)) {
     if (use.value === '') found.push({ path: use.path, written: use.written });
@@ -45,21 +46,18 @@ export function emptyTokenSettings(site: ContainerSite, object: K8sObject, inven
   return found;
 }
 
-/** Jupyter config files mounted from ConfigMaps into this container. */
-function mountedConfigSettings(site: ContainerSite, object: K8sObject, inventory: Inventory): EmptyTokenSetting[] {
+/** Jupyter config files mounted from ConfigMaps (directly or projected) into this container. */
+function mountedConfigSettings(site: ContainerRef, object: K8sObject, inventory: Inventory): EmptyTokenSetting[] {
   const mounted = new Set(asArray(site.container.volumeMounts).map((m) => asString(asRecord(m)?.name)));
   const found: EmptyTokenSetting[] = [];
-  asArray(site.holder.volumes).forEach((raw, i) => {
-    const volume = asRecord(raw);
-    const configMapName = asString(asRecord(volume?.configMap)?.name);
-    if (!volume || !configMapName || !mounted.has(asString(volume.name))) return;
-    const configMap = inventory.get('ConfigMap', object.metadata?.namespace, configMapName)?.object;
-    const data = asRecord(configMap?.data) as JsonRecord | undefined;
-    for (const [key, value] of Object.entries(data ?? {})) {
-      if (typeof value === 'string' && CONFIG_EMPTY_TOKEN.test(value)) {
-        found.push({ path: joinPath(site.holderPath, 'volumes', i), written: `ConfigMap ${configMapName} key ${key}: ${CONFIG_EMPTY_TOKEN.exec(value)?.[0] ?? ''}` });
+  for (const ref of volumeConfigReferences(site.holder.spec.volumes, joinPath(site.holder.path, 'volumes'))) {
+    if (ref.kind !== 'ConfigMap' || !ref.volume || !mounted.has(ref.volume.name)) continue;
+    const configMap = referencedObject(inventory, 'ConfigMap', object.metadata?.namespace, ref.name);
+    for (const { key, value } of configMap ? storedValuesOf(configMap) : []) {
+      if (CONFIG_EMPTY_TOKEN.test(value)) {
+        found.push({ path: ref.volume.path, written: `ConfigMap ${ref.name} key ${key}: ${CONFIG_EMPTY_TOKEN.exec(value)?.[0] ?? ''}` });
       }
     }
-  });
+  }
   return found;
 }

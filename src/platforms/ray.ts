@@ -4,7 +4,8 @@ import type { K8sObject } from '../core/types.js';
 import type { Inventory } from '../core/inventory.js';
 import { analyzeExposure } from '../exposure/analysis.js';
 import { commandWords } from '../k8s/command-line.js';
-import { containerSitesOf, envValue, type ContainerSite } from '../k8s/container-sites.js';
+import { containersOf, type ContainerRef } from '../k8s/workloads.js';
+import { envValue } from '../k8s/env-resolution.js';
 import { describeRoute, reachesOutside } from '../exposure/workload-reachability.js';
 
 /** Where a KubeRay resource keeps its cluster spec (RayCluster itself, RayJob, RayService). */
@@ -17,7 +18,7 @@ export interface RayHead {
   readonly clusterSpec?: JsonRecord;
   readonly clusterSpecPath?: string;
   readonly headGroup?: JsonRecord;
-  readonly containers: readonly ContainerSite[];
+  readonly containers: readonly ContainerRef[];
 }
 
 /** The Ray head a KubeRay resource declares, or plain workloads that run `ray start --head`. */
@@ -30,17 +31,17 @@ export function rayHeadsOf(object: K8sObject): RayHead[] {
       if (!spec || !headGroup) continue;
       const clusterSpecPath = segments.join('.');
       const path = joinPath(clusterSpecPath, 'headGroupSpec');
-      const containers = containerSitesOf(object).filter((site) => site.path.startsWith(`${path}.`));
+      const containers = containersOf(object).filter((site) => site.path.startsWith(`${path}.`));
       return [{ clusterName: nameOf(object), path, clusterSpec: spec, clusterSpecPath, headGroup, containers }];
     }
     return [];
   }
-  return containerSitesOf(object)
+  return containersOf(object)
     .filter((site) => startsRayHead(site))
     .map((site) => ({ clusterName: nameOf(object), path: site.path, containers: [site] }));
 }
 
-function startsRayHead(site: ContainerSite): boolean {
+function startsRayHead(site: ContainerRef): boolean {
   const words = commandWords(site.container, site.path).map((w) => w.word);
   const start = words.findIndex((w, i) => w.endsWith('ray') && words[i + 1] === 'start');
   return start !== -1 && words.includes('--head');

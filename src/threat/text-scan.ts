@@ -1,4 +1,5 @@
 import { redactUrlCredentials } from '../core/redact.js';
+import { isPrivateAddress } from '../core/private-address.js';
 import { decodeEmbedded, shorten, type DecodeBudget } from './decode.js';
 import type { Indicators } from './indicators.js';
 import { commandName, commandWords, expandAssignments, inlineScriptIndex, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
@@ -204,11 +205,6 @@ function scanMinerConfig(text: string, site: Site, layer: string, state: ScanSta
   }
 }
 
-function isPrivateIpv4(ip: string): boolean {
-  const [a = 0, b = 0] = ip.split('.').map(Number);
-  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
-}
-
 function isRecordLike(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -366,7 +362,7 @@ export function judgeDownloadUrl(url: string, site: Site, layer: string, state: 
   if (project || binary) signal(state, 'miner-download', shorten(shown, 100), site, layer);
   const ip = RAW_IPV4_URL.exec(url)?.[1];
   // In-cluster and private addresses (a MinIO Service IP) are where ordinary jobs fetch from.
-  if (ip !== undefined && !isPrivateIpv4(ip)) signal(state, 'raw-ip-download', shorten(shown, 80), site, layer);
+  if (ip !== undefined && !isPrivateAddress(ip)) signal(state, 'raw-ip-download', shorten(shown, 80), site, layer);
   return file;
 }
 

@@ -1,5 +1,6 @@
-import { asArray, asRecord, asString, type JsonRecord } from '../core/object.js';
+import type { JsonRecord } from '../core/object.js';
 import type { K8sObject } from '../core/types.js';
+import { containerEnv } from '../k8s/env-resolution.js';
 import type { Inventory } from '../core/inventory.js';
 
 /** A variable's value and where it came from, for evidence. */
@@ -17,39 +18,12 @@ const REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_]*)\)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}
  */
 export function containerVariables(container: JsonRecord, object: K8sObject, inventory: Inventory): Map<string, VariableValue> {
   const variables = new Map<string, VariableValue>();
-  const namespace = object.metadata?.namespace;
-  for (const source of asArray(container.envFrom)) {
-    const ref = asRecord(asRecord(source)?.configMapRef);
-    const name = asString(ref?.name);
-    if (!name) continue;
-    const prefix = asString(asRecord(source)?.prefix) ?? '';
-    const data = configMapData(inventory, namespace, name);
-    for (const [key, value] of Object.entries(data)) {
-      if (typeof value === 'string') variables.set(prefix + key, { value, from: `ConfigMap ${name} key "${key}"` });
-    }
-  }
-  for (const entry of asArray(container.env)) {
-    const env = asRecord(entry);
-    const name = asString(env?.name);
-    if (!env || !name) continue;
-    const value = asString(env.value);
-    if (value !== undefined) {
-      variables.set(name, { value, from: `env ${name}` });
-      continue;
-    }
-    const ref = asRecord(asRecord(env.valueFrom)?.configMapKeyRef);
-    const cmName = asString(ref?.name);
-    const key = asString(ref?.key);
-    if (cmName && key) {
-      const resolved = configMapData(inventory, namespace, cmName)[key];
-      if (typeof resolved === 'string') variables.set(name, { value: resolved, from: `ConfigMap ${cmName} key "${key}"` });
-    }
+  for (const binding of containerEnv(container, object.metadata?.namespace, inventory, { secrets: false })) {
+    const { source } = binding;
+    const from = source.kind === 'inline' ? `env ${binding.name}` : `${source.kind} ${source.name} key "${source.key}"`;
+    variables.set(binding.name, { value: binding.value, from });
   }
   return variables;
-}
-
-export function configMapData(inventory: Inventory, namespace: string | undefined, name: string): JsonRecord {
-  return asRecord(inventory.get('ConfigMap', namespace, name)?.object.data) ?? {};
 }
 
 export interface Resolved {

@@ -1,10 +1,10 @@
 import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
+import { configMapValue } from '../k8s/env-resolution.js';
 import type { Inventory } from '../core/inventory.js';
 import type { Site } from './signals.js';
 import { judgeDownloadUrl, scanRaw, scanScript, type ScanState } from './text-scan.js';
-import { configMapData } from './variables.js';
 
 const MAX_DEPTH = 16;
 /** Parameter fields whose text a workflow engine substitutes into commands (`{{inputs.parameters.x}}`). */
@@ -75,7 +75,7 @@ function scanParameters(parameters: unknown, path: string, w: Walk): void {
       const ref = asRecord(asRecord(parameter.valueFrom)?.configMapKeyRef);
       const configMap = asString(ref?.name);
       const key = asString(ref?.key);
-      const text = configMap && key ? configMapData(w.inventory, w.namespace, configMap)[key] : undefined;
+      const text = configMap && key ? configMapValue(w.inventory, w.namespace, configMap, key) : undefined;
       if (typeof text === 'string') {
         scanScript(text, site(`parameter "${name}" from ConfigMap ${configMap} key "${key}"`, joinPath(path, i, 'valueFrom', 'configMapKeyRef')), '', state, 0);
       }
@@ -141,6 +141,6 @@ function scanKatibTemplateConfigMap(object: K8sObject, state: ScanState, invento
   const name = asString(ref?.configMapName);
   const key = asString(ref?.templatePath);
   if (!name || !key) return;
-  const text = configMapData(inventory, asString(ref?.configMapNamespace) ?? object.metadata?.namespace, name)[key];
+  const text = configMapValue(inventory, asString(ref?.configMapNamespace) ?? object.metadata?.namespace, name, key);
   if (typeof text === 'string') scanScript(text, site(`trial template from ConfigMap ${name} key "${key}"`, 'spec.trialTemplate.configMap'), '', state, 0);
 }

@@ -2,26 +2,25 @@ import { asArray, asRecord, asString, isRecord, type JsonRecord } from '../core/
 import { joinPath } from '../core/path.js';
 import type { RuleContext } from '../core/rule.js';
 import type { K8sObject } from '../core/types.js';
-import { containersOf, podSpecsOf, type ContainerRef } from '../k8s/workloads.js';
+import { containerConfigReferences, referencedObject, storedValuesOf, volumeConfigReferences, type ConfigReference } from '../k8s/env-resolution.js';
+import { containersOf, podSpecsOf, runsCodeOutsideContainers, type ContainerRef } from '../k8s/workloads.js';
 import { DecodeBudget, readableText } from './decode.js';
 import { imageRepository, indicatorsFor } from './indicators.js';
 import { isPython } from './shell.js';
 import type { Signal, Site } from './signals.js';
 import { scanArgv, scanRaw, scanScript, signal, type ArgvElement, type ScanState } from './text-scan.js';
-import { configMapData, containerVariables, resolveVariables } from './variables.js';
+import { containerVariables, resolveVariables } from './variables.js';
 import { scanWorkflowInputs } from './workflow-inputs.js';
 
 const PIPELINE_KINDS = new Set(['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow', 'ScheduledWorkflow', 'PipelineSpec']);
 const PIPELINE_KEY = /^(?:pipelines\.kubeflow\.org\/|workflows\.argoproj\.io\/|pipeline\/runid$)/;
 const SCRIPT_KEY = /\.(?:sh|bash|py)$/;
-/** Kinds that run code given outside any container spec (see workflow-inputs.ts). */
-const CONTAINERLESS_WORKLOADS = new Set(['RayJob', 'RayService', 'SparkApplication', 'Experiment']);
 
 /** Every miner signal of one object, over all its containers and the ConfigMaps and Secrets they use. */
 export function scanWorkload(object: K8sObject, ctx: RuleContext): Signal[] {
   const containers = containersOf(object);
   const pipeline = isPipelineObject(object);
-  if (containers.length === 0 && !pipeline && !CONTAINERLESS_WORKLOADS.has(object.kind)) return [];
+  if (containers.length === 0 && !pipeline && !runsCodeOutsideContainers(object)) return [];
   const state: ScanState = { indicators: indicatorsFor(ctx.config.indicators), budget: new DecodeBudget(), signals: [] };
   scanWorkflowInputs(object, pipeline, state, ctx.inventory);
   const scannedRefs = new Set<string>();
@@ -97,64 +96,29 @@ function scanEnv(container: JsonRecord, site: (field: string, ...segments: (stri
 
 /** ConfigMaps and Secrets a container pulls in through `envFrom` and `valueFrom`. */
 function scanEnvReferences(container: JsonRecord, path: string, object: K8sObject, ctx: RuleContext, state: ScanState, scanned: Set<string>): void {
-  asArray(container.envFrom).forEach((entry, i) => {
-    const from = asRecord(entry);
-    const cm = asString(asRecord(from?.configMapRef)?.name);
-    const secret = asString(asRecord(from?.secretRef)?.name);
-    if (cm) scanConfigObject('ConfigMap', cm, joinPath(path, 'envFrom', i, 'configMapRef', 'name'), object, ctx, state, scanned);
-    if (secret) scanConfigObject('Secret', secret, joinPath(path, 'envFrom', i, 'secretRef', 'name'), object, ctx, state, scanned);
-  });
-  asArray(container.env).forEach((entry, i) => {
-    const valueFrom = asRecord(asRecord(entry)?.valueFrom);
-    const cm = asString(asRecord(valueFrom?.configMapKeyRef)?.name);
-    const secret = asString(asRecord(valueFrom?.secretKeyRef)?.name);
-    if (cm) scanConfigObject('ConfigMap', cm, joinPath(path, 'env', i, 'valueFrom', 'configMapKeyRef', 'name'), object, ctx, state, scanned);
-    if (secret) scanConfigObject('Secret', secret, joinPath(path, 'env', i, 'valueFrom', 'secretKeyRef', 'name'), object, ctx, state, scanned);
-  });
+  for (const ref of containerConfigReferences(container, path)) scanConfigObject(ref, object, ctx, state, scanned);
 }
 
 function scanVolumes(volumes: readonly unknown[], path: string, object: K8sObject, ctx: RuleContext, state: ScanState, scanned: Set<string>): void {
-  volumes.forEach((entry, i) => {
-    const volume = asRecord(entry);
-    if (!volume) return;
-    const cm = asString(asRecord(volume.configMap)?.name);
-    const secret = asString(asRecord(volume.secret)?.secretName);
-    if (cm) scanConfigObject('ConfigMap', cm, joinPath(path, i, 'configMap', 'name'), object, ctx, state, scanned);
-    if (secret) scanConfigObject('Secret', secret, joinPath(path, i, 'secret', 'secretName'), object, ctx, state, scanned);
-    asArray(asRecord(volume.projected)?.sources).forEach((source, j) => {
-      const projected = asRecord(source);
-      const pcm = asString(asRecord(projected?.configMap)?.name);
-      const psecret = asString(asRecord(projected?.secret)?.name);
-      if (pcm) scanConfigObject('ConfigMap', pcm, joinPath(path, i, 'projected', 'sources', j, 'configMap', 'name'), object, ctx, state, scanned);
-      if (psecret) scanConfigObject('Secret', psecret, joinPath(path, i, 'projected', 'sources', j, 'secret', 'name'), object, ctx, state, scanned);
-    });
-  });
+  for (const ref of volumeConfigReferences(volumes, path)) scanConfigObject(ref, object, ctx, state, scanned);
 }
 
 /**
  * Scans each key of a referenced ConfigMap or Secret. Secret `data` is decoded in memory only, and
  * its sites are marked secret so evidence names the Secret and key but never the value.
  */
-function scanConfigObject(kind: 'ConfigMap' | 'Secret', name: string, refPath: string, object: K8sObject, ctx: RuleContext, state: ScanState, scanned: Set<string>): void {
+function scanConfigObject(ref: ConfigReference, object: K8sObject, ctx: RuleContext, state: ScanState, scanned: Set<string>): void {
+  const { kind, name } = ref;
   const namespace = object.metadata?.namespace;
   const key = `${kind}/${name}`;
   if (scanned.has(key)) return;
   scanned.add(key);
-  const target = ctx.inventory.get(kind, namespace, name)?.object;
+  const target = referencedObject(ctx.inventory, kind, namespace, name);
   if (!target) return;
   const display = `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
-  const entries: [string, string][] = [];
-  if (kind === 'ConfigMap') {
-    for (const [k, v] of Object.entries(configMapData(ctx.inventory, namespace, name))) if (typeof v === 'string') entries.push([k, v]);
-  } else {
-    for (const [k, v] of Object.entries(asRecord(target.data) ?? {})) {
-      const text = typeof v === 'string' ? readableText(Buffer.from(v, 'base64')) : undefined;
-      if (text !== undefined) entries.push([k, text]);
-    }
-    for (const [k, v] of Object.entries(asRecord(target.stringData) ?? {})) if (typeof v === 'string') entries.push([k, v]);
-  }
-  for (const [dataKey, text] of entries) {
-    const site: Site = { where: `${display} key "${dataKey}"`, path: refPath, ...(kind === 'Secret' ? { secret: true } : {}) };
+  // Binary Secret data (keystores, images) is not text a miner could hide in.
+  for (const { key: dataKey, value: text } of storedValuesOf(target, readableText)) {
+    const site: Site = { where: `${display} key "${dataKey}"`, path: ref.path, ...(kind === 'Secret' ? { secret: true } : {}) };
     if (SCRIPT_KEY.test(dataKey) || text.startsWith('#!')) scanScript(text, site, '', state, 0);
     else scanRaw(text, site, '', state, 0);
   }

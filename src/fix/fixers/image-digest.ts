@@ -1,6 +1,6 @@
 import { asString } from '../../core/object.js';
 import { planOf, type Fixer, type ObjectEdit } from '../types.js';
-import { containerSitesOf } from '../../k8s/container-sites.js';
+import { containersOf } from '../../k8s/workloads.js';
 import { segmentsOf, targetContainers } from './targets.js';
 
 // Obviously fake: pulling it fails, so an unreviewed fix can never run a different image.
@@ -20,7 +20,7 @@ export const imageDigestFixer: Fixer = {
     const edits: ObjectEdit[] = [];
     const notes: string[] = [];
     const named = new Set(finding.evidence);
-    const sites = [...targetContainers(object, finding), ...containerSitesOf(object).filter((site) => named.has(asString(site.container.image) ?? ''))];
+    const sites = [...targetContainers(object, finding), ...containersOf(object).filter((site) => named.has(asString(site.container.image) ?? ''))];
     for (const ref of new Set(sites)) {
       const image = asString(ref.container.image);
       // An image that already carries a digest is pinned; never overwrite a real digest.

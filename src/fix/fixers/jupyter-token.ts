@@ -1,7 +1,7 @@
 import { asArray, asRecord, asString, refOf } from '../../core/object.js';
 import { getAt, type PathSegment } from '../../core/path.js';
 import type { K8sObject } from '../../core/types.js';
-import { containerSitesOf } from '../../k8s/container-sites.js';
+import { containersOf } from '../../k8s/workloads.js';
 import { planOf, type FixInput, type FixPlan, type Fixer, type ObjectEdit } from '../types.js';
 import { pointedContainer, segmentsOf } from './targets.js';
 
@@ -79,8 +79,8 @@ function mountedConfigPlan(input: FixInput, holderPath: string, volumeIndex: num
   }
   if (!configMap || dataEdits.length === 0) return undefined;
   const secretName = tokenSecretName(object);
-  const mounting = containerSitesOf(object).filter(
-    (site) => site.holderPath === holderPath && asArray(site.container.volumeMounts).some((m) => asRecord(m)?.name === volumeName),
+  const mounting = containersOf(object).filter(
+    (site) => site.holder.path === holderPath && asArray(site.container.volumeMounts).some((m) => asRecord(m)?.name === volumeName),
   );
   return planOf({
     edits: mounting.flatMap((site) => envEdits(segmentsOf(site.path), site.container.env, secretName)),
@@ -100,7 +100,7 @@ export const jupyterTokenFixer: Fixer = {
     if (finding.path === undefined) return undefined;
     const volume = VOLUME_PATH.exec(finding.path);
     if (volume) return mountedConfigPlan(input, volume[1] ?? '', Number(volume[2]));
-    const site = pointedContainer(containerSitesOf(object), finding.path);
+    const site = pointedContainer(containersOf(object), finding.path);
     if (!site) return undefined;
     const edits = flagEdits(object, segmentsOf(finding.path));
     if (edits.length === 0) return undefined;

@@ -1,13 +1,13 @@
 import { parsePath, type PathSegment } from '../../core/path.js';
 import type { Finding, K8sObject } from '../../core/types.js';
-import { containerSitesOf, type ContainerSite } from '../../k8s/container-sites.js';
+import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
 
 /**
  * The containers a finding is about: the one its path points into, or every container when the
  * path is absent or points elsewhere (a rule may report on the pod spec as a whole).
  */
-export function targetContainers(object: K8sObject, finding: Finding): readonly ContainerSite[] {
-  const all = containerSitesOf(object);
+export function targetContainers(object: K8sObject, finding: Finding): readonly ContainerRef[] {
+  const all = containersOf(object);
   const path = finding.path;
   if (path === undefined) return all;
   const pointed = pointedContainer(all, path);
@@ -15,7 +15,7 @@ export function targetContainers(object: K8sObject, finding: Finding): readonly 
 }
 
 /** The container whose subtree `path` points into. */
-export function pointedContainer(sites: readonly ContainerSite[], path: string): ContainerSite | undefined {
+export function pointedContainer(sites: readonly ContainerRef[], path: string): ContainerRef | undefined {
   return sites.find((site) => path === site.path || path.startsWith(`${site.path}.`) || path.startsWith(`${site.path}[`));
 }
 

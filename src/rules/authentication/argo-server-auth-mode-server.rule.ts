@@ -1,9 +1,9 @@
 import { asString } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import { commandWords, findFlags } from '../../k8s/command-line.js';
-import { containerSitesOf, type ContainerSite } from '../../k8s/container-sites.js';
+import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
 import { imageBaseName, parseImageRef, tagVersion } from '../../k8s/image-ref.js';
-import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
+import { ANY_KIND, OBJECT_ONLY, OBJECT_SOURCES } from '../rule-defaults.js';
 
 /** Argo Server defaulted to `--auth-mode=server` before v3.0 (argo-workflows docs/upgrading.md, v3.0). */
 const CLIENT_DEFAULT_SINCE_MAJOR = 3;
@@ -32,7 +32,7 @@ export default defineRule({
     fixable: true,
   },
   *check(object): Iterable<Violation> {
-    for (const site of containerSitesOf(object)) {
+    for (const site of containersOf(object)) {
       if (!isArgoServer(site)) continue;
       const words = commandWords(site.container, site.path);
       const modes = findFlags(words, ['auth-mode']);
@@ -60,7 +60,7 @@ export default defineRule({
   },
 });
 
-function isArgoServer(site: ContainerSite): boolean {
+function isArgoServer(site: ContainerRef): boolean {
   const words = commandWords(site.container, site.path).map((w) => w.word);
   const startsServer = words.includes('server');
   const image = asString(site.container.image);

@@ -2,7 +2,7 @@ import { namespaceOf } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import { BcryptBudget, documentedDefaultPasswordOf, MAX_VERIFIED_HASHES } from '../../platforms/default-passwords.js';
 import { dexConfigOf, type DexStaticPassword } from '../../platforms/dex-config.js';
-import { resolveEnvInNamespace, secretsWithKey, type ResolvedEnv } from '../../k8s/secret-values.js';
+import { resolveEnvInNamespace, secretsWithKey, type ResolvedEnv } from '../../k8s/env-resolution.js';
 import { SPEC_SOURCES } from '../rule-defaults.js';
 import type { Inventory } from '../../core/inventory.js';
 

@@ -1,6 +1,6 @@
 import { defineRule, type Violation } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
-import { containerSitesOf } from '../../k8s/container-sites.js';
+import { containersOf } from '../../k8s/workloads.js';
 import { emptyTokenSettings } from '../../platforms/jupyter-token.js';
 import { reachabilityOf } from '../../exposure/workload-reachability.js';
 import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
@@ -31,7 +31,7 @@ export default defineRule({
     fixable: true,
   },
   *check(object, ctx): Iterable<Violation> {
-    const sites = containerSitesOf(object);
+    const sites = containersOf(object);
     const settings = sites.flatMap((site) => emptyTokenSettings(site, object, ctx.inventory).map((setting) => ({ site, setting })));
     if (settings.length === 0) return;
     const reach = reachabilityOf(object, ctx.inventory);

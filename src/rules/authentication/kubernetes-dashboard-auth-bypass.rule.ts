@@ -1,9 +1,9 @@
 import { asString } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import { commandWords, findFlags, isEnabled } from '../../k8s/command-line.js';
-import { containerSitesOf, type ContainerSite } from '../../k8s/container-sites.js';
+import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
 import { parseImageRef } from '../../k8s/image-ref.js';
-import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
+import { ANY_KIND, OBJECT_ONLY, OBJECT_SOURCES } from '../rule-defaults.js';
 
 /** Each flag and what it gives away, from the Dashboard's dashboard-arguments documentation. */
 const BYPASS_FLAGS: Readonly<Record<string, string>> = {
@@ -36,7 +36,7 @@ export default defineRule({
     fixable: true,
   },
   *check(object): Iterable<Violation> {
-    for (const site of containerSitesOf(object)) {
+    for (const site of containersOf(object)) {
       if (!isDashboard(site)) continue;
       for (const use of findFlags(commandWords(site.container, site.path), Object.keys(BYPASS_FLAGS), false)) {
         if (!isEnabled(use)) continue;
@@ -52,7 +52,7 @@ export default defineRule({
   },
 });
 
-function isDashboard(site: ContainerSite): boolean {
+function isDashboard(site: ContainerRef): boolean {
   const image = parseImageRef(asString(site.container.image) ?? '');
   if (image) return /(^|\/)(kubernetes-)?dashboard(-amd64|-arm64|-api|-web|-auth)?$/.test(image.repository);
   return site.name.includes('dashboard');

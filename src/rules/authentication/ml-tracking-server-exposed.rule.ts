@@ -2,7 +2,7 @@ import { asString } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
 import { commandWords, findFlags } from '../../k8s/command-line.js';
-import { containerSitesOf, type ContainerSite } from '../../k8s/container-sites.js';
+import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
 import { parseImageRef } from '../../k8s/image-ref.js';
 import { reachabilityOf } from '../../exposure/workload-reachability.js';
 import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
@@ -35,7 +35,7 @@ export default defineRule({
     needs: { reads: '*', snapshot: 'optional', request: false, cost: 'moderate' },
   },
   *check(object, ctx): Iterable<Violation> {
-    const servers = containerSitesOf(object).flatMap((site) => {
+    const servers = containersOf(object).flatMap((site) => {
       const server = trackingServerOf(site);
       return server ? [{ site, server }] : [];
     });
@@ -54,7 +54,7 @@ export default defineRule({
   },
 });
 
-function trackingServerOf(site: ContainerSite): TrackingServer | undefined {
+function trackingServerOf(site: ContainerRef): TrackingServer | undefined {
   const words = commandWords(site.container, site.path);
   const plain = words.map((w) => w.word);
   const repository = parseImageRef(asString(site.container.image) ?? '')?.repository ?? '';

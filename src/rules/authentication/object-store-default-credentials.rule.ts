@@ -1,9 +1,9 @@
 import { asArray, asRecord, asString, describeObject } from '../../core/object.js';
 import { joinPath } from '../../core/path.js';
 import { defineRule, type Violation } from '../../core/rule.js';
-import { containerSitesOf } from '../../k8s/container-sites.js';
-import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
-import { storedValuesOf } from '../../k8s/secret-values.js';
+import { containersOf } from '../../k8s/workloads.js';
+import { ANY_KIND, OBJECT_ONLY, OBJECT_SOURCES } from '../rule-defaults.js';
+import { storedValuesOf } from '../../k8s/env-resolution.js';
 
 /**
  * Published default secret keys: `minio123` (the KFP object store, MinIO and now SeaweedFS, with
@@ -48,7 +48,7 @@ export default defineRule({
       }
       return;
     }
-    for (const site of containerSitesOf(object)) {
+    for (const site of containersOf(object)) {
       for (const [i, raw] of asArray(site.container.env).entries()) {
         const entry = asRecord(raw);
         const name = asString(entry?.name);

@@ -3,7 +3,7 @@ import { imageOf, containersOf } from '../../k8s/workloads.js';
 import { parseImageRef } from '../../k8s/image-ref.js';
 import { floatingReason } from '../../k8s/image-tags.js';
 import { mlWorkloadRole } from '../../platforms/ml-workloads.js';
-import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
+import { ANY_KIND, OBJECT_ONLY, OBJECT_SOURCES } from '../rule-defaults.js';
 
 export default defineRule({
   meta: {

@@ -1,7 +1,7 @@
 import { defineRule, type Violation } from '../../core/rule.js';
 import { containersOf, imageOf } from '../../k8s/workloads.js';
 import { parseImageRef, qualifiedName } from '../../k8s/image-ref.js';
-import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
+import { ANY_KIND, OBJECT_ONLY, OBJECT_SOURCES } from '../rule-defaults.js';
 
 export default defineRule({
   meta: {

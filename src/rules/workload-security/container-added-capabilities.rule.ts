@@ -1,9 +1,6 @@
 import { asArray, asRecord } from '../../core/object.js';
 import { joinPath } from '../../core/path.js';
-import { defineRule, type Violation } from '../../core/rule.js';
-import { containersOf } from '../../k8s/workloads.js';
-import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
-import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../k8s/system-namespaces.js';
+import { workloadSecurityRule } from './workload-security-template.js';
 
 /** Capabilities the Pod Security Standards baseline profile allows containers to add. */
 const BASELINE_ALLOWED = new Set([
@@ -13,14 +10,13 @@ const BASELINE_ALLOWED = new Set([
 /** Capabilities that are one step from root on the node. */
 const NODE_ESCAPE = new Set(['ALL', 'SYS_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'BPF', 'NET_ADMIN', 'SYS_BOOT']);
 
-export default defineRule({
+export default workloadSecurityRule({
   meta: {
     id: 'container-added-capabilities',
     title: 'Container adds Linux capabilities beyond the baseline',
     severity: 'medium',
-    category: 'workload-security',
     description:
-      'A container lists in `securityContext.capabilities.add` a capability outside the Pod Security Standards baseline allowed list (`AUDIT_WRITE`, `CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `FSETID`, `KILL`, `MKNOD`, `NET_BIND_SERVICE`, `SETFCAP`, `SETGID`, `SETPCAP`, `SETUID`, `SYS_CHROOT`). `ALL`, `SYS_ADMIN`, `SYS_PTRACE`, `SYS_MODULE`, `NET_ADMIN`, `BPF` and similar are `high`; others (`NET_RAW`, `IPC_LOCK` …) `medium`.' + NODE_AGENT_SEVERITY_NOTE,
+      'A container lists in `securityContext.capabilities.add` a capability outside the Pod Security Standards baseline allowed list (`AUDIT_WRITE`, `CHOWN`, `DAC_OVERRIDE`, `FOWNER`, `FSETID`, `KILL`, `MKNOD`, `NET_BIND_SERVICE`, `SETFCAP`, `SETGID`, `SETPCAP`, `SETUID`, `SYS_CHROOT`). `ALL`, `SYS_ADMIN`, `SYS_PTRACE`, `SYS_MODULE`, `NET_ADMIN`, `BPF` and similar are `high`; others (`NET_RAW`, `IPC_LOCK` …) `medium`.',
     rationale:
       '`SYS_ADMIN` is nearly privileged: it mounts filesystems and is the usual route out of a container; `SYS_PTRACE` reads other processes\' memory; `NET_ADMIN` rewrites the pod network. `IPC_LOCK` and `SYS_RESOURCE` are common in GPU and RDMA training images and are lower risk, but still outside the baseline, so they need an explicit exemption.',
     remediation:
@@ -31,26 +27,21 @@ export default defineRule({
       'https://attack.mitre.org/techniques/T1611/',
     ],
     mitre: ['T1611', 'T1068', 'MS-TA9008'],
-    match: ANY_KIND,
-    sources: OBJECT_SOURCES,
-    needs: OBJECT_ONLY,
   },
-  *check(object): Iterable<Violation> {
-    for (const ref of containersOf(object)) {
-      const added = asArray(asRecord(asRecord(ref.container.securityContext)?.capabilities)?.add);
-      for (const [i, raw] of added.entries()) {
-        if (typeof raw !== 'string') continue;
-        const capability = raw.trim().toUpperCase().replace(/^CAP_/, '');
-        if (BASELINE_ALLOWED.has(capability)) continue;
-        const path = joinPath(ref.path, 'securityContext', 'capabilities', 'add', i);
-        yield {
-          message: `Container "${ref.name}" adds capability ${capability}, which the baseline Pod Security profile forbids.`,
-          path,
-          severity: pssSeverity(object, NODE_ESCAPE.has(capability) ? 'high' : 'medium'),
-          evidence: [`${path}: ${raw}`, ...(isNodeAgentNamespace(object) ? [NODE_AGENT_NOTE] : [])],
-          discriminator: path,
-        };
-      }
+  scope: 'container',
+  *judge(ref) {
+    const added = asArray(asRecord(asRecord(ref.container.securityContext)?.capabilities)?.add);
+    for (const [i, raw] of added.entries()) {
+      if (typeof raw !== 'string') continue;
+      const capability = raw.trim().toUpperCase().replace(/^CAP_/, '');
+      if (BASELINE_ALLOWED.has(capability)) continue;
+      const path = joinPath(ref.path, 'securityContext', 'capabilities', 'add', i);
+      yield {
+        message: `Container "${ref.name}" adds capability ${capability}, which the baseline Pod Security profile forbids.`,
+        path,
+        severity: NODE_ESCAPE.has(capability) ? 'high' : 'medium',
+        evidence: `${path}: ${raw}`,
+      };
     }
   },
 });

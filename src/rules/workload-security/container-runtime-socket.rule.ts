@@ -1,17 +1,13 @@
-import { defineRule, type Violation } from '../../core/rule.js';
-import { hostPathVolumesOf } from '../../k8s/pod-level.js';
-import { ANY_KIND, SPEC_SOURCES, OBJECT_SOURCES, OBJECT_ONLY } from '../rule-defaults.js';
-import { NODE_AGENT_NOTE, NODE_AGENT_SEVERITY_NOTE, isNodeAgentNamespace, pssSeverity } from '../../k8s/system-namespaces.js';
 import { runtimeSocketExposedBy } from '../../k8s/runtime-sockets.js';
+import { workloadSecurityRule } from './workload-security-template.js';
 
-export default defineRule({
+export default workloadSecurityRule({
   meta: {
     id: 'container-runtime-socket',
     title: 'Pod mounts the container runtime socket',
     severity: 'critical',
-    category: 'workload-security',
     description:
-      'A `hostPath` volume mounts the Docker, containerd or CRI-O socket, or a directory that contains it (`/var/run`, `/run/containerd`, `/`).' + NODE_AGENT_SEVERITY_NOTE,
+      'A `hostPath` volume mounts the Docker, containerd or CRI-O socket, or a directory that contains it (`/var/run`, `/run/containerd`, `/`).',
     rationale:
       "The runtime socket is an unauthenticated root API on the node: through it a pod can start a privileged container with the host's filesystem and take over the node and every pod on it. Mounting the Docker socket into notebooks or pipeline steps to build images is a common shortcut, and a favourite of cryptojacking campaigns that look for exactly that.",
     remediation:
@@ -22,21 +18,16 @@ export default defineRule({
       'https://attack.mitre.org/techniques/T1611/',
     ],
     mitre: ['T1611', 'T1610', 'MS-TA9008'],
-    match: ANY_KIND,
-    sources: OBJECT_SOURCES,
-    needs: OBJECT_ONLY,
   },
-  *check(object): Iterable<Violation> {
-    for (const volume of hostPathVolumesOf(object)) {
-      const socket = runtimeSocketExposedBy(volume.hostPath);
-      if (!socket) continue;
-      yield {
-        message: `Volume "${volume.name}" mounts ${volume.hostPath} from the node, which exposes ${socket}: root on the node for anyone in this pod.`,
-        path: volume.path,
-        severity: pssSeverity(object, 'critical'),
-        evidence: [`hostPath ${volume.hostPath}`, ...(isNodeAgentNamespace(object) ? [NODE_AGENT_NOTE] : [])],
-        discriminator: volume.path,
-      };
-    }
+  scope: 'hostPathVolume',
+  *judge(volume) {
+    const socket = runtimeSocketExposedBy(volume.hostPath);
+    if (!socket) return;
+    yield {
+      message: `Volume "${volume.name}" mounts ${volume.hostPath} from the node, which exposes ${socket}: root on the node for anyone in this pod.`,
+      path: volume.path,
+      severity: 'critical',
+      evidence: `hostPath ${volume.hostPath}`,
+    };
   },
 });

@@ -1,0 +1,116 @@
+/**
+ * Where workloads keep their containers: the one registry `workloads.ts` reads. Adding a workload
+ * shape means adding a row here; rules and analyses never special-case kinds.
+ *
+ * Most shapes need no row at all: containers are found structurally (a list under a key below, of
+ * records with an `image`), so Pods, controllers, CronJobs, Argo and KFP workflows, Notebooks,
+ * training jobs, Ray, Knative and unknown CRDs are covered by `containerLists` and
+ * `singleContainerKeys` alone.
+ */
+
+export type ContainerRole = 'container' | 'initContainer' | 'ephemeralContainer' | 'sidecar' | 'template';
+
+/** An API group and kind, matched on `apiVersion` prefix (`ray.io/`) and `kind`. */
+export interface KindMatch {
+  readonly apiVersionPrefix: string;
+  readonly kind: string;
+}
+
+export const WORKLOAD_SHAPES = {
+  /**
+   * Keys whose value is a list of containers. Tekton Task `steps` are containers (with an optional
+   * inline `script`); Argo `sidecars` run beside a template's main container.
+   * https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#PodSpec
+   * https://tekton.dev/docs/pipelines/tasks/#defining-steps
+   * https://argo-workflows.readthedocs.io/en/latest/walk-through/sidecars/
+   */
+  containerLists: {
+    containers: 'container',
+    steps: 'container',
+    initContainers: 'initContainer',
+    ephemeralContainers: 'ephemeralContainer',
+    sidecars: 'sidecar',
+  } satisfies Readonly<Record<string, ContainerRole>>,
+
+  /**
+   * Keys whose value is one container: Argo `container`/`script` templates, KFP executors'
+   * `container`, Trainer v2 `trainer` steps.
+   * https://argo-workflows.readthedocs.io/en/latest/fields/#template
+   * https://www.kubeflow.org/docs/components/trainer/
+   */
+  singleContainerKeys: ['container', 'script', 'trainer'],
+
+  /** Kinds whose bodies describe schemas or data, never running containers. */
+  kindsWithoutContainers: ['CustomResourceDefinition', 'ConfigMap', 'Secret', 'Event'],
+
+  /**
+   * Pod-spec positions of the built-in controllers (Pod, template controllers, CronJob). Kustomize
+   * patches name a container and its settings but leave the image to the base, so at these
+   * positions an image-less record in a `patchableLists` list still counts as a container. Anywhere
+   * else an image is required, so arbitrary CRD lists named `containers` do not count.
+   * https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/patches/
+   */
+  standardPodSpecPaths: ['spec', 'spec.template.spec', 'spec.jobTemplate.spec.template.spec'],
+  patchableLists: ['containers', 'initContainers', 'ephemeralContainers'],
+
+  /**
+   * Text fields holding whole objects whose containers run all the same: Argo `resource.manifest`
+   * (only beside an `action`) and Katib v1alpha3 `goTemplate.rawTemplate`. Paths into them run
+   * through the string field and resolve to its line.
+   * https://argo-workflows.readthedocs.io/en/latest/walk-through/kubernetes-resources/
+   * https://www.kubeflow.org/docs/components/katib/user-guides/trial-template/
+   */
+  textTemplates: [
+    { key: 'manifest', requiresSibling: 'action' },
+    { key: 'rawTemplate' },
+  ] as readonly { key: string; requiresSibling?: string }[],
+
+  /**
+   * Text fields holding a pod-spec patch, whose containers need no image (they patch one by name).
+   * https://argo-workflows.readthedocs.io/en/latest/fields/#template (podSpecPatch)
+   */
+  podSpecPatchKeys: ['podSpecPatch'],
+
+  /**
+   * KServe inlines a container in each framework entry of a component (`predictor.model`,
+   * `predictor.sklearn`, `explainer.art`). Its image usually comes from a ServingRuntime, so a
+   * `command` or `args` alone is enough.
+   * https://kserve.github.io/website/latest/reference/api/#serving.kserve.io/v1beta1.PredictorSpec
+   */
+  frameworkContainers: [{ apiVersionPrefix: 'serving.kserve.io/', components: ['predictor', 'explainer', 'transformer'] }] as readonly {
+    apiVersionPrefix: string;
+    components: readonly string[];
+  }[],
+
+  /**
+   * Workflow specs that carry pod-level settings (`volumes`, `hostNetwork` …) shared by every
+   * template, by kind, as a path from the object root.
+   * https://argo-workflows.readthedocs.io/en/latest/fields/#workflowspec
+   */
+  workflowPodSettings: [
+    { apiVersionPrefix: 'argoproj.io/', kind: 'Workflow', path: ['spec'] },
+    { apiVersionPrefix: 'argoproj.io/', kind: 'WorkflowTemplate', path: ['spec'] },
+    { apiVersionPrefix: 'argoproj.io/', kind: 'ClusterWorkflowTemplate', path: ['spec'] },
+    { apiVersionPrefix: 'argoproj.io/', kind: 'CronWorkflow', path: ['spec', 'workflowSpec'] },
+  ] as readonly (KindMatch & { path: readonly string[] })[],
+
+  /**
+   * Kinds that run code given outside any container spec: a Ray job's entrypoint, a Ray Serve
+   * config, a Spark application's main file and arguments, a Katib trial template in a ConfigMap.
+   * The threat scanner reads their fields (`threat/workflow-inputs.ts`).
+   * https://docs.ray.io/en/latest/cluster/kubernetes/getting-started/rayjob-quick-start.html
+   * https://docs.ray.io/en/latest/serve/production-guide/kubernetes.html
+   * https://www.kubeflow.org/docs/components/spark-operator/user-guide/
+   * https://www.kubeflow.org/docs/components/katib/user-guides/trial-template/
+   */
+  containerlessWorkloads: [
+    { apiVersionPrefix: 'ray.io/', kind: 'RayJob' },
+    { apiVersionPrefix: 'ray.io/', kind: 'RayService' },
+    { apiVersionPrefix: 'sparkoperator.k8s.io/', kind: 'SparkApplication' },
+    { apiVersionPrefix: 'kubeflow.org/', kind: 'Experiment' },
+  ] as readonly KindMatch[],
+} as const;
+
+export function matchesKind(match: KindMatch, object: { apiVersion: string; kind: string }): boolean {
+  return object.kind === match.kind && object.apiVersion.startsWith(match.apiVersionPrefix);
+}
