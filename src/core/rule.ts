@@ -9,6 +9,7 @@ import type {
 import type { Inventory } from '../k8s/inventory.js';
 import type { Budget } from './budget.js';
 import type { KfguardConfig } from './config-types.js';
+import type { RuleOptionsSchema } from './rule-options.js';
 
 /** Which objects a rule looks at. `'*'` matches every group or kind. */
 export interface KindMatch {
@@ -41,6 +42,11 @@ export interface RuleMeta {
    * other rules overlap with it.
    */
   readonly deferred?: boolean;
+  /**
+   * The rule's settings under `rules.<id>.options` in `.kfguard.yaml`, validated when the config
+   * loads; read them with `ruleOptionsOf`. Rules without it accept no options.
+   */
+  readonly options?: RuleOptionsSchema;
 }
 
 export interface Violation {

@@ -1,4 +1,5 @@
 import { describeObject, nameOf } from '../core/object.js';
+import type { UserLists } from '../core/config-types.js';
 import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
 import type { Inventory } from '../k8s/inventory.js';
 import { hasContainers } from '../k8s/workloads.js';
@@ -14,14 +15,18 @@ export interface ExposureAnalysis {
   byEntry(object: K8sObject): readonly Exposure[];
 }
 
-const cache = new WeakMap<Inventory, ExposureAnalysis>();
+/** One analysis per inventory, for the config lists it was computed with (the same for a whole scan). */
+const cache = new WeakMap<Inventory, { readonly lists: UserLists; readonly analysis: ExposureAnalysis }>();
 
-/** Every exposure in the scanned set, computed once per inventory and shared by all rules. */
-export function analyzeExposure(inventory: Inventory): ExposureAnalysis {
+/**
+ * Every exposure in the scanned set, computed once per inventory and shared by all rules. `lists`
+ * are the config's additions to shared lists (internal load-balancer annotations).
+ */
+export function analyzeExposure(inventory: Inventory, lists: UserLists): ExposureAnalysis {
   const cached = cache.get(inventory);
-  if (cached) return cached;
+  if (cached?.lists === lists) return cached.analysis;
   const index = buildRoutingIndex(inventory);
-  const all = entryRoutesOf(inventory).flatMap((entry) => exposuresOf(inventory, index, entry));
+  const all = entryRoutesOf(inventory, lists).flatMap((entry) => exposuresOf(inventory, index, entry));
   const byEntry = new Map<K8sObject, Exposure[]>();
   for (const exposure of all) {
     const list = byEntry.get(exposure.entry.object) ?? [];
@@ -29,7 +34,7 @@ export function analyzeExposure(inventory: Inventory): ExposureAnalysis {
     byEntry.set(exposure.entry.object, list);
   }
   const analysis: ExposureAnalysis = { all, byEntry: (object) => byEntry.get(object) ?? [] };
-  cache.set(inventory, analysis);
+  cache.set(inventory, { lists, analysis });
   return analysis;
 }
 
@@ -126,8 +131,8 @@ function exposuresOf(inventory: Inventory, index: RoutingIndex, entry: EntryRout
 }
 
 /** Exposures whose backend is `object` (a Service) or runs it (a workload). */
-export function exposuresReaching(inventory: Inventory, object: K8sObject): Exposure[] {
-  return analyzeExposure(inventory).all.filter(
+export function exposuresReaching(inventory: Inventory, object: K8sObject, lists: UserLists): Exposure[] {
+  return analyzeExposure(inventory, lists).all.filter(
     (e) => e.backend.service === object || e.backend.workloads.some((w: ScannedObject) => w.object === object),
   );
 }

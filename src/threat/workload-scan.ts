@@ -5,6 +5,7 @@ import type { K8sObject } from '../core/types.js';
 import { containersOf, podSpecsOf, type ContainerRef } from '../k8s/workloads.js';
 import { DecodeBudget, readableText } from './decode.js';
 import { imageRepository, indicatorsFor } from './indicators.js';
+import { minerOptionsOf } from './miner-options.js';
 import { isPython } from './shell.js';
 import type { Signal, Site } from './signals.js';
 import { scanArgv, scanRaw, scanScript, signal, type ArgvElement, type ScanState } from './text-scan.js';
@@ -22,7 +23,7 @@ export function scanWorkload(object: K8sObject, ctx: RuleContext): Signal[] {
   const containers = containersOf(object);
   const pipeline = isPipelineObject(object);
   if (containers.length === 0 && !pipeline && !CONTAINERLESS_WORKLOADS.has(object.kind)) return [];
-  const state: ScanState = { indicators: indicatorsFor(ctx.config.indicators), budget: new DecodeBudget(), signals: [] };
+  const state: ScanState = { indicators: indicatorsFor(minerOptionsOf(ctx.config)), budget: new DecodeBudget(), signals: [] };
   scanWorkflowInputs(object, pipeline, state, ctx.inventory);
   const scannedRefs = new Set<string>();
   for (const ref of containers) {

@@ -33,7 +33,7 @@ export default defineRule({
     const sites = containerSitesOf(object);
     const settings = sites.flatMap((site) => emptyTokenSettings(site, object, ctx.inventory).map((setting) => ({ site, setting })));
     if (settings.length === 0) return;
-    const reach = reachabilityOf(object, ctx.inventory);
+    const reach = reachabilityOf(object, ctx.inventory, ctx.config.lists);
     if (reach.verdict === 'gateway-authenticated') return;
     const severity: Severity = reach.verdict === 'external' ? 'high' : 'medium';
     const where =

@@ -1,6 +1,7 @@
 import { describeObject } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import { describeSignal, labelOf, scoreSignals } from '../../threat/signals.js';
+import { minerOptionsSchema } from '../../threat/miner-options.js';
 import { scanWorkload } from '../../threat/workload-scan.js';
 
 const MAX_EVIDENCE_LINES = 12;
@@ -39,6 +40,7 @@ export default defineRule({
     mitre: ['T1496', 'T1610', 'T1105', 'MS-TA9039', 'MS-TA9008'],
     match: [{ apiGroups: '*', kinds: '*' }],
     sources: ['manifest', 'cluster', 'admission', 'audit', 'kfp-api'],
+    options: minerOptionsSchema,
   },
   *check(object, ctx): Generator<Violation> {
     const verdict = scoreSignals(scanWorkload(object, ctx));

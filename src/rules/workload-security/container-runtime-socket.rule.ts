@@ -25,9 +25,9 @@ export default defineRule({
     match: ANY_KIND,
     sources: SPEC_SOURCES,
   },
-  *check(object): Iterable<Violation> {
+  *check(object, ctx): Iterable<Violation> {
     for (const volume of hostPathVolumesOf(object)) {
-      const socket = runtimeSocketExposedBy(volume.hostPath);
+      const socket = runtimeSocketExposedBy(volume.hostPath, ctx.config.lists['runtime-sockets']);
       if (!socket) continue;
       yield {
         message: `Volume "${volume.name}" mounts ${volume.hostPath} from the node, which exposes ${socket}: root on the node for anyone in this pod.`,

@@ -25,9 +25,9 @@ export default defineRule({
     match: ANY_KIND,
     sources: SPEC_SOURCES,
   },
-  *check(object): Iterable<Violation> {
+  *check(object, ctx): Iterable<Violation> {
     for (const volume of hostPathVolumesOf(object)) {
-      if (runtimeSocketExposedBy(volume.hostPath)) continue;
+      if (runtimeSocketExposedBy(volume.hostPath, ctx.config.lists['runtime-sockets'])) continue;
       yield {
         message: `Volume "${volume.name}" mounts ${volume.hostPath} from the node.`,
         path: volume.path,
