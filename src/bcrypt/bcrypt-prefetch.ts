@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { MAX_BCRYPT_COST, rememberBcryptVerdict } from './bcrypt.js';
-import { DOCUMENTED_DEFAULT_PASSWORDS, MAX_VERIFIED_HASHES, PUBLISHED_DEFAULT_HASHES } from '../platforms/default-passwords.js';
+import { documentedDefaultPasswords, MAX_VERIFIED_HASHES, publishedDefaultHashes } from '../platforms/default-passwords.js';
 
 const PLAIN_HASH = /\$2[abxy]?\$(\d{2})\$[./A-Za-z0-9]{53}/g;
 /** base64 of `$2a$`, `$2b$`, `$2x$`, `$2y$`, `$2$`, as Secret `data` values hold them. */
@@ -37,7 +37,7 @@ export class BcryptPrefetch {
 
   private collect(hash: string, into: string[]): void {
     const cost = Number(/^\$2[abxy]?\$(\d{2})\$/.exec(hash)?.[1]);
-    if (this.seen.size >= MAX_VERIFIED_HASHES || this.seen.has(hash) || PUBLISHED_DEFAULT_HASHES.has(hash) || !(cost >= 4 && cost <= MAX_BCRYPT_COST)) return;
+    if (this.seen.size >= MAX_VERIFIED_HASHES || this.seen.has(hash) || publishedDefaultHashes().has(hash) || !(cost >= 4 && cost <= MAX_BCRYPT_COST)) return;
     this.seen.add(hash);
     into.push(hash);
   }
@@ -47,7 +47,7 @@ function verify(hashes: readonly string[]): Promise<void> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(workerUrl, { workerData: { hashes, passwords: DOCUMENTED_DEFAULT_PASSWORDS } });
+      worker = new Worker(workerUrl, { workerData: { hashes, passwords: documentedDefaultPasswords() } });
     } catch {
       resolve();
       return;

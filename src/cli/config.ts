@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/load.js';
 import type { KfguardConfig } from '../core/config-types.js';
+import { optionSchemasOf } from '../core/rule-options.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { CliIo } from './io.js';
 
@@ -9,6 +10,9 @@ export async function loadCliConfig(explicit: string | undefined, io: CliIo): Pr
     ...(explicit === undefined ? {} : { explicit }),
     cwd: io.cwd,
     knownRuleIds: ALL_RULES.map((rule) => rule.meta.id),
+    optionSchemas: optionSchemasOf(ALL_RULES),
   });
+  for (const warning of loaded.warnings) {io.stderr(`kfguard: warning: ${warning}
+`);}
   return loaded.config;
 }

@@ -3,6 +3,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_CONFIG } from '../core/config-types.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
+import type { RuleOptionsSchema } from '../core/rule-options.js';
 import { findConfigFile } from './discover.js';
 
 export interface ConfigRequest {
@@ -10,18 +11,22 @@ export interface ConfigRequest {
   readonly explicit?: string;
   readonly cwd: string;
   readonly knownRuleIds: readonly string[];
+  /** Each rule's options schema, by rule id (see `optionSchemasOf` in core/rule-options). */
+  readonly optionSchemas?: Readonly<Record<string, RuleOptionsSchema>>;
 }
 
 export interface LoadedConfig {
   readonly config: KfguardConfig;
   /** Absolute path of the file read, or undefined when none was found. */
   readonly file?: string;
+  /** Deprecated keys still honoured, one line each naming the file. */
+  readonly warnings: readonly string[];
 }
 
 /** An explicit file must exist; a discovered one is optional and defaults apply without it. */
 export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> {
   const file = request.explicit === undefined ? await findConfigFile(request.cwd) : resolve(request.cwd, request.explicit);
-  if (file === undefined) return { config: DEFAULT_CONFIG };
+  if (file === undefined) return { config: DEFAULT_CONFIG, warnings: [] };
   const displayName = displayPath(file, request.cwd);
   let text: string;
   try {
@@ -34,8 +39,9 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
     );
   }
   // zod is loaded only when there is a file to validate, keeping plain scans' start-up fast.
-  const { parseConfig } = await import('./parse.js');
-  return { config: parseConfig(text, displayName, request.knownRuleIds), file };
+  const { parseConfigFile } = await import('./parse.js');
+  const { config, warnings } = parseConfigFile(text, displayName, request.knownRuleIds, request.optionSchemas);
+  return { config, file, warnings };
 }
 
 function displayPath(file: string, cwd: string): string {

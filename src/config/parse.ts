@@ -1,9 +1,12 @@
 import { parseAllDocuments } from 'yaml';
-import type { KfguardConfig } from '../core/config-types.js';
+import type { KfguardConfig, RuleSettings } from '../core/config-types.js';
+import type { RuleOptionsSchema } from '../core/rule-options.js';
+import { applyDeprecatedKeys } from './deprecated-keys.js';
 import { ConfigError } from '../core/errors.js';
 import { formatPath } from '../core/path.js';
 import { describeIssues } from '../core/schema-issues.js';
 import { nearestWords } from '../core/nearest.js';
+import { validateRuleOptions } from './rule-options.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
 
 /** Matches every rule in a config suppression. */
@@ -11,13 +14,25 @@ export const ANY_RULE = '*';
 
 const RULES_HINT = 'run `kfguard rules` to list rule ids';
 
+export interface ParsedConfig {
+  readonly config: KfguardConfig;
+  /** One line each, naming the file: deprecated keys still honoured. */
+  readonly warnings: readonly string[];
+}
+
 /**
  * Parses and validates the text of a `.kfguard.yaml`. `displayName` prefixes every error so the
- * user sees which file is wrong; `knownRuleIds` catches typos that would otherwise silently do nothing.
+ * user sees which file is wrong; `knownRuleIds` catches typos that would otherwise silently do
+ * nothing; `optionSchemas` check each rule's `options`.
  */
-export function parseConfig(text: string, displayName: string, knownRuleIds: readonly string[]): KfguardConfig {
+export function parseConfigFile(
+  text: string,
+  displayName: string,
+  knownRuleIds: readonly string[],
+  optionSchemas: Readonly<Record<string, RuleOptionsSchema>> = {},
+): ParsedConfig {
   const raw = parseYaml(text, displayName);
-  if (raw === null || raw === undefined) return toConfig({});
+  if (raw === null || raw === undefined) return { config: toConfig({}, {}), warnings: [] };
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = describeIssues(parsed.error.issues, raw, configFileSchema);
@@ -25,7 +40,20 @@ export function parseConfig(text: string, displayName: string, knownRuleIds: rea
   }
   const unknown = unknownRuleIds(parsed.data, knownRuleIds);
   if (unknown.length > 0) throw configError(displayName, unknown, RULES_HINT);
-  return toConfig(parsed.data);
+  const { rules, warnings } = applyDeprecatedKeys(parsed.data, displayName);
+  const options = validateRuleOptions(rules, optionSchemas);
+  if (options.problems.length > 0) throw configError(displayName, options.problems, 'see docs/configuration.md for each rule\'s options');
+  return { config: toConfig(parsed.data, options.rules), warnings };
+}
+
+/** `parseConfigFile` for callers that need only the config. */
+export function parseConfig(
+  text: string,
+  displayName: string,
+  knownRuleIds: readonly string[],
+  optionSchemas: Readonly<Record<string, RuleOptionsSchema>> = {},
+): KfguardConfig {
+  return parseConfigFile(text, displayName, knownRuleIds, optionSchemas).config;
 }
 
 function parseYaml(text: string, displayName: string): unknown {
@@ -67,17 +95,10 @@ function configError(displayName: string, problems: readonly string[], hint: str
   return new ConfigError(problems.map((p) => `${displayName}: ${p}`).join('\n  '), hint);
 }
 
-function toConfig(file: ConfigFile): KfguardConfig {
-  const indicators = file.indicators ?? {};
+function toConfig(file: ConfigFile, rules: Readonly<Record<string, RuleSettings>>): KfguardConfig {
   return {
-    rules: { ...file.rules },
+    rules: { ...rules },
     suppressions: (file.suppressions ?? []).map((s) => ({ ...s })),
-    indicators: {
-      minerBinaries: [...(indicators.minerBinaries ?? [])],
-      poolDomains: [...(indicators.poolDomains ?? [])],
-      images: [...(indicators.images ?? [])],
-      trustedImages: [...(indicators.trustedImages ?? [])],
-    },
-    registries: { allowed: [...(file.registries?.allowed ?? [])] },
+    lists: { ...file.lists },
   };
 }

@@ -9,6 +9,22 @@ const stringList = z.array(z.string());
 const ruleSettings = z.strictObject({
   enabled: z.boolean().optional(),
   severity: z.enum(SEVERITIES).optional(),
+  /** Checked afterwards against the rule's own schema (see rule-options.ts). */
+  options: z.unknown().optional(),
+});
+
+/** Additions to shipped lists that several rules read; appending only, shipped entries always stay. */
+const sharedLists = z.strictObject({
+  'runtime-sockets': z.array(z.string().regex(/^\//, { message: 'expected an absolute host path' })).optional(),
+  'internal-load-balancer-annotations': z
+    .array(
+      z.strictObject({
+        key: nonEmptyText('annotation key'),
+        values: z.array(nonEmptyText('annotation value')).min(1, { message: 'expected at least one value' }),
+        cloud: nonEmptyText('cloud name').optional(),
+      }),
+    )
+    .optional(),
 });
 
 const suppression = z.strictObject({
@@ -22,6 +38,8 @@ const suppression = z.strictObject({
 export const configFileSchema = z.strictObject({
   rules: z.record(z.string(), ruleSettings).optional(),
   suppressions: z.array(suppression).optional(),
+  lists: sharedLists.optional(),
+  /** Deprecated: `rules.crypto-miner-workload.options`. */
   indicators: z
     .strictObject({
       minerBinaries: stringList.optional(),
@@ -30,6 +48,7 @@ export const configFileSchema = z.strictObject({
       trustedImages: stringList.optional(),
     })
     .optional(),
+  /** Deprecated: `rules.image-registry-not-allowed.options.allowed`. */
   registries: z.strictObject({ allowed: stringList.optional() }).optional(),
 });
 

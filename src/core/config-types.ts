@@ -2,10 +2,17 @@ import type { Severity } from './severity.js';
 
 /** Settings that change what rules report. Loaded from `.kfguard.yaml`; every field is optional there. */
 export interface KfguardConfig {
-  readonly rules: Readonly<Record<string, { readonly enabled?: boolean; readonly severity?: Severity }>>;
+  readonly rules: Readonly<Record<string, RuleSettings>>;
   readonly suppressions: readonly ConfigSuppression[];
-  readonly indicators: IndicatorExtensions;
-  readonly registries: { readonly allowed: readonly string[] };
+  /** Entries users append to shipped lists that several rules share (`lists:`). */
+  readonly lists: UserLists;
+}
+
+export interface RuleSettings {
+  readonly enabled?: boolean;
+  readonly severity?: Severity;
+  /** Validated against the rule's own options schema when the config loads. */
+  readonly options?: unknown;
 }
 
 export interface ConfigSuppression {
@@ -16,16 +23,25 @@ export interface ConfigSuppression {
   readonly until?: string;
 }
 
-export interface IndicatorExtensions {
-  readonly minerBinaries: readonly string[];
-  readonly poolDomains: readonly string[];
-  readonly images: readonly string[];
-  readonly trustedImages: readonly string[];
+/** An annotation that makes a cloud LoadBalancer internal when it has one of `values` (lower-case). */
+export interface InternalLoadBalancerAnnotation {
+  readonly key: string;
+  readonly values: readonly string[];
+  /** Named in evidence; `custom` when a user entry gives none. */
+  readonly cloud?: string;
+}
+
+/**
+ * Additions to shipped lists read by more than one rule. Appending only: a shipped entry can
+ * never be removed from config, so an old config cannot silently weaken a newer release.
+ */
+export interface UserLists {
+  readonly 'runtime-sockets'?: readonly string[];
+  readonly 'internal-load-balancer-annotations'?: readonly InternalLoadBalancerAnnotation[];
 }
 
 export const DEFAULT_CONFIG: KfguardConfig = Object.freeze({
   rules: {},
   suppressions: [],
-  indicators: { minerBinaries: [], poolDomains: [], images: [], trustedImages: [] },
-  registries: { allowed: [] },
+  lists: {},
 });

@@ -9,6 +9,7 @@ import type {
 import type { Inventory } from './inventory.js';
 import type { Budget } from './budget.js';
 import type { KfguardConfig } from './config-types.js';
+import type { RuleOptionsSchema } from './rule-options.js';
 
 /** Which objects a rule looks at. `'*'` matches every group or kind. */
 export interface KindMatch {
@@ -36,6 +37,11 @@ export interface RuleMeta {
   /** True when `kfguard fix` can write a patch for it. */
   readonly fixable?: boolean;
   readonly needs: RuleNeeds;
+  /**
+   * The rule's settings under `rules.<id>.options` in `.kfguard.yaml`, validated when the config
+   * loads; read them with `ruleOptionsOf`. Rules without it accept no options.
+   */
+  readonly options?: RuleOptionsSchema;
 }
 
 /** What a rule needs beyond the object it judges; sources that cannot supply it get a coverage entry. */

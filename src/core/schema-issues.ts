@@ -15,13 +15,19 @@ interface SchemaDef {
  * Turns zod issues into lines a user can act on: the key path, what was expected and what was
  * found, e.g. `rules.foo.severity: expected one of critical|high|medium|low|info, got "urgent"`.
  */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown, schema: { readonly def: unknown }): string[] {
-  return issues.flatMap((issue) => describeIssue(issue, input, schema.def as SchemaDef));
+export function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  schema: { readonly def: unknown },
+  /** Where `input` sits in the file, for values checked on their own (a rule's options). */
+  prefix: readonly PathSegment[] = [],
+): string[] {
+  return issues.flatMap((issue) => describeIssue(issue, input, schema.def as SchemaDef, prefix));
 }
 
-function describeIssue(issue: z.core.$ZodIssue, input: unknown, root: SchemaDef): string[] {
+function describeIssue(issue: z.core.$ZodIssue, input: unknown, root: SchemaDef, prefix: readonly PathSegment[]): string[] {
   const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
-  const where = (segments: readonly PathSegment[]): string => formatPath(segments) || '(top level)';
+  const where = (segments: readonly PathSegment[]): string => formatPath([...prefix, ...segments]) || '(top level)';
   const got = `got ${describeValue(getAt(input, path))}`;
   switch (issue.code) {
     case 'unrecognized_keys': {

@@ -1,4 +1,5 @@
 import { describeObject, nameOf } from '../core/object.js';
+import type { UserLists } from '../core/config-types.js';
 import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
 import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { hasContainers } from '../k8s/workloads.js';
@@ -14,18 +15,28 @@ export interface ExposureAnalysis {
   byEntry(object: K8sObject): readonly Exposure[];
 }
 
-const EXPOSURE: DerivedAnalysis<ExposureAnalysis> = { name: 'exposure', build: (inventory) => buildExposureAnalysis(inventory) };
+/**
+ * One exposure analysis per config lists object (the same for a whole scan or webhook), each built
+ * once per snapshot version. `lists` are the config's additions to shared lists (internal
+ * load-balancer annotations).
+ */
+const analyses = new WeakMap<UserLists, DerivedAnalysis<ExposureAnalysis>>();
 const ROUTING: DerivedAnalysis<RoutingIndex> = { name: 'istio routing', build: (inventory) => buildRoutingIndex(inventory) };
 
 /** Every exposure in the scanned set, computed once per snapshot version and shared by all rules. */
-export function analyzeExposure(inventory: Inventory): ExposureAnalysis {
-  return inventory.derived(EXPOSURE);
+export function analyzeExposure(inventory: Inventory, lists: UserLists): ExposureAnalysis {
+  let analysis = analyses.get(lists);
+  if (!analysis) {
+    analysis = { name: 'exposure', build: (snapshot) => buildExposureAnalysis(snapshot, lists) };
+    analyses.set(lists, analysis);
+  }
+  return inventory.derived(analysis);
 }
 
-function buildExposureAnalysis(inventory: Inventory): ExposureAnalysis {
+function buildExposureAnalysis(inventory: Inventory, lists: UserLists): ExposureAnalysis {
   // The routing index reads only routing kinds, so a Service or workload change reuses it.
   const index = inventory.derived(ROUTING);
-  const all = entryRoutesOf(inventory).flatMap((entry) => exposuresOf(inventory, index, entry));
+  const all = entryRoutesOf(inventory, lists).flatMap((entry) => exposuresOf(inventory, index, entry));
   const byEntry = new Map<K8sObject, Exposure[]>();
   for (const exposure of all) {
     const list = byEntry.get(exposure.entry.object) ?? [];
@@ -128,8 +139,8 @@ function exposuresOf(inventory: Inventory, index: RoutingIndex, entry: EntryRout
 }
 
 /** Exposures whose backend is `object` (a Service) or runs it (a workload). */
-export function exposuresReaching(inventory: Inventory, object: K8sObject): Exposure[] {
-  return analyzeExposure(inventory).all.filter(
+export function exposuresReaching(inventory: Inventory, object: K8sObject, lists: UserLists): Exposure[] {
+  return analyzeExposure(inventory, lists).all.filter(
     (e) => e.backend.service === object || e.backend.workloads.some((w: ScannedObject) => w.object === object),
   );
 }

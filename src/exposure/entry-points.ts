@@ -1,4 +1,5 @@
 import { asArray, asRecord, asString, describeObject, namespaceOf, nameOf } from '../core/object.js';
+import type { UserLists } from '../core/config-types.js';
 import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
 import type { Inventory } from '../core/inventory.js';
 import { servicePatchesOf } from './kustomize-patches.js';
@@ -24,10 +25,10 @@ function entryHop(object: K8sObject, how: string): AttackPathHop {
   return { kind: 'entry', label: `${describeObject(object)} (${how})` };
 }
 
-function serviceEntries(inventory: Inventory): EntryRoute[] {
+function serviceEntries(inventory: Inventory, lists: UserLists): EntryRoute[] {
   const routes: EntryRoute[] = [];
   for (const scanned of inventory.ofKind('Service', '')) {
-    const facing = serviceReach(scanned.object);
+    const facing = serviceReach(scanned.object, lists);
     if (!facing) continue;
     routes.push({
       entry: scanned,
@@ -42,11 +43,11 @@ function serviceEntries(inventory: Inventory): EntryRoute[] {
   return routes;
 }
 
-function kustomizationEntries(inventory: Inventory): EntryRoute[] {
+function kustomizationEntries(inventory: Inventory, lists: UserLists): EntryRoute[] {
   const routes: EntryRoute[] = [];
   for (const scanned of inventory.ofKind('Kustomization', 'kustomize.config.k8s.io')) {
     for (const { service, path } of servicePatchesOf(scanned.object)) {
-      const facing = serviceReach(service);
+      const facing = serviceReach(service, lists);
       if (!facing) continue;
       const namespace = namespaceOf(service);
       const real = inventory.get('Service', namespace, nameOf(service), '');
@@ -208,10 +209,10 @@ function openShiftRouteEntries(inventory: Inventory): EntryRoute[] {
 }
 
 /** Every way in: LoadBalancer/NodePort/externalIPs Services (also as kustomize patches), Ingresses, Gateway API routes and OpenShift Routes. */
-export function entryRoutesOf(inventory: Inventory): EntryRoute[] {
+export function entryRoutesOf(inventory: Inventory, lists: UserLists): EntryRoute[] {
   return [
-    ...serviceEntries(inventory),
-    ...kustomizationEntries(inventory),
+    ...serviceEntries(inventory, lists),
+    ...kustomizationEntries(inventory, lists),
     ...ingressEntries(inventory),
     ...gatewayApiEntries(inventory),
     ...openShiftRouteEntries(inventory),

@@ -1,39 +1,18 @@
 import { annotationsOf, asRecord, asString, asStringArray } from '../core/object.js';
 import { isPrivateAddress } from '../core/private-address.js';
+import type { UserLists } from '../core/config-types.js';
 import type { K8sObject } from '../core/types.js';
+import { internalLoadBalancerAnnotations } from './internal-load-balancers.js';
 import type { Reach, ReachLevel } from './types.js';
-
-/**
- * Annotations that keep a cloud load balancer off the internet. Values compared lower-case.
- * AWS: https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
- * GCP: https://cloud.google.com/kubernetes-engine/docs/concepts/service-load-balancer-parameters
- * Azure: https://learn.microsoft.com/azure/aks/internal-lb
- * OCI: https://github.com/oracle/oci-cloud-controller-manager/blob/master/docs/load-balancer-annotations.md
- * OpenStack: https://github.com/kubernetes/cloud-provider-openstack/blob/master/docs/openstack-cloud-controller-manager/expose-applications-using-loadbalancer-type-service.md
- * Alibaba Cloud: https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/add-annotations-to-the-yaml-file-of-a-service-to-configure-clb-instances
- * IBM Cloud: https://cloud.ibm.com/docs/containers?topic=containers-vpclb-about
- */
-const INTERNAL_LB_ANNOTATIONS: readonly { key: string; values: readonly string[]; cloud: string }[] = [
-  { key: 'service.beta.kubernetes.io/aws-load-balancer-internal', values: ['true', '0.0.0.0/0'], cloud: 'AWS' },
-  { key: 'service.beta.kubernetes.io/aws-load-balancer-scheme', values: ['internal'], cloud: 'AWS' },
-  { key: 'networking.gke.io/load-balancer-type', values: ['internal'], cloud: 'GCP' },
-  { key: 'cloud.google.com/load-balancer-type', values: ['internal'], cloud: 'GCP' },
-  { key: 'service.beta.kubernetes.io/azure-load-balancer-internal', values: ['true'], cloud: 'Azure' },
-  { key: 'service.beta.kubernetes.io/oci-load-balancer-internal', values: ['true'], cloud: 'OCI' },
-  { key: 'oci-network-load-balancer.oraclecloud.com/internal', values: ['true'], cloud: 'OCI' },
-  { key: 'service.beta.kubernetes.io/openstack-internal-load-balancer', values: ['true'], cloud: 'OpenStack' },
-  { key: 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type', values: ['intranet'], cloud: 'Alibaba Cloud' },
-  { key: 'service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type', values: ['private'], cloud: 'IBM Cloud' },
-];
 
 const SOURCE_RANGE_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
 
 /** How an entry Service faces outside, or undefined when it is cluster-internal. */
-export function serviceReach(service: K8sObject): { reach: Reach; path: string } | undefined {
+export function serviceReach(service: K8sObject, lists: UserLists): { reach: Reach; path: string } | undefined {
   const spec = asRecord(service.spec) ?? {};
   const type = asString(spec.type);
   const externalIPs = asStringArray(spec.externalIPs);
-  if (type === 'LoadBalancer') return { reach: loadBalancerReach(service), path: 'spec.type' };
+  if (type === 'LoadBalancer') return { reach: loadBalancerReach(service, lists), path: 'spec.type' };
   if (type === 'NodePort') return { reach: { level: 'nodes', how: 'NodePort', caveats: [] }, path: 'spec.type' };
   if (externalIPs.length > 0) {
     const level: ReachLevel = externalIPs.every(isPrivateAddress) ? 'internal' : 'anywhere';
@@ -42,12 +21,12 @@ export function serviceReach(service: K8sObject): { reach: Reach; path: string }
   return undefined;
 }
 
-function loadBalancerReach(service: K8sObject): Reach {
+function loadBalancerReach(service: K8sObject, lists: UserLists): Reach {
   const annotations = annotationsOf(service);
-  for (const { key, values, cloud } of INTERNAL_LB_ANNOTATIONS) {
+  for (const { key, values, cloud } of internalLoadBalancerAnnotations(lists['internal-load-balancer-annotations'])) {
     const value = annotations[key]?.toLowerCase();
     if (value !== undefined && values.includes(value)) {
-      return { level: 'internal', how: `internal ${cloud} LoadBalancer (${key})`, caveats: [] };
+      return { level: 'internal', how: `internal ${cloud === undefined ? '' : `${cloud} `}LoadBalancer (${key})`, caveats: [] };
     }
   }
   const spec = asRecord(service.spec) ?? {};

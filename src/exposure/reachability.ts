@@ -11,6 +11,7 @@
  * Jupyter server with an empty token matters less. The analysis is built once per inventory.
  */
 import type { K8sObject } from '../core/types.js';
+import type { UserLists } from '../core/config-types.js';
 import type { Inventory } from '../core/inventory.js';
 import { exposuresReaching } from './analysis.js';
 import type { Exposure } from './types.js';
@@ -23,8 +24,8 @@ export interface ExternalReachability {
   readonly unauthenticatedPaths: readonly Exposure[];
 }
 
-export function externalReachability(inventory: Inventory, object: K8sObject): ExternalReachability {
-  const paths = exposuresReaching(inventory, object);
+export function externalReachability(inventory: Inventory, object: K8sObject, lists: UserLists): ExternalReachability {
+  const paths = exposuresReaching(inventory, object, lists);
   const unauthenticatedPaths = paths.filter((p) => p.auth.state !== 'present');
   return {
     reachable: paths.length > 0,

@@ -4,6 +4,7 @@ import { gatewayAuth } from './auth-chain.js';
 import { podLabelSets } from './istio-routing.js';
 import type { Exposure, ReachLevel } from './types.js';
 import type { K8sObject } from '../core/types.js';
+import type { UserLists } from '../core/config-types.js';
 import type { Inventory } from '../core/inventory.js';
 import { containersOf, podSpecsOf } from '../k8s/workloads.js';
 
@@ -35,10 +36,10 @@ export function reachesOutside(level: ReachLevel): boolean {
   return OUTSIDE_LEVELS.has(level);
 }
 
-export function reachabilityOf(object: K8sObject, inventory: Inventory): Reachability {
+export function reachabilityOf(object: K8sObject, inventory: Inventory, lists: UserLists): Reachability {
   const direct = directHostExposure(object);
   if (direct.length > 0) return { verdict: 'external', via: direct };
-  const exposures = exposuresReaching(inventory, object);
+  const exposures = exposuresReaching(inventory, object, lists);
   const open = exposures.filter((e) => reachesOutside(e.reach.level) && e.auth.state !== 'present');
   if (open.length > 0) {
     const fromAnywhere = open.some((e) => e.reach.level === 'anywhere');

@@ -1,24 +1,16 @@
+import { shippedValues } from '../data/list-file.js';
+
+let shipped: readonly string[] | undefined;
+
 /**
- * Container runtime API sockets, and the directories that hold them: mounting either gives the pod
- * the node's container runtime, i.e. root on the node.
+ * Container runtime API sockets (`data/lists/runtime-sockets.yaml`) plus those a user appends under
+ * `lists.runtime-sockets`: mounting one, or a directory holding one, gives the pod the node's
+ * container runtime, i.e. root on the node.
  */
-const RUNTIME_SOCKETS = [
-  '/var/run/docker.sock',
-  '/run/docker.sock',
-  '/var/run/containerd/containerd.sock',
-  '/run/containerd/containerd.sock',
-  '/var/run/crio/crio.sock',
-  '/run/crio/crio.sock',
-  '/var/run/cri-dockerd.sock',
-  '/run/cri-dockerd.sock',
-  '/run/k3s/containerd/containerd.sock',
-  '/var/run/dockershim.sock',
-  '/var/snap/microk8s/common/run/containerd.sock',
-  '/run/podman/podman.sock',
-  '/var/run/podman/podman.sock',
-  '/run/buildkit/buildkitd.sock',
-  '/var/run/buildkit/buildkitd.sock',
-];
+function runtimeSockets(appended: readonly string[]): readonly string[] {
+  shipped ??= shippedValues('runtime-sockets').map(normalizeHostPath);
+  return appended.length === 0 ? shipped : [...shipped, ...appended.map(normalizeHostPath)];
+}
 
 export function normalizeHostPath(path: string): string {
   const collapsed = path.replace(/\/+/g, '/');
@@ -26,8 +18,8 @@ export function normalizeHostPath(path: string): string {
 }
 
 /** The runtime socket a host path exposes (itself or inside it), or undefined. */
-export function runtimeSocketExposedBy(path: string): string | undefined {
+export function runtimeSocketExposedBy(path: string, appended: readonly string[] = []): string | undefined {
   const normalized = normalizeHostPath(path);
   if (normalized === '/') return 'every runtime socket (the whole host filesystem)';
-  return RUNTIME_SOCKETS.find((socket) => socket === normalized || socket.startsWith(`${normalized}/`));
+  return runtimeSockets(appended).find((socket) => socket === normalized || socket.startsWith(`${normalized}/`));
 }

@@ -1,23 +1,50 @@
 import { bcryptMatches } from '../bcrypt/bcrypt.js';
+import { isRecord } from '../core/object.js';
+import { requiredText, shippedList } from '../data/list-file.js';
+
+interface ShippedDefaults {
+  readonly passwords: readonly string[];
+  readonly publishedHashes: ReadonlyMap<string, string>;
+}
+
+let shipped: ShippedDefaults | undefined;
 
 /**
- * Passwords published as defaults: Kubeflow's `user@example.com` / `12341234`
- * (https://github.com/kubeflow/manifests#change-default-user-password) and Dex's example `password`
- * (https://github.com/dexidp/dex/blob/master/examples/config-dev.yaml).
+ * Passwords published as defaults for Dex static users, and the exact hashes their sources ship
+ * (`data/lists/dex-default-passwords.yaml`). Those hashes are copied verbatim into countless
+ * installs: recognising them by string saves a cost-12 bcrypt (about a third of a second) per scan.
  */
-export const DOCUMENTED_DEFAULT_PASSWORDS: readonly string[] = ['12341234', 'password'];
+function shippedDefaults(): ShippedDefaults {
+  if (shipped) return shipped;
+  const passwords: string[] = [];
+  const publishedHashes = new Map<string, string>();
+  for (const entry of shippedList('dex-default-passwords')) {
+    const password = requiredText(entry, 'value');
+    passwords.push(password);
+    const hashes = entry.fields.publishedHashes ?? [];
+    if (!Array.isArray(hashes)) throw new Error(`${entry.where}: "publishedHashes" must be a list`);
+    hashes.forEach((raw: unknown, i) => {
+      const hash = isRecord(raw) ? raw.hash : undefined;
+      const source = isRecord(raw) ? raw.source : undefined;
+      if (typeof hash !== 'string' || typeof source !== 'string' || !source.startsWith('https://')) {
+        throw new Error(`${entry.where} publishedHashes[${i}]: needs a "hash" and a "source" https URL`);
+      }
+      publishedHashes.set(hash, password);
+    });
+  }
+  shipped = { passwords, publishedHashes };
+  return shipped;
+}
 
-/**
- * The exact hashes those sources ship, copied verbatim into countless installs. Recognising them
- * by string saves a cost-12 bcrypt (about a third of a second) on every scan of a stock install;
- * a test recomputes each entry, so the table cannot drift from what bcrypt says.
- */
-export const PUBLISHED_DEFAULT_HASHES: ReadonlyMap<string, string> = new Map([
-  // https://github.com/kubeflow/manifests/blob/master/common/dex/base/dex-passwords.yaml
-  ['$2y$12$4K/VkmDd1q1Orb3xAt82zu8gk7Ad6ReFR4LCP9UeYE90NLiN9Df72', '12341234'],
-  // https://github.com/dexidp/dex/blob/master/examples/config-dev.yaml
-  ['$2a$10$2b2cU8CPhOTaGrs1HRQuAueS7JTT5ZHsHSzYiFPm1leZck7Mc8T4W', 'password'],
-]);
+/** The shipped default passwords. */
+export function documentedDefaultPasswords(): readonly string[] {
+  return shippedDefaults().passwords;
+}
+
+/** Published hash → the default password it hashes; a test recomputes each, so it cannot drift from bcrypt. */
+export function publishedDefaultHashes(): ReadonlyMap<string, string> {
+  return shippedDefaults().publishedHashes;
+}
 
 export interface DefaultPasswordMatch {
   readonly password: string;
@@ -45,11 +72,14 @@ export class BcryptBudget {
   }
 }
 
-/** Which documented default password `hash` is the bcrypt hash of, if any; `unchecked` past the budget. */
-export function documentedDefaultPasswordOf(hash: string, budget?: BcryptBudget): DefaultPasswordMatch | 'unchecked' | undefined {
-  const published = PUBLISHED_DEFAULT_HASHES.get(hash.trim());
+/**
+ * Which default password `hash` is the bcrypt hash of, if any; `unchecked` past the budget.
+ * `appended` are passwords a user added in config, checked after the shipped ones.
+ */
+export function documentedDefaultPasswordOf(hash: string, budget?: BcryptBudget, appended: readonly string[] = []): DefaultPasswordMatch | 'unchecked' | undefined {
+  const published = publishedDefaultHashes().get(hash.trim());
   if (published !== undefined) return { password: published, how: 'published' };
   if (budget && !budget.allows(hash.trim())) return 'unchecked';
-  const computed = DOCUMENTED_DEFAULT_PASSWORDS.find((password) => bcryptMatches(password, hash) === true);
+  const computed = [...documentedDefaultPasswords(), ...appended].find((password) => bcryptMatches(password, hash) === true);
   return computed === undefined ? undefined : { password: computed, how: 'bcrypt' };
 }

@@ -1,6 +1,7 @@
 import { asRecord, asString, nameOf, namespaceOf, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
+import type { UserLists } from '../core/config-types.js';
 import type { Inventory } from '../core/inventory.js';
 import { analyzeExposure } from '../exposure/analysis.js';
 import { commandWords } from '../k8s/command-line.js';
@@ -65,7 +66,7 @@ export interface RayExposure {
  * `enableIngress`, and routes the exposure analysis finds to the `<cluster>-head-svc` Service or to
  * Services selecting the cluster's pods.
  */
-export function rayHeadExposures(object: K8sObject, head: RayHead, inventory: Inventory): RayExposure[] {
+export function rayHeadExposures(object: K8sObject, head: RayHead, inventory: Inventory, lists: UserLists): RayExposure[] {
   const found: RayExposure[] = [];
   const serviceType = asString(head.headGroup?.serviceType);
   if (serviceType === 'LoadBalancer' || serviceType === 'NodePort') {
@@ -75,7 +76,7 @@ export function rayHeadExposures(object: K8sObject, head: RayHead, inventory: In
     found.push({ path: joinPath(head.path, 'enableIngress'), how: 'KubeRay-managed Ingress to the head', fromAnywhere: true });
   }
   const headService = `${head.clusterName}-head-svc`;
-  for (const exposure of analyzeExposure(inventory).all) {
+  for (const exposure of analyzeExposure(inventory, lists).all) {
     if (exposure.auth.state === 'present' || !reachesOutside(exposure.reach.level)) continue;
     const backend = exposure.backend;
     if (backend.namespace !== undefined && namespaceOf(object) !== undefined && backend.namespace !== namespaceOf(object)) continue;

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import yaml from 'js-yaml';
-import type { IndicatorExtensions } from '../core/config-types.js';
 import { isRecord } from '../core/object.js';
+import { packageDataDir } from '../data/data-dir.js';
+import { MINER_OPTION_KEYS, type MinerOptions } from './miner-options.js';
 
 /** One indicator value (or a group of values) with the public source it was taken from. */
 export interface IndicatorEntry {
@@ -30,21 +30,17 @@ export interface Indicators {
   readonly algoFlags: ReadonlySet<string>;
   readonly miningAlgorithms: ReadonlySet<string>;
   readonly commandLineSubstrings: readonly string[];
+  /** Commands that fetch a URL (`curl`, `wget` …). */
+  readonly downloaders: ReadonlySet<string>;
+  /** Everyday tools (and the downloaders) whose flags are never read as miner flags. */
+  readonly notMiners: ReadonlySet<string>;
+  /** Source-build steps that may run code unpacked from a download. */
+  readonly buildSteps: ReadonlySet<string>;
 }
 
-/** Finds `data/indicators` by walking up to the package root, so it works from `src/` and from the bundle in `dist/`. */
+/** The shipped indicator lists' folder. */
 export function indicatorDataDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
-      if (pkg.name === 'kfguard') return join(dir, 'data', 'indicators');
-    } catch {
-      // not the package root yet
-    }
-    dir = dirname(dir);
-  }
-  throw new Error('kfguard: cannot find data/indicators (package root not found)');
+  return packageDataDir('indicators');
 }
 
 /** Reads and validates every indicator file; each entry must carry an https source URL. */
@@ -79,8 +75,9 @@ function valuesOf(data: IndicatorData, key: string): string[] {
 }
 
 /** Compiles the data and the user's config extensions into matchers. */
-export function compileIndicators(data: IndicatorData, extensions?: IndicatorExtensions): Indicators {
+export function compileIndicators(data: IndicatorData, extensions?: MinerOptions): Indicators {
   const lower = (values: readonly string[]): string[] => values.map((v) => v.toLowerCase());
+  const downloaders = [...valuesOf(data, 'downloaders'), ...(extensions?.downloaders ?? [])];
   const schemes = valuesOf(data, 'stratumSchemes')
     .sort((a, b) => b.length - a.length)
     .map(escapeRegExp);
@@ -101,6 +98,9 @@ export function compileIndicators(data: IndicatorData, extensions?: IndicatorExt
     algoFlags: new Set(valuesOf(data, 'algoFlags')),
     miningAlgorithms: new Set(lower(valuesOf(data, 'miningAlgorithms'))),
     commandLineSubstrings: valuesOf(data, 'commandLineSubstrings'),
+    downloaders: new Set(downloaders),
+    notMiners: new Set([...downloaders, ...valuesOf(data, 'notMiners'), ...(extensions?.notMiners ?? [])]),
+    buildSteps: new Set([...valuesOf(data, 'buildSteps'), ...(extensions?.buildSteps ?? [])]),
   };
 }
 
@@ -127,15 +127,13 @@ export function imageTag(image: string): string | undefined {
 }
 
 let defaultData: IndicatorData | undefined;
-const compiledByExtensions = new WeakMap<IndicatorExtensions, Indicators>();
+const compiledByExtensions = new WeakMap<MinerOptions, Indicators>();
 let compiledDefault: Indicators | undefined;
 
 /** Indicators from the shipped data plus the config's extensions, compiled once and cached. */
-export function indicatorsFor(extensions: IndicatorExtensions | undefined): Indicators {
+export function indicatorsFor(extensions: MinerOptions | undefined): Indicators {
   defaultData ??= loadIndicatorData();
-  const empty =
-    !extensions ||
-    [extensions.minerBinaries, extensions.poolDomains, extensions.images, extensions.trustedImages].every((list) => (list?.length ?? 0) === 0);
+  const empty = !extensions || MINER_OPTION_KEYS.every((key) => (extensions[key]?.length ?? 0) === 0);
   if (empty) return (compiledDefault ??= compileIndicators(defaultData));
   let compiled = compiledByExtensions.get(extensions);
   if (!compiled) {

@@ -1,4 +1,5 @@
 import type { Severity } from '../core/severity.js';
+import { requiredText, shippedList } from '../data/list-file.js';
 
 export type SignalKind =
   | 'known-miner-image'
@@ -38,28 +39,6 @@ export interface Signal {
   readonly weight: number;
 }
 
-/** Weights: ≥ 10 alone means a miner is clear; the sum decides the rest. */
-export const SIGNAL_WEIGHTS: Readonly<Record<SignalKind, number>> = {
-  'known-miner-image': 10,
-  'stratum-url': 10,
-  'pool-host': 10,
-  'miner-config': 10,
-  'miner-binary': 7,
-  'miner-download': 7,
-  wallet: 6,
-  // With the download-and-run chain it needs (3), high even without a pool string, as in 2021.
-  'campaign-pattern': 4,
-  'miner-flag': 3,
-  'pool-web': 3,
-  'mining-algorithm': 3,
-  'sigma-string': 3,
-  'download-exec': 3,
-  'gpu-request': 2,
-  'raw-ip-download': 2,
-  'pool-port': 2,
-  obfuscation: 2,
-};
-
 const LABELS: Readonly<Record<SignalKind, string>> = {
   'known-miner-image': 'known miner image',
   'stratum-url': 'Stratum URL',
@@ -79,6 +58,28 @@ const LABELS: Readonly<Record<SignalKind, string>> = {
   'gpu-request': 'GPU request',
   obfuscation: 'obfuscated payload',
 };
+
+let weights: ReadonlyMap<SignalKind, number> | undefined;
+
+/** How much one signal of `kind` weighs (`data/lists/signal-weights.yaml`): ≥ 10 alone means a miner is clear; the sum decides the rest. */
+export function signalWeight(kind: SignalKind): number {
+  weights ??= loadSignalWeights();
+  return weights.get(kind) as number;
+}
+
+function loadSignalWeights(): ReadonlyMap<SignalKind, number> {
+  const loaded = new Map<SignalKind, number>();
+  for (const entry of shippedList('signal-weights')) {
+    const kind = requiredText(entry, 'signal');
+    const weight = entry.fields.weight;
+    if (!(kind in LABELS)) throw new Error(`${entry.where}: unknown signal "${kind}"`);
+    if (typeof weight !== 'number' || !(weight > 0)) throw new Error(`${entry.where}: "weight" must be a positive number`);
+    loaded.set(kind as SignalKind, weight);
+  }
+  const missing = Object.keys(LABELS).filter((kind) => !loaded.has(kind as SignalKind));
+  if (missing.length > 0) throw new Error(`data/lists/signal-weights.yaml: no weight for ${missing.join(', ')}`);
+  return loaded;
+}
 
 export const CRITICAL_SCORE = 10;
 export const HIGH_SCORE = 7;

@@ -4,7 +4,7 @@ import { decodeEmbedded, shorten, type DecodeBudget } from './decode.js';
 import type { Indicators } from './indicators.js';
 import { commandName, commandWords, expandAssignments, inlineScriptIndex, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
 import { pythonCommands } from './python-calls.js';
-import { SIGNAL_WEIGHTS, type Signal, type SignalKind, type Site } from './signals.js';
+import { signalWeight, type Signal, type SignalKind, type Site } from './signals.js';
 import { matchWallet, shortWallet } from './wallets.js';
 
 /** Shared state while one object is scanned: indicators, the decoding budget and the signals found. */
@@ -20,9 +20,6 @@ export interface ArgvElement {
 }
 
 const MAX_TEXT_CHARS = 256 * 1024;
-const DOWNLOADERS = new Set(['curl', 'wget', 'aria2c', 'fetch']);
-/** Tools whose flags look like miner flags (`curl -o`, `tar -a`) but mean something else. */
-const NOT_MINERS = new Set([...DOWNLOADERS, 'tar', 'chmod', 'chown', 'cp', 'mv', 'ln', 'rm', 'mkdir', 'echo', 'printf', 'cat', 'grep', 'sed', 'awk', 'pip', 'pip3', 'apt-get', 'apt', 'apk', 'yum', 'dnf', 'unzip', 'gzip', 'ssh', 'scp', 'git', 'kubectl', 'helm', 'docker', 'export', 'set', 'test', '[', 'sort', 'head', 'tail', 'cut', 'tr', 'xargs', 'find', 'ls', 'cd']);
 const DECODERS = /^(?:base64|openssl|xxd|basenc)$/;
 const RAW_IPV4_URL = /^(?:https?|ftp):\/\/(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:\/|$)/i;
 const URL_IN_WORD = /^(?:https?|ftp):\/\/[^\s"'`]+$/i;
@@ -34,8 +31,6 @@ const PROCESS_SUBSTITUTION_RUN = /(?:^|[\s;&|({])(?:source|\.|(?:ba|da|z|k)?sh)\
 const PYTHON_EXEC_DOWNLOAD = /\b(?:exec|eval)\s*\([^\n]{0,200}?(?:\b(?:urlopen|urlretrieve|requests\.get|httpx\.get)\b|\.get\(\s*['"]https?:\/\/)/;
 /** Perl one-liners that fetch with LWP or HTTP::Tiny and run the result. */
 const PERL_DOWNLOAD_EXEC = /\b(?:LWP::Simple|LWP::UserAgent|HTTP::Tiny|getstore)\b[\s\S]{0,300}?\b(?:system|exec)\s*[("']/;
-/** Running these from an unpacked source tarball is a build, not a dropped binary. */
-const BUILD_STEPS = new Set(['configure', 'make', 'cmake', 'autogen.sh', 'bootstrap', 'bootstrap.sh', 'build.sh', 'install.sh', 'setup.sh', 'gradlew', 'mvnw']);
 /** Where unpacked downloads usually land; `/usr/bin/tool` after `tar x` is not the download. */
 const DROPPED_BINARY = /^(?:\.{1,2}\/|\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\$\{?HOME\}?\/|~\/|[\w.-]+\/)/;
 const PYTHON_DOWNLOAD = /\b(?:urllib(?:\.request)?|urlretrieve|urlopen|requests\.get|wget\.download)\b/;
@@ -46,7 +41,7 @@ const NANOMINER_WALLET = /^\s*wallet\s*=\s*(\S+)/im;
 const NANOMINER_POOL = /^\s*(?:pool\d+|coin|rigName)\s*=/im;
 
 export function signal(state: ScanState, kind: SignalKind, token: string, site: Site, layer: string): void {
-  state.signals.push({ kind, token: site.secret ? '' : token, site, layer, weight: SIGNAL_WEIGHTS[kind] });
+  state.signals.push({ kind, token: site.secret ? '' : token, site, layer, weight: signalWeight(kind) });
 }
 
 /** A container's command and args: an inline `sh -c` script is read as a script, anything else as one command. */
@@ -233,20 +228,20 @@ function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: 
     const first = command.words[0] as string;
     const name = commandName(first);
     const pipedFrom = command.piped ? previous : undefined;
-    if (DOWNLOADERS.has(name)) fetched.downloads.push(...readDownloads(command.words, siteAt, layer, state));
+    if (state.indicators.downloaders.has(name)) fetched.downloads.push(...readDownloads(command.words, siteAt, layer, state));
     if (pipedFrom !== undefined && (isShell(first) || isPython(first))) {
-      if (DOWNLOADERS.has(pipedFrom)) signal(state, 'download-exec', `${pipedFrom} | ${name}`, siteAt(0), layer);
+      if (state.indicators.downloaders.has(pipedFrom)) signal(state, 'download-exec', `${pipedFrom} | ${name}`, siteAt(0), layer);
       else if (DECODERS.test(pipedFrom)) signal(state, 'obfuscation', `${pipedFrom} decode | ${name}`, siteAt(0), layer);
     }
     if (pipedFrom !== undefined && depth < MAX_NESTING && PRINTERS.has(pipedFrom) && (isShell(first) || name === 'crontab')) {
       const printed = printedText(previousWords);
       if (printed !== '') scanScript(name === 'crontab' ? withoutCronSchedule(printed) : printed, siteAt(0), layer, state, depth + 1);
     }
-    const chain = runOfFetched(command, name, pipedFrom, fetched);
+    const chain = runOfFetched(command, name, pipedFrom, fetched, state.indicators);
     if (chain !== undefined) signal(state, 'download-exec', chain, siteAt(0), layer);
     if (depth < MAX_NESTING) followNestedScript(command.words, name, siteAt, layer, state, depth);
     if (isMinerBinary(name, state.indicators)) signal(state, 'miner-binary', name, siteAt(0), layer);
-    if (!NOT_MINERS.has(name)) scanFlags(command.words, siteAt, layer, state);
+    if (!state.indicators.notMiners.has(name)) scanFlags(command.words, siteAt, layer, state);
     previous = name;
     previousWords = command.words;
   }
@@ -268,9 +263,9 @@ function withoutCronSchedule(line: string): string {
 }
 
 /** Records what `command` prepares, and names the chain when it runs something fetched before. */
-function runOfFetched(command: ShellCommand, name: string, pipedFrom: string | undefined, fetched: Fetched): string | undefined {
+function runOfFetched(command: ShellCommand, name: string, pipedFrom: string | undefined, fetched: Fetched, indicators: Indicators): string | undefined {
   const first = command.words[0] as string;
-  const downloaded = fetched.downloads.length > 0 || (pipedFrom !== undefined && DOWNLOADERS.has(pipedFrom));
+  const downloaded = fetched.downloads.length > 0 || (pipedFrom !== undefined && indicators.downloaders.has(pipedFrom));
   if (downloaded && isUnpack(name, command.words)) fetched.unpacked = true;
   const interpreter = isShell(first) || isPython(first);
   if (name === 'chmod') {
@@ -278,12 +273,12 @@ function runOfFetched(command: ShellCommand, name: string, pipedFrom: string | u
     return undefined;
   }
   if (fetched.downloads.length > 0 && fetched.executable.has(name) && first.includes('/')) return `download, chmod +x, run ${first}`;
-  if (fetched.unpacked && DROPPED_BINARY.test(first) && !NOT_MINERS.has(name) && !BUILD_STEPS.has(name) && !interpreter) return `download, unpack, run ${first}`;
+  if (fetched.unpacked && DROPPED_BINARY.test(first) && !indicators.notMiners.has(name) && !indicators.buildSteps.has(name) && !interpreter) return `download, unpack, run ${first}`;
   if (interpreter && pipedFrom === undefined) {
     const target = command.words.slice(1).find((w) => !w.startsWith('-'));
     if (target !== undefined && fetched.downloads.some((d) => d.output !== undefined && commandName(d.output) === commandName(target))) return `download, then ${name} ${target}`;
   }
-  const fetcher = substitutedDownloader(first);
+  const fetcher = substitutedDownloader(first, indicators);
   return fetcher === undefined ? undefined : `$(${fetcher} …) run as a command`;
 }
 
@@ -294,14 +289,14 @@ function isUnpack(name: string, words: readonly string[]): boolean {
 }
 
 /** For a command word `$(curl …)` or `` `wget …` ``: the downloader, whose output then runs. */
-function substitutedDownloader(word: string): string | undefined {
+function substitutedDownloader(word: string, indicators: Indicators): string | undefined {
   if (!word.startsWith('$(') && !word.startsWith('`')) return undefined;
   const body = word.startsWith('$(') ? word.slice(2, -1) : word.slice(1, -1);
   // `until $(curl -s URL > /dev/null)`: output sent elsewhere leaves nothing to run (a readiness wait).
   if (body.includes('>')) return undefined;
   const words = parseShell(body).commands[0]?.words ?? [];
   const fetcher = words[0];
-  if (fetcher === undefined || !DOWNLOADERS.has(commandName(fetcher))) return undefined;
+  if (fetcher === undefined || !indicators.downloaders.has(commandName(fetcher))) return undefined;
   const savesToFile = words.some((w, i) => /^(?:-[A-Za-z]*[oO]|--output(?:-document)?)$/.test(w) && words[i + 1] !== undefined && words[i + 1] !== '-');
   return savesToFile ? undefined : commandName(fetcher);
 }

@@ -6,6 +6,7 @@ import { containerConfigReferences, referencedObject, storedValuesOf, volumeConf
 import { containersOf, podSpecsOf, runsCodeOutsideContainers, type ContainerRef } from '../k8s/workloads.js';
 import { DecodeBudget, readableText } from './decode.js';
 import { imageRepository, indicatorsFor } from './indicators.js';
+import { minerOptionsOf } from './miner-options.js';
 import { isPython } from './shell.js';
 import type { Signal, Site } from './signals.js';
 import { scanArgv, scanRaw, scanScript, signal, type ArgvElement, type ScanState } from './text-scan.js';
@@ -21,7 +22,7 @@ export function scanWorkload(object: K8sObject, ctx: RuleContext): Signal[] {
   const containers = containersOf(object);
   const pipeline = isPipelineObject(object);
   if (containers.length === 0 && !pipeline && !runsCodeOutsideContainers(object)) return [];
-  const state: ScanState = { indicators: indicatorsFor(ctx.config.indicators), budget: new DecodeBudget(), signals: [] };
+  const state: ScanState = { indicators: indicatorsFor(minerOptionsOf(ctx.config)), budget: new DecodeBudget(), signals: [] };
   scanWorkflowInputs(object, pipeline, state, ctx.inventory);
   const scannedRefs = new Set<string>();
   for (const ref of containers) {

@@ -3,13 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../src/config/parse.js';
+import { optionSchemasOf } from '../../src/core/rule-options.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { REPO_ROOT } from '../../src/testing/shared.js';
 
 test('docs/config-example.yaml is a valid config for the shipped rules', () => {
   const text = readFileSync(join(REPO_ROOT, 'docs', 'config-example.yaml'), 'utf8');
-  const config = parseConfig(text, 'docs/config-example.yaml', ALL_RULES.map((r) => r.meta.id));
+  const config = parseConfig(text, 'docs/config-example.yaml', ALL_RULES.map((r) => r.meta.id), optionSchemasOf(ALL_RULES));
   assert.equal(config.suppressions.length, 2);
   assert.equal(config.rules['jupyter-empty-token']?.enabled, false);
-  assert.deepEqual(config.registries.allowed, ['registry.internal.example', 'ghcr.io/kubeflow']);
+  assert.deepEqual(config.rules['image-registry-not-allowed']?.options, { allowed: ['registry.internal.example', 'ghcr.io/kubeflow'] });
+  assert.deepEqual(config.lists['runtime-sockets'], ['/run/custom-runtime/runtime.sock']);
 });

@@ -6,8 +6,13 @@ import { findConfigFile } from '../../src/config/discover.js';
 import { loadConfig } from '../../src/config/load.js';
 import { DEFAULT_CONFIG } from '../../src/core/config-types.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { optionSchemasOf } from '../../src/core/rule-options.js';
+import { ALL_RULES } from '../../src/rules/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../suppress/helpers.js';
+
+/** What the CLI passes: every rule's id and options schema. */
+const SHIPPED_RULES = { knownRuleIds: ALL_RULES.map((rule) => rule.meta.id), optionSchemas: optionSchemasOf(ALL_RULES) };
 
 describe('config discovery and loading', () => {
   const dir = tempDir();
@@ -21,12 +26,12 @@ describe('config discovery and loading', () => {
   };
 
   test('walks up from the working directory and stops at the first file found', async () => {
-    const outer = write('.kfguard.yaml', 'registries: {allowed: [outer.example]}\n');
-    const inner = write('repo/.kfguard.yaml', 'registries: {allowed: [inner.example]}\n');
+    const outer = write('.kfguard.yaml', 'rules: {image-registry-not-allowed: {options: {allowed: [outer.example]}}}\n');
+    const inner = write('repo/.kfguard.yaml', 'rules: {image-registry-not-allowed: {options: {allowed: [inner.example]}}}\n');
     assert.equal(await findConfigFile(deep), inner);
-    const loaded = await loadConfig({ cwd: deep, knownRuleIds: [] });
+    const loaded = await loadConfig({ cwd: deep, ...SHIPPED_RULES });
     assert.equal(loaded.file, inner);
-    assert.deepEqual(loaded.config.registries.allowed, ['inner.example']);
+    assert.deepEqual(loaded.config.rules['image-registry-not-allowed']?.options, { allowed: ['inner.example'] });
     assert.equal(await findConfigFile(join(dir.path, 'repo', '..')), outer);
   });
 
@@ -34,17 +39,17 @@ describe('config discovery and loading', () => {
     const bare = tempDir();
     try {
       if ((await findConfigFile(dirname(bare.path))) !== undefined) return t.skip('a .kfguard.yaml exists above the temp directory');
-      assert.deepEqual(await loadConfig({ cwd: bare.path, knownRuleIds: [] }), { config: DEFAULT_CONFIG });
+      assert.deepEqual(await loadConfig({ cwd: bare.path, ...SHIPPED_RULES }), { config: DEFAULT_CONFIG, warnings: [] });
     } finally {
       bare.cleanup();
     }
   });
 
   test('an explicit --config is resolved against the working directory and must exist', async () => {
-    write('repo/apps/custom.yaml', 'indicators: {poolDomains: [pool.example]}\n');
-    const loaded = await loadConfig({ explicit: '../custom.yaml', cwd: deep, knownRuleIds: [] });
-    assert.deepEqual(loaded.config.indicators.poolDomains, ['pool.example']);
-    await assert.rejects(loadConfig({ explicit: 'missing.yaml', cwd: deep, knownRuleIds: [] }), (error: unknown) => {
+    write('repo/apps/custom.yaml', 'rules: {crypto-miner-workload: {options: {poolDomains: [pool.example]}}}\n');
+    const loaded = await loadConfig({ explicit: '../custom.yaml', cwd: deep, ...SHIPPED_RULES });
+    assert.deepEqual(loaded.config.rules['crypto-miner-workload']?.options, { poolDomains: ['pool.example'] });
+    await assert.rejects(loadConfig({ explicit: 'missing.yaml', cwd: deep, ...SHIPPED_RULES }), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.equal(error.message, 'missing.yaml: config file not found');
       return true;
@@ -55,7 +60,7 @@ describe('config discovery and loading', () => {
     const nested = join(dir.path, 'bad', 'sub');
     mkdirSync(nested, { recursive: true });
     write('bad/.kfguard.yaml', 'rules: []\n');
-    await assert.rejects(loadConfig({ cwd: nested, knownRuleIds: [] }), /^ConfigError: \.\.\/\.kfguard\.yaml: rules: expected a mapping, got a list$/);
+    await assert.rejects(loadConfig({ cwd: nested, ...SHIPPED_RULES }), /^ConfigError: \.\.\/\.kfguard\.yaml: rules: expected a mapping, got a list$/);
   });
 });
 
@@ -89,7 +94,7 @@ describe('kfguard scan with config (CLI)', () => {
   });
 
   test('a valid config lets the scan run', async () => {
-    writeFileSync(join(dir.path, 'good.yaml'), 'registries: {allowed: [registry.internal]}\n');
+    writeFileSync(join(dir.path, 'good.yaml'), 'rules: {image-registry-not-allowed: {options: {allowed: [registry.internal]}}}\n');
     const run = await runCli(['scan', '--config', 'good.yaml', 'empty.yaml', '--format', 'json', '--fail-on', 'none'], { cwd: dir.path });
     assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as { errors: unknown[] }).errors.length, 0);

@@ -3,11 +3,13 @@ import { describe, test } from 'node:test';
 import { parseConfig } from '../../src/config/parse.js';
 import { DEFAULT_CONFIG } from '../../src/core/config-types.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { optionSchemasOf } from '../../src/core/rule-options.js';
+import { ALL_RULES } from '../../src/rules/index.js';
 
 const KNOWN = ['kubeflow-dashboard-exposed', 'container-privileged', 'miner-pool-domain'];
 
 function parse(text: string) {
-  return parseConfig(text, '.kfguard.yaml', KNOWN);
+  return parseConfig(text, '.kfguard.yaml', KNOWN, optionSchemasOf(ALL_RULES));
 }
 
 function configErrorOf(text: string): ConfigError {
@@ -46,13 +48,17 @@ registries:
   allowed: [registry.internal, ghcr.io/kubeflow]
 `);
     assert.deepEqual(config, {
-      rules: { 'container-privileged': { enabled: false }, 'kubeflow-dashboard-exposed': { severity: 'critical' } },
+      rules: {
+        'container-privileged': { enabled: false },
+        'kubeflow-dashboard-exposed': { severity: 'critical' },
+        'crypto-miner-workload': { options: { minerBinaries: ['t-rex'], poolDomains: ['pool.example.org'], images: ['evil/miner'], trustedImages: ['registry.internal/xmrig-exporter'] } },
+        'image-registry-not-allowed': { options: { allowed: ['registry.internal', 'ghcr.io/kubeflow'] } },
+      },
       suppressions: [
         { rule: 'miner-pool-domain', resource: 'research/*/xmrig-*', reason: 'honeypot', until: '2026-12-31' },
         { rule: '*', resource: 'sandbox/**', reason: 'throwaway namespace' },
       ],
-      indicators: { minerBinaries: ['t-rex'], poolDomains: ['pool.example.org'], images: ['evil/miner'], trustedImages: ['registry.internal/xmrig-exporter'] },
-      registries: { allowed: ['registry.internal', 'ghcr.io/kubeflow'] },
+      lists: {},
     });
   });
 
@@ -64,7 +70,7 @@ registries:
   test('unknown keys are errors that list the allowed keys', () => {
     assert.equal(
       configErrorOf('rule: {}\n').message,
-      '.kfguard.yaml: rule: unknown key, expected one of rules, suppressions, indicators, registries',
+      '.kfguard.yaml: rule: unknown key, expected one of rules, suppressions, lists, indicators, registries',
     );
     assert.equal(
       configErrorOf('indicators: {poolDomain: [x]}\n').message,

@@ -29,7 +29,7 @@ spec: { type: SERVICE_TYPE, selector: { app: lab } }
 describe('externalReachability', () => {
   it('a ClusterIP-only workload is not reachable', () => {
     const objects = scanned(JUPYTER.replace('SERVICE_TYPE', 'ClusterIP'));
-    const result = externalReachability(buildInventory(objects), objects[0]!.object);
+    const result = externalReachability(buildInventory(objects), objects[0]!.object, {});
     assert.equal(result.reachable, false);
     assert.equal(result.onlyThroughAuthenticatingGateway, false);
   });
@@ -38,7 +38,7 @@ describe('externalReachability', () => {
     const objects = scanned(JUPYTER.replace('SERVICE_TYPE', 'NodePort'));
     const inventory = buildInventory(objects);
     for (const object of [objects[0]!.object, objects[1]!.object]) {
-      const result = externalReachability(inventory, object);
+      const result = externalReachability(inventory, object, {});
       assert.equal(result.reachable, true);
       assert.equal(result.onlyThroughAuthenticatingGateway, false);
       assert.equal(result.unauthenticatedPaths.length, 1);
@@ -52,10 +52,10 @@ describe('externalReachability on the stock install', requiresShared(), () => {
     const stock = await load(sharedPath('corpus', 'kubeflow', 'kubeflow-example-install.yaml'));
     const dashboardOf = (objects: readonly ScannedObject[]): K8sObject =>
       objects.find((s) => s.object.kind === 'Deployment' && s.object.metadata?.name === 'centraldashboard')!.object;
-    assert.equal(externalReachability(buildInventory(stock), dashboardOf(stock)).reachable, false);
+    assert.equal(externalReachability(buildInventory(stock), dashboardOf(stock), {}).reachable, false);
 
     const exposed = withChanged(stock, 'Service', 'istio-system', 'istio-ingressgateway', setServiceType('LoadBalancer'));
-    const result = externalReachability(buildInventory(exposed), dashboardOf(exposed));
+    const result = externalReachability(buildInventory(exposed), dashboardOf(exposed), {});
     assert.equal(result.reachable, true);
     assert.equal(result.onlyThroughAuthenticatingGateway, true);
     assert.equal(result.paths[0]?.viaGateway, true);

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import yaml from 'js-yaml';
 import { isRecord } from '../../src/core/object.js';
 import { bcryptMatches, MAX_BCRYPT_COST, parseBcrypt } from '../../src/bcrypt/bcrypt.js';
-import { BcryptBudget, DOCUMENTED_DEFAULT_PASSWORDS, documentedDefaultPasswordOf, MAX_VERIFIED_HASHES, PUBLISHED_DEFAULT_HASHES } from '../../src/platforms/default-passwords.js';
+import { BcryptBudget, documentedDefaultPasswords, documentedDefaultPasswordOf, MAX_VERIFIED_HASHES, publishedDefaultHashes } from '../../src/platforms/default-passwords.js';
 import { requiresShared, sharedPath } from '../../src/testing/shared.js';
 
 /**
@@ -68,9 +68,9 @@ describe('bcrypt against the stock Kubeflow Dex hash', requiresShared(), () => {
 });
 
 describe('published default hashes', () => {
-  for (const [hash, password] of PUBLISHED_DEFAULT_HASHES) {
+  for (const [hash, password] of publishedDefaultHashes()) {
     test(`${hash.slice(0, 12)}… is bcrypt of ${JSON.stringify(password)}, which is a documented default`, () => {
-      assert.ok(DOCUMENTED_DEFAULT_PASSWORDS.includes(password));
+      assert.ok(documentedDefaultPasswords().includes(password));
       assert.equal(bcryptMatches(password, hash), true);
       assert.deepEqual(documentedDefaultPasswordOf(hash), { password, how: 'published' });
     });
@@ -78,7 +78,7 @@ describe('published default hashes', () => {
 
   test('a default re-hashed with another salt is still found, by computing bcrypt', () => {
     const rehashed = '$2y$05$CCCCCCCCCCCCCCCCCCCCC.kZYy8.nFLWk86VWZ6Kj10QuCnVHdhoW';
-    assert.equal(PUBLISHED_DEFAULT_HASHES.has(rehashed), false);
+    assert.equal(publishedDefaultHashes().has(rehashed), false);
     assert.deepEqual(documentedDefaultPasswordOf(rehashed), { password: '12341234', how: 'bcrypt' });
     assert.equal(documentedDefaultPasswordOf('$2y$05$CCCCCCCCCCCCCCCCCCCCC.WUstZ98ygny36JS7m4QJ/Vzzmo56Q82'), undefined);
   });
@@ -91,5 +91,5 @@ test('past the per-scan budget, hashes are left unchecked instead of stalling th
   assert.deepEqual(verdicts.slice(MAX_VERIFIED_HASHES), ['unchecked', 'unchecked']);
   assert.ok(verdicts.slice(0, MAX_VERIFIED_HASHES).every((v) => v === undefined));
   assert.equal(documentedDefaultPasswordOf(hashes[0]!, budget), undefined, 'a hash already verified stays within the budget');
-  assert.equal(documentedDefaultPasswordOf(PUBLISHED_DEFAULT_HASHES.keys().next().value!, budget)?.toString(), '[object Object]');
+  assert.equal(documentedDefaultPasswordOf(publishedDefaultHashes().keys().next().value!, budget)?.toString(), '[object Object]');
 });

@@ -123,7 +123,7 @@ describe('crypto-miner-workload indicator extensions from config', () => {
   });
 
   it('uses pool domains, binaries and images added in .kfguard.yaml', () => {
-    const config = { indicators: { minerBinaries: ['hashd'], poolDomains: ['corp-pool.example'], images: ['registry.example.com/tools/hasher'], trustedImages: [] } };
+    const config = { rules: { 'crypto-miner-workload': { options: { minerBinaries: ['hashd'], poolDomains: ['corp-pool.example'], images: ['registry.example.com/tools/hasher'] } } } };
     const [finding] = runCase(cryptoMinerWorkload, { name: 'extended', objects: [pod], config });
     assert.equal(finding?.severity, 'critical');
     const evidence = finding?.evidence.join('\n') ?? '';

@@ -1,19 +1,22 @@
 import { namespaceOf } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
+import { appendedList, ruleOptionsOf } from '../../core/rule-options.js';
 import { BcryptBudget, documentedDefaultPasswordOf, MAX_VERIFIED_HASHES } from '../../platforms/default-passwords.js';
 import { dexConfigOf, type DexStaticPassword } from '../../platforms/dex-config.js';
 import { resolveEnvInNamespace, secretsWithKey, type ResolvedEnv } from '../../k8s/env-resolution.js';
 import { SPEC_SOURCES } from '../rule-defaults.js';
 import type { Inventory } from '../../core/inventory.js';
 
-/**
- * Passwords published as defaults: `12341234` for `user@example.com` in the kubeflow/manifests
- * README, `password` for `admin@example.com` in Dex's own example configs.
- */
+const RULE_ID = 'dex-default-static-password';
+
+/** `rules.dex-default-static-password.options`: more passwords to treat as published defaults. */
+interface DexPasswordOptions {
+  readonly defaultPasswords?: readonly string[];
+}
 
 export default defineRule({
   meta: {
-    id: 'dex-default-static-password',
+    id: RULE_ID,
     title: 'Dex static user still has the documented default password',
     severity: 'high',
     category: 'authentication',
@@ -32,13 +35,15 @@ export default defineRule({
     match: [{ apiGroups: [''], kinds: ['ConfigMap', 'Secret'] }],
     sources: SPEC_SOURCES,
     needs: { reads: ['Secret', 'ConfigMap'], snapshot: 'optional', request: false, cost: 'expensive' },
+    options: (zod) => zod.strictObject({ defaultPasswords: appendedList(zod) }),
   },
   *check(object, ctx): Iterable<Violation> {
     const config = dexConfigOf(object);
     if (!config?.passwordDbEnabled) return;
+    const appended = ruleOptionsOf<DexPasswordOptions>(ctx.config, RULE_ID)?.defaultPasswords;
     for (const user of config.staticPasswords) {
       for (const candidate of hashCandidates(user, namespaceOf(object), ctx.inventory)) {
-        const match = documentedDefaultPasswordOf(candidate.value, budgetFor(ctx.inventory));
+        const match = documentedDefaultPasswordOf(candidate.value, budgetFor(ctx.inventory), appended);
         if (!match || match === 'unchecked') continue;
         yield {
           message: `Dex static user ${user.email} still has the documented default password (hash from ${candidate.origin}); anyone who reaches the login page can sign in as this user.`,

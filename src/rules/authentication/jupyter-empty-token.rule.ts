@@ -34,7 +34,7 @@ export default defineRule({
     const sites = containersOf(object);
     const settings = sites.flatMap((site) => emptyTokenSettings(site, object, ctx.inventory).map((setting) => ({ site, setting })));
     if (settings.length === 0) return;
-    const reach = reachabilityOf(object, ctx.inventory);
+    const reach = reachabilityOf(object, ctx.inventory, ctx.config.lists);
     if (reach.verdict === 'gateway-authenticated') return;
     const severity: Severity = reach.verdict === 'external' ? 'high' : 'medium';
     const where =

@@ -39,7 +39,7 @@ export default defineRule({
     if (!first) return;
     const mode = multiUserMode(object, sites, ctx.inventory);
     if (mode.multiUser) return;
-    const reach = reachabilityOf(object, ctx.inventory);
+    const reach = reachabilityOf(object, ctx.inventory, ctx.config.lists);
     if (reach.verdict !== 'external') return;
     yield {
       message: `Kubeflow Pipelines ${kfpComponentOf(first)} "${first.name}" is reachable from outside the cluster via ${reach.via.join(', ')} while multi-user mode is off (${mode.reason}); anyone can run pipelines.`,

@@ -40,7 +40,7 @@ export default defineRule({
       return server ? [{ site, server }] : [];
     });
     if (servers.length === 0) return;
-    const reach = reachabilityOf(object, ctx.inventory);
+    const reach = reachabilityOf(object, ctx.inventory, ctx.config.lists);
     if (reach.verdict !== 'external') return;
     for (const { site, server } of servers) {
       yield {

@@ -1,21 +1,24 @@
 import { asArray, asRecord, asString, describeObject } from '../../core/object.js';
 import { joinPath } from '../../core/path.js';
 import { defineRule, type Violation } from '../../core/rule.js';
+import { appendedList, ruleOptionsOf } from '../../core/rule-options.js';
+import { defaultSecretKeys } from '../../platforms/object-store-defaults.js';
 import { containersOf } from '../../k8s/workloads.js';
 import { ANY_KIND, OBJECT_ONLY, OBJECT_SOURCES } from '../rule-defaults.js';
 import { storedValuesOf } from '../../k8s/env-resolution.js';
 
-/**
- * Published default secret keys: `minio123` (the KFP object store, MinIO and now SeaweedFS, with
- * access key `minio`) and `minioadmin` (MinIO's own root default). Compared, never printed.
- */
-const DEFAULT_SECRET_KEYS = new Set(['minio123', 'minioadmin']);
+const RULE_ID = 'object-store-default-credentials';
+
+/** `rules.object-store-default-credentials.options`: more secret keys to treat as published defaults. */
+interface ObjectStoreOptions {
+  readonly defaultSecretKeys?: readonly string[];
+}
 /** Only keys that hold the secret half of a credential are compared, so a user name never matches. */
 const SECRET_KEY_NAME = /secret|password|passwd|pass$|pwd/i;
 
 export default defineRule({
   meta: {
-    id: 'object-store-default-credentials',
+    id: RULE_ID,
     title: 'MinIO or SeaweedFS object store uses the published default credentials',
     severity: 'high',
     category: 'authentication',
@@ -34,11 +37,13 @@ export default defineRule({
     match: ANY_KIND,
     sources: OBJECT_SOURCES,
     needs: OBJECT_ONLY,
+    options: (zod) => zod.strictObject({ defaultSecretKeys: appendedList(zod) }),
   },
-  *check(object): Iterable<Violation> {
+  *check(object, ctx): Iterable<Violation> {
+    const defaults = defaultSecretKeys(ruleOptionsOf<ObjectStoreOptions>(ctx.config, RULE_ID)?.defaultSecretKeys);
     if (object.kind === 'Secret' && object.apiVersion === 'v1') {
       for (const entry of storedValuesOf(object)) {
-        if (!SECRET_KEY_NAME.test(entry.key) || !DEFAULT_SECRET_KEYS.has(entry.value.trim())) continue;
+        if (!SECRET_KEY_NAME.test(entry.key) || !defaults.has(entry.value.trim())) continue;
         yield {
           message: `${describeObject(object)} key "${entry.key}" holds the documented default object-store secret key.`,
           path: entry.path,
@@ -53,7 +58,7 @@ export default defineRule({
         const entry = asRecord(raw);
         const name = asString(entry?.name);
         const value = asString(entry?.value);
-        if (!name || value === undefined || !SECRET_KEY_NAME.test(name) || !DEFAULT_SECRET_KEYS.has(value.trim())) continue;
+        if (!name || value === undefined || !SECRET_KEY_NAME.test(name) || !defaults.has(value.trim())) continue;
         const path = joinPath(site.path, 'env', i, 'value');
         yield {
           message: `Container "${site.name}" sets env ${name} inline to the documented default object-store secret key.`,

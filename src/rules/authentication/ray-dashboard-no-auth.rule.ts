@@ -27,7 +27,7 @@ export default defineRule({
   *check(object, ctx): Iterable<Violation> {
     for (const head of rayHeadsOf(object)) {
       if (rayTokenAuthEnabled(head)) continue;
-      const exposures = rayHeadExposures(object, head, ctx.inventory);
+      const exposures = rayHeadExposures(object, head, ctx.inventory, ctx.config.lists);
       if (exposures.length === 0) continue;
       const first = exposures[0];
       if (!first) continue;

@@ -55,6 +55,6 @@ export default defineRule({
     fixable: true,
   },
   *check(object, ctx) {
-    yield* violationsFor(analyzeExposure(ctx.inventory).byEntry(object), 'kubeflow', kubeflowSeverity);
+    yield* violationsFor(analyzeExposure(ctx.inventory, ctx.config.lists).byEntry(object), 'kubeflow', kubeflowSeverity);
   },
 });

@@ -46,6 +46,6 @@ export default defineRule({
     fixable: true,
   },
   *check(object, ctx) {
-    yield* violationsFor(directOnly(analyzeExposure(ctx.inventory).byEntry(object)), 'sensitive', sensitiveServiceSeverity);
+    yield* violationsFor(directOnly(analyzeExposure(ctx.inventory, ctx.config.lists).byEntry(object)), 'sensitive', sensitiveServiceSeverity);
   },
 });

@@ -1,6 +1,7 @@
 import { describeObject } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import { describeSignal, labelOf, scoreSignals } from '../../threat/signals.js';
+import { minerOptionsSchema } from '../../threat/miner-options.js';
 import { scanWorkload } from '../../threat/workload-scan.js';
 
 const MAX_EVIDENCE_LINES = 12;
@@ -40,6 +41,7 @@ export default defineRule({
     match: [{ apiGroups: '*', kinds: '*' }],
     sources: ['manifest', 'cluster', 'admission', 'audit', 'api'],
     needs: { reads: ['ConfigMap', 'Secret'], snapshot: 'optional', request: false, cost: 'moderate' },
+    options: minerOptionsSchema,
   },
   *check(object, ctx): Generator<Violation> {
     const verdict = scoreSignals(scanWorkload(object, ctx));

@@ -20,8 +20,8 @@ export default workloadSecurityRule({
     mitre: ['T1611', 'T1610', 'MS-TA9008'],
   },
   scope: 'hostPathVolume',
-  *judge(volume) {
-    const socket = runtimeSocketExposedBy(volume.hostPath);
+  *judge(volume, ctx) {
+    const socket = runtimeSocketExposedBy(volume.hostPath, ctx.config.lists['runtime-sockets']);
     if (!socket) return;
     yield {
       message: `Volume "${volume.name}" mounts ${volume.hostPath} from the node, which exposes ${socket}: root on the node for anyone in this pod.`,

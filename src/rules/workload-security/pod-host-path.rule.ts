@@ -20,9 +20,9 @@ export default workloadSecurityRule({
     mitre: ['T1611', 'T1552.001', 'MS-TA9008'],
   },
   scope: 'hostPathVolume',
-  *judge(volume) {
+  *judge(volume, ctx) {
     // Runtime sockets are container-runtime-socket's, so one mount never yields two findings.
-    if (runtimeSocketExposedBy(volume.hostPath)) return;
+    if (runtimeSocketExposedBy(volume.hostPath, ctx.config.lists['runtime-sockets'])) return;
     yield {
       message: `Volume "${volume.name}" mounts ${volume.hostPath} from the node.`,
       path: volume.path,

@@ -1,4 +1,4 @@
-import { defineRule, type Rule, type RuleMeta, type Violation } from '../../core/rule.js';
+import { defineRule, type Rule, type RuleContext, type RuleMeta, type Violation } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
 import type { K8sObject } from '../../core/types.js';
 import { hostPathVolumesOf, podLevelSpecsOf, type HostPathVolume, type PodLevelSpec } from '../../k8s/pod-level.js';
@@ -40,7 +40,7 @@ export interface WorkloadSecurityCheck<S extends keyof Scopes> {
   /** Metadata; the description gets the node-agent severity note appended. */
   readonly meta: Omit<RuleMeta, 'category' | 'match' | 'sources' | 'needs'>;
   readonly scope: S;
-  readonly judge: (place: Scopes[S]) => Iterable<Hit>;
+  readonly judge: (place: Scopes[S], ctx: RuleContext) => Iterable<Hit>;
 }
 
 export function workloadSecurityRule<S extends keyof Scopes>(check: WorkloadSecurityCheck<S>): Rule {
@@ -54,10 +54,10 @@ export function workloadSecurityRule<S extends keyof Scopes>(check: WorkloadSecu
       sources: OBJECT_SOURCES,
       needs: OBJECT_ONLY,
     },
-    *check(object): Iterable<Violation> {
+    *check(object, ctx): Iterable<Violation> {
       const nodeAgent = isNodeAgentNamespace(object);
       for (const place of find(object)) {
-        for (const hit of check.judge(place)) {
+        for (const hit of check.judge(place, ctx)) {
           yield {
             message: hit.message,
             path: hit.path,
