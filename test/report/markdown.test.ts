@@ -82,7 +82,7 @@ describe('markdown formatter', () => {
       inputs,
       findings: [
         syntheticFinding(0, { location: { file: 'deploy/app.yaml', line: 12, column: 3 } }),
-        syntheticFinding(1, { location: { file: 'overlays/prod (kustomize)', line: 300, column: 3 } }),
+        syntheticFinding(1, { location: { file: 'overlays/prod (kustomize)', line: 300, column: 3 }, origin: { kind: 'file', reader: 'kustomize', file: 'overlays/prod (kustomize)', path: 'overlays/prod' } }),
       ],
     });
     const base = 'https://github.com/acme/ml/blob/0123abc/';

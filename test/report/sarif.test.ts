@@ -103,7 +103,7 @@ describe('sarif formatter', () => {
     inputs: { files: 3, documents: 3, skipped: 0, skippedFiles: 0, skippedDocuments: 0 },
     findings: [
       syntheticFinding(0, { ruleId: 'test-public-service', severity: 'critical', location: { file: 'apps/a b.yaml', line: 4, column: 5 } }),
-      syntheticFinding(1, { ruleId: 'test-public-service', severity: 'medium', location: { file: 'overlays/prod (kustomize)', line: 120, column: 3 } }),
+      syntheticFinding(1, { ruleId: 'test-public-service', severity: 'medium', location: { file: 'overlays/prod (kustomize)', line: 120, column: 3 }, origin: { kind: 'file', reader: 'kustomize', file: 'overlays/prod (kustomize)', path: 'overlays/prod' } }),
       syntheticFinding(2, { ruleId: 'test-ingress-host', severity: 'low', location: { file: '<stdin>', line: 2, column: 1 } }),
       syntheticFinding(3, { ruleId: 'test-every-image', severity: 'high', suppression: { kind: 'inline', reason: 'lab cluster' } }),
       syntheticFinding(4, { ruleId: 'rule-not-in-options', severity: 'info', suppression: { kind: 'baseline', reason: 'accepted in baseline' } }),
