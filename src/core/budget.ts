@@ -30,7 +30,8 @@ export interface Budget {
 }
 
 export function createBudget(limits: EvaluationLimits = DEFAULT_LIMITS, now: () => number = () => performance.now()): Budget {
-  const deadline = now() + limits.timeMs;
+  // The clock starts at the first check: most objects never ask, and reading it costs.
+  let deadline: number | undefined;
   let remaining = limits.bytes;
   const reasons: string[] = [];
   // performance.now() costs ~30 ns; checking the clock every call would still dominate tight loops.
@@ -49,6 +50,7 @@ export function createBudget(limits: EvaluationLimits = DEFAULT_LIMITS, now: () 
     timeUp() {
       if (late) return true;
       if ((++calls & 63) !== 1) return false;
+      deadline ??= now() + limits.timeMs;
       late = now() > deadline;
       return late;
     },

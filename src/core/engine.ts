@@ -139,20 +139,22 @@ class Run {
 
   /** Whole-inventory rules, keeping the violations `keep` accepts. */
   checkInventory(inventory: Inventory, sources: ReadonlySet<SourceKind>, keep: (target: ScannedObject) => boolean = () => true): Finding[] {
+    return this.rules.flatMap((rule) => (rule.checkInventory ? this.checkInventoryOf(rule, inventory, sources, keep) : []));
+  }
+
+  checkInventoryOf(rule: Rule, inventory: Inventory, sources: ReadonlySet<SourceKind>, keep: (target: ScannedObject) => boolean = () => true): Finding[] {
+    if (!rule.checkInventory) return [];
     const produced: Finding[] = [];
-    for (const rule of this.rules) {
-      if (!rule.checkInventory) continue;
-      const judged = [...sources].filter((source) => ruleAppliesToSource(rule, source));
-      for (const source of sources) if (!ruleAppliesToSource(rule, source)) this.notCovered(rule, source);
-      if (judged.length === 0) continue;
-      try {
-        for (const violation of rule.checkInventory({ source: judged[0] as SourceKind, inventory, config: this.config })) {
-          if (!ruleAppliesToSource(rule, sourceKindOf(violation.target.origin)) || !keep(violation.target)) continue;
-          produced.push(this.toFinding(rule, violation.target, violation));
-        }
-      } catch (error) {
-        this.ruleErrors.push({ ruleId: rule.meta.id, message: errorMessage(error) });
+    const judged = [...sources].filter((source) => ruleAppliesToSource(rule, source));
+    for (const source of sources) if (!ruleAppliesToSource(rule, source)) this.notCovered(rule, source);
+    if (judged.length === 0) return produced;
+    try {
+      for (const violation of rule.checkInventory({ source: judged[0] as SourceKind, inventory, config: this.config })) {
+        if (!ruleAppliesToSource(rule, sourceKindOf(violation.target.origin)) || !keep(violation.target)) continue;
+        produced.push(this.toFinding(rule, violation.target, violation));
       }
+    } catch (error) {
+      this.ruleErrors.push({ ruleId: rule.meta.id, message: errorMessage(error) });
     }
     return produced;
   }
@@ -219,17 +221,24 @@ export function evaluateObject(snapshot: Snapshot, scanned: ScannedObject, optio
   const overlay = snapshot.overlay(scanned);
   const run = new Run(options);
   const source = sourceKindOf(scanned.origin);
+  const { object } = scanned;
   run.findings.push(...run.checkObject(scanned, overlay));
-  run.findings.push(...run.checkInventory(overlay, new Set([source]), (target) => target.object === scanned.object));
+  // Whole-inventory rules report on objects they match; one that matches neither the object nor
+  // reads its kind cannot say anything new about this change.
+  const inventoryRules = run.enabledRules.filter((rule) => rule.checkInventory && (ruleMatches(rule, object) || readsKind(rule, object)));
+  const identity = refKey(refOf(object));
   const introduced: Finding[] = [];
-  const identity = refKey(refOf(scanned.object));
+  const quiet = new Run({ ...options, rules: inventoryRules, recordEvaluations: false });
+  for (const finding of quiet.checkInventory(overlay, new Set([source]))) {
+    if (refKey(finding.resource) === identity) run.findings.push({ ...finding, source, origin: reportedOriginOf(scanned.origin) });
+    else if (!baselineOf(snapshot, quiet, inventoryRuleById(inventoryRules, finding.ruleId)).has(finding.fingerprint)) introduced.push(finding);
+  }
+  for (const entry of quiet.coverage) run.coverage.push(entry);
   for (const rule of run.enabledRules) {
-    const reads = rule.meta.needs.reads;
-    if (!rule.check || !(reads === '*' || reads.includes(scanned.object.kind))) continue;
+    if (!rule.check || !readsKind(rule, object)) continue;
     const others = candidatesOf(rule, overlay, scanned);
     if (others.length === 0) continue;
-    const before = baselineOf(snapshot, rule, options);
-    const quiet = new Run({ ...options, recordEvaluations: false });
+    const before = baselineOf(snapshot, quiet, rule);
     for (const other of others) {
       for (const finding of quiet.checkObject(other, overlay, [rule])) {
         if (refKey(finding.resource) !== identity && !before.has(finding.fingerprint)) introduced.push(finding);
@@ -239,7 +248,19 @@ export function evaluateObject(snapshot: Snapshot, scanned: ScannedObject, optio
   return { ...run.result(), introduced };
 }
 
-/** Objects of the kinds a rule judges, other than the evaluated one; few for cross-object rules. */
+function readsKind(rule: Rule, object: K8sObject): boolean {
+  const reads = rule.meta.needs.reads;
+  return reads === '*' || reads.includes(object.kind);
+}
+
+function inventoryRuleById(rules: readonly Rule[], id: string): Rule {
+  return rules.find((rule) => rule.meta.id === id) as Rule;
+}
+
+/**
+ * Objects other than the evaluated one whose findings it may move: those of the kinds the rule
+ * judges, in the object's namespace when the rule's reads are namespace-scoped.
+ */
 function candidatesOf(rule: Rule, inventory: Inventory, scanned: ScannedObject): ScannedObject[] {
   const kinds = new Set<string>();
   for (const match of rule.meta.match) {
@@ -247,10 +268,15 @@ function candidatesOf(rule: Rule, inventory: Inventory, scanned: ScannedObject):
     if (match.kinds === '*') return [];
     for (const kind of match.kinds) kinds.add(kind);
   }
-  return [...kinds].flatMap((kind) => inventory.ofKind(kind)).filter((s) => s !== scanned && ruleMatches(rule, s.object));
+  const namespace = scanned.object.metadata?.namespace;
+  const local = rule.meta.needs.scope === 'namespace' && namespace !== undefined;
+  return [...kinds]
+    .flatMap((kind) => inventory.ofKind(kind))
+    .filter((s) => s !== scanned && (!local || s.object.metadata?.namespace === namespace) && ruleMatches(rule, s.object));
 }
 
-function baselineOf(snapshot: Snapshot, rule: Rule, options: EngineOptions): Set<string> {
+/** Fingerprints of a rule's findings on the snapshot as it stands, computed once per version. */
+function baselineOf(snapshot: Snapshot, run: Run, rule: Rule): Set<string> {
   let entry = baseline.get(snapshot);
   if (!entry || entry.version !== snapshot.version) {
     entry = { version: snapshot.version, byRule: new Map() };
@@ -258,13 +284,16 @@ function baselineOf(snapshot: Snapshot, rule: Rule, options: EngineOptions): Set
   }
   let fingerprints = entry.byRule.get(rule.meta.id);
   if (!fingerprints) {
-    const quiet = new Run({ ...options, recordEvaluations: false });
     fingerprints = new Set();
     for (const kind of new Set(rule.meta.match.flatMap((m) => (m.kinds === '*' ? [] : m.kinds)))) {
       for (const scanned of snapshot.ofKind(kind)) {
         if (!ruleMatches(rule, scanned.object)) continue;
-        for (const finding of quiet.checkObject(scanned, snapshot, [rule])) fingerprints.add(finding.fingerprint);
+        for (const finding of run.checkObject(scanned, snapshot, [rule])) fingerprints.add(finding.fingerprint);
       }
+    }
+    if (rule.checkInventory) {
+      const sources = new Set(snapshot.all.map((s) => sourceKindOf(s.origin)));
+      for (const finding of run.checkInventoryOf(rule, snapshot, sources)) fingerprints.add(finding.fingerprint);
     }
     entry.byRule.set(rule.meta.id, fingerprints);
   }

@@ -51,6 +51,11 @@ export interface RuleNeeds {
    * none). A change to an object of these kinds can change the rule's findings on other objects.
    */
   readonly reads: readonly string[] | '*';
+  /**
+   * `namespace` when a changed object of a read kind can move findings only on objects in its own
+   * namespace (cluster-scoped objects still reach every namespace). Absent: anywhere.
+   */
+  readonly scope?: 'namespace';
   /** `required`: no verdict without the cluster state; `optional`: a verdict from the object alone is still right, with less context. */
   readonly snapshot: 'none' | 'optional' | 'required';
   /** True when the rule judges who asked and how (user, operation), which only admission and audit carry. */

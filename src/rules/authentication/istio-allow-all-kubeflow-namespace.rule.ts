@@ -30,7 +30,7 @@ export default defineRule({
     mitre: ['T1133', 'T1021', 'MS-TA9005'],
     match: [{ apiGroups: ['security.istio.io'], kinds: ['AuthorizationPolicy'] }],
     sources: SPEC_SOURCES,
-    needs: { reads: '*', snapshot: 'required', request: false, cost: 'moderate' },
+    needs: { reads: '*', scope: 'namespace', snapshot: 'required', request: false, cost: 'moderate' },
   },
   *check(object, ctx): Iterable<Violation> {
     const spec = asRecord(object.spec);

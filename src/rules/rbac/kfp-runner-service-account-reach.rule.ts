@@ -4,6 +4,7 @@ import { accessGraphOf, type Grant } from '../../rbac/access-graph.js';
 import { canExecIntoPods, creatablePodMakers } from '../../rbac/pod-makers.js';
 import { describeSubject } from '../../rbac/subjects.js';
 import { profileNamespacesOf } from '../guardrails/profile-namespaces.js';
+import { RBAC_READS } from '../rule-defaults.js';
 import { RBAC_DOCS, RBAC_SOURCES } from './shared.js';
 
 /** The service accounts KFP runs pipeline steps as: standalone, and multi-user (per profile). */
@@ -42,7 +43,7 @@ export default defineRule({
     mitre: ['T1610', 'MS-TA9008'],
     match: [{ apiGroups: ['rbac.authorization.k8s.io'], kinds: ['RoleBinding', 'ClusterRoleBinding'] }, { apiGroups: ['kubeflow.org'], kinds: ['Profile'] }],
     sources: RBAC_SOURCES,
-    needs: { reads: '*', snapshot: 'required', request: false, cost: 'moderate' },
+    needs: { reads: [...RBAC_READS, 'ConfigMap'], snapshot: 'required', request: false, cost: 'moderate' },
   },
   *checkInventory(ctx) {
     const profileNamespaces = new Set(profileNamespacesOf(ctx.inventory).map((p) => p.name));

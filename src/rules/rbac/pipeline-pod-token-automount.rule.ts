@@ -6,6 +6,7 @@ import { accessGraphOf } from '../../rbac/access-graph.js';
 import { canExecIntoPods, creatablePodMakers } from '../../rbac/pod-makers.js';
 import { rulesAllow } from '../../rbac/policy-rule.js';
 import { RBAC_SOURCES } from './shared.js';
+import { RBAC_READS } from '../rule-defaults.js';
 
 /** Labels Argo and KFP put on every pipeline step pod. */
 const STEP_POD_LABELS = ['workflows.argoproj.io/workflow', 'pipeline/runid'];
@@ -89,7 +90,7 @@ export default defineRule({
       { apiGroups: [''], kinds: ['Pod'] },
     ],
     sources: RBAC_SOURCES,
-    needs: { reads: '*', snapshot: 'required', request: false, cost: 'moderate' },
+    needs: { reads: RBAC_READS, snapshot: 'required', request: false, cost: 'moderate' },
   },
   *check(object, ctx) {
     const run = runSpecOf(object);
