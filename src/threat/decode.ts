@@ -1,4 +1,6 @@
+import { constants as bufferConstants } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
+import type { Budget } from '../core/budget.js';
 
 export type Encoding = 'base64' | 'hex' | 'gzip+base64';
 
@@ -9,18 +11,15 @@ export interface DecodedText {
   readonly text: string;
 }
 
-/** Caps decoding work per object: attacker-controlled input must not make a scan slow or huge. */
-export class DecodeBudget {
-  constructor(
-    public remainingBytes: number = 1024 * 1024,
-    readonly maxDepth: number = 3,
-  ) {}
+/** The part of the object's budget decoding draws from: decoded bytes, gzip output included. */
+export type ByteAllowance = Pick<Budget, 'take' | 'remainingBytes'>;
 
-  take(bytes: number): boolean {
-    if (bytes > this.remainingBytes) return false;
-    this.remainingBytes -= bytes;
-    return true;
-  }
+/** Why decoding stopped before the end of a text, if it did. */
+export type DecodeStop = 'bytes' | 'candidates';
+
+export interface DecodeResult {
+  readonly decoded: DecodedText[];
+  readonly stopped?: DecodeStop;
 }
 
 const BASE64_RUN = /[A-Za-z0-9+/]{24,}={0,2}/g;
@@ -32,39 +31,59 @@ const MAX_CANDIDATES = 64;
  * Finds base64, hex and gzip+base64 runs in `text` and returns those that decode to readable text.
  * Binary results (certificates, digests, keys) are dropped: they cannot hold a command line.
  */
-export function decodeEmbedded(text: string, budget: DecodeBudget): DecodedText[] {
-  const found: DecodedText[] = [];
+export function decodeEmbedded(text: string, budget: ByteAllowance): DecodedText[] {
+  return decodeEmbeddedText(text, budget).decoded;
+}
+
+/** As `decodeEmbedded`, also saying whether the byte budget or the candidate cap stopped it. */
+export function decodeEmbeddedText(text: string, budget: ByteAllowance): DecodeResult {
+  const decoded: DecodedText[] = [];
   let candidates = 0;
+  let capped = false;
+  let overBudget = false;
+  const mayDecodeAnother = (): boolean => {
+    // A structural cap on decode passes per text, not a byte budget (choosing by suspicion is issue 15).
+    if (++candidates > MAX_CANDIDATES) capped = true;
+    else if (budget.remainingBytes <= 0) overBudget = true;
+    return !capped && !overBudget;
+  };
   for (const match of text.matchAll(BASE64_RUN)) {
-    if (++candidates > MAX_CANDIDATES || budget.remainingBytes <= 0) break;
+    if (!mayDecodeAnother()) break;
     const run = match[0];
     if (run.replace(/=+$/, '').length % 4 === 1) continue;
-    const decoded = decodeBase64(run, budget);
-    if (decoded) found.push(decoded);
+    // A run too large for what is left does not stop the search: a smaller payload may follow.
+    const result = decodeBase64(run, budget);
+    if (result === 'over budget') overBudget = true;
+    else if (result) decoded.push(result);
   }
   for (const regex of [ESCAPED_HEX_RUN, PLAIN_HEX_RUN]) {
     for (const match of text.matchAll(regex)) {
-      if (++candidates > MAX_CANDIDATES || budget.remainingBytes <= 0) break;
+      if (!mayDecodeAnother()) break;
       const hex = match[0].replace(/\\x/g, '');
-      if (!budget.take(hex.length / 2)) break;
+      if (!budget.take(hex.length / 2)) {
+        overBudget = true;
+        break;
+      }
       const readable = readableText(Buffer.from(hex, 'hex'));
-      if (readable !== undefined) found.push({ encoding: 'hex', sample: shorten(match[0]), text: readable });
+      if (readable !== undefined) decoded.push({ encoding: 'hex', sample: shorten(match[0]), text: readable });
     }
   }
-  return found;
+  if (capped) return { decoded, stopped: 'candidates' };
+  return overBudget ? { decoded, stopped: 'bytes' } : { decoded };
 }
 
-function decodeBase64(run: string, budget: DecodeBudget): DecodedText | undefined {
+function decodeBase64(run: string, budget: ByteAllowance): DecodedText | 'over budget' | undefined {
   const bytes = Buffer.from(run, 'base64');
-  if (!budget.take(bytes.length)) return undefined;
+  if (!budget.take(bytes.length)) return 'over budget';
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     let inflated: Buffer;
     try {
-      inflated = gunzipSync(bytes, { maxOutputLength: Math.max(1, budget.remainingBytes) });
-    } catch {
-      return undefined;
+      inflated = gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.min(budget.remainingBytes, bufferConstants.MAX_LENGTH)) });
+    } catch (error) {
+      // Output beyond the budget (a gzip bomb) is a budget stop; corrupt data is just not a payload.
+      return (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? 'over budget' : undefined;
     }
-    if (!budget.take(inflated.length)) return undefined;
+    if (!budget.take(inflated.length)) return 'over budget';
     const readable = readableText(inflated);
     return readable === undefined ? undefined : { encoding: 'gzip+base64', sample: shorten(run), text: readable };
   }

@@ -3,7 +3,8 @@ import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import type { Inventory } from '../k8s/inventory.js';
 import type { Site } from './signals.js';
-import { judgeDownloadUrl, scanRaw, scanScript, type ScanState } from './text-scan.js';
+import type { ScanState } from './scan-queue.js';
+import { judgeDownloadUrl, scanRaw, scanScript } from './text-scan.js';
 import { configMapData } from './variables.js';
 
 const MAX_DEPTH = 16;
@@ -20,16 +21,16 @@ export function scanWorkflowInputs(object: K8sObject, pipeline: boolean, state: 
   if (object.kind === 'RayService' && object.apiVersion.startsWith('ray.io/')) {
     // serveConfigV2 is YAML text whose runtime_env can carry commands and env vars.
     const serveConfig = asString(asRecord(object.spec)?.serveConfigV2);
-    if (serveConfig !== undefined) scanRaw(serveConfig, { where: 'Ray Serve config', path: 'spec.serveConfigV2' }, '', state, 0);
+    if (serveConfig !== undefined) scanRaw(serveConfig, { where: 'Ray Serve config', path: 'spec.serveConfigV2' }, '', state);
   }
   if (object.kind === 'SparkApplication' && object.apiVersion.startsWith('sparkoperator.k8s.io/')) scanSparkApplication(object, state);
   if (object.kind === 'Experiment' && object.apiVersion.startsWith('kubeflow.org/')) scanKatibTemplateConfigMap(object, state, inventory);
   if (object.kind === 'RayJob' && object.apiVersion.startsWith('ray.io/')) {
     const spec = asRecord(object.spec);
     const entrypoint = asString(spec?.entrypoint);
-    if (entrypoint !== undefined) scanScript(entrypoint, { where: 'Ray job entrypoint', path: 'spec.entrypoint' }, '', state, 0);
+    if (entrypoint !== undefined) scanScript(entrypoint, { where: 'Ray job entrypoint', path: 'spec.entrypoint' }, '', state);
     const runtimeEnv = asString(spec?.runtimeEnvYAML);
-    if (runtimeEnv !== undefined) scanRaw(runtimeEnv, { where: 'Ray job runtimeEnvYAML', path: 'spec.runtimeEnvYAML' }, '', state, 0);
+    if (runtimeEnv !== undefined) scanRaw(runtimeEnv, { where: 'Ray job runtimeEnvYAML', path: 'spec.runtimeEnvYAML' }, '', state);
   }
 }
 
@@ -69,7 +70,7 @@ function scanParameters(parameters: unknown, path: string, w: Walk): void {
       const name = asString(parameter.name) ?? `#${i}`;
       for (const key of ARGO_VALUE_KEYS) {
         const text = asString(parameter[key]);
-        if (text !== undefined) scanScript(text, site(`parameter "${name}" ${key}`, joinPath(path, i, key)), '', state, 0);
+        if (text !== undefined) scanScript(text, site(`parameter "${name}" ${key}`, joinPath(path, i, key)), '', state);
       }
       // `valueFrom.configMapKeyRef`: the value lives in a ConfigMap of the workflow's namespace.
       const ref = asRecord(asRecord(parameter.valueFrom)?.configMapKeyRef);
@@ -77,7 +78,7 @@ function scanParameters(parameters: unknown, path: string, w: Walk): void {
       const key = asString(ref?.key);
       const text = configMap && key ? configMapData(w.inventory, w.namespace, configMap)[key] : undefined;
       if (typeof text === 'string') {
-        scanScript(text, site(`parameter "${name}" from ConfigMap ${configMap} key "${key}"`, joinPath(path, i, 'valueFrom', 'configMapKeyRef')), '', state, 0);
+        scanScript(text, site(`parameter "${name}" from ConfigMap ${configMap} key "${key}"`, joinPath(path, i, 'valueFrom', 'configMapKeyRef')), '', state);
       }
     });
     return;
@@ -94,7 +95,7 @@ function scanParameters(parameters: unknown, path: string, w: Walk): void {
       [asRecord(runtime?.constantValue)?.stringValue, ['runtimeValue', 'constantValue', 'stringValue']],
     ];
     for (const [value, segments] of candidates) {
-      if (typeof value === 'string') scanScript(value, site(`parameter "${name}"`, joinPath(path, name, ...segments)), '', state, 0);
+      if (typeof value === 'string') scanScript(value, site(`parameter "${name}"`, joinPath(path, name, ...segments)), '', state);
     }
   }
 }
@@ -103,7 +104,7 @@ function scanParameters(parameters: unknown, path: string, w: Walk): void {
 function scanLoopItems(items: readonly unknown[], path: string, state: ScanState): void {
   items.forEach((item, i) => {
     const texts = typeof item === 'string' ? [item] : Object.values(asRecord(item) ?? {}).filter((v): v is string => typeof v === 'string');
-    for (const text of texts) scanScript(text, site(`loop item ${i}`, joinPath(path, i)), '', state, 0);
+    for (const text of texts) scanScript(text, site(`loop item ${i}`, joinPath(path, i)), '', state);
   });
 }
 
@@ -114,7 +115,7 @@ function scanArtifacts(artifacts: readonly unknown[], path: string, state: ScanS
     if (!artifact) return;
     const name = asString(artifact.name) ?? `#${i}`;
     const data = asString(asRecord(artifact.raw)?.data);
-    if (data !== undefined) scanScript(data, site(`artifact "${name}" raw data`, joinPath(path, i, 'raw', 'data')), '', state, 0);
+    if (data !== undefined) scanScript(data, site(`artifact "${name}" raw data`, joinPath(path, i, 'raw', 'data')), '', state);
     const url = asString(asRecord(artifact.http)?.url);
     if (url !== undefined) judgeDownloadUrl(url, site(`artifact "${name}" http url`, joinPath(path, i, 'http', 'url')), '', state);
   });
@@ -131,7 +132,7 @@ function scanSparkApplication(object: K8sObject, state: ScanState): void {
   if (file !== undefined && /^https?:\/\//i.test(file)) judgeDownloadUrl(file, site('Spark main application file', 'spec.mainApplicationFile'), '', state);
   const args = Array.isArray(spec?.arguments) ? spec.arguments : [];
   args.forEach((arg, i) => {
-    if (typeof arg === 'string') scanRaw(arg, site(`Spark argument ${i}`, joinPath('spec.arguments', i)), '', state, 0);
+    if (typeof arg === 'string') scanRaw(arg, site(`Spark argument ${i}`, joinPath('spec.arguments', i)), '', state);
   });
 }
 
@@ -142,5 +143,5 @@ function scanKatibTemplateConfigMap(object: K8sObject, state: ScanState, invento
   const key = asString(ref?.templatePath);
   if (!name || !key) return;
   const text = configMapData(inventory, asString(ref?.configMapNamespace) ?? object.metadata?.namespace, name)[key];
-  if (typeof text === 'string') scanScript(text, site(`trial template from ConfigMap ${name} key "${key}"`, 'spec.trialTemplate.configMap'), '', state, 0);
+  if (typeof text === 'string') scanScript(text, site(`trial template from ConfigMap ${name} key "${key}"`, 'spec.trialTemplate.configMap'), '', state);
 }
