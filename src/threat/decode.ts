@@ -14,12 +14,13 @@ export interface DecodedText {
 /** The part of the object's budget decoding draws from: decoded bytes, gzip output included. */
 export type ByteAllowance = Pick<Budget, 'take' | 'remainingBytes'>;
 
-/** Why decoding stopped before the end of a text, if it did. */
-export type DecodeStop = 'bytes' | 'candidates';
+/** Why decoding stopped before the end of a text, if it did: the byte budget, the run cap, or a layer cut to size. */
+export type DecodeStop = 'bytes' | 'candidates' | 'length';
 
 export interface DecodeResult {
   readonly decoded: DecodedText[];
-  readonly stopped?: DecodeStop;
+  /** Everything that cut decoding short; empty when the whole text was examined. */
+  readonly stops: readonly DecodeStop[];
 }
 
 const BASE64_RUN = /[A-Za-z0-9+/]{24,}={0,2}/g;
@@ -35,12 +36,17 @@ export function decodeEmbedded(text: string, budget: ByteAllowance): DecodedText
   return decodeEmbeddedText(text, budget).decoded;
 }
 
-/** As `decodeEmbedded`, also saying whether the byte budget or the candidate cap stopped it. */
-export function decodeEmbeddedText(text: string, budget: ByteAllowance): DecodeResult {
+/**
+ * As `decodeEmbedded`, also saying what stopped it. A plain base64 or hex layer is decoded only up
+ * to `maxLayerBytes`, the most of it a scan reads: one padded payload must not spend the byte
+ * budget of the whole object on text nobody looks at.
+ */
+export function decodeEmbeddedText(text: string, budget: ByteAllowance, maxLayerBytes = Number.POSITIVE_INFINITY): DecodeResult {
   const decoded: DecodedText[] = [];
   let candidates = 0;
   let capped = false;
   let overBudget = false;
+  let clipped = false;
   const mayDecodeAnother = (): boolean => {
     // A structural cap on decode passes per text, not a byte budget (choosing by suspicion is issue 15).
     if (++candidates > MAX_CANDIDATES) capped = true;
@@ -52,14 +58,18 @@ export function decodeEmbeddedText(text: string, budget: ByteAllowance): DecodeR
     const run = match[0];
     if (run.replace(/=+$/, '').length % 4 === 1) continue;
     // A run too large for what is left does not stop the search: a smaller payload may follow.
-    const result = decodeBase64(run, budget);
+    const whole = run.length <= base64Chars(maxLayerBytes) || isGzip(run);
+    clipped ||= !whole;
+    const result = decodeBase64(whole ? run : run.slice(0, base64Chars(maxLayerBytes)), budget);
     if (result === 'over budget') overBudget = true;
     else if (result) decoded.push(result);
   }
   for (const regex of [ESCAPED_HEX_RUN, PLAIN_HEX_RUN]) {
     for (const match of text.matchAll(regex)) {
       if (!mayDecodeAnother()) break;
-      const hex = match[0].replace(/\\x/g, '');
+      const digits = match[0].replace(/\\x/g, '');
+      clipped ||= digits.length > 2 * maxLayerBytes;
+      const hex = digits.length > 2 * maxLayerBytes ? digits.slice(0, 2 * maxLayerBytes) : digits;
       if (!budget.take(hex.length / 2)) {
         overBudget = true;
         break;
@@ -68,8 +78,22 @@ export function decodeEmbeddedText(text: string, budget: ByteAllowance): DecodeR
       if (readable !== undefined) decoded.push({ encoding: 'hex', sample: shorten(match[0]), text: readable });
     }
   }
-  if (capped) return { decoded, stopped: 'candidates' };
-  return overBudget ? { decoded, stopped: 'bytes' } : { decoded };
+  const stops: DecodeStop[] = [];
+  if (capped) stops.push('candidates');
+  if (overBudget) stops.push('bytes');
+  if (clipped) stops.push('length');
+  return { decoded, stops };
+}
+
+/** Base64 characters that decode to at most `bytes` bytes, in whole 4-character groups. */
+function base64Chars(bytes: number): number {
+  return 4 * Math.floor(bytes / 3);
+}
+
+/** Gzip must be inflated whole; only its output is bounded (by the byte budget). */
+function isGzip(run: string): boolean {
+  const head = Buffer.from(run.slice(0, 4), 'base64');
+  return head[0] === 0x1f && head[1] === 0x8b;
 }
 
 function decodeBase64(run: string, budget: ByteAllowance): DecodedText | 'over budget' | undefined {

@@ -137,8 +137,8 @@ function queuePythonCommands(text: string, site: Site, layer: string, state: Sca
 }
 
 function queueDecoded(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
-  const { decoded, stopped } = decodeEmbeddedText(text, state.budget);
-  if (stopped !== undefined) cutShort(state, CUT_SHORT[stopped]);
+  const { decoded, stops } = decodeEmbeddedText(text, state.budget, SCAN_LIMITS.maxUnitChars);
+  for (const stop of stops) cutShort(state, CUT_SHORT[stop]);
   for (const layerText of decoded) enqueue(state, { kind: 'decoded', decoded: layerText, site, layer, depth: depth + 1 });
 }
 

@@ -38,13 +38,23 @@ describe('decodeEmbedded', () => {
     assert.deepEqual(decodeEmbedded(bomb, bytesOnly(1024 * 1024)), []);
   });
 
-  it('says why it stopped: the byte budget, or more runs than it decodes per text', () => {
+  it('says why it stopped: the byte budget, more runs than it decodes per text, or a layer cut to size', () => {
     const many = Array.from({ length: 10 }, (_, i) => b64(`echo payload number ${i} here`)).join(' ');
-    assert.equal(decodeEmbeddedText(many, bytesOnly(64)).stopped, 'bytes');
-    assert.equal(decodeEmbeddedText(many, unlimitedBudget()).stopped, undefined);
+    assert.deepEqual(decodeEmbeddedText(many, bytesOnly(64)).stops, ['bytes']);
+    assert.deepEqual(decodeEmbeddedText(many, unlimitedBudget()).stops, []);
     const bomb = gzipSync(Buffer.alloc(4 * 1024 * 1024, 0x61)).toString('base64');
-    assert.equal(decodeEmbeddedText(bomb, bytesOnly(1024 * 1024)).stopped, 'bytes');
+    assert.deepEqual(decodeEmbeddedText(bomb, bytesOnly(1024 * 1024)).stops, ['bytes']);
     const crowded = Array.from({ length: 70 }, (_, i) => b64(`echo innocuous line ${i}`)).join(' ');
-    assert.equal(decodeEmbeddedText(crowded, unlimitedBudget()).stopped, 'candidates');
+    assert.deepEqual(decodeEmbeddedText(crowded, unlimitedBudget()).stops, ['candidates']);
+  });
+
+  it('decodes a plain layer only as far as it is scanned, and says so', () => {
+    const padded = b64(`./xmrig -o stratum+tcp://p:3333 ${'#'.repeat(10_000)}`);
+    const budget = unlimitedBudget();
+    const result = decodeEmbeddedText(padded, budget, 1_000);
+    assert.deepEqual(result.stops, ['length']);
+    assert.equal(result.decoded[0]?.text.length, 999);
+    assert.ok(result.decoded[0]?.text.startsWith('./xmrig -o stratum+tcp://p:3333'));
+    assert.equal(Number.MAX_SAFE_INTEGER - budget.remainingBytes, 999);
   });
 });
