@@ -100,16 +100,22 @@ export function cutShort(state: ScanState, reason: string): void {
 }
 
 /**
- * Position in the order a depth-first reading would have produced: the parent's key plus the
- * number of signals and units the parent had produced when this one appeared. Sorting by it keeps
- * evidence in reading order (outer text first, a nested script where it appears) although the
- * queue reads breadth-first.
+ * A queued unit and where it sits in reading order: `seq` counts the signals and units its parent
+ * had produced when it appeared. Following `parent` links gives the order a depth-first reading
+ * would have had; sorting signals by it keeps evidence in reading order (outer text first, a
+ * nested script where it appears) although the queue reads breadth-first.
  */
-type OrderKey = readonly number[];
+interface Pending {
+  readonly unit: TextUnit;
+  readonly parent: Pending | undefined;
+  readonly seq: number;
+  /** Decoded layers enclosing this unit, innermost last. */
+  readonly watches: readonly DecodedWatch[];
+}
 
 /** A decoded layer waiting for its first signal: then the encoding itself becomes evidence. */
 interface DecodedWatch {
-  readonly key: OrderKey;
+  readonly layerUnit: Pending;
   readonly encoding: string;
   readonly sample: string;
   readonly site: Site;
@@ -117,35 +123,37 @@ interface DecodedWatch {
   fired: boolean;
 }
 
-interface Pending {
-  readonly unit: TextUnit;
-  readonly key: OrderKey;
-  readonly watches: readonly DecodedWatch[];
+/** Where one signal sits in reading order: the `seq`-th thing its unit produced. */
+interface Mark {
+  readonly owner: Pending;
+  readonly seq: number;
 }
 
+/** One drain in progress: the queue, the unit being read and the marks of the signals found. */
 interface Cursor {
-  readonly item: Pending;
   readonly queue: Pending[];
-  /** Order keys of the signals added since the drain started, in the order they were added. */
-  readonly keys: OrderKey[];
+  /** Marks of the signals added since the drain started, in the order they were added. */
+  readonly marks: Mark[];
+  item: Pending;
   next: number;
 }
 
 export function signal(state: ScanState, kind: SignalKind, token: string, site: Site, layer: string): void {
   const cursor = state.cursor;
-  record(state, kind, token, site, layer, cursor ? [...cursor.item.key, cursor.next++] : undefined);
+  record(state, kind, token, site, layer);
   if (!cursor) return;
+  cursor.marks.push({ owner: cursor.item, seq: cursor.next++ });
   for (const watch of cursor.item.watches) {
     if (watch.fired) continue;
     watch.fired = true;
+    record(state, 'obfuscation', `${watch.encoding} ${watch.sample}`, watch.site, watch.layer);
     // Right after everything found inside the layer, as if it had been read to its end first.
-    record(state, 'obfuscation', `${watch.encoding} ${watch.sample}`, watch.site, watch.layer, [...watch.key, Number.POSITIVE_INFINITY]);
+    cursor.marks.push({ owner: watch.layerUnit, seq: Number.POSITIVE_INFINITY });
   }
 }
 
-function record(state: ScanState, kind: SignalKind, token: string, site: Site, layer: string, key: OrderKey | undefined): void {
+function record(state: ScanState, kind: SignalKind, token: string, site: Site, layer: string): void {
   state.signals.push({ kind, token: site.secret ? '' : token, site, layer, weight: SIGNAL_WEIGHTS[kind] });
-  if (key) state.cursor?.keys.push(key);
 }
 
 /**
@@ -164,12 +172,15 @@ export function enqueue(state: ScanState, unit: TextUnit): void {
     cutShort(state, CUT_SHORT.bytes);
     return;
   }
-  const key = [...cursor.item.key, cursor.next++];
-  const watches =
-    unit.kind === 'decoded'
-      ? [...cursor.item.watches, { key, encoding: unit.decoded.encoding, sample: unit.decoded.sample, site: unit.site, layer: unit.layer, fired: false }]
-      : cursor.item.watches;
-  cursor.queue.push({ unit, key, watches });
+  const parent = cursor.item;
+  if (unit.kind !== 'decoded') {
+    cursor.queue.push({ unit, parent, seq: cursor.next++, watches: parent.watches });
+    return;
+  }
+  const watches: DecodedWatch[] = [...parent.watches];
+  const pending: Pending = { unit, parent, seq: cursor.next++, watches };
+  watches.push({ layerUnit: pending, encoding: unit.decoded.encoding, sample: unit.decoded.sample, site: unit.site, layer: unit.layer, fired: false });
+  cursor.queue.push(pending);
 }
 
 /**
@@ -179,33 +190,40 @@ export function enqueue(state: ScanState, unit: TextUnit): void {
 export function drain(state: ScanState, root: TextUnit, read: (unit: TextUnit, state: ScanState) => void): void {
   if (state.cursor) throw new Error('drain is not re-entrant: queue nested text with enqueue()');
   const start = state.signals.length;
-  const queue: Pending[] = [{ unit: root, key: [], watches: [] }];
-  const keys: OrderKey[] = [];
+  const first: Pending = { unit: root, parent: undefined, seq: 0, watches: [] };
+  const cursor: Cursor = { queue: [first], marks: [], item: first, next: 0 };
+  state.cursor = cursor;
   try {
-    for (let i = 0; i < queue.length; i++) {
+    for (let i = 0; i < cursor.queue.length; i++) {
       if (state.budget.timeUp()) {
         cutShort(state, CUT_SHORT.time);
         break;
       }
-      const item = queue[i] as Pending;
-      state.cursor = { item, queue, keys, next: 0 };
-      read(item.unit, state);
+      cursor.item = cursor.queue[i] as Pending;
+      cursor.next = 0;
+      read(cursor.item.unit, state);
     }
   } finally {
     state.cursor = undefined;
-    if (queue.length > 1) restoreReadingOrder(state.signals, start, keys);
+    if (cursor.queue.length > 1 && cursor.marks.length > 1) restoreReadingOrder(state.signals, start, cursor.marks);
   }
 }
 
-function restoreReadingOrder(signals: Signal[], start: number, keys: readonly OrderKey[]): void {
-  const added = signals.slice(start).map((signal, i) => ({ signal, key: keys[i] ?? [] }));
+function restoreReadingOrder(signals: Signal[], start: number, marks: readonly Mark[]): void {
+  const added = signals.slice(start).map((signal, i) => ({ signal, key: orderKey(marks[i] as Mark) }));
   added.sort((a, b) => compareKeys(a.key, b.key));
   added.forEach((entry, i) => {
     signals[start + i] = entry.signal;
   });
 }
 
-function compareKeys(a: OrderKey, b: OrderKey): number {
+function orderKey(mark: Mark): number[] {
+  const key = [mark.seq];
+  for (let unit: Pending | undefined = mark.owner; unit?.parent; unit = unit.parent) key.unshift(unit.seq);
+  return key;
+}
+
+function compareKeys(a: readonly number[], b: readonly number[]): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
     const difference = (a[i] as number) - (b[i] as number);
