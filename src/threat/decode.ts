@@ -43,35 +43,26 @@ export function decodeEmbedded(text: string, budget: ByteAllowance): DecodedText
  */
 export function decodeEmbeddedText(text: string, budget: ByteAllowance, maxLayerBytes = Number.POSITIVE_INFINITY): DecodeResult {
   const decoded: DecodedText[] = [];
-  let candidates = 0;
-  let capped = false;
-  let overBudget = false;
-  let clipped = false;
-  const mayDecodeAnother = (): boolean => {
-    // A structural cap on decode passes per text, not a byte budget (choosing by suspicion is issue 15).
-    if (++candidates > MAX_CANDIDATES) capped = true;
-    else if (budget.remainingBytes <= 0) overBudget = true;
-    return !capped && !overBudget;
-  };
+  const progress: DecodeProgress = { candidates: 0, capped: false, overBudget: false, clipped: false };
   for (const match of text.matchAll(BASE64_RUN)) {
-    if (!mayDecodeAnother()) break;
+    if (!mayDecodeAnother(progress, budget)) break;
     const run = match[0];
     if (run.replace(/=+$/, '').length % 4 === 1) continue;
-    // A run too large for what is left does not stop the search: a smaller payload may follow.
     const whole = run.length <= base64Chars(maxLayerBytes) || isGzip(run);
-    clipped ||= !whole;
+    progress.clipped ||= !whole;
+    // A run too large for what is left does not stop the search: a smaller payload may follow.
     const result = decodeBase64(whole ? run : run.slice(0, base64Chars(maxLayerBytes)), budget);
-    if (result === 'over budget') overBudget = true;
+    if (result === 'over budget') progress.overBudget = true;
     else if (result) decoded.push(result);
   }
   for (const regex of [ESCAPED_HEX_RUN, PLAIN_HEX_RUN]) {
     for (const match of text.matchAll(regex)) {
-      if (!mayDecodeAnother()) break;
+      if (!mayDecodeAnother(progress, budget)) break;
       const digits = match[0].replace(/\\x/g, '');
-      clipped ||= digits.length > 2 * maxLayerBytes;
+      progress.clipped ||= digits.length > 2 * maxLayerBytes;
       const hex = digits.length > 2 * maxLayerBytes ? digits.slice(0, 2 * maxLayerBytes) : digits;
       if (!budget.take(hex.length / 2)) {
-        overBudget = true;
+        progress.overBudget = true;
         break;
       }
       const readable = readableText(Buffer.from(hex, 'hex'));
@@ -79,10 +70,24 @@ export function decodeEmbeddedText(text: string, budget: ByteAllowance, maxLayer
     }
   }
   const stops: DecodeStop[] = [];
-  if (capped) stops.push('candidates');
-  if (overBudget) stops.push('bytes');
-  if (clipped) stops.push('length');
+  if (progress.capped) stops.push('candidates');
+  if (progress.overBudget) stops.push('bytes');
+  if (progress.clipped) stops.push('length');
   return { decoded, stops };
+}
+
+interface DecodeProgress {
+  candidates: number;
+  capped: boolean;
+  overBudget: boolean;
+  clipped: boolean;
+}
+
+function mayDecodeAnother(progress: DecodeProgress, budget: ByteAllowance): boolean {
+  // A structural cap on decode passes per text, not a byte budget (choosing by suspicion is issue 15).
+  if (++progress.candidates > MAX_CANDIDATES) progress.capped = true;
+  else if (budget.remainingBytes <= 0) progress.overBudget = true;
+  return !progress.capped && !progress.overBudget;
 }
 
 /** Base64 characters that decode to at most `bytes` bytes, in whole 4-character groups. */
