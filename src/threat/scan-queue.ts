@@ -67,6 +67,8 @@ export const SCAN_LIMITS = {
   maxDepth: 3,
   /** One text is scanned up to this many characters, keeping every regex pass short. */
   maxUnitChars: 256 * 1024,
+  /** `$( … )` bodies of one script whose commands are analysed (their text is searched regardless). */
+  maxSubstitutions: 16,
 } as const;
 
 /** Reasons a scan stops early, worded for the report's reader. */
@@ -76,6 +78,8 @@ export const CUT_SHORT = {
   time: 'the time budget ran out before all text was scanned',
   length: `only the first ${SCAN_LIMITS.maxUnitChars / 1024} KiB of a text was scanned`,
   candidates: 'a text held more encoded-looking runs than are decoded per text; the rest were not decoded',
+  substitutions: `a script held more than ${SCAN_LIMITS.maxSubstitutions} command substitutions; the commands of the rest were not analysed`,
+  fieldDepth: 'workflow fields nested too deep were not searched for parameters, artifacts or loop items',
 } as const;
 
 /** Shared state while one object is scanned. */

@@ -94,7 +94,8 @@ function readArgv({ argv, layer, depth }: ArgvUnit, state: ScanState): void {
 function readScript(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
   const script = parseShell(text);
   analyzeCommands(script.commands, () => site, layer, state, depth, true);
-  for (const body of script.substitutions.slice(0, 16)) analyzeCommands(parseShell(body).commands, () => site, layer, state, depth, true);
+  if (script.substitutions.length > SCAN_LIMITS.maxSubstitutions) cutShort(state, CUT_SHORT.substitutions);
+  for (const body of script.substitutions.slice(0, SCAN_LIMITS.maxSubstitutions)) analyzeCommands(parseShell(body).commands, () => site, layer, state, depth, true);
   if (PROCESS_SUBSTITUTION_RUN.test(text)) signal(state, 'download-exec', 'shell runs <(download)', site, layer);
   readRaw(text, site, layer, state, depth);
   const expanded = expandAssignments(text, script.assignments);

@@ -3,7 +3,7 @@ import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import type { Inventory } from '../k8s/inventory.js';
 import type { Site } from './signals.js';
-import type { ScanState } from './scan-queue.js';
+import { CUT_SHORT, cutShort, type ScanState } from './scan-queue.js';
 import { judgeDownloadUrl, scanRaw, scanScript } from './text-scan.js';
 import { configMapData } from './variables.js';
 
@@ -42,7 +42,6 @@ interface Walk {
 }
 
 function walk(node: JsonRecord, path: string, depth: number, w: Walk): void {
-  if (depth > MAX_DEPTH) return;
   for (const [key, value] of Object.entries(node)) {
     if (value === null || typeof value !== 'object') continue;
     const childPath = joinPath(path, key);
@@ -55,7 +54,11 @@ function walk(node: JsonRecord, path: string, depth: number, w: Walk): void {
 
 /** Argo `steps` are lists of lists, so arrays are walked through to the records inside. */
 function walkValue(value: unknown, path: string, depth: number, w: Walk): void {
-  if (depth > MAX_DEPTH) return;
+  if (value === null || typeof value !== 'object') return;
+  if (depth > MAX_DEPTH) {
+    cutShort(w.state, CUT_SHORT.fieldDepth);
+    return;
+  }
   if (Array.isArray(value)) value.forEach((item, i) => walkValue(item, joinPath(path, i), depth + 1, w));
   else if (isRecord(value)) walk(value, path, depth, w);
 }

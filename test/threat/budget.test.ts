@@ -99,4 +99,24 @@ describe('crypto-miner-workload under a budget', () => {
     assert.ok(budget.exhausted.includes(CUT_SHORT.length), budget.exhausted.join('\n'));
     assert.ok(evidence.includes(`scan cut short: ${CUT_SHORT.length}`), evidence.join('\n'));
   });
+
+  it('says when a script has more command substitutions than are analysed', () => {
+    const script = (count: number): string => `${Array.from({ length: count }, (_, i) => `v${i}=$(echo ${i})`).join('; ')}; ./xmrig --donate-level 1`;
+    const within = createBudget(DEFAULT_LIMITS);
+    judge(pod({ command: ['sh', '-c', script(SCAN_LIMITS.maxSubstitutions)] }), within);
+    assert.deepEqual(within.exhausted, []);
+    const beyond = createBudget(DEFAULT_LIMITS);
+    const evidence = evidenceOf(judge(pod({ command: ['sh', '-c', script(SCAN_LIMITS.maxSubstitutions + 1)] }), beyond));
+    assert.deepEqual(beyond.exhausted, [CUT_SHORT.substitutions]);
+    assert.ok(evidence.includes(`scan cut short: ${CUT_SHORT.substitutions}`), evidence.join('\n'));
+  });
+
+  it('says when workflow fields nest deeper than they are searched for parameters', () => {
+    let nested: Record<string, unknown> = { parameters: [{ name: 'p', value: './xmrig -o stratum+tcp://deep.example:3333' }] };
+    for (let level = 0; level < 20; level++) nested = { inner: nested };
+    const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'w', namespace: 'ml' }, spec: nested } as K8sObject;
+    const budget = createBudget(DEFAULT_LIMITS);
+    assert.deepEqual(judge(workflow, budget), []);
+    assert.deepEqual(budget.exhausted, [CUT_SHORT.fieldDepth]);
+  });
 });
