@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { BoundedCache } from '../core/bounded-cache.js';
 import { BLOWFISH_P, BLOWFISH_S } from './blowfish-constants.js';
 
 /**
@@ -29,8 +30,13 @@ export function parseBcrypt(hash: string): ParsedBcrypt | undefined {
   return { cost: Number(cost), salt: decodeRadix64(salt, 16), digest };
 }
 
-
-const verdicts = new Map<string, boolean>();
+/**
+ * Verdicts kept per process. A scan checks at most a few hashes against two passwords, so 256
+ * entries keep every verdict of many scans (and all a prefetch computed ahead of the rule), while a
+ * webhook fed endless distinct hashes stays at a few tens of kilobytes.
+ */
+export const BCRYPT_VERDICT_CACHE_SIZE = 256;
+const verdicts = new BoundedCache<string, boolean>(BCRYPT_VERDICT_CACHE_SIZE);
 
 /**
  * True when `hash` is the bcrypt hash of `password`. Undefined when the hash is malformed or its

@@ -1,30 +1,16 @@
 import { redactUrlCredentials } from '../core/redact.js';
 import { isPrivateAddress } from '../core/private-address.js';
-import { decodeEmbedded, shorten, type DecodeBudget } from './decode.js';
+import { decodeEmbeddedText, shorten } from './decode.js';
 import type { Indicators } from './indicators.js';
-import { commandName, commandWords, expandAssignments, inlineScriptIndex, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
 import { pythonCommands } from './python-calls.js';
-import { signalWeight, type Signal, type SignalKind, type Site } from './signals.js';
+import { CUT_SHORT, SCAN_LIMITS, cutShort, drain, enqueue, signal, type ArgvElement, type ArgvUnit, type ScanState, type TextUnit } from './scan-queue.js';
+import { commandName, commandWords, expandAssignments, inlineScriptIndex, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
+import type { Site } from './signals.js';
 import { matchWallet, shortWallet } from './wallets.js';
 
-/** Shared state while one object is scanned: indicators, the decoding budget and the signals found. */
-export interface ScanState {
-  readonly indicators: Indicators;
-  readonly budget: DecodeBudget;
-  readonly signals: Signal[];
-}
-
-export interface ArgvElement {
-  readonly text: string;
-  readonly site: Site;
-}
-
-const MAX_TEXT_CHARS = 256 * 1024;
 const DECODERS = /^(?:base64|openssl|xxd|basenc)$/;
 const RAW_IPV4_URL = /^(?:https?|ftp):\/\/(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:\/|$)/i;
 const URL_IN_WORD = /^(?:https?|ftp):\/\/[^\s"'`]+$/i;
-/** Scripts inside scripts (`bash -c '…'`, `eval "…"`, expanded variables) are followed this deep. */
-const MAX_NESTING = 3;
 /** `source <(curl …)`, `bash <(wget …)`: a shell reads a download through process substitution. */
 const PROCESS_SUBSTITUTION_RUN = /(?:^|[\s;&|({])(?:source|\.|(?:ba|da|z|k)?sh)\s+<\(\s*(?:curl|wget)\b/;
 /** `exec(urlopen(u).read())`, `exec(requests.get(u).text)`: Python runs code it just downloaded. */
@@ -40,13 +26,48 @@ const NANOMINER_SECTION = /^\s*\[[A-Za-z0-9]+\]\s*$/m;
 const NANOMINER_WALLET = /^\s*wallet\s*=\s*(\S+)/im;
 const NANOMINER_POOL = /^\s*(?:pool\d+|coin|rigName)\s*=/im;
 
-export function signal(state: ScanState, kind: SignalKind, token: string, site: Site, layer: string): void {
-  state.signals.push({ kind, token: site.secret ? '' : token, site, layer, weight: signalWeight(kind) });
+/** A container's command and args, with everything found inside them. */
+export function scanArgv(argv: readonly ArgvElement[], layer: string, state: ScanState): void {
+  if (argv.length > 0) drain(state, { kind: 'argv', argv, layer, depth: 0 }, readUnit);
 }
 
-/** A container's command and args: an inline `sh -c` script is read as a script, anything else as one command. */
-export function scanArgv(argv: readonly ArgvElement[], layer: string, state: ScanState): void {
-  if (argv.length === 0) return;
+/** A shell script the object holds (a ConfigMap key, a workflow parameter), with everything inside it. */
+export function scanScript(text: string, site: Site, layer: string, state: ScanState): void {
+  drain(state, { kind: 'script', text, site, layer, depth: 0 }, readUnit);
+}
+
+/** Text searched without command structure (env values, Python, configs), with everything inside it. */
+export function scanRaw(text: string, site: Site, layer: string, state: ScanState): void {
+  drain(state, { kind: 'raw', text, site, layer, depth: 0 }, readUnit);
+}
+
+/** Reads one unit of the queue; text found inside it is queued, never read here. */
+function readUnit(unit: TextUnit, state: ScanState): void {
+  switch (unit.kind) {
+    case 'argv':
+      readArgv(unit, state);
+      return;
+    case 'command':
+      analyzeCommands([{ words: commandWords(unit.words), piped: false }], () => unit.site, unit.layer, state, unit.depth, true);
+      return;
+    case 'script':
+      readScript(unit.text, unit.site, unit.layer, state, unit.depth);
+      return;
+    case 'raw':
+      readRaw(unit.text, unit.site, unit.layer, state, unit.depth);
+      return;
+    case 'decoded': {
+      // A nested layer replaces its parent's label ("base64 layer 2"); a variable resolution stays in front.
+      const outer = unit.layer.replace(/(?:, )?[\w+]+ layer \d+$/, '');
+      const label = `${unit.decoded.encoding} layer ${unit.depth}`;
+      readScript(unit.decoded.text, unit.site, outer === '' ? label : `${outer}, ${label}`, state, unit.depth);
+      return;
+    }
+  }
+}
+
+/** An inline `sh -c` script in argv is read as a script, anything else as one command. */
+function readArgv({ argv, layer, depth }: ArgvUnit, state: ScanState): void {
   const words = argv.map((a) => a.text);
   const scripts = shellScriptIndexes(words);
   if (!isPython(words[0] as string)) {
@@ -56,25 +77,25 @@ export function scanArgv(argv: readonly ArgvElement[], layer: string, state: Sca
     const isSuffix = launched.length > 0 && launched.every((word, i) => word === words[offset + i]);
     const siteAt = (i: number): Site => (isSuffix ? argv[offset + i] : undefined)?.site ?? argv[0]!.site;
     // Inline scripts are read below with their own sites, so they are not followed from here.
-    analyzeCommands([{ words: launched.length > 0 ? launched : words, piped: false }], siteAt, layer, state, MAX_NESTING);
+    analyzeCommands([{ words: launched.length > 0 ? launched : words, piped: false }], siteAt, layer, state, depth, false);
     // `su -c SCRIPT` and `tmux new -d 'CMD'` come back as `sh -c SCRIPT`.
-    if (!isSuffix && launched[1] === '-c' && launched[2] !== undefined) scanScript(launched[2], argv[0]!.site, layer, state, 0);
+    if (!isSuffix && launched[1] === '-c' && launched[2] !== undefined) enqueue(state, { kind: 'script', text: launched[2], site: argv[0]!.site, layer, depth });
   }
   argv.forEach((element, i) => {
-    if (scripts.has(i)) scanScript(element.text, element.site, layer, state, 0);
-    else scanRaw(element.text, element.site, layer, state, 0);
+    enqueue(state, { kind: scripts.has(i) ? 'script' : 'raw', text: element.text, site: element.site, layer, depth });
   });
 }
 
-/** A shell script: its commands, its `$( … )` bodies, and everything `scanRaw` finds. */
-export function scanScript(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
+/** A shell script: its commands, its `$( … )` bodies, and everything `readRaw` finds. */
+function readScript(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
   const script = parseShell(text);
-  analyzeCommands(script.commands, () => site, layer, state, depth);
-  for (const body of script.substitutions.slice(0, 16)) analyzeCommands(parseShell(body).commands, () => site, layer, state, depth);
+  analyzeCommands(script.commands, () => site, layer, state, depth, true);
+  if (script.substitutions.length > SCAN_LIMITS.maxSubstitutions) cutShort(state, CUT_SHORT.substitutions);
+  for (const body of script.substitutions.slice(0, SCAN_LIMITS.maxSubstitutions)) analyzeCommands(parseShell(body).commands, () => site, layer, state, depth, true);
   if (PROCESS_SUBSTITUTION_RUN.test(text)) signal(state, 'download-exec', 'shell runs <(download)', site, layer);
-  scanRaw(text, site, layer, state, depth);
-  const expanded = depth < MAX_NESTING ? expandAssignments(text, script.assignments) : undefined;
-  if (expanded !== undefined) scanScript(expanded, site, withLayer(layer, 'after expanding shell variables'), state, depth + 1);
+  readRaw(text, site, layer, state, depth);
+  const expanded = expandAssignments(text, script.assignments);
+  if (expanded !== undefined) enqueue(state, { kind: 'script', text: expanded, site, layer: withLayer(layer, 'after expanding shell variables'), depth: depth + 1 });
 }
 
 function withLayer(layer: string, label: string): string {
@@ -82,8 +103,9 @@ function withLayer(layer: string, label: string): string {
 }
 
 /** Indicators that need no command structure: URLs, pool hosts, known strings, configs and encoded payloads. */
-export function scanRaw(input: string, site: Site, layer: string, state: ScanState, depth: number): void {
-  const text = input.length > MAX_TEXT_CHARS ? input.slice(0, MAX_TEXT_CHARS) : input;
+function readRaw(input: string, site: Site, layer: string, state: ScanState, depth: number): void {
+  if (input.length > SCAN_LIMITS.maxUnitChars) cutShort(state, CUT_SHORT.length);
+  const text = input.length > SCAN_LIMITS.maxUnitChars ? input.slice(0, SCAN_LIMITS.maxUnitChars) : input;
   const { indicators } = state;
   for (const match of text.matchAll(indicators.stratumUrl)) {
     if (!/[A-Za-z0-9]/.test(match[0].slice(match[0].indexOf('://') + 3))) continue;
@@ -98,28 +120,23 @@ export function scanRaw(input: string, site: Site, layer: string, state: ScanSta
   if (PYTHON_EXEC_DOWNLOAD.test(text)) signal(state, 'download-exec', 'Python exec() of downloaded code', site, layer);
   else if (PYTHON_DOWNLOAD.test(text) && PYTHON_EXEC.test(text)) signal(state, 'download-exec', 'Python download then os.system/subprocess', site, layer);
   if (PERL_DOWNLOAD_EXEC.test(text)) signal(state, 'download-exec', 'Perl download then system/exec', site, layer);
-  if (depth < state.budget.maxDepth) scanPythonCommands(text, site, layer, state, depth);
+  queuePythonCommands(text, site, layer, state, depth);
   scanMinerConfig(text, site, layer, state);
-  if (depth < state.budget.maxDepth && state.budget.remainingBytes > 0) scanDecoded(text, site, layer, state, depth);
+  queueDecoded(text, site, layer, state, depth);
 }
 
 /** What `os.system("…")` and `subprocess.Popen([…])` in Python text run is read as commands. */
-function scanPythonCommands(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
+function queuePythonCommands(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
   for (const command of pythonCommands(text)) {
-    if ('script' in command) scanScript(command.script, site, layer, state, depth + 1);
-    else if (command.argv.length > 0) analyzeCommands([{ words: commandWords(command.argv), piped: false }], () => site, layer, state, depth + 1);
+    if ('script' in command) enqueue(state, { kind: 'script', text: command.script, site, layer, depth: depth + 1 });
+    else if (command.argv.length > 0) enqueue(state, { kind: 'command', words: command.argv, site, layer, depth: depth + 1 });
   }
 }
 
-function scanDecoded(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
-  for (const decoded of decodeEmbedded(text, state.budget)) {
-    const before = state.signals.length;
-    // A nested layer replaces its parent's label ("base64 layer 2"); a variable resolution stays in front.
-    const outer = layer.replace(/(?:, )?[\w+]+ layer \d+$/, '');
-    const label = `${decoded.encoding} layer ${depth + 1}`;
-    scanScript(decoded.text, site, outer === '' ? label : `${outer}, ${label}`, state, depth + 1);
-    if (state.signals.length > before) signal(state, 'obfuscation', `${decoded.encoding} ${decoded.sample}`, site, layer);
-  }
+function queueDecoded(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
+  const { decoded, stops } = decodeEmbeddedText(text, state.budget, SCAN_LIMITS.maxUnitChars);
+  for (const stop of stops) cutShort(state, CUT_SHORT[stop]);
+  for (const layerText of decoded) enqueue(state, { kind: 'decoded', decoded: layerText, site, layer, depth: depth + 1 });
 }
 
 const poolHostPatterns = new WeakMap<Indicators, RegExp>();
@@ -218,9 +235,10 @@ interface Fetched {
 
 /**
  * Walks simple commands in order, tracking downloads, unpacking and `chmod +x` to spot
- * download-then-execute, and follows scripts nested in `sh -c '…'` and `eval "…"`.
+ * download-then-execute. With `follow`, scripts nested in `sh -c '…'`, `eval "…"` and
+ * `echo … | sh` are queued one level deeper.
  */
-function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: number) => Site, layer: string, state: ScanState, depth: number): void {
+function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: number) => Site, layer: string, state: ScanState, depth: number, follow: boolean): void {
   const fetched: Fetched = { downloads: [], executable: new Set(), unpacked: false };
   let previous: string | undefined;
   let previousWords: readonly string[] = [];
@@ -233,13 +251,14 @@ function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: 
       if (state.indicators.downloaders.has(pipedFrom)) signal(state, 'download-exec', `${pipedFrom} | ${name}`, siteAt(0), layer);
       else if (DECODERS.test(pipedFrom)) signal(state, 'obfuscation', `${pipedFrom} decode | ${name}`, siteAt(0), layer);
     }
-    if (pipedFrom !== undefined && depth < MAX_NESTING && PRINTERS.has(pipedFrom) && (isShell(first) || name === 'crontab')) {
+    if (follow && pipedFrom !== undefined && PRINTERS.has(pipedFrom) && (isShell(first) || name === 'crontab')) {
       const printed = printedText(previousWords);
-      if (printed !== '') scanScript(name === 'crontab' ? withoutCronSchedule(printed) : printed, siteAt(0), layer, state, depth + 1);
+      const text = name === 'crontab' ? withoutCronSchedule(printed) : printed;
+      if (printed !== '') enqueue(state, { kind: 'script', text, site: siteAt(0), layer, depth: depth + 1 });
     }
     const chain = runOfFetched(command, name, pipedFrom, fetched, state.indicators);
     if (chain !== undefined) signal(state, 'download-exec', chain, siteAt(0), layer);
-    if (depth < MAX_NESTING) followNestedScript(command.words, name, siteAt, layer, state, depth);
+    if (follow) queueNestedScript(command.words, name, siteAt, layer, state, depth);
     if (isMinerBinary(name, state.indicators)) signal(state, 'miner-binary', name, siteAt(0), layer);
     if (!state.indicators.notMiners.has(name)) scanFlags(command.words, siteAt, layer, state);
     previous = name;
@@ -302,19 +321,15 @@ function substitutedDownloader(word: string, indicators: Indicators): string | u
 }
 
 /** `bash -c 'SCRIPT'`, `python -c 'CODE'` and `eval "SCRIPT"` inside a script are read as well. */
-function followNestedScript(words: readonly string[], name: string, siteAt: (i: number) => Site, layer: string, state: ScanState, depth: number): void {
+function queueNestedScript(words: readonly string[], name: string, siteAt: (i: number) => Site, layer: string, state: ScanState, depth: number): void {
   if (name === 'eval' && words.length > 1) {
-    scanScript(words.slice(1).join(' '), siteAt(1), layer, state, depth + 1);
+    enqueue(state, { kind: 'script', text: words.slice(1).join(' '), site: siteAt(1), layer, depth: depth + 1 });
     return;
   }
   const index = inlineScriptIndex(words);
   if (index === -1) return;
-  const inline = words[index] as string;
-  if (isPython(words[0] as string)) {
-    scanRaw(inline, siteAt(index), layer, state, depth + 1);
-    return;
-  }
-  scanScript(inline, siteAt(index), layer, state, depth + 1);
+  const kind = isPython(words[0] as string) ? 'raw' : 'script';
+  enqueue(state, { kind, text: words[index] as string, site: siteAt(index), layer, depth: depth + 1 });
 }
 
 /** `xmrig`, `xmrig.exe`, and the names releases ship under: `xmrig-notls`, `cpuminer-avx2`, `SRBMiner-MULTI`. */

@@ -1,10 +1,11 @@
 import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
-import { configMapValue } from '../k8s/env-resolution.js';
 import type { Inventory } from '../core/inventory.js';
+import { configMapValue } from '../k8s/env-resolution.js';
 import type { Site } from './signals.js';
-import { judgeDownloadUrl, scanRaw, scanScript, type ScanState } from './text-scan.js';
+import { CUT_SHORT, cutShort, type ScanState } from './scan-queue.js';
+import { judgeDownloadUrl, scanRaw, scanScript } from './text-scan.js';
 
 const MAX_DEPTH = 16;
 /** Parameter fields whose text a workflow engine substitutes into commands (`{{inputs.parameters.x}}`). */
@@ -20,16 +21,16 @@ export function scanWorkflowInputs(object: K8sObject, pipeline: boolean, state: 
   if (object.kind === 'RayService' && object.apiVersion.startsWith('ray.io/')) {
     // serveConfigV2 is YAML text whose runtime_env can carry commands and env vars.
     const serveConfig = asString(asRecord(object.spec)?.serveConfigV2);
-    if (serveConfig !== undefined) scanRaw(serveConfig, { where: 'Ray Serve config', path: 'spec.serveConfigV2' }, '', state, 0);
+    if (serveConfig !== undefined) scanRaw(serveConfig, { where: 'Ray Serve config', path: 'spec.serveConfigV2' }, '', state);
   }
   if (object.kind === 'SparkApplication' && object.apiVersion.startsWith('sparkoperator.k8s.io/')) scanSparkApplication(object, state);
   if (object.kind === 'Experiment' && object.apiVersion.startsWith('kubeflow.org/')) scanKatibTemplateConfigMap(object, state, inventory);
   if (object.kind === 'RayJob' && object.apiVersion.startsWith('ray.io/')) {
     const spec = asRecord(object.spec);
     const entrypoint = asString(spec?.entrypoint);
-    if (entrypoint !== undefined) scanScript(entrypoint, { where: 'Ray job entrypoint', path: 'spec.entrypoint' }, '', state, 0);
+    if (entrypoint !== undefined) scanScript(entrypoint, { where: 'Ray job entrypoint', path: 'spec.entrypoint' }, '', state);
     const runtimeEnv = asString(spec?.runtimeEnvYAML);
-    if (runtimeEnv !== undefined) scanRaw(runtimeEnv, { where: 'Ray job runtimeEnvYAML', path: 'spec.runtimeEnvYAML' }, '', state, 0);
+    if (runtimeEnv !== undefined) scanRaw(runtimeEnv, { where: 'Ray job runtimeEnvYAML', path: 'spec.runtimeEnvYAML' }, '', state);
   }
 }
 
@@ -41,7 +42,6 @@ interface Walk {
 }
 
 function walk(node: JsonRecord, path: string, depth: number, w: Walk): void {
-  if (depth > MAX_DEPTH) return;
   for (const [key, value] of Object.entries(node)) {
     if (value === null || typeof value !== 'object') continue;
     const childPath = joinPath(path, key);
@@ -54,7 +54,11 @@ function walk(node: JsonRecord, path: string, depth: number, w: Walk): void {
 
 /** Argo `steps` are lists of lists, so arrays are walked through to the records inside. */
 function walkValue(value: unknown, path: string, depth: number, w: Walk): void {
-  if (depth > MAX_DEPTH) return;
+  if (value === null || typeof value !== 'object') return;
+  if (depth > MAX_DEPTH) {
+    cutShort(w.state, CUT_SHORT.fieldDepth);
+    return;
+  }
   if (Array.isArray(value)) value.forEach((item, i) => walkValue(item, joinPath(path, i), depth + 1, w));
   else if (isRecord(value)) walk(value, path, depth, w);
 }
@@ -69,7 +73,7 @@ function scanParameters(parameters: unknown, path: string, w: Walk): void {
       const name = asString(parameter.name) ?? `#${i}`;
       for (const key of ARGO_VALUE_KEYS) {
         const text = asString(parameter[key]);
-        if (text !== undefined) scanScript(text, site(`parameter "${name}" ${key}`, joinPath(path, i, key)), '', state, 0);
+        if (text !== undefined) scanScript(text, site(`parameter "${name}" ${key}`, joinPath(path, i, key)), '', state);
       }
       // `valueFrom.configMapKeyRef`: the value lives in a ConfigMap of the workflow's namespace.
       const ref = asRecord(asRecord(parameter.valueFrom)?.configMapKeyRef);
@@ -77,7 +81,7 @@ function scanParameters(parameters: unknown, path: string, w: Walk): void {
       const key = asString(ref?.key);
       const text = configMap && key ? configMapValue(w.inventory, w.namespace, configMap, key) : undefined;
       if (typeof text === 'string') {
-        scanScript(text, site(`parameter "${name}" from ConfigMap ${configMap} key "${key}"`, joinPath(path, i, 'valueFrom', 'configMapKeyRef')), '', state, 0);
+        scanScript(text, site(`parameter "${name}" from ConfigMap ${configMap} key "${key}"`, joinPath(path, i, 'valueFrom', 'configMapKeyRef')), '', state);
       }
     });
     return;
@@ -94,7 +98,7 @@ function scanParameters(parameters: unknown, path: string, w: Walk): void {
       [asRecord(runtime?.constantValue)?.stringValue, ['runtimeValue', 'constantValue', 'stringValue']],
     ];
     for (const [value, segments] of candidates) {
-      if (typeof value === 'string') scanScript(value, site(`parameter "${name}"`, joinPath(path, name, ...segments)), '', state, 0);
+      if (typeof value === 'string') scanScript(value, site(`parameter "${name}"`, joinPath(path, name, ...segments)), '', state);
     }
   }
 }
@@ -103,7 +107,7 @@ function scanParameters(parameters: unknown, path: string, w: Walk): void {
 function scanLoopItems(items: readonly unknown[], path: string, state: ScanState): void {
   items.forEach((item, i) => {
     const texts = typeof item === 'string' ? [item] : Object.values(asRecord(item) ?? {}).filter((v): v is string => typeof v === 'string');
-    for (const text of texts) scanScript(text, site(`loop item ${i}`, joinPath(path, i)), '', state, 0);
+    for (const text of texts) scanScript(text, site(`loop item ${i}`, joinPath(path, i)), '', state);
   });
 }
 
@@ -114,7 +118,7 @@ function scanArtifacts(artifacts: readonly unknown[], path: string, state: ScanS
     if (!artifact) return;
     const name = asString(artifact.name) ?? `#${i}`;
     const data = asString(asRecord(artifact.raw)?.data);
-    if (data !== undefined) scanScript(data, site(`artifact "${name}" raw data`, joinPath(path, i, 'raw', 'data')), '', state, 0);
+    if (data !== undefined) scanScript(data, site(`artifact "${name}" raw data`, joinPath(path, i, 'raw', 'data')), '', state);
     const url = asString(asRecord(artifact.http)?.url);
     if (url !== undefined) judgeDownloadUrl(url, site(`artifact "${name}" http url`, joinPath(path, i, 'http', 'url')), '', state);
   });
@@ -131,7 +135,7 @@ function scanSparkApplication(object: K8sObject, state: ScanState): void {
   if (file !== undefined && /^https?:\/\//i.test(file)) judgeDownloadUrl(file, site('Spark main application file', 'spec.mainApplicationFile'), '', state);
   const args = Array.isArray(spec?.arguments) ? spec.arguments : [];
   args.forEach((arg, i) => {
-    if (typeof arg === 'string') scanRaw(arg, site(`Spark argument ${i}`, joinPath('spec.arguments', i)), '', state, 0);
+    if (typeof arg === 'string') scanRaw(arg, site(`Spark argument ${i}`, joinPath('spec.arguments', i)), '', state);
   });
 }
 
@@ -142,5 +146,5 @@ function scanKatibTemplateConfigMap(object: K8sObject, state: ScanState, invento
   const key = asString(ref?.templatePath);
   if (!name || !key) return;
   const text = configMapValue(inventory, asString(ref?.configMapNamespace) ?? object.metadata?.namespace, name, key);
-  if (typeof text === 'string') scanScript(text, site(`trial template from ConfigMap ${name} key "${key}"`, 'spec.trialTemplate.configMap'), '', state, 0);
+  if (typeof text === 'string') scanScript(text, site(`trial template from ConfigMap ${name} key "${key}"`, 'spec.trialTemplate.configMap'), '', state);
 }

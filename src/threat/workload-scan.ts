@@ -4,12 +4,13 @@ import type { RuleContext } from '../core/rule.js';
 import type { K8sObject } from '../core/types.js';
 import { containerConfigReferences, referencedObject, storedValuesOf, volumeConfigReferences, type ConfigReference } from '../k8s/env-resolution.js';
 import { containersOf, podSpecsOf, runsCodeOutsideContainers, type ContainerRef } from '../k8s/workloads.js';
-import { DecodeBudget, readableText } from './decode.js';
+import { readableText } from './decode.js';
 import { imageRepository, indicatorsFor } from './indicators.js';
 import { minerOptionsOf } from './miner-options.js';
 import { isPython } from './shell.js';
 import type { Signal, Site } from './signals.js';
-import { scanArgv, scanRaw, scanScript, signal, type ArgvElement, type ScanState } from './text-scan.js';
+import { createScanState, signal, type ArgvElement, type ScanState } from './scan-queue.js';
+import { scanArgv, scanRaw, scanScript } from './text-scan.js';
 import { containerVariables, resolveVariables } from './variables.js';
 import { scanWorkflowInputs } from './workflow-inputs.js';
 
@@ -17,12 +18,24 @@ const PIPELINE_KINDS = new Set(['Workflow', 'WorkflowTemplate', 'ClusterWorkflow
 const PIPELINE_KEY = /^(?:pipelines\.kubeflow\.org\/|workflows\.argoproj\.io\/|pipeline\/runid$)/;
 const SCRIPT_KEY = /\.(?:sh|bash|py)$/;
 
-/** Every miner signal of one object, over all its containers and the ConfigMaps and Secrets they use. */
-export function scanWorkload(object: K8sObject, ctx: RuleContext): Signal[] {
+/** What a workload scan reads from the rule context; callers outside the engine pass `unlimitedBudget()`. */
+export type ScanContext = Pick<RuleContext, 'budget' | 'config' | 'inventory'>;
+
+export interface WorkloadScan {
+  readonly signals: readonly Signal[];
+  /** Why the scan stopped before reading everything (depth, bytes, time); empty when it did not. */
+  readonly cutShort: readonly string[];
+}
+
+/**
+ * Every miner signal of one object, over all its containers and the ConfigMaps and Secrets they
+ * use. Work is drawn from `ctx.budget`; signals found before it ran out are kept.
+ */
+export function scanWorkload(object: K8sObject, ctx: ScanContext): WorkloadScan {
   const containers = containersOf(object);
   const pipeline = isPipelineObject(object);
-  if (containers.length === 0 && !pipeline && !runsCodeOutsideContainers(object)) return [];
-  const state: ScanState = { indicators: indicatorsFor(minerOptionsOf(ctx.config)), budget: new DecodeBudget(), signals: [] };
+  if (containers.length === 0 && !pipeline && !runsCodeOutsideContainers(object)) return { signals: [], cutShort: [] };
+  const state = createScanState(indicatorsFor(minerOptionsOf(ctx.config)), ctx.budget);
   scanWorkflowInputs(object, pipeline, state, ctx.inventory);
   const scannedRefs = new Set<string>();
   for (const ref of containers) {
@@ -35,10 +48,10 @@ export function scanWorkload(object: K8sObject, ctx: RuleContext): Signal[] {
   // Argo declares volumes once for the whole workflow, beside its templates.
   const spec = asRecord(object.spec);
   if (spec && !holders.some((h) => h.spec === spec)) scanVolumes(asArray(spec.volumes), 'spec.volumes', object, ctx, state, scannedRefs);
-  return state.signals;
+  return { signals: state.signals, cutShort: state.cutShort };
 }
 
-function scanContainer(ref: ContainerRef, object: K8sObject, ctx: RuleContext, state: ScanState, scannedRefs: Set<string>): void {
+function scanContainer(ref: ContainerRef, object: K8sObject, ctx: ScanContext, state: ScanState, scannedRefs: Set<string>): void {
   const { container, path } = ref;
   const label = `container "${ref.name || path}"`;
   const site = (field: string, ...segments: (string | number)[]): Site => ({ where: `${label} ${field}`, path: joinPath(path, ...segments) });
@@ -61,15 +74,15 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: RuleContext, s
   if (source !== undefined) {
     const sourceSite = site('script source', 'source');
     const command = asArray(container.command).map(scalarText);
-    if (command[0] !== undefined && isPython(command[0])) scanRaw(source, sourceSite, '', state, 0);
-    else scanScript(source, sourceSite, '', state, 0);
+    if (command[0] !== undefined && isPython(command[0])) scanRaw(source, sourceSite, '', state);
+    else scanScript(source, sourceSite, '', state);
   }
   // A Tekton step's inline script runs as the step's program.
   const tektonScript = asString(container.script);
   if (tektonScript !== undefined) {
     const scriptSite = site('script', 'script');
-    if (/^#!.*python/.test(tektonScript)) scanRaw(tektonScript, scriptSite, '', state, 0);
-    else scanScript(tektonScript, scriptSite, '', state, 0);
+    if (/^#!.*python/.test(tektonScript)) scanRaw(tektonScript, scriptSite, '', state);
+    else scanScript(tektonScript, scriptSite, '', state);
   }
   scanEnv(container, site, state);
   for (const hook of ['postStart', 'preStop']) {
@@ -91,16 +104,16 @@ function scanEnv(container: JsonRecord, site: (field: string, ...segments: (stri
     const value = asString(env?.value);
     if (value === undefined || value === '') return;
     // A wallet in a plain env var is not evidence (dapps keep one there); it counts once resolved into a user flag.
-    scanRaw(value, site(`env ${name}`, 'env', i, 'value'), '', state, 0);
+    scanRaw(value, site(`env ${name}`, 'env', i, 'value'), '', state);
   });
 }
 
 /** ConfigMaps and Secrets a container pulls in through `envFrom` and `valueFrom`. */
-function scanEnvReferences(container: JsonRecord, path: string, object: K8sObject, ctx: RuleContext, state: ScanState, scanned: Set<string>): void {
+function scanEnvReferences(container: JsonRecord, path: string, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>): void {
   for (const ref of containerConfigReferences(container, path)) scanConfigObject(ref, object, ctx, state, scanned);
 }
 
-function scanVolumes(volumes: readonly unknown[], path: string, object: K8sObject, ctx: RuleContext, state: ScanState, scanned: Set<string>): void {
+function scanVolumes(volumes: readonly unknown[], path: string, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>): void {
   for (const ref of volumeConfigReferences(volumes, path)) scanConfigObject(ref, object, ctx, state, scanned);
 }
 
@@ -108,7 +121,7 @@ function scanVolumes(volumes: readonly unknown[], path: string, object: K8sObjec
  * Scans each key of a referenced ConfigMap or Secret. Secret `data` is decoded in memory only, and
  * its sites are marked secret so evidence names the Secret and key but never the value.
  */
-function scanConfigObject(ref: ConfigReference, object: K8sObject, ctx: RuleContext, state: ScanState, scanned: Set<string>): void {
+function scanConfigObject(ref: ConfigReference, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>): void {
   const { kind, name } = ref;
   const namespace = object.metadata?.namespace;
   const key = `${kind}/${name}`;
@@ -120,8 +133,8 @@ function scanConfigObject(ref: ConfigReference, object: K8sObject, ctx: RuleCont
   // Binary Secret data (keystores, images) is not text a miner could hide in.
   for (const { key: dataKey, value: text } of storedValuesOf(target, readableText)) {
     const site: Site = { where: `${display} key "${dataKey}"`, path: ref.path, ...(kind === 'Secret' ? { secret: true } : {}) };
-    if (SCRIPT_KEY.test(dataKey) || text.startsWith('#!')) scanScript(text, site, '', state, 0);
-    else scanRaw(text, site, '', state, 0);
+    if (SCRIPT_KEY.test(dataKey) || text.startsWith('#!')) scanScript(text, site, '', state);
+    else scanRaw(text, site, '', state);
   }
 }
 

@@ -44,7 +44,9 @@ export default defineRule({
     options: minerOptionsSchema,
   },
   *check(object, ctx): Generator<Violation> {
-    const verdict = scoreSignals(scanWorkload(object, ctx));
+    // The scan draws on the object's budget; what it could not read is said in the evidence.
+    const scan = scanWorkload(object, ctx);
+    const verdict = scoreSignals(scan.signals);
     if (!verdict) return;
     const strongest = verdict.signals[0];
     const kinds = [...new Set(verdict.signals.map((s) => labelOf(s.kind)))];
@@ -52,7 +54,7 @@ export default defineRule({
       message: `${describeObject(object)} ${HEADLINES[verdict.severity as keyof typeof HEADLINES] ?? HEADLINES.medium}: ${kinds.join(', ')}`,
       ...(strongest ? { path: strongest.site.path } : {}),
       severity: verdict.severity,
-      evidence: verdict.signals.slice(0, MAX_EVIDENCE_LINES).map(describeSignal),
+      evidence: [...verdict.signals.slice(0, MAX_EVIDENCE_LINES).map(describeSignal), ...scan.cutShort.map((reason) => `scan cut short: ${reason}`)],
     };
   },
 });

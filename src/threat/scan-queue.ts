@@ -1,0 +1,237 @@
+import type { Budget } from '../core/budget.js';
+import type { DecodedText } from './decode.js';
+import type { Indicators } from './indicators.js';
+import { signalWeight, type Signal, type SignalKind, type Site } from './signals.js';
+
+/**
+ * The threat scanner's work queue. Text found inside text (an `sh -c` script, an `eval`, a base64
+ * payload, a script with its variables expanded) becomes a unit on a queue instead of a recursive
+ * call, and one loop drains the queue under the object's budget: a depth limit, the byte budget for
+ * derived text and the time budget. Whatever stops the loop is recorded, never dropped silently.
+ */
+
+export interface ArgvElement {
+  readonly text: string;
+  readonly site: Site;
+}
+
+interface UnitBase {
+  /**
+   * The chain of layers the text was reached through, as evidence shows it ("after resolving
+   * $(POOL), base64 layer 2"); empty for text exactly as written in the object.
+   */
+  readonly layer: string;
+  /** How many scripts, decodings and expansions deep the text sits; the object's own text is 0. */
+  readonly depth: number;
+}
+
+/** A container's command and args, each element with its own site. */
+export interface ArgvUnit extends UnitBase {
+  readonly kind: 'argv';
+  readonly argv: readonly ArgvElement[];
+}
+
+/** One simple command given as words (Python's `subprocess.run([...])`). */
+export interface CommandUnit extends UnitBase {
+  readonly kind: 'command';
+  readonly words: readonly string[];
+  readonly site: Site;
+}
+
+/** Text a shell runs. */
+export interface ScriptUnit extends UnitBase {
+  readonly kind: 'script';
+  readonly text: string;
+  readonly site: Site;
+}
+
+/** Text searched for indicators without command structure (env values, Python, configs). */
+export interface RawUnit extends UnitBase {
+  readonly kind: 'raw';
+  readonly text: string;
+  readonly site: Site;
+}
+
+/** A decoded payload, read as a script; `layer` is the chain of the text it was decoded from. */
+export interface DecodedUnit extends UnitBase {
+  readonly kind: 'decoded';
+  readonly decoded: DecodedText;
+  readonly site: Site;
+}
+
+export type TextUnit = ArgvUnit | CommandUnit | ScriptUnit | RawUnit | DecodedUnit;
+
+/** Structural limits of the queue; bytes and time come from the object's `Budget`. */
+export const SCAN_LIMITS = {
+  /** Scripts in scripts, decoded layers and expansions are followed this deep. */
+  maxDepth: 3,
+  /** One text is scanned up to this many characters, keeping every regex pass short. */
+  maxUnitChars: 256 * 1024,
+  /** `$( … )` bodies of one script whose commands are analysed (their text is searched regardless). */
+  maxSubstitutions: 16,
+} as const;
+
+/** Reasons a scan stops early, worded for the report's reader. */
+export const CUT_SHORT = {
+  depth: `text nested more than ${SCAN_LIMITS.maxDepth} levels deep (scripts in scripts, encoded payloads, expanded variables) was not scanned`,
+  bytes: 'the byte budget for decoded and expanded text ran out; the rest was not decoded or scanned',
+  time: 'the time budget ran out before all text was scanned',
+  length: `only the first ${SCAN_LIMITS.maxUnitChars / 1024} KiB of a text was scanned`,
+  candidates: 'a text held more encoded-looking runs than are decoded per text; the rest were not decoded',
+  substitutions: `a script held more than ${SCAN_LIMITS.maxSubstitutions} command substitutions; the commands of the rest were not analysed`,
+  fieldDepth: 'workflow fields nested too deep were not searched for parameters, artifacts or loop items',
+} as const;
+
+/** Shared state while one object is scanned. */
+export interface ScanState {
+  readonly indicators: Indicators;
+  readonly budget: Budget;
+  readonly signals: Signal[];
+  /** Why this scan stopped early, once per reason; each is also recorded on the budget. */
+  readonly cutShort: string[];
+  /** The unit being drained: where its signals sort and which decoded layers enclose it. */
+  cursor?: Cursor;
+}
+
+export function createScanState(indicators: Indicators, budget: Budget): ScanState {
+  return { indicators, budget, signals: [], cutShort: [] };
+}
+
+/** Records that the scan was cut short: on the object's budget (a coverage entry) and for evidence. */
+export function cutShort(state: ScanState, reason: string): void {
+  state.budget.exhaust(reason);
+  if (!state.cutShort.includes(reason)) state.cutShort.push(reason);
+}
+
+/**
+ * A queued unit and where it sits in reading order: `seq` counts the signals and units its parent
+ * had produced when it appeared. Following `parent` links gives the order a depth-first reading
+ * would have had; sorting signals by it keeps evidence in reading order (outer text first, a
+ * nested script where it appears) although the queue reads breadth-first.
+ */
+interface Pending {
+  readonly unit: TextUnit;
+  readonly parent: Pending | undefined;
+  readonly seq: number;
+  /** Decoded layers enclosing this unit, innermost last. */
+  readonly watches: readonly DecodedWatch[];
+}
+
+/** A decoded layer waiting for its first signal: then the encoding itself becomes evidence. */
+interface DecodedWatch {
+  readonly layerUnit: Pending;
+  readonly encoding: string;
+  readonly sample: string;
+  readonly site: Site;
+  readonly layer: string;
+  fired: boolean;
+}
+
+/** Where one signal sits in reading order: the `seq`-th thing its unit produced. */
+interface Mark {
+  readonly owner: Pending;
+  readonly seq: number;
+}
+
+/** One drain in progress: the queue, the unit being read and the marks of the signals found. */
+interface Cursor {
+  readonly queue: Pending[];
+  /** Marks of the signals added since the drain started, in the order they were added. */
+  readonly marks: Mark[];
+  item: Pending;
+  next: number;
+}
+
+export function signal(state: ScanState, kind: SignalKind, token: string, site: Site, layer: string): void {
+  const cursor = state.cursor;
+  record(state, kind, token, site, layer);
+  if (!cursor) return;
+  cursor.marks.push({ owner: cursor.item, seq: cursor.next++ });
+  for (const watch of cursor.item.watches) {
+    if (watch.fired) continue;
+    watch.fired = true;
+    record(state, 'obfuscation', `${watch.encoding} ${watch.sample}`, watch.site, watch.layer);
+    // Right after everything found inside the layer, as if it had been read to its end first.
+    cursor.marks.push({ owner: watch.layerUnit, seq: Number.POSITIVE_INFINITY });
+  }
+}
+
+function record(state: ScanState, kind: SignalKind, token: string, site: Site, layer: string): void {
+  state.signals.push({ kind, token: site.secret ? '' : token, site, layer, weight: signalWeight(kind) });
+}
+
+/**
+ * Queues text found while reading the current unit. Refused, with the reason recorded, when it
+ * sits too deep or its text would overrun the byte budget. Decoded layers were paid for by the
+ * decoder; the object's own text (depth 0) is not derived and costs nothing.
+ */
+export function enqueue(state: ScanState, unit: TextUnit): void {
+  const cursor = state.cursor;
+  if (!cursor) throw new Error('enqueue outside a drain');
+  if (unit.depth > SCAN_LIMITS.maxDepth) {
+    cutShort(state, CUT_SHORT.depth);
+    return;
+  }
+  if (unit.depth > 0 && (unit.kind === 'script' || unit.kind === 'raw') && !state.budget.take(unit.text.length)) {
+    cutShort(state, CUT_SHORT.bytes);
+    return;
+  }
+  const parent = cursor.item;
+  if (unit.kind !== 'decoded') {
+    cursor.queue.push({ unit, parent, seq: cursor.next++, watches: parent.watches });
+    return;
+  }
+  const watches: DecodedWatch[] = [...parent.watches];
+  const pending: Pending = { unit, parent, seq: cursor.next++, watches };
+  watches.push({ layerUnit: pending, encoding: unit.decoded.encoding, sample: unit.decoded.sample, site: unit.site, layer: unit.layer, fired: false });
+  cursor.queue.push(pending);
+}
+
+/**
+ * Reads `root` and everything queued while reading it, one unit at a time, until the queue is
+ * empty or the time budget runs out. Signals found before the budget ran out are kept.
+ */
+export function drain(state: ScanState, root: TextUnit, read: (unit: TextUnit, state: ScanState) => void): void {
+  if (state.cursor) throw new Error('drain is not re-entrant: queue nested text with enqueue()');
+  const start = state.signals.length;
+  const first: Pending = { unit: root, parent: undefined, seq: 0, watches: [] };
+  const cursor: Cursor = { queue: [first], marks: [], item: first, next: 0 };
+  state.cursor = cursor;
+  try {
+    for (let i = 0; i < cursor.queue.length; i++) {
+      if (state.budget.timeUp()) {
+        cutShort(state, CUT_SHORT.time);
+        break;
+      }
+      cursor.item = cursor.queue[i] as Pending;
+      cursor.next = 0;
+      read(cursor.item.unit, state);
+    }
+  } finally {
+    state.cursor = undefined;
+    if (cursor.queue.length > 1 && cursor.marks.length > 1) restoreReadingOrder(state.signals, start, cursor.marks);
+  }
+}
+
+function restoreReadingOrder(signals: Signal[], start: number, marks: readonly Mark[]): void {
+  const added = signals.slice(start).map((signal, i) => ({ signal, key: orderKey(marks[i] as Mark) }));
+  added.sort((a, b) => compareKeys(a.key, b.key));
+  added.forEach((entry, i) => {
+    signals[start + i] = entry.signal;
+  });
+}
+
+function orderKey(mark: Mark): number[] {
+  const key = [mark.seq];
+  for (let unit: Pending | undefined = mark.owner; unit?.parent; unit = unit.parent) key.unshift(unit.seq);
+  return key;
+}
+
+function compareKeys(a: readonly number[], b: readonly number[]): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const difference = (a[i] as number) - (b[i] as number);
+    if (difference !== 0) return difference;
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createBudget, DEFAULT_LIMITS, unlimitedBudget, type Budget } from '../../src/core/budget.js';
+import { DEFAULT_CONFIG } from '../../src/core/config-types.js';
+import type { RuleContext, Violation } from '../../src/core/rule.js';
+import type { K8sObject } from '../../src/core/types.js';
+import { buildInventory } from '../../src/k8s/inventory.js';
+import cryptoMinerWorkload from '../../src/rules/threat/crypto-miner-workload.rule.js';
+import { CUT_SHORT, SCAN_LIMITS } from '../../src/threat/scan-queue.js';
+
+const b64 = (text: string): string => Buffer.from(text).toString('base64');
+/** `echo PAYLOAD | base64 -d | sh`: one base64 layer around a script. */
+const wrapBase64 = (script: string): string => `echo ${b64(script)} | base64 -d | sh`;
+
+function pod(container: Record<string, unknown>): K8sObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ml' }, spec: { containers: [{ name: 'c', image: 'alpine:3', ...container }] } };
+}
+
+/** The rule's findings for `object` under `budget`; the budget is what these tests are about. */
+function judge(object: K8sObject, budget: Budget): Violation[] {
+  // The rule reads neither the source nor the origin, so they are left out rather than faked.
+  const ctx = { source: 'manifest', budget, inventory: buildInventory([]), config: DEFAULT_CONFIG } as unknown as RuleContext;
+  return [...(cryptoMinerWorkload.check?.(object, ctx) ?? [])];
+}
+
+function evidenceOf(violations: readonly Violation[]): string[] {
+  assert.equal(violations.length, 1, 'expected one finding');
+  return [...(violations[0]?.evidence ?? [])];
+}
+
+describe('crypto-miner-workload under a budget', () => {
+  it('records the depth limit for a payload nested deeper than it, and says so in the evidence', () => {
+    const deepest = './xmrig -o stratum+tcp://deep.example:4444';
+    // Four base64 layers inside sh -c inside eval. The outer base64 is also plain text of the
+    // script, so its layers count from there: the Stratum URL sits one level past the limit.
+    let payload = deepest;
+    for (let layer = 0; layer <= SCAN_LIMITS.maxDepth; layer++) payload = wrapBase64(payload);
+    const script = `./xmrig --donate-level 1; eval "sh -c '${payload}'"`;
+    const budget = createBudget(DEFAULT_LIMITS);
+    const evidence = evidenceOf(judge(pod({ command: ['sh', '-c', script] }), budget));
+    assert.ok(budget.exhausted.includes(CUT_SHORT.depth), budget.exhausted.join('\n'));
+    assert.ok(evidence.includes(`scan cut short: ${CUT_SHORT.depth}`), evidence.join('\n'));
+    assert.ok(evidence.some((e) => e.startsWith('miner binary "xmrig"')), evidence.join('\n'));
+    assert.ok(!evidence.some((e) => e.includes('deep.example')), evidence.join('\n'));
+  });
+
+  it('records nothing when everything fits', () => {
+    const budget = createBudget(DEFAULT_LIMITS);
+    const evidence = evidenceOf(judge(pod({ command: ['sh', '-c', `sh -c '${wrapBase64('./xmrig -o stratum+tcp://p.example:3333')}'`] }), budget));
+    assert.deepEqual(budget.exhausted, []);
+    assert.ok(evidence.some((e) => e.startsWith('Stratum URL') && e.includes('base64 layer 2')), evidence.join('\n'));
+    assert.ok(!evidence.some((e) => e.startsWith('scan cut short')), evidence.join('\n'));
+  });
+
+  it('stops at once when the time budget is already spent, keeping what was found before the queue', () => {
+    const budget = createBudget({ timeMs: 0, bytes: DEFAULT_LIMITS.bytes });
+    const spin = performance.now() + 2;
+    while (performance.now() < spin); // make sure the deadline has passed on any clock resolution
+    const miner = pod({ image: 'metal3d/xmrig:latest', args: ['-o', 'stratum+tcp://late.example:3333'] });
+    const evidence = evidenceOf(judge(miner, budget));
+    assert.ok(budget.exhausted.includes(CUT_SHORT.time), budget.exhausted.join('\n'));
+    assert.ok(evidence.some((e) => e.startsWith('known miner image')), evidence.join('\n'));
+    assert.ok(evidence.includes(`scan cut short: ${CUT_SHORT.time}`), evidence.join('\n'));
+    assert.ok(!evidence.some((e) => e.includes('late.example')), evidence.join('\n'));
+  });
+
+  it('keeps the signals found before the time budget ran out mid-scan', () => {
+    const env = Array.from({ length: 40 }, (_, i) => ({ name: `V${i}`, value: `value ${i}` }));
+    env[0] = { name: 'FIRST', value: 'stratum+tcp://first.example:3333' };
+    env[39] = { name: 'LAST', value: 'stratum+tcp://last.example:3333' };
+    // A clock the test controls: time runs out after ten text units have been read.
+    let checks = 0;
+    const budget: Budget = { ...unlimitedBudget(), timeUp: () => ++checks > 10 };
+    const reasons: string[] = [];
+    budget.exhaust = (reason) => void reasons.push(reason);
+    const evidence = evidenceOf(judge(pod({ env }), budget));
+    assert.ok(evidence.some((e) => e.includes('first.example') && e.includes('env FIRST')), evidence.join('\n'));
+    assert.ok(!evidence.some((e) => e.includes('last.example')), evidence.join('\n'));
+    assert.ok(reasons.includes(CUT_SHORT.time), reasons.join('\n'));
+  });
+
+  it('stops decoding when the byte budget runs out, and says why', () => {
+    const script = `./xmrig --donate-level 1; ${wrapBase64('curl -s stratum+tcp://hidden.example:3333')}`;
+    const object = pod({ command: ['sh', '-c', script] });
+    // With room to decode, the hidden URL is found: the small budget below is what hides it.
+    assert.ok(evidenceOf(judge(object, unlimitedBudget())).some((e) => e.includes('hidden.example')));
+    const budget = createBudget({ timeMs: Number.POSITIVE_INFINITY, bytes: 16 });
+    const evidence = evidenceOf(judge(object, budget));
+    assert.ok(budget.exhausted.includes(CUT_SHORT.bytes), budget.exhausted.join('\n'));
+    assert.ok(evidence.includes(`scan cut short: ${CUT_SHORT.bytes}`), evidence.join('\n'));
+    assert.ok(evidence.some((e) => e.startsWith('miner binary "xmrig"')), evidence.join('\n'));
+    assert.ok(!evidence.some((e) => e.includes('hidden.example')), evidence.join('\n'));
+  });
+
+  it('says when a text was longer than is scanned of it', () => {
+    const budget = createBudget(DEFAULT_LIMITS);
+    const padded = `./xmrig --donate-level 1 ${' '.repeat(SCAN_LIMITS.maxUnitChars)}`;
+    const evidence = evidenceOf(judge(pod({ command: ['sh', '-c', padded] }), budget));
+    assert.ok(budget.exhausted.includes(CUT_SHORT.length), budget.exhausted.join('\n'));
+    assert.ok(evidence.includes(`scan cut short: ${CUT_SHORT.length}`), evidence.join('\n'));
+  });
+
+  it('says when a script has more command substitutions than are analysed', () => {
+    const script = (count: number): string => `${Array.from({ length: count }, (_, i) => `v${i}=$(echo ${i})`).join('; ')}; ./xmrig --donate-level 1`;
+    const within = createBudget(DEFAULT_LIMITS);
+    judge(pod({ command: ['sh', '-c', script(SCAN_LIMITS.maxSubstitutions)] }), within);
+    assert.deepEqual(within.exhausted, []);
+    const beyond = createBudget(DEFAULT_LIMITS);
+    const evidence = evidenceOf(judge(pod({ command: ['sh', '-c', script(SCAN_LIMITS.maxSubstitutions + 1)] }), beyond));
+    assert.deepEqual(beyond.exhausted, [CUT_SHORT.substitutions]);
+    assert.ok(evidence.includes(`scan cut short: ${CUT_SHORT.substitutions}`), evidence.join('\n'));
+  });
+
+  it('says when workflow fields nest deeper than they are searched for parameters', () => {
+    let nested: Record<string, unknown> = { parameters: [{ name: 'p', value: './xmrig -o stratum+tcp://deep.example:3333' }] };
+    for (let level = 0; level < 20; level++) nested = { inner: nested };
+    const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'w', namespace: 'ml' }, spec: nested } as K8sObject;
+    const budget = createBudget(DEFAULT_LIMITS);
+    assert.deepEqual(judge(workflow, budget), []);
+    assert.deepEqual(budget.exhausted, [CUT_SHORT.fieldDepth]);
+  });
+});
