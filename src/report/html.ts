@@ -1,3 +1,4 @@
+import { originLabel } from './origin-label.js';
 import { atLeast, SEVERITIES, severityRank } from '../core/severity.js';
 import { CATEGORIES, type Finding } from '../core/types.js';
 import type { Formatter, RenderOptions } from './formatter.js';
@@ -50,7 +51,7 @@ function toClient(finding: Finding, index: number, diagramIndex: number): Client
     kind: finding.resource.kind,
     ns: finding.resource.namespace ?? '',
     name: finding.resource.name,
-    loc: location ? `${location.file}:${location.line}:${location.column}` : '',
+    loc: location ? `${location.file}:${location.line}:${location.column}` : (originLabel(finding.origin) ?? ''),
     path: finding.path ?? '',
     ev: finding.evidence,
     rem: finding.remediation,

@@ -1,3 +1,4 @@
+import { originLabel } from './origin-label.js';
 import { describeRef } from '../core/object.js';
 import { atLeast, SEVERITIES, type Severity } from '../core/severity.js';
 import { CATEGORIES, type Finding, type SourceLocation } from '../core/types.js';
@@ -110,7 +111,7 @@ function linker(options: RenderOptions): Linker {
 }
 
 function findingBlock(finding: Finding, link: Linker): string {
-  const where = finding.location ? `${finding.location.file}:${finding.location.line}` : undefined;
+  const where = finding.location ? `${finding.location.file}:${finding.location.line}` : originLabel(finding.origin);
   const href = finding.location ? link(finding.location, finding.origin) : undefined;
   const whereHtml = where && (href ? `<a href="${escapeInline(href)}"><code>${escapeInline(where)}</code></a>` : `<code>${escapeInline(where)}</code>`);
   const summary = [
@@ -120,8 +121,8 @@ function findingBlock(finding: Finding, link: Linker): string {
     whereHtml,
   ].filter(Boolean);
   const lines = ['<details>', `<summary>${summary.join(' · ')}</summary>`, '', escapeInline(truncate(finding.message, MAX_FIELD_CHARS * 3)), ''];
-  if (finding.location || finding.path) {
-    const place = [finding.location && `${finding.location.file}:${finding.location.line}:${finding.location.column}`, finding.path].filter(Boolean);
+  if (finding.location || finding.path || finding.origin) {
+    const place = [finding.location ? `${finding.location.file}:${finding.location.line}:${finding.location.column}` : originLabel(finding.origin), finding.path].filter(Boolean);
     lines.push(`- **Where:** ${place.map((p) => `<code>${escapeInline(String(p))}</code>`).join(' at ')}`);
   }
   if (finding.attackPath && finding.attackPath.length > 0) {

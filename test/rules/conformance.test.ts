@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { SEVERITIES } from '../../src/core/severity.js';
 import { CATEGORIES, SOURCE_KINDS } from '../../src/core/types.js';
 import { ALL_RULES } from '../../src/rules/index.js';
-import { fixturePath, loadFixtures } from '../../src/testing/rule-tester.js';
+import { fixturePath, loadFixtures, sourcesOf, TESTED_SOURCES, type TestedSource } from '../../src/testing/rule-tester.js';
+import { SOURCE_CAPABILITIES } from '../../src/core/coverage.js';
 import { REPO_ROOT } from '../../src/testing/shared.js';
 
 const MITRE_ID = /^(T\d{4}(\.\d{3})?|MS-TA\d{4})$/;
@@ -65,5 +66,30 @@ test('every rule module is registered in index.ts', () => {
     if (!file.endsWith('.rule.ts')) continue;
     const id = file.split('/').pop()!.replace(/\.rule\.ts$/, '');
     assert.ok(ids.has(id), `${file} is not listed in src/rules/index.ts`);
+  }
+});
+
+test('every source a rule declares is exercised by its fixtures, and the rule judges every source its fixtures play', () => {
+  for (const rule of ALL_RULES) {
+    const fixtures = loadFixtures(rule.meta.id);
+    const played = new Set([...fixtures.fail, ...fixtures.pass].flatMap((fixture) => sourcesOf(fixture)));
+    const failPlayed = new Set(fixtures.fail.flatMap((fixture) => sourcesOf(fixture)));
+    for (const source of rule.meta.sources) {
+      assert.ok((TESTED_SOURCES as readonly string[]).includes(source), `${rule.meta.id}: declares source ${source}, which the rule tester cannot play`);
+      assert.ok(failPlayed.has(source as TestedSource), `${rule.meta.id}: declares source ${source}, but no failing fixture runs under it`);
+    }
+    assert.ok(played.size > 0, `${rule.meta.id}: no fixture runs under any source`);
+  }
+});
+
+test('rule needs agree with the sources declared', () => {
+  for (const { meta } of ALL_RULES) {
+    for (const source of meta.sources) {
+      const capabilities = SOURCE_CAPABILITIES[source];
+      assert.ok(capabilities.specs, `${meta.id}: declares ${source}, which carries no object specs`);
+      if (meta.needs.snapshot === 'required') assert.ok(capabilities.snapshot, `${meta.id}: needs the cluster state but declares ${source}, which has none`);
+      if (meta.needs.request) assert.ok(capabilities.request, `${meta.id}: judges the request but declares ${source}, which carries none`);
+    }
+    if (meta.needs.snapshot === 'none') assert.deepEqual(meta.needs.reads, [], `${meta.id}: reads other objects but says it needs no snapshot`);
   }
 });
