@@ -61,34 +61,43 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-function measure(make: (i: number) => K8sObject): { subject: number[]; baseline: number[] } {
+/**
+ * Wall time per object, and CPU time of this process per object: on a shared machine the wall-time
+ * tail includes waiting for a core, which the CPU time does not.
+ */
+function measure(make: (i: number) => K8sObject): { subject: number[]; baseline: number[]; cpu: number[] } {
   const subject: number[] = [];
   const baseline: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < ITERATIONS + 50; i++) {
     const object = make(i);
     const t0 = performance.now();
     JSON.parse(JSON.stringify({ request: { object } }));
     const t1 = performance.now();
     const scanned: ScannedObject = { object, origin: admission };
+    const c1 = process.cpuUsage();
     evaluateObject(snapshot, scanned, options);
+    const c2 = process.cpuUsage(c1);
     const t2 = performance.now();
     if (i >= 50) {
       baseline.push(t1 - t0);
       subject.push(t2 - t1);
+      cpu.push((c2.user + c2.system) / 1000);
     }
   }
-  return { subject: subject.sort((a, b) => a - b), baseline: baseline.sort((a, b) => a - b) };
+  const ascending = (a: number, b: number): number => a - b;
+  return { subject: subject.sort(ascending), baseline: baseline.sort(ascending), cpu: cpu.sort(ascending) };
 }
 
-const rows: string[] = ['| object over the warm stock-install snapshot | p50 | p99 | p99 ÷ JSON round-trip p99 | target (p99) |', '|---|---:|---:|---:|---:|'];
+const rows: string[] = ['| object over the warm stock-install snapshot | p50 | p95 | p99 | p99 CPU time | p99 ÷ JSON round-trip p99 | target (p99) |', '|---|---:|---:|---:|---:|---:|---:|'];
 for (const [name, make, target] of [
   ['pipeline Pod, every admission rule', pipelinePod, 1],
   ['gateway Service switched to LoadBalancer', gatewayChange, 5],
 ] as const) {
-  const { subject, baseline } = measure(make);
+  const { subject, baseline, cpu } = measure(make);
   const p99 = percentile(subject, 99);
   const met = p99 <= target ? 'met' : '**not met**';
-  rows.push(`| ${name} | ${percentile(subject, 50).toFixed(3)} ms | ${p99.toFixed(3)} ms | ${(p99 / percentile(baseline, 99)).toFixed(1)}× | ≤ ${target} ms (${met}) |`);
+  rows.push(`| ${name} | ${percentile(subject, 50).toFixed(3)} ms | ${percentile(subject, 95).toFixed(3)} ms | ${p99.toFixed(3)} ms | ${percentile(cpu, 99).toFixed(3)} ms | ${(p99 / percentile(baseline, 99)).toFixed(1)}× | ≤ ${target} ms (${met}) |`);
 }
 console.log(`${ITERATIONS} objects each, ${rules.length} admission rules, snapshot of ${snapshot.size} objects\n`);
 console.log(rows.join('\n'));

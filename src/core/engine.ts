@@ -8,6 +8,7 @@ import type { Inventory } from './inventory.js';
 import { apiGroupOf, refOf } from './object.js';
 import type { KindMatch, Rule, Violation } from './rule.js';
 import { Snapshot, type PodLabelsOf } from './snapshot.js';
+import type { Dependencies } from './snapshot-dependencies.js';
 import {
   reportedOriginOf,
   sourceKindOf,
@@ -209,8 +210,14 @@ export interface ObjectEvaluation extends EngineResult {
   readonly introduced: Finding[];
 }
 
-/** The findings of each rule on the snapshot as it stands, per snapshot version, for `introduced`. */
-const baseline = new WeakMap<Snapshot, { version: number; byRule: Map<string, Set<string>> }>();
+/** A rule's findings on the snapshot as it stands, and what each judged object's check read. */
+interface RuleBaseline {
+  readonly fingerprints: Set<string>;
+  readonly reads: Map<ScannedObject, Dependencies>;
+}
+
+/** Per snapshot version, for `introduced`: computed on first need, reused by every later request. */
+const baseline = new WeakMap<Snapshot, { version: number; byRule: Map<string, RuleBaseline> }>();
 
 /**
  * Judges one object laid over a snapshot (the admitted object, a watched change) without changing
@@ -231,17 +238,21 @@ export function evaluateObject(snapshot: Snapshot, scanned: ScannedObject, optio
   const quiet = new Run({ ...options, rules: inventoryRules, recordEvaluations: false });
   for (const finding of quiet.checkInventory(overlay, new Set([source]))) {
     if (refKey(finding.resource) === identity) run.findings.push({ ...finding, source, origin: reportedOriginOf(scanned.origin) });
-    else if (!baselineOf(snapshot, quiet, inventoryRuleById(inventoryRules, finding.ruleId)).has(finding.fingerprint)) introduced.push(finding);
+    else if (!baselineOf(snapshot, quiet, inventoryRuleById(inventoryRules, finding.ruleId)).fingerprints.has(finding.fingerprint)) introduced.push(finding);
   }
   for (const entry of quiet.coverage) run.coverage.push(entry);
+  const changed = [...snapshot.copiesOf(object), scanned];
   for (const rule of run.enabledRules) {
     if (!rule.check || !readsKind(rule, object)) continue;
     const others = candidatesOf(rule, overlay, scanned);
     if (others.length === 0) continue;
     const before = baselineOf(snapshot, quiet, rule);
     for (const other of others) {
+      // A judged object whose recorded reads the change does not touch keeps its findings.
+      const reads = before.reads.get(other);
+      if (reads && !snapshot.touches(reads, changed)) continue;
       for (const finding of quiet.checkObject(other, overlay, [rule])) {
-        if (refKey(finding.resource) !== identity && !before.has(finding.fingerprint)) introduced.push(finding);
+        if (refKey(finding.resource) !== identity && !before.fingerprints.has(finding.fingerprint)) introduced.push(finding);
       }
     }
   }
@@ -275,29 +286,33 @@ function candidatesOf(rule: Rule, inventory: Inventory, scanned: ScannedObject):
     .filter((s) => s !== scanned && (!local || s.object.metadata?.namespace === namespace) && ruleMatches(rule, s.object));
 }
 
-/** Fingerprints of a rule's findings on the snapshot as it stands, computed once per version. */
-function baselineOf(snapshot: Snapshot, run: Run, rule: Rule): Set<string> {
+/** A rule's findings on the snapshot as it stands, with what each check read, computed once per version. */
+function baselineOf(snapshot: Snapshot, run: Run, rule: Rule): RuleBaseline {
   let entry = baseline.get(snapshot);
   if (!entry || entry.version !== snapshot.version) {
     entry = { version: snapshot.version, byRule: new Map() };
     baseline.set(snapshot, entry);
   }
-  let fingerprints = entry.byRule.get(rule.meta.id);
-  if (!fingerprints) {
-    fingerprints = new Set();
+  let known = entry.byRule.get(rule.meta.id);
+  if (!known) {
+    const fingerprints = new Set<string>();
+    const reads = new Map<ScannedObject, Dependencies>();
     for (const kind of new Set(rule.meta.match.flatMap((m) => (m.kinds === '*' ? [] : m.kinds)))) {
       for (const scanned of snapshot.ofKind(kind)) {
         if (!ruleMatches(rule, scanned.object)) continue;
-        for (const finding of run.checkObject(scanned, snapshot, [rule])) fingerprints.add(finding.fingerprint);
+        const { value, dependencies } = snapshot.recording((inventory) => run.checkObject(scanned, inventory, [rule]));
+        for (const finding of value) fingerprints.add(finding.fingerprint);
+        reads.set(scanned, dependencies);
       }
     }
     if (rule.checkInventory) {
       const sources = new Set(snapshot.all.map((s) => sourceKindOf(s.origin)));
       for (const finding of run.checkInventoryOf(rule, snapshot, sources)) fingerprints.add(finding.fingerprint);
     }
-    entry.byRule.set(rule.meta.id, fingerprints);
+    known = { fingerprints, reads };
+    entry.byRule.set(rule.meta.id, known);
   }
-  return fingerprints;
+  return known;
 }
 
 const refKey = (ref: ResourceRef): string => `${ref.apiVersion}\u0000${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`;

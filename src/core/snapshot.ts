@@ -192,7 +192,19 @@ export class Snapshot extends InventoryQueries {
   affects(analysis: DerivedAnalysis<unknown>, changed: readonly ScannedObject[]): boolean {
     const dependencies = this.dependenciesOf(analysis);
     if (!dependencies) return true;
+    return this.touches(dependencies, changed);
+  }
+
+  /** True when `changed` appears in a read recorded in `dependencies`, here or in an analysis it used. */
+  touches(dependencies: Dependencies, changed: readonly ScannedObject[]): boolean {
     return isAffected(dependencies, changed, this, this.podLabelsOf, (nested) => this.affects(nested, changed));
+  }
+
+  /** Runs `read` against this snapshot and returns what it read, for callers that cache results per object. */
+  recording<T>(read: (inventory: Inventory) => T): { value: T; dependencies: Dependencies } {
+    const recorder = new DependencyRecorder(this);
+    const value = read(recorder.inventory);
+    return { value, dependencies: recorder.dependencies };
   }
 
   private list(key: string, build: () => readonly ScannedObject[]): readonly ScannedObject[] {
