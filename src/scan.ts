@@ -6,6 +6,7 @@ import type { Inventory } from './core/inventory.js';
 import { newSnapshot, podLabelsOf } from './k8s/inventory.js';
 import { locate } from './sources/locate.js';
 import { BcryptPrefetch } from './bcrypt/bcrypt-prefetch.js';
+import { documentedDefaultPasswords, MAX_VERIFIED_HASHES, publishedDefaultHashes } from './platforms/default-passwords.js';
 import { accessSummaryOf } from './rbac/access-summary.js';
 import type { Rule } from './core/rule.js';
 import type { Finding, ScannedObject } from './core/types.js';
@@ -45,7 +46,9 @@ export interface ManifestEvaluation {
 export async function evaluateManifests(options: ManifestScanOptions): Promise<ManifestEvaluation> {
   const config = options.config ?? DEFAULT_CONFIG;
   const expensive = (rule: Rule): boolean => rule.meta.needs.cost === 'expensive';
-  const prefetch = options.rules.some(expensive) ? new BcryptPrefetch() : undefined;
+  const prefetch = options.rules.some(expensive)
+    ? new BcryptPrefetch({ passwords: documentedDefaultPasswords(), knownHashes: publishedDefaultHashes(), maxHashes: MAX_VERIFIED_HASHES })
+    : undefined;
   const source = new ManifestSource(prefetch ? { ...options, onText: (text) => prefetch.addText(text) } : options);
   const snapshot = newSnapshot();
   const { objects } = await collect([source], snapshot);

@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
 import { MAX_BCRYPT_COST, rememberBcryptVerdict } from './bcrypt.js';
-import { documentedDefaultPasswords, MAX_VERIFIED_HASHES, publishedDefaultHashes } from '../platforms/default-passwords.js';
 
 const PLAIN_HASH = /\$2[abxy]?\$(\d{2})\$[./A-Za-z0-9]{53}/g;
 /** base64 of `$2a$`, `$2b$`, `$2x$`, `$2y$`, `$2$`, as Secret `data` values hold them. */
@@ -14,9 +13,20 @@ const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './bcrypt-worker.ts'
  * default passwords on another thread while parsing goes on; the Dex rule then finds the verdicts
  * cached. The rule stays correct without this: it computes whatever was not prefetched.
  */
+export interface PrefetchTargets {
+  /** The passwords each hash is tested against. */
+  readonly passwords: readonly string[];
+  /** Hashes whose verdict is already known (published defaults): never worth a worker's time. */
+  readonly knownHashes: { has(hash: string): boolean };
+  /** At most this many distinct hashes are checked per scan: bcrypt work must stay bounded. */
+  readonly maxHashes: number;
+}
+
 export class BcryptPrefetch {
   private readonly pending: Promise<void>[] = [];
   private readonly seen = new Set<string>();
+
+  constructor(private readonly targets: PrefetchTargets) {}
 
   addText(text: string): void {
     if (!text.includes('$2') && !text.includes('JDJ') && !text.includes('JDIk')) return;
@@ -27,7 +37,7 @@ export class BcryptPrefetch {
       const inner = /^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/.exec(decoded);
       if (inner) this.collect(inner[0], hashes);
     }
-    if (hashes.length > 0) this.pending.push(verify(hashes));
+    if (hashes.length > 0) this.pending.push(verify(hashes, this.targets.passwords));
   }
 
   /** Resolves when every started check is done; failures only mean the rule computes it itself. */
@@ -37,17 +47,17 @@ export class BcryptPrefetch {
 
   private collect(hash: string, into: string[]): void {
     const cost = Number(/^\$2[abxy]?\$(\d{2})\$/.exec(hash)?.[1]);
-    if (this.seen.size >= MAX_VERIFIED_HASHES || this.seen.has(hash) || publishedDefaultHashes().has(hash) || !(cost >= 4 && cost <= MAX_BCRYPT_COST)) return;
+    if (this.seen.size >= this.targets.maxHashes || this.seen.has(hash) || this.targets.knownHashes.has(hash) || !(cost >= 4 && cost <= MAX_BCRYPT_COST)) return;
     this.seen.add(hash);
     into.push(hash);
   }
 }
 
-function verify(hashes: readonly string[]): Promise<void> {
+function verify(hashes: readonly string[], passwords: readonly string[]): Promise<void> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(workerUrl, { workerData: { hashes, passwords: documentedDefaultPasswords() } });
+      worker = new Worker(workerUrl, { workerData: { hashes, passwords } });
     } catch {
       resolve();
       return;
