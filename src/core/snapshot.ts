@@ -44,11 +44,28 @@ abstract class InventoryQueries implements Inventory {
   abstract namespaces(): readonly string[];
   abstract originOf(object: K8sObject): ScannedObject | undefined;
   abstract derived<T>(analysis: DerivedAnalysis<T>): T;
+  /** Objects in `namespace` one of whose pod label sets has `key: value`: the candidates of a selector term. */
+  protected abstract withPodLabel(namespace: string, key: string, value: string): readonly ScannedObject[];
 
+  /**
+   * Service semantics: every selector term must match one pod label set. Candidates come from the
+   * label index of the selector's rarest term, so matching m Services against n workloads costs
+   * what they share, not m × n.
+   */
   selectedByService(service: K8sObject): readonly ScannedObject[] {
     const selector = asRecord(asRecord(service.spec)?.selector) as Labels | undefined;
     if (!selector) return [];
-    return this.inNamespace(namespaceOf(service)).filter(
+    const terms = Object.entries(selector);
+    if (terms.length === 0) return [];
+    const namespace = namespaceOf(service) ?? '';
+    let candidates: readonly ScannedObject[] | undefined;
+    for (const [key, value] of terms) {
+      // The index is a superset by text; the exact match below keeps the old semantics for odd types.
+      const found = this.withPodLabel(namespace, key, String(value));
+      if (!candidates || found.length < candidates.length) candidates = found;
+      if (found.length === 0) return [];
+    }
+    return (candidates ?? []).filter(
       (s) => s.object !== service && this.podLabelsOf(s.object).some((labels) => matchesMapSelector(selector, labels)),
     );
   }
@@ -86,6 +103,8 @@ export class Snapshot extends InventoryQueries {
   /** Arrays handed out by queries, valid for one version. */
   private readonly lists = new Map<string, readonly ScannedObject[]>();
   private allList: readonly ScannedObject[] | undefined;
+  /** Per namespace, `key=value` → objects whose pods carry that label; valid for one version. */
+  private readonly podLabelIndex = new Map<string, Map<string, ScannedObject[]>>();
   private readonly memos = new Map<DerivedAnalysis<unknown>, Memo>();
   private currentVersion = 0;
 
@@ -143,6 +162,11 @@ export class Snapshot extends InventoryQueries {
    */
   overlay(scanned: ScannedObject): Inventory {
     return new OverlayInventory(this, this.copiesOf(scanned.object), scanned, this.podLabelsOf);
+  }
+
+  /** The label index, for overlays built on this snapshot. */
+  podLabelCandidates(namespace: string, key: string, value: string): readonly ScannedObject[] {
+    return this.withPodLabel(namespace, key, value);
   }
 
   get all(): readonly ScannedObject[] {
@@ -216,6 +240,25 @@ export class Snapshot extends InventoryQueries {
     return list;
   }
 
+  protected withPodLabel(namespace: string, key: string, value: string): readonly ScannedObject[] {
+    let index = this.podLabelIndex.get(namespace);
+    if (!index) {
+      index = new Map();
+      for (const scanned of this.inNamespace(namespace)) {
+        for (const labels of this.podLabelsOf(scanned.object)) {
+          for (const [k, v] of Object.entries(labels)) {
+            const term = `${k}=${String(v)}`;
+            const list = index.get(term);
+            if (!list) index.set(term, [scanned]);
+            else if (list[list.length - 1] !== scanned) list.push(scanned);
+          }
+        }
+      }
+      this.podLabelIndex.set(namespace, index);
+    }
+    return index.get(`${key}=${value}`) ?? [];
+  }
+
   private index(scanned: ScannedObject): void {
     add(this.byKind, scanned.object.kind, scanned);
     add(this.byNamespace, namespaceOf(scanned.object) ?? '', scanned);
@@ -240,6 +283,7 @@ export class Snapshot extends InventoryQueries {
   private advance(kept: readonly DerivedAnalysis<unknown>[]): void {
     this.currentVersion++;
     this.lists.clear();
+    this.podLabelIndex.clear();
     this.allList = undefined;
     for (const analysis of kept) (this.memos.get(analysis) as Memo).version = this.currentVersion;
   }
@@ -311,6 +355,15 @@ class OverlayInventory extends InventoryQueries {
     const value = this.base.affects(key, this.changed) ? analysis.build(this) : shared;
     this.memos.set(key, value);
     return value;
+  }
+
+  protected withPodLabel(namespace: string, key: string, value: string): readonly ScannedObject[] {
+    const base = this.base.podLabelCandidates(namespace, key, value);
+    const touched = this.changed.some((s) => (namespaceOf(s.object) ?? '') === namespace);
+    if (!touched) return base;
+    const carries = (s: ScannedObject): boolean =>
+      (namespaceOf(s.object) ?? '') === namespace && this.podLabelsOf(s.object).some((labels) => key in labels && String(labels[key]) === value);
+    return this.swap(base, carries);
   }
 
   /** The base list without the replaced copies, with the added object where it belongs. */

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import type { DerivedAnalysis, Inventory } from '../../src/core/inventory.js';
+import { matchesMapSelector } from '../../src/core/selectors.js';
+import type { K8sObject, ScannedObject } from '../../src/core/types.js';
+import { newSnapshot, podLabelsOf } from '../../src/k8s/inventory.js';
+
+const cluster = (i: number): ScannedObject['origin'] => ({ kind: 'cluster', context: 'test', resourceVersion: String(i) });
+const scanned = (object: K8sObject, i = 0): ScannedObject => ({ object, origin: cluster(i) });
+
+const pod = (name: string, namespace: string, labels: Record<string, string>): K8sObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace, labels },
+  spec: { containers: [{ name: 'main', image: 'busybox' }] },
+});
+const deployment = (name: string, namespace: string, labels: Record<string, string>): K8sObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace },
+  spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'busybox' }] } } },
+});
+const service = (name: string, namespace: string, selector: Record<string, string>): K8sObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace },
+  spec: { selector },
+});
+
+/** What `selectedByService` must answer, computed the slow, obvious way. */
+function bruteForceSelected(inventory: Inventory, svc: K8sObject): string[] {
+  const selector = (svc.spec as { selector?: Record<string, string> }).selector;
+  return inventory
+    .inNamespace(svc.metadata?.namespace)
+    .filter((s) => s.object !== svc && podLabelsOf(s.object).some((labels) => matchesMapSelector(selector, labels)))
+    .map((s) => `${s.object.kind}/${s.object.metadata?.name}`)
+    .sort();
+}
+
+const names = (list: readonly ScannedObject[]): string[] => list.map((s) => `${s.object.kind}/${s.object.metadata?.name}`).sort();
+
+describe('Snapshot', () => {
+  test('upserts replace by identity, deletes remove every copy, and the version moves on each change', () => {
+    const snapshot = newSnapshot();
+    const v0 = snapshot.version;
+    snapshot.upsert(scanned(pod('a', 'ns', { app: 'x' })));
+    snapshot.upsert(scanned(pod('a', 'ns', { app: 'y' }), 2));
+    assert.equal(snapshot.size, 1);
+    assert.equal(snapshot.get('Pod', 'ns', 'a')?.object.metadata?.labels?.app, 'y');
+    assert.ok(snapshot.version > v0);
+    snapshot.delete(pod('a', 'ns', {}));
+    assert.equal(snapshot.size, 0);
+    assert.deepEqual(snapshot.ofKind('Pod'), []);
+  });
+
+  test('files keep every copy of one identity; each is judged', () => {
+    const snapshot = newSnapshot();
+    const object = pod('a', 'ns', {});
+    snapshot.upsert({ object, origin: { kind: 'file', reader: 'file', file: 'one.yaml', documentIndex: 0 } });
+    snapshot.upsert({ object: { ...object }, origin: { kind: 'file', reader: 'file', file: 'two.yaml', documentIndex: 0 } });
+    assert.equal(snapshot.copiesOf(object).length, 2);
+    assert.equal(snapshot.all.length, 2);
+  });
+
+  test('an analysis is kept across changes it did not read and rebuilt after one it did', () => {
+    let builds = 0;
+    const servicesByName: DerivedAnalysis<string[]> = {
+      name: 'service names',
+      build: (inventory) => {
+        builds++;
+        return inventory.ofKind('Service').map((s) => String(s.object.metadata?.name));
+      },
+    };
+    const snapshot = newSnapshot();
+    snapshot.upsert(scanned(service('web', 'ns', { app: 'web' })));
+    assert.deepEqual(snapshot.derived(servicesByName), ['web']);
+    snapshot.upsert(scanned(pod('p', 'ns', { app: 'other' })));
+    assert.deepEqual(snapshot.derived(servicesByName), ['web']);
+    assert.equal(builds, 1, 'a Pod change does not rebuild an analysis of Services');
+    snapshot.upsert(scanned(service('api', 'ns', { app: 'api' })));
+    assert.deepEqual(snapshot.derived(servicesByName), ['web', 'api']);
+    assert.equal(builds, 2);
+  });
+
+  test('an analysis that read a Service selector is rebuilt when a matching Pod arrives, not for others', () => {
+    let builds = 0;
+    const backends: DerivedAnalysis<string[]> = {
+      name: 'backends',
+      build: (inventory) => {
+        builds++;
+        return inventory.ofKind('Service').flatMap((s) => names(inventory.selectedByService(s.object)));
+      },
+    };
+    const snapshot = newSnapshot();
+    snapshot.upsert(scanned(service('web', 'ns', { app: 'web' })));
+    assert.deepEqual(snapshot.derived(backends), []);
+    const overlayOther = snapshot.overlay(scanned(pod('x', 'ns', { app: 'other' })));
+    assert.deepEqual(overlayOther.derived(backends), []);
+    assert.equal(builds, 1, 'an unselected Pod reuses the snapshot analysis');
+    const overlayMatch = snapshot.overlay(scanned(pod('w', 'ns', { app: 'web' })));
+    assert.deepEqual(overlayMatch.derived(backends), ['Pod/w']);
+    assert.equal(builds, 2, 'a selected Pod rebuilds it on the overlay');
+    assert.deepEqual(snapshot.derived(backends), [], 'the snapshot itself is unchanged');
+  });
+
+  test('the label index answers selectors exactly as a brute-force match, on snapshots and overlays', () => {
+    const label = fc.constantFrom('app', 'tier', 'component');
+    const value = fc.constantFrom('a', 'b', 'c');
+    const labels = fc.dictionary(label, value, { maxKeys: 3 });
+    const ns = fc.constantFrom('one', 'two');
+    const workload = fc.record({ kind: fc.constantFrom('Pod', 'Deployment'), name: fc.constantFrom('w1', 'w2', 'w3', 'w4', 'w5'), ns, labels });
+    fc.assert(
+      fc.property(fc.array(workload, { maxLength: 12 }), fc.array(fc.record({ ns, selector: labels }), { minLength: 1, maxLength: 4 }), workload, (workloads, services, extra) => {
+        const snapshot = newSnapshot();
+        const make = (w: typeof extra): K8sObject => (w.kind === 'Pod' ? pod(w.name, w.ns, w.labels) : deployment(w.name, w.ns, w.labels));
+        workloads.forEach((w, i) => snapshot.upsert(scanned(make(w), i)));
+        const svcs = services.map((s, i) => service(`svc-${i}`, s.ns, s.selector));
+        svcs.forEach((s, i) => snapshot.upsert(scanned(s, 100 + i)));
+        const overlay = snapshot.overlay(scanned(make(extra), 999));
+        for (const svc of svcs) {
+          assert.deepEqual(names(snapshot.selectedByService(svc)), bruteForceSelected(snapshot, svc));
+          assert.deepEqual(names(overlay.selectedByService(svc)), bruteForceSelected(overlay, svc));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('an overlay answers every query as a snapshot rebuilt with the object in it', () => {
+    const label = fc.constantFrom('app', 'tier');
+    const value = fc.constantFrom('a', 'b');
+    const object = fc.record({ kind: fc.constantFrom('Pod', 'Service', 'ConfigMap'), name: fc.constantFrom('n1', 'n2', 'n3'), ns: fc.constantFrom('one', 'two'), labels: fc.dictionary(label, value, { maxKeys: 2 }) });
+    const build = (o: { kind: string; name: string; ns: string; labels: Record<string, string> }): K8sObject =>
+      o.kind === 'Service' ? service(o.name, o.ns, o.labels) : o.kind === 'Pod' ? pod(o.name, o.ns, o.labels) : { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: o.name, namespace: o.ns, labels: o.labels } };
+    fc.assert(
+      fc.property(fc.array(object, { maxLength: 10 }), object, (objects, added) => {
+        const snapshot = newSnapshot();
+        objects.forEach((o, i) => snapshot.upsert(scanned(build(o), i)));
+        const addedScanned = scanned(build(added), 500);
+        const overlay = snapshot.overlay(addedScanned);
+        const rebuilt = newSnapshot();
+        objects.forEach((o, i) => rebuilt.upsert(scanned(build(o), i)));
+        rebuilt.upsert(addedScanned);
+        for (const kind of ['Pod', 'Service', 'ConfigMap']) assert.deepEqual(names(overlay.ofKind(kind)), names(rebuilt.ofKind(kind)));
+        for (const namespace of ['one', 'two']) assert.deepEqual(names(overlay.inNamespace(namespace)), names(rebuilt.inNamespace(namespace)));
+        assert.deepEqual(names(overlay.all), names(rebuilt.all));
+        assert.equal(overlay.get(added.kind, added.ns, added.name)?.object, addedScanned.object);
+        for (const svc of rebuilt.ofKind('Service')) assert.deepEqual(names(overlay.selectedByService(svc.object)), names(rebuilt.selectedByService(svc.object)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
