@@ -15,7 +15,6 @@ await build({
   entryPoints: { kfguard: join(root, 'src/cli/run.ts') },
   outdir,
   bundle: true,
-  keepNames: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',

@@ -26,6 +26,10 @@ const PATCH_POD_SPEC_PATHS: readonly (readonly string[])[] = [
  * leave the image to the base, and a flag set there is still the flag that runs.
  */
 export function containerSitesOf(object: K8sObject): readonly ContainerSite[] {
+  // About ten rules ask this of every object; like `containersOf`, the answer is kept per object
+  // (objects are not changed once parsed).
+  const cached = sitesCache.get(object);
+  if (cached) return cached;
   const sites: ContainerSite[] = containersOf(object).map((ref) => ({
     container: ref.container,
     path: ref.path,
@@ -45,8 +49,11 @@ export function containerSitesOf(object: K8sObject): readonly ContainerSite[] {
       sites.push({ container: item, path, name: asString(item.name) ?? '', holderPath: specPath, holder: spec });
     });
   }
+  sitesCache.set(object, sites);
   return sites;
 }
+
+const sitesCache = new WeakMap<K8sObject, readonly ContainerSite[]>();
 
 function reach(root: JsonRecord, segments: readonly string[]): JsonRecord | undefined {
   let node: JsonRecord | undefined = root;
