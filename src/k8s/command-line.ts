@@ -60,6 +60,21 @@ export function commandWords(container: JsonRecord, containerPath: string): read
   return words;
 }
 
+/**
+ * Whether any `command` or `args` string contains one of the needles. Every word `commandWords`
+ * returns is a substring of one of those strings, so a rule looking for a word or flag can ask this
+ * first and skip splitting containers that cannot match (nearly all of them: a pipeline pod's
+ * `sh -c` script names no Jupyter, MLflow or Ray flag).
+ */
+export function mentions(container: JsonRecord, needles: readonly string[]): boolean {
+  for (const field of ['command', 'args'] as const) {
+    for (const raw of asArray(container[field])) {
+      if (typeof raw === 'string' && needles.some((needle) => raw.includes(needle))) return true;
+    }
+  }
+  return false;
+}
+
 /** `\s` as JavaScript regexps define it; ASCII is decided by code, the rest by the regexp. */
 function isSpace(code: number): boolean {
   if (code < 128) return code === 32 || (code >= 9 && code <= 13);

@@ -3,7 +3,7 @@ import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import type { Inventory } from '../k8s/inventory.js';
 import { analyzeExposure } from '../exposure/analysis.js';
-import { commandWords } from '../k8s/command-line.js';
+import { commandWords, mentions } from '../k8s/command-line.js';
 import { containerSitesOf, envValue, type ContainerSite } from '../k8s/container-sites.js';
 import { describeRoute, reachesOutside } from '../exposure/workload-reachability.js';
 
@@ -41,6 +41,8 @@ export function rayHeadsOf(object: K8sObject): RayHead[] {
 }
 
 function startsRayHead(site: ContainerSite): boolean {
+  // Splitting is the cost; a command without `--head` in it cannot start a head.
+  if (!mentions(site.container, ['--head'])) return false;
   const words = commandWords(site.container, site.path).map((w) => w.word);
   const start = words.findIndex((w, i) => w.endsWith('ray') && words[i + 1] === 'start');
   return start !== -1 && words.includes('--head');
