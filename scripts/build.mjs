@@ -15,7 +15,9 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   minifyWhitespace: true,
   minifySyntax: true,
-  keepNames: true,
+  // No keepNames: identifiers are not minified, so functions keep their names anyway, and keepNames
+  // wraps every closure in a `__name()` call at creation (about 4% of a pod-heavy scan, mostly in
+  // the container walk).
   platform: 'node',
   format: 'esm',
   target: 'node20',

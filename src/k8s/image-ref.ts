@@ -17,7 +17,23 @@ export interface ImageRef {
 
 const DEFAULT_REGISTRY = 'docker.io';
 
+/**
+ * Seven rules and the threat scan parse each container's image, and a cluster runs few distinct
+ * images (the argoexec sidecars are two of a pipeline pod's three containers), so parses are kept
+ * by their text. The results are immutable; the cache is emptied when full rather than ordered.
+ */
+const parsedImages = new Map<string, ImageRef | undefined>();
+const PARSED_IMAGES_MAX = 4096;
+
 export function parseImageRef(raw: string): ImageRef | undefined {
+  if (parsedImages.has(raw)) return parsedImages.get(raw);
+  const parsed = parseImageRefUncached(raw);
+  if (parsedImages.size >= PARSED_IMAGES_MAX) parsedImages.clear();
+  parsedImages.set(raw, parsed);
+  return parsed;
+}
+
+function parseImageRefUncached(raw: string): ImageRef | undefined {
   const text = raw.trim();
   if (text === '' || /\s/.test(text) || text.includes('$(') || text.includes('{{')) return undefined;
   let rest = text;

@@ -3,7 +3,7 @@ import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import { referencedObject, storedValuesOf, volumeConfigReferences } from '../k8s/env-resolution.js';
 import type { Inventory } from '../core/inventory.js';
-import { commandWords, findFlags, splitWords } from '../k8s/command-line.js';
+import { commandWords, findFlags, mentions, splitWords } from '../k8s/command-line.js';
 import type { ContainerRef } from '../k8s/workloads.js';
 
 /** Traitlets that hold the login token of Jupyter Notebook (classic) and Jupyter Server. */
@@ -22,8 +22,11 @@ export interface EmptyTokenSetting {
 /** Every place in a container (or a ConfigMap it mounts) that starts Jupyter with an empty token. */
 export function emptyTokenSettings(site: ContainerRef, object: K8sObject, inventory: Inventory): EmptyTokenSetting[] {
   const found: EmptyTokenSetting[] = [];
-  for (const use of findFlags(commandWords(site.container, site.path), TOKEN_TRAITS)) {
-    if (use.value === '') found.push({ path: use.path, written: use.written });
+  // A flag word is a substring of its argument, so arguments naming no trait need no splitting.
+  if (mentions(site.container, TOKEN_TRAITS)) {
+    for (const use of findFlags(commandWords(site.container, site.path), TOKEN_TRAITS)) {
+      if (use.value === '') found.push({ path: use.path, written: use.written });
+    }
   }
   for (const field of ['command', 'args'] as const) {
     asArray(site.container[field]).forEach((raw, i) => {

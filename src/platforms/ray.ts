@@ -4,7 +4,7 @@ import type { K8sObject } from '../core/types.js';
 import type { UserLists } from '../core/config-types.js';
 import type { Inventory } from '../core/inventory.js';
 import { analyzeExposure } from '../exposure/analysis.js';
-import { commandWords } from '../k8s/command-line.js';
+import { commandWords, mentions } from '../k8s/command-line.js';
 import { containersOf, type ContainerRef } from '../k8s/workloads.js';
 import { envValue } from '../k8s/env-resolution.js';
 import { describeRoute, reachesOutside } from '../exposure/workload-reachability.js';
@@ -43,6 +43,8 @@ export function rayHeadsOf(object: K8sObject): RayHead[] {
 }
 
 function startsRayHead(site: ContainerRef): boolean {
+  // Splitting is the cost; a command without `--head` in it cannot start a head.
+  if (!mentions(site.container, ['--head'])) return false;
   const words = commandWords(site.container, site.path).map((w) => w.word);
   const start = words.findIndex((w, i) => w.endsWith('ray') && words[i + 1] === 'start');
   return start !== -1 && words.includes('--head');

@@ -61,10 +61,13 @@ export default defineRule({
 });
 
 function isArgoServer(site: ContainerRef): boolean {
-  const words = commandWords(site.container, site.path).map((w) => w.word);
-  const startsServer = words.includes('server');
+  // The image (or, without one, the name) decides first: it is cheap, and almost no container passes.
   const image = asString(site.container.image);
-  if (image === undefined) return startsServer && site.name.includes('argo-server');
-  const ref = parseImageRef(image);
-  return ref !== undefined && imageBaseName(ref) === 'argocli' && startsServer;
+  if (image === undefined) {
+    if (!site.name.includes('argo-server')) return false;
+  } else {
+    const ref = parseImageRef(image);
+    if (ref === undefined || imageBaseName(ref) !== 'argocli') return false;
+  }
+  return commandWords(site.container, site.path).some((w) => w.word === 'server');
 }

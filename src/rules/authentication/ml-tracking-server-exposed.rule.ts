@@ -1,7 +1,7 @@
 import { asString } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
-import { commandWords, findFlags } from '../../k8s/command-line.js';
+import { commandWords, findFlags, mentions } from '../../k8s/command-line.js';
 import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
 import { parseImageRef } from '../../k8s/image-ref.js';
 import { reachabilityOf } from '../../exposure/workload-reachability.js';
@@ -55,9 +55,12 @@ export default defineRule({
 });
 
 function trackingServerOf(site: ContainerRef): TrackingServer | undefined {
+  const repository = parseImageRef(asString(site.container.image) ?? '')?.repository ?? '';
+  // Every test below needs "mlflow" or "tensorboard" in a word (a substring of an argument) or in
+  // the repository; without either, the command is not split at all.
+  if (!mentions(site.container, ['mlflow', 'tensorboard']) && !/mlflow|tensorboard/.test(repository)) return undefined;
   const words = commandWords(site.container, site.path);
   const plain = words.map((w) => w.word);
-  const repository = parseImageRef(asString(site.container.image) ?? '')?.repository ?? '';
   // An MLflow image counts as a server unless its command runs another subcommand (`mlflow db upgrade`, `mlflow gc`).
   const mlflowAt = plain.findIndex((w) => w === 'mlflow' || w.endsWith('/mlflow'));
   const subcommand = mlflowAt === -1 ? undefined : plain[mlflowAt + 1];
