@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { apiGroupOf } from './object.js';
 import type { ResourceRef } from './types.js';
 
@@ -16,5 +16,8 @@ export function fingerprintOf(ruleId: string, resource: ResourceRef, path: strin
     path ?? '',
     discriminator ?? '',
   ];
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+  const text = parts.join('\u0000');
+  // The one-shot hash (Node 20.12+) spares a Hash object per finding; older 20.x builds take the long way.
+  const digest = typeof crypto.hash === 'function' ? crypto.hash('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
+  return digest.slice(0, 32);
 }

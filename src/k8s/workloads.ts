@@ -1,5 +1,5 @@
 import yaml from 'js-yaml';
-import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
+import { apiGroupOf, asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { formatPath, joinPath, type PathSegment } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import { WORKLOAD_SHAPES, matchesKind, type ContainerRole } from './workload-shapes.js';
@@ -47,7 +47,7 @@ export function containersOf(object: K8sObject): readonly ContainerRef[] {
   if (cached) return cached;
   const found: ContainerRef[] = [];
   if (!KINDS_WITHOUT_CONTAINERS.has(object.kind)) {
-    walk(object, [], 0, found, undefined);
+    walk(withoutBookkeeping(object), [], 0, found, undefined);
     for (const shape of WORKLOAD_SHAPES.frameworkContainers) {
       if (object.apiVersion.startsWith(shape.apiVersionPrefix)) frameworkContainers(object, shape.components, found);
     }
@@ -93,6 +93,30 @@ function isContainerLike(value: unknown): value is JsonRecord {
  * Paths are kept as a segment stack and formatted only where a container is found: most nodes of
  * most objects hold none, and formatting a path per visited node dominated the walk.
  */
+/** Built-in kinds whose `status` reports on pods and never describes one to run. */
+const STATUS_WITHOUT_TEMPLATES = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController']);
+const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch']);
+
+/**
+ * The object without the parts the API server keeps for its own bookkeeping: `managedFields`
+ * (field ownership, no values) and the status of built-in workloads. They run nothing, and on live
+ * objects they are most of the nodes, so walkers skip them. A CRD's status is kept: Argo keeps the
+ * workflow it actually runs there.
+ */
+export function withoutBookkeeping(object: K8sObject): K8sObject {
+  const metadata = object.metadata;
+  const dropStatus = 'status' in object && STATUS_WITHOUT_TEMPLATES.has(object.kind) && BUILT_IN_GROUPS.has(apiGroupOf(object.apiVersion));
+  const dropManaged = metadata !== undefined && 'managedFields' in metadata;
+  if (!dropStatus && !dropManaged) return object;
+  const { status: _status, ...rest } = object;
+  const view: Record<string, unknown> = dropStatus ? rest : { ...object };
+  if (dropManaged) {
+    const { managedFields: _managed, ...kept } = metadata;
+    view.metadata = kept;
+  }
+  return view as K8sObject;
+}
+
 function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: ContainerRef[], parent: JsonRecord | undefined): void {
   if (depth > MAX_DEPTH) return;
   const path = (): string => formatPath(segments);

@@ -3,7 +3,8 @@ import { isPrivateAddress } from '../core/private-address.js';
 import { decodeEmbeddedText, shorten } from './decode.js';
 import type { Indicators } from './indicators.js';
 import { pythonCommands } from './python-calls.js';
-import { CUT_SHORT, SCAN_LIMITS, cutShort, drain, enqueue, signal, type ArgvElement, type ArgvUnit, type ScanState, type TextUnit } from './scan-queue.js';
+import { drainRemembered } from './scan-memo.js';
+import { CUT_SHORT, SCAN_LIMITS, cutShort, enqueue, signal, type ArgvElement, type ArgvUnit, type ScanState, type TextUnit } from './scan-queue.js';
 import { commandName, commandWords, expandAssignments, inlineScriptIndex, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
 import type { Site } from './signals.js';
 import { matchWallet, shortWallet } from './wallets.js';
@@ -28,17 +29,17 @@ const NANOMINER_POOL = /^\s*(?:pool\d+|coin|rigName)\s*=/im;
 
 /** A container's command and args, with everything found inside them. */
 export function scanArgv(argv: readonly ArgvElement[], layer: string, state: ScanState): void {
-  if (argv.length > 0) drain(state, { kind: 'argv', argv, layer, depth: 0 }, readUnit);
+  if (argv.length > 0) drainRemembered(state, { kind: 'argv', argv, layer, depth: 0 }, readUnit);
 }
 
 /** A shell script the object holds (a ConfigMap key, a workflow parameter), with everything inside it. */
 export function scanScript(text: string, site: Site, layer: string, state: ScanState): void {
-  drain(state, { kind: 'script', text, site, layer, depth: 0 }, readUnit);
+  drainRemembered(state, { kind: 'script', text, site, layer, depth: 0 }, readUnit);
 }
 
 /** Text searched without command structure (env values, Python, configs), with everything inside it. */
 export function scanRaw(text: string, site: Site, layer: string, state: ScanState): void {
-  drain(state, { kind: 'raw', text, site, layer, depth: 0 }, readUnit);
+  drainRemembered(state, { kind: 'raw', text, site, layer, depth: 0 }, readUnit);
 }
 
 /** Reads one unit of the queue; text found inside it is queued, never read here. */
