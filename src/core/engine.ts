@@ -8,6 +8,7 @@ import type { Inventory } from './inventory.js';
 import { apiGroupOf, refOf } from './object.js';
 import type { KindMatch, Rule, Violation } from './rule.js';
 import { Snapshot, type PodLabelsOf } from './snapshot.js';
+import { DependencyRecorder, type Dependencies } from './snapshot-dependencies.js';
 import {
   reportedOriginOf,
   sourceKindOf,
@@ -210,7 +211,7 @@ export interface ObjectEvaluation extends EngineResult {
 }
 
 /** The findings of each rule on the snapshot as it stands, per snapshot version, for `introduced`. */
-const baseline = new WeakMap<Snapshot, { version: number; byRule: Map<string, Set<string>> }>();
+const baseline = new WeakMap<Snapshot, { version: number; byRule: Map<string, RuleBaseline> }>();
 
 /**
  * Judges one object laid over a snapshot (the admitted object, a watched change) without changing
@@ -231,17 +232,19 @@ export function evaluateObject(snapshot: Snapshot, scanned: ScannedObject, optio
   const quiet = new Run({ ...options, rules: inventoryRules, recordEvaluations: false });
   for (const finding of quiet.checkInventory(overlay, new Set([source]))) {
     if (refKey(finding.resource) === identity) run.findings.push({ ...finding, source, origin: reportedOriginOf(scanned.origin) });
-    else if (!baselineOf(snapshot, quiet, inventoryRuleById(inventoryRules, finding.ruleId)).has(finding.fingerprint)) introduced.push(finding);
+    else if (!baselineOf(snapshot, quiet, inventoryRuleById(inventoryRules, finding.ruleId)).fingerprints.has(finding.fingerprint)) introduced.push(finding);
   }
   for (const entry of quiet.coverage) run.coverage.push(entry);
+  // Per-object rules: rerun only on the objects whose recorded reads the change touches.
+  const changed = [...snapshot.copiesOf(object), scanned];
+  const touched = snapshot.changeTest(changed);
   for (const rule of run.enabledRules) {
     if (!rule.check || !readsKind(rule, object)) continue;
-    const others = candidatesOf(rule, overlay, scanned);
-    if (others.length === 0) continue;
     const before = baselineOf(snapshot, quiet, rule);
-    for (const other of others) {
-      for (const finding of quiet.checkObject(other, overlay, [rule])) {
-        if (refKey(finding.resource) !== identity && !before.has(finding.fingerprint)) introduced.push(finding);
+    for (const dependent of before.dependents) {
+      if (changed.includes(dependent.scanned) || !touched(dependent.dependencies)) continue;
+      for (const finding of quiet.checkObject(dependent.scanned, overlay, [rule])) {
+        if (refKey(finding.resource) !== identity && !before.fingerprints.has(finding.fingerprint)) introduced.push(finding);
       }
     }
   }
@@ -257,47 +260,43 @@ function inventoryRuleById(rules: readonly Rule[], id: string): Rule {
   return rules.find((rule) => rule.meta.id === id) as Rule;
 }
 
-/**
- * Objects other than the evaluated one whose findings it may move: those of the kinds the rule
- * judges, in the object's namespace when the rule's reads are namespace-scoped.
- */
-function candidatesOf(rule: Rule, inventory: Inventory, scanned: ScannedObject): ScannedObject[] {
-  const kinds = new Set<string>();
-  for (const match of rule.meta.match) {
-    // Rules over every kind judge each object on its own; what they read cannot move findings elsewhere.
-    if (match.kinds === '*') return [];
-    for (const kind of match.kinds) kinds.add(kind);
-  }
-  const namespace = scanned.object.metadata?.namespace;
-  const local = rule.meta.needs.scope === 'namespace' && namespace !== undefined;
-  return [...kinds]
-    .flatMap((kind) => inventory.ofKind(kind))
-    .filter((s) => s !== scanned && (!local || s.object.metadata?.namespace === namespace) && ruleMatches(rule, s.object));
+/** A rule's findings on the snapshot as it stands, and what each object's check read, once per version. */
+interface RuleBaseline {
+  readonly fingerprints: Set<string>;
+  /** Objects whose check read the inventory: only a change to what they read can move their findings. */
+  readonly dependents: { readonly scanned: ScannedObject; readonly dependencies: Dependencies }[];
 }
 
-/** Fingerprints of a rule's findings on the snapshot as it stands, computed once per version. */
-function baselineOf(snapshot: Snapshot, run: Run, rule: Rule): Set<string> {
+/** A rule's baseline, computed once per snapshot version with each object's reads recorded. */
+function baselineOf(snapshot: Snapshot, run: Run, rule: Rule): RuleBaseline {
   let entry = baseline.get(snapshot);
   if (!entry || entry.version !== snapshot.version) {
     entry = { version: snapshot.version, byRule: new Map() };
     baseline.set(snapshot, entry);
   }
-  let fingerprints = entry.byRule.get(rule.meta.id);
-  if (!fingerprints) {
-    fingerprints = new Set();
-    for (const kind of new Set(rule.meta.match.flatMap((m) => (m.kinds === '*' ? [] : m.kinds)))) {
-      for (const scanned of snapshot.ofKind(kind)) {
+  let result = entry.byRule.get(rule.meta.id);
+  if (!result) {
+    const fingerprints = new Set<string>();
+    const dependents: RuleBaseline['dependents'][number][] = [];
+    if (rule.check) {
+      // Rules over every kind judge every object; the others only the kinds they match.
+      const anyKind = rule.meta.match.some((m) => m.kinds === '*');
+      const judged = anyKind ? snapshot.all : [...new Set(rule.meta.match.flatMap((m) => (m.kinds === '*' ? [] : m.kinds)))].flatMap((kind) => snapshot.ofKind(kind));
+      for (const scanned of judged) {
         if (!ruleMatches(rule, scanned.object)) continue;
-        for (const finding of run.checkObject(scanned, snapshot, [rule])) fingerprints.add(finding.fingerprint);
+        const recorder = new DependencyRecorder(snapshot);
+        for (const finding of run.checkObject(scanned, recorder.inventory, [rule])) fingerprints.add(finding.fingerprint);
+        if (recorder.read) dependents.push({ scanned, dependencies: recorder.dependencies });
       }
     }
     if (rule.checkInventory) {
       const sources = new Set(snapshot.all.map((s) => sourceKindOf(s.origin)));
       for (const finding of run.checkInventoryOf(rule, snapshot, sources)) fingerprints.add(finding.fingerprint);
     }
-    entry.byRule.set(rule.meta.id, fingerprints);
+    result = { fingerprints, dependents };
+    entry.byRule.set(rule.meta.id, result);
   }
-  return fingerprints;
+  return result;
 }
 
 const refKey = (ref: ResourceRef): string => `${ref.apiVersion}\u0000${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`;

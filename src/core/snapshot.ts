@@ -195,6 +195,23 @@ export class Snapshot extends InventoryQueries {
     return isAffected(dependencies, changed, this, this.podLabelsOf, (nested) => this.affects(nested, changed));
   }
 
+  /**
+   * A test of recorded reads (a rule's on one object) against laying `changed` over this version;
+   * whether a derived analysis read is affected is judged once per test.
+   */
+  changeTest(changed: readonly ScannedObject[]): (dependencies: Dependencies) => boolean {
+    const nested = new Map<DerivedAnalysis<unknown>, boolean>();
+    const nestedAffected = (analysis: DerivedAnalysis<unknown>): boolean => {
+      let affected = nested.get(analysis);
+      if (affected === undefined) {
+        affected = this.affects(analysis, changed);
+        nested.set(analysis, affected);
+      }
+      return affected;
+    };
+    return (dependencies) => isAffected(dependencies, changed, this, this.podLabelsOf, nestedAffected);
+  }
+
   private list(key: string, build: () => readonly ScannedObject[]): readonly ScannedObject[] {
     let list = this.lists.get(key);
     if (!list) {
