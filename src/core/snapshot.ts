@@ -282,10 +282,13 @@ class OverlayInventory extends InventoryQueries {
   }
 
   get(kind: string, namespace: string | undefined, name: string, apiGroup?: string): ScannedObject | undefined {
+    // Asked without a group, a snapshot answers with the first stored match; the added object comes
+    // after every copy it does not replace, as it would once upserted.
+    const found = this.base.get(kind, namespace, name, apiGroup);
+    if (found && !this.replacedSet.has(found)) return found;
     const { object } = this.added;
     if (object.kind === kind && namespaceOf(object) === namespace && nameOf(object) === name && groupMatches(this.added, apiGroup)) return this.added;
-    const found = this.base.get(kind, namespace, name, apiGroup);
-    if (!found || !this.replacedSet.has(found)) return found;
+    if (!found) return undefined;
     return this.ofKind(kind, apiGroup).find((s) => namespaceOf(s.object) === namespace && nameOf(s.object) === name);
   }
 

@@ -70,6 +70,43 @@ describe('evaluateObject attacks on synthetic objects', () => {
     const added = assertLikeRescan(inCluster(pod, benign), pool);
     assert.ok(added.some((f) => f.ruleId === 'crypto-miner-workload' && f.resource.name === 'worker'), 'the rescan reports the miner');
   });
+  test('a BackendConfig of another API group does not switch on Identity-Aware Proxy for an Ingress', () => {
+    // GKE reads cloud.google.com BackendConfigs only. An admitted look-alike in another group was
+    // found first by the overlay's group-less lookup, turning a critical exposure into an
+    // authenticated one, and a full rescan disagreed.
+    const ui: K8sObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'ml-pipeline-ui', namespace: 'kubeflow' },
+      spec: { selector: { matchLabels: { app: 'ml-pipeline-ui' } }, template: { metadata: { labels: { app: 'ml-pipeline-ui' } }, spec: { containers: [{ name: 'ui', image: 'gcr.io/ml-pipeline/frontend:2.0.0' }] } } },
+    };
+    const service: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'ml-pipeline-ui', namespace: 'kubeflow', annotations: { 'cloud.google.com/backend-config': '{"default":"bc"}' } },
+      spec: { selector: { app: 'ml-pipeline-ui' }, ports: [{ port: 80 }] },
+    };
+    const ingress: K8sObject = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'ui', namespace: 'kubeflow', annotations: { 'kubernetes.io/ingress.class': 'gce' } },
+      spec: { defaultBackend: { service: { name: 'ml-pipeline-ui', port: { number: 80 } } } },
+    };
+    const real: K8sObject = { apiVersion: 'cloud.google.com/v1', kind: 'BackendConfig', metadata: { name: 'bc', namespace: 'kubeflow' }, spec: { iap: { enabled: false } } };
+    const lookalike: K8sObject = { apiVersion: 'attacker.example.com/v1', kind: 'BackendConfig', metadata: { name: 'bc', namespace: 'kubeflow' }, spec: { iap: { enabled: true } } };
+    assert.deepEqual(assertLikeRescan(inCluster(ui, service, ingress, real), lookalike), []);
+  });
+
+  test('an overlay asked without a group answers as the snapshot would once the object is upserted', () => {
+    const stored: K8sObject = { apiVersion: 'cloud.google.com/v1', kind: 'BackendConfig', metadata: { name: 'bc', namespace: 'ns' } };
+    const other: K8sObject = { apiVersion: 'example.com/v1', kind: 'BackendConfig', metadata: { name: 'bc', namespace: 'ns' } };
+    const snapshot = newSnapshot();
+    snapshot.upsert({ object: stored, origin: cluster });
+    const overlay = snapshot.overlay({ object: other, origin: admission });
+    snapshot.upsert({ object: other, origin: admission });
+    assert.equal(overlay.get('BackendConfig', 'ns', 'bc')?.object, snapshot.get('BackendConfig', 'ns', 'bc')?.object);
+    assert.equal(overlay.get('BackendConfig', 'ns', 'bc', 'example.com')?.object, other);
+  });
 });
 
 describe('evaluateObject attacks over the stock install', requiresShared(), () => {
