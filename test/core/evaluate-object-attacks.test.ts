@@ -7,6 +7,7 @@ import { newSnapshot, podLabelsOf } from '../../src/k8s/inventory.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { collectManifests } from '../../src/sources/manifest.js';
 import { requiresShared, sharedPath } from '../../src/testing/shared.js';
+import { profileNamespacesOf } from '../../src/rules/guardrails/profile-namespaces.js';
 
 /**
  * Attacks on `evaluateObject`'s contract, each found by reading the code as an attacker would: an
@@ -33,7 +34,10 @@ function assertLikeRescan(base: readonly ScannedObject[], admittedObject: K8sObj
   const evaluation = evaluateObject(snapshot, admitted, options);
   assert.deepEqual(evaluation.ruleErrors, []);
   const before = new Set(runRules(base, options).findings.map((f) => f.fingerprint));
-  const after = runRules([...base.filter((s) => !sameObject(s.object, admittedObject)), admitted], options).findings;
+  // The admitted object takes the place of the first stored copy, as an upsert does.
+  const first = base.findIndex((s) => sameObject(s.object, admittedObject));
+  const laid = first === -1 ? [...base, admitted] : base.flatMap((s, i) => (i === first ? [admitted] : sameObject(s.object, admittedObject) ? [] : [s]));
+  const after = runRules(laid, options).findings;
   const onObject = after.filter((f) => isAbout(f, admittedObject));
   const added = after.filter((f) => !isAbout(f, admittedObject) && !before.has(f.fingerprint));
   assert.deepEqual(evaluation.findings.map(keyOf).sort(), onObject.map(keyOf).sort(), 'findings on the admitted object');
@@ -106,6 +110,51 @@ describe('evaluateObject attacks on synthetic objects', () => {
     snapshot.upsert({ object: other, origin: admission });
     assert.equal(overlay.get('BackendConfig', 'ns', 'bc')?.object, snapshot.get('BackendConfig', 'ns', 'bc')?.object);
     assert.equal(overlay.get('BackendConfig', 'ns', 'bc', 'example.com')?.object, other);
+  });
+});
+
+describe('Snapshot.upsert keeps what a fresh build would give', () => {
+  test('replacing the profile controller ConfigMap keeps its place, so a planted look-alike never wins', () => {
+    // The first ConfigMap with namespace-labels.yaml gives every profile namespace its default
+    // labels. An upsert used to move the replaced object to the end of its kind, so after a watch
+    // event on the real ConfigMap a look-alike planted in another namespace came first.
+    const real: K8sObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'namespace-labels-data', namespace: 'kubeflow' }, data: { 'namespace-labels.yaml': 'istio-injection: enabled\n' } };
+    const planted: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'decoy', namespace: 'team' },
+      data: { 'namespace-labels.yaml': 'pod-security.kubernetes.io/enforce: restricted\n' },
+    };
+    const profile: K8sObject = { apiVersion: 'kubeflow.org/v1', kind: 'Profile', metadata: { name: 'alice' }, spec: { owner: { kind: 'User', name: 'alice@example.com' } } };
+    const snapshot = newSnapshot();
+    for (const scanned of inCluster(real, planted, profile)) snapshot.upsert(scanned);
+    profileNamespacesOf(snapshot);
+    snapshot.upsert({ object: { ...real, metadata: { ...real.metadata, annotations: { touched: 'yes' } } }, origin: cluster });
+    const fresh = newSnapshot();
+    for (const scanned of snapshot.all) fresh.upsert(scanned);
+    assert.deepEqual(profileNamespacesOf(snapshot).map((p) => p.labels), profileNamespacesOf(fresh).map((p) => p.labels));
+    assert.equal(snapshot.ofKind('ConfigMap')[0]?.object.metadata?.name, 'namespace-labels-data');
+  });
+
+  test('an overlay lists the admitted object where the upsert puts it', () => {
+    // First-match analyses (the notebook controller in `all`, the namespace-labels ConfigMap) must
+    // pick the same object in an evaluation as in the snapshot once the object is upserted.
+    const controller = (name: string, image: string): K8sObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'kubeflow' },
+      spec: { template: { spec: { containers: [{ name: 'manager', image }] } } },
+    });
+    const snapshot = newSnapshot();
+    for (const scanned of inCluster(controller('a', 'kubeflownotebookswg/notebook-controller:v1'), controller('b', 'kubeflownotebookswg/notebook-controller:v1'))) snapshot.upsert(scanned);
+    const replaced: ScannedObject = { object: controller('a', 'kubeflownotebookswg/notebook-controller:v2'), origin: cluster };
+    const overlay = snapshot.overlay(replaced);
+    const names = (list: readonly ScannedObject[]): string[] => list.map((s) => String(s.object.metadata?.name));
+    const [overlayAll, overlayKind] = [names(overlay.all), names(overlay.ofKind('Deployment'))];
+    snapshot.upsert(replaced);
+    assert.deepEqual(overlayAll, names(snapshot.all));
+    assert.deepEqual(overlayKind, names(snapshot.ofKind('Deployment')));
+    assert.deepEqual(overlayAll, ['a', 'b']);
   });
 });
 
