@@ -8,7 +8,7 @@ import type { Inventory } from './inventory.js';
 import { apiGroupOf, refOf } from './object.js';
 import type { KindMatch, Rule, Violation } from './rule.js';
 import { Snapshot, type PodLabelsOf } from './snapshot.js';
-import type { Dependencies } from './snapshot-dependencies.js';
+import { DependencyRecorder, type Dependencies } from './snapshot-dependencies.js';
 import {
   reportedOriginOf,
   sourceKindOf,
@@ -210,13 +210,7 @@ export interface ObjectEvaluation extends EngineResult {
   readonly introduced: Finding[];
 }
 
-/** A rule's findings on the snapshot as it stands, and what each judged object's check read. */
-interface RuleBaseline {
-  readonly fingerprints: Set<string>;
-  readonly reads: Map<ScannedObject, Dependencies>;
-}
-
-/** Per snapshot version, for `introduced`: computed on first need, reused by every later request. */
+/** The findings of each rule on the snapshot as it stands, per snapshot version, for `introduced`. */
 const baseline = new WeakMap<Snapshot, { version: number; byRule: Map<string, RuleBaseline> }>();
 
 /**
@@ -241,17 +235,15 @@ export function evaluateObject(snapshot: Snapshot, scanned: ScannedObject, optio
     else if (!baselineOf(snapshot, quiet, inventoryRuleById(inventoryRules, finding.ruleId)).fingerprints.has(finding.fingerprint)) introduced.push(finding);
   }
   for (const entry of quiet.coverage) run.coverage.push(entry);
+  // Per-object rules: rerun only on the objects whose recorded reads the change touches.
   const changed = [...snapshot.copiesOf(object), scanned];
+  const touched = snapshot.changeTest(changed);
   for (const rule of run.enabledRules) {
     if (!rule.check || !readsKind(rule, object)) continue;
-    const others = candidatesOf(rule, overlay, scanned);
-    if (others.length === 0) continue;
     const before = baselineOf(snapshot, quiet, rule);
-    for (const other of others) {
-      // A judged object whose recorded reads the change does not touch keeps its findings.
-      const reads = before.reads.get(other);
-      if (reads && !snapshot.touches(reads, changed)) continue;
-      for (const finding of quiet.checkObject(other, overlay, [rule])) {
+    for (const dependent of before.dependents) {
+      if (changed.includes(dependent.scanned) || !touched(dependent.dependencies)) continue;
+      for (const finding of quiet.checkObject(dependent.scanned, overlay, [rule])) {
         if (refKey(finding.resource) !== identity && !before.fingerprints.has(finding.fingerprint)) introduced.push(finding);
       }
     }
@@ -268,51 +260,43 @@ function inventoryRuleById(rules: readonly Rule[], id: string): Rule {
   return rules.find((rule) => rule.meta.id === id) as Rule;
 }
 
-/**
- * Objects other than the evaluated one whose findings it may move: those of the kinds the rule
- * judges, in the object's namespace when the rule's reads are namespace-scoped.
- */
-function candidatesOf(rule: Rule, inventory: Inventory, scanned: ScannedObject): ScannedObject[] {
-  const kinds = new Set<string>();
-  for (const match of rule.meta.match) {
-    // Rules over every kind judge each object on its own; what they read cannot move findings elsewhere.
-    if (match.kinds === '*') return [];
-    for (const kind of match.kinds) kinds.add(kind);
-  }
-  const namespace = scanned.object.metadata?.namespace;
-  const local = rule.meta.needs.scope === 'namespace' && namespace !== undefined;
-  return [...kinds]
-    .flatMap((kind) => inventory.ofKind(kind))
-    .filter((s) => s !== scanned && (!local || s.object.metadata?.namespace === namespace) && ruleMatches(rule, s.object));
+/** A rule's findings on the snapshot as it stands, and what each object's check read, once per version. */
+interface RuleBaseline {
+  readonly fingerprints: Set<string>;
+  /** Objects whose check read the inventory: only a change to what they read can move their findings. */
+  readonly dependents: { readonly scanned: ScannedObject; readonly dependencies: Dependencies }[];
 }
 
-/** A rule's findings on the snapshot as it stands, with what each check read, computed once per version. */
+/** A rule's baseline, computed once per snapshot version with each object's reads recorded. */
 function baselineOf(snapshot: Snapshot, run: Run, rule: Rule): RuleBaseline {
   let entry = baseline.get(snapshot);
   if (!entry || entry.version !== snapshot.version) {
     entry = { version: snapshot.version, byRule: new Map() };
     baseline.set(snapshot, entry);
   }
-  let known = entry.byRule.get(rule.meta.id);
-  if (!known) {
+  let result = entry.byRule.get(rule.meta.id);
+  if (!result) {
     const fingerprints = new Set<string>();
-    const reads = new Map<ScannedObject, Dependencies>();
-    for (const kind of new Set(rule.meta.match.flatMap((m) => (m.kinds === '*' ? [] : m.kinds)))) {
-      for (const scanned of snapshot.ofKind(kind)) {
+    const dependents: RuleBaseline['dependents'][number][] = [];
+    if (rule.check) {
+      // Rules over every kind judge every object; the others only the kinds they match.
+      const anyKind = rule.meta.match.some((m) => m.kinds === '*');
+      const judged = anyKind ? snapshot.all : [...new Set(rule.meta.match.flatMap((m) => (m.kinds === '*' ? [] : m.kinds)))].flatMap((kind) => snapshot.ofKind(kind));
+      for (const scanned of judged) {
         if (!ruleMatches(rule, scanned.object)) continue;
-        const { value, dependencies } = snapshot.recording((inventory) => run.checkObject(scanned, inventory, [rule]));
-        for (const finding of value) fingerprints.add(finding.fingerprint);
-        reads.set(scanned, dependencies);
+        const recorder = new DependencyRecorder(snapshot);
+        for (const finding of run.checkObject(scanned, recorder.inventory, [rule])) fingerprints.add(finding.fingerprint);
+        if (recorder.read) dependents.push({ scanned, dependencies: recorder.dependencies });
       }
     }
     if (rule.checkInventory) {
       const sources = new Set(snapshot.all.map((s) => sourceKindOf(s.origin)));
       for (const finding of run.checkInventoryOf(rule, snapshot, sources)) fingerprints.add(finding.fingerprint);
     }
-    known = { fingerprints, reads };
-    entry.byRule.set(rule.meta.id, known);
+    result = { fingerprints, dependents };
+    entry.byRule.set(rule.meta.id, result);
   }
-  return known;
+  return result;
 }
 
 const refKey = (ref: ResourceRef): string => `${ref.apiVersion}\u0000${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`;

@@ -48,6 +48,22 @@ export class DependencyRecorder {
   readonly dependencies = emptyDependencies();
   readonly inventory: Inventory;
 
+  /** True when anything at all was read. */
+  get read(): boolean {
+    const d = this.dependencies;
+    return (
+      d.all ||
+      d.allRelevant !== undefined ||
+      d.namespaceList ||
+      d.kinds.size > 0 ||
+      d.namespaces.size > 0 ||
+      d.serviceSelectors.length > 0 ||
+      d.serviceNamespaces.size > 0 ||
+      d.labelSelectors.length > 0 ||
+      d.analyses.size > 0
+    );
+  }
+
   constructor(target: Inventory, relevant?: (object: K8sObject) => boolean) {
     const deps = this.dependencies;
     this.inventory = {

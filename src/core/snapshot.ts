@@ -95,10 +95,12 @@ const groupMatches = (scanned: ScannedObject, apiGroup: string | undefined): boo
  */
 export class Snapshot extends InventoryQueries {
   private readonly entries = new Map<string, Map<string, ScannedObject>>();
-  private readonly byKind = new Map<string, Set<ScannedObject>>();
-  private readonly byNamespace = new Map<string, Set<ScannedObject>>();
+  // Indexes map entry keys (identity and slot) to objects, so a replaced object keeps its place:
+  // analyses that take the first match must not depend on the order changes arrived in.
+  private readonly byKind = new Map<string, Map<string, ScannedObject>>();
+  private readonly byNamespace = new Map<string, Map<string, ScannedObject>>();
   /** kind, namespace and name, without the group: `get` may be asked without one. */
-  private readonly byName = new Map<string, Set<ScannedObject>>();
+  private readonly byName = new Map<string, Map<string, ScannedObject>>();
   private readonly byObject = new Map<K8sObject, ScannedObject>();
   /** Arrays handed out by queries, valid for one version. */
   private readonly lists = new Map<string, readonly ScannedObject[]>();
@@ -132,9 +134,9 @@ export class Snapshot extends InventoryQueries {
     }
     const previous = copies.get(slot);
     const kept = this.unaffected(previous ? [previous, scanned] : [scanned]);
-    if (previous) this.unindex(previous);
+    if (previous) this.byObject.delete(previous.object);
     copies.set(slot, scanned);
-    this.index(scanned);
+    this.index(`${identity}\u0000${slot}`, scanned);
     this.advance(kept);
   }
 
@@ -144,7 +146,7 @@ export class Snapshot extends InventoryQueries {
     const copies = identity === undefined ? undefined : this.entries.get(identity);
     if (!copies || identity === undefined) return;
     this.entries.delete(identity);
-    for (const scanned of copies.values()) this.unindex(scanned);
+    for (const [slot, scanned] of copies) this.unindex(`${identity}\u0000${slot}`, scanned);
     // The last object of a namespace may have gone, which no recorded read shows; rebuild everything.
     this.advance([]);
   }
@@ -175,18 +177,18 @@ export class Snapshot extends InventoryQueries {
   }
 
   ofKind(kind: string, apiGroup?: string): readonly ScannedObject[] {
-    return this.list(`k\u0000${kind}\u0000${apiGroup ?? '*'}`, () => [...(this.byKind.get(kind) ?? [])].filter((s) => groupMatches(s, apiGroup)));
+    return this.list(`k\u0000${kind}\u0000${apiGroup ?? '*'}`, () => [...(this.byKind.get(kind)?.values() ?? [])].filter((s) => groupMatches(s, apiGroup)));
   }
 
   get(kind: string, namespace: string | undefined, name: string, apiGroup?: string): ScannedObject | undefined {
     const named = this.byName.get(nameKey(kind, namespace, name));
     if (!named) return undefined;
-    for (const scanned of named) if (groupMatches(scanned, apiGroup)) return scanned;
+    for (const scanned of named.values()) if (groupMatches(scanned, apiGroup)) return scanned;
     return undefined;
   }
 
   inNamespace(namespace: string | undefined): readonly ScannedObject[] {
-    return this.list(`n\u0000${namespace ?? ''}`, () => [...(this.byNamespace.get(namespace ?? '') ?? [])]);
+    return this.list(`n\u0000${namespace ?? ''}`, () => [...(this.byNamespace.get(namespace ?? '')?.values() ?? [])]);
   }
 
   namespaces(): readonly string[] {
@@ -224,11 +226,21 @@ export class Snapshot extends InventoryQueries {
     return isAffected(dependencies, changed, this, this.podLabelsOf, (nested) => this.affects(nested, changed));
   }
 
-  /** Runs `read` against this snapshot and returns what it read, for callers that cache results per object. */
-  recording<T>(read: (inventory: Inventory) => T): { value: T; dependencies: Dependencies } {
-    const recorder = new DependencyRecorder(this);
-    const value = read(recorder.inventory);
-    return { value, dependencies: recorder.dependencies };
+  /**
+   * A test of recorded reads (a rule's on one object) against laying `changed` over this version;
+   * whether a derived analysis read is affected is judged once per test.
+   */
+  changeTest(changed: readonly ScannedObject[]): (dependencies: Dependencies) => boolean {
+    const nested = new Map<DerivedAnalysis<unknown>, boolean>();
+    const nestedAffected = (analysis: DerivedAnalysis<unknown>): boolean => {
+      let affected = nested.get(analysis);
+      if (affected === undefined) {
+        affected = this.affects(analysis, changed);
+        nested.set(analysis, affected);
+      }
+      return affected;
+    };
+    return (dependencies) => isAffected(dependencies, changed, this, this.podLabelsOf, nestedAffected);
   }
 
   private list(key: string, build: () => readonly ScannedObject[]): readonly ScannedObject[] {
@@ -259,17 +271,18 @@ export class Snapshot extends InventoryQueries {
     return index.get(`${key}=${value}`) ?? [];
   }
 
-  private index(scanned: ScannedObject): void {
-    add(this.byKind, scanned.object.kind, scanned);
-    add(this.byNamespace, namespaceOf(scanned.object) ?? '', scanned);
-    add(this.byName, nameKey(scanned.object.kind, namespaceOf(scanned.object), nameOf(scanned.object)), scanned);
+  /** Adds or, for an entry already stored, replaces in place. */
+  private index(entry: string, scanned: ScannedObject): void {
+    add(this.byKind, scanned.object.kind, entry, scanned);
+    add(this.byNamespace, namespaceOf(scanned.object) ?? '', entry, scanned);
+    add(this.byName, nameKey(scanned.object.kind, namespaceOf(scanned.object), nameOf(scanned.object)), entry, scanned);
     this.byObject.set(scanned.object, scanned);
   }
 
-  private unindex(scanned: ScannedObject): void {
-    remove(this.byKind, scanned.object.kind, scanned);
-    remove(this.byNamespace, namespaceOf(scanned.object) ?? '', scanned);
-    remove(this.byName, nameKey(scanned.object.kind, namespaceOf(scanned.object), nameOf(scanned.object)), scanned);
+  private unindex(entry: string, scanned: ScannedObject): void {
+    remove(this.byKind, scanned.object.kind, entry);
+    remove(this.byNamespace, namespaceOf(scanned.object) ?? '', entry);
+    remove(this.byName, nameKey(scanned.object.kind, namespaceOf(scanned.object), nameOf(scanned.object)), entry);
     this.byObject.delete(scanned.object);
   }
 
@@ -322,10 +335,14 @@ class OverlayInventory extends InventoryQueries {
 
   get(kind: string, namespace: string | undefined, name: string, apiGroup?: string): ScannedObject | undefined {
     const { object } = this.added;
-    if (object.kind === kind && namespaceOf(object) === namespace && nameOf(object) === name && groupMatches(this.added, apiGroup)) return this.added;
+    const addedMatches = object.kind === kind && namespaceOf(object) === namespace && nameOf(object) === name && groupMatches(this.added, apiGroup);
     const found = this.base.get(kind, namespace, name, apiGroup);
-    if (!found || !this.replacedSet.has(found)) return found;
-    return this.ofKind(kind, apiGroup).find((s) => namespaceOf(s.object) === namespace && nameOf(s.object) === name);
+    const named = (s: ScannedObject): boolean => namespaceOf(s.object) === namespace && nameOf(s.object) === name;
+    if (!addedMatches) return !found || !this.replacedSet.has(found) ? found : this.ofKind(kind, apiGroup).find(named);
+    // With a group, a stored match is a copy the added object replaces. Without one, objects of
+    // other groups may share the name: answer with the first in order, as the snapshot does.
+    if (!found || apiGroup !== undefined) return this.added;
+    return this.ofKind(kind).find(named);
   }
 
   inNamespace(namespace: string | undefined): readonly ScannedObject[] {
@@ -366,10 +383,22 @@ class OverlayInventory extends InventoryQueries {
     return this.swap(base, carries);
   }
 
-  /** The base list without the replaced copies, with the added object where it belongs. */
+  /**
+   * The base list with the added object in place of the first replaced copy (where an upsert puts
+   * it), the other copies dropped; appended when it replaces nothing here.
+   */
   private swap(list: readonly ScannedObject[], belongs: (s: ScannedObject) => boolean): readonly ScannedObject[] {
-    const kept = this.replacedSet.size === 0 ? [...list] : list.filter((s) => !this.replacedSet.has(s));
-    if (belongs(this.added)) kept.push(this.added);
+    let placed = !belongs(this.added);
+    if (this.replacedSet.size === 0) return placed ? [...list] : [...list, this.added];
+    const kept: ScannedObject[] = [];
+    for (const scanned of list) {
+      if (!this.replacedSet.has(scanned)) kept.push(scanned);
+      else if (!placed) {
+        kept.push(this.added);
+        placed = true;
+      }
+    }
+    if (!placed) kept.push(this.added);
     return kept;
   }
 
@@ -385,15 +414,15 @@ class OverlayInventory extends InventoryQueries {
 
 const nameKey = (kind: string, namespace: string | undefined, name: unknown): string => `${kind}\u0000${namespace ?? ''}\u0000${String(name)}`;
 
-function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  const set = map.get(key);
-  if (set) set.add(value);
-  else map.set(key, new Set([value]));
+function add<K, V>(map: Map<K, Map<string, V>>, key: K, entry: string, value: V): void {
+  const entries = map.get(key);
+  if (entries) entries.set(entry, value);
+  else map.set(key, new Map([[entry, value]]));
 }
 
-function remove<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(value);
-  if (set.size === 0) map.delete(key);
+function remove<K, V>(map: Map<K, Map<string, V>>, key: K, entry: string): void {
+  const entries = map.get(key);
+  if (!entries) return;
+  entries.delete(entry);
+  if (entries.size === 0) map.delete(key);
 }

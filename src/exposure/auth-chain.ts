@@ -95,6 +95,8 @@ function customNote(policy: K8sObject, coverage: Coverage, path: string): string
 
 const NGINX_AUTH = ['nginx.ingress.kubernetes.io/auth-url', 'nginx.ingress.kubernetes.io/auth-type'];
 const ALB_AUTH_TYPE = 'alb.ingress.kubernetes.io/auth-type';
+/** GKE's BackendConfig; an object of that kind in any other group configures nothing. */
+const BACKEND_CONFIG_GROUP = 'cloud.google.com';
 const BACKEND_CONFIG_ANNOTATIONS = ['cloud.google.com/backend-config', 'beta.cloud.google.com/backend-config'];
 
 /**
@@ -117,7 +119,7 @@ export function ingressAuth(inventory: Inventory, ingress: K8sObject, backend: S
     const backendAnnotations = annotationsOf(backend.service);
     for (const key of BACKEND_CONFIG_ANNOTATIONS) {
       for (const name of backendConfigNames(backendAnnotations[key])) {
-        const config = inventory.get('BackendConfig', backend.namespace, name);
+        const config = inventory.get('BackendConfig', backend.namespace, name, BACKEND_CONFIG_GROUP);
         if (asRecord(asRecord(config?.object.spec)?.iap)?.enabled === true) {
           return `${describeObject(config!.object)} enables Identity-Aware Proxy for ${backend.name}`;
         }
