@@ -97,6 +97,11 @@ function isContainerLike(value: unknown): value is JsonRecord {
 const STATUS_WITHOUT_TEMPLATES = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController']);
 const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch']);
 
+/** Pods and the built-in controllers: kinds whose every field the API server's schema defines. */
+export function isBuiltInWorkload(object: K8sObject): boolean {
+  return STATUS_WITHOUT_TEMPLATES.has(object.kind) && BUILT_IN_GROUPS.has(apiGroupOf(object.apiVersion));
+}
+
 /**
  * The object without the parts the API server keeps for its own bookkeeping: `managedFields`
  * (field ownership, no values) and the status of built-in workloads. They run nothing, and on live
@@ -105,7 +110,7 @@ const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch']);
  */
 export function withoutBookkeeping(object: K8sObject): K8sObject {
   const metadata = object.metadata;
-  const dropStatus = 'status' in object && STATUS_WITHOUT_TEMPLATES.has(object.kind) && BUILT_IN_GROUPS.has(apiGroupOf(object.apiVersion));
+  const dropStatus = 'status' in object && isBuiltInWorkload(object);
   const dropManaged = metadata !== undefined && 'managedFields' in metadata;
   if (!dropStatus && !dropManaged) return object;
   const { status: _status, ...rest } = object;

@@ -3,7 +3,7 @@ import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import type { Inventory } from '../core/inventory.js';
 import { configMapValue } from '../k8s/env-resolution.js';
-import { withoutBookkeeping } from '../k8s/workloads.js';
+import { isBuiltInWorkload, withoutBookkeeping } from '../k8s/workloads.js';
 import type { Site } from './signals.js';
 import { CUT_SHORT, cutShort, type ScanState } from './scan-queue.js';
 import { judgeDownloadUrl, scanRaw, scanScript } from './text-scan.js';
@@ -18,7 +18,9 @@ const ARGO_VALUE_KEYS = ['value', 'default'] as const;
  * entrypoint of a Ray job (the ShadowRay route: a job submitted to an open Ray dashboard).
  */
 export function scanWorkflowInputs(object: K8sObject, pipeline: boolean, state: ScanState, inventory: Inventory): void {
-  if (pipeline) walk(withoutBookkeeping(object) as JsonRecord, '', 0, { state, inventory, namespace: object.metadata?.namespace });
+  // Pipeline Pods (and other built-in kinds) have schemas without parameter, artifact or loop
+  // fields: Argo has substituted them before it made the pod, and the API server keeps no others.
+  if (pipeline && !isBuiltInWorkload(object)) walk(withoutBookkeeping(object) as JsonRecord, '', 0, { state, inventory, namespace: object.metadata?.namespace });
   if (object.kind === 'RayService' && object.apiVersion.startsWith('ray.io/')) {
     // serveConfigV2 is YAML text whose runtime_env can carry commands and env vars.
     const serveConfig = asString(asRecord(object.spec)?.serveConfigV2);
