@@ -1,3 +1,4 @@
+import { escapeForTerminalLines } from '../report/terminal-safe.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CliIo } from './io.js';
@@ -20,7 +21,8 @@ async function readAllStdin(maxBytes: number): Promise<Buffer> {
 export function nodeIo(): CliIo {
   return {
     stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    // Messages on stderr quote file names and input; nothing kfguard writes there is meant to steer the terminal.
+    stderr: (text) => void process.stderr.write(escapeForTerminalLines(text)),
     readStdin: readAllStdin,
     writeFile: async (path, content) => {
       await mkdir(dirname(path), { recursive: true });

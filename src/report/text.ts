@@ -3,6 +3,7 @@ import { atLeast, SEVERITIES } from '../core/severity.js';
 import type { Finding } from '../core/types.js';
 import { paint, type Paint } from './ansi.js';
 import { originLabel } from './origin-label.js';
+import { terminalSafeReport } from './terminal-safe.js';
 import type { Formatter, RenderOptions } from './formatter.js';
 import { activeFindings, type Report } from './report.js';
 
@@ -11,7 +12,9 @@ const ACCESS_SUMMARY_LINES = 12;
 export const textFormatter: Formatter = {
   name: 'text',
   fileExtension: '.txt',
-  render(report, options) {
+  render(unsafe, options) {
+    // Names, messages and evidence come from manifests; a terminal must not act on what they hold.
+    const report = terminalSafeReport(unsafe);
     const p = paint(options.color);
     const lines: string[] = [];
     const active = activeFindings(report).filter((f) => !options.quiet || options.failOn === 'none' || atLeast(f.severity, options.failOn));
