@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG } from './config-types.js';
 import { coverageReason } from './coverage.js';
 import { errorMessage } from './errors.js';
 import { fingerprintOf } from './fingerprint.js';
-import type { Inventory } from './inventory.js';
+import type { DerivedAnalysis, Inventory } from './inventory.js';
 import { apiGroupOf, refOf } from './object.js';
 import type { KindMatch, Rule, Violation } from './rule.js';
 import { Snapshot, type PodLabelsOf } from './snapshot.js';
@@ -85,6 +85,10 @@ class Run {
   constructor(private readonly options: EngineOptions) {
     this.config = options.config ?? DEFAULT_CONFIG;
     this.rules = options.rules.filter((rule) => this.config.rules[rule.meta.id]?.enabled !== false);
+  }
+
+  get settings(): KfguardConfig {
+    return this.config;
   }
 
   get enabledRules(): readonly Rule[] {
@@ -210,8 +214,11 @@ export interface ObjectEvaluation extends EngineResult {
   readonly introduced: Finding[];
 }
 
-/** The findings of each rule on the snapshot as it stands, per snapshot version, for `introduced`. */
-const baseline = new WeakMap<Snapshot, { version: number; byRule: Map<string, RuleBaseline> }>();
+/**
+ * Each rule's findings on the snapshot as it stands, for `introduced`, per config (rule options and
+ * lists change findings) and rule id.
+ */
+const baselines = new WeakMap<Snapshot, WeakMap<KfguardConfig, Map<string, RuleBaseline>>>();
 
 /**
  * Judges one object laid over a snapshot (the admitted object, a watched change) without changing
@@ -232,7 +239,7 @@ export function evaluateObject(snapshot: Snapshot, scanned: ScannedObject, optio
   const quiet = new Run({ ...options, rules: inventoryRules, recordEvaluations: false });
   for (const finding of quiet.checkInventory(overlay, new Set([source]))) {
     if (refKey(finding.resource) === identity) run.findings.push({ ...finding, source, origin: reportedOriginOf(scanned.origin) });
-    else if (!baselineOf(snapshot, quiet, inventoryRuleById(inventoryRules, finding.ruleId)).fingerprints.has(finding.fingerprint)) introduced.push(finding);
+    else if (!baselineOf(snapshot, quiet, inventoryRuleById(inventoryRules, finding.ruleId)).has(finding.fingerprint)) introduced.push(finding);
   }
   for (const entry of quiet.coverage) run.coverage.push(entry);
   // Per-object rules: rerun only on the objects whose recorded reads the change touches.
@@ -241,10 +248,10 @@ export function evaluateObject(snapshot: Snapshot, scanned: ScannedObject, optio
   for (const rule of run.enabledRules) {
     if (!rule.check || !readsKind(rule, object)) continue;
     const before = baselineOf(snapshot, quiet, rule);
-    for (const dependent of before.dependents) {
+    for (const dependent of before.dependents(snapshot, changed)) {
       if (changed.includes(dependent.scanned) || !touched(dependent.dependencies)) continue;
       for (const finding of quiet.checkObject(dependent.scanned, overlay, [rule])) {
-        if (refKey(finding.resource) !== identity && !before.fingerprints.has(finding.fingerprint)) introduced.push(finding);
+        if (refKey(finding.resource) !== identity && !before.has(finding.fingerprint)) introduced.push(finding);
       }
     }
   }
@@ -260,42 +267,182 @@ function inventoryRuleById(rules: readonly Rule[], id: string): Rule {
   return rules.find((rule) => rule.meta.id === id) as Rule;
 }
 
-/** A rule's findings on the snapshot as it stands, and what each object's check read, once per version. */
-interface RuleBaseline {
-  readonly fingerprints: Set<string>;
-  /** Objects whose check read the inventory: only a change to what they read can move their findings. */
-  readonly dependents: { readonly scanned: ScannedObject; readonly dependencies: Dependencies }[];
+/** What one object's check gave on the snapshot, and what it read. */
+interface ObjectBaseline {
+  readonly fingerprints: readonly string[];
+  /** Absent when the check read nothing beyond the object: only a change to the object moves it. */
+  readonly dependencies?: Dependencies;
 }
 
-/** A rule's baseline, computed once per snapshot version with each object's reads recorded. */
-function baselineOf(snapshot: Snapshot, run: Run, rule: Rule): RuleBaseline {
-  let entry = baseline.get(snapshot);
-  if (!entry || entry.version !== snapshot.version) {
-    entry = { version: snapshot.version, byRule: new Map() };
-    baseline.set(snapshot, entry);
+/**
+ * A rule's findings on the snapshot as it stands, kept per object and brought up to date from the
+ * snapshot's change log: a watch that changes one object re-judges that object and the objects
+ * whose recorded reads the change touches, never the whole cluster.
+ */
+class RuleBaseline {
+  version = -1;
+  readonly perObject = new Map<ScannedObject, ObjectBaseline>();
+  private readonly counts = new Map<string, number>();
+  private inventoryFingerprints: readonly string[] = [];
+  /** Which judged objects read what: a change looks up its candidates instead of testing every object. */
+  private readonly readers = new ReaderIndex();
+
+  constructor(private readonly rule: Rule) {}
+
+  has(fingerprint: string): boolean {
+    return this.counts.has(fingerprint);
   }
-  let result = entry.byRule.get(rule.meta.id);
-  if (!result) {
-    const fingerprints = new Set<string>();
-    const dependents: RuleBaseline['dependents'][number][] = [];
-    if (rule.check) {
-      // Rules over every kind judge every object; the others only the kinds they match.
-      const anyKind = rule.meta.match.some((m) => m.kinds === '*');
-      const judged = anyKind ? snapshot.all : [...new Set(rule.meta.match.flatMap((m) => (m.kinds === '*' ? [] : m.kinds)))].flatMap((kind) => snapshot.ofKind(kind));
-      for (const scanned of judged) {
-        if (!ruleMatches(rule, scanned.object)) continue;
-        const recorder = new DependencyRecorder(snapshot);
-        for (const finding of run.checkObject(scanned, recorder.inventory, [rule])) fingerprints.add(finding.fingerprint);
-        if (recorder.read) dependents.push({ scanned, dependencies: recorder.dependencies });
-      }
+
+  /** Judged objects whose recorded reads `changed` may touch; each still needs the exact test. */
+  *dependents(snapshot: Snapshot, changed: readonly ScannedObject[]): Iterable<{ scanned: ScannedObject; dependencies: Dependencies }> {
+    for (const scanned of this.readers.candidates(snapshot, changed)) {
+      const dependencies = this.perObject.get(scanned)?.dependencies;
+      if (dependencies) yield { scanned, dependencies };
     }
-    if (rule.checkInventory) {
+  }
+
+  bringUpToDate(snapshot: Snapshot, run: Run): void {
+    if (this.version === snapshot.version) return;
+    const changes = this.version < 0 ? undefined : snapshot.changesSince(this.version);
+    // Past a quarter of the objects, judging everything again is cheaper than testing each read.
+    if (!changes || changes.removed.length + changes.added.length > Math.max(64, this.perObject.size / 4)) this.rebuild(snapshot, run);
+    else this.update(snapshot, run, changes);
+    if (this.rule.checkInventory) {
+      this.count(this.inventoryFingerprints, -1);
       const sources = new Set(snapshot.all.map((s) => sourceKindOf(s.origin)));
-      for (const finding of run.checkInventoryOf(rule, snapshot, sources)) fingerprints.add(finding.fingerprint);
+      this.inventoryFingerprints = run.checkInventoryOf(this.rule, snapshot, sources).map((f) => f.fingerprint);
+      this.count(this.inventoryFingerprints, 1);
     }
-    result = { fingerprints, dependents };
-    entry.byRule.set(rule.meta.id, result);
+    this.version = snapshot.version;
   }
+
+  private rebuild(snapshot: Snapshot, run: Run): void {
+    this.perObject.clear();
+    this.readers.clear();
+    this.counts.clear();
+    this.inventoryFingerprints = [];
+    if (!this.rule.check) return;
+    // Rules over every kind judge every object; the others only the kinds they match.
+    const anyKind = this.rule.meta.match.some((m) => m.kinds === '*');
+    const judged = anyKind ? snapshot.all : [...new Set(this.rule.meta.match.flatMap((m) => (m.kinds === '*' ? [] : m.kinds)))].flatMap((kind) => snapshot.ofKind(kind));
+    for (const scanned of judged) this.judge(snapshot, run, scanned);
+  }
+
+  private update(snapshot: Snapshot, run: Run, changes: { removed: ScannedObject[]; added: ScannedObject[] }): void {
+    for (const gone of changes.removed) this.forget(gone);
+    if (!this.rule.check) return;
+    const changed = [...changes.removed, ...changes.added];
+    const touched = snapshot.changeTestSince(changed, this.version);
+    const stale = [...this.dependents(snapshot, changed)].filter((d) => touched(d.dependencies)).map((d) => d.scanned);
+    for (const scanned of stale) this.judge(snapshot, run, scanned);
+    for (const added of changes.added) {
+      // Added and replaced again since: only the copy the snapshot still holds counts.
+      if (snapshot.originOf(added.object) === added) this.judge(snapshot, run, added);
+    }
+  }
+
+  private judge(snapshot: Snapshot, run: Run, scanned: ScannedObject): void {
+    this.forget(scanned);
+    if (!ruleMatches(this.rule, scanned.object)) return;
+    const recorder = new DependencyRecorder(snapshot);
+    const fingerprints = run.checkObject(scanned, recorder.inventory, [this.rule]).map((f) => f.fingerprint);
+    this.perObject.set(scanned, recorder.read ? { fingerprints, dependencies: recorder.dependencies } : { fingerprints });
+    if (recorder.read) this.readers.add(scanned, recorder.dependencies);
+    this.count(fingerprints, 1);
+  }
+
+  private forget(scanned: ScannedObject): void {
+    const entry = this.perObject.get(scanned);
+    if (!entry) return;
+    this.perObject.delete(scanned);
+    if (entry.dependencies) this.readers.remove(scanned, entry.dependencies);
+    this.count(entry.fingerprints, -1);
+  }
+
+  private count(fingerprints: readonly string[], delta: 1 | -1): void {
+    for (const fingerprint of fingerprints) {
+      const next = (this.counts.get(fingerprint) ?? 0) + delta;
+      if (next > 0) this.counts.set(fingerprint, next);
+      else this.counts.delete(fingerprint);
+    }
+  }
+}
+
+/**
+ * From what was read to who read it. Keys are coarse (a kind, a namespace, the Services of a
+ * namespace): a candidate is then tested exactly, but most objects are never looked at.
+ */
+class ReaderIndex {
+  private readonly byKey = new Map<string, Set<ScannedObject>>();
+  private readonly byAnalysis = new Map<DerivedAnalysis<unknown>, Set<ScannedObject>>();
+
+  add(scanned: ScannedObject, dependencies: Dependencies): void {
+    for (const key of readKeys(dependencies)) addTo(this.byKey, key, scanned);
+    for (const analysis of dependencies.analyses) addTo(this.byAnalysis, analysis, scanned);
+  }
+
+  remove(scanned: ScannedObject, dependencies: Dependencies): void {
+    for (const key of readKeys(dependencies)) this.byKey.get(key)?.delete(scanned);
+    for (const analysis of dependencies.analyses) this.byAnalysis.get(analysis)?.delete(scanned);
+  }
+
+  clear(): void {
+    this.byKey.clear();
+    this.byAnalysis.clear();
+  }
+
+  candidates(snapshot: Snapshot, changed: readonly ScannedObject[]): Set<ScannedObject> {
+    const keys = new Set(['all', 'namespaces']);
+    for (const { object } of changed) {
+      const namespace = object.metadata?.namespace ?? '';
+      keys.add(`kind\u0000${object.kind}`).add(`namespace\u0000${namespace}`).add(`selector\u0000${namespace}`).add(`labels\u0000${namespace}`);
+      if (object.kind === 'Service') keys.add(`services\u0000${namespace}`);
+    }
+    const found = new Set<ScannedObject>();
+    for (const key of keys) for (const scanned of this.byKey.get(key) ?? []) found.add(scanned);
+    for (const [analysis, readers] of this.byAnalysis) {
+      if (readers.size > 0 && snapshot.affects(analysis, changed)) for (const scanned of readers) found.add(scanned);
+    }
+    return found;
+  }
+}
+
+function readKeys(dependencies: Dependencies): string[] {
+  const keys: string[] = [];
+  if (dependencies.all || dependencies.allRelevant) keys.push('all');
+  if (dependencies.namespaceList) keys.push('namespaces');
+  for (const kind of dependencies.kinds) keys.push(`kind\u0000${kind}`);
+  for (const namespace of dependencies.namespaces) keys.push(`namespace\u0000${namespace}`);
+  for (const { namespace } of dependencies.serviceSelectors) keys.push(`selector\u0000${namespace}`);
+  for (const namespace of dependencies.serviceNamespaces) keys.push(`services\u0000${namespace}`);
+  for (const { namespace } of dependencies.labelSelectors) keys.push(`labels\u0000${namespace}`);
+  return keys;
+}
+
+function addTo<K>(map: Map<K, Set<ScannedObject>>, key: K, scanned: ScannedObject): void {
+  const set = map.get(key);
+  if (set) set.add(scanned);
+  else map.set(key, new Set([scanned]));
+}
+
+/** A rule's baseline, kept per snapshot and brought up to date on first use after each change. */
+function baselineOf(snapshot: Snapshot, run: Run, rule: Rule): RuleBaseline {
+  let byConfig = baselines.get(snapshot);
+  if (!byConfig) {
+    byConfig = new WeakMap();
+    baselines.set(snapshot, byConfig);
+  }
+  let byRule = byConfig.get(run.settings);
+  if (!byRule) {
+    byRule = new Map();
+    byConfig.set(run.settings, byRule);
+  }
+  let result = byRule.get(rule.meta.id);
+  if (!result) {
+    result = new RuleBaseline(rule);
+    byRule.set(rule.meta.id, result);
+  }
+  result.bringUpToDate(snapshot, run);
   return result;
 }
 

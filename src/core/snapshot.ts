@@ -30,9 +30,21 @@ let unnamed = 0;
 
 interface Memo {
   version: number;
+  /** The version it was built at; it has been carried unchanged through every version since. */
+  readonly builtAt: number;
   readonly value: unknown;
   readonly dependencies: Dependencies;
 }
+
+/** What changed to make one version: copies removed (replaced or deleted) and copies added. */
+interface Change {
+  readonly version: number;
+  readonly removed: readonly ScannedObject[];
+  readonly added: readonly ScannedObject[];
+}
+
+/** Changes kept for callers that bring their own caches up to date; older ones are rebuilt whole. */
+const CHANGE_LOG_LENGTH = 4_096;
 
 /** Query logic shared by the snapshot and its overlays, written once over the four primitive lookups. */
 abstract class InventoryQueries implements Inventory {
@@ -108,6 +120,7 @@ export class Snapshot extends InventoryQueries {
   /** Per namespace, `key=value` → objects whose pods carry that label; valid for one version. */
   private readonly podLabelIndex = new Map<string, Map<string, ScannedObject[]>>();
   private readonly memos = new Map<DerivedAnalysis<unknown>, Memo>();
+  private readonly changeLog: Change[] = [];
   private currentVersion = 0;
 
   static of(objects: readonly ScannedObject[], podLabelsOf: PodLabelsOf): Snapshot {
@@ -137,7 +150,7 @@ export class Snapshot extends InventoryQueries {
     if (previous) this.byObject.delete(previous.object);
     copies.set(slot, scanned);
     this.index(`${identity}\u0000${slot}`, scanned);
-    this.advance(kept);
+    this.advance(kept, { removed: previous ? [previous] : [], added: [scanned] });
   }
 
   /** Removes every stored copy of the object with this identity. */
@@ -148,7 +161,7 @@ export class Snapshot extends InventoryQueries {
     this.entries.delete(identity);
     for (const [slot, scanned] of copies) this.unindex(`${identity}\u0000${slot}`, scanned);
     // The last object of a namespace may have gone, which no recorded read shows; rebuild everything.
-    this.advance([]);
+    this.advance([], { removed: [...copies.values()], added: [] });
   }
 
   /** Every stored copy of the object with this identity. */
@@ -204,7 +217,7 @@ export class Snapshot extends InventoryQueries {
     if (memo && memo.version === this.currentVersion) return memo.value as T;
     const recorder = new DependencyRecorder(this, analysis.relevant);
     const value = analysis.build(recorder.inventory);
-    this.memos.set(analysis as DerivedAnalysis<unknown>, { version: this.currentVersion, value, dependencies: recorder.dependencies });
+    this.memos.set(analysis as DerivedAnalysis<unknown>, { version: this.currentVersion, builtAt: this.currentVersion, value, dependencies: recorder.dependencies });
     return value;
   }
 
@@ -242,6 +255,37 @@ export class Snapshot extends InventoryQueries {
     };
     return (dependencies) => isAffected(dependencies, changed, this, this.podLabelsOf, nestedAffected);
   }
+  /**
+   * Every copy removed and added since `version`, for caches kept per object across versions, or
+   * undefined when the log no longer reaches that far (rebuild the cache whole).
+   */
+  changesSince(version: number): { removed: ScannedObject[]; added: ScannedObject[] } | undefined {
+    if (version === this.currentVersion) return { removed: [], added: [] };
+    const first = this.changeLog[0];
+    if (!first || first.version > version + 1 || version > this.currentVersion) return undefined;
+    const removed: ScannedObject[] = [];
+    const added: ScannedObject[] = [];
+    for (const change of this.changeLog) {
+      if (change.version <= version) continue;
+      removed.push(...change.removed);
+      added.push(...change.added);
+    }
+    return { removed, added };
+  }
+
+  /**
+   * A test of reads recorded at `version` against every change since. Conservative where a read
+   * cannot be judged from the objects alone: the namespace list, and analyses rebuilt since.
+   */
+  changeTestSince(changed: readonly ScannedObject[], version: number): (dependencies: Dependencies) => boolean {
+    const nestedAffected = (analysis: DerivedAnalysis<unknown>): boolean => {
+      // Brought up to date first: a memo carried through every change since keeps its build version.
+      this.derived(analysis);
+      return (this.memos.get(analysis) as Memo).builtAt > version;
+    };
+    return (dependencies) => dependencies.namespaceList || isAffected(dependencies, changed, this, this.podLabelsOf, nestedAffected);
+  }
+
 
   private list(key: string, build: () => readonly ScannedObject[]): readonly ScannedObject[] {
     let list = this.lists.get(key);
@@ -293,8 +337,10 @@ export class Snapshot extends InventoryQueries {
   }
 
   /** Moves to a new version, carrying over the analyses `kept`. */
-  private advance(kept: readonly DerivedAnalysis<unknown>[]): void {
+  private advance(kept: readonly DerivedAnalysis<unknown>[], change: Omit<Change, 'version'>): void {
     this.currentVersion++;
+    this.changeLog.push({ version: this.currentVersion, ...change });
+    if (this.changeLog.length > CHANGE_LOG_LENGTH) this.changeLog.splice(0, this.changeLog.length - CHANGE_LOG_LENGTH);
     this.lists.clear();
     this.podLabelIndex.clear();
     this.allList = undefined;

@@ -40,6 +40,7 @@ describe('text output and stderr are inert in a terminal', () => {
       const run = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kfguard.js'), 'scan', dir, '--no-color', '--fail-on', 'critical'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
       assert.equal(run.status, 1, run.stderr);
       for (const [name, output] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+        // eslint-disable-next-line no-control-regex -- the test looks for exactly these raw characters
         assert.doesNotMatch(output, /[\u001b\r\u0007\u202e]/, `${name} carries a raw control character`);
       }
       assert.match(run.stdout, /miner\\u000d\\u001b\[2KSummary: no findings/);
