@@ -47,7 +47,7 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
     generate: (bytes) => {
       const anchor = Math.max(1, Math.floor(bytes / 2));
       const aliases = Math.max(1, Math.floor((bytes - anchor) / 5));
-      return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n  a: &a "${'x'.repeat(anchor)}"\n  b: [${'*a, '.repeat(aliases)}*a]\n`;
+      return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: bomb\nspec:\n  containers:\n  - name: main\n    image: busybox:1.36\n    env:\n    - {name: A, value: &a "${'x'.repeat(anchor)}"}\n    args: [${'*a, '.repeat(aliases)}*a]\n`;
     },
   },
   {
