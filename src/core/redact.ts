@@ -17,9 +17,35 @@ export function isCredentialName(name: string): boolean {
   return CREDENTIAL_NAME.test(words) && !REFERENCE_NAME.test(words);
 }
 
-/** `scheme://user:password@host` → `scheme://user:<redacted>@host`. */
+const SCHEME_CHAR = /[\w+.-]/;
+const LETTER = /[A-Za-z]/;
+/** `user:password@` right after `://`; both runs stop at the first character they exclude, so this never backtracks. */
+const USER_INFO = /([^\s:/@"'`]*):([^\s@/"'`]+)@/y;
+
+/**
+ * `scheme://user:password@host` → `scheme://user:<redacted>@host`. The same matches as
+ * `/([a-z][\w+.-]*:\/\/[^\s:/@"'`]*):([^\s@/"'`]+)@/gi`, found from each `://` instead: that regex
+ * retried its scheme run from every letter of a long word, quadratic on one 100 KB URL.
+ */
 export function redactUrlCredentials(text: string): string {
-  return text.replace(/([a-z][\w+.-]*:\/\/[^\s:/@"'`]*):([^\s@/"'`]+)@/gi, `$1:${REDACTED}@`);
+  let out = '';
+  let copied = 0;
+  for (let sep = text.indexOf('://'); sep !== -1; sep = text.indexOf('://', sep + 1)) {
+    // The scheme is the earliest letter of the run of scheme characters before `://`, not before the last match.
+    let runStart = sep;
+    while (runStart > copied && SCHEME_CHAR.test(text[runStart - 1] as string)) runStart--;
+    let schemeStart = runStart;
+    while (schemeStart < sep && !LETTER.test(text[schemeStart] as string)) schemeStart++;
+    if (schemeStart === sep) continue;
+    USER_INFO.lastIndex = sep + 3;
+    const userInfo = USER_INFO.exec(text);
+    if (!userInfo) continue;
+    const passwordStart = sep + 3 + (userInfo[1] as string).length + 1;
+    out += `${text.slice(copied, passwordStart)}${REDACTED}@`;
+    copied = USER_INFO.lastIndex;
+    sep = copied - 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /**

@@ -16,33 +16,70 @@ interface Line {
   readonly indent: number;
 }
 
+/**
+ * The lines of one block collection: `lines[from, to)` of the document's shared array, with
+ * `head` standing in for `lines[from]` when the collection starts after a `- ` on its first line.
+ * Scopes are never copied: a path runs through ranges of one array built once per document.
+ */
 interface Scope {
   readonly lines: readonly Line[];
   readonly text: string;
+  readonly from: number;
+  readonly to: number;
+  readonly head?: Line;
+  /** Built on the first key (or item) lookup; every later key (or item) is answered from it. */
+  mapping?: ScopeIndex<Map<string, number>>;
+  sequence?: ScopeIndex<number[]>;
+  /** Steps already taken from this scope, so their child scopes (and indexes) are reused. */
+  steps?: Map<PathSegment, Step | undefined | typeof FALLBACK>;
+}
+
+/**
+ * Where each entry of a collection starts, found in one pass over its lines. Lookups past `stop`
+ * (a line this walker does not understand) answer FALLBACK, as a line-by-line search would.
+ */
+interface ScopeIndex<T> {
+  /** Key → line, or item number → line. */
+  readonly entries: T;
+  readonly stop: boolean;
 }
 
 const UNSUPPORTED_START = /^(?:[&*!?|>{[]|-\s*-(?:\s|$))/;
 
+/**
+ * Answers paths within one document from an index built once and extended lazily, so the
+ * findings of a large document (a `kind: List` of a thousand objects) cost one pass over its
+ * lines, not one pass each.
+ */
+export type BlockLocator = (segments: readonly PathSegment[]) => number | typeof FALLBACK;
+
+export function blockLocator(text: string, start: number, end: number): BlockLocator {
+  const lines = contentLines(text, start, end);
+  if (lines === FALLBACK) return () => FALLBACK;
+  const first = lines[0];
+  if (!first) return () => start;
+  if (first.indent !== 0 || /^[{[]/.test(text.slice(first.content, first.content + 1))) return () => FALLBACK;
+  const root: Scope = { lines, text, from: 0, to: lines.length };
+  return (segments) => {
+    let scope = root;
+    let found = first.content;
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i] as PathSegment;
+      const step = stepInto(scope, segment);
+      if (step === FALLBACK) return FALLBACK;
+      if (step === undefined) return found;
+      found = step.offset;
+      if (step.opaque && i < segments.length - 1) return FALLBACK;
+      if (!step.children) return found;
+      scope = step.children;
+    }
+    return found;
+  };
+}
+
 /** Offset of the deepest existing node on `segments` within `text[start, end)`, or FALLBACK. */
 export function locateInBlockYaml(text: string, start: number, end: number, segments: readonly PathSegment[]): number | typeof FALLBACK {
-  const lines = contentLines(text, start, end);
-  if (lines === FALLBACK) return FALLBACK;
-  const first = lines[0];
-  if (!first) return start;
-  if (first.indent !== 0 || /^[{[]/.test(text.slice(first.content, first.content + 1))) return FALLBACK;
-  let scope: Scope = { lines, text };
-  let found = first.content;
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i] as PathSegment;
-    const step = typeof segment === 'number' ? sequenceItem(scope, segment) : mappingValue(scope, segment);
-    if (step === FALLBACK) return FALLBACK;
-    if (step === undefined) return found;
-    found = step.offset;
-    if (step.opaque && i < segments.length - 1) return FALLBACK;
-    if (!step.children) return found;
-    scope = step.children;
-  }
-  return found;
+  return blockLocator(text, start, end)(segments);
 }
 
 /** Non-blank, non-comment lines after the `---` marker. Tabs in indentation are left to the parser. */
@@ -71,57 +108,89 @@ interface Step {
   readonly opaque?: boolean;
 }
 
-function mappingValue(scope: Scope, key: string): Step | undefined | typeof FALLBACK {
-  const { lines, text } = scope;
-  const first = lines[0];
-  if (!first) return undefined;
-  const indent = first.indent;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as Line;
+function lineAt(scope: Scope, i: number): Line {
+  return (i === scope.from && scope.head ? scope.head : scope.lines[i]) as Line;
+}
+
+/** The step for one segment, memoised on the scope so the child scope (and its index) is reused. */
+function stepInto(scope: Scope, segment: PathSegment): Step | undefined | typeof FALLBACK {
+  scope.steps ??= new Map();
+  if (scope.steps.has(segment)) return scope.steps.get(segment);
+  let step: Step | undefined | typeof FALLBACK;
+  if (typeof segment === 'number') {
+    scope.sequence ??= sequenceIndex(scope);
+    const at = scope.sequence.entries[segment];
+    step = at === undefined ? (scope.sequence.stop ? FALLBACK : undefined) : sequenceItemAt(scope, at);
+  } else {
+    scope.mapping ??= mappingIndex(scope);
+    const at = scope.mapping.entries.get(segment);
+    step = at === undefined ? (scope.mapping.stop ? FALLBACK : undefined) : mappingValueAt(scope, at);
+  }
+  scope.steps.set(segment, step);
+  return step;
+}
+
+/** The first line of each key at the mapping's indentation, up to the first line it cannot read. */
+function mappingIndex(scope: Scope): ScopeIndex<Map<string, number>> {
+  const entries = new Map<string, number>();
+  if (scope.from >= scope.to) return { entries, stop: false };
+  const { text } = scope;
+  const indent = lineAt(scope, scope.from).indent;
+  for (let i = scope.from; i < scope.to; i++) {
+    const line = lineAt(scope, i);
     if (line.indent !== indent) continue;
     const head = lineText(text, line.content);
     // `- item` lines at a mapping's own indentation belong to the previous key's compact sequence.
     if (head.startsWith('- ') || head === '-') continue;
-    if (UNSUPPORTED_START.test(head)) return FALLBACK;
+    if (UNSUPPORTED_START.test(head)) return { entries, stop: true };
     const parsed = splitKey(head);
-    if (parsed === FALLBACK) return FALLBACK;
-    if (parsed === undefined || parsed.key !== key) continue;
-    const rest = parsed.rest;
-    if (rest !== '' && !rest.startsWith('#')) {
-      return /^[&*!{[]/.test(rest) ? { offset: line.content, opaque: true } : { offset: line.content };
-    }
-    return { offset: line.content, children: childrenOf(scope, i, indent) };
+    if (parsed === FALLBACK) return { entries, stop: true };
+    if (parsed !== undefined && !entries.has(parsed.key)) entries.set(parsed.key, i);
   }
-  return undefined;
+  return { entries, stop: false };
 }
 
-function sequenceItem(scope: Scope, index: number): Step | undefined | typeof FALLBACK {
-  const { lines, text } = scope;
-  const first = lines[0];
-  if (!first) return undefined;
-  const indent = first.indent;
-  let seen = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as Line;
-    if (line.indent !== indent) continue;
-    if (!text.startsWith('-', line.content)) return FALLBACK;
-    const after = text.charCodeAt(line.content + 1);
-    if (!(after === 32 || after === 10 || after === 13 || Number.isNaN(after))) return FALLBACK;
-    seen++;
-    if (seen !== index) continue;
-    let itemStart = line.content + 1;
-    while (text.charCodeAt(itemStart) === 32) itemStart++;
-    const inline = lineText(text, itemStart);
-    // `- {}` (an Istio allow-all rule) is common; its offset is known even if its inside is not.
-    if (inline.startsWith('{') || inline.startsWith('[')) return { offset: itemStart, opaque: true };
-    if (UNSUPPORTED_START.test(inline) || inline.startsWith('- ')) return FALLBACK;
-    const nested = childrenOf(scope, i, indent);
-    if (inline === '' || inline.startsWith('#')) return { offset: nested.lines[0]?.content ?? line.content, children: nested };
-    const virtualFirst: Line = { content: itemStart, indent: line.indent + (itemStart - line.content) };
-    const isMapping = splitKey(inline) !== undefined;
-    return isMapping ? { offset: itemStart, children: { text, lines: [virtualFirst, ...nested.lines] } } : { offset: itemStart };
+function mappingValueAt(scope: Scope, i: number): Step {
+  const line = lineAt(scope, i);
+  const rest = (splitKey(lineText(scope.text, line.content)) as { rest: string }).rest;
+  if (rest !== '' && !rest.startsWith('#')) {
+    return /^[&*!{[]/.test(rest) ? { offset: line.content, opaque: true } : { offset: line.content };
   }
-  return undefined;
+  return { offset: line.content, children: childrenOf(scope, i, line.indent) };
+}
+
+/** The line of each `- ` item at the sequence's indentation, up to the first line that is no item. */
+function sequenceIndex(scope: Scope): ScopeIndex<number[]> {
+  const entries: number[] = [];
+  if (scope.from >= scope.to) return { entries, stop: false };
+  const { text } = scope;
+  const indent = lineAt(scope, scope.from).indent;
+  for (let i = scope.from; i < scope.to; i++) {
+    const line = lineAt(scope, i);
+    if (line.indent !== indent) continue;
+    if (!text.startsWith('-', line.content)) return { entries, stop: true };
+    const after = text.charCodeAt(line.content + 1);
+    if (!(after === 32 || after === 10 || after === 13 || Number.isNaN(after))) return { entries, stop: true };
+    entries.push(i);
+  }
+  return { entries, stop: false };
+}
+
+function sequenceItemAt(scope: Scope, i: number): Step | typeof FALLBACK {
+  const { text } = scope;
+  const line = lineAt(scope, i);
+  let itemStart = line.content + 1;
+  while (text.charCodeAt(itemStart) === 32) itemStart++;
+  const inline = lineText(text, itemStart);
+  // `- {}` (an Istio allow-all rule) is common; its offset is known even if its inside is not.
+  if (inline.startsWith('{') || inline.startsWith('[')) return { offset: itemStart, opaque: true };
+  if (UNSUPPORTED_START.test(inline) || inline.startsWith('- ')) return FALLBACK;
+  const nested = childrenOf(scope, i, line.indent);
+  if (inline === '' || inline.startsWith('#')) return { offset: nested.from < nested.to ? lineAt(nested, nested.from).content : line.content, children: nested };
+  const virtualFirst: Line = { content: itemStart, indent: line.indent + (itemStart - line.content) };
+  const isMapping = splitKey(inline) !== undefined;
+  // The item's mapping is its first line (after `- `) followed by the nested lines.
+  return isMapping ? { offset: itemStart, children: { text, lines: scope.lines, from: i, to: nested.to, head: virtualFirst } } : { offset: itemStart };
 }
 
 /**
@@ -129,21 +198,21 @@ function sequenceItem(scope: Scope, index: number): Step | undefined | typeof FA
  * sequence written at the key's own indentation (`containers:\n- name: x`), its `- ` items.
  */
 function childrenOf(scope: Scope, at: number, indent: number): Scope {
-  const { lines, text } = scope;
-  const next = lines[at + 1];
+  const { text } = scope;
+  const next = at + 1 < scope.to ? lineAt(scope, at + 1) : undefined;
   const compactSequence = next !== undefined && next.indent === indent && text.startsWith('-', next.content) && !isKeyLine(scope, at + 1);
-  const children: Line[] = [];
-  for (let i = at + 1; i < lines.length; i++) {
-    const line = lines[i] as Line;
-    if (line.indent > indent || (compactSequence && line.indent === indent && text.startsWith('-', line.content))) children.push(line);
+  let to = at + 1;
+  while (to < scope.to) {
+    const line = lineAt(scope, to);
+    if (line.indent > indent || (compactSequence && line.indent === indent && text.startsWith('-', line.content))) to++;
     else break;
   }
-  return { text, lines: children };
+  return { text, lines: scope.lines, from: at + 1, to };
 }
 
 function isKeyLine(scope: Scope, at: number): boolean {
-  const line = scope.lines[at];
-  if (!line) return false;
+  if (at >= scope.to) return false;
+  const line = lineAt(scope, at);
   return !scope.text.startsWith('- ', line.content) && scope.text.charCodeAt(line.content) !== 45;
 }
 

@@ -1,6 +1,7 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { parsePath } from '../core/path.js';
-import { FALLBACK, locateInBlockYaml } from './block-locate.js';
+import { blockLocator, FALLBACK, type BlockLocator } from './block-locate.js';
+import { jsonLocator } from './json-locate.js';
 import { fileOriginOf, type DocumentText, type Origin, type SourceLocation } from '../core/types.js';
 
 interface ParsedSource {
@@ -9,24 +10,44 @@ interface ParsedSource {
 }
 
 /**
- * Parsing with positions is several times slower than parsing without, so documents are parsed a
- * second time only when a finding needs a line, and at most once each.
+ * Everything a document's findings are located with, built once per document on its first
+ * finding: a scan may locate thousands of findings in one `kind: List`, and each used to rescan
+ * the whole document. Parsing with positions is several times slower than parsing without, so the
+ * `yaml` parse is made only when a finding needs it, and at most once.
  */
-const cache = new WeakMap<DocumentText, ParsedSource>();
+interface DocumentIndex {
+  readonly fast: BlockLocator;
+  parsed?: ParsedSource;
+  /** Offsets of the document's line breaks, for line and column by binary search. */
+  breaks?: number[];
+}
 
-function parsedSource(document: DocumentText): ParsedSource {
-  let parsed = cache.get(document);
-  if (!parsed) {
+const indexes = new WeakMap<DocumentText, DocumentIndex>();
+
+function indexOf(document: DocumentText): DocumentIndex {
+  let index = indexes.get(document);
+  if (!index) {
+    const { text, start, end } = document;
+    let first = start;
+    while (first < end && /\s/.test(text[first] as string)) first++;
+    const json = text[first] === '{' || text[first] === '[';
+    index = { fast: json ? jsonLocator(text, start, end) : blockLocator(text, start, end) };
+    indexes.set(document, index);
+  }
+  return index;
+}
+
+function parsedSource(index: DocumentIndex, document: DocumentText): ParsedSource {
+  if (!index.parsed) {
     const lines = new LineCounter();
     const doc = parseDocument(document.text.slice(document.start, document.end), {
       lineCounter: lines,
       keepSourceTokens: false,
       uniqueKeys: false,
     });
-    parsed = { root: doc.contents as Node | null, lines };
-    cache.set(document, parsed);
+    index.parsed = { root: doc.contents as Node | null, lines };
   }
-  return parsed;
+  return index.parsed;
 }
 
 /**
@@ -39,12 +60,13 @@ export function locate(anyOrigin: Origin, path: string | undefined, strategy: 'a
   const document = origin.document;
   if (!document) return origin.line === undefined ? undefined : { file: origin.file, line: origin.line, column: 1 };
   const segments = [...parsePath(origin.pathPrefix ?? ''), ...parsePath(path ?? '')];
-  const fast = strategy === 'auto' ? locateInBlockYaml(document.text, document.start, document.end, segments) : FALLBACK;
+  const index = indexOf(document);
+  const fast = strategy === 'auto' ? index.fast(segments) : FALLBACK;
   if (fast !== FALLBACK) {
-    const { line, column } = lineColumnWithin(document, fast);
+    const { line, column } = lineColumnWithin(index, document, fast);
     return { file: origin.file, line, column };
   }
-  const { root, lines } = parsedSource(document);
+  const { root, lines } = parsedSource(index, document);
   let offset = root?.range?.[0];
   let node: unknown = root;
   for (const segment of segments) {
@@ -58,19 +80,28 @@ export function locate(anyOrigin: Origin, path: string | undefined, strategy: 'a
   return { file: origin.file, line: document.startLine + position.line - 1, column: position.col };
 }
 
-function step(node: unknown, segment: string | number): { node: unknown; offset: number | undefined } | undefined {
-  if (isMap(node)) {
+/** Each parsed mapping's first pair per key, built on first use: a step is a lookup, not a scan of the mapping. */
+const pairIndexes = new WeakMap<object, Map<string, { node: unknown; offset: number | undefined }>>();
+
+function pairIndex(node: YAMLMap): Map<string, { node: unknown; offset: number | undefined }> {
+  let index = pairIndexes.get(node);
+  if (!index) {
+    index = new Map();
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const key = pair.key;
-      const keyValue = isScalar(key) ? key.value : key;
-      if (String(keyValue) === String(segment)) {
-        const keyOffset = isScalar(key) ? key.range?.[0] : undefined;
-        return { node: pair.value, offset: keyOffset ?? (pair.value as Node | null)?.range?.[0] };
-      }
+      const name = String(isScalar(key) ? key.value : key);
+      if (index.has(name)) continue;
+      const keyOffset = isScalar(key) ? key.range?.[0] : undefined;
+      index.set(name, { node: pair.value, offset: keyOffset ?? (pair.value as Node | null)?.range?.[0] });
     }
-    return undefined;
+    pairIndexes.set(node, index);
   }
+  return index;
+}
+
+function step(node: unknown, segment: string | number): { node: unknown; offset: number | undefined } | undefined {
+  if (isMap(node)) return pairIndex(node).get(String(segment));
   if (isSeq(node) && typeof segment === 'number') {
     const item = node.items[segment] as Node | undefined;
     if (!item) return undefined;
@@ -79,12 +110,22 @@ function step(node: unknown, segment: string | number): { node: unknown; offset:
   return undefined;
 }
 
-function lineColumnWithin(document: DocumentText, offset: number): { line: number; column: number } {
-  let line = document.startLine;
-  let lineStart = document.start;
-  for (let i = document.text.indexOf('\n', document.start); i !== -1 && i < offset; i = document.text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
+function lineColumnWithin(index: DocumentIndex, document: DocumentText, offset: number): { line: number; column: number } {
+  const breaks = (index.breaks ??= lineBreaks(document));
+  // The number of line breaks before `offset`.
+  let low = 0;
+  let high = breaks.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((breaks[mid] as number) < offset) low = mid + 1;
+    else high = mid;
   }
-  return { line, column: offset - lineStart + 1 };
+  const lineStart = low === 0 ? document.start : (breaks[low - 1] as number) + 1;
+  return { line: document.startLine + low, column: offset - lineStart + 1 };
+}
+
+function lineBreaks(document: DocumentText): number[] {
+  const breaks: number[] = [];
+  for (let i = document.text.indexOf('\n', document.start); i !== -1 && i < document.end; i = document.text.indexOf('\n', i + 1)) breaks.push(i);
+  return breaks;
 }

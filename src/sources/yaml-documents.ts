@@ -22,6 +22,11 @@ export interface ParseLimits {
   readonly maxDocumentBytes: number;
   /** Caps how many nodes aliases may expand to, so an alias bomb is refused before rules walk it. */
   readonly maxExpandedNodes: number;
+  /**
+   * Caps how much text aliases may add beyond the document's own length: a node count alone lets
+   * a long anchored string, aliased thousands of times, reach the rules as hundreds of megabytes.
+   */
+  readonly maxAliasBytes: number;
   /** Parse CRD schema blocks too, to report YAML errors in them (see crd-schema-skip.ts). */
   readonly parseCrdSchemas: boolean;
   /** Documents read from one stream; past this the rest is refused with an error (memory stays bounded). */
@@ -31,6 +36,8 @@ export interface ParseLimits {
 export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxDocumentBytes: 16 * 1024 * 1024,
   maxExpandedNodes: 2_000_000,
+  // The same as the threat scanner's budget for text derived from one object (core/budget.ts).
+  maxAliasBytes: 4 * 1024 * 1024,
   parseCrdSchemas: false,
   maxDocuments: 200_000,
 };
@@ -102,7 +109,7 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
   }
   if (hasAliases(source)) {
     for (const value of values) {
-      const problem = checkExpansion(value, limits.maxExpandedNodes);
+      const problem = checkExpansion(value, limits.maxExpandedNodes, source.length + limits.maxAliasBytes);
       if (problem) return { values: [], error: { line: chunk.startLine, message: problem } };
     }
   }
@@ -186,33 +193,43 @@ function hasAliases(source: string): boolean {
 
 /**
  * js-yaml shares aliased nodes instead of copying them, so a billion-laughs document parses
- * cheaply but explodes when walked. Count the expanded size with memoisation and refuse it.
+ * cheaply but explodes when walked. Count the expanded size, in nodes and in characters of keys
+ * and strings, with memoisation, and refuse it.
  */
-function checkExpansion(root: unknown, maxNodes: number): string | undefined {
-  const memo = new Map<object, number>();
+function checkExpansion(root: unknown, maxNodes: number, maxBytes: number): string | undefined {
+  const memo = new Map<object, Size>();
   const onStack = new Set<object>();
-  const sizeOf = (node: unknown): number => {
-    if (node === null || typeof node !== 'object') return 1;
+  const sizeOf = (node: unknown): Size => {
+    if (typeof node === 'string') return { nodes: 1, bytes: node.length };
+    if (node === null || typeof node !== 'object') return { nodes: 1, bytes: 0 };
     const known = memo.get(node);
     if (known !== undefined) return known;
-    if (onStack.has(node)) return Infinity;
+    if (onStack.has(node)) return { nodes: Infinity, bytes: Infinity };
     onStack.add(node);
-    let total = 1;
-    const children = Array.isArray(node) ? node : Object.values(node);
-    for (const child of children) {
-      total += sizeOf(child);
-      if (total > maxNodes) break;
+    const total = { nodes: 1, bytes: 0 };
+    const entries: [string, unknown][] = Array.isArray(node) ? node.map((child) => ['', child]) : Object.entries(node);
+    for (const [key, child] of entries) {
+      const size = sizeOf(child);
+      total.nodes += size.nodes;
+      total.bytes += size.bytes + key.length;
+      if (total.nodes > maxNodes || total.bytes > maxBytes) break;
     }
     onStack.delete(node);
     memo.set(node, total);
     return total;
   };
   const size = sizeOf(root);
-  if (size === Infinity) return 'YAML aliases form a cycle; refusing recursive document';
-  if (size > maxNodes) {
+  if (size.nodes === Infinity) return 'YAML aliases form a cycle; refusing recursive document';
+  if (size.nodes > maxNodes) {
     return `YAML aliases expand to more than ${maxNodes.toLocaleString('en-US')} nodes; refusing a likely alias bomb`;
   }
+  if (size.bytes > maxBytes) return `YAML aliases expand to more than ${formatBytes(maxBytes)} of text; refusing a likely alias bomb`;
   return undefined;
+}
+
+interface Size {
+  readonly nodes: number;
+  readonly bytes: number;
 }
 
 function toDocumentError(error: unknown, startLine: number): NonNullable<ChunkResult['error']> {

@@ -23,9 +23,15 @@ const DROPPED_BINARY = /^(?:\.{1,2}\/|\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\$\{?HOM
 const PYTHON_DOWNLOAD = /\b(?:urllib(?:\.request)?|urlretrieve|urlopen|requests\.get|wget\.download)\b/;
 const PYTHON_EXEC = /\b(?:os\.system|os\.popen|os\.exec\w*|subprocess\.(?:run|call|Popen|check_call|check_output))\s*\(/;
 const HOST_PORT = /^(?:[a-z][\w+.-]*:\/\/)?(?:[^@/\s]+@)?([A-Za-z0-9.-]+\.[A-Za-z]{2,}|\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5})(?:\/.*)?$/;
-const NANOMINER_SECTION = /^\s*\[[A-Za-z0-9]+\]\s*$/m;
-const NANOMINER_WALLET = /^\s*wallet\s*=\s*(\S+)/im;
-const NANOMINER_POOL = /^\s*(?:pool\d+|coin|rigName)\s*=/im;
+/**
+ * Nanominer config lines. `[^\S\n\r\u2028\u2029]` is `\s` without line breaks: a leading `^\s*`
+ * under the m flag ran from every line start across all following blank lines, quadratic on a
+ * script of empty lines. Any line `^\s*` reached by crossing breaks also starts a line of its own,
+ * so the matches are the same.
+ */
+const NANOMINER_SECTION = /^[^\S\n\r\u2028\u2029]*\[[A-Za-z0-9]+\][^\S\n\r\u2028\u2029]*$/m;
+const NANOMINER_WALLET = /^[^\S\n\r\u2028\u2029]*wallet\s*=\s*(\S+)/im;
+const NANOMINER_POOL = /^[^\S\n\r\u2028\u2029]*(?:pool\d+|coin|rigName)\s*=/im;
 
 /** A container's command and args, with everything found inside them. */
 export function scanArgv(argv: readonly ArgvElement[], layer: string, state: ScanState): void {

@@ -64,7 +64,7 @@ test('legitimate anchors and aliases are accepted', () => {
 
 test('documents over the size limit are refused, later ones still parse', () => {
   const big = `kind: Big\ndata: "${'x'.repeat(2000)}"\n`;
-  const { documents, errors } = parseYamlStream(`${big}---\nkind: Small\n`, { maxDocumentBytes: 1000, maxExpandedNodes: 1000, parseCrdSchemas: false, maxDocuments: 100 });
+  const { documents, errors } = parseYamlStream(`${big}---\nkind: Small\n`, { maxDocumentBytes: 1000, maxExpandedNodes: 1000, maxAliasBytes: 1000, parseCrdSchemas: false, maxDocuments: 100 });
   assert.equal(errors.length, 1);
   assert.match(errors[0]!.message, /over the .* limit/);
   assert.deepEqual(

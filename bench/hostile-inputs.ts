@@ -1,0 +1,116 @@
+/**
+ * Generators for the hostile input classes of issue 17 ("Denial of service"): each builds a
+ * manifest of about `bytes` bytes that drove some part of the scan super-linear before it was
+ * fixed. Shared by `npm run bench:hostile` and test/sources/hostile-growth.test.ts, so the test
+ * guards exactly what the benchmark reports.
+ */
+
+export interface HostileClass {
+  readonly name: string;
+  /** What the input stresses, for the report. */
+  readonly stresses: string;
+  /** Largest size at which the class still means what it says (see `bench/growth-hostile.ts`). */
+  readonly maxBytes: number;
+  readonly generate: (bytes: number) => string;
+}
+
+const MB = 1024 * 1024;
+
+/** A Pod whose container runs `sh -c SCRIPT`. */
+function podWithScript(script: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'hostile', namespace: 'default' },
+    spec: { containers: [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c'], args: [script] }] },
+  });
+}
+
+export const HOSTILE_CLASSES: readonly HostileClass[] = [
+  {
+    name: 'blank-lines script',
+    stresses: 'line-anchored regexes on commands (`^\\s*…` with the m flag)',
+    // The threat scanner reads one text up to 256 KiB, so longer scripts measure the clipping only.
+    maxBytes: 10 * MB,
+    generate: (bytes) => podWithScript(`echo start${'\n'.repeat(bytes)}echo end`),
+  },
+  {
+    name: 'long curl URL',
+    stresses: 'URL credential redaction on one huge `curl https://…` argument',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podWithScript(`curl -o /tmp/x https://${'a'.repeat(bytes)}`),
+  },
+  {
+    name: 'aliased long string',
+    stresses: 'alias expansion counted in bytes: one long anchored string aliased many times',
+    maxBytes: 10 * MB,
+    generate: (bytes) => {
+      const anchor = Math.max(1, Math.floor(bytes / 2));
+      const aliases = Math.max(1, Math.floor((bytes - anchor) / 5));
+      return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: bomb\nspec:\n  containers:\n  - name: main\n    image: busybox:1.36\n    env:\n    - {name: A, value: &a "${'x'.repeat(anchor)}"}\n    args: [${'*a, '.repeat(aliases)}*a]\n`;
+    },
+  },
+  {
+    name: 'kind: List (kubectl get -o yaml)',
+    stresses: 'finding locations: one pass per document instead of a rescan per finding',
+    maxBytes: 10 * MB,
+    generate: (bytes) => {
+      const item = (i: number): string =>
+        [
+          '- apiVersion: apps/v1',
+          '  kind: Deployment',
+          '  metadata:',
+          `    name: app-${i}`,
+          '    namespace: team-a',
+          '  spec:',
+          '    selector:',
+          '      matchLabels:',
+          `        app: app-${i}`,
+          '    template:',
+          '      metadata:',
+          '        labels:',
+          `          app: app-${i}`,
+          '      spec:',
+          '        containers:',
+          '        - name: main',
+          '          image: nginx:latest',
+          '          securityContext:',
+          '            privileged: true',
+          '',
+        ].join('\n');
+      const parts = ['apiVersion: v1\nkind: List\nitems:\n'];
+      let size = parts[0]!.length;
+      for (let i = 0; size < bytes; i++) {
+        const next = item(i);
+        parts.push(next);
+        size += next.length;
+      }
+      return parts.join('');
+    },
+  },
+  {
+    name: 'deeply nested JSON',
+    stresses: 'the location of a finding in a JSON document nested thousands of levels deep',
+    maxBytes: 10 * MB,
+    generate: (bytes) => {
+      const depth = Math.max(1, Math.floor((bytes - 300) / 6));
+      const pod = '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"deep","namespace":"default"},"spec":{"containers":[{"name":"main","image":"nginx:latest","securityContext":{"privileged":true}}]},"x":';
+      return `${pod}${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    },
+  },
+  {
+    name: 'three long shell arguments',
+    stresses: 'memory of the shell lexer, decoders and scan queue on three long arguments',
+    maxBytes: 10 * MB,
+    generate: (bytes) => {
+      const each = Math.max(1, Math.floor(bytes / 3 / 6));
+      const arg = `a=$b;${'$a$a '.repeat(each)}`;
+      return JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'args', namespace: 'default' },
+        spec: { containers: [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c', arg, arg, arg] }] },
+      });
+    },
+  },
+];
