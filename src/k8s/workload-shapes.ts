@@ -40,17 +40,45 @@ export const WORKLOAD_SHAPES = {
    */
   singleContainerKeys: ['container', 'script', 'trainer'],
 
+  /**
+   * Defaults that a list of templates or steps inherits, found structurally: in a record holding
+   * both `defaultsKey` and `listKey`, each list item runs with the defaults under its own fields.
+   * With `containerKeys`, the defaults and the items are templates and the merge is per container
+   * key (Argo merges `templateDefaults.container` into each template's `container`); without, each
+   * item is a container merged onto the defaults (Tekton `stepTemplate`). A container with no image
+   * of its own is then judged with the inherited one, and an inherited command or securityContext
+   * counts as its own.
+   * https://argo-workflows.readthedocs.io/en/latest/template-defaults/
+   * https://tekton.dev/docs/pipelines/tasks/#specifying-a-step-template
+   */
+  inheritedDefaults: [
+    { defaultsKey: 'templateDefaults', listKey: 'templates', containerKeys: ['container', 'script'] },
+    { defaultsKey: 'stepTemplate', listKey: 'steps' },
+  ] as readonly { defaultsKey: string; listKey: string; containerKeys?: readonly string[] }[],
+
+  /**
+   * Spark applications: the driver and executor run the application image (`spec.image`, or their
+   * own `image`), with the settings of `spec.driver`/`spec.executor` and the containers of their pod
+   * `template`, none of which needs an image of its own.
+   * https://www.kubeflow.org/docs/components/spark-operator/user-guide/using-sparkapplication/
+   */
+  roleImageDefaults: [
+    { apiVersionPrefix: 'sparkoperator.k8s.io/', kind: 'SparkApplication', imagePath: ['spec', 'image'], roles: [['spec', 'driver'], ['spec', 'executor']] },
+    { apiVersionPrefix: 'sparkoperator.k8s.io/', kind: 'ScheduledSparkApplication', imagePath: ['spec', 'template', 'image'], roles: [['spec', 'template', 'driver'], ['spec', 'template', 'executor']] },
+  ] as readonly (KindMatch & { imagePath: readonly string[]; roles: readonly (readonly string[])[] })[],
+
   /** Kinds whose bodies describe schemas or data, never running containers. */
   kindsWithoutContainers: ['CustomResourceDefinition', 'ConfigMap', 'Secret', 'Event'],
 
   /**
-   * Pod-spec positions of the built-in controllers (Pod, template controllers, CronJob). Kustomize
+   * Pod-spec positions of the built-in controllers (Pod, template controllers, CronJob, the core
+   * `PodTemplate` kind, whose containers are defaults for whatever uses the template). Kustomize
    * patches name a container and its settings but leave the image to the base, so at these
    * positions an image-less record in a `patchableLists` list still counts as a container. Anywhere
    * else an image is required, so arbitrary CRD lists named `containers` do not count.
    * https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/patches/
    */
-  standardPodSpecPaths: ['spec', 'spec.template.spec', 'spec.jobTemplate.spec.template.spec'],
+  standardPodSpecPaths: ['spec', 'spec.template.spec', 'spec.jobTemplate.spec.template.spec', 'template.spec'],
   patchableLists: ['containers', 'initContainers', 'ephemeralContainers'],
 
   /**

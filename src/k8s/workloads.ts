@@ -32,7 +32,12 @@ const PATCHABLE_LISTS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.patchableLi
 const POD_SPEC_PATCH_KEYS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.podSpecPatchKeys);
 const TEXT_TEMPLATES: ReadonlyMap<string, string | undefined> = new Map(WORKLOAD_SHAPES.textTemplates.map((t) => [t.key, t.requiresSibling]));
 
+const INHERITED_DEFAULTS = WORKLOAD_SHAPES.inheritedDefaults;
+
 const MAX_DEPTH = 24;
+
+/** Per template record (an Argo template), the default container each of its container keys inherits. */
+type Inherited = Map<JsonRecord, Readonly<Record<string, JsonRecord>>>;
 
 const cache = new WeakMap<K8sObject, readonly ContainerRef[]>();
 
@@ -47,7 +52,8 @@ export function containersOf(object: K8sObject): readonly ContainerRef[] {
   if (cached) return cached;
   const found: ContainerRef[] = [];
   if (!KINDS_WITHOUT_CONTAINERS.has(object.kind)) {
-    walk(withoutBookkeeping(object), [], 0, found, undefined);
+    walk(withoutBookkeeping(object), [], 0, found, undefined, new Map());
+    roleContainers(object, found);
     for (const shape of WORKLOAD_SHAPES.frameworkContainers) {
       if (object.apiVersion.startsWith(shape.apiVersionPrefix)) frameworkContainers(object, shape.components, found);
     }
@@ -122,8 +128,10 @@ export function withoutBookkeeping(object: K8sObject): K8sObject {
   return view as K8sObject;
 }
 
-function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: ContainerRef[], parent: JsonRecord | undefined): void {
+function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: ContainerRef[], parent: JsonRecord | undefined, inherited: Inherited): void {
   if (depth > MAX_DEPTH) return;
+  noteTemplateDefaults(node, inherited);
+  const ownDefaults = inherited.get(node);
   const path = (): string => formatPath(segments);
   let holder: PodSpecRef | undefined;
   const holderOf = (nodePath: string): PodSpecRef => {
@@ -140,7 +148,7 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
         const embedded = embeddedManifest(value);
         if (embedded) {
           segments.push(key);
-          walk(embedded, segments, depth + 1, found, node);
+          walk(embedded, segments, depth + 1, found, node, inherited);
           segments.pop();
         }
       }
@@ -149,9 +157,11 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
     if (value === null || typeof value !== 'object') continue;
     const role = CONTAINER_LISTS[key];
     if (role && Array.isArray(value)) {
+      const defaults = listDefaults(node, key);
+      const items = defaults ? value.map((item) => (isRecord(item) ? withDefaults(defaults, item) : item)) : value;
       // Image-less records are patch containers only where a built-in controller keeps its pod spec.
-      const patchable = PATCHABLE_LISTS.has(key) && value.some((item) => isRecord(item) && !isContainerLike(item)) && STANDARD_POD_SPEC_PATHS.has(path());
-      value.forEach((item, i) => {
+      const patchable = PATCHABLE_LISTS.has(key) && items.some((item) => isRecord(item) && !isContainerLike(item)) && STANDARD_POD_SPEC_PATHS.has(path());
+      items.forEach((item, i) => {
         if (isContainerLike(item) || (patchable && isRecord(item))) {
           const nodePath = path();
           found.push({ container: item, path: joinPath(nodePath, key, i), name: asString(item.name) ?? '', role, holder: holderOf(nodePath) });
@@ -159,9 +169,10 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
       });
       continue;
     }
-    if (SINGLE_CONTAINER_KEYS.has(key) && isContainerLike(value)) {
+    const single = SINGLE_CONTAINER_KEYS.has(key) && isRecord(value) ? inheritedContainer(ownDefaults?.[key], value) : undefined;
+    if (single && isContainerLike(single)) {
       const nodePath = path();
-      found.push({ container: value, path: joinPath(nodePath, key), name: asString(node.name) ?? asString(value.name) ?? key, role: 'template', holder: holderOf(nodePath) });
+      found.push({ container: single, path: joinPath(nodePath, key), name: asString(node.name) ?? asString(single.name) ?? key, role: 'template', holder: holderOf(nodePath) });
       continue;
     }
     segments.push(key);
@@ -170,14 +181,96 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
         const item: unknown = value[i];
         if (!isRecord(item)) continue;
         segments.push(i);
-        walk(item, segments, depth + 1, found, node);
+        walk(item, segments, depth + 1, found, node, inherited);
         segments.pop();
       }
     } else {
-      walk(value as JsonRecord, segments, depth + 1, found, node);
+      walk(value as JsonRecord, segments, depth + 1, found, node, inherited);
     }
     segments.pop();
   }
+}
+
+/** Records the defaults a templates list inherits (Argo `templateDefaults`), keyed by each template record. */
+function noteTemplateDefaults(node: JsonRecord, inherited: Inherited): void {
+  for (const rule of INHERITED_DEFAULTS) {
+    if (!rule.containerKeys) continue;
+    const defaults = asRecord(node[rule.defaultsKey]);
+    const list = node[rule.listKey];
+    if (!defaults || !Array.isArray(list)) continue;
+    const byKey: Record<string, JsonRecord> = {};
+    for (const key of rule.containerKeys) {
+      const container = asRecord(defaults[key]);
+      if (container) byKey[key] = container;
+    }
+    for (const item of list) if (isRecord(item)) inherited.set(item, byKey);
+  }
+}
+
+/** The step defaults (Tekton `stepTemplate`) a container list of this record inherits. */
+function listDefaults(node: JsonRecord, key: string): JsonRecord | undefined {
+  for (const rule of INHERITED_DEFAULTS) {
+    if (rule.containerKeys || rule.listKey !== key) continue;
+    const defaults = asRecord(node[rule.defaultsKey]);
+    if (defaults) return defaults;
+  }
+  return undefined;
+}
+
+function inheritedContainer(defaults: JsonRecord | undefined, own: JsonRecord): JsonRecord {
+  return defaults ? withDefaults(defaults, own) : own;
+}
+
+/**
+ * The container as it runs: its own fields over the defaults, records merged field by field (an
+ * inherited `securityContext.privileged` stays beside an own `runAsUser`), lists and scalars replaced.
+ */
+function withDefaults(defaults: JsonRecord, own: JsonRecord): JsonRecord {
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(own)) {
+    const inherited = merged[key];
+    merged[key] = isRecord(inherited) && isRecord(value) ? withDefaults(inherited, value) : value;
+  }
+  return merged;
+}
+
+/**
+ * Spark driver and executor (`roleImageDefaults`): each runs the application image with its own
+ * settings, and its pod template's containers inherit that image.
+ */
+function roleContainers(object: K8sObject, found: ContainerRef[]): void {
+  for (const shape of WORKLOAD_SHAPES.roleImageDefaults) {
+    if (!matchesKind(shape, object)) continue;
+    const image = asString(recordAt(object, shape.imagePath.slice(0, -1))?.[shape.imagePath[shape.imagePath.length - 1] ?? '']);
+    for (const rolePath of shape.roles) {
+      const role = recordAt(object, rolePath);
+      if (!role) continue;
+      const defaults: JsonRecord = image === undefined ? {} : { image };
+      const path = rolePath.join('.');
+      const holder: PodSpecRef = { spec: role, path };
+      const { template, ...settings } = role;
+      found.push({ container: withDefaults(defaults, settings), path, name: rolePath[rolePath.length - 1] ?? '', role: 'container', holder });
+      const podSpec = asRecord(asRecord(template)?.spec);
+      const roleImage = asString(role.image) ?? image;
+      if (!podSpec || roleImage === undefined) continue;
+      for (const [key, kind] of Object.entries(CONTAINER_LISTS)) {
+        const list = podSpec[key];
+        if (!Array.isArray(list)) continue;
+        list.forEach((item, i) => {
+          // Containers with an image of their own were found by the walk.
+          if (!isRecord(item) || typeof item.image === 'string') return;
+          const podPath = joinPath(path, 'template', 'spec');
+          found.push({ container: withDefaults({ image: roleImage }, item), path: joinPath(podPath, key, i), name: asString(item.name) ?? '', role: kind, holder: { spec: podSpec, path: podPath } });
+        });
+      }
+    }
+  }
+}
+
+function recordAt(root: JsonRecord, path: readonly string[]): JsonRecord | undefined {
+  let node: JsonRecord | undefined = root;
+  for (const segment of path) node = asRecord(node?.[segment]);
+  return node;
 }
 
 function isTextTemplate(node: JsonRecord, key: string): boolean {

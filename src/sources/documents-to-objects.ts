@@ -1,6 +1,7 @@
 import { isK8sObject, isRecord } from '../core/object.js';
 import type { FileOrigin, FileScannedObject } from '../core/types.js';
 import { slimDocument } from './slim.js';
+import { asGoDecodedWorkflow } from './kfp-v1.js';
 import { DOCUMENT_RECOGNIZERS } from './recognizers.js';
 
 export interface DocumentObjects {
@@ -10,7 +11,9 @@ export interface DocumentObjects {
 }
 
 /** Expands `List`/`*List` documents and recognises pipeline formats. */
-export function documentToObjects(value: unknown, origin: FileOrigin): DocumentObjects {
+export function documentToObjects(document: unknown, origin: FileOrigin): DocumentObjects {
+  // KFP v1 packages are Argo workflows decoded by Go: `Container:` and `Kind:` are real fields.
+  const value = asGoDecodedWorkflow(document);
   if (isK8sObject(value)) {
     const items = value.items;
     if (value.kind.endsWith('List') && Array.isArray(items)) {
