@@ -17,7 +17,11 @@ export const textFormatter: Formatter = {
     const active = activeFindings(report).filter((f) => !options.quiet || options.failOn === 'none' || atLeast(f.severity, options.failOn));
     if (!options.quiet) {
       const { files, documents, skipped } = report.inputs;
-      lines.push(p.bold(`kfguard ${report.tool.version}`) + p.dim(` · ${files} file(s), ${documents} document(s), ${skipped} skipped`), '');
+      const { rendered = 0, unreferencedFiles = 0, notRendered = [] } = report.inputs;
+      const extra = `${rendered > 0 ? `, ${rendered} rendered` : ''}${unreferencedFiles > 0 ? `, ${unreferencedFiles} outside any render` : ''}`;
+      lines.push(p.bold(`kfguard ${report.tool.version}`) + p.dim(` · ${files} file(s)${extra}, ${documents} document(s), ${skipped} skipped`));
+      for (const note of notRendered) lines.push(p.dim(`  not rendered: ${note.path}: ${note.reason}`));
+      lines.push('');
     }
     const threats = active.filter((f) => f.category === 'threat');
     const others = active.filter((f) => f.category !== 'threat');

@@ -20,7 +20,7 @@ function workflow(template: Record<string, unknown>, top: Record<string, unknown
 
 function minerFindings(document: Record<string, unknown>): string[] {
   const objects = documentToObjects(document, ORIGIN).objects.map((o) => o.object as K8sObject);
-  return runCase(cryptoMinerWorkload, { name: 'kfp-v1', objects }).map((f) => f.path);
+  return runCase(cryptoMinerWorkload, { name: 'kfp-v1', objects }).map((f) => f.path ?? '');
 }
 
 describe('KFP v1 packages are read with Go encoding/json key matching', () => {
