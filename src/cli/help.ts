@@ -34,6 +34,7 @@ Flags:
       --baseline FILE        report only findings not in FILE (written by --write-baseline)
       --write-baseline FILE  record the current findings in FILE, to accept them as known
       --max-doc-size SIZE    refuse YAML documents larger than SIZE (default 16MB)
+      --offline              refuse kustomizations with remote bases (scan their local files instead)
       --parse-crd-schemas    also parse CRD openAPIV3Schema blocks, to report YAML errors in them;
                              no rule reads them, and they are most of a Kubeflow install's bytes
   -h, --help                 show this help

@@ -232,4 +232,10 @@ export interface InputStats {
   readonly skipped: number;
   readonly skippedFiles: number;
   readonly skippedDocuments: number;
+  /** Renders read (kustomize directories, Helm charts); each also counts once in `files`. */
+  readonly rendered?: number;
+  /** Files in kustomize directories that the kustomization does not name, scanned as plain manifests. */
+  readonly unreferencedFiles?: number;
+  /** Directories whose render was not read, with why (failed, remote base refused, Helm missing). */
+  readonly notRendered?: readonly { readonly path: string; readonly reason: string }[];
 }

@@ -19,8 +19,8 @@ export const textFormatter: Formatter = {
     const lines: string[] = [];
     const active = activeFindings(report).filter((f) => !options.quiet || options.failOn === 'none' || atLeast(f.severity, options.failOn));
     if (!options.quiet) {
-      const { files, documents, skipped } = report.inputs;
-      lines.push(p.bold(`kfguard ${report.tool.version}`) + p.dim(` · ${files} file(s), ${documents} document(s), ${skipped} skipped`), '');
+      const [summary, ...notes] = inputLines(report.inputs);
+      lines.push(p.bold(`kfguard ${report.tool.version}`) + p.dim(` · ${summary ?? ''}`), ...notes.map((note) => p.dim(note)), '');
     }
     const threats = active.filter((f) => f.category === 'threat');
     const others = active.filter((f) => f.category !== 'threat');
@@ -102,4 +102,11 @@ function summaryLine(report: Report, p: Paint, options: RenderOptions): string {
           ? p.red(`fails --fail-on ${options.failOn}`)
           : p.green(`passes --fail-on ${options.failOn}`);
   return `${p.bold('Summary:')} ${parts.join(' · ')} — ${verdict}`;
+}
+
+/** What was read: counts, then one line per directory whose render was not read. */
+function inputLines(inputs: Report['inputs']): string[] {
+  const { files, documents, skipped, rendered = 0, unreferencedFiles = 0, notRendered = [] } = inputs;
+  const extra = `${rendered > 0 ? `, ${rendered} rendered` : ''}${unreferencedFiles > 0 ? `, ${unreferencedFiles} outside any render` : ''}`;
+  return [`${files} file(s)${extra}, ${documents} document(s), ${skipped} skipped`, ...notRendered.map((note) => `  not rendered: ${note.path}: ${note.reason}`)];
 }

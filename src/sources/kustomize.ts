@@ -18,13 +18,32 @@ async function onPath(command: string, pathVariable: string | undefined): Promis
   return false;
 }
 
-const RENDER_TIMEOUT_MS = 120_000;
+/** A render gets two minutes: long enough to fetch a remote base, short enough to end a hung one. */
+export const RENDER_TIMEOUT_MS = 120_000;
+const MAX_STDERR_CHARS = 8 * 1024;
 
-/** The line of kustomize's error output that says what went wrong (it ends with context lines). */
-function renderFailure(output: string): string {
-  const lines = output.split('\n').map((line) => line.trim()).filter((line) => line.length > 2);
-  const error = lines.find((line) => /^error:/i.test(line));
-  return (error ?? lines[lines.length - 1] ?? 'no error output').replace(/^error:\s*/i, '');
+/**
+ * The whole of the renderer's error output on one line (lines joined with ` | `): kustomize puts
+ * the cause first and context after, and either may be what the reader needs.
+ */
+export function renderFailure(output: string): string {
+  const lines = output.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+  const joined = lines.join(' | ').replace(/^error:\s*/i, '') || 'no error output';
+  return joined.length > MAX_STDERR_CHARS ? `${joined.slice(0, MAX_STDERR_CHARS)} …` : joined;
+}
+
+export async function helmOnPath(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  return onPath('helm', env.PATH);
+}
+
+/** Renders a Helm chart with `helm template` (default values), when helm is installed. */
+export function renderHelmChart(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('helm', ['template', 'kfguard', dir], { env, maxBuffer: 1024 * 1024 * 1024, timeout: RENDER_TIMEOUT_MS }, (error, stdout, stderr) => {
+      if (!error) resolve(stdout);
+      else reject(new SourceError(`helm failed to render chart ${dir}: ${renderFailure(stderr || error.message)}`));
+    });
+  });
 }
 
 /** Renders a kustomize directory with `kubectl kustomize` or `kustomize build`, whichever exists. */

@@ -6,7 +6,8 @@ import type { FileOrigin, FileReader, FileScannedObject, InputError, InputStats 
 import { isArchivePath, readArchive } from './archive.js';
 import { decodeText } from './decode.js';
 import { documentToObjects } from './documents-to-objects.js';
-import { KUSTOMIZATION_FILES, renderKustomize } from './kustomize.js';
+import { helmOnPath, KUSTOMIZATION_FILES, renderHelmChart, renderKustomize } from './kustomize.js';
+import { readKustomization } from './kustomize-references.js';
 import { hasPipelineHeader, KFP_PACKAGE_HEADER } from './recognizers.js';
 import { DEFAULT_PARSE_LIMITS, formatBytes, parseYamlStream, type ParseLimits } from './yaml-documents.js';
 
@@ -16,6 +17,8 @@ export interface ManifestSourceOptions {
   readonly readStdin: (maxBytes: number) => Promise<Buffer>;
   readonly env?: NodeJS.ProcessEnv;
   readonly limits?: Partial<ManifestLimits>;
+  /** Refuse kustomizations with remote bases instead of fetching them (`--offline`). */
+  readonly offline?: boolean;
   /** Sees each file's text before it is parsed, so slow work on it can start on another thread. */
   readonly onText?: (text: string) => void;
 }
@@ -75,6 +78,9 @@ class Collector {
   private documents = 0;
   private skippedFiles = 0;
   private skippedDocuments = 0;
+  private rendered = 0;
+  private unreferencedFiles = 0;
+  private readonly notRendered: { path: string; reason: string }[] = [];
   private readonly limits: ManifestLimits;
 
   constructor(private readonly options: ManifestSourceOptions) {
@@ -91,6 +97,9 @@ class Collector {
         skipped: this.skippedFiles + this.skippedDocuments,
         skippedFiles: this.skippedFiles,
         skippedDocuments: this.skippedDocuments,
+        rendered: this.rendered,
+        unreferencedFiles: this.unreferencedFiles,
+        notRendered: this.notRendered,
       },
     };
   }
@@ -124,7 +133,8 @@ class Collector {
     await this.addBytes({ label: '<stdin>', reader: 'stdin' }, bytes, false);
   }
 
-  private async addDirectory(dir: string, ancestors: readonly string[]): Promise<void> {
+  /** `covered`: paths a kustomize render already read, which are not scanned again as plain files. */
+  private async addDirectory(dir: string, ancestors: readonly string[], covered: ReadonlySet<string> = new Set()): Promise<void> {
     let real: string;
     try {
       real = await realpath(dir);
@@ -144,15 +154,23 @@ class Collector {
       return;
     }
     const names = new Set(entries.map((e) => e.name));
-    if (KUSTOMIZATION_FILES.some((name) => names.has(name))) {
-      await this.addKustomization(dir);
-      return;
+    const kustomization = KUSTOMIZATION_FILES.find((name) => names.has(name));
+    let skip = covered;
+    if (kustomization) {
+      skip = new Set([...covered, ...(await this.addKustomization(dir, kustomization))]);
+    } else if (names.has('Chart.yaml')) {
+      if (await this.addHelmChart(dir)) return;
+      // Templates are Go templates, not YAML: never parsed, never a syntax error.
+      skip = new Set([...covered, join(dir, 'templates')]);
     }
+    const inKustomization = kustomization !== undefined || covered.size > 0;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const child = join(dir, entry.name);
+      if (skip.has(child) || (kustomization && entry.name === kustomization)) continue;
+      if (inKustomization && entry.isFile() && MANIFEST_EXTENSIONS.has(extname(entry.name).toLowerCase())) this.unreferencedFiles++;
       if (entry.isDirectory()) {
-        if (!IGNORED_DIRECTORIES.has(entry.name)) await this.addDirectory(child, [...ancestors, real]);
+        if (!IGNORED_DIRECTORIES.has(entry.name)) await this.addDirectory(child, [...ancestors, real], skip);
       } else if (entry.isSymbolicLink()) {
         await this.addSymlink(child, [...ancestors, real]);
       } else if (IGNORED_FILES.has(entry.name)) {
@@ -177,17 +195,58 @@ class Collector {
     else await this.addFile(link, false);
   }
 
-  private async addKustomization(dir: string): Promise<void> {
-    const label = `${this.display(dir)} (kustomize)`;
+  /**
+   * Renders a kustomize directory and returns the paths its render already covers, so the caller
+   * scans every other file there as a plain manifest (`kubectl apply -f dir/` would apply them).
+   * A `Component`, a refused remote base or a failed render covers nothing: the whole directory is
+   * then scanned as plain files, with the reason recorded.
+   */
+  private async addKustomization(dir: string, file: string): Promise<ReadonlySet<string>> {
+    const display = this.display(dir);
+    const info = await readKustomization(dir, file);
+    if (info.isComponent) {
+      this.notRendered.push({ path: display, reason: 'kind: Component is rendered only by the kustomization that includes it; its files are scanned as plain manifests' });
+      return new Set();
+    }
+    if (this.options.offline && info.remote.length > 0) {
+      const reason = `remote bases refused (--offline): ${info.remote.join(', ')}; the local files are scanned as plain manifests`;
+      this.notRendered.push({ path: display, reason });
+      this.fail(display, reason);
+      return new Set();
+    }
     let rendered: string;
     try {
       rendered = await renderKustomize(dir, this.options.env);
     } catch (error) {
-      this.fail(this.display(dir), errorMessage(error));
-      return;
+      const reason = `${errorMessage(error)}; the directory's files are scanned as plain manifests instead`;
+      this.notRendered.push({ path: display, reason });
+      this.fail(display, reason);
+      return new Set();
     }
     this.files++;
-    await this.addText({ label, reader: 'kustomize', path: this.display(dir) }, rendered, false);
+    this.rendered++;
+    await this.addText({ label: `${display} (kustomize)`, reader: 'kustomize', path: display }, rendered, false);
+    return info.references;
+  }
+
+  /** A Helm chart: rendered with `helm template` when helm is installed; otherwise noted, never parsed as YAML. */
+  private async addHelmChart(dir: string): Promise<boolean> {
+    const display = this.display(dir);
+    if (!(await helmOnPath(this.options.env))) {
+      this.notRendered.push({ path: display, reason: 'Helm chart not rendered: install helm or render it yourself (helm template … | kfguard scan -)' });
+      return false;
+    }
+    try {
+      const rendered = await renderHelmChart(dir, this.options.env);
+      this.files++;
+      this.rendered++;
+      await this.addText({ label: `${display} (helm)`, reader: 'kustomize', path: display }, rendered, false);
+      return true;
+    } catch (error) {
+      this.notRendered.push({ path: display, reason: errorMessage(error) });
+      this.fail(display, errorMessage(error));
+      return false;
+    }
   }
 
   private async addFile(path: string, explicit: boolean): Promise<void> {

@@ -28,6 +28,7 @@ export const SCAN_OPTIONS = {
   'write-baseline': { type: 'string' },
   'max-doc-size': { type: 'string' },
   'parse-crd-schemas': { type: 'boolean' },
+  offline: { type: 'boolean' },
   'sarif-base': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -106,6 +107,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     rules,
     config,
     recordEvaluations: targets.some((t) => t.format === 'junit'),
+    ...(values.offline === true ? { offline: true } : {}),
     limits: {
       ...(maxDocumentBytes === undefined ? {} : { maxDocumentBytes }),
       ...(values['parse-crd-schemas'] === true ? { parseCrdSchemas: true } : {}),

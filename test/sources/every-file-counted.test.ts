@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { collectManifests } from '../../src/sources/manifest.js';
+
+/** Every file under a scanned directory is read, rendered, or counted with a reason. */
+
+const root = mkdtempSync(join(tmpdir(), 'kfguard-files-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const pod = (name: string): string => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  containers:\n  - {name: c, image: alpine}\n`;
+function dir(name: string, files: Record<string, string>): string {
+  const path = join(root, name);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(join(path, file, '..'), { recursive: true });
+    writeFileSync(join(path, file), text);
+  }
+  return path;
+}
+// kubectl is found through PATH; keep the test's PATH.
+const collect = (path: string, offline = false) =>
+  collectManifests({ paths: [path], cwd: root, readStdin: () => Promise.resolve(Buffer.alloc(0)), env: process.env, offline });
+const names = (objects: readonly { object: { metadata?: { name?: string } } }[]) => objects.map((o) => o.object.metadata?.name).sort();
+
+describe('every file is accounted for', () => {
+  it('scans files the kustomization does not reference as plain manifests', async () => {
+    const path = dir('unreferenced', { 'kustomization.yaml': 'resources: [listed.yaml]\n', 'listed.yaml': pod('listed'), 'extra.yaml': pod('extra') });
+    const result = await collect(path);
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(names(result.objects), ['extra', 'listed']);
+    assert.equal(result.objects.find((o) => o.object.metadata?.name === 'listed')?.origin.reader, 'kustomize');
+    assert.equal(result.stats.rendered, 1);
+    assert.equal(result.stats.unreferencedFiles, 1);
+  });
+
+  it('does not render a kind: Component on its own; its files are plain manifests', async () => {
+    const path = dir('component', { 'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [a.yaml]\n', 'a.yaml': pod('a') });
+    const result = await collect(path);
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(names(result.objects), ['a']);
+    assert.match(result.stats.notRendered?.[0]?.reason ?? '', /Component/);
+  });
+
+  it('falls back to plain files when the render fails, naming the whole error', async () => {
+    const path = dir('broken', { 'kustomization.yaml': 'resources: [missing.yaml]\n', 'a.yaml': pod('a') });
+    const result = await collect(path);
+    assert.deepEqual(names(result.objects), ['a']);
+    assert.equal(result.errors.length, 1);
+    assert.match(result.errors[0]!.message, /missing\.yaml/);
+    assert.match(result.errors[0]!.message, /scanned as plain manifests/);
+    assert.doesNotMatch(result.errors[0]!.message, /\n/);
+  });
+
+  it('--offline refuses remote bases before any render', async () => {
+    const path = dir('remote', { 'kustomization.yaml': 'resources:\n- github.com/example/repo//base?ref=v1\n- a.yaml\n', 'a.yaml': pod('a') });
+    const result = await collect(path, true);
+    assert.deepEqual(names(result.objects), ['a']);
+    assert.match(result.errors[0]?.message ?? '', /remote bases refused \(--offline\): github\.com\/example\/repo\/\/base\?ref=v1/);
+  });
+
+  it('notes a Helm chart it cannot render instead of reporting its templates as YAML errors', async () => {
+    const path = dir('chart', { 'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n', 'templates/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n{{- if .Values.x }}\n', 'values.yaml': 'x: 1\n' });
+    const result = await collect(path);
+    assert.deepEqual(result.errors, []);
+    assert.match(result.stats.notRendered?.[0]?.reason ?? '', /Helm chart not rendered: install helm or render it yourself/);
+  });
+});
