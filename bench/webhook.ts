@@ -3,6 +3,8 @@
  * against a minimal Node HTTPS server that only answers `allowed: true`, both driven in the same
  * run with the same ~2 KB pipeline-Pod AdmissionReview from a keep-alive client on loopback.
  * Reports the throughput ratio (closed loop, fixed concurrency) and p99 at 500 requests/s.
+ * Known flaw: client and both servers share one process and event loop, so the open-loop p99 is
+ * dominated by the client itself (the baseline shows it); the load generator belongs in a worker.
  */
 import { Agent, createServer, request } from 'node:https';
 import { DEFAULT_CONFIG } from '../src/core/config-types.js';
