@@ -5,6 +5,8 @@ Usage:
   kfguard rules                 list every rule
   kfguard explain RULE          describe one rule: why it matters, how to fix it
   kfguard fix PATH...           patch fixable findings (preview by default; --in-place or --out DIR)
+  kfguard webhook serve|certs|manifests
+                                admission webhook: serve it, make its certificates, print its manifests
   kfguard --version             print the version
 
 Run \`kfguard COMMAND --help\` for a command's flags.
@@ -75,4 +77,61 @@ Flags:
   -h, --help                 show this help
 
 Exit codes: 0 when every fixable finding was patched (or previewed), 2 on usage, input or rule errors.
+`;
+
+export const WEBHOOK_HELP = `Usage: kfguard webhook serve|certs|manifests [flags]
+
+  kfguard webhook serve       run the validating admission webhook (HTTPS)
+  kfguard webhook certs       write a CA and a serving certificate for it
+  kfguard webhook manifests   print the objects that install it
+
+Run \`kfguard webhook COMMAND --help\` for a command's flags.
+`;
+
+export const WEBHOOK_SERVE_HELP = `Usage: kfguard webhook serve --tls-cert FILE --tls-key FILE --snapshot-from PATH [flags]
+
+Serves POST /validate (admission.k8s.io/v1 AdmissionReview), GET /healthz, /readyz and /metrics
+over HTTPS (TLS 1.2 or newer). Each admitted object is judged by the same rules as \`kfguard scan\`,
+laid over a snapshot of the cluster read from PATH (manifest files; live informers are not
+implemented yet). The certificate reloads when its files change. SIGTERM drains in-flight reviews.
+Logs are JSON lines on stdout.
+
+Flags:
+      --tls-cert FILE          serving certificate (PEM), reloaded when it changes
+      --tls-key FILE           its private key (PEM)
+      --port N                 port to listen on (default 8443)
+      --address ADDR           address to listen on (default: all interfaces)
+      --snapshot-from PATH     manifests of the cluster (repeatable; files, directories, kustomize)
+      --config FILE            .kfguard.yaml with rule settings, suppressions and
+                               webhook.exemptions (only an explicit file is read)
+      --deny-severity SEV      findings at or above SEV deny (default critical); lower ones warn
+      --mode MODE              enforce (default), warn (denials become warnings) or audit (allow
+                               everything, record the verdict in auditAnnotations and logs)
+      --failure-policy POLICY  fail (default: deny) or ignore (allow) when a review cannot be
+                               judged: past the deadline, a rule error, no snapshot yet
+      --timeout-ms N           internal deadline per review (default 4000, below the webhook's
+                               timeoutSeconds of 5)
+  -h, --help                   show this help
+
+The author of an object cannot exempt it: kfguard.io/ignore annotations on the admitted object are
+never honoured for threat and exposure rules. Exemptions come only from --config.
+`;
+
+export const WEBHOOK_CERTS_HELP = `Usage: kfguard webhook certs --out DIR [--service NAME] [--namespace NS] [--days N]
+
+Writes ca.crt, ca.key, tls.crt and tls.key (ECDSA P-256) to DIR. The serving certificate names
+NAME, NAME.NS, NAME.NS.svc and NAME.NS.svc.cluster.local (defaults: kfguard-webhook, kfguard).
+Use ca.crt as the webhook's caBundle: \`kfguard webhook manifests --self-signed --ca-file DIR/ca.crt\`.
+`;
+
+export const WEBHOOK_MANIFESTS_HELP = `Usage: kfguard webhook manifests [--namespace NS] [--cert-manager | --self-signed [--ca-file FILE]]
+                                [--failure-policy fail|ignore] [--image IMAGE]
+
+Prints the objects that install the webhook: Namespace, ServiceAccount, a ClusterRole with
+get/list/watch on exactly the kinds the admission rules read and judge, its binding, the snapshot
+ConfigMap, a Deployment (2 replicas, anti-affinity, restricted securityContext, read-only root
+filesystem), a PodDisruptionBudget, the Service, a NetworkPolicy and the
+ValidatingWebhookConfiguration. TLS comes from cert-manager (default: an Issuer and a Certificate,
+CA injected) or, with --self-signed, from \`kfguard webhook certs\` (--ca-file sets the caBundle;
+create the Secret kfguard-webhook-tls from tls.crt and tls.key).
 `;

@@ -13,6 +13,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   rules: rulesCommand,
   explain: explainCommand,
   fix: fixCommand,
+  // Loaded on demand: the server's dependencies (pino, prom-client, x509) would slow every scan's start.
+  webhook: async (argv, io) => (await import('./commands/webhook.js')).webhookCommand(argv, io),
 };
 
 /** Runs the CLI and returns its exit code; only bin/ calls process.exit. */

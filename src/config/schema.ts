@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../core/severity.js';
 import { isCalendarDate } from '../suppress/dates.js';
+import { webhookSettingsSchema } from './webhook-schema.js';
 
 const calendarDate = z.string().refine(isCalendarDate, { message: 'expected a date YYYY-MM-DD' });
 const nonEmptyText = (what: string) => z.string().trim().min(1, { message: `expected a non-empty ${what}` });
@@ -50,6 +51,8 @@ export const configFileSchema = z.strictObject({
     .optional(),
   /** Deprecated: `rules.image-registry-not-allowed.options.allowed`. */
   registries: z.strictObject({ allowed: stringList.optional() }).optional(),
+  /** Settings of `kfguard webhook serve` (exemptions); validated here so a typo fails every command alike. */
+  webhook: webhookSettingsSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

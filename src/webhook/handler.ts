@@ -1,0 +1,153 @@
+import type { KfguardConfig } from '../core/config-types.js';
+import { DEFAULT_LIMITS } from '../core/budget.js';
+import { evaluateObject, type ObjectEvaluation } from '../core/engine.js';
+import { errorMessage } from '../core/errors.js';
+import type { Rule } from '../core/rule.js';
+import type { Snapshot } from '../core/snapshot.js';
+import type { AdmissionOrigin, Finding, ScannedObject } from '../core/types.js';
+import { podLabelsOf } from '../k8s/inventory.js';
+import { applySuppressions } from '../suppress/apply.js';
+import { decide, failureDecision, type AdmissionDecision } from './decision.js';
+import { exemptionsFor } from './exemptions.js';
+import type { Logger } from './logging.js';
+import type { WebhookMetrics } from './metrics.js';
+import { parseReview, reviewResponse, type AdmissionRequest } from './review.js';
+import type { DecisionSettings } from './settings.js';
+
+export interface JudgeContext {
+  readonly rules: readonly Rule[];
+  readonly config: KfguardConfig;
+  readonly settings: DecisionSettings;
+  /** The snapshot once loaded; undefined before. */
+  readonly snapshot: () => Snapshot | undefined;
+  readonly metrics: WebhookMetrics;
+  readonly logger: Logger;
+  /**
+   * Awaited before judging. Tests use it to make the slow path (past the deadline) reachable
+   * without a slow rule; the product leaves it unset.
+   */
+  readonly beforeJudge?: (request: AdmissionRequest) => Promise<void>;
+}
+
+export interface HandlerResult {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * Categories an author's `kfguard.io/ignore` annotation never silences in admission: the person
+ * creating the object is the one the rule is about (in the 2021 campaign, the attacker).
+ */
+const AUTHOR_CANNOT_EXEMPT = new Set(['threat', 'exposure']);
+
+/** POST /validate: a request body to an HTTP status and AdmissionReview. Never throws. */
+export async function handleReview(body: string, context: JudgeContext, receivedAt: number): Promise<HandlerResult> {
+  const parsed = parseReview(body);
+  if (!parsed.ok) {
+    context.metrics.rejected.inc({ reason: parsed.message.startsWith('malformed JSON') ? 'malformed' : 'invalid' });
+    return { status: 400, body: { error: parsed.message } };
+  }
+  const { request } = parsed;
+  const decision = await judgeWithDeadline(request, context, receivedAt);
+  const latencyMs = performance.now() - receivedAt;
+  const kind = request.kind.kind || 'unknown';
+  context.metrics.requests.inc({ kind, operation: request.operation, decision: decision.outcome });
+  context.metrics.latency.observe({ kind, decision: decision.outcome }, latencyMs / 1000);
+  context.logger.info(
+    {
+      uid: request.uid,
+      kind,
+      namespace: request.object?.metadata?.namespace ?? request.namespace,
+      name: request.object?.metadata?.name ?? request.name,
+      operation: request.operation,
+      user: request.user,
+      dryRun: request.dryRun,
+      decision: decision.outcome,
+      allowed: decision.allowed,
+      rules: decision.ruleIds,
+      latencyMs: Math.round(latencyMs * 1000) / 1000,
+    },
+    'admission review',
+  );
+  return { status: 200, body: reviewResponse(request.uid, decision) };
+}
+
+/** Judges the request, or answers by the failure policy once the internal deadline passes. */
+async function judgeWithDeadline(request: AdmissionRequest, context: JudgeContext, receivedAt: number): Promise<AdmissionDecision> {
+  const { settings } = context;
+  const remaining = settings.deadlineMs - (performance.now() - receivedAt);
+  if (remaining <= 0) return failureDecision(settings, `deadline of ${settings.deadlineMs} ms passed before judging`);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<AdmissionDecision>((resolve) => {
+    timer = setTimeout(() => resolve(failureDecision(settings, `no decision within the ${settings.deadlineMs} ms deadline`)), remaining);
+  });
+  try {
+    return await Promise.race([judge(request, context, receivedAt), deadline]);
+  } catch (error) {
+    // judge() catches what rules throw; this is a bug in kfguard itself, still never a crash.
+    context.logger.error({ uid: request.uid, err: errorMessage(error) }, 'admission review failed');
+    return failureDecision(settings, 'internal error');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function judge(request: AdmissionRequest, context: JudgeContext, receivedAt: number): Promise<AdmissionDecision> {
+  const { settings } = context;
+  if (context.beforeJudge) await context.beforeJudge(request);
+  // A deletion removes what could be exposed or mined; judging the old object would only block cleanup.
+  if (request.operation === 'DELETE' || !request.object) return decide([], settings, subjectOf(request));
+  const exemptions = exemptionsFor(request, settings.exemptions);
+  if (exemptions.some((e) => e.rules === undefined)) {
+    return { allowed: true, warnings: [], auditAnnotations: { decision: 'exempt', reason: exemptions[0]?.reason ?? '' }, outcome: 'exempted', ruleIds: [] };
+  }
+  const snapshot = context.snapshot();
+  if (!snapshot) return failureDecision(settings, 'the snapshot is not loaded yet');
+  const origin: AdmissionOrigin = { kind: 'admission', uid: request.uid, operation: request.operation, user: request.user, groups: request.groups, dryRun: request.dryRun };
+  const scanned: ScannedObject = { object: request.object, origin };
+  const remaining = Math.max(1, settings.deadlineMs - (performance.now() - receivedAt));
+  const evaluation = evaluateObject(snapshot, scanned, {
+    rules: context.rules,
+    config: context.config,
+    podLabelsOf,
+    // The engine's per-object budget, never beyond what the deadline leaves.
+    limits: { ...DEFAULT_LIMITS, timeMs: Math.min(DEFAULT_LIMITS.timeMs, remaining) },
+  });
+  record(evaluation, request, context);
+  if (performance.now() - receivedAt > settings.deadlineMs) return failureDecision(settings, `judging took longer than the ${settings.deadlineMs} ms deadline`);
+  if (evaluation.ruleErrors.length > 0) {
+    const ids = [...new Set(evaluation.ruleErrors.map((e) => e.ruleId))];
+    return failureDecision(settings, `rule ${ids.join(', ')} failed`, ids);
+  }
+  const exemptRules = new Set(exemptions.flatMap((e) => e.rules ?? []));
+  const findings = activeFindings([...evaluation.findings, ...evaluation.introduced], scanned, context.config).filter((f) => !exemptRules.has(f.ruleId));
+  return decide(findings, settings, subjectOf(request));
+}
+
+/** Rule errors and budget overruns: counted and logged, never with the object. */
+function record(evaluation: ObjectEvaluation, request: AdmissionRequest, context: JudgeContext): void {
+  for (const error of evaluation.ruleErrors) {
+    context.metrics.ruleErrors.inc({ rule: error.ruleId });
+    context.logger.error({ uid: request.uid, rule: error.ruleId, err: error.message }, 'rule failed');
+  }
+  for (const entry of evaluation.coverage) {
+    if (entry.resource === undefined) continue;
+    context.metrics.budgetOverruns.inc({ rule: entry.ruleId });
+    context.logger.warn({ uid: request.uid, rule: entry.ruleId, reason: entry.reason }, 'evaluation cut short by its budget');
+  }
+}
+
+/**
+ * Findings that still count: config suppressions apply (the server's file), an author's inline
+ * annotation applies only outside the threat and exposure categories.
+ */
+function activeFindings(findings: readonly Finding[], scanned: ScannedObject, config: KfguardConfig): Finding[] {
+  const { findings: marked } = applySuppressions(findings, [scanned], config, new Date().toISOString().slice(0, 10));
+  return marked.filter((f) => !f.suppression || (f.suppression.kind === 'inline' && AUTHOR_CANNOT_EXEMPT.has(f.category)));
+}
+
+function subjectOf(request: AdmissionRequest): string {
+  const namespace = request.object?.metadata?.namespace ?? request.namespace;
+  const name = request.object?.metadata?.name ?? request.name ?? '(generated name)';
+  return `${request.kind.kind} ${namespace ? `${namespace}/` : ''}${name}`;
+}

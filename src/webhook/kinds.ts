@@ -1,0 +1,100 @@
+import type { Rule } from '../core/rule.js';
+
+/** A kind as the API server serves it: what RBAC and webhook rules name. */
+export interface ServedKind {
+  readonly group: string;
+  readonly resource: string;
+}
+
+/**
+ * Kinds kfguard admits or reads, and how the API server serves them. Kinds not here are not
+ * served by an API server (a Kustomization is a build file), so neither RBAC nor a webhook rule
+ * can name them.
+ */
+export const SERVED_KINDS: Readonly<Record<string, ServedKind>> = {
+  Pod: { group: '', resource: 'pods' },
+  Service: { group: '', resource: 'services' },
+  ConfigMap: { group: '', resource: 'configmaps' },
+  Secret: { group: '', resource: 'secrets' },
+  ServiceAccount: { group: '', resource: 'serviceaccounts' },
+  Namespace: { group: '', resource: 'namespaces' },
+  ReplicationController: { group: '', resource: 'replicationcontrollers' },
+  Deployment: { group: 'apps', resource: 'deployments' },
+  StatefulSet: { group: 'apps', resource: 'statefulsets' },
+  DaemonSet: { group: 'apps', resource: 'daemonsets' },
+  ReplicaSet: { group: 'apps', resource: 'replicasets' },
+  Job: { group: 'batch', resource: 'jobs' },
+  CronJob: { group: 'batch', resource: 'cronjobs' },
+  Ingress: { group: 'networking.k8s.io', resource: 'ingresses' },
+  Role: { group: 'rbac.authorization.k8s.io', resource: 'roles' },
+  ClusterRole: { group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
+  RoleBinding: { group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },
+  ClusterRoleBinding: { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' },
+  Gateway: { group: 'gateway.networking.k8s.io', resource: 'gateways' },
+  HTTPRoute: { group: 'gateway.networking.k8s.io', resource: 'httproutes' },
+  GRPCRoute: { group: 'gateway.networking.k8s.io', resource: 'grpcroutes' },
+  TLSRoute: { group: 'gateway.networking.k8s.io', resource: 'tlsroutes' },
+  TCPRoute: { group: 'gateway.networking.k8s.io', resource: 'tcproutes' },
+  Route: { group: 'route.openshift.io', resource: 'routes' },
+  VirtualService: { group: 'networking.istio.io', resource: 'virtualservices' },
+  IstioGateway: { group: 'networking.istio.io', resource: 'gateways' },
+  AuthorizationPolicy: { group: 'security.istio.io', resource: 'authorizationpolicies' },
+  RequestAuthentication: { group: 'security.istio.io', resource: 'requestauthentications' },
+  EnvoyFilter: { group: 'networking.istio.io', resource: 'envoyfilters' },
+  Workflow: { group: 'argoproj.io', resource: 'workflows' },
+  WorkflowTemplate: { group: 'argoproj.io', resource: 'workflowtemplates' },
+  ClusterWorkflowTemplate: { group: 'argoproj.io', resource: 'clusterworkflowtemplates' },
+  CronWorkflow: { group: 'argoproj.io', resource: 'cronworkflows' },
+  ScheduledWorkflow: { group: 'kubeflow.org', resource: 'scheduledworkflows' },
+  Profile: { group: 'kubeflow.org', resource: 'profiles' },
+  Notebook: { group: 'kubeflow.org', resource: 'notebooks' },
+  TFJob: { group: 'kubeflow.org', resource: 'tfjobs' },
+  PyTorchJob: { group: 'kubeflow.org', resource: 'pytorchjobs' },
+  MPIJob: { group: 'kubeflow.org', resource: 'mpijobs' },
+  XGBoostJob: { group: 'kubeflow.org', resource: 'xgboostjobs' },
+  PaddleJob: { group: 'kubeflow.org', resource: 'paddlejobs' },
+  JAXJob: { group: 'kubeflow.org', resource: 'jaxjobs' },
+  TrainJob: { group: 'trainer.kubeflow.org', resource: 'trainjobs' },
+  RayJob: { group: 'ray.io', resource: 'rayjobs' },
+  RayCluster: { group: 'ray.io', resource: 'rayclusters' },
+  RayService: { group: 'ray.io', resource: 'rayservices' },
+  InferenceService: { group: 'serving.kserve.io', resource: 'inferenceservices' },
+};
+
+/** What the webhook judges at admission (issue 10): workloads at their earliest object, and what exposes or protects a route. */
+export const ADMITTED_KINDS: readonly string[] = [
+  'Pod', 'ReplicationController', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob',
+  'Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow', 'ScheduledWorkflow',
+  'Notebook', 'TFJob', 'PyTorchJob', 'MPIJob', 'XGBoostJob', 'PaddleJob', 'JAXJob', 'TrainJob',
+  'RayJob', 'RayCluster', 'RayService', 'InferenceService',
+  'Service', 'Ingress', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'Route',
+  'VirtualService', 'IstioGateway', 'AuthorizationPolicy', 'RequestAuthentication', 'EnvoyFilter',
+];
+
+/**
+ * Kinds the snapshot must list and watch: every kind an admission rule names in `needs.reads`,
+ * plus every kind judged (a rule reading `'*'` reads among those). RBAC grants exactly these.
+ */
+export function snapshotKinds(rules: readonly Rule[]): string[] {
+  const kinds = new Set(ADMITTED_KINDS);
+  for (const rule of rules) {
+    if (!rule.meta.sources.includes('admission')) continue;
+    const reads = rule.meta.needs.reads;
+    if (reads !== '*') for (const kind of reads) kinds.add(kind);
+    for (const match of rule.meta.match) if (match.kinds !== '*') for (const kind of match.kinds) kinds.add(kind);
+  }
+  return [...kinds].filter((kind) => SERVED_KINDS[kind] !== undefined).sort();
+}
+
+/** Resources per API group, sorted, for RBAC and webhook rules. */
+export function resourcesByGroup(kinds: readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, Set<string>>();
+  for (const kind of kinds) {
+    const served = SERVED_KINDS[kind];
+    if (!served) continue;
+    const set = groups.get(served.group) ?? new Set<string>();
+    set.add(served.resource);
+    groups.set(served.group, set);
+  }
+  return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([group, set]) => [group, [...set].sort()]));
+}

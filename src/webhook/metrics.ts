@@ -1,0 +1,51 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one server; a registry per server so tests can run several in a process. */
+export class WebhookMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'kind' | 'operation' | 'decision'>;
+  readonly latency: Histogram<'kind' | 'decision'>;
+  readonly ruleErrors: Counter<'rule'>;
+  readonly budgetOverruns: Counter<'rule'>;
+  readonly inFlight: Gauge;
+  readonly rejected: Counter<'reason'>;
+  readonly certReloads: Counter<'result'>;
+  private snapshotLoadedAt: number | undefined;
+
+  constructor(options: { readonly processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    this.requests = new Counter({ name: 'kfguard_webhook_requests_total', help: 'Admission reviews answered, by kind, operation and decision', labelNames: ['kind', 'operation', 'decision'], registers });
+    // Buckets around the 10 ms p99 target and up to the 5 s webhook timeout.
+    this.latency = new Histogram({
+      name: 'kfguard_webhook_request_duration_seconds',
+      help: 'Time from receiving a review to answering it',
+      labelNames: ['kind', 'decision'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.ruleErrors = new Counter({ name: 'kfguard_webhook_rule_errors_total', help: 'Rules that threw while judging a review', labelNames: ['rule'], registers });
+    this.budgetOverruns = new Counter({ name: 'kfguard_webhook_budget_overruns_total', help: 'Evaluations cut short by the per-object time or byte budget', labelNames: ['rule'], registers });
+    this.inFlight = new Gauge({ name: 'kfguard_webhook_in_flight_requests', help: 'Reviews being judged now', registers });
+    this.rejected = new Counter({ name: 'kfguard_webhook_rejected_requests_total', help: 'Requests answered with a 4xx before judging (malformed, too large, wrong version)', labelNames: ['reason'], registers });
+    this.certReloads = new Counter({ name: 'kfguard_webhook_cert_reloads_total', help: 'Serving certificate reloads, by result', labelNames: ['result'], registers });
+    const loadedAt = (): number | undefined => this.snapshotLoadedAt;
+    new Gauge({
+      name: 'kfguard_webhook_snapshot_age_seconds',
+      help: 'Seconds since the snapshot was loaded (-1 before it is)',
+      registers,
+      collect() {
+        const at = loadedAt();
+        this.set(at === undefined ? -1 : (Date.now() - at) / 1000);
+      },
+    });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'kfguard_webhook_' });
+  }
+
+  snapshotLoaded(at: number): void {
+    this.snapshotLoadedAt = at;
+  }
+
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
