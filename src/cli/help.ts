@@ -1,7 +1,11 @@
+import { CLUSTER_HELP } from './cluster-flags.js';
+
 export const MAIN_HELP = `kfguard — finds exposed ML dashboards and crypto-miner workloads in Kubernetes and Kubeflow
 
 Usage:
   kfguard scan [PATH|-]...      scan manifests (files, directories, kustomize directories, stdin)
+  kfguard scan --cluster        scan the live cluster of the current kubeconfig context
+  kfguard snapshot -o FILE      write the cluster's objects kfguard reads as YAML, Secret values removed
   kfguard rules                 list every rule
   kfguard explain RULE          describe one rule: why it matters, how to fix it
   kfguard fix PATH...           patch fixable findings (preview by default; --in-place or --out DIR)
@@ -12,6 +16,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
 `;
 
 export const SCAN_HELP = `Usage: kfguard scan [PATH|-]... [flags]
+       kfguard scan --cluster [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
 
 Scans YAML and JSON manifests. Directories are walked for *.yaml, *.yml and *.json; a directory
 holding kustomization.yaml is rendered with \`kubectl kustomize\` or \`kustomize build\`. "-" reads
@@ -36,7 +41,7 @@ Flags:
       --max-doc-size SIZE    refuse YAML documents larger than SIZE (default 16MB)
       --parse-crd-schemas    also parse CRD openAPIV3Schema blocks, to report YAML errors in them;
                              no rule reads them, and they are most of a Kubeflow install's bytes
-  -h, --help                 show this help
+${CLUSTER_HELP}  -h, --help                 show this help
 `;
 
 export const RULES_HELP = `Usage: kfguard rules [--format text|json|markdown]
