@@ -31,6 +31,8 @@ batch Job jobs
 batch CronJob cronjobs
 networking.k8s.io Ingress ingresses
 networking.k8s.io NetworkPolicy networkpolicies
+admissionregistration.k8s.io MutatingWebhookConfiguration mutatingwebhookconfigurations
+admissionregistration.k8s.io ValidatingWebhookConfiguration validatingwebhookconfigurations
 rbac.authorization.k8s.io Role roles
 rbac.authorization.k8s.io ClusterRole clusterroles
 rbac.authorization.k8s.io RoleBinding rolebindings

@@ -92,8 +92,12 @@ class FakeState {
     for (const object of options.objects) {
       const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0]! : '';
       const version = object.apiVersion.split('/').pop()!;
-      const known = [...BUILTIN_KINDS, ...crds].find((k) => k.group === group && k.version === version && k.kind === object.kind);
-      this.collectionFor(known ?? guessKind(object)).items.push(this.stored(object));
+      const known = [...BUILTIN_KINDS, ...crds].filter((k) => k.group === group && k.kind === object.kind);
+      const stored = this.stored(object);
+      // A real server serves every object of a kind in each served version (a CRD without a
+      // conversion webhook only changes apiVersion), so clients see it in the version they ask for.
+      const kinds = known.some((k) => k.version === version) ? known : [guessKind(object)];
+      for (const served of kinds) this.collectionFor(served).items.push(stored);
     }
     // Real servers list in key order (namespace, then name).
     for (const c of this.collections.values()) c.items.sort((a, b) => (nameKey(a) < nameKey(b) ? -1 : nameKey(a) > nameKey(b) ? 1 : 0));
