@@ -1,10 +1,10 @@
 // The cluster is a source like files: the same objects served by the fake API server must give the
 // same findings as the files they came from, apart from where each finding says it was found.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { requiresShared, sharedPath } from '../../src/testing/shared.js';
 import { runCli } from '../helpers/cli.js';
-import { comparable, objectsOfFiles, serve, type JsonReport, type ServedCluster } from './helpers.js';
+import { comparable, objectsOfFiles, serve, type JsonReport } from './helpers.js';
 
 const STOCK = () => sharedPath('corpus', 'kubeflow', 'kubeflow-example-install.yaml');
 const EXPOSED = () => [
