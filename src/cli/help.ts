@@ -80,3 +80,18 @@ Flags:
 
 Exit codes: 0 when every fixable finding was patched (or previewed), 2 on usage, input or rule errors.
 `;
+
+export const SNAPSHOT_HELP = `Usage: kfguard snapshot -o FILE [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
+
+Lists from the live cluster what \`kfguard scan --cluster\` would read and writes it to FILE as
+multi-document YAML, for offline scans and incident tickets. Secret values are removed (keys
+kept), so findings that need them (default passwords and object-store keys kept in Secrets) do not
+come back when FILE is scanned. Resources that could not be listed are named in FILE's header.
+
+Flags:
+  -o, --output FILE          where to write the snapshot (required)
+      --rule ID[,ID]         list only what these rules read (repeatable); also --skip-rule, --category
+      --config FILE          settings file (default: .kfguard.yaml found upwards from here)
+  -q, --quiet                no summary line on stderr
+${CLUSTER_HELP}  -h, --help                 show this help
+`;
