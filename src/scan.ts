@@ -9,7 +9,8 @@ import { BcryptPrefetch } from './bcrypt/bcrypt-prefetch.js';
 import { documentedDefaultPasswords, MAX_VERIFIED_HASHES, publishedDefaultHashes } from './platforms/default-passwords.js';
 import { accessSummaryOf } from './rbac/access-summary.js';
 import type { Rule } from './core/rule.js';
-import type { Finding, ScannedObject } from './core/types.js';
+import type { CoverageEntry, Finding, InputError, InputStats, ScannedObject } from './core/types.js';
+import type { Source } from './core/source.js';
 import { buildReport, type Report } from './report/report.js';
 import type { CollectResult, ManifestSourceOptions } from './sources/manifest.js';
 import { ManifestSource } from './sources/manifest-source.js';
@@ -25,6 +26,13 @@ export interface ManifestScanOptions extends ManifestSourceOptions {
   readonly baseline?: BaselineFilter;
   /** Every rule id kfguard ships (not only the selected ones), to flag typos in ignore annotations. */
   readonly knownRuleIds?: readonly string[];
+  /** Read this source (a live cluster) instead of the files in `paths`. */
+  readonly source?: BatchSource;
+}
+
+/** A source other than files: once drained, what it read and which gaps the report must name. */
+export interface BatchSource extends Source {
+  readonly result: { readonly errors: InputError[]; readonly stats: InputStats; readonly coverage: readonly CoverageEntry[] };
 }
 
 export interface ManifestEvaluation {
@@ -49,11 +57,13 @@ export async function evaluateManifests(options: ManifestScanOptions): Promise<M
   const prefetch = options.rules.some(expensive)
     ? new BcryptPrefetch({ passwords: documentedDefaultPasswords(), knownHashes: publishedDefaultHashes(), maxHashes: MAX_VERIFIED_HASHES })
     : undefined;
-  const source = new ManifestSource(prefetch ? { ...options, onText: (text) => prefetch.addText(text) } : options);
+  const source = options.source ?? new ManifestSource(prefetch ? { ...options, onText: (text) => prefetch.addText(text) } : options);
   const snapshot = newSnapshot();
   const { objects } = await collect([source], snapshot);
-  const collected = source.result;
-  const engine = { config, inventory: snapshot, locate: source.locate, recordEvaluations: options.recordEvaluations ?? false };
+  // Another source has no files: its objects live in the snapshot, its gaps join the coverage.
+  const collected: CollectResult = options.source ? { objects: [], errors: options.source.result.errors, stats: options.source.result.stats } : (source as ManifestSource).result;
+  const sourceCoverage = options.source?.result.coverage ?? [];
+  const engine = { config, inventory: snapshot, locate: source.locate ?? locate, recordEvaluations: options.recordEvaluations ?? false };
   const prompt = runRules(objects, { ...engine, rules: options.rules.filter((rule) => !expensive(rule)) });
   await prefetch?.settled();
   const deferred = runRules(objects, { ...engine, rules: options.rules.filter(expensive) });
@@ -65,7 +75,7 @@ export async function evaluateManifests(options: ManifestScanOptions): Promise<M
     findings: suppressed.findings,
     ruleErrors: evaluated.ruleErrors,
     evaluations: evaluated.evaluations,
-    coverage: evaluated.coverage,
+    coverage: [...sourceCoverage, ...evaluated.coverage],
     warnings: suppressed.warnings,
   };
 }

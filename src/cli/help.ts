@@ -1,7 +1,11 @@
+import { CLUSTER_HELP } from './cluster-flags.js';
+
 export const MAIN_HELP = `kfguard — finds exposed ML dashboards and crypto-miner workloads in Kubernetes and Kubeflow
 
 Usage:
   kfguard scan [PATH|-]...      scan manifests (files, directories, kustomize directories, stdin)
+  kfguard scan --cluster        scan the live cluster of the current kubeconfig context
+  kfguard snapshot -o FILE      write the cluster's objects kfguard reads as YAML, Secret values removed
   kfguard rules                 list every rule
   kfguard explain RULE          describe one rule: why it matters, how to fix it
   kfguard fix PATH...           patch fixable findings (preview by default; --in-place or --out DIR)
@@ -14,6 +18,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
 `;
 
 export const SCAN_HELP = `Usage: kfguard scan [PATH|-]... [flags]
+       kfguard scan --cluster [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
 
 Scans YAML and JSON manifests. Directories are walked for *.yaml, *.yml and *.json; a directory
 holding kustomization.yaml is rendered with \`kubectl kustomize\` or \`kustomize build\`. "-" reads
@@ -39,7 +44,7 @@ Flags:
       --offline              refuse kustomizations with remote bases (scan their local files instead)
       --parse-crd-schemas    also parse CRD openAPIV3Schema blocks, to report YAML errors in them;
                              no rule reads them, and they are most of a Kubeflow install's bytes
-  -h, --help                 show this help
+${CLUSTER_HELP}  -h, --help                 show this help
 `;
 
 export const RULES_HELP = `Usage: kfguard rules [--format text|json|markdown]
@@ -134,4 +139,19 @@ filesystem), a PodDisruptionBudget, the Service, a NetworkPolicy and the
 ValidatingWebhookConfiguration. TLS comes from cert-manager (default: an Issuer and a Certificate,
 CA injected) or, with --self-signed, from \`kfguard webhook certs\` (--ca-file sets the caBundle;
 create the Secret kfguard-webhook-tls from tls.crt and tls.key).
+`;
+
+export const SNAPSHOT_HELP = `Usage: kfguard snapshot -o FILE [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
+
+Lists from the live cluster what \`kfguard scan --cluster\` would read and writes it to FILE as
+multi-document YAML, for offline scans and incident tickets. Secret values are removed (keys
+kept), so findings that need them (default passwords and object-store keys kept in Secrets) do not
+come back when FILE is scanned. Resources that could not be listed are named in FILE's header.
+
+Flags:
+  -o, --output FILE          where to write the snapshot (required)
+      --rule ID[,ID]         list only what these rules read (repeatable); also --skip-rule, --category
+      --config FILE          settings file (default: .kfguard.yaml found upwards from here)
+  -q, --quiet                no summary line on stderr
+${CLUSTER_HELP}  -h, --help                 show this help
 `;

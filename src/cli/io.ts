@@ -8,6 +8,8 @@ export interface CliIo {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly stdoutIsTty: boolean;
+  /** Progress displays are drawn only on a terminal. */
+  readonly stderrIsTty?: boolean;
 }
 
 export const EXIT_CLEAN = 0;

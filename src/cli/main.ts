@@ -3,6 +3,7 @@ import { VERSION } from '../version.js';
 import { fixCommand } from './commands/fix.js';
 import { explainCommand, rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
+import { snapshotCommand } from './commands/snapshot.js';
 import { MAIN_HELP } from './help.js';
 import { EXIT_CLEAN, EXIT_ERROR, type CliIo } from './io.js';
 
@@ -15,6 +16,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   fix: fixCommand,
   // Loaded on demand: the server's dependencies (pino, prom-client, x509) would slow every scan's start.
   webhook: async (argv, io) => (await import('./commands/webhook.js')).webhookCommand(argv, io),
+  snapshot: snapshotCommand,
 };
 
 /** Runs the CLI and returns its exit code; only bin/ calls process.exit. */

@@ -60,7 +60,6 @@ export function commandWords(container: JsonRecord, containerPath: string): read
   return words;
 }
 
-const WHITESPACE = /\s/;
 
 /**
  * Whether any `command` or `args` string contains one of the needles. Every word `commandWords`

@@ -4,6 +4,7 @@ import { fileOriginOf, type Finding, type ResourceRef, type ScannedObject, type 
 import { hasExpired } from './dates.js';
 import { ignoreCovers, inlineIgnoresOf, type InlineIgnore } from './inline.js';
 import { compileResourceGlob, resourceKey } from './resource-glob.js';
+import { inlineIgnoreRefused } from './untrusted-annotations.js';
 
 export interface SuppressionResult {
   readonly findings: Finding[];
@@ -76,6 +77,11 @@ function inlineSuppression(
   // The same name can appear in several files (overlays, copies); only the finding's own file counts then.
   const owner = candidates?.find((c) => finding.location === undefined || c.file === finding.location.file);
   const covering = owner?.ignores.filter((ignore) => ignoreCovers(ignore, finding.ruleId)) ?? [];
+  const refused = covering.length > 0 ? inlineIgnoreRefused(finding) : undefined;
+  if (refused) {
+    warnings.add(`${refused} (${describeRef(finding.resource)})`);
+    return undefined;
+  }
   return firstActive(covering, finding, 'inline', today, warnings);
 }
 

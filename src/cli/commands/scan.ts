@@ -12,6 +12,7 @@ import { listOption, parseCommandArgs, stringOption } from '../args.js';
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, type CliIo } from '../io.js';
 import { loadCliConfig } from '../config.js';
 import { SCAN_HELP } from '../help.js';
+import { CLUSTER_OPTIONS, clusterFlagsGiven, clusterSourceFor } from '../cluster-flags.js';
 
 export const SCAN_OPTIONS = {
   format: { type: 'string', short: 'f', multiple: true },
@@ -31,6 +32,7 @@ export const SCAN_OPTIONS = {
   offline: { type: 'boolean' },
   'sarif-base': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...CLUSTER_OPTIONS,
 } as const;
 
 export interface OutputTarget {
@@ -99,6 +101,9 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   const baselinePath = stringOption(values.baseline);
   const baseline = baselinePath === undefined ? undefined : await readBaselineFile(baselinePath, io.cwd);
   const maxDocumentBytes = parseSize(stringOption(values['max-doc-size']));
+  if (values.cluster === true && positionals.length > 0) throw new UsageError('--cluster scans the live cluster and takes no PATH', `drop ${positionals.join(' ')}, or scan the files without --cluster`);
+  if (values.cluster !== true && clusterFlagsGiven(values)) throw new UsageError('--kubeconfig, --context, --namespace and --all-namespaces need --cluster');
+  const source = values.cluster === true ? await clusterSourceFor(values, rules, config, io) : undefined;
   const report = await scanManifests({
     paths: positionals,
     cwd: io.cwd,
@@ -114,6 +119,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     },
     ...(baseline === undefined ? {} : { baseline }),
     knownRuleIds: ALL_RULES.map((r) => r.meta.id),
+    ...(source === undefined ? {} : { source }),
   });
   const color = useColor(values, io);
   const sarifBase = stringOption(values['sarif-base']);

@@ -1,0 +1,57 @@
+import { UsageError } from '../core/errors.js';
+import type { Rule } from '../core/rule.js';
+import type { KfguardConfig } from '../core/config-types.js';
+import type { ClusterProgress, ClusterSource } from '../sources/cluster/cluster-source.js';
+import { listOption, stringOption, type ParsedArgs } from './args.js';
+import type { CliIo } from './io.js';
+
+/** Flags shared by `scan --cluster` and `snapshot`. */
+export const CLUSTER_OPTIONS = {
+  cluster: { type: 'boolean' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string', short: 'n', multiple: true },
+  'all-namespaces': { type: 'boolean', short: 'A' },
+} as const;
+
+export const CLUSTER_HELP = `      --cluster              scan the live cluster of the current kubeconfig context instead of files
+      --kubeconfig FILE      kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, then the
+                             pod's service account)
+      --context NAME         kubeconfig context to use (default: the current context)
+  -n, --namespace NS         list only namespace NS (repeatable; cluster-scoped kinds are skipped)
+  -A, --all-namespaces       list every namespace (the default)
+`;
+
+/** Whether any cluster flag was given; they are refused without --cluster (or outside `snapshot`). */
+export function clusterFlagsGiven(values: ParsedArgs['values']): boolean {
+  return ['kubeconfig', 'context', 'namespace', 'all-namespaces'].some((flag) => values[flag] !== undefined);
+}
+
+/**
+ * The cluster source for these flags. Its module (and @kubernetes/client-node behind it) is loaded
+ * only here, so file scans never pay for it.
+ */
+export async function clusterSourceFor(values: ParsedArgs['values'], rules: readonly Rule[], config: KfguardConfig, io: CliIo): Promise<ClusterSource> {
+  const namespaces = listOption(values.namespace);
+  if (namespaces.length > 0 && values['all-namespaces'] === true) throw new UsageError('--namespace and --all-namespaces exclude each other');
+  const { ClusterSource } = await import('../sources/cluster/cluster-source.js');
+  const kubeconfig = stringOption(values.kubeconfig);
+  const context = stringOption(values.context);
+  return new ClusterSource({
+    ...(kubeconfig === undefined ? {} : { kubeconfig }),
+    ...(context === undefined ? {} : { context }),
+    env: io.env,
+    // Rules switched off in the config need nothing listed.
+    rules: rules.filter((rule) => config.rules[rule.meta.id]?.enabled !== false),
+    namespaces,
+    ...(io.stderrIsTty === true ? { onProgress: progressLine(io) } : {}),
+  });
+}
+
+/** One line on stderr rewritten in place; only on a terminal, so logs and CI output stay clean. */
+function progressLine(io: CliIo): (progress: ClusterProgress) => void {
+  return ({ listsDone, listsTotal, objects }) => {
+    io.stderr(`\r\u001b[2Kkfguard: listed ${listsDone}/${listsTotal} resources, ${objects} objects`);
+    if (listsDone === listsTotal) io.stderr('\r\u001b[2K');
+  };
+}

@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { SourceError } from '../../core/errors.js';
+
+export interface ConnectionOptions {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export interface Connection {
+  readonly kubeConfig: KubeConfig;
+  /** How reports name the cluster: the kubeconfig context, or `in-cluster`. */
+  readonly context: string;
+  readonly server: string;
+}
+
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * Finds the cluster the way kubectl does: `--kubeconfig`, then `$KUBECONFIG`, then
+ * `~/.kube/config`, then the pod's service account. Unlike client-node's `loadFromDefault`, no
+ * config at all is an error: it would otherwise talk to http://localhost:8080 without a word.
+ * client-node is imported here, on demand, so file scans and `--version` never load it.
+ */
+export async function connect(options: ConnectionOptions): Promise<Connection> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kubeConfig = new KubeConfig();
+  const files = configFiles(options);
+  try {
+    if (files.length > 0) {
+      const [first, ...others] = files;
+      kubeConfig.loadFromFile(first!);
+      for (const file of others) {
+        const more = new KubeConfig();
+        more.loadFromFile(file);
+        kubeConfig.mergeConfig(more, true);
+      }
+    } else if (options.env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) {
+      kubeConfig.loadFromCluster();
+    } else {
+      throw new SourceError(
+        'no cluster configured: no --kubeconfig, no $KUBECONFIG, no ~/.kube/config and not running in a pod',
+        'point --kubeconfig at a kubeconfig file, or run kfguard in the cluster with a service account',
+      );
+    }
+  } catch (error) {
+    if (error instanceof SourceError) throw error;
+    throw new SourceError(`cannot read kubeconfig ${files.join(', ')}: ${firstLine(error)}`);
+  }
+  if (options.context !== undefined) {
+    if (!kubeConfig.getContextObject(options.context)) {
+      const known = kubeConfig.getContexts().map((c) => c.name);
+      throw new SourceError(`no context "${options.context}" in the kubeconfig`, known.length > 0 ? `contexts: ${known.join(', ')}` : undefined);
+    }
+    kubeConfig.setCurrentContext(options.context);
+  }
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster?.server) {
+    throw new SourceError(`the kubeconfig's current context "${kubeConfig.getCurrentContext() ?? ''}" names no cluster with a server`, 'pass --context NAME');
+  }
+  const inCluster = files.length === 0;
+  return { kubeConfig, context: inCluster ? 'in-cluster' : kubeConfig.getCurrentContext(), server: cluster.server };
+}
+
+function configFiles(options: ConnectionOptions): string[] {
+  if (options.kubeconfig !== undefined) {
+    if (!existsSync(options.kubeconfig)) throw new SourceError(`kubeconfig ${options.kubeconfig} does not exist`);
+    return [options.kubeconfig];
+  }
+  const fromEnv = (options.env.KUBECONFIG ?? '').split(delimiter).filter((f) => f !== '' && existsSync(f));
+  if (fromEnv.length > 0) return fromEnv;
+  const home = options.env.HOME ?? options.env.USERPROFILE;
+  const defaultFile = home ? join(home, '.kube', 'config') : undefined;
+  return defaultFile && existsSync(defaultFile) ? [defaultFile] : [];
+}
+
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.trim();
+}

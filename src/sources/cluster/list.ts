@@ -1,0 +1,56 @@
+import type { K8sObject } from '../../core/types.js';
+import { ApiError, type ApiClient } from './api-client.js';
+import type { ServedResource } from './discovery.js';
+import { toFileForm } from './normalise.js';
+
+export interface Listed {
+  readonly objects: K8sObject[];
+  /** The list's resourceVersion (of its last page). */
+  readonly resourceVersion: string | undefined;
+  readonly pages: number;
+  readonly restarts: number;
+}
+
+/** How many times a list whose continue token expired is started again before giving up. */
+const MAX_RESTARTS = 3;
+
+export function listPath(resource: ServedResource, namespace: string | undefined): string {
+  const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
+  return namespace === undefined ? `${base}/${resource.plural}` : `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`;
+}
+
+/**
+ * Lists one resource page by page (`limit`/`continue`). A `410 Gone` means the continue token
+ * outlived the server's compaction window; the pages already read may be out of date with the rest,
+ * so the list starts again from the beginning.
+ */
+export async function listAll(client: ApiClient, resource: ServedResource, namespace: string | undefined, limit: number): Promise<Listed> {
+  const path = listPath(resource, namespace);
+  const apiVersion = resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
+  let restarts = 0;
+  let pages = 0;
+  for (;;) {
+    const objects: K8sObject[] = [];
+    let token: string | undefined;
+    let resourceVersion: string | undefined;
+    try {
+      do {
+        const page = (await client.get(path, { limit: String(limit), ...(token ? { continue: token } : {}) })) as {
+          metadata?: { continue?: string; resourceVersion?: string };
+          items?: unknown[];
+        };
+        pages++;
+        for (const item of page.items ?? []) objects.push(toFileForm(item, apiVersion, resource.kind));
+        token = page.metadata?.continue || undefined;
+        resourceVersion = page.metadata?.resourceVersion;
+      } while (token);
+      return { objects, resourceVersion, pages, restarts };
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 410 && token && restarts < MAX_RESTARTS) {
+        restarts++;
+        continue;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * Test-only: a fake of the Kubernetes API server's HTTP protocol, just enough of it for the real
+ * `@kubernetes/client-node` and kfguard's cluster source: HTTPS on 127.0.0.1, bearer-token auth,
+ * `/api` and `/apis` discovery, list endpoints (cluster-wide and per namespace) with
+ * `limit`/`continue`, `410 Gone` for an expired continue token, `403` on chosen resources, and
+ * optional slow answers and dropped connections. It is no API server: no watch, no writes, no
+ * field or label selectors. No real API server can run where these tests run.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { K8sObject } from '../../core/types.js';
+import { BUILTIN_KINDS, crdKinds, guessKind, type ServedKind } from './resource-table.js';
+import { localhostCertificate } from './tls.js';
+
+export interface FakeApiServerOptions {
+  readonly objects: readonly K8sObject[];
+  /** The bearer token clients must send; random when absent. */
+  readonly token?: string;
+  /** Resources answered with 403, as `plural` (core) or `group/plural`. */
+  readonly forbidden?: readonly string[];
+  /** Resources whose first continue request gets `410 Gone`, as a compaction would cause. */
+  readonly expireContinueOnce?: readonly string[];
+  /** Milliseconds to wait before each answer. */
+  readonly delayMs?: number;
+  /** The first N list requests have their connection destroyed without an answer. */
+  readonly dropFirstLists?: number;
+}
+
+export interface RecordedRequest {
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly status: number;
+}
+
+export interface FakeApiServer {
+  readonly url: string;
+  readonly token: string;
+  readonly caPem: string;
+  readonly requests: RecordedRequest[];
+  /** The most list requests that were in flight at once. */
+  readonly maxConcurrentLists: number;
+  close(): Promise<void>;
+}
+
+interface Collection {
+  readonly served: ServedKind;
+  readonly items: K8sObject[];
+}
+
+const keyOf = (group: string, version: string, plural: string): string => `${group}/${version}/${plural}`;
+const nameKey = (o: K8sObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+export async function startFakeApiServer(options: FakeApiServerOptions): Promise<FakeApiServer> {
+  const state = new FakeState(options);
+  const { certPem, keyPem } = localhostCertificate();
+  const server = createServer({ cert: certPem, key: keyPem }, (req, res) => void state.handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    token: state.token,
+    caPem: certPem,
+    requests: state.requests,
+    get maxConcurrentLists() {
+      return state.maxInFlight;
+    },
+    close: () => closeServer(server),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+class FakeState {
+  readonly token: string;
+  readonly requests: RecordedRequest[] = [];
+  maxInFlight = 0;
+  private inFlight = 0;
+  private listsSeen = 0;
+  private readonly collections = new Map<string, Collection>();
+  private readonly expired = new Set<string>();
+  private resourceVersion = 1000;
+
+  constructor(private readonly options: FakeApiServerOptions) {
+    this.token = options.token ?? randomBytes(16).toString('hex');
+    const crds = crdKinds(options.objects);
+    for (const served of [...BUILTIN_KINDS, ...crds]) this.collectionFor(served);
+    for (const object of options.objects) {
+      const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0]! : '';
+      const version = object.apiVersion.split('/').pop()!;
+      const known = [...BUILTIN_KINDS, ...crds].filter((k) => k.group === group && k.kind === object.kind);
+      const stored = this.stored(object);
+      // A real server serves every object of a kind in each served version (a CRD without a
+      // conversion webhook only changes apiVersion), so clients see it in the version they ask for.
+      const kinds = known.some((k) => k.version === version) ? known : [guessKind(object)];
+      for (const served of kinds) this.collectionFor(served).items.push(stored);
+    }
+    // Real servers list in key order (namespace, then name).
+    for (const c of this.collections.values()) c.items.sort((a, b) => (nameKey(a) < nameKey(b) ? -1 : nameKey(a) > nameKey(b) ? 1 : 0));
+  }
+
+  private collectionFor(served: ServedKind): Collection {
+    const key = keyOf(served.group, served.version, served.plural);
+    let collection = this.collections.get(key);
+    if (!collection) {
+      collection = { served, items: [] };
+      this.collections.set(key, collection);
+    }
+    return collection;
+  }
+
+  /** What a real server adds on create: uid, resourceVersion and managedFields (which clients must drop). */
+  private stored(object: K8sObject): K8sObject {
+    const metadata = { ...object.metadata, uid: randomBytes(8).toString('hex'), resourceVersion: String(++this.resourceVersion) };
+    const managedFields = [{ manager: 'kubectl', operation: 'Apply', apiVersion: object.apiVersion, fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': {} } }];
+    return { ...object, metadata: { ...metadata, managedFields } };
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://fake');
+    const record = (status: number): void => void this.requests.push({ path: url.pathname, query: url.searchParams, status });
+    if (req.headers.authorization !== `Bearer ${this.token}`) {
+      record(401);
+      return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    }
+    if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
+    const answer = this.route(url);
+    if (answer.list && this.listsSeen++ < (this.options.dropFirstLists ?? 0)) {
+      record(0);
+      req.socket.destroy();
+      return;
+    }
+    record(answer.code);
+    if (answer.list) {
+      this.inFlight++;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      // Lists take a moment on a real server; holding them open lets tests see the concurrency.
+      await new Promise((r) => setTimeout(r, 5));
+      this.inFlight--;
+    }
+    send(res, answer.code, answer.body);
+  }
+
+  private route(url: URL): { code: number; body: unknown; list?: boolean } {
+    const parts = url.pathname.split('/').filter(Boolean);
+    if (url.pathname === '/api') return ok({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
+    if (url.pathname === '/apis') return ok(this.groupList());
+    let group: string;
+    let version: string;
+    let rest: string[];
+    if (parts[0] === 'api' && parts[1]) [group, version, rest] = ['', parts[1], parts.slice(2)];
+    else if (parts[0] === 'apis' && parts[1] && parts[2]) [group, version, rest] = [parts[1], parts[2], parts.slice(3)];
+    else return notFound(url.pathname);
+    if (rest.length === 0) return this.resourceList(group, version, url.pathname);
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) [namespace, rest] = [rest[1], rest.slice(2)];
+    const collection = this.collections.get(keyOf(group, version, rest[0] ?? ''));
+    if (!collection || rest.length > 2) return notFound(url.pathname);
+    const resourceName = group === '' ? collection.served.plural : `${group}/${collection.served.plural}`;
+    if (this.options.forbidden?.includes(resourceName)) {
+      const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+      return { code: 403, body: status(403, 'Forbidden', `${collection.served.plural}${group ? `.${group}` : ''} is forbidden: User "system:serviceaccount:test:kfguard" cannot list resource "${collection.served.plural}" in API group "${group}" ${scope}`), list: true };
+    }
+    const inScope = collection.items.filter((o) => namespace === undefined || o.metadata?.namespace === namespace);
+    if (rest.length === 2) {
+      const found = inScope.find((o) => o.metadata?.name === rest[1]);
+      return found ? ok({ ...found, apiVersion: group ? `${group}/${version}` : version, kind: collection.served.kind }) : notFound(url.pathname);
+    }
+    return this.list(collection, inScope, url.searchParams, resourceName);
+  }
+
+  private list(collection: Collection, items: readonly K8sObject[], query: URLSearchParams, resourceName: string): { code: number; body: unknown; list: true } {
+    const { served } = collection;
+    let offset = 0;
+    const token = query.get('continue');
+    if (token) {
+      if (this.options.expireContinueOnce?.includes(resourceName) && !this.expired.has(resourceName)) {
+        this.expired.add(resourceName);
+        return { code: 410, body: status(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.'), list: true };
+      }
+      offset = Number(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')).offset);
+    }
+    const limit = Number(query.get('limit') ?? '0');
+    const end = limit > 0 ? Math.min(items.length, offset + limit) : items.length;
+    const page = items.slice(offset, end).map((o) => {
+      // List items carry no apiVersion or kind: the list's own kind says what they are.
+      const { apiVersion: _apiVersion, kind: _kind, ...rest } = o;
+      return rest;
+    });
+    const metadata: Record<string, unknown> = { resourceVersion: String(this.resourceVersion) };
+    if (end < items.length) {
+      metadata.continue = Buffer.from(JSON.stringify({ offset: end, rv: this.resourceVersion })).toString('base64url');
+      metadata.remainingItemCount = items.length - end;
+    }
+    const apiVersion = served.group ? `${served.group}/${served.version}` : served.version;
+    return { code: 200, body: { kind: `${served.kind}List`, apiVersion, metadata, items: page }, list: true };
+  }
+
+  private groupList(): unknown {
+    const versions = new Map<string, Set<string>>();
+    for (const { served } of this.collections.values()) {
+      if (served.group === '') continue;
+      versions.set(served.group, (versions.get(served.group) ?? new Set()).add(served.version));
+    }
+    const groups = [...versions].map(([name, set]) => {
+      const sorted = [...set].sort(preferredFirst);
+      return { name, versions: sorted.map((v) => ({ groupVersion: `${name}/${v}`, version: v })), preferredVersion: { groupVersion: `${name}/${sorted[0]}`, version: sorted[0] } };
+    });
+    return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+  }
+
+  private resourceList(group: string, version: string, path: string): { code: number; body: unknown } {
+    const resources = [...this.collections.values()]
+      .filter(({ served }) => served.group === group && served.version === version)
+      .map(({ served }) => ({
+        name: served.plural,
+        singularName: served.kind.toLowerCase(),
+        namespaced: served.namespaced,
+        kind: served.kind,
+        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      }));
+    if (resources.length === 0) return notFound(path);
+    // Subresources are listed too, as a real server does; clients must skip them.
+    const withStatus = resources.flatMap((r) => [r, { name: `${r.name}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] }]);
+    return ok({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: withStatus });
+  }
+}
+
+/** `v1` before `v1beta1` before `v1alpha1`, as Kubernetes orders versions. */
+function preferredFirst(a: string, b: string): number {
+  const rank = (v: string): [number, number, number] => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return [-1, 0, 0];
+    return [m[2] === undefined ? 3 : m[2] === 'beta' ? 2 : 1, Number(m[1]), Number(m[3] ?? 0)];
+  };
+  const [ra, rb] = [rank(a), rank(b)];
+  return rb[0] - ra[0] || rb[1] - ra[1] || rb[2] - ra[2];
+}
+
+const ok = (body: unknown): { code: number; body: unknown } => ({ code: 200, body });
+const notFound = (path: string): { code: number; body: unknown } => ({ code: 404, body: status(404, 'NotFound', `the server could not find the requested resource (get ${path})`) });
+
+function status(code: number, reason: string, message: string): unknown {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+}
+
+function send(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,47 @@
+// deploy/scanner/ must grant exactly what the cluster source lists: a kind missing from the
+// ClusterRole becomes a 403 gap in every in-cluster scan; an extra one is privilege for nothing.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { ALL_RULES } from '../../src/rules/index.js';
+import { FILE_ONLY_KINDS, kindsToList, LISTABLE_KINDS } from '../../src/sources/cluster/catalog.js';
+import { readOnlyRules } from '../../src/sources/cluster/rbac.js';
+import { REPO_ROOT } from '../../src/testing/shared.js';
+import { objectsOfYaml } from './helpers.js';
+
+const DIR = join(REPO_ROOT, 'deploy', 'scanner');
+
+describe('deploy/scanner', () => {
+  test('the ClusterRole grants get and list on exactly the kinds the rules make kfguard list', () => {
+    const role = parse(readFileSync(join(DIR, 'clusterrole.yaml'), 'utf8')) as { rules: unknown };
+    assert.deepEqual(role.rules, readOnlyRules(kindsToList(ALL_RULES)));
+    assert.ok(readOnlyRules(kindsToList(ALL_RULES)).every((rule) => rule.verbs.join() === 'get,list'));
+  });
+
+  test('every kind a rule names is one kfguard can list', () => {
+    const listable = new Set(LISTABLE_KINDS.map((k) => k.kind));
+    const named = new Set<string>();
+    for (const rule of ALL_RULES) {
+      if (!rule.meta.sources.includes('cluster')) continue;
+      for (const match of rule.meta.match) if (match.kinds !== '*') for (const kind of match.kinds) named.add(kind);
+      if (rule.meta.needs.reads !== '*') for (const kind of rule.meta.needs.reads) named.add(kind);
+    }
+    const missing = [...named].filter((kind) => !listable.has(kind) && !FILE_ONLY_KINDS.includes(kind));
+    assert.deepEqual(missing, []);
+  });
+
+  test('kubectl kustomize renders it, with the CronJob running scan --cluster as the bound account', (t) => {
+    const run = spawnSync('kubectl', ['kustomize', DIR], { encoding: 'utf8' });
+    if (run.error) return t.skip('kubectl not installed');
+    assert.equal(run.status, 0, run.stderr);
+    const objects = objectsOfYaml(run.stdout);
+    assert.deepEqual(objects.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRoleBinding', 'CronJob', 'Namespace', 'ServiceAccount']);
+    const cron = objects.find((o) => o.kind === 'CronJob') as unknown as { spec: { jobTemplate: { spec: { template: { spec: { serviceAccountName: string; containers: { args: string[] }[] } } } } } };
+    const pod = cron.spec.jobTemplate.spec.template.spec;
+    assert.equal(pod.serviceAccountName, 'kfguard-scanner');
+    assert.deepEqual(pod.containers[0]!.args.slice(0, 2), ['scan', '--cluster']);
+  });
+});

@@ -1,0 +1,76 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { isK8sObject } from '../../src/core/object.js';
+import type { K8sObject } from '../../src/core/types.js';
+import { kubeconfigFor, type KubeconfigOptions } from '../../src/testing/fake-apiserver/kubeconfig.js';
+import { startFakeApiServer, type FakeApiServer, type FakeApiServerOptions } from '../../src/testing/fake-apiserver/server.js';
+import { tempDir } from '../helpers/cli.js';
+
+export function objectsOfYaml(text: string): K8sObject[] {
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS() as unknown)
+    .filter(isK8sObject);
+}
+
+export function objectsOfFiles(...paths: string[]): K8sObject[] {
+  return paths.flatMap((path) => objectsOfYaml(readFileSync(path, 'utf8')));
+}
+
+export interface ServedCluster {
+  readonly server: FakeApiServer;
+  readonly kubeconfig: string;
+  readonly dir: string;
+  close(): Promise<void>;
+}
+
+/** The fake API server serving these objects, and a kubeconfig for it in a temporary directory. */
+export async function serve(options: FakeApiServerOptions, kubeconfig: KubeconfigOptions = {}): Promise<ServedCluster> {
+  const server = await startFakeApiServer(options);
+  const dir = tempDir('kfguard-cluster-');
+  const path = join(dir.path, 'kubeconfig');
+  writeFileSync(path, kubeconfigFor(server, kubeconfig));
+  return {
+    server,
+    kubeconfig: path,
+    dir: dir.path,
+    close: async () => {
+      await server.close();
+      dir.cleanup();
+    },
+  };
+}
+
+export interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  category: string;
+  message: string;
+  path?: string;
+  evidence: string[];
+  resource: { apiVersion: string; kind: string; namespace?: string; name: string };
+  origin?: { kind: string; context?: string; resourceVersion?: string };
+  location?: unknown;
+  suppression?: { kind: string };
+}
+
+export interface JsonReport {
+  findings: JsonFinding[];
+  coverage: { ruleId: string; source: string; reason: string }[];
+  warnings: string[];
+  errors: unknown[];
+}
+
+/**
+ * What must agree between a file scan and a cluster scan: everything but location and origin. The
+ * resource's API version is compared by group only: an API server answers in the version the
+ * client asks for (the preferred one), whatever version the object was created in.
+ */
+export function comparable(report: JsonReport): string[] {
+  return report.findings
+    .map((f) => {
+      const resource = { ...f.resource, apiVersion: f.resource.apiVersion.includes('/') ? f.resource.apiVersion.split('/')[0] : '' };
+      return JSON.stringify([f.ruleId, f.severity, resource, f.path ?? null, f.message, [...f.evidence].sort(), f.suppression?.kind ?? null]);
+    })
+    .sort();
+}
