@@ -13,6 +13,9 @@
 //   corpus   files that read ../shared (they call requiresShared() from src/testing/shared.ts)
 //   unit     everything else
 //   all      every file (the default)
+//
+// A file holding the line `// run-tests: alone` compares timings within its own run (the linear
+// growth tests): it runs after the others, one file at a time, so their load cannot skew its ratios.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -74,6 +77,8 @@ for (const root of roots.length > 0 ? roots : ['test', 'src']) {
   }
 }
 
+const ALONE_MARKER = /^\/\/ run-tests: alone$/m;
+
 function suiteOf(file) {
   if (file.endsWith('-browser.test.ts')) return 'browser';
   return readFileSync(file, 'utf8').includes('requiresShared(') ? 'corpus' : 'unit';
@@ -87,18 +92,30 @@ const concurrency = process.env.KFGUARD_TEST_CONCURRENCY ?? String(availablePara
 const timeoutGiven = nodeFlags.some((flag) => flag.startsWith('--test-timeout'));
 const reporterGiven = nodeFlags.some((flag) => flag.startsWith('--test-reporter'));
 
-const result = spawnSync(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    '--test',
-    ...(reporterGiven ? [] : ['--test-reporter=spec']),
-    ...(timeoutGiven ? [] : ['--test-timeout=240000']),
-    ...(concurrencyGiven ? [] : [`--test-concurrency=${concurrency}`]),
-    ...nodeFlags,
-    ...selected,
-  ],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+function runNodeTest(testFiles, filesAtOnce) {
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      ...(reporterGiven ? [] : ['--test-reporter=spec']),
+      ...(timeoutGiven ? [] : ['--test-timeout=240000']),
+      ...(concurrencyGiven ? [] : [`--test-concurrency=${filesAtOnce}`]),
+      ...nodeFlags,
+      ...testFiles,
+    ],
+    { stdio: 'inherit' },
+  );
+  return result.status ?? 1;
+}
+
+const alone = selected.filter((file) => ALONE_MARKER.test(readFileSync(file, 'utf8')));
+const together = selected.filter((file) => !alone.includes(file));
+let status = 0;
+if (together.length > 0) status = runNodeTest(together, concurrency);
+if (alone.length > 0) {
+  process.stdout.write(`\nrun-tests: ${alone.length} timing-sensitive file(s) on their own: ${alone.join(', ')}\n`);
+  status = Math.max(status, runNodeTest(alone, '1'));
+}
+process.exit(status);

@@ -1,3 +1,4 @@
+// run-tests: alone
 /**
  * Issue 17: every regular expression on the scan path (src/core, src/sources, src/k8s, src/threat)
  * is fed worst-case text at 10 KB, 100 KB and 1 MB and must grow linearly. The fix, report and
