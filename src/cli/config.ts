@@ -4,8 +4,13 @@ import { optionSchemasOf } from '../core/rule-options.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { CliIo } from './io.js';
 
-/** Loads `--config FILE`, or `.kfguard.yaml` found by walking up from the working directory. */
-export async function loadCliConfig(explicit: string | undefined, io: CliIo): Promise<KfguardConfig> {
+/**
+ * Loads `--config FILE`, else the file `KFGUARD_CONFIG` names (when set and non-empty), else
+ * `.kfguard.yaml` or `.kfguard.yml` found by walking up from the working directory.
+ */
+export async function loadCliConfig(flag: string | undefined, io: CliIo): Promise<KfguardConfig> {
+  const fromEnv = io.env.KFGUARD_CONFIG;
+  const explicit = flag ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
   const loaded = await loadConfig({
     ...(explicit === undefined ? {} : { explicit }),
     cwd: io.cwd,
