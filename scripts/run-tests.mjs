@@ -14,8 +14,9 @@
 //   unit     everything else
 //   all      every file (the default)
 //
-// A file holding the line `// run-tests: alone` compares timings within its own run (the linear
-// growth tests): it runs after the others, one file at a time, so their load cannot skew its ratios.
+// A file holding the line `// run-tests: alone` measures time (the linear growth tests, and the
+// few with a wall-clock bound): it runs after the others, one file at a time, so their load
+// cannot skew its readings.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
