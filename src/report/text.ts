@@ -19,9 +19,11 @@ export const textFormatter: Formatter = {
     const lines: string[] = [];
     const active = activeFindings(report).filter((f) => !options.quiet || options.failOn === 'none' || atLeast(f.severity, options.failOn));
     if (!options.quiet) {
-      const [summary, ...notes] = inputLines(report.inputs);
+      const probed = report.extensions.probedTargets;
+      const [summary, ...notes] = probed ? [`${probed.length} URL(s) probed`] : inputLines(report.inputs);
       lines.push(p.bold(`kfguard ${report.tool.version}`) + p.dim(` · ${summary ?? ''}`), ...notes.map((note) => p.dim(note)), '');
     }
+    if (report.extensions.probedTargets && !options.quiet) lines.push(...probedTargetLines(report.extensions.probedTargets, p), '');
     const threats = active.filter((f) => f.category === 'threat');
     const others = active.filter((f) => f.category !== 'threat');
     if (threats.length > 0) {
@@ -71,6 +73,21 @@ export const textFormatter: Formatter = {
     return `${lines.join('\n')}\n`;
   },
 };
+
+const VERDICT_ORDER = ['open', 'error', 'protected', 'not-found'] as const;
+
+/** `kfguard probe`: every target with its verdict, open ones first. */
+function probedTargetLines(targets: NonNullable<Report['extensions']['probedTargets']>, p: Paint): string[] {
+  const lines = [p.bold(`Probed ${targets.length} target(s)`)];
+  const sorted = [...targets].sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict) || a.url.localeCompare(b.url));
+  for (const target of sorted) {
+    const verdict = target.verdict === 'open' ? p.red(p.bold('OPEN')) : target.verdict === 'protected' ? p.green('protected') : target.verdict === 'error' ? p.yellow('error') : p.dim('not-found');
+    const products = target.products.length > 0 ? ` ${target.products.join(', ')}` : '';
+    lines.push(`  ${verdict} ${target.url}${products} ${p.dim(`(${target.detail}; ${target.requests} request(s))`)}`);
+    if (target.openedBy) lines.push(`    ${p.dim(`opened by ${target.openedBy}`)}`);
+  }
+  return lines;
+}
 
 function renderFinding(finding: Finding, p: Paint): string[] {
   const badge = p.severity(finding.severity, ` ${finding.severity.toUpperCase()} `);
