@@ -109,61 +109,85 @@ function openedByOf(finding: Finding, how: string): OpenedBy {
   };
 }
 
+type Found = { url: string; how: string }[];
+
 /** The URLs an entry object (Service, Ingress, Route, Gateway, HTTPRoute) makes reachable. */
 export function targetsOfEntry(object: K8sObject, inventory: Inventory, finding: Finding, warnings: string[]): ProbeTarget[] {
   const name = describeRef(finding.resource);
-  const found: { url: string; how: string }[] = [];
+  const found: Found = [];
   const spec = asRecord(object.spec) ?? {};
   const status = asRecord(object.status) ?? {};
-  const ingressAddresses = asArray(asRecord(status.loadBalancer)?.ingress).flatMap((entry) => [asString(asRecord(entry)?.ip), asString(asRecord(entry)?.hostname)]).filter((a): a is string => a !== undefined && a !== '');
-  switch (object.kind) {
-    case 'Service': {
-      const ports = asArray(spec.ports).map(asRecord).filter((p): p is NonNullable<typeof p> => p !== undefined);
-      const addresses = [...ingressAddresses, ...asArray(spec.externalIPs).map(asString), asString(spec.loadBalancerIP)].filter((a): a is string => a !== undefined && a !== '');
-      for (const address of new Set(addresses)) for (const port of ports) pushUrl(found, schemeOfPort(port), address, Number(port.port), '/', `address ${address}, port ${String(port.port)}`);
-      const nodePorts = ports.map((p) => Number(p.nodePort)).filter((n) => Number.isInteger(n) && n > 0);
-      const nodeAddresses = inventory.ofKind('Node').flatMap((node) => asArray(asRecord(node.object.status)?.addresses).map(asRecord).filter((a) => a?.type === 'ExternalIP').map((a) => asString(a?.address))).filter((a): a is string => a !== undefined);
-      if (spec.type === 'NodePort' || (nodePorts.length > 0 && addresses.length === 0)) {
-        for (const address of nodeAddresses) for (const port of nodePorts) pushUrl(found, 'http', address, port, '/', `node ${address}, NodePort ${port}`);
-        if (nodeAddresses.length === 0 && nodePorts.length > 0) warnings.push(`${name}: NodePort ${nodePorts.join(', ')} but no node address is known; probe http://NODE:${nodePorts[0]}/ yourself`);
-      }
-      if (addresses.length === 0 && spec.type === 'LoadBalancer') warnings.push(`${name}: a LoadBalancer with no address in what was scanned (manifests carry none; \`kfguard probe --cluster\` reads the live status)`);
-      break;
-    }
-    case 'Ingress': {
-      const tlsHosts = new Set(asArray(spec.tls).flatMap((t) => asArray(asRecord(t)?.hosts).map(asString)));
-      for (const rule of asArray(spec.rules).map(asRecord)) {
-        const host = asString(rule?.host);
-        const paths = asArray(asRecord(rule?.http)?.paths).map((p) => cleanPath(asString(asRecord(p)?.path)));
-        const targetsHosts = host !== undefined && !host.includes('*') ? [host] : ingressAddresses;
-        for (const h of targetsHosts) for (const path of new Set(paths.length > 0 ? paths : ['/'])) pushUrl(found, host !== undefined && tlsHosts.has(host) ? 'https' : 'http', h, undefined, path, `Ingress host ${h}${path === '/' ? '' : ` path ${path}`}`);
-      }
-      break;
-    }
-    case 'Route': {
-      const host = asString(spec.host);
-      if (host !== undefined) pushUrl(found, spec.tls !== undefined ? 'https' : 'http', host, undefined, cleanPath(asString(spec.path)), `Route host ${host}`);
-      break;
-    }
-    case 'Gateway': {
-      const addresses = [...asArray(status.addresses), ...asArray(spec.addresses)].map((a) => asString(asRecord(a)?.value)).filter((a): a is string => a !== undefined);
-      for (const listener of asArray(spec.listeners).map(asRecord)) {
-        const scheme = /HTTPS|TLS/i.test(asString(listener?.protocol) ?? '') ? 'https' : 'http';
-        const hostname = asString(listener?.hostname);
-        const hosts = hostname !== undefined && !hostname.includes('*') ? [hostname] : addresses;
-        for (const host of hosts) pushUrl(found, scheme, host, Number(listener?.port), '/', `Gateway listener ${asString(listener?.name) ?? ''} ${host}`.trim());
-      }
-      break;
-    }
-    case 'HTTPRoute': {
-      for (const host of asArray(spec.hostnames).map(asString)) if (host !== undefined && !host.includes('*')) pushUrl(found, 'https', host, undefined, '/', `HTTPRoute hostname ${host}`);
-      break;
-    }
-    default:
-      break;
-  }
+  const ingressAddresses = asArray(asRecord(status.loadBalancer)?.ingress)
+    .flatMap((entry) => [asString(asRecord(entry)?.ip), asString(asRecord(entry)?.hostname)])
+    .filter((a): a is string => a !== undefined && a !== '');
+  const addTargets = ADDRESS_READERS[object.kind];
+  addTargets?.({ spec, status, ingressAddresses, inventory, name, found, warnings });
   if (found.length === 0 && !warnings.some((w) => w.startsWith(name))) warnings.push(`${name}: no address to probe in what was scanned`);
   return found.slice(0, MAX_URLS_PER_OBJECT).map(({ url, how }) => ({ url, openedBy: openedByOf(finding, how) }));
+}
+
+interface EntryContext {
+  readonly spec: Readonly<Record<string, unknown>>;
+  readonly status: Readonly<Record<string, unknown>>;
+  /** `status.loadBalancer.ingress` IPs and host names. */
+  readonly ingressAddresses: readonly string[];
+  readonly inventory: Inventory;
+  readonly name: string;
+  readonly found: Found;
+  readonly warnings: string[];
+}
+
+const ADDRESS_READERS: Readonly<Record<string, (context: EntryContext) => void>> = {
+  Service: serviceTargets,
+  Ingress: ingressTargets,
+  Route: ({ spec, found }) => {
+    const host = asString(spec.host);
+    if (host !== undefined) pushUrl(found, spec.tls !== undefined ? 'https' : 'http', host, undefined, cleanPath(asString(spec.path)), `Route host ${host}`);
+  },
+  Gateway: gatewayTargets,
+  HTTPRoute: ({ spec, found }) => {
+    for (const host of asArray(spec.hostnames).map(asString)) if (host !== undefined && !host.includes('*')) pushUrl(found, 'https', host, undefined, '/', `HTTPRoute hostname ${host}`);
+  },
+};
+
+/** Load balancer and external addresses on each port, and NodePorts on the nodes' external addresses. */
+function serviceTargets({ spec, ingressAddresses, inventory, name, found, warnings }: EntryContext): void {
+  const ports = asArray(spec.ports).map(asRecord).filter((p): p is NonNullable<typeof p> => p !== undefined);
+  const addresses = [...ingressAddresses, ...asArray(spec.externalIPs).map(asString), asString(spec.loadBalancerIP)].filter((a): a is string => a !== undefined && a !== '');
+  for (const address of new Set(addresses)) for (const port of ports) pushUrl(found, schemeOfPort(port), address, Number(port.port), '/', `address ${address}, port ${String(port.port)}`);
+  const nodePorts = ports.map((p) => Number(p.nodePort)).filter((n) => Number.isInteger(n) && n > 0);
+  if (spec.type === 'NodePort' || (nodePorts.length > 0 && addresses.length === 0)) {
+    const nodeAddresses = inventory
+      .ofKind('Node')
+      .flatMap((node) => asArray(asRecord(node.object.status)?.addresses).map(asRecord).filter((a) => a?.type === 'ExternalIP').map((a) => asString(a?.address)))
+      .filter((a): a is string => a !== undefined);
+    for (const address of nodeAddresses) for (const port of nodePorts) pushUrl(found, 'http', address, port, '/', `node ${address}, NodePort ${port}`);
+    if (nodeAddresses.length === 0 && nodePorts.length > 0) warnings.push(`${name}: NodePort ${nodePorts.join(', ')} but no node address is known; probe http://NODE:${nodePorts[0]}/ yourself`);
+  }
+  if (addresses.length === 0 && spec.type === 'LoadBalancer') warnings.push(`${name}: a LoadBalancer with no address in what was scanned (manifests carry none; \`kfguard probe --cluster\` reads the live status)`);
+}
+
+/** Each rule's host (https when a TLS entry names it) and path prefix; the load balancer address for host-less rules. */
+function ingressTargets({ spec, ingressAddresses, found }: EntryContext): void {
+  const tlsHosts = new Set(asArray(spec.tls).flatMap((t) => asArray(asRecord(t)?.hosts).map(asString)));
+  for (const rule of asArray(spec.rules).map(asRecord)) {
+    const host = asString(rule?.host);
+    const paths = asArray(asRecord(rule?.http)?.paths).map((p) => cleanPath(asString(asRecord(p)?.path)));
+    const hosts = host !== undefined && !host.includes('*') ? [host] : ingressAddresses;
+    const scheme = host !== undefined && tlsHosts.has(host) ? 'https' : 'http';
+    for (const h of hosts) for (const path of new Set(paths.length > 0 ? paths : ['/'])) pushUrl(found, scheme, h, undefined, path, `Ingress host ${h}${path === '/' ? '' : ` path ${path}`}`);
+  }
+}
+
+/** Gateway API: each listener on its host name, or on the Gateway's addresses. */
+function gatewayTargets({ spec, status, found }: EntryContext): void {
+  const addresses = [...asArray(status.addresses), ...asArray(spec.addresses)].map((a) => asString(asRecord(a)?.value)).filter((a): a is string => a !== undefined);
+  for (const listener of asArray(spec.listeners).map(asRecord)) {
+    const scheme = /HTTPS|TLS/i.test(asString(listener?.protocol) ?? '') ? 'https' : 'http';
+    const hostname = asString(listener?.hostname);
+    const hosts = hostname !== undefined && !hostname.includes('*') ? [hostname] : addresses;
+    for (const host of hosts) pushUrl(found, scheme, host, Number(listener?.port), '/', `Gateway listener ${asString(listener?.name) ?? ''} ${host}`.replace(/\s+/g, ' '));
+  }
 }
 
 function schemeOfPort(port: Readonly<Record<string, unknown>>): 'http' | 'https' {
@@ -179,7 +203,7 @@ function cleanPath(path: string | undefined): string {
   return literal.startsWith('/') ? literal : '/';
 }
 
-function pushUrl(found: { url: string; how: string }[], scheme: 'http' | 'https', host: string, port: number | undefined, path: string, how: string): void {
+function pushUrl(found: Found, scheme: 'http' | 'https', host: string, port: number | undefined, path: string, how: string): void {
   const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   const defaultPort = scheme === 'https' ? 443 : 80;
   const portPart = port === undefined || !Number.isInteger(port) || port === defaultPort ? '' : `:${port}`;

@@ -169,6 +169,7 @@ describe('hostile answers are shown safely', () => {
     const everything = JSON.stringify(run.report);
     for (const secret of ['hunter2-plain-secret', 'sk-live-0123456789abcdefghijklmnop', JWT, '5f4dcc3b5aa765d61d8327deb882cf99aabbccdd']) assert.ok(!everything.includes(secret), `${secret} leaked`);
     assert.ok(run.report.findings.some((f) => f.evidence.some((line) => line.includes('\\u001b]52'))), 'the escape is shown as visible text');
+    // eslint-disable-next-line no-control-regex
     assert.ok(!/[\u0000-\u0008\u000b-\u001f]/.test(run.report.findings.flatMap((f) => f.evidence).join('')), 'control characters in the evidence');
   });
 
