@@ -1,3 +1,5 @@
+import type { KfguardConfig } from '../core/config-types.js';
+import { DEFAULT_CONFIG } from '../core/config-types.js';
 import { coverageReason } from '../core/coverage.js';
 import type { RuleMeta } from '../core/rule.js';
 import { collect } from '../core/source.js';
@@ -8,6 +10,7 @@ import { buildReport, type ProbedTarget, type Report } from '../report/report.js
 import { probeFindings } from './findings.js';
 import type { ProductFingerprint } from './fingerprints.js';
 import { isProbeResult, ProbeSource, type ProbeSourceOptions } from './probe-source.js';
+import { applySuppressions } from '../suppress/apply.js';
 
 export interface ProbeRunOptions extends Omit<ProbeSourceOptions, 'fingerprints'> {
   readonly fingerprints: readonly ProductFingerprint[];
@@ -15,6 +18,9 @@ export interface ProbeRunOptions extends Omit<ProbeSourceOptions, 'fingerprints'
   readonly rules: readonly RuleMeta[];
   /** Notes from finding the targets (NodePorts without node addresses …). */
   readonly warnings?: readonly string[];
+  /** Suppressions come from the config file only: nothing a probed server says can exempt it. */
+  readonly config?: KfguardConfig;
+  readonly today?: string;
 }
 
 export interface ProbeRun {
@@ -28,7 +34,11 @@ export async function runProbe(options: ProbeRunOptions): Promise<ProbeRun> {
   const source = new ProbeSource(options);
   const snapshot = newSnapshot();
   const { objects } = await collect([source], snapshot);
-  const findings = probeFindings(objects, options.rules, options.fingerprints);
+  const probeJudged = probeFindings(objects, options.rules, options.fingerprints);
+  // No objects are passed: inline `kfguard.io/ignore` annotations are written by whoever made the
+  // object, and a probe finding is about an exposure, which its author must not be able to waive.
+  const suppressed = applySuppressions(probeJudged, [], options.config ?? DEFAULT_CONFIG, options.today ?? new Date().toISOString().slice(0, 10));
+  const findings = suppressed.findings;
   const judged = new Set(options.fingerprints.flatMap((product) => [product.ruleId, ...product.probes.flatMap((p) => (p.alsoWhen ? [p.alsoWhen.ruleId] : []))]));
   const coverage: CoverageEntry[] = options.rules.filter((meta) => !judged.has(meta.id)).map((meta) => ({ ruleId: meta.id, source: 'probe', reason: coverageReason(meta, 'probe') }));
   const probedTargets = objects.flatMap(probedTargetOf);
@@ -38,7 +48,7 @@ export async function runProbe(options: ProbeRunOptions): Promise<ProbeRun> {
       inputs: { files: 0, documents: objects.length, skipped: 0, skippedFiles: 0, skippedDocuments: 0 },
       errors: source.result.errors,
       coverage,
-      warnings: options.warnings ?? [],
+      warnings: [...(options.warnings ?? []), ...suppressed.warnings],
       extensions: { probedTargets },
     }),
     peakConcurrency: source.limiter.peak,

@@ -1,6 +1,7 @@
 // `kfguard probe` as a user runs it: flags, usage errors, targets files, TLS, proxy, every report
 // format, exit codes, and tracing a scan's exposure findings back to the URLs to probe.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { FORMATTERS } from '../../src/report/formats.js';
 import { startFakeMlService, type FakeMlService, type FakeMlServiceOptions } from '../../src/testing/fake-ml-services/server.js';
+import { REPO_ROOT } from '../../src/testing/shared.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 const servers: FakeMlService[] = [];
@@ -81,6 +83,31 @@ describe('targets and exit codes', () => {
     assert.deepEqual(report.errors.map((e: { file: string; line: number }) => `${e.file}:${e.line}`), [`${file}:4`, `${file}:5`]);
     assert.match(run.stderr, /targets\.txt:4: not a URL/);
     assert.equal(report.findings[0].ruleId, 'ml-service-exposed');
+  });
+});
+
+describe('suppressions', () => {
+  test('a config-file suppression marks a probe finding suppressed, and the exit code follows', async () => {
+    const open = await serve({ products: ['ray'] });
+    const config = join(dir.path, 'kfguard.yaml');
+    writeFileSync(config, 'suppressions:\n  - rule: ray-dashboard-no-auth\n    resource: "**"\n    reason: lab cluster behind the office VPN (SEC-1)\n');
+    const run = await runCli(['probe', open.url, '--config', config, '--format', 'json']);
+    assert.equal(run.code, 0, run.stderr);
+    const finding = JSON.parse(run.stdout).findings[0];
+    assert.equal(finding.ruleId, 'ray-dashboard-no-auth');
+    assert.equal(finding.suppression.kind, 'config');
+  });
+});
+
+describe('the built binary', () => {
+  test('bin/kfguard.js probe runs as a user runs it (needs npm run build)', async () => {
+    const open = await serve({ products: ['ollama'] });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kfguard.js'), 'probe', open.url, '--no-color'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 1, stdout);
+    assert.match(stdout, /HIGH {2}ml-service-exposed/);
   });
 });
 

@@ -150,6 +150,7 @@ export async function probeCommand(argv: readonly string[], io: CliIo): Promise<
     totalBudgetMs,
     rules: rules.filter((rule) => config.rules[rule.meta.id]?.enabled !== false).map((rule) => rule.meta),
     warnings,
+    config,
   });
   for (const error of run.report.errors) io.stderr(`kfguard: input error: ${error.file}: ${error.message}\n`);
   const report = errors.length === 0 ? run.report : buildReport({ ...run.report, errors: [...errors, ...run.report.errors] });
