@@ -53,7 +53,8 @@ export function shownField(json: unknown, field: string): string | undefined {
   if (isCredentialName(field) || json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
   const value = (json as Record<string, unknown>)[field];
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
-  return escapeForTerminal(redactTokens(String(value)).slice(0, 80));
+  // Cut before redacting: the token patterns look ahead, so their cost must stay bounded per field.
+  return escapeForTerminal(redactTokens(String(value).slice(0, 400)).slice(0, 80));
 }
 
 /** A URL for the evidence: no user info, query values replaced by their names, so state and nonce tokens never show. */
@@ -64,6 +65,6 @@ export function displayUrl(raw: string): string {
     const query = names.length > 0 ? `?${names.map((n) => `${n}=…`).join('&')}` : '';
     return escapeForTerminal(`${url.protocol}//${url.host}${url.pathname}${query}`);
   } catch {
-    return escapeForTerminal(redactTokens(raw).slice(0, 200));
+    return escapeForTerminal(redactTokens(raw.slice(0, 400)).slice(0, 200));
   }
 }

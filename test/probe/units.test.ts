@@ -158,3 +158,12 @@ describe('addresses of entry objects', () => {
     assert.deepEqual(urlsOf({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type: 'LoadBalancer', ports: [{ port: 443 }] }, status: { loadBalancer: { ingress: [{ hostname: 'lb.example.com' }] } } }).urls, ['https://lb.example.com/']);
   });
 });
+
+describe('redaction reads a bounded prefix', () => {
+  test('only the first characters of a long answer are redacted and shown, whatever follows', () => {
+    const long = 'a'.repeat(64 * 1024);
+    assert.equal(excerptOf(long, undefined), excerptOf(long.slice(0, 1000), undefined));
+    assert.equal(excerptOf('', { name: long }), excerptOf('', { name: long.slice(0, 1000) }));
+    assert.equal(displayUrl(`not a url ${long}`), displayUrl(`not a url ${long.slice(0, 1000)}`));
+  });
+});
