@@ -46,7 +46,8 @@ const kubeflowDashboard: Handler = (path) => {
     return json({
       user: 'anonymous@kubeflow.org',
       platform: { kubeflowVersion: '1.9.1', provider: 'other://', providerName: 'other', logoutUrl: '/oauth2/sign_out' },
-      namespaces: [{ user: 'anonymous@kubeflow.org', namespace: 'kubeflow-user-example-com', role: 'owner' }],
+      // getBasicEnvironment: every profile namespace, each as a contributor binding of the anonymous user.
+      namespaces: [{ namespace: 'kubeflow-user-example-com', role: 'contributor', user: 'anonymous@kubeflow.org' }],
       isClusterAdmin: true,
     });
   }
