@@ -11,6 +11,7 @@ Usage:
   kfguard fix PATH...           patch fixable findings (preview by default; --in-place or --out DIR)
   kfguard webhook serve|certs|manifests
                                 admission webhook: serve it, make its certificates, print its manifests
+  kfguard export vap            print ValidatingAdmissionPolicies (CEL) that enforce without the webhook
   kfguard --version             print the version
 
 Run \`kfguard COMMAND --help\` for a command's flags.
@@ -154,4 +155,29 @@ Flags:
       --config FILE          settings file (default: .kfguard.yaml found upwards from here)
   -q, --quiet                no summary line on stderr
 ${CLUSTER_HELP}  -h, --help                 show this help
+`;
+
+export const EXPORT_HELP = `Usage: kfguard export vap [flags]
+
+  kfguard export vap   print ValidatingAdmissionPolicy and binding objects (CEL) for what CEL can
+                       express of kfguard's admission rules
+
+Run \`kfguard export vap --help\` for its flags.
+`;
+
+export const EXPORT_VAP_HELP = `Usage: kfguard export vap [--mode enforce|warn|audit] [--exclude-namespace NS]... [--config FILE]
+
+Prints ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects (admissionregistration.k8s.io/v1,
+Kubernetes 1.30+) built from the same indicator data as crypto-miner-workload: known miner images, Stratum
+URLs, pool hosts, miner executables with miner flags; and a warning for Kubeflow UI or Istio gateway
+Services switched to LoadBalancer or NodePort. CEL sees one object only: what it cannot express (decoding,
+ConfigMaps, shell parsing, the auth chain) is listed in docs/vap.md. Apply with \`kubectl apply -f -\`.
+
+Flags:
+      --mode MODE               enforce (default: Deny), warn (Warn, Audit) or audit (Audit) for the policy
+                                that mirrors the webhook's denials; the weaker-signal and Service
+                                policies always warn
+      --exclude-namespace NS    a namespace no binding judges; repeatable (default: kube-system)
+      --config FILE             read crypto-miner-workload's indicator extensions from this .kfguard.yaml
+  -h, --help                    show this help
 `;
