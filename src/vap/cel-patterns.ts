@@ -45,13 +45,16 @@ export function celPatterns(extensions?: MinerOptions, data: IndicatorData = loa
   // Word boundaries of a shell word: whitespace, quotes, separators, path slashes.
   const wordStart = `(?:^|[\\s'"\`;&|(=/])`;
   const wordEnd = `(?:$|[\\s'"\`;&|)])`;
+  // A flag is a whole word, also as a quoted list item in a script (`["--donate-level", "1"]`).
+  const flagStart = `(?:^|[\\s'"])`;
+  const flagEnd = `(?:$|[\\s='"])`;
   return {
     minerImage: `(?i)^\\s*${alternation(HUB_PREFIXES)}?${alternation(images)}(?::[^/@]*)?(?:@.*)?\\s*$`,
     stratumUrl: `(?i)(?:^|[^\\w+.-])${alternation(schemes)}://[^\\s"'\`<>|;,]*[a-z0-9]`,
     poolHost: `(?i)(?:^|[^\\w./-]|[^/]/)(?:[a-z0-9-]+\\.)*${alternation(pools)}(?:[^\\w-]|$)`,
     minerBinary: `(?i)${wordStart}${alternation(binaries)}${wordEnd}`,
-    strongFlag: `(?i)(?:^|\\s)${alternation(strongFlags)}(?:$|[\\s=])`,
+    strongFlag: `(?i)${flagStart}${alternation(strongFlags)}${flagEnd}`,
     // Case matters here: miners give `-p` and `-P` different meanings.
-    minerFlag: `(?:^|\\s)${alternation(contextFlags)}(?:$|[\\s=])`,
+    minerFlag: `${flagStart}${alternation(contextFlags)}${flagEnd}`,
   };
 }

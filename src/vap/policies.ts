@@ -71,7 +71,7 @@ function minerPolicies(patterns: CelPatterns, options: VapOptions): GeneratedPol
       { expression: noContainerText('stratumUrl'), message: 'kfguard crypto-miner-workload: a command, argument, env value or script holds a Stratum mining-pool URL', reason: 'Forbidden' },
       { expression: noContainerText('poolHost'), message: 'kfguard crypto-miner-workload: a command, argument, env value or script names a mining-pool host', reason: 'Forbidden' },
       {
-        expression: `!${anyContainer(`(${textMatches('minerBinary')}) && (${textMatches('strongFlag')} || ${textMatches('minerFlag')})`)}`,
+        expression: `!(${anyContainer(`(${textMatches('minerBinary')}) && (${textMatches('strongFlag')} || ${textMatches('minerFlag')})`)} || ${anyCodeField('s.matches(variables.minerBinary) && (s.matches(variables.strongFlag) || s.matches(variables.minerFlag))')})`,
         message: 'kfguard crypto-miner-workload: a container runs a miner executable with miner flags',
         reason: 'Forbidden',
       },
