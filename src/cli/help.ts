@@ -131,7 +131,7 @@ Use ca.crt as the webhook's caBundle: \`kfguard webhook manifests --self-signed 
 `;
 
 export const WEBHOOK_MANIFESTS_HELP = `Usage: kfguard webhook manifests [--namespace NS] [--cert-manager | --self-signed [--ca-file FILE]]
-                                [--failure-policy fail|ignore] [--image IMAGE]
+                                [--failure-policy fail|ignore] [--image IMAGE] [--config FILE]
 
 Prints the objects that install the webhook: Namespace, ServiceAccount, a ClusterRole with
 get/list/watch on exactly the kinds the admission rules read and judge, its binding, the snapshot
@@ -140,6 +140,12 @@ filesystem), a PodDisruptionBudget, the Service, a NetworkPolicy and the
 ValidatingWebhookConfiguration. TLS comes from cert-manager (default: an Issuer and a Certificate,
 CA injected) or, with --self-signed, from \`kfguard webhook certs\` (--ca-file sets the caBundle;
 create the Secret kfguard-webhook-tls from tls.crt and tls.key).
+
+The webhook configuration sends only CREATE and UPDATE of the kinds the enabled admission rules
+match (a rule matching any kind: Pods, controllers, Argo and KFP workflows, notebooks, training
+jobs, Ray, InferenceService and what exposes or protects a route). --config FILE is the server's
+.kfguard.yaml: rules it disables are left out of what is sent and what RBAC grants. --image sets the
+container image (default ghcr.io/kfguard/kfguard:VERSION, built from the repository's Dockerfile).
 `;
 
 export const SNAPSHOT_HELP = `Usage: kfguard snapshot -o FILE [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
