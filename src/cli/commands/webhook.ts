@@ -107,6 +107,8 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   logger.info({ signal }, 'draining in-flight reviews');
   await server.drain();
   logger.info('stopped');
+  // The destination writes asynchronously: flush before the process exits.
+  await new Promise<void>((done) => logger.flush(() => done()));
   return EXIT_CLEAN;
 }
 
