@@ -3,7 +3,7 @@
  * kfguard webhook over the stock-install snapshot with every rule, `threat` the same with only
  * crypto-miner-workload, `baseline` a minimal Node HTTPS server that answers `allowed: true`.
  * The kfguard servers log as in production (JSON lines on stdout, a pipe the parent drains).
- * Messages: it sends `{ port }` once listening; answers `'rss'` with `{ rss }` after a full GC;
+ * Messages: it sends `{ port }` once listening; answers `'rss'` with `{ rss, heapUsed }` after a full GC;
  * exits on `'stop'`.
  */
 import { createServer } from 'node:https';
@@ -57,7 +57,8 @@ if (mode === 'baseline') {
 process.on('message', (message) => {
   if (message === 'rss') {
     gc?.();
-    send({ rss: process.memoryUsage().rss });
+    const { rss, heapUsed } = process.memoryUsage();
+    send({ rss, heapUsed });
   } else if (message === 'stop') {
     void stop().then(() => process.exit(0));
   }

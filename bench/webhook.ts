@@ -14,6 +14,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { sharedAvailable } from '../src/testing/shared.js';
 import { generateCertificates } from '../src/webhook/certs.js';
 import { DEFAULT_DECISION_SETTINGS } from '../src/webhook/settings.js';
@@ -47,6 +49,20 @@ const pod = {
 };
 const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'bench', kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'CREATE', namespace: pod.metadata.namespace, userInfo: { username: 'system:serviceaccount:kubeflow:argo', groups: [] }, object: pod } });
 
+// The servers run bundled, as the shipped CLI does (scripts/build.mjs): under tsx a server would carry
+// the loader's own memory and compile work. The bundle sits at the same depth as src/testing/ so
+// the package root and ../shared resolve the same way.
+const serverBundle = join(fileURLToPath(new URL('.', import.meta.url)), '.out', 'webhook-server.mjs');
+await build({
+  entryPoints: [fileURLToPath(new URL('./webhook-server.ts', import.meta.url))],
+  outfile: serverBundle,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
+});
 const tsx = ['--import', 'tsx'];
 const here = (file: string): string => new URL(file, import.meta.url).pathname;
 const nextMessage = <T>(child: ChildProcess, pick: (m: Record<string, unknown>) => T | undefined): Promise<T> =>
@@ -68,7 +84,7 @@ interface Server {
 
 async function startServer(mode: string): Promise<Server> {
   // stdout is a pipe read and dropped, as a container runtime reads the server's log lines.
-  const child = fork(here('./webhook-server.ts'), [mode, join(dir, 'tls.crt'), join(dir, 'tls.key')], { execArgv: [...tsx, '--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(serverBundle, [mode, join(dir, 'tls.crt'), join(dir, 'tls.key')], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout?.resume();
   const port = await nextMessage(child, (m) => (typeof m.port === 'number' ? m.port : undefined));
   return { child, port };
@@ -80,8 +96,13 @@ async function stopServer(server: Server): Promise<void> {
   await exited;
 }
 
-const serverRss = (server: Server): Promise<number> => {
-  const answer = nextMessage(server.child, (m) => (typeof m.rss === 'number' ? m.rss : undefined));
+interface Memory {
+  readonly rss: number;
+  readonly heapUsed: number;
+}
+
+const serverRss = (server: Server): Promise<Memory> => {
+  const answer = nextMessage(server.child, (m) => (typeof m.rss === 'number' ? (m as unknown as Memory) : undefined));
   server.child.send('rss');
   return answer;
 };
@@ -112,7 +133,7 @@ interface Row {
   readonly rateErrors: number;
   readonly burstMax: number;
   readonly burstAnswered: number;
-  readonly rss?: readonly number[];
+  readonly rss?: readonly Memory[];
 }
 
 async function measure(mode: string, name: string, volume: boolean): Promise<Row> {
@@ -121,7 +142,7 @@ async function measure(mode: string, name: string, volume: boolean): Promise<Row
     const throughput = await load(server, { phase: 'throughput', durationMs: DURATION_MS, concurrency: 16 });
     const rate = await load(server, { phase: 'rate', durationMs: DURATION_MS, rps: 500 });
     const burst = await load(server, { phase: 'burst', requests: 200 });
-    let rss: number[] | undefined;
+    let rss: Memory[] | undefined;
     if (volume && VOLUME > 0) {
       rss = [await serverRss(server)];
       await load(server, { phase: 'volume', requests: VOLUME, concurrency: 16, marks: [VOLUME / 2] }, async () => void rss?.push(await serverRss(server)));
@@ -162,7 +183,8 @@ console.log(`- p99 at 500/s ${real.p99.toFixed(2)} ms (target ≤ 10 ms): ${verd
 console.log(`- burst: ${real.burstAnswered}/200 answered, slowest ${real.burstMax.toFixed(0)} ms (target: all within the ${DEADLINE_MS} ms deadline): ${verdict(real.burstAnswered === 200 && real.burstMax <= DEADLINE_MS)}`);
 console.log(`- every rule adds ${(real.p99 - threat.p99).toFixed(2)} ms of p99 over the threat rule alone (target ≤ 2 ms): ${verdict(real.p99 - threat.p99 <= 2)}`);
 if (real.rss && real.rss.length === 3) {
-  const [start, half, end] = real.rss as [number, number, number];
-  const growth = end - half;
-  console.log(`- RSS after GC: ${mb(start)} at start, ${mb(half)} after ${VOLUME / 2}, ${mb(end)} after ${VOLUME} (target ≤ 150 MB, no growth from half to end): ${verdict(end <= 150 * 1024 * 1024 && growth <= 5 * 1024 * 1024)} (${growth >= 0 ? '+' : ''}${mb(growth)})`);
+  const [start, half, end] = real.rss as [Memory, Memory, Memory];
+  const growth = end.rss - half.rss;
+  console.log(`- RSS after GC: ${mb(start.rss)} at start, ${mb(half.rss)} after ${VOLUME / 2}, ${mb(end.rss)} after ${VOLUME} (target ≤ 150 MB, no growth from half to end): ${verdict(end.rss <= 150 * 1024 * 1024 && growth <= 5 * 1024 * 1024)} (${growth >= 0 ? '+' : ''}${mb(growth)})`);
+  console.log(`- heap used after GC: ${mb(start.heapUsed)}, ${mb(half.heapUsed)}, ${mb(end.heapUsed)} (${end.heapUsed - half.heapUsed >= 0 ? '+' : ''}${((end.heapUsed - half.heapUsed) / 1024).toFixed(0)} KB from half to end)`);
 }
