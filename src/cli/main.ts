@@ -19,6 +19,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   snapshot: snapshotCommand,
   // Loaded on demand: the HTTP client and fingerprints are only for probes.
   probe: async (argv, io) => (await import('./commands/probe.js')).probeCommand(argv, io),
+  export: async (argv, io) => (await import('./commands/export.js')).exportCommand(argv, io),
 };
 
 /** Runs the CLI and returns its exit code; only bin/ calls process.exit. */
