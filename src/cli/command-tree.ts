@@ -6,6 +6,8 @@ import { documentedFlags, type DocumentedFlag } from './help-flags.js';
 import {
   COMPLETION_HELP,
   EXPLAIN_HELP,
+  EXPORT_HELP,
+  EXPORT_VAP_HELP,
   FIX_HELP,
   HELP_HELP,
   RULES_HELP,
@@ -28,7 +30,11 @@ export interface CommandNode {
   readonly subcommands?: readonly CommandNode[];
 }
 
-/** Every command and subcommand with its help text; help, `help COMMAND` and completion read it. */
+/**
+ * Every command and subcommand with its help text; help, `help COMMAND` and completion read it.
+ * `probe` is missing: its help lives in its lazily loaded module (undici), which completion must
+ * not load.
+ */
 export const COMMAND_TREE: readonly CommandNode[] = [
   { name: 'scan', summary: 'scan manifests, stdin or the live cluster', help: SCAN_HELP, positional: 'paths' },
   { name: 'snapshot', summary: 'write the cluster objects kfguard reads, Secret values removed', help: SNAPSHOT_HELP, positional: 'none' },
@@ -45,6 +51,13 @@ export const COMMAND_TREE: readonly CommandNode[] = [
       { name: 'certs', summary: 'write a CA and a serving certificate', help: WEBHOOK_CERTS_HELP, positional: 'none' },
       { name: 'manifests', summary: 'print the objects that install the webhook', help: WEBHOOK_MANIFESTS_HELP, positional: 'none' },
     ],
+  },
+  {
+    name: 'export',
+    summary: 'print ValidatingAdmissionPolicies (CEL)',
+    help: EXPORT_HELP,
+    positional: 'none',
+    subcommands: [{ name: 'vap', summary: 'ValidatingAdmissionPolicies for what CEL can express', help: EXPORT_VAP_HELP, positional: 'none' }],
   },
   { name: 'completion', summary: 'print a shell completion script (bash, zsh, fish)', help: COMPLETION_HELP, positional: 'shell' },
   { name: 'help', summary: 'show help for a command', help: HELP_HELP, positional: 'command' },

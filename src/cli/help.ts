@@ -6,11 +6,14 @@ Usage:
   kfguard scan [PATH|-]...      scan manifests (files, directories, kustomize directories, stdin)
   kfguard scan --cluster        scan the live cluster of the current kubeconfig context
   kfguard snapshot -o FILE      write the cluster's objects kfguard reads as YAML, Secret values removed
+  kfguard probe URL...          ask dashboard and job-API URLs whether they answer without credentials
+                                (--from-scan REPORT.json or --cluster: the addresses a scan found)
   kfguard rules                 list every rule
   kfguard explain RULE          describe one rule: why it matters, how to fix it
   kfguard fix PATH...           patch fixable findings (preview by default; --in-place or --out DIR)
   kfguard webhook serve|certs|manifests
                                 admission webhook: serve it, make its certificates, print its manifests
+  kfguard export vap            print ValidatingAdmissionPolicies (CEL) that enforce without the webhook
   kfguard completion SHELL      print a completion script for bash, zsh or fish
   kfguard help [COMMAND]        show this help, or a command's (same as \`kfguard COMMAND --help\`)
 
@@ -156,7 +159,7 @@ Flags:
 `;
 
 export const WEBHOOK_MANIFESTS_HELP = `Usage: kfguard webhook manifests [--namespace NS] [--cert-manager | --self-signed [--ca-file FILE]]
-                                [--failure-policy fail|ignore] [--image IMAGE]
+                                [--failure-policy fail|ignore] [--image IMAGE] [--config FILE]
 
 Prints the objects that install the webhook: Namespace, ServiceAccount, a ClusterRole with
 get/list/watch on exactly the kinds the admission rules read and judge, its binding, the snapshot
@@ -166,6 +169,12 @@ ValidatingWebhookConfiguration. TLS comes from cert-manager (default: an Issuer 
 CA injected) or, with --self-signed, from \`kfguard webhook certs\` (--ca-file sets the caBundle;
 create the Secret kfguard-webhook-tls from tls.crt and tls.key).
 
+The webhook configuration sends only CREATE and UPDATE of the kinds the enabled admission rules
+match (a rule matching any kind: Pods, controllers, Argo and KFP workflows, notebooks, training
+jobs, Ray, InferenceService and what exposes or protects a route). --config FILE is the server's
+.kfguard.yaml: rules it disables are left out of what is sent and what RBAC grants. --image sets the
+container image (default ghcr.io/kfguard/kfguard:VERSION, built from the repository's Dockerfile).
+
 Flags:
       --namespace NS           namespace to install into (default kfguard)
       --cert-manager           TLS from cert-manager: an Issuer and a Certificate (the default)
@@ -173,6 +182,7 @@ Flags:
       --ca-file FILE           with --self-signed: the CA certificate to put in caBundle
       --failure-policy POLICY  fail (default) or ignore, for the ValidatingWebhookConfiguration
       --image IMAGE            container image of the webhook
+      --config FILE            the server's .kfguard.yaml: rules it disables are left out
   -h, --help                   show this help
 `;
 
@@ -211,4 +221,32 @@ Shows the help of kfguard, or of one command (\`kfguard help scan\`, \`kfguard h
 
 Flags:
   -h, --help                 show this help
+`;
+
+export const EXPORT_HELP = `Usage: kfguard export vap [flags]
+
+  kfguard export vap   print ValidatingAdmissionPolicy and binding objects (CEL) for what CEL can
+                       express of kfguard's admission rules
+
+Run \`kfguard export vap --help\` for its flags.
+
+Flags:
+  -h, --help                    show this help
+`;
+
+export const EXPORT_VAP_HELP = `Usage: kfguard export vap [--mode enforce|warn|audit] [--exclude-namespace NS]... [--config FILE]
+
+Prints ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects (admissionregistration.k8s.io/v1,
+Kubernetes 1.30+) built from the same indicator data as crypto-miner-workload: known miner images, Stratum
+URLs, pool hosts, miner executables with miner flags; and a warning for Kubeflow UI or Istio gateway
+Services switched to LoadBalancer or NodePort. CEL sees one object only: what it cannot express (decoding,
+ConfigMaps, shell parsing, the auth chain) is listed in docs/vap.md. Apply with \`kubectl apply -f -\`.
+
+Flags:
+      --mode MODE               enforce (default: Deny), warn (Warn, Audit) or audit (Audit) for the policy
+                                that mirrors the webhook's denials; the weaker-signal and Service
+                                policies always warn
+      --exclude-namespace NS    a namespace no binding judges; repeatable (default: kube-system)
+      --config FILE             read crypto-miner-workload's indicator extensions from this .kfguard.yaml
+  -h, --help                    show this help
 `;

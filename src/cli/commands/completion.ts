@@ -29,6 +29,10 @@ export function completionCommand(argv: readonly string[], io: CliIo): number {
   return EXIT_CLEAN;
 }
 
+const withSubcommands = (): string =>
+  COMMAND_TREE.filter((node) => node.subcommands !== undefined)
+    .map((node) => node.name)
+    .join('|');
 const topLevel = (): string => COMMAND_TREE.map((node) => node.name).join(' ');
 const flagWords = (flags: readonly DocumentedFlag[]): string =>
   flags.flatMap((flag) => [`--${flag.long}`, ...(flag.short === undefined ? [] : [`-${flag.short}`])]).join(' ');
@@ -69,7 +73,7 @@ function bashScript(): string {
 _kfguard() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} key=\${COMP_WORDS[1]}
   if [ "$COMP_CWORD" -eq 1 ]; then ${words(topLevel())}; return; fi
-  if [ "$key" = webhook ] && [ "$COMP_CWORD" -gt 2 ]; then key="webhook \${COMP_WORDS[2]}"; fi
+  case "$key" in ${withSubcommands()}) if [ "$COMP_CWORD" -gt 2 ]; then key="$key \${COMP_WORDS[2]}"; fi ;; esac
   case "$key|$prev" in
 ${valueArms(words, files).join('\n')}
   esac
@@ -95,7 +99,7 @@ function zshScript(): string {
 _kfguard() {
   local cur=\${words[CURRENT]} prev=\${words[CURRENT-1]} key=\${words[2]}
   if (( CURRENT == 2 )); then ${words(topLevel())}; return; fi
-  if [[ $key == webhook ]] && (( CURRENT > 3 )); then key="webhook \${words[3]}"; fi
+  case "$key" in ${withSubcommands()}) if (( CURRENT > 3 )); then key="$key \${words[3]}"; fi ;; esac
   case "$key|$prev" in
 ${valueArms(words, files).join('\n')}
   esac
