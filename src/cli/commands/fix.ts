@@ -97,7 +97,7 @@ export async function fixCommand(argv: readonly string[], io: CliIo): Promise<nu
     // One unwritable file must not stop the others, and the summary names only what was written.
     for (const output of result.outputs) {
       try {
-        await io.writeFile(output.path, output.content);
+        await io.writeFile(output.path, output.content, output.root);
         written.push(output);
       } catch (error) {
         writeFailed = true;
