@@ -92,7 +92,7 @@ export async function fixCommand(argv: readonly string[], io: CliIo): Promise<nu
   const written: (typeof result.outputs)[number][] = [];
   let writeFailed = false;
   if (preview) {
-    for (const output of result.outputs) io.stdout(unifiedDiff(display(io.cwd, output.path), output.changes, output.before === undefined));
+    for (const output of result.outputs) io.stdout(unifiedDiff(display(io.cwd, output.path), output.before, output.content));
   } else {
     // One unwritable file must not stop the others, and the summary names only what was written.
     for (const output of result.outputs) {
