@@ -207,7 +207,7 @@ function truncate(text: string, max: number): string {
 }
 
 function firstParagraph(markdown: string): string {
-  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/\s*\n\s*/g, ' ').trim();
+  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/(?<!\s)\s*\n\s*/g, ' ').trim();
 }
 
 /**

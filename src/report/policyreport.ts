@@ -160,7 +160,7 @@ function compareResults(a: PolicyResult, b: PolicyResult): number {
 }
 
 function firstParagraph(markdown: string): string {
-  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/\s*\n\s*/g, ' ').trim();
+  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/(?<!\s)\s*\n\s*/g, ' ').trim();
 }
 
 function resourceName(result: PolicyResult): string {

@@ -1,8 +1,7 @@
 /**
- * Issue 17: every regular expression on the scan path (src/core, src/sources, src/k8s, src/threat)
- * is fed worst-case text at 10 KB, 100 KB and 1 MB and must grow linearly. The fix, report and
- * docs folders are not covered yet (known super-linear there: fix/yaml-file.ts `\s+#`,
- * docs/rule-docs.ts `\s*\n\s*`); see KNOWN for the exceptions inside the covered folders. The literals are collected from the source with the TypeScript parser,
+ * Issue 17: every regular expression applied to input (src/core, src/sources, src/k8s, src/threat,
+ * and the fix, report and docs folders that print it) is fed worst-case text at 10 KB, 100 KB and
+ * 1 MB and must grow linearly; see KNOWN for the exceptions, each bounded where it is used. The literals are collected from the source with the TypeScript parser,
  * so a new pattern is covered the day it is written; the patterns built at run time from
  * indicator data (stratum URLs) are added by hand. Each pattern runs as a global scan over the
  * whole text (every start position, as `replace`/`matchAll` do, and as a failing `test` does).
@@ -30,6 +29,7 @@ const SCANNED_FOLDERS = ['src/core', 'src/sources', 'src/k8s', 'src/threat', 'sr
  */
 const KNOWN: Record<string, string> = {
   '/(?:, )?[\\w+]+ layer \\d+$/': 'applied to kfguard\'s own layer labels, at most 3 layers long',
+  '/^(\\s*(?:- )?)(.*?)(\\s+)(#.*)$/': 'fix/yaml-file.ts TRAILING_COMMENT: applied per line, only to lines of at most MAX_COMMENT_LINE (4 KB)',
 };
 
 function regexLiterals(): { where: string; regex: RegExp }[] {
