@@ -36,6 +36,7 @@ describe('fix write roots', () => {
     const run = await runCli(['fix', '.', '--in-place', ...RULE], { cwd: repo });
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /cannot write gateway\.yaml: refusing to write through the symbolic link/);
+    assert.match(run.stderr, /1 file\(s\) not written \(see above\)/);
     assert.equal(readFileSync(victim, 'utf8'), EXPOSED_GATEWAY, 'the file outside the tree was rewritten');
     assert.match(readFileSync(join(repo, 'real.yaml'), 'utf8'), /type: ClusterIP/, 'the real file next to it must still be fixed');
   });

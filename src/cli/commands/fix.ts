@@ -34,10 +34,10 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return counts;
 }
 
-function summary(result: FixRunResult, outputs: readonly OutputFile[], cwd: string, preview: boolean): string {
+function summary(result: FixRunResult, outputs: readonly OutputFile[], cwd: string, preview: boolean, unwritten = 0): string {
   const lines: string[] = [];
-  const verb = preview ? 'would fix' : 'fixed';
-  lines.push(`kfguard fix: ${verb} ${result.fixes.length} finding(s) in ${outputs.length} file(s)`);
+  const verb = preview ? 'would fix' : unwritten > 0 ? 'fixed at most' : 'fixed';
+  lines.push(`kfguard fix: ${verb} ${result.fixes.length} finding(s) in ${outputs.length} file(s)${unwritten > 0 ? `; ${unwritten} file(s) not written (see above)` : ''}`);
   const mitigated = result.fixes.filter((fix) => fix.plan.residualSeverity !== undefined);
   if (mitigated.length > 0) {
     lines.push(`  ${mitigated.length} of them are mitigated, not cleared: they stay reported at ${[...new Set(mitigated.map((f) => f.plan.residualSeverity))].join(' or ')} severity`);
@@ -105,6 +105,6 @@ export async function fixCommand(argv: readonly string[], io: CliIo): Promise<nu
       }
     }
   }
-  io.stderr(summary(result, preview ? result.outputs : written, io.cwd, preview));
+  io.stderr(summary(result, preview ? result.outputs : written, io.cwd, preview, preview ? 0 : result.outputs.length - written.length));
   return result.errors.length > 0 || result.ruleErrors.length > 0 || writeFailed ? EXIT_ERROR : EXIT_CLEAN;
 }
