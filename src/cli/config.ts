@@ -1,18 +1,29 @@
+import { isAbsolute, relative } from 'node:path';
+import { configNote } from '../config/config-notes.js';
 import { loadConfig } from '../config/load.js';
 import type { KfguardConfig } from '../core/config-types.js';
 import { optionSchemasOf } from '../core/rule-options.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { CliIo } from './io.js';
 
-/** Loads `--config FILE`, or `.kfguard.yaml` found by walking up from the working directory. */
-export async function loadCliConfig(explicit: string | undefined, io: CliIo): Promise<KfguardConfig> {
+/**
+ * Loads `--config FILE`, or `.kfguard.yaml` found by walking up from the working directory to the
+ * repository root. `note` names the file and what it switches off or down, for the report.
+ */
+export async function loadCliConfigWithNote(explicit: string | undefined, io: CliIo): Promise<{ config: KfguardConfig; note?: string }> {
   const loaded = await loadConfig({
     ...(explicit === undefined ? {} : { explicit }),
     cwd: io.cwd,
     knownRuleIds: ALL_RULES.map((rule) => rule.meta.id),
     optionSchemas: optionSchemasOf(ALL_RULES),
   });
-  for (const warning of loaded.warnings) {io.stderr(`kfguard: warning: ${warning}
-`);}
-  return loaded.config;
+  for (const warning of loaded.warnings) io.stderr(`kfguard: warning: ${warning}\n`);
+  if (loaded.file === undefined) return { config: loaded.config };
+  const rel = relative(io.cwd, loaded.file);
+  const display = rel === '' || isAbsolute(rel) ? loaded.file : rel;
+  return { config: loaded.config, note: configNote(display, loaded.config, ALL_RULES.map((rule) => rule.meta)) };
+}
+
+export async function loadCliConfig(explicit: string | undefined, io: CliIo): Promise<KfguardConfig> {
+  return (await loadCliConfigWithNote(explicit, io)).config;
 }
