@@ -1,3 +1,5 @@
+import { isAbsolute, relative } from 'node:path';
+import { configNote } from '../config/config-notes.js';
 import { loadConfig } from '../config/load.js';
 import type { KfguardConfig } from '../core/config-types.js';
 import { optionSchemasOf } from '../core/rule-options.js';
@@ -6,9 +8,10 @@ import type { CliIo } from './io.js';
 
 /**
  * Loads `--config FILE`, else the file `KFGUARD_CONFIG` names (when set and non-empty), else
- * `.kfguard.yaml` or `.kfguard.yml` found by walking up from the working directory.
+ * `.kfguard.yaml` or `.kfguard.yml` found by walking up from the working directory to the
+ * repository root. `note` names the file and what it switches off or down, for the report.
  */
-export async function loadCliConfig(flag: string | undefined, io: CliIo): Promise<KfguardConfig> {
+export async function loadCliConfigWithNote(flag: string | undefined, io: CliIo): Promise<{ config: KfguardConfig; note?: string }> {
   const fromEnv = io.env.KFGUARD_CONFIG;
   const explicit = flag ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
   const loaded = await loadConfig({
@@ -17,7 +20,13 @@ export async function loadCliConfig(flag: string | undefined, io: CliIo): Promis
     knownRuleIds: ALL_RULES.map((rule) => rule.meta.id),
     optionSchemas: optionSchemasOf(ALL_RULES),
   });
-  for (const warning of loaded.warnings) {io.stderr(`kfguard: warning: ${warning}
-`);}
-  return loaded.config;
+  for (const warning of loaded.warnings) io.stderr(`kfguard: warning: ${warning}\n`);
+  if (loaded.file === undefined) return { config: loaded.config };
+  const rel = relative(io.cwd, loaded.file);
+  const display = rel === '' || isAbsolute(rel) ? loaded.file : rel;
+  return { config: loaded.config, note: configNote(display, loaded.config, ALL_RULES.map((rule) => rule.meta)) };
+}
+
+export async function loadCliConfig(explicit: string | undefined, io: CliIo): Promise<KfguardConfig> {
+  return (await loadCliConfigWithNote(explicit, io)).config;
 }

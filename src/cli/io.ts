@@ -4,7 +4,11 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Reads all of stdin; rejects once more than `maxBytes` arrive. */
   readonly readStdin: (maxBytes: number) => Promise<Buffer>;
-  readonly writeFile: (path: string, content: string) => Promise<void>;
+  /**
+   * Writes a file, creating its directory. With `root`, the write must stay inside `root` and never
+   * pass through a symbolic link below it (`write-inside.ts`): `fix` writes where input files chose.
+   */
+  readonly writeFile: (path: string, content: string, root?: string) => Promise<void>;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly stdoutIsTty: boolean;

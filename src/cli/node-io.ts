@@ -2,6 +2,7 @@ import { escapeForTerminalLines } from '../report/terminal-safe.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CliIo } from './io.js';
+import { writeInside } from './write-inside.js';
 
 async function readAllStdin(maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -24,7 +25,8 @@ export function nodeIo(): CliIo {
     // Messages on stderr quote file names and input; nothing kfguard writes there is meant to steer the terminal.
     stderr: (text) => void process.stderr.write(escapeForTerminalLines(text)),
     readStdin: readAllStdin,
-    writeFile: async (path, content) => {
+    writeFile: async (path, content, root) => {
+      if (root !== undefined) return writeInside(root, path, content);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, content);
     },

@@ -100,5 +100,6 @@ function toConfig(file: ConfigFile, rules: Readonly<Record<string, RuleSettings>
     rules: { ...rules },
     suppressions: (file.suppressions ?? []).map((s) => ({ ...s })),
     lists: { ...file.lists },
+    ...(file.ignoreHorizonDays !== undefined ? { ignoreHorizonDays: file.ignoreHorizonDays } : {}),
   };
 }

@@ -40,6 +40,8 @@ export const configFileSchema = z.strictObject({
   rules: z.record(z.string(), ruleSettings).optional(),
   suppressions: z.array(suppression).optional(),
   lists: sharedLists.optional(),
+  /** The furthest an inline `kfguard.io/ignore-until` may reach, in days from the scan. */
+  ignoreHorizonDays: z.number().int().min(1).max(3660).optional(),
   /** Deprecated: `rules.crypto-miner-workload.options`. */
   indicators: z
     .strictObject({

@@ -6,7 +6,14 @@ export interface KfguardConfig {
   readonly suppressions: readonly ConfigSuppression[];
   /** Entries users append to shipped lists that several rules share (`lists:`). */
   readonly lists: UserLists;
+  /**
+   * How far ahead an inline `kfguard.io/ignore-until` may reach; a later date is not honoured
+   * (default DEFAULT_IGNORE_HORIZON_DAYS), so an annotation cannot silence a workload for ever.
+   */
+  readonly ignoreHorizonDays?: number;
 }
+
+export const DEFAULT_IGNORE_HORIZON_DAYS = 366;
 
 export interface RuleSettings {
   readonly enabled?: boolean;

@@ -71,6 +71,17 @@ export function orderByCost(rules: readonly Rule[]): Rule[] {
   return [...rules].sort((a, b) => rank[a.meta.needs.cost] - rank[b.meta.needs.cost]);
 }
 
+/**
+ * The object each finding is about, by identity: two objects may share kind, namespace, name and
+ * file, and only the judged one's own annotations may suppress its finding.
+ */
+const JUDGED_OBJECT = new WeakMap<Finding, ScannedObject>();
+
+/** The object a finding made by the engine judged; undefined for findings built elsewhere or copied. */
+export function judgedObjectOf(finding: Finding): ScannedObject | undefined {
+  return JUDGED_OBJECT.get(finding);
+}
+
 /** Runs rules over objects and records what each produced, what failed and what was not judged. */
 class Run {
   readonly findings: Finding[] = [];
@@ -169,7 +180,7 @@ class Run {
     const { meta } = rule;
     const resource = refOf(scanned.object);
     const location = this.options.locate?.(scanned.origin, violation.path);
-    return {
+    const finding: Finding = {
       ruleId: meta.id,
       severity: this.config.rules[meta.id]?.severity ?? violation.severity ?? meta.severity,
       category: meta.category,
@@ -186,6 +197,8 @@ class Run {
       fingerprint: fingerprintOf(meta.id, resource, violation.path, violation.discriminator),
       ...(violation.attackPath ? { attackPath: violation.attackPath } : {}),
     };
+    JUDGED_OBJECT.set(finding, scanned);
+    return finding;
   }
 
   result(): EngineResult {

@@ -32,12 +32,21 @@ export function apiGroupOf(apiVersion: string): string {
   return slash === -1 ? '' : apiVersion.slice(0, slash);
 }
 
+/**
+ * A name field as text. Files are not validated by an API server: `namespace: 7` parses as a
+ * number, and every report must still be able to print it.
+ */
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : undefined;
+}
+
 export function nameOf(object: K8sObject): string {
-  return object.metadata?.name ?? asString(object.metadata?.generateName) ?? '<unnamed>';
+  return scalarText(object.metadata?.name) ?? asString(object.metadata?.generateName) ?? '<unnamed>';
 }
 
 export function namespaceOf(object: K8sObject): string | undefined {
-  return object.metadata?.namespace;
+  return scalarText(object.metadata?.namespace);
 }
 
 export function labelsOf(object: K8sObject): Readonly<Record<string, string>> {
@@ -50,7 +59,7 @@ export function annotationsOf(object: K8sObject): Readonly<Record<string, string
 
 export function refOf(object: K8sObject): ResourceRef {
   const namespace = namespaceOf(object);
-  const ref = { apiVersion: object.apiVersion, kind: object.kind, name: nameOf(object) };
+  const ref = { apiVersion: scalarText(object.apiVersion) ?? '', kind: scalarText(object.kind) ?? '', name: nameOf(object) };
   return namespace === undefined ? ref : { ...ref, namespace };
 }
 

@@ -19,17 +19,22 @@ export function isCredentialName(name: string): boolean {
 
 const SCHEME_CHAR = /[\w+.-]/;
 const LETTER = /[A-Za-z]/;
-/** `user:password@` right after `://`; both runs stop at the first character they exclude, so this never backtracks. */
-const USER_INFO = /([^\s:/@"'`]*):([^\s@/"'`]+)@/y;
+/** The user of `user:password@`, right after `://`; it stops at the first character it excludes, so it never backtracks. */
+const USER = /[^\s:/@"'`]*/y;
+/** Where a URL token ends: whitespace or a quote. */
+const TOKEN_END = /[\s"'`]/g;
 
 /**
- * `scheme://user:password@host` → `scheme://user:<redacted>@host`. The same matches as
- * `/([a-z][\w+.-]*:\/\/[^\s:/@"'`]*):([^\s@/"'`]+)@/gi`, found from each `://` instead: that regex
- * retried its scheme run from every letter of a long word, quadratic on one 100 KB URL.
+ * `scheme://user:password@host` → `scheme://user:<redacted>@host`. The password runs to the last
+ * `@` of the token, as URL-taking clients split it, so a password holding `/` or `@`
+ * (`https://u:pa/ss@w@host`) is masked whole rather than cut at its first `/`. Found from each
+ * `://` with the token's end and last `@` computed once per token: linear on any input.
  */
 export function redactUrlCredentials(text: string): string {
   let out = '';
   let copied = 0;
+  let tokenEnd = -1;
+  let lastAt = -1;
   for (let sep = text.indexOf('://'); sep !== -1; sep = text.indexOf('://', sep + 1)) {
     // The scheme is the earliest letter of the run of scheme characters before `://`, not before the last match.
     let runStart = sep;
@@ -37,13 +42,19 @@ export function redactUrlCredentials(text: string): string {
     let schemeStart = runStart;
     while (schemeStart < sep && !LETTER.test(text[schemeStart] as string)) schemeStart++;
     if (schemeStart === sep) continue;
-    USER_INFO.lastIndex = sep + 3;
-    const userInfo = USER_INFO.exec(text);
-    if (!userInfo) continue;
-    const passwordStart = sep + 3 + (userInfo[1] as string).length + 1;
-    out += `${text.slice(copied, passwordStart)}${REDACTED}@`;
-    copied = USER_INFO.lastIndex;
-    sep = copied - 1;
+    USER.lastIndex = sep + 3;
+    USER.exec(text);
+    const colon = USER.lastIndex;
+    if (text[colon] !== ':') continue;
+    if (colon >= tokenEnd) {
+      TOKEN_END.lastIndex = colon;
+      tokenEnd = TOKEN_END.exec(text)?.index ?? text.length;
+      lastAt = text.lastIndexOf('@', tokenEnd - 1);
+    }
+    if (lastAt <= colon + 1) continue;
+    out += `${text.slice(copied, colon + 1)}${REDACTED}@`;
+    copied = lastAt + 1;
+    sep = lastAt;
   }
   return copied === 0 ? text : out + text.slice(copied);
 }
@@ -52,10 +63,12 @@ export function redactUrlCredentials(text: string): string {
  * `--ServerApp.token=abc`, `--password='abc'`, `c.ServerApp.password = 'abc'`, `PASSWORD=abc`:
  * a credential-named name assigned a value, in flags, shell and Python config alike.
  */
-function redactCredentialAssignments(text: string): string {
-  return text.replace(/([A-Za-z_][\w.-]*)(\s*=\s*)('[^']*'|"[^"]*"|[^\s"',\]}]+)/g, (whole, name: string, equals: string) => {
+export function redactCredentialAssignments(text: string): string {
+  // The name is a whole run of name characters (the lookbehind stops retries inside a run) and an
+  // unclosed quote runs to the end: each character is looked at a bounded number of times.
+  return text.replace(/(?<![\w.-])([\w.-]+)(\s*=\s*)('[^']*'?|"[^"]*"?|[^\s"',\]}]+)/g, (whole, name: string, equals: string) => {
     const last = name.replace(/^-+/, '').split('.').pop() ?? '';
-    return isCredentialName(last) ? `${name}${equals}${REDACTED}` : whole;
+    return /^[A-Za-z_]/.test(last) && isCredentialName(last) ? `${name}${equals}${REDACTED}` : whole;
   });
 }
 

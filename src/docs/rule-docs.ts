@@ -19,7 +19,7 @@ export const CATALOGUE_FILE = 'README.md';
 const MAX_EXAMPLE_LINES = 60;
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  return text.replace(/\|/g, '\\|').replace(/(?<!\s)\s*\n\s*/g, ' ');
 }
 
 /** ATT&CK techniques link to attack.mitre.org; Threat Matrix for Kubernetes ids stay plain text. */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_CONFIG } from '../core/config-types.js';
 import { parsePath } from '../core/path.js';
@@ -29,6 +29,8 @@ export interface FixRunOptions extends ManifestSourceOptions {
 
 export interface OutputFile {
   readonly path: string;
+  /** The directory this write must stay inside, with no symbolic link below it (see cli/write-inside.ts). */
+  readonly root: string;
   /** The file's current content, or undefined when the file is new. */
   readonly before: string | undefined;
   readonly content: string;
@@ -76,10 +78,36 @@ function objectKey(object: { readonly kind: string; readonly metadata?: { readon
   return `${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 }
 
-/** `DIR/<path relative to cwd>`, or `DIR/<basename>` for paths outside the working directory. */
-function outputPath(outDir: string, cwd: string, path: string): string {
+function isInside(parent: string, path: string): boolean {
+  const rel = relative(parent, path);
+  return rel === '' || !(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel));
+}
+
+/**
+ * `DIR/<path relative to cwd>`, or `DIR/<basename>` for paths outside the working directory; a
+ * name already taken by another output gets `-2`, `-3`... before its extension, so two inputs
+ * with the same base name never overwrite each other.
+ */
+function outputPath(outDir: string, cwd: string, path: string, taken: Set<string>): string {
   const rel = relative(cwd, path);
-  return rel === '' ? outDir : rel.startsWith('..') || isAbsolute(rel) ? join(outDir, basename(path)) : join(outDir, rel);
+  const wanted = rel === '' ? join(outDir, basename(path)) : rel.startsWith('..') || isAbsolute(rel) ? join(outDir, basename(path)) : join(outDir, rel);
+  const extension = extname(wanted);
+  let candidate = wanted;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${wanted.slice(0, wanted.length - extension.length)}-${n}${extension}`;
+  taken.add(candidate);
+  return candidate;
+}
+
+/**
+ * Where an in-place write may go: inside the input argument (file or directory) the file was found
+ * under. A file reached some other way (a symlink the reader followed) has no root and is not written.
+ */
+function inPlaceRoot(inputs: readonly string[], path: string): string | undefined {
+  for (const input of inputs) {
+    if (input === path) return dirname(input);
+    if (isInside(input, path)) return input;
+  }
+  return undefined;
 }
 
 async function readText(path: string): Promise<{ text: string; bom: boolean }> {
@@ -139,7 +167,17 @@ export async function runFix(options: FixRunOptions): Promise<FixRunResult> {
 
   const outputs: OutputFile[] = [];
   const editErrors: InputError[] = [];
+  const taken = new Set<string>();
+  const inputs = (options.paths.length > 0 ? options.paths : ['.']).map((path) => resolve(options.cwd, path));
   const failed = new Set<PlannedFix>();
+  const notWritable = (path: string, group: readonly PlannedFix[]): void => {
+    const reason = 'it was reached outside the paths given on the command line (through a symbolic link?)';
+    editErrors.push({ file: relative(options.cwd, path) || path, message: `not edited: ${reason}` });
+    for (const fix of group) {
+      failed.add(fix);
+      unfixable.push({ finding: fix.finding, reason: `its file is not written: ${reason}` });
+    }
+  };
   for (const [path, work] of yamlWork) {
     let rendered: { text: string; content: string; changes: readonly TextChange[] } | undefined;
     try {
@@ -157,14 +195,25 @@ export async function runFix(options: FixRunOptions): Promise<FixRunResult> {
       continue;
     }
     if (!rendered) continue;
-    const destination = options.outDir === undefined ? path : outputPath(options.outDir, options.cwd, path);
-    outputs.push({ path: destination, before: rendered.text, content: rendered.content, changes: rendered.changes });
+    const root = options.outDir ?? inPlaceRoot(inputs, path);
+    if (root === undefined) {
+      notWritable(path, work.fixes);
+      continue;
+    }
+    const destination = options.outDir === undefined ? path : outputPath(options.outDir, options.cwd, path, taken);
+    outputs.push({ path: destination, root, before: rendered.text, content: rendered.content, changes: rendered.changes });
   }
   for (const [dir, work] of kustomizeWork) {
+    // In place, the overlay is a sibling of the directory it patches, so its root is that directory's parent.
+    const root = options.outDir ?? (inPlaceRoot(inputs, dir) === undefined ? undefined : dirname(dir));
+    if (root === undefined) {
+      notWritable(dir, work.fixes);
+      continue;
+    }
     const overlayDir =
-      options.outDir === undefined ? `${dir}-kfguard-fix` : kustomizeWork.size === 1 ? options.outDir : outputPath(options.outDir, options.cwd, dir);
+      options.outDir === undefined ? `${dir}-kfguard-fix` : kustomizeWork.size === 1 ? options.outDir : outputPath(options.outDir, options.cwd, dir, taken);
     for (const file of kustomizeOverlay(dir, overlayDir, work.units, createsOf(work.fixes))) {
-      outputs.push({ path: join(overlayDir, file.name), before: undefined, content: file.content, changes: [{ startLine: 1, before: '', after: file.content }] });
+      outputs.push({ path: join(overlayDir, file.name), root, before: undefined, content: file.content, changes: [{ startLine: 1, before: '', after: file.content }] });
     }
   }
   return { fixes: fixes.filter((fix) => !failed.has(fix)), unfixable, outputs, errors: [...collected.errors, ...editErrors], ruleErrors, notes: [...notes] };

@@ -47,20 +47,23 @@ function sameLineCount(a: string, b: string): number {
 function normalizeSpacing(line: string): string {
   // A comment-only line is re-indented to the node the parser attached it to; its text is what counts.
   if (line.trimStart().startsWith('#')) return line.trim();
+  // `(?<!\s)`: a blank run is tried once, from its start, not again from each of its characters.
   return line
-    .replace(/\s+#/g, ' #')
+    .replace(/(?<!\s)\s+#/g, ' #')
     .replace(/([{[])\s+/g, '$1')
-    .replace(/\s+([}\]])/g, '$1')
+    .replace(/(?<!\s)\s+([}\]])/g, '$1')
     .trimEnd();
 }
 
 const TRAILING_COMMENT = /^(\s*(?:- )?)(.*?)(\s+)(#.*)$/;
+/** TRAILING_COMMENT backtracks quadratically on long blank runs; longer lines keep the printer's gap. */
+const MAX_COMMENT_LINE = 4096;
 
 /** Gap before each comment, keyed by indentation and comment text, to put back on edited lines. */
 function commentGaps(source: string): Map<string, string> {
   const gaps = new Map<string, string>();
   for (const line of source.split('\n')) {
-    const match = TRAILING_COMMENT.exec(line);
+    const match = line.length <= MAX_COMMENT_LINE ? TRAILING_COMMENT.exec(line) : null;
     if (match) gaps.set(`${match[1] ?? ''}${match[4] ?? ''}`, match[3] ?? ' ');
   }
   return gaps;
@@ -83,7 +86,7 @@ function restoreSpacing(printed: string, source: string): string {
     .map((line) => {
       const original = originals.get(normalizeSpacing(line))?.shift();
       if (original !== undefined) return original;
-      const match = TRAILING_COMMENT.exec(line);
+      const match = line.length <= MAX_COMMENT_LINE ? TRAILING_COMMENT.exec(line) : null;
       const gap = match ? gaps.get(`${match[1] ?? ''}${match[4] ?? ''}`) : undefined;
       return match && gap !== undefined ? `${match[1] ?? ''}${match[2] ?? ''}${gap}${match[4] ?? ''}` : line;
     })

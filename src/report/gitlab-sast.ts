@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Severity } from '../core/severity.js';
 import type { Finding } from '../core/types.js';
 import type { Formatter, RenderOptions } from './formatter.js';
+import { escapeInline } from './markdown.js';
 import { activeFindings, type Report } from './report.js';
 
 // GitLab's `artifacts:reports:sast` takes its own JSON, not SARIF; 15.x is what current GitLab accepts.
@@ -50,12 +51,13 @@ function identifiers(finding: Finding): object[] {
   return [{ type: 'kfguard_rule_id', name: `kfguard ${finding.ruleId}`, value: finding.ruleId }, ...mitre];
 }
 
+/** GitLab renders `name` and `description` as Markdown; text from manifests must stay text there. */
 function description(finding: Finding): string {
   const { kind, namespace, name } = finding.resource;
-  const lines = [finding.message, '', `Resource: ${kind} ${namespace ? `${namespace}/` : ''}${name}`];
-  if (finding.path) lines.push(`Field: \`${finding.path}\``);
-  if (finding.evidence.length > 0) lines.push('', 'Evidence:', ...finding.evidence.map((e) => `- ${e}`));
-  if (finding.attackPath && finding.attackPath.length > 0) lines.push('', `Attack path: ${finding.attackPath.map((h) => h.label).join(' → ')}`);
+  const lines = [escapeInline(finding.message), '', `Resource: ${escapeInline(`${kind} ${namespace ? `${namespace}/` : ''}${name}`)}`];
+  if (finding.path) lines.push(`Field: ${escapeInline(finding.path)}`);
+  if (finding.evidence.length > 0) lines.push('', 'Evidence:', ...finding.evidence.map((e) => `- ${escapeInline(e)}`));
+  if (finding.attackPath && finding.attackPath.length > 0) lines.push('', `Attack path: ${finding.attackPath.map((h) => escapeInline(h.label)).join(' → ')}`);
   return lines.join('\n');
 }
 
@@ -65,7 +67,7 @@ function vulnerability(finding: Finding, references: ReadonlyMap<string, readonl
   const links = (references.get(finding.ruleId) ?? []).map((url) => ({ url }));
   return {
     id: stableUuid(finding.fingerprint),
-    name: truncate(`${finding.title} (${finding.resource.kind} ${finding.resource.name})`, NAME_MAX),
+    name: truncate(`${finding.title} (${escapeInline(`${finding.resource.kind} ${finding.resource.name}`)})`, NAME_MAX),
     description: description(finding),
     severity: GITLAB_SEVERITY[finding.severity],
     solution: truncate(finding.remediation, SOLUTION_MAX),
@@ -100,7 +102,8 @@ export function renderGitlabSast(report: Report, options: Pick<RenderOptions, 'r
       type: 'sast',
       start_time: time,
       end_time: time,
-      status: 'success',
+      // GitLab shows a failed scan as such; unread input must not look like a clean scan.
+      status: report.errors.length > 0 || report.ruleErrors.length > 0 ? 'failure' : 'success',
       ...(problems.length > 0 ? { messages: problems } : {}),
     },
     vulnerabilities: activeFindings(report).map((f) => vulnerability(f, references)),

@@ -90,11 +90,12 @@ function findingsSection(report: Report): string {
 }
 
 function verdict(report: Report, failOn: RenderOptions['failOn']): string {
+  const failing = failOn !== 'none' && activeFindings(report).some((f) => atLeast(f.severity, failOn));
+  if (failing) return `<span class="verdict fail">fails --fail-on ${failOn}</span>`;
+  // Input that was not read is not a pass, whatever the findings say.
+  if (report.errors.length > 0 || report.ruleErrors.length > 0) return '<span class="verdict fail">incomplete: not every input was checked</span>';
   if (failOn === 'none') return '<span class="verdict pass">--fail-on none</span>';
-  const failing = activeFindings(report).some((f) => atLeast(f.severity, failOn));
-  return failing
-    ? `<span class="verdict fail">fails --fail-on ${failOn}</span>`
-    : `<span class="verdict pass">passes --fail-on ${failOn}</span>`;
+  return `<span class="verdict pass">passes --fail-on ${failOn}</span>`;
 }
 
 /** Renders the whole report as one self-contained page: inline CSS, inline script, inline SVG, no network. */

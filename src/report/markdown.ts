@@ -66,9 +66,17 @@ function header(report: Report, options: RenderOptions): string[] {
   const threshold = options.failOn;
   const failing = threshold !== 'none' && active.some((f) => atLeast(f.severity, threshold));
   const threats = active.filter((f) => f.category === 'threat').length;
-  const lines = [`## kfguard ${failing ? '❌' : '✅'} ${active.length} finding(s)`, ''];
+  // Input that was not read is not a pass, whatever the findings say.
+  const incomplete = report.errors.length > 0 || report.ruleErrors.length > 0;
+  const lines = [`## kfguard ${failing ? '❌' : incomplete ? '⚠️' : '✅'} ${active.length} finding(s)${incomplete ? ', incomplete' : ''}`, ''];
   if (threats > 0) lines.push(`> [!CAUTION]`, `> **${threats} workload(s) look like crypto-mining or intrusion.** Look at these first.`, '');
-  const verdict = threshold === 'none' ? 'no failure threshold' : failing ? `fails \`--fail-on ${threshold}\`` : `passes \`--fail-on ${threshold}\``;
+  const verdict = failing
+    ? `fails \`--fail-on ${threshold}\``
+    : incomplete
+      ? 'incomplete: not every input was checked, so this is not a pass'
+      : threshold === 'none'
+        ? 'no failure threshold'
+        : `passes \`--fail-on ${threshold}\``;
   const { files, documents } = report.inputs;
   const extras = [
     report.summary.suppressed > 0 && `${report.summary.suppressed} suppressed`,
@@ -199,7 +207,7 @@ function truncate(text: string, max: number): string {
 }
 
 function firstParagraph(markdown: string): string {
-  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/\s*\n\s*/g, ' ').trim();
+  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/(?<!\s)\s*\n\s*/g, ' ').trim();
 }
 
 /**
@@ -207,7 +215,8 @@ function firstParagraph(markdown: string): string {
  * closing our `<details>`, forming links, or @-mentioning people and teams in the PR.
  */
 export function escapeInline(text: string): string {
-  return text.replace(/[&<>"'@|`*_[\]\\#~]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r?\n/g, ' ');
+  // Every line break kind (a lone CR too) becomes a space, or it could end our `<details>` block.
+  return text.replace(/[&<>"'@|`*_[\]\\#~!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n?|[\n\v\f\u0085\u2028\u2029]/g, ' ');
 }
 
 function length(lines: readonly string[]): number {

@@ -76,6 +76,18 @@ function* results(report: Report): Iterable<[string, PolicyResult]> {
     };
     yield [error.resource ? scopeOf(error.resource) : CLUSTER, result];
   }
+  // An unread input is an error result, so the report never reads as all-pass when input was skipped.
+  for (const error of report.errors) {
+    const result: PolicyResult = {
+      policy: 'kfguard-input',
+      rule: 'kfguard-input',
+      result: 'error',
+      scored: true,
+      source: 'kfguard',
+      message: `${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`,
+    };
+    yield [CLUSTER, result];
+  }
   for (const evaluation of report.extensions.evaluations ?? []) {
     const key = evaluationKey(evaluation.ruleId, evaluation.resource);
     if (judged.has(key)) continue;
@@ -148,7 +160,7 @@ function compareResults(a: PolicyResult, b: PolicyResult): number {
 }
 
 function firstParagraph(markdown: string): string {
-  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/\s*\n\s*/g, ' ').trim();
+  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/(?<!\s)\s*\n\s*/g, ' ').trim();
 }
 
 function resourceName(result: PolicyResult): string {

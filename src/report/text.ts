@@ -101,7 +101,7 @@ function renderFinding(finding: Finding, p: Paint): string[] {
 }
 
 function firstParagraph(markdown: string): string {
-  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/\s*\n\s*/g, ' ').trim();
+  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/(?<!\s)\s*\n\s*/g, ' ').trim();
 }
 
 function summaryLine(report: Report, p: Paint, options: RenderOptions): string {

@@ -1,7 +1,8 @@
-import type { ConfigSuppression, KfguardConfig } from '../core/config-types.js';
+import { DEFAULT_IGNORE_HORIZON_DAYS, type ConfigSuppression, type KfguardConfig } from '../core/config-types.js';
+import { judgedObjectOf } from '../core/engine.js';
 import { describeRef, refOf } from '../core/object.js';
 import { fileOriginOf, type Finding, type ResourceRef, type ScannedObject, type Suppression } from '../core/types.js';
-import { hasExpired } from './dates.js';
+import { addDays, hasExpired } from './dates.js';
 import { ignoreCovers, inlineIgnoresOf, type InlineIgnore } from './inline.js';
 import { compileResourceGlob, resourceKey } from './resource-glob.js';
 import { inlineIgnoreRefused } from './untrusted-annotations.js';
@@ -35,12 +36,20 @@ export function applySuppressions(
   knownRuleIds?: readonly string[],
 ): SuppressionResult {
   const warnings = new Set<string>();
-  const annotated = indexInlineIgnores(objects, warnings, knownRuleIds);
+  const { byRef, byObject } = indexInlineIgnores(objects, warnings, knownRuleIds);
   const configured = config.suppressions.map((suppression) => ({ suppression, matchesResource: compileResourceGlob(suppression.resource) }));
+  const horizon = addDays(today, config.ignoreHorizonDays ?? DEFAULT_IGNORE_HORIZON_DAYS);
+  const ownIgnores = (finding: Finding): readonly InlineIgnore[] => {
+    const judged = judgedObjectOf(finding);
+    if (judged) return byObject.get(judged) ?? inlineIgnoresOf(judged, knownRuleIds).ignores;
+    // A finding built outside the engine: its annotations count only when the name and file point at one object.
+    const candidates = (byRef.get(refKey(finding.resource)) ?? []).filter((c) => finding.location === undefined || c.file === finding.location.file);
+    return candidates.length === 1 ? (candidates[0]?.ignores ?? []) : [];
+  };
   const result = findings.map((finding) => {
     if (finding.suppression) return finding;
     const suppression =
-      inlineSuppression(finding, annotated.get(refKey(finding.resource)), today, warnings) ??
+      inlineSuppression(finding, ownIgnores(finding), today, horizon, warnings) ??
       configSuppression(finding, configured, today, warnings);
     return suppression ? { ...finding, suppression } : finding;
   });
@@ -55,34 +64,41 @@ function indexInlineIgnores(
   objects: readonly ScannedObject[],
   warnings: Set<string>,
   knownRuleIds: readonly string[] | undefined,
-): Map<string, AnnotatedObject[]> {
-  const index = new Map<string, AnnotatedObject[]>();
+): { byRef: Map<string, AnnotatedObject[]>; byObject: Map<ScannedObject, readonly InlineIgnore[]> } {
+  const byRef = new Map<string, AnnotatedObject[]>();
+  const byObject = new Map<ScannedObject, readonly InlineIgnore[]>();
   for (const scanned of objects) {
     const inline = inlineIgnoresOf(scanned, knownRuleIds);
     for (const warning of inline.warnings) warnings.add(warning);
-    if (inline.ignores.length === 0) continue;
+    byObject.set(scanned, inline.ignores);
     const key = refKey(refOf(scanned.object));
     const entry = { file: fileOriginOf(scanned.origin)?.file, ignores: inline.ignores };
-    index.set(key, [...(index.get(key) ?? []), entry]);
+    byRef.set(key, [...(byRef.get(key) ?? []), entry]);
   }
-  return index;
+  return { byRef, byObject };
 }
 
 function inlineSuppression(
   finding: Finding,
-  candidates: readonly AnnotatedObject[] | undefined,
+  ignores: readonly InlineIgnore[],
   today: string,
+  horizon: string,
   warnings: Set<string>,
 ): Suppression | undefined {
-  // The same name can appear in several files (overlays, copies); only the finding's own file counts then.
-  const owner = candidates?.find((c) => finding.location === undefined || c.file === finding.location.file);
-  const covering = owner?.ignores.filter((ignore) => ignoreCovers(ignore, finding.ruleId)) ?? [];
+  const covering = ignores.filter((ignore) => ignoreCovers(ignore, finding.ruleId));
   const refused = covering.length > 0 ? inlineIgnoreRefused(finding) : undefined;
   if (refused) {
     warnings.add(`${refused} (${describeRef(finding.resource)})`);
     return undefined;
   }
-  return firstActive(covering, finding, 'inline', today, warnings);
+  const withinHorizon = covering.filter((ignore) => {
+    if (ignore.until === undefined || ignore.until <= horizon) return true;
+    warnings.add(
+      `inline suppression of ${finding.ruleId} on ${describeRef(finding.resource)} not honoured: ignore-until ${ignore.until} is past the horizon ${horizon} (ignoreHorizonDays in .kfguard.yaml)`,
+    );
+    return false;
+  });
+  return firstActive(withinHorizon, finding, 'inline', today, warnings);
 }
 
 function configSuppression(

@@ -16,3 +16,10 @@ export function isCalendarDate(value: string): boolean {
 export function hasExpired(until: string, today: string): boolean {
   return today > until;
 }
+
+/** `today` plus `days`, as `YYYY-MM-DD`. */
+export function addDays(today: string, days: number): string {
+  const date = new Date(`${today}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}

@@ -1,9 +1,8 @@
 // run-tests: alone
 /**
- * Issue 17: every regular expression on the scan path (src/core, src/sources, src/k8s, src/threat)
- * is fed worst-case text at 10 KB, 100 KB and 1 MB and must grow linearly. The fix, report and
- * docs folders are not covered yet (known super-linear there: fix/yaml-file.ts `\s+#`,
- * docs/rule-docs.ts `\s*\n\s*`); see KNOWN for the exceptions inside the covered folders. The literals are collected from the source with the TypeScript parser,
+ * Issue 17: every regular expression applied to input (src/core, src/sources, src/k8s, src/threat,
+ * and the fix, report and docs folders that print it) is fed worst-case text at 10 KB, 100 KB and
+ * 1 MB and must grow linearly; see KNOWN for the exceptions, each bounded where it is used. The literals are collected from the source with the TypeScript parser,
  * so a new pattern is covered the day it is written; the patterns built at run time from
  * indicator data (stratum URLs) are added by hand. Each pattern runs as a global scan over the
  * whole text (every start position, as `replace`/`matchAll` do, and as a failing `test` does).
@@ -23,7 +22,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const SCANNED_FOLDERS = ['src/core', 'src/sources', 'src/k8s', 'src/threat'];
+const SCANNED_FOLDERS = ['src/core', 'src/sources', 'src/k8s', 'src/threat', 'src/fix', 'src/report', 'src/docs'];
 
 /**
  * Super-linear patterns that never see long input, each with the reason. Sticky (`y`) patterns are
@@ -31,7 +30,7 @@ const SCANNED_FOLDERS = ['src/core', 'src/sources', 'src/k8s', 'src/threat'];
  */
 const KNOWN: Record<string, string> = {
   '/(?:, )?[\\w+]+ layer \\d+$/': 'applied to kfguard\'s own layer labels, at most 3 layers long',
-  '/([A-Za-z_][\\w.-]*)(\\s*=\\s*)(\'[^\']*\'|"[^"]*"|[^\\s"\',\\]}]+)/g': 'fix previews only (redactYamlCredentials); to be rewritten with the fix-output work',
+  '/^(\\s*(?:- )?)(.*?)(\\s+)(#.*)$/': 'fix/yaml-file.ts TRAILING_COMMENT: applied per line, only to lines of at most MAX_COMMENT_LINE (4 KB)',
 };
 
 function regexLiterals(): { where: string; regex: RegExp }[] {
@@ -95,13 +94,20 @@ const SKIP_LARGE_BELOW_MS = 2;
  * A pair that looks super-linear is measured again with more repeats before it counts: on a shared
  * machine one collection or descheduling can multiply a single reading.
  */
-function superLinear(regex: RegExp, smaller: string, larger: string, repeats: number): { small: number; large: number } | undefined {
+function superLinear(regex: RegExp, smaller: string, larger: string, repeats: number, noiseMs = NOISE_MS): { small: number; large: number } | undefined {
   const small = timeOf(regex, smaller, repeats);
   const large = timeOf(regex, larger, repeats);
-  if (!(large > NOISE_MS && large / Math.max(small, NOISE_MS / 10) > MAX_RATIO)) return undefined;
+  if (!(large > noiseMs && large / Math.max(small, NOISE_MS / 10) > MAX_RATIO)) return undefined;
   const again = { small: timeOf(regex, smaller, repeats + 3), large: timeOf(regex, larger, repeats + 2) };
-  return again.large > NOISE_MS && again.large / Math.max(again.small, NOISE_MS / 10) > MAX_RATIO ? again : undefined;
+  return again.large > noiseMs && again.large / Math.max(again.small, NOISE_MS / 10) > MAX_RATIO ? again : undefined;
 }
+
+/**
+ * The 1 MB step only runs for patterns taking at least SKIP_LARGE_BELOW_MS at 100 KB, so a
+ * quadratic one takes at least 100 × that there. Below this floor a 1 MB time is a million
+ * match objects being collected on a loaded machine, not backtracking.
+ */
+const LARGE_NOISE_MS = 150;
 
 test('every regular expression in src/ grows linearly on its worst-case input', () => {
   const literals = regexLiterals();
@@ -111,6 +117,9 @@ test('every regular expression in src/ grows linearly on its worst-case input', 
   const failures: string[] = [];
   for (const { where, regex: original } of patterns) {
     if (original.flags.includes('y')) continue;
+    // No quantifier outside a class and no back-reference: each attempt looks at a bounded number of
+    // characters, so the pattern is linear by construction; timing it only measures the machine's GC.
+    if (!/[*+?{]|\\[1-9k]/.test(original.source.replace(/\\[^1-9k]|\[(?:\\.|[^\]\\])*\]/g, ''))) continue;
     const regex = new RegExp(original.source, `${original.flags.replace(/[gy]/g, '')}g`);
     for (const unit of UNITS) {
       const at = (bytes: number): string => unit.repeat(Math.ceil(bytes / unit.length));
@@ -121,7 +130,7 @@ test('every regular expression in src/ grows linearly on its worst-case input', 
         continue;
       }
       if (timeOf(regex, at(100 * KB), 1) < SKIP_LARGE_BELOW_MS) continue;
-      const late = superLinear(regex, at(100 * KB), at(1024 * KB), 2);
+      const late = superLinear(regex, at(100 * KB), at(1024 * KB), 2, LARGE_NOISE_MS);
       if (late) failures.push(`${where} on ${JSON.stringify(unit)}: 100 KB ${late.small.toFixed(2)} ms, 1 MB ${late.large.toFixed(2)} ms`);
     }
   }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
+import { writeInside } from '../../src/cli/write-inside.js';
 import { REPO_ROOT } from '../../src/testing/shared.js';
 
 export interface CliRun {
@@ -26,7 +27,12 @@ export async function runCli(
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
     readStdin: async () => (typeof options.stdin === 'string' ? Buffer.from(options.stdin) : (options.stdin ?? Buffer.alloc(0))),
-    writeFile: async (path, content) => {
+    writeFile: async (path, content, root) => {
+      if (root !== undefined) {
+        await writeInside(root, path, content);
+        written.set(path, content);
+        return;
+      }
       written.set(path, content);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, content);

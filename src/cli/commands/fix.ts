@@ -34,10 +34,10 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return counts;
 }
 
-function summary(result: FixRunResult, outputs: readonly OutputFile[], cwd: string, preview: boolean): string {
+function summary(result: FixRunResult, outputs: readonly OutputFile[], cwd: string, preview: boolean, unwritten = 0): string {
   const lines: string[] = [];
-  const verb = preview ? 'would fix' : 'fixed';
-  lines.push(`kfguard fix: ${verb} ${result.fixes.length} finding(s) in ${outputs.length} file(s)`);
+  const verb = preview ? 'would fix' : unwritten > 0 ? 'fixed at most' : 'fixed';
+  lines.push(`kfguard fix: ${verb} ${result.fixes.length} finding(s) in ${outputs.length} file(s)${unwritten > 0 ? `; ${unwritten} file(s) not written (see above)` : ''}`);
   const mitigated = result.fixes.filter((fix) => fix.plan.residualSeverity !== undefined);
   if (mitigated.length > 0) {
     lines.push(`  ${mitigated.length} of them are mitigated, not cleared: they stay reported at ${[...new Set(mitigated.map((f) => f.plan.residualSeverity))].join(' or ')} severity`);
@@ -92,12 +92,12 @@ export async function fixCommand(argv: readonly string[], io: CliIo): Promise<nu
   const written: (typeof result.outputs)[number][] = [];
   let writeFailed = false;
   if (preview) {
-    for (const output of result.outputs) io.stdout(unifiedDiff(display(io.cwd, output.path), output.changes, output.before === undefined));
+    for (const output of result.outputs) io.stdout(unifiedDiff(display(io.cwd, output.path), output.before, output.content));
   } else {
     // One unwritable file must not stop the others, and the summary names only what was written.
     for (const output of result.outputs) {
       try {
-        await io.writeFile(output.path, output.content);
+        await io.writeFile(output.path, output.content, output.root);
         written.push(output);
       } catch (error) {
         writeFailed = true;
@@ -105,6 +105,6 @@ export async function fixCommand(argv: readonly string[], io: CliIo): Promise<nu
       }
     }
   }
-  io.stderr(summary(result, preview ? result.outputs : written, io.cwd, preview));
+  io.stderr(summary(result, preview ? result.outputs : written, io.cwd, preview, preview ? 0 : result.outputs.length - written.length));
   return result.errors.length > 0 || result.ruleErrors.length > 0 || writeFailed ? EXIT_ERROR : EXIT_CLEAN;
 }

@@ -12,7 +12,7 @@ import { readBaselineFile } from '../../suppress/baseline-file.js';
 import { listOption, parseCommandArgs, stringOption, type ParsedArgs } from '../args.js';
 import type { Rule } from '../../core/rule.js';
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, type CliIo } from '../io.js';
-import { loadCliConfig } from '../config.js';
+import { loadCliConfigWithNote } from '../config.js';
 import { SCAN_HELP } from '../help.js';
 import { CLUSTER_OPTIONS, clusterFlagsGiven, clusterSourceFor } from '../cluster-flags.js';
 
@@ -153,14 +153,14 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     skip: listOption(values['skip-rule']),
     categories: listOption(values.category),
   });
-  const config = await loadCliConfig(stringOption(values.config), io);
+  const { config, note: configNote } = await loadCliConfigWithNote(stringOption(values.config), io);
   const baselinePath = stringOption(values.baseline);
   const baseline = baselinePath === undefined ? undefined : await readBaselineFile(baselinePath, io.cwd);
   const maxDocumentBytes = parseSize(stringOption(values['max-doc-size']));
   if (values.cluster === true && positionals.length > 0) throw new UsageError('--cluster scans the live cluster and takes no PATH', `drop ${positionals.join(' ')}, or scan the files without --cluster`);
   if (values.cluster !== true && clusterFlagsGiven(values)) throw new UsageError('--kubeconfig, --context, --namespace and --all-namespaces need --cluster');
   const source = values.cluster === true ? await clusterSourceFor(values, rules, config, io) : undefined;
-  const report = await scanManifests({
+  const scanned = await scanManifests({
     paths: positionals,
     cwd: io.cwd,
     readStdin: io.readStdin,
@@ -177,6 +177,8 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     knownRuleIds: ALL_RULES.map((r) => r.meta.id),
     ...(source === undefined ? {} : { source }),
   });
+  // Every format shows warnings, so every report names the config that shaped it.
+  const report = configNote === undefined ? scanned : { ...scanned, warnings: [configNote, ...scanned.warnings] };
   const unwritten = await deliverReport(report, formatters, rules, failOn, values, io);
   return unwritten > 0 ? EXIT_ERROR : exitCodeFor(report, failOn);
 }

@@ -8,7 +8,8 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 
 /** Escapes text for element content and quoted attribute values. Scanned files are hostile input. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+  // String(): a value typed as text may still be a number read from a hostile file.
+  return String(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 /**
