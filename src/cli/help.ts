@@ -6,6 +6,7 @@ Usage:
   kfguard scan [PATH|-]...      scan manifests (files, directories, kustomize directories, stdin)
   kfguard scan --cluster        scan the live cluster of the current kubeconfig context
   kfguard snapshot -o FILE      write the cluster's objects kfguard reads as YAML, Secret values removed
+  kfguard watch                 keep watching the live cluster; stream finding changes as JSON lines
   kfguard rules                 list every rule
   kfguard explain RULE          describe one rule: why it matters, how to fix it
   kfguard fix PATH...           patch fixable findings (preview by default; --in-place or --out DIR)
@@ -154,4 +155,35 @@ Flags:
       --config FILE          settings file (default: .kfguard.yaml found upwards from here)
   -q, --quiet                no summary line on stderr
 ${CLUSTER_HELP}  -h, --help                 show this help
+`;
+
+export const WATCH_HELP = `Usage: kfguard watch [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
+
+Lists and then watches the kinds the enabled rules judge or read, keeps them as a live snapshot,
+and judges each change as it arrives. Every finding that opens, changes or is resolved is written
+to stdout as one JSON line ({"kind":"finding","state":"open|changed|resolved|folded",...}); a
+finding on a Pod that its Deployment (or Job, CronJob...) already has is "folded" into the owner's.
+Coverage gaps (a kind the account may not list or watch) are lines too ({"kind":"coverage"}).
+Lists again after 410 Gone, reconnects with backoff and jitter. Runs until SIGTERM or SIGINT.
+
+Flags:
+      --alert-webhook URL    also POST each record as JSON to URL (retried with backoff;
+                             suppressed and folded findings are not sent)
+      --metrics-port N       serve Prometheus /metrics (open findings by rule and severity,
+                             snapshot objects, age and sync), /healthz and /readyz on port N
+      --metrics-address ADDR address for --metrics-port (default: all interfaces)
+      --resync SECONDS       after changes, judge everything again at most this often (default 10):
+                             what a change resolves on other objects shows then
+      --rule ID[,ID]         run only these rules (repeatable); also --skip-rule, --category
+      --config FILE          settings file (default: .kfguard.yaml found upwards from here)
+      --kubeconfig FILE      kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, then the
+                             pod's service account)
+      --context NAME         kubeconfig context to use (default: the current context)
+  -n, --namespace NS         watch only namespace NS (repeatable; cluster-scoped kinds are skipped)
+  -A, --all-namespaces       watch every namespace (the default)
+  -h, --help                 show this help
+
+kfguard.io/ignore annotations on cluster objects are never honoured for threat and exposure rules:
+whoever created the object wrote them. Exit codes: 0 stopped by a signal, 2 usage errors, no cluster,
+or nothing readable.
 `;

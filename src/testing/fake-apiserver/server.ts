@@ -261,17 +261,19 @@ class FakeState {
       const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
       return { code: 403, body: status(403, 'Forbidden', `${collection.served.plural}${group ? `.${group}` : ''} is forbidden: User "system:serviceaccount:test:kfguard" cannot ${verb} resource "${collection.served.plural}" in API group "${group}" ${scope}`), list: true };
     }
-    if (watching) {
-      const apiVersion = group ? `${group}/${version}` : version;
-      const current = (): K8sObject[] => collection.items.filter((o) => namespace === undefined || o.metadata?.namespace === namespace).map((o) => ({ ...o, apiVersion, kind: collection.served.kind }));
-      return { code: 200, body: undefined, watch: { group, kind: collection.served.kind, apiVersion, namespace, current, resourceVersion: () => this.resourceVersion } };
-    }
+    if (watching) return this.watchAnswer(collection, group, version, namespace);
     const inScope = collection.items.filter((o) => namespace === undefined || o.metadata?.namespace === namespace);
     if (rest.length === 2) {
       const found = inScope.find((o) => o.metadata?.name === rest[1]);
       return found ? ok({ ...found, apiVersion: group ? `${group}/${version}` : version, kind: collection.served.kind }) : notFound(url.pathname);
     }
     return this.list(collection, inScope, url.searchParams, resourceName);
+  }
+
+  private watchAnswer(collection: Collection, group: string, version: string, namespace: string | undefined): Answer {
+    const apiVersion = group ? `${group}/${version}` : version;
+    const current = (): K8sObject[] => collection.items.filter((o) => namespace === undefined || o.metadata?.namespace === namespace).map((o) => ({ ...o, apiVersion, kind: collection.served.kind }));
+    return { code: 200, body: undefined, watch: { group, kind: collection.served.kind, apiVersion, namespace, current, resourceVersion: () => this.resourceVersion } };
   }
 
   private list(collection: Collection, items: readonly K8sObject[], query: URLSearchParams, resourceName: string): Answer & { list: true } {
