@@ -94,12 +94,14 @@ export const WEBHOOK_HELP = `Usage: kfguard webhook serve|certs|manifests [flags
 Run \`kfguard webhook COMMAND --help\` for a command's flags.
 `;
 
-export const WEBHOOK_SERVE_HELP = `Usage: kfguard webhook serve --tls-cert FILE --tls-key FILE --snapshot-from PATH [flags]
+export const WEBHOOK_SERVE_HELP = `Usage: kfguard webhook serve --tls-cert FILE --tls-key FILE [--snapshot-from PATH] [flags]
 
 Serves POST /validate (admission.k8s.io/v1 AdmissionReview), GET /healthz, /readyz and /metrics
 over HTTPS (TLS 1.2 or newer). Each admitted object is judged by the same rules as \`kfguard scan\`,
-laid over a snapshot of the cluster read from PATH (manifest files; live informers are not
-implemented yet). The certificate reloads when its files change. SIGTERM drains in-flight reviews.
+laid over a snapshot of the cluster: by default the live cluster, listed and watched on the kinds
+the admission rules judge or read (ready once every kind is listed; a kind the account may not
+list is a coverage gap in /readyz and the logs), or manifest files read once with --snapshot-from.
+The certificate reloads when its files change. SIGTERM drains in-flight reviews.
 Logs are JSON lines on stdout.
 
 Flags:
@@ -107,7 +109,11 @@ Flags:
       --tls-key FILE           its private key (PEM)
       --port N                 port to listen on (default 8443)
       --address ADDR           address to listen on (default: all interfaces)
-      --snapshot-from PATH     manifests of the cluster (repeatable; files, directories, kustomize)
+      --snapshot-from PATH     manifests of the cluster instead of the live cluster (repeatable;
+                               files, directories, kustomize)
+      --kubeconfig FILE        kubeconfig for the live snapshot (default: $KUBECONFIG,
+                               ~/.kube/config, then the pod's service account)
+      --context NAME           kubeconfig context for the live snapshot
       --config FILE            .kfguard.yaml with rule settings, suppressions and
                                webhook.exemptions (only an explicit file is read)
       --deny-severity SEV      findings at or above SEV deny (default critical); lower ones warn
