@@ -52,7 +52,7 @@ function sameProblem(a: Finding, b: Finding): boolean {
 /** The object's controller as the snapshot holds it, if any. */
 function controllerOf(object: K8sObject, inventory: Inventory): K8sObject | undefined {
   const references = object.metadata?.ownerReferences ?? [];
-  const reference = references.find((r) => (r as { controller?: boolean }).controller === true) ?? references[0];
+  const reference = references.find((r) => r.controller === true) ?? references[0];
   if (!reference?.kind || !reference.name) return undefined;
   const namespace = object.metadata?.namespace;
   const direct = inventory.get(reference.kind, namespace, reference.name)?.object;
