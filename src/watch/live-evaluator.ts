@@ -70,6 +70,19 @@ export class LiveEvaluator {
     return { changes, ruleErrors: evaluation.ruleErrors };
   }
 
+  /**
+   * Judges an object already in the snapshot again (a coalesced update): its own findings only.
+   * What it introduced elsewhere shows at the next full evaluation.
+   */
+  judgeStored(identityOf: ScannedObject, snapshot: Snapshot): EvaluationOutcome {
+    const scanned = snapshot.copiesOf(identityOf.object)[0];
+    if (!scanned) return { changes: [], ruleErrors: [] };
+    const evaluation = evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, podLabelsOf });
+    const own = foldOwnedFindings(this.suppress(evaluation.findings, [scanned]), snapshot, (key) => this.tracker.on(key));
+    const ref = { apiVersion: scanned.object.apiVersion, kind: scanned.object.kind, name: scanned.object.metadata?.name ?? '', ...(scanned.object.metadata?.namespace ? { namespace: scanned.object.metadata.namespace } : {}) };
+    return { changes: this.tracker.replaceResource(ref, own.kept, own.folded), ruleErrors: evaluation.ruleErrors };
+  }
+
   private suppress(findings: readonly Finding[], objects: readonly ScannedObject[]): Finding[] {
     const today = this.options.today?.() ?? new Date().toISOString().slice(0, 10);
     return applySuppressions(findings, objects, this.options.config, today, this.options.knownRuleIds).findings;

@@ -1,11 +1,17 @@
 import type { KfguardConfig } from '../core/config-types.js';
 import type { Rule } from '../core/rule.js';
 import type { Snapshot } from '../core/snapshot.js';
-import type { RuleError } from '../core/types.js';
+import { identityOf } from '../core/snapshot.js';
+import type { RuleError, ScannedObject } from '../core/types.js';
 import { LiveSnapshot, type LiveChange, type LiveSnapshotOptions } from '../sources/cluster/live-snapshot.js';
 import type { FindingChange } from './finding-tracker.js';
 import { LiveEvaluator } from './live-evaluator.js';
 import { coverageRecord, findingRecord, type WatchSink } from './sinks.js';
+
+/** Updates waiting to be judged at most; past it, the next full evaluation judges everything. */
+const MAX_PENDING_UPDATES = 100_000;
+/** Judging queued updates yields to the event loop (watch streams, signals) this often. */
+const DRAIN_SLICE_MS = 20;
 
 export interface WatchSessionOptions extends Pick<LiveSnapshotOptions, 'kubeconfig' | 'context' | 'env' | 'namespaces' | 'client' | 'timing'> {
   readonly rules: readonly Rule[];
@@ -32,6 +38,9 @@ export class WatchSession {
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
   private gapReasons = new Set<string>();
+  /** Updates to objects already judged, coalesced by identity, judged in slices between reads. */
+  private readonly pending = new Map<string, ScannedObject>();
+  private draining = false;
 
   constructor(private readonly options: WatchSessionOptions) {
     this.evaluator = new LiveEvaluator({ rules: options.rules, config: options.config, ...(options.knownRuleIds ? { knownRuleIds: options.knownRuleIds } : {}) });
@@ -70,6 +79,7 @@ export class WatchSession {
 
   async stop(graceMs: number): Promise<void> {
     clearInterval(this.timer);
+    this.pending.clear();
     await this.live?.stop();
     await Promise.all(this.options.sinks.map((sink) => sink.close(graceMs)));
   }
@@ -77,6 +87,26 @@ export class WatchSession {
   private onChange(change: LiveChange, snapshot: Snapshot): void {
     this.options.onEvent?.(change.type);
     this.dirty = true;
+    // New objects (a miner Pod appearing) and deletes are judged now. Updates to objects already
+    // judged wait in a coalescing queue, so a burst of changes never delays the report of a new
+    // object behind it; past the cap the queue is dropped and the next full evaluation, which
+    // judges everything, takes its place.
+    if (change.type === 'upsert' && snapshot.copiesOf(change.scanned.object).length > 0) {
+      const key = identityOf(change.scanned.object);
+      if (key !== undefined) {
+        this.pending.set(key, change.scanned);
+        if (this.pending.size > MAX_PENDING_UPDATES) {
+          this.pending.clear();
+          this.options.log(`more than ${MAX_PENDING_UPDATES} updates waiting: judging everything at the next full evaluation instead`);
+        }
+        this.scheduleDrain(snapshot);
+        return;
+      }
+    }
+    if (change.type === 'delete') {
+      const key = identityOf(change.object);
+      if (key !== undefined) this.pending.delete(key);
+    }
     let outcome;
     try {
       outcome = this.evaluator.judgeChange(change, snapshot);
@@ -88,9 +118,31 @@ export class WatchSession {
     this.publish(outcome.changes, outcome.ruleErrors);
   }
 
+  private scheduleDrain(snapshot: Snapshot): void {
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(() => {
+      const until = performance.now() + DRAIN_SLICE_MS;
+      for (const [key, scanned] of this.pending) {
+        this.pending.delete(key);
+        try {
+          const outcome = this.evaluator.judgeStored(scanned, snapshot);
+          this.publish(outcome.changes, outcome.ruleErrors);
+        } catch (error) {
+          this.options.log(`could not judge a change: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        if (performance.now() > until) break;
+      }
+      this.draining = false;
+      if (this.pending.size > 0) this.scheduleDrain(snapshot);
+    });
+  }
+
   private reconcile(): void {
     if (!this.live) return;
     this.dirty = false;
+    // Everything is judged now: queued updates would only repeat it.
+    this.pending.clear();
     const outcome = this.evaluator.reconcile(this.live.snapshot);
     this.publishCoverage();
     this.publish(outcome.changes, outcome.ruleErrors);

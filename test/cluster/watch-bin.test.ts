@@ -125,6 +125,15 @@ spec: {containers: [{name: c, image: nginx}]}`),
     assert.equal(record.finding?.suppression, undefined);
   });
 
+  test('an update that cleans an object resolves its findings (queued updates are judged too)', async () => {
+    const clean = objectsOfYaml(`apiVersion: v1
+kind: Pod
+metadata: {name: annotated, namespace: team-a}
+spec: {containers: [{name: c, image: nginx}]}`)[0]!;
+    cluster.server.update(clean);
+    await watch.waitForFinding('resolved', 'annotated');
+  });
+
   test('deleting the miner resolves its findings', async () => {
     cluster.server.remove(minerPod('miner'));
     await watch.waitForFinding('resolved', 'miner');
