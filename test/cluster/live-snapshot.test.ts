@@ -98,6 +98,16 @@ describe('live snapshot', () => {
     await waitFor(() => !live.coverage.some((c) => c.reason.includes('secrets')));
   });
 
+  test('a list that keeps failing is a gap, not a snapshot that never syncs', async () => {
+    const cluster = await serve({ objects: [pod('a')], dropFirstLists: 1_000_000 });
+    const entry: { cluster: ServedCluster; live?: LiveSnapshot } = { cluster };
+    opened.push(entry);
+    entry.live = await LiveSnapshot.start({ kubeconfig: cluster.kubeconfig, env: {}, rules: ALL_RULES, timing: FAST, client: { retryDelayMs: 1, attempts: 2 } });
+    await entry.live.whenSynced();
+    assert.ok(entry.live.coverage.some((c) => c.reason.startsWith('could not list pods: ')), JSON.stringify(entry.live.coverage.slice(0, 3)));
+    assert.equal(entry.live.snapshot.size, 0);
+  });
+
   test('with namespaces: only those, and cluster-scoped kinds are a named gap', async () => {
     const { live } = await start(undefined, { namespaces: ['team-b'] });
     await live.whenSynced();

@@ -1,6 +1,6 @@
 import type { K8sObject } from '../../core/types.js';
 import { ApiError, type ApiClient } from './api-client.js';
-import type { Connection } from './connection.js';
+import { firstLine, type Connection } from './connection.js';
 import type { ServedResource } from './discovery.js';
 import { listAll, listPath } from './list.js';
 import { toFileForm } from './normalise.js';
@@ -122,9 +122,14 @@ export class Informer {
           this.answered = true;
           this.handlers.gap(`could not ${this.listedOnce ? 'watch' : 'list'} ${this.description}: forbidden`);
           resourceVersion = undefined;
+        } else if (resourceVersion === undefined) {
+          // The list itself failed (after the client's own retries): what this kind holds is
+          // unknown until a list succeeds, which is a gap, not a reason to stay unsynced forever.
+          this.answered = true;
+          this.handlers.gap(`could not list ${this.description}: ${firstLine(error)}`);
         }
         const delay = backoff(forbidden ? Number.MAX_SAFE_INTEGER : failures, this.timing);
-        this.handlers.failed(`${this.description}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, delay);
+        this.handlers.failed(`${this.description}: ${firstLine(error)}`, delay);
         await sleep(delay, signal);
       }
     }
