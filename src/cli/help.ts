@@ -7,6 +7,8 @@ Usage:
   kfguard scan --cluster        scan the live cluster of the current kubeconfig context
   kfguard snapshot -o FILE      write the cluster's objects kfguard reads as YAML, Secret values removed
   kfguard watch                 keep watching the live cluster; stream finding changes as JSON lines
+  kfguard probe URL...          ask dashboard and job-API URLs whether they answer without credentials
+                                (--from-scan REPORT.json or --cluster: the addresses a scan found)
   kfguard rules                 list every rule
   kfguard explain RULE          describe one rule: why it matters, how to fix it
   kfguard fix PATH...           patch fixable findings (preview by default; --in-place or --out DIR)

@@ -19,6 +19,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   snapshot: snapshotCommand,
   // On demand too: client-node and prom-client.
   watch: async (argv, io) => (await import('./commands/watch.js')).watchCommand(argv, io),
+  // Loaded on demand: the HTTP client and fingerprints are only for probes.
+  probe: async (argv, io) => (await import('./commands/probe.js')).probeCommand(argv, io),
 };
 
 /** Runs the CLI and returns its exit code; only bin/ calls process.exit. */

@@ -25,6 +25,21 @@ export interface Report {
 export interface ReportExtensions {
   readonly accessSummary?: readonly AccessSummaryEntry[];
   readonly evaluations?: readonly { readonly ruleId: string; readonly resource: Finding['resource'] }[];
+  /** `kfguard probe`: one line per target, whatever its verdict (findings carry only the open ones). */
+  readonly probedTargets?: readonly ProbedTarget[];
+}
+
+/** What an outside-in probe concluded about one URL. */
+export interface ProbedTarget {
+  readonly url: string;
+  readonly verdict: 'open' | 'protected' | 'not-found' | 'error';
+  /** Products whose fingerprint matched, open or only identified. */
+  readonly products: readonly string[];
+  /** Why it counts as protected, or why it could not be judged. */
+  readonly detail: string;
+  readonly requests: number;
+  /** The scanned object on whose exposure path the URL was found. */
+  readonly openedBy?: string;
 }
 
 export interface ReportSummary {

@@ -1,0 +1,55 @@
+import type { HttpAnswer } from './http-client.js';
+
+/**
+ * Why an answer says "log in first": a redirect to an identity provider or login page, a 401 or
+ * 403, or oauth2-proxy's sign-in page. Undefined when the answer shows no authentication at all.
+ */
+export function authSignalOf(answer: HttpAnswer): string | undefined {
+  const redirect = answer.unfollowed?.location ?? answer.hops.find((hop) => hop.location !== undefined && loginKind(hop.location) !== undefined)?.location;
+  if (redirect !== undefined) {
+    const kind = loginKind(redirect);
+    if (kind !== undefined) return `redirect to ${kind}`;
+  }
+  if (isOauth2ProxySignIn(answer)) return 'oauth2-proxy sign-in page';
+  if (answer.status === 401) return `401 Unauthorized${answer.wwwAuthenticate ? ` (WWW-Authenticate: ${answer.wwwAuthenticate.split(/[\s,]/)[0] ?? ''})` : ''}`;
+  if (answer.status === 403) return /RBAC: access denied/i.test(answer.body) ? '403 RBAC: access denied (Istio authorization policy)' : '403 Forbidden';
+  if (answer.status === 407) return '407 from the proxy (proxy authentication required)';
+  if (answer.unfollowed?.reason === 'cross-host') return `redirect to another host (${hostOf(answer.unfollowed.location)}), not followed`;
+  return undefined;
+}
+
+/** Names the login flow a redirect goes to, or undefined for an ordinary redirect. */
+export function loginKind(location: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return undefined;
+  }
+  const host = url.hostname.toLowerCase();
+  const path = url.pathname.toLowerCase();
+  const query = url.searchParams;
+  if (path.includes('/dex/auth') || path.startsWith('/dex/')) return 'Dex login';
+  if (path.startsWith('/oauth2/start') || path.startsWith('/oauth2/sign_in')) return 'oauth2-proxy login';
+  if (host === 'accounts.google.com' || path.startsWith('/_gcp_iap/') || query.has('iap_')) return 'Google IAP / Google sign-in';
+  if (host.endsWith('.amazoncognito.com') || host.includes('.auth.') && host.endsWith('.amazonaws.com')) return 'Amazon Cognito login';
+  if (host === 'login.microsoftonline.com') return 'Microsoft Entra ID login';
+  if (query.has('client_id') && (query.has('response_type') || query.has('redirect_uri'))) return 'an OIDC/OAuth login';
+  if (/(^|\/)(hub\/)?(login|signin|sign_in|sign-in|auth\/login|oauth\/authorize|authorize)(\/|$)/.test(path)) return 'a login page';
+  return undefined;
+}
+
+function isOauth2ProxySignIn(answer: HttpAnswer): boolean {
+  if (answer.cookieNames.some((name) => /^_oauth2_proxy/.test(name))) return true;
+  if (!/html/i.test(answer.contentType)) return false;
+  const body = answer.body.toLowerCase();
+  return body.includes('sign in with') && (body.includes('oauth2/start') || body.includes('oauth2-proxy') || body.includes('oauth2 proxy'));
+}
+
+function hostOf(location: string): string {
+  try {
+    return new URL(location).host;
+  } catch {
+    return 'an unparsable location';
+  }
+}

@@ -1,0 +1,70 @@
+import { isCredentialName, REDACTED, redactUrlCredentials } from '../core/redact.js';
+import { escapeForTerminal } from '../report/terminal-safe.js';
+
+export const EXCERPT_CHARS = 200;
+
+/**
+ * Runs that look like credentials wherever they sit: JWTs, `Bearer`/`token` values, long hex and
+ * base64 strings (session ids, API keys, CSRF tokens). Excerpts are evidence, not a place for secrets.
+ */
+const TOKEN_LIKE = [
+  /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g,
+  /\b(bearer|token|basic)(\s+|=|:\s*)[\w.~+/=-]{8,}/gi,
+  /\b[a-f0-9]{24,}\b/gi,
+  /(?=[A-Za-z0-9+/_-]*\d)(?=[A-Za-z0-9+/_-]*[A-Za-z])[A-Za-z0-9+/_-]{24,}={0,2}/g,
+];
+
+export function redactTokens(text: string): string {
+  let out = redactUrlCredentials(text);
+  for (const pattern of TOKEN_LIKE) {
+    out = out.replace(pattern, (match, scheme?: string, separator?: string) =>
+      typeof scheme === 'string' && typeof separator === 'string' ? `${scheme}${separator}${REDACTED}` : REDACTED,
+    );
+  }
+  return out;
+}
+
+/** A JSON value with every credential-named field's value masked, at any depth. */
+function maskCredentialFields(value: unknown, depth = 0): unknown {
+  if (depth > 20) return '…';
+  if (Array.isArray(value)) return value.map((v) => maskCredentialFields(v, depth + 1));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) out[key] = isCredentialName(key) ? REDACTED : maskCredentialFields(child, depth + 1);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * A short, single-line piece of a response for the evidence: JSON with credential fields masked,
+ * text with whitespace collapsed, token-like runs redacted, and terminal control characters shown
+ * as escapes. Redaction runs on more than is shown, so a token cut by the length limit is still caught.
+ */
+export function excerptOf(body: string, json: unknown): string {
+  const source = json === undefined ? body.slice(0, EXCERPT_CHARS * 4) : JSON.stringify(maskCredentialFields(json)).slice(0, EXCERPT_CHARS * 4);
+  const redacted = redactTokens(source.replace(/\s+/g, ' ').trim());
+  const cut = redacted.length > EXCERPT_CHARS ? `${redacted.slice(0, EXCERPT_CHARS)}…` : redacted;
+  return escapeForTerminal(cut);
+}
+
+/** A scalar field's value for the evidence, or undefined when it is not a short scalar or its name is credential-like. */
+export function shownField(json: unknown, field: string): string | undefined {
+  if (isCredentialName(field) || json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const value = (json as Record<string, unknown>)[field];
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+  // Cut before redacting: the token patterns look ahead, so their cost must stay bounded per field.
+  return escapeForTerminal(redactTokens(String(value).slice(0, 400)).slice(0, 80));
+}
+
+/** A URL for the evidence: no user info, query values replaced by their names, so state and nonce tokens never show. */
+export function displayUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    const names = [...new Set([...url.searchParams.keys()])];
+    const query = names.length > 0 ? `?${names.map((n) => `${n}=…`).join('&')}` : '';
+    return escapeForTerminal(`${url.protocol}//${url.host}${url.pathname}${query}`);
+  } catch {
+    return escapeForTerminal(redactTokens(raw.slice(0, 400)).slice(0, 200));
+  }
+}
