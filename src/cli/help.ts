@@ -14,6 +14,7 @@ Usage:
   kfguard fix PATH...           patch fixable findings (preview by default; --in-place or --out DIR)
   kfguard webhook serve|certs|manifests
                                 admission webhook: serve it, make its certificates, print its manifests
+  kfguard export vap            print ValidatingAdmissionPolicies (CEL) that enforce without the webhook
   kfguard --version             print the version
 
 Run \`kfguard COMMAND --help\` for a command's flags.
@@ -139,7 +140,7 @@ Use ca.crt as the webhook's caBundle: \`kfguard webhook manifests --self-signed 
 `;
 
 export const WEBHOOK_MANIFESTS_HELP = `Usage: kfguard webhook manifests [--namespace NS] [--cert-manager | --self-signed [--ca-file FILE]]
-                                [--failure-policy fail|ignore] [--image IMAGE]
+                                [--failure-policy fail|ignore] [--image IMAGE] [--config FILE]
 
 Prints the objects that install the webhook: Namespace, ServiceAccount, a ClusterRole with
 get/list/watch on exactly the kinds the admission rules read and judge, its binding, the snapshot
@@ -148,6 +149,12 @@ filesystem), a PodDisruptionBudget, the Service, a NetworkPolicy and the
 ValidatingWebhookConfiguration. TLS comes from cert-manager (default: an Issuer and a Certificate,
 CA injected) or, with --self-signed, from \`kfguard webhook certs\` (--ca-file sets the caBundle;
 create the Secret kfguard-webhook-tls from tls.crt and tls.key).
+
+The webhook configuration sends only CREATE and UPDATE of the kinds the enabled admission rules
+match (a rule matching any kind: Pods, controllers, Argo and KFP workflows, notebooks, training
+jobs, Ray, InferenceService and what exposes or protects a route). --config FILE is the server's
+.kfguard.yaml: rules it disables are left out of what is sent and what RBAC grants. --image sets the
+container image (default ghcr.io/kfguard/kfguard:VERSION, built from the repository's Dockerfile).
 `;
 
 export const SNAPSHOT_HELP = `Usage: kfguard snapshot -o FILE [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
@@ -194,4 +201,29 @@ Flags:
 kfguard.io/ignore annotations on cluster objects are never honoured for threat and exposure rules:
 whoever created the object wrote them. Exit codes: 0 stopped by a signal, 2 usage errors, no cluster,
 or nothing readable.
+`;
+
+export const EXPORT_HELP = `Usage: kfguard export vap [flags]
+
+  kfguard export vap   print ValidatingAdmissionPolicy and binding objects (CEL) for what CEL can
+                       express of kfguard's admission rules
+
+Run \`kfguard export vap --help\` for its flags.
+`;
+
+export const EXPORT_VAP_HELP = `Usage: kfguard export vap [--mode enforce|warn|audit] [--exclude-namespace NS]... [--config FILE]
+
+Prints ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects (admissionregistration.k8s.io/v1,
+Kubernetes 1.30+) built from the same indicator data as crypto-miner-workload: known miner images, Stratum
+URLs, pool hosts, miner executables with miner flags; and a warning for Kubeflow UI or Istio gateway
+Services switched to LoadBalancer or NodePort. CEL sees one object only: what it cannot express (decoding,
+ConfigMaps, shell parsing, the auth chain) is listed in docs/vap.md. Apply with \`kubectl apply -f -\`.
+
+Flags:
+      --mode MODE               enforce (default: Deny), warn (Warn, Audit) or audit (Audit) for the policy
+                                that mirrors the webhook's denials; the weaker-signal and Service
+                                policies always warn
+      --exclude-namespace NS    a namespace no binding judges; repeatable (default: kube-system)
+      --config FILE             read crypto-miner-workload's indicator extensions from this .kfguard.yaml
+  -h, --help                    show this help
 `;

@@ -21,6 +21,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   watch: async (argv, io) => (await import('./commands/watch.js')).watchCommand(argv, io),
   // Loaded on demand: the HTTP client and fingerprints are only for probes.
   probe: async (argv, io) => (await import('./commands/probe.js')).probeCommand(argv, io),
+  export: async (argv, io) => (await import('./commands/export.js')).exportCommand(argv, io),
 };
 
 /** Runs the CLI and returns its exit code; only bin/ calls process.exit. */

@@ -30,37 +30,54 @@ export interface Budget {
 }
 
 export function createBudget(limits: EvaluationLimits = DEFAULT_LIMITS, now: () => number = () => performance.now()): Budget {
+  return new ObjectBudget(limits, now);
+}
+
+/**
+ * A class, not a closure per method: the engine makes one budget per object judged (and per
+ * object re-judged when an admitted change touches it), so its methods live on the prototype.
+ */
+class ObjectBudget implements Budget {
   // The clock starts at the first check: most objects never ask, and reading it costs.
-  let deadline: number | undefined;
-  let remaining = limits.bytes;
-  const reasons: string[] = [];
+  private deadline: number | undefined;
+  private remaining: number;
+  private readonly reasons: string[] = [];
   // performance.now() costs ~30 ns; checking the clock every call would still dominate tight loops.
-  let calls = 0;
-  let late = false;
-  return {
-    limits,
-    take(bytes) {
-      if (bytes > remaining) return false;
-      remaining -= bytes;
-      return true;
-    },
-    get remainingBytes() {
-      return remaining;
-    },
-    timeUp() {
-      if (late) return true;
-      if ((++calls & 63) !== 1) return false;
-      deadline ??= now() + limits.timeMs;
-      late = now() > deadline;
-      return late;
-    },
-    exhaust(reason) {
-      if (!reasons.includes(reason)) reasons.push(reason);
-    },
-    get exhausted() {
-      return reasons;
-    },
-  };
+  private calls = 0;
+  private late = false;
+
+  constructor(
+    readonly limits: EvaluationLimits,
+    private readonly now: () => number,
+  ) {
+    this.remaining = limits.bytes;
+  }
+
+  take(bytes: number): boolean {
+    if (bytes > this.remaining) return false;
+    this.remaining -= bytes;
+    return true;
+  }
+
+  get remainingBytes(): number {
+    return this.remaining;
+  }
+
+  timeUp(): boolean {
+    if (this.late) return true;
+    if ((++this.calls & 63) !== 1) return false;
+    this.deadline ??= this.now() + this.limits.timeMs;
+    this.late = this.now() > this.deadline;
+    return this.late;
+  }
+
+  exhaust(reason: string): void {
+    if (!this.reasons.includes(reason)) this.reasons.push(reason);
+  }
+
+  get exhausted(): readonly string[] {
+    return this.reasons;
+  }
 }
 
 /** A budget that never runs out, for callers outside the engine (tests, one-off tools). */

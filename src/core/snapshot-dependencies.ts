@@ -122,18 +122,20 @@ export function isAffected(
   nestedAffected: (analysis: DerivedAnalysis<unknown>) => boolean,
 ): boolean {
   if (dependencies.all) return true;
+  // Loops, not closures: an admitted change is tested against every dependent object's reads.
   for (const { object } of changed) {
     const namespace = namespaceOf(object) ?? '';
     if (dependencies.allRelevant?.(object)) return true;
     if (dependencies.kinds.has(object.kind) || dependencies.namespaces.has(namespace)) return true;
     if (dependencies.namespaceList && namespace !== '' && !inventory.namespaces().includes(namespace)) return true;
     if (object.kind === 'Service' && dependencies.serviceNamespaces.has(namespace)) return true;
-    if (dependencies.serviceSelectors.some((s) => s.namespace === namespace && podLabelsOf(object).some((labels) => matchesMapSelector(s.selector, labels)))) {
-      return true;
+    for (const read of dependencies.serviceSelectors) {
+      if (read.namespace !== namespace) continue;
+      for (const labels of podLabelsOf(object)) if (matchesMapSelector(read.selector, labels)) return true;
     }
-    const labels = labelsOf(object);
-    if (dependencies.labelSelectors.some((s) => s.namespace === namespace && (!s.kinds || s.kinds.includes(object.kind)) && matchesLabelSelector(s.selector, labels))) {
-      return true;
+    for (const read of dependencies.labelSelectors) {
+      if (read.namespace !== namespace || (read.kinds && !read.kinds.includes(object.kind))) continue;
+      if (matchesLabelSelector(read.selector, labelsOf(object))) return true;
     }
   }
   for (const nested of dependencies.analyses) if (nestedAffected(nested)) return true;

@@ -116,6 +116,7 @@ export class Snapshot extends InventoryQueries {
   private readonly byObject = new Map<K8sObject, ScannedObject>();
   /** Arrays handed out by queries, valid for one version. */
   private readonly lists = new Map<string, readonly ScannedObject[]>();
+  private namespaceList: readonly string[] | undefined;
   private allList: readonly ScannedObject[] | undefined;
   /** Per namespace, `key=value` → objects whose pods carry that label; valid for one version. */
   private readonly podLabelIndex = new Map<string, Map<string, ScannedObject[]>>();
@@ -205,7 +206,9 @@ export class Snapshot extends InventoryQueries {
   }
 
   namespaces(): readonly string[] {
-    return [...this.byNamespace.keys()].filter((n) => n !== '');
+    // Kept per version: change tests ask for it once per dependent object they judge.
+    this.namespaceList ??= [...this.byNamespace.keys()].filter((n) => n !== '');
+    return this.namespaceList;
   }
 
   originOf(object: K8sObject): ScannedObject | undefined {
@@ -342,6 +345,7 @@ export class Snapshot extends InventoryQueries {
     this.changeLog.push({ version: this.currentVersion, ...change });
     if (this.changeLog.length > CHANGE_LOG_LENGTH) this.changeLog.splice(0, this.changeLog.length - CHANGE_LOG_LENGTH);
     this.lists.clear();
+    this.namespaceList = undefined;
     this.podLabelIndex.clear();
     this.allList = undefined;
     for (const analysis of kept) (this.memos.get(analysis) as Memo).version = this.currentVersion;

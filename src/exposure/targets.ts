@@ -116,3 +116,11 @@ export function recognizeTarget(backend: ServiceRef): TargetKind | undefined {
   const entry = byStrongSignal ?? CATALOGUE.find((e) => e.names && signals.names.some((name) => e.names?.test(name)));
   return entry ? { family: entry.family, label: entry.label } : undefined;
 }
+
+/**
+ * Name patterns (JavaScript regex sources, also valid RE2) of one target family, for exports that
+ * can only see a Service's own name (`kfguard export vap`).
+ */
+export function targetNamePatterns(family: TargetFamily): { readonly label: string; readonly pattern: string }[] {
+  return CATALOGUE.filter((entry) => entry.family === family && entry.names).map((entry) => ({ label: entry.label, pattern: entry.names?.source ?? '' }));
+}

@@ -1,5 +1,6 @@
 import { asArray, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
+import { RecentCache } from '../core/recent-cache.js';
 
 /** One word a container will be started with, and the manifest field it came from. */
 export interface CommandWord {
@@ -26,10 +27,10 @@ interface CachedWords {
 /**
  * The engine runs every rule on one object before the next, so the containers asked about are the
  * last few: a small cache gets the hits without holding the words of every container of the scan
- * (a cache over all of them cost 60 MB of peak RSS on 20,000 pipeline pods).
+ * (a cache over all of them cost 60 MB of peak RSS on 20,000 pipeline pods). A ring, not a Map:
+ * see `RecentCache`.
  */
-const WORDS_CACHE_SIZE = 32;
-const wordsCache = new Map<JsonRecord, CachedWords>();
+const wordsCache = new RecentCache<JsonRecord, CachedWords>(32);
 
 /**
  * The words of `command` then `args`. Strings with spaces are split shell-style, because
@@ -53,10 +54,7 @@ export function commandWords(container: JsonRecord, containerPath: string): read
       for (const word of splitWords(raw)) words.push({ word, path });
     });
   }
-  wordsCache.delete(container);
   wordsCache.set(container, { command: container.command, args: container.args, path: containerPath, words });
-  // Maps iterate in insertion order: the first key is the least recently computed.
-  if (wordsCache.size > WORDS_CACHE_SIZE) wordsCache.delete(wordsCache.keys().next().value!);
   return words;
 }
 

@@ -32,6 +32,29 @@ interface Reading {
 
 const memos = new WeakMap<Indicators, BoundedCache<string, Reading>>();
 
+/**
+ * A text is remembered from its second reading on. Most texts seen once (the KFP driver's per-run
+ * JSON, a step's unique script) are never seen again, and keeping each for 2,048 later readings
+ * made the young-generation collector copy it into the old generation, where it died: on 20,000
+ * pipeline pods that was most of what the threat rule allocated and kept. The doorkeeper is a
+ * table of key hashes (a collision only means remembering a text on its first reading), so
+ * noting a text allocates nothing.
+ */
+const DOORKEEPER_SLOTS = 8_192;
+const seenBefore = new Int32Array(DOORKEEPER_SLOTS);
+
+/** Whether `key` (probably) was read before; notes it either way. FNV-1a over the UTF-16 units. */
+export function readBefore(key: string): boolean {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  // 0 marks an empty slot, so a hash of 0 is stored as 1.
+  const stored = hash === 0 ? 1 : hash;
+  const slot = (hash >>> 0) % DOORKEEPER_SLOTS;
+  const seen = seenBefore[slot] === stored;
+  seenBefore[slot] = stored;
+  return seen;
+}
+
 type RootUnit = ArgvUnit | ScriptUnit | RawUnit;
 
 /** `drain` for a unit of the object's own text, replaying a remembered reading when there is one. */
@@ -57,6 +80,7 @@ export function drainRemembered(state: ScanState, root: RootUnit, read: (unit: T
   const before = { signals: state.signals.length, bytes: state.budget.remainingBytes, cutShort: state.cutShort.length, exhausted: state.budget.exhausted.length };
   drain(state, root, read);
   if (state.cutShort.length !== before.cutShort || state.budget.exhausted.length !== before.exhausted) return;
+  if (!readBefore(key)) return;
   const remembered: RememberedSignal[] = [];
   for (const found of state.signals.slice(before.signals)) {
     const site = sites.indexOf(found.site);

@@ -13,7 +13,7 @@ export interface AdmissionDecision {
   readonly ruleIds: readonly string[];
 }
 
-export type Outcome = 'allowed' | 'denied' | 'warned' | 'audited' | 'exempted' | 'failed-open' | 'failed-closed';
+export type Outcome = 'allowed' | 'denied' | 'warned' | 'audited' | 'exempted' | 'skipped' | 'failed-open' | 'failed-closed';
 
 /** The API server shows warnings to kubectl users; long ones wrap badly and are truncated there anyway. */
 export const MAX_WARNING_CHARS = 120;

@@ -9,6 +9,7 @@ import { podLabelsOf } from '../k8s/inventory.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { decide, failureDecision, type AdmissionDecision } from './decision.js';
 import { exemptionsFor } from './exemptions.js';
+import { kindJudgedBy } from './kinds.js';
 import type { Logger } from './logging.js';
 import type { WebhookMetrics } from './metrics.js';
 import { parseReview, reviewResponse, type AdmissionRequest } from './review.js';
@@ -92,11 +93,26 @@ async function judgeWithDeadline(request: AdmissionRequest, context: JudgeContex
   }
 }
 
+const judgedKinds = new WeakMap<readonly Rule[], (kind: string) => boolean>();
+
+/** Whether any of the context's rules can find something on an admitted object of this kind; cached per rule list. */
+function isJudged(kind: string, rules: readonly Rule[]): boolean {
+  let judged = judgedKinds.get(rules);
+  if (!judged) {
+    judged = kindJudgedBy(rules);
+    judgedKinds.set(rules, judged);
+  }
+  return judged(kind);
+}
+
 async function judge(request: AdmissionRequest, context: JudgeContext, receivedAt: number): Promise<AdmissionDecision> {
   const { settings } = context;
   if (context.beforeJudge) await context.beforeJudge(request);
   // A deletion removes what could be exposed or mined; judging the old object would only block cleanup.
   if (request.operation === 'DELETE' || !request.object) return decide([], settings, subjectOf(request));
+  // A kind no rule matches or reads cannot be denied: answer before exemptions and the snapshot.
+  // The object's own kind, not request.kind, which the API server may report as an equivalent version.
+  if (!isJudged(request.object.kind, context.rules)) return { allowed: true, warnings: [], auditAnnotations: { decision: 'allow' }, outcome: 'skipped', ruleIds: [] };
   const exemptions = exemptionsFor(request, settings.exemptions);
   if (exemptions.some((e) => e.rules === undefined)) {
     return { allowed: true, warnings: [], auditAnnotations: { decision: 'exempt', reason: exemptions[0]?.reason ?? '' }, outcome: 'exempted', ruleIds: [] };

@@ -71,6 +71,37 @@ export const ADMITTED_KINDS: readonly string[] = [
   'VirtualService', 'IstioGateway', 'AuthorizationPolicy', 'RequestAuthentication', 'EnvoyFilter',
 ];
 
+const admissionRules = (rules: readonly Rule[]): Rule[] => rules.filter((rule) => rule.meta.sources.includes('admission'));
+
+/**
+ * Kinds the webhook configuration sends: every kind an admission rule matches by name, and for a
+ * rule matching (or reading) any kind, the kinds judged at admission above. A rule that reads any
+ * kind can take a finding from a change to one (a VirtualService routing a UI out), so those kinds
+ * are sent as well; kinds read by name only (ConfigMaps a Pod mounts) are not, unless a rule
+ * matches them.
+ */
+export function webhookKinds(rules: readonly Rule[]): string[] {
+  const kinds = new Set<string>();
+  for (const rule of admissionRules(rules)) {
+    for (const match of rule.meta.match) for (const kind of match.kinds === '*' ? ADMITTED_KINDS : match.kinds) kinds.add(kind);
+    if (rule.meta.needs.reads === '*') for (const kind of ADMITTED_KINDS) kinds.add(kind);
+  }
+  return [...kinds].filter((kind) => SERVED_KINDS[kind] !== undefined).sort();
+}
+
+/**
+ * Whether any admission rule can find something when an object of `kind` is admitted: it matches
+ * the kind, or reads it (a change to what a rule reads can move findings on other objects). The
+ * server answers the rest at once, without the snapshot.
+ */
+export function kindJudgedBy(rules: readonly Rule[]): (kind: string) => boolean {
+  const relevant = admissionRules(rules);
+  const any = relevant.some((rule) => rule.meta.needs.reads === '*' || rule.meta.match.some((m) => m.kinds === '*'));
+  if (any) return () => true;
+  const kinds = new Set(relevant.flatMap((rule) => [...rule.meta.match.flatMap((m) => m.kinds as readonly string[]), ...(rule.meta.needs.reads as readonly string[])]));
+  return (kind) => kinds.has(kind);
+}
+
 /**
  * Kinds the snapshot must list and watch: every kind an admission rule names in `needs.reads`,
  * plus every kind judged (a rule reading `'*'` reads among those). RBAC grants exactly these.

@@ -1,7 +1,8 @@
 import { stringify } from 'yaml';
 import { ALL_RULES } from '../rules/index.js';
 import { VERSION } from '../version.js';
-import { ADMITTED_KINDS, resourcesByGroup, snapshotKinds } from './kinds.js';
+import type { Rule } from '../core/rule.js';
+import { resourcesByGroup, snapshotKinds, webhookKinds } from './kinds.js';
 import type { FailurePolicy } from './settings.js';
 
 export interface ManifestOptions {
@@ -11,6 +12,8 @@ export interface ManifestOptions {
   /** Base64 PEM of the CA from `kfguard webhook certs`, for --self-signed. */
   readonly caBundle?: string;
   readonly image?: string;
+  /** The rules the server runs (enabled in its config); default every rule. They decide what is sent and what RBAC grants. */
+  readonly rules?: readonly Rule[];
 }
 
 const NAME = 'kfguard-webhook';
@@ -32,7 +35,7 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...LABELS, 'pod-security.kubernetes.io/enforce': 'restricted' } } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(NAME), automountServiceAccountToken: true },
-    clusterRole(meta(NAME, false)),
+    clusterRole(meta(NAME, false), options.rules ?? ALL_RULES),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
@@ -61,8 +64,8 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
   ];
 }
 
-function clusterRole(metadata: Manifest): Manifest {
-  const rules = [...resourcesByGroup(snapshotKinds(ALL_RULES))].map(([group, resources]) => ({ apiGroups: [group], resources, verbs: ['get', 'list', 'watch'] }));
+function clusterRole(metadata: Manifest, ruleSet: readonly Rule[]): Manifest {
+  const rules = [...resourcesByGroup(snapshotKinds(ruleSet))].map(([group, resources]) => ({ apiGroups: [group], resources, verbs: ['get', 'list', 'watch'] }));
   return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata, rules };
 }
 
@@ -158,7 +161,8 @@ function certManager(meta: (name: string) => Manifest, ns: string): Manifest[] {
 
 function validatingWebhook(metadata: Manifest, options: ManifestOptions): Manifest {
   const ns = options.namespace;
-  const rules = [...resourcesByGroup(ADMITTED_KINDS)].map(([group, resources]) => ({
+  // Only what some rule can judge: every other request would cost the API server a round trip for nothing.
+  const rules = [...resourcesByGroup(webhookKinds(options.rules ?? ALL_RULES))].map(([group, resources]) => ({
     apiGroups: [group],
     apiVersions: ['*'],
     resources,

@@ -83,3 +83,22 @@ describe('line numbers against the real corpus', requiresShared(), () => {
     assert.ok(checked > 40, `checked only ${checked}`);
   });
 });
+
+test('findings that come back to a document after many others are located as on first sight', () => {
+  // Small documents keep their index only while among the last few located; a late finding (a
+  // whole-inventory rule's) rebuilds it, and must land on the same line.
+  const docs = Array.from({ length: 12 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\nspec:\n${'  # filler\n'.repeat(i)}  containers:\n  - name: c\n    image: busybox:${i}\n`);
+  const text = docs.join('---\n');
+  const origins = docs.map((_, i) => originFor(text, i));
+  const first = origins.map((origin) => locate(origin, 'spec.containers[0].image'));
+  const names = origins.map((origin) => locate(origin, 'metadata.name'));
+  for (const round of [0, 1]) {
+    origins.forEach((origin, i) => {
+      const other = (i * 7) % origins.length;
+      assert.deepEqual(locate(origin, 'spec.containers[0].image'), first[i], `round ${round}, document ${i}`);
+      assert.deepEqual(locate(origins[other]!, 'metadata.name'), names[other], `round ${round}, document ${other}`);
+    });
+  }
+  assert.equal(first[11]!.line - names[11]!.line, 15, 'the image line counts the filler comments');
+  assert.equal(text.split('\n')[first[11]!.line - 1], '    image: busybox:11');
+});

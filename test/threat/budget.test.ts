@@ -70,9 +70,18 @@ describe('crypto-miner-workload under a budget', () => {
     env[39] = { name: 'LAST', value: 'stratum+tcp://last.example:3333' };
     // A clock the test controls: time runs out after ten text units have been read.
     let checks = 0;
-    const budget: Budget = { ...unlimitedBudget(), timeUp: () => ++checks > 10 };
     const reasons: string[] = [];
-    budget.exhaust = (reason) => void reasons.push(reason);
+    const room = unlimitedBudget();
+    const budget: Budget = {
+      limits: room.limits,
+      take: (bytes) => room.take(bytes),
+      get remainingBytes() {
+        return room.remainingBytes;
+      },
+      timeUp: () => ++checks > 10,
+      exhaust: (reason) => void reasons.push(reason),
+      exhausted: reasons,
+    };
     const evidence = evidenceOf(judge(pod({ env }), budget));
     assert.ok(evidence.some((e) => e.includes('first.example') && e.includes('env FIRST')), evidence.join('\n'));
     assert.ok(!evidence.some((e) => e.includes('last.example')), evidence.join('\n'));

@@ -6,6 +6,7 @@ import type { RuleContext, Violation } from '../../src/core/rule.js';
 import type { K8sObject } from '../../src/core/types.js';
 import { buildInventory } from '../../src/k8s/inventory.js';
 import cryptoMinerWorkload from '../../src/rules/threat/crypto-miner-workload.rule.js';
+import { readBefore } from '../../src/threat/scan-memo.js';
 
 /**
  * A text read once is replayed for the next object that holds the same text. The replay must give
@@ -25,20 +26,32 @@ function judge(object: K8sObject, limits = DEFAULT_LIMITS): Violation[] {
 }
 
 describe('remembered readings', () => {
-  it('replay the same signals at the second object\'s own container and path', () => {
+  it('replay the same signals at a later object\'s own container and path', () => {
+    // Remembered from the second reading on (the doorkeeper), so the third is a replay.
     const first = judge(pod('a', 'step-one', [SCRIPT]));
-    const second = judge(pod('b', 'step-two', [SCRIPT]));
-    assert.equal(first.length, 1);
-    assert.equal(second.length, 1);
-    const rename = (lines: readonly string[]): string[] => lines.map((line) => line.replaceAll('step-one', 'step-two'));
-    assert.deepEqual(second[0]?.evidence, rename(first[0]?.evidence ?? []));
-    assert.ok((second[0]?.evidence ?? []).some((line) => line.includes('step-two')), 'evidence names the second container');
-    assert.equal(second[0]?.severity, first[0]?.severity);
-    assert.equal(second[0]?.path, first[0]?.path);
+    for (const [name, container] of [['b', 'step-two'], ['c', 'step-three']] as const) {
+      const later = judge(pod(name, container, [SCRIPT]));
+      assert.equal(first.length, 1);
+      assert.equal(later.length, 1);
+      const rename = (lines: readonly string[]): string[] => lines.map((line) => line.replaceAll('step-one', container));
+      assert.deepEqual(later[0]?.evidence, rename(first[0]?.evidence ?? []));
+      assert.ok((later[0]?.evidence ?? []).some((line) => line.includes(container)), 'evidence names the later container');
+      assert.equal(later[0]?.severity, first[0]?.severity);
+      assert.equal(later[0]?.path, first[0]?.path);
+    }
+  });
+
+  it('remember a text only from its second reading (texts seen once are never kept)', () => {
+    const key = `doorkeeper ${Math.random()}`;
+    assert.equal(readBefore(key), false);
+    assert.equal(readBefore(key), true);
+    assert.equal(readBefore(`${key} other`), false);
   });
 
   it('never replay a reading a budget cut short', () => {
     const text = `${SCRIPT} # cut-short variant`;
+    // Read once whole before, so the doorkeeper would let the next complete reading be remembered.
+    assert.equal(judge(pod('e', 'main', [text])).length, 1);
     const starved = judge(pod('c', 'main', [text]), { timeMs: 0, bytes: DEFAULT_LIMITS.bytes });
     const whole = judge(pod('d', 'main', [text]));
     assert.ok(whole.length === 1, 'the full reading finds the miner');

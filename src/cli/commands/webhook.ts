@@ -4,6 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../config/load.js';
 import { webhookSettingsSchema, type WebhookExemption } from '../../config/webhook-schema.js';
 import { UsageError, errorMessage } from '../../core/errors.js';
+import type { KfguardConfig } from '../../core/config-types.js';
+import type { Rule } from '../../core/rule.js';
 import { optionSchemasOf } from '../../core/rule-options.js';
 import { isSeverity, SEVERITIES } from '../../core/severity.js';
 import { ALL_RULES } from '../../rules/index.js';
@@ -78,7 +80,7 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const logger = createLogger();
   const metrics = new WebhookMetrics({ processMetrics: true });
-  const rules = ALL_RULES.filter((rule) => config.rules[rule.meta.id]?.enabled !== false);
+  const rules = enabledRules(config);
   const server = new WebhookServer({
     tls,
     certFiles: { cert: resolve(io.cwd, certFile), key: resolve(io.cwd, keyFile) },
@@ -140,6 +142,8 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   await server.drain();
   await (await live)?.stop();
   logger.info('stopped');
+  // The destination writes asynchronously: flush before the process exits.
+  await new Promise<void>((done) => logger.flush(() => done()));
   return EXIT_CLEAN;
 }
 
@@ -192,6 +196,7 @@ async function manifests(argv: readonly string[], io: CliIo): Promise<number> {
     'ca-file': { type: 'string' },
     'failure-policy': { type: 'string' },
     image: { type: 'string' },
+    config: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -210,8 +215,12 @@ async function manifests(argv: readonly string[], io: CliIo): Promise<number> {
     }
   }
   const failurePolicy = oneOf<FailurePolicy>(stringOption(values['failure-policy']) ?? 'fail', FAILURE_POLICIES, '--failure-policy');
+  // The server's config: its disabled rules narrow what the API server sends and what RBAC grants.
+  const configFile = stringOption(values.config);
+  const rules = configFile === undefined ? ALL_RULES : enabledRules((await loadServerConfig(configFile, io)).config);
   io.stdout(
     renderManifests({
+      rules,
       namespace: stringOption(values.namespace) ?? 'kfguard',
       tls: values['self-signed'] ? 'self-signed' : 'cert-manager',
       failurePolicy,
@@ -220,6 +229,10 @@ async function manifests(argv: readonly string[], io: CliIo): Promise<number> {
     }),
   );
   return EXIT_CLEAN;
+}
+
+function enabledRules(config: KfguardConfig): Rule[] {
+  return ALL_RULES.filter((rule) => config.rules[rule.meta.id]?.enabled !== false);
 }
 
 function required(value: unknown, flag: string): string {

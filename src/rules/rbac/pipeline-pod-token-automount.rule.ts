@@ -1,7 +1,7 @@
 import { asRecord, asString, labelsOf, namespaceOf } from '../../core/object.js';
 import { defineRule } from '../../core/rule.js';
 import type { K8sObject } from '../../core/types.js';
-import type { Inventory } from '../../core/inventory.js';
+import type { DerivedAnalysis, Inventory } from '../../core/inventory.js';
 import { accessGraphOf } from '../../rbac/access-graph.js';
 import { canExecIntoPods, creatablePodMakers } from '../../rbac/pod-makers.js';
 import { rulesAllow } from '../../rbac/policy-rule.js';
@@ -47,23 +47,52 @@ function mountsToken(run: RunSpec, serviceAccount: K8sObject | undefined): boole
   return serviceAccount?.automountServiceAccountToken !== false;
 }
 
+/** What each ServiceAccount's token can do: by `namespace/name`, and by name over every namespace. */
+interface TokenPowers {
+  readonly byAccount: ReadonlyMap<string, readonly string[]>;
+  readonly byName: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
- * What the token of `namespace/name` can do, as far as the scanned RBAC shows, wherever it was
- * granted: a RoleBinding in another namespace arms the token just as well.
+ * What the token of a ServiceAccount can do, as far as the scanned RBAC shows, wherever it was
+ * granted: a RoleBinding in another namespace arms the token just as well. Built once per snapshot
+ * version from the access graph (every pipeline pod used to walk every grant, a few KB of garbage
+ * per admitted pod), in grant order as before.
  */
-function powersOf(inventory: Inventory, namespace: string | undefined, name: string): string[] {
-  const powers = new Set<string>();
-  for (const grant of accessGraphOf(inventory).grants) {
-    const { subject } = grant;
-    if (subject.kind !== 'ServiceAccount' || subject.name !== name) continue;
-    if (namespace !== undefined && subject.namespace !== namespace) continue;
-    const rules = grant.role?.rules ?? [];
-    const where = grant.namespace === '*' || grant.namespace === subject.namespace ? '' : ` in namespace ${grant.namespace}`;
-    for (const resource of creatablePodMakers(rules)) powers.add(`create ${resource}${where}`);
-    if (canExecIntoPods(rules)) powers.add(`exec into pods${where}`);
-    if (rulesAllow(rules, { verb: 'get', apiGroup: '', resource: 'secrets' })) powers.add(`read secrets${where}`);
-  }
-  return [...powers];
+const TOKEN_POWERS: DerivedAnalysis<TokenPowers> = {
+  name: 'service-account token powers',
+  build(inventory) {
+    const byAccount = new Map<string, Set<string>>();
+    const byName = new Map<string, Set<string>>();
+    const into = (map: Map<string, Set<string>>, key: string): Set<string> => {
+      let set = map.get(key);
+      if (!set) map.set(key, (set = new Set()));
+      return set;
+    };
+    for (const grant of accessGraphOf(inventory).grants) {
+      const { subject } = grant;
+      if (subject.kind !== 'ServiceAccount') continue;
+      const rules = grant.role?.rules ?? [];
+      const where = grant.namespace === '*' || grant.namespace === subject.namespace ? '' : ` in namespace ${grant.namespace}`;
+      const powers: string[] = [];
+      for (const resource of creatablePodMakers(rules)) powers.push(`create ${resource}${where}`);
+      if (canExecIntoPods(rules)) powers.push(`exec into pods${where}`);
+      if (rulesAllow(rules, { verb: 'get', apiGroup: '', resource: 'secrets' })) powers.push(`read secrets${where}`);
+      const account = subject.namespace === undefined ? undefined : into(byAccount, `${subject.namespace}\u0000${subject.name}`);
+      const named = into(byName, subject.name);
+      for (const power of powers) {
+        account?.add(power);
+        named.add(power);
+      }
+    }
+    const frozen = (map: Map<string, Set<string>>): Map<string, readonly string[]> => new Map([...map].map(([key, set]) => [key, [...set]]));
+    return { byAccount: frozen(byAccount), byName: frozen(byName) };
+  },
+};
+
+function powersOf(inventory: Inventory, namespace: string | undefined, name: string): readonly string[] {
+  const powers = inventory.derived(TOKEN_POWERS);
+  return (namespace === undefined ? powers.byName.get(name) : powers.byAccount.get(`${namespace}\u0000${name}`)) ?? [];
 }
 
 export default defineRule({

@@ -1,0 +1,32 @@
+# kfguard's container image: the CLI (scan, webhook serve, export vap ...) on a distroless Node 20
+# runtime, running as an unprivileged user. The webhook Deployment (`kfguard webhook manifests`,
+# deploy/webhook/) runs it with args `webhook serve ...`; `docker run IMAGE scan /manifests` works too.
+#
+#   docker build -t ghcr.io/kfguard/kfguard:0.1.0 .
+#
+# Stage 1 bundles the CLI with esbuild: dist/ is self-contained (every dependency inlined), so the
+# runtime stage needs no node_modules and no npm.
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# --ignore-scripts: "prepare" would build before the sources are copied.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts/build.mjs scripts/
+COPY src/ src/
+RUN npm run build
+
+# Stage 2: distroless (no shell, no package manager), "nonroot" variant: uid and gid 65532, as the
+# webhook Deployment's securityContext expects. Nothing is written at runtime, so the root
+# filesystem can be mounted read-only.
+FROM gcr.io/distroless/nodejs20-debian12:nonroot
+WORKDIR /app
+COPY --from=build /src/dist/ dist/
+COPY bin/ bin/
+COPY data/ data/
+COPY package.json ./
+USER 65532:65532
+ENV NODE_ENV=production
+EXPOSE 8443
+ENTRYPOINT ["/nodejs/bin/node", "/app/bin/kfguard.js"]
+CMD ["--help"]
