@@ -6,6 +6,7 @@ Usage:
   kfguard scan [PATH|-]...      scan manifests (files, directories, kustomize directories, stdin)
   kfguard scan --cluster        scan the live cluster of the current kubeconfig context
   kfguard snapshot -o FILE      write the cluster's objects kfguard reads as YAML, Secret values removed
+  kfguard watch                 keep watching the live cluster; stream finding changes as JSON lines
   kfguard probe URL...          ask dashboard and job-API URLs whether they answer without credentials
                                 (--from-scan REPORT.json or --cluster: the addresses a scan found)
   kfguard rules                 list every rule
@@ -115,12 +116,14 @@ Flags:
   -h, --help                   show this help
 `;
 
-export const WEBHOOK_SERVE_HELP = `Usage: kfguard webhook serve --tls-cert FILE --tls-key FILE --snapshot-from PATH [flags]
+export const WEBHOOK_SERVE_HELP = `Usage: kfguard webhook serve --tls-cert FILE --tls-key FILE [--snapshot-from PATH] [flags]
 
 Serves POST /validate (admission.k8s.io/v1 AdmissionReview), GET /healthz, /readyz and /metrics
 over HTTPS (TLS 1.2 or newer). Each admitted object is judged by the same rules as \`kfguard scan\`,
-laid over a snapshot of the cluster read from PATH (manifest files; live informers are not
-implemented yet). The certificate reloads when its files change. SIGTERM drains in-flight reviews.
+laid over a snapshot of the cluster: by default the live cluster, listed and watched on the kinds
+the admission rules judge or read (ready once every kind is listed; a kind the account may not
+list is a coverage gap in /readyz and the logs), or manifest files read once with --snapshot-from.
+The certificate reloads when its files change. SIGTERM drains in-flight reviews.
 Logs are JSON lines on stdout.
 
 Flags:
@@ -128,7 +131,11 @@ Flags:
       --tls-key FILE           its private key (PEM)
       --port N                 port to listen on (default 8443)
       --address ADDR           address to listen on (default: all interfaces)
-      --snapshot-from PATH     manifests of the cluster (repeatable; files, directories, kustomize)
+      --snapshot-from PATH     manifests of the cluster instead of the live cluster (repeatable;
+                               files, directories, kustomize)
+      --kubeconfig FILE        kubeconfig for the live snapshot (default: $KUBECONFIG,
+                               ~/.kube/config, then the pod's service account)
+      --context NAME           kubeconfig context for the live snapshot
       --config FILE            .kfguard.yaml with rule settings, suppressions and
                                webhook.exemptions (only an explicit file is read)
       --deny-severity SEV      findings at or above SEV deny (default critical); lower ones warn
@@ -221,6 +228,37 @@ Shows the help of kfguard, or of one command (\`kfguard help scan\`, \`kfguard h
 
 Flags:
   -h, --help                 show this help
+`;
+
+export const WATCH_HELP = `Usage: kfguard watch [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
+
+Lists and then watches the kinds the enabled rules judge or read, keeps them as a live snapshot,
+and judges each change as it arrives. Every finding that opens, changes or is resolved is written
+to stdout as one JSON line ({"kind":"finding","state":"open|changed|resolved|folded",...}); a
+finding on a Pod that its Deployment (or Job, CronJob...) already has is "folded" into the owner's.
+Coverage gaps (a kind the account may not list or watch) are lines too ({"kind":"coverage"}).
+Lists again after 410 Gone, reconnects with backoff and jitter. Runs until SIGTERM or SIGINT.
+
+Flags:
+      --alert-webhook URL    also POST each record as JSON to URL (retried with backoff;
+                             suppressed and folded findings are not sent)
+      --metrics-port N       serve Prometheus /metrics (open findings by rule and severity,
+                             snapshot objects, age and sync), /healthz and /readyz on port N
+      --metrics-address ADDR address for --metrics-port (default: all interfaces)
+      --resync SECONDS       after changes, judge everything again at most this often (default 10):
+                             what a change resolves on other objects shows then
+      --rule ID[,ID]         run only these rules (repeatable); also --skip-rule, --category
+      --config FILE          settings file (default: .kfguard.yaml found upwards from here)
+      --kubeconfig FILE      kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, then the
+                             pod's service account)
+      --context NAME         kubeconfig context to use (default: the current context)
+  -n, --namespace NS         watch only namespace NS (repeatable; cluster-scoped kinds are skipped)
+  -A, --all-namespaces       watch every namespace (the default)
+  -h, --help                 show this help
+
+kfguard.io/ignore annotations on cluster objects are never honoured for threat and exposure rules:
+whoever created the object wrote them. Exit codes: 0 stopped by a signal, 2 usage errors, no cluster,
+or nothing readable.
 `;
 
 export const EXPORT_HELP = `Usage: kfguard export vap [flags]

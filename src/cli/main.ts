@@ -19,6 +19,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   // Loaded on demand: the server's dependencies (pino, prom-client, x509) would slow every scan's start.
   webhook: async (argv, io) => (await import('./commands/webhook.js')).webhookCommand(argv, io),
   snapshot: snapshotCommand,
+  // On demand too: client-node and prom-client.
+  watch: async (argv, io) => (await import('./commands/watch.js')).watchCommand(argv, io),
   // Loaded on demand: the HTTP client and fingerprints are only for probes.
   probe: async (argv, io) => (await import('./commands/probe.js')).probeCommand(argv, io),
   export: async (argv, io) => (await import('./commands/export.js')).exportCommand(argv, io),

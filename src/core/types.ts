@@ -31,7 +31,7 @@ export type ObjectMeta = {
   readonly namespace?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
-  readonly ownerReferences?: readonly { readonly kind?: string; readonly name?: string; readonly apiVersion?: string }[];
+  readonly ownerReferences?: readonly { readonly kind?: string; readonly name?: string; readonly apiVersion?: string; readonly uid?: string; readonly controller?: boolean }[];
   readonly [key: string]: unknown;
 };
 

@@ -151,7 +151,7 @@ export class WebhookServer {
 
   private readiness(): unknown {
     const gaps = [
-      'live cluster informers are not implemented yet: the snapshot comes from --snapshot-from files, read once at start',
+      ...(this.loaded?.coverageGaps?.() ?? []),
       ...this.context.rules.filter((rule) => !rule.meta.sources.includes('admission')).map((rule) => `${rule.meta.id}: ${coverageReason(rule.meta, 'admission')}`),
     ];
     const loaded = this.loaded;
@@ -159,7 +159,7 @@ export class WebhookServer {
       ready: this.ready,
       ...(this.draining ? { draining: true } : {}),
       snapshot: loaded
-        ? { source: this.options.snapshotSource, objects: loaded.objects, loadedAt: new Date(loaded.loadedAt).toISOString(), unreadable: loaded.problems.map((p) => p.file) }
+        ? { source: this.options.snapshotSource, objects: loaded.snapshot.size, loadedAt: new Date(loaded.loadedAt).toISOString(), unreadable: loaded.problems.map((p) => p.file) }
         : { source: this.options.snapshotSource, loaded: false, ...(this.loadError ? { error: this.loadError } : {}) },
       coverageGaps: gaps,
       inFlight: this.inFlight,

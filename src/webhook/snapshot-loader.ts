@@ -9,15 +9,18 @@ export interface LoadedSnapshot {
   readonly objects: number;
   readonly problems: readonly InputError[];
   readonly loadedAt: number;
+  /** What the snapshot cannot see now, for /readyz and the logs. */
+  readonly coverageGaps?: () => readonly string[];
 }
 
 /**
- * The cluster state the webhook judges against, from manifest files (`--snapshot-from`). Live
- * informers belong to the live-cluster source, which does not exist yet.
+ * The cluster state the webhook judges against, from manifest files (`--snapshot-from`), read once.
+ * The live alternative is `live-snapshot-loader.ts`.
  */
 export async function loadSnapshotFromFiles(paths: readonly string[], cwd: string): Promise<LoadedSnapshot> {
   const source = new ManifestSource({ paths, cwd, readStdin: async () => Buffer.alloc(0) });
   const snapshot = newSnapshot();
   const { objects, problems } = await collect([source], snapshot);
-  return { snapshot, objects: objects.length, problems, loadedAt: Date.now() };
+  const gaps = ['the snapshot was read once from --snapshot-from files at start: changes in the cluster are not seen'];
+  return { snapshot, objects: objects.length, problems, loadedAt: Date.now(), coverageGaps: () => gaps };
 }

@@ -15,10 +15,10 @@ import { objectsOfYaml } from './helpers.js';
 const DIR = join(REPO_ROOT, 'deploy', 'scanner');
 
 describe('deploy/scanner', () => {
-  test('the ClusterRole grants get and list on exactly the kinds the rules make kfguard list', () => {
+  test('the ClusterRole grants get, list and watch on exactly the kinds the rules make kfguard list', () => {
     const role = parse(readFileSync(join(DIR, 'clusterrole.yaml'), 'utf8')) as { rules: unknown };
     assert.deepEqual(role.rules, readOnlyRules(kindsToList(ALL_RULES)));
-    assert.ok(readOnlyRules(kindsToList(ALL_RULES)).every((rule) => rule.verbs.join() === 'get,list'));
+    assert.ok(readOnlyRules(kindsToList(ALL_RULES)).every((rule) => rule.verbs.join() === 'get,list,watch'));
   });
 
   test('every kind a rule names is one kfguard can list', () => {
@@ -33,15 +33,19 @@ describe('deploy/scanner', () => {
     assert.deepEqual(missing, []);
   });
 
-  test('kubectl kustomize renders it, with the CronJob running scan --cluster as the bound account', (t) => {
+  test('kubectl kustomize renders it: the CronJob runs scan --cluster, the Deployment watch, as the bound account', (t) => {
     const run = spawnSync('kubectl', ['kustomize', DIR], { encoding: 'utf8' });
     if (run.error) return t.skip('kubectl not installed');
     assert.equal(run.status, 0, run.stderr);
     const objects = objectsOfYaml(run.stdout);
-    assert.deepEqual(objects.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRoleBinding', 'CronJob', 'Namespace', 'ServiceAccount']);
+    assert.deepEqual(objects.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRoleBinding', 'CronJob', 'Deployment', 'Namespace', 'ServiceAccount']);
     const cron = objects.find((o) => o.kind === 'CronJob') as unknown as { spec: { jobTemplate: { spec: { template: { spec: { serviceAccountName: string; containers: { args: string[] }[] } } } } } };
     const pod = cron.spec.jobTemplate.spec.template.spec;
     assert.equal(pod.serviceAccountName, 'kfguard-scanner');
     assert.deepEqual(pod.containers[0]!.args.slice(0, 2), ['scan', '--cluster']);
+    const watcher = objects.find((o) => o.kind === 'Deployment') as unknown as { spec: { replicas: number; template: { spec: { serviceAccountName: string; containers: { args: string[] }[] } } } };
+    assert.equal(watcher.spec.replicas, 1);
+    assert.equal(watcher.spec.template.spec.serviceAccountName, 'kfguard-scanner');
+    assert.equal(watcher.spec.template.spec.containers[0]!.args[0], 'watch');
   });
 });

@@ -16,6 +16,8 @@ import { renderManifests } from '../../webhook/manifests.js';
 import { WebhookMetrics } from '../../webhook/metrics.js';
 import { WebhookServer } from '../../webhook/server.js';
 import { DEFAULT_DECISION_SETTINGS, FAILURE_POLICIES, WEBHOOK_MODES, type FailurePolicy, type WebhookMode } from '../../webhook/settings.js';
+import type { LiveSnapshot } from '../../sources/cluster/live-snapshot.js';
+import { startLiveSnapshot } from '../../webhook/live-snapshot-loader.js';
 import { loadSnapshotFromFiles } from '../../webhook/snapshot-loader.js';
 import { nearestWords } from '../../core/nearest.js';
 import { parseCommandArgs, stringOption } from '../args.js';
@@ -46,6 +48,8 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
     port: { type: 'string' },
     address: { type: 'string' },
     'snapshot-from': { type: 'string', multiple: true },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
     config: { type: 'string' },
     'deny-severity': { type: 'string' },
     mode: { type: 'string' },
@@ -60,7 +64,12 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   const certFile = required(values['tls-cert'], '--tls-cert');
   const keyFile = required(values['tls-key'], '--tls-key');
   const snapshotPaths = (values['snapshot-from'] as string[] | undefined) ?? [];
-  if (snapshotPaths.length === 0) throw new UsageError('webhook serve needs --snapshot-from PATH', 'live cluster informers are not implemented yet; give manifests of the cluster (a GitOps repo, `kubectl get -A -o yaml` output)');
+  const kubeconfig = stringOption(values.kubeconfig);
+  const clusterContext = stringOption(values.context);
+  if (snapshotPaths.length > 0 && (kubeconfig !== undefined || clusterContext !== undefined)) throw new UsageError('--snapshot-from and --kubeconfig/--context exclude each other', 'the snapshot comes either from files or from the live cluster');
+  const connection = { ...(kubeconfig === undefined ? {} : { kubeconfig }), ...(clusterContext === undefined ? {} : { context: clusterContext }), env: io.env };
+  // No cluster configured at all is a usage problem to say now, not a readiness probe failing forever.
+  if (snapshotPaths.length === 0) await (await import('../../sources/cluster/connection.js')).connect(connection);
   const port = integer(stringOption(values.port) ?? '8443', '--port', 0, 65_535);
   const deadlineMs = integer(stringOption(values['timeout-ms']) ?? String(DEFAULT_DECISION_SETTINGS.deadlineMs), '--timeout-ms', 1, 29_000);
   const denySeverity = stringOption(values['deny-severity']) ?? 'critical';
@@ -81,7 +90,7 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   const server = new WebhookServer({
     tls,
     certFiles: { cert: resolve(io.cwd, certFile), key: resolve(io.cwd, keyFile) },
-    snapshotSource: `files: ${snapshotPaths.join(', ')}`,
+    snapshotSource: snapshotPaths.length > 0 ? `files: ${snapshotPaths.join(', ')}` : 'live cluster (list and watch)',
     context: { rules, config, settings: { denySeverity, mode, failurePolicy, deadlineMs, exemptions }, metrics, logger },
   });
   try {
@@ -91,17 +100,40 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
     throw new UsageError(`cannot listen on port ${port}: ${errorMessage(error)}`);
   }
   // The server answers /healthz while the snapshot loads; /readyz says ready once it has.
-  loadSnapshotFromFiles(snapshotPaths, io.cwd).then(
-    (loaded) => {
-      server.setSnapshot(loaded);
-      for (const problem of loaded.problems) logger.warn({ file: problem.file, line: problem.line }, 'snapshot input not readable');
-      logger.info({ objects: loaded.objects, problems: loaded.problems.length }, 'snapshot loaded; ready');
-    },
-    (error: unknown) => {
-      server.snapshotFailed(errorMessage(error));
-      logger.error({ err: errorMessage(error) }, 'snapshot could not be loaded; not ready');
-    },
-  );
+  const stopLive = new AbortController();
+  let live: Promise<LiveSnapshot | undefined> | undefined;
+  let ageTimer: NodeJS.Timeout | undefined;
+  if (snapshotPaths.length === 0) {
+    live = startLiveSnapshot({
+      ...connection,
+      rules,
+      logger,
+      signal: stopLive.signal,
+      onSynced: (loaded, snapshot) => {
+        server.setSnapshot(loaded);
+        // Snapshot age: time since the API server last showed it current (an event or a bookmark).
+        ageTimer = setInterval(() => metrics.snapshotLoaded(snapshot.lastHeardAt), 1_000);
+        ageTimer.unref();
+        logger.info({ objects: loaded.objects, gaps: loaded.coverageGaps?.().length ?? 0 }, 'snapshot synced; ready');
+      },
+      onUnreachable: (message) => {
+        server.snapshotFailed(message);
+        logger.error({ err: message }, 'cannot reach the cluster for the snapshot; not ready, retrying');
+      },
+    });
+  } else {
+    loadSnapshotFromFiles(snapshotPaths, io.cwd).then(
+      (loaded) => {
+        server.setSnapshot(loaded);
+        for (const problem of loaded.problems) logger.warn({ file: problem.file, line: problem.line }, 'snapshot input not readable');
+        logger.info({ objects: loaded.objects, problems: loaded.problems.length }, 'snapshot loaded; ready');
+      },
+      (error: unknown) => {
+        server.snapshotFailed(errorMessage(error));
+        logger.error({ err: errorMessage(error) }, 'snapshot could not be loaded; not ready');
+      },
+    );
+  }
   // Never crash on a stray error: log it and keep answering (the API server would otherwise fail every request).
   const onStray = (error: unknown): void => logger.error({ err: errorMessage(error) }, 'unexpected error');
   process.on('uncaughtException', onStray);
@@ -111,7 +143,10 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
     process.once('SIGINT', () => done('SIGINT'));
   });
   logger.info({ signal }, 'draining in-flight reviews');
+  stopLive.abort();
+  clearInterval(ageTimer);
   await server.drain();
+  await (await live)?.stop();
   logger.info('stopped');
   // The destination writes asynchronously: flush before the process exits.
   await new Promise<void>((done) => logger.flush(() => done()));

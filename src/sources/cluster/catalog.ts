@@ -1,4 +1,5 @@
 import type { Rule } from '../../core/rule.js';
+import type { SourceKind } from '../../core/types.js';
 
 /** A kind kfguard knows how to list from a cluster, with the resource name RBAC and URLs use. */
 export interface ListableKind {
@@ -97,12 +98,13 @@ export const FILE_ONLY_KINDS: readonly string[] = ['Kustomization'];
 
 /**
  * The kinds to list for these rules: those they judge (`meta.match`) or read (`meta.needs.reads`).
- * Rules that cannot judge cluster objects add nothing.
+ * Rules that cannot judge objects of `source` (cluster objects for a scan or watch, admission
+ * requests for the webhook's snapshot) add nothing.
  */
-export function kindsToList(rules: readonly Rule[]): ListableKind[] {
+export function kindsToList(rules: readonly Rule[], source: SourceKind = 'cluster'): ListableKind[] {
   const wanted = new Set<ListableKind>();
   for (const rule of rules) {
-    if (!rule.meta.sources.includes('cluster')) continue;
+    if (!rule.meta.sources.includes(source)) continue;
     for (const match of rule.meta.match) {
       for (const entry of LISTABLE_KINDS) {
         const groupOk = match.apiGroups === '*' || match.apiGroups.includes(entry.group);

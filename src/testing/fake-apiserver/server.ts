@@ -2,9 +2,11 @@
  * Test-only: a fake of the Kubernetes API server's HTTP protocol, just enough of it for the real
  * `@kubernetes/client-node` and kfguard's cluster source: HTTPS on 127.0.0.1, bearer-token auth,
  * `/api` and `/apis` discovery, list endpoints (cluster-wide and per namespace) with
- * `limit`/`continue`, `410 Gone` for an expired continue token, `403` on chosen resources, and
- * optional slow answers and dropped connections. It is no API server: no watch, no writes, no
- * field or label selectors. No real API server can run where these tests run.
+ * `limit`/`continue`, `410 Gone` for an expired continue token, `403` on chosen resources,
+ * optional slow answers and dropped connections, and watch streams (`watch.ts`) fed by the
+ * create/update/delete calls tests make on the returned handle. It is no API server: no HTTP
+ * writes, no field or label selectors, no admission. No real API server can run where these tests
+ * run.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
@@ -13,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { K8sObject } from '../../core/types.js';
 import { BUILTIN_KINDS, crdKinds, guessKind, type ServedKind } from './resource-table.js';
 import { localhostCertificate } from './tls.js';
+import { WatchHub, type WatchEventType, type WatchTarget } from './watch.js';
 
 export interface FakeApiServerOptions {
   readonly objects: readonly K8sObject[];
@@ -26,6 +29,12 @@ export interface FakeApiServerOptions {
   readonly delayMs?: number;
   /** The first N list requests have their connection destroyed without an answer. */
   readonly dropFirstLists?: number;
+  /** How often open watches that asked for bookmarks get one (a real server: about a minute). */
+  readonly bookmarkIntervalMs?: number;
+  /** Changes kept for watches to resume from; a watch from before them gets a 410 ERROR event. */
+  readonly watchWindow?: number;
+  /** The longest a watch stays open when the client names no `timeoutSeconds`. */
+  readonly defaultWatchTimeoutSeconds?: number;
 }
 
 export interface RecordedRequest {
@@ -41,6 +50,22 @@ export interface FakeApiServer {
   readonly requests: RecordedRequest[];
   /** The most list requests that were in flight at once. */
   readonly maxConcurrentLists: number;
+  /** Watch streams open now. */
+  readonly openWatches: number;
+  /** The latest resourceVersion handed out. */
+  readonly resourceVersion: number;
+  /** Stores a new object (uid, resourceVersion, managedFields added) and tells the watches. */
+  create(object: K8sObject): K8sObject;
+  /** Replaces the stored object of the same kind, namespace and name; throws when there is none. */
+  update(object: K8sObject): K8sObject;
+  /** Removes the stored object of the same kind, namespace and name; throws when there is none. */
+  remove(object: K8sObject): void;
+  /** Forgets every change so far, as etcd compaction does: watches resuming from before get 410. */
+  compact(): void;
+  /** Cuts every open watch connection without a word, as a load balancer or a restart would. */
+  dropWatches(): void;
+  /** Changes which resources answer 403 (`plural` or `group/plural`). */
+  setForbidden(resources: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -66,7 +91,22 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     get maxConcurrentLists() {
       return state.maxInFlight;
     },
-    close: () => closeServer(server),
+    get openWatches() {
+      return state.watches.open;
+    },
+    get resourceVersion() {
+      return state.currentVersion;
+    },
+    create: (object) => state.mutate('ADDED', object),
+    update: (object) => state.mutate('MODIFIED', object),
+    remove: (object) => void state.mutate('DELETED', object),
+    compact: () => state.watches.compact(state.currentVersion),
+    dropWatches: () => state.watches.dropAll(),
+    setForbidden: (resources) => state.setForbidden(resources),
+    close: () => {
+      state.watches.closeAll();
+      return closeServer(server);
+    },
   };
 }
 
@@ -84,9 +124,12 @@ class FakeState {
   private readonly collections = new Map<string, Collection>();
   private readonly expired = new Set<string>();
   private resourceVersion = 1000;
+  private forbidden: ReadonlySet<string>;
+  readonly watches: WatchHub;
 
   constructor(private readonly options: FakeApiServerOptions) {
     this.token = options.token ?? randomBytes(16).toString('hex');
+    this.forbidden = new Set(options.forbidden ?? []);
     const crds = crdKinds(options.objects);
     for (const served of [...BUILTIN_KINDS, ...crds]) this.collectionFor(served);
     for (const object of options.objects) {
@@ -101,6 +144,52 @@ class FakeState {
     }
     // Real servers list in key order (namespace, then name).
     for (const c of this.collections.values()) c.items.sort((a, b) => (nameKey(a) < nameKey(b) ? -1 : nameKey(a) > nameKey(b) ? 1 : 0));
+    this.watches = new WatchHub({
+      oldestResourceVersion: this.resourceVersion,
+      window: options.watchWindow ?? 100_000,
+      bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+      defaultTimeoutSeconds: options.defaultWatchTimeoutSeconds ?? 1_800,
+    });
+  }
+
+  get currentVersion(): number {
+    return this.resourceVersion;
+  }
+
+  setForbidden(resources: readonly string[]): void {
+    this.forbidden = new Set(resources);
+  }
+
+  /** A create, update or delete, as the API server's storage would apply it, told to the watches. */
+  mutate(type: WatchEventType, object: K8sObject): K8sObject {
+    const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0]! : '';
+    let targets = [...this.collections.values()].filter((c) => c.served.group === group && c.served.kind === object.kind);
+    if (targets.length === 0) {
+      if (type !== 'ADDED') throw new Error(`fake API server: no ${object.kind} is served`);
+      targets = [this.collectionFor(guessKind(object))];
+    }
+    const key = nameKey(object);
+    const first = targets[0]!;
+    const existing = findSorted(first.items, key);
+    if (type === 'ADDED' && existing.found) throw new Error(`fake API server: ${object.kind} ${key} already exists`);
+    if (type !== 'ADDED' && !existing.found) throw new Error(`fake API server: no ${object.kind} ${key}`);
+    const previous = existing.found ? first.items[existing.index]! : undefined;
+    let stored: K8sObject;
+    if (type === 'DELETED') {
+      stored = { ...previous!, metadata: { ...previous!.metadata, resourceVersion: String(++this.resourceVersion) } };
+    } else {
+      stored = this.stored(object);
+      // An update keeps the object's identity: same uid and creation time.
+      if (previous) stored = { ...stored, metadata: { ...stored.metadata, uid: previous.metadata?.uid, creationTimestamp: previous.metadata?.creationTimestamp } };
+    }
+    for (const collection of targets) {
+      const at = findSorted(collection.items, key);
+      if (type === 'DELETED') collection.items.splice(at.index, 1);
+      else if (at.found) collection.items[at.index] = stored;
+      else collection.items.splice(at.index, 0, stored);
+    }
+    this.watches.publish({ type, group, kind: object.kind, namespace: object.metadata?.namespace, resourceVersion: this.resourceVersion, object: stored });
+    return stored;
   }
 
   private collectionFor(served: ServedKind): Collection {
@@ -115,7 +204,7 @@ class FakeState {
 
   /** What a real server adds on create: uid, resourceVersion and managedFields (which clients must drop). */
   private stored(object: K8sObject): K8sObject {
-    const metadata = { ...object.metadata, uid: randomBytes(8).toString('hex'), resourceVersion: String(++this.resourceVersion) };
+    const metadata = { creationTimestamp: new Date().toISOString(), ...object.metadata, uid: randomBytes(8).toString('hex'), resourceVersion: String(++this.resourceVersion) };
     const managedFields = [{ manager: 'kubectl', operation: 'Apply', apiVersion: object.apiVersion, fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': {} } }];
     return { ...object, metadata: { ...metadata, managedFields } };
   }
@@ -129,6 +218,11 @@ class FakeState {
     }
     if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
     const answer = this.route(url);
+    if (answer.watch && answer.code === 200) {
+      record(200);
+      this.watches.serve(answer.watch, url.searchParams, res);
+      return;
+    }
     if (answer.list && this.listsSeen++ < (this.options.dropFirstLists ?? 0)) {
       record(0);
       req.socket.destroy();
@@ -145,7 +239,7 @@ class FakeState {
     send(res, answer.code, answer.body);
   }
 
-  private route(url: URL): { code: number; body: unknown; list?: boolean } {
+  private route(url: URL): Answer {
     const parts = url.pathname.split('/').filter(Boolean);
     if (url.pathname === '/api') return ok({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
     if (url.pathname === '/apis') return ok(this.groupList());
@@ -161,10 +255,13 @@ class FakeState {
     const collection = this.collections.get(keyOf(group, version, rest[0] ?? ''));
     if (!collection || rest.length > 2) return notFound(url.pathname);
     const resourceName = group === '' ? collection.served.plural : `${group}/${collection.served.plural}`;
-    if (this.options.forbidden?.includes(resourceName)) {
+    const watching = rest.length === 1 && ['1', 'true'].includes(url.searchParams.get('watch') ?? '');
+    if (this.forbidden.has(resourceName)) {
+      const verb = watching ? 'watch' : 'list';
       const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-      return { code: 403, body: status(403, 'Forbidden', `${collection.served.plural}${group ? `.${group}` : ''} is forbidden: User "system:serviceaccount:test:kfguard" cannot list resource "${collection.served.plural}" in API group "${group}" ${scope}`), list: true };
+      return { code: 403, body: status(403, 'Forbidden', `${collection.served.plural}${group ? `.${group}` : ''} is forbidden: User "system:serviceaccount:test:kfguard" cannot ${verb} resource "${collection.served.plural}" in API group "${group}" ${scope}`), list: true };
     }
+    if (watching) return this.watchAnswer(collection, group, version, namespace);
     const inScope = collection.items.filter((o) => namespace === undefined || o.metadata?.namespace === namespace);
     if (rest.length === 2) {
       const found = inScope.find((o) => o.metadata?.name === rest[1]);
@@ -173,7 +270,13 @@ class FakeState {
     return this.list(collection, inScope, url.searchParams, resourceName);
   }
 
-  private list(collection: Collection, items: readonly K8sObject[], query: URLSearchParams, resourceName: string): { code: number; body: unknown; list: true } {
+  private watchAnswer(collection: Collection, group: string, version: string, namespace: string | undefined): Answer {
+    const apiVersion = group ? `${group}/${version}` : version;
+    const current = (): K8sObject[] => collection.items.filter((o) => namespace === undefined || o.metadata?.namespace === namespace).map((o) => ({ ...o, apiVersion, kind: collection.served.kind }));
+    return { code: 200, body: undefined, watch: { group, kind: collection.served.kind, apiVersion, namespace, current, resourceVersion: () => this.resourceVersion } };
+  }
+
+  private list(collection: Collection, items: readonly K8sObject[], query: URLSearchParams, resourceName: string): Answer & { list: true } {
     const { served } = collection;
     let offset = 0;
     const token = query.get('continue');
@@ -241,7 +344,26 @@ function preferredFirst(a: string, b: string): number {
   return rb[0] - ra[0] || rb[1] - ra[1] || rb[2] - ra[2];
 }
 
+interface Answer {
+  readonly code: number;
+  readonly body: unknown;
+  readonly list?: boolean;
+  readonly watch?: WatchTarget;
+}
+
 const ok = (body: unknown): { code: number; body: unknown } => ({ code: 200, body });
+
+/** Where `key` is in items sorted by namespace/name, or where it would go. */
+function findSorted(items: readonly K8sObject[], key: string): { found: boolean; index: number } {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (nameKey(items[mid]!) < key) low = mid + 1;
+    else high = mid;
+  }
+  return { found: low < items.length && nameKey(items[low]!) === key, index: low };
+}
 const notFound = (path: string): { code: number; body: unknown } => ({ code: 404, body: status(404, 'NotFound', `the server could not find the requested resource (get ${path})`) });
 
 function status(code: number, reason: string, message: string): unknown {

@@ -1,0 +1,191 @@
+import { SourceError } from '../../core/errors.js';
+import type { Rule } from '../../core/rule.js';
+import { identityOf, type Snapshot } from '../../core/snapshot.js';
+import type { ClusterOrigin, CoverageEntry, K8sObject, ScannedObject, SourceKind } from '../../core/types.js';
+import { newSnapshot } from '../../k8s/inventory.js';
+import { ApiClient, type ApiClientOptions } from './api-client.js';
+import { kindsToList } from './catalog.js';
+import { connect, firstLine, type Connection, type ConnectionOptions } from './connection.js';
+import { discover, type ServedResource } from './discovery.js';
+import { DEFAULT_INFORMER_TIMING, Informer, type InformerTiming } from './informer.js';
+
+/** One object that changed in the cluster, about to be applied to the snapshot. */
+export type LiveChange = { readonly type: 'upsert'; readonly scanned: ScannedObject } | { readonly type: 'delete'; readonly object: K8sObject };
+
+export interface LiveSnapshotOptions extends ConnectionOptions {
+  /** The rules that will judge: only the kinds they judge or read are watched. */
+  readonly rules: readonly Rule[];
+  /** Which of the rules' sources decides the kinds: `cluster` for `watch`, `admission` for the webhook. */
+  readonly judging?: SourceKind;
+  /** Namespaces to watch; empty for all. With some, cluster-scoped kinds are not watched (a gap). */
+  readonly namespaces?: readonly string[];
+  readonly client?: ApiClientOptions;
+  readonly timing?: Partial<InformerTiming>;
+  /**
+   * Called before each change after the first sync is applied, with the snapshot as it was: the
+   * place to judge the change incrementally (`evaluateObject` lays the object over the snapshot).
+   */
+  readonly beforeChange?: (change: LiveChange, snapshot: Snapshot) => void;
+  /** A resource was listed again (first sync, 410, reconnect after a refusal): judge everything again. */
+  readonly onRelist?: () => void;
+  readonly onSynced?: () => void;
+  /** Failures the informers retry from, for the logs. */
+  readonly onTrouble?: (message: string) => void;
+}
+
+/**
+ * The cluster as a snapshot kept current: one informer (list, then watch) per kind the rules need,
+ * feeding upserts and deletes into a core `Snapshot`. `synced` once every informer has had its
+ * first answer (a list, or a refusal that is now a coverage gap); `lastHeardAt` says how fresh it
+ * is. Serves `kfguard watch` and the webhook alike.
+ */
+export class LiveSnapshot {
+  readonly snapshot: Snapshot = newSnapshot();
+  private readonly informers: Informer[] = [];
+  private readonly held = new Map<Informer, Set<string>>();
+  private readonly gaps = new Map<string, string>();
+  private readonly abort = new AbortController();
+  private running: Promise<unknown> | undefined;
+  private syncedFlag = false;
+  private syncedWaiters: (() => void)[] = [];
+  private heardAt = 0;
+  private staticGaps: string[] = [];
+
+  private constructor(
+    private readonly options: LiveSnapshotOptions,
+    private readonly connection: Connection,
+  ) {}
+
+  /** Connects, discovers what the cluster serves, and starts the informers. Throws when the cluster cannot be reached. */
+  static async start(options: LiveSnapshotOptions): Promise<LiveSnapshot> {
+    const connection = await connect(options);
+    const client = new ApiClient(connection, options.client);
+    let discovered;
+    try {
+      discovered = await discover(client, kindsToList(options.rules, options.judging ?? 'cluster'), 4);
+    } catch (error) {
+      throw new SourceError(`cannot read the API of ${connection.server} (context ${connection.context}): ${firstLine(error)}`);
+    }
+    const live = new LiveSnapshot(options, connection);
+    for (const failure of discovered.failures) live.staticGaps.push(`could not discover ${failure.groupVersion}: ${failure.message}`);
+    live.startInformers(client, discovered.resources);
+    return live;
+  }
+
+  get context(): string {
+    return this.connection.context;
+  }
+
+  get synced(): boolean {
+    return this.syncedFlag;
+  }
+
+  /** Resolves once every informer has had its first answer. */
+  whenSynced(): Promise<void> {
+    if (this.syncedFlag) return Promise.resolve();
+    return new Promise((resolve) => this.syncedWaiters.push(resolve));
+  }
+
+  /** When the server last showed the snapshot is current (an event, a bookmark, a list); 0 before. */
+  get lastHeardAt(): number {
+    return this.heardAt;
+  }
+
+  /** What the snapshot cannot see now: refused resources, failed discovery, kinds skipped by scope. */
+  get coverage(): CoverageEntry[] {
+    return [...this.staticGaps, ...this.gaps.values()].map((reason) => ({ ruleId: '*', source: 'cluster' as const, reason }));
+  }
+
+  get watched(): readonly string[] {
+    return this.informers.map((informer) => informer.description);
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+  }
+
+  private startInformers(client: ApiClient, resources: readonly ServedResource[]): void {
+    const namespaces = this.options.namespaces ?? [];
+    const timing = { ...DEFAULT_INFORMER_TIMING, ...this.options.timing };
+    const skipped: string[] = [];
+    for (const resource of resources) {
+      const scopes: (string | undefined)[] = namespaces.length === 0 ? [undefined] : resource.namespaced ? [...namespaces] : [];
+      if (scopes.length === 0) skipped.push(resource.kind);
+      for (const namespace of scopes) {
+        const informer: Informer = new Informer(this.connection, client, resource, namespace, this.handlersFor(() => informer), timing);
+        this.informers.push(informer);
+        this.held.set(informer, new Set());
+      }
+    }
+    if (skipped.length > 0) this.staticGaps.push(`cluster-scoped kinds not watched with --namespace: ${skipped.join(', ')}`);
+    this.running = Promise.all(this.informers.map((informer) => informer.run(this.abort.signal)));
+    if (this.informers.length === 0) this.markSynced();
+  }
+
+  private handlersFor(informerOf: () => Informer): ConstructorParameters<typeof Informer>[4] {
+    const origin = (object: K8sObject): ClusterOrigin => {
+      const resourceVersion = object.metadata?.resourceVersion;
+      return { kind: 'cluster', context: this.connection.context, ...(typeof resourceVersion === 'string' ? { resourceVersion } : {}) };
+    };
+    return {
+      replace: (objects) => {
+        const informer = informerOf();
+        const held = this.held.get(informer)!;
+        const present = new Set<string>();
+        for (const object of objects) {
+          const identity = identityOf(object);
+          if (identity === undefined) continue;
+          present.add(identity);
+          this.snapshot.upsert({ object, origin: origin(object) });
+        }
+        for (const identity of held) if (!present.has(identity)) this.deleteByIdentity(identity);
+        this.held.set(informer, present);
+        if (this.syncedFlag) this.options.onRelist?.();
+        this.checkSynced();
+      },
+      upsert: (object) => {
+        const identity = identityOf(object);
+        if (identity === undefined) return;
+        const scanned: ScannedObject = { object, origin: origin(object) };
+        if (this.syncedFlag) this.options.beforeChange?.({ type: 'upsert', scanned }, this.snapshot);
+        this.held.get(informerOf())!.add(identity);
+        this.snapshot.upsert(scanned);
+      },
+      delete: (object) => {
+        const identity = identityOf(object);
+        if (identity === undefined) return;
+        if (this.syncedFlag) this.options.beforeChange?.({ type: 'delete', object }, this.snapshot);
+        this.held.get(informerOf())!.delete(identity);
+        this.snapshot.delete(object);
+      },
+      gap: (reason) => {
+        const key = informerOf().description;
+        if (reason === undefined) this.gaps.delete(key);
+        else this.gaps.set(key, reason);
+        this.checkSynced();
+      },
+      heard: () => {
+        this.heardAt = Date.now();
+      },
+      failed: (message, retryInMs) => this.options.onTrouble?.(`${message}; retrying in ${(retryInMs / 1000).toFixed(1)} s`),
+    };
+  }
+
+  private deleteByIdentity(identity: string): void {
+    const [, kind = '', namespace = '', name = ''] = identity.split('\u0000');
+    const copy = this.snapshot.get(kind, namespace === '' ? undefined : namespace, name, identity.split('\u0000')[0]);
+    if (copy) this.snapshot.delete(copy.object);
+  }
+
+  private checkSynced(): void {
+    if (this.syncedFlag || !this.informers.every((informer) => informer.answered)) return;
+    this.markSynced();
+  }
+
+  private markSynced(): void {
+    this.syncedFlag = true;
+    this.options.onSynced?.();
+    for (const resolve of this.syncedWaiters.splice(0)) resolve();
+  }
+}

@@ -1,0 +1,90 @@
+import type { KfguardConfig } from '../core/config-types.js';
+import { evaluateObject, runRules } from '../core/engine.js';
+import type { Rule } from '../core/rule.js';
+import type { Snapshot } from '../core/snapshot.js';
+import type { Finding, RuleError, ScannedObject } from '../core/types.js';
+import { podLabelsOf } from '../k8s/inventory.js';
+import type { LiveChange } from '../sources/cluster/live-snapshot.js';
+import { applySuppressions } from '../suppress/apply.js';
+import { FindingTracker, resourceKeyOf, type FindingChange } from './finding-tracker.js';
+import { foldOwnedFindings } from './owner-fold.js';
+
+export interface LiveEvaluatorOptions {
+  readonly rules: readonly Rule[];
+  readonly config: KfguardConfig;
+  readonly knownRuleIds?: readonly string[];
+  readonly today?: () => string;
+}
+
+export interface EvaluationOutcome {
+  readonly changes: FindingChange[];
+  readonly ruleErrors: readonly RuleError[];
+}
+
+/**
+ * Turns snapshot changes into finding changes. A changed object is judged laid over the snapshot
+ * (`evaluateObject`): its own findings replace what it had, and findings it introduces on other
+ * objects (a Service switched to LoadBalancer exposing a dashboard behind a gateway) are added at
+ * once. What a change removes elsewhere, and what deletes do to other objects, shows at the next
+ * full evaluation (`reconcile`), which the watch runs after changes at a bounded pace.
+ */
+export class LiveEvaluator {
+  readonly tracker = new FindingTracker();
+
+  constructor(private readonly options: LiveEvaluatorOptions) {}
+
+  /** Judges everything in the snapshot; the difference from what was open is the news. */
+  reconcile(snapshot: Snapshot): EvaluationOutcome {
+    const objects = snapshot.all;
+    const result = runRules(objects, { rules: this.options.rules, config: this.options.config, inventory: snapshot, podLabelsOf });
+    const all = this.suppress(result.findings, objects);
+    const byResource = new Map<string, Finding[]>();
+    for (const finding of all) {
+      const key = resourceKeyOf(finding.resource);
+      const list = byResource.get(key);
+      if (list) list.push(finding);
+      else byResource.set(key, [finding]);
+    }
+    const { kept, folded } = foldOwnedFindings(all, snapshot, (key) => byResource.get(key) ?? []);
+    return { changes: this.tracker.replaceAll(kept, folded), ruleErrors: result.ruleErrors };
+  }
+
+  /** Called before `change` is applied to `snapshot`. */
+  judgeChange(change: LiveChange, snapshot: Snapshot): EvaluationOutcome {
+    if (change.type === 'delete') {
+      const ref = { apiVersion: change.object.apiVersion, kind: change.object.kind, name: change.object.metadata?.name ?? '', ...(change.object.metadata?.namespace ? { namespace: change.object.metadata.namespace } : {}) };
+      return { changes: this.tracker.removeResource(ref), ruleErrors: [] };
+    }
+    const { scanned } = change;
+    const evaluation = evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, podLabelsOf });
+    // Owners are judged against the snapshot with this object laid over it.
+    const overlay = snapshot.overlay(scanned);
+    const findingsOn = (key: string): readonly Finding[] => this.tracker.on(key);
+    const own = foldOwnedFindings(this.suppress(evaluation.findings, [scanned]), overlay, findingsOn);
+    const ref = { apiVersion: scanned.object.apiVersion, kind: scanned.object.kind, name: scanned.object.metadata?.name ?? '', ...(scanned.object.metadata?.namespace ? { namespace: scanned.object.metadata.namespace } : {}) };
+    const changes = this.tracker.replaceResource(ref, own.kept, own.folded);
+    if (evaluation.introduced.length > 0) {
+      const judged = evaluation.introduced.map((f) => snapshot.get(f.resource.kind, f.resource.namespace, f.resource.name)).filter((s): s is ScannedObject => s !== undefined);
+      changes.push(...this.tracker.add(foldOwnedFindings(this.suppress(evaluation.introduced, judged), overlay, findingsOn).kept));
+    }
+    return { changes, ruleErrors: evaluation.ruleErrors };
+  }
+
+  /**
+   * Judges an object already in the snapshot again (a coalesced update): its own findings only.
+   * What it introduced elsewhere shows at the next full evaluation.
+   */
+  judgeStored(identityOf: ScannedObject, snapshot: Snapshot): EvaluationOutcome {
+    const scanned = snapshot.copiesOf(identityOf.object)[0];
+    if (!scanned) return { changes: [], ruleErrors: [] };
+    const evaluation = evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, podLabelsOf });
+    const own = foldOwnedFindings(this.suppress(evaluation.findings, [scanned]), snapshot, (key) => this.tracker.on(key));
+    const ref = { apiVersion: scanned.object.apiVersion, kind: scanned.object.kind, name: scanned.object.metadata?.name ?? '', ...(scanned.object.metadata?.namespace ? { namespace: scanned.object.metadata.namespace } : {}) };
+    return { changes: this.tracker.replaceResource(ref, own.kept, own.folded), ruleErrors: evaluation.ruleErrors };
+  }
+
+  private suppress(findings: readonly Finding[], objects: readonly ScannedObject[]): Finding[] {
+    const today = this.options.today?.() ?? new Date().toISOString().slice(0, 10);
+    return applySuppressions(findings, objects, this.options.config, today, this.options.knownRuleIds).findings;
+  }
+}

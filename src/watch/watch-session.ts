@@ -1,0 +1,168 @@
+import type { KfguardConfig } from '../core/config-types.js';
+import type { Rule } from '../core/rule.js';
+import type { Snapshot } from '../core/snapshot.js';
+import { identityOf } from '../core/snapshot.js';
+import type { RuleError, ScannedObject } from '../core/types.js';
+import { LiveSnapshot, type LiveChange, type LiveSnapshotOptions } from '../sources/cluster/live-snapshot.js';
+import type { FindingChange } from './finding-tracker.js';
+import { LiveEvaluator } from './live-evaluator.js';
+import { coverageRecord, findingRecord, type WatchSink } from './sinks.js';
+
+/** Updates waiting to be judged at most; past it, the next full evaluation judges everything. */
+const MAX_PENDING_UPDATES = 100_000;
+/** Judging queued updates yields to the event loop (watch streams, signals) this often. */
+const DRAIN_SLICE_MS = 20;
+
+export interface WatchSessionOptions extends Pick<LiveSnapshotOptions, 'kubeconfig' | 'context' | 'env' | 'namespaces' | 'client' | 'timing'> {
+  readonly rules: readonly Rule[];
+  readonly config: KfguardConfig;
+  readonly knownRuleIds?: readonly string[];
+  readonly sinks: readonly WatchSink[];
+  /** Full evaluations after changes happen at most this often (what a change resolves elsewhere). */
+  readonly resyncMs: number;
+  /** Lifecycle messages (synced, retries, rule errors) for stderr. */
+  readonly log: (message: string) => void;
+  /** After each batch of finding changes, with every open finding (metrics). */
+  readonly onFindings?: (evaluator: LiveEvaluator) => void;
+  readonly onEvent?: (type: LiveChange['type'] | 'relist') => void;
+}
+
+/**
+ * `kfguard watch`: a live snapshot whose changes are judged as they arrive, with a full
+ * evaluation at sync and, after changes, at most every `resyncMs`; finding and coverage changes go
+ * to every sink.
+ */
+export class WatchSession {
+  readonly evaluator: LiveEvaluator;
+  private live: LiveSnapshot | undefined;
+  private dirty = false;
+  private timer: NodeJS.Timeout | undefined;
+  private gapReasons = new Set<string>();
+  /** Updates to objects already judged, coalesced by identity, judged in slices between reads. */
+  private readonly pending = new Map<string, ScannedObject>();
+  private draining = false;
+
+  constructor(private readonly options: WatchSessionOptions) {
+    this.evaluator = new LiveEvaluator({ rules: options.rules, config: options.config, ...(options.knownRuleIds ? { knownRuleIds: options.knownRuleIds } : {}) });
+  }
+
+  get snapshot(): LiveSnapshot | undefined {
+    return this.live;
+  }
+
+  /** Connects and starts watching; resolves once synced and the first evaluation is out. */
+  async start(): Promise<void> {
+    this.live = await LiveSnapshot.start({
+      ...this.options,
+      judging: 'cluster',
+      beforeChange: (change, snapshot) => this.onChange(change, snapshot),
+      onRelist: () => {
+        this.dirty = true;
+        this.options.onEvent?.('relist');
+      },
+      onTrouble: (message) => this.options.log(message),
+    });
+    this.options.log(`watching ${this.live.watched.length} resource(s) in context ${this.live.context}`);
+    await this.live.whenSynced();
+    this.reconcile();
+    this.options.log(`synced: ${this.live.snapshot.size} object(s), ${this.evaluator.tracker.size} open finding(s)`);
+    this.timer = setInterval(() => {
+      this.publishCoverage();
+      if (this.dirty) this.reconcile();
+    }, this.options.resyncMs);
+  }
+
+  /** True when the first sync found nothing readable at all: every watched kind refused. */
+  get nothingReadable(): boolean {
+    return this.live !== undefined && this.live.watched.length > 0 && this.live.coverage.filter((c) => c.reason.endsWith(': forbidden')).length >= this.live.watched.length;
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    clearInterval(this.timer);
+    this.pending.clear();
+    await this.live?.stop();
+    await Promise.all(this.options.sinks.map((sink) => sink.close(graceMs)));
+  }
+
+  private onChange(change: LiveChange, snapshot: Snapshot): void {
+    this.options.onEvent?.(change.type);
+    this.dirty = true;
+    // New objects (a miner Pod appearing) and deletes are judged now. Updates to objects already
+    // judged wait in a coalescing queue, so a burst of changes never delays the report of a new
+    // object behind it; past the cap the queue is dropped and the next full evaluation, which
+    // judges everything, takes its place.
+    if (change.type === 'upsert' && snapshot.copiesOf(change.scanned.object).length > 0) {
+      const key = identityOf(change.scanned.object);
+      if (key !== undefined) {
+        this.pending.set(key, change.scanned);
+        if (this.pending.size > MAX_PENDING_UPDATES) {
+          this.pending.clear();
+          this.options.log(`more than ${MAX_PENDING_UPDATES} updates waiting: judging everything at the next full evaluation instead`);
+        }
+        this.scheduleDrain(snapshot);
+        return;
+      }
+    }
+    if (change.type === 'delete') {
+      const key = identityOf(change.object);
+      if (key !== undefined) this.pending.delete(key);
+    }
+    let outcome;
+    try {
+      outcome = this.evaluator.judgeChange(change, snapshot);
+    } catch (error) {
+      // A bug in kfguard must not stop the watch; the next full evaluation judges the object again.
+      this.options.log(`could not judge a change: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.publish(outcome.changes, outcome.ruleErrors);
+  }
+
+  private scheduleDrain(snapshot: Snapshot): void {
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(() => {
+      const until = performance.now() + DRAIN_SLICE_MS;
+      for (const [key, scanned] of this.pending) {
+        this.pending.delete(key);
+        try {
+          const outcome = this.evaluator.judgeStored(scanned, snapshot);
+          this.publish(outcome.changes, outcome.ruleErrors);
+        } catch (error) {
+          this.options.log(`could not judge a change: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        if (performance.now() > until) break;
+      }
+      this.draining = false;
+      if (this.pending.size > 0) this.scheduleDrain(snapshot);
+    });
+  }
+
+  private reconcile(): void {
+    if (!this.live) return;
+    this.dirty = false;
+    // Everything is judged now: queued updates would only repeat it.
+    this.pending.clear();
+    const outcome = this.evaluator.reconcile(this.live.snapshot);
+    this.publishCoverage();
+    this.publish(outcome.changes, outcome.ruleErrors);
+  }
+
+  private publish(changes: readonly FindingChange[], ruleErrors: readonly RuleError[]): void {
+    const now = new Date();
+    for (const error of ruleErrors) this.options.log(`rule ${error.ruleId} failed: ${error.message}`);
+    for (const change of changes) for (const sink of this.options.sinks) sink.send(findingRecord(change, now));
+    if (changes.length > 0) this.options.onFindings?.(this.evaluator);
+  }
+
+  /** Coverage gaps that opened or closed since last time, as records. */
+  private publishCoverage(): void {
+    if (!this.live) return;
+    const now = new Date();
+    const current = this.live.coverage;
+    const reasons = new Set(current.map((c) => c.reason));
+    for (const entry of current) if (!this.gapReasons.has(entry.reason)) for (const sink of this.options.sinks) sink.send(coverageRecord(entry, 'open', now));
+    for (const reason of this.gapReasons) if (!reasons.has(reason)) for (const sink of this.options.sinks) sink.send(coverageRecord({ ruleId: '*', source: 'cluster', reason }, 'resolved', now));
+    this.gapReasons = reasons;
+  }
+}

@@ -1,0 +1,83 @@
+// The watch's judging, in process over a real snapshot and the real rules: changes become open,
+// changed, resolved and folded findings, each once; full evaluations agree with incremental ones.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DEFAULT_CONFIG } from '../../src/core/config-types.js';
+import type { K8sObject, ScannedObject } from '../../src/core/types.js';
+import { newSnapshot } from '../../src/k8s/inventory.js';
+import { ALL_RULES } from '../../src/rules/index.js';
+import type { FindingChange } from '../../src/watch/finding-tracker.js';
+import { LiveEvaluator } from '../../src/watch/live-evaluator.js';
+import { objectsOfYaml } from './helpers.js';
+
+const origin = { kind: 'cluster', context: 'test' } as const;
+const MINER = '[-o, "stratum+tcp://pool.supportxmr.com:3333"]';
+const [deployment, ownedPod, claimingPod, cleanPod] = objectsOfYaml(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: farm, namespace: a}
+spec:
+  selector: {matchLabels: {app: farm}}
+  template:
+    metadata: {labels: {app: farm}}
+    spec: {containers: [{name: c, image: xmrig/xmrig:latest, args: ${MINER}}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: farm-abc12-x, namespace: a, labels: {app: farm}, ownerReferences: [{kind: ReplicaSet, name: farm-abc12, controller: true}]}
+spec: {containers: [{name: c, image: xmrig/xmrig:latest, args: ${MINER}}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: farm-abc12-y, namespace: a, ownerReferences: [{kind: ReplicaSet, name: farm-abc12, controller: true}]}
+spec: {containers: [{name: c, image: xmrig/xmrig:latest, args: [-o, "stratum+tcp://xmr.other-pool.example:4444"]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: farm-abc12-x, namespace: a, labels: {app: farm}, ownerReferences: [{kind: ReplicaSet, name: farm-abc12, controller: true}]}
+spec: {containers: [{name: c, image: nginx}]}`) as [K8sObject, K8sObject, K8sObject, K8sObject];
+
+const states = (changes: readonly FindingChange[], name: string): string[] => changes.filter((c) => c.finding.resource.name === name).map((c) => `${c.state}:${c.finding.ruleId}`);
+
+function apply(evaluator: LiveEvaluator, snapshot: ReturnType<typeof newSnapshot>, object: K8sObject): FindingChange[] {
+  const scanned: ScannedObject = { object, origin };
+  const { changes } = evaluator.judgeChange({ type: 'upsert', scanned }, snapshot);
+  snapshot.upsert(scanned);
+  return changes;
+}
+
+describe('live evaluator', () => {
+  test('open once, folded into the owner, resolved on a clean update and on delete', () => {
+    const snapshot = newSnapshot();
+    const evaluator = new LiveEvaluator({ rules: ALL_RULES, config: DEFAULT_CONFIG });
+    assert.deepEqual(evaluator.reconcile(snapshot).changes, []);
+    const onDeployment = apply(evaluator, snapshot, deployment);
+    assert.ok(states(onDeployment, 'farm').includes('open:crypto-miner-workload'), JSON.stringify(states(onDeployment, 'farm')));
+    // Restating the same object is no news.
+    assert.deepEqual(apply(evaluator, snapshot, { ...deployment, metadata: { ...deployment.metadata, resourceVersion: '2' } }), []);
+    // The Deployment's own Pod: folded, nothing opens on it.
+    assert.deepEqual(states(apply(evaluator, snapshot, ownedPod), 'farm-abc12-x').filter((s) => s.startsWith('open')), []);
+    // A Pod claiming the same owner with a different pool is its own finding.
+    assert.ok(states(apply(evaluator, snapshot, claimingPod), 'farm-abc12-y').includes('open:crypto-miner-workload'));
+    // A full evaluation agrees: nothing new, nothing resolved.
+    assert.deepEqual(evaluator.reconcile(snapshot).changes.map((c) => `${c.state}:${c.finding.resource.name}`), []);
+    // The Deployment goes: at the next full evaluation its Pod's finding stands on its own.
+    evaluator.judgeChange({ type: 'delete', object: deployment }, snapshot);
+    snapshot.delete(deployment);
+    const after = evaluator.reconcile(snapshot).changes;
+    assert.ok(states(after, 'farm-abc12-x').includes('open:crypto-miner-workload'), JSON.stringify(states(after, 'farm-abc12-x')));
+    // The Pod is cleaned up in place: its findings resolve.
+    assert.ok(states(apply(evaluator, snapshot, cleanPod), 'farm-abc12-x').includes('resolved:crypto-miner-workload'));
+    const gone = evaluator.judgeChange({ type: 'delete', object: claimingPod }, snapshot).changes;
+    assert.ok(states(gone, 'farm-abc12-y').every((s) => s.startsWith('resolved:')) && gone.length > 0);
+  });
+
+  test('an open finding on the owner folds a Pod reported before it', () => {
+    const snapshot = newSnapshot();
+    const evaluator = new LiveEvaluator({ rules: ALL_RULES, config: DEFAULT_CONFIG });
+    evaluator.reconcile(snapshot);
+    assert.ok(states(apply(evaluator, snapshot, ownedPod), 'farm-abc12-x').includes('open:crypto-miner-workload'));
+    apply(evaluator, snapshot, deployment);
+    const folded = evaluator.reconcile(snapshot).changes.filter((c) => c.finding.resource.name === 'farm-abc12-x' && c.finding.ruleId === 'crypto-miner-workload');
+    assert.deepEqual(folded.map((c) => [c.state, c.into?.kind, c.into?.name]), [['folded', 'Deployment', 'farm']]);
+  });
+});

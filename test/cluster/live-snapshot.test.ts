@@ -1,0 +1,130 @@
+// The live snapshot: informers (list, then watch) over the fake API server feed a core Snapshot;
+// creates, updates and deletes arrive; 410 relists; dropped watches reconnect; 403 is a gap.
+import assert from 'node:assert/strict';
+import { afterEach, describe, test } from 'node:test';
+import { ALL_RULES } from '../../src/rules/index.js';
+import { backoff } from '../../src/sources/cluster/informer.js';
+import { LiveSnapshot, type LiveChange, type LiveSnapshotOptions } from '../../src/sources/cluster/live-snapshot.js';
+import { objectsOfYaml, serve, waitFor, type ServedCluster } from './helpers.js';
+
+const pod = (name: string, namespace = 'team-a', image = 'nginx') =>
+  objectsOfYaml(`apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: ${namespace}}
+spec: {containers: [{name: c, image: ${image}}]}`)[0]!;
+
+const FAST = { initialBackoffMs: 5, maxBackoffMs: 20, watchTimeoutSeconds: 5, idleTimeoutMs: 10_000 };
+
+const opened: { cluster: ServedCluster; live?: LiveSnapshot }[] = [];
+afterEach(async () => {
+  for (const { cluster, live } of opened.splice(0)) {
+    await live?.stop();
+    await cluster.close();
+  }
+});
+
+async function start(objects = [pod('a'), pod('b', 'team-b')], options: Partial<LiveSnapshotOptions> = {}, forbidden: string[] = []) {
+  const cluster = await serve({ objects, forbidden, bookmarkIntervalMs: 20 });
+  const entry: { cluster: ServedCluster; live?: LiveSnapshot } = { cluster };
+  opened.push(entry);
+  const changes: LiveChange[] = [];
+  const live = await LiveSnapshot.start({ kubeconfig: cluster.kubeconfig, env: {}, rules: ALL_RULES, timing: FAST, client: { retryDelayMs: 1 }, beforeChange: (c) => changes.push(c), ...options });
+  entry.live = live;
+  return { cluster, live, changes };
+}
+
+const pods = (live: LiveSnapshot): string[] => live.snapshot.ofKind('Pod').map((s) => `${s.object.metadata?.namespace}/${s.object.metadata?.name}`).sort();
+
+describe('live snapshot', () => {
+  test('syncs from lists, then applies watched creates, updates and deletes', async () => {
+    const { cluster, live, changes } = await start();
+    await live.whenSynced();
+    assert.deepEqual(pods(live), ['team-a/a', 'team-b/b']);
+    assert.ok(live.lastHeardAt > 0);
+    const versionAtSync = live.snapshot.version;
+    const created = cluster.server.create(pod('c'));
+    await waitFor(() => pods(live).includes('team-a/c'));
+    cluster.server.update({ ...created, metadata: { ...created.metadata, labels: { app: 'x' } } });
+    await waitFor(() => live.snapshot.get('Pod', 'team-a', 'c')?.object.metadata?.labels?.app === 'x');
+    cluster.server.remove(created);
+    await waitFor(() => !pods(live).includes('team-a/c'));
+    assert.ok(live.snapshot.version > versionAtSync);
+    assert.deepEqual(changes.map((c) => c.type), ['upsert', 'upsert', 'delete']);
+    const stored = live.snapshot.get('Pod', 'team-a', 'a')!;
+    assert.equal(stored.origin.kind, 'cluster');
+    assert.equal(stored.object.metadata?.managedFields, undefined);
+    // Watches resume from the list's version with bookmarks; they never relist without cause.
+    const podWatches = cluster.server.requests.filter((r) => r.path === '/api/v1/pods' && r.query.get('watch') === '1');
+    assert.ok(podWatches.length >= 1);
+    assert.equal(podWatches[0]!.query.get('allowWatchBookmarks'), 'true');
+    assert.ok(Number(podWatches[0]!.query.get('resourceVersion')) > 0);
+  });
+
+  test('after a dropped watch it reconnects from its last version and misses nothing', async () => {
+    const { cluster, live } = await start();
+    await live.whenSynced();
+    await waitFor(() => cluster.server.openWatches > 0);
+    const lists = cluster.server.requests.filter((r) => r.path === '/api/v1/pods' && !r.query.has('watch')).length;
+    cluster.server.dropWatches();
+    cluster.server.create(pod('while-away'));
+    await waitFor(() => pods(live).includes('team-a/while-away'));
+    assert.equal(cluster.server.requests.filter((r) => r.path === '/api/v1/pods' && !r.query.has('watch')).length, lists, 'a reconnect must not relist');
+  });
+
+  test('410 after compaction: lists again, and an object deleted meanwhile leaves the snapshot', async () => {
+    const relists: number[] = [];
+    const { cluster, live } = await start(undefined, { onRelist: () => relists.push(Date.now()) });
+    await live.whenSynced();
+    await waitFor(() => cluster.server.openWatches > 0);
+    // Delete while no watch is open (this code runs in one turn: the informer cannot reconnect in
+    // between), then compact: the resumed watch gets ERROR 410, and only a relist sees the delete.
+    cluster.server.dropWatches();
+    cluster.server.remove(pod('a'));
+    cluster.server.compact();
+    await waitFor(() => !pods(live).includes('team-a/a'));
+    assert.deepEqual(pods(live), ['team-b/b']);
+    assert.ok(relists.length >= 1);
+    assert.deepEqual(live.coverage, []);
+  });
+
+  test('a refused resource is a coverage gap, synced anyway, and cleared once it can be read', async () => {
+    const { cluster, live } = await start(undefined, {}, ['secrets']);
+    await live.whenSynced();
+    assert.ok(live.synced);
+    assert.ok(live.coverage.some((c) => c.reason === 'could not list secrets: forbidden'), JSON.stringify(live.coverage));
+    assert.deepEqual(pods(live), ['team-a/a', 'team-b/b']);
+    cluster.server.setForbidden([]);
+    // A refusal retries at the slowest pace (here 20 ms at most).
+    await waitFor(() => !live.coverage.some((c) => c.reason.includes('secrets')));
+  });
+
+  test('a list that keeps failing is a gap, not a snapshot that never syncs', async () => {
+    const cluster = await serve({ objects: [pod('a')], dropFirstLists: 1_000_000 });
+    const entry: { cluster: ServedCluster; live?: LiveSnapshot } = { cluster };
+    opened.push(entry);
+    entry.live = await LiveSnapshot.start({ kubeconfig: cluster.kubeconfig, env: {}, rules: ALL_RULES, timing: FAST, client: { retryDelayMs: 1, attempts: 2 } });
+    await entry.live.whenSynced();
+    assert.ok(entry.live.coverage.some((c) => c.reason.startsWith('could not list pods: ')), JSON.stringify(entry.live.coverage.slice(0, 3)));
+    assert.equal(entry.live.snapshot.size, 0);
+  });
+
+  test('with namespaces: only those, and cluster-scoped kinds are a named gap', async () => {
+    const { live } = await start(undefined, { namespaces: ['team-b'] });
+    await live.whenSynced();
+    assert.deepEqual(pods(live), ['team-b/b']);
+    assert.ok(live.coverage.some((c) => c.reason.startsWith('cluster-scoped kinds not watched with --namespace: ') && c.reason.includes('ClusterRole')));
+  });
+
+  test('no cluster configured is a clear error, not localhost:8080', async () => {
+    await assert.rejects(LiveSnapshot.start({ env: {}, rules: ALL_RULES }), /no cluster configured/);
+  });
+
+  test('backoff grows, is capped, and is jittered', () => {
+    const timing = { initialBackoffMs: 100, maxBackoffMs: 1_000 };
+    assert.equal(backoff(1, timing, () => 0.5), 100);
+    assert.equal(backoff(3, timing, () => 0.5), 400);
+    assert.equal(backoff(50, timing, () => 0.5), 1_000);
+    assert.equal(backoff(1, timing, () => 0), 50);
+    assert.equal(backoff(1, timing, () => 0.999), 150);
+  });
+});

@@ -1,0 +1,198 @@
+// `kfguard watch` as users run it: the built binary against the fake API server over HTTPS. A
+// miner Pod created after the sync is reported within 2 s; updates, deletes, owner folding,
+// coverage gaps, the alert webhook, metrics and SIGTERM are observed from outside.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { REPO_ROOT } from '../../src/testing/shared.js';
+import { objectsOfYaml, serve, waitFor, type ServedCluster } from './helpers.js';
+
+const MINER_ARGS = '[-o, "stratum+tcp://pool.supportxmr.com:3333", --donate-level=1]';
+
+const minerPod = (name: string, extra = '') =>
+  objectsOfYaml(`apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: team-a${extra}}
+spec: {containers: [{name: c, image: xmrig/xmrig:latest, args: ${MINER_ARGS}}]}`)[0]!;
+
+interface Record {
+  kind: 'finding' | 'coverage';
+  state: string;
+  reason?: string;
+  into?: { kind: string; name: string };
+  finding?: { ruleId: string; resource: { kind: string; namespace?: string; name: string }; origin?: { kind: string }; suppression?: unknown };
+}
+
+class WatchProcess {
+  readonly records: { at: number; record: Record }[] = [];
+  stderr = '';
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcessWithoutNullStreams;
+
+  constructor(args: readonly string[]) {
+    this.child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kfguard.js'), 'watch', ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+    let pending = '';
+    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) if (line) this.records.push({ at: Date.now(), record: JSON.parse(line) as Record });
+    });
+    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
+  }
+
+  findings(state: string, name: string): Record[] {
+    return this.records.map((r) => r.record).filter((r) => r.kind === 'finding' && r.state === state && r.finding?.resource.name === name);
+  }
+
+  async waitForFinding(state: string, name: string, timeoutMs = 10_000): Promise<{ at: number; record: Record }> {
+    await waitFor(() => this.findings(state, name).length > 0, timeoutMs, `a ${state} finding on ${name} (stderr: ${this.stderr})`);
+    return this.records.find((r) => r.record.kind === 'finding' && r.record.state === state && r.record.finding?.resource.name === name)!;
+  }
+
+  stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+describe('kfguard watch (built binary, fake API server)', () => {
+  let cluster: ServedCluster;
+  let watch: WatchProcess;
+  const alerts: unknown[] = [];
+  let alertFailures = 2;
+  const alertServer = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      // The first two deliveries fail: the sink must retry, in order, without losing them.
+      if (alertFailures-- > 0) return void res.writeHead(503).end();
+      alerts.push(JSON.parse(body));
+      res.writeHead(204).end();
+    });
+  });
+  let metricsPort = 0;
+
+  before(async () => {
+    cluster = await serve({
+      objects: objectsOfYaml(`apiVersion: v1
+kind: Pod
+metadata: {name: quiet, namespace: team-a}
+spec: {containers: [{name: c, image: nginx}]}`),
+      forbidden: ['secrets'],
+      bookmarkIntervalMs: 200,
+    });
+    await new Promise<void>((resolve) => alertServer.listen(0, '127.0.0.1', resolve));
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    metricsPort = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const alertUrl = `http://127.0.0.1:${(alertServer.address() as AddressInfo).port}/hook`;
+    watch = new WatchProcess(['--kubeconfig', cluster.kubeconfig, '--alert-webhook', alertUrl, '--metrics-port', String(metricsPort), '--metrics-address', '127.0.0.1', '--resync', '1']);
+    await waitFor(() => watch.stderr.includes('synced:'), 30_000, `sync (stderr: ${watch.stderr})`);
+  });
+
+  after(async () => {
+    await watch.stop('SIGKILL');
+    await cluster.close();
+    await new Promise((resolve) => alertServer.close(resolve));
+  });
+
+  test('a refused kind is a coverage record, not a crash', () => {
+    const gaps = watch.records.filter((r) => r.record.kind === 'coverage').map((r) => r.record.reason);
+    assert.ok(gaps.includes('could not list secrets: forbidden'), JSON.stringify(gaps));
+  });
+
+  test('a miner Pod created after the sync is reported within 2 s, once', async () => {
+    const created = Date.now();
+    cluster.server.create(minerPod('miner'));
+    const { at, record } = await watch.waitForFinding('open', 'miner');
+    const latency = at - created;
+    assert.ok(latency < 2_000, `finding after ${latency} ms`);
+    assert.equal(record.finding?.origin?.kind, 'cluster');
+    // A bookmark and a full resync later, still one record for it.
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(watch.findings('open', 'miner').filter((f) => f.finding?.ruleId === record.finding?.ruleId).length, 1);
+  });
+
+  test('an annotation on the miner does not silence it', async () => {
+    cluster.server.create(minerPod('annotated', ', annotations: {kfguard.io/ignore: "crypto-miner-workload,miner-pool-connection"}'));
+    const { record } = await watch.waitForFinding('open', 'annotated');
+    assert.equal(record.finding?.suppression, undefined);
+  });
+
+  test('an update that cleans an object resolves its findings (queued updates are judged too)', async () => {
+    const clean = objectsOfYaml(`apiVersion: v1
+kind: Pod
+metadata: {name: annotated, namespace: team-a}
+spec: {containers: [{name: c, image: nginx}]}`)[0]!;
+    cluster.server.update(clean);
+    await watch.waitForFinding('resolved', 'annotated');
+  });
+
+  test('deleting the miner resolves its findings', async () => {
+    cluster.server.remove(minerPod('miner'));
+    await watch.waitForFinding('resolved', 'miner');
+  });
+
+  test("a Deployment's Pods fold into the Deployment's finding", async () => {
+    cluster.server.create(objectsOfYaml(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: farm, namespace: team-a}
+spec:
+  selector: {matchLabels: {app: farm}}
+  template:
+    metadata: {labels: {app: farm}}
+    spec: {containers: [{name: c, image: xmrig/xmrig:latest, args: ${MINER_ARGS}}]}`)[0]!);
+    await watch.waitForFinding('open', 'farm');
+    cluster.server.create(minerPod('farm-5d8f7c9b-x2x4k', ', labels: {app: farm, pod-template-hash: 5d8f7c9b}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: farm-5d8f7c9b, controller: true, uid: u1}]'));
+    // A Pod that merely claims an owner whose finding differs is still reported as itself.
+    cluster.server.create(objectsOfYaml(`apiVersion: v1
+kind: Pod
+metadata: {name: farm-5d8f7c9b-other, namespace: team-a, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: farm-5d8f7c9b, controller: true, uid: u1}]}
+spec: {containers: [{name: c, image: xmrig/xmrig:latest, args: [-o, "stratum+tcp://xmr.pool.example.org:4444"]}]}`)[0]!);
+    await watch.waitForFinding('open', 'farm-5d8f7c9b-other');
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.deepEqual(watch.findings('open', 'farm-5d8f7c9b-x2x4k'), []);
+  });
+
+  test('the alert webhook gets the records despite failures, in order; metrics count open findings', async () => {
+    await waitFor(() => alerts.some((a) => (a as Record).finding?.resource.name === 'annotated'), 15_000, 'alerts delivered');
+    const first = alerts.find((a) => (a as Record).kind === 'finding') as Record;
+    assert.equal(first.finding?.resource.name, 'miner');
+    const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    const text = await response.text();
+    assert.match(text, /kfguard_findings\{rule="crypto-miner-workload",severity="critical"\} [1-9]/);
+    assert.match(text, /kfguard_snapshot_synced 1/);
+    assert.match(text, /kfguard_coverage_gaps 1/);
+    assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status, 200);
+  });
+
+  test('SIGTERM stops it cleanly with exit 0', async () => {
+    assert.equal(await watch.stop('SIGTERM'), 0, watch.stderr);
+    assert.match(watch.stderr, /stopping/);
+  });
+});
+
+describe('kfguard watch errors', () => {
+  test('no cluster configured: exit 2 with a clear message', async () => {
+    const run = new WatchProcess([]);
+    assert.equal(await run.exited, 2);
+    assert.match(run.stderr, /no cluster configured/);
+  });
+
+  test('everything refused: exit 2, naming the cause', async () => {
+    const cluster = await serve({ objects: [], forbidden: ['pods', 'services', 'configmaps', 'secrets', 'serviceaccounts', 'namespaces', 'resourcequotas', 'limitranges', 'replicationcontrollers', 'apps/deployments', 'apps/statefulsets', 'apps/daemonsets', 'batch/jobs', 'batch/cronjobs', 'networking.k8s.io/ingresses', 'networking.k8s.io/networkpolicies', 'admissionregistration.k8s.io/mutatingwebhookconfigurations', 'admissionregistration.k8s.io/validatingwebhookconfigurations', 'rbac.authorization.k8s.io/roles', 'rbac.authorization.k8s.io/clusterroles', 'rbac.authorization.k8s.io/rolebindings', 'rbac.authorization.k8s.io/clusterrolebindings'] });
+    try {
+      const run = new WatchProcess(['--kubeconfig', cluster.kubeconfig]);
+      assert.equal(await run.exited, 2, run.stderr);
+      assert.match(run.stderr, /nothing could be listed or watched/);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
