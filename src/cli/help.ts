@@ -141,10 +141,10 @@ Use ca.crt as the webhook's caBundle: \`kfguard webhook manifests --self-signed 
 
 export const WEBHOOK_MANIFESTS_HELP = `Usage: kfguard webhook manifests [--namespace NS] [--cert-manager | --self-signed [--ca-file FILE]]
                                 [--failure-policy fail|ignore] [--image IMAGE] [--config FILE]
+                                [--snapshot-configmap]
 
 Prints the objects that install the webhook: Namespace, ServiceAccount, a ClusterRole with
-get/list/watch on exactly the kinds the admission rules read and judge, its binding, the snapshot
-ConfigMap, a Deployment (2 replicas, anti-affinity, restricted securityContext, read-only root
+get/list/watch on exactly the kinds the admission rules read and judge, its binding, a Deployment (2 replicas, anti-affinity, restricted securityContext, read-only root
 filesystem), a PodDisruptionBudget, the Service, a NetworkPolicy and the
 ValidatingWebhookConfiguration. TLS comes from cert-manager (default: an Issuer and a Certificate,
 CA injected) or, with --self-signed, from \`kfguard webhook certs\` (--ca-file sets the caBundle;
@@ -155,6 +155,10 @@ match (a rule matching any kind: Pods, controllers, Argo and KFP workflows, note
 jobs, Ray, InferenceService and what exposes or protects a route). --config FILE is the server's
 .kfguard.yaml: rules it disables are left out of what is sent and what RBAC grants. --image sets the
 container image (default ghcr.io/kfguard/kfguard:VERSION, built from the repository's Dockerfile).
+
+The server lists and watches the cluster for its snapshot (ready once synced). With
+--snapshot-configmap it instead reads manifests from the ConfigMap kfguard-webhook-snapshot
+(printed too, to be filled by you), for GitOps clusters that keep the manifests in a repository.
 `;
 
 export const SNAPSHOT_HELP = `Usage: kfguard snapshot -o FILE [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
