@@ -6,6 +6,9 @@ Usage:
   kfguard scan [PATH|-]...      scan manifests (files, directories, kustomize directories, stdin)
   kfguard scan --cluster        scan the live cluster of the current kubeconfig context
   kfguard snapshot -o FILE      write the cluster's objects kfguard reads as YAML, Secret values removed
+  kfguard audit LOG...|-        hunt in Kubernetes audit logs (JSON lines or EventList, plain or .gz)
+  kfguard hunt --kfp|--argo|--ray URL
+                                read a job API (Kubeflow Pipelines, Argo Server, Ray Jobs) and scan what it ran
   kfguard rules                 list every rule
   kfguard explain RULE          describe one rule: why it matters, how to fix it
   kfguard fix PATH...           patch fixable findings (preview by default; --in-place or --out DIR)
@@ -154,4 +157,36 @@ Flags:
       --config FILE          settings file (default: .kfguard.yaml found upwards from here)
   -q, --quiet                no summary line on stderr
 ${CLUSTER_HELP}  -h, --help                 show this help
+`;
+
+export const AUDIT_HELP = `Usage: kfguard audit LOG...|- [flags]
+
+Hunts in Kubernetes audit logs (audit.k8s.io/v1 Events as JSON lines, or an EventList; plain or
+gzip, files or stdin), streamed in bounded memory. Each request is judged once (by auditID) at its
+final stage: the objects it creates or changes by the miner rule, and the request itself by the
+audit detections (a UI Service turned LoadBalancer/NodePort, the auth chain removed, anonymous
+access, cluster-admin bindings, pipeline service accounts, pod bursts, exec into ML pods,
+anonymous profiles). The text and HTML reports add a timeline per actor.
+
+Flags:
+  -f, --format NAME[=FILE]   text (default), json, sarif, junit, markdown, policyreport, html,
+                             gitlab-sast; repeatable
+  -o, --output FILE          write the report to FILE instead of stdout
+      --fail-on SEVERITY     exit 1 when a finding is at or above it (default high; none: never)
+      --since TIME           judge only requests received at or after TIME (RFC 3339, or 90m, 36h, 7d ago)
+      --until TIME           judge only requests received before TIME
+      --rule ID[,ID]         run only these rules or audit detections (repeatable)
+      --skip-rule ID[,ID]    do not run these (repeatable)
+      --runner-service-account SA
+                             a service account pipeline runs may use (repeatable; default
+                             pipeline-runner and default-editor)
+      --burst-namespaces N   a burst is pipeline/job pods in at least N namespaces (default 5) ...
+      --burst-window DUR     ... within DUR (default 10m)
+  -q, --quiet                list only findings at or above --fail-on
+      --no-color             never colour output
+      --config FILE          settings file (rule options; default: .kfguard.yaml found upwards)
+  -h, --help                 show this help
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage errors or unreadable/malformed input
+(each malformed line is listed with its number; the rest of the log is still judged).
 `;

@@ -4,6 +4,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Reads all of stdin; rejects once more than `maxBytes` arrive. */
   readonly readStdin: (maxBytes: number) => Promise<Buffer>;
+  /** stdin as a stream, for inputs read without holding them whole (audit logs). */
+  readonly stdinChunks?: () => AsyncIterable<Buffer>;
   readonly writeFile: (path: string, content: string) => Promise<void>;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;

@@ -17,6 +17,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   // Loaded on demand: the server's dependencies (pino, prom-client, x509) would slow every scan's start.
   webhook: async (argv, io) => (await import('./commands/webhook.js')).webhookCommand(argv, io),
   snapshot: snapshotCommand,
+  audit: async (argv, io) => (await import('./commands/audit.js')).auditCommand(argv, io),
+
 };
 
 /** Runs the CLI and returns its exit code; only bin/ calls process.exit. */

@@ -95,6 +95,13 @@ export interface AuditOrigin {
   readonly sourceIPs: readonly string[];
   readonly userAgent?: string;
   readonly verb: string;
+  readonly groups?: readonly string[];
+  /** The user the request was made by when `user` was impersonated. */
+  readonly impersonatedBy?: string;
+  /** What the request was about, e.g. `pods/exec kubeflow-user/train-abc` or `services istio-system/istio-ingressgateway`. */
+  readonly objectRef?: string;
+  /** The way in the actor used, e.g. `Kubeflow Pipelines API server` (from `data/lists/audit-doors.yaml`). */
+  readonly door?: string;
 }
 
 /** An object read from an ML platform's job API (KFP runs and pipelines, Argo workflows, Ray jobs). */

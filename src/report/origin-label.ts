@@ -14,7 +14,15 @@ export function originLabel(origin: ReportedOrigin | undefined): string | undefi
     case 'admission':
       return `admission ${origin.operation} by ${origin.user} (uid ${origin.uid}${origin.dryRun ? ', dry run' : ''})`;
     case 'audit':
-      return `audit event ${origin.auditID}: ${origin.verb} by ${origin.user} from ${origin.sourceIPs.join(', ') || 'an unknown address'} at ${origin.timestamp}`;
+      return [
+        `audit event ${origin.auditID}: ${origin.verb}${origin.objectRef ? ` ${origin.objectRef}` : ''} by ${origin.user}`,
+        origin.impersonatedBy ? ` (impersonated by ${origin.impersonatedBy})` : '',
+        origin.groups && origin.groups.length > 0 ? ` [${origin.groups.join(', ')}]` : '',
+        ` from ${origin.sourceIPs.join(', ') || 'an unknown address'}`,
+        origin.userAgent ? ` with ${origin.userAgent}` : '',
+        ` at ${origin.timestamp}`,
+        origin.door ? ` via ${origin.door}` : '',
+      ].join('');
     case 'api':
       return `${origin.api} API ${origin.endpoint}${origin.id ? ` (${origin.id})` : ''}${origin.uiLink ? ` · ${origin.uiLink}` : ''}`;
     case 'probe':

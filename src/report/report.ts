@@ -25,6 +25,31 @@ export interface Report {
 export interface ReportExtensions {
   readonly accessSummary?: readonly AccessSummaryEntry[];
   readonly evaluations?: readonly { readonly ruleId: string; readonly resource: Finding['resource'] }[];
+  /** `kfguard audit`: what each actor with a finding did, in order. */
+  readonly auditTimeline?: readonly TimelineActor[];
+  /** `kfguard audit` and `kfguard hunt`: what was read and what was left out, and why. */
+  readonly sourceStats?: Readonly<Record<string, number>>;
+}
+
+/** One actor of an audit log (a user or service account) and the requests it made. */
+export interface TimelineActor {
+  readonly actor: string;
+  readonly doors: readonly string[];
+  readonly sourceIPs: readonly string[];
+  readonly userAgents: readonly string[];
+  readonly entries: readonly TimelineEntry[];
+  /** Requests of this actor not kept (over the per-actor cap). */
+  readonly omitted: number;
+}
+
+export interface TimelineEntry {
+  readonly timestamp: string;
+  readonly verb: string;
+  /** e.g. `services istio-system/istio-ingressgateway` */
+  readonly object: string;
+  readonly auditID: string;
+  /** Rule and detection ids of the findings this request produced. */
+  readonly findings: readonly string[];
 }
 
 export interface ReportSummary {
