@@ -193,7 +193,7 @@ export class AuditHunt {
       if (!after && event.requestObject !== undefined) {
         const identity = kindOfResource(ref.resource);
         const base = before ?? (identity ? { ...identity, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } } : undefined);
-        const patched = base ? applyPatch(base, event.requestObject) : undefined;
+        const patched = base ? applyPatch(base, event.requestObject, { lenient: before === undefined }) : undefined;
         if (patched && 'result' in patched && isK8sObject(patched.result)) {
           after = patched.result;
           afterFromPatchAlone = before === undefined;

@@ -8,8 +8,8 @@ import { isRecord } from '../core/object.js';
  * and `$patch: replace` are honoured, other `$` directives are dropped).
  * https://kubernetes.io/docs/tasks/manage-kubernetes-objects/update-api-object-kubectl-patch/
  */
-export function applyPatch(base: unknown, patch: unknown): { readonly result: unknown } | { readonly error: string } {
-  if (Array.isArray(patch)) return applyJsonPatch(base, patch);
+export function applyPatch(base: unknown, patch: unknown, options: { readonly lenient?: boolean } = {}): { readonly result: unknown } | { readonly error: string } {
+  if (Array.isArray(patch)) return applyJsonPatch(base, patch, options.lenient === true);
   if (isRecord(patch)) return { result: mergePatch(base, patch) };
   return { error: 'a patch body that is neither a JSON patch nor a merge patch' };
 }
@@ -50,8 +50,12 @@ function withoutDirectives(record: Readonly<Record<string, unknown>>): Record<st
   return Object.fromEntries(Object.entries(record).filter(([key]) => !key.startsWith('$')));
 }
 
-/** RFC 6902, applied to a copy; a failing `test` or a missing path fails the whole patch, as the API server does. */
-function applyJsonPatch(base: unknown, operations: readonly unknown[]): { readonly result: unknown } | { readonly error: string } {
+/**
+ * RFC 6902, applied to a copy; a failing `test` or a missing path fails the whole patch, as the API
+ * server does. `lenient` is for a patch judged without the object it was applied to: missing parents
+ * are made, `replace` of a missing field adds it, and `test` is skipped, so the body's own values show.
+ */
+function applyJsonPatch(base: unknown, operations: readonly unknown[], lenient: boolean): { readonly result: unknown } | { readonly error: string } {
   let doc: unknown = structuredClone(base ?? {});
   for (const [index, raw] of operations.entries()) {
     if (!isRecord(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') return { error: `JSON patch operation ${index} has no op or path` };
@@ -61,12 +65,12 @@ function applyJsonPatch(base: unknown, operations: readonly unknown[]): { readon
     try {
       switch (raw.op) {
         case 'add':
-          doc = put(doc, path, structuredClone(raw.value), 'add');
-          break;
         case 'replace':
-          doc = put(doc, path, structuredClone(raw.value), 'replace');
+          if (lenient) makeParents(doc, path);
+          doc = put(doc, path, structuredClone(raw.value), lenient ? 'add' : raw.op);
           break;
         case 'remove':
+          if (lenient && !exists(doc, path)) break;
           doc = remove(doc, path);
           break;
         case 'move':
@@ -78,6 +82,7 @@ function applyJsonPatch(base: unknown, operations: readonly unknown[]): { readon
           break;
         }
         case 'test':
+          if (lenient) break;
           if (JSON.stringify(get(doc, path)) !== JSON.stringify(raw.value)) return { error: `JSON patch test at operation ${index} failed` };
           break;
         default:
@@ -107,6 +112,25 @@ function get(doc: unknown, path: readonly string[]): unknown {
     else throw new Error('path not found');
   }
   return node;
+}
+
+function exists(doc: unknown, path: readonly string[]): boolean {
+  try {
+    get(doc, path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function makeParents(doc: unknown, path: readonly string[]): void {
+  let node = doc;
+  for (const key of path.slice(0, -1)) {
+    if (!isRecord(node) || key === '__proto__') return;
+    const record = node as Record<string, unknown>;
+    if (!Object.hasOwn(record, key) || (record[key] === null || typeof record[key] !== 'object')) record[key] = {};
+    node = record[key];
+  }
 }
 
 function parentOf(doc: unknown, path: readonly string[]): unknown {

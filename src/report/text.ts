@@ -3,6 +3,7 @@ import { atLeast, SEVERITIES } from '../core/severity.js';
 import type { Finding } from '../core/types.js';
 import { paint, type Paint } from './ansi.js';
 import { originLabel } from './origin-label.js';
+import { sourceStatsLine, timelineLines } from './timeline-text.js';
 import { terminalSafeReport } from './terminal-safe.js';
 import type { Formatter, RenderOptions } from './formatter.js';
 import { activeFindings, type Report } from './report.js';
@@ -20,7 +21,8 @@ export const textFormatter: Formatter = {
     const active = activeFindings(report).filter((f) => !options.quiet || options.failOn === 'none' || atLeast(f.severity, options.failOn));
     if (!options.quiet) {
       const [summary, ...notes] = inputLines(report.inputs);
-      lines.push(p.bold(`kfguard ${report.tool.version}`) + p.dim(` · ${summary ?? ''}`), ...notes.map((note) => p.dim(note)), '');
+      const stats = sourceStatsLine(report);
+      lines.push(p.bold(`kfguard ${report.tool.version}`) + p.dim(` · ${summary ?? ''}`), ...notes.map((note) => p.dim(note)), ...(stats ? [p.dim(stats)] : []), '');
     }
     const threats = active.filter((f) => f.category === 'threat');
     const others = active.filter((f) => f.category !== 'threat');
@@ -32,6 +34,7 @@ export const textFormatter: Formatter = {
       if (threats.length > 0) lines.push(p.bold(`Other findings: ${others.length}`), '');
       for (const finding of others) lines.push(...renderFinding(finding, p), '');
     }
+    if (!options.quiet) lines.push(...timelineLines(report, p));
     if (report.extensions.accessSummary && report.extensions.accessSummary.length > 0 && !options.quiet) {
       lines.push(p.bold('Who can run code where (RBAC)'));
       // The summary comes sorted riskiest first; the JSON format keeps every entry.
