@@ -1,6 +1,5 @@
 import { asArray, asRecord, asString, isK8sObject } from '../core/object.js';
-import type { AuditOrigin, K8sObject } from '../core/types.js';
-import { doorOf } from './doors.js';
+import type { K8sObject } from '../core/types.js';
 
 /** The parts of an `audit.k8s.io` Event that hunting reads, checked once when the line is read. */
 export interface AuditEvent {
@@ -50,7 +49,6 @@ export function auditEventOf(value: unknown): AuditEvent | string {
   const user = asRecord(record.user);
   const impersonated = asRecord(record.impersonatedUser);
   const actor = impersonated ?? user;
-  const ref = asRecord(record.objectRef);
   const timestamp = asString(record.requestReceivedTimestamp) ?? asString(record.timestamp) ?? asString(record.stageTimestamp) ?? '';
   const status = asRecord(record.responseStatus);
   const annotations = asRecord(record.annotations);
@@ -67,19 +65,20 @@ export function auditEventOf(value: unknown): AuditEvent | string {
     ...(typeof record.requestURI === 'string' ? { requestURI: record.requestURI } : {}),
     timestamp,
     time: Date.parse(timestamp),
-    objectRef: {
-      resource: asString(ref?.resource) ?? '',
-      ...(asString(ref?.subresource) ? { subresource: asString(ref?.subresource) } : {}),
-      ...(asString(ref?.namespace) ? { namespace: asString(ref?.namespace) } : {}),
-      ...(asString(ref?.name) ? { name: asString(ref?.name) } : {}),
-      apiGroup: asString(ref?.apiGroup) ?? '',
-      ...(asString(ref?.apiVersion) ? { apiVersion: asString(ref?.apiVersion) } : {}),
-    },
+    objectRef: objectRefOf(asRecord(record.objectRef)),
     ...(typeof status?.code === 'number' ? { code: status.code } : {}),
     ...(typeof annotations?.['authorization.k8s.io/decision'] === 'string' ? { decision: annotations['authorization.k8s.io/decision'] } : {}),
     ...(record.requestObject !== undefined ? { requestObject: record.requestObject } : {}),
     ...(record.responseObject !== undefined ? { responseObject: record.responseObject } : {}),
   };
+}
+
+function objectRefOf(ref: ReturnType<typeof asRecord>): AuditObjectRef {
+  const optional = (key: string): Record<string, string> => {
+    const value = asString(ref?.[key]);
+    return value ? { [key]: value } : {};
+  };
+  return { resource: asString(ref?.resource) ?? '', apiGroup: asString(ref?.apiGroup) ?? '', ...optional('subresource'), ...optional('namespace'), ...optional('name'), ...optional('apiVersion') };
 }
 
 function stringsOf(value: unknown): string[] {
@@ -114,23 +113,6 @@ export function describeObjectRef(ref: AuditObjectRef): string {
   const resource = ref.subresource ? `${ref.resource}/${ref.subresource}` : ref.resource;
   const name = [ref.namespace, ref.name].filter(Boolean).join('/');
   return name ? `${resource} ${name}` : resource || '(no object)';
-}
-
-export function auditOriginOf(event: AuditEvent): AuditOrigin {
-  const door = doorOf(event);
-  return {
-    kind: 'audit',
-    auditID: event.auditID,
-    timestamp: event.timestamp,
-    user: event.user,
-    sourceIPs: event.sourceIPs,
-    ...(event.userAgent !== undefined ? { userAgent: event.userAgent } : {}),
-    verb: event.verb,
-    groups: event.groups,
-    ...(event.impersonatedBy !== undefined ? { impersonatedBy: event.impersonatedBy } : {}),
-    objectRef: describeObjectRef(event.objectRef),
-    ...(door ? { door } : {}),
-  };
 }
 
 /** The whole object a create or update sent; a patch's body is not one. */

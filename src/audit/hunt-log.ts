@@ -10,7 +10,8 @@ import type { TimelineActor } from '../report/report.js';
 import type { AuditRecord } from './read/audit-records.js';
 import { DEFAULT_HUNT_SETTINGS, MUTATING_VERBS, type AuditDetection, type AuditHit, type EventContext, type HuntSettings } from './detection.js';
 import { AUDIT_DETECTIONS } from './detections/index.js';
-import { auditEventOf, auditOriginOf, isAnonymous, isJudgedStage, requestObjectOf, responseObjectOf, succeeded, type AuditEvent } from './event.js';
+import { auditOriginOf } from './origin.js';
+import { auditEventOf, isAnonymous, isJudgedStage, requestObjectOf, responseObjectOf, succeeded, type AuditEvent } from './event.js';
 import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
 import { PodRoles } from './pod-roles.js';
@@ -185,35 +186,42 @@ export class AuditHunt {
     const ref = event.objectRef;
     const tracked = TRACKED_RESOURCES.has(ref.resource) && !ref.subresource;
     const before = tracked ? this.state.get(ref) : undefined;
-    let after: K8sObject | undefined;
-    let afterFromPatchAlone = false;
-    if (!ref.subresource && (event.verb === 'create' || event.verb === 'update')) after = requestObjectOf(event) ?? responseObjectOf(event);
-    else if (!ref.subresource && event.verb === 'patch') {
-      after = responseObjectOf(event);
-      if (!after && event.requestObject !== undefined) {
-        const identity = kindOfResource(ref.resource);
-        const base = before ?? (identity ? { ...identity, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } } : undefined);
-        const patched = base ? applyPatch(base, event.requestObject, { lenient: before === undefined }) : undefined;
-        if (patched && 'result' in patched && isK8sObject(patched.result)) {
-          after = patched.result;
-          afterFromPatchAlone = before === undefined;
-          if (afterFromPatchAlone) this.stats.patchesJudgedAlone++;
-        }
-      }
-    }
-    if (succeeded(event)) {
-      if (tracked) {
-        if (event.verb === 'delete') this.state.delete(ref);
-        else if (after && !afterFromPatchAlone) this.state.set(ref, after);
-        // A change the log does not show leaves the kept state stale: better none.
-        else if (MUTATING_VERBS.has(event.verb)) this.state.delete(ref);
-      }
-      if (ref.resource === 'pods' && !ref.subresource) {
-        if (event.verb === 'create' && after) this.podRoles.record(ref.namespace, ref.name ?? (typeof after.metadata?.name === 'string' ? after.metadata.name : undefined), after);
-        else if (event.verb === 'delete') this.podRoles.forget(ref.namespace, ref.name);
-      }
-    }
+    const { after, afterFromPatchAlone } = this.afterOf(event, before);
+    if (succeeded(event)) this.moveState(event, tracked, after, afterFromPatchAlone);
     return { event, ...(before ? { before } : {}), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles };
+  }
+
+  private afterOf(event: AuditEvent, before: K8sObject | undefined): { after?: K8sObject; afterFromPatchAlone: boolean } {
+    const ref = event.objectRef;
+    if (ref.subresource) return { afterFromPatchAlone: false };
+    if (event.verb === 'create' || event.verb === 'update') {
+      const after = requestObjectOf(event) ?? responseObjectOf(event);
+      return after ? { after, afterFromPatchAlone: false } : { afterFromPatchAlone: false };
+    }
+    if (event.verb !== 'patch') return { afterFromPatchAlone: false };
+    const stored = responseObjectOf(event);
+    if (stored) return { after: stored, afterFromPatchAlone: false };
+    if (event.requestObject === undefined) return { afterFromPatchAlone: false };
+    const identity = kindOfResource(ref.resource);
+    const base = before ?? (identity ? { ...identity, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } } : undefined);
+    if (!base) return { afterFromPatchAlone: false };
+    const patched = applyPatch(base, event.requestObject, { lenient: before === undefined });
+    if (!('result' in patched) || !isK8sObject(patched.result)) return { afterFromPatchAlone: false };
+    if (before === undefined) this.stats.patchesJudgedAlone++;
+    return { after: patched.result, afterFromPatchAlone: before === undefined };
+  }
+
+  private moveState(event: AuditEvent, tracked: boolean, after: K8sObject | undefined, afterFromPatchAlone: boolean): void {
+    const ref = event.objectRef;
+    if (tracked) {
+      if (event.verb === 'delete') this.state.delete(ref);
+      else if (after && !afterFromPatchAlone) this.state.set(ref, after);
+      // A change the log does not show leaves the kept state stale: better none.
+      else if (MUTATING_VERBS.has(event.verb)) this.state.delete(ref);
+    }
+    if (ref.resource !== 'pods' || ref.subresource) return;
+    if (event.verb === 'create' && after) this.podRoles.record(ref.namespace, ref.name ?? (typeof after.metadata?.name === 'string' ? after.metadata.name : undefined), after);
+    else if (event.verb === 'delete') this.podRoles.forget(ref.namespace, ref.name);
   }
 
   /** Runs the object rules and the detections on one request; returns the ids of what it found. */

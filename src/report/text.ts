@@ -19,11 +19,7 @@ export const textFormatter: Formatter = {
     const p = paint(options.color);
     const lines: string[] = [];
     const active = activeFindings(report).filter((f) => !options.quiet || options.failOn === 'none' || atLeast(f.severity, options.failOn));
-    if (!options.quiet) {
-      const [summary, ...notes] = inputLines(report.inputs);
-      const stats = sourceStatsLine(report);
-      lines.push(p.bold(`kfguard ${report.tool.version}`) + p.dim(` · ${summary ?? ''}`), ...notes.map((note) => p.dim(note)), ...(stats ? [p.dim(stats)] : []), '');
-    }
+    if (!options.quiet) lines.push(...headerLines(report, p));
     const threats = active.filter((f) => f.category === 'threat');
     const others = active.filter((f) => f.category !== 'threat');
     if (threats.length > 0) {
@@ -105,6 +101,12 @@ function summaryLine(report: Report, p: Paint, options: RenderOptions): string {
           ? p.red(`fails --fail-on ${options.failOn}`)
           : p.green(`passes --fail-on ${options.failOn}`);
   return `${p.bold('Summary:')} ${parts.join(' · ')} — ${verdict}`;
+}
+
+function headerLines(report: Report, p: Paint): string[] {
+  const [summary, ...notes] = inputLines(report.inputs);
+  const stats = sourceStatsLine(report);
+  return [p.bold(`kfguard ${report.tool.version}`) + p.dim(` · ${summary ?? ''}`), ...notes.map((note) => p.dim(note)), ...(stats ? [p.dim(stats)] : []), ''];
 }
 
 /** What was read: counts, then one line per directory whose render was not read. */
