@@ -190,3 +190,32 @@ Flags:
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage errors or unreadable/malformed input
 (each malformed line is listed with its number; the rest of the log is still judged).
 `;
+
+export const HUNT_HELP = `Usage: kfguard hunt --kfp URL | --argo URL | --ray URL ... [flags]
+
+Reads the job APIs an attacker uses, with GET requests only, and judges what they ran with the
+threat rules: Kubeflow Pipelines (v2beta1, else v1beta1: pipelines and versions, runs, recurring
+runs, experiments), the Argo Server (workflows, templates, cron workflows, archived workflows) and
+the Ray Jobs API (every job's entrypoint, runtime_env and metadata). Jobs that call out-of-band
+hosts (oast.fun, interact.sh, ...) are reported on their own.
+
+  --kfp URL       the Pipelines API server (http://ml-pipeline.kubeflow:8888) or the dashboard's
+                  /pipeline prefix (https://kubeflow.example.com/pipeline; UI links are then given)
+  --argo URL      the Argo Server (https://argo-server.argo:2746)
+  --ray URL       a Ray head's dashboard (http://ray-head:8265)
+                  (each repeatable)
+
+Flags:
+  -n, --namespace NS       KFP namespace / Argo namespace to read (default: all the credentials may read)
+      --token TOKEN        bearer token (or $KFGUARD_HUNT_TOKEN)
+      --cookie NAME=VALUE  session cookie for an API behind the dashboard login (or $KFGUARD_HUNT_COOKIE)
+      --since TIME         judge only runs and jobs created at or after TIME (RFC 3339, or 90m, 36h, 7d ago)
+      --timeout DUR        per request (default 30s)
+  -f, --format NAME[=FILE] text (default), json, sarif, junit, markdown, policyreport, html, gitlab-sast
+  -o, --output FILE        write the report to FILE
+      --fail-on SEVERITY   exit 1 when a finding is at or above it (default high)
+  -q, --quiet · --no-color · --config FILE · -h, --help
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage errors or an API that could not be
+read (401/403: say which flag; 404: not this API; TLS errors; timeouts), with the others still read.
+`;

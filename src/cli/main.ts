@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   webhook: async (argv, io) => (await import('./commands/webhook.js')).webhookCommand(argv, io),
   snapshot: snapshotCommand,
   audit: async (argv, io) => (await import('./commands/audit.js')).auditCommand(argv, io),
+  hunt: async (argv, io) => (await import('./commands/hunt.js')).huntCommand(argv, io),
 
 };
 

@@ -113,6 +113,11 @@ export interface ApiOrigin {
   readonly id?: string;
   /** Where a person can look at it in the platform's UI. */
   readonly uiLink?: string;
+  /** What the platform calls it (a run's display name, a job's submission id). */
+  readonly displayName?: string;
+  readonly createdAt?: string;
+  /** The run's or job's state as the API reports it (`SUCCEEDED`, `Running`, `RUNNING`). */
+  readonly status?: string;
 }
 
 /** What an outside-in probe of a URL saw. */

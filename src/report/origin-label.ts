@@ -24,7 +24,13 @@ export function originLabel(origin: ReportedOrigin | undefined): string | undefi
         origin.door ? ` via ${origin.door}` : '',
       ].join('');
     case 'api':
-      return `${origin.api} API ${origin.endpoint}${origin.id ? ` (${origin.id})` : ''}${origin.uiLink ? ` · ${origin.uiLink}` : ''}`;
+      return [
+        `${origin.api} API ${origin.endpoint}${origin.id ? ` (${origin.id})` : ''}`,
+        origin.displayName ? ` "${origin.displayName}"` : '',
+        origin.createdAt ? ` created ${origin.createdAt}` : '',
+        origin.status ? ` status ${origin.status}` : '',
+        origin.uiLink ? ` · ${origin.uiLink}` : '',
+      ].join('');
     case 'probe':
       return `probe of ${origin.url}`;
   }
