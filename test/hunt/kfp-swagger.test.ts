@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { kfpV1Routes, kfpV2Routes } from '../../src/testing/fake-job-apis/kfp.js';
 import { startFakeJobApi, type FakeJobApi } from '../../src/testing/fake-job-apis/server.js';
 import { requiresShared, sharedAvailable, sharedPath } from '../../src/testing/shared.js';
@@ -34,6 +34,8 @@ after(async () => Promise.all(servers.map((s) => s.close())));
 function validatorFor(version: 'v2beta1' | 'v1beta1') {
   const swagger = JSON.parse(readFileSync(sharedPath('schemas', 'kfp-api', version, 'kfp_api_single_file.swagger.json'), 'utf8')) as { definitions: Definitions };
   const ajv = new Ajv({ strict: false, allErrors: true });
+  // ajv-formats is CommonJS: its default export arrives as the module object under ESM.
+  const addFormats = (addFormatsModule as unknown as { default: (a: Ajv) => void }).default;
   addFormats(ajv);
   for (const format of ['int64', 'int32', 'uint64', 'double', 'float', 'byte']) ajv.addFormat(format, true);
   return {
