@@ -177,6 +177,8 @@ Flags:
       --until TIME           judge only requests received before TIME
       --rule ID[,ID]         run only these rules or audit detections (repeatable)
       --skip-rule ID[,ID]    do not run these (repeatable)
+      --category CAT[,CAT]   object rules of these categories judge what requests create (default:
+                             threat; e.g. --category threat,workload-security adds pod posture)
       --runner-service-account SA
                              a service account pipeline runs may use (repeatable; default
                              pipeline-runner and default-editor)

@@ -5,6 +5,7 @@ import { huntAuditLogs } from '../../src/audit/hunt-logs.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { requiresShared, sharedAvailable, sharedPath } from '../../src/testing/shared.js';
 
+// Every rule that judges audit events, posture ones included (the CLI runs the threat rules by default).
 const auditRules = ALL_RULES.filter((rule) => rule.meta.sources.includes('audit'));
 
 describe('real audit samples (../shared/schemas/audit)', requiresShared(), () => {

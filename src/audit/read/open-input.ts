@@ -11,15 +11,22 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
  */
 export async function* decompressed(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const iterator = chunks[Symbol.asyncIterator]();
-  let first = await iterator.next();
-  while (!first.done && first.value.length === 0) first = await iterator.next();
-  if (first.done) return;
+  // The magic is two bytes, and a stream may hand them over one at a time.
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  while (headBytes < GZIP_MAGIC.length) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head.push(next.value);
+    headBytes += next.value.length;
+  }
+  if (headBytes === 0) return;
+  const start = Buffer.concat(head);
   const rest = async function* (): AsyncGenerator<Buffer> {
-    yield first.value as Buffer;
+    yield start;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   };
-  const head = first.value;
-  const gzip = head.length >= 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  const gzip = start.length >= 2 && start[0] === GZIP_MAGIC[0] && start[1] === GZIP_MAGIC[1];
   if (!gzip) {
     yield* rest();
     return;

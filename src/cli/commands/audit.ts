@@ -20,6 +20,7 @@ const AUDIT_OPTIONS = {
   'fail-on': { type: 'string' },
   rule: { type: 'string', multiple: true },
   'skip-rule': { type: 'string', multiple: true },
+  category: { type: 'string', multiple: true },
   since: { type: 'string' },
   until: { type: 'string' },
   'runner-service-account': { type: 'string', multiple: true },
@@ -54,7 +55,9 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
   // Only rules that judge audit events run; the others would each add a "not evaluated" entry and nothing else.
   const auditRules = ALL_RULES.filter((rule) => rule.meta.sources.includes('audit'));
   const objectOnly = only.filter((id) => ruleIds.has(id));
-  const rules = only.length > 0 && objectOnly.length === 0 ? [] : selectRules(auditRules, { only: objectOnly, skip: skip.filter((id) => ruleIds.has(id)), categories: [] });
+  // Hunting is about the incident: the threat rules by default; posture rules only when asked for.
+  const categories = listOption(values.category);
+  const rules = only.length > 0 && objectOnly.length === 0 ? [] : selectRules(auditRules, { only: objectOnly, skip: skip.filter((id) => ruleIds.has(id)), categories: objectOnly.length > 0 ? categories : categories.length > 0 ? categories : ['threat'] });
   const config = await loadCliConfig(stringOption(values.config), io);
   const now = Date.now();
   const since = parseTimeFlag('--since', stringOption(values.since), now);
