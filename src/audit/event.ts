@@ -61,8 +61,7 @@ export function auditEventOf(value: unknown): AuditEvent | string {
     groups: stringsOf(actor?.groups),
     ...(impersonated ? { impersonatedBy: userName } : {}),
     sourceIPs: stringsOf(record.sourceIPs),
-    ...(typeof record.userAgent === 'string' ? { userAgent: record.userAgent } : {}),
-    ...(typeof record.requestURI === 'string' ? { requestURI: record.requestURI } : {}),
+    ...stringFields(record, ['userAgent', 'requestURI']),
     timestamp,
     time: Date.parse(timestamp),
     objectRef: objectRefOf(asRecord(record.objectRef)),
@@ -79,6 +78,10 @@ function objectRefOf(ref: ReturnType<typeof asRecord>): AuditObjectRef {
     return value ? { [key]: value } : {};
   };
   return { resource: asString(ref?.resource) ?? '', apiGroup: asString(ref?.apiGroup) ?? '', ...optional('subresource'), ...optional('namespace'), ...optional('name'), ...optional('apiVersion') };
+}
+
+function stringFields(record: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((key) => typeof record[key] === 'string').map((key) => [key, record[key] as string]));
 }
 
 function stringsOf(value: unknown): string[] {

@@ -229,7 +229,7 @@ export class AuditHunt {
     const { event, after } = context;
     const produced: string[] = [];
     const origin = auditOriginOf(event);
-    if (after && ['create', 'update', 'patch'].includes(event.verb)) {
+    if (after && this.objectRules.length > 0 && ['create', 'update', 'patch'].includes(event.verb)) {
       const result = runRules([{ object: after, origin }], { rules: this.objectRules, config: this.config, podLabelsOf });
       for (const error of result.ruleErrors) this.ruleErrors.push(error);
       for (const entry of result.coverage) this.coverage.set(`${entry.ruleId}\u0000${entry.source}\u0000${entry.resource ? JSON.stringify(entry.resource) : ''}`, entry);

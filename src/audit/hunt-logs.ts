@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { errorMessage } from '../core/errors.js';
 import { AuditHunt, type AuditHuntOptions, type AuditHuntResult } from './hunt-log.js';
-import { auditRecords } from './read/audit-records.js';
+import { AuditRecordCutter, type AuditRecord } from './read/audit-records.js';
 import { decompressed, fileChunks } from './read/open-input.js';
 
 /** An audit log to read: a file, or a stream (stdin) named for messages. */
@@ -22,10 +22,22 @@ export async function huntAuditLogs(inputs: readonly AuditInput[], options: Audi
         if (!info.isFile()) throw new Error(info.isDirectory() ? 'is a directory; give the log files' : 'is not a regular file');
       }
       const chunks = 'path' in input ? fileChunks(input.path) : input.chunks;
-      for await (const record of auditRecords(decompressed(chunks))) {
-        lastLine = record.line;
-        hunt.feed(record, input.display);
+      // One await per chunk; the records of a chunk are judged synchronously.
+      const cutter = new AuditRecordCutter();
+      const records: AuditRecord[] = [];
+      const judge = (): void => {
+        for (const record of records) {
+          lastLine = record.line;
+          hunt.feed(record, input.display);
+        }
+        records.length = 0;
+      };
+      for await (const chunk of decompressed(chunks)) {
+        cutter.push(chunk, records);
+        judge();
       }
+      cutter.end(records);
+      judge();
     } catch (error) {
       hunt.inputError({ file: input.display, ...(lastLine > 0 ? { line: lastLine } : {}), message: readFailure(error) });
     }

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { EventListSplitter } from './event-list-splitter.js';
-import { splitLines } from './line-splitter.js';
+import { LineCutter, type SplitLine } from './line-splitter.js';
 
 /** One line (or one `EventList` member) of an audit log: its parsed JSON, or why it could not be read. */
 export type AuditRecord =
@@ -15,30 +15,106 @@ export interface RecordLimits {
 export const DEFAULT_RECORD_LIMITS: RecordLimits = { maxEventBytes: 16 * 1024 * 1024 };
 
 /**
- * The records of an audit log, whichever layout it has: JSON lines (what `--audit-log-path`
- * writes, one Event per line) or an `EventList` (what the webhook backend posts and what people
- * save from it), pretty-printed or not. The layout is decided by the first line: a line that is a
- * whole JSON value means JSON lines, a line that opens an object and stops means a pretty-printed
- * document, read member by member.
+ * Turns the bytes of an audit log into records, whichever layout it has: JSON lines (what
+ * `--audit-log-path` writes, one Event per line) or an `EventList` (what the webhook backend posts
+ * and what people save from it), pretty-printed or not. The layout is decided by the first line:
+ * a line that is a whole JSON value means JSON lines, a line that opens an object and stops means a
+ * pretty-printed document, read member by member. Synchronous per chunk.
  */
-export async function* auditRecords(chunks: AsyncIterable<Buffer>, limits: RecordLimits = DEFAULT_RECORD_LIMITS): AsyncGenerator<AuditRecord> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let layout: 'lines' | 'document' | undefined;
-  let headBytes = 0;
-  while (layout === undefined) {
-    const next = await iterator.next();
-    if (next.done) break;
-    head.push(next.value);
-    headBytes += next.value.length;
-    layout = layoutOf(Buffer.concat(head), headBytes > limits.maxEventBytes);
+export class AuditRecordCutter {
+  private layout: 'lines' | 'document' | undefined;
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private readonly lines: LineCutter;
+  private readonly splitter: EventListSplitter;
+  private readonly decoder = new StringDecoder('utf8');
+  private members = 0;
+  private readonly pieces: SplitLine[] = [];
+
+  constructor(private readonly limits: RecordLimits = DEFAULT_RECORD_LIMITS) {
+    this.lines = new LineCutter(limits.maxEventBytes);
+    this.splitter = new EventListSplitter({ maxMemberBytes: limits.maxEventBytes });
   }
-  const replay = async function* (): AsyncGenerator<Buffer> {
-    yield* head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-  };
-  if (layout === 'document') yield* documentRecords(replay(), limits);
-  else yield* lineRecords(replay(), limits);
+
+  push(chunk: Buffer, out: AuditRecord[]): void {
+    if (this.layout === undefined) {
+      this.head.push(chunk);
+      this.headBytes += chunk.length;
+      this.layout = layoutOf(Buffer.concat(this.head), this.headBytes > this.limits.maxEventBytes);
+      if (this.layout === undefined) return;
+      const head = Buffer.concat(this.head);
+      this.head = [];
+      this.feed(head, out);
+      return;
+    }
+    this.feed(chunk, out);
+  }
+
+  end(out: AuditRecord[]): void {
+    if (this.layout === undefined) {
+      this.layout = 'lines';
+      this.feed(Buffer.concat(this.head), out);
+    }
+    if (this.layout === 'lines') {
+      this.lines.end(this.pieces);
+      this.linesToRecords(out);
+      return;
+    }
+    this.membersToRecords(this.decoder.end(), out);
+    if (this.splitter.unterminated) out.push({ type: 'malformed', line: this.splitter.lineCount, reason: 'the document ends before its closing bracket (truncated?)' });
+    else if (this.members === 0) out.push({ type: 'malformed', line: 1, reason: 'a JSON document with no `items` list: not an audit EventList' });
+  }
+
+  private feed(chunk: Buffer, out: AuditRecord[]): void {
+    if (this.layout === 'lines') {
+      this.lines.push(chunk, this.pieces);
+      this.linesToRecords(out);
+    } else this.membersToRecords(this.decoder.write(chunk), out);
+  }
+
+  private linesToRecords(out: AuditRecord[]): void {
+    for (const piece of this.pieces) {
+      if ('oversized' in piece) {
+        out.push({ type: 'malformed', line: piece.line, reason: `line longer than ${sizeOf(this.limits.maxEventBytes)}; skipped` });
+        continue;
+      }
+      if (piece.text.trim() === '') continue;
+      const parsed = parseJson(piece.text);
+      if (parsed === undefined) {
+        out.push({ type: 'malformed', line: piece.line, reason: 'not valid JSON' });
+        continue;
+      }
+      // A one-line EventList is still a list: each member is an event of that line.
+      const record = parsed.value as { kind?: unknown; items?: unknown };
+      if (record !== null && typeof record === 'object' && record.kind === 'EventList' && Array.isArray(record.items)) {
+        for (const item of record.items as unknown[]) out.push({ type: 'value', line: piece.line, value: item });
+      } else out.push({ type: 'value', line: piece.line, value: parsed.value });
+    }
+    this.pieces.length = 0;
+  }
+
+  private membersToRecords(text: string, out: AuditRecord[]): void {
+    for (const piece of this.splitter.push(text)) {
+      this.members++;
+      if ('oversized' in piece) out.push({ type: 'malformed', line: piece.oversized.line, reason: `event longer than ${sizeOf(this.limits.maxEventBytes)}; skipped` });
+      else {
+        const parsed = parseJson(piece.member.text);
+        out.push(parsed === undefined ? { type: 'malformed', line: piece.member.line, reason: 'not valid JSON' } : { type: 'value', line: piece.member.line, value: parsed.value });
+      }
+    }
+  }
+}
+
+/** The records of a log, one at a time (for callers that want an iterator; the hunt takes them per chunk). */
+export async function* auditRecords(chunks: AsyncIterable<Buffer>, limits: RecordLimits = DEFAULT_RECORD_LIMITS): AsyncGenerator<AuditRecord> {
+  const cutter = new AuditRecordCutter(limits);
+  const out: AuditRecord[] = [];
+  for await (const chunk of chunks) {
+    cutter.push(chunk, out);
+    yield* out.splice(0);
+  }
+  cutter.end(out);
+  yield* out;
 }
 
 function layoutOf(head: Buffer, headIsLong: boolean): 'lines' | 'document' | undefined {
@@ -53,47 +129,6 @@ function layoutOf(head: Buffer, headIsLong: boolean): 'lines' | 'document' | und
   return /[{[,:]$/.test(first) && first.startsWith('{') ? 'document' : 'lines';
 }
 
-async function* lineRecords(chunks: AsyncIterable<Buffer>, limits: RecordLimits): AsyncGenerator<AuditRecord> {
-  for await (const piece of splitLines(chunks, limits.maxEventBytes)) {
-    if ('oversized' in piece) {
-      yield { type: 'malformed', line: piece.line, reason: `line longer than ${megabytes(limits.maxEventBytes)}; skipped` };
-      continue;
-    }
-    if (piece.text.trim() === '') continue;
-    const parsed = parseJson(piece.text);
-    if (parsed === undefined) {
-      yield { type: 'malformed', line: piece.line, reason: 'not valid JSON' };
-      continue;
-    }
-    // A one-line EventList is still a list: each member is an event of that line.
-    const record = parsed.value as { kind?: unknown; items?: unknown };
-    if (record !== null && typeof record === 'object' && record.kind === 'EventList' && Array.isArray(record.items)) {
-      for (const item of record.items as unknown[]) yield { type: 'value', line: piece.line, value: item };
-    } else yield { type: 'value', line: piece.line, value: parsed.value };
-  }
-}
-
-async function* documentRecords(chunks: AsyncIterable<Buffer>, limits: RecordLimits): AsyncGenerator<AuditRecord> {
-  const splitter = new EventListSplitter({ maxMemberBytes: limits.maxEventBytes });
-  const decoder = new StringDecoder('utf8');
-  let members = 0;
-  const take = function* (text: string): Generator<AuditRecord> {
-    for (const out of splitter.push(text)) {
-      members++;
-      if ('oversized' in out) yield { type: 'malformed', line: out.oversized.line, reason: `event longer than ${megabytes(limits.maxEventBytes)}; skipped` };
-      else {
-        const parsed = parseJson(out.member.text);
-        if (parsed === undefined) yield { type: 'malformed', line: out.member.line, reason: 'not valid JSON' };
-        else yield { type: 'value', line: out.member.line, value: parsed.value };
-      }
-    }
-  };
-  for await (const chunk of chunks) yield* take(decoder.write(chunk));
-  yield* take(decoder.end());
-  if (splitter.unterminated) yield { type: 'malformed', line: splitter.lineCount, reason: 'the document ends before its closing bracket (truncated?)' };
-  else if (members === 0) yield { type: 'malformed', line: 1, reason: 'a JSON document with no `items` list: not an audit EventList' };
-}
-
 /** Parse errors are not quoted: V8's messages repeat part of the input, which may hold a secret. */
 function parseJson(text: string): { value: unknown } | undefined {
   try {
@@ -103,6 +138,6 @@ function parseJson(text: string): { value: unknown } | undefined {
   }
 }
 
-function megabytes(bytes: number): string {
+function sizeOf(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
 }

@@ -49,69 +49,83 @@ export class EventListSplitter {
   }
 
   *push(chunk: string): Generator<SplitterOutput> {
-    let memberStart = this.memberOpen ? 0 : -1;
+    this.memberStart = this.memberOpen ? 0 : -1;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
       if (c === 10) this.line++;
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === 92 /* \ */) this.escaped = true;
-        else if (c === 34 /* " */) {
-          this.inString = false;
-          if (this.collectingKey) {
-            this.keyAtTop = this.keyParts.join('') + chunk.slice(this.keyStart, i);
-            this.collectingKey = false;
-          }
-        }
-        continue;
-      }
-      if (c === 34) {
-        this.inString = true;
-        if (this.depth === 1 && !this.inItems) {
-          this.collectingKey = true;
-          this.keyParts = [];
-          this.keyStart = i + 1;
-        }
-        continue;
-      }
-      if (c === 123 /* { */ || c === 91 /* [ */) {
-        if (this.depth === 0 && c === 123) this.sawTopObject = true;
-        if (this.depth === 1 && c === 91 && this.keyAtTop === 'items') this.inItems = true;
-        else if (this.depth === 2 && this.inItems) {
-          this.memberOpen = true;
-          this.memberOversized = false;
-          this.memberParts = [];
-          this.memberBytes = 0;
-          this.memberLine = this.line;
-          memberStart = i;
-        }
-        this.depth++;
-      } else if (c === 125 /* } */ || c === 93 /* ] */) {
-        this.depth--;
-        if (this.depth === 1 && this.inItems && c === 93) this.inItems = false;
-        else if (this.depth === 2 && this.memberOpen) {
-          this.memberOpen = false;
-          if (this.memberOversized) yield { oversized: { line: this.memberLine } };
-          else {
-            this.memberParts.push(chunk.slice(memberStart, i + 1));
-            yield { member: { text: this.memberParts.join(''), line: this.memberLine } };
-          }
-          this.memberParts = [];
-          memberStart = -1;
-        }
+      if (this.inString) this.inStringChar(c, chunk, i);
+      else if (c === 34 /* " */) this.openString(i);
+      else if (c === 123 /* { */ || c === 91 /* [ */) this.open(c, i);
+      else if (c === 125 /* } */ || c === 93 /* ] */) {
+        const out = this.close(c, chunk, i);
+        if (out) yield out;
       }
     }
-    if (this.collectingKey) this.keyParts.push(chunk.slice(this.keyStart));
-    this.keyStart = 0;
-    if (this.memberOpen && memberStart !== -1 && !this.memberOversized) {
-      const part = chunk.slice(memberStart);
-      this.memberBytes += part.length;
-      if (this.memberBytes > this.limits.maxMemberBytes) {
-        this.memberOversized = true;
-        this.memberParts = [];
-      } else this.memberParts.push(part);
+    this.endOfChunk(chunk);
+  }
+
+  private inStringChar(c: number, chunk: string, i: number): void {
+    if (this.escaped) this.escaped = false;
+    else if (c === 92 /* \ */) this.escaped = true;
+    else if (c === 34 /* " */) {
+      this.inString = false;
+      if (this.collectingKey) {
+        this.keyAtTop = this.keyParts.join('') + chunk.slice(this.keyStart, i);
+        this.collectingKey = false;
+      }
     }
   }
 
+  private openString(i: number): void {
+    this.inString = true;
+    if (this.depth === 1 && !this.inItems) {
+      this.collectingKey = true;
+      this.keyParts = [];
+      this.keyStart = i + 1;
+    }
+  }
+
+  private open(c: number, i: number): void {
+    if (this.depth === 0 && c === 123) this.sawTopObject = true;
+    if (this.depth === 1 && c === 91 && this.keyAtTop === 'items') this.inItems = true;
+    else if (this.depth === 2 && this.inItems) {
+      this.memberOpen = true;
+      this.memberOversized = false;
+      this.memberParts = [];
+      this.memberBytes = 0;
+      this.memberLine = this.line;
+      this.memberStart = i;
+    }
+    this.depth++;
+  }
+
+  private close(c: number, chunk: string, i: number): SplitterOutput | undefined {
+    this.depth--;
+    if (this.depth === 1 && this.inItems && c === 93) {
+      this.inItems = false;
+      return undefined;
+    }
+    if (this.depth !== 2 || !this.memberOpen) return undefined;
+    this.memberOpen = false;
+    const out: SplitterOutput = this.memberOversized ? { oversized: { line: this.memberLine } } : { member: { text: [...this.memberParts, chunk.slice(this.memberStart, i + 1)].join(''), line: this.memberLine } };
+    this.memberParts = [];
+    this.memberStart = -1;
+    return out;
+  }
+
+  /** Keeps the unfinished key and member of this chunk for the next one, within the member cap. */
+  private endOfChunk(chunk: string): void {
+    if (this.collectingKey) this.keyParts.push(chunk.slice(this.keyStart));
+    this.keyStart = 0;
+    if (!this.memberOpen || this.memberStart === -1 || this.memberOversized) return;
+    const part = chunk.slice(this.memberStart);
+    this.memberBytes += part.length;
+    if (this.memberBytes > this.limits.maxMemberBytes) {
+      this.memberOversized = true;
+      this.memberParts = [];
+    } else this.memberParts.push(part);
+  }
+
+  private memberStart = -1;
   private keyStart = 0;
 }
