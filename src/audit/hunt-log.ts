@@ -11,7 +11,7 @@ import type { AuditRecord } from './read/audit-records.js';
 import { DEFAULT_HUNT_SETTINGS, MUTATING_VERBS, type AuditDetection, type AuditHit, type EventContext, type HuntSettings } from './detection.js';
 import { AUDIT_DETECTIONS } from './detections/index.js';
 import { auditOriginOf } from './origin.js';
-import { auditEventOf, isAnonymous, isJudgedStage, requestObjectOf, responseObjectOf, succeeded, type AuditEvent } from './event.js';
+import { auditEventOf, detached, withDetachedIdentity, isAnonymous, isJudgedStage, requestObjectOf, responseObjectOf, succeeded, type AuditEvent } from './event.js';
 import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
 import { PodRoles } from './pod-roles.js';
@@ -114,11 +114,12 @@ export class AuditHunt {
       this.malformed(file, record.line, record.reason);
       return;
     }
-    const event = auditEventOf(record.value);
-    if (typeof event === 'string') {
-      this.malformed(file, record.line, event);
+    const parsed = auditEventOf(record.value);
+    if (typeof parsed === 'string') {
+      this.malformed(file, record.line, parsed);
       return;
     }
+    const event = parsed;
     this.stats.events++;
     if (!isJudgedStage(event)) {
       this.stats.otherStages++;
@@ -129,8 +130,12 @@ export class AuditHunt {
       this.stats.duplicates++;
       return;
     }
-    this.remember(event.auditID);
     this.stats.judged++;
+    this.judgeEvent(withDetachedIdentity(event));
+  }
+
+  private judgeEvent(event: AuditEvent): void {
+    this.remember(event.auditID);
     const context = this.contextOf(event);
     const inWindow = this.inWindow(event);
     if (!inWindow) this.stats.outsideWindow++;
@@ -277,6 +282,7 @@ export class AuditHunt {
       this.droppedFindings++;
       return;
     }
-    this.kept.set(finding.fingerprint, { finding, count: 1 });
+    // Detached: the finding's strings must not keep the log text they were read from alive.
+    this.kept.set(finding.fingerprint, { finding: detached(finding), count: 1 });
   }
 }

@@ -46,5 +46,6 @@ function slim(object: K8sObject): K8sObject {
   const kept: Record<string, unknown> = { apiVersion: object.apiVersion, kind: object.kind };
   kept.metadata = Object.fromEntries(Object.entries(metadata).filter(([key]) => ['name', 'namespace', 'labels', 'annotations'].includes(key)));
   for (const key of ['spec', 'subjects', 'roleRef', 'rules']) if (object[key] !== undefined) kept[key] = object[key];
-  return kept as K8sObject;
+  // A copy, so the kept state does not pin the log text it was parsed from.
+  return JSON.parse(JSON.stringify(kept)) as K8sObject;
 }
