@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { errorMessage } from '../core/errors.js';
 import { AuditHunt, type AuditHuntOptions, type AuditHuntResult } from './hunt-log.js';
 import { AuditRecordCutter, type AuditRecord } from './read/audit-records.js';
+import { HeapPacer } from './read/heap-pacer.js';
 import { decompressed, fileChunks } from './read/open-input.js';
 
 /** An audit log to read: a file, or a stream (stdin) named for messages. */
@@ -14,6 +15,7 @@ export type AuditInput = { readonly path: string; readonly display: string } | {
  */
 export async function huntAuditLogs(inputs: readonly AuditInput[], options: AuditHuntOptions): Promise<AuditHuntResult> {
   const hunt = new AuditHunt(options);
+  const pacer = new HeapPacer(64 * 1024 * 1024);
   for (const input of inputs) {
     let lastLine = 0;
     try {
@@ -35,6 +37,7 @@ export async function huntAuditLogs(inputs: readonly AuditInput[], options: Audi
       for await (const chunk of decompressed(chunks)) {
         cutter.push(chunk, records);
         judge();
+        pacer.read(chunk.length);
       }
       cutter.end(records);
       judge();
