@@ -9,6 +9,9 @@ Usage:
   kfguard watch                 keep watching the live cluster; stream finding changes as JSON lines
   kfguard probe URL...          ask dashboard and job-API URLs whether they answer without credentials
                                 (--from-scan REPORT.json or --cluster: the addresses a scan found)
+  kfguard audit LOG...|-        hunt in Kubernetes audit logs (JSON lines or EventList, plain or .gz)
+  kfguard hunt --kfp|--argo|--ray URL
+                                read a job API (Kubeflow Pipelines, Argo Server, Ray Jobs) and scan what it ran
   kfguard rules                 list every rule
   kfguard explain RULE          describe one rule: why it matters, how to fix it
   kfguard fix PATH...           patch fixable findings (preview by default; --in-place or --out DIR)
@@ -167,10 +170,10 @@ Flags:
 
 export const WEBHOOK_MANIFESTS_HELP = `Usage: kfguard webhook manifests [--namespace NS] [--cert-manager | --self-signed [--ca-file FILE]]
                                 [--failure-policy fail|ignore] [--image IMAGE] [--config FILE]
+                                [--snapshot-configmap]
 
 Prints the objects that install the webhook: Namespace, ServiceAccount, a ClusterRole with
-get/list/watch on exactly the kinds the admission rules read and judge, its binding, the snapshot
-ConfigMap, a Deployment (2 replicas, anti-affinity, restricted securityContext, read-only root
+get/list/watch on exactly the kinds the admission rules read and judge, its binding, a Deployment (2 replicas, anti-affinity, restricted securityContext, read-only root
 filesystem), a PodDisruptionBudget, the Service, a NetworkPolicy and the
 ValidatingWebhookConfiguration. TLS comes from cert-manager (default: an Issuer and a Certificate,
 CA injected) or, with --self-signed, from \`kfguard webhook certs\` (--ca-file sets the caBundle;
@@ -182,6 +185,10 @@ jobs, Ray, InferenceService and what exposes or protects a route). --config FILE
 .kfguard.yaml: rules it disables are left out of what is sent and what RBAC grants. --image sets the
 container image (default ghcr.io/kfguard/kfguard:VERSION, built from the repository's Dockerfile).
 
+The server lists and watches the cluster for its snapshot (ready once synced). With
+--snapshot-configmap it instead reads manifests from the ConfigMap kfguard-webhook-snapshot
+(printed too, to be filled by you), for GitOps clusters that keep the manifests in a repository.
+
 Flags:
       --namespace NS           namespace to install into (default kfguard)
       --cert-manager           TLS from cert-manager: an Issuer and a Certificate (the default)
@@ -190,6 +197,7 @@ Flags:
       --failure-policy POLICY  fail (default) or ignore, for the ValidatingWebhookConfiguration
       --image IMAGE            container image of the webhook
       --config FILE            the server's .kfguard.yaml: rules it disables are left out
+      --snapshot-configmap     read the snapshot from the ConfigMap kfguard-webhook-snapshot
   -h, --help                   show this help
 `;
 
@@ -287,4 +295,67 @@ Flags:
       --exclude-namespace NS    a namespace no binding judges; repeatable (default: kube-system)
       --config FILE             read crypto-miner-workload's indicator extensions from this .kfguard.yaml
   -h, --help                    show this help
+`;
+
+export const AUDIT_HELP = `Usage: kfguard audit LOG...|- [flags]
+
+Hunts in Kubernetes audit logs (audit.k8s.io/v1 Events as JSON lines, or an EventList; plain or
+gzip, files or stdin), streamed in bounded memory. Each request is judged once (by auditID) at its
+final stage: the objects it creates or changes by the miner rule, and the request itself by the
+audit detections (a UI Service turned LoadBalancer/NodePort, the auth chain removed, anonymous
+access, cluster-admin bindings, pipeline service accounts, pod bursts, exec into ML pods,
+anonymous profiles). The text and HTML reports add a timeline per actor.
+
+Flags:
+  -f, --format NAME[=FILE]   text (default), json, sarif, junit, markdown, policyreport, html,
+                             gitlab-sast; repeatable
+  -o, --output FILE          write the report to FILE instead of stdout
+      --fail-on SEVERITY     exit 1 when a finding is at or above it (default high; none: never)
+      --since TIME           judge only requests received at or after TIME (RFC 3339, or 90m, 36h, 7d ago)
+      --until TIME           judge only requests received before TIME
+      --rule ID[,ID]         run only these rules or audit detections (repeatable)
+      --skip-rule ID[,ID]    do not run these (repeatable)
+      --category CAT[,CAT]   object rules of these categories judge what requests create (default:
+                             threat; e.g. --category threat,workload-security adds pod posture)
+      --runner-service-account SA
+                             a service account pipeline runs may use (repeatable; default
+                             pipeline-runner and default-editor)
+      --burst-namespaces N   a burst is pipeline/job pods in at least N namespaces (default 5) ...
+      --burst-window DUR     ... within DUR (default 10m)
+  -q, --quiet                list only findings at or above --fail-on
+      --no-color             never colour output
+      --config FILE          settings file (rule options; default: .kfguard.yaml found upwards)
+  -h, --help                 show this help
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage errors or unreadable/malformed input
+(each malformed line is listed with its number; the rest of the log is still judged).
+`;
+
+export const HUNT_HELP = `Usage: kfguard hunt --kfp URL | --argo URL | --ray URL ... [flags]
+
+Reads the job APIs an attacker uses, with GET requests only, and judges what they ran with the
+threat rules: Kubeflow Pipelines (v2beta1, else v1beta1: pipelines and versions, runs, recurring
+runs, experiments), the Argo Server (workflows, templates, cron workflows, archived workflows) and
+the Ray Jobs API (every job's entrypoint, runtime_env and metadata). Jobs that call out-of-band
+hosts (oast.fun, interact.sh, ...) are reported on their own.
+
+  --kfp URL       the Pipelines API server (http://ml-pipeline.kubeflow:8888) or the dashboard's
+                  /pipeline prefix (https://kubeflow.example.com/pipeline; UI links are then given)
+  --argo URL      the Argo Server (https://argo-server.argo:2746)
+  --ray URL       a Ray head's dashboard (http://ray-head:8265)
+                  (each repeatable)
+
+Flags:
+  -n, --namespace NS       KFP namespace / Argo namespace to read (default: all the credentials may read)
+      --token TOKEN        bearer token (or $KFGUARD_HUNT_TOKEN)
+      --cookie NAME=VALUE  session cookie for an API behind the dashboard login (or $KFGUARD_HUNT_COOKIE)
+      --since TIME         judge only runs and jobs created at or after TIME (RFC 3339, or 90m, 36h, 7d ago)
+      --timeout DUR        per request (default 30s)
+  -f, --format NAME[=FILE] text (default), json, sarif, junit, markdown, policyreport, html, gitlab-sast
+  -o, --output FILE        write the report to FILE
+      --fail-on SEVERITY   exit 1 when a finding is at or above it (default high)
+  -q, --quiet · --no-color · --config FILE · -h, --help
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage errors or an API that could not be
+read (401/403: say which flag; 404: not this API; TLS errors; timeouts), with the others still read.
 `;

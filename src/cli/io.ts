@@ -4,6 +4,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Reads all of stdin; rejects once more than `maxBytes` arrive. */
   readonly readStdin: (maxBytes: number) => Promise<Buffer>;
+  /** stdin as a stream, for inputs read without holding them whole (audit logs). */
+  readonly stdinChunks?: () => AsyncIterable<Buffer>;
   /**
    * Writes a file, creating its directory. With `root`, the write must stay inside `root` and never
    * pass through a symbolic link below it (`write-inside.ts`): `fix` writes where input files chose.

@@ -24,6 +24,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   // Loaded on demand: the HTTP client and fingerprints are only for probes.
   probe: async (argv, io) => (await import('./commands/probe.js')).probeCommand(argv, io),
   export: async (argv, io) => (await import('./commands/export.js')).exportCommand(argv, io),
+  audit: async (argv, io) => (await import('./commands/audit.js')).auditCommand(argv, io),
+  hunt: async (argv, io) => (await import('./commands/hunt.js')).huntCommand(argv, io),
   completion: completionCommand,
   help: helpCommand,
 };

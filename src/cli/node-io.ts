@@ -25,6 +25,7 @@ export function nodeIo(): CliIo {
     // Messages on stderr quote file names and input; nothing kfguard writes there is meant to steer the terminal.
     stderr: (text) => void process.stderr.write(escapeForTerminalLines(text)),
     readStdin: readAllStdin,
+    stdinChunks: () => process.stdin as AsyncIterable<Buffer>,
     writeFile: async (path, content, root) => {
       if (root !== undefined) return writeInside(root, path, content);
       await mkdir(dirname(path), { recursive: true });

@@ -95,6 +95,13 @@ export interface AuditOrigin {
   readonly sourceIPs: readonly string[];
   readonly userAgent?: string;
   readonly verb: string;
+  readonly groups?: readonly string[];
+  /** The user the request was made by when `user` was impersonated. */
+  readonly impersonatedBy?: string;
+  /** What the request was about, e.g. `pods/exec kubeflow-user/train-abc` or `services istio-system/istio-ingressgateway`. */
+  readonly objectRef?: string;
+  /** The way in the actor used, e.g. `Kubeflow Pipelines API server` (from `data/lists/audit-doors.yaml`). */
+  readonly door?: string;
 }
 
 /** An object read from an ML platform's job API (KFP runs and pipelines, Argo workflows, Ray jobs). */
@@ -106,6 +113,11 @@ export interface ApiOrigin {
   readonly id?: string;
   /** Where a person can look at it in the platform's UI. */
   readonly uiLink?: string;
+  /** What the platform calls it (a run's display name, a job's submission id). */
+  readonly displayName?: string;
+  readonly createdAt?: string;
+  /** The run's or job's state as the API reports it (`SUCCEEDED`, `Running`, `RUNNING`). */
+  readonly status?: string;
 }
 
 /** What an outside-in probe of a URL saw. */

@@ -6,6 +6,7 @@ import { activeFindings, type Report } from './report.js';
 import { ARROWHEAD_DEFS } from './html/attack-path.js';
 import { REPORT_SCRIPT } from './html/client.js';
 import { escapeHtml, jsonForScript } from './html/escape.js';
+import { timelineSection } from './html/timeline.js';
 import { accessSection, attackPathFindings, attackPathSection, problemsSection, summarySection } from './html/sections.js';
 import { REPORT_CSS } from './html/styles.js';
 
@@ -124,6 +125,7 @@ ${ARROWHEAD_DEFS}
 ${summarySection(report)}
 ${attackPathSection(withPaths)}
 ${findingsSection(report)}
+${timelineSection(report)}
 ${accessSection(report)}
 ${problemsSection(report)}
 </main>

@@ -14,9 +14,23 @@ export function originLabel(origin: ReportedOrigin | undefined): string | undefi
     case 'admission':
       return `admission ${origin.operation} by ${origin.user} (uid ${origin.uid}${origin.dryRun ? ', dry run' : ''})`;
     case 'audit':
-      return `audit event ${origin.auditID}: ${origin.verb} by ${origin.user} from ${origin.sourceIPs.join(', ') || 'an unknown address'} at ${origin.timestamp}`;
+      return [
+        `audit event ${origin.auditID}: ${origin.verb}${origin.objectRef ? ` ${origin.objectRef}` : ''} by ${origin.user}`,
+        origin.impersonatedBy ? ` (impersonated by ${origin.impersonatedBy})` : '',
+        origin.groups && origin.groups.length > 0 ? ` [${origin.groups.join(', ')}]` : '',
+        ` from ${origin.sourceIPs.join(', ') || 'an unknown address'}`,
+        origin.userAgent ? ` with ${origin.userAgent}` : '',
+        ` at ${origin.timestamp}`,
+        origin.door ? ` via ${origin.door}` : '',
+      ].join('');
     case 'api':
-      return `${origin.api} API ${origin.endpoint}${origin.id ? ` (${origin.id})` : ''}${origin.uiLink ? ` · ${origin.uiLink}` : ''}`;
+      return [
+        `${origin.api} API ${origin.endpoint}${origin.id ? ` (${origin.id})` : ''}`,
+        origin.displayName ? ` "${origin.displayName}"` : '',
+        origin.createdAt ? ` created ${origin.createdAt}` : '',
+        origin.status ? ` status ${origin.status}` : '',
+        origin.uiLink ? ` · ${origin.uiLink}` : '',
+      ].join('');
     case 'probe':
       return `probe of ${origin.url}`;
   }

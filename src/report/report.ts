@@ -27,6 +27,10 @@ export interface ReportExtensions {
   readonly evaluations?: readonly { readonly ruleId: string; readonly resource: Finding['resource'] }[];
   /** `kfguard probe`: one line per target, whatever its verdict (findings carry only the open ones). */
   readonly probedTargets?: readonly ProbedTarget[];
+  /** `kfguard audit`: what each actor with a finding did, in order. */
+  readonly auditTimeline?: readonly TimelineActor[];
+  /** `kfguard audit` and `kfguard hunt`: what was read and what was left out, and why. */
+  readonly sourceStats?: Readonly<Record<string, number>>;
 }
 
 /** What an outside-in probe concluded about one URL. */
@@ -40,6 +44,27 @@ export interface ProbedTarget {
   readonly requests: number;
   /** The scanned object on whose exposure path the URL was found. */
   readonly openedBy?: string;
+}
+
+/** One actor of an audit log (a user or service account) and the requests it made. */
+export interface TimelineActor {
+  readonly actor: string;
+  readonly doors: readonly string[];
+  readonly sourceIPs: readonly string[];
+  readonly userAgents: readonly string[];
+  readonly entries: readonly TimelineEntry[];
+  /** Requests of this actor not kept (over the per-actor cap). */
+  readonly omitted: number;
+}
+
+export interface TimelineEntry {
+  readonly timestamp: string;
+  readonly verb: string;
+  /** e.g. `services istio-system/istio-ingressgateway` */
+  readonly object: string;
+  readonly auditID: string;
+  /** Rule and detection ids of the findings this request produced. */
+  readonly findings: readonly string[];
 }
 
 export interface ReportSummary {

@@ -3,6 +3,7 @@ import { atLeast, SEVERITIES } from '../core/severity.js';
 import type { Finding } from '../core/types.js';
 import { paint, type Paint } from './ansi.js';
 import { originLabel } from './origin-label.js';
+import { sourceStatsLine, timelineLines } from './timeline-text.js';
 import { terminalSafeReport } from './terminal-safe.js';
 import type { Formatter, RenderOptions } from './formatter.js';
 import { activeFindings, type Report } from './report.js';
@@ -18,10 +19,7 @@ export const textFormatter: Formatter = {
     const p = paint(options.color);
     const lines: string[] = [];
     const active = activeFindings(report).filter((f) => !options.quiet || options.failOn === 'none' || atLeast(f.severity, options.failOn));
-    if (!options.quiet) {
-      const [summary, ...notes] = bannerLines(report);
-      lines.push(p.bold(`kfguard ${report.tool.version}`) + p.dim(` · ${summary ?? ''}`), ...notes.map((note) => p.dim(note)), '');
-    }
+    if (!options.quiet) lines.push(...headerLines(report, p));
     lines.push(...probedTargetLines(options.quiet ? undefined : report.extensions.probedTargets, p));
     const threats = active.filter((f) => f.category === 'threat');
     const others = active.filter((f) => f.category !== 'threat');
@@ -33,6 +31,7 @@ export const textFormatter: Formatter = {
       if (threats.length > 0) lines.push(p.bold(`Other findings: ${others.length}`), '');
       for (const finding of others) lines.push(...renderFinding(finding, p), '');
     }
+    if (!options.quiet) lines.push(...timelineLines(report, p));
     if (report.extensions.accessSummary && report.extensions.accessSummary.length > 0 && !options.quiet) {
       lines.push(p.bold('Who can run code where (RBAC)'));
       // The summary comes sorted riskiest first; the JSON format keeps every entry.
@@ -125,6 +124,12 @@ function summaryLine(report: Report, p: Paint, options: RenderOptions): string {
 function bannerLines(report: Report): string[] {
   const probed = report.extensions.probedTargets;
   return probed ? [`${probed.length} URL(s) probed`] : inputLines(report.inputs);
+}
+
+function headerLines(report: Report, p: Paint): string[] {
+  const [summary, ...notes] = bannerLines(report);
+  const stats = sourceStatsLine(report);
+  return [p.bold(`kfguard ${report.tool.version}`) + p.dim(` · ${summary ?? ''}`), ...notes.map((note) => p.dim(note)), ...(stats ? [p.dim(stats)] : []), ''];
 }
 
 /** What was read: counts, then one line per directory whose render was not read. */

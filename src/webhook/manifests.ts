@@ -14,6 +14,12 @@ export interface ManifestOptions {
   readonly image?: string;
   /** The rules the server runs (enabled in its config); default every rule. They decide what is sent and what RBAC grants. */
   readonly rules?: readonly Rule[];
+  /**
+   * Where the server's snapshot comes from: `live` (default) lists and watches the cluster with the
+   * ClusterRole below; `configmap` reads manifests mounted from a ConfigMap (GitOps clusters that
+   * would rather not grant list/watch).
+   */
+  readonly snapshot?: 'live' | 'configmap';
 }
 
 const NAME = 'kfguard-webhook';
@@ -43,8 +49,9 @@ export function webhookManifests(options: ManifestOptions): Manifest[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAME },
       subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: ns }],
     },
-    // Manifests of the cluster the webhook judges against until live informers exist (see README).
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(SNAPSHOT_CONFIGMAP), data: { 'README.txt': 'Put the cluster manifests (YAML) kfguard judges admitted objects against in this ConfigMap.\n' } },
+    ...(fromConfigMap(options)
+      ? [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(SNAPSHOT_CONFIGMAP), data: { 'README.txt': 'Put the cluster manifests (YAML) kfguard judges admitted objects against in this ConfigMap.\n' } }]
+      : []),
     deployment(meta(NAME), options),
     {
       apiVersion: 'policy/v1',
@@ -69,7 +76,12 @@ function clusterRole(metadata: Manifest, ruleSet: readonly Rule[]): Manifest {
   return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata, rules };
 }
 
+function fromConfigMap(options: ManifestOptions): boolean {
+  return options.snapshot === 'configmap';
+}
+
 function deployment(metadata: Manifest, options: ManifestOptions): Manifest {
+  const files = fromConfigMap(options);
   const image = options.image ?? `ghcr.io/kfguard/kfguard:${VERSION}`;
   const probe = (path: string): Manifest => ({ httpGet: { path, port: 'https', scheme: 'HTTPS' }, periodSeconds: 10, timeoutSeconds: 2 });
   return {
@@ -98,22 +110,23 @@ function deployment(metadata: Manifest, options: ManifestOptions): Manifest {
               name: 'webhook',
               image,
               imagePullPolicy: 'IfNotPresent',
-              args: ['webhook', 'serve', '--tls-cert', '/tls/tls.crt', '--tls-key', '/tls/tls.key', '--port', '8443', '--snapshot-from', '/snapshot', '--failure-policy', options.failurePolicy, '--timeout-ms', '4000'],
+              args: ['webhook', 'serve', '--tls-cert', '/tls/tls.crt', '--tls-key', '/tls/tls.key', '--port', '8443', ...(files ? ['--snapshot-from', '/snapshot'] : []), '--failure-policy', options.failurePolicy, '--timeout-ms', '4000'],
               ports: [{ name: 'https', containerPort: 8443, protocol: 'TCP' }],
               readinessProbe: probe('/readyz'),
               livenessProbe: probe('/healthz'),
-              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+              // The live snapshot holds the kinds the admission rules read; a large cluster needs room for it.
+              resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
               volumeMounts: [
                 { name: 'tls', mountPath: '/tls', readOnly: true },
-                { name: 'snapshot', mountPath: '/snapshot', readOnly: true },
+                ...(files ? [{ name: 'snapshot', mountPath: '/snapshot', readOnly: true }] : []),
               ],
             },
           ],
           terminationGracePeriodSeconds: 30,
           volumes: [
             { name: 'tls', secret: { secretName: TLS_SECRET } },
-            { name: 'snapshot', configMap: { name: SNAPSHOT_CONFIGMAP, optional: true } },
+            ...(files ? [{ name: 'snapshot', configMap: { name: SNAPSHOT_CONFIGMAP, optional: true } }] : []),
           ],
         },
       },

@@ -49,6 +49,23 @@ describe('webhook manifests', () => {
     assert.ok(container.resources.requests.cpu && container.resources.limits.memory);
   });
 
+  test('the server snapshots the live cluster by default; --snapshot-configmap mounts manifests instead', () => {
+    const args = (snapshot?: 'live' | 'configmap') => {
+      const objects = webhookManifests({ namespace: 'kfguard', tls: 'cert-manager', failurePolicy: 'fail', ...(snapshot ? { snapshot } : {}) }) as K8sObject[];
+      const deployment = byKind(objects, 'Deployment') as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- read field by field
+      const pod = deployment.spec.template.spec;
+      return { args: pod.containers[0].args as string[], volumes: (pod.volumes as { name: string }[]).map((v) => v.name), configMaps: objects.filter((o) => o.kind === 'ConfigMap').length };
+    };
+    const live = args();
+    assert.ok(!live.args.includes('--snapshot-from'));
+    assert.deepEqual(live.volumes, ['tls']);
+    assert.equal(live.configMaps, 0);
+    const files = args('configmap');
+    assert.equal(files.args[files.args.indexOf('--snapshot-from') + 1], '/snapshot');
+    assert.deepEqual(files.volumes, ['tls', 'snapshot']);
+    assert.equal(files.configMaps, 1);
+  });
+
   test('the webhook configuration: no side effects, 5 s, control plane and kfguard excluded, every admitted kind', () => {
     const objects = webhookManifests({ namespace: 'guard', tls: 'self-signed', failurePolicy: 'ignore', caBundle: 'Q0E=' }) as K8sObject[];
     const hook = (byKind(objects, 'ValidatingWebhookConfiguration') as any).webhooks[0]; // eslint-disable-line @typescript-eslint/no-explicit-any -- read field by field

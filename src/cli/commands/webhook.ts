@@ -203,6 +203,7 @@ async function manifests(argv: readonly string[], io: CliIo): Promise<number> {
     'failure-policy': { type: 'string' },
     image: { type: 'string' },
     config: { type: 'string' },
+    'snapshot-configmap': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -230,6 +231,7 @@ async function manifests(argv: readonly string[], io: CliIo): Promise<number> {
       namespace: stringOption(values.namespace) ?? 'kfguard',
       tls: values['self-signed'] ? 'self-signed' : 'cert-manager',
       failurePolicy,
+      snapshot: values['snapshot-configmap'] ? 'configmap' : 'live',
       ...(caBundle !== undefined ? { caBundle } : {}),
       ...(stringOption(values.image) !== undefined ? { image: stringOption(values.image) as string } : {}),
     }),

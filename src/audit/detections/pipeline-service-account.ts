@@ -1,0 +1,48 @@
+import { asRecord, asString, nameOf } from '../../core/object.js';
+import type { K8sObject } from '../../core/types.js';
+import type { AuditDetection } from '../detection.js';
+import { resourceOfEvent } from '../detection.js';
+import { succeeded } from '../event.js';
+import { podRoleOf } from '../pod-roles.js';
+
+/** The service account a pipeline pod or workflow runs as; Kubernetes falls back to `default`. */
+function serviceAccountOf(object: K8sObject): string {
+  const spec = asRecord(object.spec);
+  return asString(spec?.serviceAccountName) ?? asString(spec?.serviceAccount) ?? 'default';
+}
+
+/**
+ * Pipeline runs whose pods use another service account than the namespace's pipeline runner
+ * (kubeflow/pipelines#14357: a run's `service_account` is taken from the request, so anyone who can
+ * submit a run can borrow any service account in the namespace).
+ */
+export const pipelineServiceAccount: AuditDetection = {
+  meta: {
+    id: 'audit-pipeline-service-account',
+    title: 'Pipeline run uses a service account other than the pipeline runner',
+    severity: 'high',
+    category: 'rbac',
+    description:
+      'A pipeline pod (labelled by Argo or Kubeflow Pipelines) or an Argo Workflow created by the Kubeflow Pipelines API server, whose service account is not one of the pipeline runners (`pipeline-runner`, `default-editor`; set with `--runner-service-account`).',
+    rationale: 'The Pipelines API lets a run name its service account (kubeflow/pipelines#14357), so a run can act with whatever that account may do, in the cluster or in the cloud it federates to.',
+    remediation: 'Find who submitted the run (the timeline), delete it if unexpected, and restrict which service accounts runs may use (an admission policy on Workflows and pipeline pods).',
+    references: ['https://github.com/kubeflow/pipelines/issues/14357', 'https://www.kubeflow.org/docs/components/pipelines/operator-guides/multi-user/'],
+    mitre: ['T1078.004', 'T1610'],
+  },
+  start: (settings) =>
+    function* (context) {
+      const { event, after } = context;
+      if (event.verb !== 'create' || !after || !succeeded(event) || event.objectRef.subresource) return;
+      const pod = event.objectRef.resource === 'pods' && podRoleOf(after) === 'pipeline';
+      const workflow = event.objectRef.resource === 'workflows' && /:ml-pipeline$/.test(event.user);
+      if (!pod && !workflow) return;
+      const account = serviceAccountOf(after);
+      if (settings.runnerServiceAccounts.includes(account)) return;
+      yield {
+        resource: resourceOfEvent(context, pod ? 'Pod' : 'Workflow'),
+        message: `${pod ? 'pipeline pod' : 'pipeline run (Workflow)'} ${nameOf(after) || (event.objectRef.name ?? '')} runs as service account "${account}", not a pipeline runner (${settings.runnerServiceAccounts.join(', ')})`,
+        path: 'spec.serviceAccountName',
+        discriminator: event.auditID,
+      };
+    },
+};

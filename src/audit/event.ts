@@ -1,0 +1,143 @@
+import { asArray, asRecord, asString, isK8sObject } from '../core/object.js';
+import type { K8sObject } from '../core/types.js';
+
+/** The parts of an `audit.k8s.io` Event that hunting reads, checked once when the line is read. */
+export interface AuditEvent {
+  readonly auditID: string;
+  readonly stage: string;
+  readonly verb: string;
+  /** The acting user: the impersonated one when the request impersonated. */
+  readonly user: string;
+  readonly groups: readonly string[];
+  readonly impersonatedBy?: string;
+  readonly sourceIPs: readonly string[];
+  readonly userAgent?: string;
+  readonly requestURI?: string;
+  readonly timestamp: string;
+  /** Milliseconds since the epoch, NaN when the log carries no readable time. */
+  readonly time: number;
+  readonly objectRef: AuditObjectRef;
+  readonly code?: number;
+  /** `authorization.k8s.io/decision`: `allow` or `forbid`, when the policy logged it. */
+  readonly decision?: string;
+  readonly requestObject?: unknown;
+  readonly responseObject?: unknown;
+}
+
+export interface AuditObjectRef {
+  readonly resource: string;
+  readonly subresource?: string;
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly apiGroup: string;
+  readonly apiVersion?: string;
+}
+
+/**
+ * A parsed JSON record as an audit Event, or why it is not one. Events without `apiVersion` are
+ * accepted: older falco captures and some log shippers drop it.
+ */
+export function auditEventOf(value: unknown): AuditEvent | string {
+  const record = asRecord(value);
+  if (!record) return 'not a JSON object';
+  if (record.kind !== 'Event') return 'not an audit Event (its kind is not "Event")';
+  if (record.apiVersion !== undefined && !String(record.apiVersion).startsWith('audit.k8s.io/')) return 'not an audit.k8s.io Event';
+  const auditID = asString(record.auditID);
+  const stage = asString(record.stage);
+  const verb = asString(record.verb);
+  if (!auditID || !stage || !verb) return 'an audit Event without auditID, stage or verb';
+  const user = asRecord(record.user);
+  const impersonated = asRecord(record.impersonatedUser);
+  const actor = impersonated ?? user;
+  const timestamp = asString(record.requestReceivedTimestamp) ?? asString(record.timestamp) ?? asString(record.stageTimestamp) ?? '';
+  const status = asRecord(record.responseStatus);
+  const annotations = asRecord(record.annotations);
+  const userName = asString(user?.username) ?? '';
+  return {
+    auditID,
+    stage,
+    verb,
+    user: asString(actor?.username) ?? '',
+    groups: stringsOf(actor?.groups),
+    ...(impersonated ? { impersonatedBy: userName } : {}),
+    sourceIPs: stringsOf(record.sourceIPs),
+    ...stringFields(record, ['userAgent', 'requestURI']),
+    timestamp,
+    time: Date.parse(timestamp),
+    objectRef: objectRefOf(asRecord(record.objectRef)),
+    ...(typeof status?.code === 'number' ? { code: status.code } : {}),
+    ...(typeof annotations?.['authorization.k8s.io/decision'] === 'string' ? { decision: annotations['authorization.k8s.io/decision'] } : {}),
+    ...(record.requestObject !== undefined ? { requestObject: record.requestObject } : {}),
+    ...(record.responseObject !== undefined ? { responseObject: record.responseObject } : {}),
+  };
+}
+
+function objectRefOf(ref: ReturnType<typeof asRecord>): AuditObjectRef {
+  const optional = (key: string): Record<string, string> => {
+    const value = asString(ref?.[key]);
+    return value ? { [key]: value } : {};
+  };
+  return { resource: asString(ref?.resource) ?? '', apiGroup: asString(ref?.apiGroup) ?? '', ...optional('subresource'), ...optional('namespace'), ...optional('name'), ...optional('apiVersion') };
+}
+
+function stringFields(record: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((key) => typeof record[key] === 'string').map((key) => [key, record[key] as string]));
+}
+
+function stringsOf(value: unknown): string[] {
+  return asArray(value).filter((v): v is string => typeof v === 'string');
+}
+
+/**
+ * The stages hunting judges. `ResponseComplete` (or `Panic`) carries the outcome. A long-running
+ * request (exec, attach, port-forward, a watch) logs `ResponseStarted` when the stream opens and
+ * completes only when it closes, which a rotated or cut log may never hold, so that stage is judged
+ * too for them; de-duplication by auditID keeps it to one verdict.
+ */
+export function isJudgedStage(event: AuditEvent): boolean {
+  if (event.stage === 'ResponseComplete' || event.stage === 'Panic') return true;
+  return event.stage === 'ResponseStarted' && (LONG_RUNNING_SUBRESOURCES.has(event.objectRef.subresource ?? '') || event.verb === 'watch');
+}
+
+const LONG_RUNNING_SUBRESOURCES = new Set(['exec', 'attach', 'portforward', 'proxy']);
+
+/** Whether the API server carried the request out (a denied or failed request changed nothing). */
+export function succeeded(event: AuditEvent): boolean {
+  if (event.decision === 'forbid') return false;
+  return event.code === undefined || (event.code >= 100 && event.code < 400);
+}
+
+export function isAnonymous(event: AuditEvent): boolean {
+  return event.user === 'system:anonymous' || event.groups.includes('system:unauthenticated');
+}
+
+/** `pods/exec kubeflow-user/train-abc`, `clusterrolebindings cluster-admin-x`. */
+export function describeObjectRef(ref: AuditObjectRef): string {
+  const resource = ref.subresource ? `${ref.resource}/${ref.subresource}` : ref.resource;
+  const name = [ref.namespace, ref.name].filter(Boolean).join('/');
+  return name ? `${resource} ${name}` : resource || '(no object)';
+}
+
+/** The whole object a create or update sent; a patch's body is not one. */
+export function requestObjectOf(event: AuditEvent): K8sObject | undefined {
+  return isK8sObject(event.requestObject) ? event.requestObject : undefined;
+}
+
+export function responseObjectOf(event: AuditEvent): K8sObject | undefined {
+  return isK8sObject(event.responseObject) ? event.responseObject : undefined;
+}
+
+/**
+ * A string copy that does not share memory with the text it was parsed from. V8 may hand out
+ * strings parsed from a line as slices of the whole chunk the line came from, so one auditID kept
+ * for de-duplication or one timestamp kept in the timeline could pin a megabyte of log text.
+ */
+export function detached<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The event's identity fields detached from the log text, for events whose details are kept. */
+export function withDetachedIdentity(event: AuditEvent): AuditEvent {
+  const { requestObject, responseObject, ...identity } = event;
+  return { ...detached(identity), time: event.time, ...(requestObject !== undefined ? { requestObject } : {}), ...(responseObject !== undefined ? { responseObject } : {}) };
+}

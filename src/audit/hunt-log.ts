@@ -1,0 +1,288 @@
+import type { KfguardConfig } from '../core/config-types.js';
+import { DEFAULT_CONFIG } from '../core/config-types.js';
+import { runRules } from '../core/engine.js';
+import { fingerprintOf } from '../core/fingerprint.js';
+import { isK8sObject } from '../core/object.js';
+import type { Rule } from '../core/rule.js';
+import type { CoverageEntry, Finding, InputError, K8sObject, RuleError } from '../core/types.js';
+import { podLabelsOf } from '../k8s/inventory.js';
+import type { TimelineActor } from '../report/report.js';
+import type { AuditRecord } from './read/audit-records.js';
+import { DEFAULT_HUNT_SETTINGS, MUTATING_VERBS, type AuditDetection, type AuditHit, type EventContext, type HuntSettings } from './detection.js';
+import { AUDIT_DETECTIONS } from './detections/index.js';
+import { auditOriginOf } from './origin.js';
+import { auditEventOf, detached, withDetachedIdentity, isAnonymous, isJudgedStage, requestObjectOf, responseObjectOf, succeeded, type AuditEvent } from './event.js';
+import { ObjectState } from './object-state.js';
+import { applyPatch } from './patch.js';
+import { PodRoles } from './pod-roles.js';
+import { kindOfResource, TRACKED_RESOURCES } from './resource-kinds.js';
+import { Timeline } from './timeline.js';
+
+export interface AuditHuntOptions {
+  /** The object rules; only those that judge audit events run, the others get one coverage entry each. */
+  readonly rules: readonly Rule[];
+  readonly detections?: readonly AuditDetection[];
+  readonly config?: KfguardConfig;
+  readonly settings?: HuntSettings;
+  /** Judge only requests received at or after / before these times (ms since the epoch). */
+  readonly since?: number;
+  readonly until?: number;
+  readonly limits?: Partial<AuditHuntLimits>;
+}
+
+export interface AuditHuntLimits {
+  /** auditIDs remembered for de-duplication (only requests that are judged are remembered). */
+  readonly maxRememberedIds: number;
+  readonly maxTrackedObjects: number;
+  readonly maxTrackedPods: number;
+  /** Distinct findings kept; the rest are counted in a warning. */
+  readonly maxFindings: number;
+  /** Malformed lines listed one by one; the rest are counted in one more error. */
+  readonly maxListedErrors: number;
+}
+
+const DEFAULT_LIMITS: AuditHuntLimits = { maxRememberedIds: 1_000_000, maxTrackedObjects: 20_000, maxTrackedPods: 100_000, maxFindings: 10_000, maxListedErrors: 100 };
+
+export interface AuditHuntStats {
+  lines: number;
+  events: number;
+  judged: number;
+  otherStages: number;
+  duplicates: number;
+  outsideWindow: number;
+  malformed: number;
+  patchesJudgedAlone: number;
+}
+
+export interface AuditHuntResult {
+  readonly findings: Finding[];
+  readonly ruleErrors: RuleError[];
+  readonly coverage: CoverageEntry[];
+  readonly errors: InputError[];
+  readonly warnings: string[];
+  readonly stats: AuditHuntStats;
+  readonly timeline: TimelineActor[];
+}
+
+interface KeptFinding {
+  finding: Finding;
+  count: number;
+  lastSeen?: string;
+}
+
+/**
+ * Hunting over one or more audit logs: every event is read once, in order. Requests are judged at
+ * their final stage, once per auditID; the object a create, update or patch leaves is judged by
+ * the object rules unchanged (the miner rule), and the request itself by the audit detections,
+ * against the object's last state in the log.
+ */
+export class AuditHunt {
+  private readonly limits: AuditHuntLimits;
+  private readonly settings: HuntSettings;
+  private readonly config: KfguardConfig;
+  private readonly objectRules: readonly Rule[];
+  private readonly judges: { readonly detection: AuditDetection; readonly judge: (context: EventContext) => Iterable<AuditHit> }[];
+  private readonly state: ObjectState;
+  private readonly podRoles: PodRoles;
+  private readonly seen = new Set<string>();
+  private readonly kept = new Map<string, KeptFinding>();
+  private readonly timeline = new Timeline();
+  private readonly ruleErrors: RuleError[] = [];
+  private readonly coverage = new Map<string, CoverageEntry>();
+  private readonly errors: InputError[] = [];
+  private droppedFindings = 0;
+  readonly stats: AuditHuntStats = { lines: 0, events: 0, judged: 0, otherStages: 0, duplicates: 0, outsideWindow: 0, malformed: 0, patchesJudgedAlone: 0 };
+
+  constructor(private readonly options: AuditHuntOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.settings = options.settings ?? DEFAULT_HUNT_SETTINGS;
+    this.config = options.config ?? DEFAULT_CONFIG;
+    this.objectRules = options.rules;
+    this.judges = (options.detections ?? AUDIT_DETECTIONS).map((detection) => ({ detection, judge: detection.start(this.settings) }));
+    this.state = new ObjectState(this.limits.maxTrackedObjects);
+    this.podRoles = new PodRoles(this.limits.maxTrackedPods);
+  }
+
+  /** A problem with the input as a whole (unreadable file, corrupt gzip): listed with the file. */
+  inputError(error: InputError): void {
+    this.errors.push(error);
+  }
+
+  feed(record: AuditRecord, file: string): void {
+    this.stats.lines++;
+    if (record.type === 'malformed') {
+      this.malformed(file, record.line, record.reason);
+      return;
+    }
+    const parsed = auditEventOf(record.value);
+    if (typeof parsed === 'string') {
+      this.malformed(file, record.line, parsed);
+      return;
+    }
+    const event = parsed;
+    this.stats.events++;
+    if (!isJudgedStage(event)) {
+      this.stats.otherStages++;
+      return;
+    }
+    if (!this.worthJudging(event)) return;
+    if (this.seen.has(event.auditID)) {
+      this.stats.duplicates++;
+      return;
+    }
+    this.stats.judged++;
+    this.judgeEvent(withDetachedIdentity(event));
+  }
+
+  private judgeEvent(event: AuditEvent): void {
+    this.remember(event.auditID);
+    const context = this.contextOf(event);
+    const inWindow = this.inWindow(event);
+    if (!inWindow) this.stats.outsideWindow++;
+    const produced = inWindow && succeeded(event) ? this.judge(context) : [];
+    if (inWindow) this.timeline.record(event, produced);
+  }
+
+  result(): AuditHuntResult {
+    const findings = [...this.kept.values()].map(({ finding, count, lastSeen }) =>
+      count > 1 ? { ...finding, evidence: [...finding.evidence, `seen ${count} times; last at ${lastSeen ?? 'an unknown time'}`] } : finding,
+    );
+    const warnings: string[] = [];
+    if (this.droppedFindings > 0) warnings.push(`${this.droppedFindings} more distinct finding(s) not kept: over ${this.limits.maxFindings}; narrow the log with --since/--until`);
+    const { actors, droppedActors } = this.timeline.flagged();
+    if (droppedActors > 0) warnings.push(`timeline: requests of ${droppedActors} actor(s) not kept (over the actor cap); their findings are still listed`);
+    if (this.stats.malformed > this.limits.maxListedErrors) {
+      this.errors.push({ file: '(audit logs)', message: `${this.stats.malformed - this.limits.maxListedErrors} more malformed line(s) not listed` });
+    }
+    return { findings, ruleErrors: this.ruleErrors, coverage: [...this.coverage.values()], errors: this.errors, warnings, stats: this.stats, timeline: actors };
+  }
+
+  private malformed(file: string, line: number, reason: string): void {
+    this.stats.malformed++;
+    if (this.stats.malformed <= this.limits.maxListedErrors) this.errors.push({ file, line, message: reason });
+  }
+
+  /** Reads (get, list, watch) by an authenticated user change nothing and no detection reads them. */
+  private worthJudging(event: AuditEvent): boolean {
+    if (MUTATING_VERBS.has(event.verb)) return true;
+    const sub = event.objectRef.subresource;
+    if (sub === 'exec' || sub === 'attach') return true;
+    return isAnonymous(event);
+  }
+
+  private remember(auditID: string): void {
+    this.seen.add(auditID);
+    if (this.seen.size > this.limits.maxRememberedIds) {
+      const oldest = this.seen.values().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+  }
+
+  private inWindow(event: AuditEvent): boolean {
+    const { since, until } = this.options;
+    if (since === undefined && until === undefined) return true;
+    // An event without a readable time is judged rather than dropped unseen.
+    if (!Number.isFinite(event.time)) return true;
+    return (since === undefined || event.time >= since) && (until === undefined || event.time < until);
+  }
+
+  /** The object before and after the request, and the kept state moved on to the after. */
+  private contextOf(event: AuditEvent): EventContext {
+    const ref = event.objectRef;
+    const tracked = TRACKED_RESOURCES.has(ref.resource) && !ref.subresource;
+    const before = tracked ? this.state.get(ref) : undefined;
+    const { after, afterFromPatchAlone } = this.afterOf(event, before);
+    if (succeeded(event)) this.moveState(event, tracked, after, afterFromPatchAlone);
+    return { event, ...(before ? { before } : {}), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles };
+  }
+
+  private afterOf(event: AuditEvent, before: K8sObject | undefined): { after?: K8sObject; afterFromPatchAlone: boolean } {
+    const ref = event.objectRef;
+    if (ref.subresource) return { afterFromPatchAlone: false };
+    if (event.verb === 'create' || event.verb === 'update') {
+      const after = requestObjectOf(event) ?? responseObjectOf(event);
+      return after ? { after, afterFromPatchAlone: false } : { afterFromPatchAlone: false };
+    }
+    if (event.verb !== 'patch') return { afterFromPatchAlone: false };
+    const stored = responseObjectOf(event);
+    if (stored) return { after: stored, afterFromPatchAlone: false };
+    if (event.requestObject === undefined) return { afterFromPatchAlone: false };
+    const identity = kindOfResource(ref.resource);
+    const base = before ?? (identity ? { ...identity, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } } : undefined);
+    if (!base) return { afterFromPatchAlone: false };
+    const patched = applyPatch(base, event.requestObject, { lenient: before === undefined });
+    if (!('result' in patched) || !isK8sObject(patched.result)) return { afterFromPatchAlone: false };
+    if (before === undefined) this.stats.patchesJudgedAlone++;
+    return { after: patched.result, afterFromPatchAlone: before === undefined };
+  }
+
+  private moveState(event: AuditEvent, tracked: boolean, after: K8sObject | undefined, afterFromPatchAlone: boolean): void {
+    const ref = event.objectRef;
+    if (tracked) {
+      if (event.verb === 'delete') this.state.delete(ref);
+      else if (after && !afterFromPatchAlone) this.state.set(ref, after);
+      // A change the log does not show leaves the kept state stale: better none.
+      else if (MUTATING_VERBS.has(event.verb)) this.state.delete(ref);
+    }
+    if (ref.resource !== 'pods' || ref.subresource) return;
+    if (event.verb === 'create' && after) this.podRoles.record(ref.namespace, ref.name ?? (typeof after.metadata?.name === 'string' ? after.metadata.name : undefined), after);
+    else if (event.verb === 'delete') this.podRoles.forget(ref.namespace, ref.name);
+  }
+
+  /** Runs the object rules and the detections on one request; returns the ids of what it found. */
+  private judge(context: EventContext): string[] {
+    const { event, after } = context;
+    const produced: string[] = [];
+    const origin = auditOriginOf(event);
+    if (after && this.objectRules.length > 0 && ['create', 'update', 'patch'].includes(event.verb)) {
+      const result = runRules([{ object: after, origin }], { rules: this.objectRules, config: this.config, podLabelsOf });
+      for (const error of result.ruleErrors) this.ruleErrors.push(error);
+      for (const entry of result.coverage) this.coverage.set(`${entry.ruleId}\u0000${entry.source}\u0000${entry.resource ? JSON.stringify(entry.resource) : ''}`, entry);
+      for (const finding of result.findings) {
+        const noted = context.afterFromPatchAlone ? { ...finding, evidence: [...finding.evidence, 'judged from the patch body alone: the log holds no earlier state of this object'] } : finding;
+        this.keep(noted, event);
+        produced.push(finding.ruleId);
+      }
+    }
+    for (const { detection, judge } of this.judges) {
+      for (const hit of judge(context)) {
+        const { meta } = detection;
+        this.keep(
+          {
+            ruleId: meta.id,
+            severity: hit.severity ?? meta.severity,
+            category: meta.category,
+            title: meta.title,
+            message: hit.message,
+            resource: hit.resource,
+            ...(hit.path !== undefined ? { path: hit.path } : {}),
+            evidence: hit.evidence ?? [],
+            mitre: meta.mitre,
+            remediation: meta.remediation,
+            source: 'audit',
+            origin,
+            fingerprint: fingerprintOf(meta.id, hit.resource, hit.path, hit.discriminator),
+          },
+          event,
+        );
+        produced.push(meta.id);
+      }
+    }
+    return produced;
+  }
+
+  private keep(finding: Finding, event: AuditEvent): void {
+    const existing = this.kept.get(finding.fingerprint);
+    if (existing) {
+      existing.count++;
+      existing.lastSeen = `${event.timestamp} by ${event.user} (auditID ${event.auditID})`;
+      return;
+    }
+    if (this.kept.size >= this.limits.maxFindings) {
+      this.droppedFindings++;
+      return;
+    }
+    // Detached: the finding's strings must not keep the log text they were read from alive.
+    this.kept.set(finding.fingerprint, { finding: detached(finding), count: 1 });
+  }
+}

@@ -1,0 +1,57 @@
+import { stat } from 'node:fs/promises';
+import { errorMessage } from '../core/errors.js';
+import { AuditHunt, type AuditHuntOptions, type AuditHuntResult } from './hunt-log.js';
+import { AuditRecordCutter, type AuditRecord } from './read/audit-records.js';
+import { HeapPacer } from './read/heap-pacer.js';
+import { decompressed, fileChunks } from './read/open-input.js';
+
+/** An audit log to read: a file, or a stream (stdin) named for messages. */
+export type AuditInput = { readonly path: string; readonly display: string } | { readonly chunks: AsyncIterable<Buffer>; readonly display: string };
+
+/**
+ * Reads each log in turn, streaming (plain or gzip, JSON lines or EventList), into one hunt, so
+ * state and de-duplication carry across rotated files given in order. A log that cannot be read,
+ * or breaks off, is an input error naming it; what was read before stays judged.
+ */
+export async function huntAuditLogs(inputs: readonly AuditInput[], options: AuditHuntOptions): Promise<AuditHuntResult> {
+  const hunt = new AuditHunt(options);
+  const pacer = new HeapPacer(64 * 1024 * 1024);
+  for (const input of inputs) {
+    let lastLine = 0;
+    try {
+      if ('path' in input) {
+        const info = await stat(input.path);
+        if (!info.isFile()) throw new Error(info.isDirectory() ? 'is a directory; give the log files' : 'is not a regular file');
+      }
+      const chunks = 'path' in input ? fileChunks(input.path) : input.chunks;
+      // One await per chunk; the records of a chunk are judged synchronously.
+      const cutter = new AuditRecordCutter();
+      const records: AuditRecord[] = [];
+      const judge = (): void => {
+        for (const record of records) {
+          lastLine = record.line;
+          hunt.feed(record, input.display);
+        }
+        records.length = 0;
+      };
+      for await (const chunk of decompressed(chunks)) {
+        cutter.push(chunk, records);
+        judge();
+        pacer.read(chunk.length);
+      }
+      cutter.end(records);
+      judge();
+    } catch (error) {
+      hunt.inputError({ file: input.display, ...(lastLine > 0 ? { line: lastLine } : {}), message: readFailure(error) });
+    }
+  }
+  return hunt.result();
+}
+
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return `gzip data is corrupt or truncated; reading stopped after the last whole line (${errorMessage(error)})`;
+  return `could not be read: ${errorMessage(error)}`;
+}

@@ -1,0 +1,43 @@
+import { asRecord, asString } from '../core/object.js';
+import type { K8sObject } from '../core/types.js';
+import { mlWorkloadRole } from '../platforms/ml-workloads.js';
+
+export type PodRole = 'pipeline' | 'notebook' | 'training' | 'ray';
+
+/**
+ * What the log's pod creates said each pod was (pipeline step, notebook, training job, Ray node),
+ * so a later `exec` into it can be named. Bounded; the oldest pods go first.
+ */
+export class PodRoles {
+  private readonly roles = new Map<string, PodRole>();
+
+  constructor(private readonly maxPods: number) {}
+
+  record(namespace: string | undefined, name: string | undefined, pod: K8sObject): PodRole | undefined {
+    const role = podRoleOf(pod);
+    if (!role || !name) return role;
+    const key = `${namespace ?? ''}/${name}`;
+    this.roles.delete(key);
+    this.roles.set(key, role);
+    if (this.roles.size > this.maxPods) {
+      const oldest = this.roles.keys().next().value;
+      if (oldest !== undefined) this.roles.delete(oldest);
+    }
+    return role;
+  }
+
+  roleOf(namespace: string | undefined, name: string | undefined): PodRole | undefined {
+    return this.roles.get(`${namespace ?? ''}/${name ?? ''}`);
+  }
+
+  forget(namespace: string | undefined, name: string | undefined): void {
+    this.roles.delete(`${namespace ?? ''}/${name ?? ''}`);
+  }
+}
+
+/** Ray's operator labels its pods `ray.io/node-type`; the others are known by `mlWorkloadRole`. */
+export function podRoleOf(pod: K8sObject): PodRole | undefined {
+  const labels = asRecord(asRecord(pod.metadata)?.labels) ?? {};
+  if (asString(labels['ray.io/node-type']) !== undefined || asString(labels['ray.io/cluster']) !== undefined) return 'ray';
+  return mlWorkloadRole(pod);
+}

@@ -1,0 +1,143 @@
+import { StringDecoder } from 'node:string_decoder';
+import { EventListSplitter } from './event-list-splitter.js';
+import { LineCutter, type SplitLine } from './line-splitter.js';
+
+/** One line (or one `EventList` member) of an audit log: its parsed JSON, or why it could not be read. */
+export type AuditRecord =
+  | { readonly type: 'value'; readonly line: number; readonly value: unknown }
+  | { readonly type: 'malformed'; readonly line: number; readonly reason: string };
+
+export interface RecordLimits {
+  /** One event's JSON text; the apiserver's own cap on a request body is 3 MiB, objects logged twice fit. */
+  readonly maxEventBytes: number;
+}
+
+export const DEFAULT_RECORD_LIMITS: RecordLimits = { maxEventBytes: 16 * 1024 * 1024 };
+
+/**
+ * Turns the bytes of an audit log into records, whichever layout it has: JSON lines (what
+ * `--audit-log-path` writes, one Event per line) or an `EventList` (what the webhook backend posts
+ * and what people save from it), pretty-printed or not. The layout is decided by the first line:
+ * a line that is a whole JSON value means JSON lines, a line that opens an object and stops means a
+ * pretty-printed document, read member by member. Synchronous per chunk.
+ */
+export class AuditRecordCutter {
+  private layout: 'lines' | 'document' | undefined;
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private readonly lines: LineCutter;
+  private readonly splitter: EventListSplitter;
+  private readonly decoder = new StringDecoder('utf8');
+  private members = 0;
+  private readonly pieces: SplitLine[] = [];
+
+  constructor(private readonly limits: RecordLimits = DEFAULT_RECORD_LIMITS) {
+    this.lines = new LineCutter(limits.maxEventBytes);
+    this.splitter = new EventListSplitter({ maxMemberBytes: limits.maxEventBytes });
+  }
+
+  push(chunk: Buffer, out: AuditRecord[]): void {
+    if (this.layout === undefined) {
+      this.head.push(chunk);
+      this.headBytes += chunk.length;
+      this.layout = layoutOf(Buffer.concat(this.head), this.headBytes > this.limits.maxEventBytes);
+      if (this.layout === undefined) return;
+      const head = Buffer.concat(this.head);
+      this.head = [];
+      this.feed(head, out);
+      return;
+    }
+    this.feed(chunk, out);
+  }
+
+  end(out: AuditRecord[]): void {
+    if (this.layout === undefined) {
+      this.layout = 'lines';
+      this.feed(Buffer.concat(this.head), out);
+    }
+    if (this.layout === 'lines') {
+      this.lines.end(this.pieces);
+      this.linesToRecords(out);
+      return;
+    }
+    this.membersToRecords(this.decoder.end(), out);
+    if (this.splitter.unterminated) out.push({ type: 'malformed', line: this.splitter.lineCount, reason: 'the document ends before its closing bracket (truncated?)' });
+    else if (this.members === 0) out.push({ type: 'malformed', line: 1, reason: 'a JSON document with no `items` list: not an audit EventList' });
+  }
+
+  private feed(chunk: Buffer, out: AuditRecord[]): void {
+    if (this.layout === 'lines') {
+      this.lines.push(chunk, this.pieces);
+      this.linesToRecords(out);
+    } else this.membersToRecords(this.decoder.write(chunk), out);
+  }
+
+  private linesToRecords(out: AuditRecord[]): void {
+    for (const piece of this.pieces) {
+      if ('oversized' in piece) {
+        out.push({ type: 'malformed', line: piece.line, reason: `line longer than ${sizeOf(this.limits.maxEventBytes)}; skipped` });
+        continue;
+      }
+      if (piece.text.trim() === '') continue;
+      const parsed = parseJson(piece.text);
+      if (parsed === undefined) {
+        out.push({ type: 'malformed', line: piece.line, reason: 'not valid JSON' });
+        continue;
+      }
+      // A one-line EventList is still a list: each member is an event of that line.
+      const record = parsed.value as { kind?: unknown; items?: unknown };
+      if (record !== null && typeof record === 'object' && record.kind === 'EventList' && Array.isArray(record.items)) {
+        for (const item of record.items as unknown[]) out.push({ type: 'value', line: piece.line, value: item });
+      } else out.push({ type: 'value', line: piece.line, value: parsed.value });
+    }
+    this.pieces.length = 0;
+  }
+
+  private membersToRecords(text: string, out: AuditRecord[]): void {
+    for (const piece of this.splitter.push(text)) {
+      this.members++;
+      if ('oversized' in piece) out.push({ type: 'malformed', line: piece.oversized.line, reason: `event longer than ${sizeOf(this.limits.maxEventBytes)}; skipped` });
+      else {
+        const parsed = parseJson(piece.member.text);
+        out.push(parsed === undefined ? { type: 'malformed', line: piece.member.line, reason: 'not valid JSON' } : { type: 'value', line: piece.member.line, value: parsed.value });
+      }
+    }
+  }
+}
+
+/** The records of a log, one at a time (for callers that want an iterator; the hunt takes them per chunk). */
+export async function* auditRecords(chunks: AsyncIterable<Buffer>, limits: RecordLimits = DEFAULT_RECORD_LIMITS): AsyncGenerator<AuditRecord> {
+  const cutter = new AuditRecordCutter(limits);
+  const out: AuditRecord[] = [];
+  for await (const chunk of chunks) {
+    cutter.push(chunk, out);
+    yield* out.splice(0);
+  }
+  cutter.end(out);
+  yield* out;
+}
+
+function layoutOf(head: Buffer, headIsLong: boolean): 'lines' | 'document' | undefined {
+  const newline = head.indexOf(10);
+  if (newline === -1) return headIsLong ? 'lines' : undefined;
+  const first = head.subarray(0, newline).toString('utf8').trim();
+  if (first === '') {
+    // Blank leading lines say nothing; look at the first line with content.
+    const rest = head.subarray(newline + 1);
+    return rest.length === 0 ? undefined : layoutOf(rest, headIsLong);
+  }
+  return /[{[,:]$/.test(first) && first.startsWith('{') ? 'document' : 'lines';
+}
+
+/** Parse errors are not quoted: V8's messages repeat part of the input, which may hold a secret. */
+function parseJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+function sizeOf(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
+}

@@ -1,0 +1,72 @@
+import type { TimelineActor, TimelineEntry } from '../report/report.js';
+import type { AuditEvent } from './event.js';
+import { describeObjectRef } from './event.js';
+import { doorOf } from './doors.js';
+
+interface ActorRecord {
+  readonly doors: Set<string>;
+  readonly sourceIPs: Set<string>;
+  readonly userAgents: Set<string>;
+  readonly entries: TimelineEntry[];
+  omitted: number;
+  flagged: boolean;
+}
+
+export interface TimelineLimits {
+  readonly maxActors: number;
+  readonly maxEntriesPerActor: number;
+}
+
+export const DEFAULT_TIMELINE_LIMITS: TimelineLimits = { maxActors: 2000, maxEntriesPerActor: 200 };
+
+/**
+ * What each actor did, kept for the requests that change things (and exec, and anonymous ones),
+ * so that once an actor has a finding the report can answer "what else did they do". Bounded per
+ * actor and in actors; the report names both counts when they cut something.
+ */
+export class Timeline {
+  private readonly actors = new Map<string, ActorRecord>();
+  private droppedActors = 0;
+
+  constructor(private readonly limits: TimelineLimits = DEFAULT_TIMELINE_LIMITS) {}
+
+  record(event: AuditEvent, findings: readonly string[]): void {
+    const key = event.user || '(no user)';
+    let actor = this.actors.get(key);
+    if (!actor) {
+      if (this.actors.size >= this.limits.maxActors) {
+        this.droppedActors++;
+        return;
+      }
+      actor = { doors: new Set(), sourceIPs: new Set(), userAgents: new Set(), entries: [], omitted: 0, flagged: false };
+      this.actors.set(key, actor);
+    }
+    if (findings.length > 0) actor.flagged = true;
+    const door = doorOf(event);
+    if (door && actor.doors.size < 5) actor.doors.add(door);
+    for (const ip of event.sourceIPs) if (actor.sourceIPs.size < 10) actor.sourceIPs.add(ip);
+    if (event.userAgent && actor.userAgents.size < 5) actor.userAgents.add(event.userAgent.slice(0, 120));
+    const entry: TimelineEntry = { timestamp: event.timestamp, verb: event.verb, object: describeObjectRef(event.objectRef), auditID: event.auditID, findings };
+    if (actor.entries.length < this.limits.maxEntriesPerActor) actor.entries.push(entry);
+    else if (findings.length > 0) {
+      // A request with a finding always gets a place: it replaces the latest one without.
+      let plain = actor.entries.length - 1;
+      while (plain >= 0 && (actor.entries[plain]?.findings.length ?? 0) > 0) plain--;
+      if (plain >= 0) actor.entries.splice(plain, 1);
+      actor.entries.push(entry);
+      actor.omitted++;
+    } else actor.omitted++;
+  }
+
+  /** Actors with at least one finding, in the order of their first request. */
+  flagged(): { readonly actors: TimelineActor[]; readonly droppedActors: number } {
+    const actors: TimelineActor[] = [];
+    for (const [name, record] of this.actors) {
+      if (!record.flagged) continue;
+      const entries = [...record.entries].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+      actors.push({ actor: name, doors: [...record.doors], sourceIPs: [...record.sourceIPs], userAgents: [...record.userAgents], entries, omitted: record.omitted });
+    }
+    actors.sort((a, b) => (a.entries[0]?.timestamp ?? '').localeCompare(b.entries[0]?.timestamp ?? ''));
+    return { actors, droppedActors: this.droppedActors };
+  }
+}

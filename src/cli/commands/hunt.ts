@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { huntJobApis, type JobApiTarget } from '../../hunt/hunt-apis.js';
+import { RECON_CALLBACK_META } from '../../hunt/recon-callback.js';
+import { formatterFor } from '../../report/formats.js';
+import { buildReport } from '../../report/report.js';
+import { ALL_RULES } from '../../rules/index.js';
+import { parseCommandArgs, listOption, stringOption } from '../args.js';
+import { loadCliConfig } from '../config.js';
+import { HUNT_HELP } from '../help.js';
+import { EXIT_CLEAN, type CliIo } from '../io.js';
+import { parseDurationFlag, parseTimeFlag } from '../time-flags.js';
+import { exitCodeFor, outputTargets, parseFailOn, useColor } from './scan.js';
+
+const HUNT_OPTIONS = {
+  kfp: { type: 'string', multiple: true },
+  argo: { type: 'string', multiple: true },
+  ray: { type: 'string', multiple: true },
+  namespace: { type: 'string', short: 'n' },
+  token: { type: 'string' },
+  cookie: { type: 'string' },
+  since: { type: 'string' },
+  timeout: { type: 'string' },
+  format: { type: 'string', short: 'f', multiple: true },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  'no-color': { type: 'boolean' },
+  color: { type: 'boolean' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function targetsOf(values: Record<string, unknown>): JobApiTarget[] {
+  const targets: JobApiTarget[] = [];
+  for (const api of ['kfp', 'argo', 'ray'] as const) {
+    for (const raw of listOption(values[api])) {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new UsageError(`--${api} "${raw}" is not a URL`, 'e.g. --kfp https://kubeflow.example.com/pipeline or --ray http://ray-head:8265');
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--${api} needs an http or https URL`);
+      if (url.username || url.password) throw new UsageError(`--${api}: put credentials in --token or --cookie, not in the URL`);
+      targets.push({ api, url });
+    }
+  }
+  return targets;
+}
+
+export async function huntCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('hunt', argv, HUNT_OPTIONS);
+  if (values.help) {
+    io.stdout(HUNT_HELP);
+    return EXIT_CLEAN;
+  }
+  if (positionals.length > 0) throw new UsageError(`hunt takes no positional arguments (got ${positionals.join(' ')})`, 'give the APIs with --kfp, --argo or --ray');
+  const targets = targetsOf(values);
+  if (targets.length === 0) throw new UsageError('hunt needs at least one of --kfp URL, --argo URL, --ray URL');
+  const token = stringOption(values.token) ?? io.env.KFGUARD_HUNT_TOKEN;
+  const cookie = stringOption(values.cookie) ?? io.env.KFGUARD_HUNT_COOKIE;
+  if (token !== undefined && cookie !== undefined) throw new UsageError('give --token or --cookie, not both');
+  const failOn = parseFailOn(stringOption(values['fail-on']));
+  const outputs = outputTargets(listOption(values.format), stringOption(values.output));
+  const formatters = outputs.map((t) => ({ target: t, formatter: formatterFor(t.format) }));
+  const config = await loadCliConfig(stringOption(values.config), io);
+  const since = parseTimeFlag('--since', stringOption(values.since), Date.now());
+  const rules = ALL_RULES.filter((rule) => rule.meta.sources.includes('api'));
+  const namespace = stringOption(values.namespace);
+  const result = await huntJobApis({
+    targets,
+    auth: { ...(token ? { token } : {}), ...(cookie ? { cookie } : {}) },
+    rules,
+    config,
+    timeoutMs: parseDurationFlag('--timeout', stringOption(values.timeout), 30_000),
+    ...(namespace ? { namespace } : {}),
+    ...(since !== undefined ? { since } : {}),
+  });
+  const report = buildReport({
+    findings: result.findings,
+    inputs: { files: targets.length, documents: Object.entries(result.stats).filter(([k]) => k.endsWith(' judged')).reduce((n, [, v]) => n + v, 0), skipped: 0, skippedFiles: 0, skippedDocuments: 0 },
+    errors: result.errors,
+    ruleErrors: result.ruleErrors,
+    coverage: result.coverage,
+    extensions: { sourceStats: result.stats },
+  });
+  const color = useColor(values, io);
+  const ruleMetas = [...rules.map((r) => r.meta), { ...RECON_CALLBACK_META, match: [], sources: ['api' as const], needs: { reads: [], snapshot: 'none' as const, request: false, cost: 'cheap' as const } }];
+  for (const { target, formatter } of formatters) {
+    const rendered = formatter.render(report, { color: target.file === undefined ? color : false, quiet: values.quiet === true, failOn, rules: ruleMetas, cwd: io.cwd, sarifBase: io.cwd });
+    if (target.file === undefined) io.stdout(rendered);
+    else await io.writeFile(resolve(io.cwd, target.file), rendered);
+  }
+  for (const error of report.errors) io.stderr(`kfguard: input error: ${error.file}: ${error.message}\n`);
+  return exitCodeFor(report, failOn);
+}

@@ -1,0 +1,78 @@
+import type { KfguardConfig } from '../core/config-types.js';
+import { runRules } from '../core/engine.js';
+import type { Rule } from '../core/rule.js';
+import type { CoverageEntry, Finding, InputError, RuleError } from '../core/types.js';
+import { podLabelsOf } from '../k8s/inventory.js';
+import { readArgo } from './argo.js';
+import type { ApiAuth } from './http-get.js';
+import type { ApiRead } from './job-object.js';
+import { readKfp } from './kfp.js';
+import { readRay } from './ray.js';
+import { reconCallbackFindings } from './recon-callback.js';
+
+export type JobApi = 'kfp' | 'argo' | 'ray';
+
+export interface JobApiTarget {
+  readonly api: JobApi;
+  readonly url: URL;
+}
+
+export interface JobApiHuntOptions {
+  readonly targets: readonly JobApiTarget[];
+  readonly auth: ApiAuth;
+  readonly namespace?: string;
+  /** Judge only runs and jobs created at or after this time (ms since the epoch); undated ones are judged. */
+  readonly since?: number;
+  readonly rules: readonly Rule[];
+  readonly config?: KfguardConfig;
+  readonly timeoutMs?: number;
+}
+
+export interface JobApiHuntResult {
+  readonly findings: Finding[];
+  readonly ruleErrors: RuleError[];
+  readonly coverage: CoverageEntry[];
+  readonly errors: InputError[];
+  readonly stats: Record<string, number>;
+}
+
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * `kfguard hunt`: reads each job API (GET only), then judges what they ran with the object rules
+ * unchanged, plus the recon-callback check. An API that cannot be read is an input error naming
+ * it; the others are still read.
+ */
+export async function huntJobApis(options: JobApiHuntOptions): Promise<JobApiHuntResult> {
+  const get = { auth: options.auth, timeoutMs: options.timeoutMs ?? 30_000, maxBytes: MAX_ANSWER_BYTES };
+  const findings: Finding[] = [];
+  const ruleErrors: RuleError[] = [];
+  const coverage = new Map<string, CoverageEntry>();
+  const errors: InputError[] = [];
+  const stats: Record<string, number> = {};
+  for (const target of options.targets) {
+    let read: ApiRead;
+    try {
+      read =
+        target.api === 'kfp'
+          ? await readKfp({ ...get, base: target.url, ...(options.namespace ? { namespace: options.namespace } : {}) })
+          : target.api === 'argo'
+            ? await readArgo({ ...get, base: target.url, ...(options.namespace ? { namespace: options.namespace } : {}) })
+            : await readRay({ ...get, base: target.url });
+    } catch (error) {
+      const hint = (error as { hint?: string }).hint;
+      errors.push({ file: `${target.api} ${target.url.href}`, message: `${(error as Error).message}${hint ? ` (${hint})` : ''}` });
+      continue;
+    }
+    for (const [what, count] of Object.entries(read.listed)) stats[`${target.api} ${what}`] = count;
+    for (const problem of read.problems) errors.push({ file: `${target.api} ${target.url.href}`, message: `${problem.endpoint}: ${problem.message}` });
+    const since = options.since;
+    const objects = read.objects.filter(({ origin }) => since === undefined || origin.createdAt === undefined || !(Date.parse(origin.createdAt) < since));
+    stats[`${target.api} judged`] = objects.length;
+    const result = runRules(objects, { rules: options.rules, ...(options.config ? { config: options.config } : {}), podLabelsOf });
+    findings.push(...result.findings, ...reconCallbackFindings(objects));
+    ruleErrors.push(...result.ruleErrors);
+    for (const entry of result.coverage) coverage.set(`${entry.ruleId}\u0000${entry.source}\u0000${JSON.stringify(entry.resource ?? null)}`, entry);
+  }
+  return { findings, ruleErrors, coverage: [...coverage.values()], errors, stats };
+}
