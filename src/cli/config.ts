@@ -7,10 +7,13 @@ import { ALL_RULES } from '../rules/index.js';
 import type { CliIo } from './io.js';
 
 /**
- * Loads `--config FILE`, or `.kfguard.yaml` found by walking up from the working directory to the
+ * Loads `--config FILE`, else the file `KFGUARD_CONFIG` names (when set and non-empty), else
+ * `.kfguard.yaml` or `.kfguard.yml` found by walking up from the working directory to the
  * repository root. `note` names the file and what it switches off or down, for the report.
  */
-export async function loadCliConfigWithNote(explicit: string | undefined, io: CliIo): Promise<{ config: KfguardConfig; note?: string }> {
+export async function loadCliConfigWithNote(flag: string | undefined, io: CliIo): Promise<{ config: KfguardConfig; note?: string }> {
+  const fromEnv = io.env.KFGUARD_CONFIG;
+  const explicit = flag ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
   const loaded = await loadConfig({
     ...(explicit === undefined ? {} : { explicit }),
     cwd: io.cwd,

@@ -18,9 +18,14 @@ Usage:
   kfguard webhook serve|certs|manifests
                                 admission webhook: serve it, make its certificates, print its manifests
   kfguard export vap            print ValidatingAdmissionPolicies (CEL) that enforce without the webhook
-  kfguard --version             print the version
+  kfguard completion SHELL      print a completion script for bash, zsh or fish
+  kfguard help [COMMAND]        show this help, or a command's (same as \`kfguard COMMAND --help\`)
 
-Run \`kfguard COMMAND --help\` for a command's flags.
+Flags:
+  -h, --help                    show this help
+  -V, --version                 print the version
+
+Run \`kfguard help COMMAND\` for a command's flags.
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
 `;
 
@@ -43,8 +48,12 @@ Flags:
       --skip-rule ID[,ID]    do not run these rules (repeatable)
       --category CAT[,CAT]   run only rules of these categories (repeatable)
   -q, --quiet                list only findings at or above --fail-on, no banner
-      --no-color             never colour output (colour is on only when stdout is a TTY)
-      --config FILE          settings file (default: .kfguard.yaml found upwards from here)
+      --color                colour the text report even when stdout is not a terminal
+      --no-color             never colour (default: colour when stdout is a terminal; NO_COLOR
+                             set and non-empty turns it off, FORCE_COLOR on, TERM=dumb off;
+                             --color and --no-color win over the environment)
+      --config FILE          settings file (default: $KFGUARD_CONFIG, else .kfguard.yaml or
+                             .kfguard.yml found upwards from here)
       --baseline FILE        report only findings not in FILE (written by --write-baseline)
       --write-baseline FILE  record the current findings in FILE, to accept them as known
       --max-doc-size SIZE    refuse YAML documents larger than SIZE (default 16MB)
@@ -57,13 +66,20 @@ ${CLUSTER_HELP}  -h, --help                 show this help
 export const RULES_HELP = `Usage: kfguard rules [--format text|json|markdown]
 
 Lists every rule with its id, severity, category, title and the sources it can judge.
---format json prints the full rule metadata; --format markdown prints the rule catalogue that
-docs/rules/README.md holds (regenerate the docs with \`npm run docs:rules\`).
+
+Flags:
+  -f, --format NAME          text (default), json (the full rule metadata) or markdown (the rule
+                             catalogue docs/rules/README.md holds; \`npm run docs:rules\` regenerates it)
+  -h, --help                 show this help
 `;
 
 export const EXPLAIN_HELP = `Usage: kfguard explain RULE
 
 Prints a rule's description, why it matters, remediation, references and MITRE ids.
+\`kfguard rules\` lists the rule ids.
+
+Flags:
+  -h, --help                 show this help
 `;
 
 export const FIX_HELP = `Usage: kfguard fix PATH... [--in-place | --out DIR] [--rule ID]... [--dry-run]
@@ -98,6 +114,9 @@ export const WEBHOOK_HELP = `Usage: kfguard webhook serve|certs|manifests [flags
   kfguard webhook manifests   print the objects that install it
 
 Run \`kfguard webhook COMMAND --help\` for a command's flags.
+
+Flags:
+  -h, --help                   show this help
 `;
 
 export const WEBHOOK_SERVE_HELP = `Usage: kfguard webhook serve --tls-cert FILE --tls-key FILE [--snapshot-from PATH] [flags]
@@ -140,6 +159,13 @@ export const WEBHOOK_CERTS_HELP = `Usage: kfguard webhook certs --out DIR [--ser
 Writes ca.crt, ca.key, tls.crt and tls.key (ECDSA P-256) to DIR. The serving certificate names
 NAME, NAME.NS, NAME.NS.svc and NAME.NS.svc.cluster.local (defaults: kfguard-webhook, kfguard).
 Use ca.crt as the webhook's caBundle: \`kfguard webhook manifests --self-signed --ca-file DIR/ca.crt\`.
+
+Flags:
+      --out DIR                where to write the four files (required)
+      --service NAME           the webhook's Service name (default kfguard-webhook)
+      --namespace NS           its namespace (default kfguard)
+      --days N                 validity of both certificates (default 365, at most 3650)
+  -h, --help                   show this help
 `;
 
 export const WEBHOOK_MANIFESTS_HELP = `Usage: kfguard webhook manifests [--namespace NS] [--cert-manager | --self-signed [--ca-file FILE]]
@@ -162,6 +188,17 @@ container image (default ghcr.io/kfguard/kfguard:VERSION, built from the reposit
 The server lists and watches the cluster for its snapshot (ready once synced). With
 --snapshot-configmap it instead reads manifests from the ConfigMap kfguard-webhook-snapshot
 (printed too, to be filled by you), for GitOps clusters that keep the manifests in a repository.
+
+Flags:
+      --namespace NS           namespace to install into (default kfguard)
+      --cert-manager           TLS from cert-manager: an Issuer and a Certificate (the default)
+      --self-signed            TLS from \`kfguard webhook certs\`; no cert-manager objects
+      --ca-file FILE           with --self-signed: the CA certificate to put in caBundle
+      --failure-policy POLICY  fail (default) or ignore, for the ValidatingWebhookConfiguration
+      --image IMAGE            container image of the webhook
+      --config FILE            the server's .kfguard.yaml: rules it disables are left out
+      --snapshot-configmap     read the snapshot from the ConfigMap kfguard-webhook-snapshot
+  -h, --help                   show this help
 `;
 
 export const SNAPSHOT_HELP = `Usage: kfguard snapshot -o FILE [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
@@ -173,10 +210,32 @@ come back when FILE is scanned. Resources that could not be listed are named in 
 
 Flags:
   -o, --output FILE          where to write the snapshot (required)
-      --rule ID[,ID]         list only what these rules read (repeatable); also --skip-rule, --category
+      --rule ID[,ID]         list only what these rules read (repeatable)
+      --skip-rule ID[,ID]    leave out what only these rules read (repeatable)
+      --category CAT[,CAT]   list only what rules of these categories read (repeatable)
       --config FILE          settings file (default: .kfguard.yaml found upwards from here)
   -q, --quiet                no summary line on stderr
 ${CLUSTER_HELP}  -h, --help                 show this help
+`;
+
+export const COMPLETION_HELP = `Usage: kfguard completion bash|zsh|fish
+
+Prints a shell completion script for commands, flags, rule ids, categories, formats and severities.
+
+  bash   kfguard completion bash > ~/.local/share/bash-completion/completions/kfguard
+  zsh    kfguard completion zsh > "\${fpath[1]}/_kfguard"   (or: source <(kfguard completion zsh))
+  fish   kfguard completion fish > ~/.config/fish/completions/kfguard.fish
+
+Flags:
+  -h, --help                 show this help
+`;
+
+export const HELP_HELP = `Usage: kfguard help [COMMAND [SUBCOMMAND]]
+
+Shows the help of kfguard, or of one command (\`kfguard help scan\`, \`kfguard help webhook serve\`).
+
+Flags:
+  -h, --help                 show this help
 `;
 
 export const WATCH_HELP = `Usage: kfguard watch [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
@@ -216,6 +275,9 @@ export const EXPORT_HELP = `Usage: kfguard export vap [flags]
                        express of kfguard's admission rules
 
 Run \`kfguard export vap --help\` for its flags.
+
+Flags:
+  -h, --help                    show this help
 `;
 
 export const EXPORT_VAP_HELP = `Usage: kfguard export vap [--mode enforce|warn|audit] [--exclude-namespace NS]... [--config FILE]

@@ -11,6 +11,8 @@ export class KnownError extends Error {
 export class UsageError extends KnownError {}
 export class ConfigError extends KnownError {}
 export class SourceError extends KnownError {}
+/** A report, baseline or other output that could not be written. */
+export class OutputError extends KnownError {}
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

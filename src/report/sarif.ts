@@ -1,3 +1,4 @@
+import type * as Sarif from 'sarif';
 import { describeRef } from '../core/object.js';
 import type { RuleMeta } from '../core/rule.js';
 import { SECURITY_SEVERITY_SCORE, type Severity } from '../core/severity.js';
@@ -12,9 +13,7 @@ const INFORMATION_URI = 'https://github.com/kfguard/kfguard';
 /** Bump only when `Finding.fingerprint` changes meaning; GitHub matches alerts across runs by it. */
 const FINGERPRINT_KEY = 'kfguard/v1';
 
-type Level = 'error' | 'warning' | 'note';
-
-const LEVEL: Readonly<Record<Severity, Level>> = {
+const LEVEL: Readonly<Record<Severity, Sarif.Result.level>> = {
   critical: 'error',
   high: 'error',
   medium: 'warning',
@@ -22,7 +21,7 @@ const LEVEL: Readonly<Record<Severity, Level>> = {
   info: 'note',
 };
 
-const SUPPRESSION_KIND: Readonly<Record<Suppression['kind'], 'inSource' | 'external'>> = {
+const SUPPRESSION_KIND: Readonly<Record<Suppression['kind'], Sarif.Suppression.kind>> = {
   inline: 'inSource',
   config: 'external',
   baseline: 'external',
@@ -34,7 +33,7 @@ export const sarifFormatter: Formatter = {
   render: (report, options) => `${JSON.stringify(sarifLog(report, options), null, 2)}\n`,
 };
 
-export function sarifLog(report: Report, options: RenderOptions): Record<string, unknown> {
+export function sarifLog(report: Report, options: RenderOptions): Sarif.Log {
   const rules = catalogue(report, options.rules);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const base = options.sarifBase ?? options.cwd;
@@ -88,7 +87,7 @@ function metaFromFinding(finding: Finding): RuleMeta {
   };
 }
 
-function ruleDescriptor(rule: RuleMeta): Record<string, unknown> {
+function ruleDescriptor(rule: RuleMeta): Sarif.ReportingDescriptor {
   const helpMarkdown = [
     rule.description,
     rule.rationale && `**Why it matters**\n\n${rule.rationale}`,
@@ -114,7 +113,7 @@ function ruleDescriptor(rule: RuleMeta): Record<string, unknown> {
   };
 }
 
-function result(finding: Finding, ruleIndex: number, cwd: string, base: string): Record<string, unknown> {
+function result(finding: Finding, ruleIndex: number, cwd: string, base: string): Sarif.Result {
   const location = physicalLocation(finding, cwd, base);
   return {
     ruleId: finding.ruleId,
@@ -135,7 +134,7 @@ function result(finding: Finding, ruleIndex: number, cwd: string, base: string):
   };
 }
 
-function physicalLocation(finding: Finding, cwd: string, base: string): Record<string, unknown> | undefined {
+function physicalLocation(finding: Finding, cwd: string, base: string): Sarif.PhysicalLocation | undefined {
   if (!finding.location) return undefined;
   const source = sourceUriOf(finding.location, finding.origin, cwd, base);
   if (!source) return undefined;
@@ -146,24 +145,24 @@ function physicalLocation(finding: Finding, cwd: string, base: string): Record<s
   };
 }
 
-function logicalLocations(finding: Finding): Record<string, unknown> {
+function logicalLocations(finding: Finding): Pick<Sarif.Location, 'logicalLocations'> {
   const { kind, namespace, name } = finding.resource;
   const fullyQualifiedName = [namespace, kind, name].filter(Boolean).join('/');
   return { logicalLocations: [{ name, kind: 'resource', fullyQualifiedName }] };
 }
 
-function suppression(s: Suppression): Record<string, unknown> {
+function suppression(s: Suppression): Sarif.Suppression {
   const justification = s.until ? `${s.reason} (until ${s.until})` : s.reason;
   return { kind: SUPPRESSION_KIND[s.kind], status: 'accepted', justification };
 }
 
-function invocation(report: Report): Record<string, unknown> {
-  const notifications = [
-    ...report.errors.map((error) => ({
+function invocation(report: Report): Sarif.Invocation {
+  const notifications: Sarif.Notification[] = [
+    ...report.errors.map((error): Sarif.Notification => ({
       level: 'error',
       message: { text: `${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}` },
     })),
-    ...report.ruleErrors.map((error) => ({
+    ...report.ruleErrors.map((error): Sarif.Notification => ({
       level: 'error',
       message: { text: error.message },
       associatedRule: { id: error.ruleId },

@@ -68,18 +68,38 @@ describe('CI integration files', () => {
       for (const step of runs.steps) if (step.run !== undefined) assert.equal(step.shell, 'bash', 'composite run steps need a shell');
     });
 
-    test('sets up node, runs bin/kfguard.js and uploads SARIF with codeql-action v3', () => {
-      assert.ok(runs.steps.some((s) => String(s.uses).startsWith('actions/setup-node@')));
+    test('keeps the caller\'s Node, runs bin/kfguard.js and uploads SARIF with codeql-action v4', () => {
+      assert.ok(!runs.steps.some((s) => String(s.uses).startsWith('actions/setup-node@')), 'the action must not change the job\'s Node.js');
+      assert.ok(!('node-version' in inputs));
+      const check = runs.steps.find((s) => typeof s.run === 'string' && s.run.includes('dist/kfguard.js') && s.run.includes('npm ci'));
+      assert.ok(check, 'a step that builds only when the ref carries no dist/');
+      assert.match(String(check.run), /if \[ ! -f "\$GITHUB_ACTION_PATH\/dist\/kfguard\.js" \]/);
       assert.ok(existsSync(join(REPO_ROOT, 'bin', 'kfguard.js')));
       assert.ok(scanStep, 'a step with id "scan"');
       const script = String(scanStep.run);
-      assert.match(script, /node "\$GITHUB_ACTION_PATH\/bin\/kfguard\.js" "\$\{args\[@\]\}"/);
+      assert.match(script, /node "\$GITHUB_ACTION_PATH\/bin\/kfguard\.js" "\$\{args\[@\]\}" -- "\$\{paths\[@\]\}"/);
       assertKnownFlags(script, 'action.yml');
       assert.ok(assertKnownFormats(script, 'action.yml').includes('sarif'));
-      const upload = runs.steps.find((s) => s.uses === 'github/codeql-action/upload-sarif@v3');
-      assert.ok(upload, 'uploads with github/codeql-action/upload-sarif@v3');
+      assert.ok(!runs.steps.some((s) => String(s.uses).startsWith('github/codeql-action/upload-sarif@v3')));
+      const upload = runs.steps.find((s) => s.uses === 'github/codeql-action/upload-sarif@v4');
+      assert.ok(upload, 'uploads with github/codeql-action/upload-sarif@v4');
       assert.equal((upload.with as Yaml).sarif_file, '${{ inputs.sarif-file }}');
       assert.ok(runs.steps.indexOf(upload) < runs.steps.length - 1, 'uploads before the failing step');
+    });
+
+    test('the Node check refuses a Node older than 20 with an error naming the fix', (t) => {
+      if (process.platform === 'win32') return t.skip('bash script');
+      const check = runs.steps.find((s) => typeof s.run === 'string' && s.run.includes('process.versions.node'));
+      assert.ok(check);
+      const bin = join(scratch, 'old-node-bin');
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(join(bin, 'node'), '#!/bin/sh\ncase "$1" in -p) echo 18;; *) echo v18.20.0;; esac\n', { mode: 0o755 });
+      const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', String(check.run)], {
+        encoding: 'utf8',
+        env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_ACTION_PATH: REPO_ROOT },
+      });
+      assert.equal(result.status, 2);
+      assert.match(result.stdout, /::error::kfguard needs Node\.js 20 or newer.*v18\.20\.0.*actions\/setup-node/);
     });
 
     test('its scan script writes SARIF and reports the exit code', (t) => {
@@ -91,8 +111,8 @@ describe('CI integration files', () => {
       const cliRun = pathToFileURL(join(REPO_ROOT, 'src', 'cli', 'run.ts')).href;
       writeFileSync(join(actionPath, 'bin', 'kfguard.js'), `const { run } = await import(${JSON.stringify(cliRun)});\nawait run(process.argv.slice(2));\n`);
       const workspace = join(scratch, 'workspace');
-      mkdirSync(join(workspace, 'k8s'), { recursive: true });
-      writeFileSync(join(workspace, 'k8s', 'ui.yaml'), EXPOSED);
+      mkdirSync(join(workspace, 'k8s', 'team a'), { recursive: true });
+      writeFileSync(join(workspace, 'k8s', 'team a', 'ui.yaml'), EXPOSED);
       writeFileSync(join(workspace, 'k8s', 'settings.yaml'), CLEAN);
       const outputFile = join(scratch, 'github-output');
       writeFileSync(outputFile, '');
@@ -105,7 +125,8 @@ describe('CI integration files', () => {
           GITHUB_ACTION_PATH: actionPath,
           GITHUB_OUTPUT: outputFile,
           GITHUB_WORKSPACE: workspace,
-          KFGUARD_PATHS: 'k8s/ui.yaml\nk8s/settings.yaml',
+          // One path per line, one with a space in it, indented and with a blank line as YAML block scalars give them.
+          KFGUARD_PATHS: '  k8s/team a/ui.yaml\n\nk8s/settings.yaml\n',
           KFGUARD_FAIL_ON: 'high',
           KFGUARD_FORMAT: 'text',
           KFGUARD_SARIF: 'out/kfguard.sarif',
@@ -119,7 +140,8 @@ describe('CI integration files', () => {
       const sarif = JSON.parse(readFileSync(sarifPath, 'utf8')) as { version: string; runs: { results: unknown[] }[] };
       assert.equal(sarif.version, '2.1.0');
       assert.ok((sarif.runs[0]?.results.length ?? 0) > 0, 'the exposed Pipelines UI is in the SARIF');
-      assert.match(JSON.stringify(sarif.runs[0]?.results), /"uri":"k8s\/ui\.yaml"/, 'uris are relative to the workspace');
+      assert.match(JSON.stringify(sarif.runs[0]?.results), /"uri":"k8s\/team%20a\/ui\.yaml"/, 'uris are relative to the workspace');
+      assert.doesNotMatch(result.stderr, /input error/, 'both paths were read whole');
       assert.equal(/exit-code=(\d+)/.exec(readFileSync(outputFile, 'utf8'))?.[1], '1', 'exit-code output');
       assert.match(result.stdout, /Summary:/);
     });
@@ -142,13 +164,23 @@ describe('CI integration files', () => {
       assert.deepEqual(hook.types_or, ['yaml', 'json']);
     });
 
-    test('its entry passes a clean file and fails an exposed dashboard', async () => {
+    test('scans the whole repository, since exposure depends on files that were not staged', () => {
+      assert.equal(hook?.pass_filenames, false);
+      assert.match(String(hook?.entry), /^kfguard scan \. /);
+    });
+
+    test('its entry passes a clean repository and fails one with an exposed dashboard', async () => {
       const args = String(hook?.entry).split(/\s+/).slice(1);
-      writeFileSync(join(scratch, 'clean.yaml'), CLEAN);
-      writeFileSync(join(scratch, 'exposed.yaml'), EXPOSED);
-      const clean = await runCli([...args, join(scratch, 'clean.yaml')]);
+      const cleanRepo = join(scratch, 'clean-repo');
+      const exposedRepo = join(scratch, 'exposed-repo');
+      mkdirSync(cleanRepo, { recursive: true });
+      mkdirSync(join(exposedRepo, 'ui'), { recursive: true });
+      writeFileSync(join(cleanRepo, 'clean.yaml'), CLEAN);
+      writeFileSync(join(exposedRepo, 'clean.yaml'), CLEAN);
+      writeFileSync(join(exposedRepo, 'ui', 'exposed.yaml'), EXPOSED);
+      const clean = await runCli(args, { cwd: cleanRepo });
       assert.equal(clean.code, 0, clean.stdout + clean.stderr);
-      const exposed = await runCli([...args, join(scratch, 'exposed.yaml')]);
+      const exposed = await runCli(args, { cwd: exposedRepo });
       assert.equal(exposed.code, 1, `an internet-facing Pipelines UI must fail the hook:\n${exposed.stdout}${exposed.stderr}`);
     });
   });

@@ -1,3 +1,4 @@
+// run-tests: alone
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { requiresShared, sharedPath } from '../../src/testing/shared.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { REPO_ROOT } from '../../src/testing/shared.js';
@@ -8,44 +8,91 @@ import { EXPOSED_GATEWAY, tempDir } from '../helpers/cli.js';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-describe('npm pack output installs into an empty directory', () => {
+interface PackageJson {
+  readonly version: string;
+  readonly dependencies?: Record<string, string>;
+  readonly devDependencies: Record<string, string>;
+  readonly repository?: { url: string };
+  readonly homepage?: string;
+  readonly bugs?: { url: string };
+  readonly license: string;
+}
+const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as PackageJson;
+
+/**
+ * The release path as a user and pre-commit take it: `npm pack` in a copy of the repository (so the
+ * prepare build it runs cannot disturb the dist/ other test files are using), then a global
+ * install of the tarball into an empty prefix, offline.
+ */
+describe('npm pack, then a global install from the tarball', () => {
   const work = tempDir('kfguard-pack-');
   after(() => work.cleanup());
 
-  test('kfguard --version and a scan run from the installed tarball', { timeout: 300_000 }, () => {
-    assert.ok(existsSync(join(REPO_ROOT, 'dist', 'kfguard.js')), 'run `npm run build` first (npm test does)');
-    const packed = execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work.path], { cwd: REPO_ROOT, encoding: 'utf8' });
-    const [info] = JSON.parse(packed) as { filename: string; files: { path: string }[] }[];
-    assert.ok(info);
-    const paths = info.files.map((f) => f.path);
-    assert.ok(paths.includes('bin/kfguard.js'));
-    assert.ok(paths.includes('dist/kfguard.js') && paths.includes('dist/bcrypt-worker.js'));
-    assert.ok(!paths.some((p) => p.startsWith('test/') || p.startsWith('src/') || p.includes('.test.')), 'tests or sources leaked into the package');
-
-    const app = join(work.path, 'app');
-    execFileSync('mkdir', ['-p', app]);
-    writeFileSync(join(app, 'package.json'), '{"name":"empty-app","version":"1.0.0","private":true}\n');
-    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work.path, info.filename)], { cwd: app, stdio: 'pipe' });
-
-    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
-    const bin = join(app, 'node_modules', '.bin', 'kfguard');
-    assert.equal(execFileSync(bin, ['--version'], { cwd: app, encoding: 'utf8' }).trim(), version);
-
-    writeFileSync(join(app, 'gateway.yaml'), EXPOSED_GATEWAY);
-    let out = '';
-    try {
-      out = execFileSync(bin, ['scan', 'gateway.yaml', '--format', 'json', '--fail-on', 'none'], { cwd: app, encoding: 'utf8' });
-    } catch (error) {
-      assert.fail(`installed kfguard scan failed: ${String((error as { stderr?: string }).stderr ?? error)}`);
+  test('pack prints only the tarball name, and the installed kfguard runs with no dependency installed', { timeout: 300_000 }, () => {
+    const checkout = join(work.path, 'checkout');
+    for (const entry of ['bin', 'data', 'scripts', 'src', 'package.json', 'package-lock.json', '.npmrc', 'README.md', 'SECURITY.md', 'LICENSE', 'tsconfig.json']) {
+      cpSync(join(REPO_ROOT, entry), join(checkout, entry), { recursive: true });
     }
-    const report = JSON.parse(out) as { findings: { ruleId: string }[] };
-    assert.ok(report.findings.some((f) => f.ruleId === 'kubeflow-dashboard-exposed'));
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(checkout, 'node_modules'), 'dir');
+
+    // pre-commit takes the whole of `npm pack`'s stdout as the tarball's file name.
+    const packed = spawnSync(npm, ['pack'], { cwd: checkout, encoding: 'utf8' });
+    assert.equal(packed.status, 0, packed.stderr);
+    assert.equal(packed.stdout, `kfguard-${pkg.version}.tgz\n`, 'npm pack printed more than the tarball name on stdout');
+    const tarball = join(checkout, `kfguard-${pkg.version}.tgz`);
+
+    const listed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
+    for (const shipped of ['bin/kfguard.js', 'dist/kfguard.js', 'dist/bcrypt-worker.js', 'dist/THIRD-PARTY-NOTICES.txt', 'LICENSE', 'SECURITY.md', 'README.md']) {
+      assert.ok(listed.includes(`package/${shipped}`), `${shipped} missing from the package`);
+    }
+    assert.ok(!listed.some((p) => p.startsWith('package/test/') || p.startsWith('package/src/') || p.includes('.test.')), 'tests or sources leaked into the package');
+    assert.ok(!listed.includes('package/.npmrc'));
+
+    const prefix = join(work.path, 'prefix');
+    const install = spawnSync(npm, ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], { cwd: work.path, encoding: 'utf8' });
+    assert.equal(install.status, 0, install.stderr);
+    assert.doesNotMatch(install.stderr, /warn/i, 'a global install must not warn');
+    const installed = join(prefix, 'lib', 'node_modules', 'kfguard');
+    assert.ok(!existsSync(join(installed, 'node_modules')), `the bundle needs no installed dependency, found ${existsSync(join(installed, 'node_modules')) ? readdirSync(join(installed, 'node_modules')).join(', ') : ''}`);
+
+    const bin = join(prefix, 'bin', 'kfguard');
+    const app = join(work.path, 'app');
+    cpSync(join(REPO_ROOT, 'examples', 'compromised-pipeline', 'miner-pods.yaml'), join(app, 'miners.yaml'));
+    writeFileSync(join(app, 'gateway.yaml'), EXPOSED_GATEWAY);
+    assert.equal(execFileSync(bin, ['--version'], { cwd: app, encoding: 'utf8' }).trim(), pkg.version);
+
+    const exposed = spawnSync(bin, ['scan', 'gateway.yaml', '--format', 'json', '--fail-on', 'none'], { cwd: app, encoding: 'utf8' });
+    assert.equal(exposed.status, 0, exposed.stderr);
+    assert.ok((JSON.parse(exposed.stdout) as { findings: { ruleId: string }[] }).findings.some((f) => f.ruleId === 'kubeflow-dashboard-exposed'));
 
     // The indicator data files and the bcrypt worker must ship too.
-    copyFileSync(join(REPO_ROOT, 'examples', 'compromised-pipeline', 'miner-pods.yaml'), join(app, 'miners.yaml'));
     const threats = spawnSync(bin, ['scan', 'miners.yaml', '--format', 'json'], { cwd: app, encoding: 'utf8' });
     assert.equal(threats.status, 1, threats.stderr);
     const threatReport = JSON.parse(threats.stdout) as { findings: { ruleId: string; severity: string }[] };
     assert.equal(threatReport.findings.filter((f) => f.ruleId === 'crypto-miner-workload' && f.severity === 'critical').length, 2);
+
+    // The webhook's lazily loaded chunk (x509, pino) works from the bundle alone.
+    const certs = spawnSync(bin, ['webhook', 'certs', '--out', join(app, 'certs')], { cwd: app, encoding: 'utf8' });
+    assert.equal(certs.status, 0, certs.stderr);
+    assert.ok(existsSync(join(app, 'certs', 'tls.crt')));
+  });
+});
+
+describe('package metadata', () => {
+  test('nothing the bundle contains is also installed as a dependency', () => {
+    const notices = join(REPO_ROOT, 'dist', 'THIRD-PARTY-NOTICES.txt');
+    assert.ok(existsSync(notices), 'run `npm run build` first (npm test does)');
+    const bundled = new Set([...readFileSync(notices, 'utf8').matchAll(/^(\S+) \S+ \([^)]*\)$/gm)].map((m) => m[1]));
+    for (const name of ['js-yaml', 'yaml', 'zod']) assert.ok(bundled.has(name), `${name} is bundled and its licence listed`);
+    const installedToo = Object.keys(pkg.dependencies ?? {}).filter((name) => bundled.has(name));
+    assert.deepEqual(installedToo, [], 'bundled packages belong in devDependencies: installing them again only slows `npm install -g`');
+  });
+
+  test('licence, repository, homepage and bugs are declared', () => {
+    assert.equal(pkg.license, 'Apache-2.0');
+    assert.match(readFileSync(join(REPO_ROOT, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0, January 2004/);
+    assert.match(pkg.repository?.url ?? '', /^git\+https:\/\/github\.com\/[^/]+\/kfguard\.git$/);
+    assert.match(pkg.homepage ?? '', /^https:\/\//);
+    assert.match(pkg.bugs?.url ?? '', /\/issues$/);
   });
 });

@@ -1,3 +1,4 @@
+// run-tests: alone
 /**
  * Issue 17: each hostile input class (bench/hostile-inputs.ts) scans in time linear in its size.
  * Compares the same run's minimum times at 100 KB and 1 MB: linear is about 10×, the quadratic

@@ -1,3 +1,4 @@
+// run-tests: alone
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import cryptoMinerWorkload from '../../src/rules/threat/crypto-miner-workload.rule.js';

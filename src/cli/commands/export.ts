@@ -13,9 +13,14 @@ const ACTIONS: Readonly<Record<string, readonly VapAction[]>> = { enforce: ['Den
 
 export async function exportCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+  // Not asked for, help is a usage error: stderr and exit 2 (as for `kfguard` alone).
+  if (sub === undefined) {
+    io.stderr(EXPORT_HELP);
+    return EXIT_ERROR;
+  }
+  if (sub === '--help' || sub === '-h' || sub === 'help') {
     io.stdout(EXPORT_HELP);
-    return sub === undefined ? EXIT_ERROR : EXIT_CLEAN;
+    return EXIT_CLEAN;
   }
   if (sub === 'vap') return exportVap(rest, io);
   throw new UsageError(`unknown export "${sub}"`, 'exports: vap');

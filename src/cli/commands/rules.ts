@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/errors.js';
+import { unknownRule } from '../../core/select-rules.js';
 import type { RuleMeta } from '../../core/rule.js';
 import { renderRuleCatalogue } from '../../docs/rule-docs.js';
 import { ALL_RULES, ruleById } from '../../rules/index.js';
@@ -42,7 +43,7 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   const id = positionals[0];
   if (id === undefined) throw new UsageError('explain needs a rule id', 'run `kfguard rules` to list rule ids');
   const rule = ruleById(id);
-  if (!rule) throw new UsageError(`unknown rule "${id}"`, 'run `kfguard rules` to list rule ids');
+  if (!rule) throw unknownRule(id, ALL_RULES.map((r) => r.meta.id));
   io.stdout(renderExplanation(rule.meta));
   return EXIT_CLEAN;
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { errorMessage, UsageError } from '../../core/errors.js';
+import { describeRef } from '../../core/object.js';
 import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/severity.js';
 import { selectRules } from '../../core/select-rules.js';
 import { formatterFor } from '../../report/formats.js';
@@ -8,7 +9,8 @@ import { ALL_RULES } from '../../rules/index.js';
 import { scanManifests } from '../../scan.js';
 import { createBaseline, serializeBaseline } from '../../suppress/baseline.js';
 import { readBaselineFile } from '../../suppress/baseline-file.js';
-import { listOption, parseCommandArgs, stringOption } from '../args.js';
+import { listOption, parseCommandArgs, stringOption, type ParsedArgs } from '../args.js';
+import type { Rule } from '../../core/rule.js';
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, type CliIo } from '../io.js';
 import { loadCliConfigWithNote } from '../config.js';
 import { SCAN_HELP } from '../help.js';
@@ -68,10 +70,64 @@ export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {
   return activeFindings(report).some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
+/**
+ * Colour for the text report on stdout. The flags win over the environment; then, as Node itself
+ * decides (https://nodejs.org/api/tty.html#writestreamgetcolordepthenv), FORCE_COLOR over NO_COLOR
+ * (https://no-color.org: set and non-empty) over TERM=dumb over whether stdout is a terminal.
+ */
 export function useColor(values: Record<string, unknown>, io: CliIo): boolean {
-  if (values['no-color'] === true || io.env.NO_COLOR !== undefined) return false;
+  if (values['no-color'] === true) return false;
   if (values.color === true) return true;
+  const { FORCE_COLOR, NO_COLOR, TERM } = io.env;
+  if (FORCE_COLOR !== undefined && FORCE_COLOR !== '') return FORCE_COLOR !== '0' && FORCE_COLOR !== 'false';
+  if (NO_COLOR !== undefined && NO_COLOR !== '') return false;
+  if (TERM === 'dumb') return false;
   return io.stdoutIsTty;
+}
+
+/**
+ * Input and rule errors as one line each on stderr, for runs whose stdout holds no text report
+ * (`--format json`, `-o FILE`, `-q`): exit code 2 must never arrive with nothing said.
+ */
+export function errorLines(report: Report): string[] {
+  return [
+    ...report.errors.map((error) => `kfguard: input error: ${[error.file, error.line, error.column].filter((x) => x !== undefined).join(':')}: ${error.message}\n`),
+    ...report.ruleErrors.map((error) => `kfguard: rule error: ${error.ruleId}${error.resource ? ` on ${describeRef(error.resource)}` : ''}: ${error.message}\n`),
+  ];
+}
+
+/** Writes one output file; a failure becomes a one-line error in `unwritten`, never a stack trace. */
+async function writeOutput(io: CliIo, file: string, content: string, unwritten: string[]): Promise<boolean> {
+  try {
+    await io.writeFile(resolve(io.cwd, file), content);
+    return true;
+  } catch (error) {
+    unwritten.push(`kfguard: output error: cannot write ${file}: ${writeFailure(error)}\n`);
+    return false;
+  }
+}
+
+/** The cause of a failed write in words, from Node's error code. */
+export function writeFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'a directory on the path does not exist';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a part of the path is a file, not a directory';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return code ?? errorMessage(error);
+  }
 }
 
 function parseSize(value: string | undefined): number | undefined {
@@ -123,8 +179,29 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   });
   // Every format shows warnings, so every report names the config that shaped it.
   const report = configNote === undefined ? scanned : { ...scanned, warnings: [configNote, ...scanned.warnings] };
+  const unwritten = await deliverReport(report, formatters, rules, failOn, values, io);
+  return unwritten > 0 ? EXIT_ERROR : exitCodeFor(report, failOn);
+}
+
+/**
+ * Renders every requested format to stdout or its file, writes the baseline, and says on stderr
+ * what stdout cannot: input errors when no text report is there, and each output that could not be
+ * written. Every output is attempted: one unwritable path must not cost the reports that can be
+ * written. Returns the number of outputs not written.
+ */
+async function deliverReport(
+  report: Report,
+  formatters: readonly { target: OutputTarget; formatter: ReturnType<typeof formatterFor> }[],
+  rules: readonly Rule[],
+  failOn: Severity | 'none',
+  values: ParsedArgs['values'],
+  io: CliIo,
+): Promise<number> {
+  const targets = formatters.map((f) => f.target);
   const color = useColor(values, io);
   const sarifBase = stringOption(values['sarif-base']);
+  const unwritten: string[] = [];
+  const written: string[] = [];
   for (const { target, formatter } of formatters) {
     const rendered = formatter.render(report, {
       color: target.file === undefined ? color : false,
@@ -135,16 +212,20 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
       sarifBase: resolve(io.cwd, sarifBase ?? '.'),
     });
     if (target.file === undefined) io.stdout(rendered);
-    else await io.writeFile(resolve(io.cwd, target.file), rendered);
+    else if (await writeOutput(io, target.file, rendered, unwritten)) written.push(target.file);
   }
-  if (values.quiet !== true && targets.every((t) => t.file !== undefined)) {
-    io.stderr(`kfguard: ${report.summary.total} finding(s) written to ${targets.map((t) => t.file).join(', ')}\n`);
+  const textOnStdout = values.quiet !== true && targets.some((t) => t.file === undefined && t.format === 'text');
+  if (!textOnStdout) for (const line of errorLines(report)) io.stderr(line);
+  if (values.quiet !== true && targets.every((t) => t.file !== undefined) && written.length > 0) {
+    io.stderr(`kfguard: ${report.summary.total} finding(s) written to ${written.join(', ')}\n`);
   }
   const writeBaseline = stringOption(values['write-baseline']);
   if (writeBaseline !== undefined) {
-    const written = createBaseline(report.findings, new Date().toISOString());
-    await io.writeFile(resolve(io.cwd, writeBaseline), serializeBaseline(written));
-    if (values.quiet !== true) io.stderr(`kfguard: baseline of ${written.findings.length} finding(s) written to ${writeBaseline}\n`);
+    const baseline = createBaseline(report.findings, new Date().toISOString());
+    if ((await writeOutput(io, writeBaseline, serializeBaseline(baseline), unwritten)) && values.quiet !== true) {
+      io.stderr(`kfguard: baseline of ${baseline.findings.length} finding(s) written to ${writeBaseline}\n`);
+    }
   }
-  return exitCodeFor(report, failOn);
+  for (const line of unwritten) io.stderr(line);
+  return unwritten.length;
 }

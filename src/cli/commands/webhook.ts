@@ -19,20 +19,26 @@ import { DEFAULT_DECISION_SETTINGS, FAILURE_POLICIES, WEBHOOK_MODES, type Failur
 import type { LiveSnapshot } from '../../sources/cluster/live-snapshot.js';
 import { startLiveSnapshot } from '../../webhook/live-snapshot-loader.js';
 import { loadSnapshotFromFiles } from '../../webhook/snapshot-loader.js';
+import { nearestWords } from '../../core/nearest.js';
 import { parseCommandArgs, stringOption } from '../args.js';
 import { WEBHOOK_CERTS_HELP, WEBHOOK_HELP, WEBHOOK_MANIFESTS_HELP, WEBHOOK_SERVE_HELP } from '../help.js';
 import { EXIT_CLEAN, EXIT_ERROR, type CliIo } from '../io.js';
 
 export async function webhookCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+  if (sub === undefined) {
+    io.stderr(WEBHOOK_HELP);
+    return EXIT_ERROR;
+  }
+  if (sub === '--help' || sub === '-h' || sub === 'help') {
     io.stdout(WEBHOOK_HELP);
-    return sub === undefined ? EXIT_ERROR : EXIT_CLEAN;
+    return EXIT_CLEAN;
   }
   if (sub === 'serve') return serve(rest, io);
   if (sub === 'certs') return certs(rest, io);
   if (sub === 'manifests') return manifests(rest, io);
-  throw new UsageError(`unknown webhook command "${sub}"`, 'webhook commands: serve, certs, manifests');
+  const near = nearestWords(sub, ['serve', 'certs', 'manifests']);
+  throw new UsageError(`unknown webhook command "${sub}"`, `${near.length > 0 ? `did you mean \`kfguard webhook ${near[0]}\`? ` : ''}webhook commands: serve, certs, manifests`);
 }
 
 async function serve(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { SEVERITIES } from '../../src/core/severity.js';
+import { ALL_RULES } from '../../src/rules/index.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+const hasShell = (shell: string): boolean => spawnSync(shell, ['-c', 'exit 0']).status === 0;
+
+async function script(shell: string): Promise<string> {
+  const run = await runCli(['completion', shell]);
+  assert.equal(run.code, 0, run.stderr);
+  return run.stdout;
+}
+
+describe('kfguard completion bash', { skip: hasShell('bash') ? false : 'bash not installed' }, () => {
+  const dir = tempDir('kfguard-completion-');
+  after(() => dir.cleanup());
+
+  /** Sources the script in bash, completes the words given (the last one is being typed) and returns the candidates. */
+  async function complete(...words: string[]): Promise<string[]> {
+    const file = join(dir.path, 'kfguard.bash');
+    writeFileSync(file, await script('bash'));
+    const line = ['kfguard', ...words];
+    const program = [
+      `source ${JSON.stringify(file)}`,
+      `COMP_WORDS=(${line.map((w) => `'${w}'`).join(' ')})`,
+      `COMP_CWORD=${line.length - 1}`,
+      '_kfguard',
+      'printf "%s\\n" "${COMPREPLY[@]}"',
+    ].join('\n');
+    const result = spawnSync('bash', ['--norc', '--noprofile', '-c', program], { cwd: dir.path, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    return result.stdout.split('\n').filter((w) => w !== '');
+  }
+
+  test('the script parses', async () => {
+    const file = join(dir.path, 'syntax.bash');
+    writeFileSync(file, await script('bash'));
+    const result = spawnSync('bash', ['-n', file], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+  });
+
+  test('commands, subcommands and flags', async () => {
+    assert.deepEqual(await complete('sc'), ['scan']);
+    assert.deepEqual(await complete('webhook', 's'), ['serve']);
+    assert.deepEqual(await complete('scan', '--fail'), ['--fail-on']);
+    assert.deepEqual(await complete('webhook', 'serve', '--mo'), ['--mode']);
+    assert.deepEqual(await complete('completion', ''), ['bash', 'zsh', 'fish']);
+    assert.ok((await complete('help', '')).includes('webhook'));
+  });
+
+  test('flag values: severities, formats, rule ids, categories', async () => {
+    assert.deepEqual(await complete('scan', '--fail-on', ''), [...SEVERITIES, 'none']);
+    assert.ok((await complete('scan', '-f', '')).includes('sarif'));
+    assert.deepEqual(await complete('rules', '--format', ''), ['text', 'json', 'markdown']);
+    assert.deepEqual(await complete('scan', '--rule', 'crypto-'), ['crypto-miner-workload']);
+    assert.deepEqual(await complete('explain', 'kubeflow-dash'), ['kubeflow-dashboard-exposed']);
+    assert.deepEqual(await complete('scan', '--category', 'thr'), ['threat']);
+  });
+
+  test('paths complete as files', async () => {
+    writeFileSync(join(dir.path, 'manifest-one.yaml'), '');
+    assert.deepEqual(await complete('scan', 'manifest-'), ['manifest-one.yaml']);
+    assert.deepEqual(await complete('scan', '--config', 'manifest-'), ['manifest-one.yaml']);
+  });
+});
+
+describe('kfguard completion zsh and fish', () => {
+  test('zsh registers _kfguard and knows every command, flag and rule id', async (t) => {
+    const zsh = await script('zsh');
+    assert.match(zsh, /^#compdef kfguard\n/);
+    assert.match(zsh, /compdef _kfguard kfguard/);
+    for (const word of ['scan', 'webhook', '--fail-on', '--snapshot-from', ...ALL_RULES.map((r) => r.meta.id)]) assert.ok(zsh.includes(word), word);
+    if (!hasShell('zsh')) return t.skip('zsh not installed: its syntax was not checked');
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir.path, '_kfguard'), zsh);
+      const result = spawnSync('zsh', ['-n', join(dir.path, '_kfguard')], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  test('fish gives each flag to its own command, with its description and values', async (t) => {
+    const fish = await script('fish');
+    assert.match(fish, /^complete -c kfguard -n __fish_use_subcommand -a scan -d /m);
+    assert.match(fish, /^complete -c kfguard -n '__fish_seen_subcommand_from scan' -l fail-on -x -a 'critical high medium low info none' -d 'exit 1 when a finding is at or above: critical, high \(default\),'$/m);
+    assert.match(fish, /^complete -c kfguard -n '__fish_seen_subcommand_from webhook; and __fish_seen_subcommand_from serve' -l tls-cert -r -F /m);
+    assert.match(fish, /^complete -c kfguard -n '__fish_seen_subcommand_from scan' -l quiet -s q -d /m);
+    if (!hasShell('fish')) return t.skip('fish not installed: its syntax was not checked');
+    const result = spawnSync('fish', ['--no-execute', '-c', fish], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+  });
+
+  test('an unknown shell is a usage error', async () => {
+    const run = await runCli(['completion', 'powershell']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /no completion for shell "powershell"/);
+  });
+});
