@@ -49,14 +49,13 @@ const MAX_SHOWN = 80;
 
 function show(value: unknown, hide: boolean): string {
   if (value === MISSING) return 'nothing';
-  if (hide && (typeof value === 'string' || typeof value === 'number')) return `a ${typeof value} (value hidden)`;
+  if (hide) return value === null ? 'null' : Array.isArray(value) ? `a list of ${value.length} (values hidden)` : `a ${typeof value === 'object' ? 'mapping' : typeof value} (value hidden)`;
   let text: string;
   try {
     text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }
-  if (hide && typeof value === 'object' && value !== null) text = Array.isArray(value) ? `a list of ${value.length}` : 'a mapping';
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }
 
