@@ -1,4 +1,5 @@
-import { Alias, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import type { Alias} from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 
 /**
@@ -38,6 +39,8 @@ export function hasUnicodeBreak(text: string): boolean {
 }
 
 export function decodeLikeKubectl(text: string): KubectlReading {
+  // Checked before building a tree: a megabyte of `[` would otherwise cost seconds.
+  if (flowDepthOver(text, MAX_DEPTH)) throw new ExactDecodeError(`exceeded max depth of ${MAX_DEPTH} (kubectl refuses it too)`);
   const notes: string[] = [];
   let source = text;
   if (hasUnicodeBreak(text)) {
@@ -71,6 +74,26 @@ export function decodeLikeKubectl(text: string): KubectlReading {
   }
   if (ignoredByKubectl.length > 0) notes.push('a document after `...` in the same `---` section is never read by Kubernetes (go-yaml reads only the first); kfguard still judges it');
   return { value, ignoredByKubectl, notes, ...(state.refuses ? { kubectlRefuses: state.refuses } : {}) };
+}
+
+/**
+ * Whether `[`/`{` nesting passes `limit`. Quoted text is skipped; brackets inside plain scalars
+ * count, so the answer can only err towards refusing, and only on text no manifest holds.
+ */
+function flowDepthOver(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+    else if (c === 34 || c === 39) {
+      const end = text.indexOf(c === 34 ? '"' : "'", i + 1);
+      if (end === -1) return false;
+      i = end;
+    }
+  }
+  return false;
 }
 
 interface State {
@@ -172,7 +195,7 @@ function scalarValue(tag: string | undefined, type: string | undefined, text: st
       const want = short === 'timestamp' ? 'str' : short;
       if (resolved.tag === want) return plainValue(text, state);
       if (short === 'float' && resolved.tag === 'int') return resolved.value;
-      throw new ExactDecodeError(`cannot decode !!${resolved.tag} \`${text.slice(0, 40)}\` as a !!${short}${offset !== undefined ? '' : ''}`);
+      throw new ExactDecodeError(`cannot decode !!${resolved.tag} \`${text.slice(0, 40)}\` as a !!${short}`);
     }
     default:
       return text;

@@ -333,6 +333,11 @@ class Collector {
     }
     this.documents += errors.length;
     for (const parsed of documents) {
+      if (parsed.refused) {
+        // Counted with the errors above; the stand-in only carries the raw text to the threat search.
+        this.objects.push({ object: parsed.value as FileScannedObject['object'], origin: { ...originBase(input), documentIndex: parsed.index, line: parsed.document.startLine, document: parsed.document } });
+        continue;
+      }
       this.addDocument(parsed.value, {
         ...originBase(input),
         documentIndex: parsed.index,

@@ -1,6 +1,7 @@
 import yaml from 'js-yaml';
 import { redactParserMessage } from '../core/redact.js';
 import type { DocumentText } from '../core/types.js';
+import { unreadDocument } from '../core/unread-document.js';
 import { clearMarkers, cutCrdSchemas, isFaithfulCut } from './crd-schema-skip.js';
 import { mayReadDifferently } from './exact-route.js';
 import { decodeLikeKubectl, ExactDecodeError, hasUnicodeBreak } from './go-yaml-decode.js';
@@ -14,6 +15,8 @@ export interface ParsedDocument {
   readonly index: number;
   /** Where YAML 1.2 readers and Kubernetes read this document differently, or kfguard cannot be sure (manifest-parse-ambiguity). */
   readonly readingNotes?: readonly string[];
+  /** A stand-in for a document kfguard refused (its error is in `errors`): raw text for the threat search. */
+  readonly refused?: boolean;
 }
 
 export interface DocumentError {
@@ -147,7 +150,8 @@ function readExactly(full: string, chunk: Chunk, fastError: unknown): { values: 
   try {
     reading = decodeLikeKubectl(full);
   } catch (error) {
-    if (fastError !== undefined) return { error: toDocumentError(fastError, chunk.startLine) };
+    const beyondKubernetes = error instanceof ExactDecodeError && error.message.startsWith('exceeded max depth');
+    if (fastError !== undefined && !beyondKubernetes) return { error: toDocumentError(fastError, chunk.startLine) };
     if (error instanceof ExactDecodeError) {
       const line = error.line === undefined ? chunk.startLine : chunk.startLine + error.line - 1;
       return { error: { line, ...(error.column !== undefined ? { column: error.column } : {}), message: redactParserMessage(`${error.message} (as Kubernetes reads YAML)`) } };
@@ -228,6 +232,9 @@ export function assembleChunks(
   chunks.forEach((chunk, i) => {
     const result = results[i] ?? { values: [] };
     if (result.error) {
+      // The refused document stays visible: a stand-in with its raw text goes to the rules.
+      const value = unreadDocument(`line ${result.error.line}`, result.error.message, text.slice(chunk.start, chunk.end));
+      documents.push({ value, document: { text, start: chunk.start, end: chunk.end, startLine: chunk.startLine }, index, refused: true });
       errors.push({ index: index++, ...result.error });
       return;
     }
@@ -247,10 +254,13 @@ export function parseYamlStream(
   const assembled = assembleChunks(text, chunks, chunks.map((chunk) => parseChunk(text, chunk, limits)));
   const firstRefused = all[limits.maxDocuments];
   if (firstRefused) {
+    const message = `more than ${limits.maxDocuments.toLocaleString('en-US')} documents in one file; the ${(all.length - chunks.length).toLocaleString('en-US')} from this line on are not read`;
+    const rest = { text, start: firstRefused.start, end: text.length, startLine: firstRefused.startLine };
+    assembled.documents.push({ value: unreadDocument(`line ${firstRefused.startLine}`, message, text.slice(firstRefused.start)), document: rest, index: chunks.length, refused: true });
     assembled.errors.push({
       index: chunks.length,
       line: firstRefused.startLine,
-      message: `more than ${limits.maxDocuments.toLocaleString('en-US')} documents in one file; the ${(all.length - chunks.length).toLocaleString('en-US')} from this line on are not read`,
+      message,
     });
   }
   return assembled;

@@ -1,5 +1,14 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, type RuleContext, type Violation } from '../../core/rule.js';
+import type { K8sObject } from '../../core/types.js';
+import { isUnreadDocument, UNREAD_DOCUMENT_KIND } from '../../core/unread-document.js';
+import { indicatorsFor } from '../../threat/indicators.js';
+import { minerOptionsOf } from '../../threat/miner-options.js';
+import { createScanState } from '../../threat/scan-queue.js';
+import { describeSignal, labelOf, scoreSignals } from '../../threat/signals.js';
+import { scanRaw } from '../../threat/text-scan.js';
 import { OBJECT_ONLY } from '../rule-defaults.js';
+
+const MAX_EVIDENCE_LINES = 12;
 
 /**
  * The manifest reader notes every document that Kubernetes and YAML 1.2 readers see differently
@@ -29,8 +38,12 @@ export default defineRule({
     sources: ['manifest'],
     needs: OBJECT_ONLY,
   },
-  *check(_object, ctx) {
+  *check(object, ctx) {
     if (ctx.origin.kind !== 'file') return;
+    if (object.kind === UNREAD_DOCUMENT_KIND) {
+      yield* searchRefusedText(object, ctx);
+      return;
+    }
     const notes = ctx.origin.readingNotes;
     if (!notes || notes.length === 0) return;
     yield {
@@ -39,3 +52,27 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * A document kfguard refused still reaches the rules as its raw text (core/unread-document.ts).
+ * The threat scanner's text reading searches it, within the scan budget; indicators found are
+ * reported with the refusal beside them, at the severity the miner signals earn.
+ */
+function* searchRefusedText(object: K8sObject, ctx: RuleContext): Generator<Violation> {
+  if (!isUnreadDocument(object)) return;
+  const state = createScanState(indicatorsFor(minerOptionsOf(ctx.config)), ctx.budget);
+  scanRaw(object.text, { where: 'raw text of the refused document', path: 'text' }, '', state);
+  const verdict = scoreSignals(state.signals);
+  if (!verdict) return;
+  const kinds = [...new Set(verdict.signals.map((s) => labelOf(s.kind)))];
+  yield {
+    message: `A document kfguard could not read holds crypto-miner indicators in its raw text (${kinds.join(', ')}); refused because: ${object.refusal}`,
+    severity: verdict.severity === 'critical' ? 'critical' : 'high',
+    evidence: [
+      `refused: ${object.refusal}`,
+      ...verdict.signals.slice(0, MAX_EVIDENCE_LINES).map(describeSignal),
+      ...(object.unsearched > 0 ? [`the last ${object.unsearched} characters of the document were not searched (raw-text limit)`] : []),
+      ...state.cutShort.map((reason) => `search cut short: ${reason}`),
+    ],
+  };
+}
