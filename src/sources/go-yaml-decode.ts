@@ -111,7 +111,7 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
   const known = state.memo.get(node);
   if (known !== undefined) return known;
   let value: unknown;
-  if (isScalar(node)) value = scalarValue(node.tag, node.type, String(node.value ?? ''), state, node.range?.[0]);
+  if (isScalar(node)) value = scalarValue(node.tag, node.type, String(node.value ?? ''), state);
   else if (isSeq(node)) {
     state.onStack.add(node);
     value = node.items.map((item) => toValue(item as YamlNode, state, depth + 1));
@@ -174,7 +174,7 @@ function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: 
   for (const [k, v] of mapOf(node)) entries.set(k, v);
 }
 
-function scalarValue(tag: string | undefined, type: string | undefined, text: string, state: State, offset?: number): unknown {
+function scalarValue(tag: string | undefined, type: string | undefined, text: string, state: State): unknown {
   if (tag === undefined) {
     if (type !== 'PLAIN') return text;
     return plainValue(text, state);
