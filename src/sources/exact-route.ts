@@ -17,7 +17,8 @@ export function mayReadDifferently(text: string): boolean {
  * break). One pattern starting with one character class, which V8 scans fast; `^` with the `m`
  * flag was four times slower on a Kubeflow install. The very first key is checked apart.
  */
-const TOKEN = String.raw`(?:[yYnN]|[yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF|[-+]?0[0-9bBoOxX_][0-9a-fA-F_]*|[-+]?[0-9]+_[0-9_.]*|[-+]?\.[0-9a-zA-Z]+|\+[0-9][0-9.eE+-]*)`;
+const TOKEN = String.raw`(?:[yYnN]|[yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF|[-+]?0(?:[0-9_][0-9_.eE+-]*|[xX][0-9a-fA-F_]+|[oO][0-7_]+|[bB][01_]+)|[-+]?[0-9]+_[0-9_.]*|[-+]?\.[0-9a-zA-Z]+|\+[0-9][0-9.eE+-]*)`;
 const END = String.raw`[ \t]*(?:$|[,\]}\r]|[ \t]#|:(?:[ \t]|$))`;
-const YAML11_SCALAR = new RegExp(String.raw`[:\-[{,\n][ \t]*${TOKEN}${END}`, 'm');
+// `-` counts only as a sequence entry (`- `): inside a word (`…-05d5`) it starts no scalar.
+const YAML11_SCALAR = new RegExp(String.raw`(?:[:[{,\n]|- )[ \t]*${TOKEN}${END}`, 'm');
 const YAML11_FIRST_KEY = new RegExp(String.raw`^[ \t]*${TOKEN}[ \t]*:(?:[ \t\r\n]|$)`);
