@@ -1,3 +1,4 @@
+import { dropRenderDuplicates } from './core/render-duplicates.js';
 import type { KfguardConfig } from './core/config-types.js';
 import { DEFAULT_CONFIG } from './core/config-types.js';
 import { runRules, type EngineOptions, type EngineResult } from './core/engine.js';
@@ -68,7 +69,7 @@ export async function evaluateManifests(options: ManifestScanOptions): Promise<M
   await prefetch?.settled();
   const deferred = runRules(objects, { ...engine, rules: options.rules.filter(expensive) });
   const evaluated = mergeResults([prompt, deferred]);
-  const suppressed = applySuppressions(evaluated.findings, objects, config, options.today ?? today(), options.knownRuleIds);
+  const suppressed = applySuppressions(dropRenderDuplicates(evaluated.findings), objects, config, options.today ?? today(), options.knownRuleIds);
   return {
     collected,
     inventory: snapshot,

@@ -67,6 +67,11 @@ export interface FileOrigin {
   readonly document?: DocumentText;
   /** Set when the object came out of an archive, e.g. `pipeline.yaml` of `pipeline.tar.gz`. */
   readonly archiveMember?: string;
+  /**
+   * Where YAML 1.2 readers and Kubernetes read the object's document differently, or kfguard cannot
+   * be sure it reads it as Kubernetes does. The object is Kubernetes' reading; these say the other exists.
+   */
+  readonly readingNotes?: readonly string[];
 }
 
 /** An object listed or watched from a live cluster. */

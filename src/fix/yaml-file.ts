@@ -123,10 +123,15 @@ export class EditableYamlFile {
     this.chunks = splitDocuments(text);
   }
 
-  /** Queues edits for the object at `prefix` in the document that starts at byte `documentStart`. */
-  edit(documentStart: number, prefix: readonly PathSegment[], edits: readonly ObjectEdit[]): void {
+  /**
+   * Queues edits for the object at `prefix` in the document that starts at byte `documentStart`.
+   * The reader's documents start after their `---` line (kubectl's split), these chunks on it, so
+   * the chunk is the one holding that offset.
+   */
+  edit(start: number, prefix: readonly PathSegment[], edits: readonly ObjectEdit[]): void {
     if (edits.length === 0) return;
-    if (!this.chunks.some((c) => c.start === documentStart)) throw new Error(`no YAML document starts at offset ${documentStart}`);
+    const documentStart = this.chunks.find((c) => c.start <= start && (start < c.end || (c.start === start && c.end === start)))?.start;
+    if (documentStart === undefined) throw new Error(`no YAML document starts at offset ${start}`);
     const list = this.pending.get(documentStart) ?? [];
     list.push({ prefix, edits });
     this.pending.set(documentStart, list);

@@ -4,6 +4,7 @@ import kubeflowDashboardExposed from './exposure/kubeflow-dashboard-exposed.rule
 import mlServiceExposed from './exposure/ml-service-exposed.rule.js';
 // --- threat imports ---
 import cryptoMinerWorkload from './threat/crypto-miner-workload.rule.js';
+import manifestParseAmbiguity from './threat/manifest-parse-ambiguity.rule.js';
 // --- authentication imports ---
 import jupyterEmptyToken from './authentication/jupyter-empty-token.rule.js';
 import argoServerAuthModeServer from './authentication/argo-server-auth-mode-server.rule.js';
@@ -45,6 +46,7 @@ export const ALL_RULES: readonly Rule[] = [
   mlServiceExposed,
   // --- threat rules ---
   cryptoMinerWorkload,
+  manifestParseAmbiguity,
   // --- authentication rules ---
   jupyterEmptyToken,
   argoServerAuthModeServer,

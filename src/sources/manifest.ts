@@ -130,7 +130,7 @@ class Collector {
       return;
     }
     this.files++;
-    await this.addBytes({ label: '<stdin>', reader: 'stdin' }, bytes, false);
+    await this.addBytes({ label: '<stdin>', reader: 'stdin' }, bytes);
   }
 
   /** `covered`: paths a kustomize render already read, which are not scanned again as plain files. */
@@ -225,7 +225,7 @@ class Collector {
     }
     this.files++;
     this.rendered++;
-    await this.addText({ label: `${display} (kustomize)`, reader: 'kustomize', path: display }, rendered, false);
+    await this.addText({ label: `${display} (kustomize)`, reader: 'kustomize', path: display }, rendered);
     return info.references;
   }
 
@@ -240,7 +240,7 @@ class Collector {
       const rendered = await renderHelmChart(dir, this.options.env);
       this.files++;
       this.rendered++;
-      await this.addText({ label: `${display} (helm)`, reader: 'kustomize', path: display }, rendered, false);
+      await this.addText({ label: `${display} (helm)`, reader: 'kustomize', path: display }, rendered);
       return true;
     } catch (error) {
       this.notRendered.push({ path: display, reason: errorMessage(error) });
@@ -267,7 +267,7 @@ class Collector {
     if (!bytes) return;
     this.files++;
     if (isArchivePath(path)) await this.addArchive(display, bytes);
-    else await this.addBytes({ label: display, reader: 'file', path: display }, bytes, extname(path).toLowerCase() === '.json');
+    else await this.addBytes({ label: display, reader: 'file', path: display }, bytes);
   }
 
   /** A pipeline package: each YAML/JSON member is read like a file named `archive!member`. */
@@ -282,7 +282,7 @@ class Collector {
     for (const problem of contents.problems) this.errors.push(archiveError(display, problem.message));
     for (const member of contents.members) {
       const input: InputName = { label: `${display}!${member.name}`, reader: 'archive', path: display, archiveMember: member.name };
-      await this.addBytes(input, member.bytes, member.name.toLowerCase().endsWith('.json'));
+      await this.addBytes(input, member.bytes);
     }
   }
 
@@ -310,41 +310,19 @@ class Collector {
     }
   }
 
-  private async addBytes(input: InputName, bytes: Buffer, isJson: boolean): Promise<void> {
+  private async addBytes(input: InputName, bytes: Buffer): Promise<void> {
     const decoded = decodeText(bytes);
     if (!decoded.ok) {
       this.errors.push(withPosition({ file: input.label, message: decoded.message }, decoded.line, decoded.column));
       return;
     }
-    await this.addText(input, decoded.text, isJson);
+    await this.addText(input, decoded.text);
   }
 
-  private async addText(input: InputName, text: string, isJson: boolean): Promise<void> {
+  /** `.json` or not, the text is read as kubectl reads it: a JSON stream when it starts with `{`, else YAML. */
+  private async addText(input: InputName, text: string): Promise<void> {
     this.options.onText?.(text);
-    if (isJson) await this.addJson(input, text);
-    else await this.addYaml(input, text);
-  }
-
-  private async addJson(input: InputName, text: string): Promise<void> {
-    const display = input.label;
-    if (text.length > this.limits.maxDocumentBytes) {
-      this.fail(display, `document is ${formatBytes(text.length)}, over the ${formatBytes(this.limits.maxDocumentBytes)} limit per document (--max-doc-size)`);
-      return;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      // kubectl reads YAML from .json files too, and the YAML parser reports line and column.
-      await this.addYaml(input, text);
-      return;
-    }
-    this.addDocument(value, {
-      ...originBase(input),
-      documentIndex: 0,
-      line: 1,
-      document: { text, start: 0, end: text.length, startLine: 1 },
-    });
+    this.addYaml(input, text);
   }
 
   private addYaml(input: InputName, text: string): void {
@@ -355,11 +333,17 @@ class Collector {
     }
     this.documents += errors.length;
     for (const parsed of documents) {
+      if (parsed.refused) {
+        // Counted with the errors above; the stand-in only carries the raw text to the threat search.
+        this.objects.push({ object: parsed.value as FileScannedObject['object'], origin: { ...originBase(input), documentIndex: parsed.index, line: parsed.document.startLine, document: parsed.document } });
+        continue;
+      }
       this.addDocument(parsed.value, {
         ...originBase(input),
         documentIndex: parsed.index,
         line: parsed.document.startLine,
         document: parsed.document,
+        ...(parsed.readingNotes ? { readingNotes: parsed.readingNotes } : {}),
       });
     }
   }

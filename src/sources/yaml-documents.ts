@@ -1,13 +1,22 @@
 import yaml from 'js-yaml';
 import { redactParserMessage } from '../core/redact.js';
 import type { DocumentText } from '../core/types.js';
+import { unreadDocument } from '../core/unread-document.js';
 import { clearMarkers, cutCrdSchemas, isFaithfulCut } from './crd-schema-skip.js';
+import { mayReadDifferently } from './exact-route.js';
+import { decodeLikeKubectl, ExactDecodeError, hasUnicodeBreak } from './go-yaml-decode.js';
+import { splitLikeKubectl, type StreamChunk } from './kubectl-stream.js';
+import { describeDifference } from './reading-diff.js';
 import { hasIndicator } from './yaml-indicators.js';
 
 export interface ParsedDocument {
   readonly value: unknown;
   readonly document: DocumentText;
   readonly index: number;
+  /** Where YAML 1.2 readers and Kubernetes read this document differently, or kfguard cannot be sure (manifest-parse-ambiguity). */
+  readonly readingNotes?: readonly string[];
+  /** A stand-in for a document kfguard refused (its error is in `errors`): raw text for the threat search. */
+  readonly refused?: boolean;
 }
 
 export interface DocumentError {
@@ -46,6 +55,8 @@ export interface Chunk {
   readonly start: number;
   readonly end: number;
   readonly startLine: number;
+  readonly note?: string;
+  readonly json?: boolean;
 }
 
 /**
@@ -82,6 +93,7 @@ function isDocumentMarker(text: string, offset: number): boolean {
 export interface ChunkResult {
   readonly values: unknown[];
   readonly error?: { readonly line: number; readonly column?: number; readonly message: string };
+  readonly notes?: string[];
 }
 
 export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): ChunkResult {
@@ -96,24 +108,85 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
     };
   }
   const full = text.slice(chunk.start, chunk.end);
+  if (chunk.json) return parseJsonChunk(full, chunk);
   const lean = limits.parseCrdSchemas ? undefined : parseWithoutCrdSchemas(full);
   const source = lean?.source ?? full;
+  // The look for go-yaml-only constructs runs on the cut text: a schema block is dropped whole, so
+  // what is inside it cannot change the object. Line breaks can (they move text out of the block).
+  const exact = chunk.note !== undefined || hasUnicodeBreak(full) || mayReadDifferently(source);
   let values: unknown[];
-  if (lean) values = lean.values;
+  let notes: string[] | undefined;
+  if (lean && !exact) values = lean.values;
   else {
-    try {
-      values = loadDocuments(full);
-    } catch (error) {
-      return { values: [], error: toDocumentError(error, chunk.startLine) };
+    let fastError: unknown;
+    if (!exact) {
+      try {
+        values = loadDocuments(full);
+      } catch (error) {
+        fastError = error;
+      }
+    }
+    if (exact || fastError !== undefined) {
+      const read = readExactly(full, chunk, fastError);
+      if ('error' in read) return { values: [], error: read.error };
+      ({ values, notes } = read);
     }
   }
   if (hasAliases(source)) {
-    for (const value of values) {
+    for (const value of values!) {
       const problem = checkExpansion(value, limits.maxExpandedNodes, source.length + limits.maxAliasBytes);
       if (problem) return { values: [], error: { line: chunk.startLine, message: problem } };
     }
   }
-  return { values };
+  return notes && notes.length > 0 ? { values: values!, notes } : { values: values! };
+}
+
+/**
+ * The exact reader's values (what Kubernetes applies), and a note for every way a YAML 1.2 reader
+ * sees the document differently: kfguard judges Kubernetes' reading and says that the other exists.
+ */
+function readExactly(full: string, chunk: Chunk, fastError: unknown): { values: unknown[]; notes: string[] } | { error: NonNullable<ChunkResult['error']> } {
+  let reading;
+  try {
+    reading = decodeLikeKubectl(full);
+  } catch (error) {
+    const beyondKubernetes = error instanceof ExactDecodeError && error.message.startsWith('exceeded max depth');
+    if (fastError !== undefined && !beyondKubernetes) return { error: toDocumentError(fastError, chunk.startLine) };
+    if (error instanceof ExactDecodeError) {
+      const line = error.line === undefined ? chunk.startLine : chunk.startLine + error.line - 1;
+      return { error: { line, ...(error.column !== undefined ? { column: error.column } : {}), message: redactParserMessage(`${error.message} (as Kubernetes reads YAML)`) } };
+    }
+    if (error instanceof RangeError) return { error: { line: chunk.startLine, message: 'nesting too deep to read; refused' } };
+    throw error;
+  }
+  const notes = [...(chunk.note ? [chunk.note] : []), ...reading.notes];
+  if (reading.kubectlRefuses) notes.push(`kubectl refuses this document: ${reading.kubectlRefuses}`);
+  const values = [reading.value, ...reading.ignoredByKubectl].filter((value) => value !== null && value !== undefined);
+  let yaml12: unknown[] | undefined;
+  let yaml12Error = fastError;
+  if (yaml12Error === undefined) {
+    try {
+      yaml12 = loadDocuments(full);
+    } catch (error) {
+      yaml12Error = error;
+    }
+  }
+  if (yaml12Error !== undefined) {
+    notes.push(`YAML 1.2 readers (js-yaml, most linters) refuse this document (${toDocumentError(yaml12Error, chunk.startLine).message}) but Kubernetes reads it`);
+  } else if (yaml12) {
+    const difference = yaml12.length === values.length
+      ? values.map((value, i) => describeDifference(value, yaml12[i])).find((d) => d !== undefined)
+      : `Kubernetes reads ${values.length} document(s) here, YAML 1.2 readers ${yaml12.length}`;
+    if (difference) notes.push(difference);
+  }
+  return { values, notes };
+}
+
+/** One value of kubectl's JSON stream: Go's encoding/json, where the last duplicate key wins as with JSON.parse. */
+function parseJsonChunk(full: string, chunk: Chunk): ChunkResult {
+  const value: unknown = JSON.parse(full);
+  const values = value === null ? [] : [value];
+  return chunk.note ? { values, notes: [chunk.note] } : { values };
 }
 
 /**
@@ -159,11 +232,15 @@ export function assembleChunks(
   chunks.forEach((chunk, i) => {
     const result = results[i] ?? { values: [] };
     if (result.error) {
+      // The refused document stays visible: a stand-in with its raw text goes to the rules.
+      const value = unreadDocument(`line ${result.error.line}`, result.error.message, text.slice(chunk.start, chunk.end));
+      documents.push({ value, document: { text, start: chunk.start, end: chunk.end, startLine: chunk.startLine }, index, refused: true });
       errors.push({ index: index++, ...result.error });
       return;
     }
     const document: DocumentText = { text, start: chunk.start, end: chunk.end, startLine: chunk.startLine };
-    for (const value of result.values) documents.push({ value, document, index: index++ });
+    const notes = result.notes && result.notes.length > 0 ? { readingNotes: result.notes } : {};
+    for (const value of result.values) documents.push({ value, document, index: index++, ...notes });
   });
   return { documents, errors };
 }
@@ -172,15 +249,18 @@ export function parseYamlStream(
   text: string,
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
 ): { documents: ParsedDocument[]; errors: DocumentError[] } {
-  const all = splitDocuments(text);
+  const all: StreamChunk[] = splitLikeKubectl(text);
   const chunks = all.length > limits.maxDocuments ? all.slice(0, limits.maxDocuments) : all;
   const assembled = assembleChunks(text, chunks, chunks.map((chunk) => parseChunk(text, chunk, limits)));
   const firstRefused = all[limits.maxDocuments];
   if (firstRefused) {
+    const message = `more than ${limits.maxDocuments.toLocaleString('en-US')} documents in one file; the ${(all.length - chunks.length).toLocaleString('en-US')} from this line on are not read`;
+    const rest = { text, start: firstRefused.start, end: text.length, startLine: firstRefused.startLine };
+    assembled.documents.push({ value: unreadDocument(`line ${firstRefused.startLine}`, message, text.slice(firstRefused.start)), document: rest, index: chunks.length, refused: true });
     assembled.errors.push({
       index: chunks.length,
       line: firstRefused.startLine,
-      message: `more than ${limits.maxDocuments.toLocaleString('en-US')} documents in one file; the ${(all.length - chunks.length).toLocaleString('en-US')} from this line on are not read`,
+      message,
     });
   }
   return assembled;

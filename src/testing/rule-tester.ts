@@ -6,6 +6,7 @@ import yaml from 'js-yaml';
 import { evaluateObject, ruleMatches, runRules } from '../core/engine.js';
 import { newSnapshot, podLabelsOf } from '../k8s/inventory.js';
 import { objectFromAuditEvent } from '../sources/audit-event.js';
+import { parseYamlStream } from '../sources/yaml-documents.js';
 import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_CONFIG } from '../core/config-types.js';
 import { isK8sObject, isRecord, nameOf } from '../core/object.js';
@@ -35,6 +36,8 @@ export interface FixtureCase {
   /** The sources to run the case under; default: every source the tester knows that the rule declares, and audit. */
   readonly sources?: readonly TestedSource[];
   readonly config?: Partial<KfguardConfig>;
+  /** Per judged object, what the manifest reader noted about its document (cases written as `text`). */
+  readonly readingNotes?: readonly (readonly string[] | undefined)[];
 }
 
 /**
@@ -68,7 +71,10 @@ export function loadFixtures(ruleId: string): RuleFixtures {
 
 function toCase(entry: unknown, where: string): FixtureCase {
   if (!isRecord(entry) || typeof entry.name !== 'string') throw new Error(`${where}: needs a name`);
-  const objects = entry.objects ?? (entry.object ? [entry.object] : undefined);
+  // `text`: a manifest read by the real manifest reader, for rules about how text is read.
+  const read = typeof entry.text === 'string' ? parseYamlStream(entry.text) : undefined;
+  if (read && read.errors.length > 0) throw new Error(`${where}: "text" does not read: ${read.errors.map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
+  const objects = read ? read.documents.map((d) => d.value) : (entry.objects ?? (entry.object ? [entry.object] : undefined));
   if (!Array.isArray(objects) || objects.length === 0 || !objects.every(isK8sObject)) {
     throw new Error(`${where}: needs "object" or "objects" holding Kubernetes objects`);
   }
@@ -85,6 +91,7 @@ function toCase(entry: unknown, where: string): FixtureCase {
     ...(Array.isArray(entry.expect) ? { expect: entry.expect as ExpectedFinding[] } : {}),
     ...(sources ? { sources: sources as TestedSource[] } : {}),
     ...(isRecord(entry.config) ? { config: entry.config as Partial<KfguardConfig> } : {}),
+    ...(read ? { readingNotes: read.documents.map((d) => d.readingNotes) } : {}),
   };
 }
 
@@ -96,8 +103,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function fileOrigin(index: number): FileOrigin {
-  return { kind: 'file', reader: 'file', file: `fixture-${index}.yaml`, documentIndex: 0 };
+function fileOrigin(index: number, readingNotes?: readonly string[]): FileOrigin {
+  return { kind: 'file', reader: 'file', file: `fixture-${index}.yaml`, documentIndex: 0, ...(readingNotes ? { readingNotes } : {}) };
 }
 
 function frozen(objects: readonly K8sObject[], origin: (i: number) => Origin): ScannedObject[] {
@@ -116,7 +123,7 @@ function failOnRuleErrors(rule: Rule, errors: readonly { message: string }[]): v
 
 /** The case as files: judged and snapshot objects scanned together; findings on the snapshot objects are not the case's. */
 function runAsManifest(rule: Rule, fixture: FixtureCase, config: KfguardConfig): CaseResult {
-  const judged = frozen(fixture.objects, fileOrigin);
+  const judged = frozen(fixture.objects, (i) => fileOrigin(i, fixture.readingNotes?.[i]));
   const context = frozen(fixture.snapshot ?? [], (i) => fileOrigin(fixture.objects.length + i));
   const result = runRules([...context, ...judged], { rules: [rule], config, podLabelsOf });
   failOnRuleErrors(rule, result.ruleErrors);

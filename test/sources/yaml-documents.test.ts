@@ -27,18 +27,18 @@ test('one broken document does not hide the others and reports its real line', (
   const text = ['kind: A', '---', 'kind: B', 'x: [1, 2', '---', 'kind: C', ''].join('\n');
   const { documents, errors } = parseYamlStream(text);
   assert.deepEqual(
-    documents.map((d) => (d.value as { kind: string }).kind),
+    documents.filter((d) => !d.refused).map((d) => (d.value as { kind: string }).kind),
     ['A', 'C'],
   );
   assert.equal(errors.length, 1);
   assert.ok(errors[0]!.line >= 4 && errors[0]!.line <= 5, `line ${errors[0]!.line}`);
 });
 
-test('duplicate keys are reported with line and column', () => {
-  const { errors } = parseYamlStream('a: 1\nb: 2\na: 3\n');
-  assert.equal(errors.length, 1);
-  assert.equal(errors[0]!.line, 3);
-  assert.match(errors[0]!.message, /duplicate|duplicated/);
+test('duplicate keys are read as Kubernetes reads them (last wins), and the disagreement is noted with line', () => {
+  const { documents, errors } = parseYamlStream('a: 1\nb: 2\na: 3\n');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(documents[0]!.value, { a: 3, b: 2 });
+  assert.match(documents[0]!.readingNotes!.join('\n'), /YAML 1\.2 readers .* refuse this document \(duplicated mapping key\).*Kubernetes reads it/);
 });
 
 test('refuses an alias bomb instead of expanding it', () => {
@@ -50,7 +50,8 @@ test('refuses an alias bomb instead of expanding it', () => {
   }
   const started = Date.now();
   const { documents, errors } = parseYamlStream(`---\nkind: Bomb\n${lines.join('\n')}\n`);
-  assert.equal(documents.length, 0);
+  // Only the stand-in that carries the refused text on to the threat search.
+  assert.deepEqual(documents.map((d) => d.refused), [true]);
   assert.equal(errors.length, 1);
   assert.match(errors[0]!.message, /alias bomb/);
   assert.ok(Date.now() - started < 5000, 'took too long');
@@ -68,7 +69,7 @@ test('documents over the size limit are refused, later ones still parse', () => 
   assert.equal(errors.length, 1);
   assert.match(errors[0]!.message, /over the .* limit/);
   assert.deepEqual(
-    documents.map((d) => (d.value as { kind: string }).kind),
+    documents.filter((d) => !d.refused).map((d) => (d.value as { kind: string }).kind),
     ['Small'],
   );
 });
@@ -89,8 +90,29 @@ test('merge keys are applied, as Kubernetes applies them, so a container behind 
 test('a stream of more documents than the limit keeps the first ones and names the line where reading stopped', () => {
   const text = Array.from({ length: 5 }, (_, i) => `---\nkind: K${i}\n`).join('');
   const { documents, errors } = parseYamlStream(text, { ...DEFAULT_PARSE_LIMITS, maxDocuments: 3 });
-  assert.deepEqual(documents.map((d) => (d.value as { kind: string }).kind), ['K0', 'K1', 'K2']);
+  assert.deepEqual(documents.filter((d) => !d.refused).map((d) => (d.value as { kind: string }).kind), ['K0', 'K1', 'K2']);
   assert.equal(errors.length, 1);
-  assert.equal(errors[0]!.line, 7);
+  // The first line of the first unread document, just past its `---`.
+  assert.equal(errors[0]!.line, 8);
   assert.match(errors[0]!.message, /more than 3 documents in one file; the 2 from this line on are not read/);
+});
+
+test('a refused document reaches the rules as a stand-in holding its raw text and the refusal', () => {
+  const text = 'kind: A\n---\nkind: Pod\ncommand: [./xmrig]\n  bad: : :\n---\nkind: C\n';
+  const { documents, errors } = parseYamlStream(text);
+  assert.equal(errors.length, 1);
+  const standIn = documents.find((d) => d.refused);
+  assert.ok(standIn, 'a stand-in for the refused document');
+  const value = standIn.value as { kind: string; refusal: string; text: string };
+  assert.equal(value.kind, 'UnreadDocument');
+  assert.equal(value.refusal, errors[0]!.message);
+  assert.match(value.text, /\.\/xmrig/);
+  assert.deepEqual(documents.filter((d) => !d.refused).map((d) => (d.value as { kind: string }).kind), ['A', 'C']);
+});
+
+test('flow nesting past go-yaml\'s 10,000 levels is refused at once, as kubectl refuses it', () => {
+  const deep = `kind: X\nx: ${'['.repeat(500_000)}${']'.repeat(500_000)}\n`;
+  const { errors } = parseYamlStream(deep);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!.message, /exceeded max depth of 10000/);
 });

@@ -1,0 +1,38 @@
+/**
+ * A document kfguard refused to read (too large, too deep, bad syntax, an alias bomb) still
+ * reaches the rules, as this stand-in holding its raw text, so a miner inside it is not lost with
+ * it: `manifest-parse-ambiguity` searches the text for threat indicators and reports them beside
+ * the refusal. No real API group uses `kfguard.dev`.
+ */
+export const UNREAD_DOCUMENT_API_VERSION = 'kfguard.dev/v1';
+export const UNREAD_DOCUMENT_KIND = 'UnreadDocument';
+/** The raw text kept for the search; the threat scanner's own budget for one object's text. */
+export const UNREAD_TEXT_LIMIT = 4 * 1024 * 1024;
+
+export interface UnreadDocument {
+  readonly apiVersion: typeof UNREAD_DOCUMENT_API_VERSION;
+  readonly kind: typeof UNREAD_DOCUMENT_KIND;
+  readonly metadata: { readonly name: string };
+  /** Why kfguard refused the document. */
+  readonly refusal: string;
+  /** The document's text, cut at UNREAD_TEXT_LIMIT characters. */
+  readonly text: string;
+  /** Characters past the limit that were not searched. */
+  readonly unsearched: number;
+}
+
+export function unreadDocument(name: string, refusal: string, text: string): UnreadDocument {
+  return {
+    apiVersion: UNREAD_DOCUMENT_API_VERSION,
+    kind: UNREAD_DOCUMENT_KIND,
+    metadata: { name },
+    refusal,
+    text: text.length > UNREAD_TEXT_LIMIT ? text.slice(0, UNREAD_TEXT_LIMIT) : text,
+    unsearched: Math.max(0, text.length - UNREAD_TEXT_LIMIT),
+  };
+}
+
+export function isUnreadDocument(value: unknown): value is UnreadDocument {
+  const v = value as Partial<UnreadDocument> | null;
+  return typeof v === 'object' && v !== null && v.apiVersion === UNREAD_DOCUMENT_API_VERSION && v.kind === UNREAD_DOCUMENT_KIND && typeof v.text === 'string';
+}

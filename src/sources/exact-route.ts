@@ -1,0 +1,24 @@
+import { hasIndicator } from './yaml-indicators.js';
+
+/**
+ * A cheap look at a document's text for anything js-yaml (YAML 1.2 core) and go-yaml (what
+ * Kubernetes runs) may read differently. Documents without any of these take the fast js-yaml
+ * path; the rest go to the exact reader (go-yaml-decode.ts). Duplicate keys and deep nesting
+ * need no look: js-yaml refuses them, and a refusal is retried with the exact reader.
+ */
+export function mayReadDifferently(text: string): boolean {
+  return text.includes('<<') || hasIndicator(text, '!') || YAML11_SCALAR.test(text) || YAML11_FIRST_KEY.test(text);
+}
+
+/**
+ * A plain scalar that YAML 1.1 or Go's strconv reads otherwise than YAML 1.2: the 1.1 booleans,
+ * numbers with a leading zero, a base prefix or underscores, and a `+` or `.` start (`+.inf`,
+ * `.5`), as a whole value (after `: `, `- ` or a flow indicator) or a whole key (after a line
+ * break). One pattern starting with one character class, which V8 scans fast; `^` with the `m`
+ * flag was four times slower on a Kubeflow install. The very first key is checked apart.
+ */
+const TOKEN = String.raw`(?:[yYnN]|[yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF|[-+]?0(?:[0-9_][0-9_.eE+-]*|[xX][0-9a-fA-F_]+|[oO][0-7_]+|[bB][01_]+)|[-+]?[0-9]+_[0-9_.]*|[-+]?\.[0-9a-zA-Z]+|\+[0-9][0-9.eE+-]*)`;
+const END = String.raw`[ \t]*(?:$|[,\]}\r]|[ \t]#|:(?:[ \t]|$))`;
+// `-` counts only as a sequence entry (`- `): inside a word (`…-05d5`) it starts no scalar.
+const YAML11_SCALAR = new RegExp(String.raw`(?:[:[{,\n]|- )[ \t]*${TOKEN}${END}`, 'm');
+const YAML11_FIRST_KEY = new RegExp(String.raw`^[ \t]*${TOKEN}[ \t]*:(?:[ \t\r\n]|$)`);

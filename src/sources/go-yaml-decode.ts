@@ -1,0 +1,248 @@
+import type { Alias} from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { resolveGoPlain } from './go-yaml-scalar.js';
+
+/**
+ * The exact reader: one `---` chunk decoded as `kubectl apply` decodes it (sigs.k8s.io/yaml over
+ * go-yaml v2). The `yaml` package gives the node tree; every value is resolved here with go-yaml's
+ * rules instead of YAML 1.2's: 1.1 scalars, merge keys applied in order (a later `<<` overrides an
+ * earlier explicit key), duplicate keys last-wins, `!!binary` decoded, local tags kept as text,
+ * U+0085/U+2028/U+2029 as line breaks, and only the first document of the chunk.
+ */
+export interface KubectlReading {
+  readonly value: unknown;
+  /** Later documents in the chunk (after `...`): go-yaml never reads them, kfguard keeps them visible. */
+  readonly ignoredByKubectl: unknown[];
+  /** Why kfguard cannot be sure it matches Kubernetes here, or where kubectl would refuse the document. */
+  readonly notes: string[];
+  /** kubectl refuses the document (e.g. `.inf` has no JSON form); the value is still what it says. */
+  readonly kubectlRefuses?: string;
+}
+
+export class ExactDecodeError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+const UNICODE_BREAKS = /[\u0085\u2028\u2029]/g;
+const TAG_PREFIX = 'tag:yaml.org,2002:';
+/** go-yaml v2 stops at this depth; our recursion must stop before the JS stack does. */
+const MAX_DEPTH = 10_000;
+
+export function hasUnicodeBreak(text: string): boolean {
+  return text.includes('\u2028') || text.includes('\u2029') || text.includes('\u0085');
+}
+
+export function decodeLikeKubectl(text: string): KubectlReading {
+  // Checked before building a tree: a megabyte of `[` would otherwise cost seconds.
+  if (flowDepthOver(text, MAX_DEPTH)) throw new ExactDecodeError(`exceeded max depth of ${MAX_DEPTH} (kubectl refuses it too)`);
+  const notes: string[] = [];
+  let source = text;
+  if (hasUnicodeBreak(text)) {
+    source = text.replace(UNICODE_BREAKS, '\n');
+    notes.push('U+0085/U+2028/U+2029 end a line for Kubernetes (go-yaml) but not for YAML 1.2 readers; inside a quoted or block scalar go-yaml keeps U+2028/U+2029 as text, which kfguard reads as a line break');
+  }
+  const parsed = parseAllDocuments(source, {
+    version: '1.1',
+    schema: 'failsafe',
+    merge: false,
+    uniqueKeys: false,
+    strict: false,
+    prettyErrors: false,
+  });
+  const documents = Array.isArray(parsed) ? parsed : [];
+  const first = documents[0];
+  if (!first) return { value: null, ignoredByKubectl: [], notes };
+  const error = first.errors[0];
+  if (error) {
+    const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
+    throw new ExactDecodeError(error.message.split('\n')[0] ?? 'invalid YAML', line, column);
+  }
+  const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined };
+  const value = toValue(first.contents as YamlNode | null, state, 0);
+  const ignoredByKubectl: unknown[] = [];
+  for (const later of documents.slice(1)) {
+    if (later.errors.length > 0 || later.contents === null) continue;
+    const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined };
+    const laterValue = toValue(later.contents as YamlNode, laterState, 0);
+    if (laterValue !== null) ignoredByKubectl.push(laterValue);
+  }
+  if (ignoredByKubectl.length > 0) notes.push('a document after `...` in the same `---` section is never read by Kubernetes (go-yaml reads only the first); kfguard still judges it');
+  return { value, ignoredByKubectl, notes, ...(state.refuses ? { kubectlRefuses: state.refuses } : {}) };
+}
+
+/**
+ * Whether `[`/`{` nesting passes `limit`. Quoted text is skipped; brackets inside plain scalars
+ * count, so the answer can only err towards refusing, and only on text no manifest holds.
+ */
+function flowDepthOver(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+    else if (c === 34 || c === 39) {
+      const end = text.indexOf(c === 34 ? '"' : "'", i + 1);
+      if (end === -1) return false;
+      i = end;
+    }
+  }
+  return false;
+}
+
+interface State {
+  readonly doc: Document;
+  readonly memo: Map<YamlNode, unknown>;
+  readonly onStack: Set<YamlNode>;
+  readonly notes: string[];
+  refuses: string | undefined;
+}
+
+function toValue(node: YamlNode | null | undefined, state: State, depth: number): unknown {
+  if (node === null || node === undefined) return null;
+  if (depth > MAX_DEPTH) throw new ExactDecodeError(`nesting deeper than ${MAX_DEPTH} levels`);
+  if (isAlias(node)) return aliasValue(node, state, depth);
+  const known = state.memo.get(node);
+  if (known !== undefined) return known;
+  let value: unknown;
+  if (isScalar(node)) value = scalarValue(node.tag, node.type, String(node.value ?? ''), state);
+  else if (isSeq(node)) {
+    state.onStack.add(node);
+    value = node.items.map((item) => toValue(item as YamlNode, state, depth + 1));
+    state.onStack.delete(node);
+  } else if (isMap(node)) {
+    state.onStack.add(node);
+    const entries = new Map<string, unknown>();
+    const keyTypes = new Map<string, string>();
+    for (const pair of node.items) {
+      const key = pair.key as YamlNode | null;
+      if (isMergeKey(key)) {
+        mergeInto(entries, pair.value as YamlNode | null, state, depth + 1);
+        continue;
+      }
+      const keyValue = toValue(key, state, depth + 1);
+      const keyString = keyToString(keyValue, state);
+      const keyType = typeof keyValue;
+      const earlierType = keyTypes.get(keyString);
+      if (earlierType !== undefined && earlierType !== keyType) {
+        state.notes.push(`keys ${JSON.stringify(keyString)} of two YAML types (${earlierType}, ${keyType}) name one JSON key; Kubernetes keeps either at random`);
+      }
+      keyTypes.set(keyString, keyType);
+      entries.set(keyString, toValue(pair.value as YamlNode | null, state, depth + 1));
+    }
+    state.onStack.delete(node);
+    value = toObject(entries);
+  } else {
+    value = null;
+  }
+  state.memo.set(node, value);
+  return value;
+}
+
+function aliasValue(node: Alias, state: State, depth: number): unknown {
+  const target = node.resolve(state.doc) as YamlNode | undefined;
+  if (!target) throw new ExactDecodeError(`unknown anchor '${node.source}' referenced`);
+  if (state.onStack.has(target)) throw new ExactDecodeError(`anchor '${node.source}' value contains itself`);
+  return toValue(target, state, depth + 1);
+}
+
+function isMergeKey(key: YamlNode | null): boolean {
+  if (!key || !isScalar(key)) return false;
+  if (key.tag === `${TAG_PREFIX}merge`) return true;
+  return key.tag === undefined && key.type === 'PLAIN' && key.value === '<<';
+}
+
+/** go-yaml's merge: a mapping, or a sequence of mappings applied last to first so earlier ones win; each overrides what is there. */
+function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: State, depth: number): void {
+  const mapOf = (item: YamlNode | null): Map<string, unknown> => {
+    const target = item && isAlias(item) ? (item.resolve(state.doc) as YamlNode | undefined) : item;
+    if (!target || !isMap(target)) throw new ExactDecodeError('map merge requires map or sequence of maps as the value');
+    const value = toValue(item, state, depth);
+    return new Map(Object.entries(value as Record<string, unknown>));
+  };
+  if (node && isSeq(node)) {
+    const maps = node.items.map((item) => mapOf(item as YamlNode));
+    for (const map of maps.reverse()) for (const [k, v] of map) entries.set(k, v);
+    return;
+  }
+  for (const [k, v] of mapOf(node)) entries.set(k, v);
+}
+
+function scalarValue(tag: string | undefined, type: string | undefined, text: string, state: State): unknown {
+  if (tag === undefined) {
+    if (type !== 'PLAIN') return text;
+    return plainValue(text, state);
+  }
+  if (!tag.startsWith(TAG_PREFIX)) return text; // local tags and `!`: go-yaml cannot resolve them, so the text stays
+  const short = tag.slice(TAG_PREFIX.length);
+  switch (short) {
+    case 'str':
+      return text;
+    case 'binary':
+      return decodeBinary(text, state);
+    case 'bool':
+    case 'int':
+    case 'float':
+    case 'null':
+    case 'timestamp': {
+      const resolved = resolveGoPlain(text);
+      const want = short === 'timestamp' ? 'str' : short;
+      if (resolved.tag === want) return plainValue(text, state);
+      if (short === 'float' && resolved.tag === 'int') return resolved.value;
+      throw new ExactDecodeError(`cannot decode !!${resolved.tag} \`${text.slice(0, 40)}\` as a !!${short}`);
+    }
+    default:
+      return text;
+  }
+}
+
+function plainValue(text: string, state: State): unknown {
+  const resolved = resolveGoPlain(text);
+  if (resolved.tag === 'float' && !Number.isFinite(resolved.value)) {
+    state.refuses ??= `\`${text}\` is ${resolved.value}, which JSON cannot hold (json: unsupported value)`;
+  }
+  if (resolved.tag === 'merge') return '<<';
+  return resolved.value;
+}
+
+/** Go's base64.StdEncoding: `\r` and `\n` are skipped, anything else outside the alphabet fails; bytes reach JSON as UTF-8 with U+FFFD for invalid bytes. */
+function decodeBinary(text: string, state: State): string {
+  const compact = text.replace(/[\r\n]/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
+    throw new ExactDecodeError('!!binary value contains invalid base64 data');
+  }
+  const bytes = Buffer.from(compact, 'base64');
+  const decoded = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (decoded.includes('\ufffd')) state.notes.push('a !!binary value is not valid UTF-8; Go replaces each invalid byte with U+FFFD and kfguard may group them differently');
+  return decoded;
+}
+
+/** sigs.k8s.io/yaml turns map keys into JSON strings; a null or collection key is refused. */
+function keyToString(key: unknown, state: State): string {
+  if (typeof key === 'string') return key;
+  if (typeof key === 'boolean') return key ? 'true' : 'false';
+  if (typeof key === 'number') {
+    if (Number.isInteger(key) && Math.abs(key) < 2 ** 63) return String(BigInt(key));
+    if (Number.isNaN(key)) return '.nan';
+    if (!Number.isFinite(key)) return key > 0 ? '.inf' : '-.inf';
+    state.notes.push(`a float map key (${key}) is printed by Go with float32 precision; kfguard approximates it`);
+    return String(Math.fround(key) === key ? key : Number(Math.fround(key).toPrecision(8)));
+  }
+  throw new ExactDecodeError(`unsupported map key of type ${key === null ? 'null' : Array.isArray(key) ? 'sequence' : 'mapping'}`);
+}
+
+/** `__proto__` is an ordinary key in Kubernetes, never a prototype. */
+function toObject(entries: Map<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of entries) {
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out;
+}
