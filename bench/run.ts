@@ -188,8 +188,11 @@ function main(): void {
     if (process.argv.includes('--record') && !QUICK) {
       const doc = readFileSync(join(REPO_ROOT, 'docs', 'benchmarks.md'), 'utf8');
       const marker = '<!-- bench:results -->';
-      const [head] = doc.split(marker);
-      writeFileSync(join(REPO_ROOT, 'docs', 'benchmarks.md'), `${head}${marker}\n${table}\n`);
+      // Only the results block is replaced: the sections after it (other benches) stay.
+      const end = '<!-- /bench:results -->';
+      const [head, rest = ''] = doc.split(marker);
+      const tail = rest.includes(end) ? rest.slice(rest.indexOf(end) + end.length) : '\n';
+      writeFileSync(join(REPO_ROOT, 'docs', 'benchmarks.md'), `${head}${marker}\n${table}\n${end}${tail}`);
     }
     if (results.some((r) => !passes(r)) || !growthPasses(points)) process.exitCode = 1;
   } finally {
