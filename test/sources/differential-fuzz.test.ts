@@ -115,7 +115,16 @@ describe('the CRD-schema cut agrees with js-yaml', () => {
         const full = parseYamlStream(text, { ...DEFAULT_PARSE_LIMITS, parseCrdSchemas: true });
         assert.deepEqual(lean.errors, full.errors);
         assert.deepEqual(lean.documents.map((d) => slimDocument(d.value)), full.documents.map((d) => slimDocument(d.value)));
-        assert.deepEqual(slimDocument(lean.documents[0]?.value), slimDocument(yaml.load(text)));
+        // The dumper can emit text that no YAML reader accepts (a plain `.:[` inside a flow
+        // collection); then both reads must have refused it alike, which the lines above check.
+        let reference: unknown;
+        try {
+          reference = yaml.load(text);
+        } catch {
+          assert.ok(lean.errors.length > 0, 'js-yaml refuses the text, so the scan must report an error');
+          return;
+        }
+        assert.deepEqual(slimDocument(lean.documents[0]?.value), slimDocument(reference));
       }),
       { numRuns: RUNS },
     );
