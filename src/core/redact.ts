@@ -69,7 +69,10 @@ export function redactCredentialAssignments(text: string): string {
   return text.replace(/(?<![\w.-])([\w.-]+)(\s*=\s*)('[^']*'?|"[^"]*"?|[^\s"',\]}]+)/g, (whole, name: string, equals: string) => {
     const last = name.replace(/^-+/, '').split('.').pop() ?? '';
     return /^[A-Za-z_]/.test(last) && isCredentialName(last) ? `${name}${equals}${REDACTED}` : whole;
-  });
+  }).replace(/(?<![\w.-])(--?[A-Za-z_][\w.-]*)(\s+)('[^']*'?|"[^"]*"?|[^\s"',\]}-][^\s"',\]}]*)/g, (whole, flag: string, space: string) =>
+    // `--db-password hunter2`: a credential-named flag whose value is the next word.
+    isCredentialName(flag.replace(/^-+/, '').split('.').pop() ?? '') ? `${flag}${space}${REDACTED}` : whole,
+  );
 }
 
 /** `{ name: DB_PASSWORD, value: abc }` → the value masked. */

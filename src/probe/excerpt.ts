@@ -1,4 +1,4 @@
-import { isCredentialName, REDACTED, redactUrlCredentials } from '../core/redact.js';
+import { isCredentialName, REDACTED, redactCredentialAssignments, redactUrlCredentials } from '../core/redact.js';
 import { escapeForTerminal } from '../report/terminal-safe.js';
 
 export const EXCERPT_CHARS = 200;
@@ -15,7 +15,7 @@ const TOKEN_LIKE = [
 ];
 
 export function redactTokens(text: string): string {
-  let out = redactUrlCredentials(text);
+  let out = redactCredentialAssignments(redactUrlCredentials(text));
   for (const pattern of TOKEN_LIKE) {
     out = out.replace(pattern, (match, scheme?: string, separator?: string) =>
       typeof scheme === 'string' && typeof separator === 'string' ? `${scheme}${separator}${REDACTED}` : REDACTED,

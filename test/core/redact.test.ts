@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { isCredentialName, redactParserMessage, redactUrlCredentials, redactYamlCredentials } from '../../src/core/redact.js';
+import { describe, test } from 'node:test';
+import { isCredentialName, redactCredentialAssignments, redactParserMessage, redactUrlCredentials, redactYamlCredentials } from '../../src/core/redact.js';
 import { parseYamlStream } from '../../src/sources/yaml-documents.js';
 import cryptoMinerWorkload from '../../src/rules/threat/crypto-miner-workload.rule.js';
 import { runCase } from '../../src/testing/rule-tester.js';
@@ -81,4 +81,12 @@ test('miner evidence shows a pool login but not its password', () => {
   const shown = JSON.stringify(findings);
   assert.ok(!shown.includes(CANARY), shown);
   assert.match(shown, /worker1:<redacted>@pool\.example\.com/);
+});
+
+describe('credential flags whose value is the next word', () => {
+  test('are masked; other flags and a following flag are not', () => {
+    const out = redactCredentialAssignments('run.py --db-password hunter2hunter --password -v --name trainer -p 8080 --api-key "a b"');
+    assert.ok(!out.includes('hunter2hunter') && !out.includes('"a b"'), out);
+    assert.ok(out.includes('--password -v') && out.includes('--name trainer') && out.includes('-p 8080'), out);
+  });
 });
