@@ -161,12 +161,22 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
       const items = defaults ? value.map((item) => (isRecord(item) ? withDefaults(defaults, item) : item)) : value;
       // Image-less records are patch containers only where a built-in controller keeps its pod spec.
       const patchable = PATCHABLE_LISTS.has(key) && items.some((item) => isRecord(item) && !isContainerLike(item)) && STANDARD_POD_SPEC_PATHS.has(path());
+      const others: number[] = [];
       items.forEach((item, i) => {
         if (isContainerLike(item) || (patchable && isRecord(item))) {
           const nodePath = path();
           found.push({ container: item, path: joinPath(nodePath, key, i), name: asString(item.name) ?? '', role, holder: holderOf(nodePath) });
+        } else if (item !== null && typeof item === 'object') {
+          others.push(i);
         }
       });
+      // The same key means something else elsewhere: Argo `steps` is a list of lists of steps,
+      // each of which may carry an `inline` template. What is not a container is walked as usual.
+      if (others.length > 0) {
+        segments.push(key);
+        for (const i of others) walkItem(value[i], i, segments, depth, found, node, inherited);
+        segments.pop();
+      }
       continue;
     }
     const single = SINGLE_CONTAINER_KEYS.has(key) && isRecord(value) ? inheritedContainer(ownDefaults?.[key], value) : undefined;
@@ -177,18 +187,24 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
     }
     segments.push(key);
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const item: unknown = value[i];
-        if (!isRecord(item)) continue;
-        segments.push(i);
-        walk(item, segments, depth + 1, found, node, inherited);
-        segments.pop();
-      }
+      for (let i = 0; i < value.length; i++) walkItem(value[i], i, segments, depth, found, node, inherited);
     } else {
       walk(value as JsonRecord, segments, depth + 1, found, node, inherited);
     }
     segments.pop();
   }
+}
+
+/** One list item: a record is walked, and a nested list (Argo's parallel `steps` groups) is walked item by item. */
+function walkItem(item: unknown, index: number, segments: PathSegment[], depth: number, found: ContainerRef[], parent: JsonRecord, inherited: Inherited): void {
+  if (depth > MAX_DEPTH || item === null || typeof item !== 'object') return;
+  segments.push(index);
+  if (Array.isArray(item)) {
+    for (let i = 0; i < item.length; i++) walkItem(item[i], i, segments, depth + 1, found, parent, inherited);
+  } else {
+    walk(item as JsonRecord, segments, depth + 1, found, parent, inherited);
+  }
+  segments.pop();
 }
 
 /** Records the defaults a templates list inherits (Argo `templateDefaults`), keyed by each template record. */

@@ -75,3 +75,30 @@ describe('containersOf: one extractor for every rule', () => {
     assert.equal(workflowPodSettingsOf(obj('apps/v1', 'Deployment', {})), undefined);
   });
 });
+
+describe('Argo steps: a list of parallel groups, not of containers', () => {
+  it('finds the container of an inline template inside a steps group', () => {
+    const workflow = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'w' },
+      spec: {
+        entrypoint: 'main',
+        templates: [{ name: 'main', steps: [[{ name: 'a', inline: { container: { image: 'busybox', command: ['xmrig'] } } }], [{ name: 'b', template: 'x' }]] }],
+      },
+    } as unknown as K8sObject;
+    const found = containersOf(workflow);
+    assert.deepEqual(
+      found.map((ref) => ref.path),
+      ['spec.templates[0].steps[0][0].inline.container'],
+    );
+  });
+
+  it('still reads Tekton steps as containers', () => {
+    const task = { apiVersion: 'tekton.dev/v1', kind: 'Task', metadata: { name: 't' }, spec: { steps: [{ name: 's', image: 'alpine', script: 'echo' }] } } as unknown as K8sObject;
+    assert.deepEqual(
+      containersOf(task).map((ref) => ref.path),
+      ['spec.steps[0]'],
+    );
+  });
+});
