@@ -280,8 +280,14 @@ class Collector {
       return;
     }
     for (const problem of contents.problems) this.errors.push(archiveError(display, problem.message));
+    const seen = new Map<string, number>();
     for (const member of contents.members) {
-      const input: InputName = { label: `${display}!${member.name}`, reader: 'archive', path: display, archiveMember: member.name };
+      // A name can appear twice: readers disagree on which copy counts (one takes the first, an
+      // extraction keeps the last), so every copy is read and judged under its own label.
+      const copy = (seen.get(member.name) ?? 0) + 1;
+      seen.set(member.name, copy);
+      const label = copy === 1 ? `${display}!${member.name}` : `${display}!${member.name} (copy ${copy})`;
+      const input: InputName = { label, reader: 'archive', path: display, archiveMember: member.name };
       await this.addBytes(input, member.bytes);
     }
   }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readArchive } from '../../src/sources/archive.js';
+import { runCli } from '../helpers/cli.js';
 
 /**
  * Tar is read as Go's archive/tar (KFP's package reader) reads it. Go is not installed here, so
@@ -130,5 +131,23 @@ describe('tar read as Go archive/tar reads it', () => {
     writeFileSync(path, posixNamed);
     assert.deepEqual(kfguardMembers(path, posixNamed), [{ name: 'plain.txt', data: MINER }]);
     assert.deepEqual(pythonMembers(path), [{ name: 'pipeline.yaml', data: MINER }]);
+  });
+
+  it('judges every copy of a member name that appears twice, whichever one a reader keeps', async () => {
+    // Python's tarfile and GNU tar list both; a reader taking the first runs the miner, one keeping the last does not.
+    const benignLast = MINER.replace('command: [xmrig, -o, "stratum+tcp://pool.example.com:3333"]', 'command: [sleep, "1"]');
+    for (const [label, members] of [
+      ['miner first', [MINER, benignLast]],
+      ['miner last', [benignLast, MINER]],
+    ] as const) {
+      const bytes = Buffer.concat([entry('pipeline.yaml', members[0]), entry('pipeline.yaml', members[1]), END]);
+      const path = join(workdir, `dup-${label.replace(' ', '-')}.tar`);
+      writeFileSync(path, bytes);
+      assert.equal(pythonMembers(path).length, 2, label);
+      const run = await runCli(['scan', path, '--format', 'json', '--fail-on', 'low']);
+      const findings = (JSON.parse(run.stdout) as { findings: { ruleId: string }[] }).findings;
+      assert.ok(findings.some((f) => f.ruleId === 'crypto-miner-workload'), `${label}: ${run.stdout.slice(0, 400)}`);
+      assert.equal(run.code, 1, label);
+    }
   });
 });
