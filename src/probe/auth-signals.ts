@@ -5,7 +5,9 @@ import type { HttpAnswer } from './http-client.js';
  * 403, or oauth2-proxy's sign-in page. Undefined when the answer shows no authentication at all.
  */
 export function authSignalOf(answer: HttpAnswer): string | undefined {
-  const redirect = answer.unfollowed?.location ?? answer.hops.find((hop) => hop.location !== undefined && loginKind(hop.location) !== undefined)?.location;
+  const unfollowed = answer.unfollowed && !echoesPath(answer.url, answer.unfollowed.location) ? answer.unfollowed.location : undefined;
+  const redirect =
+    unfollowed ?? answer.hops.find((hop) => hop.location !== undefined && !echoesPath(hop.url, hop.location) && loginKind(hop.location) !== undefined)?.location;
   if (redirect !== undefined) {
     const kind = loginKind(redirect);
     if (kind !== undefined) return `redirect to ${kind}`;
@@ -14,7 +16,6 @@ export function authSignalOf(answer: HttpAnswer): string | undefined {
   if (answer.status === 401) return `401 Unauthorized${answer.wwwAuthenticate ? ` (WWW-Authenticate: ${answer.wwwAuthenticate.split(/[\s,]/)[0] ?? ''})` : ''}`;
   if (answer.status === 403) return /RBAC: access denied/i.test(answer.body) ? '403 RBAC: access denied (Istio authorization policy)' : '403 Forbidden';
   if (answer.status === 407) return '407 from the proxy (proxy authentication required)';
-  if (answer.unfollowed?.reason === 'cross-host') return `redirect to another host (${hostOf(answer.unfollowed.location)}), not followed`;
   return undefined;
 }
 
@@ -46,10 +47,16 @@ function isOauth2ProxySignIn(answer: HttpAnswer): boolean {
   return body.includes('sign in with') && (body.includes('oauth2/start') || body.includes('oauth2-proxy') || body.includes('oauth2 proxy'));
 }
 
-function hostOf(location: string): string {
+/**
+ * A redirect to the asked path itself (a trailing slash added, another host or scheme): the path
+ * names the probe's own endpoint (`/api/v1/login/status`), so matching it as a login page would
+ * call any slash-adding server protected.
+ */
+function echoesPath(from: string, to: string): boolean {
   try {
-    return new URL(location).host;
+    const strip = (path: string): string => path.toLowerCase().replace(/\/+$/, '');
+    return strip(new URL(from).pathname) === strip(new URL(to, from).pathname);
   } catch {
-    return 'an unparsable location';
+    return false;
   }
 }

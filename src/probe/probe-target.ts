@@ -57,6 +57,12 @@ export async function probeTarget(target: ProbeTarget, context: TargetContext): 
     if (hit) hits.push(hit);
     const signalText = authSignalOf(outcome.answer);
     if (signalText !== undefined && firstTimeForPath) authSignals.push({ path: probe.path, chain: chainOf(outcome.answer), signal: signalText });
+    // A redirect to another host proves nothing about authentication (load balancers send bare IPs
+    // to the canonical name): the path is left unjudged, so a target that only redirects is an error.
+    const away = outcome.answer.unfollowed;
+    if (!hit && signalText === undefined && away?.reason === 'cross-host' && firstTimeForPath) {
+      errors.push({ path: probe.path, error: `redirected to another host (${hostOf(away.location)}), not followed: probe that URL, or pass --follow-cross-host` });
+    }
   }
   const stopped = context.totalSignal.aborted ? 'the total time budget ran out' : budget.aborted ? `the per-target budget of ${context.targetBudgetMs / 1000} s ran out` : undefined;
   return {
@@ -113,4 +119,12 @@ export function chainOf(answer: HttpAnswer): string {
   if (answer.unfollowed) parts.push(`(not followed: ${answer.unfollowed.reason})`);
   else parts.push(`${answer.status}${answer.contentType ? ` ${answer.contentType.split(';')[0]}` : ''}${answer.truncated ? ' (body cut at 64 KiB)' : ''}`);
   return parts.join(' → ');
+}
+
+function hostOf(location: string): string {
+  try {
+    return new URL(location).host;
+  } catch {
+    return 'an unparsable location';
+  }
 }

@@ -67,7 +67,7 @@ function probedTargetOf(scanned: ScannedObject): ProbedTarget[] {
         ? [...new Set(result.authSignals.map((s) => s.signal))].slice(0, 3).join('; ')
         : result.verdict === 'error'
           ? [result.stopped, ...new Set(result.errors.map((e) => e.error))].filter(Boolean).slice(0, 3).join('; ')
-          : `no fingerprint matched${result.stopped ? ` (${result.stopped})` : ''}`;
+          : [`no fingerprint matched${result.stopped ? ` (${result.stopped})` : ''}`, ...new Set(result.errors.map((e) => e.error))].slice(0, 3).join('; ');
   return [
     {
       url: result.url,

@@ -53,11 +53,18 @@ describe('read-only and anonymous', () => {
     const redirecting = await serve({ raw: { '/api/tags': (_req, res) => void res.writeHead(302, { location: `http://localhost:${otherPort}/api/tags` }).end() } });
     const stayed = await probe([redirecting.url]);
     assert.equal(other.requests.length, 0, 'the other host was contacted');
-    assert.equal(verdictOf(stayed, redirecting.url).verdict, 'protected');
-    assert.match(verdictOf(stayed, redirecting.url).detail, /another host/);
+    // Not followed, so not judged: a redirect to another host says nothing about authentication.
+    assert.equal(verdictOf(stayed, redirecting.url).verdict, 'not-found');
+    assert.match(JSON.stringify(verdictOf(stayed, redirecting.url)), /another host/);
     const followed = await probe([redirecting.url], { http: { followCrossHost: true } });
     assert.ok(other.requests.some((r) => r.url === '/api/tags'));
     assert.equal(verdictOf(followed, redirecting.url).verdict, 'open');
+  });
+
+  test('a redirect that only adds a slash to the asked path is not a login page, whatever the path says', async () => {
+    const server = await serve({ raw: { '/api/v1/login/status': (_req, res) => void res.writeHead(301, { location: '/api/v1/login/status/' }).end() } });
+    const run = await probe([server.url]);
+    assert.equal(verdictOf(run, server.url).verdict, 'not-found');
   });
 
   test('a redirect loop ends after a bounded number of hops', async () => {
