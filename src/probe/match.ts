@@ -3,14 +3,49 @@ import type { HttpAnswer } from './http-client.js';
 
 /** The body as JSON when it is JSON and was read whole; a truncated body is never half-parsed. */
 export function jsonOf(answer: HttpAnswer): unknown {
-  if (answer.truncated) return undefined;
   const text = answer.body.trim();
   if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
+  // A busy server's list (Ray jobs, Argo workflows) runs past the body cap; its first entries
+  // still show the shape, so the cut body is closed after its last complete value.
+  const whole = answer.truncated ? closeTruncatedJson(text) : text;
+  if (whole === undefined) return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(whole) as unknown;
   } catch {
     return undefined;
   }
+}
+
+const MAX_JSON_DEPTH = 64;
+
+/**
+ * The prefix of a cut JSON text up to its last point where a value ended (a `,` or an opening
+ * bracket outside strings), with the brackets still open closed. Only text the server sent is kept.
+ */
+export function closeTruncatedJson(text: string): string | undefined {
+  const open: string[] = [];
+  let inString = false;
+  let escaped = false;
+  let cut: { index: number; closers: string } | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      open.push(c === '{' ? '}' : ']');
+      if (open.length > MAX_JSON_DEPTH) return undefined;
+      cut = { index: i + 1, closers: [...open].reverse().join('') };
+    } else if (c === '}' || c === ']') {
+      open.pop();
+      if (open.length === 0) return text.slice(0, i + 1);
+    } else if (c === ',') cut = { index: i, closers: [...open].reverse().join('') };
+  }
+  return cut === undefined ? undefined : text.slice(0, cut.index) + cut.closers;
 }
 
 /**

@@ -77,6 +77,16 @@ describe('read-only and anonymous', () => {
 });
 
 describe('bounded', () => {
+  test('a list longer than the body cap still shows its shape: a busy open Ray Jobs API is open', async () => {
+    const jobs = Array.from({ length: 150 }, (_, i) => ({ job_id: `raysubmit_${i}`, submission_id: `raysubmit_${i}`, status: 'SUCCEEDED', entrypoint: `python train.py --epochs ${i} ${'x'.repeat(400)}` }));
+    const body = JSON.stringify(jobs);
+    assert.ok(body.length > 64 * 1024);
+    const json = (value: string) => (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(200, { 'content-type': 'application/json' }).end(value);
+    const server = await serve({ raw: { '/api/version': json(JSON.stringify({ version: '2.9.0', ray_version: '2.9.0', ray_commit: 'abc' })), '/api/jobs/': json(body) } });
+    const run = await probe([server.url]);
+    assert.equal(verdictOf(run, server.url).verdict, 'open');
+  });
+
   test('the body read stops at 64 KiB however much the server sends', async () => {
     let sent = 0;
     const endless = createServer((_req: IncomingMessage, res: ServerResponse) => {

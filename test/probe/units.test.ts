@@ -1,6 +1,8 @@
 // The parts of a probe that need no network: the fingerprint data, login detection, redaction of
 // excerpts, and the URLs a scanned entry object makes reachable.
 import assert from 'node:assert/strict';
+import { closeTruncatedJson } from '../../src/probe/match.js';
+import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,5 +167,23 @@ describe('redaction reads a bounded prefix', () => {
     assert.equal(excerptOf(long, undefined), excerptOf(long.slice(0, 1000), undefined));
     assert.equal(excerptOf('', { name: long }), excerptOf('', { name: long.slice(0, 1000) }));
     assert.equal(displayUrl(`not a url ${long}`), displayUrl(`not a url ${long.slice(0, 1000)}`));
+  });
+});
+
+describe('closing a JSON text cut by the body cap', () => {
+  test('every prefix of a JSON list or object closes into valid JSON made only of complete values it held', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.array(fc.jsonValue(), { minLength: 1 }), fc.dictionary(fc.string(), fc.jsonValue(), { minKeys: 1 })), fc.nat(), (value, at) => {
+        const text = JSON.stringify(value);
+        const cut = text.slice(0, 1 + (at % text.length));
+        const closed = closeTruncatedJson(cut);
+        if (closed === undefined) return;
+        const parsed = JSON.parse(closed) as unknown;
+        assert.equal(Array.isArray(parsed), Array.isArray(value));
+        // Nothing is invented: the closed text's complete leading part was sent.
+        assert.ok(text.startsWith(closed.replace(/[\]}]+$/, '')), `${cut} -> ${closed}`);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
