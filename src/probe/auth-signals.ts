@@ -15,7 +15,27 @@ export function authSignalOf(answer: HttpAnswer): string | undefined {
   if (isOauth2ProxySignIn(answer)) return 'oauth2-proxy sign-in page';
   if (answer.status === 401) return `401 Unauthorized${answer.wwwAuthenticate ? ` (WWW-Authenticate: ${answer.wwwAuthenticate.split(/[\s,]/)[0] ?? ''})` : ''}`;
   if (answer.status === 403) return /RBAC: access denied/i.test(answer.body) ? '403 RBAC: access denied (Istio authorization policy)' : '403 Forbidden';
-  if (answer.status === 407) return '407 from the proxy (proxy authentication required)';
+  return undefined;
+}
+
+/**
+ * Answers that refuse the probe for a reason other than the target's authentication, so they
+ * prove nothing either way: a proxy of ours asking for credentials (407), a CDN or WAF blocking
+ * an unfamiliar client or rate limiting it. An attacker with a browser's user agent or patience
+ * gets past those; calling the target protected would be a false all-clear.
+ */
+export function unjudgedRefusalOf(answer: HttpAnswer): string | undefined {
+  if (answer.status === 407) return 'the proxy asks for credentials (407): the target behind it was never reached';
+  if (answer.status === 429) return 'rate limited (429): nothing was judged';
+  if (answer.status !== 403) return undefined;
+  const names = new Set(answer.headerNames);
+  const server = (answer.server ?? '').toLowerCase();
+  const body = answer.body.slice(0, 8192).toLowerCase();
+  // Cloudflare Access also answers 403 with cf-ray when its policy denies: only the bot and WAF pages are excluded.
+  const cloudflare = names.has('cf-ray') || server === 'cloudflare';
+  if (cloudflare && (names.has('cf-mitigated') || /attention required! \| cloudflare|sorry, you have been blocked|just a moment\.\.\./.test(body))) return 'a 403 from Cloudflare (bot or WAF rule), not the target\'s authentication';
+  if (names.has('x-amzn-waf-action') || (names.has('x-amz-cf-id') && /request blocked|could not be satisfied/.test(body))) return 'a 403 from AWS WAF / CloudFront, not the target\'s authentication';
+  if (server.startsWith('akamaighost') && body.includes('access denied')) return 'a 403 from Akamai (WAF rule), not the target\'s authentication';
   return undefined;
 }
 
@@ -35,6 +55,7 @@ export function loginKind(location: string): string | undefined {
   if (host === 'accounts.google.com' || path.startsWith('/_gcp_iap/') || query.has('iap_')) return 'Google IAP / Google sign-in';
   if (host.endsWith('.amazoncognito.com') || host.includes('.auth.') && host.endsWith('.amazonaws.com')) return 'Amazon Cognito login';
   if (host === 'login.microsoftonline.com') return 'Microsoft Entra ID login';
+  if (host.endsWith('.cloudflareaccess.com') || path.startsWith('/cdn-cgi/access/login')) return 'Cloudflare Access login';
   if (query.has('client_id') && (query.has('response_type') || query.has('redirect_uri'))) return 'an OIDC/OAuth login';
   if (/(^|\/)(hub\/)?(login|signin|sign_in|sign-in|auth\/login|oauth\/authorize|authorize)(\/|$)/.test(path)) return 'a login page';
   return undefined;

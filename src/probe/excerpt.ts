@@ -41,20 +41,36 @@ function maskCredentialFields(value: unknown, depth = 0): unknown {
  * text with whitespace collapsed, token-like runs redacted, and terminal control characters shown
  * as escapes. Redaction runs on more than is shown, so a token cut by the length limit is still caught.
  */
-export function excerptOf(body: string, json: unknown): string {
+export function excerptOf(body: string, json: unknown, hidden: readonly string[] = []): string {
   const source = json === undefined ? body.slice(0, EXCERPT_CHARS * 4) : JSON.stringify(maskCredentialFields(json)).slice(0, EXCERPT_CHARS * 4);
-  const redacted = redactTokens(source.replace(/\s+/g, ' ').trim());
+  const redacted = redactTokens(redactValues(source, hidden).replace(/\s+/g, ' ').trim());
   const cut = redacted.length > EXCERPT_CHARS ? `${redacted.slice(0, EXCERPT_CHARS)}…` : redacted;
   return escapeForTerminal(cut);
 }
 
 /** A scalar field's value for the evidence, or undefined when it is not a short scalar or its name is credential-like. */
-export function shownField(json: unknown, field: string): string | undefined {
+export function shownField(json: unknown, field: string, hidden: readonly string[] = []): string | undefined {
   if (isCredentialName(field) || json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
   const value = (json as Record<string, unknown>)[field];
   if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
   // Cut before redacting: the token patterns look ahead, so their cost must stay bounded per field.
-  return escapeForTerminal(redactTokens(String(value).slice(0, 400)).slice(0, 80));
+  return escapeForTerminal(redactTokens(redactValues(String(value).slice(0, 400), hidden)).slice(0, 80));
+}
+
+/** Shorter values are too common to mask without masking ordinary words. */
+const MIN_HIDDEN_CHARS = 4;
+
+/**
+ * `text` with each of `values` masked, as sent and as JSON writes it: what the probe sent in
+ * `--header` comes back from servers that echo requests, and is never shown.
+ */
+export function redactValues(text: string, values: readonly string[]): string {
+  let out = text;
+  for (const value of values) {
+    if (value.length < MIN_HIDDEN_CHARS) continue;
+    for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) out = out.split(form).join(REDACTED);
+  }
+  return out;
 }
 
 /** A URL for the evidence: no user info, query values replaced by their names, so state and nonce tokens never show. */
@@ -63,7 +79,8 @@ export function displayUrl(raw: string): string {
     const url = new URL(raw);
     const names = [...new Set([...url.searchParams.keys()])];
     const query = names.length > 0 ? `?${names.map((n) => `${n}=…`).join('&')}` : '';
-    return escapeForTerminal(`${url.protocol}//${url.host}${url.pathname}${query}`);
+    // Paths carry tokens too (`/login/<session>`, `/callback/<code>`).
+    return escapeForTerminal(`${url.protocol}//${url.host}${redactTokens(url.pathname.slice(0, 400))}${query}`);
   } catch {
     return escapeForTerminal(redactTokens(raw.slice(0, 400)).slice(0, 200));
   }

@@ -36,6 +36,10 @@ export interface HttpAnswer {
   readonly status: number;
   readonly contentType: string;
   readonly wwwAuthenticate?: string;
+  /** The `Server` header: a CDN or WAF names itself there. */
+  readonly server?: string;
+  /** Names of every response header (lower case), values never kept: `cf-ray`, `x-amz-cf-id` show who answered. */
+  readonly headerNames: readonly string[];
   /** Names only: cookie values are credentials. */
   readonly cookieNames: readonly string[];
   /** At most `maxBodyBytes` of the body, as UTF-8. */
@@ -65,13 +69,16 @@ export async function probeGet(url: string, options: ProbeHttpOptions, dispatche
   const hops: HttpHop[] = [];
   const signal = AbortSignal.any([outer, AbortSignal.timeout(options.timeoutMs)]);
   let current = new URL(url);
+  const targetHost = current.hostname;
   try {
     for (;;) {
       const response = await request(current, {
         method: 'GET',
         dispatcher,
         signal,
-        headers: { ...options.headers, 'user-agent': options.userAgent, accept: 'application/json, text/html;q=0.9, */*;q=0.5' },
+        // `--header` values are meant for the target (a Host header for its gateway): a redirect to
+        // another host, followed with --follow-cross-host, gets none of them.
+        headers: { ...(current.hostname === targetHost ? options.headers : {}), 'user-agent': options.userAgent, accept: 'application/json, text/html;q=0.9, */*;q=0.5' },
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });
@@ -105,12 +112,15 @@ async function finalAnswer(
   const setCookie = response.headers['set-cookie'];
   const cookies = Array.isArray(setCookie) ? setCookie : setCookie === undefined ? [] : [setCookie];
   const wwwAuthenticate = headerValue(response.headers['www-authenticate']);
+  const server = headerValue(response.headers.server);
   return {
     hops,
     url: url.href,
     status: response.statusCode,
     contentType: headerValue(response.headers['content-type']) ?? '',
     ...(wwwAuthenticate === undefined ? {} : { wwwAuthenticate }),
+    ...(server === undefined ? {} : { server: server.slice(0, 100) }),
+    headerNames: Object.keys(response.headers).map((name) => name.toLowerCase()),
     cookieNames: cookies.map((c) => c.split('=')[0]?.trim() ?? '').filter((name) => name !== ''),
     body,
     truncated,

@@ -7,15 +7,27 @@ export class Limiter {
 
   constructor(private readonly limit: number) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
+  /**
+   * Runs `task` when a slot is free. `first` puts it at the head of the queue: a target's follow-up
+   * requests (Argo's managed namespace) must not wait behind every other target's first round.
+   */
+  async run<T>(task: () => Promise<T>, first = false): Promise<T> {
+    if (this.active >= this.limit) {
+      // The finishing task hands its slot over, so no newcomer can slip in between.
+      await new Promise<void>((resolve) => {
+        if (first) this.waiting.unshift(resolve);
+        else this.waiting.push(resolve);
+      });
+    } else {
+      this.active++;
+    }
     this.peak = Math.max(this.peak, this.active);
     try {
       return await task();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 }

@@ -60,11 +60,31 @@ export function matches(matcher: ResponseMatcher, answer: HttpAnswer, json: unkn
   }
   const expected = matcher.json;
   if (expected === undefined) return true;
-  if (expected.array === true) return Array.isArray(json);
+  if (expected.array === true) return Array.isArray(json) && json.slice(0, MAX_ITEMS_CHECKED).every((item) => hasKeys(item, expected.itemKeys ?? []));
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return false;
   const record = json as Record<string, unknown>;
+  if (expected.emptyKeys !== undefined && !expected.emptyKeys.every((key) => isEmpty(record[key]))) return false;
   if (expected.keys !== undefined && !expected.keys.every((key) => key in record)) return false;
   if (expected.anyKeys !== undefined && !expected.anyKeys.some((key) => key in record)) return false;
   if (expected.values !== undefined && !Object.entries(expected.values).every(([key, value]) => record[key] === value)) return false;
   return true;
+}
+
+/** Items looked at in a listed answer: the shape shows in the first ones, and the cost stays bounded. */
+const MAX_ITEMS_CHECKED = 20;
+
+function hasKeys(item: unknown, keys: readonly string[]): boolean {
+  return item !== null && typeof item === 'object' && !Array.isArray(item) && keys.every((key) => key in item);
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') return Object.keys(value).length === 0;
+  return value === '' || value === false || value === 0;
+}
+
+/** An answer that matched only as an empty list: it shows the product only when something else identified it. */
+export function isEmptyListMatch(matcher: ResponseMatcher, json: unknown): boolean {
+  return matcher.json?.array === true && Array.isArray(json) && json.length === 0;
 }

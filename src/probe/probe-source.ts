@@ -27,6 +27,8 @@ export interface ProbeSourceOptions {
   readonly concurrency: number;
   readonly targetBudgetMs: number;
   readonly totalBudgetMs: number;
+  /** `--namespace`: namespaces asked of namespaced APIs (Argo workflows), besides the ones the target names. */
+  readonly namespaces?: readonly string[];
   /** Tests hand in their own pool; by default one is made per run and closed after it. */
   readonly dispatcher?: Dispatcher;
 }
@@ -52,7 +54,7 @@ export class ProbeSource implements Source {
   async *events(): AsyncIterable<SourceEvent> {
     const dispatcher = this.options.dispatcher ?? createDispatcher(this.options.http, this.options.concurrency);
     const totalSignal = AbortSignal.timeout(this.options.totalBudgetMs);
-    const context = { fingerprints: this.options.fingerprints, http: this.options.http, dispatcher, limiter: this.limiter, totalSignal, targetBudgetMs: this.options.targetBudgetMs };
+    const context = { fingerprints: this.options.fingerprints, http: this.options.http, dispatcher, limiter: this.limiter, totalSignal, targetBudgetMs: this.options.targetBudgetMs, namespaces: this.options.namespaces ?? [] };
     const pending = new Map<number, Promise<{ index: number; result: TargetResult }>>();
     this.options.targets.forEach((target, index) => pending.set(index, probeTarget(target, context).then((result) => ({ index, result }))));
     try {

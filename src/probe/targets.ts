@@ -43,9 +43,39 @@ export function targetsFromText(text: string, file: string): { urls: string[]; e
 
 /**
  * Headers that would make the probe something other than an anonymous outsider, or impersonate a
- * user behind Kubeflow's gateway (it trusts `kubeflow-userid`).
+ * user behind a gateway that trusts headers set by its authenticating proxy: Kubeflow's
+ * `kubeflow-userid`, oauth2-proxy's `X-Auth-Request-*` and `X-Forwarded-*`, Google IAP's signed
+ * assertion, an AWS ALB's `X-Amzn-Oidc-*`, Azure App Service's `X-Ms-Client-Principal*`,
+ * Kubernetes impersonation, and API keys or tokens under any common name.
  */
-const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token|x-amz-security-token|kubeflow-userid|kubeflow-groups|x-auth-request-(user|email|groups|access-token)|x-forwarded-(user|email|access-token)|x-remote-user|remote-user)$/i;
+const CREDENTIAL_HEADERS = new RegExp(
+  '^(' +
+    [
+      'authorization',
+      'proxy-authorization',
+      'cookie',
+      'private-token',
+      'job-token',
+      'kubeflow-userid',
+      'kubeflow-groups',
+      'x-auth-request-[a-z-]+',
+      'x-forwarded-(user|email|groups|preferred-username|access-token|id-token)',
+      'x-goog-(iap-jwt-assertion|authenticated-user-[a-z]+|api-key)',
+      'x-amzn-oidc-[a-z]+',
+      'x-amz-security-token',
+      'x-ms-client-principal[a-z-]*',
+      'x-ms-token-[a-z-]+',
+      'x-remote-(user|group|extra-[a-z0-9-]+)',
+      'remote-user',
+      'x-user(-id|-email|name)?',
+      'x-email',
+      'impersonate-[a-z0-9-]+',
+      'ocp-apim-subscription-key',
+      'x-vault-token',
+    ].join('|') +
+    ')$|(^|-)(api-?key|token|jwt|session|secret|password|passwd|credentials?|auth|oidc|saml)(-|$)',
+  'i',
+);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** `--header K:V` into a header map; credential and identity headers are refused, and values never echoed. */

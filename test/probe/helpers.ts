@@ -18,7 +18,7 @@ export const HTTP_DEFAULTS: ProbeHttpOptions = {
 /** Probes URLs through the real prober, source and findings, as the CLI does. */
 export async function probe(
   targets: readonly (string | ProbeTarget)[],
-  options: { http?: Partial<ProbeHttpOptions>; concurrency?: number; targetBudgetMs?: number; totalBudgetMs?: number } = {},
+  options: { http?: Partial<ProbeHttpOptions>; concurrency?: number; targetBudgetMs?: number; totalBudgetMs?: number; namespaces?: readonly string[] } = {},
 ): Promise<ProbeRun> {
   return runProbe({
     targets: targets.map((t) => (typeof t === 'string' ? { url: t } : t)),
@@ -28,6 +28,7 @@ export async function probe(
     targetBudgetMs: options.targetBudgetMs ?? 30_000,
     totalBudgetMs: options.totalBudgetMs ?? 60_000,
     rules: ALL_RULES.map((rule) => rule.meta),
+    ...(options.namespaces ? { namespaces: options.namespaces } : {}),
   });
 }
 

@@ -39,7 +39,7 @@ describe('fingerprint data', () => {
 
   test('the issue\'s endpoints are all asked', () => {
     const paths = new Set(products.flatMap((p) => p.probes.map((probe) => probe.path.split('?')[0])));
-    for (const path of ['/api/workgroup/env-info', '/api/workgroup/exists', '/api/dashboard-links', '/pipeline/apis/v1beta1/healthz', '/pipeline/apis/v2beta1/healthz', '/apis/v2beta1/healthz', '/api/status', '/api/kernels', '/hub/api', '/api/v1/info', '/api/v1/workflows/argo', '/api/version', '/api/jobs/', '/api/2.0/mlflow/experiments/search', '/api/tags', '/v1/models', '/v2/models']) {
+    for (const path of ['/api/workgroup/env-info', '/api/workgroup/exists', '/api/dashboard-links', '/pipeline/apis/v1beta1/healthz', '/pipeline/apis/v2beta1/healthz', '/apis/v2beta1/healthz', '/api/status', '/api/kernels', '/hub/api', '/api/v1/info', '/api/v1/workflows/{namespace}', '/v2/health/ready', '/api/version', '/api/jobs/', '/api/2.0/mlflow/experiments/search', '/api/tags', '/v1/models', '/v2/models']) {
       assert.ok(paths.has(path), `${path} is not probed`);
     }
   });

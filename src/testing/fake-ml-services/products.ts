@@ -120,12 +120,26 @@ const jupyterhub: Handler = (path) => {
  * `metadata` and `items`. With `--auth-mode=client` every API route but version answers 401
  * `{"code":16,"message":"token not valid. …"}`.
  */
-const argo: Handler = (path, _query, mode) => {
+export function argoHandler(managedNamespace?: string): Handler {
+  return (path, query, mode) => argo(path, query, mode, managedNamespace);
+}
+
+/**
+ * A namespaced install (`argo-server --namespaced --managed-namespace X`, see
+ * https://argo-workflows.readthedocs.io/en/latest/managed-namespace/) names X in `/api/v1/info`;
+ * in server mode its service account has a Role in X only, so any other namespace answers the
+ * API server's refusal as gRPC PermissionDenied (HTTP 403, code 7).
+ */
+const argo = (path: string, _query: URLSearchParams, mode: ProductMode, managedNamespace?: string): FakeAnswer | undefined => {
   if (path === '/api/v1/version') return json({ version: 'v3.5.5', buildDate: '2024-02-29T20:59:20Z', gitCommit: 'c80b2e91ebd7e7f604e88442f45ec630380effa0', gitTag: 'v3.5.5', gitTreeState: 'clean', goVersion: 'go1.21.7', compiler: 'gc', platform: 'linux/amd64' });
   if (!path.startsWith('/api/')) return html('<!doctype html><html><head><title>Argo</title></head><body><div id="app"></div></body></html>');
   if (mode === 'native-auth') return json({ code: 16, message: 'token not valid. see https://argo-workflows.readthedocs.io/en/latest/faq/' }, 401);
-  if (path === '/api/v1/info') return json({ modals: {}, navColor: '', links: [], columns: [] });
-  if (/^\/api\/v1\/workflows\/[^/]+$/.test(path)) return json({ metadata: { resourceVersion: '123456' }, items: [{ metadata: { name: 'hello-world-x1', namespace: path.split('/').pop() } }] });
+  if (path === '/api/v1/info') return json({ ...(managedNamespace ? { managedNamespace } : {}), modals: {}, navColor: '', links: [], columns: [] });
+  const namespace = /^\/api\/v1\/workflows\/([^/]+)$/.exec(path)?.[1];
+  if (namespace !== undefined && managedNamespace !== undefined && namespace !== managedNamespace) {
+    return json({ code: 7, message: `workflows.argoproj.io is forbidden: User "system:serviceaccount:${managedNamespace}:argo-server" cannot list resource "workflows" in API group "argoproj.io" in the namespace "${namespace}"` }, 403);
+  }
+  if (namespace !== undefined) return json({ metadata: { resourceVersion: '123456' }, items: [{ metadata: { name: 'hello-world-x1', namespace: path.split('/').pop() } }] });
   return json({ code: 5, message: 'Not Found' }, 404);
 };
 
@@ -214,7 +228,7 @@ const kserve: Handler = (path) => {
   return undefined;
 };
 
-export function productHandler(product: FakeProduct, kfpMultiUser = false): Handler {
+export function productHandler(product: FakeProduct, kfpMultiUser = false, argoManagedNamespace?: string): Handler {
   switch (product) {
     case 'kubeflow-dashboard':
       return kubeflowDashboard;
@@ -225,7 +239,7 @@ export function productHandler(product: FakeProduct, kfpMultiUser = false): Hand
     case 'jupyterhub':
       return jupyterhub;
     case 'argo':
-      return argo;
+      return argoHandler(argoManagedNamespace);
     case 'ray':
       return ray;
     case 'kubernetes-dashboard':

@@ -40,6 +40,8 @@ export interface FakeMlServiceOptions {
   /** Products answer only under this path (a notebook's `NB_PREFIX`, a proxied UI). */
   readonly prefix?: string;
   readonly kfpMultiUser?: boolean;
+  /** Argo Server installed `--namespaced` for this namespace (see products.ts). */
+  readonly argoManagedNamespace?: string;
   /** What answers paths no product knows: a 404 (default) or a single-page app's HTML shell with a 200. */
   readonly fallback?: 'not-found' | 'spa-shell';
   /** Paths answered by hand, before anything else: hostile servers in tests. */
@@ -92,7 +94,7 @@ export async function startFakeMlService(options: FakeMlServiceOptions): Promise
   // The dashboard answers every other path with its HTML shell, so it goes last, as the Kubeflow
   // gateway routes `/pipeline` and `/jupyter` before its catch-all `/` route to the dashboard.
   const ordered = [...(options.products ?? [])].sort((a, b) => Number(a === 'kubeflow-dashboard') - Number(b === 'kubeflow-dashboard'));
-  const handlers = ordered.map((product) => productHandler(product, options.kfpMultiUser ?? false));
+  const handlers = ordered.map((product) => productHandler(product, options.kfpMultiUser ?? false, options.argoManagedNamespace));
   const prefix = (options.prefix ?? '').replace(/\/+$/, '');
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     requests.push({ method: request.method ?? '', url: request.url ?? '', headers: { ...request.headers } });
