@@ -4,12 +4,15 @@ import { FORMATTERS } from '../report/formats.js';
 import { ALL_RULES } from '../rules/index.js';
 import { documentedFlags, type DocumentedFlag } from './help-flags.js';
 import {
+  AUDIT_HELP,
   COMPLETION_HELP,
   EXPLAIN_HELP,
   EXPORT_HELP,
   EXPORT_VAP_HELP,
   FIX_HELP,
   HELP_HELP,
+  HUNT_HELP,
+  PROBE_HELP,
   RULES_HELP,
   SCAN_HELP,
   SNAPSHOT_HELP,
@@ -17,6 +20,7 @@ import {
   WEBHOOK_HELP,
   WEBHOOK_MANIFESTS_HELP,
   WEBHOOK_SERVE_HELP,
+  WATCH_HELP,
 } from './help.js';
 
 /** What a command's positional arguments are, for completion. */
@@ -32,12 +36,16 @@ export interface CommandNode {
 
 /**
  * Every command and subcommand with its help text; help, `help COMMAND` and completion read it.
- * `probe` is missing: its help lives in its lazily loaded module (undici), which completion must
- * not load.
+ * Help texts live in `help.ts`, never in a command's module: completion must not load what
+ * commands load lazily (undici, client-node, prom-client).
  */
 export const COMMAND_TREE: readonly CommandNode[] = [
   { name: 'scan', summary: 'scan manifests, stdin or the live cluster', help: SCAN_HELP, positional: 'paths' },
   { name: 'snapshot', summary: 'write the cluster objects kfguard reads, Secret values removed', help: SNAPSHOT_HELP, positional: 'none' },
+  { name: 'watch', summary: 'keep watching the live cluster; stream finding changes', help: WATCH_HELP, positional: 'none' },
+  { name: 'probe', summary: 'ask URLs whether dashboards and job APIs answer without credentials', help: PROBE_HELP, positional: 'none' },
+  { name: 'audit', summary: 'hunt in Kubernetes audit logs', help: AUDIT_HELP, positional: 'paths' },
+  { name: 'hunt', summary: 'read a job API (KFP, Argo, Ray) and scan what it ran', help: HUNT_HELP, positional: 'none' },
   { name: 'rules', summary: 'list every rule', help: RULES_HELP, positional: 'none' },
   { name: 'explain', summary: 'describe one rule', help: EXPLAIN_HELP, positional: 'rule' },
   { name: 'fix', summary: 'patch fixable findings', help: FIX_HELP, positional: 'paths' },

@@ -9,7 +9,7 @@ export interface DocumentedFlag {
 }
 
 // A flag line starts with two spaces, then `-x, --name` or `--name`, then an optional placeholder.
-const FLAG_LINE = /^ {2,}(?:-([A-Za-z]), )?--([a-z][a-z0-9-]*)(?: ([A-Z][A-Z0-9_[\]=|.,]*))?(?: +(.*))?$/;
+const FLAG_LINE = /^ {2,}(?:-([A-Za-z]), )?--([a-z][a-z0-9-]*)(?: ([A-Z][A-Z0-9_[\]=|.,:]*))?(?: +(.*))?$/;
 
 /**
  * The flags a help text lists in its flag table. Completion scripts are generated from them, and a

@@ -255,7 +255,9 @@ Flags:
       --metrics-address ADDR address for --metrics-port (default: all interfaces)
       --resync SECONDS       after changes, judge everything again at most this often (default 10):
                              what a change resolves on other objects shows then
-      --rule ID[,ID]         run only these rules (repeatable); also --skip-rule, --category
+      --rule ID[,ID]         run only these rules (repeatable)
+      --skip-rule ID[,ID]    do not run these rules (repeatable)
+      --category CAT[,CAT]   run only rules of these categories (repeatable)
       --config FILE          settings file (default: .kfguard.yaml found upwards from here)
       --kubeconfig FILE      kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, then the
                              pod's service account)
@@ -323,6 +325,7 @@ Flags:
       --burst-namespaces N   a burst is pipeline/job pods in at least N namespaces (default 5) ...
       --burst-window DUR     ... within DUR (default 10m)
   -q, --quiet                list only findings at or above --fail-on
+      --color                colour the text report even when stdout is not a terminal
       --no-color             never colour output
       --config FILE          settings file (rule options; default: .kfguard.yaml found upwards)
   -h, --help                 show this help
@@ -354,8 +357,69 @@ Flags:
   -f, --format NAME[=FILE] text (default), json, sarif, junit, markdown, policyreport, html, gitlab-sast
   -o, --output FILE        write the report to FILE
       --fail-on SEVERITY   exit 1 when a finding is at or above it (default high)
-  -q, --quiet · --no-color · --config FILE · -h, --help
+  -q, --quiet              list only findings at or above --fail-on
+      --color              colour the text report even when stdout is not a terminal
+      --no-color           never colour output
+      --config FILE        settings file (default: .kfguard.yaml found upwards)
+  -h, --help               show this help
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage errors or an API that could not be
 read (401/403: say which flag; 404: not this API; TLS errors; timeouts), with the others still read.
+`;
+
+export const PROBE_HELP = `Usage: kfguard probe URL... [--targets FILE] [flags]
+       kfguard probe --from-scan REPORT.json [flags]
+       kfguard probe --cluster [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
+
+Asks each URL, from where you stand, whether a Kubeflow dashboard or Pipelines API, Jupyter,
+JupyterHub, Argo Server, Ray dashboard and Jobs API, Kubernetes Dashboard, MLflow, TensorBoard,
+Ollama, an OpenAI-compatible server (vLLM) or KServe/Triton answers without credentials. Each
+target is open, protected, not-found or error; open ones become findings under the rule ids
+\`kfguard scan\` uses. Only GET is sent, never credentials, never a login or a job submission.
+A URL's path is a prefix: https://host/notebook/ns/nb/ probes that notebook.
+
+Targets:
+      --targets FILE         more URLs, one a line (# comments)
+      --from-scan FILE       the addresses (load balancer, NodePort, Ingress, Route and Gateway
+                             hosts) on the exposure paths of every finding of a JSON report of
+                             \`kfguard scan\`, whatever its rule; findings then name the object that
+                             opened the door
+      --cluster              the same from a scan of the live cluster
+      --kubeconfig FILE      with --cluster: kubeconfig to use (default: $KUBECONFIG,
+                             ~/.kube/config, then the pod's service account)
+      --context NAME         with --cluster: kubeconfig context to use (default: the current one)
+  -n, --namespace NS         ask namespaced APIs (Argo workflows) in NS too, besides the namespace
+                             the server names; with --cluster, also list only NS (repeatable)
+  -A, --all-namespaces       with --cluster: list every namespace (the default)
+
+HTTP:
+      --concurrency N        requests in flight at once, all targets together (1-64, default 8)
+      --timeout S            seconds for one request (default 10)
+      --target-budget S      seconds for one target's requests, counted from its first request
+                             (default 60)
+      --total-budget S       seconds for the whole run (default 600)
+      --insecure             do not verify TLS certificates
+      --ca FILE              trust the CA certificates in FILE (PEM)
+      --header NAME:VALUE    add a header (repeatable), e.g. "Host: kubeflow.example.com"; sent
+                             to the target's host only, never shown; credential and identity
+                             headers are refused
+      --proxy URL            send requests through this HTTP(S) proxy
+      --follow-cross-host    follow redirects to other hosts (default: record them, stay put)
+
+Report:
+  -f, --format NAME[=FILE]   text (default), json, sarif, junit, markdown, policyreport, html,
+                             gitlab-sast; repeatable
+  -o, --output FILE          write the report to FILE
+      --fail-on SEVERITY     exit 1 when a finding is at or above this (default high; none)
+      --rule ID[,ID]         report only these rules (repeatable)
+      --skip-rule ID[,ID]    do not report these rules (repeatable)
+      --category CAT[,CAT]   report only rules of these categories (repeatable)
+  -q, --quiet                no banner
+      --color                colour the text report even when stdout is not a terminal
+      --no-color             never colour output
+      --config FILE          settings file (default: .kfguard.yaml found upwards)
+  -h, --help                 show this help
+
+Exit codes: 0 nothing open at or above --fail-on, 1 an open interface, 2 usage errors or a
+target that could not be judged (listed with its cause).
 `;

@@ -3,6 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { optionsAcceptedBy } from '../../src/cli/args.js';
+import { COMMAND_TREE, leafCommands } from '../../src/cli/command-tree.js';
+import { MAIN_HELP } from '../../src/cli/help.js';
 import { SEVERITIES } from '../../src/core/severity.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -102,3 +105,39 @@ describe('kfguard completion zsh and fish', () => {
     assert.match(run.stderr, /no completion for shell "powershell"/);
   });
 });
+
+describe('completion knows every command and flag the help shows', () => {
+  const commandsInMainHelp = [...MAIN_HELP.matchAll(/^ {2}kfguard ([a-z]+)/gm)].map((m) => m[1] as string);
+
+  test('every command of the main help is in the command tree (probe, watch, audit, hunt included)', () => {
+    assert.ok(commandsInMainHelp.length >= 12, commandsInMainHelp.join(' '));
+    for (const name of new Set(commandsInMainHelp)) assert.ok(COMMAND_TREE.some((node) => node.name === name), `${name} is missing from completion`);
+  });
+
+  for (const shell of ['bash', 'zsh', 'fish']) {
+    test(`${shell}: every flag a command accepts (and so its help lists) is offered for that command`, async () => {
+      const text = await script(shell);
+      for (const name of new Set(commandsInMainHelp)) assert.match(text, new RegExp(`\\b${name}\\b`), `${shell} lacks ${name}`);
+      for (const { key } of leafCommands()) {
+        // --help makes the command hand its options to the parser, which records them.
+        assert.equal((await runCli([...key.split(' '), '--help'])).code, 0, key);
+        const accepted = Object.keys(optionsAcceptedBy(key) ?? { help: {} });
+        const offered = shell === 'fish' ? fishFlagsOf(text, key) : shellFlagsOf(text, key);
+        for (const flag of accepted) assert.ok(offered.has(flag), `${shell}: kfguard ${key} accepts --${flag} but completion does not offer it`);
+      }
+    });
+  }
+});
+
+/** The flags a bash or zsh script offers for `key` (its `"key") compadd/compgen -W "..."` arm). */
+function shellFlagsOf(text: string, key: string): Set<string> {
+  const arm = text.split('\n').find((line) => line.trim().startsWith(`"${key}") `) && /--[a-z]/.test(line));
+  return new Set([...(arm ?? '').matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1] as string));
+}
+
+/** The flags a fish script offers for `key`: `complete … -n '__fish_seen_subcommand_from key' -l flag`. */
+function fishFlagsOf(text: string, key: string): Set<string> {
+  const [command, sub] = key.split(' ');
+  const condition = sub === undefined ? `__fish_seen_subcommand_from ${command}'` : `__fish_seen_subcommand_from ${command}; and __fish_seen_subcommand_from ${sub}'`;
+  return new Set(text.split('\n').filter((line) => line.includes(condition)).flatMap((line) => [...line.matchAll(/ -l ([a-z][a-z0-9-]*)/g)].map((m) => m[1] as string)));
+}

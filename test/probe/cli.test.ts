@@ -61,6 +61,19 @@ describe('usage', () => {
     const run = await runCli(['probe', '--help']);
     assert.equal(run.code, 0);
     for (const flag of ['--targets', '--concurrency', '--timeout', '--insecure', '--ca', '--header', '--proxy', '--from-scan', '--cluster', '--follow-cross-host']) assert.ok(run.stdout.includes(flag), flag);
+    // Each flag is described once (the cluster flags were once listed twice).
+    const flagLines = run.stdout.split('\n').map((line) => /^ {2,}(?:-[A-Za-z], )?(--[a-z][a-z0-9-]*)/.exec(line)?.[1]).filter((f): f is string => f !== undefined);
+    assert.deepEqual(flagLines.filter((flag, i) => flagLines.indexOf(flag) !== i), []);
+  });
+
+  test('--namespace needs no --cluster (it names the namespaces Argo is asked for); a bad name is a usage error', async () => {
+    const argo = await serve({ products: ['argo'], argoManagedNamespace: 'hidden-team', raw: { '/api/v1/info': (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"links":[]}') } });
+    const run = await runCli(['probe', argo.url, '-n', 'hidden-team', '--format', 'json']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.ok(argo.requests.some((r) => r.url === '/api/v1/workflows/hidden-team'));
+    const bad = await runCli(['probe', argo.url, '--namespace', '../etc']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /is not a namespace name/);
   });
 });
 

@@ -14,54 +14,11 @@ import { buildReport } from '../../report/report.js';
 import { ALL_RULES } from '../../rules/index.js';
 import { VERSION } from '../../version.js';
 import { listOption, parseCommandArgs, stringOption } from '../args.js';
-import { CLUSTER_HELP, CLUSTER_OPTIONS, clusterFlagsGiven, clusterSourceFor } from '../cluster-flags.js';
+import { CLUSTER_OPTIONS, clusterSourceFor } from '../cluster-flags.js';
+import { PROBE_HELP } from '../help.js';
 import { loadCliConfig } from '../config.js';
 import { EXIT_CLEAN, type CliIo } from '../io.js';
 import { exitCodeFor, outputTargets, parseFailOn, useColor } from './scan.js';
-
-export const PROBE_HELP = `Usage: kfguard probe URL... [--targets FILE] [flags]
-       kfguard probe --from-scan REPORT.json [flags]
-       kfguard probe --cluster [--kubeconfig FILE] [--context NAME] [-n NS]... [flags]
-
-Asks each URL, from where you stand, whether a Kubeflow dashboard or Pipelines API, Jupyter,
-JupyterHub, Argo Server, Ray dashboard and Jobs API, Kubernetes Dashboard, MLflow, TensorBoard,
-Ollama, an OpenAI-compatible server (vLLM) or KServe/Triton answers without credentials. Each
-target is open, protected, not-found or error; open ones become findings under the rule ids
-\`kfguard scan\` uses. Only GET is sent, never credentials, never a login or a job submission.
-A URL's path is a prefix: https://host/notebook/ns/nb/ probes that notebook.
-
-Targets:
-      --targets FILE         more URLs, one a line (# comments)
-      --from-scan REPORT     the addresses (load balancer, Ingress and Route hosts) of the objects
-                             a JSON report of \`kfguard scan\` flagged on exposure paths; findings
-                             then name the object that opened the door
-      --cluster              the same from a scan of the live cluster (flags below)
-${CLUSTER_HELP}
-HTTP:
-      --concurrency N        requests in flight at once, all targets together (1-64, default 8)
-      --timeout S            seconds for one request (default 10)
-      --target-budget S      seconds for all of one target's requests (default 60)
-      --total-budget S       seconds for the whole run (default 600)
-      --insecure             do not verify TLS certificates
-      --ca FILE              trust the CA certificates in FILE (PEM)
-      --header NAME:VALUE    add a header (repeatable), e.g. "Host: kubeflow.example.com";
-                             credential and identity headers are refused
-      --proxy URL            send requests through this HTTP(S) proxy
-      --follow-cross-host    follow redirects to other hosts (default: record them, stay put)
-
-Report:
-  -f, --format NAME[=FILE]   text (default), json, sarif, junit, markdown, policyreport, html,
-                             gitlab-sast; repeatable
-  -o, --output FILE          write the report to FILE
-      --fail-on SEVERITY     exit 1 when a finding is at or above this (default high; none)
-      --rule/--skip-rule/--category   as for scan
-  -q, --quiet                no banner
-      --no-color             never colour output
-      --config FILE          settings file (default: .kfguard.yaml found upwards)
-
-Exit codes: 0 nothing open at or above --fail-on, 1 an open interface, 2 usage errors or a
-target that could not be judged (listed with its cause).
-`;
 
 const PROBE_OPTIONS = {
   targets: { type: 'string', multiple: true },
@@ -113,7 +70,10 @@ export async function probeCommand(argv: readonly string[], io: CliIo): Promise<
   const proxy = proxyOption(stringOption(values.proxy));
   const ca = await caOption(stringOption(values.ca), io.cwd);
   const fromScan = stringOption(values['from-scan']);
-  if (values.cluster !== true && clusterFlagsGiven(values)) throw new UsageError('--kubeconfig, --context, --namespace and --all-namespaces need --cluster');
+  if (values.cluster !== true && ['kubeconfig', 'context', 'all-namespaces'].some((flag) => values[flag] !== undefined)) throw new UsageError('--kubeconfig, --context and --all-namespaces need --cluster');
+  const namespaces = listOption(values.namespace);
+  const badNamespace = namespaces.find((ns) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ns));
+  if (badNamespace !== undefined) throw new UsageError(`--namespace "${displayUrl(badNamespace.slice(0, 80))}" is not a namespace name`, 'lower-case letters, digits and "-", at most 63');
   if (fromScan !== undefined && values.cluster === true) throw new UsageError('--from-scan and --cluster exclude each other');
 
   const targets: ProbeTarget[] = targetsFromArgs(positionals).map((url) => ({ url }));
@@ -146,6 +106,7 @@ export async function probeCommand(argv: readonly string[], io: CliIo): Promise<
     fingerprints: shippedFingerprints(),
     http: { timeoutMs, insecure: values.insecure === true, ...(ca === undefined ? {} : { ca }), headers, ...(proxy === undefined ? {} : { proxy }), followCrossHost: values['follow-cross-host'] === true, maxBodyBytes: MAX_BODY_BYTES, maxRedirects: MAX_REDIRECTS, userAgent: `kfguard-probe/${VERSION}` },
     concurrency,
+    namespaces,
     targetBudgetMs,
     totalBudgetMs,
     rules: rules.filter((rule) => config.rules[rule.meta.id]?.enabled !== false).map((rule) => rule.meta),

@@ -22,7 +22,10 @@ const WATCH_OPTIONS = {
   'metrics-address': { type: 'string' },
   resync: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-  ...CLUSTER_OPTIONS,
+  kubeconfig: CLUSTER_OPTIONS.kubeconfig,
+  context: CLUSTER_OPTIONS.context,
+  namespace: CLUSTER_OPTIONS.namespace,
+  'all-namespaces': CLUSTER_OPTIONS['all-namespaces'],
 } as const;
 
 /** How long shutdown waits for the alert webhook to take what is queued. */
@@ -39,7 +42,6 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
     return EXIT_CLEAN;
   }
   if (positionals.length > 0) throw new UsageError(`watch reads the live cluster and takes no PATH (got ${positionals.join(' ')})`);
-  if (values.cluster !== undefined) throw new UsageError('watch always reads the live cluster; drop --cluster');
   const namespaces = listOption(values.namespace);
   if (namespaces.length > 0 && values['all-namespaces'] === true) throw new UsageError('--namespace and --all-namespaces exclude each other');
   const rules = selectRules(ALL_RULES, { only: listOption(values.rule), skip: listOption(values['skip-rule']), categories: listOption(values.category) });
