@@ -61,6 +61,8 @@ export interface RayExposure {
   readonly path: string;
   readonly how: string;
   readonly fromAnywhere: boolean;
+  /** The object that faces outside (a Service, Ingress, route), when the scanned set holds it. */
+  readonly entry?: K8sObject;
 }
 
 /**
@@ -86,7 +88,7 @@ export function rayHeadExposures(object: K8sObject, head: RayHead, inventory: In
     const selectsCluster = selector?.['ray.io/cluster'] === head.clusterName;
     const runsHead = backend.workloads.some((w) => w.object === object);
     if (backend.name !== headService && !selectsCluster && !runsHead) continue;
-    found.push({ path: head.path, how: describeRoute(exposure), fromAnywhere: exposure.reach.level === 'anywhere' });
+    found.push({ path: head.path, how: describeRoute(exposure), fromAnywhere: exposure.reach.level === 'anywhere', entry: exposure.entry.object });
   }
   return found;
 }

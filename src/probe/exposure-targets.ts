@@ -1,13 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { KfguardConfig } from '../core/config-types.js';
+import { DEFAULT_CONFIG, type KfguardConfig } from '../core/config-types.js';
 import { errorMessage } from '../core/errors.js';
 import type { Inventory } from '../core/inventory.js';
-import { apiGroupOf, asArray, asRecord, asString, describeRef, isRecord } from '../core/object.js';
+import { apiGroupOf, asArray, asRecord, asString, describeObject, describeRef, isRecord, nameOf, namespaceOf } from '../core/object.js';
 import type { Rule } from '../core/rule.js';
 import { collect } from '../core/source.js';
 import type { Finding, InputError, K8sObject, ResourceRef } from '../core/types.js';
 import { newSnapshot } from '../k8s/inventory.js';
+import { exposuresReaching } from '../exposure/analysis.js';
+import { reachesOutside } from '../exposure/workload-reachability.js';
+import { rayHeadExposures, rayHeadsOf } from '../platforms/ray.js';
 import { evaluateManifests, type BatchSource } from '../scan.js';
 import { ManifestSource } from '../sources/manifest-source.js';
 import type { OpenedBy, ProbeTarget } from './types.js';
@@ -21,21 +24,26 @@ export interface TracedTargets {
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 /** Each object yields at most this many URLs: hosts × paths × ports can multiply. */
 const MAX_URLS_PER_OBJECT = 16;
+/** Kinds whose own fields say where they listen. */
+const ENTRY_KINDS = new Set(['Service', 'Ingress', 'Route', 'Gateway', 'HTTPRoute']);
+/** Findings of these categories are about a door: one with no address to probe is named in a warning. */
+const DOOR_CATEGORIES = new Set(['exposure', 'authentication']);
 
 /**
- * `probe --from-scan REPORT.json`: the exposure findings of a JSON report, each traced back to the
- * object it names (re-read from the file the report says it came from) and turned into the URLs
- * that object makes reachable.
+ * `probe --from-scan REPORT.json`: every finding of a JSON report, whatever its rule, traced back
+ * to the object it names (re-read from the file the report says it came from) and from there to
+ * the entry objects on its exposure paths (itself, or the Services, Ingresses and routes that
+ * reach it), whose addresses are probed.
  */
-export async function targetsFromScanReport(path: string, display: string, cwd: string): Promise<TracedTargets> {
+export async function targetsFromScanReport(path: string, display: string, cwd: string, config: KfguardConfig = DEFAULT_CONFIG): Promise<TracedTargets> {
   const errors: InputError[] = [];
   const warnings: string[] = [];
-  const findings = await exposureFindingsOf(path, display, errors);
+  const findings = doorsFirst(await findingsOf(path, display, errors));
   const byFile = new Map<string, Finding[]>();
   for (const finding of findings) {
     const origin = finding.origin;
     if (origin?.kind !== 'file') {
-      warnings.push(`${describeRef(finding.resource)}: found by a ${origin?.kind ?? 'unknown'} scan; use \`kfguard probe --cluster\` to read its live addresses`);
+      if (DOOR_CATEGORIES.has(finding.category)) warnings.push(`${describeRef(finding.resource)}: found by a ${origin?.kind ?? 'unknown'} scan; use \`kfguard probe --cluster\` to read its live addresses`);
       continue;
     }
     if (origin.reader === 'stdin') {
@@ -45,39 +53,73 @@ export async function targetsFromScanReport(path: string, display: string, cwd: 
     const file = origin.path ?? origin.file;
     byFile.set(file, [...(byFile.get(file) ?? []), finding]);
   }
-  const targets: ProbeTarget[] = [];
-  for (const [file, fileFindings] of byFile) {
-    const source = new ManifestSource({ paths: [file], cwd, readStdin: () => Promise.reject(new Error('no stdin')) });
-    const snapshot = newSnapshot();
+  // The files are read together: a Service in one file reaches a Deployment in another.
+  const snapshot = newSnapshot();
+  if (byFile.size > 0) {
+    const source = new ManifestSource({ paths: [...byFile.keys()], cwd, readStdin: () => Promise.reject(new Error('no stdin')) });
     await collect([source], snapshot);
     errors.push(...source.result.errors);
+  }
+  const targets: ProbeTarget[] = [];
+  for (const [file, fileFindings] of byFile) {
     for (const finding of fileFindings) {
       const scanned = snapshot.get(finding.resource.kind, finding.resource.namespace, finding.resource.name, apiGroupOf(finding.resource.apiVersion));
       if (!scanned) {
         errors.push({ file: resolve(cwd, file), message: `${describeRef(finding.resource)} named by the report is no longer in this file` });
         continue;
       }
-      targets.push(...targetsOfEntry(scanned.object, snapshot, finding, warnings));
+      targets.push(...targetsOfFinding(scanned.object, snapshot, finding, config, warnings));
     }
   }
   return { targets, errors, warnings };
 }
 
-/** `probe --cluster`: the exposure rules run over the live cluster, and the addresses of what they flag. */
+/** `probe --cluster`: the selected rules run over the live cluster, and the addresses on the exposure paths of whatever they flag. */
 export async function targetsFromCluster(source: BatchSource, rules: readonly Rule[], config: KfguardConfig): Promise<TracedTargets> {
-  const exposureRules = rules.filter((rule) => rule.meta.category === 'exposure');
-  const evaluation = await evaluateManifests({ paths: [], cwd: '.', readStdin: () => Promise.reject(new Error('no stdin')), rules: exposureRules, config, source });
+  const evaluation = await evaluateManifests({ paths: [], cwd: '.', readStdin: () => Promise.reject(new Error('no stdin')), rules, config, source });
   const warnings: string[] = [];
   const targets: ProbeTarget[] = [];
-  for (const finding of evaluation.findings) {
+  for (const finding of doorsFirst(evaluation.findings)) {
     if (finding.suppression) continue;
     const scanned = evaluation.inventory.get(finding.resource.kind, finding.resource.namespace, finding.resource.name, apiGroupOf(finding.resource.apiVersion));
-    if (scanned) targets.push(...targetsOfEntry(scanned.object, evaluation.inventory, finding, warnings));
+    if (scanned) targets.push(...targetsOfFinding(scanned.object, evaluation.inventory, finding, config, warnings));
   }
   return { targets, errors: [...evaluation.collected.errors], warnings };
 }
 
-async function exposureFindingsOf(path: string, display: string, errors: InputError[]): Promise<Finding[]> {
+/** Exposure findings name the door itself, so they go first: the first finding to reach a URL names its door. */
+function doorsFirst(findings: readonly Finding[]): Finding[] {
+  const rank = (f: Finding): number => (f.category === 'exposure' ? 0 : f.category === 'authentication' ? 1 : 2);
+  return [...findings].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * The entry objects on the exposure paths of a flagged object: the object itself when it is one,
+ * else every Service, Ingress or route the exposure analysis finds reaching it from outside, and
+ * for a Ray head the ways its dashboard is exposed.
+ */
+export function entriesReaching(object: K8sObject, inventory: Inventory, config: KfguardConfig): K8sObject[] {
+  if (ENTRY_KINDS.has(object.kind)) return [object];
+  const entries = new Set<K8sObject>();
+  for (const exposure of exposuresReaching(inventory, object, config.lists)) {
+    if (reachesOutside(exposure.reach.level) || exposure.reach.level === 'unseen') entries.add(exposure.entry.object);
+  }
+  for (const head of rayHeadsOf(object)) for (const exposure of rayHeadExposures(object, head, inventory, config.lists)) if (exposure.entry) entries.add(exposure.entry);
+  return [...entries];
+}
+
+function targetsOfFinding(object: K8sObject, inventory: Inventory, finding: Finding, config: KfguardConfig, warnings: string[]): ProbeTarget[] {
+  const entries = entriesReaching(object, inventory, config);
+  if (entries.length === 0) {
+    if (DOOR_CATEGORIES.has(finding.category) && !warnings.some((w) => w.startsWith(describeRef(finding.resource)))) {
+      warnings.push(`${describeRef(finding.resource)} (${finding.ruleId}): no Service, Ingress or route with an address reaches it in what was scanned`);
+    }
+    return [];
+  }
+  return entries.flatMap((entry) => targetsOfEntry(entry, inventory, finding, warnings));
+}
+
+async function findingsOf(path: string, display: string, errors: InputError[]): Promise<Finding[]> {
   let parsed: unknown;
   try {
     const info = await stat(path);
@@ -94,26 +136,25 @@ async function exposureFindingsOf(path: string, display: string, errors: InputEr
   return parsed.findings.filter((raw): raw is Finding => {
     const f = asRecord(raw);
     const resource = asRecord(f?.resource);
-    return f?.category === 'exposure' && f.suppression === undefined && typeof f.ruleId === 'string' && typeof resource?.kind === 'string' && typeof resource.name === 'string' && typeof resource.apiVersion === 'string';
+    return f?.suppression === undefined && typeof f?.ruleId === 'string' && typeof f.category === 'string' && typeof resource?.kind === 'string' && typeof resource.name === 'string' && typeof resource.apiVersion === 'string';
   });
 }
 
-function openedByOf(finding: Finding, how: string): OpenedBy {
-  const resource: ResourceRef = finding.resource;
-  return {
-    resource,
-    ruleId: finding.ruleId,
-    how,
-    ...(finding.location ? { location: finding.location } : {}),
-    ...(finding.origin ? { origin: finding.origin } : {}),
-  };
+/** The door: the entry object itself when it is what the finding names, else the entry, with the flagged object it leads to. */
+function openedByOf(entry: K8sObject, finding: Finding, how: string): OpenedBy {
+  const isFlagged = entry.kind === finding.resource.kind && nameOf(entry) === finding.resource.name && namespaceOf(entry) === finding.resource.namespace;
+  if (isFlagged) {
+    return { resource: finding.resource, ruleId: finding.ruleId, how, ...(finding.location ? { location: finding.location } : {}), ...(finding.origin ? { origin: finding.origin } : {}) };
+  }
+  const resource: ResourceRef = { apiVersion: entry.apiVersion, kind: entry.kind, ...(namespaceOf(entry) === undefined ? {} : { namespace: namespaceOf(entry) }), name: nameOf(entry) };
+  return { resource, ruleId: finding.ruleId, how: `${how}, reaching ${describeRef(finding.resource)}`, ...(finding.origin ? { origin: finding.origin } : {}) };
 }
 
 type Found = { url: string; how: string }[];
 
 /** The URLs an entry object (Service, Ingress, Route, Gateway, HTTPRoute) makes reachable. */
 export function targetsOfEntry(object: K8sObject, inventory: Inventory, finding: Finding, warnings: string[]): ProbeTarget[] {
-  const name = describeRef(finding.resource);
+  const name = describeObject(object);
   const found: Found = [];
   const spec = asRecord(object.spec) ?? {};
   const status = asRecord(object.status) ?? {};
@@ -123,7 +164,7 @@ export function targetsOfEntry(object: K8sObject, inventory: Inventory, finding:
   const addTargets = ADDRESS_READERS[object.kind];
   addTargets?.({ spec, status, ingressAddresses, inventory, name, found, warnings });
   if (found.length === 0 && !warnings.some((w) => w.startsWith(name))) warnings.push(`${name}: no address to probe in what was scanned`);
-  return found.slice(0, MAX_URLS_PER_OBJECT).map(({ url, how }) => ({ url, openedBy: openedByOf(finding, how) }));
+  return found.slice(0, MAX_URLS_PER_OBJECT).map(({ url, how }) => ({ url, openedBy: openedByOf(object, finding, how) }));
 }
 
 interface EntryContext {

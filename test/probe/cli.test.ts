@@ -2,7 +2,7 @@
 // format, exit codes, and tracing a scan's exposure findings back to the URLs to probe.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -272,4 +272,104 @@ spec:
       containers:
         - name: centraldashboard
           image: ghcr.io/kubeflow/kubeflow/central-dashboard:v1.9.0
+`;
+
+describe('--from-scan: every rule\'s findings lead to their doors', () => {
+  test('Ray and MLflow findings (authentication rules) lead to the Services that reach them, which are probed and named', async () => {
+    const ray = await serve({ products: ['ray'] });
+    const mlflow = await serve({ products: ['mlflow'] });
+    const scanDir = tempDir('kfguard-probe-scan-');
+    try {
+      writeFileSync(join(scanDir.path, 'ray.yaml'), RAY_AND_MLFLOW(new URL(ray.url).port, new URL(mlflow.url).port));
+      // Only the authentication rules: the report holds no exposure-category finding at all.
+      const scan = await runCli(['scan', 'ray.yaml', '--format', 'json=report.json', '--category', 'authentication'], { cwd: scanDir.path });
+      assert.equal(scan.code, 1, scan.stderr);
+      const scanned = JSON.parse(readFileSync(join(scanDir.path, 'report.json'), 'utf8'));
+      assert.deepEqual([...new Set(scanned.findings.map((f: { category: string }) => f.category))], ['authentication']);
+      const run = await runCli(['probe', '--from-scan', 'report.json', '--format', 'json'], { cwd: scanDir.path });
+      assert.equal(run.code, 1, run.stderr);
+      const report = JSON.parse(run.stdout);
+      const verdicts = Object.fromEntries(report.extensions.probedTargets.map((t: { url: string; verdict: string }) => [t.url, t.verdict]));
+      assert.deepEqual(verdicts, { [ray.url]: 'open', [mlflow.url]: 'open' });
+      const rayFinding = report.findings.find((f: { ruleId: string }) => f.ruleId === 'ray-dashboard-no-auth');
+      assert.deepEqual(rayFinding?.resource, { apiVersion: 'v1', kind: 'Service', namespace: 'ray', name: 'raycluster-kuberay-head-svc' });
+      assert.ok(rayFinding.evidence.some((e: string) => /door opened by Service ray\/raycluster-kuberay-head-svc .*reaching RayCluster ray\/raycluster-kuberay\), reported by ray-dashboard-no-auth/.test(e)), rayFinding.evidence.join('\n'));
+      const mlflowFinding = report.findings.find((f: { ruleId: string }) => f.ruleId === 'ml-tracking-server-exposed');
+      assert.equal(mlflowFinding?.resource.name, 'mlflow');
+      assert.equal(mlflowFinding?.resource.kind, 'Service');
+    } finally {
+      scanDir.cleanup();
+    }
+  });
+});
+
+const RAY_AND_MLFLOW = (rayPort: string, mlflowPort: string): string => `apiVersion: ray.io/v1
+kind: RayCluster
+metadata:
+  name: raycluster-kuberay
+  namespace: ray
+spec:
+  headGroupSpec:
+    rayStartParams: {}
+    template:
+      spec:
+        containers:
+          - name: ray-head
+            image: rayproject/ray:2.9.3
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: raycluster-kuberay-head-svc
+  namespace: ray
+spec:
+  type: LoadBalancer
+  selector:
+    ray.io/cluster: raycluster-kuberay
+    ray.io/node-type: head
+  ports:
+    - name: dashboard
+      port: ${rayPort}
+      targetPort: 8265
+status:
+  loadBalancer:
+    ingress:
+      - ip: 127.0.0.1
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: mlflow
+  namespace: mlops
+spec:
+  selector:
+    matchLabels:
+      app: mlflow
+  template:
+    metadata:
+      labels:
+        app: mlflow
+    spec:
+      containers:
+        - name: mlflow
+          image: ghcr.io/mlflow/mlflow:v2.16.0
+          command: [mlflow, server, --host, 0.0.0.0]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: mlflow
+  namespace: mlops
+spec:
+  type: LoadBalancer
+  selector:
+    app: mlflow
+  ports:
+    - name: http
+      port: ${mlflowPort}
+      targetPort: 5000
+status:
+  loadBalancer:
+    ingress:
+      - ip: 127.0.0.1
 `;

@@ -76,9 +76,9 @@ describe('time budgets', () => {
     const hanging = await listen(() => undefined);
     const fast = await Promise.all(Array.from({ length: 6 }, () => serve({ products: ['ollama'] })));
     for (const concurrency of [1, 2]) {
-      const run = await probe([hanging, ...fast.map((f) => f.url)], { concurrency, http: { timeoutMs: 250 }, targetBudgetMs: 600, totalBudgetMs: 60_000 });
+      const run = await probe([hanging, ...fast.map((f) => f.url)], { concurrency, http: { timeoutMs: 400 }, targetBudgetMs: 2000, totalBudgetMs: 60_000 });
       assert.equal(verdictOf(run, hanging).verdict, 'error');
-      assert.match(verdictOf(run, hanging).detail, /per-target budget of 0.6 s ran out/);
+      assert.match(verdictOf(run, hanging).detail, /per-target budget of 2 s ran out/);
       for (const target of fast) {
         const verdict = verdictOf(run, target.url);
         assert.equal(verdict.verdict, 'open', `concurrency ${concurrency}: ${target.url} ${verdict.detail}`);
