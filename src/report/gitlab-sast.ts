@@ -3,6 +3,7 @@ import type { Severity } from '../core/severity.js';
 import type { Finding } from '../core/types.js';
 import type { Formatter, RenderOptions } from './formatter.js';
 import { escapeInline } from './markdown.js';
+import { sortedProbedTargets, probedTargetLine } from './probed-targets.js';
 import { activeFindings, type Report } from './report.js';
 
 // GitLab's `artifacts:reports:sast` takes its own JSON, not SARIF; 15.x is what current GitLab accepts.
@@ -85,6 +86,8 @@ function messages(report: Report): object[] {
     ...report.errors.map((e) => ({ level: 'warn', value: `input error: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}` })),
     ...report.ruleErrors.map((e) => ({ level: 'warn', value: `rule error: ${e.ruleId}: ${e.message}` })),
     ...report.warnings.map((w) => ({ level: 'info', value: w })),
+    // `kfguard probe`: every target and its verdict; open ones are also vulnerabilities.
+    ...(sortedProbedTargets(report) ?? []).map((t) => ({ level: t.verdict === 'open' || t.verdict === 'error' ? 'warn' : 'info', value: `probe: ${probedTargetLine(t)}` })),
   ];
 }
 

@@ -7,6 +7,7 @@ import { ARROWHEAD_DEFS } from './html/attack-path.js';
 import { REPORT_SCRIPT } from './html/client.js';
 import { escapeHtml, jsonForScript } from './html/escape.js';
 import { timelineSection } from './html/timeline.js';
+import { probedTargetsSection } from './html/probed-targets.js';
 import { accessSection, attackPathFindings, attackPathSection, problemsSection, summarySection } from './html/sections.js';
 import { REPORT_CSS } from './html/styles.js';
 
@@ -123,6 +124,7 @@ ${ARROWHEAD_DEFS}
 <header class="top"><h1>kfguard report</h1><span class="meta">kfguard ${escapeHtml(report.tool.version)} · ${files} file(s), ${documents} document(s), ${skipped} skipped</span>${verdict(report, renderOptions.failOn)}</header>
 <main>
 ${summarySection(report)}
+${probedTargetsSection(report)}
 ${attackPathSection(withPaths)}
 ${findingsSection(report)}
 ${timelineSection(report)}

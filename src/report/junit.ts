@@ -1,7 +1,8 @@
 import { describeRef } from '../core/object.js';
 import type { Finding, ResourceRef, RuleError } from '../core/types.js';
 import type { Formatter } from './formatter.js';
-import type { Report } from './report.js';
+import { probedTargetLine, sortedProbedTargets } from './probed-targets.js';
+import type { ProbedTarget, Report } from './report.js';
 import { element, openTag } from './xml.js';
 
 /**
@@ -28,6 +29,8 @@ export const junitFormatter: Formatter = {
     const suites = [...testCasesByRule(report)].sort(([a], [b]) => a.localeCompare(b));
     // Unread input is an error testcase, so CI never shows an all-green run for it.
     if (report.errors.length > 0) suites.unshift([INPUT_SUITE, report.errors.map(inputErrorCase)]);
+    const probed = sortedProbedTargets(report);
+    if (probed) suites.unshift([PROBE_SUITE, probed.map(probedTargetCase)]);
     const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>'];
     suites.forEach(([ruleId, cases], id) => lines.push(...renderSuite(ruleId, cases, id)));
     lines.push('</testsuites>');
@@ -36,6 +39,16 @@ export const junitFormatter: Formatter = {
 };
 
 const INPUT_SUITE = 'kfguard-input';
+const PROBE_SUITE = 'kfguard-probe';
+
+/** `kfguard probe`: one testcase per target; open fails, unjudged is an error, protected and not-found pass. */
+function probedTargetCase(target: ProbedTarget): TestCase {
+  const base = { name: target.url, classname: `kfguard.${PROBE_SUITE}` };
+  const body = probedTargetLine(target);
+  if (target.verdict === 'open') return { ...base, outcome: { tag: 'failure', message: `open: ${target.detail}`, type: 'open', body } };
+  if (target.verdict === 'error') return { ...base, outcome: { tag: 'error', message: `not judged: ${target.detail}`, type: 'probe-error', body } };
+  return base;
+}
 
 function inputErrorCase(error: Report['errors'][number]): TestCase {
   const where = `${error.file}${error.line ? `:${error.line}` : ''}`;

@@ -3,6 +3,7 @@ import { describeRef } from '../core/object.js';
 import { atLeast, SEVERITIES, type Severity } from '../core/severity.js';
 import { CATEGORIES, type Finding, type SourceLocation } from '../core/types.js';
 import type { Formatter, RenderOptions } from './formatter.js';
+import { sortedProbedTargets } from './probed-targets.js';
 import { activeFindings, type Report } from './report.js';
 import { sourceUriOf } from './source-uri.js';
 
@@ -26,7 +27,7 @@ export const markdownFormatter: Formatter = {
   fileExtension: '.md',
   render(report, options) {
     const active = activeFindings(report);
-    const head = [...header(report, options), ...summaryTable(report), '', ...(active.length > 0 ? ['### Findings', ''] : [])];
+    const head = [...header(report, options), ...summaryTable(report), '', ...probedTargetsTable(report), ...(active.length > 0 ? ['### Findings', ''] : [])];
     const tail = footer(report);
     const room = MARKDOWN_BUDGET - length(head) - length(tail);
     const link = linker(options);
@@ -85,6 +86,19 @@ function header(report: Report, options: RenderOptions): string[] {
   ].filter((x): x is string => typeof x === 'string');
   lines.push(`kfguard ${escapeInline(report.tool.version)} scanned ${files} file(s), ${documents} document(s): ${[verdict, ...extras].join(' · ')}.`, '');
   return lines;
+}
+
+/** Probed targets listed in the table at most; the JSON format keeps every one. */
+const MAX_PROBED_ROWS = 200;
+
+/** `kfguard probe`: one row per target, open ones first. */
+function probedTargetsTable(report: Report): string[] {
+  const targets = sortedProbedTargets(report);
+  if (!targets) return [];
+  const icon = { open: '🔓 **open**', error: '⚠️ error', protected: '🔒 protected', 'not-found': '➖ not-found' } as const;
+  const rows = targets.slice(0, MAX_PROBED_ROWS).map((t) => `| ${icon[t.verdict]} | <code>${escapeInline(t.url)}</code> | ${escapeInline(t.products.join(', '))} | ${escapeInline(t.detail)} | ${escapeInline(t.openedBy ?? '')} |`);
+  const more = targets.length > MAX_PROBED_ROWS ? [`| …and ${targets.length - MAX_PROBED_ROWS} more | | | | |`] : [];
+  return [`### Probed targets (${targets.length})`, '', '| verdict | URL | products | why | opened by |', '|---|---|---|---|---|', ...rows, ...more, ''];
 }
 
 function summaryTable(report: Report): string[] {

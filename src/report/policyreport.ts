@@ -2,7 +2,8 @@ import { dump } from 'js-yaml';
 import type { Severity } from '../core/severity.js';
 import type { Finding, ResourceRef } from '../core/types.js';
 import type { Formatter } from './formatter.js';
-import type { Report } from './report.js';
+import { probedTargetLine, sortedProbedTargets } from './probed-targets.js';
+import type { ProbedTarget, Report } from './report.js';
 import { isClusterScoped } from './cluster-scoped.js';
 
 const API_VERSION = 'wgpolicyk8s.io/v1alpha2';
@@ -50,6 +51,7 @@ export const policyReportFormatter: Formatter = {
 };
 
 const CLUSTER = '\u0000cluster';
+const PROBE_STATUS: Readonly<Record<ProbedTarget['verdict'], ResultStatus>> = { open: 'fail', error: 'error', protected: 'pass', 'not-found': 'skip' };
 const NO_NAMESPACE = '';
 
 function scopeOf(resource: ResourceRef): string {
@@ -85,6 +87,19 @@ function* results(report: Report): Iterable<[string, PolicyResult]> {
       scored: true,
       source: 'kfguard',
       message: `${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`,
+    };
+    yield [CLUSTER, result];
+  }
+  // `kfguard probe`: every target and its verdict, in the cluster-wide report (a URL has no namespace).
+  for (const target of sortedProbedTargets(report) ?? []) {
+    const result: PolicyResult = {
+      policy: 'kfguard-probe',
+      rule: 'kfguard-probe',
+      result: PROBE_STATUS[target.verdict],
+      scored: true,
+      source: 'kfguard',
+      message: probedTargetLine(target),
+      properties: { url: target.url, verdict: target.verdict, ...(target.openedBy ? { openedBy: target.openedBy } : {}) },
     };
     yield [CLUSTER, result];
   }

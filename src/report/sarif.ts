@@ -4,6 +4,7 @@ import type { RuleMeta } from '../core/rule.js';
 import { SECURITY_SEVERITY_SCORE, type Severity } from '../core/severity.js';
 import type { Finding, Suppression } from '../core/types.js';
 import type { Formatter, RenderOptions } from './formatter.js';
+import { probedTargetLine, sortedProbedTargets } from './probed-targets.js';
 import type { Report } from './report.js';
 import { sourceUriOf } from './source-uri.js';
 
@@ -167,10 +168,18 @@ function invocation(report: Report): Sarif.Invocation {
       message: { text: error.message },
       associatedRule: { id: error.ruleId },
     })),
+    // `kfguard probe`: one notification per target, so a viewer shows what was protected or unjudged too.
+    ...(sortedProbedTargets(report) ?? []).map((target): Sarif.Notification => ({
+      level: target.verdict === 'open' || target.verdict === 'error' ? 'warning' : 'note',
+      message: { text: probedTargetLine(target) },
+      descriptor: { id: `probe-${target.verdict}` },
+    })),
   ];
+  const probed = sortedProbedTargets(report);
   return {
     executionSuccessful: report.errors.length === 0 && report.ruleErrors.length === 0,
     ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+    ...(probed ? { properties: { probedTargets: probed.map((t) => ({ ...t })) } } : {}),
   };
 }
 

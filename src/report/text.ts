@@ -6,7 +6,8 @@ import { originLabel } from './origin-label.js';
 import { sourceStatsLine, timelineLines } from './timeline-text.js';
 import { terminalSafeReport } from './terminal-safe.js';
 import type { Formatter, RenderOptions } from './formatter.js';
-import { activeFindings, type Report } from './report.js';
+import { sortedProbedTargets } from './probed-targets.js';
+import { activeFindings, type ProbedTarget, type Report } from './report.js';
 
 const ACCESS_SUMMARY_LINES = 12;
 
@@ -20,7 +21,7 @@ export const textFormatter: Formatter = {
     const lines: string[] = [];
     const active = activeFindings(report).filter((f) => !options.quiet || options.failOn === 'none' || atLeast(f.severity, options.failOn));
     if (!options.quiet) lines.push(...headerLines(report, p));
-    lines.push(...probedTargetLines(options.quiet ? undefined : report.extensions.probedTargets, p));
+    lines.push(...probedTargetLines(options.quiet ? undefined : sortedProbedTargets(report), p));
     const threats = active.filter((f) => f.category === 'threat');
     const others = active.filter((f) => f.category !== 'threat');
     if (threats.length > 0) {
@@ -58,13 +59,7 @@ export const textFormatter: Formatter = {
       }
       lines.push('');
     }
-    if (report.coverage.length > 0) {
-      lines.push(p.yellow(p.bold(`Not evaluated: ${report.coverage.length}`)));
-      for (const entry of report.coverage) {
-        lines.push(`  ${entry.ruleId} on ${entry.resource ? describeRef(entry.resource) : entry.source}: ${entry.reason}`);
-      }
-      lines.push('');
-    }
+    if (report.coverage.length > 0) lines.push(...coverageLines(report.coverage, p), '');
     for (const warning of report.warnings) lines.push(p.yellow(`warning: ${warning}`));
     if (report.warnings.length > 0) lines.push('');
     lines.push(summaryLine(report, p, options));
@@ -72,13 +67,10 @@ export const textFormatter: Formatter = {
   },
 };
 
-const VERDICT_ORDER = ['open', 'error', 'protected', 'not-found'] as const;
-
 /** `kfguard probe`: every target with its verdict, open ones first. */
-function probedTargetLines(targets: Report['extensions']['probedTargets'], p: Paint): string[] {
-  if (!targets) return [];
-  const lines = [p.bold(`Probed ${targets.length} target(s)`)];
-  const sorted = [...targets].sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict) || a.url.localeCompare(b.url));
+function probedTargetLines(sorted: readonly ProbedTarget[] | undefined, p: Paint): string[] {
+  if (!sorted) return [];
+  const lines = [p.bold(`Probed ${sorted.length} target(s)`)];
   for (const target of sorted) {
     const verdict = target.verdict === 'open' ? p.red(p.bold('OPEN')) : target.verdict === 'protected' ? p.green('protected') : target.verdict === 'error' ? p.yellow('error') : p.dim('not-found');
     const products = target.products.length > 0 ? ` ${target.products.join(', ')}` : '';
@@ -86,6 +78,35 @@ function probedTargetLines(targets: Report['extensions']['probedTargets'], p: Pa
     if (target.openedBy) lines.push(`    ${p.dim(`opened by ${target.openedBy}`)}`);
   }
   return [...lines, ''];
+}
+
+/** A whole source's gap shared by this many rules or more is one line, not one per rule. */
+const GROUPED_COVERAGE = 4;
+
+/**
+ * What was not evaluated. Gaps about one object are listed one by one; rules that a whole source
+ * cannot feed for the same reason (every spec rule under `kfguard probe`) are one line with their
+ * ids, as that is one fact, not many. The JSON format keeps every entry.
+ */
+function coverageLines(coverage: Report['coverage'], p: Paint): string[] {
+  const groups = new Map<string, Report['coverage'][number][]>();
+  for (const entry of coverage) {
+    const key = entry.resource ? `\u0000${groups.size}` : `${entry.source}\u0000${entry.reason}`;
+    groups.set(key, [...(groups.get(key) ?? []), entry]);
+  }
+  const body: string[] = [];
+  for (const entries of groups.values()) {
+    const first = entries[0] as Report['coverage'][number];
+    if (entries.length < GROUPED_COVERAGE) {
+      for (const entry of entries) body.push(`${entry.ruleId} on ${entry.resource ? describeRef(entry.resource) : entry.source}: ${entry.reason}`);
+      continue;
+    }
+    const ids = entries.map((e) => e.ruleId);
+    body.push(`${entries.length} rules on ${first.source}: ${first.reason} (${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more; --format json lists them)`);
+  }
+  const title = `Not evaluated: ${coverage.length}`;
+  if (body.length === 1 && groups.size === 1 && coverage.length >= GROUPED_COVERAGE) return [p.yellow(`${p.bold('Not evaluated:')} ${body[0] ?? ''}`)];
+  return [p.yellow(p.bold(title)), ...body.map((line) => `  ${line}`)];
 }
 
 function renderFinding(finding: Finding, p: Paint): string[] {

@@ -183,12 +183,26 @@ describe('report formats', () => {
       const run = await runCli(['probe', open.url, closed.url, '--format', format]);
       assert.equal(run.code, 1, `${format}: ${run.stderr}`);
       assert.ok(run.stdout.includes('kubeflow-dashboard-exposed'), `${format} lacks the rule id`);
+      // The per-target table: the protected target has no finding, so only the table names it.
+      assert.ok(run.stdout.includes(closed.url), `${format} does not list the protected target`);
+      // JUnit says it by outcome: a passing testcase named by the URL, the open one a failure.
+      if (format === 'junit') assert.match(run.stdout, new RegExp(`<testcase name="${closed.url.replace(/[./]/g, '\\$&')}" classname="kfguard.kfguard-probe" time="0"/>`));
+      else assert.match(run.stdout, /protected/, `${format} does not give the protected verdict`);
     }
     const text = (await runCli(['probe', open.url, closed.url])).stdout;
     assert.match(text, new RegExp(`OPEN ${open.url.replace(/[./]/g, '\\$&')}`));
     assert.match(text, new RegExp(`protected ${closed.url.replace(/[./]/g, '\\$&')}`));
     const sarif = JSON.parse((await runCli(['probe', open.url, '--format', 'sarif'])).stdout);
     assert.ok(sarif.runs[0].results.length >= 2);
+    assert.equal(sarif.runs[0].invocations[0].properties.probedTargets[0].verdict, 'open');
+  });
+
+  test('the text report sums up the rules a probe cannot judge in one line', async () => {
+    const open = await serve({ products: ['ollama'] });
+    const text = (await runCli(['probe', open.url, '--no-color'])).stdout;
+    const notEvaluated = text.split('\n').filter((line) => /not evaluated|Not evaluated/.test(line));
+    assert.equal(notEvaluated.length, 1, notEvaluated.join('\n'));
+    assert.match(notEvaluated[0] ?? '', /^Not evaluated: \d+ rules on probe: .*--format json lists them/);
   });
 });
 
