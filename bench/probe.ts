@@ -26,7 +26,10 @@ const servers: FakeMlService[] = [];
 for (let i = 0; i < 20; i++) servers.push(await startFakeMlService({ products: i % 4 === 3 ? [] : ALL, gateway: GATEWAYS[i % GATEWAYS.length] ?? 'none' }));
 const targets = servers.map((s) => ({ url: s.url }));
 const fingerprints = shippedFingerprints();
-const urls = [...new Set(targets.flatMap((t) => fingerprints.flatMap((p) => p.probes.map((probe) => probeUrl(t.url, probe.path)))))];
+// A namespaced path is asked for its default namespaces here: the fakes name no managed namespace.
+const pathsOf = (probe: (typeof fingerprints)[number]['probes'][number]): string[] =>
+  probe.namespaces ? probe.namespaces.defaults.map((ns) => probe.path.replace('{namespace}', ns)) : [probe.path];
+const urls = [...new Set(targets.flatMap((t) => fingerprints.flatMap((p) => p.probes.flatMap((probe) => pathsOf(probe).map((path) => probeUrl(t.url, path))))))];
 
 async function probeRound(): Promise<number> {
   const started = process.hrtime.bigint();

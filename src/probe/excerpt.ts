@@ -79,8 +79,10 @@ export function displayUrl(raw: string): string {
     const url = new URL(raw);
     const names = [...new Set([...url.searchParams.keys()])];
     const query = names.length > 0 ? `?${names.map((n) => `${n}=…`).join('&')}` : '';
-    // Paths carry tokens too (`/login/<session>`, `/callback/<code>`).
-    return escapeForTerminal(`${url.protocol}//${url.host}${redactTokens(url.pathname.slice(0, 400))}${query}`);
+    // Paths carry tokens too (`/login/<session>`, `/callback/<code>`): each segment is redacted on
+    // its own, so a long ordinary path is not taken for one base64 run.
+    const path = url.pathname.slice(0, 400).split('/').map(redactTokens).join('/');
+    return escapeForTerminal(`${url.protocol}//${url.host}${path}${query}`);
   } catch {
     return escapeForTerminal(redactTokens(raw.slice(0, 400)).slice(0, 200));
   }

@@ -84,6 +84,12 @@ describe('redaction', () => {
   test('URLs lose user info and query values', () => {
     assert.equal(displayUrl('https://u:p@kf.example.com/dex/auth?state=s3cret&client_id=x'), 'https://kf.example.com/dex/auth?state=…&client_id=…');
   });
+
+  test('a token in a redirect\'s path is redacted too', () => {
+    const session = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4';
+    assert.ok(!displayUrl(`https://kf.example.com/login/${session}/callback`).includes(session));
+    assert.equal(displayUrl('https://kf.example.com/pipeline/apis/v2beta1/healthz'), 'https://kf.example.com/pipeline/apis/v2beta1/healthz');
+  });
 });
 
 describe('targets and headers', () => {
