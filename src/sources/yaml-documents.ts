@@ -7,6 +7,7 @@ import { mayReadDifferently } from './exact-route.js';
 import { decodeLikeKubectl, ExactDecodeError, hasUnicodeBreak } from './go-yaml-decode.js';
 import { splitLikeKubectl, type StreamChunk } from './kubectl-stream.js';
 import { describeDifference } from './reading-diff.js';
+import { salvageReading } from './salvage-reading.js';
 import { hasIndicator } from './yaml-indicators.js';
 
 export interface ParsedDocument {
@@ -94,6 +95,8 @@ export interface ChunkResult {
   readonly values: unknown[];
   readonly error?: { readonly line: number; readonly column?: number; readonly message: string };
   readonly notes?: string[];
+  /** A refused document's best-effort reading, for the threat search (salvage-reading.ts). */
+  readonly salvaged?: Record<string, unknown>[];
 }
 
 export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): ChunkResult {
@@ -128,7 +131,7 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
     }
     if (exact || fastError !== undefined) {
       const read = readExactly(full, chunk, fastError);
-      if ('error' in read) return { values: [], error: read.error };
+      if ('error' in read) return { values: [], error: read.error, ...(read.salvageable ? { salvaged: salvageReading(full) } : {}) };
       ({ values, notes } = read);
     }
   }
@@ -145,18 +148,23 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
  * The exact reader's values (what Kubernetes applies), and a note for every way a YAML 1.2 reader
  * sees the document differently: kfguard judges Kubernetes' reading and says that the other exists.
  */
-function readExactly(full: string, chunk: Chunk, fastError: unknown): { values: unknown[]; notes: string[] } | { error: NonNullable<ChunkResult['error']> } {
+function readExactly(
+  full: string,
+  chunk: Chunk,
+  fastError: unknown,
+): { values: unknown[]; notes: string[] } | { error: NonNullable<ChunkResult['error']>; salvageable: boolean } {
   let reading;
   try {
     reading = decodeLikeKubectl(full);
   } catch (error) {
     const beyondKubernetes = error instanceof ExactDecodeError && error.message.startsWith('exceeded max depth');
-    if (fastError !== undefined && !beyondKubernetes) return { error: toDocumentError(fastError, chunk.startLine) };
+    // A syntax error leaves a tree worth salvaging for the threat search; a document too deep does not.
+    if (fastError !== undefined && !beyondKubernetes) return { error: toDocumentError(fastError, chunk.startLine), salvageable: true };
     if (error instanceof ExactDecodeError) {
       const line = error.line === undefined ? chunk.startLine : chunk.startLine + error.line - 1;
-      return { error: { line, ...(error.column !== undefined ? { column: error.column } : {}), message: redactParserMessage(`${error.message} (as Kubernetes reads YAML)`) } };
+      return { error: { line, ...(error.column !== undefined ? { column: error.column } : {}), message: redactParserMessage(`${error.message} (as Kubernetes reads YAML)`) }, salvageable: !beyondKubernetes };
     }
-    if (error instanceof RangeError) return { error: { line: chunk.startLine, message: 'nesting too deep to read; refused' } };
+    if (error instanceof RangeError) return { error: { line: chunk.startLine, message: 'nesting too deep to read; refused' }, salvageable: false };
     throw error;
   }
   const notes = [...(chunk.note ? [chunk.note] : []), ...reading.notes];
@@ -233,7 +241,7 @@ export function assembleChunks(
     const result = results[i] ?? { values: [] };
     if (result.error) {
       // The refused document stays visible: a stand-in with its raw text goes to the rules.
-      const value = unreadDocument(`line ${result.error.line}`, result.error.message, text.slice(chunk.start, chunk.end));
+      const value = unreadDocument(`line ${result.error.line}`, result.error.message, text.slice(chunk.start, chunk.end), result.salvaged);
       documents.push({ value, document: { text, start: chunk.start, end: chunk.end, startLine: chunk.startLine }, index, refused: true });
       errors.push({ index: index++, ...result.error });
       return;
