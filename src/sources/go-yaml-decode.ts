@@ -1,6 +1,7 @@
 import type { Alias, Scalar } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { rewriteFlowPlain } from './go-yaml-flow-plain.js';
+import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 
 /**
@@ -45,8 +46,8 @@ export function decodeLikeKubectl(text: string): KubectlReading {
   const notes: string[] = [];
   let source = text;
   if (hasUnicodeBreak(text)) {
-    source = text.replace(UNICODE_BREAKS, '\n');
-    notes.push('U+0085/U+2028/U+2029 end a line for Kubernetes (go-yaml) but not for YAML 1.2 readers; inside a quoted or block scalar go-yaml keeps U+2028/U+2029 as text, which kfguard reads as a line break');
+    source = keepQuotedUnicodeBreaks(text, text.replace(UNICODE_BREAKS, '\n'));
+    notes.push('U+0085/U+2028/U+2029 end a line for Kubernetes (go-yaml) but not for YAML 1.2 readers (inside quoted text go-yaml keeps U+2028/U+2029 as characters)');
   }
   const flow = rewriteFlowPlain(source);
   if (flow.refusal) throw new ExactDecodeError(`${flow.refusal} (kubectl refuses it too)`);
