@@ -112,14 +112,17 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
   }
   const full = text.slice(chunk.start, chunk.end);
   if (chunk.json) return parseJsonChunk(full, chunk);
-  const lean = limits.parseCrdSchemas ? undefined : parseWithoutCrdSchemas(full);
+  const lean = parseWithoutCrdSchemas(full);
   const source = lean?.source ?? full;
-  // The look for go-yaml-only constructs runs on the cut text: a schema block is dropped whole, so
-  // what is inside it cannot change the object. Line breaks can (they move text out of the block).
+  // The look for go-yaml-only constructs runs on the cut text, also with --parse-crd-schemas: a
+  // schema block never reaches the rules (slim.ts keeps a CRD's names and versions only), so how
+  // go-yaml reads a word such as `on` in a description cannot matter, and sending every CRD whose
+  // descriptions hold one to the exact reader cost that mode most of its time. Line breaks can
+  // matter (they move text out of the block).
   const exact = chunk.note !== undefined || hasUnicodeBreak(full) || mayReadDifferently(source);
   let values: unknown[];
   let notes: string[] | undefined;
-  if (lean && !exact) values = lean.values;
+  if (lean && !exact && !limits.parseCrdSchemas) values = lean.values;
   else {
     let fastError: unknown;
     if (!exact) {
@@ -135,7 +138,8 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
       ({ values, notes } = read);
     }
   }
-  if (hasAliases(source)) {
+  // With --parse-crd-schemas the values hold the schemas too, and so may their aliases.
+  if (hasAliases(limits.parseCrdSchemas ? full : source)) {
     for (const value of values!) {
       const problem = checkExpansion(value, limits.maxExpandedNodes, source.length + limits.maxAliasBytes);
       if (problem) return { values: [], error: { line: chunk.startLine, message: problem } };

@@ -155,6 +155,25 @@ describe('CRD schemas are cut before parsing', () => {
     assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
   });
 
+  test('with --parse-crd-schemas, YAML 1.1 words inside a schema do not send the CRD to the exact reader', () => {
+    // The exact reader would note that go-yaml reads `on`/`yes` as booleans there; no rule ever
+    // reads a schema (slim.ts), and routing every such CRD through both readers cost the mode 1.8×.
+    const words = crd([...SCHEMA, '            enum: [on, off, yes]', '            x-note: on']);
+    const full = parseYamlStream(words, { ...DEFAULT_PARSE_LIMITS, parseCrdSchemas: true });
+    assert.deepEqual(full.errors, []);
+    assert.equal(full.documents[0]!.readingNotes, undefined);
+    assert.deepEqual(slimDocument(full.documents[0]!.value), slimDocument(parsed(words).documents[0]!.value));
+    // Outside the schema the same word still routes, in both modes.
+    const outside = words.replace('  scope: Namespaced', '  scope: Namespaced\n  preserveUnknownFields: on');
+    for (const parseCrdSchemas of [false, true]) {
+      const notes = parseYamlStream(outside, { ...DEFAULT_PARSE_LIMITS, parseCrdSchemas }).documents[0]!.readingNotes ?? [];
+      assert.ok(notes.length > 0, `parseCrdSchemas=${parseCrdSchemas}: a 1.1 word outside the schema is noted`);
+    }
+    // And a syntax error inside a schema is still reported in that mode.
+    const broken = crd([...SCHEMA, '            enum: [on, off', '          bad: : :']);
+    assert.equal(parseYamlStream(broken, { ...DEFAULT_PARSE_LIMITS, parseCrdSchemas: true }).errors.length, 1);
+  });
+
   test('inline, flow and compact forms are not cut', () => {
     assert.equal(cutCrdSchemas(crd([]).replace('openAPIV3Schema:', 'openAPIV3Schema: {type: object}')), undefined);
     assert.equal(cutCrdSchemas(crd(['      - not: a mapping'])), undefined);
