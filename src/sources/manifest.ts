@@ -376,6 +376,7 @@ class Collector {
         documentIndex: parsed.index,
         line: parsed.document.startLine,
         document: parsed.document,
+        ...(parsed.pathPrefix ? { pathPrefix: parsed.pathPrefix } : {}),
         ...(parsed.readingNotes ? { readingNotes: parsed.readingNotes } : {}),
       });
     }

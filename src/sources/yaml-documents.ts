@@ -7,6 +7,7 @@ import { mayReadDifferently } from './exact-route.js';
 import { decodeLikeKubectl, ExactDecodeError, hasUnicodeBreak } from './go-yaml-decode.js';
 import { splitLikeKubectl, type StreamChunk } from './kubectl-stream.js';
 import { describeDifference } from './reading-diff.js';
+import { splitBlockList } from './list-items.js';
 import { salvageReading } from './salvage-reading.js';
 import { hasIndicator } from './yaml-indicators.js';
 
@@ -18,6 +19,8 @@ export interface ParsedDocument {
   readonly readingNotes?: readonly string[];
   /** A stand-in for a document kfguard refused (its error is in `errors`): raw text for the threat search. */
   readonly refused?: boolean;
+  /** Where the value sits inside `document` (`[0]` for an item of a List read item by item). */
+  readonly pathPrefix?: string;
 }
 
 export interface DocumentError {
@@ -97,11 +100,15 @@ export interface ChunkResult {
   readonly notes?: string[];
   /** A refused document's best-effort reading, for the threat search (salvage-reading.ts). */
   readonly salvaged?: Record<string, unknown>[];
+  /** A List over the document limit, read item by item (list-items.ts): each item's range and result. */
+  readonly listItems?: { readonly chunk: Chunk; readonly result: ChunkResult }[];
 }
 
 export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): ChunkResult {
   const size = chunk.end - chunk.start;
   if (size > limits.maxDocumentBytes) {
+    const listItems = chunk.json ? undefined : readListItems(text, chunk, limits);
+    if (listItems) return { values: [], listItems };
     return {
       values: [],
       error: {
@@ -146,6 +153,25 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
     }
   }
   return notes && notes.length > 0 ? { values: values!, notes } : { values: values! };
+}
+
+/**
+ * A List too large to read whole, read item by item with the same limits per item; undefined when
+ * it is not in kubectl's block layout or its header is not a List (then it is refused whole).
+ */
+function readListItems(text: string, chunk: Chunk, limits: ParseLimits): ChunkResult['listItems'] {
+  const split = splitBlockList(text, chunk.start, chunk.end, chunk.startLine);
+  if (!split || split.header.length > limits.maxDocumentBytes) return undefined;
+  const header = parseChunk(split.header, { start: 0, end: split.header.length, startLine: chunk.startLine }, limits);
+  const list = header.values[0] as { kind?: unknown; items?: unknown } | undefined;
+  if (header.error || header.values.length !== 1 || typeof list?.kind !== 'string' || !list.kind.endsWith('List') || list.items !== null) return undefined;
+  return split.items.map((item) => {
+    const itemChunk: Chunk = { start: item.start, end: item.end, startLine: item.startLine };
+    const result = parseChunk(text, itemChunk, limits);
+    const read = result.values[0];
+    if (result.error || (Array.isArray(read) && read.length === 1 && result.values.length === 1)) return { chunk: itemChunk, result };
+    return { chunk: itemChunk, result: { values: [], error: { line: item.startLine, message: 'a List item did not read as one item; refused' } } };
+  });
 }
 
 /**
@@ -243,6 +269,18 @@ export function assembleChunks(
   let index = firstIndex;
   chunks.forEach((chunk, i) => {
     const result = results[i] ?? { values: [] };
+    if (result.listItems) {
+      for (const item of result.listItems) {
+        const read = assembleChunks(text, [item.chunk], [item.result], index);
+        for (const document of read.documents) {
+          // Each item parsed alone is a one-entry sequence: the object is its entry `[0]`.
+          documents.push(document.refused ? document : { ...document, value: (document.value as unknown[])[0], pathPrefix: '[0]' });
+        }
+        errors.push(...read.errors);
+        index += read.documents.length;
+      }
+      return;
+    }
     if (result.error) {
       // The refused document stays visible: a stand-in with its raw text goes to the rules.
       const value = unreadDocument(`line ${result.error.line}`, result.error.message, text.slice(chunk.start, chunk.end), result.salvaged);
