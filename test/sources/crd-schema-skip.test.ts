@@ -146,13 +146,16 @@ describe('CRD schemas are cut before parsing', () => {
     sameAsFullParse(inside);
   });
 
-  test('aliases, cycles and many schema keys stay fast', () => {
+  // How the cut's time grows with such input is measured, not bounded here: the hostile class
+  // 'CRD schema keys in a string' (bench/hostile-inputs.ts) in `npm run bench:hostile` and in
+  // test/sources/hostile-growth.test.ts, as a ratio within one run.
+  test('aliases, cycles and many schema keys are read or refused', () => {
     const cycle = ['kind: CustomResourceDefinition', 'x: &a {p: *a, q: *a}', 'spec:', '  validation:', '    openAPIV3Schema:', '      type: object', ''].join('\n');
-    const started = Date.now();
     assert.match(parsed(cycle).errors[0]?.message ?? '', /cycle/);
     const keys = `kind: CustomResourceDefinition\nx: "${'openAPIV3Schema:'.repeat(100_000)}"\n`;
-    parsed(keys);
-    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+    const read = parsed(keys);
+    assert.deepEqual(read.errors, []);
+    assert.equal((read.documents[0]!.value as { x: string }).x.length, 1_600_000);
   });
 
   test('with --parse-crd-schemas, YAML 1.1 words inside a schema do not send the CRD to the exact reader', () => {
