@@ -89,6 +89,12 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
     },
   },
   {
+    name: 'CRD schema keys in a string',
+    stresses: 'the CRD schema cut (crd-schema-skip.ts) on a CRD whose text repeats `openAPIV3Schema:` inside one string',
+    maxBytes: 10 * MB,
+    generate: (bytes) => `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: keys.example.com}\nx: "${'openAPIV3Schema:'.repeat(Math.max(1, Math.floor(bytes / 16)))}"\n`,
+  },
+  {
     name: 'deeply nested JSON',
     stresses: 'the location of a finding in a JSON document nested thousands of levels deep',
     maxBytes: 10 * MB,

@@ -19,10 +19,16 @@ export interface UnreadDocument {
   readonly text: string;
   /** Characters past the limit that were not searched. */
   readonly unsearched: number;
+  /**
+   * A best-effort reading of a document refused for its syntax (a parser's error recovery): the
+   * threat search reads its workloads as it would a parsed document's, never judging it otherwise.
+   */
+  readonly salvaged?: readonly Record<string, unknown>[];
 }
 
-export function unreadDocument(name: string, refusal: string, text: string): UnreadDocument {
+export function unreadDocument(name: string, refusal: string, text: string, salvaged?: readonly Record<string, unknown>[]): UnreadDocument {
   return {
+    ...(salvaged && salvaged.length > 0 ? { salvaged } : {}),
     apiVersion: UNREAD_DOCUMENT_API_VERSION,
     kind: UNREAD_DOCUMENT_KIND,
     metadata: { name },

@@ -7,8 +7,16 @@ import { hasIndicator } from './yaml-indicators.js';
  * need no look: js-yaml refuses them, and a refusal is retried with the exact reader.
  */
 export function mayReadDifferently(text: string): boolean {
-  return text.includes('<<') || hasIndicator(text, '!') || YAML11_SCALAR.test(text) || YAML11_FIRST_KEY.test(text);
+  return text.includes('<<') || hasIndicator(text, '!') || YAML11_SCALAR.test(text) || YAML11_FIRST_KEY.test(text) || FLOW_INDICATOR_START.test(text);
 }
+
+/**
+ * A `?` or `:` glued to text where a flow collection entry or value may start: go-yaml reads it
+ * as an indicator (`[?x]` is `[{x: null}]`, `[:x]` is refused), YAML 1.2 as text (go-yaml-flow-plain.ts).
+ * Block values such as `a: ?x` match too and simply read the same on the exact path. A `[` or `{`
+ * glued to text (`conditions[?(@.type=='Ready')]`, a JSONPath in CRDs) is inside a plain scalar.
+ */
+const FLOW_INDICATOR_START = /(?:[\s:[{,][[{]|,|:[ \t])[ \t]*[?:][^ \t\r\n]|^[[{][ \t]*[?:][^ \t\r\n]/;
 
 /**
  * A plain scalar that YAML 1.1 or Go's strconv reads otherwise than YAML 1.2: the 1.1 booleans,

@@ -1,5 +1,7 @@
-import type { Alias} from 'yaml';
+import type { Alias, Scalar } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { rewriteFlowPlain } from './go-yaml-flow-plain.js';
+import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 
 /**
@@ -44,9 +46,12 @@ export function decodeLikeKubectl(text: string): KubectlReading {
   const notes: string[] = [];
   let source = text;
   if (hasUnicodeBreak(text)) {
-    source = text.replace(UNICODE_BREAKS, '\n');
-    notes.push('U+0085/U+2028/U+2029 end a line for Kubernetes (go-yaml) but not for YAML 1.2 readers; inside a quoted or block scalar go-yaml keeps U+2028/U+2029 as text, which kfguard reads as a line break');
+    source = keepQuotedUnicodeBreaks(text, text.replace(UNICODE_BREAKS, '\n'));
+    notes.push('U+0085/U+2028/U+2029 end a line for Kubernetes (go-yaml) but not for YAML 1.2 readers (inside quoted text go-yaml keeps U+2028/U+2029 as characters)');
   }
+  const flow = rewriteFlowPlain(source);
+  if (flow.refusal) throw new ExactDecodeError(`${flow.refusal} (kubectl refuses it too)`);
+  source = flow.text;
   const parsed = parseAllDocuments(source, {
     version: '1.1',
     schema: 'failsafe',
@@ -63,12 +68,13 @@ export function decodeLikeKubectl(text: string): KubectlReading {
     const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
     throw new ExactDecodeError(error.message.split('\n')[0] ?? 'invalid YAML', line, column);
   }
-  const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined };
+  const flowDashes = new Set(flow.dashes);
+  const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes };
   const value = toValue(first.contents as YamlNode | null, state, 0);
   const ignoredByKubectl: unknown[] = [];
   for (const later of documents.slice(1)) {
     if (later.errors.length > 0 || later.contents === null) continue;
-    const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined };
+    const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes };
     const laterValue = toValue(later.contents as YamlNode, laterState, 0);
     if (laterValue !== null) ignoredByKubectl.push(laterValue);
   }
@@ -102,6 +108,8 @@ interface State {
   readonly onStack: Set<YamlNode>;
   readonly notes: string[];
   refuses: string | undefined;
+  /** Where a lone `-` in a flow collection was masked for the `yaml` parser (go-yaml-flow-plain.ts). */
+  readonly flowDashes: ReadonlySet<number>;
 }
 
 function toValue(node: YamlNode | null | undefined, state: State, depth: number): unknown {
@@ -111,7 +119,7 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
   const known = state.memo.get(node);
   if (known !== undefined) return known;
   let value: unknown;
-  if (isScalar(node)) value = scalarValue(node.tag, node.type, String(node.value ?? ''), state);
+  if (isScalar(node)) value = scalarValue(node.tag, node.type, isMaskedDash(node, state) ? '-' : String(node.value ?? ''), state);
   else if (isSeq(node)) {
     state.onStack.add(node);
     value = node.items.map((item) => toValue(item as YamlNode, state, depth + 1));
@@ -143,6 +151,11 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
   }
   state.memo.set(node, value);
   return value;
+}
+
+function isMaskedDash(node: Scalar, state: State): boolean {
+  const valueEnd = node.range?.[1];
+  return state.flowDashes.size > 0 && valueEnd !== undefined && state.flowDashes.has(valueEnd - 1) && node.type === 'PLAIN';
 }
 
 function aliasValue(node: Alias, state: State, depth: number): unknown {

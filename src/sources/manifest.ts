@@ -3,9 +3,12 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { errorMessage, KnownError } from '../core/errors.js';
 import type { FileOrigin, FileReader, FileScannedObject, InputError, InputStats } from '../core/types.js';
+import { unreadDocument } from '../core/unread-document.js';
 import { isArchivePath, readArchive } from './archive.js';
 import { decodeText } from './decode.js';
 import { documentToObjects } from './documents-to-objects.js';
+import { unrenderedChartFiles } from './helm-unrendered.js';
+import { salvageReading } from './salvage-reading.js';
 import { helmOnPath, KUSTOMIZATION_FILES, renderHelmChart, renderKustomize } from './kustomize.js';
 import { readKustomization } from './kustomize-references.js';
 import { hasPipelineHeader, KFP_PACKAGE_HEADER } from './recognizers.js';
@@ -229,11 +232,18 @@ class Collector {
     return info.references;
   }
 
-  /** A Helm chart: rendered with `helm template` when helm is installed; otherwise noted, never parsed as YAML. */
+  /**
+   * A Helm chart: rendered with `helm template` when helm is installed. Otherwise it is not scanned
+   * (an input error, so no report says it passes), its templates are never parsed as YAML, and
+   * their raw text still goes to the threat search.
+   */
   private async addHelmChart(dir: string): Promise<boolean> {
     const display = this.display(dir);
     if (!(await helmOnPath(this.options.env))) {
-      this.notRendered.push({ path: display, reason: 'Helm chart not rendered: install helm or render it yourself (helm template … | kfguard scan -)' });
+      const reason = 'Helm chart not rendered: install helm or render it yourself (helm template … | kfguard scan -); its templates were only searched as raw text for threats';
+      this.notRendered.push({ path: display, reason });
+      this.fail(display, reason);
+      await this.searchUnrenderedChart(dir);
       return false;
     }
     try {
@@ -246,6 +256,23 @@ class Collector {
       this.notRendered.push({ path: display, reason: errorMessage(error) });
       this.fail(display, errorMessage(error));
       return false;
+    }
+  }
+
+  /** Each template and values file of a chart that was not rendered, as a stand-in holding its raw text (core/unread-document.ts). */
+  private async searchUnrenderedChart(dir: string): Promise<void> {
+    const { files, left } = await unrenderedChartFiles(dir);
+    if (left > 0) this.fail(this.display(dir), `${left} more template files of this chart were not searched (limit ${files.length})`);
+    for (const path of files) {
+      const display = this.display(path);
+      const bytes = await this.read(path, display);
+      if (!bytes) continue;
+      const decoded = decodeText(bytes);
+      if (!decoded.ok) continue;
+      const text = decoded.text;
+      const input: InputName = { label: display, reader: 'file', path: display };
+      const value = unreadDocument(display, 'Helm template not rendered (helm is not installed)', text, salvageReading(text));
+      this.objects.push({ object: value as unknown as FileScannedObject['object'], origin: { ...originBase(input), documentIndex: 0, line: 1, document: { text, start: 0, end: text.length, startLine: 1 } } });
     }
   }
 
@@ -349,6 +376,7 @@ class Collector {
         documentIndex: parsed.index,
         line: parsed.document.startLine,
         document: parsed.document,
+        ...(parsed.pathPrefix ? { pathPrefix: parsed.pathPrefix } : {}),
         ...(parsed.readingNotes ? { readingNotes: parsed.readingNotes } : {}),
       });
     }

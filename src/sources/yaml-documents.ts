@@ -7,6 +7,8 @@ import { mayReadDifferently } from './exact-route.js';
 import { decodeLikeKubectl, ExactDecodeError, hasUnicodeBreak } from './go-yaml-decode.js';
 import { splitLikeKubectl, type StreamChunk } from './kubectl-stream.js';
 import { describeDifference } from './reading-diff.js';
+import { splitBlockList } from './list-items.js';
+import { salvageReading } from './salvage-reading.js';
 import { hasIndicator } from './yaml-indicators.js';
 
 export interface ParsedDocument {
@@ -17,6 +19,8 @@ export interface ParsedDocument {
   readonly readingNotes?: readonly string[];
   /** A stand-in for a document kfguard refused (its error is in `errors`): raw text for the threat search. */
   readonly refused?: boolean;
+  /** Where the value sits inside `document` (`[0]` for an item of a List read item by item). */
+  readonly pathPrefix?: string;
 }
 
 export interface DocumentError {
@@ -94,11 +98,17 @@ export interface ChunkResult {
   readonly values: unknown[];
   readonly error?: { readonly line: number; readonly column?: number; readonly message: string };
   readonly notes?: string[];
+  /** A refused document's best-effort reading, for the threat search (salvage-reading.ts). */
+  readonly salvaged?: Record<string, unknown>[];
+  /** A List over the document limit, read item by item (list-items.ts): each item's range and result. */
+  readonly listItems?: { readonly chunk: Chunk; readonly result: ChunkResult }[];
 }
 
 export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): ChunkResult {
   const size = chunk.end - chunk.start;
   if (size > limits.maxDocumentBytes) {
+    const listItems = chunk.json ? undefined : readListItems(text, chunk, limits);
+    if (listItems) return { values: [], listItems };
     return {
       values: [],
       error: {
@@ -109,14 +119,17 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
   }
   const full = text.slice(chunk.start, chunk.end);
   if (chunk.json) return parseJsonChunk(full, chunk);
-  const lean = limits.parseCrdSchemas ? undefined : parseWithoutCrdSchemas(full);
+  const lean = parseWithoutCrdSchemas(full);
   const source = lean?.source ?? full;
-  // The look for go-yaml-only constructs runs on the cut text: a schema block is dropped whole, so
-  // what is inside it cannot change the object. Line breaks can (they move text out of the block).
+  // The look for go-yaml-only constructs runs on the cut text, also with --parse-crd-schemas: a
+  // schema block never reaches the rules (slim.ts keeps a CRD's names and versions only), so how
+  // go-yaml reads a word such as `on` in a description cannot matter, and sending every CRD whose
+  // descriptions hold one to the exact reader cost that mode most of its time. Line breaks can
+  // matter (they move text out of the block).
   const exact = chunk.note !== undefined || hasUnicodeBreak(full) || mayReadDifferently(source);
   let values: unknown[];
   let notes: string[] | undefined;
-  if (lean && !exact) values = lean.values;
+  if (lean && !exact && !limits.parseCrdSchemas) values = lean.values;
   else {
     let fastError: unknown;
     if (!exact) {
@@ -128,11 +141,12 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
     }
     if (exact || fastError !== undefined) {
       const read = readExactly(full, chunk, fastError);
-      if ('error' in read) return { values: [], error: read.error };
+      if ('error' in read) return { values: [], error: read.error, ...(read.salvageable ? { salvaged: salvageReading(full) } : {}) };
       ({ values, notes } = read);
     }
   }
-  if (hasAliases(source)) {
+  // With --parse-crd-schemas the values hold the schemas too, and so may their aliases.
+  if (hasAliases(limits.parseCrdSchemas ? full : source)) {
     for (const value of values!) {
       const problem = checkExpansion(value, limits.maxExpandedNodes, source.length + limits.maxAliasBytes);
       if (problem) return { values: [], error: { line: chunk.startLine, message: problem } };
@@ -142,21 +156,45 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
 }
 
 /**
+ * A List too large to read whole, read item by item with the same limits per item; undefined when
+ * it is not in kubectl's block layout or its header is not a List (then it is refused whole).
+ */
+function readListItems(text: string, chunk: Chunk, limits: ParseLimits): ChunkResult['listItems'] {
+  const split = splitBlockList(text, chunk.start, chunk.end, chunk.startLine);
+  if (!split || split.header.length > limits.maxDocumentBytes) return undefined;
+  const header = parseChunk(split.header, { start: 0, end: split.header.length, startLine: chunk.startLine }, limits);
+  const list = header.values[0] as { kind?: unknown; items?: unknown } | undefined;
+  if (header.error || header.values.length !== 1 || typeof list?.kind !== 'string' || !list.kind.endsWith('List') || list.items !== null) return undefined;
+  return split.items.map((item) => {
+    const itemChunk: Chunk = { start: item.start, end: item.end, startLine: item.startLine };
+    const result = parseChunk(text, itemChunk, limits);
+    const read = result.values[0];
+    if (result.error || (Array.isArray(read) && read.length === 1 && result.values.length === 1)) return { chunk: itemChunk, result };
+    return { chunk: itemChunk, result: { values: [], error: { line: item.startLine, message: 'a List item did not read as one item; refused' } } };
+  });
+}
+
+/**
  * The exact reader's values (what Kubernetes applies), and a note for every way a YAML 1.2 reader
  * sees the document differently: kfguard judges Kubernetes' reading and says that the other exists.
  */
-function readExactly(full: string, chunk: Chunk, fastError: unknown): { values: unknown[]; notes: string[] } | { error: NonNullable<ChunkResult['error']> } {
+function readExactly(
+  full: string,
+  chunk: Chunk,
+  fastError: unknown,
+): { values: unknown[]; notes: string[] } | { error: NonNullable<ChunkResult['error']>; salvageable: boolean } {
   let reading;
   try {
     reading = decodeLikeKubectl(full);
   } catch (error) {
     const beyondKubernetes = error instanceof ExactDecodeError && error.message.startsWith('exceeded max depth');
-    if (fastError !== undefined && !beyondKubernetes) return { error: toDocumentError(fastError, chunk.startLine) };
+    // A syntax error leaves a tree worth salvaging for the threat search; a document too deep does not.
+    if (fastError !== undefined && !beyondKubernetes) return { error: toDocumentError(fastError, chunk.startLine), salvageable: true };
     if (error instanceof ExactDecodeError) {
       const line = error.line === undefined ? chunk.startLine : chunk.startLine + error.line - 1;
-      return { error: { line, ...(error.column !== undefined ? { column: error.column } : {}), message: redactParserMessage(`${error.message} (as Kubernetes reads YAML)`) } };
+      return { error: { line, ...(error.column !== undefined ? { column: error.column } : {}), message: redactParserMessage(`${error.message} (as Kubernetes reads YAML)`) }, salvageable: !beyondKubernetes };
     }
-    if (error instanceof RangeError) return { error: { line: chunk.startLine, message: 'nesting too deep to read; refused' } };
+    if (error instanceof RangeError) return { error: { line: chunk.startLine, message: 'nesting too deep to read; refused' }, salvageable: false };
     throw error;
   }
   const notes = [...(chunk.note ? [chunk.note] : []), ...reading.notes];
@@ -231,9 +269,21 @@ export function assembleChunks(
   let index = firstIndex;
   chunks.forEach((chunk, i) => {
     const result = results[i] ?? { values: [] };
+    if (result.listItems) {
+      for (const item of result.listItems) {
+        const read = assembleChunks(text, [item.chunk], [item.result], index);
+        for (const document of read.documents) {
+          // Each item parsed alone is a one-entry sequence: the object is its entry `[0]`.
+          documents.push(document.refused ? document : { ...document, value: (document.value as unknown[])[0], pathPrefix: '[0]' });
+        }
+        errors.push(...read.errors);
+        index += read.documents.length;
+      }
+      return;
+    }
     if (result.error) {
       // The refused document stays visible: a stand-in with its raw text goes to the rules.
-      const value = unreadDocument(`line ${result.error.line}`, result.error.message, text.slice(chunk.start, chunk.end));
+      const value = unreadDocument(`line ${result.error.line}`, result.error.message, text.slice(chunk.start, chunk.end), result.salvaged);
       documents.push({ value, document: { text, start: chunk.start, end: chunk.end, startLine: chunk.startLine }, index, refused: true });
       errors.push({ index: index++, ...result.error });
       return;

@@ -25,16 +25,18 @@ type Entry =
   | { readonly t: 'break'; readonly key: string; readonly value: string; readonly brk: string; readonly key2: string; readonly value2: string }
   | { readonly t: 'deep'; readonly key: string; readonly depth: number }
   | { readonly t: 'seq'; readonly key: string; readonly values: readonly string[] }
+  | { readonly t: 'flowSeq'; readonly key: string; readonly values: readonly string[] }
   | { readonly t: 'block'; readonly key: string; readonly pairs: readonly (readonly [string, string])[] };
 
 const scalar = fc.constantFrom(...SCALARS);
 const key = fc.constantFrom(...KEYS);
 /**
- * Inside `{...}`, a lone `-` or `+` is a plain scalar to go-yaml but a syntax error to the `yaml`
- * package kfguard builds on: such a document is refused (and searched as raw text), a known gap
- * listed in the README, so flow pairs draw from the other scalars.
+ * Scalars whose reading depends on being inside `{…}` or `[…]`: a `-`, `?` or `:` right before a
+ * flow indicator or a space, indicators glued to text. go-yaml accepts some (`-` before `,`/`]`/`}`
+ * is the string "-") and refuses others (`- `, `?`, `:`); kfguard must agree either way.
  */
-const flowScalar = fc.constantFrom(...SCALARS.filter((s) => s !== '-' && s !== '+'));
+const FLOW_ONLY = ['-', '+', '-x', '-1', '+x', '?x', ':x', 'x-', 'a:b', '- ', '?', ':', '--', '-#', '-.5', '"-"', "'-'"] as const;
+const flowScalar = fc.constantFrom(...SCALARS, ...FLOW_ONLY);
 const pair = fc.tuple(key, flowScalar);
 
 const entry: fc.Arbitrary<Entry> = fc.oneof(
@@ -46,6 +48,7 @@ const entry: fc.Arbitrary<Entry> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('deep' as const), key, depth: fc.integer({ min: 1, max: 160 }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('seq' as const), key, values: fc.array(scalar, { maxLength: 3 }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('block' as const), key, pairs: fc.array(pair, { minLength: 1, maxLength: 3 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('flowSeq' as const), key, values: fc.array(flowScalar, { maxLength: 3 }) }) },
 );
 
 /** Values a tag accepts in go-yaml, so a generated document is not simply refused. */
@@ -87,6 +90,9 @@ function render(entries: readonly Entry[], pick: number): string[] {
         break;
       case 'seq':
         lines.push(`  ${e.key}:`, ...e.values.map((v) => `  - ${v}`));
+        break;
+      case 'flowSeq':
+        lines.push(`  ${e.key}: [${e.values.map((v) => (v === '' ? '""' : v)).join(', ')}]`);
         break;
       case 'block':
         lines.push(`  ${e.key}:`, ...e.pairs.map(([k, v]) => `    ${k}: ${v}`));

@@ -46,10 +46,8 @@ describe('RBAC and guardrails on the stock Kubeflow install', requiresShared(), 
 
   test('access summary: who can run code where', async () => {
     const inventory = buildInventory(await load(STOCK()));
-    const started = performance.now();
+    // Its time is part of the full-install row of `npm run bench` (the JSON report carries the summary).
     const summary = accessSummaryOf(inventory) ?? [];
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed < 2000, `access graph took ${elapsed} ms`);
     const bySubject = new Map(summary.map((e) => [e.subject, e]));
     assert.equal(summary[0]?.subject, 'User user@example.com', 'the profile owner, a person, is listed first');
     assert.deepEqual(bySubject.get('User user@example.com')?.namespaces, ['kubeflow-user-example-com']);

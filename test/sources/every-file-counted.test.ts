@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { ALL_RULES } from '../../src/rules/index.js';
+import { scanManifests } from '../../src/scan.js';
 import { collectManifests } from '../../src/sources/manifest.js';
 
 /** Every file under a scanned directory is read, rendered, or counted with a reason. */
@@ -22,6 +24,8 @@ function dir(name: string, files: Record<string, string>): string {
 // kubectl is found through PATH; keep the test's PATH.
 const collect = (path: string, offline = false) =>
   collectManifests({ paths: [path], cwd: root, readStdin: () => Promise.resolve(Buffer.alloc(0)), env: process.env, offline });
+/** A PATH without helm, so the chart is never rendered whatever the machine has installed. */
+const NO_HELM = { ...process.env, PATH: join(root, 'no-bin') };
 const names = (objects: readonly { object: { metadata?: { name?: string } } }[]) => objects.map((o) => o.object.metadata?.name).sort();
 
 describe('every file is accounted for', () => {
@@ -62,8 +66,31 @@ describe('every file is accounted for', () => {
 
   it('notes a Helm chart it cannot render instead of reporting its templates as YAML errors', async () => {
     const path = dir('chart', { 'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n', 'templates/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n{{- if .Values.x }}\n', 'values.yaml': 'x: 1\n' });
-    const result = await collect(path);
-    assert.deepEqual(result.errors, []);
+    const result = await collectManifests({ paths: [path], cwd: root, readStdin: () => Promise.resolve(Buffer.alloc(0)), env: NO_HELM });
+    // Not scanned is an input error (exit 2, in every format), never a YAML error about a template.
+    assert.deepEqual(result.errors.map((e) => e.file), ['chart']);
+    assert.match(result.errors[0]!.message, /Helm chart not rendered: install helm or render it yourself/);
     assert.match(result.stats.notRendered?.[0]?.reason ?? '', /Helm chart not rendered: install helm or render it yourself/);
+  });
+
+  it('searches the templates of a chart it cannot render for miners, beside the refusal', async () => {
+    const path = dir('miner-chart', {
+      'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+      'templates/job.yaml': [
+        'apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: {{ .Release.Name }}-train', 'spec:', '  template:', '    spec:', '      containers:',
+        '      - name: t', '        image: {{ .Values.image }}', '        env:', '        - {name: A, value: xmr}', '        - {name: B, value: ig}',
+        '        command: ["$(A)$(B)", "--donate-level", "1"]', '{{- if .Values.extra }}', '{{ toYaml .Values.extra }}', '{{- end }}', '',
+      ].join('\n'),
+      'templates/sub/pool.yaml': 'kind: ConfigMap\ndata:\n  pool: stratum+tcp://{{ .Values.pool }}.example.com:3333\n',
+      'values.yaml': 'image: tensorflow/tensorflow:latest\n',
+    });
+    const report = await scanManifests({ paths: [path], cwd: root, readStdin: () => Promise.resolve(Buffer.alloc(0)), env: NO_HELM, rules: ALL_RULES });
+    const refused = report.findings.filter((f) => f.ruleId === 'manifest-parse-ambiguity');
+    assert.deepEqual(refused.map((f) => f.location?.file).sort(), ['miner-chart/templates/job.yaml', 'miner-chart/templates/sub/pool.yaml']);
+    const job = refused.find((f) => f.location?.file === 'miner-chart/templates/job.yaml')!;
+    assert.equal(job.severity, 'critical');
+    assert.ok(job.evidence.includes('refused: Helm template not rendered (helm is not installed)'), job.evidence.join('\n'));
+    assert.ok(job.evidence.some((e) => /"xmrig".*after resolving \$\(A\)/.test(e)), job.evidence.join('\n'));
+    assert.ok(report.errors.some((e) => e.file === 'miner-chart' && /Helm chart not rendered/.test(e.message)));
   });
 });

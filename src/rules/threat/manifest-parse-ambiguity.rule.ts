@@ -6,6 +6,7 @@ import { minerOptionsOf } from '../../threat/miner-options.js';
 import { createScanState } from '../../threat/scan-queue.js';
 import { describeSignal, labelOf, scoreSignals } from '../../threat/signals.js';
 import { scanRaw } from '../../threat/text-scan.js';
+import { scanWorkload } from '../../threat/workload-scan.js';
 import { OBJECT_ONLY } from '../rule-defaults.js';
 
 const MAX_EVIDENCE_LINES = 12;
@@ -55,24 +56,37 @@ export default defineRule({
 
 /**
  * A document kfguard refused still reaches the rules as its raw text (core/unread-document.ts).
- * The threat scanner's text reading searches it, within the scan budget; indicators found are
- * reported with the refusal beside them, at the severity the miner signals earn.
+ * The threat scanner's text reading searches it, and the workload search runs on what a parser's
+ * error recovery salvaged from it (env expansion, ConfigMaps, scripts: what a parsed document
+ * gets), within the scan budget; indicators found are reported with the refusal beside them, at
+ * the severity the miner signals earn, never below high.
  */
 function* searchRefusedText(object: K8sObject, ctx: RuleContext): Generator<Violation> {
   if (!isUnreadDocument(object)) return;
   const state = createScanState(indicatorsFor(minerOptionsOf(ctx.config)), ctx.budget);
   scanRaw(object.text, { where: 'raw text of the refused document', path: 'text' }, '', state);
-  const verdict = scoreSignals(state.signals);
+  const salvagedScans = salvagedWorkloads(object.salvaged ?? []).map((workload) => scanWorkload(workload, ctx));
+  const verdict = scoreSignals([...state.signals, ...salvagedScans.flatMap((scan) => scan.signals)]);
   if (!verdict) return;
   const kinds = [...new Set(verdict.signals.map((s) => labelOf(s.kind)))];
+  const where = salvagedScans.some((scan) => scan.signals.length > 0) ? 'in its raw text and in what could be salvaged of it' : 'in its raw text';
   yield {
-    message: `A document kfguard could not read holds crypto-miner indicators in its raw text (${kinds.join(', ')}); refused because: ${object.refusal}`,
+    message: `A document kfguard could not read holds crypto-miner indicators ${where} (${kinds.join(', ')}); refused because: ${object.refusal}`,
     severity: verdict.severity === 'critical' ? 'critical' : 'high',
     evidence: [
       `refused: ${object.refusal}`,
       ...verdict.signals.slice(0, MAX_EVIDENCE_LINES).map(describeSignal),
       ...(object.unsearched > 0 ? [`the last ${object.unsearched} characters of the document were not searched (raw-text limit)`] : []),
-      ...state.cutShort.map((reason) => `search cut short: ${reason}`),
+      ...[...state.cutShort, ...salvagedScans.flatMap((scan) => scan.cutShort)].map((reason) => `search cut short: ${reason}`),
     ],
   };
+}
+
+/** Salvaged objects as workloads: a salvaged List (the `kubectl get -o yaml` form) gives its items. */
+function salvagedWorkloads(salvaged: readonly Record<string, unknown>[]): K8sObject[] {
+  return salvaged.flatMap((value) => {
+    const items = value.items;
+    const members = Array.isArray(items) ? items.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item)) : [];
+    return [value, ...members] as unknown as K8sObject[];
+  });
 }
