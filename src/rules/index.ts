@@ -23,6 +23,7 @@ import rbacPrivilegeEscalationVerbs from './rbac/rbac-privilege-escalation-verbs
 import rbacPodsExec from './rbac/rbac-pods-exec.rule.js';
 import kfpRunnerServiceAccountReach from './rbac/kfp-runner-service-account-reach.rule.js';
 import pipelinePodTokenAutomount from './rbac/pipeline-pod-token-automount.rule.js';
+import kubeSystemServiceAccountBackdoor from './rbac/kube-system-service-account-backdoor.rule.js';
 // --- guardrails imports ---
 import profileNamespaceMissingResourceQuota from './guardrails/profile-namespace-missing-resource-quota.rule.js';
 import profileNamespaceMissingLimitRange from './guardrails/profile-namespace-missing-limit-range.rule.js';
@@ -63,6 +64,7 @@ export const ALL_RULES: readonly Rule[] = [
   rbacWildcardPermissions,
   rbacPrivilegeEscalationVerbs,
   rbacPodsExec,
+  kubeSystemServiceAccountBackdoor,
   kfpRunnerServiceAccountReach,
   pipelinePodTokenAutomount,
   // --- guardrails rules ---
