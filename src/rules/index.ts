@@ -11,6 +11,7 @@ import argoServerAuthModeServer from './authentication/argo-server-auth-mode-ser
 import kubernetesDashboardAuthBypass from './authentication/kubernetes-dashboard-auth-bypass.rule.js';
 import dexDefaultStaticPassword from './authentication/dex-default-static-password.rule.js';
 import objectStoreDefaultCredentials from './authentication/object-store-default-credentials.rule.js';
+import publishedDefaultCredentials from './authentication/published-default-credentials.rule.js';
 import rayDashboardNoAuth from './authentication/ray-dashboard-no-auth.rule.js';
 import mlTrackingServerExposed from './authentication/ml-tracking-server-exposed.rule.js';
 import kfpSingleUserExposed from './authentication/kfp-single-user-exposed.rule.js';
@@ -54,6 +55,7 @@ export const ALL_RULES: readonly Rule[] = [
   kubernetesDashboardAuthBypass,
   dexDefaultStaticPassword,
   objectStoreDefaultCredentials,
+  publishedDefaultCredentials,
   rayDashboardNoAuth,
   mlTrackingServerExposed,
   kfpSingleUserExposed,
