@@ -25,6 +25,7 @@ import rbacPodsExec from './rbac/rbac-pods-exec.rule.js';
 import kfpRunnerServiceAccountReach from './rbac/kfp-runner-service-account-reach.rule.js';
 import pipelinePodTokenAutomount from './rbac/pipeline-pod-token-automount.rule.js';
 import kubeSystemServiceAccountBackdoor from './rbac/kube-system-service-account-backdoor.rule.js';
+import pipelineRunServiceAccountOverride from './rbac/pipeline-run-service-account-override.rule.js';
 // --- guardrails imports ---
 import profileNamespaceMissingResourceQuota from './guardrails/profile-namespace-missing-resource-quota.rule.js';
 import profileNamespaceMissingLimitRange from './guardrails/profile-namespace-missing-limit-range.rule.js';
@@ -67,6 +68,7 @@ export const ALL_RULES: readonly Rule[] = [
   rbacPrivilegeEscalationVerbs,
   rbacPodsExec,
   kubeSystemServiceAccountBackdoor,
+  pipelineRunServiceAccountOverride,
   kfpRunnerServiceAccountReach,
   pipelinePodTokenAutomount,
   // --- guardrails rules ---
