@@ -2,7 +2,7 @@ import { RBAC_READS } from '../rule-defaults.js';
 import { defineRule } from '../../core/rule.js';
 import { accessGraphOf, type Grant } from '../../rbac/access-graph.js';
 import { takeoverPowersOf } from '../../rbac/escalation.js';
-import { describeSubject, isUnrecognisedKubeSystemServiceAccount } from '../../rbac/subjects.js';
+import { describeSubject, isKnownKubeSystemServiceAccountSubject, isUnrecognisedKubeSystemServiceAccount } from '../../rbac/subjects.js';
 import { BINDING_KINDS, RBAC_DOCS, RBAC_GOOD_PRACTICES, RBAC_SOURCES, THREAT_MATRIX } from './shared.js';
 
 /** What the grant hands over that amounts to owning the cluster (or kube-system), in words. */
@@ -18,7 +18,7 @@ export default defineRule({
     severity: 'high',
     category: 'rbac',
     description:
-      'A ClusterRoleBinding or RoleBinding gives a service account in `kube-system` that is none of the known Kubernetes controllers and common add-ons (`data/lists/kube-system-identities.yaml`) `cluster-admin`, a role with write verbs on every resource of every API group, or the escalation verbs (`bind`, `escalate`, `impersonate`, creating service-account tokens). High cluster-wide or inside kube-system, medium in another namespace.',
+      'A ClusterRoleBinding or RoleBinding gives a service account in `kube-system` that is none of the known Kubernetes controllers and common add-ons (`data/lists/kube-system-identities.yaml`) `cluster-admin`, a role with write verbs on every resource of every API group, or the escalation verbs (`bind`, `escalate`, `impersonate`, creating service-account tokens). High cluster-wide or inside kube-system, medium in another namespace. A known name bound to `cluster-admin` is medium: no listed controller or add-on holds it, so the name is likely borrowed.',
     rationale:
       'A new service account in `kube-system` bound to a `*`/`*`/`*` ClusterRole is a standard persistence step (stratus-red-team `k8s.persistence.create-admin-clusterrole`, the AKS CTF backdoor): reviewers skim kube-system as "the platform", and its token keeps working after the intruder\'s first foothold is gone. Only the accounts Kubernetes and well-known add-ons create there are trusted; anything else is judged like any other identity.',
     remediation:
@@ -38,10 +38,22 @@ export default defineRule({
     const scanned = ctx.inventory.originOf(object);
     if (!scanned) return;
     for (const grant of accessGraphOf(ctx.inventory).grantsFrom(scanned)) {
+      const who = describeSubject(grant.subject);
+      if (isKnownKubeSystemServiceAccountSubject(grant.subject)) {
+        // No controller or add-on on the list is bound to cluster-admin: a known name holding it is borrowed.
+        if (grant.roleRef.kind !== 'ClusterRole' || grant.roleRef.name !== 'cluster-admin') continue;
+        yield {
+          message: `${who} has the name of a Kubernetes controller or add-on, none of which is bound to cluster-admin, yet holds cluster-admin ${grant.namespace === '*' ? 'across the whole cluster' : `in namespace ${grant.namespace}`}`,
+          path: grant.subjectPath,
+          severity: 'medium',
+          evidence: ['role ClusterRole cluster-admin', 'cluster-admin'],
+          discriminator: who,
+        };
+        continue;
+      }
       if (!isUnrecognisedKubeSystemServiceAccount(grant.subject)) continue;
       const powers = takeoverOf(grant);
       if (powers.length === 0) continue;
-      const who = describeSubject(grant.subject);
       const wide = grant.namespace === '*' || grant.namespace === 'kube-system';
       const where = grant.namespace === '*' ? 'across the whole cluster' : `in namespace ${grant.namespace}`;
       yield {
