@@ -43,7 +43,11 @@ export default defineRule({
   },
   *check(object): Iterable<Violation> {
     if (object.kind === 'Secret' && object.apiVersion === 'v1') {
-      for (const entry of storedValuesOf(object)) {
+      const stored = storedValuesOf(object);
+      // `kfguard snapshot` empties every value: an empty password counts only beside a value that was kept.
+      const valuesKept = stored.some((entry) => entry.value !== '');
+      for (const entry of stored) {
+        if (entry.value.trim() === '' && !valuesKept) continue;
         const credential = publishedMatch(entry.key, entry.value.trim(), nameOf(object));
         if (!credential) continue;
         yield {
