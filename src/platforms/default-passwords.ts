@@ -1,4 +1,4 @@
-import { bcryptMatches } from '../bcrypt/bcrypt.js';
+import { bcryptMatches, MAX_BCRYPT_COST, parseBcrypt } from '../bcrypt/bcrypt.js';
 import { isRecord } from '../core/object.js';
 import { requiredText, shippedList } from '../data/list-file.js';
 
@@ -59,11 +59,28 @@ export interface DefaultPasswordMatch {
  */
 export const MAX_VERIFIED_HASHES = 4;
 
-/** Distinct hashes already verified (or refused) in one scan; one per inventory. */
+/**
+ * Distinct hashes verified in one scan; one per inventory. Hashes most likely to be defaults are
+ * reserved up front (`priority`, ranked by the caller: static users named `admin` or `user` first),
+ * so decoy hashes placed earlier in the input cannot spend the budget before the real default is
+ * reached. Hashes outside the reservation take what is left, first come first served.
+ */
 export class BcryptBudget {
   private readonly verified = new Set<string>();
+  private readonly reserved: ReadonlySet<string>;
 
-  /** True when `hash` may be verified: seen before, or still within the budget. */
+  constructor(priority: readonly string[] = []) {
+    const reserved = new Set<string>();
+    for (const hash of priority) {
+      const trimmed = hash.trim();
+      if (reserved.size >= MAX_VERIFIED_HASHES) break;
+      if (!publishedDefaultHashes().has(trimmed) && isVerifiableHash(trimmed)) reserved.add(trimmed);
+    }
+    this.reserved = reserved;
+    for (const hash of reserved) this.verified.add(hash);
+  }
+
+  /** True when `hash` may be verified: reserved, seen before, or still within the budget. */
   allows(hash: string): boolean {
     if (this.verified.has(hash)) return true;
     if (this.verified.size >= MAX_VERIFIED_HASHES) return false;
@@ -72,14 +89,27 @@ export class BcryptBudget {
   }
 }
 
+/** A well-formed bcrypt hash whose cost kfguard is willing to compute. */
+export function isVerifiableHash(hash: string): boolean {
+  const parsed = parseBcrypt(hash);
+  return parsed !== undefined && parsed.cost >= 4 && parsed.cost <= MAX_BCRYPT_COST;
+}
+
 /**
- * Which default password `hash` is the bcrypt hash of, if any; `unchecked` past the budget.
- * `appended` are passwords a user added in config, checked after the shipped ones.
+ * Which default password `hash` is the bcrypt hash of, if any. `unchecked` when it could not be
+ * verified: past the budget, or a cost above MAX_BCRYPT_COST (which Dex may still accept), so the
+ * caller can say so instead of reading it as "no match". Malformed hashes cannot log anyone in
+ * and are simply no match. `appended` are passwords a user added in config, checked after the
+ * shipped ones.
  */
 export function documentedDefaultPasswordOf(hash: string, budget?: BcryptBudget, appended: readonly string[] = []): DefaultPasswordMatch | 'unchecked' | undefined {
-  const published = publishedDefaultHashes().get(hash.trim());
+  const trimmed = hash.trim();
+  const published = publishedDefaultHashes().get(trimmed);
   if (published !== undefined) return { password: published, how: 'published' };
-  if (budget && !budget.allows(hash.trim())) return 'unchecked';
-  const computed = [...documentedDefaultPasswords(), ...appended].find((password) => bcryptMatches(password, hash) === true);
+  const parsed = parseBcrypt(trimmed);
+  if (!parsed) return undefined;
+  if (parsed.cost > MAX_BCRYPT_COST) return 'unchecked';
+  if (budget && !budget.allows(trimmed)) return 'unchecked';
+  const computed = [...documentedDefaultPasswords(), ...appended].find((password) => bcryptMatches(password, trimmed) === true);
   return computed === undefined ? undefined : { password: computed, how: 'bcrypt' };
 }

@@ -2,7 +2,7 @@ import { asArray, asRecord, asString, labelsOf, nameOf, namespaceOf } from '../c
 import type { ScannedObject } from '../core/types.js';
 import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { matchesLabelSelector } from '../core/selectors.js';
-import { BUILTIN_CLUSTER_ROLES } from './builtin-roles.js';
+import { builtinClusterRoles } from './builtin-roles.js';
 import type { BindingSpec, Grant, RoleNode } from './grant.js';
 import { readPolicyRules } from './policy-rule.js';
 import { profileBindingsOf } from './profile-bindings.js';
@@ -100,7 +100,7 @@ function resolveClusterRoles(scannedRoles: readonly ScannedObject[]): Map<string
     if (done) return { node: done, complete: true };
     const scanned = byName.get(name);
     if (!scanned) {
-      const builtin = BUILTIN_CLUSTER_ROLES[name];
+      const builtin = builtinClusterRoles().get(name);
       return { ...(builtin ? { node: { kind: 'ClusterRole', name, rules: builtin, aggregatedFrom: [] } } : {}), complete: true };
     }
     const ownRules = readPolicyRules(scanned.object.rules);
@@ -130,7 +130,7 @@ function resolveClusterRoles(scannedRoles: readonly ScannedObject[]): Map<string
   };
 
   const all = new Map<string, RoleNode>();
-  for (const name of [...byName.keys(), ...Object.keys(BUILTIN_CLUSTER_ROLES)]) {
+  for (const name of [...byName.keys(), ...builtinClusterRoles().keys()]) {
     const { node } = resolve(name, new Set());
     if (node) all.set(name, node);
   }

@@ -1,4 +1,5 @@
 import { asRecord, asString } from '../core/object.js';
+import { isKnownKubeSystemServiceAccount } from './kube-system-identities.js';
 
 export type SubjectKind = 'User' | 'Group' | 'ServiceAccount';
 
@@ -48,18 +49,27 @@ export function isAllAuthenticated(subject: Subject): boolean {
   return sameSubject(ALL_AUTHENTICATED_GROUP, subject);
 }
 
-/** Service accounts that Helm 2 and similar installers added to kube-system with cluster-admin: a known risk, not the control plane. */
-const KUBE_SYSTEM_ADD_ONS = new Set(['tiller', 'default', 'kubernetes-dashboard', 'dashboard']);
-
 /**
- * Kubernetes' own identities (`system:masters`, `system:kube-controller-manager`, kube-system
- * controller service accounts), which hold broad rights by design. The public groups, the
- * groups of all service accounts (`system:serviceaccounts`, `system:serviceaccounts:<ns>`) and
- * add-ons installed into kube-system are never system: a grant to them reaches ordinary pods.
+ * Kubernetes' own identities (`system:masters`, `system:kube-controller-manager`, and the
+ * kube-system service accounts of its controllers and common add-ons, kept as data), which hold
+ * broad rights by design. The public groups, the groups of all service accounts
+ * (`system:serviceaccounts`, `system:serviceaccounts:<ns>`) and any other kube-system service
+ * account (`default`, `tiller`, a freshly created backdoor) are never system: a grant to them
+ * reaches ordinary pods or an attacker's token.
  */
 export function isKubernetesSystemSubject(subject: Subject): boolean {
   if (isUnauthenticated(subject) || isAllAuthenticated(subject)) return false;
-  if (subject.kind === 'ServiceAccount') return subject.namespace === 'kube-system' && !KUBE_SYSTEM_ADD_ONS.has(subject.name);
+  if (subject.kind === 'ServiceAccount') return isKnownKubeSystemServiceAccountSubject(subject);
   if (subject.kind === 'Group' && /^system:serviceaccounts(?::|$)/.test(subject.name)) return false;
   return subject.name.startsWith('system:');
+}
+
+/** A kube-system service account of a known controller or add-on. */
+export function isKnownKubeSystemServiceAccountSubject(subject: Subject): boolean {
+  return subject.kind === 'ServiceAccount' && subject.namespace === 'kube-system' && isKnownKubeSystemServiceAccount(subject.name);
+}
+
+/** A kube-system service account that is none of the known controllers and add-ons. */
+export function isUnrecognisedKubeSystemServiceAccount(subject: Subject): boolean {
+  return subject.kind === 'ServiceAccount' && subject.namespace === 'kube-system' && !isKnownKubeSystemServiceAccount(subject.name);
 }

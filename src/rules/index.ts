@@ -11,6 +11,7 @@ import argoServerAuthModeServer from './authentication/argo-server-auth-mode-ser
 import kubernetesDashboardAuthBypass from './authentication/kubernetes-dashboard-auth-bypass.rule.js';
 import dexDefaultStaticPassword from './authentication/dex-default-static-password.rule.js';
 import objectStoreDefaultCredentials from './authentication/object-store-default-credentials.rule.js';
+import publishedDefaultCredentials from './authentication/published-default-credentials.rule.js';
 import rayDashboardNoAuth from './authentication/ray-dashboard-no-auth.rule.js';
 import mlTrackingServerExposed from './authentication/ml-tracking-server-exposed.rule.js';
 import kfpSingleUserExposed from './authentication/kfp-single-user-exposed.rule.js';
@@ -23,6 +24,8 @@ import rbacPrivilegeEscalationVerbs from './rbac/rbac-privilege-escalation-verbs
 import rbacPodsExec from './rbac/rbac-pods-exec.rule.js';
 import kfpRunnerServiceAccountReach from './rbac/kfp-runner-service-account-reach.rule.js';
 import pipelinePodTokenAutomount from './rbac/pipeline-pod-token-automount.rule.js';
+import kubeSystemServiceAccountBackdoor from './rbac/kube-system-service-account-backdoor.rule.js';
+import pipelineRunServiceAccountOverride from './rbac/pipeline-run-service-account-override.rule.js';
 // --- guardrails imports ---
 import profileNamespaceMissingResourceQuota from './guardrails/profile-namespace-missing-resource-quota.rule.js';
 import profileNamespaceMissingLimitRange from './guardrails/profile-namespace-missing-limit-range.rule.js';
@@ -53,6 +56,7 @@ export const ALL_RULES: readonly Rule[] = [
   kubernetesDashboardAuthBypass,
   dexDefaultStaticPassword,
   objectStoreDefaultCredentials,
+  publishedDefaultCredentials,
   rayDashboardNoAuth,
   mlTrackingServerExposed,
   kfpSingleUserExposed,
@@ -63,6 +67,8 @@ export const ALL_RULES: readonly Rule[] = [
   rbacWildcardPermissions,
   rbacPrivilegeEscalationVerbs,
   rbacPodsExec,
+  kubeSystemServiceAccountBackdoor,
+  pipelineRunServiceAccountOverride,
   kfpRunnerServiceAccountReach,
   pipelinePodTokenAutomount,
   // --- guardrails rules ---

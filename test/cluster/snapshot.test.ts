@@ -9,7 +9,7 @@ import { runCli } from '../helpers/cli.js';
 import { comparable, objectsOfFiles, objectsOfYaml, serve, type JsonReport } from './helpers.js';
 
 /** Rules whose verdict comes from Secret values, which a snapshot does not keep. */
-const NEED_SECRET_VALUES = ['dex-default-static-password', 'object-store-default-credentials'];
+const NEED_SECRET_VALUES = ['dex-default-static-password', 'object-store-default-credentials', 'published-default-credentials'];
 
 describe('kfguard snapshot', requiresShared(), () => {
   test('scanning the snapshot gives the live findings, except those needing Secret values', async () => {

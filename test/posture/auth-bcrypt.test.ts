@@ -93,3 +93,17 @@ test('past the per-scan budget, hashes are left unchecked instead of stalling th
   assert.equal(documentedDefaultPasswordOf(hashes[0]!, budget), undefined, 'a hash already verified stays within the budget');
   assert.equal(documentedDefaultPasswordOf(publishedDefaultHashes().keys().next().value!, budget)?.toString(), '[object Object]');
 });
+
+test('hashes reserved as likely defaults are verified even when decoys come first', () => {
+  const decoys = Array.from({ length: MAX_VERIFIED_HASHES }, (_, i) => `$2y$04$${String(i).padStart(22, 'C')}${'D'.repeat(31)}`);
+  const rehashedDefault = '$2y$05$CCCCCCCCCCCCCCCCCCCCC.kZYy8.nFLWk86VWZ6Kj10QuCnVHdhoW';
+  const budget = new BcryptBudget([rehashedDefault]);
+  const verdicts = decoys.map((hash) => documentedDefaultPasswordOf(hash, budget));
+  assert.deepEqual(verdicts.at(-1), 'unchecked', 'the reservation leaves one slot fewer for the rest');
+  assert.deepEqual(documentedDefaultPasswordOf(rehashedDefault, budget), { password: '12341234', how: 'bcrypt' });
+});
+
+test('a cost above the cap is "unchecked", never read as "no default"', () => {
+  assert.equal(documentedDefaultPasswordOf('$2y$13$efqCFw7ae5D.72AlZMo0DOilgKCeQ80Uh67RxCsch5qQBvbqSoY1q'), 'unchecked');
+  assert.equal(documentedDefaultPasswordOf('not a hash'), undefined);
+});

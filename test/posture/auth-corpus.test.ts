@@ -82,20 +82,44 @@ describe('authentication rules on the wild corpus', requiresShared(), () => {
   });
 });
 
+/** Published values long enough that finding one in output can only be a leak. */
+const LEAK_MARKERS = ['$2y$', 'minio123', 'pUBnBOY80SnXgjibTYM9ZWNzY2xreNGQok', '7d16fee92f8d11b8940b081b3f8b8acb'];
+
+/** Findings both layouts share: the old kubeflow/manifests install and kubeflow/community-distribution. */
+const STOCK_AUTH_FINDINGS = [
+  'dex-default-static-password high ConfigMap/auth/dex data["config.yaml"]',
+  'istio-allow-all-kubeflow-namespace low AuthorizationPolicy/kubeflow/service-cache-server spec.rules[0]',
+  'istio-allow-all-kubeflow-namespace medium AuthorizationPolicy/kubeflow/metadata-grpc-service spec.rules[0]',
+  'istio-allow-all-kubeflow-namespace medium AuthorizationPolicy/kubeflow/seaweedfs-service spec.rules[2]',
+  'object-store-default-credentials high Secret/kubeflow/mlpipeline-minio-artifact stringData.secretkey',
+  'published-default-credentials high Secret/oauth2-proxy/oauth2-proxy-h675gf55ht data.cookie-secret',
+  'published-default-credentials medium Secret/auth/dex-oidc-client data.OIDC_CLIENT_SECRET',
+  'published-default-credentials medium Secret/kubeflow/katib-mysql-secrets data.MYSQL_ROOT_PASSWORD',
+  'published-default-credentials medium Secret/kubeflow/mysql-secret stringData.password',
+  'published-default-credentials medium Secret/oauth2-proxy/oauth2-proxy-h675gf55ht data.client-secret',
+];
+
 describe('authentication rules on the stock Kubeflow install', requiresShared(), () => {
-  test('report the Dex default user, the default object-store key and allow-all policies, and nothing else', async () => {
+  test('report the Dex default user, the published credentials and allow-all policies, and nothing else', async () => {
     const findings = await scanWith(['authentication'], [sharedPath('corpus', 'kubeflow', 'kubeflow-example-install.yaml')]);
-    assert.deepEqual(findings.map(summarize).sort(), [
-      'dex-default-static-password high ConfigMap/auth/dex data["config.yaml"]',
-      'istio-allow-all-kubeflow-namespace low AuthorizationPolicy/kubeflow/service-cache-server spec.rules[0]',
-      'istio-allow-all-kubeflow-namespace medium AuthorizationPolicy/kubeflow/metadata-grpc-service spec.rules[0]',
-      'istio-allow-all-kubeflow-namespace medium AuthorizationPolicy/kubeflow/seaweedfs-service spec.rules[2]',
-      'object-store-default-credentials high Secret/kubeflow/mlpipeline-minio-artifact stringData.secretkey',
-    ]);
+    assert.deepEqual(findings.map(summarize).sort(), [...STOCK_AUTH_FINDINGS].sort());
     const dex = findings.find((f) => f.ruleId === 'dex-default-static-password');
     assert.ok(dex?.message.includes('Secret auth/dex-passwords key DEX_USER_PASSWORD'));
     const text = JSON.stringify(findings);
-    assert.ok(!text.includes('$2y$'), 'a bcrypt hash leaked into a finding');
-    assert.ok(!text.includes('minio123'), 'a secret value leaked into a finding');
+    for (const marker of LEAK_MARKERS) assert.ok(!text.includes(marker), `a secret value (${marker.slice(0, 4)}…) leaked into a finding`);
+  });
+
+  test('community-distribution layout: the same, plus the Hub Model Registry and model catalog databases', async () => {
+    const findings = await scanWith(['authentication'], [sharedPath('corpus', 'kubeflow-cd', 'kubeflow-cd-example-install.yaml')]);
+    assert.deepEqual(
+      findings.map(summarize).sort(),
+      [
+        ...STOCK_AUTH_FINDINGS,
+        'published-default-credentials medium Secret/kubeflow-user-example-com/model-registry-db-secrets data.POSTGRES_PASSWORD',
+        'published-default-credentials medium Secret/kubeflow/model-catalog-postgres data.POSTGRES_PASSWORD',
+      ].sort(),
+    );
+    const text = JSON.stringify(findings);
+    for (const marker of LEAK_MARKERS) assert.ok(!text.includes(marker), `a secret value (${marker.slice(0, 4)}…) leaked into a finding`);
   });
 });

@@ -28,6 +28,7 @@ describe('RBAC and guardrails on the stock Kubeflow install', requiresShared(), 
       .map((f) => `${f.severity} ${f.ruleId} ${f.resource.kind} ${f.resource.namespace ? `${f.resource.namespace}/` : ''}${f.resource.name} ${f.path ?? ''}`)
       .sort();
     assert.deepEqual(seen, [
+      'info pipeline-run-service-account-override ClusterRole aggregate-to-kubeflow-pipelines-edit rules[4].resources',
       'info rbac-pods-exec ClusterRole kubeflow-kubernetes-edit rules[1].resources',
       'info rbac-wildcard-permissions ClusterRole aggregate-to-kubeflow-pipelines-edit rules[4].verbs',
       'low profile-namespace-missing-limit-range Profile kubeflow-user-example-com spec',

@@ -5,7 +5,8 @@ import { BcryptBudget, documentedDefaultPasswordOf, MAX_VERIFIED_HASHES } from '
 import { dexConfigOf, type DexStaticPassword } from '../../platforms/dex-config.js';
 import { resolveEnvInNamespace, secretsWithKey, type ResolvedEnv } from '../../k8s/env-resolution.js';
 import { SPEC_SOURCES } from '../rule-defaults.js';
-import type { Inventory } from '../../core/inventory.js';
+import type { DerivedAnalysis, Inventory } from '../../core/inventory.js';
+import { MAX_BCRYPT_COST } from '../../bcrypt/bcrypt.js';
 
 const RULE_ID = 'dex-default-static-password';
 
@@ -21,7 +22,7 @@ export default defineRule({
     severity: 'high',
     category: 'authentication',
     description:
-      "A Dex config (`config.yaml` in a ConfigMap or Secret) enables the password database with a static user whose bcrypt hash is the hash of a published default password (Kubeflow's `user@example.com` / `12341234`, Dex's `password`). The hashes Kubeflow and Dex publish are recognised as they are; any other hash is checked by computing bcrypt, so a re-hashed default is caught as well (at most " + String(MAX_VERIFIED_HASHES) + " distinct hashes per scan, so a config with thousands of users cannot stall it). Inline `hash` and `hashFromEnv` (resolved through the Dex Deployment's env and Secrets) are both followed.",
+      "A Dex config (`config.yaml` in a ConfigMap or Secret) enables the password database with a static user whose bcrypt hash is the hash of a published default password (Kubeflow's `user@example.com` / `12341234`, Dex's `password`). The hashes Kubeflow and Dex publish are recognised as they are; any other hash is checked by computing bcrypt, so a re-hashed default is caught as well (at most " + String(MAX_VERIFIED_HASHES) + " distinct hashes per scan, so a config with thousands of users cannot stall it; hashes of users named `admin` or `user` are checked first, and any hash left unchecked is reported as a low finding and a coverage entry). Inline `hash` and `hashFromEnv` (resolved through the Dex Deployment's env and Secrets) are both followed.",
     rationale:
       'The stock Kubeflow install logs everyone in through Dex, and its README publishes the default user and password. Anyone who can reach the login page can sign in as that user, who owns the `kubeflow-user-example-com` profile: notebooks, pipelines and their service accounts. The default is fine for a throw-away test cluster and nowhere else.',
     remediation:
@@ -41,10 +42,17 @@ export default defineRule({
     const config = dexConfigOf(object);
     if (!config?.passwordDbEnabled) return;
     const appended = ruleOptionsOf<DexPasswordOptions>(ctx.config, RULE_ID)?.defaultPasswords;
-    for (const user of config.staticPasswords) {
+    const budget = budgetFor(ctx.inventory);
+    const unchecked: DexStaticPassword[] = [];
+    // The likeliest defaults first, so this config's own decoys cannot spend the budget either.
+    for (const user of byLikelihood(config.staticPasswords)) {
       for (const candidate of hashCandidates(user, namespaceOf(object), ctx.inventory)) {
-        const match = documentedDefaultPasswordOf(candidate.value, budgetFor(ctx.inventory), appended);
-        if (!match || match === 'unchecked') continue;
+        const match = documentedDefaultPasswordOf(candidate.value, budget, appended);
+        if (match === 'unchecked') {
+          if (!unchecked.includes(user)) unchecked.push(user);
+          continue;
+        }
+        if (!match) continue;
         yield {
           message: `Dex static user ${user.email} still has the documented default password (hash from ${candidate.origin}); anyone who reaches the login page can sign in as this user.`,
           path: config.entry.path,
@@ -57,16 +65,63 @@ export default defineRule({
         };
       }
     }
+    if (unchecked.length === 0) return;
+    // Never silent: a scan that could not check a hash says which users it skipped.
+    const users = unchecked.map((user) => `staticPasswords[${user.index}] ${user.email}`);
+    const reason = `${unchecked.length} Dex static-password hash(es) not checked against the default passwords (over the per-scan bcrypt budget of ${String(MAX_VERIFIED_HASHES)} hashes, or cost above ${String(MAX_BCRYPT_COST)})`;
+    ctx.budget.exhaust(reason);
+    yield {
+      message: `${reason}: ${users.slice(0, 5).join(', ')}${users.length > 5 ? ` and ${users.length - 5} more` : ''}. Check them by hand or scan this config alone.`,
+      path: config.entry.path,
+      severity: 'low',
+      evidence: users,
+      discriminator: 'unchecked',
+    };
   },
 });
 
-const budgets = new WeakMap<Inventory, BcryptBudget>();
+/** Static users whose name says they are the account a quick-start ships: checked first. */
+const LIKELY_DEFAULT_USERS = new Set(['admin', 'user']);
+
+function likelyDefault(user: DexStaticPassword): boolean {
+  const local = user.email.split('@')[0]?.toLowerCase() ?? '';
+  return LIKELY_DEFAULT_USERS.has(local) || LIKELY_DEFAULT_USERS.has(user.username?.toLowerCase() ?? '');
+}
+
+function byLikelihood(users: readonly DexStaticPassword[]): DexStaticPassword[] {
+  return [...users].sort((a, b) => Number(likelyDefault(b)) - Number(likelyDefault(a)) || a.index - b.index);
+}
+
+/**
+ * Every static-password hash of every Dex config in the scan, likeliest defaults first: the
+ * hashes the budget reserves before any is checked, whatever order the input lists them in.
+ */
+const HASH_PRIORITY: DerivedAnalysis<readonly string[]> = {
+  name: 'dex static-password hash priority',
+  build(inventory) {
+    const likely: string[] = [];
+    const other: string[] = [];
+    for (const scanned of [...inventory.ofKind('ConfigMap', ''), ...inventory.ofKind('Secret', '')]) {
+      const config = dexConfigOf(scanned.object);
+      if (!config?.passwordDbEnabled) continue;
+      for (const user of config.staticPasswords) {
+        const hashes = hashCandidates(user, namespaceOf(scanned.object), inventory).map((candidate) => candidate.value);
+        (likelyDefault(user) ? likely : other).push(...hashes);
+      }
+    }
+    return [...likely, ...other];
+  },
+};
+
+/** One budget per build of the priority list: a changed Dex config in a long-running watch gets a fresh one. */
+const budgets = new WeakMap<readonly string[], BcryptBudget>();
 
 function budgetFor(inventory: Inventory): BcryptBudget {
-  let budget = budgets.get(inventory);
+  const priority = inventory.derived(HASH_PRIORITY);
+  let budget = budgets.get(priority);
   if (!budget) {
-    budget = new BcryptBudget();
-    budgets.set(inventory, budget);
+    budget = new BcryptBudget(priority);
+    budgets.set(priority, budget);
   }
   return budget;
 }

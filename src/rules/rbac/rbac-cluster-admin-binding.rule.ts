@@ -2,7 +2,7 @@ import { RBAC_READS } from '../rule-defaults.js';
 import { defineRule } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
 import { accessGraphOf, type Grant } from '../../rbac/access-graph.js';
-import { describeSubject, isAllAuthenticated, isKubernetesSystemSubject, isUnauthenticated } from '../../rbac/subjects.js';
+import { describeSubject, isAllAuthenticated, isKubernetesSystemSubject, isUnauthenticated, isUnrecognisedKubeSystemServiceAccount } from '../../rbac/subjects.js';
 import { BINDING_KINDS, RBAC_DOCS, RBAC_GOOD_PRACTICES, RBAC_SOURCES, THREAT_MATRIX } from './shared.js';
 
 function severityOf(grant: Grant): Severity {
@@ -35,7 +35,8 @@ export default defineRule({
     if (!scanned) return;
     for (const grant of accessGraphOf(ctx.inventory).grantsFrom(scanned)) {
       if (grant.roleRef.kind !== 'ClusterRole' || grant.roleRef.name !== 'cluster-admin') continue;
-      if (isKubernetesSystemSubject(grant.subject)) continue;
+      // Unknown kube-system accounts are left to kube-system-service-account-backdoor, at high.
+      if (isKubernetesSystemSubject(grant.subject) || isUnrecognisedKubeSystemServiceAccount(grant.subject)) continue;
       const who = describeSubject(grant.subject);
       const where = grant.namespace === '*' ? 'across the whole cluster' : `in namespace ${grant.namespace}`;
       yield {

@@ -1,37 +1,11 @@
 import { RBAC_READS } from '../rule-defaults.js';
 import { nameOf } from '../../core/object.js';
 import { defineRule } from '../../core/rule.js';
-import { readPolicyRules, ruleAllows, type AccessRequest, type PolicyRule } from '../../rbac/policy-rule.js';
+import { escalationsOf } from '../../rbac/escalation.js';
+import { readPolicyRules } from '../../rbac/policy-rule.js';
 import { describeHolders, reachOf, severityForReach } from '../../rbac/role-exposure.js';
 import { grantsOfRoleObject } from './role-lookup.js';
 import { RBAC_DOCS, RBAC_GOOD_PRACTICES, RBAC_SOURCES, ROLE_KINDS } from './shared.js';
-
-const RBAC = 'rbac.authorization.k8s.io';
-const ESCALATIONS: readonly (AccessRequest & { readonly label: string })[] = [
-  { verb: 'escalate', apiGroup: RBAC, resource: 'roles', label: 'escalate roles' },
-  { verb: 'escalate', apiGroup: RBAC, resource: 'clusterroles', label: 'escalate clusterroles' },
-  { verb: 'bind', apiGroup: RBAC, resource: 'roles', label: 'bind roles' },
-  { verb: 'bind', apiGroup: RBAC, resource: 'clusterroles', label: 'bind clusterroles' },
-  { verb: 'impersonate', apiGroup: '', resource: 'users', label: 'impersonate users' },
-  { verb: 'impersonate', apiGroup: '', resource: 'groups', label: 'impersonate groups' },
-  { verb: 'impersonate', apiGroup: '', resource: 'serviceaccounts', label: 'impersonate serviceaccounts' },
-  { verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'userextras', label: 'impersonate userextras' },
-];
-
-/** Roles whose binding or escalation is as good as cluster-wide power. */
-const PRIVILEGED_NAMES = /^(?:cluster-admin|admin|edit|system:.*)$/;
-
-/**
- * `resourceNames` narrow a grant, but not enough when the names are the prize: impersonating any
- * named user or group (`system:masters`), or binding `cluster-admin`. Binding a named ordinary
- * role is the safe form the remediation recommends.
- */
-function namedEscalation(rule: PolicyRule, request: AccessRequest): boolean {
-  if (rule.resourceNames.length === 0) return false;
-  const unnamed: PolicyRule = { ...rule, resourceNames: [] };
-  if (!ruleAllows(unnamed, request)) return false;
-  return request.verb === 'impersonate' || rule.resourceNames.some((name) => PRIVILEGED_NAMES.test(name));
-}
 
 export default defineRule({
   meta: {
@@ -56,9 +30,7 @@ export default defineRule({
     const hits: { index: number; labels: string[] }[] = [];
     readPolicyRules(object.rules).forEach((rule, index) => {
       if (rule.apiGroups.includes('*') && rule.resources.includes('*')) return;
-      const labels = ESCALATIONS.filter((request) => ruleAllows(rule, request) || namedEscalation(rule, request)).map((request) =>
-        rule.resourceNames.length > 0 ? `${request.label} (${rule.resourceNames.join(', ')})` : request.label,
-      );
+      const labels = escalationsOf(rule);
       if (labels.length > 0) hits.push({ index, labels });
     });
     const first = hits[0];

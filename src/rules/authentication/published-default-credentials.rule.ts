@@ -1,0 +1,82 @@
+import { asArray, asRecord, asString, describeObject, nameOf } from '../../core/object.js';
+import { joinPath } from '../../core/path.js';
+import { defineRule, type Violation } from '../../core/rule.js';
+import { storedValuesOf } from '../../k8s/env-resolution.js';
+import { containersOf } from '../../k8s/workloads.js';
+import { credentialsOfRule, secretNameMatches, type PublishedCredential } from '../../platforms/default-credentials.js';
+import { ANY_KIND, OBJECT_ONLY, OBJECT_SOURCES } from '../rule-defaults.js';
+
+const RULE_ID = 'published-default-credentials';
+
+/**
+ * The published credential a key or env var holds, if any. Compared exactly: these are
+ * machine-made values. Entries naming the Secret the product ships win over the generic ones,
+ * so a finding says which product the value came from.
+ */
+function publishedMatch(key: string, value: string, secretName: string | undefined): PublishedCredential | undefined {
+  const candidates = credentialsOfRule(RULE_ID).filter((credential) => credential.keys.includes(key) && credential.value === value);
+  const named = secretName === undefined ? undefined : candidates.find((c) => c.secretNames.length > 0 && secretNameMatches(c, secretName));
+  return named ?? candidates.find((c) => c.secretNames.length === 0);
+}
+
+export default defineRule({
+  meta: {
+    id: RULE_ID,
+    title: 'Database password or gateway secret still has the value the manifests publish',
+    severity: 'medium',
+    category: 'authentication',
+    description:
+      "A Secret key or an inline container env var holds a credential Kubeflow's manifests ship as a fixed value (`data/lists/default-credentials.yaml`): the Hub Model Registry database (`root` / `test`), the model catalog's PostgreSQL (`postgres` / `postgres`), Katib's and ML Metadata's MySQL root (`test`), the KFP MySQL root with an empty password, and the oauth2-proxy cookie secret (high: it signs session cookies) and OIDC client secret. Only the listed key names are compared, exactly; the finding names the Secret and key, never the value. Dex passwords and object-store keys have their own rules.",
+    rationale:
+      'Every Kubeflow install made from the example manifests has these values, and they are printed in a public repository. Whoever reaches the database Service (any pod in the mesh, in the stock install) can read and rewrite runs, experiments and which model version is registered for deployment; whoever knows the cookie secret can forge a session for any user at the gateway.',
+    remediation:
+      'Generate new values (`openssl rand -hex 16` for the cookie secret, a new client secret in both Dex and oauth2-proxy, new database passwords) in an overlay or a secret manager, and restart the components that read them.',
+    references: [
+      'https://github.com/kubeflow/community-distribution#change-default-user-password',
+      'https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview/',
+      'https://attack.mitre.org/techniques/T1078/001/',
+    ],
+    mitre: ['T1078.001', 'T1552', 'MS-TA9005'],
+    match: ANY_KIND,
+    sources: OBJECT_SOURCES,
+    needs: OBJECT_ONLY,
+  },
+  *check(object): Iterable<Violation> {
+    if (object.kind === 'Secret' && object.apiVersion === 'v1') {
+      const stored = storedValuesOf(object);
+      // `kfguard snapshot` empties every value: an empty password counts only beside a value that was kept.
+      const valuesKept = stored.some((entry) => entry.value !== '');
+      for (const entry of stored) {
+        if (entry.value.trim() === '' && !valuesKept) continue;
+        const credential = publishedMatch(entry.key, entry.value.trim(), nameOf(object));
+        if (!credential) continue;
+        yield {
+          message: `${describeObject(object)} key "${entry.key}" holds the published default of ${credential.product}: whoever has it can ${credential.grants}.`,
+          path: entry.path,
+          severity: credential.severity,
+          evidence: [`${entry.path}: published default value (not shown)`, `published in ${credential.source}`],
+          discriminator: entry.key,
+        };
+      }
+      return;
+    }
+    for (const site of containersOf(object)) {
+      for (const [i, raw] of asArray(site.container.env).entries()) {
+        const entry = asRecord(raw);
+        const name = asString(entry?.name);
+        const value = asString(entry?.value);
+        if (!name || value === undefined) continue;
+        const credential = publishedMatch(name, value.trim(), undefined);
+        if (!credential) continue;
+        const path = joinPath(site.path, 'env', i, 'value');
+        yield {
+          message: `Container "${site.name}" sets env ${name} inline to the published default of ${credential.product}: whoever has it can ${credential.grants}.`,
+          path,
+          severity: credential.severity,
+          evidence: [`env ${name}: published default value (not shown)`, `published in ${credential.source}`],
+          discriminator: path,
+        };
+      }
+    }
+  },
+});
