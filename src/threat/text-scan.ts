@@ -1,7 +1,9 @@
 import { redactUrlCredentials } from '../core/redact.js';
 import { isPrivateAddress } from '../core/private-address.js';
 import { decodeEmbeddedText, shorten } from './decode.js';
+import { dropperHostOf, fetchesOnlyTrustedInstallers, isTrustedInstaller } from './droppers.js';
 import type { Indicators } from './indicators.js';
+import { compromisedPins } from './packages.js';
 import { pythonCommands } from './python-calls.js';
 import { drainRemembered } from './scan-memo.js';
 import { CUT_SHORT, SCAN_LIMITS, cutShort, enqueue, signal, type ArgvElement, type ArgvUnit, type ScanState, type TextUnit } from './scan-queue.js';
@@ -127,6 +129,7 @@ function readRaw(input: string, site: Site, layer: string, state: ScanState, dep
   if (PYTHON_EXEC_DOWNLOAD.test(text)) signal(state, 'download-exec', 'Python exec() of downloaded code', site, layer);
   else if (PYTHON_DOWNLOAD.test(text) && PYTHON_EXEC.test(text)) signal(state, 'download-exec', 'Python download then os.system/subprocess', site, layer);
   if (PERL_DOWNLOAD_EXEC.test(text)) signal(state, 'download-exec', 'Perl download then system/exec', site, layer);
+  for (const { pin, entry } of compromisedPins(text)) signal(state, 'compromised-package', `${entry.name} ${pin.version} (${entry.ecosystem})`, site, layer);
   queuePythonCommands(text, site, layer, state, depth);
   scanMinerConfig(text, site, layer, state);
   queueDecoded(text, site, layer, state, depth);
@@ -255,7 +258,8 @@ function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: 
     const pipedFrom = command.piped ? previous : undefined;
     if (state.indicators.downloaders.has(name)) fetched.downloads.push(...readDownloads(command.words, siteAt, layer, state));
     if (pipedFrom !== undefined && (isShell(first) || isPython(first))) {
-      if (state.indicators.downloaders.has(pipedFrom)) signal(state, 'download-exec', `${pipedFrom} | ${name}`, siteAt(0), layer);
+      // A well-known installer from its own project's domain is how that project is installed.
+      if (state.indicators.downloaders.has(pipedFrom) && !fetchesOnlyTrustedInstallers(previousWords, state.indicators)) signal(state, 'download-exec', `${pipedFrom} | ${name}`, siteAt(0), layer);
       else if (DECODERS.test(pipedFrom)) signal(state, 'obfuscation', `${pipedFrom} decode | ${name}`, siteAt(0), layer);
     }
     if (follow && pipedFrom !== undefined && PRINTERS.has(pipedFrom) && (isShell(first) || name === 'crontab')) {
@@ -302,7 +306,8 @@ function runOfFetched(command: ShellCommand, name: string, pipedFrom: string | u
   if (fetched.unpacked && DROPPED_BINARY.test(first) && !indicators.notMiners.has(name) && !indicators.buildSteps.has(name) && !interpreter) return `download, unpack, run ${first}`;
   if (interpreter && pipedFrom === undefined) {
     const target = command.words.slice(1).find((w) => !w.startsWith('-'));
-    if (target !== undefined && fetched.downloads.some((d) => d.output !== undefined && commandName(d.output) === commandName(target))) return `download, then ${name} ${target}`;
+    const saved = fetched.downloads.find((d) => d.output !== undefined && target !== undefined && commandName(d.output) === commandName(target));
+    if (saved && !isTrustedInstaller(saved.url, indicators)) return `download, then ${name} ${target}`;
   }
   const fetcher = substitutedDownloader(first, indicators);
   return fetcher === undefined ? undefined : `$(${fetcher} …) run as a command`;
@@ -380,6 +385,8 @@ export function judgeDownloadUrl(url: string, site: Site, layer: string, state: 
   const ip = RAW_IPV4_URL.exec(url)?.[1];
   // In-cluster and private addresses (a MinIO Service IP) are where ordinary jobs fetch from.
   if (ip !== undefined && !isPrivateAddress(ip)) signal(state, 'raw-ip-download', shorten(shown, 80), site, layer);
+  const dropper = dropperHostOf(url, state.indicators);
+  if (dropper) signal(state, 'dropper-host', `${dropper.label} ${dropper.host}`, site, layer);
   return file;
 }
 
@@ -392,6 +399,8 @@ function markExecutable(words: readonly string[], executable: Set<string>): void
 /** Miner flags, and the values of pool, user and algorithm flags. */
 function scanFlags(words: readonly string[], siteAt: (i: number) => Site, layer: string, state: ScanState): void {
   const { indicators } = state;
+  let endpoint: { readonly value: string; readonly site: Site } | undefined;
+  let walletFormat: string | undefined;
   for (let i = 1; i < words.length; i++) {
     const word = words[i] as string;
     if (!word.startsWith('-')) continue;
@@ -401,13 +410,28 @@ function scanFlags(words: readonly string[], siteAt: (i: number) => Site, layer:
     const valueSite = siteAt(eq === -1 ? i + 1 : i);
     if (indicators.strongFlags.has(flag.toLowerCase())) signal(state, 'miner-flag', flag, siteAt(i), layer);
     if (value === undefined || value.startsWith('-')) continue;
-    if (indicators.poolFlags.has(flag)) checkEndpoint(value, valueSite, layer, state, true);
+    if (indicators.poolFlags.has(flag)) {
+      checkEndpoint(value, valueSite, layer, state, true);
+      const hostPort = minerEndpoint(value);
+      if (hostPort !== undefined) endpoint ??= { value: hostPort, site: valueSite };
+    }
     if (indicators.userFlags.has(flag)) {
       const wallet = matchWallet(value);
       if (wallet) signal(state, 'wallet', `${wallet.format} ${shortWallet(wallet.wallet)}`, valueSite, layer);
+      walletFormat ??= wallet?.format;
     }
     if (indicators.algoFlags.has(flag) && indicators.miningAlgorithms.has(value.toLowerCase())) {
       signal(state, 'mining-algorithm', `${flag} ${value}`, valueSite, layer);
     }
   }
+  // Whatever the binary is called and whether or not the pool is listed: a pool endpoint and a wallet
+  // in one command line is how every miner is started.
+  if (endpoint !== undefined && walletFormat !== undefined) signal(state, 'miner-command-line', `${endpoint.value} with a ${walletFormat} wallet`, endpoint.site, layer);
+}
+
+/** `host:port` or `stratum+tcp://host:port` as a pool flag's value; web URLs (`--url https://api:443`) are not pool endpoints. */
+function minerEndpoint(value: string): string | undefined {
+  if (/^[a-z][\w+.-]*:\/\//i.test(value) && !/^stratum/i.test(value)) return undefined;
+  const hostPort = HOST_PORT.exec(value);
+  return hostPort ? `${hostPort[1]}:${hostPort[2]}` : undefined;
 }
