@@ -66,13 +66,24 @@ export function packagePins(text: string): PackagePin[] {
 }
 
 let shipped: readonly CompromisedPackage[] | undefined;
+const gates = new WeakMap<readonly CompromisedPackage[], RegExp>();
+
+/** One case-insensitive regex naming every listed package, `-`, `_` and `.` alike. */
+function nameGate(packages: readonly CompromisedPackage[]): RegExp {
+  let gate = gates.get(packages);
+  if (!gate) {
+    const names = packages.map((p) => p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/-/g, '[-_.]'));
+    gate = names.length === 0 ? /(?!)/ : new RegExp(names.join('|'), 'i');
+    gates.set(packages, gate);
+  }
+  return gate;
+}
 
 /** The compromised packages pinned in `text`, each once, with the entry that lists it. */
 export function compromisedPins(text: string, packages: readonly CompromisedPackage[] = (shipped ??= loadCompromisedPackages())): { pin: PackagePin; entry: CompromisedPackage }[] {
   if (!/[=@]/.test(text)) return [];
   // Cheap gate: the pin regex runs only on text that names a listed package at all.
-  const lower = text.toLowerCase();
-  if (!packages.some((p) => lower.includes(p.name) || lower.includes(p.name.replace(/-/g, '_')))) return [];
+  if (!nameGate(packages).test(text)) return [];
   const found = new Map<string, { pin: PackagePin; entry: CompromisedPackage }>();
   for (const pin of packagePins(text)) {
     // conda-forge recipes build from the PyPI release, so a conda pin of a listed PyPI version is read alike.

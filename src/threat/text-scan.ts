@@ -14,6 +14,8 @@ import { matchWallet, shortWallet } from './wallets.js';
 const DECODERS = /^(?:base64|openssl|xxd|basenc)$/;
 const RAW_IPV4_URL = /^(?:https?|ftp):\/\/(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:\/|$)/i;
 const URL_IN_WORD = /^(?:https?|ftp):\/\/[^\s"'`]+$/i;
+/** A URL right after a quote, as Python and Perl write them: `'https://…'`. */
+const QUOTED_URL = /['"](?:https?|ftp):\/\/[^\s"'`]{1,2000}/gi;
 /** `source <(curl …)`, `bash <(wget …)`: a shell reads a download through process substitution. */
 const PROCESS_SUBSTITUTION_RUN = /(?:^|[\s;&|({])(?:source|\.|(?:ba|da|z|k)?sh)\s+<\(\s*(?:curl|wget)\b/;
 /** `exec(urlopen(u).read())`, `exec(requests.get(u).text)`: Python runs code it just downloaded. */
@@ -126,8 +128,11 @@ function readRaw(input: string, site: Site, layer: string, state: ScanState, dep
   for (const needle of indicators.commandLineSubstrings) {
     if (padded.includes(needle)) signal(state, 'sigma-string', needle.trim(), site, layer);
   }
+  const pythonRunsDownload = PYTHON_EXEC_DOWNLOAD.test(text) || (PYTHON_DOWNLOAD.test(text) && PYTHON_EXEC.test(text));
   if (PYTHON_EXEC_DOWNLOAD.test(text)) signal(state, 'download-exec', 'Python exec() of downloaded code', site, layer);
-  else if (PYTHON_DOWNLOAD.test(text) && PYTHON_EXEC.test(text)) signal(state, 'download-exec', 'Python download then os.system/subprocess', site, layer);
+  else if (pythonRunsDownload) signal(state, 'download-exec', 'Python download then os.system/subprocess', site, layer);
+  // Python names its URLs in string literals: the ones it may fetch and run are judged like a curl's.
+  if (pythonRunsDownload) for (const url of text.match(QUOTED_URL) ?? []) judgeDownloadUrl(url.slice(1), site, layer, state);
   if (PERL_DOWNLOAD_EXEC.test(text)) signal(state, 'download-exec', 'Perl download then system/exec', site, layer);
   for (const { pin, entry } of compromisedPins(text)) signal(state, 'compromised-package', `${entry.name} ${pin.version} (${entry.ecosystem})`, site, layer);
   queuePythonCommands(text, site, layer, state, depth);
