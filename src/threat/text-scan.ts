@@ -423,14 +423,15 @@ function scanFlags(words: readonly string[], siteAt: (i: number) => Site, layer:
     if (indicators.userFlags.has(flag)) {
       const wallet = matchWallet(value);
       if (wallet) signal(state, 'wallet', `${wallet.format} ${shortWallet(wallet.wallet)}`, valueSite, layer);
-      walletFormat ??= wallet?.format;
+      if (wallet?.distinctive) walletFormat ??= wallet.format;
     }
     if (indicators.algoFlags.has(flag) && indicators.miningAlgorithms.has(value.toLowerCase())) {
       signal(state, 'mining-algorithm', `${flag} ${value}`, valueSite, layer);
     }
   }
   // Whatever the binary is called and whether or not the pool is listed: a pool endpoint and a wallet
-  // in one command line is how every miner is started.
+  // in one command line is how every miner is started. Plain-hex wallets (EVM, Iron Fish) are left
+  // out: a node RPC `host:8545` and a contract address are an ordinary web3 command line.
   if (endpoint !== undefined && walletFormat !== undefined) signal(state, 'miner-command-line', `${endpoint.value} with a ${walletFormat} wallet`, endpoint.site, layer);
 }
 

@@ -14,6 +14,8 @@ interface WalletFormat {
   readonly pattern: RegExp;
   /** The format's checksum; absent where the format has none or it needs Keccak (CryptoNote coins). */
   readonly valid?: (address: string) => boolean;
+  /** Plain hex (EVM, Iron Fish) is also a contract, a key or a digest: a wallet, but no proof of a miner with a host:port. */
+  readonly plainHex?: true;
 }
 
 const WALLET_FORMATS: readonly WalletFormat[] = [
@@ -22,7 +24,7 @@ const WALLET_FORMATS: readonly WalletFormat[] = [
   // https://github.com/monero-project/monero-docs/blob/master/docs/en/public-address/integrated-address.md
   { name: 'Monero integrated', pattern: new RegExp(`^4${BASE58}{105}$`) },
   // https://github.com/ethereum-mining/ethminer/blob/master/docs/POOL_EXAMPLES_ETH.md
-  { name: 'EVM', pattern: /^0x[0-9a-fA-F]{40}$/ },
+  { name: 'EVM', pattern: /^0x[0-9a-fA-F]{40}$/, plainHex: true },
   // https://en.bitcoin.it/wiki/Base58Check_encoding (version 0 P2PKH, 5 P2SH)
   { name: 'Bitcoin', pattern: new RegExp(`^[13]${BASE58}{25,34}$`), valid: (a) => [0, 5].includes(base58CheckVersion(a) ?? -1) },
   // https://github.com/bitcoin/bips/blob/master/bip-0173.mediawiki, bip-0350.mediawiki: v0 bech32, v1+ bech32m
@@ -49,7 +51,7 @@ const WALLET_FORMATS: readonly WalletFormat[] = [
   // https://github.com/hyle-team/zano/blob/master/src/currency_core/currency_config.h ("Zx…" standard, "iZ…" integrated)
   { name: 'Zano', pattern: new RegExp(`^(?:Zx|iZ)${BASE58}{95,140}$`) },
   // https://github.com/iron-fish/ironfish/blob/master/ironfish/src/wallet/validator.ts (a 32-byte public address in hex; no checksum)
-  { name: 'Iron Fish', pattern: /^[0-9a-f]{64}$/ },
+  { name: 'Iron Fish', pattern: /^[0-9a-f]{64}$/, plainHex: true },
 ];
 
 /** unMineable-style `COIN:WALLET`, then an optional `.worker`, `/worker`, `+difficulty` or `#referral`. */
@@ -60,6 +62,8 @@ const CASHADDR_LOGIN = /^((?:kaspa|nexa):[^.:/+#\s]+)(?:[./+#].*)?$/i;
 export interface WalletMatch {
   readonly format: string;
   readonly wallet: string;
+  /** A format no other kind of value takes (checksummed, or a coin's own prefix and length): not plain hex. */
+  readonly distinctive: boolean;
 }
 
 /** Recognises a wallet in a pool login such as `SHIB:0xabc….worker1`, `4AbC…+50000` or `kaspa:qq….rig`. */
@@ -74,8 +78,8 @@ export function matchWallet(login: string): WalletMatch | undefined {
 }
 
 function formatOf(address: string, coin: string | undefined): WalletMatch | undefined {
-  for (const { name, pattern, valid } of WALLET_FORMATS) {
-    if (pattern.test(address) && (!valid || valid(address))) return { format: coin ? `${name} (${coin} pool login)` : name, wallet: address };
+  for (const { name, pattern, valid, plainHex } of WALLET_FORMATS) {
+    if (pattern.test(address) && (!valid || valid(address))) return { format: coin ? `${name} (${coin} pool login)` : name, wallet: address, distinctive: plainHex !== true };
   }
   return undefined;
 }

@@ -58,6 +58,10 @@ describe('wallet formats of the coins mined now', () => {
       ['bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq.worker', 'Bitcoin'],
     ];
     for (const [login, format] of cases) assert.equal(matchWallet(login)?.format, format, login);
+    // Plain hex is also a contract, a key or a digest: it never makes a command line a miner on its own.
+    assert.equal(matchWallet(KASPA)?.distinctive, true);
+    assert.equal(matchWallet('a'.repeat(64))?.distinctive, false);
+    assert.equal(matchWallet('0x00000000000000000000000000000000DeaDBeef')?.distinctive, false);
   });
 
   it('refuses look-alikes whose checksum fails, and ordinary tokens', () => {
