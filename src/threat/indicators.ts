@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { isRecord } from '../core/object.js';
 import { packageDataDir } from '../data/data-dir.js';
+import { shippedValues } from '../data/list-file.js';
 import { MINER_OPTION_KEYS, type MinerOptions } from './miner-options.js';
 
 /** One indicator value (or a group of values) with the public source it was taken from. */
@@ -21,6 +22,14 @@ export interface Indicators {
   readonly images: ReadonlySet<string>;
   readonly mlFrameworkImagePrefixes: readonly string[];
   readonly trustedImages: ReadonlySet<string>;
+  /** Words of an image repository path that say it is a miner (`xmrig`, `lolminer`, `miner`). */
+  readonly minerImageWords: ReadonlySet<string>;
+  /** Words before "miner" that make it data mining (`log-miner`). */
+  readonly minerImageBenignQualifiers: ReadonlySet<string>;
+  /** Hosts (and subdomains) that serve droppers: paste sites, anonymous file hosts, IPFS gateways, OAST hosts. */
+  readonly dropperHosts: ReadonlyMap<string, string>;
+  /** `host/path` prefixes of well-known installers run with `curl … | sh`, each from its own project's domain. */
+  readonly trustedInstallers: readonly string[];
   readonly stratumUrl: RegExp;
   readonly poolDomains: readonly string[];
   readonly poolPorts: ReadonlySet<number>;
@@ -68,6 +77,13 @@ function toEntry(raw: unknown, where: string): IndicatorEntry {
   return { values, source: raw.source };
 }
 
+/** The dropper host lists of `data/indicators/dropper-hosts.yaml` and how evidence names each. */
+const DROPPER_HOST_LISTS = [
+  ['pasteSites', 'paste site'],
+  ['anonymousFileHosts', 'anonymous file host'],
+  ['ipfsGateways', 'IPFS gateway'],
+] as const;
+
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function valuesOf(data: IndicatorData, key: string): string[] {
@@ -87,6 +103,14 @@ export function compileIndicators(data: IndicatorData, extensions?: MinerOptions
     images: new Set(lower([...valuesOf(data, 'images'), ...(extensions?.images ?? [])]).map(imageRepository)),
     mlFrameworkImagePrefixes: lower(valuesOf(data, 'mlFrameworkImages')),
     trustedImages: new Set(lower(extensions?.trustedImages ?? []).map(imageRepository)),
+    minerImageWords: new Set(lower(valuesOf(data, 'minerImageWords'))),
+    minerImageBenignQualifiers: new Set(lower(valuesOf(data, 'minerImageBenignQualifiers'))),
+    dropperHosts: new Map([
+      ...DROPPER_HOST_LISTS.flatMap(([key, label]) => lower(valuesOf(data, key)).map((host) => [host, label] as const)),
+      // The same list the job-API hunt reads, so both name the same callback hosts.
+      ...lower(shippedValues('oast-hosts')).map((host) => [host, 'out-of-band callback host'] as const),
+    ]),
+    trustedInstallers: lower(valuesOf(data, 'trustedInstallers')),
     // Scheme plus `://` and a body: "stratum" alone is a common word (data layers, geology). The body
     // is one greedy run so hostile text cannot make the match backtrack.
     stratumUrl: new RegExp(`(?<![\\w+.-])(?:${schemes.join('|')})://[^\\s"'\`<>|;,]+`, 'gi'),

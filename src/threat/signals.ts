@@ -3,6 +3,11 @@ import { requiredText, shippedList } from '../data/list-file.js';
 
 export type SignalKind =
   | 'known-miner-image'
+  | 'miner-image-name'
+  | 'miner-command-line'
+  | 'compromised-package'
+  | 'dropper-host'
+  | 'scheduled-download'
   | 'stratum-url'
   | 'pool-host'
   | 'pool-web'
@@ -41,6 +46,11 @@ export interface Signal {
 
 const LABELS: Readonly<Record<SignalKind, string>> = {
   'known-miner-image': 'known miner image',
+  'miner-image-name': 'image named as a miner',
+  'miner-command-line': 'miner command line (pool endpoint and wallet)',
+  'compromised-package': 'known-compromised package version',
+  'dropper-host': 'download from a dropper host',
+  'scheduled-download': 'download-and-run on a schedule',
   'stratum-url': 'Stratum URL',
   'pool-host': 'mining pool host',
   'pool-web': 'mining pool website or API',
@@ -110,6 +120,8 @@ export function scoreSignals(signals: readonly Signal[]): Verdict | undefined {
   }
   let score = Math.min(flagScore, MAX_FLAG_SCORE);
   for (const weight of bestByKind.values()) score += weight;
+  // Something fetched from a raw public IP or a dropper host and then run is a dropper, whatever it is.
+  if (bestByKind.has('download-exec') && (bestByKind.has('raw-ip-download') || bestByKind.has('dropper-host'))) score = Math.max(score, HIGH_SCORE);
   const decisive = unique.some((s) => s.weight >= CRITICAL_SCORE);
   const severity: Severity | undefined =
     decisive || score >= CRITICAL_SCORE ? 'critical' : score >= HIGH_SCORE ? 'high' : score >= MEDIUM_SCORE ? 'medium' : undefined;

@@ -1,7 +1,9 @@
 import { redactUrlCredentials } from '../core/redact.js';
 import { isPrivateAddress } from '../core/private-address.js';
 import { decodeEmbeddedText, shorten } from './decode.js';
+import { dropperHostOf, fetchesOnlyTrustedInstallers, isTrustedInstaller } from './droppers.js';
 import type { Indicators } from './indicators.js';
+import { compromisedPins } from './packages.js';
 import { pythonCommands } from './python-calls.js';
 import { drainRemembered } from './scan-memo.js';
 import { CUT_SHORT, SCAN_LIMITS, cutShort, enqueue, signal, type ArgvElement, type ArgvUnit, type ScanState, type TextUnit } from './scan-queue.js';
@@ -12,6 +14,8 @@ import { matchWallet, shortWallet } from './wallets.js';
 const DECODERS = /^(?:base64|openssl|xxd|basenc)$/;
 const RAW_IPV4_URL = /^(?:https?|ftp):\/\/(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:\/|$)/i;
 const URL_IN_WORD = /^(?:https?|ftp):\/\/[^\s"'`]+$/i;
+/** A URL right after a quote, as Python and Perl write them: `'https://…'`. */
+const QUOTED_URL = /['"](?:https?|ftp):\/\/[^\s"'`]{1,2000}/gi;
 /** `source <(curl …)`, `bash <(wget …)`: a shell reads a download through process substitution. */
 const PROCESS_SUBSTITUTION_RUN = /(?:^|[\s;&|({])(?:source|\.|(?:ba|da|z|k)?sh)\s+<\(\s*(?:curl|wget)\b/;
 /** `exec(urlopen(u).read())`, `exec(requests.get(u).text)`: Python runs code it just downloaded. */
@@ -124,9 +128,13 @@ function readRaw(input: string, site: Site, layer: string, state: ScanState, dep
   for (const needle of indicators.commandLineSubstrings) {
     if (padded.includes(needle)) signal(state, 'sigma-string', needle.trim(), site, layer);
   }
+  const pythonRunsDownload = PYTHON_EXEC_DOWNLOAD.test(text) || (PYTHON_DOWNLOAD.test(text) && PYTHON_EXEC.test(text));
   if (PYTHON_EXEC_DOWNLOAD.test(text)) signal(state, 'download-exec', 'Python exec() of downloaded code', site, layer);
-  else if (PYTHON_DOWNLOAD.test(text) && PYTHON_EXEC.test(text)) signal(state, 'download-exec', 'Python download then os.system/subprocess', site, layer);
+  else if (pythonRunsDownload) signal(state, 'download-exec', 'Python download then os.system/subprocess', site, layer);
+  // Python names its URLs in string literals: the ones it may fetch and run are judged like a curl's.
+  if (pythonRunsDownload) for (const url of text.match(QUOTED_URL) ?? []) judgeDownloadUrl(url.slice(1), site, layer, state);
   if (PERL_DOWNLOAD_EXEC.test(text)) signal(state, 'download-exec', 'Perl download then system/exec', site, layer);
+  for (const { pin, entry } of compromisedPins(text)) signal(state, 'compromised-package', `${entry.name} ${pin.version} (${entry.ecosystem})`, site, layer);
   queuePythonCommands(text, site, layer, state, depth);
   scanMinerConfig(text, site, layer, state);
   queueDecoded(text, site, layer, state, depth);
@@ -255,7 +263,8 @@ function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: 
     const pipedFrom = command.piped ? previous : undefined;
     if (state.indicators.downloaders.has(name)) fetched.downloads.push(...readDownloads(command.words, siteAt, layer, state));
     if (pipedFrom !== undefined && (isShell(first) || isPython(first))) {
-      if (state.indicators.downloaders.has(pipedFrom)) signal(state, 'download-exec', `${pipedFrom} | ${name}`, siteAt(0), layer);
+      // A well-known installer from its own project's domain is how that project is installed.
+      if (state.indicators.downloaders.has(pipedFrom) && !fetchesOnlyTrustedInstallers(previousWords, state.indicators)) signal(state, 'download-exec', `${pipedFrom} | ${name}`, siteAt(0), layer);
       else if (DECODERS.test(pipedFrom)) signal(state, 'obfuscation', `${pipedFrom} decode | ${name}`, siteAt(0), layer);
     }
     if (follow && pipedFrom !== undefined && PRINTERS.has(pipedFrom) && (isShell(first) || name === 'crontab')) {
@@ -302,7 +311,8 @@ function runOfFetched(command: ShellCommand, name: string, pipedFrom: string | u
   if (fetched.unpacked && DROPPED_BINARY.test(first) && !indicators.notMiners.has(name) && !indicators.buildSteps.has(name) && !interpreter) return `download, unpack, run ${first}`;
   if (interpreter && pipedFrom === undefined) {
     const target = command.words.slice(1).find((w) => !w.startsWith('-'));
-    if (target !== undefined && fetched.downloads.some((d) => d.output !== undefined && commandName(d.output) === commandName(target))) return `download, then ${name} ${target}`;
+    const saved = fetched.downloads.find((d) => d.output !== undefined && target !== undefined && commandName(d.output) === commandName(target));
+    if (saved && !isTrustedInstaller(saved.url, indicators)) return `download, then ${name} ${target}`;
   }
   const fetcher = substitutedDownloader(first, indicators);
   return fetcher === undefined ? undefined : `$(${fetcher} …) run as a command`;
@@ -380,6 +390,8 @@ export function judgeDownloadUrl(url: string, site: Site, layer: string, state: 
   const ip = RAW_IPV4_URL.exec(url)?.[1];
   // In-cluster and private addresses (a MinIO Service IP) are where ordinary jobs fetch from.
   if (ip !== undefined && !isPrivateAddress(ip)) signal(state, 'raw-ip-download', shorten(shown, 80), site, layer);
+  const dropper = dropperHostOf(url, state.indicators);
+  if (dropper) signal(state, 'dropper-host', `${dropper.label} ${dropper.host}`, site, layer);
   return file;
 }
 
@@ -392,6 +404,8 @@ function markExecutable(words: readonly string[], executable: Set<string>): void
 /** Miner flags, and the values of pool, user and algorithm flags. */
 function scanFlags(words: readonly string[], siteAt: (i: number) => Site, layer: string, state: ScanState): void {
   const { indicators } = state;
+  let endpoint: { readonly value: string; readonly site: Site } | undefined;
+  let walletFormat: string | undefined;
   for (let i = 1; i < words.length; i++) {
     const word = words[i] as string;
     if (!word.startsWith('-')) continue;
@@ -401,13 +415,29 @@ function scanFlags(words: readonly string[], siteAt: (i: number) => Site, layer:
     const valueSite = siteAt(eq === -1 ? i + 1 : i);
     if (indicators.strongFlags.has(flag.toLowerCase())) signal(state, 'miner-flag', flag, siteAt(i), layer);
     if (value === undefined || value.startsWith('-')) continue;
-    if (indicators.poolFlags.has(flag)) checkEndpoint(value, valueSite, layer, state, true);
+    if (indicators.poolFlags.has(flag)) {
+      checkEndpoint(value, valueSite, layer, state, true);
+      const hostPort = minerEndpoint(value);
+      if (hostPort !== undefined) endpoint ??= { value: hostPort, site: valueSite };
+    }
     if (indicators.userFlags.has(flag)) {
       const wallet = matchWallet(value);
       if (wallet) signal(state, 'wallet', `${wallet.format} ${shortWallet(wallet.wallet)}`, valueSite, layer);
+      if (wallet?.distinctive) walletFormat ??= wallet.format;
     }
     if (indicators.algoFlags.has(flag) && indicators.miningAlgorithms.has(value.toLowerCase())) {
       signal(state, 'mining-algorithm', `${flag} ${value}`, valueSite, layer);
     }
   }
+  // Whatever the binary is called and whether or not the pool is listed: a pool endpoint and a wallet
+  // in one command line is how every miner is started. Plain-hex wallets (EVM, Iron Fish) are left
+  // out: a node RPC `host:8545` and a contract address are an ordinary web3 command line.
+  if (endpoint !== undefined && walletFormat !== undefined) signal(state, 'miner-command-line', `${endpoint.value} with a ${walletFormat} wallet`, endpoint.site, layer);
+}
+
+/** `host:port` or `stratum+tcp://host:port` as a pool flag's value; web URLs (`--url https://api:443`) are not pool endpoints. */
+function minerEndpoint(value: string): string | undefined {
+  if (/^[a-z][\w+.-]*:\/\//i.test(value) && !/^stratum/i.test(value)) return undefined;
+  const hostPort = HOST_PORT.exec(value);
+  return hostPort ? `${hostPort[1]}:${hostPort[2]}` : undefined;
 }

@@ -5,6 +5,8 @@ import type { K8sObject } from '../core/types.js';
 import { containerConfigReferences, referencedObject, storedValuesOf, volumeConfigReferences, type ConfigReference } from '../k8s/env-resolution.js';
 import { containersOf, podSpecsOf, runsCodeOutsideContainers, type ContainerRef } from '../k8s/workloads.js';
 import { readableText } from './decode.js';
+import { CRON_TEXT, isScheduledKind } from './droppers.js';
+import { judgeImage } from './images.js';
 import { imageRepository, indicatorsFor } from './indicators.js';
 import { minerOptionsOf } from './miner-options.js';
 import { isPython } from './shell.js';
@@ -48,6 +50,7 @@ export function scanWorkload(object: K8sObject, ctx: ScanContext): WorkloadScan 
   // Argo declares volumes once for the whole workflow, beside its templates.
   const spec = asRecord(object.spec);
   if (spec && !holders.some((h) => h.spec === spec)) scanVolumes(asArray(spec.volumes), 'spec.volumes', object, ctx, state, scannedRefs);
+  checkScheduledDownload(object, containers, state);
   return { signals: state.signals, cutShort: state.cutShort };
 }
 
@@ -56,8 +59,9 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: ScanContext, s
   const label = `container "${ref.name || path}"`;
   const site = (field: string, ...segments: (string | number)[]): Site => ({ where: `${label} ${field}`, path: joinPath(path, ...segments) });
   const image = asString(container.image);
-  if (image !== undefined && state.indicators.images.has(imageRepository(image))) {
-    signal(state, 'known-miner-image', image, site('image', 'image'), '');
+  const imageVerdict = image === undefined ? undefined : judgeImage(image, state.indicators);
+  if (image !== undefined && imageVerdict) {
+    signal(state, imageVerdict.kind, imageVerdict.word ? `${image} (says "${imageVerdict.word}")` : image, site('image', 'image'), '');
   }
   const argv: ArgvElement[] = [
     ...asArray(container.command).map((v, i) => ({ text: scalarText(v), site: site(`command[${i}]`, 'command', i) })),
@@ -182,4 +186,21 @@ function hasPipelineMetadata(metadata: JsonRecord | undefined): boolean {
   if (!metadata) return false;
   const keys = [...Object.keys(asRecord(metadata.labels) ?? {}), ...Object.keys(asRecord(metadata.annotations) ?? {})];
   return keys.some((k) => PIPELINE_KEY.test(k));
+}
+
+/** A download-and-run that a CronJob, CronWorkflow or crontab line repeats: it survives every cleanup. */
+function checkScheduledDownload(object: K8sObject, containers: readonly ContainerRef[], state: ScanState): void {
+  const run = state.signals.find((s) => s.kind === 'download-exec');
+  if (!run) return;
+  if (isScheduledKind(object.kind)) {
+    signal(state, 'scheduled-download', `${object.kind} repeats it`, run.site, run.layer);
+    return;
+  }
+  for (const ref of containers) {
+    const argv = [...asArray(ref.container.command), ...asArray(ref.container.args)].map(scalarText);
+    if (argv.some((text) => CRON_TEXT.test(text))) {
+      signal(state, 'scheduled-download', 'a crontab entry repeats it', run.site, run.layer);
+      return;
+    }
+  }
 }

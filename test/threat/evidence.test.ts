@@ -85,8 +85,10 @@ describe('crypto-miner-workload variable resolution and hex', () => {
       },
     };
     const [finding] = runCase(cryptoMinerWorkload, { name: 'vars', objects: [pod] });
-    assert.equal(finding?.severity, 'high');
+    // A pool endpoint and a wallet on one command line is a miner whatever the binary is called.
+    assert.equal(finding?.severity, 'critical');
     const evidence = finding?.evidence.join('\n') ?? '';
+    assert.match(evidence, /miner command line \(pool endpoint and wallet\) "pool\.example\.com:3333 with a Monero wallet"/);
     assert.match(evidence, /wallet address "Monero 4ExampLeMo…[^"]*" in container "c" command\[2\] \(after resolving \$\{P\} from env P, \$W from env W\)/);
     assert.match(evidence, /mining pool port with host "pool\.example\.com:3333"/);
   });

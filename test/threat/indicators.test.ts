@@ -51,7 +51,9 @@ describe('wallet formats', () => {
     assert.equal(matchWallet(`${monero}.rig1`)?.format, 'Monero');
     assert.equal(matchWallet(`4${'A'.repeat(105)}`)?.format, 'Monero integrated');
     assert.equal(matchWallet('SHIB:0x00000000000000000000000000000000DeaDBeef.worker1')?.format, 'EVM (SHIB pool login)');
-    assert.equal(matchWallet('bc1qexampleexampleexampleexamplexyz')?.format, 'Bitcoin');
+    // BIP-173's and BIP-350's own example addresses.
+    assert.equal(matchWallet('bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq')?.format, 'Bitcoin');
+    assert.equal(matchWallet('bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0')?.format, 'Bitcoin');
     assert.equal(matchWallet(`dero1${'q'.repeat(58)}`)?.format, 'Dero');
   });
 
