@@ -173,8 +173,9 @@ function readRaw(whole: string, site: Site, layer: string, state: ScanState, dep
     }
   }
   scanMinerConfig(text, site, layer, state);
-  queueDecoded(text, site, layer, state, depth);
+  // Interpreter decodes first: a payload both reach is then named by the call that decodes it (`python bytes.fromhex`).
   queueInterpreterDecodes(text, site, layer, state, depth);
+  queueDecoded(text, site, layer, state, depth);
 }
 
 /** The text up to the hard cap; a longer text is reported (an `unexamined` signal), never silently cut. */
