@@ -1,3 +1,4 @@
+import { readableText } from '../decode.js';
 import { compressionOf, decodeBase32, decodeBase64, decodeHex, inflate, rot13 } from './codecs.js';
 
 /**
@@ -36,7 +37,7 @@ type Node =
 type Token = { k: 'str'; v: string; bytes: boolean } | { k: 'num'; v: number } | { k: 'name'; v: string } | { k: 'op'; v: string } | { k: 'end' };
 
 /** Words whose presence makes a text worth evaluating; most Python has none. */
-const MARKERS = /\[::-1\]|\bchr\s*\(|\bmap\s*\(\s*chr\b|\bbytes(?:array)?(?:\.fromhex)?\s*\(|\bcodecs\.|\bb(?:64|32|16)decode\s*\(|\bunhexlify\s*\(|\ba2b_\w+\s*\(|\bdecompress\s*\(|\breversed\s*\(/g;
+const MARKERS = /\[::-1\]|\bchr\s*\(|\bmap\s*\(\s*chr\b|\b(?:bytes|bytearray)(?:\.fromhex)?\s*\(|\bcodecs\.|\bb(?:64|32|16)decode\s*\(|\bunhexlify\s*\(|\ba2b_\w+\s*\(|\bdecompress\s*\(|\breversed\s*\(/g;
 /** Where an expression may start: after an opening bracket, `=`, `,`, `return`, or at a line start. */
 const STARTS = /(?:^|[(=,:\n;[]|\breturn\b|\bexec\b|\beval\b)[ \t]*/gm;
 const MARKER_REACH = 2_048;
@@ -76,8 +77,9 @@ export function pythonDecodedExpressions(text: string, maxOutput: number): Pytho
     const steps: string[] = [];
     const value = evaluate(node, steps, new Map(), { left: maxOutput });
     if (!value || steps.length === 0) continue;
-    const textValue = value.t === 'str' ? value.v : value.t === 'bytes' ? value.v.toString('utf8') : undefined;
-    if (textValue === undefined || textValue.length < 6) continue;
+    // Binary results (an inner layer still compressed) are not text a program runs.
+    const textValue = value.t === 'str' || value.t === 'bytes' ? readableText(value.t === 'str' ? Buffer.from(value.v, 'utf8') : value.v) : undefined;
+    if (textValue === undefined) continue;
     covered = parser.pos;
     found.push({ text: textValue, steps: [...new Set(steps)], source: text.slice(at, parser.pos) });
   }
@@ -171,6 +173,13 @@ class Parser {
     if (token.k === 'num') {
       this.advance();
       return { t: 'lit', v: { t: 'int', v: token.v } };
+    }
+    if (token.k === 'op' && token.v === '-') {
+      this.advance();
+      const number = this.cur();
+      if (number.k !== 'num') return undefined;
+      this.advance();
+      return { t: 'lit', v: { t: 'int', v: -number.v } };
     }
     if (token.k === 'name') {
       this.advance();
