@@ -72,7 +72,7 @@ export const SCAN_LIMITS = {
   sliceChars: 256 * 1024,
   sliceOverlap: 4 * 1024,
   /** A decoded layer or an expanded script is built up to this many characters; beyond is reported. */
-  maxLayerChars: 256 * 1024,
+  maxLayerChars: 1024 * 1024,
   /**
    * One text is read up to this many characters, and beyond it the cut is a finding. The API
    * server stores no object over about 1.5 MiB and no ConfigMap over 1 MiB, so only files and
@@ -102,10 +102,15 @@ export interface ScanState {
   readonly cutShort: string[];
   /** The unit being drained: where its signals sort and which decoded layers enclose it. */
   cursor?: Cursor;
+  /** Large decoded layers already queued for this object: the same payload at a second site is not read again. */
+  readonly largeLayers: Set<string>;
 }
 
+/** A decoded layer at least this long is read once per object, at the first site it appears. */
+const LARGE_LAYER_CHARS = 64 * 1024;
+
 export function createScanState(indicators: Indicators, budget: Budget): ScanState {
-  return { indicators, budget, signals: [], cutShort: [] };
+  return { indicators, budget, signals: [], cutShort: [], largeLayers: new Set() };
 }
 
 /**
@@ -201,6 +206,11 @@ export function enqueue(state: ScanState, unit: TextUnit): void {
     return;
   }
   const parent = cursor.item;
+  if (unit.kind === 'decoded' && unit.decoded.text.length >= LARGE_LAYER_CHARS) {
+    const key = `${unit.layer}\u0000${unit.decoded.encoding}\u0000${unit.decoded.text}`;
+    if (state.largeLayers.has(key)) return;
+    state.largeLayers.add(key);
+  }
   if (unit.kind !== 'decoded') {
     cursor.queue.push({ unit, parent, seq: cursor.next++, watches: parent.watches });
     return;

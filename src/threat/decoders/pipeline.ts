@@ -39,6 +39,8 @@ export function pipelineOutputs(commands: readonly ShellCommand[], allowance: Ou
   const outputs: PipelineOutput[] = [];
   for (let i = 0; i < commands.length; i++) {
     const first = commands[i] as ShellCommand;
+    // Only a printer piped onward, or a here-string, starts a pipeline worth computing.
+    if (!commands[i + 1]?.piped && !first.words.includes('<<<')) continue;
     const start = producerOf(first);
     if (start === undefined) continue;
     let data: Buffer = Buffer.from(start.text, 'utf8');
