@@ -172,7 +172,9 @@ function decodeBase64Run(run: string, budget: ByteAllowance, maxLayerBytes: numb
   if (looksReadable(head)) {
     const limit = base64Chars(maxLayerBytes);
     const clipped = run.length > limit;
-    return plainLayer('base64', run, decodeBase64(clipped ? run.slice(0, limit) : run), budget, clipped);
+    const plain = plainLayer('base64', run, decodeBase64(clipped ? run.slice(0, limit) : run), budget, clipped);
+    // Deflate output of text is mostly printable bytes and high bytes, so a head can look readable when the whole is not.
+    if (typeof plain === 'object' || plain === 'over budget') return plain;
   }
   // Uppercase letters and 2–7 only: base32 (`base32 -d`, `b32decode`) reads it where base64 saw noise.
   if (/^[A-Z2-7]+=*$/.test(run)) {

@@ -161,6 +161,17 @@ describe('encoded runs', () => {
     assert.deepEqual(result.stops, ['candidates'], 'and the runs left undecoded are reported');
   });
 
+  it('inflates zlib and raw deflate inside base64, with no gzip magic needed', () => {
+    assert.deepEqual(decodeEmbeddedText(b64(deflateSync(MINER)), unlimitedBudget()).decoded.map((d) => [d.encoding, d.text]), [['base64 → zlib', MINER]]);
+    assert.deepEqual(decodeEmbeddedText(b64(deflateRawSync(MINER)), unlimitedBudget()).decoded.map((d) => [d.encoding, d.text]), [['base64 → deflate', MINER]]);
+  });
+
+  it('decodes base32 and percent-encoded runs', () => {
+    const base32 = 'FYXXQ3LSNFTSALLPEBZXI4TBOR2W2K3UMNYDULZPOBXW63BOMV4GC3LQNRSS433SM45DGMZTGM======';
+    assert.deepEqual(decodeEmbeddedText(`echo ${base32} | base32 -d | sh`, unlimitedBudget()).decoded.map((d) => d.encoding), ['base32']);
+    assert.equal(decodeEmbeddedText(`run xm%72%69%67%20%2d%6f`, unlimitedBudget()).decoded[0]?.text, 'xmrig -o');
+  });
+
   it('scans a 5 MB base64 run in linear time', () => {
     const run = 'QUJD'.repeat(1_250_000);
     const started = performance.now();
