@@ -75,10 +75,10 @@ export const SCAN_LIMITS = {
   maxLayerChars: 1024 * 1024,
   /**
    * One text is read up to this many characters, and beyond it the cut is a finding. The API
-   * server stores no object over about 1.5 MiB and no ConfigMap over 1 MiB, so only files and
+   * server stores no object over 1.5 MiB (etcd's default request limit), so only files and
    * hostile input reach it.
    */
-  maxTextChars: 1024 * 1024,
+  maxTextChars: 1536 * 1024,
 } as const;
 
 /** Reasons a scan stops early, worded for the report's reader. */
@@ -87,7 +87,7 @@ export const CUT_SHORT = {
   bytes: 'the byte budget for decoded and expanded text ran out; the rest was not decoded or scanned',
   time: 'the time budget ran out before all text was scanned',
   length: `a decoded or expanded text was longer than ${SCAN_LIMITS.maxLayerChars / 1024} KiB; only its first ${SCAN_LIMITS.maxLayerChars / 1024} KiB were scanned`,
-  text: `a text was longer than ${SCAN_LIMITS.maxTextChars / 1024 / 1024} MiB; only its first ${SCAN_LIMITS.maxTextChars / 1024 / 1024} MiB were examined`,
+  text: `a text was longer than ${SCAN_LIMITS.maxTextChars / 1024} KiB; only its first ${SCAN_LIMITS.maxTextChars / 1024} KiB were examined`,
   candidates: 'a text held more readable encoded runs than are decoded per text; the least suspicious were not decoded',
   python: 'a text made Python expression decoding re-read it beyond its cap; the rest was not evaluated',
   fieldDepth: 'workflow fields nested too deep were not searched for parameters, artifacts or loop items',

@@ -110,6 +110,17 @@ describe('crypto-miner-workload under a budget', () => {
     assert.ok(evidence.some((e) => e.startsWith('miner binary "xmrig"')), evidence.join('\n'));
   });
 
+  it('a text longer than the hard cap is a finding of its own, and what precedes the cut is still read', () => {
+    const budget = createBudget(DEFAULT_LIMITS);
+    const padded = `./xmrig --donate-level 1 ${' '.repeat(SCAN_LIMITS.maxTextChars)} -o stratum+tcp://beyond.example:3333`;
+    const evidence = evidenceOf(judge(pod({ command: ['sh', '-c', padded] }), budget));
+    assert.ok(budget.exhausted.includes(CUT_SHORT.text), budget.exhausted.join('\n'));
+    assert.ok(evidence.some((e) => e.startsWith(`text not examined "${CUT_SHORT.text}" in container "c" command[2]`)), evidence.join('\n'));
+    assert.ok(evidence.some((e) => e.startsWith('miner binary "xmrig"')), evidence.join('\n'));
+    const alone = evidenceOf(judge(pod({ command: ['sh', '-c', `echo ${' '.repeat(SCAN_LIMITS.maxTextChars)}`] }), createBudget(DEFAULT_LIMITS)));
+    assert.ok(alone.some((e) => e.includes(CUT_SHORT.text)), 'padding alone past the cap is reported');
+  });
+
   it('analyses the commands of every command substitution, not only the first ones', () => {
     const script = `${Array.from({ length: 40 }, (_, i) => `v${i}=$(echo ${i})`).join('; ')}; r=$(./xmrig --donate-level 1)`;
     const budget = createBudget(DEFAULT_LIMITS);

@@ -22,7 +22,8 @@ export default defineRule({
       'Finds crypto-miner workloads in every workload shape (Pods, controllers, Argo and Kubeflow Pipelines, notebooks, training jobs, KServe models and runtimes, unknown CRDs), in container commands, scripts, env, lifecycle hooks and exec probes: ' +
       'known miner images, miner binaries, Stratum URLs, pool hosts, wallets in pool logins, miner flags, miner configs in mounted ConfigMaps and Secrets, ' +
       'download-and-execute chains, and the 2021 Kubeflow campaign pattern of a clean ML image whose pipeline step downloads and runs a binary. ' +
-      'Base64, hex and gzip+base64 payloads and `$(VAR)` references are decoded and rescanned. Signals combine into one finding per workload.',
+      'Encoded layers are undone as a shell or interpreter would (base64, base32, hex, percent, gzip/zlib/deflate, rev, tr ciphers, Python, perl and awk decoders, ANSI-C quoting, pipelines of filters) and `$(VAR)` references resolved, then rescanned. ' +
+      'Signals combine into one finding per workload; text left unexamined by a budget makes the workload at least medium.',
     rationale:
       'In 2020 and 2021 attackers used exposed Kubeflow dashboards to start pipelines that ran XMRig and Ethminer from clean `tensorflow/tensorflow` ' +
       'images, so an image allow-list alone missed them. Mining burns CPU and GPU budget and shows that someone outside can run code in the cluster.',
