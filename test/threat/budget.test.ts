@@ -7,6 +7,7 @@ import type { K8sObject } from '../../src/core/types.js';
 import { buildInventory } from '../../src/k8s/inventory.js';
 import cryptoMinerWorkload from '../../src/rules/threat/crypto-miner-workload.rule.js';
 import { CUT_SHORT, SCAN_LIMITS } from '../../src/threat/scan-queue.js';
+import { MAX_RESOLVED_CHARS, resolveVariables } from '../../src/threat/variables.js';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 /** `echo PAYLOAD | base64 -d | sh`: one base64 layer around a script. */
@@ -162,5 +163,18 @@ describe('crypto-miner-workload under a budget', () => {
     assert.equal(violations[0]?.severity, 'medium');
     assert.ok(evidenceOf(violations).includes(`text not examined "${CUT_SHORT.fieldDepth}" in the object`), evidenceOf(violations).join('\n'));
     assert.deepEqual(budget.exhausted, [CUT_SHORT.fieldDepth]);
+  });
+});
+
+describe('variables resolved from env', () => {
+  it('an 80 KB env value referenced thousands of times is capped, and the miner next to it is still found', () => {
+    const big = 'x'.repeat(80 * 1024);
+    const object = pod({ env: [{ name: 'PAD', value: big }], args: ['./xmrig', '-o', 'stratum+tcp://env.example:3333', ...Array.from({ length: 3_000 }, () => '$(PAD)$(PAD)')] });
+    let violations: Violation[] = [];
+    assert.doesNotThrow(() => (violations = judge(object, createBudget(DEFAULT_LIMITS))));
+    assert.equal(violations[0]?.severity, 'critical');
+    const joined = resolveVariables('$(PAD) '.repeat(100), new Map([['PAD', { value: big, from: 'env PAD' }]]));
+    assert.equal(joined.text.length, MAX_RESOLVED_CHARS);
+    assert.ok(joined.replaced.some((r) => r.startsWith('(resolved text cut at')));
   });
 });
