@@ -5,7 +5,7 @@ import { coverageReason } from './coverage.js';
 import { errorMessage } from './errors.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { DerivedAnalysis, Inventory } from './inventory.js';
-import { apiGroupOf, refOf } from './object.js';
+import { apiGroupOf, describeObject, refOf } from './object.js';
 import type { KindMatch, Rule, Violation } from './rule.js';
 import { Snapshot, type PodLabelsOf } from './snapshot.js';
 import { DependencyRecorder, type Dependencies } from './snapshot-dependencies.js';
@@ -144,7 +144,10 @@ class Run {
           produced.push(this.toFinding(rule, scanned, violation));
         }
       } catch (error) {
-        this.ruleErrors.push({ ruleId: rule.meta.id, resource: refOf(object), message: errorMessage(error) });
+        const message = errorMessage(error);
+        this.ruleErrors.push({ ruleId: rule.meta.id, resource: refOf(object), message });
+        // A threat rule that fails must not let what it was judging pass as clean: it fails toward suspicious.
+        if (rule.meta.category === 'threat') produced.push(this.toFinding(rule, scanned, failedThreatCheck(object, message)));
       }
       // Indexed, not sliced: this runs for every rule on every object, and nearly always finds nothing.
       for (let i = before; i < budget.exhausted.length; i++) {
@@ -204,6 +207,16 @@ class Run {
   result(): EngineResult {
     return { findings: this.findings, ruleErrors: this.ruleErrors, evaluations: this.evaluations, coverage: this.coverage };
   }
+}
+
+/** The finding a threat rule's error becomes: medium (suspicious, not proven), with the reason. */
+function failedThreatCheck(object: K8sObject, message: string): Violation {
+  return {
+    message: `${describeObject(object)} could not be checked for threats (the rule failed), so it is treated as suspicious: ${message}`,
+    severity: 'medium',
+    evidence: [`rule error: ${message}`],
+    discriminator: 'rule-error',
+  };
 }
 
 /** Runs every applicable rule over the objects. A rule that throws is recorded, never fatal. */

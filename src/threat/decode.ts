@@ -1,8 +1,17 @@
-import { constants as bufferConstants } from 'node:buffer';
-import { gunzipSync } from 'node:zlib';
 import type { Budget } from '../core/budget.js';
+import { compressionOf, decodeBase32, decodeBase64, decodeHex, decodePercent, inflate, type Compression } from './decoders/codecs.js';
+import { base64Runs, escapedHexRuns, hexRuns, octalRuns, type Run } from './decoders/runs.js';
+import { suspicionOf } from './decoders/suspicion.js';
 
-export type Encoding = 'base64' | 'hex' | 'gzip+base64';
+/**
+ * Encoded runs embedded in any text: base64 (and what it wraps: gzip, zlib, raw deflate), base32,
+ * hex, `\x`/octal escapes and percent-encoding. Candidates are decoded most suspicious first
+ * (piped into a shell, an argument of a decoder, high entropy), so ordinary long words cannot use
+ * up the work a real payload needs; what could not be decoded is reported as a stop.
+ */
+
+/** The layers a text went through, in the order they were undone: `base64`, `base64 → zlib`, `python [::-1] → rot13`. */
+export type Encoding = string;
 
 export interface DecodedText {
   readonly encoding: Encoding;
@@ -11,7 +20,7 @@ export interface DecodedText {
   readonly text: string;
 }
 
-/** The part of the object's budget decoding draws from: decoded bytes, gzip output included. */
+/** The part of the object's budget decoding draws from: decoded bytes, inflated output included. */
 export type ByteAllowance = Pick<Budget, 'take' | 'remainingBytes'>;
 
 /** Why decoding stopped before the end of a text, if it did: the byte budget, the run cap, or a layer cut to size. */
@@ -23,101 +32,188 @@ export interface DecodeResult {
   readonly stops: readonly DecodeStop[];
 }
 
-const BASE64_RUN = /[A-Za-z0-9+/]{24,}={0,2}/g;
-const ESCAPED_HEX_RUN = /(?:\\x[0-9a-fA-F]{2}){8,}/g;
-const PLAIN_HEX_RUN = /(?<![0-9a-fA-F])(?:[0-9a-fA-F]{2}){12,}(?![0-9a-fA-F])/g;
-const MAX_CANDIDATES = 64;
+type RunKind = 'base64' | 'hex' | 'escaped-hex' | 'octal' | 'percent';
+
+interface Candidate {
+  readonly kind: RunKind;
+  readonly run: string;
+  readonly index: number;
+  readonly score: number;
+}
+
+/** Starts at a `%`, so a long run without one is never retried from each of its characters. */
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2}[^%\s"'`<>|;&]{0,12}){4,}/g;
+
+function runsOf(kind: RunKind, text: string): Run[] {
+  switch (kind) {
+    case 'base64':
+      return base64Runs(text);
+    case 'hex':
+      return hexRuns(text);
+    case 'escaped-hex':
+      return text.includes('\\x') ? escapedHexRuns(text) : [];
+    case 'octal':
+      return text.includes('\\') ? octalRuns(text) : [];
+    case 'percent':
+      return text.includes('%') ? [...text.matchAll(PERCENT_RUN)].map((m) => ({ index: m.index ?? 0, text: withPlainPrefix(text, m.index ?? 0, m[0]) })) : [];
+  }
+}
+
+const RUN_KINDS: readonly RunKind[] = ['base64', 'escaped-hex', 'hex', 'octal', 'percent'];
 
 /**
- * Finds base64, hex and gzip+base64 runs in `text` and returns those that decode to readable text.
- * Binary results (certificates, digests, keys) are dropped: they cannot hold a command line.
+ * Full decodes per text. Runs whose first bytes are binary (digests, keys, certificates, words
+ * that happen to be base64 letters) are dropped after a 48-character look and do not count.
  */
+export const MAX_DECODES = 256;
+/** Characters decoded to look at a run's first bytes before decoding all of it. */
+const HEAD_CHARS = 48;
+
 export function decodeEmbedded(text: string, budget: ByteAllowance): DecodedText[] {
   return decodeEmbeddedText(text, budget).decoded;
 }
 
 /**
- * As `decodeEmbedded`, also saying what stopped it. A plain base64 or hex layer is decoded only up
- * to `maxLayerBytes`, the most of it a scan reads: one padded payload must not spend the byte
- * budget of the whole object on text nobody looks at.
+ * Every encoded run of `text` that decodes to readable text, most suspicious first. A layer is
+ * decoded up to `maxLayerBytes` (a `length` stop beyond it): one padded payload must not spend
+ * the byte budget of the whole object.
  */
 export function decodeEmbeddedText(text: string, budget: ByteAllowance, maxLayerBytes = Number.POSITIVE_INFINITY): DecodeResult {
   const decoded: DecodedText[] = [];
-  const progress: DecodeProgress = { candidates: 0, capped: false, overBudget: false, clipped: false };
-  for (const match of text.matchAll(BASE64_RUN)) {
-    if (!mayDecodeAnother(progress, budget)) break;
-    const run = match[0];
-    if (run.replace(/=+$/, '').length % 4 === 1) continue;
-    const whole = run.length <= base64Chars(maxLayerBytes) || isGzip(run);
-    progress.clipped ||= !whole;
-    // A run too large for what is left does not stop the search: a smaller payload may follow.
-    const result = decodeBase64(whole ? run : run.slice(0, base64Chars(maxLayerBytes)), budget);
-    if (result === 'over budget') progress.overBudget = true;
-    else if (result) decoded.push(result);
-  }
-  for (const regex of [ESCAPED_HEX_RUN, PLAIN_HEX_RUN]) {
-    for (const match of text.matchAll(regex)) {
-      if (!mayDecodeAnother(progress, budget)) break;
-      const digits = match[0].replace(/\\x/g, '');
-      progress.clipped ||= digits.length > 2 * maxLayerBytes;
-      const hex = digits.length > 2 * maxLayerBytes ? digits.slice(0, 2 * maxLayerBytes) : digits;
-      if (!budget.take(hex.length / 2)) {
-        progress.overBudget = true;
-        break;
-      }
-      const readable = readableText(Buffer.from(hex, 'hex'));
-      if (readable !== undefined) decoded.push({ encoding: 'hex', sample: shorten(match[0]), text: readable });
+  const stops = new Set<DecodeStop>();
+  const seen = new Set<string>();
+  let decodes = 0;
+  for (const candidate of candidatesOf(text)) {
+    const key = `${candidate.kind}:${candidate.run}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (budget.remainingBytes <= 0) {
+      stops.add('bytes');
+      break;
+    }
+    const attempt = decodeCandidate(candidate, budget, maxLayerBytes);
+    if (attempt === 'skipped') continue;
+    if (++decodes > MAX_DECODES) {
+      stops.add('candidates');
+      break;
+    }
+    if (attempt === 'over budget') stops.add('bytes');
+    else if (attempt !== undefined) {
+      if (attempt.clipped) stops.add('length');
+      decoded.push(attempt.decoded);
     }
   }
-  const stops: DecodeStop[] = [];
-  if (progress.capped) stops.push('candidates');
-  if (progress.overBudget) stops.push('bytes');
-  if (progress.clipped) stops.push('length');
-  return { decoded, stops };
+  return { decoded, stops: (['candidates', 'bytes', 'length'] as const).filter((s) => stops.has(s)) };
 }
 
-interface DecodeProgress {
-  candidates: number;
-  capped: boolean;
-  overBudget: boolean;
-  clipped: boolean;
+/** Every run of every kind, most suspicious first; equal scores keep the order of the text. */
+function candidatesOf(text: string): Candidate[] {
+  const found: Candidate[] = [];
+  for (const kind of RUN_KINDS) {
+    for (const { index, text: run } of runsOf(kind, text)) {
+      if (kind === 'base64' && (run.length - trailingPads(run)) % 4 === 1 && !/^[A-Z2-7]+=*$/.test(run)) continue;
+      found.push({ kind, run, index, score: suspicionOf(text, index, run) });
+    }
+  }
+  return found.sort((a, b) => b.score - a.score || a.index - b.index);
 }
 
-function mayDecodeAnother(progress: DecodeProgress, budget: ByteAllowance): boolean {
-  // A structural cap on decode passes per text, not a byte budget (choosing by suspicion is issue 15).
-  if (++progress.candidates > MAX_CANDIDATES) progress.capped = true;
-  else if (budget.remainingBytes <= 0) progress.overBudget = true;
-  return !progress.capped && !progress.overBudget;
+function trailingPads(run: string): number {
+  let pads = 0;
+  while (run.charCodeAt(run.length - 1 - pads) === 61) pads++;
+  return pads;
+}
+
+/** `xm%72ig`: the plain characters before the first escape belong to the same word. */
+function withPlainPrefix(text: string, index: number, run: string): string {
+  let start = index;
+  // Only the characters just before the escape; the scan back is bounded, so many runs stay linear.
+  while (start > 0 && index - start < 64 && /[A-Za-z0-9._~+\-/:]/.test(text[start - 1] as string)) start--;
+  return text.slice(start, index) + run;
+}
+
+type Attempt = { decoded: DecodedText; clipped: boolean } | 'over budget' | 'skipped' | undefined;
+
+function decodeCandidate(candidate: Candidate, budget: ByteAllowance, maxLayerBytes: number): Attempt {
+  const { kind, run } = candidate;
+  switch (kind) {
+    case 'base64':
+      return decodeBase64Run(run, budget, maxLayerBytes);
+    case 'hex':
+    case 'escaped-hex':
+      return plainLayer('hex', run, decodeHex(clipChars(run, 2 * maxLayerBytes, kind === 'escaped-hex' ? 4 : 2)), budget, run.length > (kind === 'escaped-hex' ? 4 : 2) * maxLayerBytes);
+    case 'octal':
+      return plainLayer('octal escapes', run, decodeOctalEscapes(run), budget, false);
+    case 'percent':
+      return plainLayer('percent-encoding', run, decodePercent(run), budget, false);
+  }
+}
+
+function clipChars(run: string, max: number, unit: number): string {
+  if (!Number.isFinite(max) || run.length <= max) return run;
+  return run.slice(0, Math.floor(max / unit) * unit);
+}
+
+function decodeOctalEscapes(run: string): Buffer {
+  return Buffer.from(run.split('\\').filter((part) => part !== '').map((digits) => parseInt(digits, 8) & 0xff));
+}
+
+function plainLayer(encoding: string, run: string, bytes: Buffer, budget: ByteAllowance, clipped: boolean): Attempt {
+  if (!looksReadable(bytes.subarray(0, HEAD_CHARS))) return 'skipped';
+  if (!budget.take(bytes.length)) return 'over budget';
+  const text = readableText(bytes);
+  return text === undefined ? undefined : { decoded: { encoding, sample: shorten(run), text }, clipped };
+}
+
+function decodeBase64Run(run: string, budget: ByteAllowance, maxLayerBytes: number): Attempt {
+  const head = decodeBase64(run.slice(0, HEAD_CHARS));
+  const compression = compressionOf(head);
+  if (compression) return inflateLayer(run, compression, 'base64', budget);
+  if (looksReadable(head)) {
+    const limit = base64Chars(maxLayerBytes);
+    const clipped = run.length > limit;
+    const plain = plainLayer('base64', run, decodeBase64(clipped ? run.slice(0, limit) : run), budget, clipped);
+    // Deflate output of text is mostly printable bytes and high bytes, so a head can look readable when the whole is not.
+    if (typeof plain === 'object' || plain === 'over budget') return plain;
+  }
+  // Uppercase letters and 2–7 only: base32 (`base32 -d`, `b32decode`) reads it where base64 saw noise.
+  if (/^[A-Z2-7]+=*$/.test(run)) {
+    const bytes = decodeBase32(run);
+    if (bytes && looksReadable(bytes.subarray(0, HEAD_CHARS))) return plainLayer('base32', run, bytes, budget, false);
+  }
+  // Raw deflate has no header: a stream whose first bytes inflate to readable text is one.
+  const rawHead = inflate(decodeBase64(run.slice(0, 4 * 64)), 'deflate', 256);
+  if (rawHead instanceof Buffer && rawHead.length >= 6 && looksReadable(rawHead)) return inflateLayer(run, 'deflate', 'base64', budget);
+  return 'skipped';
+}
+
+/** A compressed layer must be inflated whole; only its output is bounded (by the byte budget). */
+function inflateLayer(run: string, compression: Compression, outer: string, budget: ByteAllowance): Attempt {
+  const bytes = decodeBase64(run);
+  if (!budget.take(bytes.length)) return 'over budget';
+  const inflated = inflate(bytes, compression, budget.remainingBytes);
+  // Output beyond the budget (a bomb) is a budget stop; corrupt data is just not a payload.
+  if (inflated === 'too large') return 'over budget';
+  if (inflated === undefined || !budget.take(inflated.length)) return inflated === undefined ? undefined : 'over budget';
+  const text = readableText(inflated);
+  const encoding = `${outer} → ${compression}`;
+  return text === undefined ? undefined : { decoded: { encoding, sample: shorten(run), text }, clipped: false };
 }
 
 /** Base64 characters that decode to at most `bytes` bytes, in whole 4-character groups. */
 function base64Chars(bytes: number): number {
-  return 4 * Math.floor(bytes / 3);
+  return Number.isFinite(bytes) ? 4 * Math.floor(bytes / 3) : Number.POSITIVE_INFINITY;
 }
 
-/** Gzip must be inflated whole; only its output is bounded (by the byte budget). */
-function isGzip(run: string): boolean {
-  const head = Buffer.from(run.slice(0, 4), 'base64');
-  return head[0] === 0x1f && head[1] === 0x8b;
-}
-
-function decodeBase64(run: string, budget: ByteAllowance): DecodedText | 'over budget' | undefined {
-  const bytes = Buffer.from(run, 'base64');
-  if (!budget.take(bytes.length)) return 'over budget';
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    let inflated: Buffer;
-    try {
-      inflated = gunzipSync(bytes, { maxOutputLength: Math.max(1, Math.min(budget.remainingBytes, bufferConstants.MAX_LENGTH)) });
-    } catch (error) {
-      // Output beyond the budget (a gzip bomb) is a budget stop; corrupt data is just not a payload.
-      return (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? 'over budget' : undefined;
-    }
-    if (!budget.take(inflated.length)) return 'over budget';
-    const readable = readableText(inflated);
-    return readable === undefined ? undefined : { encoding: 'gzip+base64', sample: shorten(run), text: readable };
+/** A cheap look at the first decoded bytes: printable enough to be worth decoding the rest. */
+function looksReadable(head: Uint8Array): boolean {
+  if (head.length === 0) return false;
+  let printable = 0;
+  for (const byte of head) {
+    if (byte === 0) return false;
+    if ((byte >= 0x20 && byte < 0x7f) || byte === 0x0a || byte === 0x09 || byte === 0x0d || byte >= 0x80) printable++;
   }
-  const readable = readableText(bytes);
-  return readable === undefined ? undefined : { encoding: 'base64', sample: shorten(run), text: readable };
+  return printable / head.length >= 0.9;
 }
 
 /** The bytes as text when nearly all of them are printable; undefined for binary data. */

@@ -65,10 +65,20 @@ export type TextUnit = ArgvUnit | CommandUnit | ScriptUnit | RawUnit | DecodedUn
 export const SCAN_LIMITS = {
   /** Scripts in scripts, decoded layers and expansions are followed this deep. */
   maxDepth: 3,
-  /** One text is scanned up to this many characters, keeping every regex pass short. */
-  maxUnitChars: 256 * 1024,
-  /** `$( … )` bodies of one script whose commands are analysed (their text is searched regardless). */
-  maxSubstitutions: 16,
+  /**
+   * Indicator patterns run over a text in slices of this many characters (overlapping by
+   * `sliceOverlap`), so every pass stays short and the whole text is read in linear time.
+   */
+  sliceChars: 256 * 1024,
+  sliceOverlap: 4 * 1024,
+  /** A decoded layer or an expanded script is built up to this many characters; beyond is reported. */
+  maxLayerChars: 1024 * 1024,
+  /**
+   * One text is read up to this many characters, and beyond it the cut is a finding. The API
+   * server stores no object over 1.5 MiB (etcd's default request limit), so only files and
+   * hostile input reach it.
+   */
+  maxTextChars: 1536 * 1024,
 } as const;
 
 /** Reasons a scan stops early, worded for the report's reader. */
@@ -76,9 +86,10 @@ export const CUT_SHORT = {
   depth: `text nested more than ${SCAN_LIMITS.maxDepth} levels deep (scripts in scripts, encoded payloads, expanded variables) was not scanned`,
   bytes: 'the byte budget for decoded and expanded text ran out; the rest was not decoded or scanned',
   time: 'the time budget ran out before all text was scanned',
-  length: `only the first ${SCAN_LIMITS.maxUnitChars / 1024} KiB of a text was scanned`,
-  candidates: 'a text held more encoded-looking runs than are decoded per text; the rest were not decoded',
-  substitutions: `a script held more than ${SCAN_LIMITS.maxSubstitutions} command substitutions; the commands of the rest were not analysed`,
+  length: `a decoded or expanded text was longer than ${SCAN_LIMITS.maxLayerChars / 1024} KiB; only its first ${SCAN_LIMITS.maxLayerChars / 1024} KiB were scanned`,
+  text: `a text was longer than ${SCAN_LIMITS.maxTextChars / 1024} KiB; only its first ${SCAN_LIMITS.maxTextChars / 1024} KiB were examined`,
+  candidates: 'a text held more readable encoded runs than are decoded per text; the least suspicious were not decoded',
+  python: 'a text made Python expression decoding re-read it beyond its cap; the rest was not evaluated',
   fieldDepth: 'workflow fields nested too deep were not searched for parameters, artifacts or loop items',
 } as const;
 
@@ -91,17 +102,35 @@ export interface ScanState {
   readonly cutShort: string[];
   /** The unit being drained: where its signals sort and which decoded layers enclose it. */
   cursor?: Cursor;
+  /** Large decoded layers already queued for this object: the same payload at a second site is not read again. */
+  readonly largeLayers: Set<string>;
 }
+
+/** A decoded layer at least this long is read once per object, at the first site it appears. */
+const LARGE_LAYER_CHARS = 64 * 1024;
 
 export function createScanState(indicators: Indicators, budget: Budget): ScanState {
-  return { indicators, budget, signals: [], cutShort: [] };
+  return { indicators, budget, signals: [], cutShort: [], largeLayers: new Set() };
 }
 
-/** Records that the scan was cut short: on the object's budget (a coverage entry) and for evidence. */
-export function cutShort(state: ScanState, reason: string): void {
+/**
+ * Records that the scan was cut short: on the object's budget (a coverage entry), for evidence,
+ * and as an `unexamined` signal at the text being read. A cap is never a way to hide: text left
+ * unread makes the object suspicious on its own (at least medium), with the reason.
+ */
+export function cutShort(state: ScanState, reason: string, site?: Site): void {
   state.budget.exhaust(reason);
-  if (!state.cutShort.includes(reason)) state.cutShort.push(reason);
+  if (state.cutShort.includes(reason)) return;
+  state.cutShort.push(reason);
+  const unit = state.cursor?.item.unit;
+  const at = site ?? (unit === undefined ? undefined : unit.kind === 'argv' ? unit.argv[0]?.site : unit.site) ?? OBJECT_SITE;
+  record(state, 'unexamined', reason, at, unit?.layer ?? '');
+  // Kept in reading order with the unit's other signals.
+  if (state.cursor) state.cursor.marks.push({ owner: state.cursor.item, seq: state.cursor.next++ });
 }
+
+/** Where a cut is reported when no text was being read (workflow fields searched for parameters). */
+const OBJECT_SITE: Site = { where: 'the object', path: 'spec' };
 
 /**
  * A queued unit and where it sits in reading order: `seq` counts the signals and units its parent
@@ -177,6 +206,11 @@ export function enqueue(state: ScanState, unit: TextUnit): void {
     return;
   }
   const parent = cursor.item;
+  if (unit.kind === 'decoded' && unit.decoded.text.length >= LARGE_LAYER_CHARS) {
+    const key = `${unit.layer}\u0000${unit.decoded.encoding}\u0000${unit.decoded.text}`;
+    if (state.largeLayers.has(key)) return;
+    state.largeLayers.add(key);
+  }
   if (unit.kind !== 'decoded') {
     cursor.queue.push({ unit, parent, seq: cursor.next++, watches: parent.watches });
     return;

@@ -27,11 +27,12 @@ const WRAPPERS = new Set(['nohup', 'exec', 'env', 'setsid', 'command', 'time', '
 const IFS_REFERENCE = /\$\{IFS\}|\$IFS(?![A-Za-z0-9_])/g;
 const WRAPPERS_WITH_ARGUMENT = new Set(['nice', 'timeout', 'ionice']);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
-const MAX_SCRIPT_CHARS = 256 * 1024;
+/** Words that may stand before `[[` in the same command: `if [[ … ]]`, `while ! [[ … ]]`. */
+const BEFORE_TEST = new Set(['if', 'elif', 'while', 'until', '!', 'then', 'do', 'else', '{', '(']);
 
+/** Reads the whole script in one pass: linear in its length, whatever it holds. */
 export function parseShell(source: string): ShellScript {
-  const clipped = source.length > MAX_SCRIPT_CHARS ? source.slice(0, MAX_SCRIPT_CHARS) : source;
-  const text = clipped.includes('IFS') ? clipped.replace(IFS_REFERENCE, ' ') : clipped;
+  const text = source.includes('IFS') ? source.replace(IFS_REFERENCE, ' ') : source;
   const commands: ShellCommand[] = [];
   const substitutions: string[] = [];
   const assignments = new Map<string, string>();
@@ -39,9 +40,15 @@ export function parseShell(source: string): ShellScript {
   let word = '';
   let inWord = false;
   let piped = false;
+  /** Inside `[[ … ]]`, where `||`, `&&`, `(` and `)` are operators of the test, not of the shell. */
+  let inTest = false;
 
   const endWord = (): void => {
-    if (inWord) words.push(word);
+    if (inWord) {
+      if (word === '[[' && words.every((w) => BEFORE_TEST.has(w))) inTest = true;
+      else if (word === ']]') inTest = false;
+      words.push(word);
+    }
     word = '';
     inWord = false;
   };
@@ -69,7 +76,13 @@ export function parseShell(source: string): ShellScript {
       continue;
     }
     const operator = operatorAt(text, i);
-    if (operator) {
+    const testOperator = inTest && operator !== undefined && !operator.pipe && (text.startsWith('||', i) || text.startsWith('&&', i) || ch === '(' || ch === ')');
+    if (testOperator) {
+      endWord();
+      words.push(text.slice(i, i + (operator as { length: number }).length));
+      i += (operator as { length: number }).length;
+    } else if (operator) {
+      inTest = false;
       endCommand(operator.pipe);
       i += operator.length;
     } else if (ch === '#' && !inWord) {
@@ -79,32 +92,61 @@ export function parseShell(source: string): ShellScript {
       endWord();
       i += 1;
     } else {
-      word += ch;
+      // A run of ordinary characters is added at once: character by character, a long word costs a string per character.
+      PLAIN_RUN.lastIndex = i;
+      const run = PLAIN_RUN.exec(text);
+      const end = run ? i + run[0].length : i + 1;
+      word += run ? run[0] : ch;
       inWord = true;
-      i += 1;
+      i = end;
     }
   }
   endCommand(false);
   return { commands, substitutions, assignments };
 }
 
+/** Characters with no meaning to the reader at this point: not quotes, escapes, `$`, operators, blanks or `#`. */
+const PLAIN_RUN = /[^ \t\r\n'"\\$`|&;()#]+/y;
 const ASSIGNMENT_PARTS = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 const VARIABLE_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
+export interface Expansion {
+  readonly text: string;
+  /** True when the expansion reached `maxChars` and stops there: the rest was not built. */
+  readonly clipped: boolean;
+}
+
 /**
  * The script with `$NAME` and `${NAME}` replaced by values assigned in it, so `a=xm; b=rig; $a$b`
- * reads as `xmrig`. Undefined when nothing was replaced.
+ * reads as `xmrig`. Undefined when nothing was replaced. The result is built up to `maxChars`
+ * (an 80 KB value referenced a thousand times would not fit in a string) and says when it stopped.
  */
-export function expandAssignments(text: string, assignments: ReadonlyMap<string, string>): string | undefined {
+export function expandAssignments(text: string, assignments: ReadonlyMap<string, string>, maxChars = Number.POSITIVE_INFINITY): Expansion | undefined {
   if (assignments.size === 0 || !text.includes('$')) return undefined;
   let replaced = false;
-  const expanded = text.replace(VARIABLE_REFERENCE, (whole, braced?: string, bare?: string) => {
-    const value = assignments.get(braced ?? bare ?? '');
-    if (value === undefined) return whole;
+  const parts: string[] = [];
+  let size = 0;
+  let last = 0;
+  for (const match of text.matchAll(VARIABLE_REFERENCE)) {
+    const value = assignments.get(match[1] ?? match[2] ?? '');
+    if (value === undefined) continue;
+    const index = match.index ?? 0;
+    const literal = text.slice(last, index);
+    if (size + literal.length + value.length > maxChars) {
+      parts.push(literal.slice(0, Math.max(0, maxChars - size)));
+      const room = maxChars - size - literal.length;
+      if (room > 0) parts.push(value.slice(0, room));
+      return { text: parts.join(''), clipped: true };
+    }
+    parts.push(literal, value);
+    size += literal.length + value.length;
+    last = index + match[0].length;
     replaced = true;
-    return value;
-  });
-  return replaced ? expanded : undefined;
+  }
+  if (!replaced) return undefined;
+  const rest = text.slice(last);
+  if (size + rest.length > maxChars) return { text: parts.join('') + rest.slice(0, maxChars - size), clipped: true };
+  return { text: parts.join('') + rest, clipped: false };
 }
 
 /** Quotes, escapes and substitutions: the parts of a word that may hold separators. */
@@ -203,10 +245,14 @@ export function commandWords(words: readonly string[]): string[] {
   return stripPrefixes(words);
 }
 
+/** Longest path the kernel runs (PATH_MAX): a longer word names no command, and reading all of it costs. */
+const MAX_COMMAND_PATH = 4_096;
+
 /** `/usr/bin/xmrig` → `xmrig`; `./t-rex` → `t-rex`. */
 export function commandName(word: string): string {
-  const slash = word.lastIndexOf('/');
-  return (slash === -1 ? word : word.slice(slash + 1)).toLowerCase();
+  const path = word.length > MAX_COMMAND_PATH ? word.slice(word.length - MAX_COMMAND_PATH) : word;
+  const slash = path.lastIndexOf('/');
+  return (slash === -1 ? path : path.slice(slash + 1)).toLowerCase();
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);

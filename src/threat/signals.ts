@@ -23,7 +23,8 @@ export type SignalKind =
   | 'raw-ip-download'
   | 'campaign-pattern'
   | 'gpu-request'
-  | 'obfuscation';
+  | 'obfuscation'
+  | 'unexamined';
 
 /** Where a piece of text came from, in words and as a field path of the scanned object. */
 export interface Site {
@@ -67,6 +68,7 @@ const LABELS: Readonly<Record<SignalKind, string>> = {
   'campaign-pattern': 'Kubeflow campaign pattern',
   'gpu-request': 'GPU request',
   obfuscation: 'obfuscated payload',
+  unexamined: 'text not examined',
 };
 
 let weights: ReadonlyMap<SignalKind, number> | undefined;

@@ -1,6 +1,10 @@
 import { redactUrlCredentials } from '../core/redact.js';
 import { isPrivateAddress } from '../core/private-address.js';
-import { decodeEmbeddedText, shorten } from './decode.js';
+import { decodeEmbeddedText, shorten, type DecodedText } from './decode.js';
+import { decodeAnsiCQuoting } from './decoders/escapes.js';
+import { oneLinerDecoded } from './decoders/one-liners.js';
+import { pipelineOutputs, printed } from './decoders/pipeline.js';
+import { pythonDecodedExpressions } from './decoders/python-expr.js';
 import { dropperHostOf, fetchesOnlyTrustedInstallers, isTrustedInstaller } from './droppers.js';
 import type { Indicators } from './indicators.js';
 import { compromisedPins } from './packages.js';
@@ -11,7 +15,8 @@ import { commandName, commandWords, expandAssignments, inlineScriptIndex, isPyth
 import type { Site } from './signals.js';
 import { matchWallet, shortWallet } from './wallets.js';
 
-const DECODERS = /^(?:base64|openssl|xxd|basenc)$/;
+/** Commands whose output piped into a shell means the script was hidden: decoders and `rev`. */
+const DECODERS = /^(?:base64|base32|basenc|openssl|xxd|rev|gunzip|zcat|zlib-flate)$/;
 const RAW_IPV4_URL = /^(?:https?|ftp):\/\/(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:\/|$)/i;
 const URL_IN_WORD = /^(?:https?|ftp):\/\/[^\s"'`]+$/i;
 /** A URL right after a quote, as Python and Perl write them: `'https://…'`. */
@@ -67,14 +72,25 @@ function readUnit(unit: TextUnit, state: ScanState): void {
     case 'raw':
       readRaw(unit.text, unit.site, unit.layer, state, unit.depth);
       return;
-    case 'decoded': {
-      // A nested layer replaces its parent's label ("base64 layer 2"); a variable resolution stays in front.
-      const outer = unit.layer.replace(/(?:, )?[\w+]+ layer \d+$/, '');
-      const label = `${unit.decoded.encoding} layer ${unit.depth}`;
-      readScript(unit.decoded.text, unit.site, outer === '' ? label : `${outer}, ${label}`, state, unit.depth);
+    case 'decoded':
+      readScript(unit.decoded.text, unit.site, decodedLayer(unit.layer, unit.decoded.encoding, unit.depth), state, unit.depth);
       return;
-    }
   }
+}
+
+const LAYER_LABEL = /(?:^|, )([^,]+) layer \d+$/;
+
+/**
+ * The label of a decoded layer: every step from the object's own text to it, in order
+ * (`base64 → rev → rot13 layer 1`). A nested layer extends its parent's chain, a repeated step is
+ * named once (`base64 layer 2`: base64 in base64), and a variable resolution stays in front.
+ */
+function decodedLayer(parentLayer: string, encoding: string, depth: number): string {
+  const parent = LAYER_LABEL.exec(parentLayer);
+  const outer = parent ? parentLayer.slice(0, parent.index) : parentLayer;
+  const steps = [...(parent ? (parent[1] as string).split(' → ') : []), ...encoding.split(' → ')].filter((step, i, all) => i === 0 || step !== all[i - 1]);
+  const label = `${steps.join(' → ')} layer ${depth}`;
+  return outer === '' ? label : `${outer}, ${label}`;
 }
 
 /** An inline `sh -c` script in argv is read as a script, anything else as one command. */
@@ -97,26 +113,83 @@ function readArgv({ argv, layer, depth }: ArgvUnit, state: ScanState): void {
   });
 }
 
-/** A shell script: its commands, its `$( … )` bodies, and everything `readRaw` finds. */
-function readScript(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
+/** A shell script: its commands, its `$( … )` bodies, what its pipelines decode, and everything `readRaw` finds. */
+function readScript(whole: string, site: Site, layer: string, state: ScanState, depth: number): void {
+  const text = withinTextCap(whole, site, state);
   const script = parseShell(text);
   analyzeCommands(script.commands, () => site, layer, state, depth, true);
-  if (script.substitutions.length > SCAN_LIMITS.maxSubstitutions) cutShort(state, CUT_SHORT.substitutions);
-  for (const body of script.substitutions.slice(0, SCAN_LIMITS.maxSubstitutions)) analyzeCommands(parseShell(body).commands, () => site, layer, state, depth, true);
+  queuePipelines(script.commands, site, layer, state, depth);
+  // Top-level bodies are disjoint parts of the text, so reading them all stays linear.
+  for (const body of script.substitutions) {
+    const commands = parseShell(body).commands;
+    analyzeCommands(commands, () => site, layer, state, depth, true);
+    queuePipelines(commands, site, layer, state, depth);
+  }
   if (PROCESS_SUBSTITUTION_RUN.test(text)) signal(state, 'download-exec', 'shell runs <(download)', site, layer);
   readRaw(text, site, layer, state, depth);
-  const expanded = expandAssignments(text, script.assignments);
-  if (expanded !== undefined) enqueue(state, { kind: 'script', text: expanded, site, layer: withLayer(layer, 'after expanding shell variables'), depth: depth + 1 });
+  const ansiC = decodeAnsiCQuoting(text);
+  if (ansiC !== undefined) queueLayer(state, { encoding: 'ANSI-C quoting', sample: shorten(/\$'[^']*'?/.exec(text)?.[0] ?? "$'…'"), text: ansiC }, site, layer, depth);
+  const expanded = expandAssignments(text, script.assignments, SCAN_LIMITS.maxLayerChars);
+  if (expanded === undefined) return;
+  // Kept to its cap, never dropped: what was built is read, and the cut is reported.
+  if (expanded.clipped) cutShort(state, CUT_SHORT.length, site);
+  enqueue(state, { kind: 'script', text: expanded.text, site, layer: withLayer(layer, 'after expanding shell variables'), depth: depth + 1 });
 }
 
 function withLayer(layer: string, label: string): string {
   return layer === '' ? label : `${layer}, ${label}`;
 }
 
-/** Indicators that need no command structure: URLs, pool hosts, known strings, configs and encoded payloads. */
-function readRaw(input: string, site: Site, layer: string, state: ScanState, depth: number): void {
-  if (input.length > SCAN_LIMITS.maxUnitChars) cutShort(state, CUT_SHORT.length);
-  const text = input.length > SCAN_LIMITS.maxUnitChars ? input.slice(0, SCAN_LIMITS.maxUnitChars) : input;
+/** `echo X | base64 -d | rev | sh`: what each pipeline of printed text decodes to is read as a layer. */
+function queuePipelines(commands: readonly ShellCommand[], site: Site, layer: string, state: ScanState, depth: number): void {
+  if (commands.length < 1) return;
+  for (const output of pipelineOutputs(commands, state.budget)) {
+    queueLayer(state, { encoding: output.steps.join(' → '), sample: shorten(output.input), text: output.output }, site, layer, depth);
+  }
+}
+
+/** Queues a layer a decoder built, paying for its text; over the byte budget it is reported, not read. */
+function queueLayer(state: ScanState, decoded: DecodedText, site: Site, layer: string, depth: number): void {
+  const text = decoded.text.length > SCAN_LIMITS.maxLayerChars ? decoded.text.slice(0, SCAN_LIMITS.maxLayerChars) : decoded.text;
+  if (text !== decoded.text) cutShort(state, CUT_SHORT.length, site);
+  if (!state.budget.take(text.length)) {
+    cutShort(state, CUT_SHORT.bytes, site);
+    return;
+  }
+  enqueue(state, { kind: 'decoded', decoded: text === decoded.text ? decoded : { ...decoded, text }, site, layer, depth: depth + 1 });
+}
+
+/**
+ * Indicators that need no command structure: URLs, pool hosts, known strings, configs and encoded
+ * payloads. Patterns run over overlapping slices of the whole text (linear time, any length);
+ * decoders see the whole text at once, so a payload longer than a slice is decoded whole.
+ */
+function readRaw(whole: string, site: Site, layer: string, state: ScanState, depth: number): void {
+  const text = withinTextCap(whole, site, state);
+  const { sliceChars, sliceOverlap } = SCAN_LIMITS;
+  for (let start = 0; start < text.length || start === 0; start += sliceChars - sliceOverlap) {
+    const end = Math.min(text.length, start + sliceChars);
+    scanSlice(start === 0 && end === text.length ? text : text.slice(start, end), site, layer, state, depth);
+    if (end >= text.length) break;
+    if (state.budget.timeUp()) {
+      cutShort(state, CUT_SHORT.time, site);
+      break;
+    }
+  }
+  scanMinerConfig(text, site, layer, state);
+  // Interpreter decodes first: a payload both reach is then named by the call that decodes it (`python bytes.fromhex`).
+  queueInterpreterDecodes(text, site, layer, state, depth);
+  queueDecoded(text, site, layer, state, depth);
+}
+
+/** The text up to the hard cap; a longer text is reported (an `unexamined` signal), never silently cut. */
+function withinTextCap(text: string, site: Site, state: ScanState): string {
+  if (text.length <= SCAN_LIMITS.maxTextChars) return text;
+  cutShort(state, CUT_SHORT.text, site);
+  return text.slice(0, SCAN_LIMITS.maxTextChars);
+}
+
+function scanSlice(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
   const { indicators } = state;
   for (const match of text.matchAll(indicators.stratumUrl)) {
     if (!/[A-Za-z0-9]/.test(match[0].slice(match[0].indexOf('://') + 3))) continue;
@@ -136,8 +209,14 @@ function readRaw(input: string, site: Site, layer: string, state: ScanState, dep
   if (PERL_DOWNLOAD_EXEC.test(text)) signal(state, 'download-exec', 'Perl download then system/exec', site, layer);
   for (const { pin, entry } of compromisedPins(text)) signal(state, 'compromised-package', `${entry.name} ${pin.version} (${entry.ecosystem})`, site, layer);
   queuePythonCommands(text, site, layer, state, depth);
-  scanMinerConfig(text, site, layer, state);
-  queueDecoded(text, site, layer, state, depth);
+}
+
+/** Strings Python, perl and awk code builds (`'…'[::-1]`, `codecs.decode`, `pack("H*")`, `printf "%c"`) are read as layers. */
+function queueInterpreterDecodes(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
+  const python = pythonDecodedExpressions(text, Math.min(state.budget.remainingBytes, SCAN_LIMITS.maxLayerChars));
+  if (python.exhausted) cutShort(state, CUT_SHORT.python, site);
+  for (const found of python.decoded) queueLayer(state, { encoding: `python ${found.steps.join(' → ')}`, sample: shorten(found.source), text: found.text }, site, layer, depth);
+  for (const found of oneLinerDecoded(text)) queueLayer(state, { encoding: found.step, sample: shorten(found.source), text: found.text }, site, layer, depth);
 }
 
 /** What `os.system("…")` and `subprocess.Popen([…])` in Python text run is read as commands. */
@@ -149,8 +228,8 @@ function queuePythonCommands(text: string, site: Site, layer: string, state: Sca
 }
 
 function queueDecoded(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
-  const { decoded, stops } = decodeEmbeddedText(text, state.budget, SCAN_LIMITS.maxUnitChars);
-  for (const stop of stops) cutShort(state, CUT_SHORT[stop]);
+  const { decoded, stops } = decodeEmbeddedText(text, state.budget, SCAN_LIMITS.maxLayerChars);
+  for (const stop of stops) cutShort(state, CUT_SHORT[stop], site);
   for (const layerText of decoded) enqueue(state, { kind: 'decoded', decoded: layerText, site, layer, depth: depth + 1 });
 }
 
@@ -268,9 +347,10 @@ function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: 
       else if (DECODERS.test(pipedFrom)) signal(state, 'obfuscation', `${pipedFrom} decode | ${name}`, siteAt(0), layer);
     }
     if (follow && pipedFrom !== undefined && PRINTERS.has(pipedFrom) && (isShell(first) || name === 'crontab')) {
-      const printed = printedText(previousWords);
-      const text = name === 'crontab' ? withoutCronSchedule(printed) : printed;
-      if (printed !== '') enqueue(state, { kind: 'script', text, site: siteAt(0), layer, depth: depth + 1 });
+      const output = printed(previousWords);
+      const text = name === 'crontab' ? withoutCronSchedule(output.text) : output.text;
+      // Printed through escapes (`printf '\x78…' | sh`), it is a decoded layer, queued by queuePipelines.
+      if (output.text !== '' && output.steps.length === 0) enqueue(state, { kind: 'script', text, site: siteAt(0), layer, depth: depth + 1 });
     }
     const chain = runOfFetched(command, name, pipedFrom, fetched, state.indicators);
     if (chain !== undefined) signal(state, 'download-exec', chain, siteAt(0), layer);
@@ -283,14 +363,6 @@ function analyzeCommands(commands: readonly ShellCommand[], siteAt: (wordIndex: 
 }
 
 const PRINTERS = new Set(['echo', 'printf']);
-
-/** What `echo …` or `printf '…'` prints; `printf '%s\n' A B` prints A and B on lines of their own. */
-function printedText(words: readonly string[]): string {
-  const args = words.slice(1).filter((w, i) => !(i === 0 && /^-[neE]+$/.test(w)));
-  const [format, ...rest] = args;
-  if (commandName(words[0] ?? '') === 'printf' && format !== undefined && format.includes('%s') && rest.length > 0) return rest.join('\n');
-  return args.join(' ').replace(/\\n/g, '\n');
-}
 
 /** `* * * * * /tmp/x` → `/tmp/x`: a cron line's command. */
 function withoutCronSchedule(line: string): string {

@@ -32,16 +32,36 @@ export interface Resolved {
   readonly replaced: readonly string[];
 }
 
-/** Replaces `$(VAR)`, `${VAR}` and `$VAR` with known values, once (no recursion, so no blow-up). */
-export function resolveVariables(text: string, variables: ReadonlyMap<string, VariableValue>): Resolved {
+/** Most characters one resolved argument is built to: a long value referenced many times must not overflow a string. */
+export const MAX_RESOLVED_CHARS = 1024 * 1024;
+
+/**
+ * Replaces `$(VAR)`, `${VAR}` and `$VAR` with known values, once (no recursion, so no blow-up).
+ * The result is built up to `maxChars`; a cut is named among the replacements, so evidence says so.
+ */
+export function resolveVariables(text: string, variables: ReadonlyMap<string, VariableValue>, maxChars = MAX_RESOLVED_CHARS): Resolved {
   if (variables.size === 0 || !text.includes('$')) return { text, replaced: [] };
   const replaced: string[] = [];
-  const out = text.replace(REFERENCE, (whole, paren?: string, brace?: string, bare?: string) => {
-    const name = paren ?? brace ?? bare ?? '';
-    const variable = variables.get(name);
-    if (!variable) return whole;
-    replaced.push(`${whole} from ${variable.from}`);
-    return variable.value;
-  });
-  return { text: out, replaced };
+  const parts: string[] = [];
+  let size = 0;
+  let last = 0;
+  for (const match of text.matchAll(REFERENCE)) {
+    const variable = variables.get(match[1] ?? match[2] ?? match[3] ?? '');
+    if (!variable) continue;
+    const index = match.index ?? 0;
+    const piece = text.slice(last, index) + variable.value;
+    if (size + piece.length > maxChars) {
+      parts.push(piece.slice(0, maxChars - size));
+      replaced.push(`${match[0]} from ${variable.from}`, `(resolved text cut at ${maxChars / 1024} KiB)`);
+      return { text: parts.join(''), replaced };
+    }
+    parts.push(piece);
+    size += piece.length;
+    last = index + match[0].length;
+    replaced.push(`${match[0]} from ${variable.from}`);
+  }
+  if (replaced.length === 0) return { text, replaced };
+  const rest = text.slice(last);
+  if (size + rest.length > maxChars) return { text: parts.join('') + rest.slice(0, maxChars - size), replaced: [...replaced, `(resolved text cut at ${maxChars / 1024} KiB)`] };
+  return { text: parts.join('') + rest, replaced };
 }

