@@ -4,8 +4,20 @@ import type { Exposure } from '../../exposure/types.js';
 import { sensitiveServiceSeverity, violationsFor } from '../../exposure/violations.js';
 import { EXPOSURE_ENTRY_KINDS } from './entry-kinds.js';
 
-/** Routes through the Kubeflow gateway are judged by kubeflow-dashboard-exposed, which covers everything behind it. */
-const directOnly = (exposures: readonly Exposure[]): Exposure[] => exposures.filter((e) => !e.viaGateway);
+/**
+ * Direct entries, and gateway routes to a sensitive service on a path the gateway leaves
+ * unauthenticated (`/ml_metadata` when the oauth2-proxy chain is missing). A login page (Dex)
+ * behind a gateway that authenticates everything else is the expected way in, not a finding;
+ * routes that only reach the gateway itself are kubeflow-dashboard-exposed's.
+ */
+function judged(exposures: readonly Exposure[]): Exposure[] {
+  const gatewayAuthenticatesOthers = exposures.some((e) => e.viaGateway && e.auth.state === 'present');
+  return exposures.filter((e) => {
+    if (!e.viaGateway) return true;
+    if (e.auth.state === 'present') return false;
+    return !(e.target?.loginSurface === true && gatewayAuthenticatesOthers);
+  });
+}
 
 export default defineRule({
   meta: {
@@ -46,6 +58,6 @@ export default defineRule({
     fixable: true,
   },
   *check(object, ctx) {
-    yield* violationsFor(directOnly(analyzeExposure(ctx.inventory, ctx.config.lists).byEntry(object)), 'sensitive', sensitiveServiceSeverity);
+    yield* violationsFor(judged(analyzeExposure(ctx.inventory, ctx.config.lists).byEntry(object)), 'sensitive', sensitiveServiceSeverity);
   },
 });
