@@ -6,12 +6,14 @@ import { requiresShared, sharedPath } from '../../src/testing/shared.js';
 import { load, scan, setServiceType, withChanged, without } from './helpers.js';
 
 /**
- * The exposed variant of the kubeflow/community-distribution install (ingress gateway switched to
- * LoadBalancer, the oauth2-proxy chain removed), built here from the corpus file. Each recognition
- * mark of the dashboard, the KFP UI and the Model Registry REST API is renamed in turn; the
- * target must stay critical on every rename, because the other marks still name it.
+ * The exposed variant of each Kubeflow example install (ingress gateway switched to LoadBalancer,
+ * the oauth2-proxy chain removed), built here from the corpus files: the new
+ * kubeflow/community-distribution layout and the old kubeflow/manifests one. Each recognition mark
+ * of the dashboard, the KFP UI and (new layout) the Model Registry REST API is renamed in turn;
+ * the target must stay critical on every rename, because the other marks still name it.
  */
-const INSTALL = sharedPath('corpus', 'kubeflow-cd', 'kubeflow-cd-example-install.yaml');
+const NEW_INSTALL = sharedPath('corpus', 'kubeflow-cd', 'kubeflow-cd-example-install.yaml');
+const OLD_INSTALL = sharedPath('corpus', 'kubeflow', 'kubeflow-example-install.yaml');
 
 interface Component {
   readonly label: string;
@@ -19,6 +21,8 @@ interface Component {
   readonly deployment: string;
   readonly service: string;
   readonly virtualService: string;
+  /** Marks the component does not carry in this layout (the old dashboard reads no ConfigMap through its pod spec). */
+  readonly without?: readonly string[];
 }
 
 const COMPONENTS: readonly Component[] = [
@@ -106,29 +110,51 @@ function severityOf(objects: Objects, label: string): string[] {
     .map((f) => f.severity);
 }
 
-describe('kubeflow-cd exposed variant: every recognition mark can be renamed', requiresShared(), () => {
-  let exposed: Objects = [];
-  before(async () => {
-    exposed = exposedVariant(await load(INSTALL));
-  });
+const OLD_COMPONENTS: readonly Component[] = [
+  { label: 'Kubeflow Central Dashboard', namespace: 'kubeflow', deployment: 'centraldashboard', service: 'centraldashboard', virtualService: 'centraldashboard', without: ['ConfigMaps'] },
+  { label: 'Kubeflow Pipelines UI', namespace: 'kubeflow', deployment: 'ml-pipeline-ui', service: 'ml-pipeline-ui', virtualService: 'ml-pipeline-ui' },
+];
 
-  for (const component of COMPONENTS) {
+function marksTests(components: readonly Component[], exposedOf: () => Objects): void {
+  for (const component of components) {
     it(`${component.label} is critical as rendered`, () => {
-      assert.deepEqual(severityOf(exposed, component.label), ['critical']);
+      assert.deepEqual(severityOf(exposedOf(), component.label), ['critical']);
     });
     for (const [mark, rename] of Object.entries(RENAMES)) {
+      if (component.without?.includes(mark)) continue;
       it(`${component.label} stays critical with its ${mark} renamed`, () => {
+        const exposed = exposedOf();
         const renamed = rename(exposed, component);
         assert.notDeepEqual(renamed, exposed);
         assert.deepEqual(severityOf(renamed, component.label), ['critical']);
       });
     }
   }
+}
+
+describe('old kubeflow/manifests exposed variant: every recognition mark can be renamed', requiresShared(), () => {
+  let exposed: Objects = [];
+  before(async () => {
+    exposed = exposedVariant(await load(OLD_INSTALL));
+  });
+  marksTests(OLD_COMPONENTS, () => exposed);
+});
+
+describe('kubeflow-cd exposed variant: every recognition mark can be renamed', requiresShared(), () => {
+  let exposed: Objects = [];
+  before(async () => {
+    exposed = exposedVariant(await load(NEW_INSTALL));
+  });
+  marksTests(COMPONENTS, () => exposed);
 
   it('the Model Registry REST API is told apart from the model catalog, which runs the same server image', () => {
     const catalog = exposed.find((s) => s.object.kind === 'Deployment' && nameOf(s.object) === 'model-catalog-server' && namespaceOf(s.object) === 'kubeflow');
     assert.ok(catalog, 'the install has the model catalog');
     assert.equal(severityOf(exposed, 'Kubeflow Model Registry REST API').length, 1, 'only the registry, not the catalog, is the REST API');
+    // The catalog is not routed by the gateway; made a LoadBalancer it is the catalog, at most medium.
+    const findings = scan(withChanged(exposed, 'Service', 'kubeflow', 'model-catalog', setServiceType('LoadBalancer')));
+    const catalogFindings = findings.filter((f) => f.message.startsWith('Kubeflow model catalog (Service model-catalog)'));
+    assert.deepEqual(catalogFindings.map((f) => `${f.ruleId} ${f.severity}`), ['ml-service-exposed medium']);
   });
 
   it('with every mark of the dashboard renamed at once it is no longer recognised (the marks carry the recognition)', () => {
