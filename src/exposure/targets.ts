@@ -138,12 +138,16 @@ export function recognizeBackend(backend: ServiceRef, routePrefix?: string): Rec
     if (!best || score > best.score) best = { entry, marks, score };
   }
   if (!best) return undefined;
-  const { entry } = best;
+  const { entry, marks } = best;
+  // What lowers a verdict (a ceiling, the login-page allowance) needs the software itself, seen by
+  // its image: labels, names and arguments are the object author's to choose, and a database
+  // dressed as the model catalog must not become medium.
+  const proven = marks.has('image');
   const target: TargetKind = {
     family: entry.family,
     label: entry.label,
-    ...(entry.ceiling ? { ceiling: entry.ceiling, ceilingReason: entry.why ?? '' } : {}),
-    ...(entry.loginSurface ? { loginSurface: true } : {}),
+    ...(entry.ceiling && proven ? { ceiling: entry.ceiling, ceilingReason: entry.why ?? '' } : {}),
+    ...(entry.loginSurface && proven ? { loginSurface: true } : {}),
   };
   return { target, marks: [...best.marks].map((m) => MARK_WORDS[m]) };
 }

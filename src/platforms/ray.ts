@@ -109,8 +109,13 @@ function claimedByHeadObject(exposure: Exposure, inventory: Inventory): boolean 
     if (backend.namespace !== undefined && namespaceOf(object) !== undefined && namespaceOf(object) !== backend.namespace) return false;
     const heads = rayHeadsOf(object);
     if (heads.length === 0) return false;
+    // A name match counts only when the selector does not point at another cluster's pods.
+    const selectedCluster = selector?.['ray.io/cluster'];
     return heads.some(
-      (head) => backend.name === `${head.clusterName}-head-svc` || selector?.['ray.io/cluster'] === head.clusterName || backend.workloads.some((w) => w.object === object),
+      (head) =>
+        (backend.name === `${head.clusterName}-head-svc` && (selectedCluster === undefined || selectedCluster === head.clusterName)) ||
+        selectedCluster === head.clusterName ||
+        backend.workloads.some((w) => w.object === object),
     );
   });
 }
@@ -128,7 +133,11 @@ export function unclaimedRayHeadDoors(object: K8sObject, inventory: Inventory, l
     if (exposure.target?.family !== 'ray' || exposure.auth.state === 'present' || !reachesOutside(exposure.reach.level)) continue;
     if (claimedByHeadObject(exposure, inventory)) continue;
     const containers = exposure.backend.workloads.flatMap(({ object: w }) => containersOf(w));
-    if (containers.some((site) => envValue(site.container, 'RAY_AUTH_MODE')?.value === 'token')) continue;
+    // Every workload behind the Service must turn token auth on: one open head is enough.
+    const tokenEverywhere =
+      exposure.backend.workloads.length > 0 &&
+      exposure.backend.workloads.every(({ object: w }) => containersOf(w).some((site) => envValue(site.container, 'RAY_AUTH_MODE')?.value === 'token'));
+    if (tokenEverywhere) continue;
     const backend = `${exposure.backend.namespace ?? ''}/${exposure.backend.name}`;
     const unseen = containers.length === 0 ? ['the Ray head pods and their RayCluster are not in the scanned files; Ray token auth is off unless configured (RAY_AUTH_MODE=token, Ray >= 2.52)'] : ['no RAY_AUTH_MODE=token on the head containers'];
     doors.push({
