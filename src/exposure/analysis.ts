@@ -123,7 +123,7 @@ function exposuresOf(inventory: Inventory, index: RoutingIndex, entry: EntryRout
         return exposure(entry, destination, made.target, true, auth, [...entryBackendHops, ...route.hops, ...backendHops(destination), ...notes]);
       }
       const destination = resolveService(inventory, route.namespace, route.name);
-      return exposure(entry, destination, recognizeTarget(destination), true, auth, [...entryBackendHops, ...route.hops, ...backendHops(destination)]);
+      return exposure(entry, destination, recognizeTarget(destination, route.requestPath), true, auth, [...entryBackendHops, ...route.hops, ...backendHops(destination)]);
     });
   }
   if (flavour?.kind === 'ambassador') {

@@ -1,5 +1,6 @@
 import { annotationsOf, asRecord, asString, asStringArray } from '../core/object.js';
 import { isPrivateAddress } from '../core/private-address.js';
+import { rangeCoverage } from './source-ranges.js';
 import type { UserLists } from '../core/config-types.js';
 import type { K8sObject } from '../core/types.js';
 import { internalLoadBalancerAnnotations } from './internal-load-balancers.js';
@@ -29,33 +30,35 @@ function loadBalancerReach(service: K8sObject, lists: UserLists): Reach {
       return { level: 'internal', how: `internal ${cloud === undefined ? '' : `${cloud} `}LoadBalancer (${key})`, caveats: [] };
     }
   }
-  const spec = asRecord(service.spec) ?? {};
-  const ranges = [
-    ...asStringArray(spec.loadBalancerSourceRanges),
-    ...(annotations[SOURCE_RANGE_ANNOTATION]?.split(',').map((r) => r.trim()).filter(Boolean) ?? []),
-  ];
-  return rangesReach('LoadBalancer', ranges);
+  // Kubernetes uses the field when it is set and the annotation only otherwise
+  // (GetLoadBalancerSourceRanges, https://github.com/kubernetes/cloud-provider/blob/master/service/helpers/helper.go).
+  const fieldRanges = asStringArray(asRecord(service.spec)?.loadBalancerSourceRanges);
+  const annotationRanges = annotations[SOURCE_RANGE_ANNOTATION]?.split(',').filter((r) => r.trim() !== '') ?? [];
+  return rangesReach('LoadBalancer', fieldRanges.length > 0 ? fieldRanges : annotationRanges);
 }
 
-/** Reach of a public entry narrowed by a CIDR allow-list (none = anywhere). */
+/** A public /16 of IPv4, or a /48 of IPv6, admits tens of thousands of hosts: restricted, but not to one office. */
+const BROAD_IPV4 = 1n << 16n;
+const BROAD_IPV6 = 1n << 80n;
+
+/**
+ * Reach of a public entry narrowed by a CIDR allow-list (none = anywhere), judged on the union of
+ * the ranges by address math (`source-ranges.ts`). Entries that do not parse are named in the
+ * caveats; when none parses, the entry is judged as unrestricted.
+ */
 export function rangesReach(how: string, ranges: readonly string[]): Reach {
   if (ranges.length === 0) return { level: 'anywhere', how, caveats: [] };
-  const described = `${how} limited to ${ranges.join(', ')}`;
-  return { level: rangesLevel(ranges), how: described, caveats: [] };
-}
-
-function rangesLevel(ranges: readonly string[]): ReachLevel {
-  let level: ReachLevel = 'narrow';
-  for (const range of ranges) {
-    const [address = '', prefixText] = range.split('/');
-    const isV6 = address.includes(':');
-    const prefix = prefixText === undefined ? (isV6 ? 128 : 32) : Number(prefixText);
-    if (prefix === 0) return 'anywhere';
-    if (isPrivateAddress(address)) continue;
-    // A public /16 or wider admits tens of thousands of hosts: restricted, but not to one office.
-    if ((isV6 && prefix <= 48) || (!isV6 && prefix <= 16)) level = 'broad';
+  const described = `${how} limited to ${ranges.map((r) => r.trim()).join(', ')}`;
+  const coverage = rangeCoverage(ranges);
+  const caveats = [...coverage.notes, ...coverage.invalid.map((why) => `${why}; the API server rejects it, and it is ignored here`)];
+  const valid = ranges.length - coverage.invalid.length;
+  if (valid === 0) return { level: 'anywhere', how: described, caveats: [...caveats, 'no range parses, so the allow-list is judged as absent'] };
+  if (coverage.coversInternet) {
+    const literal = ranges.some((r) => /\/0$/.test(r.trim()));
+    return { level: 'anywhere', how: described, caveats: literal ? caveats : [...caveats, 'together the ranges admit every public address'] };
   }
-  return level;
+  const level: ReachLevel = coverage.publicIPv4 >= BROAD_IPV4 || coverage.publicIPv6 >= BROAD_IPV6 ? 'broad' : 'narrow';
+  return { level, how: described, caveats };
 }
 
 const ALB_SCHEME = 'alb.ingress.kubernetes.io/scheme';

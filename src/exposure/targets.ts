@@ -1,120 +1,159 @@
-import { asRecord, asString, asStringArray, labelsOf, nameOf } from '../core/object.js';
+import { asArray, asRecord, asString, asStringArray, labelsOf, nameOf, namespaceOf } from '../core/object.js';
 import { podLabelsOf } from '../k8s/inventory.js';
-import { containersOf, imageOf } from '../k8s/workloads.js';
+import { containersOf, imageOf, podSpecsOf } from '../k8s/workloads.js';
+import { parseImageRef } from '../k8s/image-ref.js';
+import { containerConfigReferences, volumeConfigReferences } from '../k8s/env-resolution.js';
+import { loadTargetCatalogue, type TargetEntry } from './target-catalogue.js';
 import type { ServiceRef, TargetFamily, TargetKind } from './types.js';
 
-interface CatalogueEntry {
-  readonly family: TargetFamily;
-  readonly label: string;
-  /** Matched against Service and workload names and the values of identifying labels. */
-  readonly names?: RegExp;
-  readonly images?: RegExp;
-  /** Label keys whose mere presence identifies the target (e.g. `notebook-name`). */
-  readonly labelKeys?: readonly string[];
-  /** Matched against container command + args, for generic images that run a known server. */
-  readonly commands?: RegExp;
-}
-
 /**
- * Kubeflow UIs and APIs first, so a Kubeflow notebook is never mistaken for a standalone Jupyter.
- * MLflow, TensorBoard and Ray are left to ml-tracking-server-exposed and ray-dashboard-no-auth,
- * which judge their login settings as well as their reach.
+ * Weights of the marks (see data/lists/exposure-targets.yaml). An image or a command names the
+ * software; labels, ConfigMaps, a route prefix and names are what manifests call it; a port only
+ * supports a match. The best-scoring entry wins, so the Hub model catalog (which runs the model
+ * registry's server image) is told apart by its own labels and names.
  */
-const CATALOGUE: readonly CatalogueEntry[] = [
-  { family: 'kubeflow', label: 'Kubeflow Central Dashboard', names: /^central-?dashboard$/, images: /central-?dashboard/ },
-  { family: 'kubeflow', label: 'Kubeflow Pipelines UI', names: /^ml-pipeline-(ui|frontend)$/, images: /kfp-frontend|ml-pipeline\/frontend/ },
-  { family: 'kubeflow', label: 'Kubeflow Pipelines API', names: /^ml-pipeline(-api-?server)?$/, images: /kfp-api-server|ml-pipeline\/api-server/ },
-  {
-    family: 'kubeflow',
-    label: 'Kubeflow notebook server',
-    labelKeys: ['notebook-name'],
-    images: /kubeflownotebookswg\/|kubeflow-images-public\/.*notebook/,
-  },
-  { family: 'kubeflow', label: 'Kubeflow Jupyter web app', names: /^jupyter-web-app(-service)?$/, images: /jupyter-web-app/ },
-  { family: 'kubeflow', label: 'Kubeflow Katib UI', names: /^katib-ui$/, images: /katib-ui/ },
-  { family: 'kubeflow', label: 'Kubeflow TensorBoards web app', names: /^tensorboards-web-app(-service)?$/, images: /tensorboards-web-app/ },
-  { family: 'kubeflow', label: 'Kubeflow Volumes web app', names: /^volumes-web-app(-service)?$/, images: /volumes-web-app/ },
-  { family: 'kubeflow', label: 'KServe models web app', names: /^kserve-models-web-app(lication)?$/, images: /models-web-app/ },
-  { family: 'kubeflow', label: 'Kubeflow Model Registry UI', names: /^model-registry-ui$/, images: /model-registry[-/]ui/ },
-  { family: 'kubeflow', label: 'Kubeflow access management API (KFAM)', names: /^profiles-kfam$/, images: /\/kfam[:@]/ },
-  { family: 'sensitive', label: 'Kubernetes Dashboard', names: /^kubernetes-dashboard$/, images: /kubernetesui\/dashboard|kubernetes-dashboard-amd64/ },
-  { family: 'sensitive', label: 'Argo Workflows UI/server', names: /^argo-(ui|server)$/, images: /argoproj\/(argocli|argoui)/ },
-  { family: 'sensitive', label: 'Dex identity provider', names: /^dex$/, images: /dexidp\/dex|coreos\/dex/ },
-  {
-    family: 'sensitive',
-    label: 'database',
-    names: /(^|-)(postgres|postgresql|mysql|mariadb|mongo|mongodb|redis)(-|$)/,
-    images: /(^|\/)(postgres|postgresql|mysql|mariadb|mongo|redis)[:@]|bitnami\/(postgresql|mysql|mariadb|mongodb|redis)/,
-  },
-  { family: 'sensitive', label: 'object store', names: /(^|-)(minio|seaweedfs)(-|$)/, images: /minio\/minio|seaweedfs/ },
-  { family: 'sensitive', label: 'web file browser', names: /filebrowser/, images: /filebrowser/ },
-  { family: 'sensitive', label: 'model-serving gateway', names: /(kfserving|kserve|knative)-?ingress-?gateway/ },
-  { family: 'sensitive', label: 'ModelDB', names: /modeldb/, images: /modeldb/ },
-  { family: 'sensitive', label: 'ML Metadata service', names: /^metadata-(grpc|envoy)-service$/, images: /ml_metadata_store_server|kfp-metadata-envoy/ },
-  { family: 'sensitive', label: 'Kubeflow Pipelines visualization server', names: /^ml-pipeline-visualizationserver$/, images: /visualization-server/ },
-  {
-    family: 'sensitive',
-    label: 'Jupyter notebook server',
-    names: /jupyter|(^|-)notebook(-|$)/,
-    images: /jupyter/,
-    commands: /\bjupyter(-lab|-notebook)?\b|start-notebook/,
-  },
-];
+const WEIGHT = { image: 4, command: 4, labelKey: 3, label: 2, configMap: 2, route: 1, name: 1, port: 1 } as const;
+type Mark = keyof typeof WEIGHT;
 
-/** Label keys whose values name an application. */
+/** Label keys whose values name an application; their values count as names. */
 const IDENTIFYING_LABELS = ['app', 'app.kubernetes.io/name', 'app.kubernetes.io/component', 'component', 'k8s-app', 'name'];
 
 interface Signals {
   readonly names: readonly string[];
+  readonly qualifiedNames: readonly string[];
+  readonly labels: ReadonlySet<string>;
   readonly labelKeys: ReadonlySet<string>;
-  readonly images: readonly string[];
+  readonly repositories: readonly string[];
   readonly commands: readonly string[];
+  readonly configMaps: readonly string[];
+  readonly ports: ReadonlySet<number>;
+  readonly routePrefix: string | undefined;
 }
 
-function signalsOf(backend: ServiceRef): Signals {
+function addPort(ports: Set<number>, value: unknown): void {
+  if (typeof value === 'number' && Number.isInteger(value)) ports.add(value);
+}
+
+function signalsOf(backend: ServiceRef, routePrefix: string | undefined): Signals {
   const names = [backend.name];
+  const qualifiedNames = [`${backend.namespace ?? ''}/${backend.name}`];
+  const labels = new Set<string>();
   const labelKeys = new Set<string>();
-  const addLabels = (labels: Readonly<Record<string, string>>): void => {
-    for (const [key, value] of Object.entries(labels)) {
+  const addLabels = (map: Readonly<Record<string, unknown>>): void => {
+    for (const [key, value] of Object.entries(map)) {
+      if (typeof value !== 'string') continue;
       labelKeys.add(key);
+      labels.add(`${key}=${value}`);
       if (IDENTIFYING_LABELS.includes(key)) names.push(value);
     }
   };
+  const ports = new Set<number>();
   if (backend.service) {
     addLabels(labelsOf(backend.service));
-    const selector = asRecord(asRecord(backend.service.spec)?.selector) ?? {};
-    addLabels(Object.fromEntries(Object.entries(selector).filter(([, v]) => typeof v === 'string')) as Record<string, string>);
+    const spec = asRecord(backend.service.spec);
+    addLabels(asRecord(spec?.selector) ?? {});
+    for (const port of asArray(spec?.ports)) {
+      addPort(ports, asRecord(port)?.port);
+      addPort(ports, asRecord(port)?.targetPort);
+    }
   }
-  const images: string[] = [];
+  const repositories: string[] = [];
   const commands: string[] = [];
+  const configMaps: string[] = [];
   for (const { object } of backend.workloads) {
     names.push(nameOf(object));
-    for (const labels of podLabelsOf(object)) addLabels(labels);
-    for (const { container } of containersOf(object)) {
-      const image = imageOf(container);
-      if (image) images.push(image);
+    qualifiedNames.push(`${namespaceOf(object) ?? ''}/${nameOf(object)}`);
+    for (const podLabels of podLabelsOf(object)) addLabels(podLabels);
+    for (const pod of podSpecsOf(object)) {
+      for (const ref of volumeConfigReferences(pod.spec.volumes, 'volumes')) if (ref.kind === 'ConfigMap') configMaps.push(ref.name);
+    }
+    for (const { container, path } of containersOf(object)) {
+      const repository = parseImageRef(imageOf(container) ?? '');
+      if (repository) repositories.push(`${repository.registry}/${repository.repository}`);
       commands.push([...asStringArray(container.command), ...asStringArray(container.args)].join(' '));
+      for (const port of asArray(container.ports)) addPort(ports, asRecord(port)?.containerPort);
+      for (const ref of containerConfigReferences(container, path)) if (ref.kind === 'ConfigMap') configMaps.push(ref.name);
+      // Container names are chosen freely (`php-redis` in a web frontend): a name, never more.
       const name = asString(container.name);
       if (name) names.push(name);
     }
   }
-  return { names, labelKeys, images, commands };
+  return { names, qualifiedNames, labels, labelKeys, repositories, commands, configMaps, ports, routePrefix };
+}
+
+/** The marks of one entry that the backend shows. */
+function marksOf(entry: TargetEntry, signals: Signals): Set<Mark> {
+  const marks = new Set<Mark>();
+  if (entry.images.some((re) => signals.repositories.some((r) => re.test(r)))) marks.add('image');
+  if (entry.commands && signals.commands.some((c) => entry.commands?.test(c))) marks.add('command');
+  if (entry.labelKeys.some((key) => signals.labelKeys.has(key))) marks.add('labelKey');
+  if (entry.labels.some((label) => signals.labels.has(label))) marks.add('label');
+  if (entry.configMaps && signals.configMaps.some((c) => entry.configMaps?.test(c))) marks.add('configMap');
+  if (entry.routes && signals.routePrefix !== undefined && entry.routes.test(signals.routePrefix)) marks.add('route');
+  if ((entry.names && signals.names.some((n) => entry.names?.test(n))) || entry.qualifiedNames.some((q) => signals.qualifiedNames.includes(q))) marks.add('name');
+  if (entry.ports.some((p) => signals.ports.has(p))) marks.add('port');
+  return marks;
 }
 
 /**
- * What a backend Service is, judged by its workloads' images and labels first and by names last,
- * so a renamed dashboard is still recognised.
+ * A match resting only on names (and perhaps a route) is dropped when the backend's ports are
+ * known and none is the software's: the php-redis frontend on port 80 is not a Redis database.
  */
-export function recognizeTarget(backend: ServiceRef): TargetKind | undefined {
-  const signals = signalsOf(backend);
-  const byStrongSignal = CATALOGUE.find(
-    (entry) =>
-      (entry.images && signals.images.some((image) => entry.images?.test(image))) ||
-      (entry.labelKeys?.some((key) => signals.labelKeys.has(key)) ?? false) ||
-      (entry.commands && signals.commands.some((command) => entry.commands?.test(command))),
-  );
-  const entry = byStrongSignal ?? CATALOGUE.find((e) => e.names && signals.names.some((name) => e.names?.test(name)));
-  return entry ? { family: entry.family, label: entry.label } : undefined;
+function contradictedByPorts(entry: TargetEntry, marks: ReadonlySet<Mark>, signals: Signals): boolean {
+  if (!entry.namesNeedPort || signals.ports.size === 0 || marks.has('port')) return false;
+  return !['image', 'command', 'labelKey', 'label', 'configMap'].some((strong) => marks.has(strong as Mark));
+}
+
+export interface Recognition {
+  readonly target: TargetKind;
+  /** The marks that matched, for evidence: `image, labels, route prefix`. */
+  readonly marks: readonly string[];
+}
+
+const MARK_WORDS: Readonly<Record<Mark, string>> = {
+  image: 'image',
+  command: 'command',
+  labelKey: 'label key',
+  label: 'labels',
+  configMap: 'ConfigMap',
+  route: 'route prefix',
+  name: 'name',
+  port: 'port',
+};
+
+/**
+ * What a backend Service is, judged by its workloads' images and commands first, then labels,
+ * ConfigMaps and the gateway route prefix, and names last, so a renamed component is still
+ * recognised. `routePrefix` is the path a gateway route sends to it, when there is one.
+ */
+export function recognizeBackend(backend: ServiceRef, routePrefix?: string): Recognition | undefined {
+  const signals = signalsOf(backend, routePrefix);
+  let best: { entry: TargetEntry; marks: Set<Mark>; score: number } | undefined;
+  for (const entry of loadTargetCatalogue()) {
+    const marks = marksOf(entry, signals);
+    // A port or a route prefix only supports a match: alone they identify nothing.
+    if (![...marks].some((mark) => mark !== 'port' && mark !== 'route')) continue;
+    if (contradictedByPorts(entry, marks, signals)) continue;
+    const score = [...marks].reduce((sum, mark) => sum + WEIGHT[mark], 0);
+    if (!best || score > best.score) best = { entry, marks, score };
+  }
+  if (!best) return undefined;
+  const { entry, marks } = best;
+  // What lowers a verdict (a ceiling, the login-page allowance) needs the software itself, seen by
+  // its image: labels, names and arguments are the object author's to choose, and a database
+  // dressed as the model catalog must not become medium.
+  const proven = marks.has('image');
+  const target: TargetKind = {
+    family: entry.family,
+    label: entry.label,
+    ...(entry.ceiling && proven ? { ceiling: entry.ceiling, ceilingReason: entry.why ?? '' } : {}),
+    ...(entry.loginSurface && proven ? { loginSurface: true } : {}),
+  };
+  return { target, marks: [...best.marks].map((m) => MARK_WORDS[m]) };
+}
+
+export function recognizeTarget(backend: ServiceRef, routePrefix?: string): TargetKind | undefined {
+  return recognizeBackend(backend, routePrefix)?.target;
 }
 
 /**
@@ -122,5 +161,8 @@ export function recognizeTarget(backend: ServiceRef): TargetKind | undefined {
  * can only see a Service's own name (`kfguard export vap`).
  */
 export function targetNamePatterns(family: TargetFamily): { readonly label: string; readonly pattern: string }[] {
-  return CATALOGUE.filter((entry) => entry.family === family && entry.names).map((entry) => ({ label: entry.label, pattern: entry.names?.source ?? '' }));
+  // Only plain names: a namespace-qualified one (`kubeflow/dashboard`) is too generic without its namespace.
+  return loadTargetCatalogue()
+    .filter((entry) => entry.family === family && entry.names)
+    .map((entry) => ({ label: entry.label, pattern: entry.names?.source ?? '' }));
 }

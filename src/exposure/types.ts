@@ -1,4 +1,5 @@
 import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
+import type { Severity } from '../core/severity.js';
 
 /**
  * Who can open a connection to an entry point, from widest to narrowest.
@@ -15,13 +16,22 @@ export interface Reach {
   readonly caveats: readonly string[];
 }
 
-/** `kubeflow`: a Kubeflow UI or API; `sensitive`: another service an attacker wants (database, object store, Argo …). */
-export type TargetFamily = 'kubeflow' | 'sensitive';
+/**
+ * `kubeflow`: a Kubeflow UI or API that trusts the gateway's identity header; `sensitive`: another
+ * service an attacker wants (database, object store, Argo, model servers …); `ray`: a Ray head,
+ * judged with its token auth by ray-dashboard-no-auth.
+ */
+export type TargetFamily = 'kubeflow' | 'sensitive' | 'ray';
 
 export interface TargetKind {
   readonly family: TargetFamily;
   /** Display name, e.g. `Kubeflow Central Dashboard`. */
   readonly label: string;
+  /** The highest severity an exposure of this target deserves, and why. */
+  readonly ceiling?: Severity;
+  readonly ceilingReason?: string;
+  /** A login page meant to face users (Dex): routed through a gateway that authenticates the rest, it is expected. */
+  readonly loginSurface?: boolean;
 }
 
 /** A Service (possibly only named, possibly a kustomize patch) and what runs behind it. */

@@ -1,5 +1,5 @@
 import type { Violation } from '../core/rule.js';
-import type { Severity } from '../core/severity.js';
+import { SEVERITIES, type Severity } from '../core/severity.js';
 import type { Exposure, ReachLevel, TargetFamily } from './types.js';
 
 const WHERE: Readonly<Record<ReachLevel, string>> = {
@@ -64,8 +64,9 @@ export function violationsFor(
   const violations: Violation[] = [];
   const authenticatedByPath = new Map<string, Exposure[]>();
   for (const exposure of exposures) {
-    const severity = severityOf(exposure);
-    if (exposure.target?.family !== family || severity === undefined) continue;
+    const raw = severityOf(exposure);
+    if (exposure.target?.family !== family || raw === undefined) continue;
+    const severity = withinCeiling(exposure, raw);
     if (exposure.auth.state === 'present') {
       const group = authenticatedByPath.get(exposure.path) ?? [];
       group.push(exposure);
@@ -75,12 +76,20 @@ export function violationsFor(
     }
   }
   for (const [first, ...others] of authenticatedByPath.values()) {
-    const severity = first && severityOf(first);
-    if (!first?.target || !severity) continue;
+    const raw = first && severityOf(first);
+    if (!first?.target || !raw) continue;
+    const severity = withinCeiling(first, raw);
     const also = others.length > 0 ? [`also behind this entry: ${others.map((e) => e.target?.label ?? e.backend.name).join(', ')}`] : [];
     violations.push(toViolation(first, first.target.label, severity, also));
   }
   return violations;
+}
+
+/** The severity, lowered to the target's ceiling when it has one (Dex is a login page, the model catalog read-mostly). */
+export function withinCeiling(exposure: Exposure, severity: Severity): Severity {
+  const ceiling = exposure.target?.ceiling;
+  if (!ceiling) return severity;
+  return SEVERITIES.indexOf(severity) < SEVERITIES.indexOf(ceiling) ? ceiling : severity;
 }
 
 function toViolation(exposure: Exposure, label: string, severity: Severity, extraEvidence: readonly string[]): Violation {
@@ -89,7 +98,14 @@ function toViolation(exposure: Exposure, label: string, severity: Severity, extr
     message: messageOf(exposure, label),
     path: exposure.path,
     severity,
-    evidence: [exposure.route, ...exposure.routeNotes, ...exposure.auth.notes, ...exposure.reach.caveats, ...extraEvidence],
+    evidence: [
+      exposure.route,
+      ...exposure.routeNotes,
+      ...exposure.auth.notes,
+      ...exposure.reach.caveats,
+      ...(exposure.target?.ceiling && severity === exposure.target.ceiling ? [`at most ${severity}: ${exposure.target.ceilingReason ?? ''}`] : []),
+      ...extraEvidence,
+    ],
     attackPath: exposure.hops,
     discriminator: exposure.auth.state === 'present' ? 'authenticated' : `${label}|${backend}`,
   };

@@ -8,6 +8,7 @@ import { commandWords, mentions } from '../k8s/command-line.js';
 import { containersOf, type ContainerRef } from '../k8s/workloads.js';
 import { envValue } from '../k8s/env-resolution.js';
 import { describeRoute, reachesOutside } from '../exposure/workload-reachability.js';
+import type { Exposure } from '../exposure/types.js';
 
 /** Where a KubeRay resource keeps its cluster spec (RayCluster itself, RayJob, RayService). */
 const CLUSTER_SPEC_PATHS: readonly (readonly string[])[] = [['spec'], ['spec', 'rayClusterSpec'], ['spec', 'rayClusterConfig']];
@@ -91,4 +92,64 @@ export function rayHeadExposures(object: K8sObject, head: RayHead, inventory: In
     found.push({ path: head.path, how: describeRoute(exposure), fromAnywhere: exposure.reach.level === 'anywhere', entry: exposure.entry.object });
   }
   return found;
+}
+
+export interface RayHeadDoor {
+  readonly subject: string;
+  readonly path: string;
+  readonly how: string;
+  readonly fromAnywhere: boolean;
+  readonly evidence: readonly string[];
+  readonly discriminator: string;
+}
+
+/** Whether a Ray head object in the scanned set answers for this exposure (then it is reported there). */
+function claimedByHeadObject(exposure: Exposure, inventory: Inventory): boolean {
+  const backend = exposure.backend;
+  const selector = asRecord(asRecord(backend.service?.spec)?.selector);
+  return inventory.all.some(({ object }) => {
+    if (backend.namespace !== undefined && namespaceOf(object) !== undefined && namespaceOf(object) !== backend.namespace) return false;
+    const heads = rayHeadsOf(object);
+    if (heads.length === 0) return false;
+    // A name match counts only when the selector does not point at another cluster's pods.
+    const selectedCluster = selector?.['ray.io/cluster'];
+    return heads.some(
+      (head) =>
+        (backend.name === `${head.clusterName}-head-svc` && (selectedCluster === undefined || selectedCluster === head.clusterName)) ||
+        selectedCluster === head.clusterName ||
+        backend.workloads.some((w) => w.object === object),
+    );
+  });
+}
+
+/**
+ * Doors from outside to a Service that is a Ray head by its own marks (exposure targets of family
+ * `ray`) when no Ray head object in the scanned set answers for it: the RayCluster lives in
+ * another repository, or the head runs from a chart the scan does not include. Visible head
+ * containers with `RAY_AUTH_MODE=token` close the door; anything unseen is judged at Ray's
+ * default, token auth off.
+ */
+export function unclaimedRayHeadDoors(object: K8sObject, inventory: Inventory, lists: UserLists): RayHeadDoor[] {
+  const doors: RayHeadDoor[] = [];
+  for (const exposure of analyzeExposure(inventory, lists).byEntry(object)) {
+    if (exposure.target?.family !== 'ray' || exposure.auth.state === 'present' || !reachesOutside(exposure.reach.level)) continue;
+    if (claimedByHeadObject(exposure, inventory)) continue;
+    const containers = exposure.backend.workloads.flatMap(({ object: w }) => containersOf(w));
+    // Every workload behind the Service must turn token auth on: one open head is enough.
+    const tokenEverywhere =
+      exposure.backend.workloads.length > 0 &&
+      exposure.backend.workloads.every(({ object: w }) => containersOf(w).some((site) => envValue(site.container, 'RAY_AUTH_MODE')?.value === 'token'));
+    if (tokenEverywhere) continue;
+    const backend = `${exposure.backend.namespace ?? ''}/${exposure.backend.name}`;
+    const unseen = containers.length === 0 ? ['the Ray head pods and their RayCluster are not in the scanned files; Ray token auth is off unless configured (RAY_AUTH_MODE=token, Ray >= 2.52)'] : ['no RAY_AUTH_MODE=token on the head containers'];
+    doors.push({
+      subject: `Ray head behind Service ${backend}`,
+      path: exposure.path,
+      how: describeRoute(exposure),
+      fromAnywhere: exposure.reach.level === 'anywhere',
+      evidence: [exposure.route, ...exposure.reach.caveats, ...unseen],
+      discriminator: `ray-service|${backend}`,
+    });
+  }
+  return doors;
 }

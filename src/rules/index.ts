@@ -35,6 +35,7 @@ import profileNamespaceMissingPodSecurity from './guardrails/profile-namespace-m
 import imageFloatingTag from './supply-chain/image-floating-tag.rule.js';
 import imageNotPinnedDigest from './supply-chain/image-not-pinned-digest.rule.js';
 import imageRegistryNotAllowed from './supply-chain/image-registry-not-allowed.rule.js';
+import rayVersionVulnerable from './supply-chain/ray-version-vulnerable.rule.js';
 // --- workload-security imports ---
 import podPrivileged from './workload-security/pod-privileged.rule.js';
 import podHostNamespaces from './workload-security/pod-host-namespaces.rule.js';
@@ -80,6 +81,7 @@ export const ALL_RULES: readonly Rule[] = [
   imageFloatingTag,
   imageNotPinnedDigest,
   imageRegistryNotAllowed,
+  rayVersionVulnerable,
   // --- workload-security rules ---
   podPrivileged,
   podHostNamespaces,

@@ -1,5 +1,5 @@
 import { defineRule, type Violation } from '../../core/rule.js';
-import { rayHeadExposures, rayHeadsOf, rayTokenAuthEnabled } from '../../platforms/ray.js';
+import { rayHeadExposures, rayHeadsOf, rayTokenAuthEnabled, unclaimedRayHeadDoors } from '../../platforms/ray.js';
 import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
 
 export default defineRule({
@@ -9,7 +9,7 @@ export default defineRule({
     severity: 'critical',
     category: 'authentication',
     description:
-      "A Ray head (KubeRay `RayCluster`, `RayJob`, `RayService`, or a pod running `ray start --head`) is reachable from outside the cluster — KubeRay `serviceType: LoadBalancer`/`NodePort`, `enableIngress: true`, or a Service, Ingress or gateway route to it — while Ray's token authentication is off (no `authOptions.mode: token`, no `RAY_AUTH_MODE=token`).",
+      "A Ray head (KubeRay `RayCluster`, `RayJob`, `RayService`, or a pod running `ray start --head`) is reachable from outside the cluster — KubeRay `serviceType: LoadBalancer`/`NodePort`, `enableIngress: true`, or a Service, Ingress, Gateway API or OpenShift route to it — while Ray's token authentication is off (no `authOptions.mode: token`, no `RAY_AUTH_MODE=token`). A LoadBalancer, NodePort, Ingress or route to a Service that is a Ray head by its own marks (a `ray.io/node-type: head` selector, Ray images, the dashboard port 8265 or client port 10001) is reported on that entry even when the RayCluster is not in the scanned files: token auth is off unless configured, so what cannot be seen is judged at Ray's default.",
     rationale:
       "Ray's dashboard port (8265) also serves the Jobs API, which runs any submitted command on the cluster; without token auth it asks for no credentials. The ShadowRay campaign (CVE-2023-48022, disputed by Anyscale as \"by design\") used exactly this to run miners and steal cloud credentials from exposed Ray clusters. `critical` when open to anyone (LoadBalancer, Ingress), `high` when open to whoever reaches node addresses.",
     remediation:
@@ -25,6 +25,15 @@ export default defineRule({
     needs: { reads: '*', snapshot: 'optional', request: false, cost: 'moderate' },
   },
   *check(object, ctx): Iterable<Violation> {
+    for (const door of unclaimedRayHeadDoors(object, ctx.inventory, ctx.config.lists)) {
+      yield {
+        message: `${door.subject} is reachable from outside the cluster (${door.how}) and nothing shows Ray's token auth on; its Jobs API runs any command it is sent.`,
+        path: door.path,
+        severity: door.fromAnywhere ? 'critical' : 'high',
+        evidence: door.evidence,
+        discriminator: door.discriminator,
+      };
+    }
     for (const head of rayHeadsOf(object)) {
       if (rayTokenAuthEnabled(head)) continue;
       const exposures = rayHeadExposures(object, head, ctx.inventory, ctx.config.lists);

@@ -1,0 +1,91 @@
+import { asRecord, asString } from '../core/object.js';
+import type { K8sObject } from '../core/types.js';
+import { requiredText, shippedList } from '../data/list-file.js';
+import { parseImageRef } from '../k8s/image-ref.js';
+import { containersOf, imageOf } from '../k8s/workloads.js';
+
+/** One entry of `data/lists/ray-vulnerable-versions.yaml`. */
+export interface RayAdvisory {
+  readonly id: string;
+  readonly fixedIn: readonly [number, number, number];
+  readonly summary: string;
+  readonly images: readonly RegExp[];
+  readonly source: string;
+  readonly references: readonly string[];
+}
+
+type Version = readonly [number, number, number];
+
+const LEADING_VERSION = /^v?(\d+)\.(\d+)(?:\.(\d+))?/;
+
+/** `2.9.0`, `2.9.0-py310-gpu`, `2.9` → [2, 9, 0]; `latest` and `nightly` have no version. */
+export function rayVersionOf(text: string): Version | undefined {
+  const match = LEADING_VERSION.exec(text.trim());
+  if (!match) return undefined;
+  return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
+}
+
+export function olderThan(version: Version, fixed: Version): boolean {
+  for (let i = 0; i < 3; i++) if ((version[i] ?? 0) !== (fixed[i] ?? 0)) return (version[i] ?? 0) < (fixed[i] ?? 0);
+  return false;
+}
+
+let advisories: readonly RayAdvisory[] | undefined;
+
+export function rayAdvisories(): readonly RayAdvisory[] {
+  advisories ??= shippedList('ray-vulnerable-versions').map((entry) => {
+    const fixedIn = rayVersionOf(String(entry.fields.fixedIn ?? ''));
+    if (!fixedIn) throw new Error(`${entry.where}: "fixedIn" must be a version like 2.52.0`);
+    const images = entry.fields.images;
+    if (!Array.isArray(images) || images.length === 0 || images.some((i) => typeof i !== 'string')) throw new Error(`${entry.where}: "images" must be a list of regexes`);
+    const references = Array.isArray(entry.fields.references) ? entry.fields.references.filter((r): r is string => typeof r === 'string') : [];
+    return { id: requiredText(entry, 'id'), fixedIn, summary: requiredText(entry, 'summary'), images: images.map((i: string) => new RegExp(i)), source: entry.source, references };
+  });
+  return advisories;
+}
+
+export interface RayVersionSite {
+  /** Path of the field that names the version: a container's `image` or `spec.rayVersion`. */
+  readonly path: string;
+  readonly text: string;
+  readonly version: Version;
+  readonly advisory: RayAdvisory;
+}
+
+/** Where an object runs (or declares) a Ray release with a known flaw. */
+export function vulnerableRaySites(object: K8sObject): RayVersionSite[] {
+  const sites: RayVersionSite[] = [];
+  const list = rayAdvisories();
+  // An image with a readable Ray version is what runs; `rayVersion` speaks only when no image does.
+  let imageVersionSeen = false;
+  for (const ref of containersOf(object)) {
+    const image = imageOf(ref.container) ?? '';
+    const parsed = parseImageRef(image);
+    if (!parsed?.tag) continue;
+    const repository = `${parsed.registry}/${parsed.repository}`;
+    const version = rayVersionOf(parsed.tag);
+    if (!version) continue;
+    for (const advisory of list) {
+      if (!advisory.images.some((re) => re.test(repository))) continue;
+      imageVersionSeen = true;
+      if (olderThan(version, advisory.fixedIn)) sites.push({ path: `${ref.path}.image`, text: image, version, advisory });
+    }
+  }
+  // KubeRay's `spec.rayVersion` states the release when the image does not (a digest, a private mirror).
+  if (!imageVersionSeen && object.apiVersion.startsWith('ray.io/')) {
+    const spec = asRecord(object.spec);
+    for (const [path, declared] of [
+      ['spec.rayVersion', asString(spec?.rayVersion)],
+      ['spec.rayClusterSpec.rayVersion', asString(asRecord(spec?.rayClusterSpec)?.rayVersion)],
+      ['spec.rayClusterConfig.rayVersion', asString(asRecord(spec?.rayClusterConfig)?.rayVersion)],
+    ] as const) {
+      const version = declared === undefined ? undefined : rayVersionOf(declared);
+      if (!version || declared === undefined) continue;
+      for (const advisory of list) {
+        if (!olderThan(version, advisory.fixedIn)) continue;
+        sites.push({ path, text: `rayVersion ${declared}`, version, advisory });
+      }
+    }
+  }
+  return sites;
+}
