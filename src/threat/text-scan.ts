@@ -2,6 +2,7 @@ import { redactUrlCredentials } from '../core/redact.js';
 import { isPrivateAddress } from '../core/private-address.js';
 import { decodeEmbeddedText, shorten } from './decode.js';
 import type { Indicators } from './indicators.js';
+import { shellWithoutComments } from './precision.js';
 import { pythonCommands } from './python-calls.js';
 import { drainRemembered } from './scan-memo.js';
 import { CUT_SHORT, SCAN_LIMITS, cutShort, enqueue, signal, type ArgvElement, type ArgvUnit, type ScanState, type TextUnit } from './scan-queue.js';
@@ -100,7 +101,8 @@ function readScript(text: string, site: Site, layer: string, state: ScanState, d
   if (script.substitutions.length > SCAN_LIMITS.maxSubstitutions) cutShort(state, CUT_SHORT.substitutions);
   for (const body of script.substitutions.slice(0, SCAN_LIMITS.maxSubstitutions)) analyzeCommands(parseShell(body).commands, () => site, layer, state, depth, true);
   if (PROCESS_SUBSTITUTION_RUN.test(text)) signal(state, 'download-exec', 'shell runs <(download)', site, layer);
-  readRaw(text, site, layer, state, depth);
+  // Comments run nothing: a pool domain in a comment is no signal (precision.ts).
+  readRaw(shellWithoutComments(text), site, layer, state, depth);
   const expanded = expandAssignments(text, script.assignments);
   if (expanded !== undefined) enqueue(state, { kind: 'script', text: expanded, site, layer: withLayer(layer, 'after expanding shell variables'), depth: depth + 1 });
 }
