@@ -43,42 +43,50 @@ const SELF_READING_PYTHON = /__doc__|getdoc\s*\(|__file__|inspect\.getsource|\.i
 export function shellWithoutComments(text: string): string {
   if (!text.includes('#') || SELF_READING_SHELL.test(text)) return text;
   const lines = text.split('\n');
-  let quote: '"' | "'" | '`' | undefined;
+  const state: LineState = { quote: undefined, heredocs: [] };
   let heredoc: string | undefined;
-  const pending: string[] = [];
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n] as string;
     if (heredoc !== undefined) {
       // `<<-` allows leading tabs before the delimiter.
-      if (line.replace(/^\t+/, '') === heredoc) heredoc = pending.shift();
+      if (line.replace(/^\t+/, '') === heredoc) heredoc = state.heredocs.shift();
       continue;
     }
     if (n === 0 && line.startsWith('#!')) continue;
-    let cut = -1;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i] as string;
-      if (quote) {
-        if (ch === '\\' && quote !== "'") i++;
-        else if (ch === quote) quote = undefined;
-        continue;
-      }
-      if (ch === '\\') {
-        i++;
-      } else if (ch === '"' || ch === "'" || ch === '`') {
-        quote = ch;
-      } else if (ch === '#' && (i === 0 || /[\s;&|()]/.test(line[i - 1] as string))) {
-        cut = i;
-        break;
-      } else if (ch === '<' && line[i + 1] === '<' && line[i + 2] !== '<') {
-        const delimiter = /^<<-?\s*(?:'([^']+)'|"([^"]+)"|\\?([\w.-]+))/.exec(line.slice(i));
-        const word = delimiter?.[1] ?? delimiter?.[2] ?? delimiter?.[3];
-        if (word !== undefined) pending.push(word);
-      }
-    }
+    const cut = commentStart(line, state);
     if (cut >= 0) lines[n] = line.slice(0, cut);
-    if (quote === undefined && pending.length > 0) heredoc = pending.shift();
+    if (state.quote === undefined && state.heredocs.length > 0) heredoc = state.heredocs.shift();
   }
   return lines.join('\n');
+}
+
+interface LineState {
+  /** The quote still open at the end of the last line read. */
+  quote: '"' | "'" | '`' | undefined;
+  /** Here-document delimiters opened and not yet read, in order. */
+  readonly heredocs: string[];
+}
+
+/** Where a comment starts on this line (-1 for none), noting quotes left open and here-documents opened. */
+function commentStart(line: string, state: LineState): number {
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (state.quote) {
+      if (ch === '\\' && state.quote !== "'") i++;
+      else if (ch === state.quote) state.quote = undefined;
+    } else if (ch === '\\') {
+      i++;
+    } else if (ch === '"' || ch === "'" || ch === '`') {
+      state.quote = ch;
+    } else if (ch === '#' && (i === 0 || /[\s;&|()]/.test(line[i - 1] as string))) {
+      return i;
+    } else if (ch === '<' && line[i + 1] === '<' && line[i + 2] !== '<') {
+      const delimiter = /^<<-?\s*(?:'([^']+)'|"([^"]+)"|\\?([\w.-]+))/.exec(line.slice(i));
+      const word = delimiter?.[1] ?? delimiter?.[2] ?? delimiter?.[3];
+      if (word !== undefined) state.heredocs.push(word);
+    }
+  }
+  return -1;
 }
 
 /**
