@@ -152,6 +152,23 @@ export const WORKLOAD_SHAPES = {
   ] as readonly (KindMatch & { exactApiVersion?: string })[],
 
   /**
+   * API groups of custom resources whose controllers route traffic, enforce policy, issue
+   * certificates or record alerts, and never run what their specs say: the threat scan does not read
+   * their spec text as something an operator may run. Any other custom resource's spec is read.
+   * https://istio.io/latest/docs/reference/config/ https://cert-manager.io/docs/reference/api-docs/
+   * https://prometheus-operator.dev/docs/api-reference/api/
+   */
+  configurationOnlyGroups: [
+    'networking.istio.io',
+    'security.istio.io',
+    'telemetry.istio.io',
+    'extensions.istio.io',
+    'cert-manager.io',
+    'acme.cert-manager.io',
+    'monitoring.coreos.com',
+  ] as readonly string[],
+
+  /**
    * Node configurations whose Ignition config writes files and systemd units onto hosts
    * (`machine-config.ts`): a file in `/etc/kubernetes/manifests` is a static Pod whose containers
    * count as the object's.

@@ -13,6 +13,8 @@ const MAX_DEPTH = 16;
 const NOT_SPEC = new Set(['apiVersion', 'kind', 'metadata', 'status']);
 /** Strings shorter than this hold no pool host, wallet or command. */
 const MIN_TEXT = 6;
+/** Below this length a string needs a separator to be worth reading (encoded payloads are longer). */
+const SHORT_WORD = 24;
 
 /**
  * The text of a custom resource's spec, judged as data: an operator's resource can carry a pool,
@@ -47,7 +49,9 @@ function walk(value: unknown, path: string, depth: number, w: Walk): void {
     return;
   }
   if (typeof value === 'string') {
-    if (value.length < MIN_TEXT) return;
+    // A short word with no dot, colon, slash or blank names no host, URL or command; a wallet is
+    // longer than this and checked below.
+    if (value.length < MIN_TEXT || (value.length < SHORT_WORD && !/[.:/\s]/.test(value))) return;
     const site: Site = { where: `field ${path}`, path };
     const wallet = matchWallet(value.trim());
     if (wallet) wallets.push({ wallet: wallet.wallet, format: wallet.format, site });

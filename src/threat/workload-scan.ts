@@ -3,6 +3,7 @@ import { joinPath } from '../core/path.js';
 import type { RuleContext } from '../core/rule.js';
 import type { K8sObject } from '../core/types.js';
 import { containerConfigReferences, referencedObject, storedValuesOf, volumeConfigReferences, type ConfigReference } from '../k8s/env-resolution.js';
+import { WORKLOAD_SHAPES } from '../k8s/workload-shapes.js';
 import { containersOf, podSpecsOf, runsCodeOutsideContainers, type ContainerRef } from '../k8s/workloads.js';
 import { configVolumeNames } from './config-references.js';
 import { scanCustomResourceText } from './custom-resource-text.js';
@@ -21,6 +22,7 @@ import { scanWorkflowInputs } from './workflow-inputs.js';
 const PIPELINE_KINDS = new Set(['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow', 'ScheduledWorkflow', 'PipelineSpec']);
 const PIPELINE_KEY = /^(?:pipelines\.kubeflow\.org\/|workflows\.argoproj\.io\/|pipeline\/runid$)/;
 const SCRIPT_KEY = /\.(?:sh|bash|py)$/;
+const CONFIGURATION_ONLY_GROUPS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.configurationOnlyGroups);
 
 /** What a workload scan reads from the rule context; callers outside the engine pass `unlimitedBudget()`. */
 export type ScanContext = Pick<RuleContext, 'budget' | 'config' | 'inventory'>;
@@ -213,6 +215,7 @@ function isPipelineObject(object: K8sObject): boolean {
 function isCustomResource(object: K8sObject): boolean {
   const group = apiGroupOf(object.apiVersion);
   if (!group.includes('.') || (group.endsWith('.k8s.io') && !group.endsWith('.x-k8s.io'))) return false;
+  if (CONFIGURATION_ONLY_GROUPS.has(group)) return false;
   return !runsCodeOutsideContainers(object) && object.kind !== 'CustomResourceDefinition';
 }
 
