@@ -19,10 +19,11 @@ export default defineRule({
     severity: 'critical',
     category: 'threat',
     description:
-      'Finds crypto-miner workloads in every workload shape (Pods, controllers, Argo and Kubeflow Pipelines, notebooks, training jobs, KServe models and runtimes, unknown CRDs), in container commands, scripts, env, lifecycle hooks and exec probes: ' +
+      'Finds crypto-miner workloads in every workload shape (Pods, controllers, Argo and Kubeflow Pipelines, notebooks, training jobs, KServe models and runtimes, Spark drivers and executors, OpenShift Templates with their parameters substituted, MachineConfig static Pods and systemd units, unknown CRDs and the text of their specs), in container commands, scripts, env, lifecycle hooks and exec probes: ' +
       'known miner images, miner binaries, Stratum URLs, pool hosts, wallets in pool logins, miner flags, miner configs in mounted ConfigMaps and Secrets, ' +
       'download-and-execute chains, and the 2021 Kubeflow campaign pattern of a clean ML image whose pipeline step downloads and runs a binary. ' +
-      'Base64, hex and gzip+base64 payloads and `$(VAR)` references are decoded and rescanned. Signals combine into one finding per workload.',
+      'Base64, hex and gzip+base64 payloads and `$(VAR)` references are decoded and rescanned. Signals combine into one finding per workload. ' +
+      'Comments, docstrings, notebook markdown and detection-rule files are not read; a pool named only in a ConfigMap or a custom resource spec is at most medium unless it is a miner config, is passed with `--config`, or sits beside a wallet or miner arguments.',
     rationale:
       'In 2020 and 2021 attackers used exposed Kubeflow dashboards to start pipelines that ran XMRig and Ethminer from clean `tensorflow/tensorflow` ' +
       'images, so an image allow-list alone missed them. Mining burns CPU and GPU budget and shows that someone outside can run code in the cluster.',
