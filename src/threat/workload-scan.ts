@@ -215,7 +215,8 @@ function isPipelineObject(object: K8sObject): boolean {
 function isCustomResource(object: K8sObject): boolean {
   const group = apiGroupOf(object.apiVersion);
   if (!group.includes('.') || (group.endsWith('.k8s.io') && !group.endsWith('.x-k8s.io'))) return false;
-  if (CONFIGURATION_ONLY_GROUPS.has(group)) return false;
+  // kfguard's own stand-ins (a refused document's text, a probe result) have rules of their own.
+  if (CONFIGURATION_ONLY_GROUPS.has(group) || /(?:^|\.)kfguard\.(?:dev|io)$/.test(group)) return false;
   return !runsCodeOutsideContainers(object) && object.kind !== 'CustomResourceDefinition';
 }
 
