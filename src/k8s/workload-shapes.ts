@@ -136,7 +136,47 @@ export const WORKLOAD_SHAPES = {
     { apiVersionPrefix: 'ray.io/', kind: 'RayService' },
     { apiVersionPrefix: 'sparkoperator.k8s.io/', kind: 'SparkApplication' },
     { apiVersionPrefix: 'kubeflow.org/', kind: 'Experiment' },
+    { apiVersionPrefix: 'machineconfiguration.openshift.io/', kind: 'MachineConfig' },
+    { apiVersionPrefix: 'template.openshift.io/', kind: 'Template' },
+    { apiVersionPrefix: 'v1', kind: 'Template' },
   ] as readonly KindMatch[],
+
+  /**
+   * Templates whose `objects` are created with `parameters` substituted into `${NAME}` references
+   * (`openshift-template.ts`). The legacy core `v1` Template is matched on the exact version.
+   * https://docs.openshift.com/container-platform/4.16/openshift_images/using-templates.html
+   */
+  parameterizedTemplates: [
+    { apiVersionPrefix: 'template.openshift.io/', kind: 'Template' },
+    { apiVersionPrefix: 'v1', kind: 'Template', exactApiVersion: 'v1' },
+  ] as readonly (KindMatch & { exactApiVersion?: string })[],
+
+  /**
+   * API groups of custom resources whose controllers route traffic, enforce policy, issue
+   * certificates or record alerts, and never run what their specs say: the threat scan does not read
+   * their spec text as something an operator may run. Any other custom resource's spec is read.
+   * https://istio.io/latest/docs/reference/config/ https://cert-manager.io/docs/reference/api-docs/
+   * https://prometheus-operator.dev/docs/api-reference/api/
+   */
+  configurationOnlyGroups: [
+    'networking.istio.io',
+    'security.istio.io',
+    'telemetry.istio.io',
+    'extensions.istio.io',
+    'cert-manager.io',
+    'acme.cert-manager.io',
+    'monitoring.coreos.com',
+  ] as readonly string[],
+
+  /**
+   * Node configurations whose Ignition config writes files and systemd units onto hosts
+   * (`machine-config.ts`): a file in `/etc/kubernetes/manifests` is a static Pod whose containers
+   * count as the object's.
+   * https://docs.openshift.com/container-platform/4.16/machine_configuration/index.html
+   */
+  hostConfigs: [{ apiVersionPrefix: 'machineconfiguration.openshift.io/', kind: 'MachineConfig', ignitionPath: ['spec', 'config'] }] as readonly (KindMatch & {
+    ignitionPath: readonly string[];
+  })[],
 } as const;
 
 export function matchesKind(match: KindMatch, object: { apiVersion: string; kind: string }): boolean {

@@ -1,7 +1,9 @@
 import yaml from 'js-yaml';
 import { apiGroupOf, asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
-import { formatPath, joinPath, type PathSegment } from '../core/path.js';
+import { formatPath, joinPath, parsePath, type PathSegment } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
+import { hostFilesOf, isMachineConfig, isStaticPodManifest } from './machine-config.js';
+import { substitutedTemplate } from './openshift-template.js';
 import { WORKLOAD_SHAPES, matchesKind, type ContainerRole } from './workload-shapes.js';
 
 export type { ContainerRole } from './workload-shapes.js';
@@ -52,7 +54,9 @@ export function containersOf(object: K8sObject): readonly ContainerRef[] {
   if (cached) return cached;
   const found: ContainerRef[] = [];
   if (!KINDS_WITHOUT_CONTAINERS.has(object.kind)) {
-    walk(withoutBookkeeping(object), [], 0, found, undefined, new Map());
+    // An OpenShift Template's objects run with its parameters substituted; the paths stay the same.
+    walk(withoutBookkeeping(substitutedTemplate(object)), [], 0, found, undefined, new Map());
+    if (isMachineConfig(object)) staticPodContainers(object, found);
     roleContainers(object, found);
     for (const shape of WORKLOAD_SHAPES.frameworkContainers) {
       if (object.apiVersion.startsWith(shape.apiVersionPrefix)) frameworkContainers(object, shape.components, found);
@@ -265,7 +269,7 @@ function roleContainers(object: K8sObject, found: ContainerRef[]): void {
       const path = rolePath.join('.');
       const holder: PodSpecRef = { spec: role, path };
       const { template, ...settings } = role;
-      found.push({ container: withDefaults(defaults, settings), path, name: rolePath[rolePath.length - 1] ?? '', role: 'container', holder });
+      found.push({ container: withDefaults(defaults, withMapEnv(settings)), path, name: rolePath[rolePath.length - 1] ?? '', role: 'container', holder });
       const podSpec = asRecord(asRecord(template)?.spec);
       const roleImage = asString(role.image) ?? image;
       if (!podSpec || roleImage === undefined) continue;
@@ -281,6 +285,34 @@ function roleContainers(object: K8sObject, found: ContainerRef[]): void {
       }
     }
   }
+}
+
+/** Static Pods a MachineConfig writes to `/etc/kubernetes/manifests`: the kubelet runs them on every node of the pool. */
+function staticPodContainers(object: K8sObject, found: ContainerRef[]): void {
+  for (const file of hostFilesOf(object)) {
+    if (file.text === undefined || !isStaticPodManifest(file) || file.text.length > MAX_PATCH_CHARS) continue;
+    let documents: unknown[];
+    try {
+      documents = yaml.loadAll(file.text);
+    } catch {
+      continue; // a manifest the kubelet cannot read runs nothing
+    }
+    documents.forEach((document) => {
+      if (isRecord(document)) walk(document, parsePath(file.path), 1, found, undefined, new Map());
+    });
+  }
+}
+
+/**
+ * Spark's deprecated `envVars` map sets the same variables as `env`, after it; as container `env`
+ * entries they are read and resolved like any other.
+ * https://github.com/kubeflow/spark-operator/blob/master/docs/api-docs.md (SparkPodSpec)
+ */
+function withMapEnv(settings: JsonRecord): JsonRecord {
+  const map = asRecord(settings.envVars);
+  if (!map) return settings;
+  const extra = Object.entries(map).flatMap(([name, value]) => (typeof value === 'string' ? [{ name, value }] : []));
+  return { ...settings, env: [...(Array.isArray(settings.env) ? settings.env : []), ...extra] };
 }
 
 function recordAt(root: JsonRecord, path: readonly string[]): JsonRecord | undefined {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import yaml from 'js-yaml';
 import { evaluateObject, ruleMatches, runRules } from '../core/engine.js';
@@ -56,17 +56,32 @@ export function fixturePath(ruleId: string): string {
   return join(REPO_ROOT, 'src', 'rules', 'fixtures', `${ruleId}.yaml`);
 }
 
+/**
+ * A rule's fixtures: `<id>.yaml`, plus any `<id>.<part>.yaml` beside it (one file per theme, so
+ * engineers working on different classes of a rule do not edit the same file).
+ */
 export function loadFixtures(ruleId: string): RuleFixtures {
   const path = fixturePath(ruleId);
   if (!existsSync(path)) throw new Error(`no fixtures for ${ruleId} at ${path}`);
-  const raw = yaml.load(readFileSync(path, 'utf8'));
-  if (!isRecord(raw)) throw new Error(`${path}: expected a mapping with pass and fail`);
-  const read = (key: 'pass' | 'fail'): FixtureCase[] => {
-    const list = raw[key];
-    if (!Array.isArray(list)) throw new Error(`${path}: "${key}" must be a list`);
-    return list.map((entry, i) => toCase(entry, `${path} ${key}[${i}]`));
-  };
-  return { pass: read('pass'), fail: read('fail') };
+  const dir = dirname(path);
+  const parts = readdirSync(dir)
+    .filter((file) => file.startsWith(`${ruleId}.`) && file.endsWith('.yaml') && file !== `${ruleId}.yaml` && !file.slice(ruleId.length + 1, -5).includes('.'))
+    .sort()
+    .map((file) => join(dir, file));
+  const pass: FixtureCase[] = [];
+  const fail: FixtureCase[] = [];
+  for (const file of [path, ...parts]) {
+    const raw = yaml.load(readFileSync(file, 'utf8'));
+    if (!isRecord(raw)) throw new Error(`${file}: expected a mapping with pass and fail`);
+    const read = (key: 'pass' | 'fail'): FixtureCase[] => {
+      const list = raw[key] ?? (file === path ? undefined : []);
+      if (!Array.isArray(list)) throw new Error(`${file}: "${key}" must be a list`);
+      return list.map((entry, i) => toCase(entry, `${file} ${key}[${i}]`));
+    };
+    pass.push(...read('pass'));
+    fail.push(...read('fail'));
+  }
+  return { pass, fail };
 }
 
 function toCase(entry: unknown, where: string): FixtureCase {

@@ -8,6 +8,7 @@ import { pythonDecodedExpressions } from './decoders/python-expr.js';
 import { dropperHostOf, fetchesOnlyTrustedInstallers, isTrustedInstaller } from './droppers.js';
 import type { Indicators } from './indicators.js';
 import { compromisedPins } from './packages.js';
+import { shellWithoutComments } from './precision.js';
 import { pythonCommands } from './python-calls.js';
 import { drainRemembered } from './scan-memo.js';
 import { CUT_SHORT, SCAN_LIMITS, cutShort, enqueue, signal, type ArgvElement, type ArgvUnit, type ScanState, type TextUnit } from './scan-queue.js';
@@ -126,7 +127,8 @@ function readScript(whole: string, site: Site, layer: string, state: ScanState, 
     queuePipelines(commands, site, layer, state, depth);
   }
   if (PROCESS_SUBSTITUTION_RUN.test(text)) signal(state, 'download-exec', 'shell runs <(download)', site, layer);
-  readRaw(text, site, layer, state, depth);
+  // Comments run nothing: a pool domain in a comment is no signal (precision.ts).
+  readRaw(shellWithoutComments(text), site, layer, state, depth);
   const ansiC = decodeAnsiCQuoting(text);
   if (ansiC !== undefined) queueLayer(state, { encoding: 'ANSI-C quoting', sample: shorten(/\$'[^']*'?/.exec(text)?.[0] ?? "$'…'"), text: ansiC }, site, layer, depth);
   const expanded = expandAssignments(text, script.assignments, SCAN_LIMITS.maxLayerChars);

@@ -1,9 +1,14 @@
-import { asArray, asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
+import { apiGroupOf, asArray, asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { RuleContext } from '../core/rule.js';
 import type { K8sObject } from '../core/types.js';
 import { containerConfigReferences, referencedObject, storedValuesOf, volumeConfigReferences, type ConfigReference } from '../k8s/env-resolution.js';
+import { WORKLOAD_SHAPES } from '../k8s/workload-shapes.js';
 import { containersOf, podSpecsOf, runsCodeOutsideContainers, type ContainerRef } from '../k8s/workloads.js';
+import { configVolumeNames } from './config-references.js';
+import { scanCustomResourceText } from './custom-resource-text.js';
+import { scanHostConfig } from './host-config.js';
+import { capDataPoolSignals, foundMinerConfig, isDetectionRuleText, notebookCode, pythonWithoutCommentsAndDocstrings } from './precision.js';
 import { readableText } from './decode.js';
 import { CRON_TEXT, isScheduledKind } from './droppers.js';
 import { judgeImage } from './images.js';
@@ -19,6 +24,7 @@ import { scanWorkflowInputs } from './workflow-inputs.js';
 const PIPELINE_KINDS = new Set(['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow', 'ScheduledWorkflow', 'PipelineSpec']);
 const PIPELINE_KEY = /^(?:pipelines\.kubeflow\.org\/|workflows\.argoproj\.io\/|pipeline\/runid$)/;
 const SCRIPT_KEY = /\.(?:sh|bash|py)$/;
+const CONFIGURATION_ONLY_GROUPS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.configurationOnlyGroups);
 
 /** What a workload scan reads from the rule context; callers outside the engine pass `unlimitedBudget()`. */
 export type ScanContext = Pick<RuleContext, 'budget' | 'config' | 'inventory'>;
@@ -36,8 +42,10 @@ export interface WorkloadScan {
 export function scanWorkload(object: K8sObject, ctx: ScanContext): WorkloadScan {
   const containers = containersOf(object);
   const pipeline = isPipelineObject(object);
-  if (containers.length === 0 && !pipeline && !runsCodeOutsideContainers(object)) return { signals: [], cutShort: [] };
+  const customText = !pipeline && isCustomResource(object);
+  if (containers.length === 0 && !pipeline && !customText && !runsCodeOutsideContainers(object)) return { signals: [], cutShort: [] };
   const state = createScanState(indicatorsFor(minerOptionsOf(ctx.config)), ctx.budget);
+  scanHostConfig(object, state);
   scanWorkflowInputs(object, pipeline, state, ctx.inventory);
   const scannedRefs = new Set<string>();
   for (const ref of containers) {
@@ -45,11 +53,16 @@ export function scanWorkload(object: K8sObject, ctx: ScanContext): WorkloadScan 
     scanContainer(ref, object, ctx, state, scannedRefs);
     checkCampaignPattern(ref, pipeline || hasPipelineMetadata(ref.holder.metadata) || hasPipelineMetadata(asRecord(ref.holder.spec.metadata)), state, before);
   }
+  // A custom resource may run a miner through its operator with no pod template at all.
+  if (customText) scanCustomResourceText(object, state);
   const holders = podSpecsOf(object);
-  for (const holder of holders) scanVolumes(asArray(holder.spec.volumes), joinPath(holder.path, 'volumes'), object, ctx, state, scannedRefs);
+  for (const holder of holders) {
+    const runAsConfig = configVolumeNames(containers.filter((ref) => ref.holder.path === holder.path));
+    scanVolumes(asArray(holder.spec.volumes), joinPath(holder.path, 'volumes'), object, ctx, state, scannedRefs, runAsConfig);
+  }
   // Argo declares volumes once for the whole workflow, beside its templates.
   const spec = asRecord(object.spec);
-  if (spec && !holders.some((h) => h.spec === spec)) scanVolumes(asArray(spec.volumes), 'spec.volumes', object, ctx, state, scannedRefs);
+  if (spec && !holders.some((h) => h.spec === spec)) scanVolumes(asArray(spec.volumes), 'spec.volumes', object, ctx, state, scannedRefs, configVolumeNames(containers));
   checkScheduledDownload(object, containers, state);
   return { signals: state.signals, cutShort: state.cutShort };
 }
@@ -78,14 +91,14 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: ScanContext, s
   if (source !== undefined) {
     const sourceSite = site('script source', 'source');
     const command = asArray(container.command).map(scalarText);
-    if (command[0] !== undefined && isPython(command[0])) scanRaw(source, sourceSite, '', state);
+    if (command[0] !== undefined && isPython(command[0])) scanRaw(pythonWithoutCommentsAndDocstrings(source), sourceSite, '', state);
     else scanScript(source, sourceSite, '', state);
   }
   // A Tekton step's inline script runs as the step's program.
   const tektonScript = asString(container.script);
   if (tektonScript !== undefined) {
     const scriptSite = site('script', 'script');
-    if (/^#!.*python/.test(tektonScript)) scanRaw(tektonScript, scriptSite, '', state);
+    if (/^#!.*python/.test(tektonScript)) scanRaw(pythonWithoutCommentsAndDocstrings(tektonScript), scriptSite, '', state);
     else scanScript(tektonScript, scriptSite, '', state);
   }
   scanEnv(container, site, state);
@@ -114,18 +127,19 @@ function scanEnv(container: JsonRecord, site: (field: string, ...segments: (stri
 
 /** ConfigMaps and Secrets a container pulls in through `envFrom` and `valueFrom`. */
 function scanEnvReferences(container: JsonRecord, path: string, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>): void {
-  for (const ref of containerConfigReferences(container, path)) scanConfigObject(ref, object, ctx, state, scanned);
+  for (const ref of containerConfigReferences(container, path)) scanConfigObject(ref, object, ctx, state, scanned, false);
 }
 
-function scanVolumes(volumes: readonly unknown[], path: string, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>): void {
-  for (const ref of volumeConfigReferences(volumes, path)) scanConfigObject(ref, object, ctx, state, scanned);
+/** `runAsConfig`: volumes a container passes to a program as its config file (`--config /etc/x/config.json`). */
+function scanVolumes(volumes: readonly unknown[], path: string, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>, runAsConfig: ReadonlySet<string>): void {
+  for (const ref of volumeConfigReferences(volumes, path)) scanConfigObject(ref, object, ctx, state, scanned, ref.volume !== undefined && runAsConfig.has(ref.volume.name));
 }
 
 /**
  * Scans each key of a referenced ConfigMap or Secret. Secret `data` is decoded in memory only, and
  * its sites are marked secret so evidence names the Secret and key but never the value.
  */
-function scanConfigObject(ref: ConfigReference, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>): void {
+function scanConfigObject(ref: ConfigReference, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>, runAsConfig: boolean): void {
   const { kind, name } = ref;
   const namespace = object.metadata?.namespace;
   const key = `${kind}/${name}`;
@@ -137,9 +151,24 @@ function scanConfigObject(ref: ConfigReference, object: K8sObject, ctx: ScanCont
   // Binary Secret data (keystores, images) is not text a miner could hide in.
   for (const { key: dataKey, value: text } of storedValuesOf(target, readableText)) {
     const site: Site = { where: `${display} key "${dataKey}"`, path: ref.path, ...(kind === 'Secret' ? { secret: true } : {}) };
-    if (SCRIPT_KEY.test(dataKey) || text.startsWith('#!')) scanScript(text, site, '', state);
-    else scanRaw(text, site, '', state);
+    scanStoredText(dataKey, text, site, state, runAsConfig);
   }
+}
+
+/**
+ * One key of a ConfigMap or Secret. Its pool hosts are decisive only when it is a miner config (its
+ * shape says so, or a container passes it as a program's `--config`); detection rules (a Falco
+ * rules file listing pool domains) and notebook markdown run nothing and are not read.
+ */
+function scanStoredText(dataKey: string, text: string, site: Site, state: ScanState, runAsConfig: boolean): void {
+  if (isDetectionRuleText(text)) return;
+  const from = state.signals.length;
+  const notebook = /\.ipynb$/.test(dataKey) || text.trimStart().startsWith('{') ? notebookCode(text) : undefined;
+  if (notebook !== undefined) scanRaw(pythonWithoutCommentsAndDocstrings(notebook), { ...site, where: `${site.where} code cells` }, '', state);
+  else if (/\.py$/.test(dataKey) || /^#!.*python/.test(text)) scanRaw(pythonWithoutCommentsAndDocstrings(text), site, '', state);
+  else if (SCRIPT_KEY.test(dataKey) || text.startsWith('#!')) scanScript(text, site, '', state);
+  else scanRaw(text, site, '', state);
+  if (!runAsConfig && !foundMinerConfig(state, from)) capDataPoolSignals(state, from);
 }
 
 /**
@@ -180,6 +209,19 @@ function gpuResource(container: JsonRecord): string | undefined {
 /** KFP and Argo objects, or anything they created (their labels and annotations mark the pods). */
 function isPipelineObject(object: K8sObject): boolean {
   return PIPELINE_KINDS.has(object.kind) || hasPipelineMetadata(object.metadata as JsonRecord | undefined);
+}
+
+/**
+ * Custom resources (any API group outside Kubernetes' own) whose text is judged as data: an
+ * operator may turn a spec field into a miner's command line. Kinds whose text kfguard already
+ * reads as what runs (pipelines, Ray jobs, Spark, templates, node configs) are not read twice.
+ */
+function isCustomResource(object: K8sObject): boolean {
+  const group = apiGroupOf(object.apiVersion);
+  if (!group.includes('.') || (group.endsWith('.k8s.io') && !group.endsWith('.x-k8s.io'))) return false;
+  // kfguard's own stand-ins (a refused document's text, a probe result) have rules of their own.
+  if (CONFIGURATION_ONLY_GROUPS.has(group) || /(?:^|\.)kfguard\.(?:dev|io)$/.test(group)) return false;
+  return !runsCodeOutsideContainers(object) && object.kind !== 'CustomResourceDefinition';
 }
 
 function hasPipelineMetadata(metadata: JsonRecord | undefined): boolean {

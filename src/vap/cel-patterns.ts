@@ -48,10 +48,13 @@ export function celPatterns(extensions?: MinerOptions, data: IndicatorData = loa
   // A flag is a whole word, also as a quoted list item in a script (`["--donate-level", "1"]`).
   const flagStart = `(?:^|[\\s'"])`;
   const flagEnd = `(?:$|[\\s='"])`;
+  // From the start of a line, text before the match holds no shell/Python comment (a `#` that
+  // starts a word): a pool named in a comment runs nothing, as the webhook judges it (precision.ts).
+  const notInComment = `^(?:[^#\\n]|[^\\s#]#)*?`;
   return {
     minerImage: `(?i)^\\s*${alternation(HUB_PREFIXES)}?${alternation(images)}(?::[^/@]*)?(?:@.*)?\\s*$`,
-    stratumUrl: `(?i)(?:^|[^\\w+.-])${alternation(schemes)}://[^\\s"'\`<>|;,]*[a-z0-9]`,
-    poolHost: `(?i)(?:^|[^\\w./-]|[^/]/)(?:[a-z0-9-]+\\.)*${alternation(pools)}(?:[^\\w-]|$)`,
+    stratumUrl: `(?im)${notInComment}(?:^|[^\\w+.-])${alternation(schemes)}://[^\\s"'\`<>|;,]*[a-z0-9]`,
+    poolHost: `(?im)${notInComment}(?:^|[^\\w./-]|[^/]/)(?:[a-z0-9-]+\\.)*${alternation(pools)}(?:[^\\w-]|$)`,
     minerBinary: `(?i)${wordStart}${alternation(binaries)}${wordEnd}`,
     strongFlag: `(?i)${flagStart}${alternation(strongFlags)}${flagEnd}`,
     // Case matters here: miners give `-p` and `-P` different meanings.

@@ -19,7 +19,7 @@ export default defineRule({
     severity: 'critical',
     category: 'threat',
     description:
-      'Finds crypto-miner workloads in every workload shape (Pods, controllers, Argo and Kubeflow Pipelines, notebooks, training jobs, KServe models and runtimes, unknown CRDs), in container commands, scripts, env, lifecycle hooks and exec probes: ' +
+      'Finds crypto-miner workloads in every workload shape (Pods, controllers, Argo and Kubeflow Pipelines, notebooks, training jobs, KServe models and runtimes, Spark drivers and executors, OpenShift Templates with their parameters substituted, MachineConfig static Pods and systemd units, unknown CRDs and the text of their specs), in container commands, scripts, env, lifecycle hooks and exec probes: ' +
       'known miner images, miner binaries, Stratum URLs, pool hosts, wallets in pool logins, miner flags, miner configs in mounted ConfigMaps and Secrets, ' +
       'download-and-execute chains, and the 2021 Kubeflow campaign pattern of a clean ML image whose pipeline step downloads and runs a binary. ' +
       'Encoded layers are undone as a shell or interpreter would (base64, base32, hex, percent, gzip/zlib/deflate, rev, tr ciphers, Python, perl and awk decoders, ANSI-C quoting, pipelines of filters) and `$(VAR)` references resolved, then rescanned. ' +
@@ -27,7 +27,8 @@ export default defineRule({
       'An image whose repository path names a miner (`someone/xmrig`, `x/lolminer-cuda`; not `minio`, `determined` or `log-miner`) is high; a known-compromised package version pinned in a step (`pip install ultralytics==8.3.41`, a requirements line, `npm i ua-parser-js@0.7.29`) is high; ' +
       'a download from a paste site, anonymous file host, IPFS gateway, out-of-band callback host or raw public IP that is then run is high, and a CronJob, CronWorkflow or crontab line repeating it is said in the evidence. ' +
       'Well-known installers fetched from their own project domain (uv, Miniforge, pixi, Docker, Trivy; `data/indicators/trusted-installers.yaml`) add nothing. ' +
-      'Signals combine into one finding per workload; text left unexamined by a budget makes the workload at least medium.',
+      'Signals combine into one finding per workload; text left unexamined by a budget makes the workload at least medium. ' +
+      'Comments, docstrings, notebook markdown and detection-rule files are not read; a pool named only in a ConfigMap or a custom resource spec is at most medium unless it is a miner config, is passed with `--config`, or sits beside a wallet or miner arguments.',
     rationale:
       'In 2020 and 2021 attackers used exposed Kubeflow dashboards to start pipelines that ran XMRig and Ethminer from clean `tensorflow/tensorflow` ' +
       'images, so an image allow-list alone missed them. Mining burns CPU and GPU budget and shows that someone outside can run code in the cluster.\n\n' +
