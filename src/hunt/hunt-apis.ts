@@ -69,6 +69,7 @@ export async function huntJobApis(options: JobApiHuntOptions): Promise<JobApiHun
     const since = options.since;
     const objects = read.objects.filter(({ origin }) => since === undefined || origin.createdAt === undefined || !(Date.parse(origin.createdAt) < since));
     stats[`${target.api} judged`] = objects.length;
+    if (since !== undefined) stats[`${target.api} before --since`] = read.objects.length - objects.length;
     const result = runRules(objects, { rules: options.rules, ...(options.config ? { config: options.config } : {}), podLabelsOf });
     findings.push(...result.findings, ...reconCallbackFindings(objects));
     ruleErrors.push(...result.ruleErrors);
