@@ -321,7 +321,7 @@ Flags:
                              a service account pipeline runs may use (repeatable; default
                              pipeline-runner and default-editor)
       --burst-namespaces N   a burst is pipeline/job pods in at least N namespaces (default 5) ...
-      --burst-window DUR     ... within DUR (default 10m)
+      --burst-window DUR     ... within DUR (default 2m)
   -q, --quiet                list only findings at or above --fail-on
       --no-color             never colour output
       --config FILE          settings file (rule options; default: .kfguard.yaml found upwards)
