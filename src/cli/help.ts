@@ -324,7 +324,11 @@ Flags:
       --burst-window DUR     ... within DUR (default 2m)
   -q, --quiet                list only findings at or above --fail-on
       --no-color             never colour output
-      --config FILE          settings file (rule options; default: .kfguard.yaml found upwards)
+      --config FILE          settings file (rule options and suppressions; default: .kfguard.yaml
+                             found upwards). The logged objects' own kfguard.io/ignore annotations
+                             are never honoured: whoever sent the request wrote them
+      --baseline FILE        mark findings already in FILE as known (written by --write-baseline)
+      --write-baseline FILE  record the current findings in FILE, to accept them as known
   -h, --help                 show this help
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage errors or unreadable/malformed input
@@ -354,7 +358,11 @@ Flags:
   -f, --format NAME[=FILE] text (default), json, sarif, junit, markdown, policyreport, html, gitlab-sast
   -o, --output FILE        write the report to FILE
       --fail-on SEVERITY   exit 1 when a finding is at or above it (default high)
-  -q, --quiet · --no-color · --config FILE · -h, --help
+      --config FILE        settings file (rule options and suppressions; the jobs' own
+                           kfguard.io/ignore annotations are never honoured)
+      --baseline FILE      mark findings already in FILE as known (written by --write-baseline)
+      --write-baseline FILE  record the current findings in FILE, to accept them as known
+  -q, --quiet · --no-color · -h, --help
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage errors or an API that could not be
 read (401/403: say which flag; 404: not this API; TLS errors; timeouts), with the others still read.
