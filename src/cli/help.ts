@@ -250,6 +250,11 @@ Lists again after 410 Gone, reconnects with backoff and jitter. Runs until SIGTE
 Flags:
       --alert-webhook URL    also POST each record as JSON to URL (retried with backoff;
                              suppressed and folded findings are not sent)
+      --write-events         also write a Warning Event (events.k8s.io/v1) on each offending
+                             object; a finding that opens again bumps the Event's series
+      --write-policyreports  also keep wgpolicyk8s.io/v1alpha2 PolicyReports (one per namespace,
+                             named kfguard) and a ClusterPolicyReport kfguard-cluster equal to the
+                             open findings (needs the CRDs; RBAC in deploy/scanner/watch-writer-rbac.yaml)
       --metrics-port N       serve Prometheus /metrics (open findings by rule and severity,
                              snapshot objects, age and sync), /healthz and /readyz on port N
       --metrics-address ADDR address for --metrics-port (default: all interfaces)

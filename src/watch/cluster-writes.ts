@@ -65,3 +65,9 @@ export async function putWithConflictRetry(
     }
   }
 }
+
+/** The RBAC rules the write sinks need, for deploy/scanner/watch-writer-rbac.yaml (test/cluster/deploy-scanner.test.ts). */
+export const WATCH_WRITE_RULES = [
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+  { apiGroups: ['wgpolicyk8s.io'], resources: ['clusterpolicyreports', 'policyreports'], verbs: ['create', 'get', 'update'] },
+] as const;
