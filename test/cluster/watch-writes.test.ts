@@ -3,12 +3,15 @@
 // KubeConfig over HTTPS) against the fake API server's write verbs, with its real semantics:
 // resourceVersion checks with 409 Conflict, merge PATCH, 403 where RBAC lacks a verb.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../src/core/config-types.js';
 import type { K8sObject } from '../../src/core/types.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { ApiError } from '../../src/sources/cluster/api-client.js';
 import type { FakeApiServerOptions } from '../../src/testing/fake-apiserver/server.js';
+import { REPO_ROOT } from '../../src/testing/shared.js';
 import { EventSink, noteOf } from '../../src/watch/event-sink.js';
 import { PolicyReportSink } from '../../src/watch/policy-report-sink.js';
 import { WatchSession } from '../../src/watch/watch-session.js';
@@ -175,5 +178,25 @@ describe('the fake API server write verbs', () => {
     assert.equal(await status(client.write('PUT', `${path}/x`, { ...body, metadata: { ...body.metadata, resourceVersion: created.metadata.resourceVersion } })), 200);
     assert.equal(await status(client.write('PATCH', `${path}/x`, [{ op: 'add', path: '/results', value: [] }], 'application/json-patch+json')), 415);
     assert.equal(await status(client.write('POST', '/apis/wgpolicyk8s.io/v1alpha2/namespaces/other/policyreports', body)), 400, 'namespace mismatch');
+  });
+});
+
+describe('the built binary', () => {
+  test('kfguard watch --write-events --write-policyreports writes both, and stops on SIGTERM', async () => {
+    const cluster = await serve({ objects: [...POLICY_REPORT_CRDS, minerPod('miner', 'team-a')], bookmarkIntervalMs: 200 });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kfguard.js'), 'watch', '--kubeconfig', cluster.kubeconfig, '--rule', 'crypto-miner-workload', '--write-events', '--write-policyreports'], { env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await waitFor(() => cluster.server.get('wgpolicyk8s.io/PolicyReport', 'team-a', 'kfguard') !== undefined, 30_000, `a PolicyReport (stderr: ${stderr})`);
+      await waitFor(() => cluster.server.requests.some((q) => q.method === 'POST' && q.path === '/apis/events.k8s.io/v1/namespaces/team-a/events' && q.status === 201), 10_000, 'an Event');
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+      assert.doesNotMatch(stderr, /could not write/);
+    } finally {
+      child.kill('SIGKILL');
+      await cluster.close();
+    }
   });
 });
