@@ -1,6 +1,7 @@
 import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_CONFIG } from '../core/config-types.js';
 import { runRules } from '../core/engine.js';
+import { selfExemptionNote } from '../suppress/apply.js';
 import { fingerprintOf } from '../core/fingerprint.js';
 import { isK8sObject } from '../core/object.js';
 import type { Rule } from '../core/rule.js';
@@ -239,7 +240,11 @@ export class AuditHunt {
       for (const error of result.ruleErrors) this.ruleErrors.push(error);
       for (const entry of result.coverage) this.coverage.set(`${entry.ruleId}\u0000${entry.source}\u0000${entry.resource ? JSON.stringify(entry.resource) : ''}`, entry);
       for (const finding of result.findings) {
-        const noted = context.afterFromPatchAlone ? { ...finding, evidence: [...finding.evidence, 'judged from the patch body alone: the log holds no earlier state of this object'] } : finding;
+        const notes = [
+          ...(context.afterFromPatchAlone ? ['judged from the patch body alone: the log holds no earlier state of this object'] : []),
+          ...[selfExemptionNote({ object: after, origin }, finding.ruleId)].filter((note) => note !== undefined),
+        ];
+        const noted = notes.length > 0 ? { ...finding, evidence: [...finding.evidence, ...notes] } : finding;
         this.keep(noted, event);
         produced.push(finding.ruleId);
       }

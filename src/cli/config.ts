@@ -3,6 +3,8 @@ import { configNote } from '../config/config-notes.js';
 import { loadConfig } from '../config/load.js';
 import type { KfguardConfig } from '../core/config-types.js';
 import { optionSchemasOf } from '../core/rule-options.js';
+import { AUDIT_DETECTIONS } from '../audit/detections/index.js';
+import { RECON_CALLBACK_META } from '../hunt/recon-callback.js';
 import { ALL_RULES } from '../rules/index.js';
 import type { CliIo } from './io.js';
 
@@ -17,7 +19,8 @@ export async function loadCliConfigWithNote(flag: string | undefined, io: CliIo)
   const loaded = await loadConfig({
     ...(explicit === undefined ? {} : { explicit }),
     cwd: io.cwd,
-    knownRuleIds: ALL_RULES.map((rule) => rule.meta.id),
+    // One config serves every command: the audit detections and hunt's own finding are rule ids too.
+    knownRuleIds: [...ALL_RULES.map((rule) => rule.meta.id), ...AUDIT_DETECTIONS.map((d) => d.meta.id), RECON_CALLBACK_META.id],
     optionSchemas: optionSchemasOf(ALL_RULES),
   });
   for (const warning of loaded.warnings) io.stderr(`kfguard: warning: ${warning}\n`);

@@ -250,6 +250,11 @@ Lists again after 410 Gone, reconnects with backoff and jitter. Runs until SIGTE
 Flags:
       --alert-webhook URL    also POST each record as JSON to URL (retried with backoff;
                              suppressed and folded findings are not sent)
+      --write-events         also write a Warning Event (events.k8s.io/v1) on each offending
+                             object; a finding that opens again bumps the Event's series
+      --write-policyreports  also keep wgpolicyk8s.io/v1alpha2 PolicyReports (one per namespace,
+                             named kfguard) and a ClusterPolicyReport kfguard-cluster equal to the
+                             open findings (needs the CRDs; RBAC in deploy/scanner/watch-writer-rbac.yaml)
       --metrics-port N       serve Prometheus /metrics (open findings by rule and severity,
                              snapshot objects, age and sync), /healthz and /readyz on port N
       --metrics-address ADDR address for --metrics-port (default: all interfaces)
@@ -323,11 +328,15 @@ Flags:
                              a service account pipeline runs may use (repeatable; default
                              pipeline-runner and default-editor)
       --burst-namespaces N   a burst is pipeline/job pods in at least N namespaces (default 5) ...
-      --burst-window DUR     ... within DUR (default 10m)
+      --burst-window DUR     ... within DUR (default 2m)
   -q, --quiet                list only findings at or above --fail-on
       --color                colour the text report even when stdout is not a terminal
       --no-color             never colour output
-      --config FILE          settings file (rule options; default: .kfguard.yaml found upwards)
+      --config FILE          settings file (rule options and suppressions; default: .kfguard.yaml
+                             found upwards). The logged objects' own kfguard.io/ignore annotations
+                             are never honoured: whoever sent the request wrote them
+      --baseline FILE        mark findings already in FILE as known (written by --write-baseline)
+      --write-baseline FILE  record the current findings in FILE, to accept them as known
   -h, --help                 show this help
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage errors or unreadable/malformed input
@@ -360,7 +369,10 @@ Flags:
   -q, --quiet              list only findings at or above --fail-on
       --color              colour the text report even when stdout is not a terminal
       --no-color           never colour output
-      --config FILE        settings file (default: .kfguard.yaml found upwards)
+      --config FILE        settings file (rule options and suppressions; the jobs' own
+                           kfguard.io/ignore annotations are never honoured)
+      --baseline FILE      mark findings already in FILE as known (written by --write-baseline)
+      --write-baseline FILE  record the current findings in FILE, to accept them as known
   -h, --help               show this help
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage errors or an API that could not be

@@ -1,5 +1,6 @@
 import type { KfguardConfig } from '../core/config-types.js';
-import { runRules } from '../core/engine.js';
+import { judgedObjectOf, runRules } from '../core/engine.js';
+import { selfExemptionNote } from '../suppress/apply.js';
 import type { Rule } from '../core/rule.js';
 import type { CoverageEntry, Finding, InputError, RuleError } from '../core/types.js';
 import { podLabelsOf } from '../k8s/inventory.js';
@@ -69,10 +70,18 @@ export async function huntJobApis(options: JobApiHuntOptions): Promise<JobApiHun
     const since = options.since;
     const objects = read.objects.filter(({ origin }) => since === undefined || origin.createdAt === undefined || !(Date.parse(origin.createdAt) < since));
     stats[`${target.api} judged`] = objects.length;
+    if (since !== undefined) stats[`${target.api} before --since`] = read.objects.length - objects.length;
     const result = runRules(objects, { rules: options.rules, ...(options.config ? { config: options.config } : {}), podLabelsOf });
-    findings.push(...result.findings, ...reconCallbackFindings(objects));
+    findings.push(...result.findings.map(withSelfExemptionNote), ...reconCallbackFindings(objects));
     ruleErrors.push(...result.ruleErrors);
     for (const entry of result.coverage) coverage.set(`${entry.ruleId}\u0000${entry.source}\u0000${JSON.stringify(entry.resource ?? null)}`, entry);
   }
   return { findings, ruleErrors, coverage: [...coverage.values()], errors, stats };
+}
+
+/** Findings on a job that asks, through its own annotations, not to be judged say so (never honoured). */
+function withSelfExemptionNote(finding: Finding): Finding {
+  const judged = judgedObjectOf(finding);
+  const note = judged ? selfExemptionNote(judged, finding.ruleId) : undefined;
+  return note ? { ...finding, evidence: [...finding.evidence, note] } : finding;
 }

@@ -50,6 +50,26 @@ export const policyReportFormatter: Formatter = {
   },
 };
 
+/**
+ * The reports for open findings alone (`kfguard watch --write-policyreports`): the same documents
+ * the formatter writes for them, one per namespace and a ClusterPolicyReport, split the same way.
+ */
+export function policyReportsOfFindings(findings: readonly Finding[]): Record<string, unknown>[] {
+  const groups = new Map<string, PolicyResult[]>();
+  for (const finding of findings) {
+    const scope = scopeOf(finding.resource);
+    groups.set(scope, [...(groups.get(scope) ?? []), findingResult(finding)]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([scope, list]) => chunks([...list].sort(compareResults), MAX_RESULTS_PER_REPORT).map((chunk, index) => reportDocument(scope, chunk, index)));
+}
+
+/** A report with the same kind and name as `document` and no results: what is left when all resolved. */
+export function emptiedPolicyReport(document: Record<string, unknown>): Record<string, unknown> {
+  return { ...document, summary: { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 }, results: [] };
+}
+
 const CLUSTER = '\u0000cluster';
 const PROBE_STATUS: Readonly<Record<ProbedTarget['verdict'], ResultStatus>> = { open: 'fail', error: 'error', protected: 'pass', 'not-found': 'skip' };
 const NO_NAMESPACE = '';

@@ -56,6 +56,33 @@ export function applySuppressions(
   return { findings: result, warnings: [...warnings] };
 }
 
+/**
+ * Config suppressions only, for findings on what an audit log or a job API holds: there the
+ * object was written by whoever sent the request, perhaps the attacker, so its own
+ * `kfguard.io/ignore` annotations are never read (`selfExemptionNote` says so in the evidence).
+ * Only the operator's config (and the baseline, applied after) can accept them.
+ */
+export function applyConfigSuppressions(findings: readonly Finding[], config: KfguardConfig, today: string): SuppressionResult {
+  const warnings = new Set<string>();
+  const configured = config.suppressions.map((suppression) => ({ suppression, matchesResource: compileResourceGlob(suppression.resource) }));
+  const result = findings.map((finding) => {
+    if (finding.suppression) return finding;
+    const suppression = configSuppression(finding, configured, today, warnings);
+    return suppression ? { ...finding, suppression } : finding;
+  });
+  return { findings: result, warnings: [...warnings] };
+}
+
+/**
+ * Evidence for a finding whose object tries to exempt itself with its own `kfguard.io/ignore`
+ * where that is never honoured (audit events, job APIs): a responder wants to know, since a miner
+ * that asks not to be looked at is telling something.
+ */
+export function selfExemptionNote(scanned: ScannedObject, ruleId: string): string | undefined {
+  const covering = inlineIgnoresOf(scanned).ignores.some((ignore) => ignoreCovers(ignore, ruleId));
+  return covering ? 'the object carries a kfguard.io/ignore covering this rule; not honoured: whoever sent the request wrote it' : undefined;
+}
+
 function refKey(ref: ResourceRef): string {
   return [ref.apiVersion, ref.kind, ref.namespace ?? '', ref.name].join('\u0000');
 }

@@ -6,6 +6,7 @@ import { configMapValue } from '../k8s/env-resolution.js';
 import { isBuiltInWorkload, withoutBookkeeping } from '../k8s/workloads.js';
 import type { Site } from './signals.js';
 import { CUT_SHORT, cutShort, type ScanState } from './scan-queue.js';
+import { scanRayJob } from './ray-job-inputs.js';
 import { judgeDownloadUrl, scanRaw, scanScript } from './text-scan.js';
 
 const MAX_DEPTH = 16;
@@ -15,7 +16,8 @@ const ARGO_VALUE_KEYS = ['value', 'default'] as const;
 /**
  * Text a workflow engine turns into commands without it appearing in any container: Argo and
  * KFP parameter values and defaults, KFP v2 constants, Argo raw and http artifacts, and the
- * entrypoint of a Ray job (the ShadowRay route: a job submitted to an open Ray dashboard).
+ * entrypoint, runtime env and metadata of a Ray job (the ShadowRay route: a job submitted to an
+ * open Ray dashboard; `ray-job-inputs.ts`).
  */
 export function scanWorkflowInputs(object: K8sObject, pipeline: boolean, state: ScanState, inventory: Inventory): void {
   // Pipeline Pods (and other built-in kinds) have schemas without parameter, artifact or loop
@@ -28,13 +30,7 @@ export function scanWorkflowInputs(object: K8sObject, pipeline: boolean, state: 
   }
   if (object.kind === 'SparkApplication' && object.apiVersion.startsWith('sparkoperator.k8s.io/')) scanSparkApplication(object, state);
   if (object.kind === 'Experiment' && object.apiVersion.startsWith('kubeflow.org/')) scanKatibTemplateConfigMap(object, state, inventory);
-  if (object.kind === 'RayJob' && object.apiVersion.startsWith('ray.io/')) {
-    const spec = asRecord(object.spec);
-    const entrypoint = asString(spec?.entrypoint);
-    if (entrypoint !== undefined) scanScript(entrypoint, { where: 'Ray job entrypoint', path: 'spec.entrypoint' }, '', state);
-    const runtimeEnv = asString(spec?.runtimeEnvYAML);
-    if (runtimeEnv !== undefined) scanRaw(runtimeEnv, { where: 'Ray job runtimeEnvYAML', path: 'spec.runtimeEnvYAML' }, '', state);
-  }
+  if (object.kind === 'RayJob' && object.apiVersion.startsWith('ray.io/')) scanRayJob(object, state);
 }
 
 /** What the walk needs besides the node: the scan state and where ConfigMap references resolve. */

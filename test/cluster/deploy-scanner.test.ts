@@ -10,6 +10,7 @@ import { ALL_RULES } from '../../src/rules/index.js';
 import { FILE_ONLY_KINDS, kindsToList, LISTABLE_KINDS } from '../../src/sources/cluster/catalog.js';
 import { readOnlyRules } from '../../src/sources/cluster/rbac.js';
 import { REPO_ROOT } from '../../src/testing/shared.js';
+import { WATCH_WRITE_RULES } from '../../src/watch/cluster-writes.js';
 import { objectsOfYaml } from './helpers.js';
 
 const DIR = join(REPO_ROOT, 'deploy', 'scanner');
@@ -19,6 +20,11 @@ describe('deploy/scanner', () => {
     const role = parse(readFileSync(join(DIR, 'clusterrole.yaml'), 'utf8')) as { rules: unknown };
     assert.deepEqual(role.rules, readOnlyRules(kindsToList(ALL_RULES)));
     assert.ok(readOnlyRules(kindsToList(ALL_RULES)).every((rule) => rule.verbs.join() === 'get,list,watch'));
+  });
+
+  test('the watch writer ClusterRole grants exactly the verbs the Event and PolicyReport sinks use', () => {
+    const writer = objectsOfYaml(readFileSync(join(DIR, 'watch-writer-rbac.yaml'), 'utf8')).find((o) => o.kind === 'ClusterRole') as unknown as { rules: unknown };
+    assert.deepEqual(writer.rules, WATCH_WRITE_RULES);
   });
 
   test('every kind a rule names is one kfguard can list', () => {
@@ -38,14 +44,18 @@ describe('deploy/scanner', () => {
     if (run.error) return t.skip('kubectl not installed');
     assert.equal(run.status, 0, run.stderr);
     const objects = objectsOfYaml(run.stdout);
-    assert.deepEqual(objects.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRoleBinding', 'CronJob', 'Deployment', 'Namespace', 'ServiceAccount']);
+    assert.deepEqual(objects.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'ClusterRoleBinding', 'CronJob', 'Deployment', 'Namespace', 'ServiceAccount', 'ServiceAccount']);
     const cron = objects.find((o) => o.kind === 'CronJob') as unknown as { spec: { jobTemplate: { spec: { template: { spec: { serviceAccountName: string; containers: { args: string[] }[] } } } } } };
     const pod = cron.spec.jobTemplate.spec.template.spec;
     assert.equal(pod.serviceAccountName, 'kfguard-scanner');
     assert.deepEqual(pod.containers[0]!.args.slice(0, 2), ['scan', '--cluster']);
     const watcher = objects.find((o) => o.kind === 'Deployment') as unknown as { spec: { replicas: number; template: { spec: { serviceAccountName: string; containers: { args: string[] }[] } } } };
     assert.equal(watcher.spec.replicas, 1);
-    assert.equal(watcher.spec.template.spec.serviceAccountName, 'kfguard-scanner');
-    assert.equal(watcher.spec.template.spec.containers[0]!.args[0], 'watch');
+    assert.equal(watcher.spec.template.spec.serviceAccountName, 'kfguard-watch');
+    assert.deepEqual(watcher.spec.template.spec.containers[0]!.args, ['watch', '--metrics-port', '9090', '--write-events', '--write-policyreports']);
+    // The watch's account reads what the scan reads and writes only Events and PolicyReports.
+    const bindings = objects.filter((o) => o.kind === 'ClusterRoleBinding') as unknown as { roleRef: { name: string }; subjects: { name: string }[] }[];
+    assert.deepEqual(bindings.filter((b) => b.subjects.some((s) => s.name === 'kfguard-watch')).map((b) => b.roleRef.name).sort(), ['kfguard-scanner', 'kfguard-watch-writer']);
+    assert.deepEqual(bindings.filter((b) => b.subjects.some((s) => s.name === 'kfguard-scanner')).map((b) => b.roleRef.name), ['kfguard-scanner']);
   });
 });

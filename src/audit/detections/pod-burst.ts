@@ -2,49 +2,76 @@ import type { AuditDetection } from '../detection.js';
 import { succeeded } from '../event.js';
 import { podRoleOf } from '../pod-roles.js';
 
-interface Creation {
+/** The latest pipeline or job pod created in one namespace, and how many came since the burst began. */
+interface NamespaceActivity {
   readonly time: number;
-  readonly namespace: string;
   readonly name: string;
+  readonly first: number;
+  readonly pods: number;
 }
 
-/**
- * Pipeline, notebook, training or Ray pods created in many namespaces within a short window, as the
- * 2021 campaign's pods appeared. One finding per burst; the window then starts again.
- */
+/** Namespaces remembered at most; past it the quietest are forgotten and counted in the evidence. */
+const MAX_NAMESPACES = 100_000;
+
 export const podBurst: AuditDetection = {
   meta: {
     id: 'audit-pipeline-pod-burst',
     title: 'Burst of pipeline or job pods across many namespaces',
     severity: 'high',
     category: 'threat',
-    description: 'Pods of pipelines, notebooks, training jobs or Ray created in at least N namespaces within W minutes (defaults 5 and 10; `--burst-namespaces`, `--burst-window`).',
-    rationale: 'In the 2021 Kubeflow campaign the miner pipelines were started in many profile namespaces at once; a person running experiments rarely does that.',
+    description: 'Pods of pipelines, notebooks, training jobs or Ray created in at least N namespaces within W (defaults 5 namespaces within 2 minutes; `--burst-namespaces`, `--burst-window`). Pods in one namespace count once, however many: a pipeline fanning out is not a burst.',
+    rationale: 'In 2021 the campaign\'s TensorFlow miner pods appeared on many clusters simultaneously, started by a script, not by people: pods in five namespaces within two minutes is that shape, while people running experiments, each in their own profile, start runs minutes apart, and one pipeline fanning out stays in its namespace.',
     remediation: 'Look at the pods named in the evidence and at who created them (the timeline); if they mine, stop them and close the door they came through.',
     references: ['https://www.microsoft.com/en-us/security/blog/2021/06/10/cryptojacking-campaign-targets-kubeflow-ml-clusters/'],
     mitre: ['T1496', 'T1610'],
   },
   start: (settings) => {
-    // Only creations inside the window are kept: bounded by the pod create rate, not the log.
-    let window: Creation[] = [];
+    // One entry per namespace, kept in order of its latest creation: the memory is bounded by the
+    // namespaces, never by the pods, so a fan-out of thousands of pods in one namespace can
+    // neither fire the detection nor push the other namespaces out of the window.
+    const active = new Map<string, NamespaceActivity>();
+    let forgotten = 0;
+    let latest = -Infinity;
     return function* (context) {
       const { event, after } = context;
       if (event.verb !== 'create' || event.objectRef.resource !== 'pods' || event.objectRef.subresource || !after || !succeeded(event)) return;
       if (!podRoleOf(after) || !Number.isFinite(event.time)) return;
       const namespace = event.objectRef.namespace ?? '';
-      window.push({ time: event.time, namespace, name: event.objectRef.name ?? (typeof after.metadata?.name === 'string' ? after.metadata.name : '') });
-      window = window.filter((c) => event.time - c.time <= settings.burstWindowMs && c.time <= event.time);
-      if (window.length > 10_000) window = window.slice(-10_000);
-      const namespaces = [...new Set(window.map((c) => c.namespace))];
-      if (namespaces.length < settings.burstNamespaces) return;
-      const first = window[0] as Creation;
-      const burst = window;
-      window = [];
+      const name = event.objectRef.name ?? (typeof after.metadata?.name === 'string' ? after.metadata.name : '');
+      // A jump back by more than the window is another log (files are read one after another):
+      // what the last one held says nothing about this moment.
+      if (event.time < latest - settings.burstWindowMs) active.clear();
+      latest = Math.max(latest, event.time);
+      const previous = active.get(namespace);
+      active.delete(namespace);
+      const fresh = previous !== undefined && Math.abs(event.time - previous.time) <= settings.burstWindowMs;
+      active.set(namespace, { time: Math.max(event.time, previous?.time ?? event.time), name, first: fresh ? Math.min(previous.first, event.time) : event.time, pods: fresh ? previous.pods + 1 : 1 });
+      // The map is in order of latest creation (logs are written in order; small disorder only
+      // keeps a namespace a moment longer), so the stale ones are at the front.
+      for (const [key, activity] of active) {
+        if (event.time - activity.time <= settings.burstWindowMs) break;
+        active.delete(key);
+      }
+      if (active.size > MAX_NAMESPACES) {
+        const oldest = active.keys().next().value as string;
+        active.delete(oldest);
+        forgotten++;
+      }
+      if (active.size < settings.burstNamespaces) return;
+      const burst = [...active];
+      active.clear();
+      const since = Math.min(...burst.map(([, a]) => a.first));
+      const pods = burst.reduce((n, [, a]) => n + a.pods, 0);
       yield {
-        resource: { apiVersion: 'v1', kind: 'Pod', name: `${burst.length} pods in ${namespaces.length} namespaces` },
-        message: `${burst.length} pipeline/job pods created in ${namespaces.length} namespaces within ${Math.round((event.time - first.time) / 1000)} s`,
+        resource: { apiVersion: 'v1', kind: 'Pod', name: `${pods} pods in ${burst.length} namespaces` },
+        message: `${pods} pipeline/job pods created in ${burst.length} namespaces within ${Math.round((event.time - since) / 1000)} s`,
         discriminator: event.auditID,
-        evidence: [`namespaces: ${namespaces.slice(0, 20).join(', ')}${namespaces.length > 20 ? ', …' : ''}`, `pods: ${burst.slice(0, 10).map((c) => `${c.namespace}/${c.name}`).join(', ')}${burst.length > 10 ? ', …' : ''}`, `from ${new Date(first.time).toISOString()} to ${event.timestamp}`],
+        evidence: [
+          `namespaces: ${burst.slice(0, 20).map(([ns, a]) => `${ns} (${a.pods})`).join(', ')}${burst.length > 20 ? ', …' : ''}`,
+          `latest pods: ${burst.slice(0, 10).map(([ns, a]) => `${ns}/${a.name}`).join(', ')}${burst.length > 10 ? ', …' : ''}`,
+          `from ${new Date(since).toISOString()} to ${event.timestamp}`,
+          ...(forgotten > 0 ? [`${forgotten} namespace(s) forgotten past the ${MAX_NAMESPACES}-namespace memory`] : []),
+        ],
       };
     };
   },

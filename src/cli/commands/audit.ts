@@ -9,6 +9,9 @@ import { buildReport } from '../../report/report.js';
 import { ALL_RULES } from '../../rules/index.js';
 import { listOption, parseCommandArgs, stringOption } from '../args.js';
 import { loadCliConfig } from '../config.js';
+import { suppressIncidentFindings } from '../incident-suppressions.js';
+import { createBaseline, serializeBaseline } from '../../suppress/baseline.js';
+import { readBaselineFile } from '../../suppress/baseline-file.js';
 import { AUDIT_HELP } from '../help.js';
 import { EXIT_CLEAN, type CliIo } from '../io.js';
 import { parseCountFlag, parseDurationFlag, parseTimeFlag } from '../time-flags.js';
@@ -30,6 +33,8 @@ const AUDIT_OPTIONS = {
   'no-color': { type: 'boolean' },
   color: { type: 'boolean' },
   config: { type: 'string' },
+  baseline: { type: 'string' },
+  'write-baseline': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -59,6 +64,8 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
   const categories = listOption(values.category);
   const rules = only.length > 0 && objectOnly.length === 0 ? [] : selectRules(auditRules, { only: objectOnly, skip: skip.filter((id) => ruleIds.has(id)), categories: objectOnly.length > 0 ? categories : categories.length > 0 ? categories : ['threat'] });
   const config = await loadCliConfig(stringOption(values.config), io);
+  const baselinePath = stringOption(values.baseline);
+  const baseline = baselinePath === undefined ? undefined : await readBaselineFile(baselinePath, io.cwd);
   const now = Date.now();
   const since = parseTimeFlag('--since', stringOption(values.since), now);
   const until = parseTimeFlag('--until', stringOption(values.until), now);
@@ -73,13 +80,14 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
   );
   const result = await huntAuditLogs(inputs, { rules, detections, config, settings, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) });
   const { stats } = result;
+  const suppressed = suppressIncidentFindings(result.findings, { config, baseline });
   const report = buildReport({
-    findings: result.findings,
+    findings: suppressed.findings,
     inputs: { files: inputs.length, documents: stats.events, skipped: stats.events - stats.judged, skippedFiles: 0, skippedDocuments: stats.malformed },
     errors: result.errors,
     ruleErrors: result.ruleErrors,
     coverage: result.coverage,
-    warnings: result.warnings,
+    warnings: [...result.warnings, ...suppressed.warnings],
     extensions: { auditTimeline: result.timeline, sourceStats: { ...stats } },
   });
   const color = useColor(values, io);
@@ -90,6 +98,12 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
     else await io.writeFile(resolve(io.cwd, target.file), rendered);
   }
   for (const error of report.errors) io.stderr(`kfguard: input error: ${[error.file, error.line].filter((x) => x !== undefined).join(':')}: ${error.message}\n`);
+  const writeBaseline = stringOption(values['write-baseline']);
+  if (writeBaseline !== undefined) {
+    const written = createBaseline(report.findings, new Date().toISOString());
+    await io.writeFile(resolve(io.cwd, writeBaseline), serializeBaseline(written));
+    if (values.quiet !== true) io.stderr(`kfguard: baseline of ${written.findings.length} finding(s) written to ${writeBaseline}\n`);
+  }
   return exitCodeFor(report, failOn);
 }
 

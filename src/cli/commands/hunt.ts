@@ -7,6 +7,9 @@ import { buildReport } from '../../report/report.js';
 import { ALL_RULES } from '../../rules/index.js';
 import { parseCommandArgs, listOption, stringOption } from '../args.js';
 import { loadCliConfig } from '../config.js';
+import { suppressIncidentFindings } from '../incident-suppressions.js';
+import { createBaseline, serializeBaseline } from '../../suppress/baseline.js';
+import { readBaselineFile } from '../../suppress/baseline-file.js';
 import { HUNT_HELP } from '../help.js';
 import { EXIT_CLEAN, type CliIo } from '../io.js';
 import { parseDurationFlag, parseTimeFlag } from '../time-flags.js';
@@ -28,6 +31,8 @@ const HUNT_OPTIONS = {
   'no-color': { type: 'boolean' },
   color: { type: 'boolean' },
   config: { type: 'string' },
+  baseline: { type: 'string' },
+  'write-baseline': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -65,6 +70,8 @@ export async function huntCommand(argv: readonly string[], io: CliIo): Promise<n
   const outputs = outputTargets(listOption(values.format), stringOption(values.output));
   const formatters = outputs.map((t) => ({ target: t, formatter: formatterFor(t.format) }));
   const config = await loadCliConfig(stringOption(values.config), io);
+  const baselinePath = stringOption(values.baseline);
+  const baseline = baselinePath === undefined ? undefined : await readBaselineFile(baselinePath, io.cwd);
   const since = parseTimeFlag('--since', stringOption(values.since), Date.now());
   const rules = ALL_RULES.filter((rule) => rule.meta.sources.includes('api'));
   const namespace = stringOption(values.namespace);
@@ -77,12 +84,14 @@ export async function huntCommand(argv: readonly string[], io: CliIo): Promise<n
     ...(namespace ? { namespace } : {}),
     ...(since !== undefined ? { since } : {}),
   });
+  const suppressed = suppressIncidentFindings(result.findings, { config, baseline });
   const report = buildReport({
-    findings: result.findings,
+    findings: suppressed.findings,
     inputs: { files: targets.length, documents: Object.entries(result.stats).filter(([k]) => k.endsWith(' judged')).reduce((n, [, v]) => n + v, 0), skipped: 0, skippedFiles: 0, skippedDocuments: 0 },
     errors: result.errors,
     ruleErrors: result.ruleErrors,
     coverage: result.coverage,
+    warnings: suppressed.warnings,
     extensions: { sourceStats: result.stats },
   });
   const color = useColor(values, io);
@@ -93,5 +102,11 @@ export async function huntCommand(argv: readonly string[], io: CliIo): Promise<n
     else await io.writeFile(resolve(io.cwd, target.file), rendered);
   }
   for (const error of report.errors) io.stderr(`kfguard: input error: ${error.file}: ${error.message}\n`);
+  const writeBaseline = stringOption(values['write-baseline']);
+  if (writeBaseline !== undefined) {
+    const written = createBaseline(report.findings, new Date().toISOString());
+    await io.writeFile(resolve(io.cwd, writeBaseline), serializeBaseline(written));
+    if (values.quiet !== true) io.stderr(`kfguard: baseline of ${written.findings.length} finding(s) written to ${writeBaseline}\n`);
+  }
   return exitCodeFor(report, failOn);
 }

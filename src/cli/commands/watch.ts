@@ -4,6 +4,9 @@ import { selectRules } from '../../core/select-rules.js';
 import { escapeForTerminal } from '../../report/terminal-safe.js';
 import { ALL_RULES } from '../../rules/index.js';
 import { WatchMetrics } from '../../watch/metrics.js';
+import type { ClusterWriter } from '../../watch/cluster-writes.js';
+import { EventSink } from '../../watch/event-sink.js';
+import { PolicyReportSink } from '../../watch/policy-report-sink.js';
 import { AlertWebhookSink, JsonLinesSink, type WatchSink } from '../../watch/sinks.js';
 import { WatchSession } from '../../watch/watch-session.js';
 import { listOption, parseCommandArgs, stringOption } from '../args.js';
@@ -18,6 +21,8 @@ const WATCH_OPTIONS = {
   category: { type: 'string', multiple: true },
   config: { type: 'string' },
   'alert-webhook': { type: 'string' },
+  'write-events': { type: 'boolean' },
+  'write-policyreports': { type: 'boolean' },
   'metrics-port': { type: 'string' },
   'metrics-address': { type: 'string' },
   resync: { type: 'string' },
@@ -33,7 +38,8 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 /**
  * `kfguard watch`: keeps a live snapshot of the cluster and streams finding changes as JSON lines
- * (stdout), to an alert webhook, and as Prometheus gauges, until SIGTERM or SIGINT.
+ * (stdout), to an alert webhook, as Kubernetes Events and PolicyReports, and as Prometheus gauges,
+ * until SIGTERM or SIGINT.
  */
 export async function watchCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('watch', argv, WATCH_OPTIONS);
@@ -54,6 +60,10 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
 
   const sinks: WatchSink[] = [new JsonLinesSink(io.stdout)];
   if (alertUrl !== undefined) sinks.push(new AlertWebhookSink({ url: alertUrl, onTrouble: log }));
+  // Written with the watch's own credentials, once it has connected.
+  const writer = (): ClusterWriter | undefined => session.snapshot?.client;
+  if (values['write-events'] === true) sinks.push(new EventSink({ writer, onTrouble: log }));
+  if (values['write-policyreports'] === true) sinks.push(new PolicyReportSink({ writer, onTrouble: log }));
   let metrics: WatchMetrics | undefined;
   const kubeconfig = stringOption(values.kubeconfig);
   const context = stringOption(values.context);

@@ -21,7 +21,7 @@ export interface ApiClientOptions {
 }
 
 /**
- * GETs JSON from the API server. client-node supplies the TLS settings and credentials (tokens,
+ * GETs JSON from the API server (and writes what `kfguard watch` reports back, see `write`). client-node supplies the TLS settings and credentials (tokens,
  * client certificates, exec plugins, refreshed as they expire); the request itself is plain
  * node:https so list pages come back as raw JSON: client-node's typed models would rename and
  * convert fields, and kfguard judges the same wire form as a manifest file.
@@ -56,12 +56,21 @@ export class ApiClient {
     }
   }
 
-  private async once(url: URL): Promise<unknown> {
-    const options: RequestOptions = { headers: { accept: 'application/json' } };
+  /**
+   * One write (`kfguard watch` sinks: Events, PolicyReports), never retried here: a 409 needs the
+   * caller to read the object again, and a write repeated blindly could apply twice.
+   */
+  async write(method: 'POST' | 'PUT' | 'PATCH', path: string, body: unknown, contentType = 'application/json'): Promise<unknown> {
+    const url = new URL(`${this.connection.server.replace(/\/+$/, '')}${path}`);
+    return this.once(url, { method, body: JSON.stringify(body), contentType });
+  }
+
+  private async once(url: URL, write?: { method: string; body: string; contentType: string }): Promise<unknown> {
+    const options: RequestOptions = { headers: { accept: 'application/json', ...(write ? { 'content-type': write.contentType, 'content-length': String(Buffer.byteLength(write.body)) } : {}) } };
     await this.connection.kubeConfig.applyToHTTPSOptions(options);
     const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise((resolve, reject) => {
-      const req = request(url, { ...options, method: 'GET', timeout: this.timeoutMs }, (res) => {
+      const req = request(url, { ...options, method: write?.method ?? 'GET', timeout: this.timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
@@ -81,7 +90,7 @@ export class ApiClient {
       });
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs / 1000} s`)));
       req.on('error', reject);
-      req.end();
+      req.end(write?.body);
     });
   }
 }

@@ -54,6 +54,8 @@ export class LiveSnapshot {
   private constructor(
     private readonly options: LiveSnapshotOptions,
     private readonly connection: Connection,
+    /** The same credentials, for what `kfguard watch` writes back (Events, PolicyReports). */
+    readonly client: ApiClient,
   ) {}
 
   /** Connects, discovers what the cluster serves, and starts the informers. Throws when the cluster cannot be reached. */
@@ -66,7 +68,7 @@ export class LiveSnapshot {
     } catch (error) {
       throw new SourceError(`cannot read the API of ${connection.server} (context ${connection.context}): ${firstLine(error)}`);
     }
-    const live = new LiveSnapshot(options, connection);
+    const live = new LiveSnapshot(options, connection, client);
     for (const failure of discovered.failures) live.staticGaps.push(`could not discover ${failure.groupVersion}: ${failure.message}`);
     live.startInformers(client, discovered.resources);
     return live;

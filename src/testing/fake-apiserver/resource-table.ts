@@ -44,6 +44,7 @@ admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration validatingwebhook
 autoscaling/v2 HorizontalPodAutoscaler horizontalpodautoscalers ns
 policy/v1 PodDisruptionBudget poddisruptionbudgets ns
 scheduling.k8s.io/v1 PriorityClass priorityclasses cluster
+events.k8s.io/v1 Event events ns
 `;
 
 export const BUILTIN_KINDS: readonly ServedKind[] = BUILTIN.trim()

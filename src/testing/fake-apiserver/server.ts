@@ -4,9 +4,10 @@
  * `/api` and `/apis` discovery, list endpoints (cluster-wide and per namespace) with
  * `limit`/`continue`, `410 Gone` for an expired continue token, `403` on chosen resources,
  * optional slow answers and dropped connections, and watch streams (`watch.ts`) fed by the
- * create/update/delete calls tests make on the returned handle. It is no API server: no HTTP
- * writes, no field or label selectors, no admission. No real API server can run where these tests
- * run.
+ * create/update/delete calls tests make on the returned handle and by HTTP writes (`writes.ts`:
+ * POST, PUT with resourceVersion checks and 409 Conflict, merge PATCH; 403 on chosen resources).
+ * It is no API server: no field or label selectors, no validation, no admission. No real API
+ * server can run where these tests run.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
@@ -16,6 +17,7 @@ import type { K8sObject } from '../../core/types.js';
 import { BUILTIN_KINDS, crdKinds, guessKind, type ServedKind } from './resource-table.js';
 import { localhostCertificate } from './tls.js';
 import { WatchHub, type WatchEventType, type WatchTarget } from './watch.js';
+import { applyWrite, failure, readBody, type WriteStore } from './writes.js';
 
 export interface FakeApiServerOptions {
   readonly objects: readonly K8sObject[];
@@ -23,6 +25,8 @@ export interface FakeApiServerOptions {
   readonly token?: string;
   /** Resources answered with 403, as `plural` (core) or `group/plural`. */
   readonly forbidden?: readonly string[];
+  /** Resources that may be read but whose writes (create, update, patch) get 403, as RBAC without those verbs. */
+  readonly forbiddenWrites?: readonly string[];
   /** Resources whose first continue request gets `410 Gone`, as a compaction would cause. */
   readonly expireContinueOnce?: readonly string[];
   /** Milliseconds to wait before each answer. */
@@ -38,6 +42,7 @@ export interface FakeApiServerOptions {
 }
 
 export interface RecordedRequest {
+  readonly method: string;
   readonly path: string;
   readonly query: URLSearchParams;
   readonly status: number;
@@ -66,6 +71,13 @@ export interface FakeApiServer {
   dropWatches(): void;
   /** Changes which resources answer 403 (`plural` or `group/plural`). */
   setForbidden(resources: readonly string[]): void;
+  /** The stored object of this kind (`group/kind`, `kind` for core), namespace and name. */
+  get(groupKind: string, namespace: string | undefined, name: string): K8sObject | undefined;
+  /**
+   * Runs `action` right after the next GET of the item at `path` is answered: a writer that read
+   * the object then finds it changed (another controller won the race), and its PUT meets a 409.
+   */
+  afterNextGet(path: string, action: () => void): void;
   close(): Promise<void>;
 }
 
@@ -103,6 +115,11 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     compact: () => state.watches.compact(state.currentVersion),
     dropWatches: () => state.watches.dropAll(),
     setForbidden: (resources) => state.setForbidden(resources),
+    get: (groupKind, namespace, name) => {
+      const slash = groupKind.lastIndexOf('/');
+      return state.find(groupKind.slice(slash + 1), slash === -1 ? '' : groupKind.slice(0, slash), namespace, name);
+    },
+    afterNextGet: (path, action) => void state.afterGet.set(path, action),
     close: () => {
       state.watches.closeAll();
       return closeServer(server);
@@ -125,11 +142,14 @@ class FakeState {
   private readonly expired = new Set<string>();
   private resourceVersion = 1000;
   private forbidden: ReadonlySet<string>;
+  private readonly forbiddenWrites: ReadonlySet<string>;
+  readonly afterGet = new Map<string, () => void>();
   readonly watches: WatchHub;
 
   constructor(private readonly options: FakeApiServerOptions) {
     this.token = options.token ?? randomBytes(16).toString('hex');
     this.forbidden = new Set(options.forbidden ?? []);
+    this.forbiddenWrites = new Set(options.forbiddenWrites ?? []);
     const crds = crdKinds(options.objects);
     for (const served of [...BUILTIN_KINDS, ...crds]) this.collectionFor(served);
     for (const object of options.objects) {
@@ -211,12 +231,18 @@ class FakeState {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://fake');
-    const record = (status: number): void => void this.requests.push({ path: url.pathname, query: url.searchParams, status });
+    const method = req.method ?? 'GET';
+    const record = (status: number): void => void this.requests.push({ method, path: url.pathname, query: url.searchParams, status });
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       record(401);
       return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }
     if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
+    if (method !== 'GET') {
+      const written = await this.write(req, url);
+      record(written.code);
+      return send(res, written.code, written.body);
+    }
     const answer = this.route(url);
     if (answer.watch && answer.code === 200) {
       record(200);
@@ -237,6 +263,63 @@ class FakeState {
       this.inFlight--;
     }
     send(res, answer.code, answer.body);
+    const after = this.afterGet.get(url.pathname);
+    if (after && answer.code === 200) {
+      this.afterGet.delete(url.pathname);
+      after();
+    }
+  }
+
+  find(kind: string, group: string, namespace: string | undefined, name: string): K8sObject | undefined {
+    const collection = [...this.collections.values()].find((c) => c.served.group === group && c.served.kind === kind);
+    if (!collection) return undefined;
+    const at = findSorted(collection.items, `${namespace ?? ''}/${name}`);
+    return at.found ? collection.items[at.index] : undefined;
+  }
+
+  /** The collection a write names: its item for PUT and PATCH, the collection itself for POST. */
+  private writeTarget(url: URL, item: boolean): { collection: Collection; group: string; version: string; namespace: string | undefined; rest: string[] } | undefined {
+    const parts = url.pathname.split('/').filter(Boolean);
+    let group: string;
+    let version: string;
+    let rest: string[];
+    if (parts[0] === 'api' && parts[1]) [group, version, rest] = ['', parts[1], parts.slice(2)];
+    else if (parts[0] === 'apis' && parts[1] && parts[2]) [group, version, rest] = [parts[1], parts[2], parts.slice(3)];
+    else return undefined;
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) [namespace, rest] = [rest[1], rest.slice(2)];
+    const collection = this.collections.get(keyOf(group, version, rest[0] ?? ''));
+    if (!collection || rest.length !== (item ? 2 : 1) || collection.served.namespaced !== (namespace !== undefined)) return undefined;
+    return { collection, group, version, namespace, rest };
+  }
+
+  /** POST, PUT and PATCH on a served resource (`writes.ts` has the semantics). */
+  private async write(req: IncomingMessage, url: URL): Promise<{ code: number; body: unknown }> {
+    const method = req.method ?? '';
+    const target = this.writeTarget(url, method !== 'POST');
+    if (!target) return notFound(url.pathname);
+    const { collection, group, version, namespace, rest } = target;
+    const itemWanted = method !== 'POST';
+    const { plural, kind } = collection.served;
+    if (this.forbiddenWrites.has(group === '' ? plural : `${group}/${plural}`) || this.forbidden.has(group === '' ? plural : `${group}/${plural}`)) {
+      const verb = method === 'POST' ? 'create' : method === 'PUT' ? 'update' : 'patch';
+      const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+      return { code: 403, body: status(403, 'Forbidden', `${plural}${group ? `.${group}` : ''}${itemWanted ? ` "${rest[1] ?? ''}"` : ''} is forbidden: User "system:serviceaccount:test:kfguard" cannot ${verb} resource "${plural}" in API group "${group}" ${scope}`) };
+    }
+    const read = await readBody(req);
+    if ('tooLarge' in read) return failure(413, 'RequestEntityTooLarge', 'the request is too large');
+    let body: unknown;
+    try {
+      body = JSON.parse(read.text);
+    } catch (error) {
+      return failure(400, 'BadRequest', `the body of the request could not be decoded: ${(error as Error).message}`);
+    }
+    const store: WriteStore = {
+      find: (k, g, ns, name) => this.find(k, g, ns, name),
+      create: (object) => this.mutate('ADDED', object),
+      update: (object) => this.mutate('MODIFIED', object),
+    };
+    return applyWrite({ method, group, version, plural, kind, namespace, name: rest[1], contentType: req.headers['content-type'] ?? '', body }, store);
   }
 
   private route(url: URL): Answer {

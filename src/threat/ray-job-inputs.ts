@@ -1,0 +1,74 @@
+import yaml from 'js-yaml';
+import { asArray, asRecord, asString, isRecord } from '../core/object.js';
+import { joinPath } from '../core/path.js';
+import type { K8sObject } from '../core/types.js';
+import type { ScanState } from './scan-queue.js';
+import { judgeDownloadUrl, scanRaw, scanScript } from './text-scan.js';
+
+/** runtimeEnvYAML longer than this is searched as text only, never parsed (bounded work per object). */
+const MAX_RUNTIME_ENV_PARSE_BYTES = 256 * 1024;
+/** Metadata entries and pip requirements read at most; the rest is still searched as raw text. */
+const MAX_ENTRIES = 1_000;
+
+/**
+ * What a Ray job runs besides its entrypoint, as the RayJob CRD and the Ray Jobs API
+ * (`POST /api/jobs/` body: entrypoint, runtime_env, metadata) carry it:
+ * - `runtimeEnvYAML` (the API's `runtime_env`), searched as text, then read: `pip`/`uv` requirements,
+ *   `working_dir` and `py_modules` are what Ray downloads and installs before the entrypoint runs,
+ *   so a URL there is judged as a download;
+ * - `metadata`, free-form strings the submitter chooses: an attacker can stage a payload there
+ *   for the entrypoint to read, so each value is searched like a script.
+ * https://docs.ray.io/en/latest/ray-core/handling-dependencies.html#api-reference
+ * https://docs.ray.io/en/latest/cluster/running-applications/job-submission/api.html
+ * https://github.com/ray-project/kuberay/blob/master/ray-operator/apis/ray/v1/rayjob_types.go
+ */
+export function scanRayJob(object: K8sObject, state: ScanState): void {
+  const spec = asRecord(object.spec);
+  const entrypoint = asString(spec?.entrypoint);
+  if (entrypoint !== undefined) scanScript(entrypoint, { where: 'Ray job entrypoint', path: 'spec.entrypoint' }, '', state);
+  const runtimeEnv = asString(spec?.runtimeEnvYAML);
+  if (runtimeEnv !== undefined) {
+    scanRaw(runtimeEnv, { where: 'Ray job runtimeEnvYAML', path: 'spec.runtimeEnvYAML' }, '', state);
+    if (runtimeEnv.length <= MAX_RUNTIME_ENV_PARSE_BYTES) judgeRuntimeEnvDownloads(parsed(runtimeEnv), state);
+  }
+  const metadata = asRecord(spec?.metadata);
+  if (metadata) {
+    for (const [key, value] of Object.entries(metadata).slice(0, MAX_ENTRIES)) {
+      if (typeof value === 'string') scanScript(value, { where: `Ray job metadata "${key}"`, path: joinPath('spec.metadata', key) }, '', state);
+    }
+  }
+}
+
+function parsed(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = yaml.load(text, { schema: yaml.JSON_SCHEMA });
+    return isRecord(value) ? value : undefined;
+  } catch {
+    // Unparseable text was already searched as raw text above; KubeRay would refuse it too.
+    return undefined;
+  }
+}
+
+function judgeRuntimeEnvDownloads(env: Record<string, unknown> | undefined, state: ScanState): void {
+  if (!env) return;
+  const site = (where: string): { where: string; path: string } => ({ where: `Ray job runtime_env ${where}`, path: 'spec.runtimeEnvYAML' });
+  for (const installer of ['pip', 'uv'] as const) {
+    // A list of requirements, or {packages: [...]}; a string names a requirements file.
+    const value = env[installer];
+    const packages = Array.isArray(value) ? value : asArray(asRecord(value)?.packages);
+    for (const requirement of packages.slice(0, MAX_ENTRIES)) {
+      const url = typeof requirement === 'string' ? urlIn(requirement) : undefined;
+      if (url !== undefined) judgeDownloadUrl(url, site(`${installer} requirement`), '', state);
+    }
+  }
+  const workingDir = asString(env.working_dir);
+  if (workingDir !== undefined && urlIn(workingDir) !== undefined) judgeDownloadUrl(workingDir, site('working_dir'), '', state);
+  for (const module of asArray(env.py_modules).slice(0, MAX_ENTRIES)) {
+    if (typeof module === 'string' && urlIn(module) !== undefined) judgeDownloadUrl(module, site('py_modules entry'), '', state);
+  }
+}
+
+/** The URL in a requirement: plain (`https://...`), VCS (`git+https://...`) or PEP 508 (`name @ https://...`). */
+function urlIn(requirement: string): string | undefined {
+  return /(?:^|@\s*|\+)((?:https?|s3|gs):\/\/\S+)/i.exec(requirement.trim())?.[1];
+}
