@@ -87,6 +87,12 @@ function salvagedWorkloads(salvaged: readonly Record<string, unknown>[]): K8sObj
   return salvaged.flatMap((value) => {
     const items = value.items;
     const members = Array.isArray(items) ? items.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item)) : [];
-    return [value, ...members] as unknown as K8sObject[];
+    return [value, ...members].map(asStandIn);
   });
+}
+
+/** A salvaged value may lack `apiVersion` or `kind`, or hold something else there: the workload readers expect strings. */
+function asStandIn(value: Record<string, unknown>): K8sObject {
+  const metadata = typeof value.metadata === 'object' && value.metadata !== null && !Array.isArray(value.metadata) ? value.metadata : {};
+  return { ...value, apiVersion: typeof value.apiVersion === 'string' ? value.apiVersion : '', kind: typeof value.kind === 'string' ? value.kind : '', metadata } as K8sObject;
 }
