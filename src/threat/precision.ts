@@ -181,7 +181,7 @@ export function notebookCode(text: string): string | undefined {
  * https://sigmahq.io/docs/basics/rules.html
  */
 export function isDetectionRuleText(text: string): boolean {
-  if (!/(?:^|\n)\s*-?\s*(?:rule|list|macro|detection|logsource)\s*:/.test(text)) return false;
+  if (!/(?:^|\n)[ \t]*(?:-[ \t]*)?(?:rule|list|macro|detection|logsource)[ \t]*:/.test(text)) return false;
   let documents: unknown[];
   try {
     documents = yaml.loadAll(text);

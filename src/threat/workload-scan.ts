@@ -151,8 +151,16 @@ function scanConfigObject(ref: ConfigReference, object: K8sObject, ctx: ScanCont
   // Binary Secret data (keystores, images) is not text a miner could hide in.
   for (const { key: dataKey, value: text } of storedValuesOf(target, readableText)) {
     const site: Site = { where: `${display} key "${dataKey}"`, path: ref.path, ...(kind === 'Secret' ? { secret: true } : {}) };
-    scanStoredText(dataKey, text, site, state, runAsConfig);
+    scanStoredText(dataKey, text, site, state, runAsConfig, commandsName(object, dataKey));
   }
+}
+
+/**
+ * Whether a container's command, args or script names this key (`sh /rules/falco_rules.yaml`):
+ * text that parses as detection rules can still run as a shell script, so it is then read.
+ */
+function commandsName(object: K8sObject, dataKey: string): boolean {
+  return containersOf(object).some(({ container }) => [container.command, container.args, container.script].some((part) => part !== undefined && JSON.stringify(part).includes(dataKey)));
 }
 
 /**
@@ -160,8 +168,8 @@ function scanConfigObject(ref: ConfigReference, object: K8sObject, ctx: ScanCont
  * shape says so, or a container passes it as a program's `--config`); detection rules (a Falco
  * rules file listing pool domains) and notebook markdown run nothing and are not read.
  */
-function scanStoredText(dataKey: string, text: string, site: Site, state: ScanState, runAsConfig: boolean): void {
-  if (isDetectionRuleText(text)) return;
+function scanStoredText(dataKey: string, text: string, site: Site, state: ScanState, runAsConfig: boolean, namedByCommand: boolean): void {
+  if (!namedByCommand && isDetectionRuleText(text)) return;
   const from = state.signals.length;
   const notebook = /\.ipynb$/.test(dataKey) || text.trimStart().startsWith('{') ? notebookCode(text) : undefined;
   if (notebook !== undefined) scanRaw(pythonWithoutCommentsAndDocstrings(notebook), { ...site, where: `${site.where} code cells` }, '', state);
