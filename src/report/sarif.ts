@@ -9,8 +9,6 @@ import type { Report } from './report.js';
 import { sourceUriOf } from './source-uri.js';
 
 const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-// The project has no public home yet; replace when the repository URL is settled.
-const INFORMATION_URI = 'https://github.com/kfguard/kfguard';
 /** Bump only when `Finding.fingerprint` changes meaning; GitHub matches alerts across runs by it. */
 const FINGERPRINT_KEY = 'kfguard/v1';
 
@@ -48,7 +46,6 @@ export function sarifLog(report: Report, options: RenderOptions): Sarif.Log {
             name: 'kfguard',
             version: report.tool.version,
             semanticVersion: report.tool.version,
-            informationUri: INFORMATION_URI,
             rules: rules.map(ruleDescriptor),
           },
         },
