@@ -89,6 +89,29 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
     },
   },
   {
+    name: 'kind: List of flow maps',
+    stresses: 'finding locations inside flow collections (`- {…}` items), many findings per item',
+    maxBytes: 10 * MB,
+    generate: (bytes) => {
+      const item = (i: number): string =>
+        `- {apiVersion: apps/v1, kind: Deployment, metadata: {name: app-${i}, namespace: team-a}, spec: {selector: {matchLabels: {app: app-${i}}}, template: {metadata: {labels: {app: app-${i}}}, spec: {containers: [{name: main, image: "nginx:latest", securityContext: {privileged: true, runAsUser: 0}}], hostNetwork: true}}}}\n`;
+      const parts = ['apiVersion: v1\nkind: List\nitems:\n'];
+      let size = parts[0]!.length;
+      for (let i = 0; size < bytes; i++) {
+        const next = item(i);
+        parts.push(next);
+        size += next.length;
+      }
+      return parts.join('');
+    },
+  },
+  {
+    name: 'megabytes of base64',
+    stresses: 'the decoders and the miner scan on one long base64 argument (was a timed test in test/threat/hostile-input.test.ts)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podWithScript(Buffer.from('echo hello world; '.repeat(Math.max(1, Math.ceil((bytes * 3) / 4 / 18)))).toString('base64')),
+  },
+  {
     name: 'CRD schema keys in a string',
     stresses: 'the CRD schema cut (crd-schema-skip.ts) on a CRD whose text repeats `openAPIV3Schema:` inside one string',
     maxBytes: 10 * MB,
