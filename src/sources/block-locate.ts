@@ -24,6 +24,8 @@ interface Line {
 interface Scope {
   readonly lines: readonly Line[];
   readonly text: string;
+  /** End of the document: no region reaches past it. */
+  readonly end: number;
   readonly from: number;
   readonly to: number;
   readonly head?: Line;
@@ -53,13 +55,19 @@ const UNSUPPORTED_START = /^(?:[&*!?|>{[]|-\s*-(?:\s|$))/;
  */
 export type BlockLocator = (segments: readonly PathSegment[]) => number | typeof FALLBACK;
 
-export function blockLocator(text: string, start: number, end: number): BlockLocator {
+/**
+ * Continues a path inside a flow collection (`- {…}`, `key: [...]`) that opens at `open` and must
+ * close before `regionEnd`: `segments[from…]` remain, `found` is the offset reached so far.
+ */
+export type FlowDescender = (open: number, regionEnd: number, segments: readonly PathSegment[], from: number, found: number) => number | typeof FALLBACK;
+
+export function blockLocator(text: string, start: number, end: number, descend?: FlowDescender): BlockLocator {
   const lines = contentLines(text, start, end);
   if (lines === FALLBACK) return () => FALLBACK;
   const first = lines[0];
   if (!first) return () => start;
   if (first.indent !== 0 || /^[{[]/.test(text.slice(first.content, first.content + 1))) return () => FALLBACK;
-  const root: Scope = { lines, text, from: 0, to: lines.length };
+  const root: Scope = { lines, text, end, from: 0, to: lines.length };
   return (segments) => {
     let scope = root;
     let found = first.content;
@@ -69,7 +77,10 @@ export function blockLocator(text: string, start: number, end: number): BlockLoc
       if (step === FALLBACK) return FALLBACK;
       if (step === undefined) return found;
       found = step.offset;
-      if (step.opaque && i < segments.length - 1) return FALLBACK;
+      if (step.opaque && i < segments.length - 1) {
+        if (step.flow && descend) return descend(step.flow.open, step.flow.regionEnd, segments, i + 1, found);
+        return FALLBACK;
+      }
       if (!step.children) return found;
       scope = step.children;
     }
@@ -106,6 +117,8 @@ interface Step {
   readonly children?: Scope;
   /** The value is written in a form this locator does not descend into (flow, anchor, tag). */
   readonly opaque?: boolean;
+  /** For a flow collection value: where it opens, and the end of the lines it may span. */
+  readonly flow?: { readonly open: number; readonly regionEnd: number };
 }
 
 function lineAt(scope: Scope, i: number): Line {
@@ -154,7 +167,11 @@ function mappingValueAt(scope: Scope, i: number): Step {
   const line = lineAt(scope, i);
   const rest = (splitKey(lineText(scope.text, line.content)) as { rest: string }).rest;
   if (rest !== '' && !rest.startsWith('#')) {
-    return /^[&*!{[]/.test(rest) ? { offset: line.content, opaque: true } : { offset: line.content };
+    if (rest.startsWith('{') || rest.startsWith('[')) {
+      const open = line.content + lineText(scope.text, line.content).lastIndexOf(rest);
+      return { offset: line.content, opaque: true, flow: { open, regionEnd: regionEnd(scope, childrenOf(scope, i, line.indent).to, i) } };
+    }
+    return /^[&*!]/.test(rest) ? { offset: line.content, opaque: true } : { offset: line.content };
   }
   return { offset: line.content, children: childrenOf(scope, i, line.indent) };
 }
@@ -183,14 +200,28 @@ function sequenceItemAt(scope: Scope, i: number): Step | typeof FALLBACK {
   while (text.charCodeAt(itemStart) === 32) itemStart++;
   const inline = lineText(text, itemStart);
   // `- {}` (an Istio allow-all rule) is common; its offset is known even if its inside is not.
-  if (inline.startsWith('{') || inline.startsWith('[')) return { offset: itemStart, opaque: true };
+  if (inline.startsWith('{') || inline.startsWith('[')) return { offset: itemStart, opaque: true, flow: { open: itemStart, regionEnd: regionEnd(scope, deeperThan(scope, i, line.indent), i) } };
   if (UNSUPPORTED_START.test(inline) || inline.startsWith('- ')) return FALLBACK;
   const nested = childrenOf(scope, i, line.indent);
   if (inline === '' || inline.startsWith('#')) return { offset: nested.from < nested.to ? lineAt(nested, nested.from).content : line.content, children: nested };
   const virtualFirst: Line = { content: itemStart, indent: line.indent + (itemStart - line.content) };
   const isMapping = splitKey(inline) !== undefined;
   // The item's mapping is its first line (after `- `) followed by the nested lines.
-  return isMapping ? { offset: itemStart, children: { text, lines: scope.lines, from: i, to: nested.to, head: virtualFirst } } : { offset: itemStart };
+  return isMapping ? { offset: itemStart, children: { text, end: scope.end, lines: scope.lines, from: i, to: nested.to, head: virtualFirst } } : { offset: itemStart };
+}
+
+/** The first line after `at` that is not indented deeper than `indent` (a flow item's continuation lines end there). */
+function deeperThan(scope: Scope, at: number, indent: number): number {
+  let to = at + 1;
+  while (to < scope.to && lineAt(scope, to).indent > indent) to++;
+  return to;
+}
+
+/** End of the text of lines `[at, to)`: the line break after the last of them, or the document end. */
+function regionEnd(scope: Scope, to: number, at: number): number {
+  const last = lineAt(scope, Math.max(at, to - 1));
+  const lineEnd = scope.text.indexOf('\n', last.content);
+  return lineEnd === -1 || lineEnd > scope.end ? scope.end : lineEnd;
 }
 
 /**
@@ -207,7 +238,7 @@ function childrenOf(scope: Scope, at: number, indent: number): Scope {
     if (line.indent > indent || (compactSequence && line.indent === indent && text.startsWith('-', line.content))) to++;
     else break;
   }
-  return { text, lines: scope.lines, from: at + 1, to };
+  return { text, end: scope.end, lines: scope.lines, from: at + 1, to };
 }
 
 function isKeyLine(scope: Scope, at: number): boolean {

@@ -1,7 +1,8 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { RecentCache } from '../core/recent-cache.js';
-import { parsePath } from '../core/path.js';
-import { blockLocator, FALLBACK, type BlockLocator } from './block-locate.js';
+import { parsePath, type PathSegment } from '../core/path.js';
+import { blockLocator, FALLBACK, type BlockLocator, type FlowDescender } from './block-locate.js';
+import { indexFlowCollection, locateInFlow, type FlowCollection } from './flow-locate.js';
 import { jsonLocator } from './json-locate.js';
 import { fileOriginOf, type DocumentText, type Origin, type SourceLocation } from '../core/types.js';
 
@@ -18,6 +19,8 @@ interface ParsedSource {
  */
 interface DocumentIndex {
   readonly fast: BlockLocator;
+  /** For a document written as one flow collection that is not JSON (`{a: b}`): the path inside it. */
+  readonly flowRoot?: (segments: readonly PathSegment[]) => number | typeof FALLBACK;
   parsed?: ParsedSource;
   /** Offsets of the document's line breaks, for line and column by binary search. */
   breaks?: number[];
@@ -45,10 +48,30 @@ function indexOf(document: DocumentText): DocumentIndex {
     let first = start;
     while (first < end && /\s/.test(text[first] as string)) first++;
     const json = text[first] === '{' || text[first] === '[';
-    index = { fast: json ? jsonLocator(text, start, end) : blockLocator(text, start, end) };
+    const flows = flowIndexes(text);
+    index = json
+      ? { fast: jsonLocator(text, start, end), flowRoot: (segments) => flows(first, end, segments, 0, first) }
+      : { fast: blockLocator(text, start, end, flows) };
     indexes.set(document, index);
   }
   return index;
+}
+
+/**
+ * Flow collections of one document, each indexed once (a `kind: List` of `- {…}` items has one per
+ * item, and each item usually carries several findings).
+ */
+function flowIndexes(text: string): FlowDescender {
+  const indexes = new Map<number, FlowCollection | typeof FALLBACK>();
+  return (open, regionEnd, segments, from, found) => {
+    let collection = indexes.get(open);
+    if (collection === undefined) {
+      const indexed = indexFlowCollection(text, open, regionEnd);
+      collection = indexed === FALLBACK ? FALLBACK : indexed.collection;
+      indexes.set(open, collection);
+    }
+    return collection === FALLBACK ? FALLBACK : locateInFlow(collection, segments, from, found);
+  };
 }
 
 function parsedSource(index: DocumentIndex, document: DocumentText): ParsedSource {
@@ -75,7 +98,9 @@ export function locate(anyOrigin: Origin, path: string | undefined, strategy: 'a
   if (!document) return origin.line === undefined ? undefined : { file: origin.file, line: origin.line, column: 1 };
   const segments = [...parsePath(origin.pathPrefix ?? ''), ...parsePath(path ?? '')];
   const index = indexOf(document);
-  const fast = strategy === 'auto' ? index.fast(segments) : FALLBACK;
+  let fast = strategy === 'auto' ? index.fast(segments) : FALLBACK;
+  // Not JSON, but flow YAML: read the same way as flow items of a block document.
+  if (fast === FALLBACK && strategy === 'auto' && index.flowRoot) fast = index.flowRoot(segments);
   if (fast !== FALLBACK) {
     const { line, column } = lineColumnWithin(index, document, fast);
     return { file: origin.file, line, column };
