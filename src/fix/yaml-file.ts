@@ -1,9 +1,11 @@
+import { isDeepStrictEqual } from 'node:util';
 import { parseDocument, type Document, type ToStringOptions } from 'yaml';
 import type { PathSegment } from '../core/path.js';
 import { splitDocuments } from '../sources/yaml-documents.js';
 import { renderGenerated, type GeneratedFor } from './generated-text.js';
 import type { ObjectEdit } from './types.js';
-import { applyEditsToDocument } from './yaml-edit.js';
+import { setScalarsInPlace, type ScalarSet } from './cst-edit.js';
+import { applyEditsToDocument, orderEdits } from './yaml-edit.js';
 
 interface Chunk {
   readonly start: number;
@@ -110,6 +112,20 @@ function detectLayout(source: string): ToStringOptions {
   return best;
 }
 
+/** The edits as in-place scalar replacements, or undefined when one of them is anything else. */
+function scalarSetsOf(pending: readonly PendingEdit[]): ScalarSet[] | undefined {
+  const sets: ScalarSet[] = [];
+  for (const { prefix, edits } of pending) {
+    for (const edit of orderEdits(edits)) {
+      if (edit.op !== 'set') return undefined;
+      const value = edit.value;
+      if (!(value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) return undefined;
+      sets.push({ path: [...prefix, ...edit.path], value, ...(edit.comment === undefined ? {} : { comment: edit.comment }) });
+    }
+  }
+  return sets;
+}
+
 /**
  * A YAML stream edited document by document. Only documents that receive edits are re-printed
  * (with the `yaml` Document API, which keeps their comments); every other byte stays as it was.
@@ -184,6 +200,11 @@ export class EditableYamlFile {
       byPrefix.set(key, merged ? { prefix: pending.prefix, edits: [...merged.edits, ...pending.edits] } : pending);
     }
     for (const { prefix, edits: list } of byPrefix.values()) applyEditsToDocument(doc, prefix, list);
+    // Scalar replacements (an image digest, a flag's value) go through the CST, byte for byte
+    // elsewhere; the result must read as the data model edit does, or the document is re-printed.
+    const sets = scalarSetsOf([...byPrefix.values()]);
+    const inPlace = sets && setScalarsInPlace(source, sets);
+    if (inPlace !== undefined && isDeepStrictEqual(parseDocument(inPlace).toJS(), doc.toJS())) return inPlace;
     return restoreSpacing(doc.toString(layout), source).trimEnd() + trailingSpace(source);
   }
 
