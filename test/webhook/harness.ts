@@ -9,7 +9,7 @@ import { collectManifests } from '../../src/sources/manifest.js';
 import { sharedPath } from '../../src/testing/shared.js';
 import { generateCertificates, type WebhookCertificates } from '../../src/webhook/certs.js';
 import type { JudgeContext } from '../../src/webhook/handler.js';
-import { silentLogger } from '../../src/webhook/logging.js';
+import { silentLogger, type Logger } from '../../src/webhook/logging.js';
 import { WebhookMetrics } from '../../src/webhook/metrics.js';
 import { WebhookServer } from '../../src/webhook/server.js';
 import { DEFAULT_DECISION_SETTINGS, type DecisionSettings } from '../../src/webhook/settings.js';
@@ -48,6 +48,8 @@ export interface StartOptions {
   readonly beforeJudge?: JudgeContext['beforeJudge'];
   readonly certFiles?: { readonly cert: string; readonly key: string; readonly intervalMs?: number };
   readonly certs?: WebhookCertificates;
+  /** Where the server logs; silent unless a test reads the lines. */
+  readonly logger?: Logger;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<Running> {
@@ -62,7 +64,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
       config: DEFAULT_CONFIG,
       settings: { ...DEFAULT_DECISION_SETTINGS, ...options.settings },
       metrics,
-      logger: silentLogger(),
+      logger: options.logger ?? silentLogger(),
       ...(options.beforeJudge ? { beforeJudge: options.beforeJudge } : {}),
     },
   });
