@@ -37,9 +37,13 @@ export function readTarMembers(display: string, tar: Buffer, limits: ArchiveLimi
   // Python and GNU tar apply a global `path` to later members (Go does not): a member is read when
   // either reading names it a manifest, so neither can hide a pipeline from the other.
   let globalPath: string | undefined;
-  while (offset + BLOCK <= tar.length) {
+  for (;;) {
+    if (offset >= tar.length) return;
+    // Go's reader fails with "unexpected EOF" on a partial header block. Reading nothing from it
+    // instead passed any short file (a damaged zip of a few hundred bytes) as an empty archive.
+    if (offset + BLOCK > tar.length) throw new SourceError(`${display}: truncated tar archive (${tar.length - offset} byte(s) where a header block belongs at offset ${offset})`);
     const header = tar.subarray(offset, offset + BLOCK);
-    if (header.every((b) => b === 0)) break;
+    if (header.every((b) => b === 0)) return;
     if (!validChecksum(header)) throw new SourceError(`${display}: corrupt tar header at offset ${offset}; not a tar archive`);
     const type = String.fromCharCode(header[156] ?? 0);
     const at = `tar header at offset ${offset}`;
