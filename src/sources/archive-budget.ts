@@ -85,3 +85,13 @@ export function keepingWhatWasRead(read: (members: ArchiveMember[], problems: Me
   }
   return { members, problems };
 }
+
+/** Refuses a member (or a whole gzip stream) that inflates more than `maxRatio` times its compressed size. */
+export function checkRatio(display: string, member: string | undefined, inflated: number, compressed: number, limits: ArchiveLimits): void {
+  if (inflated < limits.ratioFloorBytes) return;
+  const ratio = inflated / Math.max(1, compressed);
+  if (ratio > limits.maxRatio) {
+    const where = member === undefined ? display : `${display}!${member}`;
+    throw new SourceError(`${where}: compression ratio ${Math.round(ratio)}:1 is over the ${limits.maxRatio}:1 limit; refused as a possible decompression bomb`);
+  }
+}
