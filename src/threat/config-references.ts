@@ -29,6 +29,8 @@ export function configVolumeNames(containers: readonly ContainerRef[]): Readonly
 
 /** Config file paths given on a command line, also inside an inline `sh -c` script (split on blanks). */
 function configPaths(argv: readonly unknown[]): string[] {
+  // Every config flag holds `-c` (`-c`, `--config`, `--cfg`), so text without it names no config file.
+  if (!argv.some((value) => typeof value === 'string' && value.includes('-c'))) return [];
   const words = argv.flatMap((value) => (typeof value === 'string' ? value.split(/[\s;&|'"]+/) : []));
   const paths: string[] = [];
   words.forEach((word, i) => {
