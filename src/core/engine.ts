@@ -510,19 +510,29 @@ class ReaderIndex {
 
 const MAX_CACHED_CHANGE_KEYS = 256;
 
-/** The coarse keys a change touches; every rule's index asks for the same change in turn, so the last is kept. */
-let lastChange: { readonly changed: readonly ScannedObject[]; readonly cacheKey: string; readonly keys: ReadonlySet<string> } | undefined;
+interface ChangeKeys {
+  readonly cacheKey: string;
+  readonly keys: ReadonlySet<string>;
+}
 
-function changeKeysOf(changed: readonly ScannedObject[]): { readonly cacheKey: string; readonly keys: ReadonlySet<string> } {
-  if (lastChange?.changed === changed) return lastChange;
+/**
+ * The coarse keys a change touches; every rule's index asks for the same change in turn. Held
+ * weakly, so the admitted object is not kept past its request.
+ */
+const changeKeys = new WeakMap<readonly ScannedObject[], ChangeKeys>();
+
+function changeKeysOf(changed: readonly ScannedObject[]): ChangeKeys {
+  const known = changeKeys.get(changed);
+  if (known) return known;
   const keys = new Set(['all', 'namespaces']);
   for (const { object } of changed) {
     const namespace = object.metadata?.namespace ?? '';
     keys.add(`kind\u0000${object.kind}`).add(`namespace\u0000${namespace}`).add(`selector\u0000${namespace}`).add(`labels\u0000${namespace}`);
     if (object.kind === 'Service') keys.add(`services\u0000${namespace}`);
   }
-  lastChange = { changed, cacheKey: [...keys].join('\u0001'), keys };
-  return lastChange;
+  const result = { cacheKey: [...keys].join('\u0001'), keys };
+  changeKeys.set(changed, result);
+  return result;
 }
 
 function readKeys(dependencies: Dependencies): string[] {
