@@ -90,12 +90,16 @@ class Run {
   readonly coverage: CoverageEntry[] = [];
   private readonly config: KfguardConfig;
   private readonly rules: readonly Rule[];
-  private readonly rulesByKind = new Map<string, Rule[]>();
+  private readonly rulesByKind: Map<string, KindRules>;
+  private readonly inventoryRulesByKind: Map<string, readonly Rule[]>;
   private readonly uncovered = new Set<string>();
 
   constructor(private readonly options: EngineOptions) {
     this.config = options.config ?? DEFAULT_CONFIG;
-    this.rules = options.rules.filter((rule) => this.config.rules[rule.meta.id]?.enabled !== false);
+    const shared = sharedIndexOf(options.rules, this.config);
+    this.rules = shared.enabled;
+    this.rulesByKind = shared.byKind;
+    this.inventoryRulesByKind = shared.inventoryRulesByKind;
   }
 
   get settings(): KfguardConfig {
@@ -107,19 +111,38 @@ class Run {
   }
 
   /** Objects of one kind, group and source meet the same rules; decided once, not per object. */
-  private rulesFor(object: K8sObject, source: SourceKind): Rule[] {
+  private rulesFor(object: K8sObject, source: SourceKind): readonly Rule[] {
     const key = `${source}\u0000${apiGroupOf(object.apiVersion)}/${object.kind}`;
-    let matching = this.rulesByKind.get(key);
-    if (!matching) {
-      matching = [];
+    let entry = this.rulesByKind.get(key);
+    if (!entry) {
+      const matching: Rule[] = [];
+      const uncovered: Rule[] = [];
       for (const rule of this.rules) {
         if (!rule.check || !ruleMatches(rule, object)) continue;
         if (ruleAppliesToSource(rule, source)) matching.push(rule);
-        else this.notCovered(rule, source);
+        else uncovered.push(rule);
       }
-      this.rulesByKind.set(key, matching);
+      entry = { matching, uncovered };
+      this.rulesByKind.set(key, entry);
     }
-    return matching;
+    // Each run reports its own coverage, so what the shared index knows is replayed here.
+    for (const rule of entry.uncovered) this.notCovered(rule, source);
+    return entry.matching;
+  }
+
+  /**
+   * Whole-inventory rules that match the object or read its kind, by kind and group: the same
+   * array each time, so the run built on it finds its kind index already made.
+   */
+  inventoryRulesFor(object: K8sObject): readonly Rule[] {
+    const key = `${apiGroupOf(object.apiVersion)}/${object.kind}`;
+    let rules = this.inventoryRulesByKind.get(key);
+    if (!rules) {
+      rules = this.rules.filter((rule) => rule.checkInventory && (ruleMatches(rule, object) || readsKind(rule, object)));
+      if (this.inventoryRulesByKind.size >= MAX_INDEXED_KINDS) this.inventoryRulesByKind.clear();
+      this.inventoryRulesByKind.set(key, rules);
+    }
+    return rules;
   }
 
   /** One coverage entry per rule and source that could not be judged. */
@@ -209,6 +232,40 @@ class Run {
   }
 }
 
+/** The rules one kind, group and source meet, and the enabled rules that match it but not the source. */
+interface KindRules {
+  readonly matching: readonly Rule[];
+  readonly uncovered: readonly Rule[];
+}
+
+interface SharedIndex {
+  readonly enabled: readonly Rule[];
+  readonly byKind: Map<string, KindRules>;
+  readonly inventoryRulesByKind: Map<string, readonly Rule[]>;
+}
+
+/**
+ * The kind index, kept per rule list and config: a webhook or watch judges one object per run,
+ * and rebuilding the index each time cost more than most rules. Both keys are held weakly, and
+ * the index only grows with the kinds seen, which a hostile stream could make many: it is bounded.
+ */
+const sharedIndexes = new WeakMap<readonly Rule[], WeakMap<KfguardConfig, SharedIndex>>();
+const MAX_INDEXED_KINDS = 4_096;
+
+function sharedIndexOf(rules: readonly Rule[], config: KfguardConfig): SharedIndex {
+  let byConfig = sharedIndexes.get(rules);
+  if (!byConfig) {
+    byConfig = new WeakMap();
+    sharedIndexes.set(rules, byConfig);
+  }
+  let index = byConfig.get(config);
+  if (!index || index.byKind.size > MAX_INDEXED_KINDS) {
+    index = { enabled: rules.filter((rule) => config.rules[rule.meta.id]?.enabled !== false), byKind: new Map(), inventoryRulesByKind: new Map() };
+    byConfig.set(config, index);
+  }
+  return index;
+}
+
 /** The finding a threat rule's error becomes: medium (suspicious, not proven), with the reason. */
 function failedThreatCheck(object: K8sObject, message: string): Violation {
   return {
@@ -260,7 +317,7 @@ export function evaluateObject(snapshot: Snapshot, scanned: ScannedObject, optio
   run.findings.push(...run.checkObject(scanned, overlay));
   // Whole-inventory rules report on objects they match; one that matches neither the object nor
   // reads its kind cannot say anything new about this change.
-  const inventoryRules = run.enabledRules.filter((rule) => rule.checkInventory && (ruleMatches(rule, object) || readsKind(rule, object)));
+  const inventoryRules = run.inventoryRulesFor(object);
   const identity = refKey(refOf(object));
   const introduced: Finding[] = [];
   const quiet = new Run({ ...options, rules: inventoryRules, recordEvaluations: false });
@@ -402,36 +459,80 @@ class RuleBaseline {
 class ReaderIndex {
   private readonly byKey = new Map<string, Set<ScannedObject>>();
   private readonly byAnalysis = new Map<DerivedAnalysis<unknown>, Set<ScannedObject>>();
+  /**
+   * Readers by the coarse keys of a change (its kinds and namespaces), kept until the index
+   * changes: admission requests of one kind into one namespace meet the same readers each time.
+   */
+  private readonly byChangeKeys = new Map<string, readonly ScannedObject[]>();
 
   add(scanned: ScannedObject, dependencies: Dependencies): void {
+    this.byChangeKeys.clear();
     for (const key of readKeys(dependencies)) addTo(this.byKey, key, scanned);
     for (const analysis of dependencies.analyses) addTo(this.byAnalysis, analysis, scanned);
   }
 
   remove(scanned: ScannedObject, dependencies: Dependencies): void {
+    this.byChangeKeys.clear();
     for (const key of readKeys(dependencies)) this.byKey.get(key)?.delete(scanned);
     for (const analysis of dependencies.analyses) this.byAnalysis.get(analysis)?.delete(scanned);
   }
 
   clear(): void {
+    this.byChangeKeys.clear();
     this.byKey.clear();
     this.byAnalysis.clear();
   }
 
-  candidates(snapshot: Snapshot, changed: readonly ScannedObject[]): Set<ScannedObject> {
-    const keys = new Set(['all', 'namespaces']);
-    for (const { object } of changed) {
-      const namespace = object.metadata?.namespace ?? '';
-      keys.add(`kind\u0000${object.kind}`).add(`namespace\u0000${namespace}`).add(`selector\u0000${namespace}`).add(`labels\u0000${namespace}`);
-      if (object.kind === 'Service') keys.add(`services\u0000${namespace}`);
+  candidates(snapshot: Snapshot, changed: readonly ScannedObject[]): Iterable<ScannedObject> {
+    const byKey = this.readersByKeys(changed);
+    let found: Set<ScannedObject> | undefined;
+    for (const [analysis, readers] of this.byAnalysis) {
+      if (readers.size === 0 || !snapshot.affects(analysis, changed)) continue;
+      found ??= new Set(byKey);
+      for (const scanned of readers) found.add(scanned);
     }
+    return found ?? byKey;
+  }
+
+  private readersByKeys(changed: readonly ScannedObject[]): readonly ScannedObject[] {
+    const { cacheKey, keys } = changeKeysOf(changed);
+    const cached = this.byChangeKeys.get(cacheKey);
+    if (cached) return cached;
     const found = new Set<ScannedObject>();
     for (const key of keys) for (const scanned of this.byKey.get(key) ?? []) found.add(scanned);
-    for (const [analysis, readers] of this.byAnalysis) {
-      if (readers.size > 0 && snapshot.affects(analysis, changed)) for (const scanned of readers) found.add(scanned);
-    }
-    return found;
+    const readers = [...found];
+    // Keys name kinds and namespaces the change carries, which a hostile stream could vary without end.
+    if (this.byChangeKeys.size >= MAX_CACHED_CHANGE_KEYS) this.byChangeKeys.clear();
+    this.byChangeKeys.set(cacheKey, readers);
+    return readers;
   }
+}
+
+const MAX_CACHED_CHANGE_KEYS = 256;
+
+interface ChangeKeys {
+  readonly cacheKey: string;
+  readonly keys: ReadonlySet<string>;
+}
+
+/**
+ * The coarse keys a change touches; every rule's index asks for the same change in turn. Held
+ * weakly, so the admitted object is not kept past its request.
+ */
+const changeKeys = new WeakMap<readonly ScannedObject[], ChangeKeys>();
+
+function changeKeysOf(changed: readonly ScannedObject[]): ChangeKeys {
+  const known = changeKeys.get(changed);
+  if (known) return known;
+  const keys = new Set(['all', 'namespaces']);
+  for (const { object } of changed) {
+    const namespace = object.metadata?.namespace ?? '';
+    keys.add(`kind\u0000${object.kind}`).add(`namespace\u0000${namespace}`).add(`selector\u0000${namespace}`).add(`labels\u0000${namespace}`);
+    if (object.kind === 'Service') keys.add(`services\u0000${namespace}`);
+  }
+  const result = { cacheKey: [...keys].join('\u0001'), keys };
+  changeKeys.set(changed, result);
+  return result;
 }
 
 function readKeys(dependencies: Dependencies): string[] {

@@ -136,18 +136,14 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
   if (depth > MAX_DEPTH) return;
   noteTemplateDefaults(node, inherited);
   const ownDefaults = inherited.get(node);
-  const path = (): string => formatPath(segments);
+  // No closures here: this runs for every record of every object, and most hold no container.
   let holder: PodSpecRef | undefined;
-  const holderOf = (nodePath: string): PodSpecRef => {
-    holder ??= podSpecRef(node, nodePath, parent);
-    return holder;
-  };
   for (const key of Object.keys(node)) {
     const value = node[key];
     if (typeof value === 'string') {
       if (POD_SPEC_PATCH_KEYS.has(key)) {
-        const nodePath = path();
-        patchContainers(value, joinPath(nodePath, key), found, () => holderOf(nodePath));
+        const nodePath = formatPath(segments);
+        patchContainers(value, joinPath(nodePath, key), found, () => (holder ??= podSpecRef(node, nodePath, parent)));
       } else if (isTextTemplate(node, key)) {
         const embedded = embeddedManifest(value);
         if (embedded) {
@@ -164,12 +160,13 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
       const defaults = listDefaults(node, key);
       const items = defaults ? value.map((item) => (isRecord(item) ? withDefaults(defaults, item) : item)) : value;
       // Image-less records are patch containers only where a built-in controller keeps its pod spec.
-      const patchable = PATCHABLE_LISTS.has(key) && items.some((item) => isRecord(item) && !isContainerLike(item)) && STANDARD_POD_SPEC_PATHS.has(path());
+      const patchable = PATCHABLE_LISTS.has(key) && items.some((item) => isRecord(item) && !isContainerLike(item)) && STANDARD_POD_SPEC_PATHS.has(formatPath(segments));
       const others: number[] = [];
       items.forEach((item, i) => {
         if (isContainerLike(item) || (patchable && isRecord(item))) {
-          const nodePath = path();
-          found.push({ container: item, path: joinPath(nodePath, key, i), name: asString(item.name) ?? '', role, holder: holderOf(nodePath) });
+          const nodePath = formatPath(segments);
+          holder ??= podSpecRef(node, nodePath, parent);
+          found.push({ container: item, path: joinPath(nodePath, key, i), name: asString(item.name) ?? '', role, holder });
         } else if (item !== null && typeof item === 'object') {
           others.push(i);
         }
@@ -185,8 +182,9 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
     }
     const single = SINGLE_CONTAINER_KEYS.has(key) && isRecord(value) ? inheritedContainer(ownDefaults?.[key], value) : undefined;
     if (single && isContainerLike(single)) {
-      const nodePath = path();
-      found.push({ container: single, path: joinPath(nodePath, key), name: asString(node.name) ?? asString(single.name) ?? key, role: 'template', holder: holderOf(nodePath) });
+      const nodePath = formatPath(segments);
+      holder ??= podSpecRef(node, nodePath, parent);
+      found.push({ container: single, path: joinPath(nodePath, key), name: asString(node.name) ?? asString(single.name) ?? key, role: 'template', holder });
       continue;
     }
     segments.push(key);

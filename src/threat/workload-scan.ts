@@ -81,11 +81,14 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: ScanContext, s
     ...asArray(container.args).map((v, i) => ({ text: scalarText(v), site: site(`args[${i}]`, 'args', i) })),
   ];
   scanArgv(argv, '', state);
-  const variables = containerVariables(container, object, ctx.inventory);
-  const resolved = argv.map((a) => ({ ...a, resolved: resolveVariables(a.text, variables) }));
-  const replaced = resolved.flatMap((r) => r.resolved.replaced);
-  if (replaced.length > 0) {
-    scanArgv(resolved.map((r) => ({ text: r.resolved.text, site: r.site })), `after resolving ${[...new Set(replaced)].join(', ')}`, state);
+  // Only text with a `$` can name a variable, and most command lines have none.
+  if (argv.some((a) => a.text.includes('$'))) {
+    const variables = containerVariables(container, object, ctx.inventory);
+    const resolved = argv.map((a) => ({ ...a, resolved: resolveVariables(a.text, variables) }));
+    const replaced = resolved.flatMap((r) => r.resolved.replaced);
+    if (replaced.length > 0) {
+      scanArgv(resolved.map((r) => ({ text: r.resolved.text, site: r.site })), `after resolving ${[...new Set(replaced)].join(', ')}`, state);
+    }
   }
   const source = asString(container.source);
   if (source !== undefined) {
