@@ -1,7 +1,9 @@
 /**
  * One server of `npm run bench:webhook`, in its own process (forked with IPC): `real` is the
  * kfguard webhook over the stock-install snapshot with every rule, `threat` the same with only
- * crypto-miner-workload, `baseline` a minimal Node HTTPS server that answers `allowed: true`.
+ * crypto-miner-workload, `baseline` a minimal Node HTTPS server that answers `allowed: true`, `burn`
+ * the baseline spinning BURN_MS (default 1) ms per request: the control for bench/webhook-profile.ts,
+ * showing how much a wall-clock profile charges to the socket write when a server is busy.
  * The kfguard servers log as in production (JSON lines on stdout, a pipe the parent drains).
  * Messages: it sends `{ port }` once listening; answers `'rss'` with `{ rss, heapUsed }` after a full GC;
  * exits on `'stop'`.
@@ -25,11 +27,13 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 let stop: () => Promise<void>;
 let port: number;
-if (mode === 'baseline') {
+if (mode === 'baseline' || mode === 'burn') {
+  const burnMs = mode === 'burn' ? Number(process.env.BURN_MS ?? 1) : 0;
   const server = createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      for (const until = performance.now() + burnMs; performance.now() < until; );
       const uid = (JSON.parse(Buffer.concat(chunks).toString()) as { request: { uid: string } }).request.uid;
       const text = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid, allowed: true } });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });

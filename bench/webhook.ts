@@ -20,6 +20,7 @@ import { sharedAvailable } from '../src/testing/shared.js';
 import { generateCertificates } from '../src/webhook/certs.js';
 import { DEFAULT_DECISION_SETTINGS } from '../src/webhook/settings.js';
 import type { LoadJob, LoadResult } from './webhook-load.js';
+import { body } from './webhook-review.js';
 
 if (!sharedAvailable) {
   console.log('bench:webhook skipped: ../shared (the stock install) is missing');
@@ -34,20 +35,6 @@ const certs = await generateCertificates({ service: 'kfguard-webhook', namespace
 writeFileSync(join(dir, 'tls.crt'), certs.cert);
 writeFileSync(join(dir, 'tls.key'), certs.key);
 
-const pod = {
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name: 'train-pipeline-system-container-impl-1', namespace: 'kubeflow-user-example-com', labels: { 'workflows.argoproj.io/workflow': 'train-pipeline', 'pipelines.kubeflow.org/v2_component': 'true' }, annotations: { 'workflows.argoproj.io/node-name': 'train-pipeline.root-driver' } },
-  spec: {
-    serviceAccountName: 'default-editor',
-    initContainers: [{ name: 'init', image: 'quay.io/argoproj/argoexec:v3.4.17', command: ['argoexec', 'init', '--loglevel', 'info'] }],
-    containers: [
-      { name: 'wait', image: 'quay.io/argoproj/argoexec:v3.4.17', command: ['argoexec', 'wait', '--loglevel', 'info'] },
-      { name: 'main', image: 'python:3.9', command: ['/var/run/argo/argoexec', 'emissary', '--', 'sh', '-c'], args: ["python3 -m pip install --quiet kfp==2.7.0 && python3 -m kfp.dsl.executor_main --component_module_path /tmp/ephemeral_component.py --executor_input '{\"inputs\":{\"parameterValues\":{\"epochs\":3}}}'"], env: [{ name: 'ML_PIPELINE_SERVICE_HOST', value: 'ml-pipeline.kubeflow.svc.cluster.local' }] },
-    ],
-  },
-};
-const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'bench', kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'CREATE', namespace: pod.metadata.namespace, userInfo: { username: 'system:serviceaccount:kubeflow:argo', groups: [] }, object: pod } });
 
 // The servers run bundled, as the shipped CLI does (scripts/build.mjs): under tsx a server would carry
 // the loader's own memory and compile work. The bundle sits at the same depth as src/testing/ so

@@ -1,4 +1,18 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SERVED_KINDS } from './kinds.js';
+
+/**
+ * Kinds and operations come from the request body, which anyone who can reach the port writes:
+ * as label values they would let a caller grow the registry without bound. Values outside these
+ * sets are counted as `other`.
+ */
+const KNOWN_OPERATIONS = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
+const labelKind = (kind: string): string => (kind === 'unknown' || Object.hasOwn(SERVED_KINDS, kind) ? kind : 'other');
+
+interface ReviewSeries {
+  readonly requests: { inc(): void };
+  readonly latency: { observe(value: number): void };
+}
 
 /** Prometheus metrics of one server; a registry per server so tests can run several in a process. */
 export class WebhookMetrics {
@@ -11,6 +25,8 @@ export class WebhookMetrics {
   readonly rejected: Counter<'reason'>;
   readonly certReloads: Counter<'result'>;
   private snapshotLoadedAt: number | undefined;
+  /** Bound label children per kind, operation and outcome: prom-client otherwise hashes the label object on every call. */
+  private readonly series = new Map<string, ReviewSeries>();
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -39,6 +55,19 @@ export class WebhookMetrics {
       },
     });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'kfguard_webhook_' });
+  }
+
+  /** One answered review: its count and latency. */
+  reviewed(kind: string, operation: string, decision: string, seconds: number): void {
+    const labels = { kind: labelKind(kind), operation: KNOWN_OPERATIONS.has(operation) ? operation : 'other', decision };
+    const key = `${labels.kind}\u0000${labels.operation}\u0000${decision}`;
+    let series = this.series.get(key);
+    if (!series) {
+      series = { requests: this.requests.labels(labels), latency: this.latency.labels({ kind: labels.kind, decision }) };
+      this.series.set(key, series);
+    }
+    series.requests.inc();
+    series.latency.observe(seconds);
   }
 
   snapshotLoaded(at: number): void {

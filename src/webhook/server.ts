@@ -133,7 +133,8 @@ export class WebhookServer {
     try {
       const body = await readBody(req, MAX_REVIEW_BYTES);
       if (body === undefined) return this.tooLarge(req, res);
-      const result = await handleReview(body, this.context, receivedAt);
+      const pending = handleReview(body, this.context, receivedAt);
+      const result = pending instanceof Promise ? await pending : pending;
       send(res, result.status, result.body);
     } finally {
       this.inFlight -= 1;
