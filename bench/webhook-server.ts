@@ -9,6 +9,7 @@
  * exits on `'stop'`.
  */
 import { createServer } from 'node:https';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { DEFAULT_CONFIG } from '../src/core/config-types.js';
 import { newSnapshot } from '../src/k8s/inventory.js';
 import { ALL_RULES } from '../src/rules/index.js';
@@ -61,8 +62,10 @@ if (mode === 'baseline' || mode === 'burn') {
 process.on('message', (message) => {
   if (message === 'rss') {
     gc?.();
-    const { rss, heapUsed } = process.memoryUsage();
-    send({ rss, heapUsed });
+    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+    // Where RSS beyond the used heap sits: V8's committed spaces (the young generation grows under load) or outside V8.
+    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.physical_space_size]));
+    send({ rss, heapUsed, heapTotal, external, spaces });
   } else if (message === 'stop') {
     void stop().then(() => process.exit(0));
   }
