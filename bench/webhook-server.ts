@@ -11,13 +11,12 @@
 import { createServer } from 'node:https';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { DEFAULT_CONFIG } from '../src/core/config-types.js';
-import { newSnapshot } from '../src/k8s/inventory.js';
 import { ALL_RULES } from '../src/rules/index.js';
-import { collectManifests } from '../src/sources/manifest.js';
 import { sharedPath } from '../src/testing/shared.js';
 import { createLogger } from '../src/webhook/logging.js';
 import { WebhookMetrics } from '../src/webhook/metrics.js';
 import { WebhookServer } from '../src/webhook/server.js';
+import { loadSnapshotFromFiles } from '../src/webhook/snapshot-loader.js';
 import { DEFAULT_DECISION_SETTINGS } from '../src/webhook/settings.js';
 
 const [mode = 'real', certFile = '', keyFile = ''] = process.argv.slice(2);
@@ -50,12 +49,11 @@ if (mode === 'baseline' || mode === 'burn') {
   };
 } else {
   const rules = mode === 'threat' ? ALL_RULES.filter((r) => r.meta.id === 'crypto-miner-workload') : ALL_RULES;
-  const { objects } = await collectManifests({ paths: [sharedPath('corpus', 'kubeflow', 'kubeflow-example-install.yaml')], cwd: process.cwd(), readStdin: async () => Buffer.alloc(0) });
-  const snapshot = newSnapshot();
-  for (const scanned of objects) snapshot.upsert(scanned);
+  // Loaded as `webhook serve --snapshot-from` loads it.
+  const loaded = await loadSnapshotFromFiles([sharedPath('corpus', 'kubeflow', 'kubeflow-example-install.yaml')], process.cwd());
   const server = new WebhookServer({ tls, snapshotSource: 'bench', context: { rules, config: DEFAULT_CONFIG, settings: DEFAULT_DECISION_SETTINGS, metrics: new WebhookMetrics(), logger: createLogger() } });
   port = (await server.listen(0, '127.0.0.1')).port;
-  server.setSnapshot({ snapshot, objects: objects.length, problems: [], loadedAt: Date.now() });
+  server.setSnapshot(loaded);
   stop = () => server.drain(1_000);
 }
 
