@@ -21,10 +21,10 @@ export class WebhookMetrics {
   readonly latency: Histogram<'kind' | 'decision'>;
   readonly ruleErrors: Counter<'rule'>;
   readonly budgetOverruns: Counter<'rule'>;
-  readonly inFlight: Gauge;
   readonly rejected: Counter<'reason'>;
   readonly certReloads: Counter<'result'>;
   private snapshotLoadedAt: number | undefined;
+  private inFlightNow: () => number = () => 0;
   /** Bound label children per kind, operation and outcome: prom-client otherwise hashes the label object on every call. */
   private readonly series = new Map<string, ReviewSeries>();
 
@@ -41,7 +41,16 @@ export class WebhookMetrics {
     });
     this.ruleErrors = new Counter({ name: 'kfguard_webhook_rule_errors_total', help: 'Rules that threw while judging a review', labelNames: ['rule'], registers });
     this.budgetOverruns = new Counter({ name: 'kfguard_webhook_budget_overruns_total', help: 'Evaluations cut short by the per-object time or byte budget', labelNames: ['rule'], registers });
-    this.inFlight = new Gauge({ name: 'kfguard_webhook_in_flight_requests', help: 'Reviews being judged now', registers });
+    // Read at scrape time from the server's own count: nothing to update per review.
+    const inFlight = (): number => this.inFlightNow();
+    new Gauge({
+      name: 'kfguard_webhook_in_flight_requests',
+      help: 'Reviews being judged now',
+      registers,
+      collect() {
+        this.set(inFlight());
+      },
+    });
     this.rejected = new Counter({ name: 'kfguard_webhook_rejected_requests_total', help: 'Requests answered with a 4xx before judging (malformed, too large, wrong version)', labelNames: ['reason'], registers });
     this.certReloads = new Counter({ name: 'kfguard_webhook_cert_reloads_total', help: 'Serving certificate reloads, by result', labelNames: ['result'], registers });
     const loadedAt = (): number | undefined => this.snapshotLoadedAt;
@@ -68,6 +77,11 @@ export class WebhookMetrics {
     }
     series.requests.inc();
     series.latency.observe(seconds);
+  }
+
+  /** Where the in-flight gauge reads its value when scraped. */
+  countInFlight(count: () => number): void {
+    this.inFlightNow = count;
   }
 
   snapshotLoaded(at: number): void {

@@ -8,7 +8,7 @@ import { handleReview, type JudgeContext } from '../../src/webhook/handler.js';
 import { silentLogger } from '../../src/webhook/logging.js';
 import { WebhookMetrics } from '../../src/webhook/metrics.js';
 import { DEFAULT_DECISION_SETTINGS, type DecisionSettings } from '../../src/webhook/settings.js';
-import { minerPod, pipelinePod, review } from './harness.js';
+import { minerPod, pipelinePod, review, startServer } from './harness.js';
 
 /** The per-review path without the test hook: synchronous judging, the deadline after it, bounded metric labels. */
 
@@ -57,5 +57,24 @@ describe('webhook hot path', () => {
     assert.match(text, /kfguard_webhook_requests_total\{kind="other",operation="other",decision="skipped"\} 50/);
     assert.match(text, /kfguard_webhook_requests_total\{kind="Pod",operation="CREATE",decision="skipped"\} 1/);
     assert.match(text, /kfguard_webhook_request_duration_seconds_count\{kind="other",decision="skipped"\} 50/);
+  });
+
+  test('the in-flight gauge is read from the server at scrape time: 1 while a review waits, 0 after', async () => {
+    let release = (): void => undefined;
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    let entered = (): void => undefined;
+    const judging = new Promise<void>((resolve) => (entered = resolve));
+    const running = await startServer({ objects: [], rules: [], beforeJudge: () => (entered(), stuck) });
+    try {
+      const reply = running.post(review(minerPod()));
+      await judging;
+      assert.match((await running.get('/metrics')).text, /kfguard_webhook_in_flight_requests 1\n/);
+      release();
+      assert.equal((await reply).status, 200);
+      assert.match((await running.get('/metrics')).text, /kfguard_webhook_in_flight_requests 0\n/);
+    } finally {
+      release();
+      await running.close();
+    }
   });
 });
