@@ -5,7 +5,9 @@
  * generator (undici, `bench/webhook-load.ts`) in another, so no measurement shares an event loop
  * with what it measures. The review is a ~2 KB KFP pipeline Pod.
  *
- * Phases per server: closed-loop throughput (16 connections), open-loop latency at 500 requests/s,
+ * Phases per server: closed-loop throughput (16 connections), open-loop latency at 500 requests/s
+ * (for the threat-only and every-rule servers in alternating rounds, both running, so the
+ * difference of their p99s is not a difference in machine load),
  * a burst of 200 concurrent reviews; for the full server also 100k reviews with its RSS read (after
  * a full GC) at 50k and 100k. BENCH_WEBHOOK_MS sets the duration of the timed phases (default
  * 10 s), BENCH_WEBHOOK_VOLUME the request count of the volume phase (default 100,000; 0 skips it).
@@ -20,6 +22,7 @@ import { sharedAvailable } from '../src/testing/shared.js';
 import { generateCertificates } from '../src/webhook/certs.js';
 import { DEFAULT_DECISION_SETTINGS } from '../src/webhook/settings.js';
 import type { LoadJob, LoadResult } from './webhook-load.js';
+import { body } from './webhook-review.js';
 
 if (!sharedAvailable) {
   console.log('bench:webhook skipped: ../shared (the stock install) is missing');
@@ -28,26 +31,14 @@ if (!sharedAvailable) {
 const DURATION_MS = Number(process.env.BENCH_WEBHOOK_MS ?? 10_000);
 const VOLUME = Number(process.env.BENCH_WEBHOOK_VOLUME ?? 100_000);
 const DEADLINE_MS = DEFAULT_DECISION_SETTINGS.deadlineMs;
+/** Alternating rounds of the 500/s phase for the threat-only and every-rule servers. */
+const RATE_ROUNDS = Number(process.env.BENCH_WEBHOOK_RATE_ROUNDS ?? 4);
 
 const dir = mkdtempSync(join(tmpdir(), 'kfguard-bench-webhook-'));
 const certs = await generateCertificates({ service: 'kfguard-webhook', namespace: 'kfguard', extraNames: ['127.0.0.1'] });
 writeFileSync(join(dir, 'tls.crt'), certs.cert);
 writeFileSync(join(dir, 'tls.key'), certs.key);
 
-const pod = {
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name: 'train-pipeline-system-container-impl-1', namespace: 'kubeflow-user-example-com', labels: { 'workflows.argoproj.io/workflow': 'train-pipeline', 'pipelines.kubeflow.org/v2_component': 'true' }, annotations: { 'workflows.argoproj.io/node-name': 'train-pipeline.root-driver' } },
-  spec: {
-    serviceAccountName: 'default-editor',
-    initContainers: [{ name: 'init', image: 'quay.io/argoproj/argoexec:v3.4.17', command: ['argoexec', 'init', '--loglevel', 'info'] }],
-    containers: [
-      { name: 'wait', image: 'quay.io/argoproj/argoexec:v3.4.17', command: ['argoexec', 'wait', '--loglevel', 'info'] },
-      { name: 'main', image: 'python:3.9', command: ['/var/run/argo/argoexec', 'emissary', '--', 'sh', '-c'], args: ["python3 -m pip install --quiet kfp==2.7.0 && python3 -m kfp.dsl.executor_main --component_module_path /tmp/ephemeral_component.py --executor_input '{\"inputs\":{\"parameterValues\":{\"epochs\":3}}}'"], env: [{ name: 'ML_PIPELINE_SERVICE_HOST', value: 'ml-pipeline.kubeflow.svc.cluster.local' }] },
-    ],
-  },
-};
-const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'bench', kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'CREATE', namespace: pod.metadata.namespace, userInfo: { username: 'system:serviceaccount:kubeflow:argo', groups: [] }, object: pod } });
 
 // The servers run bundled, as the shipped CLI does (scripts/build.mjs): under tsx a server would carry
 // the loader's own memory and compile work. The bundle sits at the same depth as src/testing/ so
@@ -136,36 +127,62 @@ interface Row {
   readonly rss?: readonly Memory[];
 }
 
-async function measure(mode: string, name: string, volume: boolean): Promise<Row> {
-  const server = await startServer(mode);
-  try {
-    const throughput = await load(server, { phase: 'throughput', durationMs: DURATION_MS, concurrency: 16 });
-    const rate = await load(server, { phase: 'rate', durationMs: DURATION_MS, rps: 500 });
-    const burst = await load(server, { phase: 'burst', requests: 200 });
-    let rss: Memory[] | undefined;
-    if (volume && VOLUME > 0) {
-      rss = [await serverRss(server)];
-      await load(server, { phase: 'volume', requests: VOLUME, concurrency: 16, marks: [VOLUME / 2] }, async () => void rss?.push(await serverRss(server)));
-      rss.push(await serverRss(server));
+/** Open-loop latency of several servers, in alternating rounds so that load on a shared machine falls on each alike. */
+async function interleavedRate(servers: readonly Server[], rounds = RATE_ROUNDS): Promise<LoadResult[]> {
+  const pooled = servers.map((): LoadResult => ({ completed: 0, errors: 0, elapsedMs: 0, latenciesMs: [] }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, server] of servers.entries()) {
+      const part = await load(server, { phase: 'rate', durationMs: DURATION_MS / rounds, rps: 500 });
+      const sum = pooled[i] as LoadResult;
+      pooled[i] = { completed: sum.completed + part.completed, errors: sum.errors + part.errors, elapsedMs: sum.elapsedMs + part.elapsedMs, latenciesMs: [...sum.latenciesMs, ...part.latenciesMs] };
     }
-    return {
-      name,
-      rps: (throughput.completed / throughput.elapsedMs) * 1000,
-      p50: quantile(rate.latenciesMs, 0.5),
-      p99: quantile(rate.latenciesMs, 0.99),
-      rateErrors: rate.errors,
-      burstMax: Math.max(...burst.latenciesMs),
-      burstAnswered: burst.completed,
-      ...(rss ? { rss } : {}),
-    };
+  }
+  return pooled;
+}
+
+async function measure(modes: readonly { mode: string; name: string; volume: boolean }[]): Promise<Row[]> {
+  const servers: Server[] = [];
+  try {
+    for (const { mode } of modes) servers.push(await startServer(mode));
+    const throughputs: LoadResult[] = [];
+    for (const server of servers) throughputs.push(await load(server, { phase: 'throughput', durationMs: DURATION_MS, concurrency: 16 }));
+    const rates = await interleavedRate(servers);
+    const rows: Row[] = [];
+    for (const [i, { name, volume }] of modes.entries()) {
+      const server = servers[i] as Server;
+      const throughput = throughputs[i] as LoadResult;
+      const rate = rates[i] as LoadResult;
+      const burst = await load(server, { phase: 'burst', requests: 200 });
+      let rss: Memory[] | undefined;
+      if (volume && VOLUME > 0) {
+        rss = [await serverRss(server)];
+        await load(server, { phase: 'volume', requests: VOLUME, concurrency: 16, marks: [VOLUME / 2] }, async () => void rss?.push(await serverRss(server)));
+        rss.push(await serverRss(server));
+      }
+      rows.push({
+        name,
+        rps: (throughput.completed / throughput.elapsedMs) * 1000,
+        p50: quantile(rate.latenciesMs, 0.5),
+        p99: quantile(rate.latenciesMs, 0.99),
+        rateErrors: rate.errors,
+        burstMax: Math.max(...burst.latenciesMs),
+        burstAnswered: burst.completed,
+        ...(rss ? { rss } : {}),
+      });
+    }
+    return rows;
   } finally {
-    await stopServer(server);
+    for (const server of servers) await stopServer(server);
   }
 }
 
-const baseline = await measure('baseline', 'minimal HTTPS, `allowed: true`', false);
-const threat = await measure('threat', 'kfguard webhook, threat rule only', false);
-const real = await measure('real', 'kfguard webhook, every rule', true);
+const [baseline] = (await measure([{ mode: 'baseline', name: 'minimal HTTPS, `allowed: true`', volume: false }])) as [Row];
+// The every-rule cost is a difference of two p99s: both servers run side by side and their
+// latency rounds alternate, so neither is measured in a quieter minute than the other.
+const [threat, real] = (await measure([
+  { mode: 'threat', name: 'kfguard webhook, threat rule only', volume: false },
+  { mode: 'real', name: 'kfguard webhook, every rule', volume: true },
+])) as [Row, Row];
 rmSync(dir, { recursive: true, force: true });
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;

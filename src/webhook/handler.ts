@@ -41,19 +41,26 @@ export interface HandlerResult {
  */
 const AUTHOR_CANNOT_EXEMPT = new Set(['threat', 'exposure']);
 
-/** POST /validate: a request body to an HTTP status and AdmissionReview. Never throws. */
-export async function handleReview(body: string, context: JudgeContext, receivedAt: number): Promise<HandlerResult> {
+/**
+ * POST /validate: a request body to an HTTP status and AdmissionReview. Never throws. Synchronous
+ * unless the test hook is set: a promise per review is work the API server waits for.
+ */
+export function handleReview(body: string, context: JudgeContext, receivedAt: number): HandlerResult | Promise<HandlerResult> {
   const parsed = parseReview(body);
   if (!parsed.ok) {
     context.metrics.rejected.inc({ reason: parsed.message.startsWith('malformed JSON') ? 'malformed' : 'invalid' });
     return { status: 400, body: { error: parsed.message } };
   }
   const { request } = parsed;
-  const decision = await judgeWithDeadline(request, context, receivedAt);
+  const decision = judgeWithDeadline(request, context, receivedAt);
+  return decision instanceof Promise ? decision.then((d) => answer(request, d, context, receivedAt)) : answer(request, decision, context, receivedAt);
+}
+
+/** Counts, logs and wraps a decision. */
+function answer(request: AdmissionRequest, decision: AdmissionDecision, context: JudgeContext, receivedAt: number): HandlerResult {
   const latencyMs = performance.now() - receivedAt;
   const kind = request.kind.kind || 'unknown';
-  context.metrics.requests.inc({ kind, operation: request.operation, decision: decision.outcome });
-  context.metrics.latency.observe({ kind, decision: decision.outcome }, latencyMs / 1000);
+  context.metrics.reviewed(kind, request.operation, decision.outcome, latencyMs / 1000);
   context.logger.info(
     {
       uid: request.uid,
@@ -74,23 +81,42 @@ export async function handleReview(body: string, context: JudgeContext, received
 }
 
 /** Judges the request, or answers by the failure policy once the internal deadline passes. */
-async function judgeWithDeadline(request: AdmissionRequest, context: JudgeContext, receivedAt: number): Promise<AdmissionDecision> {
+function judgeWithDeadline(request: AdmissionRequest, context: JudgeContext, receivedAt: number): AdmissionDecision | Promise<AdmissionDecision> {
   const { settings } = context;
   const remaining = settings.deadlineMs - (performance.now() - receivedAt);
   if (remaining <= 0) return failureDecision(settings, `deadline of ${settings.deadlineMs} ms passed before judging`);
+  // Judging is synchronous (the engine never awaits), so no timer could fire before it ends: the
+  // deadline is checked once it returns. A timer and a promise race per review cost more than the
+  // rest of the webhook's own work; they are kept for the asynchronous hook only.
+  if (!context.beforeJudge) {
+    try {
+      return judge(request, context, receivedAt);
+    } catch (error) {
+      return internalError(request, context, error);
+    }
+  }
+  return judgeAfterHook(request, context, context.beforeJudge, receivedAt, remaining);
+}
+
+async function judgeAfterHook(request: AdmissionRequest, context: JudgeContext, hook: NonNullable<JudgeContext['beforeJudge']>, receivedAt: number, remaining: number): Promise<AdmissionDecision> {
+  const { settings } = context;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<AdmissionDecision>((resolve) => {
     timer = setTimeout(() => resolve(failureDecision(settings, `no decision within the ${settings.deadlineMs} ms deadline`)), remaining);
   });
   try {
-    return await Promise.race([judge(request, context, receivedAt), deadline]);
+    return await Promise.race([hook(request).then(() => judge(request, context, receivedAt)), deadline]);
   } catch (error) {
-    // judge() catches what rules throw; this is a bug in kfguard itself, still never a crash.
-    context.logger.error({ uid: request.uid, err: errorMessage(error) }, 'admission review failed');
-    return failureDecision(settings, 'internal error');
+    return internalError(request, context, error);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** judge() catches what rules throw; this is a bug in kfguard itself, still never a crash. */
+function internalError(request: AdmissionRequest, context: JudgeContext, error: unknown): AdmissionDecision {
+  context.logger.error({ uid: request.uid, err: errorMessage(error) }, 'admission review failed');
+  return failureDecision(context.settings, 'internal error');
 }
 
 const judgedKinds = new WeakMap<readonly Rule[], (kind: string) => boolean>();
@@ -105,9 +131,8 @@ function isJudged(kind: string, rules: readonly Rule[]): boolean {
   return judged(kind);
 }
 
-async function judge(request: AdmissionRequest, context: JudgeContext, receivedAt: number): Promise<AdmissionDecision> {
+function judge(request: AdmissionRequest, context: JudgeContext, receivedAt: number): AdmissionDecision {
   const { settings } = context;
-  if (context.beforeJudge) await context.beforeJudge(request);
   // A deletion removes what could be exposed or mined; judging the old object would only block cleanup.
   if (request.operation === 'DELETE' || !request.object) return decide([], settings, subjectOf(request));
   // A kind no rule matches or reads cannot be denied: answer before exemptions and the snapshot.
@@ -135,8 +160,10 @@ async function judge(request: AdmissionRequest, context: JudgeContext, receivedA
     const ids = [...new Set(evaluation.ruleErrors.map((e) => e.ruleId))];
     return failureDecision(settings, `rule ${ids.join(', ')} failed`, ids);
   }
+  const found = evaluation.introduced.length > 0 ? [...evaluation.findings, ...evaluation.introduced] : evaluation.findings;
+  if (found.length === 0) return decide(found, settings, subjectOf(request));
   const exemptRules = new Set(exemptions.flatMap((e) => e.rules ?? []));
-  const findings = activeFindings([...evaluation.findings, ...evaluation.introduced], scanned, context.config).filter((f) => !exemptRules.has(f.ruleId));
+  const findings = activeFindings(found, scanned, context.config).filter((f) => !exemptRules.has(f.ruleId));
   return decide(findings, settings, subjectOf(request));
 }
 
@@ -158,8 +185,20 @@ function record(evaluation: ObjectEvaluation, request: AdmissionRequest, context
  * annotation applies only outside the threat and exposure categories.
  */
 function activeFindings(findings: readonly Finding[], scanned: ScannedObject, config: KfguardConfig): Finding[] {
-  const { findings: marked } = applySuppressions(findings, [scanned], config, new Date().toISOString().slice(0, 10));
+  const { findings: marked } = applySuppressions(findings, [scanned], config, today());
   return marked.filter((f) => !f.suppression || (f.suppression.kind === 'inline' && AUTHOR_CANNOT_EXEMPT.has(f.category)));
+}
+
+let todayCache = { until: 0, day: '' };
+
+/** Today's UTC date for suppression expiry, formatted once per day rather than per review. */
+function today(): string {
+  const now = Date.now();
+  if (now >= todayCache.until) {
+    const day = new Date(now).toISOString().slice(0, 10);
+    todayCache = { until: Date.parse(`${day}T00:00:00Z`) + 86_400_000, day };
+  }
+  return todayCache.day;
 }
 
 function subjectOf(request: AdmissionRequest): string {

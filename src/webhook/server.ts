@@ -35,6 +35,7 @@ export class WebhookServer {
 
   constructor(private readonly options: WebhookServerOptions) {
     this.context = { ...options.context, snapshot: (): Snapshot | undefined => this.loaded?.snapshot };
+    this.context.metrics.countInFlight(() => this.inFlight);
     this.server = createServer({ cert: options.tls.cert, key: options.tls.key, minVersion: TLS_MIN_VERSION }, (req, res) => void this.route(req, res));
     // The API server keeps connections open between reviews; slow or stalled clients are cut off.
     this.server.keepAliveTimeout = 30_000;
@@ -129,15 +130,14 @@ export class WebhookServer {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_REVIEW_BYTES) return this.tooLarge(req, res);
     this.inFlight += 1;
-    this.context.metrics.inFlight.inc();
     try {
       const body = await readBody(req, MAX_REVIEW_BYTES);
       if (body === undefined) return this.tooLarge(req, res);
-      const result = await handleReview(body, this.context, receivedAt);
+      const pending = handleReview(body, this.context, receivedAt);
+      const result = pending instanceof Promise ? await pending : pending;
       send(res, result.status, result.body);
     } finally {
       this.inFlight -= 1;
-      this.context.metrics.inFlight.dec();
     }
   }
 
