@@ -16,6 +16,7 @@ import { auditEventOf, detached, withDetachedIdentity, isAnonymous, isJudgedStag
 import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
 import { PodRoles } from './pod-roles.js';
+import { ScheduledRuns } from './scheduled-runs.js';
 import { kindOfResource, TRACKED_RESOURCES } from './resource-kinds.js';
 import { Timeline } from './timeline.js';
 
@@ -85,6 +86,7 @@ export class AuditHunt {
   private readonly judges: { readonly detection: AuditDetection; readonly judge: (context: EventContext) => Iterable<AuditHit> }[];
   private readonly state: ObjectState;
   private readonly podRoles: PodRoles;
+  private readonly scheduledRuns: ScheduledRuns;
   private readonly seen = new Set<string>();
   private readonly kept = new Map<string, KeptFinding>();
   private readonly timeline = new Timeline();
@@ -102,6 +104,7 @@ export class AuditHunt {
     this.judges = (options.detections ?? AUDIT_DETECTIONS).map((detection) => ({ detection, judge: detection.start(this.settings) }));
     this.state = new ObjectState(this.limits.maxTrackedObjects);
     this.podRoles = new PodRoles(this.limits.maxTrackedPods);
+    this.scheduledRuns = new ScheduledRuns(this.limits.maxTrackedObjects);
   }
 
   /** A problem with the input as a whole (unreadable file, corrupt gzip): listed with the file. */
@@ -194,7 +197,7 @@ export class AuditHunt {
     const before = tracked ? this.state.get(ref) : undefined;
     const { after, afterFromPatchAlone } = this.afterOf(event, before);
     if (succeeded(event)) this.moveState(event, tracked, after, afterFromPatchAlone);
-    return { event, ...(before ? { before } : {}), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles };
+    return { event, ...(before ? { before } : {}), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles, scheduledRuns: this.scheduledRuns };
   }
 
   private afterOf(event: AuditEvent, before: K8sObject | undefined): { after?: K8sObject; afterFromPatchAlone: boolean } {
@@ -225,6 +228,7 @@ export class AuditHunt {
       // A change the log does not show leaves the kept state stale: better none.
       else if (MUTATING_VERBS.has(event.verb)) this.state.delete(ref);
     }
+    if (event.verb === 'create' && after && !afterFromPatchAlone && !ref.subresource && after.kind !== 'Pod') this.scheduledRuns.record(event, after);
     if (ref.resource !== 'pods' || ref.subresource) return;
     if (event.verb === 'create' && after) this.podRoles.record(ref.namespace, ref.name ?? (typeof after.metadata?.name === 'string' ? after.metadata.name : undefined), after);
     else if (event.verb === 'delete') this.podRoles.forget(ref.namespace, ref.name);
