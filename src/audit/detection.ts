@@ -81,4 +81,4 @@ export function resourceOfEvent(context: EventContext, fallbackKind: string): Re
   };
 }
 
-export const MUTATING_VERBS: ReadonlySet<string> = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+export { MUTATING_VERBS } from './verbs.js';

@@ -1,5 +1,6 @@
 import { asArray, asRecord, asString, isK8sObject } from '../core/object.js';
 import type { K8sObject } from '../core/types.js';
+import { MUTATING_VERBS } from './verbs.js';
 
 /** The parts of an `audit.k8s.io` Event that hunting reads, checked once when the line is read. */
 export interface AuditEvent {
@@ -105,6 +106,14 @@ const LONG_RUNNING_SUBRESOURCES = new Set(['exec', 'attach', 'portforward', 'pro
 export function succeeded(event: AuditEvent): boolean {
   if (event.decision === 'forbid') return false;
   return event.code === undefined || (event.code >= 100 && event.code < 400);
+}
+
+/** Reads (get, list, watch) by an authenticated user change nothing and no detection reads them. */
+export function isWorthJudging(event: AuditEvent): boolean {
+  if (MUTATING_VERBS.has(event.verb)) return true;
+  const sub = event.objectRef.subresource;
+  if (sub === 'exec' || sub === 'attach') return true;
+  return isAnonymous(event);
 }
 
 export function isAnonymous(event: AuditEvent): boolean {

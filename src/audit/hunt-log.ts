@@ -12,7 +12,7 @@ import type { AuditRecord } from './read/audit-records.js';
 import { DEFAULT_HUNT_SETTINGS, MUTATING_VERBS, type AuditDetection, type AuditHit, type EventContext, type HuntSettings } from './detection.js';
 import { AUDIT_DETECTIONS } from './detections/index.js';
 import { auditOriginOf } from './origin.js';
-import { auditEventOf, detached, withDetachedIdentity, isAnonymous, isJudgedStage, requestObjectOf, responseObjectOf, succeeded, type AuditEvent } from './event.js';
+import { auditEventOf, detached, withDetachedIdentity, isJudgedStage, isWorthJudging, requestObjectOf, responseObjectOf, succeeded, type AuditEvent } from './event.js';
 import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
 import { PodRoles } from './pod-roles.js';
@@ -118,6 +118,12 @@ export class AuditHunt {
       this.malformed(file, record.line, record.reason);
       return;
     }
+    if (record.type === 'skimmed') {
+      // Counted as the parsed event would be: an event at a stage never judged, or a read dropped unjudged.
+      this.stats.events++;
+      if (record.verdict === 'other-stage') this.stats.otherStages++;
+      return;
+    }
     const parsed = auditEventOf(record.value);
     if (typeof parsed === 'string') {
       this.malformed(file, record.line, parsed);
@@ -129,7 +135,7 @@ export class AuditHunt {
       this.stats.otherStages++;
       return;
     }
-    if (!this.worthJudging(event)) return;
+    if (!isWorthJudging(event)) return;
     if (this.seen.has(event.auditID)) {
       this.stats.duplicates++;
       return;
@@ -164,14 +170,6 @@ export class AuditHunt {
   private malformed(file: string, line: number, reason: string): void {
     this.stats.malformed++;
     if (this.stats.malformed <= this.limits.maxListedErrors) this.errors.push({ file, line, message: reason });
-  }
-
-  /** Reads (get, list, watch) by an authenticated user change nothing and no detection reads them. */
-  private worthJudging(event: AuditEvent): boolean {
-    if (MUTATING_VERBS.has(event.verb)) return true;
-    const sub = event.objectRef.subresource;
-    if (sub === 'exec' || sub === 'attach') return true;
-    return isAnonymous(event);
   }
 
   private remember(auditID: string): void {

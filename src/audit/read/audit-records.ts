@@ -5,11 +5,18 @@ import { LineCutter, type SplitLine } from './line-splitter.js';
 /** One line (or one `EventList` member) of an audit log: its parsed JSON, or why it could not be read. */
 export type AuditRecord =
   | { readonly type: 'value'; readonly line: number; readonly value: unknown }
+  /** An event line the skimmer vouched for without parsing it (see RecordLimits.skim). */
+  | { readonly type: 'skimmed'; readonly line: number; readonly verdict: string }
   | { readonly type: 'malformed'; readonly line: number; readonly reason: string };
 
 export interface RecordLimits {
   /** One event's JSON text; the apiserver's own cap on a request body is 3 MiB, objects logged twice fit. */
   readonly maxEventBytes: number;
+  /**
+   * Reads a JSON line's text before it is parsed, and names it when it need not be (the hunt's
+   * `skimLine`); the line is then handed on as `skimmed`, unparsed. JSON lines only.
+   */
+  readonly skim?: (text: string) => string | undefined;
 }
 
 export const DEFAULT_RECORD_LIMITS: RecordLimits = { maxEventBytes: 16 * 1024 * 1024 };
@@ -79,6 +86,11 @@ export class AuditRecordCutter {
         continue;
       }
       if (piece.text.trim() === '') continue;
+      const verdict = this.limits.skim?.(piece.text);
+      if (verdict !== undefined) {
+        out.push({ type: 'skimmed', line: piece.line, verdict });
+        continue;
+      }
       const parsed = parseJson(piece.text);
       if (parsed === undefined) {
         out.push({ type: 'malformed', line: piece.line, reason: 'not valid JSON' });
