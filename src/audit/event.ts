@@ -52,37 +52,42 @@ export function auditEventOf(value: unknown): AuditEvent | string {
   const actor = impersonated ?? user;
   const timestamp = asString(record.requestReceivedTimestamp) ?? asString(record.timestamp) ?? asString(record.stageTimestamp) ?? '';
   const status = asRecord(record.responseStatus);
-  const annotations = asRecord(record.annotations);
-  const userName = asString(user?.username) ?? '';
-  return {
+  const decision = asRecord(record.annotations)?.['authorization.k8s.io/decision'];
+  // Built by assignment, not spreads: this runs on every parsed line of a log.
+  const event: Mutable<AuditEvent> = {
     auditID,
     stage,
     verb,
     user: asString(actor?.username) ?? '',
     groups: stringsOf(actor?.groups),
-    ...(impersonated ? { impersonatedBy: userName } : {}),
     sourceIPs: stringsOf(record.sourceIPs),
-    ...stringFields(record, ['userAgent', 'requestURI']),
     timestamp,
     time: Date.parse(timestamp),
     objectRef: objectRefOf(asRecord(record.objectRef)),
-    ...(typeof status?.code === 'number' ? { code: status.code } : {}),
-    ...(typeof annotations?.['authorization.k8s.io/decision'] === 'string' ? { decision: annotations['authorization.k8s.io/decision'] } : {}),
-    ...(record.requestObject !== undefined ? { requestObject: record.requestObject } : {}),
-    ...(record.responseObject !== undefined ? { responseObject: record.responseObject } : {}),
   };
+  if (impersonated) event.impersonatedBy = asString(user?.username) ?? '';
+  if (typeof record.userAgent === 'string') event.userAgent = record.userAgent;
+  if (typeof record.requestURI === 'string') event.requestURI = record.requestURI;
+  if (typeof status?.code === 'number') event.code = status.code;
+  if (typeof decision === 'string') event.decision = decision;
+  if (record.requestObject !== undefined) event.requestObject = record.requestObject;
+  if (record.responseObject !== undefined) event.responseObject = record.responseObject;
+  return event;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function objectRefOf(ref: ReturnType<typeof asRecord>): AuditObjectRef {
-  const optional = (key: string): Record<string, string> => {
-    const value = asString(ref?.[key]);
-    return value ? { [key]: value } : {};
-  };
-  return { resource: asString(ref?.resource) ?? '', apiGroup: asString(ref?.apiGroup) ?? '', ...optional('subresource'), ...optional('namespace'), ...optional('name'), ...optional('apiVersion') };
-}
-
-function stringFields(record: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, string> {
-  return Object.fromEntries(keys.filter((key) => typeof record[key] === 'string').map((key) => [key, record[key] as string]));
+  const out: Mutable<AuditObjectRef> = { resource: asString(ref?.resource) ?? '', apiGroup: asString(ref?.apiGroup) ?? '' };
+  const subresource = asString(ref?.subresource);
+  const namespace = asString(ref?.namespace);
+  const name = asString(ref?.name);
+  const apiVersion = asString(ref?.apiVersion);
+  if (subresource) out.subresource = subresource;
+  if (namespace) out.namespace = namespace;
+  if (name) out.name = name;
+  if (apiVersion) out.apiVersion = apiVersion;
+  return out;
 }
 
 function stringsOf(value: unknown): string[] {
@@ -145,8 +150,45 @@ export function detached<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** The event's identity fields detached from the log text, for events whose details are kept. */
+/**
+ * A copy of a string that shares no memory with the text it came from: the flattened concatenation
+ * is a fresh string, so what is sliced from it pins only itself, never the log chunk.
+ */
+export function detachedString(text: string): string {
+  return ` ${text}`.slice(1);
+}
+
+/**
+ * The event's identity fields detached from the log text, for events whose details are kept. The
+ * objects are left as parsed: they are judged and dropped, and what is kept of them is detached.
+ */
 export function withDetachedIdentity(event: AuditEvent): AuditEvent {
-  const { requestObject, responseObject, ...identity } = event;
-  return { ...detached(identity), time: event.time, ...(requestObject !== undefined ? { requestObject } : {}), ...(responseObject !== undefined ? { responseObject } : {}) };
+  const out: Mutable<AuditEvent> = {
+    auditID: detachedString(event.auditID),
+    stage: detachedString(event.stage),
+    verb: detachedString(event.verb),
+    user: detachedString(event.user),
+    groups: event.groups.map(detachedString),
+    sourceIPs: event.sourceIPs.map(detachedString),
+    timestamp: detachedString(event.timestamp),
+    time: event.time,
+    objectRef: detachedRef(event.objectRef),
+  };
+  if (event.impersonatedBy !== undefined) out.impersonatedBy = detachedString(event.impersonatedBy);
+  if (event.userAgent !== undefined) out.userAgent = detachedString(event.userAgent);
+  if (event.requestURI !== undefined) out.requestURI = detachedString(event.requestURI);
+  if (event.code !== undefined) out.code = event.code;
+  if (event.decision !== undefined) out.decision = detachedString(event.decision);
+  if (event.requestObject !== undefined) out.requestObject = event.requestObject;
+  if (event.responseObject !== undefined) out.responseObject = event.responseObject;
+  return out;
+}
+
+function detachedRef(ref: AuditObjectRef): AuditObjectRef {
+  const out: Mutable<AuditObjectRef> = { resource: detachedString(ref.resource), apiGroup: detachedString(ref.apiGroup) };
+  if (ref.subresource !== undefined) out.subresource = detachedString(ref.subresource);
+  if (ref.namespace !== undefined) out.namespace = detachedString(ref.namespace);
+  if (ref.name !== undefined) out.name = detachedString(ref.name);
+  if (ref.apiVersion !== undefined) out.apiVersion = detachedString(ref.apiVersion);
+  return out;
 }
