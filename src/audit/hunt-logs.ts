@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { errorMessage } from '../core/errors.js';
 import { AuditHunt, type AuditHuntOptions, type AuditHuntResult } from './hunt-log.js';
-import { AuditRecordCutter, DEFAULT_RECORD_LIMITS, type AuditRecord } from './read/audit-records.js';
+import { AuditRecordCutter, DEFAULT_RECORD_LIMITS, parsedRecords, type CutRecord } from './read/audit-records.js';
 import { HeapPacer } from './read/heap-pacer.js';
 import { decompressed, fileChunks } from './read/open-input.js';
 import { skimLine } from './skim.js';
@@ -28,11 +28,12 @@ export async function huntAuditLogs(inputs: readonly AuditInput[], options: Audi
       // One await per chunk; the records of a chunk are judged synchronously.
       // Reads no detection looks at are counted from their first fields, unparsed.
       const cutter = new AuditRecordCutter({ ...DEFAULT_RECORD_LIMITS, skim: skimLine });
-      const records: AuditRecord[] = [];
+      const records: CutRecord[] = [];
       const judge = (): void => {
-        for (const record of records) {
-          lastLine = record.line;
-          hunt.feed(record, input.display);
+        for (const cut of records) {
+          lastLine = cut.line;
+          // Parsed one at a time, just before it is judged.
+          for (const record of parsedRecords(cut)) hunt.feed(record, input.display);
         }
         records.length = 0;
       };
