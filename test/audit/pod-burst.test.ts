@@ -96,6 +96,16 @@ describe('audit-pipeline-pod-burst: the campaign fires, ordinary use does not', 
     assert.match(found[0]?.message ?? '', /12004 pipeline\/job pods created in 5 namespaces/);
   });
 
+  test('a storm of bursts is one finding, counted; a burst after a quiet window is another', async () => {
+    // 40 namespaces creating pods every 100 ms for a minute: a burst every half second.
+    const storm = Array.from({ length: 600 }, (_, i) => podCreate(`kubeflow-user-${i % 40}`, `storm-${i}`, i / 10));
+    const later = ['a', 'b', 'c', 'd', 'e'].map((ns, i) => podCreate(`team-${ns}`, `late-${ns}`, 600 + i));
+    const found = await bursts([...storm, ...later]);
+    assert.equal(found.length, 2, found.map((f) => f.message).join('\n'));
+    assert.match(found[0]?.evidence.join('\n') ?? '', /seen \d{2,} times; last at/);
+    assert.doesNotMatch(found[1]?.evidence.join('\n') ?? '', /seen \d+ times/);
+  });
+
   test('the thresholds are flags: --burst-namespaces 3 --burst-window 30s', async () => {
     const tight = ['a', 'b', 'c'].map((ns, i) => podCreate(`team-${ns}`, `p-${ns}`, i * 10));
     const spread = ['a', 'b', 'c'].map((ns, i) => podCreate(`team-${ns}`, `p-${ns}`, i * 40));

@@ -43,6 +43,11 @@ export const podBurst: AuditDetection = {
     const active = new Map<string, NamespaceActivity>();
     let forgotten = 0;
     let latest = -Infinity;
+    // A burst that follows the last one within the window continues it: one finding, counted
+    // ("seen N times"), so a storm of pods can neither flood the report nor push other findings
+    // past the findings cap.
+    let lastBurst = -Infinity;
+    let episode = '';
     return function* (context) {
       const { event, after } = context;
       if (event.verb !== 'create' || event.objectRef.resource !== 'pods' || event.objectRef.subresource || !after || !succeeded(event)) return;
@@ -73,12 +78,14 @@ export const podBurst: AuditDetection = {
       if (active.size < settings.burstNamespaces) return;
       const burst = [...active];
       active.clear();
+      if (event.time - lastBurst > settings.burstWindowMs || event.time < lastBurst) episode = event.auditID;
+      lastBurst = event.time;
       const since = Math.min(...burst.map(([, a]) => a.first));
       const pods = burst.reduce((n, [, a]) => n + a.pods, 0);
       yield {
         resource: { apiVersion: 'v1', kind: 'Pod', name: `${pods} pods in ${burst.length} namespaces` },
         message: `${pods} pipeline/job pods created in ${burst.length} namespaces within ${Math.round((event.time - since) / 1000)} s`,
-        discriminator: event.auditID,
+        discriminator: episode,
         evidence: [
           `namespaces: ${burst.slice(0, 20).map(([ns, a]) => `${ns} (${a.pods})`).join(', ')}${burst.length > 20 ? ', …' : ''}`,
           `latest pods: ${burst.slice(0, 10).map(([ns, a]) => `${ns}/${a.name}`).join(', ')}${burst.length > 10 ? ', …' : ''}`,
