@@ -12,7 +12,7 @@ import type { AuditRecord } from './read/audit-records.js';
 import { DEFAULT_HUNT_SETTINGS, MUTATING_VERBS, type AuditDetection, type AuditHit, type EventContext, type HuntSettings } from './detection.js';
 import { AUDIT_DETECTIONS } from './detections/index.js';
 import { auditOriginOf } from './origin.js';
-import { auditEventOf, detached, withDetachedIdentity, isJudgedStage, isWorthJudging, requestObjectOf, responseObjectOf, succeeded, type AuditEvent } from './event.js';
+import { auditEventOf, detached, isJudgedStage, isWorthJudging, requestObjectOf, responseObjectOf, succeeded, type AuditEvent } from './event.js';
 import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
 import { PodRoles } from './pod-roles.js';
@@ -141,7 +141,7 @@ export class AuditHunt {
       return;
     }
     this.stats.judged++;
-    this.judgeEvent(withDetachedIdentity(event));
+    this.judgeEvent(event);
   }
 
   private judgeEvent(event: AuditEvent): void {
