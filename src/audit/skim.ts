@@ -20,16 +20,22 @@ export type Skimmed = 'other-stage' | 'unjudged';
 const JSON_STRING = String.raw`"(?:[^"\\]|\\.)*"`;
 const HEAD = new RegExp(String.raw`^\{"kind":"Event","apiVersion":"audit\.k8s\.io/v1","level":"[A-Za-z]+","auditID":"(?:[^"\\]|\\.)+","stage":"([A-Za-z]+)","requestURI":${JSON_STRING},"verb":"([a-z]+)",`);
 /**
- * The user, with no impersonatedUser after it, then sourceIPs, userAgent and objectRef. The user
- * and objectRef are taken only without escapes or nested braces (but the user's `extra` map), so
- * the plain-text tests below read their keys and names exactly; anything else is parsed.
+ * The user (its UserInfo fields, in order), with no impersonatedUser after it, then sourceIPs,
+ * userAgent and objectRef, each matched as the JSON grammar has it, so the prefix a skim vouches for
+ * is valid JSON. The user's and objectRef's strings are taken only without escapes, so the
+ * plain-text tests below read their keys and names exactly; anything else is parsed. Every
+ * repetition starts with a character that says which branch it takes (`,` or a quote), so a
+ * failing match backtracks in linear time (two adjacent `[^...]*` had made a long name quadratic).
  */
-const ACTOR = new RegExp(String.raw`"user":\{([^\\{}]*(?:"extra":\{[^\\{}]*\}[^\\{}]*)?)\},"sourceIPs":\[(?:[^\]"\\]|${JSON_STRING})*\](?:,"userAgent":${JSON_STRING})?,"objectRef":\{([^\\{}]*)\}`, 'y');
+const PLAIN = String.raw`"[^"\\]*"`;
+const PLAIN_LIST = String.raw`\[(?:${PLAIN}(?:,${PLAIN})*)?\]`;
+const USER = String.raw`"username":${PLAIN}(?:,"uid":${PLAIN})?(?:,"groups":${PLAIN_LIST})?(?:,"extra":\{(?:${PLAIN}:${PLAIN_LIST}(?:,${PLAIN}:${PLAIN_LIST})*)?\})?`;
+const ACTOR = new RegExp(String.raw`"user":\{(${USER})\},"sourceIPs":\[(?:${JSON_STRING}(?:,${JSON_STRING})*)?\](?:,"userAgent":${JSON_STRING})?,"objectRef":\{((?:${PLAIN}:${PLAIN}(?:,${PLAIN}:${PLAIN})*)?)\}`, 'y');
 
 /**
  * Whether the line can be counted without parsing it; undefined means parse it. A line must also
  * end with its closing brace: a log cut off mid-line is parsed and reported as malformed. What is
- * not checked is the JSON after objectRef, so a read whose tail is corrupt counts as an event, not
+ * not checked is the JSON after objectRef (responseStatus, objects, timestamps, annotations), so a read whose tail is corrupt counts as an event, not
  * as a malformed line (nothing there is read by any detection); and a repeated top-level key, which
  * JSON.parse resolves to its last value, is not looked for: the API server never writes one.
  */
