@@ -4,7 +4,7 @@
  * kubelets), lease and endpoint updates, and a share of pod creates that carry whole pod specs at
  * RequestResponse level, plus every stage (RequestReceived, ResponseStarted for watches).
  * Sizes follow the falco and audit2rbac samples in ../shared/schemas/audit (≈0.6-1 KB metadata
- * events, 3-6 KB for a create with its object).
+ * events, 3-6 KB for a create with its object), and so does the field order (the API server's).
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -87,13 +87,20 @@ export async function writeAuditLog(file: string, bytes: number, seed = 12): Pro
       };
       event = { ...base, user: { username: 'system:serviceaccount:kubeflow:argo', groups: ['system:serviceaccounts', 'system:authenticated'] }, level: 'RequestResponse', stage: 'ResponseComplete', requestURI: `/api/v1/namespaces/${namespace}/pods`, verb: 'create', objectRef: { resource: 'pods', namespace, name, apiVersion: 'v1' }, responseStatus: { metadata: {}, code: 201 }, requestObject: pod, responseObject: { ...pod, status: { phase: 'Pending', qosClass: 'Burstable' } } };
     }
-    const line = `${JSON.stringify(event)}\n`;
+    const line = `${JSON.stringify(inApiServerOrder(event))}\n`;
     written += Buffer.byteLength(line);
     if (!out.write(line)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
   return { events };
+}
+
+/** The API server writes an Event's fields in its Go struct's order (k8s.io/apiserver pkg/apis/audit/v1). */
+const FIELD_ORDER = ['kind', 'apiVersion', 'level', 'auditID', 'stage', 'requestURI', 'verb', 'user', 'impersonatedUser', 'sourceIPs', 'userAgent', 'objectRef', 'responseStatus', 'requestObject', 'responseObject', 'requestReceivedTimestamp', 'stageTimestamp', 'annotations'];
+
+function inApiServerOrder(event: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(FIELD_ORDER.filter((key) => key in event).map((key) => [key, event[key]]));
 }
 
 if (process.argv[1]?.endsWith('audit-log-gen.ts')) {

@@ -1,5 +1,6 @@
 // Profiles one scan and prints where the time goes, by function and by source file:
 //   node bench/profile.mjs FILE [scan options…]
+//   PROFILE_COMMAND=audit node bench/profile.mjs LOG [audit options…]   (another command that takes files)
 // The CLI is bundled into dist/profile/ without minification, so the bundle keeps esbuild's
 // `// src/….ts` markers and each sample can be charged to the source file it came from (the shipped
 // bundle is one minified file, which a profile cannot split by module).
@@ -24,7 +25,7 @@ await build({
 const dir = mkdtempSync(join(tmpdir(), 'kfguard-prof-'));
 const driver = `const { run } = await import(${JSON.stringify(join(outdir, 'kfguard.js'))}); await run(process.argv.slice(1));`;
 const [file, ...rest] = process.argv.slice(2);
-const result = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--input-type=module', '-e', driver, 'scan', file, '--fail-on', 'none', '--format', 'json', '-o', '/dev/null', ...rest], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--input-type=module', '-e', driver, process.env.PROFILE_COMMAND ?? 'scan', file, '--fail-on', 'none', '--format', 'json', '-o', '/dev/null', ...rest], { stdio: 'inherit' });
 if (result.status !== 0) process.exit(result.status ?? 1);
 const profilePath = join(dir, readdirSync(dir)[0]);
 console.log(`profile: ${profilePath}`);

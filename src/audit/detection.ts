@@ -3,13 +3,14 @@ import type { Severity } from '../core/severity.js';
 import type { Category, K8sObject, ResourceRef } from '../core/types.js';
 import type { AuditEvent } from './event.js';
 import type { PodRoles } from './pod-roles.js';
+import type { ScheduledRuns } from './scheduled-runs.js';
 
 /**
  * A detection that judges a request, not an object: who did what, and what the object was before.
  * It has rule metadata (an id, severity, remediation, MITRE ids) so every report format shows it
  * like a rule's finding; the object rules (the miner rule) run unchanged beside these.
  */
-export type AuditDetectionMeta = Pick<RuleMeta, 'id' | 'title' | 'severity' | 'description' | 'rationale' | 'remediation' | 'references' | 'mitre'> & {
+export type AuditDetectionMeta = Pick<RuleMeta, 'id' | 'title' | 'severity' | 'description' | 'rationale' | 'remediation' | 'references' | 'mitre' | 'options'> & {
   readonly category: Category;
 };
 
@@ -53,6 +54,8 @@ export interface EventContext {
   readonly afterFromPatchAlone: boolean;
   readonly settings: HuntSettings;
   readonly podRoles: PodRoles;
+  /** The Workflows and Jobs the log shows were created for scheduled runs. */
+  readonly scheduledRuns: ScheduledRuns;
 }
 
 export interface AuditDetection {
@@ -78,4 +81,4 @@ export function resourceOfEvent(context: EventContext, fallbackKind: string): Re
   };
 }
 
-export const MUTATING_VERBS: ReadonlySet<string> = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+export { MUTATING_VERBS } from './verbs.js';

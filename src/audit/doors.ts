@@ -8,6 +8,9 @@ interface Door {
 }
 
 let doors: readonly Door[] | undefined;
+/** The shipped door of each user name seen: a log has few actors and many requests. */
+const byUser = new Map<string, string | null>();
+const MAX_REMEMBERED_USERS = 10_000;
 
 function shippedDoors(): readonly Door[] {
   doors ??= shippedList('audit-doors').map((entry) => {
@@ -25,8 +28,13 @@ function shippedDoors(): readonly Door[] {
  */
 export function doorOf(event: AuditEvent): string | undefined {
   if (event.groups.includes('system:unauthenticated') && event.user !== 'system:anonymous') return 'unauthenticated request straight to the Kubernetes API';
-  const known = shippedDoors().find((door) => door.user.test(event.user));
-  if (known) return known.door;
+  let known = byUser.get(event.user);
+  if (known === undefined) {
+    known = shippedDoors().find((door) => door.user.test(event.user))?.door ?? null;
+    if (byUser.size >= MAX_REMEMBERED_USERS) byUser.clear();
+    byUser.set(event.user, known);
+  }
+  if (known !== null) return known;
   const agent = event.userAgent ?? '';
   if (/^kubectl\//.test(agent)) return 'kubectl';
   if (/^Go-http-client\/|^python-requests\/|^curl\//.test(agent)) return `a direct API client (${agent.split(' ')[0]})`;

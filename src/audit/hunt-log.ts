@@ -12,10 +12,11 @@ import type { AuditRecord } from './read/audit-records.js';
 import { DEFAULT_HUNT_SETTINGS, MUTATING_VERBS, type AuditDetection, type AuditHit, type EventContext, type HuntSettings } from './detection.js';
 import { AUDIT_DETECTIONS } from './detections/index.js';
 import { auditOriginOf } from './origin.js';
-import { auditEventOf, detached, withDetachedIdentity, isAnonymous, isJudgedStage, requestObjectOf, responseObjectOf, succeeded, type AuditEvent } from './event.js';
+import { auditEventOf, detached, isJudgedStage, isWorthJudging, requestObjectOf, responseObjectOf, succeeded, type AuditEvent } from './event.js';
 import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
 import { PodRoles } from './pod-roles.js';
+import { ScheduledRuns } from './scheduled-runs.js';
 import { kindOfResource, TRACKED_RESOURCES } from './resource-kinds.js';
 import { Timeline } from './timeline.js';
 
@@ -85,6 +86,7 @@ export class AuditHunt {
   private readonly judges: { readonly detection: AuditDetection; readonly judge: (context: EventContext) => Iterable<AuditHit> }[];
   private readonly state: ObjectState;
   private readonly podRoles: PodRoles;
+  private readonly scheduledRuns: ScheduledRuns;
   private readonly seen = new Set<string>();
   private readonly kept = new Map<string, KeptFinding>();
   private readonly timeline = new Timeline();
@@ -102,6 +104,7 @@ export class AuditHunt {
     this.judges = (options.detections ?? AUDIT_DETECTIONS).map((detection) => ({ detection, judge: detection.start(this.settings) }));
     this.state = new ObjectState(this.limits.maxTrackedObjects);
     this.podRoles = new PodRoles(this.limits.maxTrackedPods);
+    this.scheduledRuns = new ScheduledRuns(this.limits.maxTrackedObjects);
   }
 
   /** A problem with the input as a whole (unreadable file, corrupt gzip): listed with the file. */
@@ -115,6 +118,12 @@ export class AuditHunt {
       this.malformed(file, record.line, record.reason);
       return;
     }
+    if (record.type === 'skimmed') {
+      // Counted as the parsed event would be: an event at a stage never judged, or a read dropped unjudged.
+      this.stats.events++;
+      if (record.verdict === 'other-stage') this.stats.otherStages++;
+      return;
+    }
     const parsed = auditEventOf(record.value);
     if (typeof parsed === 'string') {
       this.malformed(file, record.line, parsed);
@@ -126,13 +135,13 @@ export class AuditHunt {
       this.stats.otherStages++;
       return;
     }
-    if (!this.worthJudging(event)) return;
+    if (!isWorthJudging(event)) return;
     if (this.seen.has(event.auditID)) {
       this.stats.duplicates++;
       return;
     }
     this.stats.judged++;
-    this.judgeEvent(withDetachedIdentity(event));
+    this.judgeEvent(event);
   }
 
   private judgeEvent(event: AuditEvent): void {
@@ -163,14 +172,6 @@ export class AuditHunt {
     if (this.stats.malformed <= this.limits.maxListedErrors) this.errors.push({ file, line, message: reason });
   }
 
-  /** Reads (get, list, watch) by an authenticated user change nothing and no detection reads them. */
-  private worthJudging(event: AuditEvent): boolean {
-    if (MUTATING_VERBS.has(event.verb)) return true;
-    const sub = event.objectRef.subresource;
-    if (sub === 'exec' || sub === 'attach') return true;
-    return isAnonymous(event);
-  }
-
   private remember(auditID: string): void {
     this.seen.add(auditID);
     if (this.seen.size > this.limits.maxRememberedIds) {
@@ -194,7 +195,7 @@ export class AuditHunt {
     const before = tracked ? this.state.get(ref) : undefined;
     const { after, afterFromPatchAlone } = this.afterOf(event, before);
     if (succeeded(event)) this.moveState(event, tracked, after, afterFromPatchAlone);
-    return { event, ...(before ? { before } : {}), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles };
+    return { event, ...(before ? { before } : {}), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles, scheduledRuns: this.scheduledRuns };
   }
 
   private afterOf(event: AuditEvent, before: K8sObject | undefined): { after?: K8sObject; afterFromPatchAlone: boolean } {
@@ -225,6 +226,7 @@ export class AuditHunt {
       // A change the log does not show leaves the kept state stale: better none.
       else if (MUTATING_VERBS.has(event.verb)) this.state.delete(ref);
     }
+    if (event.verb === 'create' && after && !afterFromPatchAlone && !ref.subresource && after.kind !== 'Pod') this.scheduledRuns.record(event, after);
     if (ref.resource !== 'pods' || ref.subresource) return;
     if (event.verb === 'create' && after) this.podRoles.record(ref.namespace, ref.name ?? (typeof after.metadata?.name === 'string' ? after.metadata.name : undefined), after);
     else if (event.verb === 'delete') this.podRoles.forget(ref.namespace, ref.name);

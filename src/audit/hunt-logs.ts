@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { errorMessage } from '../core/errors.js';
 import { AuditHunt, type AuditHuntOptions, type AuditHuntResult } from './hunt-log.js';
-import { AuditRecordCutter, type AuditRecord } from './read/audit-records.js';
+import { AuditRecordCutter, DEFAULT_RECORD_LIMITS, parsedRecords, type CutRecord } from './read/audit-records.js';
 import { HeapPacer } from './read/heap-pacer.js';
 import { decompressed, fileChunks } from './read/open-input.js';
+import { skimLine } from './skim.js';
 
 /** An audit log to read: a file, or a stream (stdin) named for messages. */
 export type AuditInput = { readonly path: string; readonly display: string } | { readonly chunks: AsyncIterable<Buffer>; readonly display: string };
@@ -25,12 +26,14 @@ export async function huntAuditLogs(inputs: readonly AuditInput[], options: Audi
       }
       const chunks = 'path' in input ? fileChunks(input.path) : input.chunks;
       // One await per chunk; the records of a chunk are judged synchronously.
-      const cutter = new AuditRecordCutter();
-      const records: AuditRecord[] = [];
+      // Reads no detection looks at are counted from their first fields, unparsed.
+      const cutter = new AuditRecordCutter({ ...DEFAULT_RECORD_LIMITS, skim: skimLine });
+      const records: CutRecord[] = [];
       const judge = (): void => {
-        for (const record of records) {
-          lastLine = record.line;
-          hunt.feed(record, input.display);
+        for (const cut of records) {
+          lastLine = cut.line;
+          // Parsed one at a time, just before it is judged.
+          for (const record of parsedRecords(cut)) hunt.feed(record, input.display);
         }
         records.length = 0;
       };

@@ -21,7 +21,7 @@ export async function loadCliConfigWithNote(flag: string | undefined, io: CliIo)
     cwd: io.cwd,
     // One config serves every command: the audit detections and hunt's own finding are rule ids too.
     knownRuleIds: [...ALL_RULES.map((rule) => rule.meta.id), ...AUDIT_DETECTIONS.map((d) => d.meta.id), RECON_CALLBACK_META.id],
-    optionSchemas: optionSchemasOf(ALL_RULES),
+    optionSchemas: optionSchemasOf([...ALL_RULES, ...AUDIT_DETECTIONS]),
   });
   for (const warning of loaded.warnings) io.stderr(`kfguard: warning: ${warning}\n`);
   if (loaded.file === undefined) return { config: loaded.config };

@@ -1,3 +1,4 @@
+import { durationMs } from '../audit/duration.js';
 import { UsageError } from '../core/errors.js';
 
 const UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -20,9 +21,9 @@ export function parseTimeFlag(flag: string, value: string | undefined, now: numb
 /** `--burst-window 10m` in milliseconds. */
 export function parseDurationFlag(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const match = /^(\d+)\s*([smhd])$/.exec(value.trim());
-  if (!match || Number(match[1]) === 0) throw new UsageError(`invalid ${flag} "${value}"`, 'use a duration such as 90s, 10m, 2h');
-  return Number(match[1]) * (UNITS[match[2] as string] as number);
+  const ms = durationMs(value);
+  if (ms === undefined) throw new UsageError(`invalid ${flag} "${value}"`, 'use a duration such as 90s, 10m, 2h');
+  return ms;
 }
 
 export function parseCountFlag(flag: string, value: string | undefined, fallback: number): number {

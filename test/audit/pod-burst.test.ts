@@ -20,6 +20,38 @@ const podCreate = (namespace: string, name: string, secondsAfterStart: number): 
     at: new Date(START + secondsAfterStart * 1000).toISOString(),
   });
 
+const withOwner = (pod: Record<string, unknown>, kind: string, owner: string): Record<string, unknown> => ({
+  ...pod,
+  metadata: { ...(pod.metadata as Record<string, unknown>), ownerReferences: [{ apiVersion: 'v1', kind, name: owner, uid: `uid-${owner}`, controller: true, blockOwnerDeletion: true }] },
+});
+/** An object created at `secondsAfterStart` by `user`, owned by a controller `ownerKind/owner`. */
+const ownedCreate = (user: string, resource: string, apiGroup: string | undefined, object: Record<string, unknown>, ownerKind: string, owner: string, secondsAfterStart: number): Record<string, unknown> => {
+  const metadata = object.metadata as { namespace: string; name: string };
+  return auditEvent({
+    verb: 'create',
+    user,
+    resource,
+    ...(apiGroup ? { apiGroup } : {}),
+    namespace: metadata.namespace,
+    name: metadata.name,
+    requestObject: withOwner(object, ownerKind, owner),
+    at: new Date(START + secondsAfterStart * 1000).toISOString(),
+  });
+};
+const workflow = (namespace: string, name: string): Record<string, unknown> => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name, namespace }, spec: { entrypoint: 'main' } });
+const job = (namespace: string, name: string): Record<string, unknown> => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace }, spec: { template: { spec: { containers: [] } } } });
+const ARGO = 'system:serviceaccount:kubeflow:argo';
+const SCHEDULER = 'system:serviceaccount:kubeflow:ml-pipeline-scheduledworkflow';
+const NAMESPACES = ['a', 'b', 'c', 'd', 'e'].map((ns) => `kubeflow-user-${ns}`);
+
+/** Five profiles' runs at the same minute: each a Workflow created by `workflowCreator` for `ownerKind`, and its pod. */
+function recurringRuns(workflowCreator: string, ownerKind = 'ScheduledWorkflow'): Record<string, unknown>[] {
+  return NAMESPACES.flatMap((ns, i) => [
+    ownedCreate(workflowCreator, 'workflows', 'argoproj.io', workflow(ns, `nightly-${i}`), ownerKind, 'nightly', i * 5),
+    ownedCreate(ARGO, 'pods', undefined, pipelinePod(ns, `nightly-${i}-step`), 'Workflow', `nightly-${i}`, i * 5 + 2),
+  ]);
+}
+
 type Report = { findings: { ruleId: string; message: string; evidence: string[] }[] };
 async function bursts(events: readonly unknown[], flags: readonly string[] = []): Promise<Report['findings']> {
   const file = join(mkdtempSync(join(tmpdir(), 'kfguard-burst-')), 'audit.log');
@@ -64,11 +96,89 @@ describe('audit-pipeline-pod-burst: the campaign fires, ordinary use does not', 
     assert.match(found[0]?.message ?? '', /12004 pipeline\/job pods created in 5 namespaces/);
   });
 
+  test('a storm of bursts is one finding, counted; a burst after a quiet window is another', async () => {
+    // 40 namespaces creating pods every 100 ms for a minute: a burst every half second.
+    const storm = Array.from({ length: 600 }, (_, i) => podCreate(`kubeflow-user-${i % 40}`, `storm-${i}`, i / 10));
+    const later = ['a', 'b', 'c', 'd', 'e'].map((ns, i) => podCreate(`team-${ns}`, `late-${ns}`, 600 + i));
+    const found = await bursts([...storm, ...later]);
+    assert.equal(found.length, 2, found.map((f) => f.message).join('\n'));
+    assert.match(found[0]?.evidence.join('\n') ?? '', /seen \d{2,} times; last at/);
+    assert.doesNotMatch(found[1]?.evidence.join('\n') ?? '', /seen \d+ times/);
+  });
+
   test('the thresholds are flags: --burst-namespaces 3 --burst-window 30s', async () => {
     const tight = ['a', 'b', 'c'].map((ns, i) => podCreate(`team-${ns}`, `p-${ns}`, i * 10));
     const spread = ['a', 'b', 'c'].map((ns, i) => podCreate(`team-${ns}`, `p-${ns}`, i * 40));
     assert.equal((await bursts(tight, ['--burst-namespaces', '3', '--burst-window', '30s'])).length, 1);
     assert.deepEqual(await bursts(spread, ['--burst-namespaces', '3', '--burst-window', '30s']), []);
     assert.deepEqual(await bursts(tight), [], 'three namespaces are under the default of five');
+  });
+});
+
+describe('audit-pipeline-pod-burst: thresholds in .kfguard.yaml', () => {
+  const tight = ['a', 'b', 'c'].map((ns, i) => podCreate(`team-${ns}`, `p-${ns}`, i * 10));
+  const configFile = (text: string): string => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kfguard-burst-config-')), '.kfguard.yaml');
+    writeFileSync(file, text);
+    return file;
+  };
+
+  test('rules.audit-pipeline-pod-burst.options sets namespaces and window; a flag wins over the file', async () => {
+    const config = configFile('rules:\n  audit-pipeline-pod-burst:\n    options: { namespaces: 3, window: 30s }\n');
+    assert.equal((await bursts(tight, ['--config', config])).length, 1);
+    assert.deepEqual(await bursts(tight, ['--config', config, '--burst-namespaces', '4']), [], 'the flag overrides the file');
+    const spread = ['a', 'b', 'c'].map((ns, i) => podCreate(`team-${ns}`, `p-${ns}`, i * 40));
+    assert.deepEqual(await bursts(spread, ['--config', config]), [], '80 s is over the 30 s window');
+  });
+
+  test('a bad value is a config error naming the file and key, exit 2', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kfguard-burst-')), 'audit.log');
+    writeFileSync(file, jsonLines(tight));
+    for (const [options, key] of [
+      ['{ window: soon }', 'rules.audit-pipeline-pod-burst.options.window'],
+      ['{ namespaces: 1 }', 'rules.audit-pipeline-pod-burst.options.namespaces'],
+      ['{ namespace: 3 }', 'rules.audit-pipeline-pod-burst.options'],
+    ] as const) {
+      const config = configFile(`rules:\n  audit-pipeline-pod-burst:\n    options: ${options}\n`);
+      const run = await runCli(['audit', file, '--config', config, '--format', 'json']);
+      assert.equal(run.code, 2, options);
+      assert.match(run.stderr, /\.kfguard\.yaml/);
+      assert.ok(run.stderr.includes(key), `${options}: ${run.stderr}`);
+    }
+  });
+});
+
+describe('audit-pipeline-pod-burst: scheduled runs do not count', () => {
+  test('KFP recurring runs of five profiles at the same minute are not a burst', async () => {
+    assert.deepEqual(await bursts(recurringRuns(SCHEDULER)), []);
+  });
+
+  test('Argo CronWorkflows and CronJobs, as their controllers create them, are not a burst', async () => {
+    assert.deepEqual(await bursts(recurringRuns(ARGO, 'CronWorkflow')), []);
+    const cronJobs = NAMESPACES.flatMap((ns, i) => [
+      ownedCreate('system:kube-controller-manager', 'jobs', 'batch', job(ns, `train-${i}`), 'CronJob', 'nightly-train', i * 5),
+      ownedCreate('system:serviceaccount:kube-system:job-controller', 'pods', undefined, { ...pipelinePod(ns, `train-${i}-x`), metadata: { name: `train-${i}-x`, namespace: ns, labels: { 'training.kubeflow.org/job-name': `train-${i}` } } }, 'Job', `train-${i}`, i * 5 + 1),
+    ]);
+    assert.deepEqual(await bursts(cronJobs), []);
+  });
+
+  test('pods the KFP recurring-run controller creates itself do not count', async () => {
+    const events = NAMESPACES.map((ns, i) => auditEvent({ verb: 'create', user: SCHEDULER, resource: 'pods', namespace: ns, name: `p-${i}`, requestObject: pipelinePod(ns, `p-${i}`), at: new Date(START + i * 5000).toISOString() }));
+    assert.deepEqual(await bursts(events), []);
+  });
+
+  test('an ownerReference written by the author exempts nothing: the same runs by a user are a burst', async () => {
+    // Workflows a person created with a ScheduledWorkflow owner written in: not the controller's.
+    assert.equal((await bursts(recurringRuns('mallory@example.com'))).length, 1);
+    // Pods a person created naming a recurring run's Workflow, or a CronJob, as their owner.
+    const borrowed = [...recurringRuns(SCHEDULER).filter((e) => (e.objectRef as { resource: string }).resource === 'workflows'), ...NAMESPACES.map((ns, i) => ownedCreate('mallory@example.com', 'pods', undefined, pipelinePod(ns, `m-${i}`), 'Workflow', `nightly-${i}`, 30 + i))];
+    assert.equal((await bursts(borrowed)).length, 1);
+    const fakeCron = NAMESPACES.map((ns, i) => ownedCreate(ARGO, 'pods', undefined, pipelinePod(ns, `c-${i}`), 'CronJob', 'nightly', i));
+    assert.equal((await bursts(fakeCron)).length, 1, 'a pod is never a CronJob\'s direct child');
+  });
+
+  test('a recurring run whose Workflow create is not in the log still counts', async () => {
+    const podsOnly = recurringRuns(SCHEDULER).filter((e) => (e.objectRef as { resource: string }).resource === 'pods');
+    assert.equal((await bursts(podsOnly)).length, 1);
   });
 });

@@ -17,7 +17,7 @@ async function read(bytes: Buffer, size = 64 * 1024, maxEventBytes?: number): Pr
   return out;
 }
 
-const summary = (records: readonly AuditRecord[]) => records.map((r) => (r.type === 'value' ? `${r.line}:${(r.value as { auditID: string }).auditID}` : `${r.line}:! ${r.reason}`));
+const summary = (records: readonly AuditRecord[]) => records.map((r) => (r.type === 'value' ? `${r.line}:${(r.value as { auditID: string }).auditID}` : r.type === 'skimmed' ? `${r.line}:~ ${r.verdict}` : `${r.line}:! ${r.reason}`));
 
 const events = [1, 2, 3].map((i) => auditEvent({ verb: 'create', resource: 'pods', namespace: 'a', name: `p${i}`, auditID: `id-${i}`, requestObject: { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, annotations: { note: 'a "quoted" {brace} [and] \\ back\nslash' } } } }));
 
@@ -36,7 +36,7 @@ describe('audit log reading', () => {
   test('a pretty-printed EventList is read member by member, naming each member\'s line', async () => {
     const text = JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: { resourceVersion: '' }, items: events }, null, 2);
     const records = await read(Buffer.from(text), 7);
-    assert.deepEqual(records.map((r) => (r.type === 'value' ? (r.value as { auditID: string }).auditID : r.reason)), ['id-1', 'id-2', 'id-3']);
+    assert.deepEqual(records.map((r) => (r.type === 'value' ? (r.value as { auditID: string }).auditID : r.type === 'skimmed' ? r.verdict : r.reason)), ['id-1', 'id-2', 'id-3']);
     const lines = text.split('\n');
     for (const record of records) assert.equal(lines[record.line - 1]?.trim(), '{');
   });

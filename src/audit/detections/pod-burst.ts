@@ -1,4 +1,7 @@
+import type { KfguardConfig } from '../../core/config-types.js';
+import { ruleOptionsOf } from '../../core/rule-options.js';
 import type { AuditDetection } from '../detection.js';
+import { durationMs } from '../duration.js';
 import { succeeded } from '../event.js';
 import { podRoleOf } from '../pod-roles.js';
 
@@ -19,11 +22,19 @@ export const podBurst: AuditDetection = {
     title: 'Burst of pipeline or job pods across many namespaces',
     severity: 'high',
     category: 'threat',
-    description: 'Pods of pipelines, notebooks, training jobs or Ray created in at least N namespaces within W (defaults 5 namespaces within 2 minutes; `--burst-namespaces`, `--burst-window`). Pods in one namespace count once, however many: a pipeline fanning out is not a burst.',
+    description: 'Pods of pipelines, notebooks, training jobs or Ray created in at least N namespaces within W (defaults 5 namespaces within 2 minutes; `rules.audit-pipeline-pod-burst.options` `namespaces` and `window` in `.kfguard.yaml`, or `--burst-namespaces`, `--burst-window`). Pods in one namespace count once, however many: a pipeline fanning out is not a burst. Pods of scheduled runs (KFP recurring runs, Argo CronWorkflows, CronJobs), as their controllers create them, do not count.',
     rationale: 'In 2021 the campaign\'s TensorFlow miner pods appeared on many clusters simultaneously, started by a script, not by people: pods in five namespaces within two minutes is that shape, while people running experiments, each in their own profile, start runs minutes apart, and one pipeline fanning out stays in its namespace.',
     remediation: 'Look at the pods named in the evidence and at who created them (the timeline); if they mine, stop them and close the door they came through.',
     references: ['https://www.microsoft.com/en-us/security/blog/2021/06/10/cryptojacking-campaign-targets-kubeflow-ml-clusters/'],
     mitre: ['T1496', 'T1610'],
+    options: (zod) =>
+      zod.strictObject({
+        namespaces: zod.number().int().min(2, { message: 'expected at least 2 namespaces' }).optional(),
+        window: zod
+          .string()
+          .refine((text) => durationMs(text) !== undefined, { message: 'expected a duration such as 90s, 2m, 1h' })
+          .optional(),
+      }),
   },
   start: (settings) => {
     // One entry per namespace, kept in order of its latest creation: the memory is bounded by the
@@ -32,10 +43,17 @@ export const podBurst: AuditDetection = {
     const active = new Map<string, NamespaceActivity>();
     let forgotten = 0;
     let latest = -Infinity;
+    // A burst that follows the last one within the window continues it: one finding, counted
+    // ("seen N times"), so a storm of pods can neither flood the report nor push other findings
+    // past the findings cap.
+    let lastBurst = -Infinity;
+    let episode = '';
     return function* (context) {
       const { event, after } = context;
       if (event.verb !== 'create' || event.objectRef.resource !== 'pods' || event.objectRef.subresource || !after || !succeeded(event)) return;
       if (!podRoleOf(after) || !Number.isFinite(event.time)) return;
+      // Recurring runs of many profiles start in the same minute by design.
+      if (context.scheduledRuns.isScheduled(event, after)) return;
       const namespace = event.objectRef.namespace ?? '';
       const name = event.objectRef.name ?? (typeof after.metadata?.name === 'string' ? after.metadata.name : '');
       // A jump back by more than the window is another log (files are read one after another):
@@ -60,12 +78,14 @@ export const podBurst: AuditDetection = {
       if (active.size < settings.burstNamespaces) return;
       const burst = [...active];
       active.clear();
+      if (event.time - lastBurst > settings.burstWindowMs || event.time < lastBurst) episode = event.auditID;
+      lastBurst = event.time;
       const since = Math.min(...burst.map(([, a]) => a.first));
       const pods = burst.reduce((n, [, a]) => n + a.pods, 0);
       yield {
         resource: { apiVersion: 'v1', kind: 'Pod', name: `${pods} pods in ${burst.length} namespaces` },
         message: `${pods} pipeline/job pods created in ${burst.length} namespaces within ${Math.round((event.time - since) / 1000)} s`,
-        discriminator: event.auditID,
+        discriminator: episode,
         evidence: [
           `namespaces: ${burst.slice(0, 20).map(([ns, a]) => `${ns} (${a.pods})`).join(', ')}${burst.length > 20 ? ', …' : ''}`,
           `latest pods: ${burst.slice(0, 10).map(([ns, a]) => `${ns}/${a.name}`).join(', ')}${burst.length > 10 ? ', …' : ''}`,
@@ -76,3 +96,15 @@ export const podBurst: AuditDetection = {
     };
   },
 };
+
+interface PodBurstOptions {
+  readonly namespaces?: number;
+  readonly window?: string;
+}
+
+/** The burst thresholds `.kfguard.yaml` sets (validated when it loaded), each undefined when unset. */
+export function burstThresholdsOf(config: KfguardConfig): { namespaces?: number; windowMs?: number } {
+  const options = ruleOptionsOf<PodBurstOptions>(config, podBurst.meta.id);
+  const windowMs = options?.window === undefined ? undefined : durationMs(options.window);
+  return { ...(options?.namespaces !== undefined ? { namespaces: options.namespaces } : {}), ...(windowMs !== undefined ? { windowMs } : {}) };
+}

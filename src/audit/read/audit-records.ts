@@ -5,11 +5,43 @@ import { LineCutter, type SplitLine } from './line-splitter.js';
 /** One line (or one `EventList` member) of an audit log: its parsed JSON, or why it could not be read. */
 export type AuditRecord =
   | { readonly type: 'value'; readonly line: number; readonly value: unknown }
+  /** An event line the skimmer vouched for without parsing it (see RecordLimits.skim). */
+  | { readonly type: 'skimmed'; readonly line: number; readonly verdict: string }
   | { readonly type: 'malformed'; readonly line: number; readonly reason: string };
+
+/**
+ * What the cutter hands out: records, and texts still to parse. Parsing waits until the reader is
+ * ready to judge the record, so a parsed event dies young instead of waiting, with a whole chunk's
+ * worth of others, long enough to be promoted to the old generation (which made the peak RSS).
+ */
+export type CutRecord = AuditRecord | { readonly type: 'text'; readonly line: number; readonly text: string; readonly member: boolean };
+
+/** A cut record as records: a text parsed (a one-line EventList gives one record per member). */
+export function* parsedRecords(cut: CutRecord): Generator<AuditRecord> {
+  if (cut.type !== 'text') {
+    yield cut;
+    return;
+  }
+  const parsed = parseJson(cut.text);
+  if (parsed === undefined) {
+    yield { type: 'malformed', line: cut.line, reason: 'not valid JSON' };
+    return;
+  }
+  // A one-line EventList is still a list: each member is an event of that line.
+  const record = parsed.value as { kind?: unknown; items?: unknown };
+  if (!cut.member && record !== null && typeof record === 'object' && record.kind === 'EventList' && Array.isArray(record.items)) {
+    for (const item of record.items as unknown[]) yield { type: 'value', line: cut.line, value: item };
+  } else yield { type: 'value', line: cut.line, value: parsed.value };
+}
 
 export interface RecordLimits {
   /** One event's JSON text; the apiserver's own cap on a request body is 3 MiB, objects logged twice fit. */
   readonly maxEventBytes: number;
+  /**
+   * Reads a JSON line's text before it is parsed, and names it when it need not be (the hunt's
+   * `skimLine`); the line is then handed on as `skimmed`, unparsed. JSON lines only.
+   */
+  readonly skim?: (text: string) => string | undefined;
 }
 
 export const DEFAULT_RECORD_LIMITS: RecordLimits = { maxEventBytes: 16 * 1024 * 1024 };
@@ -36,7 +68,7 @@ export class AuditRecordCutter {
     this.splitter = new EventListSplitter({ maxMemberBytes: limits.maxEventBytes });
   }
 
-  push(chunk: Buffer, out: AuditRecord[]): void {
+  push(chunk: Buffer, out: CutRecord[]): void {
     if (this.layout === undefined) {
       this.head.push(chunk);
       this.headBytes += chunk.length;
@@ -50,7 +82,7 @@ export class AuditRecordCutter {
     this.feed(chunk, out);
   }
 
-  end(out: AuditRecord[]): void {
+  end(out: CutRecord[]): void {
     if (this.layout === undefined) {
       this.layout = 'lines';
       this.feed(Buffer.concat(this.head), out);
@@ -65,42 +97,35 @@ export class AuditRecordCutter {
     else if (this.members === 0) out.push({ type: 'malformed', line: 1, reason: 'a JSON document with no `items` list: not an audit EventList' });
   }
 
-  private feed(chunk: Buffer, out: AuditRecord[]): void {
+  private feed(chunk: Buffer, out: CutRecord[]): void {
     if (this.layout === 'lines') {
       this.lines.push(chunk, this.pieces);
       this.linesToRecords(out);
     } else this.membersToRecords(this.decoder.write(chunk), out);
   }
 
-  private linesToRecords(out: AuditRecord[]): void {
+  private linesToRecords(out: CutRecord[]): void {
     for (const piece of this.pieces) {
       if ('oversized' in piece) {
         out.push({ type: 'malformed', line: piece.line, reason: `line longer than ${sizeOf(this.limits.maxEventBytes)}; skipped` });
         continue;
       }
       if (piece.text.trim() === '') continue;
-      const parsed = parseJson(piece.text);
-      if (parsed === undefined) {
-        out.push({ type: 'malformed', line: piece.line, reason: 'not valid JSON' });
+      const verdict = this.limits.skim?.(piece.text);
+      if (verdict !== undefined) {
+        out.push({ type: 'skimmed', line: piece.line, verdict });
         continue;
       }
-      // A one-line EventList is still a list: each member is an event of that line.
-      const record = parsed.value as { kind?: unknown; items?: unknown };
-      if (record !== null && typeof record === 'object' && record.kind === 'EventList' && Array.isArray(record.items)) {
-        for (const item of record.items as unknown[]) out.push({ type: 'value', line: piece.line, value: item });
-      } else out.push({ type: 'value', line: piece.line, value: parsed.value });
+      out.push({ type: 'text', line: piece.line, text: piece.text, member: false });
     }
     this.pieces.length = 0;
   }
 
-  private membersToRecords(text: string, out: AuditRecord[]): void {
+  private membersToRecords(text: string, out: CutRecord[]): void {
     for (const piece of this.splitter.push(text)) {
       this.members++;
       if ('oversized' in piece) out.push({ type: 'malformed', line: piece.oversized.line, reason: `event longer than ${sizeOf(this.limits.maxEventBytes)}; skipped` });
-      else {
-        const parsed = parseJson(piece.member.text);
-        out.push(parsed === undefined ? { type: 'malformed', line: piece.member.line, reason: 'not valid JSON' } : { type: 'value', line: piece.member.line, value: parsed.value });
-      }
+      else out.push({ type: 'text', line: piece.member.line, text: piece.member.text, member: true });
     }
   }
 }
@@ -108,13 +133,13 @@ export class AuditRecordCutter {
 /** The records of a log, one at a time (for callers that want an iterator; the hunt takes them per chunk). */
 export async function* auditRecords(chunks: AsyncIterable<Buffer>, limits: RecordLimits = DEFAULT_RECORD_LIMITS): AsyncGenerator<AuditRecord> {
   const cutter = new AuditRecordCutter(limits);
-  const out: AuditRecord[] = [];
+  const out: CutRecord[] = [];
   for await (const chunk of chunks) {
     cutter.push(chunk, out);
-    yield* out.splice(0);
+    for (const cut of out.splice(0)) yield* parsedRecords(cut);
   }
   cutter.end(out);
-  yield* out;
+  for (const cut of out) yield* parsedRecords(cut);
 }
 
 function layoutOf(head: Buffer, headIsLong: boolean): 'lines' | 'document' | undefined {

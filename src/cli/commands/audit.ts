@@ -3,6 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { selectRules } from '../../core/select-rules.js';
 import { asRuleMeta, DEFAULT_HUNT_SETTINGS } from '../../audit/detection.js';
 import { AUDIT_DETECTIONS } from '../../audit/detections/index.js';
+import { burstThresholdsOf } from '../../audit/detections/pod-burst.js';
 import { huntAuditLogs, type AuditInput } from '../../audit/hunt-logs.js';
 import { formatterFor } from '../../report/formats.js';
 import { buildReport } from '../../report/report.js';
@@ -70,10 +71,12 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
   const since = parseTimeFlag('--since', stringOption(values.since), now);
   const until = parseTimeFlag('--until', stringOption(values.until), now);
   const runners = listOption(values['runner-service-account']);
+  // A flag wins over the config file, which wins over the defaults.
+  const burst = burstThresholdsOf(config);
   const settings = {
     runnerServiceAccounts: runners.length > 0 ? runners : DEFAULT_HUNT_SETTINGS.runnerServiceAccounts,
-    burstNamespaces: parseCountFlag('--burst-namespaces', stringOption(values['burst-namespaces']), DEFAULT_HUNT_SETTINGS.burstNamespaces),
-    burstWindowMs: parseDurationFlag('--burst-window', stringOption(values['burst-window']), DEFAULT_HUNT_SETTINGS.burstWindowMs),
+    burstNamespaces: parseCountFlag('--burst-namespaces', stringOption(values['burst-namespaces']), burst.namespaces ?? DEFAULT_HUNT_SETTINGS.burstNamespaces),
+    burstWindowMs: parseDurationFlag('--burst-window', stringOption(values['burst-window']), burst.windowMs ?? DEFAULT_HUNT_SETTINGS.burstWindowMs),
   };
   const inputs: AuditInput[] = positionals.map((p) =>
     p === '-' ? { display: '<stdin>', chunks: io.stdinChunks ? io.stdinChunks() : stdinOnce(io) } : { path: resolve(io.cwd, p), display: p },
