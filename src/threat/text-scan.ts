@@ -5,6 +5,7 @@ import { decodeAnsiCQuoting } from './decoders/escapes.js';
 import { oneLinerDecoded } from './decoders/one-liners.js';
 import { pipelineOutputs, printed } from './decoders/pipeline.js';
 import { pythonDecodedExpressions } from './decoders/python-expr.js';
+import { substitutedExecCalls } from './decoders/python-vars.js';
 import { followedScripts } from './decoders/script-files.js';
 import { dropperHostOf, fetchesOnlyTrustedInstallers, isTrustedInstaller } from './droppers.js';
 import type { Indicators } from './indicators.js';
@@ -227,6 +228,12 @@ function queueInterpreterDecodes(text: string, site: Site, layer: string, state:
   const python = pythonDecodedExpressions(text, Math.min(state.budget.remainingBytes, SCAN_LIMITS.maxLayerChars));
   if (python.exhausted) cutShort(state, CUT_SHORT.python, site);
   for (const found of python.decoded) queueLayer(state, { encoding: `python ${found.steps.join(' → ')}`, sample: shorten(found.source), text: found.text }, site, layer, depth);
+  // `s = b64decode('…'); exec(s)`: the variables a call runs, put in place and evaluated the same way.
+  for (const call of substitutedExecCalls(text, Math.min(state.budget.remainingBytes, SCAN_LIMITS.maxLayerChars))) {
+    const inCall = pythonDecodedExpressions(call.text, Math.min(state.budget.remainingBytes, SCAN_LIMITS.maxLayerChars));
+    if (inCall.exhausted) cutShort(state, CUT_SHORT.python, site);
+    for (const found of inCall.decoded) queueLayer(state, { encoding: `python variable ${call.names.join(' + ')} → ${found.steps.join(' → ')}`, sample: shorten(found.source), text: found.text }, site, layer, depth);
+  }
   for (const found of oneLinerDecoded(text)) queueLayer(state, { encoding: found.step, sample: shorten(found.source), text: found.text }, site, layer, depth);
 }
 
