@@ -59,16 +59,21 @@ export function followedScripts(script: string, allowance: OutputAllowance): Fol
     if (followed.length >= MAX_FOLLOWED) exhausted = true;
     else followed.push(found);
   };
+  let grouped: Content | undefined;
   for (let start = 0; start < commands.length; ) {
     let end = start + 1;
     while (end < commands.length && (commands[end] as Plumbed).piped) end++;
     const pipeline = commands.slice(start, end);
     start = end;
-    const first = pipeline[0] as Plumbed;
-    const input = inputOf(first, files, heredocs?.bodies);
+    const asWritten = pipeline[0] as Plumbed;
+    const first = withFileOperandAsInput(asWritten, files);
+    pipeline[0] = first;
+    const input = inputOf(first, files, heredocs?.bodies) ?? (first.words[0] === '}' ? grouped : undefined);
     // A heredoc, here-string or `< FILE` is read by the first command itself; `cat FILE` and a printer produce it.
     const readsItself = first.hereString !== undefined || first.inputFile !== undefined;
     let data = input ?? (isPrinter(first) ? printedContent(first) : undefined);
+    // `{ echo X; } | rev`: what a group printed is piped on from its closing brace.
+    grouped = isPrinter(first) && pipeline.length === 1 && first.writes.length === 0 ? printedContent(first) : undefined;
     const from = input !== undefined && readsItself ? 0 : 1;
     if (data !== undefined && from === 1) data = written(data, first, files, () => (exhausted = true));
     for (let k = from; data !== undefined && k < pipeline.length; k++) {
@@ -83,8 +88,8 @@ export function followedScripts(script: string, allowance: OutputAllowance): Fol
       if (data !== undefined) data = written(data, command, files, () => (exhausted = true));
     }
     if (pipeline.length === 1) {
-      copyFile(first.words, files);
-      const run = runOfFile(first, files);
+      copyFile(asWritten.words, files);
+      const run = runOfFile(asWritten, files);
       if (run !== undefined) follow({ text: run.content.text, steps: [...run.content.steps, `file ${shown(run.file)} run by ${run.runner}`], source: run.content.source });
     }
   }
@@ -156,6 +161,15 @@ function normalized(file: string): string {
 function isPrinter(command: Plumbed): boolean {
   const name = commandName(command.words[0] ?? '');
   return name === 'echo' || name === 'printf';
+}
+
+/** `rev FILE`, `base64 -d FILE`: a filter reading a file written before reads it as `< FILE`. */
+function withFileOperandAsInput(command: Plumbed, files: ReadonlyMap<string, Content>): Plumbed {
+  const name = commandName(command.words[0] ?? '');
+  const last = command.words[command.words.length - 1];
+  if (command.words.length < 2 || last === undefined || last.startsWith('-') || name === 'cat' || runnerOf(command.words) !== undefined) return command;
+  if (command.inputFile !== undefined || command.hereString !== undefined || !files.has(normalized(last))) return command;
+  return { ...command, words: command.words.slice(0, -1), inputFile: normalized(last) };
 }
 
 /** What the first command reads: a here-string, `< FILE` or `cat FILE` of a file written before. */
