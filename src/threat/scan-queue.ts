@@ -91,6 +91,7 @@ export const CUT_SHORT = {
   candidates: 'a text held more readable encoded runs than are decoded per text; the least suspicious were not decoded',
   python: 'a text made Python expression decoding re-read it beyond its cap; the rest was not evaluated',
   fieldDepth: 'workflow fields nested too deep were not searched for parameters, artifacts or loop items',
+  files: 'a script wrote or ran more files than are followed per text; the rest were not followed',
 } as const;
 
 /** Shared state while one object is scanned. */

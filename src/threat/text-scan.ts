@@ -5,6 +5,8 @@ import { decodeAnsiCQuoting } from './decoders/escapes.js';
 import { oneLinerDecoded } from './decoders/one-liners.js';
 import { pipelineOutputs, printed } from './decoders/pipeline.js';
 import { pythonDecodedExpressions } from './decoders/python-expr.js';
+import { substitutedExecCalls } from './decoders/python-vars.js';
+import { followedScripts } from './decoders/script-files.js';
 import { dropperHostOf, fetchesOnlyTrustedInstallers, isTrustedInstaller } from './droppers.js';
 import type { Indicators } from './indicators.js';
 import { compromisedPins } from './packages.js';
@@ -120,6 +122,7 @@ function readScript(whole: string, site: Site, layer: string, state: ScanState, 
   const script = parseShell(text);
   analyzeCommands(script.commands, () => site, layer, state, depth, true);
   queuePipelines(script.commands, site, layer, state, depth);
+  queueFollowedScripts(text, site, layer, state, depth);
   // Top-level bodies are disjoint parts of the text, so reading them all stays linear.
   for (const body of script.substitutions) {
     const commands = parseShell(body).commands;
@@ -148,6 +151,13 @@ function queuePipelines(commands: readonly ShellCommand[], site: Site, layer: st
   for (const output of pipelineOutputs(commands, state.budget)) {
     queueLayer(state, { encoding: output.steps.join(' → '), sample: shorten(output.input), text: output.output }, site, layer, depth);
   }
+}
+
+/** Scripts written to a file and then run, and heredocs fed to an interpreter, are read as layers. */
+function queueFollowedScripts(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
+  const { followed, exhausted } = followedScripts(text, state.budget);
+  if (exhausted) cutShort(state, CUT_SHORT.files, site);
+  for (const found of followed) queueLayer(state, { encoding: found.steps.join(' → '), sample: shorten(found.source), text: found.text }, site, layer, depth);
 }
 
 /** Queues a layer a decoder built, paying for its text; over the byte budget it is reported, not read. */
@@ -218,6 +228,12 @@ function queueInterpreterDecodes(text: string, site: Site, layer: string, state:
   const python = pythonDecodedExpressions(text, Math.min(state.budget.remainingBytes, SCAN_LIMITS.maxLayerChars));
   if (python.exhausted) cutShort(state, CUT_SHORT.python, site);
   for (const found of python.decoded) queueLayer(state, { encoding: `python ${found.steps.join(' → ')}`, sample: shorten(found.source), text: found.text }, site, layer, depth);
+  // `s = b64decode('…'); exec(s)`: the variables a call runs, put in place and evaluated the same way.
+  for (const call of substitutedExecCalls(text, Math.min(state.budget.remainingBytes, SCAN_LIMITS.maxLayerChars))) {
+    const inCall = pythonDecodedExpressions(call.text, Math.min(state.budget.remainingBytes, SCAN_LIMITS.maxLayerChars));
+    if (inCall.exhausted) cutShort(state, CUT_SHORT.python, site);
+    for (const found of inCall.decoded) queueLayer(state, { encoding: `python variable ${call.names.join(' + ')} → ${found.steps.join(' → ')}`, sample: shorten(found.source), text: found.text }, site, layer, depth);
+  }
   for (const found of oneLinerDecoded(text)) queueLayer(state, { encoding: found.step, sample: shorten(found.source), text: found.text }, site, layer, depth);
 }
 

@@ -1,3 +1,4 @@
+import { hasCryptonoteChecksum } from './cryptonote-address.js';
 import { base58CheckVersion, bech32Variant, bech32WitnessVersion, ergoAddressPrefix, isCashAddr } from './address-checksums.js';
 
 /**
@@ -12,7 +13,7 @@ const BECH32 = '[02-9ac-hj-np-z]';
 interface WalletFormat {
   readonly name: string;
   readonly pattern: RegExp;
-  /** The format's checksum; absent where the format has none or it needs Keccak (CryptoNote coins). */
+  /** The format's checksum; absent where the format has none. */
   readonly valid?: (address: string) => boolean;
   /** Plain hex (EVM, Iron Fish) is also a contract, a key or a digest: a wallet, but no proof of a miner with a host:port. */
   readonly plainHex?: true;
@@ -20,9 +21,9 @@ interface WalletFormat {
 
 const WALLET_FORMATS: readonly WalletFormat[] = [
   // https://github.com/monero-project/monero-docs/blob/master/docs/en/public-address/standard-address.md
-  { name: 'Monero', pattern: new RegExp(`^[48]${BASE58}{94}$`) },
+  { name: 'Monero', pattern: new RegExp(`^[48]${BASE58}{94}$`), valid: hasCryptonoteChecksum },
   // https://github.com/monero-project/monero-docs/blob/master/docs/en/public-address/integrated-address.md
-  { name: 'Monero integrated', pattern: new RegExp(`^4${BASE58}{105}$`) },
+  { name: 'Monero integrated', pattern: new RegExp(`^4${BASE58}{105}$`), valid: hasCryptonoteChecksum },
   // https://github.com/ethereum-mining/ethminer/blob/master/docs/POOL_EXAMPLES_ETH.md
   { name: 'EVM', pattern: /^0x[0-9a-fA-F]{40}$/, plainHex: true },
   // https://en.bitcoin.it/wiki/Base58Check_encoding (version 0 P2PKH, 5 P2SH)
@@ -47,8 +48,9 @@ const WALLET_FORMATS: readonly WalletFormat[] = [
   // https://docs.ergoplatform.com/assets/py/Ergo_Address_Encoding (mainnet P2PK "9…", BLAKE2b-256 checksum)
   { name: 'Ergo', pattern: new RegExp(`^9${BASE58}{50}$`), valid: (a) => ergoAddressPrefix(a) === 0x01 },
   // https://github.com/ZephyrProtocol/zephyr/blob/main/src/cryptonote_config.h ("ZEPHYR…" standard, "ZEPHs…" sub, "ZEPHi…" integrated)
-  { name: 'Zephyr', pattern: new RegExp(`^ZEPH(?:YR|s|i)${BASE58}{88,106}$`) },
-  // https://github.com/hyle-team/zano/blob/master/src/currency_core/currency_config.h ("Zx…" standard, "iZ…" integrated)
+  { name: 'Zephyr', pattern: new RegExp(`^ZEPH(?:YR|s|i)${BASE58}{88,106}$`), valid: hasCryptonoteChecksum },
+  // https://github.com/hyle-team/zano/blob/master/src/currency_core/currency_config.h ("Zx…" standard, "iZ…" integrated).
+  // Same CryptoNote encoding, but no published address to test the checksum against yet: shape only.
   { name: 'Zano', pattern: new RegExp(`^(?:Zx|iZ)${BASE58}{95,140}$`) },
   // https://github.com/iron-fish/ironfish/blob/master/ironfish/src/wallet/validator.ts (a 32-byte public address in hex; no checksum)
   { name: 'Iron Fish', pattern: /^[0-9a-f]{64}$/, plainHex: true },

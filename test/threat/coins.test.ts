@@ -7,6 +7,7 @@ import { judgeImage } from '../../src/threat/images.js';
 import { compileIndicators, indicatorsFor, loadIndicatorData } from '../../src/threat/indicators.js';
 import { compromisedPins, packagePins } from '../../src/threat/packages.js';
 import { matchWallet } from '../../src/threat/wallets.js';
+import { syntheticCryptonoteAddress, ZEPHYR_PREFIX } from './cryptonote-fixture.js';
 
 // Address vectors are the encodings' own documentation examples (kaspad util/doc.go, the Ergo
 // address docs, BIP-173/350) or were encoded for this test; none is anyone's wallet.
@@ -52,7 +53,7 @@ describe('wallet formats of the coins mined now', () => {
       [NEXA, 'Nexa'],
       [`${RAVENCOIN}.gpu0`, 'Ravencoin'],
       [ERGO, 'Ergo'],
-      [`ZEPHYR${'2'.repeat(92)}`, 'Zephyr'],
+      [syntheticCryptonoteAddress(ZEPHYR_PREFIX), 'Zephyr'],
       [`Zx${'A'.repeat(95)}`, 'Zano'],
       ['a'.repeat(64), 'Iron Fish'],
       ['bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq.worker', 'Bitcoin'],
@@ -76,6 +77,7 @@ describe('wallet formats of the coins mined now', () => {
       'RaNdomTokenRaNdomTokenRaNdomTokenX',
       'kaspa:notanaddress',
       'ZEPHYR',
+      `ZEPHYR${'2'.repeat(92)}`,
       'A'.repeat(64),
     ];
     for (const value of lookAlikes) assert.equal(matchWallet(value), undefined, value);

@@ -78,7 +78,7 @@ describe('crypto-miner-workload variable resolution and hex', () => {
             command: ['sh', '-c', '/opt/run --url "${P}" --user $W'],
             env: [
               { name: 'P', value: 'pool.example.com:3333' },
-              { name: 'W', value: `4${'ExampLeMoneroWaLLetForDocsNotReaL'.repeat(3).slice(0, 94)}` },
+              { name: 'W', value: '44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A' },
             ],
           },
         ],
@@ -89,7 +89,7 @@ describe('crypto-miner-workload variable resolution and hex', () => {
     assert.equal(finding?.severity, 'critical');
     const evidence = finding?.evidence.join('\n') ?? '';
     assert.match(evidence, /miner command line \(pool endpoint and wallet\) "pool\.example\.com:3333 with a Monero wallet"/);
-    assert.match(evidence, /wallet address "Monero 4ExampLeMo…[^"]*" in container "c" command\[2\] \(after resolving \$\{P\} from env P, \$W from env W\)/);
+    assert.match(evidence, /wallet address "Monero 44AFFq5kSi…[^"]*" in container "c" command\[2\] \(after resolving \$\{P\} from env P, \$W from env W\)/);
     assert.match(evidence, /mining pool port with host "pool\.example\.com:3333"/);
   });
 

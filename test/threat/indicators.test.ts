@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { compileIndicators, imageRepository, indicatorsFor, loadIndicatorData } from '../../src/threat/indicators.js';
 import { matchWallet, shortWallet } from '../../src/threat/wallets.js';
+import { syntheticCryptonoteAddress } from './cryptonote-fixture.js';
 
 describe('indicator data', () => {
   it('loads every shipped list, each entry with an https source', () => {
@@ -44,12 +45,13 @@ describe('indicator data', () => {
 });
 
 describe('wallet formats', () => {
-  const monero = `4${'ExampLeMoneroWaLLetForDocsNotReaL'.repeat(3).slice(0, 94)}`;
+  // The Monero General Fund donation address, https://www.getmonero.org/get-started/contributing/
+  const monero = '44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A';
   it('recognises Monero, EVM, Bitcoin, Dero and unMineable logins', () => {
     assert.equal(matchWallet(monero)?.format, 'Monero');
-    assert.equal(matchWallet(`8${monero.slice(1)}`)?.format, 'Monero');
+    assert.equal(matchWallet(syntheticCryptonoteAddress('2a'))?.format, 'Monero');
     assert.equal(matchWallet(`${monero}.rig1`)?.format, 'Monero');
-    assert.equal(matchWallet(`4${'A'.repeat(105)}`)?.format, 'Monero integrated');
+    assert.equal(matchWallet(syntheticCryptonoteAddress('13', 0x11, 72))?.format, 'Monero integrated');
     assert.equal(matchWallet('SHIB:0x00000000000000000000000000000000DeaDBeef.worker1')?.format, 'EVM (SHIB pool login)');
     // BIP-173's and BIP-350's own example addresses.
     assert.equal(matchWallet('bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq')?.format, 'Bitcoin');

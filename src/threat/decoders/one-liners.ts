@@ -1,5 +1,5 @@
 /**
- * Text that perl and awk one-liners build from numbers: perl `pack("H*", "786d…")`,
+ * Text that perl and awk one-liners build from numbers or backwards strings: perl `reverse "…"`, `pack("H*", "786d…")`,
  * `pack("C*", 120, 109, …)`, and awk (or perl) `printf "%c%c", 120, 109` / `sprintf("%c", 120)`.
  * Only literal arguments are read; the program is never run.
  */
@@ -13,6 +13,8 @@ export interface OneLinerDecoded {
 const PACK = /\bpack\s*\(?\s*(["'])([HhCcUuW])\*?\1\s*,\s*([^)\n;]{1,65536})/g;
 const PRINTF = /\b(s?printf)\s*\(?\s*"([^"\n]{0,4096})"((?:\s*,\s*[^,;)}\n]{1,32}){0,4096})/g;
 const MAX_OUTPUT = 256 * 1024;
+/** perl `reverse("…")`, `scalar reverse '…'`, `reverse q(…)`: a string written backwards. */
+const REVERSE = /\breverse\s*\(?\s*(?:"([^"\n]{6,65536})"|'([^'\n]{6,65536})'|qq?\s*(?:\(([^()\n]{6,65536})\)|\{([^{}\n]{6,65536})\}|\[([^[\]\n]{6,65536})\]|([/|!#])([^\n]{6,65536}?)\6))/g;
 
 export function oneLinerDecoded(text: string): OneLinerDecoded[] {
   const found: OneLinerDecoded[] = [];
@@ -20,6 +22,12 @@ export function oneLinerDecoded(text: string): OneLinerDecoded[] {
     for (const match of text.matchAll(PACK)) {
       const decoded = unpackArguments(match[2] as string, match[3] as string);
       if (decoded !== undefined && decoded.length >= 6) found.push({ text: decoded, step: `perl pack("${match[2]}*")`, source: match[0] });
+    }
+  }
+  if (text.includes('reverse')) {
+    for (const match of text.matchAll(REVERSE)) {
+      const literal = match.slice(1, 6).find((g) => g !== undefined) ?? match[7];
+      if (literal !== undefined) found.push({ text: [...literal].reverse().join(''), step: 'perl reverse', source: match[0] });
     }
   }
   if (text.includes('%c')) {
