@@ -47,8 +47,12 @@ export default defineRule({
     }
     const notes = ctx.origin.readingNotes;
     if (!notes || notes.length === 0) return;
+    // Graded by the worst difference (sources/reading-diff.ts): an octal file mode or a key
+    // written twice with one value is low; anything that may be a command, image or selector high.
+    const stakes = ctx.origin.readingStakes ?? 'high';
     yield {
       message: `This document reads differently in Kubernetes than in YAML 1.2 tools (${notes.length} difference${notes.length === 1 ? '' : 's'}); kfguard judged it as Kubernetes reads it.`,
+      severity: stakes,
       evidence: notes,
     };
   },
