@@ -23,7 +23,13 @@ export function describeDifferences(kubernetes: unknown, yaml12: unknown): Grade
   const hideAll = isSecret(kubernetes) || isSecret(yaml12);
   const notes = found.map((d) => {
     const where = d.segments.length === 0 ? 'the document' : pathText(d.segments);
-    const graded = gradeDifference(d.segments, d.a, d.b);
+    const graded = gradeDifference(d.segments, d.a, d.b, d.renamedFrom);
+    if (d.renamedFrom !== undefined) {
+      return {
+        text: `at ${where} Kubernetes (go-yaml, YAML 1.1) reads the key ${JSON.stringify(d.segments.at(-1))} but YAML 1.2 readers (js-yaml, most editors and linters) read ${JSON.stringify(d.renamedFrom)}, with the same value (${graded.stakes}: ${graded.why})`,
+        stakes: graded.stakes,
+      };
+    }
     return {
       text: `at ${where} Kubernetes (go-yaml, YAML 1.1) reads ${show(d.a, d.secret || hideAll)} but YAML 1.2 readers (js-yaml, most editors and linters) read ${show(d.b, d.secret || hideAll)} (${graded.stakes}: ${graded.why})`,
       stakes: graded.stakes,
@@ -44,7 +50,7 @@ export function describeDuplicate(segments: readonly (string | number)[], first:
   const complete = collectDifferences(last, first, segments, secret, found);
   const where = pathText(segments);
   if (found.length === 0) return { text: `key ${where} is written twice with the same value; Kubernetes keeps the last, YAML 1.2 readers refuse the document (low: both values are equal)`, stakes: 'low' };
-  const graded = found.map((d) => ({ d, ...gradeDifference(d.segments, d.a, d.b) }));
+  const graded = found.map((d) => ({ d, ...gradeDifference(d.segments, d.a, d.b, d.renamedFrom) }));
   const worst = complete ? graded.reduce((a, b) => (RANK[b.stakes] > RANK[a.stakes] ? b : a)) : { d: found[0] as Difference, stakes: 'high' as const, why: 'too many places differ to compare' };
   return {
     text: `key ${where} is written twice; Kubernetes keeps the last value, YAML 1.2 readers refuse the document and a first-wins reader keeps the first: at ${pathText(worst.d.segments)} the last reads ${show(worst.d.a, worst.d.secret)}, the first ${show(worst.d.b, worst.d.secret)} (${worst.stakes}: ${worst.why})`,
@@ -77,10 +83,19 @@ const GUARDING_ANNOTATION = /apparmor|seccomp|security|sidecar|inject|istio|link
  * any other field of a workload or an unknown kind may be a command, an image, an environment
  * variable, a port, a Service type or a selector, and a miner hides in exactly those.
  */
-export function gradeDifference(path: readonly (string | number)[], a: unknown, b: unknown): { stakes: ReadingStakes; why: string } {
+export function gradeDifference(path: readonly (string | number)[], a: unknown, b: unknown, renamedFrom?: string): { stakes: ReadingStakes; why: string } {
   const segments = path.filter((s): s is string => typeof s === 'string');
   const last = typeof path.at(-1) === 'string' ? (path.at(-1) as string) : '';
   if (MODE_KEYS.has(last) && isOctalReading(a, b)) return { stakes: 'low', why: 'a file mode Kubernetes reads in octal, as its author meant; nothing that runs differs' };
+  if (typeof a === 'boolean' && typeof b === 'string' && typeof path.at(-1) === 'number' && BOOLEAN_KEY_WORDS.has(b)) {
+    return { stakes: 'low', why: 'a list item read as a boolean, not a setting: a Kubernetes string list (command, args) refuses it, elsewhere only its spelling differs' };
+  }
+  if (renamedFrom !== undefined) {
+    // No field of Kubernetes or of a controller is named `y`, `on` or `no`: the key is a name the
+    // author chose (a parameter, a data key), or a label key, which selectors match on.
+    if (segments.at(-2) === 'labels' && segments.at(-3) === 'metadata') return { stakes: 'medium', why: 'a label key, which selectors and policies match on' };
+    return { stakes: 'low', why: 'a key YAML 1.1 reads as a boolean; both readers see the same value under it' };
+  }
   const annotations = segments.lastIndexOf('annotations');
   if (annotations !== -1 && annotations === segments.length - 2 && typeof path.at(-1) === 'string') {
     return GUARDING_ANNOTATION.test(last) ? { stakes: 'medium', why: 'an annotation that controllers act on' } : { stakes: 'low', why: 'an annotation no controller kfguard knows acts on' };
@@ -109,6 +124,8 @@ function pathText(segments: readonly (string | number)[]): string {
 }
 
 interface Difference {
+  /** Set when the same value sits under a key Kubernetes names differently (`y:` is `"true":` for go-yaml): YAML 1.2's key. */
+  readonly renamedFrom?: string;
   readonly segments: readonly (string | number)[];
   readonly a: unknown;
   readonly b: unknown;
@@ -129,9 +146,17 @@ function collectDifferences(a: unknown, b: unknown, segments: readonly (string |
   }
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    const renamed = renamedKeys(a, b);
     for (const key of keys) {
       const child = [...segments, key];
       const hidden = secret || isCredentialName(key);
+      const from = renamed.get(key);
+      if (from !== undefined) {
+        if (found.length >= MAX_DIFFERENCES) return false;
+        found.push({ segments: child, a: a[key], b: b[from], secret: hidden, renamedFrom: from });
+        continue;
+      }
+      if ([...renamed.values()].includes(key)) continue;
       if (!Object.hasOwn(a, key) || !Object.hasOwn(b, key)) {
         if (found.length >= MAX_DIFFERENCES) return false;
         found.push({ segments: child, a: Object.hasOwn(a, key) ? a[key] : MISSING, b: Object.hasOwn(b, key) ? b[key] : MISSING, secret: hidden });
@@ -143,6 +168,36 @@ function collectDifferences(a: unknown, b: unknown, segments: readonly (string |
   }
   found.push({ segments, a, b, secret });
   return true;
+}
+
+/** YAML 1.1 words go-yaml reads as booleans when they stand as a mapping key (YAML 1.2 reads text). */
+const BOOLEAN_KEY_WORDS = new Map<string, string>(
+  [
+    ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((w) => [w, 'true'] as const),
+    ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((w) => [w, 'false'] as const),
+  ],
+);
+
+/**
+ * Keys of Kubernetes' mapping `a` that hold the same value as a YAML 1.2 key of `b` go-yaml reads
+ * as that key (`y` → `"true"`), each to the key it came from. Only when the Kubernetes key is
+ * absent from `b` and the YAML 1.2 key absent from `a`: a collision (`y:` beside `true:`) stays a
+ * difference of values.
+ */
+function renamedKeys(a: Record<string, unknown>, b: Record<string, unknown>): Map<string, string> {
+  const renamed = new Map<string, string>();
+  for (const key of Object.keys(b)) {
+    const read = BOOLEAN_KEY_WORDS.get(key);
+    if (read === undefined || Object.hasOwn(a, key) || !Object.hasOwn(a, read) || Object.hasOwn(b, read) || renamed.has(read)) continue;
+    if (sameValue(a[read], b[key])) renamed.set(read, key);
+  }
+  return renamed;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  const found: Difference[] = [];
+  collectDifferences(a, b, [], false, found);
+  return found.length === 0;
 }
 
 const MISSING = Symbol('missing');

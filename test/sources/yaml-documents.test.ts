@@ -146,3 +146,15 @@ test('flow nesting past go-yaml\'s 10,000 levels is refused at once, as kubectl 
   assert.equal(errors.length, 1);
   assert.match(errors[0]!.message, /exceeded max depth of 10000/);
 });
+
+test('a key YAML 1.1 reads as a boolean (a KFP parameter named y) is low; beside the key it turns into, it stays high', () => {
+  const renamed = parseYamlStream('root:\n  inputDefinitions:\n    parameters:\n      y: { parameterType: STRING }\n      x: { parameterType: STRING }\n  defaults: [A, Y]\n').documents[0]!;
+  assert.match(renamed.readingNotes!.join('\n'), /reads the key "true" but YAML 1\.2 readers .* read "y", with the same value \(low:/);
+  assert.match(renamed.readingNotes!.join('\n'), /defaults\[1\] Kubernetes .* reads true .* read "Y" \(low: a list item/);
+  assert.equal(renamed.readingStakes, 'low');
+  const collision = parseYamlStream('kind: ConfigMap\ndata:\n  y: sleep\n  "true": xmrig\n').documents[0]!;
+  assert.equal(collision.readingStakes, 'high');
+  const label = parseYamlStream('kind: Pod\nmetadata:\n  labels: { on: x }\n').documents[0]!;
+  assert.equal(label.readingStakes, 'medium');
+  assert.equal(parseYamlStream('kind: Pod\nspec: { hostNetwork: on }\n').documents[0]!.readingStakes, 'high', 'a named boolean setting stays high');
+});
