@@ -72,7 +72,16 @@ export interface FileOrigin {
    * be sure it reads it as Kubernetes does. The object is Kubernetes' reading; these say the other exists.
    */
   readonly readingNotes?: readonly string[];
+  /** What the worst of `readingNotes` can change (sources/reading-diff.ts); absent means high. */
+  readonly readingStakes?: ReadingStakes;
 }
+
+/**
+ * How much a difference between two readings of a document can change: high when it may be a
+ * command, image, environment, port or selector; medium for labels and guarding annotations; low
+ * for an octal file mode or values that are equal.
+ */
+export type ReadingStakes = 'high' | 'medium' | 'low';
 
 /** An object listed or watched from a live cluster. */
 export interface ClusterOrigin {

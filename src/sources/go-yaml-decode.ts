@@ -19,6 +19,23 @@ export interface KubectlReading {
   readonly notes: string[];
   /** kubectl refuses the document (e.g. `.inf` has no JSON form); the value is still what it says. */
   readonly kubectlRefuses?: string;
+  /** Keys written twice in one mapping of the first document: where, the first value and the last (which Kubernetes keeps). */
+  readonly duplicates: readonly DuplicateKey[];
+}
+
+export interface DuplicateKey {
+  /** Path of the key from the document's root, one entry per mapping key or list index; undefined when it was not found. */
+  readonly segments: readonly (string | number)[] | undefined;
+  readonly first: unknown;
+  readonly last: unknown;
+}
+
+/** A duplicate found while building a mapping; its path is found afterwards from the mapping's object. */
+interface PendingDuplicate {
+  owner?: object;
+  readonly key: string;
+  readonly first: unknown;
+  readonly last: unknown;
 }
 
 export class ExactDecodeError extends Error {
@@ -62,24 +79,25 @@ export function decodeLikeKubectl(text: string): KubectlReading {
   });
   const documents = Array.isArray(parsed) ? parsed : [];
   const first = documents[0];
-  if (!first) return { value: null, ignoredByKubectl: [], notes };
+  if (!first) return { value: null, ignoredByKubectl: [], notes, duplicates: [] };
   const error = first.errors[0];
   if (error) {
     const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
     throw new ExactDecodeError(error.message.split('\n')[0] ?? 'invalid YAML', line, column);
   }
   const flowDashes = new Set(flow.dashes);
-  const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes };
+  const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [] };
   const value = toValue(first.contents as YamlNode | null, state, 0);
   const ignoredByKubectl: unknown[] = [];
   for (const later of documents.slice(1)) {
     if (later.errors.length > 0 || later.contents === null) continue;
-    const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes };
+    const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [] };
     const laterValue = toValue(later.contents as YamlNode, laterState, 0);
     if (laterValue !== null) ignoredByKubectl.push(laterValue);
   }
   if (ignoredByKubectl.length > 0) notes.push('a document after `...` in the same `---` section is never read by Kubernetes (go-yaml reads only the first); kfguard still judges it');
-  return { value, ignoredByKubectl, notes, ...(state.refuses ? { kubectlRefuses: state.refuses } : {}) };
+  const duplicates = locateDuplicates(value, state.duplicates);
+  return { value, ignoredByKubectl, notes, duplicates, ...(state.refuses ? { kubectlRefuses: state.refuses } : {}) };
 }
 
 /**
@@ -110,6 +128,7 @@ interface State {
   refuses: string | undefined;
   /** Where a lone `-` in a flow collection was masked for the `yaml` parser (go-yaml-flow-plain.ts). */
   readonly flowDashes: ReadonlySet<number>;
+  readonly duplicates: PendingDuplicate[];
 }
 
 function toValue(node: YamlNode | null | undefined, state: State, depth: number): unknown {
@@ -128,6 +147,8 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
     state.onStack.add(node);
     const entries = new Map<string, unknown>();
     const keyTypes = new Map<string, string>();
+    const explicit = new Set<string>();
+    const pending: PendingDuplicate[] = [];
     for (const pair of node.items) {
       const key = pair.key as YamlNode | null;
       if (isMergeKey(key)) {
@@ -142,10 +163,14 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
         state.notes.push(`keys ${JSON.stringify(keyString)} of two YAML types (${earlierType}, ${keyType}) name one JSON key; Kubernetes keeps either at random`);
       }
       keyTypes.set(keyString, keyType);
-      entries.set(keyString, toValue(pair.value as YamlNode | null, state, depth + 1));
+      const entry = toValue(pair.value as YamlNode | null, state, depth + 1);
+      if (explicit.has(keyString)) pending.push({ key: keyString, first: entries.get(keyString), last: entry });
+      explicit.add(keyString);
+      entries.set(keyString, entry);
     }
     state.onStack.delete(node);
     value = toObject(entries);
+    for (const duplicate of pending) state.duplicates.push({ ...duplicate, owner: value as object });
   } else {
     value = null;
   }
@@ -258,4 +283,32 @@ function toObject(entries: Map<string, unknown>): Record<string, unknown> {
     else out[key] = value;
   }
   return out;
+}
+
+/** The walk that places duplicates stops after this many nodes; one it has not placed is graded high by its reader. */
+const MAX_WALKED = 100_000;
+
+/**
+ * The path of each duplicate's mapping, found by walking the decoded value for the mapping object
+ * (the decoder builds mappings bottom-up, before their place is known). A mapping reached through
+ * an alias gets the first place it is found.
+ */
+function locateDuplicates(root: unknown, pending: readonly PendingDuplicate[]): DuplicateKey[] {
+  if (pending.length === 0) return [];
+  const owners = new Set(pending.map((d) => d.owner));
+  const paths = new Map<object, (string | number)[]>();
+  const seen = new Set<object>();
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  while (stack.length > 0 && paths.size < owners.size && seen.size < MAX_WALKED) {
+    const { value, path } = stack.pop() as { value: unknown; path: (string | number)[] };
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (owners.has(value) && !paths.has(value)) paths.set(value, path);
+    if (Array.isArray(value)) value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
+    else for (const [key, child] of Object.entries(value)) stack.push({ value: child, path: [...path, key] });
+  }
+  return pending.map((d) => {
+    const at = d.owner ? paths.get(d.owner) : undefined;
+    return { segments: at ? [...at, d.key] : undefined, first: d.first, last: d.last };
+  });
 }

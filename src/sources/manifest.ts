@@ -377,7 +377,7 @@ class Collector {
         line: parsed.document.startLine,
         document: parsed.document,
         ...(parsed.pathPrefix ? { pathPrefix: parsed.pathPrefix } : {}),
-        ...(parsed.readingNotes ? { readingNotes: parsed.readingNotes } : {}),
+        ...(parsed.readingNotes ? { readingNotes: parsed.readingNotes, readingStakes: parsed.readingStakes ?? 'high' } : {}),
       });
     }
   }

@@ -1,12 +1,12 @@
 import yaml from 'js-yaml';
 import { redactParserMessage } from '../core/redact.js';
-import type { DocumentText } from '../core/types.js';
+import type { DocumentText, ReadingStakes } from '../core/types.js';
 import { unreadDocument } from '../core/unread-document.js';
 import { clearMarkers, cutCrdSchemas, isFaithfulCut } from './crd-schema-skip.js';
 import { mayReadDifferently } from './exact-route.js';
-import { decodeLikeKubectl, ExactDecodeError, hasUnicodeBreak } from './go-yaml-decode.js';
+import { decodeLikeKubectl, type DuplicateKey, ExactDecodeError, hasUnicodeBreak } from './go-yaml-decode.js';
 import { splitLikeKubectl, type StreamChunk } from './kubectl-stream.js';
-import { describeDifference } from './reading-diff.js';
+import { describeDifferences, describeDuplicate, type GradedNote, highestStakes } from './reading-diff.js';
 import { splitBlockList } from './list-items.js';
 import { salvageReading } from './salvage-reading.js';
 import { hasIndicator } from './yaml-indicators.js';
@@ -17,6 +17,8 @@ export interface ParsedDocument {
   readonly index: number;
   /** Where YAML 1.2 readers and Kubernetes read this document differently, or kfguard cannot be sure (manifest-parse-ambiguity). */
   readonly readingNotes?: readonly string[];
+  /** What the worst of `readingNotes` can change; absent means high. */
+  readonly readingStakes?: ReadingStakes;
   /** A stand-in for a document kfguard refused (its error is in `errors`): raw text for the threat search. */
   readonly refused?: boolean;
   /** Where the value sits inside `document` (`[0]` for an item of a List read item by item). */
@@ -98,6 +100,8 @@ export interface ChunkResult {
   readonly values: unknown[];
   readonly error?: { readonly line: number; readonly column?: number; readonly message: string };
   readonly notes?: string[];
+  /** What the worst of `notes` can change (reading-diff.ts). */
+  readonly stakes?: ReadingStakes;
   /** A refused document's best-effort reading, for the threat search (salvage-reading.ts). */
   readonly salvaged?: Record<string, unknown>[];
   /** A List over the document limit, read item by item (list-items.ts): each item's range and result. */
@@ -129,6 +133,7 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
   const exact = chunk.note !== undefined || hasUnicodeBreak(full) || mayReadDifferently(source);
   let values: unknown[];
   let notes: string[] | undefined;
+  let stakes: ReadingStakes | undefined;
   if (lean && !exact && !limits.parseCrdSchemas) values = lean.values;
   else {
     let fastError: unknown;
@@ -142,7 +147,7 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
     if (exact || fastError !== undefined) {
       const read = readExactly(full, chunk, fastError);
       if ('error' in read) return { values: [], error: read.error, ...(read.salvageable ? { salvaged: salvageReading(full) } : {}) };
-      ({ values, notes } = read);
+      ({ values, notes, stakes } = read);
     }
   }
   // With --parse-crd-schemas the values hold the schemas too, and so may their aliases.
@@ -152,7 +157,7 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
       if (problem) return { values: [], error: { line: chunk.startLine, message: problem } };
     }
   }
-  return notes && notes.length > 0 ? { values: values!, notes } : { values: values! };
+  return notes && notes.length > 0 ? { values: values!, notes, stakes: stakes ?? 'high' } : { values: values! };
 }
 
 /**
@@ -182,7 +187,7 @@ function readExactly(
   full: string,
   chunk: Chunk,
   fastError: unknown,
-): { values: unknown[]; notes: string[] } | { error: NonNullable<ChunkResult['error']>; salvageable: boolean } {
+): { values: unknown[]; notes: string[]; stakes: ReadingStakes | undefined } | { error: NonNullable<ChunkResult['error']>; salvageable: boolean } {
   let reading;
   try {
     reading = decodeLikeKubectl(full);
@@ -197,8 +202,9 @@ function readExactly(
     if (error instanceof RangeError) return { error: { line: chunk.startLine, message: 'nesting too deep to read; refused' }, salvageable: false };
     throw error;
   }
-  const notes = [...(chunk.note ? [chunk.note] : []), ...reading.notes];
-  if (reading.kubectlRefuses) notes.push(`kubectl refuses this document: ${reading.kubectlRefuses}`);
+  // Notes of the exact reader (separators, line breaks, merge keys, types) are tricks, not slips: high.
+  const graded: GradedNote[] = [...(chunk.note ? [chunk.note] : []), ...reading.notes].map((text) => ({ text, stakes: 'high' }));
+  if (reading.kubectlRefuses) graded.push({ text: `kubectl refuses this document: ${reading.kubectlRefuses}`, stakes: 'high' });
   const values = [reading.value, ...reading.ignoredByKubectl].filter((value) => value !== null && value !== undefined);
   let yaml12: unknown[] | undefined;
   let yaml12Error = fastError;
@@ -209,15 +215,43 @@ function readExactly(
       yaml12Error = error;
     }
   }
-  if (yaml12Error !== undefined) {
-    notes.push(`YAML 1.2 readers (js-yaml, most linters) refuse this document (${toDocumentError(yaml12Error, chunk.startLine).message}) but Kubernetes reads it`);
-  } else if (yaml12) {
-    const difference = yaml12.length === values.length
-      ? values.map((value, i) => describeDifference(value, yaml12[i])).find((d) => d !== undefined)
-      : `Kubernetes reads ${values.length} document(s) here, YAML 1.2 readers ${yaml12.length}`;
-    if (difference) notes.push(difference);
+  const duplicates = yaml12Error !== undefined && isDuplicateKeyError(yaml12Error) ? gradeDuplicates(full, reading.duplicates, isSecretValue(reading.value)) : undefined;
+  if (duplicates) {
+    graded.push(...duplicates.notes);
+    yaml12 = duplicates.lastWins;
+  } else if (yaml12Error !== undefined) {
+    graded.push({ text: `YAML 1.2 readers (js-yaml, most linters) refuse this document (${toDocumentError(yaml12Error, chunk.startLine).message}) but Kubernetes reads it`, stakes: 'high' });
   }
-  return { values, notes };
+  if (yaml12) {
+    if (yaml12.length === values.length) values.forEach((value, i) => graded.push(...describeDifferences(value, yaml12[i])));
+    else graded.push({ text: `Kubernetes reads ${values.length} document(s) here, YAML 1.2 readers ${yaml12.length}`, stakes: 'high' });
+  }
+  return { values, notes: graded.map((n) => n.text), stakes: highestStakes(graded.map((n) => n.stakes)) };
+}
+
+function isDuplicateKeyError(error: unknown): boolean {
+  return error instanceof yaml.YAMLException && error.reason === 'duplicated mapping key';
+}
+
+function isSecretValue(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'Secret';
+}
+
+/**
+ * A document YAML 1.2 readers refuse only for keys written twice: each duplicate graded by what
+ * its two values differ in, and the document read last-wins (as JSON.parse and Kubernetes do) so
+ * its other differences are compared too. Undefined, so the refusal stays high, when the exact
+ * reader did not place every duplicate or the document has another fault.
+ */
+function gradeDuplicates(full: string, duplicates: readonly DuplicateKey[], hideValues: boolean): { notes: GradedNote[]; lastWins: unknown[] } | undefined {
+  if (duplicates.length === 0 || duplicates.some((d) => d.segments === undefined)) return undefined;
+  let lastWins: unknown[];
+  try {
+    lastWins = loadDocuments(full, true);
+  } catch {
+    return undefined;
+  }
+  return { notes: duplicates.map((d) => describeDuplicate(d.segments ?? [], d.first, d.last, hideValues)), lastWins };
 }
 
 /** One value of kubectl's JSON stream: Go's encoding/json, where the last duplicate key wins as with JSON.parse. */
@@ -234,11 +268,12 @@ function parseJsonChunk(full: string, chunk: Chunk): ChunkResult {
 const MERGE_KEY = new yaml.Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (data: unknown) => data === '<<' });
 const MANIFEST_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [MERGE_KEY] });
 
-function loadDocuments(source: string): unknown[] {
+/** `lastWins`: a key written twice keeps its last value (js-yaml's JSON.parse mode) instead of refusing the document. */
+function loadDocuments(source: string, lastWins = false): unknown[] {
   const values: unknown[] = [];
   yaml.loadAll(source, (doc) => {
     if (doc !== null && doc !== undefined) values.push(doc);
-  }, { schema: MANIFEST_SCHEMA });
+  }, { schema: MANIFEST_SCHEMA, json: lastWins });
   return values;
 }
 
@@ -289,7 +324,7 @@ export function assembleChunks(
       return;
     }
     const document: DocumentText = { text, start: chunk.start, end: chunk.end, startLine: chunk.startLine };
-    const notes = result.notes && result.notes.length > 0 ? { readingNotes: result.notes } : {};
+    const notes = result.notes && result.notes.length > 0 ? { readingNotes: result.notes, readingStakes: result.stakes ?? 'high' } : {};
     for (const value of result.values) documents.push({ value, document, index: index++, ...notes });
   });
   return { documents, errors };

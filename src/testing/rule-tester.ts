@@ -11,7 +11,7 @@ import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_CONFIG } from '../core/config-types.js';
 import { isK8sObject, isRecord, nameOf } from '../core/object.js';
 import type { Rule } from '../core/rule.js';
-import type { CoverageEntry, FileOrigin, Finding, K8sObject, Origin, ScannedObject } from '../core/types.js';
+import type { CoverageEntry, FileOrigin, Finding, K8sObject, Origin, ReadingStakes, ScannedObject } from '../core/types.js';
 import { REPO_ROOT } from './shared.js';
 
 /** One expected finding. Only the fields given are compared. */
@@ -38,6 +38,7 @@ export interface FixtureCase {
   readonly config?: Partial<KfguardConfig>;
   /** Per judged object, what the manifest reader noted about its document (cases written as `text`). */
   readonly readingNotes?: readonly (readonly string[] | undefined)[];
+  readonly readingStakes?: readonly (ReadingStakes | undefined)[];
 }
 
 /**
@@ -106,7 +107,7 @@ function toCase(entry: unknown, where: string): FixtureCase {
     ...(Array.isArray(entry.expect) ? { expect: entry.expect as ExpectedFinding[] } : {}),
     ...(sources ? { sources: sources as TestedSource[] } : {}),
     ...(isRecord(entry.config) ? { config: entry.config as Partial<KfguardConfig> } : {}),
-    ...(read ? { readingNotes: read.documents.map((d) => d.readingNotes) } : {}),
+    ...(read ? { readingNotes: read.documents.map((d) => d.readingNotes), readingStakes: read.documents.map((d) => d.readingStakes) } : {}),
   };
 }
 
@@ -118,8 +119,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function fileOrigin(index: number, readingNotes?: readonly string[]): FileOrigin {
-  return { kind: 'file', reader: 'file', file: `fixture-${index}.yaml`, documentIndex: 0, ...(readingNotes ? { readingNotes } : {}) };
+function fileOrigin(index: number, readingNotes?: readonly string[], readingStakes?: ReadingStakes): FileOrigin {
+  return { kind: 'file', reader: 'file', file: `fixture-${index}.yaml`, documentIndex: 0, ...(readingNotes ? { readingNotes, readingStakes: readingStakes ?? 'high' } : {}) };
 }
 
 function frozen(objects: readonly K8sObject[], origin: (i: number) => Origin): ScannedObject[] {
@@ -138,7 +139,7 @@ function failOnRuleErrors(rule: Rule, errors: readonly { message: string }[]): v
 
 /** The case as files: judged and snapshot objects scanned together; findings on the snapshot objects are not the case's. */
 function runAsManifest(rule: Rule, fixture: FixtureCase, config: KfguardConfig): CaseResult {
-  const judged = frozen(fixture.objects, (i) => fileOrigin(i, fixture.readingNotes?.[i]));
+  const judged = frozen(fixture.objects, (i) => fileOrigin(i, fixture.readingNotes?.[i], fixture.readingStakes?.[i]));
   const context = frozen(fixture.snapshot ?? [], (i) => fileOrigin(fixture.objects.length + i));
   const result = runRules([...context, ...judged], { rules: [rule], config, podLabelsOf });
   failOnRuleErrors(rule, result.ruleErrors);

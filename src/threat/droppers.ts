@@ -31,18 +31,31 @@ export function dropperHostOf(url: string, indicators: Indicators): DropperHost 
 }
 
 /**
- * A URL of a well-known installer from its own project's domain: the host must be the entry's host
- * exactly and the path must start with the entry's path, so `get.docker.com.evil.example` or a
- * fork's raw URL never passes.
+ * `.` or `..` segments (curl and browsers resolve them before sending, so
+ * `/aquasecurity/trivy/main/contrib/install.sh/../../../../attacker/x/main/x.sh` is the attacker's
+ * file), their percent-encoded forms, encoded slashes and backslashes: a path with any of them is
+ * not the path it starts with.
+ */
+const PATH_TRICK = /(?:^|\/)\.{1,2}(?:\/|$)|%2e|%2f|%5c|\\/i;
+
+/**
+ * A URL of a well-known installer from its own project's domain. The host must be the entry's host
+ * exactly (`get.docker.com.evil.example` never passes). An entry naming a file must be that path
+ * exactly: on raw.githubusercontent.com the entry names owner, repository and branch, and a commit
+ * hash in that place is refused, since GitHub serves a fork's commit under the parent repository's
+ * raw path. An entry ending in `/` is a directory of the project's own (release downloads) and
+ * takes any file under it.
  */
 export function isTrustedInstaller(url: string, indicators: Indicators): boolean {
   const parts = urlParts(url);
-  if (!parts || !/^https:\/\//i.test(url.trim())) return false;
+  if (!parts || !/^https:\/\//i.test(url.trim()) || PATH_TRICK.test(parts.path)) return false;
+  const path = parts.path.toLowerCase();
   return indicators.trustedInstallers.some((entry) => {
     const slash = entry.indexOf('/');
-    const host = slash === -1 ? entry : entry.slice(0, slash);
-    const path = slash === -1 ? '' : entry.slice(slash);
-    return parts.host === host && parts.path.toLowerCase().startsWith(path);
+    if (slash === -1) return parts.host === entry;
+    if (parts.host !== entry.slice(0, slash)) return false;
+    const entryPath = entry.slice(slash);
+    return entryPath.endsWith('/') ? path.startsWith(entryPath) && path.length > entryPath.length : path === entryPath;
   });
 }
 

@@ -57,7 +57,10 @@ export function parseShell(source: string): ShellScript {
     for (const word of words) {
       const assignment = ASSIGNMENT_PARTS.exec(word);
       if (!assignment) break;
-      assignments.set(assignment[1] as string, assignment[2] as string);
+      const name = assignment[1] as string;
+      // `X=$(echo "$X" | tr …)` names the earlier X: left as `$X`, every expansion would hold `$X`
+      // again and the reading would never settle (a benign idiom reported as text not examined).
+      assignments.set(name, withoutSelfReference(name, assignment[2] as string, assignments.get(name)));
     }
     const cleaned = stripPrefixes(words);
     if (cleaned.length > 0) commands.push({ words: cleaned, piped });
@@ -103,6 +106,12 @@ export function parseShell(source: string): ShellScript {
   }
   endCommand(false);
   return { commands, substitutions, assignments };
+}
+
+/** `value` with its references to `name` replaced by the value `name` had before (nothing when unknown). */
+function withoutSelfReference(name: string, value: string, earlier: string | undefined): string {
+  if (!value.includes('$')) return value;
+  return value.replace(VARIABLE_REFERENCE, (reference, braced: string | undefined, plain: string | undefined) => ((braced ?? plain) === name ? (earlier ?? '') : reference));
 }
 
 /** Characters with no meaning to the reader at this point: not quotes, escapes, `$`, operators, blanks or `#`. */

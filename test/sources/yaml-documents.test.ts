@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MAX_DIFFERENCES } from '../../src/sources/reading-diff.js';
 import { DEFAULT_PARSE_LIMITS, parseYamlStream, splitDocuments } from '../../src/sources/yaml-documents.js';
 
 test('splits at --- markers and records each document start line', () => {
@@ -34,11 +35,40 @@ test('one broken document does not hide the others and reports its real line', (
   assert.ok(errors[0]!.line >= 4 && errors[0]!.line <= 5, `line ${errors[0]!.line}`);
 });
 
-test('duplicate keys are read as Kubernetes reads them (last wins), and the disagreement is noted with line', () => {
+test('duplicate keys are read as Kubernetes reads them (last wins), and the disagreement is noted and graded', () => {
   const { documents, errors } = parseYamlStream('a: 1\nb: 2\na: 3\n');
   assert.deepEqual(errors, []);
   assert.deepEqual(documents[0]!.value, { a: 3, b: 2 });
-  assert.match(documents[0]!.readingNotes!.join('\n'), /YAML 1\.2 readers .* refuse this document \(duplicated mapping key\).*Kubernetes reads it/);
+  assert.match(documents[0]!.readingNotes!.join('\n'), /key a is written twice; Kubernetes keeps the last value, YAML 1\.2 readers refuse the document .* the last reads 3, the first 1 \(high:/);
+  assert.equal(documents[0]!.readingStakes, 'high');
+});
+
+test('a duplicate with one value is low; one YAML 1.2 readers refuse for another reason as well stays high', () => {
+  const same = parseYamlStream('kind: Secret\ntype: "kubernetes.io/quobyte"\ndata: {}\ntype: kubernetes.io/quobyte\n').documents[0]!;
+  assert.equal(same.readingStakes, 'low');
+  assert.match(same.readingNotes!.join('\n'), /key type is written twice with the same value/);
+  const nested = parseYamlStream('spec:\n  template:\n    metadata: { labels: { a: x }, labels: { a: y } }\n').documents[0]!;
+  assert.equal(nested.readingStakes, 'medium');
+  assert.match(nested.readingNotes!.join('\n'), /key spec\.template\.metadata\.labels is written twice/);
+});
+
+test('every difference of a document is noted and graded, not only the first', () => {
+  const text = 'kind: Pod\nspec:\n  volumes: [{ configMap: { defaultMode: 0644 } }]\n  containers: [{ args: [0777], securityContext: { privileged: on } }]\n';
+  const document = parseYamlStream(text).documents[0]!;
+  const notes = document.readingNotes!.join('\n');
+  assert.match(notes, /defaultMode Kubernetes .* reads 420 .* read 644 \(low:/);
+  assert.match(notes, /args\[0\] Kubernetes .* reads 511 .* read 777 \(high:/, 'a mode-like number outside a mode key is not a mode');
+  assert.match(notes, /privileged Kubernetes .* reads true .* read "on" \(high:/);
+  assert.equal(document.readingStakes, 'high');
+  assert.equal(parseYamlStream('kind: ConfigMap\nx: { mode: 0755 }\n').documents[0]!.readingStakes, 'low');
+});
+
+test('past the difference limit the rest counts as high, even when every listed one is low', () => {
+  const modes = Array.from({ length: MAX_DIFFERENCES + 5 }, (_, i) => `  - { mode: 0${(i % 7) + 1}44 }`).join('\n');
+  const document = parseYamlStream(`kind: ConfigMap\nitems:\n${modes}\n`).documents[0]!;
+  assert.equal(document.readingNotes!.filter((n) => n.includes('(low:')).length, MAX_DIFFERENCES);
+  assert.match(document.readingNotes!.join('\n'), /more than 20 places read differently/);
+  assert.equal(document.readingStakes, 'high');
 });
 
 test('refuses an alias bomb instead of expanding it', () => {
@@ -115,4 +145,16 @@ test('flow nesting past go-yaml\'s 10,000 levels is refused at once, as kubectl 
   const { errors } = parseYamlStream(deep);
   assert.equal(errors.length, 1);
   assert.match(errors[0]!.message, /exceeded max depth of 10000/);
+});
+
+test('a key YAML 1.1 reads as a boolean (a KFP parameter named y) is low; beside the key it turns into, it stays high', () => {
+  const renamed = parseYamlStream('root:\n  inputDefinitions:\n    parameters:\n      y: { parameterType: STRING }\n      x: { parameterType: STRING }\n  defaults: [A, Y]\n').documents[0]!;
+  assert.match(renamed.readingNotes!.join('\n'), /reads the key "true" but YAML 1\.2 readers .* read "y", with the same value \(low:/);
+  assert.match(renamed.readingNotes!.join('\n'), /defaults\[1\] Kubernetes .* reads true .* read "Y" \(low: a list item/);
+  assert.equal(renamed.readingStakes, 'low');
+  const collision = parseYamlStream('kind: ConfigMap\ndata:\n  y: sleep\n  "true": xmrig\n').documents[0]!;
+  assert.equal(collision.readingStakes, 'high');
+  const label = parseYamlStream('kind: Pod\nmetadata:\n  labels: { on: x }\n').documents[0]!;
+  assert.equal(label.readingStakes, 'medium');
+  assert.equal(parseYamlStream('kind: Pod\nspec: { hostNetwork: on }\n').documents[0]!.readingStakes, 'high', 'a named boolean setting stays high');
 });

@@ -23,7 +23,7 @@ export default defineRule({
     severity: 'high',
     category: 'threat',
     description:
-      'A manifest document that Kubernetes (`kubectl apply`, the API server: sigs.k8s.io/yaml over go-yaml v2) reads differently from YAML 1.2 readers (editors, linters, js-yaml, PyYAML in 1.2 mode, most scanners), or that kfguard cannot be sure it reads as Kubernetes does: a later `<<` merge key overriding an explicit key, a `---#` or `---`+non-breaking-space separator, U+2028/U+2029/U+0085 line breaks inside a "comment", YAML 1.1 scalars (`yes`, `on`, `0777`), duplicate keys, tags YAML 1.2 tools refuse, content kubectl never reads. The evidence says what each reader sees. kfguard judges the object as Kubernetes reads it.',
+      'A manifest document that Kubernetes (`kubectl apply`, the API server: sigs.k8s.io/yaml over go-yaml v2) reads differently from YAML 1.2 readers (editors, linters, js-yaml, PyYAML in 1.2 mode, most scanners), or that kfguard cannot be sure it reads as Kubernetes does: a later `<<` merge key overriding an explicit key, a `---#` or `---`+non-breaking-space separator, U+2028/U+2029/U+0085 line breaks inside a "comment", YAML 1.1 scalars (`yes`, `on`, `0777`), duplicate keys, tags YAML 1.2 tools refuse, content kubectl never reads. The evidence says what each reader sees, for every place the readings differ. kfguard judges the object as Kubernetes reads it. Severity follows the worst difference: high for the tricks above and for any field that may decide what runs (command, args, image, env, ports, Service type, selector, security settings, fields of unknown kinds); medium for a label or an annotation that controllers act on (sidecar injection, AppArmor, seccomp, policy); low for a file mode (`mode`, `defaultMode`) Kubernetes reads in octal as its author meant, an annotation nothing acts on, or a key written twice with the same value. More differences than can be compared count as high.',
     rationale:
       'Reviewers and scanners read YAML as YAML 1.2; the cluster reads it as YAML 1.1 with go-yaml\'s quirks. Every difference is a place where a manifest can look harmless in review and run something else, which is how a one-line trick hides `xmrig` behind `command: [sleep]`. Honest manifests almost never contain these constructs.',
     remediation:
@@ -47,8 +47,12 @@ export default defineRule({
     }
     const notes = ctx.origin.readingNotes;
     if (!notes || notes.length === 0) return;
+    // Graded by the worst difference (sources/reading-diff.ts): an octal file mode or a key
+    // written twice with one value is low; anything that may be a command, image or selector high.
+    const stakes = ctx.origin.readingStakes ?? 'high';
     yield {
       message: `This document reads differently in Kubernetes than in YAML 1.2 tools (${notes.length} difference${notes.length === 1 ? '' : 's'}); kfguard judged it as Kubernetes reads it.`,
+      severity: stakes,
       evidence: notes,
     };
   },
