@@ -9,6 +9,16 @@ import { ALL_RULES } from '../rules/index.js';
 import type { CliIo } from './io.js';
 
 /**
+ * One config serves every command (scan, webhook, export, audit, hunt), so every command validates
+ * it against the same ids and option schemas: the audit detections and hunt's own finding are rule
+ * ids too. A file that one command accepts is never refused by another.
+ */
+export const CONFIG_VOCABULARY = {
+  knownRuleIds: [...ALL_RULES.map((rule) => rule.meta.id), ...AUDIT_DETECTIONS.map((d) => d.meta.id), RECON_CALLBACK_META.id],
+  optionSchemas: optionSchemasOf([...ALL_RULES, ...AUDIT_DETECTIONS]),
+} as const;
+
+/**
  * Loads `--config FILE`, else the file `KFGUARD_CONFIG` names (when set and non-empty), else
  * `.kfguard.yaml` or `.kfguard.yml` found by walking up from the working directory to the
  * repository root. `note` names the file and what it switches off or down, for the report.
@@ -19,9 +29,7 @@ export async function loadCliConfigWithNote(flag: string | undefined, io: CliIo)
   const loaded = await loadConfig({
     ...(explicit === undefined ? {} : { explicit }),
     cwd: io.cwd,
-    // One config serves every command: the audit detections and hunt's own finding are rule ids too.
-    knownRuleIds: [...ALL_RULES.map((rule) => rule.meta.id), ...AUDIT_DETECTIONS.map((d) => d.meta.id), RECON_CALLBACK_META.id],
-    optionSchemas: optionSchemasOf([...ALL_RULES, ...AUDIT_DETECTIONS]),
+    ...CONFIG_VOCABULARY,
   });
   for (const warning of loaded.warnings) io.stderr(`kfguard: warning: ${warning}\n`);
   if (loaded.file === undefined) return { config: loaded.config };

@@ -1,8 +1,7 @@
 import { stringify } from 'yaml';
 import { loadConfig } from '../../config/load.js';
+import { CONFIG_VOCABULARY } from '../config.js';
 import { UsageError } from '../../core/errors.js';
-import { optionSchemasOf } from '../../core/rule-options.js';
-import { ALL_RULES } from '../../rules/index.js';
 import { minerOptionsOf } from '../../threat/miner-options.js';
 import { vapManifests, type VapAction } from '../../vap/policies.js';
 import { parseCommandArgs, stringOption } from '../args.js';
@@ -43,7 +42,7 @@ async function exportVap(argv: readonly string[], io: CliIo): Promise<number> {
   const excluded = (values['exclude-namespace'] as string[] | undefined) ?? ['kube-system'];
   const configFile = stringOption(values.config);
   // Only an explicit file: the policies go to a cluster, not to whatever repository this runs in.
-  const config = configFile === undefined ? undefined : (await loadConfig({ explicit: configFile, cwd: io.cwd, knownRuleIds: ALL_RULES.map((r) => r.meta.id), optionSchemas: optionSchemasOf(ALL_RULES) })).config;
+  const config = configFile === undefined ? undefined : (await loadConfig({ explicit: configFile, cwd: io.cwd, ...CONFIG_VOCABULARY })).config;
   const extensions = config ? minerOptionsOf(config) : undefined;
   const objects = vapManifests({ actions, excludeNamespaces: excluded, ...(extensions ? { extensions } : {}) });
   io.stdout(objects.map((object) => `---\n${stringify(object, { lineWidth: 0 })}`).join(''));

@@ -2,11 +2,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../config/load.js';
+import { CONFIG_VOCABULARY } from '../config.js';
 import { webhookSettingsSchema, type WebhookExemption } from '../../config/webhook-schema.js';
 import { UsageError, errorMessage } from '../../core/errors.js';
 import type { KfguardConfig } from '../../core/config-types.js';
 import type { Rule } from '../../core/rule.js';
-import { optionSchemasOf } from '../../core/rule-options.js';
 import { isSeverity, SEVERITIES } from '../../core/severity.js';
 import { ALL_RULES } from '../../rules/index.js';
 import { generateCertificates } from '../../webhook/certs.js';
@@ -156,7 +156,7 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
 async function loadServerConfig(explicit: string | undefined, io: CliIo): Promise<{ config: Awaited<ReturnType<typeof loadConfig>>['config']; exemptions: WebhookExemption[] }> {
   // Only an explicit file: a server must not pick up whatever .kfguard.yaml sits above its working directory.
   if (explicit === undefined) return { config: (await import('../../core/config-types.js')).DEFAULT_CONFIG, exemptions: [] };
-  const loaded = await loadConfig({ explicit, cwd: io.cwd, knownRuleIds: ALL_RULES.map((r) => r.meta.id), optionSchemas: optionSchemasOf(ALL_RULES) });
+  const loaded = await loadConfig({ explicit, cwd: io.cwd, ...CONFIG_VOCABULARY });
   for (const warning of loaded.warnings) io.stderr(`kfguard: warning: ${warning}\n`);
   // Already validated by loadConfig (the schema includes `webhook:`); read again for the section it does not keep.
   const raw = parseYaml(await readFile(resolve(io.cwd, explicit), 'utf8')) as { webhook?: unknown } | null;
