@@ -13,7 +13,7 @@ const MAX_PENDING_UPDATES = 100_000;
 /** Judging queued updates yields to the event loop (watch streams, signals) this often. */
 const DRAIN_SLICE_MS = 20;
 
-export interface WatchSessionOptions extends Pick<LiveSnapshotOptions, 'kubeconfig' | 'context' | 'env' | 'namespaces' | 'client' | 'timing'> {
+export interface WatchSessionOptions extends Pick<LiveSnapshotOptions, 'kubeconfig' | 'context' | 'env' | 'serviceAccountRoot' | 'namespaces' | 'client' | 'timing'> {
   readonly rules: readonly Rule[];
   readonly config: KfguardConfig;
   readonly knownRuleIds?: readonly string[];
