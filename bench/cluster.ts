@@ -62,7 +62,7 @@ for (let run = 0; run < RUNS; run++) {
   scans.push(scan.seconds);
   peak = Math.max(peak, scan.rssKb);
 }
-console.log(`scan --cluster: median ${median(scans).toFixed(2)} s vs fetch+parse baseline ${median(bases).toFixed(2)} s = ${(median(scans) / median(bases)).toFixed(2)}x (target <= 1.5x); peak RSS ${(peak / 1024).toFixed(0)} MB (target <= 1024)`);
+if (RUNS > 0) console.log(`scan --cluster: median ${median(scans).toFixed(2)} s vs fetch+parse baseline ${median(bases).toFixed(2)} s = ${(median(scans) / median(bases)).toFixed(2)}x (target <= 1.5x); peak RSS ${(peak / 1024).toFixed(0)} MB (target <= 1024)`);
 
 // Watch.
 const watch: ChildProcess = spawn(process.execPath, [BIN, 'watch', '--kubeconfig', kubeconfig!, '--resync', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });

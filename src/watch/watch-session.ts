@@ -4,7 +4,8 @@ import type { Snapshot } from '../core/snapshot.js';
 import { identityOf } from '../core/snapshot.js';
 import type { RuleError, ScannedObject } from '../core/types.js';
 import { LiveSnapshot, type LiveChange, type LiveSnapshotOptions } from '../sources/cluster/live-snapshot.js';
-import type { FindingChange } from './finding-tracker.js';
+import { refOf } from '../core/object.js';
+import { resourceKeyOf, type FindingChange } from './finding-tracker.js';
 import { LiveEvaluator } from './live-evaluator.js';
 import { coverageRecord, findingRecord, type WatchSink } from './sinks.js';
 
@@ -41,6 +42,10 @@ export class WatchSession {
   /** Updates to objects already judged, coalesced by identity, judged in slices between reads. */
   private readonly pending = new Map<string, ScannedObject>();
   private draining = false;
+  /** While a sliced full evaluation runs: the resources changed since it started. */
+  private touched: Set<string> | undefined;
+  private reconciling: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(private readonly options: WatchSessionOptions) {
     this.evaluator = new LiveEvaluator({ rules: options.rules, config: options.config, ...(options.knownRuleIds ? { knownRuleIds: options.knownRuleIds } : {}) });
@@ -68,7 +73,7 @@ export class WatchSession {
     this.options.log(`synced: ${this.live.snapshot.size} object(s), ${this.evaluator.tracker.size} open finding(s)`);
     this.timer = setInterval(() => {
       this.publishCoverage();
-      if (this.dirty) this.reconcile();
+      if (this.dirty && !this.reconciling) this.reconciling = this.reconcileInSlices().finally(() => (this.reconciling = undefined));
     }, this.options.resyncMs);
   }
 
@@ -79,6 +84,8 @@ export class WatchSession {
 
   async stop(graceMs: number): Promise<void> {
     clearInterval(this.timer);
+    this.stopped = true;
+    await this.reconciling;
     this.pending.clear();
     await this.live?.stop();
     await Promise.all(this.options.sinks.map((sink) => sink.close(graceMs)));
@@ -87,6 +94,7 @@ export class WatchSession {
   private onChange(change: LiveChange, snapshot: Snapshot): void {
     this.options.onEvent?.(change.type);
     this.dirty = true;
+    this.touched?.add(resourceKeyOf(refOf(change.type === 'upsert' ? change.scanned.object : change.object)));
     // New objects (a miner Pod appearing) and deletes are judged now. Updates to objects already
     // judged wait in a coalescing queue, so a burst of changes never delays the report of a new
     // object behind it; past the cap the queue is dropped and the next full evaluation, which
@@ -138,6 +146,33 @@ export class WatchSession {
     });
   }
 
+  /**
+   * The periodic full evaluation, judged in slices so that watch streams are read and new objects
+   * judged meanwhile (`LiveEvaluator.reconcileInSlices`). Updates queued when it starts are judged
+   * by it; those arriving during it are queued and judged as usual.
+   */
+  private async reconcileInSlices(): Promise<void> {
+    if (!this.live) return;
+    this.dirty = false;
+    this.pending.clear();
+    const touched = new Set<string>();
+    this.touched = touched;
+    let outcome;
+    try {
+      outcome = await this.evaluator.reconcileInSlices(this.live.snapshot, touched, { sliceMs: DRAIN_SLICE_MS, stopped: () => this.stopped });
+    } catch (error) {
+      this.dirty = true;
+      this.options.log(`could not judge everything again: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    } finally {
+      this.touched = undefined;
+    }
+    if (!outcome) return;
+    this.publishCoverage();
+    this.publish(outcome.changes, outcome.ruleErrors);
+  }
+
+  /** The full evaluation at sync, in one go: nothing is being watched for yet. */
   private reconcile(): void {
     if (!this.live) return;
     this.dirty = false;
@@ -151,6 +186,9 @@ export class WatchSession {
   private publish(changes: readonly FindingChange[], ruleErrors: readonly RuleError[]): void {
     const now = new Date();
     for (const error of ruleErrors) this.options.log(`rule ${error.ruleId} failed: ${error.message}`);
+    // A change judged during a sliced full evaluation may have opened findings on other objects
+    // (a VirtualService exposing a gateway Service), which slices judged before it cannot know.
+    if (this.touched) for (const change of changes) this.touched.add(resourceKeyOf(change.finding.resource));
     for (const change of changes) for (const sink of this.options.sinks) sink.send(findingRecord(change, now));
     if (changes.length > 0) this.options.onFindings?.(this.evaluator);
   }
