@@ -1,5 +1,5 @@
 import type { KfguardConfig } from '../core/config-types.js';
-import { evaluateObject, runRules } from '../core/engine.js';
+import { evaluateObject, ruleMatches, runRules } from '../core/engine.js';
 import type { Rule } from '../core/rule.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { refOf } from '../core/object.js';
@@ -48,8 +48,14 @@ export interface EvaluationOutcome {
  */
 export class LiveEvaluator {
   readonly tracker = new FindingTracker();
+  /** The rules split into their per-object and whole-inventory parts, for judging a part at a time. */
+  private readonly perObject: readonly Rule[];
+  private readonly perInventory: readonly Rule[];
 
-  constructor(private readonly options: LiveEvaluatorOptions) {}
+  constructor(private readonly options: LiveEvaluatorOptions) {
+    this.perObject = options.rules.filter((rule) => rule.check).map(withoutInventoryCheck);
+    this.perInventory = options.rules.filter((rule) => rule.checkInventory).map(withoutObjectCheck);
+  }
 
   /** Judges everything in the snapshot; the difference from what was open is the news. */
   reconcile(snapshot: Snapshot): EvaluationOutcome {
@@ -79,8 +85,6 @@ export class LiveEvaluator {
   async reconcileInSlices(snapshot: Snapshot, touched: ReadonlySet<string>, options: { sliceMs: number; stopped?: () => boolean; batchSize?: number }): Promise<EvaluationOutcome | undefined> {
     const objects = [...snapshot.all];
     const batchSize = options.batchSize ?? RECONCILE_BATCH;
-    const perObject = this.options.rules.filter((rule) => rule.check).map(withoutInventoryCheck);
-    const perInventory = this.options.rules.filter((rule) => rule.checkInventory).map(withoutObjectCheck);
     const findings: Finding[] = [];
     const ruleErrors: RuleError[] = [];
     const keyOfObject = (scanned: ScannedObject): string => resourceKeyOf(refOf(scanned.object));
@@ -91,7 +95,7 @@ export class LiveEvaluator {
         const batch = objects.slice(next, next + batchSize).filter((scanned) => !touched.has(keyOfObject(scanned)));
         next += batchSize;
         if (batch.length === 0) continue;
-        const result = runRules(batch, { rules: perObject, config: this.options.config, inventory: snapshot, podLabelsOf });
+        const result = runRules(batch, { rules: this.perObject, config: this.options.config, inventory: snapshot, podLabelsOf });
         findings.push(...this.suppress(result.findings, batch));
         ruleErrors.push(...result.ruleErrors);
       } while (next < objects.length && performance.now() < until);
@@ -102,7 +106,7 @@ export class LiveEvaluator {
     // per-object checks were taken out, so it is not judged again.
     const present = snapshot.all.slice(0, 1);
     if (present.length > 0) {
-      const result = runRules(present, { rules: perInventory, config: this.options.config, inventory: snapshot, podLabelsOf });
+      const result = runRules(present, { rules: this.perInventory, config: this.options.config, inventory: snapshot, podLabelsOf });
       findings.push(...this.suppress(result.findings, []).filter((f) => !touched.has(resourceKeyOf(f.resource))));
       ruleErrors.push(...result.ruleErrors);
     }
@@ -146,10 +150,27 @@ export class LiveEvaluator {
   judgeStored(identityOf: ScannedObject, snapshot: Snapshot): EvaluationOutcome {
     const scanned = snapshot.copiesOf(identityOf.object)[0];
     if (!scanned) return { changes: [], ruleErrors: [] };
-    const evaluation = evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, podLabelsOf });
-    const own = foldOwnedFindings(this.suppress(evaluation.findings, [scanned]), snapshot, (key) => this.tracker.on(key));
-    const ref = { apiVersion: scanned.object.apiVersion, kind: scanned.object.kind, name: scanned.object.metadata?.name ?? '', ...(scanned.object.metadata?.namespace ? { namespace: scanned.object.metadata.namespace } : {}) };
-    return { changes: this.tracker.replaceResource(ref, own.kept, own.folded), ruleErrors: evaluation.ruleErrors };
+    // What a full evaluation gives this object: the per-object rules, and the whole-inventory rules
+    // that judge its kind, kept to their findings on it. Not `evaluateObject`: its findings
+    // introduced elsewhere are not used here, and keeping the engine's baselines for them up to
+    // date was most of the cost of each update.
+    const ref = refOf(scanned.object);
+    const identity = resourceKeyOf(ref);
+    const rules = [...this.perObject, ...this.perInventory.filter((rule) => ruleMatches(rule, scanned.object))];
+    const result = runRules([scanned], { rules, config: this.options.config, inventory: snapshot, podLabelsOf });
+    const findings = result.findings.filter((f) => resourceKeyOf(f.resource) === identity);
+    const own = foldOwnedFindings(this.suppress(findings, [scanned]), snapshot, (key) => this.tracker.on(key));
+    return { changes: this.tracker.replaceResource(ref, own.kept, own.folded), ruleErrors: result.ruleErrors };
+  }
+
+  /**
+   * Brings the engine's per-rule baselines (what `judgeChange` compares a new object's findings on
+   * other objects against) up to date with the snapshot, for rules reading `scanned`'s kind,
+   * discarding the judgement. Done when the watch is idle, so that the next new object does not
+   * pay for every change since: the first after sync would otherwise judge the whole cluster.
+   */
+  warm(snapshot: Snapshot, scanned: ScannedObject): void {
+    evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, podLabelsOf });
   }
 
   private suppress(findings: readonly Finding[], objects: readonly ScannedObject[]): Finding[] {

@@ -46,6 +46,8 @@ export class WatchSession {
   private touched: Set<string> | undefined;
   private reconciling: Promise<void> | undefined;
   private stopped = false;
+  /** One changed object per kind since the engine's baselines were last brought up to date. */
+  private readonly toWarm = new Map<string, ScannedObject>();
 
   constructor(private readonly options: WatchSessionOptions) {
     this.evaluator = new LiveEvaluator({ rules: options.rules, config: options.config, ...(options.knownRuleIds ? { knownRuleIds: options.knownRuleIds } : {}) });
@@ -70,6 +72,8 @@ export class WatchSession {
     this.options.log(`watching ${this.live.watched.length} resource(s) in context ${this.live.context}`);
     await this.live.whenSynced();
     this.reconcile();
+    for (const scanned of this.live.snapshot.all) this.toWarm.set(`${scanned.object.apiVersion}/${scanned.object.kind}`, scanned);
+    this.warm();
     this.options.log(`synced: ${this.live.snapshot.size} object(s), ${this.evaluator.tracker.size} open finding(s)`);
     this.timer = setInterval(() => {
       this.publishCoverage();
@@ -95,6 +99,7 @@ export class WatchSession {
     this.options.onEvent?.(change.type);
     this.dirty = true;
     this.touched?.add(resourceKeyOf(refOf(change.type === 'upsert' ? change.scanned.object : change.object)));
+    if (change.type === 'upsert') this.toWarm.set(`${change.scanned.object.apiVersion}/${change.scanned.object.kind}`, change.scanned);
     // New objects (a miner Pod appearing) and deletes are judged now. Updates to objects already
     // judged wait in a coalescing queue, so a burst of changes never delays the report of a new
     // object behind it; past the cap the queue is dropped and the next full evaluation, which
@@ -143,6 +148,8 @@ export class WatchSession {
       }
       this.draining = false;
       if (this.pending.size > 0) this.scheduleDrain(snapshot);
+      // Idle: bring the baselines new objects are judged against up to date now, not when one arrives.
+      else setImmediate(() => this.pending.size === 0 && this.warm());
     });
   }
 
@@ -170,6 +177,22 @@ export class WatchSession {
     if (!outcome) return;
     this.publishCoverage();
     this.publish(outcome.changes, outcome.ruleErrors);
+  }
+
+  private warm(): void {
+    if (!this.live || this.stopped) return;
+    const snapshot = this.live.snapshot;
+    for (const [key, scanned] of this.toWarm) {
+      this.toWarm.delete(key);
+      // The object as the snapshot holds it now, if it is still there.
+      const current = snapshot.copiesOf(scanned.object)[0];
+      if (!current) continue;
+      try {
+        this.evaluator.warm(snapshot, current);
+      } catch (error) {
+        this.options.log(`could not judge a change: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 
   /** The full evaluation at sync, in one go: nothing is being watched for yet. */

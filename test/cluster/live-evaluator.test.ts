@@ -125,5 +125,28 @@ describe('live evaluator', () => {
     const open = evaluator.tracker.findings.map((f) => f.resource.name);
     assert.ok(!open.includes('farm-abc12-y') && open.includes('newcomer') && open.includes('farm'), JSON.stringify(open));
   });
+
+  test('a queued update is judged as a full evaluation would judge it, whole-inventory findings on it included', () => {
+    const profile = objectsOfYaml('apiVersion: v1\nkind: Namespace\nmetadata: {name: team-x, labels: {app.kubernetes.io/part-of: kubeflow-profile}}')[0]!;
+    const snapshot = newSnapshot();
+    for (const object of [profile, claimingPod]) snapshot.upsert({ object, origin });
+    const evaluator = new LiveEvaluator({ rules: ALL_RULES, config: DEFAULT_CONFIG });
+    evaluator.reconcile(snapshot);
+    const onProfile = (): string[] => evaluator.tracker.findings.filter((f) => f.resource.name === 'team-x').map((f) => f.ruleId).sort();
+    assert.ok(onProfile().includes('profile-namespace-missing-resource-quota'), JSON.stringify(onProfile()));
+    const before = onProfile();
+    // The Namespace relabelled in place: its whole-inventory findings neither resolve nor repeat.
+    const relabelled = { ...profile, metadata: { ...profile.metadata, labels: { ...profile.metadata?.labels, team: 'x' } } };
+    snapshot.upsert({ object: relabelled, origin });
+    assert.deepEqual(evaluator.judgeStored({ object: relabelled, origin }, snapshot).changes, []);
+    assert.deepEqual(onProfile(), before);
+    // The miner Pod cleaned in place: resolved.
+    const cleaned = { ...claimingPod, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+    snapshot.upsert({ object: cleaned, origin });
+    const changes = evaluator.judgeStored({ object: cleaned, origin }, snapshot).changes;
+    assert.ok(states(changes, 'farm-abc12-y').includes('resolved:crypto-miner-workload'), JSON.stringify(states(changes, 'farm-abc12-y')));
+    // And a full evaluation afterwards has nothing to add.
+    assert.deepEqual(evaluator.reconcile(snapshot).changes.map((c) => `${c.state}:${c.finding.ruleId}:${c.finding.resource.name}`), []);
+  });
 });
 
