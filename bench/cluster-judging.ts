@@ -3,8 +3,10 @@
  * judging apart from the machine's load: the bench cluster's objects (BENCH_CLUSTER_SCALE) in a
  * snapshot, one full evaluation, then BENCH_CHANGES Pod label updates judged as the watch judges
  * queued updates (`judgeStored`) and, every 1,000th change, a new miner Pod judged as the watch
- * judges a new object (`judgeChange`). Reports CPU time (process.cpuUsage), not wall time.
- *   node --import tsx bench/cluster-judging.ts
+ * judges a new object (`judgeChange`). Reports CPU time (process.cpuUsage), not wall time, and,
+ * with --expose-gc, the heap after a full collection at each fifth of the changes (flat = nothing
+ * grows with the number of events).
+ *   node --expose-gc --import tsx bench/cluster-judging.ts
  */
 import { DEFAULT_CONFIG } from '../src/core/config-types.js';
 import type { K8sObject, ScannedObject } from '../src/core/types.js';
@@ -28,11 +30,22 @@ let at = cpu();
 evaluator.reconcile(snapshot);
 console.log(`${objects.length} objects; full evaluation ${(cpu() - at).toFixed(0)} ms CPU`);
 const pods = objects.filter((o) => o.kind === 'Pod');
+const gc = (globalThis as { gc?: () => void }).gc;
+const heapMb = (): string => {
+  gc?.();
+  return (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0);
+};
+const heaps: string[] = [heapMb()];
 let updates = 0;
 let creates = 0;
 const createCosts: number[] = [];
 at = cpu();
 for (let done = 0; done < CHANGES; done++) {
+  if (gc && done > 0 && done % Math.ceil(CHANGES / 5) === 0) {
+    const paused = cpu();
+    heaps.push(heapMb());
+    at += cpu() - paused;
+  }
   if (done % 1_000 === 999) {
     const miner: K8sObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `miner-${done}`, namespace: 'team-0' }, spec: { containers: [{ name: 'c', image: 'xmrig/xmrig:6.21.0', args: ['-o', 'stratum+tcp://pool.supportxmr.com:3333'] }] } };
     const scanned: ScannedObject = { object: miner, origin };
@@ -52,3 +65,4 @@ for (let done = 0; done < CHANGES; done++) {
 const total = cpu() - at;
 const createTotal = createCosts.reduce((a, b) => a + b, 0);
 console.log(`${updates} updates: ${(((total - createTotal) / updates) * 1000).toFixed(0)} µs CPU each (snapshot upsert and judging); ${creates} new miner Pods: ${createCosts.map((c) => c.toFixed(0)).join(' ')} ms CPU each`);
+if (gc) console.log(`heap after full GC at 0%, 20%, 40%, 60%, 80%, 100% of the changes: ${[...heaps, heapMb()].join(' ')} MB`);

@@ -11,6 +11,12 @@ import { coverageRecord, findingRecord, type WatchSink } from './sinks.js';
 
 /** Updates waiting to be judged at most; past it, the next full evaluation judges everything. */
 const MAX_PENDING_UPDATES = 100_000;
+/**
+ * Full evaluations take at most this share of the time: on a large cluster under constant churn
+ * one takes seconds of CPU, and running one every `resyncMs` would leave too little for judging
+ * the changes themselves.
+ */
+const MAX_RECONCILE_SHARE = 0.1;
 /** Judging queued updates yields to the event loop (watch streams, signals) this often. */
 const DRAIN_SLICE_MS = 20;
 
@@ -46,6 +52,8 @@ export class WatchSession {
   private touched: Set<string> | undefined;
   private reconciling: Promise<void> | undefined;
   private stopped = false;
+  /** No sliced full evaluation starts before this (epoch ms): see MAX_RECONCILE_SHARE. */
+  private nextReconcileAt = 0;
   /** One changed object per kind since the engine's baselines were last brought up to date. */
   private readonly toWarm = new Map<string, ScannedObject>();
 
@@ -77,7 +85,7 @@ export class WatchSession {
     this.options.log(`synced: ${this.live.snapshot.size} object(s), ${this.evaluator.tracker.size} open finding(s)`);
     this.timer = setInterval(() => {
       this.publishCoverage();
-      if (this.dirty && !this.reconciling) this.reconciling = this.reconcileInSlices().finally(() => (this.reconciling = undefined));
+      if (this.dirty && !this.reconciling && Date.now() >= this.nextReconcileAt) this.reconciling = this.reconcileInSlices().finally(() => (this.reconciling = undefined));
     }, this.options.resyncMs);
   }
 
@@ -164,6 +172,7 @@ export class WatchSession {
     this.pending.clear();
     const touched = new Set<string>();
     this.touched = touched;
+    const started = Date.now();
     let outcome;
     try {
       outcome = await this.evaluator.reconcileInSlices(this.live.snapshot, touched, { sliceMs: DRAIN_SLICE_MS, stopped: () => this.stopped });
@@ -173,6 +182,9 @@ export class WatchSession {
       return;
     } finally {
       this.touched = undefined;
+      // Wall time: on a machine short of CPU it is longer, and the evaluations space out more.
+      const took = Date.now() - started;
+      this.nextReconcileAt = Date.now() + took * (1 / MAX_RECONCILE_SHARE - 1);
     }
     if (!outcome) return;
     this.publishCoverage();
