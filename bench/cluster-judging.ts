@@ -17,6 +17,8 @@ import { LiveEvaluator } from '../src/watch/live-evaluator.js';
 
 const SCALE = Number(process.env.BENCH_CLUSTER_SCALE ?? 0.3);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 5_000);
+/** Every how many changes a new miner Pod appears; 0 for none. */
+const NEW_EVERY = Number(process.env.BENCH_NEW_EVERY ?? 1_000);
 const origin = { kind: 'cluster', context: 'bench' } as const;
 const objects = generateCluster(SCALE);
 const snapshot = newSnapshot();
@@ -46,7 +48,7 @@ for (let done = 0; done < CHANGES; done++) {
     heaps.push(heapMb());
     at += cpu() - paused;
   }
-  if (done % 1_000 === 999) {
+  if (NEW_EVERY > 0 && done % NEW_EVERY === NEW_EVERY - 1) {
     const miner: K8sObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `miner-${done}`, namespace: 'team-0' }, spec: { containers: [{ name: 'c', image: 'xmrig/xmrig:6.21.0', args: ['-o', 'stratum+tcp://pool.supportxmr.com:3333'] }] } };
     const scanned: ScannedObject = { object: miner, origin };
     const started = cpu();
@@ -65,4 +67,5 @@ for (let done = 0; done < CHANGES; done++) {
 const total = cpu() - at;
 const createTotal = createCosts.reduce((a, b) => a + b, 0);
 console.log(`${updates} updates: ${(((total - createTotal) / updates) * 1000).toFixed(0)} µs CPU each (snapshot upsert and judging); ${creates} new miner Pods: ${createCosts.map((c) => c.toFixed(0)).join(' ')} ms CPU each`);
-if (gc) console.log(`heap after full GC at 0%, 20%, 40%, 60%, 80%, 100% of the changes: ${[...heaps, heapMb()].join(' ')} MB`);
+heaps.push(heapMb());
+if (gc) console.log(`heap after full GC at 0%, 20%, 40%, 60%, 80%, 100% of the changes: ${heaps.join(' ')} MB (${snapshot.size} objects held)`);
