@@ -19,6 +19,8 @@ const MAX_PENDING_UPDATES = 100_000;
 const MAX_RECONCILE_SHARE = 0.1;
 /** Judging queued updates yields to the event loop (watch streams, signals) this often. */
 const DRAIN_SLICE_MS = 20;
+/** The shortest slice of queued updates, however busy reading is: updates still progress. */
+const MIN_DRAIN_SLICE_MS = 2;
 
 export interface WatchSessionOptions extends Pick<LiveSnapshotOptions, 'kubeconfig' | 'context' | 'env' | 'serviceAccountRoot' | 'namespaces' | 'client' | 'timing'> {
   readonly rules: readonly Rule[];
@@ -48,6 +50,7 @@ export class WatchSession {
   /** Updates to objects already judged, coalesced by identity, judged in slices between reads. */
   private readonly pending = new Map<string, ScannedObject>();
   private draining = false;
+  private lastSliceEnd = 0;
   /** While a sliced full evaluation runs: the resources changed since it started. */
   private touched: Set<string> | undefined;
   private reconciling: Promise<void> | undefined;
@@ -143,7 +146,11 @@ export class WatchSession {
     if (this.draining) return;
     this.draining = true;
     setImmediate(() => {
-      const until = performance.now() + DRAIN_SLICE_MS;
+      // Reading the streams comes first: new objects are judged as they are read, queued updates
+      // only with what is left. A slice gets at most the time spent outside the previous one
+      // (reading), so when both are busy, reading has at least half.
+      const started = performance.now();
+      const until = started + Math.min(DRAIN_SLICE_MS, Math.max(MIN_DRAIN_SLICE_MS, started - this.lastSliceEnd));
       for (const [key, scanned] of this.pending) {
         this.pending.delete(key);
         try {
@@ -155,6 +162,7 @@ export class WatchSession {
         if (performance.now() > until) break;
       }
       this.draining = false;
+      this.lastSliceEnd = performance.now();
       if (this.pending.size > 0) this.scheduleDrain(snapshot);
       // Idle: bring the baselines new objects are judged against up to date now, not when one arrives.
       else setImmediate(() => this.pending.size === 0 && this.warm());
