@@ -19,6 +19,8 @@ const MAX_PENDING_UPDATES = 100_000;
 const MAX_RECONCILE_SHARE = 0.1;
 /** Judging queued updates yields to the event loop (watch streams, signals) this often. */
 const DRAIN_SLICE_MS = 20;
+/** The engine's baselines are brought up to date at most this often (see `warm`). */
+const WARM_EVERY_MS = 1_000;
 /** The shortest slice of queued updates, however busy reading is: updates still progress. */
 const MIN_DRAIN_SLICE_MS = 2;
 
@@ -51,6 +53,7 @@ export class WatchSession {
   private readonly pending = new Map<string, ScannedObject>();
   private draining = false;
   private lastSliceEnd = 0;
+  private warmTimer: NodeJS.Timeout | undefined;
   /** While a sliced full evaluation runs: the resources changed since it started. */
   private touched: Set<string> | undefined;
   private reconciling: Promise<void> | undefined;
@@ -99,6 +102,7 @@ export class WatchSession {
 
   async stop(graceMs: number): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.warmTimer);
     this.stopped = true;
     await this.reconciling;
     this.pending.clear();
@@ -164,8 +168,14 @@ export class WatchSession {
       this.draining = false;
       this.lastSliceEnd = performance.now();
       if (this.pending.size > 0) this.scheduleDrain(snapshot);
-      // Idle: bring the baselines new objects are judged against up to date now, not when one arrives.
-      else setImmediate(() => this.pending.size === 0 && this.warm());
+      // Idle: bring the baselines new objects are judged against up to date now, not when one
+      // arrives; at most once a second, since a busy stream is idle between bursts many times a
+      // second and each warming costs a rule pass over what changed.
+      else
+        this.warmTimer ??= setTimeout(() => {
+          this.warmTimer = undefined;
+          if (this.pending.size === 0) this.warm();
+        }, WARM_EVERY_MS);
     });
   }
 
