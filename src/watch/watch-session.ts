@@ -171,11 +171,12 @@ export class WatchSession {
       // Idle: bring the baselines new objects are judged against up to date now, not when one
       // arrives; at most once a second, since a busy stream is idle between bursts many times a
       // second and each warming costs a rule pass over what changed.
-      else
+      else {
         this.warmTimer ??= setTimeout(() => {
           this.warmTimer = undefined;
           if (this.pending.size === 0) this.warm();
         }, WARM_EVERY_MS);
+      }
     });
   }
 
