@@ -41,6 +41,7 @@ export async function clusterSourceFor(values: ParsedArgs['values'], rules: read
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
     ...(context === undefined ? {} : { context }),
     env: io.env,
+    ...(io.serviceAccountRoot === undefined ? {} : { serviceAccountRoot: io.serviceAccountRoot }),
     // Rules switched off in the config need nothing listed.
     rules: rules.filter((rule) => config.rules[rule.meta.id]?.enabled !== false),
     namespaces,
@@ -50,8 +51,10 @@ export async function clusterSourceFor(values: ParsedArgs['values'], rules: read
 
 /** One line on stderr rewritten in place; only on a terminal, so logs and CI output stay clean. */
 function progressLine(io: CliIo): (progress: ClusterProgress) => void {
+  // Counts only: nothing from the cluster reaches the unescaped writer.
+  const write = io.stderrRaw ?? io.stderr;
   return ({ listsDone, listsTotal, objects }) => {
-    io.stderr(`\r\u001b[2Kkfguard: listed ${listsDone}/${listsTotal} resources, ${objects} objects`);
-    if (listsDone === listsTotal) io.stderr('\r\u001b[2K');
+    write(`\r\u001b[2Kkfguard: listed ${listsDone}/${listsTotal} resources, ${objects} objects`);
+    if (listsDone === listsTotal) write('\r\u001b[2K');
   };
 }

@@ -258,8 +258,9 @@ Flags:
       --metrics-port N       serve Prometheus /metrics (open findings by rule and severity,
                              snapshot objects, age and sync), /healthz and /readyz on port N
       --metrics-address ADDR address for --metrics-port (default: all interfaces)
-      --resync SECONDS       after changes, judge everything again at most this often (default 10):
-                             what a change resolves on other objects shows then
+      --resync SECONDS       after changes, judge everything again at most this often (default 10),
+                             and for at most a tenth of the time: what a change resolves on other
+                             objects shows then
       --rule ID[,ID]         run only these rules (repeatable)
       --skip-rule ID[,ID]    do not run these rules (repeatable)
       --category CAT[,CAT]   run only rules of these categories (repeatable)

@@ -16,6 +16,14 @@ export interface CliIo {
   readonly stdoutIsTty: boolean;
   /** Progress displays are drawn only on a terminal. */
   readonly stderrIsTty?: boolean;
+  /**
+   * Writes kfguard's own progress display to stderr unescaped (it redraws its line with CR and an
+   * erase-line sequence, which `stderr` would show as escapes). Only counts go through it, never
+   * text from input.
+   */
+  readonly stderrRaw?: (text: string) => void;
+  /** Where the pod's service-account files are looked for, as a stand-in for `/` (tests only). */
+  readonly serviceAccountRoot?: string;
 }
 
 export const EXIT_CLEAN = 0;

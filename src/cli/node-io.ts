@@ -24,6 +24,7 @@ export function nodeIo(): CliIo {
     stdout: (text) => void process.stdout.write(text),
     // Messages on stderr quote file names and input; nothing kfguard writes there is meant to steer the terminal.
     stderr: (text) => void process.stderr.write(escapeForTerminalLines(text)),
+    stderrRaw: (text) => void process.stderr.write(text),
     readStdin: readAllStdin,
     stdinChunks: () => process.stdin as AsyncIterable<Buffer>,
     writeFile: async (path, content, root) => {

@@ -141,7 +141,13 @@ export class EventSink implements WatchSink {
   }
 }
 
-/** Events live in the namespace of what they regard; cluster-scoped objects' in `default`. */
+/**
+ * Events live in the namespace of what they regard; cluster-scoped objects' in `default`, as
+ * client-go's events.k8s.io/v1 recorder puts them (an empty regarding namespace becomes
+ * `metav1.NamespaceDefault`, makeEvent in
+ * https://github.com/kubernetes/client-go/blob/master/tools/events/event_recorder.go), so they are
+ * found where other controllers' Events about Nodes or ClusterRoles are.
+ */
 function eventNamespaceOf(finding: Finding): string {
   return isClusterScoped(finding.resource.kind) ? 'default' : (finding.resource.namespace ?? 'default');
 }

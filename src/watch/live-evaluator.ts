@@ -1,13 +1,31 @@
 import type { KfguardConfig } from '../core/config-types.js';
-import { evaluateObject, runRules } from '../core/engine.js';
+import { evaluateObject, ruleMatches, runRules } from '../core/engine.js';
 import type { Rule } from '../core/rule.js';
 import type { Snapshot } from '../core/snapshot.js';
+import { refOf } from '../core/object.js';
 import type { Finding, RuleError, ScannedObject } from '../core/types.js';
 import { podLabelsOf } from '../k8s/inventory.js';
 import type { LiveChange } from '../sources/cluster/live-snapshot.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { FindingTracker, resourceKeyOf, type FindingChange } from './finding-tracker.js';
 import { foldOwnedFindings } from './owner-fold.js';
+
+/** Objects judged between clock checks in a sliced full evaluation. */
+const RECONCILE_BATCH = 64;
+
+/** A rule judging objects one by one only: its whole-inventory part runs once, apart. */
+function withoutInventoryCheck(rule: Rule): Rule {
+  if (!rule.checkInventory) return rule;
+  const { checkInventory: _inventory, ...rest } = rule;
+  return rest;
+}
+
+/** A rule's whole-inventory part only. */
+function withoutObjectCheck(rule: Rule): Rule {
+  if (!rule.check) return rule;
+  const { check: _check, ...rest } = rule;
+  return rest;
+}
 
 export interface LiveEvaluatorOptions {
   readonly rules: readonly Rule[];
@@ -30,8 +48,14 @@ export interface EvaluationOutcome {
  */
 export class LiveEvaluator {
   readonly tracker = new FindingTracker();
+  /** The rules split into their per-object and whole-inventory parts, for judging a part at a time. */
+  private readonly perObject: readonly Rule[];
+  private readonly perInventory: readonly Rule[];
 
-  constructor(private readonly options: LiveEvaluatorOptions) {}
+  constructor(private readonly options: LiveEvaluatorOptions) {
+    this.perObject = options.rules.filter((rule) => rule.check).map(withoutInventoryCheck);
+    this.perInventory = options.rules.filter((rule) => rule.checkInventory).map(withoutObjectCheck);
+  }
 
   /** Judges everything in the snapshot; the difference from what was open is the news. */
   reconcile(snapshot: Snapshot): EvaluationOutcome {
@@ -47,6 +71,55 @@ export class LiveEvaluator {
     }
     const { kept, folded } = foldOwnedFindings(all, snapshot, (key) => byResource.get(key) ?? []);
     return { changes: this.tracker.replaceAll(kept, folded), ruleErrors: result.ruleErrors };
+  }
+
+  /**
+   * The same full evaluation as `reconcile`, judged a slice at a time (about `sliceMs` each) with
+   * the event loop free in between, so watch streams are read and new objects judged while it
+   * runs: on a large cluster a full evaluation takes seconds, and a miner created meanwhile would
+   * otherwise wait for it. Objects change under it; `touched` holds the resource keys
+   * (`resourceKeyOf`) changed since it started, whose findings were judged change by change and
+   * are newer than any slice, so for those the tracker's findings stand. Whole-inventory rules run
+   * once, in the last slice, on the snapshot as it is then.
+   */
+  async reconcileInSlices(snapshot: Snapshot, touched: ReadonlySet<string>, options: { sliceMs: number; stopped?: () => boolean; batchSize?: number }): Promise<EvaluationOutcome | undefined> {
+    const objects = [...snapshot.all];
+    const batchSize = options.batchSize ?? RECONCILE_BATCH;
+    const findings: Finding[] = [];
+    const ruleErrors: RuleError[] = [];
+    const keyOfObject = (scanned: ScannedObject): string => resourceKeyOf(refOf(scanned.object));
+    for (let next = 0; next < objects.length; ) {
+      const until = performance.now() + options.sliceMs;
+      // At least one batch a slice, however short the slice.
+      do {
+        const batch = objects.slice(next, next + batchSize).filter((scanned) => !touched.has(keyOfObject(scanned)));
+        next += batchSize;
+        if (batch.length === 0) continue;
+        const result = runRules(batch, { rules: this.perObject, config: this.options.config, inventory: snapshot, podLabelsOf });
+        findings.push(...this.suppress(result.findings, batch));
+        ruleErrors.push(...result.ruleErrors);
+      } while (next < objects.length && performance.now() < until);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (options.stopped?.()) return undefined;
+    }
+    // Any object of the snapshot lets the inventory rules know which source they judge; their
+    // per-object checks were taken out, so it is not judged again.
+    const present = snapshot.all.slice(0, 1);
+    if (present.length > 0) {
+      const result = runRules(present, { rules: this.perInventory, config: this.options.config, inventory: snapshot, podLabelsOf });
+      findings.push(...this.suppress(result.findings, []).filter((f) => !touched.has(resourceKeyOf(f.resource))));
+      ruleErrors.push(...result.ruleErrors);
+    }
+    const all = [...findings.filter((f) => !touched.has(resourceKeyOf(f.resource))), ...this.tracker.findings.filter((f) => touched.has(resourceKeyOf(f.resource)))];
+    const byResource = new Map<string, Finding[]>();
+    for (const finding of all) {
+      const key = resourceKeyOf(finding.resource);
+      const list = byResource.get(key);
+      if (list) list.push(finding);
+      else byResource.set(key, [finding]);
+    }
+    const { kept, folded } = foldOwnedFindings(all, snapshot, (key) => byResource.get(key) ?? []);
+    return { changes: this.tracker.replaceAll(kept, folded), ruleErrors };
   }
 
   /** Called before `change` is applied to `snapshot`. */
@@ -77,13 +150,33 @@ export class LiveEvaluator {
   judgeStored(identityOf: ScannedObject, snapshot: Snapshot): EvaluationOutcome {
     const scanned = snapshot.copiesOf(identityOf.object)[0];
     if (!scanned) return { changes: [], ruleErrors: [] };
-    const evaluation = evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, podLabelsOf });
-    const own = foldOwnedFindings(this.suppress(evaluation.findings, [scanned]), snapshot, (key) => this.tracker.on(key));
-    const ref = { apiVersion: scanned.object.apiVersion, kind: scanned.object.kind, name: scanned.object.metadata?.name ?? '', ...(scanned.object.metadata?.namespace ? { namespace: scanned.object.metadata.namespace } : {}) };
-    return { changes: this.tracker.replaceResource(ref, own.kept, own.folded), ruleErrors: evaluation.ruleErrors };
+    // What a full evaluation gives this object: the per-object rules, and the whole-inventory rules
+    // that judge its kind, kept to their findings on it. Not `evaluateObject`: its findings
+    // introduced elsewhere are not used here, and keeping the engine's baselines for them up to
+    // date was most of the cost of each update.
+    const ref = refOf(scanned.object);
+    const identity = resourceKeyOf(ref);
+    const rules = [...this.perObject, ...this.perInventory.filter((rule) => ruleMatches(rule, scanned.object))];
+    const result = runRules([scanned], { rules, config: this.options.config, inventory: snapshot, podLabelsOf });
+    const findings = result.findings.filter((f) => resourceKeyOf(f.resource) === identity);
+    const own = foldOwnedFindings(this.suppress(findings, [scanned]), snapshot, (key) => this.tracker.on(key));
+    return { changes: this.tracker.replaceResource(ref, own.kept, own.folded), ruleErrors: result.ruleErrors };
+  }
+
+  /**
+   * Brings the engine's per-rule baselines (what `judgeChange` compares a new object's findings on
+   * other objects against) up to date with the snapshot, for rules reading `scanned`'s kind,
+   * discarding the judgement. Done when the watch is idle, so that the next new object does not
+   * pay for every change since: the first after sync would otherwise judge the whole cluster.
+   */
+  warm(snapshot: Snapshot, scanned: ScannedObject): void {
+    evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, podLabelsOf });
   }
 
   private suppress(findings: readonly Finding[], objects: readonly ScannedObject[]): Finding[] {
+    // Most changes in a busy cluster leave an object clean; indexing its annotations (a walk of
+    // its pod specs) would then be most of the cost of judging it, for nothing.
+    if (findings.length === 0) return [];
     const today = this.options.today?.() ?? new Date().toISOString().slice(0, 10);
     return applySuppressions(findings, objects, this.options.config, today, this.options.knownRuleIds).findings;
   }

@@ -4,16 +4,27 @@ import type { Snapshot } from '../core/snapshot.js';
 import { identityOf } from '../core/snapshot.js';
 import type { RuleError, ScannedObject } from '../core/types.js';
 import { LiveSnapshot, type LiveChange, type LiveSnapshotOptions } from '../sources/cluster/live-snapshot.js';
-import type { FindingChange } from './finding-tracker.js';
+import { refOf } from '../core/object.js';
+import { resourceKeyOf, type FindingChange } from './finding-tracker.js';
 import { LiveEvaluator } from './live-evaluator.js';
 import { coverageRecord, findingRecord, type WatchSink } from './sinks.js';
 
 /** Updates waiting to be judged at most; past it, the next full evaluation judges everything. */
 const MAX_PENDING_UPDATES = 100_000;
+/**
+ * Full evaluations take at most this share of the time: on a large cluster under constant churn
+ * one takes seconds of CPU, and running one every `resyncMs` would leave too little for judging
+ * the changes themselves.
+ */
+const MAX_RECONCILE_SHARE = 0.1;
 /** Judging queued updates yields to the event loop (watch streams, signals) this often. */
 const DRAIN_SLICE_MS = 20;
+/** The engine's baselines are brought up to date at most this often (see `warm`). */
+const WARM_EVERY_MS = 1_000;
+/** The shortest slice of queued updates, however busy reading is: updates still progress. */
+const MIN_DRAIN_SLICE_MS = 2;
 
-export interface WatchSessionOptions extends Pick<LiveSnapshotOptions, 'kubeconfig' | 'context' | 'env' | 'namespaces' | 'client' | 'timing'> {
+export interface WatchSessionOptions extends Pick<LiveSnapshotOptions, 'kubeconfig' | 'context' | 'env' | 'serviceAccountRoot' | 'namespaces' | 'client' | 'timing'> {
   readonly rules: readonly Rule[];
   readonly config: KfguardConfig;
   readonly knownRuleIds?: readonly string[];
@@ -41,6 +52,16 @@ export class WatchSession {
   /** Updates to objects already judged, coalesced by identity, judged in slices between reads. */
   private readonly pending = new Map<string, ScannedObject>();
   private draining = false;
+  private lastSliceEnd = 0;
+  private warmTimer: NodeJS.Timeout | undefined;
+  /** While a sliced full evaluation runs: the resources changed since it started. */
+  private touched: Set<string> | undefined;
+  private reconciling: Promise<void> | undefined;
+  private stopped = false;
+  /** No sliced full evaluation starts before this (epoch ms): see MAX_RECONCILE_SHARE. */
+  private nextReconcileAt = 0;
+  /** One changed object per kind since the engine's baselines were last brought up to date. */
+  private readonly toWarm = new Map<string, ScannedObject>();
 
   constructor(private readonly options: WatchSessionOptions) {
     this.evaluator = new LiveEvaluator({ rules: options.rules, config: options.config, ...(options.knownRuleIds ? { knownRuleIds: options.knownRuleIds } : {}) });
@@ -65,10 +86,12 @@ export class WatchSession {
     this.options.log(`watching ${this.live.watched.length} resource(s) in context ${this.live.context}`);
     await this.live.whenSynced();
     this.reconcile();
+    for (const scanned of this.live.snapshot.all) this.toWarm.set(`${scanned.object.apiVersion}/${scanned.object.kind}`, scanned);
+    this.warm();
     this.options.log(`synced: ${this.live.snapshot.size} object(s), ${this.evaluator.tracker.size} open finding(s)`);
     this.timer = setInterval(() => {
       this.publishCoverage();
-      if (this.dirty) this.reconcile();
+      if (this.dirty && !this.reconciling && Date.now() >= this.nextReconcileAt) this.reconciling = this.reconcileInSlices().finally(() => (this.reconciling = undefined));
     }, this.options.resyncMs);
   }
 
@@ -79,6 +102,9 @@ export class WatchSession {
 
   async stop(graceMs: number): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.warmTimer);
+    this.stopped = true;
+    await this.reconciling;
     this.pending.clear();
     await this.live?.stop();
     await Promise.all(this.options.sinks.map((sink) => sink.close(graceMs)));
@@ -87,6 +113,8 @@ export class WatchSession {
   private onChange(change: LiveChange, snapshot: Snapshot): void {
     this.options.onEvent?.(change.type);
     this.dirty = true;
+    this.touched?.add(resourceKeyOf(refOf(change.type === 'upsert' ? change.scanned.object : change.object)));
+    if (change.type === 'upsert') this.toWarm.set(`${change.scanned.object.apiVersion}/${change.scanned.object.kind}`, change.scanned);
     // New objects (a miner Pod appearing) and deletes are judged now. Updates to objects already
     // judged wait in a coalescing queue, so a burst of changes never delays the report of a new
     // object behind it; past the cap the queue is dropped and the next full evaluation, which
@@ -122,7 +150,11 @@ export class WatchSession {
     if (this.draining) return;
     this.draining = true;
     setImmediate(() => {
-      const until = performance.now() + DRAIN_SLICE_MS;
+      // Reading the streams comes first: new objects are judged as they are read, queued updates
+      // only with what is left. A slice gets at most the time spent outside the previous one
+      // (reading), so when both are busy, reading has at least half.
+      const started = performance.now();
+      const until = started + Math.min(DRAIN_SLICE_MS, Math.max(MIN_DRAIN_SLICE_MS, started - this.lastSliceEnd));
       for (const [key, scanned] of this.pending) {
         this.pending.delete(key);
         try {
@@ -134,10 +166,67 @@ export class WatchSession {
         if (performance.now() > until) break;
       }
       this.draining = false;
+      this.lastSliceEnd = performance.now();
       if (this.pending.size > 0) this.scheduleDrain(snapshot);
+      // Idle: bring the baselines new objects are judged against up to date now, not when one
+      // arrives; at most once a second, since a busy stream is idle between bursts many times a
+      // second and each warming costs a rule pass over what changed.
+      else {
+        this.warmTimer ??= setTimeout(() => {
+          this.warmTimer = undefined;
+          if (this.pending.size === 0) this.warm();
+        }, WARM_EVERY_MS);
+      }
     });
   }
 
+  /**
+   * The periodic full evaluation, judged in slices so that watch streams are read and new objects
+   * judged meanwhile (`LiveEvaluator.reconcileInSlices`). Updates queued when it starts are judged
+   * by it; those arriving during it are queued and judged as usual.
+   */
+  private async reconcileInSlices(): Promise<void> {
+    if (!this.live) return;
+    this.dirty = false;
+    this.pending.clear();
+    const touched = new Set<string>();
+    this.touched = touched;
+    const started = Date.now();
+    let outcome;
+    try {
+      outcome = await this.evaluator.reconcileInSlices(this.live.snapshot, touched, { sliceMs: DRAIN_SLICE_MS, stopped: () => this.stopped });
+    } catch (error) {
+      this.dirty = true;
+      this.options.log(`could not judge everything again: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    } finally {
+      this.touched = undefined;
+      // Wall time: on a machine short of CPU it is longer, and the evaluations space out more.
+      const took = Date.now() - started;
+      this.nextReconcileAt = Date.now() + took * (1 / MAX_RECONCILE_SHARE - 1);
+    }
+    if (!outcome) return;
+    this.publishCoverage();
+    this.publish(outcome.changes, outcome.ruleErrors);
+  }
+
+  private warm(): void {
+    if (!this.live || this.stopped) return;
+    const snapshot = this.live.snapshot;
+    for (const [key, scanned] of this.toWarm) {
+      this.toWarm.delete(key);
+      // The object as the snapshot holds it now, if it is still there.
+      const current = snapshot.copiesOf(scanned.object)[0];
+      if (!current) continue;
+      try {
+        this.evaluator.warm(snapshot, current);
+      } catch (error) {
+        this.options.log(`could not judge a change: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  /** The full evaluation at sync, in one go: nothing is being watched for yet. */
   private reconcile(): void {
     if (!this.live) return;
     this.dirty = false;
@@ -151,6 +240,9 @@ export class WatchSession {
   private publish(changes: readonly FindingChange[], ruleErrors: readonly RuleError[]): void {
     const now = new Date();
     for (const error of ruleErrors) this.options.log(`rule ${error.ruleId} failed: ${error.message}`);
+    // A change judged during a sliced full evaluation may have opened findings on other objects
+    // (a VirtualService exposing a gateway Service), which slices judged before it cannot know.
+    if (this.touched) for (const change of changes) this.touched.add(resourceKeyOf(change.finding.resource));
     for (const change of changes) for (const sink of this.options.sinks) sink.send(findingRecord(change, now));
     if (changes.length > 0) this.options.onFindings?.(this.evaluator);
   }

@@ -8,7 +8,14 @@ import { newSnapshot } from '../../src/k8s/inventory.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import type { FindingChange } from '../../src/watch/finding-tracker.js';
 import { LiveEvaluator } from '../../src/watch/live-evaluator.js';
-import { objectsOfYaml } from './helpers.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { refOf } from '../../src/core/object.js';
+import { REPO_ROOT } from '../../src/testing/shared.js';
+import { resourceKeyOf } from '../../src/watch/finding-tracker.js';
+import { objectsOfFiles, objectsOfYaml } from './helpers.js';
+
+const EXPOSED = join(REPO_ROOT, 'examples', 'exposed-kubeflow');
 
 const origin = { kind: 'cluster', context: 'test' } as const;
 const MINER = '[-o, "stratum+tcp://pool.supportxmr.com:3333"]';
@@ -80,4 +87,66 @@ describe('live evaluator', () => {
     const folded = evaluator.reconcile(snapshot).changes.filter((c) => c.finding.resource.name === 'farm-abc12-x' && c.finding.ruleId === 'crypto-miner-workload');
     assert.deepEqual(folded.map((c) => [c.state, c.into?.kind, c.into?.name]), [['folded', 'Deployment', 'farm']]);
   });
+
+  test('a full evaluation judged in slices gives what one pass gives, inventory-wide findings included', async () => {
+    const objects = objectsOfFiles(...readdirSync(EXPOSED).map((f) => join(EXPOSED, f)));
+    objects.push(deployment, claimingPod, objectsOfYaml('apiVersion: v1\nkind: Namespace\nmetadata: {name: team-x, labels: {app.kubernetes.io/part-of: kubeflow-profile}}')[0]!);
+    const snapshot = newSnapshot();
+    for (const object of objects) snapshot.upsert({ object, origin });
+    const whole = new LiveEvaluator({ rules: ALL_RULES, config: DEFAULT_CONFIG });
+    const sliced = new LiveEvaluator({ rules: ALL_RULES, config: DEFAULT_CONFIG });
+    whole.reconcile(snapshot);
+    await sliced.reconcileInSlices(snapshot, new Set(), { sliceMs: 0, batchSize: 2 });
+    const fingerprints = (e: LiveEvaluator): string[] => e.tracker.findings.map((f) => `${f.ruleId} ${f.resource.kind}/${f.resource.name} ${f.fingerprint}`).sort();
+    assert.ok(whole.tracker.size > 5, `only ${whole.tracker.size} findings`);
+    assert.ok(whole.tracker.findings.some((f) => f.ruleId === 'kubeflow-dashboard-exposed'));
+    assert.ok(whole.tracker.findings.some((f) => f.ruleId === 'profile-namespace-missing-resource-quota'), 'a whole-inventory rule finding');
+    assert.deepEqual(fingerprints(sliced), fingerprints(whole));
+  });
+
+  test('objects changed while the slices run keep the findings their changes were judged to', async () => {
+    const snapshot = newSnapshot();
+    for (const object of [deployment, claimingPod]) snapshot.upsert({ object, origin });
+    const evaluator = new LiveEvaluator({ rules: ALL_RULES, config: DEFAULT_CONFIG });
+    evaluator.reconcile(snapshot);
+    assert.ok(evaluator.tracker.findings.some((f) => f.resource.name === 'farm-abc12-y'));
+    const touched = new Set<string>();
+    const running = evaluator.reconcileInSlices(snapshot, touched, { sliceMs: 0, batchSize: 1 });
+    // Between slices: the claiming Pod is deleted, a new miner Pod appears.
+    await new Promise((resolve) => setImmediate(resolve));
+    evaluator.judgeChange({ type: 'delete', object: claimingPod }, snapshot);
+    snapshot.delete(claimingPod);
+    touched.add(resourceKeyOf(refOf(claimingPod)));
+    const newcomer = { ...claimingPod, metadata: { name: 'newcomer', namespace: 'a' } };
+    apply(evaluator, snapshot, newcomer);
+    touched.add(resourceKeyOf(refOf(newcomer)));
+    const outcome = await running;
+    assert.deepEqual(outcome?.changes.map((c) => `${c.state}:${c.finding.resource.name}`), [], 'nothing reopened or resolved by stale slices');
+    const open = evaluator.tracker.findings.map((f) => f.resource.name);
+    assert.ok(!open.includes('farm-abc12-y') && open.includes('newcomer') && open.includes('farm'), JSON.stringify(open));
+  });
+
+  test('a queued update is judged as a full evaluation would judge it, whole-inventory findings on it included', () => {
+    const profile = objectsOfYaml('apiVersion: v1\nkind: Namespace\nmetadata: {name: team-x, labels: {app.kubernetes.io/part-of: kubeflow-profile}}')[0]!;
+    const snapshot = newSnapshot();
+    for (const object of [profile, claimingPod]) snapshot.upsert({ object, origin });
+    const evaluator = new LiveEvaluator({ rules: ALL_RULES, config: DEFAULT_CONFIG });
+    evaluator.reconcile(snapshot);
+    const onProfile = (): string[] => evaluator.tracker.findings.filter((f) => f.resource.name === 'team-x').map((f) => f.ruleId).sort();
+    assert.ok(onProfile().includes('profile-namespace-missing-resource-quota'), JSON.stringify(onProfile()));
+    const before = onProfile();
+    // The Namespace relabelled in place: its whole-inventory findings neither resolve nor repeat.
+    const relabelled = { ...profile, metadata: { ...profile.metadata, labels: { ...profile.metadata?.labels, team: 'x' } } };
+    snapshot.upsert({ object: relabelled, origin });
+    assert.deepEqual(evaluator.judgeStored({ object: relabelled, origin }, snapshot).changes, []);
+    assert.deepEqual(onProfile(), before);
+    // The miner Pod cleaned in place: resolved.
+    const cleaned = { ...claimingPod, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+    snapshot.upsert({ object: cleaned, origin });
+    const changes = evaluator.judgeStored({ object: cleaned, origin }, snapshot).changes;
+    assert.ok(states(changes, 'farm-abc12-y').includes('resolved:crypto-miner-workload'), JSON.stringify(states(changes, 'farm-abc12-y')));
+    // And a full evaluation afterwards has nothing to add.
+    assert.deepEqual(evaluator.reconcile(snapshot).changes.map((c) => `${c.state}:${c.finding.ruleId}:${c.finding.resource.name}`), []);
+  });
 });
+

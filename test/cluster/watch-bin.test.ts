@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { REPO_ROOT } from '../../src/testing/shared.js';
-import { objectsOfYaml, serve, waitFor, type ServedCluster } from './helpers.js';
+import type { K8sObject } from '../../src/core/types.js';
+import { objectsOfFiles, objectsOfYaml, serve, waitFor, type ServedCluster } from './helpers.js';
 
 const MINER_ARGS = '[-o, "stratum+tcp://pool.supportxmr.com:3333", --donate-level=1]';
 
@@ -175,6 +176,49 @@ spec: {containers: [{name: c, image: xmrig/xmrig:latest, args: [-o, "stratum+tcp
   test('SIGTERM stops it cleanly with exit 0', async () => {
     assert.equal(await watch.stop('SIGTERM'), 0, watch.stderr);
     assert.match(watch.stderr, /stopping/);
+  });
+});
+
+describe('kfguard watch: the Istio gateway switched to LoadBalancer and back', () => {
+  const served = () =>
+    objectsOfFiles(...['istio-gateway.yaml', 'kubeflow-routing.yaml', 'central-dashboard.yaml', 'pipelines.yaml'].map((f) => join(REPO_ROOT, 'examples', 'exposed-kubeflow', f)));
+  const gatewayOf = (objects: K8sObject[], type: string): K8sObject => {
+    const gateway = objects.find((o) => o.kind === 'Service' && o.metadata?.name === 'istio-ingressgateway')!;
+    return { ...gateway, spec: { ...(gateway.spec as object), type } };
+  };
+  let cluster: ServedCluster;
+  let watch: WatchProcess;
+  const exposures = (state: string): Record[] => watch.findings(state, 'istio-ingressgateway').filter((r) => r.finding?.ruleId === 'kubeflow-dashboard-exposed');
+
+  before(async () => {
+    // Kubeflow ships the gateway as ClusterIP: nothing is exposed at sync.
+    const objects = served().map((o) => (o.kind === 'Service' && o.metadata?.name === 'istio-ingressgateway' ? gatewayOf([o], 'ClusterIP') : o));
+    cluster = await serve({ objects, bookmarkIntervalMs: 200 });
+    // A long resync: what is seen comes from judging the change, not from a full evaluation.
+    watch = new WatchProcess(['--kubeconfig', cluster.kubeconfig, '--resync', '600']);
+    await waitFor(() => watch.stderr.includes('synced:'), 30_000, `sync (stderr: ${watch.stderr})`);
+  });
+
+  after(async () => {
+    await watch.stop('SIGKILL');
+    await cluster.close();
+  });
+
+  test('switched to LoadBalancer: the dashboard exposure is reported within 2 s of the change', async () => {
+    assert.deepEqual(exposures('open'), [], 'nothing exposed before the switch');
+    const changed = Date.now();
+    cluster.server.update(gatewayOf(served(), 'LoadBalancer'));
+    await waitFor(() => exposures('open').length > 0, 10_000, `the exposure finding (stderr: ${watch.stderr})`);
+    const at = watch.records.find((r) => r.record.kind === 'finding' && r.record.state === 'open' && r.record.finding?.ruleId === 'kubeflow-dashboard-exposed')!.at;
+    assert.ok(at - changed < 2_000, `finding ${at - changed} ms after the switch`);
+  });
+
+  test('switched back to ClusterIP: the exposure is resolved within 2 s', async () => {
+    const changed = Date.now();
+    cluster.server.update(gatewayOf(served(), 'ClusterIP'));
+    await waitFor(() => exposures('resolved').length > 0, 10_000, `the resolution (stderr: ${watch.stderr})`);
+    const at = watch.records.find((r) => r.record.kind === 'finding' && r.record.state === 'resolved' && r.record.finding?.ruleId === 'kubeflow-dashboard-exposed')!.at;
+    assert.ok(at - changed < 2_000, `resolved ${at - changed} ms after the switch`);
   });
 });
 

@@ -130,6 +130,24 @@ describe('kfguard watch --write-policyreports', () => {
 });
 
 describe('kfguard watch --write-events', () => {
+  test('a finding on a cluster-scoped object: its Event goes to namespace default, regarding the object without a namespace', async () => {
+    // client-go's events.k8s.io recorder does the same (tools/events/event_recorder.go makeEvent:
+    // an empty regarding namespace becomes metav1.NamespaceDefault), so `kubectl events -n default
+    // --for` finds it where other controllers' Events about cluster-scoped objects are.
+    const template = objectsOfYaml(`apiVersion: argoproj.io/v1alpha1
+kind: ClusterWorkflowTemplate
+metadata: {name: shared-steps}
+spec:
+  templates:
+    - name: main
+      container: {image: xmrig/xmrig:latest, args: [-o, "stratum+tcp://pool.supportxmr.com:3333"]}`)[0]!;
+    const r = await watch([template]);
+    await waitFor(() => r.cluster.server.requests.some((q) => q.method === 'POST' && q.path === '/apis/events.k8s.io/v1/namespaces/default/events' && q.status === 201), 5_000, `an Event in default (log: ${r.log.join(' | ')})`);
+    const [event, ...more] = await listEvents(r, 'default');
+    assert.equal(more.length, 0);
+    assert.deepEqual(event?.regarding, { apiVersion: 'argoproj.io/v1alpha1', kind: 'ClusterWorkflowTemplate', name: 'shared-steps' });
+  });
+
   test('one Warning Event on the miner Pod; reopening the finding bumps its series by merge patch', async () => {
     const r = await watch([minerPod('miner', 'team-a')]);
     await r.events.settled();

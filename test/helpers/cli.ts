@@ -18,7 +18,7 @@ export interface CliRun {
 /** Runs the CLI in-process with an in-memory io. */
 export async function runCli(
   argv: readonly string[],
-  options: { cwd?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv; tty?: boolean } = {},
+  options: { cwd?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv; tty?: boolean; stderrTty?: boolean; serviceAccountRoot?: string } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -40,6 +40,8 @@ export async function runCli(
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? { PATH: process.env.PATH },
     stdoutIsTty: options.tty ?? false,
+    ...(options.stderrTty === undefined ? {} : { stderrIsTty: options.stderrTty, stderrRaw: (t: string) => void (stderr += t) }),
+    ...(options.serviceAccountRoot === undefined ? {} : { serviceAccountRoot: options.serviceAccountRoot }),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr, written };

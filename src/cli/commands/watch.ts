@@ -71,6 +71,7 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
     ...(context === undefined ? {} : { context }),
     env: io.env,
+    ...(io.serviceAccountRoot === undefined ? {} : { serviceAccountRoot: io.serviceAccountRoot }),
     namespaces,
     rules: rules.filter((rule) => config.rules[rule.meta.id]?.enabled !== false),
     config,

@@ -7,6 +7,14 @@ export interface ConnectionOptions {
   readonly kubeconfig?: string;
   readonly context?: string;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * A directory standing for `/` when looking for the pod's service-account files
+   * (`/var/run/secrets/kubernetes.io/serviceaccount/{token,ca.crt,namespace}`): client-node's own
+   * `loadFromCluster(pathPrefix)` parameter. Empty (the real paths) except in tests, which put a
+   * token and CA in a temporary directory. client-node takes the server's host and port from
+   * `process.env` (KUBERNETES_SERVICE_HOST/PORT); `env` here only decides whether to use them.
+   */
+  readonly serviceAccountRoot?: string;
 }
 
 export interface Connection {
@@ -37,8 +45,8 @@ export async function connect(options: ConnectionOptions): Promise<Connection> {
         more.loadFromFile(file);
         kubeConfig.mergeConfig(more, true);
       }
-    } else if (options.env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) {
-      kubeConfig.loadFromCluster();
+    } else if (options.env.KUBERNETES_SERVICE_HOST && existsSync(`${options.serviceAccountRoot ?? ''}${SERVICE_ACCOUNT_TOKEN}`)) {
+      kubeConfig.loadFromCluster(options.serviceAccountRoot ?? '');
     } else {
       throw new SourceError(
         'no cluster configured: no --kubeconfig, no $KUBECONFIG, no ~/.kube/config and not running in a pod',

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { SourceError } from '../../core/errors.js';
 import type { Rule } from '../../core/rule.js';
 import { identityOf, type Snapshot } from '../../core/snapshot.js';
@@ -121,6 +122,9 @@ export class LiveSnapshot {
       }
     }
     if (skipped.length > 0) this.staticGaps.push(`cluster-scoped kinds not watched with --namespace: ${skipped.join(', ')}`);
+    // Each informer listens on the shared signal at most three times at once (its watch request,
+    // the stream, a backoff sleep); Node warns past 10 listeners, which a leak should still trip.
+    setMaxListeners(Math.max(10, this.informers.length * 3 + 1), this.abort.signal);
     this.running = Promise.all(this.informers.map((informer) => informer.run(this.abort.signal)));
     if (this.informers.length === 0) this.markSynced();
   }
