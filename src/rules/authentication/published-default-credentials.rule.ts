@@ -21,29 +21,39 @@ function publishedMatch(key: string, value: string, secretName: string | undefin
 }
 
 /**
- * Env vars a container takes from ConfigMaps: a password moved out of its Secret (where a copied
+ * Env vars a container takes from ConfigMaps (and Secrets, under a name the Secret's key is not): a password moved out of its Secret (where a copied
  * overlay or a hurried fix puts it) is still the published one, and now readable by anyone who
  * may read ConfigMaps. `envFrom` prefixes count: `prefix: POSTGRES_` over a key `PASSWORD` is
  * POSTGRES_PASSWORD. A ConfigMap nobody reads is not judged (its keys may be test settings).
  */
-function* fromConfigMaps(site: ContainerRef, namespace: string | undefined, inventory: Inventory): Iterable<Violation> {
+function* fromReferences(site: ContainerRef, namespace: string | undefined, inventory: Inventory): Iterable<Violation> {
   const references = [
-    ...asArray(site.container.envFrom).map((raw, i) => ({ name: asString(asRecord(asRecord(raw)?.configMapRef)?.name), path: joinPath(site.path, 'envFrom', i, 'configMapRef', 'name') })),
-    ...asArray(site.container.env).map((raw, i) => ({ name: asString(asRecord(asRecord(asRecord(raw)?.valueFrom)?.configMapKeyRef)?.name), path: joinPath(site.path, 'env', i, 'valueFrom', 'configMapKeyRef', 'name') })),
+    ...asArray(site.container.envFrom).flatMap((raw, i) => [
+      { kind: 'ConfigMap', name: asString(asRecord(asRecord(raw)?.configMapRef)?.name), path: joinPath(site.path, 'envFrom', i, 'configMapRef', 'name') },
+      { kind: 'Secret', name: asString(asRecord(asRecord(raw)?.secretRef)?.name), path: joinPath(site.path, 'envFrom', i, 'secretRef', 'name') },
+    ]),
+    ...asArray(site.container.env).flatMap((raw, i) => [
+      { kind: 'ConfigMap', name: asString(asRecord(asRecord(asRecord(raw)?.valueFrom)?.configMapKeyRef)?.name), path: joinPath(site.path, 'env', i, 'valueFrom', 'configMapKeyRef', 'name') },
+      { kind: 'Secret', name: asString(asRecord(asRecord(asRecord(raw)?.valueFrom)?.secretKeyRef)?.name), path: joinPath(site.path, 'env', i, 'valueFrom', 'secretKeyRef', 'name') },
+    ]),
   ];
   const seen = new Set<string>();
-  for (const binding of containerEnv(site.container, namespace, inventory, { secrets: false })) {
-    if (binding.source.kind !== 'ConfigMap' || seen.has(binding.name)) continue;
+  // Secrets are followed too (the value is compared, never shown): a Secret key the Secret check
+  // cannot name (`PASSWORD` under `prefix: POSTGRES_`) is judged by the env name it becomes.
+  for (const binding of containerEnv(site.container, namespace, inventory, { secrets: true })) {
+    if (binding.source.kind === 'inline' || seen.has(binding.name)) continue;
+    if (binding.source.kind === 'Secret' && binding.source.key === binding.name) continue;
     const credential = publishedMatch(binding.name, binding.value.trim(), undefined);
     if (!credential || binding.value.trim() === '') continue;
     seen.add(binding.name);
-    const configMap = binding.source.name;
-    const path = references.find((r) => r.name === configMap)?.path ?? site.path;
+    const { kind, name: holder } = binding.source;
+    const path = references.find((r) => r.kind === kind && r.name === holder)?.path ?? site.path;
+    const readable = kind === 'ConfigMap' ? ' where anyone who may read ConfigMaps can read it' : '';
     yield {
-      message: `Container "${site.name}" takes env ${binding.name} from ConfigMap ${configMap} (key "${binding.source.key}"), which holds the published default of ${credential.product} where anyone who may read ConfigMaps can read it: whoever has it can ${credential.grants}.`,
+      message: `Container "${site.name}" takes env ${binding.name} from ${kind} ${holder} (key "${binding.source.key}"), which holds the published default of ${credential.product}${readable}: whoever has it can ${credential.grants}.`,
       path,
       severity: credential.severity,
-      evidence: [`env ${binding.name} from ConfigMap ${configMap} key ${binding.source.key}: published default value (not shown)`, `published in ${credential.source}`],
+      evidence: [`env ${binding.name} from ${kind} ${holder} key ${binding.source.key}: published default value (not shown)`, `published in ${credential.source}`],
       discriminator: `${path}|${binding.name}`,
     };
   }
@@ -107,7 +117,7 @@ export default defineRule({
           discriminator: path,
         };
       }
-      yield* fromConfigMaps(site, namespaceOf(object), inventory);
+      yield* fromReferences(site, namespaceOf(object), inventory);
     }
   },
 });
