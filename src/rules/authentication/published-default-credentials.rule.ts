@@ -42,7 +42,8 @@ function* fromReferences(site: ContainerRef, namespace: string | undefined, inve
   // cannot name (`PASSWORD` under `prefix: POSTGRES_`) is judged by the env name it becomes.
   for (const binding of containerEnv(site.container, namespace, inventory, { secrets: true })) {
     if (binding.source.kind === 'inline' || seen.has(binding.name)) continue;
-    if (binding.source.kind === 'Secret' && binding.source.key === binding.name) continue;
+    // The Secret check already reports a key it can name; only a renaming reference adds anything.
+    if (binding.source.kind === 'Secret' && publishedMatch(binding.source.key, binding.value.trim(), binding.source.name)) continue;
     const credential = publishedMatch(binding.name, binding.value.trim(), undefined);
     if (!credential || binding.value.trim() === '') continue;
     seen.add(binding.name);
