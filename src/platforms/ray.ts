@@ -1,11 +1,11 @@
-import { asRecord, asString, nameOf, namespaceOf, type JsonRecord } from '../core/object.js';
+import { asArray, asRecord, asString, nameOf, namespaceOf, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import type { UserLists } from '../core/config-types.js';
 import type { Inventory } from '../core/inventory.js';
 import { analyzeExposure } from '../exposure/analysis.js';
 import { commandWords, mentions } from '../k8s/command-line.js';
-import { containersOf, imageOf, type ContainerRef } from '../k8s/workloads.js';
+import { containersOf, imageOf, podSpecsOf, type ContainerRef } from '../k8s/workloads.js';
 import { parseImageRef } from '../k8s/image-ref.js';
 import { rayAdvisories } from './ray-versions.js';
 import { describeRoute, reachesOutside } from '../exposure/workload-reachability.js';
@@ -111,6 +111,22 @@ export function rayHeadExposures(object: K8sObject, head: RayHead, inventory: In
   }
   if (head.headGroup?.enableIngress === true) {
     found.push({ path: joinPath(head.path, 'enableIngress'), how: 'KubeRay-managed Ingress to the head', fromAnywhere: true });
+  }
+  // The node's own address is a door too: a head on the host network, or publishing Ray's ports
+  // as host ports, answers on every node address whatever Services exist (like a NodePort).
+  const template = asRecord(asRecord(head.headGroup?.template)?.spec);
+  const hostPod = head.headGroup ? undefined : podSpecsOf(object).find((pod) => pod.spec.hostNetwork === true);
+  const hostNetwork = head.headGroup ? template?.hostNetwork === true : hostPod !== undefined;
+  if (hostNetwork) {
+    const path = hostPod ? joinPath(hostPod.path, 'hostNetwork') : joinPath(head.path, 'template', 'spec', 'hostNetwork');
+    found.push({ path, how: "hostNetwork: the dashboard and Jobs API listen on the node's addresses", fromAnywhere: false });
+  }
+  for (const site of head.containers) {
+    asArray(site.container.ports).forEach((raw, i) => {
+      const port = asRecord(raw);
+      if (typeof port?.hostPort !== 'number' || hostNetwork) return;
+      found.push({ path: joinPath(site.path, 'ports', i, 'hostPort'), how: `hostPort ${port.hostPort} on container ${site.name}`, fromAnywhere: false });
+    });
   }
   const headService = `${head.clusterName}-head-svc`;
   for (const exposure of analyzeExposure(inventory, lists).all) {
