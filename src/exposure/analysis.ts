@@ -134,7 +134,7 @@ function exposuresOf(inventory: Inventory, index: RoutingIndex, entry: EntryRout
     const target = { family: 'kubeflow' as const, label: 'everything routed by the Kubeflow Ambassador gateway' };
     return [exposure(entry, backend, target, true, auth, entryBackendHops)];
   }
-  const target = recognizeTarget(backend);
+  const target = recognizeTarget(backend, entry.requestPath);
   return [exposure(entry, backend, target, false, viaIngress ?? directAuth(inventory, backend, target), entryBackendHops)];
 }
 

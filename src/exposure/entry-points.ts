@@ -3,6 +3,7 @@ import type { UserLists } from '../core/config-types.js';
 import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
 import type { Inventory } from '../core/inventory.js';
 import { servicePatchesOf } from './kustomize-patches.js';
+import { routePrefixOf } from './route-prefix.js';
 import { gatewayApiReach, ingressReach, serviceReach } from './reach.js';
 import type { Reach } from './types.js';
 
@@ -17,6 +18,8 @@ export interface EntryRoute {
   readonly backendName: string;
   /** Set when the entry is the backend Service itself (or a patch of it). */
   readonly backendService?: K8sObject;
+  /** The path prefix the entry routes to the backend (Ingress path, HTTPRoute match), a recognition mark. */
+  readonly requestPath?: string;
   /** The Ingress whose controller may authenticate, for Ingress entries. */
   readonly ingress?: K8sObject;
 }
@@ -77,10 +80,12 @@ function ingressEntries(inventory: Inventory): EntryRoute[] {
     const ingress = scanned.object;
     const spec = asRecord(ingress.spec) ?? {};
     const reach = ingressReach(ingress);
-    const add = (backend: unknown, path: string, where: string): void => {
+    const add = (backend: unknown, path: string, where: string, requestPath?: string): void => {
       const name = ingressBackendName(backend);
       if (!name) return;
+      const prefix = routePrefixOf(requestPath);
       routes.push({
+        ...(prefix ? { requestPath: prefix } : {}),
         entry: scanned,
         path,
         reach,
@@ -97,7 +102,7 @@ function ingressEntries(inventory: Inventory): EntryRoute[] {
       const host = asString(rule?.host) ?? 'any host';
       asArray(asRecord(rule?.http)?.paths).forEach((rawPath, j) => {
         const httpPath = asRecord(rawPath);
-        add(httpPath?.backend, `spec.rules[${i}].http.paths[${j}].backend`, `${host} ${asString(httpPath?.path) ?? '/'}`);
+        add(httpPath?.backend, `spec.rules[${i}].http.paths[${j}].backend`, `${host} ${asString(httpPath?.path) ?? '/'}`, asString(httpPath?.path) ?? '/');
       });
     });
   }
@@ -133,11 +138,13 @@ function gatewayApiEntries(inventory: Inventory): EntryRoute[] {
       );
       const path = listenerIndex === -1 ? 'spec.listeners' : `spec.listeners[${listenerIndex}]`;
       asArray(spec.rules).forEach((rawRule) => {
+        const prefix = rulePrefix(rawRule);
         for (const rawBackend of asArray(asRecord(rawRule)?.backendRefs)) {
           const backend = asRecord(rawBackend);
           const name = asString(backend?.name);
           if (!name || (backend?.kind !== undefined && backend.kind !== 'Service')) continue;
           routes.push({
+            ...(prefix ? { requestPath: prefix } : {}),
             entry: gateway,
             path,
             reach,
@@ -153,6 +160,20 @@ function gatewayApiEntries(inventory: Inventory): EntryRoute[] {
 }
 
 /**
+ * The path prefix of a Gateway API rule: its first path match (a rule with several matches is
+ * usually one prefix in exact and prefix form); no match at all means every path, `/`.
+ */
+function rulePrefix(rule: unknown): string | undefined {
+  const matches = asArray(asRecord(rule)?.matches);
+  if (matches.length === 0) return '/';
+  for (const match of matches) {
+    const prefix = routePrefixOf(asString(asRecord(asRecord(match)?.path)?.value));
+    if (prefix) return prefix;
+  }
+  return undefined;
+}
+
+/**
  * A route whose parent Gateway lives outside the scanned files (a shared gateway namespace is the
  * usual set-up) is still a way in: reported on the route, with what could not be seen.
  */
@@ -164,11 +185,13 @@ function unseenGatewayRoutes(route: ScannedObject, spec: Record<string, unknown>
   };
   const routes: EntryRoute[] = [];
   for (const rawRule of asArray(spec.rules)) {
+    const prefix = rulePrefix(rawRule);
     for (const rawBackend of asArray(asRecord(rawRule)?.backendRefs)) {
       const backend = asRecord(rawBackend);
       const name = asString(backend?.name);
       if (!name || (backend?.kind !== undefined && backend.kind !== 'Service')) continue;
       routes.push({
+        ...(prefix ? { requestPath: prefix } : {}),
         entry: route,
         path: `spec.parentRefs[${parentIndex}]`,
         reach,
@@ -186,6 +209,7 @@ function openShiftRouteEntries(inventory: Inventory): EntryRoute[] {
   for (const scanned of inventory.ofKind('Route', 'route.openshift.io')) {
     const spec = asRecord(scanned.object.spec) ?? {};
     const host = asString(spec.host) ?? 'router default host';
+    const prefix = routePrefixOf(asString(spec.path) ?? '/');
     const reach: Reach = {
       level: 'anywhere',
       how: `OpenShift Route, ${host}`,
@@ -196,6 +220,7 @@ function openShiftRouteEntries(inventory: Inventory): EntryRoute[] {
       const name = asString(asRecord(target)?.name);
       if (!name) continue;
       routes.push({
+        ...(prefix ? { requestPath: prefix } : {}),
         entry: scanned,
         path,
         reach,

@@ -6,6 +6,8 @@ import { asGoDecodedWorkflow } from '../sources/kfp-v1.js';
 import { recognizeKfpPipelineSpec } from '../sources/recognizers.js';
 import { ApiError, getJson, type GetOptions } from './http-get.js';
 import type { ApiObject, ApiRead } from './job-object.js';
+import { referencedId, runAccountObject } from './kfp-run-account.js';
+import type { KfpRunKind } from '../platforms/kfp-api-runs.js';
 import { allPages } from './paging.js';
 
 const PAGE_SIZE = '100';
@@ -37,6 +39,8 @@ export async function readKfp(options: KfpHuntOptions): Promise<ApiRead & { read
 
 class KfpClient {
   private pipelines: unknown[] = [];
+  /** Experiment id → namespace, for runs that name only their experiment (v2beta1). */
+  private readonly experimentNamespaces = new Map<string, string>();
 
   constructor(
     private readonly options: KfpHuntOptions,
@@ -65,6 +69,13 @@ class KfpClient {
     }
     this.read.listed[`${version} ${collection.split('/').pop() ?? collection}`] = (this.read.listed[`${version} ${collection.split('/').pop() ?? collection}`] ?? 0) + items.length;
     if (collection === 'pipelines') this.pipelines = items;
+    if (collection === 'experiments') {
+      for (const experiment of items.map(asRecord)) {
+        const id = asString(experiment?.experiment_id) ?? asString(experiment?.id);
+        const namespace = asString(experiment?.namespace) ?? (experiment ? referencedId(experiment, 'NAMESPACE') : undefined);
+        if (id && namespace) this.experimentNamespaces.set(id, namespace);
+      }
+    }
     return items;
   }
 
@@ -89,19 +100,22 @@ class KfpClient {
         }
       });
     }
+    // Experiments first: they give the namespace of runs that name no service-account namespace.
+    await this.guarded('/apis/v2beta1/experiments', async () => void (await this.list('v2beta1', 'experiments', 'experiments')));
     await this.guarded('/apis/v2beta1/runs', async () => {
       for (const run of (await this.list('v2beta1', 'runs', 'runs')).map(asRecord)) {
         const id = asString(run?.run_id);
         this.add(specObject(run?.pipeline_spec), '/apis/v2beta1/runs', id, asString(run?.display_name), asString(run?.created_at), asString(run?.state), `#/runs/details/${id ?? ''}`);
+        this.add(this.account(run, 'Run', 'v2beta1'), '/apis/v2beta1/runs', id, asString(run?.display_name), asString(run?.created_at), asString(run?.state), `#/runs/details/${id ?? ''}`);
       }
     });
     await this.guarded('/apis/v2beta1/recurringruns', async () => {
       for (const run of (await this.list('v2beta1', 'recurringruns', 'recurringRuns')).map(asRecord)) {
         const id = asString(run?.recurring_run_id);
         this.add(specObject(run?.pipeline_spec), '/apis/v2beta1/recurringruns', id, asString(run?.display_name), asString(run?.created_at), asString(run?.status), `#/recurringrun/details/${id ?? ''}`);
+        this.add(this.account(run, 'RecurringRun', 'v2beta1'), '/apis/v2beta1/recurringruns', id, asString(run?.display_name), asString(run?.created_at), asString(run?.status), `#/recurringrun/details/${id ?? ''}`);
       }
     });
-    await this.guarded('/apis/v2beta1/experiments', async () => void (await this.list('v2beta1', 'experiments', 'experiments')));
   }
 
   async readV1(): Promise<void> {
@@ -114,11 +128,13 @@ class KfpClient {
         this.add(manifestObject(asString(body?.template)), `/apis/v1beta1/pipelines/${id}/templates`, id, asString(pipeline?.name), asString(pipeline?.created_at), undefined, `#/pipelines/details/${id}`);
       });
     }
+    await this.guarded('/apis/v1beta1/experiments', async () => void (await this.list('v1beta1', 'experiments', 'experiments')));
     await this.guarded('/apis/v1beta1/runs', async () => {
       for (const run of (await this.list('v1beta1', 'runs', 'runs')).map(asRecord)) {
         const id = asString(run?.id);
         const spec = asRecord(run?.pipeline_spec);
         this.add(manifestObject(asString(spec?.workflow_manifest) ?? asString(spec?.pipeline_manifest)), '/apis/v1beta1/runs', id, asString(run?.name), asString(run?.created_at), asString(run?.status), `#/runs/details/${id ?? ''}`);
+        this.add(this.account(run, 'Run', 'v1beta1'), '/apis/v1beta1/runs', id, asString(run?.name), asString(run?.created_at), asString(run?.status), `#/runs/details/${id ?? ''}`);
       }
     });
     await this.guarded('/apis/v1beta1/jobs', async () => {
@@ -126,9 +142,13 @@ class KfpClient {
         const id = asString(job?.id);
         const spec = asRecord(job?.pipeline_spec);
         this.add(manifestObject(asString(spec?.workflow_manifest) ?? asString(spec?.pipeline_manifest)), '/apis/v1beta1/jobs', id, asString(job?.name), asString(job?.created_at), asString(job?.status), `#/recurringrun/details/${id ?? ''}`);
+        this.add(this.account(job, 'Job', 'v1beta1'), '/apis/v1beta1/jobs', id, asString(job?.name), asString(job?.created_at), asString(job?.status), `#/recurringrun/details/${id ?? ''}`);
       }
     });
-    await this.guarded('/apis/v1beta1/experiments', async () => void (await this.list('v1beta1', 'experiments', 'experiments')));
+  }
+
+  private account(run: Record<string, unknown> | undefined, kind: KfpRunKind, version: 'v2beta1' | 'v1beta1'): K8sObject | undefined {
+    return runAccountObject(run, kind, version, (id) => (id ? this.experimentNamespaces.get(id) : undefined) ?? this.options.namespace);
   }
 
   private add(object: K8sObject | undefined, endpoint: string, id: string | undefined, displayName: string | undefined, createdAt: string | undefined, status: string | undefined, fragment: string): void {

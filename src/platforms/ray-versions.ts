@@ -16,6 +16,9 @@ export interface RayAdvisory {
 
 type Version = readonly [number, number, number];
 
+/** A pip requirement pinning Ray: `ray==2.9.3`, `ray[default]==2.9.3`, `"ray[client, serve]==2.40.0"`. */
+const PIP_RAY_PIN = /(?<![\w.-])ray(?:\[[\w, -]*\])?\s*==\s*(v?\d+\.\d+(?:\.\d+)?)/g;
+
 const LEADING_VERSION = /^v?(\d+)\.(\d+)(?:\.(\d+))?/;
 
 /** `2.9.0`, `2.9.0-py310-gpu`, `2.9` → [2, 9, 0]; `latest` and `nightly` have no version. */
@@ -69,6 +72,24 @@ export function vulnerableRaySites(object: K8sObject): RayVersionSite[] {
       if (!advisory.images.some((re) => re.test(repository))) continue;
       imageVersionSeen = true;
       if (olderThan(version, advisory.fixedIn)) sites.push({ path: `${ref.path}.image`, text: image, version, advisory });
+    }
+  }
+  // A stock Python image that installs a pinned Ray at start (`pip install "ray[default]==2.9.3"`)
+  // runs that release as surely as a Ray image does.
+  for (const ref of containersOf(object)) {
+    for (const [field, values] of [['command', ref.container.command], ['args', ref.container.args]] as const) {
+      if (!Array.isArray(values)) continue;
+      values.forEach((value, index) => {
+        if (typeof value !== 'string') return;
+        for (const pin of value.matchAll(PIP_RAY_PIN)) {
+          const version = rayVersionOf(pin[1] ?? '');
+          if (!version) continue;
+          imageVersionSeen = true;
+          for (const advisory of list) {
+            if (olderThan(version, advisory.fixedIn)) sites.push({ path: `${ref.path}.${field}[${index}]`, text: pin[0], version, advisory });
+          }
+        }
+      });
     }
   }
   // KubeRay's `spec.rayVersion` states the release when the image does not (a digest, a private mirror).

@@ -1,12 +1,13 @@
-import { asRecord, asString, nameOf, namespaceOf, type JsonRecord } from '../core/object.js';
+import { asArray, asRecord, asString, nameOf, namespaceOf, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import type { UserLists } from '../core/config-types.js';
 import type { Inventory } from '../core/inventory.js';
 import { analyzeExposure } from '../exposure/analysis.js';
 import { commandWords, mentions } from '../k8s/command-line.js';
-import { containersOf, type ContainerRef } from '../k8s/workloads.js';
-import { envValue } from '../k8s/env-resolution.js';
+import { containersOf, imageOf, podSpecsOf, type ContainerRef } from '../k8s/workloads.js';
+import { parseImageRef } from '../k8s/image-ref.js';
+import { rayAdvisories } from './ray-versions.js';
 import { describeRoute, reachesOutside } from '../exposure/workload-reachability.js';
 import type { Exposure } from '../exposure/types.js';
 
@@ -51,11 +52,42 @@ function startsRayHead(site: ContainerRef): boolean {
   return start !== -1 && words.includes('--head');
 }
 
-/** Token auth is on when KubeRay's `authOptions.mode` is `token` or the head sets `RAY_AUTH_MODE=token`. */
+/**
+ * The value Ray reads for an env var: with a name listed twice in `env`, the later entry wins, so
+ * `RAY_AUTH_MODE=token` followed by `RAY_AUTH_MODE=disabled` leaves auth off.
+ */
+function lastEnvValue(container: JsonRecord, name: string): string | undefined {
+  let value: string | undefined;
+  for (const raw of Array.isArray(container.env) ? container.env : []) {
+    const entry = asRecord(raw);
+    if (entry?.name === name) value = asString(entry.value);
+  }
+  return value;
+}
+
+/** A container that runs Ray: a Ray image, a `ray start`, or Ray's dashboard or client port. */
+function runsRay(site: ContainerRef): boolean {
+  const image = parseImageRef(imageOf(site.container) ?? '');
+  if (image && rayAdvisories().some((a) => a.images.some((re) => re.test(`${image.registry}/${image.repository}`)))) return true;
+  if (mentions(site.container, ['ray']) && commandWords(site.container, site.path).some((w, i, all) => w.word.endsWith('ray') && all[i + 1]?.word === 'start')) return true;
+  return (Array.isArray(site.container.ports) ? site.container.ports : []).some((p) => [8265, 10001].includes(asRecord(p)?.containerPort as number));
+}
+
+/**
+ * Whether every container that runs Ray among `containers` sets `RAY_AUTH_MODE=token` (all of
+ * them when none is recognisable): a sidecar with the variable does not protect the head beside it.
+ */
+export function rayContainersUseToken(containers: readonly ContainerRef[]): boolean {
+  const ray = containers.filter(runsRay);
+  const judged = ray.length > 0 ? ray : containers;
+  return judged.length > 0 && judged.every((site) => lastEnvValue(site.container, 'RAY_AUTH_MODE') === 'token');
+}
+
+/** Token auth is on when KubeRay's `authOptions.mode` is `token` or the head's Ray containers set `RAY_AUTH_MODE=token`. */
 export function rayTokenAuthEnabled(head: RayHead): boolean {
   const mode = asString(asRecord(head.clusterSpec?.authOptions)?.mode);
   if (mode === 'token') return true;
-  return head.containers.some((site) => envValue(site.container, 'RAY_AUTH_MODE')?.value === 'token');
+  return rayContainersUseToken(head.containers);
 }
 
 export interface RayExposure {
@@ -79,6 +111,22 @@ export function rayHeadExposures(object: K8sObject, head: RayHead, inventory: In
   }
   if (head.headGroup?.enableIngress === true) {
     found.push({ path: joinPath(head.path, 'enableIngress'), how: 'KubeRay-managed Ingress to the head', fromAnywhere: true });
+  }
+  // The node's own address is a door too: a head on the host network, or publishing Ray's ports
+  // as host ports, answers on every node address whatever Services exist (like a NodePort).
+  const template = asRecord(asRecord(head.headGroup?.template)?.spec);
+  const hostPod = head.headGroup ? undefined : podSpecsOf(object).find((pod) => pod.spec.hostNetwork === true);
+  const hostNetwork = head.headGroup ? template?.hostNetwork === true : hostPod !== undefined;
+  if (hostNetwork) {
+    const path = hostPod ? joinPath(hostPod.path, 'hostNetwork') : joinPath(head.path, 'template', 'spec', 'hostNetwork');
+    found.push({ path, how: "hostNetwork: the dashboard and Jobs API listen on the node's addresses", fromAnywhere: false });
+  }
+  for (const site of head.containers) {
+    asArray(site.container.ports).forEach((raw, i) => {
+      const port = asRecord(raw);
+      if (typeof port?.hostPort !== 'number' || hostNetwork) return;
+      found.push({ path: joinPath(site.path, 'ports', i, 'hostPort'), how: `hostPort ${port.hostPort} on container ${site.name}`, fromAnywhere: false });
+    });
   }
   const headService = `${head.clusterName}-head-svc`;
   for (const exposure of analyzeExposure(inventory, lists).all) {
@@ -138,7 +186,7 @@ export function unclaimedRayHeadDoors(object: K8sObject, inventory: Inventory, l
     // Every workload behind the Service must turn token auth on: one open head is enough.
     const tokenEverywhere =
       exposure.backend.workloads.length > 0 &&
-      exposure.backend.workloads.every(({ object: w }) => containersOf(w).some((site) => envValue(site.container, 'RAY_AUTH_MODE')?.value === 'token'));
+      exposure.backend.workloads.every(({ object: w }) => rayContainersUseToken(containersOf(w)));
     if (tokenEverywhere) continue;
     const backend = `${exposure.backend.namespace ?? ''}/${exposure.backend.name}`;
     const unseen = containers.length === 0 ? ['the Ray head pods and their RayCluster are not in the scanned files; Ray token auth is off unless configured (RAY_AUTH_MODE=token, Ray >= 2.52)'] : ['no RAY_AUTH_MODE=token on the head containers'];

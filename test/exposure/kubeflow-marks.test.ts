@@ -3,6 +3,10 @@ import { before, describe, it } from 'node:test';
 import { nameOf, namespaceOf } from '../../src/core/object.js';
 import type { K8sObject, ScannedObject } from '../../src/core/types.js';
 import { requiresShared, sharedPath } from '../../src/testing/shared.js';
+import { buildInventory } from '../../src/k8s/inventory.js';
+import { resolveService } from '../../src/exposure/analysis.js';
+import { entryRoutesOf } from '../../src/exposure/entry-points.js';
+import { recognizeBackend } from '../../src/exposure/targets.js';
 import { load, scan, setServiceType, withChanged, without } from './helpers.js';
 
 /**
@@ -21,19 +25,22 @@ interface Component {
   readonly deployment: string;
   readonly service: string;
   readonly virtualService: string;
+  /** The prefix the install's VirtualService routes to it, used for Ingress and HTTPRoute doors too. */
+  readonly prefix: string;
   /** Marks the component does not carry in this layout (the old dashboard reads no ConfigMap through its pod spec). */
   readonly without?: readonly string[];
 }
 
 const COMPONENTS: readonly Component[] = [
-  { label: 'Kubeflow Central Dashboard', namespace: 'kubeflow', deployment: 'dashboard', service: 'dashboard', virtualService: 'dashboard' },
-  { label: 'Kubeflow Pipelines UI', namespace: 'kubeflow', deployment: 'ml-pipeline-ui', service: 'ml-pipeline-ui', virtualService: 'ml-pipeline-ui' },
+  { label: 'Kubeflow Central Dashboard', namespace: 'kubeflow', deployment: 'dashboard', service: 'dashboard', virtualService: 'dashboard', prefix: '/' },
+  { label: 'Kubeflow Pipelines UI', namespace: 'kubeflow', deployment: 'ml-pipeline-ui', service: 'ml-pipeline-ui', virtualService: 'ml-pipeline-ui', prefix: '/pipeline' },
   {
     label: 'Kubeflow Model Registry REST API',
     namespace: 'kubeflow-user-example-com',
     deployment: 'model-registry-deployment',
     service: 'model-registry-service',
     virtualService: 'model-registry',
+    prefix: '/api/model_registry/',
   },
 ];
 
@@ -111,8 +118,8 @@ function severityOf(objects: Objects, label: string): string[] {
 }
 
 const OLD_COMPONENTS: readonly Component[] = [
-  { label: 'Kubeflow Central Dashboard', namespace: 'kubeflow', deployment: 'centraldashboard', service: 'centraldashboard', virtualService: 'centraldashboard', without: ['ConfigMaps'] },
-  { label: 'Kubeflow Pipelines UI', namespace: 'kubeflow', deployment: 'ml-pipeline-ui', service: 'ml-pipeline-ui', virtualService: 'ml-pipeline-ui' },
+  { label: 'Kubeflow Central Dashboard', namespace: 'kubeflow', deployment: 'centraldashboard', service: 'centraldashboard', virtualService: 'centraldashboard', prefix: '/', without: ['ConfigMaps'] },
+  { label: 'Kubeflow Pipelines UI', namespace: 'kubeflow', deployment: 'ml-pipeline-ui', service: 'ml-pipeline-ui', virtualService: 'ml-pipeline-ui', prefix: '/pipeline' },
 ];
 
 function marksTests(components: readonly Component[], exposedOf: () => Objects): void {
@@ -132,12 +139,84 @@ function marksTests(components: readonly Component[], exposedOf: () => Objects):
   }
 }
 
+type Door = 'Ingress' | 'HTTPRoute';
+const DOOR_ORIGIN = { kind: 'file' as const, reader: 'file' as const, file: 'door.yaml' };
+
+/**
+ * A door straight to the component, past the Kubeflow gateway, at the prefix the install routes it
+ * on (an ingress-nginx rewrite path for the Ingress, a PathPrefix match for the HTTPRoute).
+ */
+function withDoor(objects: Objects, c: Component, door: Door, prefix: string): Objects {
+  const service = objects.some((s) => s.object.kind === 'Service' && namespaceOf(s.object) === c.namespace && nameOf(s.object) === c.service) ? c.service : 'renamed-app';
+  const metadata = { name: 'public-door', namespace: c.namespace };
+  if (door === 'Ingress') {
+    const path = prefix === '/' ? '/' : `${prefix.replace(/\/$/, '')}(/|$)(.*)`;
+    const ingress = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { ...metadata, annotations: { 'nginx.ingress.kubernetes.io/rewrite-target': '/$2' } },
+      spec: { ingressClassName: 'nginx', rules: [{ http: { paths: [{ path, pathType: 'ImplementationSpecific', backend: { service: { name: service, port: { number: 80 } } } }] } }] },
+    };
+    return [...objects, { object: ingress as K8sObject, origin: DOOR_ORIGIN }];
+  }
+  const gateway = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata, spec: { gatewayClassName: 'example', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } };
+  const route = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata,
+    spec: { parentRefs: [{ name: 'public-door' }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: prefix } }], backendRefs: [{ name: service, port: 80 }] }] },
+  };
+  return [...objects, { object: gateway as K8sObject, origin: DOOR_ORIGIN }, { object: route as K8sObject, origin: DOOR_ORIGIN }];
+}
+
+/** The same renames with the component reached through an Ingress or HTTPRoute; the VirtualService rename becomes the door's own prefix. */
+function doorTests(components: readonly Component[], installOf: () => Objects, door: Door): void {
+  for (const component of components) {
+    it(`${component.label} behind a direct ${door} is critical`, () => {
+      assert.deepEqual(severityOf(withDoor(installOf(), component, door, component.prefix), component.label), ['critical']);
+    });
+    for (const [mark, rename] of Object.entries(RENAMES)) {
+      if (component.without?.includes(mark)) continue;
+      const prefixRenamed = mark === 'VirtualService prefix';
+      it(`${component.label} behind a direct ${door} stays critical with its ${prefixRenamed ? `${door} path` : mark} renamed`, () => {
+        const renamed = prefixRenamed ? withDoor(installOf(), component, door, '/renamed/') : withDoor(rename(installOf(), component), component, door, component.prefix);
+        assert.deepEqual(severityOf(renamed, component.label), ['critical']);
+      });
+    }
+  }
+}
+
 describe('old kubeflow/manifests exposed variant: every recognition mark can be renamed', requiresShared(), () => {
   let exposed: Objects = [];
   before(async () => {
     exposed = exposedVariant(await load(OLD_INSTALL));
   });
   marksTests(OLD_COMPONENTS, () => exposed);
+});
+
+describe('Ingress and HTTPRoute doors straight to the components: the door path is a mark as well', requiresShared(), () => {
+  let oldInstall: Objects = [];
+  let newInstall: Objects = [];
+  before(async () => {
+    oldInstall = await load(OLD_INSTALL);
+    newInstall = await load(NEW_INSTALL);
+  });
+  for (const door of ['Ingress', 'HTTPRoute'] as const) {
+    describe(`old layout, ${door}`, () => doorTests(OLD_COMPONENTS, () => oldInstall, door));
+    describe(`new layout, ${door}`, () => doorTests(COMPONENTS, () => newInstall, door));
+  }
+
+  for (const door of ['Ingress', 'HTTPRoute'] as const) {
+    it(`a ${door} path is read as a route mark (ingress-nginx regex paths up to the regex)`, () => {
+      const registry = COMPONENTS[2] as Component;
+      const objects = withDoor(newInstall, registry, door, registry.prefix);
+      const entries = entryRoutesOf(buildInventory(objects), {}).filter((e) => e.backendName === registry.service);
+      assert.deepEqual(entries.map((e) => e.requestPath), ['/api/model_registry/']);
+      const backend = resolveService(buildInventory(objects), registry.namespace, registry.service);
+      assert.ok(recognizeBackend(backend, entries[0]?.requestPath)?.marks.includes('route prefix'));
+      assert.ok(!recognizeBackend(backend, '/renamed/')?.marks.includes('route prefix'));
+    });
+  }
 });
 
 describe('kubeflow-cd exposed variant: every recognition mark can be renamed', requiresShared(), () => {

@@ -88,6 +88,57 @@ describe('kfguard hunt --kfp', () => {
     assert.ok(api.requests.some((r) => r.path === '/apis/v1beta1/pipelines/p-1/templates'));
   });
 
+  test('a run or recurring run that names a service account other than the namespace runner is reported (kubeflow/pipelines#14357)', async () => {
+    const run = (id: string, account: string | undefined, experiment = 'exp-1') => ({
+      run_id: id,
+      display_name: id,
+      experiment_id: experiment,
+      created_at: '2026-01-05T10:00:00Z',
+      state: 'RUNNING',
+      pipeline_spec: ir(id, ['python train.py']),
+      ...(account === undefined ? {} : { service_account: account }),
+    });
+    const api = await serve(
+      kfpV2Routes({
+        pipelines: [],
+        runs: [run('as-runner', 'default-editor'), run('unset', undefined), run('empty', ''), run('as-notebook', 'default-editor-notebook-sa'), run('standalone-runner', 'pipeline-runner', 'exp-2')],
+        recurringRuns: [{ recurring_run_id: 'rr-1', display_name: 'nightly', namespace: 'team-a', status: 'ENABLED', service_account: 'kube-admin', pipeline_spec: ir('nightly', ['python train.py']) }],
+        experiments: [
+          { experiment_id: 'exp-1', display_name: 'Default', namespace: 'kubeflow-user-example-com' },
+          { experiment_id: 'exp-2', display_name: 'Standalone' },
+        ],
+      }),
+    );
+    const hunted = await runCli(['hunt', '--kfp', api.url, '--format', 'json']);
+    const overrides = json(hunted.stdout).findings.filter((f) => f.ruleId === 'pipeline-run-service-account-override');
+    assert.deepEqual(overrides.map((f) => [f.origin.id, f.origin.endpoint, f.severity, f.evidence]).sort(), [
+      ['as-notebook', '/apis/v2beta1/runs', 'medium', ['service_account: default-editor-notebook-sa']],
+      ['rr-1', '/apis/v2beta1/recurringruns', 'medium', ['service_account: kube-admin']],
+    ]);
+    assert.match(JSON.stringify(overrides), /namespace kubeflow-user-example-com/, "the run's namespace comes from its experiment");
+  });
+
+  test('v1beta1 runs and jobs: service_account and the NAMESPACE resource reference are read', async () => {
+    const api = await serve(
+      kfpV1Routes({
+        pipelines: [],
+        runs: [
+          { id: 'r-ok', name: 'ok', service_account: 'pipeline-runner', pipeline_spec: {} },
+          { id: 'r-bad', name: 'bad', service_account: 'argo', resource_references: [{ key: { type: 'NAMESPACE', id: 'team-b' }, relationship: 'OWNER' }], pipeline_spec: {} },
+        ],
+        jobs: [{ id: 'j-bad', name: 'cron', service_account: 'ml-pipeline', pipeline_spec: {} }],
+        experiments: [],
+      }),
+    );
+    const hunted = await runCli(['hunt', '--kfp', api.url, '--format', 'json']);
+    const overrides = json(hunted.stdout).findings.filter((f) => f.ruleId === 'pipeline-run-service-account-override');
+    assert.deepEqual(overrides.map((f) => [f.origin.id, f.origin.endpoint]).sort(), [
+      ['j-bad', '/apis/v1beta1/jobs'],
+      ['r-bad', '/apis/v1beta1/runs'],
+    ]);
+    assert.match(JSON.stringify(overrides), /namespace team-b/);
+  });
+
   test('401: the error says which flag to use, and the token is sent but never printed', async () => {
     const api = await serve(kfpV2Routes({}), { token: 's3cr3t-token' });
     const denied = await runCli(['hunt', '--kfp', api.url]);

@@ -1,10 +1,11 @@
-import { asArray, asRecord, asString, describeObject, nameOf } from '../../core/object.js';
+import { asArray, asRecord, asString, describeObject, nameOf, namespaceOf } from '../../core/object.js';
 import { joinPath } from '../../core/path.js';
 import { defineRule, type Violation } from '../../core/rule.js';
-import { storedValuesOf } from '../../k8s/env-resolution.js';
-import { containersOf } from '../../k8s/workloads.js';
+import { containerEnv, storedValuesOf } from '../../k8s/env-resolution.js';
+import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
 import { credentialsOfRule, secretNameMatches, type PublishedCredential } from '../../platforms/default-credentials.js';
-import { ANY_KIND, OBJECT_ONLY, OBJECT_SOURCES } from '../rule-defaults.js';
+import { ANY_KIND, OBJECT_SOURCES } from '../rule-defaults.js';
+import type { Inventory } from '../../core/inventory.js';
 
 const RULE_ID = 'published-default-credentials';
 
@@ -19,6 +20,46 @@ function publishedMatch(key: string, value: string, secretName: string | undefin
   return named ?? candidates.find((c) => c.secretNames.length === 0);
 }
 
+/**
+ * Env vars a container takes from ConfigMaps (and Secrets, under a name the Secret's key is not): a password moved out of its Secret (where a copied
+ * overlay or a hurried fix puts it) is still the published one, and now readable by anyone who
+ * may read ConfigMaps. `envFrom` prefixes count: `prefix: POSTGRES_` over a key `PASSWORD` is
+ * POSTGRES_PASSWORD. A ConfigMap nobody reads is not judged (its keys may be test settings).
+ */
+function* fromReferences(site: ContainerRef, namespace: string | undefined, inventory: Inventory): Iterable<Violation> {
+  const references = [
+    ...asArray(site.container.envFrom).flatMap((raw, i) => [
+      { kind: 'ConfigMap', name: asString(asRecord(asRecord(raw)?.configMapRef)?.name), path: joinPath(site.path, 'envFrom', i, 'configMapRef', 'name') },
+      { kind: 'Secret', name: asString(asRecord(asRecord(raw)?.secretRef)?.name), path: joinPath(site.path, 'envFrom', i, 'secretRef', 'name') },
+    ]),
+    ...asArray(site.container.env).flatMap((raw, i) => [
+      { kind: 'ConfigMap', name: asString(asRecord(asRecord(asRecord(raw)?.valueFrom)?.configMapKeyRef)?.name), path: joinPath(site.path, 'env', i, 'valueFrom', 'configMapKeyRef', 'name') },
+      { kind: 'Secret', name: asString(asRecord(asRecord(asRecord(raw)?.valueFrom)?.secretKeyRef)?.name), path: joinPath(site.path, 'env', i, 'valueFrom', 'secretKeyRef', 'name') },
+    ]),
+  ];
+  const seen = new Set<string>();
+  // Secrets are followed too (the value is compared, never shown): a Secret key the Secret check
+  // cannot name (`PASSWORD` under `prefix: POSTGRES_`) is judged by the env name it becomes.
+  for (const binding of containerEnv(site.container, namespace, inventory, { secrets: true })) {
+    if (binding.source.kind === 'inline' || seen.has(binding.name)) continue;
+    // The Secret check already reports a key it can name; only a renaming reference adds anything.
+    if (binding.source.kind === 'Secret' && publishedMatch(binding.source.key, binding.value.trim(), binding.source.name)) continue;
+    const credential = publishedMatch(binding.name, binding.value.trim(), undefined);
+    if (!credential || binding.value.trim() === '') continue;
+    seen.add(binding.name);
+    const { kind, name: holder } = binding.source;
+    const path = references.find((r) => r.kind === kind && r.name === holder)?.path ?? site.path;
+    const readable = kind === 'ConfigMap' ? ' where anyone who may read ConfigMaps can read it' : '';
+    yield {
+      message: `Container "${site.name}" takes env ${binding.name} from ${kind} ${holder} (key "${binding.source.key}"), which holds the published default of ${credential.product}${readable}: whoever has it can ${credential.grants}.`,
+      path,
+      severity: credential.severity,
+      evidence: [`env ${binding.name} from ${kind} ${holder} key ${binding.source.key}: published default value (not shown)`, `published in ${credential.source}`],
+      discriminator: `${path}|${binding.name}`,
+    };
+  }
+}
+
 export default defineRule({
   meta: {
     id: RULE_ID,
@@ -26,7 +67,7 @@ export default defineRule({
     severity: 'medium',
     category: 'authentication',
     description:
-      "A Secret key or an inline container env var holds a credential Kubeflow's manifests ship as a fixed value (`data/lists/default-credentials.yaml`): the Hub Model Registry database (`root` / `test`), the model catalog's PostgreSQL (`postgres` / `postgres`), Katib's and ML Metadata's MySQL root (`test`), the KFP MySQL root with an empty password, and the oauth2-proxy cookie secret (high: it signs session cookies) and OIDC client secret. Only the listed key names are compared, exactly; the finding names the Secret and key, never the value. Dex passwords and object-store keys have their own rules.",
+      "A Secret key, an inline container env var, or an env var a container takes from a ConfigMap in the scanned set (`envFrom`, prefix included, or `configMapKeyRef`) holds a credential Kubeflow's manifests ship as a fixed value (`data/lists/default-credentials.yaml`): the Hub Model Registry database (`root` / `test`), the model catalog's PostgreSQL (`postgres` / `postgres`), Katib's and ML Metadata's MySQL root (`test`), the KFP MySQL root with an empty password, and the oauth2-proxy cookie secret (high: it signs session cookies) and OIDC client secret. Only the listed key names are compared, exactly; the finding names the Secret and key, never the value. Dex passwords and object-store keys have their own rules.",
     rationale:
       'Every Kubeflow install made from the example manifests has these values, and they are printed in a public repository. Whoever reaches the database Service (any pod in the mesh, in the stock install) can read and rewrite runs, experiments and which model version is registered for deployment; whoever knows the cookie secret can forge a session for any user at the gateway.',
     remediation:
@@ -39,9 +80,9 @@ export default defineRule({
     mitre: ['T1078.001', 'T1552', 'MS-TA9005'],
     match: ANY_KIND,
     sources: OBJECT_SOURCES,
-    needs: OBJECT_ONLY,
+    needs: { reads: ['ConfigMap'], snapshot: 'optional', request: false, cost: 'cheap' },
   },
-  *check(object): Iterable<Violation> {
+  *check(object, { inventory }): Iterable<Violation> {
     if (object.kind === 'Secret' && object.apiVersion === 'v1') {
       const stored = storedValuesOf(object);
       // `kfguard snapshot` empties every value: an empty password counts only beside a value that was kept.
@@ -77,6 +118,7 @@ export default defineRule({
           discriminator: path,
         };
       }
+      yield* fromReferences(site, namespaceOf(object), inventory);
     }
   },
 });

@@ -9,6 +9,7 @@ import { profileNamespacesOf } from '../guardrails/profile-namespaces.js';
 import { RBAC_READS } from '../rule-defaults.js';
 import { grantsOfRoleObject } from './role-lookup.js';
 import { RBAC_DOCS, ROLE_KINDS } from './shared.js';
+import { KFP_RUN_API_GROUP, KFP_RUN_KINDS } from '../../platforms/kfp-api-runs.js';
 
 const ISSUE = 'https://github.com/kubeflow/pipelines/issues/14357';
 /** KFP's runner accounts: `default-editor` in profile namespaces (multi-user), `pipeline-runner` standalone. */
@@ -58,6 +59,23 @@ function* judgeRun(object: K8sObject, settings: readonly ServiceAccountSetting[]
   }
 }
 
+/**
+ * A run or recurring run read from the KFP API names the account its pods run as in
+ * `service_account` (set by whoever created it). The API server checks it only against an optional
+ * allow-list, so an account other than the runner is what the attacker of #14357 asks for.
+ */
+function* judgeApiRun(object: K8sObject, runners: readonly string[]): Iterable<Violation> {
+  const account = typeof object.service_account === 'string' ? object.service_account : undefined;
+  if (account === undefined || account === '' || runners.includes(account)) return;
+  const where = namespaceOf(object) ? `namespace ${namespaceOf(object) ?? ''}` : 'its namespace';
+  yield {
+    message: `KFP ${object.kind === 'Job' ? 'recurring run (v1 job)' : object.kind === 'RecurringRun' ? 'recurring run' : 'run'} ${nameOf(object)} runs its pods as ServiceAccount ${account}, not the pipeline runner (${runners.join(' or ')}) of ${where}: its token, not the runner's, is what every step holds`,
+    path: 'service_account',
+    severity: 'medium',
+    evidence: [`service_account: ${account}`],
+  };
+}
+
 function* judgeRole(object: K8sObject, inventory: Inventory): Iterable<Violation> {
   if (object.aggregationRule !== undefined) return;
   const rules = readPolicyRules(object.rules);
@@ -92,7 +110,7 @@ export default defineRule({
     severity: 'high',
     category: 'rbac',
     description:
-      "An Argo Workflow, CronWorkflow, WorkflowTemplate or KFP ScheduledWorkflow that belongs to Kubeflow Pipelines (KFP labels or annotations, read from the KFP API, or in a profile or the `kubeflow` namespace) names a service account other than the namespace's pipeline runner (`default-editor` in profile namespaces, `pipeline-runner` standalone) anywhere Argo reads one: the workflow level (medium), or template defaults, a template (inline ones included), an executor, artifact GC or a pod spec patch (high: these override the workflow level, and KFP's run authorization checks only that; a `{{…}}` account is decided at run time and counts too). Roles that let people create `workflows`, `cronworkflows` or `scheduledworkflows` directly are reported as well (info for Kubeflow's own profile roles). KFP v2 pipeline specs carry no service account: it is chosen when the run is created.",
+      "An Argo Workflow, CronWorkflow, WorkflowTemplate or KFP ScheduledWorkflow that belongs to Kubeflow Pipelines (KFP labels or annotations, read from the KFP API, or in a profile or the `kubeflow` namespace) names a service account other than the namespace's pipeline runner (`default-editor` in profile namespaces, `pipeline-runner` standalone) anywhere Argo reads one: the workflow level (medium), or template defaults, a template (inline ones included), an executor, artifact GC or a pod spec patch (high: these override the workflow level, and KFP's run authorization checks only that; a `{{…}}` account is decided at run time and counts too). Roles that let people create `workflows`, `cronworkflows` or `scheduledworkflows` directly are reported as well (info for Kubeflow's own profile roles). KFP v2 pipeline specs carry no service account: it is chosen when the run is created, so `kfguard hunt --kfp` reports runs and recurring runs whose `service_account` is another account (medium).",
     rationale:
       'Since kubeflow/pipelines#14357, a pipeline run can make its pods run as any service account in its namespace: KFP checked the allow-list (`ALLOWEDSERVICEACCOUNTS`) and the caller\'s `use` permission only against `spec.serviceAccountName`, while Argo honours several more specific settings. A step running as a stronger account (a notebook\'s, a controller\'s, one with cloud credentials through workload identity) turns pipeline access into that account\'s access. Creating Argo Workflows directly skips KFP\'s checks altogether.',
     remediation:
@@ -102,12 +120,19 @@ export default defineRule({
     match: [
       { apiGroups: ['argoproj.io'], kinds: ['Workflow', 'CronWorkflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate'] },
       { apiGroups: ['kubeflow.org'], kinds: ['ScheduledWorkflow'] },
+      { apiGroups: [KFP_RUN_API_GROUP], kinds: [...KFP_RUN_KINDS] },
       ...ROLE_KINDS,
     ],
     sources: ['manifest', 'cluster', 'admission', 'audit', 'api'],
     needs: { reads: [...RBAC_READS, 'ConfigMap'], snapshot: 'optional', request: false, cost: 'moderate' },
   },
   *check(object, ctx) {
+    if (object.apiVersion?.startsWith(`${KFP_RUN_API_GROUP}/`) && (KFP_RUN_KINDS as readonly string[]).includes(object.kind)) {
+      // Only the hunt makes these; a manifest of that kind is no KFP run.
+      if (ctx.origin.kind !== 'api' || ctx.origin.api !== 'kfp') return;
+      yield* judgeApiRun(object, runnersFor(namespaceOf(object), profileNamespaceSet(ctx.inventory)));
+      return;
+    }
     if (object.kind === 'Role' || object.kind === 'ClusterRole') {
       yield* judgeRole(object, ctx.inventory);
       return;

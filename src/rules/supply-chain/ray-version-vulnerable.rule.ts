@@ -9,7 +9,7 @@ export default defineRule({
     severity: 'high',
     category: 'supply-chain',
     description:
-      'A container runs a Ray image (`rayproject/ray`, `-ml`, `-llm`, or Anyscale\'s) whose tag is older than the release that fixes a known exploited flaw, or a KubeRay `RayCluster`, `RayJob` or `RayService` declares such a `rayVersion`. The advisories are data (`data/lists/ray-vulnerable-versions.yaml`): today CVE-2025-62593, fixed in Ray 2.52.0. Reported wherever the head runs, exposed or not; `ray-dashboard-no-auth` judges the exposure.',
+      'A container runs a Ray image (`rayproject/ray`, `-ml`, `-llm`, or Anyscale\'s) whose tag is older than the release that fixes a known exploited flaw, or a container pip-installs such a pinned Ray at start (`ray[default]==2.9.3` in its command or arguments), or a KubeRay `RayCluster`, `RayJob` or `RayService` declares such a `rayVersion`. The advisories are data (`data/lists/ray-vulnerable-versions.yaml`): today CVE-2025-62593, fixed in Ray 2.52.0. Reported wherever the head runs, exposed or not; `ray-dashboard-no-auth` judges the exposure.',
     rationale:
       'Before 2.52.0 the Ray dashboard accepts job submissions that a web page in a developer\'s browser sends it (its browser-request check can be bypassed, and DNS rebinding reaches a dashboard on localhost or a port-forward), and a job runs any command with the cluster\'s credentials. CISA lists CVE-2025-62593 as exploited. An internal dashboard is therefore not safe on an old release.',
     remediation:
