@@ -168,6 +168,7 @@ const CASES: readonly Case[] = [
   { file: 'adv-16-kubeflow-notebook-cr.yaml', caught: [{ object: 'Notebook/eda-notebook', because: 'miner command line (pool endpoint and wallet) "194.38.20.31:80' }] },
   { file: 'adv-17-campaign-image-registry-digest.yaml', caught: [{ object: 'DaemonSet/proxy-api', because: 'known miner image "docker.io/pauseyyf/pause@sha256:' }] },
   { file: 'adv-18-script-in-configmap-run-by-sh.yaml', caught: [{ object: 'Job/model-warmup', because: '(after expanding shell variables)' }] },
+  { file: 'adv-19-zephyr-wallet-renamed.yaml', caught: [{ object: 'Pod/train-step-7f2c', because: 'with a Zephyr wallet' }] },
 ];
 
 /** Image-only miners: nothing in the manifest says "miner"; documented, not detectable here. */
