@@ -90,6 +90,9 @@ export function gradeDifference(path: readonly (string | number)[], a: unknown, 
   if (typeof a === 'boolean' && typeof b === 'string' && typeof path.at(-1) === 'number' && BOOLEAN_KEY_WORDS.has(b)) {
     return { stakes: 'low', why: 'a list item read as a boolean, not a setting: a Kubernetes string list (command, args) refuses it, elsewhere only its spelling differs' };
   }
+  if (typeof a === 'boolean' && typeof b === 'string' && BOOLEAN_KEY_WORDS.has(b) && NAMING_KEY.test(last)) {
+    return { stakes: 'low', why: 'a field that names something (a parameter, a key, a task): a boolean names nothing, so the reader that sees one fails instead of running something else' };
+  }
   if (renamedFrom !== undefined) {
     // No field of Kubernetes or of a controller is named `y`, `on` or `no`: the key is a name the
     // author chose (a parameter, a data key), or a label key, which selectors match on.
@@ -109,6 +112,14 @@ export function gradeDifference(path: readonly (string | number)[], a: unknown, 
   if (labels !== -1 && labels >= segments.length - 2 && segments[labels - 1] === 'metadata') return { stakes: 'medium', why: 'a label, which selectors and policies match on' };
   return { stakes: 'high', why: 'a field that may decide what runs (command, image, env, ports, type, selector)' };
 }
+
+/**
+ * Keys whose value names something rather than switching it (`name`, `secretKeyRef.key`, KFP's
+ * `componentInputParameter`, `producerTask`): a YAML 1.1 boolean word there is a name for one reader
+ * and a boolean, which names nothing, for the other. A security switch (`privileged: yes`) is not
+ * named like this and stays high.
+ */
+const NAMING_KEY = /^(?:name|key)$|(?:Name|Key|Parameter|Task|Ref)$/;
 
 /** `a` is what Kubernetes reads for a number written with a leading zero, `b` what YAML 1.2 reads. */
 function isOctalReading(a: unknown, b: unknown): boolean {
