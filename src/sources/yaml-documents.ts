@@ -61,6 +61,7 @@ export interface Chunk {
   readonly startLine: number;
   readonly note?: string;
   readonly json?: boolean;
+  readonly refusal?: { readonly line: number; readonly message: string };
 }
 
 /**
@@ -105,6 +106,7 @@ export interface ChunkResult {
 }
 
 export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): ChunkResult {
+  if (chunk.refusal) return { values: [], error: chunk.refusal };
   const size = chunk.end - chunk.start;
   if (size > limits.maxDocumentBytes) {
     const listItems = chunk.json ? undefined : readListItems(text, chunk, limits);
