@@ -119,12 +119,24 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
   },
   {
     name: 'deeply nested JSON',
-    stresses: 'the location of a finding in a JSON document nested thousands of levels deep',
+    stresses: 'JSON nested past Go\'s 10,000 levels: refused by a bracket count, as kubectl refuses it (an input error; the raw text is still searched)',
     maxBytes: 10 * MB,
     generate: (bytes) => {
       const depth = Math.max(1, Math.floor((bytes - 300) / 6));
       const pod = '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"deep","namespace":"default"},"spec":{"containers":[{"name":"main","image":"nginx:latest","securityContext":{"privileged":true}}]},"x":';
       return `${pod}${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    },
+  },
+  {
+    name: 'JSON stream at the depth limit',
+    stresses: 'JSON values nested 10,000 levels (the most Kubernetes reads), one after another, each with a finding to locate',
+    maxBytes: 10 * MB,
+    generate: (bytes) => {
+      // The Pod is one level, so 9,999 more reach Go's limit exactly.
+      const depth = 9_999;
+      const pod = '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"deep","namespace":"default"},"spec":{"containers":[{"name":"main","image":"nginx:latest","securityContext":{"privileged":true}}]},"x":';
+      const one = `${pod}${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}\n`;
+      return one.repeat(Math.max(1, Math.round(bytes / one.length)));
     },
   },
   {

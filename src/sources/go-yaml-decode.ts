@@ -52,6 +52,14 @@ const UNICODE_BREAKS = /[\u0085\u2028\u2029]/g;
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 /** go-yaml v2 stops at this depth; our recursion must stop before the JS stack does. */
 const MAX_DEPTH = 10_000;
+/**
+ * The `yaml` parser recurses per flow level: it overflows the stack at about 800 levels, and its
+ * time per byte grows with the depth (1 MB of 9,999-level documents took 24 s). Past this depth
+ * the document is refused at once, with a message that says why, though Kubernetes reads it.
+ */
+export const MAX_READABLE_DEPTH = 500;
+/** The start of the refusal message for a document deeper than kfguard's readers follow. */
+export const TOO_DEEP_TO_READ = 'nested deeper than kfguard can read';
 
 export function hasUnicodeBreak(text: string): boolean {
   return text.includes('\u2028') || text.includes('\u2029') || text.includes('\u0085');
@@ -59,7 +67,11 @@ export function hasUnicodeBreak(text: string): boolean {
 
 export function decodeLikeKubectl(text: string): KubectlReading {
   // Checked before building a tree: a megabyte of `[` would otherwise cost seconds.
-  if (flowDepthOver(text, MAX_DEPTH)) throw new ExactDecodeError(`exceeded max depth of ${MAX_DEPTH} (kubectl refuses it too)`);
+  const depth = flowDepth(text, MAX_DEPTH);
+  if (depth > MAX_DEPTH) throw new ExactDecodeError(`exceeded max depth of ${MAX_DEPTH} (kubectl refuses it too)`);
+  if (depth > MAX_READABLE_DEPTH) {
+    throw new ExactDecodeError(`${TOO_DEEP_TO_READ} (over ${MAX_READABLE_DEPTH} levels of [ and {; Kubernetes reads up to ${MAX_DEPTH.toLocaleString('en-US')}); refused`);
+  }
   const notes: string[] = [];
   let source = text;
   if (hasUnicodeBreak(text)) {
@@ -101,23 +113,27 @@ export function decodeLikeKubectl(text: string): KubectlReading {
 }
 
 /**
- * Whether `[`/`{` nesting passes `limit`. Quoted text is skipped; brackets inside plain scalars
- * count, so the answer can only err towards refusing, and only on text no manifest holds.
+ * The deepest `[`/`{` nesting, counted up to one past `limit`. Quoted text is skipped; brackets
+ * inside plain scalars count, so the answer can only err towards refusing, and only on text no
+ * manifest holds.
  */
-function flowDepthOver(text: string, limit: number): boolean {
+function flowDepth(text: string, limit: number): number {
   let depth = 0;
+  let deepest = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 91 || c === 123) {
-      if (++depth > limit) return true;
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
     } else if ((c === 93 || c === 125) && depth > 0) depth--;
     else if (c === 34 || c === 39) {
       const end = text.indexOf(c === 34 ? '"' : "'", i + 1);
-      if (end === -1) return false;
+      if (end === -1) return deepest;
       i = end;
     }
   }
-  return false;
+  return deepest;
 }
 
 interface State {

@@ -13,7 +13,18 @@ export interface StreamChunk {
   readonly note?: string;
   /** A JSON value (kubectl's JSON stream); parsed with JSON.parse, where the last duplicate key wins as in Go. */
   readonly json?: boolean;
+  /** Why kubectl refuses this chunk before any YAML or JSON reading (a JSON value nested too deep). */
+  readonly refusal?: { readonly line: number; readonly message: string };
 }
+
+/**
+ * Go's encoding/json refuses a value with more objects and arrays open at once than this
+ * (scanner.go `maxNestingDepth`: "exceeded max depth"); kubectl's JSON stream reader and the API
+ * server's decoders are built on it. kfguard refuses such a value as kubectl does (an input error,
+ * never a silent skip). Counting during the bracket scan costs nothing, and spares building a
+ * million-level object that nothing would apply.
+ */
+const MAX_JSON_DEPTH = 10_000;
 
 /** Go's unicode.IsSpace, which strings.TrimSpace and kubectl's JSON sniffing use. */
 export function isGoSpace(code: number): boolean {
@@ -100,6 +111,14 @@ function splitJsonStream(text: string, from: number): StreamChunk[] | undefined 
     }
     if (at >= text.length) return chunks;
     const end = jsonValueEnd(text, at);
+    if (typeof end === 'object') {
+      // Go's decoder fails here and kubectl refuses the file (the API server would refuse the
+      // object too). The rest of the stream is one refused chunk: an input error whose raw text
+      // still goes to the threat search, never a value nothing judges.
+      const where = line + countNewlines(text, at, end.tooDeepAt);
+      const message = `JSON nested deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels (Go's "exceeded max depth"); kubectl and the API server refuse it too`;
+      return [...chunks, { start: at, end: text.length, startLine: line, refusal: { line: where, message } }];
+    }
     let ok = end !== undefined;
     if (ok) {
       try {
@@ -139,8 +158,11 @@ function countNewlines(text: string, from: number, to: number): number {
   return count;
 }
 
-/** Where the JSON value starting at `at` ends (exclusive), by brackets and strings; undefined when unbalanced. */
-function jsonValueEnd(text: string, at: number): number | undefined {
+/**
+ * Where the JSON value starting at `at` ends (exclusive), by brackets and strings; undefined when
+ * unbalanced; where it opens one level more than Go's decoder reads, when it does.
+ */
+function jsonValueEnd(text: string, at: number): number | { readonly tooDeepAt: number } | undefined {
   const open = text.charCodeAt(at);
   if (open !== 123 && open !== 91) {
     if (open === 34) return stringEnd(text, at);
@@ -155,8 +177,9 @@ function jsonValueEnd(text: string, at: number): number | undefined {
       const end = stringEnd(text, i);
       if (end === undefined) return undefined;
       i = end - 1;
-    } else if (c === 123 || c === 91) depth++;
-    else if (c === 125 || c === 93) {
+    } else if (c === 123 || c === 91) {
+      if (++depth > MAX_JSON_DEPTH) return { tooDeepAt: i };
+    } else if (c === 125 || c === 93) {
       depth--;
       if (depth === 0) return i + 1;
     }

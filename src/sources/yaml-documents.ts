@@ -4,7 +4,7 @@ import type { DocumentText, ReadingStakes } from '../core/types.js';
 import { unreadDocument } from '../core/unread-document.js';
 import { clearMarkers, cutCrdSchemas, isFaithfulCut } from './crd-schema-skip.js';
 import { mayReadDifferently } from './exact-route.js';
-import { decodeLikeKubectl, type DuplicateKey, ExactDecodeError, hasUnicodeBreak } from './go-yaml-decode.js';
+import { decodeLikeKubectl, type DuplicateKey, ExactDecodeError, hasUnicodeBreak, TOO_DEEP_TO_READ } from './go-yaml-decode.js';
 import { splitLikeKubectl, type StreamChunk } from './kubectl-stream.js';
 import { describeDifferences, describeDuplicate, type GradedNote, highestStakes } from './reading-diff.js';
 import { splitBlockList } from './list-items.js';
@@ -63,6 +63,7 @@ export interface Chunk {
   readonly startLine: number;
   readonly note?: string;
   readonly json?: boolean;
+  readonly refusal?: { readonly line: number; readonly message: string };
 }
 
 /**
@@ -109,6 +110,7 @@ export interface ChunkResult {
 }
 
 export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): ChunkResult {
+  if (chunk.refusal) return { values: [], error: chunk.refusal };
   const size = chunk.end - chunk.start;
   if (size > limits.maxDocumentBytes) {
     const listItems = chunk.json ? undefined : readListItems(text, chunk, limits);
@@ -192,14 +194,18 @@ function readExactly(
   try {
     reading = decodeLikeKubectl(full);
   } catch (error) {
-    const beyondKubernetes = error instanceof ExactDecodeError && error.message.startsWith('exceeded max depth');
+    // Too deep for Kubernetes, or for kfguard's readers (their recursion; see MAX_READABLE_DEPTH):
+    // refused with that reason, and not salvaged, since the salvage reader would recurse the same way.
+    const tooDeep = error instanceof ExactDecodeError && (error.message.startsWith('exceeded max depth') || error.message.startsWith(TOO_DEEP_TO_READ));
+    if (error instanceof RangeError || (error instanceof ExactDecodeError && error.message.includes('Maximum call stack size exceeded'))) {
+      return { error: { line: chunk.startLine, message: `${TOO_DEEP_TO_READ} (its nesting overflowed the reader's stack); refused` }, salvageable: false };
+    }
     // A syntax error leaves a tree worth salvaging for the threat search; a document too deep does not.
-    if (fastError !== undefined && !beyondKubernetes) return { error: toDocumentError(fastError, chunk.startLine), salvageable: true };
+    if (fastError !== undefined && !tooDeep) return { error: toDocumentError(fastError, chunk.startLine), salvageable: true };
     if (error instanceof ExactDecodeError) {
       const line = error.line === undefined ? chunk.startLine : chunk.startLine + error.line - 1;
-      return { error: { line, ...(error.column !== undefined ? { column: error.column } : {}), message: redactParserMessage(`${error.message} (as Kubernetes reads YAML)`) }, salvageable: !beyondKubernetes };
+      return { error: { line, ...(error.column !== undefined ? { column: error.column } : {}), message: redactParserMessage(error.message.startsWith(TOO_DEEP_TO_READ) ? error.message : `${error.message} (as Kubernetes reads YAML)`) }, salvageable: !tooDeep };
     }
-    if (error instanceof RangeError) return { error: { line: chunk.startLine, message: 'nesting too deep to read; refused' }, salvageable: false };
     throw error;
   }
   // Notes of the exact reader (separators, line breaks, merge keys, types) are tricks, not slips: high.

@@ -158,3 +158,40 @@ test('a key YAML 1.1 reads as a boolean (a KFP parameter named y) is low; beside
   assert.equal(label.readingStakes, 'medium');
   assert.equal(parseYamlStream('kind: Pod\nspec: { hostNetwork: on }\n').documents[0]!.readingStakes, 'high', 'a named boolean setting stays high');
 });
+
+test('JSON nested as deep as Go\'s decoder reads (10,000 open levels) is read; one level more is refused, not skipped', () => {
+  const pod = (levels: number): string => `{"kind":"Pod","spec":{"containers":[{"command":["./xmrig"]}]},"x":${'['.repeat(levels - 1)}1${']'.repeat(levels - 1)}}`;
+  const atLimit = parseYamlStream(pod(10_000));
+  assert.deepEqual(atLimit.errors, []);
+  assert.equal((atLimit.documents[0]!.value as { kind: string }).kind, 'Pod');
+  const over = parseYamlStream(pod(10_001));
+  assert.equal(over.errors.length, 1);
+  assert.match(over.errors[0]!.message, /JSON nested deeper than 10,000 levels .*kubectl and the API server refuse it too/);
+  // The refused document still reaches the threat search as raw text.
+  const standIn = over.documents.find((d) => d.refused)?.value as { kind: string; text: string } | undefined;
+  assert.equal(standIn?.kind, 'UnreadDocument');
+  assert.match(standIn.text, /\.\/xmrig/);
+});
+
+test('a JSON stream whose second value is too deep reads the first and refuses the rest, as kubectl stops there', () => {
+  // The too-deep level opens on line 3; what follows, YAML included, kubectl never reads.
+  const deep = `{"kind":"B",\n"x":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`;
+  const { documents, errors } = parseYamlStream(`{"kind":"A"}\n${deep}\n---\nkind: C\n`);
+  assert.deepEqual(documents.filter((d) => !d.refused).map((d) => (d.value as { kind: string }).kind), ['A']);
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.line, 3);
+  assert.match(errors[0]!.message, /JSON nested deeper than 10,000 levels/);
+});
+
+test('flow YAML deeper than kfguard\'s readers follow is refused with that reason, at once; 150 levels read as Kubernetes reads them', () => {
+  const flow = (brackets: number): string => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ncommand: [./xmrig]\nx: ${'['.repeat(brackets)}1${']'.repeat(brackets)}\n`;
+  const read = parseYamlStream(flow(150));
+  assert.deepEqual(read.errors, []);
+  assert.deepEqual((read.documents[0]!.value as { command: string[] }).command, ['./xmrig']);
+  // kubectl reads up to 10,000 levels; the `yaml` parser overflows its stack near 800.
+  const { documents, errors } = parseYamlStream(`kind: A\n---\n${flow(5_000)}`);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!.message, /^nested deeper than kfguard can read \(over 500 levels .*Kubernetes reads up to 10,000\); refused$/);
+  const standIn = documents.find((d) => d.refused)?.value as { text: string } | undefined;
+  assert.match(standIn?.text ?? '', /\.\/xmrig/);
+});
