@@ -24,11 +24,14 @@ export interface UnreadDocument {
    * threat search reads its workloads as it would a parsed document's, never judging it otherwise.
    */
   readonly salvaged?: readonly Record<string, unknown>[];
+  /** How `text` was shortened without losing any of it (a CRD schema's repeated entries read once), for the evidence. */
+  readonly condensed?: string;
 }
 
-export function unreadDocument(name: string, refusal: string, text: string, salvaged?: readonly Record<string, unknown>[]): UnreadDocument {
+export function unreadDocument(name: string, refusal: string, text: string, salvaged?: readonly Record<string, unknown>[], condensed?: string): UnreadDocument {
   return {
     ...(salvaged && salvaged.length > 0 ? { salvaged } : {}),
+    ...(condensed ? { condensed } : {}),
     apiVersion: UNREAD_DOCUMENT_API_VERSION,
     kind: UNREAD_DOCUMENT_KIND,
     metadata: { name },

@@ -3,8 +3,8 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { errorMessage, KnownError } from '../core/errors.js';
 import type { FileOrigin, FileReader, FileScannedObject, InputError, InputStats } from '../core/types.js';
-import { unreadDocument } from '../core/unread-document.js';
 import { isArchivePath, readArchive } from './archive.js';
+import { unreadDocumentSchemasOnce } from './crd-schema-once.js';
 import { decodeText } from './decode.js';
 import { documentToObjects } from './documents-to-objects.js';
 import { unrenderedChartFiles } from './helm-unrendered.js';
@@ -271,7 +271,7 @@ class Collector {
       if (!decoded.ok) continue;
       const text = decoded.text;
       const input: InputName = { label: display, reader: 'file', path: display };
-      const value = unreadDocument(display, 'Helm template not rendered (helm is not installed)', text, salvageReading(text));
+      const value = unreadDocumentSchemasOnce(display, 'Helm template not rendered (helm is not installed)', text, salvageReading(text));
       this.objects.push({ object: value as unknown as FileScannedObject['object'], origin: { ...originBase(input), documentIndex: 0, line: 1, document: { text, start: 0, end: text.length, startLine: 1 } } });
     }
   }

@@ -2,6 +2,7 @@ import yaml from 'js-yaml';
 import { redactParserMessage } from '../core/redact.js';
 import type { DocumentText, ReadingStakes } from '../core/types.js';
 import { unreadDocument } from '../core/unread-document.js';
+import { unreadDocumentSchemasOnce } from './crd-schema-once.js';
 import { clearMarkers, cutCrdSchemas, isFaithfulCut } from './crd-schema-skip.js';
 import { mayReadDifferently } from './exact-route.js';
 import { decodeLikeKubectl, type DuplicateKey, ExactDecodeError, hasUnicodeBreak, TOO_DEEP_TO_READ } from './go-yaml-decode.js';
@@ -324,7 +325,7 @@ export function assembleChunks(
     }
     if (result.error) {
       // The refused document stays visible: a stand-in with its raw text goes to the rules.
-      const value = unreadDocument(`line ${result.error.line}`, result.error.message, text.slice(chunk.start, chunk.end), result.salvaged);
+      const value = unreadDocumentSchemasOnce(`line ${result.error.line}`, result.error.message, text.slice(chunk.start, chunk.end), result.salvaged);
       documents.push({ value, document: { text, start: chunk.start, end: chunk.end, startLine: chunk.startLine }, index, refused: true });
       errors.push({ index: index++, ...result.error });
       return;

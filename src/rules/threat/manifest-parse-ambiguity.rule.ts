@@ -79,6 +79,7 @@ function* searchRefusedText(object: K8sObject, ctx: RuleContext): Generator<Viol
     severity: verdict.severity === 'critical' ? 'critical' : 'high',
     evidence: [
       `refused: ${object.refusal}`,
+      ...(object.condensed ? [object.condensed] : []),
       ...verdict.signals.slice(0, MAX_EVIDENCE_LINES).map(describeSignal),
       ...(object.unsearched > 0 ? [`the last ${object.unsearched} characters of the document were not searched (raw-text limit)`] : []),
       ...[...state.cutShort, ...salvagedScans.flatMap((scan) => scan.cutShort)].map((reason) => `search cut short: ${reason}`),
