@@ -206,6 +206,13 @@ function footer(report: Report): string[] {
     const parts = [...byKind.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([kind, n]) => `${n} ${kind}`);
     lines.push('', `<sub>${suppressed.length} suppressed finding(s) not listed (${parts.join(', ')}).</sub>`);
   }
+  // The config note leads the warnings: a PR that switches rules off or down must say so here,
+  // in the comment reviewers read, not only in the job log.
+  if (report.warnings.length > 0) {
+    const shown = report.warnings.slice(0, MAX_WARNINGS).map((w) => `> - ${escapeInline(truncate(w, MAX_FIELD_CHARS))}`);
+    const more = report.warnings.length > MAX_WARNINGS ? [`> - and ${report.warnings.length - MAX_WARNINGS} more (see the text or JSON output)`] : [];
+    lines.push('', '> [!NOTE]', `> ${report.warnings.length} warning(s):`, ...shown, ...more);
+  }
   if (report.errors.length > 0 || report.ruleErrors.length > 0) {
     lines.push('', `> [!WARNING]`, `> ${report.errors.length} input error(s) and ${report.ruleErrors.length} rule error(s): some manifests were not fully checked. See the text or JSON output.`);
   }
@@ -215,6 +222,8 @@ function footer(report: Report): string[] {
 /** One finding must never eat the budget of all the others. */
 const MAX_EVIDENCE_LINES = 10;
 const MAX_FIELD_CHARS = 300;
+/** Warnings listed in the comment; the rest are counted. */
+const MAX_WARNINGS = 10;
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

@@ -97,4 +97,15 @@ describe('markdown formatter', () => {
     assert.match(markdown, /^## kfguard ✅ 0 finding\(s\)/);
     assert.equal(detailsCount(markdown), 0);
   });
+
+  test('names the config it loaded and what it switches off, escaped, and caps the warnings it lists', () => {
+    const note = 'config .kfguard.yaml loaded: switches off crypto-miner-workload';
+    const hostile = 'file <img src=x>\r</details>![b](https://evil.example/b.png)';
+    const extra = Array.from({ length: 12 }, (_, i) => `warning ${i}`);
+    const markdown = markdownFormatter.render(buildReport({ inputs, findings: [], warnings: [note, hostile, ...extra] }), renderOptions());
+    assert.ok(markdown.includes(`> - ${note}\n`), markdown);
+    assert.ok(!/<img|<\/details>|!\[b\]|\r/.test(markdown), markdown);
+    assert.match(markdown, /^> 14 warning\(s\):$/m);
+    assert.match(markdown, /^> - and 4 more \(see the text or JSON output\)$/m);
+  });
 });
