@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { ALL_RULES } from '../../src/rules/index.js';
+import { KFP_RUN_API_GROUP } from '../../src/platforms/kfp-api-runs.js';
 import { FILE_ONLY_KINDS, kindsToList, LISTABLE_KINDS } from '../../src/sources/cluster/catalog.js';
 import { readOnlyRules } from '../../src/sources/cluster/rbac.js';
 import { REPO_ROOT } from '../../src/testing/shared.js';
@@ -32,7 +33,11 @@ describe('deploy/scanner', () => {
     const named = new Set<string>();
     for (const rule of ALL_RULES) {
       if (!rule.meta.sources.includes('cluster')) continue;
-      for (const match of rule.meta.match) if (match.kinds !== '*') for (const kind of match.kinds) named.add(kind);
+      for (const match of rule.meta.match) {
+        // Records of the KFP API (`hunt --kfp`) are not Kubernetes kinds: no cluster serves them.
+        if (match.apiGroups !== '*' && match.apiGroups.every((group) => group === KFP_RUN_API_GROUP)) continue;
+        if (match.kinds !== '*') for (const kind of match.kinds) named.add(kind);
+      }
       if (rule.meta.needs.reads !== '*') for (const kind of rule.meta.needs.reads) named.add(kind);
     }
     const missing = [...named].filter((kind) => !listable.has(kind) && !FILE_ONLY_KINDS.includes(kind));
