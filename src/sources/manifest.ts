@@ -11,6 +11,8 @@ import { unrenderedChartFiles } from './helm-unrendered.js';
 import { salvageReading } from './salvage-reading.js';
 import { helmOnPath, KUSTOMIZATION_FILES, renderHelmChart, renderKustomize } from './kustomize.js';
 import { readKustomization } from './kustomize-references.js';
+import { discoverKustomizations, IGNORED_DIRECTORIES } from './kustomize-discovery.js';
+import { defaultRenderConcurrency, RenderAhead } from './render-ahead.js';
 import { hasPipelineHeader, KFP_PACKAGE_HEADER } from './recognizers.js';
 import { DEFAULT_PARSE_LIMITS, formatBytes, parseYamlStream, type ParseLimits } from './yaml-documents.js';
 
@@ -24,6 +26,8 @@ export interface ManifestSourceOptions {
   readonly offline?: boolean;
   /** Sees each file's text before it is parsed, so slow work on it can start on another thread. */
   readonly onText?: (text: string) => void;
+  /** Kustomize renders run at once, ahead of the traversal (1: one at a time). Default: one per core, at least 2. */
+  readonly renderConcurrency?: number;
 }
 
 export interface ManifestLimits extends ParseLimits {
@@ -43,16 +47,35 @@ export interface CollectResult {
 }
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
-const IGNORED_DIRECTORIES = new Set(['.git', 'node_modules']);
 /** kfguard's own settings are not manifests. */
 const IGNORED_FILES = new Set(['.kfguard.yaml', '.kfguard.yml']);
 
 /** Reads files, directories, kustomize directories and stdin into Kubernetes objects with provenance. */
 export async function collectManifests(options: ManifestSourceOptions): Promise<CollectResult> {
-  const collector = new Collector(options);
   const paths = options.paths.length > 0 ? options.paths : ['.'];
-  for (const path of paths) await collector.addArgument(path);
+  const renders = new RenderAhead((dir) => renderKustomize(dir, options.env), options.renderConcurrency ?? defaultRenderConcurrency());
+  const collector = new Collector(options, renders);
+  // The look-ahead walk runs beside the traversal, so the first render starts at once.
+  const lookAhead = lookAheadRenders(options, paths, renders).catch(() => undefined);
+  try {
+    for (const path of paths) await collector.addArgument(path);
+  } finally {
+    renders.close();
+  }
+  await lookAhead;
   return collector.result();
+}
+
+/** Names to `renders`, in traversal order, the kustomize directories the traversal will render. */
+async function lookAheadRenders(options: ManifestSourceOptions, paths: readonly string[], renders: RenderAhead): Promise<void> {
+  if ((options.renderConcurrency ?? 2) <= 1) return;
+  const discovery = { offline: options.offline ?? false, helm: await helmOnPath(options.env), stopped: () => renders.isClosed };
+  for (const path of paths) {
+    if (path === '-') continue;
+    const absolute = resolve(options.cwd, path);
+    const info = await stat(absolute).catch(() => undefined);
+    if (info?.isDirectory()) await discoverKustomizations(absolute, (dir) => renders.expect(dir), discovery);
+  }
 }
 
 /** How one input is named in reports, and what read it. */
@@ -86,7 +109,10 @@ class Collector {
   private readonly notRendered: { path: string; reason: string }[] = [];
   private readonly limits: ManifestLimits;
 
-  constructor(private readonly options: ManifestSourceOptions) {
+  constructor(
+    private readonly options: ManifestSourceOptions,
+    private readonly renders: RenderAhead,
+  ) {
     this.limits = { ...DEFAULT_MANIFEST_LIMITS, ...options.limits };
   }
 
@@ -219,7 +245,7 @@ class Collector {
     }
     let rendered: string;
     try {
-      rendered = await renderKustomize(dir, this.options.env);
+      rendered = await this.renders.take(dir);
     } catch (error) {
       const reason = `${errorMessage(error)}; the directory's files are scanned as plain manifests instead`;
       this.notRendered.push({ path: display, reason });
