@@ -34,6 +34,8 @@ const PERL_DOWNLOAD_EXEC = /\b(?:LWP::Simple|LWP::UserAgent|HTTP::Tiny|getstore)
 const DROPPED_BINARY = /^(?:\.{1,2}\/|\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\$\{?HOME\}?\/|~\/|[\w.-]+\/)/;
 const PYTHON_DOWNLOAD = /\b(?:urllib(?:\.request)?|urlretrieve|urlopen|requests\.get|wget\.download)\b/;
 const PYTHON_EXEC = /\b(?:os\.system|os\.popen|os\.exec\w*|subprocess\.(?:run|call|Popen|check_call|check_output))\s*\(/;
+/** An in-cluster Service by its one-label name with a port (`model-cache:443`). */
+const SERVICE_HOST_PORT = /^(?:stratum[\w+.-]*:\/\/)?(?:[^@/\s]+@)?([a-z][a-z0-9-]{0,62}):(\d{2,5})$/;
 const HOST_PORT = /^(?:[a-z][\w+.-]*:\/\/)?(?:[^@/\s]+@)?([A-Za-z0-9.-]+\.[A-Za-z]{2,}|\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5})(?:\/.*)?$/;
 /**
  * Nanominer config lines. `[^\S\n\r\u2028\u2029]` is `\s` without line breaks: a leading `^\s*`
@@ -525,9 +527,24 @@ function scanFlags(words: readonly string[], siteAt: (i: number) => Site, layer:
   if (endpoint !== undefined && walletFormat !== undefined) signal(state, 'miner-command-line', `${endpoint.value} with a ${walletFormat} wallet`, endpoint.site, layer);
 }
 
-/** `host:port` or `stratum+tcp://host:port` as a pool flag's value; web URLs (`--url https://api:443`) are not pool endpoints. */
+/**
+ * `host:port` or `stratum+tcp://host:port` as a pool flag's value; web URLs (`--url https://api:443`)
+ * are not pool endpoints. A one-label name (`relay:443`) is an in-cluster Service, which can forward
+ * to a pool (an ExternalName Service, a proxy): it counts here, where only a wallet beside it makes
+ * the command line a miner's.
+ */
 function minerEndpoint(value: string): string | undefined {
   if (/^[a-z][\w+.-]*:\/\//i.test(value) && !/^stratum/i.test(value)) return undefined;
-  const hostPort = HOST_PORT.exec(value);
+  const hostPort = HOST_PORT.exec(value) ?? SERVICE_HOST_PORT.exec(value);
   return hostPort ? `${hostPort[1]}:${hostPort[2]}` : undefined;
+}
+
+/**
+ * An environment value that starts with `-` (`EXTRA_ARGS='--cpu-no-yield --donate-level=0'`) is
+ * arguments an entrypoint passes on: its miner, pool, user and algorithm flags are read as a
+ * command line's.
+ */
+export function scanArgumentText(text: string, site: Site, layer: string, state: ScanState): void {
+  const words = text.trim().split(/\s+/);
+  if (words.length > 0 && words[0]!.startsWith('-')) scanFlags(['', ...words], () => site, layer, state);
 }

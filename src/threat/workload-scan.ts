@@ -17,7 +17,8 @@ import { minerOptionsOf } from './miner-options.js';
 import { isPython } from './shell.js';
 import type { Signal, Site } from './signals.js';
 import { createScanState, signal, type ArgvElement, type ScanState } from './scan-queue.js';
-import { scanArgv, scanRaw, scanScript } from './text-scan.js';
+import { scanArgumentText, scanArgv, scanRaw, scanScript } from './text-scan.js';
+import { matchWallet, shortWallet, type WalletMatch } from './wallets.js';
 import { containerVariables, resolveVariables } from './variables.js';
 import { scanWorkflowInputs } from './workflow-inputs.js';
 
@@ -117,15 +118,28 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: ScanContext, s
   scanEnvReferences(container, path, object, ctx, state, scannedRefs);
 }
 
+/** Signals that, found in a container's env, show the env configures a miner: then a wallet beside them counts. */
+const MINER_ENV_KINDS: ReadonlySet<Signal['kind']> = new Set(['pool-host', 'stratum-url', 'pool-port', 'miner-flag', 'mining-algorithm', 'miner-command-line']);
+
 function scanEnv(container: JsonRecord, site: (field: string, ...segments: (string | number)[]) => Site, state: ScanState): void {
+  const from = state.signals.length;
+  const wallets: { readonly wallet: WalletMatch; readonly site: Site }[] = [];
   asArray(container.env).forEach((entry, i) => {
     const env = asRecord(entry);
     const name = asString(env?.name) ?? `#${i}`;
     const value = asString(env?.value);
     if (value === undefined || value === '') return;
-    // A wallet in a plain env var is not evidence (dapps keep one there); it counts once resolved into a user flag.
-    scanRaw(value, site(`env ${name}`, 'env', i, 'value'), '', state);
+    const valueSite = site(`env ${name}`, 'env', i, 'value');
+    scanRaw(value, valueSite, '', state);
+    scanArgumentText(value, valueSite, '', state);
+    const wallet = matchWallet(value);
+    if (wallet?.distinctive) wallets.push({ wallet, site: valueSite });
   });
+  // A wallet alone in env is not evidence (wallet and payment apps keep one there); beside a pool or
+  // miner flags in the same env it is the miner's login, passed the way miner images read it (POOL_USER).
+  // Plain-hex wallets (EVM, Iron Fish) never count here: they look like any contract address or key.
+  if (wallets.length === 0 || !state.signals.slice(from).some((s) => MINER_ENV_KINDS.has(s.kind))) return;
+  for (const { wallet, site: walletSite } of wallets) signal(state, 'wallet', `${wallet.format} ${shortWallet(wallet.wallet)}`, walletSite, '');
 }
 
 /** ConfigMaps and Secrets a container pulls in through `envFrom` and `valueFrom`. */

@@ -49,7 +49,7 @@ const CASES: readonly Case[] = [
   {
     file: 'wild-03-codekow-daemonset-env.yaml',
     caught: [{ object: 'DaemonSet/xmrig', because: 'mining pool host "pool.supportxmr.com" in container "xmrig" env POOL_URL' }],
-    reasons: [{ object: 'DaemonSet/xmrig', evidenceIncludes: 'wallet address', todo: 'the Monero wallet in env POOL_USER is not reported' }],
+    reasons: [{ object: 'DaemonSet/xmrig', evidenceIncludes: 'wallet address' }],
   },
   {
     file: 'wild-04-codekow-proxy-miner.yaml',
@@ -58,7 +58,6 @@ const CASES: readonly Case[] = [
       {
         object: 'Deployment/xmrig-proxy-miner',
         evidenceIncludes: 'miner flag',
-        todo: 'XMRig flags in env EXTRA_ARGS (--max-cpu-usage, --cpu-no-yield, --no-huge-pages) are not read; the image name alone carries it',
       },
     ],
   },
@@ -67,7 +66,7 @@ const CASES: readonly Case[] = [
     file: 'wild-06-codekow-openshift-template.yaml',
     caught: [{ object: 'Template/xmrig-direct', because: 'mining pool host "pool.supportxmr.com" in container "xmrig-direct-miner" env POOL_URL' }],
     reasons: [
-      { object: 'Template/xmrig-direct', evidenceIncludes: 'wallet address', todo: 'the wallet in the POOL_USER parameter, substituted into env, is not reported' },
+      { object: 'Template/xmrig-direct', evidenceIncludes: 'wallet address' },
       {
         object: 'Template/xmrig-direct',
         evidenceExcludes: 'miner binary "xmrig-direct"',
@@ -79,8 +78,8 @@ const CASES: readonly Case[] = [
     file: 'wild-07-udacity-kubectl-run-images.yaml',
     caught: [
       { object: 'Pod/minergate', because: 'says "minergate"' },
-      { object: 'Pod/moneropool', because: 'image named as a miner', todo: 'image servethehome/monero_cpu_moneropool (says monero) gets no finding' },
-      { object: 'Pod/cryptonight', because: 'image named as a miner', todo: 'image servethehome/universal_cryptonight (says cryptonight) gets no finding' },
+      { object: 'Pod/moneropool', because: 'image named as a miner' },
+      { object: 'Pod/cryptonight', because: 'image named as a miner' },
     ],
   },
   { file: 'wild-08-dockerfile-cmd-as-pod-args.yaml', caught: [{ object: 'Pod/xmrig-docker', because: 'Stratum URL "stratum+tcp://monerohash.com:3333"' }] },
@@ -95,7 +94,6 @@ const CASES: readonly Case[] = [
       {
         object: 'Job/registry-warmup',
         because: 'model-registry-cache',
-        todo: 'medium (wallet only): --url=<Service>:443 with --tls and --user=<wallet> is not read as a miner command line, and the ExternalName Service that points at gulf.moneroocean.stream is not followed',
       },
     ],
   },
@@ -150,7 +148,6 @@ const CASES: readonly Case[] = [
       {
         object: 'Deployment/batch-worker',
         because: 'wallet address',
-        todo: 'medium: a wallet in env POOL_USER and XMRig flags in env EXTRA_ARGS (--max-cpu-usage, --cpu-no-yield) are not counted; only "--donate-level=0" is',
       },
     ],
   },
