@@ -32,7 +32,8 @@ const PYTHON_EXEC_DOWNLOAD = /\b(?:exec|eval)\s*\([^\n]{0,200}?(?:\b(?:urlopen|u
 const PERL_DOWNLOAD_EXEC = /\b(?:LWP::Simple|LWP::UserAgent|HTTP::Tiny|getstore)\b[\s\S]{0,300}?\b(?:system|exec)\s*[("']/;
 /** Where unpacked downloads usually land; `/usr/bin/tool` after `tar x` is not the download. */
 const DROPPED_BINARY = /^(?:\.{1,2}\/|\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\$\{?HOME\}?\/|~\/|[\w.-]+\/)/;
-const PYTHON_DOWNLOAD = /\b(?:urllib(?:\.request)?|urlretrieve|urlopen|requests\.get|wget\.download)\b/;
+/** `urllib.parse` (quoting) and `urllib.error` download nothing; `urllib` and `urllib.request` can. */
+const PYTHON_DOWNLOAD = /\b(?:urllib(?:\.request)?\b(?!\.(?:parse|error)\b)|urlretrieve|urlopen|requests\.get|wget\.download)\b/;
 const PYTHON_EXEC = /\b(?:os\.system|os\.popen|os\.exec\w*|subprocess\.(?:run|call|Popen|check_call|check_output))\s*\(/;
 /** An in-cluster Service by its one-label name with a port (`model-cache:443`). */
 const SERVICE_HOST_PORT = /^(?:stratum[\w+.-]*:\/\/)?(?:[^@/\s]+@)?([a-z][a-z0-9-]{0,62}):(\d{2,5})$/;
@@ -259,7 +260,8 @@ function scanPoolHosts(text: string, site: Site, layer: string, state: ScanState
   let pattern = poolHostPatterns.get(state.indicators);
   if (!pattern) {
     const domains = state.indicators.poolDomains.map((d) => d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    pattern = new RegExp(`(?<![\\w.-])(?:[a-z0-9-]+\\.)*(?:${domains.join('|')})(?![\\w-])`, 'gi');
+    // A host right after a `%XX` escape starts after the escape's digits (`%20xmr.2miners.com` is `xmr.2miners.com`).
+    pattern = new RegExp(`(?:(?<![\\w.%-])|(?<=%[0-9A-Fa-f]{2}))(?:[a-z0-9-]+\\.)*(?:${domains.join('|')})(?![\\w-])`, 'gi');
     poolHostPatterns.set(state.indicators, pattern);
   }
   for (const match of text.matchAll(pattern)) {

@@ -115,10 +115,9 @@ const CASES: readonly Case[] = [
       {
         object: 'RayJob/nightly-eval',
         evidenceExcludes: 'mining pool host "20xmr.2miners.com"',
-        todo: 'the pool is matched in the raw percent-encoded text (%20 glued to the host), not in the decoded command',
       },
-      { object: 'RayJob/nightly-eval', evidenceIncludes: 'wallet address', todo: 'wallet inside the urllib.parse.unquote payload is not reported' },
-      { object: 'RayJob/nightly-eval', evidenceExcludes: 'Python download', todo: 'no download in the entrypoint: `import urllib.parse` is read as a download' },
+      { object: 'RayJob/nightly-eval', evidenceIncludes: 'wallet address' },
+      { object: 'RayJob/nightly-eval', evidenceExcludes: 'Python download' },
     ],
   },
   { file: 'adv-10-sparkapplication-executor.yaml', caught: [{ object: 'SparkApplication/etl-daily', because: '(base32 layer 1)' }] },
@@ -126,9 +125,9 @@ const CASES: readonly Case[] = [
     file: 'adv-11-rayjob-percent-unlisted-pool.yaml',
     caught: [{ object: 'RayJob/nightly-eval-2', because: '(percent-encoding layer' }],
     reasons: [
-      { object: 'RayJob/nightly-eval-2', evidenceIncludes: 'wallet address', todo: 'decoded percent text: only host:port is judged, not the wallet' },
-      { object: 'RayJob/nightly-eval-2', evidenceIncludes: 'miner flag', todo: 'decoded percent text: --cpu-max-threads-hint and --donate-level=0 are not reported' },
-      { object: 'RayJob/nightly-eval-2', evidenceExcludes: 'Python download', todo: 'no download in the entrypoint: `import urllib.parse` is read as a download' },
+      { object: 'RayJob/nightly-eval-2', evidenceIncludes: 'wallet address' },
+      { object: 'RayJob/nightly-eval-2', evidenceIncludes: 'miner flag' },
+      { object: 'RayJob/nightly-eval-2', evidenceExcludes: 'Python download' },
     ],
   },
   {
