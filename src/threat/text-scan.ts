@@ -297,8 +297,42 @@ function scanInlineMinerConfig(text: string, site: Site, layer: string, state: S
   }
 }
 
+/** Keys a proxy or miner config names its upstream pool by (xmrig-proxy: `upstream`), and its login by. */
+const CONFIG_ENDPOINT_KEYS = ['upstream', 'url', 'pool', 'server'] as const;
+const CONFIG_LOGIN_KEYS = ['user', 'wallet', 'login'] as const;
+
+/**
+ * A flat JSON config that names a pool endpoint (`host:port`, never a web URL) and logs in with a
+ * distinctive wallet, whatever its other keys: xmrig-proxy's `{"upstream": …, "user": <wallet>}`,
+ * read with `--config` by a renamed binary. The config form of a miner command line.
+ */
+function scanPoolLoginConfig(text: string, site: Site, layer: string, state: ScanState): void {
+  if (!/"(?:user|wallet|login)"\s*:/.test(text)) return;
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (!isRecordLike(config)) return;
+  const endpointKey = CONFIG_ENDPOINT_KEYS.find((key) => typeof config[key] === 'string' && minerEndpoint(config[key]) !== undefined);
+  if (endpointKey === undefined) return;
+  for (const key of CONFIG_LOGIN_KEYS) {
+    const value = config[key];
+    const wallet = typeof value === 'string' ? matchWallet(value) : undefined;
+    if (!wallet?.distinctive) continue;
+    signal(state, 'miner-config', `pool login JSON ("${endpointKey}" endpoint and a ${wallet.format} wallet)`, site, layer);
+    signal(state, 'wallet', `${wallet.format} ${shortWallet(wallet.wallet)}`, site, layer);
+    return;
+  }
+}
+
 function scanMinerConfig(text: string, site: Site, layer: string, state: ScanState): void {
   const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') && !text.includes('"pools"')) {
+    scanPoolLoginConfig(trimmed, site, layer, state);
+    return;
+  }
   if (!trimmed.startsWith('{') && text.includes('"pools"')) {
     scanInlineMinerConfig(text, site, layer, state);
     return;

@@ -156,7 +156,6 @@ const CASES: readonly Case[] = [
       {
         object: 'Deployment/metrics-gateway',
         because: 'gateway-config',
-        todo: 'no finding: an xmrig-proxy config ("upstream" host:443, "tls", "user" wallet) read with --config by a renamed binary is not a recognised miner config, and an unlisted upstream gives no pool signal',
       },
     ],
   },
