@@ -103,8 +103,8 @@ const CASES: readonly Case[] = [
     file: 'adv-07-argo-script-python.yaml',
     caught: [{ object: 'Workflow/feature-eng-', because: 'mining pool host "xmr-eu1.nanopool.org" in container "prep" script source (python bytes.fromhex layer 1)' }],
     reasons: [
-      { object: 'Workflow/feature-eng-', evidenceIncludes: 'wallet address', todo: 'the wallet in the subprocess.Popen argument list is not reported' },
-      { object: 'Workflow/feature-eng-', evidenceIncludes: 'miner binary "xmrig"', todo: "''.join(chr(c) for c in [...]) (a generator, not map(chr, ...)) is not decoded" },
+      { object: 'Workflow/feature-eng-', evidenceIncludes: 'wallet address' },
+      { object: 'Workflow/feature-eng-', evidenceIncludes: 'miner binary "xmrig"' },
     ],
   },
   { file: 'adv-08-kfp-v2-ir-executor.yaml', caught: [{ object: 'PipelineSpec/churn-model', because: 'miner command line (pool endpoint and wallet) "gulf.moneroocean.stream:20128' }] },
@@ -137,7 +137,6 @@ const CASES: readonly Case[] = [
       {
         object: 'WorkflowTemplate/embeddings-refresh',
         evidenceIncludes: 'wallet address',
-        todo: 'the wallet and the host:443 endpoint in the subprocess.Popen list are not reported',
       },
     ],
   },
