@@ -70,7 +70,6 @@ const CASES: readonly Case[] = [
       {
         object: 'Template/xmrig-direct',
         evidenceExcludes: 'miner binary "xmrig-direct"',
-        todo: 'the APPLICATION_NAME parameter (a name, not a command) is reported as a miner binary',
       },
     ],
   },
