@@ -11,6 +11,7 @@ import { scanHostConfig } from './host-config.js';
 import { capDataPoolSignals, foundMinerConfig, isDetectionRuleText, notebookCode, pythonWithoutCommentsAndDocstrings } from './precision.js';
 import { readableText } from './decode.js';
 import { CRON_TEXT, isScheduledKind } from './droppers.js';
+import { scanExternalNameService } from './external-name.js';
 import { judgeImage } from './images.js';
 import { imageRepository, indicatorsFor } from './indicators.js';
 import { minerOptionsOf } from './miner-options.js';
@@ -41,6 +42,12 @@ export interface WorkloadScan {
  * use. Work is drawn from `ctx.budget`; signals found before it ran out are kept.
  */
 export function scanWorkload(object: K8sObject, ctx: ScanContext): WorkloadScan {
+  // A core Service runs nothing; a Knative Service (same kind, another group) is a workload.
+  if (object.kind === 'Service' && apiGroupOf(object.apiVersion) === '') {
+    const state = createScanState(indicatorsFor(minerOptionsOf(ctx.config)), ctx.budget);
+    scanExternalNameService(object, state);
+    return { signals: state.signals, cutShort: state.cutShort };
+  }
   const containers = containersOf(object);
   const pipeline = isPipelineObject(object);
   const customText = !pipeline && isCustomResource(object);

@@ -90,6 +90,7 @@ const CASES: readonly Case[] = [
   {
     file: 'adv-04-externalname-service-proxy.yaml',
     caught: [
+      { object: 'Service/model-registry-cache', because: 'mining pool host "gulf.moneroocean.stream" in Service spec.externalName' },
       {
         object: 'Job/registry-warmup',
         because: 'model-registry-cache',
