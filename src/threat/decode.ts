@@ -41,8 +41,12 @@ interface Candidate {
   readonly score: number;
 }
 
-/** Starts at a `%`, so a long run without one is never retried from each of its characters. */
-const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2}[^%\s"'`<>|;&]{0,12}){4,}/g;
+/**
+ * Starts at a `%`, so a long run without one is never retried from each of its characters. Plain
+ * stretches between escapes may be as long as a wallet (`-u%20<95 letters>%20--donate-level…`):
+ * a shorter bound cut the command into pieces no one of which showed the wallet or the flags.
+ */
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2}[^%\s"'`<>|;&]{0,128}){4,}/g;
 
 function runsOf(kind: RunKind, text: string): Run[] {
   switch (kind) {

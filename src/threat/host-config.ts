@@ -48,7 +48,11 @@ export function scanHostConfig(object: K8sObject, state: ScanState): void {
         const text = asString(parameter?.[key]);
         if (text === undefined || text === '') continue;
         const from = state.signals.length;
-        scanScript(text, { where: `template parameter "${name}" ${key}`, path: joinPath('parameters', i, key) }, '', state);
+        const site = { where: `template parameter "${name}" ${key}`, path: joinPath('parameters', i, key) };
+        // One word is a value (a name, an image, a host), not a command: where it is substituted
+        // into a command, the substituted container is judged. A value with spaces may be a script.
+        if (/\s/.test(text.trim())) scanScript(text, site, '', state);
+        else scanRaw(text, site, '', state);
         if (!foundMinerConfig(state, from)) capDataPoolSignals(state, from);
       }
     });

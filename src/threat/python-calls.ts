@@ -33,18 +33,59 @@ export function pythonCommands(text: string): PythonCommand[] {
   return found;
 }
 
-/** The string literals of a `[…]` or `(…)` list starting at `from`, up to its first non-literal item. */
+/**
+ * The items of a `[…]` or `(…)` list starting at `from`: string literals as they are, any other
+ * expression (`'/tmp/' + name`, `pool`) as one word that names nothing, so the literal flags and
+ * values around it (`-u`, `'<wallet>'`) keep their places. None when no item is a literal.
+ */
 function literalList(text: string, from: number): string[] {
   const items: string[] = [];
+  let literals = 0;
   let i = from;
   for (;;) {
     while (/[\s,]/.test(text[i] ?? '')) i++;
-    if (text[i] === ']' || text[i] === ')' || i >= text.length) return items;
+    if (text[i] === ']' || text[i] === ')' || i >= text.length) return literals > 0 ? items : [];
     const literal = stringAt(text, i);
-    if (literal === undefined) return items;
-    items.push(literal);
-    i = STRING_LITERAL.lastIndex;
+    const end = literal === undefined ? expressionEnd(text, i) : STRING_LITERAL.lastIndex;
+    if (end === undefined) return literals > 0 ? items : [];
+    // A literal followed by more expression (`'/tmp/' + name`) is an expression too.
+    const whole = literal !== undefined && /^\s*(?:[,\])]|$)/.test(text.slice(end, end + 2));
+    if (literal !== undefined && whole) {
+      items.push(literal);
+      literals++;
+      i = end;
+    } else {
+      items.push(EXPRESSION_WORD);
+      const exprEnd = literal === undefined ? end : expressionEnd(text, i);
+      if (exprEnd === undefined) return literals > 0 ? items : [];
+      i = exprEnd;
+    }
   }
+}
+
+/** Stands for an item computed at run time: no binary, flag or value has this name. */
+const EXPRESSION_WORD = '«expression»';
+/** A list item longer than this is not followed (nor is the list after it). */
+const MAX_EXPRESSION_CHARS = 2000;
+
+/** Where the expression at `from` ends: the next `,`, `]` or `)` outside brackets and strings. */
+function expressionEnd(text: string, from: number): number | undefined {
+  let depth = 0;
+  for (let i = from; i < text.length && i - from < MAX_EXPRESSION_CHARS; ) {
+    const c = text[i] as string;
+    if (c === '"' || c === "'") {
+      if (stringAt(text, i) === undefined) return undefined;
+      i = STRING_LITERAL.lastIndex;
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return i;
+      depth--;
+    } else if (c === ',' && depth === 0) return i;
+    i++;
+  }
+  return undefined;
 }
 
 function stringAt(text: string, at: number): string | undefined {

@@ -32,8 +32,11 @@ const PYTHON_EXEC_DOWNLOAD = /\b(?:exec|eval)\s*\([^\n]{0,200}?(?:\b(?:urlopen|u
 const PERL_DOWNLOAD_EXEC = /\b(?:LWP::Simple|LWP::UserAgent|HTTP::Tiny|getstore)\b[\s\S]{0,300}?\b(?:system|exec)\s*[("']/;
 /** Where unpacked downloads usually land; `/usr/bin/tool` after `tar x` is not the download. */
 const DROPPED_BINARY = /^(?:\.{1,2}\/|\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\$\{?HOME\}?\/|~\/|[\w.-]+\/)/;
-const PYTHON_DOWNLOAD = /\b(?:urllib(?:\.request)?|urlretrieve|urlopen|requests\.get|wget\.download)\b/;
+/** `urllib.parse` (quoting) and `urllib.error` download nothing; `urllib` and `urllib.request` can. */
+const PYTHON_DOWNLOAD = /\b(?:urllib(?:\.request)?\b(?!\.(?:parse|error)\b)|urlretrieve|urlopen|requests\.get|wget\.download)\b/;
 const PYTHON_EXEC = /\b(?:os\.system|os\.popen|os\.exec\w*|subprocess\.(?:run|call|Popen|check_call|check_output))\s*\(/;
+/** An in-cluster Service by its one-label name with a port (`model-cache:443`). */
+const SERVICE_HOST_PORT = /^(?:stratum[\w+.-]*:\/\/)?(?:[^@/\s]+@)?([a-z][a-z0-9-]{0,62}):(\d{2,5})$/;
 const HOST_PORT = /^(?:[a-z][\w+.-]*:\/\/)?(?:[^@/\s]+@)?([A-Za-z0-9.-]+\.[A-Za-z]{2,}|\d{1,3}(?:\.\d{1,3}){3}):(\d{2,5})(?:\/.*)?$/;
 /**
  * Nanominer config lines. `[^\S\n\r\u2028\u2029]` is `\s` without line breaks: a leading `^\s*`
@@ -257,7 +260,8 @@ function scanPoolHosts(text: string, site: Site, layer: string, state: ScanState
   let pattern = poolHostPatterns.get(state.indicators);
   if (!pattern) {
     const domains = state.indicators.poolDomains.map((d) => d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    pattern = new RegExp(`(?<![\\w.-])(?:[a-z0-9-]+\\.)*(?:${domains.join('|')})(?![\\w-])`, 'gi');
+    // A host right after a `%XX` escape starts after the escape's digits (`%20xmr.2miners.com` is `xmr.2miners.com`).
+    pattern = new RegExp(`(?:(?<![\\w.%-])|(?<=%[0-9A-Fa-f]{2}))(?:[a-z0-9-]+\\.)*(?:${domains.join('|')})(?![\\w-])`, 'gi');
     poolHostPatterns.set(state.indicators, pattern);
   }
   for (const match of text.matchAll(pattern)) {
@@ -293,8 +297,42 @@ function scanInlineMinerConfig(text: string, site: Site, layer: string, state: S
   }
 }
 
+/** Keys a proxy or miner config names its upstream pool by (xmrig-proxy: `upstream`), and its login by. */
+const CONFIG_ENDPOINT_KEYS = ['upstream', 'url', 'pool', 'server'] as const;
+const CONFIG_LOGIN_KEYS = ['user', 'wallet', 'login'] as const;
+
+/**
+ * A flat JSON config that names a pool endpoint (`host:port`, never a web URL) and logs in with a
+ * distinctive wallet, whatever its other keys: xmrig-proxy's `{"upstream": …, "user": <wallet>}`,
+ * read with `--config` by a renamed binary. The config form of a miner command line.
+ */
+function scanPoolLoginConfig(text: string, site: Site, layer: string, state: ScanState): void {
+  if (!/"(?:user|wallet|login)"\s*:/.test(text)) return;
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (!isRecordLike(config)) return;
+  const endpointKey = CONFIG_ENDPOINT_KEYS.find((key) => typeof config[key] === 'string' && minerEndpoint(config[key]) !== undefined);
+  if (endpointKey === undefined) return;
+  for (const key of CONFIG_LOGIN_KEYS) {
+    const value = config[key];
+    const wallet = typeof value === 'string' ? matchWallet(value) : undefined;
+    if (!wallet?.distinctive) continue;
+    signal(state, 'miner-config', `pool login JSON ("${endpointKey}" endpoint and a ${wallet.format} wallet)`, site, layer);
+    signal(state, 'wallet', `${wallet.format} ${shortWallet(wallet.wallet)}`, site, layer);
+    return;
+  }
+}
+
 function scanMinerConfig(text: string, site: Site, layer: string, state: ScanState): void {
   const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') && !text.includes('"pools"')) {
+    scanPoolLoginConfig(trimmed, site, layer, state);
+    return;
+  }
   if (!trimmed.startsWith('{') && text.includes('"pools"')) {
     scanInlineMinerConfig(text, site, layer, state);
     return;
@@ -525,9 +563,24 @@ function scanFlags(words: readonly string[], siteAt: (i: number) => Site, layer:
   if (endpoint !== undefined && walletFormat !== undefined) signal(state, 'miner-command-line', `${endpoint.value} with a ${walletFormat} wallet`, endpoint.site, layer);
 }
 
-/** `host:port` or `stratum+tcp://host:port` as a pool flag's value; web URLs (`--url https://api:443`) are not pool endpoints. */
+/**
+ * `host:port` or `stratum+tcp://host:port` as a pool flag's value; web URLs (`--url https://api:443`)
+ * are not pool endpoints. A one-label name (`relay:443`) is an in-cluster Service, which can forward
+ * to a pool (an ExternalName Service, a proxy): it counts here, where only a wallet beside it makes
+ * the command line a miner's.
+ */
 function minerEndpoint(value: string): string | undefined {
   if (/^[a-z][\w+.-]*:\/\//i.test(value) && !/^stratum/i.test(value)) return undefined;
-  const hostPort = HOST_PORT.exec(value);
+  const hostPort = HOST_PORT.exec(value) ?? SERVICE_HOST_PORT.exec(value);
   return hostPort ? `${hostPort[1]}:${hostPort[2]}` : undefined;
+}
+
+/**
+ * An environment value that starts with `-` (`EXTRA_ARGS='--cpu-no-yield --donate-level=0'`) is
+ * arguments an entrypoint passes on: its miner, pool, user and algorithm flags are read as a
+ * command line's.
+ */
+export function scanArgumentText(text: string, site: Site, layer: string, state: ScanState): void {
+  const words = text.trim().split(/\s+/);
+  if (words.length > 0 && words[0]!.startsWith('-')) scanFlags(['', ...words], () => site, layer, state);
 }

@@ -11,13 +11,15 @@ import { scanHostConfig } from './host-config.js';
 import { capDataPoolSignals, foundMinerConfig, isDetectionRuleText, notebookCode, pythonWithoutCommentsAndDocstrings } from './precision.js';
 import { readableText } from './decode.js';
 import { CRON_TEXT, isScheduledKind } from './droppers.js';
+import { scanExternalNameService } from './external-name.js';
 import { judgeImage } from './images.js';
 import { imageRepository, indicatorsFor } from './indicators.js';
 import { minerOptionsOf } from './miner-options.js';
 import { isPython } from './shell.js';
 import type { Signal, Site } from './signals.js';
 import { createScanState, signal, type ArgvElement, type ScanState } from './scan-queue.js';
-import { scanArgv, scanRaw, scanScript } from './text-scan.js';
+import { scanArgumentText, scanArgv, scanRaw, scanScript } from './text-scan.js';
+import { matchWallet, shortWallet, type WalletMatch } from './wallets.js';
 import { containerVariables, resolveVariables } from './variables.js';
 import { scanWorkflowInputs } from './workflow-inputs.js';
 
@@ -40,6 +42,12 @@ export interface WorkloadScan {
  * use. Work is drawn from `ctx.budget`; signals found before it ran out are kept.
  */
 export function scanWorkload(object: K8sObject, ctx: ScanContext): WorkloadScan {
+  // A core Service runs nothing; a Knative Service (same kind, another group) is a workload.
+  if (object.kind === 'Service' && apiGroupOf(object.apiVersion) === '') {
+    const state = createScanState(indicatorsFor(minerOptionsOf(ctx.config)), ctx.budget);
+    scanExternalNameService(object, state);
+    return { signals: state.signals, cutShort: state.cutShort };
+  }
   const containers = containersOf(object);
   const pipeline = isPipelineObject(object);
   const customText = !pipeline && isCustomResource(object);
@@ -117,15 +125,28 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: ScanContext, s
   scanEnvReferences(container, path, object, ctx, state, scannedRefs);
 }
 
+/** Signals that, found in a container's env, show the env configures a miner: then a wallet beside them counts. */
+const MINER_ENV_KINDS: ReadonlySet<Signal['kind']> = new Set(['pool-host', 'stratum-url', 'pool-port', 'miner-flag', 'mining-algorithm', 'miner-command-line']);
+
 function scanEnv(container: JsonRecord, site: (field: string, ...segments: (string | number)[]) => Site, state: ScanState): void {
+  const from = state.signals.length;
+  const wallets: { readonly wallet: WalletMatch; readonly site: Site }[] = [];
   asArray(container.env).forEach((entry, i) => {
     const env = asRecord(entry);
     const name = asString(env?.name) ?? `#${i}`;
     const value = asString(env?.value);
     if (value === undefined || value === '') return;
-    // A wallet in a plain env var is not evidence (dapps keep one there); it counts once resolved into a user flag.
-    scanRaw(value, site(`env ${name}`, 'env', i, 'value'), '', state);
+    const valueSite = site(`env ${name}`, 'env', i, 'value');
+    scanRaw(value, valueSite, '', state);
+    scanArgumentText(value, valueSite, '', state);
+    const wallet = matchWallet(value);
+    if (wallet?.distinctive) wallets.push({ wallet, site: valueSite });
   });
+  // A wallet alone in env is not evidence (wallet and payment apps keep one there); beside a pool or
+  // miner flags in the same env it is the miner's login, passed the way miner images read it (POOL_USER).
+  // Plain-hex wallets (EVM, Iron Fish) never count here: they look like any contract address or key.
+  if (wallets.length === 0 || !state.signals.slice(from).some((s) => MINER_ENV_KINDS.has(s.kind))) return;
+  for (const { wallet, site: walletSite } of wallets) signal(state, 'wallet', `${wallet.format} ${shortWallet(wallet.wallet)}`, walletSite, '');
 }
 
 /** ConfigMaps and Secrets a container pulls in through `envFrom` and `valueFrom`. */

@@ -49,7 +49,7 @@ const CASES: readonly Case[] = [
   {
     file: 'wild-03-codekow-daemonset-env.yaml',
     caught: [{ object: 'DaemonSet/xmrig', because: 'mining pool host "pool.supportxmr.com" in container "xmrig" env POOL_URL' }],
-    reasons: [{ object: 'DaemonSet/xmrig', evidenceIncludes: 'wallet address', todo: 'the Monero wallet in env POOL_USER is not reported' }],
+    reasons: [{ object: 'DaemonSet/xmrig', evidenceIncludes: 'wallet address' }],
   },
   {
     file: 'wild-04-codekow-proxy-miner.yaml',
@@ -58,7 +58,6 @@ const CASES: readonly Case[] = [
       {
         object: 'Deployment/xmrig-proxy-miner',
         evidenceIncludes: 'miner flag',
-        todo: 'XMRig flags in env EXTRA_ARGS (--max-cpu-usage, --cpu-no-yield, --no-huge-pages) are not read; the image name alone carries it',
       },
     ],
   },
@@ -67,11 +66,10 @@ const CASES: readonly Case[] = [
     file: 'wild-06-codekow-openshift-template.yaml',
     caught: [{ object: 'Template/xmrig-direct', because: 'mining pool host "pool.supportxmr.com" in container "xmrig-direct-miner" env POOL_URL' }],
     reasons: [
-      { object: 'Template/xmrig-direct', evidenceIncludes: 'wallet address', todo: 'the wallet in the POOL_USER parameter, substituted into env, is not reported' },
+      { object: 'Template/xmrig-direct', evidenceIncludes: 'wallet address' },
       {
         object: 'Template/xmrig-direct',
         evidenceExcludes: 'miner binary "xmrig-direct"',
-        todo: 'the APPLICATION_NAME parameter (a name, not a command) is reported as a miner binary',
       },
     ],
   },
@@ -79,8 +77,8 @@ const CASES: readonly Case[] = [
     file: 'wild-07-udacity-kubectl-run-images.yaml',
     caught: [
       { object: 'Pod/minergate', because: 'says "minergate"' },
-      { object: 'Pod/moneropool', because: 'image named as a miner', todo: 'image servethehome/monero_cpu_moneropool (says monero) gets no finding' },
-      { object: 'Pod/cryptonight', because: 'image named as a miner', todo: 'image servethehome/universal_cryptonight (says cryptonight) gets no finding' },
+      { object: 'Pod/moneropool', because: 'image named as a miner' },
+      { object: 'Pod/cryptonight', because: 'image named as a miner' },
     ],
   },
   { file: 'wild-08-dockerfile-cmd-as-pod-args.yaml', caught: [{ object: 'Pod/xmrig-docker', because: 'Stratum URL "stratum+tcp://monerohash.com:3333"' }] },
@@ -92,10 +90,10 @@ const CASES: readonly Case[] = [
   {
     file: 'adv-04-externalname-service-proxy.yaml',
     caught: [
+      { object: 'Service/model-registry-cache', because: 'mining pool host "gulf.moneroocean.stream" in Service spec.externalName' },
       {
         object: 'Job/registry-warmup',
         because: 'model-registry-cache',
-        todo: 'medium (wallet only): --url=<Service>:443 with --tls and --user=<wallet> is not read as a miner command line, and the ExternalName Service that points at gulf.moneroocean.stream is not followed',
       },
     ],
   },
@@ -105,8 +103,8 @@ const CASES: readonly Case[] = [
     file: 'adv-07-argo-script-python.yaml',
     caught: [{ object: 'Workflow/feature-eng-', because: 'mining pool host "xmr-eu1.nanopool.org" in container "prep" script source (python bytes.fromhex layer 1)' }],
     reasons: [
-      { object: 'Workflow/feature-eng-', evidenceIncludes: 'wallet address', todo: 'the wallet in the subprocess.Popen argument list is not reported' },
-      { object: 'Workflow/feature-eng-', evidenceIncludes: 'miner binary "xmrig"', todo: "''.join(chr(c) for c in [...]) (a generator, not map(chr, ...)) is not decoded" },
+      { object: 'Workflow/feature-eng-', evidenceIncludes: 'wallet address' },
+      { object: 'Workflow/feature-eng-', evidenceIncludes: 'miner binary "xmrig"' },
     ],
   },
   { file: 'adv-08-kfp-v2-ir-executor.yaml', caught: [{ object: 'PipelineSpec/churn-model', because: 'miner command line (pool endpoint and wallet) "gulf.moneroocean.stream:20128' }] },
@@ -117,10 +115,9 @@ const CASES: readonly Case[] = [
       {
         object: 'RayJob/nightly-eval',
         evidenceExcludes: 'mining pool host "20xmr.2miners.com"',
-        todo: 'the pool is matched in the raw percent-encoded text (%20 glued to the host), not in the decoded command',
       },
-      { object: 'RayJob/nightly-eval', evidenceIncludes: 'wallet address', todo: 'wallet inside the urllib.parse.unquote payload is not reported' },
-      { object: 'RayJob/nightly-eval', evidenceExcludes: 'Python download', todo: 'no download in the entrypoint: `import urllib.parse` is read as a download' },
+      { object: 'RayJob/nightly-eval', evidenceIncludes: 'wallet address' },
+      { object: 'RayJob/nightly-eval', evidenceExcludes: 'Python download' },
     ],
   },
   { file: 'adv-10-sparkapplication-executor.yaml', caught: [{ object: 'SparkApplication/etl-daily', because: '(base32 layer 1)' }] },
@@ -128,9 +125,9 @@ const CASES: readonly Case[] = [
     file: 'adv-11-rayjob-percent-unlisted-pool.yaml',
     caught: [{ object: 'RayJob/nightly-eval-2', because: '(percent-encoding layer' }],
     reasons: [
-      { object: 'RayJob/nightly-eval-2', evidenceIncludes: 'wallet address', todo: 'decoded percent text: only host:port is judged, not the wallet' },
-      { object: 'RayJob/nightly-eval-2', evidenceIncludes: 'miner flag', todo: 'decoded percent text: --cpu-max-threads-hint and --donate-level=0 are not reported' },
-      { object: 'RayJob/nightly-eval-2', evidenceExcludes: 'Python download', todo: 'no download in the entrypoint: `import urllib.parse` is read as a download' },
+      { object: 'RayJob/nightly-eval-2', evidenceIncludes: 'wallet address' },
+      { object: 'RayJob/nightly-eval-2', evidenceIncludes: 'miner flag' },
+      { object: 'RayJob/nightly-eval-2', evidenceExcludes: 'Python download' },
     ],
   },
   {
@@ -140,7 +137,6 @@ const CASES: readonly Case[] = [
       {
         object: 'WorkflowTemplate/embeddings-refresh',
         evidenceIncludes: 'wallet address',
-        todo: 'the wallet and the host:443 endpoint in the subprocess.Popen list are not reported',
       },
     ],
   },
@@ -150,7 +146,6 @@ const CASES: readonly Case[] = [
       {
         object: 'Deployment/batch-worker',
         because: 'wallet address',
-        todo: 'medium: a wallet in env POOL_USER and XMRig flags in env EXTRA_ARGS (--max-cpu-usage, --cpu-no-yield) are not counted; only "--donate-level=0" is',
       },
     ],
   },
@@ -160,7 +155,6 @@ const CASES: readonly Case[] = [
       {
         object: 'Deployment/metrics-gateway',
         because: 'gateway-config',
-        todo: 'no finding: an xmrig-proxy config ("upstream" host:443, "tls", "user" wallet) read with --config by a renamed binary is not a recognised miner config, and an unlisted upstream gives no pool signal',
       },
     ],
   },

@@ -56,7 +56,8 @@ export interface PythonDecodeResult {
  * linear: candidates start only shortly before a marker, and an expression evaluated once is not
  * started again from inside.
  */
-export function pythonDecodedExpressions(text: string, maxOutput: number): PythonDecodeResult {
+export function pythonDecodedExpressions(source: string, maxOutput: number): PythonDecodeResult {
+  const text = source.includes(' for ') ? withChrGeneratorsAsMaps(source) : source;
   const markers = [...text.matchAll(MARKERS)].map((m) => m.index ?? 0);
   if (markers.length === 0) return { decoded: [], exhausted: false };
   const found: PythonDecoded[] = [];
@@ -78,12 +79,26 @@ export function pythonDecodedExpressions(text: string, maxOutput: number): Pytho
     const value = evaluate(node, steps, new Map(), { left: maxOutput });
     if (!value || steps.length === 0) continue;
     // Binary results (an inner layer still compressed) are not text a program runs.
-    const textValue = value.t === 'str' || value.t === 'bytes' ? readableText(value.t === 'str' ? Buffer.from(value.v, 'utf8') : value.v) : undefined;
+    // A name spelled out in chr() codes (`xmrig`) is short but deliberate, unlike a short run of base64 noise.
+    const spelled = value.t === 'str' && steps.includes('chr()') && /^[\x21-\x7e]{3,5}$/.test(value.v) ? value.v : undefined;
+    const textValue = spelled ?? (value.t === 'str' || value.t === 'bytes' ? readableText(value.t === 'str' ? Buffer.from(value.v, 'utf8') : value.v) : undefined);
     if (textValue === undefined) continue;
     covered = parser.pos;
     found.push({ text: textValue, steps: [...new Set(steps)], source: text.slice(at, parser.pos) });
   }
   return { decoded: found, exhausted: false };
+}
+
+/** `chr(c) for c in [120, 109]`: a generator of characters from a literal list of codes. */
+const CHR_GENERATOR = /\bchr\(\s*([A-Za-z_]\w*)\s*\)\s+for\s+([A-Za-z_]\w*)\s+in\s+(\[[\d\s,]{0,20000}\]|\([\d\s,]{0,20000}\))/g;
+
+/**
+ * The generator form `''.join(chr(c) for c in [...])` builds the same string as
+ * `''.join(map(chr, [...]))`, which the evaluator knows; it is rewritten to that form first (the
+ * evidence then quotes the `map` form).
+ */
+function withChrGeneratorsAsMaps(text: string): string {
+  return text.replace(CHR_GENERATOR, (whole, name: string, loopName: string, list: string) => (name === loopName ? `map(chr, ${list})` : whole));
 }
 
 class Parser {
