@@ -7,7 +7,7 @@ import { analyzeExposure } from '../exposure/analysis.js';
 import { commandWords, mentions } from '../k8s/command-line.js';
 import { containersOf, imageOf, podSpecsOf, type ContainerRef } from '../k8s/workloads.js';
 import { parseImageRef } from '../k8s/image-ref.js';
-import { rayAdvisories } from './ray-versions.js';
+import { olderThan, rayAdvisories, rayVersionOf } from './ray-versions.js';
 import { describeRoute, reachesOutside } from '../exposure/workload-reachability.js';
 import type { Exposure } from '../exposure/types.js';
 
@@ -73,20 +73,42 @@ function runsRay(site: ContainerRef): boolean {
   return (Array.isArray(site.container.ports) ? site.container.ports : []).some((p) => [8265, 10001].includes(asRecord(p)?.containerPort as number));
 }
 
+/** Ray added token auth in 2.52.0; older releases ignore `RAY_AUTH_MODE` and KubeRay's `authOptions`. https://docs.ray.io/en/latest/ray-security/token-auth.html */
+const TOKEN_AUTH_SINCE = [2, 52, 0] as const;
+
+/** The Ray release a container's Ray image tag names, when it is a Ray image with a versioned tag. */
+function rayImageVersion(site: ContainerRef): readonly [number, number, number] | undefined {
+  const image = parseImageRef(imageOf(site.container) ?? '');
+  if (!image?.tag || !rayAdvisories().some((a) => a.images.some((re) => re.test(`${image.registry}/${image.repository}`)))) return undefined;
+  return rayVersionOf(image.tag);
+}
+
+function tooOldForToken(version: readonly [number, number, number] | undefined): boolean {
+  return version !== undefined && olderThan(version, TOKEN_AUTH_SINCE);
+}
+
 /**
  * Whether every container that runs Ray among `containers` sets `RAY_AUTH_MODE=token` (all of
- * them when none is recognisable): a sidecar with the variable does not protect the head beside it.
+ * them when none is recognisable): a sidecar with the variable does not protect the head beside it,
+ * and a Ray image older than 2.52 ignores it.
  */
 export function rayContainersUseToken(containers: readonly ContainerRef[]): boolean {
   const ray = containers.filter(runsRay);
   const judged = ray.length > 0 ? ray : containers;
-  return judged.length > 0 && judged.every((site) => lastEnvValue(site.container, 'RAY_AUTH_MODE') === 'token');
+  return judged.length > 0 && judged.every((site) => lastEnvValue(site.container, 'RAY_AUTH_MODE') === 'token' && !tooOldForToken(rayImageVersion(site)));
 }
 
-/** Token auth is on when KubeRay's `authOptions.mode` is `token` or the head's Ray containers set `RAY_AUTH_MODE=token`. */
+/**
+ * Token auth is on when KubeRay's `authOptions.mode` is `token` or the head's Ray containers set
+ * `RAY_AUTH_MODE=token`, on a Ray that has it: the image tag says which Ray runs, `rayVersion`
+ * speaks only when no head image names a version.
+ */
 export function rayTokenAuthEnabled(head: RayHead): boolean {
+  const imageVersions = head.containers.map(rayImageVersion).filter((v) => v !== undefined);
+  const declared = rayVersionOf(asString(head.clusterSpec?.rayVersion) ?? '');
+  if (imageVersions.length === 0 && tooOldForToken(declared)) return false;
   const mode = asString(asRecord(head.clusterSpec?.authOptions)?.mode);
-  if (mode === 'token') return true;
+  if (mode === 'token' && !imageVersions.some(tooOldForToken)) return true;
   return rayContainersUseToken(head.containers);
 }
 

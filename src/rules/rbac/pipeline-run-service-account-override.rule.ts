@@ -60,6 +60,18 @@ function* judgeRun(object: K8sObject, settings: readonly ServiceAccountSetting[]
 }
 
 /**
+ * A KFP v2 recurring run keeps its pipeline spec as a JSON string in `spec.workflow.spec` and the
+ * account its runs' pods use in `spec.serviceAccount`, which the ScheduledWorkflow controller
+ * passes on to every Workflow it creates; nothing in the pipeline spec names an account.
+ */
+function recurringRunAccountOf(object: K8sObject): ServiceAccountSetting[] {
+  if (object.kind !== 'ScheduledWorkflow') return [];
+  const account = (object.spec as { serviceAccount?: unknown } | undefined)?.serviceAccount;
+  if (typeof account !== 'string' || account === '') return [];
+  return [{ ...(account.includes('{{') ? {} : { name: account }), path: 'spec.serviceAccount', workflowLevel: true, what: 'recurring run' }];
+}
+
+/**
  * A run or recurring run read from the KFP API names the account its pods run as in
  * `service_account` (set by whoever created it). The API server checks it only against an optional
  * allow-list, so an account other than the runner is what the attacker of #14357 asks for.
@@ -110,7 +122,7 @@ export default defineRule({
     severity: 'high',
     category: 'rbac',
     description:
-      "An Argo Workflow, CronWorkflow, WorkflowTemplate or KFP ScheduledWorkflow that belongs to Kubeflow Pipelines (KFP labels or annotations, read from the KFP API, or in a profile or the `kubeflow` namespace) names a service account other than the namespace's pipeline runner (`default-editor` in profile namespaces, `pipeline-runner` standalone) anywhere Argo reads one: the workflow level (medium), or template defaults, a template (inline ones included), an executor, artifact GC or a pod spec patch (high: these override the workflow level, and KFP's run authorization checks only that; a `{{…}}` account is decided at run time and counts too). Roles that let people create `workflows`, `cronworkflows` or `scheduledworkflows` directly are reported as well (info for Kubeflow's own profile roles). KFP v2 pipeline specs carry no service account: it is chosen when the run is created, so `kfguard hunt --kfp` reports runs and recurring runs whose `service_account` is another account (medium).",
+      "An Argo Workflow, CronWorkflow, WorkflowTemplate or KFP ScheduledWorkflow that belongs to Kubeflow Pipelines (KFP labels or annotations, read from the KFP API, or in a profile or the `kubeflow` namespace) names a service account other than the namespace's pipeline runner (`default-editor` in profile namespaces, `pipeline-runner` standalone) anywhere Argo reads one: the workflow level (medium), or template defaults, a template (inline ones included), an executor, artifact GC or a pod spec patch (high: these override the workflow level, and KFP's run authorization checks only that; a `{{…}}` account is decided at run time and counts too). Roles that let people create `workflows`, `cronworkflows` or `scheduledworkflows` directly are reported as well (info for Kubeflow's own profile roles). A KFP v2 ScheduledWorkflow keeps the account in `spec.serviceAccount` (its pipeline spec names none), which is judged like the workflow level; for runs, `kfguard hunt --kfp` reports runs and recurring runs whose `service_account` is another account (medium).",
     rationale:
       'Since kubeflow/pipelines#14357, a pipeline run can make its pods run as any service account in its namespace: KFP checked the allow-list (`ALLOWEDSERVICEACCOUNTS`) and the caller\'s `use` permission only against `spec.serviceAccountName`, while Argo honours several more specific settings. A step running as a stronger account (a notebook\'s, a controller\'s, one with cloud credentials through workload identity) turns pipeline access into that account\'s access. Creating Argo Workflows directly skips KFP\'s checks altogether.',
     remediation:
@@ -138,9 +150,11 @@ export default defineRule({
       return;
     }
     const run = workflowSpecOf(object);
-    if (!run) return;
+    const settings = run ? serviceAccountSettingsOf(run.spec, run.path) : [];
+    settings.push(...recurringRunAccountOf(object));
+    if (settings.length === 0) return;
     const profileNamespaces = profileNamespaceSet(ctx.inventory);
     if (!isPipelineRun(object, ctx.origin, profileNamespaces)) return;
-    yield* judgeRun(object, serviceAccountSettingsOf(run.spec, run.path), runnersFor(namespaceOf(object), profileNamespaces));
+    yield* judgeRun(object, settings, runnersFor(namespaceOf(object), profileNamespaces));
   },
 });
