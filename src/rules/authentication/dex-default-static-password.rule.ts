@@ -22,7 +22,7 @@ export default defineRule({
     severity: 'high',
     category: 'authentication',
     description:
-      "A Dex config (`config.yaml` in a ConfigMap or Secret) enables the password database with a static user whose bcrypt hash is the hash of a published default password (Kubeflow's `user@example.com` / `12341234`, Dex's `password`). The hashes Kubeflow and Dex publish are recognised as they are; any other hash is checked by computing bcrypt, so a re-hashed default is caught as well (at most " + String(MAX_VERIFIED_HASHES) + " distinct hashes per scan, so a config with thousands of users cannot stall it; hashes of users named `admin` or `user` are checked first, and any hash left unchecked is reported as a low finding and a coverage entry). Inline `hash` and `hashFromEnv` (resolved through the Dex Deployment's env and Secrets) are both followed.",
+      "A Dex config (`config.yaml` in a ConfigMap or Secret) enables the password database with a static user whose bcrypt hash is the hash of a published default password (Kubeflow's `user@example.com` / `12341234`, Dex's `password`). The hashes Kubeflow and Dex publish are recognised as they are; any other hash is checked by computing bcrypt, so a re-hashed default is caught as well (at most " + String(MAX_VERIFIED_HASHES) + " distinct hashes per scan, so a config with thousands of users cannot stall it; hashes of users named `admin` or `user` are checked first, and any hash left unchecked is reported with a coverage entry: high when its user is named `admin` or `user`, since decoys of those names are what would push a real default out of the budget, low otherwise). Inline `hash` and `hashFromEnv` (resolved through the Dex Deployment's env and Secrets) are both followed.",
     rationale:
       'The stock Kubeflow install logs everyone in through Dex, and its README publishes the default user and password. Anyone who can reach the login page can sign in as that user, who owns the `kubeflow-user-example-com` profile: notebooks, pipelines and their service accounts. The default is fine for a throw-away test cluster and nowhere else.',
     remediation:
@@ -73,7 +73,9 @@ export default defineRule({
     yield {
       message: `${reason}: ${users.slice(0, 5).join(', ')}${users.length > 5 ? ` and ${users.length - 5} more` : ''}. Check them by hand or scan this config alone.`,
       path: config.entry.path,
-      severity: 'low',
+      // A hash left unchecked on an `admin` or `user` account is exactly what decoys ahead of it buy
+      // (they take the budget reserved for likely defaults): that must fail CI, not pass as low.
+      severity: unchecked.some(likelyDefault) ? 'high' : 'low',
       evidence: users,
       discriminator: 'unchecked',
     };
