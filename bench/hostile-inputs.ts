@@ -26,6 +26,19 @@ function podWithScript(script: string): string {
   });
 }
 
+/**
+ * A Pod with an extra field `x` holding `body`. The `y: n` label (a YAML 1.1 boolean) sends the
+ * document to the exact reader (exact-route.ts), as any author can.
+ */
+function podForExactReader(body: string): string {
+  return `apiVersion: v1\nkind: Pod\nmetadata: {name: exact, namespace: default, labels: {y: n}}\nspec:\n  containers:\n  - name: main\n    image: busybox:1.36\nx: ${body}\n`;
+}
+
+/** `[unit, unit, …]` of about `bytes` bytes. */
+function flowListOf(unit: string, bytes: number): string {
+  return `[${Array.from({ length: Math.max(1, Math.ceil(bytes / (unit.length + 2))) }, () => unit).join(', ')}]`;
+}
+
 export const HOSTILE_CLASSES: readonly HostileClass[] = [
   {
     name: 'blank-lines script',
@@ -153,5 +166,17 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
         spec: { containers: [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c', arg, arg, arg] }] },
       });
     },
+  },
+  {
+    name: 'flow list of small maps, exact reader',
+    stresses: 'the exact (go-yaml) reader on one flow list of tiny maps (`[{a: 1, b: y}, …]`), forced by a `y:` label',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('{a: 1, b: y}', bytes)),
+  },
+  {
+    name: 'nested flow lists, exact reader',
+    stresses: 'the exact reader on flow lists nested 200 levels deep, repeated (js-yaml stops at 100 levels, so these reach the exact reader even without the label)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf(`${'['.repeat(200)}1${']'.repeat(200)}`, bytes)),
   },
 ];
