@@ -5,6 +5,7 @@ import type { Inventory } from '../../core/inventory.js';
 import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
 import { parseImageRef } from '../../k8s/image-ref.js';
 import { reachabilityOf } from '../../exposure/workload-reachability.js';
+import { SHOWN_ROUTES, shownWithRest } from '../../exposure/shown.js';
 import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
 import { resolveEnvInNamespace } from '../../k8s/env-resolution.js';
 
@@ -41,10 +42,12 @@ export default defineRule({
     if (mode.multiUser) return;
     const reach = reachabilityOf(object, ctx.inventory, ctx.config.lists);
     if (reach.verdict !== 'external') return;
+    // Every route was judged; the message and evidence name a few and count the rest (issue 17).
+    const via = shownWithRest(reach.via, SHOWN_ROUTES, 'routes');
     yield {
-      message: `Kubeflow Pipelines ${kfpComponentOf(first)} "${first.name}" is reachable from outside the cluster via ${reach.via.join(', ')} while multi-user mode is off (${mode.reason}); anyone can run pipelines.`,
+      message: `Kubeflow Pipelines ${kfpComponentOf(first)} "${first.name}" is reachable from outside the cluster via ${via.join(', ')} while multi-user mode is off (${mode.reason}); anyone can run pipelines.`,
       path: first.path,
-      evidence: [...reach.via, mode.reason],
+      evidence: [...via, mode.reason],
     };
   },
 });
