@@ -81,6 +81,18 @@ function flagsOf(workloads: readonly ScannedObject[]): { readonly ingressGateway
   return flags;
 }
 
+/** Label sets are shared per workloads list, so the answer is too. */
+const ingressGatewayLabelled = new WeakMap<readonly Labels[], boolean>();
+
+function hasIngressGatewayLabel(labelSets: readonly Labels[]): boolean {
+  let known = ingressGatewayLabelled.get(labelSets);
+  if (known === undefined) {
+    known = labelSets.some((labels) => labels.istio === 'ingressgateway');
+    ingressGatewayLabelled.set(labelSets, known);
+  }
+  return known;
+}
+
 export function podLabelSets(backend: ServiceRef): Labels[] {
   let fromWorkloads = labelSetsOfWorkloads.get(backend.workloads);
   if (!fromWorkloads) {
@@ -94,7 +106,7 @@ export function podLabelSets(backend: ServiceRef): Labels[] {
 
 function looksLikeIstioIngressGateway(backend: ServiceRef, labelSets: readonly Labels[]): boolean {
   if (backend.name === 'istio-ingressgateway') return true;
-  if (labelSets.some((labels) => labels.istio === 'ingressgateway')) return true;
+  if (hasIngressGatewayLabel(labelSets)) return true;
   if (backend.service && labelsOf(backend.service).istio === 'ingressgateway') return true;
   return flagsOf(backend.workloads).ingressGateway;
 }
