@@ -120,12 +120,21 @@ function selectedWorkloads(inventory: Inventory, service: K8sObject, selections:
 /** Hops are kept per backend list: every route through the same Services shares them. */
 const workloadHopsCache = new WeakMap<readonly ScannedObject[], readonly AttackPathHop[]>();
 
-/** The workloads behind a Service as hops, the first SHOWN_WORKLOADS by name and a count of the rest. */
+/**
+ * The workloads behind a Service as hops: objects of one name once (a scan of several overlays
+ * holds many), the first SHOWN_WORKLOADS names, and a count of the rest.
+ */
 function workloadHops(workloads: readonly ScannedObject[]): readonly AttackPathHop[] {
   let hops = workloadHopsCache.get(workloads);
   if (!hops) {
-    const shown: AttackPathHop[] = workloads.slice(0, SHOWN_WORKLOADS).map((w) => ({ kind: 'workload', label: describeObject(w.object) }));
-    const rest = workloads.length - shown.length;
+    const counts = new Map<string, number>();
+    for (const w of workloads) {
+      const label = describeObject(w.object);
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    const named = [...counts].map(([label, count]) => (count > 1 ? `${label} (${count} objects of this name)` : label));
+    const shown: AttackPathHop[] = named.slice(0, SHOWN_WORKLOADS).map((label) => ({ kind: 'workload', label }));
+    const rest = named.length - shown.length;
     if (rest > 0) shown.push({ kind: 'workload', label: `… and ${rest} more workload${rest === 1 ? '' : 's'} selected by the same Service` });
     hops = shown;
     workloadHopsCache.set(workloads, hops);
