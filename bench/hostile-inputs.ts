@@ -179,4 +179,36 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => podForExactReader(flowListOf(`${'['.repeat(200)}1${']'.repeat(200)}`, bytes)),
   },
+  {
+    name: 'many Services over one selector',
+    stresses: 'exposure routes: N LoadBalancer Services and N Pipelines UI Deployments share one selector, so every route reaches every Deployment (was N³ output, OOM at 1 MB)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => manyServicesOverOneSelector(Math.max(1, Math.round(bytes / 600))),
+  },
 ];
+
+/** N LoadBalancer Services and N KFP UI Deployments, all on `app: ml-pipeline-ui`, as one JSON List (about 600 bytes a pair). */
+export function manyServicesOverOneSelector(n: number): string {
+  const items: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    items.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `ml-pipeline-ui-${i}`, namespace: 'kubeflow' },
+      spec: { type: 'LoadBalancer', selector: { app: 'ml-pipeline-ui' }, ports: [{ port: 80, targetPort: 3000 }] },
+    });
+    items.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `ml-pipeline-ui-${i}`, namespace: 'kubeflow' },
+      spec: {
+        selector: { matchLabels: { app: 'ml-pipeline-ui' } },
+        template: {
+          metadata: { labels: { app: 'ml-pipeline-ui' } },
+          spec: { containers: [{ name: 'ml-pipeline-ui', image: `gcr.io/ml-pipeline/frontend@sha256:${'0'.repeat(64)}` }] },
+        },
+      },
+    });
+  }
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+}

@@ -1,4 +1,4 @@
-import { describeObject, nameOf } from '../core/object.js';
+import { asRecord, describeObject, nameOf, namespaceOf } from '../core/object.js';
 import type { UserLists } from '../core/config-types.js';
 import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
 import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
@@ -7,12 +7,18 @@ import { gatewayAuth, ingressAuth, meshOnlyPolicyNote } from './auth-chain.js';
 import { entryRoutesOf, type EntryRoute } from './entry-points.js';
 import { buildRoutingIndex, gatewayFlavourOf, podLabelSets, routesThrough, type RoutingIndex } from './istio-routing.js';
 import { recognizeTarget } from './targets.js';
+import { SHOWN_WORKLOADS } from './shown.js';
 import type { AuthVerdict, Exposure, ServiceRef } from './types.js';
 
 export interface ExposureAnalysis {
   readonly all: readonly Exposure[];
   /** Exposures keyed by the entry object that faces outside. */
   byEntry(object: K8sObject): readonly Exposure[];
+  /**
+   * Exposures whose backend is `object` (a Service) or runs it (a workload), in the order of `all`.
+   * Workloads behind the same Services get the same array, so callers may memoize on it.
+   */
+  reaching(object: K8sObject): readonly Exposure[];
 }
 
 /**
@@ -36,31 +42,110 @@ export function analyzeExposure(inventory: Inventory, lists: UserLists): Exposur
 function buildExposureAnalysis(inventory: Inventory, lists: UserLists): ExposureAnalysis {
   // The routing index reads only routing kinds, so a Service or workload change reuses it.
   const index = inventory.derived(ROUTING);
-  const all = entryRoutesOf(inventory, lists).flatMap((entry) => exposuresOf(inventory, index, entry));
+  const selections: Selections = new Map();
+  const all = entryRoutesOf(inventory, lists).flatMap((entry) => exposuresOf(inventory, index, entry, selections));
   const byEntry = new Map<K8sObject, Exposure[]>();
   for (const exposure of all) {
     const list = byEntry.get(exposure.entry.object) ?? [];
     list.push(exposure);
     byEntry.set(exposure.entry.object, list);
   }
-  return { all, byEntry: (object) => byEntry.get(object) ?? [] };
+  return { all, byEntry: (object) => byEntry.get(object) ?? [], reaching: reachingIndex(all) };
 }
 
-export function resolveService(inventory: Inventory, namespace: string | undefined, name: string, given?: K8sObject): ServiceRef {
+/**
+ * Exposures by the object they reach. Exposures are grouped by their backend's workloads list
+ * (shared by every Service with the same selector), so N Services over N workloads index N
+ * groups' members once, not N² (object, exposure) pairs.
+ */
+function reachingIndex(all: readonly Exposure[]): (object: K8sObject) => readonly Exposure[] {
+  const order = new Map<Exposure, number>();
+  const byService = new Map<K8sObject, Exposure[]>();
+  const byWorkloads = new Map<readonly ScannedObject[], Exposure[]>();
+  all.forEach((exposure, i) => {
+    order.set(exposure, i);
+    const { service, workloads } = exposure.backend;
+    if (service) push(byService, service, exposure);
+    if (workloads.length > 0) push(byWorkloads, workloads, exposure);
+  });
+  const groupsOf = new Map<K8sObject, (readonly ScannedObject[])[]>();
+  for (const workloads of byWorkloads.keys()) {
+    for (const { object } of new Set(workloads)) push(groupsOf, object, workloads);
+  }
+  const groupIds = new Map([...byWorkloads.keys()].map((workloads, i) => [workloads, i]));
+  const byGroupSet = new Map<string, readonly Exposure[]>();
+  return (object) => {
+    const groups = groupsOf.get(object) ?? [];
+    const own = byService.get(object) ?? [];
+    const key = `${groups.map((g) => groupIds.get(g)).join(',')}`;
+    const shared = own.length === 0 ? byGroupSet.get(key) : undefined;
+    if (shared) return shared;
+    const found = new Set<Exposure>(own);
+    for (const group of groups) for (const exposure of byWorkloads.get(group) ?? []) found.add(exposure);
+    const sorted = [...found].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    if (own.length === 0) byGroupSet.set(key, sorted);
+    return sorted;
+  };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Workload lists already selected in one analysis, by namespace and selector: Services with one selector share one list. */
+type Selections = Map<string, readonly ScannedObject[]>;
+
+export function resolveService(inventory: Inventory, namespace: string | undefined, name: string, given?: K8sObject, selections?: Selections): ServiceRef {
   const found =
     inventory.get('Service', namespace, name, '')?.object ??
     (namespace === undefined ? inventory.ofKind('Service', '').find((s) => nameOf(s.object) === name)?.object : undefined);
   const service = found ?? given;
-  const workloads = service ? inventory.selectedByService(service).filter((s) => hasContainers(s.object)) : [];
+  const workloads = service ? selectedWorkloads(inventory, service, selections) : [];
   return { namespace, name, ...(service ? { service } : {}), workloads };
+}
+
+function selectedWorkloads(inventory: Inventory, service: K8sObject, selections: Selections | undefined): readonly ScannedObject[] {
+  const selector = asRecord(asRecord(service.spec)?.selector);
+  // A Service never selects itself, and Services carry no containers, so the list depends on the selector alone.
+  const key = selector ? JSON.stringify([namespaceOf(service) ?? '', Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]) : undefined;
+  const known = key === undefined ? undefined : selections?.get(key);
+  if (known) return known;
+  const workloads = inventory.selectedByService(service).filter((s) => hasContainers(s.object));
+  if (key !== undefined) selections?.set(key, workloads);
+  return workloads;
+}
+
+/** Hops are kept per backend list: every route through the same Services shares them. */
+const workloadHopsCache = new WeakMap<readonly ScannedObject[], readonly AttackPathHop[]>();
+
+/**
+ * The workloads behind a Service as hops: objects of one name once (a scan of several overlays
+ * holds many), the first SHOWN_WORKLOADS names, and a count of the rest.
+ */
+function workloadHops(workloads: readonly ScannedObject[]): readonly AttackPathHop[] {
+  let hops = workloadHopsCache.get(workloads);
+  if (!hops) {
+    const counts = new Map<string, number>();
+    for (const w of workloads) {
+      const label = describeObject(w.object);
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    const named = [...counts].map(([label, count]) => (count > 1 ? `${label} (${count} objects of this name)` : label));
+    const shown: AttackPathHop[] = named.slice(0, SHOWN_WORKLOADS).map((label) => ({ kind: 'workload', label }));
+    const rest = named.length - shown.length;
+    if (rest > 0) shown.push({ kind: 'workload', label: `… and ${rest} more workload${rest === 1 ? '' : 's'} selected by the same Service` });
+    hops = shown;
+    workloadHopsCache.set(workloads, hops);
+  }
+  return hops;
 }
 
 function backendHops(backend: ServiceRef): AttackPathHop[] {
   const serviceLabel = `Service ${backend.namespace ? `${backend.namespace}/` : ''}${backend.name}`;
   const whereabouts = backend.service ? '' : backend.createdBy ? ` (created at runtime by ${backend.createdBy})` : ' (not in the scanned files)';
-  const hops: AttackPathHop[] = [{ kind: 'service', label: `${serviceLabel}${whereabouts}` }];
-  for (const workload of backend.workloads) hops.push({ kind: 'workload', label: describeObject(workload.object) });
-  return hops;
+  return [{ kind: 'service', label: `${serviceLabel}${whereabouts}` }, ...workloadHops(backend.workloads)];
 }
 
 function authHop(auth: AuthVerdict): AttackPathHop {
@@ -94,14 +179,12 @@ function exposure(entry: EntryRoute, backend: ServiceRef, target: Exposure['targ
   return { entry: entry.entry, path: entry.path, reach: entry.reach, target, backend, viaGateway, auth, hops, route, routeNotes };
 }
 
-function exposuresOf(inventory: Inventory, index: RoutingIndex, entry: EntryRoute): Exposure[] {
-  const backend = resolveService(inventory, entry.backendNamespace, entry.backendName, entry.backendService);
+function exposuresOf(inventory: Inventory, index: RoutingIndex, entry: EntryRoute, selections: Selections): Exposure[] {
+  const backend = resolveService(inventory, entry.backendNamespace, entry.backendName, entry.backendService, selections);
   const ingressNote = entry.ingress ? ingressAuth(inventory, entry.ingress, backend) : undefined;
   const viaIngress: AuthVerdict | undefined = ingressNote ? { state: 'present', notes: [ingressNote] } : undefined;
   // For Service entries the backend is the entry itself, so only its workloads need hops.
-  const entryBackendHops = entry.backendService
-    ? backend.workloads.map((w): AttackPathHop => ({ kind: 'workload', label: describeObject(w.object) }))
-    : backendHops(backend);
+  const entryBackendHops = entry.backendService ? workloadHops(backend.workloads) : backendHops(backend);
   const flavour = gatewayFlavourOf(index, backend);
 
   if (flavour?.kind === 'istio') {
@@ -122,7 +205,7 @@ function exposuresOf(inventory: Inventory, index: RoutingIndex, entry: EntryRout
         const notes = made.caveats.map((caveat): AttackPathHop => ({ kind: 'note', label: caveat }));
         return exposure(entry, destination, made.target, true, auth, [...entryBackendHops, ...route.hops, ...backendHops(destination), ...notes]);
       }
-      const destination = resolveService(inventory, route.namespace, route.name);
+      const destination = resolveService(inventory, route.namespace, route.name, undefined, selections);
       return exposure(entry, destination, recognizeTarget(destination, route.requestPath), true, auth, [...entryBackendHops, ...route.hops, ...backendHops(destination)]);
     });
   }
@@ -139,8 +222,6 @@ function exposuresOf(inventory: Inventory, index: RoutingIndex, entry: EntryRout
 }
 
 /** Exposures whose backend is `object` (a Service) or runs it (a workload). */
-export function exposuresReaching(inventory: Inventory, object: K8sObject, lists: UserLists): Exposure[] {
-  return analyzeExposure(inventory, lists).all.filter(
-    (e) => e.backend.service === object || e.backend.workloads.some((w: ScannedObject) => w.object === object),
-  );
+export function exposuresReaching(inventory: Inventory, object: K8sObject, lists: UserLists): readonly Exposure[] {
+  return analyzeExposure(inventory, lists).reaching(object);
 }

@@ -60,8 +60,45 @@ function selectorMatches(selector: unknown, labelSets: readonly Labels[]): boole
 }
 
 /** Pod labels behind a Service: its workloads' pod labels, or its selector when they are not scanned. */
+/**
+ * Facts read from a Service's workloads, kept per workloads list: Services sharing a selector share
+ * the list (analysis.ts), so N Services over N workloads cost N, not N² (issue 17).
+ */
+const labelSetsOfWorkloads = new WeakMap<readonly ScannedObject[], Labels[]>();
+const workloadFlags = new WeakMap<readonly ScannedObject[], { readonly ingressGateway: boolean; readonly ambassador: boolean }>();
+
+function flagsOf(workloads: readonly ScannedObject[]): { readonly ingressGateway: boolean; readonly ambassador: boolean } {
+  let flags = workloadFlags.get(workloads);
+  if (!flags) {
+    flags = {
+      ingressGateway: workloads.some(({ object }) =>
+        containersOf(object).some(({ container }) => /proxyv2/.test(imageOf(container) ?? '') && JSON.stringify(container.args ?? []).includes('router')),
+      ),
+      ambassador: workloads.some(({ object }) => containersOf(object).some(({ container }) => /datawire\/ambassador/.test(imageOf(container) ?? ''))),
+    };
+    workloadFlags.set(workloads, flags);
+  }
+  return flags;
+}
+
+/** Label sets are shared per workloads list, so the answer is too. */
+const ingressGatewayLabelled = new WeakMap<readonly Labels[], boolean>();
+
+function hasIngressGatewayLabel(labelSets: readonly Labels[]): boolean {
+  let known = ingressGatewayLabelled.get(labelSets);
+  if (known === undefined) {
+    known = labelSets.some((labels) => labels.istio === 'ingressgateway');
+    ingressGatewayLabelled.set(labelSets, known);
+  }
+  return known;
+}
+
 export function podLabelSets(backend: ServiceRef): Labels[] {
-  const fromWorkloads = backend.workloads.flatMap(({ object }) => podLabelsOf(object));
+  let fromWorkloads = labelSetsOfWorkloads.get(backend.workloads);
+  if (!fromWorkloads) {
+    fromWorkloads = backend.workloads.flatMap(({ object }) => podLabelsOf(object));
+    labelSetsOfWorkloads.set(backend.workloads, fromWorkloads);
+  }
   if (fromWorkloads.length > 0) return fromWorkloads;
   const selector = asRecord(asRecord(backend.service?.spec)?.selector);
   return selector ? [selector as Labels] : [];
@@ -69,11 +106,9 @@ export function podLabelSets(backend: ServiceRef): Labels[] {
 
 function looksLikeIstioIngressGateway(backend: ServiceRef, labelSets: readonly Labels[]): boolean {
   if (backend.name === 'istio-ingressgateway') return true;
-  if (labelSets.some((labels) => labels.istio === 'ingressgateway')) return true;
+  if (hasIngressGatewayLabel(labelSets)) return true;
   if (backend.service && labelsOf(backend.service).istio === 'ingressgateway') return true;
-  return backend.workloads.some(({ object }) =>
-    containersOf(object).some(({ container }) => /proxyv2/.test(imageOf(container) ?? '') && JSON.stringify(container.args ?? []).includes('router')),
-  );
+  return flagsOf(backend.workloads).ingressGateway;
 }
 
 /** Whether a Service is an Istio ingress gateway (or Kubeflow 0.x's Ambassador) rather than one app. */
@@ -81,9 +116,7 @@ export function gatewayFlavourOf(index: RoutingIndex, backend: ServiceRef): Gate
   const labelSets = podLabelSets(backend);
   const gateways = index.istioGateways.filter((g) => selectorMatches(asRecord(g.object.spec)?.selector, labelSets));
   if (gateways.length > 0 || looksLikeIstioIngressGateway(backend, labelSets)) return { kind: 'istio', gateways, podLabels: labelSets };
-  const isAmbassador =
-    backend.name === 'ambassador' ||
-    backend.workloads.some(({ object }) => containersOf(object).some(({ container }) => /datawire\/ambassador/.test(imageOf(container) ?? '')));
+  const isAmbassador = backend.name === 'ambassador' || flagsOf(backend.workloads).ambassador;
   return isAmbassador ? { kind: 'ambassador' } : undefined;
 }
 

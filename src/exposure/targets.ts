@@ -1,4 +1,5 @@
 import { asArray, asRecord, asString, asStringArray, labelsOf, nameOf, namespaceOf } from '../core/object.js';
+import type { ScannedObject } from '../core/types.js';
 import { podLabelsOf } from '../k8s/inventory.js';
 import { containersOf, imageOf, podSpecsOf } from '../k8s/workloads.js';
 import { parseImageRef } from '../k8s/image-ref.js';
@@ -14,6 +15,7 @@ import type { ServiceRef, TargetFamily, TargetKind } from './types.js';
  */
 const WEIGHT = { image: 4, command: 4, labelKey: 3, label: 2, configMap: 2, route: 1, name: 1, port: 1 } as const;
 type Mark = keyof typeof WEIGHT;
+const MARK_ORDER = Object.keys(WEIGHT) as Mark[];
 
 /** Label keys whose values name an application; their values count as names. */
 const IDENTIFYING_LABELS = ['app', 'app.kubernetes.io/name', 'app.kubernetes.io/component', 'component', 'k8s-app', 'name'];
@@ -34,51 +36,90 @@ function addPort(ports: Set<number>, value: unknown): void {
   if (typeof value === 'number' && Number.isInteger(value)) ports.add(value);
 }
 
-function signalsOf(backend: ServiceRef, routePrefix: string | undefined): Signals {
-  const names = [backend.name];
-  const qualifiedNames = [`${backend.namespace ?? ''}/${backend.name}`];
-  const labels = new Set<string>();
-  const labelKeys = new Set<string>();
-  const addLabels = (map: Readonly<Record<string, unknown>>): void => {
-    for (const [key, value] of Object.entries(map)) {
-      if (typeof value !== 'string') continue;
-      labelKeys.add(key);
-      labels.add(`${key}=${value}`);
-      if (IDENTIFYING_LABELS.includes(key)) names.push(value);
-    }
+/** A mutable Signals under construction. */
+function emptySignals(routePrefix: string | undefined) {
+  return {
+    names: [] as string[],
+    qualifiedNames: [] as string[],
+    labels: new Set<string>(),
+    labelKeys: new Set<string>(),
+    repositories: [] as string[],
+    commands: [] as string[],
+    configMaps: [] as string[],
+    ports: new Set<number>(),
+    routePrefix,
   };
-  const ports = new Set<number>();
+}
+
+function addLabels(signals: ReturnType<typeof emptySignals>, map: Readonly<Record<string, unknown>>): void {
+  for (const [key, value] of Object.entries(map)) {
+    if (typeof value !== 'string') continue;
+    signals.labelKeys.add(key);
+    signals.labels.add(`${key}=${value}`);
+    if (IDENTIFYING_LABELS.includes(key)) signals.names.push(value);
+  }
+}
+
+/** What the Service itself (its name, labels, selector and ports) and the route to it show. */
+function serviceSignalsOf(backend: ServiceRef, routePrefix: string | undefined): Signals {
+  const signals = emptySignals(routePrefix);
+  signals.names.push(backend.name);
+  signals.qualifiedNames.push(`${backend.namespace ?? ''}/${backend.name}`);
   if (backend.service) {
-    addLabels(labelsOf(backend.service));
+    addLabels(signals, labelsOf(backend.service));
     const spec = asRecord(backend.service.spec);
-    addLabels(asRecord(spec?.selector) ?? {});
+    addLabels(signals, asRecord(spec?.selector) ?? {});
     for (const port of asArray(spec?.ports)) {
-      addPort(ports, asRecord(port)?.port);
-      addPort(ports, asRecord(port)?.targetPort);
+      addPort(signals.ports, asRecord(port)?.port);
+      addPort(signals.ports, asRecord(port)?.targetPort);
     }
   }
-  const repositories: string[] = [];
-  const commands: string[] = [];
-  const configMaps: string[] = [];
-  for (const { object } of backend.workloads) {
-    names.push(nameOf(object));
-    qualifiedNames.push(`${namespaceOf(object) ?? ''}/${nameOf(object)}`);
-    for (const podLabels of podLabelsOf(object)) addLabels(podLabels);
+  return signals;
+}
+
+/** What the workloads behind a Service show: images, commands, pod labels, ConfigMaps, ports, names. */
+function workloadSignalsOf(workloads: readonly ScannedObject[]): Signals {
+  const signals = emptySignals(undefined);
+  for (const { object } of workloads) {
+    signals.names.push(nameOf(object));
+    signals.qualifiedNames.push(`${namespaceOf(object) ?? ''}/${nameOf(object)}`);
+    for (const podLabels of podLabelsOf(object)) addLabels(signals, podLabels);
     for (const pod of podSpecsOf(object)) {
-      for (const ref of volumeConfigReferences(pod.spec.volumes, 'volumes')) if (ref.kind === 'ConfigMap') configMaps.push(ref.name);
+      for (const ref of volumeConfigReferences(pod.spec.volumes, 'volumes')) if (ref.kind === 'ConfigMap') signals.configMaps.push(ref.name);
     }
     for (const { container, path } of containersOf(object)) {
       const repository = parseImageRef(imageOf(container) ?? '');
-      if (repository) repositories.push(`${repository.registry}/${repository.repository}`);
-      commands.push([...asStringArray(container.command), ...asStringArray(container.args)].join(' '));
-      for (const port of asArray(container.ports)) addPort(ports, asRecord(port)?.containerPort);
-      for (const ref of containerConfigReferences(container, path)) if (ref.kind === 'ConfigMap') configMaps.push(ref.name);
+      if (repository) signals.repositories.push(`${repository.registry}/${repository.repository}`);
+      signals.commands.push([...asStringArray(container.command), ...asStringArray(container.args)].join(' '));
+      for (const port of asArray(container.ports)) addPort(signals.ports, asRecord(port)?.containerPort);
+      for (const ref of containerConfigReferences(container, path)) if (ref.kind === 'ConfigMap') signals.configMaps.push(ref.name);
       // Container names are chosen freely (`php-redis` in a web frontend): a name, never more.
       const name = asString(container.name);
-      if (name) names.push(name);
+      if (name) signals.names.push(name);
     }
   }
-  return { names, qualifiedNames, labels, labelKeys, repositories, commands, configMaps, ports, routePrefix };
+  return signals;
+}
+
+/**
+ * Each mark is "some signal matches", so the marks of Service and workloads are the union of the
+ * marks of each part. The workloads' part is kept per workloads list, which Services with one
+ * selector share: N Services over N workloads read the workloads once, not N times (issue 17).
+ */
+interface WorkloadMarks {
+  readonly byEntry: ReadonlyMap<TargetEntry, ReadonlySet<Mark>>;
+  readonly hasPorts: boolean;
+}
+const workloadMarksCache = new WeakMap<readonly ScannedObject[], WorkloadMarks>();
+
+function workloadMarksOf(workloads: readonly ScannedObject[]): WorkloadMarks {
+  let known = workloadMarksCache.get(workloads);
+  if (!known) {
+    const signals = workloadSignalsOf(workloads);
+    known = { byEntry: new Map(loadTargetCatalogue().map((entry) => [entry, marksOf(entry, signals)])), hasPorts: signals.ports.size > 0 };
+    workloadMarksCache.set(workloads, known);
+  }
+  return known;
 }
 
 /** The marks of one entry that the backend shows. */
@@ -99,8 +140,8 @@ function marksOf(entry: TargetEntry, signals: Signals): Set<Mark> {
  * A match resting only on names (and perhaps a route) is dropped when the backend's ports are
  * known and none is the software's: the php-redis frontend on port 80 is not a Redis database.
  */
-function contradictedByPorts(entry: TargetEntry, marks: ReadonlySet<Mark>, signals: Signals): boolean {
-  if (!entry.namesNeedPort || signals.ports.size === 0 || marks.has('port')) return false;
+function contradictedByPorts(entry: TargetEntry, marks: ReadonlySet<Mark>, portsKnown: boolean): boolean {
+  if (!entry.namesNeedPort || !portsKnown || marks.has('port')) return false;
   return !['image', 'command', 'labelKey', 'label', 'configMap'].some((strong) => marks.has(strong as Mark));
 }
 
@@ -127,13 +168,16 @@ const MARK_WORDS: Readonly<Record<Mark, string>> = {
  * recognised. `routePrefix` is the path a gateway route sends to it, when there is one.
  */
 export function recognizeBackend(backend: ServiceRef, routePrefix?: string): Recognition | undefined {
-  const signals = signalsOf(backend, routePrefix);
+  const signals = serviceSignalsOf(backend, routePrefix);
+  const behind = workloadMarksOf(backend.workloads);
+  const portsKnown = signals.ports.size > 0 || behind.hasPorts;
   let best: { entry: TargetEntry; marks: Set<Mark>; score: number } | undefined;
   for (const entry of loadTargetCatalogue()) {
     const marks = marksOf(entry, signals);
+    for (const mark of behind.byEntry.get(entry) ?? []) marks.add(mark);
     // A port or a route prefix only supports a match: alone they identify nothing.
     if (![...marks].some((mark) => mark !== 'port' && mark !== 'route')) continue;
-    if (contradictedByPorts(entry, marks, signals)) continue;
+    if (contradictedByPorts(entry, marks, portsKnown)) continue;
     const score = [...marks].reduce((sum, mark) => sum + WEIGHT[mark], 0);
     if (!best || score > best.score) best = { entry, marks, score };
   }
@@ -149,7 +193,8 @@ export function recognizeBackend(backend: ServiceRef, routePrefix?: string): Rec
     ...(entry.ceiling && proven ? { ceiling: entry.ceiling, ceilingReason: entry.why ?? '' } : {}),
     ...(entry.loginSurface && proven ? { loginSurface: true } : {}),
   };
-  return { target, marks: [...best.marks].map((m) => MARK_WORDS[m]) };
+  // In the catalogue's order of weight (image first), however the two parts added them.
+  return { target, marks: MARK_ORDER.filter((m) => best.marks.has(m)).map((m) => MARK_WORDS[m]) };
 }
 
 export function recognizeTarget(backend: ServiceRef, routePrefix?: string): TargetKind | undefined {

@@ -1,5 +1,6 @@
 import type { Violation } from '../core/rule.js';
 import { SEVERITIES, type Severity } from '../core/severity.js';
+import { SHOWN_ROUTES, shownWithRest } from './shown.js';
 import type { Exposure, ReachLevel, TargetFamily } from './types.js';
 
 const WHERE: Readonly<Record<ReachLevel, string>> = {
@@ -79,7 +80,8 @@ export function violationsFor(
     const raw = first && severityOf(first);
     if (!first?.target || !raw) continue;
     const severity = withinCeiling(first, raw);
-    const also = others.length > 0 ? [`also behind this entry: ${others.map((e) => e.target?.label ?? e.backend.name).join(', ')}`] : [];
+    const names = shownWithRest(others.map((e) => e.target?.label ?? e.backend.name), SHOWN_ROUTES, 'targets');
+    const also = others.length > 0 ? [`also behind this entry: ${names.join(', ')}`] : [];
     violations.push(toViolation(first, first.target.label, severity, also));
   }
   return violations;

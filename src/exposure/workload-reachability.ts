@@ -39,7 +39,28 @@ export function reachesOutside(level: ReachLevel): boolean {
 export function reachabilityOf(object: K8sObject, inventory: Inventory, lists: UserLists): Reachability {
   const direct = directHostExposure(object);
   if (direct.length > 0) return { verdict: 'external', via: direct };
-  const exposures = exposuresReaching(inventory, object, lists);
+  const routed = routedReachability(exposuresReaching(inventory, object, lists));
+  if (routed) return routed;
+  if (isKubeflowNotebook(object) && kubeflowGatewayAuthenticates(inventory)) {
+    return { verdict: 'gateway-authenticated', via: ['Kubeflow notebook controller route on the authenticating Istio gateway'] };
+  }
+  const services = inventory.servicesSelecting(object).map((s) => s.object);
+  if (services.length > 0) return { verdict: 'internal', via: services.map((s) => `${describeObject(s)} (in-cluster only)`) };
+  return { verdict: 'unknown', via: [] };
+}
+
+/** Folds kept per exposure list: workloads behind the same Services share the list, so N of them fold it once. */
+const folded = new WeakMap<readonly Exposure[], Reachability | null>();
+
+function routedReachability(exposures: readonly Exposure[]): Reachability | undefined {
+  const known = folded.get(exposures);
+  if (known !== undefined) return known ?? undefined;
+  const result = foldRoutes(exposures);
+  folded.set(exposures, result ?? null);
+  return result;
+}
+
+function foldRoutes(exposures: readonly Exposure[]): Reachability | undefined {
   const open = exposures.filter((e) => reachesOutside(e.reach.level) && e.auth.state !== 'present');
   if (open.length > 0) {
     const fromAnywhere = open.some((e) => e.reach.level === 'anywhere');
@@ -47,12 +68,7 @@ export function reachabilityOf(object: K8sObject, inventory: Inventory, lists: U
   }
   const gated = exposures.filter((e) => e.auth.state === 'present');
   if (gated.length > 0) return { verdict: 'gateway-authenticated', via: unique(gated.map((e) => e.route)) };
-  if (isKubeflowNotebook(object) && kubeflowGatewayAuthenticates(inventory)) {
-    return { verdict: 'gateway-authenticated', via: ['Kubeflow notebook controller route on the authenticating Istio gateway'] };
-  }
-  const services = inventory.servicesSelecting(object).map((s) => s.object);
-  if (services.length > 0) return { verdict: 'internal', via: services.map((s) => `${describeObject(s)} (in-cluster only)`) };
-  return { verdict: 'unknown', via: [] };
+  return undefined;
 }
 
 /** The route with how it reaches outside, unless the route already says so. */

@@ -1,15 +1,12 @@
-import { asString, namespaceOf } from '../../core/object.js';
+import { namespaceOf } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import type { K8sObject } from '../../core/types.js';
 import type { Inventory } from '../../core/inventory.js';
 import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
-import { parseImageRef } from '../../k8s/image-ref.js';
+import { kfpComponentOf, kfpNamespaceMode } from '../../platforms/kfp-components.js';
 import { reachabilityOf } from '../../exposure/workload-reachability.js';
+import { SHOWN_ROUTES, shownWithRest } from '../../exposure/shown.js';
 import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
-import { resolveEnvInNamespace } from '../../k8s/env-resolution.js';
-
-const API_SERVER_IMAGE = /(^|\/)(kfp-api-server|ml-pipeline\/api-server)$/;
-const FRONTEND_IMAGE = /(^|\/)(kfp-frontend|ml-pipeline\/frontend)$/;
 
 export default defineRule({
   meta: {
@@ -41,33 +38,26 @@ export default defineRule({
     if (mode.multiUser) return;
     const reach = reachabilityOf(object, ctx.inventory, ctx.config.lists);
     if (reach.verdict !== 'external') return;
+    // Every route was judged; the message and evidence name a few and count the rest (issue 17).
+    const via = shownWithRest(reach.via, SHOWN_ROUTES, 'routes');
     yield {
-      message: `Kubeflow Pipelines ${kfpComponentOf(first)} "${first.name}" is reachable from outside the cluster via ${reach.via.join(', ')} while multi-user mode is off (${mode.reason}); anyone can run pipelines.`,
+      message: `Kubeflow Pipelines ${kfpComponentOf(first)} "${first.name}" is reachable from outside the cluster via ${via.join(', ')} while multi-user mode is off (${mode.reason}); anyone can run pipelines.`,
       path: first.path,
-      evidence: [...reach.via, mode.reason],
+      evidence: [...via, mode.reason],
     };
   },
 });
-
-function kfpComponentOf(site: ContainerRef): 'API server' | 'UI' | undefined {
-  const repository = parseImageRef(asString(site.container.image) ?? '')?.repository ?? '';
-  if (API_SERVER_IMAGE.test(repository)) return 'API server';
-  if (FRONTEND_IMAGE.test(repository)) return 'UI';
-  return undefined;
-}
 
 /**
  * The API server decides multi-user mode from `MULTIUSER`. When the scan lacks the API server,
  * the UI's `KUBEFLOW_USERID_HEADER` (set only by the multi-user manifests) stands in for it.
  */
 function multiUserMode(object: K8sObject, sites: readonly ContainerRef[], inventory: Inventory): { multiUser: boolean; reason: string } {
-  const resolved = resolveEnvInNamespace(inventory, namespaceOf(object), 'MULTIUSER');
+  const namespaceMode = kfpNamespaceMode(inventory, namespaceOf(object));
+  const resolved = namespaceMode.multiUserEnv;
   if (resolved.some((env) => env.value.trim().toLowerCase() === 'true')) return { multiUser: true, reason: 'MULTIUSER is true' };
-  if (resolved.length > 0) return { multiUser: false, reason: `MULTIUSER is not "true" (${resolved.map((e) => e.origin).join(', ')})` };
-  const apiServerPresent = inventory
-    .inNamespace(namespaceOf(object))
-    .some(({ object: o }) => containersOf(o).some((site) => kfpComponentOf(site) === 'API server'));
-  if (apiServerPresent) return { multiUser: false, reason: 'the API server sets no MULTIUSER, so it runs single-user' };
+  if (resolved.length > 0) return { multiUser: false, reason: `MULTIUSER is not "true" (${shownWithRest(resolved.map((e) => e.origin), SHOWN_ROUTES, 'settings').join(', ')})` };
+  if (namespaceMode.apiServerPresent) return { multiUser: false, reason: 'the API server sets no MULTIUSER, so it runs single-user' };
   const uiHasUserHeader = sites.some((site) => JSON.stringify(site.container.env ?? []).includes('KUBEFLOW_USERID_HEADER'));
   if (uiHasUserHeader) return { multiUser: true, reason: 'the UI reads the Kubeflow user-id header' };
   return { multiUser: false, reason: 'no MULTIUSER setting or user-id header in the scanned files, the standalone default' };
