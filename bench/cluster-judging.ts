@@ -14,6 +14,7 @@ import { newSnapshot } from '../src/k8s/inventory.js';
 import { ALL_RULES } from '../src/rules/index.js';
 import { generateCluster } from './cluster-objects.js';
 import { LiveEvaluator } from '../src/watch/live-evaluator.js';
+import { labelsOf } from '../src/core/object.js';
 
 const SCALE = Number(process.env.BENCH_CLUSTER_SCALE ?? 0.3);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 5_000);
@@ -59,7 +60,7 @@ for (let done = 0; done < CHANGES; done++) {
     continue;
   }
   const pod = pods[done % pods.length]!;
-  const scanned: ScannedObject = { object: { ...pod, metadata: { ...pod.metadata, labels: { ...pod.metadata?.labels, revision: String(done) } } }, origin };
+  const scanned: ScannedObject = { object: { ...pod, metadata: { ...pod.metadata, labels: { ...labelsOf(pod), revision: String(done) } } }, origin };
   snapshot.upsert(scanned);
   evaluator.judgeStored(scanned, snapshot);
   updates++;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { kubeconfigFor } from '../src/testing/fake-apiserver/kubeconfig.js';
 import { startFakeApiServer } from '../src/testing/fake-apiserver/server.js';
 import { generateCluster } from './cluster-objects.js';
+import { labelsOf } from '../src/core/object.js';
 
 const SCALE = Number(process.env.BENCH_CLUSTER_SCALE ?? 1);
 
@@ -37,7 +38,7 @@ async function churn(rate: number, total: number): Promise<void> {
         continue;
       }
       const pod = pods[done % pods.length]!;
-      server.update({ ...pod, metadata: { ...pod.metadata, labels: { ...pod.metadata?.labels, revision: String(done) } } });
+      server.update({ ...pod, metadata: { ...pod.metadata, labels: { ...labelsOf(pod), revision: String(done) } } });
     }
     await new Promise((r) => setTimeout(r, 10));
   }

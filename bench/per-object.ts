@@ -10,6 +10,7 @@ import { newSnapshot, podLabelsOf } from '../src/k8s/inventory.js';
 import { ALL_RULES } from '../src/rules/index.js';
 import { collectManifests } from '../src/sources/manifest.js';
 import { sharedAvailable, sharedPath } from '../src/testing/shared.js';
+import { labelsOf } from '../src/core/object.js';
 
 const ITERATIONS = Number(process.env.BENCH_OBJECT_ITERATIONS ?? 2000);
 /**
@@ -63,7 +64,7 @@ function pipelinePod(i: number): K8sObject {
 }
 
 const gateway = objects.find((s) => s.object.kind === 'Service' && s.object.metadata?.name === 'istio-ingressgateway')!.object;
-const gatewayChange = (i: number): K8sObject => ({ ...gateway, metadata: { ...gateway.metadata, labels: { ...gateway.metadata?.labels, revision: String(i) } }, spec: { ...(gateway.spec as object), type: 'LoadBalancer' } });
+const gatewayChange = (i: number): K8sObject => ({ ...gateway, metadata: { ...gateway.metadata, labels: { ...labelsOf(gateway), revision: String(i) } }, spec: { ...(gateway.spec as object), type: 'LoadBalancer' } });
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;

@@ -21,13 +21,14 @@ export const CONFIG_VOCABULARY = {
 /**
  * Loads `--config FILE`, else the file `KFGUARD_CONFIG` names (when set and non-empty), else
  * `.kfguard.yaml` or `.kfguard.yml` found by walking up from the working directory to the
- * repository root. `note` names the file and what it switches off or down, for the report.
+ * repository root (outside a repository, in the working directory only; config/discover.ts).
+ * `note` names the file and what it switches off or down, for the report.
  */
 export async function loadCliConfigWithNote(flag: string | undefined, io: CliIo): Promise<{ config: KfguardConfig; note?: string }> {
   const fromEnv = io.env.KFGUARD_CONFIG;
   const explicit = flag ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
   const loaded = await loadConfig({
-    ...(explicit === undefined ? {} : { explicit }),
+    ...(explicit === undefined ? {} : { explicit, explicitFrom: flag === undefined ? 'KFGUARD_CONFIG' : '--config' }),
     cwd: io.cwd,
     ...CONFIG_VOCABULARY,
   });

@@ -1,5 +1,10 @@
 import { CLUSTER_HELP } from './cluster-flags.js';
 
+/** Where `--config` looks by default; the same for every command that discovers a config. */
+const CONFIG_FLAG = `      --config FILE          settings file (default: $KFGUARD_CONFIG, else .kfguard.yaml or
+                             .kfguard.yml here or above, up to the repository root (the
+                             directory holding .git); outside a repository, here only)`;
+
 export const MAIN_HELP = `kfguard — finds exposed ML dashboards and crypto-miner workloads in Kubernetes and Kubeflow
 
 Usage:
@@ -52,8 +57,7 @@ Flags:
       --no-color             never colour (default: colour when stdout is a terminal; NO_COLOR
                              set and non-empty turns it off, FORCE_COLOR on, TERM=dumb off;
                              --color and --no-color win over the environment)
-      --config FILE          settings file (default: $KFGUARD_CONFIG, else .kfguard.yaml or
-                             .kfguard.yml found upwards from here)
+${CONFIG_FLAG}
       --baseline FILE        report only findings not in FILE (written by --write-baseline)
       --write-baseline FILE  record the current findings in FILE, to accept them as known
       --max-doc-size SIZE    refuse YAML documents larger than SIZE (default 16MB)
@@ -101,7 +105,7 @@ Flags:
       --keep-load-balancer   keep LoadBalancer Services and restrict them with loadBalancerSourceRanges
                              instead of switching them to ClusterIP
       --placeholder-cidr CIDR  range written where you must put your own (default 203.0.113.0/24)
-      --config FILE          settings file (default: .kfguard.yaml found upwards from here)
+${CONFIG_FLAG}
   -h, --help                 show this help
 
 Exit codes: 0 when every fixable finding was patched (or previewed), 2 on usage, input or rule errors.
@@ -213,7 +217,7 @@ Flags:
       --rule ID[,ID]         list only what these rules read (repeatable)
       --skip-rule ID[,ID]    leave out what only these rules read (repeatable)
       --category CAT[,CAT]   list only what rules of these categories read (repeatable)
-      --config FILE          settings file (default: .kfguard.yaml found upwards from here)
+${CONFIG_FLAG}
   -q, --quiet                no summary line on stderr
 ${CLUSTER_HELP}  -h, --help                 show this help
 `;
@@ -264,7 +268,7 @@ Flags:
       --rule ID[,ID]         run only these rules (repeatable)
       --skip-rule ID[,ID]    do not run these rules (repeatable)
       --category CAT[,CAT]   run only rules of these categories (repeatable)
-      --config FILE          settings file (default: .kfguard.yaml found upwards from here)
+${CONFIG_FLAG}
       --kubeconfig FILE      kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, then the
                              pod's service account)
       --context NAME         kubeconfig context to use (default: the current context)
@@ -334,9 +338,10 @@ Flags:
   -q, --quiet                list only findings at or above --fail-on
       --color                colour the text report even when stdout is not a terminal
       --no-color             never colour output
-      --config FILE          settings file (rule options and suppressions; default: .kfguard.yaml
-                             found upwards). The logged objects' own kfguard.io/ignore annotations
-                             are never honoured: whoever sent the request wrote them
+${CONFIG_FLAG}
+                             for rule options and suppressions. The logged objects' own
+                             kfguard.io/ignore annotations are never honoured: whoever sent the
+                             request wrote them
       --baseline FILE        mark findings already in FILE as known (written by --write-baseline)
       --write-baseline FILE  record the current findings in FILE, to accept them as known
   -h, --help                 show this help
@@ -371,8 +376,10 @@ Flags:
   -q, --quiet              list only findings at or above --fail-on
       --color              colour the text report even when stdout is not a terminal
       --no-color           never colour output
-      --config FILE        settings file (rule options and suppressions; the jobs' own
-                           kfguard.io/ignore annotations are never honoured)
+      --config FILE        settings file (default: $KFGUARD_CONFIG, else .kfguard.yaml or
+                           .kfguard.yml here or above, up to the repository root; outside a
+                           repository, here only); the jobs' own kfguard.io/ignore annotations
+                           are never honoured
       --baseline FILE      mark findings already in FILE as known (written by --write-baseline)
       --write-baseline FILE  record the current findings in FILE, to accept them as known
   -h, --help               show this help
@@ -431,7 +438,7 @@ Report:
   -q, --quiet                no banner
       --color                colour the text report even when stdout is not a terminal
       --no-color             never colour output
-      --config FILE          settings file (default: .kfguard.yaml found upwards)
+${CONFIG_FLAG}
   -h, --help                 show this help
 
 Exit codes: 0 nothing open at or above --fail-on, 1 an open interface, 2 usage errors or a

@@ -9,6 +9,8 @@ import { findConfigFile } from './discover.js';
 export interface ConfigRequest {
   /** `--config FILE`, relative to `cwd`; when absent the file is discovered. */
   readonly explicit?: string;
+  /** What named `explicit`, for the hint when it does not exist: the flag (default) or the environment variable. */
+  readonly explicitFrom?: '--config' | 'KFGUARD_CONFIG';
   readonly cwd: string;
   readonly knownRuleIds: readonly string[];
   /** Each rule's options schema, by rule id (see `optionSchemasOf` in core/rule-options). */
@@ -35,7 +37,7 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new ConfigError(
       missing ? `${displayName}: config file not found` : `${displayName}: cannot read config file: ${errorMessage(error)}`,
-      missing ? 'check the --config path' : undefined,
+      missing ? (request.explicitFrom === 'KFGUARD_CONFIG' ? 'check KFGUARD_CONFIG: it names this file, relative to the working directory' : 'check the --config path') : undefined,
     );
   }
   // zod is loaded only when there is a file to validate, keeping plain scans' start-up fast.

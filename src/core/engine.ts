@@ -9,6 +9,7 @@ import { apiGroupOf, describeObject, refOf } from './object.js';
 import type { KindMatch, Rule, Violation } from './rule.js';
 import { Snapshot, type PodLabelsOf } from './snapshot.js';
 import { DependencyRecorder, type Dependencies } from './snapshot-dependencies.js';
+import { isUnreadDocument } from './unread-document.js';
 import {
   reportedOriginOf,
   sourceKindOf,
@@ -158,9 +159,13 @@ class Run {
     const source = sourceKindOf(origin);
     const budget = createBudget(this.options.limits ?? DEFAULT_LIMITS);
     const produced: Finding[] = [];
+    // Evaluations are what JUnit and PolicyReport list as passed. A document kfguard could not
+    // read passed nothing: its input error stands for it, and its findings (a miner in its raw
+    // text) are reported as any other.
+    const record = this.options.recordEvaluations === true && !isUnreadDocument(object);
     for (const rule of rules ?? this.rulesFor(object, source)) {
       if (!rule.check || !ruleAppliesToSource(rule, source)) continue;
-      if (this.options.recordEvaluations) this.evaluations.push({ ruleId: rule.meta.id, resource: refOf(object) });
+      if (record) this.evaluations.push({ ruleId: rule.meta.id, resource: refOf(object) });
       const before = budget.exhausted.length;
       try {
         for (const violation of rule.check(object, { source, inventory, config: this.config, origin, budget })) {

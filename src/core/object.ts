@@ -50,11 +50,52 @@ export function namespaceOf(object: K8sObject): string | undefined {
 }
 
 export function labelsOf(object: K8sObject): Readonly<Record<string, string>> {
-  return object.metadata?.labels ?? {};
+  return stringMap(object.metadata?.labels);
 }
 
 export function annotationsOf(object: K8sObject): Readonly<Record<string, string>> {
-  return object.metadata?.annotations ?? {};
+  return stringMap(object.metadata?.annotations);
+}
+
+const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * Labels and annotations as the string map Kubernetes defines. A file holds whatever its author
+ * wrote (`labels: 5`, a list, `app: 7`): anything but a map is empty, and values that are not
+ * text are read as the text they print as (a number, a boolean) or dropped (a list, a map), so
+ * no rule crashes on them or calls a string method on a number. The common all-string map is
+ * returned as it is, without a copy.
+ */
+export function stringMap(value: unknown): Readonly<Record<string, string>> {
+  if (!isRecord(value)) return EMPTY;
+  if (Object.values(value).every((entry) => typeof entry === 'string')) return value as Readonly<Record<string, string>>;
+  const texts: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    const text = scalarText(entry);
+    if (text !== undefined) texts[key] = text;
+  }
+  return texts;
+}
+
+export interface OwnerReference {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly apiVersion?: string;
+  readonly uid?: string;
+  readonly controller?: boolean;
+}
+
+/** `metadata.ownerReferences` keeping only the entries that are maps, each field only when of its type. */
+export function ownerReferencesOf(object: K8sObject): readonly OwnerReference[] {
+  return asArray(object.metadata?.ownerReferences)
+    .filter(isRecord)
+    .map((ref) => ({
+      ...(typeof ref.kind === 'string' ? { kind: ref.kind } : {}),
+      ...(typeof ref.name === 'string' ? { name: ref.name } : {}),
+      ...(typeof ref.apiVersion === 'string' ? { apiVersion: ref.apiVersion } : {}),
+      ...(typeof ref.uid === 'string' ? { uid: ref.uid } : {}),
+      ...(typeof ref.controller === 'boolean' ? { controller: ref.controller } : {}),
+    }));
 }
 
 export function refOf(object: K8sObject): ResourceRef {

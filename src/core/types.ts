@@ -29,9 +29,11 @@ export type K8sObject = {
 export type ObjectMeta = {
   readonly name?: string;
   readonly namespace?: string;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly annotations?: Readonly<Record<string, string>>;
-  readonly ownerReferences?: readonly { readonly kind?: string; readonly name?: string; readonly apiVersion?: string; readonly uid?: string; readonly controller?: boolean }[];
+  /** Untyped like `ownerReferences`: read through `labelsOf` and `annotationsOf`. */
+  readonly labels?: unknown;
+  readonly annotations?: unknown;
+  /** Untyped: a file holds whatever its author wrote; read through `core/object.ts` (`ownerReferencesOf`). */
+  readonly ownerReferences?: unknown;
   readonly [key: string]: unknown;
 };
 

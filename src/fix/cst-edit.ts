@@ -1,7 +1,8 @@
 import { Composer, CST, isScalar, Parser, stringify, type Scalar } from 'yaml';
 import type { PathSegment } from '../core/path.js';
+import { commentWithNote } from './line-comment.js';
 
-/** A scalar replaced in place, with an optional comment put at the end of its line. */
+/** A scalar replaced in place, with an optional comment put at the end of its line (after the user's own). */
 export interface ScalarSet {
   readonly path: readonly PathSegment[];
   readonly value: string | number | boolean | null;
@@ -61,15 +62,16 @@ function scalarType(token: CST.FlowScalar, value: ScalarSet['value']): FlowScala
   return /[,[\]{}]/.test(printed) ? 'QUOTE_DOUBLE' : 'PLAIN';
 }
 
-/** Puts `#comment` after the scalar on its line, in place of a comment already there. */
+/** Puts `#comment` after the scalar on its line, after a comment already there, which is kept. */
 function putComment(token: CST.FlowScalar, comment: string): void {
   const end = (token.end ??= []);
-  const source = `#${comment}`;
   const existing = end.findIndex((t) => t.type === 'comment');
   if (existing !== -1) {
-    (end[existing] as CST.SourceToken).source = source;
+    const kept = end[existing] as CST.SourceToken;
+    kept.source = `#${commentWithNote(kept.source.slice(1), comment)}`;
     return;
   }
+  const source = `#${comment}`;
   const newline = end.findIndex((t) => t.type === 'newline');
   const at = newline === -1 ? end.length : newline;
   const before = end[at - 1];

@@ -1,5 +1,6 @@
 import { isNode, isScalar, isSeq, type Document } from 'yaml';
 import type { PathSegment } from '../core/path.js';
+import { commentWithNote } from './line-comment.js';
 import type { ObjectEdit } from './types.js';
 
 function isScalarValue(value: unknown): boolean {
@@ -44,7 +45,8 @@ function setValue(doc: Document, path: readonly PathSegment[], value: unknown, c
   else doc.setIn(path, doc.createNode(value));
   if (comment === undefined) return;
   const node = doc.getIn(path, true);
-  if (isNode(node)) node.comment = comment;
+  // The user's comment on the line (why an image is pinned, a ticket) is kept, the note after it.
+  if (isNode(node)) node.comment = commentWithNote(node.comment, comment);
 }
 
 function appendValue(doc: Document, path: readonly PathSegment[], value: unknown): void {

@@ -26,13 +26,17 @@ export const junitFormatter: Formatter = {
   name: 'junit',
   fileExtension: '.xml',
   render(report) {
-    const suites = [...testCasesByRule(report)].sort(([a], [b]) => a.localeCompare(b));
+    const suites: [string, TestCase[], (readonly string[])?][] = [...testCasesByRule(report)].sort(([a], [b]) => a.localeCompare(b));
     // Unread input is an error testcase, so CI never shows an all-green run for it.
     if (report.errors.length > 0) suites.unshift([INPUT_SUITE, report.errors.map(inputErrorCase)]);
     const probed = sortedProbedTargets(report);
     if (probed) suites.unshift([PROBE_SUITE, probed.map(probedTargetCase)]);
+    // Warnings lead, the config note first (which file was loaded, which rules it switched off or
+    // down): CI test views list testcases, so each warning is a skipped one, and the suite's
+    // properties and output carry them for tools that read those.
+    if (report.warnings.length > 0) suites.unshift([WARNING_SUITE, report.warnings.map(warningCase), report.warnings]);
     const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>'];
-    suites.forEach(([ruleId, cases], id) => lines.push(...renderSuite(ruleId, cases, id)));
+    suites.forEach(([ruleId, cases, notes], id) => lines.push(...renderSuite(ruleId, cases, id, notes)));
     lines.push('</testsuites>');
     return `${lines.join('\n')}\n`;
   },
@@ -40,6 +44,14 @@ export const junitFormatter: Formatter = {
 
 const INPUT_SUITE = 'kfguard-input';
 const PROBE_SUITE = 'kfguard-probe';
+const WARNING_SUITE = 'kfguard-warnings';
+/** A testcase name is one line in a CI list; the whole warning is its message and body. */
+const MAX_CASE_NAME = 200;
+
+function warningCase(warning: string): TestCase {
+  const name = warning.length <= MAX_CASE_NAME ? warning : `${warning.slice(0, MAX_CASE_NAME - 1)}…`;
+  return { name, classname: `kfguard.${WARNING_SUITE}`, outcome: { tag: 'skipped', message: warning, body: warning } };
+}
 
 /** `kfguard probe`: one testcase per target; open fails, unjudged is an error, protected and not-found pass. */
 function probedTargetCase(target: ProbedTarget): TestCase {
@@ -55,7 +67,7 @@ function inputErrorCase(error: Report['errors'][number]): TestCase {
   return { name: where, classname: `kfguard.${INPUT_SUITE}`, outcome: { tag: 'error', message: error.message, type: 'input-error', body: `${where}: ${error.message}` } };
 }
 
-function renderSuite(ruleId: string, cases: readonly TestCase[], id: number): string[] {
+function renderSuite(ruleId: string, cases: readonly TestCase[], id: number, notes: readonly string[] = []): string[] {
   const count = (tag: string): number => cases.filter((c) => c.outcome?.tag === tag).length;
   const lines = [
     `  ${openTag('testsuite', {
@@ -70,10 +82,10 @@ function renderSuite(ruleId: string, cases: readonly TestCase[], id: number): st
       timestamp: FIXED_TIMESTAMP,
       hostname: 'localhost',
     })}`,
-    '    <properties/>',
+    ...(notes.length === 0 ? ['    <properties/>'] : ['    <properties>', ...notes.map((note) => `      ${openTag('property', { name: 'warning', value: note }, true)}`), '    </properties>']),
   ];
   for (const testCase of cases) lines.push(`    ${renderCase(testCase)}`);
-  lines.push('    <system-out/>', '    <system-err/>', '  </testsuite>');
+  lines.push(`    ${element('system-out', {}, notes.map((note) => `warning: ${note}`).join('\n'))}`, '    <system-err/>', '  </testsuite>');
   return lines;
 }
 

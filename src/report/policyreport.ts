@@ -71,6 +71,7 @@ export function emptiedPolicyReport(document: Record<string, unknown>): Record<s
 }
 
 const CLUSTER = '\u0000cluster';
+const WARNING_POLICY = 'kfguard-warning';
 const PROBE_STATUS: Readonly<Record<ProbedTarget['verdict'], ResultStatus>> = { open: 'fail', error: 'error', protected: 'pass', 'not-found': 'skip' };
 const NO_NAMESPACE = '';
 
@@ -109,6 +110,12 @@ function* results(report: Report): Iterable<[string, PolicyResult]> {
       message: `${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`,
     };
     yield [CLUSTER, result];
+  }
+  // Warnings, the config note first (which file was loaded, which rules it switched off or down),
+  // as unscored `warn` results of the cluster-wide report: Policy Reporter and `kubectl get`
+  // show results and the summary, so a report that a committed config emptied says so there.
+  for (const warning of report.warnings) {
+    yield [CLUSTER, { policy: WARNING_POLICY, rule: WARNING_POLICY, result: 'warn', scored: false, source: 'kfguard', message: warning }];
   }
   // `kfguard probe`: every target and its verdict, in the cluster-wide report (a URL has no namespace).
   for (const target of sortedProbedTargets(report) ?? []) {

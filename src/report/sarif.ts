@@ -165,6 +165,10 @@ function invocation(report: Report): Sarif.Invocation {
       message: { text: error.message },
       associatedRule: { id: error.ruleId },
     })),
+    // Warnings, the config note first (which file was loaded, which rules it switched off or
+    // down): a SARIF viewer shows them beside the run, so an alert list that a committed config
+    // emptied says so.
+    ...report.warnings.map((warning): Sarif.Notification => ({ level: 'warning', message: { text: warning }, descriptor: { id: 'kfguard-warning' } })),
     // `kfguard probe`: one notification per target, so a viewer shows what was protected or unjudged too.
     ...(sortedProbedTargets(report) ?? []).map((target): Sarif.Notification => ({
       level: target.verdict === 'open' || target.verdict === 'error' ? 'warning' : 'note',

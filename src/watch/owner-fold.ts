@@ -1,4 +1,5 @@
 import type { Inventory } from '../core/inventory.js';
+import { namespaceOf, ownerReferencesOf } from '../core/object.js';
 import type { Finding, K8sObject, ResourceRef } from '../core/types.js';
 import { resourceKeyOf } from './finding-tracker.js';
 
@@ -51,10 +52,10 @@ function sameProblem(a: Finding, b: Finding): boolean {
 
 /** The object's controller as the snapshot holds it, if any. */
 function controllerOf(object: K8sObject, inventory: Inventory): K8sObject | undefined {
-  const references = object.metadata?.ownerReferences ?? [];
+  const references = ownerReferencesOf(object);
   const reference = references.find((r) => r.controller === true) ?? references[0];
   if (!reference?.kind || !reference.name) return undefined;
-  const namespace = object.metadata?.namespace;
+  const namespace = namespaceOf(object);
   const direct = inventory.get(reference.kind, namespace, reference.name)?.object;
   if (direct) return direct;
   if (reference.kind !== 'ReplicaSet') return undefined;

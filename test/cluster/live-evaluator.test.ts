@@ -10,7 +10,7 @@ import type { FindingChange } from '../../src/watch/finding-tracker.js';
 import { LiveEvaluator } from '../../src/watch/live-evaluator.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { refOf } from '../../src/core/object.js';
+import { labelsOf, refOf } from '../../src/core/object.js';
 import { REPO_ROOT } from '../../src/testing/shared.js';
 import { resourceKeyOf } from '../../src/watch/finding-tracker.js';
 import { objectsOfFiles, objectsOfYaml } from './helpers.js';
@@ -136,7 +136,7 @@ describe('live evaluator', () => {
     assert.ok(onProfile().includes('profile-namespace-missing-resource-quota'), JSON.stringify(onProfile()));
     const before = onProfile();
     // The Namespace relabelled in place: its whole-inventory findings neither resolve nor repeat.
-    const relabelled = { ...profile, metadata: { ...profile.metadata, labels: { ...profile.metadata?.labels, team: 'x' } } };
+    const relabelled = { ...profile, metadata: { ...profile.metadata, labels: { ...labelsOf(profile), team: 'x' } } };
     snapshot.upsert({ object: relabelled, origin });
     assert.deepEqual(evaluator.judgeStored({ object: relabelled, origin }, snapshot).changes, []);
     assert.deepEqual(onProfile(), before);

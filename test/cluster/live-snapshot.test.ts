@@ -2,6 +2,7 @@
 // creates, updates and deletes arrive; 410 relists; dropped watches reconnect; 403 is a gap.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
+import { labelsOf } from '../../src/core/object.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { backoff } from '../../src/sources/cluster/informer.js';
 import { LiveSnapshot, type LiveChange, type LiveSnapshotOptions } from '../../src/sources/cluster/live-snapshot.js';
@@ -45,7 +46,7 @@ describe('live snapshot', () => {
     const created = cluster.server.create(pod('c'));
     await waitFor(() => pods(live).includes('team-a/c'));
     cluster.server.update({ ...created, metadata: { ...created.metadata, labels: { app: 'x' } } });
-    await waitFor(() => live.snapshot.get('Pod', 'team-a', 'c')?.object.metadata?.labels?.app === 'x');
+    await waitFor(() => labelsOf(live.snapshot.get('Pod', 'team-a', 'c')?.object ?? { apiVersion: '', kind: '' }).app === 'x');
     cluster.server.remove(created);
     await waitFor(() => !pods(live).includes('team-a/c'));
     assert.ok(live.snapshot.version > versionAtSync);

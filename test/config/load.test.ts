@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { findConfigFile } from '../../src/config/discover.js';
@@ -11,6 +11,14 @@ import { ALL_RULES } from '../../src/rules/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../suppress/helpers.js';
 
+/** Whether a `.git` sits in `path` or any directory above it. */
+async function insideRepository(path: string): Promise<boolean> {
+  for (let directory = path; ; directory = dirname(directory)) {
+    if (existsSync(join(directory, '.git'))) return true;
+    if (dirname(directory) === directory) return false;
+  }
+}
+
 /** What the CLI passes: every rule's id and options schema. */
 const SHIPPED_RULES = { knownRuleIds: ALL_RULES.map((rule) => rule.meta.id), optionSchemas: optionSchemasOf(ALL_RULES) };
 
@@ -19,13 +27,15 @@ describe('config discovery and loading', () => {
   after(() => dir.cleanup());
   const deep = join(dir.path, 'repo', 'apps', 'ml');
   mkdirSync(deep, { recursive: true });
+  // The temporary directory is the repository root, as a checkout's top directory would be.
+  mkdirSync(join(dir.path, '.git'));
   const write = (relative: string, text: string): string => {
     const file = join(dir.path, relative);
     writeFileSync(file, text);
     return file;
   };
 
-  test('walks up from the working directory and stops at the first file found', async () => {
+  test('walks up from the working directory to the repository root and stops at the first file found', async () => {
     const outer = write('.kfguard.yaml', 'rules: {image-registry-not-allowed: {options: {allowed: [outer.example]}}}\n');
     const inner = write('repo/.kfguard.yaml', 'rules: {image-registry-not-allowed: {options: {allowed: [inner.example]}}}\n');
     assert.equal(await findConfigFile(deep), inner);
@@ -35,11 +45,26 @@ describe('config discovery and loading', () => {
     assert.equal(await findConfigFile(join(dir.path, 'repo', '..')), outer);
   });
 
-  test('no file anywhere up the tree gives the defaults', async (t) => {
+  test('no file in the working directory outside a repository gives the defaults', async () => {
     const bare = tempDir();
     try {
-      if ((await findConfigFile(dirname(bare.path))) !== undefined) return t.skip('a .kfguard.yaml exists above the temp directory');
       assert.deepEqual(await loadConfig({ cwd: bare.path, ...SHIPPED_RULES }), { config: DEFAULT_CONFIG, warnings: [] });
+    } finally {
+      bare.cleanup();
+    }
+  });
+
+  test('outside any repository only the working directory is searched, never its parents up to /', async (t) => {
+    const bare = tempDir();
+    try {
+      if (await insideRepository(bare.path)) return t.skip('the temporary directory is inside a git checkout');
+      const sub = join(bare.path, 'sub');
+      mkdirSync(sub);
+      writeFileSync(join(bare.path, '.kfguard.yaml'), 'rules: {crypto-miner-workload: {enabled: false}}\n');
+      assert.equal(await findConfigFile(sub), undefined, 'a config in a parent directory (a shared /tmp) was read');
+      assert.equal(await findConfigFile(bare.path), join(bare.path, '.kfguard.yaml'), 'the working directory itself is searched');
+      const run = await runCli(['scan', '.', '--format', 'json', '--fail-on', 'none'], { cwd: sub });
+      assert.ok(!(JSON.parse(run.stdout) as { warnings: string[] }).warnings.some((w) => w.startsWith('config ')), run.stdout);
     } finally {
       bare.cleanup();
     }
@@ -73,6 +98,15 @@ describe('kfguard scan with config (CLI)', () => {
     const run = await runCli(['scan', '--config', 'nope.yaml', '.'], { cwd: dir.path });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /^kfguard: config error: nope\.yaml: config file not found\n/);
+    assert.match(run.stderr, /hint: check the --config path/);
+  });
+
+  test('a KFGUARD_CONFIG file that does not exist exits 2 and the hint names KFGUARD_CONFIG', async () => {
+    const run = await runCli(['scan', '.'], { cwd: dir.path, env: { PATH: process.env.PATH, KFGUARD_CONFIG: 'gone.yaml' } });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^kfguard: config error: gone\.yaml: config file not found\n/);
+    assert.match(run.stderr, /hint: check KFGUARD_CONFIG/);
+    assert.doesNotMatch(run.stderr, /--config path/);
   });
 
   test('an invalid discovered config exits 2 and names the key path', async () => {
@@ -99,4 +133,17 @@ describe('kfguard scan with config (CLI)', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as { errors: unknown[] }).errors.length, 0);
   });
+});
+
+describe('--help of every command that discovers a config', () => {
+  for (const command of ['scan', 'fix', 'snapshot', 'watch', 'audit', 'hunt', 'probe']) {
+    test(`${command} names KFGUARD_CONFIG, both file names and where the search stops`, async () => {
+      const run = await runCli([command, '--help']);
+      assert.equal(run.code, 0, run.stderr);
+      const text = run.stdout.replace(/\s+/g, ' ');
+      for (const part of ['$KFGUARD_CONFIG', '.kfguard.yaml', '.kfguard.yml', 'up to the repository root', 'outside a repository, here only']) {
+        assert.ok(text.includes(part), `${command} --help does not say "${part}"`);
+      }
+    });
+  }
 });

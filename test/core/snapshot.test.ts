@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { labelsOf } from '../../src/core/object.js';
 import fc from 'fast-check';
 import type { DerivedAnalysis, Inventory } from '../../src/core/inventory.js';
 import { matchesMapSelector } from '../../src/core/selectors.js';
@@ -47,7 +48,7 @@ describe('Snapshot', () => {
     snapshot.upsert(scanned(pod('a', 'ns', { app: 'x' })));
     snapshot.upsert(scanned(pod('a', 'ns', { app: 'y' }), 2));
     assert.equal(snapshot.size, 1);
-    assert.equal(snapshot.get('Pod', 'ns', 'a')?.object.metadata?.labels?.app, 'y');
+    assert.equal(labelsOf(snapshot.get('Pod', 'ns', 'a')?.object ?? { apiVersion: '', kind: '' }).app, 'y');
     assert.ok(snapshot.version > v0);
     snapshot.delete(pod('a', 'ns', {}));
     assert.equal(snapshot.size, 0);

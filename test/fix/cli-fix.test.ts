@@ -60,6 +60,16 @@ describe('kfguard fix', () => {
     assert.equal(run.written.size, 0);
   });
 
+  test("pinning an image keeps the user's comment on its line, and adds the placeholder note after it", async () => {
+    const file = join(dir.path, 'pinned.yaml');
+    const image = 'tensorflow/tensorflow:latest-gpu';
+    writeFileSync(file, `apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: train}\nspec:\n  entrypoint: main\n  templates:\n  - name: main\n    container:\n      image: ${image}  # pinned by the platform team, JIRA-12\n      command: [python, train.py]\n`);
+    const run = await runCli(['fix', 'pinned.yaml', '--in-place', '--rule', 'image-floating-tag'], { cwd: dir.path });
+    assert.equal(run.code, 0, run.stderr);
+    const line = readFileSync(file, 'utf8').split('\n').find((l) => l.includes('image:'));
+    assert.equal(line, `      image: ${image}@sha256:${'0'.repeat(64)}  # pinned by the platform team, JIRA-12 # kfguard: placeholder digest, replace with: crane digest ${image}`);
+  });
+
   test('--in-place fixes what it can and lists what it cannot, pointing at explain', async () => {
     const file = join(dir.path, 'inplace.yaml');
     writeFileSync(file, EXPOSED_GATEWAY + INGRESS_TO_DASHBOARD + DASHBOARD_SERVICE);

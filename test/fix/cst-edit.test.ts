@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { setScalarsInPlace } from '../../src/fix/cst-edit.js';
 import { unifiedDiff } from '../../src/fix/diff.js';
+import { applyEditsToDocument } from '../../src/fix/yaml-edit.js';
 import { EditableYamlFile } from '../../src/fix/yaml-file.js';
 
 /**
@@ -77,9 +78,15 @@ describe('fix edits through the CST', () => {
     assert.deepEqual(env?.map((e) => e.value), ['x, y', 'a, {b}']);
   });
 
-  test('a comment already on the line is replaced, as the data-model edit does', () => {
-    const text = 'a: 1\nb: two   # old\nc: 3\n';
-    assert.equal(setScalarsInPlace(text, [{ path: ['b'], value: 'three', comment: ' new' }]), 'a: 1\nb: three   # new\nc: 3\n');
+  test("the user's comment already on the line is kept, the note after it, as the data-model edit does", () => {
+    const text = 'a: 1\nb: two   # pinned by the platform team, JIRA-12\nc: 3\n';
+    const expected = 'a: 1\nb: three   # pinned by the platform team, JIRA-12 # new\nc: 3\n';
+    assert.equal(setScalarsInPlace(text, [{ path: ['b'], value: 'three', comment: ' new' }]), expected);
+    assert.equal(setScalarsInPlace(expected, [{ path: ['b'], value: 'three', comment: ' new' }]), expected, 'a note already there is not added twice');
+    // The data-model edit, which the file falls back to when the CST cannot edit in place.
+    const doc = parseDocument(text);
+    applyEditsToDocument(doc, [], [{ op: 'set', path: ['b'], value: 'three', comment: ' new' }]);
+    assert.match(doc.toString(), /^b: three # pinned by the platform team, JIRA-12 # new$/m);
   });
 
   test('a string that reads as another type is quoted; a number stays a number', () => {

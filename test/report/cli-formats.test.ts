@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadAll } from 'js-yaml';
+import { FORMATTERS } from '../../src/report/formats.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { EXPOSED_GATEWAY, runCli, tempDir } from '../helpers/cli.js';
 import { descendants, parseXml } from './helpers/xml-reader.js';
@@ -67,4 +68,39 @@ describe('sarif for kustomize output', { skip: kustomizeAvailable ? false : 'nei
       assert.deepEqual(result.locations?.[0]?.physicalLocation, { artifactLocation: { uri: 'overlay/kustomization.yaml' } });
     }
   });
+});
+
+describe('every format names the config the scan loaded and what it switches off', () => {
+  const dir = tempDir();
+  const note = 'config .kfguard.yaml loaded: switches off crypto-miner-workload';
+  before(() => {
+    mkdirSync(join(dir.path, '.git'));
+    writeFileSync(join(dir.path, '.kfguard.yaml'), 'rules: {crypto-miner-workload: {enabled: false}}\n');
+    writeFileSync(join(dir.path, 'gateway.yaml'), EXPOSED_GATEWAY);
+  });
+  after(() => dir.cleanup());
+
+  /** Where each format's readers look: SARIF viewers at the run's notifications, CI test views at testcases, Policy Reporter at results. */
+  const placed: Record<string, (out: string) => boolean> = {
+    sarif: (out) => (JSON.parse(out) as { runs: { invocations: { toolExecutionNotifications?: { message: { text: string } }[] }[] }[] }).runs[0]?.invocations[0]?.toolExecutionNotifications?.some((n) => n.message.text === note) === true,
+    junit: (out) => {
+      const suite = descendants(parseXml(out), 'testsuite').find((s) => s.attributes.name === 'kfguard-warnings');
+      const skipped = descendants(suite ?? parseXml('<x/>'), 'skipped');
+      return skipped.some((s) => s.attributes.message === note) && descendants(suite ?? parseXml('<x/>'), 'property').some((p) => p.attributes.value === note);
+    },
+    policyreport: (out) =>
+      (loadAll(out) as { kind: string; results: { policy: string; result: string; message?: string }[] }[]).some(
+        (r) => r.kind === 'ClusterPolicyReport' && r.results.some((x) => x.policy === 'kfguard-warning' && x.result === 'warn' && x.message === note),
+      ),
+  };
+
+  for (const format of Object.keys(FORMATTERS)) {
+    test(format, async () => {
+      const run = await runCli(['scan', 'gateway.yaml', '--format', `${format}=out.${format}`, '--fail-on', 'none'], { cwd: dir.path });
+      assert.equal(run.code, 0, run.stderr);
+      const out = run.written.get(join(dir.path, `out.${format}`)) ?? '';
+      assert.ok(out.includes(note), `${format} does not name the config:\n${out.slice(0, 2000)}`);
+      assert.ok(placed[format]?.(out) ?? true, `${format} does not put the config note where its readers look`);
+    });
+  }
 });

@@ -97,6 +97,17 @@ describe('junit formatter', () => {
     assert.ok(descendants(parseXml(xml), 'testcase').some((c) => c.attributes.name === 'Service <x>&"\']]></testcase>'));
   });
 
+  test('lists the warnings, the config note first, as skipped testcases of their own suite, still XSD-valid', requiresShared(), async () => {
+    const note = 'config .kfguard.yaml loaded: switches off crypto-miner-workload';
+    const xml = junitFormatter.render({ ...report, warnings: [note, hostile] }, renderOptions());
+    assert.equal(await xsdErrors(xml), '');
+    const [first] = descendants(parseXml(xml), 'testsuite');
+    assert.equal(first?.attributes.name, 'kfguard-warnings');
+    assert.deepEqual(first && [first.attributes.tests, first.attributes.skipped, first.attributes.failures], ['2', '2', '0']);
+    assert.deepEqual(first && descendants(first, 'skipped').map((s) => s.attributes.message), [note, hostile.replace('\u0001', '')]);
+    assert.deepEqual(first && descendants(first, 'property').map((p) => p.attributes.value), [note, hostile.replace('\u0001', '')]);
+  });
+
   test('the XSD check rejects a malformed report', requiresShared(), async () => {
     assert.notEqual(await xsdErrors('<testsuites><testsuite name="x"/></testsuites>'), '');
   });

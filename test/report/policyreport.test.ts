@@ -15,6 +15,8 @@ interface PolicyResult {
   severity?: string;
   category?: string;
   source: string;
+  scored?: boolean;
+  message?: string;
   resources?: { kind: string; name: string; namespace?: string }[];
   properties?: Record<string, string>;
 }
@@ -85,6 +87,15 @@ describe('policyreport formatter', () => {
 
   test('is valid against the CRD schemas', requiresShared(), () => {
     for (const doc of docs) assert.deepEqual(validatorFor(doc.kind)(doc), [], `${doc.kind} ${doc.metadata.namespace ?? ''}`);
+  });
+
+  test('carries the warnings, the config note first, as unscored warn results of the cluster report, still CRD-valid', requiresShared(), () => {
+    const note = 'config .kfguard.yaml loaded: switches off crypto-miner-workload';
+    const warned = parse(policyReportFormatter.render({ ...report, warnings: [note] }, renderOptions()));
+    for (const doc of warned) assert.deepEqual(validatorFor(doc.kind)(doc), [], `${doc.kind} ${doc.metadata.namespace ?? ''}`);
+    const cluster = warned.find((d) => d.kind === 'ClusterPolicyReport');
+    assert.deepEqual(cluster?.results.filter((r) => r.policy === 'kfguard-warning').map((r) => [r.result, r.scored, r.message]), [['warn', false, note]]);
+    assert.equal(cluster?.summary.warn, 1);
   });
 
   test('the CRD check rejects an invalid result', requiresShared(), () => {

@@ -25,6 +25,7 @@ interface SarifLog {
   version: string;
   runs: {
     tool: { driver: { name: string; version: string; informationUri?: string; rules: { id: string; properties: Record<string, unknown>; help: { text: string; markdown: string }; fullDescription: { text: string } }[] } };
+    invocations?: { toolExecutionNotifications?: { level: string; message: { text: string } }[] }[];
     results: SarifResult[];
   }[];
 }
@@ -119,6 +120,14 @@ describe('sarif formatter', () => {
 
   test('is schema-valid with suppressions, kustomize, stdin and outside-base findings', requiresShared(), () => {
     assert.deepEqual(validator()(render(report, base)), []);
+  });
+
+  test('carries the warnings, the config note first, as run notifications, still schema-valid', requiresShared(), () => {
+    const note = 'config .kfguard.yaml loaded: switches off crypto-miner-workload';
+    const warned = { ...report, warnings: [note, 'hostile <x>&"\u0001'] };
+    assert.deepEqual(validator()(render(warned, base)), []);
+    const notifications = onlyRun(render(warned, base)).invocations?.[0]?.toolExecutionNotifications ?? [];
+    assert.deepEqual(notifications.map((n) => [n.level, n.message.text]), [['warning', note], ['warning', 'hostile <x>&"\u0001']]);
   });
 
   test('lists every rule that ran plus rules only findings name, with severities GitHub reads', () => {

@@ -1,4 +1,4 @@
-import { asRecord, asString, labelsOf, nameOf } from '../../core/object.js';
+import { asRecord, asString, labelsOf, nameOf, ownerReferencesOf } from '../../core/object.js';
 import type { ScannedObject } from '../../core/types.js';
 import type { DerivedAnalysis, Inventory } from '../../core/inventory.js';
 import yaml from 'js-yaml';
@@ -23,7 +23,7 @@ const PROFILE_LABELS: Readonly<Record<string, string>> = {
 function isProfileNamespace(namespace: ScannedObject): boolean {
   const labels = labelsOf(namespace.object);
   if (Object.entries(PROFILE_LABELS).some(([key, value]) => labels[key] === value)) return true;
-  return (namespace.object.metadata?.ownerReferences ?? []).some((ref) => ref.kind === 'Profile');
+  return ownerReferencesOf(namespace.object).some((ref) => ref.kind === 'Profile');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { labelsOf, nameOf, namespaceOf } from '../../core/object.js';
+import { annotationsOf, labelsOf, nameOf, namespaceOf } from '../../core/object.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import type { K8sObject } from '../../core/types.js';
 import type { Inventory } from '../../core/inventory.js';
@@ -27,7 +27,7 @@ const DIRECT_RUN_RESOURCES = [
 function isPipelineRun(object: K8sObject, origin: { readonly kind: string; readonly api?: string }, profileNamespaces: ReadonlySet<string>): boolean {
   if (object.kind === 'ScheduledWorkflow') return true;
   if (origin.kind === 'api' && origin.api === 'kfp') return true;
-  const keys = [...Object.keys(labelsOf(object)), ...Object.keys(object.metadata?.annotations ?? {})];
+  const keys = [...Object.keys(labelsOf(object)), ...Object.keys(annotationsOf(object))];
   if (keys.some((key) => key.startsWith('pipelines.kubeflow.org/') || key === 'pipeline/runid')) return true;
   const namespace = namespaceOf(object);
   return namespace !== undefined && (namespace === 'kubeflow' || profileNamespaces.has(namespace));

@@ -1,4 +1,4 @@
-import { isRecord } from '../../core/object.js';
+import { annotationsOf, isRecord } from '../../core/object.js';
 import type { K8sObject } from '../../core/types.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -10,7 +10,7 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 export function withoutSecretValues(object: K8sObject): K8sObject {
   if (object.kind !== 'Secret' || object.apiVersion !== 'v1') return object;
   const emptied = (values: unknown): unknown => (isRecord(values) ? Object.fromEntries(Object.keys(values).map((key) => [key, ''])) : values);
-  const annotations = { ...(object.metadata?.annotations ?? {}) };
+  const annotations = { ...annotationsOf(object) };
   delete annotations[LAST_APPLIED];
   const metadata = { ...object.metadata, annotations };
   if (Object.keys(annotations).length === 0) delete (metadata as { annotations?: unknown }).annotations;
