@@ -14,6 +14,8 @@ export function uiBehindService(service: K8sObject): string | undefined {
   if (labels['ray.io/node-type'] === 'head' || /-head-svc$/.test(name)) return 'a Ray head (dashboard and Jobs API)';
   if (/mlflow/.test(name) || Object.values(labels).some((value) => /mlflow/.test(value))) return 'an MLflow tracking server';
   const target = recognizeTarget({ namespace: namespaceOf(service), name, service, workloads: [] });
+  // An audit event carries no pods, so a Ray port alone can name the Service: say that it did.
+  if (target?.byPortsAlone) return `${target.label}, by its port alone (${target.byPortsAlone.join(', ')})`;
   return target?.label;
 }
 

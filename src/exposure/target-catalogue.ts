@@ -20,6 +20,8 @@ export interface TargetEntry {
   readonly ceiling?: Severity;
   readonly why?: string;
   readonly loginSurface: boolean;
+  /** The ports alone identify it, for a Service none of whose workloads is scanned. */
+  readonly portAlone: boolean;
   /** A match on names alone needs one of `ports` when the backend's ports are known. */
   readonly namesNeedPort: boolean;
   readonly source: string;
@@ -54,6 +56,7 @@ function parseEntry(entry: ListEntry): TargetEntry {
   const ceiling = entry.fields.ceiling;
   if (ceiling !== undefined && !SEVERITIES.includes(ceiling as Severity)) throw new Error(`${entry.where}: "ceiling" must be a severity`);
   if (ceiling !== undefined && typeof entry.fields.why !== 'string') throw new Error(`${entry.where}: a "ceiling" needs a "why"`);
+  if (entry.fields.portAlone === true && ports.length === 0) throw new Error(`${entry.where}: "portAlone" needs "ports"`);
   if (entry.fields.namesNeedPort === true && ports.length === 0) throw new Error(`${entry.where}: "namesNeedPort" needs "ports"`);
   const images = strings(entry, 'images').map((source) => new RegExp(source));
   const qualifiedNames = strings(entry, 'qualifiedNames');
@@ -66,6 +69,7 @@ function parseEntry(entry: ListEntry): TargetEntry {
     qualifiedNames,
     ports: ports as number[],
     loginSurface: entry.fields.loginSurface === true,
+    portAlone: entry.fields.portAlone === true,
     namesNeedPort: entry.fields.namesNeedPort === true,
     source: entry.source,
     ...optional('commands', pattern(entry, 'commands')),

@@ -181,7 +181,7 @@ export function recognizeBackend(backend: ServiceRef, routePrefix?: string): Rec
     const score = [...marks].reduce((sum, mark) => sum + WEIGHT[mark], 0);
     if (!best || score > best.score) best = { entry, marks, score };
   }
-  if (!best) return undefined;
+  if (!best) return portAloneRecognition(backend, signals);
   const { entry, marks } = best;
   // What lowers a verdict (a ceiling, the login-page allowance) needs the software itself, seen by
   // its image: labels, names and arguments are the object author's to choose, and a database
@@ -195,6 +195,20 @@ export function recognizeBackend(backend: ServiceRef, routePrefix?: string): Rec
   };
   // In the catalogue's order of weight (image first), however the two parts added them.
   return { target, marks: MARK_ORDER.filter((m) => best.marks.has(m)).map((m) => MARK_WORDS[m]) };
+}
+
+/**
+ * A Service on a port that identifies its software by itself (Ray's 8265 and 10001) when nothing
+ * else recognises it and none of its workloads is in the scanned set: the Ray head of a RayCluster
+ * kept elsewhere. A workload that is scanned and shows no mark of the software wins over the port.
+ */
+function portAloneRecognition(backend: ServiceRef, signals: Signals): Recognition | undefined {
+  if (!backend.service || backend.workloads.length > 0) return undefined;
+  for (const entry of loadTargetCatalogue()) {
+    const ports = entry.portAlone ? entry.ports.filter((p) => signals.ports.has(p)) : [];
+    if (ports.length > 0) return { target: { family: entry.family, label: entry.label, byPortsAlone: ports }, marks: [MARK_WORDS.port] };
+  }
+  return undefined;
 }
 
 export function recognizeTarget(backend: ServiceRef, routePrefix?: string): TargetKind | undefined {

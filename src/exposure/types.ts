@@ -30,6 +30,8 @@ export interface TargetKind {
   /** The highest severity an exposure of this target deserves, and why. */
   readonly ceiling?: Severity;
   readonly ceilingReason?: string;
+  /** Set when recognised by the Service's ports alone (no workload behind it is in the scanned set): those ports. */
+  readonly byPortsAlone?: readonly number[];
   /** A login page meant to face users (Dex): routed through a gateway that authenticates the rest, it is expected. */
   readonly loginSurface?: boolean;
 }

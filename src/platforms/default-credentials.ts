@@ -9,6 +9,8 @@ export interface PublishedCredential {
   /** Secret keys or env var names holding it; empty when `anySecretKey`. */
   readonly keys: readonly string[];
   readonly anySecretKey: boolean;
+  /** Command-line flags (no dashes) that take it: `cookie-secret` for oauth2-proxy's `--cookie-secret`. */
+  readonly flags: readonly string[];
   readonly value: string;
   /** Secrets it counts in; empty means any. */
   readonly secretNames: readonly string[];
@@ -27,10 +29,12 @@ export function publishedCredentials(): readonly PublishedCredential[] {
     const { fields } = entry;
     const keys = fields.keys ?? [];
     const secretNames = fields.secretNames ?? [];
+    const flags = fields.flags ?? [];
     const anySecretKey = fields.anySecretKey === true;
     const severity = requiredText(entry, 'severity');
     if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string' || k === '')) throw new Error(`${entry.where}: "keys" must be a list of names`);
     if (!Array.isArray(secretNames) || secretNames.some((n) => typeof n !== 'string' || n === '')) throw new Error(`${entry.where}: "secretNames" must be a list of names`);
+    if (!Array.isArray(flags) || flags.some((f) => typeof f !== 'string' || f === '' || f.startsWith('-'))) throw new Error(`${entry.where}: "flags" must be a list of flag names without dashes`);
     if (anySecretKey === keys.length > 0) throw new Error(`${entry.where}: give either "keys" or "anySecretKey: true"`);
     if (typeof fields.value !== 'string') throw new Error(`${entry.where}: needs a string "value"`);
     // An empty password is a default only where the product ships it; anywhere else it is noise.
@@ -41,6 +45,7 @@ export function publishedCredentials(): readonly PublishedCredential[] {
       rule: requiredText(entry, 'rule'),
       keys: keys as string[],
       anySecretKey,
+      flags: flags as string[],
       value: fields.value,
       secretNames: secretNames as string[],
       severity: severity as Severity,

@@ -169,6 +169,8 @@ export interface RayHeadDoor {
   readonly path: string;
   readonly how: string;
   readonly fromAnywhere: boolean;
+  /** Recognised only by its port (8265 or 10001), no workload behind it scanned: never critical. */
+  readonly byPortAlone: boolean;
   readonly evidence: readonly string[];
   readonly discriminator: string;
 }
@@ -211,13 +213,17 @@ export function unclaimedRayHeadDoors(object: K8sObject, inventory: Inventory, l
       exposure.backend.workloads.every(({ object: w }) => rayContainersUseToken(containersOf(w)));
     if (tokenEverywhere) continue;
     const backend = `${exposure.backend.namespace ?? ''}/${exposure.backend.name}`;
+    const ports = exposure.target.byPortsAlone;
+    const byPortAlone = ports !== undefined;
+    const portNote = byPortAlone ? [`recognised as a Ray head only by its port (${ports.join(', ')}); no workload behind it is in the scanned files`] : [];
     const unseen = containers.length === 0 ? ['the Ray head pods and their RayCluster are not in the scanned files; Ray token auth is off unless configured (RAY_AUTH_MODE=token, Ray >= 2.52)'] : ['no RAY_AUTH_MODE=token on the head containers'];
     doors.push({
-      subject: `Ray head behind Service ${backend}`,
+      subject: byPortAlone ? `Service ${backend}, a Ray head by its port alone,` : `Ray head behind Service ${backend}`,
       path: exposure.path,
       how: describeRoute(exposure),
       fromAnywhere: exposure.reach.level === 'anywhere',
-      evidence: [exposure.route, ...exposure.reach.caveats, ...unseen],
+      byPortAlone,
+      evidence: [exposure.route, ...exposure.reach.caveats, ...portNote, ...unseen],
       discriminator: `ray-service|${backend}`,
     });
   }

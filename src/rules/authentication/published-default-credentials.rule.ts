@@ -1,6 +1,7 @@
 import { asArray, asRecord, asString, describeObject, nameOf, namespaceOf } from '../../core/object.js';
 import { joinPath } from '../../core/path.js';
 import { defineRule, type Violation } from '../../core/rule.js';
+import { commandWords, findFlags, mentions } from '../../k8s/command-line.js';
 import { containerEnv, storedValuesOf } from '../../k8s/env-resolution.js';
 import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
 import { credentialsOfRule, secretNameMatches, type PublishedCredential } from '../../platforms/default-credentials.js';
@@ -60,6 +61,30 @@ function* fromReferences(site: ContainerRef, namespace: string | undefined, inve
   }
 }
 
+/**
+ * Published secrets passed as flags (`--cookie-secret=…`, `--client-secret …`): the same value as
+ * in a Secret, and readable by anyone who may read the pod spec. The finding names the flag, and
+ * points at the argument, never quoting it.
+ */
+function* fromFlags(site: ContainerRef): Iterable<Violation> {
+  const credentials = credentialsOfRule(RULE_ID).filter((c) => c.flags.length > 0);
+  const names = [...new Set(credentials.flatMap((c) => c.flags))];
+  if (names.length === 0 || !mentions(site.container, names)) return;
+  for (const use of findFlags(commandWords(site.container, site.path), names)) {
+    const value = use.value?.trim();
+    if (!value) continue;
+    const credential = credentials.find((c) => c.flags.includes(use.flag) && c.value === value);
+    if (!credential) continue;
+    yield {
+      message: `Container "${site.name}" passes --${use.flag} on its command line with the published default of ${credential.product}: whoever has it can ${credential.grants}.`,
+      path: use.path,
+      severity: credential.severity,
+      evidence: [`container ${site.name} flag --${use.flag}: published default value (not shown)`, `published in ${credential.source}`],
+      discriminator: `${use.path}|${use.flag}`,
+    };
+  }
+}
+
 export default defineRule({
   meta: {
     id: RULE_ID,
@@ -67,7 +92,7 @@ export default defineRule({
     severity: 'medium',
     category: 'authentication',
     description:
-      "A Secret key, an inline container env var, or an env var a container takes from a ConfigMap in the scanned set (`envFrom`, prefix included, or `configMapKeyRef`) holds a credential Kubeflow's manifests ship as a fixed value (`data/lists/default-credentials.yaml`): the Hub Model Registry database (`root` / `test`), the model catalog's PostgreSQL (`postgres` / `postgres`), Katib's and ML Metadata's MySQL root (`test`), the KFP MySQL root with an empty password, and the oauth2-proxy cookie secret (high: it signs session cookies) and OIDC client secret. Only the listed key names are compared, exactly; the finding names the Secret and key, never the value. Dex passwords and object-store keys have their own rules.",
+      "A Secret key, an inline container env var, a container command-line flag (oauth2-proxy's `--cookie-secret` and `--client-secret`, as `--flag=value` or `--flag value`), or an env var a container takes from a ConfigMap in the scanned set (`envFrom`, prefix included, or `configMapKeyRef`) holds a credential Kubeflow's manifests ship as a fixed value (`data/lists/default-credentials.yaml`): the Hub Model Registry database (`root` / `test`), the model catalog's PostgreSQL (`postgres` / `postgres`), Katib's and ML Metadata's MySQL root (`test`), the KFP MySQL root with an empty password, and the oauth2-proxy cookie secret (high: it signs session cookies) and OIDC client secret. Only the listed key names are compared, exactly; the finding names the Secret and key (or the container and flag), never the value. Dex passwords and object-store keys have their own rules.",
     rationale:
       'Every Kubeflow install made from the example manifests has these values, and they are printed in a public repository. Whoever reaches the database Service (any pod in the mesh, in the stock install) can read and rewrite runs, experiments and which model version is registered for deployment; whoever knows the cookie secret can forge a session for any user at the gateway.',
     remediation:
@@ -119,6 +144,7 @@ export default defineRule({
         };
       }
       yield* fromReferences(site, namespaceOf(object), inventory);
+      yield* fromFlags(site);
     }
   },
 });

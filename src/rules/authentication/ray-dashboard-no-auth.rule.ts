@@ -9,7 +9,7 @@ export default defineRule({
     severity: 'critical',
     category: 'authentication',
     description:
-      "A Ray head (KubeRay `RayCluster`, `RayJob`, `RayService`, or a pod running `ray start --head`) is reachable from outside the cluster — KubeRay `serviceType: LoadBalancer`/`NodePort`, `enableIngress: true`, a Service, Ingress, Gateway API or OpenShift route to it, or the head pod on the host network or publishing host ports (high) — while Ray's token authentication is off (no `authOptions.mode: token`, no `RAY_AUTH_MODE=token` as the last such entry on every container that runs Ray; Ray before 2.52 has no token auth and ignores both). A LoadBalancer, NodePort, Ingress or route to a Service that is a Ray head by its own marks (a `ray.io/node-type: head` selector, Ray images, the dashboard port 8265 or client port 10001) is reported on that entry even when the RayCluster is not in the scanned files: token auth is off unless configured, so what cannot be seen is judged at Ray's default.",
+      "A Ray head (KubeRay `RayCluster`, `RayJob`, `RayService`, or a pod running `ray start --head`) is reachable from outside the cluster — KubeRay `serviceType: LoadBalancer`/`NodePort`, `enableIngress: true`, a Service, Ingress, Gateway API or OpenShift route to it, or the head pod on the host network or publishing host ports (high) — while Ray's token authentication is off (no `authOptions.mode: token`, no `RAY_AUTH_MODE=token` as the last such entry on every container that runs Ray; Ray before 2.52 has no token auth and ignores both). A LoadBalancer, NodePort, Ingress or route to a Service that is a Ray head by its own marks (a `ray.io/node-type: head` selector, Ray images, the dashboard port 8265 or client port 10001) is reported on that entry even when the RayCluster is not in the scanned files: token auth is off unless configured, so what cannot be seen is judged at Ray's default. A Service on 8265 or 10001 none of whose workloads is in the scanned files, reached through a LoadBalancer, NodePort, Ingress or route, is a Ray head by its port alone (high, never critical, and the message says so); a scanned workload behind it that is not Ray keeps it silent.",
     rationale:
       "Ray's dashboard port (8265) also serves the Jobs API, which runs any submitted command on the cluster; without token auth it asks for no credentials. The ShadowRay campaign (CVE-2023-48022, disputed by Anyscale as \"by design\") used exactly this to run miners and steal cloud credentials from exposed Ray clusters. `critical` when open to anyone (LoadBalancer, Ingress), `high` when open to whoever reaches node addresses.",
     remediation:
@@ -29,7 +29,8 @@ export default defineRule({
       yield {
         message: `${door.subject} is reachable from outside the cluster (${door.how}) and nothing shows Ray's token auth on; its Jobs API runs any command it is sent.`,
         path: door.path,
-        severity: door.fromAnywhere ? 'critical' : 'high',
+        // A port is the author's to choose: on its own it proves too little for critical.
+        severity: door.fromAnywhere && !door.byPortAlone ? 'critical' : 'high',
         evidence: door.evidence,
         discriminator: door.discriminator,
       };
