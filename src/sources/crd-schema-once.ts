@@ -103,5 +103,17 @@ function nextLine(source: string, at: number): number {
 
 /** Each `{{ … }}` replaced by as many `x` (line breaks kept), so offsets and lines stay where they were. */
 function blankTemplateActions(text: string): string {
-  return text.replace(/\{\{[\s\S]*?\}\}/g, (action) => action.replace(/[^\n]/g, 'x'));
+  // One forward scan (a lazy `{{[\s\S]*?}}` regex is quadratic on many unclosed `{{`): an action
+  // with no `}}` after it ends nothing, and neither can any later `{{`, so the scan stops there.
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('{{', from);
+    if (open === -1) break;
+    const close = text.indexOf('}}', open + 2);
+    if (close === -1) break;
+    out += text.slice(from, open) + text.slice(open, close + 2).replace(/[^\n]/g, 'x');
+    from = close + 2;
+  }
+  return out + text.slice(from);
 }
