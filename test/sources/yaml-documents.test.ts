@@ -195,3 +195,21 @@ test('flow YAML deeper than kfguard\'s readers follow is refused with that reaso
   const standIn = documents.find((d) => d.refused)?.value as { text: string } | undefined;
   assert.match(standIn?.text ?? '', /\.\/xmrig/);
 });
+
+test('a document over 3 MiB that needs the exact reader is refused with its reason (not read into gigabytes); a List that size is read item by item', () => {
+  const nested = `${'['.repeat(200)}1${']'.repeat(200)}`;
+  const items: string[] = [];
+  for (let size = 0; size < 3.2 * 1024 * 1024; size += nested.length + 2) items.push(nested);
+  const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: big, labels: {y: n}}\nspec: {containers: [{name: c, image: alpine, command: [./xmrig]}]}\nx: [${items.join(', ')}]\n`;
+  const { documents, errors } = parseYamlStream(`kind: ConfigMap\nmetadata: {name: before}\n---\n${pod}`);
+  assert.deepEqual(documents.filter((d) => !d.refused).map((d) => (d.value as { kind: string }).kind), ['ConfigMap']);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!.message, /reads differently in YAML 1\.1 and 1\.2, over the 3\.0 MB kfguard reads exactly .*refused$/);
+  assert.equal(errors[0]!.line, 4);
+  // A List of ordinary items as large is still read, item by item, as kubectl reads it.
+  const item = '- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c, labels: {y: n}}\n  data: {k: "' + 'v'.repeat(200) + '"}\n';
+  const list = `apiVersion: v1\nkind: List\nitems:\n${item.repeat(Math.ceil((3.2 * 1024 * 1024) / item.length))}`;
+  const read = parseYamlStream(list);
+  assert.deepEqual(read.errors, []);
+  assert.ok(read.documents.length > 10_000);
+});
