@@ -84,3 +84,12 @@ class ObjectBudget implements Budget {
 export function unlimitedBudget(): Budget {
   return createBudget({ timeMs: Number.POSITIVE_INFINITY, bytes: Number.MAX_SAFE_INTEGER });
 }
+
+/**
+ * How deep the searches of one object (its containers, a custom resource's text) follow nested
+ * fields. It matches the file readers' own limit (`MAX_READABLE_DEPTH`), so every field of a
+ * document kfguard could read is searched; only an object that arrives already parsed (an
+ * admission review, a cluster list) can go deeper, and there the search reports that it stopped.
+ * Depth does not bound the work (the number of fields does); this only keeps recursion off the stack's edge.
+ */
+export const MAX_SEARCH_DEPTH = 500;

@@ -1,3 +1,4 @@
+import { MAX_SEARCH_DEPTH } from '../core/budget.js';
 import yaml from 'js-yaml';
 import { apiGroupOf, asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { formatPath, joinPath, parsePath, type PathSegment } from '../core/path.js';
@@ -36,7 +37,6 @@ const TEXT_TEMPLATES: ReadonlyMap<string, string | undefined> = new Map(WORKLOAD
 
 const INHERITED_DEFAULTS = WORKLOAD_SHAPES.inheritedDefaults;
 
-const MAX_DEPTH = 24;
 
 /** Per template record (an Argo template), the default container each of its container keys inherits. */
 type Inherited = Map<JsonRecord, Readonly<Record<string, JsonRecord>>>;
@@ -133,7 +133,7 @@ export function withoutBookkeeping(object: K8sObject): K8sObject {
 }
 
 function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: ContainerRef[], parent: JsonRecord | undefined, inherited: Inherited): void {
-  if (depth > MAX_DEPTH) return;
+  if (depth > MAX_SEARCH_DEPTH) return;
   noteTemplateDefaults(node, inherited);
   const ownDefaults = inherited.get(node);
   // No closures here: this runs for every record of every object, and most hold no container.
@@ -199,7 +199,7 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
 
 /** One list item: a record is walked, and a nested list (Argo's parallel `steps` groups) is walked item by item. */
 function walkItem(item: unknown, index: number, segments: PathSegment[], depth: number, found: ContainerRef[], parent: JsonRecord, inherited: Inherited): void {
-  if (depth > MAX_DEPTH || item === null || typeof item !== 'object') return;
+  if (depth > MAX_SEARCH_DEPTH || item === null || typeof item !== 'object') return;
   segments.push(index);
   if (Array.isArray(item)) {
     for (let i = 0; i < item.length; i++) walkItem(item[i], i, segments, depth + 1, found, parent, inherited);

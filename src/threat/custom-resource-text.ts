@@ -1,3 +1,4 @@
+import { MAX_SEARCH_DEPTH } from '../core/budget.js';
 import { isRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
@@ -8,7 +9,6 @@ import type { Site } from './signals.js';
 import { scanArgv, scanRaw } from './text-scan.js';
 import { matchWallet, shortWallet } from './wallets.js';
 
-const MAX_DEPTH = 16;
 /** Fields the API server keeps about the object, not what its operator is told to do. */
 const NOT_SPEC = new Set(['apiVersion', 'kind', 'metadata', 'status']);
 /** Strings shorter than this hold no pool host, wallet or command. */
@@ -44,7 +44,7 @@ interface Walk {
 function walk(value: unknown, path: string, depth: number, w: Walk): void {
   const { state, wallets } = w;
   if (w.skip.has(path)) return;
-  if (depth > MAX_DEPTH) {
+  if (depth > MAX_SEARCH_DEPTH) {
     cutShort(state, CUT_SHORT.fieldDepth);
     return;
   }
