@@ -1,4 +1,4 @@
-import type { Budget } from '../core/budget.js';
+import { MAX_SEARCH_DEPTH, type Budget } from '../core/budget.js';
 import type { DecodedText } from './decode.js';
 import type { Indicators } from './indicators.js';
 import { signalWeight, type Signal, type SignalKind, type Site } from './signals.js';
@@ -90,7 +90,7 @@ export const CUT_SHORT = {
   text: `a text was longer than ${SCAN_LIMITS.maxTextChars / 1024} KiB; only its first ${SCAN_LIMITS.maxTextChars / 1024} KiB were examined`,
   candidates: 'a text held more readable encoded runs than are decoded per text; the least suspicious were not decoded',
   python: 'a text made Python expression decoding re-read it beyond its cap; the rest was not evaluated',
-  fieldDepth: 'workflow fields nested too deep were not searched for parameters, artifacts or loop items',
+  fieldDepth: `fields nested more than ${MAX_SEARCH_DEPTH} levels deep were not searched`,
   files: 'a script wrote or ran more files than are followed per text; the rest were not followed',
 } as const;
 

@@ -1,3 +1,4 @@
+import { MAX_SEARCH_DEPTH } from '../core/budget.js';
 import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
@@ -9,7 +10,6 @@ import { CUT_SHORT, cutShort, type ScanState } from './scan-queue.js';
 import { scanRayJob } from './ray-job-inputs.js';
 import { judgeDownloadUrl, scanRaw, scanScript } from './text-scan.js';
 
-const MAX_DEPTH = 16;
 /** Parameter fields whose text a workflow engine substitutes into commands (`{{inputs.parameters.x}}`). */
 const ARGO_VALUE_KEYS = ['value', 'default'] as const;
 
@@ -54,7 +54,7 @@ function walk(node: JsonRecord, path: string, depth: number, w: Walk): void {
 /** Argo `steps` are lists of lists, so arrays are walked through to the records inside. */
 function walkValue(value: unknown, path: string, depth: number, w: Walk): void {
   if (value === null || typeof value !== 'object') return;
-  if (depth > MAX_DEPTH) {
+  if (depth > MAX_SEARCH_DEPTH) {
     cutShort(w.state, CUT_SHORT.fieldDepth);
     return;
   }
