@@ -124,6 +124,19 @@ describe('kfguard audit on the campaign replayed', () => {
     assert.doesNotMatch(evidence, /judged from the patch body alone/);
   });
 
+  test('SARIF results carry the request behind each finding: auditID, user, time, source IPs', async () => {
+    const file = writeLog('audit.log', jsonLines(campaignLog()));
+    const run = await runCli(['audit', file, '--format', 'sarif']);
+    const sarif = JSON.parse(run.stdout) as { runs: { results: { properties: { origin?: Record<string, unknown> } }[] }[] };
+    const origins = sarif.runs[0]?.results.map((r) => r.properties.origin) ?? [];
+    assert.ok(origins.length > 0, run.stderr);
+    const gateway = origins.find((o) => o?.auditID === 'patch-gateway');
+    assert.equal(gateway?.user, 'mallory@example.com');
+    assert.equal(gateway?.timestamp, at(1));
+    assert.deepEqual(gateway?.sourceIPs, ['203.0.113.50']);
+    assert.ok(origins.every((o) => o?.kind === 'audit' && typeof o.auditID === 'string'));
+  });
+
   test('the text report adds a timeline grouped by actor, and HTML draws it', async () => {
     const file = writeLog('audit.log', jsonLines(campaignLog()));
     const text = await runCli(['audit', file, '--no-color']);
