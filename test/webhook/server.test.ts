@@ -85,9 +85,11 @@ describe('webhook server over TLS', requiresShared(), () => {
   });
 
   test('a client that asks `Expect: 100-continue` for a body over 3 MiB gets 413 before uploading it', async () => {
+    // Its own server: the /metrics test below counts the shared server's rejections.
+    const own = await startServer();
     const { status, continued } = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
       const headers = { 'content-type': 'application/json', 'content-length': String(MAX_REVIEW_BYTES + 10), expect: '100-continue' };
-      const req = request({ host: '127.0.0.1', port: running.port, method: 'POST', path: '/validate', ca: running.certs.caCert, agent: false, servername: 'kfguard-webhook.kfguard.svc', headers });
+      const req = request({ host: '127.0.0.1', port: own.port, method: 'POST', path: '/validate', ca: own.certs.caCert, agent: false, servername: 'kfguard-webhook.kfguard.svc', headers });
       let continued = false;
       req.on('continue', () => {
         continued = true;
@@ -98,7 +100,7 @@ describe('webhook server over TLS', requiresShared(), () => {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, continued }));
       });
       req.on('error', reject);
-    });
+    }).finally(() => own.close());
     assert.equal(status, 413);
     assert.equal(continued, false, 'the server invited the upload it then refused');
   });
