@@ -41,6 +41,14 @@ export class WebhookServer {
     this.server.keepAliveTimeout = 30_000;
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 15_000;
+    // A client that sends `Expect: 100-continue` (curl does for bodies over 1 MiB) waits for
+    // permission to upload: a body declared too large is refused before it is sent, not cut off
+    // mid-upload, which the client would see as a broken pipe instead of the 413.
+    this.server.on('checkContinue', (req, res) => {
+      if (Number(req.headers['content-length'] ?? 0) > MAX_REVIEW_BYTES) return this.tooLarge(req, res);
+      res.writeContinue();
+      void this.route(req, res);
+    });
     this.server.on('clientError', (_error, socket) => socket.destroy());
     this.server.on('tlsClientError', (error) => this.context.logger.debug({ err: errorMessage(error) }, 'TLS handshake failed'));
   }

@@ -63,6 +63,24 @@ data: {a: b}`)[0]!);
     }
   });
 
+  test('a --snapshot-from path that does not exist: exit 2 naming it, never ready over an empty snapshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kfguard-serve-missing-'));
+    const certs = await generateCertificates({ service: 'kfguard-webhook', namespace: 'kfguard' });
+    writeFileSync(join(dir, 'tls.crt'), certs.cert);
+    writeFileSync(join(dir, 'tls.key'), certs.key);
+    const missing = join(dir, 'no-such-install.yaml');
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kfguard.js'), 'webhook', 'serve', '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--port', '0', '--snapshot-from', missing], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Before the check, the server became ready over nothing and kept running.
+    const stop = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    clearTimeout(stop);
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(code, 2);
+    assert.ok(stderr.includes(`--snapshot-from ${missing}: no such file`), stderr);
+  });
+
   test('no cluster configured and no --snapshot-from: exit 2 with a clear message', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kfguard-serve-none-'));
     const certs = await generateCertificates({ service: 'kfguard-webhook', namespace: 'kfguard' });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import type { K8sObject, ScannedObject } from '../../src/core/types.js';
 import type { Rule } from '../../src/core/rule.js';
@@ -81,6 +82,27 @@ describe('webhook server over TLS', requiresShared(), () => {
     assert.equal(over.status, 413);
     const under = await running.post(pad(MAX_REVIEW_BYTES - 10));
     assert.equal(under.status, 200, under.text.slice(0, 200));
+  });
+
+  test('a client that asks `Expect: 100-continue` for a body over 3 MiB gets 413 before uploading it', async () => {
+    // Its own server: the /metrics test below counts the shared server's rejections.
+    const own = await startServer();
+    const { status, continued } = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+      const headers = { 'content-type': 'application/json', 'content-length': String(MAX_REVIEW_BYTES + 10), expect: '100-continue' };
+      const req = request({ host: '127.0.0.1', port: own.port, method: 'POST', path: '/validate', ca: own.certs.caCert, agent: false, servername: 'kfguard-webhook.kfguard.svc', headers });
+      let continued = false;
+      req.on('continue', () => {
+        continued = true;
+        req.end(Buffer.alloc(MAX_REVIEW_BYTES + 10, 0x20));
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, continued }));
+      });
+      req.on('error', reject);
+    }).finally(() => own.close());
+    assert.equal(status, 413);
+    assert.equal(continued, false, 'the server invited the upload it then refused');
   });
 
   test('unknown paths and methods get 404 and 405; /healthz and /readyz answer', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -67,6 +68,11 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   const kubeconfig = stringOption(values.kubeconfig);
   const clusterContext = stringOption(values.context);
   if (snapshotPaths.length > 0 && (kubeconfig !== undefined || clusterContext !== undefined)) throw new UsageError('--snapshot-from and --kubeconfig/--context exclude each other', 'the snapshot comes either from files or from the live cluster');
+  // A mistyped path would leave a server ready over an empty cluster, where every cross-object rule
+  // (the gateway and its auth chain) judges against nothing.
+  for (const path of snapshotPaths) {
+    if (!existsSync(resolve(io.cwd, path))) throw new UsageError(`--snapshot-from ${path}: no such file or directory`, 'give the manifests of the cluster the webhook judges against');
+  }
   const connection = { ...(kubeconfig === undefined ? {} : { kubeconfig }), ...(clusterContext === undefined ? {} : { context: clusterContext }), env: io.env };
   // No cluster configured at all is a usage problem to say now, not a readiness probe failing forever.
   if (snapshotPaths.length === 0) await (await import('../../sources/cluster/connection.js')).connect(connection);
