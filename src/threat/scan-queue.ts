@@ -64,7 +64,7 @@ export type TextUnit = ArgvUnit | CommandUnit | ScriptUnit | RawUnit | DecodedUn
 /** Structural limits of the queue; bytes and time come from the object's `Budget`. */
 export const SCAN_LIMITS = {
   /** Scripts in scripts, decoded layers and expansions are followed this deep. */
-  maxDepth: 3,
+  maxDepth: 8,
   /**
    * Indicator patterns run over a text in slices of this many characters (overlapping by
    * `sliceOverlap`), so every pass stays short and the whole text is read in linear time.

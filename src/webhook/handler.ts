@@ -2,6 +2,7 @@ import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_LIMITS } from '../core/budget.js';
 import { evaluateObject, type ObjectEvaluation } from '../core/engine.js';
 import { errorMessage } from '../core/errors.js';
+import { atLeast } from '../core/severity.js';
 import type { Rule } from '../core/rule.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { AdmissionOrigin, Finding, ScannedObject } from '../core/types.js';
@@ -40,6 +41,8 @@ export interface HandlerResult {
  * creating the object is the one the rule is about (in the 2021 campaign, the attacker).
  */
 const AUTHOR_CANNOT_EXEMPT = new Set(['threat', 'exposure']);
+/** Categories whose verdict, when a budget cuts it short, is a failure to judge (see cutShortJudgement). */
+const MUST_FINISH = new Set(['threat', 'exposure']);
 
 /**
  * POST /validate: a request body to an HTTP status and AdmissionReview. Never throws. Synchronous
@@ -161,10 +164,27 @@ function judge(request: AdmissionRequest, context: JudgeContext, receivedAt: num
     return failureDecision(settings, `rule ${ids.join(', ')} failed`, ids);
   }
   const found = evaluation.introduced.length > 0 ? [...evaluation.findings, ...evaluation.introduced] : evaluation.findings;
-  if (found.length === 0) return decide(found, settings, subjectOf(request));
   const exemptRules = new Set(exemptions.flatMap((e) => e.rules ?? []));
-  const findings = activeFindings(found, scanned, context.config).filter((f) => !exemptRules.has(f.ruleId));
+  const findings = found.length === 0 ? found : activeFindings(found, scanned, context.config).filter((f) => !exemptRules.has(f.ruleId));
+  const unfinished = cutShortJudgement(evaluation, context.rules, exemptRules);
+  if (unfinished && !findings.some((f) => atLeast(f.severity, settings.denySeverity))) {
+    return failureDecision(settings, `judging was cut short (${unfinished.ruleId}: ${unfinished.reason})`, [unfinished.ruleId]);
+  }
   return decide(findings, settings, subjectOf(request));
+}
+
+/**
+ * A threat or exposure verdict that a budget or cap cut short is no verdict: its author can nest
+ * a payload one layer past any limit, and a warning would let it in. It is answered as any other
+ * failure to judge, by the failure policy, unless what was found already denies.
+ */
+function cutShortJudgement(evaluation: ObjectEvaluation, rules: readonly Rule[], exemptRules: ReadonlySet<string>): { ruleId: string; reason: string } | undefined {
+  for (const entry of evaluation.coverage) {
+    if (entry.resource === undefined || exemptRules.has(entry.ruleId)) continue;
+    const category = rules.find((rule) => rule.meta.id === entry.ruleId)?.meta.category;
+    if (category !== undefined && MUST_FINISH.has(category)) return { ruleId: entry.ruleId, reason: entry.reason };
+  }
+  return undefined;
 }
 
 /** Rule errors and budget overruns: counted and logged, never with the object. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createBudget, DEFAULT_LIMITS, unlimitedBudget, type Budget } from '../../src/core/budget.js';
+import { createBudget, DEFAULT_LIMITS, MAX_SEARCH_DEPTH, unlimitedBudget, type Budget } from '../../src/core/budget.js';
 import { DEFAULT_CONFIG } from '../../src/core/config-types.js';
 import type { RuleContext, Violation } from '../../src/core/rule.js';
 import type { K8sObject } from '../../src/core/types.js';
@@ -153,10 +153,20 @@ describe('crypto-miner-workload under a budget', () => {
     assert.ok(evidence.includes(`scan cut short: ${CUT_SHORT.length}`), evidence.join('\n'));
   });
 
-  it('says when workflow fields nest deeper than they are searched for parameters', () => {
+  const nestedWorkflow = (levels: number): K8sObject => {
     let nested: Record<string, unknown> = { parameters: [{ name: 'p', value: './xmrig -o stratum+tcp://deep.example:3333' }] };
-    for (let level = 0; level < 20; level++) nested = { inner: nested };
-    const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'w', namespace: 'ml' }, spec: nested } as K8sObject;
+    for (let level = 0; level < levels; level++) nested = { inner: nested };
+    return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'w', namespace: 'ml' }, spec: nested } as K8sObject;
+  };
+
+  it('searches workflow fields for parameters as deep as any reader reads', () => {
+    const budget = createBudget(DEFAULT_LIMITS);
+    assert.equal(judge(nestedWorkflow(20), budget)[0]?.severity, 'critical');
+    assert.deepEqual(budget.exhausted, []);
+  });
+
+  it('says when workflow fields nest deeper than they are searched for parameters', () => {
+    const workflow = nestedWorkflow(MAX_SEARCH_DEPTH + 5);
     const budget = createBudget(DEFAULT_LIMITS);
     // Fields nested past the search are themselves the finding: medium, with the reason.
     const violations = judge(workflow, budget);
