@@ -1,4 +1,4 @@
-import { BoundedCache } from '../core/bounded-cache.js';
+import { GenerationalCache } from './generational-cache.js';
 import { imageRepository, type Indicators } from './indicators.js';
 
 /** What an image reference says about itself: a campaign image, or a repository whose name says miner. */
@@ -15,7 +15,7 @@ export function judgeImage(image: string, indicators: Indicators): ImageVerdict 
   // A cluster runs a few hundred distinct images over and over; the verdict depends on nothing else.
   let verdicts = verdictsByIndicators.get(indicators);
   if (!verdicts) {
-    verdicts = new BoundedCache(VERDICTS_KEPT);
+    verdicts = new GenerationalCache(VERDICTS_KEPT);
     verdictsByIndicators.set(indicators, verdicts);
   }
   const known = verdicts.get(image);
@@ -27,7 +27,7 @@ export function judgeImage(image: string, indicators: Indicators): ImageVerdict 
 
 const VERDICTS_KEPT = 1_024;
 const NONE = 'none';
-const verdictsByIndicators = new WeakMap<Indicators, BoundedCache<string, ImageVerdict | typeof NONE>>();
+const verdictsByIndicators = new WeakMap<Indicators, GenerationalCache<string, ImageVerdict | typeof NONE>>();
 
 function judgeImageAfresh(image: string, indicators: Indicators): ImageVerdict | undefined {
   const repo = imageRepository(image);

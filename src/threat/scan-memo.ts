@@ -1,4 +1,4 @@
-import { BoundedCache } from '../core/bounded-cache.js';
+import { GenerationalCache } from './generational-cache.js';
 import type { Indicators } from './indicators.js';
 import { drain, enqueue, SCAN_LIMITS, signal, type ArgvUnit, type DecodedUnit, type RawUnit, type RecordedEvent, type ScanState, type ScriptUnit, type TextUnit, type UnitRecording } from './scan-queue.js';
 import type { SignalKind } from './signals.js';
@@ -30,7 +30,7 @@ interface Reading {
   readonly bytes: number;
 }
 
-const memos = new WeakMap<Indicators, BoundedCache<string, Reading>>();
+const memos = new WeakMap<Indicators, GenerationalCache<string, Reading>>();
 
 /**
  * A text is remembered from its second reading on. Most texts seen once (the KFP driver's per-run
@@ -68,7 +68,7 @@ export function drainRemembered(state: ScanState, root: RootUnit, read: (unit: T
   }
   let memo = memos.get(state.indicators);
   if (!memo) {
-    memo = new BoundedCache(CAPACITY);
+    memo = new GenerationalCache(CAPACITY);
     memos.set(state.indicators, memo);
   }
   const key = JSON.stringify([root.kind, root.layer, texts]);
@@ -110,7 +110,7 @@ interface UnitReading {
 
 /** Units whose queued text together is longer than this are not kept: the memo must stay small. */
 const MAX_REMEMBERED_QUEUED_CHARS = 16 * 1024;
-const unitMemos = new WeakMap<Indicators, BoundedCache<string, UnitReading>>();
+const unitMemos = new WeakMap<Indicators, GenerationalCache<string, UnitReading>>();
 
 type ReadUnit = ScriptUnit | RawUnit | DecodedUnit;
 
@@ -123,7 +123,7 @@ export function readRememberedUnit(state: ScanState, unit: ReadUnit, read: (unit
   }
   let memo = unitMemos.get(state.indicators);
   if (!memo) {
-    memo = new BoundedCache(CAPACITY);
+    memo = new GenerationalCache(CAPACITY);
     unitMemos.set(state.indicators, memo);
   }
   const key = unit.kind === 'decoded' ? `decoded\u0000${unit.layer}\u0000${unit.depth}\u0000${unit.decoded.encoding}\u0000${text}` : `${unit.kind}\u0000${unit.layer}\u0000${unit.depth}\u0000${text}`;

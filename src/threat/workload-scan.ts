@@ -93,8 +93,9 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: ScanContext, s
   ];
   scanArgv(argv, '', state);
   // Only text with a `$` can name a variable, and most command lines have none.
-  if (argv.some((a) => a.text.includes('$'))) {
-    const variables = containerVariables(container, object, ctx.inventory);
+  // With no variables defined nothing can be replaced.
+  const variables = argv.some((a) => a.text.includes('$')) ? containerVariables(container, object, ctx.inventory) : undefined;
+  if (variables !== undefined && variables.size > 0) {
     const resolved = argv.map((a) => ({ ...a, resolved: resolveVariables(a.text, variables) }));
     const replaced = resolved.flatMap((r) => r.resolved.replaced);
     if (replaced.length > 0) {
