@@ -28,6 +28,8 @@ interface Reading {
   readonly signals: readonly RememberedSignal[];
   /** Derived-text bytes the reading drew from the budget. */
   readonly bytes: number;
+  /** The budget left when the reading was made: decoders size their caps from it. */
+  readonly remainingAtReading: number;
 }
 
 const memos = new WeakMap<Indicators, GenerationalCache<string, Reading>>();
@@ -59,21 +61,20 @@ type RootUnit = ArgvUnit | ScriptUnit | RawUnit;
 
 /** `drain` for a unit of the object's own text, replaying a remembered reading when there is one. */
 export function drainRemembered(state: ScanState, root: RootUnit, read: (unit: TextUnit, state: ScanState) => void): void {
-  const sites = root.kind === 'argv' ? root.argv.map((element) => element.site) : [root.site];
-  const texts = root.kind === 'argv' ? root.argv.map((element) => element.text) : [root.text];
-  const length = texts.reduce((sum, text) => sum + text.length, 0);
-  if (root.depth !== 0 || length > MAX_REMEMBERED_CHARS || sites.some((site) => site.secret)) {
+  const key = root.depth === 0 ? rootKey(root) : undefined;
+  if (key === undefined) {
     drain(state, root, read);
     return;
   }
+  const sites = root.kind === 'argv' ? root.argv.map((element) => element.site) : [root.site];
   let memo = memos.get(state.indicators);
   if (!memo) {
     memo = new GenerationalCache(CAPACITY);
     memos.set(state.indicators, memo);
   }
-  const key = JSON.stringify([root.kind, root.layer, texts]);
   const known = memo.get(key);
-  if (known && state.budget.take(known.bytes)) {
+  if (known && replaysExactly(known, state.budget.remainingBytes)) {
+    state.budget.take(known.bytes);
     for (const s of known.signals) state.signals.push({ kind: s.kind, token: s.token, site: sites[s.site]!, layer: s.layer, weight: s.weight });
     return;
   }
@@ -87,7 +88,26 @@ export function drainRemembered(state: ScanState, root: RootUnit, read: (unit: T
     if (site === -1) return;
     remembered.push({ kind: found.kind, token: found.token, site, layer: found.layer, weight: found.weight });
   }
-  memo.set(key, { signals: remembered, bytes: before.bytes - state.budget.remainingBytes });
+  memo.set(key, { signals: remembered, bytes: before.bytes - state.budget.remainingBytes, remainingAtReading: before.bytes });
+}
+
+/**
+ * The memo key of the object's own text, or undefined when it is not remembered (too long, or a
+ * Secret's). Each part is length-prefixed, so no two different units share a key.
+ */
+function rootKey(root: RootUnit): string | undefined {
+  if (root.kind !== 'argv') {
+    if (root.text.length > MAX_REMEMBERED_CHARS || root.site.secret) return undefined;
+    return `${root.kind}:${root.layer.length}:${root.layer}${root.text}`;
+  }
+  let length = 0;
+  let key = `argv:${root.layer.length}:${root.layer}`;
+  for (const element of root.argv) {
+    length += element.text.length;
+    if (length > MAX_REMEMBERED_CHARS || element.site.secret) return undefined;
+    key += `${element.text.length}:${element.text}`;
+  }
+  return key;
 }
 
 /**
@@ -164,7 +184,7 @@ export function readRememberedUnit(state: ScanState, unit: ReadUnit, read: (unit
  * did: every draw it made still fits, and the caps decoders size from the budget (Python
  * expression decoding reads up to min(remaining, one layer)) are no smaller than they were.
  */
-function replaysExactly(known: UnitReading, remaining: number): boolean {
+function replaysExactly(known: { readonly bytes: number; readonly remainingAtReading: number }, remaining: number): boolean {
   if (remaining < known.bytes) return false;
   return remaining >= known.remainingAtReading || remaining - known.bytes >= SCAN_LIMITS.maxLayerChars;
 }
