@@ -1,3 +1,4 @@
+import { GenerationalCache } from './generational-cache.js';
 import { imageRepository, type Indicators } from './indicators.js';
 
 /** What an image reference says about itself: a campaign image, or a repository whose name says miner. */
@@ -11,6 +12,24 @@ export type ImageVerdict = { readonly kind: 'known-miner-image' | 'miner-image-n
  * into an innocently named image is invisible here: see docs/rules/crypto-miner-workload.md.
  */
 export function judgeImage(image: string, indicators: Indicators): ImageVerdict | undefined {
+  // A cluster runs a few hundred distinct images over and over; the verdict depends on nothing else.
+  let verdicts = verdictsByIndicators.get(indicators);
+  if (!verdicts) {
+    verdicts = new GenerationalCache(VERDICTS_KEPT);
+    verdictsByIndicators.set(indicators, verdicts);
+  }
+  const known = verdicts.get(image);
+  if (known !== undefined) return known === NONE ? undefined : known;
+  const verdict = judgeImageAfresh(image, indicators);
+  verdicts.set(image, verdict ?? NONE);
+  return verdict;
+}
+
+const VERDICTS_KEPT = 1_024;
+const NONE = 'none';
+const verdictsByIndicators = new WeakMap<Indicators, GenerationalCache<string, ImageVerdict | typeof NONE>>();
+
+function judgeImageAfresh(image: string, indicators: Indicators): ImageVerdict | undefined {
   const repo = imageRepository(image);
   if (indicators.trustedImages.has(repo)) return undefined;
   if (indicators.images.has(repo)) return { kind: 'known-miner-image' };

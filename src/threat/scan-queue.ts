@@ -105,7 +105,23 @@ export interface ScanState {
   cursor?: Cursor;
   /** Large decoded layers already queued for this object: the same payload at a second site is not read again. */
   readonly largeLayers: Set<string>;
+  /** The unit being read is being recorded for replay (scan-memo.ts). */
+  recording?: UnitRecording;
 }
+
+/**
+ * What reading one unit produced, in order: each signal and each unit it queued. Anything at
+ * another site than the unit's own, and any cut, spoils it: such a reading is never replayed.
+ */
+export interface UnitRecording {
+  readonly site: Site;
+  readonly events: RecordedEvent[];
+  /** Bytes the queued units drew from the budget (enqueue pays for derived script and raw text). */
+  queuedBytes: number;
+  spoiled: boolean;
+}
+
+export type RecordedEvent = { readonly kind: SignalKind; readonly token: string; readonly layer: string } | { readonly unit: TextUnit };
 
 /** A decoded layer at least this long is read once per object, at the first site it appears. */
 const LARGE_LAYER_CHARS = 64 * 1024;
@@ -120,6 +136,7 @@ export function createScanState(indicators: Indicators, budget: Budget): ScanSta
  * unread makes the object suspicious on its own (at least medium), with the reason.
  */
 export function cutShort(state: ScanState, reason: string, site?: Site): void {
+  if (state.recording) state.recording.spoiled = true;
   state.budget.exhaust(reason);
   if (state.cutShort.includes(reason)) return;
   state.cutShort.push(reason);
@@ -174,6 +191,11 @@ interface Cursor {
 
 export function signal(state: ScanState, kind: SignalKind, token: string, site: Site, layer: string): void {
   const cursor = state.cursor;
+  const recording = state.recording;
+  if (recording) {
+    if (site === recording.site) recording.events.push({ kind, token, layer });
+    else recording.spoiled = true;
+  }
   record(state, kind, token, site, layer);
   if (!cursor) return;
   cursor.marks.push({ owner: cursor.item, seq: cursor.next++ });
@@ -198,13 +220,21 @@ function record(state: ScanState, kind: SignalKind, token: string, site: Site, l
 export function enqueue(state: ScanState, unit: TextUnit): void {
   const cursor = state.cursor;
   if (!cursor) throw new Error('enqueue outside a drain');
+  const recording = state.recording;
+  if (recording) {
+    if (unit.kind !== 'argv' && unit.site === recording.site) recording.events.push({ unit });
+    else recording.spoiled = true;
+  }
   if (unit.depth > SCAN_LIMITS.maxDepth) {
     cutShort(state, CUT_SHORT.depth);
     return;
   }
-  if (unit.depth > 0 && (unit.kind === 'script' || unit.kind === 'raw') && !state.budget.take(unit.text.length)) {
-    cutShort(state, CUT_SHORT.bytes);
-    return;
+  if (unit.depth > 0 && (unit.kind === 'script' || unit.kind === 'raw')) {
+    if (!state.budget.take(unit.text.length)) {
+      cutShort(state, CUT_SHORT.bytes);
+      return;
+    }
+    if (recording) recording.queuedBytes += unit.text.length;
   }
   const parent = cursor.item;
   if (unit.kind === 'decoded' && unit.decoded.text.length >= LARGE_LAYER_CHARS) {

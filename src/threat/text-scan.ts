@@ -12,8 +12,8 @@ import type { Indicators } from './indicators.js';
 import { compromisedPins } from './packages.js';
 import { shellWithoutComments } from './precision.js';
 import { pythonCommands } from './python-calls.js';
-import { drainRemembered } from './scan-memo.js';
-import { CUT_SHORT, SCAN_LIMITS, cutShort, enqueue, signal, type ArgvElement, type ArgvUnit, type ScanState, type TextUnit } from './scan-queue.js';
+import { drainRemembered, readRememberedUnit } from './scan-memo.js';
+import { CUT_SHORT, SCAN_LIMITS, cutShort, enqueue, signal, type ArgvElement, type ArgvUnit, type DecodedUnit, type RawUnit, type ScanState, type ScriptUnit, type TextUnit } from './scan-queue.js';
 import { commandName, commandWords, expandAssignments, inlineScriptIndex, isPython, isShell, parseShell, shellScriptIndexes, type ShellCommand } from './shell.js';
 import type { Site } from './signals.js';
 import { matchWallet, shortWallet } from './wallets.js';
@@ -72,16 +72,15 @@ function readUnit(unit: TextUnit, state: ScanState): void {
     case 'command':
       analyzeCommands([{ words: commandWords(unit.words), piped: false }], () => unit.site, unit.layer, state, unit.depth, true);
       return;
-    case 'script':
-      readScript(unit.text, unit.site, unit.layer, state, unit.depth);
-      return;
-    case 'raw':
-      readRaw(unit.text, unit.site, unit.layer, state, unit.depth);
-      return;
-    case 'decoded':
-      readScript(unit.decoded.text, unit.site, decodedLayer(unit.layer, unit.decoded.encoding, unit.depth), state, unit.depth);
-      return;
+    default:
+      readRememberedUnit(state, unit, readTextUnit);
   }
+}
+
+function readTextUnit(unit: ScriptUnit | RawUnit | DecodedUnit, state: ScanState): void {
+  if (unit.kind === 'script') readScript(unit.text, unit.site, unit.layer, state, unit.depth);
+  else if (unit.kind === 'raw') readRaw(unit.text, unit.site, unit.layer, state, unit.depth);
+  else readScript(unit.decoded.text, unit.site, decodedLayer(unit.layer, unit.decoded.encoding, unit.depth), state, unit.depth);
 }
 
 const LAYER_LABEL = /(?:^|, )([^,]+) layer \d+$/;

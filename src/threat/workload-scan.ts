@@ -65,12 +65,12 @@ export function scanWorkload(object: K8sObject, ctx: ScanContext): WorkloadScan 
   if (customText) scanCustomResourceText(object, state);
   const holders = podSpecsOf(object);
   for (const holder of holders) {
-    const runAsConfig = configVolumeNames(containers.filter((ref) => ref.holder.path === holder.path));
+    const runAsConfig = once(() => configVolumeNames(containers.filter((ref) => ref.holder.path === holder.path)));
     scanVolumes(asArray(holder.spec.volumes), joinPath(holder.path, 'volumes'), object, ctx, state, scannedRefs, runAsConfig);
   }
   // Argo declares volumes once for the whole workflow, beside its templates.
   const spec = asRecord(object.spec);
-  if (spec && !holders.some((h) => h.spec === spec)) scanVolumes(asArray(spec.volumes), 'spec.volumes', object, ctx, state, scannedRefs, configVolumeNames(containers));
+  if (spec && !holders.some((h) => h.spec === spec)) scanVolumes(asArray(spec.volumes), 'spec.volumes', object, ctx, state, scannedRefs, once(() => configVolumeNames(containers)));
   checkScheduledDownload(object, containers, state);
   return { signals: state.signals, cutShort: state.cutShort };
 }
@@ -79,19 +79,23 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: ScanContext, s
   const { container, path } = ref;
   const label = `container "${ref.name || path}"`;
   const site = (field: string, ...segments: (string | number)[]): Site => ({ where: `${label} ${field}`, path: joinPath(path, ...segments) });
+  // Every argv element needs a site, most never hold a signal: built without joinPath's rest array and key checks
+  // (`command` and `args` are plain keys, so the path is exactly what joinPath would give).
+  const argSite = (key: 'command' | 'args', i: number): Site => ({ where: `${label} ${key}[${i}]`, path: path === '' ? `${key}[${i}]` : `${path}.${key}[${i}]` });
   const image = asString(container.image);
   const imageVerdict = image === undefined ? undefined : judgeImage(image, state.indicators);
   if (image !== undefined && imageVerdict) {
     signal(state, imageVerdict.kind, imageVerdict.word ? `${image} (says "${imageVerdict.word}")` : image, site('image', 'image'), '');
   }
   const argv: ArgvElement[] = [
-    ...asArray(container.command).map((v, i) => ({ text: scalarText(v), site: site(`command[${i}]`, 'command', i) })),
-    ...asArray(container.args).map((v, i) => ({ text: scalarText(v), site: site(`args[${i}]`, 'args', i) })),
+    ...asArray(container.command).map((v, i) => ({ text: scalarText(v), site: argSite('command', i) })),
+    ...asArray(container.args).map((v, i) => ({ text: scalarText(v), site: argSite('args', i) })),
   ];
   scanArgv(argv, '', state);
   // Only text with a `$` can name a variable, and most command lines have none.
-  if (argv.some((a) => a.text.includes('$'))) {
-    const variables = containerVariables(container, object, ctx.inventory);
+  // With no variables defined nothing can be replaced.
+  const variables = argv.some((a) => a.text.includes('$')) ? containerVariables(container, object, ctx.inventory) : undefined;
+  if (variables !== undefined && variables.size > 0) {
     const resolved = argv.map((a) => ({ ...a, resolved: resolveVariables(a.text, variables) }));
     const replaced = resolved.flatMap((r) => r.resolved.replaced);
     if (replaced.length > 0) {
@@ -151,19 +155,31 @@ function scanEnv(container: JsonRecord, site: (field: string, ...segments: (stri
 
 /** ConfigMaps and Secrets a container pulls in through `envFrom` and `valueFrom`. */
 function scanEnvReferences(container: JsonRecord, path: string, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>): void {
-  for (const ref of containerConfigReferences(container, path)) scanConfigObject(ref, object, ctx, state, scanned, false);
+  for (const ref of containerConfigReferences(container, path)) scanConfigObject(ref, object, ctx, state, scanned, never);
+}
+
+const never = (): boolean => false;
+
+/** Calls `make` the first time the value is asked for: most pods mount no ConfigMap the scan can read. */
+function once<T>(make: () => T): () => T {
+  let value: { readonly made: T } | undefined;
+  return () => (value ??= { made: make() }).made;
 }
 
 /** `runAsConfig`: volumes a container passes to a program as its config file (`--config /etc/x/config.json`). */
-function scanVolumes(volumes: readonly unknown[], path: string, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>, runAsConfig: ReadonlySet<string>): void {
-  for (const ref of volumeConfigReferences(volumes, path)) scanConfigObject(ref, object, ctx, state, scanned, ref.volume !== undefined && runAsConfig.has(ref.volume.name));
+function scanVolumes(volumes: readonly unknown[], path: string, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>, runAsConfig: () => ReadonlySet<string>): void {
+  if (volumes.length === 0) return;
+  for (const ref of volumeConfigReferences(volumes, path)) {
+    const volume = ref.volume;
+    scanConfigObject(ref, object, ctx, state, scanned, () => volume !== undefined && runAsConfig().has(volume.name));
+  }
 }
 
 /**
  * Scans each key of a referenced ConfigMap or Secret. Secret `data` is decoded in memory only, and
  * its sites are marked secret so evidence names the Secret and key but never the value.
  */
-function scanConfigObject(ref: ConfigReference, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>, runAsConfig: boolean): void {
+function scanConfigObject(ref: ConfigReference, object: K8sObject, ctx: ScanContext, state: ScanState, scanned: Set<string>, runAsConfig: () => boolean): void {
   const { kind, name } = ref;
   const namespace = object.metadata?.namespace;
   const key = `${kind}/${name}`;
@@ -172,10 +188,11 @@ function scanConfigObject(ref: ConfigReference, object: K8sObject, ctx: ScanCont
   const target = referencedObject(ctx.inventory, kind, namespace, name);
   if (!target) return;
   const display = `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+  const passedAsConfig = runAsConfig();
   // Binary Secret data (keystores, images) is not text a miner could hide in.
   for (const { key: dataKey, value: text } of storedValuesOf(target, readableText)) {
     const site: Site = { where: `${display} key "${dataKey}"`, path: ref.path, ...(kind === 'Secret' ? { secret: true } : {}) };
-    scanStoredText(dataKey, text, site, state, runAsConfig, commandsName(object, dataKey));
+    scanStoredText(dataKey, text, site, state, passedAsConfig, commandsName(object, dataKey));
   }
 }
 
@@ -215,15 +232,20 @@ function scalarText(value: unknown): string {
 function checkCampaignPattern(ref: ContainerRef, inPipeline: boolean, state: ScanState, firstSignal: number): void {
   const image = asString(ref.container.image);
   if (!inPipeline || image === undefined) return;
+  // The step's own signals first: almost every step has none, and then its image does not matter.
+  if (!ownSignalsFetchABinary(state.signals, firstSignal)) return;
   const repo = imageRepository(image);
   if (state.indicators.trustedImages.has(repo)) return;
   if (!state.indicators.mlFrameworkImagePrefixes.some((p) => (p.endsWith('/') ? repo.startsWith(p) : repo === p))) return;
-  const own = state.signals.slice(firstSignal);
-  if (!own.some(fetchesABinary)) return;
   const site: Site = { where: `container "${ref.name || ref.path}" image`, path: joinPath(ref.path, 'image') };
   signal(state, 'campaign-pattern', `${image} in a pipeline step that downloads and runs a binary`, site, '');
   const gpu = gpuResource(ref.container);
   if (gpu) signal(state, 'gpu-request', gpu, { where: `container "${ref.name || ref.path}" resources`, path: joinPath(ref.path, 'resources') }, '');
+}
+
+function ownSignalsFetchABinary(signals: readonly Signal[], from: number): boolean {
+  for (let i = from; i < signals.length; i++) if (fetchesABinary(signals[i] as Signal)) return true;
+  return false;
 }
 
 /** The campaign ran downloaded binaries; `curl … | python3` installers are common and do not qualify. */
