@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { K8sObject } from '../../src/core/types.js';
+import { SCAN_LIMITS } from '../../src/threat/scan-queue.js';
 import cryptoMinerWorkload from '../../src/rules/threat/crypto-miner-workload.rule.js';
 import { runCase } from '../../src/testing/rule-tester.js';
 
@@ -53,14 +54,19 @@ describe('crypto-miner-workload evidence', () => {
     assert.ok(finding?.evidence.some((e) => e.includes('Stratum URL') && e.includes('(base64 layer 2)')), finding?.evidence.join('\n'));
   });
 
-  it('stops decoding after three layers', () => {
-    let payload = 'stratum+tcp://pool.example.com:3333';
-    for (let i = 0; i < 4; i++) payload = `echo ${Buffer.from(payload).toString('base64')} | base64 -d | sh`;
-    const pod: K8sObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'deep' }, spec: { containers: [{ name: 'c', image: 'alpine', args: [payload] }] } };
-    const evidence = runCase(cryptoMinerWorkload, { name: 'deep', objects: [pod] }).flatMap((f) => f.evidence);
-    assert.ok(!evidence.some((e) => e.startsWith('Stratum URL') || e.includes('layer 4')), evidence.join('\n'));
-    // Layer 3 still holds the Sigma base64 form of "stratum+tcp://", so the chain is not silent.
-    assert.ok(evidence.some((e) => e.includes('miner command-line string') && e.includes('base64 layer 3')), evidence.join('\n'));
+  it(`follows ${SCAN_LIMITS.maxDepth} layers and stops after them, saying so`, () => {
+    const wrap = (layers: number): K8sObject => {
+      let payload = 'stratum+tcp://pool.example.com:3333';
+      for (let i = 0; i < layers; i++) payload = `echo ${Buffer.from(payload).toString('base64')} | base64 -d | sh`;
+      return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'deep' }, spec: { containers: [{ name: 'c', image: 'alpine', args: [payload] }] } };
+    };
+    const within = runCase(cryptoMinerWorkload, { name: 'within', objects: [wrap(SCAN_LIMITS.maxDepth)] }).flatMap((f) => f.evidence);
+    assert.ok(within.some((e) => e.startsWith('Stratum URL') && e.includes(`base64 layer ${SCAN_LIMITS.maxDepth}`)), within.join('\n'));
+    const beyond = runCase(cryptoMinerWorkload, { name: 'beyond', objects: [wrap(SCAN_LIMITS.maxDepth + 1)] }).flatMap((f) => f.evidence);
+    assert.ok(!beyond.some((e) => e.startsWith('Stratum URL')), beyond.join('\n'));
+    // The last layer read still holds the base64 form of "stratum+tcp://", and the cut is named.
+    assert.ok(beyond.some((e) => e.includes('miner command-line string') && e.includes(`base64 layer ${SCAN_LIMITS.maxDepth}`)), beyond.join('\n'));
+    assert.ok(beyond.some((e) => e.includes('not examined') || e.includes('cut short')), beyond.join('\n'));
   });
 });
 
