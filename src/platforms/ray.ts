@@ -2,7 +2,7 @@ import { asArray, asRecord, asString, nameOf, namespaceOf, type JsonRecord } fro
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import type { UserLists } from '../core/config-types.js';
-import type { Inventory } from '../core/inventory.js';
+import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { analyzeExposure } from '../exposure/analysis.js';
 import { commandWords, mentions } from '../k8s/command-line.js';
 import { containersOf, imageOf, podSpecsOf, type ContainerRef } from '../k8s/workloads.js';
@@ -179,10 +179,8 @@ export interface RayHeadDoor {
 function claimedByHeadObject(exposure: Exposure, inventory: Inventory): boolean {
   const backend = exposure.backend;
   const selector = asRecord(asRecord(backend.service?.spec)?.selector);
-  return inventory.all.some(({ object }) => {
+  return inventory.derived(RAY_HEAD_OBJECTS).some(({ object, heads }) => {
     if (backend.namespace !== undefined && namespaceOf(object) !== undefined && namespaceOf(object) !== backend.namespace) return false;
-    const heads = rayHeadsOf(object);
-    if (heads.length === 0) return false;
     // A name match counts only when the selector does not point at another cluster's pods.
     const selectedCluster = selector?.['ray.io/cluster'];
     return heads.some(
@@ -193,6 +191,23 @@ function claimedByHeadObject(exposure: Exposure, inventory: Inventory): boolean 
     );
   });
 }
+
+const hasRayHead = (object: K8sObject): boolean => rayHeadsOf(object).length > 0;
+
+/**
+ * The objects that declare or start a Ray head, with their heads, in inventory order: built once per
+ * snapshot version, and kept over a change to any other object (a gateway Service switched to
+ * LoadBalancer asked every object of the snapshot for its heads on each admission request).
+ */
+const RAY_HEAD_OBJECTS: DerivedAnalysis<readonly { readonly object: K8sObject; readonly heads: readonly RayHead[] }[]> = {
+  name: 'ray head objects',
+  relevant: hasRayHead,
+  build: (inventory) =>
+    inventory.all.flatMap(({ object }) => {
+      const heads = rayHeadsOf(object);
+      return heads.length > 0 ? [{ object, heads }] : [];
+    }),
+};
 
 /**
  * Doors from outside to a Service that is a Ray head by its own marks (exposure targets of family
