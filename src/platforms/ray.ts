@@ -4,6 +4,7 @@ import type { K8sObject } from '../core/types.js';
 import type { UserLists } from '../core/config-types.js';
 import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { analyzeExposure } from '../exposure/analysis.js';
+import { mayFaceOutside } from '../exposure/entry-points.js';
 import { commandWords, mentions } from '../k8s/command-line.js';
 import { containersOf, imageOf, podSpecsOf, type ContainerRef } from '../k8s/workloads.js';
 import { parseImageRef } from '../k8s/image-ref.js';
@@ -218,6 +219,7 @@ const RAY_HEAD_OBJECTS: DerivedAnalysis<readonly { readonly object: K8sObject; r
  */
 export function unclaimedRayHeadDoors(object: K8sObject, inventory: Inventory, lists: UserLists): RayHeadDoor[] {
   const doors: RayHeadDoor[] = [];
+  if (!mayFaceOutside(object)) return doors;
   for (const exposure of analyzeExposure(inventory, lists).byEntry(object)) {
     if (exposure.target?.family !== 'ray' || exposure.auth.state === 'present' || !reachesOutside(exposure.reach.level)) continue;
     if (claimedByHeadObject(exposure, inventory)) continue;
