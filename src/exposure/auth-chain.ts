@@ -59,6 +59,21 @@ export function gatewayAuthJudge(inventory: Inventory, gateway: ServiceRef, labe
   const allowPolicies = gatewayPolicies.filter((s) => actionOf(s) === 'ALLOW').map((s) => s.object);
   const authService = applying(envoyFilters, (spec) => asRecord(spec?.workloadSelector)?.labels).filter((s) => addsExtAuthz(s.object));
   const visible = policies.length > 0 || requestAuths.length > 0 || envoyFilters.length > 0 || gateway.workloads.length > 0;
+  // Notes that do not depend on the path are written once.
+  const jwtNotes = jwt.map((s) => `${describeObject(s.object)} validates JWTs on the gateway`);
+  const authServiceNotes = authService.map((s) => `${describeObject(s.object)} adds an ext_authz (oidc-authservice) filter`);
+  const denyNotes = new Map(denyPolicies.map((s) => [s, `${describeObject(s.object)} denies requests without a principal`]));
+  const customNotes = new Map<string, string>();
+  const customNoteOf = (policy: K8sObject, c: Coverage, path: string): string => {
+    // Only the "no rule matches" note names the path.
+    const key = `${customs.findIndex((s) => s.object === policy)}\u0000${c}\u0000${c === 'all' || c === 'without-authorization-header' ? '' : path}`;
+    let note = customNotes.get(key);
+    if (note === undefined) {
+      note = customNote(policy, c, path);
+      customNotes.set(key, note);
+    }
+    return note;
+  };
 
   return (path) => {
     const notes = [...dryRunNotes];
@@ -68,11 +83,11 @@ export function gatewayAuthJudge(inventory: Inventory, gateway: ServiceRef, labe
     const denies = denyPolicies.filter((s) => deniesWithoutPrincipal(s.object, path));
     const allowOnlyPrincipals = allowsOnlyPrincipals(allowPolicies, path);
 
-    notes.push(...coverage.map(({ policy, coverage: c }) => customNote(policy, c, path)));
-    for (const s of jwt) notes.push(`${describeObject(s.object)} validates JWTs on the gateway`);
-    for (const s of denies) notes.push(`${describeObject(s.object)} denies requests without a principal`);
+    for (const { policy, coverage: c } of coverage) notes.push(customNoteOf(policy, c, path));
+    notes.push(...jwtNotes);
+    for (const s of denies) notes.push(denyNotes.get(s) as string);
     if (allowOnlyPrincipals) notes.push(`the gateway's ALLOW policies admit requests to ${path} only with a request principal`);
-    for (const s of authService) notes.push(`${describeObject(s.object)} adds an ext_authz (oidc-authservice) filter`);
+    notes.push(...authServiceNotes);
 
     // Without a RequestAuthentication no request ever has a principal, so these refuse everything.
     const jwtRequired = denies.length > 0 || allowOnlyPrincipals;
