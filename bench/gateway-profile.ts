@@ -59,18 +59,21 @@ console.log(`${which}: ${((c.user + c.system) / 1000 / N).toFixed(3)} ms CPU per
 if (process.env.ALLOC) {
   const session = new Session();
   session.connect();
-  const post = (method: string, params?: object): Promise<any> => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  interface SampleNode { selfSize: number; children: SampleNode[]; callFrame: { functionName: string; url: string } }
+  const post = (method: string, params?: object): Promise<{ profile?: { head: SampleNode } }> =>
+    new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as { profile?: { head: SampleNode } }))));
   await post('HeapProfiler.enable');
   await post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
   run(2 * N, 3 * N);
   const { profile } = await post('HeapProfiler.stopSampling');
+  if (!profile) throw new Error('no sampling profile');
   let bytes = 0;
   const byFunction = new Map<string, number>();
-  const visit = (node: { selfSize: number; children: unknown[]; callFrame: { functionName: string; url: string } }): void => {
+  const visit = (node: SampleNode): void => {
     bytes += node.selfSize;
     const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.replace(/^.*\/(src|node_modules)\//, '$1/')}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + node.selfSize);
-    for (const child of node.children) visit(child as typeof node);
+    for (const child of node.children) visit(child);
   };
   visit(profile.head);
   console.log(`${which}: ${(bytes / N / 1024).toFixed(1)} KB allocated per evaluation`);
