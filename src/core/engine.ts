@@ -163,12 +163,14 @@ class Run {
     // read passed nothing: its input error stands for it, and its findings (a miner in its raw
     // text) are reported as any other.
     const record = this.options.recordEvaluations === true && !isUnreadDocument(object);
+    // One context for every rule: it is the same for all, and this runs per rule on every object.
+    const context = { source, inventory, config: this.config, origin, budget };
     for (const rule of rules ?? this.rulesFor(object, source)) {
       if (!rule.check || !ruleAppliesToSource(rule, source)) continue;
       if (record) this.evaluations.push({ ruleId: rule.meta.id, resource: refOf(object) });
       const before = budget.exhausted.length;
       try {
-        for (const violation of rule.check(object, { source, inventory, config: this.config, origin, budget })) {
+        for (const violation of rule.check(object, context)) {
           produced.push(this.toFinding(rule, scanned, violation));
         }
       } catch (error) {

@@ -3,7 +3,7 @@ import type { UserLists } from '../core/config-types.js';
 import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
 import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { hasContainers } from '../k8s/workloads.js';
-import { gatewayAuth, ingressAuth, meshOnlyPolicyNote } from './auth-chain.js';
+import { gatewayAuthJudge, ingressAuth, meshOnlyPolicyNote } from './auth-chain.js';
 import { entryRoutesOf, type EntryRoute } from './entry-points.js';
 import { buildRoutingIndex, gatewayFlavourOf, podLabelSets, routesThrough, type RoutingIndex } from './istio-routing.js';
 import { recognizeTarget } from './targets.js';
@@ -112,8 +112,35 @@ function selectedWorkloads(inventory: Inventory, service: K8sObject, selections:
   const key = selector ? JSON.stringify([namespaceOf(service) ?? '', Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]) : undefined;
   const known = key === undefined ? undefined : selections?.get(key);
   if (known) return known;
-  const workloads = inventory.selectedByService(service).filter((s) => hasContainers(s.object));
+  const workloads = interned(inventory.selectedByService(service).filter((s) => hasContainers(s.object)));
   if (key !== undefined) selections?.set(key, workloads);
+  return workloads;
+}
+
+const NO_WORKLOADS: readonly ScannedObject[] = Object.freeze([]);
+/** Lists of the same members handed out before, by their first member; a few per member. */
+const internedLists = new WeakMap<ScannedObject, (readonly ScannedObject[])[]>();
+const LISTS_PER_MEMBER = 8;
+
+/**
+ * The list handed out before with the same members in the same order, if any. What is kept per
+ * workload list (recognition marks, hops) is then found again when the analysis is rebuilt over an
+ * overlay or a new snapshot version: the webhook re-judging a gateway Service change rebuilt both
+ * for every backend on every request.
+ */
+function interned(workloads: readonly ScannedObject[]): readonly ScannedObject[] {
+  const first = workloads[0];
+  if (!first) return NO_WORKLOADS;
+  let known = internedLists.get(first);
+  if (!known) {
+    known = [];
+    internedLists.set(first, known);
+  }
+  const same = known.find((list) => list.length === workloads.length && list.every((s, i) => s === workloads[i]));
+  if (same) return same;
+  // Bounded: a stream of changing selections over one workload must not grow it without end.
+  if (known.length >= LISTS_PER_MEMBER) known.shift();
+  known.push(workloads);
   return workloads;
 }
 
@@ -188,7 +215,18 @@ function exposuresOf(inventory: Inventory, index: RoutingIndex, entry: EntryRout
   const flavour = gatewayFlavourOf(index, backend);
 
   if (flavour?.kind === 'istio') {
-    const authFor = (path: string): AuthVerdict => viaIngress ?? gatewayAuth(inventory, backend, flavour.podLabels, path);
+    // Routes of one gateway often share a path (`/`), and the policies that apply are the same for all.
+    const judge = viaIngress ? undefined : gatewayAuthJudge(inventory, backend, flavour.podLabels);
+    const verdicts = new Map<string, AuthVerdict>();
+    const authFor = (path: string): AuthVerdict => {
+      if (viaIngress || !judge) return viaIngress as AuthVerdict;
+      let verdict = verdicts.get(path);
+      if (!verdict) {
+        verdict = judge(path);
+        verdicts.set(path, verdict);
+      }
+      return verdict;
+    };
     const routes = routesThrough(index, flavour.gateways);
     if (routes.length === 0) {
       const auth = authFor('/');

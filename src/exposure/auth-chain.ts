@@ -29,6 +29,15 @@ function appliesTo(policy: ScannedObject, namespace: string | undefined, selecto
  * `unknown` when the scanned set shows neither Istio security objects nor the gateway's workload.
  */
 export function gatewayAuth(inventory: Inventory, gateway: ServiceRef, labelSets: readonly Labels[], path = '/'): AuthVerdict {
+  return gatewayAuthJudge(inventory, gateway, labelSets)(path);
+}
+
+/**
+ * `gatewayAuth` for one gateway, split in two: which policies, RequestAuthentications and
+ * EnvoyFilters apply to the gateway is read once, and only what depends on the path is judged per
+ * path (a gateway carries dozens of routes, each judged on every rebuild of the exposure analysis).
+ */
+export function gatewayAuthJudge(inventory: Inventory, gateway: ServiceRef, labelSets: readonly Labels[]): (path: string) => AuthVerdict {
   const namespace = gateway.namespace ?? ISTIO_ROOT_NAMESPACE;
   const policies = inventory.ofKind('AuthorizationPolicy', 'security.istio.io');
   const requestAuths = inventory.ofKind('RequestAuthentication', 'security.istio.io');
@@ -38,50 +47,68 @@ export function gatewayAuth(inventory: Inventory, gateway: ServiceRef, labelSets
   const matchLabels = (spec: Record<string, unknown> | undefined): unknown => asRecord(spec?.selector)?.matchLabels;
   const actionOf = (s: ScannedObject): string => asString(asRecord(s.object.spec)?.action) ?? 'ALLOW';
 
-  const notes: string[] = [];
+  const dryRunNotes: string[] = [];
   const gatewayPolicies = applying(policies, matchLabels).filter((s) => {
     if (!isDryRun(s.object)) return true;
-    notes.push(`${describeObject(s.object)} is in dry-run mode (istio.io/dry-run), so it is not enforced`);
+    dryRunNotes.push(`${describeObject(s.object)} is in dry-run mode (istio.io/dry-run), so it is not enforced`);
     return false;
   });
   const customs = gatewayPolicies.filter((s) => actionOf(s) === 'CUSTOM');
-  const coverage = customs.map((s) => ({ policy: s.object, coverage: policyCoverage(s.object, path) }));
-  const customAll = coverage.filter((c) => c.coverage === 'all');
-  const customHeaderless = coverage.filter((c) => c.coverage === 'without-authorization-header');
   const jwt = applying(requestAuths, matchLabels).filter((s) => asArray(asRecord(s.object.spec)?.jwtRules).length > 0);
-  const denies = gatewayPolicies.filter((s) => actionOf(s) === 'DENY' && deniesWithoutPrincipal(s.object, path));
-  const allowOnlyPrincipals = allowsOnlyPrincipals(
-    gatewayPolicies.filter((s) => actionOf(s) === 'ALLOW').map((s) => s.object),
-    path,
-  );
+  const denyPolicies = gatewayPolicies.filter((s) => actionOf(s) === 'DENY');
+  const allowPolicies = gatewayPolicies.filter((s) => actionOf(s) === 'ALLOW').map((s) => s.object);
   const authService = applying(envoyFilters, (spec) => asRecord(spec?.workloadSelector)?.labels).filter((s) => addsExtAuthz(s.object));
-
-  notes.push(...coverage.map(({ policy, coverage: c }) => customNote(policy, c, path)));
-  for (const s of jwt) notes.push(`${describeObject(s.object)} validates JWTs on the gateway`);
-  for (const s of denies) notes.push(`${describeObject(s.object)} denies requests without a principal`);
-  if (allowOnlyPrincipals) notes.push(`the gateway's ALLOW policies admit requests to ${path} only with a request principal`);
-  for (const s of authService) notes.push(`${describeObject(s.object)} adds an ext_authz (oidc-authservice) filter`);
-
-  // Without a RequestAuthentication no request ever has a principal, so these refuse everything.
-  const jwtRequired = denies.length > 0 || allowOnlyPrincipals;
-  if (jwtRequired && jwt.length === 0) notes.push('no RequestAuthentication validates JWTs on the gateway, so no request can carry a principal and all are refused');
-  if (customAll.length > 0 || authService.length > 0 || jwtRequired) return { state: 'present', notes };
   const visible = policies.length > 0 || requestAuths.length > 0 || envoyFilters.length > 0 || gateway.workloads.length > 0;
-  if (!visible) {
-    return {
-      state: 'unknown',
-      notes: [
-        'the scanned files hold no AuthorizationPolicy, RequestAuthentication or EnvoyFilter and not the gateway workload, so whether the oauth2-proxy chain guards the gateway cannot be seen',
-      ],
-    };
-  }
-  const verdict =
-    customHeaderless.length > 0
-      ? `a request to ${path} with any Authorization header skips the CUSTOM check, and no DENY policy with a RequestAuthentication requires a valid JWT`
-      : customs.length > 0 || denies.length > 0 || jwt.length > 0
-        ? `no AuthorizationPolicy with a CUSTOM provider and no JWT requirement covers requests to ${path} on the ingress gateway`
-        : 'no AuthorizationPolicy with a CUSTOM provider and no JWT requirement on the ingress gateway';
-  return { state: 'absent', notes: [...notes, verdict] };
+  // Notes that do not depend on the path are written once.
+  const jwtNotes = jwt.map((s) => `${describeObject(s.object)} validates JWTs on the gateway`);
+  const authServiceNotes = authService.map((s) => `${describeObject(s.object)} adds an ext_authz (oidc-authservice) filter`);
+  const denyNotes = new Map(denyPolicies.map((s) => [s, `${describeObject(s.object)} denies requests without a principal`]));
+  const customNotes = new Map<string, string>();
+  const customNoteOf = (policy: K8sObject, c: Coverage, path: string): string => {
+    // Only the "no rule matches" note names the path.
+    const key = `${customs.findIndex((s) => s.object === policy)}\u0000${c}\u0000${c === 'all' || c === 'without-authorization-header' ? '' : path}`;
+    let note = customNotes.get(key);
+    if (note === undefined) {
+      note = customNote(policy, c, path);
+      customNotes.set(key, note);
+    }
+    return note;
+  };
+
+  return (path) => {
+    const notes = [...dryRunNotes];
+    const coverage = customs.map((s) => ({ policy: s.object, coverage: policyCoverage(s.object, path) }));
+    const customAll = coverage.filter((c) => c.coverage === 'all');
+    const customHeaderless = coverage.filter((c) => c.coverage === 'without-authorization-header');
+    const denies = denyPolicies.filter((s) => deniesWithoutPrincipal(s.object, path));
+    const allowOnlyPrincipals = allowsOnlyPrincipals(allowPolicies, path);
+
+    for (const { policy, coverage: c } of coverage) notes.push(customNoteOf(policy, c, path));
+    notes.push(...jwtNotes);
+    for (const s of denies) notes.push(denyNotes.get(s) as string);
+    if (allowOnlyPrincipals) notes.push(`the gateway's ALLOW policies admit requests to ${path} only with a request principal`);
+    notes.push(...authServiceNotes);
+
+    // Without a RequestAuthentication no request ever has a principal, so these refuse everything.
+    const jwtRequired = denies.length > 0 || allowOnlyPrincipals;
+    if (jwtRequired && jwt.length === 0) notes.push('no RequestAuthentication validates JWTs on the gateway, so no request can carry a principal and all are refused');
+    if (customAll.length > 0 || authService.length > 0 || jwtRequired) return { state: 'present', notes };
+    if (!visible) {
+      return {
+        state: 'unknown',
+        notes: [
+          'the scanned files hold no AuthorizationPolicy, RequestAuthentication or EnvoyFilter and not the gateway workload, so whether the oauth2-proxy chain guards the gateway cannot be seen',
+        ],
+      };
+    }
+    const verdict =
+      customHeaderless.length > 0
+        ? `a request to ${path} with any Authorization header skips the CUSTOM check, and no DENY policy with a RequestAuthentication requires a valid JWT`
+        : customs.length > 0 || denies.length > 0 || jwt.length > 0
+          ? `no AuthorizationPolicy with a CUSTOM provider and no JWT requirement covers requests to ${path} on the ingress gateway`
+          : 'no AuthorizationPolicy with a CUSTOM provider and no JWT requirement on the ingress gateway';
+    return { state: 'absent', notes: [...notes, verdict] };
+  };
 }
 
 function customNote(policy: K8sObject, coverage: Coverage, path: string): string {

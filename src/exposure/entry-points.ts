@@ -2,6 +2,7 @@ import { asArray, asRecord, asString, describeObject, namespaceOf, nameOf } from
 import type { UserLists } from '../core/config-types.js';
 import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
 import type { Inventory } from '../core/inventory.js';
+import type { KindMatch } from '../core/rule.js';
 import { servicePatchesOf } from './kustomize-patches.js';
 import { routePrefixOf } from './route-prefix.js';
 import { gatewayApiReach, ingressReach, serviceReach } from './reach.js';
@@ -231,6 +232,29 @@ function openShiftRouteEntries(inventory: Inventory): EntryRoute[] {
     }
   }
   return routes;
+}
+
+/** Objects that can face outside the cluster: every object `entryRoutesOf` makes an entry of. */
+export const ENTRY_KINDS: readonly KindMatch[] = [
+  { apiGroups: [''], kinds: ['Service'] },
+  { apiGroups: ['networking.k8s.io', 'extensions'], kinds: ['Ingress'] },
+  // Routes are entries themselves when their parent Gateway is not in the scanned files.
+  { apiGroups: ['gateway.networking.k8s.io'], kinds: ['Gateway', ...GATEWAY_API_ROUTE_KINDS] },
+  { apiGroups: ['route.openshift.io'], kinds: ['Route'] },
+  { apiGroups: ['kustomize.config.k8s.io'], kinds: ['Kustomization'] },
+];
+
+/** By kind alone, so a superset: Ingresses are read whatever their group. */
+const ENTRY_KIND_NAMES: ReadonlySet<string> = new Set(ENTRY_KINDS.flatMap((match) => (match.kinds === '*' ? [] : match.kinds)));
+
+/**
+ * False when the object cannot be the entry of any exposure. A rule that only asks for an object's
+ * exposures as an entry can skip the analysis for any other object, and then does not depend on it:
+ * a gateway Service change re-judged all 664 objects of the stock install for a rule that read the
+ * analysis for each.
+ */
+export function mayFaceOutside(object: K8sObject): boolean {
+  return ENTRY_KIND_NAMES.has(object.kind);
 }
 
 /** Every way in: LoadBalancer/NodePort/externalIPs Services (also as kustomize patches), Ingresses, Gateway API routes and OpenShift Routes. */

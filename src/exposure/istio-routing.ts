@@ -143,8 +143,35 @@ function prefixOf(httpRoute: Record<string, unknown>): string {
   return prefix === undefined ? 'all paths' : `prefix ${prefix}`;
 }
 
+/**
+ * Routes already listed, per routing index and set of its Gateways: the index is a derived analysis
+ * kept while no routing object changes, so re-judging a gateway Service change (the webhook) lists
+ * the same routes, hop labels included, once instead of per request.
+ */
+const routeLists = new WeakMap<RoutingIndex, Map<string, readonly GatewayRoute[]>>();
+const MAX_GATEWAY_SETS = 64;
+
 /** Every destination the gateway's VirtualServices route to, with the Gateway and VirtualService hops. */
-export function routesThrough(index: RoutingIndex, gateways: readonly ScannedObject[]): GatewayRoute[] {
+export function routesThrough(index: RoutingIndex, gateways: readonly ScannedObject[]): readonly GatewayRoute[] {
+  let bySet = routeLists.get(index);
+  if (!bySet) {
+    bySet = new Map();
+    routeLists.set(index, bySet);
+  }
+  // Gateways handed in are the index's own (filtered from `istioGateways`); foreign ones are not kept.
+  const positions = gateways.map((g) => index.istioGateways.indexOf(g));
+  const key = positions.includes(-1) ? undefined : positions.join(',');
+  const known = key === undefined ? undefined : bySet.get(key);
+  if (known) return known;
+  const routes = listRoutes(index, gateways);
+  if (key !== undefined) {
+    if (bySet.size >= MAX_GATEWAY_SETS) bySet.clear();
+    bySet.set(key, routes);
+  }
+  return routes;
+}
+
+function listRoutes(index: RoutingIndex, gateways: readonly ScannedObject[]): GatewayRoute[] {
   const routes: GatewayRoute[] = [];
   const seen = new Set<string>();
   for (const gateway of gateways) {

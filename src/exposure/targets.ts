@@ -168,6 +168,37 @@ const MARK_WORDS: Readonly<Record<Mark, string>> = {
  * recognised. `routePrefix` is the path a gateway route sends to it, when there is one.
  */
 export function recognizeBackend(backend: ServiceRef, routePrefix?: string): Recognition | undefined {
+  let byService = recognitions.get(backend.workloads);
+  if (!byService) {
+    byService = new WeakMap();
+    recognitions.set(backend.workloads, byService);
+  }
+  const service = backend.service ?? NO_SERVICE;
+  let byRoute = byService.get(service);
+  if (!byRoute) {
+    byRoute = new Map();
+    byService.set(service, byRoute);
+  }
+  const key = `${backend.namespace ?? '\u0000'}\u0001${backend.name}\u0001${routePrefix ?? '\u0000'}`;
+  const known = byRoute.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const recognition = recognizeAfresh(backend, routePrefix);
+  // Names and route prefixes come from objects, so a hostile stream could vary them without end.
+  if (byRoute.size >= MAX_ROUTES_PER_BACKEND) byRoute.clear();
+  byRoute.set(key, recognition ?? null);
+  return recognition;
+}
+
+/**
+ * Recognitions already made, by workloads list (interned by the analysis, so a rebuild finds it),
+ * Service object, and the Service's namespace, name and route prefix: every part recognition reads.
+ * The webhook rebuilds the exposure analysis over each gateway change and met every backend anew.
+ */
+const recognitions = new WeakMap<readonly ScannedObject[], WeakMap<object, Map<string, Recognition | null>>>();
+const NO_SERVICE = {};
+const MAX_ROUTES_PER_BACKEND = 64;
+
+function recognizeAfresh(backend: ServiceRef, routePrefix: string | undefined): Recognition | undefined {
   const signals = serviceSignalsOf(backend, routePrefix);
   const behind = workloadMarksOf(backend.workloads);
   const portsKnown = signals.ports.size > 0 || behind.hasPorts;

@@ -80,7 +80,8 @@ export function vulnerableRaySites(object: K8sObject): RayVersionSite[] {
     for (const [field, values] of [['command', ref.container.command], ['args', ref.container.args]] as const) {
       if (!Array.isArray(values)) continue;
       values.forEach((value, index) => {
-        if (typeof value !== 'string') return;
+        // Every pin has the word in it; the regex (a lookbehind at each position) is the cost.
+        if (typeof value !== 'string' || !value.includes('ray')) return;
         for (const pin of value.matchAll(PIP_RAY_PIN)) {
           const version = rayVersionOf(pin[1] ?? '');
           if (!version) continue;

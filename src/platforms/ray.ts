@@ -2,8 +2,9 @@ import { asArray, asRecord, asString, nameOf, namespaceOf, type JsonRecord } fro
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import type { UserLists } from '../core/config-types.js';
-import type { Inventory } from '../core/inventory.js';
+import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { analyzeExposure } from '../exposure/analysis.js';
+import { mayFaceOutside } from '../exposure/entry-points.js';
 import { commandWords, mentions } from '../k8s/command-line.js';
 import { containersOf, imageOf, podSpecsOf, type ContainerRef } from '../k8s/workloads.js';
 import { parseImageRef } from '../k8s/image-ref.js';
@@ -179,10 +180,8 @@ export interface RayHeadDoor {
 function claimedByHeadObject(exposure: Exposure, inventory: Inventory): boolean {
   const backend = exposure.backend;
   const selector = asRecord(asRecord(backend.service?.spec)?.selector);
-  return inventory.all.some(({ object }) => {
+  return inventory.derived(RAY_HEAD_OBJECTS).some(({ object, heads }) => {
     if (backend.namespace !== undefined && namespaceOf(object) !== undefined && namespaceOf(object) !== backend.namespace) return false;
-    const heads = rayHeadsOf(object);
-    if (heads.length === 0) return false;
     // A name match counts only when the selector does not point at another cluster's pods.
     const selectedCluster = selector?.['ray.io/cluster'];
     return heads.some(
@@ -194,6 +193,23 @@ function claimedByHeadObject(exposure: Exposure, inventory: Inventory): boolean 
   });
 }
 
+const hasRayHead = (object: K8sObject): boolean => rayHeadsOf(object).length > 0;
+
+/**
+ * The objects that declare or start a Ray head, with their heads, in inventory order: built once per
+ * snapshot version, and kept over a change to any other object (a gateway Service switched to
+ * LoadBalancer asked every object of the snapshot for its heads on each admission request).
+ */
+const RAY_HEAD_OBJECTS: DerivedAnalysis<readonly { readonly object: K8sObject; readonly heads: readonly RayHead[] }[]> = {
+  name: 'ray head objects',
+  relevant: hasRayHead,
+  build: (inventory) =>
+    inventory.all.flatMap(({ object }) => {
+      const heads = rayHeadsOf(object);
+      return heads.length > 0 ? [{ object, heads }] : [];
+    }),
+};
+
 /**
  * Doors from outside to a Service that is a Ray head by its own marks (exposure targets of family
  * `ray`) when no Ray head object in the scanned set answers for it: the RayCluster lives in
@@ -203,6 +219,7 @@ function claimedByHeadObject(exposure: Exposure, inventory: Inventory): boolean 
  */
 export function unclaimedRayHeadDoors(object: K8sObject, inventory: Inventory, lists: UserLists): RayHeadDoor[] {
   const doors: RayHeadDoor[] = [];
+  if (!mayFaceOutside(object)) return doors;
   for (const exposure of analyzeExposure(inventory, lists).byEntry(object)) {
     if (exposure.target?.family !== 'ray' || exposure.auth.state === 'present' || !reachesOutside(exposure.reach.level)) continue;
     if (claimedByHeadObject(exposure, inventory)) continue;

@@ -4,7 +4,7 @@ import { defineRule, type Violation } from '../../core/rule.js';
 import { commandWords, findFlags, mentions } from '../../k8s/command-line.js';
 import { containerEnv, storedValuesOf } from '../../k8s/env-resolution.js';
 import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
-import { credentialsOfRule, secretNameMatches, type PublishedCredential } from '../../platforms/default-credentials.js';
+import { credentialsOfRule, publishedCredentials, secretNameMatches, type PublishedCredential } from '../../platforms/default-credentials.js';
 import { ANY_KIND, OBJECT_SOURCES } from '../rule-defaults.js';
 import type { Inventory } from '../../core/inventory.js';
 
@@ -28,16 +28,18 @@ function publishedMatch(key: string, value: string, secretName: string | undefin
  * POSTGRES_PASSWORD. A ConfigMap nobody reads is not judged (its keys may be test settings).
  */
 function* fromReferences(site: ContainerRef, namespace: string | undefined, inventory: Inventory): Iterable<Violation> {
-  const references = [
-    ...asArray(site.container.envFrom).flatMap((raw, i) => [
-      { kind: 'ConfigMap', name: asString(asRecord(asRecord(raw)?.configMapRef)?.name), path: joinPath(site.path, 'envFrom', i, 'configMapRef', 'name') },
-      { kind: 'Secret', name: asString(asRecord(asRecord(raw)?.secretRef)?.name), path: joinPath(site.path, 'envFrom', i, 'secretRef', 'name') },
-    ]),
-    ...asArray(site.container.env).flatMap((raw, i) => [
-      { kind: 'ConfigMap', name: asString(asRecord(asRecord(asRecord(raw)?.valueFrom)?.configMapKeyRef)?.name), path: joinPath(site.path, 'env', i, 'valueFrom', 'configMapKeyRef', 'name') },
-      { kind: 'Secret', name: asString(asRecord(asRecord(asRecord(raw)?.valueFrom)?.secretKeyRef)?.name), path: joinPath(site.path, 'env', i, 'valueFrom', 'secretKeyRef', 'name') },
-    ]),
-  ];
+  // Paths are made only for a match: nearly every container references nothing published.
+  const pathOf = (kind: string, holder: string): string => {
+    for (const [i, raw] of asArray(site.container.envFrom).entries()) {
+      const ref = asRecord(asRecord(raw)?.[kind === 'ConfigMap' ? 'configMapRef' : 'secretRef']);
+      if (asString(ref?.name) === holder) return joinPath(site.path, 'envFrom', i, kind === 'ConfigMap' ? 'configMapRef' : 'secretRef', 'name');
+    }
+    for (const [i, raw] of asArray(site.container.env).entries()) {
+      const ref = asRecord(asRecord(asRecord(raw)?.valueFrom)?.[kind === 'ConfigMap' ? 'configMapKeyRef' : 'secretKeyRef']);
+      if (asString(ref?.name) === holder) return joinPath(site.path, 'env', i, 'valueFrom', kind === 'ConfigMap' ? 'configMapKeyRef' : 'secretKeyRef', 'name');
+    }
+    return site.path;
+  };
   const seen = new Set<string>();
   // Secrets are followed too (the value is compared, never shown): a Secret key the Secret check
   // cannot name (`PASSWORD` under `prefix: POSTGRES_`) is judged by the env name it becomes.
@@ -49,7 +51,7 @@ function* fromReferences(site: ContainerRef, namespace: string | undefined, inve
     if (!credential || binding.value.trim() === '') continue;
     seen.add(binding.name);
     const { kind, name: holder } = binding.source;
-    const path = references.find((r) => r.kind === kind && r.name === holder)?.path ?? site.path;
+    const path = pathOf(kind, holder);
     const readable = kind === 'ConfigMap' ? ' where anyone who may read ConfigMaps can read it' : '';
     yield {
       message: `Container "${site.name}" takes env ${binding.name} from ${kind} ${holder} (key "${binding.source.key}"), which holds the published default of ${credential.product}${readable}: whoever has it can ${credential.grants}.`,
@@ -66,9 +68,16 @@ function* fromReferences(site: ContainerRef, namespace: string | undefined, inve
  * in a Secret, and readable by anyone who may read the pod spec. The finding names the flag, and
  * points at the argument, never quoting it.
  */
+/** The credentials passed as flags and their flag names, per list of shipped credentials (read once). */
+let flagCredentials: { readonly of: readonly PublishedCredential[]; readonly credentials: readonly PublishedCredential[]; readonly names: readonly string[] } | undefined;
+
 function* fromFlags(site: ContainerRef): Iterable<Violation> {
-  const credentials = credentialsOfRule(RULE_ID).filter((c) => c.flags.length > 0);
-  const names = [...new Set(credentials.flatMap((c) => c.flags))];
+  const all = publishedCredentials();
+  if (flagCredentials?.of !== all) {
+    const withFlags = credentialsOfRule(RULE_ID).filter((c) => c.flags.length > 0);
+    flagCredentials = { of: all, credentials: withFlags, names: [...new Set(withFlags.flatMap((c) => c.flags))] };
+  }
+  const { credentials, names } = flagCredentials;
   if (names.length === 0 || !mentions(site.container, names)) return;
   for (const use of findFlags(commandWords(site.container, site.path), names)) {
     const value = use.value?.trim();
