@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
+import { workerEntryUrl } from '../core/worker-url.js';
 import { MAX_BCRYPT_COST, rememberBcryptVerdict } from './bcrypt.js';
 
 const PLAIN_HASH = /\$2[abxy]?\$(\d{2})\$[./A-Za-z0-9]{53}/g;
 /** base64 of `$2a$`, `$2b$`, `$2x$`, `$2y$`, `$2$`, as Secret `data` values hold them. */
 const ENCODED_HASH = /(?:JDJ[hi45]J|JDIk)[A-Za-z0-9+/]{20,120}={0,2}/g;
 
-const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './bcrypt-worker.ts' : './bcrypt-worker.js', import.meta.url);
+const workerUrl = workerEntryUrl('bcrypt-worker', import.meta.url);
 
 /**
  * A cost-12 bcrypt takes a few hundred milliseconds, longer than parsing a whole install. Hashes
