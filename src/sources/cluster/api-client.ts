@@ -109,7 +109,8 @@ export class ApiClient {
     const options = (agent as HttpsAgent & { options: AgentOptions }).options;
     const settings = TLS_SETTINGS.map((key) => options[key]);
     if (this.kept && settings.every((value, i) => sameSetting(value, this.kept!.settings[i]))) return this.kept.agent;
-    this.kept?.agent.destroy();
+    // The old agent is dropped, not destroyed: requests in flight on it finish; its idle sockets
+    // are unreferenced (they keep no process alive) and the server closes them.
     this.kept = { settings, agent: new HttpsAgent({ ...options, keepAlive: true }) };
     return this.kept.agent;
   }
