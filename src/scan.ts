@@ -29,6 +29,8 @@ export interface ManifestScanOptions extends ManifestSourceOptions {
   readonly knownRuleIds?: readonly string[];
   /** Read this source (a live cluster) instead of the files in `paths`. */
   readonly source?: BatchSource;
+  /** Objects judged so far, of how many (a progress display); by the rules that do not wait for bcrypt, nearly all the work. */
+  readonly onObjectJudged?: (judged: number, total: number) => void;
 }
 
 /** A source other than files: once drained, what it read and which gaps the report must name. */
@@ -65,7 +67,7 @@ export async function evaluateManifests(options: ManifestScanOptions): Promise<M
   const collected: CollectResult = options.source ? { objects: [], errors: options.source.result.errors, stats: options.source.result.stats } : (source as ManifestSource).result;
   const sourceCoverage = options.source?.result.coverage ?? [];
   const engine = { config, inventory: snapshot, locate: source.locate ?? locate, recordEvaluations: options.recordEvaluations ?? false };
-  const prompt = runRules(objects, { ...engine, rules: options.rules.filter((rule) => !expensive(rule)) });
+  const prompt = runRules(objects, { ...engine, rules: options.rules.filter((rule) => !expensive(rule)), ...(options.onObjectJudged ? { onObjectJudged: options.onObjectJudged } : {}) });
   await prefetch?.settled();
   const deferred = runRules(objects, { ...engine, rules: options.rules.filter(expensive) });
   const evaluated = mergeResults([prompt, deferred]);

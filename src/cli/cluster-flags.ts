@@ -49,7 +49,26 @@ export async function clusterSourceFor(values: ParsedArgs['values'], rules: read
   });
 }
 
-/** One line on stderr rewritten in place; only on a terminal, so logs and CI output stay clean. */
+/** Objects redrawn in the scanning line at most once per this many: a redraw per object would cost more than judging many. */
+const SCANNED_REDRAW_EVERY = 500;
+
+/**
+ * The second half of the progress line of `scan --cluster`: objects judged, once listing is done.
+ * Nothing when stderr is not a terminal.
+ */
+export function scanProgressFor(io: CliIo): { onObjectJudged?: (judged: number, total: number) => void } {
+  if (io.stderrIsTty !== true) return {};
+  const write = io.stderrRaw ?? io.stderr;
+  return {
+    onObjectJudged: (judged, total) => {
+      if (judged % SCANNED_REDRAW_EVERY !== 0 && judged !== total) return;
+      write(`\r\u001b[2Kkfguard: scanned ${judged}/${total} objects`);
+      if (judged === total) write('\r\u001b[2K');
+    },
+  };
+}
+
+/** The listing half of the progress line, rewritten in place; only on a terminal, so logs and CI output stay clean. */
 function progressLine(io: CliIo): (progress: ClusterProgress) => void {
   // Counts only: nothing from the cluster reaches the unescaped writer.
   const write = io.stderrRaw ?? io.stderr;

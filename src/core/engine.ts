@@ -38,6 +38,8 @@ export interface EngineOptions {
   readonly podLabelsOf?: PodLabelsOf;
   readonly locate?: Locator;
   readonly limits?: EvaluationLimits;
+  /** Called after each object `runRules` judges (a progress display): judged so far, and of how many. */
+  readonly onObjectJudged?: (judged: number, total: number) => void;
 }
 
 export interface Evaluation {
@@ -288,9 +290,12 @@ export function runRules(objects: readonly ScannedObject[], options: EngineOptio
   const inventory = options.inventory ?? Snapshot.of(objects, options.podLabelsOf ?? (() => []));
   const run = new Run(options);
   const sources = new Set<SourceKind>();
+  const progress = options.onObjectJudged;
+  let judged = 0;
   for (const scanned of objects) {
     sources.add(sourceKindOf(scanned.origin));
     run.findings.push(...run.checkObject(scanned, inventory));
+    if (progress) progress(++judged, objects.length);
   }
   run.findings.push(...run.checkInventory(inventory, sources));
   return run.result();

@@ -44,7 +44,7 @@ interface Change {
 }
 
 /** Changes kept for callers that bring their own caches up to date; older ones are rebuilt whole. */
-const CHANGE_LOG_LENGTH = 4_096;
+export const CHANGE_LOG_LENGTH = 4_096;
 
 /** Query logic shared by the snapshot and its overlays, written once over the four primitive lookups. */
 abstract class InventoryQueries implements Inventory {
@@ -121,7 +121,12 @@ export class Snapshot extends InventoryQueries {
   /** Per namespace, `key=value` → objects whose pods carry that label; valid for one version. */
   private readonly podLabelIndex = new Map<string, Map<string, ScannedObject[]>>();
   private readonly memos = new Map<DerivedAnalysis<unknown>, Memo>();
-  private readonly changeLog: Change[] = [];
+  /**
+   * The last CHANGE_LOG_LENGTH changes in a ring, the change making version v at v % length: an
+   * upsert costs the same however long the log (dropping the oldest entry of an array moved the
+   * whole array, on every upsert of a watch or a large scan).
+   */
+  private readonly changeLog: (Change | undefined)[] = new Array<Change | undefined>(CHANGE_LOG_LENGTH);
   private currentVersion = 0;
 
   static of(objects: readonly ScannedObject[], podLabelsOf: PodLabelsOf): Snapshot {
@@ -264,12 +269,12 @@ export class Snapshot extends InventoryQueries {
    */
   changesSince(version: number): { removed: ScannedObject[]; added: ScannedObject[] } | undefined {
     if (version === this.currentVersion) return { removed: [], added: [] };
-    const first = this.changeLog[0];
-    if (!first || first.version > version + 1 || version > this.currentVersion) return undefined;
+    // The ring holds versions currentVersion - CHANGE_LOG_LENGTH + 1 to currentVersion.
+    if (version < 0 || version > this.currentVersion || this.currentVersion - version > CHANGE_LOG_LENGTH) return undefined;
     const removed: ScannedObject[] = [];
     const added: ScannedObject[] = [];
-    for (const change of this.changeLog) {
-      if (change.version <= version) continue;
+    for (let v = version + 1; v <= this.currentVersion; v++) {
+      const change = this.changeLog[v % CHANGE_LOG_LENGTH] as Change;
       removed.push(...change.removed);
       added.push(...change.added);
     }
@@ -342,8 +347,7 @@ export class Snapshot extends InventoryQueries {
   /** Moves to a new version, carrying over the analyses `kept`. */
   private advance(kept: readonly DerivedAnalysis<unknown>[], change: Omit<Change, 'version'>): void {
     this.currentVersion++;
-    this.changeLog.push({ version: this.currentVersion, ...change });
-    if (this.changeLog.length > CHANGE_LOG_LENGTH) this.changeLog.splice(0, this.changeLog.length - CHANGE_LOG_LENGTH);
+    this.changeLog[this.currentVersion % CHANGE_LOG_LENGTH] = { version: this.currentVersion, ...change };
     this.lists.clear();
     this.namespaceList = undefined;
     this.podLabelIndex.clear();

@@ -3,12 +3,15 @@ import { evaluateObject, ruleMatches, runRules } from '../core/engine.js';
 import type { Rule } from '../core/rule.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { refOf } from '../core/object.js';
-import type { Finding, RuleError, ScannedObject } from '../core/types.js';
+import type { Finding, K8sObject, RuleError, ScannedObject } from '../core/types.js';
 import { podLabelsOf } from '../k8s/inventory.js';
 import type { LiveChange } from '../sources/cluster/live-snapshot.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { FindingTracker, resourceKeyOf, type FindingChange } from './finding-tracker.js';
 import { foldOwnedFindings } from './owner-fold.js';
+
+/** Kinds whose rule lists `judgeStored` keeps at most. */
+const MAX_STORED_RULE_KINDS = 1_024;
 
 /** Objects judged between clock checks in a sliced full evaluation. */
 const RECONCILE_BATCH = 64;
@@ -51,6 +54,8 @@ export class LiveEvaluator {
   /** The rules split into their per-object and whole-inventory parts, for judging a part at a time. */
   private readonly perObject: readonly Rule[];
   private readonly perInventory: readonly Rule[];
+  /** `storedRulesFor`, by API version and kind. */
+  private readonly storedRules = new Map<string, readonly Rule[]>();
 
   constructor(private readonly options: LiveEvaluatorOptions) {
     this.perObject = options.rules.filter((rule) => rule.check).map(withoutInventoryCheck);
@@ -156,11 +161,28 @@ export class LiveEvaluator {
     // date was most of the cost of each update.
     const ref = refOf(scanned.object);
     const identity = resourceKeyOf(ref);
-    const rules = [...this.perObject, ...this.perInventory.filter((rule) => ruleMatches(rule, scanned.object))];
+    const rules = this.storedRulesFor(scanned.object);
     const result = runRules([scanned], { rules, config: this.options.config, inventory: snapshot, podLabelsOf });
     const findings = result.findings.filter((f) => resourceKeyOf(f.resource) === identity);
     const own = foldOwnedFindings(this.suppress(findings, [scanned]), snapshot, (key) => this.tracker.on(key));
     return { changes: this.tracker.replaceResource(ref, own.kept, own.folded), ruleErrors: result.ruleErrors };
+  }
+
+  /**
+   * The rules `judgeStored` runs on an object of this kind: the same array for every object of
+   * it, because the engine keeps its per-kind rule index per rule array; a new array per update
+   * rebuilt that index, matching every rule again, on every update.
+   */
+  private storedRulesFor(object: K8sObject): readonly Rule[] {
+    const key = `${object.apiVersion}\u0000${object.kind}`;
+    let rules = this.storedRules.get(key);
+    if (!rules) {
+      rules = [...this.perObject, ...this.perInventory.filter((rule) => ruleMatches(rule, object))];
+      // Kinds come from the cluster's API: bounded all the same, like the engine's own index.
+      if (this.storedRules.size >= MAX_STORED_RULE_KINDS) this.storedRules.clear();
+      this.storedRules.set(key, rules);
+    }
+    return rules;
   }
 
   /**

@@ -65,6 +65,17 @@ describe('cluster source', () => {
     assert.ok(cluster.server.maxConcurrentLists >= 2, 'lists ran one at a time');
   });
 
+  test('pages and lists share a few kept-alive connections, not one TLS handshake per request', async () => {
+    const requestsBefore = cluster.server.requests.length;
+    const connectionsBefore = cluster.server.connections;
+    await drain({ kubeconfig: cluster.kubeconfig, pageSize: 1 });
+    const requests = cluster.server.requests.length - requestsBefore;
+    const connections = cluster.server.connections - connectionsBefore;
+    assert.ok(requests > 20, `${requests} requests`);
+    // Discovery and lists run at most 4 at a time: no more connections are ever needed at once.
+    assert.ok(connections >= 1 && connections <= 4, `${connections} connections for ${requests} requests`);
+  });
+
   test('only the kinds the selected rules judge or read are listed', async () => {
     const rbacOnly = ALL_RULES.filter((r) => r.meta.id === 'rbac-wildcard-permissions');
     const before = cluster.server.requests.length;

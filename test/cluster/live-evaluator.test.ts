@@ -148,5 +148,26 @@ describe('live evaluator', () => {
     // And a full evaluation afterwards has nothing to add.
     assert.deepEqual(evaluator.reconcile(snapshot).changes.map((c) => `${c.state}:${c.finding.ruleId}:${c.finding.resource.name}`), []);
   });
-});
 
+  test('queued updates of many kinds judged in turn by one evaluator get what each gets from a fresh one', () => {
+    // A Kubeflow profile Namespace after a Pod of the same apiVersion: its whole-inventory finding
+    // (no ResourceQuota) comes only from a rule list made for Namespaces.
+    const profile = objectsOfYaml('apiVersion: v1\nkind: Namespace\nmetadata: {name: team-x, labels: {app.kubernetes.io/part-of: kubeflow-profile}}')[0]!;
+    const objects = [claimingPod!, profile, ...objectsOfFiles(...readdirSync(EXPOSED).map((f) => join(EXPOSED, f))), deployment!, cleanPod!];
+    const snapshot = newSnapshot();
+    for (const object of objects) snapshot.upsert({ object, origin });
+    const kinds = new Set(objects.map((o) => o.kind));
+    assert.ok(kinds.size >= 4, [...kinds].join());
+    const shared = new LiveEvaluator({ rules: ALL_RULES, config: DEFAULT_CONFIG });
+    const opened = (evaluator: LiveEvaluator, object: K8sObject): string[] =>
+      evaluator.judgeStored({ object, origin }, snapshot).changes.map((c) => `${c.state}:${c.finding.ruleId}:${c.finding.resource.kind}/${c.finding.resource.name}`).sort();
+    let findings = 0;
+    // Kinds interleaved, so a rule list kept for one kind would be used on the next if keyed wrongly.
+    for (const object of objects) {
+      const alone = opened(new LiveEvaluator({ rules: ALL_RULES, config: DEFAULT_CONFIG }), object);
+      assert.deepEqual(opened(shared, object), alone, `${object.kind}/${object.metadata?.name}`);
+      findings += alone.length;
+    }
+    assert.ok(findings >= 3, `${findings} findings: the objects must give some`);
+  });
+});

@@ -23,6 +23,7 @@ spec: {selector: {app: web}, ports: [{port: 80}]}`);
 
 const ERASE_LINE = '\r\u001b[2K';
 const LISTED = /kfguard: listed (\d+)\/(\d+) resources, (\d+) objects/g;
+const SCANNED = /kfguard: scanned (\d+)\/(\d+) objects/g;
 
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
@@ -57,15 +58,35 @@ describe('scan --cluster progress display', () => {
     const last = draws.at(-1)!;
     assert.equal(last.done, last.total);
     assert.equal(last.objects, OBJECTS.length);
-    assert.ok(run.stderr.endsWith(ERASE_LINE), 'the line is erased once listing is done');
+    // Then the objects judged: after listing, up to every object, and the line erased at the end.
+    const scanned = [...run.stderr.matchAll(SCANNED)];
+    assert.deepEqual(scanned.map((m) => [Number(m[1]), Number(m[2])]), [[OBJECTS.length, OBJECTS.length]]);
+    assert.ok(scanned[0]!.index > [...run.stderr.matchAll(LISTED)].at(-1)!.index, 'scanning is drawn after listing');
+    assert.ok(run.stderr.endsWith(ERASE_LINE), 'the line is erased once scanning is done');
     // The report on stdout is untouched by the display.
     assert.equal((JSON.parse(run.stdout) as JsonReport).findings.some((f) => f.resource.name === 'miner'), true);
+  });
+
+  test('a larger cluster: the scanned count is redrawn as objects are judged, not once per object', async () => {
+    const pods = Array.from({ length: 1_234 }, (_, i) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${i}`, namespace: `ns-${i % 7}` }, spec: { containers: [{ name: 'c', image: 'registry.example/app:1' }] } }));
+    const big = await serve({ objects: pods });
+    try {
+      const run = await runCli(['scan', '--cluster', '--kubeconfig', big.kubeconfig, '-f', 'json', '--fail-on', 'none'], { stderrTty: true });
+      assert.equal(run.code, 0, run.stderr);
+      const draws = [...run.stderr.matchAll(SCANNED)].map((m) => [Number(m[1]), Number(m[2])]);
+      const total = draws.at(-1)![1]!;
+      assert.ok(total >= pods.length, `every Pod judged: ${total}`);
+      assert.deepEqual(draws.map((d) => d[0]), [500, 1_000, ...(total >= 1_500 ? [1_500] : []), total]);
+      assert.ok(draws.every((d) => d[1] === total));
+    } finally {
+      await big.close();
+    }
   });
 
   test('not a terminal: no progress at all', async () => {
     const run = await runCli(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-f', 'json', '--fail-on', 'none'], { stderrTty: false });
     assert.equal(run.code, 0, run.stderr);
-    assert.doesNotMatch(run.stderr, /listed/);
+    assert.doesNotMatch(run.stderr, /listed|scanned/);
     assert.ok(!run.stderr.includes('\r') && !run.stderr.includes('\u001b'), JSON.stringify(run.stderr));
   });
 
@@ -75,6 +96,7 @@ describe('scan --cluster progress display', () => {
     const { code, terminal } = await underPty(`${shellQuote(process.execPath)} ${shellQuote(bin)} scan --cluster --kubeconfig ${shellQuote(cluster.kubeconfig)} -f json --fail-on none > ${shellQuote(out)}`, cluster.dir);
     assert.equal(code, 0, terminal);
     assert.ok(terminal.includes(`${ERASE_LINE}kfguard: listed 1/`), JSON.stringify(terminal.slice(0, 300)));
+    assert.ok(terminal.includes(`${ERASE_LINE}kfguard: scanned ${OBJECTS.length}/${OBJECTS.length} objects`), JSON.stringify(terminal.slice(0, 300)));
     // Shown as escapes (`\u001b`) it would print garbage instead of redrawing.
     assert.doesNotMatch(terminal, /\\u001b|\\u000d/);
     assert.ok(JSON.parse(readFileSync(out, 'utf8')).findings.length > 0);

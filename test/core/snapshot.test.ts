@@ -6,6 +6,7 @@ import type { DerivedAnalysis, Inventory } from '../../src/core/inventory.js';
 import { matchesMapSelector } from '../../src/core/selectors.js';
 import type { K8sObject, ScannedObject } from '../../src/core/types.js';
 import { newSnapshot, podLabelsOf } from '../../src/k8s/inventory.js';
+import { CHANGE_LOG_LENGTH } from '../../src/core/snapshot.js';
 
 const cluster = (i: number): ScannedObject['origin'] => ({ kind: 'cluster', context: 'test', resourceVersion: String(i) });
 const scanned = (object: K8sObject, i = 0): ScannedObject => ({ object, origin: cluster(i) });
@@ -53,6 +54,37 @@ describe('Snapshot', () => {
     snapshot.delete(pod('a', 'ns', {}));
     assert.equal(snapshot.size, 0);
     assert.deepEqual(snapshot.ofKind('Pod'), []);
+  });
+
+  test('the change log answers for exactly the last CHANGE_LOG_LENGTH versions, in order, and no further', () => {
+    const snapshot = newSnapshot();
+    const extra = 37;
+    const copies: ScannedObject[] = [];
+    // Updates of a few Pods (each removes the copy before it) and, at the end, one delete.
+    for (let i = 0; i < CHANGE_LOG_LENGTH + extra; i++) {
+      const copy = scanned(pod(`p${i % 5}`, 'ns', { revision: String(i) }), i);
+      copies.push(copy);
+      snapshot.upsert(copy);
+    }
+    snapshot.delete(pod('p0', 'ns', {}));
+    const last = snapshot.version;
+    assert.deepEqual(snapshot.changesSince(last), { removed: [], added: [] });
+    assert.equal(snapshot.changesSince(last + 1), undefined, 'a version not reached yet');
+    assert.equal(snapshot.changesSince(last - CHANGE_LOG_LENGTH - 1), undefined, 'one version further than the log keeps');
+    assert.equal(snapshot.changesSince(-1), undefined);
+    const window = snapshot.changesSince(last - CHANGE_LOG_LENGTH);
+    assert.ok(window, 'the oldest version the log promises');
+    // The window's changes: the last CHANGE_LOG_LENGTH - 1 upserts, then the delete.
+    const upserts = copies.slice(copies.length - (CHANGE_LOG_LENGTH - 1));
+    assert.deepEqual(window.added, upserts, 'every copy added, in order');
+    const p0 = copies.filter((c) => c.object.metadata?.name === 'p0').at(-1)!;
+    assert.deepEqual(window.removed, [...upserts.map((c) => copies[copies.indexOf(c) - 5]!), p0]);
+    // Every shorter window is the tail of the longest one.
+    for (const back of [1, 2, 100, CHANGE_LOG_LENGTH - 1]) {
+      const shorter = snapshot.changesSince(last - back)!;
+      assert.deepEqual(shorter.added, upserts.slice(upserts.length - (back - 1)));
+      assert.equal(shorter.removed.length, back);
+    }
   });
 
   test('files keep every copy of one identity; each is judged', () => {

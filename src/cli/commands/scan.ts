@@ -14,7 +14,7 @@ import type { Rule } from '../../core/rule.js';
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, type CliIo } from '../io.js';
 import { loadCliConfigWithNote } from '../config.js';
 import { SCAN_HELP } from '../help.js';
-import { CLUSTER_OPTIONS, clusterFlagsGiven, clusterSourceFor } from '../cluster-flags.js';
+import { CLUSTER_OPTIONS, clusterFlagsGiven, clusterSourceFor, scanProgressFor } from '../cluster-flags.js';
 
 export const SCAN_OPTIONS = {
   format: { type: 'string', short: 'f', multiple: true },
@@ -175,7 +175,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     },
     ...(baseline === undefined ? {} : { baseline }),
     knownRuleIds: ALL_RULES.map((r) => r.meta.id),
-    ...(source === undefined ? {} : { source }),
+    ...(source === undefined ? {} : { source, ...scanProgressFor(io) }),
   });
   // Every format shows warnings, so every report names the config that shaped it.
   const report = configNote === undefined ? scanned : { ...scanned, warnings: [configNote, ...scanned.warnings] };

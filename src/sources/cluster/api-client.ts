@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions, type RequestOptions } from 'node:https';
 import type { Connection } from './connection.js';
 
 /** An answer other than 2xx, with the Kubernetes Status reason when the server sent one. */
@@ -30,6 +30,8 @@ export class ApiClient {
   private readonly attempts: number;
   private readonly retryDelayMs: number;
   private readonly timeoutMs: number;
+  /** One keep-alive agent for the TLS settings in use, and what it was made from. */
+  private kept: { readonly settings: readonly unknown[]; readonly agent: HttpsAgent } | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -68,6 +70,7 @@ export class ApiClient {
   private async once(url: URL, write?: { method: string; body: string; contentType: string }): Promise<unknown> {
     const options: RequestOptions = { headers: { accept: 'application/json', ...(write ? { 'content-type': write.contentType, 'content-length': String(Buffer.byteLength(write.body)) } : {}) } };
     await this.connection.kubeConfig.applyToHTTPSOptions(options);
+    options.agent = this.reusable(options.agent);
     const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise((resolve, reject) => {
       const req = request(url, { ...options, method: write?.method ?? 'GET', timeout: this.timeoutMs }, (res) => {
@@ -93,4 +96,31 @@ export class ApiClient {
       req.end(write?.body);
     });
   }
+
+  /**
+   * client-node makes a new agent, without keep-alive, at every call: each page of a list would
+   * then open a TCP connection and do a TLS handshake (a round trip or two, and CPU on both ends).
+   * A plain HTTPS agent is replaced by one kept-alive agent with the same settings, made again
+   * only when they change (credentials from an exec plugin may rotate a client certificate).
+   * Proxy agents are client-node's business and are used as given.
+   */
+  private reusable(agent: RequestOptions['agent']): RequestOptions['agent'] {
+    if (!(agent instanceof HttpsAgent) || agent.constructor !== HttpsAgent) return agent;
+    const options = (agent as HttpsAgent & { options: AgentOptions }).options;
+    const settings = TLS_SETTINGS.map((key) => options[key]);
+    if (this.kept && settings.every((value, i) => sameSetting(value, this.kept!.settings[i]))) return this.kept.agent;
+    // The old agent is dropped, not destroyed: requests in flight on it finish; its idle sockets
+    // are unreferenced (they keep no process alive) and the server closes them.
+    this.kept = { settings, agent: new HttpsAgent({ ...options, keepAlive: true }) };
+    return this.kept.agent;
+  }
+}
+
+/** The agent options client-node sets from the kubeconfig (see KubeConfig.applyToHTTPSOptions). */
+const TLS_SETTINGS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername', 'ciphers', 'crl', 'secureProtocol'] as const satisfies readonly (keyof AgentOptions)[];
+
+function sameSetting(a: unknown, b: unknown): boolean {
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameSetting(x, b[i]));
+  return a === b;
 }

@@ -56,10 +56,13 @@ export async function watchStream(connection: Connection, path: string, options:
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         pending += chunk;
+        // Lines are cut from where the last one ended, and what is left is kept once per chunk:
+        // cutting the rest off after each line made a new string per event.
+        let start = 0;
         let newline: number;
-        while ((newline = pending.indexOf('\n')) !== -1) {
-          const line = pending.slice(0, newline).trim();
-          pending = pending.slice(newline + 1);
+        while ((newline = pending.indexOf('\n', start)) !== -1) {
+          const line = pending.slice(start, newline).trim();
+          start = newline + 1;
           if (line === '') continue;
           let event: WatchEvent;
           try {
@@ -74,6 +77,7 @@ export async function watchStream(connection: Connection, path: string, options:
           }
           options.onEvent(event);
         }
+        if (start > 0) pending = pending.slice(start);
         if (pending.length > MAX_EVENT_BYTES) req.destroy(new Error(`${url.pathname}: a watch event is larger than ${MAX_EVENT_BYTES} bytes`));
       });
       res.on('end', () => finish());

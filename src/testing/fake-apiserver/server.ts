@@ -57,6 +57,8 @@ export interface FakeApiServer {
   readonly maxConcurrentLists: number;
   /** Watch streams open now. */
   readonly openWatches: number;
+  /** TLS connections accepted so far (a client that keeps its connections alive opens few). */
+  readonly connections: number;
   /** The latest resourceVersion handed out. */
   readonly resourceVersion: number;
   /** Stores a new object (uid, resourceVersion, managedFields added) and tells the watches. */
@@ -93,6 +95,8 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   const state = new FakeState(options);
   const { certPem, keyPem } = localhostCertificate();
   const server = createServer({ cert: certPem, key: keyPem }, (req, res) => void state.handle(req, res));
+  let connections = 0;
+  server.on('secureConnection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -105,6 +109,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     },
     get openWatches() {
       return state.watches.open;
+    },
+    get connections() {
+      return connections;
     },
     get resourceVersion() {
       return state.currentVersion;
