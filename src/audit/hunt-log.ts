@@ -12,7 +12,7 @@ import type { AuditRecord } from './read/audit-records.js';
 import { DEFAULT_HUNT_SETTINGS, MUTATING_VERBS, type AuditDetection, type AuditHit, type EventContext, type HuntSettings } from './detection.js';
 import { AUDIT_DETECTIONS } from './detections/index.js';
 import { auditOriginOf } from './origin.js';
-import { auditEventOf, detached, isJudgedStage, isWorthJudging, requestObjectOf, responseObjectOf, succeeded, type AuditEvent } from './event.js';
+import { auditEventOf, detached, isJudgedStage, isWorthJudging, requestObjectOf, responseObjectOf, succeeded, type AuditEvent, type AuditObjectRef } from './event.js';
 import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
 import { PodRoles } from './pod-roles.js';
@@ -219,7 +219,7 @@ export class AuditHunt {
   }
 
   private moveState(event: AuditEvent, tracked: boolean, after: K8sObject | undefined, afterFromPatchAlone: boolean): void {
-    const ref = event.objectRef;
+    const ref = event.verb === 'create' ? namedRef(event.objectRef, after) : event.objectRef;
     if (tracked) {
       if (event.verb === 'delete') this.state.delete(ref);
       else if (after && !afterFromPatchAlone) this.state.set(ref, after);
@@ -292,4 +292,14 @@ export class AuditHunt {
     // Detached: the finding's strings must not keep the log text they were read from alive.
     this.kept.set(finding.fingerprint, { finding: detached(finding), count: 1 });
   }
+}
+
+/**
+ * A create's objectRef often has no name (the API server logs the request before it reads the
+ * body; falco's create_nginx_pod_privileged sample is one): the created object names it, so that a
+ * later patch of it is applied to this state rather than judged from its body alone.
+ */
+function namedRef(ref: AuditObjectRef, object: K8sObject | undefined): AuditObjectRef {
+  const name = object?.metadata?.name;
+  return !ref.name && typeof name === 'string' && name !== '' ? { ...ref, name } : ref;
 }

@@ -128,6 +128,8 @@ function result(finding: Finding, ruleIndex: number, cwd: string, base: string):
       ...(finding.path !== undefined ? { path: finding.path } : {}),
       ...(finding.evidence.length > 0 ? { evidence: finding.evidence } : {}),
       ...(finding.attackPath ? { attackPath: finding.attackPath.map((hop) => hop.label) } : {}),
+      // A cluster, audit, job-API or probe finding has no file to point at: who, when and where are its origin.
+      ...(finding.origin && finding.origin.kind !== 'file' ? { origin: finding.origin } : {}),
     },
   };
 }

@@ -111,6 +111,32 @@ describe('kfguard audit on the campaign replayed', () => {
     assert.equal(report.extensions.sourceStats.malformed, 0);
   });
 
+  test('a create whose objectRef has no name (as the API server often logs it) still gives a later patch its earlier state', async () => {
+    const file = writeLog('audit.log', jsonLines([
+      auditEvent({ verb: 'create', user: 'admin', resource: 'services', namespace: 'istio-system', requestObject: gatewayService('ClusterIP'), at: at(0) }),
+      auditEvent({ verb: 'patch', resource: 'services', namespace: 'istio-system', name: 'istio-ingressgateway', requestObject: { spec: { type: 'LoadBalancer' } }, at: at(1) }),
+    ]));
+    const run = await runCli(['audit', file, '--format', 'json', '--rule', 'audit-ml-ui-exposed']);
+    const report = JSON.parse(run.stdout) as { findings: { evidence: string[] }[] };
+    assert.equal(report.findings.length, 1, run.stderr);
+    const evidence = report.findings[0]?.evidence.join('\n') ?? '';
+    assert.match(evidence, /before: type ClusterIP/);
+    assert.doesNotMatch(evidence, /judged from the patch body alone/);
+  });
+
+  test('SARIF results carry the request behind each finding: auditID, user, time, source IPs', async () => {
+    const file = writeLog('audit.log', jsonLines(campaignLog()));
+    const run = await runCli(['audit', file, '--format', 'sarif']);
+    const sarif = JSON.parse(run.stdout) as { runs: { results: { properties: { origin?: Record<string, unknown> } }[] }[] };
+    const origins = sarif.runs[0]?.results.map((r) => r.properties.origin) ?? [];
+    assert.ok(origins.length > 0, run.stderr);
+    const gateway = origins.find((o) => o?.auditID === 'patch-gateway');
+    assert.equal(gateway?.user, 'mallory@example.com');
+    assert.equal(gateway?.timestamp, at(1));
+    assert.deepEqual(gateway?.sourceIPs, ['203.0.113.50']);
+    assert.ok(origins.every((o) => o?.kind === 'audit' && typeof o.auditID === 'string'));
+  });
+
   test('the text report adds a timeline grouped by actor, and HTML draws it', async () => {
     const file = writeLog('audit.log', jsonLines(campaignLog()));
     const text = await runCli(['audit', file, '--no-color']);
