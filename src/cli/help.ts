@@ -382,6 +382,12 @@ Flags:
                            are never honoured
       --baseline FILE      mark findings already in FILE as known (written by --write-baseline)
       --write-baseline FILE  record the current findings in FILE, to accept them as known
+      --all-rules          run every rule that can judge a job API, image posture included
+                           (default: threat and workload-security rules, the run's service
+                           account and the Ray version; out-of-band callbacks always)
+      --rule ID            run only this rule (repeatable)
+      --skip-rule ID       do not run this rule (repeatable)
+      --category NAME      run only rules of this category (repeatable)
   -h, --help               show this help
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage errors or an API that could not be

@@ -196,3 +196,28 @@ describe('kfguard hunt --argo and --ray', () => {
     assert.ok(json(run.stdout).findings.some((f) => f.ruleId === 'job-recon-callback'));
   });
 });
+
+describe('kfguard hunt: which rules judge a job API', () => {
+  const workflows = [argoWorkflow('miner', 'argo', MINER_ARGS), argoWorkflow('trainer', 'argo', ['python train.py'])];
+  const ruleIds = (report: Report): string[] => [...new Set(report.findings.map((f) => f.ruleId))].sort();
+
+  test('by default the responder rules (threat, breakout, run identity), not image posture', async () => {
+    const api = await serve(argoRoutes({ workflows }));
+    const report = json((await runCli(['hunt', '--argo', api.url, '-n', 'argo', '--format', 'json'])).stdout);
+    const found = ruleIds(report);
+    assert.ok(found.includes('crypto-miner-workload'), found.join());
+    for (const posture of ['image-not-pinned-digest', 'image-floating-tag']) assert.ok(!found.includes(posture), `${posture} judged by default`);
+  });
+
+  test('--all-rules runs every rule that can judge a job API; --rule picks some', async () => {
+    const api = await serve(argoRoutes({ workflows }));
+    const all = json((await runCli(['hunt', '--argo', api.url, '-n', 'argo', '--all-rules', '--format', 'json'])).stdout);
+    assert.ok(ruleIds(all).includes('image-floating-tag'), ruleIds(all).join());
+    assert.ok(ruleIds(all).includes('crypto-miner-workload'));
+    const picked = json((await runCli(['hunt', '--argo', api.url, '-n', 'argo', '--rule', 'image-floating-tag', '--format', 'json', '--fail-on', 'none'])).stdout);
+    assert.deepEqual(ruleIds(picked), ['image-floating-tag']);
+    const unknown = await runCli(['hunt', '--argo', api.url, '--rule', 'image-floating-tags']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown rule "image-floating-tags".*did you mean image-floating-tag/s);
+  });
+});
