@@ -279,4 +279,10 @@ export interface InputStats {
   readonly unreferencedFiles?: number;
   /** Directories whose render was not read, with why (failed, remote base refused, Helm missing). */
   readonly notRendered?: readonly { readonly path: string; readonly reason: string }[];
+  /**
+   * What was read, in the source's own terms, when it was not files: `12 list(s) from cluster
+   * context prod, 840 object(s)`, `2 job API(s), 57 run(s) ... judged`, `3 log(s), 9000 event(s)`.
+   * Reports show it instead of the file and document counts, which would read "0 file(s)".
+   */
+  readonly readAs?: string;
 }

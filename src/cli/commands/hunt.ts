@@ -107,9 +107,10 @@ export async function huntCommand(argv: readonly string[], io: CliIo): Promise<n
     ...(since !== undefined ? { since } : {}),
   });
   const suppressed = suppressIncidentFindings(result.findings, { config, baseline });
+  const judged = Object.entries(result.stats).filter(([k]) => k.endsWith(' judged')).reduce((n, [, v]) => n + v, 0);
   const report = buildReport({
     findings: suppressed.findings,
-    inputs: { files: targets.length, documents: Object.entries(result.stats).filter(([k]) => k.endsWith(' judged')).reduce((n, [, v]) => n + v, 0), skipped: 0, skippedFiles: 0, skippedDocuments: 0 },
+    inputs: { files: targets.length, documents: judged, skipped: 0, skippedFiles: 0, skippedDocuments: 0, readAs: `${targets.length} job API(s), ${judged} run(s), job(s) or pipeline(s) judged` },
     errors: result.errors,
     ruleErrors: result.ruleErrors,
     coverage: result.coverage,

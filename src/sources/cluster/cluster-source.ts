@@ -104,7 +104,14 @@ export class ClusterSource implements Source {
     }
     this.collected = {
       errors: [],
-      stats: { files: 0, documents: objects.length, skipped: 0, skippedFiles: 0, skippedDocuments: 0 },
+      stats: {
+        files: 0,
+        documents: objects.length,
+        skipped: 0,
+        skippedFiles: 0,
+        skippedDocuments: 0,
+        readAs: `${results.filter((r) => r !== undefined).length} list(s) from cluster context ${connection.context}, ${objects.length} object(s)`,
+      },
       coverage,
       objects,
       context: connection.context,
