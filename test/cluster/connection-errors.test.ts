@@ -56,4 +56,26 @@ describe('connection errors', () => {
       server.close();
     }
   });
+
+  test('scan --cluster against a plain-http port: the server does not speak TLS there', async () => {
+    const { server, port } = await plainHttpServer();
+    const dir = tempDir();
+    try {
+      const kubeconfig = join(dir.path, 'kubeconfig');
+      writeFileSync(kubeconfig, JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${port}` } }],
+        users: [{ name: 'u', user: { token: 't' } }],
+        contexts: [{ name: 'plain', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'plain',
+      }));
+      const run = await runCli(['scan', '--cluster', '--kubeconfig', kubeconfig]);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /does not speak TLS on port \d+/);
+    } finally {
+      server.close();
+      dir.cleanup();
+    }
+  });
 });
