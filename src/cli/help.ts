@@ -211,6 +211,8 @@ Lists from the live cluster what \`kfguard scan --cluster\` would read and write
 multi-document YAML, for offline scans and incident tickets. Secret values are removed (keys
 kept), so findings that need them (default passwords and object-store keys kept in Secrets) do not
 come back when FILE is scanned. Resources that could not be listed are named in FILE's header.
+Its first line marks FILE as a snapshot: scanning it refuses the objects' own kfguard.io/ignore
+for threat and exposure rules, as the live scan does (their creators wrote those annotations).
 
 Flags:
   -o, --output FILE          where to write the snapshot (required)
