@@ -77,7 +77,8 @@ export function resourceOfEvent(context: EventContext, fallbackKind: string): Re
     apiVersion: object?.apiVersion ?? (ref.apiGroup ? `${ref.apiGroup}/${ref.apiVersion ?? ''}` : (ref.apiVersion ?? 'v1')),
     kind: object?.kind ?? fallbackKind,
     ...(ref.namespace ? { namespace: ref.namespace } : {}),
-    name: ref.name ?? (typeof object?.metadata?.name === 'string' ? object.metadata.name : '') ?? '',
+    // `||`: an objectRef may carry an empty name as well as none; the object names itself then.
+    name: ref.name || (typeof object?.metadata?.name === 'string' ? object.metadata.name : ''),
   };
 }
 

@@ -211,6 +211,8 @@ Lists from the live cluster what \`kfguard scan --cluster\` would read and write
 multi-document YAML, for offline scans and incident tickets. Secret values are removed (keys
 kept), so findings that need them (default passwords and object-store keys kept in Secrets) do not
 come back when FILE is scanned. Resources that could not be listed are named in FILE's header.
+Its first line marks FILE as a snapshot: scanning it refuses the objects' own kfguard.io/ignore
+for threat and exposure rules, as the live scan does (their creators wrote those annotations).
 
 Flags:
   -o, --output FILE          where to write the snapshot (required)
@@ -382,6 +384,12 @@ Flags:
                            are never honoured
       --baseline FILE      mark findings already in FILE as known (written by --write-baseline)
       --write-baseline FILE  record the current findings in FILE, to accept them as known
+      --all-rules          run every rule that can judge a job API, image posture included
+                           (default: threat and workload-security rules, the run's service
+                           account and the Ray version; out-of-band callbacks always)
+      --rule ID            run only this rule (repeatable)
+      --skip-rule ID       do not run this rule (repeatable)
+      --category NAME      run only rules of this category (repeatable)
   -h, --help               show this help
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage errors or an API that could not be

@@ -76,6 +76,12 @@ export interface FileOrigin {
   readonly readingNotes?: readonly string[];
   /** What the worst of `readingNotes` can change (sources/reading-diff.ts); absent means high. */
   readonly readingStakes?: ReadingStakes;
+  /**
+   * Set when the file is a `kfguard snapshot` of a live cluster: the context it was listed from.
+   * Its objects were written by whoever created them in the cluster, not by a reviewer, so their
+   * own annotations are trusted no more than the live scan's (suppress/untrusted-annotations.ts).
+   */
+  readonly snapshotOf?: string;
 }
 
 /**
@@ -160,7 +166,7 @@ export function sourceKindOf(origin: Origin): SourceKind {
  * keep only what names the input; the line is in the finding's `location`.
  */
 export type ReportedOrigin =
-  | Pick<FileOrigin, 'kind' | 'reader' | 'file' | 'path' | 'archiveMember'>
+  | Pick<FileOrigin, 'kind' | 'reader' | 'file' | 'path' | 'archiveMember' | 'snapshotOf'>
   | ClusterOrigin
   | AdmissionOrigin
   | AuditOrigin
@@ -169,8 +175,15 @@ export type ReportedOrigin =
 
 export function reportedOriginOf(origin: Origin): ReportedOrigin {
   if (origin.kind !== 'file') return origin;
-  const { kind, reader, file, path, archiveMember } = origin;
-  return { kind, reader, file, ...(path !== undefined ? { path } : {}), ...(archiveMember !== undefined ? { archiveMember } : {}) };
+  const { kind, reader, file, path, archiveMember, snapshotOf } = origin;
+  return {
+    kind,
+    reader,
+    file,
+    ...(path !== undefined ? { path } : {}),
+    ...(archiveMember !== undefined ? { archiveMember } : {}),
+    ...(snapshotOf !== undefined ? { snapshotOf } : {}),
+  };
 }
 
 export interface ScannedObject {
@@ -266,4 +279,10 @@ export interface InputStats {
   readonly unreferencedFiles?: number;
   /** Directories whose render was not read, with why (failed, remote base refused, Helm missing). */
   readonly notRendered?: readonly { readonly path: string; readonly reason: string }[];
+  /**
+   * What was read, in the source's own terms, when it was not files: `12 list(s) from cluster
+   * context prod, 840 object(s)`, `2 job API(s), 57 run(s) ... judged`, `3 log(s), 9000 event(s)`.
+   * Reports show it instead of the file and document counts, which would read "0 file(s)".
+   */
+  readonly readAs?: string;
 }

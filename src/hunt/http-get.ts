@@ -90,6 +90,10 @@ function networkError(url: URL, error: unknown, timeoutMs: number): ApiError {
   if ((error as Error).name === 'TimeoutError') return new ApiError(`${where}: no answer within ${Math.round(timeoutMs / 1000)} s`, undefined, 'check the URL and the network path, or raise --timeout');
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const code = cause?.code ?? '';
+  // An https URL to a port that answers plain http: OpenSSL reads the HTTP reply as a bad TLS record.
+  if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG/.test(code)) {
+    return new ApiError(`${where}: the server does not speak TLS on port ${url.port || '443'} (${code})`, undefined, `try ${url.origin.replace(/^https:/, 'http:')}`);
+  }
   if (TLS_CODES.test(code)) return new ApiError(`${where}: TLS error ${code}: ${cause?.message ?? ''}`.trim(), undefined, 'the server\'s certificate is not trusted here; add its CA with NODE_EXTRA_CA_CERTS=ca.pem');
   if (code === 'ECONNREFUSED') return new ApiError(`${where}: connection refused`, undefined, 'nothing listens there: check the host and port (port-forward the service first?)');
   if (code === 'ENOTFOUND') return new ApiError(`${where}: host not found`);

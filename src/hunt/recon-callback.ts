@@ -23,7 +23,8 @@ let pattern: RegExp | undefined;
 function oastPattern(): RegExp {
   if (!pattern) {
     const domains = shippedValues('oast-hosts').map((d) => d.replace(/\./g, '\\.'));
-    pattern = new RegExp(`(?<![a-z0-9-])(?:[a-z0-9-]+\\.)*(?:${domains.join('|')})(?![a-z0-9-])`, 'gi');
+    // Not followed by another label either: `ceye.io.example.com` is someone else's host.
+    pattern = new RegExp(`(?<![a-z0-9-])(?:[a-z0-9-]+\\.)*(?:${domains.join('|')})(?![a-z0-9-]|\\.[a-z0-9])`, 'gi');
   }
   return pattern;
 }

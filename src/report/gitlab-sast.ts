@@ -3,6 +3,7 @@ import type { Severity } from '../core/severity.js';
 import type { Finding } from '../core/types.js';
 import type { Formatter, RenderOptions } from './formatter.js';
 import { escapeInline } from './markdown.js';
+import { originLabel } from './origin-label.js';
 import { sortedProbedTargets, probedTargetLine } from './probed-targets.js';
 import { activeFindings, type Report } from './report.js';
 
@@ -57,6 +58,9 @@ function description(finding: Finding): string {
   const { kind, namespace, name } = finding.resource;
   const lines = [escapeInline(finding.message), '', `Resource: ${escapeInline(`${kind} ${namespace ? `${namespace}/` : ''}${name}`)}`];
   if (finding.path) lines.push(`Field: ${escapeInline(finding.path)}`);
+  // A cluster, audit, job-API or probe finding has no file location: who, when and where are its origin.
+  const origin = originLabel(finding.origin);
+  if (origin !== undefined) lines.push(`Origin: ${escapeInline(origin)}`);
   if (finding.evidence.length > 0) lines.push('', 'Evidence:', ...finding.evidence.map((e) => `- ${escapeInline(e)}`));
   if (finding.attackPath && finding.attackPath.length > 0) lines.push('', `Attack path: ${finding.attackPath.map((h) => escapeInline(h.label)).join(' → ')}`);
   return lines.join('\n');

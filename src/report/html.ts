@@ -109,7 +109,7 @@ export function renderHtml(report: Report, renderOptions: Pick<RenderOptions, 'f
     clusterScoped: CLUSTER_SCOPED,
     findings: report.findings.map((f, i) => toClient(f, i, diagramOf.get(f) ?? -1)),
   };
-  const { files, documents, skipped } = report.inputs;
+  const { files, documents, skipped, readAs } = report.inputs;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -121,7 +121,7 @@ export function renderHtml(report: Report, renderOptions: Pick<RenderOptions, 'f
 </head>
 <body>
 ${ARROWHEAD_DEFS}
-<header class="top"><h1>kfguard report</h1><span class="meta">kfguard ${escapeHtml(report.tool.version)} · ${files} file(s), ${documents} document(s), ${skipped} skipped</span>${verdict(report, renderOptions.failOn)}</header>
+<header class="top"><h1>kfguard report</h1><span class="meta">kfguard ${escapeHtml(report.tool.version)} · ${readAs !== undefined ? escapeHtml(readAs) : `${files} file(s), ${documents} document(s), ${skipped} skipped`}</span>${verdict(report, renderOptions.failOn)}</header>
 <main>
 ${summarySection(report)}
 ${probedTargetsSection(report)}

@@ -1,6 +1,7 @@
 import { describeRef } from '../core/object.js';
 import type { Finding, ResourceRef, RuleError } from '../core/types.js';
 import type { Formatter } from './formatter.js';
+import { originLabel } from './origin-label.js';
 import { probedTargetLine, sortedProbedTargets } from './probed-targets.js';
 import type { ProbedTarget, Report } from './report.js';
 import { element, openTag } from './xml.js';
@@ -126,9 +127,12 @@ function testCasesByRule(report: Report): Map<string, TestCase[]> {
 function findingCase(finding: Finding, several: boolean): TestCase {
   const name = several && finding.path ? `${describeRef(finding.resource)} ${finding.path}` : describeRef(finding.resource);
   const where = finding.location ? `${finding.location.file}:${finding.location.line}:${finding.location.column}` : undefined;
+  const origin = originLabel(finding.origin);
   const body = [
     finding.message,
     where && `at ${where}${finding.path ? ` (${finding.path})` : ''}`,
+    // A cluster, audit, job-API or probe finding has no file: who, when and where are its origin.
+    origin && `origin: ${origin}`,
     ...finding.evidence.map((line) => `evidence: ${line}`),
     `fix: ${finding.remediation}`,
   ].filter((line): line is string => typeof line === 'string' && line !== '');

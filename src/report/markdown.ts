@@ -78,13 +78,13 @@ function header(report: Report, options: RenderOptions): string[] {
       : threshold === 'none'
         ? 'no failure threshold'
         : `passes \`--fail-on ${threshold}\``;
-  const { files, documents } = report.inputs;
+  const { files, documents, readAs } = report.inputs;
   const extras = [
     report.summary.suppressed > 0 && `${report.summary.suppressed} suppressed`,
     report.errors.length > 0 && `${report.errors.length} input error(s)`,
     report.ruleErrors.length > 0 && `${report.ruleErrors.length} rule error(s)`,
   ].filter((x): x is string => typeof x === 'string');
-  lines.push(`kfguard ${escapeInline(report.tool.version)} scanned ${files} file(s), ${documents} document(s): ${[verdict, ...extras].join(' · ')}.`, '');
+  lines.push(`kfguard ${escapeInline(report.tool.version)} scanned ${readAs !== undefined ? escapeInline(readAs) : `${files} file(s), ${documents} document(s)`}: ${[verdict, ...extras].join(' · ')}.`, '');
   return lines;
 }
 

@@ -35,3 +35,22 @@ export function originLabel(origin: ReportedOrigin | undefined): string | undefi
       return `probe of ${origin.url}`;
   }
 }
+
+/**
+ * A non-file origin as flat string properties (`origin.user`, `origin.sourceIPs`, ...), for formats
+ * whose fields are strings (PolicyReport result properties). Lists are joined with ", ". A cluster
+ * object's resourceVersion is left out: it changes on every write to the object, and `watch` would
+ * rewrite an unchanged finding's PolicyReport each time.
+ */
+export function originProperties(reported: ReportedOrigin | undefined): Record<string, string> | undefined {
+  const origin = reported?.kind === 'cluster' ? { kind: reported.kind, context: reported.context } : reported;
+  const label = originLabel(origin);
+  if (!origin || label === undefined) return undefined;
+  const properties: Record<string, string> = { origin: label };
+  for (const [key, value] of Object.entries(origin)) {
+    if (typeof value === 'string') properties[`origin.${key}`] = value;
+    else if (typeof value === 'boolean' || typeof value === 'number') properties[`origin.${key}`] = String(value);
+    else if (Array.isArray(value)) properties[`origin.${key}`] = value.map(String).join(', ');
+  }
+  return properties;
+}

@@ -2,6 +2,7 @@ import { dump } from 'js-yaml';
 import type { Severity } from '../core/severity.js';
 import type { Finding, ResourceRef } from '../core/types.js';
 import type { Formatter } from './formatter.js';
+import { originProperties } from './origin-label.js';
 import { probedTargetLine, sortedProbedTargets } from './probed-targets.js';
 import type { ProbedTarget, Report } from './report.js';
 import { isClusterScoped } from './cluster-scoped.js';
@@ -150,6 +151,8 @@ function findingResult(finding: Finding): PolicyResult {
   const properties: Record<string, string> = { fingerprint: finding.fingerprint };
   if (finding.path !== undefined) properties.path = finding.path;
   if (finding.location) properties.location = `${finding.location.file}:${finding.location.line}:${finding.location.column}`;
+  // A cluster, audit, job-API or probe finding has no file: who, when and where, field by field.
+  Object.assign(properties, originProperties(finding.origin));
   if (finding.evidence.length > 0) properties.evidence = finding.evidence.join('\n');
   if (finding.mitre.length > 0) properties.mitre = finding.mitre.join(', ');
   properties.remediation = firstParagraph(finding.remediation);

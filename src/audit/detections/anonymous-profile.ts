@@ -28,14 +28,17 @@ export const anonymousProfile: AuditDetection = {
       const resource = event.objectRef.resource;
       if (event.verb !== 'create' || (resource !== 'profiles' && resource !== 'namespaces') || !succeeded(event)) return;
       const kind = resource === 'profiles' ? 'Profile' : 'Namespace';
+      const ref = resourceOfEvent(context, kind);
+      // A create is often logged without objectRef.name; resourceOfEvent takes it from the request object.
+      const name = ref.name || '(name not logged)';
       if (isAnonymous(event)) {
-        yield { resource: resourceOfEvent(context, kind), message: `${kind} ${event.objectRef.name ?? ''} created by ${event.user}`, severity: 'critical', discriminator: event.auditID };
+        yield { resource: ref, message: `${kind} ${name} created by ${event.user}`, severity: 'critical', discriminator: event.auditID };
         return;
       }
       if (kind !== 'Profile' || !after) return;
       const owner = asRecord(asRecord(after.spec)?.owner);
       const ownerName = asString(owner?.name) ?? '';
       if (!ANONYMOUS_OWNERS.has(ownerName)) return;
-      yield { resource: resourceOfEvent(context, kind), message: `Profile ${event.objectRef.name ?? ''} created for ${ownerName === '' ? 'no owner' : `the anonymous owner "${ownerName}"`} (by ${event.user})`, path: 'spec.owner.name', discriminator: event.auditID };
+      yield { resource: ref, message: `Profile ${name} created for ${ownerName === '' ? 'no owner' : `the anonymous owner "${ownerName}"`} (by ${event.user})`, path: 'spec.owner.name', discriminator: event.auditID };
     },
 };

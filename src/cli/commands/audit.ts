@@ -86,7 +86,14 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
   const suppressed = suppressIncidentFindings(result.findings, { config, baseline });
   const report = buildReport({
     findings: suppressed.findings,
-    inputs: { files: inputs.length, documents: stats.events, skipped: stats.events - stats.judged, skippedFiles: 0, skippedDocuments: stats.malformed },
+    inputs: {
+      files: inputs.length,
+      documents: stats.events,
+      skipped: stats.events - stats.judged,
+      skippedFiles: 0,
+      skippedDocuments: stats.malformed,
+      readAs: `${inputs.length} log(s), ${stats.events} event(s), ${stats.judged} judged`,
+    },
     errors: result.errors,
     ruleErrors: result.ruleErrors,
     coverage: result.coverage,

@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
+import type { Rule } from '../../core/rule.js';
+import { selectRules } from '../../core/select-rules.js';
 import { huntJobApis, type JobApiTarget } from '../../hunt/hunt-apis.js';
+import { isResponderRule } from '../../hunt/hunt-rules.js';
 import { RECON_CALLBACK_META } from '../../hunt/recon-callback.js';
 import { formatterFor } from '../../report/formats.js';
 import { buildReport } from '../../report/report.js';
@@ -33,8 +36,27 @@ const HUNT_OPTIONS = {
   config: { type: 'string' },
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
+  rule: { type: 'string', multiple: true },
+  'skip-rule': { type: 'string', multiple: true },
+  category: { type: 'string', multiple: true },
+  'all-rules': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The responder rules unless the user chose (`--all-rules`, `--rule`, `--category`); `--skip-rule` narrows either. */
+function huntRules(values: Record<string, unknown>): Rule[] {
+  const apiRules = ALL_RULES.filter((rule) => rule.meta.sources.includes('api'));
+  const only = listOption(values.rule);
+  const categories = listOption(values.category);
+  const chosen = values['all-rules'] === true || only.length > 0 || categories.length > 0;
+  // Ids are checked against every rule, so a rule that cannot judge a job API is named as such rather than unknown.
+  selectRules(ALL_RULES, { only, skip: listOption(values['skip-rule']), categories });
+  for (const id of only) {
+    if (!apiRules.some((rule) => rule.meta.id === id)) throw new UsageError(`rule ${id} cannot judge what a job API returns`, '`kfguard rules` lists each rule\'s sources');
+  }
+  const selected = selectRules(apiRules, { only, skip: listOption(values['skip-rule']), categories });
+  return chosen ? selected : selected.filter(isResponderRule);
+}
 
 function targetsOf(values: Record<string, unknown>): JobApiTarget[] {
   const targets: JobApiTarget[] = [];
@@ -73,7 +95,7 @@ export async function huntCommand(argv: readonly string[], io: CliIo): Promise<n
   const baselinePath = stringOption(values.baseline);
   const baseline = baselinePath === undefined ? undefined : await readBaselineFile(baselinePath, io.cwd);
   const since = parseTimeFlag('--since', stringOption(values.since), Date.now());
-  const rules = ALL_RULES.filter((rule) => rule.meta.sources.includes('api'));
+  const rules = huntRules(values);
   const namespace = stringOption(values.namespace);
   const result = await huntJobApis({
     targets,
@@ -85,9 +107,10 @@ export async function huntCommand(argv: readonly string[], io: CliIo): Promise<n
     ...(since !== undefined ? { since } : {}),
   });
   const suppressed = suppressIncidentFindings(result.findings, { config, baseline });
+  const judged = Object.entries(result.stats).filter(([k]) => k.endsWith(' judged')).reduce((n, [, v]) => n + v, 0);
   const report = buildReport({
     findings: suppressed.findings,
-    inputs: { files: targets.length, documents: Object.entries(result.stats).filter(([k]) => k.endsWith(' judged')).reduce((n, [, v]) => n + v, 0), skipped: 0, skippedFiles: 0, skippedDocuments: 0 },
+    inputs: { files: targets.length, documents: judged, skipped: 0, skippedFiles: 0, skippedDocuments: 0, readAs: `${targets.length} job API(s), ${judged} run(s), job(s) or pipeline(s) judged` },
     errors: result.errors,
     ruleErrors: result.ruleErrors,
     coverage: result.coverage,

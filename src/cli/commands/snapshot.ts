@@ -5,6 +5,7 @@ import { collect } from '../../core/source.js';
 import { selectRules } from '../../core/select-rules.js';
 import { newSnapshot } from '../../k8s/inventory.js';
 import { ALL_RULES } from '../../rules/index.js';
+import { snapshotHeaderLine } from '../../sources/snapshot-header.js';
 import { listOption, parseCommandArgs, stringOption } from '../args.js';
 import { CLUSTER_OPTIONS, clusterSourceFor } from '../cluster-flags.js';
 import { loadCliConfig } from '../config.js';
@@ -42,7 +43,7 @@ export async function snapshotCommand(argv: readonly string[], io: CliIo): Promi
   const { objects, coverage, context } = source.result;
   const { withoutSecretValues } = await import('../../sources/cluster/sanitise.js');
   const header = [
-    `# kfguard snapshot of cluster context ${context}, ${new Date().toISOString()}`,
+    snapshotHeaderLine(context, new Date()),
     '# Secret values removed (keys kept). Scan it with: kfguard scan FILE',
     ...coverage.map((gap) => `# not included: ${gap.reason}`),
   ];

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions, type RequestOptions } from 'node:https';
 import type { Connection } from './connection.js';
+import { credentialError, CredentialError, recordPluginExits } from './exec-plugin.js';
 
 /** An answer other than 2xx, with the Kubernetes Status reason when the server sent one. */
 export class ApiError extends Error {
@@ -40,6 +41,7 @@ export class ApiClient {
     this.attempts = options.attempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 250;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    recordPluginExits(connection.kubeConfig);
   }
 
   async get(path: string, query: Record<string, string> = {}): Promise<unknown> {
@@ -50,7 +52,8 @@ export class ApiClient {
       try {
         return await this.once(url);
       } catch (error) {
-        const retriable = !(error instanceof ApiError) || error.status === 429 || error.status >= 500;
+        // A credential plugin that failed fails again; running it three times only delays the message.
+        const retriable = error instanceof ApiError ? error.status === 429 || error.status >= 500 : !(error instanceof CredentialError);
         if (!retriable || attempt >= this.attempts) throw error;
         // Backoff with jitter, so parallel lists do not retry in lockstep.
         await new Promise((r) => setTimeout(r, this.retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random())));
@@ -69,7 +72,11 @@ export class ApiClient {
 
   private async once(url: URL, write?: { method: string; body: string; contentType: string }): Promise<unknown> {
     const options: RequestOptions = { headers: { accept: 'application/json', ...(write ? { 'content-type': write.contentType, 'content-length': String(Buffer.byteLength(write.body)) } : {}) } };
-    await this.connection.kubeConfig.applyToHTTPSOptions(options);
+    try {
+      await this.connection.kubeConfig.applyToHTTPSOptions(options);
+    } catch (error) {
+      throw credentialError(this.connection.kubeConfig, error);
+    }
     options.agent = this.reusable(options.agent);
     const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise((resolve, reject) => {

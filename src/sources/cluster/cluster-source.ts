@@ -69,7 +69,7 @@ export class ClusterSource implements Source {
     try {
       discovered = await discover(client, kindsToList(this.options.rules), concurrency);
     } catch (error) {
-      throw new SourceError(`cannot read the API of ${connection.server} (context ${connection.context}): ${describe(error)}`);
+      throw new SourceError(`cannot read the API of ${connection.server} (context ${connection.context}): ${describe(error, connection.server)}`);
     }
     for (const failure of discovered.failures) gap(`could not discover ${failure.groupVersion}: ${failure.message}`);
     const tasks = planLists(discovered.resources, this.options.namespaces);
@@ -104,7 +104,14 @@ export class ClusterSource implements Source {
     }
     this.collected = {
       errors: [],
-      stats: { files: 0, documents: objects.length, skipped: 0, skippedFiles: 0, skippedDocuments: 0 },
+      stats: {
+        files: 0,
+        documents: objects.length,
+        skipped: 0,
+        skippedFiles: 0,
+        skippedDocuments: 0,
+        readAs: `${results.filter((r) => r !== undefined).length} list(s) from cluster context ${connection.context}, ${objects.length} object(s)`,
+      },
       coverage,
       objects,
       context: connection.context,
@@ -134,7 +141,12 @@ function describeTask(task: ListTask): string {
   return namespace === undefined ? `${name} (all namespaces)` : `${name} in namespace ${namespace}`;
 }
 
-function describe(error: unknown): string {
+function describe(error: unknown, server?: string): string {
+  // An https server URL to a port that answers plain http: OpenSSL reads the reply as a bad TLS record.
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (server !== undefined && (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/.test(firstLine(error)))) {
+    return `the server does not speak TLS on port ${new URL(server).port || '443'} (is the kubeconfig's server http://?)`;
+  }
   if (error instanceof ApiError) {
     const word = error.status === 403 ? 'forbidden' : error.status === 401 ? 'unauthorized (the credentials were refused)' : error.reason;
     return `${word} (HTTP ${error.status})${error.status === 401 ? '' : `: ${error.message}`}`;

@@ -77,8 +77,13 @@ function configFiles(options: ConnectionOptions): string[] {
     if (!existsSync(options.kubeconfig)) throw new SourceError(`kubeconfig ${options.kubeconfig} does not exist`);
     return [options.kubeconfig];
   }
-  const fromEnv = (options.env.KUBECONFIG ?? '').split(delimiter).filter((f) => f !== '' && existsSync(f));
+  const named = (options.env.KUBECONFIG ?? '').split(delimiter).filter((f) => f !== '');
+  const fromEnv = named.filter((f) => existsSync(f));
   if (fromEnv.length > 0) return fromEnv;
+  // As kubectl: a $KUBECONFIG that is set replaces ~/.kube/config, so none of its files existing is an error, named.
+  if (named.length > 0) {
+    throw new SourceError(`$KUBECONFIG names ${named.join(', ')}, ${named.length > 1 ? 'none of which exists' : 'which does not exist'}`, 'fix $KUBECONFIG or pass --kubeconfig FILE');
+  }
   const home = options.env.HOME ?? options.env.USERPROFILE;
   const defaultFile = home ? join(home, '.kube', 'config') : undefined;
   return defaultFile && existsSync(defaultFile) ? [defaultFile] : [];
