@@ -63,6 +63,7 @@ function valueStart(text: string, from: number, end: number): number {
     i += 2;
     while (text.charCodeAt(i) === 32) i++;
   }
+  i = afterAnchor(text, i, end);
   const c = text.charCodeAt(i);
   if (c === 91 || c === 123) return i;
   if (c === 35 /* # */ || c === 63 /* ? */) return end;
@@ -87,7 +88,16 @@ function valueStart(text: string, from: number, end: number): number {
   }
   let v = colon + 1;
   while (text.charCodeAt(v) === 32) v++;
-  return v < end ? v : end;
+  return v < end ? afterAnchor(text, v, end) : end;
+}
+
+/** Past an anchor (`&name `): the anchor stays in the text and names the placeholder, which stands for the collection. */
+function afterAnchor(text: string, from: number, end: number): number {
+  if (text.charCodeAt(from) !== 38 /* & */) return from;
+  let i = from + 1;
+  while (i < end && text.charCodeAt(i) !== 32) i++;
+  while (text.charCodeAt(i) === 32) i++;
+  return i;
 }
 
 function indexWithin(text: string, code: number, from: number, end: number): number {
