@@ -9,8 +9,9 @@ import { keyToString, keyTypesNote, type PendingDuplicate, plainValue, setKey } 
  * - no anchors, aliases, tags, comments, `?`, `:` or `#` outside quotes (their meaning differs
  *   between go-yaml versions and YAML 1.2, go-yaml-flow-plain.ts);
  * - plain scalars on one line, starting with a letter, digit or `._/~+$(=^`, or `-` before one of
- *   those; quoted scalars on one line, without `\` escapes;
- * - `key: value` only in mappings, a value after every key, no `<<` or null key;
+ *   those; quoted scalars on one line, double-quoted ones with JSON's escapes only;
+ * - `key: value` only in mappings (`"key":value` as in JSON), a value after every key, no `<<`
+ *   or null key;
  * - no tab, CR, control, surrogate or Unicode line-break character; every continuation line
  *   indented past the line the collection starts on.
  */
@@ -144,10 +145,10 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       if (keyType !== 'string') (top.types ??= new Map()).set(key, keyType);
       else top.types?.delete(key);
       top.key = key;
-      // `key: ` on the key's line: the `:` must follow, then a blank.
+      // `key: ` on the key's line: the `:` must follow, then a blank, except after a quoted key (`"a":1`, as in JSON).
       while (i < n && text.charCodeAt(i) === 32) i++;
       const after = text.charCodeAt(i + 1);
-      if (text.charCodeAt(i) !== 58 || (after !== 32 && after !== 10)) return undefined;
+      if (text.charCodeAt(i) !== 58 || (after !== 32 && after !== 10 && !scalar.quoted)) return undefined;
       i++;
       want = Want.Value;
       continue;
@@ -183,12 +184,13 @@ interface ScalarToken {
 function readScalar(text: string, start: number): ScalarToken | undefined {
   const c = text.charCodeAt(start);
   // Quoted scalars end on their line (a line break is not a quoted character here).
-  if (c === 34 /* " */ || c === 39 /* ' */) {
+  if (c === 34 /* " */) return readDoubleQuoted(text, start);
+  if (c === 39 /* ' */) {
     let doubled = false;
     for (let i = start + 1; i < text.length; i++) {
       const d = text.charCodeAt(i);
-      if (d === c) {
-        if (c === 39 && text.charCodeAt(i + 1) === 39) {
+      if (d === 39) {
+        if (text.charCodeAt(i + 1) === 39) {
           doubled = true;
           i++;
           continue;
@@ -219,6 +221,42 @@ function readScalar(text: string, start: number): ScalarToken | undefined {
   return { text: text.slice(start, last + 1), quoted: false, end: last + 1 };
 }
 
+/**
+ * JSON's escapes that YAML 1.1 and 1.2 share; `\u` only outside the surrogates. Not `\/`: go-yaml
+ * v2 refuses it ("found unknown escape character", kubectl 1.3x), though YAML 1.2 and JSON take it.
+ */
+const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+function readDoubleQuoted(text: string, start: number): ScalarToken | undefined {
+  let out = '';
+  let from = start + 1;
+  for (let i = start + 1; i < text.length; i++) {
+    const d = text.charCodeAt(i);
+    if (d === 34) return { text: out + text.slice(from, i), quoted: true, end: i + 1 };
+    if (d === 92 /* \ */) {
+      out += text.slice(from, i);
+      const e = text[i + 1] ?? '';
+      if (e === 'u') {
+        const hex = text.slice(i + 2, i + 6);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) return undefined;
+        const code = parseInt(hex, 16);
+        if (code >= 0xd800 && code <= 0xdfff) return undefined;
+        out += String.fromCharCode(code);
+        i += 5;
+      } else {
+        const escaped = ESCAPES[e];
+        if (escaped === undefined) return undefined;
+        out += escaped;
+        i += 1;
+      }
+      from = i + 1;
+      continue;
+    }
+    if (!isQuotedChar(d)) return undefined;
+  }
+  return undefined;
+}
+
 /** Letters, digits and `$(+./=^_~`: no indicator of either YAML version. */
 function isPlainStart(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 95 || c === 47 || c === 126 || c === 43 || c === 36 || c === 40 || c === 61 || c === 94;
@@ -230,7 +268,7 @@ function isPlainChar(c: number): boolean {
   return isQuotedChar(c);
 }
 
-/** Printable ASCII but `\`, or Unicode past Latin-1 controls without line breaks, BOM or surrogates. */
+/** Printable ASCII but `\` (an escape in double quotes, kept out of single ones for simplicity), or Unicode past Latin-1 controls without line breaks, BOM or surrogates. */
 function isQuotedChar(c: number): boolean {
   if (c >= 32 && c <= 126) return c !== 92;
   if (c < 0xa0) return false;
