@@ -48,8 +48,13 @@ const enum Want {
   Next,
 }
 
+/** Where the reader gave up: text before it was read as the subset allows, so a collection opening there and still open fails here too. */
+export interface FlowFailure {
+  readonly failedAt: number;
+}
+
 /** Reads the collection opening at `start`; `lineIndent` is the indentation of its first line. */
-export function readFlowCollection(text: string, start: number, lineIndent: number): FlowReading | undefined {
+export function readFlowCollection(text: string, start: number, lineIndent: number): FlowReading | FlowFailure {
   const sink = { notes: [] as string[], refuses: undefined as string | undefined };
   const duplicates: PendingDuplicate[] = [];
   const stack: Frame[] = [];
@@ -81,12 +86,13 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       continue;
     }
     if (c === 10) {
-      i = nextLine(text, i + 1, lineIndent);
-      if (i < 0) return undefined;
+      const next = nextLine(text, i + 1, lineIndent);
+      if (next < 0) return { failedAt: i };
+      i = next;
       continue;
     }
     if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (want === Want.Key || want === Want.Next) return undefined;
+      if (want === Want.Key || want === Want.Next) return { failedAt: i };
       if (c === 91) {
         stack.push([]);
         want = Want.Item;
@@ -99,9 +105,9 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     }
     if (c === 93 /* ] */ || c === 125 /* } */) {
       const top = stack[stack.length - 1];
-      if (top === undefined || want === Want.Value) return undefined;
+      if (top === undefined || want === Want.Value) return { failedAt: i };
       const isSeq = Array.isArray(top);
-      if (isSeq !== (c === 93) || (!isSeq && want === Want.Item) || (isSeq && want === Want.Key)) return undefined;
+      if (isSeq !== (c === 93) || (!isSeq && want === Want.Item) || (isSeq && want === Want.Key)) return { failedAt: i };
       stack.pop();
       let value: unknown;
       if (isSeq) value = top;
@@ -115,26 +121,26 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       continue;
     }
     if (c === 44 /* , */) {
-      if (want !== Want.Next) return undefined;
+      if (want !== Want.Next) return { failedAt: i };
       const top = stack[stack.length - 1];
-      if (top === undefined) return undefined;
+      if (top === undefined) return { failedAt: i };
       want = Array.isArray(top) ? Want.Item : Want.Key;
       i++;
       continue;
     }
     // A scalar.
-    if (want === Want.Next || stack.length === 0) return undefined;
+    if (want === Want.Next || stack.length === 0) return { failedAt: i };
     const scalar = readScalar(text, i);
-    if (scalar === undefined) return undefined;
+    if (scalar === undefined) return { failedAt: i };
     i = scalar.end;
     if (want === Want.Key) {
       const top = stack[stack.length - 1] as MapFrame;
       let keyValue: unknown;
       if (scalar.quoted) keyValue = scalar.text;
       else {
-        if (scalar.text === '<<') return undefined;
+        if (scalar.text === '<<') return { failedAt: i };
         keyValue = plainValue(scalar.text, sink);
-        if (keyValue === null) return undefined;
+        if (keyValue === null) return { failedAt: i };
       }
       const key = keyToString(keyValue, sink);
       const keyType = typeof keyValue;
@@ -148,14 +154,14 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       // `key: ` on the key's line: the `:` must follow, then a blank, except after a quoted key (`"a":1`, as in JSON).
       while (i < n && text.charCodeAt(i) === 32) i++;
       const after = text.charCodeAt(i + 1);
-      if (text.charCodeAt(i) !== 58 || (after !== 32 && after !== 10 && !scalar.quoted)) return undefined;
+      if (text.charCodeAt(i) !== 58 || (after !== 32 && after !== 10 && !scalar.quoted)) return { failedAt: i };
       i++;
       want = Want.Value;
       continue;
     }
     want = complete(scalar.quoted ? scalar.text : plainValue(scalar.text, sink));
   }
-  return undefined;
+  return { failedAt: i };
 }
 
 /** Skips blank lines; returns the offset of the next content, or -1 when its line is not indented past `lineIndent`. */

@@ -21,6 +21,7 @@ export function findFlowRegions(text: string, avoid: readonly number[] = []): Fl
   const regions: FlowRegion[] = [];
   const n = text.length;
   let nextAvoided = 0; // `avoid` is in increasing order, as are the regions
+  let failedUpTo = 0;
   let lineStart = 0;
   /** Indentation of the line that opened a block scalar (`|`, `>`); -1 outside one. */
   let blockScalarParent = -1;
@@ -38,8 +39,11 @@ export function findFlowRegions(text: string, avoid: readonly number[] = []): Fl
     const at = valueStart(text, i, lineEnd);
     const c = text.charCodeAt(at);
     if (c === 124 /* | */ || c === 62 /* > */) blockScalarParent = indent;
-    else if (c === 91 /* [ */ || c === 123 /* { */) {
-      const reading = readFlowCollection(text, at, indent);
+    else if ((c === 91 /* [ */ || c === 123) /* { */ && at >= failedUpTo) {
+      const attempt = readFlowCollection(text, at, indent);
+      // A collection opening inside one that failed would be read up to the same place again: quadratic on nested lines.
+      const reading = 'failedAt' in attempt ? undefined : attempt;
+      if ('failedAt' in attempt) failedUpTo = attempt.failedAt;
       while (nextAvoided < avoid.length && (avoid[nextAvoided] as number) < at) nextAvoided++;
       const clear = nextAvoided >= avoid.length || (avoid[nextAvoided] as number) >= (reading?.end ?? 0);
       if (reading && clear && reading.end - at >= FLOW_PLACEHOLDER.length && onlyCommentAfter(text, reading.end)) {
