@@ -123,3 +123,12 @@ test('kubectl reads generated flow-heavy documents as the flow reader does', req
   const problems = texts.flatMap((text, i) => compareWithKubectl(text, oracle[i]!).map((p) => `${JSON.stringify(text)}: ${p}`));
   assert.deepEqual(problems, []);
 });
+
+test('an alias names the last node before it with its anchor, when anchors are redefined many times', () => {
+  const units = Array.from({ length: 300 }, (_, i) => `{a: &x ${i}, b: *x}`).join(', ');
+  const { value } = decodeLikeKubectl(`x: [${units}, *x]\n`) as { value: { x: unknown[] } };
+  assert.deepEqual(value.x.slice(0, 3), [{ a: 0, b: 0 }, { a: 1, b: 1 }, { a: 2, b: 2 }]);
+  assert.equal(value.x[300], 299);
+  const merged = decodeLikeKubectl('a: &m {k: 1}\nb: &m {k: 2}\nc: {<<: *m}\n').value as { c: unknown };
+  assert.deepEqual(merged.c, { k: 2 });
+});
