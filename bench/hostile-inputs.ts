@@ -180,6 +180,12 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
     generate: (bytes) => podForExactReader(flowListOf(`${'['.repeat(200)}1${']'.repeat(200)}`, bytes)),
   },
   {
+    name: 'redefined anchors in a flow list, exact reader',
+    stresses: 'alias resolution in the exact reader (`[{a: &x 1, b: *x}, …]`): the `yaml` package walked the whole document per alias (64 KB took 17 s); anchors also keep the list off the flow reader',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('{a: &x 1, b: *x}', bytes)),
+  },
+  {
     name: 'many Services over one selector',
     stresses: 'exposure routes: N LoadBalancer Services and N Pipelines UI Deployments share one selector, so every route reaches every Deployment (was N³ output, OOM at 1 MB)',
     maxBytes: 10 * MB,

@@ -1,8 +1,10 @@
 import type { Alias, Scalar } from 'yaml';
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
 import { rewriteFlowPlain } from './go-yaml-flow-plain.js';
+import { FLOW_PLACEHOLDER, type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
+import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, plainValue, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader: one `---` chunk decoded as `kubectl apply` decodes it (sigs.k8s.io/yaml over
@@ -30,23 +32,7 @@ export interface DuplicateKey {
   readonly last: unknown;
 }
 
-/** A duplicate found while building a mapping; its path is found afterwards from the mapping's object. */
-interface PendingDuplicate {
-  owner?: object;
-  readonly key: string;
-  readonly first: unknown;
-  readonly last: unknown;
-}
-
-export class ExactDecodeError extends Error {
-  constructor(
-    message: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(message);
-  }
-}
+export { ExactDecodeError };
 
 const UNICODE_BREAKS = /[\u0085\u2028\u2029]/g;
 const TAG_PREFIX = 'tag:yaml.org,2002:';
@@ -65,7 +51,7 @@ export function hasUnicodeBreak(text: string): boolean {
   return text.includes('\u2028') || text.includes('\u2029') || text.includes('\u0085');
 }
 
-export function decodeLikeKubectl(text: string): KubectlReading {
+export function decodeLikeKubectl(text: string, options: DecodeOptions = {}): KubectlReading {
   // Checked before building a tree: a megabyte of `[` would otherwise cost seconds.
   const depth = flowDepth(text, MAX_DEPTH);
   if (depth > MAX_DEPTH) throw new ExactDecodeError(`exceeded max depth of ${MAX_DEPTH} (kubectl refuses it too)`);
@@ -81,6 +67,49 @@ export function decodeLikeKubectl(text: string): KubectlReading {
   const flow = rewriteFlowPlain(source);
   if (flow.refusal) throw new ExactDecodeError(`${flow.refusal} (kubectl refuses it too)`);
   source = flow.text;
+  const flowDashes = new Set(flow.dashes);
+  if (options.flowFastPath !== false) {
+    const regions = findFlowRegions(source, flow.dashes);
+    const fast = regions.length > 0 ? readWithPlaceholders(source, regions, notes, flowDashes) : undefined;
+    if (fast) return fast;
+  }
+  return readDocuments(source, notes, flowDashes, undefined);
+}
+
+export interface DecodeOptions {
+  /** Read simple flow collections with go-yaml-flow-read.ts instead of the `yaml` parser (default true; tests compare both). */
+  readonly flowFastPath?: boolean;
+}
+
+/** The collections read by go-yaml-flow-read.ts, by placeholder offset, and those found in the tree. */
+interface Placeholders {
+  readonly regions: ReadonlyMap<number, FlowRegion>;
+  readonly used: Set<FlowRegion>;
+}
+
+/**
+ * Reads the text with the found flow collections as placeholders. A placeholder that did not come
+ * back as a plain node of its own (the finder took a `[` in a block scalar, comment or multi-line
+ * string for a collection) is put back and the text read once more; undefined means read it all
+ * with the `yaml` parser, as does any error, so errors and their positions are always the parser's.
+ */
+function readWithPlaceholders(source: string, found: readonly FlowRegion[], notes: readonly string[], flowDashes: ReadonlySet<number>): KubectlReading | undefined {
+  let regions = found;
+  for (let round = 0; round < 2 && regions.length > 0; round++) {
+    const placeholders: Placeholders = { regions: new Map(regions.map((r) => [r.start, r])), used: new Set() };
+    let reading: KubectlReading;
+    try {
+      reading = readDocuments(withPlaceholders(source, regions), [...notes], flowDashes, placeholders);
+    } catch {
+      return undefined;
+    }
+    if (placeholders.used.size === regions.length) return reading;
+    regions = regions.filter((r) => placeholders.used.has(r));
+  }
+  return undefined;
+}
+
+function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<number>, placeholders: Placeholders | undefined): KubectlReading {
   const parsed = parseAllDocuments(source, {
     version: '1.1',
     schema: 'failsafe',
@@ -97,13 +126,12 @@ export function decodeLikeKubectl(text: string): KubectlReading {
     const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
     throw new ExactDecodeError(error.message.split('\n')[0] ?? 'invalid YAML', line, column);
   }
-  const flowDashes = new Set(flow.dashes);
-  const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [] };
+  const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders };
   const value = toValue(first.contents as YamlNode | null, state, 0);
   const ignoredByKubectl: unknown[] = [];
   for (const later of documents.slice(1)) {
     if (later.errors.length > 0 || later.contents === null) continue;
-    const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [] };
+    const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders };
     const laterValue = toValue(later.contents as YamlNode, laterState, 0);
     if (laterValue !== null) ignoredByKubectl.push(laterValue);
   }
@@ -145,6 +173,9 @@ interface State {
   /** Where a lone `-` in a flow collection was masked for the `yaml` parser (go-yaml-flow-plain.ts). */
   readonly flowDashes: ReadonlySet<number>;
   readonly duplicates: PendingDuplicate[];
+  readonly placeholders: Placeholders | undefined;
+  /** Each alias's node, found in one walk when the first alias is met (aliasTarget). */
+  aliasTargets?: Map<Alias, YamlNode>;
 }
 
 function toValue(node: YamlNode | null | undefined, state: State, depth: number): unknown {
@@ -154,7 +185,9 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
   const known = state.memo.get(node);
   if (known !== undefined) return known;
   let value: unknown;
-  if (isScalar(node)) value = scalarValue(node.tag, node.type, isMaskedDash(node, state) ? '-' : String(node.value ?? ''), state);
+  const region = state.placeholders && isScalar(node) ? placeholderRegion(node, state.placeholders) : undefined;
+  if (region) value = fromFlowReading(region, state);
+  else if (isScalar(node)) value = scalarValue(node.tag, node.type, isMaskedDash(node, state) ? '-' : String(node.value ?? ''), state);
   else if (isSeq(node)) {
     state.onStack.add(node);
     value = node.items.map((item) => toValue(item as YamlNode, state, depth + 1));
@@ -176,7 +209,7 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
       const keyType = typeof keyValue;
       const earlierType = keyTypes.get(keyString);
       if (earlierType !== undefined && earlierType !== keyType) {
-        state.notes.push(`keys ${JSON.stringify(keyString)} of two YAML types (${earlierType}, ${keyType}) name one JSON key; Kubernetes keeps either at random`);
+        state.notes.push(keyTypesNote(keyString, earlierType, keyType));
       }
       keyTypes.set(keyString, keyType);
       const entry = toValue(pair.value as YamlNode | null, state, depth + 1);
@@ -194,13 +227,54 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
   return value;
 }
 
+/** The collection a placeholder stands for, when the node is that placeholder, untagged, where it was put. */
+function placeholderRegion(node: Scalar, placeholders: Placeholders): FlowRegion | undefined {
+  const range = node.range;
+  if (!range || node.type !== 'PLAIN' || node.tag !== undefined) return undefined;
+  const region = placeholders.regions.get(range[0]);
+  if (!region || range[1] !== region.start + FLOW_PLACEHOLDER.length || node.value !== FLOW_PLACEHOLDER) return undefined;
+  return region;
+}
+
+/** The collection's value, with what reading it had to say added in the order the node walk would add it. */
+function fromFlowReading(region: FlowRegion, state: State): unknown {
+  const { reading } = region;
+  for (const note of reading.notes) state.notes.push(note);
+  if (reading.refuses !== undefined) state.refuses ??= reading.refuses;
+  for (const duplicate of reading.duplicates) state.duplicates.push(duplicate);
+  state.placeholders?.used.add(region);
+  return reading.value;
+}
+
 function isMaskedDash(node: Scalar, state: State): boolean {
   const valueEnd = node.range?.[1];
   return state.flowDashes.size > 0 && valueEnd !== undefined && state.flowDashes.has(valueEnd - 1) && node.type === 'PLAIN';
 }
 
+/**
+ * The node an alias names: the last node before it with that anchor, in the `yaml` package's
+ * walk order, as `Alias#resolve` finds it. `resolve` walks the whole document on every call, so
+ * a flow list of `{a: &x 1, b: *x}` was quadratic (64 KB took 17 s); here one walk serves all.
+ */
+function aliasTarget(node: Alias, state: State): YamlNode | undefined {
+  if (!state.aliasTargets) {
+    const targets = new Map<Alias, YamlNode>();
+    const latest = new Map<string, YamlNode>();
+    visit(state.doc, {
+      Node: (_key, found) => {
+        if (isAlias(found)) {
+          const target = latest.get(found.source);
+          if (target) targets.set(found, target);
+        } else if ((isScalar(found) || isMap(found) || isSeq(found)) && found.anchor) latest.set(found.anchor, found);
+      },
+    });
+    state.aliasTargets = targets;
+  }
+  return state.aliasTargets.get(node);
+}
+
 function aliasValue(node: Alias, state: State, depth: number): unknown {
-  const target = node.resolve(state.doc) as YamlNode | undefined;
+  const target = aliasTarget(node, state);
   if (!target) throw new ExactDecodeError(`unknown anchor '${node.source}' referenced`);
   if (state.onStack.has(target)) throw new ExactDecodeError(`anchor '${node.source}' value contains itself`);
   return toValue(target, state, depth + 1);
@@ -215,7 +289,7 @@ function isMergeKey(key: YamlNode | null): boolean {
 /** go-yaml's merge: a mapping, or a sequence of mappings applied last to first so earlier ones win; each overrides what is there. */
 function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: State, depth: number): void {
   const mapOf = (item: YamlNode | null): Map<string, unknown> => {
-    const target = item && isAlias(item) ? (item.resolve(state.doc) as YamlNode | undefined) : item;
+    const target = item && isAlias(item) ? aliasTarget(item, state) : item;
     if (!target || !isMap(target)) throw new ExactDecodeError('map merge requires map or sequence of maps as the value');
     const value = toValue(item, state, depth);
     return new Map(Object.entries(value as Record<string, unknown>));
@@ -256,15 +330,6 @@ function scalarValue(tag: string | undefined, type: string | undefined, text: st
   }
 }
 
-function plainValue(text: string, state: State): unknown {
-  const resolved = resolveGoPlain(text);
-  if (resolved.tag === 'float' && !Number.isFinite(resolved.value)) {
-    state.refuses ??= `\`${text}\` is ${resolved.value}, which JSON cannot hold (json: unsupported value)`;
-  }
-  if (resolved.tag === 'merge') return '<<';
-  return resolved.value;
-}
-
 /** Go's base64.StdEncoding: `\r` and `\n` are skipped, anything else outside the alphabet fails; bytes reach JSON as UTF-8 with U+FFFD for invalid bytes. */
 function decodeBinary(text: string, state: State): string {
   const compact = text.replace(/[\r\n]/g, '');
@@ -277,27 +342,9 @@ function decodeBinary(text: string, state: State): string {
   return decoded;
 }
 
-/** sigs.k8s.io/yaml turns map keys into JSON strings; a null or collection key is refused. */
-function keyToString(key: unknown, state: State): string {
-  if (typeof key === 'string') return key;
-  if (typeof key === 'boolean') return key ? 'true' : 'false';
-  if (typeof key === 'number') {
-    if (Number.isInteger(key) && Math.abs(key) < 2 ** 63) return String(BigInt(key));
-    if (Number.isNaN(key)) return '.nan';
-    if (!Number.isFinite(key)) return key > 0 ? '.inf' : '-.inf';
-    state.notes.push(`a float map key (${key}) is printed by Go with float32 precision; kfguard approximates it`);
-    return String(Math.fround(key) === key ? key : Number(Math.fround(key).toPrecision(8)));
-  }
-  throw new ExactDecodeError(`unsupported map key of type ${key === null ? 'null' : Array.isArray(key) ? 'sequence' : 'mapping'}`);
-}
-
-/** `__proto__` is an ordinary key in Kubernetes, never a prototype. */
 function toObject(entries: Map<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of entries) {
-    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-    else out[key] = value;
-  }
+  for (const [key, value] of entries) setKey(out, key, value);
   return out;
 }
 

@@ -1,0 +1,64 @@
+import { resolveGoPlain } from './go-yaml-scalar.js';
+
+/**
+ * Value rules the exact reader applies wherever a value comes from (the `yaml` node tree or the
+ * flow-collection reader, go-yaml-flow-read.ts): plain scalars resolved as go-yaml resolves them,
+ * map keys turned into JSON keys as sigs.k8s.io/yaml turns them, and what kfguard says about both.
+ */
+export class ExactDecodeError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A duplicate found while building a mapping; its path is found afterwards from the mapping's object. */
+export interface PendingDuplicate {
+  owner?: object;
+  readonly key: string;
+  readonly first: unknown;
+  readonly last: unknown;
+}
+
+/** Where reading a value leaves what it has to say, in document order. */
+export interface ValueSink {
+  readonly notes: string[];
+  refuses: string | undefined;
+}
+
+export function plainValue(text: string, sink: ValueSink): unknown {
+  const resolved = resolveGoPlain(text);
+  if (resolved.tag === 'float' && !Number.isFinite(resolved.value)) {
+    sink.refuses ??= `\`${text}\` is ${resolved.value}, which JSON cannot hold (json: unsupported value)`;
+  }
+  if (resolved.tag === 'merge') return '<<';
+  return resolved.value;
+}
+
+/** sigs.k8s.io/yaml turns map keys into JSON strings; a null or collection key is refused. */
+export function keyToString(key: unknown, sink: ValueSink): string {
+  if (typeof key === 'string') return key;
+  if (typeof key === 'boolean') return key ? 'true' : 'false';
+  if (typeof key === 'number') {
+    if (Number.isInteger(key) && Math.abs(key) < 2 ** 63) return String(BigInt(key));
+    if (Number.isNaN(key)) return '.nan';
+    if (!Number.isFinite(key)) return key > 0 ? '.inf' : '-.inf';
+    sink.notes.push(`a float map key (${key}) is printed by Go with float32 precision; kfguard approximates it`);
+    return String(Math.fround(key) === key ? key : Number(Math.fround(key).toPrecision(8)));
+  }
+  throw new ExactDecodeError(`unsupported map key of type ${key === null ? 'null' : Array.isArray(key) ? 'sequence' : 'mapping'}`);
+}
+
+/** The note for one JSON key written with keys of two YAML types (`1` and `"1"`). */
+export function keyTypesNote(key: string, earlier: string, later: string): string {
+  return `keys ${JSON.stringify(key)} of two YAML types (${earlier}, ${later}) name one JSON key; Kubernetes keeps either at random`;
+}
+
+/** Sets one key; `__proto__` is an ordinary key in Kubernetes, never a prototype. */
+export function setKey(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { decodeLikeKubectl } from '../../src/sources/go-yaml-decode.js';
+import { findFlowRegions } from '../../src/sources/go-yaml-flow-regions.js';
+import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src/testing/kubectl-oracle.js';
+
+/**
+ * The exact reader reads simple flow collections itself (go-yaml-flow-read.ts) and gives the
+ * `yaml` parser a placeholder instead. These properties check that it reads every generated
+ * flow-heavy document exactly as the `yaml`-only path does (value, notes, duplicates, refusal,
+ * error and its position), and, where kubectl is installed, as kubectl does.
+ */
+
+const ODD_SCALARS = ['0o17', '0777', '0x1F', '0b101', '1_000', '-1', '+1', '1e3', '1.5', '.5', '.inf', '-.inf', '+.inf', '.nan', 'y', 'n', 'Y', 'yes', 'No', 'off', 'ON', 'true', '~', 'null', 'Null', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '12:30', 'abc', 'a b', "it's", 'x-y', '-x', '/path/x', 'é', 'ü x', '9223372036854775808', '-9223372036854775809'];
+const AWKWARD = ['"quoted"', '"with: colon"', "'single''s'", "''", '""', '"esc\\n"', '"a\\"b"', '"\\u00e9\\/\\t\\\\"', '"\\u00e9\\t\\\\"', '"\\ud83d"', '"\\x41"', '"\\N"', '-', '?x', 'a:b', 'http://x', '!!str 1', '!!int "7"', '!local x', '*base', '&an [1, 2]', '*an', 'a #c', '"\u2028"', '\t1'];
+const KEYS = ['a', 'b', 'a', 'name', '"a"', "'b'", '1', '"1"', 'y', 'on', '0o17', '1.5', '"quoted key"', '__proto__', '<<', '~', '-k', '"k:v"'];
+
+const scalar = (awkward: boolean) =>
+  awkward ? fc.oneof({ arbitrary: fc.constantFrom(...ODD_SCALARS), weight: 6 }, { arbitrary: fc.constantFrom(...AWKWARD), weight: 1 }) : fc.constantFrom(...ODD_SCALARS);
+
+/** A flow collection, on one line or over several. */
+function flowText(awkward: boolean) {
+  const { collection } = fc.letrec<{ value: string; collection: string }>((tie) => ({
+    value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar(awkward), tie('collection')),
+    collection: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.record({ items: fc.array(tie('value'), { maxLength: 5 }), multiline: fc.boolean(), trailing: fc.boolean() }).map(({ items, multiline, trailing }) =>
+        `[${items.join(multiline ? ',\n      ' : ', ')}${trailing && items.length > 0 ? ',' : ''}]`,
+      ),
+      fc.record({ entries: fc.array(fc.tuple(fc.constantFrom(...KEYS), tie('value'), fc.boolean()), { maxLength: 5 }), multiline: fc.boolean() }).map(({ entries, multiline }) =>
+        // `"key":value`, as JSON writes it, when `tight` (after a plain key go-yaml versions differ, go-yaml-flow-plain.ts).
+        `{${entries.map(([k, v, tight]) => `${k}:${tight && /^["']/.test(k) ? '' : ' '}${v}`).join(multiline ? ',\n      ' : ', ')}}`,
+      ),
+    ),
+  }));
+  return collection;
+}
+
+/**
+ * A custom resource (kubectl keeps its fields untyped) with flow values in block mappings, lists,
+ * a block scalar, a comment and, with `awkward`, a document after `...` that kubectl never reads.
+ */
+function documentOf(awkward: boolean) {
+  const flow = flowText(awkward);
+  return fc
+    .record({ a: flow, b: flow, c: flow, d: flow, merge: fc.boolean(), comment: fc.boolean(), block: fc.boolean(), later: fc.boolean() })
+    .map(({ a, b, c, d, merge, comment, block, later }) =>
+      [
+        'apiVersion: example.com/v1',
+        'kind: Thing',
+        'metadata: {name: x, labels: {app: x}}',
+        'base: &base {a: 1, b: [2, 3]}',
+        'spec:',
+        `  first: ${a}`,
+        `  second: &an ${b}${comment ? '   # a comment' : ''}`,
+        '  list:',
+        `  - ${c}`,
+        `  - key: ${d}`,
+        ...(merge ? ['  merged:', '    <<: *base', '    b: 4', `  inline: {<<: *base, a: 9}`] : []),
+        ...(block ? ['script: |', `  x: ${a}`, `# y: ${b}`] : []),
+        `alias: *an`,
+        ...(later && awkward ? ['...', `z: ${c}`] : []),
+        '',
+      ].join('\n'),
+    );
+}
+
+function readBothWays(text: string, fast: boolean): unknown {
+  try {
+    return { reading: decodeLikeKubectl(text, { flowFastPath: fast }) };
+  } catch (error) {
+    const e = error as { message: string; line?: number; column?: number };
+    return { error: e.message, line: e.line, column: e.column };
+  }
+}
+
+test('the flow reader reads generated flow-heavy documents exactly as the yaml-only path does', () => {
+  let withRegions = 0;
+  let runs = 0;
+  fc.assert(
+    fc.property(documentOf(true), (text) => {
+      runs++;
+      if (findFlowRegions(text).length > 1) withRegions++;
+      assert.deepEqual(readBothWays(text, true), readBothWays(text, false));
+    }),
+    { numRuns: 200, seed: 1717 },
+  );
+  // The property means little unless the fast path actually read most documents.
+  assert.ok(withRegions > runs / 3, `only ${withRegions} of ${runs} documents had flow collections for the fast path`);
+});
+
+test('the flow reader agrees on random flow values in every position, including unusual ones', () => {
+  fc.assert(
+    fc.property(flowText(true), fc.constantFrom('x: ', '- ', '', 'k: &a ', 'k: !!seq ', '"q": ', '- - '), (flow, prefix) => {
+      const text = `${prefix}${flow}\n`;
+      assert.deepEqual(readBothWays(text, true), readBothWays(text, false));
+    }),
+    { numRuns: 400, seed: 4242 },
+  );
+});
+
+test('a flow collection inside a block scalar, a comment or a quoted string stays text', () => {
+  const text = 's: |\n  x: [a, b, c, d, e, f]\nt: "x\n  [1, 2, 3, 4, 5, 6, 7]\n  "\n# u: [1, 2, 3, 4, 5, 6]\np: word\n  [1, 2, 3, 4, 5, 6]\nv: [1, 2, 3, 4, 5, 6]\n';
+  // The finder skips block scalars and comments itself, but takes the string's and the plain scalar's second lines for collections.
+  assert.equal(findFlowRegions(text).length, 3);
+  assert.deepEqual(decodeLikeKubectl(text).value, { s: 'x: [a, b, c, d, e, f]\n', t: 'x [1, 2, 3, 4, 5, 6, 7] ', p: 'word [1, 2, 3, 4, 5, 6]', v: [1, 2, 3, 4, 5, 6] });
+});
+
+test('an error in a document read with placeholders is the yaml parser\'s error at its true position', () => {
+  const text = 'a: [1, 2, 3, 4, 5, 6, 7, 8]\nb: [1, 2, 3, 4, 5, 6, 7, 8]\nc: {x: 1\n';
+  const fast = readBothWays(text, true) as { error?: string };
+  assert.deepEqual(fast, readBothWays(text, false));
+  assert.ok(fast.error);
+});
+
+test('kubectl reads generated flow-heavy documents as the flow reader does', requiresKubectl(), () => {
+  const json = 'apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: x}\nspec: {"a":"\\u00e9\\t\\n\\r\\b\\f\\\\ \\"q\\"", "b":[y, 0o17], "c" : {"d":-1}}\n';
+  const texts = [json, ...fc.sample(documentOf(false), { numRuns: 60, seed: 99 })];
+  assert.equal(findFlowRegions(json).length, 1, "spec is read by the flow reader (metadata is shorter than the placeholder)");
+  assert.ok(texts.filter((t) => findFlowRegions(t).length > 1).length > 30);
+  const oracle = kubectlDecodeAll(texts);
+  const problems = texts.flatMap((text, i) => compareWithKubectl(text, oracle[i]!).map((p) => `${JSON.stringify(text)}: ${p}`));
+  assert.deepEqual(problems, []);
+});
+
+test('an alias names the last node before it with its anchor, when anchors are redefined many times', () => {
+  const units = Array.from({ length: 300 }, (_, i) => `{a: &x ${i}, b: *x}`).join(', ');
+  const { value } = decodeLikeKubectl(`x: [${units}, *x]\n`) as { value: { x: unknown[] } };
+  assert.deepEqual(value.x.slice(0, 3), [{ a: 0, b: 0 }, { a: 1, b: 1 }, { a: 2, b: 2 }]);
+  assert.equal(value.x[300], 299);
+  const merged = decodeLikeKubectl('a: &m {k: 1}\nb: &m {k: 2}\nc: {<<: *m}\n').value as { c: unknown };
+  assert.deepEqual(merged.c, { k: 2 });
+});
