@@ -1,4 +1,5 @@
 import type { Rule } from '../core/rule.js';
+import { AUTH_CHAIN_KINDS } from '../exposure/auth-chain-kinds.js';
 
 /** A kind as the API server serves it: what RBAC and webhook rules name. */
 export interface ServedKind {
@@ -87,6 +88,15 @@ export function webhookKinds(rules: readonly Rule[]): string[] {
     if (rule.meta.needs.reads === '*') for (const kind of ADMITTED_KINDS) kinds.add(kind);
   }
   return [...kinds].filter((kind) => SERVED_KINDS[kind] !== undefined).sort();
+}
+
+/**
+ * Kinds whose DELETE the webhook configuration sends: the auth chain in front of the gateway, when
+ * an admission rule reads it (the exposure rules). Every other deletion is allowed unjudged.
+ */
+export function deletionKinds(rules: readonly Rule[]): string[] {
+  const reads = (rule: Rule, kind: string): boolean => rule.meta.needs.reads === '*' || rule.meta.needs.reads.includes(kind);
+  return AUTH_CHAIN_KINDS.filter((kind) => SERVED_KINDS[kind] !== undefined && admissionRules(rules).some((rule) => reads(rule, kind))).sort();
 }
 
 /**

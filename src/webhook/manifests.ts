@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { ALL_RULES } from '../rules/index.js';
 import { VERSION } from '../version.js';
 import type { Rule } from '../core/rule.js';
-import { resourcesByGroup, snapshotKinds, webhookKinds } from './kinds.js';
+import { deletionKinds, resourcesByGroup, snapshotKinds, webhookKinds } from './kinds.js';
 import type { FailurePolicy } from './settings.js';
 
 export interface ManifestOptions {
@@ -175,13 +175,11 @@ function certManager(meta: (name: string) => Manifest, ns: string): Manifest[] {
 function validatingWebhook(metadata: Manifest, options: ManifestOptions): Manifest {
   const ns = options.namespace;
   // Only what some rule can judge: every other request would cost the API server a round trip for nothing.
-  const rules = [...resourcesByGroup(webhookKinds(options.rules ?? ALL_RULES))].map(([group, resources]) => ({
-    apiGroups: [group],
-    apiVersions: ['*'],
-    resources,
-    operations: ['CREATE', 'UPDATE'],
-    scope: '*',
-  }));
+  const ruleSet = options.rules ?? ALL_RULES;
+  const operationRules = (kinds: readonly string[], operations: readonly string[]): Manifest[] =>
+    [...resourcesByGroup(kinds)].map(([group, resources]) => ({ apiGroups: [group], apiVersions: ['*'], resources, operations: [...operations], scope: '*' }));
+  // Deletions only of the auth chain: deleting it can expose the gateway; any other deletion is cleanup.
+  const rules = [...operationRules(webhookKinds(ruleSet), ['CREATE', 'UPDATE']), ...operationRules(deletionKinds(ruleSet), ['DELETE'])];
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingWebhookConfiguration',
