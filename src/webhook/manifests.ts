@@ -177,7 +177,7 @@ function validatingWebhook(metadata: Manifest, options: ManifestOptions): Manife
   // Only what some rule can judge: every other request would cost the API server a round trip for nothing.
   const ruleSet = options.rules ?? ALL_RULES;
   const operationRules = (kinds: readonly string[], operations: readonly string[]): Manifest[] =>
-    [...resourcesByGroup(kinds)].map(([group, resources]) => ({ apiGroups: [group], apiVersions: ['*'], resources, operations: [...operations], scope: '*' }));
+    [...resourcesByGroup(kinds, true)].map(([group, resources]) => ({ apiGroups: [group], apiVersions: ['*'], resources, operations: [...operations], scope: '*' }));
   // Deletions only of the auth chain: deleting it can expose the gateway; any other deletion is cleanup.
   const rules = [...operationRules(webhookKinds(ruleSet), ['CREATE', 'UPDATE']), ...operationRules(deletionKinds(ruleSet), ['DELETE'])];
   return {
