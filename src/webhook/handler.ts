@@ -6,7 +6,8 @@ import type { Rule } from '../core/rule.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { AdmissionOrigin, Finding, K8sObject, ScannedObject } from '../core/types.js';
 import { AUTH_CHAIN_KINDS } from '../exposure/auth-chain-kinds.js';
-import { podLabelsOf } from '../k8s/inventory.js';
+import { atLeast } from '../core/severity.js';
+import { newSnapshot, podLabelsOf } from '../k8s/inventory.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { decide, failureDecision, type AdmissionDecision } from './decision.js';
 import { exemptionsFor } from './exemptions.js';
@@ -144,9 +145,9 @@ function judge(request: AdmissionRequest, context: JudgeContext, receivedAt: num
     return { allowed: true, warnings: [], auditAnnotations: { decision: 'exempt', reason: exemptions[0]?.reason ?? '' }, outcome: 'exempted', ruleIds: [] };
   }
   const snapshot = context.snapshot();
-  if (!snapshot) return failureDecision(settings, 'the snapshot is not loaded yet');
   const origin: AdmissionOrigin = { kind: 'admission', uid: request.uid, operation: request.operation, user: request.user, groups: request.groups, dryRun: request.dryRun };
   const scanned: ScannedObject = { object: request.object, origin };
+  if (!snapshot) return judgeBeforeSync(scanned, request, context, exemptions, receivedAt);
   const remaining = Math.max(1, settings.deadlineMs - (performance.now() - receivedAt));
   const evaluation = evaluateObject(snapshot, scanned, {
     rules: context.rules,
@@ -166,6 +167,33 @@ function judge(request: AdmissionRequest, context: JudgeContext, receivedAt: num
   const exemptRules = new Set(exemptions.flatMap((e) => e.rules ?? []));
   const findings = activeFindings(found, scanned, context.config).filter((f) => !exemptRules.has(f.ruleId));
   return decide(findings, settings, subjectOf(request));
+}
+
+/** Rules that can judge an object with no snapshot at all: the threat rule on the object itself. */
+const objectLocalRules = new WeakMap<readonly Rule[], readonly Rule[]>();
+let emptySnapshot: Snapshot | undefined;
+
+/**
+ * Before the snapshot syncs, cross-object rules cannot judge; the failure policy decides for them.
+ * A miner needs no snapshot to be seen, and with `--failure-policy ignore` it would pass in that
+ * window: the object-local rules judge it over an empty snapshot, and a finding at the deny
+ * severity is decided as usual. Anything else follows the failure policy.
+ */
+function judgeBeforeSync(scanned: ScannedObject, request: AdmissionRequest, context: JudgeContext, exemptions: readonly { readonly rules?: readonly string[] }[], receivedAt: number): AdmissionDecision {
+  const { settings } = context;
+  let rules = objectLocalRules.get(context.rules);
+  if (!rules) {
+    rules = context.rules.filter((rule) => rule.meta.needs.snapshot !== 'required');
+    objectLocalRules.set(context.rules, rules);
+  }
+  emptySnapshot ??= newSnapshot();
+  const remaining = Math.max(1, settings.deadlineMs - (performance.now() - receivedAt));
+  const evaluation = evaluateObject(emptySnapshot, scanned, { rules, config: context.config, podLabelsOf, limits: { ...DEFAULT_LIMITS, timeMs: Math.min(DEFAULT_LIMITS.timeMs, remaining) } });
+  record(evaluation, request, context);
+  const exemptRules = new Set(exemptions.flatMap((e) => e.rules ?? []));
+  const blocking = activeFindings(evaluation.findings, scanned, context.config).filter((f) => !exemptRules.has(f.ruleId) && atLeast(f.severity, settings.denySeverity));
+  if (blocking.length > 0) return decide(blocking, settings, subjectOf(request));
+  return failureDecision(settings, 'the snapshot is not loaded yet');
 }
 
 /**

@@ -8,6 +8,7 @@ import { CertReloader, type KeyPair } from './cert-reload.js';
 import { handleReview, type JudgeContext } from './handler.js';
 import type { LoadedSnapshot } from './snapshot-loader.js';
 import { DRAIN_GRACE_MS, MAX_REVIEW_BYTES } from './settings.js';
+import { warmUp } from './warm-up.js';
 
 export interface WebhookServerOptions {
   readonly tls: KeyPair;
@@ -80,7 +81,9 @@ export class WebhookServer {
     return this.reloader?.check() ?? Promise.resolve();
   }
 
+  /** Warms the engine over the snapshot, then reports ready: the first review must not pay for the baselines. */
   setSnapshot(loaded: LoadedSnapshot): void {
+    warmUp(loaded.snapshot, this.context);
     this.loaded = loaded;
     this.context.metrics.snapshotLoaded(loaded.loadedAt);
   }
