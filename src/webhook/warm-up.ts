@@ -10,7 +10,7 @@ const WARM_UP_ORIGIN: AdmissionOrigin = { kind: 'admission', uid: 'kfguard-warm-
 /**
  * Objects as the API server sends them most: a pipeline step's Pod and a Service. Judging them
  * builds each rule's baseline over the snapshot and the exposure analysis, which the first real
- * review would otherwise pay for (2.7 s on a 3,761-object install, past the 4 s deadline's comfort).
+ * review would otherwise pay for (2.7 s on a 3,761-object snapshot, most of the 4 s deadline).
  */
 const WARM_UP_OBJECTS: readonly K8sObject[] = [
   {
