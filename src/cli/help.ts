@@ -152,6 +152,8 @@ Flags:
                                judged: past the deadline, a rule error, no snapshot yet
       --timeout-ms N           internal deadline per review (default 4000, below the webhook's
                                timeoutSeconds of 5)
+      --shutdown-delay SEC     after SIGTERM, answer /readyz 503 but keep serving reviews this long
+                               (default 5) while endpoints stop routing here, then drain
   -h, --help                   show this help
 
 The author of an object cannot exempt it: kfguard.io/ignore annotations on the admitted object are

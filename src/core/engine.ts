@@ -354,6 +354,36 @@ export function evaluateObject(snapshot: Snapshot, scanned: ScannedObject, optio
   return { ...run.result(), introduced };
 }
 
+/**
+ * Judges deleting an object from a snapshot without changing the snapshot: `introduced` holds the
+ * findings on other objects that the snapshot without it has and the snapshot as it is has not (an
+ * AuthorizationPolicy of the auth chain deleted exposes the gateway). `findings` is always empty:
+ * a deleted object has nothing left to report on itself.
+ */
+export function evaluateRemoval(snapshot: Snapshot, removed: ScannedObject, options: EngineOptions): ObjectEvaluation {
+  const { object } = removed;
+  const changed = snapshot.copiesOf(object);
+  const run = new Run(options);
+  if (changed.length === 0) return { ...run.result(), introduced: [] };
+  const without = snapshot.without(object);
+  const source = sourceKindOf(removed.origin);
+  const inventoryRules = run.inventoryRulesFor(object);
+  const quiet = new Run({ ...options, rules: inventoryRules, recordEvaluations: false });
+  const introduced = quiet.checkInventory(without, new Set([source])).filter((f) => !baselineOf(snapshot, quiet, inventoryRuleById(inventoryRules, f.ruleId)).has(f.fingerprint));
+  const touched = snapshot.changeTest(changed);
+  for (const rule of run.enabledRules) {
+    if (!rule.check || !readsKind(rule, object)) continue;
+    const before = baselineOf(snapshot, quiet, rule);
+    for (const dependent of before.dependents(snapshot, changed)) {
+      if (changed.includes(dependent.scanned) || !touched(dependent.dependencies)) continue;
+      for (const finding of quiet.checkObject(dependent.scanned, without, [rule])) if (!before.has(finding.fingerprint)) introduced.push(finding);
+    }
+  }
+  for (const entry of quiet.coverage) run.coverage.push(entry);
+  run.ruleErrors.push(...quiet.ruleErrors);
+  return { ...run.result(), introduced };
+}
+
 function readsKind(rule: Rule, object: K8sObject): boolean {
   const reads = rule.meta.needs.reads;
   return reads === '*' || reads.includes(object.kind);

@@ -185,6 +185,14 @@ export class Snapshot extends InventoryQueries {
     return new OverlayInventory(this, this.copiesOf(scanned.object), scanned, this.podLabelsOf);
   }
 
+  /**
+   * A view of this snapshot without any copy of the object with this identity: what deleting it
+   * would leave. The snapshot itself does not change.
+   */
+  without(object: K8sObject): Inventory {
+    return new OverlayInventory(this, this.copiesOf(object), undefined, this.podLabelsOf);
+  }
+
   /** The label index, for overlays built on this snapshot. */
   podLabelCandidates(namespace: string, key: string, value: string): readonly ScannedObject[] {
     return this.withPodLabel(namespace, key, value);
@@ -356,7 +364,10 @@ export class Snapshot extends InventoryQueries {
   }
 }
 
-/** A snapshot with one object laid over it; what it does not change is answered by the snapshot. */
+/**
+ * A snapshot with one object laid over it (or, with none added, one identity taken out); what it
+ * does not change is answered by the snapshot.
+ */
 class OverlayInventory extends InventoryQueries {
   private readonly replacedSet: ReadonlySet<ScannedObject>;
   private readonly lists = new Map<string, readonly ScannedObject[]>();
@@ -367,12 +378,12 @@ class OverlayInventory extends InventoryQueries {
   constructor(
     private readonly base: Snapshot,
     replaced: readonly ScannedObject[],
-    private readonly added: ScannedObject,
+    private readonly added: ScannedObject | undefined,
     podLabelsOf: PodLabelsOf,
   ) {
     super(podLabelsOf);
     this.replacedSet = new Set(replaced);
-    this.changed = [...replaced, added];
+    this.changed = added ? [...replaced, added] : replaced;
   }
 
   get all(): readonly ScannedObject[] {
@@ -388,14 +399,14 @@ class OverlayInventory extends InventoryQueries {
   }
 
   get(kind: string, namespace: string | undefined, name: string, apiGroup?: string): ScannedObject | undefined {
-    const { object } = this.added;
-    const addedMatches = object.kind === kind && namespaceOf(object) === namespace && nameOf(object) === name && groupMatches(this.added, apiGroup);
+    const object = this.added?.object;
+    const addedMatches = this.added !== undefined && object !== undefined && object.kind === kind && namespaceOf(object) === namespace && nameOf(object) === name && groupMatches(this.added, apiGroup);
     const found = this.base.get(kind, namespace, name, apiGroup);
     const named = (s: ScannedObject): boolean => namespaceOf(s.object) === namespace && nameOf(s.object) === name;
     if (!addedMatches) return !found || !this.replacedSet.has(found) ? found : this.ofKind(kind, apiGroup).find(named);
     // With a group, a stored match is a copy the added object replaces. Without one, objects of
     // other groups may share the name: answer with the first in order, as the snapshot does.
-    if (!found || apiGroup !== undefined) return this.added;
+    if (!found || apiGroup !== undefined) return this.added as ScannedObject;
     return this.ofKind(kind).find(named);
   }
 
@@ -407,13 +418,13 @@ class OverlayInventory extends InventoryQueries {
   }
 
   namespaces(): readonly string[] {
-    const namespace = namespaceOf(this.added.object);
+    const namespace = this.added && namespaceOf(this.added.object);
     const names = this.base.namespaces();
     return namespace && !names.includes(namespace) ? [...names, namespace] : names;
   }
 
   originOf(object: K8sObject): ScannedObject | undefined {
-    if (object === this.added.object) return this.added;
+    if (object === this.added?.object) return this.added;
     const found = this.base.originOf(object);
     return found && this.replacedSet.has(found) ? undefined : found;
   }
@@ -442,17 +453,18 @@ class OverlayInventory extends InventoryQueries {
    * it), the other copies dropped; appended when it replaces nothing here.
    */
   private swap(list: readonly ScannedObject[], belongs: (s: ScannedObject) => boolean): readonly ScannedObject[] {
-    let placed = !belongs(this.added);
-    if (this.replacedSet.size === 0) return placed ? [...list] : [...list, this.added];
+    const added = this.added;
+    let placed = added === undefined || !belongs(added);
+    if (this.replacedSet.size === 0) return placed || !added ? [...list] : [...list, added];
     const kept: ScannedObject[] = [];
     for (const scanned of list) {
       if (!this.replacedSet.has(scanned)) kept.push(scanned);
-      else if (!placed) {
-        kept.push(this.added);
+      else if (!placed && added) {
+        kept.push(added);
         placed = true;
       }
     }
-    if (!placed) kept.push(this.added);
+    if (!placed && added) kept.push(added);
     return kept;
   }
 

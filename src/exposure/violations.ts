@@ -20,8 +20,10 @@ export function kubeflowSeverity(exposure: Exposure): Severity | undefined {
   switch (exposure.auth.state) {
     case 'present':
       return level === 'anywhere' ? 'low' : OPEN.has(level) ? 'info' : undefined;
+    // A NodePort opens the port on every node address, and a firewall in front of the nodes is no
+    // more visible in manifests than one in front of a load balancer: unauthenticated, it is critical.
     case 'absent':
-      return level === 'anywhere' ? 'critical' : OPEN.has(level) ? 'high' : 'medium';
+      return level === 'anywhere' || level === 'nodes' ? 'critical' : level === 'broad' ? 'high' : 'medium';
     case 'unknown':
       return level === 'anywhere' && !exposure.viaGateway ? 'high' : 'medium';
   }

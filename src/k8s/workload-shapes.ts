@@ -169,6 +169,56 @@ export const WORKLOAD_SHAPES = {
   ] as readonly string[],
 
   /**
+   * Workload kinds an API server serves, with their API group and resource: the admission webhook
+   * is sent these (at their earliest object: the Workflow, not only its Pods) and its ClusterRole
+   * reads them. Containers are still found structurally; a row here only makes the kind reach the
+   * webhook, so a new workload kind is added here and nowhere else. `subresources` are sent too:
+   * `kubectl debug` adds a container through `pods/ephemeralcontainers`, which carries the whole Pod.
+   * https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/
+   * https://kubernetes.io/docs/tasks/debug/debug-application/debug-running-pod/#ephemeral-container
+   * https://argo-workflows.readthedocs.io/en/latest/fields/
+   * https://www.kubeflow.org/docs/components/pipelines/user-guides/core-functions/run-a-pipeline/ (ScheduledWorkflow: recurring runs)
+   * https://www.kubeflow.org/docs/components/notebooks/api-reference/notebook-v1/
+   * https://www.kubeflow.org/docs/components/trainer/legacy-v1/ https://www.kubeflow.org/docs/components/trainer/
+   * https://www.kubeflow.org/docs/components/katib/user-guides/hp-tuning/configure-experiment/
+   * https://docs.ray.io/en/latest/cluster/kubernetes/index.html
+   * https://kserve.github.io/website/latest/reference/api/
+   * https://www.kubeflow.org/docs/components/spark-operator/user-guide/
+   */
+  servedWorkloads: [
+    { group: '', kind: 'Pod', resource: 'pods', subresources: ['ephemeralcontainers'] },
+    { group: '', kind: 'ReplicationController', resource: 'replicationcontrollers' },
+    { group: 'apps', kind: 'Deployment', resource: 'deployments' },
+    { group: 'apps', kind: 'StatefulSet', resource: 'statefulsets' },
+    { group: 'apps', kind: 'DaemonSet', resource: 'daemonsets' },
+    { group: 'apps', kind: 'ReplicaSet', resource: 'replicasets' },
+    { group: 'batch', kind: 'Job', resource: 'jobs' },
+    { group: 'batch', kind: 'CronJob', resource: 'cronjobs' },
+    { group: 'argoproj.io', kind: 'Workflow', resource: 'workflows' },
+    { group: 'argoproj.io', kind: 'WorkflowTemplate', resource: 'workflowtemplates' },
+    { group: 'argoproj.io', kind: 'ClusterWorkflowTemplate', resource: 'clusterworkflowtemplates' },
+    { group: 'argoproj.io', kind: 'CronWorkflow', resource: 'cronworkflows' },
+    { group: 'kubeflow.org', kind: 'ScheduledWorkflow', resource: 'scheduledworkflows' },
+    { group: 'kubeflow.org', kind: 'Notebook', resource: 'notebooks' },
+    { group: 'kubeflow.org', kind: 'TFJob', resource: 'tfjobs' },
+    { group: 'kubeflow.org', kind: 'PyTorchJob', resource: 'pytorchjobs' },
+    { group: 'kubeflow.org', kind: 'MPIJob', resource: 'mpijobs' },
+    { group: 'kubeflow.org', kind: 'XGBoostJob', resource: 'xgboostjobs' },
+    { group: 'kubeflow.org', kind: 'PaddleJob', resource: 'paddlejobs' },
+    { group: 'kubeflow.org', kind: 'JAXJob', resource: 'jaxjobs' },
+    { group: 'kubeflow.org', kind: 'Experiment', resource: 'experiments' },
+    { group: 'trainer.kubeflow.org', kind: 'TrainJob', resource: 'trainjobs' },
+    { group: 'ray.io', kind: 'RayJob', resource: 'rayjobs' },
+    { group: 'ray.io', kind: 'RayCluster', resource: 'rayclusters' },
+    { group: 'ray.io', kind: 'RayService', resource: 'rayservices' },
+    { group: 'serving.kserve.io', kind: 'InferenceService', resource: 'inferenceservices' },
+    { group: 'serving.kserve.io', kind: 'ServingRuntime', resource: 'servingruntimes' },
+    { group: 'serving.kserve.io', kind: 'ClusterServingRuntime', resource: 'clusterservingruntimes' },
+    { group: 'sparkoperator.k8s.io', kind: 'SparkApplication', resource: 'sparkapplications' },
+    { group: 'sparkoperator.k8s.io', kind: 'ScheduledSparkApplication', resource: 'scheduledsparkapplications' },
+  ] as readonly { group: string; kind: string; resource: string; subresources?: readonly string[] }[],
+
+  /**
    * Node configurations whose Ignition config writes files and systemd units onto hosts
    * (`machine-config.ts`): a file in `/etc/kubernetes/manifests` is a static Pod whose containers
    * count as the object's.

@@ -1,12 +1,13 @@
 import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_LIMITS } from '../core/budget.js';
-import { evaluateObject, type ObjectEvaluation } from '../core/engine.js';
+import { evaluateObject, evaluateRemoval, type ObjectEvaluation } from '../core/engine.js';
 import { errorMessage } from '../core/errors.js';
 import { atLeast } from '../core/severity.js';
 import type { Rule } from '../core/rule.js';
 import type { Snapshot } from '../core/snapshot.js';
-import type { AdmissionOrigin, Finding, ScannedObject } from '../core/types.js';
-import { podLabelsOf } from '../k8s/inventory.js';
+import type { AdmissionOrigin, Finding, K8sObject, ScannedObject } from '../core/types.js';
+import { AUTH_CHAIN_KINDS } from '../exposure/auth-chain-kinds.js';
+import { newSnapshot, podLabelsOf } from '../k8s/inventory.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { decide, failureDecision, type AdmissionDecision } from './decision.js';
 import { exemptionsFor } from './exemptions.js';
@@ -136,8 +137,8 @@ function isJudged(kind: string, rules: readonly Rule[]): boolean {
 
 function judge(request: AdmissionRequest, context: JudgeContext, receivedAt: number): AdmissionDecision {
   const { settings } = context;
-  // A deletion removes what could be exposed or mined; judging the old object would only block cleanup.
-  if (request.operation === 'DELETE' || !request.object) return decide([], settings, subjectOf(request));
+  if (request.operation === 'DELETE') return judgeRemoval(request, context, receivedAt);
+  if (!request.object) return decide([], settings, subjectOf(request));
   // A kind no rule matches or reads cannot be denied: answer before exemptions and the snapshot.
   // The object's own kind, not request.kind, which the API server may report as an equivalent version.
   if (!isJudged(request.object.kind, context.rules)) return { allowed: true, warnings: [], auditAnnotations: { decision: 'allow' }, outcome: 'skipped', ruleIds: [] };
@@ -146,9 +147,9 @@ function judge(request: AdmissionRequest, context: JudgeContext, receivedAt: num
     return { allowed: true, warnings: [], auditAnnotations: { decision: 'exempt', reason: exemptions[0]?.reason ?? '' }, outcome: 'exempted', ruleIds: [] };
   }
   const snapshot = context.snapshot();
-  if (!snapshot) return failureDecision(settings, 'the snapshot is not loaded yet');
   const origin: AdmissionOrigin = { kind: 'admission', uid: request.uid, operation: request.operation, user: request.user, groups: request.groups, dryRun: request.dryRun };
   const scanned: ScannedObject = { object: request.object, origin };
+  if (!snapshot) return judgeBeforeSync(scanned, request, context, exemptions, receivedAt);
   const remaining = Math.max(1, settings.deadlineMs - (performance.now() - receivedAt));
   const evaluation = evaluateObject(snapshot, scanned, {
     rules: context.rules,
@@ -187,6 +188,81 @@ function cutShortJudgement(evaluation: ObjectEvaluation, rules: readonly Rule[],
   return undefined;
 }
 
+/** Rules that can judge an object with no snapshot at all: the threat rule on the object itself. */
+const objectLocalRules = new WeakMap<readonly Rule[], readonly Rule[]>();
+let emptySnapshot: Snapshot | undefined;
+
+/**
+ * Before the snapshot syncs, cross-object rules cannot judge; the failure policy decides for them.
+ * A miner needs no snapshot to be seen, and with `--failure-policy ignore` it would pass in that
+ * window: the object-local rules judge it over an empty snapshot, and a finding at the deny
+ * severity is decided as usual. Anything else follows the failure policy.
+ */
+function judgeBeforeSync(scanned: ScannedObject, request: AdmissionRequest, context: JudgeContext, exemptions: readonly { readonly rules?: readonly string[] }[], receivedAt: number): AdmissionDecision {
+  const { settings } = context;
+  let rules = objectLocalRules.get(context.rules);
+  if (!rules) {
+    rules = context.rules.filter((rule) => rule.meta.needs.snapshot !== 'required');
+    objectLocalRules.set(context.rules, rules);
+  }
+  emptySnapshot ??= newSnapshot();
+  const remaining = Math.max(1, settings.deadlineMs - (performance.now() - receivedAt));
+  const evaluation = evaluateObject(emptySnapshot, scanned, { rules, config: context.config, podLabelsOf, limits: { ...DEFAULT_LIMITS, timeMs: Math.min(DEFAULT_LIMITS.timeMs, remaining) } });
+  record(evaluation, request, context);
+  const exemptRules = new Set(exemptions.flatMap((e) => e.rules ?? []));
+  const blocking = activeFindings(evaluation.findings, scanned, context.config).filter((f) => !exemptRules.has(f.ruleId) && atLeast(f.severity, settings.denySeverity));
+  if (blocking.length > 0) return decide(blocking, settings, subjectOf(request));
+  return failureDecision(settings, 'the snapshot is not loaded yet');
+}
+
+/**
+ * A deletion removes what could be exposed or mined, so it is allowed, except of the objects that
+ * authenticate the gateway: that is judged as the snapshot without the object, and denied for the
+ * exposure findings the removal introduces on other objects (the gateway Service).
+ */
+function judgeRemoval(request: AdmissionRequest, context: JudgeContext, receivedAt: number): AdmissionDecision {
+  const { settings } = context;
+  const kind = request.oldObject?.kind ?? request.kind.kind;
+  if (!AUTH_CHAIN_KINDS.includes(kind)) return decide([], settings, subjectOf(request));
+  const exemptions = exemptionsFor(request, settings.exemptions);
+  if (exemptions.some((e) => e.rules === undefined)) {
+    return { allowed: true, warnings: [], auditAnnotations: { decision: 'exempt', reason: exemptions[0]?.reason ?? '' }, outcome: 'exempted', ruleIds: [] };
+  }
+  const snapshot = context.snapshot();
+  if (!snapshot) return failureDecision(settings, 'the snapshot is not loaded yet');
+  const stored = request.oldObject ?? storedObject(snapshot, request, kind);
+  // Not in the snapshot: removing it changes nothing kfguard can see.
+  if (!stored) return decide([], settings, subjectOf(request));
+  const origin: AdmissionOrigin = { kind: 'admission', uid: request.uid, operation: request.operation, user: request.user, groups: request.groups, dryRun: request.dryRun };
+  const removed: ScannedObject = { object: stored, origin };
+  const remaining = Math.max(1, settings.deadlineMs - (performance.now() - receivedAt));
+  const evaluation = evaluateRemoval(snapshot, removed, {
+    rules: context.rules,
+    config: context.config,
+    podLabelsOf,
+    limits: { ...DEFAULT_LIMITS, timeMs: Math.min(DEFAULT_LIMITS.timeMs, remaining) },
+  });
+  record(evaluation, request, context);
+  if (performance.now() - receivedAt > settings.deadlineMs) return failureDecision(settings, `judging took longer than the ${settings.deadlineMs} ms deadline`);
+  if (evaluation.ruleErrors.length > 0) {
+    const ids = [...new Set(evaluation.ruleErrors.map((e) => e.ruleId))];
+    return failureDecision(settings, `rule ${ids.join(', ')} failed`, ids);
+  }
+  const exemptRules = new Set(exemptions.flatMap((e) => e.rules ?? []));
+  const findings = activeFindings(evaluation.introduced, removed, context.config).filter((f) => !exemptRules.has(f.ruleId));
+  const unfinished = cutShortJudgement(evaluation, context.rules, exemptRules);
+  if (unfinished && !findings.some((f) => atLeast(f.severity, settings.denySeverity))) {
+    return failureDecision(settings, `judging was cut short (${unfinished.ruleId}: ${unfinished.reason})`, [unfinished.ruleId]);
+  }
+  return decide(findings, settings, subjectOf(request));
+}
+
+/** The snapshot's copy of the object a DELETE names, when the request carries no oldObject. */
+function storedObject(snapshot: Snapshot, request: AdmissionRequest, kind: string): K8sObject | undefined {
+  if (request.name === undefined) return undefined;
+  return snapshot.get(kind, request.namespace || undefined, request.name, request.kind.group)?.object;
+}
+
 /** Rule errors and budget overruns: counted and logged, never with the object. */
 function record(evaluation: ObjectEvaluation, request: AdmissionRequest, context: JudgeContext): void {
   for (const error of evaluation.ruleErrors) {
@@ -222,7 +298,7 @@ function today(): string {
 }
 
 function subjectOf(request: AdmissionRequest): string {
-  const namespace = request.object?.metadata?.namespace ?? request.namespace;
-  const name = request.object?.metadata?.name ?? request.name ?? '(generated name)';
+  const namespace = request.object?.metadata?.namespace ?? request.oldObject?.metadata?.namespace ?? request.namespace;
+  const name = request.object?.metadata?.name ?? request.oldObject?.metadata?.name ?? request.name ?? '(generated name)';
   return `${request.kind.kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }

@@ -1,30 +1,29 @@
 import type { Rule } from '../core/rule.js';
+import { AUTH_CHAIN_KINDS } from '../exposure/auth-chain-kinds.js';
+import { WORKLOAD_SHAPES } from '../k8s/workload-shapes.js';
+import { EXPOSURE_ENTRY_KINDS } from '../rules/exposure/entry-kinds.js';
 
 /** A kind as the API server serves it: what RBAC and webhook rules name. */
 export interface ServedKind {
   readonly group: string;
   readonly resource: string;
+  /** Subresources whose requests carry the whole object (sent to the webhook, never granted). */
+  readonly subresources?: readonly string[];
 }
 
 /**
- * Kinds kfguard admits or reads, and how the API server serves them. Kinds not here are not
- * served by an API server (a Kustomization is a build file), so neither RBAC nor a webhook rule
- * can name them.
+ * Kinds kfguard reads or that route, expose or protect a UI, and how the API server serves them.
+ * Workload kinds come from the workload shapes (`servedWorkloads`), the one place a new one is
+ * added. Kinds not here are not served by an API server (a Kustomization is a build file), so
+ * neither RBAC nor a webhook rule can name them. Istio's Gateway is keyed `IstioGateway`: the
+ * Gateway API's holds the name.
  */
-export const SERVED_KINDS: Readonly<Record<string, ServedKind>> = {
-  Pod: { group: '', resource: 'pods' },
+const ROUTING_AND_POLICY_KINDS: Readonly<Record<string, ServedKind>> = {
   Service: { group: '', resource: 'services' },
   ConfigMap: { group: '', resource: 'configmaps' },
   Secret: { group: '', resource: 'secrets' },
   ServiceAccount: { group: '', resource: 'serviceaccounts' },
   Namespace: { group: '', resource: 'namespaces' },
-  ReplicationController: { group: '', resource: 'replicationcontrollers' },
-  Deployment: { group: 'apps', resource: 'deployments' },
-  StatefulSet: { group: 'apps', resource: 'statefulsets' },
-  DaemonSet: { group: 'apps', resource: 'daemonsets' },
-  ReplicaSet: { group: 'apps', resource: 'replicasets' },
-  Job: { group: 'batch', resource: 'jobs' },
-  CronJob: { group: 'batch', resource: 'cronjobs' },
   Ingress: { group: 'networking.k8s.io', resource: 'ingresses' },
   Role: { group: 'rbac.authorization.k8s.io', resource: 'roles' },
   ClusterRole: { group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
@@ -41,35 +40,30 @@ export const SERVED_KINDS: Readonly<Record<string, ServedKind>> = {
   AuthorizationPolicy: { group: 'security.istio.io', resource: 'authorizationpolicies' },
   RequestAuthentication: { group: 'security.istio.io', resource: 'requestauthentications' },
   EnvoyFilter: { group: 'networking.istio.io', resource: 'envoyfilters' },
-  Workflow: { group: 'argoproj.io', resource: 'workflows' },
-  WorkflowTemplate: { group: 'argoproj.io', resource: 'workflowtemplates' },
-  ClusterWorkflowTemplate: { group: 'argoproj.io', resource: 'clusterworkflowtemplates' },
-  CronWorkflow: { group: 'argoproj.io', resource: 'cronworkflows' },
-  ScheduledWorkflow: { group: 'kubeflow.org', resource: 'scheduledworkflows' },
   Profile: { group: 'kubeflow.org', resource: 'profiles' },
-  Notebook: { group: 'kubeflow.org', resource: 'notebooks' },
-  TFJob: { group: 'kubeflow.org', resource: 'tfjobs' },
-  PyTorchJob: { group: 'kubeflow.org', resource: 'pytorchjobs' },
-  MPIJob: { group: 'kubeflow.org', resource: 'mpijobs' },
-  XGBoostJob: { group: 'kubeflow.org', resource: 'xgboostjobs' },
-  PaddleJob: { group: 'kubeflow.org', resource: 'paddlejobs' },
-  JAXJob: { group: 'kubeflow.org', resource: 'jaxjobs' },
-  TrainJob: { group: 'trainer.kubeflow.org', resource: 'trainjobs' },
-  RayJob: { group: 'ray.io', resource: 'rayjobs' },
-  RayCluster: { group: 'ray.io', resource: 'rayclusters' },
-  RayService: { group: 'ray.io', resource: 'rayservices' },
-  InferenceService: { group: 'serving.kserve.io', resource: 'inferenceservices' },
 };
 
-/** What the webhook judges at admission (issue 10): workloads at their earliest object, and what exposes or protects a route. */
+export const SERVED_KINDS: Readonly<Record<string, ServedKind>> = {
+  ...ROUTING_AND_POLICY_KINDS,
+  ...Object.fromEntries(WORKLOAD_SHAPES.servedWorkloads.map(({ kind, group, resource, subresources }) => [kind, { group, resource, ...(subresources ? { subresources } : {}) }])),
+};
+
+/** The Istio hops between an entry and a UI, read by the exposure analysis; neither entries nor auth. */
+const ISTIO_ROUTE_KINDS = ['VirtualService', 'IstioGateway'];
+
+/**
+ * What the webhook judges at admission (issue 10) for rules over any kind: every served workload
+ * kind at its earliest object, the entries the exposure rules report on, the Istio hops they follow,
+ * and the auth chain that protects a route.
+ */
 export const ADMITTED_KINDS: readonly string[] = [
-  'Pod', 'ReplicationController', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob',
-  'Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow', 'ScheduledWorkflow',
-  'Notebook', 'TFJob', 'PyTorchJob', 'MPIJob', 'XGBoostJob', 'PaddleJob', 'JAXJob', 'TrainJob',
-  'RayJob', 'RayCluster', 'RayService', 'InferenceService',
-  'Service', 'Ingress', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'Route',
-  'VirtualService', 'IstioGateway', 'AuthorizationPolicy', 'RequestAuthentication', 'EnvoyFilter',
-];
+  ...new Set([
+    ...WORKLOAD_SHAPES.servedWorkloads.map((w) => w.kind),
+    ...EXPOSURE_ENTRY_KINDS.flatMap((m) => (m.kinds === '*' ? [] : m.kinds)),
+    ...ISTIO_ROUTE_KINDS,
+    ...AUTH_CHAIN_KINDS,
+  ]),
+].filter((kind) => SERVED_KINDS[kind] !== undefined);
 
 const admissionRules = (rules: readonly Rule[]): Rule[] => rules.filter((rule) => rule.meta.sources.includes('admission'));
 
@@ -87,6 +81,15 @@ export function webhookKinds(rules: readonly Rule[]): string[] {
     if (rule.meta.needs.reads === '*') for (const kind of ADMITTED_KINDS) kinds.add(kind);
   }
   return [...kinds].filter((kind) => SERVED_KINDS[kind] !== undefined).sort();
+}
+
+/**
+ * Kinds whose DELETE the webhook configuration sends: the auth chain in front of the gateway, when
+ * an admission rule reads it (the exposure rules). Every other deletion is allowed unjudged.
+ */
+export function deletionKinds(rules: readonly Rule[]): string[] {
+  const reads = (rule: Rule, kind: string): boolean => rule.meta.needs.reads === '*' || rule.meta.needs.reads.includes(kind);
+  return AUTH_CHAIN_KINDS.filter((kind) => SERVED_KINDS[kind] !== undefined && admissionRules(rules).some((rule) => reads(rule, kind))).sort();
 }
 
 /**
@@ -117,14 +120,18 @@ export function snapshotKinds(rules: readonly Rule[]): string[] {
   return [...kinds].filter((kind) => SERVED_KINDS[kind] !== undefined).sort();
 }
 
-/** Resources per API group, sorted, for RBAC and webhook rules. */
-export function resourcesByGroup(kinds: readonly string[]): Map<string, string[]> {
+/**
+ * Resources per API group, sorted, for RBAC and webhook rules; webhook rules also name the
+ * subresources that carry the whole object (`withSubresources`).
+ */
+export function resourcesByGroup(kinds: readonly string[], withSubresources = false): Map<string, string[]> {
   const groups = new Map<string, Set<string>>();
   for (const kind of kinds) {
     const served = SERVED_KINDS[kind];
     if (!served) continue;
     const set = groups.get(served.group) ?? new Set<string>();
     set.add(served.resource);
+    if (withSubresources) for (const sub of served.subresources ?? []) set.add(`${served.resource}/${sub}`);
     groups.set(served.group, set);
   }
   return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([group, set]) => [group, [...set].sort()]));

@@ -2,8 +2,8 @@ import { stringify } from 'yaml';
 import { ALL_RULES } from '../rules/index.js';
 import { VERSION } from '../version.js';
 import type { Rule } from '../core/rule.js';
-import { resourcesByGroup, snapshotKinds, webhookKinds } from './kinds.js';
-import type { FailurePolicy } from './settings.js';
+import { deletionKinds, resourcesByGroup, snapshotKinds, webhookKinds } from './kinds.js';
+import { DEFAULT_SHUTDOWN_DELAY_SECONDS, DRAIN_GRACE_MS, type FailurePolicy } from './settings.js';
 
 export interface ManifestOptions {
   readonly namespace: string;
@@ -25,6 +25,8 @@ export interface ManifestOptions {
 const NAME = 'kfguard-webhook';
 const TLS_SECRET = 'kfguard-webhook-tls';
 const SNAPSHOT_CONFIGMAP = 'kfguard-webhook-snapshot';
+/** Shutdown delay, drain grace and a margin for the process to flush its logs and exit. */
+const TERMINATION_GRACE_SECONDS = DEFAULT_SHUTDOWN_DELAY_SECONDS + DRAIN_GRACE_MS / 1000 + 5;
 const LABELS = { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/part-of': 'kfguard' };
 type Manifest = Record<string, unknown>;
 
@@ -123,7 +125,8 @@ function deployment(metadata: Manifest, options: ManifestOptions): Manifest {
               ],
             },
           ],
-          terminationGracePeriodSeconds: 30,
+          // The shutdown delay and the drain must both fit before the kubelet kills the container.
+          terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
           volumes: [
             { name: 'tls', secret: { secretName: TLS_SECRET } },
             ...(files ? [{ name: 'snapshot', configMap: { name: SNAPSHOT_CONFIGMAP, optional: true } }] : []),
@@ -175,13 +178,11 @@ function certManager(meta: (name: string) => Manifest, ns: string): Manifest[] {
 function validatingWebhook(metadata: Manifest, options: ManifestOptions): Manifest {
   const ns = options.namespace;
   // Only what some rule can judge: every other request would cost the API server a round trip for nothing.
-  const rules = [...resourcesByGroup(webhookKinds(options.rules ?? ALL_RULES))].map(([group, resources]) => ({
-    apiGroups: [group],
-    apiVersions: ['*'],
-    resources,
-    operations: ['CREATE', 'UPDATE'],
-    scope: '*',
-  }));
+  const ruleSet = options.rules ?? ALL_RULES;
+  const operationRules = (kinds: readonly string[], operations: readonly string[]): Manifest[] =>
+    [...resourcesByGroup(kinds, true)].map(([group, resources]) => ({ apiGroups: [group], apiVersions: ['*'], resources, operations: [...operations], scope: '*' }));
+  // Deletions only of the auth chain: deleting it can expose the gateway; any other deletion is cleanup.
+  const rules = [...operationRules(webhookKinds(ruleSet), ['CREATE', 'UPDATE']), ...operationRules(deletionKinds(ruleSet), ['DELETE'])];
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingWebhookConfiguration',

@@ -15,6 +15,8 @@ export interface AdmissionRequest {
   readonly groups: readonly string[];
   readonly dryRun: boolean;
   readonly object?: K8sObject;
+  /** The object as stored, sent on DELETE and UPDATE. */
+  readonly oldObject?: K8sObject;
 }
 
 export type ParsedReview = { readonly ok: true; readonly request: AdmissionRequest } | { readonly ok: false; readonly message: string };
@@ -40,6 +42,8 @@ export function parseReview(body: string): ParsedReview {
   const userInfo = isRecord(request.userInfo) ? request.userInfo : {};
   const object = request.object;
   if (object !== undefined && object !== null && !isK8sObject(object)) return { ok: false, message: 'request.object is not a Kubernetes object (apiVersion and kind are required)' };
+  const oldObject = request.oldObject;
+  if (oldObject !== undefined && oldObject !== null && !isK8sObject(oldObject)) return { ok: false, message: 'request.oldObject is not a Kubernetes object (apiVersion and kind are required)' };
   return {
     ok: true,
     request: {
@@ -52,6 +56,7 @@ export function parseReview(body: string): ParsedReview {
       groups: Array.isArray(userInfo.groups) ? userInfo.groups.filter((g): g is string => typeof g === 'string') : [],
       dryRun: request.dryRun === true,
       ...(isK8sObject(object) ? { object: withRequestNamespace(object, request.namespace) } : {}),
+      ...(isK8sObject(oldObject) ? { oldObject: withRequestNamespace(oldObject, request.namespace) } : {}),
     },
   };
 }

@@ -7,7 +7,8 @@ import type { Snapshot } from '../core/snapshot.js';
 import { CertReloader, type KeyPair } from './cert-reload.js';
 import { handleReview, type JudgeContext } from './handler.js';
 import type { LoadedSnapshot } from './snapshot-loader.js';
-import { MAX_REVIEW_BYTES } from './settings.js';
+import { DRAIN_GRACE_MS, MAX_REVIEW_BYTES } from './settings.js';
+import { warmUp } from './warm-up.js';
 
 export interface WebhookServerOptions {
   readonly tls: KeyPair;
@@ -30,6 +31,8 @@ export class WebhookServer {
   private loadError: string | undefined;
   private inFlight = 0;
   private draining = false;
+  /** Set on SIGTERM: /readyz answers 503 while the listener still serves, until the drain. */
+  private stopping = false;
   private reloader: CertReloader | undefined;
   private readonly context: JudgeContext;
 
@@ -78,7 +81,9 @@ export class WebhookServer {
     return this.reloader?.check() ?? Promise.resolve();
   }
 
+  /** Warms the engine over the snapshot, then reports ready: the first review must not pay for the baselines. */
   setSnapshot(loaded: LoadedSnapshot): void {
+    warmUp(loaded.snapshot, this.context);
     this.loaded = loaded;
     this.context.metrics.snapshotLoaded(loaded.loadedAt);
   }
@@ -88,11 +93,21 @@ export class WebhookServer {
   }
 
   get ready(): boolean {
-    return this.loaded !== undefined && !this.draining;
+    return this.loaded !== undefined && !this.draining && !this.stopping;
+  }
+
+  /**
+   * On SIGTERM: not ready at once, so endpoints stop routing here, but still answering every
+   * review for `delayMs` (the API servers may not have seen the endpoint change yet), then drain.
+   */
+  async shutdown(delayMs: number, graceMs = DRAIN_GRACE_MS): Promise<void> {
+    this.stopping = true;
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await this.drain(graceMs);
   }
 
   /** Stops accepting, lets in-flight reviews finish (up to `graceMs`), then closes every connection. */
-  async drain(graceMs = 20_000): Promise<void> {
+  async drain(graceMs = DRAIN_GRACE_MS): Promise<void> {
     this.draining = true;
     this.reloader?.stop();
     await new Promise<void>((resolve) => {
@@ -165,7 +180,7 @@ export class WebhookServer {
     const loaded = this.loaded;
     return {
       ready: this.ready,
-      ...(this.draining ? { draining: true } : {}),
+      ...(this.draining ? { draining: true } : this.stopping ? { stopping: true } : {}),
       snapshot: loaded
         ? { source: this.options.snapshotSource, objects: loaded.snapshot.size, loadedAt: new Date(loaded.loadedAt).toISOString(), unreadable: loaded.problems.map((p) => p.file) }
         : { source: this.options.snapshotSource, loaded: false, ...(this.loadError ? { error: this.loadError } : {}) },

@@ -28,5 +28,15 @@ export const DEFAULT_DECISION_SETTINGS: DecisionSettings = {
   exemptions: [],
 };
 
+/**
+ * After SIGTERM the pod stays in the Service's endpoints until the endpoint controller and every
+ * API server notice it is terminating; with failurePolicy Fail, a review sent to a closed listener
+ * in that window is denied. For this long /readyz answers 503 while the listener keeps serving.
+ */
+export const DEFAULT_SHUTDOWN_DELAY_SECONDS = 5;
+
+/** How long the drain waits for in-flight reviews before closing every connection. */
+export const DRAIN_GRACE_MS = 20_000;
+
 /** Body limit of POST /validate: the API server's own request limit is 3 MiB. */
 export const MAX_REVIEW_BYTES = 3 * 1024 * 1024;

@@ -45,10 +45,10 @@ describe('exposure rules on the stock Kubeflow install', requiresShared(), () =>
     assert.deepEqual(others.sort(), ['high ML Metadata service', 'medium Dex identity provider']);
   });
 
-  it('gateway switched to NodePort without the auth chain: high', () => {
+  it('gateway switched to NodePort without the auth chain: critical (a NodePort listens on every node address)', () => {
     const findings = scan(withChanged(withoutAuthChain(stock), ...GATEWAY, setServiceType('NodePort'))).filter((f) => f.ruleId === 'kubeflow-dashboard-exposed');
     assert.ok(findings.length >= 6);
-    assert.ok(findings.every((f) => f.severity === 'high'));
+    assert.ok(findings.every((f) => f.severity === 'critical'));
   });
 
   it('gateway switched to LoadBalancer with the auth chain intact: one low finding, never critical', () => {

@@ -8,7 +8,7 @@ import type { K8sObject } from '../../src/core/types.js';
 import { newSnapshot } from '../../src/k8s/inventory.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { handleReview } from '../../src/webhook/handler.js';
-import { ADMITTED_KINDS, kindJudgedBy, webhookKinds } from '../../src/webhook/kinds.js';
+import { ADMITTED_KINDS, deletionKinds, kindJudgedBy, webhookKinds } from '../../src/webhook/kinds.js';
 import { silentLogger } from '../../src/webhook/logging.js';
 import { webhookManifests } from '../../src/webhook/manifests.js';
 import { WebhookMetrics } from '../../src/webhook/metrics.js';
@@ -45,7 +45,16 @@ describe('webhook configuration kinds', () => {
     const rules = hookRules(RBAC_ONLY);
     assert.deepEqual(rules.map((r) => r.apiGroups), [['rbac.authorization.k8s.io']]);
     assert.deepEqual(rules[0]?.resources, ['clusterrolebindings', 'clusterroles', 'rolebindings', 'roles']);
-    for (const rule of hookRules(ALL_RULES)) assert.deepEqual(rule.operations, ['CREATE', 'UPDATE']);
+    assert.deepEqual(deletionKinds(RBAC_ONLY), []);
+    for (const rule of hookRules(RBAC_ONLY)) assert.deepEqual(rule.operations, ['CREATE', 'UPDATE']);
+  });
+
+  test('DELETE is sent for the auth chain only: the kinds whose removal can expose the gateway', () => {
+    const deletes = hookRules(ALL_RULES).filter((r) => r.operations.includes('DELETE'));
+    for (const rule of deletes) assert.deepEqual(rule.operations, ['DELETE']);
+    const deleted = deletes.flatMap((r) => r.resources.map((res) => `${r.apiGroups[0]}/${res}`)).sort();
+    assert.deepEqual(deleted, ['networking.istio.io/envoyfilters', 'security.istio.io/authorizationpolicies', 'security.istio.io/requestauthentications']);
+    for (const rule of hookRules(ALL_RULES).filter((r) => !r.operations.includes('DELETE'))) assert.deepEqual(rule.operations, ['CREATE', 'UPDATE']);
   });
 
   test('a rule that does not judge admission adds nothing', () => {

@@ -48,7 +48,7 @@ describe('kfguard webhook serve (built CLI)', requiresShared(), () => {
     const certs = await generateCertificates({ service: 'kfguard-webhook', namespace: 'kfguard', extraNames: ['127.0.0.1'] });
     writeFileSync(join(dir, 'tls.crt'), certs.cert);
     writeFileSync(join(dir, 'tls.key'), certs.key);
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kfguard.js'), 'webhook', 'serve', '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--port', '0', '--address', '127.0.0.1', '--snapshot-from', sharedPath('corpus', 'kubeflow', 'kubeflow-example-install.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kfguard.js'), 'webhook', 'serve', '--tls-cert', join(dir, 'tls.crt'), '--tls-key', join(dir, 'tls.key'), '--port', '0', '--address', '127.0.0.1', '--snapshot-from', sharedPath('corpus', 'kubeflow', 'kubeflow-example-install.yaml'), '--shutdown-delay', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -87,6 +87,7 @@ describe('kfguard webhook serve (built CLI)', requiresShared(), () => {
       assert.equal(JSON.parse(answered.text).response.allowed, true);
       assert.equal(await exited, 0);
       assert.match(stdout, /draining in-flight reviews/);
+      assert.match(stdout, /"shutdownDelaySeconds":1/);
       assert.match(stdout, /"msg":"stopped"/);
       // Logs never carry the object: no container command, no image from the body.
       assert.doesNotMatch(stdout, /kfp\.dsl\.executor_main|python:3\.9/);

@@ -148,6 +148,20 @@ describe('the gateway switched to LoadBalancer, judged against the snapshot', re
     }
   });
 
+  test('a NodePort gateway is denied as well when nothing authenticates the route (issue 10 lists LoadBalancer or NodePort)', async () => {
+    const withoutAuth = stock.filter((s) => !(s.object.metadata?.namespace === 'istio-system' && authChain.has(s.object.kind)));
+    const running = await startServer({ objects: withoutAuth });
+    try {
+      const nodePort = { ...gateway, spec: { ...(gateway.spec as object), type: 'NodePort' } };
+      const reply = await running.post(review(nodePort, { operation: 'UPDATE' }));
+      assert.equal(reply.json.response.allowed, false, reply.text);
+      assert.match(reply.json.response.status.message, /kubeflow-dashboard-exposed \(critical\)/);
+      assert.match(reply.json.response.status.message, /NodePort/);
+    } finally {
+      await running.close();
+    }
+  });
+
   test('allowed (at most with warnings) when the oauth2-proxy chain is in place', async () => {
     const running = await startServer({ objects: stock });
     try {

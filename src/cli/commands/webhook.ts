@@ -16,7 +16,7 @@ import { createLogger } from '../../webhook/logging.js';
 import { renderManifests } from '../../webhook/manifests.js';
 import { WebhookMetrics } from '../../webhook/metrics.js';
 import { WebhookServer } from '../../webhook/server.js';
-import { DEFAULT_DECISION_SETTINGS, FAILURE_POLICIES, WEBHOOK_MODES, type FailurePolicy, type WebhookMode } from '../../webhook/settings.js';
+import { DEFAULT_DECISION_SETTINGS, DEFAULT_SHUTDOWN_DELAY_SECONDS, FAILURE_POLICIES, WEBHOOK_MODES, type FailurePolicy, type WebhookMode } from '../../webhook/settings.js';
 import type { LiveSnapshot } from '../../sources/cluster/live-snapshot.js';
 import { startLiveSnapshot } from '../../webhook/live-snapshot-loader.js';
 import { loadSnapshotFromFiles } from '../../webhook/snapshot-loader.js';
@@ -56,6 +56,7 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
     mode: { type: 'string' },
     'failure-policy': { type: 'string' },
     'timeout-ms': { type: 'string' },
+    'shutdown-delay': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -78,6 +79,7 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
   if (snapshotPaths.length === 0) await (await import('../../sources/cluster/connection.js')).connect(connection);
   const port = integer(stringOption(values.port) ?? '8443', '--port', 0, 65_535);
   const deadlineMs = integer(stringOption(values['timeout-ms']) ?? String(DEFAULT_DECISION_SETTINGS.deadlineMs), '--timeout-ms', 1, 29_000);
+  const shutdownDelay = integer(stringOption(values['shutdown-delay']) ?? String(DEFAULT_SHUTDOWN_DELAY_SECONDS), '--shutdown-delay', 0, 300);
   const denySeverity = stringOption(values['deny-severity']) ?? 'critical';
   if (!isSeverity(denySeverity)) throw new UsageError(`invalid --deny-severity "${denySeverity}"`, `use one of: ${SEVERITIES.join(', ')}`);
   const mode = oneOf<WebhookMode>(stringOption(values.mode) ?? 'enforce', WEBHOOK_MODES, '--mode');
@@ -148,10 +150,10 @@ async function serve(argv: readonly string[], io: CliIo): Promise<number> {
     process.once('SIGTERM', () => done('SIGTERM'));
     process.once('SIGINT', () => done('SIGINT'));
   });
-  logger.info({ signal }, 'draining in-flight reviews');
+  logger.info({ signal, shutdownDelaySeconds: shutdownDelay }, 'not ready; serving until the shutdown delay ends, then draining in-flight reviews');
+  await server.shutdown(shutdownDelay * 1000);
   stopLive.abort();
   clearInterval(ageTimer);
-  await server.drain();
   await (await live)?.stop();
   logger.info('stopped');
   // The destination writes asynchronously: flush before the process exits.
