@@ -1,4 +1,4 @@
-import { StringDecoder } from 'node:string_decoder';
+import { Utf8Decoder } from './utf8-decoder.js';
 import { EventListSplitter } from './event-list-splitter.js';
 import { LineCutter, type SplitLine } from './line-splitter.js';
 
@@ -59,7 +59,7 @@ export class AuditRecordCutter {
   private headBytes = 0;
   private readonly lines: LineCutter;
   private readonly splitter: EventListSplitter;
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly decoder = new Utf8Decoder();
   private members = 0;
   private readonly pieces: SplitLine[] = [];
 

@@ -1,4 +1,4 @@
-import { StringDecoder } from 'node:string_decoder';
+import { Utf8Decoder } from './utf8-decoder.js';
 
 /**
  * Cuts a byte stream into lines on `\n` (dropping a trailing `\r`), counting every line so errors
@@ -14,7 +14,7 @@ import { StringDecoder } from 'node:string_decoder';
 export type SplitLine = { readonly line: number; readonly text: string } | { readonly line: number; readonly oversized: true };
 
 export class LineCutter {
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly decoder = new Utf8Decoder();
   private line = 0;
   private pending = '';
   private skipping = false;
