@@ -2,6 +2,7 @@ import { asArray, asRecord, asString } from '../core/object.js';
 import type { K8sObject } from '../core/types.js';
 import { shippedList } from '../data/list-file.js';
 import type { AuditEvent } from './event.js';
+import { podRoleOf } from './pod-roles.js';
 
 interface OwnerEntry {
   /** Kind of the controller ownerReference, or `*` for any (and none). */
@@ -52,6 +53,16 @@ export class ScheduledRuns {
       }
     }
     return scheduled;
+  }
+
+  /**
+   * Whether `object` is a recurring run itself (a KFP ScheduledWorkflow, an Argo CronWorkflow, a
+   * CronJob of pipeline or training pods): creating one is a person's or a script's act, never
+   * scheduled work, and its runs will start unattended. A CronJob of anything else is not one.
+   */
+  isRecurringRun(object: K8sObject): boolean {
+    if (!shippedEntries().some((entry) => entry.scheduled && entry.owner === object.kind)) return false;
+    return object.kind === 'ScheduledWorkflow' || podRoleOf(object) !== undefined;
   }
 
   /** Whether `object`, created by `event`, belongs to a scheduled run. */

@@ -336,7 +336,8 @@ Flags:
       --runner-service-account SA
                              a service account pipeline runs may use (repeatable; default
                              pipeline-runner and default-editor)
-      --burst-namespaces N   a burst is pipeline/job pods in at least N namespaces (default 5) ...
+      --burst-namespaces N   a burst is pipeline/job pods or recurring runs created in at least N
+                             namespaces (default 5) ...
       --burst-window DUR     ... within DUR (default 2m); both also in .kfguard.yaml:
                              rules.audit-pipeline-pod-burst.options {namespaces, window}
   -q, --quiet                list only findings at or above --fail-on

@@ -40,6 +40,23 @@ const ownedCreate = (user: string, resource: string, apiGroup: string | undefine
 };
 const workflow = (namespace: string, name: string): Record<string, unknown> => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name, namespace }, spec: { entrypoint: 'main' } });
 const job = (namespace: string, name: string): Record<string, unknown> => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace }, spec: { template: { spec: { containers: [] } } } });
+/** An object created at `secondsAfterStart` by `user`. */
+const objectCreate = (user: string, resource: string, apiGroup: string, object: Record<string, unknown>, secondsAfterStart: number): Record<string, unknown> => {
+  const metadata = object.metadata as { namespace: string; name: string };
+  return auditEvent({ verb: 'create', user, resource, apiGroup, namespace: metadata.namespace, name: metadata.name, requestObject: object, at: new Date(START + secondsAfterStart * 1000).toISOString() });
+};
+/** A KFP recurring run (kubeflow.org/v1beta1 ScheduledWorkflow, backend/src/crd/pkg/apis/scheduledworkflow/v1beta1/types.go). */
+const scheduledWorkflow = (namespace: string, name: string): Record<string, unknown> => ({
+  apiVersion: 'kubeflow.org/v1beta1',
+  kind: 'ScheduledWorkflow',
+  metadata: { name, namespace },
+  spec: { enabled: true, maxConcurrency: 10, trigger: { cronSchedule: { cron: '0 * * * * *' } }, workflow: { spec: { entrypoint: 'main' } } },
+});
+/** The same event `seconds` later. */
+const shifted = (event: Record<string, unknown>, seconds: number): Record<string, unknown> => {
+  const time = new Date(Date.parse(event.requestReceivedTimestamp as string) + seconds * 1000).toISOString();
+  return { ...event, requestReceivedTimestamp: time, stageTimestamp: time };
+};
 const ARGO = 'system:serviceaccount:kubeflow:argo';
 const SCHEDULER = 'system:serviceaccount:kubeflow:ml-pipeline-scheduledworkflow';
 const NAMESPACES = ['a', 'b', 'c', 'd', 'e'].map((ns) => `kubeflow-user-${ns}`);
@@ -175,6 +192,30 @@ describe('audit-pipeline-pod-burst: scheduled runs do not count', () => {
     assert.equal((await bursts(borrowed)).length, 1);
     const fakeCron = NAMESPACES.map((ns, i) => ownedCreate(ARGO, 'pods', undefined, pipelinePod(ns, `c-${i}`), 'CronJob', 'nightly', i));
     assert.equal((await bursts(fakeCron)).length, 1, 'a pod is never a CronJob\'s direct child');
+  });
+
+  test('recurring runs created through the dashboard in five namespaces within a minute are a burst, with their first runs', async () => {
+    // The KFP API server creates each ScheduledWorkflow for the dashboard's "create recurring run"
+    // (kubeflow/pipelines backend/src/apiserver/resource/resource_manager.go CreateJob), as the
+    // campaign did in many namespaces at once; the controller then starts the runs unattended.
+    const API_SERVER = 'system:serviceaccount:kubeflow:ml-pipeline';
+    const created = NAMESPACES.map((ns, i) => objectCreate(API_SERVER, 'scheduledworkflows', 'kubeflow.org', scheduledWorkflow(ns, 'nightly'), i * 10));
+    const found = await bursts([...created, ...recurringRuns(SCHEDULER).map((e) => shifted(e, 60))]);
+    assert.equal(found.length, 1, 'the creation is the burst; the runs it scheduled do not add another');
+    assert.match(found[0]?.message ?? '', /^5 recurring runs created in 5 namespaces within 40 s$/);
+    assert.match(found[0]?.evidence.join('\n') ?? '', /kubeflow-user-a \(1 recurring run\)/);
+    // Pods started by hand and recurring runs created count together, one launch per namespace.
+    const mixed = [...created.slice(0, 3), ...NAMESPACES.slice(3).map((ns, i) => podCreate(ns, `by-hand-${i}`, 35 + i))];
+    assert.match((await bursts(mixed))[0]?.message ?? '', /^2 pipeline\/job pods and 3 recurring runs created in 5 namespaces/);
+  });
+
+  test('recurring runs set up minutes apart, then firing in the same minute, are not a burst', async () => {
+    const API_SERVER = 'system:serviceaccount:kubeflow:ml-pipeline';
+    const created = NAMESPACES.map((ns, i) => objectCreate(API_SERVER, 'scheduledworkflows', 'kubeflow.org', scheduledWorkflow(ns, 'nightly'), -3600 + i * 600));
+    assert.deepEqual(await bursts([...created, ...recurringRuns(SCHEDULER)]), []);
+    // A CronJob that backs up a database is not a pipeline's recurring run.
+    const backups = NAMESPACES.map((ns, i) => objectCreate('admin@example.com', 'cronjobs', 'batch', { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'backup', namespace: ns }, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'pg', image: 'postgres:16' }] } } } } } }, i));
+    assert.deepEqual(await bursts(backups), []);
   });
 
   test('a recurring run whose Workflow create is not in the log still counts', async () => {

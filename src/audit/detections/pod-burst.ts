@@ -1,16 +1,17 @@
 import type { KfguardConfig } from '../../core/config-types.js';
 import { ruleOptionsOf } from '../../core/rule-options.js';
-import type { AuditDetection } from '../detection.js';
+import type { AuditDetection, EventContext } from '../detection.js';
 import { durationMs } from '../duration.js';
 import { succeeded } from '../event.js';
 import { podRoleOf } from '../pod-roles.js';
 
-/** The latest pipeline or job pod created in one namespace, and how many came since the burst began. */
+/** The latest launch (a pipeline or job pod, or a recurring run) in one namespace, and how many came since the burst began. */
 interface NamespaceActivity {
   readonly time: number;
   readonly name: string;
   readonly first: number;
   readonly pods: number;
+  readonly runs: number;
 }
 
 /** Namespaces remembered at most; past it the quietest are forgotten and counted in the evidence. */
@@ -19,11 +20,11 @@ const MAX_NAMESPACES = 100_000;
 export const podBurst: AuditDetection = {
   meta: {
     id: 'audit-pipeline-pod-burst',
-    title: 'Burst of pipeline or job pods across many namespaces',
+    title: 'Burst of pipeline or job pods, or recurring runs, across many namespaces',
     severity: 'high',
     category: 'threat',
-    description: 'Pods of pipelines, notebooks, training jobs or Ray created in at least N namespaces within W (defaults 5 namespaces within 2 minutes; `rules.audit-pipeline-pod-burst.options` `namespaces` and `window` in `.kfguard.yaml`, or `--burst-namespaces`, `--burst-window`). Pods in one namespace count once, however many: a pipeline fanning out is not a burst. Pods of scheduled runs (KFP recurring runs, Argo CronWorkflows, CronJobs), as their controllers create them, do not count.',
-    rationale: 'In 2021 the campaign\'s TensorFlow miner pods appeared on many clusters simultaneously, started by a script, not by people: pods in five namespaces within two minutes is that shape, while people running experiments, each in their own profile, start runs minutes apart, and one pipeline fanning out stays in its namespace.',
+    description: 'Pods of pipelines, notebooks, training jobs or Ray created in at least N namespaces within W (defaults 5 namespaces within 2 minutes; `rules.audit-pipeline-pod-burst.options` `namespaces` and `window` in `.kfguard.yaml`, or `--burst-namespaces`, `--burst-window`). Pods in one namespace count once, however many: a pipeline fanning out is not a burst. Pods of scheduled runs (KFP recurring runs, Argo CronWorkflows, CronJobs), as their controllers create them, do not count; creating the recurring runs themselves (a ScheduledWorkflow, a CronWorkflow, a CronJob of pipeline or training pods) does, as a launch in its namespace.',
+    rationale: 'In 2021 the campaign\'s TensorFlow miner pods appeared on many clusters simultaneously, started by a script, not by people: pods in five namespaces within two minutes is that shape, while people running experiments, each in their own profile, start runs minutes apart, and one pipeline fanning out stays in its namespace. The campaign also created pipelines and recurring runs in many namespaces at once, so that the miners restart on their own: recurring runs that start in the same minute are ordinary, recurring runs created in five namespaces within two minutes are not.',
     remediation: 'Look at the pods named in the evidence and at who created them (the timeline); if they mine, stop them and close the door they came through.',
     references: ['https://www.microsoft.com/en-us/security/blog/2021/06/10/cryptojacking-campaign-targets-kubeflow-ml-clusters/'],
     mitre: ['T1496', 'T1610'],
@@ -50,10 +51,9 @@ export const podBurst: AuditDetection = {
     let episode = '';
     return function* (context) {
       const { event, after } = context;
-      if (event.verb !== 'create' || event.objectRef.resource !== 'pods' || event.objectRef.subresource || !after || !succeeded(event)) return;
-      if (!podRoleOf(after) || !Number.isFinite(event.time)) return;
-      // Recurring runs of many profiles start in the same minute by design.
-      if (context.scheduledRuns.isScheduled(event, after)) return;
+      if (event.verb !== 'create' || event.objectRef.subresource || !after || !succeeded(event) || !Number.isFinite(event.time)) return;
+      const launch = launchOf(context);
+      if (!launch) return;
       const namespace = event.objectRef.namespace ?? '';
       const name = event.objectRef.name ?? (typeof after.metadata?.name === 'string' ? after.metadata.name : '');
       // A jump back by more than the window is another log (files are read one after another):
@@ -63,7 +63,13 @@ export const podBurst: AuditDetection = {
       const previous = active.get(namespace);
       active.delete(namespace);
       const fresh = previous !== undefined && Math.abs(event.time - previous.time) <= settings.burstWindowMs;
-      active.set(namespace, { time: Math.max(event.time, previous?.time ?? event.time), name, first: fresh ? Math.min(previous.first, event.time) : event.time, pods: fresh ? previous.pods + 1 : 1 });
+      active.set(namespace, {
+        time: Math.max(event.time, previous?.time ?? event.time),
+        name,
+        first: fresh ? Math.min(previous.first, event.time) : event.time,
+        pods: (fresh ? previous.pods : 0) + (launch === 'pod' ? 1 : 0),
+        runs: (fresh ? previous.runs : 0) + (launch === 'recurring run' ? 1 : 0),
+      });
       // The map is in order of latest creation (logs are written in order; small disorder only
       // keeps a namespace a moment longer), so the stale ones are at the front.
       for (const [key, activity] of active) {
@@ -82,13 +88,15 @@ export const podBurst: AuditDetection = {
       lastBurst = event.time;
       const since = Math.min(...burst.map(([, a]) => a.first));
       const pods = burst.reduce((n, [, a]) => n + a.pods, 0);
+      const runs = burst.reduce((n, [, a]) => n + a.runs, 0);
+      const launched = [...(pods > 0 ? [`${pods} pipeline/job pods`] : []), ...(runs > 0 ? [`${runs} recurring runs`] : [])].join(' and ');
       yield {
-        resource: { apiVersion: 'v1', kind: 'Pod', name: `${pods} pods in ${burst.length} namespaces` },
-        message: `${pods} pipeline/job pods created in ${burst.length} namespaces within ${Math.round((event.time - since) / 1000)} s`,
+        resource: { apiVersion: 'v1', kind: 'Pod', name: `${[...(pods > 0 ? [`${pods} pods`] : []), ...(runs > 0 ? [`${runs} recurring runs`] : [])].join(' and ')} in ${burst.length} namespaces` },
+        message: `${launched} created in ${burst.length} namespaces within ${Math.round((event.time - since) / 1000)} s`,
         discriminator: episode,
         evidence: [
-          `namespaces: ${burst.slice(0, 20).map(([ns, a]) => `${ns} (${a.pods})`).join(', ')}${burst.length > 20 ? ', …' : ''}`,
-          `latest pods: ${burst.slice(0, 10).map(([ns, a]) => `${ns}/${a.name}`).join(', ')}${burst.length > 10 ? ', …' : ''}`,
+          `namespaces: ${burst.slice(0, 20).map(([ns, a]) => `${ns} (${countsOf(a)})`).join(', ')}${burst.length > 20 ? ', …' : ''}`,
+          `latest launches: ${burst.slice(0, 10).map(([ns, a]) => `${ns}/${a.name}`).join(', ')}${burst.length > 10 ? ', …' : ''}`,
           `from ${new Date(since).toISOString()} to ${event.timestamp}`,
           ...(forgotten > 0 ? [`${forgotten} namespace(s) forgotten past the ${MAX_NAMESPACES}-namespace memory`] : []),
         ],
@@ -96,6 +104,24 @@ export const podBurst: AuditDetection = {
     };
   },
 };
+
+/**
+ * What a create launches, for the burst: a pipeline or job pod that is not a scheduled run's (those
+ * of many profiles start in the same minute by design), or a recurring run created (its creator
+ * set the schedule: the campaign's way to keep miners coming back).
+ */
+function launchOf(context: EventContext): 'pod' | 'recurring run' | undefined {
+  const { event, after, scheduledRuns } = context;
+  if (!after || scheduledRuns.isScheduled(event, after)) return undefined;
+  if (event.objectRef.resource === 'pods') return podRoleOf(after) ? 'pod' : undefined;
+  return scheduledRuns.isRecurringRun(after) ? 'recurring run' : undefined;
+}
+
+/** `3` for pods alone (as before recurring runs counted), `1 pod, 2 recurring runs` otherwise. */
+function countsOf(activity: NamespaceActivity): string {
+  if (activity.runs === 0) return String(activity.pods);
+  return [...(activity.pods > 0 ? [`${activity.pods} pod${activity.pods === 1 ? '' : 's'}`] : []), `${activity.runs} recurring run${activity.runs === 1 ? '' : 's'}`].join(', ');
+}
 
 interface PodBurstOptions {
   readonly namespaces?: number;
