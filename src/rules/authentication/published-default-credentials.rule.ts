@@ -2,7 +2,7 @@ import { asArray, asRecord, asString, describeObject, nameOf, namespaceOf } from
 import { joinPath } from '../../core/path.js';
 import { defineRule, type Violation } from '../../core/rule.js';
 import { commandWords, findFlags, mentions } from '../../k8s/command-line.js';
-import { containerEnv, storedValuesOf } from '../../k8s/env-resolution.js';
+import { containerConfigReferences, containerEnv, storedValuesOf, type ConfigKind } from '../../k8s/env-resolution.js';
 import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
 import { credentialsOfRule, publishedCredentials, secretNameMatches, type PublishedCredential } from '../../platforms/default-credentials.js';
 import { ANY_KIND, OBJECT_SOURCES } from '../rule-defaults.js';
@@ -29,17 +29,8 @@ function publishedMatch(key: string, value: string, secretName: string | undefin
  */
 function* fromReferences(site: ContainerRef, namespace: string | undefined, inventory: Inventory): Iterable<Violation> {
   // Paths are made only for a match: nearly every container references nothing published.
-  const pathOf = (kind: string, holder: string): string => {
-    for (const [i, raw] of asArray(site.container.envFrom).entries()) {
-      const ref = asRecord(asRecord(raw)?.[kind === 'ConfigMap' ? 'configMapRef' : 'secretRef']);
-      if (asString(ref?.name) === holder) return joinPath(site.path, 'envFrom', i, kind === 'ConfigMap' ? 'configMapRef' : 'secretRef', 'name');
-    }
-    for (const [i, raw] of asArray(site.container.env).entries()) {
-      const ref = asRecord(asRecord(asRecord(raw)?.valueFrom)?.[kind === 'ConfigMap' ? 'configMapKeyRef' : 'secretKeyRef']);
-      if (asString(ref?.name) === holder) return joinPath(site.path, 'env', i, 'valueFrom', kind === 'ConfigMap' ? 'configMapKeyRef' : 'secretKeyRef', 'name');
-    }
-    return site.path;
-  };
+  const pathOf = (kind: ConfigKind, holder: string): string =>
+    containerConfigReferences(site.container, site.path).find((ref) => ref.kind === kind && ref.name === holder)?.path ?? site.path;
   const seen = new Set<string>();
   // Secrets are followed too (the value is compared, never shown): a Secret key the Secret check
   // cannot name (`PASSWORD` under `prefix: POSTGRES_`) is judged by the env name it becomes.
