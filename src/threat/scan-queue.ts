@@ -107,6 +107,11 @@ export interface ScanState {
   readonly largeLayers: Set<string>;
   /** The unit being read is being recorded for replay (scan-memo.ts). */
   recording?: UnitRecording;
+  /**
+   * Every cut so far, repeats included: `cutShort` keeps one entry per reason, so a reading cut
+   * for a reason already recorded leaves that list unchanged, and the memo must still see it.
+   */
+  cuts: number;
 }
 
 /**
@@ -127,7 +132,7 @@ export type RecordedEvent = { readonly kind: SignalKind; readonly token: string;
 const LARGE_LAYER_CHARS = 64 * 1024;
 
 export function createScanState(indicators: Indicators, budget: Budget): ScanState {
-  return { indicators, budget, signals: [], cutShort: [], largeLayers: new Set() };
+  return { indicators, budget, signals: [], cutShort: [], largeLayers: new Set(), cuts: 0 };
 }
 
 /**
@@ -137,6 +142,7 @@ export function createScanState(indicators: Indicators, budget: Budget): ScanSta
  */
 export function cutShort(state: ScanState, reason: string, site?: Site): void {
   if (state.recording) state.recording.spoiled = true;
+  state.cuts++;
   state.budget.exhaust(reason);
   if (state.cutShort.includes(reason)) return;
   state.cutShort.push(reason);
