@@ -112,6 +112,8 @@ export interface ScanState {
    * for a reason already recorded leaves that list unchanged, and the memo must still see it.
    */
   cuts: number;
+  /** Large decoded layers met so far, the skipped repeats included: a reading that met one depends on the object's earlier sites. */
+  largeLayersMet: number;
 }
 
 /**
@@ -132,7 +134,7 @@ export type RecordedEvent = { readonly kind: SignalKind; readonly token: string;
 const LARGE_LAYER_CHARS = 64 * 1024;
 
 export function createScanState(indicators: Indicators, budget: Budget): ScanState {
-  return { indicators, budget, signals: [], cutShort: [], largeLayers: new Set(), cuts: 0 };
+  return { indicators, budget, signals: [], cutShort: [], largeLayers: new Set(), cuts: 0, largeLayersMet: 0 };
 }
 
 /**
@@ -244,6 +246,7 @@ export function enqueue(state: ScanState, unit: TextUnit): void {
   }
   const parent = cursor.item;
   if (unit.kind === 'decoded' && unit.decoded.text.length >= LARGE_LAYER_CHARS) {
+    state.largeLayersMet++;
     const key = `${unit.layer}\u0000${unit.decoded.encoding}\u0000${unit.decoded.text}`;
     if (state.largeLayers.has(key)) return;
     state.largeLayers.add(key);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { createBudget, DEFAULT_LIMITS, type Budget } from '../../src/core/budget.js';
 import { DEFAULT_CONFIG, type KfguardConfig } from '../../src/core/config-types.js';
 import type { RuleContext, Violation } from '../../src/core/rule.js';
@@ -47,4 +48,18 @@ describe('a reading cut short is not remembered', () => {
       assert.deepEqual(verdict.map((v) => v.severity), ['critical']);
     });
   }
+});
+
+describe('a reading that skipped a large layer as already read is not remembered', () => {
+  it('the miner alone is still critical after an object that held its layer at an earlier site', () => {
+    const config = configWith('kfguard-memo-poisoning-large-layer');
+    // Inflates past the size read once per object; the text itself stays small enough to remember.
+    const payload = gzipSync(`${MINER}\n#${' '.repeat(70_000)}`).toString('base64');
+    const script = `echo ${payload} | base64 -d | gunzip | sh`;
+    const container = (name: string, shell: string) => ({ name, image: 'busybox', command: [shell, '-c', script] });
+    const holder: K8sObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'holder', namespace: 'ml' }, spec: { containers: [container('a', 'bash'), container('b', 'sh'), container('c', 'sh')] } };
+    const miner: K8sObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'miner', namespace: 'ml' }, spec: { containers: [container('main', 'sh')] } };
+    judge(holder, config, createBudget(DEFAULT_LIMITS));
+    assert.deepEqual(judge(miner, config, createBudget(DEFAULT_LIMITS)).map((v) => v.severity), ['critical']);
+  });
 });
