@@ -174,6 +174,16 @@ describe('crypto-miner-workload under a budget', () => {
     assert.ok(evidenceOf(violations).includes(`text not examined "${CUT_SHORT.fieldDepth}" in the object`), evidenceOf(violations).join('\n'));
     assert.deepEqual(budget.exhausted, [CUT_SHORT.fieldDepth]);
   });
+
+  it('says when a Ray job holds more metadata entries than are read, so a payload past them is no silent pass', () => {
+    // The entrypoint reads its stage from job metadata; 1,000 decoys push the payload past the cap.
+    const metadata: Record<string, string> = Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`decoy${i}`, 'v']));
+    metadata.stage = wrapBase64('./xmrig -o pool.supportxmr.com:443 -u 44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A');
+    const job: K8sObject = { apiVersion: 'ray.io/v1', kind: 'RayJob', metadata: { name: 'j', namespace: 'ml' }, spec: { entrypoint: 'python stage.py', metadata } };
+    const budget = createBudget(DEFAULT_LIMITS);
+    assert.equal(judge(job, budget)[0]?.severity, 'medium');
+    assert.deepEqual(budget.exhausted, [CUT_SHORT.entries]);
+  });
 });
 
 describe('variables resolved from env', () => {
