@@ -92,6 +92,7 @@ export const CUT_SHORT = {
   python: 'a text made Python expression decoding re-read it beyond its cap; the rest was not evaluated',
   fieldDepth: `fields nested more than ${MAX_SEARCH_DEPTH} levels deep were not searched`,
   files: 'a script wrote or ran more files than are followed per text; the rest were not followed',
+  calls: 'a text ran more commands from code (os.system, subprocess, exec) than are followed per text; the rest were not followed',
   entries: 'a Ray job held more metadata entries, requirements or modules than are read per list; the rest were not read',
 } as const;
 

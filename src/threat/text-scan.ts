@@ -241,7 +241,9 @@ function queueInterpreterDecodes(text: string, site: Site, layer: string, state:
 
 /** What `os.system("…")` and `subprocess.Popen([…])` in Python text run is read as commands. */
 function queuePythonCommands(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
-  for (const command of pythonCommands(text)) {
+  const { commands, exhausted } = pythonCommands(text);
+  if (exhausted) cutShort(state, CUT_SHORT.calls, site);
+  for (const command of commands) {
     if ('script' in command) enqueue(state, { kind: 'script', text: command.script, site, layer, depth: depth + 1 });
     else if (command.argv.length > 0) enqueue(state, { kind: 'command', words: command.argv, site, layer, depth: depth + 1 });
   }

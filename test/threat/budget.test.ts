@@ -184,6 +184,14 @@ describe('crypto-miner-workload under a budget', () => {
     assert.equal(judge(job, budget)[0]?.severity, 'medium');
     assert.deepEqual(budget.exhausted, [CUT_SHORT.entries]);
   });
+
+  it('says when code runs more commands than are followed, so decoy calls cannot push the miner past the cap', () => {
+    const wallet = '44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A';
+    const code = `import os, subprocess\n${'os.system("true")\n'.repeat(64)}subprocess.Popen(["/tmp/kworker", "-o", "model-cache:443", "-u", "${wallet}"])\n`;
+    const budget = createBudget(DEFAULT_LIMITS);
+    assert.equal(judge(pod({ command: ['python3', '-c', code] }), budget)[0]?.severity, 'medium');
+    assert.deepEqual(budget.exhausted, [CUT_SHORT.calls]);
+  });
 });
 
 describe('variables resolved from env', () => {
