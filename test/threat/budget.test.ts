@@ -192,6 +192,17 @@ describe('crypto-miner-workload under a budget', () => {
     assert.equal(judge(pod({ command: ['python3', '-c', code] }), budget)[0]?.severity, 'medium');
     assert.deepEqual(budget.exhausted, [CUT_SHORT.calls]);
   });
+
+  it('says when decoy assignments push the variable an exec runs past those read', () => {
+    const wallet = '44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A';
+    const rot13 = (text: string): string => text.replace(/[a-z]/gi, (c) => String.fromCharCode(((c.toLowerCase().charCodeAt(0) - 97 + 13) % 26) + (c === c.toLowerCase() ? 97 : 65)));
+    const hidden = rot13(`import os\\nos.system("/tmp/kworker -o model-cache:443 -u ${wallet}")`);
+    const decoys = Array.from({ length: 4_100 }, (_, i) => `v${i} = ${i}`).join('\n');
+    const code = `import codecs\n${decoys}\na = '${hidden}'\nexec(codecs.decode(a, 'rot13'))\n`;
+    const budget = createBudget(DEFAULT_LIMITS);
+    assert.equal(judge(pod({ command: ['python3', '-c', code] }), budget)[0]?.severity, 'medium');
+    assert.deepEqual(budget.exhausted, [CUT_SHORT.python]);
+  });
 });
 
 describe('variables resolved from env', () => {
