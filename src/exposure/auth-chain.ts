@@ -16,8 +16,21 @@ function selects(selectorLabels: unknown, labelSets: readonly Labels[]): boolean
 
 function appliesTo(policy: ScannedObject, namespace: string | undefined, selectorLabels: unknown, labelSets: readonly Labels[]): boolean {
   const policyNamespace = namespaceOf(policy.object);
+  const spec = asRecord(policy.object.spec);
+  const targetRefs = [...asArray(spec?.targetRefs), ...(spec?.targetRef === undefined ? [] : [spec.targetRef])];
+  // With targetRefs the selector is not used: the policy applies to the Kubernetes Gateways it names
+  // (in its own namespace), never to the gateway pods a selector would match.
+  // https://istio.io/latest/docs/reference/config/type/workload-selector/#PolicyTargetReference
+  if (targetRefs.length > 0) return policyNamespace === namespace && targetRefs.some((ref) => namesGatewayOf(ref, labelSets));
   if (policyNamespace !== namespace && policyNamespace !== ISTIO_ROOT_NAMESPACE) return false;
   return selects(selectorLabels, labelSets);
+}
+
+/** A targetRef naming the Kubernetes Gateway whose pods carry these labels. */
+function namesGatewayOf(ref: unknown, labelSets: readonly Labels[]): boolean {
+  const target = asRecord(ref);
+  if (target?.kind !== 'Gateway' || target.group !== 'gateway.networking.k8s.io') return false;
+  return labelSets.some((labels) => labels['gateway.networking.k8s.io/gateway-name'] === target.name);
 }
 
 /**

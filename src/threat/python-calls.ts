@@ -13,12 +13,16 @@ const CALL =
 const STRING_LITERAL = /[rbuf]{0,2}("""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/y;
 const MAX_CALLS = 64;
 
-/** Every command a Python text visibly runs, in order; string arguments only (variables are not followed). */
-export function pythonCommands(text: string): PythonCommand[] {
-  if (!/os\.|subprocess|pty\.|exec|spawn|system|passthru|proc_open/.test(text)) return [];
+/**
+ * Every command a Python text visibly runs, in order; string arguments only (variables are not
+ * followed). `exhausted` when calls past the cap were left unread: decoys ahead of the miner's
+ * call must not hide it silently.
+ */
+export function pythonCommands(text: string): { readonly commands: PythonCommand[]; readonly exhausted: boolean } {
+  if (!/os\.|subprocess|pty\.|exec|spawn|system|passthru|proc_open/.test(text)) return { commands: [], exhausted: false };
   const found: PythonCommand[] = [];
   for (const match of text.matchAll(CALL)) {
-    if (found.length >= MAX_CALLS) break;
+    if (found.length >= MAX_CALLS) return { commands: found, exhausted: true };
     const open = (match.index ?? 0) + match[0].length;
     const rest = text.slice(open).trimStart();
     const start = open + (text.length - open - rest.length);
@@ -30,7 +34,7 @@ export function pythonCommands(text: string): PythonCommand[] {
       if (literal !== undefined) found.push({ script: literal });
     }
   }
-  return found;
+  return { commands: found, exhausted: false };
 }
 
 /**

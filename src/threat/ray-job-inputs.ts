@@ -2,13 +2,19 @@ import yaml from 'js-yaml';
 import { asArray, asRecord, asString, isRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
-import type { ScanState } from './scan-queue.js';
+import { CUT_SHORT, cutShort, type ScanState } from './scan-queue.js';
 import { judgeDownloadUrl, scanRaw, scanScript } from './text-scan.js';
 
 /** runtimeEnvYAML longer than this is searched as text only, never parsed (bounded work per object). */
 const MAX_RUNTIME_ENV_PARSE_BYTES = 256 * 1024;
-/** Metadata entries and pip requirements read at most; the rest is still searched as raw text. */
+/** Metadata entries and pip requirements read at most; more is a cut (reported), never a silent skip. */
 const MAX_ENTRIES = 1_000;
+
+/** The first `MAX_ENTRIES` of a list; a longer list cuts the scan short (an entry past the cap could hold the payload). */
+function firstEntries<T>(list: readonly T[], state: ScanState): readonly T[] {
+  if (list.length > MAX_ENTRIES) cutShort(state, CUT_SHORT.entries);
+  return list.slice(0, MAX_ENTRIES);
+}
 
 /**
  * What a Ray job runs besides its entrypoint, as the RayJob CRD and the Ray Jobs API
@@ -33,7 +39,7 @@ export function scanRayJob(object: K8sObject, state: ScanState): void {
   }
   const metadata = asRecord(spec?.metadata);
   if (metadata) {
-    for (const [key, value] of Object.entries(metadata).slice(0, MAX_ENTRIES)) {
+    for (const [key, value] of firstEntries(Object.entries(metadata), state)) {
       if (typeof value === 'string') scanScript(value, { where: `Ray job metadata "${key}"`, path: joinPath('spec.metadata', key) }, '', state);
     }
   }
@@ -56,14 +62,14 @@ function judgeRuntimeEnvDownloads(env: Record<string, unknown> | undefined, stat
     // A list of requirements, or {packages: [...]}; a string names a requirements file.
     const value = env[installer];
     const packages = Array.isArray(value) ? value : asArray(asRecord(value)?.packages);
-    for (const requirement of packages.slice(0, MAX_ENTRIES)) {
+    for (const requirement of firstEntries(packages, state)) {
       const url = typeof requirement === 'string' ? urlIn(requirement) : undefined;
       if (url !== undefined) judgeDownloadUrl(url, site(`${installer} requirement`), '', state);
     }
   }
   const workingDir = asString(env.working_dir);
   if (workingDir !== undefined && urlIn(workingDir) !== undefined) judgeDownloadUrl(workingDir, site('working_dir'), '', state);
-  for (const module of asArray(env.py_modules).slice(0, MAX_ENTRIES)) {
+  for (const module of firstEntries(asArray(env.py_modules), state)) {
     if (typeof module === 'string' && urlIn(module) !== undefined) judgeDownloadUrl(module, site('py_modules entry'), '', state);
   }
 }

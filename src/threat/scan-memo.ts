@@ -78,11 +78,14 @@ export function drainRemembered(state: ScanState, root: RootUnit, read: (unit: T
     for (const s of known.signals) state.signals.push({ kind: s.kind, token: s.token, site: sites[s.site]!, layer: s.layer, weight: s.weight });
     return;
   }
-  const before = { signals: state.signals.length, bytes: state.budget.remainingBytes, cutShort: state.cutShort.length, exhausted: state.budget.exhausted.length, largeLayers: state.largeLayers.size };
+  const before = { signals: state.signals.length, bytes: state.budget.remainingBytes, cuts: state.cuts, exhausted: state.budget.exhausted.length, largeLayersMet: state.largeLayersMet };
   drain(state, root, read);
-  if (state.cutShort.length !== before.cutShort || state.budget.exhausted.length !== before.exhausted) return;
-  // A large layer is read once per object (scan-queue.ts); a replay would not mark it read.
-  if (state.largeLayers.size !== before.largeLayers) return;
+  // A reading cut short is partial even when its reason was recorded before (the object's byte
+  // budget already spent, its time already up): replayed onto another object it would hide text.
+  if (state.cuts !== before.cuts || state.budget.exhausted.length !== before.exhausted) return;
+  // A large layer is read once per object (scan-queue.ts): a replay would not mark it read, and a
+  // reading that skipped one as already read elsewhere in this object lacks its signals.
+  if (state.largeLayersMet !== before.largeLayersMet) return;
   if (!readBefore(key)) return;
   const remembered: RememberedSignal[] = [];
   for (const found of state.signals.slice(before.signals)) {

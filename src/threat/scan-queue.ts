@@ -92,6 +92,8 @@ export const CUT_SHORT = {
   python: 'a text made Python expression decoding re-read it beyond its cap; the rest was not evaluated',
   fieldDepth: `fields nested more than ${MAX_SEARCH_DEPTH} levels deep were not searched`,
   files: 'a script wrote or ran more files than are followed per text; the rest were not followed',
+  calls: 'a text ran more commands from code (os.system, subprocess, exec) than are followed per text; the rest were not followed',
+  entries: 'a Ray job held more metadata entries, requirements or modules than are read per list; the rest were not read',
 } as const;
 
 /** Shared state while one object is scanned. */
@@ -107,6 +109,13 @@ export interface ScanState {
   readonly largeLayers: Set<string>;
   /** The unit being read is being recorded for replay (scan-memo.ts). */
   recording?: UnitRecording;
+  /**
+   * Every cut so far, repeats included: `cutShort` keeps one entry per reason, so a reading cut
+   * for a reason already recorded leaves that list unchanged, and the memo must still see it.
+   */
+  cuts: number;
+  /** Large decoded layers met so far, the skipped repeats included: a reading that met one depends on the object's earlier sites. */
+  largeLayersMet: number;
 }
 
 /**
@@ -127,7 +136,7 @@ export type RecordedEvent = { readonly kind: SignalKind; readonly token: string;
 const LARGE_LAYER_CHARS = 64 * 1024;
 
 export function createScanState(indicators: Indicators, budget: Budget): ScanState {
-  return { indicators, budget, signals: [], cutShort: [], largeLayers: new Set() };
+  return { indicators, budget, signals: [], cutShort: [], largeLayers: new Set(), cuts: 0, largeLayersMet: 0 };
 }
 
 /**
@@ -137,6 +146,7 @@ export function createScanState(indicators: Indicators, budget: Budget): ScanSta
  */
 export function cutShort(state: ScanState, reason: string, site?: Site): void {
   if (state.recording) state.recording.spoiled = true;
+  state.cuts++;
   state.budget.exhaust(reason);
   if (state.cutShort.includes(reason)) return;
   state.cutShort.push(reason);
@@ -238,6 +248,7 @@ export function enqueue(state: ScanState, unit: TextUnit): void {
   }
   const parent = cursor.item;
   if (unit.kind === 'decoded' && unit.decoded.text.length >= LARGE_LAYER_CHARS) {
+    state.largeLayersMet++;
     const key = `${unit.layer}\u0000${unit.decoded.encoding}\u0000${unit.decoded.text}`;
     if (state.largeLayers.has(key)) return;
     state.largeLayers.add(key);

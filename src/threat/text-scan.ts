@@ -231,7 +231,9 @@ function queueInterpreterDecodes(text: string, site: Site, layer: string, state:
   if (python.exhausted) cutShort(state, CUT_SHORT.python, site);
   for (const found of python.decoded) queueLayer(state, { encoding: `python ${found.steps.join(' → ')}`, sample: shorten(found.source), text: found.text }, site, layer, depth);
   // `s = b64decode('…'); exec(s)`: the variables a call runs, put in place and evaluated the same way.
-  for (const call of substitutedExecCalls(text, Math.min(state.budget.remainingBytes, SCAN_LIMITS.maxLayerChars))) {
+  const substituted = substitutedExecCalls(text, Math.min(state.budget.remainingBytes, SCAN_LIMITS.maxLayerChars));
+  if (substituted.exhausted) cutShort(state, CUT_SHORT.python, site);
+  for (const call of substituted.calls) {
     const inCall = pythonDecodedExpressions(call.text, Math.min(state.budget.remainingBytes, SCAN_LIMITS.maxLayerChars));
     if (inCall.exhausted) cutShort(state, CUT_SHORT.python, site);
     for (const found of inCall.decoded) queueLayer(state, { encoding: `python variable ${call.names.join(' + ')} → ${found.steps.join(' → ')}`, sample: shorten(found.source), text: found.text }, site, layer, depth);
@@ -241,7 +243,9 @@ function queueInterpreterDecodes(text: string, site: Site, layer: string, state:
 
 /** What `os.system("…")` and `subprocess.Popen([…])` in Python text run is read as commands. */
 function queuePythonCommands(text: string, site: Site, layer: string, state: ScanState, depth: number): void {
-  for (const command of pythonCommands(text)) {
+  const { commands, exhausted } = pythonCommands(text);
+  if (exhausted) cutShort(state, CUT_SHORT.calls, site);
+  for (const command of commands) {
     if ('script' in command) enqueue(state, { kind: 'script', text: command.script, site, layer, depth: depth + 1 });
     else if (command.argv.length > 0) enqueue(state, { kind: 'command', words: command.argv, site, layer, depth: depth + 1 });
   }

@@ -174,6 +174,35 @@ describe('crypto-miner-workload under a budget', () => {
     assert.ok(evidenceOf(violations).includes(`text not examined "${CUT_SHORT.fieldDepth}" in the object`), evidenceOf(violations).join('\n'));
     assert.deepEqual(budget.exhausted, [CUT_SHORT.fieldDepth]);
   });
+
+  it('says when a Ray job holds more metadata entries than are read, so a payload past them is no silent pass', () => {
+    // The entrypoint reads its stage from job metadata; 1,000 decoys push the payload past the cap.
+    const metadata: Record<string, string> = Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`decoy${i}`, 'v']));
+    metadata.stage = wrapBase64('./xmrig -o pool.supportxmr.com:443 -u 44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A');
+    const job: K8sObject = { apiVersion: 'ray.io/v1', kind: 'RayJob', metadata: { name: 'j', namespace: 'ml' }, spec: { entrypoint: 'python stage.py', metadata } };
+    const budget = createBudget(DEFAULT_LIMITS);
+    assert.equal(judge(job, budget)[0]?.severity, 'medium');
+    assert.deepEqual(budget.exhausted, [CUT_SHORT.entries]);
+  });
+
+  it('says when code runs more commands than are followed, so decoy calls cannot push the miner past the cap', () => {
+    const wallet = '44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A';
+    const code = `import os, subprocess\n${'os.system("true")\n'.repeat(64)}subprocess.Popen(["/tmp/kworker", "-o", "model-cache:443", "-u", "${wallet}"])\n`;
+    const budget = createBudget(DEFAULT_LIMITS);
+    assert.equal(judge(pod({ command: ['python3', '-c', code] }), budget)[0]?.severity, 'medium');
+    assert.deepEqual(budget.exhausted, [CUT_SHORT.calls]);
+  });
+
+  it('says when decoy assignments push the variable an exec runs past those read', () => {
+    const wallet = '44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A';
+    const rot13 = (text: string): string => text.replace(/[a-z]/gi, (c) => String.fromCharCode(((c.toLowerCase().charCodeAt(0) - 97 + 13) % 26) + (c === c.toLowerCase() ? 97 : 65)));
+    const hidden = rot13(`import os\\nos.system("/tmp/kworker -o model-cache:443 -u ${wallet}")`);
+    const decoys = Array.from({ length: 4_100 }, (_, i) => `v${i} = ${i}`).join('\n');
+    const code = `import codecs\n${decoys}\na = '${hidden}'\nexec(codecs.decode(a, 'rot13'))\n`;
+    const budget = createBudget(DEFAULT_LIMITS);
+    assert.equal(judge(pod({ command: ['python3', '-c', code] }), budget)[0]?.severity, 'medium');
+    assert.deepEqual(budget.exhausted, [CUT_SHORT.python]);
+  });
 });
 
 describe('variables resolved from env', () => {

@@ -47,6 +47,14 @@ describe('deleting the auth chain in front of a LoadBalancer gateway', requiresS
     assert.equal(reply.json.response.allowed, false, reply.text);
   });
 
+  test('moving the same policy onto targetRefs (a Kubernetes Gateway, not these pods) is denied', async () => {
+    const jwt = policy(objects, 'istio-ingressgateway-require-jwt');
+    const { selector: _selector, ...rest } = jwt.spec as Record<string, unknown>;
+    const moved = { ...jwt, spec: { ...rest, targetRefs: [{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'elsewhere' }] } };
+    const reply = await running.post(review(moved, { operation: 'UPDATE', oldObject: jwt }));
+    assert.equal(reply.json.response.allowed, false, reply.text);
+  });
+
   test('deleting the CUSTOM oauth2-proxy policy is allowed: the JWT DENY still refuses requests without a principal', async () => {
     const reply = await running.post(deletion(policy(objects, 'istio-ingressgateway-oauth2-proxy')));
     assert.equal(reply.json.response.allowed, true, reply.text);

@@ -22,8 +22,10 @@ const MAX_ROUNDS = 4;
 const MAX_CALL_CHARS = 64 * 1024;
 
 /** Undefined-free: the calls whose argument names an earlier assignment, rewritten; at most `maxChars` each. */
-export function substitutedExecCalls(text: string, maxChars: number): SubstitutedCall[] {
-  if (!/\b(?:exec|eval|compile)\b/.test(text) || !text.includes('=')) return [];
+export function substitutedExecCalls(text: string, maxChars: number): { readonly calls: SubstitutedCall[]; readonly exhausted: boolean } {
+  if (!/\b(?:exec|eval|compile)\b/.test(text) || !text.includes('=')) return { calls: [], exhausted: false };
+  // Past a cap the caller reports the cut: decoy assignments or padding must not hide a payload silently.
+  let exhausted = false;
   const assignments: { name: string; value: string; at: number }[] = [];
   for (const m of text.matchAll(ASSIGNMENT)) {
     // Statements split by `;` on one line: `s = b64decode('…'); exec(s)`.
@@ -34,9 +36,12 @@ export function substitutedExecCalls(text: string, maxChars: number): Substitute
       if (assignment) assignments.push({ name: assignment[1] as string, value: (assignment[2] as string).trim(), at: offset });
       offset += part.length + 1;
     }
-    if (assignments.length > MAX_ASSIGNMENTS) break;
+    if (assignments.length > MAX_ASSIGNMENTS) {
+      exhausted = true;
+      break;
+    }
   }
-  if (assignments.length === 0) return [];
+  if (assignments.length === 0) return { calls: [], exhausted };
   const calls: SubstitutedCall[] = [];
   for (const m of text.matchAll(CALL)) {
     const at = m.index ?? 0;
@@ -56,12 +61,16 @@ export function substitutedExecCalls(text: string, maxChars: number): Substitute
         names.add(name);
         return `(${value})`;
       });
-      if (next === call || next.length > Math.min(maxChars, MAX_CALL_CHARS)) break;
+      if (next === call) break;
+      if (next.length > Math.min(maxChars, MAX_CALL_CHARS)) {
+        exhausted = true;
+        break;
+      }
       call = next;
     }
     if (names.size > 0) calls.push({ text: call, names: [...names] });
   }
-  return calls;
+  return { calls, exhausted };
 }
 
 /** `a = 1; b = 2` → two statements; a `;` inside quotes or brackets is not a separator. */
