@@ -93,6 +93,7 @@ export const CUT_SHORT = {
   fieldDepth: `fields nested more than ${MAX_SEARCH_DEPTH} levels deep were not searched`,
   files: 'a script wrote or ran more files than are followed per text; the rest were not followed',
   calls: 'a text ran more commands from code (os.system, subprocess, exec) than are followed per text; the rest were not followed',
+  oneLiner: 'a perl or awk one-liner (pack, printf "%c") built more than 256 KiB of text; the rest was not decoded',
   entries: 'a Ray job held more metadata entries, requirements or modules than are read per list; the rest were not read',
 } as const;
 

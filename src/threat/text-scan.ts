@@ -238,7 +238,10 @@ function queueInterpreterDecodes(text: string, site: Site, layer: string, state:
     if (inCall.exhausted) cutShort(state, CUT_SHORT.python, site);
     for (const found of inCall.decoded) queueLayer(state, { encoding: `python variable ${call.names.join(' + ')} → ${found.steps.join(' → ')}`, sample: shorten(found.source), text: found.text }, site, layer, depth);
   }
-  for (const found of oneLinerDecoded(text)) queueLayer(state, { encoding: found.step, sample: shorten(found.source), text: found.text }, site, layer, depth);
+  for (const found of oneLinerDecoded(text)) {
+    if (found.truncated) cutShort(state, CUT_SHORT.oneLiner, site);
+    queueLayer(state, { encoding: found.step, sample: shorten(found.source), text: found.text }, site, layer, depth);
+  }
 }
 
 /** What `os.system("…")` and `subprocess.Popen([…])` in Python text run is read as commands. */

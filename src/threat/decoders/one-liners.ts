@@ -8,6 +8,8 @@ export interface OneLinerDecoded {
   readonly text: string;
   readonly step: string;
   readonly source: string;
+  /** The one-liner built more text than is decoded (`MAX_OUTPUT`); what follows was not read. */
+  readonly truncated?: boolean;
 }
 
 const PACK = /\bpack\s*\(?\s*(["'])([HhCcUuW])\*?\1\s*,\s*([^)\n;]{1,65536})/g;
@@ -21,7 +23,7 @@ export function oneLinerDecoded(text: string): OneLinerDecoded[] {
   if (text.includes('pack')) {
     for (const match of text.matchAll(PACK)) {
       const decoded = unpackArguments(match[2] as string, match[3] as string);
-      if (decoded !== undefined && decoded.length >= 6) found.push({ text: decoded, step: `perl pack("${match[2]}*")`, source: match[0] });
+      if (decoded !== undefined && decoded.length >= 6) found.push({ text: decoded, step: `perl pack("${match[2]}*")`, source: match[0], ...(decoded.length > MAX_OUTPUT ? { truncated: true } : {}) });
     }
   }
   if (text.includes('reverse')) {
@@ -69,6 +71,7 @@ function printfCharacters(text: string): OneLinerDecoded | undefined {
   let out = '';
   let characters = 0;
   let source = '';
+  let truncated = false;
   for (const match of text.matchAll(PRINTF)) {
     const format = match[2] as string;
     if (!format.includes('%')) continue;
@@ -91,7 +94,10 @@ function printfCharacters(text: string): OneLinerDecoded | undefined {
     });
     out += rendered.replace(/\\n/g, '\n');
     source ||= match[0];
-    if (out.length > MAX_OUTPUT) break;
+    if (out.length > MAX_OUTPUT) {
+      truncated = true;
+      break;
+    }
   }
-  return characters >= 4 && out.length >= 6 ? { text: out, step: 'printf("%c")', source } : undefined;
+  return characters >= 4 && out.length >= 6 ? { text: out, step: 'printf("%c")', source, ...(truncated ? { truncated } : {}) } : undefined;
 }
