@@ -35,7 +35,9 @@ export function scanRayJob(object: K8sObject, state: ScanState): void {
   const runtimeEnv = asString(spec?.runtimeEnvYAML);
   if (runtimeEnv !== undefined) {
     scanRaw(runtimeEnv, { where: 'Ray job runtimeEnvYAML', path: 'spec.runtimeEnvYAML' }, '', state);
+    // Its text is searched whole above; only its pip and working_dir URLs need it parsed.
     if (runtimeEnv.length <= MAX_RUNTIME_ENV_PARSE_BYTES) judgeRuntimeEnvDownloads(parsed(runtimeEnv), state);
+    else cutShort(state, CUT_SHORT.runtimeEnv);
   }
   const metadata = asRecord(spec?.metadata);
   if (metadata) {

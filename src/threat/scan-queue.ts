@@ -94,6 +94,7 @@ export const CUT_SHORT = {
   files: 'a script wrote or ran more files than are followed per text; the rest were not followed',
   calls: 'a text ran more commands from code (os.system, subprocess, exec) than are followed per text; the rest were not followed',
   oneLiner: 'a perl or awk one-liner (pack, printf "%c") built more than 256 KiB of text; the rest was not decoded',
+  runtimeEnv: 'a Ray job runtimeEnvYAML over 256 KiB was searched as text but not parsed: its pip, working_dir and py_modules URLs were not judged as downloads',
   entries: 'a Ray job held more metadata entries, requirements or modules than are read per list; the rest were not read',
 } as const;
 

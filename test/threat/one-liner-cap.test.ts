@@ -21,7 +21,7 @@ function judge(object: K8sObject): { severities: string[]; exhausted: readonly s
   const budget = createBudget(DEFAULT_LIMITS);
   const ctx = { source: 'manifest', budget, inventory: buildInventory([]), config: DEFAULT_CONFIG } as unknown as RuleContext;
   const violations = [...(cryptoMinerWorkload.check?.(object, ctx) ?? [])];
-  return { severities: violations.map((v) => v.severity), exhausted: budget.exhausted };
+  return { severities: violations.map((v) => v.severity ?? 'default'), exhausted: budget.exhausted };
 }
 
 describe('one-liner decoding past its output cap', () => {
@@ -36,5 +36,14 @@ describe('one-liner decoding past its output cap', () => {
     const found = judge(awkPod(`BEGIN { ${padding} printf "${'%c'.repeat(MINER.length)}", ${codes(MINER)} }`));
     assert.ok(found.exhausted.includes(CUT_SHORT.oneLiner), found.exhausted.join('\n'));
     assert.ok(found.severities.length > 0, 'the cut is itself a finding');
+  });
+});
+
+describe('a Ray job runtimeEnvYAML too large to parse', () => {
+  it('is searched as text and the skipped parse is a cut', () => {
+    const runtimeEnvYAML = `pip:\n  - https://downloads.example/pkg.whl\nenv_vars:\n  PAD: "${'x'.repeat(300 * 1024)}"\n`;
+    const job = { apiVersion: 'ray.io/v1', kind: 'RayJob', metadata: { name: 'job', namespace: 'ml' }, spec: { entrypoint: 'python main.py', runtimeEnvYAML } } as K8sObject;
+    const found = judge(job);
+    assert.ok(found.exhausted.includes(CUT_SHORT.runtimeEnv), found.exhausted.join('\n'));
   });
 });
