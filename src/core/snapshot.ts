@@ -124,9 +124,10 @@ export class Snapshot extends InventoryQueries {
   /**
    * The last CHANGE_LOG_LENGTH changes in a ring, the change making version v at v % length: an
    * upsert costs the same however long the log (dropping the oldest entry of an array moved the
-   * whole array, on every upsert of a watch or a large scan).
+   * whole array, on every upsert of a watch or a large scan). It grows by appending up to its
+   * length: a snapshot of a few objects (one per audit event) does not allocate the whole ring.
    */
-  private readonly changeLog: (Change | undefined)[] = new Array<Change | undefined>(CHANGE_LOG_LENGTH);
+  private readonly changeLog: (Change | undefined)[] = [];
   private currentVersion = 0;
 
   static of(objects: readonly ScannedObject[], podLabelsOf: PodLabelsOf): Snapshot {
