@@ -1,9 +1,10 @@
 import type { KfguardConfig } from '../core/config-types.js';
-import { evaluateObject, ruleMatches, runRules } from '../core/engine.js';
+import { evaluateObject, evaluateRemoval, ruleMatches, runRules } from '../core/engine.js';
 import type { Rule } from '../core/rule.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { refOf } from '../core/object.js';
 import type { Finding, K8sObject, RuleError, ScannedObject } from '../core/types.js';
+import { AUTH_CHAIN_KINDS } from '../exposure/auth-chain-kinds.js';
 import { podLabelsOf } from '../k8s/inventory.js';
 import type { LiveChange } from '../sources/cluster/live-snapshot.js';
 import { applySuppressions } from '../suppress/apply.js';
@@ -46,7 +47,7 @@ export interface EvaluationOutcome {
  * Turns snapshot changes into finding changes. A changed object is judged laid over the snapshot
  * (`evaluateObject`): its own findings replace what it had, and findings it introduces on other
  * objects (a Service switched to LoadBalancer exposing a dashboard behind a gateway) are added at
- * once. What a change removes elsewhere, and what deletes do to other objects, shows at the next
+ * once, and so are those deleting an auth policy introduces. What a change removes elsewhere shows at the next
  * full evaluation (`reconcile`), which the watch runs after changes at a bounded pace.
  */
 export class LiveEvaluator {
@@ -131,7 +132,8 @@ export class LiveEvaluator {
   judgeChange(change: LiveChange, snapshot: Snapshot): EvaluationOutcome {
     if (change.type === 'delete') {
       const ref = { apiVersion: change.object.apiVersion, kind: change.object.kind, name: change.object.metadata?.name ?? '', ...(change.object.metadata?.namespace ? { namespace: change.object.metadata.namespace } : {}) };
-      return { changes: this.tracker.removeResource(ref), ruleErrors: [] };
+      const changes = this.tracker.removeResource(ref);
+      return AUTH_CHAIN_KINDS.includes(change.object.kind) ? this.judgeRemoval(change.object, snapshot, changes) : { changes, ruleErrors: [] };
     }
     const { scanned } = change;
     const evaluation = evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, podLabelsOf });
@@ -144,6 +146,23 @@ export class LiveEvaluator {
     if (evaluation.introduced.length > 0) {
       const judged = evaluation.introduced.map((f) => snapshot.get(f.resource.kind, f.resource.namespace, f.resource.name)).filter((s): s is ScannedObject => s !== undefined);
       changes.push(...this.tracker.add(foldOwnedFindings(this.suppress(evaluation.introduced, judged), overlay, findingsOn).kept));
+    }
+    return { changes, ruleErrors: evaluation.ruleErrors };
+  }
+
+  /**
+   * Deleting an auth policy in front of a gateway exposes what it guarded: the findings its removal
+   * introduces on other objects open at once, as the webhook denies the same DELETE, rather than at
+   * the next full evaluation. Other deletions only take findings away.
+   */
+  private judgeRemoval(object: K8sObject, snapshot: Snapshot, changes: FindingChange[]): EvaluationOutcome {
+    const stored = snapshot.copiesOf(object)[0];
+    if (!stored) return { changes, ruleErrors: [] };
+    const evaluation = evaluateRemoval(snapshot, stored, { rules: this.options.rules, config: this.options.config, podLabelsOf });
+    if (evaluation.introduced.length > 0) {
+      const without = snapshot.without(object);
+      const judged = evaluation.introduced.map((f) => snapshot.get(f.resource.kind, f.resource.namespace, f.resource.name)).filter((s): s is ScannedObject => s !== undefined);
+      changes.push(...this.tracker.add(foldOwnedFindings(this.suppress(evaluation.introduced, judged), without, (key) => this.tracker.on(key)).kept));
     }
     return { changes, ruleErrors: evaluation.ruleErrors };
   }

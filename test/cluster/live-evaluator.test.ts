@@ -11,7 +11,7 @@ import { LiveEvaluator } from '../../src/watch/live-evaluator.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { labelsOf, refOf } from '../../src/core/object.js';
-import { REPO_ROOT } from '../../src/testing/shared.js';
+import { REPO_ROOT, requiresShared, sharedPath } from '../../src/testing/shared.js';
 import { resourceKeyOf } from '../../src/watch/finding-tracker.js';
 import { objectsOfFiles, objectsOfYaml } from './helpers.js';
 
@@ -169,5 +169,21 @@ describe('live evaluator', () => {
       findings += alone.length;
     }
     assert.ok(findings >= 3, `${findings} findings: the objects must give some`);
+  });
+});
+
+describe('watch: deleting the auth chain in front of an exposed gateway', requiresShared(), () => {
+  test('the exposure its removal introduces opens at once, not at the next full evaluation', () => {
+    const objects = objectsOfFiles(sharedPath('corpus', 'kubeflow', 'kubeflow-example-install.yaml')).map((object) =>
+      object.kind === 'Service' && object.metadata?.name === 'istio-ingressgateway' ? ({ ...object, spec: { ...(object.spec as object), type: 'LoadBalancer' } } as K8sObject) : object,
+    );
+    const snapshot = newSnapshot();
+    for (const object of objects) snapshot.upsert({ object, origin });
+    const evaluator = new LiveEvaluator({ rules: ALL_RULES, config: DEFAULT_CONFIG });
+    evaluator.reconcile(snapshot);
+    const jwt = objects.find((o) => o.kind === 'AuthorizationPolicy' && o.metadata?.name === 'istio-ingressgateway-require-jwt')!;
+    const { changes } = evaluator.judgeChange({ type: 'delete', object: jwt }, snapshot);
+    const opened = changes.filter((c) => c.state === 'open' && c.finding.ruleId === 'kubeflow-dashboard-exposed' && c.finding.resource.name === 'istio-ingressgateway');
+    assert.ok(opened.some((c) => c.finding.severity === 'critical'), JSON.stringify(changes.map((c) => [c.state, c.finding.ruleId, c.finding.resource.name, c.finding.severity])));
   });
 });
