@@ -1,8 +1,9 @@
 import { escapeForTerminalLines } from '../report/terminal-safe.js';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CliIo } from './io.js';
 import { writeInside } from './write-inside.js';
+import { makeDirectories } from './make-directories.js';
 
 async function readAllStdin(maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -29,7 +30,7 @@ export function nodeIo(): CliIo {
     stdinChunks: () => process.stdin as AsyncIterable<Buffer>,
     writeFile: async (path, content, root) => {
       if (root !== undefined) return writeInside(root, path, content);
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirectories(dirname(path));
       await writeFile(path, content);
     },
     cwd: process.cwd(),

@@ -1,6 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { makeDirectories } from './make-directories.js';
 
 /**
  * Writes `content` to `path` only if it lies strictly inside `root` and no component below `root`
@@ -16,7 +17,7 @@ export async function writeInside(root: string, path: string, content: string): 
     throw new Error(`refusing to write ${path}: it is outside ${root}`);
   }
   // The root was named by the user (`--out DIR`) and may not exist yet.
-  await mkdir(root, { recursive: true });
+  await makeDirectories(root);
   const parts = rel.split(sep);
   let current = root;
   for (const part of parts) {

@@ -102,12 +102,21 @@ function outputPath(outDir: string, cwd: string, path: string, taken: Set<string
  * Where an in-place write may go: inside the input argument (file or directory) the file was found
  * under. A file reached some other way (a symlink the reader followed) has no root and is not written.
  */
-function inPlaceRoot(inputs: readonly string[], path: string): string | undefined {
+function inPlaceRoot(inputs: readonly string[], path: string, cwd: string): string | undefined {
   for (const input of inputs) {
-    if (input === path) return dirname(input);
-    if (isInside(input, path)) return input;
+    if (input === path) return checkedFrom(dirname(input), cwd);
+    if (isInside(input, path)) return checkedFrom(input, cwd);
   }
   return undefined;
+}
+
+/**
+ * Below the working directory, every component is checked, not only those under the argument: a
+ * shell glob (`manifests/DIR/x.yaml`) expands through a committed directory symlink just as a walk
+ * would, and the symlink is the repository author's, not the user's.
+ */
+function checkedFrom(root: string, cwd: string): string {
+  return isInside(cwd, root) ? cwd : root;
 }
 
 async function readText(path: string): Promise<{ text: string; bom: boolean }> {
@@ -195,7 +204,7 @@ export async function runFix(options: FixRunOptions): Promise<FixRunResult> {
       continue;
     }
     if (!rendered) continue;
-    const root = options.outDir ?? inPlaceRoot(inputs, path);
+    const root = options.outDir ?? inPlaceRoot(inputs, path, options.cwd);
     if (root === undefined) {
       notWritable(path, work.fixes);
       continue;
@@ -205,7 +214,7 @@ export async function runFix(options: FixRunOptions): Promise<FixRunResult> {
   }
   for (const [dir, work] of kustomizeWork) {
     // In place, the overlay is a sibling of the directory it patches, so its root is that directory's parent.
-    const root = options.outDir ?? (inPlaceRoot(inputs, dir) === undefined ? undefined : dirname(dir));
+    const root = options.outDir ?? (inPlaceRoot(inputs, dir, options.cwd) === undefined ? undefined : checkedFrom(dirname(dir), options.cwd));
     if (root === undefined) {
       notWritable(dir, work.fixes);
       continue;

@@ -34,7 +34,8 @@ const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
  */
 export async function getJson(url: URL, options: GetOptions): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.auth.token) headers.authorization = `Bearer ${options.auth.token}`;
+  // Argo's docs give the token as `Bearer …`; sent as given that would be `Bearer Bearer …`.
+  if (options.auth.token) headers.authorization = `Bearer ${options.auth.token.replace(/^bearer\s+/i, '')}`;
   if (options.auth.cookie) headers.cookie = options.auth.cookie;
   let response: Response;
   try {
@@ -44,8 +45,12 @@ export async function getJson(url: URL, options: GetOptions): Promise<unknown> {
   }
   const where = `${url.origin}${url.pathname}`;
   if (response.status === 401 || response.status === 403) {
-    await response.body?.cancel();
-    throw new ApiError(`${where}: ${response.status} ${response.status === 401 ? 'unauthorized' : 'forbidden'}`, response.status, 'this API needs credentials: pass --token TOKEN (a bearer token) or --cookie "NAME=VALUE" (the dashboard session cookie)');
+    const said = await serverMessage(response);
+    const given = options.auth.token !== undefined ? '--token' : options.auth.cookie !== undefined ? '--cookie' : undefined;
+    const hint = given
+      ? `the credentials given with ${given} were refused${response.status === 403 ? ': they do not grant reading this (another namespace, with -n, or an identity with list rights?)' : ': expired or for another server?'}`
+      : 'this API needs credentials: pass --token TOKEN (a bearer token) or --cookie "NAME=VALUE" (the dashboard session cookie)';
+    throw new ApiError(`${where}: ${response.status} ${response.status === 401 ? 'unauthorized' : 'forbidden'}${said}`, response.status, hint);
   }
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel();
@@ -55,10 +60,7 @@ export async function getJson(url: URL, options: GetOptions): Promise<unknown> {
     await response.body?.cancel();
     throw new ApiError(`${where}: 404 not found`, 404, 'is this URL the right API? (see `kfguard hunt --help` for the base URL each API expects)');
   }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new ApiError(`${where}: HTTP ${response.status}`, response.status);
-  }
+  if (!response.ok) throw new ApiError(`${where}: HTTP ${response.status}${await serverMessage(response)}`, response.status);
   const text = await boundedText(response, options.maxBytes, where);
   try {
     return JSON.parse(text) as unknown;
@@ -83,6 +85,51 @@ async function boundedText(response: Response, maxBytes: number, where: string):
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+const MAX_ERROR_BYTES = 4096;
+const MAX_ERROR_CHARS = 300;
+
+/**
+ * What the server said about a refused request, as `: text`, or '' if nothing readable: KFP's
+ * grpc-gateway answers `{error, message, code}` (error.swagger.json), and "HTTP 400" alone hides
+ * that a multi-user server wants a namespace. Read at most 4 KiB, shown on one line, cut to 300
+ * characters; the report's formatters escape it like any other input.
+ */
+async function serverMessage(response: Response): Promise<string> {
+  const text = await headText(response, MAX_ERROR_BYTES);
+  let said = text;
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    said = [body.message, body.error].find((v): v is string => typeof v === 'string' && v.trim() !== '') ?? '';
+  } catch {
+    // Not JSON: an HTML error page says nothing useful in one line.
+    if (/^\s*</.test(text)) said = '';
+  }
+  said = said.replace(/\s+/g, ' ').trim();
+  // "Unauthorized" after "401 unauthorized" says nothing new.
+  if (said === '' || said.toLowerCase() === response.statusText.toLowerCase() || /^(?:unauthori[sz]ed|forbidden|not found)\.?$/i.test(said)) return '';
+  return `: ${said.length > MAX_ERROR_CHARS ? `${said.slice(0, MAX_ERROR_CHARS)}…` : said}`;
+}
+
+/** The first bytes of a body, the rest cancelled; '' when the body cannot be read. */
+async function headText(response: Response, maxBytes: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    while (total < maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.length;
+    }
+    if (total >= maxBytes) await reader.cancel();
+  } catch {
+    return '';
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
 }
 
 function networkError(url: URL, error: unknown, timeoutMs: number): ApiError {

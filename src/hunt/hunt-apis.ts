@@ -72,9 +72,10 @@ export async function huntJobApis(options: JobApiHuntOptions): Promise<JobApiHun
     stats[`${target.api} judged`] = objects.length;
     if (since !== undefined) stats[`${target.api} before --since`] = read.objects.length - objects.length;
     const result = runRules(objects, { rules: options.rules, ...(options.config ? { config: options.config } : {}), podLabelsOf });
-    findings.push(...result.findings.map(withSelfExemptionNote), ...reconCallbackFindings(objects));
+    const recon = reconCallbackFindings(objects);
+    findings.push(...result.findings.map(withSelfExemptionNote), ...recon.findings);
     ruleErrors.push(...result.ruleErrors);
-    for (const entry of result.coverage) coverage.set(`${entry.ruleId}\u0000${entry.source}\u0000${JSON.stringify(entry.resource ?? null)}`, entry);
+    for (const entry of [...result.coverage, ...recon.coverage]) coverage.set(`${entry.ruleId}\u0000${entry.source}\u0000${JSON.stringify(entry.resource ?? null)}`, entry);
   }
   return { findings, ruleErrors, coverage: [...coverage.values()], errors, stats };
 }

@@ -7,6 +7,7 @@ import { recognizeKfpPipelineSpec } from '../sources/recognizers.js';
 import { ApiError, getJson, type GetOptions } from './http-get.js';
 import type { ApiObject, ApiRead } from './job-object.js';
 import { referencedId, runAccountObject } from './kfp-run-account.js';
+import { withRunParameters, withRuntimeConfig } from './kfp-run-spec.js';
 import type { KfpRunKind } from '../platforms/kfp-api-runs.js';
 import { allPages } from './paging.js';
 
@@ -41,6 +42,10 @@ class KfpClient {
   private pipelines: unknown[] = [];
   /** Experiment id → namespace, for runs that name only their experiment (v2beta1). */
   private readonly experimentNamespaces = new Map<string, string>();
+  /** v2beta1 versions as listed, per pipeline: what a run that references one executes. */
+  private readonly versionsByPipeline = new Map<string, { id: string | undefined; createdAt: string; spec: unknown }[]>();
+  /** v1beta1 templates fetched for runs that carry no manifest, by the endpoint they came from. */
+  private readonly templates = new Map<string, string | undefined>();
 
   constructor(
     private readonly options: KfpHuntOptions,
@@ -58,9 +63,9 @@ class KfpClient {
   async list(version: string, collection: string, key: string, extra: Record<string, string> = {}): Promise<unknown[]> {
     const items: unknown[] = [];
     const path = `/apis/${version}/${collection}`;
-    const namespace = version === 'v2beta1' && !collection.includes('/') ? this.options.namespace : undefined;
+    const scope = this.namespaceQuery(version, collection);
     for await (const item of allPages(async (token) => {
-      const body = asRecord(await getJson(this.url(path, { page_size: PAGE_SIZE, page_token: token, namespace, ...extra }), this.options));
+      const body = asRecord(await getJson(this.url(path, { page_size: PAGE_SIZE, page_token: token, ...scope, ...extra }), this.options));
       // grpc-gateway writes proto names; the v2beta1 swagger spells one list `recurringRuns`.
       const list = body?.[key] ?? body?.[snakeOf(key)];
       return { items: asArray(list), next: asString(body?.next_page_token) || undefined };
@@ -77,6 +82,21 @@ class KfpClient {
       }
     }
     return items;
+  }
+
+  /**
+   * How `-n` reaches each list. v2beta1 takes `namespace`. A multi-user KFP 1.x server answers 400
+   * to runs, jobs and experiments listed without `resource_reference_key` naming the namespace
+   * (run.swagger.json, job.swagger.json, experiment.swagger.json); v1 pipelines are shared.
+   */
+  private namespaceQuery(version: string, collection: string): Record<string, string> {
+    const namespace = this.options.namespace;
+    if (!namespace || collection.includes('/')) return {};
+    if (version === 'v2beta1') return { namespace };
+    if (collection === 'runs' || collection === 'jobs' || collection === 'experiments') {
+      return { 'resource_reference_key.type': 'NAMESPACE', 'resource_reference_key.id': namespace };
+    }
+    return {};
   }
 
   private async guarded(endpoint: string, work: () => Promise<void>): Promise<void> {
@@ -96,6 +116,9 @@ class KfpClient {
       await this.guarded(`/apis/v2beta1/pipelines/${id}/versions`, async () => {
         for (const version of (await this.list('v2beta1', `pipelines/${id}/versions`, 'pipeline_versions')).map(asRecord)) {
           const versionId = asString(version?.pipeline_version_id);
+          const known = this.versionsByPipeline.get(id) ?? [];
+          known.push({ id: versionId, createdAt: asString(version?.created_at) ?? '', spec: version?.pipeline_spec });
+          this.versionsByPipeline.set(id, known);
           this.add(specObject(version?.pipeline_spec), `/apis/v2beta1/pipelines/${id}/versions`, versionId, asString(version?.display_name) ?? asString(pipeline?.display_name), asString(version?.created_at), undefined, `#/pipelines/details/${id}/version/${versionId ?? ''}`);
         }
       });
@@ -105,14 +128,16 @@ class KfpClient {
     await this.guarded('/apis/v2beta1/runs', async () => {
       for (const run of (await this.list('v2beta1', 'runs', 'runs')).map(asRecord)) {
         const id = asString(run?.run_id);
-        this.add(specObject(run?.pipeline_spec), '/apis/v2beta1/runs', id, asString(run?.display_name), asString(run?.created_at), asString(run?.state), `#/runs/details/${id ?? ''}`);
+        const spec = withRuntimeConfig(specObject(run?.pipeline_spec ?? (await this.referencedSpec(run, `run ${id ?? '(no id)'}`))), run?.runtime_config);
+        this.add(spec, '/apis/v2beta1/runs', id, asString(run?.display_name), asString(run?.created_at), asString(run?.state), `#/runs/details/${id ?? ''}`);
         this.add(this.account(run, 'Run', 'v2beta1'), '/apis/v2beta1/runs', id, asString(run?.display_name), asString(run?.created_at), asString(run?.state), `#/runs/details/${id ?? ''}`);
       }
     });
     await this.guarded('/apis/v2beta1/recurringruns', async () => {
       for (const run of (await this.list('v2beta1', 'recurringruns', 'recurringRuns')).map(asRecord)) {
         const id = asString(run?.recurring_run_id);
-        this.add(specObject(run?.pipeline_spec), '/apis/v2beta1/recurringruns', id, asString(run?.display_name), asString(run?.created_at), asString(run?.status), `#/recurringrun/details/${id ?? ''}`);
+        const spec = withRuntimeConfig(specObject(run?.pipeline_spec ?? (await this.referencedSpec(run, `recurring run ${id ?? '(no id)'}`))), run?.runtime_config);
+        this.add(spec, '/apis/v2beta1/recurringruns', id, asString(run?.display_name), asString(run?.created_at), asString(run?.status), `#/recurringrun/details/${id ?? ''}`);
         this.add(this.account(run, 'RecurringRun', 'v2beta1'), '/apis/v2beta1/recurringruns', id, asString(run?.display_name), asString(run?.created_at), asString(run?.status), `#/recurringrun/details/${id ?? ''}`);
       }
     });
@@ -127,13 +152,25 @@ class KfpClient {
         const body = asRecord(await getJson(this.url(`/apis/v1beta1/pipelines/${id}/templates`), this.options));
         this.add(manifestObject(asString(body?.template)), `/apis/v1beta1/pipelines/${id}/templates`, id, asString(pipeline?.name), asString(pipeline?.created_at), undefined, `#/pipelines/details/${id}`);
       });
+      // The template above is the default version's; a miner can sit in any other version.
+      await this.guarded(`/apis/v1beta1/pipeline_versions?resource_key.id=${id}`, async () => {
+        const versions = await this.list('v1beta1', 'pipeline_versions', 'versions', { 'resource_key.type': 'PIPELINE', 'resource_key.id': id });
+        for (const version of versions.map(asRecord)) {
+          const versionId = asString(version?.id);
+          if (!versionId) continue;
+          const endpoint = `/apis/v1beta1/pipeline_versions/${versionId}/templates`;
+          await this.guarded(endpoint, async () => {
+            this.add(manifestObject(await this.template(endpoint)), endpoint, versionId, asString(version?.name) ?? asString(pipeline?.name), asString(version?.created_at), undefined, `#/pipelines/details/${id}/version/${versionId}`);
+          });
+        }
+      });
     }
     await this.guarded('/apis/v1beta1/experiments', async () => void (await this.list('v1beta1', 'experiments', 'experiments')));
     await this.guarded('/apis/v1beta1/runs', async () => {
       for (const run of (await this.list('v1beta1', 'runs', 'runs')).map(asRecord)) {
         const id = asString(run?.id);
         const spec = asRecord(run?.pipeline_spec);
-        this.add(manifestObject(asString(spec?.workflow_manifest) ?? asString(spec?.pipeline_manifest)), '/apis/v1beta1/runs', id, asString(run?.name), asString(run?.created_at), asString(run?.status), `#/runs/details/${id ?? ''}`);
+        this.add(withRunParameters(manifestObject(await this.v1Manifest(run, `run ${id ?? '(no id)'}`)), spec?.parameters), '/apis/v1beta1/runs', id, asString(run?.name), asString(run?.created_at), asString(run?.status), `#/runs/details/${id ?? ''}`);
         this.add(this.account(run, 'Run', 'v1beta1'), '/apis/v1beta1/runs', id, asString(run?.name), asString(run?.created_at), asString(run?.status), `#/runs/details/${id ?? ''}`);
       }
     });
@@ -141,10 +178,68 @@ class KfpClient {
       for (const job of (await this.list('v1beta1', 'jobs', 'jobs')).map(asRecord)) {
         const id = asString(job?.id);
         const spec = asRecord(job?.pipeline_spec);
-        this.add(manifestObject(asString(spec?.workflow_manifest) ?? asString(spec?.pipeline_manifest)), '/apis/v1beta1/jobs', id, asString(job?.name), asString(job?.created_at), asString(job?.status), `#/recurringrun/details/${id ?? ''}`);
+        this.add(withRunParameters(manifestObject(await this.v1Manifest(job, `recurring run ${id ?? '(no id)'}`)), spec?.parameters), '/apis/v1beta1/jobs', id, asString(job?.name), asString(job?.created_at), asString(job?.status), `#/recurringrun/details/${id ?? ''}`);
         this.add(this.account(job, 'Job', 'v1beta1'), '/apis/v1beta1/jobs', id, asString(job?.name), asString(job?.created_at), asString(job?.status), `#/recurringrun/details/${id ?? ''}`);
       }
     });
+  }
+
+  /**
+   * The spec a v2beta1 run executes when the list gives only `pipeline_version_reference` (the KFP
+   * server returns runs made from a stored version that way). Without `pipeline_version_id` the
+   * latest version is used (run.swagger.json, `v2beta1PipelineVersionReference`). A version the API
+   * no longer has leaves the run unjudged, and that is said, never skipped quietly.
+   */
+  private async referencedSpec(run: Record<string, unknown> | undefined, what: string): Promise<unknown> {
+    const reference = asRecord(run?.pipeline_version_reference);
+    const pipelineId = asString(reference?.pipeline_id);
+    if (!pipelineId) return undefined;
+    const versionId = asString(reference?.pipeline_version_id);
+    const listed = this.versionsByPipeline.get(pipelineId) ?? [];
+    const found = versionId ? listed.find((v) => v.id === versionId) : [...listed].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    if (found) return found.spec;
+    const endpoint = `/apis/v2beta1/pipelines/${pipelineId}/versions${versionId ? `/${versionId}` : ''}`;
+    if (versionId) {
+      try {
+        const version = asRecord(await getJson(this.url(endpoint), this.options));
+        listed.push({ id: versionId, createdAt: asString(version?.created_at) ?? '', spec: version?.pipeline_spec });
+        this.versionsByPipeline.set(pipelineId, listed);
+        if (version?.pipeline_spec !== undefined) return version.pipeline_spec;
+      } catch (error) {
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
+      }
+    }
+    this.read.problems.push({ endpoint, message: `${what} runs pipeline version ${versionId ?? '(latest)'} of pipeline ${pipelineId}, which the API does not return: what the run executed was not judged` });
+    return undefined;
+  }
+
+  /**
+   * A v1beta1 run's workflow: inline, or by reference to a stored pipeline (version) when the run
+   * carries no manifest; then the template is fetched, once per version.
+   */
+  private async v1Manifest(run: Record<string, unknown> | undefined, what: string): Promise<string | undefined> {
+    const spec = asRecord(run?.pipeline_spec);
+    const inline = asString(spec?.workflow_manifest) || asString(spec?.pipeline_manifest);
+    if (inline) return inline;
+    const versionId = run ? referencedVersionId(run) : undefined;
+    const pipelineId = asString(spec?.pipeline_id);
+    const endpoint = versionId ? `/apis/v1beta1/pipeline_versions/${versionId}/templates` : pipelineId ? `/apis/v1beta1/pipelines/${pipelineId}/templates` : undefined;
+    if (!endpoint) return undefined;
+    try {
+      return await this.template(endpoint);
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
+      this.read.problems.push({ endpoint, message: `${what}: its pipeline could not be read (${errorMessage(error)}): what the run executed was not judged` });
+      return undefined;
+    }
+  }
+
+  private async template(endpoint: string): Promise<string | undefined> {
+    if (!this.templates.has(endpoint)) {
+      const body = asRecord(await getJson(this.url(endpoint), this.options));
+      this.templates.set(endpoint, asString(body?.template));
+    }
+    return this.templates.get(endpoint);
   }
 
   private account(run: Record<string, unknown> | undefined, kind: KfpRunKind, version: 'v2beta1' | 'v1beta1'): K8sObject | undefined {
@@ -194,6 +289,15 @@ function manifestObject(text: string | undefined): K8sObject | undefined {
   const decoded = asGoDecodedWorkflow(value);
   if (isK8sObject(decoded)) return decoded;
   return recognizeKfpPipelineSpec(value, {});
+}
+
+/** v1beta1 runs name their pipeline version through a `PIPELINE_VERSION` resource reference. */
+function referencedVersionId(run: Record<string, unknown>): string | undefined {
+  for (const reference of asArray(run.resource_references)) {
+    const key = asRecord(asRecord(reference)?.key);
+    if (key?.type === 'PIPELINE_VERSION') return asString(key.id);
+  }
+  return undefined;
 }
 
 function snakeOf(key: string): string {

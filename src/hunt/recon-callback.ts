@@ -1,7 +1,9 @@
+import { createBudget, MAX_SEARCH_DEPTH } from '../core/budget.js';
 import { fingerprintOf } from '../core/fingerprint.js';
 import { refOf } from '../core/object.js';
-import type { Finding } from '../core/types.js';
+import type { CoverageEntry, Finding } from '../core/types.js';
 import { shippedValues } from '../data/list-file.js';
+import { decodeEmbeddedText } from '../threat/decode.js';
 import type { ApiObject } from './job-object.js';
 
 export const RECON_CALLBACK_META = {
@@ -34,12 +36,80 @@ export function reconHostsIn(text: string): string[] {
   return [...new Set([...text.matchAll(oastPattern())].map((m) => m[0].toLowerCase()))].slice(0, 10);
 }
 
-export function reconCallbackFindings(objects: readonly ApiObject[]): Finding[] {
+/** Layers the threat scanner follows too: an author can always add one more. */
+const MAX_LAYERS = 8;
+
+/**
+ * Quotes joined by nothing or by a concatenation operator (`'x.'+'oast'+'.fun'`, shell's
+ * `"x."'oast'".fun"`, `".".join([…])`, Lua `..`, SQL `||`) read as one string. One `\s*` before an
+ * optional operator and one after it, so a failed match gives back each space once.
+ */
+const QUOTE_JOINT = /(['"`])\s*(?:(?:[+,]|\.\.|\|\|)\s*)?(['"`])/g;
+
+interface ReconReading {
+  readonly hosts: readonly { readonly host: string; readonly via: string }[];
+  /** Why the reading stopped early, when it did. */
+  readonly cutShort?: string;
+}
+
+/**
+ * Every OAST host an object names: in its text as written, with quoted pieces joined, and in the
+ * base64, hex and compressed layers the threat scanner decodes (ShadowRay's callbacks were plain,
+ * but a second try need not be). Decoding draws from one object's byte budget.
+ */
+export function reconHostsOf(object: unknown): ReconReading {
+  const budget = createBudget();
+  const found = new Map<string, string>();
+  const note = (text: string, via: string): void => {
+    for (const host of [...reconHostsIn(text), ...reconHostsIn(text.replace(QUOTE_JOINT, ''))]) if (!found.has(host)) found.set(host, via);
+  };
+  note(JSON.stringify(object), '');
+  let cutShort: string | undefined;
+  const queue: { text: string; via: string; depth: number }[] = stringsOf(object).map((text) => ({ text, via: '', depth: 0 }));
+  // An index, not shift(): an object can hold a hundred thousand strings.
+  for (let at = 0; at < queue.length; at++) {
+    const next = queue[at] as (typeof queue)[number];
+    note(next.text, next.via);
+    if (next.depth >= MAX_LAYERS) {
+      cutShort ??= `encoded text nested deeper than ${MAX_LAYERS} layers was not decoded`;
+      continue;
+    }
+    const { decoded, stops } = decodeEmbeddedText(next.text, budget);
+    if (stops.includes('bytes')) cutShort ??= `decoding stopped after ${Math.round(budget.limits.bytes / (1024 * 1024))} MB of decoded text`;
+    for (const layer of decoded) queue.push({ text: layer.text, via: next.via ? `${next.via} → ${layer.encoding}` : layer.encoding, depth: next.depth + 1 });
+  }
+  return { hosts: [...found].slice(0, 10).map(([host, via]) => ({ host, via })), ...(cutShort ? { cutShort } : {}) };
+}
+
+/** Every string value in an object, at most MAX_SEARCH_DEPTH levels down (the readers' own limit). */
+function stringsOf(root: unknown): string[] {
+  const out: string[] = [];
+  const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value, depth } = item;
+    if (typeof value === 'string') out.push(value);
+    else if (value !== null && typeof value === 'object' && depth < MAX_SEARCH_DEPTH) {
+      for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push({ value: child, depth: depth + 1 });
+    }
+  }
+  return out;
+}
+
+export interface ReconResult {
+  readonly findings: Finding[];
+  /** Objects whose reading was cut short: not evaluated in full, and why. */
+  readonly coverage: CoverageEntry[];
+}
+
+export function reconCallbackFindings(objects: readonly ApiObject[]): ReconResult {
   const findings: Finding[] = [];
+  const coverage: CoverageEntry[] = [];
   for (const { object, origin } of objects) {
-    const hosts = reconHostsIn(JSON.stringify(object));
-    if (hosts.length === 0) continue;
+    const reading = reconHostsOf(object);
     const resource = refOf(object);
+    if (reading.cutShort) coverage.push({ ruleId: RECON_CALLBACK_META.id, source: 'api', resource, reason: reading.cutShort });
+    if (reading.hosts.length === 0) continue;
+    const hosts = reading.hosts.map((h) => h.host);
     findings.push({
       ruleId: RECON_CALLBACK_META.id,
       severity: RECON_CALLBACK_META.severity,
@@ -47,7 +117,7 @@ export function reconCallbackFindings(objects: readonly ApiObject[]): Finding[] 
       title: RECON_CALLBACK_META.title,
       message: `${origin.api} ${origin.id ?? resource.name} contacts out-of-band host ${hosts.join(', ')}`,
       resource,
-      evidence: hosts.map((host) => `OAST host ${host}`),
+      evidence: reading.hosts.map(({ host, via }) => `OAST host ${host}${via ? ` (in a ${via} layer)` : ''}`),
       mitre: RECON_CALLBACK_META.mitre,
       remediation: RECON_CALLBACK_META.remediation,
       source: 'api',
@@ -55,5 +125,5 @@ export function reconCallbackFindings(objects: readonly ApiObject[]): Finding[] 
       fingerprint: fingerprintOf(RECON_CALLBACK_META.id, resource, undefined, origin.id),
     });
   }
-  return findings;
+  return { findings, coverage };
 }

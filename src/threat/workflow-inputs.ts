@@ -62,7 +62,7 @@ function walkValue(value: unknown, path: string, depth: number, w: Walk): void {
   else if (isRecord(value)) walk(value, path, depth, w);
 }
 
-/** Argo lists `[{name, value|default}]`; KFP v2 maps `{name: {defaultValue} | {runtimeValue: {constant}}}`. */
+/** Argo lists `[{name, value|default}]`; KFP v2 maps `{name: {defaultValue} | {runtimeValue: {constant}}}`; a run's `runtime_config` maps names to values. */
 function scanParameters(parameters: unknown, path: string, w: Walk): void {
   const { state } = w;
   if (Array.isArray(parameters)) {
@@ -88,6 +88,11 @@ function scanParameters(parameters: unknown, path: string, w: Walk): void {
   const byName = asRecord(parameters);
   if (!byName) return;
   for (const [name, raw] of Object.entries(byName)) {
+    // A KFP run's `runtime_config.parameters` maps names to the values themselves.
+    if (typeof raw === 'string') {
+      scanScript(raw, site(`parameter "${name}"`, joinPath(path, name)), '', state);
+      continue;
+    }
     const parameter = asRecord(raw);
     if (!parameter) continue;
     const runtime = asRecord(parameter.runtimeValue);

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { EXPOSED_GATEWAY, runCli, tempDir } from '../helpers/cli.js';
+import { skipWithout } from '../helpers/tools.js';
 
 const INGRESS_TO_DASHBOARD = `---
 apiVersion: networking.k8s.io/v1
@@ -83,7 +84,7 @@ describe('kfguard fix', () => {
     assert.ok(readFileSync(file, 'utf8').endsWith(INGRESS_TO_DASHBOARD + DASHBOARD_SERVICE), 'untouched documents stay byte-identical');
   });
 
-  test('a kustomize directory gets an overlay with JSON patches; the base is not touched', async () => {
+  test('a kustomize directory gets an overlay with JSON patches; the base is not touched', { skip: skipWithout('kubectl', 'kustomize') }, async () => {
     const base = join(dir.path, 'base');
     mkdirSync(base);
     writeFileSync(join(base, 'kustomization.yaml'), 'resources:\n- gateway.yaml\n');

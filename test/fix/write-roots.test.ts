@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { writeInside } from '../../src/cli/write-inside.js';
-import { EXPOSED_GATEWAY, runCli, tempDir } from '../helpers/cli.js';
+import { EXPOSED_GATEWAY, runBin, runCli, tempDir } from '../helpers/cli.js';
 
 const RULE = ['--rule', 'kubeflow-dashboard-exposed'];
 
@@ -39,6 +39,23 @@ describe('fix write roots', () => {
     assert.match(run.stderr, /1 file\(s\) not written \(see above\)/);
     assert.equal(readFileSync(victim, 'utf8'), EXPOSED_GATEWAY, 'the file outside the tree was rewritten');
     assert.match(readFileSync(join(repo, 'real.yaml'), 'utf8'), /type: ClusterIP/, 'the real file next to it must still be fixed');
+  });
+
+  test('--in-place refuses a file named through a committed directory symlink (a shell glob expands through it)', async () => {
+    const { repo, outside } = layout();
+    writeFileSync(join(outside, 'target.yaml'), EXPOSED_GATEWAY);
+    symlinkSync(outside, join(repo, 'dirlink'));
+    const run = await runCli(['fix', 'dirlink/target.yaml', '--in-place', ...RULE], { cwd: repo });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /refusing to write through the symbolic link .*dirlink/);
+    assert.equal(readFileSync(join(outside, 'target.yaml'), 'utf8'), EXPOSED_GATEWAY, 'the file outside the tree was rewritten');
+  });
+
+  test('output paths under /proc fail at once with a clear error instead of hanging', async () => {
+    // The built binary, through the real file writer (Node 20's recursive mkdir never returned here).
+    const run = runBin(['scan', '-', '-o', '/proc/kfguard-no-such/report.json'], { input: EXPOSED_GATEWAY });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /cannot create directory \/proc\/kfguard-no-such/);
   });
 
   test('a committed symlink named <dir>-kfguard-fix cannot redirect the overlay', async () => {

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { writeInside } from '../../src/cli/write-inside.js';
+import { makeDirectories } from '../../src/cli/make-directories.js';
 import { REPO_ROOT } from '../../src/testing/shared.js';
 
 export interface CliRun {
@@ -34,7 +35,7 @@ export async function runCli(
         return;
       }
       written.set(path, content);
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirectories(dirname(path));
       await writeFile(path, content);
     },
     cwd: options.cwd ?? process.cwd(),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { REPO_ROOT } from '../../src/testing/shared.js';
 import { EXPOSED_GATEWAY, tempDir } from '../helpers/cli.js';
+import { skipWithout } from '../helpers/tools.js';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -28,7 +29,7 @@ describe('npm pack, then a global install from the tarball', () => {
   const work = tempDir('kfguard-pack-');
   after(() => work.cleanup());
 
-  test('pack prints only the tarball name, and the installed kfguard runs with no dependency installed', { timeout: 300_000 }, () => {
+  test('pack prints only the tarball name, and the installed kfguard runs with no dependency installed', { timeout: 300_000, skip: skipWithout('tar') }, () => {
     const checkout = join(work.path, 'checkout');
     for (const entry of ['bin', 'data', 'scripts', 'src', 'package.json', 'package-lock.json', '.npmrc', 'README.md', 'SECURITY.md', 'LICENSE', 'tsconfig.json']) {
       cpSync(join(REPO_ROOT, entry), join(checkout, entry), { recursive: true });

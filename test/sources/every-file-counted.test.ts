@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { scanManifests } from '../../src/scan.js';
 import { collectManifests } from '../../src/sources/manifest.js';
+import { skipWithout } from '../helpers/tools.js';
 
 /** Every file under a scanned directory is read, rendered, or counted with a reason. */
 
@@ -29,7 +30,7 @@ const NO_HELM = { ...process.env, PATH: join(root, 'no-bin') };
 const names = (objects: readonly { object: { metadata?: { name?: string } } }[]) => objects.map((o) => o.object.metadata?.name).sort();
 
 describe('every file is accounted for', () => {
-  it('scans files the kustomization does not reference as plain manifests', async () => {
+  it('scans files the kustomization does not reference as plain manifests', { skip: skipWithout('kubectl', 'kustomize') }, async () => {
     const path = dir('unreferenced', { 'kustomization.yaml': 'resources: [listed.yaml]\n', 'listed.yaml': pod('listed'), 'extra.yaml': pod('extra') });
     const result = await collect(path);
     assert.deepEqual(result.errors, []);
@@ -47,7 +48,7 @@ describe('every file is accounted for', () => {
     assert.match(result.stats.notRendered?.[0]?.reason ?? '', /Component/);
   });
 
-  it('falls back to plain files when the render fails, naming the whole error', async () => {
+  it('falls back to plain files when the render fails, naming the whole error', { skip: skipWithout('kubectl', 'kustomize') }, async () => {
     const path = dir('broken', { 'kustomization.yaml': 'resources: [missing.yaml]\n', 'a.yaml': pod('a') });
     const result = await collect(path);
     assert.deepEqual(names(result.objects), ['a']);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readArchive } from '../../src/sources/archive.js';
 import { runCli } from '../helpers/cli.js';
+import { skipWithout } from '../helpers/tools.js';
 
 /**
  * Tar is read as Go's archive/tar (KFP's package reader) reads it. Go is not installed here, so
@@ -89,11 +90,17 @@ function check(name: string, bytes: Buffer, expected: Member[]): void {
   writeFileSync(path, bytes);
   const ours = kfguardMembers(path, bytes);
   assert.deepEqual(ours, expected, 'kfguard');
-  assert.deepEqual(pythonMembers(path), expected, 'python tarfile');
-  assert.deepEqual(gnuTarMembers(path), expected, 'GNU tar');
+  if (!missingPython) assert.deepEqual(pythonMembers(path), expected, 'python tarfile');
+  if (!missingTar) assert.deepEqual(gnuTarMembers(path), expected, 'GNU tar');
 }
 
+// kfguard's reading is always checked against Go's; the two other readers where they are installed.
+const missingPython = skipWithout('python3');
+const missingTar = skipWithout('tar');
+
 describe('tar read as Go archive/tar reads it', () => {
+  it('is also compared with Python tarfile', { skip: missingPython }, () => {});
+  it('is also compared with GNU tar', { skip: missingTar }, () => {});
   it('reads the members hidden in the bytes a directory entry claims as its size', () => {
     const hidden = entry('pipeline.yaml', MINER);
     const dir = header('pkg/', hidden.length, '5');
@@ -125,12 +132,12 @@ describe('tar read as Go archive/tar reads it', () => {
     writeFileSync(path, goNamed);
     assert.deepEqual(kfguardMembers(path, goNamed), [{ name: 'pipeline.yaml', data: MINER }]);
     // The oracles disagree with Go here: they rename the member after the global record.
-    assert.deepEqual(pythonMembers(path), [{ name: 'decoy.txt', data: MINER }]);
-    assert.deepEqual(gnuTarMembers(path), [{ name: 'decoy.txt', data: MINER }]);
+    if (!missingPython) assert.deepEqual(pythonMembers(path), [{ name: 'decoy.txt', data: MINER }]);
+    if (!missingTar) assert.deepEqual(gnuTarMembers(path), [{ name: 'decoy.txt', data: MINER }]);
     const posixNamed = Buffer.concat([global('pipeline.yaml'), entry('plain.txt', MINER), END]);
     writeFileSync(path, posixNamed);
     assert.deepEqual(kfguardMembers(path, posixNamed), [{ name: 'plain.txt', data: MINER }]);
-    assert.deepEqual(pythonMembers(path), [{ name: 'pipeline.yaml', data: MINER }]);
+    if (!missingPython) assert.deepEqual(pythonMembers(path), [{ name: 'pipeline.yaml', data: MINER }]);
   });
 
   it('judges every copy of a member name that appears twice, whichever one a reader keeps', async () => {
@@ -143,7 +150,7 @@ describe('tar read as Go archive/tar reads it', () => {
       const bytes = Buffer.concat([entry('pipeline.yaml', members[0]), entry('pipeline.yaml', members[1]), END]);
       const path = join(workdir, `dup-${label.replace(' ', '-')}.tar`);
       writeFileSync(path, bytes);
-      assert.equal(pythonMembers(path).length, 2, label);
+      if (!missingPython) assert.equal(pythonMembers(path).length, 2, label);
       const run = await runCli(['scan', path, '--format', 'json', '--fail-on', 'low']);
       const findings = (JSON.parse(run.stdout) as { findings: { ruleId: string }[] }).findings;
       assert.ok(findings.some((f) => f.ruleId === 'crypto-miner-workload'), `${label}: ${run.stdout.slice(0, 400)}`);

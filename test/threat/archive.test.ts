@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { DEFAULT_ARCHIVE_LIMITS, isArchivePath, readArchive } from '../../src/sources/archive.js';
 import { collectManifests } from '../../src/sources/manifest.js';
+import { skipWithout } from '../helpers/tools.js';
 
 const PIPELINE = `# PIPELINE DEFINITION
 # Name: tiny
@@ -104,7 +105,7 @@ describe('archive reader', () => {
     assert.ok(!isArchivePath('pipeline.yaml'));
   });
 
-  it('reads a real .tar.gz pipeline package made by tar(1)', async () => {
+  it('reads a real .tar.gz pipeline package made by tar(1)', { skip: skipWithout('tar') }, async () => {
     const src = join(workdir, 'pkg-src');
     mkdirSync(src, { recursive: true });
     writeFileSync(join(src, 'pipeline.yaml'), PIPELINE);
@@ -121,7 +122,7 @@ describe('archive reader', () => {
     assert.equal(result.stats.documents, 1);
   });
 
-  it('reads a .zip package made by zip(1), and archives found in a directory walk', async () => {
+  it('reads a .zip package made by zip(1), and archives found in a directory walk', { skip: skipWithout('zip') }, async () => {
     const dir = join(workdir, 'walk');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(workdir, 'pipeline.yaml'), PIPELINE);

@@ -4,6 +4,7 @@ import type { AuditDetection } from '../detection.js';
 import { resourceOfEvent } from '../detection.js';
 import { succeeded } from '../event.js';
 import { podRoleOf } from '../pod-roles.js';
+import { serviceAccountSettingsOf, workflowSpecOf } from '../../platforms/workflow-service-accounts.js';
 
 /** The service account a pipeline pod or workflow runs as; Kubernetes falls back to `default`. */
 function serviceAccountOf(object: K8sObject): string {
@@ -36,13 +37,32 @@ export const pipelineServiceAccount: AuditDetection = {
       const pod = event.objectRef.resource === 'pods' && podRoleOf(after) === 'pipeline';
       const workflow = event.objectRef.resource === 'workflows' && /:ml-pipeline$/.test(event.user);
       if (!pod && !workflow) return;
-      const account = serviceAccountOf(after);
-      if (settings.runnerServiceAccounts.includes(account)) return;
-      yield {
-        resource: resourceOfEvent(context, pod ? 'Pod' : 'Workflow'),
-        message: `${pod ? 'pipeline pod' : 'pipeline run (Workflow)'} ${nameOf(after) || (event.objectRef.name ?? '')} runs as service account "${account}", not a pipeline runner (${settings.runnerServiceAccounts.join(', ')})`,
-        path: 'spec.serviceAccountName',
-        discriminator: event.auditID,
-      };
+      const name = nameOf(after) || (event.objectRef.name ?? '');
+      const runners = settings.runnerServiceAccounts.join(', ');
+      for (const setting of pod ? [{ name: serviceAccountOf(after), path: 'spec.serviceAccountName', what: '' }] : workflowAccounts(after)) {
+        if (setting.name !== undefined && settings.runnerServiceAccounts.includes(setting.name)) continue;
+        const account = setting.name === undefined ? 'an account chosen at run time' : `service account "${setting.name}"`;
+        yield {
+          resource: resourceOfEvent(context, pod ? 'Pod' : 'Workflow'),
+          message: pod
+            ? `pipeline pod ${name} runs as ${account}, not a pipeline runner (${runners})`
+            : `pipeline run (Workflow) ${name} runs ${setting.what ? `pods of its ${setting.what}` : 'its pods'} as ${account}, not a pipeline runner (${runners})`,
+          path: setting.path,
+          discriminator: `${event.auditID}:${setting.path}`,
+        };
+      }
     },
 };
+
+/**
+ * Every account a Workflow's pods can run as: the workflow level (Kubernetes' `default` when unset)
+ * and each setting Argo lets override it per template, executor or pod spec patch, the ones KFP's
+ * run authorization never read (kubeflow/pipelines#14357). The scan rule lists the same settings.
+ */
+function workflowAccounts(workflow: K8sObject): { name?: string; path: string; what: string }[] {
+  const found = workflowSpecOf(workflow);
+  const listed = found ? serviceAccountSettingsOf(found.spec, found.path) : [];
+  const accounts = listed.map((s) => ({ ...(s.name !== undefined ? { name: s.name } : {}), path: s.path, what: s.workflowLevel ? '' : s.what }));
+  if (!listed.some((s) => s.workflowLevel)) accounts.unshift({ name: 'default', path: 'spec.serviceAccountName', what: '' });
+  return accounts;
+}

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../config/load.js';
@@ -24,6 +24,7 @@ import { nearestWords } from '../../core/nearest.js';
 import { parseCommandArgs, stringOption } from '../args.js';
 import { WEBHOOK_CERTS_HELP, WEBHOOK_HELP, WEBHOOK_MANIFESTS_HELP, WEBHOOK_SERVE_HELP } from '../help.js';
 import { EXIT_CLEAN, EXIT_ERROR, type CliIo } from '../io.js';
+import { makeDirectories } from '../make-directories.js';
 
 export async function webhookCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
@@ -189,7 +190,7 @@ async function certs(argv: readonly string[], io: CliIo): Promise<number> {
   const namespace = stringOption(values.namespace) ?? 'kfguard';
   const days = integer(stringOption(values.days) ?? '365', '--days', 1, 3_650);
   const generated = await generateCertificates({ service, namespace, days });
-  await mkdir(out, { recursive: true });
+  await makeDirectories(out);
   const files: [string, string, number][] = [
     ['ca.crt', generated.caCert, 0o644],
     ['ca.key', generated.caKey, 0o600],

@@ -93,7 +93,7 @@ const nameKey = (o: K8sObject): string => `${o.metadata?.namespace ?? ''}/${o.me
 
 export async function startFakeApiServer(options: FakeApiServerOptions): Promise<FakeApiServer> {
   const state = new FakeState(options);
-  const { certPem, keyPem } = localhostCertificate();
+  const { certPem, keyPem, caPem } = await localhostCertificate();
   const server = createServer({ cert: certPem, key: keyPem }, (req, res) => void state.handle(req, res));
   let connections = 0;
   server.on('secureConnection', () => connections++);
@@ -102,7 +102,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   return {
     url: `https://127.0.0.1:${port}`,
     token: state.token,
-    caPem: certPem,
+    caPem,
     requests: state.requests,
     get maxConcurrentLists() {
       return state.maxInFlight;

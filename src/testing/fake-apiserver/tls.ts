@@ -1,35 +1,26 @@
 /**
- * Test-only: a self-signed certificate for 127.0.0.1, so the fake API server speaks HTTPS and the
- * real client verifies it against a CA in the kubeconfig, as with a real cluster. The openssl CLI
- * is used because this runs in tests only; the product never creates certificates.
+ * Test-only: a CA and a serving certificate for 127.0.0.1, so the fake API server speaks HTTPS and
+ * the real client verifies it against the CA in the kubeconfig, as with a real cluster. Made with
+ * the product's own WebCrypto generator (webhook/certs.ts): tests must run on a machine with only
+ * Node and npm, and openssl is not always there.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { generateCertificates } from '../../webhook/certs.js';
 
 export interface ServerCertificate {
   readonly certPem: string;
   readonly keyPem: string;
+  /** The CA that signed `certPem`: what a client trusts. */
+  readonly caPem: string;
 }
 
-let cached: ServerCertificate | undefined;
+let cached: Promise<ServerCertificate> | undefined;
 
-/** One certificate per test process: making it costs tens of milliseconds. */
-export function localhostCertificate(): ServerCertificate {
-  if (cached) return cached;
-  const dir = mkdtempSync(join(tmpdir(), 'kfguard-fake-apiserver-'));
-  try {
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-      '-subj', '/CN=fake-apiserver', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout', key, '-out', cert,
-    ], { stdio: 'ignore' });
-    cached = { certPem: readFileSync(cert, 'utf8'), keyPem: readFileSync(key, 'utf8') };
-    return cached;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** One certificate per test process: making it costs milliseconds, but every fake server asks. */
+export function localhostCertificate(): Promise<ServerCertificate> {
+  cached ??= generateCertificates({ service: 'fake-apiserver', namespace: 'test', extraNames: ['127.0.0.1', 'localhost'], days: 2 }).then((c) => ({
+    certPem: c.cert,
+    keyPem: c.key,
+    caPem: c.caCert,
+  }));
+  return cached;
 }

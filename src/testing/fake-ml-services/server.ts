@@ -51,7 +51,7 @@ export interface FakeMlServiceOptions {
 export interface FakeMlService {
   readonly url: string;
   readonly requests: RecordedRequest[];
-  /** PEM of the self-signed certificate, for `--ca` (HTTPS only). */
+  /** PEM of the CA that signed the serving certificate, for `--ca` (HTTPS only). */
   readonly certPem?: string;
   close(): Promise<void>;
 }
@@ -114,14 +114,14 @@ export async function startFakeMlService(options: FakeMlServiceOptions): Promise
     }
     return options.fallback === 'spa-shell' ? html('<!doctype html><html><head><title>App</title></head><body><div id="root"></div></body></html>') : notFound();
   };
-  const certificate = options.tls ? localhostCertificate() : undefined;
+  const certificate = options.tls ? await localhostCertificate() : undefined;
   const server: Server = certificate ? createHttpsServer({ cert: certificate.certPem, key: certificate.keyPem }, handle) : createHttpServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `${certificate ? 'https' : 'http'}://127.0.0.1:${port}${prefix}/`,
     requests,
-    ...(certificate ? { certPem: certificate.certPem } : {}),
+    ...(certificate ? { certPem: certificate.caPem } : {}),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
