@@ -4,7 +4,8 @@
  * TLS settings and credentials, as src/sources/cluster/api-client.ts reads: client-node's typed
  * object API would drop every field its models do not know, and the suite must create the objects
  * exactly as the files carry them. Discovery maps a kind to its resource path, asked per group
- * version and never cached across a miss, so a kind served by a CRD created a moment ago is found.
+ * version and never cached across a miss, so a kind served by a CRD created a moment ago is found
+ * (a hit is kept: kinds do not go away while a test runs).
  */
 import { request } from 'node:https';
 import type { RequestOptions } from 'node:https';
@@ -71,9 +72,12 @@ export class LiveApi {
     return { collection, item: `${collection}/${encodeURIComponent(object.metadata?.name ?? '')}`, namespaced: resource.namespaced };
   }
 
-  /** The objects of a kind (in a namespace), with the apiVersion and kind list items leave out. */
+  /** The objects of a kind (in a namespace, or all), with the apiVersion and kind list items leave out. */
   async list(apiVersion: string, kind: string, namespace?: string): Promise<K8sObject[]> {
-    const { collection } = await this.pathsOf({ apiVersion, kind, metadata: { name: '', namespace } });
+    const resource = await this.resourceOf(apiVersion, kind);
+    if (!resource) throw new Error(`the API server serves no ${apiVersion} ${kind}`);
+    const prefix = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const collection = resource.namespaced && namespace !== undefined ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${prefix}/${resource.plural}`;
     const list = (await this.request('GET', collection)) as { items?: K8sObject[] };
     return (list.items ?? []).map((item) => ({ ...item, apiVersion, kind }));
   }
