@@ -2,7 +2,8 @@
 # The live-cluster suite against a real API server: a throwaway kind cluster. Outside this repo's
 # CI (no Docker engine where its tests run); run it by hand or through
 # .github/workflows/kind-e2e.yml (workflow_dispatch). Needs docker, kind, kubectl, node 20 and the
-# dev dependencies (npm ci). The parity tests also need ../shared (the corpus); without it they skip.
+# dev dependencies (npm ci); it builds kfguard itself, as the suite runs the built binary. The
+# parity tests also need ../shared (the corpus); without it they skip.
 #
 # 1. The test/cluster files that declare `// live-suite: portable` (PORTABLE_FILES below; a test
 #    keeps the list in step), run with KFGUARD_LIVE_KUBECONFIG: the same tests that run against the
@@ -40,6 +41,7 @@ scheduler_running && fail "the scheduler still runs"
 
 echo '--- 1. the portable live-cluster suite'
 cd "$ROOT"
+npm run build
 # One file at a time: the files share namespace names (team-a), and a real cluster is shared state.
 KFGUARD_LIVE_KUBECONFIG="$KUBECONFIG_FILE" node --import tsx --test --test-concurrency=1 "${PORTABLE_FILES[@]}"
 scheduler_running && fail "the scheduler came back during the suite"
