@@ -1,12 +1,14 @@
 // The bundle as users run it: client-node sits in a chunk loaded only by `scan --cluster`, and the
-// bundled copy still talks to the (fake) API server.
+// bundled copy still talks to the API server (the fake one, or a real one: see test-cluster.ts).
+// live-suite: portable
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { REPO_ROOT } from '../../src/testing/shared.js';
 import { spawn } from 'node:child_process';
-import { objectsOfYaml, serve, type JsonReport } from './helpers.js';
+import { objectsOfYaml, type JsonReport } from './helpers.js';
+import { clusterWith } from './test-cluster.js';
 
 const DIST = join(REPO_ROOT, 'dist');
 
@@ -30,19 +32,19 @@ describe('built kfguard and live clusters', () => {
     for (const chunk of clientChunks) assert.ok(!loaded.has(join('chunks', chunk)), `${chunk} loads at startup`);
   });
 
-  test('the binary scans the fake cluster', async () => {
-    const cluster = await serve({
-      objects: objectsOfYaml(`apiVersion: v1
+  test('the binary scans the cluster', async () => {
+    const cluster = await clusterWith(
+      objectsOfYaml(`apiVersion: v1
 kind: Pod
 metadata: {name: miner, namespace: default}
 spec: {containers: [{name: c, image: xmrig/xmrig:latest, args: [-o, "stratum+tcp://pool.supportxmr.com:3333"]}]}`),
-    });
+    );
     try {
       // Not runBin: spawnSync would block this process, where the fake server answers.
       const run = await runBinAsync(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-f', 'json']);
       assert.equal(run.code, 1, run.stderr);
       const report = JSON.parse(run.stdout) as JsonReport;
-      assert.ok(report.findings.some((f) => f.ruleId === 'crypto-miner-workload' && f.origin?.kind === 'cluster'));
+      assert.ok(report.findings.some((f) => f.ruleId === 'crypto-miner-workload' && f.resource.name === 'miner' && f.origin?.kind === 'cluster'));
     } finally {
       await cluster.close();
     }

@@ -5,7 +5,10 @@
  * `limit`/`continue`, `410 Gone` for an expired continue token, `403` on chosen resources,
  * optional slow answers and dropped connections, and watch streams (`watch.ts`) fed by the
  * create/update/delete calls tests make on the returned handle and by HTTP writes (`writes.ts`:
- * POST, PUT with resourceVersion checks and 409 Conflict, merge PATCH; 403 on chosen resources).
+ * POST, PUT with resourceVersion checks and 409 Conflict, merge PATCH; 403 on chosen resources;
+ * DELETE, which empties a Namespace first and stops serving a CRD's kinds with their objects, at
+ * once where a real server does it in the background). A CRD created serves its kinds, as on a
+ * real server; no other controller runs (no garbage collection of dependents, no Pods for a Deployment).
  * It is no API server: no field or label selectors, no validation, no admission. No real API
  * server can run where these tests run.
  */
@@ -216,7 +219,43 @@ class FakeState {
       else collection.items.splice(at.index, 0, stored);
     }
     this.watches.publish({ type, group, kind: object.kind, namespace: object.metadata?.namespace, resourceVersion: this.resourceVersion, object: stored });
+    // A CRD created serves its kinds from then on, as a real server's does once established.
+    if (type !== 'DELETED' && group === 'apiextensions.k8s.io' && object.kind === 'CustomResourceDefinition') for (const served of crdKinds([stored])) this.collectionFor(served);
     return stored;
+  }
+
+  /**
+   * DELETE of one item. A Namespace takes its objects with it, and a CRD its custom objects and
+   * its kinds, as on a real server (there by controllers, after the answer; here before it).
+   * Dependents named by ownerReferences stay: no garbage collector runs.
+   */
+  private deleteItem(collection: Collection, group: string, namespace: string | undefined, name: string): { code: number; body: unknown } {
+    const { kind, plural, version } = collection.served;
+    const found = this.find(kind, group, namespace, name);
+    if (!found) return failure(404, 'NotFound', `${plural}${group ? `.${group}` : ''} "${name}" not found`);
+    if (group === '' && kind === 'Namespace') {
+      this.removeAll([...this.collections.values()].filter((c) => c.served.namespaced), (o) => o.metadata?.namespace === name);
+    }
+    if (group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') {
+      const served = crdKinds([found]).map((k) => keyOf(k.group, k.version, k.plural));
+      this.removeAll(served.map((key) => this.collections.get(key)).filter((c): c is Collection => c !== undefined), () => true);
+      for (const key of served) this.collections.delete(key);
+    }
+    this.mutate('DELETED', { ...found, apiVersion: group ? `${group}/${version}` : version, kind });
+    return { code: 200, body: found };
+  }
+
+  /** Deletes (telling the watches) every object of these collections that `wanted` picks, once per object across versions. */
+  private removeAll(collections: readonly Collection[], wanted: (o: K8sObject) => boolean): void {
+    const seen = new Set<string>();
+    for (const c of collections) {
+      for (const object of c.items.filter(wanted)) {
+        const key = `${c.served.group}/${c.served.kind}/${nameKey(object)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        this.mutate('DELETED', { ...object, apiVersion: c.served.group ? `${c.served.group}/${c.served.version}` : c.served.version, kind: c.served.kind });
+      }
+    }
   }
 
   private collectionFor(served: ServedKind): Collection {
@@ -300,7 +339,7 @@ class FakeState {
     return { collection, group, version, namespace, rest };
   }
 
-  /** POST, PUT and PATCH on a served resource (`writes.ts` has the semantics). */
+  /** POST, PUT, PATCH (`writes.ts` has the semantics) and DELETE on a served resource. */
   private async write(req: IncomingMessage, url: URL): Promise<{ code: number; body: unknown }> {
     const method = req.method ?? '';
     const target = this.writeTarget(url, method !== 'POST');
@@ -309,10 +348,11 @@ class FakeState {
     const itemWanted = method !== 'POST';
     const { plural, kind } = collection.served;
     if (this.forbiddenWrites.has(group === '' ? plural : `${group}/${plural}`) || this.forbidden.has(group === '' ? plural : `${group}/${plural}`)) {
-      const verb = method === 'POST' ? 'create' : method === 'PUT' ? 'update' : 'patch';
+      const verb = method === 'POST' ? 'create' : method === 'PUT' ? 'update' : method === 'DELETE' ? 'delete' : 'patch';
       const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
       return { code: 403, body: status(403, 'Forbidden', `${plural}${group ? `.${group}` : ''}${itemWanted ? ` "${rest[1] ?? ''}"` : ''} is forbidden: User "system:serviceaccount:test:kfguard" cannot ${verb} resource "${plural}" in API group "${group}" ${scope}`) };
     }
+    if (method === 'DELETE') return this.deleteItem(collection, group, namespace, rest[1] ?? '');
     const read = await readBody(req);
     if ('tooLarge' in read) return failure(413, 'RequestEntityTooLarge', 'the request is too large');
     let body: unknown;
