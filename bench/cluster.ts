@@ -68,7 +68,24 @@ if (RUNS > 0) console.log(`scan --cluster: median ${median(scans).toFixed(2)} s 
 // Watch.
 // The default resync (10 s): a full evaluation runs every 10 s under churn, as users get it.
 const RESYNC = process.env.BENCH_WATCH_RESYNC ?? '10';
-const watch: ChildProcess = spawn(process.execPath, [BIN, 'watch', '--kubeconfig', kubeconfig!, '--resync', RESYNC], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * BENCH_MEMORY_LOG=MS: kfguard splits its RSS every MS ms (bench/memory-log.mjs, preloaded), and the
+ * split is printed at each tenth of the changes. BENCH_WATCH_NODE_FLAGS: node flags for the watch
+ * process (e.g. `--max-semi-space-size=8`), for experiments.
+ */
+const MEMORY_LOG = Number(process.env.BENCH_MEMORY_LOG ?? 0);
+const nodeFlags = [...(process.env.BENCH_WATCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== ''), ...(MEMORY_LOG > 0 ? ['--import', join(REPO_ROOT, 'bench', 'memory-log.mjs')] : [])];
+const watch: ChildProcess = spawn(process.execPath, [...nodeFlags, BIN, 'watch', '--kubeconfig', kubeconfig!, '--resync', RESYNC], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCH_MEMORY_LOG: String(MEMORY_LOG) } });
+interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  heapCommitted: number;
+  external: number;
+  arrayBuffers: number;
+  rest: number;
+  spaces: Record<string, [number, number]>;
+}
+let memory: MemorySample | undefined;
 const seen = new Map<string, number>();
 createInterface({ input: watch.stdout! }).on('line', (line) => {
   const record = JSON.parse(line) as { kind: string; state: string; finding?: { resource: { name: string } } };
@@ -76,7 +93,10 @@ createInterface({ input: watch.stdout! }).on('line', (line) => {
   if (record.kind === 'finding' && record.state === 'open' && name?.startsWith('miner-') && !seen.has(name)) seen.set(name, Date.now());
 });
 let stderr = '';
-watch.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+createInterface({ input: watch.stderr! }).on('line', (line) => {
+  if (line.startsWith('BENCH_MEMORY ')) memory = JSON.parse(line.slice('BENCH_MEMORY '.length)) as MemorySample;
+  else stderr += `${line}\n`;
+});
 const syncStarted = Date.now();
 while (!stderr.includes('synced:')) {
   if (watch.exitCode !== null) throw new Error(`watch exited: ${stderr}`);
@@ -91,13 +111,15 @@ const rssMb = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${w
 console.log(`watch: synced in ${((Date.now() - syncStarted) / 1000).toFixed(1)} s, RSS ${rssMb().toFixed(0)} MB`);
 const created = new Map<string, number>();
 /** kfguard's RSS by changes sent: before the churn, at each miner (every 1,000th change), at the end. */
-const rssByEvents: { events: number; rss: number }[] = [{ events: 0, rss: rssMb() }];
+const rssByEvents: { events: number; rss: number; memory?: MemorySample | undefined }[] = [{ events: 0, rss: rssMb(), memory }];
 serverLines.on('line', (line) => {
   const [word, name, at] = line.split(' ');
   if (word !== 'CREATED') return;
   created.set(name!, Number(at));
-  rssByEvents.push({ events: Number(name!.slice('miner-'.length)) + 1, rss: rssMb() });
+  rssByEvents.push({ events: Number(name!.slice('miner-'.length)) + 1, rss: rssMb(), memory });
 });
+// BENCH_HEAP_SAMPLE (with `--import bench/heap-sample.mjs` in BENCH_WATCH_NODE_FLAGS): sample what the churn leaves to major GCs.
+if (process.env.BENCH_HEAP_SAMPLE) watch.kill('SIGUSR2');
 const churnStarted = Date.now();
 const cpuAtChurn = cpuMs();
 server.stdin!.write(`churn ${RATE} ${EVENTS}\n`);
@@ -105,14 +127,14 @@ await nextLine('CHURNED');
 const churnSeconds = (Date.now() - churnStarted) / 1000;
 // Late findings count as late, not missed: wait up to 30 s for the stragglers.
 for (let waited = 0; waited < 30_000 && [...created.keys()].some((name) => !seen.has(name)); waited += 100) await new Promise((r) => setTimeout(r, 100));
-rssByEvents.push({ events: EVENTS, rss: rssMb() });
+rssByEvents.push({ events: EVENTS, rss: rssMb(), memory });
 // Measured once the last miner is seen, so a watch that read behind has judged every change.
 const cpuPerChange = ((cpuMs() - cpuAtChurn) / EVENTS) * 1000;
 const latencies = [...created].map(([name, at]) => (seen.get(name) ?? Number.POSITIVE_INFINITY) - at).sort((a, b) => a - b);
 /** Nearest-rank percentile. */
 const percentile = (sorted: number[], p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 /** The RSS sample taken at the last miner at or before `events` changes (the end sample for the last). */
-const rssAt = (events: number): { events: number; rss: number } => rssByEvents.filter((s) => s.events <= events).at(-1)!;
+const rssAt = (events: number): (typeof rssByEvents)[number] => rssByEvents.filter((s) => s.events <= events).at(-1)!;
 const achieved = EVENTS / churnSeconds;
 console.log(`watch: ${EVENTS} changes at ${achieved.toFixed(0)}/s (asked ${RATE}/s); miner finding latency over ${latencies.length} miners: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms (target < 2000), not seen within 30 s of the end ${latencies.filter((l) => !Number.isFinite(l)).length}`);
 console.log(`watch: latency of each miner in order of creation (ms): ${[...created].map(([name, at]) => (seen.get(name) ?? Number.POSITIVE_INFINITY) - at).join(' ')}`);
@@ -121,5 +143,16 @@ const marks = [0, Math.round(EVENTS / 2), EVENTS].map(rssAt);
 console.log(`watch: RSS ${marks.map((m) => `${m.rss.toFixed(0)} MB at ${m.events} events`).join(', ')}`);
 const tenths = Array.from({ length: 11 }, (_, i) => rssAt(Math.round((EVENTS * i) / 10)).rss.toFixed(0));
 console.log(`watch: RSS at each tenth of the changes (MB): ${tenths.join(' ')}`);
+if (MEMORY_LOG > 0) {
+  // The latest split (at most MEMORY_LOG ms old) at each tenth: which part of the RSS moves.
+  const spaces = ['new', 'old', 'code', 'large_object'];
+  console.log(`watch: memory split at each tenth (MB; heap spaces used/committed; rest = RSS - heap committed - external):`);
+  console.log(`  events   rss  heapUsed  heapCommitted  external  arrayBuffers  rest  ${spaces.join('  ')}`);
+  for (let i = 0; i <= 10; i++) {
+    const m = rssAt(Math.round((EVENTS * i) / 10)).memory;
+    if (!m) continue;
+    console.log(`  ${String(Math.round((EVENTS * i) / 10)).padStart(6)} ${String(m.rss).padStart(5)} ${String(m.heapUsed).padStart(9)} ${String(m.heapCommitted).padStart(14)} ${String(m.external).padStart(9)} ${String(m.arrayBuffers).padStart(13)} ${String(m.rest).padStart(5)}  ${spaces.map((s) => (m.spaces[s] ?? []).join('/')).join('  ')}`);
+  }
+}
 watch.kill('SIGTERM');
 server.stdin!.write('exit\n');

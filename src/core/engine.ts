@@ -393,6 +393,8 @@ function inventoryRuleById(rules: readonly Rule[], id: string): Rule {
   return rules.find((rule) => rule.meta.id === id) as Rule;
 }
 
+const NO_FINGERPRINTS: readonly string[] = [];
+
 /** What one object's check gave on the snapshot, and what it read. */
 interface ObjectBaseline {
   readonly fingerprints: readonly string[];
@@ -435,7 +437,10 @@ class RuleBaseline {
     else this.update(snapshot, run, changes);
     if (this.rule.checkInventory) {
       this.count(this.inventoryFingerprints, -1);
-      const sources = new Set(snapshot.all.map((s) => sourceKindOf(s.origin)));
+      // A loop, not `map`: an array the size of the cluster per rule at each update is
+      // large-object garbage only a full collection frees (a live snapshot's memory).
+      const sources = new Set<SourceKind>();
+      for (const scanned of snapshot.all) sources.add(sourceKindOf(scanned.origin));
       this.inventoryFingerprints = run.checkInventoryOf(this.rule, snapshot, sources).map((f) => f.fingerprint);
       this.count(this.inventoryFingerprints, 1);
     }
@@ -471,7 +476,9 @@ class RuleBaseline {
     this.forget(scanned);
     if (!ruleMatches(this.rule, scanned.object)) return;
     const recorder = new DependencyRecorder(snapshot);
-    const fingerprints = run.checkObject(scanned, recorder.inventory, [this.rule]).map((f) => f.fingerprint);
+    const found = run.checkObject(scanned, recorder.inventory, [this.rule]);
+    // Most objects have no finding: they share one empty list (one is kept per object and rule).
+    const fingerprints = found.length === 0 ? NO_FINGERPRINTS : found.map((f) => f.fingerprint);
     this.perObject.set(scanned, recorder.read ? { fingerprints, dependencies: recorder.dependencies } : { fingerprints });
     if (recorder.read) this.readers.add(scanned, recorder.dependencies);
     this.count(fingerprints, 1);

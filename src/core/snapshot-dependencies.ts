@@ -14,32 +14,56 @@ export interface Dependencies {
   /** The analysis walked every object but looked only at those this accepts. */
   allRelevant: ((object: K8sObject) => boolean) | undefined;
   /** Kinds listed (`ofKind`) or looked up by name (`get`). */
-  readonly kinds: Set<string>;
+  kinds: ReadonlySet<string>;
   /** Namespaces listed whole. */
-  readonly namespaces: Set<string>;
+  namespaces: ReadonlySet<string>;
   /** The namespace list itself was read. */
   namespaceList: boolean;
   /** Service selectors evaluated (`selectedByService`). */
-  readonly serviceSelectors: { readonly namespace: string; readonly selector: Labels }[];
+  serviceSelectors: readonly { readonly namespace: string; readonly selector: Labels }[];
   /** Namespaces whose Services were matched against an object (`servicesSelecting`). */
-  readonly serviceNamespaces: Set<string>;
+  serviceNamespaces: ReadonlySet<string>;
   /** metav1.LabelSelectors evaluated. */
-  readonly labelSelectors: { readonly namespace: string; readonly selector: unknown; readonly kinds?: readonly string[] }[];
+  labelSelectors: readonly { readonly namespace: string; readonly selector: unknown; readonly kinds?: readonly string[] }[];
   /** Other analyses read. */
-  readonly analyses: Set<DerivedAnalysis<unknown>>;
+  analyses: ReadonlySet<DerivedAnalysis<unknown>>;
+}
+
+/**
+ * Shared by every recording until it reads something of that sort. A live snapshot keeps one
+ * record per judged object and rule (the engine's baselines), and most read one or two sorts of
+ * thing: five empty Sets each were most of that memory, and, since a watched object is judged
+ * again on each change, most of the old-generation garbage of a busy watch.
+ */
+const NOTHING: ReadonlySet<never> = new Set();
+const NO_READS: readonly never[] = [];
+
+/** `list` with `read` appended: the shared empty list is never written, a list of the recording's own is. */
+function withRead<T>(list: readonly T[], read: T): readonly T[] {
+  const own = list === NO_READS ? [] : (list as T[]);
+  own.push(read);
+  return own;
+}
+
+/** `set` with `value`: the shared empty set is never written, a set of the recording's own is. */
+function withValue<T>(set: ReadonlySet<T>, value: T): ReadonlySet<T> {
+  if (set.has(value)) return set;
+  const own = set === NOTHING ? new Set<T>() : (set as Set<T>);
+  own.add(value);
+  return own;
 }
 
 function emptyDependencies(): Dependencies {
   return {
     all: false,
     allRelevant: undefined,
-    kinds: new Set(),
-    namespaces: new Set(),
+    kinds: NOTHING,
+    namespaces: NOTHING,
     namespaceList: false,
-    serviceSelectors: [],
-    serviceNamespaces: new Set(),
-    labelSelectors: [],
-    analyses: new Set(),
+    serviceSelectors: NO_READS,
+    serviceNamespaces: NOTHING,
+    labelSelectors: NO_READS,
+    analyses: NOTHING,
   };
 }
 
@@ -73,15 +97,15 @@ export class DependencyRecorder {
         return target.all;
       },
       ofKind(kind, apiGroup) {
-        deps.kinds.add(kind);
+        deps.kinds = withValue(deps.kinds, kind);
         return target.ofKind(kind, apiGroup);
       },
       get(kind, namespace, name, apiGroup) {
-        deps.kinds.add(kind);
+        deps.kinds = withValue(deps.kinds, kind);
         return target.get(kind, namespace, name, apiGroup);
       },
       inNamespace(namespace) {
-        deps.namespaces.add(namespace ?? '');
+        deps.namespaces = withValue(deps.namespaces, namespace ?? '');
         return target.inNamespace(namespace);
       },
       namespaces() {
@@ -90,20 +114,20 @@ export class DependencyRecorder {
       },
       selectedByService(service) {
         const selector = asRecord(asRecord(service.spec)?.selector) as Labels | undefined;
-        if (selector) deps.serviceSelectors.push({ namespace: namespaceOf(service) ?? '', selector });
+        if (selector) deps.serviceSelectors = withRead(deps.serviceSelectors, { namespace: namespaceOf(service) ?? '', selector });
         return target.selectedByService(service);
       },
       servicesSelecting(object) {
-        deps.serviceNamespaces.add(namespaceOf(object) ?? '');
+        deps.serviceNamespaces = withValue(deps.serviceNamespaces, namespaceOf(object) ?? '');
         return target.servicesSelecting(object);
       },
       matchingLabelSelector(namespace, selector, kinds) {
-        deps.labelSelectors.push({ namespace: namespace ?? '', selector, ...(kinds ? { kinds } : {}) });
+        deps.labelSelectors = withRead(deps.labelSelectors, { namespace: namespace ?? '', selector, ...(kinds ? { kinds } : {}) });
         return target.matchingLabelSelector(namespace, selector, kinds);
       },
       originOf: (object) => target.originOf(object),
       derived(analysis) {
-        deps.analyses.add(analysis as DerivedAnalysis<unknown>);
+        deps.analyses = withValue(deps.analyses, analysis as DerivedAnalysis<unknown>);
         return target.derived(analysis);
       },
     };

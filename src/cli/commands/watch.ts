@@ -9,6 +9,7 @@ import { EventSink } from '../../watch/event-sink.js';
 import { PolicyReportSink } from '../../watch/policy-report-sink.js';
 import { AlertWebhookSink, JsonLinesSink, type WatchSink } from '../../watch/sinks.js';
 import { WatchSession } from '../../watch/watch-session.js';
+import { boundHeapGrowth } from '../../watch/heap-growth.js';
 import { listOption, parseCommandArgs, stringOption } from '../args.js';
 import { CLUSTER_OPTIONS } from '../cluster-flags.js';
 import { loadCliConfig } from '../config.js';
@@ -100,6 +101,8 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
     }
   }
 
+  // The process watches until stopped: its memory should follow the cluster's size, not the rate of change.
+  boundHeapGrowth(io.env);
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
