@@ -65,7 +65,11 @@ for (let run = 0; run < RUNS; run++) {
 }
 if (RUNS > 0) console.log(`scan --cluster: median ${median(scans).toFixed(2)} s vs fetch+parse baseline ${median(bases).toFixed(2)} s = ${(median(scans) / median(bases)).toFixed(2)}x (target <= 1.5x); peak RSS ${(peak / 1024).toFixed(0)} MB (target <= 1024)`);
 
-// Watch.
+// Watch; BENCH_WATCH_EVENTS=0 measures the scan alone.
+if (EVENTS === 0) {
+  server.stdin!.write('exit\n');
+  process.exit(0);
+}
 // The default resync (10 s): a full evaluation runs every 10 s under churn, as users get it.
 const RESYNC = process.env.BENCH_WATCH_RESYNC ?? '10';
 /**

@@ -36,13 +36,16 @@ export function applySuppressions(
   knownRuleIds?: readonly string[],
 ): SuppressionResult {
   const warnings = new Set<string>();
-  const { byRef, byObject } = indexInlineIgnores(objects, warnings, knownRuleIds);
+  const byObject = indexInlineIgnores(objects, warnings, knownRuleIds);
+  // Only findings built outside the engine look objects up by name; most scans have none.
+  let byRef: Map<string, AnnotatedObject[]> | undefined;
   const configured = config.suppressions.map((suppression) => ({ suppression, matchesResource: compileResourceGlob(suppression.resource) }));
   const horizon = addDays(today, config.ignoreHorizonDays ?? DEFAULT_IGNORE_HORIZON_DAYS);
   const ownIgnores = (finding: Finding): readonly InlineIgnore[] => {
     const judged = judgedObjectOf(finding);
     if (judged) return byObject.get(judged) ?? inlineIgnoresOf(judged, knownRuleIds).ignores;
     // A finding built outside the engine: its annotations count only when the name and file point at one object.
+    byRef ??= indexByRef(objects, byObject);
     const candidates = (byRef.get(refKey(finding.resource)) ?? []).filter((c) => finding.location === undefined || c.file === finding.location.file);
     return candidates.length === 1 ? (candidates[0]?.ignores ?? []) : [];
   };
@@ -87,22 +90,28 @@ function refKey(ref: ResourceRef): string {
   return [ref.apiVersion, ref.kind, ref.namespace ?? '', ref.name].join('\u0000');
 }
 
-function indexInlineIgnores(
-  objects: readonly ScannedObject[],
-  warnings: Set<string>,
-  knownRuleIds: readonly string[] | undefined,
-): { byRef: Map<string, AnnotatedObject[]>; byObject: Map<ScannedObject, readonly InlineIgnore[]> } {
-  const byRef = new Map<string, AnnotatedObject[]>();
+/** Every object's inline ignores, and the warnings about ignores that cannot be honoured. */
+function indexInlineIgnores(objects: readonly ScannedObject[], warnings: Set<string>, knownRuleIds: readonly string[] | undefined): Map<ScannedObject, readonly InlineIgnore[]> {
   const byObject = new Map<ScannedObject, readonly InlineIgnore[]>();
   for (const scanned of objects) {
     const inline = inlineIgnoresOf(scanned, knownRuleIds);
     for (const warning of inline.warnings) warnings.add(warning);
     byObject.set(scanned, inline.ignores);
-    const key = refKey(refOf(scanned.object));
-    const entry = { file: fileOriginOf(scanned.origin)?.file, ignores: inline.ignores };
-    byRef.set(key, [...(byRef.get(key) ?? []), entry]);
   }
-  return { byRef, byObject };
+  return byObject;
+}
+
+/** Objects by name, each with its file and ignores (every object counts, ignores or not: a name two objects share matches neither). */
+function indexByRef(objects: readonly ScannedObject[], byObject: ReadonlyMap<ScannedObject, readonly InlineIgnore[]>): Map<string, AnnotatedObject[]> {
+  const byRef = new Map<string, AnnotatedObject[]>();
+  for (const scanned of objects) {
+    const key = refKey(refOf(scanned.object));
+    const entry = { file: fileOriginOf(scanned.origin)?.file, ignores: byObject.get(scanned) ?? [] };
+    const list = byRef.get(key);
+    if (list) list.push(entry);
+    else byRef.set(key, [entry]);
+  }
+  return byRef;
 }
 
 function inlineSuppression(

@@ -2,7 +2,7 @@ import { nearestWords } from '../core/nearest.js';
 import { annotationsOf, asRecord, asString, describeObject } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import { fileOriginOf, type ScannedObject } from '../core/types.js';
-import { podSpecsOf } from '../k8s/workloads.js';
+import { containersOf, podSpecsOf } from '../k8s/workloads.js';
 import { isCalendarDate } from './dates.js';
 
 export const IGNORE_ANNOTATION = 'kfguard.io/ignore';
@@ -29,6 +29,7 @@ export interface InlineIgnores {
  * count for the owning workload because Helm charts often let users set only `podAnnotations`.
  */
 export function inlineIgnoresOf(scanned: ScannedObject, knownRuleIds?: readonly string[]): InlineIgnores {
+  if (!carriesIgnore(scanned)) return NO_IGNORES;
   const ignores: InlineIgnore[] = [];
   const warnings: string[] = [];
   for (const { annotations, place } of annotationSets(scanned)) {
@@ -44,6 +45,22 @@ export function inlineIgnoresOf(scanned: ScannedObject, knownRuleIds?: readonly 
 
 export function ignoreCovers(ignore: InlineIgnore, ruleId: string): boolean {
   return ignore.rules === ALL_RULES_MARKER || ignore.rules.includes(ruleId);
+}
+
+const NO_IGNORES: InlineIgnores = Object.freeze({ ignores: Object.freeze([]), warnings: Object.freeze([]) });
+
+/**
+ * Whether any annotation set `annotationSets` would read holds the ignore annotation: the same
+ * places (own metadata, each pod holder's metadata), looked up without building the sets. Nearly
+ * every object of a cluster carries none, and a scan asks about each one (for the warnings).
+ */
+function carriesIgnore(scanned: ScannedObject): boolean {
+  if (IGNORE_ANNOTATION in annotationsOf(scanned.object)) return true;
+  for (const ref of containersOf(scanned.object)) {
+    const annotations = ref.holder.metadata && asRecord(ref.holder.metadata.annotations);
+    if (annotations && IGNORE_ANNOTATION in annotations) return true;
+  }
+  return false;
 }
 
 interface AnnotationSet {

@@ -177,6 +177,28 @@ spec:
     });
   });
 
+  test('an ignore on a pod template is found, and an object with none anywhere reads as none (the quick check)', () => {
+    const origin = { kind: 'cluster' as const, context: 'c' };
+    const deployment = (annotations: Record<string, string>): K8sObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd', namespace: 'ml', annotations: { other: 'x' } },
+      spec: { template: { metadata: { annotations }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+    });
+    const annotated = inlineIgnoresOf({ object: deployment({ [IGNORE]: 'nope-rule', [REASON]: 'r' }), origin }, ['crypto-miner-workload']);
+    assert.deepEqual(annotated.ignores, [{ rules: ['nope-rule'], reason: 'r' }]);
+    assert.equal(annotated.warnings.length, 1);
+    assert.match(annotated.warnings[0]!, /spec\.template\.metadata\.annotations .*unknown rule "nope-rule"/);
+    assert.deepEqual(inlineIgnoresOf({ object: deployment({ other: 'x' }), origin }, ['crypto-miner-workload']), { ignores: [], warnings: [] });
+  });
+
+  test('an ignore that cannot be honoured warns even on an object with no finding', () => {
+    const object: K8sObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'ml', annotations: { [IGNORE]: 'r' } } };
+    const result = applySuppressions([], [{ object, origin: { kind: 'cluster' as const, context: 'c' } }], DEFAULT_CONFIG, '2026-06-15', ['r']);
+    assert.equal(result.warnings.length, 1);
+    assert.match(result.warnings[0]!, /ConfigMap ml\/cm.*no kfguard\.io\/ignore-reason/);
+  });
+
   test('inputs are never modified', () => {
     const object: K8sObject = deepFreeze({
       apiVersion: 'v1',

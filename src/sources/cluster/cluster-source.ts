@@ -8,6 +8,7 @@ import { kindsToList } from './catalog.js';
 import { connect, firstLine, type ConnectionOptions } from './connection.js';
 import { discover, type ServedResource } from './discovery.js';
 import { listAll } from './list.js';
+import { ListFeed, readFeed } from './list-feed.js';
 import { toFileForm } from './normalise.js';
 
 export interface ClusterSourceOptions extends ConnectionOptions {
@@ -77,30 +78,44 @@ export class ClusterSource implements Source {
     if (skipped.length > 0) gap(`cluster-scoped kinds not listed with --namespace: ${skipped.map((r) => r.kind).join(', ')}`);
     let done = 0;
     let objectCount = 0;
-    const results = await mapBounded(tasks, concurrency, async (task) => {
-      try {
-        const listed = task.resource.kind === 'Namespace' && task.namespace !== undefined ? await getNamespace(client, task.namespace) : await listAll(client, task.resource, task.resource.namespaced ? task.namespace : undefined, this.options.pageSize ?? 500);
-        objectCount += listed.objects.length;
-        return listed;
-      } catch (error) {
-        gap(`could not list ${describeTask(task)}: ${describe(error)}`);
-        return undefined;
-      } finally {
-        this.options.onProgress?.({ listsDone: ++done, listsTotal: tasks.length, objects: objectCount });
-      }
-    });
+    const feeds = tasks.map(() => new ListFeed());
+    // Not awaited here: the lists run (a few at a time) while their pages are yielded below.
+    const listing = mapBounded(
+      tasks.map((task, index) => ({ task, feed: feeds[index]! })),
+      concurrency,
+      async ({ task, feed }) => {
+        let failed = true;
+        try {
+          const listed = task.resource.kind === 'Namespace' && task.namespace !== undefined ? await getNamespace(client, task.namespace, feed) : await listAll(client, task.resource, task.resource.namespaced ? task.namespace : undefined, this.options.pageSize ?? 500, feed);
+          objectCount += listed.objects.length;
+          failed = false;
+          return listed;
+        } catch (error) {
+          gap(`could not list ${describeTask(task)}: ${describe(error)}`);
+          return undefined;
+        } finally {
+          feed.finish(failed);
+          this.options.onProgress?.({ listsDone: ++done, listsTotal: tasks.length, objects: objectCount });
+        }
+      },
+    );
+    const objects: K8sObject[] = [];
+    const originOf = (object: K8sObject): ClusterOrigin => {
+      const resourceVersion = object.metadata?.resourceVersion;
+      return { kind: 'cluster', context: connection.context, ...(typeof resourceVersion === 'string' ? { resourceVersion } : {}) };
+    };
+    // Lists are read in order and each list's pages as they come, so the snapshot fills in the same
+    // order as when every list was awaited first. What a list gave before it started again (410) or
+    // failed is taken back at its end, so the snapshot holds what waiting for it would have held.
+    for (const feed of feeds) {
+      const changes = readFeed(feed);
+      let next = await changes.next();
+      for (; !next.done; next = await changes.next()) yield { type: next.value.type, object: next.value.object, origin: originOf(next.value.object) };
+      for (const object of next.value) objects.push(object);
+    }
+    const results = await listing;
     if (tasks.length > 0 && results.every((r) => r === undefined)) {
       throw new SourceError(`nothing could be listed from context ${connection.context}: ${coverage.map((c) => c.reason).at(-1) ?? 'no answer'}`, 'check the RBAC of the account kfguard runs as; deploy/scanner/ holds a ClusterRole that suffices');
-    }
-    const objects: K8sObject[] = [];
-    for (const listed of results) {
-      if (!listed) continue;
-      for (const object of listed.objects) {
-        objects.push(object);
-        const resourceVersion = object.metadata?.resourceVersion;
-        const origin: ClusterOrigin = { kind: 'cluster', context: connection.context, ...(typeof resourceVersion === 'string' ? { resourceVersion } : {}) };
-        yield { type: 'upsert', object, origin };
-      }
     }
     this.collected = {
       errors: [],
@@ -130,8 +145,10 @@ function planLists(resources: readonly ServedResource[], namespaces: readonly st
   return tasks;
 }
 
-async function getNamespace(client: ApiClient, name: string): Promise<{ objects: K8sObject[] }> {
-  return { objects: [toFileForm(await client.get(`/api/v1/namespaces/${encodeURIComponent(name)}`), 'v1', 'Namespace')] };
+async function getNamespace(client: ApiClient, name: string, feed: ListFeed): Promise<{ objects: K8sObject[] }> {
+  const objects = [toFileForm(await client.get(`/api/v1/namespaces/${encodeURIComponent(name)}`), 'v1', 'Namespace')];
+  feed.page(objects);
+  return { objects };
 }
 
 function describeTask(task: ListTask): string {

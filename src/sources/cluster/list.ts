@@ -1,6 +1,7 @@
 import type { K8sObject } from '../../core/types.js';
 import { ApiError, type ApiClient } from './api-client.js';
 import type { ServedResource } from './discovery.js';
+import type { ListFeed } from './list-feed.js';
 import { toFileForm } from './normalise.js';
 
 export interface Listed {
@@ -22,9 +23,10 @@ export function listPath(resource: ServedResource, namespace: string | undefined
 /**
  * Lists one resource page by page (`limit`/`continue`). A `410 Gone` means the continue token
  * outlived the server's compaction window; the pages already read may be out of date with the rest,
- * so the list starts again from the beginning.
+ * so the list starts again from the beginning. A `feed` gets each page as it is read, and word of
+ * each restart (what it was given before is then out of date).
  */
-export async function listAll(client: ApiClient, resource: ServedResource, namespace: string | undefined, limit: number): Promise<Listed> {
+export async function listAll(client: ApiClient, resource: ServedResource, namespace: string | undefined, limit: number, feed?: ListFeed): Promise<Listed> {
   const path = listPath(resource, namespace);
   const apiVersion = resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
   let restarts = 0;
@@ -40,7 +42,9 @@ export async function listAll(client: ApiClient, resource: ServedResource, names
           items?: unknown[];
         };
         pages++;
+        const start = objects.length;
         for (const item of page.items ?? []) objects.push(toFileForm(item, apiVersion, resource.kind));
+        feed?.page(objects.slice(start));
         token = page.metadata?.continue || undefined;
         resourceVersion = page.metadata?.resourceVersion;
       } while (token);
@@ -48,6 +52,7 @@ export async function listAll(client: ApiClient, resource: ServedResource, names
     } catch (error) {
       if (error instanceof ApiError && error.status === 410 && token && restarts < MAX_RESTARTS) {
         restarts++;
+        feed?.restart();
         continue;
       }
       throw error;

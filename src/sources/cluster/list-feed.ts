@@ -1,0 +1,82 @@
+import { identityOf } from '../../core/snapshot.js';
+import type { K8sObject } from '../../core/types.js';
+
+/** What a list hands its reader: a page of objects, or word that the list started again. */
+export type FeedItem = { readonly type: 'page'; readonly objects: readonly K8sObject[] } | { readonly type: 'restart' };
+
+/**
+ * The pages of one list as they arrive, for a reader that takes the lists in order: a scan puts
+ * the first list's pages into the snapshot while the later pages and lists are still on the wire,
+ * instead of waiting for every list (the API server, not kfguard, is then the one working).
+ */
+export class ListFeed {
+  private readonly items: FeedItem[] = [];
+  private finished = false;
+  private failed = false;
+  private wake: (() => void) | undefined;
+
+  page(objects: readonly K8sObject[]): void {
+    this.push({ type: 'page', objects });
+  }
+
+  restart(): void {
+    this.push({ type: 'restart' });
+  }
+
+  /** The list is over; `failed` when it ended in an error (what it gave is then not to be kept). */
+  finish(failed: boolean): void {
+    this.finished = true;
+    this.failed = failed;
+    this.wake?.();
+  }
+
+  /** Items in arrival order, then whether the list failed. */
+  async *drain(): AsyncGenerator<FeedItem, boolean> {
+    for (;;) {
+      const item = this.items.shift();
+      if (item) {
+        yield item;
+        continue;
+      }
+      if (this.finished) return this.failed;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+
+  private push(item: FeedItem): void {
+    this.items.push(item);
+    this.wake?.();
+  }
+}
+
+/**
+ * A list's objects as changes to put into a snapshot as they arrive, returning what the list
+ * finally holds. What it gave before it started again (410), or before it failed, is taken back at
+ * its end unless the final listing has the same object: the snapshot then holds what waiting for
+ * the whole list would have put in, and an object kept keeps the place it was first put in.
+ */
+export async function* readFeed(feed: ListFeed): AsyncGenerator<{ readonly type: 'upsert' | 'delete'; readonly object: K8sObject }, K8sObject[]> {
+  let current: K8sObject[] = [];
+  let superseded: K8sObject[] = [];
+  const items = feed.drain();
+  let next = await items.next();
+  for (; !next.done; next = await items.next()) {
+    const item = next.value;
+    if (item.type === 'restart') {
+      superseded = superseded.concat(current);
+      current = [];
+      continue;
+    }
+    for (const object of item.objects) {
+      current.push(object);
+      yield { type: 'upsert', object };
+    }
+  }
+  const kept = next.value ? [] : current;
+  const still = new Set(kept.map(identityOf));
+  for (const object of next.value ? superseded.concat(current) : superseded) {
+    if (!still.has(identityOf(object))) yield { type: 'delete', object };
+  }
+  return kept;
+}
