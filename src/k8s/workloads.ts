@@ -1,6 +1,7 @@
+import { isBuiltInWorkloadKind } from '../core/bookkeeping.js';
 import { MAX_SEARCH_DEPTH } from '../core/budget.js';
 import yaml from 'js-yaml';
-import { apiGroupOf, asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
+import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { formatPath, joinPath, parsePath, type PathSegment } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
 import { hostFilesOf, isMachineConfig, isStaticPodManifest } from './machine-config.js';
@@ -103,13 +104,9 @@ function isContainerLike(value: unknown): value is JsonRecord {
  * Paths are kept as a segment stack and formatted only where a container is found: most nodes of
  * most objects hold none, and formatting a path per visited node dominated the walk.
  */
-/** Built-in kinds whose `status` reports on pods and never describes one to run. */
-const STATUS_WITHOUT_TEMPLATES = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController']);
-const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch']);
-
 /** Pods and the built-in controllers: kinds whose every field the API server's schema defines. */
 export function isBuiltInWorkload(object: K8sObject): boolean {
-  return STATUS_WITHOUT_TEMPLATES.has(object.kind) && BUILT_IN_GROUPS.has(apiGroupOf(object.apiVersion));
+  return isBuiltInWorkloadKind(object.apiVersion, object.kind);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { withoutServerBookkeeping } from '../core/bookkeeping.js';
 import { errorMessage, KnownError } from '../core/errors.js';
 import type { FileOrigin, FileReader, FileScannedObject, InputError, InputStats } from '../core/types.js';
 import { isArchivePath, readArchive } from './archive.js';
@@ -389,7 +390,7 @@ class Collector {
     const display = input.label;
     const snapshotOf = snapshotContextOf(text);
     const base = { ...originBase(input), ...(snapshotOf !== undefined ? { snapshotOf } : {}) };
-    const { documents, errors } = parseYamlStream(text, this.limits);
+    const { documents, errors } = parseYamlStream(text, this.limits, withoutServerBookkeeping);
     for (const error of errors) {
       this.errors.push(withPosition({ file: display, message: error.message }, error.line, error.column));
     }

@@ -354,13 +354,20 @@ export function assembleChunks(
   return { documents, errors };
 }
 
+/**
+ * `keep` maps each document's value (an item's, for a List read item by item) as soon as its chunk
+ * is parsed, before the next chunk is: what it leaves out dies young instead of surviving the rest
+ * of the stream's parse.
+ */
 export function parseYamlStream(
   text: string,
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  keep?: (value: unknown) => unknown,
 ): { documents: ParsedDocument[]; errors: DocumentError[] } {
   const all: StreamChunk[] = splitLikeKubectl(text);
   const chunks = all.length > limits.maxDocuments ? all.slice(0, limits.maxDocuments) : all;
-  const assembled = assembleChunks(text, chunks, chunks.map((chunk) => parseChunk(text, chunk, limits)));
+  const parse = (chunk: Chunk): ChunkResult => parseChunk(text, chunk, limits);
+  const assembled = assembleChunks(text, chunks, chunks.map(keep ? (chunk) => keptValues(parse(chunk), keep) : parse));
   const firstRefused = all[limits.maxDocuments];
   if (firstRefused) {
     const message = `more than ${limits.maxDocuments.toLocaleString('en-US')} documents in one file; the ${(all.length - chunks.length).toLocaleString('en-US')} from this line on are not read`;
@@ -373,6 +380,17 @@ export function parseYamlStream(
     });
   }
   return assembled;
+}
+
+/** A chunk's result with `keep` applied to each document value; errors and notes as they were. */
+function keptValues(result: ChunkResult, keep: (value: unknown) => unknown): ChunkResult {
+  if (result.listItems) {
+    // An item read alone is a one-entry sequence (readListItems): keep applies to its entry.
+    const keepItem = (value: unknown): unknown => (Array.isArray(value) ? value.map(keep) : keep(value));
+    return { ...result, listItems: result.listItems.map((item) => ({ chunk: item.chunk, result: { ...item.result, values: item.result.values.map(keepItem) } })) };
+  }
+  if (result.values.length === 0) return result;
+  return { ...result, values: result.values.map(keep) };
 }
 
 /** An alias needs an anchor. */
