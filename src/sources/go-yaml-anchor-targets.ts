@@ -21,6 +21,8 @@ export interface AliasTargets {
   readonly aliases: ReadonlyMap<Alias, AnchorTarget>;
   /** For each collection whose aliases name anchors outside it: those names' targets at its start (undefined: no such anchor). */
   readonly regions: ReadonlyMap<FlowRegion, ReadonlyMap<string, AnchorTarget | undefined>>;
+  /** The first alias in the document with no anchor before it: go-yaml's parser stops there, before decoding anything. */
+  readonly firstUnknown: string | undefined;
 }
 
 export function isRegionAnchor(target: AnchorTarget): target is RegionAnchor {
@@ -31,11 +33,13 @@ export function findAliasTargets(doc: Document, regionOf: (node: Scalar) => Flow
   const aliases = new Map<Alias, AnchorTarget>();
   const regions = new Map<FlowRegion, Map<string, AnchorTarget | undefined>>();
   const latest = new Map<string, AnchorTarget>();
+  let firstUnknown: string | undefined;
   visit(doc, {
     Node: (_key, found) => {
       if (isAlias(found)) {
         const target = latest.get(found.source);
         if (target) aliases.set(found, target);
+        else firstUnknown ??= found.source;
         return;
       }
       if (!isScalar(found) && !isMap(found) && !isSeq(found)) return;
@@ -43,9 +47,12 @@ export function findAliasTargets(doc: Document, regionOf: (node: Scalar) => Flow
       if (found.anchor) latest.set(found.anchor, found);
       const region = isScalar(found) ? regionOf(found) : undefined;
       if (!region) return;
-      if (region.reading.external.size > 0) regions.set(region, new Map([...region.reading.external].map((name) => [name, latest.get(name)])));
+      if (region.reading.external.size > 0) {
+        regions.set(region, new Map([...region.reading.external].map((name) => [name, latest.get(name)])));
+        for (const name of region.reading.external) if (!latest.has(name)) firstUnknown ??= name;
+      }
       for (const name of region.reading.anchors.keys()) latest.set(name, { region, name });
     },
   });
-  return { aliases, regions };
+  return { aliases, regions, firstUnknown };
 }

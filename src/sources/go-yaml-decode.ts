@@ -104,7 +104,11 @@ function readWithPlaceholders(source: string, found: readonly FlowRegion[], note
     let reading: KubectlReading;
     try {
       reading = readDocuments(withPlaceholders(source, regions), [...notes], flowDashes, placeholders);
-    } catch {
+    } catch (error) {
+      // go-yaml's decoding error inside a collection the flow reader read (an unknown anchor, a
+      // null key): the syntax was read, so the `yaml` parser would stop on the same error after
+      // seconds per MB (issue 17). Any other error is the parser's to report, with its position.
+      if (error instanceof FlowDecodeError) throw new ExactDecodeError(error.message);
       return undefined;
     }
     if (placeholders.used.size === regions.length) return reading;
@@ -131,11 +135,13 @@ function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<
     throw new ExactDecodeError(error.message.split('\n')[0] ?? 'invalid YAML', line, column);
   }
   const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source };
+  failOnUnknownAnchor(state);
   const value = toValue(first.contents as YamlNode | null, state, 0);
   const ignoredByKubectl: unknown[] = [];
   for (const later of documents.slice(1)) {
     if (later.errors.length > 0 || later.contents === null) continue;
     const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source };
+    failOnUnknownAnchor(laterState);
     const laterValue = toValue(later.contents as YamlNode, laterState, 0);
     if (laterValue !== null) ignoredByKubectl.push(laterValue);
   }
@@ -252,11 +258,14 @@ function fromFlowReading(region: FlowRegion, node: YamlNode, state: State, depth
   const reading = finalReading(region, node, state, depth);
   for (const note of reading.notes) state.notes.push(note);
   if (reading.refuses !== undefined) state.refuses ??= reading.refuses;
-  if (reading.error) throw reading.error;
+  if (reading.error) throw new FlowDecodeError(reading.error.message);
   for (const duplicate of reading.duplicates) state.duplicates.push(duplicate);
   state.placeholders?.used.add(region);
   return reading.value;
 }
+
+/** A decoding error inside a collection read by the flow reader, at the place the node walk reaches it. */
+class FlowDecodeError extends ExactDecodeError {}
 
 /** The region's reading, read again with its aliases to anchors before it resolved when it has such aliases. */
 function finalReading(region: FlowRegion, node: YamlNode | undefined, state: State, depth: number): FlowReading {
@@ -294,6 +303,19 @@ function aliasTargets(state: State): AliasTargets {
   return state.aliasTargets;
 }
 
+/**
+ * go-yaml's parser resolves every alias before anything is decoded, so an unknown anchor is the
+ * error whatever else the document holds. Thrown as the flow reader's when placeholders are read:
+ * the walk finds the same first alias in the placeholder tree as in the whole one.
+ */
+function failOnUnknownAnchor(state: State): void {
+  if (!(state.placeholders?.source ?? state.text).includes('*')) return;
+  const unknown = aliasTargets(state).firstUnknown;
+  if (unknown === undefined) return;
+  const message = `unknown anchor '${unknown}' referenced`;
+  throw state.placeholders ? new FlowDecodeError(message) : new ExactDecodeError(message);
+}
+
 function aliasValue(node: Alias, state: State, depth: number): unknown {
   const target = aliasTargets(state).aliases.get(node);
   if (!target) throw new ExactDecodeError(`unknown anchor '${node.source}' referenced`);
@@ -316,6 +338,8 @@ function isMergeKey(key: YamlNode | null): boolean {
 function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: State, depth: number): void {
   const mapOf = (item: YamlNode | null): Map<string, unknown> => {
     const target = item && isAlias(item) ? aliasTargets(state).aliases.get(item) : item;
+    // go-yaml's parser stops at an unknown anchor before the merge is looked at.
+    if (item && isAlias(item) && !target) throw new ExactDecodeError(`unknown anchor '${item.source}' referenced`);
     const isMapping = target && (isRegionAnchor(target) ? isPlainObject(finalReading(target.region, undefined, state, depth).anchors.get(target.name)) : isMap(target));
     if (!isMapping) throw new ExactDecodeError(MERGE_REFUSAL);
     const value = toValue(item, state, depth);

@@ -145,6 +145,7 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       external.add(name);
       return OUTSIDE;
     }
+    if (error !== undefined) return null;
     try {
       return resolve(name);
     } catch (e) {
@@ -267,11 +268,14 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       const top = stack[stack.length - 1] as MapFrame;
       const keyValue = scalar.quoted ? scalar.text : plainValue(scalar.text, sink);
       let key = '';
-      try {
-        // A null key (`~`, `null`) is refused by sigs.k8s.io/yaml: kept for the walk to throw.
-        key = keyToString(keyValue, sink);
-      } catch (e) {
-        fail(e);
+      // A null key (`~`, `null`) is refused by sigs.k8s.io/yaml: kept for the walk to throw.
+      // After the first error only the syntax matters (an exception per item costs seconds per MB).
+      if (error === undefined) {
+        try {
+          key = keyToString(keyValue, sink);
+        } catch (e) {
+          fail(e);
+        }
       }
       const keyType = typeof keyValue;
       top.repeated = top.explicit ? top.explicit.has(key) : Object.hasOwn(top.map, key);
@@ -290,11 +294,13 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       want = Want.Value;
       continue;
     }
-    let value: unknown;
-    try {
-      value = taggedScalarValue(tag, !scalar.quoted, scalar.text, sink);
-    } catch (e) {
-      value = fail(e);
+    let value: unknown = null;
+    if (error === undefined) {
+      try {
+        value = taggedScalarValue(tag, !scalar.quoted, scalar.text, sink);
+      } catch (e) {
+        value = fail(e);
+      }
     }
     tag = undefined;
     if (anchor !== undefined) {
