@@ -30,13 +30,13 @@ function podWithScript(script: string): string {
  * A Pod with an extra field `x` holding `body`. The `y: n` label (a YAML 1.1 boolean) sends the
  * document to the exact reader (exact-route.ts), as any author can.
  */
-function podForExactReader(body: string): string {
-  return `apiVersion: v1\nkind: Pod\nmetadata: {name: exact, namespace: default, labels: {y: n}}\nspec:\n  containers:\n  - name: main\n    image: busybox:1.36\nx: ${body}\n`;
+function podForExactReader(body: string, before = ''): string {
+  return `apiVersion: v1\nkind: Pod\nmetadata: {name: exact, namespace: default, labels: {y: n}}\n${before}spec:\n  containers:\n  - name: main\n    image: busybox:1.36\nx: ${body}\n`;
 }
 
-/** `[unit, unit, …]` of about `bytes` bytes. */
-function flowListOf(unit: string, bytes: number): string {
-  return `[${Array.from({ length: Math.max(1, Math.ceil(bytes / (unit.length + 2))) }, () => unit).join(', ')}]`;
+/** `[unit, unit, …]` of about `bytes` bytes, items joined by `separator`. */
+function flowListOf(unit: string, bytes: number, separator = ', '): string {
+  return `[${Array.from({ length: Math.max(1, Math.ceil(bytes / (unit.length + separator.length))) }, () => unit).join(separator)}]`;
 }
 
 export const HOSTILE_CLASSES: readonly HostileClass[] = [
@@ -184,6 +184,43 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
     stresses: 'alias resolution in the exact reader (`[{a: &x 1, b: *x}, …]`): the `yaml` package walked the whole document per alias (64 KB took 17 s); anchors also keep the list off the flow reader',
     maxBytes: 10 * MB,
     generate: (bytes) => podForExactReader(flowListOf('{a: &x 1, b: *x}', bytes)),
+  },
+  // Each construct below, in every item, sent a flow list to the `yaml` parser (3-9 s of CPU per MB) before the flow reader read it.
+  {
+    name: 'tagged scalars in a flow list, exact reader',
+    stresses: 'tags decoded as go-yaml does (`[{a: !!str 1, b: !!int "7", c: !local x, d: !!map {e: 1}}, …]`) by the flow reader',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('{a: !!str 1, b: !!int "7", c: !local x, d: !!map {e: 1}}', bytes)),
+  },
+  {
+    name: 'comments in a flow list, exact reader',
+    stresses: 'a comment after every item of a flow list over many lines (`[{a: 1}, # c`)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('{a: 1}', bytes, ', # c\n  ')),
+  },
+  {
+    name: 'merge keys and aliases to an outside anchor, exact reader',
+    stresses: 'aliases inside a flow list to an anchor before it, resolved when the walk reaches the list (`m: &m {k: 1}`, `[{<<: *m, a: *m}, …]`)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('{<<: *m, a: *m}', bytes), 'm: &m {k: 1}\n'),
+  },
+  {
+    name: 'go-yaml escapes in a flow list, exact reader',
+    stresses: 'double-quoted escapes of go-yaml and YAML 1.2 (`\\x41`, `\\e`, `\\U0001F600`, and `\\/`, which kubectl refuses: a note)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('{a: "\\x41\\e\\U0001F600\\/"}', bytes)),
+  },
+  {
+    name: 'null keys in a flow list, exact reader',
+    stresses: 'a decoding error (null key, refused as kubectl refuses it) in every item: the error is thrown without a second read, then the refused document is salvaged for the threat search',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('{~: 1}', bytes)),
+  },
+  {
+    name: 'empty values in a flow list, exact reader',
+    stresses: 'constructs the flow reader leaves to the `yaml` parser (`[{a: , b}, …]`: empty values, a key alone)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('{a: , b}', bytes)),
   },
   {
     name: 'many Services over one selector',

@@ -1,10 +1,13 @@
 import type { Alias, Scalar } from 'yaml';
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { type AliasTargets, type AnchorTarget, findAliasTargets, isRegionAnchor } from './go-yaml-anchor-targets.js';
+import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
+import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { rewriteFlowPlain } from './go-yaml-flow-plain.js';
 import { FLOW_PLACEHOLDER, type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
-import { resolveGoPlain } from './go-yaml-scalar.js';
-import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, plainValue, setKey } from './go-yaml-values.js';
+import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
+import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader: one `---` chunk decoded as `kubectl apply` decodes it (sigs.k8s.io/yaml over
@@ -35,7 +38,6 @@ export interface DuplicateKey {
 export { ExactDecodeError };
 
 const UNICODE_BREAKS = /[\u0085\u2028\u2029]/g;
-const TAG_PREFIX = 'tag:yaml.org,2002:';
 /** go-yaml v2 stops at this depth; our recursion must stop before the JS stack does. */
 const MAX_DEPTH = 10_000;
 /**
@@ -85,6 +87,8 @@ export interface DecodeOptions {
 interface Placeholders {
   readonly regions: ReadonlyMap<number, FlowRegion>;
   readonly used: Set<FlowRegion>;
+  /** The text the regions were read from (offsets as in the text the `yaml` parser reads). */
+  readonly source: string;
 }
 
 /**
@@ -96,11 +100,15 @@ interface Placeholders {
 function readWithPlaceholders(source: string, found: readonly FlowRegion[], notes: readonly string[], flowDashes: ReadonlySet<number>): KubectlReading | undefined {
   let regions = found;
   for (let round = 0; round < 2 && regions.length > 0; round++) {
-    const placeholders: Placeholders = { regions: new Map(regions.map((r) => [r.start, r])), used: new Set() };
+    const placeholders: Placeholders = { regions: new Map(regions.map((r) => [r.start, r])), used: new Set(), source };
     let reading: KubectlReading;
     try {
       reading = readDocuments(withPlaceholders(source, regions), [...notes], flowDashes, placeholders);
-    } catch {
+    } catch (error) {
+      // go-yaml's decoding error inside a collection the flow reader read (an unknown anchor, a
+      // null key): the syntax was read, so the `yaml` parser would stop on the same error after
+      // seconds per MB (issue 17). Any other error is the parser's to report, with its position.
+      if (error instanceof FlowDecodeError) throw new ExactDecodeError(error.message);
       return undefined;
     }
     if (placeholders.used.size === regions.length) return reading;
@@ -126,12 +134,14 @@ function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<
     const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
     throw new ExactDecodeError(error.message.split('\n')[0] ?? 'invalid YAML', line, column);
   }
-  const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders };
+  const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source };
+  failOnUnknownAnchor(state);
   const value = toValue(first.contents as YamlNode | null, state, 0);
   const ignoredByKubectl: unknown[] = [];
   for (const later of documents.slice(1)) {
     if (later.errors.length > 0 || later.contents === null) continue;
-    const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders };
+    const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source };
+    failOnUnknownAnchor(laterState);
     const laterValue = toValue(later.contents as YamlNode, laterState, 0);
     if (laterValue !== null) ignoredByKubectl.push(laterValue);
   }
@@ -174,8 +184,12 @@ interface State {
   readonly flowDashes: ReadonlySet<number>;
   readonly duplicates: PendingDuplicate[];
   readonly placeholders: Placeholders | undefined;
-  /** Each alias's node, found in one walk when the first alias is met (aliasTarget). */
-  aliasTargets?: Map<Alias, YamlNode>;
+  /** Each alias's target, found in one walk when the first alias is met (go-yaml-anchor-targets.ts). */
+  aliasTargets?: AliasTargets;
+  /** Flow collections read again with their aliases to anchors outside resolved. */
+  readonly rereads: Map<FlowRegion, FlowReading>;
+  /** The text the `yaml` parser read, for what its nodes do not keep (a scalar's escapes). */
+  readonly text: string;
 }
 
 function toValue(node: YamlNode | null | undefined, state: State, depth: number): unknown {
@@ -186,8 +200,11 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
   if (known !== undefined) return known;
   let value: unknown;
   const region = state.placeholders && isScalar(node) ? placeholderRegion(node, state.placeholders) : undefined;
-  if (region) value = fromFlowReading(region, state);
-  else if (isScalar(node)) value = scalarValue(node.tag, node.type, isMaskedDash(node, state) ? '-' : String(node.value ?? ''), state);
+  if (region) value = fromFlowReading(region, node, state, depth);
+  else if (isScalar(node)) {
+    value = taggedScalarValue(node.tag, node.type === 'PLAIN', isMaskedDash(node, state) ? '-' : String(node.value ?? ''), state);
+    if (node.type === 'QUOTE_DOUBLE' && hasSlashEscape(node, state.text)) state.refuses ??= SLASH_ESCAPE_REFUSAL;
+  }
   else if (isSeq(node)) {
     state.onStack.add(node);
     value = node.items.map((item) => toValue(item as YamlNode, state, depth + 1));
@@ -237,46 +254,77 @@ function placeholderRegion(node: Scalar, placeholders: Placeholders): FlowRegion
 }
 
 /** The collection's value, with what reading it had to say added in the order the node walk would add it. */
-function fromFlowReading(region: FlowRegion, state: State): unknown {
-  const { reading } = region;
+function fromFlowReading(region: FlowRegion, node: YamlNode, state: State, depth: number): unknown {
+  const reading = finalReading(region, node, state, depth);
   for (const note of reading.notes) state.notes.push(note);
   if (reading.refuses !== undefined) state.refuses ??= reading.refuses;
+  if (reading.error) throw new FlowDecodeError(reading.error.message);
   for (const duplicate of reading.duplicates) state.duplicates.push(duplicate);
   state.placeholders?.used.add(region);
   return reading.value;
 }
+
+/** A decoding error inside a collection read by the flow reader, at the place the node walk reaches it. */
+class FlowDecodeError extends ExactDecodeError {}
+
+/** The region's reading, read again with its aliases to anchors before it resolved when it has such aliases. */
+function finalReading(region: FlowRegion, node: YamlNode | undefined, state: State, depth: number): FlowReading {
+  if (region.reading.external.size === 0 || !state.placeholders) return region.reading;
+  const known = state.rereads.get(region);
+  if (known) return known;
+  const targets = aliasTargets(state).regions.get(region);
+  if (node) state.onStack.add(node);
+  const again = readFlowCollection(state.placeholders.source, region.start, region.indent, (name) => {
+    const target = targets?.get(name);
+    if (!target) throw new ExactDecodeError(`unknown anchor '${name}' referenced`);
+    return targetValue(target, name, state, depth);
+  });
+  if (node) state.onStack.delete(node);
+  // The same text read the first time; only values can differ.
+  if ('failedAt' in again) throw new Error(`flow collection at ${region.start} read once but not twice`);
+  state.rereads.set(region, again);
+  return again;
+}
+
+function hasSlashEscape(node: Scalar, text: string): boolean {
+  const range = node.range;
+  return range !== undefined && range !== null && SLASH_ESCAPE.test(text.slice(range[0], range[1]));
+}
+/** `\/` after an even number of backslashes: the escape itself, not an escaped backslash before `/`. */
+const SLASH_ESCAPE = /(?<!\\)(?:\\\\)*\\\//;
 
 function isMaskedDash(node: Scalar, state: State): boolean {
   const valueEnd = node.range?.[1];
   return state.flowDashes.size > 0 && valueEnd !== undefined && state.flowDashes.has(valueEnd - 1) && node.type === 'PLAIN';
 }
 
+function aliasTargets(state: State): AliasTargets {
+  state.aliasTargets ??= findAliasTargets(state.doc, (node) => (state.placeholders ? placeholderRegion(node, state.placeholders) : undefined));
+  return state.aliasTargets;
+}
+
 /**
- * The node an alias names: the last node before it with that anchor, in the `yaml` package's
- * walk order, as `Alias#resolve` finds it. `resolve` walks the whole document on every call, so
- * a flow list of `{a: &x 1, b: *x}` was quadratic (64 KB took 17 s); here one walk serves all.
+ * go-yaml's parser resolves every alias before anything is decoded, so an unknown anchor is the
+ * error whatever else the document holds. Thrown as the flow reader's when placeholders are read:
+ * the walk finds the same first alias in the placeholder tree as in the whole one.
  */
-function aliasTarget(node: Alias, state: State): YamlNode | undefined {
-  if (!state.aliasTargets) {
-    const targets = new Map<Alias, YamlNode>();
-    const latest = new Map<string, YamlNode>();
-    visit(state.doc, {
-      Node: (_key, found) => {
-        if (isAlias(found)) {
-          const target = latest.get(found.source);
-          if (target) targets.set(found, target);
-        } else if ((isScalar(found) || isMap(found) || isSeq(found)) && found.anchor) latest.set(found.anchor, found);
-      },
-    });
-    state.aliasTargets = targets;
-  }
-  return state.aliasTargets.get(node);
+function failOnUnknownAnchor(state: State): void {
+  if (!(state.placeholders?.source ?? state.text).includes('*')) return;
+  const unknown = aliasTargets(state).firstUnknown;
+  if (unknown === undefined) return;
+  const message = `unknown anchor '${unknown}' referenced`;
+  throw state.placeholders ? new FlowDecodeError(message) : new ExactDecodeError(message);
 }
 
 function aliasValue(node: Alias, state: State, depth: number): unknown {
-  const target = aliasTarget(node, state);
+  const target = aliasTargets(state).aliases.get(node);
   if (!target) throw new ExactDecodeError(`unknown anchor '${node.source}' referenced`);
-  if (state.onStack.has(target)) throw new ExactDecodeError(`anchor '${node.source}' value contains itself`);
+  return targetValue(target, node.source, state, depth);
+}
+
+function targetValue(target: AnchorTarget, name: string, state: State, depth: number): unknown {
+  if (isRegionAnchor(target)) return finalReading(target.region, undefined, state, depth).anchors.get(name);
+  if (state.onStack.has(target)) throw new ExactDecodeError(`anchor '${name}' value contains itself`);
   return toValue(target, state, depth + 1);
 }
 
@@ -289,11 +337,23 @@ function isMergeKey(key: YamlNode | null): boolean {
 /** go-yaml's merge: a mapping, or a sequence of mappings applied last to first so earlier ones win; each overrides what is there. */
 function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: State, depth: number): void {
   const mapOf = (item: YamlNode | null): Map<string, unknown> => {
-    const target = item && isAlias(item) ? aliasTarget(item, state) : item;
-    if (!target || !isMap(target)) throw new ExactDecodeError('map merge requires map or sequence of maps as the value');
+    const target = item && isAlias(item) ? aliasTargets(state).aliases.get(item) : item;
+    // go-yaml's parser stops at an unknown anchor before the merge is looked at.
+    if (item && isAlias(item) && !target) throw new ExactDecodeError(`unknown anchor '${item.source}' referenced`);
+    const isMapping = target && (isRegionAnchor(target) ? isPlainObject(finalReading(target.region, undefined, state, depth).anchors.get(target.name)) : isMap(target));
+    if (!isMapping) throw new ExactDecodeError(MERGE_REFUSAL);
     const value = toValue(item, state, depth);
     return new Map(Object.entries(value as Record<string, unknown>));
   };
+  // A collection the flow reader read is written out, not an alias: a mapping or a list of mappings (aliases to a list are not among its items' values).
+  const region = node && isScalar(node) && state.placeholders ? placeholderRegion(node, state.placeholders) : undefined;
+  if (region) {
+    const value = toValue(node, state, depth);
+    const maps = isPlainObject(value) ? [value] : Array.isArray(value) && value.every(isPlainObject) ? [...value].reverse() : undefined;
+    if (!maps) throw new ExactDecodeError(MERGE_REFUSAL);
+    for (const map of maps) for (const [k, v] of Object.entries(map as Record<string, unknown>)) entries.set(k, v);
+    return;
+  }
   if (node && isSeq(node)) {
     const maps = node.items.map((item) => mapOf(item as YamlNode));
     for (const map of maps.reverse()) for (const [k, v] of map) entries.set(k, v);
@@ -302,44 +362,10 @@ function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: 
   for (const [k, v] of mapOf(node)) entries.set(k, v);
 }
 
-function scalarValue(tag: string | undefined, type: string | undefined, text: string, state: State): unknown {
-  if (tag === undefined) {
-    if (type !== 'PLAIN') return text;
-    return plainValue(text, state);
-  }
-  if (!tag.startsWith(TAG_PREFIX)) return text; // local tags and `!`: go-yaml cannot resolve them, so the text stays
-  const short = tag.slice(TAG_PREFIX.length);
-  switch (short) {
-    case 'str':
-      return text;
-    case 'binary':
-      return decodeBinary(text, state);
-    case 'bool':
-    case 'int':
-    case 'float':
-    case 'null':
-    case 'timestamp': {
-      const resolved = resolveGoPlain(text);
-      const want = short === 'timestamp' ? 'str' : short;
-      if (resolved.tag === want) return plainValue(text, state);
-      if (short === 'float' && resolved.tag === 'int') return resolved.value;
-      throw new ExactDecodeError(`cannot decode !!${resolved.tag} \`${text.slice(0, 40)}\` as a !!${short}`);
-    }
-    default:
-      return text;
-  }
-}
+const MERGE_REFUSAL = 'map merge requires map or sequence of maps as the value';
 
-/** Go's base64.StdEncoding: `\r` and `\n` are skipped, anything else outside the alphabet fails; bytes reach JSON as UTF-8 with U+FFFD for invalid bytes. */
-function decodeBinary(text: string, state: State): string {
-  const compact = text.replace(/[\r\n]/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
-    throw new ExactDecodeError('!!binary value contains invalid base64 data');
-  }
-  const bytes = Buffer.from(compact, 'base64');
-  const decoded = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (decoded.includes('\ufffd')) state.notes.push('a !!binary value is not valid UTF-8; Go replaces each invalid byte with U+FFFD and kfguard may group them differently');
-  return decoded;
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toObject(entries: Map<string, unknown>): Record<string, unknown> {

@@ -1,19 +1,23 @@
-import { keyToString, keyTypesNote, type PendingDuplicate, plainValue, setKey } from './go-yaml-values.js';
+import { readName, readScalar, readTag } from './go-yaml-flow-tokens.js';
+import { taggedScalarValue } from './go-yaml-tags.js';
+import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, plainValue, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader's fast path for one flow collection (`[…]` or `{…}`), read straight from the
- * text. The `yaml` parser costs 3–9 s of CPU per MB of flow text; this reads a plain subset of
- * flow syntax in which YAML 1.1 (go-yaml) and YAML 1.2 (the `yaml` package) cannot differ on
- * structure, and resolves its scalars with the same rules as the rest of the exact reader.
- * Anything outside the subset returns undefined and the collection is left to the `yaml` parser:
- * - no anchors, aliases, tags, comments, `?`, `:` or `#` outside quotes (their meaning differs
- *   between go-yaml versions and YAML 1.2, go-yaml-flow-plain.ts);
+ * text. The `yaml` parser costs 3–9 s of CPU per MB of flow text; this reads the flow syntax in
+ * which YAML 1.1 (go-yaml) and YAML 1.2 (the `yaml` package) agree on structure, and decodes it as
+ * go-yaml v2 does (sigs.k8s.io/yaml, kubectl): scalars with the exact reader's rules, tags
+ * (go-yaml-tags.ts), anchors and aliases (an alias names the last definition before it), merge
+ * keys (`<<`, applied in order, a later one overriding earlier keys) and comments.
+ * Anything outside the subset returns a failure and the collection is left to the `yaml` parser:
+ * - no `?`, no empty node (`{a}`, `[a: 1]`, `{a: }`), no properties on keys or aliases;
  * - plain scalars on one line, starting with a letter, digit or `._/~+$(=^`, or `-` before one of
- *   those; quoted scalars on one line, double-quoted ones with JSON's escapes only;
- * - `key: value` only in mappings (`"key":value` as in JSON), a value after every key, no `<<`
- *   or null key;
+ *   those; quoted scalars on one line (go-yaml-flow-tokens.ts);
+ * - a `#` only after a blank; a value after every key;
  * - no tab, CR, control, surrogate or Unicode line-break character; every continuation line
  *   indented past the line the collection starts on.
+ * Errors go-yaml raises while decoding (an unknown anchor, `!!int a`) are kept in `error` and
+ * thrown when the document's walk reaches the collection, where the `yaml` path throws them.
  */
 export interface FlowReading {
   /** Offset just past the closing bracket. */
@@ -24,7 +28,20 @@ export interface FlowReading {
   readonly refuses: string | undefined;
   /** Duplicate keys in the order the node walk finds them (inner mappings first). */
   readonly duplicates: PendingDuplicate[];
+  /** Each anchor defined inside, at its last definition: aliases after the collection name these. */
+  readonly anchors: ReadonlyMap<string, unknown>;
+  /**
+   * Anchors that aliases inside name before (or without) a definition inside: defined earlier in
+   * the document. Without a `resolve`, such aliases read as null; the decoder reads the collection
+   * again with one when its walk reaches it.
+   */
+  readonly external: ReadonlySet<string>;
+  /** The first error go-yaml raises decoding the collection (the collection's syntax is fine). */
+  readonly error: ExactDecodeError | undefined;
 }
+
+/** The value of an anchor defined before the collection; throws ExactDecodeError as go-yaml does (unknown, contains itself). */
+export type ResolveAnchor = (name: string) => unknown;
 
 interface MapFrame {
   readonly map: Record<string, unknown>;
@@ -32,6 +49,12 @@ interface MapFrame {
   types?: Map<string, string>;
   pending?: PendingDuplicate[];
   key: string;
+  /** The current key was written before (explicitly, not by a merge). */
+  repeated: boolean;
+  /** The current key is `<<`. */
+  merging: boolean;
+  /** Keys written explicitly, once a merge has added others. */
+  explicit?: Set<string>;
 }
 
 /** An open sequence is its array itself: nested lists allocate nothing more. */
@@ -53,30 +76,81 @@ export interface FlowFailure {
   readonly failedAt: number;
 }
 
+/** The value an alias to an anchor outside has before the collection is read with `resolve`. */
+const OUTSIDE = Symbol('anchor outside');
+const MERGE_REFUSAL = 'map merge requires map or sequence of maps as the value';
+
 /** Reads the collection opening at `start`; `lineIndent` is the indentation of its first line. */
-export function readFlowCollection(text: string, start: number, lineIndent: number): FlowReading | FlowFailure {
+export function readFlowCollection(text: string, start: number, lineIndent: number, resolve?: ResolveAnchor): FlowReading | FlowFailure {
   const sink = { notes: [] as string[], refuses: undefined as string | undefined };
   const duplicates: PendingDuplicate[] = [];
+  const anchors = new Map<string, unknown>();
+  const external = new Set<string>();
+  /** Anchored collections still open: an alias to one is go-yaml's "value contains itself". */
+  const openAnchored = new Set<unknown>();
   const stack: Frame[] = [];
+  let error: ExactDecodeError | undefined;
   let want = Want.Value;
   let i = start;
   let result: unknown;
+  let anchor: string | undefined;
+  let tag: string | undefined;
   const n = text.length;
 
+  const fail = (e: unknown): null => {
+    if (!(e instanceof ExactDecodeError)) throw e;
+    error ??= e;
+    return null;
+  };
+
   /** Attaches a finished value to the open collection; then a `,` or a closing bracket is due. */
-  const complete = (value: unknown): Want => {
+  const complete = (value: unknown, fromAlias: boolean): Want => {
     const top = stack[stack.length - 1];
     if (top === undefined) {
       result = value;
       return Want.Next;
     }
     if (Array.isArray(top)) top.push(value);
-    else {
+    else if (top.merging) {
+      top.merging = false;
+      merge(top, value, fromAlias);
+    } else {
       const key = top.key;
-      if (Object.hasOwn(top.map, key)) (top.pending ??= []).push({ key, first: top.map[key], last: value });
+      if (top.repeated) (top.pending ??= []).push({ key, first: top.map[key], last: value });
+      top.explicit?.add(key);
       setKey(top.map, key, value);
     }
     return Want.Next;
+  };
+
+  /** go-yaml's merge: a mapping (or an alias to one), or a sequence of them applied last to first so earlier ones win. */
+  const merge = (frame: MapFrame, value: unknown, fromAlias: boolean): void => {
+    frame.explicit ??= new Set(Object.keys(frame.map));
+    // An anchor outside: merged when the collection is read again with `resolve`.
+    if (value === OUTSIDE || (Array.isArray(value) && value.includes(OUTSIDE))) return;
+    const maps = isMapping(value) ? [value] : !fromAlias && Array.isArray(value) && value.every(isMapping) ? [...value].reverse() : undefined;
+    if (maps === undefined) {
+      fail(new ExactDecodeError(MERGE_REFUSAL));
+      return;
+    }
+    for (const map of maps) for (const [k, v] of Object.entries(map)) setKey(frame.map, k, v);
+  };
+
+  const aliasValue = (name: string): unknown => {
+    if (anchors.has(name)) {
+      const value = anchors.get(name);
+      return openAnchored.has(value) ? fail(new ExactDecodeError(`anchor '${name}' value contains itself`)) : value;
+    }
+    if (!resolve) {
+      external.add(name);
+      return OUTSIDE;
+    }
+    if (error !== undefined) return null;
+    try {
+      return resolve(name);
+    } catch (e) {
+      return fail(e);
+    }
   };
 
   while (i < n) {
@@ -91,21 +165,57 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       i = next;
       continue;
     }
+    if (c === 35 /* # */) {
+      // A comment runs to the end of its line; glued to a token (`1,#`) YAML versions differ.
+      const before = text.charCodeAt(i - 1);
+      if (before !== 32 && before !== 10) return { failedAt: i };
+      const lineEnd = text.indexOf('\n', i);
+      i = lineEnd < 0 ? n : lineEnd;
+      continue;
+    }
+    if (c === 38 /* & */ || c === 33 /* ! */) {
+      // Properties of the next node, in either order, once each.
+      if (want === Want.Key || want === Want.Next || stack.length === 0) return { failedAt: i };
+      if (c === 38) {
+        const read = anchor === undefined ? readName(text, i) : undefined;
+        if (!read || text.charCodeAt(read.end) === 44 || text.charCodeAt(read.end) === 93 || text.charCodeAt(read.end) === 125) return { failedAt: i };
+        anchor = read.name;
+        i = read.end;
+      } else {
+        const read = tag === undefined ? readTag(text, i) : undefined;
+        if (!read) return { failedAt: i };
+        tag = read.tag;
+        i = read.end;
+      }
+      continue;
+    }
     if (c === 91 /* [ */ || c === 123 /* { */) {
       if (want === Want.Key || want === Want.Next) return { failedAt: i };
+      // A tag on a collection changes nothing for go-yaml v2 (kubectl reads `!!str [1]` as [1]).
+      tag = undefined;
+      let opened: Frame;
+      let object: unknown;
       if (c === 91) {
-        stack.push([]);
+        opened = object = [];
         want = Want.Item;
       } else {
-        stack.push({ map: {}, key: '' });
+        opened = { map: {}, key: '', repeated: false, merging: false };
+        object = opened.map;
         want = Want.Key;
       }
+      if (anchor !== undefined) {
+        // go-yaml registers an anchor when its node starts.
+        anchors.set(anchor, object);
+        openAnchored.add(object);
+        anchor = undefined;
+      }
+      stack.push(opened);
       i++;
       continue;
     }
     if (c === 93 /* ] */ || c === 125 /* } */) {
       const top = stack[stack.length - 1];
-      if (top === undefined || want === Want.Value) return { failedAt: i };
+      if (top === undefined || want === Want.Value || anchor !== undefined || tag !== undefined) return { failedAt: i };
       const isSeq = Array.isArray(top);
       if (isSeq !== (c === 93) || (!isSeq && want === Want.Item) || (isSeq && want === Want.Key)) return { failedAt: i };
       stack.pop();
@@ -115,36 +225,61 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
         value = top.map;
         for (const duplicate of top.pending ?? []) duplicates.push({ ...duplicate, owner: top.map });
       }
-      want = complete(value);
+      openAnchored.delete(value);
+      want = complete(value, false);
       i++;
-      if (stack.length === 0) return { end: i, value: result, notes: sink.notes, refuses: sink.refuses, duplicates };
+      if (stack.length === 0) return { end: i, value: result, notes: sink.notes, refuses: sink.refuses, duplicates, anchors, external, error };
       continue;
     }
     if (c === 44 /* , */) {
-      if (want !== Want.Next) return { failedAt: i };
+      if (want !== Want.Next || anchor !== undefined || tag !== undefined) return { failedAt: i };
       const top = stack[stack.length - 1];
       if (top === undefined) return { failedAt: i };
       want = Array.isArray(top) ? Want.Item : Want.Key;
       i++;
       continue;
     }
-    // A scalar.
     if (want === Want.Next || stack.length === 0) return { failedAt: i };
+    if (c === 42 /* * */) {
+      // An alias: a value, never a key, with no properties of its own.
+      const read = readName(text, i);
+      if (!read || want === Want.Key || anchor !== undefined || tag !== undefined) return { failedAt: i };
+      i = read.end;
+      want = complete(aliasValue(read.name), true);
+      continue;
+    }
+    if (want === Want.Key && c === 60 /* < */ && text.charCodeAt(i + 1) === 60) {
+      // `<<: `, the merge key (plain only: a quoted "<<" is an ordinary key).
+      let colon = i + 2;
+      while (text.charCodeAt(colon) === 32) colon++;
+      const after = text.charCodeAt(colon + 1);
+      if (text.charCodeAt(colon) !== 58 || (after !== 32 && after !== 10)) return { failedAt: i };
+      (stack[stack.length - 1] as MapFrame).merging = true;
+      i = colon + 1;
+      want = Want.Value;
+      continue;
+    }
+    // A scalar.
     const scalar = readScalar(text, i);
     if (scalar === undefined) return { failedAt: i };
+    if (scalar.refuses !== undefined) sink.refuses ??= scalar.refuses;
     i = scalar.end;
     if (want === Want.Key) {
       const top = stack[stack.length - 1] as MapFrame;
-      let keyValue: unknown;
-      if (scalar.quoted) keyValue = scalar.text;
-      else {
-        if (scalar.text === '<<') return { failedAt: i };
-        keyValue = plainValue(scalar.text, sink);
-        if (keyValue === null) return { failedAt: i };
+      const keyValue = scalar.quoted ? scalar.text : plainValue(scalar.text, sink);
+      let key = '';
+      // A null key (`~`, `null`) is refused by sigs.k8s.io/yaml: kept for the walk to throw.
+      // After the first error only the syntax matters (an exception per item costs seconds per MB).
+      if (error === undefined) {
+        try {
+          key = keyToString(keyValue, sink);
+        } catch (e) {
+          fail(e);
+        }
       }
-      const key = keyToString(keyValue, sink);
       const keyType = typeof keyValue;
-      if (Object.hasOwn(top.map, key)) {
+      top.repeated = top.explicit ? top.explicit.has(key) : Object.hasOwn(top.map, key);
+      if (top.repeated) {
         const earlier = top.types?.get(key) ?? 'string';
         if (earlier !== keyType) sink.notes.push(keyTypesNote(key, earlier, keyType));
       }
@@ -159,9 +294,26 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       want = Want.Value;
       continue;
     }
-    want = complete(scalar.quoted ? scalar.text : plainValue(scalar.text, sink));
+    let value: unknown = null;
+    if (error === undefined) {
+      try {
+        value = taggedScalarValue(tag, !scalar.quoted, scalar.text, sink);
+      } catch (e) {
+        value = fail(e);
+      }
+    }
+    tag = undefined;
+    if (anchor !== undefined) {
+      anchors.set(anchor, value);
+      anchor = undefined;
+    }
+    want = complete(value, false);
   }
   return { failedAt: i };
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Skips blank lines; returns the offset of the next content, or -1 when its line is not indented past `lineIndent`. */
@@ -179,104 +331,4 @@ function nextLine(text: string, from: number, lineIndent: number): number {
     }
     return spaces > lineIndent && i < text.length ? i : -1;
   }
-}
-
-interface ScalarToken {
-  readonly text: string;
-  readonly quoted: boolean;
-  readonly end: number;
-}
-
-function readScalar(text: string, start: number): ScalarToken | undefined {
-  const c = text.charCodeAt(start);
-  // Quoted scalars end on their line (a line break is not a quoted character here).
-  if (c === 34 /* " */) return readDoubleQuoted(text, start);
-  if (c === 39 /* ' */) {
-    let doubled = false;
-    for (let i = start + 1; i < text.length; i++) {
-      const d = text.charCodeAt(i);
-      if (d === 39) {
-        if (text.charCodeAt(i + 1) === 39) {
-          doubled = true;
-          i++;
-          continue;
-        }
-        const body = text.slice(start + 1, i);
-        return { text: doubled ? body.replaceAll("''", "'") : body, quoted: true, end: i + 1 };
-      }
-      if (!isQuotedChar(d)) return undefined;
-    }
-    return undefined;
-  }
-  if (!isPlainStart(c) && !(c === 45 /* - */ && isPlainStart(text.charCodeAt(start + 1)))) return undefined;
-  let i = start + 1;
-  let last = start; // the last character that is not a space
-  for (; i < text.length; i++) {
-    const d = text.charCodeAt(i);
-    if (d === 44 || d === 93 || d === 125 || d === 10) break;
-    if (d === 32) continue;
-    if (d === 58 /* : */) {
-      // `: ` ends a key; a `:` inside a plain scalar is read differently by go-yaml versions.
-      const next = text.charCodeAt(i + 1);
-      if (next === 32 || next === 10) break;
-      return undefined;
-    }
-    if (!isPlainChar(d)) return undefined;
-    last = i;
-  }
-  return { text: text.slice(start, last + 1), quoted: false, end: last + 1 };
-}
-
-/**
- * JSON's escapes that YAML 1.1 and 1.2 share; `\u` only outside the surrogates. Not `\/`: go-yaml
- * v2 refuses it ("found unknown escape character", kubectl 1.3x), though YAML 1.2 and JSON take it.
- */
-const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-
-function readDoubleQuoted(text: string, start: number): ScalarToken | undefined {
-  let out = '';
-  let from = start + 1;
-  for (let i = start + 1; i < text.length; i++) {
-    const d = text.charCodeAt(i);
-    if (d === 34) return { text: out + text.slice(from, i), quoted: true, end: i + 1 };
-    if (d === 92 /* \ */) {
-      out += text.slice(from, i);
-      const e = text[i + 1] ?? '';
-      if (e === 'u') {
-        const hex = text.slice(i + 2, i + 6);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) return undefined;
-        const code = parseInt(hex, 16);
-        if (code >= 0xd800 && code <= 0xdfff) return undefined;
-        out += String.fromCharCode(code);
-        i += 5;
-      } else {
-        const escaped = ESCAPES[e];
-        if (escaped === undefined) return undefined;
-        out += escaped;
-        i += 1;
-      }
-      from = i + 1;
-      continue;
-    }
-    if (!isQuotedChar(d)) return undefined;
-  }
-  return undefined;
-}
-
-/** Letters, digits and `$(+./=^_~`: no indicator of either YAML version. */
-function isPlainStart(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 95 || c === 47 || c === 126 || c === 43 || c === 36 || c === 40 || c === 61 || c === 94;
-}
-
-/** Inside a plain scalar: printable, and none of `[]{},:?#` (flow and comment indicators). */
-function isPlainChar(c: number): boolean {
-  if (c === 91 || c === 123 || c === 58 || c === 63 || c === 35) return false;
-  return isQuotedChar(c);
-}
-
-/** Printable ASCII but `\` (an escape in double quotes, kept out of single ones for simplicity), or Unicode past Latin-1 controls without line breaks, BOM or surrogates. */
-function isQuotedChar(c: number): boolean {
-  if (c >= 32 && c <= 126) return c !== 92;
-  if (c < 0xa0) return false;
-  return c !== 0x2028 && c !== 0x2029 && c !== 0xfeff && (c < 0xd800 || c > 0xdfff);
 }

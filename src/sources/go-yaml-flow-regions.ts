@@ -13,6 +13,8 @@ export const FLOW_PLACEHOLDER = 'kfguardflow';
 
 export interface FlowRegion {
   readonly start: number;
+  /** Indentation of the line the collection opens on (readFlowCollection's `lineIndent`). */
+  readonly indent: number;
   readonly reading: FlowReading;
 }
 
@@ -47,7 +49,7 @@ export function findFlowRegions(text: string, avoid: readonly number[] = []): Fl
       while (nextAvoided < avoid.length && (avoid[nextAvoided] as number) < at) nextAvoided++;
       const clear = nextAvoided >= avoid.length || (avoid[nextAvoided] as number) >= (reading?.end ?? 0);
       if (reading && clear && reading.end - at >= FLOW_PLACEHOLDER.length && onlyCommentAfter(text, reading.end)) {
-        regions.push({ start: at, reading });
+        regions.push({ start: at, indent, reading });
         lineEnd = text.indexOf('\n', reading.end);
         if (lineEnd < 0) lineEnd = n;
       }

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { decodeLikeKubectl } from '../../src/sources/go-yaml-decode.js';
 import { findFlowRegions } from '../../src/sources/go-yaml-flow-regions.js';
 import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src/testing/kubectl-oracle.js';
+import { DEFAULT_PARSE_LIMITS, parseYamlStream } from '../../src/sources/yaml-documents.js';
 
 /**
  * The exact reader reads simple flow collections itself (go-yaml-flow-read.ts) and gives the
@@ -16,8 +17,19 @@ const ODD_SCALARS = ['0o17', '0777', '0x1F', '0b101', '1_000', '-1', '+1', '1e3'
 const AWKWARD = ['"quoted"', '"with: colon"', "'single''s'", "''", '""', '"esc\\n"', '"a\\"b"', '"\\u00e9\\/\\t\\\\"', '"\\u00e9\\t\\\\"', '"\\ud83d"', '"\\x41"', '"\\N"', '-', '?x', 'a:b', 'http://x', '!!str 1', '!!int "7"', '!local x', '*base', '&an [1, 2]', '*an', 'a #c', '"\u2028"', '\t1'];
 const KEYS = ['a', 'b', 'a', 'name', '"a"', "'b'", '1', '"1"', 'y', 'on', '0o17', '1.5', '"quoted key"', '__proto__', '<<', '~', '-k', '"k:v"'];
 
+/**
+ * Constructs that once sent a collection to the `yaml` parser (issue 17) and that the flow reader
+ * now decodes as go-yaml does: tags, anchors and aliases (`base` is anchored before every flow
+ * value, `an` is redefined), merge keys, go-yaml's escapes, `:` inside plain text and comments.
+ */
+const CONSTRUCTS = ['!!str 1', '!!int "7"', '!!float 1', '!!bool yes', '!!binary aGk=', '!!null ""', '!local x', '!!str [1, a]', '!!map {a: 1}', '&x 5', '&an 6', '*base', '"\\x41\\e\\N\\_\\U0001F600\\ \\0"', '"a\\/b"', 'http://x', 'a:b', '{p: &y 5, q: *y, r: &y 6, s: *y}', '{<<: *base, a: 9}', '{a: 9, <<: [*base, {c: 1}]}', '[1, # c\n      2]'];
+/** Errors go-yaml raises while decoding, which the flow reader keeps for the walk to throw. */
+const DECODE_ERRORS = ['*nope', '{~: 1}', '!!int a', '{<<: [1]}', '!!binary "a!"'];
+
 const scalar = (awkward: boolean) =>
-  awkward ? fc.oneof({ arbitrary: fc.constantFrom(...ODD_SCALARS), weight: 6 }, { arbitrary: fc.constantFrom(...AWKWARD), weight: 1 }) : fc.constantFrom(...ODD_SCALARS);
+  awkward
+    ? fc.oneof({ arbitrary: fc.constantFrom(...ODD_SCALARS), weight: 6 }, { arbitrary: fc.constantFrom(...CONSTRUCTS), weight: 2 }, { arbitrary: fc.constantFrom(...AWKWARD, ...DECODE_ERRORS), weight: 1 })
+    : fc.oneof({ arbitrary: fc.constantFrom(...ODD_SCALARS), weight: 4 }, { arbitrary: fc.constantFrom(...CONSTRUCTS), weight: 1 });
 
 /** A flow collection, on one line or over several. */
 function flowText(awkward: boolean) {
@@ -131,4 +143,54 @@ test('an alias names the last node before it with its anchor, when anchors are r
   assert.equal(value.x[300], 299);
   const merged = decodeLikeKubectl('a: &m {k: 1}\nb: &m {k: 2}\nc: {<<: *m}\n').value as { c: unknown };
   assert.deepEqual(merged.c, { k: 2 });
+});
+
+/** What kubectl 1.3x (`kubectl label --local -f FILE -o json`) does with each construct the flow reader took over; the test asks kubectl itself. */
+const KUBECTL_CASES = [
+  'spec: {a: [{p: &x 1, q: *x}, {p: &x 2, q: *x}, *x], b: *x}',
+  'm: &m {k: 1, j: 2}\nspec: [{<<: *m, a: 1}, {k: 3, <<: *m}, {k: 3, <<: [*m, {k: 4, z: 1}]}, {a: *m}]',
+  'spec: [!!str 1, !!int "7", !local x, !!binary aGk=, !!float 1, !!null "", !!bool yes, !!str [1], !!map [1], !foo {a: 1}]',
+  'spec: ["\\x41\\e\\0\\N\\_\\L\\P\\v\\a\\ \\t", "\\U0001F600\\u00e9", a:b, http://x, {a: b:c}]',
+  'spec: [1, # one\n  2,   # two\n  {a: 1} # three\n  ]',
+  'spec: ["a\\/b", 1, 2, 3, 4, 5]',
+  'spec: [{~: 1}, 1, 2, 3, 4, 5]',
+  'spec: [1, 2, 3, 4, 5, *nope]',
+  'spec: &a [1, 2, 3, 4, 5, *a]',
+  'spec: [!!int a, 1, 2, 3, 4, 5]',
+  'm: &m [{k: 1}]\nspec: [{<<: *m}, 1, 2, 3]',
+  // `flag: {y: 1}` (a YAML 1.1 boolean key) sends each document to the exact reader.
+].map((body) => `apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: x}\nflag: {y: 1}\n${body}\n`);
+
+test('kubectl reads anchors, aliases, tags, merge keys, escapes and comments in flow collections as the flow reader does', requiresKubectl(), () => {
+  // Each case is read by the flow reader, not left to the `yaml` parser.
+  for (const text of KUBECTL_CASES) assert.ok(findFlowRegions(text).some((r) => r.reading.value !== undefined), text);
+  const oracle = kubectlDecodeAll(KUBECTL_CASES);
+  const problems = KUBECTL_CASES.flatMap((text, i) => compareWithKubectl(text, oracle[i]!).map((p) => `${JSON.stringify(text)}: ${p}`));
+  assert.deepEqual(problems, []);
+  // The refusals are refusals, on both sides: kubectl's error is the case's point.
+  assert.deepEqual(oracle.map((o) => o.error !== undefined), [false, false, false, false, false, true, true, true, true, true, true]);
+});
+
+test('the same cases read alike on the flow reader and on the yaml-only path', () => {
+  for (const text of KUBECTL_CASES) assert.deepEqual(readBothWays(text, true), readBothWays(text, false), text);
+});
+
+test('aliases in flow collections still count towards the alias budget: a billion laughs is refused', () => {
+  const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: lol, labels: {y: n}}', 'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+  for (let level = 1; level < 9; level++) {
+    const previous = String.fromCharCode(96 + level);
+    lines.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array.from({ length: 9 }, () => `*${previous}`).join(', ')}]`);
+  }
+  const text = `${lines.join('\n')}\n`;
+  assert.ok(findFlowRegions(text).length >= 9, 'the lists are read by the flow reader');
+  const { documents, errors } = parseYamlStream(text, DEFAULT_PARSE_LIMITS);
+  assert.equal(documents.filter((d) => !d.refused).length, 0);
+  assert.match(errors[0]?.message ?? '', /aliases expand to more than/);
+});
+
+test('a decoding error inside a collection the flow reader read is the one the yaml-only path throws', () => {
+  const text = `x: [${Array.from({ length: 2000 }, () => '{~: 1}').join(', ')}]\n`;
+  const fast = readBothWays(text, true) as { error?: string };
+  assert.deepEqual(fast, readBothWays(text, false));
+  assert.equal(fast.error, 'unsupported map key of type null');
 });
