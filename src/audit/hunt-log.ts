@@ -20,6 +20,8 @@ import { ScheduledRuns } from './scheduled-runs.js';
 import { kindOfResource, TRACKED_RESOURCES } from './resource-kinds.js';
 import { Timeline } from './timeline.js';
 
+const EPHEMERAL = 'ephemeralcontainers';
+
 export interface AuditHuntOptions {
   /** The object rules; only those that judge audit events run, the others get one coverage entry each. */
   readonly rules: readonly Rule[];
@@ -200,7 +202,8 @@ export class AuditHunt {
 
   private afterOf(event: AuditEvent, before: K8sObject | undefined): { after?: K8sObject; afterFromPatchAlone: boolean } {
     const ref = event.objectRef;
-    if (ref.subresource) return { afterFromPatchAlone: false };
+    // `kubectl debug` adds containers to a running pod through this subresource: what they run is judged.
+    if (ref.subresource && !(ref.resource === 'pods' && ref.subresource === EPHEMERAL)) return { afterFromPatchAlone: false };
     if (event.verb === 'create' || event.verb === 'update') {
       const after = requestObjectOf(event) ?? responseObjectOf(event);
       return after ? { after, afterFromPatchAlone: false } : { afterFromPatchAlone: false };

