@@ -2,6 +2,10 @@
 // each test failed before its fix.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { huntAuditLogs } from '../../src/audit/hunt-logs.js';
 import type { AuditHuntResult } from '../../src/audit/hunt-log.js';
 import { ALL_RULES } from '../../src/rules/index.js';
@@ -110,5 +114,16 @@ describe('audit evasions (issue 12 review)', () => {
     const tight = await huntAuditLogs([{ chunks: chunks(), display: 't.log' }], { rules: threatRules, limits: { maxConfigBytes: 64 } });
     assert.equal(tight.findings.find((f) => f.resource.name === 'p3'), undefined);
     assert.ok(tight.coverage.some((c) => c.resource?.name === 'p3' && /ConfigMap kubeflow-user-a\/boot.*forgotten/.test(c.reason)), JSON.stringify(tight.coverage));
+  });
+  test('logs given newest first are read in the order of their first event', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kfguard-order-'));
+    const policy = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'gate', namespace: 'kubeflow' }, spec: { action: 'CUSTOM', provider: { name: 'ext' }, rules: [{}] } };
+    const ref = { resource: 'authorizationpolicies', apiGroup: 'security.istio.io', namespace: 'kubeflow', name: 'gate' };
+    writeFileSync(join(dir, 'audit.log'), jsonLines([auditEvent({ verb: 'delete', ...ref, at: at(5) })]));
+    writeFileSync(join(dir, 'audit-old.log.gz'), gzipSync(jsonLines([auditEvent({ verb: 'create', ...ref, at: at(1), requestObject: policy })])));
+    const inputs = ['audit.log', 'audit-old.log.gz'].map((name) => ({ path: join(dir, name), display: name }));
+    const result = await huntAuditLogs(inputs, { rules: threatRules });
+    assert.deepEqual(ids(result), ['audit-auth-chain-removed:critical']);
+    assert.ok(result.warnings.some((w) => /order of their first event.*audit-old\.log\.gz, audit\.log/.test(w)), JSON.stringify(result.warnings));
   });
 });
