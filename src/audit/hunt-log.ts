@@ -60,6 +60,8 @@ export interface AuditHuntStats {
   outsideWindow: number;
   malformed: number;
   patchesJudgedAlone: number;
+  /** Writes to resources hunting judges that carried no body (logged at Metadata level): not judged. */
+  writesWithoutBody: number;
 }
 
 export interface AuditHuntResult {
@@ -101,7 +103,7 @@ export class AuditHunt {
   private readonly coverage = new Map<string, CoverageEntry>();
   private readonly errors: InputError[] = [];
   private droppedFindings = 0;
-  readonly stats: AuditHuntStats = { lines: 0, events: 0, judged: 0, otherStages: 0, duplicates: 0, outsideWindow: 0, malformed: 0, patchesJudgedAlone: 0 };
+  readonly stats: AuditHuntStats = { lines: 0, events: 0, judged: 0, otherStages: 0, duplicates: 0, outsideWindow: 0, malformed: 0, patchesJudgedAlone: 0, writesWithoutBody: 0 };
 
   constructor(private readonly options: AuditHuntOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -148,7 +150,6 @@ export class AuditHunt {
       this.stats.duplicates++;
       return;
     }
-    this.stats.judged++;
     this.judgeEvent(event);
   }
 
@@ -156,7 +157,10 @@ export class AuditHunt {
     this.remember(event.auditID);
     const context = this.contextOf(event);
     const inWindow = this.inWindow(event);
+    // Outside --since/--until a request is remembered (a later copy is still a duplicate) but not judged.
     if (!inWindow) this.stats.outsideWindow++;
+    else this.stats.judged++;
+    if (inWindow && succeeded(event) && isBlindWrite(event)) this.stats.writesWithoutBody++;
     const produced = inWindow && succeeded(event) ? this.judge(context) : [];
     if (inWindow) this.timeline.record(event, produced);
   }
@@ -167,6 +171,11 @@ export class AuditHunt {
     );
     const warnings: string[] = [];
     if (this.droppedFindings > 0) warnings.push(`${this.droppedFindings} more distinct finding(s) not kept: over ${this.limits.maxFindings}; narrow the log with --since/--until`);
+    if (this.stats.writesWithoutBody > 0) {
+      warnings.push(
+        `${this.stats.writesWithoutBody} write(s) (create, update, patch) to resources kfguard judges carried no body: the audit policy logged them at Metadata level, so what they wrote was not judged. Log pods, workloads, Services, Istio policies, RBAC bindings, ConfigMaps and Secrets at Request or RequestResponse level`,
+      );
+    }
     const { actors, droppedActors } = this.timeline.flagged();
     if (droppedActors > 0) warnings.push(`timeline: requests of ${droppedActors} actor(s) not kept (over the actor cap); their findings are still listed`);
     if (this.stats.malformed > this.limits.maxListedErrors) {
@@ -339,6 +348,14 @@ export class AuditHunt {
  * body; falco's create_nginx_pod_privileged sample is one): the created object names it, so that a
  * later patch of it is applied to this state rather than judged from its body alone.
  */
+/** A create, update or patch of something hunting judges, logged without the object it wrote. */
+function isBlindWrite(event: AuditEvent): boolean {
+  const ref = event.objectRef;
+  if (!['create', 'update', 'patch'].includes(event.verb) || event.requestObject !== undefined || event.responseObject !== undefined) return false;
+  if (ref.subresource && !(ref.resource === 'pods' && ref.subresource === EPHEMERAL)) return false;
+  return kindOfResource(ref.resource) !== undefined || configRefOf(ref) !== undefined;
+}
+
 function configRefOf(ref: AuditObjectRef): ConfigRef | undefined {
   if (ref.apiGroup !== '' || ref.subresource) return undefined;
   const kind: ConfigKind | undefined = ref.resource === 'configmaps' ? 'ConfigMap' : ref.resource === 'secrets' ? 'Secret' : undefined;

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { huntAuditLogs } from '../../src/audit/hunt-logs.js';
 import type { AuditHuntResult } from '../../src/audit/hunt-log.js';
 import { ALL_RULES } from '../../src/rules/index.js';
+import { runCli } from '../helpers/cli.js';
 import { auditEvent, jsonLines } from './events.js';
 
 const threatRules = ALL_RULES.filter((rule) => rule.meta.sources.includes('audit') && rule.meta.category === 'threat');
@@ -125,5 +126,29 @@ describe('audit evasions (issue 12 review)', () => {
     const result = await huntAuditLogs(inputs, { rules: threatRules });
     assert.deepEqual(ids(result), ['audit-auth-chain-removed:critical']);
     assert.ok(result.warnings.some((w) => /order of their first event.*audit-old\.log\.gz, audit\.log/.test(w)), JSON.stringify(result.warnings));
+  });
+  test('writes logged at Metadata level (no body) are counted and warned about; the text report does not say "passes"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kfguard-meta-'));
+    const file = join(dir, 'audit.log');
+    const metadata = (spec: Parameters<typeof auditEvent>[0]) => ({ ...auditEvent(spec), level: 'Metadata' });
+    writeFileSync(file, jsonLines([
+      metadata({ verb: 'create', resource: 'pods', namespace: NS, name: 'm1', at: at(1) }),
+      metadata({ verb: 'patch', resource: 'services', namespace: 'kubeflow', name: 'centraldashboard', at: at(2) }),
+      // Not a resource hunting judges: not counted.
+      metadata({ verb: 'update', resource: 'leases', apiGroup: 'coordination.k8s.io', namespace: 'kube-node-lease', name: 'n1', at: at(3) }),
+    ]));
+    const run = await runCli(['audit', file, '--format', 'text', '--no-color']);
+    assert.doesNotMatch(run.stdout, /passes --fail-on/);
+    assert.match(run.stdout, /not a pass: 2 write\(s\) carried no body/);
+    assert.match(run.stdout, /warning: 2 write\(s\).*Metadata level/);
+    const json = JSON.parse((await runCli(['audit', file, '--format', 'json'])).stdout) as { extensions: { sourceStats: { writesWithoutBody: number } } };
+    assert.equal(json.extensions.sourceStats.writesWithoutBody, 2);
+  });
+
+  test('requests outside --since/--until are not counted as judged', async () => {
+    const events = [0, 5, 10].map((minute) => auditEvent({ verb: 'delete', resource: 'pods', namespace: NS, name: `p${minute}`, at: at(minute) }));
+    const result = await hunt(events, { since: Date.parse(at(5)) });
+    assert.equal(result.stats.outsideWindow, 1);
+    assert.equal(result.stats.judged, 2);
   });
 });
