@@ -151,4 +151,24 @@ describe('audit evasions (issue 12 review)', () => {
     assert.equal(result.stats.outsideWindow, 1);
     assert.equal(result.stats.judged, 2);
   });
+  test('exec into a pod the log never showed created: its role is read from its name, and kubectl debug counts as exec', async () => {
+    const exec = (namespace: string, name: string, subresource = 'exec') =>
+      auditEvent({ verb: 'create', resource: 'pods', subresource, namespace, name, at: at(8), stage: 'ResponseStarted', code: 101, requestURI: `/api/v1/namespaces/${namespace}/pods/${name}/${subresource}?command=sh&stdin=true&tty=true` });
+    const result = await hunt([
+      exec(NS, 'my-notebook-0'),
+      exec('ray', 'raycluster-kuberay-head-8xk2p'),
+      exec(NS, 'sequential-pipeline-x7k2p-1234567890', 'attach'),
+      exec('default', 'nginx-abc'),
+      exec('kubeflow', 'mysql-0'),
+      auditEvent({ verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace: NS, name: 'other-notebook-0', at: at(9), requestObject: { spec: { ephemeralContainers: [{ name: 'debugger', image: 'busybox', targetContainerName: 'nb' }] } } }),
+    ]);
+    const by = (name: string) => result.findings.find((f) => f.ruleId === 'audit-exec-into-ml-pod' && f.resource.name === name);
+    assert.equal(by('my-notebook-0')?.severity, 'medium');
+    assert.match(by('my-notebook-0')?.message ?? '', /a notebook pod by its name/);
+    assert.match(by('raycluster-kuberay-head-8xk2p')?.message ?? '', /a ray pod by its name/);
+    assert.match(by('sequential-pipeline-x7k2p-1234567890')?.message ?? '', /attach into pod .* a pipeline pod by its name/);
+    assert.equal(by('nginx-abc')?.severity, 'low');
+    assert.equal(by('mysql-0')?.severity, 'low');
+    assert.match(by('other-notebook-0')?.message ?? '', /debug container \(pods\/ephemeralcontainers\) into pod other-notebook-0/);
+  });
 });
