@@ -171,4 +171,17 @@ describe('audit evasions (issue 12 review)', () => {
     assert.equal(by('mysql-0')?.severity, 'low');
     assert.match(by('other-notebook-0')?.message ?? '', /debug container \(pods\/ephemeralcontainers\) into pod other-notebook-0/);
   });
+  test('a burst read out of order states its real spread; --since after --until is a usage error', async () => {
+    const times = [[4, 119], [0, 0], [3, 89], [1, 29], [2, 59]] as const;
+    const result = await hunt(times.map(([i, second]) => {
+      const namespace = `kubeflow-user-${i}`;
+      return auditEvent({ verb: 'create', user: 'system:serviceaccount:kubeflow:argo', resource: 'pods', namespace, name: `s-${i}`, at: at(Math.floor(second / 60), second % 60), requestObject: { apiVersion: 'v1', kind: 'Pod', metadata: { name: `s-${i}`, namespace, labels: { 'workflows.argoproj.io/workflow': 'wf-1' } }, spec: { containers: [{ name: 'main', image: 'python:3.11' }] } } });
+    }));
+    const burst = result.findings.find((f) => f.ruleId === 'audit-pipeline-pod-burst');
+    assert.match(burst?.message ?? '', /within 119 s/);
+    assert.match(burst?.evidence.join('\n') ?? '', /to 2026-01-05T10:01:59/);
+    const run = await runCli(['audit', '-', '--since', '2026-01-05T11:00:00Z', '--until', '2026-01-05T10:00:00Z'], { stdin: '' });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--since must be earlier than --until/);
+  });
 });
