@@ -184,4 +184,14 @@ describe('audit evasions (issue 12 review)', () => {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /--since must be earlier than --until/);
   });
+  test('a string, number or null member of a pretty-printed EventList is counted as malformed', async () => {
+    const event = auditEvent({ verb: 'delete', resource: 'pods', namespace: NS, name: 'p', at: at(1) });
+    const text = Buffer.from(JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [event, 'a "quoted", string', 42, null, { ...event, auditID: 'second' }] }, null, 2));
+    async function* chunks(): AsyncGenerator<Buffer> {
+      yield text;
+    }
+    const result = await huntAuditLogs([{ chunks: chunks(), display: 'list.json' }], { rules: threatRules });
+    assert.equal(result.stats.malformed, 3, JSON.stringify(result.errors));
+    assert.equal(result.stats.events, 2);
+  });
 });

@@ -125,6 +125,7 @@ export class AuditRecordCutter {
     for (const piece of this.splitter.push(text)) {
       this.members++;
       if ('oversized' in piece) out.push({ type: 'malformed', line: piece.oversized.line, reason: `event longer than ${sizeOf(this.limits.maxEventBytes)}; skipped` });
+      else if ('scalar' in piece) out.push({ type: 'malformed', line: piece.scalar.line, reason: 'an EventList member that is not an object' });
       else out.push({ type: 'text', line: piece.member.line, text: piece.member.text, member: true });
     }
   }
