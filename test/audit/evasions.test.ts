@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { huntAuditLogs } from '../../src/audit/hunt-logs.js';
+import { auditRecords } from '../../src/audit/read/audit-records.js';
 import type { AuditHuntResult } from '../../src/audit/hunt-log.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -193,5 +194,17 @@ describe('audit evasions (issue 12 review)', () => {
     const result = await huntAuditLogs([{ chunks: chunks(), display: 'list.json' }], { rules: threatRules });
     assert.equal(result.stats.malformed, 3, JSON.stringify(result.errors));
     assert.equal(result.stats.events, 2);
+  });
+  test('a one-line EventList longer than the line cap is read member by member, not dropped whole', async () => {
+    const items = Array.from({ length: 40 }, (_, i) => auditEvent({ verb: 'delete', resource: 'pods', namespace: NS, name: `p${i}`, at: at(1) }));
+    const text = Buffer.from(JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items }));
+    assert.ok(text.length > 8 * 2048);
+    async function* chunks(): AsyncGenerator<Buffer> {
+      for (let i = 0; i < text.length; i += 1000) yield text.subarray(i, i + 1000);
+    }
+    const records = [];
+    for await (const record of auditRecords(chunks(), { maxEventBytes: 2048 })) records.push(record);
+    assert.equal(records.filter((r) => r.type === 'malformed').length, 0, JSON.stringify(records.filter((r) => r.type === 'malformed')));
+    assert.equal(records.filter((r) => r.type === 'value').length, 40);
   });
 });
