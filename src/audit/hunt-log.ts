@@ -5,20 +5,24 @@ import { selfExemptionNote } from '../suppress/apply.js';
 import { fingerprintOf } from '../core/fingerprint.js';
 import { isK8sObject } from '../core/object.js';
 import type { Rule } from '../core/rule.js';
-import type { CoverageEntry, Finding, InputError, K8sObject, RuleError } from '../core/types.js';
+import type { CoverageEntry, Finding, InputError, K8sObject, ResourceRef, RuleError } from '../core/types.js';
 import { podLabelsOf } from '../k8s/inventory.js';
+import { Snapshot } from '../core/snapshot.js';
 import type { TimelineActor } from '../report/report.js';
 import type { AuditRecord } from './read/audit-records.js';
 import { DEFAULT_HUNT_SETTINGS, MUTATING_VERBS, type AuditDetection, type AuditHit, type EventContext, type HuntSettings } from './detection.js';
 import { AUDIT_DETECTIONS } from './detections/index.js';
 import { auditOriginOf } from './origin.js';
 import { auditEventOf, detached, isJudgedStage, isWorthJudging, requestObjectOf, responseObjectOf, succeeded, type AuditEvent, type AuditObjectRef } from './event.js';
+import { ConfigState, configRefsOf, type ConfigKind, type ConfigRef } from './config-state.js';
 import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
 import { PodRoles } from './pod-roles.js';
 import { ScheduledRuns } from './scheduled-runs.js';
 import { kindOfResource, TRACKED_RESOURCES } from './resource-kinds.js';
 import { Timeline } from './timeline.js';
+
+const EPHEMERAL = 'ephemeralcontainers';
 
 export interface AuditHuntOptions {
   /** The object rules; only those that judge audit events run, the others get one coverage entry each. */
@@ -37,13 +41,15 @@ export interface AuditHuntLimits {
   readonly maxRememberedIds: number;
   readonly maxTrackedObjects: number;
   readonly maxTrackedPods: number;
+  /** Bytes of ConfigMap and Secret data kept (as JSON text) for the workloads that read them. */
+  readonly maxConfigBytes: number;
   /** Distinct findings kept; the rest are counted in a warning. */
   readonly maxFindings: number;
   /** Malformed lines listed one by one; the rest are counted in one more error. */
   readonly maxListedErrors: number;
 }
 
-const DEFAULT_LIMITS: AuditHuntLimits = { maxRememberedIds: 1_000_000, maxTrackedObjects: 20_000, maxTrackedPods: 100_000, maxFindings: 10_000, maxListedErrors: 100 };
+const DEFAULT_LIMITS: AuditHuntLimits = { maxRememberedIds: 1_000_000, maxTrackedObjects: 20_000, maxTrackedPods: 100_000, maxConfigBytes: 16 * 1024 * 1024, maxFindings: 10_000, maxListedErrors: 100 };
 
 export interface AuditHuntStats {
   lines: number;
@@ -54,6 +60,8 @@ export interface AuditHuntStats {
   outsideWindow: number;
   malformed: number;
   patchesJudgedAlone: number;
+  /** Writes to resources hunting judges that carried no body (logged at Metadata level): not judged. */
+  writesWithoutBody: number;
 }
 
 export interface AuditHuntResult {
@@ -85,6 +93,7 @@ export class AuditHunt {
   private readonly objectRules: readonly Rule[];
   private readonly judges: { readonly detection: AuditDetection; readonly judge: (context: EventContext) => Iterable<AuditHit> }[];
   private readonly state: ObjectState;
+  private readonly configs: ConfigState;
   private readonly podRoles: PodRoles;
   private readonly scheduledRuns: ScheduledRuns;
   private readonly seen = new Set<string>();
@@ -94,7 +103,7 @@ export class AuditHunt {
   private readonly coverage = new Map<string, CoverageEntry>();
   private readonly errors: InputError[] = [];
   private droppedFindings = 0;
-  readonly stats: AuditHuntStats = { lines: 0, events: 0, judged: 0, otherStages: 0, duplicates: 0, outsideWindow: 0, malformed: 0, patchesJudgedAlone: 0 };
+  readonly stats: AuditHuntStats = { lines: 0, events: 0, judged: 0, otherStages: 0, duplicates: 0, outsideWindow: 0, malformed: 0, patchesJudgedAlone: 0, writesWithoutBody: 0 };
 
   constructor(private readonly options: AuditHuntOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -103,6 +112,7 @@ export class AuditHunt {
     this.objectRules = options.rules;
     this.judges = (options.detections ?? AUDIT_DETECTIONS).map((detection) => ({ detection, judge: detection.start(this.settings) }));
     this.state = new ObjectState(this.limits.maxTrackedObjects);
+    this.configs = new ConfigState(this.limits.maxConfigBytes);
     this.podRoles = new PodRoles(this.limits.maxTrackedPods);
     this.scheduledRuns = new ScheduledRuns(this.limits.maxTrackedObjects);
   }
@@ -140,7 +150,6 @@ export class AuditHunt {
       this.stats.duplicates++;
       return;
     }
-    this.stats.judged++;
     this.judgeEvent(event);
   }
 
@@ -148,7 +157,10 @@ export class AuditHunt {
     this.remember(event.auditID);
     const context = this.contextOf(event);
     const inWindow = this.inWindow(event);
+    // Outside --since/--until a request is remembered (a later copy is still a duplicate) but not judged.
     if (!inWindow) this.stats.outsideWindow++;
+    else this.stats.judged++;
+    if (inWindow && succeeded(event) && isBlindWrite(event)) this.stats.writesWithoutBody++;
     const produced = inWindow && succeeded(event) ? this.judge(context) : [];
     if (inWindow) this.timeline.record(event, produced);
   }
@@ -159,6 +171,11 @@ export class AuditHunt {
     );
     const warnings: string[] = [];
     if (this.droppedFindings > 0) warnings.push(`${this.droppedFindings} more distinct finding(s) not kept: over ${this.limits.maxFindings}; narrow the log with --since/--until`);
+    if (this.stats.writesWithoutBody > 0) {
+      warnings.push(
+        `${this.stats.writesWithoutBody} write(s) (create, update, patch) to resources kfguard judges carried no body: the audit policy logged them at Metadata level, so what they wrote was not judged. Log pods, workloads, Services, Istio policies, RBAC bindings, ConfigMaps and Secrets at Request or RequestResponse level`,
+      );
+    }
     const { actors, droppedActors } = this.timeline.flagged();
     if (droppedActors > 0) warnings.push(`timeline: requests of ${droppedActors} actor(s) not kept (over the actor cap); their findings are still listed`);
     if (this.stats.malformed > this.limits.maxListedErrors) {
@@ -192,15 +209,18 @@ export class AuditHunt {
   private contextOf(event: AuditEvent): EventContext {
     const ref = event.objectRef;
     const tracked = TRACKED_RESOURCES.has(ref.resource) && !ref.subresource;
-    const before = tracked ? this.state.get(ref) : undefined;
+    const config = configRefOf(ref);
+    const before = tracked ? this.state.get(ref) : config ? this.configs.get(config) : undefined;
     const { after, afterFromPatchAlone } = this.afterOf(event, before);
     if (succeeded(event)) this.moveState(event, tracked, after, afterFromPatchAlone);
+    if (succeeded(event) && config) this.moveConfig(event, config, after, afterFromPatchAlone);
     return { event, ...(before ? { before } : {}), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles, scheduledRuns: this.scheduledRuns };
   }
 
   private afterOf(event: AuditEvent, before: K8sObject | undefined): { after?: K8sObject; afterFromPatchAlone: boolean } {
     const ref = event.objectRef;
-    if (ref.subresource) return { afterFromPatchAlone: false };
+    // `kubectl debug` adds containers to a running pod through this subresource: what they run is judged.
+    if (ref.subresource && !(ref.resource === 'pods' && ref.subresource === EPHEMERAL)) return { afterFromPatchAlone: false };
     if (event.verb === 'create' || event.verb === 'update') {
       const after = requestObjectOf(event) ?? responseObjectOf(event);
       return after ? { after, afterFromPatchAlone: false } : { afterFromPatchAlone: false };
@@ -232,16 +252,45 @@ export class AuditHunt {
     else if (event.verb === 'delete') this.podRoles.forget(ref.namespace, ref.name);
   }
 
+  /** ConfigMaps and Secrets: kept for the workloads that read them; a change the log does not show drops them. */
+  private moveConfig(event: AuditEvent, config: ConfigRef, after: K8sObject | undefined, afterFromPatchAlone: boolean): void {
+    const named = event.verb === 'create' && !config.name ? { ...config, name: typeof after?.metadata?.name === 'string' ? after.metadata.name : '' } : config;
+    if (!named.name) return;
+    if (after && !afterFromPatchAlone && event.verb !== 'delete') this.configs.set(named, after);
+    else if (MUTATING_VERBS.has(event.verb)) this.configs.delete(named);
+  }
+
+  /**
+   * The ConfigMaps and Secrets the object names, from the kept state, as a snapshot the rules read
+   * beside it; those it names that were forgotten (over the budget) become coverage entries.
+   */
+  private configInventory(after: K8sObject, origin: ReturnType<typeof auditOriginOf>, namespace: string | undefined): Snapshot | undefined {
+    if (after.kind === 'ConfigMap' || after.kind === 'Secret') return undefined;
+    const refs = configRefsOf(after, namespace ?? '');
+    if (refs.length === 0) return undefined;
+    const { found, forgotten } = this.configs.lookup(refs);
+    for (const ref of forgotten) {
+      const reason = `${ref.kind} ${ref.namespace}/${ref.name}, which this object reads, was forgotten (kept ConfigMap and Secret data is capped at ${this.limits.maxConfigBytes} bytes): what it holds was not judged with the object`;
+      const resource = resourceRefOf(after, namespace);
+      this.coverage.set(`config\u0000${JSON.stringify(resource)}\u0000${ref.kind}/${ref.name}`, { ruleId: 'crypto-miner-workload', source: 'audit', resource, reason });
+    }
+    if (found.length === 0) return undefined;
+    return Snapshot.of([{ object: after, origin }, ...found.map((object) => ({ object, origin }))], podLabelsOf);
+  }
+
   /** Runs the object rules and the detections on one request; returns the ids of what it found. */
   private judge(context: EventContext): string[] {
     const { event, after } = context;
     const produced: string[] = [];
     const origin = auditOriginOf(event);
     if (after && this.objectRules.length > 0 && ['create', 'update', 'patch'].includes(event.verb)) {
-      const result = runRules([{ object: after, origin }], { rules: this.objectRules, config: this.config, podLabelsOf });
+      const inventory = this.configInventory(after, origin, event.objectRef.namespace);
+      const result = runRules([{ object: after, origin }], { rules: this.objectRules, config: this.config, podLabelsOf, ...(inventory ? { inventory } : {}) });
       for (const error of result.ruleErrors) this.ruleErrors.push(error);
       for (const entry of result.coverage) this.coverage.set(`${entry.ruleId}\u0000${entry.source}\u0000${entry.resource ? JSON.stringify(entry.resource) : ''}`, entry);
       for (const finding of result.findings) {
+        // The ConfigMaps and Secrets read beside the object are judged when they are written, not again here.
+        if (inventory && (finding.resource.kind === 'ConfigMap' || finding.resource.kind === 'Secret')) continue;
         const notes = [
           ...(context.afterFromPatchAlone ? ['judged from the patch body alone: the log holds no earlier state of this object'] : []),
           ...[selfExemptionNote({ object: after, origin }, finding.ruleId)].filter((note) => note !== undefined),
@@ -299,6 +348,25 @@ export class AuditHunt {
  * body; falco's create_nginx_pod_privileged sample is one): the created object names it, so that a
  * later patch of it is applied to this state rather than judged from its body alone.
  */
+/** A create, update or patch of something hunting judges, logged without the object it wrote. */
+function isBlindWrite(event: AuditEvent): boolean {
+  const ref = event.objectRef;
+  if (!['create', 'update', 'patch'].includes(event.verb) || event.requestObject !== undefined || event.responseObject !== undefined) return false;
+  if (ref.subresource && !(ref.resource === 'pods' && ref.subresource === EPHEMERAL)) return false;
+  return kindOfResource(ref.resource) !== undefined || configRefOf(ref) !== undefined;
+}
+
+function configRefOf(ref: AuditObjectRef): ConfigRef | undefined {
+  if (ref.apiGroup !== '' || ref.subresource) return undefined;
+  const kind: ConfigKind | undefined = ref.resource === 'configmaps' ? 'ConfigMap' : ref.resource === 'secrets' ? 'Secret' : undefined;
+  return kind ? { kind, namespace: ref.namespace ?? '', name: ref.name ?? '' } : undefined;
+}
+
+function resourceRefOf(object: K8sObject, namespace: string | undefined): ResourceRef {
+  const name = typeof object.metadata?.name === 'string' ? object.metadata.name : '';
+  return { apiVersion: object.apiVersion, kind: object.kind, ...(namespace ? { namespace } : {}), name };
+}
+
 function namedRef(ref: AuditObjectRef, object: K8sObject | undefined): AuditObjectRef {
   const name = object?.metadata?.name;
   return !ref.name && typeof name === 'string' && name !== '' ? { ...ref, name } : ref;

@@ -3,6 +3,7 @@ import { errorMessage } from '../core/errors.js';
 import { AuditHunt, type AuditHuntOptions, type AuditHuntResult } from './hunt-log.js';
 import { AuditRecordCutter, DEFAULT_RECORD_LIMITS, parsedRecords, type CutRecord } from './read/audit-records.js';
 import { HeapPacer } from './read/heap-pacer.js';
+import { firstEventTime } from './read/first-time.js';
 import { decompressed, fileChunks } from './read/open-input.js';
 import { skimLine } from './skim.js';
 
@@ -14,9 +15,10 @@ export type AuditInput = { readonly path: string; readonly display: string } | {
  * state and de-duplication carry across rotated files given in order. A log that cannot be read,
  * or breaks off, is an input error naming it; what was read before stays judged.
  */
-export async function huntAuditLogs(inputs: readonly AuditInput[], options: AuditHuntOptions): Promise<AuditHuntResult> {
+export async function huntAuditLogs(given: readonly AuditInput[], options: AuditHuntOptions): Promise<AuditHuntResult> {
   const hunt = new AuditHunt(options);
   const pacer = new HeapPacer(64 * 1024 * 1024);
+  const { inputs, reordered } = await inTimeOrder(given);
   for (const input of inputs) {
     let lastLine = 0;
     try {
@@ -48,7 +50,27 @@ export async function huntAuditLogs(inputs: readonly AuditInput[], options: Audi
       hunt.inputError({ file: input.display, ...(lastLine > 0 ? { line: lastLine } : {}), message: readFailure(error) });
     }
   }
-  return hunt.result();
+  const result = hunt.result();
+  if (reordered) result.warnings.push(`logs read in the order of their first event, not as given: ${inputs.map((input) => input.display).join(', ')}`);
+  return result;
+}
+
+/**
+ * The files in the order of their first event's time (a stable sort; stdin, which cannot be
+ * peeked at, and files whose first time cannot be read keep their place among the others).
+ */
+async function inTimeOrder(given: readonly AuditInput[]): Promise<{ inputs: AuditInput[]; reordered: boolean }> {
+  const files = given.map((input, index) => ({ input, index })).filter(({ input }) => 'path' in input);
+  if (files.length < 2) return { inputs: [...given], reordered: false };
+  const times = await Promise.all(files.map(({ input }) => ('path' in input ? firstEventTime(input.path) : undefined)));
+  const timed = files.map((file, i) => ({ ...file, time: times[i] })).filter((file): file is typeof file & { time: number } => file.time !== undefined);
+  const slots = timed.map((file) => file.index);
+  const sorted = [...timed].sort((a, b) => a.time - b.time || a.index - b.index);
+  const inputs = [...given];
+  sorted.forEach((file, i) => {
+    inputs[slots[i] as number] = file.input;
+  });
+  return { inputs, reordered: inputs.some((input, i) => input !== given[i]) };
 }
 
 function readFailure(error: unknown): string {

@@ -65,10 +65,13 @@ function applyJsonPatch(base: unknown, operations: readonly unknown[], lenient: 
     try {
       switch (raw.op) {
         case 'add':
-        case 'replace':
-          if (lenient) makeParents(doc, path);
-          doc = put(doc, path, structuredClone(raw.value), lenient ? 'add' : raw.op);
+        case 'replace': {
+          // Judged alone, `replace` of a field the body never made adds it; of one it made, replaces it.
+          const target = lenient ? makeParents(doc, path) : path;
+          const op = raw.op === 'add' || (lenient && !exists(doc, target)) ? 'add' : 'replace';
+          doc = put(doc, target, structuredClone(raw.value), op);
           break;
+        }
         case 'remove':
           if (lenient && !exists(doc, path)) break;
           doc = remove(doc, path);
@@ -123,15 +126,40 @@ function exists(doc: unknown, path: readonly string[]): boolean {
   }
 }
 
-function makeParents(doc: unknown, path: readonly string[]): void {
+/**
+ * Makes the parents a path needs, as the object it was written for had them: a numeric or `-` key
+ * means its parent is a list (RFC 6902 §4.1), any other key a map. Returns the path with list
+ * indices past the end moved to the end, so `containers/0/command` on nothing makes
+ * `containers: [{command}]` and `subjects/-` appends to `subjects: []`.
+ */
+function makeParents(doc: unknown, path: readonly string[]): string[] {
+  const out = [...path];
   let node = doc;
-  for (const key of path.slice(0, -1)) {
-    if (!isRecord(node) || key === '__proto__') return;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i] as string;
+    const fresh = (): unknown => (isListKey(path[i + 1] as string) ? [] : {});
+    if (Array.isArray(node)) {
+      if (!isListKey(key)) return out;
+      let index = key === '-' ? node.length : Number(key);
+      if (index >= node.length) {
+        index = node.length;
+        node.push(fresh());
+      } else if (node[index] === null || typeof node[index] !== 'object') node[index] = fresh();
+      out[i] = String(index);
+      node = node[index];
+      continue;
+    }
+    if (!isRecord(node) || key === '__proto__') return out;
     const record = node as Record<string, unknown>;
-    if (!Object.hasOwn(record, key) || (record[key] === null || typeof record[key] !== 'object')) record[key] = {};
+    if (!Object.hasOwn(record, key) || record[key] === null || typeof record[key] !== 'object') record[key] = fresh();
     node = record[key];
   }
+  const last = path[path.length - 1];
+  if (Array.isArray(node) && last !== undefined && /^\d+$/.test(last) && Number(last) > node.length) out[path.length - 1] = '-';
+  return out;
 }
+
+const isListKey = (key: string): boolean => key === '-' || /^\d+$/.test(key);
 
 function parentOf(doc: unknown, path: readonly string[]): unknown {
   return get(doc, path.slice(0, -1));

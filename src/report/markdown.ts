@@ -1,3 +1,4 @@
+import { writesWithoutBody } from './timeline-text.js';
 import { originLabel } from './origin-label.js';
 import { describeRef } from '../core/object.js';
 import { atLeast, SEVERITIES, type Severity } from '../core/severity.js';
@@ -77,7 +78,9 @@ function header(report: Report, options: RenderOptions): string[] {
       ? 'incomplete: not every input was checked, so this is not a pass'
       : threshold === 'none'
         ? 'no failure threshold'
-        : `passes \`--fail-on ${threshold}\``;
+        : writesWithoutBody(report) > 0
+          ? `not a pass: ${writesWithoutBody(report)} write(s) carried no body and were not judged`
+          : `passes \`--fail-on ${threshold}\``;
   const { files, documents, readAs } = report.inputs;
   const extras = [
     report.summary.suppressed > 0 && `${report.summary.suppressed} suppressed`,

@@ -3,7 +3,7 @@ import { atLeast, SEVERITIES } from '../core/severity.js';
 import type { Finding } from '../core/types.js';
 import { paint, type Paint } from './ansi.js';
 import { originLabel } from './origin-label.js';
-import { sourceStatsLine, timelineLines } from './timeline-text.js';
+import { sourceStatsLine, timelineLines, writesWithoutBody } from './timeline-text.js';
 import { terminalSafeReport } from './terminal-safe.js';
 import type { Formatter, RenderOptions } from './formatter.js';
 import { sortedProbedTargets } from './probed-targets.js';
@@ -137,7 +137,9 @@ function summaryLine(report: Report, p: Paint, options: RenderOptions): string {
         ? p.dim('not gating (--fail-on none)')
         : failing
           ? p.red(`fails --fail-on ${options.failOn}`)
-          : p.green(`passes --fail-on ${options.failOn}`);
+          : writesWithoutBody(report) > 0
+            ? p.yellow(`not a pass: ${writesWithoutBody(report)} write(s) carried no body and were not judged (see the warning)`)
+            : p.green(`passes --fail-on ${options.failOn}`);
   return `${p.bold('Summary:')} ${parts.join(' · ')} — ${verdict}`;
 }
 

@@ -36,3 +36,11 @@ export function sourceStatsLine(report: Report): string | undefined {
     .map(([key, value]) => `${value} ${key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}`)
     .join(', ');
 }
+
+/**
+ * Writes an audit log recorded without their body (the policy logged them at Metadata level):
+ * nothing says what they wrote, so a report without findings must not call that a pass.
+ */
+export function writesWithoutBody(report: Report): number {
+  return report.extensions.sourceStats?.writesWithoutBody ?? 0;
+}

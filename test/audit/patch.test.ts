@@ -41,6 +41,21 @@ describe('patches from audit events', () => {
     assert.deepEqual(result, { result: { kind: 'Service', metadata: { name: 'ui' }, spec: { type: 'LoadBalancer' } } });
   });
 
+  test('lenient mode makes lists for numeric and "-" keys (RFC 6902), not maps keyed "0"', () => {
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'tf' } };
+    const result = applyPatch(deployment, [
+      { op: 'add', path: '/spec/template/spec/containers/0/args', value: ['-o', 'pool:3333'] },
+      { op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'tensorflow/tensorflow:latest' },
+      { op: 'add', path: '/spec/template/spec/containers/3/command', value: ['/opt/x'] },
+    ], { lenient: true });
+    assert.ok('result' in result);
+    const containers = (result.result as { spec: { template: { spec: { containers: unknown } } } }).spec.template.spec.containers;
+    assert.ok(Array.isArray(containers));
+    assert.deepEqual(containers, [{ args: ['-o', 'pool:3333'], image: 'tensorflow/tensorflow:latest' }, { command: ['/opt/x'] }]);
+    const binding = applyPatch({ kind: 'ClusterRoleBinding', metadata: { name: 'b' } }, [{ op: 'add', path: '/subjects/-', value: { kind: 'User', name: 'system:anonymous' } }], { lenient: true });
+    assert.deepEqual(binding, { result: { kind: 'ClusterRoleBinding', metadata: { name: 'b' }, subjects: [{ kind: 'User', name: 'system:anonymous' }] } });
+  });
+
   test('__proto__ in a patch never changes a prototype', () => {
     const merge = JSON.parse('{"__proto__": {"polluted": true}, "spec": {"__proto__": {"type": "LoadBalancer"}}}') as unknown;
     const merged = applyPatch(service, merge);

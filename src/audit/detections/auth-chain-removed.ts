@@ -1,11 +1,23 @@
-import { asRecord, asString } from '../../core/object.js';
+import { asArray, asRecord, asString } from '../../core/object.js';
 import type { K8sObject } from '../../core/types.js';
-import type { AuditDetection } from '../detection.js';
+import type { AuditDetection, AuditHit, EventContext } from '../detection.js';
 import { resourceOfEvent } from '../detection.js';
 import { succeeded } from '../event.js';
 
 const actionOf = (policy: K8sObject | undefined): string => asString(asRecord(policy?.spec)?.action) ?? 'ALLOW';
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const ALONE = 'the log holds no earlier state of this policy: judged from the request body';
+
+/**
+ * Names the Kubeflow auth chain's policies carry in kubeflow/manifests (common/oauth2-proxy:
+ * `istio-ingressgateway-oauth2-proxy`; the older common/oidc-client: `authservice`, `oidc-authservice`;
+ * Dex), and the namespace the gateway's policies live in. With no earlier state in the log, they
+ * are what says a policy was the login check.
+ */
+const AUTH_CHAIN_NAME = /oauth2|authservice|oidc|dex|jwt|login|auth-?chain/i;
+const GATEWAY_NAMESPACE = 'istio-system';
+const marksAuthChain = (namespace: string | undefined, name: string | undefined): boolean => namespace === GATEWAY_NAMESPACE || (name !== undefined && AUTH_CHAIN_NAME.test(name));
+const jwtRulesOf = (object: K8sObject | undefined): readonly unknown[] => asArray(asRecord(object?.spec)?.jwtRules);
 
 /** The oauth2-proxy CUSTOM AuthorizationPolicy or a RequestAuthentication deleted or changed. */
 export const authChainRemoved: AuditDetection = {
@@ -15,7 +27,7 @@ export const authChainRemoved: AuditDetection = {
     severity: 'high',
     category: 'authentication',
     description:
-      'A delete or change of an Istio `AuthorizationPolicy` with `action: CUSTOM` (the oauth2-proxy or Dex check in front of Kubeflow), or of a `RequestAuthentication` (the JWT check). The change is compared with the policy\'s last state in the log; a delete whose earlier state the log does not hold is still reported, at lower severity.',
+      'A delete (one or a whole collection) or change of an Istio `AuthorizationPolicy` with `action: CUSTOM` (the oauth2-proxy or Dex check in front of Kubeflow), or of a `RequestAuthentication` (the JWT check). The change is compared with the policy\'s last state in the log. Without one, the request body is judged alone and the finding says so: a policy in `istio-system` or named as the login check (oauth2-proxy, authservice, OIDC, Dex) whose action is set to anything but `CUSTOM`, or that is deleted, is high; a RequestAuthentication deleted or left without `jwtRules` is high; other deletes of unknown policies are medium.',
     rationale: 'Kubeflow\'s login is these two objects. Deleting or rewriting them leaves every UI behind the gateway open while the gateway still looks the same.',
     remediation: 'Restore the policy from your manifests (`kubectl apply -k` the auth component), then review what was created while it was gone (see the timeline).',
     references: ['https://istio.io/latest/docs/reference/config/security/authorization-policy/', 'https://github.com/kubeflow/manifests/tree/master/common/oauth2-proxy'],
@@ -23,29 +35,74 @@ export const authChainRemoved: AuditDetection = {
   },
   start: () =>
     function* (context) {
-      const { event, before, after } = context;
+      const { event } = context;
       const resource = event.objectRef.resource;
       if ((resource !== 'authorizationpolicies' && resource !== 'requestauthentications') || !succeeded(event)) return;
-      if (!['update', 'patch', 'delete'].includes(event.verb)) return;
+      if (!['update', 'patch', 'delete', 'deletecollection'].includes(event.verb)) return;
       const kind = resource === 'authorizationpolicies' ? 'AuthorizationPolicy' : 'RequestAuthentication';
-      const ref = resourceOfEvent(context, kind);
-      if (kind === 'AuthorizationPolicy') {
-        if (before && actionOf(before) !== 'CUSTOM') return;
-        if (event.verb === 'delete') {
-          yield before
-            ? { resource: ref, message: `CUSTOM AuthorizationPolicy ${ref.name} deleted: the external login check is gone`, severity: 'critical', discriminator: event.auditID }
-            : { resource: ref, message: `AuthorizationPolicy ${ref.name} deleted; the log holds no earlier state to show whether it was the CUSTOM login check`, severity: 'medium', discriminator: event.auditID };
-          return;
-        }
-        if (!before || !after) return;
-        if (actionOf(after) !== 'CUSTOM') yield { resource: ref, message: `CUSTOM AuthorizationPolicy ${ref.name} changed to action ${actionOf(after)}: the external login check is gone`, severity: 'critical', path: 'spec.action', discriminator: event.auditID };
-        else if (!same(before.spec, after.spec)) yield { resource: ref, message: `CUSTOM AuthorizationPolicy ${ref.name} changed (selector, provider or rules)`, severity: 'high', path: 'spec', discriminator: event.auditID, evidence: changedKeys(before, after) };
-        return;
-      }
-      if (event.verb === 'delete') yield { resource: ref, message: `RequestAuthentication ${ref.name} deleted: JWTs are no longer checked there`, severity: before ? 'high' : 'medium', discriminator: event.auditID };
-      else if (before && after && !same(before.spec, after.spec)) yield { resource: ref, message: `RequestAuthentication ${ref.name} changed`, severity: 'medium', path: 'spec', discriminator: event.auditID, evidence: changedKeys(before, after) };
+      if (event.verb === 'deletecollection') yield collectionDeleted(context, kind);
+      else if (kind === 'AuthorizationPolicy') yield* authorizationPolicy(context);
+      else yield* requestAuthentication(context);
     },
 };
+
+function collectionDeleted(context: EventContext, kind: string): AuditHit {
+  const namespace = context.event.objectRef.namespace;
+  const where = namespace ? `namespace ${namespace}` : 'every namespace';
+  const gateway = namespace === undefined || namespace === GATEWAY_NAMESPACE;
+  return {
+    resource: { apiVersion: `security.istio.io/${context.event.objectRef.apiVersion ?? 'v1'}`, kind, ...(namespace ? { namespace } : {}), name: '*' },
+    message: `every ${kind} in ${where} deleted (deletecollection)${kind === 'AuthorizationPolicy' ? ': the CUSTOM login check goes with them if it was there' : ': JWTs are no longer checked there'}`,
+    severity: gateway || kind === 'RequestAuthentication' ? 'high' : 'medium',
+    discriminator: context.event.auditID,
+  };
+}
+
+function* authorizationPolicy(context: EventContext): Generator<AuditHit> {
+  const { event, before, after } = context;
+  const ref = resourceOfEvent(context, 'AuthorizationPolicy');
+  if (before && actionOf(before) !== 'CUSTOM') return;
+  const marked = marksAuthChain(ref.namespace, ref.name);
+  if (event.verb === 'delete') {
+    if (before) yield { resource: ref, message: `CUSTOM AuthorizationPolicy ${ref.name} deleted: the external login check is gone`, severity: 'critical', discriminator: event.auditID };
+    else if (marked) yield { resource: ref, message: `AuthorizationPolicy ${ref.name} deleted; the log holds no earlier state, but its ${ref.namespace === GATEWAY_NAMESPACE ? 'namespace (the gateway\'s)' : 'name'} marks it as the login check`, severity: 'high', discriminator: event.auditID };
+    else yield { resource: ref, message: `AuthorizationPolicy ${ref.name} deleted; the log holds no earlier state to show whether it was the CUSTOM login check`, severity: 'medium', discriminator: event.auditID };
+    return;
+  }
+  if (!after) return;
+  if (!before) {
+    // A patch body sets only what it names; a PUT sends the whole policy, whose action then counts.
+    const action = asString(asRecord(after.spec)?.action);
+    const setsAction = action !== undefined || !context.afterFromPatchAlone;
+    if (!marked || !setsAction || actionOf(after) === 'CUSTOM') return;
+    yield { resource: ref, message: `AuthorizationPolicy ${ref.name}, marked by its ${ref.namespace === GATEWAY_NAMESPACE ? 'namespace' : 'name'} as the login check, set to action ${actionOf(after)}: the external login check is gone if it was CUSTOM`, severity: 'high', path: 'spec.action', discriminator: event.auditID, evidence: [ALONE] };
+    return;
+  }
+  if (actionOf(after) !== 'CUSTOM') yield { resource: ref, message: `CUSTOM AuthorizationPolicy ${ref.name} changed to action ${actionOf(after)}: the external login check is gone`, severity: 'critical', path: 'spec.action', discriminator: event.auditID };
+  else if (!same(before.spec, after.spec)) yield { resource: ref, message: `CUSTOM AuthorizationPolicy ${ref.name} changed (selector, provider or rules)`, severity: 'high', path: 'spec', discriminator: event.auditID, evidence: changedKeys(before, after) };
+}
+
+function* requestAuthentication(context: EventContext): Generator<AuditHit> {
+  const { event, before, after } = context;
+  const ref = resourceOfEvent(context, 'RequestAuthentication');
+  if (event.verb === 'delete') {
+    // Any RequestAuthentication is a JWT check; deleting one is high whether or not the log showed it.
+    yield { resource: ref, message: `RequestAuthentication ${ref.name} deleted: JWTs are no longer checked there`, severity: 'high', discriminator: event.auditID, ...(before ? {} : { evidence: ['the log holds no earlier state of this object'] }) };
+    return;
+  }
+  if (!after) return;
+  const spec = asRecord(after.spec);
+  // A patch judged alone says nothing about jwtRules unless it names them.
+  const touchesRules = !context.afterFromPatchAlone || (spec !== undefined && Object.hasOwn(spec, 'jwtRules'));
+  const emptied = touchesRules && jwtRulesOf(after).length === 0 && (!before || jwtRulesOf(before).length > 0);
+  if (emptied) {
+    yield { resource: ref, message: `RequestAuthentication ${ref.name} left without jwtRules: JWTs are no longer checked there`, severity: 'high', path: 'spec.jwtRules', discriminator: event.auditID, ...(before ? {} : { evidence: [ALONE] }) };
+    return;
+  }
+  if (before && !same(before.spec, after.spec)) yield { resource: ref, message: `RequestAuthentication ${ref.name} changed`, severity: 'medium', path: 'spec', discriminator: event.auditID, evidence: changedKeys(before, after) };
+  else if (!before && spec !== undefined && Object.keys(spec).length > 0)
+    {yield { resource: ref, message: `RequestAuthentication ${ref.name} changed (${Object.keys(spec).map((key) => `spec.${key}`).join(', ')})`, severity: 'medium', path: 'spec', discriminator: event.auditID, evidence: [ALONE] };}
+}
 
 function changedKeys(before: K8sObject, after: K8sObject): string[] {
   const a = asRecord(before.spec) ?? {};

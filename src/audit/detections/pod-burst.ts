@@ -87,17 +87,19 @@ export const podBurst: AuditDetection = {
       if (event.time - lastBurst > settings.burstWindowMs || event.time < lastBurst) episode = event.auditID;
       lastBurst = event.time;
       const since = Math.min(...burst.map(([, a]) => a.first));
+      // The real spread: in a log slightly out of order the event that completes the burst need not be its latest.
+      const until = Math.max(...burst.map(([, a]) => a.time));
       const pods = burst.reduce((n, [, a]) => n + a.pods, 0);
       const runs = burst.reduce((n, [, a]) => n + a.runs, 0);
       const launched = [...(pods > 0 ? [`${pods} pipeline/job pods`] : []), ...(runs > 0 ? [`${runs} recurring runs`] : [])].join(' and ');
       yield {
         resource: { apiVersion: 'v1', kind: 'Pod', name: `${[...(pods > 0 ? [`${pods} pods`] : []), ...(runs > 0 ? [`${runs} recurring runs`] : [])].join(' and ')} in ${burst.length} namespaces` },
-        message: `${launched} created in ${burst.length} namespaces within ${Math.round((event.time - since) / 1000)} s`,
+        message: `${launched} created in ${burst.length} namespaces within ${Math.round((until - since) / 1000)} s`,
         discriminator: episode,
         evidence: [
           `namespaces: ${burst.slice(0, 20).map(([ns, a]) => `${ns} (${countsOf(a)})`).join(', ')}${burst.length > 20 ? ', …' : ''}`,
           `latest launches: ${burst.slice(0, 10).map(([ns, a]) => `${ns}/${a.name}`).join(', ')}${burst.length > 10 ? ', …' : ''}`,
-          `from ${new Date(since).toISOString()} to ${event.timestamp}`,
+          `from ${new Date(since).toISOString()} to ${new Date(until).toISOString()}`,
           ...(forgotten > 0 ? [`${forgotten} namespace(s) forgotten past the ${MAX_NAMESPACES}-namespace memory`] : []),
         ],
       };

@@ -125,6 +125,7 @@ export class AuditRecordCutter {
     for (const piece of this.splitter.push(text)) {
       this.members++;
       if ('oversized' in piece) out.push({ type: 'malformed', line: piece.oversized.line, reason: `event longer than ${sizeOf(this.limits.maxEventBytes)}; skipped` });
+      else if ('scalar' in piece) out.push({ type: 'malformed', line: piece.scalar.line, reason: 'an EventList member that is not an object' });
       else out.push({ type: 'text', line: piece.member.line, text: piece.member.text, member: true });
     }
   }
@@ -142,9 +143,16 @@ export async function* auditRecords(chunks: AsyncIterable<Buffer>, limits: Recor
   for (const cut of out) yield* parsedRecords(cut);
 }
 
+/**
+ * A one-line EventList (what `kubectl get --raw` or a webhook capture saves) opens with its kind;
+ * one longer than a line may be is read member by member, each within the event cap, rather than
+ * dropped whole. An Event line never starts so, so JSON lines are never taken for one.
+ */
+const ONE_LINE_LIST = /^\s*\{\s*"(?:kind"\s*:\s*"EventList"|apiVersion"\s*:\s*"audit\.k8s\.io\/v1"\s*,\s*"kind"\s*:\s*"EventList")/;
+
 function layoutOf(head: Buffer, headIsLong: boolean): 'lines' | 'document' | undefined {
   const newline = head.indexOf(10);
-  if (newline === -1) return headIsLong ? 'lines' : undefined;
+  if (newline === -1) return headIsLong ? (ONE_LINE_LIST.test(head.subarray(0, 256).toString('latin1')) ? 'document' : 'lines') : undefined;
   const first = head.subarray(0, newline).toString('utf8').trim();
   if (first === '') {
     // Blank leading lines say nothing; look at the first line with content.

@@ -14,7 +14,8 @@ export interface SplitterLimits {
   readonly maxMemberBytes: number;
 }
 
-export type SplitterOutput = { readonly member: ListMember } | { readonly oversized: { readonly line: number } };
+/** `scalar`: a member that is a string, number, boolean or null, which can be no Event. */
+export type SplitterOutput = { readonly member: ListMember } | { readonly oversized: { readonly line: number } } | { readonly scalar: { readonly line: number } };
 
 export class EventListSplitter {
   private depth = 0;
@@ -54,7 +55,15 @@ export class EventListSplitter {
       const c = chunk.charCodeAt(i);
       if (c === 10) this.line++;
       if (this.inString) this.inStringChar(c, chunk, i);
-      else if (c === 34 /* " */) this.openString(i);
+      else if (this.depth === 2 && this.inItems && !this.memberOpen && c !== 123 && c !== 91 && c !== 93) {
+        // Between members: a comma arms the next one; anything but whitespace starting there is a scalar member.
+        if (c === 44 /* , */) this.expectMember = true;
+        else if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && this.expectMember) {
+          this.expectMember = false;
+          if (c === 34) this.inString = true;
+          yield { scalar: { line: this.line } };
+        } else if (c === 34) this.inString = true;
+      } else if (c === 34 /* " */) this.openString(i);
       else if (c === 123 /* { */ || c === 91 /* [ */) this.open(c, i);
       else if (c === 125 /* } */ || c === 93 /* ] */) {
         const out = this.close(c, chunk, i);
@@ -87,8 +96,11 @@ export class EventListSplitter {
 
   private open(c: number, i: number): void {
     if (this.depth === 0 && c === 123) this.sawTopObject = true;
-    if (this.depth === 1 && c === 91 && this.keyAtTop === 'items') this.inItems = true;
-    else if (this.depth === 2 && this.inItems) {
+    if (this.depth === 1 && c === 91 && this.keyAtTop === 'items') {
+      this.inItems = true;
+      this.expectMember = true;
+    } else if (this.depth === 2 && this.inItems) {
+      this.expectMember = false;
       this.memberOpen = true;
       this.memberOversized = false;
       this.memberParts = [];
@@ -128,4 +140,6 @@ export class EventListSplitter {
 
   private memberStart = -1;
   private keyStart = 0;
+  /** In `items`, after `[` or a comma: the next value is a member. */
+  private expectMember = false;
 }

@@ -70,6 +70,7 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
   const now = Date.now();
   const since = parseTimeFlag('--since', stringOption(values.since), now);
   const until = parseTimeFlag('--until', stringOption(values.until), now);
+  checkWindow(since, until);
   const runners = listOption(values['runner-service-account']);
   // A flag wins over the config file, which wins over the defaults.
   const burst = burstThresholdsOf(config);
@@ -115,6 +116,11 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
     if (values.quiet !== true) io.stderr(`kfguard: baseline of ${written.findings.length} finding(s) written to ${writeBaseline}\n`);
   }
   return exitCodeFor(report, failOn);
+}
+
+/** An empty window would judge nothing and report a clean log. */
+function checkWindow(since: number | undefined, until: number | undefined): void {
+  if (since !== undefined && until !== undefined && since >= until) throw new UsageError('--since must be earlier than --until', 'the window is [--since, --until)');
 }
 
 async function* stdinOnce(io: CliIo): AsyncGenerator<Buffer> {
