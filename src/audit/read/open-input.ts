@@ -37,7 +37,12 @@ export async function* decompressed(chunks: AsyncIterable<Buffer>): AsyncGenerat
   for await (const chunk of gunzip) yield chunk as Buffer;
 }
 
-/** A file's bytes in 1 MiB reads. */
+/**
+ * A file's bytes in 64 KiB reads (Node's default). Lines are decoded one by one from the bytes
+ * (line-splitter.ts), so a read's size no longer decides the size of any string; smaller reads
+ * hold less memory between collections and counted no more instructions than 256 KiB or 1 MiB
+ * ones on the bench log (docs/benchmarks.md, "Audit logs", fourth round).
+ */
 export function fileChunks(path: string): AsyncIterable<Buffer> {
-  return createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>;
+  return createReadStream(path, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>;
 }
