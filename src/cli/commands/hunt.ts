@@ -88,6 +88,11 @@ export async function huntCommand(argv: readonly string[], io: CliIo): Promise<n
   const token = stringOption(values.token) ?? io.env.KFGUARD_HUNT_TOKEN;
   const cookie = stringOption(values.cookie) ?? io.env.KFGUARD_HUNT_COOKIE;
   if (token !== undefined && cookie !== undefined) throw new UsageError('give --token or --cookie, not both');
+  // A header value with a line break is refused by fetch, whose message quotes the value: refuse it
+  // here, naming the flag and never the value.
+  for (const [flag, value] of [['--token', token], ['--cookie', cookie]] as const) {
+    if (value !== undefined && /[\0-\x08\x0a-\x1f\x7f]/.test(value.trim())) throw new UsageError(`${flag} holds a line break or control character; it is not sent (the value is not shown)`);
+  }
   const failOn = parseFailOn(stringOption(values['fail-on']));
   const outputs = outputTargets(listOption(values.format), stringOption(values.output));
   const formatters = outputs.map((t) => ({ target: t, formatter: formatterFor(t.format) }));
