@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generatePipelinePods } from './pipeline-pods.js';
+import { FLAT_LIMIT, hostileRow, hostileRowPasses, SECONDS_AT_1MB_LIMIT } from './hostile-row.js';
 import { REPO_ROOT, sharedAvailable, sharedPath } from '../src/testing/shared.js';
 
 interface Sample {
@@ -141,7 +142,7 @@ function growth(install: string, dir: string): GrowthPoint[] {
 const GROWTH_LIMIT = 1.2;
 const growthPasses = (points: readonly GrowthPoint[]): boolean => points.every((p) => p.factor < 2 || p.secondsPerMb <= GROWTH_LIMIT * points.find((q) => q.factor === 2)!.secondsPerMb);
 
-function main(): void {
+async function main(): Promise<void> {
   if (!sharedAvailable) {
     console.error('bench: ../shared is missing; the benchmarks need the Kubeflow corpus');
     process.exit(2);
@@ -165,6 +166,7 @@ function main(): void {
       compareVersion(),
     ];
     const points = growth(install, work);
+    const hostile = await hostileRow();
     const base = points.find((p) => p.factor === 2)!.secondsPerMb;
     const lines = [
       `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; medians of ${RUNS} interleaved runs${QUICK ? ' (quick mode)' : ''}.`,
@@ -182,6 +184,8 @@ function main(): void {
       '| size | MB | kfguard (s) | ms per MB | vs 2× |',
       '|---|---:|---:|---:|---:|',
       ...points.map((p) => `| ${p.factor}× install | ${p.mb.toFixed(0)} | ${p.seconds.toFixed(3)} | ${(p.secondsPerMb * 1000).toFixed(1)} | ${(p.secondsPerMb / base).toFixed(2)}× |`),
+      '',
+      `Hostile growth (${hostile.classes} classes of bench/hostile-inputs.ts at 100 KB and 1 MB; the full table is \`npm run bench:hostile\`): slowest at 1 MB ${hostile.slowest.name} ${hostile.slowest.seconds.toFixed(3)} s (target ≤ ${SECONDS_AT_1MB_LIMIT} s); steepest rise in time per MB from 100 KB to 1 MB ${hostile.steepest.name} ${hostile.steepest.ratio.toFixed(2)}× (target flat, ≤ ${FLAT_LIMIT}×) — ${hostileRowPasses(hostile) ? 'pass' : 'FAIL'}${hostile.skippedAt1Mb.length > 0 ? `; not measured at 1 MB (their generators stop below it): ${hostile.skippedAt1Mb.join(', ')}` : ''}.`,
     ];
     const table = lines.join('\n');
     console.log(table);
@@ -194,10 +198,10 @@ function main(): void {
       const tail = rest.includes(end) ? rest.slice(rest.indexOf(end) + end.length) : '\n';
       writeFileSync(join(REPO_ROOT, 'docs', 'benchmarks.md'), `${head}${marker}\n${table}\n${end}${tail}`);
     }
-    if (results.some((r) => !passes(r)) || !growthPasses(points)) process.exitCode = 1;
+    if (results.some((r) => !passes(r)) || !growthPasses(points) || !hostileRowPasses(hostile)) process.exitCode = 1;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-main();
+await main();

@@ -3,11 +3,23 @@
 export function nearestWords(word: string, candidates: readonly string[], limit = 3): string[] {
   const maxDistance = Math.max(2, Math.floor(word.length / 3));
   return candidates
-    .map((candidate) => ({ candidate, distance: editDistance(word, candidate) }))
+    .map((candidate) => ({ candidate, distance: Math.min(editDistance(word, candidate), prefixDistance(word, candidate)) }))
     .filter((c) => c.distance <= maxDistance)
     .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
     .slice(0, limit)
     .map((c) => c.candidate);
+}
+
+/**
+ * A mistyped start of a long id (`crypto-minr` for `crypto-miner-workload`) is far from the whole
+ * id but near its prefix: the distance to the closest prefix, plus one so whole-word matches rank
+ * first. Words under 6 characters are too short to say much by their prefix.
+ */
+function prefixDistance(word: string, candidate: string): number {
+  if (word.length < 6 || candidate.length <= word.length + 1) return Number.POSITIVE_INFINITY;
+  let best = Number.POSITIVE_INFINITY;
+  for (let length = word.length - 1; length <= word.length + 1; length++) best = Math.min(best, editDistance(word, candidate.slice(0, length)) + 1);
+  return best;
 }
 
 function editDistance(a: string, b: string): number {

@@ -199,7 +199,8 @@ export async function runFix(options: FixRunOptions): Promise<FixRunResult> {
       editErrors.push({ file: relative(options.cwd, path) || path, message: `not edited: ${reason}` });
       for (const fix of work.fixes) {
         failed.add(fix);
-        unfixable.push({ finding: fix.finding, reason: `its file could not be edited: ${reason}` });
+        // The reason is printed once, with the input errors; repeating it here doubled it per finding.
+        unfixable.push({ finding: fix.finding, reason: `its file could not be edited (see the input error for ${relative(options.cwd, path) || path})` });
       }
       continue;
     }

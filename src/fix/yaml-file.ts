@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { parseDocument, type Document, type ToStringOptions } from 'yaml';
+import { parseDocument, type Document, type ToStringOptions, type YAMLError } from 'yaml';
 import type { PathSegment } from '../core/path.js';
 import { splitDocuments } from '../sources/yaml-documents.js';
 import { renderGenerated, type GeneratedFor } from './generated-text.js';
@@ -167,7 +167,7 @@ export class EditableYamlFile {
       const edits = this.pending.get(chunk.start);
       if (!edits) continue;
       const before = this.text.slice(chunk.start, chunk.end);
-      changes.push({ startLine: chunk.startLine, before, after: this.renderChunk(before, edits) });
+      changes.push({ startLine: chunk.startLine, before, after: this.renderChunk(before, edits, chunk.startLine - 1) });
     }
     if (this.generated.length > 0) {
       const lastLine = this.text.split('\n').length;
@@ -182,16 +182,16 @@ export class EditableYamlFile {
     for (const chunk of this.chunks) {
       const source = this.text.slice(chunk.start, chunk.end);
       const edits = this.pending.get(chunk.start);
-      out += edits ? this.renderChunk(source, edits) : source;
+      out += edits ? this.renderChunk(source, edits, chunk.startLine - 1) : source;
     }
     if (this.generated.length === 0) return out;
     if (out !== '' && !out.endsWith('\n')) out += '\n';
     return out + this.renderGenerated();
   }
 
-  private renderChunk(source: string, edits: readonly PendingEdit[]): string {
+  private renderChunk(source: string, edits: readonly PendingEdit[], linesBefore: number): string {
     const doc: Document = parseDocument(source);
-    if (doc.errors.length > 0) throw new Error(`cannot edit a YAML document that does not parse: ${doc.errors[0]?.message ?? ''}`);
+    if (doc.errors.length > 0) throw new Error(`cannot edit a YAML document that does not parse: ${parseFault(doc.errors[0], linesBefore)}`);
     const layout = detectLayout(source);
     const byPrefix = new Map<string, PendingEdit>();
     for (const pending of edits) {
@@ -211,4 +211,15 @@ export class EditableYamlFile {
   private renderGenerated(): string {
     return renderGenerated(this.generated);
   }
+}
+
+/**
+ * One line from the parser's error code and position: the `yaml` package's message quotes the
+ * source lines around the fault, which may be a password or a Secret's data, and spans several
+ * lines of a terminal or CI log.
+ */
+function parseFault(error: YAMLError | undefined, linesBefore: number): string {
+  if (!error) return 'unknown error';
+  const at = error.linePos?.[0];
+  return at ? `${error.code} at line ${at.line + linesBefore}, column ${at.col}` : error.code;
 }

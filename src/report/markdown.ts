@@ -138,7 +138,7 @@ function linker(options: RenderOptions): Linker {
 function findingBlock(finding: Finding, link: Linker): string {
   const where = finding.location ? `${finding.location.file}:${finding.location.line}` : originLabel(finding.origin);
   const href = finding.location ? link(finding.location, finding.origin) : undefined;
-  const whereHtml = where && (href ? `<a href="${escapeInline(href)}"><code>${escapeInline(where)}</code></a>` : `<code>${escapeInline(where)}</code>`);
+  const whereHtml = where && (href ? `<a href="${escapeHref(href)}"><code>${escapeInline(where)}</code></a>` : `<code>${escapeInline(where)}</code>`);
   const summary = [
     `${SEVERITY_ICON[finding.severity]} <b>${finding.severity.toUpperCase()}</b>`,
     `<code>${escapeInline(finding.ruleId)}</code>`,
@@ -238,11 +238,22 @@ function firstParagraph(markdown: string): string {
 
 /**
  * Manifest text (names, messages, evidence) is untrusted: escaping keeps it from opening HTML,
- * closing our `<details>`, forming links, or @-mentioning people and teams in the PR.
+ * closing our `<details>`, forming links, or @-mentioning people and teams in the PR. Bare URLs
+ * are defanged (`https[:]//`, `www[.]`) as threat reports do: GitHub and GitLab autolink them,
+ * and GitLab does so after entities are decoded, so a miner's download URL would be one click away.
  */
 export function escapeInline(text: string): string {
   // Every line break kind (a lone CR too) becomes a space, or it could end our `<details>` block.
-  return text.replace(/[&<>"'@|`*_[\]\\#~!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n?|[\n\v\f\u0085\u2028\u2029]/g, ' ');
+  return text
+    .replace(/[&<>"'@|`*_[\]\\#~!]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/\r\n?|[\n\v\f\u0085\u2028\u2029]/g, ' ')
+    .replace(/:\/\//g, '&#91;:&#93;//')
+    .replace(/\b(www)\./gi, '$1&#91;.&#93;');
+}
+
+/** kfguard's own forge link, built from --source-link-base: escaped for the attribute, not defanged. */
+function escapeHref(href: string): string {
+  return href.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function length(lines: readonly string[]): number {

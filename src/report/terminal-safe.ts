@@ -4,18 +4,27 @@ import type { Report } from './report.js';
  * Characters a terminal acts on instead of printing: C0 and C1 controls (ESC starts colour, cursor
  * and OSC 8/52 sequences; CR rewrites the line), DEL, bidirectional overrides that reorder what is
  * shown, and the Unicode line and paragraph separators. Text from manifests can hold any of them.
+ * Invisible characters too (soft hyphen U+00AD, zero-width space U+200B, BOM U+FEFF, the tag
+ * characters U+E0000-E007F): they print nothing, so `xmr\u200big` reads as `xmrig` to a reviewer
+ * while a search for it fails, and tag characters carry hidden text (ASCII smuggling).
  */
 // eslint-disable-next-line no-control-regex
-const ACTIVE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const ACTIVE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\u{e0000}-\u{e007f}]/gu;
+
+/** `\uXXXX`, or `\u{XXXXX}` beyond the Basic Multilingual Plane. */
+function escapeOne(c: string): string {
+  const code = c.codePointAt(0) ?? 0;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
 
 /** `text` with every active character shown as a visible `\uXXXX` escape. */
 export function escapeForTerminal(text: string): string {
-  return text.replace(ACTIVE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(ACTIVE, escapeOne);
 }
 
 /** Like `escapeForTerminal`, but keeps the newlines and tabs kfguard itself writes between lines. */
 export function escapeForTerminalLines(text: string): string {
-  return text.replace(ACTIVE, (c) => (c === '\n' || c === '\t' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return text.replace(ACTIVE, (c) => (c === '\n' || c === '\t' ? c : escapeOne(c)));
 }
 
 /**

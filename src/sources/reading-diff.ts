@@ -1,4 +1,4 @@
-import { isCredentialName } from '../core/redact.js';
+import { isCredentialName, redactCredentialAssignments, redactUrlCredentials } from '../core/redact.js';
 import type { ReadingStakes } from '../core/types.js';
 
 /**
@@ -44,9 +44,9 @@ export function describeDifferences(kubernetes: unknown, yaml12: unknown): Grade
  * document, and a reviewer or a first-wins reader sees the first. Graded by what differs between
  * the two values; two equal values change nothing.
  */
-export function describeDuplicate(segments: readonly (string | number)[], first: unknown, last: unknown, hideValues: boolean): GradedNote {
+export function describeDuplicate(segments: readonly (string | number)[], first: unknown, last: unknown, hideValues: boolean, root?: unknown): GradedNote {
   const found: Difference[] = [];
-  const secret = hideValues || segments.some((s) => typeof s === 'string' && isCredentialName(s));
+  const secret = hideValues || segments.some((s) => typeof s === 'string' && isCredentialName(s)) || isCredentialEnvValue(parentOf(root, segments), segments.at(-1));
   const complete = collectDifferences(last, first, segments, secret, found);
   const where = pathText(segments);
   if (found.length === 0) return { text: `key ${where} is written twice with the same value; Kubernetes keeps the last, YAML 1.2 readers refuse the document (low: both values are equal)`, stakes: 'low' };
@@ -160,7 +160,7 @@ function collectDifferences(a: unknown, b: unknown, segments: readonly (string |
     const renamed = renamedKeys(a, b);
     for (const key of keys) {
       const child = [...segments, key];
-      const hidden = secret || isCredentialName(key);
+      const hidden = secret || isCredentialName(key) || isCredentialEnvValue(a, key) || isCredentialEnvValue(b, key);
       const from = renamed.get(key);
       if (from !== undefined) {
         if (found.length >= MAX_DIFFERENCES) return false;
@@ -223,11 +223,32 @@ function show(value: unknown, hide: boolean): string {
   } catch {
     text = String(value);
   }
+  // Masked before the cut, so a URL password or a `--password=` flag cut at MAX_SHOWN is still masked whole.
+  text = redactUrlCredentials(redactCredentialAssignments(text));
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `value` of an env entry whose `name` is credential-like (`{name: DB_PASSWORD, value: …}`), found
+ * by structure, whatever the key order: the key `value` itself says nothing.
+ */
+function isCredentialEnvValue(mapping: unknown, key: string | number | undefined): boolean {
+  return key === 'value' && isPlainObject(mapping) && typeof mapping.name === 'string' && isCredentialName(mapping.name);
+}
+
+/** The mapping or list holding the last segment of `segments`, read from the document's root. */
+function parentOf(root: unknown, segments: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const s of segments.slice(0, -1)) {
+    if (Array.isArray(node) && typeof s === 'number') node = node[s];
+    else if (isPlainObject(node) && typeof s === 'string' && Object.hasOwn(node, s)) node = node[s];
+    else return undefined;
+  }
+  return node;
 }
 
 function isSecret(value: unknown): boolean {

@@ -239,7 +239,7 @@ function readExactly(
       yaml12Error = error;
     }
   }
-  const duplicates = yaml12Error !== undefined && isDuplicateKeyError(yaml12Error) ? gradeDuplicates(full, reading.duplicates, isSecretValue(reading.value)) : undefined;
+  const duplicates = yaml12Error !== undefined && isDuplicateKeyError(yaml12Error) ? gradeDuplicates(full, reading.duplicates, isSecretValue(reading.value), reading.value) : undefined;
   if (duplicates) {
     graded.push(...duplicates.notes);
     yaml12 = duplicates.lastWins;
@@ -267,7 +267,7 @@ function isSecretValue(value: unknown): boolean {
  * its other differences are compared too. Undefined, so the refusal stays high, when the exact
  * reader did not place every duplicate or the document has another fault.
  */
-function gradeDuplicates(full: string, duplicates: readonly DuplicateKey[], hideValues: boolean): { notes: GradedNote[]; lastWins: unknown[] } | undefined {
+function gradeDuplicates(full: string, duplicates: readonly DuplicateKey[], hideValues: boolean, root: unknown): { notes: GradedNote[]; lastWins: unknown[] } | undefined {
   if (duplicates.length === 0 || duplicates.some((d) => d.segments === undefined)) return undefined;
   let lastWins: unknown[];
   try {
@@ -275,7 +275,7 @@ function gradeDuplicates(full: string, duplicates: readonly DuplicateKey[], hide
   } catch {
     return undefined;
   }
-  return { notes: duplicates.map((d) => describeDuplicate(d.segments ?? [], d.first, d.last, hideValues)), lastWins };
+  return { notes: duplicates.map((d) => describeDuplicate(d.segments ?? [], d.first, d.last, hideValues, root)), lastWins };
 }
 
 /** One value of kubectl's JSON stream: Go's encoding/json, where the last duplicate key wins as with JSON.parse. */

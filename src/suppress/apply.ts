@@ -53,7 +53,7 @@ export function applySuppressions(
     if (finding.suppression) return finding;
     const suppression =
       inlineSuppression(finding, ownIgnores(finding), today, horizon, warnings) ??
-      configSuppression(finding, configured, today, warnings);
+      configSuppression(finding, configured, today, warnings, horizon);
     return suppression ? { ...finding, suppression } : finding;
   });
   return { findings: result, warnings: [...warnings] };
@@ -68,9 +68,10 @@ export function applySuppressions(
 export function applyConfigSuppressions(findings: readonly Finding[], config: KfguardConfig, today: string): SuppressionResult {
   const warnings = new Set<string>();
   const configured = config.suppressions.map((suppression) => ({ suppression, matchesResource: compileResourceGlob(suppression.resource) }));
+  const horizon = addDays(today, config.ignoreHorizonDays ?? DEFAULT_IGNORE_HORIZON_DAYS);
   const result = findings.map((finding) => {
     if (finding.suppression) return finding;
-    const suppression = configSuppression(finding, configured, today, warnings);
+    const suppression = configSuppression(finding, configured, today, warnings, horizon);
     return suppression ? { ...finding, suppression } : finding;
   });
   return { findings: result, warnings: [...warnings] };
@@ -128,6 +129,15 @@ function inlineSuppression(
     return undefined;
   }
   const withinHorizon = covering.filter((ignore) => {
+    if (ignore.until === undefined && finding.category === 'threat' && UNTIL_REQUIRED.has(finding.severity)) {
+      // Whoever writes the manifest writes the annotation: a critical or high threat (a miner, a
+      // backdoor) is exempted only for a stated time, as a Kyverno PolicyException or a
+      // Trivy ignore with an expiry is meant to be reviewed, never for ever.
+      warnings.add(
+        `inline suppression of ${finding.ruleId} on ${describeRef(finding.resource)} not honoured: a ${finding.severity} threat finding is suppressed only with kfguard.io/ignore-until (at most ${horizon}, ignoreHorizonDays in .kfguard.yaml)`,
+      );
+      return false;
+    }
     if (ignore.until === undefined || ignore.until <= horizon) return true;
     warnings.add(
       `inline suppression of ${finding.ruleId} on ${describeRef(finding.resource)} not honoured: ignore-until ${ignore.until} is past the horizon ${horizon} (ignoreHorizonDays in .kfguard.yaml)`,
@@ -137,17 +147,40 @@ function inlineSuppression(
   return firstActive(withinHorizon, finding, 'inline', today, warnings);
 }
 
+/** Severities of threat findings an inline annotation suppresses only with an `ignore-until` date. */
+const UNTIL_REQUIRED = new Set<string>(['critical', 'high']);
+
 function configSuppression(
   finding: Finding,
   configured: readonly CompiledSuppression[],
   today: string,
   warnings: Set<string>,
+  horizon: string,
 ): Suppression | undefined {
   const key = resourceKey(finding.resource);
   const covering = configured
     .filter((c) => (c.suppression.rule === '*' || c.suppression.rule === finding.ruleId) && c.matchesResource(key))
-    .map((c) => c.suppression);
-  return firstActive(covering, finding, 'config', today, warnings);
+    .map((c) => c.suppression)
+    .filter((c) => withinHorizon(c, horizon, warnings));
+  const active = firstActive(covering, finding, 'config', today, warnings);
+  const entry = active && covering.find((c) => c.reason === active.reason && c.until === active.until);
+  if (entry?.rule === '*') {
+    // A wildcard hides every rule, present and future, on what it matches: each report names it.
+    warnings.add(`config suppression rule "*" on "${entry.resource}" (${entry.reason}) suppresses every rule on what it matches`);
+  }
+  return active;
+}
+
+/**
+ * An `until` past the horizon is not honoured and the entry is named, as for annotations. Capping
+ * it to the horizon instead would never expire: the horizon is counted from today, so it moves.
+ */
+function withinHorizon(suppression: ConfigSuppression, horizon: string, warnings: Set<string>): boolean {
+  if (suppression.until === undefined || suppression.until <= horizon) return true;
+  warnings.add(
+    `config suppression of ${suppression.rule} on "${suppression.resource}" (${suppression.reason}) not honoured: until ${suppression.until} is past the horizon ${horizon} (ignoreHorizonDays in .kfguard.yaml)`,
+  );
+  return false;
 }
 
 /** The first unexpired entry wins; every expired one that would have applied is reported. */

@@ -1,4 +1,5 @@
 import { MAX_SEARCH_DEPTH, type Budget } from '../core/budget.js';
+import { redactCredentialAssignments, redactUrlCredentials } from '../core/redact.js';
 import type { DecodedText } from './decode.js';
 import type { Indicators } from './indicators.js';
 import { signalWeight, type Signal, type SignalKind, type Site } from './signals.js';
@@ -184,6 +185,10 @@ interface DecodedWatch {
   readonly site: Site;
   readonly layer: string;
   fired: boolean;
+  /** Index in `state.signals` of the obfuscation signal this watch recorded, once fired. */
+  signalIndex?: number;
+  /** Set when this layer, or a layer decoded from it, holds a credential: its encoded sample would carry it. */
+  holdsCredential: boolean;
 }
 
 /** Where one signal sits in reading order: the `seq`-th thing its unit produced. */
@@ -214,7 +219,8 @@ export function signal(state: ScanState, kind: SignalKind, token: string, site: 
   for (const watch of cursor.item.watches) {
     if (watch.fired) continue;
     watch.fired = true;
-    record(state, 'obfuscation', `${watch.encoding} ${watch.sample}`, watch.site, watch.layer);
+    watch.signalIndex = state.signals.length;
+    record(state, 'obfuscation', obfuscationToken(watch), watch.site, watch.layer);
     // Right after everything found inside the layer, as if it had been read to its end first.
     cursor.marks.push({ owner: watch.layerUnit, seq: Number.POSITIVE_INFINITY });
   }
@@ -261,8 +267,32 @@ export function enqueue(state: ScanState, unit: TextUnit): void {
   }
   const watches: DecodedWatch[] = [...parent.watches];
   const pending: Pending = { unit, parent, seq: cursor.next++, watches };
-  watches.push({ layerUnit: pending, encoding: unit.decoded.encoding, sample: unit.decoded.sample, site: unit.site, layer: unit.layer, fired: false });
+  watches.push({ layerUnit: pending, encoding: unit.decoded.encoding, sample: unit.decoded.sample, site: unit.site, layer: unit.layer, fired: false, holdsCredential: false });
   cursor.queue.push(pending);
+  if (holdsCredential(unit.decoded.text)) for (const watch of watches) hideSample(state, watch);
+}
+
+/**
+ * The encoded sample is the payload's first characters as written: decoding it gives back the
+ * start of the text, so a sample of a layer whose text holds a URL password or a `--password=`
+ * flag (or of any layer that encloses one) can carry the credential, which the decoded evidence
+ * masks. Such a sample is not printed; the encoding and where it sits are enough to find it.
+ */
+function obfuscationToken(watch: DecodedWatch): string {
+  return watch.holdsCredential ? `${watch.encoding} (encoded sample not shown: its decoded text holds a credential)` : `${watch.encoding} ${watch.sample}`;
+}
+
+function holdsCredential(text: string): boolean {
+  return redactUrlCredentials(redactCredentialAssignments(text)) !== text;
+}
+
+/** Marks the watch, and rewrites its signal when it already fired (an enclosing layer fires before its inner layer is read). */
+function hideSample(state: ScanState, watch: DecodedWatch): void {
+  if (watch.holdsCredential) return;
+  watch.holdsCredential = true;
+  const index = watch.signalIndex;
+  const fired = index === undefined ? undefined : state.signals[index];
+  if (fired && fired.kind === 'obfuscation' && fired.token !== '') state.signals[index as number] = { ...fired, token: obfuscationToken(watch) };
 }
 
 /**

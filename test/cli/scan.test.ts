@@ -31,6 +31,17 @@ describe('kfguard scan', () => {
   });
   after(() => dir.cleanup());
 
+  test('an empty directory or empty stdin is an input error, never "passes"', async () => {
+    mkdirSync(join(dir.path, 'empty'));
+    const empty = await runCli(['scan', 'empty'], { cwd: dir.path });
+    assert.equal(empty.code, 2, empty.stdout);
+    assert.match(empty.stdout, /empty: nothing was read: 0 file\(s\) and no Kubernetes document/);
+    assert.doesNotMatch(empty.stdout, /passes/);
+    const stdin = await runCli(['scan', '-', '--format', 'json'], { cwd: dir.path, stdin: '' });
+    assert.equal(stdin.code, 2, stdin.stdout);
+    assert.match(stdin.stderr, /nothing was read/);
+  });
+
   test('JSON report has the documented shape and a finding with file, line and column', async () => {
     const run = await runCli(['scan', 'gateway.yaml', '--format', 'json'], { cwd: dir.path });
     const report = JSON.parse(run.stdout) as JsonReport;

