@@ -18,7 +18,7 @@ const MAX_SALVAGED_NODES = 1_000_000;
  * take more than 1 s. Past this, only the text up to it is salvaged (cut at a line break) and the
  * cut is said in the threat finding's evidence; the raw-text search still reads the whole text.
  */
-export const MAX_SALVAGED_BYTES = 128 * 1024;
+export const MAX_SALVAGED_BYTES = 64 * 1024;
 
 export interface Salvage {
   readonly objects: Record<string, unknown>[];
