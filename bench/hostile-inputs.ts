@@ -218,9 +218,15 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
   },
   {
     name: 'empty values in a flow list, exact reader',
-    stresses: 'constructs the flow reader leaves to the `yaml` parser (`[{a: , b}, …]`: empty values, a key alone)',
+    stresses: 'empty values and a key alone (`[{a: , b}, …]`), null for go-yaml, read by the flow reader',
     maxBytes: 10 * MB,
     generate: (bytes) => podForExactReader(flowListOf('{a: , b}', bytes)),
+  },
+  {
+    name: 'single pairs in a flow list, exact reader',
+    stresses: 'a single pair in a flow sequence (`[[a: 1, b, c: ], …]`), a one-entry mapping for go-yaml, read by the flow reader',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('[a: 1, b, c: ]', bytes)),
   },
   {
     name: 'many Services over one selector',

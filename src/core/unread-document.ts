@@ -24,13 +24,22 @@ export interface UnreadDocument {
    * threat search reads its workloads as it would a parsed document's, never judging it otherwise.
    */
   readonly salvaged?: readonly Record<string, unknown>[];
+  /** Why only part of the document was salvaged (a size limit), for the evidence. */
+  readonly salvageCut?: string;
   /** How `text` was shortened without losing any of it (a CRD schema's repeated entries read once), for the evidence. */
   readonly condensed?: string;
 }
 
-export function unreadDocument(name: string, refusal: string, text: string, salvaged?: readonly Record<string, unknown>[], condensed?: string): UnreadDocument {
+/** A refused document's best-effort reading (sources/salvage-reading.ts). */
+export interface SalvagedReading {
+  readonly objects: readonly Record<string, unknown>[];
+  readonly cut?: string;
+}
+
+export function unreadDocument(name: string, refusal: string, text: string, salvage?: SalvagedReading, condensed?: string): UnreadDocument {
   return {
-    ...(salvaged && salvaged.length > 0 ? { salvaged } : {}),
+    ...(salvage && salvage.objects.length > 0 ? { salvaged: salvage.objects } : {}),
+    ...(salvage?.cut ? { salvageCut: salvage.cut } : {}),
     ...(condensed ? { condensed } : {}),
     apiVersion: UNREAD_DOCUMENT_API_VERSION,
     kind: UNREAD_DOCUMENT_KIND,

@@ -1,4 +1,4 @@
-import { type UnreadDocument, unreadDocument } from '../core/unread-document.js';
+import { type SalvagedReading, type UnreadDocument, unreadDocument } from '../core/unread-document.js';
 import { walkStructure } from './block-structure.js';
 
 /**
@@ -27,11 +27,11 @@ export interface SchemaOnce {
 }
 
 /** The stand-in for a refused document (core/unread-document.ts), its CRD schemas' repeated entries left out of the searched text. */
-export function unreadDocumentSchemasOnce(name: string, refusal: string, text: string, salvaged?: readonly Record<string, unknown>[]): UnreadDocument {
+export function unreadDocumentSchemasOnce(name: string, refusal: string, text: string, salvage?: SalvagedReading): UnreadDocument {
   const once = schemaEntriesOnce(text);
-  if (!once) return unreadDocument(name, refusal, text, salvaged);
+  if (!once) return unreadDocument(name, refusal, text, salvage);
   const condensed = `CRD schema entries repeated word for word were searched once: ${once.kept} distinct of ${once.entries}, ${text.length} characters searched as ${once.text.length}`;
-  return unreadDocument(name, refusal, once.text, salvaged, condensed);
+  return unreadDocument(name, refusal, once.text, salvage, condensed);
 }
 
 /** Undefined when the text holds no CRD schema block or no entry of one repeats. */

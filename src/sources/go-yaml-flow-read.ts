@@ -10,7 +10,8 @@ import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, pla
  * (go-yaml-tags.ts), anchors and aliases (an alias names the last definition before it), merge
  * keys (`<<`, applied in order, a later one overriding earlier keys) and comments.
  * Anything outside the subset returns a failure and the collection is left to the `yaml` parser:
- * - no `?`, no empty node (`{a}`, `[a: 1]`, `{a: }`), no properties on keys or aliases;
+ * - no `?`, no properties on keys, aliases or empty values; an empty value (`{a: , b}`), a key
+ *   alone (`{a}`) and a single pair in a sequence (`[a: 1, b]`, key on one line) are read;
  * - plain scalars on one line, starting with a letter, digit or `._/~+$(=^`, or `-` before one of
  *   those; quoted scalars on one line (go-yaml-flow-tokens.ts);
  * - a `#` only after a blank; a value after every key;
@@ -55,6 +56,8 @@ interface MapFrame {
   merging: boolean;
   /** Keys written explicitly, once a merge has added others. */
   explicit?: Set<string>;
+  /** A single pair in a flow sequence (`[a: 1]`): a mapping of one entry, closed by its value. */
+  single?: boolean;
 }
 
 /** An open sequence is its array itself: nested lists allocate nothing more. */
@@ -79,6 +82,8 @@ export interface FlowFailure {
 /** The value an alias to an anchor outside has before the collection is read with `resolve`. */
 const OUTSIDE = Symbol('anchor outside');
 const MERGE_REFUSAL = 'map merge requires map or sequence of maps as the value';
+/** Both YAML versions refuse an implicit key longer than 1024 characters; longer pair keys are left to the parser. */
+const MAX_PAIR_KEY = 1000;
 
 /** Reads the collection opening at `start`; `lineIndent` is the indentation of its first line. */
 export function readFlowCollection(text: string, start: number, lineIndent: number, resolve?: ResolveAnchor): FlowReading | FlowFailure {
@@ -120,7 +125,18 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       top.explicit?.add(key);
       setKey(top.map, key, value);
     }
+    if (!Array.isArray(top) && top.single) {
+      // The pair's value closes its one-entry mapping, which is then the sequence's item.
+      stack.pop();
+      return complete(top.map, false);
+    }
     return Want.Next;
+  };
+
+  /** An empty value (`{a: , b: 1}`, `{a: }`, `[a: ]`) is null for go-yaml; with properties on it (`&x`, `!!str`) it is left to the parser. */
+  const emptyValueAllowed = (): boolean => {
+    const top = stack[stack.length - 1];
+    return want === Want.Value && top !== undefined && !Array.isArray(top) && anchor === undefined && tag === undefined;
   };
 
   /** go-yaml's merge: a mapping (or an alias to one), or a sequence of them applied last to first so earlier ones win. */
@@ -214,6 +230,7 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       continue;
     }
     if (c === 93 /* ] */ || c === 125 /* } */) {
+      if (emptyValueAllowed()) want = complete(null, false);
       const top = stack[stack.length - 1];
       if (top === undefined || want === Want.Value || anchor !== undefined || tag !== undefined) return { failedAt: i };
       const isSeq = Array.isArray(top);
@@ -232,6 +249,7 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       continue;
     }
     if (c === 44 /* , */) {
+      if (emptyValueAllowed()) want = complete(null, false);
       if (want !== Want.Next || anchor !== undefined || tag !== undefined) return { failedAt: i };
       const top = stack[stack.length - 1];
       if (top === undefined) return { failedAt: i };
@@ -262,6 +280,13 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     // A scalar.
     const scalar = readScalar(text, i);
     if (scalar === undefined) return { failedAt: i };
+    if (want === Want.Item && isPairKey(text, scalar.end)) {
+      // `[a: 1]`: a single pair in a sequence; its key is read again as a mapping's key.
+      if (anchor !== undefined || tag !== undefined || scalar.end - i > MAX_PAIR_KEY) return { failedAt: i };
+      stack.push({ map: {}, key: '', repeated: false, merging: false, single: true });
+      want = Want.Key;
+      continue;
+    }
     if (scalar.refuses !== undefined) sink.refuses ??= scalar.refuses;
     i = scalar.end;
     if (want === Want.Key) {
@@ -288,8 +313,14 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       top.key = key;
       // `key: ` on the key's line: the `:` must follow, then a blank, except after a quoted key (`"a":1`, as in JSON).
       while (i < n && text.charCodeAt(i) === 32) i++;
+      const next = text.charCodeAt(i);
+      if ((next === 44 || next === 125) && !top.single) {
+        // A key alone (`{a, b: 1}`, `{a}`): its value is null for go-yaml.
+        want = complete(null, false);
+        continue;
+      }
       const after = text.charCodeAt(i + 1);
-      if (text.charCodeAt(i) !== 58 || (after !== 32 && after !== 10 && !scalar.quoted)) return { failedAt: i };
+      if (next !== 58 || (after !== 32 && after !== 10 && !scalar.quoted)) return { failedAt: i };
       i++;
       want = Want.Value;
       continue;
@@ -310,6 +341,14 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     want = complete(value, false);
   }
   return { failedAt: i };
+}
+
+/** After a scalar in a sequence, `: ` (or `:` at the line's end) on its line makes it a pair's key. */
+function isPairKey(text: string, from: number): boolean {
+  let i = from;
+  while (text.charCodeAt(i) === 32) i++;
+  const after = text.charCodeAt(i + 1);
+  return text.charCodeAt(i) === 58 && (after === 32 || after === 10);
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

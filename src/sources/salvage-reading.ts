@@ -12,9 +12,29 @@ const MAX_SALVAGED_DOCUMENTS = 16;
 const MAX_ALIAS_COUNT = 100;
 /** Nodes a salvaged document may hold once aliases are expanded; past it (or on a cycle) the salvage is dropped. */
 const MAX_SALVAGED_NODES = 1_000_000;
+/**
+ * Text the salvage reads: the `yaml` parser's error recovery costs 3-5 s of CPU per MB on hostile
+ * flow text (a null key in every item of a 1 MB list), and issue 17 wants no document of 1 MB to
+ * take more than 1 s. Past this, only the text up to it is salvaged (cut at a line break) and the
+ * cut is said in the threat finding's evidence; the raw-text search still reads the whole text.
+ */
+export const MAX_SALVAGED_BYTES = 64 * 1024;
 
-export function salvageReading(text: string): Record<string, unknown>[] {
+export interface Salvage {
+  readonly objects: Record<string, unknown>[];
+  /** Set when only the start of the text was salvaged, saying so. */
+  readonly cut?: string;
+}
+
+export function salvageReading(whole: string): Salvage {
   const salvaged: Record<string, unknown>[] = [];
+  let text = whole;
+  let cut: string | undefined;
+  if (whole.length > MAX_SALVAGED_BYTES) {
+    const lineEnd = whole.lastIndexOf('\n', MAX_SALVAGED_BYTES);
+    text = whole.slice(0, lineEnd > 0 ? lineEnd + 1 : MAX_SALVAGED_BYTES);
+    cut = `only the first ${text.length} of ${whole.length} characters of the refused document were salvaged for the workload search (salvage limit ${MAX_SALVAGED_BYTES}); the raw-text search read all of it`;
+  }
   try {
     const parsed = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, strict: false, prettyErrors: false, merge: true, logLevel: 'error' });
     const documents = Array.isArray(parsed) ? parsed : [];
@@ -25,7 +45,7 @@ export function salvageReading(text: string): Record<string, unknown>[] {
   } catch {
     // Whatever the salvage could not give, the raw-text search still covers.
   }
-  return salvaged;
+  return cut === undefined ? { objects: salvaged } : { objects: salvaged, cut };
 }
 
 /** Error recovery can tie an alias to its own ancestor, and aliases share subtrees: the walk rules make must end, and soon. */

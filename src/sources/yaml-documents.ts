@@ -9,7 +9,7 @@ import { decodeLikeKubectl, type DuplicateKey, ExactDecodeError, hasUnicodeBreak
 import { splitLikeKubectl, type StreamChunk } from './kubectl-stream.js';
 import { describeDifferences, describeDuplicate, type GradedNote, highestStakes } from './reading-diff.js';
 import { splitBlockList } from './list-items.js';
-import { salvageReading } from './salvage-reading.js';
+import { type Salvage, salvageReading } from './salvage-reading.js';
 import { hasIndicator } from './yaml-indicators.js';
 
 export interface ParsedDocument {
@@ -108,7 +108,7 @@ export interface ChunkResult {
   /** What the worst of `notes` can change (reading-diff.ts). */
   readonly stakes?: ReadingStakes;
   /** A refused document's best-effort reading, for the threat search (salvage-reading.ts). */
-  readonly salvaged?: Record<string, unknown>[];
+  readonly salvaged?: Salvage;
   /** A List over the document limit, read item by item (list-items.ts): each item's range and result. */
   readonly listItems?: { readonly chunk: Chunk; readonly result: ChunkResult }[];
 }

@@ -82,7 +82,7 @@ function* searchRefusedText(object: K8sObject, ctx: RuleContext): Generator<Viol
       ...(object.condensed ? [object.condensed] : []),
       ...verdict.signals.slice(0, MAX_EVIDENCE_LINES).map(describeSignal),
       ...(object.unsearched > 0 ? [`the last ${object.unsearched} characters of the document were not searched (raw-text limit)`] : []),
-      ...[...state.cutShort, ...salvagedScans.flatMap((scan) => scan.cutShort)].map((reason) => `search cut short: ${reason}`),
+      ...[...state.cutShort, ...salvagedScans.flatMap((scan) => scan.cutShort), ...(object.salvageCut ? [object.salvageCut] : [])].map((reason) => `search cut short: ${reason}`),
     ],
   };
 }
