@@ -71,6 +71,14 @@ export class ConfigState {
     this.forgotten.delete(key);
   }
 
+  /**
+   * Whether nothing was ever kept or forgotten that a lookup could return: then every lookup is
+   * empty, and the caller need not walk the object for the names it reads.
+   */
+  get isEmpty(): boolean {
+    return this.objects.size === 0 && this.forgotten.size === 0 && this.namesDropped === 0;
+  }
+
   /** The kept objects a workload names, and the names of those it names that were forgotten. */
   lookup(refs: readonly ConfigRef[]): { readonly found: K8sObject[]; readonly forgotten: ConfigRef[] } {
     const found: K8sObject[] = [];

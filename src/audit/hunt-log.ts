@@ -23,6 +23,8 @@ import { kindOfResource, TRACKED_RESOURCES } from './resource-kinds.js';
 import { Timeline } from './timeline.js';
 
 const EPHEMERAL = 'ephemeralcontainers';
+/** The verbs whose object the object rules judge. */
+const WRITES: ReadonlySet<string> = new Set(['create', 'update', 'patch']);
 
 export interface AuditHuntOptions {
   /** The object rules; only those that judge audit events run, the others get one coverage entry each. */
@@ -265,7 +267,8 @@ export class AuditHunt {
    * beside it; those it names that were forgotten (over the budget) become coverage entries.
    */
   private configInventory(after: K8sObject, origin: ReturnType<typeof auditOriginOf>, namespace: string | undefined): Snapshot | undefined {
-    if (after.kind === 'ConfigMap' || after.kind === 'Secret') return undefined;
+    // With no ConfigMap or Secret kept or forgotten, any lookup is empty: the walk for names is skipped.
+    if (after.kind === 'ConfigMap' || after.kind === 'Secret' || this.configs.isEmpty) return undefined;
     const refs = configRefsOf(after, namespace ?? '');
     if (refs.length === 0) return undefined;
     const { found, forgotten } = this.configs.lookup(refs);
@@ -283,7 +286,7 @@ export class AuditHunt {
     const { event, after } = context;
     const produced: string[] = [];
     const origin = auditOriginOf(event);
-    if (after && this.objectRules.length > 0 && ['create', 'update', 'patch'].includes(event.verb)) {
+    if (after && this.objectRules.length > 0 && WRITES.has(event.verb)) {
       const inventory = this.configInventory(after, origin, event.objectRef.namespace);
       const result = runRules([{ object: after, origin }], { rules: this.objectRules, config: this.config, podLabelsOf, ...(inventory ? { inventory } : {}) });
       for (const error of result.ruleErrors) this.ruleErrors.push(error);
@@ -351,7 +354,7 @@ export class AuditHunt {
 /** A create, update or patch of something hunting judges, logged without the object it wrote. */
 function isBlindWrite(event: AuditEvent): boolean {
   const ref = event.objectRef;
-  if (!['create', 'update', 'patch'].includes(event.verb) || event.requestObject !== undefined || event.responseObject !== undefined) return false;
+  if (!WRITES.has(event.verb) || event.requestObject !== undefined || event.responseObject !== undefined) return false;
   if (ref.subresource && !(ref.resource === 'pods' && ref.subresource === EPHEMERAL)) return false;
   return kindOfResource(ref.resource) !== undefined || configRefOf(ref) !== undefined;
 }

@@ -10,6 +10,13 @@ interface ActorRecord {
   readonly entries: TimelineEntry[];
   omitted: number;
   flagged: boolean;
+  /**
+   * Once the entries are full, no plain entry (one without findings) is ever added again and the
+   * newest is the one replaced, so every entry above this index has findings: the search for the
+   * newest plain entry starts here instead of at the end (an actor with thousands of findings made
+   * that search walk all of its entries for each of them).
+   */
+  plainAtOrBelow: number;
 }
 
 export interface TimelineLimits {
@@ -38,7 +45,7 @@ export class Timeline {
         this.droppedActors++;
         return;
       }
-      actor = { doors: new Set(), sourceIPs: new Set(), userAgents: new Set(), entries: [], omitted: 0, flagged: false };
+      actor = { doors: new Set(), sourceIPs: new Set(), userAgents: new Set(), entries: [], omitted: 0, flagged: false, plainAtOrBelow: Number.POSITIVE_INFINITY };
       this.actors.set(key, actor);
     }
     if (findings.length > 0) actor.flagged = true;
@@ -50,9 +57,10 @@ export class Timeline {
     if (actor.entries.length < this.limits.maxEntriesPerActor) actor.entries.push(entry);
     else if (findings.length > 0) {
       // A request with a finding always gets a place: it replaces the latest one without.
-      let plain = actor.entries.length - 1;
+      let plain = Math.min(actor.entries.length - 1, actor.plainAtOrBelow);
       while (plain >= 0 && (actor.entries[plain]?.findings.length ?? 0) > 0) plain--;
       if (plain >= 0) actor.entries.splice(plain, 1);
+      actor.plainAtOrBelow = plain - 1;
       actor.entries.push(entry);
       actor.omitted++;
     } else actor.omitted++;
