@@ -1,9 +1,6 @@
-import yaml from 'js-yaml';
 import { errorMessage } from '../core/errors.js';
-import { asArray, asRecord, asString, isK8sObject } from '../core/object.js';
+import { asArray, asRecord, asString } from '../core/object.js';
 import type { ApiOrigin, K8sObject } from '../core/types.js';
-import { asGoDecodedWorkflow } from '../sources/kfp-v1.js';
-import { recognizeKfpPipelineSpec } from '../sources/recognizers.js';
 import { ApiError, getJson, type GetOptions } from './http-get.js';
 import type { ApiObject, ApiRead } from './job-object.js';
 import { referencedId, runAccountObject } from './kfp-run-account.js';

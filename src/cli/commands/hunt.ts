@@ -91,7 +91,7 @@ export async function huntCommand(argv: readonly string[], io: CliIo): Promise<n
   // A header value with a line break is refused by fetch, whose message quotes the value: refuse it
   // here, naming the flag and never the value.
   for (const [flag, value] of [['--token', token], ['--cookie', cookie]] as const) {
-    if (value !== undefined && /[\0-\x08\x0a-\x1f\x7f]/.test(value.trim())) throw new UsageError(`${flag} holds a line break or control character; it is not sent (the value is not shown)`);
+    if (value !== undefined && hasControlCharacter(value.trim())) throw new UsageError(`${flag} holds a line break or control character; it is not sent (the value is not shown)`);
   }
   const failOn = parseFailOn(stringOption(values['fail-on']));
   const outputs = outputTargets(listOption(values.format), stringOption(values.output));
@@ -137,4 +137,13 @@ export async function huntCommand(argv: readonly string[], io: CliIo): Promise<n
     if (values.quiet !== true) io.stderr(`kfguard: baseline of ${written.findings.length} finding(s) written to ${writeBaseline}\n`);
   }
   return exitCodeFor(report, failOn);
+}
+
+/** C0 controls other than tab, and DEL: what an HTTP header value may not hold. */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
+  }
+  return false;
 }
