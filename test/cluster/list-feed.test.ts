@@ -57,7 +57,7 @@ test('an unnamed object waits for its list to end: put in once when the list end
   feed.restart();
   feed.page([unnamedPod(), pod('a')]);
   feed.finish(false);
-  const reading = readFeed(feed, { namespaced: true });
+  const reading = readFeed(feed);
   const changes: string[] = [];
   let next = await reading.next();
   for (; !next.done; next = await reading.next()) changes.push(`${next.value.type} ${next.value.object.metadata?.name ?? '<unnamed>'}`);
@@ -70,13 +70,6 @@ test('an unnamed object of a list that fails is never put in', async () => {
   feed.page([unnamedPod(), pod('a')]);
   feed.finish(true);
   assert.deepEqual(await changesOf(feed), { changes: ['upsert a', 'delete a'], kept: [] });
-});
-
-test('a namespaced object without a namespace is held like an unnamed one', async () => {
-  const feed = new ListFeed();
-  feed.page([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } }]);
-  feed.finish(true);
-  assert.deepEqual((await changesOf(feed, { namespaced: true })).changes, []);
 });
 
 test('taking back what a failed list gave keeps the copy another list still holds', async () => {

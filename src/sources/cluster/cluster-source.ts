@@ -112,15 +112,14 @@ export class ClusterSource implements Source {
     const errors: InputError[] = [];
     for (const [index, feed] of feeds.entries()) {
       const task = tasks[index]!;
-      const changes = readFeed(feed, { namespaced: task.resource.namespaced, holders, list: index });
+      const changes = readFeed(feed, { holders, list: index });
       let next = await changes.next();
       for (; !next.done; next = await changes.next()) yield { type: next.value.type, object: next.value.object, origin: originOf(next.value.object) };
       for (const object of next.value.kept) objects.push(object);
       // Judged like an unnamed object in a file, but said: a real API server never answers one.
       const { incomplete } = next.value;
       if (incomplete > 0) {
-        const missing = task.resource.namespaced ? 'a name or namespace' : 'a name';
-        const problem: InputError = { file: `cluster context ${connection.context}`, message: `${describeTask(task)}: ${incomplete} object(s) without ${missing}, which a real API server always sets; judged, but they cannot be told apart from other objects` };
+        const problem: InputError = { file: `cluster context ${connection.context}`, message: `${describeTask(task)}: ${incomplete} object(s) without a name, which a real API server always sets; judged, but they cannot be told apart from other objects` };
         errors.push(problem);
         yield { type: 'problem', problem };
       }

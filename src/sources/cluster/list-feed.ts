@@ -55,22 +55,14 @@ export class ListFeed {
 export interface FeedRead {
   /** What the list finally holds (nothing when it failed). */
   readonly kept: K8sObject[];
-  /** Objects of the final listing without a full identity (no name; no namespace for a namespaced kind). */
+  /** Objects of the final listing without a name. */
   readonly incomplete: number;
 }
 
 export interface ReadFeedOptions {
-  /** Whether the listed kind is namespaced: an item of it without a namespace has no full identity. */
-  readonly namespaced?: boolean;
   /** Shared by the lists of one scan, with this list's number: see ListHolders. */
   readonly holders?: ListHolders;
   readonly list?: number;
-}
-
-/** A full identity, or undefined for an item a real API server would never answer. */
-function fullIdentityOf(object: K8sObject, namespaced: boolean): string | undefined {
-  if (namespaced && typeof object.metadata?.namespace !== 'string') return undefined;
-  return identityOf(object);
 }
 
 /**
@@ -79,13 +71,11 @@ function fullIdentityOf(object: K8sObject, namespaced: boolean): string | undefi
  * its end unless the final listing has the same object: the snapshot then holds what waiting for
  * the whole list would have put in, and an object kept keeps the place it was first put in.
  *
- * An item without a full identity cannot be taken back (nothing says which stored object it was),
- * so it is not put in as it arrives: it waits for its list to end and is put in, once, only when
- * the list ended well. It is still judged, as an unnamed object in a file is; the caller reports
+ * An item without a name has no identity, so it cannot be taken back (nothing says which stored
+ * object it was): it is not put in as it arrives, but once, when its list has ended well. It is still judged, as an unnamed object in a file is; the caller reports
  * the count, since only a hostile or broken server answers such items.
  */
 export async function* readFeed(feed: ListFeed, options: ReadFeedOptions = {}): AsyncGenerator<{ readonly type: 'upsert' | 'delete'; readonly object: K8sObject }, FeedRead> {
-  const namespaced = options.namespaced ?? false;
   const holders = options.holders ?? new ListHolders();
   const list = options.list ?? 0;
   let current: K8sObject[] = [];
@@ -101,7 +91,7 @@ export async function* readFeed(feed: ListFeed, options: ReadFeedOptions = {}): 
     }
     for (const object of item.objects) {
       current.push(object);
-      const identity = fullIdentityOf(object, namespaced);
+      const identity = identityOf(object);
       if (identity === undefined) continue;
       holders.hold(identity, list, object);
       yield { type: 'upsert', object };
@@ -109,16 +99,16 @@ export async function* readFeed(feed: ListFeed, options: ReadFeedOptions = {}): 
   }
   const failed = next.value;
   const kept = failed ? [] : current;
-  const still = new Set<string | undefined>(kept.map((object) => fullIdentityOf(object, namespaced)));
+  const still = new Set<string | undefined>(kept.map((object) => identityOf(object)));
   const released = new Set<string>();
   for (const object of failed ? superseded.concat(current) : superseded) {
-    const identity = fullIdentityOf(object, namespaced);
+    const identity = identityOf(object);
     if (identity === undefined || still.has(identity) || released.has(identity)) continue;
     released.add(identity);
     const other = holders.release(identity, list);
     yield other === undefined ? { type: 'delete', object } : { type: 'upsert', object: other };
   }
-  const incomplete = kept.filter((object) => fullIdentityOf(object, namespaced) === undefined);
+  const incomplete = kept.filter((object) => identityOf(object) === undefined);
   for (const object of incomplete) yield { type: 'upsert', object };
   return { kept, incomplete: incomplete.length };
 }
