@@ -32,7 +32,8 @@ export function clusterFlagsGiven(values: ParsedArgs['values']): boolean {
  * only here, so file scans never pay for it.
  */
 export async function clusterSourceFor(values: ParsedArgs['values'], rules: readonly Rule[], config: KfguardConfig, io: CliIo): Promise<ClusterSource> {
-  const namespaces = listOption(values.namespace);
+  // `-n a,a` or `-n a -n a`: each namespace once, so nothing is listed (and judged) twice.
+  const namespaces = [...new Set(listOption(values.namespace))];
   if (namespaces.length > 0 && values['all-namespaces'] === true) throw new UsageError('--namespace and --all-namespaces exclude each other');
   const { ClusterSource } = await import('../sources/cluster/cluster-source.js');
   const kubeconfig = stringOption(values.kubeconfig);

@@ -94,6 +94,22 @@ describe('cluster source', () => {
     assert.ok(!objects.some((o) => o.object.kind === 'ClusterRole'));
     assert.ok(source.result.coverage.some((c) => /cluster-scoped kinds not listed with --namespace: .*ClusterRole/.test(c.reason)));
   });
+
+  test('a namespace given twice is listed once (issue 11: -n a,a listed every kind twice)', async () => {
+    const before = cluster.server.requests.length;
+    const { source } = await drain({ kubeconfig: cluster.kubeconfig, namespaces: ['team-a', 'team-a'] });
+    const podLists = cluster.server.requests.slice(before).filter((r) => r.path === '/api/v1/namespaces/team-a/pods' && r.query.has('limit'));
+    assert.equal(podLists.length, 1);
+    assert.equal(source.result.objects.filter((o) => o.kind === 'Pod').length, 6);
+  });
+
+  test('scan --cluster -n a,a -n a: each namespace once', async () => {
+    const before = cluster.server.requests.length;
+    const run = await runCli(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-n', 'team-a,team-a', '-n', 'team-a', '-f', 'json', '--fail-on', 'none']);
+    assert.equal(run.code, 0, run.stderr);
+    const podLists = cluster.server.requests.slice(before).filter((r) => r.path === '/api/v1/namespaces/team-a/pods');
+    assert.equal(podLists.length, 1);
+  });
 });
 
 describe('cluster source when the server misbehaves', () => {

@@ -3,16 +3,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { K8sObject } from '../../src/core/types.js';
-import { ListFeed, readFeed } from '../../src/sources/cluster/list-feed.js';
+import { ListFeed, readFeed, type ReadFeedOptions } from '../../src/sources/cluster/list-feed.js';
+import { ListHolders } from '../../src/sources/cluster/list-holders.js';
 
 const pod = (name: string): K8sObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns' } });
 
-async function changesOf(feed: ListFeed): Promise<{ changes: string[]; kept: string[] }> {
+async function changesOf(feed: ListFeed, options: ReadFeedOptions = {}): Promise<{ changes: string[]; kept: string[] }> {
   const changes: string[] = [];
-  const reading = readFeed(feed);
+  const reading = readFeed(feed, options);
   let next = await reading.next();
   for (; !next.done; next = await reading.next()) changes.push(`${next.value.type} ${next.value.object.metadata?.name}`);
-  return { changes, kept: next.value.map((o) => String(o.metadata?.name)) };
+  return { changes, kept: next.value.kept.map((o) => String(o.metadata?.name)) };
 }
 
 test('pages are read as they arrive, before the list ends', async () => {
@@ -27,7 +28,7 @@ test('pages are read as they arrive, before the list ends', async () => {
   feed.finish(false);
   const end = await reading.next();
   assert.equal(end.done, true);
-  assert.deepEqual(end.value, [pod('a'), pod('b'), pod('c')]);
+  assert.deepEqual(end.value, { kept: [pod('a'), pod('b'), pod('c')], incomplete: 0 });
 });
 
 test('after a restart, what the first attempt gave and the second did not is deleted', async () => {
@@ -46,4 +47,50 @@ test('a list that fails after some pages takes back everything it gave', async (
   feed.page([pod('b')]);
   feed.finish(true);
   assert.deepEqual(await changesOf(feed), { changes: ['upsert a', 'upsert b', 'delete a', 'delete b'], kept: [] });
+});
+
+const unnamedPod = (): K8sObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'ns' } });
+
+test('an unnamed object waits for its list to end: put in once when the list ends well', async () => {
+  const feed = new ListFeed();
+  feed.page([pod('a'), unnamedPod()]);
+  feed.restart();
+  feed.page([unnamedPod(), pod('a')]);
+  feed.finish(false);
+  const reading = readFeed(feed);
+  const changes: string[] = [];
+  let next = await reading.next();
+  for (; !next.done; next = await reading.next()) changes.push(`${next.value.type} ${next.value.object.metadata?.name ?? '<unnamed>'}`);
+  assert.deepEqual(changes, ['upsert a', 'upsert a', 'upsert <unnamed>']);
+  assert.equal(next.value.incomplete, 1);
+});
+
+test('an unnamed object of a list that fails is never put in', async () => {
+  const feed = new ListFeed();
+  feed.page([unnamedPod(), pod('a')]);
+  feed.finish(true);
+  assert.deepEqual(await changesOf(feed), { changes: ['upsert a', 'delete a'], kept: [] });
+});
+
+test('taking back what a failed list gave keeps the copy another list still holds', async () => {
+  const holders = new ListHolders();
+  const first = new ListFeed();
+  first.page([pod('shared'), pod('own')]);
+  first.finish(false);
+  assert.deepEqual(await changesOf(first, { holders, list: 0 }), { changes: ['upsert shared', 'upsert own'], kept: ['shared', 'own'] });
+  const second = new ListFeed();
+  const copy: K8sObject = { ...pod('shared'), spec: { from: 'second' } };
+  second.page([copy, pod('mine')]);
+  second.finish(true);
+  const changes: { type: string; object: K8sObject }[] = [];
+  const reading = readFeed(second, { holders, list: 1 });
+  let next = await reading.next();
+  for (; !next.done; next = await reading.next()) changes.push(next.value);
+  // The first list's copy is put back rather than the identity deleted.
+  assert.deepEqual(changes, [
+    { type: 'upsert', object: copy },
+    { type: 'upsert', object: pod('mine') },
+    { type: 'upsert', object: pod('shared') },
+    { type: 'delete', object: pod('mine') },
+  ]);
 });

@@ -1,5 +1,6 @@
 import { identityOf } from '../../core/snapshot.js';
 import type { K8sObject } from '../../core/types.js';
+import { ListHolders } from './list-holders.js';
 
 /** What a list hands its reader: a page of objects, or word that the list started again. */
 export type FeedItem = { readonly type: 'page'; readonly objects: readonly K8sObject[] } | { readonly type: 'restart' };
@@ -50,13 +51,33 @@ export class ListFeed {
   }
 }
 
+/** What reading one list's feed gives besides its changes. */
+export interface FeedRead {
+  /** What the list finally holds (nothing when it failed). */
+  readonly kept: K8sObject[];
+  /** Objects of the final listing without a name. */
+  readonly incomplete: number;
+}
+
+export interface ReadFeedOptions {
+  /** Shared by the lists of one scan, with this list's number: see ListHolders. */
+  readonly holders?: ListHolders;
+  readonly list?: number;
+}
+
 /**
  * A list's objects as changes to put into a snapshot as they arrive, returning what the list
  * finally holds. What it gave before it started again (410), or before it failed, is taken back at
  * its end unless the final listing has the same object: the snapshot then holds what waiting for
  * the whole list would have put in, and an object kept keeps the place it was first put in.
+ *
+ * An item without a name has no identity, so it cannot be taken back (nothing says which stored
+ * object it was): it is not put in as it arrives, but once, when its list has ended well. It is still judged, as an unnamed object in a file is; the caller reports
+ * the count, since only a hostile or broken server answers such items.
  */
-export async function* readFeed(feed: ListFeed): AsyncGenerator<{ readonly type: 'upsert' | 'delete'; readonly object: K8sObject }, K8sObject[]> {
+export async function* readFeed(feed: ListFeed, options: ReadFeedOptions = {}): AsyncGenerator<{ readonly type: 'upsert' | 'delete'; readonly object: K8sObject }, FeedRead> {
+  const holders = options.holders ?? new ListHolders();
+  const list = options.list ?? 0;
   let current: K8sObject[] = [];
   let superseded: K8sObject[] = [];
   const items = feed.drain();
@@ -70,13 +91,24 @@ export async function* readFeed(feed: ListFeed): AsyncGenerator<{ readonly type:
     }
     for (const object of item.objects) {
       current.push(object);
+      const identity = identityOf(object);
+      if (identity === undefined) continue;
+      holders.hold(identity, list, object);
       yield { type: 'upsert', object };
     }
   }
-  const kept = next.value ? [] : current;
-  const still = new Set(kept.map(identityOf));
-  for (const object of next.value ? superseded.concat(current) : superseded) {
-    if (!still.has(identityOf(object))) yield { type: 'delete', object };
+  const failed = next.value;
+  const kept = failed ? [] : current;
+  const still = new Set<string | undefined>(kept.map((object) => identityOf(object)));
+  const released = new Set<string>();
+  for (const object of failed ? superseded.concat(current) : superseded) {
+    const identity = identityOf(object);
+    if (identity === undefined || still.has(identity) || released.has(identity)) continue;
+    released.add(identity);
+    const other = holders.release(identity, list);
+    yield other === undefined ? { type: 'delete', object } : { type: 'upsert', object: other };
   }
-  return kept;
+  const incomplete = kept.filter((object) => identityOf(object) === undefined);
+  for (const object of incomplete) yield { type: 'upsert', object };
+  return { kept, incomplete: incomplete.length };
 }

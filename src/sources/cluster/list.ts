@@ -15,6 +15,13 @@ export interface Listed {
 /** How many times a list whose continue token expired is started again before giving up. */
 const MAX_RESTARTS = 3;
 
+/**
+ * Pages one attempt at a list may take: 100,000 pages of 500 is 50 million objects, far beyond any
+ * real cluster (etcd's default quota holds a few million small objects). Only a server that hands
+ * out continue tokens without end gets here; without a cap `scan --cluster` would never end.
+ */
+export const MAX_LIST_PAGES = 100_000;
+
 export function listPath(resource: ServedResource, namespace: string | undefined): string {
   const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
   return namespace === undefined ? `${base}/${resource.plural}` : `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`;
@@ -24,30 +31,40 @@ export function listPath(resource: ServedResource, namespace: string | undefined
  * Lists one resource page by page (`limit`/`continue`). A `410 Gone` means the continue token
  * outlived the server's compaction window; the pages already read may be out of date with the rest,
  * so the list starts again from the beginning. A `feed` gets each page as it is read, and word of
- * each restart (what it was given before is then out of date).
+ * each restart (what it was given before is then out of date). A continue token seen twice in one
+ * attempt, or more than `maxPages` pages, is an error: the list was not read to its end.
  */
-export async function listAll(client: ApiClient, resource: ServedResource, namespace: string | undefined, limit: number, feed?: ListFeed): Promise<Listed> {
+export async function listAll(client: ApiClient, resource: ServedResource, namespace: string | undefined, limit: number, feed?: ListFeed, maxPages = MAX_LIST_PAGES): Promise<Listed> {
   const path = listPath(resource, namespace);
   const apiVersion = resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
+  const what = namespace === undefined ? resource.plural : `${resource.plural} in namespace ${namespace}`;
   let restarts = 0;
   let pages = 0;
   for (;;) {
     const objects: K8sObject[] = [];
+    // Per attempt: a list started again after a 410 gets fresh tokens.
+    const seen = new Set<string>();
     let token: string | undefined;
     let resourceVersion: string | undefined;
     try {
-      do {
+      for (let attemptPages = 0; ; ) {
+        if (attemptPages >= maxPages) throw new Error(`the server was still handing out continue tokens for ${what} after ${maxPages} pages; stopped`);
         const page = (await client.get(path, { limit: String(limit), ...(token ? { continue: token } : {}) })) as {
           metadata?: { continue?: string; resourceVersion?: string };
           items?: unknown[];
         };
         pages++;
+        attemptPages++;
         const start = objects.length;
         for (const item of page.items ?? []) objects.push(toFileForm(item, apiVersion, resource.kind));
         feed?.page(objects.slice(start));
         token = page.metadata?.continue || undefined;
         resourceVersion = page.metadata?.resourceVersion;
-      } while (token);
+        if (!token) break;
+        // The token itself is the server's text: not repeated in the message.
+        if (seen.has(token)) throw new Error(`the server returned the same continue token twice for ${what} (it would loop); stopped`);
+        seen.add(token);
+      }
       return { objects, resourceVersion, pages, restarts };
     } catch (error) {
       if (error instanceof ApiError && error.status === 410 && token && restarts < MAX_RESTARTS) {

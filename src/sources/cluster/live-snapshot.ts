@@ -109,7 +109,8 @@ export class LiveSnapshot {
   }
 
   private startInformers(client: ApiClient, resources: readonly ServedResource[]): void {
-    const namespaces = this.options.namespaces ?? [];
+    // Each namespace once: two informers of one namespace would take back each other's objects.
+    const namespaces = [...new Set(this.options.namespaces ?? [])];
     const timing = { ...DEFAULT_INFORMER_TIMING, ...this.options.timing };
     const skipped: string[] = [];
     for (const resource of resources) {

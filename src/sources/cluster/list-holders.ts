@@ -1,0 +1,32 @@
+import type { K8sObject } from '../../core/types.js';
+
+/**
+ * Which lists of one scan hold which identity. A cluster holds one object per identity, but a
+ * hostile or broken server can answer the same identity in two lists (an object of namespace b in
+ * the list of namespace a): taking back what one list gave must not take away what another list
+ * still holds. The snapshot keeps one copy per identity; when its holder lets go, the copy of the
+ * list that still holds the identity is put back.
+ */
+export class ListHolders {
+  private readonly held = new Map<string, Map<number, K8sObject>>();
+
+  hold(identity: string, list: number, object: K8sObject): void {
+    let holders = this.held.get(identity);
+    if (!holders) this.held.set(identity, (holders = new Map()));
+    // Re-inserted so the latest holder is last: it is the copy the snapshot has.
+    holders.delete(list);
+    holders.set(list, object);
+  }
+
+  /** `list` lets go of `identity`: what another list still holds (to put back), or undefined (delete it). */
+  release(identity: string, list: number): K8sObject | undefined {
+    const holders = this.held.get(identity);
+    if (!holders) return undefined;
+    holders.delete(list);
+    if (holders.size === 0) {
+      this.held.delete(identity);
+      return undefined;
+    }
+    return [...holders.values()].at(-1);
+  }
+}
