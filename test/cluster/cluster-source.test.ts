@@ -195,12 +195,14 @@ describe('kfguard scan --cluster', () => {
   });
 
   test('a miner Pod cannot silence itself with kfguard.io/ignore in a cluster', async () => {
+    // Files honour a dated ignore (an undated one no longer silences a threat finding anywhere).
+    const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     const miner = objectsOfYaml(`apiVersion: v1
 kind: Pod
 metadata:
   name: helper
   namespace: team-a
-  annotations: {kfguard.io/ignore: crypto-miner-workload, kfguard.io/ignore-reason: "benchmark job"}
+  annotations: {kfguard.io/ignore: crypto-miner-workload, kfguard.io/ignore-reason: "benchmark job", kfguard.io/ignore-until: "${until}"}
 spec:
   containers: [{name: c, image: xmrig/xmrig:latest, args: [-o, "stratum+tcp://pool.supportxmr.com:3333"]}]`);
     const cluster = await serve({ objects: miner });
