@@ -84,7 +84,9 @@ describe('kfguard snapshot', requiresShared(), () => {
       assert.ok(offlineReport.warnings.some((w) => /not honoured for crypto-miner-workload.*snapshot/.test(w)), offlineReport.warnings.join('\n'));
       // The same object in a reviewed repository file keeps its annotation.
       const reviewed = join(cluster.dir, 'reviewed.yaml');
-      writeFileSync(reviewed, SELF_EXEMPTING_MINER);
+      // Dated: an undated ignore no longer silences a threat finding anywhere (issue 17).
+      const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      writeFileSync(reviewed, SELF_EXEMPTING_MINER.replace('    kfguard.io/ignore-reason: approved benchmark\n', `    kfguard.io/ignore-reason: approved benchmark\n    kfguard.io/ignore-until: "${until}"\n`));
       assert.equal((await runCli(['scan', reviewed, '-f', 'json'])).code, 0);
     } finally {
       await cluster.close();

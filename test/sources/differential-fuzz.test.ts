@@ -6,6 +6,7 @@ import { cutCrdSchemas } from '../../src/sources/crd-schema-skip.js';
 import { locate } from '../../src/sources/locate.js';
 import { slimDocument } from '../../src/sources/slim.js';
 import { DEFAULT_PARSE_LIMITS, parseYamlStream } from '../../src/sources/yaml-documents.js';
+import { parseAllDocuments } from 'yaml';
 
 /**
  * Differential fuzzing of two hand-written readers kept for speed (docs/benchmarks.md) against the
@@ -156,6 +157,9 @@ describe('the fast line locator agrees with the yaml CST', () => {
       fc.property(manifest, dumpStyle, fc.nat({ max: 3 }), (value, style, leadingDocuments) => {
         // Earlier documents and comments shift lines, as in a real multi-document file.
         const text = `${'# c\n---\nkind: Other\n---\n'.repeat(leadingDocuments)}${yaml.dump(value, style)}`;
+        // js-yaml's dumper can write flow text the YAML grammar refuses (`{a: (:['}`: a flow
+        // indicator in a plain scalar); the CST oracle has no answer there, so such a text is no case.
+        if (parseAllDocuments(text).some((d) => d.errors.length > 0)) return;
         const { documents } = parseYamlStream(text, DEFAULT_PARSE_LIMITS);
         const document = documents[leadingDocuments];
         assert.ok(document);
