@@ -7,6 +7,7 @@ import { isK8sObject } from '../core/object.js';
 import type { Rule } from '../core/rule.js';
 import type { CoverageEntry, Finding, InputError, K8sObject, ResourceRef, RuleError } from '../core/types.js';
 import { podLabelsOf } from '../k8s/inventory.js';
+import { LazyInventory } from '../core/lazy-inventory.js';
 import { Snapshot } from '../core/snapshot.js';
 import type { TimelineActor } from '../report/report.js';
 import type { AuditRecord } from './read/audit-records.js';
@@ -288,7 +289,9 @@ export class AuditHunt {
     const origin = auditOriginOf(event);
     if (after && this.objectRules.length > 0 && WRITES.has(event.verb)) {
       const inventory = this.configInventory(after, origin, event.objectRef.namespace);
-      const result = runRules([{ object: after, origin }], { rules: this.objectRules, config: this.config, podLabelsOf, ...(inventory ? { inventory } : {}) });
+      const judged = [{ object: after, origin }];
+      // Built only if a rule asks: the miner rule reads it only for ConfigMaps and Secrets a workload names.
+      const result = runRules(judged, { rules: this.objectRules, config: this.config, podLabelsOf, inventory: inventory ?? new LazyInventory(judged, podLabelsOf) });
       for (const error of result.ruleErrors) this.ruleErrors.push(error);
       for (const entry of result.coverage) this.coverage.set(`${entry.ruleId}\u0000${entry.source}\u0000${entry.resource ? JSON.stringify(entry.resource) : ''}`, entry);
       for (const finding of result.findings) {

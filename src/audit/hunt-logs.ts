@@ -3,6 +3,7 @@ import { errorMessage } from '../core/errors.js';
 import { AuditHunt, type AuditHuntOptions, type AuditHuntResult } from './hunt-log.js';
 import { AuditRecordCutter, DEFAULT_RECORD_LIMITS, parsedRecords, type CutRecord } from './read/audit-records.js';
 import { HeapPacer } from './read/heap-pacer.js';
+import { parseAuditLine } from './read/lean-parse.js';
 import { firstEventTime } from './read/first-time.js';
 import { decompressed, fileChunks } from './read/open-input.js';
 import { skimLine } from './skim.js';
@@ -34,8 +35,8 @@ export async function huntAuditLogs(given: readonly AuditInput[], options: Audit
       const judge = (): void => {
         for (const cut of records) {
           lastLine = cut.line;
-          // Parsed one at a time, just before it is judged.
-          for (const record of parsedRecords(cut)) hunt.feed(record, input.display);
+          // Parsed one at a time, just before it is judged, without what the hunt never reads.
+          for (const record of parsedRecords(cut, parseAuditLine)) hunt.feed(record, input.display);
         }
         records.length = 0;
       };

@@ -16,13 +16,17 @@ export type AuditRecord =
  */
 export type CutRecord = AuditRecord | { readonly type: 'text'; readonly line: number; readonly text: string; readonly member: boolean };
 
-/** A cut record as records: a text parsed (a one-line EventList gives one record per member). */
-export function* parsedRecords(cut: CutRecord): Generator<AuditRecord> {
+/**
+ * A cut record as records: a text parsed (a one-line EventList gives one record per member).
+ * `parse` gives a text's JSON value, or undefined when it is not valid JSON; the hunt's leaves out
+ * what it never reads (lean-parse.ts).
+ */
+export function* parsedRecords(cut: CutRecord, parse: (text: string) => { value: unknown } | undefined = parseJson): Generator<AuditRecord> {
   if (cut.type !== 'text') {
     yield cut;
     return;
   }
-  const parsed = parseJson(cut.text);
+  const parsed = parse(cut.text);
   if (parsed === undefined) {
     yield { type: 'malformed', line: cut.line, reason: 'not valid JSON' };
     return;
