@@ -1,5 +1,6 @@
 import { asRecord, isRecord } from '../core/object.js';
 import type { K8sObject } from '../core/types.js';
+import { DeletedCollections } from './deleted-collections.js';
 
 export type ConfigKind = 'ConfigMap' | 'Secret';
 
@@ -19,9 +20,11 @@ export interface ConfigRef {
  * stay in memory only: the miner rule names a Secret's key, never its value.
  */
 export class ConfigState {
-  private readonly objects = new Map<string, string>();
+  /** Each object's text and the stamp it was written at (deleted-collections.ts). */
+  private readonly objects = new Map<string, { readonly text: string; readonly stamp: number }>();
   private bytes = 0;
-  private readonly forgotten = new Set<string>();
+  /** Forgotten names, with the stamp they were forgotten at. */
+  private readonly forgotten = new Map<string, number>();
   /** Evictions since the start. */
   evictions = 0;
   /** Forgotten names not remembered (over their cap): an unknown reference may then be one of them. */
@@ -30,6 +33,7 @@ export class ConfigState {
   constructor(
     private readonly maxBytes: number,
     private readonly maxForgottenNames = 100_000,
+    private readonly collections = new DeletedCollections(),
   ) {}
 
   static keyOf(ref: ConfigRef): string {
@@ -37,8 +41,8 @@ export class ConfigState {
   }
 
   get(ref: ConfigRef): K8sObject | undefined {
-    const text = this.objects.get(ConfigState.keyOf(ref));
-    return text === undefined ? undefined : (JSON.parse(text) as K8sObject);
+    const kept = this.objects.get(ConfigState.keyOf(ref));
+    return kept === undefined || !this.isLive(ref, kept.stamp) ? undefined : (JSON.parse(kept.text) as K8sObject);
   }
 
   set(ref: ConfigRef, object: K8sObject): void {
@@ -51,22 +55,22 @@ export class ConfigState {
       return;
     }
     this.forgotten.delete(key);
-    this.objects.set(key, text);
+    this.objects.set(key, { text, stamp: this.collections.next() });
     this.bytes += text.length;
     while (this.bytes > this.maxBytes) {
-      const [oldest, value] = this.objects.entries().next().value as [string, string];
+      const [oldest, value] = this.objects.entries().next().value as [string, { readonly text: string }];
       this.objects.delete(oldest);
-      this.bytes -= value.length;
+      this.bytes -= value.text.length;
       this.forget(oldest);
     }
   }
 
   delete(ref: ConfigRef): void {
     const key = ConfigState.keyOf(ref);
-    const text = this.objects.get(key);
-    if (text !== undefined) {
+    const kept = this.objects.get(key);
+    if (kept !== undefined) {
       this.objects.delete(key);
-      this.bytes -= text.length;
+      this.bytes -= kept.text.length;
     }
     this.forgotten.delete(key);
   }
@@ -86,16 +90,26 @@ export class ConfigState {
     for (const ref of refs) {
       const object = this.get(ref);
       if (object) found.push(object);
-      else if (this.forgotten.has(ConfigState.keyOf(ref)) || this.namesDropped > 0) forgotten.push(ref);
+      else if (this.isForgotten(ref) || this.namesDropped > 0) forgotten.push(ref);
     }
     return { found, forgotten };
   }
 
+  /** A forgotten object whose collection was deleted since is gone, not forgotten. */
+  private isForgotten(ref: ConfigRef): boolean {
+    const stamp = this.forgotten.get(ConfigState.keyOf(ref));
+    return stamp !== undefined && this.isLive(ref, stamp);
+  }
+
+  private isLive(ref: ConfigRef, stamp: number): boolean {
+    return this.collections.isLive('', ref.kind === 'ConfigMap' ? 'configmaps' : 'secrets', ref.namespace, stamp);
+  }
+
   private forget(key: string): void {
     this.evictions++;
-    this.forgotten.add(key);
+    this.forgotten.set(key, this.collections.next());
     if (this.forgotten.size > this.maxForgottenNames) {
-      const oldest = this.forgotten.values().next().value;
+      const oldest = this.forgotten.keys().next().value;
       if (oldest !== undefined) this.forgotten.delete(oldest);
       this.namesDropped++;
     }

@@ -16,6 +16,7 @@ import { AUDIT_DETECTIONS } from './detections/index.js';
 import { auditOriginOf } from './origin.js';
 import { auditEventOf, detached, isJudgedStage, isWorthJudging, requestObjectOf, responseObjectOf, succeeded, type AuditEvent, type AuditObjectRef } from './event.js';
 import { ConfigState, configRefsOf, type ConfigKind, type ConfigRef } from './config-state.js';
+import { DeletedCollections } from './deleted-collections.js';
 import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
 import { PodRoles } from './pod-roles.js';
@@ -99,6 +100,8 @@ export class AuditHunt {
   private readonly configs: ConfigState;
   private readonly podRoles: PodRoles;
   private readonly scheduledRuns: ScheduledRuns;
+  /** Shared by the kept states: a deletecollection ends what each kept of that collection. */
+  private readonly collections = new DeletedCollections();
   private readonly seen = new Set<string>();
   private readonly kept = new Map<string, KeptFinding>();
   private readonly timeline = new Timeline();
@@ -114,9 +117,9 @@ export class AuditHunt {
     this.config = options.config ?? DEFAULT_CONFIG;
     this.objectRules = options.rules;
     this.judges = (options.detections ?? AUDIT_DETECTIONS).map((detection) => ({ detection, judge: detection.start(this.settings) }));
-    this.state = new ObjectState(this.limits.maxTrackedObjects);
-    this.configs = new ConfigState(this.limits.maxConfigBytes);
-    this.podRoles = new PodRoles(this.limits.maxTrackedPods);
+    this.state = new ObjectState(this.limits.maxTrackedObjects, this.collections);
+    this.configs = new ConfigState(this.limits.maxConfigBytes, undefined, this.collections);
+    this.podRoles = new PodRoles(this.limits.maxTrackedPods, this.collections);
     this.scheduledRuns = new ScheduledRuns(this.limits.maxTrackedObjects);
   }
 
@@ -242,6 +245,11 @@ export class AuditHunt {
   }
 
   private moveState(event: AuditEvent, tracked: boolean, after: K8sObject | undefined, afterFromPatchAlone: boolean): void {
+    if (event.verb === 'deletecollection') {
+      // Names none: every kept object of the collection goes (ObjectState, ConfigState, PodRoles).
+      if (!event.objectRef.subresource) this.collections.delete(event.objectRef.apiGroup, event.objectRef.resource, event.objectRef.namespace);
+      return;
+    }
     const ref = event.verb === 'create' ? namedRef(event.objectRef, after) : event.objectRef;
     if (tracked) {
       if (event.verb === 'delete') this.state.delete(ref);

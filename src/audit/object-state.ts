@@ -1,5 +1,6 @@
 import { asRecord } from '../core/object.js';
 import type { K8sObject } from '../core/types.js';
+import { DeletedCollections } from './deleted-collections.js';
 import type { AuditObjectRef } from './event.js';
 
 /**
@@ -9,22 +10,26 @@ import type { AuditObjectRef } from './event.js';
  * finding says.
  */
 export class ObjectState {
-  private readonly objects = new Map<string, K8sObject>();
+  private readonly objects = new Map<string, { readonly object: K8sObject; readonly stamp: number }>();
 
-  constructor(private readonly maxObjects: number) {}
+  constructor(
+    private readonly maxObjects: number,
+    private readonly collections = new DeletedCollections(),
+  ) {}
 
   static keyOf(ref: AuditObjectRef): string {
     return `${ref.apiGroup}/${ref.resource}/${ref.namespace ?? ''}/${ref.name ?? ''}`;
   }
 
   get(ref: AuditObjectRef): K8sObject | undefined {
-    return this.objects.get(ObjectState.keyOf(ref));
+    const kept = this.objects.get(ObjectState.keyOf(ref));
+    return kept && this.collections.isLive(ref.apiGroup, ref.resource, ref.namespace, kept.stamp) ? kept.object : undefined;
   }
 
   set(ref: AuditObjectRef, object: K8sObject): void {
     const key = ObjectState.keyOf(ref);
     this.objects.delete(key);
-    this.objects.set(key, slim(object));
+    this.objects.set(key, { object: slim(object), stamp: this.collections.next() });
     if (this.objects.size > this.maxObjects) {
       const oldest = this.objects.keys().next().value;
       if (oldest !== undefined) this.objects.delete(oldest);

@@ -1,24 +1,31 @@
 import { asRecord, asString } from '../core/object.js';
 import type { K8sObject } from '../core/types.js';
 import { mlWorkloadRole } from '../platforms/ml-workloads.js';
+import { DeletedCollections } from './deleted-collections.js';
 
 export type PodRole = 'pipeline' | 'notebook' | 'training' | 'ray';
+
+const ROLES: readonly PodRole[] = ['pipeline', 'notebook', 'training', 'ray'];
 
 /**
  * What the log's pod creates said each pod was (pipeline step, notebook, training job, Ray node),
  * so a later `exec` into it can be named. Bounded; the oldest pods go first.
  */
 export class PodRoles {
-  private readonly roles = new Map<string, PodRole>();
+  /** The role and the stamp it was recorded at, as one number (stamp × 4 + role): this runs per pod create. */
+  private readonly roles = new Map<string, number>();
 
-  constructor(private readonly maxPods: number) {}
+  constructor(
+    private readonly maxPods: number,
+    private readonly collections = new DeletedCollections(),
+  ) {}
 
   record(namespace: string | undefined, name: string | undefined, pod: K8sObject): PodRole | undefined {
     const role = podRoleOf(pod);
     if (!role || !name) return role;
     const key = `${namespace ?? ''}/${name}`;
     this.roles.delete(key);
-    this.roles.set(key, role);
+    this.roles.set(key, this.collections.next() * ROLES.length + ROLES.indexOf(role));
     if (this.roles.size > this.maxPods) {
       const oldest = this.roles.keys().next().value;
       if (oldest !== undefined) this.roles.delete(oldest);
@@ -27,7 +34,9 @@ export class PodRoles {
   }
 
   roleOf(namespace: string | undefined, name: string | undefined): PodRole | undefined {
-    return this.roles.get(`${namespace ?? ''}/${name ?? ''}`);
+    const kept = this.roles.get(`${namespace ?? ''}/${name ?? ''}`);
+    if (kept === undefined || !this.collections.isLive('', 'pods', namespace, Math.floor(kept / ROLES.length))) return undefined;
+    return ROLES[kept % ROLES.length];
   }
 
   forget(namespace: string | undefined, name: string | undefined): void {
