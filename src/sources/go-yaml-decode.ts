@@ -108,7 +108,7 @@ function readWithPlaceholders(source: string, found: readonly FlowRegion[], note
       // go-yaml's decoding error inside a collection the flow reader read (an unknown anchor, a
       // null key): the syntax was read, so the `yaml` parser would stop on the same error after
       // seconds per MB (issue 17). Any other error is the parser's to report, with its position.
-      if (error instanceof FlowDecodeError) throw new ExactDecodeError(error.message);
+      if (error instanceof FlowDecodeError) throw new ExactDecodeError(error.message, error.line, error.column);
       return undefined;
     }
     if (placeholders.used.size === regions.length) return reading;
@@ -258,7 +258,7 @@ function fromFlowReading(region: FlowRegion, node: YamlNode, state: State, depth
   const reading = finalReading(region, node, state, depth);
   for (const note of reading.notes) state.notes.push(note);
   if (reading.refuses !== undefined) state.refuses ??= reading.refuses;
-  if (reading.error) throw new FlowDecodeError(reading.error.message);
+  if (reading.error) throw new FlowDecodeError(reading.error.message, reading.error.line, reading.error.column);
   for (const duplicate of reading.duplicates) state.duplicates.push(duplicate);
   state.placeholders?.used.add(region);
   return reading.value;
