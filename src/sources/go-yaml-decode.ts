@@ -6,6 +6,7 @@ import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { rewriteFlowPlain } from './go-yaml-flow-plain.js';
 import { FLOW_PLACEHOLDER, type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
+import { checkSimpleKeys } from './go-yaml-simple-keys.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
 import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
@@ -125,6 +126,8 @@ function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<
     uniqueKeys: false,
     strict: false,
     prettyErrors: false,
+    // Flow collections keep their source tokens: go-yaml's simple-key rule needs where each `:` is (go-yaml-simple-keys.ts).
+    keepSourceTokens: true,
   });
   const documents = Array.isArray(parsed) ? parsed : [];
   const first = documents[0];
@@ -206,10 +209,12 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
     if (node.type === 'QUOTE_DOUBLE' && hasSlashEscape(node, state.text)) state.refuses ??= SLASH_ESCAPE_REFUSAL;
   }
   else if (isSeq(node)) {
+    if (node.flow) checkSimpleKeys(node.srcToken, state.text);
     state.onStack.add(node);
     value = node.items.map((item) => toValue(item as YamlNode, state, depth + 1));
     state.onStack.delete(node);
   } else if (isMap(node)) {
+    if (node.flow) checkSimpleKeys(node.srcToken, state.text);
     state.onStack.add(node);
     const entries = new Map<string, unknown>();
     const keyTypes = new Map<string, string>();

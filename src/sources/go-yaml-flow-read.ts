@@ -1,5 +1,6 @@
 import { continuationLineOk, isBlank, isBlankOrBreak } from './go-yaml-flow-lines.js';
 import { readName, readScalar, readTag, type ScalarToken } from './go-yaml-flow-tokens.js';
+import { isSimpleKey, staleKeyError } from './go-yaml-simple-keys.js';
 import { taggedScalarValue } from './go-yaml-tags.js';
 import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
@@ -86,13 +87,6 @@ export interface FlowFailure {
 /** The value an alias to an anchor outside has before the collection is read with `resolve`. */
 const OUTSIDE = Symbol('anchor outside');
 const MERGE_REFUSAL = 'map merge requires map or sequence of maps as the value';
-/**
- * go-yaml's simple-key rule (yaml_simple_key_is_valid): the `:` of an implicit key must be on the
- * key's line, at most 1024 characters (code points) past the key's start, its first property
- * included. Otherwise the `:` is no key's and go-yaml refuses the collection; the `yaml` package
- * reads such keys (kubectl: `{<1024 a>: 1}` read, `{<1025 a>: 1}` and `[<1024 a> : 1]` refused).
- */
-const MAX_SIMPLE_KEY = 1024;
 
 /** Reads the collection opening at `start`; `lineIndent` is the indentation of its first line. */
 export function readFlowCollection(text: string, start: number, lineIndent: number, resolve?: ResolveAnchor): FlowReading | FlowFailure {
@@ -209,16 +203,6 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     top.key = key;
   };
 
-  /** go-yaml's syntax error for an implicit key it does not take as one (MAX_SIMPLE_KEY). */
-  const staleKey = (at: number, inSequence: boolean): void => {
-    if (error !== undefined) return;
-    const line = lineOf(text, at);
-    error = new ExactDecodeError(
-      `did not find expected ',' or '${inSequence ? ']' : '}'}': an implicit key must end with ':' on its own line within ${MAX_SIMPLE_KEY} characters of its start (go-yaml; kubectl refuses it too)`,
-      line.line,
-      line.column,
-    );
-  };
 
   /** go-yaml's merge: a mapping (or an alias to one), or a sequence of them applied last to first so earlier ones win. */
   const merge = (frame: MapFrame, value: unknown, fromAlias: boolean): void => {
@@ -411,7 +395,8 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
         continue;
       }
       if (next !== 58 || !(isBlankOrBreak(text.charCodeAt(i + 1)) || scalar.quoted)) return { failedAt: i };
-      if (!explicitKey && (scalar.lines || codePointsBetween(text, keyStart, i) > MAX_SIMPLE_KEY)) staleKey(i, top.single === true);
+      // go-yaml's simple-key rule (go-yaml-simple-keys.ts): a syntax error the `yaml` package does not raise.
+      if (!explicitKey && error === undefined && (scalar.lines || !isSimpleKey(text, keyStart, i))) error = staleKeyError(text, i, top.single === true);
       explicitKey = false;
       i++;
       want = Want.Value;
@@ -428,28 +413,6 @@ function isPairKey(text: string, from: number): boolean {
   let i = from;
   while (isBlank(text.charCodeAt(i))) i++;
   return text.charCodeAt(i) === 58 && isBlankOrBreak(text.charCodeAt(i + 1));
-}
-
-/** Unicode code points in text[from, to): what go-yaml counts (a character outside the BMP is one, not two). */
-function codePointsBetween(text: string, from: number, to: number): number {
-  let count = to - from;
-  if (count <= MAX_SIMPLE_KEY) return count;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) count--;
-  }
-  return count;
-}
-
-/** 1-based line and column of an offset, for an error message (once per document). */
-function lineOf(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
