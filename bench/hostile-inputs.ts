@@ -229,6 +229,42 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
     generate: (bytes) => podForExactReader(flowListOf('[a: 1, b, c: ]', bytes)),
   },
   {
+    name: 'explicit keys in a flow list, exact reader',
+    stresses: 'explicit `?` keys in flow mappings and sequences (`[{? a : 1, ? b}, [? c : 2], …]`), read by the flow reader (h-flow3)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('{? a : 1, ? b}, [? c : 2]', bytes)),
+  },
+  {
+    name: 'multi-line scalars in a flow list, exact reader',
+    stresses: 'plain and quoted scalars folded over lines inside a flow collection (`{a: x⏎    y, b: "p⏎⏎    q"}`), folded as libyaml folds them (h-flow3)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('{a: plain\n    folded, b: "double\n\n    quoted", c: \'single\n    quoted\'}', bytes, ',\n  ')),
+  },
+  {
+    name: 'tabs in a flow list, exact reader',
+    stresses: 'tabs as blanks between flow tokens and inside scalars (`{a:⇥1,⇥b:⇥x⇥y}`), read by the flow reader (h-flow3)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('{a:\t1,\tb:\tx\ty}', bytes, ',\t')),
+  },
+  {
+    name: 'properties on keys and empty values in a flow list, exact reader',
+    stresses: 'anchors and tags on keys and on empty values (`{&k a: !!str , !!str 1: &e , c: *k}`), read by the flow reader (h-flow3)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf('{&k a: !!str , !!str 1: &e , c: *k}', bytes)),
+  },
+  {
+    name: 'implicit keys of 1024 characters in a flow list, exact reader',
+    stresses: "keys at go-yaml's simple-key limit (`[{<1024 characters>: 1}, …]`), still keys, read by the flow reader (h-flow3)",
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf(`{${'k'.repeat(1024)}: 1}`, bytes)),
+  },
+  {
+    name: 'implicit keys past 1024 characters in a flow list, exact reader',
+    stresses: "keys one character past go-yaml's simple-key limit: kubectl refuses the document, and so does the flow reader (the `yaml` package read it) (h-flow3)",
+    maxBytes: 10 * MB,
+    generate: (bytes) => podForExactReader(flowListOf(`{${'k'.repeat(1025)}: 1}`, bytes)),
+  },
+  {
     name: 'many Services over one selector',
     stresses: 'exposure routes: N LoadBalancer Services and N Pipelines UI Deployments share one selector, so every route reaches every Deployment (was N³ output, OOM at 1 MB)',
     maxBytes: 10 * MB,

@@ -6,6 +6,7 @@ import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { rewriteFlowPlain } from './go-yaml-flow-plain.js';
 import { FLOW_PLACEHOLDER, type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
+import { checkSimpleKeys } from './go-yaml-simple-keys.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
 import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
@@ -108,7 +109,7 @@ function readWithPlaceholders(source: string, found: readonly FlowRegion[], note
       // go-yaml's decoding error inside a collection the flow reader read (an unknown anchor, a
       // null key): the syntax was read, so the `yaml` parser would stop on the same error after
       // seconds per MB (issue 17). Any other error is the parser's to report, with its position.
-      if (error instanceof FlowDecodeError) throw new ExactDecodeError(error.message);
+      if (error instanceof FlowDecodeError) throw new ExactDecodeError(error.message, error.line, error.column);
       return undefined;
     }
     if (placeholders.used.size === regions.length) return reading;
@@ -125,6 +126,8 @@ function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<
     uniqueKeys: false,
     strict: false,
     prettyErrors: false,
+    // Flow collections keep their source tokens: go-yaml's simple-key rule needs where each `:` is (go-yaml-simple-keys.ts).
+    keepSourceTokens: true,
   });
   const documents = Array.isArray(parsed) ? parsed : [];
   const first = documents[0];
@@ -206,10 +209,12 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
     if (node.type === 'QUOTE_DOUBLE' && hasSlashEscape(node, state.text)) state.refuses ??= SLASH_ESCAPE_REFUSAL;
   }
   else if (isSeq(node)) {
+    if (node.flow) checkSimpleKeys(node.srcToken, state.text);
     state.onStack.add(node);
     value = node.items.map((item) => toValue(item as YamlNode, state, depth + 1));
     state.onStack.delete(node);
   } else if (isMap(node)) {
+    if (node.flow) checkSimpleKeys(node.srcToken, state.text);
     state.onStack.add(node);
     const entries = new Map<string, unknown>();
     const keyTypes = new Map<string, string>();
@@ -258,7 +263,7 @@ function fromFlowReading(region: FlowRegion, node: YamlNode, state: State, depth
   const reading = finalReading(region, node, state, depth);
   for (const note of reading.notes) state.notes.push(note);
   if (reading.refuses !== undefined) state.refuses ??= reading.refuses;
-  if (reading.error) throw new FlowDecodeError(reading.error.message);
+  if (reading.error) throw new FlowDecodeError(reading.error.message, reading.error.line, reading.error.column);
   for (const duplicate of reading.duplicates) state.duplicates.push(duplicate);
   state.placeholders?.used.add(region);
   return reading.value;

@@ -13,7 +13,8 @@ import { Lexer } from 'yaml';
  * YAML 1.2 needs. Lines never move, so reported lines stay true. The lexer's tokens decide what is
  * in a flow collection, so quoted text, comments and block scalars are never touched.
  */
-const MAYBE_AFFECTED = /-[,\]}]|[[{,:]\s*[?:]/;
+// `?`/`:` glued to what follows: a `? ` or `: ` reads alike in both (1 MB of `[? a : 1]` spent 0.4 s in the lexer here).
+const MAYBE_AFFECTED = /-[,\]}]|[[{,:]\s*[?:][^\s]/;
 /** Lexer tokens that mark structure but stand for no source text (document start, flow error end, scalar start). */
 const MARKER_TOKENS = new Set(['\u0002', '\u0018', '\u001f']);
 

@@ -1,6 +1,8 @@
-import { readName, readScalar, readTag } from './go-yaml-flow-tokens.js';
+import { continuationLineOk, isBlank, isBlankOrBreak } from './go-yaml-flow-lines.js';
+import { readName, readScalar, readTag, type ScalarToken } from './go-yaml-flow-tokens.js';
+import { isSimpleKey, staleKeyError } from './go-yaml-simple-keys.js';
 import { taggedScalarValue } from './go-yaml-tags.js';
-import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, plainValue, setKey } from './go-yaml-values.js';
+import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader's fast path for one flow collection (`[…]` or `{…}`), read straight from the
@@ -10,15 +12,18 @@ import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, pla
  * (go-yaml-tags.ts), anchors and aliases (an alias names the last definition before it), merge
  * keys (`<<`, applied in order, a later one overriding earlier keys) and comments.
  * Anything outside the subset returns a failure and the collection is left to the `yaml` parser:
- * - no `?`, no properties on keys, aliases or empty values; an empty value (`{a: , b}`), a key
- *   alone (`{a}`) and a single pair in a sequence (`[a: 1, b]`, key on one line) are read;
- * - plain scalars on one line, starting with a letter, digit or `._/~+$(=^`, or `-` before one of
- *   those; quoted scalars on one line (go-yaml-flow-tokens.ts);
- * - a `#` only after a blank; a value after every key;
- * - no tab, CR, control, surrogate or Unicode line-break character; every continuation line
- *   indented past the line the collection starts on.
+ * - keys are scalars, with properties (`&k`, `!!str`) or not, implicit or explicit (`? a : 1`,
+ *   `? a`); an empty value (`{a: , b: &x }`), a key alone (`{a}`), a single pair in a sequence
+ *   (`[a: 1, b]`, `[? a]`) and an empty item with properties (`[&x , !!str ]`) are read;
+ * - plain scalars starting with a letter, digit or `._/~+$(=^`, or `-` before one of those, and
+ *   quoted scalars, on one line or folded over several (go-yaml-flow-tokens.ts);
+ * - a `#` only after a blank; tabs as blanks, but not in a line's indentation;
+ * - no CR, control, surrogate or Unicode line-break character; every continuation line indented
+ *   past the line the collection starts on (go-yaml-flow-lines.ts).
  * Errors go-yaml raises while decoding (an unknown anchor, `!!int a`) are kept in `error` and
- * thrown when the document's walk reaches the collection, where the `yaml` path throws them.
+ * thrown when the document's walk reaches the collection, where the `yaml` path throws them. So is
+ * the one syntax error the reader knows YAML 1.2 does not raise: an implicit key whose `:` is more
+ * than 1024 characters past its start or on a later line (go-yaml's simple-key rule).
  */
 export interface FlowReading {
   /** Offset just past the closing bracket. */
@@ -82,8 +87,6 @@ export interface FlowFailure {
 /** The value an alias to an anchor outside has before the collection is read with `resolve`. */
 const OUTSIDE = Symbol('anchor outside');
 const MERGE_REFUSAL = 'map merge requires map or sequence of maps as the value';
-/** Both YAML versions refuse an implicit key longer than 1024 characters; longer pair keys are left to the parser. */
-const MAX_PAIR_KEY = 1000;
 
 /** Reads the collection opening at `start`; `lineIndent` is the indentation of its first line. */
 export function readFlowCollection(text: string, start: number, lineIndent: number, resolve?: ResolveAnchor): FlowReading | FlowFailure {
@@ -100,6 +103,10 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
   let result: unknown;
   let anchor: string | undefined;
   let tag: string | undefined;
+  /** Where the current node's first property starts (an implicit key counts from there). */
+  let propsStart = -1;
+  /** The key being read follows `?`: it may run over lines and past 1024 characters, and stand alone in a sequence. */
+  let explicitKey = false;
   const n = text.length;
 
   const fail = (e: unknown): null => {
@@ -133,11 +140,69 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     return Want.Next;
   };
 
-  /** An empty value (`{a: , b: 1}`, `{a: }`, `[a: ]`) is null for go-yaml; with properties on it (`&x`, `!!str`) it is left to the parser. */
+  /** An empty value (`{a: , b: 1}`, `{a: }`, `[a: ]`), or an empty item with properties (`[&x , !!str ]`). */
   const emptyValueAllowed = (): boolean => {
     const top = stack[stack.length - 1];
-    return want === Want.Value && top !== undefined && !Array.isArray(top) && anchor === undefined && tag === undefined;
+    if (top === undefined) return false;
+    if (want === Want.Value) return !Array.isArray(top);
+    return want === Want.Item && (anchor !== undefined || tag !== undefined);
   };
+
+  /** A node with no content: null for go-yaml, or its tag's empty value (`!!str` → "", `!!int` refused), anchored if it has an anchor. */
+  const emptyNode = (): unknown => {
+    let value: unknown = null;
+    if (tag !== undefined && error === undefined) {
+      try {
+        value = taggedScalarValue(tag, true, '', sink);
+      } catch (e) {
+        value = fail(e);
+      }
+    }
+    if (anchor !== undefined) anchors.set(anchor, value);
+    anchor = tag = undefined;
+    propsStart = -1;
+    return value;
+  };
+
+  /** A scalar's value with its properties, which it takes (the anchor names the value). */
+  const scalarValue = (scalar: ScalarToken): unknown => {
+    let value: unknown = null;
+    if (error === undefined) {
+      try {
+        value = taggedScalarValue(tag, !scalar.quoted, scalar.text, sink);
+      } catch (e) {
+        value = fail(e);
+      }
+    }
+    if (anchor !== undefined) anchors.set(anchor, value);
+    anchor = tag = undefined;
+    propsStart = -1;
+    return value;
+  };
+
+  /** Makes `keyValue` the mapping's current key, as sigs.k8s.io/yaml names it, noting a key repeated or written with two types. */
+  const setMapKey = (top: MapFrame, keyValue: unknown): void => {
+    let key = '';
+    // A null key (`~`, `null`) is refused by sigs.k8s.io/yaml: kept for the walk to throw.
+    // After the first error only the syntax matters (an exception per item costs seconds per MB).
+    if (error === undefined) {
+      try {
+        key = keyToString(keyValue, sink);
+      } catch (e) {
+        fail(e);
+      }
+    }
+    const keyType = typeof keyValue;
+    top.repeated = top.explicit ? top.explicit.has(key) : Object.hasOwn(top.map, key);
+    if (top.repeated) {
+      const earlier = top.types?.get(key) ?? 'string';
+      if (earlier !== keyType) sink.notes.push(keyTypesNote(key, earlier, keyType));
+    }
+    if (keyType !== 'string') (top.types ??= new Map()).set(key, keyType);
+    else top.types?.delete(key);
+    top.key = key;
+  };
+
 
   /** go-yaml's merge: a mapping (or an alias to one), or a sequence of them applied last to first so earlier ones win. */
   const merge = (frame: MapFrame, value: unknown, fromAlias: boolean): void => {
@@ -171,7 +236,7 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
 
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 32) {
+    if (isBlank(c)) {
       i++;
       continue;
     }
@@ -184,14 +249,15 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     if (c === 35 /* # */) {
       // A comment runs to the end of its line; glued to a token (`1,#`) YAML versions differ.
       const before = text.charCodeAt(i - 1);
-      if (before !== 32 && before !== 10) return { failedAt: i };
+      if (!isBlank(before) && before !== 10) return { failedAt: i };
       const lineEnd = text.indexOf('\n', i);
       i = lineEnd < 0 ? n : lineEnd;
       continue;
     }
     if (c === 38 /* & */ || c === 33 /* ! */) {
       // Properties of the next node, in either order, once each.
-      if (want === Want.Key || want === Want.Next || stack.length === 0) return { failedAt: i };
+      if (want === Want.Next || stack.length === 0) return { failedAt: i };
+      if (anchor === undefined && tag === undefined) propsStart = i;
       if (c === 38) {
         const read = anchor === undefined ? readName(text, i) : undefined;
         if (!read || text.charCodeAt(read.end) === 44 || text.charCodeAt(read.end) === 93 || text.charCodeAt(read.end) === 125) return { failedAt: i };
@@ -209,6 +275,7 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       if (want === Want.Key || want === Want.Next) return { failedAt: i };
       // A tag on a collection changes nothing for go-yaml v2 (kubectl reads `!!str [1]` as [1]).
       tag = undefined;
+      propsStart = -1;
       let opened: Frame;
       let object: unknown;
       if (c === 91) {
@@ -230,9 +297,9 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       continue;
     }
     if (c === 93 /* ] */ || c === 125 /* } */) {
-      if (emptyValueAllowed()) want = complete(null, false);
+      if (emptyValueAllowed()) want = complete(emptyNode(), false);
       const top = stack[stack.length - 1];
-      if (top === undefined || want === Want.Value || anchor !== undefined || tag !== undefined) return { failedAt: i };
+      if (top === undefined || want === Want.Value || anchor !== undefined || tag !== undefined || explicitKey) return { failedAt: i };
       const isSeq = Array.isArray(top);
       if (isSeq !== (c === 93) || (!isSeq && want === Want.Item) || (isSeq && want === Want.Key)) return { failedAt: i };
       stack.pop();
@@ -249,8 +316,8 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       continue;
     }
     if (c === 44 /* , */) {
-      if (emptyValueAllowed()) want = complete(null, false);
-      if (want !== Want.Next || anchor !== undefined || tag !== undefined) return { failedAt: i };
+      if (emptyValueAllowed()) want = complete(emptyNode(), false);
+      if (want !== Want.Next || anchor !== undefined || tag !== undefined || explicitKey) return { failedAt: i };
       const top = stack[stack.length - 1];
       if (top === undefined) return { failedAt: i };
       want = Array.isArray(top) ? Want.Item : Want.Key;
@@ -258,6 +325,24 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       continue;
     }
     if (want === Want.Next || stack.length === 0) return { failedAt: i };
+    if (c === 63 /* ? */ && (want === Want.Key || want === Want.Item) && !explicitKey && anchor === undefined && tag === undefined) {
+      // `? key`: an explicit key (go-yaml-flow-plain.ts gave a glued `?x` its blank); in a sequence, a pair's.
+      const after = text.charCodeAt(i + 1);
+      if (!isBlankOrBreak(after)) return { failedAt: i };
+      if (want === Want.Item) stack.push({ map: {}, key: '', repeated: false, merging: false, single: true });
+      explicitKey = true;
+      want = Want.Key;
+      i++;
+      continue;
+    }
+    if (want === Want.Key && explicitKey && c === 58 /* : */ && isBlankOrBreak(text.charCodeAt(i + 1))) {
+      // `? : value`: an empty key, null (sigs.k8s.io/yaml refuses it) unless tagged (`? !!str : 1`).
+      setMapKey(stack[stack.length - 1] as MapFrame, emptyNode());
+      explicitKey = false;
+      i++;
+      want = Want.Value;
+      continue;
+    }
     if (c === 42 /* * */) {
       // An alias: a value, never a key, with no properties of its own.
       const read = readName(text, i);
@@ -268,77 +353,57 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     }
     if (want === Want.Key && c === 60 /* < */ && text.charCodeAt(i + 1) === 60) {
       // `<<: `, the merge key (plain only: a quoted "<<" is an ordinary key).
+      if (explicitKey || anchor !== undefined || tag !== undefined) return { failedAt: i };
       let colon = i + 2;
-      while (text.charCodeAt(colon) === 32) colon++;
-      const after = text.charCodeAt(colon + 1);
-      if (text.charCodeAt(colon) !== 58 || (after !== 32 && after !== 10)) return { failedAt: i };
+      while (isBlank(text.charCodeAt(colon))) colon++;
+      if (text.charCodeAt(colon) !== 58 || !isBlankOrBreak(text.charCodeAt(colon + 1))) return { failedAt: i };
       (stack[stack.length - 1] as MapFrame).merging = true;
       i = colon + 1;
       want = Want.Value;
       continue;
     }
     // A scalar.
-    const scalar = readScalar(text, i);
+    const scalar = readScalar(text, i, lineIndent);
     if (scalar === undefined) return { failedAt: i };
     if (want === Want.Item && isPairKey(text, scalar.end)) {
-      // `[a: 1]`: a single pair in a sequence; its key is read again as a mapping's key.
-      if (anchor !== undefined || tag !== undefined || scalar.end - i > MAX_PAIR_KEY) return { failedAt: i };
+      // `[a: 1]`: a single pair in a sequence; its key (properties included) is read again as a mapping's key.
       stack.push({ map: {}, key: '', repeated: false, merging: false, single: true });
       want = Want.Key;
       continue;
     }
     if (scalar.refuses !== undefined) sink.refuses ??= scalar.refuses;
-    i = scalar.end;
     if (want === Want.Key) {
       const top = stack[stack.length - 1] as MapFrame;
-      const keyValue = scalar.quoted ? scalar.text : plainValue(scalar.text, sink);
-      let key = '';
-      // A null key (`~`, `null`) is refused by sigs.k8s.io/yaml: kept for the walk to throw.
-      // After the first error only the syntax matters (an exception per item costs seconds per MB).
-      if (error === undefined) {
-        try {
-          key = keyToString(keyValue, sink);
-        } catch (e) {
-          fail(e);
-        }
+      const keyStart = propsStart >= 0 ? propsStart : i;
+      setMapKey(top, scalarValue(scalar));
+      i = scalar.end;
+      // `key: ` on the key's line (an explicit key's `:` may come on a later one): the `:` must
+      // follow, then a blank, except after a quoted key (`"a":1`, as in JSON).
+      while (isBlank(text.charCodeAt(i))) i++;
+      if (explicitKey && text.charCodeAt(i) === 10) {
+        const next = nextLine(text, i + 1, lineIndent);
+        if (next < 0) return { failedAt: i };
+        i = next;
       }
-      const keyType = typeof keyValue;
-      top.repeated = top.explicit ? top.explicit.has(key) : Object.hasOwn(top.map, key);
-      if (top.repeated) {
-        const earlier = top.types?.get(key) ?? 'string';
-        if (earlier !== keyType) sink.notes.push(keyTypesNote(key, earlier, keyType));
-      }
-      if (keyType !== 'string') (top.types ??= new Map()).set(key, keyType);
-      else top.types?.delete(key);
-      top.key = key;
-      // `key: ` on the key's line: the `:` must follow, then a blank, except after a quoted key (`"a":1`, as in JSON).
-      while (i < n && text.charCodeAt(i) === 32) i++;
       const next = text.charCodeAt(i);
-      if ((next === 44 || next === 125) && !top.single) {
-        // A key alone (`{a, b: 1}`, `{a}`): its value is null for go-yaml.
+      const alone = top.single ? next === 44 || next === 93 : next === 44 || next === 125;
+      if (alone && (explicitKey || !top.single)) {
+        // A key alone (`{a, b: 1}`, `{a}`, `[? a]`): its value is null for go-yaml.
+        if (scalar.lines && !explicitKey) return { failedAt: i };
+        explicitKey = false;
         want = complete(null, false);
         continue;
       }
-      const after = text.charCodeAt(i + 1);
-      if (next !== 58 || (after !== 32 && after !== 10 && !scalar.quoted)) return { failedAt: i };
+      if (next !== 58 || !(isBlankOrBreak(text.charCodeAt(i + 1)) || scalar.quoted)) return { failedAt: i };
+      // go-yaml's simple-key rule (go-yaml-simple-keys.ts): a syntax error the `yaml` package does not raise.
+      if (!explicitKey && error === undefined && (scalar.lines || !isSimpleKey(text, keyStart, i))) error = staleKeyError(text, i, top.single === true);
+      explicitKey = false;
       i++;
       want = Want.Value;
       continue;
     }
-    let value: unknown = null;
-    if (error === undefined) {
-      try {
-        value = taggedScalarValue(tag, !scalar.quoted, scalar.text, sink);
-      } catch (e) {
-        value = fail(e);
-      }
-    }
-    tag = undefined;
-    if (anchor !== undefined) {
-      anchors.set(anchor, value);
-      anchor = undefined;
-    }
-    want = complete(value, false);
+    i = scalar.end;
+    want = complete(scalarValue(scalar), false);
   }
   return { failedAt: i };
 }
@@ -346,28 +411,21 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
 /** After a scalar in a sequence, `: ` (or `:` at the line's end) on its line makes it a pair's key. */
 function isPairKey(text: string, from: number): boolean {
   let i = from;
-  while (text.charCodeAt(i) === 32) i++;
-  const after = text.charCodeAt(i + 1);
-  return text.charCodeAt(i) === 58 && (after === 32 || after === 10);
+  while (isBlank(text.charCodeAt(i))) i++;
+  return text.charCodeAt(i) === 58 && isBlankOrBreak(text.charCodeAt(i + 1));
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Skips blank lines; returns the offset of the next content, or -1 when its line is not indented past `lineIndent`. */
+/** Skips blank lines; returns the offset of the next content, or -1 when its line may not continue the collection (go-yaml-flow-lines.ts). */
 function nextLine(text: string, from: number, lineIndent: number): number {
   let i = from;
   for (;;) {
-    let spaces = 0;
-    while (text.charCodeAt(i) === 32) {
-      i++;
-      spaces++;
-    }
-    if (text.charCodeAt(i) === 10) {
-      i++;
-      continue;
-    }
-    return spaces > lineIndent && i < text.length ? i : -1;
+    if (!continuationLineOk(text, i, lineIndent)) return -1;
+    while (isBlank(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) !== 10) return i;
+    i++;
   }
 }

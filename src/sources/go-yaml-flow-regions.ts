@@ -126,7 +126,8 @@ export function withPlaceholders(text: string, regions: readonly FlowRegion[]): 
   for (const { start, reading } of regions) {
     parts.push(text.slice(at, start), FLOW_PLACEHOLDER);
     const rest = text.slice(start + FLOW_PLACEHOLDER.length, reading.end);
-    parts.push(rest.includes('\n') ? rest.replace(/[^\n]/g, ' ') : ' '.repeat(rest.length));
+    // Line by line: a regex replace per character cost 0.5 s on 1 MB of multi-line flow text.
+    parts.push(rest.includes('\n') ? rest.split('\n').map((line) => ' '.repeat(line.length)).join('\n') : ' '.repeat(rest.length));
     at = reading.end;
   }
   parts.push(text.slice(at));

@@ -1,9 +1,11 @@
+import { blankRun, foldBreaks, isBlank, isBlankOrBreak } from './go-yaml-flow-lines.js';
 import { TAG_PREFIX } from './go-yaml-tags.js';
 
 /**
- * Tokens of the flow reader (go-yaml-flow-read.ts): scalars on one line, anchors, aliases and
- * tags, each read only where go-yaml v2 (libyaml's scanner, as kubectl runs it) and YAML 1.2 (the
- * `yaml` package the reader stands in for) agree; undefined means "leave it to the `yaml` parser".
+ * Tokens of the flow reader (go-yaml-flow-read.ts): scalars, anchors, aliases and tags, each read
+ * only where go-yaml v2 (libyaml's scanner, as kubectl runs it) and YAML 1.2 (the `yaml` package
+ * the reader stands in for) agree; undefined means "leave it to the `yaml` parser". Scalars may
+ * run over several lines (folded as libyaml folds them, go-yaml-flow-lines.ts) and hold tabs.
  */
 export interface ScalarToken {
   readonly text: string;
@@ -11,51 +13,72 @@ export interface ScalarToken {
   readonly end: number;
   /** go-yaml refuses the scalar though YAML 1.2 reads it (the `\/` escape); the text is YAML 1.2's. */
   readonly refuses?: string;
+  /** The scalar runs over more than one line: it cannot be an implicit key. */
+  readonly lines?: boolean;
 }
 
-export function readScalar(text: string, start: number): ScalarToken | undefined {
+/** `lineIndent`: the indentation of the line the collection opens on; continuation lines must be indented past it. */
+export function readScalar(text: string, start: number, lineIndent: number): ScalarToken | undefined {
   const c = text.charCodeAt(start);
-  // Quoted scalars end on their line (a line break is not a quoted character here).
-  if (c === 34 /* " */) return readDoubleQuoted(text, start);
-  if (c === 39 /* ' */) {
-    let doubled = false;
-    for (let i = start + 1; i < text.length; i++) {
-      const d = text.charCodeAt(i);
-      if (d === 39) {
-        if (text.charCodeAt(i + 1) === 39) {
-          doubled = true;
-          i++;
-          continue;
-        }
-        const body = text.slice(start + 1, i);
-        return { text: doubled ? body.replaceAll("''", "'") : body, quoted: true, end: i + 1 };
-      }
-      if (!isQuotedChar(d)) return undefined;
-    }
-    return undefined;
-  }
+  if (c === 34 /* " */ || c === 39 /* ' */) return readQuoted(text, start, lineIndent);
   if (!isPlainStart(c) && !(c === 45 /* - */ && isPlainStart(text.charCodeAt(start + 1)))) return undefined;
+  let out = '';
+  let from = start; // the start of the part of the text not yet in `out`
+  let lines = false;
   let i = start + 1;
-  let last = start; // the last character that is not a space
-  for (; i < text.length; i++) {
+  let last = start; // the last character that is not a blank
+  while (i < text.length) {
     const d = text.charCodeAt(i);
-    if (d === 44 || d === 93 || d === 125 || d === 10) break;
-    if (d === 32) continue;
-    // ` #` starts a comment in both readers.
-    if (d === 35 /* # */ && text.charCodeAt(i - 1) === 32) break;
+    if (d === 44 || d === 93 || d === 125) break;
+    if (isBlank(d) || d === 10) {
+      const run = blankRun(text, i, lineIndent);
+      if (run === undefined) return undefined;
+      const next = text.charCodeAt(run.end);
+      // ` #` starts a comment in both readers, on the scalar's line or the next.
+      if (next === 35 /* # */ || run.end >= text.length) break;
+      if (run.breaks > 0) {
+        const continues = continuesPlain(text, run.end);
+        if (continues === undefined) return undefined;
+        if (!continues) break;
+        out += text.slice(from, last + 1) + foldBreaks(run.breaks);
+        from = run.end;
+        last = run.end;
+        lines = true;
+        i = run.end + 1;
+        continue;
+      }
+      i = run.end;
+      continue;
+    }
     if (d === 58 /* : */) {
       // `: ` ends a key. Glued to a character that can go on a plain scalar (`a:b`, `http://x`),
       // both readers keep the `:` as text (kubectl reads `[a:b]` as ["a:b"]); before an indicator they differ.
       const next = text.charCodeAt(i + 1);
-      if (next === 32 || next === 10) break;
+      if (isBlankOrBreak(next)) break;
       if (next === 58 || !isPlainChar(next)) return undefined;
-      last = i;
+      last = i++;
+      continue;
+    }
+    if (isSurrogatePair(text, i)) {
+      last = i + 1;
+      i += 2;
       continue;
     }
     if (!isPlainChar(d)) return undefined;
-    last = i;
+    last = i++;
   }
-  return { text: text.slice(start, last + 1), quoted: false, end: last + 1 };
+  return { text: out + text.slice(from, last + 1), quoted: false, end: last + 1, ...(lines ? { lines } : {}) };
+}
+
+/**
+ * Whether the plain scalar goes on at `at`, the first character of a later line: false where it
+ * ends (a flow indicator, `: `), undefined where the readers may differ (conservatively, only a
+ * line that starts as a plain scalar would is taken as its continuation).
+ */
+function continuesPlain(text: string, at: number): boolean | undefined {
+  const c = text.charCodeAt(at);
+  if (c === 44 || c === 93 || c === 125 || (c === 58 && isBlankOrBreak(text.charCodeAt(at + 1)))) return false;
+  return isPlainStart(c) || (c === 45 && isPlainStart(text.charCodeAt(at + 1))) ? true : undefined;
 }
 
 /**
@@ -85,41 +108,89 @@ const ESCAPES: Readonly<Record<string, string>> = {
 const HEX_DIGITS: Readonly<Record<string, number>> = { x: 2, u: 4, U: 8 };
 export const SLASH_ESCAPE_REFUSAL = 'a double-quoted scalar holds the escape `\\/`, which go-yaml v2 does not know (found unknown escape character)';
 
-function readDoubleQuoted(text: string, start: number): ScalarToken | undefined {
+/**
+ * A quoted scalar, folded over lines as libyaml folds it: blanks before a line break and the
+ * indentation after it dropped, one break a space, n breaks n - 1 newlines; in double quotes an
+ * escaped line break (`\` at the end of a line) joins the lines with nothing but the breaks after it.
+ */
+function readQuoted(text: string, start: number, lineIndent: number): ScalarToken | undefined {
+  const quote = text.charCodeAt(start);
+  const double = quote === 34;
   let out = '';
   let from = start + 1;
   let refuses: string | undefined;
-  for (let i = start + 1; i < text.length; i++) {
+  let lines = false;
+  for (let i = start + 1; i < text.length; ) {
     const d = text.charCodeAt(i);
-    if (d === 34) return { text: out + text.slice(from, i), quoted: true, end: i + 1, ...(refuses ? { refuses } : {}) };
-    if (d === 92 /* \ */) {
-      out += text.slice(from, i);
-      const e = text[i + 1] ?? '';
-      const digits = HEX_DIGITS[e];
-      if (digits !== undefined) {
-        const hex = text.slice(i + 2, i + 2 + digits);
-        if (hex.length !== digits || !/^[0-9a-fA-F]+$/.test(hex)) return undefined;
-        const code = parseInt(hex, 16);
-        // libyaml refuses surrogates and code points past Unicode; left to the parser's error.
-        if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return undefined;
-        out += String.fromCodePoint(code);
-        i += 1 + digits;
-      } else if (e === '/') {
-        refuses ??= SLASH_ESCAPE_REFUSAL;
-        out += '/';
-        i += 1;
-      } else {
-        const escaped = ESCAPES[e];
-        if (escaped === undefined) return undefined;
-        out += escaped;
-        i += 1;
+    if (d === quote) {
+      if (!double && text.charCodeAt(i + 1) === 39) {
+        out += text.slice(from, i + 1);
+        i += 2;
+        from = i;
+        continue;
       }
-      from = i + 1;
+      return { text: out + text.slice(from, i), quoted: true, end: i + 1, ...(refuses ? { refuses } : {}), ...(lines ? { lines } : {}) };
+    }
+    if (isBlank(d) || d === 10) {
+      const run = blankRun(text, i, lineIndent);
+      if (run === undefined) return undefined;
+      if (run.breaks > 0) {
+        out += text.slice(from, i) + foldBreaks(run.breaks);
+        from = run.end;
+        lines = true;
+      }
+      i = run.end;
       continue;
     }
-    if (!isQuotedChar(d)) return undefined;
+    if (double && d === 92 /* \ */) {
+      out += text.slice(from, i);
+      const e = text[i + 1] ?? '';
+      if (e === '\n') {
+        // An escaped line break: only the breaks after it stay.
+        const run = blankRun(text, i + 1, lineIndent);
+        if (run === undefined) return undefined;
+        out += '\n'.repeat(run.breaks - 1);
+        lines = true;
+        i = from = run.end;
+        continue;
+      }
+      const escape = readEscape(text, i);
+      if (escape === undefined) return undefined;
+      if (e === '/') refuses ??= SLASH_ESCAPE_REFUSAL;
+      out += escape.value;
+      i = from = escape.end;
+      continue;
+    }
+    if (isSurrogatePair(text, i)) i++;
+    else if (!isQuotedChar(d)) return undefined;
+    i++;
   }
   return undefined;
+}
+
+/** The escape at `i` (a `\\` in double quotes, not before a line break): its value and where it ends. */
+function readEscape(text: string, i: number): { value: string; end: number } | undefined {
+  const e = text[i + 1] ?? '';
+  const digits = HEX_DIGITS[e];
+  if (digits !== undefined) {
+    const hex = text.slice(i + 2, i + 2 + digits);
+    if (hex.length !== digits || !/^[0-9a-fA-F]+$/.test(hex)) return undefined;
+    const code = parseInt(hex, 16);
+    // libyaml refuses surrogates and code points past Unicode; left to the parser's error.
+    if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return undefined;
+    return { value: String.fromCodePoint(code), end: i + 2 + digits };
+  }
+  // `\/` is YAML 1.2's reading, with go-yaml's refusal noted by the caller.
+  const escaped = e === '/' ? '/' : ESCAPES[e];
+  return escaped === undefined ? undefined : { value: escaped, end: i + 2 };
+}
+
+/** A character outside the BMP (two UTF-16 units): text for both readers; a lone surrogate is left to the parser. */
+function isSurrogatePair(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff) return false;
+  const d = text.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff;
 }
 
 /** An anchor or alias name (`&name`, `*name` at `start`): go-yaml's alphabet, ended by a blank or a flow indicator. */
@@ -128,13 +199,13 @@ export function readName(text: string, start: number): { name: string; end: numb
   while (i < text.length && isNameChar(text.charCodeAt(i))) i++;
   if (i === start + 1) return undefined;
   const next = text.charCodeAt(i);
-  if (!(i >= text.length || next === 32 || next === 10 || next === 44 || next === 93 || next === 125)) return undefined;
+  if (!(isBlankOrBreak(next) || next === 44 || next === 93 || next === 125)) return undefined;
   return { name: text.slice(start + 1, i), end: i };
 }
 
 /**
  * A tag at `start`: `!!name` (yaml.org's, as the full tag the `yaml` package gives) or a local
- * `!name`, followed by a blank. Verbatim `!<…>`, a lone `!` and named handles are left to the parser.
+ * `!name`, followed by a blank or a line break. Verbatim `!<…>`, a lone `!` and named handles are left to the parser.
  */
 export function readTag(text: string, start: number): { tag: string; end: number } | undefined {
   const secondary = text.charCodeAt(start + 1) === 33;
@@ -142,8 +213,7 @@ export function readTag(text: string, start: number): { tag: string; end: number
   let i = from;
   while (i < text.length && isNameChar(text.charCodeAt(i))) i++;
   if (i === from) return undefined;
-  const next = text.charCodeAt(i);
-  if (next !== 32 && next !== 10) return undefined;
+  if (!isBlankOrBreak(text.charCodeAt(i))) return undefined;
   const name = text.slice(from, i);
   return { tag: secondary ? `${TAG_PREFIX}${name}` : `!${name}`, end: i };
 }

@@ -13,9 +13,9 @@ import { DEFAULT_PARSE_LIMITS, parseYamlStream } from '../../src/sources/yaml-do
  * error and its position), and, where kubectl is installed, as kubectl does.
  */
 
-const ODD_SCALARS = ['0o17', '0777', '0x1F', '0b101', '1_000', '-1', '+1', '1e3', '1.5', '.5', '.inf', '-.inf', '+.inf', '.nan', 'y', 'n', 'Y', 'yes', 'No', 'off', 'ON', 'true', '~', 'null', 'Null', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '12:30', 'abc', 'a b', "it's", 'x-y', '-x', '/path/x', 'é', 'ü x', '9223372036854775808', '-9223372036854775809'];
-const AWKWARD = ['"quoted"', '"with: colon"', "'single''s'", "''", '""', '"esc\\n"', '"a\\"b"', '"\\u00e9\\/\\t\\\\"', '"\\u00e9\\t\\\\"', '"\\ud83d"', '"\\x41"', '"\\N"', '-', '?x', 'a:b', 'http://x', '!!str 1', '!!int "7"', '!local x', '*base', '&an [1, 2]', '*an', 'a #c', '"\u2028"', '\t1', '', '&e ', '!!str '];
-const KEYS = ['a', 'b', 'a', 'name', '"a"', "'b'", '1', '"1"', 'y', 'on', '0o17', '1.5', '"quoted key"', '__proto__', '<<', '~', '-k', '"k:v"'];
+const ODD_SCALARS = ['x😀 y', '"😀"', '0o17', '0777', '0x1F', '0b101', '1_000', '-1', '+1', '1e3', '1.5', '.5', '.inf', '-.inf', '+.inf', '.nan', 'y', 'n', 'Y', 'yes', 'No', 'off', 'ON', 'true', '~', 'null', 'Null', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '12:30', 'abc', 'a b', "it's", 'x-y', '-x', '/path/x', 'é', 'ü x', '9223372036854775808', '-9223372036854775809'];
+const AWKWARD = ['[1,\n\t2]', "' e \n\t f '", '[a\n  # c\n  b]', '[&x ? d]', '[? , 1]', '{?}', '{? [1]: 2}', '"x\n\ty"', 'a\n  "b"', '"quoted"', '"with: colon"', "'single''s'", "''", '""', '"esc\\n"', '"a\\"b"', '"\\u00e9\\/\\t\\\\"', '"\\u00e9\\t\\\\"', '"\\ud83d"', '"\\x41"', '"\\N"', '-', '?x', 'a:b', 'http://x', '!!str 1', '!!int "7"', '!local x', '*base', '&an [1, 2]', '*an', 'a #c', '"\u2028"', '\t1', '', '&e ', '!!str '];
+const KEYS = ['a', 'b', 'a', 'name', '"a"', "'b'", '1', '"1"', 'y', 'on', '0o17', '1.5', '"quoted key"', '__proto__', '<<', '~', '-k', '"k:v"', '&k a', '!!str 1', '!!int 2', '&k2 !!str y', '? a', '? "q"', '? !!str 3', '? m\n        n', '? &k3 b', 'a\t'];
 
 /**
  * Constructs that once sent a collection to the `yaml` parser (issue 17) and that the flow reader
@@ -23,9 +23,14 @@ const KEYS = ['a', 'b', 'a', 'name', '"a"', "'b'", '1', '"1"', 'y', 'on', '0o17'
  * value, `an` is redefined), merge keys, go-yaml's escapes, `:` inside plain text, comments,
  * empty values, keys alone and single pairs in a sequence.
  */
-const CONSTRUCTS = ['!!str 1', '!!int "7"', '!!float 1', '!!bool yes', '!!binary aGk=', '!!null ""', '!local x', '!!str [1, a]', '!!map {a: 1}', '&x 5', '&an 6', '*base', '"\\x41\\e\\N\\_\\U0001F600\\ \\0"', '"a\\/b"', 'http://x', 'a:b', '{p: &y 5, q: *y, r: &y 6, s: *y}', '{<<: *base, a: 9}', '{a: 9, <<: [*base, {c: 1}]}', '[1, # c\n      2]', '{a: , b}', '{a}', '{"q", r: }', '[a: 1, b]', '[a: ]', '[x: {p: 1}, "y": [1], z: *base]', '[k: {}, ~]', '{<<: *base, a}'];
+const CONSTRUCTS = ['!!str 1', '!!int "7"', '!!float 1', '!!bool yes', '!!binary aGk=', '!!null ""', '!local x', '!!str [1, a]', '!!map {a: 1}', '&x 5', '&an 6', '*base', '"\\x41\\e\\N\\_\\U0001F600\\ \\0"', '"a\\/b"', 'http://x', 'a:b', '{p: &y 5, q: *y, r: &y 6, s: *y}', '{<<: *base, a: 9}', '{a: 9, <<: [*base, {c: 1}]}', '[1, # c\n      2]', '{a: , b}', '{a}', '{"q", r: }', '[a: 1, b]', '[a: ]', '[x: {p: 1}, "y": [1], z: *base]', '[k: {}, ~]', '{<<: *base, a}',
+  // h-flow3: properties on keys and empty values, explicit keys, multi-line scalars, tabs.
+  '{&k a: 1, b: *k}', '{!!str 1: a, !!int 2: b}', '{a: !!str , b: &e , c: *e}', '[&x , 1, !!str , *x]', '[&x a: 1, !!str 2: b]', '{a: !foo , b: !!null }',
+  '{? a : 1, ? b, ? "c": 2}', '[? a : 1, ? b, ?c]', '{? a\n        b : 1}', '[? x\n        : 1]',
+  'x\n        y', 'x\n\n\n        -y z', '"p\n\n        q"', "'r  \n        s'", '"t\\\n        u"', '"v  \\\n        w"', '"\\t x\t\n        y "',
+  '[1,\t2, {a:\t1,\tb: x\ty}]', '[a\n      \t b,\t# c\n        c]', '&t\tx', '!!str\t1'];
 /** Errors go-yaml raises while decoding, which the flow reader keeps for the walk to throw. */
-const DECODE_ERRORS = ['*nope', '{~: 1}', '!!int a', '{<<: [1]}', '!!binary "a!"', '[~: 1]', '{<<: }'];
+const DECODE_ERRORS = ['*nope', '{~: 1}', '!!int a', '{<<: [1]}', '!!binary "a!"', '[~: 1]', '{<<: }', '{a: !!int , b}', '{? : 1}', '{&k ~: 1}', '[!!int a: 1]'];
 
 const scalar = (awkward: boolean) =>
   awkward
@@ -195,4 +200,83 @@ test('a decoding error inside a collection the flow reader read is the one the y
   const fast = readBothWays(text, true) as { error?: string };
   assert.deepEqual(fast, readBothWays(text, false));
   assert.equal(fast.error, 'unsupported map key of type null');
+});
+
+/**
+ * h-flow3 (issue 17): the constructs that still sent a collection to the `yaml` parser (3–9 s of
+ * CPU per MB), each now read by the flow reader: tabs as blanks, properties on keys and on empty
+ * values, explicit `?` keys, and plain and quoted scalars folded over lines.
+ */
+const FLOW3_CASES = [
+  'spec: [1,\t2, {a:\t1,\tb: x\ty},\t3 ,\t# c\n  4, &t\tx, !!str\t5]',
+  'spec: {&k a: 1, b: *k, !!str 1: c, !!int 2: d, &j !!str 3: e, f: *j}',
+  'spec: [{a: !!str , b: &e , c: *e, d: !foo , g: !!null }, &x , !!str , *x, &y a: 1, !!str 2: b, *y]',
+  'spec: [{? a : 1, ? b, ? "c": 2, ? d\n    e : 3, ? !!str 4: f, ? &q g\n    : *q}, ? g : 1, ? h, ? i]',
+  'spec: [a\n   b, "c\n\n   d", \'e  \n   f\', "g\\\n   h", "i  \\\n\n   j", {k: l\n   m}, x\n\n\n   -y z, "\\t n\t\n   o "]',
+  'spec: [{a: !!int , b}, 1, 2, 3]',
+  'spec: [{? : 1}, 1, 2, 3]',
+].map((body) => `apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: x}\nflag: {y: 1}\n${body}\n`);
+
+test('kubectl reads tabs, properties on keys and empty values, explicit keys and multi-line scalars as the flow reader does', requiresKubectl(), () => {
+  for (const text of FLOW3_CASES) assert.ok(findFlowRegions(text).some((r) => r.start > text.indexOf('spec:')), `spec is read by the flow reader: ${text}`);
+  const oracle = kubectlDecodeAll(FLOW3_CASES);
+  const problems = FLOW3_CASES.flatMap((text, i) => compareWithKubectl(text, oracle[i]!).map((p) => `${JSON.stringify(text)}: ${p}`));
+  assert.deepEqual(problems, []);
+  assert.deepEqual(oracle.map((o) => o.error !== undefined), [false, false, false, false, false, true, true]);
+});
+
+test('the h-flow3 cases read alike on the flow reader and on the yaml-only path, but for an escaped line break before a blank line', () => {
+  for (const text of FLOW3_CASES) {
+    if (text.includes('"i  \\')) continue;
+    assert.deepEqual(readBothWays(text, true), readBothWays(text, false), text);
+  }
+  // The `yaml` package folds `"i  \` + blank line + `j"` to "i   j"; go-yaml (kubectl, checked above) to "i  \nj".
+  const spec = (decodeLikeKubectl(FLOW3_CASES[4]!).value as { spec: unknown[] }).spec;
+  assert.equal(spec[4], 'i  \nj');
+  assert.deepEqual(spec.slice(0, 4), ['a b', 'c\nd', 'e f', 'gh']);
+});
+
+/**
+ * go-yaml's simple-key rule: an implicit key's `:` must be on the key's line and at most 1024
+ * code points past its start (its first property included). kubectl refuses a collection that
+ * breaks it; the `yaml` package reads it, so kfguard checks the rule itself on both paths.
+ */
+const SIMPLE_KEY_CASES = [
+  ...[1023, 1024, 1025].flatMap((n) => [`spec: {${'a'.repeat(n)}: 1, b: 2}`, `spec: [${'a'.repeat(n)}: 1, b]`]),
+  `spec: [${'a'.repeat(1024)} : 1, b]`,
+  `spec: [&x ${'a'.repeat(1021)}: 1, b]`,
+  `spec: [&x ${'a'.repeat(1022)}: 1, b]`,
+  `spec: [x${'😀'.repeat(1023)}: 1, b]`,
+  `spec: [x${'😀'.repeat(1024)}: 1, b]`,
+  `spec: {"${'a'.repeat(1022)}":1, b: 2}`,
+  `spec: {"${'a'.repeat(1023)}":1, b: 2}`,
+  `spec: {? ${'a'.repeat(2000)}: 1, b: 2}`,
+  'spec: {a\n  b: 1, c: 2}',
+  'spec: [x, a\n  b: 1, c]',
+  'spec: [x, ? a\n  b: 1, c]',
+  // A property starts the key: on the line before it, the key's `:` is on a later line.
+  'spec: {&a\n  key: 1, b: 2}',
+  'spec: [!!str\n  key: 1, b]',
+  'spec: {? &a\n  key: 1, b: 2}',
+].map((body) => `apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: x}\nflag: {y: 1}\n${body}\n`);
+const SIMPLE_KEY_REFUSED = [false, false, false, false, true, true, true, false, true, false, true, false, true, false, true, true, false, true, true, false];
+
+test('an implicit key past 1024 characters or over two lines is refused as kubectl refuses it', requiresKubectl(), () => {
+  const oracle = kubectlDecodeAll(SIMPLE_KEY_CASES);
+  assert.deepEqual(oracle.map((o) => o.error !== undefined), SIMPLE_KEY_REFUSED);
+  const problems = SIMPLE_KEY_CASES.flatMap((text, i) => compareWithKubectl(text, oracle[i]!).map((p) => `${JSON.stringify(text.slice(0, 120))}: ${p}`));
+  assert.deepEqual(problems, []);
+});
+
+test('both paths refuse an implicit key past 1024 characters or over two lines, with the line of its colon', () => {
+  SIMPLE_KEY_CASES.forEach((text, i) => {
+    const read = readBothWays(text, true) as { error?: string; line?: number };
+    // The `yaml` parser reads such keys; the yaml-only path checks its source tokens (go-yaml-simple-keys.ts).
+    assert.deepEqual(read, readBothWays(text, false), text.slice(0, 120));
+    assert.equal(read.error !== undefined, SIMPLE_KEY_REFUSED[i], text.slice(0, 120));
+    if (read.error) {
+      assert.match(read.error, /did not find expected ',' or '[\]}]': an implicit key/);
+      assert.equal(read.line, /\n {2}(b|key): 1/.test(text) ? 6 : 5);
+    }
+  });
 });
