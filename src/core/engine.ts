@@ -7,7 +7,7 @@ import { fingerprintOf } from './fingerprint.js';
 import type { DerivedAnalysis, Inventory } from './inventory.js';
 import { apiGroupOf, describeObject, refOf } from './object.js';
 import type { KindMatch, Rule, Violation } from './rule.js';
-import { Snapshot, type PodLabelsOf } from './snapshot.js';
+import { CHANGE_LOG_LENGTH, Snapshot, type PodLabelsOf } from './snapshot.js';
 import { DependencyRecorder, type Dependencies } from './snapshot-dependencies.js';
 import { isUnreadDocument } from './unread-document.js';
 import {
@@ -429,6 +429,21 @@ class RuleBaseline {
     }
   }
 
+  /**
+   * Once the snapshot has moved on past its change log, this baseline can only be rebuilt whole at
+   * its next use, so what it holds is dropped now: its per-object records key the copies it judged,
+   * and a rule no change asks about (one matching Pods and reading only RBAC, in a watch where only
+   * Pods change) would otherwise keep every replaced copy alive beside the snapshot's own.
+   */
+  releaseIfBeyondLog(snapshot: Snapshot): void {
+    if (this.version < 0 || snapshot.version - this.version <= CHANGE_LOG_LENGTH) return;
+    this.perObject.clear();
+    this.readers.clear();
+    this.counts.clear();
+    this.inventoryFingerprints = [];
+    this.version = -1;
+  }
+
   bringUpToDate(snapshot: Snapshot, run: Run): void {
     if (this.version === snapshot.version) return;
     const changes = this.version < 0 ? undefined : snapshot.changesSince(this.version);
@@ -602,6 +617,9 @@ function addTo<K>(map: Map<K, Set<ScannedObject>>, key: K, scanned: ScannedObjec
   else map.set(key, new Set([scanned]));
 }
 
+/** The snapshot version at which each set of baselines was last looked over (`releaseIfBeyondLog`). */
+const releasedAt = new WeakMap<Map<string, RuleBaseline>, number>();
+
 /** A rule's baseline, kept per snapshot and brought up to date on first use after each change. */
 function baselineOf(snapshot: Snapshot, run: Run, rule: Rule): RuleBaseline {
   let byConfig = baselines.get(snapshot);
@@ -613,6 +631,11 @@ function baselineOf(snapshot: Snapshot, run: Run, rule: Rule): RuleBaseline {
   if (!byRule) {
     byRule = new Map();
     byConfig.set(run.settings, byRule);
+  }
+  // Once per version, not per call: this runs for every inventory finding an evaluation compares.
+  if (releasedAt.get(byRule) !== snapshot.version) {
+    releasedAt.set(byRule, snapshot.version);
+    for (const other of byRule.values()) other.releaseIfBeyondLog(snapshot);
   }
   let result = byRule.get(rule.meta.id);
   if (!result) {
