@@ -72,21 +72,27 @@ export class Informer {
     return this.namespace === undefined ? name : `${name} in namespace ${this.namespace}`;
   }
 
+  /**
+   * Lists the resource and hands the objects over. Kept out of `run` because a local in that
+   * suspended loop would hold every listed object for the whole life of the watch.
+   */
+  private async list(): Promise<string> {
+    const listed = await listAll(this.client, this.resource, this.namespace, this.timing.pageSize);
+    this.listedOnce = true;
+    this.answered = true;
+    this.handlers.replace(listed.objects);
+    this.handlers.gap(undefined);
+    this.handlers.heard();
+    return listed.resourceVersion ?? '0';
+  }
+
   async run(signal: AbortSignal): Promise<void> {
     const apiVersion = this.resource.group === '' ? this.resource.version : `${this.resource.group}/${this.resource.version}`;
     let resourceVersion: string | undefined;
     let failures = 0;
     while (!signal.aborted) {
       try {
-        if (resourceVersion === undefined) {
-          const listed = await listAll(this.client, this.resource, this.namespace, this.timing.pageSize);
-          this.listedOnce = true;
-          this.answered = true;
-          this.handlers.replace(listed.objects);
-          this.handlers.gap(undefined);
-          this.handlers.heard();
-          resourceVersion = listed.resourceVersion ?? '0';
-        }
+        if (resourceVersion === undefined) resourceVersion = await this.list();
         let ended: WatchErrorEvent | undefined;
         const onEvent = (event: WatchEvent): void => {
           if (event.type === 'ERROR') {
