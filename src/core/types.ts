@@ -67,6 +67,12 @@ export interface FileOrigin {
   /** Prefix of the object's path inside its document, e.g. `items[2]` for a List member. */
   readonly pathPrefix?: string;
   readonly document?: DocumentText;
+  /**
+   * The document could not be read (an input error, a Helm template not rendered) and the object
+   * is its stand-in (core/unread-document.ts): findings on it are placed without parsing a text
+   * known not to parse, which cost the `yaml` parser's error recovery seconds per MB (issue 17).
+   */
+  readonly unread?: true;
   /** Set when the object came out of an archive, e.g. `pipeline.yaml` of `pipeline.tar.gz`. */
   readonly archiveMember?: string;
   /**

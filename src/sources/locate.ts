@@ -105,6 +105,9 @@ export function locate(anyOrigin: Origin, path: string | undefined, strategy: 'a
     const { line, column } = lineColumnWithin(index, document, fast);
     return { file: origin.file, line, column };
   }
+  // A refused document's text is known not to parse: the parser's error recovery would cost
+  // seconds per MB to place a finding whose path (`salvaged[0]…`) is not in the text anyway.
+  if (origin.unread) return { file: origin.file, line: document.startLine, column: 1 };
   const { root, lines } = parsedSource(index, document);
   let offset = root?.range?.[0];
   let node: unknown = root;

@@ -300,7 +300,7 @@ class Collector {
       const text = decoded.text;
       const input: InputName = { label: display, reader: 'file', path: display };
       const value = unreadDocumentSchemasOnce(display, 'Helm template not rendered (helm is not installed)', text, salvageReading(text));
-      this.objects.push({ object: value as unknown as FileScannedObject['object'], origin: { ...originBase(input), documentIndex: 0, line: 1, document: { text, start: 0, end: text.length, startLine: 1 } } });
+      this.objects.push({ object: value as unknown as FileScannedObject['object'], origin: { ...originBase(input), documentIndex: 0, line: 1, document: { text, start: 0, end: text.length, startLine: 1 }, unread: true } });
     }
   }
 
@@ -398,7 +398,7 @@ class Collector {
     for (const parsed of documents) {
       if (parsed.refused) {
         // Counted with the errors above; the stand-in only carries the raw text to the threat search.
-        this.objects.push({ object: parsed.value as FileScannedObject['object'], origin: { ...base, documentIndex: parsed.index, line: parsed.document.startLine, document: parsed.document } });
+        this.objects.push({ object: parsed.value as FileScannedObject['object'], origin: { ...base, documentIndex: parsed.index, line: parsed.document.startLine, document: parsed.document, unread: true } });
         continue;
       }
       this.addDocument(parsed.value, {

@@ -10,6 +10,7 @@ import { splitLikeKubectl, type StreamChunk } from './kubectl-stream.js';
 import { describeDifferences, describeDuplicate, type GradedNote, highestStakes } from './reading-diff.js';
 import { splitBlockList } from './list-items.js';
 import { type Salvage, salvageReading } from './salvage-reading.js';
+import { isSharedRefusal } from './shared-refusals.js';
 import { hasIndicator } from './yaml-indicators.js';
 
 export interface ParsedDocument {
@@ -48,6 +49,14 @@ export interface ParseLimits {
   /** Documents read from one stream; past this the rest is refused with an error (memory stays bounded). */
   readonly maxDocuments: number;
 }
+
+/**
+ * Past this size, a document js-yaml refuses for a syntax error kubectl shares (shared-refusals.ts)
+ * is refused without the exact reader's second opinion: the `yaml` parser costs 1-5 s of CPU per
+ * MB, and up to this size that is at most a few tenths of a second. Below it the exact reader
+ * still decides, as it always did, so small documents read exactly as before.
+ */
+export const MAX_UNCONFIRMED_BYTES = 64 * 1024;
 
 /** Past this size a document is not given to the exact reader (see parseChunk): the API server's request limit. */
 export const MAX_EXACT_READ_BYTES = 3 * 1024 * 1024;
@@ -136,20 +145,19 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
   // go-yaml reads a word such as `on` in a description cannot matter, and sending every CRD whose
   // descriptions hold one to the exact reader cost that mode most of its time. Line breaks can
   // matter (they move text out of the block).
-  const exact = chunk.note !== undefined || hasUnicodeBreak(full) || mayReadDifferently(source);
+  const { breaksDiffer, yaml11 } = exactRoute(chunk, full, source);
+  const exact = breaksDiffer || yaml11;
   let values: unknown[];
   let notes: string[] | undefined;
   let stakes: ReadingStakes | undefined;
   if (lean && !exact && !limits.parseCrdSchemas) values = lean.values;
   else {
-    let fastError: unknown;
-    if (!exact) {
-      try {
-        values = loadDocuments(full);
-      } catch (error) {
-        fastError = error;
-      }
-    }
+    // A large document js-yaml reads first even when it must also be read exactly: it is read
+    // for the comparison anyway, and its refusal may spare the exact reader (below).
+    const fastFirst = !exact || (yaml11 && full.length > MAX_UNCONFIRMED_BYTES && full.length <= MAX_EXACT_READ_BYTES);
+    const fast = fastFirst ? yaml12Reading(full, undefined) : {};
+    const fastError = fast.error;
+    values = fast.values ?? [];
     if ((exact || fastError !== undefined) && full.length > MAX_EXACT_READ_BYTES) {
       // The exact reader costs seconds and gigabytes per MB on hostile flow text (10 MB of nested
       // flow lists exhausted V8's heap). No single object this size can exist in a cluster (the API
@@ -164,8 +172,15 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
         },
       };
     }
+    if (!breaksDiffer && isLargeSharedRefusal(fastError, full)) {
+      // Refused by a syntax error kubectl shares: asking the exact reader would only confirm it at
+      // 1-5 s of CPU per MB (issue 17). The error is js-yaml's, as for any document it refuses.
+      return { values: [], error: toDocumentError(fastError, chunk.startLine), salvaged: salvageReading(full) };
+    }
     if (exact || fastError !== undefined) {
-      const read = readExactly(full, chunk, fastError);
+      // On the exact path the exact reader's error is the one reported; js-yaml's reading, when made, is for the comparison.
+      const known = exact && fastFirst ? fast : undefined;
+      const read = readExactly(full, chunk, exact ? undefined : fastError, known);
       if ('error' in read) return { values: [], error: read.error, ...(read.salvageable ? { salvaged: salvageReading(full) } : {}) };
       ({ values, notes, stakes } = read);
     }
@@ -178,6 +193,20 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
     }
   }
   return notes && notes.length > 0 ? { values: values!, notes, stakes: stakes ?? 'high' } : { values: values! };
+}
+
+/**
+ * Why a document goes to the exact reader: its line breaks or `---` lines read differently
+ * (`breaksDiffer`: Unicode line breaks, odd separators), or its text holds YAML 1.1 constructs.
+ */
+function exactRoute(chunk: Chunk, full: string, source: string): { breaksDiffer: boolean; yaml11: boolean } {
+  const breaksDiffer = chunk.note !== undefined || hasUnicodeBreak(full);
+  return { breaksDiffer, yaml11: !breaksDiffer && mayReadDifferently(source) };
+}
+
+/** js-yaml refused a document over MAX_UNCONFIRMED_BYTES with a syntax error kubectl shares (shared-refusals.ts). */
+function isLargeSharedRefusal(fastError: unknown, full: string): boolean {
+  return fastError !== undefined && full.length > MAX_UNCONFIRMED_BYTES && isSharedRefusal(fastError, full);
 }
 
 /**
@@ -207,6 +236,8 @@ function readExactly(
   full: string,
   chunk: Chunk,
   fastError: unknown,
+  /** js-yaml's reading of a document on the exact path, when it was made before. */
+  known?: { readonly values?: unknown[]; readonly error?: unknown },
 ): { values: unknown[]; notes: string[]; stakes: ReadingStakes | undefined } | { error: NonNullable<ChunkResult['error']>; salvageable: boolean } {
   let reading;
   try {
@@ -230,15 +261,9 @@ function readExactly(
   const graded: GradedNote[] = [...(chunk.note ? [chunk.note] : []), ...reading.notes].map((text) => ({ text, stakes: 'high' }));
   if (reading.kubectlRefuses) graded.push({ text: `kubectl refuses this document: ${reading.kubectlRefuses}`, stakes: 'high' });
   const values = [reading.value, ...reading.ignoredByKubectl].filter((value) => value !== null && value !== undefined);
-  let yaml12: unknown[] | undefined;
-  let yaml12Error = fastError;
-  if (yaml12Error === undefined) {
-    try {
-      yaml12 = loadDocuments(full);
-    } catch (error) {
-      yaml12Error = error;
-    }
-  }
+  const reading12 = known ?? yaml12Reading(full, fastError);
+  let yaml12 = reading12.values;
+  const yaml12Error = reading12.error;
   const duplicates = yaml12Error !== undefined && isDuplicateKeyError(yaml12Error) ? gradeDuplicates(full, reading.duplicates, isSecretValue(reading.value), reading.value) : undefined;
   if (duplicates) {
     graded.push(...duplicates.notes);
@@ -251,6 +276,16 @@ function readExactly(
     else graded.push({ text: `Kubernetes reads ${values.length} document(s) here, YAML 1.2 readers ${yaml12.length}`, stakes: 'high' });
   }
   return { values, notes: graded.map((n) => n.text), stakes: highestStakes(graded.map((n) => n.stakes)) };
+}
+
+/** js-yaml's reading for the comparison: its error when it refused already, else a reading made now. */
+function yaml12Reading(full: string, fastError: unknown): { values?: unknown[]; error?: unknown } {
+  if (fastError !== undefined) return { error: fastError };
+  try {
+    return { values: loadDocuments(full) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 function isDuplicateKeyError(error: unknown): boolean {

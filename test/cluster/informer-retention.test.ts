@@ -42,7 +42,7 @@ describe('informer retention', () => {
           cluster.server.update({ ...stored, metadata: { ...stored.metadata, labels: { rev: String(round) } } });
         }
         const want = String(round);
-        await waitFor(() => live.snapshot.ofKind('Pod').every((s) => s.object.metadata?.labels?.rev === want), 20_000, `round ${round}`);
+        await waitFor(() => live.snapshot.ofKind('Pod').every((s) => (s.object.metadata?.labels as Record<string, string> | undefined)?.rev === want), 20_000, `round ${round}`);
       }
       await new Promise((resolve) => setImmediate(resolve));
       gc();
