@@ -167,8 +167,12 @@ class Run {
     const record = this.options.recordEvaluations === true && !isUnreadDocument(object);
     // One context for every rule: it is the same for all, and this runs per rule on every object.
     const context = { source, inventory, config: this.config, origin, budget };
+    // The kind index already holds only rules with a check that apply to the source; a list given
+    // by the caller (a baseline re-judging one rule) is filtered here.
+    const filtered = rules === undefined;
     for (const rule of rules ?? this.rulesFor(object, source)) {
-      if (!rule.check || !ruleAppliesToSource(rule, source)) continue;
+      if (!filtered && (!rule.check || !ruleAppliesToSource(rule, source))) continue;
+      if (!rule.check) continue;
       if (record) this.evaluations.push({ ruleId: rule.meta.id, resource: refOf(object) });
       const before = budget.exhausted.length;
       try {

@@ -1,5 +1,6 @@
 import { asArray, asRecord, asString, namespaceOf, type JsonRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
+import { RecentCache } from '../core/recent-cache.js';
 import type { K8sObject } from '../core/types.js';
 import type { Inventory } from './inventory.js';
 import { containersOf } from './workloads.js';
@@ -92,7 +93,21 @@ export function containerConfigReferences(container: JsonRecord, containerPath: 
 }
 
 /** ConfigMaps and Secrets mounted by a pod spec's `volumes`, directly or through a projected volume. */
-export function volumeConfigReferences(volumes: unknown, volumesPath: string): ConfigReference[] {
+/**
+ * The last few answers, by the volumes list and its path: the threat scan and the Jupyter rule ask
+ * for the same pod's (once per container) in turn. A ring, so nothing is kept per object of a scan.
+ */
+const recentVolumeReferences = new RecentCache<object, { readonly path: string; readonly found: readonly ConfigReference[] }>(4);
+
+export function volumeConfigReferences(volumes: unknown, volumesPath: string): readonly ConfigReference[] {
+  const known = Array.isArray(volumes) ? recentVolumeReferences.get(volumes) : undefined;
+  if (known && known.path === volumesPath) return known.found;
+  const found = readVolumeConfigReferences(volumes, volumesPath);
+  if (Array.isArray(volumes)) recentVolumeReferences.set(volumes, { path: volumesPath, found });
+  return found;
+}
+
+function readVolumeConfigReferences(volumes: unknown, volumesPath: string): readonly ConfigReference[] {
   const found: ConfigReference[] = [];
   asArray(volumes).forEach((entry, i) => {
     const raw = asRecord(entry);
@@ -111,7 +126,7 @@ export function volumeConfigReferences(volumes: unknown, volumesPath: string): C
       if (projectedSecret) found.push({ kind: 'Secret', name: projectedSecret, path: joinPath(base, 'secret', 'name'), volume });
     });
   });
-  return found;
+  return Object.freeze(found);
 }
 
 /** Where an env var's value comes from: written inline, or a key of a ConfigMap or Secret. */

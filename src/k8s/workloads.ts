@@ -3,6 +3,7 @@ import { MAX_SEARCH_DEPTH } from '../core/budget.js';
 import yaml from 'js-yaml';
 import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { formatPath, joinPath, parsePath, type PathSegment } from '../core/path.js';
+import { RecentCache } from '../core/recent-cache.js';
 import type { K8sObject } from '../core/types.js';
 import { hostFilesOf, isMachineConfig, isStaticPodManifest } from './machine-config.js';
 import { substitutedTemplate } from './openshift-template.js';
@@ -67,11 +68,22 @@ export function containersOf(object: K8sObject): readonly ContainerRef[] {
   return found;
 }
 
+/**
+ * Pod specs of the objects judged last: the threat scan and several rules ask for the same
+ * object's in turn, and the engine finishes one object before the next. A ring, not a WeakMap:
+ * what is kept for every object of a scan is copied by the collector (see recent-cache.ts).
+ */
+const recentPodSpecs = new RecentCache<K8sObject, readonly PodSpecRef[]>(2);
+
 /** The distinct pod specs (or pod-like holders) of an object. */
 export function podSpecsOf(object: K8sObject): readonly PodSpecRef[] {
+  const known = recentPodSpecs.get(object);
+  if (known) return known;
   const seen = new Map<string, PodSpecRef>();
   for (const ref of containersOf(object)) if (!seen.has(ref.holder.path)) seen.set(ref.holder.path, ref.holder);
-  return [...seen.values()];
+  const specs = Object.freeze([...seen.values()]);
+  recentPodSpecs.set(object, specs);
+  return specs;
 }
 
 export function hasContainers(object: K8sObject): boolean {

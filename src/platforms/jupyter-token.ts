@@ -51,10 +51,13 @@ export function emptyTokenSettings(site: ContainerRef, object: K8sObject, invent
 
 /** Jupyter config files mounted from ConfigMaps (directly or projected) into this container. */
 function mountedConfigSettings(site: ContainerRef, object: K8sObject, inventory: Inventory): EmptyTokenSetting[] {
-  const mounted = new Set(asArray(site.container.volumeMounts).map((m) => asString(asRecord(m)?.name)));
+  // Built on the first ConfigMap volume: most pods mount none (Secrets and service-account tokens).
+  let mounted: Set<string | undefined> | undefined;
   const found: EmptyTokenSetting[] = [];
   for (const ref of volumeConfigReferences(site.holder.spec.volumes, joinPath(site.holder.path, 'volumes'))) {
-    if (ref.kind !== 'ConfigMap' || !ref.volume || !mounted.has(ref.volume.name)) continue;
+    if (ref.kind !== 'ConfigMap' || !ref.volume) continue;
+    mounted ??= new Set(asArray(site.container.volumeMounts).map((m) => asString(asRecord(m)?.name)));
+    if (!mounted.has(ref.volume.name)) continue;
     const configMap = referencedObject(inventory, 'ConfigMap', object.metadata?.namespace, ref.name);
     for (const { key, value } of configMap ? storedValuesOf(configMap) : []) {
       if (CONFIG_EMPTY_TOKEN.test(value)) {

@@ -47,6 +47,56 @@ export function rayAdvisories(): readonly RayAdvisory[] {
   return advisories;
 }
 
+/** What an image's text says against the advisories: a Ray image's version and the advisories it predates. */
+interface ImageVerdict {
+  readonly version: Version;
+  readonly older: readonly RayAdvisory[];
+}
+
+/** No advisory's images match, or the tag carries no version. */
+const NOT_RAY = Symbol('not a versioned Ray image');
+
+/**
+ * Verdicts by image text. Every container of every object is asked about, and a scan has few
+ * distinct images (20,000 pipeline pods run about ten): parsing the reference, joining the
+ * repository and testing each advisory's patterns per container was most of this rule's cost.
+ * Keyed by the advisory list too, so a different list (tests) never reads another's verdicts.
+ * Bounded: image texts come from the input, which may hold any number of distinct ones.
+ */
+const imageVerdicts = new WeakMap<readonly RayAdvisory[], Map<string, ImageVerdict | typeof NOT_RAY>>();
+const MAX_IMAGE_VERDICTS = 4_096;
+
+function imageVerdictOf(image: string, list: readonly RayAdvisory[]): ImageVerdict | typeof NOT_RAY {
+  let verdicts = imageVerdicts.get(list);
+  if (!verdicts) {
+    verdicts = new Map();
+    imageVerdicts.set(list, verdicts);
+  }
+  let verdict = verdicts.get(image);
+  if (verdict === undefined) {
+    verdict = judgeImage(image, list);
+    if (verdicts.size >= MAX_IMAGE_VERDICTS) verdicts.clear();
+    verdicts.set(image, verdict);
+  }
+  return verdict;
+}
+
+function judgeImage(image: string, list: readonly RayAdvisory[]): ImageVerdict | typeof NOT_RAY {
+  const parsed = parseImageRef(image);
+  if (!parsed?.tag) return NOT_RAY;
+  const repository = `${parsed.registry}/${parsed.repository}`;
+  const version = rayVersionOf(parsed.tag);
+  if (!version) return NOT_RAY;
+  let matched = false;
+  const older: RayAdvisory[] = [];
+  for (const advisory of list) {
+    if (!advisory.images.some((re) => re.test(repository))) continue;
+    matched = true;
+    if (olderThan(version, advisory.fixedIn)) older.push(advisory);
+  }
+  return matched ? { version, older } : NOT_RAY;
+}
+
 export interface RayVersionSite {
   /** Path of the field that names the version: a container's `image` or `spec.rayVersion`. */
   readonly path: string;
@@ -63,16 +113,10 @@ export function vulnerableRaySites(object: K8sObject): RayVersionSite[] {
   let imageVersionSeen = false;
   for (const ref of containersOf(object)) {
     const image = imageOf(ref.container) ?? '';
-    const parsed = parseImageRef(image);
-    if (!parsed?.tag) continue;
-    const repository = `${parsed.registry}/${parsed.repository}`;
-    const version = rayVersionOf(parsed.tag);
-    if (!version) continue;
-    for (const advisory of list) {
-      if (!advisory.images.some((re) => re.test(repository))) continue;
-      imageVersionSeen = true;
-      if (olderThan(version, advisory.fixedIn)) sites.push({ path: `${ref.path}.image`, text: image, version, advisory });
-    }
+    const verdict = imageVerdictOf(image, list);
+    if (verdict === NOT_RAY) continue;
+    imageVersionSeen = true;
+    for (const advisory of verdict.older) sites.push({ path: `${ref.path}.image`, text: image, version: verdict.version, advisory });
   }
   // A stock Python image that installs a pinned Ray at start (`pip install "ray[default]==2.9.3"`)
   // runs that release as surely as a Ray image does.

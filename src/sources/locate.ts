@@ -22,8 +22,10 @@ interface DocumentIndex {
   /** For a document written as one flow collection that is not JSON (`{a: b}`): the path inside it. */
   readonly flowRoot?: (segments: readonly PathSegment[]) => number | typeof FALLBACK;
   parsed?: ParsedSource;
-  /** Offsets of the document's line breaks, for line and column by binary search. */
+  /** Offsets of the document's line breaks, for line and column by binary search; from the second location on. */
   breaks?: number[];
+  /** Whether a location was already asked for: the first one counts line breaks up to its offset instead. */
+  located?: boolean;
 }
 
 /**
@@ -153,6 +155,12 @@ function step(node: unknown, segment: string | number): { node: unknown; offset:
 }
 
 function lineColumnWithin(index: DocumentIndex, document: DocumentText, offset: number): { line: number; column: number } {
+  // Most documents get one finding (a pod-heavy scan: one per pod): counting the breaks before it
+  // reads part of the document once and keeps nothing. A second finding builds the table.
+  if (!index.located && !index.breaks) {
+    index.located = true;
+    return countedLineColumn(document, offset);
+  }
   const breaks = (index.breaks ??= lineBreaks(document));
   // The number of line breaks before `offset`.
   let low = 0;
@@ -164,6 +172,18 @@ function lineColumnWithin(index: DocumentIndex, document: DocumentText, offset: 
   }
   const lineStart = low === 0 ? document.start : (breaks[low - 1] as number) + 1;
   return { line: document.startLine + low, column: offset - lineStart + 1 };
+}
+
+/** What the binary search over `lineBreaks` gives, by counting the breaks before `offset`. */
+function countedLineColumn(document: DocumentText, offset: number): { line: number; column: number } {
+  const { text, start, end } = document;
+  let line = document.startLine;
+  let lineStart = start;
+  for (let i = text.indexOf('\n', start); i !== -1 && i < end && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
 }
 
 function lineBreaks(document: DocumentText): number[] {

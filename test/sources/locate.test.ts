@@ -102,3 +102,38 @@ test('findings that come back to a document after many others are located as on 
   assert.equal(first[11]!.line - names[11]!.line, 15, 'the image line counts the filler comments');
   assert.equal(text.split('\n')[first[11]!.line - 1], '    image: busybox:11');
 });
+
+test("a document's first location (breaks counted up to it) equals a later one (the break table) and the parser's", () => {
+  // Three documents, so each sits at a start offset and line of its own; comments and blank lines
+  // are counted as lines though the walker skips them.
+  const text = [
+    'kind: ConfigMap',
+    'metadata: {name: a}',
+    '---',
+    '# a comment',
+    'kind: Pod',
+    '',
+    'metadata:',
+    '  name: p',
+    'spec:',
+    '  containers:',
+    '  - name: a',
+    '    image: busybox',
+    '    args: ["one", "two"]',
+    '---',
+    'kind: Service',
+    'spec:',
+    '  ports:',
+    '  - port: 80',
+  ].join('\n');
+  const paths = ['spec.containers[0].image', 'spec.containers[0].args[1]', 'metadata.name', 'spec', 'spec.ports[0].port', 'kind'];
+  for (const index of [0, 1, 2]) {
+    for (const first of paths) {
+      // A fresh document object each time: its first location takes the counting path.
+      const origin = originFor(text, index);
+      const fresh = locate(origin, first);
+      assert.deepEqual(fresh, locate(origin, first), `document ${index}, ${first}: first and second location differ`);
+      assert.deepEqual(fresh, locate(originFor(text, index), first, 'parser'), `document ${index}, ${first}: walker and parser differ`);
+    }
+  }
+});
