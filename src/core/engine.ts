@@ -40,6 +40,8 @@ export interface EngineOptions {
   readonly limits?: EvaluationLimits;
   /** Called after each object `runRules` judges (a progress display): judged so far, and of how many. */
   readonly onObjectJudged?: (judged: number, total: number) => void;
+  /** Kinds the source could not read (`unreadKindsOf` its coverage): rules judge what they read knowing it. */
+  readonly unreadKinds?: ReadonlySet<string>;
 }
 
 export interface Evaluation {
@@ -166,7 +168,7 @@ class Run {
     // text) are reported as any other.
     const record = this.options.recordEvaluations === true && !isUnreadDocument(object);
     // One context for every rule: it is the same for all, and this runs per rule on every object.
-    const context = { source, inventory, config: this.config, origin, budget };
+    const context = { source, inventory, config: this.config, origin, budget, ...(this.options.unreadKinds ? { unreadKinds: this.options.unreadKinds } : {}) };
     for (const rule of rules ?? this.rulesFor(object, source)) {
       if (!rule.check || !ruleAppliesToSource(rule, source)) continue;
       if (record) this.evaluations.push({ ruleId: rule.meta.id, resource: refOf(object) });
