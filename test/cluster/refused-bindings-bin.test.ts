@@ -2,12 +2,11 @@
 // severity stays (with the message saying why), and a snapshot of that cluster, scanned offline,
 // names the same gaps and gives the same verdict. The built binary against the fake API server.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { REPO_ROOT } from '../../src/testing/shared.js';
-import { objectsOfYaml, serve, type JsonReport } from './helpers.js';
+import { objectsOfYaml, runBuiltCli as runBin, serve, type JsonReport } from './helpers.js';
 
 const OBJECTS = objectsOfYaml(`apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -19,18 +18,6 @@ kind: ClusterRoleBinding
 metadata: {name: everyone-admin}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
 subjects: [{kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:authenticated"}]`);
-
-function runBin(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kfguard.js'), ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const wildcard = (report: JsonReport) => report.findings.find((f) => f.ruleId === 'rbac-wildcard-permissions' && f.resource.name === 'cluster-admin');
 
