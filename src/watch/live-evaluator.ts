@@ -45,6 +45,8 @@ function withoutObjectCheck(rule: Rule): Rule {
 export interface LiveEvaluatorOptions {
   readonly rules: readonly Rule[];
   readonly config: KfguardConfig;
+  /** Kinds the watch cannot read now (refused lists): rules judge knowing it (`unreadKindsOf`). */
+  readonly unreadKinds?: () => ReadonlySet<string>;
   readonly knownRuleIds?: readonly string[];
   readonly today?: () => string;
 }
@@ -83,7 +85,7 @@ export class LiveEvaluator {
   /** Judges everything in the snapshot; the difference from what was open is the news. */
   reconcile(snapshot: Snapshot): EvaluationOutcome {
     const objects = snapshot.all;
-    const result = runRules(objects, { rules: this.options.rules, config: this.options.config, inventory: snapshot, podLabelsOf });
+    const result = runRules(objects, { rules: this.options.rules, config: this.options.config, ...this.unread(), inventory: snapshot, podLabelsOf });
     const all = this.suppress(result.findings, objects);
     const byResource = new Map<string, Finding[]>();
     for (const finding of all) {
@@ -118,7 +120,7 @@ export class LiveEvaluator {
         const batch = objects.slice(next, next + batchSize).filter((scanned) => !touched.has(keyOfObject(scanned)));
         next += batchSize;
         if (batch.length === 0) continue;
-        const result = runRules(batch, { rules: this.perObject, config: this.options.config, inventory: snapshot, podLabelsOf });
+        const result = runRules(batch, { rules: this.perObject, config: this.options.config, ...this.unread(), inventory: snapshot, podLabelsOf });
         findings.push(...this.suppress(result.findings, batch));
         ruleErrors.push(...result.ruleErrors);
       } while (next < objects.length && performance.now() < until);
@@ -129,7 +131,7 @@ export class LiveEvaluator {
     // per-object checks were taken out, so it is not judged again.
     const present = snapshot.all.slice(0, 1);
     if (present.length > 0) {
-      const result = runRules(present, { rules: this.perInventory, config: this.options.config, inventory: snapshot, podLabelsOf });
+      const result = runRules(present, { rules: this.perInventory, config: this.options.config, ...this.unread(), inventory: snapshot, podLabelsOf });
       findings.push(...this.suppress(result.findings, []).filter((f) => !touched.has(resourceKeyOf(f.resource))));
       ruleErrors.push(...result.ruleErrors);
     }
@@ -153,7 +155,7 @@ export class LiveEvaluator {
       return AUTH_CHAIN_KINDS.includes(change.object.kind) ? this.judgeRemoval(change.object, snapshot, changes) : { changes, ruleErrors: [] };
     }
     const { scanned } = change;
-    const evaluation = evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, podLabelsOf });
+    const evaluation = evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, ...this.unread(), podLabelsOf });
     // Owners are judged against the snapshot with this object laid over it.
     const overlay = snapshot.overlay(scanned);
     const findingsOn = (key: string): readonly Finding[] => this.tracker.on(key);
@@ -177,7 +179,7 @@ export class LiveEvaluator {
   private judgeRemoval(object: K8sObject, snapshot: Snapshot, changes: FindingChange[]): EvaluationOutcome {
     const stored = snapshot.copiesOf(object)[0];
     if (!stored) return { changes, ruleErrors: [] };
-    const evaluation = evaluateRemoval(snapshot, stored, { rules: this.options.rules, config: this.options.config, podLabelsOf });
+    const evaluation = evaluateRemoval(snapshot, stored, { rules: this.options.rules, config: this.options.config, ...this.unread(), podLabelsOf });
     const without = snapshot.without(object);
     const ruleErrors = [...evaluation.ruleErrors];
     const deferred = this.judgeDependents(evaluation.dependents, without, changes, ruleErrors);
@@ -202,7 +204,7 @@ export class LiveEvaluator {
     const ref = refOf(scanned.object);
     const identity = resourceKeyOf(ref);
     const rules = this.storedRulesFor(scanned.object);
-    const result = runRules([scanned], { rules, config: this.options.config, inventory: snapshot, podLabelsOf });
+    const result = runRules([scanned], { rules, config: this.options.config, ...this.unread(), inventory: snapshot, podLabelsOf });
     const findings = result.findings.filter((f) => resourceKeyOf(f.resource) === identity);
     const own = foldOwnedFindings(this.suppress(findings, [scanned]), snapshot, (key) => this.tracker.on(key));
     return { changes: this.tracker.replaceResource(ref, own.kept, own.folded), ruleErrors: result.ruleErrors };
@@ -223,7 +225,7 @@ export class LiveEvaluator {
     // Service selecting their labels) is judged again at the next full evaluation, as before.
     const routing = changed.filter(({ object }) => podLabelsOf(object).length === 0);
     if (routing.length === 0) return { changes, ruleErrors };
-    const dependents = dependentsOfChange(snapshot, routing, { rules: this.options.rules, config: this.options.config, podLabelsOf });
+    const dependents = dependentsOfChange(snapshot, routing, { rules: this.options.rules, config: this.options.config, ...this.unread(), podLabelsOf });
     const deferred = this.judgeDependents(dependents, snapshot, changes, ruleErrors);
     return { changes, ruleErrors, deferred };
   }
@@ -239,7 +241,7 @@ export class LiveEvaluator {
       if (judged++ >= MAX_DEPENDENTS) break;
       const ref = refOf(scanned.object);
       const identity = resourceKeyOf(ref);
-      const result = runRules([scanned], { rules: this.rulesById(ruleIds), config: this.options.config, inventory, podLabelsOf });
+      const result = runRules([scanned], { rules: this.rulesById(ruleIds), config: this.options.config, ...this.unread(), inventory, podLabelsOf });
       const findings = result.findings.filter((f) => resourceKeyOf(f.resource) === identity);
       const own = foldOwnedFindings(this.suppress(findings, [scanned]), inventory, (key) => this.tracker.on(key));
       changes.push(...this.tracker.replaceResourceRules(ref, ruleIds, own.kept, own.folded));
@@ -284,7 +286,13 @@ export class LiveEvaluator {
    * pay for every change since: the first after sync would otherwise judge the whole cluster.
    */
   warm(snapshot: Snapshot, scanned: ScannedObject): void {
-    evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, podLabelsOf });
+    evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, ...this.unread(), podLabelsOf });
+  }
+
+  /** The unread kinds for the engine's options, absent when there are none. */
+  private unread(): { unreadKinds?: ReadonlySet<string> } {
+    const kinds = this.options.unreadKinds?.();
+    return kinds && kinds.size > 0 ? { unreadKinds: kinds } : {};
   }
 
   private suppress(findings: readonly Finding[], objects: readonly ScannedObject[]): Finding[] {

@@ -5,6 +5,7 @@ import { identityOf } from '../core/snapshot.js';
 import type { RuleError, ScannedObject } from '../core/types.js';
 import { LiveSnapshot, type LiveChange, type LiveSnapshotOptions } from '../sources/cluster/live-snapshot.js';
 import { refOf } from '../core/object.js';
+import { unreadKindsOf } from '../core/unread-kinds.js';
 import { resourceKeyOf, type FindingChange } from './finding-tracker.js';
 import { LiveEvaluator } from './live-evaluator.js';
 import { coverageRecord, findingRecord, type WatchSink } from './sinks.js';
@@ -69,7 +70,12 @@ export class WatchSession {
   private readonly toWarm = new Map<string, ScannedObject>();
 
   constructor(private readonly options: WatchSessionOptions) {
-    this.evaluator = new LiveEvaluator({ rules: options.rules, config: options.config, ...(options.knownRuleIds ? { knownRuleIds: options.knownRuleIds } : {}) });
+    this.evaluator = new LiveEvaluator({
+      rules: options.rules,
+      config: options.config,
+      ...(options.knownRuleIds ? { knownRuleIds: options.knownRuleIds } : {}),
+      unreadKinds: () => unreadKindsOf(this.live?.coverage ?? []),
+    });
   }
 
   get snapshot(): LiveSnapshot | undefined {

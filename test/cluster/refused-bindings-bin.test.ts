@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { REPO_ROOT } from '../../src/testing/shared.js';
-import { objectsOfYaml, runBuiltCli as runBin, serve, type JsonReport } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { objectsOfYaml, runBuiltCli as runBin, serve, waitFor, type JsonReport } from './helpers.js';
 
 const OBJECTS = objectsOfYaml(`apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -74,6 +75,25 @@ describe('refused bindings (built binary, fake API server)', () => {
       const run = await runBin(['scan', file, '-f', 'json', '--fail-on', 'none']);
       assert.deepEqual((JSON.parse(run.stdout) as JsonReport).coverage, []);
     } finally {
+      await cluster.close();
+    }
+  });
+
+  test('watch: the wildcard role keeps its severity while bindings are refused', async () => {
+    const cluster = await serve({ objects: OBJECTS, forbidden: ['rbac.authorization.k8s.io/clusterrolebindings'] });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kfguard.js'), 'watch', '--kubeconfig', cluster.kubeconfig], { env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    try {
+      await waitFor(() => stderr.includes('synced:'), 30_000, `sync (stderr: ${stderr})`);
+      const records = stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { kind: string; finding?: { ruleId: string; severity: string; message: string; resource: { name: string } } });
+      const finding = records.find((r) => r.finding?.ruleId === 'rbac-wildcard-permissions' && r.finding.resource.name === 'cluster-admin')?.finding;
+      assert.equal(finding?.severity, 'high', stdout);
+      assert.match(finding?.message ?? '', /bindings could not be read/);
+    } finally {
+      child.kill('SIGKILL');
       await cluster.close();
     }
   });
