@@ -2,8 +2,9 @@
 # The live-cluster suite against a real API server: a throwaway kind cluster. Outside this repo's
 # CI (no Docker engine where its tests run); run it by hand or through
 # .github/workflows/kind-e2e.yml (workflow_dispatch). Needs docker, kind, kubectl, node 20 and the
-# dev dependencies (npm ci); it builds kfguard itself, as the suite runs the built binary. The
-# parity tests also need ../shared (the corpus); without it they skip.
+# dev dependencies (npm ci); it builds kfguard itself, as the suite runs the built binary. One
+# parity test uses only the repository's examples/ and always runs; the corpus parity tests also
+# need ../shared (the corpus), and without it they skip.
 #
 # 1. The test/cluster files that declare `// live-suite: portable` (PORTABLE_FILES below; a test
 #    keeps the list in step), run with KFGUARD_LIVE_KUBECONFIG: the same tests that run against the

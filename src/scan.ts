@@ -3,6 +3,7 @@ import type { KfguardConfig } from './core/config-types.js';
 import { DEFAULT_CONFIG } from './core/config-types.js';
 import { runRules, type EngineOptions, type EngineResult } from './core/engine.js';
 import { collect } from './core/source.js';
+import { unreadKindsOf } from './core/unread-kinds.js';
 import type { Inventory } from './core/inventory.js';
 import { newSnapshot, podLabelsOf } from './k8s/inventory.js';
 import { locate } from './sources/locate.js';
@@ -65,8 +66,9 @@ export async function evaluateManifests(options: ManifestScanOptions): Promise<M
   const { objects } = await collect([source], snapshot);
   // Another source has no files: its objects live in the snapshot, its gaps join the coverage.
   const collected: CollectResult = options.source ? { objects: [], errors: options.source.result.errors, stats: options.source.result.stats } : (source as ManifestSource).result;
-  const sourceCoverage = options.source?.result.coverage ?? [];
-  const engine = { config, inventory: snapshot, locate: source.locate ?? locate, recordEvaluations: options.recordEvaluations ?? false };
+  const sourceCoverage = options.source?.result.coverage ?? collected.coverage ?? [];
+  const unreadKinds = unreadKindsOf(sourceCoverage);
+  const engine = { config, inventory: snapshot, locate: source.locate ?? locate, recordEvaluations: options.recordEvaluations ?? false, ...(unreadKinds.size > 0 ? { unreadKinds } : {}) };
   const prompt = runRules(objects, { ...engine, rules: options.rules.filter((rule) => !expensive(rule)), ...(options.onObjectJudged ? { onObjectJudged: options.onObjectJudged } : {}) });
   await prefetch?.settled();
   const deferred = runRules(objects, { ...engine, rules: options.rules.filter(expensive) });

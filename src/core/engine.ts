@@ -40,6 +40,8 @@ export interface EngineOptions {
   readonly limits?: EvaluationLimits;
   /** Called after each object `runRules` judges (a progress display): judged so far, and of how many. */
   readonly onObjectJudged?: (judged: number, total: number) => void;
+  /** Kinds the source could not read (`unreadKindsOf` its coverage): rules judge what they read knowing it. */
+  readonly unreadKinds?: ReadonlySet<string>;
 }
 
 export interface Evaluation {
@@ -166,7 +168,7 @@ class Run {
     // text) are reported as any other.
     const record = this.options.recordEvaluations === true && !isUnreadDocument(object);
     // One context for every rule: it is the same for all, and this runs per rule on every object.
-    const context = { source, inventory, config: this.config, origin, budget };
+    const context = { source, inventory, config: this.config, origin, budget, ...(this.options.unreadKinds ? { unreadKinds: this.options.unreadKinds } : {}) };
     // The kind index already holds only rules with a check that apply to the source; a list given
     // by the caller (a baseline re-judging one rule) is filtered here.
     const filtered = rules === undefined;
@@ -312,6 +314,12 @@ export interface ObjectEvaluation extends EngineResult {
    * gateway Service's finding. Compared by fingerprint with the snapshot as it is.
    */
   readonly introduced: Finding[];
+  /**
+   * The other objects whose recorded reads the change touches, each with the per-object rules that
+   * read it: a live watch judges them again with those rules, so a finding there that changes
+   * (severity, message) or goes away shows at once, not only a new fingerprint.
+   */
+  readonly dependents: ReadonlyMap<ScannedObject, ReadonlySet<string>>;
 }
 
 /**
@@ -345,17 +353,19 @@ export function evaluateObject(snapshot: Snapshot, scanned: ScannedObject, optio
   // Per-object rules: rerun only on the objects whose recorded reads the change touches.
   const changed = [...snapshot.copiesOf(object), scanned];
   const touched = snapshot.changeTest(changed);
+  const dependents = new Map<ScannedObject, Set<string>>();
   for (const rule of run.enabledRules) {
     if (!rule.check || !readsKind(rule, object)) continue;
     const before = baselineOf(snapshot, quiet, rule);
     for (const dependent of before.dependents(snapshot, changed)) {
       if (changed.includes(dependent.scanned) || !touched(dependent.dependencies)) continue;
+      addRuleOf(dependents, dependent.scanned, rule.meta.id);
       for (const finding of quiet.checkObject(dependent.scanned, overlay, [rule])) {
         if (refKey(finding.resource) !== identity && !before.has(finding.fingerprint)) introduced.push(finding);
       }
     }
   }
-  return { ...run.result(), introduced };
+  return { ...run.result(), introduced, dependents };
 }
 
 /**
@@ -368,24 +378,54 @@ export function evaluateRemoval(snapshot: Snapshot, removed: ScannedObject, opti
   const { object } = removed;
   const changed = snapshot.copiesOf(object);
   const run = new Run(options);
-  if (changed.length === 0) return { ...run.result(), introduced: [] };
+  if (changed.length === 0) return { ...run.result(), introduced: [], dependents: new Map() };
   const without = snapshot.without(object);
   const source = sourceKindOf(removed.origin);
   const inventoryRules = run.inventoryRulesFor(object);
   const quiet = new Run({ ...options, rules: inventoryRules, recordEvaluations: false });
   const introduced = quiet.checkInventory(without, new Set([source])).filter((f) => !baselineOf(snapshot, quiet, inventoryRuleById(inventoryRules, f.ruleId)).has(f.fingerprint));
   const touched = snapshot.changeTest(changed);
+  const dependents = new Map<ScannedObject, Set<string>>();
   for (const rule of run.enabledRules) {
     if (!rule.check || !readsKind(rule, object)) continue;
     const before = baselineOf(snapshot, quiet, rule);
     for (const dependent of before.dependents(snapshot, changed)) {
       if (changed.includes(dependent.scanned) || !touched(dependent.dependencies)) continue;
+      addRuleOf(dependents, dependent.scanned, rule.meta.id);
       for (const finding of quiet.checkObject(dependent.scanned, without, [rule])) if (!before.has(finding.fingerprint)) introduced.push(finding);
     }
   }
   for (const entry of quiet.coverage) run.coverage.push(entry);
   run.ruleErrors.push(...quiet.ruleErrors);
-  return { ...run.result(), introduced };
+  return { ...run.result(), introduced, dependents };
+}
+
+/**
+ * The objects of the snapshot whose recorded reads `changed` touches (copies an applied change
+ * replaced, and those that replaced them), each with the per-object rules that read it, leaving
+ * out the changed objects themselves. For changes already applied: a watch judges updates after
+ * the snapshot holds them, and then the objects whose findings read them (a Service switched to
+ * LoadBalancer exposes the Deployment behind it).
+ */
+export function dependentsOfChange(snapshot: Snapshot, changed: readonly ScannedObject[], options: EngineOptions): Map<ScannedObject, Set<string>> {
+  const dependents = new Map<ScannedObject, Set<string>>();
+  if (changed.length === 0) return dependents;
+  const run = new Run({ ...options, recordEvaluations: false });
+  const touched = snapshot.changeTest(changed);
+  for (const rule of run.enabledRules) {
+    if (!rule.check || !changed.some(({ object }) => readsKind(rule, object))) continue;
+    for (const dependent of baselineOf(snapshot, run, rule).dependents(snapshot, changed)) {
+      if (changed.includes(dependent.scanned) || !touched(dependent.dependencies)) continue;
+      addRuleOf(dependents, dependent.scanned, rule.meta.id);
+    }
+  }
+  return dependents;
+}
+
+function addRuleOf(dependents: Map<ScannedObject, Set<string>>, scanned: ScannedObject, ruleId: string): void {
+  const rules = dependents.get(scanned);
+  if (rules) rules.add(ruleId);
+  else dependents.set(scanned, new Set([ruleId]));
 }
 
 function readsKind(rule: Rule, object: K8sObject): boolean {

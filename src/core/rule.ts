@@ -89,6 +89,8 @@ export interface RuleContext {
   readonly config: KfguardConfig;
   /** The object's own origin, for rules that must look at provenance (archives, pipelines). */
   readonly origin: ScannedObject['origin'];
+  /** Kinds the source could not read (a refused list): an absence among them proves nothing. */
+  readonly unreadKinds?: ReadonlySet<string>;
 }
 
 export interface InventoryContext {

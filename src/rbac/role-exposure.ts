@@ -1,4 +1,4 @@
-import { lowerSeverity, type Severity } from '../core/severity.js';
+import { lowerSeverity, severityRank, type Severity } from '../core/severity.js';
 import type { AccessGraph, Grant, RoleNode } from './access-graph.js';
 import { describeSubject, isAllAuthenticated, isKubernetesSystemSubject, isUnauthenticated } from './subjects.js';
 
@@ -47,7 +47,13 @@ export function reachOf(grants: readonly Grant[]): RoleReach {
  * Severity of a risky permission given who holds it: public and human holders raise it,
  * service accounts lower it, and Kubeflow's own per-profile grants are information only.
  */
-export function severityForReach(base: Severity, reach: RoleReach): Severity | undefined {
+export function severityForReach(base: Severity, reach: RoleReach, bindingsUnread = false): Severity | undefined {
+  // Bindings the source could not read may hold the role more widely than those in view: what is
+  // in view never lowers the severity then (a refused list must not pass a cluster-admin role).
+  if (bindingsUnread) {
+    const seen = severityForReach(base, reach);
+    return seen !== undefined && severityRank(seen) > severityRank(base) ? seen : base;
+  }
   switch (reach) {
     case 'unauthenticated':
       return 'critical';
@@ -68,9 +74,21 @@ export function severityForReach(base: Severity, reach: RoleReach): Severity | u
   }
 }
 
-export function describeHolders(grants: readonly Grant[], limit = 4): string {
+export function describeHolders(grants: readonly Grant[], limit = 4, bindingsUnread = false): string {
   const names = [...new Set(grants.map((g) => `${describeSubject(g.subject)}${g.namespace === '*' ? ' (cluster-wide)' : ` in ${g.namespace || 'the default namespace'}`}`))];
-  if (names.length === 0) return 'not bound by any scanned binding';
+  if (names.length === 0) return bindingsUnread ? UNREAD_BINDINGS : 'not bound by any scanned binding';
   const shown = names.slice(0, limit).join(', ');
-  return names.length > limit ? `held by ${shown} and ${names.length - limit} more` : `held by ${shown}`;
+  const held = names.length > limit ? `held by ${shown} and ${names.length - limit} more` : `held by ${shown}`;
+  return bindingsUnread ? `${held}; ${UNREAD_BINDINGS}` : held;
+}
+
+const UNREAD_BINDINGS = 'bindings could not be read (see coverage), so who holds it is unknown and its severity is not lowered';
+
+/**
+ * True when bindings that could grant `role` were not read: a Role is bound by RoleBindings only,
+ * a ClusterRole by either kind.
+ */
+export function bindingsUnreadFor(role: { readonly kind: string }, unreadKinds: ReadonlySet<string> | undefined): boolean {
+  if (!unreadKinds || unreadKinds.size === 0) return false;
+  return unreadKinds.has('RoleBinding') || (role.kind !== 'Role' && unreadKinds.has('ClusterRoleBinding'));
 }

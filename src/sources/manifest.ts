@@ -3,7 +3,7 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { withoutServerBookkeeping } from '../core/bookkeeping.js';
 import { errorMessage, KnownError } from '../core/errors.js';
-import type { FileOrigin, FileReader, FileScannedObject, InputError, InputStats } from '../core/types.js';
+import type { CoverageEntry, FileOrigin, FileReader, FileScannedObject, InputError, InputStats } from '../core/types.js';
 import { isArchivePath, readArchive } from './archive.js';
 import { unreadDocumentSchemasOnce } from './crd-schema-once.js';
 import { decodeText } from './decode.js';
@@ -15,7 +15,7 @@ import { readKustomization } from './kustomize-references.js';
 import { discoverKustomizations, IGNORED_DIRECTORIES } from './kustomize-discovery.js';
 import { defaultRenderConcurrency, RenderAhead } from './render-ahead.js';
 import { hasPipelineHeader, KFP_PACKAGE_HEADER } from './recognizers.js';
-import { snapshotContextOf } from './snapshot-header.js';
+import { snapshotContextOf, snapshotGapsOf } from './snapshot-header.js';
 import { DEFAULT_PARSE_LIMITS, formatBytes, parseYamlStream, type ParseLimits } from './yaml-documents.js';
 
 export interface ManifestSourceOptions {
@@ -46,6 +46,8 @@ export interface CollectResult {
   readonly objects: FileScannedObject[];
   readonly errors: InputError[];
   readonly stats: InputStats;
+  /** Gaps a kfguard snapshot file names in its header: what the live cluster refused to list. */
+  readonly coverage?: readonly CoverageEntry[];
 }
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -109,6 +111,7 @@ class Collector {
   private rendered = 0;
   private unreferencedFiles = 0;
   private readonly notRendered: { path: string; reason: string }[] = [];
+  private readonly coverage: CoverageEntry[] = [];
   private readonly limits: ManifestLimits;
 
   constructor(
@@ -132,6 +135,7 @@ class Collector {
         unreferencedFiles: this.unreferencedFiles,
         notRendered: this.notRendered,
       },
+      ...(this.coverage.length > 0 ? { coverage: this.coverage } : {}),
     };
   }
 
@@ -390,6 +394,8 @@ class Collector {
     const display = input.label;
     const snapshotOf = snapshotContextOf(text);
     const base = { ...originBase(input), ...(snapshotOf !== undefined ? { snapshotOf } : {}) };
+    // The live scan's gaps stand in a scan of its snapshot; named with the file they came from.
+    for (const reason of snapshotGapsOf(text)) this.coverage.push({ ruleId: '*', source: 'cluster', reason: `${reason} (snapshot ${display})` });
     const { documents, errors } = parseYamlStream(text, this.limits, withoutServerBookkeeping);
     for (const error of errors) {
       this.errors.push(withPosition({ file: display, message: error.message }, error.line, error.column));

@@ -19,3 +19,21 @@ export function snapshotContextOf(text: string): string | undefined {
   const end = text.indexOf('\n');
   return FIRST_LINE.exec(end === -1 ? text : text.slice(0, end))?.[1];
 }
+
+/** How `kfguard snapshot` names, in the header, what the cluster would not let it list. */
+export const GAP_PREFIX = '# not included: ';
+
+/**
+ * The coverage gaps named in a snapshot file's header (the comment lines before its first
+ * document), or none when the text is not a kfguard snapshot: a scan of the file then reports what
+ * the live scan reported, instead of judging as if what was refused did not exist.
+ */
+export function snapshotGapsOf(text: string): string[] {
+  if (snapshotContextOf(text) === undefined) return [];
+  const gaps: string[] = [];
+  for (const line of text.split('\n', 10_000)) {
+    if (!line.startsWith('#')) break;
+    if (line.startsWith(GAP_PREFIX)) gaps.push(line.slice(GAP_PREFIX.length).replace(/\r$/, ''));
+  }
+  return gaps;
+}

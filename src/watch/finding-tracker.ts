@@ -61,6 +61,24 @@ export class FindingTracker {
     return changes;
   }
 
+  /**
+   * The findings of `ruleIds` on this resource are now `findings` (an object judged again with the
+   * rules that read a change elsewhere); its findings of other rules stand.
+   */
+  replaceResourceRules(ref: ResourceRef, ruleIds: ReadonlySet<string>, findings: readonly Finding[], folded: ReadonlyMap<string, ResourceRef> = new Map()): FindingChange[] {
+    const changes: FindingChange[] = [];
+    const next = new Set<string>();
+    for (const finding of findings) {
+      next.add(finding.fingerprint);
+      const change = this.put(finding);
+      if (change) changes.push(change);
+    }
+    for (const fingerprint of [...(this.byResource.get(resourceKeyOf(ref)) ?? [])]) {
+      if (!next.has(fingerprint) && ruleIds.has(this.open.get(fingerprint)!.ruleId)) changes.push(this.resolve(fingerprint, folded.get(fingerprint)));
+    }
+    return changes;
+  }
+
   /** Findings added on top of what is open (cross-object findings a change introduced). */
   add(findings: readonly Finding[]): FindingChange[] {
     return findings.map((f) => this.put(f)).filter((c): c is FindingChange => c !== undefined);

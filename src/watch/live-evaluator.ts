@@ -1,5 +1,6 @@
 import type { KfguardConfig } from '../core/config-types.js';
-import { evaluateObject, evaluateRemoval, ruleMatches, runRules } from '../core/engine.js';
+import { dependentsOfChange, evaluateObject, evaluateRemoval, ruleMatches, runRules } from '../core/engine.js';
+import type { Inventory } from '../core/inventory.js';
 import type { Rule } from '../core/rule.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { refOf } from '../core/object.js';
@@ -13,6 +14,16 @@ import { foldOwnedFindings } from './owner-fold.js';
 
 /** Kinds whose rule lists `judgeStored` keeps at most. */
 const MAX_STORED_RULE_KINDS = 1_024;
+
+/**
+ * Other objects judged again for one change (or one slice of queued updates) at most. A change read
+ * by most of the cluster (a namespace-wide read) would otherwise judge it all on the event path;
+ * past the cap the rest wait for the next full evaluation, and the watch says so.
+ */
+const MAX_DEPENDENTS = 2_000;
+
+/** Rule subsets kept for judging dependents (the engine indexes per rule array). */
+const MAX_RULE_SUBSETS = 1_024;
 
 /** Objects judged between clock checks in a sliced full evaluation. */
 const RECONCILE_BATCH = 64;
@@ -34,6 +45,8 @@ function withoutObjectCheck(rule: Rule): Rule {
 export interface LiveEvaluatorOptions {
   readonly rules: readonly Rule[];
   readonly config: KfguardConfig;
+  /** Kinds the watch cannot read now (refused lists): rules judge knowing it (`unreadKindsOf`). */
+  readonly unreadKinds?: () => ReadonlySet<string>;
   readonly knownRuleIds?: readonly string[];
   readonly today?: () => string;
 }
@@ -41,14 +54,18 @@ export interface LiveEvaluatorOptions {
 export interface EvaluationOutcome {
   readonly changes: FindingChange[];
   readonly ruleErrors: readonly RuleError[];
+  /** Objects whose findings read the change but were left to the next full evaluation (over `MAX_DEPENDENTS`). */
+  readonly deferred?: number;
 }
 
 /**
  * Turns snapshot changes into finding changes. A changed object is judged laid over the snapshot
  * (`evaluateObject`): its own findings replace what it had, and findings it introduces on other
  * objects (a Service switched to LoadBalancer exposing a dashboard behind a gateway) are added at
- * once, and so are those deleting an auth policy introduces. What a change removes elsewhere shows at the next
- * full evaluation (`reconcile`), which the watch runs after changes at a bounded pace.
+ * once, and so are those deleting an auth policy introduces. The other objects whose recorded reads
+ * a change touches are judged again with the rules that read it, so a finding elsewhere that
+ * changes or goes away shows at once too (`dependents`). The full evaluation (`reconcile`), which
+ * the watch runs after changes at a bounded pace, catches whatever is left.
  */
 export class LiveEvaluator {
   readonly tracker = new FindingTracker();
@@ -57,6 +74,8 @@ export class LiveEvaluator {
   private readonly perInventory: readonly Rule[];
   /** `storedRulesFor`, by API version and kind. */
   private readonly storedRules = new Map<string, readonly Rule[]>();
+  /** `rulesById`, by the ids joined. */
+  private readonly ruleSubsets = new Map<string, readonly Rule[]>();
 
   constructor(private readonly options: LiveEvaluatorOptions) {
     this.perObject = options.rules.filter((rule) => rule.check).map(withoutInventoryCheck);
@@ -66,7 +85,7 @@ export class LiveEvaluator {
   /** Judges everything in the snapshot; the difference from what was open is the news. */
   reconcile(snapshot: Snapshot): EvaluationOutcome {
     const objects = snapshot.all;
-    const result = runRules(objects, { rules: this.options.rules, config: this.options.config, inventory: snapshot, podLabelsOf });
+    const result = runRules(objects, { rules: this.options.rules, config: this.options.config, ...this.unread(), inventory: snapshot, podLabelsOf });
     const all = this.suppress(result.findings, objects);
     const byResource = new Map<string, Finding[]>();
     for (const finding of all) {
@@ -101,7 +120,7 @@ export class LiveEvaluator {
         const batch = objects.slice(next, next + batchSize).filter((scanned) => !touched.has(keyOfObject(scanned)));
         next += batchSize;
         if (batch.length === 0) continue;
-        const result = runRules(batch, { rules: this.perObject, config: this.options.config, inventory: snapshot, podLabelsOf });
+        const result = runRules(batch, { rules: this.perObject, config: this.options.config, ...this.unread(), inventory: snapshot, podLabelsOf });
         findings.push(...this.suppress(result.findings, batch));
         ruleErrors.push(...result.ruleErrors);
       } while (next < objects.length && performance.now() < until);
@@ -112,7 +131,7 @@ export class LiveEvaluator {
     // per-object checks were taken out, so it is not judged again.
     const present = snapshot.all.slice(0, 1);
     if (present.length > 0) {
-      const result = runRules(present, { rules: this.perInventory, config: this.options.config, inventory: snapshot, podLabelsOf });
+      const result = runRules(present, { rules: this.perInventory, config: this.options.config, ...this.unread(), inventory: snapshot, podLabelsOf });
       findings.push(...this.suppress(result.findings, []).filter((f) => !touched.has(resourceKeyOf(f.resource))));
       ruleErrors.push(...result.ruleErrors);
     }
@@ -136,40 +155,44 @@ export class LiveEvaluator {
       return AUTH_CHAIN_KINDS.includes(change.object.kind) ? this.judgeRemoval(change.object, snapshot, changes) : { changes, ruleErrors: [] };
     }
     const { scanned } = change;
-    const evaluation = evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, podLabelsOf });
+    const evaluation = evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, ...this.unread(), podLabelsOf });
     // Owners are judged against the snapshot with this object laid over it.
     const overlay = snapshot.overlay(scanned);
     const findingsOn = (key: string): readonly Finding[] => this.tracker.on(key);
     const own = foldOwnedFindings(this.suppress(evaluation.findings, [scanned]), overlay, findingsOn);
     const ref = { apiVersion: scanned.object.apiVersion, kind: scanned.object.kind, name: scanned.object.metadata?.name ?? '', ...(scanned.object.metadata?.namespace ? { namespace: scanned.object.metadata.namespace } : {}) };
     const changes = this.tracker.replaceResource(ref, own.kept, own.folded);
+    const ruleErrors = [...evaluation.ruleErrors];
+    const deferred = this.judgeDependents(evaluation.dependents, overlay, changes, ruleErrors);
     if (evaluation.introduced.length > 0) {
       const judged = evaluation.introduced.map((f) => snapshot.get(f.resource.kind, f.resource.namespace, f.resource.name)).filter((s): s is ScannedObject => s !== undefined);
       changes.push(...this.tracker.add(foldOwnedFindings(this.suppress(evaluation.introduced, judged), overlay, findingsOn).kept));
     }
-    return { changes, ruleErrors: evaluation.ruleErrors };
+    return { changes, ruleErrors, deferred };
   }
 
   /**
    * Deleting an auth policy in front of a gateway exposes what it guarded: the findings its removal
    * introduces on other objects open at once, as the webhook denies the same DELETE, rather than at
-   * the next full evaluation. Other deletions only take findings away.
+   * the next full evaluation; the other objects that read the deleted one are judged again.
    */
   private judgeRemoval(object: K8sObject, snapshot: Snapshot, changes: FindingChange[]): EvaluationOutcome {
     const stored = snapshot.copiesOf(object)[0];
     if (!stored) return { changes, ruleErrors: [] };
-    const evaluation = evaluateRemoval(snapshot, stored, { rules: this.options.rules, config: this.options.config, podLabelsOf });
+    const evaluation = evaluateRemoval(snapshot, stored, { rules: this.options.rules, config: this.options.config, ...this.unread(), podLabelsOf });
+    const without = snapshot.without(object);
+    const ruleErrors = [...evaluation.ruleErrors];
+    const deferred = this.judgeDependents(evaluation.dependents, without, changes, ruleErrors);
     if (evaluation.introduced.length > 0) {
-      const without = snapshot.without(object);
       const judged = evaluation.introduced.map((f) => snapshot.get(f.resource.kind, f.resource.namespace, f.resource.name)).filter((s): s is ScannedObject => s !== undefined);
       changes.push(...this.tracker.add(foldOwnedFindings(this.suppress(evaluation.introduced, judged), without, (key) => this.tracker.on(key)).kept));
     }
-    return { changes, ruleErrors: evaluation.ruleErrors };
+    return { changes, ruleErrors, deferred };
   }
 
   /**
-   * Judges an object already in the snapshot again (a coalesced update): its own findings only.
-   * What it introduced elsewhere shows at the next full evaluation.
+   * Judges an object already in the snapshot again (a coalesced update): its own findings only;
+   * `judgeUpdatedDependents` then judges the objects that read it.
    */
   judgeStored(identityOf: ScannedObject, snapshot: Snapshot): EvaluationOutcome {
     const scanned = snapshot.copiesOf(identityOf.object)[0];
@@ -181,10 +204,62 @@ export class LiveEvaluator {
     const ref = refOf(scanned.object);
     const identity = resourceKeyOf(ref);
     const rules = this.storedRulesFor(scanned.object);
-    const result = runRules([scanned], { rules, config: this.options.config, inventory: snapshot, podLabelsOf });
+    const result = runRules([scanned], { rules, config: this.options.config, ...this.unread(), inventory: snapshot, podLabelsOf });
     const findings = result.findings.filter((f) => resourceKeyOf(f.resource) === identity);
     const own = foldOwnedFindings(this.suppress(findings, [scanned]), snapshot, (key) => this.tracker.on(key));
     return { changes: this.tracker.replaceResource(ref, own.kept, own.folded), ruleErrors: result.ruleErrors };
+  }
+
+  /**
+   * After queued updates were judged (`judgeStored`) and the snapshot holds them: the other objects
+   * whose recorded reads they touch, judged again with the rules that read them, so a Service
+   * switched to LoadBalancer re-judges the Deployment it exposes now, not at the next full
+   * evaluation. `changed` holds each update's replaced copy and the copy now stored.
+   */
+  judgeUpdatedDependents(changed: readonly ScannedObject[], snapshot: Snapshot): EvaluationOutcome {
+    const changes: FindingChange[] = [];
+    const ruleErrors: RuleError[] = [];
+    // Updates to objects that carry Pods (Pods, controllers) are a busy cluster's churn, thousands
+    // a second; bringing the engine's records up to date for each slice of them more than doubled
+    // the miner finding latency under 1,000 changes/s (docs/benchmarks.md). What reads them (a
+    // Service selecting their labels) is judged again at the next full evaluation, as before.
+    const routing = changed.filter(({ object }) => podLabelsOf(object).length === 0);
+    if (routing.length === 0) return { changes, ruleErrors };
+    const dependents = dependentsOfChange(snapshot, routing, { rules: this.options.rules, config: this.options.config, ...this.unread(), podLabelsOf });
+    const deferred = this.judgeDependents(dependents, snapshot, changes, ruleErrors);
+    return { changes, ruleErrors, deferred };
+  }
+
+  /**
+   * Judges each dependent with the rules that read the change, on `inventory` (the snapshot as the
+   * change leaves it), replacing those rules' findings on it. Returns how many were left to the
+   * next full evaluation.
+   */
+  private judgeDependents(dependents: ReadonlyMap<ScannedObject, ReadonlySet<string>>, inventory: Inventory, changes: FindingChange[], ruleErrors: RuleError[]): number {
+    let judged = 0;
+    for (const [scanned, ruleIds] of dependents) {
+      if (judged++ >= MAX_DEPENDENTS) break;
+      const ref = refOf(scanned.object);
+      const identity = resourceKeyOf(ref);
+      const result = runRules([scanned], { rules: this.rulesById(ruleIds), config: this.options.config, ...this.unread(), inventory, podLabelsOf });
+      const findings = result.findings.filter((f) => resourceKeyOf(f.resource) === identity);
+      const own = foldOwnedFindings(this.suppress(findings, [scanned]), inventory, (key) => this.tracker.on(key));
+      changes.push(...this.tracker.replaceResourceRules(ref, ruleIds, own.kept, own.folded));
+      ruleErrors.push(...result.ruleErrors);
+    }
+    return Math.max(0, dependents.size - MAX_DEPENDENTS);
+  }
+
+  /** The per-object rules with these ids, the same array for the same ids (see `storedRulesFor`). */
+  private rulesById(ruleIds: ReadonlySet<string>): readonly Rule[] {
+    const key = [...ruleIds].sort().join('\u0000');
+    let rules = this.ruleSubsets.get(key);
+    if (!rules) {
+      rules = this.perObject.filter((rule) => ruleIds.has(rule.meta.id));
+      if (this.ruleSubsets.size >= MAX_RULE_SUBSETS) this.ruleSubsets.clear();
+      this.ruleSubsets.set(key, rules);
+    }
+    return rules;
   }
 
   /**
@@ -211,7 +286,13 @@ export class LiveEvaluator {
    * pay for every change since: the first after sync would otherwise judge the whole cluster.
    */
   warm(snapshot: Snapshot, scanned: ScannedObject): void {
-    evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, podLabelsOf });
+    evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, ...this.unread(), podLabelsOf });
+  }
+
+  /** The unread kinds for the engine's options, absent when there are none. */
+  private unread(): { unreadKinds?: ReadonlySet<string> } {
+    const kinds = this.options.unreadKinds?.();
+    return kinds && kinds.size > 0 ? { unreadKinds: kinds } : {};
   }
 
   private suppress(findings: readonly Finding[], objects: readonly ScannedObject[]): Finding[] {

@@ -13,6 +13,7 @@ export class WatchMetrics {
   private readonly gaps: Gauge;
   readonly events: Counter<'type'>;
   readonly ruleErrors: Counter<'rule'>;
+  readonly alertsDropped: Counter;
 
   constructor(state: { readonly objects: () => number; readonly synced: () => boolean; readonly lastHeardAt: () => number; readonly gaps: () => number }) {
     const registers = [this.registry];
@@ -28,6 +29,7 @@ export class WatchMetrics {
     this.gaps = new Gauge({ name: 'kfguard_coverage_gaps', help: 'Kinds the snapshot cannot see now (refused, not served)', registers, collect: () => this.gaps.set(state.gaps()) });
     this.events = new Counter({ name: 'kfguard_watch_events_total', help: 'Changes received from the API server, by type', labelNames: ['type'], registers });
     this.ruleErrors = new Counter({ name: 'kfguard_rule_errors_total', help: 'Rules that threw while judging', labelNames: ['rule'], registers });
+    this.alertsDropped = new Counter({ name: 'kfguard_alert_records_dropped_total', help: 'Alert webhook records dropped from a full queue (least severe first)', registers });
   }
 
   /** Sets the gauges from the open findings, dropping series for rules with none left. */

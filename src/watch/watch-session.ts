@@ -5,6 +5,7 @@ import { identityOf } from '../core/snapshot.js';
 import type { RuleError, ScannedObject } from '../core/types.js';
 import { LiveSnapshot, type LiveChange, type LiveSnapshotOptions } from '../sources/cluster/live-snapshot.js';
 import { refOf } from '../core/object.js';
+import { unreadKindsOf } from '../core/unread-kinds.js';
 import { resourceKeyOf, type FindingChange } from './finding-tracker.js';
 import { LiveEvaluator } from './live-evaluator.js';
 import { coverageRecord, findingRecord, type WatchSink } from './sinks.js';
@@ -51,6 +52,11 @@ export class WatchSession {
   private gapReasons = new Set<string>();
   /** Updates to objects already judged, coalesced by identity, judged in slices between reads. */
   private readonly pending = new Map<string, ScannedObject>();
+  /**
+   * For each pending update, the copy it replaced (the first, when updates coalesce): the objects
+   * that read either are judged again after it (`judgeUpdatedDependents`).
+   */
+  private readonly replaced = new Map<string, ScannedObject>();
   private draining = false;
   private lastSliceEnd = 0;
   private warmTimer: NodeJS.Timeout | undefined;
@@ -64,7 +70,12 @@ export class WatchSession {
   private readonly toWarm = new Map<string, ScannedObject>();
 
   constructor(private readonly options: WatchSessionOptions) {
-    this.evaluator = new LiveEvaluator({ rules: options.rules, config: options.config, ...(options.knownRuleIds ? { knownRuleIds: options.knownRuleIds } : {}) });
+    this.evaluator = new LiveEvaluator({
+      rules: options.rules,
+      config: options.config,
+      ...(options.knownRuleIds ? { knownRuleIds: options.knownRuleIds } : {}),
+      unreadKinds: () => unreadKindsOf(this.live?.coverage ?? []),
+    });
   }
 
   get snapshot(): LiveSnapshot | undefined {
@@ -105,7 +116,7 @@ export class WatchSession {
     clearTimeout(this.warmTimer);
     this.stopped = true;
     await this.reconciling;
-    this.pending.clear();
+    this.clearPending();
     await this.live?.stop();
     await Promise.all(this.options.sinks.map((sink) => sink.close(graceMs)));
   }
@@ -123,8 +134,10 @@ export class WatchSession {
       const key = identityOf(change.scanned.object);
       if (key !== undefined) {
         this.pending.set(key, change.scanned);
+        const previous = snapshot.copiesOf(change.scanned.object)[0];
+        if (previous && !this.replaced.has(key)) this.replaced.set(key, previous);
         if (this.pending.size > MAX_PENDING_UPDATES) {
-          this.pending.clear();
+          this.clearPending();
           this.options.log(`more than ${MAX_PENDING_UPDATES} updates waiting: judging everything at the next full evaluation instead`);
         }
         this.scheduleDrain(snapshot);
@@ -133,7 +146,10 @@ export class WatchSession {
     }
     if (change.type === 'delete') {
       const key = identityOf(change.object);
-      if (key !== undefined) this.pending.delete(key);
+      if (key !== undefined) {
+        this.pending.delete(key);
+        this.replaced.delete(key);
+      }
     }
     let outcome;
     try {
@@ -144,6 +160,17 @@ export class WatchSession {
       return;
     }
     this.publish(outcome.changes, outcome.ruleErrors);
+    this.logDeferred(outcome.deferred);
+  }
+
+  private clearPending(): void {
+    this.pending.clear();
+    this.replaced.clear();
+  }
+
+  /** A cap on re-judging is said, never silent: the full evaluation judges what it left. */
+  private logDeferred(deferred: number | undefined): void {
+    if (deferred) this.options.log(`${deferred} object(s) whose findings read a change wait for the next full evaluation`);
   }
 
   private scheduleDrain(snapshot: Snapshot): void {
@@ -155,8 +182,14 @@ export class WatchSession {
       // (reading), so when both are busy, reading has at least half.
       const started = performance.now();
       const until = started + Math.min(DRAIN_SLICE_MS, Math.max(MIN_DRAIN_SLICE_MS, started - this.lastSliceEnd));
+      const changed: ScannedObject[] = [];
       for (const [key, scanned] of this.pending) {
         this.pending.delete(key);
+        const previous = this.replaced.get(key);
+        this.replaced.delete(key);
+        if (previous) changed.push(previous);
+        const current = snapshot.copiesOf(scanned.object)[0];
+        if (current) changed.push(current);
         try {
           const outcome = this.evaluator.judgeStored(scanned, snapshot);
           this.publish(outcome.changes, outcome.ruleErrors);
@@ -164,6 +197,17 @@ export class WatchSession {
           this.options.log(`could not judge a change: ${error instanceof Error ? error.message : String(error)}`);
         }
         if (performance.now() > until) break;
+      }
+      // Once a slice, not per update: the objects that read what changed (a Service switched to
+      // LoadBalancer exposes the Deployment behind it) are judged again with the rules that read it.
+      if (changed.length > 0) {
+        try {
+          const outcome = this.evaluator.judgeUpdatedDependents(changed, snapshot);
+          this.publish(outcome.changes, outcome.ruleErrors);
+          this.logDeferred(outcome.deferred);
+        } catch (error) {
+          this.options.log(`could not judge a change: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
       this.draining = false;
       this.lastSliceEnd = performance.now();
@@ -188,7 +232,7 @@ export class WatchSession {
   private async reconcileInSlices(): Promise<void> {
     if (!this.live) return;
     this.dirty = false;
-    this.pending.clear();
+    this.clearPending();
     const touched = new Set<string>();
     this.touched = touched;
     const started = Date.now();
@@ -231,7 +275,7 @@ export class WatchSession {
     if (!this.live) return;
     this.dirty = false;
     // Everything is judged now: queued updates would only repeat it.
-    this.pending.clear();
+    this.clearPending();
     const outcome = this.evaluator.reconcile(this.live.snapshot);
     this.publishCoverage();
     this.publish(outcome.changes, outcome.ruleErrors);

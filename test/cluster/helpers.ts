@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -5,6 +6,7 @@ import { isK8sObject } from '../../src/core/object.js';
 import type { K8sObject } from '../../src/core/types.js';
 import { kubeconfigFor, type KubeconfigOptions } from '../../src/testing/fake-apiserver/kubeconfig.js';
 import { startFakeApiServer, type FakeApiServer, type FakeApiServerOptions } from '../../src/testing/fake-apiserver/server.js';
+import { REPO_ROOT } from '../../src/testing/shared.js';
 import { tempDir } from '../helpers/cli.js';
 
 export function objectsOfYaml(text: string): K8sObject[] {
@@ -82,4 +84,17 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5_000, what 
     if (Date.now() - start > timeoutMs) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** The built CLI as a user runs it, without blocking this process (where the fake server answers). */
+export function runBuiltCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kfguard.js'), ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -2,10 +2,10 @@
 // findings as the files they came from, apart from where each finding says it was found.
 // live-suite: portable
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { requiresShared, sharedPath } from '../../src/testing/shared.js';
+import { REPO_ROOT, requiresShared, sharedPath } from '../../src/testing/shared.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { comparable, objectsOfFiles, type JsonReport } from './helpers.js';
 import { clusterWith, LIVE } from './test-cluster.js';
@@ -81,5 +81,24 @@ describe('scan --cluster gives the findings of the same objects as files', requi
     const { fromFiles, fromCluster } = await scanBoth(t, EXPOSED());
     assert.ok(fromFiles.findings.some((f) => f.category === 'exposure'), 'the variants must include exposure findings');
     assert.deepEqual(comparable(fromCluster), comparable(fromFiles));
+  });
+});
+
+/** The bundled examples: in the repository, so this parity runs wherever the suite does (kind included). */
+const EXAMPLES = (): string[] =>
+  ['exposed-kubeflow', 'compromised-pipeline'].flatMap((dir) =>
+    readdirSync(join(REPO_ROOT, 'examples', dir))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => join(REPO_ROOT, 'examples', dir, f)),
+  );
+
+describe('scan --cluster gives the findings of the same objects as files (in-repo examples, no corpus)', () => {
+  test('the exposed Kubeflow install and the compromised pipeline of examples/', async (t) => {
+    const { fromFiles, fromCluster } = await scanBoth(t, EXAMPLES());
+    assert.ok(fromFiles.findings.some((f) => f.ruleId === 'kubeflow-dashboard-exposed'), 'the examples must include the exposure');
+    assert.ok(fromFiles.findings.some((f) => f.ruleId === 'crypto-miner-workload'), 'the examples must include the miners');
+    assert.deepEqual(comparable(fromCluster), comparable(fromFiles));
+    assert.ok(fromCluster.findings.every((f) => f.origin?.kind === 'cluster'));
   });
 });

@@ -249,6 +249,11 @@ describe('kfguard watch: the Istio gateway switched to LoadBalancer and back', (
     await waitFor(() => exposures('open').length > 0, 10_000, `the exposure finding (stderr: ${watch.stderr})`);
     const at = watch.records.find((r) => r.record.kind === 'finding' && r.record.state === 'open' && r.record.finding?.ruleId === 'kubeflow-dashboard-exposed')!.at;
     assert.ok(at - changed < 2_000, `finding ${at - changed} ms after the switch`);
+    // The path finding on another object, the Pipelines UI behind the gateway, is judged again with
+    // the change too, not at the next full evaluation (600 s away).
+    const pipelinesUi = await watch.waitForFinding('open', 'ml-pipeline-ui');
+    assert.equal(pipelinesUi.record.finding?.ruleId, 'kfp-single-user-exposed');
+    assert.ok(pipelinesUi.at - changed < 2_000, `Pipelines UI finding ${pipelinesUi.at - changed} ms after the switch`);
   });
 
   test('switched back to ClusterIP: the exposure is resolved within 2 s', async () => {
@@ -257,6 +262,30 @@ describe('kfguard watch: the Istio gateway switched to LoadBalancer and back', (
     await waitFor(() => exposures('resolved').length > 0, 10_000, `the resolution (stderr: ${watch.stderr})`);
     const at = watch.records.find((r) => r.record.kind === 'finding' && r.record.state === 'resolved' && r.record.finding?.ruleId === 'kubeflow-dashboard-exposed')!.at;
     assert.ok(at - changed < 2_000, `resolved ${at - changed} ms after the switch`);
+    const pipelinesUi = await watch.waitForFinding('resolved', 'ml-pipeline-ui');
+    assert.ok(pipelinesUi.at - changed < 2_000, `Pipelines UI finding resolved ${pipelinesUi.at - changed} ms after the switch`);
+  });
+
+  test('a ClusterRole bound after the sync is judged again with the binding within 2 s', async () => {
+    await cluster.create(objectsOfYaml(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: everything}
+rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]`)[0]!);
+    const unbound = await watch.waitForFinding('open', 'everything');
+    assert.equal((unbound.record.finding as { severity?: string }).severity, 'low');
+    const bound = Date.now();
+    await cluster.create(objectsOfYaml(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: everything-to-ci}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: everything}
+subjects: [{kind: ServiceAccount, name: ci, namespace: team-a}]`)[0]!);
+    const changed = await watch.waitForFinding('changed', 'everything', 10_000);
+    const finding = changed.record.finding as { ruleId: string; severity?: string; message?: string };
+    assert.equal(finding.ruleId, 'rbac-wildcard-permissions');
+    // Held by a service account now (medium, as a file scan of the same two objects says).
+    assert.equal(finding.severity, 'medium');
+    assert.doesNotMatch(finding.message ?? '', /not bound/);
+    assert.ok(changed.at - bound < 2_000, `changed ${changed.at - bound} ms after the binding`);
   });
 });
 

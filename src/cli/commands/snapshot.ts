@@ -5,7 +5,7 @@ import { collect } from '../../core/source.js';
 import { selectRules } from '../../core/select-rules.js';
 import { newSnapshot } from '../../k8s/inventory.js';
 import { ALL_RULES } from '../../rules/index.js';
-import { snapshotHeaderLine } from '../../sources/snapshot-header.js';
+import { GAP_PREFIX, snapshotHeaderLine } from '../../sources/snapshot-header.js';
 import { listOption, parseCommandArgs, stringOption } from '../args.js';
 import { CLUSTER_OPTIONS, clusterSourceFor } from '../cluster-flags.js';
 import { loadCliConfig } from '../config.js';
@@ -45,7 +45,7 @@ export async function snapshotCommand(argv: readonly string[], io: CliIo): Promi
   const header = [
     snapshotHeaderLine(context, new Date()),
     '# Secret values removed (keys kept). Scan it with: kfguard scan FILE',
-    ...coverage.map((gap) => `# not included: ${gap.reason}`),
+    ...coverage.map((gap) => `${GAP_PREFIX}${gap.reason.replace(/[\r\n]+/g, ' ')}`),
   ];
   const documents = objects.map((object) => stringify(withoutSecretValues(object), { lineWidth: 0 }));
   await io.writeFile(resolve(io.cwd, output), `${header.join('\n')}\n${documents.map((d) => `---\n${d}`).join('')}`);

@@ -7,7 +7,7 @@ import { WatchMetrics } from '../../watch/metrics.js';
 import type { ClusterWriter } from '../../watch/cluster-writes.js';
 import { EventSink } from '../../watch/event-sink.js';
 import { PolicyReportSink } from '../../watch/policy-report-sink.js';
-import { AlertWebhookSink, JsonLinesSink, type WatchSink } from '../../watch/sinks.js';
+import { AlertWebhookSink, JsonLinesSink, redactUrl, type WatchSink } from '../../watch/sinks.js';
 import { WatchSession } from '../../watch/watch-session.js';
 import { boundHeapGrowth } from '../../watch/heap-growth.js';
 import { listOption, parseCommandArgs, stringOption } from '../args.js';
@@ -56,11 +56,11 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
   const resyncMs = wholeNumber(stringOption(values.resync) ?? '10', '--resync', 1, 86_400) * 1000;
   const metricsPort = stringOption(values['metrics-port']);
   const alertUrl = stringOption(values['alert-webhook']);
-  if (alertUrl !== undefined && !/^https?:\/\//.test(alertUrl)) throw new UsageError(`invalid --alert-webhook "${alertUrl}"`, 'give an http:// or https:// URL');
+  checkAlertUrl(alertUrl);
   const log = (message: string): void => io.stderr(`kfguard: ${escapeForTerminal(message)}\n`);
 
   const sinks: WatchSink[] = [new JsonLinesSink(io.stdout)];
-  if (alertUrl !== undefined) sinks.push(new AlertWebhookSink({ url: alertUrl, onTrouble: log }));
+  if (alertUrl !== undefined) sinks.push(new AlertWebhookSink({ url: alertUrl, onTrouble: log, onDrop: (count) => metrics?.alertsDropped.inc(count) }));
   // Written with the watch's own credentials, once it has connected.
   const writer = (): ClusterWriter | undefined => session.snapshot?.client;
   if (values['write-events'] === true) sinks.push(new EventSink({ writer, onTrouble: log }));
@@ -130,4 +130,9 @@ function wholeNumber(text: string, flag: string, min: number, max: number): numb
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`invalid ${flag} "${text}"`, `use a whole number from ${min} to ${max}`);
   return value;
+}
+
+/** An http(s) URL that parses; shown redacted when not (it may carry a password or a token). */
+function checkAlertUrl(url: string | undefined): void {
+  if (url !== undefined && (!/^https?:\/\//.test(url) || !URL.canParse(url))) throw new UsageError(`invalid --alert-webhook "${redactUrl(url)}"`, 'give an http:// or https:// URL');
 }

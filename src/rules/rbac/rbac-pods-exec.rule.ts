@@ -2,7 +2,7 @@ import { RBAC_READS } from '../rule-defaults.js';
 import { nameOf } from '../../core/object.js';
 import { defineRule } from '../../core/rule.js';
 import { readPolicyRules, ruleAllows } from '../../rbac/policy-rule.js';
-import { describeHolders, reachOf, severityForReach } from '../../rbac/role-exposure.js';
+import { bindingsUnreadFor, describeHolders, reachOf, severityForReach } from '../../rbac/role-exposure.js';
 import { grantsOfRoleObject } from './role-lookup.js';
 import { RBAC_DOCS, RBAC_GOOD_PRACTICES, RBAC_SOURCES, ROLE_KINDS } from './shared.js';
 
@@ -31,10 +31,11 @@ export default defineRule({
     );
     if (index === -1) return;
     const grants = grantsOfRoleObject(ctx.inventory, object);
-    const severity = severityForReach('medium', reachOf(grants));
+    const unread = bindingsUnreadFor(object, ctx.unreadKinds);
+    const severity = severityForReach('medium', reachOf(grants), unread);
     if (!severity) return;
     yield {
-      message: `${object.kind} ${nameOf(object)} can exec into pods (${describeHolders(grants)})`,
+      message: `${object.kind} ${nameOf(object)} can exec into pods (${describeHolders(grants, undefined, unread)})`,
       path: `rules[${index}].resources`,
       severity,
     };

@@ -3,7 +3,7 @@ import { nameOf } from '../../core/object.js';
 import { defineRule } from '../../core/rule.js';
 import { escalationsOf } from '../../rbac/escalation.js';
 import { readPolicyRules } from '../../rbac/policy-rule.js';
-import { describeHolders, reachOf, severityForReach } from '../../rbac/role-exposure.js';
+import { bindingsUnreadFor, describeHolders, reachOf, severityForReach } from '../../rbac/role-exposure.js';
 import { grantsOfRoleObject } from './role-lookup.js';
 import { RBAC_DOCS, RBAC_GOOD_PRACTICES, RBAC_SOURCES, ROLE_KINDS } from './shared.js';
 
@@ -36,11 +36,12 @@ export default defineRule({
     const first = hits[0];
     if (!first) return;
     const grants = grantsOfRoleObject(ctx.inventory, object);
-    const severity = severityForReach('high', reachOf(grants));
+    const unread = bindingsUnreadFor(object, ctx.unreadKinds);
+    const severity = severityForReach('high', reachOf(grants), unread);
     if (!severity) return;
     const labels = [...new Set(hits.flatMap((h) => h.labels))];
     yield {
-      message: `${object.kind} ${nameOf(object)} can ${labels.join(', ')} (${describeHolders(grants)})`,
+      message: `${object.kind} ${nameOf(object)} can ${labels.join(', ')} (${describeHolders(grants, undefined, unread)})`,
       path: `rules[${first.index}].verbs`,
       severity,
       evidence: hits.map((h) => `rules[${h.index}]: ${h.labels.join(', ')}`),

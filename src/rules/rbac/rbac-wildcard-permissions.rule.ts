@@ -5,7 +5,7 @@ import { severityRank, type Severity } from '../../core/severity.js';
 import type { K8sObject } from '../../core/types.js';
 import { POD_MAKERS } from '../../rbac/pod-makers.js';
 import { readPolicyRules, writeVerbsOf, type PolicyRule } from '../../rbac/policy-rule.js';
-import { describeHolders, reachOf, severityForReach } from '../../rbac/role-exposure.js';
+import { bindingsUnreadFor, describeHolders, reachOf, severityForReach } from '../../rbac/role-exposure.js';
 import { grantsOfRoleObject } from './role-lookup.js';
 import { RBAC_DOCS, RBAC_GOOD_PRACTICES, RBAC_SOURCES, ROLE_KINDS } from './shared.js';
 
@@ -83,11 +83,12 @@ export default defineRule({
     const first = findings[0];
     if (!first) return;
     const grants = grantsOfRoleObject(ctx.inventory, object);
+    const unread = bindingsUnreadFor(object, ctx.unreadKinds);
     const base = findings.reduce<Severity>((worst, f) => (severityRank(f.severity) > severityRank(worst) ? f.severity : worst), 'info');
-    const severity = severityForReach(base, reachOf(grants));
+    const severity = severityForReach(base, reachOf(grants), unread);
     if (!severity) return;
     yield {
-      message: `${object.kind} ${nameOf(object)} grants wildcards: ${findings.map((f) => f.text.replace(/^rules\[\d+\]: /, '')).join('; ')} (${describeHolders(grants)})`,
+      message: `${object.kind} ${nameOf(object)} grants wildcards: ${findings.map((f) => f.text.replace(/^rules\[\d+\]: /, '')).join('; ')} (${describeHolders(grants, undefined, unread)})`,
       path: first.path,
       severity,
       evidence: findings.map((f) => f.text),

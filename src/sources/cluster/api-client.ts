@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions, type RequestOptions } from 'node:https';
 import type { Connection } from './connection.js';
-import { credentialError, CredentialError, recordPluginExits } from './exec-plugin.js';
+import { credentialError, CredentialError, forgetCredential, recordPluginExits } from './exec-plugin.js';
 
 /** An answer other than 2xx, with the Kubernetes Status reason when the server sent one. */
 export class ApiError extends Error {
@@ -48,10 +48,17 @@ export class ApiClient {
     // The server URL may carry a path prefix (a proxy); API paths go after it.
     const url = new URL(`${this.connection.server.replace(/\/+$/, '')}${path}`);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    let renewed = false;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(url);
       } catch (error) {
+        // A cached plugin credential the server no longer takes: run the plugin again, once.
+        if (error instanceof ApiError && error.status === 401 && !renewed && forgetCredential(this.connection.kubeConfig)) {
+          renewed = true;
+          attempt--;
+          continue;
+        }
         // A credential plugin that failed fails again; running it three times only delays the message.
         const retriable = error instanceof ApiError ? error.status === 429 || error.status >= 500 : !(error instanceof CredentialError);
         if (!retriable || attempt >= this.attempts) throw error;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { SourceError } from '../../core/errors.js';
@@ -38,15 +38,23 @@ export async function connect(options: ConnectionOptions): Promise<Connection> {
   const files = configFiles(options);
   try {
     if (files.length > 0) {
-      const [first, ...others] = files;
-      kubeConfig.loadFromFile(first!);
-      for (const file of others) {
-        const more = new KubeConfig();
-        more.loadFromFile(file);
-        kubeConfig.mergeConfig(more, true);
+      const loaded = files.filter((file) => readFileSync(file, 'utf8').trim() !== '').map((file) => {
+        const one = new KubeConfig();
+        one.loadFromFile(file);
+        return one;
+      });
+      if (loaded.length === 0) {
+        throw new SourceError(`no cluster configured: kubeconfig ${files.join(', ')} ${files.length > 1 ? 'are' : 'is'} empty`, 'point --kubeconfig at a kubeconfig file with a cluster, a user and a context');
       }
+      mergeAsKubectl(kubeConfig, loaded);
     } else if (options.env.KUBERNETES_SERVICE_HOST && existsSync(`${options.serviceAccountRoot ?? ''}${SERVICE_ACCOUNT_TOKEN}`)) {
       kubeConfig.loadFromCluster(options.serviceAccountRoot ?? '');
+    } else if (options.env.KUBERNETES_SERVICE_HOST) {
+      // In a pod (the variable is set) whose service-account token is not mounted.
+      throw new SourceError(
+        `no cluster configured: KUBERNETES_SERVICE_HOST is set (running in a pod?) but there is no service-account token at ${SERVICE_ACCOUNT_TOKEN}, and no --kubeconfig, $KUBECONFIG or ~/.kube/config`,
+        'mount the service account token (automountServiceAccountToken: true) or point --kubeconfig at a kubeconfig file',
+      );
     } else {
       throw new SourceError(
         'no cluster configured: no --kubeconfig, no $KUBECONFIG, no ~/.kube/config and not running in a pod',
@@ -70,6 +78,26 @@ export async function connect(options: ConnectionOptions): Promise<Connection> {
   }
   const inCluster = files.length === 0;
   return { kubeConfig, context: inCluster ? 'in-cluster' : kubeConfig.getCurrentContext(), server: cluster.server };
+}
+
+/**
+ * The files of `$KUBECONFIG` merged as kubectl merges them (client-go's loading rules): the first
+ * file to name a cluster, user or context wins, and the first non-empty current-context is used.
+ * client-node's `mergeConfig` refuses the same name twice ("Duplicate cluster"), which kubectl
+ * users meet as soon as two files describe the same cluster.
+ */
+function mergeAsKubectl(target: KubeConfig, loaded: readonly KubeConfig[]): void {
+  const firstByName = <T extends { name: string }>(lists: readonly (readonly T[])[]): T[] => {
+    const seen = new Map<string, T>();
+    for (const list of lists) for (const item of list) if (!seen.has(item.name)) seen.set(item.name, item);
+    return [...seen.values()];
+  };
+  target.loadFromOptions({
+    clusters: firstByName(loaded.map((k) => k.clusters)),
+    users: firstByName(loaded.map((k) => k.users)),
+    contexts: firstByName(loaded.map((k) => k.contexts)),
+    currentContext: loaded.map((k) => k.currentContext).find((name) => typeof name === 'string' && name !== '') ?? '',
+  });
 }
 
 function configFiles(options: ConnectionOptions): string[] {

@@ -84,7 +84,9 @@ export function crdKinds(objects: readonly K8sObject[]): ServedKind[] {
 export function guessKind(object: K8sObject): ServedKind {
   const slash = object.apiVersion.indexOf('/');
   const lower = object.kind.toLowerCase();
-  const plural = lower.endsWith('s') ? `${lower}es` : lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`;
+  // As the API server's own default (gengo's namer): a consonant before `y` makes `ies` (policies),
+  // a vowel keeps it (gateways, not gatewaies).
+  const plural = /(s|x|z|ch|sh)$/.test(lower) ? `${lower}es` : /[^aeiou]y$/.test(lower) ? `${lower.slice(0, -1)}ies` : `${lower}s`;
   return {
     group: slash === -1 ? '' : object.apiVersion.slice(0, slash),
     version: object.apiVersion.slice(slash + 1),
