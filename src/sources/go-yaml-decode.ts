@@ -38,6 +38,7 @@ export interface DuplicateKey {
 export { ExactDecodeError };
 
 const UNICODE_BREAKS = /[\u0085\u2028\u2029]/g;
+const LONE_CR = /\r(?!\n)/g;
 /** go-yaml v2 stops at this depth; our recursion must stop before the JS stack does. */
 const MAX_DEPTH = 10_000;
 /**
@@ -61,9 +62,12 @@ export function decodeLikeKubectl(text: string, options: DecodeOptions = {}): Ku
     throw new ExactDecodeError(`${TOO_DEEP_TO_READ} (over ${MAX_READABLE_DEPTH} levels of [ and {; Kubernetes reads up to ${MAX_DEPTH.toLocaleString('en-US')}); refused`);
   }
   const notes: string[] = [];
-  let source = text;
-  if (hasUnicodeBreak(text)) {
-    source = keepQuotedUnicodeBreaks(text, text.replace(UNICODE_BREAKS, '\n'));
+  // go-yaml (libyaml's read_line) ends a line at a lone CR as at LF, in block structure and inside
+  // quoted and block scalars alike (each becomes `\n`); the `yaml` package does not, so `a\r  b: 1`
+  // would be one line to it. Same length, so offsets and error positions hold. CRLF stays as it is.
+  let source = text.includes('\r') ? text.replace(LONE_CR, '\n') : text;
+  if (hasUnicodeBreak(source)) {
+    source = keepQuotedUnicodeBreaks(source, source.replace(UNICODE_BREAKS, '\n'));
     notes.push('U+0085/U+2028/U+2029 end a line for Kubernetes (go-yaml) but not for YAML 1.2 readers (inside quoted text go-yaml keeps U+2028/U+2029 as characters)');
   }
   const flow = rewriteFlowPlain(source);

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ALL_RULES } from '../../src/rules/index.js';
+import { scanManifests } from '../../src/scan.js';
+import { DEFAULT_PARSE_LIMITS, parseYamlStream } from '../../src/sources/yaml-documents.js';
+import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src/testing/kubectl-oracle.js';
+
+/**
+ * Texts an adversarial differential review found that kubectl applies but kfguard's exact path
+ * (go-yaml emulation) refused or misread, so the Pod's findings vanished. Each is checked against
+ * kubectl itself and, at scan level, for the findings kubectl's reading gives.
+ */
+const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: !!str p\nspec:\n';
+const MINER = 'stratum+tcp://pool.minexmr.com:4444';
+
+interface Case {
+  readonly text: string;
+  /** Rules that must report the Pod as kubectl reads it. */
+  readonly rules: readonly string[];
+}
+
+const CASES: Record<string, Case> = {
+  // 1. A lone CR ends a line for go-yaml, in block structure and inside quoted and block scalars.
+  'lone CR between block keys': {
+    text: `${POD}  hostNetwork: yes\n  containers:\n  - name: main\n    image: nginx\r    command: [sh, -c, "${MINER}"]\r    securityContext: {privileged: true}\n`,
+    rules: ['pod-privileged', 'pod-host-namespaces', 'crypto-miner-workload'],
+  },
+  'lone CR inside scalars': {
+    text: `${POD}  hostPID: true\n  containers:\n  - name: main\n    image: "ngi\r      nx"\r    command: ['sh', '-c', 'x\r\r      ${MINER}']\r    args: [a]\n    env:\r    - name: X\r      value: |\r        l1\r        l2\r    securityContext:\r      privileged: !!bool "true"\n`,
+    rules: ['pod-privileged', 'pod-host-namespaces', 'crypto-miner-workload'],
+  },
+};
+
+test('kubectl reads each differential case as kfguard does', requiresKubectl(), () => {
+  const texts = Object.values(CASES).map((c) => c.text);
+  const oracle = kubectlDecodeAll(texts);
+  const problems = Object.keys(CASES).flatMap((name, i) => {
+    assert.equal(oracle[i]!.error, undefined, `${name}: kubectl applies it`);
+    return compareWithKubectl(texts[i]!, oracle[i]!).map((p) => `${name}: ${p}`);
+  });
+  assert.deepEqual(problems, []);
+});
+
+test('each differential case is read without an input error', () => {
+  for (const [name, { text }] of Object.entries(CASES)) {
+    const { documents, errors } = parseYamlStream(text, DEFAULT_PARSE_LIMITS);
+    assert.deepEqual(errors, [], name);
+    assert.equal(documents.length, 1, name);
+  }
+});
+
+test('the findings of each differential case survive at scan level', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kfguard-exact-'));
+  try {
+    for (const [name, { text, rules }] of Object.entries(CASES)) {
+      const file = join(dir, 'pod.yaml');
+      writeFileSync(file, text);
+      const report = await scanManifests({ paths: [file], cwd: dir, readStdin: async () => Buffer.alloc(0), rules: ALL_RULES });
+      const found = new Set(report.findings.map((f) => f.ruleId));
+      for (const rule of rules) assert.ok(found.has(rule), `${name}: ${rule} expected; got ${[...found].join(', ')}`);
+      assert.deepEqual(report.errors, [], name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
