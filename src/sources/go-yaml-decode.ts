@@ -5,6 +5,7 @@ import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
 import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { rewriteFlowPlain } from './go-yaml-flow-plain.js';
 import { FLOW_PLACEHOLDER, type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
+import { reindentContinuations } from './go-yaml-continuations.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
 import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, setKey } from './go-yaml-values.js';
@@ -61,11 +62,35 @@ export function decodeLikeKubectl(text: string, options: DecodeOptions = {}): Ku
   if (depth > MAX_READABLE_DEPTH) {
     throw new ExactDecodeError(`${TOO_DEEP_TO_READ} (over ${MAX_READABLE_DEPTH} levels of [ and {; Kubernetes reads up to ${MAX_DEPTH.toLocaleString('en-US')}); refused`);
   }
-  const notes: string[] = [];
   // go-yaml (libyaml's read_line) ends a line at a lone CR as at LF, in block structure and inside
   // quoted and block scalars alike (each becomes `\n`); the `yaml` package does not, so `a\r  b: 1`
   // would be one line to it. Same length, so offsets and error positions hold. CRLF stays as it is.
-  let source = text.includes('\r') ? text.replace(LONE_CR, '\n') : text;
+  const source = text.includes('\r') ? text.replace(LONE_CR, '\n') : text;
+  try {
+    return decodeSource(source, options);
+  } catch (error) {
+    // go-yaml does not check how deep the continuation lines of a quoted scalar or flow collection
+    // are indented; the `yaml` package does. Re-read with those lines indented deeper (no value
+    // changes); if that fails too, the first error stands.
+    const mended = error instanceof ExactDecodeError ? reindentContinuations(source) : undefined;
+    if (mended === undefined) throw error;
+    let reading: KubectlReading;
+    try {
+      reading = decodeSource(mended, options);
+    } catch {
+      throw error;
+    }
+    reading.notes.push(UNDER_INDENTED_NOTE);
+    return reading;
+  }
+}
+
+export const UNDER_INDENTED_NOTE =
+  'a quoted string or [...]/{...} goes on over lines indented no deeper than its key: Kubernetes (go-yaml) reads it, YAML 1.2 readers refuse it';
+
+function decodeSource(text: string, options: DecodeOptions): KubectlReading {
+  const notes: string[] = [];
+  let source = text;
   if (hasUnicodeBreak(source)) {
     source = keepQuotedUnicodeBreaks(source, source.replace(UNICODE_BREAKS, '\n'));
     notes.push('U+0085/U+2028/U+2029 end a line for Kubernetes (go-yaml) but not for YAML 1.2 readers (inside quoted text go-yaml keeps U+2028/U+2029 as characters)');

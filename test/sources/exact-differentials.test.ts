@@ -32,7 +32,45 @@ const CASES: Record<string, Case> = {
     text: `${POD}  hostPID: true\n  containers:\n  - name: main\n    image: "ngi\r      nx"\r    command: ['sh', '-c', 'x\r\r      ${MINER}']\r    args: [a]\n    env:\r    - name: X\r      value: |\r        l1\r        l2\r    securityContext:\r      privileged: !!bool "true"\n`,
     rules: ['pod-privileged', 'pod-host-namespaces', 'crypto-miner-workload'],
   },
+  // 2. Continuation lines of quoted scalars and flow collections are not indentation-checked by go-yaml.
+  'quoted string continued under its key (q4)': {
+    text: `${POD}  hostPID: true\n  containers:\n  - name: main\n    image: "xm\\\n  rig"\n    securityContext: {privileged: true}\n`,
+    rules: ['pod-privileged', 'pod-host-namespaces', 'crypto-miner-workload'],
+  },
+  'flow mapping continued at its entry column (q3, q6)': {
+    text: `${POD}  hostPID: true\n  containers:\n  - {name: main, image: "xm\\\n  rig",\n  securityContext: {privileged: true}, command: ["/xm\\\n\trig", "-o",\n"${MINER}"]}\n`,
+    rules: ['pod-privileged', 'pod-host-namespaces', 'crypto-miner-workload'],
+  },
+  'flow sequence continued at column 0 (q7)': {
+    text: `${POD}  hostIPC: true\n  containers:\n  - name: main\n    image: nginx\n    command: [sh, -c, "/tmp/x -o ${MINER}",\n"x"]\n    securityContext: {privileged: true}\n`,
+    rules: ['pod-privileged', 'pod-host-namespaces', 'crypto-miner-workload'],
+  },
 };
+
+/** Quoted and flow tokens continued on lines at various indents, in the places a Pod holds them. */
+function continuationCases(): string[] {
+  const tokens = (ind: string) => [
+    `"xm\\\n${ind}rig"`, `"xm\n${ind}rig"`, `'xm\n${ind}rig'`, `"a\n${ind}\n${ind}b"`, `[sh,\n${ind}-c, "x\n${ind}y"]`, `{a: 1,\n${ind}b: [2,\n${ind}3]}`,
+    `"x\n${ind}# not a comment"`, `[a, # c\n${ind}b]`, `"x\n${ind}- y"`, `"x\n${ind}z: 1"`, `[x,\n${ind}y: 1]`,
+  ];
+  const head = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: !!str p\nspec:\n  containers:\n';
+  return ['', '  ', '\t', ' \t'].flatMap((ind) =>
+    tokens(ind).flatMap((tok) => [
+      `${head}  - name: main\n    image: nginx\n    args: ${tok}\n    securityContext: {privileged: true}\n`,
+      `${head}  - name: main\n    image: nginx\n  - ${tok}\n`,
+      `${head}  - name: main\n    image: nginx\n    env:\n    - {name: a, value: ${tok}}\n    - name: b\n`,
+    ]),
+  );
+}
+
+test('kubectl reads generated under-indented continuations as kfguard does', requiresKubectl(), () => {
+  const texts = continuationCases();
+  const oracle = kubectlDecodeAll(texts);
+  const problems = texts.flatMap((text, i) => compareWithKubectl(text, oracle[i]!).map((p) => `${JSON.stringify(text)}: ${p}`));
+  assert.deepEqual(problems, []);
+  // Most of them kubectl applies: the test is about reading them, not about agreeing on refusals.
+  assert.ok(oracle.filter((o) => o.error === undefined).length > texts.length / 2);
+});
 
 test('kubectl reads each differential case as kfguard does', requiresKubectl(), () => {
   const texts = Object.values(CASES).map((c) => c.text);
