@@ -5,6 +5,7 @@ import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
 import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { rewriteFlowPlain } from './go-yaml-flow-plain.js';
 import { FLOW_PLACEHOLDER, type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
+import { resolveGoPlain } from './go-yaml-scalar.js';
 import { reindentContinuations } from './go-yaml-continuations.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
@@ -203,6 +204,13 @@ function flowDepth(text: string, limit: number): number {
   return deepest;
 }
 
+/** A key go-yaml reads as a float64 (`1.0`, `!!float 1`), which sigs.k8s.io/yaml formats as a float. */
+function isFloatKey(key: YamlNode | null): boolean {
+  if (!isScalar(key) || typeof key.value !== 'string') return false;
+  if (key.tag !== undefined) return key.tag === 'tag:yaml.org,2002:float';
+  return key.type === 'PLAIN' && resolveGoPlain(key.value).tag === 'float';
+}
+
 interface State {
   readonly doc: Document;
   readonly memo: Map<YamlNode, unknown>;
@@ -251,7 +259,7 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
         continue;
       }
       const keyValue = toValue(key, state, depth + 1);
-      const keyString = keyToString(keyValue, state);
+      const keyString = keyToString(keyValue, state, isFloatKey(key));
       const keyType = typeof keyValue;
       const earlierType = keyTypes.get(keyString);
       if (earlierType !== undefined && earlierType !== keyType) {

@@ -45,7 +45,26 @@ const CASES: Record<string, Case> = {
     text: `${POD}  hostIPC: true\n  containers:\n  - name: main\n    image: nginx\n    command: [sh, -c, "/tmp/x -o ${MINER}",\n"x"]\n    securityContext: {privileged: true}\n`,
     rules: ['pod-privileged', 'pod-host-namespaces', 'crypto-miner-workload'],
   },
+  // 6. Go's ParseFloat refuses `1e400` (out of range), so go-yaml keeps the text.
+  'out-of-range float (inf1)': {
+    text: `${POD}  hostPID: true\n  containers:\n  - name: main\n    image: nginx\n    args: [1e400, -1e400]\n    env: [{name: A, value: 1e400}]\n    command: [sh, -c, "${MINER}"]\n    securityContext:\n      privileged: true\n`,
+    rules: ['pod-privileged', 'pod-host-namespaces', 'crypto-miner-workload'],
+  },
 };
+
+/** Float map keys (7.) and out-of-range floats (6.), in a custom resource kubectl keeps untyped. */
+const VALUE_CASES = [
+  'spec:\n  123456789.0: a\n  1.0: b\n  1e6: c\n  100000.5: d\n  0.0001: e\n  0.00001: f\n  -2.5e-7: g\n  3.14159265358979: h\n  !!float 7: i\n  1e3: j\n  16777217.0: k\n  1e400: l\n  -0.0: m\n  v: [1e400, -1e400, 1e-400, 1.7976931348623157e308]\n',
+].map((body) => `apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: x}\nflag: yes\n${body}`);
+
+test('kubectl reads float keys and out-of-range floats as kfguard does', requiresKubectl(), () => {
+  const oracle = kubectlDecodeAll(VALUE_CASES);
+  const problems = VALUE_CASES.flatMap((text, i) => compareWithKubectl(text, oracle[i]!).map((p) => `${JSON.stringify(text)}: ${p}`));
+  assert.deepEqual(problems, []);
+  const spec = (parseYamlStream(VALUE_CASES[0]!, DEFAULT_PARSE_LIMITS).documents[0]!.value as { spec: Record<string, unknown> }).spec;
+  assert.equal(spec['1.2345679e+08'], 'a');
+  assert.deepEqual(spec.v, ['1e400', '-1e400', 0, 1.7976931348623157e308]);
+});
 
 /** Quoted and flow tokens continued on lines at various indents, in the places a Pod holds them. */
 function continuationCases(): string[] {
