@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,29 @@ const CASES: Record<string, Case> = {
 const VALUE_CASES = [
   'spec:\n  123456789.0: a\n  1.0: b\n  1e6: c\n  100000.5: d\n  0.0001: e\n  0.00001: f\n  -2.5e-7: g\n  3.14159265358979: h\n  !!float 7: i\n  1e3: j\n  16777217.0: k\n  1e400: l\n  -0.0: m\n  v: [1e400, -1e400, 1e-400, 1.7976931348623157e308]\n',
 ].map((body) => `apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: x}\nflag: yes\n${body}`);
+
+test('a UTF-16 file with a byte-order mark (LE and BE) is read as kubectl reads it, findings included', requiresKubectl(), async () => {
+  const { text } = CASES['lone CR between block keys']!;
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const be = Buffer.from(le);
+  be.swap16();
+  const dir = mkdtempSync(join(tmpdir(), 'kfguard-utf16-'));
+  try {
+    for (const [name, bytes] of [['le.yaml', le], ['be.yaml', be]] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      const applied = spawnSync('kubectl', ['label', '--local', '-f', file, 'x=y', '-o', 'json'], { encoding: 'utf8' });
+      assert.equal(applied.status, 0, `${name}: kubectl reads it: ${applied.stderr}`);
+      assert.match(applied.stdout, /"privileged": true/);
+      const report = await scanManifests({ paths: [file], cwd: dir, readStdin: async () => Buffer.alloc(0), rules: ALL_RULES });
+      assert.deepEqual(report.errors, [], name);
+      const found = new Set(report.findings.map((f) => f.ruleId));
+      for (const rule of ['pod-privileged', 'pod-host-namespaces', 'crypto-miner-workload']) assert.ok(found.has(rule), `${name}: ${rule}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('kubectl reads float keys and out-of-range floats as kfguard does', requiresKubectl(), () => {
   const oracle = kubectlDecodeAll(VALUE_CASES);
