@@ -6,6 +6,7 @@ import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { rewriteFlowPlain } from './go-yaml-flow-plain.js';
 import { FLOW_PLACEHOLDER, type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
+import { cutDeepNesting } from './go-yaml-depth-cut.js';
 import { reindentContinuations } from './go-yaml-continuations.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
@@ -61,8 +62,42 @@ export function decodeLikeKubectl(text: string, options: DecodeOptions = {}): Ku
   const depth = flowDepth(text, MAX_DEPTH);
   if (depth > MAX_DEPTH) throw new ExactDecodeError(`exceeded max depth of ${MAX_DEPTH} (kubectl refuses it too)`);
   if (depth > MAX_READABLE_DEPTH) {
+    const cut = readCut(text, MAX_READABLE_DEPTH, options);
+    if (cut) return cut;
     throw new ExactDecodeError(`${TOO_DEEP_TO_READ} (over ${MAX_READABLE_DEPTH} levels of [ and {; Kubernetes reads up to ${MAX_DEPTH.toLocaleString('en-US')}); refused`);
   }
+  try {
+    return decodeShallow(text, options);
+  } catch (error) {
+    // The `yaml` package's recursion overflowed (a long run of `- - - …`): read the rest with the
+    // deep part cut, so the document's other fields are still judged.
+    const overflow = error instanceof RangeError || (error instanceof ExactDecodeError && error.message.includes('Maximum call stack size exceeded'));
+    const cut = overflow ? readCut(text, CUT_DEPTH_AFTER_OVERFLOW, options) : undefined;
+    if (cut) return cut;
+    throw error;
+  }
+}
+
+/** Where nesting is cut after the readers' stack overflowed (it did at about 800 levels). */
+const CUT_DEPTH_AFTER_OVERFLOW = 200;
+
+/** The reading with nesting past `limit` cut (go-yaml-depth-cut.ts) and a note saying so; undefined when nothing was cut or the rest cannot be read. */
+function readCut(text: string, limit: number, options: DecodeOptions): KubectlReading | undefined {
+  const cut = cutDeepNesting(text, limit);
+  if (!cut) return undefined;
+  let reading: KubectlReading;
+  try {
+    reading = decodeShallow(cut.text, options);
+  } catch {
+    return undefined;
+  }
+  reading.notes.push(
+    `${TOO_DEEP_TO_READ}: nesting past ${limit} levels (from line ${cut.lines.slice(0, 5).join(', ')}) is cut and read as null; Kubernetes reads up to ${MAX_DEPTH.toLocaleString('en-US')} levels, so what is there goes unjudged`,
+  );
+  return reading;
+}
+
+function decodeShallow(text: string, options: DecodeOptions): KubectlReading {
   // go-yaml (libyaml's read_line) ends a line at a lone CR as at LF, in block structure and inside
   // quoted and block scalars alike (each becomes `\n`); the `yaml` package does not, so `a\r  b: 1`
   // would be one line to it. Same length, so offsets and error positions hold. CRLF stays as it is.

@@ -148,3 +148,32 @@ test('the findings of each differential case survive at scan level', async () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** 3. Nesting kubectl reads but kfguard's readers cannot follow: the rest of the document is still judged. */
+const DEEP = {
+  'a run of 3,000 `- ` entries on one line': `${POD}  hostPID: true\n  containers:\n  - name: main\n    image: nginx\n    command: [sh, -c, "${MINER}"]\n    securityContext:\n      privileged: true\n    x:\n    ${'- '.repeat(3000)}a\n`,
+  '600 levels of [': `${POD}  hostPID: true\n  containers:\n  - name: main\n    image: nginx\n    command: [sh, -c, "${MINER}"]\n    securityContext:\n      privileged: true\n    x: ${'['.repeat(600)}1${']'.repeat(600)}\n`,
+};
+
+test('a document nested deeper than kfguard reads keeps its other findings, and the cut is a finding', requiresKubectl(), async () => {
+  const texts = Object.values(DEEP);
+  const oracle = kubectlDecodeAll(texts);
+  const dir = mkdtempSync(join(tmpdir(), 'kfguard-deep-'));
+  try {
+    for (const [i, [name, text]] of Object.entries(DEEP).entries()) {
+      assert.equal(oracle[i]!.error, undefined, `${name}: kubectl applies it`);
+      const file = join(dir, 'pod.yaml');
+      writeFileSync(file, text);
+      const report = await scanManifests({ paths: [file], cwd: dir, readStdin: async () => Buffer.alloc(0), rules: ALL_RULES });
+      const found = new Set(report.findings.map((f) => f.ruleId));
+      for (const rule of ['pod-privileged', 'pod-host-namespaces', 'crypto-miner-workload']) assert.ok(found.has(rule), `${name}: ${rule}; got ${[...found].join(', ')}`);
+      assert.deepEqual(report.errors, [], name);
+      const cut = report.findings.find((f) => f.ruleId === 'manifest-parse-ambiguity' && f.evidence.some((e) => e.includes('is cut and read as null')));
+      // Past 500 levels of [ the cut is certain; a run of `- ` is cut only where the stack overflowed.
+      if (name.includes('[')) assert.ok(cut, `${name}: the cut is a finding`);
+      if (cut) assert.ok(['high', 'critical'].includes(cut.severity), name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
