@@ -9,7 +9,12 @@ const BINARY_PROBE_BYTES = 8192;
 /** Turns file bytes into text, refusing binary data and invalid UTF-8 with a position. */
 export function decodeText(bytes: Buffer): DecodeResult {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-    return { ok: false, message: 'UTF-16 text (byte-order mark); save it as UTF-8, which Kubernetes manifests use' };
+    // kubectl reads files through unicode.BOMOverride (k8s.io/cli-runtime resource/visitor.go):
+    // a UTF-16 byte-order mark makes it decode the file as UTF-16, unpaired halves and an odd last
+    // byte as U+FFFD, so kfguard reads it the same way.
+    const text = new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be', { ignoreBOM: true }).decode(bytes.subarray(2));
+    if (text.slice(0, BINARY_PROBE_BYTES).includes('\0')) return { ok: false, message: 'binary file (NUL character in UTF-16 text); expected YAML or JSON text' };
+    return { ok: true, text };
   }
   const probe = bytes.subarray(0, BINARY_PROBE_BYTES);
   const nul = probe.indexOf(0);

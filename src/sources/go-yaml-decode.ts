@@ -5,6 +5,9 @@ import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
 import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { rewriteFlowPlain } from './go-yaml-flow-plain.js';
 import { FLOW_PLACEHOLDER, type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
+import { resolveGoPlain } from './go-yaml-scalar.js';
+import { cutDeepNesting } from './go-yaml-depth-cut.js';
+import { reindentContinuations } from './go-yaml-continuations.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { checkSimpleKeys } from './go-yaml-simple-keys.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
@@ -39,6 +42,7 @@ export interface DuplicateKey {
 export { ExactDecodeError };
 
 const UNICODE_BREAKS = /[\u0085\u2028\u2029]/g;
+const LONE_CR = /\r(?!\n)/g;
 /** go-yaml v2 stops at this depth; our recursion must stop before the JS stack does. */
 const MAX_DEPTH = 10_000;
 /**
@@ -59,12 +63,73 @@ export function decodeLikeKubectl(text: string, options: DecodeOptions = {}): Ku
   const depth = flowDepth(text, MAX_DEPTH);
   if (depth > MAX_DEPTH) throw new ExactDecodeError(`exceeded max depth of ${MAX_DEPTH} (kubectl refuses it too)`);
   if (depth > MAX_READABLE_DEPTH) {
+    const cut = readCut(text, MAX_READABLE_DEPTH, options);
+    if (cut) return cut;
     throw new ExactDecodeError(`${TOO_DEEP_TO_READ} (over ${MAX_READABLE_DEPTH} levels of [ and {; Kubernetes reads up to ${MAX_DEPTH.toLocaleString('en-US')}); refused`);
   }
+  try {
+    return decodeShallow(text, options);
+  } catch (error) {
+    // The `yaml` package's recursion overflowed (a long run of `- - - …`): read the rest with the
+    // deep part cut, so the document's other fields are still judged.
+    const overflow = error instanceof RangeError || (error instanceof ExactDecodeError && error.message.includes('Maximum call stack size exceeded'));
+    const cut = overflow ? readCut(text, CUT_DEPTH_AFTER_OVERFLOW, options) : undefined;
+    if (cut) return cut;
+    throw error;
+  }
+}
+
+/** Where nesting is cut after the readers' stack overflowed (it did at about 800 levels). */
+const CUT_DEPTH_AFTER_OVERFLOW = 200;
+
+/** The reading with nesting past `limit` cut (go-yaml-depth-cut.ts) and a note saying so; undefined when nothing was cut or the rest cannot be read. */
+function readCut(text: string, limit: number, options: DecodeOptions): KubectlReading | undefined {
+  const cut = cutDeepNesting(text, limit);
+  if (!cut) return undefined;
+  let reading: KubectlReading;
+  try {
+    reading = decodeShallow(cut.text, options);
+  } catch {
+    return undefined;
+  }
+  reading.notes.push(
+    `${TOO_DEEP_TO_READ}: nesting past ${limit} levels (from line ${cut.lines.slice(0, 5).join(', ')}) is cut and read as null; Kubernetes reads up to ${MAX_DEPTH.toLocaleString('en-US')} levels, so what is there goes unjudged`,
+  );
+  return reading;
+}
+
+function decodeShallow(text: string, options: DecodeOptions): KubectlReading {
+  // go-yaml (libyaml's read_line) ends a line at a lone CR as at LF, in block structure and inside
+  // quoted and block scalars alike (each becomes `\n`); the `yaml` package does not, so `a\r  b: 1`
+  // would be one line to it. Same length, so offsets and error positions hold. CRLF stays as it is.
+  const source = text.includes('\r') ? text.replace(LONE_CR, '\n') : text;
+  try {
+    return decodeSource(source, options);
+  } catch (error) {
+    // go-yaml does not check how deep the continuation lines of a quoted scalar or flow collection
+    // are indented; the `yaml` package does. Re-read with those lines indented deeper (no value
+    // changes); if that fails too, the first error stands.
+    const mended = error instanceof ExactDecodeError ? reindentContinuations(source) : undefined;
+    if (mended === undefined) throw error;
+    let reading: KubectlReading;
+    try {
+      reading = decodeSource(mended, options);
+    } catch {
+      throw error;
+    }
+    reading.notes.push(UNDER_INDENTED_NOTE);
+    return reading;
+  }
+}
+
+export const UNDER_INDENTED_NOTE =
+  'a quoted string or [...]/{...} goes on over lines indented no deeper than its key: Kubernetes (go-yaml) reads it, YAML 1.2 readers refuse it';
+
+function decodeSource(text: string, options: DecodeOptions): KubectlReading {
   const notes: string[] = [];
   let source = text;
-  if (hasUnicodeBreak(text)) {
-    source = keepQuotedUnicodeBreaks(text, text.replace(UNICODE_BREAKS, '\n'));
+  if (hasUnicodeBreak(source)) {
+    source = keepQuotedUnicodeBreaks(source, source.replace(UNICODE_BREAKS, '\n'));
     notes.push('U+0085/U+2028/U+2029 end a line for Kubernetes (go-yaml) but not for YAML 1.2 readers (inside quoted text go-yaml keeps U+2028/U+2029 as characters)');
   }
   const flow = rewriteFlowPlain(source);
@@ -177,6 +242,13 @@ function flowDepth(text: string, limit: number): number {
   return deepest;
 }
 
+/** A key go-yaml reads as a float64 (`1.0`, `!!float 1`), which sigs.k8s.io/yaml formats as a float. */
+function isFloatKey(key: YamlNode | null): boolean {
+  if (!isScalar(key) || typeof key.value !== 'string') return false;
+  if (key.tag !== undefined) return key.tag === 'tag:yaml.org,2002:float';
+  return key.type === 'PLAIN' && resolveGoPlain(key.value).tag === 'float';
+}
+
 interface State {
   readonly doc: Document;
   readonly memo: Map<YamlNode, unknown>;
@@ -227,7 +299,7 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
         continue;
       }
       const keyValue = toValue(key, state, depth + 1);
-      const keyString = keyToString(keyValue, state);
+      const keyString = keyToString(keyValue, state, isFloatKey(key));
       const keyType = typeof keyValue;
       const earlierType = keyTypes.get(keyString);
       if (earlierType !== undefined && earlierType !== keyType) {

@@ -83,7 +83,9 @@ function goParseFloat(s: string): number | undefined {
     // never reach here with the `.` hint except ".inf"-like spellings already in the map.
     return undefined;
   }
-  return Number(s);
+  // Out of range (`1e400`) Go returns ±Inf with ErrRange, and go-yaml keeps the text as a string.
+  const value = Number(s);
+  return Number.isFinite(value) ? value : undefined;
 }
 
 /** go-yaml's timestamp pre-check: four digits then `-`. Such scalars are never numbers. */

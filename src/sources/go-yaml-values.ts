@@ -1,3 +1,4 @@
+import { goFloat32Key } from './go-float-key.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 
 /**
@@ -39,15 +40,13 @@ export function plainValue(text: string, sink: ValueSink): unknown {
 }
 
 /** sigs.k8s.io/yaml turns map keys into JSON strings; a null or collection key is refused. */
-export function keyToString(key: unknown, sink: ValueSink): string {
+export function keyToString(key: unknown, sink: ValueSink, float = false): string {
   if (typeof key === 'string') return key;
   if (typeof key === 'boolean') return key ? 'true' : 'false';
   if (typeof key === 'number') {
-    if (Number.isInteger(key) && Math.abs(key) < 2 ** 63) return String(BigInt(key));
-    if (Number.isNaN(key)) return '.nan';
-    if (!Number.isFinite(key)) return key > 0 ? '.inf' : '-.inf';
-    sink.notes.push(`a float map key (${key}) is printed by Go with float32 precision; kfguard approximates it`);
-    return String(Math.fround(key) === key ? key : Number(Math.fround(key).toPrecision(8)));
+    // `float`: the key resolved as a float (`123456789.0`), which Go formats as one even when whole.
+    if (!float && Number.isInteger(key) && Math.abs(key) < 2 ** 63) return String(BigInt(key));
+    return goFloat32Key(key);
   }
   throw new ExactDecodeError(`unsupported map key of type ${key === null ? 'null' : Array.isArray(key) ? 'sequence' : 'mapping'}`);
 }
