@@ -39,6 +39,20 @@ function flowListOf(unit: string, bytes: number, separator = ', '): string {
   return `[${Array.from({ length: Math.max(1, Math.ceil(bytes / (unit.length + separator.length))) }, () => unit).join(separator)}]`;
 }
 
+/**
+ * A block-style Pod whose one container has env items `item(i)` up to about `bytes` bytes, after
+ * `before` (lines at the container's level). Block text, as `kubectl get -o yaml` and Helm write it.
+ */
+function blockPodEnv(bytes: number, item: (i: number) => string, before = ''): string {
+  const head = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: block\n  namespace: default\nspec:\n  containers:\n  - name: main\n    image: busybox:1.36\n${before}    env:\n`;
+  const items: string[] = [];
+  for (let i = 0, length = head.length; length < bytes; i++) {
+    items.push(item(i));
+    length += items[items.length - 1]!.length;
+  }
+  return head + items.join('');
+}
+
 export const HOSTILE_CLASSES: readonly HostileClass[] = [
   {
     name: 'blank-lines script',
@@ -365,6 +379,63 @@ function minerPodObject(bytes: number): object {
   const late = { name: 'late', image: 'alpine', args: ['-o', 'stratum+tcp://late.pool.example:3333'] };
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'json', namespace: 'default' }, spec: { containers: [{ name: 'main', image: 'alpine', command: ['sh', '-c', MINER_COMMAND], env }, late] } };
 }
+
+/**
+ * Block documents on the exact reader (h-perfexact): one trigger per env item. The first is the
+ * reference: the same Pod on the fast reader, to read the others' times against. Kept apart from
+ * HOSTILE_CLASSES because they do not yet meet issue 17 (1.5–3 s per MB, growing about 2.5× per
+ * decade more than linear at 100 KB → 1 MB): test/sources/hostile-growth.test.ts runs them as a todo.
+ */
+export const EXACT_BLOCK_CLASSES: readonly HostileClass[] = [
+  {
+    name: 'block env list, fast reader (reference)',
+    stresses: 'nothing hostile: the block Pod the exact-reader classes below are measured against',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: value-${i}\n`),
+  },
+  {
+    name: 'block merge keys from an anchored flow map, exact reader',
+    stresses: '`<<: *b` in every env item, `&b {…}` read by the flow reader (was parsed twice: the merge refused the placeholder)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - <<: *b\n      name: VAR_${i}\n`, '    x: &b {name: BASE, value: x}\n'),
+  },
+  {
+    name: 'block merge keys from a block anchor, exact reader',
+    stresses: '`<<: *b` in every env item, `&b` a block mapping',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - <<: *b\n      name: VAR_${i}\n`, '    x: &b\n      name: BASE\n      value: x\n'),
+  },
+  {
+    name: 'block `!!str` tags, exact reader',
+    stresses: '`value: !!str yes` in every env item',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: !!str yes\n`),
+  },
+  {
+    name: 'block YAML 1.1 booleans, exact reader',
+    stresses: '`value: yes` in every env item (a string for YAML 1.2, true for go-yaml: a difference each)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`),
+  },
+  {
+    name: 'block U+2028 line breaks, exact reader',
+    stresses: 'a U+2028 after every env value (a line break for go-yaml only)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: a\u2028\n`),
+  },
+  {
+    name: 'block duplicate keys, exact reader',
+    stresses: '`value:` twice in every env item: js-yaml refuses, the exact reader reads last-wins and grades each duplicate',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: a\n      value: b\n`),
+  },
+  {
+    name: 'block aliases to one anchor',
+    stresses: '`value: *v` in every env item (the fast reader resolves aliases)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: *v\n`, '    args: [&v hello]\n'),
+  },
+];
 
 /** N LoadBalancer Services and N KFP UI Deployments, all on `app: ml-pipeline-ui`, as one JSON List (about 600 bytes a pair). */
 export function manyServicesOverOneSelector(n: number): string {

@@ -183,7 +183,14 @@ function readWithPlaceholders(source: string, found: readonly FlowRegion[], note
   return undefined;
 }
 
+/** How many times the `yaml` parser has run here: tests check that a text is not parsed twice (issue 17). */
+let yamlParses = 0;
+export function yamlParseCount(): number {
+  return yamlParses;
+}
+
 function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<number>, placeholders: Placeholders | undefined): KubectlReading {
+  yamlParses++;
   const parsed = parseAllDocuments(source, {
     version: '1.1',
     schema: 'failsafe',
@@ -417,7 +424,10 @@ function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: 
     const target = item && isAlias(item) ? aliasTargets(state).aliases.get(item) : item;
     // go-yaml's parser stops at an unknown anchor before the merge is looked at.
     if (item && isAlias(item) && !target) throw new ExactDecodeError(`unknown anchor '${item.source}' referenced`);
-    const isMapping = target && (isRegionAnchor(target) ? isPlainObject(finalReading(target.region, undefined, state, depth).anchors.get(target.name)) : isMap(target));
+    // An anchored flow collection read by the flow reader is a placeholder scalar here: its value decides.
+    // Refusing it would throw away the placeholder reading and parse the whole text again (issue 17).
+    const placeholder = target && !isRegionAnchor(target) && isScalar(target) && state.placeholders ? placeholderRegion(target, state.placeholders) : undefined;
+    const isMapping = target && (isRegionAnchor(target) ? isPlainObject(finalReading(target.region, undefined, state, depth).anchors.get(target.name)) : placeholder ? isPlainObject(toValue(item, state, depth)) : isMap(target));
     if (!isMapping) throw new ExactDecodeError(MERGE_REFUSAL);
     const value = toValue(item, state, depth);
     return new Map(Object.entries(value as Record<string, unknown>));

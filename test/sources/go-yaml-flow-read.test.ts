@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decodeLikeKubectl } from '../../src/sources/go-yaml-decode.js';
+import { decodeLikeKubectl, yamlParseCount } from '../../src/sources/go-yaml-decode.js';
 import { findFlowRegions } from '../../src/sources/go-yaml-flow-regions.js';
 import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src/testing/kubectl-oracle.js';
 import { DEFAULT_PARSE_LIMITS, parseYamlStream } from '../../src/sources/yaml-documents.js';
@@ -279,4 +279,21 @@ test('both paths refuse an implicit key past 1024 characters or over two lines, 
       assert.equal(read.line, /\n {2}(b|key): 1/.test(text) ? 6 : 5);
     }
   });
+});
+
+test('a merge of an anchored flow mapping keeps the flow reader\'s reading: the text is parsed once, as the yaml-only path reads it', () => {
+  // Before, `<<: *b` with `&b {…}` read by the flow reader was refused as "not a mapping" and the
+  // whole text parsed again: a second parse, seconds per MB (issue 17).
+  const cases = [
+    'base: &b {name: BASE, value: x}\nenv:\n- <<: *b\n  name: A\n- <<: [*b, {extra: 1}]\n  name: B\n',
+    'base: &b {x: 1, x: 2}\nenv:\n  <<: *b\n  x: 3\n',
+    // A refusal: parsed again, so that the error is the parser's if it has one first.
+    'base: &b [{name: BASE}]\nenv:\n- <<: *b\n',
+  ].map((body) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m, labels: {y: n}}\n${body}`);
+  for (const [i, text] of cases.entries()) {
+    const before = yamlParseCount();
+    const fast = readBothWays(text, true);
+    assert.equal(yamlParseCount() - before, i < 2 ? 1 : 2, text);
+    assert.deepEqual(fast, readBothWays(text, false), text);
+  }
 });

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HOSTILE_CLASSES } from '../../bench/hostile-inputs.js';
+import { EXACT_BLOCK_CLASSES, HOSTILE_CLASSES } from '../../bench/hostile-inputs.js';
 import { scanText } from '../../bench/hostile-scan.js';
 
 const MAX_RATIO = 25;
@@ -31,6 +31,12 @@ async function growthFailures(classes: typeof HOSTILE_CLASSES): Promise<string[]
 
 test('hostile inputs scan in linear time', async () => {
   assert.deepEqual(await growthFailures(HOSTILE_CLASSES), []);
+});
+
+// Issue 17, not met yet: `!!str` tags and U+2028 breaks measured 26–28× from 100 KB to 1 MB
+// (docs/benchmarks.md, h-perfexact). A todo reports the failure without failing the suite.
+test('block documents on the exact reader scan in linear time', { todo: 'issue 17: the exact reader on block text grows faster than linear' }, async () => {
+  assert.deepEqual(await growthFailures(EXACT_BLOCK_CLASSES), []);
 });
 
 test('the alias class is refused by its byte count, not scanned', async () => {
