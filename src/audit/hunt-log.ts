@@ -48,15 +48,20 @@ export interface AuditHuntLimits {
   readonly maxTrackedPods: number;
   /** Bytes of ConfigMap and Secret data kept (as JSON text) for the workloads that read them. */
   readonly maxConfigBytes: number;
-  /** Bytes of workloads' last state kept (as JSON text), so a patch is judged on the object it leaves. */
+  /** Bytes of workloads' last state kept (as JSON text, two bytes a character), so a patch is judged on the object it leaves. */
   readonly maxWorkloadBytes: number;
+  /**
+   * The same for Pods, on their own budget: pods come in floods (every pipeline step is one), and
+   * in a shared budget they would evict the Deployments and Workflows that made them.
+   */
+  readonly maxPodStateBytes: number;
   /** Distinct findings kept; the rest are counted in a warning. */
   readonly maxFindings: number;
   /** Malformed lines listed one by one; the rest are counted in one more error. */
   readonly maxListedErrors: number;
 }
 
-const DEFAULT_LIMITS: AuditHuntLimits = { maxRememberedIds: 1_000_000, maxTrackedObjects: 20_000, maxTrackedPods: 100_000, maxConfigBytes: 16 * 1024 * 1024, maxWorkloadBytes: 64 * 1024 * 1024, maxFindings: 10_000, maxListedErrors: 100 };
+const DEFAULT_LIMITS: AuditHuntLimits = { maxRememberedIds: 1_000_000, maxTrackedObjects: 20_000, maxTrackedPods: 100_000, maxConfigBytes: 16 * 1024 * 1024, maxWorkloadBytes: 32 * 1024 * 1024, maxPodStateBytes: 8 * 1024 * 1024, maxFindings: 10_000, maxListedErrors: 100 };
 
 export interface AuditHuntStats {
   lines: number;
@@ -102,6 +107,7 @@ export class AuditHunt {
   private readonly state: ObjectState;
   private readonly configs: ConfigState;
   private readonly workloads: WorkloadState;
+  private readonly podStates: WorkloadState;
   private readonly podRoles: PodRoles;
   private readonly scheduledRuns: ScheduledRuns;
   /** Shared by the kept states: a deletecollection ends what each kept of that collection. */
@@ -123,7 +129,8 @@ export class AuditHunt {
     this.judges = (options.detections ?? AUDIT_DETECTIONS).map((detection) => ({ detection, judge: detection.start(this.settings) }));
     this.state = new ObjectState(this.limits.maxTrackedObjects, this.collections);
     this.configs = new ConfigState(this.limits.maxConfigBytes, undefined, this.collections);
-    this.workloads = new WorkloadState(this.limits.maxWorkloadBytes, this.limits.maxTrackedPods, this.collections);
+    this.workloads = new WorkloadState(this.limits.maxWorkloadBytes, this.limits.maxTrackedObjects, this.collections);
+    this.podStates = new WorkloadState(this.limits.maxPodStateBytes, this.limits.maxTrackedObjects, this.collections);
     this.podRoles = new PodRoles(this.limits.maxTrackedPods, this.collections);
     this.scheduledRuns = new ScheduledRuns(this.limits.maxTrackedObjects);
   }
@@ -225,14 +232,14 @@ export class AuditHunt {
     const config = configRefOf(ref);
     const before = tracked ? this.state.get(ref) : config ? this.configs.get(config) : undefined;
     // A workload's kept text is parsed only for a patch the log shows without the stored object.
-    const kept = workload && event.verb === 'patch' && event.requestObject !== undefined && !responseObjectOf(event) ? this.workloads.get(ref) : undefined;
+    const kept = workload && event.verb === 'patch' && event.requestObject !== undefined && !responseObjectOf(event) ? this.workloadStateOf(ref).get(ref) : undefined;
     const { after, afterFromPatchAlone } = this.afterOf(event, before ?? kept?.object, before === undefined && kept?.object !== undefined);
     if (succeeded(event)) this.moveState(event, tracked, after, afterFromPatchAlone);
     if (succeeded(event)) this.moveWorkload(event, workload, after, afterFromPatchAlone, text);
     if (succeeded(event) && config) this.moveConfig(event, config, after, afterFromPatchAlone);
     // Workloads' kept state is used for the patch only: detections see `before` as they always did.
     const context: EventContext = { event, ...(before ? { before } : {}), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles, scheduledRuns: this.scheduledRuns };
-    const aloneNote = afterFromPatchAlone && kept ? aloneNoteOf(kept, this.limits.maxWorkloadBytes) : undefined;
+    const aloneNote = afterFromPatchAlone && kept ? aloneNoteOf(kept, this.workloadStateOf(ref).maxBytes) : undefined;
     return aloneNote ? { context, aloneNote } : { context };
   }
 
@@ -243,15 +250,20 @@ export class AuditHunt {
    */
   private moveWorkload(event: AuditEvent, workload: boolean, after: K8sObject | undefined, afterFromPatchAlone: boolean, text: string | undefined): void {
     // `kubectl debug` changes the pod through a subresource: its kept state is stale.
-    if (!workload && event.objectRef.resource === 'pods' && event.objectRef.subresource === EPHEMERAL && MUTATING_VERBS.has(event.verb)) this.workloads.drop(event.objectRef);
+    if (!workload && event.objectRef.resource === 'pods' && event.objectRef.subresource === EPHEMERAL && MUTATING_VERBS.has(event.verb)) this.podStates.drop(event.objectRef);
     if (!workload || event.verb === 'deletecollection') return; // a deletecollection ends through the shared collection stamps (moveState)
     const ref = event.verb === 'create' ? namedRef(event.objectRef, after) : event.objectRef;
-    if (event.verb === 'delete') this.workloads.delete(ref);
+    const state = this.workloadStateOf(ref);
+    if (event.verb === 'delete') state.delete(ref);
     else if (WRITES.has(event.verb) && after && !afterFromPatchAlone) {
       const field = event.verb === 'patch' ? undefined : after === event.requestObject ? 'requestObject' : after === event.responseObject ? 'responseObject' : undefined;
-      if (text !== undefined && field !== undefined) this.workloads.set(ref, text, field);
-      else this.workloads.set(ref, JSON.stringify(after));
-    } else if (MUTATING_VERBS.has(event.verb)) this.workloads.drop(ref);
+      if (text !== undefined && field !== undefined) state.set(ref, text, field);
+      else state.set(ref, JSON.stringify(after));
+    } else if (MUTATING_VERBS.has(event.verb)) state.drop(ref);
+  }
+
+  private workloadStateOf(ref: AuditObjectRef): WorkloadState {
+    return ref.resource === 'pods' && ref.apiGroup === '' ? this.podStates : this.workloads;
   }
 
   private afterOf(event: AuditEvent, before: K8sObject | undefined, fromWorkloadState: boolean): { after?: K8sObject; afterFromPatchAlone: boolean } {

@@ -81,14 +81,26 @@ describe('workloads\' last state (issue 12)', () => {
       auditEvent({ verb: 'create', ...apps, name: 'other', at: at(1), requestObject: deployment([{ name: 'main', image: 'busybox:1.36' }], 'other') }),
       ...twoPatches(),
     ];
-    const result = await hunt(events, { maxWorkloadBytes: 1500 });
+    const result = await hunt(events, { maxWorkloadBytes: 3000 });
     assert.equal(result.stats.patchesJudgedAlone, 2);
     const found = miner(result);
     assert.ok(found, 'the env patch alone still names the miner');
     assert.notEqual(found.severity, 'critical');
-    assert.match(found.evidence.join('\n'), /last state not kept: judged the patch alone .*capped at 1500 bytes/);
+    assert.match(found.evidence.join('\n'), /last state not kept: judged the patch alone .*capped at 3000 bytes/);
     // With room for both, the same log is critical: the budget, not the log, made the difference.
     assert.equal(miner(await hunt(events, { maxWorkloadBytes: 1_000_000 }))?.severity, 'critical');
+  });
+
+  test('a flood of pod creates does not evict the Deployment: pods have their own budget', async () => {
+    const pods = Array.from({ length: 50 }, (_, i) =>
+      auditEvent({ verb: 'create', resource: 'pods', namespace: NS, name: `step-${i}`, at: at(1), requestObject: { apiVersion: 'v1', kind: 'Pod', metadata: { name: `step-${i}`, namespace: NS }, spec: { containers: [{ name: 'main', image: 'busybox:1.36', command: ['sleep', '60'] }] } } }),
+    );
+    const events = [auditEvent({ verb: 'create', ...apps, at: at(1), requestObject: deployment([{ name: 'main', image: 'tensorflow/tensorflow:latest' }]) }), ...pods, ...twoPatches()];
+    assert.equal(miner(await hunt(events, { maxPodStateBytes: 4000 }))?.severity, 'critical');
+    // The pods did go over their budget (the Deployment's survival is not for want of pressure).
+    const podPatch = auditEvent({ verb: 'patch', resource: 'pods', namespace: NS, name: 'step-0', at: at(4), requestObject: { spec: { containers: [{ name: 'main', image: 'xmrig/xmrig:latest' }] } } });
+    const result = await hunt([...events, podPatch], { maxPodStateBytes: 4000 });
+    assert.match(JSON.stringify(result.findings.filter((f) => f.resource.name === 'step-0').map((f) => f.evidence)), /last state not kept: judged the patch alone/);
   });
 
   test('a deleted or deletecollected workload is not patched from its old state', async () => {
@@ -109,18 +121,18 @@ describe('WorkloadState', () => {
       state.set(ref(`w${i}`), text);
       assert.ok(state.bytes <= 10_000, `${state.bytes} bytes kept after ${i + 1}`);
     }
-    const each = Buffer.byteLength(text) + 'apps/deployments/kubeflow-user-a/w100'.length;
+    const each = 2 * (text.length + "apps/deployments/kubeflow-user-a/w100".length);
     assert.equal(state.size, Math.floor(10_000 / each));
     assert.equal(state.get(ref('w0')).missing, 'evicted');
     assert.equal(state.get(ref('w199')).object?.kind, 'Deployment');
     assert.equal(state.get(ref('never')).missing, 'none');
-    // Bytes are counted as UTF-8: a multi-byte text is not undercounted.
-    const wide = new WorkloadState(1_000, 10);
+    // Counted at two bytes a character, the most V8 stores: a two-byte text is not undercounted.
+    const wide = new WorkloadState(2_000, 10);
     wide.set(ref('x'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'é'.repeat(400) } }));
     assert.ok(wide.bytes > 800 && wide.size === 1);
-    wide.set(ref('y'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'é'.repeat(600) } }));
+    wide.set(ref('y'), JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'é'.repeat(1200) } }));
     assert.equal(wide.size, 0);
-    assert.ok(wide.bytes <= 1_000);
+    assert.ok(wide.bytes <= 2_000);
   });
 
   test('past the evicted names it keeps, an unknown key may have been evicted and says so', () => {

@@ -4,7 +4,10 @@ import { LineCutter, type SplitLine } from './line-splitter.js';
 
 /** One line (or one `EventList` member) of an audit log: its parsed JSON, or why it could not be read. */
 export type AuditRecord =
-  /** `text`: the JSON text the value was parsed from, when the line is the value alone (not an EventList member of it). */
+  /**
+   * `text`: the JSON text the value was parsed from, for a JSON line holding one event (the line's
+   * own string, decoded on its own: keeping it pins nothing else); not for EventList members.
+   */
   | { readonly type: 'value'; readonly line: number; readonly value: unknown; readonly text?: string | undefined }
   /** An event line the skimmer vouched for without parsing it (see RecordLimits.skim). */
   | { readonly type: 'skimmed'; readonly line: number; readonly verdict: string }
@@ -36,7 +39,7 @@ export function* parsedRecords(cut: CutRecord, parse: (text: string) => { value:
   const record = parsed.value as { kind?: unknown; items?: unknown };
   if (!cut.member && record !== null && typeof record === 'object' && record.kind === 'EventList' && Array.isArray(record.items)) {
     for (const item of record.items as unknown[]) yield { type: 'value', line: cut.line, value: item };
-  } else yield { type: 'value', line: cut.line, value: parsed.value, text: parsed.text };
+  } else yield { type: 'value', line: cut.line, value: parsed.value, text: cut.member ? undefined : parsed.text };
 }
 
 export interface RecordLimits {
