@@ -96,11 +96,19 @@ describe('workloads\' last state (issue 12)', () => {
       auditEvent({ verb: 'create', resource: 'pods', namespace: NS, name: `step-${i}`, at: at(1), requestObject: { apiVersion: 'v1', kind: 'Pod', metadata: { name: `step-${i}`, namespace: NS }, spec: { containers: [{ name: 'main', image: 'busybox:1.36', command: ['sleep', '60'] }] } } }),
     );
     const events = [auditEvent({ verb: 'create', ...apps, at: at(1), requestObject: deployment([{ name: 'main', image: 'tensorflow/tensorflow:latest' }]) }), ...pods, ...twoPatches()];
+    // Pods are kept only when given a budget (none by default): this one holds a few.
     assert.equal(miner(await hunt(events, { maxPodStateBytes: 4000 }))?.severity, 'critical');
     // The pods did go over their budget (the Deployment's survival is not for want of pressure).
     const podPatch = auditEvent({ verb: 'patch', resource: 'pods', namespace: NS, name: 'step-0', at: at(4), requestObject: { spec: { containers: [{ name: 'main', image: 'xmrig/xmrig:latest' }] } } });
     const result = await hunt([...events, podPatch], { maxPodStateBytes: 4000 });
     assert.match(JSON.stringify(result.findings.filter((f) => f.resource.name === 'step-0').map((f) => f.evidence)), /last state not kept: judged the patch alone/);
+  });
+
+  test('by default no pod state is kept: a pod patch is judged alone, as before', async () => {
+    const create = auditEvent({ verb: 'create', resource: 'pods', namespace: NS, name: 'p', at: at(1), requestObject: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: NS }, spec: { containers: [{ name: 'main', image: 'busybox:1.36' }] } } });
+    const patch = auditEvent({ verb: 'patch', resource: 'pods', namespace: NS, name: 'p', at: at(2), requestObject: { spec: { containers: [{ name: 'main', image: 'xmrig/xmrig:latest' }] } } });
+    assert.equal((await hunt([create, patch])).stats.patchesJudgedAlone, 1);
+    assert.equal((await hunt([create, patch], { maxPodStateBytes: 1_000_000 })).stats.patchesJudgedAlone, 0);
   });
 
   test('a deleted or deletecollected workload is not patched from its old state', async () => {
