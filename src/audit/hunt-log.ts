@@ -21,7 +21,8 @@ import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
 import { PodRoles } from './pod-roles.js';
 import { ScheduledRuns } from './scheduled-runs.js';
-import { kindOfResource, TRACKED_RESOURCES } from './resource-kinds.js';
+import { kindOfResource, TRACKED_RESOURCES, WORKLOAD_RESOURCES } from './resource-kinds.js';
+import { WorkloadState } from './workload-state.js';
 import { Timeline } from './timeline.js';
 
 const EPHEMERAL = 'ephemeralcontainers';
@@ -47,13 +48,23 @@ export interface AuditHuntLimits {
   readonly maxTrackedPods: number;
   /** Bytes of ConfigMap and Secret data kept (as JSON text) for the workloads that read them. */
   readonly maxConfigBytes: number;
+  /** Bytes of workloads' last state kept (as JSON text, two bytes a character), so a patch is judged on the object it leaves. */
+  readonly maxWorkloadBytes: number;
+  /**
+   * The same for Pods, on their own budget: pods come in floods (every pipeline step is one), and
+   * in a shared budget they would evict the Deployments and Workflows that made them. 0 (the
+   * default) keeps none: a pod's command, args and env cannot be patched (only images), so its
+   * create is judged whole, while keeping pods cost 12% more CPU and 36 MB more peak RSS at 8 MiB on
+   * the 1 GB bench log (each kept text outlives the young generation; docs/benchmarks.md).
+   */
+  readonly maxPodStateBytes: number;
   /** Distinct findings kept; the rest are counted in a warning. */
   readonly maxFindings: number;
   /** Malformed lines listed one by one; the rest are counted in one more error. */
   readonly maxListedErrors: number;
 }
 
-const DEFAULT_LIMITS: AuditHuntLimits = { maxRememberedIds: 1_000_000, maxTrackedObjects: 20_000, maxTrackedPods: 100_000, maxConfigBytes: 16 * 1024 * 1024, maxFindings: 10_000, maxListedErrors: 100 };
+const DEFAULT_LIMITS: AuditHuntLimits = { maxRememberedIds: 1_000_000, maxTrackedObjects: 20_000, maxTrackedPods: 100_000, maxConfigBytes: 16 * 1024 * 1024, maxWorkloadBytes: 32 * 1024 * 1024, maxPodStateBytes: 0, maxFindings: 10_000, maxListedErrors: 100 };
 
 export interface AuditHuntStats {
   lines: number;
@@ -98,6 +109,8 @@ export class AuditHunt {
   private readonly judges: { readonly detection: AuditDetection; readonly judge: (context: EventContext) => Iterable<AuditHit> }[];
   private readonly state: ObjectState;
   private readonly configs: ConfigState;
+  private readonly workloads: WorkloadState;
+  private readonly podStates: WorkloadState;
   private readonly podRoles: PodRoles;
   private readonly scheduledRuns: ScheduledRuns;
   /** Shared by the kept states: a deletecollection ends what each kept of that collection. */
@@ -119,6 +132,8 @@ export class AuditHunt {
     this.judges = (options.detections ?? AUDIT_DETECTIONS).map((detection) => ({ detection, judge: detection.start(this.settings) }));
     this.state = new ObjectState(this.limits.maxTrackedObjects, this.collections);
     this.configs = new ConfigState(this.limits.maxConfigBytes, undefined, this.collections);
+    this.workloads = new WorkloadState(this.limits.maxWorkloadBytes, this.limits.maxTrackedObjects, this.collections);
+    this.podStates = new WorkloadState(this.limits.maxPodStateBytes, this.limits.maxTrackedObjects, this.collections);
     this.podRoles = new PodRoles(this.limits.maxTrackedPods, this.collections);
     this.scheduledRuns = new ScheduledRuns(this.limits.maxTrackedObjects);
   }
@@ -156,18 +171,19 @@ export class AuditHunt {
       this.stats.duplicates++;
       return;
     }
-    this.judgeEvent(event);
+    this.judgeEvent(event, record.text);
   }
 
-  private judgeEvent(event: AuditEvent): void {
+  /** `text`: the JSON text the event was parsed from, if known (kept as a workload's last state). */
+  private judgeEvent(event: AuditEvent, text: string | undefined): void {
     this.remember(event.auditID);
-    const context = this.contextOf(event);
+    const { context, aloneNote } = this.contextOf(event, text);
     const inWindow = this.inWindow(event);
     // Outside --since/--until a request is remembered (a later copy is still a duplicate) but not judged.
     if (!inWindow) this.stats.outsideWindow++;
     else this.stats.judged++;
     if (inWindow && succeeded(event) && isBlindWrite(event)) this.stats.writesWithoutBody++;
-    const produced = inWindow && succeeded(event) ? this.judge(context) : [];
+    const produced = inWindow && succeeded(event) ? this.judge(context, aloneNote) : [];
     if (inWindow) this.timeline.record(event, produced);
   }
 
@@ -212,18 +228,48 @@ export class AuditHunt {
   }
 
   /** The object before and after the request, and the kept state moved on to the after. */
-  private contextOf(event: AuditEvent): EventContext {
+  private contextOf(event: AuditEvent, text: string | undefined): { context: EventContext; aloneNote?: string } {
     const ref = event.objectRef;
     const tracked = TRACKED_RESOURCES.has(ref.resource) && !ref.subresource;
+    const workload = WORKLOAD_RESOURCES.has(ref.resource) && ref.subresource === undefined && (ref.resource !== 'pods' || this.limits.maxPodStateBytes > 0);
     const config = configRefOf(ref);
     const before = tracked ? this.state.get(ref) : config ? this.configs.get(config) : undefined;
-    const { after, afterFromPatchAlone } = this.afterOf(event, before);
+    // A workload's kept text is parsed only for a patch the log shows without the stored object.
+    const kept = workload && event.verb === 'patch' && event.requestObject !== undefined && !responseObjectOf(event) ? this.workloadStateOf(ref).get(ref) : undefined;
+    const { after, afterFromPatchAlone } = this.afterOf(event, before ?? kept?.object, before === undefined && kept?.object !== undefined);
     if (succeeded(event)) this.moveState(event, tracked, after, afterFromPatchAlone);
+    if (succeeded(event)) this.moveWorkload(event, workload, after, afterFromPatchAlone, text);
     if (succeeded(event) && config) this.moveConfig(event, config, after, afterFromPatchAlone);
-    return { event, ...(before ? { before } : {}), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles, scheduledRuns: this.scheduledRuns };
+    // Workloads' kept state is used for the patch only: detections see `before` as they always did.
+    const context: EventContext = { event, ...(before ? { before } : {}), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles, scheduledRuns: this.scheduledRuns };
+    const aloneNote = afterFromPatchAlone && kept ? aloneNoteOf(kept, this.workloadStateOf(ref).maxBytes) : undefined;
+    return aloneNote ? { context, aloneNote } : { context };
   }
 
-  private afterOf(event: AuditEvent, before: K8sObject | undefined): { after?: K8sObject; afterFromPatchAlone: boolean } {
+  /**
+   * A workload's last state moved on: the text of a create or update (the line, whose
+   * requestObject is the object sent), a patch's result as JSON, nothing after a delete or a change
+   * the log does not show.
+   */
+  private moveWorkload(event: AuditEvent, workload: boolean, after: K8sObject | undefined, afterFromPatchAlone: boolean, text: string | undefined): void {
+    // `kubectl debug` changes the pod through a subresource: its kept state is stale.
+    if (!workload && event.objectRef.resource === 'pods' && event.objectRef.subresource === EPHEMERAL && MUTATING_VERBS.has(event.verb)) this.podStates.drop(event.objectRef);
+    if (!workload || event.verb === 'deletecollection') return; // a deletecollection ends through the shared collection stamps (moveState)
+    const ref = event.verb === 'create' ? namedRef(event.objectRef, after) : event.objectRef;
+    const state = this.workloadStateOf(ref);
+    if (event.verb === 'delete') state.delete(ref);
+    else if (WRITES.has(event.verb) && after && !afterFromPatchAlone) {
+      const field = event.verb === 'patch' ? undefined : after === event.requestObject ? 'requestObject' : after === event.responseObject ? 'responseObject' : undefined;
+      if (text !== undefined && field !== undefined) state.set(ref, text, field);
+      else state.set(ref, JSON.stringify(after));
+    } else if (MUTATING_VERBS.has(event.verb)) state.drop(ref);
+  }
+
+  private workloadStateOf(ref: AuditObjectRef): WorkloadState {
+    return ref.resource === 'pods' && ref.apiGroup === '' ? this.podStates : this.workloads;
+  }
+
+  private afterOf(event: AuditEvent, before: K8sObject | undefined, fromWorkloadState: boolean): { after?: K8sObject; afterFromPatchAlone: boolean } {
     const ref = event.objectRef;
     // `kubectl debug` adds containers to a running pod through this subresource: what they run is judged.
     if (ref.subresource && !(ref.resource === 'pods' && ref.subresource === EPHEMERAL)) return { afterFromPatchAlone: false };
@@ -239,6 +285,8 @@ export class AuditHunt {
     const base = before ?? (identity ? { ...identity, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } } : undefined);
     if (!base) return { afterFromPatchAlone: false };
     const patched = applyPatch(base, event.requestObject, { lenient: before === undefined });
+    // A workload's kept state the patch does not apply to: the body is still judged, alone (and said so).
+    if (before !== undefined && fromWorkloadState && !('result' in patched && isK8sObject(patched.result))) return this.afterOf(event, undefined, false);
     if (!('result' in patched) || !isK8sObject(patched.result)) return { afterFromPatchAlone: false };
     if (before === undefined) this.stats.patchesJudgedAlone++;
     return { after: patched.result, afterFromPatchAlone: before === undefined };
@@ -291,7 +339,7 @@ export class AuditHunt {
   }
 
   /** Runs the object rules and the detections on one request; returns the ids of what it found. */
-  private judge(context: EventContext): string[] {
+  private judge(context: EventContext, aloneNote: string | undefined): string[] {
     const { event, after } = context;
     const produced: string[] = [];
     const origin = auditOriginOf(event);
@@ -306,7 +354,7 @@ export class AuditHunt {
         // The ConfigMaps and Secrets read beside the object are judged when they are written, not again here.
         if (inventory && (finding.resource.kind === 'ConfigMap' || finding.resource.kind === 'Secret')) continue;
         const notes = [
-          ...(context.afterFromPatchAlone ? ['judged from the patch body alone: the log holds no earlier state of this object'] : []),
+          ...(context.afterFromPatchAlone ? [aloneNote ?? 'judged from the patch body alone: the log holds no earlier state of this object'] : []),
           ...[selfExemptionNote({ object: after, origin }, finding.ruleId)].filter((note) => note !== undefined),
         ];
         const noted = notes.length > 0 ? { ...finding, evidence: [...finding.evidence, ...notes] } : finding;
@@ -368,6 +416,15 @@ function isBlindWrite(event: AuditEvent): boolean {
   if (!WRITES.has(event.verb) || event.requestObject !== undefined || event.responseObject !== undefined) return false;
   if (ref.subresource && !(ref.resource === 'pods' && ref.subresource === EPHEMERAL)) return false;
   return kindOfResource(ref.resource) !== undefined || configRefOf(ref) !== undefined;
+}
+
+/** Why a workload's patch was judged alone, when the log held (or may have held) a state of it. */
+function aloneNoteOf(kept: ReturnType<WorkloadState['get']>, maxBytes: number): string | undefined {
+  if (kept.object) return 'judged from the patch body alone: it does not apply to the last state the log holds of this object';
+  const cap = `kept workload state is capped at ${maxBytes} bytes`;
+  if (kept.missing === 'evicted') return `last state not kept: judged the patch alone (the log held an earlier state of this object, evicted as ${cap})`;
+  if (kept.missing === 'maybe-evicted') return `last state may not be kept: judged the patch alone (workload states were evicted as ${cap}; this object's may be one of them)`;
+  return undefined;
 }
 
 function configRefOf(ref: AuditObjectRef): ConfigRef | undefined {

@@ -32,3 +32,11 @@ export function kindOfResource(resource: string): { readonly kind: string; reado
 
 /** Resources whose last state is kept, so a later patch or delete is judged against it. */
 export const TRACKED_RESOURCES: ReadonlySet<string> = new Set(['services', 'authorizationpolicies', 'requestauthentications', 'rolebindings', 'clusterrolebindings', 'profiles']);
+
+/**
+ * Workloads whose last state is kept (workload-state.ts, byte-bounded), so a patch of one is judged
+ * on the object it leaves: what runs can be split over several patches.
+ */
+export const WORKLOAD_RESOURCES: ReadonlySet<string> = new Set(
+  Object.keys(KINDS).filter((resource) => !TRACKED_RESOURCES.has(resource)),
+);

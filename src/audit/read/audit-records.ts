@@ -4,7 +4,11 @@ import { LineCutter, type SplitLine } from './line-splitter.js';
 
 /** One line (or one `EventList` member) of an audit log: its parsed JSON, or why it could not be read. */
 export type AuditRecord =
-  | { readonly type: 'value'; readonly line: number; readonly value: unknown }
+  /**
+   * `text`: the JSON text the value was parsed from, for a JSON line holding one event (the line's
+   * own string, decoded on its own: keeping it pins nothing else); not for EventList members.
+   */
+  | { readonly type: 'value'; readonly line: number; readonly value: unknown; readonly text?: string | undefined }
   /** An event line the skimmer vouched for without parsing it (see RecordLimits.skim). */
   | { readonly type: 'skimmed'; readonly line: number; readonly verdict: string }
   | { readonly type: 'malformed'; readonly line: number; readonly reason: string };
@@ -21,7 +25,7 @@ export type CutRecord = AuditRecord | { readonly type: 'text'; readonly line: nu
  * `parse` gives a text's JSON value, or undefined when it is not valid JSON; the hunt's leaves out
  * what it never reads (lean-parse.ts).
  */
-export function* parsedRecords(cut: CutRecord, parse: (text: string) => { value: unknown } | undefined = parseJson): Generator<AuditRecord> {
+export function* parsedRecords(cut: CutRecord, parse: (text: string) => { value: unknown; text?: string } | undefined = parseJson): Generator<AuditRecord> {
   if (cut.type !== 'text') {
     yield cut;
     return;
@@ -35,7 +39,7 @@ export function* parsedRecords(cut: CutRecord, parse: (text: string) => { value:
   const record = parsed.value as { kind?: unknown; items?: unknown };
   if (!cut.member && record !== null && typeof record === 'object' && record.kind === 'EventList' && Array.isArray(record.items)) {
     for (const item of record.items as unknown[]) yield { type: 'value', line: cut.line, value: item };
-  } else yield { type: 'value', line: cut.line, value: parsed.value };
+  } else yield { type: 'value', line: cut.line, value: parsed.value, text: cut.member ? undefined : parsed.text };
 }
 
 export interface RecordLimits {

@@ -24,13 +24,16 @@ const HEAD = /^\{"kind":"Event","apiVersion":"audit\.k8s\.io\/v1","level":"[A-Za
 const RESPONSE_KEY = ',"responseObject":';
 const TAIL_KEY = ',"requestReceivedTimestamp":"';
 
-/** The line's JSON value, or undefined when it is not valid JSON. */
-export function parseAuditLine(text: string): { value: unknown } | undefined {
+/**
+ * The line's JSON value and the text it was parsed from (the lean text when the cut was made), or
+ * undefined when it is not valid JSON. The text is what the hunt keeps of a workload's last state.
+ */
+export function parseAuditLine(text: string): { value: unknown; text: string } | undefined {
   return leanParse(text) ?? parseWhole(text);
 }
 
 /** The value without the responseObject member, or undefined when the cut cannot be proven. */
-export function leanParse(text: string): { value: unknown } | undefined {
+export function leanParse(text: string): { value: unknown; text: string } | undefined {
   if (!HEAD.test(text)) return undefined;
   const tail = text.lastIndexOf(TAIL_KEY);
   if (tail === -1) return undefined;
@@ -39,18 +42,19 @@ export function leanParse(text: string): { value: unknown } | undefined {
   const rest = text.slice(tail);
   try {
     JSON.parse(`{${rest.slice(1)}`);
-    const value = JSON.parse(text.slice(0, cut) + rest) as { requestObject?: unknown };
+    const lean = text.slice(0, cut) + rest;
+    const value = JSON.parse(lean) as { requestObject?: unknown };
     // The responseObject is read when the requestObject is not a whole object (hunt-log.ts afterOf).
-    return isK8sObject(value.requestObject) ? { value } : undefined;
+    return isK8sObject(value.requestObject) ? { value, text: lean } : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Parse errors are not quoted: V8's messages repeat part of the input, which may hold a secret. */
-function parseWhole(text: string): { value: unknown } | undefined {
+function parseWhole(text: string): { value: unknown; text: string } | undefined {
   try {
-    return { value: JSON.parse(text) as unknown };
+    return { value: JSON.parse(text) as unknown, text };
   } catch {
     return undefined;
   }
