@@ -197,32 +197,36 @@ function compareCollections(a: unknown, b: unknown, segments: readonly (string |
     for (let i = 0; i < a.length; i++) if (!collectDifferences(a[i], b[i], [...segments, i], secret, walk)) return false;
     return true;
   }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    const renamed = renamedKeys(a, b, walk);
-    const renamedFroms = new Set(renamed.values());
-    for (const key of keys) {
-      const from = renamed.get(key);
-      if (from === undefined && renamedFroms.has(key)) continue;
-      // Equal children cost no credential check: hidden only matters for a difference.
-      if (from === undefined && Object.hasOwn(a, key) && Object.hasOwn(b, key) && Object.is(a[key], b[key])) continue;
-      const child = [...segments, key];
-      const hidden = secret || isCredentialName(key) || isCredentialEnvValue(a, key) || isCredentialEnvValue(b, key);
-      if (from !== undefined) {
-        if (found.length >= MAX_DIFFERENCES) return false;
-        found.push({ segments: child, a: a[key], b: b[from], secret: hidden, renamedFrom: from });
-        continue;
-      }
-      if (!Object.hasOwn(a, key) || !Object.hasOwn(b, key)) {
-        if (found.length >= MAX_DIFFERENCES) return false;
-        found.push({ segments: child, a: Object.hasOwn(a, key) ? a[key] : MISSING, b: Object.hasOwn(b, key) ? b[key] : MISSING, secret: hidden });
-        continue;
-      }
-      if (!collectDifferences(a[key], b[key], child, hidden, walk)) return false;
-    }
-    return true;
-  }
+  if (isPlainObject(a) && isPlainObject(b)) return compareMappings(a, b, segments, secret, walk);
   found.push({ segments, a, b, secret });
+  return true;
+}
+
+/** Compares two mappings key by key; a key YAML 1.1 reads as another (`y` → `"true"`) is one difference, not two. */
+function compareMappings(a: Record<string, unknown>, b: Record<string, unknown>, segments: readonly (string | number)[], secret: boolean, walk: Walk): boolean {
+  const { found } = walk;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  const renamed = renamedKeys(a, b, walk);
+  const renamedFroms = new Set(renamed.values());
+  for (const key of keys) {
+    const from = renamed.get(key);
+    if (from === undefined && renamedFroms.has(key)) continue;
+    // Equal children cost no credential check: hidden only matters for a difference.
+    if (from === undefined && Object.hasOwn(a, key) && Object.hasOwn(b, key) && Object.is(a[key], b[key])) continue;
+    const child = [...segments, key];
+    const hidden = secret || isCredentialName(key) || isCredentialEnvValue(a, key) || isCredentialEnvValue(b, key);
+    if (from !== undefined) {
+      if (found.length >= MAX_DIFFERENCES) return false;
+      found.push({ segments: child, a: a[key], b: b[from], secret: hidden, renamedFrom: from });
+      continue;
+    }
+    if (!Object.hasOwn(a, key) || !Object.hasOwn(b, key)) {
+      if (found.length >= MAX_DIFFERENCES) return false;
+      found.push({ segments: child, a: Object.hasOwn(a, key) ? a[key] : MISSING, b: Object.hasOwn(b, key) ? b[key] : MISSING, secret: hidden });
+      continue;
+    }
+    if (!collectDifferences(a[key], b[key], child, hidden, walk)) return false;
+  }
   return true;
 }
 
