@@ -150,7 +150,8 @@ interface Difference {
  * nodes in both readings, so without it a 3,000-key anchor aliased 8,000 times was compared 8,000
  * times (18 s on 54 KB, issue 17). Only equal pairs are remembered: a pair that differs is walked
  * again at each place it appears, since a difference is graded by its place (a label, a command),
- * and MAX_DIFFERENCES bounds those walks. `visited` counts the pairs walked (tests bound it).
+ * and MAX_DIFFERENCES bounds those walks. `visited` counts the pairs walked and the entries looked
+at in them, equal or not (tests bound it).
  */
 interface Walk {
   readonly found: Difference[];
@@ -162,7 +163,7 @@ function newWalk(): Walk {
   return { found: [], equal: new WeakMap(), visited: 0 };
 }
 
-/** How many pairs of nodes the last comparison walked (for tests that bound the work). */
+/** How much a comparison of two readings works (Walk.visited), for tests that bound it. */
 export function comparedPairs(kubernetes: unknown, yaml12: unknown): number {
   const walk = newWalk();
   collectDifferences(kubernetes, yaml12, [], false, walk);
@@ -194,6 +195,7 @@ function compareCollections(a: unknown, b: unknown, segments: readonly (string |
       found.push({ segments, a, b, secret });
       return true;
     }
+    walk.visited += a.length;
     for (let i = 0; i < a.length; i++) if (!collectDifferences(a[i], b[i], [...segments, i], secret, walk)) return false;
     return true;
   }
@@ -206,6 +208,7 @@ function compareCollections(a: unknown, b: unknown, segments: readonly (string |
 function compareMappings(a: Record<string, unknown>, b: Record<string, unknown>, segments: readonly (string | number)[], secret: boolean, walk: Walk): boolean {
   const { found } = walk;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  walk.visited += keys.size;
   const renamed = renamedKeys(a, b, walk);
   const renamedFroms = new Set(renamed.values());
   for (const key of keys) {
