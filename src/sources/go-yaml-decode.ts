@@ -11,7 +11,7 @@ import { reindentContinuations } from './go-yaml-continuations.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { checkSimpleKeys } from './go-yaml-simple-keys.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
-import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, setKey } from './go-yaml-values.js';
+import { ExactDecodeError, keyToString, keyTypesNote, MAX_MERGED_ENTRIES, MERGE_BOMB, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader: one `---` chunk decoded as `kubectl apply` decodes it (sigs.k8s.io/yaml over
@@ -109,7 +109,7 @@ function decodeShallow(text: string, options: DecodeOptions): KubectlReading {
     // go-yaml does not check how deep the continuation lines of a quoted scalar or flow collection
     // are indented; the `yaml` package does. Re-read with those lines indented deeper (no value
     // changes); if that fails too, the first error stands.
-    const mended = error instanceof ExactDecodeError ? reindentContinuations(source) : undefined;
+    const mended = error instanceof ExactDecodeError && !isMergeBomb(error) ? reindentContinuations(source) : undefined;
     if (mended === undefined) throw error;
     let reading: KubectlReading;
     try {
@@ -175,6 +175,8 @@ function readWithPlaceholders(source: string, found: readonly FlowRegion[], note
       // null key): the syntax was read, so the `yaml` parser would stop on the same error after
       // seconds per MB (issue 17). Any other error is the parser's to report, with its position.
       if (error instanceof FlowDecodeError) throw new ExactDecodeError(error.message, error.line, error.column);
+      // Merges past the cap: the `yaml` parser would build the same copies, at the same cost.
+      if (isMergeBomb(error)) throw error;
       return undefined;
     }
     if (placeholders.used.size === regions.length) return reading;
@@ -209,13 +211,13 @@ function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<
     const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
     throw new ExactDecodeError(error.message.split('\n')[0] ?? 'invalid YAML', line, column);
   }
-  const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source };
+  const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source, merged: 0 };
   failOnUnknownAnchor(state);
   const value = toValue(first.contents as YamlNode | null, state, 0);
   const ignoredByKubectl: unknown[] = [];
   for (const later of documents.slice(1)) {
     if (later.errors.length > 0 || later.contents === null) continue;
-    const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source };
+    const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source, merged: 0 };
     failOnUnknownAnchor(laterState);
     const laterValue = toValue(later.contents as YamlNode, laterState, 0);
     if (laterValue !== null) ignoredByKubectl.push(laterValue);
@@ -272,6 +274,8 @@ interface State {
   readonly rereads: Map<FlowRegion, FlowReading>;
   /** The text the `yaml` parser read, for what its nodes do not keep (a scalar's escapes). */
   readonly text: string;
+  /** Entries merge keys copied so far (countMerged). */
+  merged: number;
 }
 
 function toValue(node: YamlNode | null | undefined, state: State, depth: number): unknown {
@@ -430,7 +434,9 @@ function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: 
     const isMapping = target && (isRegionAnchor(target) ? isPlainObject(finalReading(target.region, undefined, state, depth).anchors.get(target.name)) : placeholder ? isPlainObject(toValue(item, state, depth)) : isMap(target));
     if (!isMapping) throw new ExactDecodeError(MERGE_REFUSAL);
     const value = toValue(item, state, depth);
-    return new Map(Object.entries(value as Record<string, unknown>));
+    const entries = Object.entries(value as Record<string, unknown>);
+    countMerged(state, entries.length);
+    return new Map(entries);
   };
   // A collection the flow reader read is written out, not an alias: a mapping or a list of mappings (aliases to a list are not among its items' values).
   const region = node && isScalar(node) && state.placeholders ? placeholderRegion(node, state.placeholders) : undefined;
@@ -438,6 +444,7 @@ function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: 
     const value = toValue(node, state, depth);
     const maps = isPlainObject(value) ? [value] : Array.isArray(value) && value.every(isPlainObject) ? [...value].reverse() : undefined;
     if (!maps) throw new ExactDecodeError(MERGE_REFUSAL);
+    for (const map of maps) countMerged(state, Object.keys(map as object).length); // throws past the cap, before any copy
     for (const map of maps) for (const [k, v] of Object.entries(map as Record<string, unknown>)) entries.set(k, v);
     return;
   }
@@ -450,6 +457,16 @@ function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: 
 }
 
 const MERGE_REFUSAL = 'map merge requires map or sequence of maps as the value';
+
+export function isMergeBomb(error: unknown): boolean {
+  return error instanceof ExactDecodeError && error.message === MERGE_BOMB;
+}
+
+/** Counts entries a merge is about to copy, refusing the document past MAX_MERGED_ENTRIES (counted before the copy is made). */
+function countMerged(state: State, entries: number): void {
+  state.merged += entries;
+  if (state.merged > MAX_MERGED_ENTRIES) throw new ExactDecodeError(MERGE_BOMB);
+}
 
 function isPlainObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -2,7 +2,7 @@ import { continuationLineOk, isBlank, isBlankOrBreak } from './go-yaml-flow-line
 import { readName, readScalar, readTag, type ScalarToken } from './go-yaml-flow-tokens.js';
 import { isSimpleKey, staleKeyError } from './go-yaml-simple-keys.js';
 import { taggedScalarValue } from './go-yaml-tags.js';
-import { ExactDecodeError, keyToString, keyTypesNote, type PendingDuplicate, setKey } from './go-yaml-values.js';
+import { ExactDecodeError, keyToString, keyTypesNote, MAX_MERGED_ENTRIES, MERGE_BOMB, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader's fast path for one flow collection (`[…]` or `{…}`), read straight from the
@@ -96,6 +96,8 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
   const external = new Set<string>();
   /** Anchored collections still open: an alias to one is go-yaml's "value contains itself". */
   const openAnchored = new Set<unknown>();
+  /** Entries merges copied so far. */
+  let merged = 0;
   const stack: Frame[] = [];
   let error: ExactDecodeError | undefined;
   let want = Want.Value;
@@ -206,6 +208,8 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
 
   /** go-yaml's merge: a mapping (or an alias to one), or a sequence of them applied last to first so earlier ones win. */
   const merge = (frame: MapFrame, value: unknown, fromAlias: boolean): void => {
+    // After an error (a merge past the cap) the reading is refused: nothing more is merged.
+    if (error !== undefined) return;
     frame.explicit ??= new Set(Object.keys(frame.map));
     // An anchor outside: merged when the collection is read again with `resolve`.
     if (value === OUTSIDE || (Array.isArray(value) && value.includes(OUTSIDE))) return;
@@ -213,6 +217,14 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     if (maps === undefined) {
       fail(new ExactDecodeError(MERGE_REFUSAL));
       return;
+    }
+    // Counted before the copies are made (MAX_MERGED_ENTRIES); past the cap nothing more is merged.
+    for (const map of maps) {
+      merged += Object.keys(map).length;
+      if (merged > MAX_MERGED_ENTRIES) {
+        fail(new ExactDecodeError(MERGE_BOMB));
+        return;
+      }
     }
     for (const map of maps) for (const [k, v] of Object.entries(map)) setKey(frame.map, k, v);
   };

@@ -16,6 +16,17 @@ export class ExactDecodeError extends Error {
   }
 }
 
+/**
+ * Entries merge keys may copy into mappings in one document. A merge copies its source's keys
+ * (aliases only share nodes), so `{<<: *a}` written 20,000 times over a 3,000-key anchor built 60
+ * million entries and 2.2 GB before the alias cap (yaml-documents.ts) could look at the result:
+ * the copies are counted before they are made. Each copy costs about 1 µs (less than the alias
+ * cap's 2,000,000 nodes allows in 1 s); no manifest merges more than a few hundred keys. kubectl
+ * refuses such documents too ("excessive aliasing"), and js-yaml stops at 10,000 merged keys.
+ */
+export const MAX_MERGED_ENTRIES = 250_000;
+export const MERGE_BOMB = `YAML merge keys copy more than ${MAX_MERGED_ENTRIES.toLocaleString('en-US')} entries; refusing a likely alias bomb`;
+
 /** A duplicate found while building a mapping; its path is found afterwards from the mapping's object. */
 export interface PendingDuplicate {
   owner?: object;

@@ -5,7 +5,7 @@ import { unreadDocument } from '../core/unread-document.js';
 import { unreadDocumentSchemasOnce } from './crd-schema-once.js';
 import { clearMarkers, cutCrdSchemas, isFaithfulCut } from './crd-schema-skip.js';
 import { mayReadDifferently } from './exact-route.js';
-import { decodeLikeKubectl, type DuplicateKey, ExactDecodeError, hasUnicodeBreak, TOO_DEEP_TO_READ } from './go-yaml-decode.js';
+import { decodeLikeKubectl, type DuplicateKey, ExactDecodeError, hasUnicodeBreak, isMergeBomb, TOO_DEEP_TO_READ } from './go-yaml-decode.js';
 import { splitLikeKubectl, type StreamChunk } from './kubectl-stream.js';
 import { describeDifferences, describeDuplicate, type GradedNote, highestStakes } from './reading-diff.js';
 import { splitBlockList } from './list-items.js';
@@ -158,6 +158,10 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
     const fast = fastFirst ? yaml12Reading(full, undefined) : {};
     const fastError = fast.error;
     values = fast.values ?? [];
+    // An alias bomb in js-yaml's reading is one in Kubernetes' too (aliases are the same nodes in
+    // both): refused before the exact reader, whose parser costs 3 s per MB of `- *a` lines.
+    const bomb = fast.values ? expansionProblem(fast.values, full, limits) : undefined;
+    if (bomb) return { values: [], error: { line: chunk.startLine, message: bomb } };
     if ((exact || fastError !== undefined) && full.length > MAX_EXACT_READ_BYTES) {
       // The exact reader costs seconds and gigabytes per MB on hostile flow text (10 MB of nested
       // flow lists exhausted V8's heap). No single object this size can exist in a cluster (the API
@@ -180,18 +184,14 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
     if (exact || fastError !== undefined) {
       // On the exact path the exact reader's error is the one reported; js-yaml's reading, when made, is for the comparison.
       const known = exact && fastFirst ? fast : undefined;
-      const read = readExactly(full, chunk, exact ? undefined : fastError, known);
+      const read = readExactly(full, chunk, limits, exact ? undefined : fastError, known);
       if ('error' in read) return { values: [], error: read.error, ...(read.salvageable ? { salvaged: salvageReading(full) } : {}) };
       ({ values, notes, stakes } = read);
     }
   }
   // With --parse-crd-schemas the values hold the schemas too, and so may their aliases.
-  if (hasAliases(limits.parseCrdSchemas ? full : source)) {
-    for (const value of values!) {
-      const problem = checkExpansion(value, limits.maxExpandedNodes, source.length + limits.maxAliasBytes);
-      if (problem) return { values: [], error: { line: chunk.startLine, message: problem } };
-    }
-  }
+  const problem = expansionProblem(values!, limits.parseCrdSchemas ? full : source, limits, source.length);
+  if (problem) return { values: [], error: { line: chunk.startLine, message: problem } };
   return notes && notes.length > 0 ? { values: values!, notes, stakes: stakes ?? 'high' } : { values: values! };
 }
 
@@ -235,6 +235,7 @@ function readListItems(text: string, chunk: Chunk, limits: ParseLimits): ChunkRe
 function readExactly(
   full: string,
   chunk: Chunk,
+  limits: ParseLimits,
   fastError: unknown,
   /** js-yaml's reading of a document on the exact path, when it was made before. */
   known?: { readonly values?: unknown[]; readonly error?: unknown },
@@ -249,6 +250,8 @@ function readExactly(
     if (error instanceof RangeError || (error instanceof ExactDecodeError && error.message.includes('Maximum call stack size exceeded'))) {
       return { error: { line: chunk.startLine, message: `${TOO_DEEP_TO_READ} (its nesting overflowed the reader's stack); refused` }, salvageable: false };
     }
+    // Merges past the cap are refused as an alias bomb whatever js-yaml said; the raw text is still searched.
+    if (isMergeBomb(error)) return { error: { line: chunk.startLine, message: (error as Error).message }, salvageable: false };
     // A syntax error leaves a tree worth salvaging for the threat search; a document too deep does not.
     if (fastError !== undefined && !tooDeep) return { error: toDocumentError(fastError, chunk.startLine), salvageable: true };
     if (error instanceof ExactDecodeError) {
@@ -261,6 +264,10 @@ function readExactly(
   const graded: GradedNote[] = [...(chunk.note ? [chunk.note] : []), ...reading.notes].map((text) => ({ text, stakes: 'high' }));
   if (reading.kubectlRefuses) graded.push({ text: `kubectl refuses this document: ${reading.kubectlRefuses}`, stakes: 'high' });
   const values = [reading.value, ...reading.ignoredByKubectl].filter((value) => value !== null && value !== undefined);
+  // The alias cap comes before any walk of the expanded tree: the comparison below walks it too,
+  // and took 18-29 s on a 54-200 KB alias bomb before parseChunk's check refused it (issue 17).
+  const bomb = expansionProblem(values, full, limits);
+  if (bomb) return { error: { line: chunk.startLine, message: bomb }, salvageable: false };
   const reading12 = known ?? yaml12Reading(full, fastError);
   let yaml12 = reading12.values;
   const yaml12Error = reading12.error;
@@ -426,6 +433,16 @@ function keptValues(result: ChunkResult, keep: (value: unknown) => unknown): Chu
   }
   if (result.values.length === 0) return result;
   return { ...result, values: result.values.map(keep) };
+}
+
+/** Why `values` expand too far (checkExpansion), when `text` has aliases at all; `ownLength` is the text's own share of the byte cap. */
+function expansionProblem(values: readonly unknown[], text: string, limits: ParseLimits, ownLength = text.length): string | undefined {
+  if (!hasAliases(text)) return undefined;
+  for (const value of values) {
+    const problem = checkExpansion(value, limits.maxExpandedNodes, ownLength + limits.maxAliasBytes);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 /** An alias needs an anchor. */
