@@ -233,8 +233,8 @@ export class AuditHunt {
     const tracked = TRACKED_RESOURCES.has(ref.resource) && !ref.subresource;
     const workload = WORKLOAD_RESOURCES.has(ref.resource) && ref.subresource === undefined && (ref.resource !== 'pods' || this.limits.maxPodStateBytes > 0);
     const config = configRefOf(ref);
-    const trackedState = tracked ? this.state.get(ref) : undefined;
-    const before = tracked ? trackedState?.object : config ? this.configs.get(config) : undefined;
+    const trackedState = this.trackedStateOf(ref, tracked);
+    const before = trackedState ? trackedState.object : config ? this.configs.get(config) : undefined;
     // A workload's kept text is parsed only for a patch the log shows without the stored object.
     const kept = workload && event.verb === 'patch' && event.requestObject !== undefined && !responseObjectOf(event) ? this.workloadStateOf(ref).get(ref) : undefined;
     const { after, afterFromPatchAlone } = this.afterOf(event, before ?? kept?.object, before === undefined && kept?.object !== undefined);
@@ -242,13 +242,14 @@ export class AuditHunt {
     if (succeeded(event)) this.moveWorkload(event, workload, after, afterFromPatchAlone, text);
     if (succeeded(event) && config) this.moveConfig(event, config, after, afterFromPatchAlone);
     // Workloads' kept state is used for the patch only: detections see `before` as they always did.
-    const beforeDeletedBy = trackedState?.deletedBy;
-    const context: EventContext = { event, ...(before ? { before } : {}), ...(beforeDeletedBy ? { beforeDeletedBy } : {}), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles, scheduledRuns: this.scheduledRuns };
+    const context: EventContext = { event, ...(before ? { before } : {}), ...deletedByOf(trackedState), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles, scheduledRuns: this.scheduledRuns };
     const aloneNote = afterFromPatchAlone && kept ? aloneNoteOf(kept, this.workloadStateOf(ref).maxBytes) : undefined;
-    // The state a patch was applied to may have been ended by a deletecollection: its findings say so.
-    const baseDeletedBy = afterFromPatchAlone ? undefined : (beforeDeletedBy ?? (kept?.object ? kept.deletedBy : undefined));
-    const appliedNote = event.verb === 'patch' && after && baseDeletedBy && !responseObjectOf(event) ? possiblyDeletedNote('the object this patch was applied to', baseDeletedBy) : undefined;
+    const appliedNote = appliedNoteOf(context, kept);
     return { context, ...(aloneNote ? { aloneNote } : {}), ...(appliedNote ? { appliedNote } : {}) };
+  }
+
+  private trackedStateOf(ref: AuditObjectRef, tracked: boolean): ReturnType<ObjectState['get']> {
+    return tracked ? this.state.get(ref) : undefined;
   }
 
   /**
@@ -425,6 +426,19 @@ function isBlindWrite(event: AuditEvent): boolean {
   if (!WRITES.has(event.verb) || event.requestObject !== undefined || event.responseObject !== undefined) return false;
   if (ref.subresource && !(ref.resource === 'pods' && ref.subresource === EPHEMERAL)) return false;
   return kindOfResource(ref.resource) !== undefined || configRefOf(ref) !== undefined;
+}
+
+/** The context's note that a deletecollection may have ended the kept state it gives as `before`. */
+function deletedByOf(kept: { readonly deletedBy?: string } | undefined): { beforeDeletedBy?: string } {
+  return kept?.deletedBy ? { beforeDeletedBy: kept.deletedBy } : {};
+}
+
+/** A patch applied to kept state a deletecollection may have ended (a tracked object's, or `workload`'s): its findings say so. */
+function appliedNoteOf(context: EventContext, workload: ReturnType<WorkloadState['get']> | undefined): string | undefined {
+  const { event, after, afterFromPatchAlone } = context;
+  if (event.verb !== 'patch' || !after || afterFromPatchAlone || responseObjectOf(event)) return undefined;
+  const by = context.beforeDeletedBy ?? (workload?.object ? workload.deletedBy : undefined);
+  return by ? possiblyDeletedNote('the object this patch was applied to', by) : undefined;
 }
 
 /** Why a workload's patch was judged alone, when the log held (or may have held) a state of it. */
