@@ -23,8 +23,8 @@ export class ConfigState {
   /** Each object's text and the stamp it was written at (deleted-collections.ts). */
   private readonly objects = new Map<string, { readonly text: string; readonly stamp: number }>();
   private bytes = 0;
-  /** Forgotten names, with the stamp they were forgotten at. */
-  private readonly forgotten = new Map<string, number>();
+  /** Forgotten names (a deletecollection since does not make them gone: its selector is not known). */
+  private readonly forgotten = new Set<string>();
   /** Evictions since the start. */
   evictions = 0;
   /** Forgotten names not remembered (over their cap): an unknown reference may then be one of them. */
@@ -40,9 +40,10 @@ export class ConfigState {
     return `${ref.kind}/${ref.namespace}/${ref.name}`;
   }
 
+  /** The kept object, whether or not a deletecollection may have ended it since (deleted-collections.ts). */
   get(ref: ConfigRef): K8sObject | undefined {
     const kept = this.objects.get(ConfigState.keyOf(ref));
-    return kept === undefined || !this.isLive(ref, kept.stamp) ? undefined : (JSON.parse(kept.text) as K8sObject);
+    return kept === undefined ? undefined : (JSON.parse(kept.text) as K8sObject);
   }
 
   set(ref: ConfigRef, object: K8sObject): void {
@@ -83,31 +84,30 @@ export class ConfigState {
     return this.objects.size === 0 && this.forgotten.size === 0 && this.namesDropped === 0;
   }
 
-  /** The kept objects a workload names, and the names of those it names that were forgotten. */
-  lookup(refs: readonly ConfigRef[]): { readonly found: K8sObject[]; readonly forgotten: ConfigRef[] } {
+  /**
+   * The kept objects a workload names, the names of those it names that were forgotten, and, of
+   * those found, the ones a deletecollection may have deleted since they were kept, with what
+   * request (still read: a stale read only adds findings, and they say so).
+   */
+  lookup(refs: readonly ConfigRef[]): { readonly found: K8sObject[]; readonly forgotten: ConfigRef[]; readonly possiblyDeleted: { readonly ref: ConfigRef; readonly by: string }[] } {
     const found: K8sObject[] = [];
     const forgotten: ConfigRef[] = [];
+    const possiblyDeleted: { ref: ConfigRef; by: string }[] = [];
     for (const ref of refs) {
-      const object = this.get(ref);
-      if (object) found.push(object);
-      else if (this.isForgotten(ref) || this.namesDropped > 0) forgotten.push(ref);
+      const kept = this.objects.get(ConfigState.keyOf(ref));
+      if (kept !== undefined) {
+        found.push(JSON.parse(kept.text) as K8sObject);
+        const by = this.collections.deletedBy('', ref.kind === 'ConfigMap' ? 'configmaps' : 'secrets', ref.namespace, kept.stamp);
+        if (by !== undefined) possiblyDeleted.push({ ref, by });
+      } else if (this.forgotten.has(ConfigState.keyOf(ref)) || this.namesDropped > 0) forgotten.push(ref);
     }
-    return { found, forgotten };
-  }
-
-  /** A forgotten object whose collection was deleted since is gone, not forgotten. */
-  private isForgotten(ref: ConfigRef): boolean {
-    const stamp = this.forgotten.get(ConfigState.keyOf(ref));
-    return stamp !== undefined && this.isLive(ref, stamp);
-  }
-
-  private isLive(ref: ConfigRef, stamp: number): boolean {
-    return this.collections.isLive('', ref.kind === 'ConfigMap' ? 'configmaps' : 'secrets', ref.namespace, stamp);
+    return { found, forgotten, possiblyDeleted };
   }
 
   private forget(key: string): void {
     this.evictions++;
-    this.forgotten.set(key, this.collections.next());
+    this.forgotten.delete(key);
+    this.forgotten.add(key);
     if (this.forgotten.size > this.maxForgottenNames) {
       const oldest = this.forgotten.keys().next().value;
       if (oldest !== undefined) this.forgotten.delete(oldest);

@@ -48,6 +48,11 @@ export interface EventContext {
   readonly event: AuditEvent;
   /** The object's last state in the log before this request. */
   readonly before?: K8sObject;
+  /**
+   * Set when a deletecollection since `before` was kept may have deleted it (deleted-collections.ts):
+   * the request that may have. `before` is still given; a detection must not let it hide a finding.
+   */
+  readonly beforeDeletedBy?: string;
   /** The object after this request: the request or response object, or the patch applied to `before`. */
   readonly after?: K8sObject;
   /** Set when `after` is a patch body applied to nothing, because the log held no earlier state. */

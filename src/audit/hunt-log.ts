@@ -16,7 +16,7 @@ import { AUDIT_DETECTIONS } from './detections/index.js';
 import { auditOriginOf } from './origin.js';
 import { auditEventOf, detached, isJudgedStage, isWorthJudging, requestObjectOf, responseObjectOf, succeeded, type AuditEvent, type AuditObjectRef } from './event.js';
 import { ConfigState, configRefsOf, type ConfigKind, type ConfigRef } from './config-state.js';
-import { DeletedCollections } from './deleted-collections.js';
+import { DeletedCollections, deletionName, possiblyDeletedNote } from './deleted-collections.js';
 import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
 import { PodRoles } from './pod-roles.js';
@@ -113,7 +113,7 @@ export class AuditHunt {
   private readonly podStates: WorkloadState;
   private readonly podRoles: PodRoles;
   private readonly scheduledRuns: ScheduledRuns;
-  /** Shared by the kept states: a deletecollection ends what each kept of that collection. */
+  /** Shared by the kept states: a deletecollection marks what each kept of that collection as possibly deleted. */
   private readonly collections = new DeletedCollections();
   private readonly seen = new Set<string>();
   private readonly kept = new Map<string, KeptFinding>();
@@ -177,13 +177,13 @@ export class AuditHunt {
   /** `text`: the JSON text the event was parsed from, if known (kept as a workload's last state). */
   private judgeEvent(event: AuditEvent, text: string | undefined): void {
     this.remember(event.auditID);
-    const { context, aloneNote } = this.contextOf(event, text);
+    const { context, aloneNote, appliedNote } = this.contextOf(event, text);
     const inWindow = this.inWindow(event);
     // Outside --since/--until a request is remembered (a later copy is still a duplicate) but not judged.
     if (!inWindow) this.stats.outsideWindow++;
     else this.stats.judged++;
     if (inWindow && succeeded(event) && isBlindWrite(event)) this.stats.writesWithoutBody++;
-    const produced = inWindow && succeeded(event) ? this.judge(context, aloneNote) : [];
+    const produced = inWindow && succeeded(event) ? this.judge(context, aloneNote, appliedNote) : [];
     if (inWindow) this.timeline.record(event, produced);
   }
 
@@ -228,12 +228,13 @@ export class AuditHunt {
   }
 
   /** The object before and after the request, and the kept state moved on to the after. */
-  private contextOf(event: AuditEvent, text: string | undefined): { context: EventContext; aloneNote?: string } {
+  private contextOf(event: AuditEvent, text: string | undefined): { context: EventContext; aloneNote?: string; appliedNote?: string } {
     const ref = event.objectRef;
     const tracked = TRACKED_RESOURCES.has(ref.resource) && !ref.subresource;
     const workload = WORKLOAD_RESOURCES.has(ref.resource) && ref.subresource === undefined && (ref.resource !== 'pods' || this.limits.maxPodStateBytes > 0);
     const config = configRefOf(ref);
-    const before = tracked ? this.state.get(ref) : config ? this.configs.get(config) : undefined;
+    const trackedState = this.trackedStateOf(ref, tracked);
+    const before = trackedState ? trackedState.object : config ? this.configs.get(config) : undefined;
     // A workload's kept text is parsed only for a patch the log shows without the stored object.
     const kept = workload && event.verb === 'patch' && event.requestObject !== undefined && !responseObjectOf(event) ? this.workloadStateOf(ref).get(ref) : undefined;
     const { after, afterFromPatchAlone } = this.afterOf(event, before ?? kept?.object, before === undefined && kept?.object !== undefined);
@@ -241,9 +242,14 @@ export class AuditHunt {
     if (succeeded(event)) this.moveWorkload(event, workload, after, afterFromPatchAlone, text);
     if (succeeded(event) && config) this.moveConfig(event, config, after, afterFromPatchAlone);
     // Workloads' kept state is used for the patch only: detections see `before` as they always did.
-    const context: EventContext = { event, ...(before ? { before } : {}), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles, scheduledRuns: this.scheduledRuns };
+    const context: EventContext = { event, ...(before ? { before } : {}), ...deletedByOf(trackedState), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles, scheduledRuns: this.scheduledRuns };
     const aloneNote = afterFromPatchAlone && kept ? aloneNoteOf(kept, this.workloadStateOf(ref).maxBytes) : undefined;
-    return aloneNote ? { context, aloneNote } : { context };
+    const appliedNote = appliedNoteOf(context, kept);
+    return { context, ...(aloneNote ? { aloneNote } : {}), ...(appliedNote ? { appliedNote } : {}) };
+  }
+
+  private trackedStateOf(ref: AuditObjectRef, tracked: boolean): ReturnType<ObjectState['get']> {
+    return tracked ? this.state.get(ref) : undefined;
   }
 
   /**
@@ -254,7 +260,7 @@ export class AuditHunt {
   private moveWorkload(event: AuditEvent, workload: boolean, after: K8sObject | undefined, afterFromPatchAlone: boolean, text: string | undefined): void {
     // `kubectl debug` changes the pod through a subresource: its kept state is stale.
     if (!workload && event.objectRef.resource === 'pods' && event.objectRef.subresource === EPHEMERAL && MUTATING_VERBS.has(event.verb)) this.podStates.drop(event.objectRef);
-    if (!workload || event.verb === 'deletecollection') return; // a deletecollection ends through the shared collection stamps (moveState)
+    if (!workload || event.verb === 'deletecollection') return; // a deletecollection marks through the shared collection stamps (moveState)
     const ref = event.verb === 'create' ? namedRef(event.objectRef, after) : event.objectRef;
     const state = this.workloadStateOf(ref);
     if (event.verb === 'delete') state.delete(ref);
@@ -294,8 +300,8 @@ export class AuditHunt {
 
   private moveState(event: AuditEvent, tracked: boolean, after: K8sObject | undefined, afterFromPatchAlone: boolean): void {
     if (event.verb === 'deletecollection') {
-      // Names none: every kept object of the collection goes (ObjectState, ConfigState, PodRoles).
-      if (!event.objectRef.subresource) this.collections.delete(event.objectRef.apiGroup, event.objectRef.resource, event.objectRef.namespace);
+      // Names none: every kept object of the collection is marked possibly deleted (ObjectState, ConfigState, PodRoles).
+      if (!event.objectRef.subresource) this.collections.delete(event.objectRef.apiGroup, event.objectRef.resource, event.objectRef.namespace, deletionName(event.auditID, event.timestamp));
       return;
     }
     const ref = event.verb === 'create' ? namedRef(event.objectRef, after) : event.objectRef;
@@ -323,12 +329,13 @@ export class AuditHunt {
    * The ConfigMaps and Secrets the object names, from the kept state, as a snapshot the rules read
    * beside it; those it names that were forgotten (over the budget) become coverage entries.
    */
-  private configInventory(after: K8sObject, origin: ReturnType<typeof auditOriginOf>, namespace: string | undefined): Snapshot | undefined {
+  private configInventory(after: K8sObject, origin: ReturnType<typeof auditOriginOf>, namespace: string | undefined, notes: string[]): Snapshot | undefined {
     // With no ConfigMap or Secret kept or forgotten, any lookup is empty: the walk for names is skipped.
     if (after.kind === 'ConfigMap' || after.kind === 'Secret' || this.configs.isEmpty) return undefined;
     const refs = configRefsOf(after, namespace ?? '');
     if (refs.length === 0) return undefined;
-    const { found, forgotten } = this.configs.lookup(refs);
+    const { found, forgotten, possiblyDeleted } = this.configs.lookup(refs);
+    for (const { ref, by } of possiblyDeleted) notes.push(possiblyDeletedNote(`${ref.kind} ${ref.namespace}/${ref.name}, which this object reads,`, by));
     for (const ref of forgotten) {
       const reason = `${ref.kind} ${ref.namespace}/${ref.name}, which this object reads, was forgotten (kept ConfigMap and Secret data is capped at ${this.limits.maxConfigBytes} bytes): what it holds was not judged with the object`;
       const resource = resourceRefOf(after, namespace);
@@ -339,12 +346,14 @@ export class AuditHunt {
   }
 
   /** Runs the object rules and the detections on one request; returns the ids of what it found. */
-  private judge(context: EventContext, aloneNote: string | undefined): string[] {
+  private judge(context: EventContext, aloneNote: string | undefined, appliedNote: string | undefined): string[] {
     const { event, after } = context;
     const produced: string[] = [];
     const origin = auditOriginOf(event);
     if (after && this.objectRules.length > 0 && WRITES.has(event.verb)) {
-      const inventory = this.configInventory(after, origin, event.objectRef.namespace);
+      // Why the judgment read state a deletecollection may have ended, said on every finding of it.
+      const readNotes: string[] = appliedNote ? [appliedNote] : [];
+      const inventory = this.configInventory(after, origin, event.objectRef.namespace, readNotes);
       const judged = [{ object: after, origin }];
       // Built only if a rule asks: the miner rule reads it only for ConfigMaps and Secrets a workload names.
       const result = runRules(judged, { rules: this.objectRules, config: this.config, podLabelsOf, inventory: inventory ?? new LazyInventory(judged, podLabelsOf) });
@@ -354,6 +363,7 @@ export class AuditHunt {
         // The ConfigMaps and Secrets read beside the object are judged when they are written, not again here.
         if (inventory && (finding.resource.kind === 'ConfigMap' || finding.resource.kind === 'Secret')) continue;
         const notes = [
+          ...readNotes,
           ...(context.afterFromPatchAlone ? [aloneNote ?? 'judged from the patch body alone: the log holds no earlier state of this object'] : []),
           ...[selfExemptionNote({ object: after, origin }, finding.ruleId)].filter((note) => note !== undefined),
         ];
@@ -416,6 +426,19 @@ function isBlindWrite(event: AuditEvent): boolean {
   if (!WRITES.has(event.verb) || event.requestObject !== undefined || event.responseObject !== undefined) return false;
   if (ref.subresource && !(ref.resource === 'pods' && ref.subresource === EPHEMERAL)) return false;
   return kindOfResource(ref.resource) !== undefined || configRefOf(ref) !== undefined;
+}
+
+/** The context's note that a deletecollection may have ended the kept state it gives as `before`. */
+function deletedByOf(kept: { readonly deletedBy?: string } | undefined): { beforeDeletedBy?: string } {
+  return kept?.deletedBy ? { beforeDeletedBy: kept.deletedBy } : {};
+}
+
+/** A patch applied to kept state a deletecollection may have ended (a tracked object's, or `workload`'s): its findings say so. */
+function appliedNoteOf(context: EventContext, workload: ReturnType<WorkloadState['get']> | undefined): string | undefined {
+  const { event, after, afterFromPatchAlone } = context;
+  if (event.verb !== 'patch' || !after || afterFromPatchAlone || responseObjectOf(event)) return undefined;
+  const by = context.beforeDeletedBy ?? (workload?.object ? workload.deletedBy : undefined);
+  return by ? possiblyDeletedNote('the object this patch was applied to', by) : undefined;
 }
 
 /** Why a workload's patch was judged alone, when the log held (or may have held) a state of it. */

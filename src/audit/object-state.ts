@@ -21,9 +21,12 @@ export class ObjectState {
     return `${ref.apiGroup}/${ref.resource}/${ref.namespace ?? ''}/${ref.name ?? ''}`;
   }
 
-  get(ref: AuditObjectRef): K8sObject | undefined {
+  /** The kept state, and the deletecollection that may have ended it since, if any (deleted-collections.ts). */
+  get(ref: AuditObjectRef): { readonly object: K8sObject; readonly deletedBy?: string } | undefined {
     const kept = this.objects.get(ObjectState.keyOf(ref));
-    return kept && this.collections.isLive(ref.apiGroup, ref.resource, ref.namespace, kept.stamp) ? kept.object : undefined;
+    if (!kept) return undefined;
+    const deletedBy = this.collections.deletedBy(ref.apiGroup, ref.resource, ref.namespace, kept.stamp);
+    return deletedBy === undefined ? { object: kept.object } : { object: kept.object, deletedBy };
   }
 
   set(ref: AuditObjectRef, object: K8sObject): void {

@@ -33,10 +33,19 @@ export class PodRoles {
     return role;
   }
 
+  /**
+   * The role its create showed, kept through a deletecollection of pods (deleted-collections.ts):
+   * a later exec into the pod succeeds only if it exists, and a pod created again is recorded anew.
+   */
   roleOf(namespace: string | undefined, name: string | undefined): PodRole | undefined {
     const kept = this.roles.get(`${namespace ?? ''}/${name ?? ''}`);
-    if (kept === undefined || !this.collections.isLive('', 'pods', namespace, Math.floor(kept / ROLES.length))) return undefined;
-    return ROLES[kept % ROLES.length];
+    return kept === undefined ? undefined : ROLES[kept % ROLES.length];
+  }
+
+  /** The deletecollection that may have deleted the pod since its create, if any. */
+  deletedBy(namespace: string | undefined, name: string | undefined): string | undefined {
+    const kept = this.roles.get(`${namespace ?? ''}/${name ?? ''}`);
+    return kept === undefined ? undefined : this.collections.deletedBy('', 'pods', namespace, Math.floor(kept / ROLES.length));
   }
 
   forget(namespace: string | undefined, name: string | undefined): void {

@@ -33,14 +33,17 @@ export class WorkloadState {
 
   /**
    * The kept object, or why there is none: `evicted` when it was dropped over the budget,
-   * `maybe-evicted` when it is not named but evicted names were themselves forgotten.
+   * `maybe-evicted` when it is not named but evicted names were themselves forgotten; `deletedBy`
+   * names a deletecollection that may have ended the kept state since.
    */
-  get(ref: AuditObjectRef): { object?: K8sObject; missing: 'none' | 'evicted' | 'maybe-evicted' } {
+  get(ref: AuditObjectRef): { object?: K8sObject; missing: 'none' | 'evicted' | 'maybe-evicted'; deletedBy?: string } {
     const key = ObjectState.keyOf(ref);
     const kept = this.kept.get(key);
-    if (kept && this.collections.isLive(ref.apiGroup, ref.resource, ref.namespace, kept.stamp)) {
+    if (kept) {
       const object = objectOf(kept.text, kept.field);
-      if (object) return { object, missing: 'none' };
+      // Kept through a deletecollection, naming it (deleted-collections.ts): its selector is not known.
+      const deletedBy = this.collections.deletedBy(ref.apiGroup, ref.resource, ref.namespace, kept.stamp);
+      if (object) return deletedBy === undefined ? { object, missing: 'none' } : { object, missing: 'none', deletedBy };
     }
     return { missing: this.evicted.has(key) ? 'evicted' : this.forgottenEvictions > 0 ? 'maybe-evicted' : 'none' };
   }

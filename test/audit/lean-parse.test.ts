@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -77,6 +77,56 @@ describe('parsing an audit line without the responseObject nothing reads', () =>
     for (const cut of [20, 200, whole.length - 300, whole.length - 1]) assert.equal(parseAuditLine(whole.slice(0, cut)), undefined);
     assert.equal(parseAuditLine(whole.replace('"kind":"Pod"', '"kind":Pod')), undefined);
     assert.equal(parseAuditLine(whole.replace('"stageTimestamp":"', '"stageTimestamp":')), undefined);
+  });
+
+  test('a top-level key repeated anywhere (JSON.parse keeps the last): declined, or the same event as the whole parse', async () => {
+    const evil = { ...pod(), spec: { containers: [{ name: 'c', image: 'xmrig/xmrig:latest', command: ['xmrig', '-o', 'pool.supportxmr.com:3333'] }] } };
+    const base = create(pod(), pod());
+    const keys = Object.keys(JSON.parse(base) as object);
+    assert.ok(keys.includes('requestObject') && keys.includes('verb') && keys.includes('stage'));
+    // Values that change what is judged: another object, a verb or stage whose judging reads the responseObject, junk.
+    const values = [evil, 'patch', 'update', 'RequestReceived', 'ResponseStarted', 7, null, [evil], { verb: 'patch' }];
+    const at = (line: string, where: string): number =>
+      where === 'after-response' ? line.lastIndexOf(',"requestReceivedTimestamp":"') : where === 'before-response' ? line.lastIndexOf(',"responseObject":') : where === 'after-verb' ? line.indexOf(',', line.indexOf('"verb":')) : line.length - 1;
+    let answered = 0;
+    for (const key of [...keys, 'x']) {
+      for (const value of values) {
+        for (const where of ['after-response', 'before-response', 'after-verb', 'end']) {
+          const i = at(base, where);
+          const line = `${base.slice(0, i)},${JSON.stringify(key)}:${JSON.stringify(value)}${base.slice(i)}`;
+          const whole = JSON.parse(line) as { verb?: unknown; stage?: unknown };
+          if (!assertAgrees(line)) continue;
+          answered++;
+          // Answered only where the whole parse would judge the requestObject alone (hunt-log.ts afterOf).
+          assert.ok((whole.verb === 'create' || whole.verb === 'update') && (whole.stage === 'ResponseComplete' || whole.stage === 'Panic'), line.slice(0, 300));
+        }
+      }
+    }
+    assert.ok(answered > 100, `${answered} answered`);
+  });
+
+  test('the reviewer\'s forged lines judge what the whole parse judges', async () => {
+    const evil = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'a' }, spec: { hostPID: true, containers: [{ name: 'c', image: 'xmrig/xmrig:latest', command: ['xmrig', '-o', 'pool.supportxmr.com:3333'], securityContext: { privileged: true } }] } };
+    const benign = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'a' }, spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } };
+    const plain = create(benign, benign);
+    const tail = plain.lastIndexOf(',"requestReceivedTimestamp":"');
+    // A second requestObject after the responseObject; a second verb after the head.
+    const duplicateRequest = `${plain.slice(0, tail)},"requestObject":${JSON.stringify(evil)}${plain.slice(tail)}`;
+    const repeatedVerb = create(benign, evil).replace(/"verb":"create",/, '"verb":"create","verb":"patch",');
+    assert.ok(repeatedVerb.includes('"verb":"patch"'));
+    const dir = mkdtempSync(join(tmpdir(), 'kfguard-lean-dup-'));
+    try {
+      for (const [name, line] of [['duplicate-request', duplicateRequest], ['repeated-verb', repeatedVerb]] as const) {
+        assert.equal(leanParse(line), undefined, name);
+        const log = join(dir, `${name}.log`);
+        writeFileSync(log, `${line}\n`);
+        const lean = await huntAuditLogs([{ path: log, display: log }], { rules: auditRules });
+        assert.deepEqual(lean, await huntParsingWhole([log]), name);
+        assert.equal(lean.findings.find((f) => f.ruleId === 'crypto-miner-workload')?.severity, 'critical', name);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('random events: the lean parse agrees with the whole parse whenever it answers', () => {

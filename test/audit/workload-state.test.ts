@@ -111,12 +111,15 @@ describe('workloads\' last state (issue 12)', () => {
     assert.equal((await hunt([create, patch], { maxPodStateBytes: 1_000_000 })).stats.patchesJudgedAlone, 0);
   });
 
-  test('a deleted or deletecollected workload is not patched from its old state', async () => {
+  test('a deleted workload is not patched from its old state; a deletecollected one is, saying so', async () => {
     const create = auditEvent({ verb: 'create', ...apps, at: at(1), requestObject: deployment([{ name: 'main', image: 'tensorflow/tensorflow:latest', command: ['sh', '-c', '$(SCRIPT)'] }]) });
-    for (const gone of [auditEvent({ verb: 'delete', ...apps, at: at(1) }), auditEvent({ verb: 'deletecollection', ...apps, name: undefined, at: at(1) })]) {
-      const result = await hunt([create, gone, twoPatches()[1]]);
-      assert.equal(result.stats.patchesJudgedAlone, 1);
-    }
+    assert.equal((await hunt([create, auditEvent({ verb: 'delete', ...apps, at: at(1) }), twoPatches()[1]])).stats.patchesJudgedAlone, 1);
+    // The log does not say which objects a deletecollection's selector matched (deleted-collections.ts).
+    const result = await hunt([create, auditEvent({ verb: 'deletecollection', ...apps, name: undefined, at: at(1), auditID: 'dc-apps' }), twoPatches()[1]]);
+    assert.equal(result.stats.patchesJudgedAlone, 0);
+    const found = miner(result);
+    assert.equal(found?.severity, 'critical');
+    assert.match(found.evidence.join('\n'), /deletecollection dc-apps at .* may have deleted it/);
   });
 });
 

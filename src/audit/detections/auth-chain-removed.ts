@@ -2,6 +2,7 @@ import { asArray, asRecord, asString } from '../../core/object.js';
 import type { K8sObject } from '../../core/types.js';
 import type { AuditDetection, AuditHit, EventContext } from '../detection.js';
 import { resourceOfEvent } from '../detection.js';
+import { possiblyDeletedNote } from '../deleted-collections.js';
 import { succeeded } from '../event.js';
 
 const actionOf = (policy: K8sObject | undefined): string => asString(asRecord(policy?.spec)?.action) ?? 'ALLOW';
@@ -59,14 +60,16 @@ function collectionDeleted(context: EventContext, kind: string): AuditHit {
 }
 
 function* authorizationPolicy(context: EventContext): Generator<AuditHit> {
-  const { event, before, after } = context;
+  const { event, after } = context;
   const ref = resourceOfEvent(context, 'AuthorizationPolicy');
-  if (before && actionOf(before) !== 'CUSTOM') return;
+  const known = policyState(context);
+  if (known === 'not-custom') return;
+  const { before, noState, notes } = known;
   const marked = marksAuthChain(ref.namespace, ref.name);
   if (event.verb === 'delete') {
-    if (before) yield { resource: ref, message: `CUSTOM AuthorizationPolicy ${ref.name} deleted: the external login check is gone`, severity: 'critical', discriminator: event.auditID };
-    else if (marked) yield { resource: ref, message: `AuthorizationPolicy ${ref.name} deleted; the log holds no earlier state, but its ${ref.namespace === GATEWAY_NAMESPACE ? 'namespace (the gateway\'s)' : 'name'} marks it as the login check`, severity: 'high', discriminator: event.auditID };
-    else yield { resource: ref, message: `AuthorizationPolicy ${ref.name} deleted; the log holds no earlier state to show whether it was the CUSTOM login check`, severity: 'medium', discriminator: event.auditID };
+    if (before) yield { resource: ref, message: `CUSTOM AuthorizationPolicy ${ref.name} deleted: the external login check is gone`, severity: 'critical', discriminator: event.auditID, ...notes };
+    else if (marked) yield { resource: ref, message: `AuthorizationPolicy ${ref.name} deleted; ${noState}, but its ${ref.namespace === GATEWAY_NAMESPACE ? 'namespace (the gateway\'s)' : 'name'} marks it as the login check`, severity: 'high', discriminator: event.auditID };
+    else yield { resource: ref, message: `AuthorizationPolicy ${ref.name} deleted; ${noState} to show whether it was the CUSTOM login check`, severity: 'medium', discriminator: event.auditID };
     return;
   }
   if (!after) return;
@@ -75,11 +78,24 @@ function* authorizationPolicy(context: EventContext): Generator<AuditHit> {
     const action = asString(asRecord(after.spec)?.action);
     const setsAction = action !== undefined || !context.afterFromPatchAlone;
     if (!marked || !setsAction || actionOf(after) === 'CUSTOM') return;
-    yield { resource: ref, message: `AuthorizationPolicy ${ref.name}, marked by its ${ref.namespace === GATEWAY_NAMESPACE ? 'namespace' : 'name'} as the login check, set to action ${actionOf(after)}: the external login check is gone if it was CUSTOM`, severity: 'high', path: 'spec.action', discriminator: event.auditID, evidence: [ALONE] };
+    yield { resource: ref, message: `AuthorizationPolicy ${ref.name}, marked by its ${ref.namespace === GATEWAY_NAMESPACE ? 'namespace' : 'name'} as the login check, set to action ${actionOf(after)}: the external login check is gone if it was CUSTOM`, severity: 'high', path: 'spec.action', discriminator: event.auditID, evidence: [context.before ? `${noState}: judged from the request body` : ALONE] };
     return;
   }
-  if (actionOf(after) !== 'CUSTOM') yield { resource: ref, message: `CUSTOM AuthorizationPolicy ${ref.name} changed to action ${actionOf(after)}: the external login check is gone`, severity: 'critical', path: 'spec.action', discriminator: event.auditID };
-  else if (!same(before.spec, after.spec)) yield { resource: ref, message: `CUSTOM AuthorizationPolicy ${ref.name} changed (selector, provider or rules)`, severity: 'high', path: 'spec', discriminator: event.auditID, evidence: changedKeys(before, after) };
+  if (actionOf(after) !== 'CUSTOM') yield { resource: ref, message: `CUSTOM AuthorizationPolicy ${ref.name} changed to action ${actionOf(after)}: the external login check is gone`, severity: 'critical', path: 'spec.action', discriminator: event.auditID, ...notes };
+  else if (!same(before.spec, after.spec)) yield { resource: ref, message: `CUSTOM AuthorizationPolicy ${ref.name} changed (selector, provider or rules)`, severity: 'high', path: 'spec', discriminator: event.auditID, evidence: [...changedKeys(before, after), ...(notes.evidence ?? [])] };
+}
+
+/**
+ * The policy's kept state as judging reads it. A state a deletecollection may have ended still
+ * shows a CUSTOM policy (it can only add a finding); another action then clears nothing: the
+ * request is judged as with no state, saying why.
+ */
+function policyState(context: EventContext): 'not-custom' | { before?: K8sObject; noState: string; notes: { evidence?: string[] } } {
+  const { before, beforeDeletedBy } = context;
+  if (before && actionOf(before) !== 'CUSTOM' && !beforeDeletedBy) return 'not-custom';
+  if (before && actionOf(before) === 'CUSTOM') return { before, noState: '', notes: beforeDeletedBy ? { evidence: [possiblyDeletedNote('the earlier state of this policy', beforeDeletedBy)] } : {} };
+  const noState = before && beforeDeletedBy ? `its last state in the log (action ${actionOf(before)}) may be gone: ${beforeDeletedBy} may have deleted it` : 'the log holds no earlier state';
+  return { noState, notes: {} };
 }
 
 function* requestAuthentication(context: EventContext): Generator<AuditHit> {
@@ -94,9 +110,11 @@ function* requestAuthentication(context: EventContext): Generator<AuditHit> {
   const spec = asRecord(after.spec);
   // A patch judged alone says nothing about jwtRules unless it names them.
   const touchesRules = !context.afterFromPatchAlone || (spec !== undefined && Object.hasOwn(spec, 'jwtRules'));
-  const emptied = touchesRules && jwtRulesOf(after).length === 0 && (!before || jwtRulesOf(before).length > 0);
+  // A kept state without rules that a deletecollection may have ended does not show they were already gone.
+  const emptied = touchesRules && jwtRulesOf(after).length === 0 && (!before || context.beforeDeletedBy !== undefined || jwtRulesOf(before).length > 0);
   if (emptied) {
-    yield { resource: ref, message: `RequestAuthentication ${ref.name} left without jwtRules: JWTs are no longer checked there`, severity: 'high', path: 'spec.jwtRules', discriminator: event.auditID, ...(before ? {} : { evidence: [ALONE] }) };
+    const evidence = !before ? [ALONE] : context.beforeDeletedBy ? [possiblyDeletedNote('the earlier state of this object', context.beforeDeletedBy)] : [];
+    yield { resource: ref, message: `RequestAuthentication ${ref.name} left without jwtRules: JWTs are no longer checked there`, severity: 'high', path: 'spec.jwtRules', discriminator: event.auditID, ...(evidence.length > 0 ? { evidence } : {}) };
     return;
   }
   if (before && !same(before.spec, after.spec)) yield { resource: ref, message: `RequestAuthentication ${ref.name} changed`, severity: 'medium', path: 'spec', discriminator: event.auditID, evidence: changedKeys(before, after) };

@@ -1,4 +1,5 @@
 import type { AuditDetection } from '../detection.js';
+import { possiblyDeletedNote } from '../deleted-collections.js';
 import { succeeded } from '../event.js';
 import { podRoleFromName } from '../pod-names.js';
 
@@ -28,6 +29,8 @@ export const execIntoMlPod: AuditDetection = {
       const role = podRoles.roleOf(event.objectRef.namespace, event.objectRef.name);
       const named = role ? undefined : podRoleFromName(event.objectRef.namespace, event.objectRef.name);
       const command = new URLSearchParams((event.requestURI ?? '').split('?')[1] ?? '').getAll('command').join(' ');
+      const deletedBy = role ? podRoles.deletedBy(event.objectRef.namespace, event.objectRef.name) : undefined;
+      const evidence = [...(command ? [`command: ${command.slice(0, 200)}`] : []), ...(deletedBy ? [possiblyDeletedNote('its role', deletedBy)] : [])];
       yield {
         resource: { apiVersion: 'v1', kind: 'Pod', ...(event.objectRef.namespace ? { namespace: event.objectRef.namespace } : {}), name: event.objectRef.name ?? '' },
         message: role
@@ -37,7 +40,7 @@ export const execIntoMlPod: AuditDetection = {
             : `${access} into pod ${event.objectRef.name ?? ''} by ${event.user} (its creation is not in the log, so its role is unknown)`,
         severity: role ? 'high' : named ? 'medium' : 'low',
         discriminator: event.auditID,
-        ...(command ? { evidence: [`command: ${command.slice(0, 200)}`] } : {}),
+        ...(evidence.length > 0 ? { evidence } : {}),
       };
     },
 };

@@ -1,6 +1,7 @@
 import { nameOf } from '../../core/object.js';
 import type { AuditDetection } from '../detection.js';
 import { resourceOfEvent } from '../detection.js';
+import { possiblyDeletedNote } from '../deleted-collections.js';
 import { succeeded } from '../event.js';
 import { exposedTypeOf, uiBehindService } from '../ui-services.js';
 
@@ -25,7 +26,8 @@ export const mlUiExposed: AuditDetection = {
       if (event.objectRef.resource !== 'services' || event.objectRef.subresource || !after || !succeeded(event)) return;
       if (!['create', 'update', 'patch'].includes(event.verb)) return;
       const type = exposedTypeOf(after);
-      if (!type || (before && exposedTypeOf(before) === type)) return;
+      // A state a deletecollection may have ended is no proof the type was already there.
+      if (!type || (before && !context.beforeDeletedBy && exposedTypeOf(before) === type)) return;
       const ui = uiBehindService(after) ?? (before ? uiBehindService(before) : undefined);
       if (!ui) return;
       const gatewayOrKubeflow = /ingress gateway|Kubeflow/.test(ui);
@@ -38,6 +40,7 @@ export const mlUiExposed: AuditDetection = {
         evidence: [
           before ? `before: type ${String((before.spec as { type?: unknown } | undefined)?.type ?? 'ClusterIP')}` : event.verb === 'create' ? 'created with this type' : 'no earlier state of this Service in the log',
           ...(context.afterFromPatchAlone ? ['judged from the patch body alone: the log holds no earlier state of this Service'] : []),
+          ...(context.beforeDeletedBy ? [possiblyDeletedNote('the earlier state of this Service', context.beforeDeletedBy)] : []),
         ],
       };
     },

@@ -2,6 +2,7 @@ import { asArray, asRecord, asString } from '../../core/object.js';
 import type { K8sObject } from '../../core/types.js';
 import type { AuditDetection, EventContext } from '../detection.js';
 import { resourceOfEvent } from '../detection.js';
+import { possiblyDeletedNote } from '../deleted-collections.js';
 import { isAnonymous, succeeded } from '../event.js';
 
 const ANONYMOUS_SUBJECTS = new Set(['User/system:anonymous', 'Group/system:unauthenticated']);
@@ -64,7 +65,9 @@ export const clusterAdminBinding: AuditDetection = {
     function* (context) {
       const binding = bindingWritten(context);
       if (!binding || roleOf(binding) !== 'ClusterRole/cluster-admin') return;
-      if (context.before && roleOf(context.before) === 'ClusterRole/cluster-admin' && JSON.stringify(context.before.subjects) === JSON.stringify(binding.subjects)) return;
+      // Unchanged is not judged again, unless a deletecollection may have ended the state it is compared with.
+      const unchanged = context.before && roleOf(context.before) === 'ClusterRole/cluster-admin' && JSON.stringify(context.before.subjects) === JSON.stringify(binding.subjects);
+      if (unchanged && !context.beforeDeletedBy) return;
       const subjects = subjectsOf(binding);
       const anonymous = isAnonymous(context.event) || subjects.some((s) => ANONYMOUS_SUBJECTS.has(s));
       yield {
@@ -73,6 +76,7 @@ export const clusterAdminBinding: AuditDetection = {
         path: 'roleRef',
         discriminator: context.event.auditID,
         severity: anonymous ? 'critical' : 'high',
+        ...(context.beforeDeletedBy ? { evidence: [possiblyDeletedNote(`the binding's earlier state${unchanged ? ' (the same subjects)' : ''}`, context.beforeDeletedBy)] } : {}),
       };
     },
 };

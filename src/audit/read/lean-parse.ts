@@ -13,12 +13,19 @@ import { isK8sObject } from '../../core/object.js';
  * - A + B must parse: then A ends right after a whole member of the top-level object (anywhere
  *   else, inside a string, an array or a nested object, B cannot close it; a key named
  *   `responseObject` inside requestObject, responseObject or the annotations is no candidate).
+ * - the text cut out is one member, `"responseObject":` and one value (a bracket and string scan,
+ *   no allocation): a forged line can repeat any top-level key after it (`"requestObject":{…}`),
+ *   and JSON.parse keeps the last of repeated keys, so a cut spanning two members would judge
+ *   another object than the whole parse;
+ * - the parsed event still says `create` or `update` at a judged stage and holds no other
+ *   `responseObject`: the head is read before any repeated `verb` or `stage`, which the whole
+ *   parse would take instead (a `patch` is judged on its responseObject).
  * The event is then that parse. The line must start in the API server's field order (the same
- * head as skim.ts), where responseObject is followed directly by requestReceivedTimestamp, so the
- * text cut out is the responseObject member alone. What is not checked is that text itself, as a
- * skimmed read's tail is not: a line whose responseObject is corrupt is judged on its
- * requestObject rather than reported malformed. Anything else (no candidate, a patch, another
- * stage, a requestObject that is not a whole object, either parse failing) is parsed whole.
+ * head as skim.ts), where responseObject is followed directly by requestReceivedTimestamp. What is
+ * not checked is the cut value's own syntax, as a skimmed read's tail is not: a line whose
+ * responseObject is corrupt inside is judged on its requestObject rather than reported malformed.
+ * Anything else (no candidate, a patch, another stage, a requestObject that is not a whole object,
+ * a check or a parse failing) is parsed whole.
  */
 const HEAD = /^\{"kind":"Event","apiVersion":"audit\.k8s\.io\/v1","level":"[A-Za-z]+","auditID":"(?:[^"\\]|\\.)+","stage":"(?:ResponseComplete|Panic)","requestURI":"(?:[^"\\]|\\.)*","verb":"(?:create|update)",/;
 const RESPONSE_KEY = ',"responseObject":';
@@ -39,15 +46,71 @@ export function leanParse(text: string): { value: unknown; text: string } | unde
   if (tail === -1) return undefined;
   const cut = text.lastIndexOf(RESPONSE_KEY, tail - RESPONSE_KEY.length);
   if (cut === -1) return undefined;
+  if (valueEnd(text, cut + RESPONSE_KEY.length, tail) !== tail) return undefined;
   const rest = text.slice(tail);
   try {
     JSON.parse(`{${rest.slice(1)}`);
     const lean = text.slice(0, cut) + rest;
-    const value = JSON.parse(lean) as { requestObject?: unknown };
+    const value = JSON.parse(lean) as { verb?: unknown; stage?: unknown; requestObject?: unknown; responseObject?: unknown };
+    if ((value.verb !== 'create' && value.verb !== 'update') || (value.stage !== 'ResponseComplete' && value.stage !== 'Panic') || value.responseObject !== undefined) return undefined;
     // The responseObject is read when the requestObject is not a whole object (hunt-log.ts afterOf).
     return isK8sObject(value.requestObject) ? { value, text: lean } : undefined;
   } catch {
     return undefined;
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+
+/**
+ * Where the JSON value starting at `start` ends (the index after it), judged by brackets and
+ * strings only, scanning no further than `limit`; -1 when it does not end there. A scalar ends at
+ * the first comma, quote or bracket. Its syntax is not checked: only that it is one value. A
+ * string is skipped with `indexOf` to its next quote (most of an object's bytes are in strings; a
+ * character loop over them cost as much as a third of parsing them).
+ */
+export function valueEnd(text: string, start: number, limit: number): number {
+  let i = start;
+  if (i >= limit) return -1;
+  const first = text.charCodeAt(i);
+  if (first !== OPEN_BRACE && first !== OPEN_BRACKET && first !== QUOTE) {
+    for (; i < limit; i++) {
+      const c = text.charCodeAt(i);
+      if (c === COMMA || c === QUOTE || c === OPEN_BRACE || c === CLOSE_BRACE || c === OPEN_BRACKET || c === CLOSE_BRACKET) return i;
+    }
+    return i;
+  }
+  let depth = 0;
+  while (i < limit) {
+    const c = text.charCodeAt(i++);
+    if (c === QUOTE) {
+      i = stringEnd(text, i);
+      if (i === -1 || i > limit) return -1;
+      if (depth === 0) return i;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (--depth === 0) return i;
+      if (depth < 0) return -1;
+    }
+  }
+  return -1;
+}
+
+/** The index after the quote closing a string whose text starts at `i`: the next quote after an even run of backslashes. */
+function stringEnd(text: string, i: number): number {
+  for (;;) {
+    const quote = text.indexOf('"', i);
+    if (quote === -1) return -1;
+    let before = quote - 1;
+    while (text.charCodeAt(before) === BACKSLASH) before--;
+    if ((quote - 1 - before) % 2 === 0) return quote + 1;
+    i = quote + 1;
   }
 }
 
