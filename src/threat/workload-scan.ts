@@ -292,11 +292,16 @@ function checkScheduledDownload(object: K8sObject, containers: readonly Containe
     signal(state, 'scheduled-download', `${object.kind} repeats it`, run.site, run.layer);
     return;
   }
-  for (const ref of containers) {
-    const argv = [...asArray(ref.container.command), ...asArray(ref.container.args)].map(scalarText);
-    if (argv.some((text) => CRON_TEXT.test(text))) {
-      signal(state, 'scheduled-download', 'a crontab entry repeats it', run.site, run.layer);
-      return;
-    }
-  }
+  if (commandTexts(object, containers).some((text) => CRON_TEXT.test(text))) signal(state, 'scheduled-download', 'a crontab entry repeats it', run.site, run.layer);
+}
+
+/**
+ * Every place that holds what the object runs: container argv, Argo script `source`, Tekton
+ * `script`, and a Ray job's entrypoint (ShadowRay 2.0 wrote its crontab line there). KFP
+ * executors reach here as containers.
+ */
+function commandTexts(object: K8sObject, containers: readonly ContainerRef[]): string[] {
+  const texts = containers.flatMap(({ container }) => [...asArray(container.command), ...asArray(container.args), container.source, container.script].map(scalarText));
+  const entrypoint = object.kind === 'RayJob' ? asString(asRecord(object.spec)?.entrypoint) : undefined;
+  return entrypoint === undefined ? texts : [...texts, entrypoint];
 }
