@@ -2,8 +2,8 @@ import { errorMessage } from '../core/errors.js';
 import { asArray, asRecord, asString } from '../core/object.js';
 import type { ApiOrigin, K8sObject } from '../core/types.js';
 import { ApiError, getJson, type GetOptions } from './http-get.js';
-import type { ApiObject, ApiRead } from './job-object.js';
-import { allPages } from './paging.js';
+import { listGap, type ApiObject, type ApiRead } from './job-object.js';
+import { readPages, type PagedRead } from './paging.js';
 
 export interface ArgoHuntOptions extends GetOptions {
   readonly base: URL;
@@ -12,9 +12,9 @@ export interface ArgoHuntOptions extends GetOptions {
 
 /** The Argo Server lists it reads, with the kind its items are and the UI page of each. */
 const COLLECTIONS = [
-  { path: 'workflows', kind: 'Workflow', ui: 'workflows' },
-  { path: 'workflow-templates', kind: 'WorkflowTemplate', ui: 'workflow-templates' },
-  { path: 'cron-workflows', kind: 'CronWorkflow', ui: 'cron-workflows' },
+  { path: 'workflows', kind: 'Workflow', ui: 'workflows', label: 'workflows' },
+  { path: 'workflow-templates', kind: 'WorkflowTemplate', ui: 'workflow-templates', label: 'workflow templates' },
+  { path: 'cron-workflows', kind: 'CronWorkflow', ui: 'cron-workflows', label: 'cron workflows' },
 ] as const;
 
 const LIMIT = '100';
@@ -25,23 +25,18 @@ const LIMIT = '100';
  * credentials may read. https://argo-workflows.readthedocs.io/en/latest/rest-api/
  */
 export async function readArgo(options: ArgoHuntOptions): Promise<ApiRead> {
-  const read: ApiRead = { objects: [], problems: [], listed: {} };
+  const read: ApiRead = { objects: [], problems: [], gaps: [], listed: {} };
   const base = options.base.href.replace(/\/+$/, '');
   const namespace = options.namespace ?? '';
-  const list = async (path: string, query: Record<string, string> = {}): Promise<unknown[]> => {
-    const items: unknown[] = [];
-    for await (const item of allPages(async (token) => {
+  const list = (path: string, query: Record<string, string> = {}): Promise<PagedRead> =>
+    readPages(async (token) => {
       const url = new URL(`${base}${path}`);
       url.searchParams.set('listOptions.limit', LIMIT);
       if (token) url.searchParams.set('listOptions.continue', token);
       for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
       const body = asRecord(await getJson(url, options));
       return { items: asArray(body?.items), next: asString(asRecord(body?.metadata)?.continue) || undefined };
-    })) {
-      items.push(item);
-    }
-    return items;
-  };
+    });
   const add = (item: unknown, kind: string, endpoint: string, ui: string, id?: string): void => {
     const record = asRecord(item);
     if (!record) return;
@@ -56,55 +51,70 @@ export async function readArgo(options: ArgoHuntOptions): Promise<ApiRead> {
       api: 'argo',
       endpoint,
       id: id ?? asString(metadata.uid) ?? name,
-      uiLink: `${base}/${ui}/${ns}/${id ?? name}`,
+      // Names and uids come from the API: a `/`, `#` or `?` in one must not point the link elsewhere.
+      uiLink: `${base}/${ui}/${encodeURIComponent(ns)}/${encodeURIComponent(id ?? name)}`,
       displayName: name,
       ...(asString(metadata.creationTimestamp) ? { createdAt: asString(metadata.creationTimestamp) } : {}),
       ...(status ? { status } : {}),
     };
     (read.objects as ApiObject[]).push({ object, origin });
   };
-  // The first list tells whether this is an Argo Server at all; its errors end the hunt.
+  const where = namespace ? ` in namespace ${namespace}` : '';
+  let answered = false;
+  let firstError: unknown;
   for (const [index, collection] of COLLECTIONS.entries()) {
     const endpoint = `/api/v1/${collection.path}/${namespace}`;
-    try {
-      const items = await list(endpoint);
-      read.listed[collection.path] = items.length;
-      for (const item of items) add(item, collection.kind, endpoint, collection.ui);
-    } catch (error) {
-      if (index === 0 || (error instanceof ApiError && (error.status === 401 || error.status === 403))) throw error;
-      read.problems.push({ endpoint, message: errorMessage(error) });
-    }
+    const { items, error } = await list(endpoint);
+    if (error === undefined || items.length > 0) read.listed[collection.path] = items.length;
+    for (const item of items) add(item, collection.kind, endpoint, collection.ui);
+    if (error === undefined || items.length > 0) answered = true;
+    if (error === undefined) continue;
+    // The first list tells whether this is an Argo Server at all: a 404, a refused connection, a
+    // TLS error or a timeout there ends the hunt of this API. A refusal (401/403) may be of that
+    // list only (RBAC per resource), so the others are still asked.
+    if (index === 0 && items.length === 0 && !isRefusal(error)) throw error;
+    firstError ??= error;
+    // Any later failure costs that list only: what the others gave is still judged.
+    read.gaps.push(listGap(`${collection.label}${where}`, error, items.length));
   }
-  await readArchived(read, list, add, base, namespace, options);
+  if (await readArchived(read, list, add, base, namespace, options)) answered = true;
+  // Nothing at all could be read: the API failed, as an input error (exit 2), not a gap.
+  if (!answered) throw firstError;
   return read;
+}
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 401 || error.status === 403);
 }
 
 /** The archive keeps workflows after their objects are deleted: often the only trace left. The list gives summaries; each is fetched whole. */
 async function readArchived(
   read: ApiRead,
-  list: (path: string, query?: Record<string, string>) => Promise<unknown[]>,
+  list: (path: string, query?: Record<string, string>) => Promise<PagedRead>,
   add: (item: unknown, kind: string, endpoint: string, ui: string, id?: string) => void,
   base: string,
   namespace: string,
   options: GetOptions,
-): Promise<void> {
+): Promise<boolean> {
   const endpoint = '/api/v1/archived-workflows';
-  try {
-    const summaries = await list(endpoint, namespace ? { namespace } : {});
-    read.listed['archived-workflows'] = summaries.length;
-    for (const summary of summaries) {
-      const uid = asString(asRecord(asRecord(summary)?.metadata)?.uid);
-      if (!uid) continue;
-      try {
-        add(await getJson(new URL(`${base}${endpoint}/${encodeURIComponent(uid)}`), options), 'Workflow', `${endpoint}/{uid}`, 'archived-workflows', uid);
-      } catch (error) {
-        read.problems.push({ endpoint: `${endpoint}/${uid}`, message: errorMessage(error) });
-      }
-    }
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
-    // Argo answers 404 or 501 when the archive is not configured: counted, not an error of the hunt.
-    if (error instanceof ApiError && (error.status === 404 || error.status === 501)) read.listed['archived-workflows (archive not configured)'] = 0;
-    else read.problems.push({ endpoint, message: `not read: ${errorMessage(error)}` });
+  const { items: summaries, error } = await list(endpoint, namespace ? { namespace } : {});
+  // Argo answers 404 or 501 when the archive is not configured: counted, not a gap of the hunt.
+  if (error instanceof ApiError && (error.status === 404 || error.status === 501) && summaries.length === 0) {
+    read.listed['archived-workflows (archive not configured)'] = 0;
+    // Says nothing of whether the credentials read anything: not counted as an answer.
+    return false;
   }
+  if (error !== undefined) read.gaps.push(listGap(`archived workflows${namespace ? ` in namespace ${namespace}` : ''}`, error, summaries.length));
+  if (error === undefined || summaries.length > 0) read.listed['archived-workflows'] = summaries.length;
+  for (const summary of summaries) {
+    const uid = asString(asRecord(asRecord(summary)?.metadata)?.uid);
+    if (!uid) continue;
+    try {
+      add(await getJson(new URL(`${base}${endpoint}/${encodeURIComponent(uid)}`), options), 'Workflow', `${endpoint}/{uid}`, 'archived-workflows', uid);
+    } catch (fetchError) {
+      const hint = (fetchError as { hint?: string }).hint;
+      read.problems.push({ endpoint: `${endpoint}/${uid}`, message: `${errorMessage(fetchError)}${hint ? ` (${hint})` : ''}: this archived workflow was not judged` });
+    }
+  }
+  return error === undefined || summaries.length > 0;
 }

@@ -41,8 +41,9 @@ const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /**
  * `kfguard hunt`: reads each job API (GET only), then judges what they ran with the object rules
- * unchanged, plus the recon-callback check. An API that cannot be read is an input error naming
- * it; the others are still read.
+ * unchanged, plus the recon-callback check. An API that cannot be read at all is an input error
+ * naming it; the others are still read. A list that fails after the API answered (401/403, a
+ * timeout, a TLS error, a page that fails) is a coverage gap, and what was read is still judged.
  */
 export async function huntJobApis(options: JobApiHuntOptions): Promise<JobApiHuntResult> {
   const get = { auth: options.auth, timeoutMs: options.timeoutMs ?? 30_000, maxBytes: MAX_ANSWER_BYTES };
@@ -67,6 +68,8 @@ export async function huntJobApis(options: JobApiHuntOptions): Promise<JobApiHun
     }
     for (const [what, count] of Object.entries(read.listed)) stats[`${target.api} ${what}`] = count;
     for (const problem of read.problems) errors.push({ file: `${target.api} ${target.url.href}`, message: `${problem.endpoint}: ${problem.message}` });
+    // A list that failed once the API answered is a gap, as in `scan --cluster`: named in every format, the rest judged.
+    for (const gap of read.gaps) coverage.set(`*\u0000api\u0000${target.api} ${target.url.href}\u0000${gap}`, { ruleId: '*', source: 'api', reason: `${target.api} ${target.url.href}: ${gap}` });
     const since = options.since;
     const objects = read.objects.filter(({ origin }) => since === undefined || origin.createdAt === undefined || !(Date.parse(origin.createdAt) < since));
     stats[`${target.api} judged`] = objects.length;

@@ -1,13 +1,12 @@
-import { errorMessage } from '../core/errors.js';
 import { asArray, asRecord, asString } from '../core/object.js';
 import type { ApiOrigin, K8sObject } from '../core/types.js';
 import { ApiError, getJson, type GetOptions } from './http-get.js';
-import type { ApiObject, ApiRead } from './job-object.js';
+import { listGap, withHint, type ApiObject, type ApiRead } from './job-object.js';
 import { referencedId, runAccountObject } from './kfp-run-account.js';
 import { withRunParameters, withRuntimeConfig } from './kfp-run-spec.js';
 import { readManifest, readPipelineSpec, type SpecReading } from './kfp-spec.js';
 import type { KfpRunKind } from '../platforms/kfp-api-runs.js';
-import { allPages } from './paging.js';
+import { readPages, type PagedRead } from './paging.js';
 
 const PAGE_SIZE = '100';
 
@@ -23,15 +22,17 @@ export interface KfpHuntOptions extends GetOptions {
  * https://github.com/kubeflow/pipelines/tree/master/backend/api (swagger: v2beta1, v1beta1)
  */
 export async function readKfp(options: KfpHuntOptions): Promise<ApiRead & { readonly version: 'v2beta1' | 'v1beta1' }> {
-  const read: ApiRead = { objects: [], problems: [], listed: {} };
+  const read: ApiRead = { objects: [], problems: [], gaps: [], listed: {} };
   const client = new KfpClient(options, read);
-  try {
-    await client.list('v2beta1', 'pipelines', 'pipelines');
-  } catch (error) {
+  // The first list tells the API version apart, and whether this is KFP at all: its errors end the
+  // hunt of this API (an input error). Every later list that fails is a gap, the rest still read.
+  const { items, error } = await client.list('v2beta1', 'pipelines', 'pipelines');
+  if (error !== undefined && items.length === 0) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
     await client.readV1();
     return { ...read, version: 'v1beta1' };
   }
+  if (error !== undefined) client.gap('v2beta1', 'pipelines', 'pipelines', error, items.length);
   await client.readV2();
   return { ...read, version: 'v2beta1' };
 }
@@ -60,19 +61,17 @@ class KfpClient {
     return url;
   }
 
-  /** Lists one collection; the first call (pipelines) is how the API version is told apart. */
-  async list(version: string, collection: string, key: string, extra: Record<string, string> = {}): Promise<unknown[]> {
-    const items: unknown[] = [];
+  /** Lists one collection, keeping what was read before a failure; the first call (pipelines) is how the API version is told apart. */
+  async list(version: string, collection: string, key: string, extra: Record<string, string> = {}): Promise<PagedRead> {
     const path = `/apis/${version}/${collection}`;
     const scope = this.namespaceQuery(version, collection);
-    for await (const item of allPages(async (token) => {
+    const read = await readPages(async (token) => {
       const body = asRecord(await getJson(this.url(path, { page_size: PAGE_SIZE, page_token: token, ...scope, ...extra }), this.options));
       // grpc-gateway writes proto names; the v2beta1 swagger spells one list `recurringRuns`.
       const list = body?.[key] ?? body?.[snakeOf(key)];
       return { items: asArray(list), next: asString(body?.next_page_token) || undefined };
-    })) {
-      items.push(item);
-    }
+    });
+    const { items } = read;
     this.read.listed[`${version} ${collection.split('/').pop() ?? collection}`] = (this.read.listed[`${version} ${collection.split('/').pop() ?? collection}`] ?? 0) + items.length;
     if (collection === 'pipelines') this.pipelines = items;
     if (collection === 'experiments') {
@@ -82,7 +81,19 @@ class KfpClient {
         if (id && namespace) this.experimentNamespaces.set(id, namespace);
       }
     }
+    return read;
+  }
+
+  /** A list after the first: what it gave, and a coverage gap naming it when it failed (a 401/403 included). */
+  private async listed(label: string, version: string, collection: string, key: string, extra: Record<string, string> = {}): Promise<unknown[]> {
+    const { items, error } = await this.list(version, collection, key, extra);
+    if (error !== undefined) this.gap(version, collection, label, error, items.length);
     return items;
+  }
+
+  gap(version: string, collection: string, label: string, error: unknown, itemsRead: number): void {
+    const scoped = this.options.namespace && Object.keys(this.namespaceQuery(version, collection)).length > 0 ? ` in namespace ${this.options.namespace}` : '';
+    this.read.gaps.push(listGap(`${version} ${label}${scoped}`, error, itemsRead));
   }
 
   /**
@@ -100,89 +111,103 @@ class KfpClient {
     return {};
   }
 
+  /** One fetch of one object: a failure (a 401/403 included) is said and costs that object only. */
   private async guarded(endpoint: string, work: () => Promise<void>): Promise<void> {
     try {
       await work();
     } catch (error) {
-      // 401/403 stop the hunt with the flag to use; other failures leave the rest readable.
-      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
-      this.read.problems.push({ endpoint, message: errorMessage(error) });
+      this.read.problems.push({ endpoint, message: withHint(error) });
     }
   }
 
   async readV2(): Promise<void> {
+    await this.readV2Versions();
+    // Experiments first: they give the namespace of runs that name no service-account namespace.
+    await this.listed('experiments', 'v2beta1', 'experiments', 'experiments');
+    await this.readV2Runs();
+    await this.readV2RecurringRuns();
+  }
+
+  private async readV2Versions(): Promise<void> {
     for (const pipeline of this.pipelines.map(asRecord)) {
       const id = asString(pipeline?.pipeline_id);
       if (!id) continue;
-      await this.guarded(`/apis/v2beta1/pipelines/${id}/versions`, async () => {
-        for (const version of (await this.list('v2beta1', `pipelines/${id}/versions`, 'pipeline_versions')).map(asRecord)) {
-          const versionId = asString(version?.pipeline_version_id);
-          const known = this.versionsByPipeline.get(id) ?? [];
-          known.push({ id: versionId, createdAt: asString(version?.created_at) ?? '', spec: version?.pipeline_spec });
-          this.versionsByPipeline.set(id, known);
-          this.add(this.judged(readPipelineSpec(version?.pipeline_spec), `/apis/v2beta1/pipelines/${id}/versions`, `pipeline version ${versionId ?? '(no id)'}`), `/apis/v2beta1/pipelines/${id}/versions`, versionId, asString(version?.display_name) ?? asString(pipeline?.display_name), asString(version?.created_at), undefined, `#/pipelines/details/${id}/version/${versionId ?? ''}`);
-        }
-      });
+      for (const version of (await this.listed(`versions of pipeline ${id}`, 'v2beta1', `pipelines/${id}/versions`, 'pipeline_versions')).map(asRecord)) {
+        const versionId = asString(version?.pipeline_version_id);
+        const known = this.versionsByPipeline.get(id) ?? [];
+        known.push({ id: versionId, createdAt: asString(version?.created_at) ?? '', spec: version?.pipeline_spec });
+        this.versionsByPipeline.set(id, known);
+        this.add(this.judged(readPipelineSpec(version?.pipeline_spec), `/apis/v2beta1/pipelines/${id}/versions`, `pipeline version ${versionId ?? '(no id)'}`), `/apis/v2beta1/pipelines/${id}/versions`, versionId, asString(version?.display_name) ?? asString(pipeline?.display_name), asString(version?.created_at), undefined, ui`#/pipelines/details/${id}/version/${versionId ?? ''}`);
+      }
     }
-    // Experiments first: they give the namespace of runs that name no service-account namespace.
-    await this.guarded('/apis/v2beta1/experiments', async () => void (await this.list('v2beta1', 'experiments', 'experiments')));
-    await this.guarded('/apis/v2beta1/runs', async () => {
-      for (const run of (await this.list('v2beta1', 'runs', 'runs')).map(asRecord)) {
-        const id = asString(run?.run_id);
-        const spec = withRuntimeConfig(this.judged(readPipelineSpec(run?.pipeline_spec ?? (await this.referencedSpec(run, `run ${id ?? '(no id)'}`))), '/apis/v2beta1/runs', `run ${id ?? '(no id)'}`), run?.runtime_config);
-        this.add(spec, '/apis/v2beta1/runs', id, asString(run?.display_name), asString(run?.created_at), asString(run?.state), `#/runs/details/${id ?? ''}`);
-        this.add(this.account(run, 'Run', 'v2beta1'), '/apis/v2beta1/runs', id, asString(run?.display_name), asString(run?.created_at), asString(run?.state), `#/runs/details/${id ?? ''}`);
-      }
-    });
-    await this.guarded('/apis/v2beta1/recurringruns', async () => {
-      for (const run of (await this.list('v2beta1', 'recurringruns', 'recurringRuns')).map(asRecord)) {
-        const id = asString(run?.recurring_run_id);
-        const spec = withRuntimeConfig(this.judged(readPipelineSpec(run?.pipeline_spec ?? (await this.referencedSpec(run, `recurring run ${id ?? '(no id)'}`))), '/apis/v2beta1/recurringruns', `recurring run ${id ?? '(no id)'}`), run?.runtime_config);
-        this.add(spec, '/apis/v2beta1/recurringruns', id, asString(run?.display_name), asString(run?.created_at), asString(run?.status), `#/recurringrun/details/${id ?? ''}`);
-        this.add(this.account(run, 'RecurringRun', 'v2beta1'), '/apis/v2beta1/recurringruns', id, asString(run?.display_name), asString(run?.created_at), asString(run?.status), `#/recurringrun/details/${id ?? ''}`);
-      }
-    });
+  }
+
+  private async readV2Runs(): Promise<void> {
+    for (const run of (await this.listed('runs', 'v2beta1', 'runs', 'runs')).map(asRecord)) {
+      const id = asString(run?.run_id);
+      const spec = withRuntimeConfig(this.judged(readPipelineSpec(run?.pipeline_spec ?? (await this.referencedSpec(run, `run ${id ?? '(no id)'}`))), '/apis/v2beta1/runs', `run ${id ?? '(no id)'}`), run?.runtime_config);
+      this.add(spec, '/apis/v2beta1/runs', id, asString(run?.display_name), asString(run?.created_at), asString(run?.state), ui`#/runs/details/${id ?? ''}`);
+      this.add(this.account(run, 'Run', 'v2beta1'), '/apis/v2beta1/runs', id, asString(run?.display_name), asString(run?.created_at), asString(run?.state), ui`#/runs/details/${id ?? ''}`);
+    }
+  }
+
+  private async readV2RecurringRuns(): Promise<void> {
+    for (const run of (await this.listed('recurring runs', 'v2beta1', 'recurringruns', 'recurringRuns')).map(asRecord)) {
+      const id = asString(run?.recurring_run_id);
+      const spec = withRuntimeConfig(this.judged(readPipelineSpec(run?.pipeline_spec ?? (await this.referencedSpec(run, `recurring run ${id ?? '(no id)'}`))), '/apis/v2beta1/recurringruns', `recurring run ${id ?? '(no id)'}`), run?.runtime_config);
+      this.add(spec, '/apis/v2beta1/recurringruns', id, asString(run?.display_name), asString(run?.created_at), asString(run?.status), ui`#/recurringrun/details/${id ?? ''}`);
+      this.add(this.account(run, 'RecurringRun', 'v2beta1'), '/apis/v2beta1/recurringruns', id, asString(run?.display_name), asString(run?.created_at), asString(run?.status), ui`#/recurringrun/details/${id ?? ''}`);
+    }
   }
 
   async readV1(): Promise<void> {
-    await this.list('v1beta1', 'pipelines', 'pipelines');
+    // After v2beta1's 404 this list tells whether this is KFP at all: its errors end the hunt.
+    const first = await this.list('v1beta1', 'pipelines', 'pipelines');
+    if (first.error !== undefined && first.items.length === 0) throw first.error;
+    if (first.error !== undefined) this.gap('v1beta1', 'pipelines', 'pipelines', first.error, first.items.length);
+    await this.readV1Versions();
+    await this.listed('experiments', 'v1beta1', 'experiments', 'experiments');
+    await this.readV1Runs();
+    await this.readV1Jobs();
+  }
+
+  private async readV1Versions(): Promise<void> {
     for (const pipeline of this.pipelines.map(asRecord)) {
       const id = asString(pipeline?.id);
       if (!id) continue;
       await this.guarded(`/apis/v1beta1/pipelines/${id}/templates`, async () => {
         const body = asRecord(await getJson(this.url(`/apis/v1beta1/pipelines/${id}/templates`), this.options));
-        this.add(this.judged(readManifest(asString(body?.template)), `/apis/v1beta1/pipelines/${id}/templates`, `pipeline ${id}`), `/apis/v1beta1/pipelines/${id}/templates`, id, asString(pipeline?.name), asString(pipeline?.created_at), undefined, `#/pipelines/details/${id}`);
+        this.add(this.judged(readManifest(asString(body?.template)), `/apis/v1beta1/pipelines/${id}/templates`, `pipeline ${id}`), `/apis/v1beta1/pipelines/${id}/templates`, id, asString(pipeline?.name), asString(pipeline?.created_at), undefined, ui`#/pipelines/details/${id}`);
       });
       // The template above is the default version's; a miner can sit in any other version.
-      await this.guarded(`/apis/v1beta1/pipeline_versions?resource_key.id=${id}`, async () => {
-        const versions = await this.list('v1beta1', 'pipeline_versions', 'versions', { 'resource_key.type': 'PIPELINE', 'resource_key.id': id });
-        for (const version of versions.map(asRecord)) {
-          const versionId = asString(version?.id);
-          if (!versionId) continue;
-          const endpoint = `/apis/v1beta1/pipeline_versions/${versionId}/templates`;
-          await this.guarded(endpoint, async () => {
-            this.add(this.judged(readManifest(await this.template(endpoint)), endpoint, `pipeline version ${versionId}`), endpoint, versionId, asString(version?.name) ?? asString(pipeline?.name), asString(version?.created_at), undefined, `#/pipelines/details/${id}/version/${versionId}`);
-          });
-        }
-      });
+      const versions = await this.listed(`versions of pipeline ${id}`, 'v1beta1', 'pipeline_versions', 'versions', { 'resource_key.type': 'PIPELINE', 'resource_key.id': id });
+      for (const version of versions.map(asRecord)) {
+        const versionId = asString(version?.id);
+        if (!versionId) continue;
+        const endpoint = `/apis/v1beta1/pipeline_versions/${versionId}/templates`;
+        await this.guarded(endpoint, async () => {
+          this.add(this.judged(readManifest(await this.template(endpoint)), endpoint, `pipeline version ${versionId}`), endpoint, versionId, asString(version?.name) ?? asString(pipeline?.name), asString(version?.created_at), undefined, ui`#/pipelines/details/${id}/version/${versionId}`);
+        });
+      }
     }
-    await this.guarded('/apis/v1beta1/experiments', async () => void (await this.list('v1beta1', 'experiments', 'experiments')));
-    await this.guarded('/apis/v1beta1/runs', async () => {
-      for (const run of (await this.list('v1beta1', 'runs', 'runs')).map(asRecord)) {
-        const id = asString(run?.id);
-        const spec = asRecord(run?.pipeline_spec);
-        this.add(withRunParameters(this.judged(readManifest(await this.v1Manifest(run, `run ${id ?? '(no id)'}`)), '/apis/v1beta1/runs', `run ${id ?? '(no id)'}`), spec?.parameters), '/apis/v1beta1/runs', id, asString(run?.name), asString(run?.created_at), asString(run?.status), `#/runs/details/${id ?? ''}`);
-        this.add(this.account(run, 'Run', 'v1beta1'), '/apis/v1beta1/runs', id, asString(run?.name), asString(run?.created_at), asString(run?.status), `#/runs/details/${id ?? ''}`);
-      }
-    });
-    await this.guarded('/apis/v1beta1/jobs', async () => {
-      for (const job of (await this.list('v1beta1', 'jobs', 'jobs')).map(asRecord)) {
-        const id = asString(job?.id);
-        const spec = asRecord(job?.pipeline_spec);
-        this.add(withRunParameters(this.judged(readManifest(await this.v1Manifest(job, `recurring run ${id ?? '(no id)'}`)), '/apis/v1beta1/jobs', `recurring run ${id ?? '(no id)'}`), spec?.parameters), '/apis/v1beta1/jobs', id, asString(job?.name), asString(job?.created_at), asString(job?.status), `#/recurringrun/details/${id ?? ''}`);
-        this.add(this.account(job, 'Job', 'v1beta1'), '/apis/v1beta1/jobs', id, asString(job?.name), asString(job?.created_at), asString(job?.status), `#/recurringrun/details/${id ?? ''}`);
-      }
-    });
+  }
+
+  private async readV1Runs(): Promise<void> {
+    for (const run of (await this.listed('runs', 'v1beta1', 'runs', 'runs')).map(asRecord)) {
+      const id = asString(run?.id);
+      const spec = asRecord(run?.pipeline_spec);
+      this.add(withRunParameters(this.judged(readManifest(await this.v1Manifest(run, `run ${id ?? '(no id)'}`)), '/apis/v1beta1/runs', `run ${id ?? '(no id)'}`), spec?.parameters), '/apis/v1beta1/runs', id, asString(run?.name), asString(run?.created_at), asString(run?.status), ui`#/runs/details/${id ?? ''}`);
+      this.add(this.account(run, 'Run', 'v1beta1'), '/apis/v1beta1/runs', id, asString(run?.name), asString(run?.created_at), asString(run?.status), ui`#/runs/details/${id ?? ''}`);
+    }
+  }
+
+  private async readV1Jobs(): Promise<void> {
+    for (const job of (await this.listed('recurring runs (jobs)', 'v1beta1', 'jobs', 'jobs')).map(asRecord)) {
+      const id = asString(job?.id);
+      const spec = asRecord(job?.pipeline_spec);
+      this.add(withRunParameters(this.judged(readManifest(await this.v1Manifest(job, `recurring run ${id ?? '(no id)'}`)), '/apis/v1beta1/jobs', `recurring run ${id ?? '(no id)'}`), spec?.parameters), '/apis/v1beta1/jobs', id, asString(job?.name), asString(job?.created_at), asString(job?.status), ui`#/recurringrun/details/${id ?? ''}`);
+      this.add(this.account(job, 'Job', 'v1beta1'), '/apis/v1beta1/jobs', id, asString(job?.name), asString(job?.created_at), asString(job?.status), ui`#/recurringrun/details/${id ?? ''}`);
+    }
   }
 
   /**
@@ -213,8 +238,8 @@ class KfpClient {
           if (version?.pipeline_spec !== undefined && version.pipeline_spec !== null) return version.pipeline_spec;
           why = 'whose answer carries no pipeline spec';
         } catch (error) {
-          if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
-          if (!(error instanceof ApiError && error.status === 404)) why = `which could not be read (${errorMessage(error)})`;
+          // A refusal (401/403) costs this run's spec only; the reason, with the flag to use, is said.
+          if (!(error instanceof ApiError && error.status === 404)) why = `which could not be read (${withHint(error, '; ')})`;
         }
         this.failedFetches.set(endpoint, why);
       }
@@ -238,8 +263,7 @@ class KfpClient {
     try {
       return await this.template(endpoint);
     } catch (error) {
-      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
-      this.read.problems.push({ endpoint, message: `${what}: its pipeline could not be read (${errorMessage(error)}): what the run executed was not judged` });
+      this.read.problems.push({ endpoint, message: `${what}: its pipeline could not be read (${withHint(error, '; ')}): what the run executed was not judged` });
       return undefined;
     }
   }
@@ -306,4 +330,9 @@ function referencedVersionId(run: Record<string, unknown>): string | undefined {
 
 function snakeOf(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** A UI fragment whose ids are encoded: an id with `/`, `?` or `#` must not point the link elsewhere. */
+function ui(strings: TemplateStringsArray, ...ids: string[]): string {
+  return strings.reduce((out, part, i) => out + part + (i < ids.length ? encodeURIComponent(ids[i] ?? '') : ''), '');
 }

@@ -22,3 +22,23 @@ export async function* allPages(fetchPage: (token: string | undefined) => Promis
     token = next;
   }
 }
+
+/** What a paged list gave: every item read, and the error that stopped it early, if one did. */
+export interface PagedRead {
+  readonly items: unknown[];
+  readonly error?: unknown;
+}
+
+/**
+ * `allPages` collected, keeping the pages read before a failure: a list refused or cut off at page
+ * three must not cost what pages one and two held.
+ */
+export async function readPages(fetchPage: (token: string | undefined) => Promise<Page>): Promise<PagedRead> {
+  const items: unknown[] = [];
+  try {
+    for await (const item of allPages(fetchPage)) items.push(item);
+  } catch (error) {
+    return { items, error };
+  }
+  return { items };
+}

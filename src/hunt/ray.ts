@@ -21,10 +21,17 @@ export async function readRay(options: RayHuntOptions): Promise<ApiRead & { read
   if (!version || (asString(version.ray_version) === undefined && asString(version.version) === undefined)) {
     throw new ApiError(`${base}/api/version: not a Ray Jobs API answer`, undefined, 'give the Ray dashboard URL (port 8265 of the head)');
   }
-  const body = await getJson(new URL(`${base}/api/jobs/`), options);
+  let body: unknown;
+  try {
+    body = await getJson(new URL(`${base}/api/jobs/`), options);
+  } catch (error) {
+    // Ray's one list: nothing of this API was read, so it stays an input error, worded as the list it is.
+    if (error instanceof ApiError) throw new ApiError(`could not list jobs: ${error.message}`, error.status, error.hint);
+    throw error;
+  }
   // Ray 2.x answers a list of JobDetails; Ray 1.x a map from job id to details.
   const jobs = Array.isArray(body) ? body : isRecord(body) ? Object.entries(body).map(([id, job]) => ({ job_id: id, ...asRecord(job) })) : [];
-  const read: ApiRead = { objects: [], problems: [], listed: { jobs: jobs.length } };
+  const read: ApiRead = { objects: [], problems: [], gaps: [], listed: { jobs: jobs.length } };
   for (const job of asArray(jobs).map(asRecord)) {
     if (!job) continue;
     const id = asString(job.submission_id) ?? asString(job.job_id) ?? 'unknown';

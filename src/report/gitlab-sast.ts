@@ -6,6 +6,7 @@ import { escapeInline } from './markdown.js';
 import { originLabel } from './origin-label.js';
 import { sortedProbedTargets, probedTargetLine } from './probed-targets.js';
 import { activeFindings, type Report } from './report.js';
+import { escapeJsonText } from './terminal-safe.js';
 
 // GitLab's `artifacts:reports:sast` takes its own JSON, not SARIF; 15.x is what current GitLab accepts.
 // Schema: https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/blob/master/dist/sast-report-format.json
@@ -115,7 +116,7 @@ export function renderGitlabSast(report: Report, options: Pick<RenderOptions, 'r
     },
     vulnerabilities: activeFindings(report).map((f) => vulnerability(f, references)),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return `${escapeJsonText(JSON.stringify(document, null, 2))}\n`;
 }
 
 export const gitlabSastFormatter: Formatter = {

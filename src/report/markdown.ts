@@ -7,6 +7,7 @@ import type { Formatter, RenderOptions } from './formatter.js';
 import { sortedProbedTargets } from './probed-targets.js';
 import { activeFindings, type Report } from './report.js';
 import { sourceUriOf } from './source-uri.js';
+import { escapeForTerminal } from './terminal-safe.js';
 
 /** GitHub rejects comments over 65,536 characters; the rest is headroom for the footer and bots that wrap us. */
 export const MARKDOWN_BUDGET = 60_000;
@@ -244,9 +245,10 @@ function firstParagraph(markdown: string): string {
  */
 export function escapeInline(text: string): string {
   // Every line break kind (a lone CR too) becomes a space, or it could end our `<details>` block.
-  return text
+  // Then every other control, bidi override and invisible character is shown as `\uXXXX`, as
+  // the text report does: raw ESC or BEL would act in a terminal that shows the file.
+  return escapeForTerminal(text.replace(/\r\n?|[\n\v\f\u0085\u2028\u2029]/g, ' '))
     .replace(/[&<>"'@|`*_[\]\\#~!]/g, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/\r\n?|[\n\v\f\u0085\u2028\u2029]/g, ' ')
     .replace(/:\/\//g, '&#91;:&#93;//')
     .replace(/\b(www)\./gi, '$1&#91;.&#93;');
 }

@@ -6,6 +6,7 @@ import { originProperties } from './origin-label.js';
 import { probedTargetLine, sortedProbedTargets } from './probed-targets.js';
 import type { ProbedTarget, Report } from './report.js';
 import { isClusterScoped } from './cluster-scoped.js';
+import { terminalSafeReport } from './terminal-safe.js';
 
 const API_VERSION = 'wgpolicyk8s.io/v1alpha2';
 const REPORT_NAME = 'kfguard';
@@ -37,7 +38,10 @@ const STATUS: Readonly<Record<Severity, ResultStatus>> = { critical: 'fail', hig
 export const policyReportFormatter: Formatter = {
   name: 'policyreport',
   fileExtension: '.yaml',
-  render(report) {
+  render(unsafe) {
+    // js-yaml writes bidi overrides and other invisible characters raw: shown as `\uXXXX`, as in
+    // the text report (a name holding them is no valid Kubernetes name anyway).
+    const report = terminalSafeReport(unsafe);
     const groups = new Map<string, PolicyResult[]>();
     for (const [scope, result] of results(report)) {
       const list = groups.get(scope) ?? [];

@@ -7,6 +7,7 @@ import type { Formatter, RenderOptions } from './formatter.js';
 import { probedTargetLine, sortedProbedTargets } from './probed-targets.js';
 import type { Report } from './report.js';
 import { sourceUriOf } from './source-uri.js';
+import { escapeJsonText } from './terminal-safe.js';
 
 const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** Bump only when `Finding.fingerprint` changes meaning; GitHub matches alerts across runs by it. */
@@ -29,7 +30,7 @@ const SUPPRESSION_KIND: Readonly<Record<Suppression['kind'], Sarif.Suppression.k
 export const sarifFormatter: Formatter = {
   name: 'sarif',
   fileExtension: '.sarif',
-  render: (report, options) => `${JSON.stringify(sarifLog(report, options), null, 2)}\n`,
+  render: (report, options) => `${escapeJsonText(JSON.stringify(sarifLog(report, options), null, 2))}\n`,
 };
 
 export function sarifLog(report: Report, options: RenderOptions): Sarif.Log {

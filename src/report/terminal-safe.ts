@@ -22,6 +22,16 @@ export function escapeForTerminal(text: string): string {
   return text.replace(ACTIVE, escapeOne);
 }
 
+/**
+ * JSON text (from JSON.stringify) with every active character written as a JSON `\uXXXX` escape:
+ * the values parse back unchanged, and the file itself holds no byte a terminal or viewer acts
+ * on. Outside string literals JSON text is ASCII, so only string contents change.
+ */
+export function escapeJsonText(json: string): string {
+  // Raw newlines and tabs are JSON's own whitespace (inside strings JSON.stringify escapes them).
+  return json.replace(ACTIVE, (c) => (c === '\n' || c === '\t' || c === '\r' ? c : [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')));
+}
+
 /** Like `escapeForTerminal`, but keeps the newlines and tabs kfguard itself writes between lines. */
 export function escapeForTerminalLines(text: string): string {
   return text.replace(ACTIVE, (c) => (c === '\n' || c === '\t' ? c : escapeOne(c)));

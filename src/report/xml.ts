@@ -1,9 +1,16 @@
+import { escapeForTerminalLines } from './terminal-safe.js';
+
 /**
  * XML 1.0 forbids most control characters even when escaped, so they are dropped rather than
  * producing a file that no CI parser will read.
  */
 // eslint-disable-next-line no-control-regex
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Controls, bidi overrides and invisible characters shown as `\uXXXX`, as the text report shows them; line breaks and tabs kept. */
+function visible(value: string): string {
+  return value.split('\r').map(escapeForTerminalLines).join('\r');
+}
 
 const ENTITIES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -18,11 +25,11 @@ const ENTITIES: Readonly<Record<string, string>> = {
 
 /** For attribute values: newlines and tabs are kept as character references so parsers do not fold them. */
 export function xmlAttribute(value: string): string {
-  return value.replace(INVALID_XML_CHARS, '').replace(/[&<>"'\n\r\t]/g, (c) => ENTITIES[c] ?? c);
+  return visible(value).replace(INVALID_XML_CHARS, '').replace(/[&<>"'\n\r\t]/g, (c) => ENTITIES[c] ?? c);
 }
 
 export function xmlText(value: string): string {
-  return value.replace(INVALID_XML_CHARS, '').replace(/[&<>]/g, (c) => ENTITIES[c] ?? c);
+  return visible(value).replace(INVALID_XML_CHARS, '').replace(/[&<>]/g, (c) => ENTITIES[c] ?? c);
 }
 
 export type XmlAttributes = Readonly<Record<string, string | number | undefined>>;

@@ -8,6 +8,7 @@ export type SignalKind =
   | 'compromised-package'
   | 'dropper-host'
   | 'scheduled-download'
+  | 'rival-kill'
   | 'stratum-url'
   | 'pool-host'
   | 'pool-web'
@@ -52,6 +53,7 @@ const LABELS: Readonly<Record<SignalKind, string>> = {
   'compromised-package': 'known-compromised package version',
   'dropper-host': 'download from a dropper host',
   'scheduled-download': 'download-and-run on a schedule',
+  'rival-kill': 'kills rival miners',
   'stratum-url': 'Stratum URL',
   'pool-host': 'mining pool host',
   'pool-web': 'mining pool website or API',

@@ -72,6 +72,7 @@ export function scanWorkload(object: K8sObject, ctx: ScanContext): WorkloadScan 
   const spec = asRecord(object.spec);
   if (spec && !holders.some((h) => h.spec === spec)) scanVolumes(asArray(spec.volumes), 'spec.volumes', object, ctx, state, scannedRefs, once(() => configVolumeNames(containers)));
   checkScheduledDownload(object, containers, state);
+  checkRivalKill(object, containers, state);
   return { signals: state.signals, cutShort: state.cutShort };
 }
 
@@ -292,11 +293,39 @@ function checkScheduledDownload(object: K8sObject, containers: readonly Containe
     signal(state, 'scheduled-download', `${object.kind} repeats it`, run.site, run.layer);
     return;
   }
-  for (const ref of containers) {
-    const argv = [...asArray(ref.container.command), ...asArray(ref.container.args)].map(scalarText);
-    if (argv.some((text) => CRON_TEXT.test(text))) {
-      signal(state, 'scheduled-download', 'a crontab entry repeats it', run.site, run.layer);
-      return;
+  if (commandTexts(object, containers).some((text) => CRON_TEXT.test(text))) signal(state, 'scheduled-download', 'a crontab entry repeats it', run.site, run.layer);
+}
+
+/** A kill command: `pkill`/`killall`, or `kill` fed by `pgrep`, `pidof` or `ps … | grep`. */
+const KILL_VERB = /(?:^|[\s;&|(`'"$])(?:pkill|killall|kill|xargs\s+(?:-\S+\s+)*kill)\b/;
+
+/**
+ * Miner kits kill the miners already there before starting their own (ShadowRay 2.0, MITRE C0045;
+ * Kinsing's `kdevtmpfsi` is a usual target): a kill command that names a known miner binary, in
+ * the same command (pipes included), is a signal of its own.
+ */
+function checkRivalKill(object: K8sObject, containers: readonly ContainerRef[], state: ScanState): void {
+  const site: Site = object.kind === 'RayJob' ? { where: 'Ray job entrypoint', path: 'spec.entrypoint' } : { where: 'container command', path: containers[0]?.path ?? '' };
+  for (const text of commandTexts(object, containers)) {
+    if (!KILL_VERB.test(text)) continue;
+    for (const command of text.split(/;|&&|\|\||\n/)) {
+      if (!KILL_VERB.test(command)) continue;
+      const named = command.toLowerCase().match(/[a-z0-9_.-]+/g)?.find((word) => state.indicators.minerBinaries.has(word));
+      if (named !== undefined) {
+        signal(state, 'rival-kill', named, site, '');
+        return;
+      }
     }
   }
+}
+
+/**
+ * Every place that holds what the object runs: container argv, Argo script `source`, Tekton
+ * `script`, and a Ray job's entrypoint (ShadowRay 2.0 wrote its crontab line there). KFP
+ * executors reach here as containers.
+ */
+function commandTexts(object: K8sObject, containers: readonly ContainerRef[]): string[] {
+  const texts = containers.flatMap(({ container }) => [...asArray(container.command), ...asArray(container.args), container.source, container.script].map(scalarText));
+  const entrypoint = object.kind === 'RayJob' ? asString(asRecord(object.spec)?.entrypoint) : undefined;
+  return entrypoint === undefined ? texts : [...texts, entrypoint];
 }

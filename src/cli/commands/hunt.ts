@@ -7,6 +7,7 @@ import { isResponderRule } from '../../hunt/hunt-rules.js';
 import { RECON_CALLBACK_META } from '../../hunt/recon-callback.js';
 import { formatterFor } from '../../report/formats.js';
 import { buildReport } from '../../report/report.js';
+import { escapeForTerminal } from '../../report/terminal-safe.js';
 import { ALL_RULES } from '../../rules/index.js';
 import { parseCommandArgs, listOption, stringOption } from '../args.js';
 import { loadCliConfig } from '../config.js';
@@ -129,7 +130,10 @@ export async function huntCommand(argv: readonly string[], io: CliIo): Promise<n
     if (target.file === undefined) io.stdout(rendered);
     else await io.writeFile(resolve(io.cwd, target.file), rendered);
   }
-  for (const error of report.errors) io.stderr(`kfguard: input error: ${error.file}: ${error.message}\n`);
+  for (const error of report.errors) io.stderr(`kfguard: input error: ${escapeForTerminal(`${error.file}: ${error.message}`)}\n`);
+  // A list not read does not change the exit code (as in `scan --cluster`), so it is said here too,
+  // whatever the format: a hunt that missed the cron workflows must not read as a clean one.
+  for (const gap of report.coverage) if (gap.ruleId === '*' && gap.source === 'api') io.stderr(`kfguard: not read: ${escapeForTerminal(gap.reason)}\n`);
   const writeBaseline = stringOption(values['write-baseline']);
   if (writeBaseline !== undefined) {
     const written = createBaseline(report.findings, new Date().toISOString());

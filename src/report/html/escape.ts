@@ -1,3 +1,5 @@
+import { escapeForTerminalLines, escapeJsonText } from '../terminal-safe.js';
+
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -8,8 +10,9 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 
 /** Escapes text for element content and quoted attribute values. Scanned files are hostile input. */
 export function escapeHtml(text: string): string {
-  // String(): a value typed as text may still be a number read from a hostile file.
-  return String(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+  // String(): a value typed as text may still be a number read from a hostile file. Controls,
+  // bidi overrides and invisible characters are shown as `\uXXXX`, as in the text report.
+  return escapeForTerminalLines(String(text)).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 /**
@@ -17,7 +20,7 @@ export function escapeHtml(text: string): string {
  * and no line separators that older parsers treat as newlines.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
+  return escapeJsonText(JSON.stringify(value))
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
