@@ -19,6 +19,9 @@ import { ConfigState, configRefsOf, type ConfigKind, type ConfigRef } from './co
 import { DeletedCollections, deletionName, possiblyDeletedNote } from './deleted-collections.js';
 import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
+import { attemptFinding } from './attempt.js';
+import { createdRef, namedAsStored, unnamedNote } from './created-name.js';
+import { outcomeOf, refused } from './outcome.js';
 import { PodRoles } from './pod-roles.js';
 import { ScheduledRuns } from './scheduled-runs.js';
 import { kindOfResource, TRACKED_RESOURCES, WORKLOAD_RESOURCES } from './resource-kinds.js';
@@ -183,8 +186,9 @@ export class AuditHunt {
     if (!inWindow) this.stats.outsideWindow++;
     else this.stats.judged++;
     if (inWindow && succeeded(event) && isBlindWrite(event)) this.stats.writesWithoutBody++;
-    const produced = inWindow && succeeded(event) ? this.judge(context, aloneNote, appliedNote) : [];
-    if (inWindow) this.timeline.record(event, produced);
+    const produced = inWindow ? this.judge(context, aloneNote, appliedNote) : [];
+    // A create by generateName is listed under the name the API server gave it.
+    if (inWindow) this.timeline.record(event, produced, event.verb === 'create' ? createdRef(event.objectRef, context.after) : event.objectRef);
   }
 
   result(): AuditHuntResult {
@@ -280,7 +284,8 @@ export class AuditHunt {
     // `kubectl debug` adds containers to a running pod through this subresource: what they run is judged.
     if (ref.subresource && !(ref.resource === 'pods' && ref.subresource === EPHEMERAL)) return { afterFromPatchAlone: false };
     if (event.verb === 'create' || event.verb === 'update') {
-      const after = requestObjectOf(event) ?? responseObjectOf(event);
+      const sent = requestObjectOf(event);
+      const after = sent ? namedAsStored(sent, event) : responseObjectOf(event);
       return after ? { after, afterFromPatchAlone: false } : { afterFromPatchAlone: false };
     }
     if (event.verb !== 'patch') return { afterFromPatchAlone: false };
@@ -345,10 +350,15 @@ export class AuditHunt {
     return Snapshot.of([{ object: after, origin }, ...found.map((object) => ({ object, origin }))], podLabelsOf);
   }
 
-  /** Runs the object rules and the detections on one request; returns the ids of what it found. */
+  /**
+   * Runs the object rules and the detections on one request; returns the ids of what it found. On
+   * a request that did not succeed only the object rules run, and their findings are attempts
+   * (attempt.ts); the detections judge what a request did, and a refused one did nothing.
+   */
   private judge(context: EventContext, aloneNote: string | undefined, appliedNote: string | undefined): string[] {
     const { event, after } = context;
     const produced: string[] = [];
+    const outcome = outcomeOf(event);
     const origin = auditOriginOf(event);
     if (after && this.objectRules.length > 0 && WRITES.has(event.verb)) {
       // Why the judgment read state a deletecollection may have ended, said on every finding of it.
@@ -365,13 +375,15 @@ export class AuditHunt {
         const notes = [
           ...readNotes,
           ...(context.afterFromPatchAlone ? [aloneNote ?? 'judged from the patch body alone: the log holds no earlier state of this object'] : []),
+          ...[event.verb === 'create' ? unnamedNote(after) : undefined].filter((note) => note !== undefined),
           ...[selfExemptionNote({ object: after, origin }, finding.ruleId)].filter((note) => note !== undefined),
         ];
         const noted = notes.length > 0 ? { ...finding, evidence: [...finding.evidence, ...notes] } : finding;
-        this.keep(noted, event);
+        this.keep(outcome === undefined ? noted : attemptFinding(noted, outcome, refused(event)), event);
         produced.push(finding.ruleId);
       }
     }
+    if (outcome !== undefined) return produced;
     for (const { detection, judge } of this.judges) {
       for (const hit of judge(context)) {
         const { meta } = detection;

@@ -1,6 +1,7 @@
 import type { TimelineActor, TimelineEntry } from '../report/report.js';
-import type { AuditEvent } from './event.js';
+import type { AuditEvent, AuditObjectRef } from './event.js';
 import { describeObjectRef } from './event.js';
+import { outcomeOf } from './outcome.js';
 import { doorOf } from './doors.js';
 
 interface ActorRecord {
@@ -37,7 +38,8 @@ export class Timeline {
 
   constructor(private readonly limits: TimelineLimits = DEFAULT_TIMELINE_LIMITS) {}
 
-  record(event: AuditEvent, findings: readonly string[]): void {
+  /** `ref`: the event's objectRef, or one naming what a create by generateName created. */
+  record(event: AuditEvent, findings: readonly string[], ref: AuditObjectRef = event.objectRef): void {
     const key = event.user || '(no user)';
     let actor = this.actors.get(key);
     if (!actor) {
@@ -53,7 +55,16 @@ export class Timeline {
     if (door && actor.doors.size < 5) actor.doors.add(door);
     for (const ip of event.sourceIPs) if (actor.sourceIPs.size < 10) actor.sourceIPs.add(ip);
     if (event.userAgent && actor.userAgents.size < 5) actor.userAgents.add(event.userAgent.slice(0, 120));
-    const entry: TimelineEntry = { timestamp: event.timestamp, verb: event.verb, object: describeObjectRef(event.objectRef), auditID: event.auditID, findings };
+    const outcome = outcomeOf(event);
+    // A refused request changed nothing: the entry says so, or it reads like one that did.
+    const entry: TimelineEntry = {
+      timestamp: event.timestamp,
+      verb: event.verb,
+      object: describeObjectRef(ref),
+      auditID: event.auditID,
+      findings,
+      ...(outcome !== undefined ? { outcome, ...(event.code !== undefined ? { code: event.code } : {}) } : {}),
+    };
     if (actor.entries.length < this.limits.maxEntriesPerActor) actor.entries.push(entry);
     else if (findings.length > 0) {
       // A request with a finding always gets a place: it replaces the latest one without.

@@ -65,6 +65,10 @@ export interface TimelineEntry {
   readonly auditID: string;
   /** Rule and detection ids of the findings this request produced. */
   readonly findings: readonly string[];
+  /** How a request that did not succeed ended, e.g. `403 denied`; absent when it succeeded. */
+  readonly outcome?: string;
+  /** Its response code, when the log has one (with `outcome` only). */
+  readonly code?: number;
 }
 
 export interface ReportSummary {

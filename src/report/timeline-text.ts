@@ -18,7 +18,8 @@ export function timelineLines(report: Report, p: Paint): string[] {
     lines.push(`  ${p.bold(actor.actor)} ${p.dim(how)}`);
     for (const entry of actor.entries.slice(0, ENTRIES_PER_ACTOR)) {
       const marker = entry.findings.length > 0 ? p.red(`  ◀ ${[...new Set(entry.findings)].join(', ')}`) : '';
-      lines.push(`    ${p.dim(entry.timestamp || '(no time)')}  ${entry.verb} ${entry.object}${marker}`);
+      const outcome = entry.outcome !== undefined ? p.yellow(` → ${entry.outcome}`) : '';
+      lines.push(`    ${p.dim(entry.timestamp || '(no time)')}  ${entry.verb} ${entry.object}${outcome}${marker}`);
     }
     const hidden = actor.entries.length - ENTRIES_PER_ACTOR;
     if (hidden > 0) lines.push(p.dim(`    … ${hidden} more request(s) (see --format json)`));

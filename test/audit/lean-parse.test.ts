@@ -15,10 +15,15 @@ import { ALL_RULES } from '../../src/rules/index.js';
 import { requiresShared, sharedAvailable, sharedPath } from '../../src/testing/shared.js';
 import { auditEvent, pipelinePod } from './events.js';
 
-/** What the lean parse must equal when it answers: the whole parse without the responseObject. */
+/**
+ * What the lean parse must equal when it answers: the whole parse without the responseObject, but
+ * with it when the requestObject names nothing (a create by generateName: only the stored copy
+ * has the name the API server chose).
+ */
 function withoutResponse(line: string): unknown {
   const value = JSON.parse(line) as Record<string, unknown>;
-  delete value.responseObject;
+  const name = (value.requestObject as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+  if (typeof name === 'string' && name !== '') delete value.responseObject;
   return value;
 }
 
@@ -70,6 +75,22 @@ describe('parsing an audit line without the responseObject nothing reads', () =>
     assertAgrees(create(pod(), pod(), (e) => ({ ...e, annotations: { z: 'x', requestReceivedTimestamp: 'y', responseObject: 'q' } })));
     // In strings: quotes inside a string are escaped, so no key pattern can be read there.
     assertAgrees(create(pod({ metadata: { name: 'p', annotations: { n: '","responseObject":{},"requestReceivedTimestamp":"x"}' } } }), pod()));
+  });
+
+  test('a create by generateName: the stored copy is parsed too, for the name the API server chose', () => {
+    const sent = pod({ metadata: { generateName: 'p-', namespace: 'a' } });
+    const storedPod = pod({ metadata: { name: 'p-x7k2p', generateName: 'p-', namespace: 'a' } });
+    const line = create(sent, storedPod);
+    assert.equal(assertAgrees(line), true);
+    assert.deepEqual((leanParse(line)?.value as { responseObject?: unknown }).responseObject, storedPod);
+    // A second top-level responseObject after the timestamp: which one the whole parse keeps depends
+    // on key order, so the line is parsed whole.
+    const twice = line.replace(/\}$/, ',"responseObject":{"kind":"Pod","apiVersion":"v1","metadata":{"name":"other"}}}');
+    assert.equal(leanParse(twice), undefined);
+    assert.deepEqual(parseAuditLine(twice)?.value, JSON.parse(twice));
+    // A stored copy that is not JSON: the whole parse fails, and so must the line (reported malformed).
+    const corrupt = create(sent, storedPod).replace('"p-x7k2p"', 'p-x7k2p');
+    assert.equal(parseAuditLine(corrupt), undefined);
   });
 
   test('a line cut off or corrupt outside the responseObject is parsed whole and reported malformed', () => {
@@ -134,17 +155,24 @@ describe('parsing an audit line without the responseObject nothing reads', () =>
     const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
       value: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.constant(null), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.oneof(text, fc.constantFrom('responseObject', 'requestReceivedTimestamp', 'kind', 'apiVersion')), tie('value'), { maxKeys: 3 })),
     })).value;
-    const object = fc.record({ apiVersion: fc.constant('v1'), kind: fc.constantFrom('Pod', 'Workflow'), metadata: fc.record({ name: text }), spec: json });
+    // Named, or by generateName (the stored copy is then parsed too), or with an empty name.
+    const metadata = fc.oneof(fc.record({ name: text }), fc.record({ generateName: text }), fc.record({ name: fc.constant(''), generateName: text }));
+    const object = fc.record({ apiVersion: fc.constant('v1'), kind: fc.constantFrom('Pod', 'Workflow'), metadata, spec: json });
     let answered = 0;
+    let answeredUnnamed = 0;
     fc.assert(
       fc.property(fc.constantFrom('create', 'update', 'patch'), fc.oneof(object, json), fc.oneof(object, json), fc.dictionary(text, text, { maxKeys: 3 }), (verb, requestObject, responseObject, annotations) => {
         const line = JSON.stringify({ ...auditEvent({ verb, resource: 'pods', namespace: 'a', requestObject, responseObject }), annotations });
-        if (assertAgrees(line)) answered++;
+        if (assertAgrees(line)) {
+          answered++;
+          if ((requestObject as { metadata?: { name?: unknown } }).metadata?.name === undefined) answeredUnnamed++;
+        }
       }),
       { numRuns: 500 },
     );
     // The property must have been tested on answers, not only on declines.
     assert.ok(answered > 50, `${answered} answered`);
+    assert.ok(answeredUnnamed > 10, `${answeredUnnamed} answered by generateName`);
   });
 });
 

@@ -1,11 +1,12 @@
 import { isK8sObject } from '../../core/object.js';
+import { hasName } from '../created-name.js';
 
 /**
  * JSON.parse of an audit line, leaving out the `responseObject` of a create or update that the
- * hunt never reads. A create or update is judged on its `requestObject` (the whole object sent;
- * hunt-log.ts `afterOf`), and at RequestResponse level the API server logs the object a second
- * time as stored, so on a busy log half the parsed bytes, and the garbage they make, were an
- * object nothing looked at.
+ * hunt never reads (but for its name, when the request let the API server choose it). A create
+ * or update is judged on its `requestObject` (the whole object sent; hunt-log.ts `afterOf`), and
+ * at RequestResponse level the API server logs the object a second time as stored, so on a busy
+ * log half the parsed bytes, and the garbage they make, were an object nothing looked at.
  *
  * The cut is proven on the text, never guessed: with `A` the text before the candidate
  * `,"responseObject":` and `B` the text from the last `,"requestReceivedTimestamp":"` on,
@@ -54,7 +55,15 @@ export function leanParse(text: string): { value: unknown; text: string } | unde
     const value = JSON.parse(lean) as { verb?: unknown; stage?: unknown; requestObject?: unknown; responseObject?: unknown };
     if ((value.verb !== 'create' && value.verb !== 'update') || (value.stage !== 'ResponseComplete' && value.stage !== 'Panic') || value.responseObject !== undefined) return undefined;
     // The responseObject is read when the requestObject is not a whole object (hunt-log.ts afterOf).
-    return isK8sObject(value.requestObject) ? { value, text: lean } : undefined;
+    if (!isK8sObject(value.requestObject)) return undefined;
+    if (!hasName(value.requestObject)) {
+      // A create by generateName: only the stored copy holds the name the API server chose
+      // (created-name.ts), so that copy is parsed, from the text cut out (rare: most creates name
+      // their object); the check above leaves no other responseObject in A or B. The text stays
+      // the lean one: the hunt keeps a named object of its own for such a create (moveWorkload).
+      value.responseObject = JSON.parse(text.slice(cut + RESPONSE_KEY.length, tail)) as unknown;
+    }
+    return { value, text: lean };
   } catch {
     return undefined;
   }

@@ -11,6 +11,7 @@ const TIMELINE_CSS = `
 #timeline li.hit::before{background:#c0392b}
 #timeline li.hit{font-weight:600}
 #timeline .when{color:#666;margin-right:.6em}
+#timeline .outcome{color:#8a5a00;margin-left:.4em}
 #timeline .tag{background:#c0392b;color:#fff;border-radius:3px;padding:0 .35em;margin-left:.4em;font-size:.85em}
 `;
 
@@ -27,7 +28,8 @@ export function timelineSection(report: Report): string {
       const items = actor.entries.slice(0, ENTRIES_PER_ACTOR).map((entry) => {
         const hit = entry.findings.length > 0;
         const tags = [...new Set(entry.findings)].map((id) => `<span class="tag">${escapeHtml(id)}</span>`).join('');
-        return `<li class="${hit ? 'hit' : ''}" title="auditID ${escapeHtml(entry.auditID)}"><span class="when">${escapeHtml(entry.timestamp || '(no time)')}</span>${escapeHtml(`${entry.verb} ${entry.object}`)}${tags}</li>`;
+        const outcome = entry.outcome !== undefined ? `<span class="outcome">→ ${escapeHtml(entry.outcome)}</span>` : '';
+        return `<li class="${hit ? 'hit' : ''}" title="auditID ${escapeHtml(entry.auditID)}"><span class="when">${escapeHtml(entry.timestamp || '(no time)')}</span>${escapeHtml(`${entry.verb} ${entry.object}`)}${outcome}${tags}</li>`;
       });
       const more = actor.entries.length - ENTRIES_PER_ACTOR + actor.omitted;
       return `<div class="actor"><h3 class="mono">${escapeHtml(actor.actor)}</h3><p class="note">${escapeHtml(how)}</p><ol>${items.join('')}</ol>${more > 0 ? `<p class="note">${more} more request(s) not shown</p>` : ''}</div>`;
