@@ -28,8 +28,13 @@ export function xmlAttribute(value: string): string {
   return visible(value).replace(INVALID_XML_CHARS, '').replace(/[&<>"'\n\r\t]/g, (c) => ENTITIES[c] ?? c);
 }
 
+/**
+ * For element text. A CR is written as `&#13;`: a raw one would be read back as a newline (XML
+ * line-end normalisation) and, in a terminal showing the file (`cat report.xml`, a CI log),
+ * would return the cursor and let the text after it overwrite the line.
+ */
 export function xmlText(value: string): string {
-  return visible(value).replace(INVALID_XML_CHARS, '').replace(/[&<>]/g, (c) => ENTITIES[c] ?? c);
+  return visible(value).replace(INVALID_XML_CHARS, '').replace(/[&<>\r]/g, (c) => ENTITIES[c] ?? c);
 }
 
 export type XmlAttributes = Readonly<Record<string, string | number | undefined>>;

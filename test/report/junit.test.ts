@@ -84,6 +84,18 @@ describe('junit formatter', () => {
     );
   });
 
+  test('writes a CR from input as &#13;, so the file holds no raw CR and the text reads back unchanged', () => {
+    const crReport = buildReport({
+      inputs: { files: 1, documents: 1, skipped: 0, skippedFiles: 0, skippedDocuments: 0 },
+      findings: [syntheticFinding(0, { ruleId: 'rule-a', message: 'miner\rSummary: no findings — passes' })],
+    });
+    const xml = junitFormatter.render(crReport, renderOptions());
+    assert.ok(!xml.includes('\r'), 'a raw CR reached the JUnit file');
+    const failure = descendants(parseXml(xml), 'failure')[0];
+    assert.ok(failure, 'the finding gave no <failure>; the test would prove nothing');
+    assert.match(failure.text, /miner\rSummary: no findings/);
+  });
+
   test('names several findings on one resource by their field', () => {
     const names = descendants(render(report), 'testcase').map((c) => c.attributes.name);
     assert.ok(names.includes('Deployment team-0/workload-0 spec.template.spec.containers[1].image'), names.join('\n'));
