@@ -17,6 +17,7 @@ interface PackageJson {
   readonly homepage?: string;
   readonly bugs?: { url: string };
   readonly license: string;
+  readonly allowScripts?: Record<string, boolean>;
 }
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as PackageJson;
 
@@ -87,6 +88,17 @@ describe('package metadata', () => {
     for (const name of ['js-yaml', 'yaml', 'zod']) assert.ok(bundled.has(name), `${name} is bundled and its licence listed`);
     const installedToo = Object.keys(pkg.dependencies ?? {}).filter((name) => bundled.has(name));
     assert.deepEqual(installedToo, [], 'bundled packages belong in devDependencies: installing them again only slows `npm install -g`');
+  });
+
+  test('every dependency with an install script has a decision in allowScripts, so `npm ci` prints no review warning', () => {
+    // npm 11.16+ lists unreviewed install scripts after every install, and npm 12 skips them.
+    const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.hasInstallScript === true)
+      .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    assert.ok(withScripts.includes('esbuild'), 'the lockfile marks no install script; the test would prove nothing');
+    const decided = new Set(Object.keys(pkg.allowScripts ?? {}).map((key) => key.replace(/(?<=.)@[^@]*$/, '')));
+    assert.deepEqual(withScripts.filter((name) => !decided.has(name)), []);
   });
 
   test('the licence is declared, and no repository, homepage or bugs URL is claimed before one exists', () => {
