@@ -4,6 +4,7 @@ import type { PathSegment } from '../core/path.js';
 import { splitDocuments } from '../sources/yaml-documents.js';
 import { renderGenerated, type GeneratedFor } from './generated-text.js';
 import type { ObjectEdit } from './types.js';
+import { confineReprint } from './confine-reprint.js';
 import { setScalarsInPlace, type ScalarSet } from './cst-edit.js';
 import { applyEditsToDocument, orderEdits } from './yaml-edit.js';
 
@@ -204,8 +205,14 @@ export class EditableYamlFile {
     // elsewhere; the result must read as the data model edit does, or the document is re-printed.
     const sets = scalarSetsOf([...byPrefix.values()]);
     const inPlace = sets && setScalarsInPlace(source, sets);
-    if (inPlace !== undefined && isDeepStrictEqual(parseDocument(inPlace).toJS(), doc.toJS())) return inPlace;
-    return restoreSpacing(doc.toString(layout), source).trimEnd() + trailingSpace(source);
+    const intended: unknown = doc.toJS();
+    if (inPlace !== undefined && isDeepStrictEqual(parseDocument(inPlace).toJS(), intended)) return inPlace;
+    const printed = restoreSpacing(doc.toString(layout), source).trimEnd() + trailingSpace(source);
+    // Structural edits: the printer's changes away from the edited nodes are undone, if the data still reads as intended.
+    const paths = [...byPrefix.values()].flatMap(({ prefix, edits: list }) => list.map((edit) => [...prefix, ...edit.path]));
+    const confined = confineReprint(source, printed, paths);
+    if (confined !== undefined && confined !== printed && isDeepStrictEqual(parseDocument(confined).toJS(), intended)) return confined;
+    return printed;
   }
 
   private renderGenerated(): string {

@@ -103,6 +103,26 @@ describe('fix edits through the CST', () => {
     assert.deepEqual(parse(file.render()), { a: 'y', b: 1 });
   });
 
+  test('a structural edit (an item added and one removed) moves only the edited nodes: folded, literal and other flow text stay', () => {
+    const file = new EditableYamlFile(AWKWARD);
+    const container = ['spec', 'template', 'spec', 'containers', 0];
+    file.edit(0, [], [
+      { op: 'append', path: [...container, 'env'], value: { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } } },
+      { op: 'delete', path: [...container, 'command', 1] },
+    ]);
+    const after = file.render();
+    const expected = parse(AWKWARD) as { spec: { template: { spec: { containers: { env: unknown[]; command: string[] }[] } } } };
+    const edited = expected.spec.template.spec.containers[0];
+    assert.ok(edited);
+    edited.env.push({ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } });
+    edited.command.pop();
+    assert.deepEqual(parse(after), expected);
+    // Everything above the container's env, and the args below it, is byte for byte as written.
+    const untilEnv = AWKWARD.slice(0, AWKWARD.indexOf('        env:'));
+    assert.ok(after.startsWith(untilEnv), `text before the edited nodes moved:\n${after}`);
+    assert.ok(after.endsWith(AWKWARD.slice(AWKWARD.indexOf('        args:'))), `text after the edited nodes moved:\n${after}`);
+  });
+
   test('random documents in every layout: one scalar set, one line changed, and the data reads as intended', () => {
     const leaf = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constantFrom('yes', 'null', '1.0', 'a: b', '# x', '- y', "it's", '"q"'));
     const { tree } = fc.letrec<{ tree: unknown }>((tie) => ({
