@@ -21,7 +21,12 @@ export function maskYamlSecrets(text: string): string {
   } catch {
     return redactYamlCredentials(text);
   }
-  return redactUrlCredentials(redactCredentialAssignments(replaceRanges(text, ranges)));
+  // Line by line: a quoted value with no closing quote on its line (`--token="]`, the quote closing
+  // the YAML string) must not swallow the lines after it; the preview keeps every line.
+  return replaceRanges(text, ranges)
+    .split('\n')
+    .map((line) => redactUrlCredentials(redactCredentialAssignments(line)))
+    .join('\n');
 }
 
 function scalarText(node: unknown): string | undefined {

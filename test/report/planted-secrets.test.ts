@@ -202,4 +202,13 @@ describe('planted secrets', () => {
     assert.equal(whole.split('\n').filter((line) => line.startsWith('+') && !line.startsWith('+++')).length, LIST.split('\n').length - 1, 'masking must keep every line');
     assert.deepEqual(leaks(whole), [], whole);
   });
+
+  test('a credential flag whose value is a closing quote masks that line only, not the rest of the file', () => {
+    // `--NotebookApp.token=` then the YAML string's closing quote: a quoted value ran on to the next `"`.
+    const text = 'args: ["start-notebook.sh", "--NotebookApp.token="]\nports: [8888]\nnote: plain\nlast: "x"\n';
+    const whole = unifiedDiff('nb.yaml', undefined, text);
+    const added = whole.split('\n').filter((line) => line.startsWith('+') && !line.startsWith('+++'));
+    assert.equal(added.length, text.split('\n').length - 1, `masking must keep every line:\n${whole}`);
+    assert.deepEqual(added.slice(1), ['+ports: [8888]', '+note: plain', '+last: "x"']);
+  });
 });
