@@ -1,5 +1,4 @@
-import { diffArrays } from 'diff';
-import { isNode, parseDocument, type Node } from 'yaml';
+import { isMap, isNode, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import type { PathSegment } from '../core/path.js';
 
 interface LineSpan {
@@ -7,7 +6,14 @@ interface LineSpan {
   readonly last: number;
 }
 
-/** 0-based line of each byte offset, by binary search over the line starts. */
+/** Start offset of every line. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 0-based line of a byte offset, by binary search over the line starts. */
 function lineOf(starts: readonly number[], offset: number): number {
   let low = 0;
   let high = starts.length - 1;
@@ -19,63 +25,79 @@ function lineOf(starts: readonly number[], offset: number): number {
   return low;
 }
 
-/**
- * The lines of `source` each edit may change: those of the deepest node of its path that exists
- * before the edit (the scalar set, the item deleted, or the collection a key or item is added to).
- */
-function editedSpans(source: string, paths: readonly (readonly PathSegment[])[]): LineSpan[] | undefined {
-  const doc = parseDocument(source);
-  if (doc.errors.length > 0) return undefined;
-  const starts = [0];
-  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
-  const spans: LineSpan[] = [];
-  for (const path of paths) {
-    let node: Node | undefined;
-    for (let depth = path.length; depth >= 0 && node === undefined; depth--) {
-      const found: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-      if (isNode(found) && found.range) node = found;
-    }
-    const range = node?.range;
-    if (!range) return undefined;
-    spans.push({ first: lineOf(starts, range[0]), last: lineOf(starts, Math.max(range[0], range[2] - 1)) });
+/** The deepest collection on `path` (itself included) that exists in `doc`. */
+function editedAncestor(doc: Document, path: readonly PathSegment[]): readonly PathSegment[] {
+  for (let depth = path.length; depth > 0; depth--) {
+    const found: unknown = doc.getIn(path.slice(0, depth), true);
+    if (isNode(found) && !isScalar(found)) return path.slice(0, depth);
   }
-  return spans;
+  return [];
 }
 
 /**
- * `printed` (the document re-printed by the `yaml` printer after structural edits: a key or list
- * item added or removed) with every changed run of lines that lies outside the edited nodes put
- * back as it was in `source`. The printer also folds `>-` scalars, re-wraps long strings and
- * respaces flow collections anywhere in the document; those lines carry the same data, so only
- * the edited region moves. Answers undefined when the edited lines cannot be found; the caller
- * checks that the result reads as the edit intends and keeps `printed` otherwise.
+ * The whole lines `path`'s node covers in `text`, from its key when it is a mapping value (a flow
+ * value printed on the next line would otherwise lose its key), or undefined when it is not found.
  */
-export function confineReprint(source: string, printed: string, paths: readonly (readonly PathSegment[])[]): string | undefined {
-  const spans = editedSpans(source, paths);
-  if (spans === undefined) return undefined;
-  const touches = (first: number, removed: number): boolean =>
-    removed === 0
-      ? spans.some((span) => first >= span.first && first <= span.last + 1)
-      : spans.some((span) => first <= span.last && first + removed - 1 >= span.first);
+function spanOf(doc: Document, starts: readonly number[], path: readonly PathSegment[]): LineSpan | undefined {
+  const node: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  if (!isNode(node) || !node.range) return undefined;
+  let start = node.range[0];
+  const parent: unknown = path.length === 0 ? undefined : doc.getIn(path.slice(0, -1), true);
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[path.length - 1]);
+    const keyStart = (pair?.key as Node | undefined)?.range?.[0];
+    if (keyStart === undefined) return undefined;
+    start = keyStart;
+  }
+  return { first: lineOf(starts, start), last: lineOf(starts, Math.max(start, node.range[2] - 1)) };
+}
+
+/**
+ * `containers`: for each edit, the collection it changes (the list appended to, the parent of a
+ * key set or an item deleted); a missing one stands for its deepest existing ancestor.
+ *
+ * `source` with only the nodes the edits changed replaced by their text in `printed` (the document
+ * re-printed by the `yaml` printer after structural edits: a key or list item added or removed).
+ * The printer also folds `>-` scalars, re-wraps long strings and respaces flow collections
+ * anywhere in the document; all of that is left as written. Linear in the document's size.
+ * Answers undefined when a changed node cannot be found in both texts, or two overlap in one and
+ * not the other; the caller checks that the result reads as the edit intends and keeps `printed`
+ * otherwise.
+ */
+export function confineReprint(source: string, printed: string, containers: readonly (readonly PathSegment[])[]): string | undefined {
+  const before = parseDocument(source);
+  const after = parseDocument(printed);
+  if (before.errors.length > 0 || after.errors.length > 0) return undefined;
+  const sourceStarts = lineStarts(source);
+  const printedStarts = lineStarts(printed);
+  const regions: { from: LineSpan; to: LineSpan }[] = [];
+  for (const path of containers) {
+    const ancestor = editedAncestor(before, path);
+    const from = spanOf(before, sourceStarts, ancestor);
+    const to = spanOf(after, printedStarts, ancestor);
+    if (!from || !to) return undefined;
+    regions.push({ from, to });
+  }
+  // Nested or repeated regions: keep the outermost; partly overlapping ones cannot be spliced.
+  regions.sort((a, b) => a.from.first - b.from.first || b.from.last - a.from.last);
+  const kept: { from: LineSpan; to: LineSpan }[] = [];
+  for (const region of regions) {
+    const last = kept[kept.length - 1];
+    if (last && region.from.first <= last.from.last) {
+      if (region.from.last > last.from.last || region.to.first < last.to.first || region.to.last > last.to.last) return undefined;
+      continue;
+    }
+    if (last && region.to.first <= last.to.last) return undefined;
+    kept.push(region);
+  }
+  const sourceLines = source.split('\n');
+  const printedLines = printed.split('\n');
   const out: string[] = [];
   let line = 0;
-  let removed: string[] = [];
-  let added: string[] = [];
-  const flush = (): void => {
-    out.push(...(removed.length === 0 && added.length === 0 ? [] : touches(line, removed.length) ? added : removed));
-    line += removed.length;
-    removed = [];
-    added = [];
-  };
-  for (const change of diffArrays(source.split('\n'), printed.split('\n'))) {
-    if (change.removed) removed.push(...change.value);
-    else if (change.added) added.push(...change.value);
-    else {
-      flush();
-      out.push(...change.value);
-      line += change.value.length;
-    }
+  for (const { from, to } of kept) {
+    out.push(...sourceLines.slice(line, from.first), ...printedLines.slice(to.first, to.last + 1));
+    line = from.last + 1;
   }
-  flush();
+  out.push(...sourceLines.slice(line));
   return out.join('\n');
 }

@@ -209,8 +209,10 @@ export class EditableYamlFile {
     if (inPlace !== undefined && isDeepStrictEqual(parseDocument(inPlace).toJS(), intended)) return inPlace;
     const printed = restoreSpacing(doc.toString(layout), source).trimEnd() + trailingSpace(source);
     // Structural edits: the printer's changes away from the edited nodes are undone, if the data still reads as intended.
-    const paths = [...byPrefix.values()].flatMap(({ prefix, edits: list }) => list.map((edit) => [...prefix, ...edit.path]));
-    const confined = confineReprint(source, printed, paths);
+    const containers = [...byPrefix.values()].flatMap(({ prefix, edits: list }) =>
+      list.map((edit) => [...prefix, ...(edit.op === 'append' ? edit.path : edit.path.slice(0, -1))]),
+    );
+    const confined = confineReprint(source, printed, containers);
     if (confined !== undefined && confined !== printed && isDeepStrictEqual(parseDocument(confined).toJS(), intended)) return confined;
     return printed;
   }
