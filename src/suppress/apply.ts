@@ -134,13 +134,13 @@ function inlineSuppression(
       // backdoor) is exempted only for a stated time, as a Kyverno PolicyException or a
       // Trivy ignore with an expiry is meant to be reviewed, never for ever.
       warnings.add(
-        `inline suppression of ${finding.ruleId} on ${describeRef(finding.resource)} not honoured: a ${finding.severity} threat finding is suppressed only with kfguard.io/ignore-until (at most ${horizon}, ignoreHorizonDays in .kfguard.yaml)`,
+        `inline suppression of ${finding.ruleId} on ${describeRef(finding.resource)} not honoured: a ${finding.severity} threat finding is suppressed only with kfguard.io/ignore-until (at most ${horizon}, the config setting ignoreHorizonDays)`,
       );
       return false;
     }
     if (ignore.until === undefined || ignore.until <= horizon) return true;
     warnings.add(
-      `inline suppression of ${finding.ruleId} on ${describeRef(finding.resource)} not honoured: ignore-until ${ignore.until} is past the horizon ${horizon} (ignoreHorizonDays in .kfguard.yaml)`,
+      `inline suppression of ${finding.ruleId} on ${describeRef(finding.resource)} not honoured: ignore-until ${ignore.until} is past the horizon ${horizon} (the config setting ignoreHorizonDays)`,
     );
     return false;
   });
@@ -178,7 +178,7 @@ function configSuppression(
 function withinHorizon(suppression: ConfigSuppression, horizon: string, warnings: Set<string>): boolean {
   if (suppression.until === undefined || suppression.until <= horizon) return true;
   warnings.add(
-    `config suppression of ${suppression.rule} on "${suppression.resource}" (${suppression.reason}) not honoured: until ${suppression.until} is past the horizon ${horizon} (ignoreHorizonDays in .kfguard.yaml)`,
+    `config suppression of ${suppression.rule} on "${suppression.resource}" (${suppression.reason}) not honoured: until ${suppression.until} is past the horizon ${horizon} (the config setting ignoreHorizonDays)`,
   );
   return false;
 }

@@ -99,6 +99,11 @@ describe('suppression abuse', () => {
     writeFileSync(join(sub, 'short.yaml'), 'ignoreHorizonDays: 7\n');
     const capped = await scanJson(sub, ['soon.yaml', '--config', 'short.yaml']);
     assert.equal(miners(capped)[0]?.suppression, undefined);
+    // The warning points at the setting, not at a `.kfguard.yaml` that was not the file loaded.
+    const refusal = capped.warnings.find((w) => w.includes('past the horizon'));
+    assert.ok(refusal, capped.warnings.join('\n'));
+    assert.doesNotMatch(refusal, /\.kfguard\.yaml/);
+    assert.match(refusal, /ignoreHorizonDays/);
   });
 
   test('config discovery stops at the repository root', async () => {
