@@ -12,7 +12,7 @@
  *   and all of the changes (sampled at each miner) and its CPU time per change, from /proc.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ALL_RULES } from '../src/rules/index.js';
@@ -78,8 +78,20 @@ const RESYNC = process.env.BENCH_WATCH_RESYNC ?? '10';
  * process (e.g. `--max-semi-space-size=8`), for experiments.
  */
 const MEMORY_LOG = Number(process.env.BENCH_MEMORY_LOG ?? 0);
+const MEMORY_FILE = process.env.BENCH_MEMORY_FILE;
+/** Changes sent so far, as of the last miner created (every 1,000th change); -1 before the churn. */
+let sent = -1;
+const sentSoFar = (): number => sent;
 const nodeFlags = [...(process.env.BENCH_WATCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== ''), ...(MEMORY_LOG > 0 ? ['--import', join(REPO_ROOT, 'bench', 'memory-log.mjs')] : [])];
-const watch: ChildProcess = spawn(process.execPath, [...nodeFlags, BIN, 'watch', '--kubeconfig', kubeconfig!, '--resync', RESYNC], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCH_MEMORY_LOG: String(MEMORY_LOG) } });
+/**
+ * BENCH_WATCH_CGROUP=DIR: the watch runs in that (existing) cgroup, v1 or v2, as in a container with
+ * its memory limit (deploy/scanner gives the watch 1 GiB): Node sizes its heap from that limit. The
+ * shell joins the cgroup and execs node, so the watch keeps the pid read from /proc below.
+ */
+const CGROUP = process.env.BENCH_WATCH_CGROUP;
+const watchArgs = [...nodeFlags, BIN, 'watch', '--kubeconfig', kubeconfig!, '--resync', RESYNC];
+const [watchCommand, watchArgv] = CGROUP === undefined ? [process.execPath, watchArgs] : ['/bin/sh', ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', CGROUP, process.execPath, ...watchArgs]];
+const watch: ChildProcess = spawn(watchCommand, watchArgv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCH_MEMORY_LOG: String(MEMORY_LOG) } });
 interface MemorySample {
   rss: number;
   heapUsed: number;
@@ -98,7 +110,11 @@ createInterface({ input: watch.stdout! }).on('line', (line) => {
 });
 let stderr = '';
 createInterface({ input: watch.stderr! }).on('line', (line) => {
-  if (line.startsWith('BENCH_MEMORY ')) memory = JSON.parse(line.slice('BENCH_MEMORY '.length)) as MemorySample;
+  if (line.startsWith('BENCH_MEMORY ')) {
+    memory = JSON.parse(line.slice('BENCH_MEMORY '.length)) as MemorySample;
+    // BENCH_MEMORY_FILE: every sample, one JSON line each, for the shape between the tenths.
+    if (MEMORY_FILE !== undefined) appendFileSync(MEMORY_FILE, `${JSON.stringify({ ...memory, events: sentSoFar() })}\n`);
+  }
   else stderr += `${line}\n`;
 });
 const syncStarted = Date.now();
@@ -120,11 +136,13 @@ serverLines.on('line', (line) => {
   const [word, name, at] = line.split(' ');
   if (word !== 'CREATED') return;
   created.set(name!, Number(at));
+  sent = Number(name!.slice('miner-'.length)) + 1;
   rssByEvents.push({ events: Number(name!.slice('miner-'.length)) + 1, rss: rssMb(), memory });
 });
 // BENCH_HEAP_SAMPLE (with `--import bench/heap-sample.mjs` in BENCH_WATCH_NODE_FLAGS): sample what the churn leaves to major GCs.
 if (process.env.BENCH_HEAP_SAMPLE) watch.kill('SIGUSR2');
 const churnStarted = Date.now();
+sent = 0;
 const cpuAtChurn = cpuMs();
 server.stdin!.write(`churn ${RATE} ${EVENTS}\n`);
 await nextLine('CHURNED');

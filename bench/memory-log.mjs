@@ -4,9 +4,10 @@
 // is counted by it (external, of which array buffers: Buffers of sockets and streams), and the
 // rest (RSS minus both: malloc'd memory of Node and V8 themselves, code, thread stacks,
 // fragmentation). A number that grows with events says which of the three to look at.
-import { getHeapSpaceStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { writeSync } from 'node:fs';
 import { setInterval } from 'node:timers';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 
 const everyMs = Number(process.env.BENCH_MEMORY_LOG ?? 0);
 if (everyMs > 0) {
@@ -15,6 +16,16 @@ if (everyMs > 0) {
   // is then the live set. It changes what it measures (the heap never fills with garbage), so
   // RSS is read in runs without it.
   const collect = process.env.BENCH_MEMORY_LIVE === '1' ? globalThis.gc : undefined;
+  // Full (mark-compact) collections so far and their pause time: what a flag that trades memory
+  // for collections costs, next to the RSS it saves.
+  const major = { count: 0, ms: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+      major.count++;
+      major.ms += entry.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
   const timer = setInterval(() => {
     collect?.();
     const usage = process.memoryUsage();
@@ -35,6 +46,10 @@ if (everyMs > 0) {
       // External memory is malloc'd outside the V8 heap, so it is part of this difference too;
       // subtracted, what is left is neither the heap nor buffers V8 knows of.
       rest: mb(usage.rss - committed - usage.external),
+      // What V8 may hold at most: node sizes it from the cgroup's memory limit when there is one.
+      heapLimit: mb(getHeapStatistics().heap_size_limit),
+      majorGcs: major.count,
+      majorGcMs: Math.round(major.ms),
       spaces,
     };
     writeSync(2, `BENCH_MEMORY ${JSON.stringify(sample)}\n`);

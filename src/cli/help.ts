@@ -283,6 +283,10 @@ ${CONFIG_FLAG}
 kfguard.io/ignore annotations on cluster objects are never honoured for threat and exposure rules:
 whoever created the object wrote them. Exit codes: 0 stopped by a signal, 2 usage errors, no cluster,
 or nothing readable.
+
+Memory: the watch sets V8's --heap-growing-percent=50 (one in NODE_OPTIONS stands). In a container
+node limits V8's heap to half the memory limit; the watch says at start when that does not fit, and
+NODE_OPTIONS=--max-old-space-size=MB (the limit less a quarter) raises it.
 `;
 
 export const EXPORT_HELP = `Usage: kfguard export vap [flags]

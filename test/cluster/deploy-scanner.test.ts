@@ -12,6 +12,7 @@ import { FILE_ONLY_KINDS, kindsToList, LISTABLE_KINDS } from '../../src/sources/
 import { readOnlyRules } from '../../src/sources/cluster/rbac.js';
 import { REPO_ROOT } from '../../src/testing/shared.js';
 import { WATCH_WRITE_RULES } from '../../src/watch/cluster-writes.js';
+import { oldSpaceFor } from '../../src/watch/memory-limit.js';
 import { objectsOfYaml } from './helpers.js';
 
 const DIR = join(REPO_ROOT, 'deploy', 'scanner');
@@ -42,6 +43,17 @@ describe('deploy/scanner', () => {
     }
     const missing = [...named].filter((kind) => !listable.has(kind) && !FILE_ONLY_KINDS.includes(kind));
     assert.deepEqual(missing, []);
+  });
+
+  test("the watch's V8 heap limit fits its container's memory limit", () => {
+    interface Container { env?: { name: string; value: string }[]; resources: { limits: { memory: string } } }
+    const deployment = objectsOfYaml(readFileSync(join(DIR, 'watch-deployment.yaml'), 'utf8'))[0] as unknown as { spec: { template: { spec: { containers: Container[] } } } };
+    const container = deployment.spec.template.spec.containers[0]!;
+    const limit = /^(\d+)(Mi|Gi)$/.exec(container.resources.limits.memory);
+    assert.ok(limit, container.resources.limits.memory);
+    const bytes = Number(limit[1]) * 2 ** (limit[2] === 'Gi' ? 30 : 20);
+    const options = container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+    assert.equal(/--max-old-space-size=(\d+)/.exec(options)?.[1], String(oldSpaceFor(bytes)));
   });
 
   test('kubectl kustomize renders it: the CronJob runs scan --cluster, the Deployment watch, as the bound account', (t) => {

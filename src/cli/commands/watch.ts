@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { getHeapStatistics } from 'node:v8';
 import { SourceError, UsageError } from '../../core/errors.js';
 import { selectRules } from '../../core/select-rules.js';
 import { escapeForTerminal } from '../../report/terminal-safe.js';
@@ -10,6 +11,7 @@ import { PolicyReportSink } from '../../watch/policy-report-sink.js';
 import { AlertWebhookSink, JsonLinesSink, redactUrl, type WatchSink } from '../../watch/sinks.js';
 import { WatchSession } from '../../watch/watch-session.js';
 import { boundHeapGrowth } from '../../watch/heap-growth.js';
+import { containerMemoryLimit, heapLimitAdvice } from '../../watch/memory-limit.js';
 import { listOption, parseCommandArgs, stringOption } from '../args.js';
 import { CLUSTER_OPTIONS } from '../cluster-flags.js';
 import { loadCliConfig } from '../config.js';
@@ -103,6 +105,9 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
 
   // The process watches until stopped: its memory should follow the cluster's size, not the rate of change.
   boundHeapGrowth(io.env);
+  // V8's heap limit is fixed at start; a container limit it does not fit is said once, with the fix.
+  const advice = heapLimitAdvice(containerMemoryLimit(), getHeapStatistics().heap_size_limit);
+  if (advice !== undefined) log(advice);
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
