@@ -8,6 +8,14 @@ import { firstEventTime } from './read/first-time.js';
 import { decompressed, fileChunks } from './read/open-input.js';
 import { skimLine } from './skim.js';
 
+/**
+ * Input read between forced full collections. Every 64 MiB was 16 collections per GB, each a
+ * stop-the-world mark of the whole heap; with reads into reused buffers (no external memory per
+ * read) every 256 MiB peaked at 171–173 MB on the 1 GB bench log against 167–181 MB at 64 MiB,
+ * with 8 full collections instead of 17 (docs/benchmarks.md, "Audit logs", ninth round).
+ */
+const FULL_COLLECTION_EVERY = 256 * 1024 * 1024;
+
 /** An audit log to read: a file, or a stream (stdin) named for messages. */
 export type AuditInput = { readonly path: string; readonly display: string } | { readonly chunks: AsyncIterable<Buffer>; readonly display: string };
 
@@ -18,7 +26,7 @@ export type AuditInput = { readonly path: string; readonly display: string } | {
  */
 export async function huntAuditLogs(given: readonly AuditInput[], options: AuditHuntOptions): Promise<AuditHuntResult> {
   const hunt = new AuditHunt(options);
-  const pacer = new HeapPacer(64 * 1024 * 1024);
+  const pacer = new HeapPacer(FULL_COLLECTION_EVERY);
   const { inputs, reordered } = await inTimeOrder(given);
   for (const input of inputs) {
     let lastLine = 0;
