@@ -24,7 +24,8 @@ export type AuditInput = { readonly path: string; readonly display: string } | {
  * state and de-duplication carry across rotated files given in order. A log that cannot be read,
  * or breaks off, is an input error naming it; what was read before stays judged.
  */
-export async function huntAuditLogs(given: readonly AuditInput[], options: AuditHuntOptions): Promise<AuditHuntResult> {
+/** `maxEventBytes`: the longest event (line or EventList member) read; a longer one is reported and skipped. */
+export async function huntAuditLogs(given: readonly AuditInput[], options: AuditHuntOptions & { readonly maxEventBytes?: number }): Promise<AuditHuntResult> {
   const hunt = new AuditHunt(options);
   const pacer = new HeapPacer(FULL_COLLECTION_EVERY);
   const { inputs, reordered } = await inTimeOrder(given);
@@ -38,7 +39,7 @@ export async function huntAuditLogs(given: readonly AuditInput[], options: Audit
       const chunks = 'path' in input ? fileChunks(input.path) : input.chunks;
       // One await per chunk; the records of a chunk are judged synchronously.
       // Reads no detection looks at are counted from their first fields, unparsed.
-      const cutter = new AuditRecordCutter({ ...DEFAULT_RECORD_LIMITS, skim: skimLine });
+      const cutter = new AuditRecordCutter({ maxEventBytes: options.maxEventBytes ?? DEFAULT_RECORD_LIMITS.maxEventBytes, skim: skimLine });
       const records: CutRecord[] = [];
       const judge = (): void => {
         for (const cut of records) {
