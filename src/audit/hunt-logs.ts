@@ -11,8 +11,9 @@ import { skimLine } from './skim.js';
 /**
  * Input read between forced full collections. Every 64 MiB was 16 collections per GB, each a
  * stop-the-world mark of the whole heap; with reads into reused buffers (no external memory per
- * read) every 256 MiB peaked at 171–173 MB on the 1 GB bench log against 167–181 MB at 64 MiB,
- * with 8 full collections instead of 17 (docs/benchmarks.md, "Audit logs", ninth round).
+ * read) every 256 MiB peaked at 167–169 MB on the 1 GB bench log against 163–176 MB at 64 MiB,
+ * with 8 full collections instead of 17; never forcing one peaked at 240 MB (docs/benchmarks.md,
+ * "Audit logs", ninth round).
  */
 const FULL_COLLECTION_EVERY = 256 * 1024 * 1024;
 
