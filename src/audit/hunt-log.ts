@@ -67,7 +67,8 @@ export interface AuditHuntLimits {
   readonly maxListedErrors: number;
 }
 
-const DEFAULT_LIMITS: AuditHuntLimits = { maxRememberedIds: 1_000_000, maxTrackedObjects: 20_000, maxTrackedPods: 100_000, maxConfigBytes: 16 * 1024 * 1024, maxWorkloadBytes: 32 * 1024 * 1024, maxPodStateBytes: 0, maxFindings: 10_000, maxListedErrors: 100 };
+/** The budgets `kfguard audit` uses unless its flags say otherwise (cli/audit-limit-flags.ts). */
+export const DEFAULT_AUDIT_LIMITS: AuditHuntLimits = { maxRememberedIds: 1_000_000, maxTrackedObjects: 20_000, maxTrackedPods: 100_000, maxConfigBytes: 16 * 1024 * 1024, maxWorkloadBytes: 32 * 1024 * 1024, maxPodStateBytes: 0, maxFindings: 10_000, maxListedErrors: 100 };
 
 export interface AuditHuntStats {
   lines: number;
@@ -128,7 +129,7 @@ export class AuditHunt {
   readonly stats: AuditHuntStats = { lines: 0, events: 0, judged: 0, otherStages: 0, duplicates: 0, outsideWindow: 0, malformed: 0, patchesJudgedAlone: 0, writesWithoutBody: 0 };
 
   constructor(private readonly options: AuditHuntOptions) {
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.limits = { ...DEFAULT_AUDIT_LIMITS, ...options.limits };
     this.settings = options.settings ?? DEFAULT_HUNT_SETTINGS;
     this.config = options.config ?? DEFAULT_CONFIG;
     this.objectRules = options.rules;

@@ -8,6 +8,15 @@ import { firstEventTime } from './read/first-time.js';
 import { decompressed, fileChunks } from './read/open-input.js';
 import { skimLine } from './skim.js';
 
+/**
+ * Input read between forced full collections. Every 64 MiB was 16 collections per GB, each a
+ * stop-the-world mark of the whole heap; with reads into reused buffers (no external memory per
+ * read) every 256 MiB peaked at 167–169 MB on the 1 GB bench log against 163–176 MB at 64 MiB,
+ * with 8 full collections instead of 17; never forcing one peaked at 240 MB (docs/benchmarks.md,
+ * "Audit logs", ninth round).
+ */
+const FULL_COLLECTION_EVERY = 256 * 1024 * 1024;
+
 /** An audit log to read: a file, or a stream (stdin) named for messages. */
 export type AuditInput = { readonly path: string; readonly display: string } | { readonly chunks: AsyncIterable<Buffer>; readonly display: string };
 
@@ -16,9 +25,10 @@ export type AuditInput = { readonly path: string; readonly display: string } | {
  * state and de-duplication carry across rotated files given in order. A log that cannot be read,
  * or breaks off, is an input error naming it; what was read before stays judged.
  */
-export async function huntAuditLogs(given: readonly AuditInput[], options: AuditHuntOptions): Promise<AuditHuntResult> {
+/** `maxEventBytes`: the longest event (line or EventList member) read; a longer one is reported and skipped. */
+export async function huntAuditLogs(given: readonly AuditInput[], options: AuditHuntOptions & { readonly maxEventBytes?: number }): Promise<AuditHuntResult> {
   const hunt = new AuditHunt(options);
-  const pacer = new HeapPacer(64 * 1024 * 1024);
+  const pacer = new HeapPacer(FULL_COLLECTION_EVERY);
   const { inputs, reordered } = await inTimeOrder(given);
   for (const input of inputs) {
     let lastLine = 0;
@@ -30,7 +40,7 @@ export async function huntAuditLogs(given: readonly AuditInput[], options: Audit
       const chunks = 'path' in input ? fileChunks(input.path) : input.chunks;
       // One await per chunk; the records of a chunk are judged synchronously.
       // Reads no detection looks at are counted from their first fields, unparsed.
-      const cutter = new AuditRecordCutter({ ...DEFAULT_RECORD_LIMITS, skim: skimLine });
+      const cutter = new AuditRecordCutter({ maxEventBytes: options.maxEventBytes ?? DEFAULT_RECORD_LIMITS.maxEventBytes, skim: skimLine });
       const records: CutRecord[] = [];
       const judge = (): void => {
         for (const cut of records) {

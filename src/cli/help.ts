@@ -344,6 +344,30 @@ Flags:
                              namespaces (default 5) ...
       --burst-window DUR     ... within DUR (default 2m); both also in .kfguard.yaml:
                              rules.audit-pipeline-pod-burst.options {namespaces, window}
+
+Budgets (memory stays bounded whatever the log's size; what a budget leaves out is said in the
+findings, coverage or warnings). SIZE is bytes or e.g. 512k, 16MB, 1g:
+      --max-event-size SIZE  longest event (line or EventList member) read; longer ones are
+                             reported and skipped (default 16MB, at least 1k)
+      --max-remembered-ids N
+                             auditIDs remembered to judge each request once (default 1000000)
+      --max-tracked-objects N
+                             Services, RBAC bindings, Istio policies and Profiles kept to judge
+                             later changes against, and evicted workload names (default 20000)
+      --max-tracked-pods N   pods whose role (pipeline step, notebook) is kept (default 100000)
+      --max-config-bytes SIZE
+                             ConfigMap and Secret data kept for the workloads that read it
+                             (default 16MB)
+      --max-workload-bytes SIZE
+                             workloads' last state kept, so a patch is judged on the object it
+                             leaves (default 32MB; text counted at two bytes a character)
+      --max-pod-state-bytes SIZE
+                             the same for Pods, on their own budget (default 0: none kept; a
+                             pod's command and env cannot be patched)
+      --max-findings N       distinct findings kept; the rest are counted (default 10000)
+      --max-listed-errors N  malformed lines listed one by one; the rest counted (default 100)
+
+Output and suppressions:
   -q, --quiet                list only findings at or above --fail-on
       --color                colour the text report even when stdout is not a terminal
       --no-color             never colour output

@@ -78,7 +78,8 @@ export class AuditRecordCutter {
 
   push(chunk: Buffer, out: CutRecord[]): void {
     if (this.layout === undefined) {
-      this.head.push(chunk);
+      // Copied: a reader may reuse a chunk's memory once it has been pushed (file-chunks.ts).
+      this.head.push(Buffer.from(chunk));
       this.headBytes += chunk.length;
       this.layout = layoutOf(Buffer.concat(this.head), this.headBytes > this.limits.maxEventBytes);
       if (this.layout === undefined) return;

@@ -1,13 +1,14 @@
-import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline, Readable } from 'node:stream';
+import { reusedFileChunks } from './file-chunks.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /**
  * The bytes of an audit log, gunzipped when they start with the gzip magic (rotated logs are
  * `.gz`, whatever they are named). Concatenated gzip members, as `cat a.gz b.gz` makes, are read
- * in turn.
+ * in turn. `chunks` may reuse a chunk's memory once the next is asked for (fileChunks does): what
+ * is held across chunks here is copied, and so is what is queued for gunzip.
  */
 export async function* decompressed(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const iterator = chunks[Symbol.asyncIterator]();
@@ -17,7 +18,7 @@ export async function* decompressed(chunks: AsyncIterable<Buffer>): AsyncGenerat
   while (headBytes < GZIP_MAGIC.length) {
     const next = await iterator.next();
     if (next.done) break;
-    head.push(next.value);
+    head.push(Buffer.from(next.value));
     headBytes += next.value.length;
   }
   if (headBytes === 0) return;
@@ -33,16 +34,20 @@ export async function* decompressed(chunks: AsyncIterable<Buffer>): AsyncGenerat
   }
   const gunzip = createGunzip();
   // pipeline, not pipe: a read error on the file must end the gunzip stream with it, not stall it.
-  pipeline(Readable.from(rest()), gunzip, () => undefined);
+  pipeline(Readable.from(copies(rest())), gunzip, () => undefined);
   for await (const chunk of gunzip) yield chunk as Buffer;
 }
 
+/** `Readable.from` reads ahead of gunzip: each chunk queued there must own its memory. */
+async function* copies(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield Buffer.from(chunk);
+}
+
 /**
- * A file's bytes in 64 KiB reads (Node's default). Lines are decoded one by one from the bytes
- * (line-splitter.ts), so a read's size no longer decides the size of any string; smaller reads
- * hold less memory between collections and counted no more instructions than 256 KiB or 1 MiB
- * ones on the bench log (docs/benchmarks.md, "Audit logs", fourth round).
+ * A file's bytes, in 64 KiB chunks of 1 MiB reads into reused memory (file-chunks.ts): **each
+ * chunk is valid only until the next is asked for.** Lines are decoded one by one from the bytes
+ * (line-splitter.ts), so a chunk's size decides the size of no string.
  */
 export function fileChunks(path: string): AsyncIterable<Buffer> {
-  return createReadStream(path, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>;
+  return reusedFileChunks(path);
 }

@@ -14,6 +14,7 @@ import { suppressIncidentFindings } from '../incident-suppressions.js';
 import { createBaseline, serializeBaseline } from '../../suppress/baseline.js';
 import { readBaselineFile } from '../../suppress/baseline-file.js';
 import { AUDIT_HELP } from '../help.js';
+import { AUDIT_LIMIT_OPTIONS, auditLimitsOf } from '../audit-limit-flags.js';
 import { EXIT_CLEAN, type CliIo } from '../io.js';
 import { parseCountFlag, parseDurationFlag, parseTimeFlag } from '../time-flags.js';
 import { exitCodeFor, outputTargets, parseFailOn, useColor } from './scan.js';
@@ -36,6 +37,7 @@ const AUDIT_OPTIONS = {
   config: { type: 'string' },
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
+  ...AUDIT_LIMIT_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,6 +73,7 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
   const since = parseTimeFlag('--since', stringOption(values.since), now);
   const until = parseTimeFlag('--until', stringOption(values.until), now);
   checkWindow(since, until);
+  const { maxEventBytes, ...limits } = auditLimitsOf(values);
   const runners = listOption(values['runner-service-account']);
   // A flag wins over the config file, which wins over the defaults.
   const burst = burstThresholdsOf(config);
@@ -82,7 +85,7 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
   const inputs: AuditInput[] = positionals.map((p) =>
     p === '-' ? { display: '<stdin>', chunks: io.stdinChunks ? io.stdinChunks() : stdinOnce(io) } : { path: resolve(io.cwd, p), display: p },
   );
-  const result = await huntAuditLogs(inputs, { rules, detections, config, settings, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) });
+  const result = await huntAuditLogs(inputs, { rules, detections, config, settings, limits, ...(maxEventBytes !== undefined ? { maxEventBytes } : {}), ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) });
   const { stats } = result;
   const suppressed = suppressIncidentFindings(result.findings, { config, baseline });
   const report = buildReport({

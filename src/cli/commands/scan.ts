@@ -15,6 +15,7 @@ import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, type CliIo } from '../io.js';
 import { loadCliConfigWithNote } from '../config.js';
 import { SCAN_HELP } from '../help.js';
 import { CLUSTER_OPTIONS, clusterFlagsGiven, clusterSourceFor, scanProgressFor } from '../cluster-flags.js';
+import { sizeInBytes } from '../size-flag.js';
 
 export const SCAN_OPTIONS = {
   format: { type: 'string', short: 'f', multiple: true },
@@ -142,11 +143,9 @@ export function writeFailure(error: unknown): string {
 
 function parseSize(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const match = /^(\d+)\s*(k|kb|m|mb|g|gb)?$/i.exec(value.trim());
-  if (!match) throw new UsageError(`invalid size "${value}"`, 'use a number of bytes, or e.g. 16MB');
-  const unit = (match[2] ?? '').toLowerCase()[0];
-  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-  return Number(match[1]) * factor;
+  const bytes = sizeInBytes(value);
+  if (bytes === undefined) throw new UsageError(`invalid size "${value}"`, 'use a number of bytes, or e.g. 16MB');
+  return bytes;
 }
 
 export async function scanCommand(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,0 +1,50 @@
+import type { AuditHuntLimits } from '../audit/hunt-log.js';
+import { UsageError } from '../core/errors.js';
+import { sizeInBytes } from './size-flag.js';
+
+/** What `kfguard audit` reads as budgets: the hunt's limits and the longest event a log may hold. */
+export type AuditLimitFlags = Partial<AuditHuntLimits> & { readonly maxEventBytes?: number };
+
+interface LimitFlag {
+  readonly flag: string;
+  readonly key: keyof AuditHuntLimits | 'maxEventBytes';
+  readonly unit: 'count' | 'size';
+  /**
+   * The least value that still does the limit's job. A count of 0 remembered auditIDs, tracked
+   * objects or kept findings would not narrow the hunt but blind it without a word; a byte budget of
+   * 0 keeps nothing, and what that leaves unjudged is said in the findings and coverage, as over
+   * any budget. An event under 1 KiB cannot hold a pod.
+   */
+  readonly least: number;
+}
+
+export const AUDIT_LIMIT_FLAGS: readonly LimitFlag[] = [
+  { flag: 'max-event-size', key: 'maxEventBytes', unit: 'size', least: 1024 },
+  { flag: 'max-remembered-ids', key: 'maxRememberedIds', unit: 'count', least: 1 },
+  { flag: 'max-tracked-objects', key: 'maxTrackedObjects', unit: 'count', least: 1 },
+  { flag: 'max-tracked-pods', key: 'maxTrackedPods', unit: 'count', least: 1 },
+  { flag: 'max-config-bytes', key: 'maxConfigBytes', unit: 'size', least: 0 },
+  { flag: 'max-workload-bytes', key: 'maxWorkloadBytes', unit: 'size', least: 0 },
+  { flag: 'max-pod-state-bytes', key: 'maxPodStateBytes', unit: 'size', least: 0 },
+  { flag: 'max-findings', key: 'maxFindings', unit: 'count', least: 1 },
+  { flag: 'max-listed-errors', key: 'maxListedErrors', unit: 'count', least: 0 },
+];
+
+/** The `parseArgs` options of the flags above. */
+export const AUDIT_LIMIT_OPTIONS = Object.fromEntries(AUDIT_LIMIT_FLAGS.map(({ flag }) => [flag, { type: 'string' as const }])) as Record<string, { readonly type: 'string' }>;
+
+/** The limits given on the command line; a value that is not one is a usage error naming its flag. */
+export function auditLimitsOf(values: Readonly<Record<string, unknown>>): AuditLimitFlags {
+  const limits: Record<string, number> = {};
+  for (const { flag, key, unit, least } of AUDIT_LIMIT_FLAGS) {
+    const given = values[flag];
+    if (typeof given !== 'string') continue;
+    const value = unit === 'size' ? sizeInBytes(given) : /^\d+$/.test(given.trim()) ? Number(given) : undefined;
+    if (value === undefined || !Number.isSafeInteger(value) || value < least) {
+      const what = unit === 'size' ? 'a number of bytes or a size such as 16MB' : 'a whole number';
+      throw new UsageError(`invalid --${flag} "${given}"`, `use ${what}${least > 0 ? ` (at least ${least}${unit === 'size' ? ' bytes' : ''})` : ''}`);
+    }
+    limits[key] = value;
+  }
+  return limits as AuditLimitFlags;
+}
