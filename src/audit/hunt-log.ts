@@ -1,5 +1,6 @@
 import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_CONFIG } from '../core/config-types.js';
+import { errorMessage } from '../core/errors.js';
 import { runRules } from '../core/engine.js';
 import { selfExemptionNote } from '../suppress/apply.js';
 import { fingerprintOf } from '../core/fingerprint.js';
@@ -158,6 +159,17 @@ export class AuditHunt {
       if (record.verdict === 'other-stage') this.stats.otherStages++;
       return;
     }
+    try {
+      this.feedEvent(record, file);
+    } catch (error) {
+      // One request that breaks judging (a stack overflow on a crafted body) must not end the
+      // reading of the log: the requests after it are the attacker's next steps. It is listed
+      // with its line, not passed over: the exit code says something was not judged.
+      this.errors.push({ file, line: record.line, message: `this request could not be judged (${errorMessage(error)}); the rest of the log was` });
+    }
+  }
+
+  private feedEvent(record: Extract<AuditRecord, { type: 'value' }>, file: string): void {
     const parsed = auditEventOf(record.value);
     if (typeof parsed === 'string') {
       this.malformed(file, record.line, parsed);
@@ -271,7 +283,12 @@ export class AuditHunt {
     else if (WRITES.has(event.verb) && after && !afterFromPatchAlone) {
       const field = event.verb === 'patch' ? undefined : after === event.requestObject ? 'requestObject' : after === event.responseObject ? 'responseObject' : undefined;
       if (text !== undefined && field !== undefined) state.set(ref, text, field);
-      else state.set(ref, JSON.stringify(after));
+      else {
+        // A patch result nested too deep for JSON.stringify is not kept; a later patch is judged alone.
+        const json = jsonTextOf(after);
+        if (json === undefined) state.drop(ref);
+        else state.set(ref, json);
+      }
     } else if (MUTATING_VERBS.has(event.verb)) state.drop(ref);
   }
 
@@ -476,4 +493,12 @@ function resourceRefOf(object: K8sObject, namespace: string | undefined): Resour
 function namedRef(ref: AuditObjectRef, object: K8sObject | undefined): AuditObjectRef {
   const name = object?.metadata?.name;
   return !ref.name && typeof name === 'string' && name !== '' ? { ...ref, name } : ref;
+}
+
+function jsonTextOf(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
