@@ -1,3 +1,4 @@
+import { redactQueryCredentials } from '../../core/redact.js';
 import type { AuditDetection } from '../detection.js';
 import { isAnonymous, succeeded } from '../event.js';
 
@@ -40,7 +41,8 @@ export const anonymousRequestAllowed: AuditDetection = {
         severity: writes || secrets ? 'critical' : 'medium',
         discriminator: `${event.user}\u0000${event.verb}\u0000${resource}`,
         evidence: [
-          ...(event.requestURI ? [`request ${event.requestURI.slice(0, 300)}`] : []),
+          // A proxied request's query may carry the proxied app's login (a Jupyter `?token=`).
+          ...(event.requestURI ? [`request ${redactQueryCredentials(event.requestURI.slice(0, 300))}`] : []),
           ...(secrets && !writes ? ['Secrets read without credentials: credential access (GuardDuty CredentialAccess:Kubernetes/SuccessfulAnonymousAccess); rotate what they held'] : []),
         ],
       };
