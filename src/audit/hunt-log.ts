@@ -1,5 +1,6 @@
 import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_CONFIG } from '../core/config-types.js';
+import { errorMessage } from '../core/errors.js';
 import { runRules } from '../core/engine.js';
 import { selfExemptionNote } from '../suppress/apply.js';
 import { fingerprintOf } from '../core/fingerprint.js';
@@ -16,6 +17,7 @@ import { AUDIT_DETECTIONS } from './detections/index.js';
 import { auditOriginOf } from './origin.js';
 import { auditEventOf, detached, isJudgedStage, isWorthJudging, requestObjectOf, responseObjectOf, succeeded, type AuditEvent, type AuditObjectRef } from './event.js';
 import { ConfigState, configRefsOf, type ConfigKind, type ConfigRef } from './config-state.js';
+import { ConfigReaders } from './config-readers.js';
 import { DeletedCollections, deletionName, possiblyDeletedNote } from './deleted-collections.js';
 import { ObjectState } from './object-state.js';
 import { applyPatch } from './patch.js';
@@ -61,6 +63,8 @@ export interface AuditHuntLimits {
    * the 1 GB bench log (each kept text outlives the young generation; docs/benchmarks.md).
    */
   readonly maxPodStateBytes: number;
+  /** Bytes of the workloads kept (as JSON text) that read a ConfigMap or Secret, judged again when it changes. */
+  readonly maxConfigReaderBytes: number;
   /** Distinct findings kept; the rest are counted in a warning. */
   readonly maxFindings: number;
   /** Malformed lines listed one by one; the rest are counted in one more error. */
@@ -68,7 +72,7 @@ export interface AuditHuntLimits {
 }
 
 /** The budgets `kfguard audit` uses unless its flags say otherwise (cli/audit-limit-flags.ts). */
-export const DEFAULT_AUDIT_LIMITS: AuditHuntLimits = { maxRememberedIds: 1_000_000, maxTrackedObjects: 20_000, maxTrackedPods: 100_000, maxConfigBytes: 16 * 1024 * 1024, maxWorkloadBytes: 32 * 1024 * 1024, maxPodStateBytes: 0, maxFindings: 10_000, maxListedErrors: 100 };
+export const DEFAULT_AUDIT_LIMITS: AuditHuntLimits = { maxRememberedIds: 1_000_000, maxTrackedObjects: 20_000, maxTrackedPods: 100_000, maxConfigBytes: 16 * 1024 * 1024, maxWorkloadBytes: 32 * 1024 * 1024, maxPodStateBytes: 0, maxConfigReaderBytes: 8 * 1024 * 1024, maxFindings: 10_000, maxListedErrors: 100 };
 
 export interface AuditHuntStats {
   lines: number;
@@ -113,6 +117,7 @@ export class AuditHunt {
   private readonly judges: { readonly detection: AuditDetection; readonly judge: (context: EventContext) => Iterable<AuditHit> }[];
   private readonly state: ObjectState;
   private readonly configs: ConfigState;
+  private readonly configReaders: ConfigReaders;
   private readonly workloads: WorkloadState;
   private readonly podStates: WorkloadState;
   private readonly podRoles: PodRoles;
@@ -136,6 +141,7 @@ export class AuditHunt {
     this.judges = (options.detections ?? AUDIT_DETECTIONS).map((detection) => ({ detection, judge: detection.start(this.settings) }));
     this.state = new ObjectState(this.limits.maxTrackedObjects, this.collections);
     this.configs = new ConfigState(this.limits.maxConfigBytes, undefined, this.collections);
+    this.configReaders = new ConfigReaders(this.limits.maxConfigReaderBytes);
     this.workloads = new WorkloadState(this.limits.maxWorkloadBytes, this.limits.maxTrackedObjects, this.collections);
     this.podStates = new WorkloadState(this.limits.maxPodStateBytes, this.limits.maxTrackedObjects, this.collections);
     this.podRoles = new PodRoles(this.limits.maxTrackedPods, this.collections);
@@ -159,6 +165,17 @@ export class AuditHunt {
       if (record.verdict === 'other-stage') this.stats.otherStages++;
       return;
     }
+    try {
+      this.feedEvent(record, file);
+    } catch (error) {
+      // One request that breaks judging (a stack overflow on a crafted body) must not end the
+      // reading of the log: the requests after it are the attacker's next steps. It is listed
+      // with its line, not passed over: the exit code says something was not judged.
+      this.errors.push({ file, line: record.line, message: `this request could not be judged (${errorMessage(error)}); the rest of the log was` });
+    }
+  }
+
+  private feedEvent(record: Extract<AuditRecord, { type: 'value' }>, file: string): void {
     const parsed = auditEventOf(record.value);
     if (typeof parsed === 'string') {
       this.malformed(file, record.line, parsed);
@@ -204,6 +221,7 @@ export class AuditHunt {
       );
     }
     const { actors, droppedActors } = this.timeline.flagged();
+    if (this.configReaders.forgotten > 0) warnings.push(`${this.configReaders.forgotten} workload(s) reading ConfigMaps or Secrets not kept (over ${this.limits.maxConfigReaderBytes} bytes): a later change to what they read was not judged against them`);
     if (droppedActors > 0) warnings.push(`timeline: requests of ${droppedActors} actor(s) not kept (over the actor cap); their findings are still listed`);
     if (this.stats.malformed > this.limits.maxListedErrors) {
       this.errors.push({ file: '(audit logs)', message: `${this.stats.malformed - this.limits.maxListedErrors} more malformed line(s) not listed` });
@@ -244,7 +262,10 @@ export class AuditHunt {
     const kept = workload && event.verb === 'patch' && event.requestObject !== undefined && !responseObjectOf(event) ? this.workloadStateOf(ref).get(ref) : undefined;
     const { after, afterFromPatchAlone } = this.afterOf(event, before ?? kept?.object, before === undefined && kept?.object !== undefined);
     if (succeeded(event)) this.moveState(event, tracked, after, afterFromPatchAlone);
-    if (succeeded(event)) this.moveWorkload(event, workload, after, afterFromPatchAlone, text);
+    if (succeeded(event)) {
+      this.moveWorkload(event, workload, after, afterFromPatchAlone, text);
+      this.moveReader(event, after, afterFromPatchAlone, text);
+    }
     if (succeeded(event) && config) this.moveConfig(event, config, after, afterFromPatchAlone);
     // Workloads' kept state is used for the patch only: detections see `before` as they always did.
     const context: EventContext = { event, ...(before ? { before } : {}), ...deletedByOf(trackedState), ...(after ? { after } : {}), afterFromPatchAlone, settings: this.settings, podRoles: this.podRoles, scheduledRuns: this.scheduledRuns };
@@ -272,7 +293,12 @@ export class AuditHunt {
     else if (WRITES.has(event.verb) && after && !afterFromPatchAlone) {
       const field = event.verb === 'patch' ? undefined : after === event.requestObject ? 'requestObject' : after === event.responseObject ? 'responseObject' : undefined;
       if (text !== undefined && field !== undefined) state.set(ref, text, field);
-      else state.set(ref, JSON.stringify(after));
+      else {
+        // A patch result nested too deep for JSON.stringify is not kept; a later patch is judged alone.
+        const json = jsonTextOf(after);
+        if (json === undefined) state.drop(ref);
+        else state.set(ref, json);
+      }
     } else if (MUTATING_VERBS.has(event.verb)) state.drop(ref);
   }
 
@@ -331,6 +357,51 @@ export class AuditHunt {
     else if (MUTATING_VERBS.has(event.verb)) this.configs.delete(named);
   }
 
+  /** A workload that reads ConfigMaps or Secrets is remembered as their reader (config-readers.ts); a delete forgets it. */
+  private moveReader(event: AuditEvent, after: K8sObject | undefined, afterFromPatchAlone: boolean, text: string | undefined): void {
+    // Pods too, whatever maxPodStateBytes says: a pod runs the ConfigMap's script on every start.
+    if (!WORKLOAD_RESOURCES.has(event.objectRef.resource) || event.objectRef.subresource !== undefined || this.objectRules.length === 0) return;
+    const ref = event.verb === 'create' ? namedRef(event.objectRef, after) : event.objectRef;
+    const key = `${ref.resource}/${ref.namespace ?? ''}/${ref.name ?? ''}`;
+    if (!ref.name || event.verb === 'delete' || !after || afterFromPatchAlone) {
+      this.configReaders.drop(key);
+      return;
+    }
+    // Most workloads name no ConfigMap or Secret: the line's text says so without a walk.
+    if (text !== undefined && !text.includes('"configMap') && !text.includes('"secret')) {
+      this.configReaders.drop(key);
+      return;
+    }
+    const refs = configRefsOf(after, ref.namespace ?? '').filter((r) => !(r.kind === 'ConfigMap' && CLUSTER_CA_CONFIG_MAPS.has(r.name)));
+    this.configReaders.record(key, after, refs);
+  }
+
+  /**
+   * A ConfigMap or Secret changed: the workloads the log showed reading it are judged again with
+   * what it now holds (a script swapped for a miner after the pod that runs it was judged). Their
+   * findings name this request, whose author made the change.
+   */
+  private judgeReaders(context: EventContext, changed: K8sObject, origin: ReturnType<typeof auditOriginOf>, produced: string[]): void {
+    const { event } = context;
+    if (context.afterFromPatchAlone) return;
+    const namespace = event.objectRef.namespace ?? '';
+    const name = event.objectRef.name ?? (typeof changed.metadata?.name === 'string' ? changed.metadata.name : '');
+    if (!name || (changed.kind !== 'ConfigMap' && changed.kind !== 'Secret')) return;
+    const note = `judged again: ${changed.kind} ${namespace}/${name}, which it reads, was changed by this request`;
+    for (const reader of this.configReaders.of({ kind: changed.kind, namespace, name })) {
+      const notes: string[] = [note];
+      const inventory = this.configInventory(reader, origin, namespace, notes);
+      if (!inventory) continue;
+      const result = runRules([{ object: reader, origin }], { rules: this.objectRules, config: this.config, podLabelsOf, inventory });
+      for (const error of result.ruleErrors) this.ruleErrors.push(error);
+      for (const finding of result.findings) {
+        if (finding.resource.kind === 'ConfigMap' || finding.resource.kind === 'Secret') continue;
+        this.keep({ ...finding, evidence: [...finding.evidence, ...notes] }, event);
+        produced.push(finding.ruleId);
+      }
+    }
+  }
+
   /**
    * The ConfigMaps and Secrets the object names, from the kept state, as a snapshot the rules read
    * beside it; those it names that were forgotten (over the budget) become coverage entries.
@@ -383,6 +454,8 @@ export class AuditHunt {
         this.keep(outcome === undefined ? noted : attemptFinding(noted, outcome, refused(event)), event);
         produced.push(finding.ruleId);
       }
+      // A refused change stored nothing; one judged from its patch alone may not hold the whole data.
+      if (outcome === undefined) this.judgeReaders(context, after, origin, produced);
     }
     if (outcome !== undefined) return produced;
     for (const { detection, judge } of this.judges) {
@@ -478,3 +551,14 @@ function namedRef(ref: AuditObjectRef, object: K8sObject | undefined): AuditObje
   const name = object?.metadata?.name;
   return !ref.name && typeof name === 'string' && name !== '' ? { ...ref, name } : ref;
 }
+
+function jsonTextOf(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every namespace gets these from a controller; they hold the cluster's CA, never anything run. */
+const CLUSTER_CA_CONFIG_MAPS: ReadonlySet<string> = new Set(['kube-root-ca.crt', 'openshift-service-ca.crt']);

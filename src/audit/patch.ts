@@ -10,29 +10,38 @@ import { isRecord } from '../core/object.js';
  */
 export function applyPatch(base: unknown, patch: unknown, options: { readonly lenient?: boolean } = {}): { readonly result: unknown } | { readonly error: string } {
   if (Array.isArray(patch)) return applyJsonPatch(base, patch, options.lenient === true);
-  if (isRecord(patch)) return { result: mergePatch(base, patch) };
+  if (isRecord(patch)) return { result: mergePatch(base, patch, 0) };
   return { error: 'a patch body that is neither a JSON patch nor a merge patch' };
 }
 
-function mergePatch(base: unknown, patch: Readonly<Record<string, unknown>>): unknown {
+/**
+ * How deep a strategic merge recurses. The API server accepts JSON nested 10,000 levels deep, and
+ * merging that deep overflowed the stack: one such patch (a miner container beside a deep junk
+ * field) stopped the reading of the whole log. No field a rule reads sits this deep, so past it
+ * the patch's value replaces the base's as it stands.
+ */
+const MAX_MERGE_DEPTH = 200;
+
+function mergePatch(base: unknown, patch: Readonly<Record<string, unknown>>, depth: number): unknown {
   if (patch.$patch === 'replace') return withoutDirectives(patch);
   if (patch.$patch === 'delete') return undefined;
+  if (depth > MAX_MERGE_DEPTH) return withoutDirectives(patch);
   const out: Record<string, unknown> = isRecord(base) ? { ...base } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (key.startsWith('$') || key === '__proto__') continue;
     if (value === null) delete out[key];
     else if (isRecord(value)) {
-      const merged = mergePatch(out[key], value);
+      const merged = mergePatch(out[key], value, depth + 1);
       if (merged === undefined) delete out[key];
       else out[key] = merged;
-    } else if (Array.isArray(value)) out[key] = mergeList(out[key], value);
+    } else if (Array.isArray(value)) out[key] = mergeList(out[key], value, depth + 1);
     else out[key] = value;
   }
   return out;
 }
 
 /** Lists of records that all carry a `name` merge by it (containers, ports, env); any other list is replaced. */
-function mergeList(base: unknown, patch: readonly unknown[]): unknown[] {
+function mergeList(base: unknown, patch: readonly unknown[], depth: number): unknown[] {
   const named = (items: readonly unknown[]): boolean => items.length > 0 && items.every((item) => isRecord(item) && typeof item.name === 'string');
   if (!Array.isArray(base) || !named(patch) || !named(base)) return patch.map((item) => (isRecord(item) ? withoutDirectives(item) : item));
   const out = [...(base as Record<string, unknown>[])];
@@ -41,7 +50,7 @@ function mergeList(base: unknown, patch: readonly unknown[]): unknown[] {
     if (item.$patch === 'delete') {
       if (index !== -1) out.splice(index, 1);
     } else if (index === -1) out.push(withoutDirectives(item));
-    else out[index] = mergePatch(out[index], item) as Record<string, unknown>;
+    else out[index] = mergePatch(out[index], item, depth + 1) as Record<string, unknown>;
   }
   return out;
 }

@@ -26,6 +26,7 @@ export const AUDIT_LIMIT_FLAGS: readonly LimitFlag[] = [
   { flag: 'max-config-bytes', key: 'maxConfigBytes', unit: 'size', least: 0 },
   { flag: 'max-workload-bytes', key: 'maxWorkloadBytes', unit: 'size', least: 0 },
   { flag: 'max-pod-state-bytes', key: 'maxPodStateBytes', unit: 'size', least: 0 },
+  { flag: 'max-config-reader-bytes', key: 'maxConfigReaderBytes', unit: 'size', least: 0 },
   { flag: 'max-findings', key: 'maxFindings', unit: 'count', least: 1 },
   { flag: 'max-listed-errors', key: 'maxListedErrors', unit: 'count', least: 0 },
 ];

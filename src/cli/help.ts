@@ -364,6 +364,9 @@ findings, coverage or warnings). SIZE is bytes or e.g. 512k, 16MB, 1g:
       --max-pod-state-bytes SIZE
                              the same for Pods, on their own budget (default 0: none kept; a
                              pod's command and env cannot be patched)
+      --max-config-reader-bytes SIZE
+                             workloads (pods included) reading a ConfigMap or Secret, kept so
+                             a later change to it is judged against them (default 8MB)
       --max-findings N       distinct findings kept; the rest are counted (default 10000)
       --max-listed-errors N  malformed lines listed one by one; the rest counted (default 100)
 

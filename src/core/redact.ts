@@ -141,3 +141,30 @@ function redactKeyValue(line: string, indent: number, state: LineState): string 
 export function redactParserMessage(message: string): string {
   return message.replace(/"[^"]*"/g, '"…"').replace(/!<[^>]*>/g, '!<…>');
 }
+
+/** Query parameters that carry a credential without a credential-like name: signed URLs, OAuth codes, JWTs. */
+const QUERY_CREDENTIAL = /^(?:sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|code|key|auth|authorization|jwt|session|sessionid|apikey)$/i;
+
+/**
+ * `/…/proxy/?token=abc&x=1` → `/…/proxy/?token=<redacted>&x=1`: the values of credential-named
+ * query parameters in a request URI. An audit log records the URI as sent, and a request through
+ * the API server's service proxy carries the proxied app's own login (a Jupyter `?token=`).
+ */
+export function redactQueryCredentials(uri: string): string {
+  const query = uri.indexOf('?');
+  if (query === -1) return uri;
+  const fragment = uri.indexOf('#', query);
+  const end = fragment === -1 ? uri.length : fragment;
+  const pairs = uri.slice(query + 1, end).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq === -1) return pair;
+    let name = pair.slice(0, eq);
+    try {
+      name = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // A malformed escape: judge the name as written.
+    }
+    return isCredentialName(name) || QUERY_CREDENTIAL.test(name) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
+  });
+  return `${uri.slice(0, query + 1)}${pairs.join('&')}${uri.slice(end)}`;
+}

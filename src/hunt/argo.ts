@@ -20,8 +20,8 @@ const COLLECTIONS = [
 const LIMIT = '100';
 
 /**
- * Reads the Argo Server REST API, GET only: workflows, workflow templates, cron workflows and
- * archived workflows, following `metadata.continue`. An empty namespace lists every namespace the
+ * Reads the Argo Server REST API, GET only: workflows, workflow templates, cron workflows, cluster
+ * workflow templates and archived workflows, following `metadata.continue`. An empty namespace lists every namespace the
  * credentials may read. https://argo-workflows.readthedocs.io/en/latest/rest-api/
  */
 export async function readArgo(options: ArgoHuntOptions): Promise<ApiRead> {
@@ -37,12 +37,12 @@ export async function readArgo(options: ArgoHuntOptions): Promise<ApiRead> {
       const body = asRecord(await getJson(url, options));
       return { items: asArray(body?.items), next: asString(asRecord(body?.metadata)?.continue) || undefined };
     });
-  const add = (item: unknown, kind: string, endpoint: string, ui: string, id?: string): void => {
+  const add = (item: unknown, kind: string, endpoint: string, ui: string, id?: string, clusterScoped = false): void => {
     const record = asRecord(item);
     if (!record) return;
     const metadata = asRecord(record.metadata) ?? {};
     const name = asString(metadata.name) ?? '';
-    const ns = asString(metadata.namespace) ?? namespace;
+    const ns = clusterScoped ? '' : (asString(metadata.namespace) ?? namespace);
     // List answers leave out apiVersion and kind, as Kubernetes lists do.
     const object = { ...record, apiVersion: asString(record.apiVersion) ?? 'argoproj.io/v1alpha1', kind: asString(record.kind) ?? kind } as K8sObject;
     const status = asString(asRecord(record.status)?.phase);
@@ -52,7 +52,7 @@ export async function readArgo(options: ArgoHuntOptions): Promise<ApiRead> {
       endpoint,
       id: id ?? asString(metadata.uid) ?? name,
       // Names and uids come from the API: a `/`, `#` or `?` in one must not point the link elsewhere.
-      uiLink: `${base}/${ui}/${encodeURIComponent(ns)}/${encodeURIComponent(id ?? name)}`,
+      uiLink: `${base}/${ui}/${ns ? `${encodeURIComponent(ns)}/` : ''}${encodeURIComponent(id ?? name)}`,
       displayName: name,
       ...(asString(metadata.creationTimestamp) ? { createdAt: asString(metadata.creationTimestamp) } : {}),
       ...(status ? { status } : {}),
@@ -77,6 +77,7 @@ export async function readArgo(options: ArgoHuntOptions): Promise<ApiRead> {
     // Any later failure costs that list only: what the others gave is still judged.
     read.gaps.push(listGap(`${collection.label}${where}`, error, items.length));
   }
+  if (await readClusterTemplates(read, list, add)) answered = true;
   if (await readArchived(read, list, add, base, namespace, options)) answered = true;
   // Nothing at all could be read: the API failed, as an input error (exit 2), not a gap.
   if (!answered) throw firstError;
@@ -87,11 +88,36 @@ function isRefusal(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 401 || error.status === 403);
 }
 
+/**
+ * ClusterWorkflowTemplates are cluster-scoped (`GET /api/v1/cluster-workflow-templates`, no
+ * namespace in the path; swagger operation ListClusterWorkflowTemplates, paged like the others) and
+ * any workflow in any namespace may run them (`clusterScope: true` in a templateRef), so they are
+ * listed whatever `-n` says: a miner parked in one runs from every namespace. Argo before 2.8 has no
+ * such API and answers 404: counted as not served, not a gap; a refusal (403: the token may read one
+ * namespace only) is a gap.
+ */
+async function readClusterTemplates(
+  read: ApiRead,
+  list: (path: string, query?: Record<string, string>) => Promise<PagedRead>,
+  add: (item: unknown, kind: string, endpoint: string, ui: string, id?: string, clusterScoped?: boolean) => void,
+): Promise<boolean> {
+  const endpoint = '/api/v1/cluster-workflow-templates';
+  const { items, error } = await list(endpoint);
+  if (error instanceof ApiError && (error.status === 404 || error.status === 501) && items.length === 0) {
+    read.listed['cluster-workflow-templates (not served)'] = 0;
+    return false;
+  }
+  if (error !== undefined) read.gaps.push(listGap('cluster workflow templates', error, items.length));
+  if (error === undefined || items.length > 0) read.listed['cluster-workflow-templates'] = items.length;
+  for (const item of items) add(item, 'ClusterWorkflowTemplate', endpoint, 'cluster-workflow-templates', undefined, true);
+  return error === undefined || items.length > 0;
+}
+
 /** The archive keeps workflows after their objects are deleted: often the only trace left. The list gives summaries; each is fetched whole. */
 async function readArchived(
   read: ApiRead,
   list: (path: string, query?: Record<string, string>) => Promise<PagedRead>,
-  add: (item: unknown, kind: string, endpoint: string, ui: string, id?: string) => void,
+  add: (item: unknown, kind: string, endpoint: string, ui: string, id?: string, clusterScoped?: boolean) => void,
   base: string,
   namespace: string,
   options: GetOptions,

@@ -2,7 +2,8 @@ import yaml from 'js-yaml';
 import { asArray, asRecord, asString, isRecord } from '../core/object.js';
 import { joinPath } from '../core/path.js';
 import type { K8sObject } from '../core/types.js';
-import { CUT_SHORT, cutShort, type ScanState } from './scan-queue.js';
+import { judgeImage } from './images.js';
+import { CUT_SHORT, cutShort, signal, type ScanState } from './scan-queue.js';
 import { judgeDownloadUrl, scanRaw, scanScript } from './text-scan.js';
 
 /** runtimeEnvYAML longer than this is searched as text only, never parsed (bounded work per object). */
@@ -35,7 +36,7 @@ export function scanRayJob(object: K8sObject, state: ScanState): void {
   const runtimeEnv = asString(spec?.runtimeEnvYAML);
   if (runtimeEnv !== undefined) {
     scanRaw(runtimeEnv, { where: 'Ray job runtimeEnvYAML', path: 'spec.runtimeEnvYAML' }, '', state);
-    // Its text is searched whole above; only its pip and working_dir URLs need it parsed.
+    // Its text is searched whole above; only the URLs and images it names need it parsed.
     if (runtimeEnv.length <= MAX_RUNTIME_ENV_PARSE_BYTES) judgeRuntimeEnvDownloads(parsed(runtimeEnv), state);
     else cutShort(state, CUT_SHORT.runtimeEnv);
   }
@@ -60,20 +61,47 @@ function parsed(text: string): Record<string, unknown> | undefined {
 function judgeRuntimeEnvDownloads(env: Record<string, unknown> | undefined, state: ScanState): void {
   if (!env) return;
   const site = (where: string): { where: string; path: string } => ({ where: `Ray job runtime_env ${where}`, path: 'spec.runtimeEnvYAML' });
-  for (const installer of ['pip', 'uv'] as const) {
+  const requirements = (value: unknown, where: string): void => {
     // A list of requirements, or {packages: [...]}; a string names a requirements file.
-    const value = env[installer];
     const packages = Array.isArray(value) ? value : asArray(asRecord(value)?.packages);
     for (const requirement of firstEntries(packages, state)) {
       const url = typeof requirement === 'string' ? urlIn(requirement) : undefined;
-      if (url !== undefined) judgeDownloadUrl(url, site(`${installer} requirement`), '', state);
+      if (url !== undefined) judgeRayDownload(url, site(where), state);
     }
+  };
+  for (const installer of ['pip', 'uv'] as const) requirements(env[installer], `${installer} requirement`);
+  // conda's environment may carry its own pip list: `dependencies: [python=3.10, {pip: [...]}]`.
+  for (const dependency of firstEntries(asArray(asRecord(env.conda)?.dependencies), state)) {
+    const pip = asRecord(dependency)?.pip;
+    if (pip !== undefined) requirements(pip, 'conda pip requirement');
   }
   const workingDir = asString(env.working_dir);
-  if (workingDir !== undefined && urlIn(workingDir) !== undefined) judgeDownloadUrl(workingDir, site('working_dir'), '', state);
+  if (workingDir !== undefined && urlIn(workingDir) !== undefined) judgeRayDownload(workingDir, site('working_dir'), state);
   for (const module of firstEntries(asArray(env.py_modules), state)) {
-    if (typeof module === 'string' && urlIn(module) !== undefined) judgeDownloadUrl(module, site('py_modules entry'), '', state);
+    if (typeof module === 'string' && urlIn(module) !== undefined) judgeRayDownload(module, site('py_modules entry'), state);
   }
+  // The job's worker runs in this image (`image_uri`, or the older `container.image`): judged as
+  // a container's image is.
+  for (const [image, where] of [
+    [asString(env.image_uri), 'image_uri'],
+    [asString(asRecord(env.container)?.image), 'container.image'],
+  ] as const) {
+    const verdict = image === undefined ? undefined : judgeImage(image, state.indicators);
+    if (image !== undefined && verdict) signal(state, verdict.kind, verdict.word ? `${image} (says "${verdict.word}")` : image, site(where), '');
+  }
+}
+
+/**
+ * What a runtime_env names, Ray fetches and runs before the entrypoint: pip and uv install it
+ * (an sdist's build runs its code), working_dir becomes the job's code, py_modules is imported. So
+ * one fetched from a public raw IP or a dropper host is a download-and-run, not only a download
+ * (which alone weighs below medium); a URL from anywhere else stays a mere download.
+ */
+function judgeRayDownload(url: string, site: { where: string; path: string }, state: ScanState): void {
+  const before = state.signals.length;
+  judgeDownloadUrl(url, site, '', state);
+  const fetchedFromDropper = state.signals.slice(before).some((s) => s.kind === 'raw-ip-download' || s.kind === 'dropper-host' || s.kind === 'miner-download');
+  if (fetchedFromDropper) signal(state, 'download-exec', 'Ray installs or runs what runtime_env fetches', site, '');
 }
 
 /** The URL in a requirement: plain (`https://...`), VCS (`git+https://...`) or PEP 508 (`name @ https://...`). */

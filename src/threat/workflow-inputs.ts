@@ -7,6 +7,7 @@ import { configMapValue } from '../k8s/env-resolution.js';
 import { isBuiltInWorkload, withoutBookkeeping } from '../k8s/workloads.js';
 import type { Site } from './signals.js';
 import { CUT_SHORT, cutShort, type ScanState } from './scan-queue.js';
+import { foldArgoExpressions } from './argo-expressions.js';
 import { scanRayJob } from './ray-job-inputs.js';
 import { judgeDownloadUrl, scanRaw, scanScript } from './text-scan.js';
 
@@ -42,6 +43,7 @@ interface Walk {
 
 function walk(node: JsonRecord, path: string, depth: number, w: Walk): void {
   for (const [key, value] of Object.entries(node)) {
+    if (typeof value === 'string') scanArgoExpressions(value, path, key, w.state);
     if (value === null || typeof value !== 'object') continue;
     const childPath = joinPath(path, key);
     if (key === 'parameters') scanParameters(value, childPath, w);
@@ -53,6 +55,7 @@ function walk(node: JsonRecord, path: string, depth: number, w: Walk): void {
 
 /** Argo `steps` are lists of lists, so arrays are walked through to the records inside. */
 function walkValue(value: unknown, path: string, depth: number, w: Walk): void {
+  if (typeof value === 'string') scanArgoExpressions(value, path, undefined, w.state);
   if (value === null || typeof value !== 'object') return;
   if (depth > MAX_SEARCH_DEPTH) {
     cutShort(w.state, CUT_SHORT.fieldDepth);
@@ -60,6 +63,14 @@ function walkValue(value: unknown, path: string, depth: number, w: Walk): void {
   }
   if (Array.isArray(value)) value.forEach((item, i) => walkValue(item, joinPath(path, i), depth + 1, w));
   else if (isRecord(value)) walk(value, path, depth, w);
+}
+
+/** A field whose Argo expression tags fold to other text is read again as Argo would run it. */
+function scanArgoExpressions(text: string, parent: string, key: string | number | undefined, state: ScanState): void {
+  const folded = foldArgoExpressions(text);
+  if (folded === undefined) return;
+  const path = key === undefined ? parent : joinPath(parent, key);
+  scanScript(folded, site(`${path} with its Argo expressions evaluated`, path), '', state);
 }
 
 /** Argo lists `[{name, value|default}]`; KFP v2 maps `{name: {defaultValue} | {runtimeValue: {constant}}}`; a run's `runtime_config` maps names to values. */

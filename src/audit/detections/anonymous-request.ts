@@ -1,3 +1,4 @@
+import { redactQueryCredentials } from '../../core/redact.js';
 import type { AuditDetection } from '../detection.js';
 import { isAnonymous, succeeded } from '../event.js';
 
@@ -12,11 +13,17 @@ export const anonymousRequestAllowed: AuditDetection = {
     severity: 'high',
     category: 'authentication',
     description:
-      'A request by `system:anonymous` (or in the `system:unauthenticated` group) that the API server allowed, other than the discovery and health endpoints every cluster opens. Writes are critical; reads of Secrets high; other reads medium. Repeats of the same request on the same resource are one finding, counted.',
-    rationale: 'Anonymous writes are how RBAC Buster and Dero miners entered clusters; AWS GuardDuty raises `Policy:Kubernetes/AnonymousAccessGranted` on the grant that allows them.',
+      'A request by `system:anonymous` (or in the `system:unauthenticated` group) that the API server allowed, other than the discovery and health endpoints every cluster opens. Writes and reads of Secrets (`get`, `list`, `watch`) are critical; other reads medium. Repeats of the same request on the same resource are one finding, counted.',
+    rationale:
+      'Anonymous writes are how RBAC Buster and Dero miners entered clusters; AWS GuardDuty raises `Policy:Kubernetes/AnonymousAccessGranted` on the grant that allows them. An anonymous read of Secrets is credential theft under way, not a misconfiguration waiting to be found: the reader now holds service-account tokens, registry and cloud keys (GuardDuty `CredentialAccess:Kubernetes/SuccessfulAnonymousAccess`; MITRE T1552.007, the Kubernetes threat matrix\'s "List K8S secrets").',
     remediation: 'Find the binding that grants `system:anonymous` or `system:unauthenticated` (see `audit-rbac-grants-anonymous` and `kfguard scan --cluster`), remove it, and consider `--anonymous-auth=false` on the API server.',
-    references: ['https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests', 'https://www.aquasec.com/blog/leveraging-kubernetes-rbac-to-backdoor-clusters/'],
-    mitre: ['T1078.001', 'T1190'],
+    references: [
+      'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests',
+      'https://www.aquasec.com/blog/leveraging-kubernetes-rbac-to-backdoor-clusters/',
+      'https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-finding-types-eks-audit-logs.html#credentialaccess-kubernetes-successfulanonymousaccess',
+      'https://microsoft.github.io/Threat-Matrix-for-Kubernetes/techniques/List%20K8S%20secrets/',
+    ],
+    mitre: ['T1078.001', 'T1190', 'T1552.007'],
   },
   start: () =>
     function* (context) {
@@ -25,14 +32,19 @@ export const anonymousRequestAllowed: AuditDetection = {
       const ref = event.objectRef;
       if (!ref.resource && PUBLIC_PATHS.test(event.requestURI ?? '/')) return;
       const writes = !['get', 'list', 'watch'].includes(event.verb);
-      const secrets = ref.resource === 'secrets';
+      // A Secret read without credentials has already handed over what it holds: as grave as a write.
+      const secrets = ref.resource === 'secrets' && !ref.subresource;
       const resource = ref.resource ? (ref.subresource ? `${ref.resource}/${ref.subresource}` : ref.resource) : (event.requestURI ?? '');
       yield {
         resource: { apiVersion: ref.apiGroup ? `${ref.apiGroup}/${ref.apiVersion ?? ''}` : (ref.apiVersion ?? 'v1'), kind: ref.resource || 'NonResourceURL', ...(ref.namespace ? { namespace: ref.namespace } : {}), name: ref.name ?? (ref.resource ? '*' : (event.requestURI ?? '')) },
         message: `${event.user} was allowed to ${event.verb} ${resource}${ref.namespace ? ` in ${ref.namespace}` : ''}`,
-        severity: writes ? 'critical' : secrets ? 'high' : 'medium',
+        severity: writes || secrets ? 'critical' : 'medium',
         discriminator: `${event.user}\u0000${event.verb}\u0000${resource}`,
-        ...(event.requestURI ? { evidence: [`request ${event.requestURI.slice(0, 300)}`] } : {}),
+        evidence: [
+          // A proxied request's query may carry the proxied app's login (a Jupyter `?token=`).
+          ...(event.requestURI ? [`request ${redactQueryCredentials(event.requestURI.slice(0, 300))}`] : []),
+          ...(secrets && !writes ? ['Secrets read without credentials: credential access (GuardDuty CredentialAccess:Kubernetes/SuccessfulAnonymousAccess); rotate what they held'] : []),
+        ],
       };
     },
 };

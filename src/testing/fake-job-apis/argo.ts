@@ -4,13 +4,17 @@ import { pageOf } from './server.js';
 /**
  * An Argo Server's answers (test-only). Shapes follow argo-workflows api/openapi-spec/swagger.json:
  * `io.argoproj.workflow.v1alpha1.WorkflowList` (items without apiVersion/kind, `metadata.continue`),
- * `WorkflowTemplateList`, `CronWorkflowList`; the archive lists summaries and serves each workflow
- * by uid at /api/v1/archived-workflows/{uid}.
+ * `WorkflowTemplateList`, `CronWorkflowList`, and `ClusterWorkflowTemplateList` at
+ * /api/v1/cluster-workflow-templates (operation ListClusterWorkflowTemplates: cluster-scoped, no
+ * namespace in the path, the same `listOptions.limit`/`listOptions.continue` paging); the archive
+ * lists summaries and serves each workflow by uid at /api/v1/archived-workflows/{uid}.
  */
 export interface ArgoFixture {
   readonly workflows?: readonly Record<string, unknown>[];
   readonly templates?: readonly Record<string, unknown>[];
   readonly cronWorkflows?: readonly Record<string, unknown>[];
+  /** Cluster-scoped; undefined lists none (an Argo Server since 2.8 always serves the list). */
+  readonly clusterTemplates?: readonly Record<string, unknown>[];
   /** Undefined: the archive is not configured (the server answers 404). */
   readonly archived?: readonly Record<string, unknown>[];
 }
@@ -39,6 +43,7 @@ export function argoRoutes(fixture: ArgoFixture): FakeRoute[] {
     list('/api/v1/workflows', () => fixture.workflows ?? []),
     list('/api/v1/workflow-templates', () => fixture.templates ?? []),
     list('/api/v1/cron-workflows', () => fixture.cronWorkflows ?? []),
+    list('/api/v1/cluster-workflow-templates', () => fixture.clusterTemplates ?? []),
     list('/api/v1/archived-workflows', () => fixture.archived, true),
   ];
 }
