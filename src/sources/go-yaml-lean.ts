@@ -202,13 +202,24 @@ function onlyStrTags(source: string): boolean {
   for (let at = source.indexOf('!'); at !== -1; at = source.indexOf('!', at + 1)) {
     const before = at === 0 ? 10 : source.charCodeAt(at - 1);
     if (!TAG_BEFORE.has(before)) continue;
-    if (source.startsWith('!!str', at) && SPACE_AFTER.has(source.charCodeAt(at + 5))) {
+    if (source.startsWith('!!str', at) && SPACE_AFTER.has(source.charCodeAt(at + 5)) && valueOnSameLine(source, at + 5)) {
       at += 4;
       continue;
     }
     return false;
   }
   return true;
+}
+
+/**
+ * The tagged node starts on the tag's line. A tag alone on its line (`a: !!str` then `  y`) is
+ * dropped by js-yaml, which reads `y` as an untagged plain scalar; go-yaml applies it.
+ */
+function valueOnSameLine(source: string, from: number): boolean {
+  let i = from;
+  while (source.charCodeAt(i) === 32 || source.charCodeAt(i) === 9) i++;
+  const next = source.charCodeAt(i);
+  return !Number.isNaN(next) && next !== 10 && next !== 13 && next !== 35;
 }
 
 const TAG_BEFORE = new Set([...' \t\r\n:[{,-'].map((c) => c.charCodeAt(0)));

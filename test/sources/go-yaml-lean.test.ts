@@ -19,7 +19,7 @@ import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src
 
 const PLAIN = ['yes', 'no', 'on', 'Off', 'y', 'N', 'true', 'False', '~', 'null', 'NULL', '0777', '0x1F', '0o17', '0b101', '1_000', '+12', '-0', '.5', '1.0', '1e3', '1e400', '.inf', '-.Inf', '.nan', '2001-01-01', '2001-01-01T10:00:00Z', '123456789.0', '99999999999999999999', '9223372036854775808', '<<', 'abc', 'a b', '12', '08', '1:30', 'x-y', 'yes please'];
 const QUOTED = ['"yes"', "'0777'", '"a\u2028b"', "'x\u2029y'", '"x\\/y"', '"tab\\tx"', "'it''s'"];
-const TAGGED = ['!!str yes', '!!str 0777', '!!str', '!!str ~', '!!int 3', '!!float 1', '!!bool "true"', '!foo x', '!!binary aGk=', '! y'];
+const TAGGED = ['!!str\n    y', '!!str yes', '!!str 0777', '!!str', '!!str ~', '!!int 3', '!!float 1', '!!bool "true"', '!foo x', '!!binary aGk=', '! y'];
 const FLOW = ['[y, 0777, ~]', '{k: yes, j: 1.0, 123456789.0: x}', '[]', '{}', '[a, {b: on}, [N]]', '{a}', '[a: 1]', '["y", x]', '[-x]', "{a: 'b\n  c'}", '[a,\n  b]'];
 const KEYS = ['name', 'value', 'yes', 'y', 'on', '1.0', '0x10', '12', '"y"', '~', '0.5', '123456789.0', 'n', 'image', 'a b'];
 
@@ -144,6 +144,8 @@ test('what the lean path must not read is left to the full reader', () => {
     '[a]: y\n', // a collection as key
     'a: y\rb: 1\n', // a lone CR
     'a: 9223372036854775808\n', // past int64
+    'a: !!str\n  y\n', // a tag alone on its line: js-yaml drops it
+    'a: !!str\nb: y\n',
     'x: &a\n  y: &a 1\nz: {<<: *a}\n', // an anchor name bound twice (go-yaml and js-yaml bind the outer one at different times)
   ];
   for (const text of left) assert.equal(readLean(text), undefined, JSON.stringify(text));
