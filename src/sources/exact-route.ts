@@ -16,7 +16,7 @@ export function mayReadDifferently(text: string): boolean {
  * Block values such as `a: ?x` match too and simply read the same on the exact path. A `[` or `{`
  * glued to text (`conditions[?(@.type=='Ready')]`, a JSONPath in CRDs) is inside a plain scalar.
  */
-const FLOW_INDICATOR_START = /(?:[\s:[{,][[{]|,|:[ \t])[ \t]*[?:][^ \t\r\n]|^[[{][ \t]*[?:][^ \t\r\n]/;
+export const FLOW_INDICATOR_START = /(?:[\s:[{,][[{]|,|:[ \t])[ \t]*[?:][^ \t\r\n]|^[[{][ \t]*[?:][^ \t\r\n]/;
 
 /**
  * A plain scalar that YAML 1.1 or Go's strconv reads otherwise than YAML 1.2: the 1.1 booleans,

@@ -1,7 +1,8 @@
 import { continuationLineOk, isBlank, isBlankOrBreak } from './go-yaml-flow-lines.js';
 import { readName, readScalar, readTag, type ScalarToken } from './go-yaml-flow-tokens.js';
 import { isSimpleKey, staleKeyError } from './go-yaml-simple-keys.js';
-import { taggedScalarValue } from './go-yaml-tags.js';
+import { resolveGoPlain } from './go-yaml-scalar.js';
+import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
 import { ExactDecodeError, keyToString, keyTypesNote, MAX_MERGED_ENTRIES, MERGE_BOMB, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
@@ -183,13 +184,13 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
   };
 
   /** Makes `keyValue` the mapping's current key, as sigs.k8s.io/yaml names it, noting a key repeated or written with two types. */
-  const setMapKey = (top: MapFrame, keyValue: unknown): void => {
+  const setMapKey = (top: MapFrame, keyValue: unknown, floatKey = false): void => {
     let key = '';
     // A null key (`~`, `null`) is refused by sigs.k8s.io/yaml: kept for the walk to throw.
     // After the first error only the syntax matters (an exception per item costs seconds per MB).
     if (error === undefined) {
       try {
-        key = keyToString(keyValue, sink);
+        key = keyToString(keyValue, sink, floatKey);
       } catch (e) {
         fail(e);
       }
@@ -387,7 +388,9 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     if (want === Want.Key) {
       const top = stack[stack.length - 1] as MapFrame;
       const keyStart = propsStart >= 0 ? propsStart : i;
-      setMapKey(top, scalarValue(scalar));
+      // A key go-yaml reads as a float is formatted as one (`123456789.0` is `1.2345679e+08`), as in block mappings.
+      const floatKey = tag !== undefined ? tag === `${TAG_PREFIX}float` : !scalar.quoted && resolveGoPlain(scalar.text).tag === 'float';
+      setMapKey(top, scalarValue(scalar), floatKey);
       i = scalar.end;
       // `key: ` on the key's line (an explicit key's `:` may come on a later one): the `:` must
       // follow, then a blank, except after a quoted key (`"a":1`, as in JSON).

@@ -12,6 +12,7 @@ import { splitBlockList } from './list-items.js';
 import { type Salvage, salvageReading } from './salvage-reading.js';
 import { isSharedRefusal } from './shared-refusals.js';
 import { hasIndicator } from './yaml-indicators.js';
+import { readLean } from './go-yaml-lean.js';
 
 export interface ParsedDocument {
   readonly value: unknown;
@@ -242,7 +243,9 @@ function readExactly(
 ): { values: unknown[]; notes: string[]; stakes: ReadingStakes | undefined } | { error: NonNullable<ChunkResult['error']>; salvageable: boolean } {
   let reading;
   try {
-    reading = decodeLikeKubectl(full);
+    // The lean path reads block documents with only 1.1 scalars, `!!str`, merges and Unicode
+    // breaks in js-yaml's time; anything else it leaves to the full reader (go-yaml-lean.ts).
+    reading = readLean(full) ?? decodeLikeKubectl(full);
   } catch (error) {
     // Too deep for Kubernetes, or for kfguard's readers (their recursion; see MAX_READABLE_DEPTH):
     // refused with that reason, and not salvaged, since the salvage reader would recurse the same way.

@@ -1,0 +1,291 @@
+import yaml from 'js-yaml';
+import { goFloat32Key } from './go-float-key.js';
+import type { KubectlReading } from './go-yaml-decode.js';
+import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
+import { resolveGoPlain } from './go-yaml-scalar.js';
+import { MAX_MERGED_ENTRIES, setKey } from './go-yaml-values.js';
+import { FLOW_INDICATOR_START } from './exact-route.js';
+
+/**
+ * The exact reader's lean path (issue 17): a block document whose only go-yaml-specific constructs
+ * are YAML 1.1 plain scalars, `!!str` tags, `<<` merges of mappings and U+0085/U+2028/U+2029
+ * breaks is read by js-yaml with a schema whose plain-scalar resolver is go-yaml's own
+ * (go-yaml-scalar.ts) instead of by the `yaml` package's Document, which cost 1.5–3 s of CPU per MB.
+ *
+ * Why this is the exact reading: outside scalar resolution, tags, merges and line breaks, js-yaml's
+ * structure is what the fast path already trusts for every document without these triggers (the
+ * same text checks exclude what it is not trusted with: `?`/`:` glued in flow, `\/`, directives,
+ * lone CRs, complex and empty keys). Everything go-yaml resolves otherwise is either resolved here
+ * by go-yaml's rules or makes this path give up (`undefined`), and the caller reads the document
+ * with the full exact reader as before: other tags (js-yaml knows none), duplicate keys (js-yaml
+ * refuses), more than one document, null or out-of-range keys, `.inf`/`.nan`, merges of lists or
+ * of anything that is not a mapping, integer-like keys beside a merge, and anything js-yaml refuses.
+ * test/sources/go-yaml-lean.test.ts compares this path with the full reader on generated documents
+ * and with kubectl.
+ */
+
+/** Why the lean path gave up on a document: the full exact reader reads it. */
+class NotLean extends Error {}
+
+/** A float as a key: sigs.k8s.io/yaml writes it with float32 formatting (`1.2345679e+08`), not as JS would. */
+class GoFloat {
+  constructor(readonly value: number) {}
+  get [Symbol.toStringTag](): string {
+    return 'GoFloat';
+  }
+  toString(): string {
+    return goFloat32Key(this.value);
+  }
+}
+
+/** A null as a key: sigs.k8s.io/yaml refuses it; as a value it is null. The key text cannot occur in YAML (no NUL). */
+const NULL_KEY = '\u0000null';
+const GO_NULL = Object.freeze({
+  get [Symbol.toStringTag](): string {
+    return 'GoNull';
+  },
+  toString: (): string => NULL_KEY,
+});
+
+/** A plain `<<`: go-yaml's merge key (applied below in go-yaml's order), as a value the string `<<`. */
+const MERGE = '\u0000<<';
+
+const INT64_BOUND = 2 ** 63;
+
+const GO_MERGE = new yaml.Type('tag:kfguard,2026:go-merge', { kind: 'scalar', resolve: (data: unknown) => data === '<<', construct: () => MERGE });
+
+const GO_PLAIN = new yaml.Type('tag:kfguard,2026:go-plain', {
+  kind: 'scalar',
+  resolve: (data: unknown) => typeof data === 'string' && resolveGoPlain(data).tag !== 'str',
+  construct: (data: string) => {
+    const resolved = resolveGoPlain(data);
+    switch (resolved.tag) {
+      case 'bool':
+        return resolved.value;
+      case 'null':
+        return GO_NULL;
+      case 'int':
+        // Past int64 a key is formatted as a float; rare enough to leave to the full reader.
+        if (Math.abs(resolved.value) >= INT64_BOUND) throw new NotLean();
+        return resolved.value;
+      case 'float':
+        // kubectl refuses .inf/.nan (no JSON form): the full reader says so.
+        if (!Number.isFinite(resolved.value)) throw new NotLean();
+        return new GoFloat(resolved.value);
+      default:
+        throw new NotLean();
+    }
+  },
+});
+
+/** js-yaml's failsafe types (str, seq, map: `!!str` as go-yaml applies it) and go-yaml's plain scalars. */
+const GO_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [GO_MERGE, GO_PLAIN] });
+
+const UNICODE_BREAKS = /[\u0085\u2028\u2029]/g;
+const LONE_CR = /\r(?!\n)/;
+const UNICODE_BREAK_NOTE = 'U+0085/U+2028/U+2029 end a line for Kubernetes (go-yaml) but not for YAML 1.2 readers (inside quoted text go-yaml keeps U+2028/U+2029 as characters)';
+/** A collection as an implicit key (`[a]: 1`, `{a: 1}: 2`) or an empty key in flow (`{: 1}`): go-yaml refuses what js-yaml turns into text. */
+const ODD_KEY = /[\]}][ \t]*:(?:[ \t\r\n]|$)|[{,][ \t]*:/m;
+
+let leanReads = 0;
+/** How many documents the lean path read: tests check that a class is read here. */
+export function leanReadCount(): number {
+  return leanReads;
+}
+
+/** go-yaml's reading of `text` on the lean path, or undefined when the full exact reader must read it. */
+export function readLean(text: string): KubectlReading | undefined {
+  if (LONE_CR.test(text)) return undefined;
+  const notes: string[] = [];
+  let source = text;
+  if (/[\u0085\u2028\u2029]/.test(text)) {
+    // The full reader's first step (go-yaml-decode.ts decodeSource), so both read the same text.
+    const normalised = text.replace(UNICODE_BREAKS, '\n');
+    source = keepQuotedUnicodeBreaks(text, normalised);
+    // A quoted scalar holding a break is rewritten with escapes the two parsers may read apart.
+    if (source !== normalised) return undefined;
+    notes.push(UNICODE_BREAK_NOTE);
+  }
+  if (!routable(source)) return undefined;
+  let documents: unknown[];
+  try {
+    documents = yaml.loadAll(source, undefined, { schema: GO_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  if (documents.length > 1) return undefined;
+  let value: unknown;
+  try {
+    value = finish(documents[0] ?? null, new Map(), { merged: 0 });
+  } catch (error) {
+    if (error instanceof NotLean || error instanceof RangeError) return undefined;
+    throw error;
+  }
+  leanReads++;
+  return { value: value === undefined ? null : value, ignoredByKubectl: [], notes, duplicates: [] };
+}
+
+/**
+ * The cheap text checks: what js-yaml may structure otherwise than go-yaml, or what this path does
+ * not resolve, sends the document to the full reader. False alarms only cost time.
+ */
+function routable(source: string): boolean {
+  if (source.includes('\\/') || ESCAPED_BREAK.test(source) || FLOW_INDICATOR_START.test(source) || ODD_KEY.test(source)) return false;
+  if (!shortLinesAndSimpleFlow(source)) return false;
+  return onlyStrTags(source) && !hasExplicitKey(source) && !hasDirective(source) && !hasRepeatedAnchor(source);
+}
+
+/**
+ * An anchor name defined twice: go-yaml binds a mapping's anchor before reading its entries,
+ * js-yaml after, so an alias between an outer and an inner `&a` names different nodes.
+ */
+function hasRepeatedAnchor(source: string): boolean {
+  const names = new Set<string>();
+  for (let at = source.indexOf('&'); at !== -1; at = source.indexOf('&', at + 1)) {
+    if (at > 0 && !TAG_BEFORE.has(source.charCodeAt(at - 1))) continue;
+    let end = at + 1;
+    while (end < source.length && !NAME_END.has(source.charCodeAt(end))) end++;
+    if (end === at + 1) continue;
+    const name = source.slice(at + 1, end);
+    if (names.has(name)) return true;
+    names.add(name);
+  }
+  return false;
+}
+
+const NAME_END = new Set([...' \t\r\n,[]{}'].map((c) => c.charCodeAt(0)));
+
+/** A `\` before a line break (an escaped break in a double-quoted scalar): js-yaml folds what follows otherwise than go-yaml. */
+const ESCAPED_BREAK = /\\\r?\n/;
+
+/**
+ * Lines of at most 1024 characters (go-yaml refuses an implicit key longer than that; js-yaml
+ * does not check it everywhere), and every flow collection (`[`/`{` where a node may start) closed
+ * on its own line with no quote, tab, comment or `-`-started scalar inside: go-yaml and js-yaml
+ * read those differently (the full reader's flow reader, go-yaml-flow-read.ts, knows how).
+ */
+function shortLinesAndSimpleFlow(source: string): boolean {
+  let lineStart = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 10) {
+      if (i - lineStart > MAX_LINE) return false;
+      lineStart = i + 1;
+      continue;
+    }
+    if ((c !== 91 && c !== 123) || (i > lineStart && !TAG_BEFORE.has(source.charCodeAt(i - 1)))) continue;
+    let depth = 0;
+    let previous = c;
+    let j = i;
+    for (; j < source.length; j++) {
+      const d = source.charCodeAt(j);
+      if (d === 91 || d === 123) depth++;
+      else if (d === 93 || d === 125) {
+        if (--depth === 0) break;
+      } else if (FLOW_UNSAFE.has(d) || (d === 45 && FLOW_ENTRY_START.has(previous))) return false;
+      if (d !== 32) previous = d;
+    }
+    if (j >= source.length) return false;
+    i = j;
+  }
+  return source.length - lineStart <= MAX_LINE;
+}
+
+const MAX_LINE = 1024;
+/** Inside a one-line flow collection: line ends, quotes, tabs, comments. */
+const FLOW_UNSAFE = new Set([10, 13, 34, 39, 9, 35]);
+/** A `-` after these starts a scalar in a flow collection (`[-x]`, `{a: -}`), which go-yaml reads its own way. */
+const FLOW_ENTRY_START = new Set([...'[{,:'].map((c) => c.charCodeAt(0)));
+
+/** Every tag is `!!str` (followed by a space or line end): js-yaml and go-yaml read it alike. */
+function onlyStrTags(source: string): boolean {
+  for (let at = source.indexOf('!'); at !== -1; at = source.indexOf('!', at + 1)) {
+    const before = at === 0 ? 10 : source.charCodeAt(at - 1);
+    if (!TAG_BEFORE.has(before)) continue;
+    if (source.startsWith('!!str', at) && SPACE_AFTER.has(source.charCodeAt(at + 5)) && valueOnSameLine(source, at + 5)) {
+      at += 4;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The tagged node starts on the tag's line. A tag alone on its line (`a: !!str` then `  y`) is
+ * dropped by js-yaml, which reads `y` as an untagged plain scalar; go-yaml applies it.
+ */
+function valueOnSameLine(source: string, from: number): boolean {
+  let i = from;
+  while (source.charCodeAt(i) === 32 || source.charCodeAt(i) === 9) i++;
+  const next = source.charCodeAt(i);
+  return !Number.isNaN(next) && next !== 10 && next !== 13 && next !== 35;
+}
+
+const TAG_BEFORE = new Set([...' \t\r\n:[{,-'].map((c) => c.charCodeAt(0)));
+const SPACE_AFTER = new Set([...' \t\r\n'].map((c) => c.charCodeAt(0)).concat(Number.NaN));
+
+/** A `?` that may be an explicit key (after a space, a `-` or a line start, before a space or the end). */
+function hasExplicitKey(source: string): boolean {
+  for (let at = source.indexOf('?'); at !== -1; at = source.indexOf('?', at + 1)) {
+    const before = at === 0 ? 10 : source.charCodeAt(at - 1);
+    const after = source.charCodeAt(at + 1);
+    if (TAG_BEFORE.has(before) && (Number.isNaN(after) || SPACE_AFTER.has(after))) return true;
+  }
+  return false;
+}
+
+/** A `%` line (`%TAG` changes what `!!str` means; `%YAML`): left to the full reader. */
+function hasDirective(source: string): boolean {
+  return source.startsWith('%') || source.includes('\n%');
+}
+
+/**
+ * Unboxes go-yaml's values (GoFloat, GO_NULL, MERGE) and applies merges as go-yaml does: pairs in
+ * order, a merge setting every key of its mapping (overriding an earlier explicit one), a later
+ * explicit key overriding a merged one. Shared (aliased) nodes are finished once.
+ */
+function finish(node: unknown, memo: Map<object, unknown>, state: { merged: number }): unknown {
+  if (node === GO_NULL) return null;
+  if (node instanceof GoFloat) return node.value;
+  if (node === MERGE) return '<<';
+  if (typeof node !== 'object' || node === null) return node;
+  const known = memo.get(node);
+  if (known !== undefined) return known;
+  if (Array.isArray(node)) {
+    memo.set(node, node);
+    for (let i = 0; i < node.length; i++) node[i] = finish(node[i], memo, state);
+    return node;
+  }
+  const record = node as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.includes(NULL_KEY)) throw new NotLean();
+  if (!keys.includes(MERGE)) {
+    memo.set(node, node);
+    for (const key of keys) setKey(record, key, finish(record[key], memo, state));
+    return node;
+  }
+  // Integer-like keys are ordered first by JS objects, so the pairs' order relative to the merge is lost.
+  if (keys.some((key) => INDEX_LIKE.test(key))) throw new NotLean();
+  const entries = new Map<string, unknown>();
+  for (const key of keys) {
+    const value = finish(record[key], memo, state);
+    if (key !== MERGE) {
+      entries.set(key, value);
+      continue;
+    }
+    // go-yaml merges a mapping (written out or aliased); a list of mappings is left to the full
+    // reader, which knows whether each was an alias to a mapping.
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NotLean();
+    const merged = Object.entries(value);
+    state.merged += merged.length;
+    if (state.merged > MAX_MERGED_ENTRIES) throw new NotLean();
+    for (const [k, v] of merged) entries.set(k, v);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of entries) setKey(out, key, value);
+  memo.set(node, out);
+  return out;
+}
+
+const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { EXACT_BLOCK_CLASSES, HOSTILE_CLASSES } from '../../bench/hostile-inputs.js';
+
+const BLOCK = [...HOSTILE_CLASSES, ...EXACT_BLOCK_CLASSES].filter((c) => c.name.startsWith('block '));
+import { decodeLikeKubectl, yamlParseCount } from '../../src/sources/go-yaml-decode.js';
+import { leanReadCount, readLean } from '../../src/sources/go-yaml-lean.js';
+import { DEFAULT_PARSE_LIMITS, parseYamlStream } from '../../src/sources/yaml-documents.js';
+import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src/testing/kubectl-oracle.js';
+
+/**
+ * The exact reader's lean path (go-yaml-lean.ts, issue 17) against the full exact reader it stands
+ * in for: on generated block documents carrying every trigger it handles (YAML 1.1 scalars as keys
+ * and values, `!!str`, merges of block and flow anchors, Unicode line breaks) and the ones it must
+ * leave to the full reader, its reading is the full reader's (values, key order, notes), or it
+ * gives up. Then each hostile block class against kubectl itself.
+ */
+
+const PLAIN = ['yes', 'no', 'on', 'Off', 'y', 'N', 'true', 'False', '~', 'null', 'NULL', '0777', '0x1F', '0o17', '0b101', '1_000', '+12', '-0', '.5', '1.0', '1e3', '1e400', '.inf', '-.Inf', '.nan', '2001-01-01', '2001-01-01T10:00:00Z', '123456789.0', '99999999999999999999', '9223372036854775808', '<<', 'abc', 'a b', '12', '08', '1:30', 'x-y', 'yes please'];
+const QUOTED = ['"yes"', "'0777'", '"a\u2028b"', "'x\u2029y'", '"x\\/y"', '"tab\\tx"', "'it''s'"];
+const TAGGED = ['!!str\n    y', '!!str yes', '!!str 0777', '!!str', '!!str ~', '!!int 3', '!!float 1', '!!bool "true"', '!foo x', '!!binary aGk=', '! y'];
+const FLOW = ['[y, 0777, ~]', '{k: yes, j: 1.0, 123456789.0: x}', '[]', '{}', '[a, {b: on}, [N]]', '{a}', '[a: 1]', '["y", x]', '[-x]', "{a: 'b\n  c'}", '[a,\n  b]'];
+const KEYS = ['name', 'value', 'yes', 'y', 'on', '1.0', '0x10', '12', '"y"', '~', '0.5', '123456789.0', 'n', 'image', 'a b'];
+
+/** A small seeded generator, so a failure names its seed (fast-check shrinks the seed). */
+function random(seed: number): (n: number) => number {
+  let state = seed >>> 0;
+  return (n) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) % n);
+  };
+}
+
+/** A block document with the lean path's triggers at random places; anchors `&aN` on mappings, merges and aliases to them. */
+function blockDocument(seed: number): string {
+  const pick = random(seed);
+  const one = <T>(list: readonly T[]): T => list[pick(list.length)]!;
+  const anchors: { name: string; mapping: boolean }[] = [];
+  let named = 0;
+  const lines: string[] = [];
+  const scalar = (): string => {
+    const kind = pick(10);
+    if (kind < 6) return one(PLAIN);
+    if (kind < 8) return one(QUOTED);
+    if (kind < 9 && anchors.length > 0) return pick(2) === 0 ? `*${one(anchors).name}` : `[*${one(anchors).name}, y]`;
+    if (kind < 9) return one(FLOW);
+    return one(TAGGED);
+  };
+  const mapping = (indent: string, depth: number, firstPrefix?: string): void => {
+    const entries = 1 + pick(4);
+    for (let i = 0; i < entries; i++) {
+      const lead = i === 0 && firstPrefix !== undefined ? firstPrefix : indent;
+      if (pick(6) === 0 && anchors.length > 0) {
+        const target = pick(5) === 0 ? `[*${one(anchors).name}]` : `*${one(anchors).name}`;
+        lines.push(`${lead}<<: ${target}`);
+        continue;
+      }
+      if (pick(12) === 0) {
+        lines.push(`${lead}<<: {name: base, ${one(KEYS)}: ${one(PLAIN)}}`);
+        continue;
+      }
+      const key = one(KEYS);
+      const shape = depth > 2 ? 0 : pick(4);
+      if (shape === 0) lines.push(`${lead}${key}: ${scalar()}`);
+      else if (shape === 1) {
+        const anchored = pick(2) === 0;
+        const name = `a${named++}`;
+        lines.push(`${lead}${key}:${anchored ? ` &${name}` : ''}`);
+        mapping(`${indent}  `, depth + 1);
+        if (anchored) anchors.push({ name, mapping: true });
+      } else if (shape === 2) {
+        lines.push(`${lead}${key}:`);
+        const items = 1 + pick(3);
+        for (let j = 0; j < items; j++) {
+          if (pick(2) === 0) lines.push(`${indent}- ${scalar()}`);
+          else mapping(`${indent}  `, depth + 1, `${indent}- `);
+        }
+      } else {
+        const name = `a${named++}`;
+        lines.push(`${lead}${key}: &${name} ${one(PLAIN)}`);
+        anchors.push({ name, mapping: false });
+      }
+    }
+  };
+  mapping('', 0);
+  // Some line ends become the Unicode breaks go-yaml ends lines at.
+  let text = `${lines.join('\n')}\n`;
+  if (pick(3) === 0) text = text.replace(/\n/g, (m) => (pick(4) === 0 ? one(['\u2028', '\u2029', '\u0085']) : m));
+  return text;
+}
+
+/** The full exact reader's reading, or its refusal. */
+function fullReading(text: string): ReturnType<typeof decodeLikeKubectl> | { refused: string } {
+  try {
+    return decodeLikeKubectl(text);
+  } catch (error) {
+    return { refused: (error as Error).message };
+  }
+}
+
+test('the lean path reads generated block documents as the full exact reader does, or leaves them to it', () => {
+  let lean = 0;
+  let total = 0;
+  fc.assert(
+    fc.property(fc.integer(), (seed) => {
+      const text = blockDocument(seed);
+      total++;
+      const reading = readLean(text);
+      if (reading === undefined) return;
+      lean++;
+      const full = fullReading(text);
+      assert.ok(!('refused' in full), `the full reader refuses (${'refused' in full ? full.refused : ''}) what the lean path reads:\n${text}`);
+      assert.deepStrictEqual(reading.value, full.value, text);
+      // Key order too: findings and reports walk objects in order.
+      assert.equal(JSON.stringify(reading.value), JSON.stringify(full.value), text);
+      assert.deepEqual(reading.notes, full.notes, text);
+      assert.equal(full.kubectlRefuses, undefined, text);
+      assert.deepEqual(full.duplicates, [], text);
+      assert.deepEqual(full.ignoredByKubectl, [], text);
+    }),
+    { numRuns: Number(process.env.KFGUARD_FUZZ_RUNS ?? 1500) },
+  );
+  // The generator must reach the lean path often, or the comparison proves little.
+  assert.ok(lean > total / 8, `only ${lean} of ${total} generated documents were read on the lean path`);
+});
+
+test('what the lean path must not read is left to the full reader', () => {
+  const left = [
+    'a: y\nb: !!int 3\n', // other tags
+    'a: y\na: n\n', // duplicate keys
+    'a: y\n...\nb: 1\n', // a second document
+    '~: y\n', // a null key
+    'a: .inf\n', // no JSON form
+    'x: &a {k: 1}\ny: {<<: [*a]}\n', // a merged list
+    'x: &a 1\ny: {<<: *a}\n', // a merged scalar
+    'x: &a {k: 1}\ny:\n  1: z\n  <<: *a\n', // integer-like key beside a merge
+    'a: "x\\/y"\nb: y\n', // go-yaml's `\/`
+    '%YAML 1.1\n---\na: y\n', // a directive
+    '? y\n: 1\n', // an explicit key
+    '[a]: y\n', // a collection as key
+    'a: y\rb: 1\n', // a lone CR
+    'a: 9223372036854775808\n', // past int64
+    'a: !!str\n  y\n', // a tag alone on its line: js-yaml drops it
+    'a: !!str\nb: y\n',
+    'x: &a\n  y: &a 1\nz: {<<: *a}\n', // an anchor name bound twice (go-yaml and js-yaml bind the outer one at different times)
+  ];
+  for (const text of left) assert.equal(readLean(text), undefined, JSON.stringify(text));
+});
+
+test('each hostile block class but duplicate keys is read on the lean path, the `yaml` parser never', () => {
+  for (const hostile of BLOCK.filter((c) => c.name.includes('exact reader') && !c.name.includes('duplicate'))) {
+    const text = hostile.generate(64 * 1024);
+    const [leanBefore, parsesBefore] = [leanReadCount(), yamlParseCount()];
+    const { documents, errors } = parseYamlStream(text, DEFAULT_PARSE_LIMITS);
+    assert.deepEqual(errors, [], hostile.name);
+    assert.equal(documents.length, 1, hostile.name);
+    assert.equal(leanReadCount() - leanBefore, 1, `${hostile.name}: read on the lean path`);
+    assert.equal(yamlParseCount() - parsesBefore, 0, `${hostile.name}: not parsed by the yaml package`);
+    // Same reading as the full exact reader.
+    assert.deepStrictEqual(readLean(text)?.value, decodeLikeKubectl(text).value, hostile.name);
+  }
+});
+
+test('each hostile block class reads as kubectl reads it', requiresKubectl(), () => {
+  assert.equal(BLOCK.length, 8);
+  const texts = BLOCK.map((c) => c.generate(8 * 1024));
+  const oracle = kubectlDecodeAll(texts);
+  texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], BLOCK[i]!.name));
+});
+
+test('float keys in flow and block mappings read as kubectl reads them', requiresKubectl(), () => {
+  // The flow reader wrote `{123456789.0: x}`'s key as JS does ("123456789"); kubectl writes "1.2345679e+08".
+  const texts = ['data: {123456789.0: x, 0.5: y, !!float 2: z, "1.0": q}\nb:\n  123456789.0: x\n  <<: {1.5e3: y}\nc: on\n'].map((t) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: f\n${t}`);
+  const oracle = kubectlDecodeAll(texts);
+  texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], text));
+});
+
+test('generated block documents read on the lean path read as kubectl reads them', requiresKubectl(), () => {
+  const texts: string[] = [];
+  for (let seed = 1; texts.length < 120; seed++) {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lean\n${blockDocument(seed).replace(/^/gm, '  ').replace(/^/, 'data:\n')}`;
+    // Only documents parseYamlStream reads on the lean path (a float key alone stays on the fast path).
+    const before = leanReadCount();
+    parseYamlStream(text, DEFAULT_PARSE_LIMITS);
+    if (leanReadCount() > before) texts.push(text);
+  }
+  const oracle = kubectlDecodeAll(texts);
+  texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], text));
+});
