@@ -5,13 +5,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CONFIG_VOCABULARY } from '../../src/cli/config.js';
+import { configNote } from '../../src/config/config-notes.js';
 import { parseConfig } from '../../src/config/parse.js';
 import { DEFAULT_CONFIG, type KfguardConfig } from '../../src/core/config-types.js';
 import { runRules } from '../../src/core/engine.js';
 import { ConfigError } from '../../src/core/errors.js';
 import type { K8sObject, Origin, ScannedObject } from '../../src/core/types.js';
 import { newSnapshot, podLabelsOf } from '../../src/k8s/inventory.js';
-import { ruleById } from '../../src/rules/index.js';
+import { ALL_RULES, ruleById } from '../../src/rules/index.js';
 import { applySuppressions } from '../../src/suppress/apply.js';
 import { handleReview } from '../../src/webhook/handler.js';
 import { silentLogger } from '../../src/webhook/logging.js';
@@ -96,6 +97,13 @@ describe('liveInlineIgnores in the config file', () => {
     refused('liveInlineIgnores: {rules: [kubeflow-dashboard-exposed], reason: r}\n', /"kubeflow-dashboard-exposed" is a exposure rule/);
     refused('liveInlineIgnores: {rules: [crypto-miner-workload], reason: r}\n', /threat rule/);
     refused('liveInlineIgnores: {rules: [rbac-cluster-admin-binding], reason: r}\n', /what an intruder would hide/);
+  });
+
+  test('every report names the opt-in and its reason (the config note)', () => {
+    const config = configOf('liveInlineIgnores: {categories: [workload-security], rules: [image-floating-tag], reason: GitOps only}\n');
+    const note = configNote('.kfguard.yaml', config, ALL_RULES.map((rule) => rule.meta));
+    assert.match(note, /honours live objects' own kfguard\.io\/ignore for workload-security, image-floating-tag \(GitOps only\)/);
+    assert.doesNotMatch(configNote('.kfguard.yaml', DEFAULT_CONFIG, []), /honours/);
   });
 
   test('a reason and at least one category or rule are required; unknown ids are errors', () => {
