@@ -16,6 +16,7 @@ import type { CliIo } from './io.js';
 export const CONFIG_VOCABULARY = {
   knownRuleIds: [...ALL_RULES.map((rule) => rule.meta.id), ...AUDIT_DETECTIONS.map((d) => d.meta.id), RECON_CALLBACK_META.id],
   optionSchemas: optionSchemasOf([...ALL_RULES, ...AUDIT_DETECTIONS]),
+  ruleCategories: Object.fromEntries([...ALL_RULES, ...AUDIT_DETECTIONS].map((rule) => [rule.meta.id, rule.meta.category])),
 } as const;
 
 /**

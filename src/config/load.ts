@@ -15,6 +15,8 @@ export interface ConfigRequest {
   readonly knownRuleIds: readonly string[];
   /** Each rule's options schema, by rule id (see `optionSchemasOf` in core/rule-options). */
   readonly optionSchemas?: Readonly<Record<string, RuleOptionsSchema>>;
+  /** Each rule's category, by rule id (for `liveInlineIgnores`). */
+  readonly ruleCategories?: Readonly<Record<string, string>>;
 }
 
 export interface LoadedConfig {
@@ -42,7 +44,7 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
   }
   // zod is loaded only when there is a file to validate, keeping plain scans' start-up fast.
   const { parseConfigFile } = await import('./parse.js');
-  const { config, warnings } = parseConfigFile(text, displayName, request.knownRuleIds, request.optionSchemas);
+  const { config, warnings } = parseConfigFile(text, displayName, request.knownRuleIds, request.optionSchemas, request.ruleCategories);
   return { config, file, warnings };
 }
 

@@ -8,6 +8,7 @@ import { describeIssues } from '../core/schema-issues.js';
 import { nearestWords } from '../core/nearest.js';
 import { validateRuleOptions } from './rule-options.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
+import { NEVER_SELF_EXEMPT_CATEGORIES, NEVER_SELF_EXEMPT_RULES } from '../suppress/untrusted-annotations.js';
 
 /** Matches every rule in a config suppression. */
 export const ANY_RULE = '*';
@@ -30,6 +31,8 @@ export function parseConfigFile(
   displayName: string,
   knownRuleIds: readonly string[],
   optionSchemas: Readonly<Record<string, RuleOptionsSchema>> = {},
+  /** Each rule's category, by rule id: `liveInlineIgnores.rules` may not name a threat or exposure rule. */
+  ruleCategories: Readonly<Record<string, string>> = {},
 ): ParsedConfig {
   const raw = parseYaml(text, displayName);
   if (raw === null || raw === undefined) return { config: toConfig({}, {}), warnings: [] };
@@ -40,6 +43,8 @@ export function parseConfigFile(
   }
   const unknown = unknownRuleIds(parsed.data, knownRuleIds);
   if (unknown.length > 0) throw configError(displayName, unknown, RULES_HINT);
+  const untrusted = liveInlineIgnoreProblems(parsed.data, ruleCategories);
+  if (untrusted.length > 0) throw configError(displayName, untrusted, 'threat and exposure findings, and the rules an intruder would hide, are exempted on live objects only by `suppressions` or a baseline');
   const { rules, warnings } = applyDeprecatedKeys(parsed.data, displayName);
   const options = validateRuleOptions(rules, optionSchemas);
   if (options.problems.length > 0) throw configError(displayName, options.problems, 'see docs/configuration.md for each rule\'s options');
@@ -52,8 +57,9 @@ export function parseConfig(
   displayName: string,
   knownRuleIds: readonly string[],
   optionSchemas: Readonly<Record<string, RuleOptionsSchema>> = {},
+  ruleCategories: Readonly<Record<string, string>> = {},
 ): KfguardConfig {
-  return parseConfigFile(text, displayName, knownRuleIds, optionSchemas).config;
+  return parseConfigFile(text, displayName, knownRuleIds, optionSchemas, ruleCategories).config;
 }
 
 function parseYaml(text: string, displayName: string): unknown {
@@ -83,10 +89,31 @@ function unknownRuleIds(file: ConfigFile, knownRuleIds: readonly string[]): stri
   for (const id of Object.keys(file.rules ?? {})) {
     if (!known.has(id)) complain(formatPath(['rules', id]), id);
   }
+  (file.liveInlineIgnores?.rules ?? []).forEach((id, index) => {
+    if (!known.has(id)) complain(formatPath(['liveInlineIgnores', 'rules', index]), id);
+  });
   (file.suppressions ?? []).forEach((suppression, index) => {
     if (suppression.rule !== ANY_RULE && !known.has(suppression.rule)) {
       complain(formatPath(['suppressions', index, 'rule']), suppression.rule);
     }
+  });
+  return problems;
+}
+
+/**
+ * `liveInlineIgnores` naming what an object's creator may never exempt: the threat and exposure
+ * categories, their rules, and the rules reporting what an intruder leaves to keep access. Refused
+ * loudly rather than dropped, so the operator does not believe them exempted.
+ */
+function liveInlineIgnoreProblems(file: ConfigFile, ruleCategories: Readonly<Record<string, string>>): string[] {
+  const problems: string[] = [];
+  (file.liveInlineIgnores?.categories ?? []).forEach((category, index) => {
+    if (NEVER_SELF_EXEMPT_CATEGORIES.has(category)) problems.push(`${formatPath(['liveInlineIgnores', 'categories', index])}: "${category}" findings are never exempted by an object's own annotations`);
+  });
+  (file.liveInlineIgnores?.rules ?? []).forEach((id, index) => {
+    const category = ruleCategories[id];
+    if (NEVER_SELF_EXEMPT_RULES.has(id)) problems.push(`${formatPath(['liveInlineIgnores', 'rules', index])}: "${id}" reports what an intruder would hide and is never exempted by an object's own annotations`);
+    else if (category !== undefined && NEVER_SELF_EXEMPT_CATEGORIES.has(category)) problems.push(`${formatPath(['liveInlineIgnores', 'rules', index])}: "${id}" is a ${category} rule, never exempted by an object's own annotations`);
   });
   return problems;
 }
@@ -101,5 +128,8 @@ function toConfig(file: ConfigFile, rules: Readonly<Record<string, RuleSettings>
     suppressions: (file.suppressions ?? []).map((s) => ({ ...s })),
     lists: { ...file.lists },
     ...(file.ignoreHorizonDays !== undefined ? { ignoreHorizonDays: file.ignoreHorizonDays } : {}),
+    ...(file.liveInlineIgnores
+      ? { liveInlineIgnores: { categories: [...(file.liveInlineIgnores.categories ?? [])], rules: [...(file.liveInlineIgnores.rules ?? [])], reason: file.liveInlineIgnores.reason } }
+      : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../core/severity.js';
+import { CATEGORIES } from '../core/types.js';
 import { isCalendarDate } from '../suppress/dates.js';
 import { webhookSettingsSchema } from './webhook-schema.js';
 
@@ -35,6 +36,19 @@ const suppression = z.strictObject({
   until: calendarDate.optional(),
 });
 
+/**
+ * Inline ignores honoured on objects whose creator wrote their annotations (live cluster, snapshot,
+ * admission): at least one category or rule, and why the operator trusts those annotations. Which
+ * categories and rules may never be named is checked in parse.ts, with the rule ids.
+ */
+const liveInlineIgnores = z
+  .strictObject({
+    categories: z.array(z.enum(CATEGORIES)).optional(),
+    rules: z.array(nonEmptyText('rule id')).optional(),
+    reason: nonEmptyText('reason'),
+  })
+  .refine((value) => (value.categories?.length ?? 0) + (value.rules?.length ?? 0) > 0, { message: 'expected at least one category or rule' });
+
 /** `.kfguard.yaml` as written; every key is optional and unknown keys are errors. */
 export const configFileSchema = z.strictObject({
   rules: z.record(z.string(), ruleSettings).optional(),
@@ -42,6 +56,8 @@ export const configFileSchema = z.strictObject({
   lists: sharedLists.optional(),
   /** The furthest an inline `kfguard.io/ignore-until` may reach, in days from the scan. */
   ignoreHorizonDays: z.number().int().min(1).max(3660).optional(),
+  /** Opt-in: inline ignores honoured on live objects (GitOps-deployed, reviewed manifests). */
+  liveInlineIgnores: liveInlineIgnores.optional(),
   /** Deprecated: `rules.crypto-miner-workload.options`. */
   indicators: z
     .strictObject({

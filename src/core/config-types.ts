@@ -11,6 +11,20 @@ export interface KfguardConfig {
    * (default DEFAULT_IGNORE_HORIZON_DAYS), so an annotation cannot silence a workload for ever.
    */
   readonly ignoreHorizonDays?: number;
+  /**
+   * Inline `kfguard.io/ignore` honoured on objects whose creator wrote their annotations (a live
+   * cluster, a snapshot of one, admission requests): none by default. Set in the operator's config
+   * file only, never on an object; never covers the categories and rules an intruder would hide.
+   */
+  readonly liveInlineIgnores?: LiveInlineIgnores;
+}
+
+/** The categories and rules whose inline ignores count on creator-written objects (GitOps clusters). */
+export interface LiveInlineIgnores {
+  readonly categories: readonly string[];
+  readonly rules: readonly string[];
+  /** Why the annotations there can be trusted (reviewed manifests applied by a GitOps controller). */
+  readonly reason: string;
 }
 
 export const DEFAULT_IGNORE_HORIZON_DAYS = 366;

@@ -20,6 +20,21 @@ const MARK_ORDER = Object.keys(WEIGHT) as Mark[];
 /** Label keys whose values name an application; their values count as names. */
 const IDENTIFYING_LABELS = ['app', 'app.kubernetes.io/name', 'app.kubernetes.io/component', 'component', 'k8s-app', 'name'];
 
+/**
+ * Every pod label key whose presence or value can change what a backend is taken for: the
+ * identifying labels and the keys the target catalogue names. A workload's other labels are
+ * collected as signals but match no entry, so changing them changes no verdict (the watch relies
+ * on this to skip re-judging readers on label churn: `reader-visible-change.ts`).
+ */
+export function targetLabelKeys(): ReadonlySet<string> {
+  const keys = new Set(IDENTIFYING_LABELS);
+  for (const entry of loadTargetCatalogue()) {
+    for (const label of entry.labels) keys.add(label.slice(0, label.indexOf('=')));
+    for (const key of entry.labelKeys) keys.add(key);
+  }
+  return keys;
+}
+
 interface Signals {
   readonly names: readonly string[];
   readonly qualifiedNames: readonly string[];

@@ -52,7 +52,7 @@ export function applySuppressions(
   const result = findings.map((finding) => {
     if (finding.suppression) return finding;
     const suppression =
-      inlineSuppression(finding, ownIgnores(finding), today, horizon, warnings) ??
+      inlineSuppression(finding, ownIgnores(finding), config, today, horizon, warnings) ??
       configSuppression(finding, configured, today, warnings, horizon);
     return suppression ? { ...finding, suppression } : finding;
   });
@@ -118,12 +118,13 @@ function indexByRef(objects: readonly ScannedObject[], byObject: ReadonlyMap<Sca
 function inlineSuppression(
   finding: Finding,
   ignores: readonly InlineIgnore[],
+  config: KfguardConfig,
   today: string,
   horizon: string,
   warnings: Set<string>,
 ): Suppression | undefined {
   const covering = ignores.filter((ignore) => ignoreCovers(ignore, finding.ruleId));
-  const refused = covering.length > 0 ? inlineIgnoreRefused(finding) : undefined;
+  const refused = covering.length > 0 ? inlineIgnoreRefused(finding, config.liveInlineIgnores) : undefined;
   if (refused) {
     warnings.add(`${refused} (${describeRef(finding.resource)})`);
     return undefined;

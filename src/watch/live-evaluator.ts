@@ -11,6 +11,7 @@ import type { LiveChange } from '../sources/cluster/live-snapshot.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { FindingTracker, resourceKeyOf, type FindingChange } from './finding-tracker.js';
 import { foldOwnedFindings } from './owner-fold.js';
+import { readersCanSeeUpdate } from './reader-visible-change.js';
 
 /** Kinds whose rule lists `judgeStored` keeps at most. */
 const MAX_STORED_RULE_KINDS = 1_024;
@@ -27,6 +28,29 @@ const MAX_RULE_SUBSETS = 1_024;
 
 /** Objects judged between clock checks in a sliced full evaluation. */
 const RECONCILE_BATCH = 64;
+
+/**
+ * The copies of `changed` (each update's replaced copy, then the copy stored) whose readers must
+ * be judged again: every update of an object carrying no Pods, and those of Pods and controllers
+ * that changed what a reader can see. An update without its replaced copy counts as seen.
+ */
+function visibleUpdates(changed: readonly ScannedObject[], snapshot: Snapshot): ScannedObject[] {
+  const byIdentity = new Map<string, ScannedObject[]>();
+  for (const scanned of changed) {
+    const key = resourceKeyOf(refOf(scanned.object));
+    const copies = byIdentity.get(key);
+    if (copies) copies.push(scanned);
+    else byIdentity.set(key, [scanned]);
+  }
+  const visible: ScannedObject[] = [];
+  for (const copies of byIdentity.values()) {
+    const before = copies[0]!;
+    const after = copies[copies.length - 1]!;
+    const carriesPods = copies.some(({ object }) => podLabelsOf(object).length > 0);
+    if (!carriesPods || copies.length < 2 || readersCanSeeUpdate(before.object, after.object, snapshot)) visible.push(...copies);
+  }
+  return visible;
+}
 
 /** A rule judging objects one by one only: its whole-inventory part runs once, apart. */
 function withoutInventoryCheck(rule: Rule): Rule {
@@ -220,10 +244,11 @@ export class LiveEvaluator {
     const changes: FindingChange[] = [];
     const ruleErrors: RuleError[] = [];
     // Updates to objects that carry Pods (Pods, controllers) are a busy cluster's churn, thousands
-    // a second; bringing the engine's records up to date for each slice of them more than doubled
-    // the miner finding latency under 1,000 changes/s (docs/benchmarks.md). What reads them (a
-    // Service selecting their labels) is judged again at the next full evaluation, as before.
-    const routing = changed.filter(({ object }) => podLabelsOf(object).length === 0);
+    // a second; bringing the engine's records up to date for each slice of them cost half again
+    // the CPU per change (docs/benchmarks.md). Their readers (a Service selecting their labels)
+    // are judged again only when the update changed something a reader can see (a Pod relabelled
+    // into a Service's selector): `readersCanSeeUpdate`, old copy against new.
+    const routing = visibleUpdates(changed, snapshot);
     if (routing.length === 0) return { changes, ruleErrors };
     const dependents = dependentsOfChange(snapshot, routing, { rules: this.options.rules, config: this.options.config, ...this.unread(), podLabelsOf });
     const deferred = this.judgeDependents(dependents, snapshot, changes, ruleErrors);

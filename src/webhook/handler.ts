@@ -9,6 +9,7 @@ import type { AdmissionOrigin, Finding, K8sObject, ScannedObject } from '../core
 import { AUTH_CHAIN_KINDS } from '../exposure/auth-chain-kinds.js';
 import { newSnapshot, podLabelsOf } from '../k8s/inventory.js';
 import { applySuppressions } from '../suppress/apply.js';
+import { inlineIgnoreRefused } from '../suppress/untrusted-annotations.js';
 import { decide, failureDecision, type AdmissionDecision } from './decision.js';
 import { exemptionsFor } from './exemptions.js';
 import { kindJudgedBy } from './kinds.js';
@@ -37,11 +38,6 @@ export interface HandlerResult {
   readonly body: unknown;
 }
 
-/**
- * Categories an author's `kfguard.io/ignore` annotation never silences in admission: the person
- * creating the object is the one the rule is about (in the 2021 campaign, the attacker).
- */
-const AUTHOR_CANNOT_EXEMPT = new Set(['threat', 'exposure']);
 /** Categories whose verdict, when a budget cuts it short, is a failure to judge (see cutShortJudgement). */
 const MUST_FINISH = new Set(['threat', 'exposure']);
 
@@ -277,12 +273,15 @@ function record(evaluation: ObjectEvaluation, request: AdmissionRequest, context
 }
 
 /**
- * Findings that still count: config suppressions apply (the server's file), an author's inline
- * annotation applies only outside the threat and exposure categories.
+ * Findings that still count: config suppressions apply (the server's file); the author's inline
+ * annotation applies only where the server's config opts in (`liveInlineIgnores`), never for the
+ * threat and exposure categories or the rules an intruder would hide: the person creating the
+ * object is the one the rule is about (in the 2021 campaign, the attacker). `applySuppressions`
+ * refuses those already; an inline suppression it let through on them would still count here.
  */
 function activeFindings(findings: readonly Finding[], scanned: ScannedObject, config: KfguardConfig): Finding[] {
   const { findings: marked } = applySuppressions(findings, [scanned], config, today());
-  return marked.filter((f) => !f.suppression || (f.suppression.kind === 'inline' && AUTHOR_CANNOT_EXEMPT.has(f.category)));
+  return marked.filter((f) => !f.suppression || (f.suppression.kind === 'inline' && inlineIgnoreRefused(f, config.liveInlineIgnores) !== undefined));
 }
 
 let todayCache = { until: 0, day: '' };

@@ -54,6 +54,28 @@ describe('refused bindings (built binary, fake API server)', () => {
     }
   });
 
+  test('live: a role creating Argo runs directly is reported when RoleBindings are refused, not passed as unbound', async () => {
+    const role = objectsOfYaml(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: run-submitter, namespace: team-a}
+rules: [{apiGroups: [argoproj.io], resources: [workflows], verbs: [create]}]`);
+    const override = (report: JsonReport) => report.findings.find((f) => f.ruleId === 'pipeline-run-service-account-override' && f.resource.name === 'run-submitter');
+    for (const forbidden of [['rbac.authorization.k8s.io/rolebindings'], []]) {
+      const cluster = await serve({ objects: role, forbidden });
+      try {
+        const report = JSON.parse((await runBin(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-f', 'json', '--fail-on', 'none'])).stdout) as JsonReport;
+        if (forbidden.length === 0) {
+          assert.equal(override(report), undefined, 'unbound and every binding read: nothing to say');
+          continue;
+        }
+        assert.equal(override(report)?.severity, 'medium', JSON.stringify(report.findings.map((f) => f.ruleId)));
+        assert.match(override(report)?.message ?? '', /bindings could not be read/);
+      } finally {
+        await cluster.close();
+      }
+    }
+  });
+
   test('bindings readable: the same role unbound is low (the cap is only for refused lists)', async () => {
     const cluster = await serve({ objects: OBJECTS.filter((o) => o.kind === 'ClusterRole') });
     try {

@@ -70,7 +70,7 @@ registries:
   test('unknown keys are errors that list the allowed keys', () => {
     assert.equal(
       configErrorOf('rule: {}\n').message,
-      '.kfguard.yaml: rule: unknown key, expected one of rules, suppressions, lists, ignoreHorizonDays, indicators, registries, webhook',
+      '.kfguard.yaml: rule: unknown key, expected one of rules, suppressions, lists, ignoreHorizonDays, liveInlineIgnores, indicators, registries, webhook',
     );
     assert.equal(
       configErrorOf('indicators: {poolDomain: [x]}\n').message,

@@ -3,7 +3,7 @@ import { defineRule, type Violation } from '../../core/rule.js';
 import type { K8sObject } from '../../core/types.js';
 import type { Inventory } from '../../core/inventory.js';
 import { readPolicyRules, ruleAllows, qualifiedResource } from '../../rbac/policy-rule.js';
-import { describeHolders, reachOf, severityForReach } from '../../rbac/role-exposure.js';
+import { bindingsUnreadFor, describeHolders, reachOf, severityForReach } from '../../rbac/role-exposure.js';
 import { serviceAccountSettingsOf, workflowSpecOf, type ServiceAccountSetting } from '../../platforms/workflow-service-accounts.js';
 import { profileNamespacesOf } from '../guardrails/profile-namespaces.js';
 import { RBAC_READS } from '../rule-defaults.js';
@@ -88,7 +88,7 @@ function* judgeApiRun(object: K8sObject, runners: readonly string[]): Iterable<V
   };
 }
 
-function* judgeRole(object: K8sObject, inventory: Inventory): Iterable<Violation> {
+function* judgeRole(object: K8sObject, inventory: Inventory, unreadKinds: ReadonlySet<string> | undefined): Iterable<Violation> {
   if (object.aggregationRule !== undefined) return;
   const rules = readPolicyRules(object.rules);
   let first = -1;
@@ -103,12 +103,16 @@ function* judgeRole(object: K8sObject, inventory: Inventory): Iterable<Violation
   if (first === -1) return;
   const grants = grantsOfRoleObject(inventory, object);
   const reach = reachOf(grants);
+  // Bindings the source could not list (a refused list) may hand the role to people: then what is
+  // in view (service accounts only, or no binding at all) never makes it pass, as for the other
+  // RBAC rules; the finding keeps the base severity and says what could not be read.
+  const unread = bindingsUnreadFor(object, unreadKinds);
   // Controllers and the KFP API server create runs by design; what matters is who else can.
-  if (reach === 'service-account' || reach === 'service-account-cluster-wide') return;
-  const severity = severityForReach('medium', reach);
-  if (!severity || reach === 'unbound') return;
+  if (!unread && (reach === 'service-account' || reach === 'service-account-cluster-wide')) return;
+  const severity = severityForReach('medium', reach, unread);
+  if (!severity || (!unread && reach === 'unbound')) return;
   yield {
-    message: `${object.kind} ${nameOf(object)} lets its holders create ${[...creatable].join(', ')} directly, so Argo runs them as any service account of the namespace, past KFP's service-account allow-list and checks (${describeHolders(grants)})`,
+    message: `${object.kind} ${nameOf(object)} lets its holders create ${[...creatable].join(', ')} directly, so Argo runs them as any service account of the namespace, past KFP's service-account allow-list and checks (${describeHolders(grants, undefined, unread)})`,
     path: `rules[${first}].resources`,
     severity,
     evidence: [...creatable].map((resource) => `create ${resource}`),
@@ -122,7 +126,7 @@ export default defineRule({
     severity: 'high',
     category: 'rbac',
     description:
-      "An Argo Workflow, CronWorkflow, WorkflowTemplate or KFP ScheduledWorkflow that belongs to Kubeflow Pipelines (KFP labels or annotations, read from the KFP API, or in a profile or the `kubeflow` namespace) names a service account other than the namespace's pipeline runner (`default-editor` in profile namespaces, `pipeline-runner` standalone) anywhere Argo reads one: the workflow level (medium), or template defaults, a template (inline ones included), an executor, artifact GC or a pod spec patch (high: these override the workflow level, and KFP's run authorization checks only that; a `{{…}}` account is decided at run time and counts too). Roles that let people create `workflows`, `cronworkflows` or `scheduledworkflows` directly are reported as well (info for Kubeflow's own profile roles). A KFP v2 ScheduledWorkflow keeps the account in `spec.serviceAccount` (its pipeline spec names none), which is judged like the workflow level; for runs, `kfguard hunt --kfp` reports runs and recurring runs whose `service_account` is another account (medium).",
+      "An Argo Workflow, CronWorkflow, WorkflowTemplate or KFP ScheduledWorkflow that belongs to Kubeflow Pipelines (KFP labels or annotations, read from the KFP API, or in a profile or the `kubeflow` namespace) names a service account other than the namespace's pipeline runner (`default-editor` in profile namespaces, `pipeline-runner` standalone) anywhere Argo reads one: the workflow level (medium), or template defaults, a template (inline ones included), an executor, artifact GC or a pod spec patch (high: these override the workflow level, and KFP's run authorization checks only that; a `{{…}}` account is decided at run time and counts too). Roles that let people create `workflows`, `cronworkflows` or `scheduledworkflows` directly are reported as well (info for Kubeflow's own profile roles; when bindings could not be listed, medium whoever holds them in view, saying so). A KFP v2 ScheduledWorkflow keeps the account in `spec.serviceAccount` (its pipeline spec names none), which is judged like the workflow level; for runs, `kfguard hunt --kfp` reports runs and recurring runs whose `service_account` is another account (medium).",
     rationale:
       'Since kubeflow/pipelines#14357, a pipeline run can make its pods run as any service account in its namespace: KFP checked the allow-list (`ALLOWEDSERVICEACCOUNTS`) and the caller\'s `use` permission only against `spec.serviceAccountName`, while Argo honours several more specific settings. A step running as a stronger account (a notebook\'s, a controller\'s, one with cloud credentials through workload identity) turns pipeline access into that account\'s access. Creating Argo Workflows directly skips KFP\'s checks altogether.',
     remediation:
@@ -146,7 +150,7 @@ export default defineRule({
       return;
     }
     if (object.kind === 'Role' || object.kind === 'ClusterRole') {
-      yield* judgeRole(object, ctx.inventory);
+      yield* judgeRole(object, ctx.inventory, ctx.unreadKinds);
       return;
     }
     const run = workflowSpecOf(object);
