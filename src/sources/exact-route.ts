@@ -7,7 +7,7 @@ import { hasIndicator } from './yaml-indicators.js';
  * need no look: js-yaml refuses them, and a refusal is retried with the exact reader.
  */
 export function mayReadDifferently(text: string): boolean {
-  return text.includes('<<') || hasIndicator(text, '!') || YAML11_SCALAR.test(text) || YAML11_FIRST_KEY.test(text) || FLOW_INDICATOR_START.test(text);
+  return text.includes('<<') || hasIndicator(text, '!') || YAML11_SCALAR.test(text) || YAML11_FIRST_KEY.test(text) || NUMERIC_KEY.test(text) || FLOW_INDICATOR_START.test(text);
 }
 
 /**
@@ -28,5 +28,16 @@ export const FLOW_INDICATOR_START = /(?:[\s:[{,][[{]|,|:[ \t])[ \t]*[?:][^ \t\r\
 const TOKEN = String.raw`(?:[yYnN]|[yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF|[-+]?0(?:[0-9_][0-9_.eE+-]*|[xX][0-9a-fA-F_]+|[oO][0-7_]+|[bB][01_]+)|[-+]?[0-9]+_[0-9_.]*|[-+]?\.[0-9a-zA-Z]+|\+[0-9][0-9.eE+-]*)`;
 const END = String.raw`[ \t]*(?:$|[,\]}\r]|[ \t]#|:(?:[ \t]|$))`;
 // `-` counts only as a sequence entry (`- `): inside a word (`…-05d5`) it starts no scalar.
-const YAML11_SCALAR = new RegExp(String.raw`(?:[:[{,\n]|- )[ \t]*${TOKEN}${END}`, 'm');
-const YAML11_FIRST_KEY = new RegExp(String.raw`^[ \t]*${TOKEN}[ \t]*:(?:[ \t\r\n]|$)`);
+// An anchor may stand between the indicator and the scalar (`privileged: &p yes`): the scalar
+// still resolves by YAML 1.1, so it must route as the bare one does.
+const ANCHOR = String.raw`(?:&[^ \t\r\n]+[ \t]+)?`;
+const YAML11_SCALAR = new RegExp(String.raw`(?:[:[{,\n]|- )[ \t]*${ANCHOR}${TOKEN}${END}`, 'm');
+const YAML11_FIRST_KEY = new RegExp(String.raw`^[ \t]*${ANCHOR}${TOKEN}[ \t]*:(?:[ \t\r\n]|$)`);
+
+/**
+ * A map key that is a float, or an integer past 2^53: sigs.k8s.io/yaml writes such a key with
+ * Go's float32 formatting (`123456789.0` is `1.2345679e+08`, `1e6` is `1e+06`) or as the exact
+ * uint64, where js-yaml writes the double (`123456789`, `1000000`). Values read the same, so
+ * only keys route.
+ */
+const NUMERIC_KEY = new RegExp(String.raw`(?:^|[\n{,]|- )[ \t]*${ANCHOR}[-+]?(?:[0-9]*\.[0-9]|[0-9]+\.|[0-9]+[eE][-+]?[0-9]|[0-9]{16})[0-9_.eE+-]*[ \t]*:(?:[ \t\r\n]|$)`);

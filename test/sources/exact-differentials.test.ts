@@ -177,3 +177,32 @@ test('a document nested deeper than kfguard reads keeps its other findings, and 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * Texts with nothing else that leaves the fast path: an anchor before a YAML 1.1 scalar, and
+ * numeric keys Go formats otherwise than js-yaml (float32, past 2^53). Before the route looked
+ * past anchors, `privileged: &p yes` read as the string "yes" and the Pod was not privileged.
+ */
+const ROUTE_CASES = [
+  'spec:\n  a: &x 0777\n  b: [c, &y yes]\n  &k 0777: v\n',
+  'spec:\n  123456789.0: a\n  - 1e6\n',
+  'spec:\n  1e6: a\n  3.14159265358979: b\n  12345678901234567890: c\n  - 123456789.0: d\n',
+  'spec: {123456789.0: a, 16777217.0: b}\n',
+].map((body) => `apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: x}\n${body}`);
+
+test('anchored YAML 1.1 scalars and numeric keys leave the fast path, as kubectl reads them', requiresKubectl(), async () => {
+  const oracle = kubectlDecodeAll(ROUTE_CASES);
+  const problems = ROUTE_CASES.flatMap((text, i) => compareWithKubectl(text, oracle[i]!).map((p) => `${JSON.stringify(text)}: ${p}`));
+  assert.deepEqual(problems, []);
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: &h yes\n  containers:\n  - name: main\n    image: nginx\n    securityContext:\n      privileged: &p on\n';
+  const dir = mkdtempSync(join(tmpdir(), 'kfguard-anchor-'));
+  try {
+    const file = join(dir, 'pod.yaml');
+    writeFileSync(file, pod);
+    const report = await scanManifests({ paths: [file], cwd: dir, readStdin: async () => Buffer.alloc(0), rules: ALL_RULES });
+    const found = new Set(report.findings.map((f) => f.ruleId));
+    for (const rule of ['pod-privileged', 'pod-host-namespaces']) assert.ok(found.has(rule), rule);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
