@@ -429,7 +429,8 @@ function minerPodObject(bytes: number): object {
 /**
  * Block documents on the exact reader (h-perfexact): one trigger per env item. The first is the
  * reference: the same Pod on the fast reader, to read the others' times against. Read on the exact
- * reader's lean path (go-yaml-lean.ts) since h-block17, so part of HOSTILE_CLASSES.
+ * reader's lean path (go-yaml-lean.ts) since h-block17 (duplicate keys since h-dupkeys), so part of
+ * HOSTILE_CLASSES.
  */
 const BLOCK_CLASSES: readonly HostileClass[] = [
   {
@@ -474,24 +475,16 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: *v\n`, '    args: [&v hello]\n'),
   },
-];
-
-/** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
-export const HOSTILE_CLASSES: readonly HostileClass[] = [...GENERAL_CLASSES, ...BLOCK_CLASSES];
-
-/**
- * Block classes that do not meet issue 17 yet (test/sources/hostile-growth.test.ts runs them as a
- * todo): duplicate keys still go to the full exact reader (the lean path cannot see the first
- * value of a key js-yaml overwrites), 2.5–5 s per MB.
- */
-export const EXACT_BLOCK_CLASSES: readonly HostileClass[] = [
   {
     name: 'block duplicate keys, exact reader',
-    stresses: '`value:` twice in every env item: js-yaml refuses, the exact reader reads last-wins and grades each duplicate',
+    stresses: '`value:` twice in every env item: js-yaml refuses, the exact reader reads last-wins and grades each duplicate (on the lean path since h-dupkeys)',
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: a\n      value: b\n`),
   },
 ];
+
+/** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
+export const HOSTILE_CLASSES: readonly HostileClass[] = [...GENERAL_CLASSES, ...BLOCK_CLASSES];
 
 /** N LoadBalancer Services and N KFP UI Deployments, all on `app: ml-pipeline-ui`, as one JSON List (about 600 bytes a pair). */
 export function manyServicesOverOneSelector(n: number): string {

@@ -486,22 +486,38 @@ const MAX_WALKED = 100_000;
  * (the decoder builds mappings bottom-up, before their place is known). A mapping reached through
  * an alias gets the first place it is found.
  */
-function locateDuplicates(root: unknown, pending: readonly PendingDuplicate[]): DuplicateKey[] {
+export function locateDuplicates(root: unknown, pending: readonly PendingDuplicate[]): DuplicateKey[] {
   if (pending.length === 0) return [];
   const owners = new Set(pending.map((d) => d.owner));
+  // Each visit links to its parent's instead of copying the path (a copy per node was half the cost
+  // on a megabyte of duplicates); the path is built only for an owner.
   const paths = new Map<object, (string | number)[]>();
   const seen = new Set<object>();
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  const stack: Visit[] = [{ value: root, parent: undefined, segment: 0 }];
   while (stack.length > 0 && paths.size < owners.size && seen.size < MAX_WALKED) {
-    const { value, path } = stack.pop() as { value: unknown; path: (string | number)[] };
+    const visit = stack.pop() as Visit;
+    const value = visit.value;
     if (typeof value !== 'object' || value === null || seen.has(value)) continue;
     seen.add(value);
-    if (owners.has(value) && !paths.has(value)) paths.set(value, path);
-    if (Array.isArray(value)) value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
-    else for (const [key, child] of Object.entries(value)) stack.push({ value: child, path: [...path, key] });
+    if (owners.has(value) && !paths.has(value)) paths.set(value, pathOf(visit));
+    if (Array.isArray(value)) value.forEach((item, i) => stack.push({ value: item, parent: visit, segment: i }));
+    else for (const [key, child] of Object.entries(value)) stack.push({ value: child, parent: visit, segment: key });
   }
   return pending.map((d) => {
     const at = d.owner ? paths.get(d.owner) : undefined;
     return { segments: at ? [...at, d.key] : undefined, first: d.first, last: d.last };
   });
+}
+
+interface Visit {
+  readonly value: unknown;
+  /** The visit of the collection holding this value; undefined at the root. */
+  readonly parent: Visit | undefined;
+  readonly segment: string | number;
+}
+
+function pathOf(visit: Visit): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let at: Visit | undefined = visit; at?.parent; at = at.parent) path.push(at.segment);
+  return path.reverse();
 }

@@ -1,9 +1,10 @@
 import yaml from 'js-yaml';
 import { goFloat32Key } from './go-float-key.js';
-import type { KubectlReading } from './go-yaml-decode.js';
+import { locateDuplicates, type KubectlReading } from './go-yaml-decode.js';
+import { recordRepeatedMappings, UNPAIRED, type RepeatedMapping } from './go-yaml-lean-pairs.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
-import { MAX_MERGED_ENTRIES, setKey } from './go-yaml-values.js';
+import { MAX_MERGED_ENTRIES, setKey, type PendingDuplicate } from './go-yaml-values.js';
 import { FLOW_INDICATOR_START } from './exact-route.js';
 
 /**
@@ -17,9 +18,11 @@ import { FLOW_INDICATOR_START } from './exact-route.js';
  * same text checks exclude what it is not trusted with: `?`/`:` glued in flow, `\/`, directives,
  * lone CRs, complex and empty keys). Everything go-yaml resolves otherwise is either resolved here
  * by go-yaml's rules or makes this path give up (`undefined`), and the caller reads the document
- * with the full exact reader as before: other tags (js-yaml knows none), duplicate keys (js-yaml
- * refuses), more than one document, null or out-of-range keys, `.inf`/`.nan`, merges of lists or
+ * with the full exact reader as before: other tags (js-yaml knows none), more than one document, null or out-of-range keys, `.inf`/`.nan`, merges of lists or
  * of anything that is not a mapping, integer-like keys beside a merge, and anything js-yaml refuses.
+ * A key written twice (h-dupkeys) is read last-wins (js-yaml's `json: true`, as go-yaml) and reported
+ * as the full reader reports it (go-yaml-lean-pairs.ts recovers the earlier value), except in a
+ * document with flow text, in a mapping with a merge or where the two keys' types differ.
  * test/sources/go-yaml-lean.test.ts compares this path with the full reader on generated documents
  * and with kubectl.
  */
@@ -108,21 +111,58 @@ export function readLean(text: string): KubectlReading | undefined {
   }
   if (!routable(source)) return undefined;
   let documents: unknown[];
+  const recorder = recordRepeatedMappings();
   try {
-    documents = yaml.loadAll(source, undefined, { schema: GO_SCHEMA });
+    documents = yaml.loadAll(source, undefined, { schema: GO_SCHEMA, json: true, listener: recorder.listener as never });
   } catch {
     return undefined;
   }
   if (documents.length > 1) return undefined;
   let value: unknown;
+  let pending: PendingDuplicate[];
   try {
-    value = finish(documents[0] ?? null, new Map(), { merged: 0 });
+    // The pairs are checked against js-yaml's records before finish() rewrites them in place.
+    const repeats = recorder.repeated.length === 0 ? [] : repeatedPairs(recorder.repeated, source);
+    const memo = new Map<object, unknown>();
+    const state = { merged: 0 };
+    value = finish(documents[0] ?? null, memo, state);
+    // Earlier values no record holds any more are finished here; shared nodes come from the memo.
+    pending = repeats.map((r) => ({ owner: r.owner, key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) }));
   } catch (error) {
     if (error instanceof NotLean || error instanceof RangeError) return undefined;
     throw error;
   }
   leanReads++;
-  return { value: value === undefined ? null : value, ignoredByKubectl: [], notes, duplicates: [] };
+  const root = value === undefined ? null : value;
+  return { value: root, ignoredByKubectl: [], notes, duplicates: locateDuplicates(root, pending) };
+}
+
+/**
+ * Each repeat of a key, in the order the full reader reports them (mappings as they close, keys as
+ * written), with raw values. Gives up where this path cannot be sure to match the full reader: flow
+ * text (its own reader orders and pairs otherwise), merges (they interleave with repeats), keys whose
+ * types differ (a note the full reader adds), and pairs that do not rebuild js-yaml's record.
+ */
+function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): { owner: object; key: string; first: unknown; last: unknown }[] {
+  if (source.includes('[') || source.includes('{')) throw new NotLean();
+  const out: { owner: object; key: string; first: unknown; last: unknown }[] = [];
+  for (const { record, pairs } of repeated) {
+    const entries = new Map<string, unknown>();
+    const types = new Map<string, string>();
+    for (const [key, value] of pairs) {
+      if (key === UNPAIRED || key === MERGE || key === GO_NULL || (typeof key === 'object' && !(key instanceof GoFloat))) throw new NotLean();
+      const text = String(key);
+      const type = key instanceof GoFloat ? 'number' : typeof key;
+      const earlierType = types.get(text);
+      if (earlierType !== undefined && earlierType !== type) throw new NotLean();
+      types.set(text, type);
+      if (entries.has(text)) out.push({ owner: record, key: text, first: entries.get(text), last: value });
+      entries.set(text, value);
+    }
+    const keys = Object.keys(record);
+    if (keys.length !== entries.size || keys.some((key) => !entries.has(key) || entries.get(key) !== record[key])) throw new NotLean();
+  }
+  return out;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EXACT_BLOCK_CLASSES, HOSTILE_CLASSES } from '../../bench/hostile-inputs.js';
+import { HOSTILE_CLASSES } from '../../bench/hostile-inputs.js';
 import { scanText } from '../../bench/hostile-scan.js';
 
 const MAX_RATIO = 25;
@@ -31,13 +31,6 @@ async function growthFailures(classes: typeof HOSTILE_CLASSES): Promise<string[]
 
 test('hostile inputs scan in linear time', async () => {
   assert.deepEqual(await growthFailures(HOSTILE_CLASSES), []);
-});
-
-// Issue 17, not met yet for duplicate keys, which still take the full exact reader (the other
-// block classes are read on its lean path and are in HOSTILE_CLASSES; docs/benchmarks.md,
-// h-block17). A todo reports the failure without failing the suite.
-test('block documents with duplicate keys scan in linear time', { todo: 'issue 17: duplicate keys still take the full exact reader' }, async () => {
-  assert.deepEqual(await growthFailures(EXACT_BLOCK_CLASSES), []);
 });
 
 test('the alias class is refused by its byte count, not scanned', async () => {
