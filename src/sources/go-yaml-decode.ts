@@ -500,8 +500,13 @@ export function locateDuplicates(root: unknown, pending: readonly PendingDuplica
     if (typeof value !== 'object' || value === null || seen.has(value)) continue;
     seen.add(value);
     if (owners.has(value) && !paths.has(value)) paths.set(value, pathOf(visit));
-    if (Array.isArray(value)) value.forEach((item, i) => stack.push({ value: item, parent: visit, segment: i }));
-    else for (const [key, child] of Object.entries(value)) stack.push({ value: child, parent: visit, segment: key });
+    // Scalars are not pushed: they hold no mapping, and skipping them leaves the order of the rest as it was.
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) if (isCollection(value[i])) stack.push({ value: value[i], parent: visit, segment: i });
+    } else {
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) if (isCollection(record[key])) stack.push({ value: record[key], parent: visit, segment: key });
+    }
   }
   return pending.map((d) => {
     const at = d.owner ? paths.get(d.owner) : undefined;
@@ -514,6 +519,10 @@ interface Visit {
   /** The visit of the collection holding this value; undefined at the root. */
   readonly parent: Visit | undefined;
   readonly segment: string | number;
+}
+
+function isCollection(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
 }
 
 function pathOf(visit: Visit): (string | number)[] {

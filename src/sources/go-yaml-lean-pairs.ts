@@ -31,33 +31,33 @@ interface ListenerState {
 export function recordRepeatedMappings(): { listener: (event: string, state: ListenerState) => void; repeated: RepeatedMapping[] } {
   const repeated: RepeatedMapping[] = [];
   const starts: number[] = [];
+  // Slots past `top` are stale: written over, never truncated (setting an array's length cost more than the rest).
   const results: unknown[] = [];
   const isKey: boolean[] = [];
+  let top = 0;
   const listener = (event: string, state: ListenerState): void => {
     if (event === 'open') {
-      starts.push(results.length);
+      starts.push(top);
       return;
     }
     const start = starts.pop() ?? 0;
     const result = state.result;
-    if (state.kind === 'mapping' && results.length > start && typeof result === 'object' && result !== null && !Array.isArray(result)) {
+    if (state.kind === 'mapping' && top > start && typeof result === 'object' && result !== null && !Array.isArray(result)) {
       const record = result as Record<string, unknown>;
-      const count = pairCount(isKey, start);
-      if (count !== Object.keys(record).length) repeated.push({ record, pairs: pairsOf(results, isKey, start) });
+      if (pairCount(isKey, start, top) !== Object.keys(record).length) repeated.push({ record, pairs: pairsOf(results, isKey, start, top) });
     }
-    results.length = start;
-    isKey.length = start;
-    results.push(result);
-    isKey.push(colonFollows(state.input, state.position));
+    results[start] = result;
+    isKey[start] = colonFollows(state.input, state.position);
+    top = start + 1;
   };
   return { listener, repeated };
 }
 
 /** How many pairs pairsOf() makes: one per key, and one per value with no key before it. */
-function pairCount(isKey: readonly boolean[], start: number): number {
+function pairCount(isKey: readonly boolean[], start: number, end: number): number {
   let count = 0;
   let afterKey = false;
-  for (let i = start; i < isKey.length; i++) {
+  for (let i = start; i < end; i++) {
     if (isKey[i]) {
       count++;
       afterKey = true;
@@ -70,10 +70,10 @@ function pairCount(isKey: readonly boolean[], start: number): number {
 }
 
 /** Children as key/value pairs; a value with no key before it (not a block mapping's shape) is paired with UNPAIRED, which the caller refuses. */
-function pairsOf(results: readonly unknown[], isKey: readonly boolean[], start: number): [unknown, unknown][] {
+function pairsOf(results: readonly unknown[], isKey: readonly boolean[], start: number, end: number): [unknown, unknown][] {
   const pairs: [unknown, unknown][] = [];
   let key: { value: unknown } | undefined;
-  for (let i = start; i < results.length; i++) {
+  for (let i = start; i < end; i++) {
     if (isKey[i]) {
       if (key) pairs.push([key.value, null]);
       key = { value: results[i] };
