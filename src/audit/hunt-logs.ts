@@ -9,13 +9,12 @@ import { decompressed, fileChunks } from './read/open-input.js';
 import { skimLine } from './skim.js';
 
 /**
- * Input read between forced full collections. Every 64 MiB was 16 collections per GB, each a
- * stop-the-world mark of the whole heap; with reads into reused buffers (no external memory per
- * read) every 256 MiB peaked at 167–169 MB on the 1 GB bench log against 163–176 MB at 64 MiB,
- * with 8 full collections instead of 17; never forcing one peaked at 240 MB (docs/benchmarks.md,
- * "Audit logs", ninth round).
+ * Input read between forced full collections (each a stop-the-world mark of the whole heap). On
+ * the 1 GB bench log, one run each at load 4 with the reused read buffers: every 64 MiB peaked at
+ * 183–184 MB, every 128 MiB at 200 MB and every 256 MiB at 232 MB, against the 200 MB target; never
+ * forcing one peaked at 240 MB (docs/benchmarks.md, "Audit logs", ninth round and after).
  */
-const FULL_COLLECTION_EVERY = 256 * 1024 * 1024;
+const FULL_COLLECTION_EVERY = 64 * 1024 * 1024;
 
 /** An audit log to read: a file, or a stream (stdin) named for messages. */
 export type AuditInput = { readonly path: string; readonly display: string } | { readonly chunks: AsyncIterable<Buffer>; readonly display: string };
