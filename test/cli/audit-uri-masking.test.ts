@@ -36,3 +36,18 @@ describe('kfguard audit: credentials in request URIs', () => {
     }
   });
 });
+
+describe('kfguard audit: credentials in an exec command', () => {
+  test('the command an exec finding quotes has its credential flags, assignments and URL passwords masked', async () => {
+    const command = ['sh', '-c', 'mysql --password=CANARY-E1 -h db && AWS_SECRET_ACCESS_KEY=CANARY-E2 aws s3 ls && curl https://u:CANARY-E3@example.com/x && psql --db-password CANARY-E4'];
+    const query = [...command.map((word) => `command=${encodeURIComponent(word)}`), 'container=main', 'stdin=true'].join('&');
+    const file = join(dir.path, 'exec.log');
+    writeFileSync(file, jsonLines([auditEvent({ verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'kubeflow-user', name: 'nb-0', requestURI: `/api/v1/namespaces/kubeflow-user/pods/nb-0/exec?${query}` })]));
+    for (const format of Object.keys(FORMATTERS)) {
+      const run = await runCli(['audit', file, '--format', format, '--fail-on', 'none']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /mysql --password=\S{0,6}redacted\S{0,6} -h db/, format);
+      assert.doesNotMatch(`${run.stdout}\n${run.stderr}`, /CANARY/, `${format} prints a credential`);
+    }
+  });
+});
