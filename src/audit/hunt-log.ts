@@ -373,8 +373,11 @@ export class AuditHunt {
       this.configReaders.drop(key);
       return;
     }
-    // Most workloads name no ConfigMap or Secret: the line's text says so without a walk.
-    if (text !== undefined && !text.includes('"configMap') && !text.includes('"secret')) {
+    // Most workloads name no ConfigMap or Secret: the line's text says so without a walk, when the
+    // object is on the line. A patch applied to the kept state is not: its line names only what
+    // changed, and a reader forgotten on an unrelated patch escaped the judging of a later swap.
+    const onLine = after === event.requestObject || after === responseObjectOf(event);
+    if (text !== undefined && onLine && !text.includes('"configMap') && !text.includes('"secret')) {
       this.configReaders.drop(key);
       return;
     }

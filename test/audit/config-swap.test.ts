@@ -105,3 +105,20 @@ describe('audit: a ConfigMap or Secret changed under a workload, every way of re
     return auditEvent({ verb: 'update', resource: 'configmaps', namespace: NS, name: 'boot', auditID: 'cm-swap', requestObject: configMap(MINER) });
   }
 });
+
+// rev12 review: a patch logged without the object it leaves (Request level) is applied to the
+// kept state; its line names no ConfigMap, which made the reader be forgotten before the swap.
+describe('audit: a workload patched before the ConfigMap it reads is swapped', () => {
+  test('a patch that does not touch the volumes leaves the Deployment a reader', async () => {
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'trainer', namespace: NS }, spec: { selector: { matchLabels: { app: 't' } }, template: { metadata: { labels: { app: 't' } }, spec: pod.spec } } };
+    const patch = { ...auditEvent({ verb: 'patch', resource: 'deployments', apiGroup: 'apps', apiVersion: 'v1', namespace: NS, name: 'trainer', requestObject: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-05T10:00:00Z' } } } }), level: 'Request' };
+    const result = await hunt([
+      auditEvent({ verb: 'create', resource: 'configmaps', namespace: NS, name: 'boot', requestObject: configMap('#!/bin/sh\npython train.py\n') }),
+      auditEvent({ verb: 'create', resource: 'deployments', apiGroup: 'apps', apiVersion: 'v1', namespace: NS, name: 'trainer', requestObject: deployment }),
+      patch,
+      auditEvent({ verb: 'update', resource: 'configmaps', namespace: NS, name: 'boot', auditID: 'cm-swap', requestObject: configMap(MINER) }),
+    ]);
+    const found = result.findings.filter((f) => f.resource.kind === 'Deployment');
+    assert.deepEqual(found.map((f) => [f.ruleId, f.resource.name, (f.origin as { auditID?: string }).auditID]), [['crypto-miner-workload', 'trainer', 'cm-swap']], JSON.stringify(result.findings.map((f) => [f.ruleId, f.resource, f.evidence])));
+  });
+});
