@@ -29,7 +29,12 @@ export class ConfigReaders {
   /** The workload `key` (kind/namespace/name) reads `refs`; its latest state replaces an earlier one. */
   record(key: string, object: K8sObject, refs: readonly ConfigRef[]): void {
     this.drop(key);
-    if (refs.length === 0 || this.maxBytes <= 0) return;
+    if (refs.length === 0) return;
+    // A budget of 0 keeps none, and says so as any budget does: the flag's contract (audit-limit-flags.ts).
+    if (this.maxBytes <= 0) {
+      this.forgotten++;
+      return;
+    }
     let text: string;
     try {
       text = JSON.stringify(object);

@@ -50,6 +50,10 @@ describe('audit: a ConfigMap changed under a workload that runs it', () => {
     const tight = await hunt(events, { maxConfigReaderBytes: 64 });
     assert.deepEqual(tight.findings, []);
     assert.ok(tight.warnings.some((w) => /1 workload\(s\) reading ConfigMaps or Secrets not kept .*not judged against them/.test(w)), JSON.stringify(tight.warnings));
+    // rev12 review: a budget of 0 keeps none, and says so too.
+    const none = await hunt(events, { maxConfigReaderBytes: 0 });
+    assert.deepEqual(none.findings, []);
+    assert.ok(none.warnings.some((w) => /^1 workload\(s\) reading ConfigMaps or Secrets not kept \(over 0 bytes\)/.test(w)), JSON.stringify(none.warnings));
   });
 });
 
