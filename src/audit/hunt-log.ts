@@ -118,6 +118,8 @@ export class AuditHunt {
   private readonly state: ObjectState;
   private readonly configs: ConfigState;
   private readonly configReaders: ConfigReaders;
+  /** Changes to a ConfigMap or Secret read by more workloads than are kept as its readers (said in a warning). */
+  private readonly crowded: { changes: number; first: string | undefined; most: number } = { changes: 0, first: undefined, most: 0 };
   private readonly workloads: WorkloadState;
   private readonly podStates: WorkloadState;
   private readonly podRoles: PodRoles;
@@ -221,6 +223,10 @@ export class AuditHunt {
       );
     }
     const { actors, droppedActors } = this.timeline.flagged();
+    if (this.crowded.changes > 0) {
+      const most = this.configReaders.maxReadersPerConfig;
+      warnings.push(`${this.crowded.changes} change(s) to a ConfigMap or Secret read by more than ${most} workloads (first ${this.crowded.first ?? ''}) judged against its ${most} newest readers only: up to ${this.crowded.most} older reader(s) not judged again`);
+    }
     if (this.configReaders.forgotten > 0) warnings.push(`${this.configReaders.forgotten} workload(s) reading ConfigMaps or Secrets not kept (over ${this.limits.maxConfigReaderBytes} bytes): a later change to what they read was not judged against them`);
     if (droppedActors > 0) warnings.push(`timeline: requests of ${droppedActors} actor(s) not kept (over the actor cap); their findings are still listed`);
     if (this.stats.malformed > this.limits.maxListedErrors) {
@@ -367,8 +373,11 @@ export class AuditHunt {
       this.configReaders.drop(key);
       return;
     }
-    // Most workloads name no ConfigMap or Secret: the line's text says so without a walk.
-    if (text !== undefined && !text.includes('"configMap') && !text.includes('"secret')) {
+    // Most workloads name no ConfigMap or Secret: the line's text says so without a walk, when the
+    // object is on the line. A patch applied to the kept state is not: its line names only what
+    // changed, and a reader forgotten on an unrelated patch escaped the judging of a later swap.
+    const onLine = after === event.requestObject || after === responseObjectOf(event);
+    if (text !== undefined && onLine && !text.includes('"configMap') && !text.includes('"secret')) {
       this.configReaders.drop(key);
       return;
     }
@@ -388,7 +397,13 @@ export class AuditHunt {
     const name = event.objectRef.name ?? (typeof changed.metadata?.name === 'string' ? changed.metadata.name : '');
     if (!name || (changed.kind !== 'ConfigMap' && changed.kind !== 'Secret')) return;
     const note = `judged again: ${changed.kind} ${namespace}/${name}, which it reads, was changed by this request`;
-    for (const reader of this.configReaders.of({ kind: changed.kind, namespace, name })) {
+    const { readers, crowdedOut } = this.configReaders.of({ kind: changed.kind, namespace, name });
+    if (crowdedOut > 0) {
+      this.crowded.changes++;
+      this.crowded.first ??= `${changed.kind} ${namespace}/${name}`;
+      this.crowded.most = Math.max(this.crowded.most, crowdedOut);
+    }
+    for (const reader of readers) {
       const notes: string[] = [note];
       const inventory = this.configInventory(reader, origin, namespace, notes);
       if (!inventory) continue;

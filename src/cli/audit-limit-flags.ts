@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import type { AuditHuntLimits } from '../audit/hunt-log.js';
 import { UsageError } from '../core/errors.js';
 import { sizeInBytes } from './size-flag.js';
@@ -16,10 +17,16 @@ interface LimitFlag {
    * any budget. An event under 1 KiB cannot hold a pod.
    */
   readonly least: number;
+  /**
+   * The most that still does the limit's job. An event is decoded to one string before it is
+   * parsed: a line longer than V8's longest string (2^29 - 24 characters, a byte at least each)
+   * could not be, and the error ended the reading of the whole file instead of skipping the line.
+   */
+  readonly most?: number;
 }
 
 export const AUDIT_LIMIT_FLAGS: readonly LimitFlag[] = [
-  { flag: 'max-event-size', key: 'maxEventBytes', unit: 'size', least: 1024 },
+  { flag: 'max-event-size', key: 'maxEventBytes', unit: 'size', least: 1024, most: constants.MAX_STRING_LENGTH },
   { flag: 'max-remembered-ids', key: 'maxRememberedIds', unit: 'count', least: 1 },
   { flag: 'max-tracked-objects', key: 'maxTrackedObjects', unit: 'count', least: 1 },
   { flag: 'max-tracked-pods', key: 'maxTrackedPods', unit: 'count', least: 1 },
@@ -37,13 +44,15 @@ export const AUDIT_LIMIT_OPTIONS = Object.fromEntries(AUDIT_LIMIT_FLAGS.map(({ f
 /** The limits given on the command line; a value that is not one is a usage error naming its flag. */
 export function auditLimitsOf(values: Readonly<Record<string, unknown>>): AuditLimitFlags {
   const limits: Record<string, number> = {};
-  for (const { flag, key, unit, least } of AUDIT_LIMIT_FLAGS) {
+  for (const { flag, key, unit, least, most } of AUDIT_LIMIT_FLAGS) {
     const given = values[flag];
     if (typeof given !== 'string') continue;
     const value = unit === 'size' ? sizeInBytes(given) : /^\d+$/.test(given.trim()) ? Number(given) : undefined;
-    if (value === undefined || !Number.isSafeInteger(value) || value < least) {
+    if (value === undefined || !Number.isSafeInteger(value) || value < least || (most !== undefined && value > most)) {
       const what = unit === 'size' ? 'a number of bytes or a size such as 16MB' : 'a whole number';
-      throw new UsageError(`invalid --${flag} "${given}"`, `use ${what}${least > 0 ? ` (at least ${least}${unit === 'size' ? ' bytes' : ''})` : ''}`);
+      const bytes = unit === 'size' ? ' bytes' : '';
+      const bounds = [least > 0 ? `at least ${least}${bytes}` : undefined, most !== undefined ? `at most ${most}${bytes}, the longest string Node holds` : undefined].filter((bound) => bound !== undefined);
+      throw new UsageError(`invalid --${flag} "${given}"`, `use ${what}${bounds.length > 0 ? ` (${bounds.join(', ')})` : ''}`);
     }
     limits[key] = value;
   }

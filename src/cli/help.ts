@@ -346,9 +346,9 @@ Flags:
                              rules.audit-pipeline-pod-burst.options {namespaces, window}
 
 Budgets (memory stays bounded whatever the log's size; what a budget leaves out is said in the
-findings, coverage or warnings). SIZE is bytes or e.g. 512k, 16MB, 1g:
+findings, coverage or warnings). SIZE is bytes or e.g. 512k, 16MB, 16MiB, 1g:
       --max-event-size SIZE  longest event (line or EventList member) read; longer ones are
-                             reported and skipped (default 16MB, at least 1k)
+                             reported and skipped (default 16MB, at least 1k, under 512MB)
       --max-remembered-ids N
                              auditIDs remembered to judge each request once (default 1000000)
       --max-tracked-objects N

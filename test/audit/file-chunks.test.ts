@@ -9,7 +9,8 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { AuditRecordCutter, DEFAULT_RECORD_LIMITS, parsedRecords, type AuditRecord, type CutRecord } from '../../src/audit/read/audit-records.js';
 import { reusedFileChunks, type FileChunkSizes } from '../../src/audit/read/file-chunks.js';
-import { decompressed } from '../../src/audit/read/open-input.js';
+import { decompressed, fileChunks } from '../../src/audit/read/open-input.js';
+import { firstEventTime } from '../../src/audit/read/first-time.js';
 import { skimLine } from '../../src/audit/skim.js';
 import { tempDir } from '../helpers/cli.js';
 import { auditEvent, jsonLines } from './events.js';
@@ -83,5 +84,45 @@ describe('reading a file into reused buffers', () => {
       }
     }
     assert.equal(open(), before);
+  });
+
+  // rev12 review: decompressed() read its source by hand, so a consumer stopping early never
+  // returned it and the file stayed open until a collection closed it (DEP0137 on stderr). The
+  // hunt's first-time peek at each of several logs stops early on every file.
+  test('stopping early after decompressed closes the file: plain, gzip, and the first-time peek', async () => {
+    const line = `${JSON.stringify({ kind: 'Event', requestReceivedTimestamp: '2026-01-05T10:00:00Z', pad: 'x'.repeat(100) })}\n`;
+    const paths = [file(line.repeat(2)), file(gzipSync(line.repeat(2)))];
+    const open = (): number => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (const path of paths) {
+      for (let i = 0; i < 5; i++) {
+        assert.equal(await firstEventTime(path), Date.parse('2026-01-05T10:00:00Z'));
+        for await (const chunk of decompressed(fileChunks(path))) {
+          assert.ok(chunk.length > 0);
+          break;
+        }
+      }
+    }
+    // Closing is asynchronous: wait for the descriptors to go, a little.
+    for (let i = 0; i < 50 && open() !== before; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(open(), before);
+    // And without relying on a descriptor count: the source itself is returned.
+    for (const log of [Buffer.from(line), gzipSync(line)]) {
+      let returned = false;
+      const source: AsyncIterable<Buffer> = {
+        [Symbol.asyncIterator]: () => {
+          let given = false;
+          return {
+            next: async () => (given ? { done: true, value: undefined } : ((given = true), { done: false, value: log })),
+            return: async () => ((returned = true), { done: true, value: undefined }),
+          };
+        },
+      };
+      for await (const chunk of decompressed(source)) {
+        assert.ok(chunk.length > 0);
+        break;
+      }
+      assert.ok(returned, 'the source was not returned');
+    }
   });
 });

@@ -49,10 +49,31 @@ describe('kfguard audit budget flags', () => {
     assert.equal(auditLimitsOf({ 'max-pod-state-bytes': '0' }).maxPodStateBytes, 0);
   });
 
+  // rev12 review: sizes written as Kubernetes and most tools write them, and the bounds of numbers.
+  test('sizes: binary units however written; no exponent, hex, sign or fraction; counts up to 2^53 - 1', () => {
+    for (const [value, bytes] of [['16MiB', 16 * 1024 ** 2], ['16Mi', 16 * 1024 ** 2], ['16 mib', 16 * 1024 ** 2], ['512KiB', 512 * 1024], ['1GiB', 1024 ** 3], ['16MB', 16 * 1024 ** 2], ['4096b', 4096]] as const) {
+      assert.equal(auditLimitsOf({ 'max-config-bytes': value }).maxConfigBytes, bytes, value);
+    }
+    assert.equal(auditLimitsOf({ 'max-findings': '9007199254740991' }).maxFindings, Number.MAX_SAFE_INTEGER);
+    for (const value of ['1e3', '0x10', '-1', '1.5m', '9007199254740993', '9007199254740992', '3ib', 'kb', '']) {
+      assert.throws(() => auditLimitsOf({ 'max-config-bytes': value }), /invalid --max-config-bytes/, value);
+      assert.throws(() => auditLimitsOf({ 'max-findings': value }), /invalid --max-findings/, value);
+    }
+  });
+
+  test('--max-event-size past the longest string Node holds is a usage error: such a line could not be decoded to be skipped', async () => {
+    assert.equal(auditLimitsOf({ 'max-event-size': '511MiB' }).maxEventBytes, 511 * 1024 ** 2);
+    assert.throws(() => auditLimitsOf({ 'max-event-size': '512MiB' }), (error: Error & { hint?: string }) => /invalid --max-event-size "512MiB"/.test(error.message));
+    const file = log('one.log', jsonLines([auditEvent({ verb: 'get', resource: 'pods', namespace: 'a', name: 'p' })]));
+    const run = await runCli(['audit', file, '--max-event-size', '1g']);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /invalid --max-event-size "1g"[\s\S]*at most 536870888 bytes/);
+  });
+
   test('a bad value is a usage error naming the flag: exit 2, nothing read', async () => {
     const file = log('clean.log', jsonLines([auditEvent({ verb: 'get', resource: 'pods', namespace: 'a', name: 'p' })]));
     for (const { flag, least } of AUDIT_LIMIT_FLAGS) {
-      const bad = ['x', '-1', '1.5', '', '99999999999999999999', '12q', ...(least > 0 ? [String(least - 1)] : [])];
+      const bad = ['x', '-1', '1.5', '', '99999999999999999999', '12q', '1e3', '0x10', '9007199254740993', '3ib', ...(least > 0 ? [String(least - 1)] : [])];
       for (const value of bad) {
         const run = await runCli(['audit', file, `--${flag}=${value}`]);
         assert.equal(run.code, 2, `--${flag} ${JSON.stringify(value)}: ${run.stderr}`);

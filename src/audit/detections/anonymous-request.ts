@@ -32,11 +32,13 @@ export const anonymousRequestAllowed: AuditDetection = {
       const ref = event.objectRef;
       if (!ref.resource && PUBLIC_PATHS.test(event.requestURI ?? '/')) return;
       const writes = !['get', 'list', 'watch'].includes(event.verb);
+      // A non-resource URL is the finding's name and message too: every place it shows is masked.
+      const uri = event.requestURI === undefined ? undefined : redactQueryCredentials(event.requestURI);
       // A Secret read without credentials has already handed over what it holds: as grave as a write.
       const secrets = ref.resource === 'secrets' && !ref.subresource;
-      const resource = ref.resource ? (ref.subresource ? `${ref.resource}/${ref.subresource}` : ref.resource) : (event.requestURI ?? '');
+      const resource = ref.resource ? (ref.subresource ? `${ref.resource}/${ref.subresource}` : ref.resource) : (uri ?? '');
       yield {
-        resource: { apiVersion: ref.apiGroup ? `${ref.apiGroup}/${ref.apiVersion ?? ''}` : (ref.apiVersion ?? 'v1'), kind: ref.resource || 'NonResourceURL', ...(ref.namespace ? { namespace: ref.namespace } : {}), name: ref.name ?? (ref.resource ? '*' : (event.requestURI ?? '')) },
+        resource: { apiVersion: ref.apiGroup ? `${ref.apiGroup}/${ref.apiVersion ?? ''}` : (ref.apiVersion ?? 'v1'), kind: ref.resource || 'NonResourceURL', ...(ref.namespace ? { namespace: ref.namespace } : {}), name: ref.name ?? (ref.resource ? '*' : (uri ?? '')) },
         message: `${event.user} was allowed to ${event.verb} ${resource}${ref.namespace ? ` in ${ref.namespace}` : ''}`,
         severity: writes || secrets ? 'critical' : 'medium',
         discriminator: `${event.user}\u0000${event.verb}\u0000${resource}`,

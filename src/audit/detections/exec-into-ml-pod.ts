@@ -1,3 +1,4 @@
+import { redactCredentialAssignments, redactUrlCredentials } from '../../core/redact.js';
 import type { AuditDetection } from '../detection.js';
 import { possiblyDeletedNote } from '../deleted-collections.js';
 import { succeeded } from '../event.js';
@@ -30,7 +31,8 @@ export const execIntoMlPod: AuditDetection = {
       const named = role ? undefined : podRoleFromName(event.objectRef.namespace, event.objectRef.name);
       const command = new URLSearchParams((event.requestURI ?? '').split('?')[1] ?? '').getAll('command').join(' ');
       const deletedBy = role ? podRoles.deletedBy(event.objectRef.namespace, event.objectRef.name) : undefined;
-      const evidence = [...(command ? [`command: ${command.slice(0, 200)}`] : []), ...(deletedBy ? [possiblyDeletedNote('its role', deletedBy)] : [])];
+      // The command is what was typed: `mysql --password=…`, `AWS_SECRET_ACCESS_KEY=… aws s3 cp`.
+      const evidence = [...(command ? [`command: ${redactUrlCredentials(redactCredentialAssignments(command)).slice(0, 200)}`] : []), ...(deletedBy ? [possiblyDeletedNote('its role', deletedBy)] : [])];
       yield {
         resource: { apiVersion: 'v1', kind: 'Pod', ...(event.objectRef.namespace ? { namespace: event.objectRef.namespace } : {}), name: event.objectRef.name ?? '' },
         message: role

@@ -12,6 +12,17 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
  */
 export async function* decompressed(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const iterator = chunks[Symbol.asyncIterator]();
+  try {
+    yield* decompressedFrom(iterator);
+  } finally {
+    // A consumer that stops early (the first-time peek reads a few KiB of each log) must close the
+    // file: the iterator is read by hand below, so no `for await` returns it. Left open, each
+    // peeked file held its descriptor until a collection closed it with a DEP0137 warning on stderr.
+    await iterator.return?.();
+  }
+}
+
+async function* decompressedFrom(iterator: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   // The magic is two bytes, and a stream may hand them over one at a time.
   const head: Buffer[] = [];
   let headBytes = 0;
