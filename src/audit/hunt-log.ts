@@ -1,3 +1,4 @@
+import { severityRank } from '../core/severity.js';
 import type { KfguardConfig } from '../core/config-types.js';
 import { DEFAULT_CONFIG } from '../core/config-types.js';
 import { errorMessage } from '../core/errors.js';
@@ -101,6 +102,8 @@ interface KeptFinding {
   finding: Finding;
   count: number;
   lastSeen?: string;
+  /** What the kept finding replaced when a later hit on the same object was more severe. */
+  escalatedFrom?: string;
 }
 
 /**
@@ -212,8 +215,8 @@ export class AuditHunt {
   }
 
   result(): AuditHuntResult {
-    const findings = [...this.kept.values()].map(({ finding, count, lastSeen }) =>
-      count > 1 ? { ...finding, evidence: [...finding.evidence, `seen ${count} times; last at ${lastSeen ?? 'an unknown time'}`] } : finding,
+    const findings = [...this.kept.values()].map(({ finding, count, lastSeen, escalatedFrom }) =>
+      count > 1 ? { ...finding, evidence: [...finding.evidence, `seen ${count} times; last at ${lastSeen ?? 'an unknown time'}`, ...(escalatedFrom ? [escalatedFrom] : [])] } : finding,
     );
     const warnings: string[] = [];
     if (this.droppedFindings > 0) warnings.push(`${this.droppedFindings} more distinct finding(s) not kept: over ${this.limits.maxFindings}; narrow the log with --since/--until`);
@@ -505,6 +508,14 @@ export class AuditHunt {
     if (existing) {
       existing.count++;
       existing.lastSeen = `${event.timestamp} by ${event.user} (auditID ${event.auditID})`;
+      // A later hit can be worse than the first (a pod re-judged after the ConfigMap it reads was
+      // swapped for a miner): the report shows the worst, and says what it was before.
+      if (severityRank(finding.severity) > severityRank(existing.finding.severity)) {
+        const before = existing.finding;
+        const at = before.origin?.kind === 'audit' ? ` at ${before.origin.timestamp} (auditID ${before.origin.auditID})` : '';
+        existing.escalatedFrom ??= `first judged ${before.severity}${at}`;
+        existing.finding = detached(finding);
+      }
       return;
     }
     if (this.kept.size >= this.limits.maxFindings) {

@@ -72,7 +72,11 @@ export function redactCredentialAssignments(text: string): string {
   }).replace(/(?<![\w.-])(--?[A-Za-z_][\w.-]*)(\s+)('[^']*'?|"[^"]*"?|[^\s"',\]}-][^\s"',\]}]*)/g, (whole, flag: string, space: string) =>
     // `--db-password hunter2`: a credential-named flag whose value is the next word.
     isCredentialName(flag.replace(/^-+/, '').split('.').pop() ?? '') ? `${flag}${space}${REDACTED}` : whole,
-  );
+  )
+    // `-H "Authorization: Bearer eyJ…"` in a typed command: an HTTP credential scheme and its token
+    // (a digit, base64 padding or a capital past its first letter in it, so that prose such as
+    // "Basic training" stays as written).
+    .replace(/(?<![\w-])([Bb]earer|[Bb]asic|BEARER|BASIC)(\s+)(?=[\w.~+/=-]*[0-9+/=]|[\w.~+/=-]+[A-Z])([\w.~+/=-]{8,})/g, (_whole, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
 }
 
 /** `{ name: DB_PASSWORD, value: abc }` → the value masked. */

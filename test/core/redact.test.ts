@@ -90,3 +90,12 @@ describe('credential flags whose value is the next word', () => {
     assert.ok(out.includes('--password -v') && out.includes('--name trainer') && out.includes('-p 8080'), out);
   });
 });
+
+describe('HTTP credential schemes in a typed command', () => {
+  test('a Bearer or Basic token is masked; prose with the same words is not', () => {
+    const out = redactCredentialAssignments('curl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig" -H \'Authorization: Basic dXNlcjpwYXNz\' https://ray:8265/api/jobs/');
+    assert.ok(!out.includes('eyJhbGci') && !out.includes('dXNlcjpw'), out);
+    assert.match(out, /Bearer <redacted>.*Basic <redacted>/);
+    for (const prose of ['basic authentication', 'Basic Training', 'a bearer token']) assert.equal(redactCredentialAssignments(prose), prose);
+  });
+});
