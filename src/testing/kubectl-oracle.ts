@@ -77,6 +77,8 @@ export function kubectlDecodeAll(texts: readonly string[], options: OracleOption
  * kfguard expects, is halved until each text stands alone: a failure costs log(n) calls, not n.
  */
 function decodeFiles(counts: readonly number[], files: readonly string[], from: number, to: number, batchSize: number): OracleResult[] {
+  // No texts to batch (every one goes alone): halving an empty range would never end.
+  if (to <= from) return [];
   if (to - from > batchSize) {
     const results: OracleResult[] = [];
     for (let i = from; i < to; i += batchSize) results.push(...decodeFiles(counts, files, i, Math.min(i + batchSize, to), batchSize));

@@ -69,3 +69,10 @@ describe('kfguard reads manifests as kubectl does', kubectl, () => {
     assertAgree(`generator (KFGUARD_FUZZ_SEED=${seed})`, texts, { fullSchemas: true });
   });
 });
+
+test('the oracle answers a call where kfguard refuses every text (each goes to kubectl alone)', requiresKubectl(), () => {
+  const refused = ['a: [unclosed\n', 'no: kind\n'];
+  const results = kubectlDecodeAll(refused);
+  assert.equal(results.length, refused.length);
+  assert.ok(results.every((r) => r !== undefined && Array.isArray(r.objects)));
+});
