@@ -132,7 +132,15 @@ describe('fix edits through the CST', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.stringMatching(/^[a-z]{1,5}$/), tree, { minKeys: 1, maxKeys: 4 }), style, leaf, fc.nat(), (value, options, replacement, pick) => {
         const text = yaml.dump({ folded: 'one two three four five six seven eight nine ten eleven twelve thirteen\nfourteen', data: value }, { ...options, lineWidth: 40 });
-        const leaves = scalarPaths(parse(text) as unknown).filter((p) => p[0] === 'data');
+        // js-yaml sometimes writes flow text that YAML 1.2 refuses (`{a: (:,}`: the comma ends the plain scalar).
+        // Such text is not a document the edit can be judged on, so the case is discarded, not failed.
+        let original: unknown;
+        try {
+          original = parse(text);
+        } catch {
+          fc.pre(false);
+        }
+        const leaves = scalarPaths(original).filter((p) => p[0] === 'data');
         if (leaves.length === 0) return;
         const path = leaves[pick % leaves.length] as (string | number)[];
         const before = text.split('\n');
