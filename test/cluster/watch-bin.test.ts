@@ -1,3 +1,5 @@
+// run-tests: alone
+// (Its latency bounds, under 2 s, are wall-clock: the built binary judges in another process.)
 // `kfguard watch` as users run it: the built binary against an API server over HTTPS (the fake
 // one, or a real one: see test-cluster.ts). A miner Pod created after the sync is reported within
 // 2 s; updates, deletes, owner folding, coverage gaps, the alert webhook, metrics and SIGTERM are

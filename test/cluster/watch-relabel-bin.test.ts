@@ -1,3 +1,5 @@
+// run-tests: alone
+// (Its latency bounds, under 2 s, are wall-clock: the built binary judges in another process.)
 // A Pod or a Deployment relabelled so that a LoadBalancer Service now selects the Kubeflow
 // dashboard it runs: `kfguard watch` reports the exposure within 2 s of the update, with a full
 // evaluation 600 s away, so the update itself re-judged the Service that reads it. The built
