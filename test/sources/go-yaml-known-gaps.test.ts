@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { decodeLikeKubectl } from '../../src/sources/go-yaml-decode.js';
+import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src/testing/kubectl-oracle.js';
+
+/**
+ * Where the exact reader and kubectl still part ways: found by running the go-yaml-flow-read
+ * properties with seeds other than their fixed ones (h-fuzzflake, 2026-12-05; seeds 851232491 and
+ * -1271678554, shrunk). Marked `todo` so each runs and reports without failing the suite until the
+ * reader is fixed; the fix removes the `todo`. Neither hides a document: kfguard reports an error
+ * for the file where kubectl would apply it, or refuses it with another message.
+ */
+
+const HEAD = 'apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: x}\n';
+
+function errorOf(text: string, flowFastPath: boolean): string | undefined {
+  try {
+    decodeLikeKubectl(text, { flowFastPath });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+describe('known gaps of the exact reader', () => {
+  // go-yaml checks that a merge value is a mapping before decoding a tagged scalar inside it; the
+  // flow reader decodes the scalar first. The yaml-only path already answers as kubectl does.
+  test('a merge of a badly tagged scalar is refused with go-yaml\'s merge error on the flow path too', { todo: 'go-yaml-flow-read.ts decodes the tag before the merge check' }, () => {
+    for (const value of ['{<<: [!!int a]}', '[[{<<: !!binary "a!"}]]']) {
+      const text = `${HEAD}x: ${value}\n`;
+      assert.equal(errorOf(text, false), 'map merge requires map or sequence of maps as the value', value);
+      assert.equal(errorOf(text, true), errorOf(text, false), value);
+    }
+  });
+
+  // sigs.k8s.io/yaml refuses a null or collection key when it converts go-yaml's result to JSON,
+  // after go-yaml let a repeated key replace the value that held it; kfguard refuses while reading.
+  test('a null key inside a value a repeated key replaces is no error, as kubectl reads it', { ...requiresKubectl(), todo: 'keyToString throws before duplicates are resolved' }, () => {
+    const texts = [`${HEAD}x: {a: {~: 1}, "a": 2}\n`, `${HEAD}x:\n  a:\n    ~: 1\n  a: 2\n`];
+    const oracle = kubectlDecodeAll(texts);
+    texts.forEach((text, i) => {
+      assert.equal(oracle[i]?.objects.length, 1, 'kubectl reads the object');
+      assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], text);
+    });
+  });
+});
