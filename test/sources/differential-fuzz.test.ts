@@ -127,6 +127,12 @@ describe('the CRD-schema cut agrees with js-yaml', () => {
     fc.assert(
       fc.property(fc.array(schema, { minLength: 1, maxLength: 3 }), fc.oneof(crdStyle, crdStyle, dumpStyle), tree, (schemas, style, trailer) => {
         const text = crdText(schemas, style, trailer);
+        // The cut's documented cost (README, --parse-crd-schemas): a syntax error inside a schema
+        // block is not reported. js-yaml's dumper writes such errors (a plain `(:,` in a flow
+        // collection); a text refused whole but read once its schema blocks are cut had its error
+        // inside one, so it is no case. Refused text anywhere else must still be refused alike.
+        const cut = cutCrdSchemas(text);
+        fc.pre(cut === undefined || readsBack(text) || !readsBack(cut.text));
         const lean = parseYamlStream(text, DEFAULT_PARSE_LIMITS);
         const full = parseYamlStream(text, { ...DEFAULT_PARSE_LIMITS, parseCrdSchemas: true });
         assert.deepEqual(lean.errors, full.errors);
