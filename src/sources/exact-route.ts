@@ -7,8 +7,25 @@ import { hasIndicator } from './yaml-indicators.js';
  * need no look: js-yaml refuses them, and a refusal is retried with the exact reader.
  */
 export function mayReadDifferently(text: string): boolean {
-  return text.includes('<<') || hasIndicator(text, '!') || YAML11_SCALAR.test(text) || YAML11_FIRST_KEY.test(text) || NUMERIC_KEY.test(text) || FLOW_INDICATOR_START.test(text);
+  return (
+    text.includes('<<') ||
+    hasIndicator(text, '!') ||
+    YAML11_SCALAR.test(text) ||
+    YAML11_FIRST_KEY.test(text) ||
+    NUMERIC_KEY.test(text) ||
+    FLOW_INDICATOR_START.test(text) ||
+    EMPTY_ENTRY_THEN_ENTRY.test(text)
+  );
 }
+
+/**
+ * An empty block sequence entry (`-` with nothing after it on its line) and a `-` entry on the
+ * next line that is not blank: when that entry belongs to an outer sequence, js-yaml takes it into
+ * the inner one (`- -` then `- 1` is [[null, 1]]; go-yaml reads [[null], 1]), whatever the
+ * indentation says. Found by the kubectl differential fuzz (seeds 101080, 101085, 101152). Any
+ * such pair routes, nested or not: the exact reader reads them all alike.
+ */
+export const EMPTY_ENTRY_THEN_ENTRY = /[\n \t]-[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*-(?:[ \t\r\n]|$)/;
 
 /**
  * A `?` or `:` glued to text where a flow collection entry or value may start: go-yaml reads it

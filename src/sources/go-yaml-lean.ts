@@ -5,7 +5,7 @@ import { recordRepeatedMappings, UNPAIRED, type RepeatedMapping } from './go-yam
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 import { MAX_MERGED_ENTRIES, setKey, type PendingDuplicate } from './go-yaml-values.js';
-import { FLOW_INDICATOR_START } from './exact-route.js';
+import { EMPTY_ENTRY_THEN_ENTRY, FLOW_INDICATOR_START } from './exact-route.js';
 
 /**
  * The exact reader's lean path (issue 17): a block document whose only go-yaml-specific constructs
@@ -170,7 +170,7 @@ function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): { 
  * not resolve, sends the document to the full reader. False alarms only cost time.
  */
 function routable(source: string): boolean {
-  if (source.includes('\\/') || ESCAPED_BREAK.test(source) || FLOW_INDICATOR_START.test(source) || ODD_KEY.test(source)) return false;
+  if (source.includes('\\/') || ESCAPED_BREAK.test(source) || FLOW_INDICATOR_START.test(source) || EMPTY_ENTRY_THEN_ENTRY.test(source) || ODD_KEY.test(source)) return false;
   if (!shortLinesAndSimpleFlow(source)) return false;
   return onlyStrTags(source) && !hasExplicitKey(source) && !hasDirective(source) && !hasRepeatedAnchor(source);
 }
