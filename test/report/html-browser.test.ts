@@ -1,3 +1,5 @@
+// run-tests: alone
+// (Loading 5,000 findings in Chromium has a 15 s wall-clock bound: 5.6 s at load 12, nice 5.)
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
