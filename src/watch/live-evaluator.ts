@@ -5,7 +5,6 @@ import type { Rule } from '../core/rule.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { refOf } from '../core/object.js';
 import type { Finding, K8sObject, RuleError, ScannedObject } from '../core/types.js';
-import { AUTH_CHAIN_KINDS } from '../exposure/auth-chain-kinds.js';
 import { podLabelsOf } from '../k8s/inventory.js';
 import type { LiveChange } from '../sources/cluster/live-snapshot.js';
 import { applySuppressions } from '../suppress/apply.js';
@@ -86,7 +85,7 @@ export interface EvaluationOutcome {
  * Turns snapshot changes into finding changes. A changed object is judged laid over the snapshot
  * (`evaluateObject`): its own findings replace what it had, and findings it introduces on other
  * objects (a Service switched to LoadBalancer exposing a dashboard behind a gateway) are added at
- * once, and so are those deleting an auth policy introduces. The other objects whose recorded reads
+ * once, and so are those a delete introduces (an auth policy deleted). The other objects whose recorded reads
  * a change touches are judged again with the rules that read it, so a finding elsewhere that
  * changes or goes away shows at once too (`dependents`). The full evaluation (`reconcile`), which
  * the watch runs after changes at a bounded pace, catches whatever is left.
@@ -176,7 +175,10 @@ export class LiveEvaluator {
     if (change.type === 'delete') {
       const ref = { apiVersion: change.object.apiVersion, kind: change.object.kind, name: change.object.metadata?.name ?? '', ...(change.object.metadata?.namespace ? { namespace: change.object.metadata.namespace } : {}) };
       const changes = this.tracker.removeResource(ref);
-      return AUTH_CHAIN_KINDS.includes(change.object.kind) ? this.judgeRemoval(change.object, snapshot, changes) : { changes, ruleErrors: [] };
+      // Every delete, not only the auth chain's: a Service whose only backing Pod was deleted has
+      // nothing behind it any more, and its exposure finding must resolve now, not at the next
+      // full evaluation.
+      return this.judgeRemoval(change.object, snapshot, changes);
     }
     const { scanned } = change;
     const evaluation = evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, ...this.unread(), podLabelsOf });
@@ -196,9 +198,11 @@ export class LiveEvaluator {
   }
 
   /**
-   * Deleting an auth policy in front of a gateway exposes what it guarded: the findings its removal
-   * introduces on other objects open at once, as the webhook denies the same DELETE, rather than at
-   * the next full evaluation; the other objects that read the deleted one are judged again.
+   * A delete judged as the snapshot without the object: the other objects that read it are judged
+   * again (the Service whose exposure path went through a deleted Pod resolves or changes), and the
+   * findings its removal introduces elsewhere open at once (deleting an auth policy in front of a
+   * gateway exposes what it guarded, as the webhook denies the same DELETE), rather than at the
+   * next full evaluation.
    */
   private judgeRemoval(object: K8sObject, snapshot: Snapshot, changes: FindingChange[]): EvaluationOutcome {
     const stored = snapshot.copiesOf(object)[0];
