@@ -32,7 +32,8 @@ export function unreadKindsOf(coverage: readonly CoverageEntry[]): ReadonlySet<s
     if (listed && Object.hasOwn(VERDICT_RESOURCES, listed)) unread.add(VERDICT_RESOURCES[listed]!);
     const undiscovered = /^could not discover ([a-z0-9.-]+)\//.exec(reason)?.[1];
     if (undiscovered && Object.hasOwn(VERDICT_GROUPS, undiscovered)) for (const kind of VERDICT_GROUPS[undiscovered]!) unread.add(kind);
-    const skipped = /^cluster-scoped kinds not listed with --namespace: (.*)/.exec(reason)?.[1];
+    // `scan --cluster` and `snapshot` list, `watch` watches: the same gap in each one's words.
+    const skipped = /^cluster-scoped kinds not (?:listed|watched) with --namespace: (.*)/.exec(reason)?.[1];
     if (skipped) for (const kind of skipped.split(/,\s*/)) if (Object.values(VERDICT_RESOURCES).includes(kind)) unread.add(kind);
   }
   return unread;

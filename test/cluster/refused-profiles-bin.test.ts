@@ -3,9 +3,11 @@
 // the rule would in a profile namespace and says what could not be checked; a snapshot of that
 // cluster, scanned offline, gives the same. The built binary against the fake API server.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { REPO_ROOT } from '../../src/testing/shared.js';
 import { describe, test } from 'node:test';
-import { objectsOfYaml, runBuiltCli as runBin, serve, type JsonReport } from './helpers.js';
+import { objectsOfYaml, runBuiltCli as runBin, serve, waitFor, type JsonReport } from './helpers.js';
 
 const OBJECTS = objectsOfYaml(`apiVersion: kubeflow.org/v1
 kind: Profile
@@ -55,6 +57,24 @@ describe('refused Profiles (built binary, fake API server)', () => {
       const live = JSON.parse((await runBin(['scan', '--cluster', '--kubeconfig', cluster.kubeconfig, '-n', 'team-a', '-f', 'json', '--fail-on', 'none'])).stdout) as JsonReport;
       assert.match(override(live)?.message ?? '', /Profiles could not be read/, JSON.stringify(live.coverage));
     } finally {
+      await cluster.close();
+    }
+  });
+
+  test('watch -n team-a (Profiles and Namespaces not watched): reported at sync, saying so', async () => {
+    const cluster = await serve({ objects: OBJECTS });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kfguard.js'), 'watch', '--kubeconfig', cluster.kubeconfig, '-n', 'team-a', '--resync', '600'], { env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    try {
+      await waitFor(() => stderr.includes('synced:'), 30_000, `sync (stderr: ${stderr})`);
+      const records = stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { finding?: { ruleId: string; message: string; resource: { name: string } } });
+      const finding = records.find((r) => r.finding?.ruleId === 'pipeline-run-service-account-override' && r.finding.resource.name === 'marked')?.finding;
+      assert.match(finding?.message ?? '', /Profiles could not be read/, stdout);
+    } finally {
+      child.kill('SIGKILL');
       await cluster.close();
     }
   });

@@ -77,6 +77,8 @@ describe('pipeline-run-service-account-override with Profiles that could not be 
     const gap = (reason: string): CoverageEntry[] => [{ ruleId: '*', source: 'cluster', reason }];
     assert.ok(unreadKindsOf(gap('could not list profiles.kubeflow.org (all namespaces): forbidden')).has('Profile'));
     assert.ok(unreadKindsOf(gap('cluster-scoped kinds not listed with --namespace: ClusterRole, Profile')).has('Profile'));
+    // `watch -n` words the same gap as not watched (live-snapshot.ts).
+    assert.deepEqual([...unreadKindsOf(gap('cluster-scoped kinds not watched with --namespace: Namespace, ClusterRole, ClusterRoleBinding, Profile'))].sort(), ['ClusterRoleBinding', 'Profile']);
     assert.ok(unreadKindsOf(gap('could not discover kubeflow.org/v1: 503 Service Unavailable')).has('Profile'));
     assert.equal(unreadKindsOf(gap('could not discover kubeflow.org/v1: x')).has('RoleBinding'), false);
     assert.deepEqual([...unreadKindsOf(gap('could not discover rbac.authorization.k8s.io/v1: x'))].sort(), ['ClusterRoleBinding', 'RoleBinding']);

@@ -13,7 +13,7 @@ import { textFormatter } from '../../src/report/text.js';
 const INPUTS = { files: 0, documents: 3, skipped: 0, skippedFiles: 0, skippedDocuments: 0, readAs: '6 list(s) from cluster context fake, 3 object(s)' };
 const REFUSED: CoverageEntry = { ruleId: '*', source: 'cluster', reason: 'could not list rolebindings.rbac.authorization.k8s.io (all namespaces): forbidden' };
 const RULE_GAP: CoverageEntry = { ruleId: 'manifest-parse-ambiguity', source: 'cluster', reason: 'not evaluated: the rule does not judge the live cluster' };
-const OPTIONS = { color: false, quiet: false, failOn: 'high' as const, rules: [] };
+const OPTIONS = { color: false, quiet: false, failOn: 'high' as const, rules: [], cwd: process.cwd() };
 
 function verdicts(coverage: readonly CoverageEntry[]): { text: string; markdown: string; html: string } {
   const report = buildReport({ findings: [], inputs: INPUTS, coverage });
