@@ -217,7 +217,7 @@ Its first line marks FILE as a snapshot: scanning it refuses the objects' own kf
 for threat and exposure rules, as the live scan does (their creators wrote those annotations).
 
 Flags:
-  -o, --output FILE          where to write the snapshot (required)
+  -o, --output FILE          where to write the snapshot (required; - for stdout)
       --rule ID[,ID]         list only what these rules read (repeatable)
       --skip-rule ID[,ID]    leave out what only these rules read (repeatable)
       --category CAT[,CAT]   list only what rules of these categories read (repeatable)

@@ -26,11 +26,14 @@ function appliesTo(policy: ScannedObject, namespace: string | undefined, selecto
   return selects(selectorLabels, labelSets);
 }
 
+/** The pod label naming a Gateway API gateway's Gateway, read by value (the watch relies on the list: reader-visible-change.ts). */
+export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+
 /** A targetRef naming the Kubernetes Gateway whose pods carry these labels. */
 function namesGatewayOf(ref: unknown, labelSets: readonly Labels[]): boolean {
   const target = asRecord(ref);
   if (target?.kind !== 'Gateway' || target.group !== 'gateway.networking.k8s.io') return false;
-  return labelSets.some((labels) => labels['gateway.networking.k8s.io/gateway-name'] === target.name);
+  return labelSets.some((labels) => labels[GATEWAY_NAME_LABEL] === target.name);
 }
 
 /**

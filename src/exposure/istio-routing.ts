@@ -84,10 +84,13 @@ function flagsOf(workloads: readonly ScannedObject[]): { readonly ingressGateway
 /** Label sets are shared per workloads list, so the answer is too. */
 const ingressGatewayLabelled = new WeakMap<readonly Labels[], boolean>();
 
+/** The pod label Istio's ingress gateway carries (`istio: ingressgateway`), read by value (the watch relies on the list: reader-visible-change.ts). */
+export const INGRESS_GATEWAY_LABEL = 'istio';
+
 function hasIngressGatewayLabel(labelSets: readonly Labels[]): boolean {
   let known = ingressGatewayLabelled.get(labelSets);
   if (known === undefined) {
-    known = labelSets.some((labels) => labels.istio === 'ingressgateway');
+    known = labelSets.some((labels) => labels[INGRESS_GATEWAY_LABEL] === 'ingressgateway');
     ingressGatewayLabelled.set(labelSets, known);
   }
   return known;
@@ -107,7 +110,7 @@ export function podLabelSets(backend: ServiceRef): Labels[] {
 function looksLikeIstioIngressGateway(backend: ServiceRef, labelSets: readonly Labels[]): boolean {
   if (backend.name === 'istio-ingressgateway') return true;
   if (hasIngressGatewayLabel(labelSets)) return true;
-  if (backend.service && labelsOf(backend.service).istio === 'ingressgateway') return true;
+  if (backend.service && labelsOf(backend.service)[INGRESS_GATEWAY_LABEL] === 'ingressgateway') return true;
   return flagsOf(backend.workloads).ingressGateway;
 }
 

@@ -1,4 +1,5 @@
 import { writesWithoutBody } from './timeline-text.js';
+import { unreadSources } from './unread-sources.js';
 import { originLabel } from './origin-label.js';
 import { atLeast, SEVERITIES, severityRank } from '../core/severity.js';
 import { CATEGORIES, type Finding } from '../core/types.js';
@@ -99,6 +100,7 @@ function verdict(report: Report, failOn: RenderOptions['failOn']): string {
   if (report.errors.length > 0 || report.ruleErrors.length > 0) return '<span class="verdict fail">incomplete: not every input was checked</span>';
   if (failOn === 'none') return '<span class="verdict pass">--fail-on none</span>';
   if (writesWithoutBody(report) > 0) return `<span class="verdict fail">not a pass: ${writesWithoutBody(report)} write(s) carried no body and were not judged</span>`;
+  if (unreadSources(report) > 0) return `<span class="verdict fail">not a pass: ${unreadSources(report)} source gap(s), what could not be read was not judged</span>`;
   return `<span class="verdict pass">passes --fail-on ${failOn}</span>`;
 }
 

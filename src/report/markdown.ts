@@ -1,4 +1,5 @@
 import { writesWithoutBody } from './timeline-text.js';
+import { unreadSources } from './unread-sources.js';
 import { originLabel } from './origin-label.js';
 import { describeRef } from '../core/object.js';
 import { atLeast, SEVERITIES, type Severity } from '../core/severity.js';
@@ -71,7 +72,7 @@ function header(report: Report, options: RenderOptions): string[] {
   const threats = active.filter((f) => f.category === 'threat').length;
   // Input that was not read is not a pass, whatever the findings say.
   const incomplete = report.errors.length > 0 || report.ruleErrors.length > 0;
-  const lines = [`## kfguard ${failing ? '❌' : incomplete ? '⚠️' : '✅'} ${active.length} finding(s)${incomplete ? ', incomplete' : ''}`, ''];
+  const lines = [`## kfguard ${failing ? '❌' : incomplete || unreadSources(report) > 0 ? '⚠️' : '✅'} ${active.length} finding(s)${incomplete ? ', incomplete' : ''}`, ''];
   if (threats > 0) lines.push(`> [!CAUTION]`, `> **${threats} workload(s) look like crypto-mining or intrusion.** Look at these first.`, '');
   const verdict = failing
     ? `fails \`--fail-on ${threshold}\``
@@ -81,7 +82,9 @@ function header(report: Report, options: RenderOptions): string[] {
         ? 'no failure threshold'
         : writesWithoutBody(report) > 0
           ? `not a pass: ${writesWithoutBody(report)} write(s) carried no body and were not judged`
-          : `passes \`--fail-on ${threshold}\``;
+          : unreadSources(report) > 0
+            ? `not a pass: ${unreadSources(report)} source gap(s), what could not be read was not judged`
+            : `passes \`--fail-on ${threshold}\``;
   const { files, documents, readAs } = report.inputs;
   const extras = [
     report.summary.suppressed > 0 && `${report.summary.suppressed} suppressed`,

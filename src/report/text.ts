@@ -4,6 +4,7 @@ import type { Finding } from '../core/types.js';
 import { paint, type Paint } from './ansi.js';
 import { originLabel } from './origin-label.js';
 import { sourceStatsLine, timelineLines, writesWithoutBody } from './timeline-text.js';
+import { unreadSources } from './unread-sources.js';
 import { terminalSafeReport } from './terminal-safe.js';
 import type { Formatter, RenderOptions } from './formatter.js';
 import { sortedProbedTargets } from './probed-targets.js';
@@ -139,7 +140,9 @@ function summaryLine(report: Report, p: Paint, options: RenderOptions): string {
           ? p.red(`fails --fail-on ${options.failOn}`)
           : writesWithoutBody(report) > 0
             ? p.yellow(`not a pass: ${writesWithoutBody(report)} write(s) carried no body and were not judged (see the warning)`)
-            : p.green(`passes --fail-on ${options.failOn}`);
+            : unreadSources(report) > 0
+              ? p.yellow(`not a pass: ${unreadSources(report)} source gap(s), what could not be read was not judged (see "Not evaluated")`)
+              : p.green(`passes --fail-on ${options.failOn}`);
   return `${p.bold('Summary:')} ${parts.join(' · ')} — ${verdict}`;
 }
 

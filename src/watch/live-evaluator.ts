@@ -86,7 +86,7 @@ export interface EvaluationOutcome {
  * Turns snapshot changes into finding changes. A changed object is judged laid over the snapshot
  * (`evaluateObject`): its own findings replace what it had, and findings it introduces on other
  * objects (a Service switched to LoadBalancer exposing a dashboard behind a gateway) are added at
- * once, and so are those deleting an auth policy introduces. The other objects whose recorded reads
+ * once, and so are those a delete introduces (an auth policy deleted). The other objects whose recorded reads
  * a change touches are judged again with the rules that read it, so a finding elsewhere that
  * changes or goes away shows at once too (`dependents`). The full evaluation (`reconcile`), which
  * the watch runs after changes at a bounded pace, catches whatever is left.
@@ -176,7 +176,13 @@ export class LiveEvaluator {
     if (change.type === 'delete') {
       const ref = { apiVersion: change.object.apiVersion, kind: change.object.kind, name: change.object.metadata?.name ?? '', ...(change.object.metadata?.namespace ? { namespace: change.object.metadata.namespace } : {}) };
       const changes = this.tracker.removeResource(ref);
-      return AUTH_CHAIN_KINDS.includes(change.object.kind) ? this.judgeRemoval(change.object, snapshot, changes) : { changes, ruleErrors: [] };
+      // A deleted Pod or controller (a busy cluster's churn, like their updates) leaves its
+      // readers to `judgeUpdatedDependents`, given the deleted copy once the snapshot dropped it:
+      // the watch batches those per slice, since bringing the engine's baselines up to date for
+      // each delete cost about 10 ms of CPU at the bench's scale (docs/benchmarks.md). Any other
+      // delete is judged now as the snapshot without it (the auth chain deleted opens the gateway).
+      if (!AUTH_CHAIN_KINDS.includes(change.object.kind) && podLabelsOf(change.object).length > 0) return { changes, ruleErrors: [] };
+      return this.judgeRemoval(change.object, snapshot, changes);
     }
     const { scanned } = change;
     const evaluation = evaluateObject(snapshot, scanned, { rules: this.options.rules, config: this.options.config, ...this.unread(), podLabelsOf });
@@ -196,9 +202,11 @@ export class LiveEvaluator {
   }
 
   /**
-   * Deleting an auth policy in front of a gateway exposes what it guarded: the findings its removal
-   * introduces on other objects open at once, as the webhook denies the same DELETE, rather than at
-   * the next full evaluation; the other objects that read the deleted one are judged again.
+   * A delete judged as the snapshot without the object: the other objects that read it are judged
+   * again (the Service whose exposure path went through a deleted Pod resolves or changes), and the
+   * findings its removal introduces elsewhere open at once (deleting an auth policy in front of a
+   * gateway exposes what it guarded, as the webhook denies the same DELETE), rather than at the
+   * next full evaluation.
    */
   private judgeRemoval(object: K8sObject, snapshot: Snapshot, changes: FindingChange[]): EvaluationOutcome {
     const stored = snapshot.copiesOf(object)[0];
@@ -238,7 +246,9 @@ export class LiveEvaluator {
    * After queued updates were judged (`judgeStored`) and the snapshot holds them: the other objects
    * whose recorded reads they touch, judged again with the rules that read them, so a Service
    * switched to LoadBalancer re-judges the Deployment it exposes now, not at the next full
-   * evaluation. `changed` holds each update's replaced copy and the copy now stored.
+   * evaluation. `changed` holds each update's replaced copy and the copy now stored, and the copy
+   * of each Pod or controller deleted (`judgeChange` leaves their readers here): a Service whose
+   * only backing Pod was deleted is judged again.
    */
   judgeUpdatedDependents(changed: readonly ScannedObject[], snapshot: Snapshot): EvaluationOutcome {
     const changes: FindingChange[] = [];

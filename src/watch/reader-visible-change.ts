@@ -1,6 +1,8 @@
 import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { asArray, isRecord, labelsOf } from '../core/object.js';
 import type { K8sObject } from '../core/types.js';
+import { GATEWAY_NAME_LABEL } from '../exposure/auth-chain.js';
+import { INGRESS_GATEWAY_LABEL } from '../exposure/istio-routing.js';
 import { targetLabelKeys } from '../exposure/targets.js';
 import { podLabelsOf } from '../k8s/inventory.js';
 import { podSpecsOf, withoutBookkeeping } from '../k8s/workloads.js';
@@ -8,9 +10,11 @@ import { podSpecsOf, withoutBookkeeping } from '../k8s/workloads.js';
 /**
  * Pod label keys read by value outside any selector, by the rules that read other objects' Pods
  * (the exposure rules: what a backend is taken for, `targetLabelKeys`; Istio's ingress gateway
- * label, `istio-routing.ts`; the Gateway API gateway's pod label, `auth-chain.ts`).
+ * label, `istio-routing.ts`; the Gateway API gateway's pod label, `auth-chain.ts`), taken from
+ * where they are read. test/cluster/label-reads-by-value.test.ts runs every rule over its
+ * fixtures and fails on a label read by key that is neither here nor in a selector.
  */
-const GATEWAY_LABEL_KEYS = ['istio', 'gateway.networking.k8s.io/gateway-name'];
+const GATEWAY_LABEL_KEYS = [INGRESS_GATEWAY_LABEL, GATEWAY_NAME_LABEL];
 let contentKeys: ReadonlySet<string> | undefined;
 function labelKeysReadByValue(): ReadonlySet<string> {
   contentKeys ??= new Set([...targetLabelKeys(), ...GATEWAY_LABEL_KEYS]);

@@ -6,6 +6,8 @@ import type { RuleError, ScannedObject } from '../core/types.js';
 import { LiveSnapshot, type LiveChange, type LiveSnapshotOptions } from '../sources/cluster/live-snapshot.js';
 import { refOf } from '../core/object.js';
 import { unreadKindsOf } from '../core/unread-kinds.js';
+import { AUTH_CHAIN_KINDS } from '../exposure/auth-chain-kinds.js';
+import { podLabelsOf } from '../k8s/inventory.js';
 import { resourceKeyOf, type FindingChange } from './finding-tracker.js';
 import { LiveEvaluator } from './live-evaluator.js';
 import { coverageRecord, findingRecord, type WatchSink } from './sinks.js';
@@ -57,6 +59,8 @@ export class WatchSession {
    * that read either are judged again after it (`judgeUpdatedDependents`).
    */
   private readonly replaced = new Map<string, ScannedObject>();
+  /** Pods and controllers deleted since the last slice: their readers are judged in the next. */
+  private readonly deleted: ScannedObject[] = [];
   private draining = false;
   private lastSliceEnd = 0;
   private warmTimer: NodeJS.Timeout | undefined;
@@ -147,8 +151,22 @@ export class WatchSession {
     if (change.type === 'delete') {
       const key = identityOf(change.object);
       if (key !== undefined) {
+        // The copy an update still queued replaced (its readers read that one), and the one stored.
+        const judged = this.replaced.get(key);
         this.pending.delete(key);
         this.replaced.delete(key);
+        // A deleted Pod or controller: its readers (a Service it alone backed) are judged in the
+        // next slice, with the other deletes and updates of that slice (`judgeChange` leaves them).
+        const stored = snapshot.copiesOf(change.object)[0];
+        const gone = [judged, stored].filter((copy, i, all): copy is ScannedObject => copy !== undefined && all.indexOf(copy) === i);
+        if (gone.length > 0 && podLabelsOf(change.object).length > 0 && !AUTH_CHAIN_KINDS.includes(change.object.kind)) {
+          this.deleted.push(...gone);
+          if (this.deleted.length > MAX_PENDING_UPDATES) {
+            this.deleted.length = 0;
+            this.options.log(`more than ${MAX_PENDING_UPDATES} deletes waiting: judging everything at the next full evaluation instead`);
+          }
+          this.scheduleDrain(snapshot);
+        }
       }
     }
     let outcome;
@@ -166,6 +184,7 @@ export class WatchSession {
   private clearPending(): void {
     this.pending.clear();
     this.replaced.clear();
+    this.deleted.length = 0;
   }
 
   /** A cap on re-judging is said, never silent: the full evaluation judges what it left. */
@@ -182,7 +201,7 @@ export class WatchSession {
       // (reading), so when both are busy, reading has at least half.
       const started = performance.now();
       const until = started + Math.min(DRAIN_SLICE_MS, Math.max(MIN_DRAIN_SLICE_MS, started - this.lastSliceEnd));
-      const changed: ScannedObject[] = [];
+      const changed: ScannedObject[] = this.deleted.splice(0);
       for (const [key, scanned] of this.pending) {
         this.pending.delete(key);
         const previous = this.replaced.get(key);
@@ -211,7 +230,7 @@ export class WatchSession {
       }
       this.draining = false;
       this.lastSliceEnd = performance.now();
-      if (this.pending.size > 0) this.scheduleDrain(snapshot);
+      if (this.pending.size > 0 || this.deleted.length > 0) this.scheduleDrain(snapshot);
       // Idle: bring the baselines new objects are judged against up to date now, not when one
       // arrives; at most once a second, since a busy stream is idle between bursts many times a
       // second and each warming costs a rule pass over what changed.

@@ -48,9 +48,13 @@ export async function snapshotCommand(argv: readonly string[], io: CliIo): Promi
     ...coverage.map((gap) => `${GAP_PREFIX}${gap.reason.replace(/[\r\n]+/g, ' ')}`),
   ];
   const documents = objects.map((object) => stringify(withoutSecretValues(object), { lineWidth: 0 }));
-  await io.writeFile(resolve(io.cwd, output), `${header.join('\n')}\n${documents.map((d) => `---\n${d}`).join('')}`);
+  const text = `${header.join('\n')}\n${documents.map((d) => `---\n${d}`).join('')}`;
+  // `-o -` is stdout, as `-` is stdin for `scan`: `kfguard snapshot -o - | kfguard scan -`, or
+  // straight into a ticket; a file named `-` in the working directory is never what was meant.
+  if (output === '-') io.stdout(text);
+  else await io.writeFile(resolve(io.cwd, output), text);
   if (values.quiet !== true) {
-    io.stderr(`kfguard: ${objects.length} object(s) from context ${context} written to ${output}${coverage.length > 0 ? `; ${coverage.length} gap(s) named in its header` : ''}\n`);
+    io.stderr(`kfguard: ${objects.length} object(s) from context ${context} written to ${output === '-' ? 'stdout' : output}${coverage.length > 0 ? `; ${coverage.length} gap(s) named in its header` : ''}\n`);
   }
   return EXIT_CLEAN;
 }

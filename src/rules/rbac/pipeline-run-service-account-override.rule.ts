@@ -42,15 +42,28 @@ function profileNamespaceSet(inventory: Inventory): ReadonlySet<string> {
   return new Set(profileNamespacesOf(inventory).map((profile) => profile.name));
 }
 
-function* judgeRun(object: K8sObject, settings: readonly ServiceAccountSetting[], runners: readonly string[]): Iterable<Violation> {
+/**
+ * Whether this run's namespace may be a profile namespace the scan could not see: Profiles could
+ * not be read (a refused or failed list, `--namespace`, kubeflow.org not discovered) and the
+ * Namespace itself, whose labels and owner reference would tell, is not in view either. `kubeflow`
+ * is KFP's own namespace, never a profile's.
+ */
+function profileUnknown(namespace: string | undefined, inventory: Inventory, unreadKinds: ReadonlySet<string> | undefined): boolean {
+  if (!unreadKinds?.has('Profile') || namespace === undefined || namespace === 'kubeflow') return false;
+  return inventory.get('Namespace', undefined, namespace, '') === undefined;
+}
+
+function* judgeRun(object: K8sObject, settings: readonly ServiceAccountSetting[], runners: readonly string[], unknownProfile: boolean): Iterable<Violation> {
   const where = namespaceOf(object) ? `namespace ${namespaceOf(object) ?? ''}` : 'its namespace';
+  // Said in every finding the unknown decided, as for unread bindings: what could not be checked.
+  const unchecked = unknownProfile ? `; Profiles could not be read, so whether ${where} is a Kubeflow profile namespace (runner ${PROFILE_RUNNER} only) or not (${STANDALONE_RUNNER} too) could not be checked` : '';
   for (const setting of settings) {
     if (setting.name !== undefined && runners.includes(setting.name)) continue;
     const account = setting.name === undefined ? 'an account chosen at run time' : `ServiceAccount ${setting.name}`;
     yield {
       message: setting.workflowLevel
-        ? `${object.kind} ${nameOf(object)} runs its pods as ${account}, not the pipeline runner (${runners.join(' or ')}) of ${where}: its token, not the runner's, is what every step holds`
-        : `${object.kind} ${nameOf(object)} runs pods of its ${setting.what} as ${account}, not the pipeline runner (${runners.join(' or ')}); Argo lets this override the workflow-level account, which is the only one KFP's run authorization checks (kubeflow/pipelines#14357)`,
+        ? `${object.kind} ${nameOf(object)} runs its pods as ${account}, not the pipeline runner (${runners.join(' or ')}) of ${where}: its token, not the runner's, is what every step holds${unchecked}`
+        : `${object.kind} ${nameOf(object)} runs pods of its ${setting.what} as ${account}, not the pipeline runner (${runners.join(' or ')}); Argo lets this override the workflow-level account, which is the only one KFP's run authorization checks (kubeflow/pipelines#14357)${unchecked}`,
       path: setting.path,
       severity: setting.workflowLevel ? 'medium' : 'high',
       evidence: [`${setting.path}: ${setting.name ?? 'set at run time'}`],
@@ -126,7 +139,7 @@ export default defineRule({
     severity: 'high',
     category: 'rbac',
     description:
-      "An Argo Workflow, CronWorkflow, WorkflowTemplate or KFP ScheduledWorkflow that belongs to Kubeflow Pipelines (KFP labels or annotations, read from the KFP API, or in a profile or the `kubeflow` namespace) names a service account other than the namespace's pipeline runner (`default-editor` in profile namespaces, `pipeline-runner` standalone) anywhere Argo reads one: the workflow level (medium), or template defaults, a template (inline ones included), an executor, artifact GC or a pod spec patch (high: these override the workflow level, and KFP's run authorization checks only that; a `{{…}}` account is decided at run time and counts too). Roles that let people create `workflows`, `cronworkflows` or `scheduledworkflows` directly are reported as well (info for Kubeflow's own profile roles; when bindings could not be listed, medium whoever holds them in view, saying so). A KFP v2 ScheduledWorkflow keeps the account in `spec.serviceAccount` (its pipeline spec names none), which is judged like the workflow level; for runs, `kfguard hunt --kfp` reports runs and recurring runs whose `service_account` is another account (medium).",
+      "An Argo Workflow, CronWorkflow, WorkflowTemplate or KFP ScheduledWorkflow that belongs to Kubeflow Pipelines (KFP labels or annotations, read from the KFP API, or in a profile or the `kubeflow` namespace) names a service account other than the namespace's pipeline runner (`default-editor` in profile namespaces, `pipeline-runner` standalone) anywhere Argo reads one: the workflow level (medium), or template defaults, a template (inline ones included), an executor, artifact GC or a pod spec patch (high: these override the workflow level, and KFP's run authorization checks only that; a `{{…}}` account is decided at run time and counts too). Roles that let people create `workflows`, `cronworkflows` or `scheduledworkflows` directly are reported as well (info for Kubeflow's own profile roles; when bindings could not be listed, medium whoever holds them in view, saying so). When Profiles could not be listed and a run's Namespace is not in view either, the run is judged as in a profile namespace (`default-editor` only, any Argo run there counts), and the finding says whether it is one could not be checked. A KFP v2 ScheduledWorkflow keeps the account in `spec.serviceAccount` (its pipeline spec names none), which is judged like the workflow level; for runs, `kfguard hunt --kfp` reports runs and recurring runs whose `service_account` is another account (medium).",
     rationale:
       'Since kubeflow/pipelines#14357, a pipeline run can make its pods run as any service account in its namespace: KFP checked the allow-list (`ALLOWEDSERVICEACCOUNTS`) and the caller\'s `use` permission only against `spec.serviceAccountName`, while Argo honours several more specific settings. A step running as a stronger account (a notebook\'s, a controller\'s, one with cloud credentials through workload identity) turns pipeline access into that account\'s access. Creating Argo Workflows directly skips KFP\'s checks altogether.',
     remediation:
@@ -158,7 +171,11 @@ export default defineRule({
     settings.push(...recurringRunAccountOf(object));
     if (settings.length === 0) return;
     const profileNamespaces = profileNamespaceSet(ctx.inventory);
-    if (!isPipelineRun(object, ctx.origin, profileNamespaces)) return;
-    yield* judgeRun(object, settings, runnersFor(namespaceOf(object), profileNamespaces));
+    const namespace = namespaceOf(object);
+    // Profiles unread: a run in a namespace that may be a profile's is judged as one (an Argo run
+    // there is KFP's, its runner default-editor only), saying so; what is in view never makes it pass.
+    const unknownProfile = namespace !== undefined && !profileNamespaces.has(namespace) && profileUnknown(namespace, ctx.inventory, ctx.unreadKinds);
+    if (!unknownProfile && !isPipelineRun(object, ctx.origin, profileNamespaces)) return;
+    yield* judgeRun(object, settings, unknownProfile ? [PROFILE_RUNNER] : runnersFor(namespace, profileNamespaces), unknownProfile);
   },
 });
