@@ -19,6 +19,7 @@ import { ALL_RULES } from '../src/rules/index.js';
 import { kindsToList } from '../src/sources/cluster/catalog.js';
 import { BUILTIN_KINDS } from '../src/testing/fake-apiserver/resource-table.js';
 import { REPO_ROOT } from '../src/testing/shared.js';
+import { FLAT_BAND_PERCENT, FLAT_TREND_PERCENT, rssFlatness } from './rss-flatness.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const EVENTS = Number(process.env.BENCH_WATCH_EVENTS ?? 100_000);
@@ -165,6 +166,10 @@ const marks = [0, Math.round(EVENTS / 2), EVENTS].map(rssAt);
 console.log(`watch: RSS ${marks.map((m) => `${m.rss.toFixed(0)} MB at ${m.events} events`).join(', ')}`);
 const tenths = Array.from({ length: 11 }, (_, i) => rssAt(Math.round((EVENTS * i) / 10)).rss.toFixed(0));
 console.log(`watch: RSS at each tenth of the changes (MB): ${tenths.join(' ')}`);
+const flatness = rssFlatness(tenths.map(Number));
+console.log(
+  `watch: RSS ${flatness.flat ? 'flat' : 'NOT flat'} by bench/rss-flatness.ts (40–100%: within ±${flatness.bandPercent.toFixed(1)}% of their mean, limit ±${FLAT_BAND_PERCENT}%; trend ${flatness.trendPercent.toFixed(2)}% of it per tenth, limit ${FLAT_TREND_PERCENT}%); peak ${flatness.peakOverSyncedPercent.toFixed(0)}% over synced`,
+);
 if (MEMORY_LOG > 0) {
   // The latest split (at most MEMORY_LOG ms old) at each tenth: which part of the RSS moves.
   const spaces = ['new', 'old', 'code', 'large_object'];

@@ -11,6 +11,7 @@ import { PolicyReportSink } from '../../watch/policy-report-sink.js';
 import { AlertWebhookSink, JsonLinesSink, redactUrl, type WatchSink } from '../../watch/sinks.js';
 import { WatchSession } from '../../watch/watch-session.js';
 import { boundHeapGrowth } from '../../watch/heap-growth.js';
+import { startHeapCompaction } from '../../watch/heap-compaction.js';
 import { containerMemoryLimit, heapLimitAdvice } from '../../watch/memory-limit.js';
 import { listOption, parseCommandArgs, stringOption } from '../args.js';
 import { CLUSTER_OPTIONS } from '../cluster-flags.js';
@@ -105,6 +106,8 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
 
   // The process watches until stopped: its memory should follow the cluster's size, not the rate of change.
   boundHeapGrowth(io.env);
+  // With KFGUARD_WATCH_COMPACTION=on, old space fragmented by replaced objects is compacted when it drifts.
+  const compaction = startHeapCompaction(io.env);
   // V8's heap limit is fixed at start; a container limit it does not fit is said once, with the fix.
   const advice = heapLimitAdvice(containerMemoryLimit(), getHeapStatistics().heap_size_limit);
   if (advice !== undefined) log(advice);
@@ -126,6 +129,7 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
     return EXIT_ERROR;
   } finally {
     await session.stop(SHUTDOWN_GRACE_MS);
+    compaction?.stop();
     metricsServer?.closeAllConnections();
     await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
   }
