@@ -6,6 +6,7 @@ import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 import { MAX_MERGED_ENTRIES, setKey, type PendingDuplicate } from './go-yaml-values.js';
 import { FLOW_INDICATOR_START } from './exact-route.js';
+import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, leanFlowRegions, type ReaderPosition } from './go-yaml-lean-flow.js';
 
 /**
  * The exact reader's lean path (issue 17): a block document whose only go-yaml-specific constructs
@@ -81,8 +82,20 @@ const GO_PLAIN = new yaml.Type('tag:kfguard,2026:go-plain', {
   },
 });
 
+/** The flow collections of the text being read, when the flow reader read them (go-yaml-lean-flow.ts); reads are synchronous. */
+let activeSlots: FlowSlots | undefined;
+/** js-yaml's state during that read, as its listener last saw it: where the scalar being constructed ends. */
+let activeReader: ReaderPosition | undefined;
+
+/** A placeholder the full reader's flow finder put where a flow collection was: its region's value. */
+const GO_FLOW = new yaml.Type('tag:kfguard,2026:go-flow', {
+  kind: 'scalar',
+  resolve: (data: unknown) => data === LEAN_FLOW_PLACEHOLDER && activeSlots !== undefined,
+  construct: () => (activeSlots as FlowSlots).take(activeReader as ReaderPosition),
+});
+
 /** js-yaml's failsafe types (str, seq, map: `!!str` as go-yaml applies it) and go-yaml's plain scalars. */
-const GO_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [GO_MERGE, GO_PLAIN] });
+const GO_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [GO_FLOW, GO_MERGE, GO_PLAIN] });
 
 const UNICODE_BREAKS = /[\u0085\u2028\u2029]/g;
 const LONE_CR = /\r(?!\n)/;
@@ -109,20 +122,39 @@ export function readLean(text: string): KubectlReading | undefined {
     if (source !== normalised) return undefined;
     notes.push(UNICODE_BREAK_NOTE);
   }
-  if (!routable(source)) return undefined;
+  // Flow collections js-yaml would read otherwise are read by the flow reader, as the full reader reads them.
+  let read = source;
+  let slots: FlowSlots | undefined;
+  if (!routable(source, source)) {
+    const flow = leanFlowRegions(source);
+    if (!flow || !routable(source, flow.text)) return undefined;
+    read = flow.text;
+    slots = new FlowSlots(flow.regions);
+  }
   let documents: unknown[];
   const recorder = recordRepeatedMappings();
+  // A listener call per node either way; with regions it also keeps js-yaml's state for the placeholders' offsets.
+  const listener = slots
+    ? (event: string, state: Parameters<typeof recorder.listener>[1]): void => {
+        activeReader = state;
+        recorder.listener(event, state);
+      }
+    : recorder.listener;
+  activeSlots = slots;
   try {
-    documents = yaml.loadAll(source, undefined, { schema: GO_SCHEMA, json: true, listener: recorder.listener as never });
+    documents = yaml.loadAll(read, undefined, { schema: GO_SCHEMA, json: true, listener: listener as never });
   } catch {
     return undefined;
+  } finally {
+    activeSlots = undefined;
+    activeReader = undefined;
   }
-  if (documents.length > 1) return undefined;
+  if (documents.length > 1 || (slots && !slots.complete())) return undefined;
   let value: unknown;
   let pending: PendingDuplicate[];
   try {
     // The pairs are checked against js-yaml's records before finish() rewrites them in place.
-    const repeats = recorder.repeated.length === 0 ? [] : repeatedPairs(recorder.repeated, source);
+    const repeats = recorder.repeated.length === 0 ? [] : repeatedPairs(recorder.repeated, read);
     const memo = new Map<object, unknown>();
     const state = { merged: 0 };
     value = finish(documents[0] ?? null, memo, state);
@@ -167,12 +199,15 @@ function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): { 
 
 /**
  * The cheap text checks: what js-yaml may structure otherwise than go-yaml, or what this path does
- * not resolve, sends the document to the full reader. False alarms only cost time.
+ * not resolve, sends the document to the full reader. False alarms only cost time. `read` is what
+ * js-yaml reads (`source` with flow collections as placeholders, or `source` itself): checks of
+ * structure js-yaml reads look at it, checks of what may be anywhere (escapes, anchors, directives)
+ * at the whole source.
  */
-function routable(source: string): boolean {
+function routable(source: string, read: string): boolean {
   if (source.includes('\\/') || ESCAPED_BREAK.test(source) || FLOW_INDICATOR_START.test(source) || ODD_KEY.test(source)) return false;
-  if (!shortLinesAndSimpleFlow(source)) return false;
-  return onlyStrTags(source) && !hasExplicitKey(source) && !hasDirective(source) && !hasRepeatedAnchor(source);
+  if (!shortLinesAndSimpleFlow(read)) return false;
+  return onlyStrTags(read) && !hasExplicitKey(read) && !hasDirective(source) && !hasRepeatedAnchor(source);
 }
 
 /**
@@ -209,7 +244,7 @@ function shortLinesAndSimpleFlow(source: string): boolean {
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
     if (c === 10) {
-      if (i - lineStart > MAX_LINE) return false;
+      if (contentLength(source, lineStart, i) > MAX_LINE) return false;
       lineStart = i + 1;
       continue;
     }
@@ -228,7 +263,17 @@ function shortLinesAndSimpleFlow(source: string): boolean {
     if (j >= source.length) return false;
     i = j;
   }
-  return source.length - lineStart <= MAX_LINE;
+  return contentLength(source, lineStart, source.length) <= MAX_LINE;
+}
+
+/**
+ * A line's length without its trailing spaces: a key ends at its `:`, so blanks after the last
+ * character never make one longer (and a flow collection's placeholder leaves a line of blanks).
+ */
+function contentLength(source: string, start: number, end: number): number {
+  let last = end;
+  while (last > start && source.charCodeAt(last - 1) === 32) last--;
+  return last - start;
 }
 
 const MAX_LINE = 1024;
@@ -287,6 +332,8 @@ function hasDirective(source: string): boolean {
  */
 function finish(node: unknown, memo: Map<object, unknown>, state: { merged: number }): unknown {
   if (node === GO_NULL) return null;
+  // The flow reader's value is go-yaml's already.
+  if (node instanceof FlowSlot) return node.value;
   if (node instanceof GoFloat) return node.value;
   if (node === MERGE) return '<<';
   if (typeof node !== 'object' || node === null) return node;
