@@ -51,7 +51,7 @@ export function findFlowRegions(text: string, avoid: readonly number[] = [], pla
       if ('failedAt' in attempt) failedUpTo = attempt.failedAt;
       while (nextAvoided < avoid.length && (avoid[nextAvoided] as number) < at) nextAvoided++;
       const clear = nextAvoided >= avoid.length || (avoid[nextAvoided] as number) >= (reading?.end ?? 0);
-      if (reading && clear && reading.end - at >= placeholder.length && onlyCommentAfter(text, reading.end)) {
+      if (reading && clear && fitsRegion(text, at, reading, placeholder)) {
         regions.push({ start: at, indent, reading });
         lineEnd = text.indexOf('\n', reading.end);
         if (lineEnd < 0) lineEnd = n;
@@ -112,6 +112,11 @@ function afterAnchor(text: string, from: number, end: number): number {
 function indexWithin(text: string, code: number, from: number, end: number): number {
   for (let i = from; i < end; i++) if (text.charCodeAt(i) === code) return i;
   return -1;
+}
+
+/** Room for the placeholder, and only blanks and a comment after the collection on its line (block context). */
+function fitsRegion(text: string, at: number, reading: FlowReading, placeholder: string): boolean {
+  return reading.end - at >= placeholder.length && onlyCommentAfter(text, reading.end);
 }
 
 /** After a collection in block context only blanks and a comment may end its line. */
