@@ -13,9 +13,9 @@ import { type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-fl
  *
  * What stays with the full reader (this returns undefined): a text the full reader rewrites first
  * (go-yaml-flow-plain.ts), nesting past MAX_READABLE_DEPTH, a text already holding the placeholder
- * word, and any region whose reading carries more than a value: notes, a refusal, an error, repeated
- * keys (their order among the block repeats is the walk's), anchors defined inside (an alias outside
- * would not find them in js-yaml) or aliases to anchors outside.
+ * character, and any region whose reading carries notes, a refusal, an error, anchors defined
+ * inside (an alias outside would not find them in js-yaml) or aliases to anchors outside. A region's
+ * repeated keys are kept, reported where the full reader's walk reports them among the block ones.
  */
 /**
  * What stands for a region in the text js-yaml reads: one character, so that a collection as short
@@ -38,7 +38,7 @@ export function leanFlowRegions(source: string): LeanFlow | undefined {
   const regions = findFlowRegions(source, [], LEAN_FLOW_PLACEHOLDER);
   if (regions.length === 0) return undefined;
   for (const { reading } of regions) {
-    const plainValue = reading.error === undefined && reading.refuses === undefined && reading.notes.length === 0 && reading.duplicates.length === 0;
+    const plainValue = reading.error === undefined && reading.refuses === undefined && reading.notes.length === 0;
     if (!plainValue || reading.anchors.size > 0 || reading.external.size > 0) return undefined;
   }
   return { text: withPlaceholders(source, regions, LEAN_FLOW_PLACEHOLDER), regions };
@@ -64,20 +64,27 @@ export interface ReaderPosition {
  * or a multi-line string is no scalar of its own and is never taken: `complete()` is the check.
  */
 export class FlowSlots {
-  private readonly byStart: ReadonlyMap<number, FlowSlot>;
+  private readonly byStart: ReadonlyMap<number, { slot: FlowSlot; region: FlowRegion }>;
   private readonly taken = new Set<FlowSlot>();
   private stray = false;
-  constructor(regions: readonly FlowRegion[]) {
-    this.byStart = new Map(regions.map((r) => [r.start, new FlowSlot(r.reading.value)]));
+  /** Each region's repeated keys, with how many block mappings with repeats had closed when it was read (`closed`). */
+  readonly repeats: { at: number; duplicates: FlowRegion['reading']['duplicates'] }[] = [];
+  constructor(
+    regions: readonly FlowRegion[],
+    private readonly closed: () => number,
+  ) {
+    this.byStart = new Map(regions.map((region) => [region.start, { slot: new FlowSlot(region.reading.value), region }]));
   }
   take(reader: ReaderPosition): FlowSlot {
-    const slot = this.byStart.get(reader.input.lastIndexOf(LEAN_FLOW_PLACEHOLDER, reader.position));
-    if (!slot) {
+    const found = this.byStart.get(reader.input.lastIndexOf(LEAN_FLOW_PLACEHOLDER, reader.position));
+    if (!found) {
       this.stray = true;
       return new FlowSlot(null);
     }
-    this.taken.add(slot);
-    return slot;
+    // The full reader reports a region's repeats when its walk reaches the placeholder, once.
+    if (!this.taken.has(found.slot) && found.region.reading.duplicates.length > 0) this.repeats.push({ at: this.closed(), duplicates: found.region.reading.duplicates });
+    this.taken.add(found.slot);
+    return found.slot;
   }
   /** Every region came back as a scalar of its own, and no placeholder was found elsewhere. */
   complete(): boolean {

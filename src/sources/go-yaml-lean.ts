@@ -6,7 +6,9 @@ import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 import { MAX_MERGED_ENTRIES, setKey, type PendingDuplicate } from './go-yaml-values.js';
 import { FLOW_INDICATOR_START } from './exact-route.js';
+import { longLineReadsAlike } from './go-yaml-long-lines.js';
 import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, leanFlowRegions, type ReaderPosition } from './go-yaml-lean-flow.js';
+import type { FlowRegion } from './go-yaml-flow-regions.js';
 
 /**
  * The exact reader's lean path (issue 17): a block document whose only go-yaml-specific constructs
@@ -122,17 +124,28 @@ export function readLean(text: string): KubectlReading | undefined {
     if (source !== normalised) return undefined;
     notes.push(UNICODE_BREAK_NOTE);
   }
-  // Flow collections js-yaml would read otherwise are read by the flow reader, as the full reader reads them.
-  let read = source;
-  let slots: FlowSlots | undefined;
-  if (!routable(source, source)) {
-    const flow = leanFlowRegions(source);
-    if (!flow || !routable(source, flow.text)) return undefined;
-    read = flow.text;
-    slots = new FlowSlots(flow.regions);
+  if (routable(source, source)) {
+    const direct = readText(source, notes, undefined);
+    if (direct !== FLOW_REPEATS) return direct;
   }
+  // Flow collections js-yaml would read otherwise (or whose repeats it would pair otherwise) are read
+  // by the flow reader, as the full reader reads them (go-yaml-lean-flow.ts).
+  const flow = leanFlowRegions(source);
+  if (!flow || !routable(source, flow.text)) return undefined;
+  const reading = readText(flow.text, notes, flow.regions);
+  return reading === FLOW_REPEATS ? undefined : reading;
+}
+
+/** A repeated key in a text read with its flow collections: read again with them behind placeholders. */
+const FLOW_REPEATS = Symbol('flow repeats');
+
+/** Thrown where repeats meet flow text js-yaml read itself. */
+class FlowRepeats extends NotLean {}
+
+function readText(read: string, notes: readonly string[], regions: readonly FlowRegion[] | undefined): KubectlReading | undefined | typeof FLOW_REPEATS {
   let documents: unknown[];
   const recorder = recordRepeatedMappings();
+  const slots = regions ? new FlowSlots(regions, () => recorder.repeated.length) : undefined;
   // A listener call per node either way; with regions it also keeps js-yaml's state for the placeholders' offsets.
   const listener = slots
     ? (event: string, state: Parameters<typeof recorder.listener>[1]): void => {
@@ -159,14 +172,32 @@ export function readLean(text: string): KubectlReading | undefined {
     const state = { merged: 0 };
     value = finish(documents[0] ?? null, memo, state);
     // Earlier values no record holds any more are finished here; shared nodes come from the memo.
-    pending = repeats.map((r) => ({ owner: r.owner, key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) }));
+    const finished = repeats.map((group) => group.map((r) => ({ owner: r.owner, key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) })));
+    pending = inWalkOrder(finished, slots?.repeats ?? []);
   } catch (error) {
+    if (error instanceof FlowRepeats) return FLOW_REPEATS;
     if (error instanceof NotLean || error instanceof RangeError) return undefined;
     throw error;
   }
   leanReads++;
   const root = value === undefined ? null : value;
-  return { value: root, ignoredByKubectl: [], notes, duplicates: locateDuplicates(root, pending) };
+  return { value: root, ignoredByKubectl: [], notes: [...notes], duplicates: locateDuplicates(root, pending) };
+}
+
+/**
+ * The block mappings' repeats (one group per mapping, as they closed) and the flow regions'
+ * (each before the mappings that closed after its placeholder was read): the full reader's walk
+ * order, in which it reports them.
+ */
+function inWalkOrder(blocks: readonly PendingDuplicate[][], flows: readonly { at: number; duplicates: readonly PendingDuplicate[] }[]): PendingDuplicate[] {
+  if (flows.length === 0) return blocks.flat();
+  const out: PendingDuplicate[] = [];
+  let f = 0;
+  for (let m = 0; m <= blocks.length; m++) {
+    for (; f < flows.length && (flows[f] as { at: number }).at <= m; f++) out.push(...(flows[f] as { duplicates: readonly PendingDuplicate[] }).duplicates);
+    if (m < blocks.length) out.push(...(blocks[m] as PendingDuplicate[]));
+  }
+  return out;
 }
 
 /**
@@ -175,10 +206,12 @@ export function readLean(text: string): KubectlReading | undefined {
  * text (its own reader orders and pairs otherwise), merges (they interleave with repeats), keys whose
  * types differ (a note the full reader adds), and pairs that do not rebuild js-yaml's record.
  */
-function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): { owner: object; key: string; first: unknown; last: unknown }[] {
-  if (source.includes('[') || source.includes('{')) throw new NotLean();
-  const out: { owner: object; key: string; first: unknown; last: unknown }[] = [];
+function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): PendingDuplicate[][] {
+  if (source.includes('[') || source.includes('{')) throw new FlowRepeats();
+  const groups: PendingDuplicate[][] = [];
   for (const { record, pairs } of repeated) {
+    const out: PendingDuplicate[] = [];
+    groups.push(out);
     const entries = new Map<string, unknown>();
     const types = new Map<string, string>();
     for (const [key, value] of pairs) {
@@ -194,7 +227,7 @@ function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): { 
     const keys = Object.keys(record);
     if (keys.length !== entries.size || keys.some((key) => !entries.has(key) || entries.get(key) !== record[key])) throw new NotLean();
   }
-  return out;
+  return groups;
 }
 
 /**
@@ -234,8 +267,8 @@ const NAME_END = new Set([...' \t\r\n,[]{}'].map((c) => c.charCodeAt(0)));
 const ESCAPED_BREAK = /\\\r?\n/;
 
 /**
- * Lines of at most 1024 characters (go-yaml refuses an implicit key longer than that; js-yaml
- * does not check it everywhere), and every flow collection (`[`/`{` where a node may start) closed
+ * Lines of at most 1024 characters, or longer ones of the shapes both read alike (go-yaml refuses an
+ * implicit key longer than that, js-yaml does not check it everywhere: go-yaml-long-lines.ts), and every flow collection (`[`/`{` where a node may start) closed
  * on its own line with no quote, tab, comment or `-`-started scalar inside: go-yaml and js-yaml
  * read those differently (the full reader's flow reader, go-yaml-flow-read.ts, knows how).
  */
@@ -244,7 +277,7 @@ function shortLinesAndSimpleFlow(source: string): boolean {
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
     if (c === 10) {
-      if (contentLength(source, lineStart, i) > MAX_LINE) return false;
+      if (contentLength(source, lineStart, i) > MAX_LINE && !longLineReadsAlike(source, lineStart, i)) return false;
       lineStart = i + 1;
       continue;
     }
@@ -263,7 +296,7 @@ function shortLinesAndSimpleFlow(source: string): boolean {
     if (j >= source.length) return false;
     i = j;
   }
-  return contentLength(source, lineStart, source.length) <= MAX_LINE;
+  return contentLength(source, lineStart, source.length) <= MAX_LINE || longLineReadsAlike(source, lineStart, source.length);
 }
 
 /**
