@@ -528,12 +528,6 @@ export const FULL_READER_MIXES: readonly HostileClass[] = [
     maxBytes: 3 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    y: !!int 3\n'),
   },
-  {
-    name: 'block YAML 1.1 booleans beside a lone dash in a flow list, full exact reader (not met)',
-    stresses: '`value: yes` in every env item and one `[a, -]` (the full reader rewrites such text first)',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    y: [a, -]\n'),
-  },
 ];
 
 /** N LoadBalancer Services and N KFP UI Deployments, all on `app: ml-pipeline-ui`, as one JSON List (about 600 bytes a pair). */
