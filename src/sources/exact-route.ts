@@ -7,8 +7,16 @@ import { hasIndicator } from './yaml-indicators.js';
  * need no look: js-yaml refuses them, and a refusal is retried with the exact reader.
  */
 export function mayReadDifferently(text: string): boolean {
-  return text.includes('<<') || hasIndicator(text, '!') || YAML11_SCALAR.test(text) || YAML11_FIRST_KEY.test(text) || NUMERIC_KEY.test(text) || FLOW_INDICATOR_START.test(text);
+  return text.includes('<<') || hasIndicator(text, '!') || YAML11_SCALAR.test(text) || YAML11_FIRST_KEY.test(text) || NUMERIC_KEY.test(text) || FLOW_INDICATOR_START.test(text) || EMPTY_NESTED_ENTRY.test(text);
 }
+
+/**
+ * `- -` ending its line: an entry holding a list whose one entry is empty. js-yaml takes the next
+ * line's entries into that inner list (`- -` then `- a` is `[[null, a]]`); go-yaml and the `yaml`
+ * package read `[[null], a]` (kubectl checked; found by the kubectl differential, seed 540461).
+ * The full exact reader reads it, so the lean path gives up on it too (go-yaml-lean.ts).
+ */
+export const EMPTY_NESTED_ENTRY = /-[ \t]+-[ \t]*(?:\r?\n|#|$)/;
 
 /**
  * A `?` or `:` glued to text where a flow collection entry or value may start: go-yaml reads it

@@ -5,7 +5,7 @@ import { recordRepeatedMappings, UNPAIRED, type RepeatedMapping } from './go-yam
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 import { MAX_MERGED_ENTRIES, setKey, type PendingDuplicate } from './go-yaml-values.js';
-import { FLOW_INDICATOR_START } from './exact-route.js';
+import { EMPTY_NESTED_ENTRY, FLOW_INDICATOR_START } from './exact-route.js';
 import { longLineReadsAlike } from './go-yaml-long-lines.js';
 import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, leanFlowRegions, type ReaderPosition } from './go-yaml-lean-flow.js';
 import type { FlowRegion } from './go-yaml-flow-regions.js';
@@ -238,7 +238,7 @@ function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): Pe
  * at the whole source.
  */
 function routable(source: string, read: string): boolean {
-  if (source.includes('\\/') || ESCAPED_BREAK.test(source) || FLOW_INDICATOR_START.test(source) || ODD_KEY.test(source)) return false;
+  if (source.includes('\\/') || ESCAPED_BREAK.test(source) || FLOW_INDICATOR_START.test(source) || ODD_KEY.test(source) || EMPTY_NESTED_ENTRY.test(source)) return false;
   if (!shortLinesAndSimpleFlow(read)) return false;
   return onlyStrTags(read) && !hasExplicitKey(read) && !hasDirective(source) && !hasRepeatedAnchor(source);
 }

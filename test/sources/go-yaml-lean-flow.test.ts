@@ -176,3 +176,11 @@ test('the mixes and generated documents read on the lean path read as kubectl re
   const oracle = kubectlDecodeAll(texts);
   texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], text));
 });
+
+test('`- -` ending a line reads as kubectl reads it, on the fast path and the exact one', requiresKubectl(), () => {
+  // js-yaml took the next entries into the inner list (kubectl differential, KFGUARD_FUZZ_SEED=540461).
+  const texts = ['x:\n  c:\n  - -\n  - 0.0\n  - 0o17\n', 'x:\n  c:\n  - -\n  - a\n', 'x:\n- - # c\n- - -\n- b\n'].map((t) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dash\n${t}`);
+  for (const text of texts) assert.equal(readLean(text), undefined, text);
+  const oracle = kubectlDecodeAll(texts);
+  texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], text));
+});
