@@ -5,7 +5,7 @@
  * Minimum of BENCH_HOSTILE_REPEATS runs (default 3) per size; 10 MB once. BENCH_HOSTILE_ONLY=text
  * keeps the classes whose name contains `text`.
  */
-import { HOSTILE_CLASSES } from './hostile-inputs.js';
+import { FULL_READER_MIXES, HOSTILE_CLASSES } from './hostile-inputs.js';
 import { scanText } from './hostile-scan.js';
 
 const REPEATS = Number(process.env.BENCH_HOSTILE_REPEATS ?? 3);
@@ -18,7 +18,7 @@ await scanText(HOSTILE_CLASSES[0]!.generate(1024));
 
 console.log(`| input class | ${SIZES.map((s) => `s/MB at ${label(s)}`).join(' | ')} | time at 1 MB | findings at 1 MB |`);
 console.log(`|---|${SIZES.map(() => '---:').join('|')}|---:|---:|`);
-for (const hostile of HOSTILE_CLASSES.filter((c) => c.name.includes(ONLY))) {
+for (const hostile of [...HOSTILE_CLASSES, ...FULL_READER_MIXES].filter((c) => c.name.includes(ONLY))) {
   const cells: string[] = [];
   let atOneMb = { seconds: NaN, findings: 0, errors: 0 };
   for (const size of SIZES) {

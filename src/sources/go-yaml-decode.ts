@@ -232,7 +232,7 @@ function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<
  * inside plain scalars count, so the answer can only err towards refusing, and only on text no
  * manifest holds.
  */
-function flowDepth(text: string, limit: number): number {
+export function flowDepth(text: string, limit: number): number {
   let depth = 0;
   let deepest = 0;
   for (let i = 0; i < text.length; i++) {

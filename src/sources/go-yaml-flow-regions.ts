@@ -18,8 +18,11 @@ export interface FlowRegion {
   readonly reading: FlowReading;
 }
 
-/** `avoid`: offsets (masked `-`, go-yaml-flow-plain.ts) that no region may contain. */
-export function findFlowRegions(text: string, avoid: readonly number[] = []): FlowRegion[] {
+/**
+ * `avoid`: offsets (masked `-`, go-yaml-flow-plain.ts) that no region may contain. `placeholder`:
+ * the word that will stand for each region (a region must be at least as long).
+ */
+export function findFlowRegions(text: string, avoid: readonly number[] = [], placeholder = FLOW_PLACEHOLDER): FlowRegion[] {
   const regions: FlowRegion[] = [];
   const n = text.length;
   let nextAvoided = 0; // `avoid` is in increasing order, as are the regions
@@ -48,7 +51,7 @@ export function findFlowRegions(text: string, avoid: readonly number[] = []): Fl
       if ('failedAt' in attempt) failedUpTo = attempt.failedAt;
       while (nextAvoided < avoid.length && (avoid[nextAvoided] as number) < at) nextAvoided++;
       const clear = nextAvoided >= avoid.length || (avoid[nextAvoided] as number) >= (reading?.end ?? 0);
-      if (reading && clear && reading.end - at >= FLOW_PLACEHOLDER.length && onlyCommentAfter(text, reading.end)) {
+      if (reading && clear && fitsRegion(text, at, reading, placeholder)) {
         regions.push({ start: at, indent, reading });
         lineEnd = text.indexOf('\n', reading.end);
         if (lineEnd < 0) lineEnd = n;
@@ -111,6 +114,11 @@ function indexWithin(text: string, code: number, from: number, end: number): num
   return -1;
 }
 
+/** Room for the placeholder, and only blanks and a comment after the collection on its line (block context). */
+function fitsRegion(text: string, at: number, reading: FlowReading, placeholder: string): boolean {
+  return reading.end - at >= placeholder.length && onlyCommentAfter(text, reading.end);
+}
+
 /** After a collection in block context only blanks and a comment may end its line. */
 function onlyCommentAfter(text: string, from: number): boolean {
   let i = from;
@@ -120,12 +128,12 @@ function onlyCommentAfter(text: string, from: number): boolean {
 }
 
 /** The text with each region replaced by the placeholder, spaces and its own line breaks. */
-export function withPlaceholders(text: string, regions: readonly FlowRegion[]): string {
+export function withPlaceholders(text: string, regions: readonly FlowRegion[], placeholder = FLOW_PLACEHOLDER): string {
   const parts: string[] = [];
   let at = 0;
   for (const { start, reading } of regions) {
-    parts.push(text.slice(at, start), FLOW_PLACEHOLDER);
-    const rest = text.slice(start + FLOW_PLACEHOLDER.length, reading.end);
+    parts.push(text.slice(at, start), placeholder);
+    const rest = text.slice(start + placeholder.length, reading.end);
     // Line by line: a regex replace per character cost 0.5 s on 1 MB of multi-line flow text.
     parts.push(rest.includes('\n') ? rest.split('\n').map((line) => ' '.repeat(line.length)).join('\n') : ' '.repeat(rest.length));
     at = reading.end;

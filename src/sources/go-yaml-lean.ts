@@ -6,6 +6,9 @@ import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 import { MAX_MERGED_ENTRIES, setKey, type PendingDuplicate } from './go-yaml-values.js';
 import { EMPTY_ENTRY_THEN_ENTRY, FLOW_INDICATOR_START } from './exact-route.js';
+import { longLineReadsAlike } from './go-yaml-long-lines.js';
+import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, leanFlowRegions, type ReaderPosition } from './go-yaml-lean-flow.js';
+import type { FlowRegion } from './go-yaml-flow-regions.js';
 
 /**
  * The exact reader's lean path (issue 17): a block document whose only go-yaml-specific constructs
@@ -81,8 +84,20 @@ const GO_PLAIN = new yaml.Type('tag:kfguard,2026:go-plain', {
   },
 });
 
+/** The flow collections of the text being read, when the flow reader read them (go-yaml-lean-flow.ts); reads are synchronous. */
+let activeSlots: FlowSlots | undefined;
+/** js-yaml's state during that read, as its listener last saw it: where the scalar being constructed ends. */
+let activeReader: ReaderPosition | undefined;
+
+/** A placeholder the full reader's flow finder put where a flow collection was: its region's value. */
+const GO_FLOW = new yaml.Type('tag:kfguard,2026:go-flow', {
+  kind: 'scalar',
+  resolve: (data: unknown) => data === LEAN_FLOW_PLACEHOLDER && activeSlots !== undefined,
+  construct: () => (activeSlots as FlowSlots).take(activeReader as ReaderPosition),
+});
+
 /** js-yaml's failsafe types (str, seq, map: `!!str` as go-yaml applies it) and go-yaml's plain scalars. */
-const GO_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [GO_MERGE, GO_PLAIN] });
+const GO_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [GO_FLOW, GO_MERGE, GO_PLAIN] });
 
 const UNICODE_BREAKS = /[\u0085\u2028\u2029]/g;
 const LONE_CR = /\r(?!\n)/;
@@ -109,32 +124,80 @@ export function readLean(text: string): KubectlReading | undefined {
     if (source !== normalised) return undefined;
     notes.push(UNICODE_BREAK_NOTE);
   }
-  if (!routable(source)) return undefined;
+  if (routable(source, source)) {
+    const direct = readText(source, notes, undefined);
+    if (direct !== FLOW_REPEATS) return direct;
+  }
+  // Flow collections js-yaml would read otherwise (or whose repeats it would pair otherwise) are read
+  // by the flow reader, as the full reader reads them (go-yaml-lean-flow.ts).
+  const flow = leanFlowRegions(source);
+  if (!flow || !routable(source, flow.text)) return undefined;
+  const reading = readText(flow.text, notes, flow.regions);
+  return reading === FLOW_REPEATS ? undefined : reading;
+}
+
+/** A repeated key in a text read with its flow collections: read again with them behind placeholders. */
+const FLOW_REPEATS = Symbol('flow repeats');
+
+/** Thrown where repeats meet flow text js-yaml read itself. */
+class FlowRepeats extends NotLean {}
+
+function readText(read: string, notes: readonly string[], regions: readonly FlowRegion[] | undefined): KubectlReading | undefined | typeof FLOW_REPEATS {
   let documents: unknown[];
   const recorder = recordRepeatedMappings();
+  const slots = regions ? new FlowSlots(regions, () => recorder.repeated.length) : undefined;
+  // A listener call per node either way; with regions it also keeps js-yaml's state for the placeholders' offsets.
+  const listener = slots
+    ? (event: string, state: Parameters<typeof recorder.listener>[1]): void => {
+        activeReader = state;
+        recorder.listener(event, state);
+      }
+    : recorder.listener;
+  activeSlots = slots;
   try {
-    documents = yaml.loadAll(source, undefined, { schema: GO_SCHEMA, json: true, listener: recorder.listener as never });
+    documents = yaml.loadAll(read, undefined, { schema: GO_SCHEMA, json: true, listener: listener as never });
   } catch {
     return undefined;
+  } finally {
+    activeSlots = undefined;
+    activeReader = undefined;
   }
-  if (documents.length > 1) return undefined;
+  if (documents.length > 1 || (slots && !slots.complete())) return undefined;
   let value: unknown;
   let pending: PendingDuplicate[];
   try {
     // The pairs are checked against js-yaml's records before finish() rewrites them in place.
-    const repeats = recorder.repeated.length === 0 ? [] : repeatedPairs(recorder.repeated, source);
+    const repeats = recorder.repeated.length === 0 ? [] : repeatedPairs(recorder.repeated, read);
     const memo = new Map<object, unknown>();
     const state = { merged: 0 };
     value = finish(documents[0] ?? null, memo, state);
     // Earlier values no record holds any more are finished here; shared nodes come from the memo.
-    pending = repeats.map((r) => ({ owner: r.owner, key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) }));
+    const finished = repeats.map((group) => group.map((r) => ({ owner: r.owner, key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) })));
+    pending = inWalkOrder(finished, slots?.repeats ?? []);
   } catch (error) {
+    if (error instanceof FlowRepeats) return FLOW_REPEATS;
     if (error instanceof NotLean || error instanceof RangeError) return undefined;
     throw error;
   }
   leanReads++;
   const root = value === undefined ? null : value;
-  return { value: root, ignoredByKubectl: [], notes, duplicates: locateDuplicates(root, pending) };
+  return { value: root, ignoredByKubectl: [], notes: [...notes], duplicates: locateDuplicates(root, pending) };
+}
+
+/**
+ * The block mappings' repeats (one group per mapping, as they closed) and the flow regions'
+ * (each before the mappings that closed after its placeholder was read): the full reader's walk
+ * order, in which it reports them.
+ */
+function inWalkOrder(blocks: readonly PendingDuplicate[][], flows: readonly { at: number; duplicates: readonly PendingDuplicate[] }[]): PendingDuplicate[] {
+  if (flows.length === 0) return blocks.flat();
+  const out: PendingDuplicate[] = [];
+  let f = 0;
+  for (let m = 0; m <= blocks.length; m++) {
+    for (; f < flows.length && (flows[f] as { at: number }).at <= m; f++) out.push(...(flows[f] as { duplicates: readonly PendingDuplicate[] }).duplicates);
+    if (m < blocks.length) out.push(...(blocks[m] as PendingDuplicate[]));
+  }
+  return out;
 }
 
 /**
@@ -143,10 +206,12 @@ export function readLean(text: string): KubectlReading | undefined {
  * text (its own reader orders and pairs otherwise), merges (they interleave with repeats), keys whose
  * types differ (a note the full reader adds), and pairs that do not rebuild js-yaml's record.
  */
-function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): { owner: object; key: string; first: unknown; last: unknown }[] {
-  if (source.includes('[') || source.includes('{')) throw new NotLean();
-  const out: { owner: object; key: string; first: unknown; last: unknown }[] = [];
+function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): PendingDuplicate[][] {
+  if (source.includes('[') || source.includes('{')) throw new FlowRepeats();
+  const groups: PendingDuplicate[][] = [];
   for (const { record, pairs } of repeated) {
+    const out: PendingDuplicate[] = [];
+    groups.push(out);
     const entries = new Map<string, unknown>();
     const types = new Map<string, string>();
     for (const [key, value] of pairs) {
@@ -162,17 +227,20 @@ function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): { 
     const keys = Object.keys(record);
     if (keys.length !== entries.size || keys.some((key) => !entries.has(key) || entries.get(key) !== record[key])) throw new NotLean();
   }
-  return out;
+  return groups;
 }
 
 /**
  * The cheap text checks: what js-yaml may structure otherwise than go-yaml, or what this path does
- * not resolve, sends the document to the full reader. False alarms only cost time.
+ * not resolve, sends the document to the full reader. False alarms only cost time. `read` is what
+ * js-yaml reads (`source` with flow collections as placeholders, or `source` itself): checks of
+ * structure js-yaml reads look at it, checks of what may be anywhere (escapes, anchors, directives)
+ * at the whole source.
  */
-function routable(source: string): boolean {
-  if (source.includes('\\/') || ESCAPED_BREAK.test(source) || FLOW_INDICATOR_START.test(source) || EMPTY_ENTRY_THEN_ENTRY.test(source) || ODD_KEY.test(source)) return false;
-  if (!shortLinesAndSimpleFlow(source)) return false;
-  return onlyStrTags(source) && !hasExplicitKey(source) && !hasDirective(source) && !hasRepeatedAnchor(source);
+function routable(source: string, read: string): boolean {
+  if (source.includes('\\/') || ESCAPED_BREAK.test(source) || FLOW_INDICATOR_START.test(source) || ODD_KEY.test(source) || EMPTY_ENTRY_THEN_ENTRY.test(source)) return false;
+  if (!shortLinesAndSimpleFlow(read)) return false;
+  return onlyStrTags(read) && !hasExplicitKey(read) && !hasDirective(source) && !hasRepeatedAnchor(source);
 }
 
 /**
@@ -199,8 +267,8 @@ const NAME_END = new Set([...' \t\r\n,[]{}'].map((c) => c.charCodeAt(0)));
 const ESCAPED_BREAK = /\\\r?\n/;
 
 /**
- * Lines of at most 1024 characters (go-yaml refuses an implicit key longer than that; js-yaml
- * does not check it everywhere), and every flow collection (`[`/`{` where a node may start) closed
+ * Lines of at most 1024 characters, or longer ones of the shapes both read alike (go-yaml refuses an
+ * implicit key longer than that, js-yaml does not check it everywhere: go-yaml-long-lines.ts), and every flow collection (`[`/`{` where a node may start) closed
  * on its own line with no quote, tab, comment or `-`-started scalar inside: go-yaml and js-yaml
  * read those differently (the full reader's flow reader, go-yaml-flow-read.ts, knows how).
  */
@@ -209,7 +277,7 @@ function shortLinesAndSimpleFlow(source: string): boolean {
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
     if (c === 10) {
-      if (i - lineStart > MAX_LINE) return false;
+      if (contentLength(source, lineStart, i) > MAX_LINE && !longLineReadsAlike(source, lineStart, i)) return false;
       lineStart = i + 1;
       continue;
     }
@@ -228,7 +296,17 @@ function shortLinesAndSimpleFlow(source: string): boolean {
     if (j >= source.length) return false;
     i = j;
   }
-  return source.length - lineStart <= MAX_LINE;
+  return contentLength(source, lineStart, source.length) <= MAX_LINE || longLineReadsAlike(source, lineStart, source.length);
+}
+
+/**
+ * A line's length without its trailing spaces: a key ends at its `:`, so blanks after the last
+ * character never make one longer (and a flow collection's placeholder leaves a line of blanks).
+ */
+function contentLength(source: string, start: number, end: number): number {
+  let last = end;
+  while (last > start && source.charCodeAt(last - 1) === 32) last--;
+  return last - start;
 }
 
 const MAX_LINE = 1024;
@@ -287,6 +365,8 @@ function hasDirective(source: string): boolean {
  */
 function finish(node: unknown, memo: Map<object, unknown>, state: { merged: number }): unknown {
   if (node === GO_NULL) return null;
+  // The flow reader's value is go-yaml's already.
+  if (node instanceof FlowSlot) return node.value;
   if (node instanceof GoFloat) return node.value;
   if (node === MERGE) return '<<';
   if (typeof node !== 'object' || node === null) return node;

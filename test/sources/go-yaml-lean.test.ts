@@ -174,7 +174,6 @@ test('the lean path reads generated block documents with repeated keys as the fu
 test('what the lean path must not read is left to the full reader', () => {
   const left = [
     'a: y\nb: !!int 3\n', // other tags
-    'a: [1]\na: 2\n', // a repeated key in a document with flow text (the flow reader orders repeats its own way)
     'x: &a\n  k: 1\ny:\n  b: 1\n  <<: *a\n  b: 2\n', // a repeated key beside a merge
     '1: a\n"1": b\n', // a key repeated with another type (the full reader adds a note)
     'a: 1\n<<: &m\n  k: 1\n<<: *m\n', // a repeated merge key
@@ -195,6 +194,8 @@ test('what the lean path must not read is left to the full reader', () => {
     'x: &a\n  y: &a 1\nz: {<<: *a}\n', // an anchor name bound twice (go-yaml and js-yaml bind the outer one at different times)
   ];
   for (const text of left) assert.equal(readLean(text), undefined, JSON.stringify(text));
+  // A repeat beside flow text was left here until giveup17; the flow collection is now read behind a placeholder.
+  assert.deepStrictEqual(readLean('a: [1]\na: 2\n'), decodeLikeKubectl('a: [1]\na: 2\n'));
 });
 
 test('each hostile block class is read on the lean path, the `yaml` parser never', () => {
@@ -213,7 +214,7 @@ test('each hostile block class is read on the lean path, the `yaml` parser never
 });
 
 test('each hostile block class reads as kubectl reads it', requiresKubectl(), () => {
-  assert.equal(BLOCK.length, 8);
+  assert.equal(BLOCK.length, 12);
   const texts = BLOCK.map((c) => c.generate(8 * 1024));
   const oracle = kubectlDecodeAll(texts);
   texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], BLOCK[i]!.name));

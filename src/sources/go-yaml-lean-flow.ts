@@ -1,0 +1,93 @@
+import { flowDepth, MAX_READABLE_DEPTH } from './go-yaml-decode.js';
+import { MAYBE_AFFECTED } from './go-yaml-flow-plain.js';
+import { type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
+
+/**
+ * Flow collections on the exact reader's lean path (go-yaml-lean.ts, issue 17). js-yaml and go-yaml
+ * read a multi-line flow collection, or one holding quotes, comments or a line over 1024 characters,
+ * differently, and one such collection used to send a whole block document back to the full exact
+ * reader (1.2–1.8 s of `yaml`-package work per MB). The full reader already reads those collections
+ * with the flow reader (go-yaml-flow-read.ts) and gives the `yaml` parser a placeholder in their place
+ * (go-yaml-flow-regions.ts); the lean path now does the same with js-yaml: the same regions, the same
+ * placeholder text, each placeholder scalar standing for its region's reading.
+ *
+ * What stays with the full reader (this returns undefined): a text the full reader rewrites first
+ * (go-yaml-flow-plain.ts), nesting past MAX_READABLE_DEPTH, a text already holding the placeholder
+ * character, and any region whose reading carries notes, a refusal, an error, anchors defined
+ * inside (an alias outside would not find them in js-yaml) or aliases to anchors outside. A region's
+ * repeated keys are kept, reported where the full reader's walk reports them among the block ones.
+ */
+/**
+ * What stands for a region in the text js-yaml reads: one character, so that a collection as short
+ * as `[]` can be a region (the full reader's word needs 11; a shorter collection holding a quote
+ * kept the whole document off this path). A private-use character: a plain scalar to js-yaml, and
+ * a text that holds it is left to the full reader.
+ */
+export const LEAN_FLOW_PLACEHOLDER = '\uE000';
+
+export interface LeanFlow {
+  /** The text js-yaml reads: each region replaced by the placeholder and blanks, line breaks kept. */
+  readonly text: string;
+  readonly regions: readonly FlowRegion[];
+}
+
+export function leanFlowRegions(source: string): LeanFlow | undefined {
+  // js-yaml drops a leading BOM, which would move every offset it reports by one.
+  if (source.charCodeAt(0) === 0xfeff || source.includes(LEAN_FLOW_PLACEHOLDER) || MAYBE_AFFECTED.test(source)) return undefined;
+  if (flowDepth(source, MAX_READABLE_DEPTH) > MAX_READABLE_DEPTH) return undefined;
+  const regions = findFlowRegions(source, [], LEAN_FLOW_PLACEHOLDER);
+  if (regions.length === 0) return undefined;
+  for (const { reading } of regions) {
+    const plainValue = reading.error === undefined && reading.refuses === undefined && reading.notes.length === 0;
+    if (!plainValue || reading.anchors.size > 0 || reading.external.size > 0) return undefined;
+  }
+  return { text: withPlaceholders(source, regions, LEAN_FLOW_PLACEHOLDER), regions };
+}
+
+/** A placeholder as js-yaml constructed it: the region's value, taken in finish(). */
+export class FlowSlot {
+  constructor(readonly value: unknown) {}
+}
+
+/** What a js-yaml listener sees of the reader's state (the same object for a whole read). */
+export interface ReaderPosition {
+  readonly input: string;
+  readonly position: number;
+}
+
+/**
+ * The regions' values for the placeholder scalars js-yaml constructs, found by offset: js-yaml may
+ * construct one scalar more than once (an anchored scalar is first tried as a key), so neither order
+ * nor count would do. When js-yaml constructs a plain scalar its position is at or past the scalar's
+ * end with only blanks between, and the scalar is the placeholder alone, so the last placeholder
+ * character up to the position is the scalar's own. A placeholder the finder took from a block scalar
+ * or a multi-line string is no scalar of its own and is never taken: `complete()` is the check.
+ */
+export class FlowSlots {
+  private readonly byStart: ReadonlyMap<number, { slot: FlowSlot; region: FlowRegion }>;
+  private readonly taken = new Set<FlowSlot>();
+  private stray = false;
+  /** Each region's repeated keys, with how many block mappings with repeats had closed when it was read (`closed`). */
+  readonly repeats: { at: number; duplicates: FlowRegion['reading']['duplicates'] }[] = [];
+  constructor(
+    regions: readonly FlowRegion[],
+    private readonly closed: () => number,
+  ) {
+    this.byStart = new Map(regions.map((region) => [region.start, { slot: new FlowSlot(region.reading.value), region }]));
+  }
+  take(reader: ReaderPosition): FlowSlot {
+    const found = this.byStart.get(reader.input.lastIndexOf(LEAN_FLOW_PLACEHOLDER, reader.position));
+    if (!found) {
+      this.stray = true;
+      return new FlowSlot(null);
+    }
+    // The full reader reports a region's repeats when its walk reaches the placeholder, once.
+    if (!this.taken.has(found.slot) && found.region.reading.duplicates.length > 0) this.repeats.push({ at: this.closed(), duplicates: found.region.reading.duplicates });
+    this.taken.add(found.slot);
+    return found.slot;
+  }
+  /** Every region came back as a scalar of its own, and no placeholder was found elsewhere. */
+  complete(): boolean {
+    return !this.stray && this.taken.size === this.byStart.size;
+  }
+}
