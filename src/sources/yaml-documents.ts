@@ -193,7 +193,13 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
   // With --parse-crd-schemas the values hold the schemas too, and so may their aliases.
   const problem = expansionProblem(values!, limits.parseCrdSchemas ? full : source, limits, source.length);
   if (problem) return { values: [], error: { line: chunk.startLine, message: problem } };
+  values = withoutLaterScalars(values!);
   return notes && notes.length > 0 ? { values: values!, notes, stakes: stakes ?? 'high' } : { values: values! };
+}
+
+/** Past the first, a document in a `---` chunk follows a `...`: kubectl never reads it, and a scalar there is nothing to judge. */
+function withoutLaterScalars(values: unknown[]): unknown[] {
+  return values.length > 1 ? [values[0], ...values.slice(1).filter((value) => typeof value === 'object' && value !== null)] : values;
 }
 
 /**
