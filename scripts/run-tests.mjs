@@ -11,7 +11,9 @@
 // Suites, so the slow ones can run alone:
 //   browser  the HTML report driven in Chromium (html-browser.test.ts)
 //   corpus   files that read ../shared (they call requiresShared() from src/testing/shared.ts)
-//   unit     everything else
+//   unit     every other test: all files but the browser's, with the tests that call
+//            requiresShared() skipped by name and reason (KFGUARD_TEST_SUITE=unit), so a file
+//            mixing both kinds still has its other tests run
 //   all      every file (the default)
 //
 // A file holding the line `// run-tests: alone` measures time (the linear growth tests, and the
@@ -80,12 +82,14 @@ for (const root of roots.length > 0 ? roots : ['test', 'src']) {
 
 const ALONE_MARKER = /^\/\/ run-tests: alone$/m;
 
-function suiteOf(file) {
-  if (file.endsWith('-browser.test.ts')) return 'browser';
-  return readFileSync(file, 'utf8').includes('requiresShared(') ? 'corpus' : 'unit';
+function inSuite(file) {
+  if (suite === 'all') return true;
+  if (file.endsWith('-browser.test.ts')) return suite === 'browser';
+  if (suite === 'unit') return true;
+  return suite === 'corpus' && readFileSync(file, 'utf8').includes('requiresShared(');
 }
 
-const selected = files.filter((file) => suite === 'all' || suiteOf(file) === suite).sort();
+const selected = files.filter(inSuite).sort();
 if (selected.length === 0) usage(`no test files in the ${suite} suite under ${roots.join(', ') || 'test, src'}`);
 
 const concurrencyGiven = nodeFlags.some((flag) => flag.startsWith('--test-concurrency'));
@@ -106,11 +110,12 @@ function runNodeTest(testFiles, filesAtOnce) {
       ...nodeFlags,
       ...testFiles,
     ],
-    { stdio: 'inherit' },
+    { stdio: 'inherit', env: { ...process.env, KFGUARD_TEST_SUITE: suite } },
   );
   return result.status ?? 1;
 }
 
+if (suite === 'unit') process.stdout.write('run-tests: unit suite: tests that need ../shared are skipped, each with its reason; `npm run test:corpus` runs them\n');
 const alone = selected.filter((file) => ALONE_MARKER.test(readFileSync(file, 'utf8')));
 const together = selected.filter((file) => !alone.includes(file));
 let status = 0;

@@ -1,4 +1,5 @@
 import { structuredPatch } from 'diff';
+import { quoteHeaderName } from './diff-path.js';
 import { maskYamlSecrets } from './mask-yaml-secrets.js';
 
 const CONTEXT = 3;
@@ -7,12 +8,13 @@ const CONTEXT = 3;
  * The unified diff `fix` previews, from the whole old and new texts (the `diff` package's Myers
  * diff: one changed line in a large file is one small hunk, and hunks apply with `patch` as is).
  * Both texts are printed, so credentials are masked first, by structure (mask-yaml-secrets.ts);
- * masking keeps every line, so the hunks still point at the real lines.
+ * masking keeps every line, so the hunks still point at the real lines. `label` is the file's
+ * path as diff-path.ts gives it.
  */
 export function unifiedDiff(label: string, before: string | undefined, after: string): string {
   const patch = structuredPatch(`a/${label}`, `b/${label}`, maskYamlSecrets(before ?? ''), maskYamlSecrets(after), undefined, undefined, { context: CONTEXT });
   if (patch.hunks.length === 0) return '';
-  const lines = [`--- ${before === undefined ? '/dev/null' : `a/${label}`}`, `+++ b/${label}`];
+  const lines = [`--- ${before === undefined ? '/dev/null' : quoteHeaderName(`a/${label}`)}`, `+++ ${quoteHeaderName(`b/${label}`)}`];
   for (const hunk of patch.hunks) {
     lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines);
   }

@@ -4,6 +4,7 @@ import type { Formatter } from './formatter.js';
 import { originLabel } from './origin-label.js';
 import { probedTargetLine, sortedProbedTargets } from './probed-targets.js';
 import type { ProbedTarget, Report } from './report.js';
+import { escapeForTerminal } from './terminal-safe.js';
 import { element, openTag } from './xml.js';
 
 /**
@@ -64,7 +65,8 @@ function probedTargetCase(target: ProbedTarget): TestCase {
 }
 
 function inputErrorCase(error: Report['errors'][number]): TestCase {
-  const where = `${error.file}${error.line ? `:${error.line}` : ''}`;
+  // A file name is one line whatever it holds: its line breaks are shown as `\u000a`.
+  const where = escapeForTerminal(`${error.file}${error.line ? `:${error.line}` : ''}`);
   return { name: where, classname: `kfguard.${INPUT_SUITE}`, outcome: { tag: 'error', message: error.message, type: 'input-error', body: `${where}: ${error.message}` } };
 }
 
@@ -130,7 +132,8 @@ function findingCase(finding: Finding, several: boolean): TestCase {
   const origin = originLabel(finding.origin);
   const body = [
     finding.message,
-    where && `at ${where}${finding.path ? ` (${finding.path})` : ''}`,
+    // A file name is one line whatever it holds: its line breaks are shown as `\u000a`, so it cannot start a line of its own.
+    where && `at ${escapeForTerminal(where)}${finding.path ? ` (${finding.path})` : ''}`,
     // A cluster, audit, job-API or probe finding has no file: who, when and where are its origin.
     origin && `origin: ${origin}`,
     ...finding.evidence.map((line) => `evidence: ${line}`),

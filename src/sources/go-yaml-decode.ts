@@ -8,6 +8,7 @@ import { FLOW_PLACEHOLDER, type FlowRegion, findFlowRegions, withPlaceholders } 
 import { resolveGoPlain } from './go-yaml-scalar.js';
 import { cutDeepNesting } from './go-yaml-depth-cut.js';
 import { reindentContinuations } from './go-yaml-continuations.js';
+import { rewriteGoYamlOnlySyntax } from './go-yaml-only-syntax.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { checkSimpleKeys } from './go-yaml-simple-keys.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
@@ -106,10 +107,21 @@ function decodeShallow(text: string, options: DecodeOptions): KubectlReading {
   try {
     return decodeSource(source, options);
   } catch (error) {
+    if (!(error instanceof ExactDecodeError) || isMergeBomb(error)) throw error;
+    // `\'` and `!<!>`, which go-yaml reads and the `yaml` package refuses (go-yaml-only-syntax.ts).
+    const rewritten = rewriteGoYamlOnlySyntax(source);
+    const base = rewritten ?? source;
+    if (rewritten !== undefined) {
+      try {
+        return decodeSource(rewritten, options);
+      } catch {
+        // Another fault too: the re-indent below may still mend it.
+      }
+    }
     // go-yaml does not check how deep the continuation lines of a quoted scalar or flow collection
     // are indented; the `yaml` package does. Re-read with those lines indented deeper (no value
     // changes); if that fails too, the first error stands.
-    const mended = error instanceof ExactDecodeError && !isMergeBomb(error) ? reindentContinuations(source) : undefined;
+    const mended = reindentContinuations(base);
     if (mended === undefined) throw error;
     let reading: KubectlReading;
     try {
@@ -208,23 +220,65 @@ function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<
   if (!first) return { value: null, ignoredByKubectl: [], notes, duplicates: [] };
   const error = first.errors[0];
   if (error) {
+    // go-yaml stops at the first `...`: a fault in the text after it is no fault for Kubernetes.
+    const end = documentEndBefore(source, first);
+    if (end !== undefined) {
+      const reading = readDocuments(source.slice(0, end.offset), notes, flowDashes, placeholders);
+      reading.notes.push(`the text after a \`...\` line is not valid YAML; Kubernetes never reads it (go-yaml stops at \`...\`), and kfguard does not judge it`);
+      return reading;
+    }
     const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
     throw new ExactDecodeError(error.message.split('\n')[0] ?? 'invalid YAML', line, column);
   }
   const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source, merged: 0 };
   failOnUnknownAnchor(state);
   const value = toValue(first.contents as YamlNode | null, state, 0);
-  const ignoredByKubectl: unknown[] = [];
-  for (const later of documents.slice(1)) {
-    if (later.errors.length > 0 || later.contents === null) continue;
-    const laterState: State = { doc: later, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source, merged: 0 };
-    failOnUnknownAnchor(laterState);
-    const laterValue = toValue(later.contents as YamlNode, laterState, 0);
-    if (laterValue !== null) ignoredByKubectl.push(laterValue);
-  }
-  if (ignoredByKubectl.length > 0) notes.push('a document after `...` in the same `---` section is never read by Kubernetes (go-yaml reads only the first); kfguard still judges it');
+  const ignoredByKubectl = readLaterDocuments(documents.slice(1), source, notes, flowDashes, placeholders);
   const duplicates = locateDuplicates(value, state.duplicates);
   return { value, ignoredByKubectl, notes, duplicates, ...(state.refuses ? { kubectlRefuses: state.refuses } : {}) };
+}
+
+/**
+ * The documents after the first `...` of a chunk, which go-yaml never reads: kfguard still judges
+ * each mapping or list among them. One that does not read (a syntax error, an unknown alias, a bad
+ * `!!int`) is left with a note instead of refusing the document Kubernetes applies; a scalar is no
+ * object to judge, and kubectl never sees it, so it is dropped.
+ */
+function readLaterDocuments(later: readonly Document[], source: string, notes: string[], flowDashes: ReadonlySet<number>, placeholders: Placeholders | undefined): unknown[] {
+  const values: unknown[] = [];
+  let unread = 0;
+  for (const document of later) {
+    if (document.contents === null) continue;
+    if (document.errors.length > 0) {
+      unread++;
+      continue;
+    }
+    const state: State = { doc: document, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source, merged: 0 };
+    try {
+      failOnUnknownAnchor(state);
+      const value = toValue(document.contents as YamlNode, state, 0);
+      if (value !== null && typeof value === 'object') values.push(value);
+    } catch (error) {
+      if (!(error instanceof ExactDecodeError) || isMergeBomb(error)) throw error;
+      unread++;
+    }
+  }
+  if (values.length > 0) notes.push('a document after `...` in the same `---` section is never read by Kubernetes (go-yaml reads only the first); kfguard still judges it');
+  if (unread > 0) notes.push(`${unread} document(s) after \`...\` in the same \`---\` section do not read as YAML; Kubernetes never reads them (go-yaml reads only the first), and kfguard does not judge them`);
+  return values;
+}
+
+/**
+ * The first document's `...` marker, when every error the `yaml` parser found in that document
+ * lies after it (text on the marker's line, which go-yaml never reads); undefined otherwise.
+ */
+function documentEndBefore(source: string, first: Document): { offset: number } | undefined {
+  if (!first.directives?.docEnd) return undefined;
+  const marker = /^\.\.\.(?=[ \t\r\n]|$)/gm;
+  marker.lastIndex = Math.max(0, (first.range?.[1] ?? 0) - 1);
+  const found = marker.exec(source);
+  if (!found || !first.errors.every((e) => e.pos[0] > found.index)) return undefined;
+  return { offset: found.index };
 }
 
 /**

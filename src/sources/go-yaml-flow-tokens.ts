@@ -82,7 +82,7 @@ function continuesPlain(text: string, at: number): boolean | undefined {
 }
 
 /**
- * go-yaml v2's escapes (libyaml's scanner). `\/` is YAML 1.2's and JSON's but not go-yaml v2's:
+ * go-yaml v2's escapes (libyaml's scanner, and `\'`). `\/` is YAML 1.2's and JSON's but not go-yaml v2's:
  * kubectl refuses it ("found unknown escape character"); it is read as `/` with that refusal, as the
  * `yaml` parser path reads it.
  */
@@ -99,6 +99,8 @@ const ESCAPES: Readonly<Record<string, string>> = {
   e: '\x1b',
   ' ': ' ',
   '"': '"',
+  // Not libyaml's nor YAML 1.2's, but go-yaml v2 reads `\'` as `'` (kubectl 1.32).
+  "'": "'",
   '\\': '\\',
   N: '\u0085',
   _: '\u00a0',

@@ -429,12 +429,14 @@ class Collector {
     this.errors.push({ file, message });
   }
 
-  /** The path as reports show it; control characters in file names are escaped so an error stays one line. */
+  /**
+   * The path as reports show it, relative to the working directory when inside it. Control
+   * characters stay as they are: each format escapes them by its own structure (JSON escapes, SARIF
+   * percent-encoding, terminal-safe text), so a report still names the real file.
+   */
   private display(path: string): string {
     const rel = relative(this.options.cwd, path);
-    const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
-    // eslint-disable-next-line no-control-regex
-    return shown.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+    return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
   }
 }
 

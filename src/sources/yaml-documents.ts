@@ -127,15 +127,7 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
   if (chunk.refusal) return { values: [], error: chunk.refusal };
   const size = chunk.end - chunk.start;
   if (size > limits.maxDocumentBytes) {
-    const listItems = chunk.json ? undefined : readListItems(text, chunk, limits);
-    if (listItems) return { values: [], listItems };
-    return {
-      values: [],
-      error: {
-        line: chunk.startLine,
-        message: `document is ${formatBytes(size)}, over the ${formatBytes(limits.maxDocumentBytes)} limit per document (--max-doc-size)`,
-      },
-    };
+    return oversized(text, chunk, limits, `document is ${formatBytes(size)}, over the ${formatBytes(limits.maxDocumentBytes)} limit per document (--max-doc-size)`);
   }
   const full = text.slice(chunk.start, chunk.end);
   if (chunk.json) return parseJsonChunk(full, chunk);
@@ -146,54 +138,73 @@ export function parseChunk(text: string, chunk: Chunk, limits: ParseLimits): Chu
   // go-yaml reads a word such as `on` in a description cannot matter, and sending every CRD whose
   // descriptions hold one to the exact reader cost that mode most of its time. Line breaks can
   // matter (they move text out of the block).
-  const { breaksDiffer, yaml11 } = exactRoute(chunk, full, source);
-  const exact = breaksDiffer || yaml11;
-  let values: unknown[];
-  let notes: string[] | undefined;
-  let stakes: ReadingStakes | undefined;
-  if (lean && !exact && !limits.parseCrdSchemas) values = lean.values;
-  else {
-    // A large document js-yaml reads first even when it must also be read exactly: it is read
-    // for the comparison anyway, and its refusal may spare the exact reader (below).
-    const fastFirst = !exact || (yaml11 && full.length > MAX_UNCONFIRMED_BYTES && full.length <= MAX_EXACT_READ_BYTES);
-    const fast = fastFirst ? yaml12Reading(full, undefined) : {};
-    const fastError = fast.error;
-    values = fast.values ?? [];
-    // An alias bomb in js-yaml's reading is one in Kubernetes' too (aliases are the same nodes in
-    // both): refused before the exact reader, whose parser costs 3 s per MB of `- *a` lines.
-    const bomb = fast.values ? expansionProblem(fast.values, full, limits) : undefined;
-    if (bomb) return { values: [], error: { line: chunk.startLine, message: bomb } };
-    if ((exact || fastError !== undefined) && full.length > MAX_EXACT_READ_BYTES) {
-      // The exact reader costs seconds and gigabytes per MB on hostile flow text (10 MB of nested
-      // flow lists exhausted V8's heap). No single object this size can exist in a cluster (the API
-      // server refuses request bodies over 3 MiB); a List this size is read item by item.
-      const listItems = chunk.json ? undefined : readListItems(text, chunk, limits);
-      if (listItems) return { values: [], listItems };
-      return {
-        values: [],
-        error: {
-          line: chunk.startLine,
-          message: `document is ${formatBytes(full.length)} and reads differently in YAML 1.1 and 1.2, over the ${formatBytes(MAX_EXACT_READ_BYTES)} kfguard reads exactly (the API server refuses objects over 3 MiB); refused`,
-        },
-      };
-    }
-    if (!breaksDiffer && isLargeSharedRefusal(fastError, full)) {
-      // Refused by a syntax error kubectl shares: asking the exact reader would only confirm it at
-      // 1-5 s of CPU per MB (issue 17). The error is js-yaml's, as for any document it refuses.
-      return { values: [], error: toDocumentError(fastError, chunk.startLine), salvaged: salvageReading(full) };
-    }
-    if (exact || fastError !== undefined) {
-      // On the exact path the exact reader's error is the one reported; js-yaml's reading, when made, is for the comparison.
-      const known = exact && fastFirst ? fast : undefined;
-      const read = readExactly(full, chunk, limits, exact ? undefined : fastError, known);
-      if ('error' in read) return { values: [], error: read.error, ...(read.salvageable ? { salvaged: salvageReading(full) } : {}) };
-      ({ values, notes, stakes } = read);
-    }
-  }
+  const route = exactRoute(chunk, full, source);
+  const exact = route.breaksDiffer || route.yaml11;
+  const read: Reading | ChunkResult = lean && !exact && !limits.parseCrdSchemas ? { values: lean.values } : readFastOrExactly(text, chunk, limits, full, route);
+  if ('error' in read || 'listItems' in read) return read;
   // With --parse-crd-schemas the values hold the schemas too, and so may their aliases.
-  const problem = expansionProblem(values!, limits.parseCrdSchemas ? full : source, limits, source.length);
+  const problem = expansionProblem(read.values, limits.parseCrdSchemas ? full : source, limits, source.length);
   if (problem) return { values: [], error: { line: chunk.startLine, message: problem } };
-  return notes && notes.length > 0 ? { values: values!, notes, stakes: stakes ?? 'high' } : { values: values! };
+  const values = withoutLaterScalars(read.values);
+  return read.notes && read.notes.length > 0 ? { values, notes: read.notes, stakes: read.stakes ?? 'high' } : { values };
+}
+
+/** A chunk's values, with the exact reader's notes when it was read exactly. */
+interface Reading {
+  readonly values: unknown[];
+  readonly notes?: string[];
+  readonly stakes?: ReadingStakes;
+}
+
+/** A document over a size limit: a List is read item by item, anything else refused with `message`. */
+function oversized(text: string, chunk: Chunk, limits: ParseLimits, message: string): ChunkResult {
+  const listItems = chunk.json ? undefined : readListItems(text, chunk, limits);
+  if (listItems) return { values: [], listItems };
+  return { values: [], error: { line: chunk.startLine, message } };
+}
+
+/**
+ * A document the lean js-yaml reading cannot settle: read by js-yaml, by the exact reader, or
+ * both; a refusal comes back as the chunk's result.
+ */
+function readFastOrExactly(text: string, chunk: Chunk, limits: ParseLimits, full: string, route: { breaksDiffer: boolean; yaml11: boolean }): Reading | ChunkResult {
+  const exact = route.breaksDiffer || route.yaml11;
+  // A large document js-yaml reads first even when it must also be read exactly: it is read
+  // for the comparison anyway, and its refusal may spare the exact reader (below).
+  const fastFirst = !exact || (route.yaml11 && full.length > MAX_UNCONFIRMED_BYTES && full.length <= MAX_EXACT_READ_BYTES);
+  const fast = fastFirst ? yaml12Reading(full, undefined) : {};
+  const fastError = fast.error;
+  // An alias bomb in js-yaml's reading is one in Kubernetes' too (aliases are the same nodes in
+  // both): refused before the exact reader, whose parser costs 3 s per MB of `- *a` lines.
+  const bomb = fast.values ? expansionProblem(fast.values, full, limits) : undefined;
+  if (bomb) return { values: [], error: { line: chunk.startLine, message: bomb } };
+  if (!exact && fastError === undefined) return { values: fast.values ?? [] };
+  if (full.length > MAX_EXACT_READ_BYTES) {
+    // The exact reader costs seconds and gigabytes per MB on hostile flow text (10 MB of nested
+    // flow lists exhausted V8's heap). No single object this size can exist in a cluster (the API
+    // server refuses request bodies over 3 MiB); a List this size is read item by item.
+    return oversized(
+      text,
+      chunk,
+      limits,
+      `document is ${formatBytes(full.length)} and reads differently in YAML 1.1 and 1.2, over the ${formatBytes(MAX_EXACT_READ_BYTES)} kfguard reads exactly (the API server refuses objects over 3 MiB); refused`,
+    );
+  }
+  if (!route.breaksDiffer && isLargeSharedRefusal(fastError, full)) {
+    // Refused by a syntax error kubectl shares: asking the exact reader would only confirm it at
+    // 1-5 s of CPU per MB (issue 17). The error is js-yaml's, as for any document it refuses.
+    return { values: [], error: toDocumentError(fastError, chunk.startLine), salvaged: salvageReading(full) };
+  }
+  // On the exact path the exact reader's error is the one reported; js-yaml's reading, when made, is for the comparison.
+  const known = exact && fastFirst ? fast : undefined;
+  const read = readExactly(full, chunk, limits, exact ? undefined : fastError, known);
+  if ('error' in read) return { values: [], error: read.error, ...(read.salvageable ? { salvaged: salvageReading(full) } : {}) };
+  return read;
+}
+
+/** Past the first, a document in a `---` chunk follows a `...`: kubectl never reads it, and a scalar there is nothing to judge. */
+function withoutLaterScalars(values: unknown[]): unknown[] {
+  return values.length > 1 ? [values[0], ...values.slice(1).filter((value) => typeof value === 'object' && value !== null)] : values;
 }
 
 /**

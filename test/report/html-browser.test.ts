@@ -1,7 +1,7 @@
 // run-tests: alone
 // (Loading 5,000 findings in Chromium has a 15 s wall-clock bound: 5.6 s at load 12, nice 5.)
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -11,10 +11,12 @@ import { CLUSTER_SCOPED, HTML_PAGE_SIZE, renderHtml } from '../../src/report/htm
 import { activeFindings, buildReport, type Report } from '../../src/report/report.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { scanManifests } from '../../src/scan.js';
+import { findChromium } from '../../src/testing/find-chromium.js';
 import { requiresShared, sharedPath, REPO_ROOT } from '../../src/testing/shared.js';
 import { HOSTILE_NAME, sampleReport } from './html-sample-report.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const SEARCH = findChromium();
+const CHROMIUM = SEARCH.path;
 const OUTPUT_DIR = join(REPO_ROOT, 'test-output');
 // Without the background-networking flags chromium tries to reach Google, and the sandbox needs non-root.
 const CHROMIUM_ARGS = [
@@ -29,9 +31,9 @@ const CHROMIUM_ARGS = [
 ];
 
 function requiresChromium(): { skip: string | false } {
-  if (existsSync(CHROMIUM)) return { skip: false };
-  if (process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing; .ci/run installs the Debian package "chromium"`);
-  const reason = `${CHROMIUM} not found; browser tests skipped (apt-get install chromium)`;
+  if (CHROMIUM) return { skip: false };
+  if (process.env.CI === 'true') throw new Error(`CI=true but no Chromium was found (looked at ${SEARCH.looked}); .ci/run installs the Debian package "chromium"`);
+  const reason = `no Chromium found (looked at ${SEARCH.looked}); browser tests skipped (install chromium, or set CHROME_PATH)`;
   process.stderr.write(`kfguard tests: ${reason}\n`);
   return { skip: reason };
 }

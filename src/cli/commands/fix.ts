@@ -1,8 +1,10 @@
-import { relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { errorMessage, UsageError } from '../../core/errors.js';
 import { selectRules } from '../../core/select-rules.js';
 import { unifiedDiff } from '../../fix/diff.js';
+import { diffPath } from '../../fix/diff-path.js';
+import { escapeForTerminal } from '../../report/terminal-safe.js';
 import { runFix, type FixRunResult, type OutputFile } from '../../fix/run-fix.js';
 import { DEFAULT_FIX_OPTIONS } from '../../fix/types.js';
 import { ALL_RULES } from '../../rules/index.js';
@@ -33,9 +35,10 @@ function isCidr(text: string): boolean {
   }
 }
 
+/** A path as the summary lines show it: relative inside the working directory, and one line on a terminal whatever it holds. */
 function display(cwd: string, path: string): string {
   const rel = relative(cwd, path);
-  return rel.startsWith('..') ? path : rel;
+  return escapeForTerminal(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? path : rel);
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
@@ -102,7 +105,7 @@ export async function fixCommand(argv: readonly string[], io: CliIo): Promise<nu
   const written: (typeof result.outputs)[number][] = [];
   let writeFailed = false;
   if (preview) {
-    for (const output of result.outputs) io.stdout(unifiedDiff(display(io.cwd, output.path), output.before, output.content));
+    for (const output of result.outputs) io.stdout(unifiedDiff(diffPath(io.cwd, output.path), output.before, output.content));
   } else {
     // One unwritable file must not stop the others, and the summary names only what was written.
     for (const output of result.outputs) {

@@ -5,6 +5,7 @@ import { atLeast, isSeverity, SEVERITIES, type Severity } from '../../core/sever
 import { selectRules } from '../../core/select-rules.js';
 import { formatterFor } from '../../report/formats.js';
 import { activeFindings, type Report } from '../../report/report.js';
+import { escapeForTerminal } from '../../report/terminal-safe.js';
 import { ALL_RULES } from '../../rules/index.js';
 import { scanManifests } from '../../scan.js';
 import { createBaseline, serializeBaseline } from '../../suppress/baseline.js';
@@ -102,8 +103,9 @@ export function useColor(values: Record<string, unknown>, io: CliIo): boolean {
  */
 export function errorLines(report: Report): string[] {
   return [
-    ...report.errors.map((error) => `kfguard: input error: ${[error.file, error.line, error.column].filter((x) => x !== undefined).join(':')}: ${error.message}\n`),
-    ...report.ruleErrors.map((error) => `kfguard: rule error: ${error.ruleId}${error.resource ? ` on ${describeRef(error.resource)}` : ''}: ${error.message}\n`),
+    // Escaped whole (line breaks too): a file name or message from input must not start a line of its own.
+    ...report.errors.map((error) => `kfguard: input error: ${escapeForTerminal(`${[error.file, error.line, error.column].filter((x) => x !== undefined).join(':')}: ${error.message}`)}\n`),
+    ...report.ruleErrors.map((error) => `kfguard: rule error: ${escapeForTerminal(`${error.ruleId}${error.resource ? ` on ${describeRef(error.resource)}` : ''}: ${error.message}`)}\n`),
   ];
 }
 

@@ -4,6 +4,7 @@ import { CATEGORIES, type Finding } from '../../core/types.js';
 import type { Report } from '../report.js';
 import { renderAttackPathSvg } from './attack-path.js';
 import { escapeHtml } from './escape.js';
+import { escapeForTerminal } from '../terminal-safe.js';
 
 export function summarySection(report: Report): string {
   const { summary } = report;
@@ -81,6 +82,7 @@ export function problemsSection(report: Report): string {
   ];
   if (items.length === 0) return '';
   return `<section id="problems" aria-labelledby="problems-h"><h2 id="problems-h">Errors and warnings (${items.length})</h2><ul class="errors">${items
-    .map((i) => `<li>${escapeHtml(i)}</li>`)
+    // One item per line: a line break in a file name or message is shown as `\u000a`, as on stderr.
+    .map((i) => `<li>${escapeHtml(escapeForTerminal(i))}</li>`)
     .join('')}</ul></section>`;
 }

@@ -441,70 +441,98 @@ function call(node: Extract<Node, { t: 'call' }>, steps: string[], scope: Map<st
   const last = name.slice(name.lastIndexOf('.') + 1);
   const module = name === last ? '' : name.slice(0, name.lastIndexOf('.'));
   // A function of a module it knows, or a bare name (`from base64 import b64decode`); `x.decode` of an unknown `x` is nothing.
-  switch (module === '' || KNOWN_MODULES.has(module) ? last : '') {
-    case 'chr':
-      steps.push('chr()');
-      return a?.t === 'int' && a.v >= 0 && a.v <= 0x10ffff ? { t: 'str', v: String.fromCodePoint(a.v) } : undefined;
-    case 'str':
-      return a?.t === 'str' ? a : undefined;
-    case 'list':
-    case 'reversed': {
-      const items = iterate(a);
-      if (!items) return undefined;
-      if (last === 'reversed') steps.push('reversed()');
-      return { t: 'list', v: last === 'reversed' ? [...items].reverse() : items };
-    }
-    case 'map': {
-      const items = iterate(b);
-      if (a?.t !== 'ref' || a.v !== 'chr' || !items) return undefined;
-      steps.push('chr()');
-      const out: Value[] = [];
-      for (const item of items) {
-        if (item.t !== 'int') return undefined;
-        if (item.v < 0 || item.v > 0x10ffff) return undefined;
-        out.push({ t: 'str', v: String.fromCodePoint(item.v) });
-      }
-      return { t: 'list', v: out };
-    }
-    case 'bytes':
-    case 'bytearray': {
-      if (name.endsWith('fromhex')) return undefined;
-      if (a?.t === 'str') return { t: 'bytes', v: Buffer.from(a.v, 'utf8') };
-      const items = iterate(a);
-      if (!items || !items.every((i) => i.t === 'int')) return undefined;
-      steps.push('bytes([…])');
-      return { t: 'bytes', v: Buffer.from(items.map((i) => (i as { v: number }).v & 0xff)) };
-    }
-    case 'fromhex':
-    case 'unhexlify':
-    case 'a2b_hex':
-    case 'b16decode':
-      steps.push(last === 'fromhex' ? 'bytes.fromhex' : 'hex');
-      return textOf(a) === undefined ? undefined : { t: 'bytes', v: decodeHex(textOf(a) as string) };
-    case 'b64decode':
-    case 'standard_b64decode':
-    case 'urlsafe_b64decode':
-    case 'a2b_base64':
-    case 'decodebytes':
-      steps.push('base64');
-      return textOf(a) === undefined ? undefined : { t: 'bytes', v: decodeBase64((textOf(a) as string).replace(/-/g, '+').replace(/_/g, '/')) };
-    case 'b32decode': {
-      steps.push('base32');
-      const decoded = textOf(a) === undefined ? undefined : decodeBase32(textOf(a) as string);
-      return decoded ? { t: 'bytes', v: decoded } : undefined;
-    }
-    case 'decompress':
-      return decompress(a, b, steps, allowance);
-    case 'decode':
-    case 'encode': {
-      const codec = b?.t === 'str' ? CODEC_ALIASES[b.v.toLowerCase().replace(/-/g, '_')] : undefined;
-      if (!codec || !a) return undefined;
-      return applyCodec(a, codec, steps, allowance);
-    }
-    default:
-      return undefined;
-  }
+  if (module !== '' && !KNOWN_MODULES.has(module)) return undefined;
+  return BUILTINS.get(last)?.(a, b, { name, last, steps, allowance });
 }
+
+/** What a builtin or module function is called with: its first two arguments and the names it was called by. */
+interface CallContext {
+  /** The dotted name without `__import__` (`base64.b64decode`). */
+  readonly name: string;
+  /** The function's own name (`b64decode`). */
+  readonly last: string;
+  readonly steps: string[];
+  readonly allowance: Allowance;
+}
+type Builtin = (a: Value | undefined, b: Value | undefined, context: CallContext) => Value | undefined;
+
+function chr(a: Value | undefined, _b: Value | undefined, { steps }: CallContext): Value | undefined {
+  steps.push('chr()');
+  return a?.t === 'int' && a.v >= 0 && a.v <= 0x10ffff ? { t: 'str', v: String.fromCodePoint(a.v) } : undefined;
+}
+
+function listOrReversed(a: Value | undefined, _b: Value | undefined, { last, steps }: CallContext): Value | undefined {
+  const items = iterate(a);
+  if (!items) return undefined;
+  if (last === 'reversed') steps.push('reversed()');
+  return { t: 'list', v: last === 'reversed' ? [...items].reverse() : items };
+}
+
+/** `map(chr, [...])`, the only map a decoder needs. */
+function mapChr(a: Value | undefined, b: Value | undefined, { steps }: CallContext): Value | undefined {
+  const items = iterate(b);
+  if (a?.t !== 'ref' || a.v !== 'chr' || !items) return undefined;
+  steps.push('chr()');
+  const out: Value[] = [];
+  for (const item of items) {
+    if (item.t !== 'int') return undefined;
+    if (item.v < 0 || item.v > 0x10ffff) return undefined;
+    out.push({ t: 'str', v: String.fromCodePoint(item.v) });
+  }
+  return { t: 'list', v: out };
+}
+
+function bytesOf(a: Value | undefined, _b: Value | undefined, { name, steps }: CallContext): Value | undefined {
+  if (name.endsWith('fromhex')) return undefined;
+  if (a?.t === 'str') return { t: 'bytes', v: Buffer.from(a.v, 'utf8') };
+  const items = iterate(a);
+  if (!items || !items.every((i) => i.t === 'int')) return undefined;
+  steps.push('bytes([…])');
+  return { t: 'bytes', v: Buffer.from(items.map((i) => (i as { v: number }).v & 0xff)) };
+}
+
+function fromHex(a: Value | undefined, _b: Value | undefined, { last, steps }: CallContext): Value | undefined {
+  steps.push(last === 'fromhex' ? 'bytes.fromhex' : 'hex');
+  return textOf(a) === undefined ? undefined : { t: 'bytes', v: decodeHex(textOf(a) as string) };
+}
+
+function fromBase64(a: Value | undefined, _b: Value | undefined, { steps }: CallContext): Value | undefined {
+  steps.push('base64');
+  return textOf(a) === undefined ? undefined : { t: 'bytes', v: decodeBase64((textOf(a) as string).replace(/-/g, '+').replace(/_/g, '/')) };
+}
+
+function fromBase32(a: Value | undefined, _b: Value | undefined, { steps }: CallContext): Value | undefined {
+  steps.push('base32');
+  const decoded = textOf(a) === undefined ? undefined : decodeBase32(textOf(a) as string);
+  return decoded ? { t: 'bytes', v: decoded } : undefined;
+}
+
+/** `codecs.decode(x, 'rot13')` and the like. */
+function codecCall(a: Value | undefined, b: Value | undefined, { steps, allowance }: CallContext): Value | undefined {
+  const codec = b?.t === 'str' ? CODEC_ALIASES[b.v.toLowerCase().replace(/-/g, '_')] : undefined;
+  if (!codec || !a) return undefined;
+  return applyCodec(a, codec, steps, allowance);
+}
+
+/**
+ * The builtins and module functions a decoder chain uses, by the function's own name. A Map, so a
+ * name from the script (`constructor`, `__proto__`) never reaches an Object prototype member.
+ */
+const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
+  ['chr', chr],
+  ['str', (a) => (a?.t === 'str' ? a : undefined)],
+  ['list', listOrReversed],
+  ['reversed', listOrReversed],
+  ['map', mapChr],
+  ['bytes', bytesOf],
+  ['bytearray', bytesOf],
+  ...(['fromhex', 'unhexlify', 'a2b_hex', 'b16decode'] as const).map((n): [string, Builtin] => [n, fromHex]),
+  ...(['b64decode', 'standard_b64decode', 'urlsafe_b64decode', 'a2b_base64', 'decodebytes'] as const).map((n): [string, Builtin] => [n, fromBase64]),
+  ['b32decode', fromBase32],
+  ['decompress', (a, b, { steps, allowance }) => decompress(a, b, steps, allowance)],
+  ['decode', codecCall],
+  ['encode', codecCall],
+]);
 
 function textOf(value: Value | undefined): string | undefined {
   return value?.t === 'str' ? value.v : value?.t === 'bytes' ? value.v.toString('latin1') : undefined;
