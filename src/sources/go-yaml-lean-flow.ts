@@ -41,6 +41,7 @@ export function leanFlowRegions(source: string): LeanFlow | undefined {
     const plainValue = reading.error === undefined && reading.refuses === undefined && reading.notes.length === 0;
     if (!plainValue || reading.anchors.size > 0 || reading.external.size > 0) return undefined;
   }
+  if (regions.some((region) => continuesShallow(source, region))) return undefined;
   return { text: withPlaceholders(source, regions, LEAN_FLOW_PLACEHOLDER), regions };
 }
 
@@ -90,4 +91,29 @@ export class FlowSlots {
   complete(): boolean {
     return !this.stray && this.taken.size === this.byStart.size;
   }
+}
+
+/**
+ * A collection that goes on over a line indented no deeper than the key (or entry) it opens after:
+ * go-yaml reads it, the full reader reads it too but only after mending the indentation, and notes
+ * that (UNDER_INDENTED_NOTE). js-yaml reading the placeholder would miss the note, so such text is
+ * left to the full reader. Deeper than the opening line's key column always suffices; the check may
+ * give up where the `yaml` package would not have complained, which only costs time. Found by the
+ * lean-path property (seed -1039936010: `- name: [a,` then `  b]`).
+ */
+function continuesShallow(source: string, region: FlowRegion): boolean {
+  const end = region.reading.end;
+  let lineStart = source.lastIndexOf('\n', region.start - 1) + 1;
+  let key = lineStart;
+  while (key < region.start && (source[key] === ' ' || ((source[key] === '-' || source[key] === '?') && source[key + 1] === ' '))) key++;
+  const keyColumn = key - lineStart;
+  for (let at = source.indexOf('\n', region.start); at !== -1 && at < end; at = source.indexOf('\n', at + 1)) {
+    lineStart = at + 1;
+    let column = 0;
+    while (source[lineStart + column] === ' ') column++;
+    const first = source[lineStart + column];
+    if (first === '\n' || first === '\r') continue; // a blank line has no indentation to judge
+    if (lineStart + column < end && column <= keyColumn) return true;
+  }
+  return false;
 }

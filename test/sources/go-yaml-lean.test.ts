@@ -130,6 +130,18 @@ function checkAgainstFullReader(text: string, reading: NonNullable<ReturnType<ty
   assert.deepEqual(full.ignoredByKubectl, [], text);
 }
 
+test('a flow collection going on at its key\'s indentation keeps the full reader\'s note (seed -1039936010)', () => {
+  for (const text of [blockDocument(-808869934), 'y:\n- name: [a,\n  b]\n  on: yes\n', 'name: [a,\nb]\nx: on\n', 'a:\n  b: {c: 1,\n  d: 2}\n  e: yes\n']) {
+    const reading = readLean(text);
+    if (reading !== undefined) checkAgainstFullReader(text, reading);
+  }
+  // Deeper continuation lines stay on the lean path.
+  const deeper = 'y:\n- name: [a,\n    b]\n  on: yes\n';
+  const reading = readLean(deeper);
+  assert.ok(reading, 'a continuation deeper than its key is read lean');
+  checkAgainstFullReader(deeper, reading);
+});
+
 test('the lean path reads generated block documents as the full exact reader does, or leaves them to it', () => {
   let lean = 0;
   let total = 0;
