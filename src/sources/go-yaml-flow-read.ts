@@ -3,7 +3,7 @@ import { readName, readScalar, readTag, type ScalarToken } from './go-yaml-flow-
 import { isSimpleKey, staleKeyError } from './go-yaml-simple-keys.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
-import { ExactDecodeError, keyToString, keyTypesNote, MAX_MERGED_ENTRIES, MERGE_BOMB, type PendingDuplicate, setKey } from './go-yaml-values.js';
+import { ExactDecodeError, hasNullKey, keyToString, keyTypesNote, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader's fast path for one flow collection (`[…]` or `{…}`), read straight from the
@@ -60,6 +60,8 @@ interface MapFrame {
   repeated: boolean;
   /** The current key is `<<`. */
   merging: boolean;
+  /** The current key is null: its entry is left out and the mapping marked (NULL_KEY in go-yaml-values.ts). */
+  nullKey?: boolean;
   /** Keys written explicitly, once a merge has added others. */
   explicit?: Set<string>;
   /** A single pair in a flow sequence (`[a: 1]`): a mapping of one entry, closed by its value. */
@@ -129,6 +131,8 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     else if (top.merging) {
       top.merging = false;
       merge(top, value, fromAlias);
+    } else if (top.nullKey) {
+      top.nullKey = false;
     } else {
       const key = top.key;
       if (top.repeated) (top.pending ??= []).push({ key, first: top.map[key], last: value });
@@ -184,9 +188,17 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
   };
 
   /** Makes `keyValue` the mapping's current key, as sigs.k8s.io/yaml names it, noting a key repeated or written with two types. */
-  const setMapKey = (top: MapFrame, keyValue: unknown, floatKey = false): void => {
+  const setMapKey = (top: MapFrame, keyValue: unknown, floatKey = false, emptyKey = false): void => {
     let key = '';
-    // A null key (`~`, `null`) is refused by sigs.k8s.io/yaml: kept for the walk to throw.
+    // A null key (`~`, `null`) is refused by sigs.k8s.io/yaml only if its mapping is left in the
+    // result. `[? : 1]` is refused by go-yaml's parser ("did not find expected ',' or ']'"): at once.
+    if (keyValue === null && !(top.single && emptyKey)) {
+      markNullKey(top.map);
+      top.nullKey = true;
+      return;
+    }
+    top.nullKey = false;
+    // A collection key is refused: kept for the walk to throw.
     // After the first error only the syntax matters (an exception per item costs seconds per MB).
     if (error === undefined) {
       try {
@@ -228,6 +240,7 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       }
     }
     for (const map of maps) for (const [k, v] of Object.entries(map)) setKey(frame.map, k, v);
+    if (maps.some(hasNullKey)) markNullKey(frame.map);
   };
 
   const aliasValue = (name: string): unknown => {
@@ -350,7 +363,7 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     }
     if (want === Want.Key && explicitKey && c === 58 /* : */ && isBlankOrBreak(text.charCodeAt(i + 1))) {
       // `? : value`: an empty key, null (sigs.k8s.io/yaml refuses it) unless tagged (`? !!str : 1`).
-      setMapKey(stack[stack.length - 1] as MapFrame, emptyNode());
+      setMapKey(stack[stack.length - 1] as MapFrame, emptyNode(), false, true);
       explicitKey = false;
       i++;
       want = Want.Value;
