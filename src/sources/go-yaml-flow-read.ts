@@ -99,6 +99,10 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
   const external = new Set<string>();
   /** Anchored collections still open: an alias to one is go-yaml's "value contains itself". */
   const openAnchored = new Set<unknown>();
+  /** Merges' lists (inMergeValue). */
+  let mergeLists: Set<Frame> | undefined;
+  /** Collections inside an item of a merge's list that is not a mapping: go-yaml decodes nothing there. */
+  let unmerged: Set<Frame> | undefined;
   /** Entries merges copied so far. */
   let merged = 0;
   const stack: Frame[] = [];
@@ -158,7 +162,8 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
   /** A node with no content: null for go-yaml, or its tag's empty value (`!!str` → "", `!!int` refused), anchored if it has an anchor. */
   const emptyNode = (): unknown => {
     let value: unknown = null;
-    if (tag !== undefined && error === undefined) {
+    if (tag !== undefined && inMergeValue()) fail(new ExactDecodeError(MERGE_REFUSAL));
+    else if (tag !== undefined && error === undefined) {
       try {
         value = taggedScalarValue(tag, true, '', sink);
       } catch (e) {
@@ -171,10 +176,36 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     return value;
   };
 
+  /**
+   * The node being read is a merge's value, an item of a merge's list, or inside such an item that
+   * is not a mapping: go-yaml refuses the merge before it decodes any scalar in a scalar or list
+   * there (`{<<: !!int a}`, `{<<: [[{b: !!int a}]]}` are the merge error, not the tag's). Only the
+   * mappings of a merge's list (and the mapping that is its value) are decoded.
+   */
+  const inMergeValue = (): boolean => {
+    const top = stack[stack.length - 1];
+    if (top === undefined) return false;
+    if (!Array.isArray(top) && top.merging && want === Want.Value) return true;
+    return mergeLists?.has(top) === true || unmerged?.has(top) === true;
+  };
+
+  /** Notes where a collection about to be opened stands for inMergeValue. */
+  const opening = (frame: Frame): void => {
+    const top = stack[stack.length - 1];
+    if (top === undefined) return;
+    const isList = Array.isArray(frame);
+    if (!Array.isArray(top) && top.merging && want === Want.Value) {
+      if (isList) (mergeLists ??= new Set()).add(frame);
+    } else if (mergeLists?.has(top)) {
+      if (isList) (unmerged ??= new Set()).add(frame);
+    } else if (unmerged?.has(top)) unmerged.add(frame);
+  };
+
   /** A scalar's value with its properties, which it takes (the anchor names the value). */
   const scalarValue = (scalar: ScalarToken): unknown => {
     let value: unknown = null;
-    if (error === undefined) {
+    if (inMergeValue()) fail(new ExactDecodeError(MERGE_REFUSAL));
+    else if (error === undefined) {
       try {
         value = taggedScalarValue(tag, !scalar.quoted, scalar.text, sink);
       } catch (e) {
@@ -306,9 +337,11 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       let object: unknown;
       if (c === 91) {
         opened = object = [];
+        opening(opened);
         want = Want.Item;
       } else {
         opened = { map: {}, key: '', repeated: false, merging: false };
+        opening(opened);
         object = opened.map;
         want = Want.Key;
       }
@@ -355,7 +388,11 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       // `? key`: an explicit key (go-yaml-flow-plain.ts gave a glued `?x` its blank); in a sequence, a pair's.
       const after = text.charCodeAt(i + 1);
       if (!isBlankOrBreak(after)) return { failedAt: i };
-      if (want === Want.Item) stack.push({ map: {}, key: '', repeated: false, merging: false, single: true });
+      if (want === Want.Item) {
+        const single: MapFrame = { map: {}, key: '', repeated: false, merging: false, single: true };
+        opening(single);
+        stack.push(single);
+      }
       explicitKey = true;
       want = Want.Key;
       i++;
@@ -393,7 +430,9 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     if (scalar === undefined) return { failedAt: i };
     if (want === Want.Item && isPairKey(text, scalar.end)) {
       // `[a: 1]`: a single pair in a sequence; its key (properties included) is read again as a mapping's key.
-      stack.push({ map: {}, key: '', repeated: false, merging: false, single: true });
+      const single: MapFrame = { map: {}, key: '', repeated: false, merging: false, single: true };
+      opening(single);
+      stack.push(single);
       want = Want.Key;
       continue;
     }
