@@ -1,4 +1,4 @@
-import type { Alias, Scalar } from 'yaml';
+import type { Alias, Scalar, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { type AliasTargets, type AnchorTarget, findAliasTargets, isRegionAnchor } from './go-yaml-anchor-targets.js';
 import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
@@ -12,7 +12,7 @@ import { rewriteGoYamlOnlySyntax } from './go-yaml-only-syntax.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { checkSimpleKeys } from './go-yaml-simple-keys.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
-import { ExactDecodeError, keyToString, keyTypesNote, MAX_MERGED_ENTRIES, MERGE_BOMB, type PendingDuplicate, setKey } from './go-yaml-values.js';
+import { ExactDecodeError, findNullKey, hasNullKey, keyToString, keyTypesNote, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, NULL_KEY_REFUSAL, nullKeyMarkCount, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader: one `---` chunk decoded as `kubectl apply` decodes it (sigs.k8s.io/yaml over
@@ -138,6 +138,8 @@ export const UNDER_INDENTED_NOTE =
   'a quoted string or [...]/{...} goes on over lines indented no deeper than its key: Kubernetes (go-yaml) reads it, YAML 1.2 readers refuse it';
 
 function decodeSource(text: string, options: DecodeOptions): KubectlReading {
+  // Null-key marks made from here on are this reading's (the flow regions are read below).
+  const marks = nullKeyMarkCount();
   const notes: string[] = [];
   let source = text;
   if (hasUnicodeBreak(source)) {
@@ -150,10 +152,10 @@ function decodeSource(text: string, options: DecodeOptions): KubectlReading {
   const flowDashes = new Set(flow.dashes);
   if (options.flowFastPath !== false) {
     const regions = findFlowRegions(source, flow.dashes);
-    const fast = regions.length > 0 ? readWithPlaceholders(source, regions, notes, flowDashes) : undefined;
+    const fast = regions.length > 0 ? readWithPlaceholders(source, regions, notes, flowDashes, marks) : undefined;
     if (fast) return fast;
   }
-  return readDocuments(source, notes, flowDashes, undefined);
+  return readDocuments(source, notes, flowDashes, undefined, marks);
 }
 
 export interface DecodeOptions {
@@ -175,13 +177,13 @@ interface Placeholders {
  * string for a collection) is put back and the text read once more; undefined means read it all
  * with the `yaml` parser, as does any error, so errors and their positions are always the parser's.
  */
-function readWithPlaceholders(source: string, found: readonly FlowRegion[], notes: readonly string[], flowDashes: ReadonlySet<number>): KubectlReading | undefined {
+function readWithPlaceholders(source: string, found: readonly FlowRegion[], notes: readonly string[], flowDashes: ReadonlySet<number>, marks: number): KubectlReading | undefined {
   let regions = found;
   for (let round = 0; round < 2 && regions.length > 0; round++) {
     const placeholders: Placeholders = { regions: new Map(regions.map((r) => [r.start, r])), used: new Set(), source };
     let reading: KubectlReading;
     try {
-      reading = readDocuments(withPlaceholders(source, regions), [...notes], flowDashes, placeholders);
+      reading = readDocuments(withPlaceholders(source, regions), [...notes], flowDashes, placeholders, marks);
     } catch (error) {
       // go-yaml's decoding error inside a collection the flow reader read (an unknown anchor, a
       // null key): the syntax was read, so the `yaml` parser would stop on the same error after
@@ -203,7 +205,8 @@ export function yamlParseCount(): number {
   return yamlParses;
 }
 
-function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<number>, placeholders: Placeholders | undefined): KubectlReading {
+/** `marks`: nullKeyMarkCount() when the reading began; more means a null key may be left in a document. */
+function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<number>, placeholders: Placeholders | undefined, marks: number): KubectlReading {
   yamlParses++;
   const parsed = parseAllDocuments(source, {
     version: '1.1',
@@ -223,7 +226,7 @@ function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<
     // go-yaml stops at the first `...`: a fault in the text after it is no fault for Kubernetes.
     const end = documentEndBefore(source, first);
     if (end !== undefined) {
-      const reading = readDocuments(source.slice(0, end.offset), notes, flowDashes, placeholders);
+      const reading = readDocuments(source.slice(0, end.offset), notes, flowDashes, placeholders, marks);
       reading.notes.push(`the text after a \`...\` line is not valid YAML; Kubernetes never reads it (go-yaml stops at \`...\`), and kfguard does not judge it`);
       return reading;
     }
@@ -233,7 +236,8 @@ function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<
   const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source, merged: 0 };
   failOnUnknownAnchor(state);
   const value = toValue(first.contents as YamlNode | null, state, 0);
-  const ignoredByKubectl = readLaterDocuments(documents.slice(1), source, notes, flowDashes, placeholders);
+  failOnNullKey(value, state, marks);
+  const ignoredByKubectl = readLaterDocuments(documents.slice(1), source, notes, flowDashes, placeholders, marks);
   const duplicates = locateDuplicates(value, state.duplicates);
   return { value, ignoredByKubectl, notes, duplicates, ...(state.refuses ? { kubectlRefuses: state.refuses } : {}) };
 }
@@ -244,7 +248,7 @@ function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<
  * `!!int`) is left with a note instead of refusing the document Kubernetes applies; a scalar is no
  * object to judge, and kubectl never sees it, so it is dropped.
  */
-function readLaterDocuments(later: readonly Document[], source: string, notes: string[], flowDashes: ReadonlySet<number>, placeholders: Placeholders | undefined): unknown[] {
+function readLaterDocuments(later: readonly Document[], source: string, notes: string[], flowDashes: ReadonlySet<number>, placeholders: Placeholders | undefined, marks: number): unknown[] {
   const values: unknown[] = [];
   let unread = 0;
   for (const document of later) {
@@ -257,6 +261,7 @@ function readLaterDocuments(later: readonly Document[], source: string, notes: s
     try {
       failOnUnknownAnchor(state);
       const value = toValue(document.contents as YamlNode, state, 0);
+      failOnNullKey(value, state, marks);
       if (value !== null && typeof value === 'object') values.push(value);
     } catch (error) {
       if (!(error instanceof ExactDecodeError) || isMergeBomb(error)) throw error;
@@ -279,6 +284,16 @@ function documentEndBefore(source: string, first: Document): { offset: number } 
   const found = marker.exec(source);
   if (!found || !first.errors.every((e) => e.pos[0] > found.index)) return undefined;
   return { offset: found.index };
+}
+
+/**
+ * sigs.k8s.io/yaml's refusal of a null key left in go-yaml's result. In a reading with placeholders
+ * it is go-yaml's decoding error, not the parser's: the `yaml` parser would stop on the same one
+ * after seconds per MB (issue 17), as with failOnUnknownAnchor.
+ */
+function failOnNullKey(value: unknown, state: State, marks: number): void {
+  if (nullKeyMarkCount() === marks || !findNullKey(value)) return;
+  throw state.placeholders ? new FlowDecodeError(NULL_KEY_REFUSAL) : new ExactDecodeError(NULL_KEY_REFUSAL);
 }
 
 /**
@@ -357,13 +372,20 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
     const keyTypes = new Map<string, string>();
     const explicit = new Set<string>();
     const pending: PendingDuplicate[] = [];
-    for (const pair of node.items) {
+    let nullKey = false;
+    node.items.forEach((pair, index) => {
       const key = pair.key as YamlNode | null;
       if (isMergeKey(key)) {
-        mergeInto(entries, pair.value as YamlNode | null, state, depth + 1);
-        continue;
+        if (mergeInto(entries, pair.value as YamlNode | null, state, depth + 1)) nullKey = true;
+        return;
       }
       const keyValue = toValue(key, state, depth + 1);
+      if (keyValue === null && !isBareEmptyKey(node, index, key)) {
+        // Left out and refused after the walk if the mapping is still in the result (NULL_KEY).
+        nullKey = true;
+        toValue(pair.value as YamlNode | null, state, depth + 1);
+        return;
+      }
       const keyString = keyToString(keyValue, state, isFloatKey(key));
       const keyType = typeof keyValue;
       const earlierType = keyTypes.get(keyString);
@@ -375,15 +397,31 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
       if (explicit.has(keyString)) pending.push({ key: keyString, first: entries.get(keyString), last: entry });
       explicit.add(keyString);
       entries.set(keyString, entry);
-    }
+    });
     state.onStack.delete(node);
     value = toObject(entries);
+    if (nullKey) markNullKey(value as object);
     for (const duplicate of pending) state.duplicates.push({ ...duplicate, owner: value as object });
   } else {
     value = null;
   }
   state.memo.set(node, value);
   return value;
+}
+
+/**
+ * A key with no content, no `?` and no properties (`{: 1}`, `[: 1]`, a block `: 1`): go-yaml's
+ * parser refuses it ("did not find expected node content/key"), the `yaml` parser reads a null key,
+ * so it is refused at once, as before, and no replacement can hide it. So is `[? : 1]` (a single
+ * pair in a sequence has no tokens of its own; go-yaml: "did not find expected ',' or ']'"), and
+ * any empty key whose tokens cannot be matched to the pairs.
+ */
+function isBareEmptyKey(node: YAMLMap, index: number, key: YamlNode | null): boolean {
+  // With keepSourceTokens every scalar written in the text has its token; an empty one is made up.
+  if (key !== null && (!isScalar(key) || key.srcToken !== undefined)) return false;
+  const items = (node.srcToken as { items?: { start?: { type: string }[] }[] } | undefined)?.items;
+  if (!items || items.length !== node.items.length) return true;
+  return items[index]?.start?.some((token) => token.type === 'explicit-key-ind' || token.type === 'tag' || token.type === 'anchor') !== true;
 }
 
 /** The collection a placeholder stands for, when the node is that placeholder, untagged, where it was put. */
@@ -476,8 +514,12 @@ function isMergeKey(key: YamlNode | null): boolean {
   return key.tag === undefined && key.type === 'PLAIN' && key.value === '<<';
 }
 
-/** go-yaml's merge: a mapping, or a sequence of mappings applied last to first so earlier ones win; each overrides what is there. */
-function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: State, depth: number): void {
+/**
+ * go-yaml's merge: a mapping, or a sequence of mappings applied last to first so earlier ones win;
+ * each overrides what is there. True when a merged mapping holds a null key, which the target then holds.
+ */
+function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: State, depth: number): boolean {
+  let nullKey = false;
   const mapOf = (item: YamlNode | null): Map<string, unknown> => {
     const target = item && isAlias(item) ? aliasTargets(state).aliases.get(item) : item;
     // go-yaml's parser stops at an unknown anchor before the merge is looked at.
@@ -490,6 +532,7 @@ function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: 
     const value = toValue(item, state, depth);
     const entries = Object.entries(value as Record<string, unknown>);
     countMerged(state, entries.length);
+    if (hasNullKey(value)) nullKey = true;
     return new Map(entries);
   };
   // A collection the flow reader read is written out, not an alias: a mapping or a list of mappings (aliases to a list are not among its items' values).
@@ -500,14 +543,15 @@ function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: 
     if (!maps) throw new ExactDecodeError(MERGE_REFUSAL);
     for (const map of maps) countMerged(state, Object.keys(map as object).length); // throws past the cap, before any copy
     for (const map of maps) for (const [k, v] of Object.entries(map as Record<string, unknown>)) entries.set(k, v);
-    return;
+    return maps.some(hasNullKey);
   }
   if (node && isSeq(node)) {
     const maps = node.items.map((item) => mapOf(item as YamlNode));
     for (const map of maps.reverse()) for (const [k, v] of map) entries.set(k, v);
-    return;
+    return nullKey;
   }
   for (const [k, v] of mapOf(node)) entries.set(k, v);
+  return nullKey;
 }
 
 const MERGE_REFUSAL = 'map merge requires map or sequence of maps as the value';

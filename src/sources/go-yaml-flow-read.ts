@@ -3,7 +3,7 @@ import { readName, readScalar, readTag, type ScalarToken } from './go-yaml-flow-
 import { isSimpleKey, staleKeyError } from './go-yaml-simple-keys.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
-import { ExactDecodeError, keyToString, keyTypesNote, MAX_MERGED_ENTRIES, MERGE_BOMB, type PendingDuplicate, setKey } from './go-yaml-values.js';
+import { ExactDecodeError, hasNullKey, keyToString, keyTypesNote, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader's fast path for one flow collection (`[…]` or `{…}`), read straight from the
@@ -60,6 +60,8 @@ interface MapFrame {
   repeated: boolean;
   /** The current key is `<<`. */
   merging: boolean;
+  /** The current key is null: its entry is left out and the mapping marked (NULL_KEY in go-yaml-values.ts). */
+  nullKey?: boolean;
   /** Keys written explicitly, once a merge has added others. */
   explicit?: Set<string>;
   /** A single pair in a flow sequence (`[a: 1]`): a mapping of one entry, closed by its value. */
@@ -97,6 +99,10 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
   const external = new Set<string>();
   /** Anchored collections still open: an alias to one is go-yaml's "value contains itself". */
   const openAnchored = new Set<unknown>();
+  /** Merges' lists (inMergeValue). */
+  let mergeLists: Set<Frame> | undefined;
+  /** Collections inside an item of a merge's list that is not a mapping: go-yaml decodes nothing there. */
+  let unmerged: Set<Frame> | undefined;
   /** Entries merges copied so far. */
   let merged = 0;
   const stack: Frame[] = [];
@@ -129,6 +135,8 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     else if (top.merging) {
       top.merging = false;
       merge(top, value, fromAlias);
+    } else if (top.nullKey) {
+      top.nullKey = false;
     } else {
       const key = top.key;
       if (top.repeated) (top.pending ??= []).push({ key, first: top.map[key], last: value });
@@ -154,7 +162,8 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
   /** A node with no content: null for go-yaml, or its tag's empty value (`!!str` → "", `!!int` refused), anchored if it has an anchor. */
   const emptyNode = (): unknown => {
     let value: unknown = null;
-    if (tag !== undefined && error === undefined) {
+    if (tag !== undefined && inMergeValue()) fail(new ExactDecodeError(MERGE_REFUSAL));
+    else if (tag !== undefined && error === undefined) {
       try {
         value = taggedScalarValue(tag, true, '', sink);
       } catch (e) {
@@ -167,10 +176,36 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     return value;
   };
 
+  /**
+   * The node being read is a merge's value, an item of a merge's list, or inside such an item that
+   * is not a mapping: go-yaml refuses the merge before it decodes any scalar in a scalar or list
+   * there (`{<<: !!int a}`, `{<<: [[{b: !!int a}]]}` are the merge error, not the tag's). Only the
+   * mappings of a merge's list (and the mapping that is its value) are decoded.
+   */
+  const inMergeValue = (): boolean => {
+    const top = stack[stack.length - 1];
+    if (top === undefined) return false;
+    if (!Array.isArray(top) && top.merging && want === Want.Value) return true;
+    return mergeLists?.has(top) === true || unmerged?.has(top) === true;
+  };
+
+  /** Notes where a collection about to be opened stands for inMergeValue. */
+  const opening = (frame: Frame): void => {
+    const top = stack[stack.length - 1];
+    if (top === undefined) return;
+    const isList = Array.isArray(frame);
+    if (!Array.isArray(top) && top.merging && want === Want.Value) {
+      if (isList) (mergeLists ??= new Set()).add(frame);
+    } else if (mergeLists?.has(top)) {
+      if (isList) (unmerged ??= new Set()).add(frame);
+    } else if (unmerged?.has(top)) unmerged.add(frame);
+  };
+
   /** A scalar's value with its properties, which it takes (the anchor names the value). */
   const scalarValue = (scalar: ScalarToken): unknown => {
     let value: unknown = null;
-    if (error === undefined) {
+    if (inMergeValue()) fail(new ExactDecodeError(MERGE_REFUSAL));
+    else if (error === undefined) {
       try {
         value = taggedScalarValue(tag, !scalar.quoted, scalar.text, sink);
       } catch (e) {
@@ -184,9 +219,17 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
   };
 
   /** Makes `keyValue` the mapping's current key, as sigs.k8s.io/yaml names it, noting a key repeated or written with two types. */
-  const setMapKey = (top: MapFrame, keyValue: unknown, floatKey = false): void => {
+  const setMapKey = (top: MapFrame, keyValue: unknown, floatKey = false, emptyKey = false): void => {
     let key = '';
-    // A null key (`~`, `null`) is refused by sigs.k8s.io/yaml: kept for the walk to throw.
+    // A null key (`~`, `null`) is refused by sigs.k8s.io/yaml only if its mapping is left in the
+    // result. `[? : 1]` is refused by go-yaml's parser ("did not find expected ',' or ']'"): at once.
+    if (keyValue === null && !(top.single && emptyKey)) {
+      markNullKey(top.map);
+      top.nullKey = true;
+      return;
+    }
+    top.nullKey = false;
+    // A collection key is refused: kept for the walk to throw.
     // After the first error only the syntax matters (an exception per item costs seconds per MB).
     if (error === undefined) {
       try {
@@ -228,6 +271,7 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       }
     }
     for (const map of maps) for (const [k, v] of Object.entries(map)) setKey(frame.map, k, v);
+    if (maps.some(hasNullKey)) markNullKey(frame.map);
   };
 
   const aliasValue = (name: string): unknown => {
@@ -293,9 +337,11 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       let object: unknown;
       if (c === 91) {
         opened = object = [];
+        opening(opened);
         want = Want.Item;
       } else {
         opened = { map: {}, key: '', repeated: false, merging: false };
+        opening(opened);
         object = opened.map;
         want = Want.Key;
       }
@@ -342,7 +388,11 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       // `? key`: an explicit key (go-yaml-flow-plain.ts gave a glued `?x` its blank); in a sequence, a pair's.
       const after = text.charCodeAt(i + 1);
       if (!isBlankOrBreak(after)) return { failedAt: i };
-      if (want === Want.Item) stack.push({ map: {}, key: '', repeated: false, merging: false, single: true });
+      if (want === Want.Item) {
+        const single: MapFrame = { map: {}, key: '', repeated: false, merging: false, single: true };
+        opening(single);
+        stack.push(single);
+      }
       explicitKey = true;
       want = Want.Key;
       i++;
@@ -350,7 +400,7 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     }
     if (want === Want.Key && explicitKey && c === 58 /* : */ && isBlankOrBreak(text.charCodeAt(i + 1))) {
       // `? : value`: an empty key, null (sigs.k8s.io/yaml refuses it) unless tagged (`? !!str : 1`).
-      setMapKey(stack[stack.length - 1] as MapFrame, emptyNode());
+      setMapKey(stack[stack.length - 1] as MapFrame, emptyNode(), false, true);
       explicitKey = false;
       i++;
       want = Want.Value;
@@ -380,7 +430,9 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     if (scalar === undefined) return { failedAt: i };
     if (want === Want.Item && isPairKey(text, scalar.end)) {
       // `[a: 1]`: a single pair in a sequence; its key (properties included) is read again as a mapping's key.
-      stack.push({ map: {}, key: '', repeated: false, merging: false, single: true });
+      const single: MapFrame = { map: {}, key: '', repeated: false, merging: false, single: true };
+      opening(single);
+      stack.push(single);
       want = Want.Key;
       continue;
     }

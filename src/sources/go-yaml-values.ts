@@ -50,7 +50,48 @@ export function plainValue(text: string, sink: ValueSink): unknown {
   return resolved.value;
 }
 
-/** sigs.k8s.io/yaml turns map keys into JSON strings; a null or collection key is refused. */
+/**
+ * A null key (`~`, `null`, an empty key) is refused by sigs.k8s.io/yaml only when it converts
+ * go-yaml's finished result to JSON, after go-yaml let a repeated key replace the value holding it
+ * (`{a: {~: 1}, a: 2}` is applied). So the readers leave the entry out, mark its mapping (and any
+ * mapping a merge copies it into) with this non-enumerable property, and the decoder refuses the
+ * document only if a marked mapping is still in the result (findNullKey). Aliases share the
+ * marked object, so they carry the mark.
+ */
+const NULL_KEY = Symbol('null key');
+export const NULL_KEY_REFUSAL = 'unsupported map key of type null';
+
+/** Marks made so far in this process: a decode that made none skips the walk (nothing to pay in the common case). */
+let nullKeyMarks = 0;
+export function nullKeyMarkCount(): number {
+  return nullKeyMarks;
+}
+
+export function markNullKey(map: object): void {
+  if (Object.hasOwn(map, NULL_KEY)) return;
+  Object.defineProperty(map, NULL_KEY, { value: true, enumerable: false });
+  nullKeyMarks++;
+}
+
+export function hasNullKey(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, NULL_KEY);
+}
+
+/** Whether a marked mapping is left in the decoded value; each object is visited once (aliases share them). */
+export function findNullKey(root: unknown): boolean {
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    if (Object.hasOwn(value, NULL_KEY)) return true;
+    seen.add(value);
+    for (const item of Array.isArray(value) ? value : Object.values(value)) stack.push(item);
+  }
+  return false;
+}
+
+/** sigs.k8s.io/yaml turns map keys into JSON strings; a collection key is refused (null keys: see NULL_KEY). */
 export function keyToString(key: unknown, sink: ValueSink, float = false): string {
   if (typeof key === 'string') return key;
   if (typeof key === 'boolean') return key ? 'true' : 'false';
