@@ -1,6 +1,7 @@
 import { flowDepth, MAX_READABLE_DEPTH } from './go-yaml-decode.js';
 import { MAYBE_AFFECTED } from './go-yaml-flow-plain.js';
 import { type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
+import { nullKeyMarkCount } from './go-yaml-values.js';
 
 /**
  * Flow collections on the exact reader's lean path (go-yaml-lean.ts, issue 17). js-yaml and go-yaml
@@ -35,8 +36,12 @@ export function leanFlowRegions(source: string): LeanFlow | undefined {
   // js-yaml drops a leading BOM, which would move every offset it reports by one.
   if (source.charCodeAt(0) === 0xfeff || source.includes(LEAN_FLOW_PLACEHOLDER) || MAYBE_AFFECTED.test(source)) return undefined;
   if (flowDepth(source, MAX_READABLE_DEPTH) > MAX_READABLE_DEPTH) return undefined;
+  const marks = nullKeyMarkCount();
   const regions = findFlowRegions(source, [], LEAN_FLOW_PLACEHOLDER);
   if (regions.length === 0) return undefined;
+  // A null key the flow reader met is refused or not by what survives the whole document
+  // (go-yaml-decode.ts failOnNullKey): the full reader decides.
+  if (nullKeyMarkCount() !== marks) return undefined;
   for (const { reading } of regions) {
     const plainValue = reading.error === undefined && reading.refuses === undefined && reading.notes.length === 0;
     if (!plainValue || reading.anchors.size > 0 || reading.external.size > 0) return undefined;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeLikeKubectl } from '../../src/sources/go-yaml-decode.js';
+import { readLean } from '../../src/sources/go-yaml-lean.js';
 import { kubectlDecodeAll, requiresKubectl } from '../../src/testing/kubectl-oracle.js';
 
 /**
@@ -99,6 +100,18 @@ describe('null keys, as kubectl reads them', () => {
   test('a go-yaml decoding error before a null key is the one reported, as go-yaml reports it first', () => {
     for (const flowFastPath of [true, false]) {
       assert.equal(readsOrError(textOf('x: {a: {~: 1, <<: 5}}'), flowFastPath), 'map merge requires map or sequence of maps as the value');
+    }
+  });
+
+  test('the lean path (a YAML 1.1 boolean beside them) reads a case only as the full reader does', () => {
+    // Found merging the lean path's flow collections with deferred null keys: the lean path read
+    // `spec: [{? : 1}]` without the check that refuses a null key left in the result.
+    for (const [body, reads] of CASES) {
+      const text = `${HEAD}flag: yes\n${body}\n`;
+      const lean = readLean(text);
+      if (lean === undefined) continue;
+      assert.ok(reads, `the lean path read ${body}, which kubectl refuses`);
+      assert.deepEqual(lean.value, decodeLikeKubectl(text).value, body);
     }
   });
 
