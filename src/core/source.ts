@@ -55,11 +55,10 @@ export async function collect(sources: readonly Source[], snapshot: Snapshot, li
 }
 
 function putIn(snapshot: Snapshot, scanned: ScannedObject, listener: ArrivalListener | undefined): void {
-  if (!listener) return snapshot.upsert(scanned);
-  const before = snapshot.copiesOf(scanned.object);
-  snapshot.upsert(scanned);
-  // A copy replaced (same identity and slot) is no longer stored; other slots' copies stay.
-  for (const copy of before) if (snapshot.originOf(copy.object) !== copy) listener.removed(copy);
+  // The copy replaced (same identity and slot) is no longer stored; other slots' copies stay.
+  const replaced = snapshot.upsert(scanned);
+  if (!listener) return;
+  if (replaced) listener.removed(replaced);
   listener.arrived(scanned);
 }
 
