@@ -48,7 +48,10 @@ async function once(ahead: boolean): Promise<{ listCpu: number; afterCpu: number
   gcMs = 0;
   const startCpu = cpu();
   const startWall = performance.now();
-  const evaluation = await evaluateManifests({ paths: [], cwd: process.cwd(), readStdin: () => Promise.resolve(Buffer.alloc(0)), rules: ALL_RULES, source, judgeAhead: ahead, onJudgeAhead: (j) => (judge = j), today: '2026-12-05' });
+  const evaluation = await evaluateManifests({ paths: [], cwd: process.cwd(), readStdin: () => Promise.resolve(Buffer.alloc(0)), rules: ALL_RULES, source, judgeAhead: ahead, onJudgeAhead: (j) => {
+    judge = j;
+    j.timed = true;
+  }, today: '2026-12-05' });
   const endCpu = cpu();
   const gcWhile = source.gcAtEnd;
   const endWall = performance.now();
