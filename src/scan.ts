@@ -3,6 +3,7 @@ import type { KfguardConfig } from './core/config-types.js';
 import { DEFAULT_CONFIG } from './core/config-types.js';
 import { runRules, type EngineOptions, type EngineResult } from './core/engine.js';
 import { collect } from './core/source.js';
+import { JudgeAhead } from './core/judge-ahead.js';
 import { unreadKindsOf } from './core/unread-kinds.js';
 import type { Inventory } from './core/inventory.js';
 import { newSnapshot, podLabelsOf } from './k8s/inventory.js';
@@ -30,6 +31,13 @@ export interface ManifestScanOptions extends ManifestSourceOptions {
   readonly knownRuleIds?: readonly string[];
   /** Read this source (a live cluster) instead of the files in `paths`. */
   readonly source?: BatchSource;
+  /**
+   * With `source`: judge objects while it is still being read (default true). Off gives the same
+   * report; the differential tests compare the two.
+   */
+  readonly judgeAhead?: boolean;
+  /** Tests and benches: told of the judge used ahead, to read its tally. */
+  readonly onJudgeAhead?: (judge: JudgeAhead) => void;
   /** Objects judged so far, of how many (a progress display); by the rules that do not wait for bcrypt, nearly all the work. */
   readonly onObjectJudged?: (judged: number, total: number) => void;
 }
@@ -63,13 +71,19 @@ export async function evaluateManifests(options: ManifestScanOptions): Promise<M
     : undefined;
   const source = options.source ?? new ManifestSource(prefetch ? { ...options, onText: (text) => prefetch.addText(text) } : options);
   const snapshot = newSnapshot();
-  const { objects } = await collect([source], snapshot);
+  const promptRules = options.rules.filter((rule) => !expensive(rule));
+  const sourceLocate = source.locate ?? locate;
+  // A source read from the network (a cluster) leaves this thread idle between pages: its objects
+  // are judged then by the rules that need nothing else, and the verdicts replayed below.
+  const ahead = options.source && options.judgeAhead !== false && promptRules.length > 0 ? new JudgeAhead({ config, locate: sourceLocate, rules: promptRules }) : undefined;
+  if (ahead) options.onJudgeAhead?.(ahead);
+  const { objects } = await collect([source], snapshot, ahead);
   // Another source has no files: its objects live in the snapshot, its gaps join the coverage.
   const collected: CollectResult = options.source ? { objects: [], errors: options.source.result.errors, stats: options.source.result.stats } : (source as ManifestSource).result;
   const sourceCoverage = options.source?.result.coverage ?? collected.coverage ?? [];
   const unreadKinds = unreadKindsOf(sourceCoverage);
-  const engine = { config, inventory: snapshot, locate: source.locate ?? locate, recordEvaluations: options.recordEvaluations ?? false, ...(unreadKinds.size > 0 ? { unreadKinds } : {}) };
-  const prompt = runRules(objects, { ...engine, rules: options.rules.filter((rule) => !expensive(rule)), ...(options.onObjectJudged ? { onObjectJudged: options.onObjectJudged } : {}) });
+  const engine = { config, inventory: snapshot, locate: sourceLocate, recordEvaluations: options.recordEvaluations ?? false, ...(unreadKinds.size > 0 ? { unreadKinds } : {}) };
+  const prompt = runRules(objects, { ...engine, rules: promptRules, ...(ahead ? { prejudged: ahead } : {}), ...(options.onObjectJudged ? { onObjectJudged: options.onObjectJudged } : {}) });
   await prefetch?.settled();
   const deferred = runRules(objects, { ...engine, rules: options.rules.filter(expensive) });
   const evaluated = mergeResults([prompt, deferred]);

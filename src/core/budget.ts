@@ -80,6 +80,46 @@ class ObjectBudget implements Budget {
   }
 }
 
+/**
+ * A budget that notes whether a rule asked anything of it. Judging ahead (see `prejudged.ts`) runs
+ * an object's rules in two sittings, each with its own budget; that equals one budget shared in
+ * order only when the rules of one sitting left it untouched, which this tells.
+ */
+export class WatchedBudget implements Budget {
+  touched = false;
+
+  constructor(private readonly inner: Budget) {}
+
+  get limits(): EvaluationLimits {
+    return this.inner.limits;
+  }
+
+  take(bytes: number): boolean {
+    this.touched = true;
+    return this.inner.take(bytes);
+  }
+
+  get remainingBytes(): number {
+    this.touched = true;
+    return this.inner.remainingBytes;
+  }
+
+  timeUp(): boolean {
+    this.touched = true;
+    return this.inner.timeUp();
+  }
+
+  exhaust(reason: string): void {
+    this.touched = true;
+    this.inner.exhaust(reason);
+  }
+
+  get exhausted(): readonly string[] {
+    this.touched = true;
+    return this.inner.exhausted;
+  }
+}
+
 /** A budget that never runs out, for callers outside the engine (tests, one-off tools). */
 export function unlimitedBudget(): Budget {
   return createBudget({ timeMs: Number.POSITIVE_INFINITY, bytes: Number.MAX_SAFE_INTEGER });

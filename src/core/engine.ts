@@ -1,4 +1,4 @@
-import { createBudget, DEFAULT_LIMITS, type EvaluationLimits } from './budget.js';
+import { createBudget, DEFAULT_LIMITS, WatchedBudget, type Budget, type EvaluationLimits } from './budget.js';
 import type { KfguardConfig } from './config-types.js';
 import { DEFAULT_CONFIG } from './config-types.js';
 import { coverageReason } from './coverage.js';
@@ -6,7 +6,8 @@ import { errorMessage } from './errors.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { DerivedAnalysis, Inventory } from './inventory.js';
 import { apiGroupOf, describeObject, refOf } from './object.js';
-import type { KindMatch, Rule, Violation } from './rule.js';
+import { NOTHING_FOUND, type PrejudgedObject, type Prejudged, type RuleOutcome } from './prejudged.js';
+import type { KindMatch, Rule, RuleContext, Violation } from './rule.js';
 import { CHANGE_LOG_LENGTH, Snapshot, type PodLabelsOf } from './snapshot.js';
 import { DependencyRecorder, type Dependencies } from './snapshot-dependencies.js';
 import { isUnreadDocument } from './unread-document.js';
@@ -42,6 +43,8 @@ export interface EngineOptions {
   readonly onObjectJudged?: (judged: number, total: number) => void;
   /** Kinds the source could not read (`unreadKindsOf` its coverage): rules judge what they read knowing it. */
   readonly unreadKinds?: ReadonlySet<string>;
+  /** Rules already judged on some objects (in worker threads); `runRules` replays them in their places. */
+  readonly prejudged?: Prejudged;
 }
 
 export interface Evaluation {
@@ -135,6 +138,11 @@ class Run {
     return entry.matching;
   }
 
+  /** The rules a run judges this object's kind and source with (what `ruleByRule` exposes). */
+  matchingRules(object: K8sObject, source: SourceKind): readonly Rule[] {
+    return this.rulesFor(object, source);
+  }
+
   /**
    * Whole-inventory rules that match the object or read its kind, by kind and group: the same
    * array each time, so the run built on it finds its kind index already made.
@@ -159,6 +167,8 @@ class Run {
   }
 
   checkObject(scanned: ScannedObject, inventory: Inventory, rules?: readonly Rule[]): Finding[] {
+    const ahead = rules === undefined ? this.options.prejudged?.outcomesOf(scanned) : undefined;
+    if (ahead) return this.checkPrejudged(scanned, inventory, ahead);
     const { object, origin } = scanned;
     const source = sourceKindOf(origin);
     const budget = createBudget(this.options.limits ?? DEFAULT_LIMITS);
@@ -176,23 +186,82 @@ class Run {
       if (!filtered && (!rule.check || !ruleAppliesToSource(rule, source))) continue;
       if (!rule.check) continue;
       if (record) this.evaluations.push({ ruleId: rule.meta.id, resource: refOf(object) });
-      const before = budget.exhausted.length;
-      try {
-        for (const violation of rule.check(object, context)) {
-          produced.push(this.toFinding(rule, scanned, violation));
-        }
-      } catch (error) {
-        const message = errorMessage(error);
-        this.ruleErrors.push({ ruleId: rule.meta.id, resource: refOf(object), message });
-        // A threat rule that fails must not let what it was judging pass as clean: it fails toward suspicious.
-        if (rule.meta.category === 'threat') produced.push(this.toFinding(rule, scanned, failedThreatCheck(object, message)));
-      }
-      // Indexed, not sliced: this runs for every rule on every object, and nearly always finds nothing.
-      for (let i = before; i < budget.exhausted.length; i++) {
-        this.coverage.push({ ruleId: rule.meta.id, source, resource: refOf(object), reason: `not fully evaluated: ${budget.exhausted[i]}` });
-      }
+      this.judgeRule(rule, scanned, context, budget, produced);
     }
     return produced;
+  }
+
+  /**
+   * One rule on one object: its findings into `produced`, its error and budget cuts into the run.
+   * `ledger` is the budget itself, read here without counting as the rule's use of it.
+   */
+  private judgeRule(rule: Rule, scanned: ScannedObject, context: RuleContext, ledger: Budget, produced: Finding[]): void {
+    const { object } = scanned;
+    const before = ledger.exhausted.length;
+    try {
+      // Non-null: the callers skip rules without `check`.
+      for (const violation of rule.check!(object, context)) {
+        produced.push(this.toFinding(rule, scanned, violation));
+      }
+    } catch (error) {
+      const message = errorMessage(error);
+      this.ruleErrors.push({ ruleId: rule.meta.id, resource: refOf(object), message });
+      // A threat rule that fails must not let what it was judging pass as clean: it fails toward suspicious.
+      if (rule.meta.category === 'threat') produced.push(this.toFinding(rule, scanned, failedThreatCheck(object, message)));
+    }
+    // Indexed, not sliced: this runs for every rule on every object, and nearly always finds nothing.
+    for (let i = before; i < ledger.exhausted.length; i++) {
+      this.coverage.push({ ruleId: rule.meta.id, source: context.source, resource: refOf(object), reason: `not fully evaluated: ${ledger.exhausted[i]}` });
+    }
+  }
+
+  /** What one rule gives on one object, kept out of the run's own results (judging ahead). */
+  outcomeOf(rule: Rule, scanned: ScannedObject, context: RuleContext, ledger: Budget): RuleOutcome {
+    const findings: Finding[] = [];
+    const errorsBefore = this.ruleErrors.length;
+    const coverageBefore = this.coverage.length;
+    this.judgeRule(rule, scanned, context, ledger, findings);
+    if (findings.length === 0 && this.ruleErrors.length === errorsBefore && this.coverage.length === coverageBefore) return NOTHING_FOUND;
+    return { findings, ruleErrors: this.ruleErrors.splice(errorsBefore), coverage: this.coverage.splice(coverageBefore) };
+  }
+
+  /**
+   * An object some of whose rules were judged ahead: their outcomes are replayed in their places,
+   * the others judged now, so findings, errors, coverage and evaluations come in the same order as
+   * judging every rule now. When a rule judged now drew on the budget that one judged ahead drew
+   * on too, they would have shared it: the object is judged again whole.
+   */
+  private checkPrejudged(scanned: ScannedObject, inventory: Inventory, ahead: PrejudgedObject): Finding[] {
+    const { object, origin } = scanned;
+    const source = sourceKindOf(origin);
+    const rules = this.rulesFor(object, source);
+    const marks = { errors: this.ruleErrors.length, coverage: this.coverage.length, evaluations: this.evaluations.length };
+    const ledger = createBudget(this.options.limits ?? DEFAULT_LIMITS);
+    const budget = new WatchedBudget(ledger);
+    const record = this.options.recordEvaluations === true && !isUnreadDocument(object);
+    const context = { source, inventory, config: this.config, origin, budget, ...(this.options.unreadKinds ? { unreadKinds: this.options.unreadKinds } : {}) };
+    const produced: Finding[] = [];
+    for (const rule of rules) {
+      if (!rule.check || !ruleAppliesToSource(rule, source)) continue;
+      if (record) this.evaluations.push({ ruleId: rule.meta.id, resource: refOf(object) });
+      const outcome = ahead.outcomeOf(rule);
+      if (!outcome) this.judgeRule(rule, scanned, context, ledger, produced);
+      else if (outcome !== NOTHING_FOUND) {
+        // Findings judged on another thread arrive as copies: they are tied to this object here,
+        // as `toFinding` ties its own, so its suppressions apply to them.
+        for (const finding of outcome.findings) {
+          JUDGED_OBJECT.set(finding, scanned);
+          produced.push(finding);
+        }
+        for (const error of outcome.ruleErrors) this.ruleErrors.push(error);
+        for (const entry of outcome.coverage) this.coverage.push(entry);
+      }
+    }
+    if (!(ahead.usedBudget && budget.touched)) return produced;
+    this.ruleErrors.length = marks.errors;
+    this.coverage.length = marks.coverage;
+    this.evaluations.length = marks.evaluations;
+    return this.checkObject(scanned, inventory, rules);
   }
 
   /** Whole-inventory rules, keeping the violations `keep` accepts. */
@@ -246,6 +315,7 @@ class Run {
     return { findings: this.findings, ruleErrors: this.ruleErrors, evaluations: this.evaluations, coverage: this.coverage };
   }
 }
+
 
 /** The rules one kind, group and source meet, and the enabled rules that match it but not the source. */
 interface KindRules {
@@ -305,6 +375,28 @@ export function runRules(objects: readonly ScannedObject[], options: EngineOptio
   }
   run.findings.push(...run.checkInventory(inventory, sources));
   return run.result();
+}
+
+/** One rule at a time on one object, apart from any run's results: what judging objects apart (`judgeAlone`) needs of the engine. */
+export interface RuleByRule {
+  readonly config: KfguardConfig;
+  /** The budget each object's rules share, as the run gives it. */
+  readonly limits: EvaluationLimits;
+  /** The enabled rules that judge this object from its source, in the order a run judges them. */
+  rulesFor(scanned: ScannedObject): readonly Rule[];
+  /** `ledger` is the budget behind `context.budget`, read without counting as the rule's use. */
+  outcomeOf(rule: Rule, scanned: ScannedObject, context: RuleContext, ledger: Budget): RuleOutcome;
+}
+
+/** Judges as `runRules` with these options would, one rule at a time (see `judgeAlone`). */
+export function ruleByRule(options: EngineOptions): RuleByRule {
+  const run = new Run({ ...options, recordEvaluations: false });
+  return {
+    config: run.settings,
+    limits: options.limits ?? DEFAULT_LIMITS,
+    rulesFor: (scanned) => run.matchingRules(scanned.object, sourceKindOf(scanned.origin)),
+    outcomeOf: (rule, scanned, context, ledger) => run.outcomeOf(rule, scanned, context, ledger),
+  };
 }
 
 export interface ObjectEvaluation extends EngineResult {

@@ -147,7 +147,8 @@ export class Snapshot extends InventoryQueries {
     return this.byObject.size;
   }
 
-  upsert(scanned: ScannedObject): void {
+  /** Stores `scanned`; returns the copy it replaced (same identity and slot), if any. */
+  upsert(scanned: ScannedObject): ScannedObject | undefined {
     const identity = identityOf(scanned.object) ?? `\u0000unnamed\u0000${++unnamed}`;
     const slot = slotOf(scanned);
     const previous = getOf(this.entries.get(identity), slot);
@@ -156,6 +157,7 @@ export class Snapshot extends InventoryQueries {
     setIn(this.entries, identity, slot, scanned);
     this.index(`${identity}\u0000${slot}`, scanned);
     this.advance(kept, { removed: previous ? [previous] : [], added: [scanned] });
+    return previous;
   }
 
   /** Removes every stored copy of the object with this identity. */

@@ -30,15 +30,39 @@ export interface Collected {
   readonly problems: readonly InputError[];
 }
 
+/** Told of each copy as it is put into the snapshot and taken out, and when the sources end (`JudgeAhead`). */
+export interface ArrivalListener {
+  arrived(scanned: ScannedObject): void;
+  removed(scanned: ScannedObject): void;
+  ended(): void;
+}
+
 /** Drains batch sources into a snapshot: sources → snapshot, the first stage of every scan. */
-export async function collect(sources: readonly Source[], snapshot: Snapshot): Promise<Collected> {
+export async function collect(sources: readonly Source[], snapshot: Snapshot, listener?: ArrivalListener): Promise<Collected> {
   const problems: InputError[] = [];
-  for (const source of sources) {
-    for await (const event of source.events()) {
-      if (event.type === 'upsert') snapshot.upsert({ object: event.object, origin: event.origin });
-      else if (event.type === 'delete') snapshot.delete(event.object);
-      else problems.push(event.problem);
+  try {
+    for (const source of sources) {
+      for await (const event of source.events()) {
+        if (event.type === 'upsert') putIn(snapshot, { object: event.object, origin: event.origin }, listener);
+        else if (event.type === 'delete') takeOut(snapshot, event.object, listener);
+        else problems.push(event.problem);
+      }
     }
+  } finally {
+    listener?.ended();
   }
   return { objects: snapshot.all, problems };
+}
+
+function putIn(snapshot: Snapshot, scanned: ScannedObject, listener: ArrivalListener | undefined): void {
+  // The copy replaced (same identity and slot) is no longer stored; other slots' copies stay.
+  const replaced = snapshot.upsert(scanned);
+  if (!listener) return;
+  if (replaced) listener.removed(replaced);
+  listener.arrived(scanned);
+}
+
+function takeOut(snapshot: Snapshot, object: K8sObject, listener: ArrivalListener | undefined): void {
+  if (listener) for (const copy of snapshot.copiesOf(object)) listener.removed(copy);
+  snapshot.delete(object);
 }

@@ -33,7 +33,7 @@ const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/tok
  * client-node is imported here, on demand, so file scans and `--version` never load it.
  */
 export async function connect(options: ConnectionOptions): Promise<Connection> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { KubeConfig } = await import('./kube-config.js');
   const kubeConfig = new KubeConfig();
   const files = configFiles(options);
   try {
