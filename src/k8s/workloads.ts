@@ -130,7 +130,8 @@ export function isBuiltInWorkload(object: K8sObject): boolean {
 export function withoutBookkeeping(object: K8sObject): K8sObject {
   const metadata = object.metadata;
   const dropStatus = 'status' in object && isBuiltInWorkload(object);
-  const dropManaged = metadata !== undefined && 'managedFields' in metadata;
+  // A file is not validated by an API server: `metadata: null` or `metadata: 5` parses too.
+  const dropManaged = isRecord(metadata) && 'managedFields' in metadata;
   if (!dropStatus && !dropManaged) return object;
   const { status: _status, ...rest } = object;
   const view: Record<string, unknown> = dropStatus ? rest : { ...object };
