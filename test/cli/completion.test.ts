@@ -69,6 +69,13 @@ describe('kfguard completion bash', { skip: hasShell('bash') ? false : 'bash not
     assert.deepEqual(await complete('scan', 'manifest-'), ['manifest-one.yaml']);
     assert.deepEqual(await complete('scan', '--config', 'manifest-'), ['manifest-one.yaml']);
   });
+
+  test('a file name with spaces is one candidate, not one per word', async () => {
+    writeFileSync(join(dir.path, 'with space.yaml'), '');
+    assert.deepEqual(await complete('scan', 'with'), ['with space.yaml']);
+    assert.deepEqual(await complete('scan', '-o', 'with'), ['with space.yaml']);
+    assert.deepEqual(await complete('fix', 'with'), ['with space.yaml']);
+  });
 });
 
 describe('kfguard completion zsh and fish', () => {

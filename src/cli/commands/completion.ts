@@ -68,7 +68,8 @@ function flagArms(words: (list: string) => string): string[] {
 
 function bashScript(): string {
   const words = (list: string): string => `COMPREPLY=($(compgen -W "${list}" -- "$cur"))`;
-  const files = 'COMPREPLY=($(compgen -f -- "$cur"))';
+  // compgen prints one name a line: split on newlines only, or "with space.yaml" becomes two candidates.
+  const files = "local IFS=$'\\n'; COMPREPLY=($(compgen -f -- \"$cur\"))";
   return `# bash completion for kfguard. Install: kfguard completion bash > ~/.local/share/bash-completion/completions/kfguard
 _kfguard() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} key=\${COMP_WORDS[1]}
