@@ -53,6 +53,8 @@ export function outputTargets(formats: readonly string[], output: string | undef
   if (output !== undefined) {
     const withoutFile = targets.filter((t) => t.file === undefined);
     if (withoutFile.length > 1) throw new UsageError('--output takes one format; use --format NAME=FILE for several');
+    // Every format already has its file: -o would be dropped without a word, and the user expects that file.
+    if (withoutFile.length === 0) throw new UsageError('--output names no report: every --format already has its own FILE', 'drop --output, or give one --format without =FILE');
     return targets.map((t) => (t.file === undefined ? { ...t, file: output } : t));
   }
   return targets;
