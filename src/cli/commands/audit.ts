@@ -18,6 +18,7 @@ import { AUDIT_LIMIT_OPTIONS, auditLimitsOf } from '../audit-limit-flags.js';
 import { EXIT_CLEAN, type CliIo } from '../io.js';
 import { parseCountFlag, parseDurationFlag, parseTimeFlag } from '../time-flags.js';
 import { exitCodeFor, outputTargets, parseFailOn, useColor } from './scan.js';
+import { stderrLine } from '../stderr-line.js';
 
 const AUDIT_OPTIONS = {
   format: { type: 'string', short: 'f', multiple: true },
@@ -111,7 +112,7 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
     if (target.file === undefined) io.stdout(rendered);
     else await io.writeFile(resolve(io.cwd, target.file), rendered);
   }
-  for (const error of report.errors) io.stderr(`kfguard: input error: ${[error.file, error.line].filter((x) => x !== undefined).join(':')}: ${error.message}\n`);
+  for (const error of report.errors) io.stderr(stderrLine(`kfguard: input error: ${[error.file, error.line].filter((x) => x !== undefined).join(':')}: ${error.message}`));
   const writeBaseline = stringOption(values['write-baseline']);
   if (writeBaseline !== undefined) {
     const written = createBaseline(report.findings, new Date().toISOString());

@@ -12,6 +12,7 @@ import { listOption, parseCommandArgs, stringOption } from '../args.js';
 import { loadCliConfig } from '../config.js';
 import { FIX_HELP } from '../help.js';
 import { EXIT_CLEAN, EXIT_ERROR, type CliIo } from '../io.js';
+import { stderrLine } from '../stderr-line.js';
 
 export const FIX_OPTIONS = {
   out: { type: 'string' },
@@ -60,12 +61,13 @@ function summary(result: FixRunResult, outputs: readonly OutputFile[], cwd: stri
     lines.push(`${result.unfixable.length} finding(s) have no automatic fix:`);
     for (const [key, count] of countBy(result.unfixable, (u) => `${u.finding.ruleId}\u0000${u.reason}`)) {
       const [ruleId, reason] = key.split('\u0000');
-      lines.push(`  - ${ruleId} (${count}): ${reason}; see \`kfguard explain ${ruleId}\``);
+      lines.push(`  - ${ruleId} (${count}): ${escapeForTerminal(reason ?? '')}; see \`kfguard explain ${ruleId}\``);
     }
   }
   if (result.notes.length > 0) {
     lines.push('Before applying:');
-    for (const note of result.notes) lines.push(`  - ${note}`);
+    // Notes name objects from the input (a Secret to create for Deployment NAME): one line each.
+    for (const note of result.notes) lines.push(`  - ${escapeForTerminal(note)}`);
   }
   if (preview && outputs.length > 0) lines.push('Nothing was changed. Rerun with --in-place (plain files) or --out DIR to write the fix.');
   return `${lines.join('\n')}\n`;
@@ -100,8 +102,8 @@ export async function fixCommand(argv: readonly string[], io: CliIo): Promise<nu
     ...(outOption === undefined ? {} : { outDir: resolve(io.cwd, outOption) }),
   });
 
-  for (const error of result.errors) io.stderr(`kfguard: input error: ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}\n`);
-  for (const error of result.ruleErrors) io.stderr(`kfguard: rule ${error.ruleId} failed: ${error.message}\n`);
+  for (const error of result.errors) io.stderr(stderrLine(`kfguard: input error: ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`));
+  for (const error of result.ruleErrors) io.stderr(stderrLine(`kfguard: rule ${error.ruleId} failed: ${error.message}`));
   const written: (typeof result.outputs)[number][] = [];
   let writeFailed = false;
   if (preview) {
@@ -114,7 +116,7 @@ export async function fixCommand(argv: readonly string[], io: CliIo): Promise<nu
         written.push(output);
       } catch (error) {
         writeFailed = true;
-        io.stderr(`kfguard: cannot write ${display(io.cwd, output.path)}: ${errorMessage(error)}\n`);
+        io.stderr(stderrLine(`kfguard: cannot write ${display(io.cwd, output.path)}: ${errorMessage(error)}`));
       }
     }
   }

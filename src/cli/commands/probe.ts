@@ -19,6 +19,7 @@ import { PROBE_HELP } from '../help.js';
 import { loadCliConfig } from '../config.js';
 import { EXIT_CLEAN, type CliIo } from '../io.js';
 import { exitCodeFor, outputTargets, parseFailOn, useColor } from './scan.js';
+import { stderrLine } from '../stderr-line.js';
 
 const PROBE_OPTIONS = {
   targets: { type: 'string', multiple: true },
@@ -99,7 +100,7 @@ export async function probeCommand(argv: readonly string[], io: CliIo): Promise<
     if (fromScan === undefined && values.cluster !== true) throw new UsageError('probe needs at least one URL', 'kfguard probe https://kubeflow.example.com/ (or --targets FILE, --from-scan REPORT.json, --cluster)');
     warnings.push('the scan found no exposure path with an address to probe');
   }
-  for (const error of errors) io.stderr(`kfguard: input error: ${[error.file, error.line].filter((x) => x !== undefined).join(':')}: ${error.message}\n`);
+  for (const error of errors) io.stderr(stderrLine(`kfguard: input error: ${[error.file, error.line].filter((x) => x !== undefined).join(':')}: ${error.message}`));
 
   const run = await runProbe({
     targets: unique,
@@ -113,7 +114,7 @@ export async function probeCommand(argv: readonly string[], io: CliIo): Promise<
     warnings,
     config,
   });
-  for (const error of run.report.errors) io.stderr(`kfguard: input error: ${error.file}: ${error.message}\n`);
+  for (const error of run.report.errors) io.stderr(stderrLine(`kfguard: input error: ${error.file}: ${error.message}`));
   const report = errors.length === 0 ? run.report : buildReport({ ...run.report, errors: [...errors, ...run.report.errors] });
   const color = useColor(values, io);
   for (const { target, formatter } of formatters) {
