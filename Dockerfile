@@ -6,6 +6,9 @@
 #
 # Stage 1 bundles the CLI with esbuild: dist/ is self-contained (every dependency inlined), so the
 # runtime stage needs no node_modules and no npm.
+# The image has no kubectl, kustomize or helm: a kustomize directory or chart in a scanned folder is an
+# input error (exit 2) naming the missing renderer, and its files are scanned as plain manifests.
+# Render outside and pipe the result: `kustomize build overlays/prod | docker run -i --rm IMAGE scan -`.
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -25,6 +28,8 @@ COPY --from=build /src/dist/ dist/
 COPY bin/ bin/
 COPY data/ data/
 COPY package.json ./
+# Apache-2.0 asks that the licence travel with the work; the bundled packages' notices are in dist/.
+COPY LICENSE ./
 USER 65532:65532
 ENV NODE_ENV=production
 EXPOSE 8443

@@ -77,6 +77,13 @@ describe('Dockerfile', () => {
     }
   });
 
+  test('ships the licences: kfguard\'s own LICENSE and the bundled packages\' notices', () => {
+    const shipped = ops(final, 'COPY').map(copyOf).flatMap((c) => c.sources);
+    assert.ok(shipped.includes('LICENSE'), 'LICENSE is copied into the runtime stage');
+    // The bundled packages' licences are written by the build into dist/.
+    assert.ok(shipped.some((s) => /^\/src\/dist\/?$/.test(s)), 'dist/ (with THIRD-PARTY-NOTICES.txt) is copied');
+  });
+
   test('copies from the build stage only what the build produces', () => {
     for (const copy of ops(final, 'COPY').map(copyOf).filter((c) => c.from)) {
       assert.equal(copy.from, build.name);
