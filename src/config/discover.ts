@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { dirname, join, relative, isAbsolute, sep } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 
 export const CONFIG_FILE_NAME = '.kfguard.yaml';
@@ -22,9 +22,28 @@ export async function findConfigFile(start: string): Promise<string | undefined>
       if (await isFile(candidate)) found.push(candidate);
     }
     if (found.length > 1) throw new ConfigError(`both ${CONFIG_FILE_NAMES.join(' and ')} in ${directory}`, 'keep one of them, or name the file with --config');
-    if (found[0] !== undefined) return found[0];
+    if (found[0] !== undefined) {
+      await refuseLinkOutside(found[0], root ?? start);
+      return found[0];
+    }
   }
   return undefined;
+}
+
+/**
+ * A found config is a file of the scanned tree, so its author may be a pull request's. A committed
+ * symlink `.kfguard.yaml -> /proc/self/environ` (or a key file) would have kfguard read a file
+ * outside the tree and quote it in its config error: the CI job's environment in its log. A link
+ * is followed only when it ends inside `root` (a monorepo sharing one config); `--config` and
+ * `KFGUARD_CONFIG` are the user's own choice and are not checked.
+ */
+async function refuseLinkOutside(file: string, root: string): Promise<void> {
+  if (!(await lstat(file)).isSymbolicLink()) return;
+  const [target, realRoot] = await Promise.all([realpath(file), realpath(root)]);
+  const rel = relative(realRoot, target);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new ConfigError(`refusing ${file}: a symbolic link to a file outside ${root}`, 'a config found by discovery must be inside the repository; name another file with --config');
+  }
 }
 
 /** The nearest directory at or above `start` that holds `.git`; only `.git` is looked at on the way. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { findConfigFile } from '../../src/config/discover.js';
@@ -67,6 +67,30 @@ describe('config discovery and loading', () => {
       assert.ok(!(JSON.parse(run.stdout) as { warnings: string[] }).warnings.some((w) => w.startsWith('config ')), run.stdout);
     } finally {
       bare.cleanup();
+    }
+  });
+
+  test('a found config that is a symlink out of the repository is refused, and what it points at is never quoted', async () => {
+    const repo = tempDir();
+    const elsewhere = tempDir();
+    try {
+      mkdirSync(join(repo.path, '.git'));
+      // What a committed `.kfguard.yaml -> /proc/self/environ` would reach: the CI job's environment.
+      const secret = join(elsewhere.path, 'environ');
+      writeFileSync(secret, 'CI_TOKEN=planted-secret-value\u0000HOME=/root');
+      symlinkSync(secret, join(repo.path, '.kfguard.yaml'));
+      await assert.rejects(findConfigFile(repo.path), (error: unknown) => error instanceof ConfigError && /symbolic link to a file outside/.test(error.message));
+      const run = await runCli(['scan', '.', '--format', 'json'], { cwd: repo.path });
+      assert.equal(run.code, 2);
+      assert.doesNotMatch(run.stdout + run.stderr, /planted-secret-value/);
+      // A link that stays inside the repository (one config shared by a monorepo) is followed.
+      writeFileSync(join(repo.path, 'shared.yaml'), 'rules: {crypto-miner-workload: {enabled: false}}\n');
+      mkdirSync(join(repo.path, 'team'));
+      symlinkSync('../shared.yaml', join(repo.path, 'team', '.kfguard.yaml'));
+      assert.equal(await findConfigFile(join(repo.path, 'team')), join(repo.path, 'team', '.kfguard.yaml'));
+    } finally {
+      repo.cleanup();
+      elsewhere.cleanup();
     }
   });
 
