@@ -55,7 +55,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
+/** The flags `kfguard` itself takes before any command. */
+const MAIN_FLAGS = ['--help', '-h', '--version', '-V'];
+
 function unknownCommand(command: string): UsageError {
+  // `kfguard --versoin` is a mistyped flag, not a command: suggest among the main flags.
+  if (command.startsWith('-')) {
+    const near = nearestWords(command, MAIN_FLAGS);
+    return new UsageError(`unknown option "${command}"`, near.length > 0 ? `did you mean ${near[0]}? (run \`kfguard --help\` for usage)` : 'run `kfguard --help` for usage');
+  }
   const near = nearestWords(command, Object.keys(COMMANDS));
   return new UsageError(`unknown command "${command}"`, near.length > 0 ? `did you mean \`kfguard ${near[0]}\`? (commands: ${Object.keys(COMMANDS).join(', ')})` : `commands: ${Object.keys(COMMANDS).join(', ')}`);
 }

@@ -72,6 +72,8 @@ describe('did you mean', () => {
       [['scan', '--category', 'threats'], /unknown category "threats"\n {2}hint: did you mean threat\?/],
       [['webhook', 'serv'], /hint: did you mean `kfguard webhook serve`\?/],
       [['completion', 'bsh'], /hint: did you mean bash/],
+      [['--versoin'], /unknown option "--versoin"\n {2}hint: did you mean --version\?/],
+      [['export', 'vapp'], /unknown export "vapp"\n {2}hint: did you mean `kfguard export vap`\?/],
     ];
     for (const [argv, expected] of cases) {
       const run = await runCli(argv);

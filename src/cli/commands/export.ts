@@ -7,6 +7,7 @@ import { vapManifests, type VapAction } from '../../vap/policies.js';
 import { parseCommandArgs, stringOption } from '../args.js';
 import { EXPORT_HELP, EXPORT_VAP_HELP } from '../help.js';
 import { EXIT_CLEAN, EXIT_ERROR, type CliIo } from '../io.js';
+import { nearestWords } from '../../core/nearest.js';
 
 const ACTIONS: Readonly<Record<string, readonly VapAction[]>> = { enforce: ['Deny'], warn: ['Warn', 'Audit'], audit: ['Audit'] };
 
@@ -22,7 +23,7 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
     return EXIT_CLEAN;
   }
   if (sub === 'vap') return exportVap(rest, io);
-  throw new UsageError(`unknown export "${sub}"`, 'exports: vap');
+  throw new UsageError(`unknown export "${sub}"`, nearestWords(sub, ['vap']).length > 0 ? 'did you mean `kfguard export vap`? (exports: vap)' : 'exports: vap');
 }
 
 async function exportVap(argv: readonly string[], io: CliIo): Promise<number> {
