@@ -1,4 +1,5 @@
 import { structuredPatch } from 'diff';
+import { escapeForTerminalLines } from '../report/terminal-safe.js';
 import { quoteHeaderName } from './diff-path.js';
 import { maskYamlSecrets } from './mask-yaml-secrets.js';
 
@@ -16,7 +17,19 @@ export function unifiedDiff(label: string, before: string | undefined, after: st
   if (patch.hunks.length === 0) return '';
   const lines = [`--- ${before === undefined ? '/dev/null' : quoteHeaderName(`a/${label}`)}`, `+++ ${quoteHeaderName(`b/${label}`)}`];
   for (const hunk of patch.hunks) {
-    lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines);
+    lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines.map(terminalSafeLine));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A line of the file as the preview prints it: the file's author may have put OSC 52 (set the
+ * clipboard), OSC 8 or bidi overrides in a comment, so they are shown as `\uXXXX` (that line then
+ * no longer applies with `patch`, like a masked one). A CRLF file's final CR stays: it moves
+ * nothing on a terminal, and the hunk still applies.
+ */
+function terminalSafeLine(line: string): string {
+  const crlf = line.endsWith('\r');
+  const escaped = escapeForTerminalLines(crlf ? line.slice(0, -1) : line);
+  return crlf ? `${escaped}\r` : escaped;
 }
