@@ -128,6 +128,26 @@ function scalarSetsOf(pending: readonly PendingEdit[]): ScalarSet[] | undefined 
 }
 
 /**
+ * Mixed edits in one document (a `kind: List` whose Service gets a new type and whose Pod gets an
+ * env entry): the scalar sets are made in place through the CST first, so only the structural
+ * rest is re-printed and confined, and the set values' collections keep their layout. Sets and
+ * appends run before deletes on the indices as parsed (types.ts), so doing the sets first changes
+ * nothing the other edits address. Undefined when there is nothing to split.
+ */
+function stageScalarSets(source: string, pending: readonly PendingEdit[]): { source: string; rest: PendingEdit[] } | undefined {
+  const scalar = (edit: ObjectEdit): boolean => edit.op === 'set' && (edit.value === null || ['string', 'number', 'boolean'].includes(typeof edit.value));
+  const sets = pending.map(({ prefix, edits }) => ({ prefix, edits: edits.filter(scalar) })).filter((p) => p.edits.length > 0);
+  const rest = pending.map(({ prefix, edits }) => ({ prefix, edits: edits.filter((e) => !scalar(e)) })).filter((p) => p.edits.length > 0);
+  if (sets.length === 0 || rest.length === 0) return undefined;
+  const scalarSets = scalarSetsOf(sets);
+  const staged = scalarSets && setScalarsInPlace(source, scalarSets);
+  if (staged === undefined) return undefined;
+  const doc = parseDocument(source);
+  for (const { prefix, edits } of sets) applyEditsToDocument(doc, prefix, edits);
+  return isDeepStrictEqual(parseDocument(staged).toJS(), doc.toJS()) ? { source: staged, rest } : undefined;
+}
+
+/**
  * A YAML stream edited document by document. Only documents that receive edits are re-printed
  * (with the `yaml` Document API, which keeps their comments); every other byte stays as it was.
  */
@@ -207,6 +227,11 @@ export class EditableYamlFile {
     const inPlace = sets && setScalarsInPlace(source, sets);
     const intended: unknown = doc.toJS();
     if (inPlace !== undefined && isDeepStrictEqual(parseDocument(inPlace).toJS(), intended)) return inPlace;
+    const staged = stageScalarSets(source, [...byPrefix.values()]);
+    if (staged !== undefined) {
+      const out = this.renderChunk(staged.source, staged.rest, linesBefore);
+      if (isDeepStrictEqual(parseDocument(out).toJS(), intended)) return out;
+    }
     const printed = restoreSpacing(doc.toString(layout), source).trimEnd() + trailingSpace(source);
     // Structural edits: the printer's changes away from the edited nodes are undone, if the data still reads as intended.
     const containers = [...byPrefix.values()].flatMap(({ prefix, edits: list }) =>

@@ -107,6 +107,33 @@ describe('EditableYamlFile keeps comments and layout', () => {
     assert.doesNotMatch(diff, /^-[^-]/m);
   });
 
+  test('a value set beside a structural edit in the same document still moves only its token', () => {
+    // `kubectl get -o yaml` gives one List document: a Service's type and a Pod's env are fixed together.
+    const list = `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: web}
+  spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: nb}
+  spec:
+    containers:
+    - name: a
+      image: jupyter/base-notebook
+`;
+    const file = new EditableYamlFile(list);
+    file.edit(0, ['items', 0], [{ op: 'set', path: ['spec', 'type'], value: 'ClusterIP' }]);
+    file.edit(0, ['items', 1], [{ op: 'append', path: ['spec', 'containers', 0, 'env'], value: { name: 'A', value: 'b' } }]);
+    const out = file.render();
+    assert.ok(out.includes('  spec: {type: ClusterIP, selector: {app: web}, ports: [{port: 80}]}\n'), out);
+    assert.match(out, /^ {6}env:\n {6}- name: A\n {8}value: b$/m);
+    const diff = unifiedDiff('list.yaml', list, out);
+    assert.equal(diff.split('\n').filter((l) => /^-[^-]/.test(l)).length, 1, diff);
+  });
+
   test('the diff shows the changed line with its neighbours only', () => {
     const file = new EditableYamlFile(SERVICE);
     file.edit(0, [], [{ op: 'set', path: ['spec', 'type'], value: 'ClusterIP' }]);
