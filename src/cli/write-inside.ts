@@ -53,6 +53,25 @@ export async function writeInside(root: string, path: string, content: string): 
   }
 }
 
+/**
+ * The first existing component of `path` strictly below `base` that is a symbolic link. `--out DIR`
+ * inside the working directory is a path of the scanned tree, which a pull request may have
+ * committed as a link (`fixed -> ~/.config`); components at or above `base` are the user's own
+ * (macOS's /tmp is a link).
+ */
+export async function linkBelow(base: string, path: string): Promise<string | undefined> {
+  const rel = relative(base, path);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+  let current = base;
+  for (const part of rel.split(sep)) {
+    current = join(current, part);
+    const info = await lstatOrUndefined(current);
+    if (!info) return undefined;
+    if (info.isSymbolicLink()) return current;
+  }
+  return undefined;
+}
+
 async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await lstat(path);

@@ -92,6 +92,27 @@ describe('fix write roots', () => {
     assert.deepEqual(readdirSync(outside), []);
   });
 
+  test('--out DIR inside the working directory that is (or runs through) a committed symlink is refused', async () => {
+    const { repo, outside } = layout();
+    writeFileSync(join(repo, 'gateway.yaml'), EXPOSED_GATEWAY);
+    // A CI step runs `kfguard fix . --out fixed`; the pull request commits `fixed -> somewhere`.
+    symlinkSync(outside, join(repo, 'fixed'));
+    mkdirSync(join(repo, 'real'));
+    symlinkSync(outside, join(repo, 'real', 'link'));
+    for (const out of ['fixed', 'fixed/deeper', 'real/link/x']) {
+      const run = await runCli(['fix', 'gateway.yaml', '--out', out, ...RULE], { cwd: repo });
+      assert.equal(run.code, 2, `${out}: ${run.stderr}`);
+      assert.match(run.stderr, /refusing --out .*: .* is a symbolic link/, out);
+    }
+    assert.deepEqual(readdirSync(outside), []);
+    // A directory outside the working directory is the user's own, links and all.
+    const elsewhere = join(dir.path, `elsewhere${n}`);
+    symlinkSync(outside, elsewhere);
+    const run = await runCli(['fix', 'gateway.yaml', '--out', elsewhere, ...RULE], { cwd: repo });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(readdirSync(outside), ['gateway.yaml']);
+  });
+
   test('--out gives two inputs with the same base name two different files', async () => {
     const { repo, outside } = layout();
     mkdirSync(join(outside, 'a'));

@@ -13,6 +13,7 @@ import { loadCliConfig } from '../config.js';
 import { FIX_HELP } from '../help.js';
 import { EXIT_CLEAN, EXIT_ERROR, type CliIo } from '../io.js';
 import { stderrLine } from '../stderr-line.js';
+import { linkBelow } from '../write-inside.js';
 
 export const FIX_OPTIONS = {
   out: { type: 'string' },
@@ -88,6 +89,11 @@ export async function fixCommand(argv: readonly string[], io: CliIo): Promise<nu
   const placeholderCidr = stringOption(values['placeholder-cidr']) ?? DEFAULT_FIX_OPTIONS.placeholderCidr;
   if (!isCidr(placeholderCidr)) throw new UsageError(`invalid --placeholder-cidr "${placeholderCidr}"`, 'use a CIDR such as 10.0.0.0/8');
 
+  const outDir = outOption === undefined ? undefined : resolve(io.cwd, outOption);
+  const link = outDir === undefined ? undefined : await linkBelow(io.cwd, outDir);
+  if (link !== undefined) {
+    throw new UsageError(`refusing --out ${outOption}: ${link} is a symbolic link`, 'a folder of the scanned tree may be a committed link; name a real directory, or one outside the working directory');
+  }
   const only = listOption(values.rule);
   const rules = selectRules(ALL_RULES, { only, skip: [], categories: [] });
   const config = await loadCliConfig(stringOption(values.config), io);
@@ -99,7 +105,7 @@ export async function fixCommand(argv: readonly string[], io: CliIo): Promise<nu
     rules,
     config,
     fixOptions: { keepLoadBalancer: values['keep-load-balancer'] === true, placeholderCidr },
-    ...(outOption === undefined ? {} : { outDir: resolve(io.cwd, outOption) }),
+    ...(outDir === undefined ? {} : { outDir }),
   });
 
   for (const error of result.errors) io.stderr(stderrLine(`kfguard: input error: ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`));
