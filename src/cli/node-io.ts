@@ -1,8 +1,8 @@
 import { escapeForTerminalLines } from '../report/terminal-safe.js';
 import { writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { CliIo } from './io.js';
-import { writeInside } from './write-inside.js';
+import { linkBelow, writeInside } from './write-inside.js';
 import { makeDirectories } from './make-directories.js';
 
 async function readAllStdin(maxBytes: number): Promise<Buffer> {
@@ -30,6 +30,10 @@ export function nodeIo(): CliIo {
     stdinChunks: () => process.stdin as AsyncIterable<Buffer>,
     writeFile: async (path, content, root) => {
       if (root !== undefined) return writeInside(root, path, content);
+      // A report path inside the working directory is a path of the scanned tree, whose author may
+      // have committed `kfguard.sarif -> ~/.bashrc`: no link below the working directory is followed.
+      const link = await linkBelow(process.cwd(), resolve(path));
+      if (link !== undefined) throw new Error(`refusing to write through the symbolic link ${link}`);
       await makeDirectories(dirname(path));
       await writeFile(path, content);
     },
