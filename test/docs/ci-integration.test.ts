@@ -87,6 +87,14 @@ describe('CI integration files', () => {
       assert.ok(runs.steps.indexOf(upload) < runs.steps.length - 1, 'uploads before the failing step');
     });
 
+    test("leaves the caller's KFGUARD_CONFIG alone when the config input is empty", () => {
+      // A step's env overrides the job's: setting KFGUARD_CONFIG from an empty input would drop a
+      // job-level KFGUARD_CONFIG (the base branch's config, SECURITY.md) and let discovery read the
+      // pull request's own .kfguard.yaml instead.
+      for (const step of runs.steps) assert.ok(!('KFGUARD_CONFIG' in ((step.env as Yaml | undefined) ?? {})), `step ${String(step.name)} sets KFGUARD_CONFIG`);
+      assert.match(String(scanStep?.run), /--config "\$KFGUARD_CONFIG_INPUT"/);
+    });
+
     test('the Node check refuses a Node older than 20 with an error naming the fix', (t) => {
       if (process.platform === 'win32') return t.skip('bash script');
       const check = runs.steps.find((s) => typeof s.run === 'string' && s.run.includes('process.versions.node'));
@@ -130,7 +138,7 @@ describe('CI integration files', () => {
           KFGUARD_FAIL_ON: 'high',
           KFGUARD_FORMAT: 'text',
           KFGUARD_SARIF: 'out/kfguard.sarif',
-          KFGUARD_CONFIG: '',
+          KFGUARD_CONFIG_INPUT: '',
           NO_COLOR: '1',
         },
       });
