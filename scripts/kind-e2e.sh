@@ -10,7 +10,8 @@
 #    keeps the list in step), run with KFGUARD_LIVE_KUBECONFIG: the same tests that run against the
 #    in-repo fake API server, each creating its objects through the API and deleting them after.
 #    Tests that need what only the fake can do (injected 403s, 410s, drops) skip, saying why.
-# 2. The scanner ClusterRole in deploy/scanner grants get, list, watch and nothing that writes.
+# 2. The scanner ClusterRole in deploy/scanner grants get and list and nothing that writes; the
+#    watch's account may also watch.
 #
 # The suite creates miner Pods. Nothing it creates may run: the scheduler is stopped before the
 # suite starts, so its Pods stay Pending (the test helper refuses any object naming a node, which
@@ -52,7 +53,9 @@ leftovers=$(kubectl get pods -A --no-headers -o custom-columns=NS:.metadata.name
 echo '--- 2. deploy/scanner RBAC'
 kubectl apply -k "$ROOT/deploy/scanner"
 sa=system:serviceaccount:kfguard:kfguard-scanner
-for verb in get list watch; do kubectl auth can-i "$verb" pods --as "$sa" -A | grep -q yes || fail "scanner cannot $verb pods"; done
+for verb in get list; do kubectl auth can-i "$verb" pods --as "$sa" -A | grep -q yes || fail "scanner cannot $verb pods"; done
+kubectl auth can-i watch pods --as "$sa" -A | grep -q no || fail "scanner can watch pods"
+kubectl auth can-i watch pods --as system:serviceaccount:kfguard:kfguard-watch -A | grep -q yes || fail "the watch cannot watch pods"
 kubectl auth can-i create pods --as "$sa" -A | grep -q no || fail "scanner can create pods"
 kubectl auth can-i delete secrets --as "$sa" -A | grep -q no || fail "scanner can delete secrets"
 

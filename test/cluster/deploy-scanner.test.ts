@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { KFP_RUN_API_GROUP } from '../../src/platforms/kfp-api-runs.js';
 import { FILE_ONLY_KINDS, kindsToList, LISTABLE_KINDS } from '../../src/sources/cluster/catalog.js';
-import { readOnlyRules } from '../../src/sources/cluster/rbac.js';
+import { readOnlyRules, SCAN_VERBS, WATCH_VERBS } from '../../src/sources/cluster/rbac.js';
 import { REPO_ROOT } from '../../src/testing/shared.js';
 import { WATCH_WRITE_RULES } from '../../src/watch/cluster-writes.js';
 import { oldSpaceFor } from '../../src/watch/memory-limit.js';
@@ -18,10 +18,18 @@ import { objectsOfYaml } from './helpers.js';
 const DIR = join(REPO_ROOT, 'deploy', 'scanner');
 
 describe('deploy/scanner', () => {
-  test('the ClusterRole grants get, list and watch on exactly the kinds the rules make kfguard list', () => {
-    const role = parse(readFileSync(join(DIR, 'clusterrole.yaml'), 'utf8')) as { rules: unknown };
-    assert.deepEqual(role.rules, readOnlyRules(kindsToList(ALL_RULES)));
-    assert.ok(readOnlyRules(kindsToList(ALL_RULES)).every((rule) => rule.verbs.join() === 'get,list,watch'));
+  test("the scan's ClusterRole grants get and list, not watch, on exactly the kinds the rules make kfguard list", () => {
+    const role = parse(readFileSync(join(DIR, 'clusterrole.yaml'), 'utf8')) as { rules: { verbs: string[] }[] };
+    assert.deepEqual(role.rules, readOnlyRules(kindsToList(ALL_RULES), SCAN_VERBS));
+    assert.ok(role.rules.every((rule) => rule.verbs.join() === 'get,list'));
+  });
+
+  test("the watch's reader ClusterRole grants get, list and watch on exactly the same kinds", () => {
+    const role = objectsOfYaml(readFileSync(join(DIR, 'watch-reader-rbac.yaml'), 'utf8')).find((o) => o.kind === 'ClusterRole') as unknown as { rules: { verbs: string[]; resources: string[] }[] };
+    assert.deepEqual(role.rules, readOnlyRules(kindsToList(ALL_RULES), WATCH_VERBS));
+    assert.ok(role.rules.every((rule) => rule.verbs.join() === 'get,list,watch'));
+    const scan = parse(readFileSync(join(DIR, 'clusterrole.yaml'), 'utf8')) as { rules: { resources: string[] }[] };
+    assert.deepEqual(role.rules.map((r) => r.resources), scan.rules.map((r) => r.resources));
   });
 
   test('the watch writer ClusterRole grants exactly the verbs the Event and PolicyReport sinks use', () => {
@@ -61,7 +69,7 @@ describe('deploy/scanner', () => {
     if (run.error) return t.skip('kubectl not installed');
     assert.equal(run.status, 0, run.stderr);
     const objects = objectsOfYaml(run.stdout);
-    assert.deepEqual(objects.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'ClusterRoleBinding', 'CronJob', 'Deployment', 'Namespace', 'ServiceAccount', 'ServiceAccount']);
+    assert.deepEqual(objects.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'ClusterRoleBinding', 'CronJob', 'Deployment', 'Namespace', 'ServiceAccount', 'ServiceAccount']);
     const cron = objects.find((o) => o.kind === 'CronJob') as unknown as { spec: { jobTemplate: { spec: { template: { spec: { serviceAccountName: string; containers: { args: string[] }[] } } } } } };
     const pod = cron.spec.jobTemplate.spec.template.spec;
     assert.equal(pod.serviceAccountName, 'kfguard-scanner');
@@ -70,9 +78,10 @@ describe('deploy/scanner', () => {
     assert.equal(watcher.spec.replicas, 1);
     assert.equal(watcher.spec.template.spec.serviceAccountName, 'kfguard-watch');
     assert.deepEqual(watcher.spec.template.spec.containers[0]!.args, ['watch', '--metrics-port', '9090', '--write-events', '--write-policyreports']);
-    // The watch's account reads what the scan reads and writes only Events and PolicyReports.
+    // The watch's account reads (and watches) what the scan reads and writes only Events and
+    // PolicyReports; the scan's account cannot watch.
     const bindings = objects.filter((o) => o.kind === 'ClusterRoleBinding') as unknown as { roleRef: { name: string }; subjects: { name: string }[] }[];
-    assert.deepEqual(bindings.filter((b) => b.subjects.some((s) => s.name === 'kfguard-watch')).map((b) => b.roleRef.name).sort(), ['kfguard-scanner', 'kfguard-watch-writer']);
+    assert.deepEqual(bindings.filter((b) => b.subjects.some((s) => s.name === 'kfguard-watch')).map((b) => b.roleRef.name).sort(), ['kfguard-watch-reader', 'kfguard-watch-writer']);
     assert.deepEqual(bindings.filter((b) => b.subjects.some((s) => s.name === 'kfguard-scanner')).map((b) => b.roleRef.name), ['kfguard-scanner']);
   });
 });
