@@ -2,7 +2,7 @@
 # runtime, running as an unprivileged user. The webhook Deployment (`kfguard webhook manifests`,
 # deploy/webhook/) runs it with args `webhook serve ...`; `docker run IMAGE scan /manifests` works too.
 #
-#   docker build -t ghcr.io/kfguard/kfguard:0.1.0 .
+#   docker build -t kfguard:0.1.0 .
 #
 # Stage 1 bundles the CLI with esbuild: dist/ is self-contained (every dependency inlined), so the
 # runtime stage needs no node_modules and no npm.

@@ -189,7 +189,8 @@ The webhook configuration sends only CREATE and UPDATE of the kinds the enabled 
 match (a rule matching any kind: Pods, controllers, Argo and KFP workflows, notebooks, training
 jobs, Ray, InferenceService and what exposes or protects a route). --config FILE is the server's
 .kfguard.yaml: rules it disables are left out of what is sent and what RBAC grants. --image sets the
-container image (default ghcr.io/kfguard/kfguard:VERSION, built from the repository's Dockerfile).
+container image (default kfguard:VERSION, built from the repository's Dockerfile; none is published
+yet: push your build to a registry the cluster pulls from and name it here).
 
 The server lists and watches the cluster for its snapshot (ready once synced). With
 --snapshot-configmap it instead reads manifests from the ConfigMap kfguard-webhook-snapshot

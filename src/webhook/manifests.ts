@@ -84,7 +84,7 @@ function fromConfigMap(options: ManifestOptions): boolean {
 
 function deployment(metadata: Manifest, options: ManifestOptions): Manifest {
   const files = fromConfigMap(options);
-  const image = options.image ?? `ghcr.io/kfguard/kfguard:${VERSION}`;
+  const image = options.image ?? `kfguard:${VERSION}`;
   const probe = (path: string): Manifest => ({ httpGet: { path, port: 'https', scheme: 'HTTPS' }, periodSeconds: 10, timeoutSeconds: 2 });
   return {
     apiVersion: 'apps/v1',
