@@ -14,17 +14,17 @@ import { plainValue } from './go-yaml-values.js';
 
 /**
  * The exact reader's lean path (issue 17): a block document whose only go-yaml-specific constructs
- * are YAML 1.1 plain scalars, `!!str` tags, `<<` merges of mappings and U+0085/U+2028/U+2029
+ * are YAML 1.1 plain scalars, tags (go-yaml-lean-tags.ts), `<<` merges of mappings and U+0085/U+2028/U+2029
  * breaks is read by js-yaml with a schema whose plain-scalar resolver is go-yaml's own
  * (go-yaml-scalar.ts) instead of by the `yaml` package's Document, which cost 1.5–3 s of CPU per MB.
  *
  * Why this is the exact reading: outside scalar resolution, tags, merges and line breaks, js-yaml's
  * structure is what the fast path already trusts for every document without these triggers (the
- * same text checks exclude what it is not trusted with: `?`/`:` glued in flow, `\/`, directives,
- * lone CRs, complex and empty keys). Everything go-yaml resolves otherwise is either resolved here
+ * same text checks exclude what it is not trusted with: `?`/`:` glued in flow, directives, escaped
+ * line breaks before a blank line, lone CRs, complex, empty and alias keys). Everything go-yaml resolves otherwise is either resolved here
  * by go-yaml's rules or makes this path give up (`undefined`), and the caller reads the document
- * with the full exact reader as before: other tags (js-yaml knows none), more than one document, null or out-of-range keys, `.inf`/`.nan`, merges of lists or
- * of anything that is not a mapping, integer-like keys beside a merge, and anything js-yaml refuses.
+ * with the full exact reader as before: tags js-yaml would place otherwise (go-yaml-lean-tags.ts),
+ * more than one document, null, `.inf` or out-of-range keys, merges of lists or of anything that is not a mapping, integer-like keys beside a merge, and anything js-yaml refuses.
  * A key written twice (h-dupkeys) is read last-wins (js-yaml's `json: true`, as go-yaml) and reported
  * as the full reader reports it (go-yaml-lean-pairs.ts recovers the earlier value), except in a
  * document with flow text, in a mapping with a merge or where the two keys' types differ.
@@ -419,7 +419,8 @@ function finish(node: unknown, memo: Map<object, unknown>, state: { merged: numb
     }
     // go-yaml merges a mapping (written out or aliased); a list of mappings is left to the full
     // reader, which knows whether each was an alias to a mapping.
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NotLean();
+    // A tagged scalar go-yaml cannot decode is no mapping: the full reader gives the merge error first.
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || value === DECODE_FAILED) throw new NotLean();
     const merged = Object.entries(value);
     state.merged += merged.length;
     if (state.merged > MAX_MERGED_ENTRIES) throw new NotLean();

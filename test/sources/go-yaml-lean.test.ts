@@ -210,6 +210,7 @@ test('the lean path reads generated block documents with repeated keys as the fu
 test('what the lean path must not read is left to the full reader', () => {
   const left = [
     'a: y\nb: !!merge x\n', // `!!merge` makes any key a merge key
+    'a: y\nb:\n  <<: !!int x\n', // go-yaml's merge error comes before the tag's
     'a: y\nb: !!int\n  3\n', // a tag alone on its line
     'a: y\nb: [!!int , 1]\n', // an empty tagged node
     'a: &x y\nb: !!str *x\n', // a tag on an alias (go-yaml: "did not find expected key")
