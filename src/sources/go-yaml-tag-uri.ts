@@ -25,27 +25,51 @@ export interface TagUriReading {
 }
 
 export function goYamlTagExtents(source: string): TagUriReading {
-  if (!CANDIDATE.test(source)) return { text: source };
-  let text = source;
+  if (!hasCandidate(source)) return { text: source };
+  // The rewritten pieces, joined once (rewriting the whole text per tag went quadratic on many tags).
+  const pieces: string[] = [];
+  let copied = 0;
   let offset = 0;
   let previous = '';
+  // The end of the last tag go-yaml scanned: a `!` before it is inside that tag for go-yaml (and each tag is scanned once).
+  let covered = 0;
   for (const lexeme of new Lexer().lex(source)) {
     const marker = lexeme === '\x02' || lexeme === '\x18' || lexeme === '\x1f';
-    if (!marker && lexeme.startsWith('!') && previous !== '\x1f' && !/\s/.test(lexeme) && !lexeme.startsWith('!<')) {
+    if (!marker && offset >= covered && lexeme.startsWith('!') && previous !== '\x1f' && !/\s/.test(lexeme) && !lexeme.startsWith('!<')) {
       const end = goTagEnd(source, offset);
+      covered = end;
       if (!isBlankOrEnd(source.charCodeAt(end))) {
         return { text: source, refusal: { message: 'while scanning a tag: did not find expected whitespace or line break', line: lineOf(source, end) } };
       }
-      if (end > offset + lexeme.length) text = `${text.slice(0, offset)}${source.slice(offset, end).replace(/[,[\]]/g, '_')}${text.slice(end)}`;
+      if (end > offset + lexeme.length) {
+        pieces.push(source.slice(copied, offset), source.slice(offset, end).replace(/[,[\]]/g, '_'));
+        copied = end;
+      }
     }
     previous = lexeme;
     if (!marker) offset += lexeme.length;
   }
-  return { text };
+  if (copied === 0) return { text: source };
+  pieces.push(source.slice(copied));
+  return { text: pieces.join('') };
 }
 
-/** A `!` glued to a `,`, `[` or `]` through characters go-yaml takes into a tag: the lexer must look. */
-const CANDIDATE = /![0-9A-Za-z_\-;/?:@&=+$.!~*'()%]*[,[\]]|![0-9A-Za-z_\-!]*[{}]/;
+/**
+ * A `!` followed by characters go-yaml takes into a tag and then a flow indicator: the lexer must
+ * look. One pass: a run is scanned once whatever `!`s it holds (a regex tried at each `!` of a run
+ * of `!!!…` went quadratic).
+ */
+function hasCandidate(source: string): boolean {
+  for (let at = source.indexOf('!'); at !== -1; ) {
+    let i = at + 1;
+    while (i < source.length && isUriChar(source.charCodeAt(i)) && !FLOW_INDICATORS.has(source.charCodeAt(i))) i++;
+    if (FLOW_INDICATORS.has(source.charCodeAt(i))) return true;
+    at = source.indexOf('!', i);
+  }
+  return false;
+}
+
+const FLOW_INDICATORS = new Set([...',[]{}'].map((c) => c.charCodeAt(0)));
 
 /** Where go-yaml's tag starting at `start` ends. */
 function goTagEnd(source: string, start: number): number {
