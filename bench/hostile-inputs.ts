@@ -506,6 +506,19 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - {name: VAR_${i},\n       value: a, value: b}\n      \n`, '    workingDir: on\n'),
   },
+  // Tags and the other non-flow give-up reasons (tags17): read on the lean path since then.
+  {
+    name: 'block YAML 1.1 booleans beside a `!!int` tag, exact reader',
+    stresses: '`value: yes` in every env item and one `!!int 3` (js-yaml knew no such tag on the lean path)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    y: !!int 3\n'),
+  },
+  {
+    name: 'block local tags, `.inf` and `\\/` in every env item, exact reader',
+    stresses: '`value: !foo "x\\/y"` and `.inf` in every env item: a tag, a refusal and an escape go-yaml reads its own way, each',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: !foo "x\\/y"\n      x: .inf\n`),
+  },
 ];
 
 /** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
@@ -521,12 +534,6 @@ export const FULL_READER_MIXES: readonly HostileClass[] = [
     stresses: '`value: yes` in every env item, `[&q a,\n b]` and `*q` after it (js-yaml would not find the anchor behind a placeholder)',
     maxBytes: 3 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    args: [&q a,\n      b]\n    workingDir: *q\n'),
-  },
-  {
-    name: 'block YAML 1.1 booleans beside a `!!int` tag, full exact reader (not met)',
-    stresses: '`value: yes` in every env item and one `!!int 3` (js-yaml knows no such tag on the lean path)',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    y: !!int 3\n'),
   },
 ];
 

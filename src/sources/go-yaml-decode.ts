@@ -12,6 +12,7 @@ import { rewriteGoYamlOnlySyntax } from './go-yaml-only-syntax.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { checkSimpleKeys } from './go-yaml-simple-keys.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
+import { goYamlTagExtents } from './go-yaml-tag-uri.js';
 import { ExactDecodeError, findNullKey, hasNullKey, keyToString, keyTypesNote, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, NULL_KEY_REFUSAL, nullKeyMarkCount, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
@@ -146,6 +147,10 @@ function decodeSource(text: string, options: DecodeOptions): KubectlReading {
     source = keepQuotedUnicodeBreaks(source, source.replace(UNICODE_BREAKS, '\n'));
     notes.push('U+0085/U+2028/U+2029 end a line for Kubernetes (go-yaml) but not for YAML 1.2 readers (inside quoted text go-yaml keeps U+2028/U+2029 as characters)');
   }
+  // Tags glued to `,`, `[` or `]`, which go-yaml takes into the tag's name (go-yaml-tag-uri.ts).
+  const tags = goYamlTagExtents(source);
+  if (tags.refusal) throw new ExactDecodeError(`${tags.refusal.message} (kubectl refuses it too)`, tags.refusal.line);
+  source = tags.text;
   const flow = rewriteFlowPlain(source);
   if (flow.refusal) throw new ExactDecodeError(`${flow.refusal} (kubectl refuses it too)`);
   source = flow.text;

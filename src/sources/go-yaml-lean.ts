@@ -9,20 +9,22 @@ import { EMPTY_ENTRY_THEN_ENTRY, FLOW_INDICATOR_START } from './exact-route.js';
 import { longLineReadsAlike } from './go-yaml-long-lines.js';
 import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, leanFlowRegions, type ReaderPosition } from './go-yaml-lean-flow.js';
 import type { FlowRegion } from './go-yaml-flow-regions.js';
+import { anyTagTypes, DECODE_FAILED, FLOAT_TAG, LeanScalarSink, MERGE_TAG, quotedScalarListener, taggedValue, tagsReadAlike } from './go-yaml-lean-tags.js';
+import { plainValue } from './go-yaml-values.js';
 
 /**
  * The exact reader's lean path (issue 17): a block document whose only go-yaml-specific constructs
- * are YAML 1.1 plain scalars, `!!str` tags, `<<` merges of mappings and U+0085/U+2028/U+2029
+ * are YAML 1.1 plain scalars, tags (go-yaml-lean-tags.ts), `<<` merges of mappings and U+0085/U+2028/U+2029
  * breaks is read by js-yaml with a schema whose plain-scalar resolver is go-yaml's own
  * (go-yaml-scalar.ts) instead of by the `yaml` package's Document, which cost 1.5–3 s of CPU per MB.
  *
  * Why this is the exact reading: outside scalar resolution, tags, merges and line breaks, js-yaml's
  * structure is what the fast path already trusts for every document without these triggers (the
- * same text checks exclude what it is not trusted with: `?`/`:` glued in flow, `\/`, directives,
- * lone CRs, complex and empty keys). Everything go-yaml resolves otherwise is either resolved here
+ * same text checks exclude what it is not trusted with: `?`/`:` glued in flow, directives, escaped
+ * line breaks before a blank line, lone CRs, complex, empty and alias keys). Everything go-yaml resolves otherwise is either resolved here
  * by go-yaml's rules or makes this path give up (`undefined`), and the caller reads the document
- * with the full exact reader as before: other tags (js-yaml knows none), more than one document, null or out-of-range keys, `.inf`/`.nan`, merges of lists or
- * of anything that is not a mapping, integer-like keys beside a merge, and anything js-yaml refuses.
+ * with the full exact reader as before: tags js-yaml would place otherwise (go-yaml-lean-tags.ts),
+ * more than one document, null, `.inf` or out-of-range keys, merges of lists or of anything that is not a mapping, integer-like keys beside a merge, and anything js-yaml refuses.
  * A key written twice (h-dupkeys) is read last-wins (js-yaml's `json: true`, as go-yaml) and reported
  * as the full reader reports it (go-yaml-lean-pairs.ts recovers the earlier value), except in a
  * document with flow text, in a mapping with a merge or where the two keys' types differ.
@@ -40,6 +42,8 @@ class GoFloat {
     return 'GoFloat';
   }
   toString(): string {
+    // A key of `.inf` or `.nan`: the full reader notes kubectl refusing it, kubectl does not; left to the full reader.
+    if (!Number.isFinite(this.value)) throw new NotLean();
     return goFloat32Key(this.value);
   }
 }
@@ -75,8 +79,8 @@ const GO_PLAIN = new yaml.Type('tag:kfguard,2026:go-plain', {
         if (Math.abs(resolved.value) >= INT64_BOUND) throw new NotLean();
         return resolved.value;
       case 'float':
-        // kubectl refuses .inf/.nan (no JSON form): the full reader says so.
-        if (!Number.isFinite(resolved.value)) throw new NotLean();
+        // kubectl refuses .inf/.nan as values (no JSON form): noted as the full reader notes it.
+        if (!Number.isFinite(resolved.value)) plainValue(data, activeScalars as LeanScalarSink);
         return new GoFloat(resolved.value);
       default:
         throw new NotLean();
@@ -96,8 +100,27 @@ const GO_FLOW = new yaml.Type('tag:kfguard,2026:go-flow', {
   construct: () => (activeSlots as FlowSlots).take(activeReader as ReaderPosition),
 });
 
-/** js-yaml's failsafe types (str, seq, map: `!!str` as go-yaml applies it) and go-yaml's plain scalars. */
-const GO_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [GO_FLOW, GO_MERGE, GO_PLAIN] });
+/** Tagged scalars, refusals and notes of the text being read (go-yaml-lean-tags.ts). */
+let activeScalars: LeanScalarSink | undefined;
+
+/** A tagged scalar: go-yaml's value (go-yaml-tags.ts), boxed as the plain ones are. */
+function constructTagged(text: string, tag: string): unknown {
+  // `!!merge` makes any key a merge key for the full reader.
+  if (tag === MERGE_TAG) throw new NotLean();
+  const value = (activeScalars as LeanScalarSink).construct(activeReader?.position ?? -1, (sink) => taggedValue(text, tag, sink));
+  if (value === null) return GO_NULL;
+  if (typeof value !== 'number') return value;
+  // The full reader formats a `!!float` key as a float even when whole (`!!float 3` is the key "3", `!!float 1e6` "1e+06").
+  if (tag === FLOAT_TAG) return new GoFloat(value);
+  if (Math.abs(value) >= INT64_BOUND) throw new NotLean();
+  return value;
+}
+
+/**
+ * js-yaml's failsafe types (str, seq, map: `!!str` as go-yaml applies it), go-yaml's plain scalars,
+ * and every other tag as go-yaml reads it.
+ */
+const GO_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [GO_FLOW, GO_MERGE, GO_PLAIN], explicit: anyTagTypes(constructTagged) });
 
 const UNICODE_BREAKS = /[\u0085\u2028\u2029]/g;
 const LONE_CR = /\r(?!\n)/;
@@ -146,14 +169,16 @@ function readText(read: string, notes: readonly string[], regions: readonly Flow
   let documents: unknown[];
   const recorder = recordRepeatedMappings();
   const slots = regions ? new FlowSlots(regions, () => recorder.repeated.length) : undefined;
-  // A listener call per node either way; with regions it also keeps js-yaml's state for the placeholders' offsets.
-  const listener = slots
-    ? (event: string, state: Parameters<typeof recorder.listener>[1]): void => {
-        activeReader = state;
-        recorder.listener(event, state);
-      }
-    : recorder.listener;
+  const scalars = new LeanScalarSink();
+  const quoted = quotedScalarListener(scalars);
+  // A listener call per node either way; it also keeps js-yaml's state for the placeholders' offsets and tagged scalars' ends.
+  const listener = (event: string, state: Parameters<typeof recorder.listener>[1]): void => {
+    activeReader = state;
+    recorder.listener(event, state);
+    quoted(event, state);
+  };
   activeSlots = slots;
+  activeScalars = scalars;
   try {
     documents = yaml.loadAll(read, undefined, { schema: GO_SCHEMA, json: true, listener: listener as never });
   } catch {
@@ -161,8 +186,9 @@ function readText(read: string, notes: readonly string[], regions: readonly Flow
   } finally {
     activeSlots = undefined;
     activeReader = undefined;
+    activeScalars = undefined;
   }
-  if (documents.length > 1 || (slots && !slots.complete())) return undefined;
+  if (documents.length > 1 || (slots && !slots.complete()) || scalars.shallow) return undefined;
   let value: unknown;
   let pending: PendingDuplicate[];
   try {
@@ -180,8 +206,11 @@ function readText(read: string, notes: readonly string[], regions: readonly Flow
     throw error;
   }
   leanReads++;
+  // go-yaml's first decoding error (`!!int abc`), now that nothing the full reader would meet first is left.
+  if (scalars.error) throw scalars.error;
   const root = value === undefined ? null : value;
-  return { value: root, ignoredByKubectl: [], notes: [...notes], duplicates: locateDuplicates(root, pending) };
+  const refuses = scalars.refuses === undefined ? {} : { kubectlRefuses: scalars.refuses };
+  return { value: root, ignoredByKubectl: [], notes: [...notes, ...scalars.notes], duplicates: locateDuplicates(root, pending), ...refuses };
 }
 
 /**
@@ -238,9 +267,24 @@ function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): Pe
  * at the whole source.
  */
 function routable(source: string, read: string): boolean {
-  if (source.includes('\\/') || ESCAPED_BREAK.test(source) || FLOW_INDICATOR_START.test(source) || ODD_KEY.test(source) || EMPTY_ENTRY_THEN_ENTRY.test(source)) return false;
+  if (ESCAPED_BREAK.test(source) || FLOW_INDICATOR_START.test(source) || ODD_KEY.test(source) || EMPTY_ENTRY_THEN_ENTRY.test(source)) return false;
   if (!shortLinesAndSimpleFlow(read)) return false;
-  return onlyStrTags(read) && !hasExplicitKey(read) && !hasDirective(source) && !hasRepeatedAnchor(source);
+  return tagsReadAlike(read, LEAN_FLOW_PLACEHOLDER) && !hasExplicitKey(read) && !hasDirective(source) && !hasRepeatedAnchor(source) && !hasAliasKey(read);
+}
+
+/**
+ * An alias as a mapping key (`*a : 1`): js-yaml writes a mapping or list it names as the key
+ * `[object Object]` or `a,b`, where go-yaml refuses it ("invalid map key"); left to the full reader.
+ */
+function hasAliasKey(read: string): boolean {
+  for (let at = read.indexOf('*'); at !== -1; at = read.indexOf('*', at + 1)) {
+    if (at > 0 && !TAG_BEFORE.has(read.charCodeAt(at - 1))) continue;
+    let end = at + 1;
+    while (end < read.length && !NAME_END.has(read.charCodeAt(end))) end++;
+    while (read.charCodeAt(end) === 32 || read.charCodeAt(end) === 9) end++;
+    if (read.charCodeAt(end) === 58 && (end + 1 >= read.length || SPACE_AFTER.has(read.charCodeAt(end + 1)))) return true;
+  }
+  return false;
 }
 
 /**
@@ -263,8 +307,12 @@ function hasRepeatedAnchor(source: string): boolean {
 
 const NAME_END = new Set([...' \t\r\n,[]{}'].map((c) => c.charCodeAt(0)));
 
-/** A `\` before a line break (an escaped break in a double-quoted scalar): js-yaml folds what follows otherwise than go-yaml. */
-const ESCAPED_BREAK = /\\\r?\n/;
+/**
+ * A `\` before a line break (an escaped break in a double-quoted scalar) and a blank line: go-yaml
+ * keeps the break (`"x\` and a blank line and `y"` is "x\ny"), js-yaml drops it ("xy") and the full
+ * reader folds it ("x y"). Left to the full reader; an escaped break before a line of text reads alike.
+ */
+const ESCAPED_BREAK = /\\\r?\n[ \t]*\r?\n/;
 
 /**
  * Lines of at most 1024 characters, or longer ones of the shapes both read alike (go-yaml refuses an
@@ -315,31 +363,6 @@ const FLOW_UNSAFE = new Set([10, 13, 34, 39, 9, 35]);
 /** A `-` after these starts a scalar in a flow collection (`[-x]`, `{a: -}`), which go-yaml reads its own way. */
 const FLOW_ENTRY_START = new Set([...'[{,:'].map((c) => c.charCodeAt(0)));
 
-/** Every tag is `!!str` (followed by a space or line end): js-yaml and go-yaml read it alike. */
-function onlyStrTags(source: string): boolean {
-  for (let at = source.indexOf('!'); at !== -1; at = source.indexOf('!', at + 1)) {
-    const before = at === 0 ? 10 : source.charCodeAt(at - 1);
-    if (!TAG_BEFORE.has(before)) continue;
-    if (source.startsWith('!!str', at) && SPACE_AFTER.has(source.charCodeAt(at + 5)) && valueOnSameLine(source, at + 5)) {
-      at += 4;
-      continue;
-    }
-    return false;
-  }
-  return true;
-}
-
-/**
- * The tagged node starts on the tag's line. A tag alone on its line (`a: !!str` then `  y`) is
- * dropped by js-yaml, which reads `y` as an untagged plain scalar; go-yaml applies it.
- */
-function valueOnSameLine(source: string, from: number): boolean {
-  let i = from;
-  while (source.charCodeAt(i) === 32 || source.charCodeAt(i) === 9) i++;
-  const next = source.charCodeAt(i);
-  return !Number.isNaN(next) && next !== 10 && next !== 13 && next !== 35;
-}
-
 const TAG_BEFORE = new Set([...' \t\r\n:[{,-'].map((c) => c.charCodeAt(0)));
 const SPACE_AFTER = new Set([...' \t\r\n'].map((c) => c.charCodeAt(0)).concat(Number.NaN));
 
@@ -369,7 +392,7 @@ function finish(node: unknown, memo: Map<object, unknown>, state: { merged: numb
   if (node instanceof FlowSlot) return node.value;
   if (node instanceof GoFloat) return node.value;
   if (node === MERGE) return '<<';
-  if (typeof node !== 'object' || node === null) return node;
+  if (typeof node !== 'object' || node === null || node === DECODE_FAILED) return node;
   const known = memo.get(node);
   if (known !== undefined) return known;
   if (Array.isArray(node)) {
@@ -396,7 +419,8 @@ function finish(node: unknown, memo: Map<object, unknown>, state: { merged: numb
     }
     // go-yaml merges a mapping (written out or aliased); a list of mappings is left to the full
     // reader, which knows whether each was an alias to a mapping.
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NotLean();
+    // A tagged scalar go-yaml cannot decode is no mapping: the full reader gives the merge error first.
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || value === DECODE_FAILED) throw new NotLean();
     const merged = Object.entries(value);
     state.merged += merged.length;
     if (state.merged > MAX_MERGED_ENTRIES) throw new NotLean();

@@ -18,12 +18,13 @@ import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src
  */
 
 const PLAIN = ['yes', 'no', 'on', 'Off', 'y', 'N', 'true', 'False', '~', 'null', 'NULL', '0777', '0x1F', '0o17', '0b101', '1_000', '+12', '-0', '.5', '1.0', '1e3', '1e400', '.inf', '-.Inf', '.nan', '2001-01-01', '2001-01-01T10:00:00Z', '123456789.0', '99999999999999999999', '9223372036854775808', '<<', 'abc', 'a b', '12', '08', '1:30', 'x-y', 'yes please'];
-const QUOTED = ['"yes"', "'0777'", '"a\u2028b"', "'x\u2029y'", '"x\\/y"', '"tab\\tx"', "'it''s'"];
-const TAGGED = ['!!str\n    y', '!!str yes', '!!str 0777', '!!str', '!!str ~', '!!int 3', '!!float 1', '!!bool "true"', '!foo x', '!!binary aGk=', '! y'];
+const QUOTED = ['"yes"', "'0777'", '"a\u2028b"', "'x\u2029y'", '"x\\/y"', '"tab\\tx"', "'it''s'", '"a\\\n        b"', '"a\\\n\n        b"', '"q\\\\/r"'];
+/** Tags (tags17): go-yaml's values, its errors (`!!int abc`, bad base64), notes (`!!binary` not UTF-8), refusals (`.inf`), and what stays with the full reader. */
+const TAGGED = ['!!str\n    y', '!!str yes', '!!str 0777', '!!str', '!!str ~', '!!int 3', '!!float 1', '!!bool "true"', '!foo x', '!!binary aGk=', '! y', '!!int abc', '!!int "7"', "!!float '1.5'", '!!float .inf', '!!null ~', '!!bool yes', '!!timestamp 2001-01-01', '!!timestamp 1', '!!binary gA==', '!!binary a!', '!!map x', '!!seq x', '!!str {k: v}', '!l {k: v}', '!!merge x', '!!int 99999999999999999999', '!<tag:x> y', '!e!x y', '!foo,b x', '!!int 0x1F', '!!float 1e3', '!!null ""'];
 const FLOW = ['[y, 0777, ~]', '{k: yes, j: 1.0, 123456789.0: x}', '[]', '{}', '[a, {b: on}, [N]]', '{a}', '[a: 1]', '["y", x]', '[-x]', "{a: 'b\n  c'}", '[a,\n  b]'];
 /** Scalars the lean path leaves to the full reader. */
 const LEFT_TO_FULL = ['1e400', '.inf', '-.Inf', '.nan', '99999999999999999999', '9223372036854775808', '"x\\/y"', '"a\u2028b"', "'x\u2029y'"];
-const KEYS = ['name', 'value', 'yes', 'y', 'on', '1.0', '0x10', '12', '"y"', '~', '0.5', '123456789.0', 'n', 'image', 'a b'];
+const KEYS = ['name', 'value', 'yes', 'y', 'on', '1.0', '0x10', '12', '"y"', '~', '0.5', '123456789.0', 'n', 'image', 'a b', '!!int 12', '!!float 2', '!!float 123456789', '!!str 12', '!foo k', '!!bool on', '.inf', '!!int x'];
 
 /** A small seeded generator, so a failure names its seed (fast-check shrinks the seed). */
 function random(seed: number): (n: number) => number {
@@ -117,6 +118,21 @@ function fullReading(text: string): ReturnType<typeof decodeLikeKubectl> | { ref
   }
 }
 
+/** The lean path's reading, its refusal (go-yaml's decoding error, thrown), or undefined when it gave up. */
+function leanOutcome(text: string): ReturnType<typeof readLean> | { refused: string } {
+  try {
+    return readLean(text);
+  } catch (error) {
+    return { refused: (error as Error).message };
+  }
+}
+
+/** A refusal on the lean path is the full reader's, word for word. */
+function checkOutcome(text: string, outcome: NonNullable<ReturnType<typeof leanOutcome>>): void {
+  if ('refused' in outcome) assert.deepEqual(fullReading(text), outcome, text);
+  else checkAgainstFullReader(text, outcome);
+}
+
 function checkAgainstFullReader(text: string, reading: NonNullable<ReturnType<typeof readLean>>): void {
   const full = fullReading(text);
   assert.ok(!('refused' in full), `the full reader refuses (${'refused' in full ? full.refused : ''}) what the lean path reads:\n${text}`);
@@ -124,7 +140,7 @@ function checkAgainstFullReader(text: string, reading: NonNullable<ReturnType<ty
   // Key order too: findings and reports walk objects in order.
   assert.equal(JSON.stringify(reading.value), JSON.stringify(full.value), text);
   assert.deepEqual(reading.notes, full.notes, text);
-  assert.equal(full.kubectlRefuses, undefined, text);
+  assert.equal(reading.kubectlRefuses, full.kubectlRefuses, text);
   // Each repeated key: where, its first and last values, in the full reader's order (yaml-documents.ts grades them).
   assert.deepStrictEqual(reading.duplicates, full.duplicates, text);
   assert.deepEqual(full.ignoredByKubectl, [], text);
@@ -145,19 +161,27 @@ test('a flow collection going on at its key\'s indentation keeps the full reader
 test('the lean path reads generated block documents as the full exact reader does, or leaves them to it', () => {
   let lean = 0;
   let total = 0;
+  let tagged = 0;
+  let refused = 0;
+  let kubectlRefuses = 0;
   fc.assert(
     fc.property(fc.integer(), (seed) => {
       const text = blockDocument(seed);
       total++;
-      const reading = readLean(text);
-      if (reading === undefined) return;
+      const outcome = leanOutcome(text);
+      if (outcome === undefined) return;
       lean++;
-      checkAgainstFullReader(text, reading);
+      if (/!(?!!str )[!a-z]*[ \t]/.test(text)) tagged++;
+      if ('refused' in outcome) refused++;
+      else if (outcome.kubectlRefuses !== undefined) kubectlRefuses++;
+      checkOutcome(text, outcome);
     }),
     { numRuns: Number(process.env.KFGUARD_FUZZ_RUNS ?? 1500) },
   );
-  // The generator must reach the lean path often, or the comparison proves little.
+  // The generator must reach the lean path often, or the comparison proves little; tags other than `!!str` and go-yaml's refusals too (tags17).
   assert.ok(lean > total / 8, `only ${lean} of ${total} generated documents were read on the lean path`);
+  assert.ok(tagged > lean / 4, `only ${tagged} of ${lean} read on the lean path held a tag other than !!str`);
+  assert.ok(refused > lean / 50 && kubectlRefuses > lean / 50, `only ${refused} refused and ${kubectlRefuses} noted as refused by kubectl of ${lean}`);
 });
 
 test('the lean path reads generated block documents with repeated keys as the full exact reader does, or leaves them to it', () => {
@@ -185,17 +209,25 @@ test('the lean path reads generated block documents with repeated keys as the fu
 
 test('what the lean path must not read is left to the full reader', () => {
   const left = [
-    'a: y\nb: !!int 3\n', // other tags
+    'a: y\nb: !!merge x\n', // `!!merge` makes any key a merge key
+    'a: y\nb:\n  <<: !!int x\n', // go-yaml's merge error comes before the tag's
+    'a: y\nb: !!int\n  3\n', // a tag alone on its line
+    'a: y\nb: [!!int , 1]\n', // an empty tagged node
+    'a: &x y\nb: !!str *x\n', // a tag on an alias (go-yaml: "did not find expected key")
+    'a: y\nb: !<tag:x> c\n', // a verbatim tag
+    'a: y\nb: !foo,b c\n', // go-yaml takes `,` into the tag's name
+    'a: &x\n  k: 1\n*x : y\n', // an alias as a key (go-yaml: "invalid map key"; js-yaml: `[object Object]`)
+    'a: y\n.inf: 1\n', // a `.inf` key (the full reader notes a refusal, kubectl reads it)
+    'a: y\nb: "x\\\n\n  c"\n', // an escaped line break before a blank line: three readings
+    'a: y\nb:\n  c: "x\n  d"\n', // a quoted scalar going on at its key's indentation (the full reader notes it)
     'x: &a\n  k: 1\ny:\n  b: 1\n  <<: *a\n  b: 2\n', // a repeated key beside a merge
     '1: a\n"1": b\n', // a key repeated with another type (the full reader adds a note)
     'a: 1\n<<: &m\n  k: 1\n<<: *m\n', // a repeated merge key
     'a: y\n...\nb: 1\n', // a second document
     '~: y\n', // a null key
-    'a: .inf\n', // no JSON form
     'x: &a {k: 1}\ny: {<<: [*a]}\n', // a merged list
     'x: &a 1\ny: {<<: *a}\n', // a merged scalar
     'x: &a {k: 1}\ny:\n  1: z\n  <<: *a\n', // integer-like key beside a merge
-    'a: "x\\/y"\nb: y\n', // go-yaml's `\/`
     '%YAML 1.1\n---\na: y\n', // a directive
     '? y\n: 1\n', // an explicit key
     '[a]: y\n', // a collection as key
@@ -226,7 +258,7 @@ test('each hostile block class is read on the lean path, the `yaml` parser never
 });
 
 test('each hostile block class reads as kubectl reads it', requiresKubectl(), () => {
-  assert.equal(BLOCK.length, 12);
+  assert.equal(BLOCK.length, 14);
   const texts = BLOCK.map((c) => c.generate(8 * 1024));
   const oracle = kubectlDecodeAll(texts);
   texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], BLOCK[i]!.name));
@@ -245,6 +277,46 @@ test('generated block documents read on the lean path read as kubectl reads them
     // A quarter without flow text: repeated keys are read on the lean path there.
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lean\n${blockDocument(seed, seed % 4 !== 0).replace(/^/gm, '  ').replace(/^/, 'data:\n')}`;
     // Only documents parseYamlStream reads on the lean path (a float key alone stays on the fast path).
+    const before = leanReadCount();
+    parseYamlStream(text, DEFAULT_PARSE_LIMITS);
+    if (leanReadCount() > before) texts.push(text);
+  }
+  const oracle = kubectlDecodeAll(texts);
+  texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], text));
+});
+
+/** Tags, refusals and escapes the lean path reads since tags17, each checked against kubectl below. */
+const TAG_CASES = [
+  'a: yes\nb: !!int 3\nc: !!int "7"\nd: !!float 3\ne: !!bool \'true\'\n',
+  'a: yes\n!!int 12: x\n!!float 123456789: y\n!!str 13: z\n!foo k: w\n',
+  'a: yes\nb: !!binary aGk=\nc: !!binary gA==\nd: !!binary |\n  aGk=\n',
+  'a: yes\nb: !foo x\nc: ! 5\nd: !!map x\ne: !!seq y\nf: !!null ~\ng: !!timestamp 2001-01-01\n',
+  'a: yes\nb: !!str {k: v}\nc: !l {k: v}\nd: !!seq [1]\n',
+  'a: yes\nb: !!float .inf\nc: .nan\n',
+  'a: yes\nb: "x\\/y"\nc: .inf\n',
+  'a: yes\nb: "x\\\n    y"\nc: "p \\\n    \\ q"\n',
+];
+const TAG_REFUSALS = ['a: yes\nb: !!int abc\n', 'a: yes\nb: !!binary a!\nc: !!int x\n', 'a: yes\n!!bool 3: x\n', 'a: yes\nb: !!timestamp 1\n'];
+
+test('tags, `.inf`, `\\/` and escaped line breaks are read on the lean path as the full reader reads them, refusals word for word', () => {
+  for (const text of [...TAG_CASES, ...TAG_REFUSALS]) {
+    const outcome = leanOutcome(text);
+    assert.ok(outcome !== undefined, `left to the full reader: ${JSON.stringify(text)}`);
+    checkOutcome(text, outcome);
+    assert.equal('refused' in outcome, TAG_REFUSALS.includes(text), text);
+  }
+  // The note and the refusal the full reader gives are there.
+  assert.deepEqual((readLean(TAG_CASES[2]!) as { notes: string[] }).notes.length, 1);
+  assert.match(readLean(TAG_CASES[5]!)?.kubectlRefuses ?? '', /Infinity/);
+  assert.match(readLean(TAG_CASES[6]!)?.kubectlRefuses ?? '', /unknown escape/);
+});
+
+test('tags, refusals and escapes read on the lean path read as kubectl reads them', requiresKubectl(), () => {
+  const texts = [...TAG_CASES, ...TAG_REFUSALS].map((t) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tags\ndata:\n${t.replace(/^/gm, '  ').trimEnd()}\n`);
+  // A sample of generated documents with tags read on the lean path too.
+  for (let seed = 1; texts.length < 80; seed++) {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lean\n${blockDocument(seed).replace(/^/gm, '  ').replace(/^/, 'data:\n')}`;
+    if (!/!(?!!str )[!a-z]*[ \t]/.test(text)) continue;
     const before = leanReadCount();
     parseYamlStream(text, DEFAULT_PARSE_LIMITS);
     if (leanReadCount() > before) texts.push(text);
