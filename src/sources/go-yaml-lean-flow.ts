@@ -18,8 +18,8 @@ export { FlowSlot, RegionAnchor };
  * inside a region and aliases inside to anchors outside are bound where the region stands in the
  * text (go-yaml-lean-anchors.ts).
  *
- * What stays with the full reader (this returns undefined): a text the full reader rewrites first
- * (go-yaml-flow-plain.ts), nesting past MAX_READABLE_DEPTH, a text already holding the placeholder
+ * What stays with the full reader (this returns undefined): a glued `?`/`:` in flow, which the full
+ * reader rewrites first (go-yaml-flow-plain.ts), nesting past MAX_READABLE_DEPTH, a text already holding the placeholder
  * character, and any region whose reading carries notes, a refusal or an error. A region's
  * repeated keys are kept, reported where the full reader's walk reports them among the block ones.
  */
@@ -41,7 +41,7 @@ export interface LeanFlow {
 
 export function leanFlowRegions(source: string): LeanFlow | undefined {
   // js-yaml drops a leading BOM, which would move every offset it reports by one.
-  if (source.charCodeAt(0) === 0xfeff || source.includes(LEAN_FLOW_PLACEHOLDER) || MAYBE_AFFECTED.test(source)) return undefined;
+  if (source.charCodeAt(0) === 0xfeff || source.includes(LEAN_FLOW_PLACEHOLDER) || (MAYBE_AFFECTED.test(source) && GLUED_INDICATOR.test(source))) return undefined;
   if (flowDepth(source, MAX_READABLE_DEPTH) > MAX_READABLE_DEPTH) return undefined;
   const marks = nullKeyMarkCount();
   const regions = findFlowRegions(source, [], LEAN_FLOW_PLACEHOLDER);
@@ -56,6 +56,13 @@ export function leanFlowRegions(source: string): LeanFlow | undefined {
   if (regions.some((region) => continuesShallow(source, region))) return undefined;
   return { text: withPlaceholders(source, regions, LEAN_FLOW_PLACEHOLDER), regions, source };
 }
+
+/**
+ * The glued `?`/`:` part of MAYBE_AFFECTED, which the full reader rewrites before it reads (a `? `
+ * inserted). A lone `-` before `,`, `]` or `}` (the rest of it) needs no rewrite here: inside a
+ * region the flow reader reads it as go-yaml does, and js-yaml refuses one outside any region.
+ */
+const GLUED_INDICATOR = /[[{,:]\s*[?:][^\s]/;
 
 /** What a js-yaml listener sees of the reader's state (the same object for a whole read). */
 export type ReaderPosition = LoaderState;

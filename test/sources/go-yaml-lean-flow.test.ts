@@ -180,7 +180,9 @@ test('block documents with lean triggers beside flow collections and long lines 
 
 test('what the lean path must leave to the full reader with flow collections and long lines', () => {
   const left = [
-    'a: yes\nb: ["q", -]\n', // a lone dash (the full reader rewrites the text first)
+    'a: yes\nb: ["q", [?x]]\n', // a glued `?` (the full reader rewrites the text first)
+    'a: yes\nb: !!str ["q", -]\n', // a lone dash in flow text js-yaml reads itself (a tagged collection is no region)
+    'a: yes\nb: ["q", - ]\n', // a dash before a blank: go-yaml's error too
     '\uFEFFa: yes\nb: ["q",\n  2]\n', // a BOM (js-yaml's offsets move)
     'a: yes\nb: ["q",\n  2]\nc: \uE000\n', // the placeholder character itself
     `a: yes\n${'k'.repeat(1100)}: v\n`, // a key over 1024 characters: go-yaml refuses it
@@ -204,6 +206,18 @@ const ACROSS = [
   't: &t {k: 1, k: 2}\na: yes\nb: {k: *t, k: 2,\n  j: 1}\n', // a repeat in a region whose first value is an alias outside
   'a: &x\n  m: 1.0\nb: [*x,\n  &y {k: *x}]\nc: [*y,\n  yes]\nd: *y\n', // a chain: region to block, region to region
 ];
+
+/** A `-` alone before `,`, `]` or `}` in a region: go-yaml's string "-" (region17). */
+const LONE_DASH = ['a: yes\nb: ["q", -]\n', 'a: on\nb: {k: -,\n  j: [-]}\n', 'a: on\nb:\n- [-, x]\n- {k: &d -}\nc: *d\n'];
+
+test('a lone `-` in a region is read on the lean path as the full reader reads it', () => {
+  for (const text of LONE_DASH) {
+    const reading = readLean(text);
+    assert.ok(reading, `read on the lean path: ${JSON.stringify(text)}`);
+    checkAgainstFullReader(text, reading);
+  }
+  assert.deepEqual((readLean(LONE_DASH[0]!)!.value as { b: unknown }).b, ['q', '-']);
+});
 
 test('anchors across a region\'s edge are read on the lean path as the full reader reads them', () => {
   for (const text of ACROSS) {
@@ -301,10 +315,10 @@ test('the mixes and generated documents read on the lean path read as kubectl re
   texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], text));
 });
 
-test('documents with anchors across a region\'s edge read on the lean path read as kubectl reads them', requiresKubectl(), () => {
+test('documents with anchors across a region\'s edge or a lone `-` read on the lean path read as kubectl reads them', requiresKubectl(), () => {
   const wrap = (body: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lean\n${body.replace(/^/gm, '  ').replace(/^/, 'data:\n')}`;
-  const texts = ACROSS.map(wrap);
-  for (let seed = 1; texts.length < ACROSS.length + 60 && seed < 100_000; seed++) {
+  const texts = [...ACROSS, ...LONE_DASH].map(wrap);
+  for (let seed = 1; texts.length < ACROSS.length + LONE_DASH.length + 60 && seed < 100_000; seed++) {
     const { text, crossing } = generated(seed);
     if (!crossing) continue;
     const wrapped = wrap(text);
@@ -312,7 +326,7 @@ test('documents with anchors across a region\'s edge read on the lean path read 
     parseYamlStream(wrapped, DEFAULT_PARSE_LIMITS);
     if (leanReadCount() > before) texts.push(wrapped);
   }
-  assert.equal(texts.length, ACROSS.length + 60);
+  assert.equal(texts.length, ACROSS.length + LONE_DASH.length + 60);
   const oracle = kubectlDecodeAll(texts);
   texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], text));
 });
