@@ -72,8 +72,9 @@ export class RegionAnchor {
 /**
  * What the lean path sees of js-yaml's loader state through its listener: its anchor map and the
  * map's undo records (js-yaml 4.3 rolls back anchors stored while it tried to read a block mapping
- * from a node's properties, then reads the node again). Not public API: a js-yaml without these
- * makes bindAnchors give up, and test/sources/go-yaml-lean-anchors.test.ts reads anchors through it.
+ * from a node's properties, then reads the node again). Not public API: a js-yaml without the map
+ * makes bindAnchors give up (without undo records anchors are stored directly, as js-yaml stored
+ * them before), and the region tests of test/sources/go-yaml-lean-flow.test.ts fail on a change.
  */
 export interface LoaderState {
   readonly input: string;
