@@ -519,6 +519,12 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: !foo "x\\/y"\n      x: .inf\n`),
   },
+  {
+    name: 'block YAML 1.1 booleans beside an anchor in a multi-line flow list aliased outside, exact reader',
+    stresses: '`value: yes` in every env item, `[&q a,\n b]` and `*q` after it (the anchor bound where the list stands: go-yaml-lean-anchors.ts)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    args: [&q a,\n      b]\n    workingDir: *q\n'),
+  },
 ];
 
 /** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
@@ -530,10 +536,10 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [...GENERAL_CLASSES, ...
  */
 export const FULL_READER_MIXES: readonly HostileClass[] = [
   {
-    name: 'block YAML 1.1 booleans beside an anchor in a multi-line flow list aliased outside, full exact reader (not met)',
-    stresses: '`value: yes` in every env item, `[&q a,\n b]` and `*q` after it (js-yaml would not find the anchor behind a placeholder)',
+    name: 'block YAML 1.1 booleans beside an anchor defined twice, full exact reader',
+    stresses: '`value: yes` in every env item and `&d` defined twice (the lean path leaves a repeated anchor to the full reader)',
     maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    args: [&q a,\n      b]\n    workingDir: *q\n'),
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    x: &d 1\n    y: &d 2\n'),
   },
 ];
 

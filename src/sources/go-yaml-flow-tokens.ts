@@ -21,6 +21,14 @@ export interface ScalarToken {
 export function readScalar(text: string, start: number, lineIndent: number): ScalarToken | undefined {
   const c = text.charCodeAt(start);
   if (c === 34 /* " */ || c === 39 /* ' */) return readQuoted(text, start, lineIndent);
+  // A `-` alone before `,`, `]` or `}`: go-yaml's plain scalar "-" (a `-` before a non-blank starts one), which
+  // YAML 1.2 refuses. The full reader masks such dashes before it looks for regions (go-yaml-flow-plain.ts); the lean path reads them here.
+  if (c === 45 && isEntryEnd(text.charCodeAt(start + 1))) return { text: '-', quoted: false, end: start + 1 };
+  return readPlain(text, start, lineIndent);
+}
+
+function readPlain(text: string, start: number, lineIndent: number): ScalarToken | undefined {
+  const c = text.charCodeAt(start);
   if (!isPlainStart(c) && !(c === 45 /* - */ && isPlainStart(text.charCodeAt(start + 1)))) return undefined;
   let out = '';
   let from = start; // the start of the part of the text not yet in `out`
@@ -68,6 +76,10 @@ export function readScalar(text: string, start: number, lineIndent: number): Sca
     last = i++;
   }
   return { text: out + text.slice(from, last + 1), quoted: false, end: last + 1, ...(lines ? { lines } : {}) };
+}
+
+function isEntryEnd(c: number): boolean {
+  return c === 44 || c === 93 || c === 125;
 }
 
 /**

@@ -7,8 +7,8 @@ import { resolveGoPlain } from './go-yaml-scalar.js';
 import { MAX_MERGED_ENTRIES, setKey, type PendingDuplicate } from './go-yaml-values.js';
 import { EMPTY_ENTRY_THEN_ENTRY, FLOW_INDICATOR_START } from './exact-route.js';
 import { longLineReadsAlike } from './go-yaml-long-lines.js';
-import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, leanFlowRegions, type ReaderPosition } from './go-yaml-lean-flow.js';
-import type { FlowRegion } from './go-yaml-flow-regions.js';
+import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, type LeanFlow, leanFlowRegions, type ReaderPosition, RegionAnchor } from './go-yaml-lean-flow.js';
+import { LeanGiveUp } from './go-yaml-lean-anchors.js';
 import { anyTagTypes, DECODE_FAILED, FLOAT_TAG, LeanScalarSink, MERGE_TAG, quotedScalarListener, taggedValue, tagsReadAlike } from './go-yaml-lean-tags.js';
 import { plainValue } from './go-yaml-values.js';
 
@@ -33,7 +33,7 @@ import { plainValue } from './go-yaml-values.js';
  */
 
 /** Why the lean path gave up on a document: the full exact reader reads it. */
-class NotLean extends Error {}
+class NotLean extends LeanGiveUp {}
 
 /** A float as a key: sigs.k8s.io/yaml writes it with float32 formatting (`1.2345679e+08`), not as JS would. */
 class GoFloat {
@@ -155,7 +155,7 @@ export function readLean(text: string): KubectlReading | undefined {
   // by the flow reader, as the full reader reads them (go-yaml-lean-flow.ts).
   const flow = leanFlowRegions(source);
   if (!flow || !routable(source, flow.text)) return undefined;
-  const reading = readText(flow.text, notes, flow.regions);
+  const reading = readText(flow.text, notes, flow);
   return reading === FLOW_REPEATS ? undefined : reading;
 }
 
@@ -165,10 +165,10 @@ const FLOW_REPEATS = Symbol('flow repeats');
 /** Thrown where repeats meet flow text js-yaml read itself. */
 class FlowRepeats extends NotLean {}
 
-function readText(read: string, notes: readonly string[], regions: readonly FlowRegion[] | undefined): KubectlReading | undefined | typeof FLOW_REPEATS {
+function readText(read: string, notes: readonly string[], flow: LeanFlow | undefined): KubectlReading | undefined | typeof FLOW_REPEATS {
   let documents: unknown[];
   const recorder = recordRepeatedMappings();
-  const slots = regions ? new FlowSlots(regions, () => recorder.repeated.length) : undefined;
+  const slots = flow ? new FlowSlots(flow.regions, () => recorder.repeated.length, flow.source) : undefined;
   const scalars = new LeanScalarSink();
   const quoted = quotedScalarListener(scalars);
   // A listener call per node either way; it also keeps js-yaml's state for the placeholders' offsets and tagged scalars' ends.
@@ -195,14 +195,17 @@ function readText(read: string, notes: readonly string[], regions: readonly Flow
     // The pairs are checked against js-yaml's records before finish() rewrites them in place.
     const repeats = recorder.repeated.length === 0 ? [] : repeatedPairs(recorder.repeated, read);
     const memo = new Map<object, unknown>();
-    const state = { merged: 0 };
+    // Only an alias (here or in a region) can make a node hold itself (go-yaml's "value contains itself"): without one nothing is tracked.
+    const state: FinishState = { merged: 0, slots, open: slots?.aliasesOut || read.includes('*') ? new Set() : undefined };
+    // A region's alias to an anchor outside names that anchor's finished value.
+    slots?.resolveWith((target) => finish(target, memo, state));
     value = finish(documents[0] ?? null, memo, state);
     // Earlier values no record holds any more are finished here; shared nodes come from the memo.
     const finished = repeats.map((group) => group.map((r) => ({ owner: r.owner, key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) })));
-    pending = inWalkOrder(finished, slots?.repeats ?? []);
+    pending = inWalkOrder(finished, slots?.repeats() ?? []);
   } catch (error) {
     if (error instanceof FlowRepeats) return FLOW_REPEATS;
-    if (error instanceof NotLean || error instanceof RangeError) return undefined;
+    if (error instanceof LeanGiveUp || error instanceof RangeError) return undefined;
     throw error;
   }
   leanReads++;
@@ -386,28 +389,42 @@ function hasDirective(source: string): boolean {
  * order, a merge setting every key of its mapping (overriding an earlier explicit one), a later
  * explicit key overriding a merged one. Shared (aliased) nodes are finished once.
  */
-function finish(node: unknown, memo: Map<object, unknown>, state: { merged: number }): unknown {
+function finish(node: unknown, memo: Map<object, unknown>, state: FinishState): unknown {
   if (node === GO_NULL) return null;
   // The flow reader's value is go-yaml's already.
-  if (node instanceof FlowSlot) return node.value;
+  if (node instanceof FlowSlot || node instanceof RegionAnchor) return (state.slots as FlowSlots).valueOf(node);
   if (node instanceof GoFloat) return node.value;
   if (node === MERGE) return '<<';
   if (typeof node !== 'object' || node === null || node === DECODE_FAILED) return node;
+  // Reached again while it is being finished: an alias inside the node names it. go-yaml refuses that; the full reader says so.
+  if (state.open?.has(node)) throw new NotLean();
   const known = memo.get(node);
   if (known !== undefined) return known;
   if (Array.isArray(node)) {
     memo.set(node, node);
+    state.open?.add(node);
     for (let i = 0; i < node.length; i++) node[i] = finish(node[i], memo, state);
+    state.open?.delete(node);
     return node;
   }
   const record = node as Record<string, unknown>;
   const keys = Object.keys(record);
   if (keys.includes(NULL_KEY)) throw new NotLean();
+  state.open?.add(node);
+  let out: Record<string, unknown> = record;
   if (!keys.includes(MERGE)) {
     memo.set(node, node);
     for (const key of keys) setKey(record, key, finish(record[key], memo, state));
-    return node;
+  } else {
+    out = merged(record, keys, memo, state);
+    memo.set(node, out);
   }
+  state.open?.delete(node);
+  return out;
+}
+
+/** A mapping holding a merge key, finished into a new object: go-yaml's pairs in order. */
+function merged(record: Record<string, unknown>, keys: readonly string[], memo: Map<object, unknown>, state: FinishState): Record<string, unknown> {
   // Integer-like keys are ordered first by JS objects, so the pairs' order relative to the merge is lost.
   if (keys.some((key) => INDEX_LIKE.test(key))) throw new NotLean();
   const entries = new Map<string, unknown>();
@@ -421,15 +438,22 @@ function finish(node: unknown, memo: Map<object, unknown>, state: { merged: numb
     // reader, which knows whether each was an alias to a mapping.
     // A tagged scalar go-yaml cannot decode is no mapping: the full reader gives the merge error first.
     if (typeof value !== 'object' || value === null || Array.isArray(value) || value === DECODE_FAILED) throw new NotLean();
-    const merged = Object.entries(value);
-    state.merged += merged.length;
+    const copied = Object.entries(value);
+    state.merged += copied.length;
     if (state.merged > MAX_MERGED_ENTRIES) throw new NotLean();
-    for (const [k, v] of merged) entries.set(k, v);
+    for (const [k, v] of copied) entries.set(k, v);
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of entries) setKey(out, key, value);
-  memo.set(node, out);
   return out;
+}
+
+interface FinishState {
+  /** Entries merge keys copied so far (MAX_MERGED_ENTRIES). */
+  merged: number;
+  readonly slots: FlowSlots | undefined;
+  /** Collections being finished, kept only when the text holds an alias. */
+  readonly open: Set<object> | undefined;
 }
 
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;

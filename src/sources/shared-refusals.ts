@@ -42,5 +42,19 @@ const DOCUMENT_END = /^\.\.\.(?:[ \t\r]|$)/m;
 
 /** True when js-yaml's refusal of `text` is one kubectl makes too (see SHARED_SYNTAX_REFUSALS). */
 export function isSharedRefusal(error: unknown, text: string): boolean {
-  return error instanceof yaml.YAMLException && SHARED_SYNTAX_REFUSALS.has(error.reason) && !DOCUMENT_END.test(text);
+  return error instanceof yaml.YAMLException && SHARED_SYNTAX_REFUSALS.has(error.reason) && !DOCUMENT_END.test(text) && !atLoneFlowDash(error, text);
+}
+
+/**
+ * A `-` right before `,`, `]` or `}`: in a flow collection go-yaml reads the string "-" (a plain
+ * scalar may start with `-` before a non-blank; go-yaml-flow-plain.ts), js-yaml refuses it ("missed
+ * comma between flow collection entries", at the dash). Trusting that refusal refused documents
+ * over 64 KB that kubectl applies (`args: [a, -]`; region17). `- ]` (a blank after the dash) is
+ * go-yaml's error too and stays trusted.
+ */
+function atLoneFlowDash(error: yaml.YAMLException, text: string): boolean {
+  const at = (error.mark as { position?: unknown } | undefined)?.position;
+  if (typeof at !== 'number' || text.charCodeAt(at) !== 45) return false;
+  const next = text.charCodeAt(at + 1);
+  return next === 44 || next === 93 || next === 125;
 }

@@ -9,6 +9,7 @@ import { ALL_RULES } from '../../src/rules/index.js';
 import { scanManifests } from '../../src/scan.js';
 import { isSharedRefusal } from '../../src/sources/shared-refusals.js';
 import { MAX_UNCONFIRMED_BYTES, parseYamlStream } from '../../src/sources/yaml-documents.js';
+import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src/testing/kubectl-oracle.js';
 
 /**
  * Issue 17: a large document kubectl refuses is refused on js-yaml's error, without the exact
@@ -109,4 +110,16 @@ test('js-yaml refusals kubectl does not share are not trusted', () => {
   assert.equal(isSharedRefusal(refusal('a:\n  b: 1\n c: 2\n'), 'a:\n  b: 1\n c: 2\n'), true, 'bad indentation');
   assert.equal(isSharedRefusal(refusal('a:\n  b: 1\n c: 2\n'), 'x: 1\n...\na:\n  b: 1\n c: 2\n'), false, 'after a document end');
   assert.equal(isSharedRefusal(new Error('bad indentation of a mapping entry'), ''), false, 'not a js-yaml error');
+  // go-yaml reads a `-` before `,`, `]` or `}` in flow as the string "-"; before a blank it refuses it too.
+  for (const text of ['a: [x, -]\n', 'a: {k: -}\n', 'a: [-, x]\n', 'a: [x, -,\n  y]\n']) assert.equal(isSharedRefusal(refusal(text), text), false, text);
+  assert.equal(isSharedRefusal(refusal('a: [x, - ]\n'), 'a: [x, - ]\n'), true, 'a dash and a blank');
+});
+
+test('a large document with a lone `-` in a flow list is read as kubectl reads it, not refused', requiresKubectl(), () => {
+  const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dash\ndata:\n  flags: [a, -]\n${Array.from({ length: 4000 }, (_, i) => `  k${i}: value-${i}\n`).join('')}`;
+  assert.ok(text.length > MAX_UNCONFIRMED_BYTES);
+  const read = parseYamlStream(text);
+  assert.deepEqual(read.errors, []);
+  const oracle = kubectlDecodeAll([text]);
+  assert.deepEqual(compareWithKubectl(text, oracle[0]!), []);
 });
