@@ -114,7 +114,7 @@ export class ClusterSource implements Source {
       const task = tasks[index]!;
       const changes = readFeed(feed, { holders, list: index });
       let next = await changes.next();
-      for (; !next.done; next = await changes.next()) yield { type: next.value.type, object: next.value.object, origin: originOf(next.value.object) };
+      for (; !next.done; next = await changes.next()) yield { type: 'batch', changes: next.value.map(({ type, object }) => ({ type, object, origin: originOf(object) })) };
       for (const object of next.value.kept) objects.push(object);
       // Judged like an unnamed object in a file, but said: a real API server never answers one.
       const { incomplete } = next.value;
