@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { clientNodeTrim } from '../scripts/client-node-trim.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const outdir = join(root, 'dist', 'profile');
@@ -21,6 +22,7 @@ await build({
   target: 'node20',
   logLevel: 'warning',
   banner: { js: "import { createRequire as __kfguardCreateRequire } from 'node:module'; const require = __kfguardCreateRequire(import.meta.url);" },
+  plugins: [clientNodeTrim()],
 });
 const dir = mkdtempSync(join(tmpdir(), 'kfguard-prof-'));
 const driver = `const { run } = await import(${JSON.stringify(join(outdir, 'kfguard.js'))}); await run(process.argv.slice(1));`;

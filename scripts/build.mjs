@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { clientNodeTrim } from './client-node-trim.mjs';
 
 // Chunk names carry content hashes; stale ones from earlier builds must not ship.
 rmSync('dist', { recursive: true, force: true });
@@ -33,6 +34,7 @@ const result = await build({
   metafile: true,
   // Bundled CommonJS dependencies (yaml) call require() for Node built-ins.
   banner: { js: "import { createRequire as __kfguardCreateRequire } from 'node:module'; const require = __kfguardCreateRequire(import.meta.url);" },
+  plugins: [clientNodeTrim()],
 });
 
 writeFileSync(join('dist', 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(result.metafile));

@@ -356,10 +356,12 @@ export class Snapshot extends InventoryQueries {
   /** Moves to a new version, carrying over the analyses `kept`. */
   private advance(kept: readonly DerivedAnalysis<unknown>[], change: Omit<Change, 'version'>): void {
     this.currentVersion++;
-    this.changeLog[this.currentVersion % CHANGE_LOG_LENGTH] = { version: this.currentVersion, ...change };
-    this.lists.clear();
+    this.changeLog[this.currentVersion % CHANGE_LOG_LENGTH] = { version: this.currentVersion, removed: change.removed, added: change.added };
+    // Map.clear allocates a fresh table even when the map is empty, and a listing upserts with no
+    // query in between: two tables per object of a cluster scan, for nothing.
+    if (this.lists.size > 0) this.lists.clear();
     this.namespaceList = undefined;
-    this.podLabelIndex.clear();
+    if (this.podLabelIndex.size > 0) this.podLabelIndex.clear();
     this.allList = undefined;
     for (const analysis of kept) (this.memos.get(analysis) as Memo).version = this.currentVersion;
   }

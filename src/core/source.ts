@@ -2,14 +2,17 @@ import type { Locator } from './engine.js';
 import type { Snapshot } from './snapshot.js';
 import type { InputError, K8sObject, Origin, ScannedObject, SourceKind } from './types.js';
 
+/** An object created or changed, or an object gone. */
+export type SourceChange = { readonly type: 'upsert'; readonly object: K8sObject; readonly origin: Origin } | { readonly type: 'delete'; readonly object: K8sObject; readonly origin: Origin };
+
 /**
  * One thing a source saw: an object created or changed, an object gone, or input it could not read.
- * A problem never stops a source; the objects before and after it still arrive.
+ * A problem never stops a source; the objects before and after it still arrive. A `batch` is
+ * several changes in order, as if yielded one by one: a source that reads objects by the hundred
+ * (a cluster's list pages) yields one per page, since each step of an async iteration costs a few
+ * promises and microtask turns.
  */
-export type SourceEvent =
-  | { readonly type: 'upsert'; readonly object: K8sObject; readonly origin: Origin }
-  | { readonly type: 'delete'; readonly object: K8sObject; readonly origin: Origin }
-  | { readonly type: 'problem'; readonly problem: InputError };
+export type SourceEvent = SourceChange | { readonly type: 'batch'; readonly changes: readonly SourceChange[] } | { readonly type: 'problem'; readonly problem: InputError };
 
 /**
  * Where objects come from: files, stdin, archives and kustomize renders, a live cluster and its
@@ -43,15 +46,20 @@ export async function collect(sources: readonly Source[], snapshot: Snapshot, li
   try {
     for (const source of sources) {
       for await (const event of source.events()) {
-        if (event.type === 'upsert') putIn(snapshot, { object: event.object, origin: event.origin }, listener);
-        else if (event.type === 'delete') takeOut(snapshot, event.object, listener);
-        else problems.push(event.problem);
+        if (event.type === 'batch') for (const change of event.changes) apply(snapshot, change, listener);
+        else if (event.type === 'problem') problems.push(event.problem);
+        else apply(snapshot, event, listener);
       }
     }
   } finally {
     listener?.ended();
   }
   return { objects: snapshot.all, problems };
+}
+
+function apply(snapshot: Snapshot, change: SourceChange, listener: ArrivalListener | undefined): void {
+  if (change.type === 'upsert') putIn(snapshot, { object: change.object, origin: change.origin }, listener);
+  else takeOut(snapshot, change.object, listener);
 }
 
 function putIn(snapshot: Snapshot, scanned: ScannedObject, listener: ArrivalListener | undefined): void {

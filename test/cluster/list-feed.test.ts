@@ -12,19 +12,24 @@ async function changesOf(feed: ListFeed, options: ReadFeedOptions = {}): Promise
   const changes: string[] = [];
   const reading = readFeed(feed, options);
   let next = await reading.next();
-  for (; !next.done; next = await reading.next()) changes.push(`${next.value.type} ${next.value.object.metadata?.name}`);
+  for (; !next.done; next = await reading.next()) {
+    assert.notEqual(next.value.length, 0, 'no empty batch');
+    for (const change of next.value) changes.push(`${change.type} ${change.object.metadata?.name}`);
+  }
   return { changes, kept: next.value.kept.map((o) => String(o.metadata?.name)) };
 }
 
-test('pages are read as they arrive, before the list ends', async () => {
+test('pages are read as they arrive, before the list ends, one batch of changes each', async () => {
   const feed = new ListFeed();
   const reading = readFeed(feed);
   feed.page([pod('a'), pod('b')]);
-  assert.deepEqual((await reading.next()).value, { type: 'upsert', object: pod('a') });
-  assert.deepEqual((await reading.next()).value, { type: 'upsert', object: pod('b') });
-  const third = reading.next();
+  assert.deepEqual((await reading.next()).value, [
+    { type: 'upsert', object: pod('a') },
+    { type: 'upsert', object: pod('b') },
+  ]);
+  const second = reading.next();
   feed.page([pod('c')]);
-  assert.deepEqual((await third).value, { type: 'upsert', object: pod('c') });
+  assert.deepEqual((await second).value, [{ type: 'upsert', object: pod('c') }]);
   feed.finish(false);
   const end = await reading.next();
   assert.equal(end.done, true);
@@ -60,7 +65,7 @@ test('an unnamed object waits for its list to end: put in once when the list end
   const reading = readFeed(feed);
   const changes: string[] = [];
   let next = await reading.next();
-  for (; !next.done; next = await reading.next()) changes.push(`${next.value.type} ${next.value.object.metadata?.name ?? '<unnamed>'}`);
+  for (; !next.done; next = await reading.next()) for (const change of next.value) changes.push(`${change.type} ${change.object.metadata?.name ?? '<unnamed>'}`);
   assert.deepEqual(changes, ['upsert a', 'upsert a', 'upsert <unnamed>']);
   assert.equal(next.value.incomplete, 1);
 });
@@ -85,7 +90,7 @@ test('taking back what a failed list gave keeps the copy another list still hold
   const changes: { type: string; object: K8sObject }[] = [];
   const reading = readFeed(second, { holders, list: 1 });
   let next = await reading.next();
-  for (; !next.done; next = await reading.next()) changes.push(next.value);
+  for (; !next.done; next = await reading.next()) changes.push(...next.value);
   // The first list's copy is put back rather than the identity deleted.
   assert.deepEqual(changes, [
     { type: 'upsert', object: copy },

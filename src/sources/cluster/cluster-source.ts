@@ -101,9 +101,11 @@ export class ClusterSource implements Source {
       },
     );
     const objects: K8sObject[] = [];
+    const context = connection.context;
+    // Built whole, not by spreading a conditional object: one object per listed object, not two.
     const originOf = (object: K8sObject): ClusterOrigin => {
       const resourceVersion = object.metadata?.resourceVersion;
-      return { kind: 'cluster', context: connection.context, ...(typeof resourceVersion === 'string' ? { resourceVersion } : {}) };
+      return typeof resourceVersion === 'string' ? { kind: 'cluster', context, resourceVersion } : { kind: 'cluster', context };
     };
     // Lists are read in order and each list's pages as they come, so the snapshot fills in the same
     // order as when every list was awaited first. What a list gave before it started again (410) or
@@ -114,7 +116,7 @@ export class ClusterSource implements Source {
       const task = tasks[index]!;
       const changes = readFeed(feed, { holders, list: index });
       let next = await changes.next();
-      for (; !next.done; next = await changes.next()) yield { type: next.value.type, object: next.value.object, origin: originOf(next.value.object) };
+      for (; !next.done; next = await changes.next()) yield { type: 'batch', changes: next.value.map(({ type, object }) => ({ type, object, origin: originOf(object) })) };
       for (const object of next.value.kept) objects.push(object);
       // Judged like an unnamed object in a file, but said: a real API server never answers one.
       const { incomplete } = next.value;

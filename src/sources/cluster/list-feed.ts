@@ -65,17 +65,28 @@ export interface ReadFeedOptions {
   readonly list?: number;
 }
 
+/** One change to put into a snapshot. */
+export interface FeedChange {
+  readonly type: 'upsert' | 'delete';
+  readonly object: K8sObject;
+}
+
 /**
  * A list's objects as changes to put into a snapshot as they arrive, returning what the list
  * finally holds. What it gave before it started again (410), or before it failed, is taken back at
  * its end unless the final listing has the same object: the snapshot then holds what waiting for
  * the whole list would have put in, and an object kept keeps the place it was first put in.
  *
+ * Changes come in batches, one per page (and one for what is taken back at the end), never
+ * empty: a step of an async generator costs a few promises and microtask turns, which per object
+ * (62,500 at the bench's full size, through two generators and the snapshot's loop) was a
+ * measurable part of the listing's CPU.
+ *
  * An item without a name has no identity, so it cannot be taken back (nothing says which stored
  * object it was): it is not put in as it arrives, but once, when its list has ended well. It is still judged, as an unnamed object in a file is; the caller reports
  * the count, since only a hostile or broken server answers such items.
  */
-export async function* readFeed(feed: ListFeed, options: ReadFeedOptions = {}): AsyncGenerator<{ readonly type: 'upsert' | 'delete'; readonly object: K8sObject }, FeedRead> {
+export async function* readFeed(feed: ListFeed, options: ReadFeedOptions = {}): AsyncGenerator<readonly FeedChange[], FeedRead> {
   const holders = options.holders ?? new ListHolders();
   const list = options.list ?? 0;
   let current: K8sObject[] = [];
@@ -89,26 +100,30 @@ export async function* readFeed(feed: ListFeed, options: ReadFeedOptions = {}): 
       current = [];
       continue;
     }
+    const changes: FeedChange[] = [];
     for (const object of item.objects) {
       current.push(object);
       const identity = identityOf(object);
       if (identity === undefined) continue;
       holders.hold(identity, list, object);
-      yield { type: 'upsert', object };
+      changes.push({ type: 'upsert', object });
     }
+    if (changes.length > 0) yield changes;
   }
   const failed = next.value;
   const kept = failed ? [] : current;
   const still = new Set<string | undefined>(kept.map((object) => identityOf(object)));
   const released = new Set<string>();
+  const end: FeedChange[] = [];
   for (const object of failed ? superseded.concat(current) : superseded) {
     const identity = identityOf(object);
     if (identity === undefined || still.has(identity) || released.has(identity)) continue;
     released.add(identity);
     const other = holders.release(identity, list);
-    yield other === undefined ? { type: 'delete', object } : { type: 'upsert', object: other };
+    end.push(other === undefined ? { type: 'delete', object } : { type: 'upsert', object: other });
   }
   const incomplete = kept.filter((object) => identityOf(object) === undefined);
-  for (const object of incomplete) yield { type: 'upsert', object };
+  for (const object of incomplete) end.push({ type: 'upsert', object });
+  if (end.length > 0) yield end;
   return { kept, incomplete: incomplete.length };
 }
