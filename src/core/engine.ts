@@ -622,11 +622,11 @@ class RuleBaseline {
   }
 
   private update(snapshot: Snapshot, run: Run, changes: { removed: ScannedObject[]; added: ScannedObject[] }): void {
-    // The record of each replaced copy, by identity: its new copy keeps it if judged the same.
-    const replaced = new Map<string, ObjectBaseline>();
+    // The record of each replaced copy: its new copy keeps it if judged the same.
+    const replaced = new ReplacedRecords();
     for (const gone of changes.removed) {
       const record = this.forget(gone);
-      if (record) replaced.set(refKey(refOf(gone.object)), record);
+      if (record) replaced.add(gone, record);
     }
     if (!this.rule.check) return;
     const changed = [...changes.removed, ...changes.added];
@@ -635,7 +635,7 @@ class RuleBaseline {
     for (const scanned of stale) this.judge(snapshot, run, scanned);
     for (const added of changes.added) {
       // Added and replaced again since: only the copy the snapshot still holds counts.
-      if (snapshot.originOf(added.object) === added) this.judge(snapshot, run, added, replaced.size > 0 ? replaced.get(refKey(refOf(added.object))) : undefined);
+      if (snapshot.originOf(added.object) === added) this.judge(snapshot, run, added, replaced.of(added));
     }
   }
 
@@ -685,6 +685,33 @@ class RuleBaseline {
       if (next > 0) this.counts.set(fingerprint, next);
       else this.counts.delete(fingerprint);
     }
+  }
+}
+
+/**
+ * The records of copies a change log replaced, found again from their new copies. Keyed by the
+ * name the object already holds, not a key built for it: built keys and reference objects live for
+ * the whole update and are promoted when a scavenge falls in it, old-generation garbage again.
+ * Two replaced objects of one name (other namespaces or kinds): the first is found, the other's
+ * new copy gets a new record.
+ */
+class ReplacedRecords {
+  private readonly byName = new Map<unknown, ScannedObject>();
+  private readonly records = new Map<ScannedObject, ObjectBaseline>();
+
+  add(gone: ScannedObject, record: ObjectBaseline): void {
+    const name = gone.object.metadata?.name;
+    if (this.byName.has(name)) return;
+    this.byName.set(name, gone);
+    this.records.set(gone, record);
+  }
+
+  of(added: ScannedObject): ObjectBaseline | undefined {
+    if (this.records.size === 0) return undefined;
+    const gone = this.byName.get(added.object.metadata?.name);
+    if (!gone) return undefined;
+    const [a, b] = [gone.object, added.object];
+    return a.kind === b.kind && a.apiVersion === b.apiVersion && a.metadata?.namespace === b.metadata?.namespace ? this.records.get(gone) : undefined;
   }
 }
 
