@@ -25,7 +25,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const EVENTS = Number(process.env.BENCH_WATCH_EVENTS ?? 100_000);
 const RATE = Number(process.env.BENCH_WATCH_RATE ?? 1_000);
 const SCALE = Number(process.env.BENCH_CLUSTER_SCALE ?? 1);
-const BIN = join(REPO_ROOT, 'bin', 'kfguard.js');
+/** BENCH_KFGUARD_BIN: another build's bin/kfguard.js (a copy of bin/ and dist/), for A/B runs. */
+const BIN = process.env.BENCH_KFGUARD_BIN ?? join(REPO_ROOT, 'bin', 'kfguard.js');
 
 const server = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'fake-cluster-server.ts')], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, BENCH_CLUSTER_SCALE: String(SCALE) } });
 const serverLines = createInterface({ input: server.stdout! });

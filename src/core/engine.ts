@@ -9,6 +9,7 @@ import { apiGroupOf, describeObject, refOf } from './object.js';
 import { NOTHING_FOUND, type PrejudgedObject, type Prejudged, type RuleOutcome } from './prejudged.js';
 import type { KindMatch, Rule, RuleContext, Violation } from './rule.js';
 import { CHANGE_LOG_LENGTH, Snapshot, type PodLabelsOf } from './snapshot.js';
+import { sameDependencies, sameFingerprints } from './same-judgement.js';
 import { DependencyRecorder, type Dependencies } from './snapshot-dependencies.js';
 import { isUnreadDocument } from './unread-document.js';
 import {
@@ -598,12 +599,22 @@ class RuleBaseline {
     this.version = snapshot.version;
   }
 
+  /**
+   * Judges every object the rule matches again. The records of objects still held are not dropped
+   * first: `judge` keeps a record whose judgement came out the same, so a rebuild after churn
+   * elsewhere (a Service rule that reads Pods, rebuilt each second of a Pod churn) leaves its new
+   * records to die young instead of replacing every old one (docs/benchmarks.md, h-watchflat11).
+   */
   private rebuild(snapshot: Snapshot, run: Run): void {
-    this.perObject.clear();
-    this.readers.clear();
-    this.counts.clear();
-    this.inventoryFingerprints = [];
-    if (!this.rule.check) return;
+    if (!this.rule.check) {
+      this.perObject.clear();
+      this.readers.clear();
+      this.counts.clear();
+      this.inventoryFingerprints = [];
+      return;
+    }
+    // Copies the snapshot no longer holds (replaced or deleted) are forgotten: their records key them.
+    for (const scanned of this.perObject.keys()) if (snapshot.originOf(scanned.object) !== scanned) this.forget(scanned);
     // Rules over every kind judge every object; the others only the kinds they match.
     const anyKind = this.rule.meta.match.some((m) => m.kinds === '*');
     const judged = anyKind ? snapshot.all : [...new Set(this.rule.meta.match.flatMap((m) => (m.kinds === '*' ? [] : m.kinds)))].flatMap((kind) => snapshot.ofKind(kind));
@@ -611,7 +622,12 @@ class RuleBaseline {
   }
 
   private update(snapshot: Snapshot, run: Run, changes: { removed: ScannedObject[]; added: ScannedObject[] }): void {
-    for (const gone of changes.removed) this.forget(gone);
+    // The record of each replaced copy: its new copy keeps it if judged the same.
+    const replaced = new ReplacedRecords();
+    for (const gone of changes.removed) {
+      const record = this.forget(gone);
+      if (record) replaced.add(gone, record);
+    }
     if (!this.rule.check) return;
     const changed = [...changes.removed, ...changes.added];
     const touched = snapshot.changeTestSince(changed, this.version);
@@ -619,28 +635,48 @@ class RuleBaseline {
     for (const scanned of stale) this.judge(snapshot, run, scanned);
     for (const added of changes.added) {
       // Added and replaced again since: only the copy the snapshot still holds counts.
-      if (snapshot.originOf(added.object) === added) this.judge(snapshot, run, added);
+      if (snapshot.originOf(added.object) === added) this.judge(snapshot, run, added, replaced.of(added));
     }
   }
 
-  private judge(snapshot: Snapshot, run: Run, scanned: ScannedObject): void {
-    this.forget(scanned);
-    if (!ruleMatches(this.rule, scanned.object)) return;
+  /** `replaced`: the record of the copy `scanned` replaced, which it keeps if judged the same. */
+  private judge(snapshot: Snapshot, run: Run, scanned: ScannedObject, replaced?: ObjectBaseline): void {
+    if (!ruleMatches(this.rule, scanned.object)) {
+      this.forget(scanned);
+      return;
+    }
     const recorder = new DependencyRecorder(snapshot);
     const found = run.checkObject(scanned, recorder.inventory, [this.rule]);
+    const read = recorder.read;
+    // The same judgement as the record held: the record stays, and what was just built dies young.
+    // Replacing it would make the old record old-generation garbage, which is what fragments a
+    // watch's heap: most re-judged objects, and most new copies of a changed one, come out the same.
+    const current = this.perObject.get(scanned);
+    const held = current ?? replaced;
+    if (held && sameFingerprints(held.fingerprints, found) && (read ? held.dependencies !== undefined && sameDependencies(held.dependencies, recorder.dependencies) : held.dependencies === undefined)) {
+      if (held !== current) this.keep(scanned, held);
+      return;
+    }
+    this.forget(scanned);
     // Most objects have no finding: they share one empty list (one is kept per object and rule).
     const fingerprints = found.length === 0 ? NO_FINGERPRINTS : found.map((f) => f.fingerprint);
-    this.perObject.set(scanned, recorder.read ? { fingerprints, dependencies: recorder.dependencies } : { fingerprints });
-    if (recorder.read) this.readers.add(scanned, recorder.dependencies);
-    this.count(fingerprints, 1);
+    this.keep(scanned, read ? { fingerprints, dependencies: recorder.dependencies } : { fingerprints });
   }
 
-  private forget(scanned: ScannedObject): void {
+  private keep(scanned: ScannedObject, record: ObjectBaseline): void {
+    this.perObject.set(scanned, record);
+    if (record.dependencies) this.readers.add(scanned, record.dependencies);
+    this.count(record.fingerprints, 1);
+  }
+
+  /** Drops the record of `scanned`, returned. */
+  private forget(scanned: ScannedObject): ObjectBaseline | undefined {
     const entry = this.perObject.get(scanned);
-    if (!entry) return;
+    if (!entry) return undefined;
     this.perObject.delete(scanned);
     if (entry.dependencies) this.readers.remove(scanned, entry.dependencies);
     this.count(entry.fingerprints, -1);
+    return entry;
   }
 
   private count(fingerprints: readonly string[], delta: 1 | -1): void {
@@ -649,6 +685,33 @@ class RuleBaseline {
       if (next > 0) this.counts.set(fingerprint, next);
       else this.counts.delete(fingerprint);
     }
+  }
+}
+
+/**
+ * The records of copies a change log replaced, found again from their new copies. Keyed by the
+ * name the object already holds, not a key built for it: built keys and reference objects live for
+ * the whole update and are promoted when a scavenge falls in it, old-generation garbage again.
+ * Two replaced objects of one name (other namespaces or kinds): the first is found, the other's
+ * new copy gets a new record.
+ */
+class ReplacedRecords {
+  private readonly byName = new Map<unknown, ScannedObject>();
+  private readonly records = new Map<ScannedObject, ObjectBaseline>();
+
+  add(gone: ScannedObject, record: ObjectBaseline): void {
+    const name = gone.object.metadata?.name;
+    if (this.byName.has(name)) return;
+    this.byName.set(name, gone);
+    this.records.set(gone, record);
+  }
+
+  of(added: ScannedObject): ObjectBaseline | undefined {
+    if (this.records.size === 0) return undefined;
+    const gone = this.byName.get(added.object.metadata?.name);
+    if (!gone) return undefined;
+    const [a, b] = [gone.object, added.object];
+    return a.kind === b.kind && a.apiVersion === b.apiVersion && a.metadata?.namespace === b.metadata?.namespace ? this.records.get(gone) : undefined;
   }
 }
 
@@ -751,6 +814,14 @@ function addTo<K>(map: Map<K, Set<ScannedObject>>, key: K, scanned: ScannedObjec
   const set = map.get(key);
   if (set) set.add(scanned);
   else map.set(key, new Set([scanned]));
+}
+
+/**
+ * The record a rule's baseline holds for one object (undefined when none), as an opaque value: for
+ * tests of what the baselines keep and replace.
+ */
+export function baselineRecordOf(snapshot: Snapshot, config: KfguardConfig, ruleId: string, scanned: ScannedObject): object | undefined {
+  return baselines.get(snapshot)?.get(config)?.get(ruleId)?.perObject.get(scanned);
 }
 
 /** The snapshot version at which each set of baselines was last looked over (`releaseIfBeyondLog`). */

@@ -1,3 +1,4 @@
+import { flatKey } from './flat-key.js';
 import type { DerivedAnalysis, Inventory, Labels } from './inventory.js';
 import { apiGroupOf, asRecord, labelsOf, namespaceOf, nameOf } from './object.js';
 import { matchesLabelSelector, matchesMapSelector } from './selectors.js';
@@ -15,7 +16,7 @@ export type PodLabelsOf = (object: K8sObject) => readonly Labels[];
 export function identityOf(object: K8sObject): string | undefined {
   const name = object.metadata?.name;
   if (typeof name !== 'string') return undefined;
-  return `${apiGroupOf(object.apiVersion)}\u0000${object.kind}\u0000${namespaceOf(object) ?? ''}\u0000${name}`;
+  return flatKey(`${apiGroupOf(object.apiVersion)}\u0000${object.kind}\u0000${namespaceOf(object) ?? ''}\u0000${name}`);
 }
 
 /**
@@ -155,7 +156,7 @@ export class Snapshot extends InventoryQueries {
     const kept = this.unaffected(previous ? [previous, scanned] : [scanned]);
     if (previous) this.byObject.delete(previous.object);
     setIn(this.entries, identity, slot, scanned);
-    this.index(`${identity}\u0000${slot}`, scanned);
+    this.index(flatKey(`${identity}\u0000${slot}`), scanned);
     this.advance(kept, { removed: previous ? [previous] : [], added: [scanned] });
     return previous;
   }
@@ -481,7 +482,7 @@ class OverlayInventory extends InventoryQueries {
   }
 }
 
-const nameKey = (kind: string, namespace: string | undefined, name: unknown): string => `${kind}\u0000${namespace ?? ''}\u0000${String(name)}`;
+const nameKey = (kind: string, namespace: string | undefined, name: unknown): string => flatKey(`${kind}\u0000${namespace ?? ''}\u0000${String(name)}`);
 
 function add<K, V>(map: Map<K, Map<string, V>>, key: K, entry: string, value: V): void {
   const entries = map.get(key);

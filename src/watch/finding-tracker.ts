@@ -1,3 +1,4 @@
+import { flatKey } from '../core/flat-key.js';
 import { apiGroupOf } from '../core/object.js';
 import type { Finding, ResourceRef } from '../core/types.js';
 
@@ -10,7 +11,7 @@ export interface FindingChange {
 }
 
 /** A resource by group (not version: the server may answer in another), kind, namespace and name. */
-export const resourceKeyOf = (ref: ResourceRef): string => `${apiGroupOf(ref.apiVersion)}\u0000${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`;
+export const resourceKeyOf = (ref: ResourceRef): string => flatKey(`${apiGroupOf(ref.apiVersion)}\u0000${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`);
 
 /** What a reader of the stream sees change: a finding restated with the same content is no news. */
 function sameContent(a: Finding, b: Finding): boolean {

@@ -1,3 +1,4 @@
+import { shareUnchanged } from './share-unchanged.js';
 import { setMaxListeners } from 'node:events';
 import { SourceError } from '../../core/errors.js';
 import type { Rule } from '../../core/rule.js';
@@ -151,9 +152,10 @@ export class LiveSnapshot {
         if (this.syncedFlag) this.options.onRelist?.();
         this.checkSynced();
       },
-      upsert: (object) => {
-        const identity = identityOf(object);
+      upsert: (update) => {
+        const identity = identityOf(update);
         if (identity === undefined) return;
+        const object = shareUnchanged(this.snapshot.copiesOf(update)[0]?.object, update);
         const scanned: ScannedObject = { object, origin: origin(object) };
         if (this.syncedFlag) this.options.beforeChange?.({ type: 'upsert', scanned }, this.snapshot);
         this.held.get(informerOf())!.add(identity);
