@@ -1,7 +1,7 @@
 /**
  * What judging ahead costs per object, in process and without a server: `npm run bench:cluster`'s
- * generated cluster (BENCH_CLUSTER_SCALE, default 1) with the fields a live list adds (uid,
- * resourceVersion, creationTimestamp, managedFields), each object put into a snapshot and then
+ * generated cluster (BENCH_CLUSTER_SCALE, default 1) with the fields a live list adds and the cluster
+ * source keeps (uid, resourceVersion, creationTimestamp; it drops managedFields), each object put into a snapshot and then
  * judged as `scan --cluster` judges it while the lists are on the wire (`JudgeAhead.judge`), then
  * the full evaluation replaying those verdicts. Prints CPU time (process.cpuUsage) of both parts.
  * With BENCH_ALLOC=FILE it also writes a sampled allocation profile of the judging ahead, counting
@@ -23,8 +23,7 @@ const ALLOC = process.env.BENCH_ALLOC;
 let uid = 0;
 const live = (object: ScannedObject['object']): ScannedObject['object'] => {
   uid++;
-  const managed = [{ manager: 'bench', operation: 'Update', apiVersion: object.apiVersion, time: '2026-12-04T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': {} } }];
-  return { ...object, metadata: { ...object.metadata, uid: `u-${uid}`, resourceVersion: String(1000 + uid), creationTimestamp: '2026-12-04T00:00:00Z', managedFields: managed } };
+  return { ...object, metadata: { ...object.metadata, uid: `u-${uid}`, resourceVersion: String(1000 + uid), creationTimestamp: '2026-12-04T00:00:00Z' } };
 };
 const objects: ScannedObject[] = generateCluster(SCALE).map((object) => ({ object: live(object), origin: { kind: 'cluster', context: 'bench' } as const }));
 const cpu = (): number => {

@@ -208,8 +208,9 @@ test('a verdict that drew on the budget is not shared with one that did not', ()
     // Judged ahead, finds nothing either way, but draws on the budget for Pods named b-….
     defineRule({
       meta: meta('test-takes-for-b'),
-      *check(object, ctx) {
+      check(object, ctx) {
         if (object.metadata?.name?.startsWith('b-')) ctx.budget.take(60);
+        return [];
       },
     }),
     // Always waits for the end, then sees what the first rule left.
