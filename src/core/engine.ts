@@ -216,14 +216,21 @@ class Run {
     }
   }
 
+  /**
+   * Findings of the rule `outcomeOf` is judging: one array for every call, emptied each time, since
+   * nearly every rule on nearly every object finds nothing (judging ahead calls this per rule and object).
+   */
+  private readonly pending: Finding[] = [];
+
   /** What one rule gives on one object, kept out of the run's own results (judging ahead). */
   outcomeOf(rule: Rule, scanned: ScannedObject, context: RuleContext, ledger: Budget): RuleOutcome {
-    const findings: Finding[] = [];
+    const findings = this.pending;
+    findings.length = 0;
     const errorsBefore = this.ruleErrors.length;
     const coverageBefore = this.coverage.length;
     this.judgeRule(rule, scanned, context, ledger, findings);
     if (findings.length === 0 && this.ruleErrors.length === errorsBefore && this.coverage.length === coverageBefore) return NOTHING_FOUND;
-    return { findings, ruleErrors: this.ruleErrors.splice(errorsBefore), coverage: this.coverage.splice(coverageBefore) };
+    return { findings: findings.splice(0), ruleErrors: this.ruleErrors.splice(errorsBefore), coverage: this.coverage.splice(coverageBefore) };
   }
 
   /**

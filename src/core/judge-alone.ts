@@ -22,47 +22,66 @@ import { sourceKindOf, type Finding, type Origin, type ScannedObject, type Sourc
  */
 export function judgeAlone(engine: RuleByRule, scanned: ScannedObject, plans: AlonePlans): AloneVerdict | undefined {
   const plan = plans.of(engine.rulesFor(scanned));
-  if (plan.rules.length === 0) return undefined;
+  const rules = plan.rules;
+  if (rules.length === 0) return undefined;
   const { origin } = scanned;
   const source = sourceKindOf(origin);
   const ledger = createBudget(engine.limits);
   const budget = new WatchedBudget(ledger);
-  const findings: (readonly Finding[] | null)[] = [];
+  // Made only once a rule finds something: nearly every object gives nothing, and its verdict is
+  // then known from which rules were stopped (`stopped`, a bit per rule), with no array per object.
+  let findings: (readonly Finding[] | null)[] | undefined;
+  let stopped = 0;
+  let stoppedCount = 0;
   let usedBudget = false;
   let stoppedAfterBudget = false;
-  let key = '';
   const refusal = plans.refusal;
   // One context for every rule, as the engine makes it; `unreadKinds` refuses like the inventory.
   const context = new AloneContext(source, refusal, engine.config, origin, budget);
-  for (const rule of plan.rules) {
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
     refusal.asked = false;
     budget.touched = false;
     const outcome = engine.outcomeOf(rule, scanned, context, ledger);
     if (refusal.asked) {
       // Stopped after drawing on the budget: the rules after it saw less than a fresh one.
       stoppedAfterBudget ||= budget.touched;
-      findings.push(null);
-      key += '-';
+      stopped += plan.bits[i]!;
+      stoppedCount++;
+      findings?.push(null);
       continue;
     }
     if (outcome.ruleErrors.length > 0 || outcome.coverage.length > 0) return undefined;
     usedBudget ||= budget.touched;
-    findings.push(outcome === NOTHING_FOUND ? NO_FINDINGS : outcome.findings);
-    key += outcome === NOTHING_FOUND ? '0' : '!';
+    if (outcome === NOTHING_FOUND) findings?.push(NO_FINDINGS);
+    else {
+      findings ??= verdictsUpTo(plan, i, stopped);
+      findings.push(outcome.findings);
+    }
   }
   if (usedBudget && stoppedAfterBudget) return undefined;
-  if (!findings.some((f) => f !== null)) return undefined;
+  if (stoppedCount === rules.length) return undefined;
+  if (findings) return { ruleIds: plan.ruleIds, findings, usedBudget };
   // Most objects of a kind give the same nothing: they share one record (and one copy per message).
-  if (!key.includes('!')) {
-    key += usedBudget ? 'u' : '';
-    let shared = plan.shared.get(key);
-    if (!shared) {
-      shared = { ruleIds: plan.ruleIds, findings, usedBudget };
-      plan.shared.set(key, shared);
-    }
-    return shared;
+  const key = usedBudget ? -1 - stopped : stopped;
+  let shared = plan.shared.get(key);
+  if (!shared) {
+    shared = { ruleIds: plan.ruleIds, findings: verdictsUpTo(plan, rules.length, stopped), usedBudget };
+    plan.shared.set(key, shared);
   }
-  return { ruleIds: plan.ruleIds, findings, usedBudget };
+  return shared;
+}
+
+/** The verdicts of the first `count` rules when none of them found anything: null for those stopped. */
+function verdictsUpTo(plan: Plan, count: number, stopped: number): (readonly Finding[] | null)[] {
+  const verdicts: (readonly Finding[] | null)[] = [];
+  for (let i = 0; i < count; i++) verdicts.push(isStopped(stopped, plan.bits[i]!) ? null : NO_FINDINGS);
+  return verdicts;
+}
+
+/** Whether the rule whose bit is `bit` (a power of two) is in the sum `stopped` of distinct powers of two. */
+function isStopped(stopped: number, bit: number): boolean {
+  return Math.floor(stopped / bit) % 2 === 1;
 }
 
 const NO_FINDINGS: readonly Finding[] = [];
@@ -70,9 +89,14 @@ const NO_FINDINGS: readonly Finding[] = [];
 interface Plan {
   readonly rules: readonly Rule[];
   readonly ruleIds: readonly string[];
-  /** Verdicts without findings, by which rules were stopped and whether the budget was used. */
-  readonly shared: Map<string, AloneVerdict>;
+  /** Each rule's bit (2^i) in the sum of the rules stopped; exact in a double for up to 53 rules. */
+  readonly bits: readonly number[];
+  /** Verdicts without findings, by the sum of stopped rules' bits (negated less one when the budget was used). */
+  readonly shared: Map<number, AloneVerdict>;
 }
+
+/** Rules a plan can give bits to: 2^52 is the largest power of two whose sums with smaller ones stay exact. */
+const MAX_PLAN_RULES = 53;
 
 /** Per list of matching rules (one per kind and source), those judged alone. */
 export class AlonePlans {
@@ -88,8 +112,9 @@ export class AlonePlans {
     let plan = this.plans.get(matching);
     if (!plan) {
       // Expensive rules wait for work on another thread (bcrypt): they run in the full evaluation.
-      const rules = matching.filter((rule) => rule.meta.needs.cost !== 'expensive');
-      plan = { rules, ruleIds: rules.map((rule) => rule.meta.id), shared: new Map() };
+      // Beyond what a plan's bits can tell apart, the rest are judged in the full evaluation.
+      const rules = matching.filter((rule) => rule.meta.needs.cost !== 'expensive').slice(0, MAX_PLAN_RULES);
+      plan = { rules, ruleIds: rules.map((rule) => rule.meta.id), bits: rules.map((_, i) => 2 ** i), shared: new Map() };
       this.plans.set(matching, plan);
     }
     return plan;

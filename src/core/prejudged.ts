@@ -58,15 +58,36 @@ export const NOTHING_FOUND: RuleOutcome = Object.freeze({ findings: [], ruleErro
 
 class VerdictReplay implements PrejudgedObject {
   readonly usedBudget: boolean;
+  private places: ReadonlyMap<string, number> | undefined;
 
   constructor(private readonly verdict: AloneVerdict) {
     this.usedBudget = verdict.usedBudget;
   }
 
   outcomeOf(rule: Rule): RuleOutcome | undefined {
-    const index = this.verdict.ruleIds.indexOf(rule.meta.id);
+    this.places ??= placesOf(this.verdict.ruleIds);
+    const index = this.places.get(rule.meta.id) ?? -1;
     const findings = index < 0 ? null : this.verdict.findings[index];
     if (findings === null || findings === undefined) return undefined;
     return findings.length === 0 ? NOTHING_FOUND : { findings, ruleErrors: [], coverage: [] };
   }
 }
+
+/**
+ * Each id's first place, as `indexOf` finds it; kept per list of ids, which every verdict of one
+ * kind shares (`indexOf` per rule replayed was a scan of the list per rule and object).
+ */
+function placesOf(ids: readonly string[]): ReadonlyMap<string, number> {
+  let places = PLACES.get(ids);
+  if (!places) {
+    const made = new Map<string, number>();
+    ids.forEach((id, i) => {
+      if (!made.has(id)) made.set(id, i);
+    });
+    places = made;
+    PLACES.set(ids, places);
+  }
+  return places;
+}
+
+const PLACES = new WeakMap<readonly string[], ReadonlyMap<string, number>>();

@@ -149,42 +149,55 @@ export interface EnvOptions {
  * (object or key not in the scan) bind nothing.
  */
 export function containerEnv(container: JsonRecord, namespace: string | undefined, inventory: Inventory, options: EnvOptions): EnvBinding[] {
-  const lookup = (kind: ConfigKind, name: string): K8sObject | undefined =>
-    kind === 'ConfigMap' || options.secrets ? referencedObject(inventory, kind, namespace, name) : undefined;
-  return [...asArray(container.envFrom).flatMap((raw) => envFromBindings(asRecord(raw), lookup)), ...asArray(container.env).flatMap((raw) => envBindings(asRecord(raw), lookup))];
+  // Loops into one list, without a lookup closure or a list per entry: several rules ask this of
+  // every container of every object, and most containers have a few inline values or none.
+  const bindings: EnvBinding[] = [];
+  const envFrom = container.envFrom;
+  if (Array.isArray(envFrom)) for (const raw of envFrom) envFromBindings(asRecord(raw), namespace, inventory, options, bindings);
+  const env = container.env;
+  if (Array.isArray(env)) for (const raw of env) envBinding(asRecord(raw), namespace, inventory, options, bindings);
+  return bindings;
 }
 
-type Lookup = (kind: ConfigKind, name: string) => K8sObject | undefined;
+/** The object a reference names, when these options follow its kind. */
+function lookup(kind: ConfigKind, name: string, namespace: string | undefined, inventory: Inventory, options: EnvOptions): K8sObject | undefined {
+  return kind === 'ConfigMap' || options.secrets ? referencedObject(inventory, kind, namespace, name) : undefined;
+}
 
-/** Every key of an `envFrom` ConfigMap or Secret, under its prefix. */
-function envFromBindings(from: JsonRecord | undefined, lookup: Lookup): EnvBinding[] {
+/** Every key of an `envFrom` ConfigMap or Secret, under its prefix (the ConfigMap's first). */
+function envFromBindings(from: JsonRecord | undefined, namespace: string | undefined, inventory: Inventory, options: EnvOptions, into: EnvBinding[]): void {
   const prefix = asString(from?.prefix) ?? '';
-  const sources: [ConfigKind, string | undefined][] = [
-    ['ConfigMap', asString(asRecord(from?.configMapRef)?.name)],
-    ['Secret', asString(asRecord(from?.secretRef)?.name)],
-  ];
-  return sources.flatMap(([kind, name]) => {
-    const holder = name ? lookup(kind, name) : undefined;
-    if (!holder || !name) return [];
-    return storedValuesOf(holder).map((stored) => ({ name: prefix + stored.key, value: stored.value, source: { kind, name, key: stored.key } }));
-  });
+  envFromSource('ConfigMap', asString(asRecord(from?.configMapRef)?.name), prefix, namespace, inventory, options, into);
+  envFromSource('Secret', asString(asRecord(from?.secretRef)?.name), prefix, namespace, inventory, options, into);
+}
+
+function envFromSource(kind: ConfigKind, name: string | undefined, prefix: string, namespace: string | undefined, inventory: Inventory, options: EnvOptions, into: EnvBinding[]): void {
+  const holder = name ? lookup(kind, name, namespace, inventory, options) : undefined;
+  if (!holder || !name) return;
+  for (const stored of storedValuesOf(holder)) into.push({ name: prefix + stored.key, value: stored.value, source: { kind, name, key: stored.key } });
 }
 
 /** One `env` entry: its inline value, or the ConfigMap or Secret key it refers to. */
-function envBindings(entry: JsonRecord | undefined, lookup: Lookup): EnvBinding[] {
+function envBinding(entry: JsonRecord | undefined, namespace: string | undefined, inventory: Inventory, options: EnvOptions, into: EnvBinding[]): void {
   const name = asString(entry?.name);
-  if (!entry || !name) return [];
+  if (!entry || !name) return;
   const inline = asString(entry.value);
-  if (inline !== undefined) return [{ name, value: inline, source: { kind: 'inline' } }];
+  if (inline !== undefined) {
+    into.push({ name, value: inline, source: INLINE });
+    return;
+  }
   const valueFrom = asRecord(entry.valueFrom);
   const kind: ConfigKind = valueFrom?.secretKeyRef ? 'Secret' : 'ConfigMap';
   const ref = asRecord(valueFrom?.secretKeyRef) ?? asRecord(valueFrom?.configMapKeyRef);
   const refName = asString(ref?.name);
   const key = asString(ref?.key);
-  const holder = refName && key ? lookup(kind, refName) : undefined;
+  const holder = refName && key ? lookup(kind, refName, namespace, inventory, options) : undefined;
   const stored = holder && key ? storedValue(holder, key) : undefined;
-  return stored && refName && key ? [{ name, value: stored.value, source: { kind, name: refName, key } }] : [];
+  if (stored && refName && key) into.push({ name, value: stored.value, source: { kind, name: refName, key } });
 }
+
+/** Every inline binding's source: one frozen record, not one per env var. */
+const INLINE: EnvSource = Object.freeze({ kind: 'inline' });
 
 /** The env of a container as a map, later bindings overriding earlier ones. */
 export function containerEnvMap(container: JsonRecord, namespace: string | undefined, inventory: Inventory, options: EnvOptions): Map<string, EnvBinding> {

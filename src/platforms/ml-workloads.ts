@@ -40,11 +40,20 @@ const LABEL_ROLES: readonly (readonly [string, MlWorkloadRole])[] = [
 export function mlWorkloadRole(object: K8sObject): MlWorkloadRole | undefined {
   const byKind = KIND_ROLES[object.kind];
   if (byKind) return byKind;
-  for (const labels of [labelsOf(object), ...podLabelsOf(object)]) {
-    for (const key of Object.keys(labels)) {
-      const match = LABEL_ROLES.find(([prefix]) => key.startsWith(prefix));
-      if (match) return match[1];
-    }
+  // No list of label sets and no closure per key: every rule that asks runs this on every object.
+  const own = roleByLabels(labelsOf(object));
+  if (own) return own;
+  for (const labels of podLabelsOf(object)) {
+    const role = roleByLabels(labels);
+    if (role) return role;
+  }
+  return undefined;
+}
+
+/** The role of the first label key (in the object's order) that a controller's prefix starts. */
+function roleByLabels(labels: Readonly<Record<string, string>>): MlWorkloadRole | undefined {
+  for (const key of Object.keys(labels)) {
+    for (const [prefix, role] of LABEL_ROLES) if (key.startsWith(prefix)) return role;
   }
   return undefined;
 }

@@ -281,8 +281,14 @@ function isCustomResource(object: K8sObject): boolean {
 
 function hasPipelineMetadata(metadata: JsonRecord | undefined): boolean {
   if (!metadata) return false;
-  const keys = [...Object.keys(asRecord(metadata.labels) ?? {}), ...Object.keys(asRecord(metadata.annotations) ?? {})];
-  return keys.some((k) => PIPELINE_KEY.test(k));
+  return hasPipelineKey(asRecord(metadata.labels)) || hasPipelineKey(asRecord(metadata.annotations));
+}
+
+/** Without a list of both maps' keys: this runs per object and per container. */
+function hasPipelineKey(map: JsonRecord | undefined): boolean {
+  if (!map) return false;
+  for (const key of Object.keys(map)) if (PIPELINE_KEY.test(key)) return true;
+  return false;
 }
 
 /** A download-and-run that a CronJob, CronWorkflow or crontab line repeats: it survives every cleanup. */
@@ -305,18 +311,43 @@ const KILL_VERB = /(?:^|[\s;&|(`'"$])(?:pkill|killall|kill|xargs\s+(?:-\S+\s+)*k
  * the same command (pipes included), is a signal of its own.
  */
 function checkRivalKill(object: K8sObject, containers: readonly ContainerRef[], state: ScanState): void {
+  const named = rivalKilled(object, containers, state.indicators.minerBinaries);
+  if (named === undefined) return;
   const site: Site = object.kind === 'RayJob' ? { where: 'Ray job entrypoint', path: 'spec.entrypoint' } : { where: 'container command', path: containers[0]?.path ?? '' };
-  for (const text of commandTexts(object, containers)) {
-    if (!KILL_VERB.test(text)) continue;
-    for (const command of text.split(/;|&&|\|\||\n/)) {
-      if (!KILL_VERB.test(command)) continue;
-      const named = command.toLowerCase().match(/[a-z0-9_.-]+/g)?.find((word) => state.indicators.minerBinaries.has(word));
-      if (named !== undefined) {
-        signal(state, 'rival-kill', named, site, '');
-        return;
-      }
-    }
+  signal(state, 'rival-kill', named, site, '');
+}
+
+/**
+ * The first miner a kill command names, over `commandTexts` in its order, read in place: every
+ * workload is checked and almost none kills anything, so no list of its texts is made.
+ */
+function rivalKilled(object: K8sObject, containers: readonly ContainerRef[], miners: ReadonlySet<string>): string | undefined {
+  for (const { container } of containers) {
+    const named = rivalInList(container.command, miners) ?? rivalInList(container.args, miners) ?? rivalIn(scalarText(container.source), miners) ?? rivalIn(scalarText(container.script), miners);
+    if (named !== undefined) return named;
   }
+  const entrypoint = object.kind === 'RayJob' ? asString(asRecord(object.spec)?.entrypoint) : undefined;
+  return entrypoint === undefined ? undefined : rivalIn(entrypoint, miners);
+}
+
+function rivalInList(list: unknown, miners: ReadonlySet<string>): string | undefined {
+  if (!Array.isArray(list)) return undefined;
+  for (const item of list) {
+    const named = rivalIn(scalarText(item), miners);
+    if (named !== undefined) return named;
+  }
+  return undefined;
+}
+
+/** The first miner named by a kill command within one text (pipes included), if any. */
+function rivalIn(text: string, miners: ReadonlySet<string>): string | undefined {
+  if (!KILL_VERB.test(text)) return undefined;
+  for (const command of text.split(/;|&&|\|\||\n/)) {
+    if (!KILL_VERB.test(command)) continue;
+    const named = command.toLowerCase().match(/[a-z0-9_.-]+/g)?.find((word) => miners.has(word));
+    if (named !== undefined) return named;
+  }
+  return undefined;
 }
 
 /**

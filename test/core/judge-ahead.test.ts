@@ -166,3 +166,64 @@ test('a rule that reads which kinds could not be listed waits for the end, where
   assert.equal(ahead.tally.kept, 0, 'nothing judged ahead is kept');
   assert.equal(read, 3, 'judged plainly, ahead (refused), and again at the end');
 });
+
+/** A Pod named `name` in one namespace, with nothing in it any rule flags. */
+const namedPod = (name: string): K8sObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'team' }, spec: { containers: [{ name: 'c', image: 'python:3.11' }] } });
+
+/**
+ * Rule `i` asks the inventory (so waits for the end, where it reports what it saw) only on Pods
+ * whose name holds `-i-`, and finds nothing on the others: objects that found nothing share a
+ * verdict keyed by which rules were stopped, and two Pods stopping different rules must not share one.
+ */
+function stoppingRules(count: number): Rule[] {
+  return Array.from({ length: count }, (_, i) =>
+    defineRule({
+      meta: { ...ALL_RULES[0]!.meta, id: `test-stops-${i}`, match: [{ apiGroups: '*', kinds: ['Pod'] }], sources: ['cluster'], needs: { reads: [], snapshot: 'none', request: false, cost: 'cheap' } },
+      *check(object, ctx) {
+        if (!object.metadata?.name?.includes(`-${i}-`)) return;
+        yield { message: `rule ${i} on ${object.metadata.name}: ${ctx.inventory.ofKind('Pod').length} Pod(s)` };
+      },
+    }),
+  );
+}
+
+test('objects that stop different rules keep apart verdicts, past 32 rules and past what a plan judges ahead', () => {
+  const rules = stoppingRules(60);
+  // Rules 0, 1, 31, 32 and 52 are judged ahead; 53 and 59 are past the 53 a plan holds and wait for the end.
+  const objects = ['p-0-', 'p-1-', 'p-31-', 'p-32-', 'p-52-', 'p-53-', 'p-59-', 'p-0-1-', 'p-none'].map(namedPod);
+  const expected = plain(objects, rules);
+  assert.deepEqual(
+    expected.findings.map((f) => f.message),
+    ['rule 0 on p-0-: 9 Pod(s)', 'rule 1 on p-1-: 9 Pod(s)', 'rule 31 on p-31-: 9 Pod(s)', 'rule 32 on p-32-: 9 Pod(s)', 'rule 52 on p-52-: 9 Pod(s)', 'rule 53 on p-53-: 9 Pod(s)', 'rule 59 on p-59-: 9 Pod(s)', 'rule 0 on p-0-1-: 9 Pod(s)', 'rule 1 on p-0-1-: 9 Pod(s)'],
+  );
+  const { result, ahead } = judgedAhead(objects, rules);
+  assert.equal(everything(result), everything(expected));
+  assert.equal(ahead.tally.kept, objects.length, 'every Pod kept a verdict for the rules it did not stop');
+});
+
+test('a verdict that drew on the budget is not shared with one that did not', () => {
+  const limits = { timeMs: 60_000, bytes: 100 };
+  const meta = (id: string) => ({ ...ALL_RULES[0]!.meta, id, match: [{ apiGroups: '*', kinds: ['Pod'] }] as const, sources: ['cluster'] as const, needs: { reads: [], snapshot: 'none', request: false, cost: 'cheap' } as const });
+  const rules = [
+    // Judged ahead, finds nothing either way, but draws on the budget for Pods named b-….
+    defineRule({
+      meta: meta('test-takes-for-b'),
+      check(object, ctx) {
+        if (object.metadata?.name?.startsWith('b-')) ctx.budget.take(60);
+        return [];
+      },
+    }),
+    // Always waits for the end, then sees what the first rule left.
+    defineRule({
+      meta: meta('test-takes-at-end'),
+      *check(object, ctx) {
+        ctx.inventory.namespaces();
+        yield { message: `${object.metadata?.name} took 60: ${ctx.budget.take(60)}` };
+      },
+    }),
+  ];
+  const objects = [namedPod('a-1'), namedPod('b-1')];
+  const expected = plain(objects, rules, limits);
+  assert.deepEqual(expected.findings.map((f) => f.message), ['a-1 took 60: true', 'b-1 took 60: false']);
+  assert.equal(everything(judgedAhead(objects, rules, limits).result), everything(expected));
+});

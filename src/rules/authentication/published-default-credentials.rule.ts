@@ -16,9 +16,31 @@ const RULE_ID = 'published-default-credentials';
  * so a finding says which product the value came from.
  */
 function publishedMatch(key: string, value: string, secretName: string | undefined): PublishedCredential | undefined {
-  const candidates = credentialsOfRule(RULE_ID).filter((credential) => credential.keys.includes(key) && credential.value === value);
+  const withKey = credentialsByKey().get(key);
+  // Nearly every env var and key is none of the listed names: answered without a list per name.
+  if (withKey === undefined) return undefined;
+  const candidates = withKey.filter((credential) => credential.value === value);
   const named = secretName === undefined ? undefined : candidates.find((c) => c.secretNames.length > 0 && secretNameMatches(c, secretName));
   return named ?? candidates.find((c) => c.secretNames.length === 0);
+}
+
+/** This rule's credentials by each key name they list, in the list's order; made once per list of shipped credentials. */
+let byKey: { readonly of: readonly PublishedCredential[]; readonly map: ReadonlyMap<string, readonly PublishedCredential[]> } | undefined;
+
+function credentialsByKey(): ReadonlyMap<string, readonly PublishedCredential[]> {
+  const all = publishedCredentials();
+  if (byKey?.of !== all) {
+    const map = new Map<string, PublishedCredential[]>();
+    for (const credential of credentialsOfRule(RULE_ID)) {
+      for (const key of new Set(credential.keys)) {
+        const list = map.get(key);
+        if (list) list.push(credential);
+        else map.set(key, [credential]);
+      }
+    }
+    byKey = { of: all, map };
+  }
+  return byKey.map;
 }
 
 /**
