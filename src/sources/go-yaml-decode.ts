@@ -366,7 +366,7 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
     value = node.items.map((item) => toValue(item as YamlNode, state, depth + 1));
     state.onStack.delete(node);
   } else if (isMap(node)) {
-    if (node.flow) checkSimpleKeys(node.srcToken, state.text);
+    checkSimpleKeys(node.srcToken, state.text);
     state.onStack.add(node);
     const entries = new Map<string, unknown>();
     const keyTypes = new Map<string, string>();
