@@ -1,6 +1,7 @@
 import type { Alias, Scalar, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { type AliasTargets, type AnchorTarget, findAliasTargets, isRegionAnchor } from './go-yaml-anchor-targets.js';
+import { type BlockRun, cutRuns, findBlockRuns, ownerOf, RUN_PLACEHOLDER, type RunReader } from './go-yaml-block-runs.js';
 import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
 import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { rewriteFlowPlain } from './go-yaml-flow-plain.js';
@@ -155,9 +156,9 @@ function decodeSource(text: string, options: DecodeOptions): KubectlReading {
   if (flow.refusal) throw new ExactDecodeError(`${flow.refusal} (kubectl refuses it too)`);
   source = flow.text;
   const flowDashes = new Set(flow.dashes);
-  if (options.flowFastPath !== false) {
-    const regions = findFlowRegions(source, flow.dashes);
-    const fast = regions.length > 0 ? readWithPlaceholders(source, regions, notes, flowDashes, marks) : undefined;
+  const regions = options.flowFastPath !== false ? findFlowRegions(source, flow.dashes) : [];
+  if (regions.length > 0 || options.readRun) {
+    const fast = readWithPlaceholders(source, regions, notes, flowDashes, marks, options.readRun, options.runBytes);
     if (fast) return fast;
   }
   return readDocuments(source, notes, flowDashes, undefined, marks);
@@ -166,12 +167,22 @@ function decodeSource(text: string, options: DecodeOptions): KubectlReading {
 export interface DecodeOptions {
   /** Read simple flow collections with go-yaml-flow-read.ts instead of the `yaml` parser (default true; tests compare both). */
   readonly flowFastPath?: boolean;
+  /**
+   * Reads runs of plain block entries instead of the `yaml` parser (go-yaml-block-runs.ts): the lean
+   * path's reader, passed in by the caller since that reader imports this file. Without it the
+   * `yaml` parser reads every line, as tests may compare.
+   */
+  readonly readRun?: RunReader;
+  /** The least size of a run read that way (tests make it small to cut many runs). */
+  readonly runBytes?: number;
 }
 
-/** The collections read by go-yaml-flow-read.ts, by placeholder offset, and those found in the tree. */
+/** The collections read by go-yaml-flow-read.ts and the runs of block entries read lean, by placeholder offset, and those found in the tree. */
 interface Placeholders {
   readonly regions: ReadonlyMap<number, FlowRegion>;
   readonly used: Set<FlowRegion>;
+  readonly runs: ReadonlyMap<number, BlockRun>;
+  readonly usedRuns: Set<BlockRun>;
   /** The text the regions were read from (offsets as in the text the `yaml` parser reads). */
   readonly source: string;
 }
@@ -182,14 +193,43 @@ interface Placeholders {
  * string for a collection) is put back and the text read once more; undefined means read it all
  * with the `yaml` parser, as does any error, so errors and their positions are always the parser's.
  */
-function readWithPlaceholders(source: string, found: readonly FlowRegion[], notes: readonly string[], flowDashes: ReadonlySet<number>, marks: number): KubectlReading | undefined {
+function readWithPlaceholders(source: string, found: readonly FlowRegion[], notes: readonly string[], flowDashes: ReadonlySet<number>, marks: number, readRun: RunReader | undefined, runBytes: number | undefined): KubectlReading | undefined {
   let regions = found;
-  for (let round = 0; round < 2 && regions.length > 0; round++) {
-    const placeholders: Placeholders = { regions: new Map(regions.map((r) => [r.start, r])), used: new Set(), source };
+  let runs: BlockRun[] | undefined;
+  for (let round = 0; round < 4; round++) {
+    const text = regions.length > 0 ? withPlaceholders(source, regions) : source;
+    // Runs are found on the text with the regions' placeholders (a region's lines are no run's);
+    // found again only when regions were put back.
+    runs ??= readRun ? findBlockRuns(text, readRun, runBytes) : [];
+    if (regions.length === 0 && runs.length === 0) return undefined;
+    const cut = cutRuns(text, runs);
+    const placeholders: Placeholders = {
+      regions: new Map(regions.flatMap((r) => (cut.offsetOf(r.start) === undefined ? [] : [[cut.offsetOf(r.start) as number, r] as const]))),
+      used: new Set(),
+      runs: cut.runs,
+      usedRuns: new Set(),
+      source,
+    };
+    const dashes = runs.length === 0 ? flowDashes : new Set([...flowDashes].flatMap((d) => (cut.offsetOf(d) === undefined ? [] : [cut.offsetOf(d) as number])));
     let reading: KubectlReading;
     try {
-      reading = readDocuments(withPlaceholders(source, regions), [...notes], flowDashes, placeholders, marks);
+      reading = readDocuments(cut.text, [...notes], dashes, placeholders, marks);
     } catch (error) {
+      // A run's keys meet a key of the same mapping outside it: read again with that run left to the parser.
+      if (error instanceof RunConflict) {
+        runs = runs.filter((r) => r !== error.run);
+        continue;
+      }
+      // go-yaml's decoding error met by the node walk (a long key, a null key, an unknown anchor):
+      // a run holds none (the lean reader read it) and the walk meets the rest in the same order,
+      // so it is the error the whole text gives, without the parser's second pass (issue 17). With
+      // flow regions it may be theirs (an anchor in a region, aliased outside): read again without them.
+      if (runs.length > 0 && error instanceof ExactDecodeError && !(error instanceof ParserError) && !(error instanceof FlowDecodeError)) {
+        if (regions.length === 0) throw error;
+        regions = [];
+        runs = undefined;
+        continue;
+      }
       // go-yaml's decoding error inside a collection the flow reader read (an unknown anchor, a
       // null key): the syntax was read, so the `yaml` parser would stop on the same error after
       // seconds per MB (issue 17). Any other error is the parser's to report, with its position.
@@ -198,10 +238,61 @@ function readWithPlaceholders(source: string, found: readonly FlowRegion[], note
       if (isMergeBomb(error)) throw error;
       return undefined;
     }
-    if (placeholders.used.size === regions.length) return reading;
-    regions = regions.filter((r) => placeholders.used.has(r));
+    if (placeholders.used.size === regions.length && placeholders.usedRuns.size === runs.length) return reading;
+    if (placeholders.used.size !== regions.length) {
+      regions = regions.filter((r) => placeholders.used.has(r));
+      runs = undefined;
+    } else runs = runs.filter((r) => placeholders.usedRuns.has(r));
   }
   return undefined;
+}
+
+/** A run's key is also a key of the same mapping outside the run: the decoder reads that run with the parser instead. */
+class RunConflict extends Error {
+  constructor(readonly run: BlockRun) {
+    super('a run of block entries shares a key with its mapping');
+  }
+}
+
+/** The run a placeholder entry stands for: a plain, untagged, unanchored scalar at its offset in a block collection. */
+function runAt(node: YamlNode | null | undefined, state: State): BlockRun | undefined {
+  const runs = state.placeholders?.runs;
+  if (!runs || runs.size === 0 || !node || !isScalar(node) || node.type !== 'PLAIN' || node.tag !== undefined || node.anchor !== undefined) return undefined;
+  const range = node.range;
+  if (!range || range[1] !== range[0] + RUN_PLACEHOLDER.length || node.value !== RUN_PLACEHOLDER) return undefined;
+  return runs.get(range[0]);
+}
+
+/** A run of mapping entries: its key placeholder, followed by its value placeholder. */
+function mapRunAt(key: YamlNode | null, value: YamlNode | null, state: State): BlockRun | undefined {
+  const run = runAt(key, state);
+  if (!run || run.kind !== 'map' || !value || !isScalar(value) || value.range?.[0] !== (key as Scalar).range?.[0] as number + RUN_PLACEHOLDER.length + 2) return undefined;
+  if (value.type !== 'PLAIN' || value.tag !== undefined || value.anchor !== undefined || value.value !== RUN_PLACEHOLDER) return undefined;
+  return run;
+}
+
+/** The repeats the lean reader found in a run, handed on as the node walk finds them: the run's own mapping's to `own`. */
+function addRunDuplicates(run: BlockRun, state: State, own: PendingDuplicate[] | undefined): void {
+  for (const duplicate of run.reading.duplicates) {
+    const segments = duplicate.segments as readonly (string | number)[];
+    const key = String(segments[segments.length - 1]);
+    if (own && segments.length === 1) own.push({ key, first: duplicate.first, last: duplicate.last });
+    else state.duplicates.push({ owner: ownerOf(run.reading.value, duplicate) as object, key, first: duplicate.first, last: duplicate.last });
+  }
+}
+
+/** A block sequence's items, a run's items spliced in where its placeholder entry is. */
+function seqWithRuns(items: readonly unknown[], state: State, depth: number): unknown[] {
+  const out: unknown[] = [];
+  for (const item of items) {
+    const run = runAt(item as YamlNode, state);
+    if (run?.kind === 'seq') {
+      for (const value of run.reading.value as unknown[]) out.push(value);
+      addRunDuplicates(run, state, undefined);
+      state.placeholders?.usedRuns.add(run);
+    } else out.push(toValue(item as YamlNode, state, depth + 1));
+  }
+  return out;
 }
 
 /** How many times the `yaml` parser has run here: tests check that a text is not parsed twice (issue 17). */
@@ -236,7 +327,7 @@ function readDocuments(source: string, notes: string[], flowDashes: ReadonlySet<
       return reading;
     }
     const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
-    throw new ExactDecodeError(error.message.split('\n')[0] ?? 'invalid YAML', line, column);
+    throw new ParserError(error.message.split('\n')[0] ?? 'invalid YAML', line, column);
   }
   const state: State = { doc: first, memo: new Map(), onStack: new Set(), notes, refuses: undefined, flowDashes, duplicates: [], placeholders, rereads: new Map(), text: source, merged: 0 };
   failOnUnknownAnchor(state);
@@ -368,18 +459,33 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
   else if (isSeq(node)) {
     if (node.flow) checkSimpleKeys(node.srcToken, state.text);
     state.onStack.add(node);
-    value = node.items.map((item) => toValue(item as YamlNode, state, depth + 1));
+    value = !node.flow && state.placeholders && state.placeholders.runs.size > 0 ? seqWithRuns(node.items, state, depth) : node.items.map((item) => toValue(item as YamlNode, state, depth + 1));
     state.onStack.delete(node);
   } else if (isMap(node)) {
-    if (node.flow) checkSimpleKeys(node.srcToken, state.text);
+    checkSimpleKeys(node.srcToken, state.text);
     state.onStack.add(node);
     const entries = new Map<string, unknown>();
     const keyTypes = new Map<string, string>();
     const explicit = new Set<string>();
     const pending: PendingDuplicate[] = [];
+    /** Keys read in runs of this mapping's entries (go-yaml-block-runs.ts), and the run of each. */
+    const runKeys = new Map<string, BlockRun>();
+    const runs = !node.flow && state.placeholders !== undefined && state.placeholders.runs.size > 0;
     let nullKey = false;
     node.items.forEach((pair, index) => {
       const key = pair.key as YamlNode | null;
+      const run = runs ? mapRunAt(key, pair.value as YamlNode | null, state) : undefined;
+      if (run) {
+        for (const [k, v] of Object.entries(run.reading.value as Record<string, unknown>)) {
+          // The node walk would report a repeat, or a note on two key types: left to it.
+          if (keyTypes.has(k) || runKeys.has(k)) throw new RunConflict(run);
+          runKeys.set(k, run);
+          entries.set(k, v);
+        }
+        addRunDuplicates(run, state, pending);
+        state.placeholders?.usedRuns.add(run);
+        return;
+      }
       if (isMergeKey(key)) {
         if (mergeInto(entries, pair.value as YamlNode | null, state, depth + 1)) nullKey = true;
         return;
@@ -393,6 +499,8 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
       }
       const keyString = keyToString(keyValue, state, isFloatKey(key));
       const keyType = typeof keyValue;
+      const inRun = runKeys.get(keyString);
+      if (inRun) throw new RunConflict(inRun);
       const earlierType = keyTypes.get(keyString);
       if (earlierType !== undefined && earlierType !== keyType) {
         state.notes.push(keyTypesNote(keyString, earlierType, keyType));
@@ -434,7 +542,8 @@ function placeholderRegion(node: Scalar, placeholders: Placeholders): FlowRegion
   const range = node.range;
   if (!range || node.type !== 'PLAIN' || node.tag !== undefined) return undefined;
   const region = placeholders.regions.get(range[0]);
-  if (!region || range[1] !== region.start + FLOW_PLACEHOLDER.length || node.value !== FLOW_PLACEHOLDER) return undefined;
+  // range[0] is where the placeholder is in the text the parser read (runs cut before it move it).
+  if (!region || range[1] !== range[0] + FLOW_PLACEHOLDER.length || node.value !== FLOW_PLACEHOLDER) return undefined;
   return region;
 }
 
@@ -448,6 +557,9 @@ function fromFlowReading(region: FlowRegion, node: YamlNode, state: State, depth
   state.placeholders?.used.add(region);
   return reading.value;
 }
+
+/** The `yaml` parser's own error: with runs cut its position or order may differ, so the whole text is read again. */
+class ParserError extends ExactDecodeError {}
 
 /** A decoding error inside a collection read by the flow reader, at the place the node walk reaches it. */
 class FlowDecodeError extends ExactDecodeError {}
@@ -551,6 +663,11 @@ function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: 
     return maps.some(hasNullKey);
   }
   if (node && isSeq(node)) {
+    // A run in a merged list would be a scalar here: that run is read by the parser instead.
+    for (const item of node.items) {
+      const run = runAt(item as YamlNode, state);
+      if (run) throw new RunConflict(run);
+    }
     const maps = node.items.map((item) => mapOf(item as YamlNode));
     for (const map of maps.reverse()) for (const [k, v] of map) entries.set(k, v);
     return nullKey;

@@ -40,8 +40,35 @@ export function staleKeyError(text: string, colon: number, inSequence: boolean):
   );
 }
 
-/** Throws go-yaml's refusal when an item of this flow collection (its own items, not nested ones) has an implicit key go-yaml does not take. */
+/**
+ * go-yaml's refusal of a block mapping's implicit key past the limit (checked with kubectl 1.32):
+ * a later key of the mapping is a required simple key ("could not find expected ':'"); the first
+ * one is not, so its `:` is then met with no key ("mapping values are not allowed in this context").
+ */
+function staleBlockKeyError(text: string, colon: number, first: boolean): ExactDecodeError {
+  const located = staleKeyError(text, colon, false);
+  const reason = first ? 'mapping values are not allowed in this context' : "could not find expected ':'";
+  return new ExactDecodeError(`${reason}: an implicit key must end with ':' within ${MAX_SIMPLE_KEY} characters of its start (go-yaml; kubectl refuses it too)`, located.line, located.column);
+}
+
+/**
+ * Throws go-yaml's refusal when an item of this collection (its own items, not nested ones) has an
+ * implicit key go-yaml does not take: flow collections, and block mappings, whose keys the `yaml`
+ * package reads at any length (it checks the limit only in its strict mode, which checks more).
+ */
 export function checkSimpleKeys(token: CST.Token | undefined, text: string): void {
+  if (token?.type === 'block-map') {
+    token.items.forEach((item, index) => {
+      if (!item.sep || item.start.some((t) => t.type === 'explicit-key-ind')) return;
+      const colon = item.sep.find((t) => t.type === 'map-value-ind');
+      const property = item.start.find((t) => t.type === 'anchor' || t.type === 'tag');
+      const keyStart = property?.offset ?? item.key?.offset;
+      // Within the limit on its face: the only check most keys need (a multi-line key is the `yaml` parser's error).
+      if (!colon || keyStart === undefined || colon.offset - keyStart <= MAX_SIMPLE_KEY) return;
+      if (!isSimpleKey(text, keyStart, colon.offset)) throw staleBlockKeyError(text, colon.offset, index === 0);
+    });
+    return;
+  }
   if (token?.type !== 'flow-collection') return;
   const inSequence = token.start.source === '[';
   for (const item of token.items) {

@@ -256,7 +256,8 @@ function readExactly(
   try {
     // The lean path reads block documents with only 1.1 scalars, `!!str`, merges and Unicode
     // breaks in js-yaml's time; anything else it leaves to the full reader (go-yaml-lean.ts).
-    reading = readLean(full) ?? decodeLikeKubectl(full);
+    // The full reader leaves runs of plain block entries to the lean reader too (go-yaml-block-runs.ts).
+    reading = readLean(full) ?? decodeLikeKubectl(full, { readRun: readLean });
   } catch (error) {
     // Too deep for Kubernetes, or for kfguard's readers (their recursion; see MAX_READABLE_DEPTH):
     // refused with that reason, and not salvaged, since the salvage reader would recurse the same way.

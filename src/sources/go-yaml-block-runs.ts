@@ -1,0 +1,320 @@
+import { FLOW_PLACEHOLDER } from './go-yaml-flow-regions.js';
+
+/**
+ * Runs of plain block entries the full exact reader leaves to the lean path (issue 17). The `yaml`
+ * package costs about 1 s of CPU per MB however plain the text, and one construct only it reads
+ * (a tag, `.inf`, a `?` key, an anchor in a flow list aliased outside, ...) sent the whole document
+ * to it. Here the entries of a block sequence or mapping whose lines are all plain (keys, `- `,
+ * one-line scalars, comments: no anchors, aliases, tags, flow collections, block scalars or
+ * multi-line scalars) are read by the lean reader (js-yaml with go-yaml's scalar rules), and the
+ * `yaml` parser gets one placeholder entry in their place (`- \uE001`, or `\uE001: \uE001`) with
+ * their line breaks kept, so every later line keeps its number.
+ *
+ * Why that reading is the same: the lines before a run are unchanged, so the `yaml` parser is in the
+ * same state at its first line, and the decoder takes a placeholder only where it came back as a
+ * plain, untagged entry of a block collection at its own offset (go-yaml-decode.ts); the original
+ * line, `- ` or a key at the same column, starts an entry of that same collection. Every line of the
+ * run is indented deeper than the entries or starts one, each line is complete in itself, and the
+ * line after the run is indented no deeper than the entries, so the run holds whole entries and
+ * nothing else: js-yaml reads them alone as go-yaml reads them in place, or the lean reader gives up
+ * and the `yaml` parser reads them as before. With no anchors inside, nothing outside refers in.
+ */
+export const RUN_PLACEHOLDER = '\uE001';
+
+/** A repeated key as the exact reader reports it (go-yaml-decode.ts's DuplicateKey; that file imports this one). */
+export interface RunDuplicate {
+  readonly segments: readonly (string | number)[] | undefined;
+  readonly first: unknown;
+  readonly last: unknown;
+}
+
+/** What of the lean reader's reading (go-yaml-decode.ts's KubectlReading) a run needs. */
+export interface RunReading {
+  readonly value: unknown;
+  readonly ignoredByKubectl: readonly unknown[];
+  readonly notes: readonly string[];
+  readonly kubectlRefuses?: string;
+  readonly duplicates: readonly RunDuplicate[];
+}
+
+export interface BlockRun {
+  /** Offset of the run's first line. */
+  readonly start: number;
+  /** Offset after the run's last line and its line break. */
+  readonly end: number;
+  /** Column of the entries' `-` or keys. */
+  readonly indent: number;
+  readonly kind: 'seq' | 'map';
+  /** The lean reader's reading: a list of the entries, or a mapping of them. */
+  readonly reading: RunReading;
+}
+
+/** How a run's text is read: the lean path's reader, or undefined where it gives up. */
+export type RunReader = (text: string) => RunReading | undefined;
+
+/** Below this a run is left to the `yaml` parser: a lean read has a fixed cost of its own. Tests set it lower. */
+export const MIN_RUN_BYTES = 1024;
+/** Runs are read in pieces of about this many times the least, so a piece the lean reader gives up on costs the `yaml` parser little. */
+const PIECE_RUNS = 64;
+/** Lines longer than this are left alone (go-yaml's 1024-character key rule is the full reader's to apply). */
+const MAX_LINE = 1000;
+
+const BLANK = 0;
+const OTHER = 1;
+const SEQ = 2;
+const KEY = 3;
+
+const CHAR = String.raw`[^\s:#\x00-\x1f\x7f-\x9f]`;
+const PLAIN = String.raw`(?![-?:](?: |$))[^\s#&*!|>'"%@\`,\[\]{}\x00-\x1f\x7f-\x9f](?:${CHAR}|:(?=[^\s])|(?<=[^\s])#| +(?=[^\s#]))*`;
+const QUOTED = String.raw`"(?:[^"\\\x00-\x1f]|\\[^\x00-\x1f])*"|'(?:[^'\x00-\x1f]|'')*'`;
+const SCALAR = `(?:${QUOTED}|${PLAIN})`;
+/** A plain line: `- ` entries, then a key with or without a one-line value, or a value after `- `; a comment. */
+const PLAIN_LINE = new RegExp(String.raw`^( *)((?:- +)*)(?:(${SCALAR}) *:(?: +(${SCALAR}))?|(${SCALAR}))?(?: +#.*| *)\r?$`);
+const COMMENT_LINE = /^ *(?:#.*)?\r?$/;
+/** A value that opens a block scalar, at the end of a line. */
+const BLOCK_SCALAR = /(?:^|[ :-])[|>][-+0-9]*[ \t]*(?:#.*)?\r?$/;
+
+interface Lines {
+  readonly starts: number[];
+  readonly kinds: Uint8Array;
+  readonly indents: Int32Array;
+  /** A key line whose value is on the lines below (`key:`). */
+  readonly emptyKey: Uint8Array;
+}
+
+function classify(text: string): Lines {
+  const starts: number[] = [];
+  for (let at = 0; at <= text.length; ) {
+    starts.push(at);
+    const end = text.indexOf('\n', at);
+    if (end < 0) break;
+    at = end + 1;
+  }
+  if (starts.length > 1 && starts[starts.length - 1] === text.length) starts.pop();
+  const n = starts.length;
+  const kinds = new Uint8Array(n);
+  const indents = new Int32Array(n);
+  const emptyKey = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const start = starts[i] as number;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let s = start;
+    while (text.charCodeAt(s) === 32) s++;
+    indents[i] = s - start;
+    const line = text.slice(start, end);
+    if (COMMENT_LINE.test(line)) kinds[i] = BLANK;
+    // A flow collection's placeholder is read by the flow reader, never as text.
+    else if (end - start > MAX_LINE || (s === start && (line.startsWith('---') || line.startsWith('...'))) || line.includes(FLOW_PLACEHOLDER)) kinds[i] = OTHER;
+    else {
+      // Groups: 2 the `- ` entries, 3 a key, 4 its value, 5 a value alone. A value alone only after `- `
+      // (else it goes on a scalar of the line before); an entry with nothing in it is left alone too.
+      const m = PLAIN_LINE.exec(line);
+      if (!m || (m[3] === undefined && (m[2] === '' || m[5] === undefined))) kinds[i] = OTHER;
+      else if (m[2] !== '') kinds[i] = SEQ;
+      else {
+        kinds[i] = KEY;
+        emptyKey[i] = m[4] === undefined ? 1 : 0;
+      }
+    }
+  }
+  return { starts, kinds, indents, emptyKey };
+}
+
+/** The runs of `text` the lean reader reads, in order; none when the text holds the placeholder. */
+export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_RUN_BYTES): BlockRun[] {
+  const MIN_RUN = minBytes;
+  const PIECE_BYTES = PIECE_RUNS * minBytes;
+  if (text.length < MIN_RUN || text.includes(RUN_PLACEHOLDER)) return [];
+  const lines = classify(text);
+  const runs: BlockRun[] = [];
+  const end = (line: number): number => (line < lines.starts.length ? (lines.starts[line] as number) : text.length);
+  const lineText = (line: number): string => {
+    const start = lines.starts[line] as number;
+    const stop = text.indexOf('\n', start);
+    return text.slice(start, stop < 0 ? text.length : stop);
+  };
+  // Each line is looked at once per enclosing collection whose entry it is in; this bounds pathological nesting.
+  let budget = 32 * lines.starts.length;
+
+  const scan = (from: number, to: number): void => {
+    for (let i = from; i < to && budget > 0; ) {
+      const kind = lines.kinds[i] as number;
+      if (kind === OTHER && BLOCK_SCALAR.test(lineText(i))) {
+        // A block scalar's lines are text, whatever they look like.
+        const indent = lines.indents[i] as number;
+        i++;
+        while (i < to && (lines.kinds[i] === BLANK || (lines.indents[i] as number) > indent)) i++;
+        continue;
+      }
+      if (kind !== SEQ && kind !== KEY) {
+        i++;
+        continue;
+      }
+      const { entries, next, bad } = entriesFrom(i, to);
+      cover(entries, 0, entries.length - 1);
+      // A bad entry is looked into: runs may be nested in it.
+      i = bad ? (entries[entries.length - 1] as number) + 1 : next;
+    }
+  };
+
+  /** The entries of the collection starting at line i, as line numbers (the last one is where they end), and whether the one after them is bad. */
+  const entriesFrom = (i: number, to: number): { entries: number[]; next: number; bad: boolean } => {
+    const indent = lines.indents[i] as number;
+    const kind = lines.kinds[i] as number;
+    const entries = [i];
+    let last = i;
+    let entryKey = i;
+    let bad = false;
+    for (let j = i + 1; j < to; j++, budget--) {
+      const k = lines.kinds[j] as number;
+      if (k === BLANK) continue;
+      const at = lines.indents[j] as number;
+      if (k === OTHER) {
+        bad = at > indent;
+        break;
+      }
+      if (at > indent) {
+        last = j;
+        continue;
+      }
+      if (at < indent) break;
+      if (k === kind) {
+        entries.push(j);
+        entryKey = j;
+        last = j;
+      } else if (kind === KEY && lines.emptyKey[entryKey] === 1) {
+        last = j; // `key:` then `- ` at its column: the key's list
+      } else {
+        bad = kind === KEY;
+        break;
+      }
+    }
+    if (bad) return { entries, next: entries[entries.length - 1] as number, bad };
+    entries.push(last + 1);
+    return { entries, next: last + 1, bad };
+  };
+
+  /** Reads entries [lo, hi) (indices into `entries`, whose element hi is where the last ends) in pieces, halving a piece the lean reader gives up on. */
+  const cover = (entries: readonly number[], lo: number, hi: number): void => {
+    if (hi <= lo) return;
+    const first = entries[lo] as number;
+    const after = entries[hi] as number;
+    const bytes = end(after) - (lines.starts[first] as number);
+    if (bytes < MIN_RUN) return;
+    if (bytes > PIECE_BYTES && hi - lo > 1) {
+      const mid = splitAt(entries, lo, hi);
+      cover(entries, lo, mid);
+      cover(entries, mid, hi);
+      return;
+    }
+    const run = readPiece(first, after);
+    if (run) {
+      runs.push(run);
+      return;
+    }
+    if (hi - lo > 1) {
+      const mid = splitAt(entries, lo, hi);
+      cover(entries, lo, mid);
+      cover(entries, mid, hi);
+    } else scan(first + 1, after);
+  };
+
+  /** The entry nearest the middle of [lo, hi) by bytes. */
+  const splitAt = (entries: readonly number[], lo: number, hi: number): number => {
+    const middle = ((lines.starts[entries[lo] as number] as number) + end(entries[hi] as number)) / 2;
+    let mid = lo + 1;
+    while (mid < hi - 1 && end(entries[mid + 1] as number) <= middle) mid++;
+    return mid;
+  };
+
+  const readPiece = (first: number, after: number): BlockRun | undefined => {
+    const start = lines.starts[first] as number;
+    const stop = end(after);
+    const kind = lines.kinds[first] === SEQ ? 'seq' : 'map';
+    const reading = readRun(text.slice(start, stop));
+    if (!reading || !fits(reading, kind, countEntries(first, after))) return undefined;
+    return { start, end: stop, indent: lines.indents[first] as number, kind, reading };
+  };
+
+  const countEntries = (first: number, after: number): number => {
+    let count = 0;
+    for (let j = first; j < after; j++) if (lines.kinds[j] === lines.kinds[first] && lines.indents[j] === lines.indents[first]) count++;
+    return count;
+  };
+
+  scan(0, lines.starts.length);
+  return runs;
+}
+
+/**
+ * The reading is what the lines say: a list of one item per entry, or a mapping with one key per
+ * entry (or fewer, each repeat reported), nothing said about it, and every repeat placed.
+ */
+function fits(reading: RunReading, kind: 'seq' | 'map', entries: number): boolean {
+  if (reading.notes.length > 0 || reading.ignoredByKubectl.length > 0 || reading.kubectlRefuses !== undefined) return false;
+  if (!reading.duplicates.every((d) => d.segments !== undefined && d.segments.length > 0 && ownerOf(reading.value, d) !== undefined)) return false;
+  const value = reading.value;
+  if (kind === 'seq') return Array.isArray(value) && value.length === entries;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const own = reading.duplicates.filter((d) => d.segments?.length === 1).length;
+  return Object.keys(value).length + own === entries;
+}
+
+/** The mapping a repeat was found in: the run's value followed along the repeat's path. */
+export function ownerOf(root: unknown, duplicate: RunDuplicate): object | undefined {
+  const segments = duplicate.segments ?? [];
+  let at: unknown = root;
+  for (let i = 0; i < segments.length - 1; i++) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<string | number, unknown>)[segments[i] as string | number];
+  }
+  return typeof at === 'object' && at !== null && !Array.isArray(at) ? at : undefined;
+}
+
+/** The text the `yaml` parser reads: each run as one placeholder entry, its line breaks kept. */
+export interface CutText {
+  readonly text: string;
+  /** Each run by the offset of its placeholder (the entry's, or the key's) in the cut text. */
+  readonly runs: ReadonlyMap<number, BlockRun>;
+  /** An offset of the uncut text (outside every run) in the cut one; undefined inside a run. */
+  readonly offsetOf: (offset: number) => number | undefined;
+}
+
+export function cutRuns(text: string, runs: readonly BlockRun[]): CutText {
+  const parts: string[] = [];
+  const byOffset = new Map<number, BlockRun>();
+  /** [start, end, shift after] per run, in order. */
+  const cuts: [number, number, number][] = [];
+  let from = 0;
+  let length = 0;
+  let shift = 0;
+  for (const run of runs) {
+    const before = text.slice(from, run.start);
+    parts.push(before);
+    length += before.length;
+    const head = ' '.repeat(run.indent) + (run.kind === 'seq' ? `- ${RUN_PLACEHOLDER}` : `${RUN_PLACEHOLDER}: ${RUN_PLACEHOLDER}`);
+    let breaks = 0;
+    for (let i = text.indexOf('\n', run.start); i >= 0 && i < run.end; i = text.indexOf('\n', i + 1)) breaks++;
+    byOffset.set(length + run.indent + (run.kind === 'seq' ? 2 : 0), run);
+    const piece = head + '\n'.repeat(breaks);
+    parts.push(piece);
+    length += piece.length;
+    shift += run.end - run.start - piece.length;
+    cuts.push([run.start, run.end, shift]);
+    from = run.end;
+  }
+  parts.push(text.slice(from));
+  const offsetOf = (offset: number): number | undefined => {
+    let lo = 0;
+    let hi = cuts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cuts[mid] as [number, number, number])[1] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < cuts.length && (cuts[lo] as [number, number, number])[0] <= offset) return undefined;
+    return offset - (lo > 0 ? (cuts[lo - 1] as [number, number, number])[2] : 0);
+  };
+  return { text: parts.join(''), runs: byOffset, offsetOf };
+}
