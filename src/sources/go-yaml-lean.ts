@@ -142,9 +142,10 @@ export function readLean(text: string): KubectlReading | undefined {
   if (/[\u0085\u2028\u2029]/.test(text)) {
     // The full reader's first step (go-yaml-decode.ts decodeSource), so both read the same text.
     const normalised = text.replace(UNICODE_BREAKS, '\n');
+    // A quoted scalar holding a break is rewritten as one double-quoted line whose only new escapes
+    // are `\n`, `\L`, `\P`, `\\` and `\"`, which js-yaml reads as the `yaml` parser does; its other
+    // escapes are copied as written, as in any double-quoted scalar read here (quoted17, issue 17).
     source = keepQuotedUnicodeBreaks(text, normalised);
-    // A quoted scalar holding a break is rewritten with escapes the two parsers may read apart.
-    if (source !== normalised) return undefined;
     notes.push(UNICODE_BREAK_NOTE);
   }
   if (routable(source, source)) {

@@ -79,8 +79,12 @@ function asDoubleQuoted(source: string, quote: string): string {
       const next = body[i + 1] ?? '';
       // An escaped line break: the `yaml` parser drops it as go-yaml does.
       if (isBreak(next)) {
-        // An escaped line break: go-yaml drops it and the indentation after it.
-        i = skipBlanks(body, i + (next === '\r' && body[i + 2] === '\n' ? 3 : 2));
+        // An escaped line break: go-yaml drops it and the blanks after it, and keeps every break of
+        // the run after it (libyaml: no leading break, so none is folded; kubectl: "x\\<LS>\n y" is "x\ny").
+        const from = i + (next === '\r' && body[i + 2] === '\n' ? 3 : 2);
+        const end = runEnd(body, from);
+        out += escapedBreaks(breaksOf(body.slice(from, end)));
+        i = end;
         continue;
       }
       out += `\\${next}`;
@@ -108,12 +112,6 @@ function isBreak(c: string): boolean {
   return c === '\n' || c === '\r' || c === '\u0085' || c === LS || c === PS;
 }
 
-function skipBlanks(body: string, from: number): number {
-  let i = from;
-  while (body[i] === ' ' || body[i] === '\t') i++;
-  return i;
-}
-
 function runEnd(body: string, from: number): number {
   let i = from;
   while (i < body.length && (body[i] === ' ' || body[i] === '\t' || isBreak(body[i]!))) i++;
@@ -122,10 +120,18 @@ function runEnd(body: string, from: number): number {
 
 /** libyaml's folding of whitespace and breaks inside a flow scalar, written as escapes. */
 function foldRun(run: string): string {
-  const breaks = [...run.replace(/\r\n/g, '\n')].filter(isBreak).map((b) => (b === '\r' || b === '\u0085' ? '\n' : b));
+  const breaks = breaksOf(run);
   if (breaks.length === 0) return run;
   const [first, ...rest] = breaks;
-  const kept = first === '\n' ? (rest.length === 0 ? [' '] : rest) : breaks;
-  const escaped = kept.map((b) => (b === ' ' ? ' ' : b === '\n' ? '\\n' : b === LS ? '\\L' : '\\P')).join('');
-  return escaped;
+  if (first !== '\n') return escapedBreaks(breaks);
+  return rest.length === 0 ? ' ' : escapedBreaks(rest);
+}
+
+/** The breaks of a run of blanks and breaks, as go-yaml reads them (`\r\n`, `\r` and U+0085 are `\n`). */
+function breaksOf(run: string): string[] {
+  return [...run.replace(/\r\n/g, '\n')].filter(isBreak).map((b) => (b === '\r' || b === '\u0085' ? '\n' : b));
+}
+
+function escapedBreaks(breaks: readonly string[]): string {
+  return breaks.map((b) => (b === '\n' ? '\\n' : b === LS ? '\\L' : '\\P')).join('');
 }
