@@ -201,7 +201,7 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
     slots?.resolveWith((target) => finish(target, memo, state));
     value = finish(documents[0] ?? null, memo, state);
     // Earlier values no record holds any more are finished here; shared nodes come from the memo.
-    const finished = repeats.map((group) => group.map((r) => ({ owner: r.owner, key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) })));
+    const finished = repeats.map((group) => group.map((r) => ({ owner: ownerOf(r.owner, memo), key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) })));
     pending = inWalkOrder(finished, slots?.repeats() ?? []);
   } catch (error) {
     if (error instanceof FlowRepeats) return FLOW_REPEATS;
@@ -214,6 +214,11 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
   const root = value === undefined ? null : value;
   const refuses = scalars.refuses === undefined ? {} : { kubectlRefuses: scalars.refuses };
   return { value: root, ignoredByKubectl: [], notes: [...notes, ...scalars.notes], duplicates: locateDuplicates(root, pending), ...refuses };
+}
+
+/** A mapping with a merge is finished into a new object (merged()): its duplicates belong to that one. */
+function ownerOf(record: object | undefined, memo: ReadonlyMap<object, unknown>): object | undefined {
+  return record === undefined ? undefined : ((memo.get(record) as object | undefined) ?? record);
 }
 
 /**
@@ -246,18 +251,38 @@ function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): Pe
     groups.push(out);
     const entries = new Map<string, unknown>();
     const types = new Map<string, string>();
-    for (const [key, value] of pairs) {
-      if (key === UNPAIRED || key === MERGE || key === GO_NULL || (typeof key === 'object' && !(key instanceof GoFloat))) throw new NotLean();
+    /** The pair index where each key was last written, and where the merge key is (-1: none). */
+    const writtenAt = new Map<string, number>();
+    let merges = 0;
+    let mergePair = -1;
+    let mergeValue: unknown;
+    for (let pair = 0; pair < pairs.length; pair++) {
+      const [key, value] = pairs[pair] as readonly [unknown, unknown];
+      if (key === UNPAIRED || key === GO_NULL || (typeof key === 'object' && !(key instanceof GoFloat))) throw new NotLean();
+      if (key === MERGE) {
+        // js-yaml keeps one `<<` of two (finish() would apply only that one): left to the full reader.
+        if (merges++ > 0) throw new NotLean();
+        mergePair = pair;
+        mergeValue = value;
+        continue;
+      }
       const text = String(key);
       const type = key instanceof GoFloat ? 'number' : typeof key;
       const earlierType = types.get(text);
       if (earlierType !== undefined && earlierType !== type) throw new NotLean();
       types.set(text, type);
-      if (entries.has(text)) out.push({ owner: record, key: text, first: entries.get(text), last: value });
+      if (entries.has(text)) {
+        // A merge between the two: the full reader reports the merged value as the first, and finish()
+        // (which sees only the last explicit value, in the first one's place) would let the merge win.
+        if (mergePair > (writtenAt.get(text) as number)) throw new NotLean();
+        out.push({ owner: record, key: text, first: entries.get(text), last: value });
+      }
       entries.set(text, value);
+      writtenAt.set(text, pair);
     }
     const keys = Object.keys(record);
-    if (keys.length !== entries.size || keys.some((key) => !entries.has(key) || entries.get(key) !== record[key])) throw new NotLean();
+    // The merge key's own entry: js-yaml's record holds it as any other key.
+    if (keys.length !== entries.size + merges || keys.some((key) => (key === MERGE ? merges === 0 || record[key] !== mergeValue : !entries.has(key) || entries.get(key) !== record[key]))) throw new NotLean();
   }
   return groups;
 }
