@@ -171,18 +171,23 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
   const slots = flow ? new FlowSlots(flow.regions, () => recorder.repeated.length, flow.source) : undefined;
   const scalars = new LeanScalarSink();
   const quoted = quotedScalarListener(scalars);
+  // The first repeat in text with flow collections js-yaml reads itself ends this read at once: the
+  // flow reader reads the text again anyway (repeatedPairs), and the rest of this parse was wasted
+  // (half the CPU of a megabyte with a merge beside a repeat in every entry, mergerepeat17).
+  const flowRepeats = flowText(read);
   // A listener call per node either way; it also keeps js-yaml's state for the placeholders' offsets and tagged scalars' ends.
   const listener = (event: string, state: Parameters<typeof recorder.listener>[1]): void => {
     activeReader = state;
     recorder.listener(event, state);
+    if (flowRepeats && recorder.repeated.length > 0) throw new FlowRepeats();
     quoted(event, state);
   };
   activeSlots = slots;
   activeScalars = scalars;
   try {
     documents = yaml.loadAll(read, undefined, { schema: GO_SCHEMA, json: true, listener: listener as never });
-  } catch {
-    return undefined;
+  } catch (error) {
+    return error instanceof FlowRepeats ? FLOW_REPEATS : undefined;
   } finally {
     activeSlots = undefined;
     activeReader = undefined;
@@ -244,7 +249,7 @@ function inWalkOrder(blocks: readonly PendingDuplicate[][], flows: readonly { at
  * types differ (a note the full reader adds), and pairs that do not rebuild js-yaml's record.
  */
 function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): PendingDuplicate[][] {
-  if (source.includes('[') || source.includes('{')) throw new FlowRepeats();
+  if (flowText(source)) throw new FlowRepeats();
   const groups: PendingDuplicate[][] = [];
   for (const { record, pairs } of repeated) {
     const out: PendingDuplicate[] = [];
@@ -285,6 +290,11 @@ function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): Pe
     if (keys.length !== entries.size + merges || keys.some((key) => (key === MERGE ? merges === 0 || record[key] !== mergeValue : !entries.has(key) || entries.get(key) !== record[key]))) throw new NotLean();
   }
   return groups;
+}
+
+/** Text in which repeats are left to the flow reader: js-yaml may have read a flow collection in it. */
+function flowText(read: string): boolean {
+  return read.includes('[') || read.includes('{');
 }
 
 /**
