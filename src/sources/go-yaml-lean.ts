@@ -27,7 +27,8 @@ import { plainValue } from './go-yaml-values.js';
  * more than one document, null, `.inf` or out-of-range keys, merges of lists or of anything that is not a mapping, integer-like keys beside a merge, and anything js-yaml refuses.
  * A key written twice (h-dupkeys) is read last-wins (js-yaml's `json: true`, as go-yaml) and reported
  * as the full reader reports it (go-yaml-lean-pairs.ts recovers the earlier value), except in a
- * document with flow text, in a mapping with a merge or where the two keys' types differ.
+ * document with flow text (read again by the flow reader), with a merge between the two keys or two
+ * merges in the mapping, or where the two keys' types differ.
  * test/sources/go-yaml-lean.test.ts compares this path with the full reader on generated documents
  * and with kubectl.
  */
@@ -245,7 +246,8 @@ function inWalkOrder(blocks: readonly PendingDuplicate[][], flows: readonly { at
 /**
  * Each repeat of a key, in the order the full reader reports them (mappings as they close, keys as
  * written), with raw values. Gives up where this path cannot be sure to match the full reader: flow
- * text (its own reader orders and pairs otherwise), merges (they interleave with repeats), keys whose
+ * text (its own reader orders and pairs otherwise), a merge between a key's two occurrences or two
+ * merges in one mapping (one `<<` elsewhere keeps go-yaml's order, mergerepeat17), keys whose
  * types differ (a note the full reader adds), and pairs that do not rebuild js-yaml's record.
  */
 function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): PendingDuplicate[][] {
