@@ -27,7 +27,8 @@ import { plainValue } from './go-yaml-values.js';
  * more than one document, null, `.inf` or out-of-range keys, merges of lists or of anything that is not a mapping, integer-like keys beside a merge, and anything js-yaml refuses.
  * A key written twice (h-dupkeys) is read last-wins (js-yaml's `json: true`, as go-yaml) and reported
  * as the full reader reports it (go-yaml-lean-pairs.ts recovers the earlier value), except in a
- * document with flow text, in a mapping with a merge or where the two keys' types differ.
+ * document with flow text (read again by the flow reader), with a merge between the two keys or two
+ * merges in the mapping, or where the two keys' types differ.
  * test/sources/go-yaml-lean.test.ts compares this path with the full reader on generated documents
  * and with kubectl.
  */
@@ -172,18 +173,23 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
   const slots = flow ? new FlowSlots(flow.regions, () => recorder.repeated.length, flow.source) : undefined;
   const scalars = new LeanScalarSink();
   const quoted = quotedScalarListener(scalars);
+  // The first repeat in text with flow collections js-yaml reads itself ends this read at once: the
+  // flow reader reads the text again anyway (repeatedPairs), and the rest of this parse was wasted
+  // (half the CPU of a megabyte with a merge beside a repeat in every entry, mergerepeat17).
+  const flowRepeats = flowText(read);
   // A listener call per node either way; it also keeps js-yaml's state for the placeholders' offsets and tagged scalars' ends.
   const listener = (event: string, state: Parameters<typeof recorder.listener>[1]): void => {
     activeReader = state;
     recorder.listener(event, state);
+    if (flowRepeats && recorder.repeated.length > 0) throw new FlowRepeats();
     quoted(event, state);
   };
   activeSlots = slots;
   activeScalars = scalars;
   try {
     documents = yaml.loadAll(read, undefined, { schema: GO_SCHEMA, json: true, listener: listener as never });
-  } catch {
-    return undefined;
+  } catch (error) {
+    return error instanceof FlowRepeats ? FLOW_REPEATS : undefined;
   } finally {
     activeSlots = undefined;
     activeReader = undefined;
@@ -202,7 +208,7 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
     slots?.resolveWith((target) => finish(target, memo, state));
     value = finish(documents[0] ?? null, memo, state);
     // Earlier values no record holds any more are finished here; shared nodes come from the memo.
-    const finished = repeats.map((group) => group.map((r) => ({ owner: r.owner, key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) })));
+    const finished = repeats.map((group) => group.map((r) => ({ owner: ownerOf(r.owner, memo), key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) })));
     pending = inWalkOrder(finished, slots?.repeats() ?? []);
   } catch (error) {
     if (error instanceof FlowRepeats) return FLOW_REPEATS;
@@ -215,6 +221,11 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
   const root = value === undefined ? null : value;
   const refuses = scalars.refuses === undefined ? {} : { kubectlRefuses: scalars.refuses };
   return { value: root, ignoredByKubectl: [], notes: [...notes, ...scalars.notes], duplicates: locateDuplicates(root, pending), ...refuses };
+}
+
+/** A mapping with a merge is finished into a new object (merged()): its duplicates belong to that one. */
+function ownerOf(record: object | undefined, memo: ReadonlyMap<object, unknown>): object | undefined {
+  return record === undefined ? undefined : ((memo.get(record) as object | undefined) ?? record);
 }
 
 /**
@@ -236,31 +247,57 @@ function inWalkOrder(blocks: readonly PendingDuplicate[][], flows: readonly { at
 /**
  * Each repeat of a key, in the order the full reader reports them (mappings as they close, keys as
  * written), with raw values. Gives up where this path cannot be sure to match the full reader: flow
- * text (its own reader orders and pairs otherwise), merges (they interleave with repeats), keys whose
+ * text (its own reader orders and pairs otherwise), a merge between a key's two occurrences or two
+ * merges in one mapping (one `<<` elsewhere keeps go-yaml's order, mergerepeat17), keys whose
  * types differ (a note the full reader adds), and pairs that do not rebuild js-yaml's record.
  */
 function repeatedPairs(repeated: readonly RepeatedMapping[], source: string): PendingDuplicate[][] {
-  if (source.includes('[') || source.includes('{')) throw new FlowRepeats();
+  if (flowText(source)) throw new FlowRepeats();
   const groups: PendingDuplicate[][] = [];
   for (const { record, pairs } of repeated) {
     const out: PendingDuplicate[] = [];
     groups.push(out);
     const entries = new Map<string, unknown>();
     const types = new Map<string, string>();
-    for (const [key, value] of pairs) {
-      if (key === UNPAIRED || key === MERGE || key === GO_NULL || (typeof key === 'object' && !(key instanceof GoFloat))) throw new NotLean();
+    /** The pair index where each key was last written, and where the merge key is (-1: none). */
+    const writtenAt = new Map<string, number>();
+    let merges = 0;
+    let mergePair = -1;
+    let mergeValue: unknown;
+    for (let pair = 0; pair < pairs.length; pair++) {
+      const [key, value] = pairs[pair] as readonly [unknown, unknown];
+      if (key === UNPAIRED || key === GO_NULL || (typeof key === 'object' && !(key instanceof GoFloat))) throw new NotLean();
+      if (key === MERGE) {
+        // js-yaml keeps one `<<` of two (finish() would apply only that one): left to the full reader.
+        if (merges++ > 0) throw new NotLean();
+        mergePair = pair;
+        mergeValue = value;
+        continue;
+      }
       const text = String(key);
       const type = key instanceof GoFloat ? 'number' : typeof key;
       const earlierType = types.get(text);
       if (earlierType !== undefined && earlierType !== type) throw new NotLean();
       types.set(text, type);
-      if (entries.has(text)) out.push({ owner: record, key: text, first: entries.get(text), last: value });
+      if (entries.has(text)) {
+        // A merge between the two: the full reader reports the merged value as the first, and finish()
+        // (which sees only the last explicit value, in the first one's place) would let the merge win.
+        if (mergePair > (writtenAt.get(text) as number)) throw new NotLean();
+        out.push({ owner: record, key: text, first: entries.get(text), last: value });
+      }
       entries.set(text, value);
+      writtenAt.set(text, pair);
     }
     const keys = Object.keys(record);
-    if (keys.length !== entries.size || keys.some((key) => !entries.has(key) || entries.get(key) !== record[key])) throw new NotLean();
+    // The merge key's own entry: js-yaml's record holds it as any other key.
+    if (keys.length !== entries.size + merges || keys.some((key) => (key === MERGE ? merges === 0 || record[key] !== mergeValue : !entries.has(key) || entries.get(key) !== record[key]))) throw new NotLean();
   }
   return groups;
+}
+
+/** Text in which repeats are left to the flow reader: js-yaml may have read a flow collection in it. */
+function flowText(read: string): boolean {
+  return read.includes('[') || read.includes('{');
 }
 
 /**

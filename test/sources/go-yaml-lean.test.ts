@@ -69,7 +69,7 @@ function blockDocument(seed: number, flow = true): string {
     for (let i = 0; i < entries; i++) {
       const lead = i === 0 && firstPrefix !== undefined ? firstPrefix : indent;
       const mergeable = flow ? anchors : anchors.filter((a) => a.mapping);
-      // Fewer merges without flow text: a merge beside a repeated key is left to the full reader.
+      // Fewer merges without flow text: a merge between a key's two occurrences is left to the full reader (go-yaml-lean-merge-repeat.test.ts covers merges beside repeats).
       if (pick(flow ? 6 : 24) === 0 && mergeable.length > 0) {
         const target = pick(5) === 0 && flow ? `[*${one(mergeable).name}]` : `*${one(mergeable).name}`;
         lines.push(`${lead}<<: ${target}`);
@@ -202,7 +202,7 @@ test('the lean path reads generated block documents with repeated keys as the fu
     }),
     { numRuns: Number(process.env.KFGUARD_FUZZ_RUNS ?? 1500) },
   );
-  // Most documents with repeats must be read here (merges beside a repeat and keys of two types are not), some nested.
+  // Most documents with repeats must be read here (merges between a key's two occurrences and keys of two types are not), some nested.
   assert.ok(repeats > total / 3, `only ${repeats} of ${total} generated documents with repeated keys were read on the lean path`);
   assert.ok(deep > repeats / 10, `only ${deep} of ${repeats} had a repeat below the top level`);
 });
