@@ -6,15 +6,20 @@
  * at another checkout's src/ and interleaving runs.
  *   node --import tsx bench/listing-snapshot-cost.ts [SCALE] [ROUNDS]
  */
+import type * as SourceModule from '../src/core/source.js';
+import type * as InventoryModule from '../src/k8s/inventory.js';
+import type * as ListFeedModule from '../src/sources/cluster/list-feed.js';
+import type * as ListHoldersModule from '../src/sources/cluster/list-holders.js';
+import type * as NormaliseModule from '../src/sources/cluster/normalise.js';
 import { generateCluster } from './cluster-objects.js';
 
 const root = process.env.KFGUARD_SRC ?? new URL('../src/', import.meta.url).href;
 const at = (path: string): string => new URL(path, root.endsWith('/') ? root : `${root}/`).href;
-const { collect } = (await import(at('core/source.ts'))) as typeof import('../src/core/source.js');
-const { newSnapshot } = (await import(at('k8s/inventory.ts'))) as typeof import('../src/k8s/inventory.js');
-const { ListFeed, readFeed } = (await import(at('sources/cluster/list-feed.ts'))) as typeof import('../src/sources/cluster/list-feed.js');
-const { ListHolders } = (await import(at('sources/cluster/list-holders.ts'))) as typeof import('../src/sources/cluster/list-holders.js');
-const { toFileForm } = (await import(at('sources/cluster/normalise.ts'))) as typeof import('../src/sources/cluster/normalise.js');
+const { collect } = (await import(at('core/source.ts'))) as typeof SourceModule;
+const { newSnapshot } = (await import(at('k8s/inventory.ts'))) as typeof InventoryModule;
+const { ListFeed, readFeed } = (await import(at('sources/cluster/list-feed.ts'))) as typeof ListFeedModule;
+const { ListHolders } = (await import(at('sources/cluster/list-holders.ts'))) as typeof ListHoldersModule;
+const { toFileForm } = (await import(at('sources/cluster/normalise.ts'))) as typeof NormaliseModule;
 import type { Source, SourceEvent } from '../src/core/source.js';
 import type { K8sObject } from '../src/core/types.js';
 
