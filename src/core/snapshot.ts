@@ -115,8 +115,11 @@ export class Snapshot extends InventoryQueries {
   // analyses that take the first match must not depend on the order changes arrived in.
   private readonly byKind = new Map<string, Map<string, ScannedObject>>();
   private readonly byNamespace = new Map<string, Map<string, ScannedObject>>();
-  /** kind, namespace and name, without the group: `get` may be asked without one. */
-  private readonly byName = new Map<string, OneOrMore<ScannedObject>>();
+  /**
+   * kind, then namespace, then name, without the group: `get` may be asked without one. Nested,
+   * not keyed by a string joining the three: that string was built (and kept) for every object.
+   */
+  private readonly byName = new Map<string, Map<string, Map<string, OneOrMore<ScannedObject>>>>();
   private readonly byObject = new Map<K8sObject, ScannedObject>();
   /** Arrays handed out by queries, valid for one version. */
   private readonly lists = new Map<string, readonly ScannedObject[]>();
@@ -148,15 +151,19 @@ export class Snapshot extends InventoryQueries {
     return this.byObject.size;
   }
 
-  /** Stores `scanned`; returns the copy it replaced (same identity and slot), if any. */
-  upsert(scanned: ScannedObject): ScannedObject | undefined {
-    const identity = identityOf(scanned.object) ?? `\u0000unnamed\u0000${++unnamed}`;
+  /**
+   * Stores `scanned`; returns the copy it replaced (same identity and slot), if any. `identity`,
+   * when given, must be `identityOf(scanned.object)`: a source that already built it (a cluster
+   * listing keys its lists' holders by it) saves building it again per object.
+   */
+  upsert(scanned: ScannedObject, identity: string | undefined = identityOf(scanned.object)): ScannedObject | undefined {
+    identity ??= `\u0000unnamed\u0000${++unnamed}`;
     const slot = slotOf(scanned);
     const previous = getOf(this.entries.get(identity), slot);
     const kept = this.unaffected(previous ? [previous, scanned] : [scanned]);
     if (previous) this.byObject.delete(previous.object);
     setIn(this.entries, identity, slot, scanned);
-    this.index(flatKey(`${identity}\u0000${slot}`), scanned);
+    this.index(entryKey(identity, slot), scanned);
     this.advance(kept, { removed: previous ? [previous] : [], added: [scanned] });
     return previous;
   }
@@ -167,7 +174,7 @@ export class Snapshot extends InventoryQueries {
     const copies = identity === undefined ? undefined : this.entries.get(identity);
     if (!copies || identity === undefined) return;
     this.entries.delete(identity);
-    for (const [slot, scanned] of pairsOf(copies)) this.unindex(`${identity}\u0000${slot}`, scanned);
+    for (const [slot, scanned] of pairsOf(copies)) this.unindex(entryKey(identity, slot), scanned);
     // The last object of a namespace may have gone, which no recorded read shows; rebuild everything.
     this.advance([], { removed: valuesOf(copies), added: [] });
   }
@@ -210,7 +217,7 @@ export class Snapshot extends InventoryQueries {
   }
 
   get(kind: string, namespace: string | undefined, name: string, apiGroup?: string): ScannedObject | undefined {
-    const named = this.byName.get(nameKey(kind, namespace, name));
+    const named = this.byName.get(kind)?.get(namespace ?? '')?.get(name);
     if (!named) return undefined;
     for (const scanned of valuesOf(named)) if (groupMatches(scanned, apiGroup)) return scanned;
     return undefined;
@@ -335,16 +342,28 @@ export class Snapshot extends InventoryQueries {
 
   /** Adds or, for an entry already stored, replaces in place. */
   private index(entry: string, scanned: ScannedObject): void {
+    const namespace = namespaceOf(scanned.object) ?? '';
     add(this.byKind, scanned.object.kind, entry, scanned);
-    add(this.byNamespace, namespaceOf(scanned.object) ?? '', entry, scanned);
-    setIn(this.byName, nameKey(scanned.object.kind, namespaceOf(scanned.object), nameOf(scanned.object)), entry, scanned);
+    add(this.byNamespace, namespace, entry, scanned);
+    let ofKind = this.byName.get(scanned.object.kind);
+    if (!ofKind) this.byName.set(scanned.object.kind, (ofKind = new Map()));
+    let inNamespace = ofKind.get(namespace);
+    if (!inNamespace) ofKind.set(namespace, (inNamespace = new Map()));
+    setIn(inNamespace, String(nameOf(scanned.object)), entry, scanned);
     this.byObject.set(scanned.object, scanned);
   }
 
   private unindex(entry: string, scanned: ScannedObject): void {
+    const namespace = namespaceOf(scanned.object) ?? '';
     remove(this.byKind, scanned.object.kind, entry);
-    remove(this.byNamespace, namespaceOf(scanned.object) ?? '', entry);
-    deleteIn(this.byName, nameKey(scanned.object.kind, namespaceOf(scanned.object), nameOf(scanned.object)), entry);
+    remove(this.byNamespace, namespace, entry);
+    const ofKind = this.byName.get(scanned.object.kind);
+    const inNamespace = ofKind?.get(namespace);
+    if (ofKind && inNamespace) {
+      deleteIn(inNamespace, String(nameOf(scanned.object)), entry);
+      if (inNamespace.size === 0) ofKind.delete(namespace);
+      if (ofKind.size === 0) this.byName.delete(scanned.object.kind);
+    }
     this.byObject.delete(scanned.object);
   }
 
@@ -482,7 +501,13 @@ class OverlayInventory extends InventoryQueries {
   }
 }
 
-const nameKey = (kind: string, namespace: string | undefined, name: unknown): string => flatKey(`${kind}\u0000${namespace ?? ''}\u0000${String(name)}`);
+/**
+ * The key of one stored copy in the per-kind and per-namespace indexes: its identity and slot. A
+ * cluster, admission or audit copy has the empty slot, and its identity is the key as it is (no
+ * second string per object); a file copy's slot is never empty (it holds separators), so the two
+ * forms do not meet.
+ */
+const entryKey = (identity: string, slot: string): string => (slot === '' ? identity : flatKey(`${identity}\u0000${slot}`));
 
 function add<K, V>(map: Map<K, Map<string, V>>, key: K, entry: string, value: V): void {
   const entries = map.get(key);

@@ -2,8 +2,14 @@ import type { Locator } from './engine.js';
 import type { Snapshot } from './snapshot.js';
 import type { InputError, K8sObject, Origin, ScannedObject, SourceKind } from './types.js';
 
-/** An object created or changed, or an object gone. */
-export type SourceChange = { readonly type: 'upsert'; readonly object: K8sObject; readonly origin: Origin } | { readonly type: 'delete'; readonly object: K8sObject; readonly origin: Origin };
+/**
+ * An object created or changed, or an object gone. `identity`, when a source gives it, is
+ * `identityOf(object)` as the source already built it (a cluster listing does, per object), so the
+ * snapshot does not build it again; when absent the snapshot builds it.
+ */
+export type SourceChange =
+  | { readonly type: 'upsert'; readonly object: K8sObject; readonly origin: Origin; readonly identity?: string | undefined }
+  | { readonly type: 'delete'; readonly object: K8sObject; readonly origin: Origin; readonly identity?: string | undefined };
 
 /**
  * One thing a source saw: an object created or changed, an object gone, or input it could not read.
@@ -58,13 +64,13 @@ export async function collect(sources: readonly Source[], snapshot: Snapshot, li
 }
 
 function apply(snapshot: Snapshot, change: SourceChange, listener: ArrivalListener | undefined): void {
-  if (change.type === 'upsert') putIn(snapshot, { object: change.object, origin: change.origin }, listener);
+  if (change.type === 'upsert') putIn(snapshot, { object: change.object, origin: change.origin }, listener, change.identity);
   else takeOut(snapshot, change.object, listener);
 }
 
-function putIn(snapshot: Snapshot, scanned: ScannedObject, listener: ArrivalListener | undefined): void {
+function putIn(snapshot: Snapshot, scanned: ScannedObject, listener: ArrivalListener | undefined, identity: string | undefined): void {
   // The copy replaced (same identity and slot) is no longer stored; other slots' copies stay.
-  const replaced = snapshot.upsert(scanned);
+  const replaced = snapshot.upsert(scanned, identity);
   if (!listener) return;
   if (replaced) listener.removed(replaced);
   listener.arrived(scanned);

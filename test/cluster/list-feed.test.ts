@@ -2,11 +2,19 @@
 // gave is taken back, so the snapshot ends as if the whole list had been awaited.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { identityOf } from '../../src/core/snapshot.js';
 import type { K8sObject } from '../../src/core/types.js';
-import { ListFeed, readFeed, type ReadFeedOptions } from '../../src/sources/cluster/list-feed.js';
+import { ListFeed, readFeed, type FeedChange, type ReadFeedOptions } from '../../src/sources/cluster/list-feed.js';
 import { ListHolders } from '../../src/sources/cluster/list-holders.js';
 
 const pod = (name: string): K8sObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns' } });
+
+/** The changes without the identity each hands on, after checking it is the object's own: the snapshot trusts it. */
+const plain = (changes: readonly FeedChange[] | undefined): { type: string; object: K8sObject }[] =>
+  (changes ?? []).map(({ type, object, identity }) => {
+    assert.equal(identity, identityOf(object), `identity handed on for ${String(object.metadata?.name)}`);
+    return { type, object };
+  });
 
 async function changesOf(feed: ListFeed, options: ReadFeedOptions = {}): Promise<{ changes: string[]; kept: string[] }> {
   const changes: string[] = [];
@@ -14,7 +22,7 @@ async function changesOf(feed: ListFeed, options: ReadFeedOptions = {}): Promise
   let next = await reading.next();
   for (; !next.done; next = await reading.next()) {
     assert.notEqual(next.value.length, 0, 'no empty batch');
-    for (const change of next.value) changes.push(`${change.type} ${change.object.metadata?.name}`);
+    for (const change of plain(next.value)) changes.push(`${change.type} ${change.object.metadata?.name}`);
   }
   return { changes, kept: next.value.kept.map((o) => String(o.metadata?.name)) };
 }
@@ -23,13 +31,13 @@ test('pages are read as they arrive, before the list ends, one batch of changes 
   const feed = new ListFeed();
   const reading = readFeed(feed);
   feed.page([pod('a'), pod('b')]);
-  assert.deepEqual((await reading.next()).value, [
+  assert.deepEqual(plain((await reading.next()).value as FeedChange[]), [
     { type: 'upsert', object: pod('a') },
     { type: 'upsert', object: pod('b') },
   ]);
   const second = reading.next();
   feed.page([pod('c')]);
-  assert.deepEqual((await second).value, [{ type: 'upsert', object: pod('c') }]);
+  assert.deepEqual(plain((await second).value as FeedChange[]), [{ type: 'upsert', object: pod('c') }]);
   feed.finish(false);
   const end = await reading.next();
   assert.equal(end.done, true);
@@ -65,7 +73,7 @@ test('an unnamed object waits for its list to end: put in once when the list end
   const reading = readFeed(feed);
   const changes: string[] = [];
   let next = await reading.next();
-  for (; !next.done; next = await reading.next()) for (const change of next.value) changes.push(`${change.type} ${change.object.metadata?.name ?? '<unnamed>'}`);
+  for (; !next.done; next = await reading.next()) for (const change of plain(next.value)) changes.push(`${change.type} ${change.object.metadata?.name ?? '<unnamed>'}`);
   assert.deepEqual(changes, ['upsert a', 'upsert a', 'upsert <unnamed>']);
   assert.equal(next.value.incomplete, 1);
 });
@@ -90,7 +98,7 @@ test('taking back what a failed list gave keeps the copy another list still hold
   const changes: { type: string; object: K8sObject }[] = [];
   const reading = readFeed(second, { holders, list: 1 });
   let next = await reading.next();
-  for (; !next.done; next = await reading.next()) changes.push(...next.value);
+  for (; !next.done; next = await reading.next()) changes.push(...plain(next.value));
   // The first list's copy is put back rather than the identity deleted.
   assert.deepEqual(changes, [
     { type: 'upsert', object: copy },
@@ -98,4 +106,16 @@ test('taking back what a failed list gave keeps the copy another list still hold
     { type: 'upsert', object: pod('shared') },
     { type: 'delete', object: pod('mine') },
   ]);
+});
+
+test('an unnamed object of a list that failed is not put in', async () => {
+  const feed = new ListFeed();
+  feed.page([pod('a'), unnamedPod()]);
+  feed.finish(true);
+  const reading = readFeed(feed);
+  const changes: string[] = [];
+  let next = await reading.next();
+  for (; !next.done; next = await reading.next()) for (const change of plain(next.value)) changes.push(`${change.type} ${change.object.metadata?.name ?? '<unnamed>'}`);
+  assert.deepEqual(changes, ['upsert a', 'delete a']);
+  assert.equal(next.value.incomplete, 0);
 });

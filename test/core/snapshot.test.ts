@@ -185,3 +185,34 @@ describe('Snapshot', () => {
     );
   });
 });
+
+describe('name lookups', () => {
+  // `get` answered from one string joining kind, namespace and name could not tell these apart.
+  test('kind, namespace and name are told apart even when they hold the separator', () => {
+    const snapshot = newSnapshot();
+    const first: K8sObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b\u0000c', namespace: 'a' } };
+    const second: K8sObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'a\u0000b' } };
+    snapshot.upsert(scanned(first));
+    snapshot.upsert(scanned(second));
+    assert.equal(snapshot.get('ConfigMap', 'a', 'b\u0000c')?.object, first);
+    assert.equal(snapshot.get('ConfigMap', 'a\u0000b', 'c')?.object, second);
+    snapshot.delete(second);
+    assert.equal(snapshot.get('ConfigMap', 'a\u0000b', 'c'), undefined);
+    assert.equal(snapshot.get('ConfigMap', 'a', 'b\u0000c')?.object, first);
+  });
+
+  test('a cluster copy and a file copy of one identity are both found, and deleted together', () => {
+    const snapshot = newSnapshot();
+    const object: K8sObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n' } };
+    const fromFile: ScannedObject = { object: { ...object }, origin: { kind: 'file', reader: 'file', file: 'a.yaml', documentIndex: 0 } };
+    snapshot.upsert(scanned(object));
+    snapshot.upsert(fromFile);
+    assert.equal(snapshot.ofKind('Service').length, 2);
+    assert.equal(snapshot.inNamespace('n').length, 2);
+    assert.equal(snapshot.get('Service', 'n', 's')?.object, object);
+    snapshot.delete(object);
+    assert.equal(snapshot.ofKind('Service').length, 0);
+    assert.equal(snapshot.get('Service', 'n', 's'), undefined);
+    assert.deepEqual(snapshot.namespaces(), []);
+  });
+});

@@ -116,7 +116,7 @@ export class ClusterSource implements Source {
       const task = tasks[index]!;
       const changes = readFeed(feed, { holders, list: index });
       let next = await changes.next();
-      for (; !next.done; next = await changes.next()) yield { type: 'batch', changes: next.value.map(({ type, object }) => ({ type, object, origin: originOf(object) })) };
+      for (; !next.done; next = await changes.next()) yield { type: 'batch', changes: next.value.map(({ type, object, identity }) => ({ type, object, origin: originOf(object), identity })) };
       for (const object of next.value.kept) objects.push(object);
       // Judged like an unnamed object in a file, but said: a real API server never answers one.
       const { incomplete } = next.value;

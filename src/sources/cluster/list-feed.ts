@@ -69,6 +69,8 @@ export interface ReadFeedOptions {
 export interface FeedChange {
   readonly type: 'upsert' | 'delete';
   readonly object: K8sObject;
+  /** `identityOf(object)`, built once here and handed on to the snapshot (undefined: no name). */
+  readonly identity: string | undefined;
 }
 
 /**
@@ -90,6 +92,9 @@ export async function* readFeed(feed: ListFeed, options: ReadFeedOptions = {}): 
   const holders = options.holders ?? new ListHolders();
   const list = options.list ?? 0;
   let current: K8sObject[] = [];
+  // The unnamed objects of `current`, found as they arrive: telling them apart again at the end
+  // built every object's identity a second time.
+  let unnamedNow: K8sObject[] = [];
   let superseded: K8sObject[] = [];
   const items = feed.drain();
   let next = await items.next();
@@ -98,32 +103,41 @@ export async function* readFeed(feed: ListFeed, options: ReadFeedOptions = {}): 
     if (item.type === 'restart') {
       superseded = superseded.concat(current);
       current = [];
+      unnamedNow = [];
       continue;
     }
     const changes: FeedChange[] = [];
     for (const object of item.objects) {
       current.push(object);
       const identity = identityOf(object);
-      if (identity === undefined) continue;
+      if (identity === undefined) {
+        unnamedNow.push(object);
+        continue;
+      }
       holders.hold(identity, list, object);
-      changes.push({ type: 'upsert', object });
+      changes.push({ type: 'upsert', object, identity });
     }
     if (changes.length > 0) yield changes;
   }
   const failed = next.value;
   const kept = failed ? [] : current;
-  const still = new Set<string | undefined>(kept.map((object) => identityOf(object)));
-  const released = new Set<string>();
   const end: FeedChange[] = [];
-  for (const object of failed ? superseded.concat(current) : superseded) {
-    const identity = identityOf(object);
-    if (identity === undefined || still.has(identity) || released.has(identity)) continue;
-    released.add(identity);
-    const other = holders.release(identity, list);
-    end.push(other === undefined ? { type: 'delete', object } : { type: 'upsert', object: other });
+  const takenBack = failed ? superseded.concat(current) : superseded;
+  // Nearly every list neither started again nor failed: nothing to take back, and no set of what
+  // it keeps to build (an identity per object, a second time).
+  if (takenBack.length > 0) {
+    const still = new Set<string | undefined>(kept.map((object) => identityOf(object)));
+    const released = new Set<string>();
+    for (const object of takenBack) {
+      const identity = identityOf(object);
+      if (identity === undefined || still.has(identity) || released.has(identity)) continue;
+      released.add(identity);
+      const other = holders.release(identity, list);
+      end.push(other === undefined ? { type: 'delete', object, identity } : { type: 'upsert', object: other, identity });
+    }
   }
-  const incomplete = kept.filter((object) => identityOf(object) === undefined);
-  for (const object of incomplete) end.push({ type: 'upsert', object });
+  const incomplete = failed ? [] : unnamedNow;
+  for (const object of incomplete) end.push({ type: 'upsert', object, identity: undefined });
   if (end.length > 0) yield end;
   return { kept, incomplete: incomplete.length };
 }
