@@ -525,6 +525,13 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    args: [&q a,\n      b]\n    workingDir: *q\n'),
   },
+  // A tag alone on its line (tagline17): read on the lean path since then (go-yaml-lean-tag-alone.ts).
+  {
+    name: 'block tags alone on their lines in every env item, exact reader',
+    stresses: '`value: !!str` with the value on the next line in every env item (the lean path left the whole document to the full reader)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: !!str\n        value-${i}\n`),
+  },
 ];
 
 /** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */

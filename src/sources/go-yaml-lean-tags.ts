@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
 import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
+import { tagAloneReadsAlike } from './go-yaml-lean-tag-alone.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
 import { ExactDecodeError, type ValueSink } from './go-yaml-values.js';
 
@@ -80,8 +81,8 @@ export function taggedValue(text: string, tag: string, sink: ValueSink): unknown
 /**
  * Every tag in `read` is one the lean path reads as go-yaml does: `!` (non-specific), `!!name` or
  * `!name` with a name of letters, digits, `-` and `_`, then a blank and the tagged node's first
- * character on the same line. Left to the full reader: a tag alone on its line (js-yaml drops it
- * before a plain scalar on the next), an empty tagged node (`[!!int ]`: js-yaml gives `!!map` an
+ * character on the same line, or alone on its line before a node that reads alike
+ * (go-yaml-lean-tag-alone.ts). Left to the full reader: an empty tagged node (`[!!int ]`: js-yaml gives `!!map` an
  * empty mapping, go-yaml an empty string), a tag on an alias (go-yaml: "did not find expected key"),
  * on a flow collection's placeholder, `!!merge` (a merge key whatever its text), verbatim `!<…>`,
  * named handles, and a tag glued to `,`, `[` or `]`, which go-yaml takes into the tag's name.
@@ -95,10 +96,11 @@ export function tagsReadAlike(read: string, placeholder: string): boolean {
     while (end < read.length && isNameChar(read.charCodeAt(end))) end++;
     if (secondary && (end === from || read.startsWith('merge', from) && end === from + 5)) return false;
     const after = read.charCodeAt(end);
-    if (after !== 32 && after !== 9) return false;
+    if (after !== 32 && after !== 9 && after !== 10 && after !== 13) return false;
     let next = end;
     while (read.charCodeAt(next) === 32 || read.charCodeAt(next) === 9) next++;
-    if (next >= read.length || NOT_A_NODE_START.has(read.charCodeAt(next)) || read[next] === placeholder) return false;
+    const alone = next >= read.length || NOT_A_NODE_START.has(read.charCodeAt(next)) || read[next] === placeholder;
+    if (alone && !tagAloneReadsAlike(read, at, end, placeholder)) return false;
     at = end;
   }
   return true;

@@ -21,6 +21,13 @@ const PLAIN = ['yes', 'no', 'on', 'Off', 'y', 'N', 'true', 'False', '~', 'null',
 const QUOTED = ['"yes"', "'0777'", '"a\u2028b"', "'x\u2029y'", '"a \u2028 b"', "'x\u0085y'", '"a\\\u2028\n        b"', "'p\u2029\n        q'", '"k\u2028\u2029\\tl"', '"x\\/y"', '"tab\\tx"', "'it''s'", '"a\\\n        b"', '"a\\\n\n        b"', '"q\\\\/r"'];
 /** Tags (tags17): go-yaml's values, its errors (`!!int abc`, bad base64), notes (`!!binary` not UTF-8), refusals (`.inf`), and what stays with the full reader. */
 const TAGGED = ['!!str\n    y', '!!str yes', '!!str 0777', '!!str', '!!str ~', '!!int 3', '!!float 1', '!!bool "true"', '!foo x', '!!binary aGk=', '! y', '!!int abc', '!!int "7"', "!!float '1.5'", '!!float .inf', '!!null ~', '!!bool yes', '!!timestamp 2001-01-01', '!!timestamp 1', '!!binary gA==', '!!binary a!', '!!map x', '!!seq x', '!!str {k: v}', '!l {k: v}', '!!merge x', '!!int 99999999999999999999', '!<tag:x> y', '!e!x y', '!foo,b x', '!!int 0x1F', '!!float 1e3', '!!null ""'];
+/**
+ * A tag alone on its line (tagline17): the tags, and the nodes on the next line (`\n` there goes on
+ * at the node's indentation). Plain scalars go-yaml does not read as strings (`y`, `3`, `-1`, `<<`,
+ * `.inf`), properties and aliases there stay with the full reader; the rest reads on the lean path.
+ */
+const ALONE_TAGS = ['!!str', '!!int', '!foo', '!', '!!map', '!!seq', '!!binary', '!!float', '!!null', '!!bool', '!!str # c', '!!timestamp'];
+const ALONE_NODES = ['x', 'abc', 'a b', 'y', '3', '-1', '~', '<<', '.inf', 'aGk=', '2001-01-01', '"7"', "'yes'", '"x\\/y"', '|-\n  text', '>\n  a\n  b', '[a, 1]', '{k: v}', 'k: 1\nj: on', '- 1\n- yes', 'x\ny', '\nx', '# c\nx', '&t y', '*a0', '? k'];
 const FLOW = ['[y, 0777, ~]', '{k: yes, j: 1.0, 123456789.0: x}', '[]', '{}', '[a, {b: on}, [N]]', '{a}', '[a: 1]', '["y", x]', '[-x]', "{a: 'b\n  c'}", '[a,\n  b]'];
 /** Scalars the lean path leaves to the full reader. */
 const LEFT_TO_FULL = ['1e400', '.inf', '-.Inf', '.nan', '99999999999999999999', '9223372036854775808', '"x\\/y"'];
@@ -64,6 +71,17 @@ function blockDocument(seed: number, flow = true): string {
   };
   // Without flow text, fewer keys and more entries per mapping, so that keys repeat (`y`, `yes` and `on` are all the key `true`).
   const keys = flow ? KEYS : KEYS.slice(0, 6);
+  // A tag alone on its line after `head`, an anchor beside it at times, then a node at `deeper` or none (an empty tagged node).
+  const tagAlone = (head: string, deeper: string): void => {
+    const anchor = pick(6) === 0 ? ` &a${named++}` : '';
+    lines.push(`${head} ${one(ALONE_TAGS)}${anchor}`);
+    if (pick(10) > 0) lines.push(`${deeper}${one(ALONE_NODES).replace(/\n/g, `\n${deeper}`)}`);
+  };
+  // `head` (a key and `:`, or `-`) and a scalar; at times (1 in `chance`, with flow text) a tag alone on its line instead.
+  const valueLine = (head: string, indent: string, chance: number): void => {
+    if (flow && pick(chance) === 0) tagAlone(head, `${indent}  `);
+    else lines.push(`${head} ${scalar()}`);
+  };
   const mapping = (indent: string, depth: number, firstPrefix?: string): void => {
     const entries = flow ? 1 + pick(4) : 2 + pick(4);
     for (let i = 0; i < entries; i++) {
@@ -81,7 +99,7 @@ function blockDocument(seed: number, flow = true): string {
       }
       const key = one(keys);
       const shape = depth > 2 ? 0 : pick(4);
-      if (shape === 0) lines.push(`${lead}${key}: ${scalar()}`);
+      if (shape === 0) valueLine(`${lead}${key}:`, indent, 5);
       else if (shape === 1) {
         const anchored = pick(2) === 0;
         const name = `a${named++}`;
@@ -92,7 +110,7 @@ function blockDocument(seed: number, flow = true): string {
         lines.push(`${lead}${key}:`);
         const items = 1 + pick(3);
         for (let j = 0; j < items; j++) {
-          if (pick(2) === 0) lines.push(`${indent}- ${scalar()}`);
+          if (pick(2) === 0) valueLine(`${indent}-`, indent, 4);
           else mapping(`${indent}  `, depth + 1, `${indent}- `);
         }
       } else {
@@ -164,6 +182,7 @@ test('the lean path reads generated block documents as the full exact reader doe
   let tagged = 0;
   let refused = 0;
   let kubectlRefuses = 0;
+  let alone = 0;
   fc.assert(
     fc.property(fc.integer(), (seed) => {
       const text = blockDocument(seed);
@@ -172,6 +191,7 @@ test('the lean path reads generated block documents as the full exact reader doe
       if (outcome === undefined) return;
       lean++;
       if (/!(?!!str )[!a-z]*[ \t]/.test(text)) tagged++;
+      if (TAG_ALONE.test(text)) alone++;
       if ('refused' in outcome) refused++;
       else if (outcome.kubectlRefuses !== undefined) kubectlRefuses++;
       checkOutcome(text, outcome);
@@ -182,7 +202,12 @@ test('the lean path reads generated block documents as the full exact reader doe
   assert.ok(lean > total / 8, `only ${lean} of ${total} generated documents were read on the lean path`);
   assert.ok(tagged > lean / 4, `only ${tagged} of ${lean} read on the lean path held a tag other than !!str`);
   assert.ok(refused > lean / 50 && kubectlRefuses > lean / 50, `only ${refused} refused and ${kubectlRefuses} noted as refused by kubectl of ${lean}`);
+  // Tags alone on their lines (tagline17) reach the lean path too.
+  assert.ok(alone > lean / 20, `only ${alone} of ${lean} read on the lean path held a tag alone on its line`);
 });
+
+/** A tag (and maybe an anchor or comment) ending its line: the generator's tagAlone. */
+const TAG_ALONE = /[ -]![!a-z]*(?: &a\d+)?(?: # c)?\n/;
 
 test('the lean path reads generated block documents with repeated keys as the full exact reader does, or leaves them to it', () => {
   let repeats = 0;
@@ -233,8 +258,21 @@ test('what the lean path must not read is left to the full reader', () => {
     '[a]: y\n', // a collection as key
     'a: y\rb: 1\n', // a lone CR
     'a: 9223372036854775808\n', // past int64
-    'a: !!str\n  y\n', // a tag alone on its line: js-yaml drops it
-    'a: !!str\nb: y\n',
+    'a: !!str\n  y\n', // a tag alone on its line before a plain scalar go-yaml does not read as a string: js-yaml drops the tag
+    'a: !!str\n  -1\n',
+    'a: !!str\n  <<\n',
+    'a: !!str\n  .inf\n',
+    'a: !!float\n  >\n    3\n', // before a block scalar: js-yaml drops the tag
+    'a: !!str\nb: y\n', // an empty tagged node
+    'a: !!map\nb: x\n',
+    '- a: !!map\n  b: x\n', // the next line is the key's sibling, not its value
+    'a: !!str\n', // at the end of the text
+    'a: &x y\nb: !!str\n  *x\n', // an alias on the next line (go-yaml: "did not find expected key")
+    'a: !!str\n  &b y\n', // properties on the next line
+    'a: !!str\n  !!int 3\n',
+    'a: !!seq\n- x\n', // a list at its key's indentation: told from an empty node by indentation only, so left
+    '!!map\na: x\n', // a tag starting its line's node without a `-`: its owner is on an earlier line
+    'a: !!str\n \t y\n', // a tab
     'x: &a\n  y: &a 1\nz: {<<: *a}\n', // an anchor name bound twice (go-yaml and js-yaml bind the outer one at different times)
   ];
   for (const text of left) assert.equal(readLean(text), undefined, JSON.stringify(text));
@@ -258,7 +296,7 @@ test('each hostile block class is read on the lean path, the `yaml` parser never
 });
 
 test('each hostile block class reads as kubectl reads it', requiresKubectl(), () => {
-  assert.equal(BLOCK.length, 15);
+  assert.equal(BLOCK.length, 16);
   const texts = BLOCK.map((c) => c.generate(8 * 1024));
   const oracle = kubectlDecodeAll(texts);
   texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], BLOCK[i]!.name));
@@ -296,10 +334,18 @@ const TAG_CASES = [
   'a: yes\nb: "x\\/y"\nc: .inf\n',
   'a: yes\nb: "x\\\n    y"\nc: "p \\\n    \\ q"\n',
 ];
-const TAG_REFUSALS = ['a: yes\nb: !!int abc\n', 'a: yes\nb: !!binary a!\nc: !!int x\n', 'a: yes\n!!bool 3: x\n', 'a: yes\nb: !!timestamp 1\n'];
+/** A tag alone on its line (tagline17): each read on the lean path, as the full reader reads it and as kubectl does. */
+const TAG_ALONE_CASES = [
+  'a: yes\nb: !!str\n  x\nc: !!int\n  "7"\nd: !foo\n  abc\ne: !\n  a b\n',
+  'a: yes\nb: !!map\n  k: 1\n  j: on\nc: &m !!map\n  k: 2\nd: *m\n',
+  'a: yes\nb: !!seq\n  - 1\n  - y\nc: &l\n  - 1\nd: *l\n',
+  'a: yes\nb: !!str # c\n\n  # d\n  x\n  y\nc: !!binary\n  aGk=\nd: !!str &s\n  v\ne: *s\n',
+  'a: yes\nb:\n- !!str\n  x\n- !!map\n  k: no\n- !!str\n  [a, 1]\n- !!int\n  {k: v}\n',
+];
+const TAG_REFUSALS = ['a: yes\nb: !!int abc\n', 'a: yes\nb: !!int\n  abc\n', 'a: yes\nb: !!null\n  "x"\n', 'a: yes\nb: !!binary a!\nc: !!int x\n', 'a: yes\n!!bool 3: x\n', 'a: yes\nb: !!timestamp 1\n'];
 
 test('tags, `.inf`, `\\/` and escaped line breaks are read on the lean path as the full reader reads them, refusals word for word', () => {
-  for (const text of [...TAG_CASES, ...TAG_REFUSALS]) {
+  for (const text of [...TAG_CASES, ...TAG_ALONE_CASES, ...TAG_REFUSALS]) {
     const outcome = leanOutcome(text);
     assert.ok(outcome !== undefined, `left to the full reader: ${JSON.stringify(text)}`);
     checkOutcome(text, outcome);
@@ -312,7 +358,7 @@ test('tags, `.inf`, `\\/` and escaped line breaks are read on the lean path as t
 });
 
 test('tags, refusals and escapes read on the lean path read as kubectl reads them', requiresKubectl(), () => {
-  const texts = [...TAG_CASES, ...TAG_REFUSALS].map((t) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tags\ndata:\n${t.replace(/^/gm, '  ').trimEnd()}\n`);
+  const texts = [...TAG_CASES, ...TAG_ALONE_CASES, ...TAG_REFUSALS].map((t) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tags\ndata:\n${t.replace(/^/gm, '  ').trimEnd()}\n`);
   // A sample of generated documents with tags read on the lean path too.
   for (let seed = 1; texts.length < 80; seed++) {
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lean\n${blockDocument(seed).replace(/^/gm, '  ').replace(/^/, 'data:\n')}`;
