@@ -21,7 +21,7 @@ export const EMPTY_FLOW_KEY = /\?[ \t\r]*(?:#[^\n]*)?(?:\n[ \t\r]*(?:#[^\n]*)?)*
  * nothing in a flow collection, so its parser meets the value indicator where a node must start and
  * refuses it ("did not find expected node content"). The `yaml` package reads a pair with an empty key.
  */
-const BARE_VALUE_IN_SEQUENCE = /[[,][ \t\r\n]*:/;
+export const BARE_VALUE_IN_SEQUENCE = /[[,][ \t\r\n]*:/;
 /** Lexer tokens that mark structure but stand for no source text (document start, flow error end, scalar start). */
 const MARKER_TOKENS = new Set(['\u0002', '\u0018', '\u001f']);
 
