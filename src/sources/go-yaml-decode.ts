@@ -4,6 +4,7 @@ import { type AliasTargets, type AnchorTarget, findAliasTargets, isRegionAnchor 
 import { type BlockRun, cutRuns, findBlockRuns, ownerOf, RUN_PLACEHOLDER, type RunReader } from './go-yaml-block-runs.js';
 import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
 import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
+import { applyFlowEmptyKeys } from './go-yaml-flow-empty-keys.js';
 import { rewriteFlowPlain } from './go-yaml-flow-plain.js';
 import { FLOW_PLACEHOLDER, type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
@@ -155,6 +156,10 @@ function decodeSource(text: string, options: DecodeOptions): KubectlReading {
   const flow = rewriteFlowPlain(source);
   if (flow.refusal) throw new ExactDecodeError(`${flow.refusal} (kubectl refuses it too)`);
   source = flow.text;
+  // `?` with an empty key in a flow sequence, which go-yaml reads by skipping a token (go-yaml-flow-empty-keys.ts).
+  const emptyKeys = applyFlowEmptyKeys(source);
+  if (emptyKeys.refusal) throw new ExactDecodeError(emptyKeys.refusal.message, emptyKeys.refusal.line);
+  source = emptyKeys.text;
   const flowDashes = new Set(flow.dashes);
   const regions = options.flowFastPath !== false ? findFlowRegions(source, flow.dashes) : [];
   if (regions.length > 0 || options.readRun) {
@@ -532,6 +537,9 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
 function isBareEmptyKey(node: YAMLMap, index: number, key: YamlNode | null): boolean {
   // With keepSourceTokens every scalar written in the text has its token; an empty one is made up.
   if (key !== null && (!isScalar(key) || key.srcToken !== undefined)) return false;
+  // A pair in a flow sequence (the `yaml` package makes its one-entry map with no token): go-yaml
+  // reads an empty key there only after `?` (`[? : v]`; `[: v]` is its syntax error), a null key.
+  if (node.flow && node.srcToken === undefined) return false;
   const items = (node.srcToken as { items?: { start?: { type: string }[] }[] } | undefined)?.items;
   if (!items || items.length !== node.items.length) return true;
   return items[index]?.start?.some((token) => token.type === 'explicit-key-ind' || token.type === 'tag' || token.type === 'anchor') !== true;

@@ -219,11 +219,12 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
   };
 
   /** Makes `keyValue` the mapping's current key, as sigs.k8s.io/yaml names it, noting a key repeated or written with two types. */
-  const setMapKey = (top: MapFrame, keyValue: unknown, floatKey = false, emptyKey = false): void => {
+  const setMapKey = (top: MapFrame, keyValue: unknown, floatKey = false): void => {
     let key = '';
-    // A null key (`~`, `null`) is refused by sigs.k8s.io/yaml only if its mapping is left in the
-    // result. `[? : 1]` is refused by go-yaml's parser ("did not find expected ',' or ']'"): at once.
-    if (keyValue === null && !(top.single && emptyKey)) {
+    // A null key (`~`, `null`, `? : 1`) is refused by sigs.k8s.io/yaml only if its mapping is left
+    // in the result. go-yaml's own reading of `?` with an empty key in a sequence (`[? : 1]` is its
+    // syntax error) was applied to the text before (go-yaml-flow-empty-keys.ts).
+    if (keyValue === null) {
       markNullKey(top.map);
       top.nullKey = true;
       return;
@@ -400,7 +401,7 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     }
     if (want === Want.Key && explicitKey && c === 58 /* : */ && isBlankOrBreak(text.charCodeAt(i + 1))) {
       // `? : value`: an empty key, null (sigs.k8s.io/yaml refuses it) unless tagged (`? !!str : 1`).
-      setMapKey(stack[stack.length - 1] as MapFrame, emptyNode(), false, true);
+      setMapKey(stack[stack.length - 1] as MapFrame, emptyNode());
       explicitKey = false;
       i++;
       want = Want.Value;

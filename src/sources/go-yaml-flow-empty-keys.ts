@@ -1,0 +1,114 @@
+import { Lexer } from 'yaml';
+
+/**
+ * go-yaml (libyaml's parser) reads `?` with an empty key inside a flow SEQUENCE its own way (issue
+ * 17, checked with kubectl): after the `?` (state FLOW_SEQUENCE_ENTRY_MAPPING_KEY), a next token
+ * that is `:`, `,` or `]` is *skipped* and the key is empty (null); then, if the next token is `:`,
+ * it is the value indicator (a node follows unless `,` or `]` does), else the value is empty; then
+ * the sequence wants `,` or `]` ("did not find expected ',' or ']'" otherwise). So `[?, ]`,
+ * `[? :]`, `[?, : v]` and `[?, , x]` are pairs with a null key (sigs.k8s.io/yaml refuses them unless
+ * a later repeat of their key replaces them), while `[?, Null]`, `[? : x]`, `[?]` and `[x, ?, y]`
+ * are refused. Flow mappings skip nothing.
+ * This maps that onto YAML 1.2 text both readers read alike: each skipped `,`/`:` becomes a blank
+ * (`[?, : v]` → `[?  : v]`, an explicit empty key), so offsets and lines never move; where go-yaml
+ * refuses, the refusal is returned. A skipped `]` is refused too: the brackets then no longer pair
+ * for the `yaml` lexer (`[?] ]`, which go-yaml reads, is the known gap this leaves).
+ */
+// `?` then, past blanks, comments and line breaks, `,`, `:` or `]` (a `? a` costs no lexing).
+export const EMPTY_FLOW_KEY = /\?[ \t\r]*(?:#[^\n]*)?(?:\n[ \t\r]*(?:#[^\n]*)?)*[,:\]]/;
+/**
+ * A `:` where a sequence's entry starts (`[: 1]`, `[a, : 1]`): go-yaml's scanner makes no key of
+ * nothing in a flow collection, so its parser meets the value indicator where a node must start and
+ * refuses it ("did not find expected node content"). The `yaml` package reads a pair with an empty key.
+ */
+export const BARE_VALUE_IN_SEQUENCE = /[[,][ \t\r\n]*:/;
+/** Lexer tokens that mark structure but stand for no source text (document start, flow error end, scalar start). */
+const MARKER_TOKENS = new Set(['\u0002', '\u0018', '\u001f']);
+
+export interface FlowEmptyKeys {
+  readonly text: string;
+  /** go-yaml's syntax error, with the line (1-based) of the token it stops at. */
+  readonly refusal?: { readonly message: string; readonly line: number };
+}
+
+const enum State {
+  Normal,
+  /** After `?` in a sequence: the next token is skipped if `:`, `,` or `]`. */
+  AfterKey,
+  /** After the skipped token: `:` starts the value; else the pair ends and `,` or `]` must come. */
+  AfterSkip,
+}
+
+const NODE_REFUSAL = 'did not find expected node content: a `:` where a flow sequence entry starts has no key for go-yaml (kubectl refuses it too)';
+const REFUSAL = "did not find expected ',' or ']': go-yaml skips the token after `?` in a flow sequence when it is `:`, `,` or `]` (kubectl refuses it too)";
+
+export function applyFlowEmptyKeys(text: string): FlowEmptyKeys {
+  if (!EMPTY_FLOW_KEY.test(text) && !BARE_VALUE_IN_SEQUENCE.test(text)) return { text };
+  const blanks: number[] = [];
+  const brackets: string[] = [];
+  let state = State.Normal;
+  /** The last token go-yaml's parser sees, in State.Normal. */
+  let previous = '';
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    const at = offset;
+    if (!MARKER_TOKENS.has(token)) offset += token.length;
+    if (unseen(token, brackets.length > 0)) continue;
+    if (state === State.AfterKey) {
+      if (token === ']') return refuse(text, at, REFUSAL);
+      if (token === ',' || token === ':') {
+        blanks.push(at);
+        state = State.AfterSkip;
+        continue;
+      }
+      state = State.Normal;
+    } else if (state === State.AfterSkip) {
+      if (token === ':') {
+        state = State.Normal;
+        continue;
+      }
+      if (token !== ',' && token !== ']') return refuse(text, at, REFUSAL);
+      state = State.Normal;
+    }
+    const inSequence = brackets[brackets.length - 1] === '[';
+    if (token === ':' && inSequence && (previous === '[' || previous === ',')) return refuse(text, at, NODE_REFUSAL);
+    previous = token;
+    if (token === '[' || token === '{') brackets.push(token);
+    else if (token === ']' || token === '}') brackets.pop();
+    else if (token === '?' && inSequence) state = State.AfterKey;
+  }
+  // The tokens must spell the text again; if they do not, nothing here can be trusted.
+  return { text: offset === text.length ? withBlanks(text, blanks) : text };
+}
+
+/** The text with a space for the character at each offset (one character each: nothing moves). */
+function withBlanks(text: string, blanks: readonly number[]): string {
+  let out = '';
+  let from = 0;
+  for (const blank of blanks) {
+    out += `${text.slice(from, blank)} `;
+    from = blank + 1;
+  }
+  return out + text.slice(from);
+}
+
+/** Tokens go-yaml's parser does not see: markers, and outside collections all but their start; inside, blanks and comments. */
+function unseen(token: string, inFlow: boolean): boolean {
+  if (MARKER_TOKENS.has(token) || token === '') return true;
+  return inFlow ? isSpace(token) : !isOpening(token);
+}
+
+function isOpening(token: string): boolean {
+  return token === '[' || token === '{';
+}
+
+/** Blanks, line breaks and comments: tokens go-yaml's parser never sees. */
+function isSpace(token: string): boolean {
+  return token.startsWith('#') || /^[ \t\r\n]+$/.test(token);
+}
+
+function refuse(text: string, at: number, message: string): FlowEmptyKeys {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return { text, refusal: { message, line } };
+}
