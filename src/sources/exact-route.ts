@@ -1,5 +1,5 @@
 import { hasIndicator } from './yaml-indicators.js';
-import { BARE_VALUE_IN_SEQUENCE, EMPTY_FLOW_KEY } from './go-yaml-flow-empty-keys.js';
+import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
 
 /**
  * A cheap look at a document's text for anything js-yaml (YAML 1.2 core) and go-yaml (what
@@ -17,7 +17,7 @@ export function mayReadDifferently(text: string): boolean {
     FLOW_INDICATOR_START.test(text) ||
     EMPTY_ENTRY_THEN_ENTRY.test(text) ||
     // `[? ,]`: go-yaml skips the `,` (go-yaml-flow-empty-keys.ts); js-yaml reads the key as "null".
-    EMPTY_FLOW_KEY.test(text) ||
+    hasEmptyFlowKey(text) ||
     // `[: 1]`: go-yaml's syntax error, a pair with an empty key for js-yaml.
     BARE_VALUE_IN_SEQUENCE.test(text)
   );

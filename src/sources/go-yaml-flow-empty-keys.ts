@@ -14,8 +14,67 @@ import { Lexer } from 'yaml';
  * refuses, the refusal is returned. A skipped `]` is refused too: the brackets then no longer pair
  * for the `yaml` lexer (`[?] ]`, which go-yaml reads, is the known gap this leaves).
  */
-// `?` then, past blanks, comments and line breaks, `,`, `:` or `]` (a `? a` costs no lexing).
-export const EMPTY_FLOW_KEY = /\?[ \t\r]*(?:#[^\n]*)?(?:\n[ \t\r]*(?:#[^\n]*)?)*[,:\]]/;
+/**
+ * Whether some `?` is followed, past blanks, comments and line breaks, by `,`, `:` or `]` (a `? a`
+ * costs no lexing). A scan, not a regular expression: the expression took quadratic time on lines
+ * of `#?` (each `?` scanned every later comment line: 16,000 lines took 1.1 s). Every `?` is still
+ * asked (one inside a quoted scalar or a comment may be followed by a real one), but the walk over
+ * blank and comment lines that follows a line is made once and its end reused, and a line's end
+ * is found once, so each character is looked at a bounded number of times.
+ */
+export function hasEmptyFlowKey(text: string): boolean {
+  const n = text.length;
+  /** The first line break at or after the comment being skipped, kept while later `?`s are on its line. */
+  let lineEnd = -1;
+  /** A walk over blank and comment lines from walkFrom ended at walkTo, the next content. */
+  let walkFrom = -1;
+  let walkTo = -1;
+  for (let i = text.indexOf('?'); i >= 0; i = text.indexOf('?', i + 1)) {
+    let j = i + 1;
+    while (isInlineBlank(text.charCodeAt(j))) j++;
+    let c = text.charCodeAt(j);
+    if (c === 35 /* # */) {
+      if (lineEnd < j) {
+        lineEnd = text.indexOf('\n', j);
+        if (lineEnd < 0) lineEnd = n;
+      }
+      // A comment to the end of the text: nothing follows this `?` (a later one in the comment is asked on its own).
+      if (lineEnd === n) continue;
+      j = lineEnd;
+      c = 10;
+    }
+    if (c === 10) {
+      const from = j + 1;
+      if (from < walkFrom || from > walkTo) {
+        walkFrom = from;
+        walkTo = pastBlankAndCommentLines(text, from, n);
+      }
+      c = text.charCodeAt(walkTo);
+    }
+    if (c === 44 /* , */ || c === 58 /* : */ || c === 93 /* ] */) return true;
+  }
+  return false;
+}
+
+function isInlineBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13;
+}
+
+/** Where the first content at or after a line start is, past blank lines and comment lines. */
+function pastBlankAndCommentLines(text: string, from: number, n: number): number {
+  let k = from;
+  for (;;) {
+    while (isInlineBlank(text.charCodeAt(k))) k++;
+    const c = text.charCodeAt(k);
+    if (c === 10) k++;
+    else if (c === 35 /* # */) {
+      const end = text.indexOf('\n', k);
+      if (end < 0) return n;
+      k = end + 1;
+    } else return k;
+  }
+}
+
 /**
  * A `:` where a sequence's entry starts (`[: 1]`, `[a, : 1]`): go-yaml's scanner makes no key of
  * nothing in a flow collection, so its parser meets the value indicator where a node must start and
@@ -43,7 +102,7 @@ const NODE_REFUSAL = 'did not find expected node content: a `:` where a flow seq
 const REFUSAL = "did not find expected ',' or ']': go-yaml skips the token after `?` in a flow sequence when it is `:`, `,` or `]` (kubectl refuses it too)";
 
 export function applyFlowEmptyKeys(text: string): FlowEmptyKeys {
-  if (!EMPTY_FLOW_KEY.test(text) && !BARE_VALUE_IN_SEQUENCE.test(text)) return { text };
+  if (!hasEmptyFlowKey(text) && !BARE_VALUE_IN_SEQUENCE.test(text)) return { text };
   const blanks: number[] = [];
   const brackets: string[] = [];
   let state = State.Normal;

@@ -11,7 +11,7 @@ import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, type LeanFlow, leanFlowRegi
 import { LeanGiveUp } from './go-yaml-lean-anchors.js';
 import { anyTagTypes, DECODE_FAILED, FLOAT_TAG, LeanScalarSink, MERGE_TAG, quotedScalarListener, taggedValue, tagsReadAlike } from './go-yaml-lean-tags.js';
 import { plainValue } from './go-yaml-values.js';
-import { BARE_VALUE_IN_SEQUENCE, EMPTY_FLOW_KEY } from './go-yaml-flow-empty-keys.js';
+import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
 
 /**
  * The exact reader's lean path (issue 17): a block document whose only go-yaml-specific constructs
@@ -311,7 +311,7 @@ function flowText(read: string): boolean {
 function routable(source: string, read: string): boolean {
   if (ESCAPED_BREAK.test(source) || FLOW_INDICATOR_START.test(source) || ODD_KEY.test(source) || EMPTY_ENTRY_THEN_ENTRY.test(source)) return false;
   // go-yaml's reading of `[?, : v]` and `[: 1]` is applied by the full reader only (go-yaml-flow-empty-keys.ts).
-  if (EMPTY_FLOW_KEY.test(source) || BARE_VALUE_IN_SEQUENCE.test(source)) return false;
+  if (hasEmptyFlowKey(source) || BARE_VALUE_IN_SEQUENCE.test(source)) return false;
   if (!shortLinesAndSimpleFlow(read)) return false;
   return tagsReadAlike(read, LEAN_FLOW_PLACEHOLDER) && !hasExplicitKey(read) && !hasDirective(source) && !hasRepeatedAnchor(source) && !hasAliasKey(read);
 }
