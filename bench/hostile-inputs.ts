@@ -548,6 +548,26 @@ export const FULL_READER_MIXES: readonly HostileClass[] = [
     maxBytes: 3 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    x: &d 1\n    y: &d 2\n'),
   },
+  // With such a construct, entries that are not plain one-line ones leave the parser every byte
+  // (go-yaml-block-runs.ts reads only plain runs lean): measured 1.05–1.53 s at 1 MB quietly (2026-12-05).
+  {
+    name: 'block scalar values beside an anchor defined twice, full exact reader (not met)',
+    stresses: '`value: |` in every env item and `&d` defined twice: no plain run for the lean reader',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |\n        x ${i}\n`, '    x: &d 1\n    y: &d 2\n'),
+  },
+  {
+    name: 'trailing tabs beside an anchor defined twice, full exact reader (not met)',
+    stresses: 'a tab after every `name:` value and `&d` defined twice',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\t\n      value: x\n`, '    x: &d 1\n    y: &d 2\n'),
+  },
+  {
+    name: 'a merged list in every env item, full exact reader (not met)',
+    stresses: '`<<: [{a: 1}, {b: 2}]` in every env item (merged lists are left to the full reader)',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - <<: [{a: 1}, {b: 2}]\n      name: VAR_${i}\n`),
+  },
 ];
 
 /** N LoadBalancer Services and N KFP UI Deployments, all on `app: ml-pipeline-ui`, as one JSON List (about 600 bytes a pair). */
