@@ -157,7 +157,12 @@ test('the give-up mixes of the growth bench are read with runs, the `yaml` parse
   for (const hostile of FULL_READER_MIXES) {
     const text = hostile.generate(64 * 1024);
     const runs = findBlockRuns(text, readLean);
-    assert.ok(runs.length > 0, hostile.name);
+    // The mixes with no plain run to read lean are the bench's record of what is still over 1 s.
+    if (runs.length === 0) {
+      assert.match(hostile.name, /\(not met\)$/, `${hostile.name}: no run, yet not marked as not met`);
+      assert.equal(show(read(text, true)), show(read(text, false)), hostile.name);
+      continue;
+    }
     const before = yamlParseCount();
     assert.equal(show(read(text, true)), show(read(text, false)), hostile.name);
     // One parse with runs, one without.
@@ -194,6 +199,8 @@ function giveUpPod(extra: string, bytes: number): string {
 test('documents only the full reader reads, with runs read lean, read as kubectl reads them', requiresKubectl(), () => {
   const texts = GIVE_UPS.map((extra) => giveUpPod(extra, 32 * 1024));
   for (const text of texts) assert.ok(findBlockRuns(text, readLean).length > 0, text.slice(100, 200));
-  const oracle = kubectlDecodeAll(texts);
+  // One kubectl call per text: the Pods share a name, so a batch's output could not show which
+  // object came from which file (this failed once in a loaded CI run and never alone).
+  const oracle = kubectlDecodeAll(texts, {}, 1);
   texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], GIVE_UPS[i]));
 });
