@@ -250,7 +250,8 @@ test('what the lean path must not read is left to the full reader', () => {
     'a: 1\n<<: &m\n  k: 1\n<<: *m\n', // a repeated merge key
     'a: y\n...\nb: 1\n', // a second document
     '~: y\n', // a null key
-    'x: &a {k: 1}\ny: {<<: [*a]}\n', // a merged list
+    'x: &l [{k: 1}]\ny: {<<: *l}\n', // an alias to a list merged (go-yaml refuses it; js-yaml's alias is the list itself)
+    'x: &a {k: 1}\ny: {<<: [*a, 1]}\n', // a merged list with an item that is no mapping (go-yaml's error, the full reader's to give)
     'x: &a 1\ny: {<<: *a}\n', // a merged scalar
     'x: &a {k: 1}\ny:\n  1: z\n  <<: *a\n', // integer-like key beside a merge
     '%YAML 1.1\n---\na: y\n', // a directive
