@@ -483,8 +483,11 @@ function merged(record: Record<string, unknown>, keys: readonly string[], memo: 
     const maps = mergedMappings(record[key], value, state);
     // Every copy counted before any is made, as the full reader counts (go-yaml-decode.ts countMerged);
     // past the cap the full reader refuses the document (MERGE_BOMB): a cut is never read here.
-    for (const map of maps) state.merged += Object.keys(map).length;
-    if (state.merged > MAX_MERGED_ENTRIES) throw new NotLean();
+    // Stopped at the cap: a list of a million aliases to a large mapping must not be counted to its end.
+    for (const map of maps) {
+      state.merged += Object.keys(map).length;
+      if (state.merged > MAX_MERGED_ENTRIES) throw new NotLean();
+    }
     // Last to first, each overriding what is there: an earlier mapping of the list wins (go-yaml, kubectl).
     for (let m = maps.length - 1; m >= 0; m--) for (const [k, v] of Object.entries(maps[m] as object)) entries.set(k, v);
   }
