@@ -32,6 +32,8 @@ function random(seed: number): (n: number) => number {
 
 const KEYS = ['name', 'value', 'k', 'on', 'j'];
 const VALUES = ['x', 'y', '1', 'yes', '~', '"q"', '0x1F', 'z'];
+/** Values with a note (`!!binary` not UTF-8) or a kubectl refusal (`.inf`), kept in the full reader's walk order; rarer (in a flow region they leave the document to the full reader). */
+const NOTED = ['.inf', '!!binary gA==', '-.inf'];
 /** Items go-yaml refuses in a merged list. */
 const NOT_MAPPINGS = ['*l', '1', '~', '[{k: 1}]', '"s"', '[]'];
 
@@ -49,7 +51,7 @@ interface Generated {
 function mergeListDocument(seed: number): Generated {
   const pick = random(seed);
   const one = <T>(list: readonly T[]): T => list[pick(list.length)]!;
-  const pairs = (n: number): [string, string][] => Array.from({ length: n }, () => [one(KEYS), one(VALUES)]);
+  const pairs = (n: number): [string, string][] => Array.from({ length: n }, () => [one(KEYS), pick(40) === 0 ? one(NOTED) : one(VALUES)]);
   const anchors = new Map<string, [string, string][]>();
   const lines: string[] = ['l: &l', '- k: 1'];
   for (let a = 0; a < 1 + pick(3); a++) {
@@ -150,6 +152,7 @@ test('merged lists read on the lean path as the full exact reader reads them, or
   let refusedByFull = 0;
   let repeats = 0;
   let regions = 0;
+  let noted = 0;
   fc.assert(
     fc.property(fc.integer(), (seed) => {
       const generated = mergeListDocument(seed);
@@ -163,16 +166,17 @@ test('merged lists read on the lean path as the full exact reader reads them, or
       lean++;
       if (generated.contested) contested++;
       if (outcome.duplicates.length > 0) repeats++;
+      if (outcome.notes.length > 0 || outcome.kubectlRefuses !== undefined) noted++;
       if (/<<: \[[^\]\n]*,\n/.test(generated.text)) regions++;
     }),
     { numRuns: Number(process.env.KFGUARD_FUZZ_RUNS ?? 1500) },
   );
   // The generator must reach the lean path often (most of the rest holds two merges, an item go-yaml
   // refuses, or a merge between a key's two occurrences), with items that contest a key (so that
-  // the order of the items shows), repeats, and lists over lines (read by the flow reader).
+  // the order of the items shows), repeats, lists over lines (read by the flow reader), and notes.
   assert.ok(lean > total * 0.4, `only ${lean} of ${total} generated documents the full reader reads were read on the lean path`);
   assert.ok(contested > lean / 4, `only ${contested} of ${lean} read on the lean path had items setting one key differently`);
-  assert.ok(repeats > lean / 20 && regions > lean / 20, `${repeats} with repeats, ${regions} with a list over lines, of ${lean}`);
+  assert.ok(repeats > lean / 20 && regions > lean / 20 && noted > lean / 50, `${repeats} with repeats, ${regions} with a list over lines, ${noted} with a note or refusal, of ${lean}`);
   assert.ok(refusedByFull > 0, 'no generated document held a merge go-yaml refuses');
 });
 
