@@ -10,6 +10,7 @@ import { longLineReadsAlike } from './go-yaml-long-lines.js';
 import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, type LeanFlow, leanFlowRegions, type ReaderPosition, RegionAnchor } from './go-yaml-lean-flow.js';
 import { LeanGiveUp } from './go-yaml-lean-anchors.js';
 import { GoAnchorBinding, type ListenedState } from './go-yaml-lean-rebind.js';
+import { aliasesRedefinedAnchor } from './redefined-anchors.js';
 import { anyTagTypes, DECODE_FAILED, FLOAT_TAG, LeanScalarSink, MERGE_TAG, quotedScalarListener, taggedValue, tagsReadAlike } from './go-yaml-lean-tags.js';
 import { plainValue } from './go-yaml-values.js';
 import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
@@ -179,12 +180,13 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
   // flow reader reads the text again anyway (repeatedPairs), and the rest of this parse was wasted
   // (half the CPU of a megabyte with a merge beside a repeat in every entry, mergerepeat17).
   const flowRepeats = flowText(read);
-  // An anchor name defined again inside a collection anchored with it is bound as go-yaml binds it (go-yaml-lean-rebind.ts).
-  const anchors = new GoAnchorBinding();
+  // An anchor name defined again inside a collection anchored with it is bound as go-yaml binds it
+  // (go-yaml-lean-rebind.ts); only a name defined twice and aliased can need it, so other texts skip the listener's work.
+  const anchors = aliasesRedefinedAnchor(flow ? flow.source : read) ? new GoAnchorBinding() : undefined;
   // A listener call per node either way; it also keeps js-yaml's state for the placeholders' offsets and tagged scalars' ends.
   const listener = (event: string, state: ListenedState): void => {
     activeReader = state;
-    anchors.listener(event, state);
+    anchors?.listener(event, state);
     recorder.listener(event, state);
     if (flowRepeats && recorder.repeated.length > 0) throw new FlowRepeats();
     quoted(event, state);
