@@ -539,6 +539,32 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - <<: [{a: 1}, {b: 2}]\n      name: VAR_${i}\n`),
   },
+  // An anchor name defined twice (anchors17): read on the lean path since then, the name bound as go-yaml
+  // binds it (go-yaml-lean-rebind.ts); before, the full reader read them, 1.05–1.53 s at 1 MB quietly.
+  {
+    name: 'block YAML 1.1 booleans beside an anchor defined twice, exact reader',
+    stresses: '`value: yes` in every env item and `&d` defined twice (the lean path left a repeated anchor to the full reader)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    x: &d 1\n    y: &d 2\n'),
+  },
+  {
+    name: 'block scalar values beside an anchor defined twice, exact reader',
+    stresses: '`value: |` in every env item and `&d` defined twice: no plain run for the full reader\'s lean runs',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |\n        x ${i}\n`, '    x: &d 1\n    y: &d 2\n'),
+  },
+  {
+    name: 'block trailing tabs beside an anchor defined twice, exact reader',
+    stresses: 'a tab after every `name:` value and `&d` defined twice',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\t\n      value: x\n`, '    x: &d 1\n    y: &d 2\n'),
+  },
+  {
+    name: 'block aliases to an anchor defined twice in every env item, exact reader',
+    stresses: '`value: *d` in every env item, `&d` defined twice (the last one named, as go-yaml names it)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: *d\n`, '    x: &d 1\n    y: &d 2\n'),
+  },
 ];
 
 /** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
@@ -548,28 +574,7 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [...GENERAL_CLASSES, ...
  * Mixes the lean path still leaves to the full exact reader (1–3 s per MB, over the 1 s target at
  * 1 MB): measured by `npm run bench:hostile` only, not by the growth test, until they are met.
  */
-export const FULL_READER_MIXES: readonly HostileClass[] = [
-  {
-    name: 'block YAML 1.1 booleans beside an anchor defined twice, full exact reader',
-    stresses: '`value: yes` in every env item and `&d` defined twice (the lean path leaves a repeated anchor to the full reader)',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    x: &d 1\n    y: &d 2\n'),
-  },
-  // With such a construct, entries that are not plain one-line ones leave the parser every byte
-  // (go-yaml-block-runs.ts reads only plain runs lean): measured 1.05–1.53 s at 1 MB quietly (2026-12-05).
-  {
-    name: 'block scalar values beside an anchor defined twice, full exact reader (not met)',
-    stresses: '`value: |` in every env item and `&d` defined twice: no plain run for the lean reader',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |\n        x ${i}\n`, '    x: &d 1\n    y: &d 2\n'),
-  },
-  {
-    name: 'trailing tabs beside an anchor defined twice, full exact reader (not met)',
-    stresses: 'a tab after every `name:` value and `&d` defined twice',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\t\n      value: x\n`, '    x: &d 1\n    y: &d 2\n'),
-  },
-];
+export const FULL_READER_MIXES: readonly HostileClass[] = [];
 
 /** N LoadBalancer Services and N KFP UI Deployments, all on `app: ml-pipeline-ui`, as one JSON List (about 600 bytes a pair). */
 export function manyServicesOverOneSelector(n: number): string {

@@ -9,6 +9,8 @@ import { EMPTY_ENTRY_THEN_ENTRY, FLOW_INDICATOR_START } from './exact-route.js';
 import { longLineReadsAlike } from './go-yaml-long-lines.js';
 import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, type LeanFlow, leanFlowRegions, type ReaderPosition, RegionAnchor } from './go-yaml-lean-flow.js';
 import { LeanGiveUp } from './go-yaml-lean-anchors.js';
+import { GoAnchorBinding, type ListenedState } from './go-yaml-lean-rebind.js';
+import { aliasesRedefinedAnchor } from './redefined-anchors.js';
 import { anyTagTypes, DECODE_FAILED, FLOAT_TAG, LeanScalarSink, MERGE_TAG, quotedScalarListener, taggedValue, tagsReadAlike } from './go-yaml-lean-tags.js';
 import { plainValue } from './go-yaml-values.js';
 import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
@@ -180,10 +182,14 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
   // flow reader reads the text again anyway (repeatedPairs), and the rest of this parse was wasted
   // (half the CPU of a megabyte with a merge beside a repeat in every entry, mergerepeat17).
   const flowRepeats = flowText(read);
+  // An anchor name defined again inside a collection anchored with it is bound as go-yaml binds it
+  // (go-yaml-lean-rebind.ts); only a name defined twice and aliased can need it, so other texts skip the listener's work.
+  const anchors = aliasesRedefinedAnchor(flow ? flow.source : read) ? new GoAnchorBinding() : undefined;
   // A listener call per node either way; it also keeps js-yaml's state for the placeholders' offsets and tagged scalars' ends.
   const anchored = new Set<unknown>();
-  const listener = (event: string, state: Parameters<typeof recorder.listener>[1]): void => {
+  const listener = (event: string, state: ListenedState): void => {
     activeReader = state;
+    anchors?.listener(event, state);
     recorder.listener(event, state);
     // On close js-yaml's state holds the node's own anchor (its collection readers restore it after the items).
     if (event === 'close' && (state as ReaderPosition).anchor != null && (Array.isArray(state.result) || state.result instanceof FlowSlot)) anchored.add(state.result);
@@ -318,7 +324,7 @@ function routable(source: string, read: string): boolean {
   // go-yaml's reading of `[?, : v]` and `[: 1]` is applied by the full reader only (go-yaml-flow-empty-keys.ts).
   if (hasEmptyFlowKey(source) || BARE_VALUE_IN_SEQUENCE.test(source)) return false;
   if (!shortLinesAndSimpleFlow(read)) return false;
-  return tagsReadAlike(read, LEAN_FLOW_PLACEHOLDER) && !hasExplicitKey(read) && !hasDirective(source) && !hasRepeatedAnchor(source) && !hasAliasKey(read);
+  return tagsReadAlike(read, LEAN_FLOW_PLACEHOLDER) && !hasExplicitKey(read) && !hasDirective(source) && !hasAliasKey(read);
 }
 
 /**
@@ -332,24 +338,6 @@ function hasAliasKey(read: string): boolean {
     while (end < read.length && !NAME_END.has(read.charCodeAt(end))) end++;
     while (read.charCodeAt(end) === 32 || read.charCodeAt(end) === 9) end++;
     if (read.charCodeAt(end) === 58 && (end + 1 >= read.length || SPACE_AFTER.has(read.charCodeAt(end + 1)))) return true;
-  }
-  return false;
-}
-
-/**
- * An anchor name defined twice: go-yaml binds a mapping's anchor before reading its entries,
- * js-yaml after, so an alias between an outer and an inner `&a` names different nodes.
- */
-function hasRepeatedAnchor(source: string): boolean {
-  const names = new Set<string>();
-  for (let at = source.indexOf('&'); at !== -1; at = source.indexOf('&', at + 1)) {
-    if (at > 0 && !TAG_BEFORE.has(source.charCodeAt(at - 1))) continue;
-    let end = at + 1;
-    while (end < source.length && !NAME_END.has(source.charCodeAt(end))) end++;
-    if (end === at + 1) continue;
-    const name = source.slice(at + 1, end);
-    if (names.has(name)) return true;
-    names.add(name);
   }
   return false;
 }

@@ -274,7 +274,7 @@ test('what the lean path must not read is left to the full reader', () => {
     'a: !!seq\n- x\n', // a list at its key's indentation: told from an empty node by indentation only, so left
     '!!map\na: x\n', // a tag starting its line's node without a `-`: its owner is on an earlier line
     'a: !!str\n \t y\n', // a tab
-    'x: &a\n  y: &a 1\nz: {<<: *a}\n', // an anchor name bound twice (go-yaml and js-yaml bind the outer one at different times)
+    'x: &a\n  y: &a 1\nz: {<<: *a}\n', // a merged scalar: `*a` names the inner `&a` for go-yaml (go-yaml-lean-rebind.ts), not the mapping
   ];
   for (const text of left) assert.equal(readLean(text), undefined, JSON.stringify(text));
   // A repeat beside flow text was left here until giveup17; the flow collection is now read behind a placeholder.
@@ -297,7 +297,7 @@ test('each hostile block class is read on the lean path, the `yaml` parser never
 });
 
 test('each hostile block class reads as kubectl reads it', requiresKubectl(), () => {
-  assert.equal(BLOCK.length, 17);
+  assert.equal(BLOCK.length, 21);
   const texts = BLOCK.map((c) => c.generate(8 * 1024));
   const oracle = kubectlDecodeAll(texts);
   texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], BLOCK[i]!.name));
