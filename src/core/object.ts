@@ -68,13 +68,19 @@ const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
  */
 export function stringMap(value: unknown): Readonly<Record<string, string>> {
   if (!isRecord(value)) return EMPTY;
-  if (Object.values(value).every((entry) => typeof entry === 'string')) return value as Readonly<Record<string, string>>;
+  if (allStrings(value)) return value as Readonly<Record<string, string>>;
   const texts: Record<string, string> = {};
   for (const [key, entry] of Object.entries(value)) {
     const text = scalarText(entry);
     if (text !== undefined) texts[key] = text;
   }
   return texts;
+}
+
+/** Whether every own value is a string: without a list of the values and a closure (labels are read per rule and object). */
+function allStrings(value: JsonRecord): boolean {
+  for (const key of Object.keys(value)) if (typeof value[key] !== 'string') return false;
+  return true;
 }
 
 export interface OwnerReference {

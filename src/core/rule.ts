@@ -107,6 +107,14 @@ export interface Rule {
   checkInventory?(ctx: InventoryContext): Iterable<ObjectViolation>;
 }
 
+/**
+ * What a `check` returns when a guard rules the object out before any work: a shared empty list
+ * instead of a generator object, since nearly every rule rules out nearly every object. The
+ * engine iterates the result right away inside the same try, so a guard run eagerly behaves as
+ * the first statements of a generator would.
+ */
+export const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
+
 export function defineRule<R extends Rule>(rule: R): R {
   return Object.freeze(rule);
 }

@@ -34,10 +34,26 @@ const SINGLE_CONTAINER_KEYS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.singl
 const KINDS_WITHOUT_CONTAINERS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.kindsWithoutContainers);
 const STANDARD_POD_SPEC_PATHS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.standardPodSpecPaths);
 const PATCHABLE_LISTS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.patchableLists);
-const POD_SPEC_PATCH_KEYS: ReadonlySet<string> = new Set(WORKLOAD_SHAPES.podSpecPatchKeys);
 const TEXT_TEMPLATES: ReadonlyMap<string, string | undefined> = new Map(WORKLOAD_SHAPES.textTemplates.map((t) => [t.key, t.requiresSibling]));
 
 const INHERITED_DEFAULTS = WORKLOAD_SHAPES.inheritedDefaults;
+/** Lists whose items inherit a container from their parent's defaults (Argo `templates`). */
+const TEMPLATE_LIST_KEYS: readonly string[] = INHERITED_DEFAULTS.filter((rule) => rule.containerKeys).map((rule) => rule.listKey);
+
+/** What a string field can be, by key, in one lookup: a pod-spec patch first, else maybe a text template. */
+const PATCH = 1;
+const TEXT_TEMPLATE = 2;
+const STRING_KEY_ROLES: ReadonlyMap<string, number> = new Map([...WORKLOAD_SHAPES.textTemplates.map((t): [string, number] => [t.key, TEXT_TEMPLATE]), ...WORKLOAD_SHAPES.podSpecPatchKeys.map((key): [string, number] => [key, PATCH])]);
+
+function hasTemplateList(keys: readonly string[]): boolean {
+  for (const listKey of TEMPLATE_LIST_KEYS) if (keys.includes(listKey)) return true;
+  return false;
+}
+
+function holdsImagelessRecord(items: readonly unknown[]): boolean {
+  for (const item of items) if (isRecord(item) && !isContainerLike(item)) return true;
+  return false;
+}
 
 
 /** Per template record (an Argo template), the default container each of its container keys inherits. */
@@ -52,12 +68,20 @@ const cache = new WeakMap<K8sObject, readonly ContainerRef[]>();
  * patches in standard pod-spec positions. The shapes live in `workload-shapes.ts`.
  */
 export function containersOf(object: K8sObject): readonly ContainerRef[] {
+  // Every rule that reads containers asks for the object being judged, one after another: the
+  // last answer is checked before the WeakMap (about 15 lookups per Pod at a cluster's scale).
+  if (object === lastObject) return lastFound;
   const cached = cache.get(object);
-  if (cached) return cached;
+  if (cached) return remember(object, cached);
   const found: ContainerRef[] = [];
   if (!KINDS_WITHOUT_CONTAINERS.has(object.kind)) {
     // An OpenShift Template's objects run with its parameters substituted; the paths stay the same.
-    walk(withoutBookkeeping(substitutedTemplate(object)), [], 0, found, undefined, new Map());
+    try {
+      walk(withoutBookkeeping(substitutedTemplate(object)), [], 0, found, undefined, scratchInherited);
+    } finally {
+      // Only Argo templates with `templateDefaults` note anything; `clear` on an empty Map still allocates.
+      if (scratchInherited.size > 0) scratchInherited.clear();
+    }
     if (isMachineConfig(object)) staticPodContainers(object, found);
     roleContainers(object, found);
     for (const shape of WORKLOAD_SHAPES.frameworkContainers) {
@@ -65,8 +89,23 @@ export function containersOf(object: K8sObject): readonly ContainerRef[] {
     }
   }
   cache.set(object, found);
+  return remember(object, found);
+}
+
+let lastObject: K8sObject | undefined;
+let lastFound: readonly ContainerRef[] = [];
+
+function remember(object: K8sObject, found: readonly ContainerRef[]): readonly ContainerRef[] {
+  lastObject = object;
+  lastFound = found;
   return found;
 }
+
+/**
+ * The defaults noted during one `containersOf` walk, emptied after it (the walk is never
+ * re-entered for another object): one Map for the scan instead of one per object.
+ */
+const scratchInherited: Inherited = new Map();
 
 /**
  * Pod specs of the objects judged last: the threat scan and several rules ask for the same
@@ -144,14 +183,19 @@ export function withoutBookkeeping(object: K8sObject): K8sObject {
 
 function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: ContainerRef[], parent: JsonRecord | undefined, inherited: Inherited): void {
   if (depth > MAX_SEARCH_DEPTH) return;
-  noteTemplateDefaults(node, inherited);
-  const ownDefaults = inherited.get(node);
+  const keys = Object.keys(node);
+  // Defaults are noted only where a list that inherits them is an own key (`templates`): a
+  // missing key read through the prototype costs a full lookup, on every record of every object.
+  if (hasTemplateList(keys)) noteTemplateDefaults(node, inherited);
+  const ownDefaults = inherited.size === 0 ? undefined : inherited.get(node);
   // No closures here: this runs for every record of every object, and most hold no container.
   let holder: PodSpecRef | undefined;
-  for (const key of Object.keys(node)) {
+  for (const key of keys) {
     const value = node[key];
     if (typeof value === 'string') {
-      if (POD_SPEC_PATCH_KEYS.has(key)) {
+      const textRole = STRING_KEY_ROLES.get(key);
+      if (textRole === undefined) continue;
+      if (textRole === PATCH) {
         const nodePath = formatPath(segments);
         patchContainers(value, joinPath(nodePath, key), found, () => (holder ??= podSpecRef(node, nodePath, parent)));
       } else if (isTextTemplate(node, key)) {
@@ -167,27 +211,7 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
     if (value === null || typeof value !== 'object') continue;
     const role = CONTAINER_LISTS[key];
     if (role && Array.isArray(value)) {
-      const defaults = listDefaults(node, key);
-      const items = defaults ? value.map((item) => (isRecord(item) ? withDefaults(defaults, item) : item)) : value;
-      // Image-less records are patch containers only where a built-in controller keeps its pod spec.
-      const patchable = PATCHABLE_LISTS.has(key) && items.some((item) => isRecord(item) && !isContainerLike(item)) && STANDARD_POD_SPEC_PATHS.has(formatPath(segments));
-      const others: number[] = [];
-      items.forEach((item, i) => {
-        if (isContainerLike(item) || (patchable && isRecord(item))) {
-          const nodePath = formatPath(segments);
-          holder ??= podSpecRef(node, nodePath, parent);
-          found.push({ container: item, path: joinPath(nodePath, key, i), name: asString(item.name) ?? '', role, holder });
-        } else if (item !== null && typeof item === 'object') {
-          others.push(i);
-        }
-      });
-      // The same key means something else elsewhere: Argo `steps` is a list of lists of steps,
-      // each of which may carry an `inline` template. What is not a container is walked as usual.
-      if (others.length > 0) {
-        segments.push(key);
-        for (const i of others) walkItem(value[i], i, segments, depth, found, node, inherited);
-        segments.pop();
-      }
+      holder = listContainers(node, key, value, role, segments, depth, found, parent, inherited, holder);
       continue;
     }
     const single = SINGLE_CONTAINER_KEYS.has(key) && isRecord(value) ? inheritedContainer(ownDefaults?.[key], value) : undefined;
@@ -205,6 +229,37 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
     }
     segments.pop();
   }
+}
+
+/**
+ * A list under a container-list key (`containers`, `initContainers`, …): its containers, and its
+ * other records walked as usual. Returns the node's holder, made at its first container.
+ */
+function listContainers(node: JsonRecord, key: string, value: readonly unknown[], role: ContainerRole, segments: PathSegment[], depth: number, found: ContainerRef[], parent: JsonRecord | undefined, inherited: Inherited, known: PodSpecRef | undefined): PodSpecRef | undefined {
+  let holder = known;
+  const defaults = listDefaults(node, key);
+  const items: readonly unknown[] = defaults ? value.map((item) => (isRecord(item) ? withDefaults(defaults, item) : item)) : value;
+  // Image-less records are patch containers only where a built-in controller keeps its pod spec.
+  const patchable = PATCHABLE_LISTS.has(key) && holdsImagelessRecord(items) && STANDARD_POD_SPEC_PATHS.has(formatPath(segments));
+  let others: number[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (isContainerLike(item) || (patchable && isRecord(item))) {
+      const nodePath = formatPath(segments);
+      holder ??= podSpecRef(node, nodePath, parent);
+      found.push({ container: item, path: joinPath(nodePath, key, i), name: asString(item.name) ?? '', role, holder });
+    } else if (item !== null && typeof item === 'object') {
+      (others ??= []).push(i);
+    }
+  }
+  // The same key means something else elsewhere: Argo `steps` is a list of lists of steps,
+  // each of which may carry an `inline` template. What is not a container is walked as usual.
+  if (others !== undefined) {
+    segments.push(key);
+    for (const i of others) walkItem(value[i], i, segments, depth, found, node, inherited);
+    segments.pop();
+  }
+  return holder;
 }
 
 /** One list item: a record is walked, and a nested list (Argo's parallel `steps` groups) is walked item by item. */

@@ -38,12 +38,26 @@ const LABEL_ROLES: readonly (readonly [string, MlWorkloadRole])[] = [
  * controllers — by the labels those controllers stamp on their pods.
  */
 export function mlWorkloadRole(object: K8sObject): MlWorkloadRole | undefined {
+  // Two supply-chain rules ask in turn about the object being judged: the last answer is kept.
+  if (object === lastObject) return lastRole;
+  lastRole = roleOf(object);
+  lastObject = object;
+  return lastRole;
+}
+
+let lastObject: K8sObject | undefined;
+let lastRole: MlWorkloadRole | undefined;
+
+function roleOf(object: K8sObject): MlWorkloadRole | undefined {
   const byKind = KIND_ROLES[object.kind];
   if (byKind) return byKind;
   // No list of label sets and no closure per key: every rule that asks runs this on every object.
-  const own = roleByLabels(labelsOf(object));
+  const ownLabels = labelsOf(object);
+  const own = roleByLabels(ownLabels);
   if (own) return own;
   for (const labels of podLabelsOf(object)) {
+    // A Pod's pod labels are its own labels, just read: they give no role.
+    if (labels === ownLabels) continue;
     const role = roleByLabels(labels);
     if (role) return role;
   }

@@ -88,14 +88,16 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: ScanContext, s
   if (image !== undefined && imageVerdict) {
     signal(state, imageVerdict.kind, imageVerdict.word ? `${image} (says "${imageVerdict.word}")` : image, site('image', 'image'), '');
   }
-  const argv: ArgvElement[] = [
-    ...asArray(container.command).map((v, i) => ({ text: scalarText(v), site: argSite('command', i) })),
-    ...asArray(container.args).map((v, i) => ({ text: scalarText(v), site: argSite('args', i) })),
-  ];
+  // Built in loops: this runs for every container of every object, and most have neither list.
+  const argv: ArgvElement[] = [];
+  const commandList = asArray(container.command);
+  for (let i = 0; i < commandList.length; i++) argv.push({ text: scalarText(commandList[i]), site: argSite('command', i) });
+  const args = asArray(container.args);
+  for (let i = 0; i < args.length; i++) argv.push({ text: scalarText(args[i]), site: argSite('args', i) });
   scanArgv(argv, '', state);
   // Only text with a `$` can name a variable, and most command lines have none.
   // With no variables defined nothing can be replaced.
-  const variables = argv.some((a) => a.text.includes('$')) ? containerVariables(container, object, ctx.inventory) : undefined;
+  const variables = namesVariable(argv) ? containerVariables(container, object, ctx.inventory) : undefined;
   if (variables !== undefined && variables.size > 0) {
     const resolved = argv.map((a) => ({ ...a, resolved: resolveVariables(a.text, variables) }));
     const replaced = resolved.flatMap((r) => r.resolved.replaced);
@@ -118,16 +120,32 @@ function scanContainer(ref: ContainerRef, object: K8sObject, ctx: ScanContext, s
     else scanScript(tektonScript, scriptSite, '', state);
   }
   scanEnv(container, site, state);
-  for (const hook of ['postStart', 'preStop']) {
-    const command = asArray(asRecord(asRecord(asRecord(container.lifecycle)?.[hook])?.exec)?.command);
-    scanArgv(command.map((v, i) => ({ text: scalarText(v), site: site(`${hook} command[${i}]`, 'lifecycle', hook, 'exec', 'command', i) })), '', state);
+  scanExecCommands(container, site, state);
+  scanEnvReferences(container, path, object, ctx, state, scannedRefs);
+}
+
+/** Lifecycle hooks and exec probes; an empty command list is not read (`scanArgv` skips it), so none is made. */
+function scanExecCommands(container: JsonRecord, site: (field: string, ...segments: (string | number)[]) => Site, state: ScanState): void {
+  const lifecycle = asRecord(container.lifecycle);
+  if (lifecycle) {
+    for (const hook of LIFECYCLE_HOOKS) {
+      const hookCommand = asArray(asRecord(asRecord(lifecycle[hook])?.exec)?.command);
+      if (hookCommand.length > 0) scanArgv(hookCommand.map((v, i) => ({ text: scalarText(v), site: site(`${hook} command[${i}]`, 'lifecycle', hook, 'exec', 'command', i) })), '', state);
+    }
   }
   // An exec probe runs its command inside the container on a timer: a quiet way to start a miner.
-  for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
-    const command = asArray(asRecord(asRecord(container[probe])?.exec)?.command);
-    scanArgv(command.map((v, i) => ({ text: scalarText(v), site: site(`${probe} command[${i}]`, probe, 'exec', 'command', i) })), '', state);
+  for (const probe of EXEC_PROBES) {
+    const probeCommand = asArray(asRecord(asRecord(container[probe])?.exec)?.command);
+    if (probeCommand.length > 0) scanArgv(probeCommand.map((v, i) => ({ text: scalarText(v), site: site(`${probe} command[${i}]`, probe, 'exec', 'command', i) })), '', state);
   }
-  scanEnvReferences(container, path, object, ctx, state, scannedRefs);
+}
+
+const LIFECYCLE_HOOKS = ['postStart', 'preStop'] as const;
+const EXEC_PROBES = ['startupProbe', 'livenessProbe', 'readinessProbe'] as const;
+
+function namesVariable(argv: readonly ArgvElement[]): boolean {
+  for (const element of argv) if (element.text.includes('$')) return true;
+  return false;
 }
 
 /** Signals that, found in a container's env, show the env configures a miner: then a wallet beside them counts. */

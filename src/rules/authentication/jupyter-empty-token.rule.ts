@@ -1,6 +1,7 @@
-import { defineRule, type Violation } from '../../core/rule.js';
+import { defineRule, NO_VIOLATIONS, type RuleContext, type Violation } from '../../core/rule.js';
+import type { K8sObject } from '../../core/types.js';
 import type { Severity } from '../../core/severity.js';
-import { containersOf } from '../../k8s/workloads.js';
+import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
 import { emptyTokenSettings } from '../../platforms/jupyter-token.js';
 import { reachabilityOf } from '../../exposure/workload-reachability.js';
 import { ANY_KIND, SPEC_SOURCES } from '../rule-defaults.js';
@@ -30,27 +31,31 @@ export default defineRule({
     needs: { reads: '*', snapshot: 'optional', request: false, cost: 'moderate' },
     fixable: true,
   },
-  *check(object, ctx): Iterable<Violation> {
+  check(object, ctx): Iterable<Violation> {
     const sites = containersOf(object);
     const settings = sites.flatMap((site) => emptyTokenSettings(site, object, ctx.inventory).map((setting) => ({ site, setting })));
-    if (settings.length === 0) return;
-    const reach = reachabilityOf(object, ctx.inventory, ctx.config.lists);
-    if (reach.verdict === 'gateway-authenticated') return;
-    const severity: Severity = reach.verdict === 'external' ? 'high' : 'medium';
-    const where =
-      reach.verdict === 'external'
-        ? `reachable from outside the cluster via ${reach.via.join(', ')}`
-        : reach.verdict === 'internal'
-          ? 'reachable by every pod in the cluster'
-          : 'with no authenticating gateway in front of it in the scanned manifests';
-    for (const { site, setting } of settings) {
-      yield {
-        message: `Container "${site.name}" starts Jupyter with an empty token, ${where}; anyone who reaches it gets a shell.`,
-        path: setting.path,
-        severity,
-        evidence: [setting.written, ...reach.via],
-        discriminator: setting.path,
-      };
-    }
+    return settings.length === 0 ? NO_VIOLATIONS : emptyTokenViolations(object, ctx, settings);
   },
 });
+
+
+function* emptyTokenViolations(object: K8sObject, ctx: RuleContext, settings: readonly { readonly site: ContainerRef; readonly setting: ReturnType<typeof emptyTokenSettings>[number] }[]): Iterable<Violation> {
+  const reach = reachabilityOf(object, ctx.inventory, ctx.config.lists);
+  if (reach.verdict === 'gateway-authenticated') return;
+  const severity: Severity = reach.verdict === 'external' ? 'high' : 'medium';
+  const where =
+    reach.verdict === 'external'
+      ? `reachable from outside the cluster via ${reach.via.join(', ')}`
+      : reach.verdict === 'internal'
+        ? 'reachable by every pod in the cluster'
+        : 'with no authenticating gateway in front of it in the scanned manifests';
+  for (const { site, setting } of settings) {
+    yield {
+      message: `Container "${site.name}" starts Jupyter with an empty token, ${where}; anyone who reaches it gets a shell.`,
+      path: setting.path,
+      severity,
+      evidence: [setting.written, ...reach.via],
+      discriminator: setting.path,
+    };
+  }
+}

@@ -1,5 +1,5 @@
 import { namespaceOf } from '../../core/object.js';
-import { defineRule, type Violation } from '../../core/rule.js';
+import { defineRule, NO_VIOLATIONS, type RuleContext, type Violation } from '../../core/rule.js';
 import type { K8sObject } from '../../core/types.js';
 import type { Inventory } from '../../core/inventory.js';
 import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
@@ -30,23 +30,27 @@ export default defineRule({
     sources: SPEC_SOURCES,
     needs: { reads: '*', snapshot: 'optional', request: false, cost: 'moderate' },
   },
-  *check(object, ctx): Iterable<Violation> {
+  check(object, ctx): Iterable<Violation> {
     const sites = containersOf(object).filter((site) => kfpComponentOf(site) !== undefined);
     const first = sites[0];
-    if (!first) return;
-    const mode = multiUserMode(object, sites, ctx.inventory);
-    if (mode.multiUser) return;
-    const reach = reachabilityOf(object, ctx.inventory, ctx.config.lists);
-    if (reach.verdict !== 'external') return;
-    // Every route was judged; the message and evidence name a few and count the rest (issue 17).
-    const via = shownWithRest(reach.via, SHOWN_ROUTES, 'routes');
-    yield {
-      message: `Kubeflow Pipelines ${kfpComponentOf(first)} "${first.name}" is reachable from outside the cluster via ${via.join(', ')} while multi-user mode is off (${mode.reason}); anyone can run pipelines.`,
-      path: first.path,
-      evidence: [...via, mode.reason],
-    };
+    return first ? singleUserExposure(object, ctx, sites, first) : NO_VIOLATIONS;
   },
 });
+
+
+function* singleUserExposure(object: K8sObject, ctx: RuleContext, sites: readonly ContainerRef[], first: ContainerRef): Iterable<Violation> {
+  const mode = multiUserMode(object, sites, ctx.inventory);
+  if (mode.multiUser) return;
+  const reach = reachabilityOf(object, ctx.inventory, ctx.config.lists);
+  if (reach.verdict !== 'external') return;
+  // Every route was judged; the message and evidence name a few and count the rest (issue 17).
+  const via = shownWithRest(reach.via, SHOWN_ROUTES, 'routes');
+  yield {
+    message: `Kubeflow Pipelines ${kfpComponentOf(first)} "${first.name}" is reachable from outside the cluster via ${via.join(', ')} while multi-user mode is off (${mode.reason}); anyone can run pipelines.`,
+    path: first.path,
+    evidence: [...via, mode.reason],
+  };
+}
 
 /**
  * The API server decides multi-user mode from `MULTIUSER`. When the scan lacks the API server,

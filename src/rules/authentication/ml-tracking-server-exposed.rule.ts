@@ -1,5 +1,6 @@
 import { asString } from '../../core/object.js';
-import { defineRule, type Violation } from '../../core/rule.js';
+import { defineRule, NO_VIOLATIONS, type RuleContext, type Violation } from '../../core/rule.js';
+import type { K8sObject } from '../../core/types.js';
 import type { Severity } from '../../core/severity.js';
 import { commandWords, findFlags, mentions } from '../../k8s/command-line.js';
 import { containersOf, type ContainerRef } from '../../k8s/workloads.js';
@@ -34,25 +35,29 @@ export default defineRule({
     sources: SPEC_SOURCES,
     needs: { reads: '*', snapshot: 'optional', request: false, cost: 'moderate' },
   },
-  *check(object, ctx): Iterable<Violation> {
+  check(object, ctx): Iterable<Violation> {
     const servers = containersOf(object).flatMap((site) => {
       const server = trackingServerOf(site);
       return server ? [{ site, server }] : [];
     });
-    if (servers.length === 0) return;
-    const reach = reachabilityOf(object, ctx.inventory, ctx.config.lists);
-    if (reach.verdict !== 'external') return;
-    for (const { site, server } of servers) {
-      yield {
-        message: `${server.product} in container "${site.name}" is reachable from outside the cluster via ${reach.via.join(', ')}, and asks for no login.`,
-        path: site.path,
-        severity: server.severity,
-        evidence: reach.via,
-        discriminator: site.path,
-      };
-    }
+    return servers.length === 0 ? NO_VIOLATIONS : exposedServers(object, ctx, servers);
   },
 });
+
+
+function* exposedServers(object: K8sObject, ctx: RuleContext, servers: readonly { readonly site: ContainerRef; readonly server: TrackingServer }[]): Iterable<Violation> {
+  const reach = reachabilityOf(object, ctx.inventory, ctx.config.lists);
+  if (reach.verdict !== 'external') return;
+  for (const { site, server } of servers) {
+    yield {
+      message: `${server.product} in container "${site.name}" is reachable from outside the cluster via ${reach.via.join(', ')}, and asks for no login.`,
+      path: site.path,
+      severity: server.severity,
+      evidence: reach.via,
+      discriminator: site.path,
+    };
+  }
+}
 
 function trackingServerOf(site: ContainerRef): TrackingServer | undefined {
   const repository = parseImageRef(asString(site.container.image) ?? '')?.repository ?? '';

@@ -1,5 +1,5 @@
 import { asRecord, asString, labelsOf, namespaceOf } from '../../core/object.js';
-import { defineRule } from '../../core/rule.js';
+import { defineRule, NO_VIOLATIONS, type RuleContext, type Violation } from '../../core/rule.js';
 import type { K8sObject } from '../../core/types.js';
 import type { DerivedAnalysis, Inventory } from '../../core/inventory.js';
 import { accessGraphOf } from '../../rbac/access-graph.js';
@@ -121,20 +121,24 @@ export default defineRule({
     sources: RBAC_SOURCES,
     needs: { reads: RBAC_READS, snapshot: 'required', request: false, cost: 'moderate' },
   },
-  *check(object, ctx) {
+  check(object, ctx): Iterable<Violation> {
     const run = runSpecOf(object);
-    if (!run) return;
-    const namespace = namespaceOf(object);
-    const name = asString(run.spec.serviceAccountName) ?? asString(run.spec.serviceAccount) ?? 'default';
-    const serviceAccount = namespace === undefined ? undefined : ctx.inventory.get('ServiceAccount', namespace, name, '')?.object;
-    if (!mountsToken(run, serviceAccount)) return;
-    const powers = powersOf(ctx.inventory, namespace, name);
-    if (powers.length === 0) return;
-    const shown = powers.length > 5 ? [...powers.slice(0, 5), `${powers.length - 5} more`] : powers;
-    yield {
-      message: `Pipeline pods mount the token of ServiceAccount ${namespace ?? '(default)'}/${name}, which can ${shown.join(', ')}`,
-      path: run.spec.serviceAccountName !== undefined ? `${run.path}.serviceAccountName` : run.path,
-      evidence: powers,
-    };
+    return run ? tokenViolations(object, ctx, run) : NO_VIOLATIONS;
   },
 });
+
+
+function* tokenViolations(object: K8sObject, ctx: RuleContext, run: RunSpec): Iterable<Violation> {
+  const namespace = namespaceOf(object);
+  const name = asString(run.spec.serviceAccountName) ?? asString(run.spec.serviceAccount) ?? 'default';
+  const serviceAccount = namespace === undefined ? undefined : ctx.inventory.get('ServiceAccount', namespace, name, '')?.object;
+  if (!mountsToken(run, serviceAccount)) return;
+  const powers = powersOf(ctx.inventory, namespace, name);
+  if (powers.length === 0) return;
+  const shown = powers.length > 5 ? [...powers.slice(0, 5), `${powers.length - 5} more`] : powers;
+  yield {
+    message: `Pipeline pods mount the token of ServiceAccount ${namespace ?? '(default)'}/${name}, which can ${shown.join(', ')}`,
+    path: run.spec.serviceAccountName !== undefined ? `${run.path}.serviceAccountName` : run.path,
+    evidence: powers,
+  };
+}

@@ -1,8 +1,9 @@
-import { defineRule, type Violation } from '../../core/rule.js';
+import { defineRule, NO_VIOLATIONS, type Violation } from '../../core/rule.js';
+import type { K8sObject } from '../../core/types.js';
 import { imageOf, containersOf } from '../../k8s/workloads.js';
 import { parseImageRef } from '../../k8s/image-ref.js';
 import { floatingReason } from '../../k8s/image-tags.js';
-import { mlWorkloadRole } from '../../platforms/ml-workloads.js';
+import { mlWorkloadRole, type MlWorkloadRole } from '../../platforms/ml-workloads.js';
 import { ANY_KIND, OBJECT_ONLY, OBJECT_SOURCES } from '../rule-defaults.js';
 
 export default defineRule({
@@ -28,20 +29,23 @@ export default defineRule({
     needs: OBJECT_ONLY,
     fixable: true,
   },
-  *check(object): Iterable<Violation> {
+  check(object): Iterable<Violation> {
     const role = mlWorkloadRole(object);
-    if (!role) return;
-    for (const ref of containersOf(object)) {
-      const image = imageOf(ref.container) ?? '';
-      const parsed = parseImageRef(image);
-      const reason = parsed ? floatingReason(parsed) : undefined;
-      if (!reason) continue;
-      yield {
-        message: `${role[0]?.toUpperCase()}${role.slice(1)} container "${ref.name}" uses image ${image}: ${reason}, so what runs can change without any change to this manifest.`,
-        path: `${ref.path}.image`,
-        evidence: [image],
-        discriminator: ref.path,
-      };
-    }
+    return role ? floatingTags(object, role) : NO_VIOLATIONS;
   },
 });
+
+function* floatingTags(object: K8sObject, role: MlWorkloadRole): Iterable<Violation> {
+  for (const ref of containersOf(object)) {
+    const image = imageOf(ref.container) ?? '';
+    const parsed = parseImageRef(image);
+    const reason = parsed ? floatingReason(parsed) : undefined;
+    if (!reason) continue;
+    yield {
+      message: `${role[0]?.toUpperCase()}${role.slice(1)} container "${ref.name}" uses image ${image}: ${reason}, so what runs can change without any change to this manifest.`,
+      path: `${ref.path}.image`,
+      evidence: [image],
+      discriminator: ref.path,
+    };
+  }
+}

@@ -1,4 +1,5 @@
-import { defineRule, type Violation } from '../../core/rule.js';
+import { defineRule, NO_VIOLATIONS, type Violation } from '../../core/rule.js';
+import type { K8sObject } from '../../core/types.js';
 import { containersOf, imageOf } from '../../k8s/workloads.js';
 import { parseImageRef } from '../../k8s/image-ref.js';
 import { floatingReason } from '../../k8s/image-tags.js';
@@ -28,19 +29,22 @@ export default defineRule({
     needs: OBJECT_ONLY,
     fixable: true,
   },
-  *check(object): Iterable<Violation> {
-    if (!mlWorkloadRole(object)) return;
-    const unpinned = containersOf(object).filter((ref) => {
-      const parsed = parseImageRef(imageOf(ref.container) ?? '');
-      return parsed !== undefined && parsed.digest === undefined && floatingReason(parsed) === undefined;
-    });
-    const first = unpinned[0];
-    if (!first) return;
-    const images = [...new Set(unpinned.map((ref) => imageOf(ref.container) ?? ''))];
-    yield {
-      message: `${images.length} image${images.length === 1 ? '' : 's'} of this workload ${images.length === 1 ? 'is' : 'are'} named by tag without a digest: ${images.join(', ')}.`,
-      path: `${first.path}.image`,
-      evidence: images,
-    };
+  check(object): Iterable<Violation> {
+    return mlWorkloadRole(object) ? unpinnedImages(object) : NO_VIOLATIONS;
   },
 });
+
+function* unpinnedImages(object: K8sObject): Iterable<Violation> {
+  const unpinned = containersOf(object).filter((ref) => {
+    const parsed = parseImageRef(imageOf(ref.container) ?? '');
+    return parsed !== undefined && parsed.digest === undefined && floatingReason(parsed) === undefined;
+  });
+  const first = unpinned[0];
+  if (!first) return;
+  const images = [...new Set(unpinned.map((ref) => imageOf(ref.container) ?? ''))];
+  yield {
+    message: `${images.length} image${images.length === 1 ? '' : 's'} of this workload ${images.length === 1 ? 'is' : 'are'} named by tag without a digest: ${images.join(', ')}.`,
+    path: `${first.path}.image`,
+    evidence: images,
+  };
+}

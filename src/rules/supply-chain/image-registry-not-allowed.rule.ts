@@ -1,4 +1,5 @@
-import { defineRule, type Violation } from '../../core/rule.js';
+import { defineRule, NO_VIOLATIONS, type Violation } from '../../core/rule.js';
+import type { K8sObject } from '../../core/types.js';
 import { appendedList, ruleOptionsOf } from '../../core/rule-options.js';
 import { containersOf, imageOf } from '../../k8s/workloads.js';
 import { parseImageRef, qualifiedName } from '../../k8s/image-ref.js';
@@ -34,21 +35,25 @@ export default defineRule({
     needs: OBJECT_ONLY,
     options: (zod) => zod.strictObject({ allowed: appendedList(zod) }),
   },
-  *check(object, ctx): Iterable<Violation> {
+  check(object, ctx): Iterable<Violation> {
     const allowed = (ruleOptionsOf<RegistryOptions>(ctx.config, RULE_ID)?.allowed ?? []).map((entry) => entry.trim().replace(/\/+$/, '').toLowerCase()).filter(Boolean);
-    if (allowed.length === 0) return;
-    for (const ref of containersOf(object)) {
-      const image = imageOf(ref.container) ?? '';
-      const parsed = parseImageRef(image);
-      if (!parsed) continue;
-      const name = qualifiedName(parsed).toLowerCase();
-      if (allowed.some((entry) => name === entry || name.startsWith(`${entry}/`))) continue;
-      yield {
-        message: `Container "${ref.name}" pulls ${image} from ${parsed.registry}, which is not in the allowed registries.`,
-        path: `${ref.path}.image`,
-        evidence: [image, `allowed: ${allowed.join(', ')}`],
-        discriminator: ref.path,
-      };
-    }
+    return allowed.length === 0 ? NO_VIOLATIONS : unlistedRegistries(object, allowed);
   },
 });
+
+
+function* unlistedRegistries(object: K8sObject, allowed: readonly string[]): Iterable<Violation> {
+  for (const ref of containersOf(object)) {
+    const image = imageOf(ref.container) ?? '';
+    const parsed = parseImageRef(image);
+    if (!parsed) continue;
+    const name = qualifiedName(parsed).toLowerCase();
+    if (allowed.some((entry) => name === entry || name.startsWith(`${entry}/`))) continue;
+    yield {
+      message: `Container "${ref.name}" pulls ${image} from ${parsed.registry}, which is not in the allowed registries.`,
+      path: `${ref.path}.image`,
+      evidence: [image, `allowed: ${allowed.join(', ')}`],
+      discriminator: ref.path,
+    };
+  }
+}

@@ -1,8 +1,9 @@
 import { describeObject } from '../../core/object.js';
-import { defineRule, type Violation } from '../../core/rule.js';
-import { describeSignal, labelOf, scoreSignals } from '../../threat/signals.js';
+import { defineRule, NO_VIOLATIONS, type Violation } from '../../core/rule.js';
+import { describeSignal, labelOf, scoreSignals, type Verdict } from '../../threat/signals.js';
 import { minerOptionsSchema } from '../../threat/miner-options.js';
-import { scanWorkload } from '../../threat/workload-scan.js';
+import { scanWorkload, type WorkloadScan } from '../../threat/workload-scan.js';
+import type { K8sObject } from '../../core/types.js';
 
 const MAX_EVIDENCE_LINES = 12;
 
@@ -52,18 +53,22 @@ export default defineRule({
     needs: { reads: ['ConfigMap', 'Secret'], snapshot: 'optional', request: false, cost: 'moderate' },
     options: minerOptionsSchema,
   },
-  *check(object, ctx): Generator<Violation> {
+  check(object, ctx): Iterable<Violation> {
     // The scan draws on the object's budget; what it could not read is said in the evidence.
     const scan = scanWorkload(object, ctx);
     const verdict = scoreSignals(scan.signals);
-    if (!verdict) return;
-    const strongest = verdict.signals[0];
-    const kinds = [...new Set(verdict.signals.map((s) => labelOf(s.kind)))];
-    yield {
-      message: `${describeObject(object)} ${HEADLINES[verdict.severity as keyof typeof HEADLINES] ?? HEADLINES.medium}: ${kinds.join(', ')}`,
-      ...(strongest ? { path: strongest.site.path } : {}),
-      severity: verdict.severity,
-      evidence: [...verdict.signals.slice(0, MAX_EVIDENCE_LINES).map(describeSignal), ...scan.cutShort.map((reason) => `scan cut short: ${reason}`)],
-    };
+    // Nearly every workload gives no verdict: no generator for those.
+    return verdict ? minerViolation(object, scan, verdict) : NO_VIOLATIONS;
   },
 });
+
+function* minerViolation(object: K8sObject, scan: WorkloadScan, verdict: Verdict): Generator<Violation> {
+  const strongest = verdict.signals[0];
+  const kinds = [...new Set(verdict.signals.map((s) => labelOf(s.kind)))];
+  yield {
+    message: `${describeObject(object)} ${HEADLINES[verdict.severity as keyof typeof HEADLINES] ?? HEADLINES.medium}: ${kinds.join(', ')}`,
+    ...(strongest ? { path: strongest.site.path } : {}),
+    severity: verdict.severity,
+    evidence: [...verdict.signals.slice(0, MAX_EVIDENCE_LINES).map(describeSignal), ...scan.cutShort.map((reason) => `scan cut short: ${reason}`)],
+  };
+}

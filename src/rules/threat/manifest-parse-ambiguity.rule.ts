@@ -1,5 +1,5 @@
-import { defineRule, type RuleContext, type Violation } from '../../core/rule.js';
-import type { K8sObject } from '../../core/types.js';
+import { defineRule, NO_VIOLATIONS, type RuleContext, type Violation } from '../../core/rule.js';
+import type { FileOrigin, K8sObject } from '../../core/types.js';
 import { isUnreadDocument, UNREAD_DOCUMENT_KIND } from '../../core/unread-document.js';
 import { indicatorsFor } from '../../threat/indicators.js';
 import { minerOptionsOf } from '../../threat/miner-options.js';
@@ -39,24 +39,28 @@ export default defineRule({
     sources: ['manifest'],
     needs: OBJECT_ONLY,
   },
-  *check(object, ctx) {
-    if (ctx.origin.kind !== 'file') return;
-    if (object.kind === UNREAD_DOCUMENT_KIND) {
-      yield* searchRefusedText(object, ctx);
-      return;
-    }
-    const notes = ctx.origin.readingNotes;
-    if (!notes || notes.length === 0) return;
-    // Graded by the worst difference (sources/reading-diff.ts): an octal file mode or a key
-    // written twice with one value is low; anything that may be a command, image or selector high.
-    const stakes = ctx.origin.readingStakes ?? 'high';
-    yield {
-      message: `This document reads differently in Kubernetes than in YAML 1.2 tools (${notes.length} difference${notes.length === 1 ? '' : 's'}); kfguard judged it as Kubernetes reads it.`,
-      severity: stakes,
-      evidence: notes,
-    };
+  check(object, ctx): Iterable<Violation> {
+    // Only files are read by a YAML reader: every cluster object returns here.
+    return ctx.origin.kind === 'file' ? readingDifferences(object, ctx, ctx.origin) : NO_VIOLATIONS;
   },
 });
+
+function* readingDifferences(object: K8sObject, ctx: RuleContext, origin: FileOrigin): Iterable<Violation> {
+  if (object.kind === UNREAD_DOCUMENT_KIND) {
+    yield* searchRefusedText(object, ctx);
+    return;
+  }
+  const notes = origin.readingNotes;
+  if (!notes || notes.length === 0) return;
+  // Graded by the worst difference (sources/reading-diff.ts): an octal file mode or a key
+  // written twice with one value is low; anything that may be a command, image or selector high.
+  const stakes = origin.readingStakes ?? 'high';
+  yield {
+    message: `This document reads differently in Kubernetes than in YAML 1.2 tools (${notes.length} difference${notes.length === 1 ? '' : 's'}); kfguard judged it as Kubernetes reads it.`,
+    severity: stakes,
+    evidence: notes,
+  };
+}
 
 /**
  * A document kfguard refused still reaches the rules as its raw text (core/unread-document.ts).

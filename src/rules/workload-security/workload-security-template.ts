@@ -1,4 +1,4 @@
-import { defineRule, type Rule, type RuleContext, type RuleMeta, type Violation } from '../../core/rule.js';
+import { defineRule, NO_VIOLATIONS, type Rule, type RuleContext, type RuleMeta, type Violation } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
 import type { K8sObject } from '../../core/types.js';
 import { hostPathVolumesOf, podLevelSpecsOf, type HostPathVolume, type PodLevelSpec } from '../../k8s/pod-level.js';
@@ -54,19 +54,25 @@ export function workloadSecurityRule<S extends keyof Scopes>(check: WorkloadSecu
       sources: OBJECT_SOURCES,
       needs: OBJECT_ONLY,
     },
-    *check(object, ctx): Iterable<Violation> {
+    check(object, ctx): Iterable<Violation> {
       const nodeAgent = isNodeAgentNamespace(object);
-      for (const place of find(object)) {
-        for (const hit of check.judge(place, ctx)) {
-          yield {
-            message: hit.message,
-            path: hit.path,
-            severity: pssSeverity(object, hit.severity),
-            evidence: [hit.evidence, ...(nodeAgent ? [NODE_AGENT_NOTE] : [])],
-            discriminator: hit.discriminator ?? hit.path,
-          };
-        }
-      }
+      const places = find(object);
+      // Most objects have no place of this scope (no host-path volume): no generator for them.
+      return places.length === 0 ? NO_VIOLATIONS : violationsAt(check, object, ctx, nodeAgent, places);
     },
   });
+}
+
+function* violationsAt<S extends keyof Scopes>(check: WorkloadSecurityCheck<S>, object: K8sObject, ctx: RuleContext, nodeAgent: boolean, places: readonly Scopes[S][]): Iterable<Violation> {
+  for (const place of places) {
+    for (const hit of check.judge(place, ctx)) {
+      yield {
+        message: hit.message,
+        path: hit.path,
+        severity: pssSeverity(object, hit.severity),
+        evidence: [hit.evidence, ...(nodeAgent ? [NODE_AGENT_NOTE] : [])],
+        discriminator: hit.discriminator ?? hit.path,
+      };
+    }
+  }
 }
