@@ -12,8 +12,8 @@
  *   and all of the changes (sampled at each miner) and its CPU time per change, from /proc.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ALL_RULES } from '../src/rules/index.js';
 import { kindsToList } from '../src/sources/cluster/catalog.js';
@@ -25,8 +25,15 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const EVENTS = Number(process.env.BENCH_WATCH_EVENTS ?? 100_000);
 const RATE = Number(process.env.BENCH_WATCH_RATE ?? 1_000);
 const SCALE = Number(process.env.BENCH_CLUSTER_SCALE ?? 1);
-/** BENCH_KFGUARD_BIN: another build's bin/kfguard.js (a copy of bin/ and dist/), for A/B runs. */
+/**
+ * BENCH_KFGUARD_BIN: another build's bin/kfguard.js, for A/B runs: a copy of bin/, dist/, data/ and
+ * package.json. Without data/ every rule reading a shipped list fails on every object (a threat
+ * rule then reports its failure as a finding), and the run measures that, not the build.
+ */
 const BIN = process.env.BENCH_KFGUARD_BIN ?? join(REPO_ROOT, 'bin', 'kfguard.js');
+for (const needed of ['data/lists', 'package.json']) {
+  if (!existsSync(join(dirname(dirname(BIN)), needed))) throw new Error(`BENCH_KFGUARD_BIN: no ${needed} beside ${dirname(BIN)}; copy bin/, dist/, data/ and package.json`);
+}
 
 const server = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'fake-cluster-server.ts')], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, BENCH_CLUSTER_SCALE: String(SCALE) } });
 const serverLines = createInterface({ input: server.stdout! });

@@ -20,7 +20,7 @@ const RATE = Number(process.env.BENCH_WATCH_RATE ?? 1_000);
 const CHANGE = process.env.BENCH_WATCH_CHANGE ?? 'value';
 /** BENCH_HEAP_SNAPSHOTS=1: a heap snapshot (bench/live-probe.mjs) at each sample too, for diffs. */
 const SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOTS === '1';
-/** BENCH_KFGUARD_BIN: another build's bin/kfguard.js (a copy of bin/ and dist/), for A/B runs. */
+/** BENCH_KFGUARD_BIN: another build's bin/kfguard.js (a copy of bin/, dist/, data/ and package.json), for A/B runs. */
 const BIN = process.env.BENCH_KFGUARD_BIN ?? join(REPO_ROOT, 'bin', 'kfguard.js');
 const flags = (process.env.BENCH_WATCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
 

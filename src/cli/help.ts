@@ -285,7 +285,8 @@ kfguard.io/ignore annotations on cluster objects are never honoured for threat a
 whoever created the object wrote them. Exit codes: 0 stopped by a signal, 2 usage errors, no cluster,
 or nothing readable.
 
-Memory: the watch sets V8's --heap-growing-percent=50 (one in NODE_OPTIONS stands). In a container
+Memory: the watch sets V8's --heap-growing-percent=50 and --no-allocation-site-pretenuring (yours
+in NODE_OPTIONS stand). In a container
 node limits V8's heap to half the memory limit; the watch says at start when that does not fit, and
 NODE_OPTIONS=--max-old-space-size=MB (the limit less a quarter) raises it. KFGUARD_WATCH_COMPACTION=on
 compacts old space (a pause of seconds on a large cluster) when it passes 1.7x what V8 last kept.

@@ -15,6 +15,14 @@ export interface DerivedAnalysis<T> {
    * changes need not rebuild them.
    */
   readonly relevant?: (object: K8sObject) => boolean;
+  /**
+   * For analyses that hold objects they read (the exposure analysis holds the workloads behind
+   * each Service): called when `after` replaces `before` (same identity) and the recorded reads
+   * say the analysis is affected. True when the replacement cannot change what it computed beyond
+   * which copy it holds, and it has put `after` in `before`'s place in `value`; the value is then
+   * kept, not rebuilt. `inventory` is the snapshot before the change.
+   */
+  readonly carry?: (value: T, before: ScannedObject, after: ScannedObject, inventory: Inventory) => boolean;
 }
 
 /** Read-only index of the objects judged together, for rules that join objects (Service → Deployment …). */

@@ -160,7 +160,7 @@ export class Snapshot extends InventoryQueries {
     identity ??= `\u0000unnamed\u0000${++unnamed}`;
     const slot = slotOf(scanned);
     const previous = getOf(this.entries.get(identity), slot);
-    const kept = this.unaffected(previous ? [previous, scanned] : [scanned]);
+    const kept = this.unaffected(previous ? [previous, scanned] : [scanned], previous);
     if (previous) this.byObject.delete(previous.object);
     setIn(this.entries, identity, slot, scanned);
     this.index(entryKey(identity, slot), scanned);
@@ -367,10 +367,26 @@ export class Snapshot extends InventoryQueries {
     this.byObject.delete(scanned.object);
   }
 
-  /** The analyses that read nothing `changed` touches, judged before the change is made. */
-  private unaffected(changed: readonly ScannedObject[]): DerivedAnalysis<unknown>[] {
+  /**
+   * The analyses that read nothing `changed` touches, judged before the change is made, and those
+   * an update (`replaced` by the last of `changed`) cannot change that carry the new copy over
+   * (`DerivedAnalysis.carry`): a watch's Pod churn would otherwise rebuild the exposure analysis
+   * after every update, and re-judge every Service read through it.
+   */
+  private unaffected(changed: readonly ScannedObject[], replaced: ScannedObject | undefined): DerivedAnalysis<unknown>[] {
     if (this.memos.size === 0) return [];
-    return [...this.memos.keys()].filter((analysis) => !this.affects(analysis, changed));
+    const after = changed[changed.length - 1] as ScannedObject;
+    const kept: DerivedAnalysis<unknown>[] = [];
+    const judged = new Set<DerivedAnalysis<unknown>>();
+    const judge = (analysis: DerivedAnalysis<unknown>): void => {
+      judged.add(analysis);
+      if (!this.affects(analysis, changed)) kept.push(analysis);
+      else if (replaced && analysis.carry && (this.memos.get(analysis) as Memo).version === this.currentVersion && analysis.carry((this.memos.get(analysis) as Memo).value, replaced, after, this)) kept.push(analysis);
+    };
+    for (const analysis of [...this.memos.keys()]) judge(analysis);
+    // Built while a carry was decided (an analysis the decision reads): judged like the rest.
+    for (const analysis of [...this.memos.keys()]) if (!judged.has(analysis)) judge(analysis);
+    return kept;
   }
 
   /** Moves to a new version, carrying over the analyses `kept`. */

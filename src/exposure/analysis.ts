@@ -2,7 +2,9 @@ import { asRecord, describeObject, nameOf, namespaceOf } from '../core/object.js
 import type { UserLists } from '../core/config-types.js';
 import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
 import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
+import { podLabelsOf } from '../k8s/inventory.js';
 import { hasContainers } from '../k8s/workloads.js';
+import { readersCanSeeUpdate } from '../watch/reader-visible-change.js';
 import { gatewayAuthJudge, ingressAuth, meshOnlyPolicyNote } from './auth-chain.js';
 import { entryRoutesOf, type EntryRoute } from './entry-points.js';
 import { buildRoutingIndex, gatewayFlavourOf, podLabelSets, routesThrough, type RoutingIndex } from './istio-routing.js';
@@ -27,19 +29,38 @@ export interface ExposureAnalysis {
  * load-balancer annotations).
  */
 const analyses = new WeakMap<UserLists, DerivedAnalysis<ExposureAnalysis>>();
+
+/** The analysis as built here: it can take a new copy of a workload it holds in the old one's place. */
+interface CarriableAnalysis extends ExposureAnalysis {
+  /** Puts `after` where `before` is held; false when it cannot (the object is an entry). */
+  replaceCopy(before: ScannedObject, after: ScannedObject): boolean;
+}
+
+/**
+ * An update of a Pod or controller that no reader of it can see (`readersCanSeeUpdate`: nothing
+ * but bookkeeping and labels no selector names and no rule reads by value changed) cannot change
+ * the exposures: the analysis keeps its value with the new copy in the old one's place. A watch's
+ * Pod churn rebuilt it after nearly every update, and with it re-judged every Service read
+ * through it: most of the old-generation garbage each change left (docs/benchmarks.md,
+ * h-watchflat12).
+ */
+function carryCopy(value: ExposureAnalysis, before: ScannedObject, after: ScannedObject, inventory: Inventory): boolean {
+  if (podLabelsOf(before.object).length === 0 || readersCanSeeUpdate(before.object, after.object, inventory)) return false;
+  return (value as CarriableAnalysis).replaceCopy(before, after);
+}
 const ROUTING: DerivedAnalysis<RoutingIndex> = { name: 'istio routing', build: (inventory) => buildRoutingIndex(inventory) };
 
 /** Every exposure in the scanned set, computed once per snapshot version and shared by all rules. */
 export function analyzeExposure(inventory: Inventory, lists: UserLists): ExposureAnalysis {
   let analysis = analyses.get(lists);
   if (!analysis) {
-    analysis = { name: 'exposure', build: (snapshot) => buildExposureAnalysis(snapshot, lists) };
+    analysis = { name: 'exposure', build: (snapshot) => buildExposureAnalysis(snapshot, lists), carry: carryCopy };
     analyses.set(lists, analysis);
   }
   return inventory.derived(analysis);
 }
 
-function buildExposureAnalysis(inventory: Inventory, lists: UserLists): ExposureAnalysis {
+function buildExposureAnalysis(inventory: Inventory, lists: UserLists): CarriableAnalysis {
   // The routing index reads only routing kinds, so a Service or workload change reuses it.
   const index = inventory.derived(ROUTING);
   const selections: Selections = new Map();
@@ -50,7 +71,13 @@ function buildExposureAnalysis(inventory: Inventory, lists: UserLists): Exposure
     list.push(exposure);
     byEntry.set(exposure.entry.object, list);
   }
-  return { all, byEntry: (object) => byEntry.get(object) ?? [], reaching: reachingIndex(all) };
+  const reaching = reachingIndex(all);
+  return {
+    all,
+    byEntry: (object) => byEntry.get(object) ?? [],
+    reaching: reaching.of,
+    replaceCopy: (before, after) => !byEntry.has(before.object) && reaching.replaceCopy(before, after),
+  };
 }
 
 /**
@@ -58,7 +85,7 @@ function buildExposureAnalysis(inventory: Inventory, lists: UserLists): Exposure
  * (shared by every Service with the same selector), so N Services over N workloads index N
  * groups' members once, not N² (object, exposure) pairs.
  */
-function reachingIndex(all: readonly Exposure[]): (object: K8sObject) => readonly Exposure[] {
+function reachingIndex(all: readonly Exposure[]): { of: (object: K8sObject) => readonly Exposure[]; replaceCopy: (before: ScannedObject, after: ScannedObject) => boolean } {
   const order = new Map<Exposure, number>();
   const byService = new Map<K8sObject, Exposure[]>();
   const byWorkloads = new Map<readonly ScannedObject[], Exposure[]>();
@@ -74,7 +101,22 @@ function reachingIndex(all: readonly Exposure[]): (object: K8sObject) => readonl
   }
   const groupIds = new Map([...byWorkloads.keys()].map((workloads, i) => [workloads, i]));
   const byGroupSet = new Map<string, readonly Exposure[]>();
-  return (object) => {
+  /**
+   * Every list holding `before` (the backends' workloads, shared by the exposures and by whatever
+   * keeps memos per list) gets `after` in its place, in place: the lists are the analysis' own.
+   */
+  const replaceCopy = (before: ScannedObject, after: ScannedObject): boolean => {
+    const groups = groupsOf.get(before.object);
+    if (!groups) return true;
+    for (const group of groups) {
+      const members = group as ScannedObject[];
+      for (let i = 0; i < members.length; i++) if (members[i] === before) members[i] = after;
+    }
+    groupsOf.delete(before.object);
+    groupsOf.set(after.object, groups);
+    return true;
+  };
+  const of = (object: K8sObject): readonly Exposure[] => {
     const groups = groupsOf.get(object) ?? [];
     const own = byService.get(object) ?? [];
     const key = `${groups.map((g) => groupIds.get(g)).join(',')}`;
@@ -86,6 +128,7 @@ function reachingIndex(all: readonly Exposure[]): (object: K8sObject) => readonl
     if (own.length === 0) byGroupSet.set(key, sorted);
     return sorted;
   };
+  return { of, replaceCopy };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -1,6 +1,7 @@
 import { flatKey } from '../core/flat-key.js';
 import { apiGroupOf } from '../core/object.js';
 import type { Finding, ResourceRef } from '../core/types.js';
+import { sameFinding } from './same-finding.js';
 
 /** A finding that appeared, changed (severity, message, evidence or suppression) or went away. */
 export interface FindingChange {
@@ -103,8 +104,20 @@ export class FindingTracker {
     return changes;
   }
 
+  /**
+   * The open finding that `finding` restates exactly (`sameFinding`), else `finding` itself: a full
+   * evaluation holds its findings for seconds while it runs in slices, long enough to be promoted
+   * to the old generation, so it swaps in the held ones as it goes and its own die young.
+   */
+  restated(finding: Finding): Finding {
+    const held = this.open.get(finding.fingerprint);
+    return held && held !== finding && sameFinding(held, finding) ? held : finding;
+  }
+
   private put(finding: Finding): FindingChange | undefined {
     const previous = this.open.get(finding.fingerprint);
+    // Restated exactly: the held object stays (see `sameFinding`), the new one is dropped.
+    if (previous && (previous === finding || sameFinding(previous, finding))) return undefined;
     this.open.set(finding.fingerprint, finding);
     if (!previous) {
       const key = resourceKeyOf(finding.resource);

@@ -145,7 +145,8 @@ export class LiveEvaluator {
         next += batchSize;
         if (batch.length === 0) continue;
         const result = runRules(batch, { rules: this.perObject, config: this.options.config, ...this.unread(), inventory: snapshot, podLabelsOf });
-        findings.push(...this.suppress(result.findings, batch));
+        // Held ones in their place at once, so what this slice built dies young (`restated`).
+        for (const finding of this.suppress(result.findings, batch)) findings.push(this.tracker.restated(finding));
         ruleErrors.push(...result.ruleErrors);
       } while (next < objects.length && performance.now() < until);
       await new Promise((resolve) => setImmediate(resolve));

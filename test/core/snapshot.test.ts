@@ -137,6 +137,49 @@ describe('Snapshot', () => {
     assert.deepEqual(snapshot.derived(backends), [], 'the snapshot itself is unchanged');
   });
 
+  test('an affected analysis is kept when it carries the new copy over, and rebuilt when it declines', () => {
+    let builds = 0;
+    let accept = true;
+    const offered: [ScannedObject, ScannedObject][] = [];
+    const backends: DerivedAnalysis<ScannedObject[]> = {
+      name: 'backends',
+      build: (inventory) => {
+        builds++;
+        return inventory.ofKind('Service').flatMap((s) => [...inventory.selectedByService(s.object)]);
+      },
+      carry: (value, before, after) => {
+        offered.push([before, after]);
+        if (!accept) return false;
+        value.splice(value.indexOf(before), 1, after);
+        return true;
+      },
+    };
+    const snapshot = newSnapshot();
+    snapshot.upsert(scanned(service('web', 'ns', { app: 'web' })));
+    const first = scanned(pod('w', 'ns', { app: 'web' }));
+    snapshot.upsert(first);
+    const value = snapshot.derived(backends);
+    assert.deepEqual(value, [first]);
+    const versionBefore = snapshot.version;
+    const second = scanned(pod('w', 'ns', { app: 'web' }));
+    snapshot.upsert(second);
+    assert.deepEqual(offered, [[first, second]], 'offered the replaced copy and the new one');
+    assert.equal(snapshot.derived(backends), value, 'kept');
+    assert.deepEqual(value, [second]);
+    assert.equal(builds, 1);
+    // Carried, not rebuilt: reads recorded before the update do not count it as rebuilt since.
+    assert.equal(snapshot.changeTestSince([first, second], versionBefore)({ all: false, allRelevant: undefined, kinds: new Set(), namespaces: new Set(), namespaceList: false, serviceSelectors: [], serviceNamespaces: new Set(), labelSelectors: [], analyses: new Set([backends as DerivedAnalysis<unknown>]) }), false);
+    snapshot.upsert(scanned(pod('x', 'ns', { app: 'web' })));
+    assert.equal(offered.length, 1, 'a new object is never carried');
+    assert.equal(builds, 1);
+    snapshot.derived(backends);
+    assert.equal(builds, 2, 'a new selected object rebuilds it');
+    accept = false;
+    snapshot.upsert(scanned(pod('w', 'ns', { app: 'web' })));
+    snapshot.derived(backends);
+    assert.equal(builds, 3, 'declined: rebuilt');
+  });
+
   test('the label index answers selectors exactly as a brute-force match, on snapshots and overlays', () => {
     const label = fc.constantFrom('app', 'tier', 'component');
     const value = fc.constantFrom('a', 'b', 'c');

@@ -11,6 +11,7 @@ import { PolicyReportSink } from '../../watch/policy-report-sink.js';
 import { AlertWebhookSink, JsonLinesSink, redactUrl, type WatchSink } from '../../watch/sinks.js';
 import { WatchSession } from '../../watch/watch-session.js';
 import { boundHeapGrowth } from '../../watch/heap-growth.js';
+import { stopPretenuring } from '../../watch/pretenuring.js';
 import { startHeapCompaction } from '../../watch/heap-compaction.js';
 import { containerMemoryLimit, heapLimitAdvice } from '../../watch/memory-limit.js';
 import { listOption, parseCommandArgs, stringOption } from '../args.js';
@@ -106,6 +107,8 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
 
   // The process watches until stopped: its memory should follow the cluster's size, not the rate of change.
   boundHeapGrowth(io.env);
+  // Objects start young: pretenured sites left short-lived copies in old space pages (fragmentation).
+  stopPretenuring(io.env);
   // With KFGUARD_WATCH_COMPACTION=on, old space fragmented by replaced objects is compacted when it drifts.
   const compaction = startHeapCompaction(io.env);
   // V8's heap limit is fixed at start; a container limit it does not fit is said once, with the fix.
