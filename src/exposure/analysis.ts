@@ -4,7 +4,7 @@ import type { AttackPathHop, K8sObject, ScannedObject } from '../core/types.js';
 import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { podLabelsOf } from '../k8s/inventory.js';
 import { hasContainers } from '../k8s/workloads.js';
-import { readersCanSeeUpdate } from '../watch/reader-visible-change.js';
+import { readersCanSeeUpdate } from './reader-visible-change.js';
 import { gatewayAuthJudge, ingressAuth, meshOnlyPolicyNote } from './auth-chain.js';
 import { entryRoutesOf, type EntryRoute } from './entry-points.js';
 import { buildRoutingIndex, gatewayFlavourOf, podLabelSets, routesThrough, type RoutingIndex } from './istio-routing.js';

@@ -11,7 +11,7 @@ import type { LiveChange } from '../sources/cluster/live-snapshot.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { FindingTracker, resourceKeyOf, type FindingChange } from './finding-tracker.js';
 import { foldOwnedFindings } from './owner-fold.js';
-import { readersCanSeeUpdate } from './reader-visible-change.js';
+import { readersCanSeeUpdate } from '../exposure/reader-visible-change.js';
 
 /** Kinds whose rule lists `judgeStored` keeps at most. */
 const MAX_STORED_RULE_KINDS = 1_024;

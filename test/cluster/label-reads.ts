@@ -7,7 +7,7 @@ import type { Rule } from '../../src/core/rule.js';
 import type { K8sObject, ScannedObject } from '../../src/core/types.js';
 import { buildInventory, podLabelsOf } from '../../src/k8s/inventory.js';
 import { podSpecsOf } from '../../src/k8s/workloads.js';
-import { readersCanSeeUpdate } from '../../src/watch/reader-visible-change.js';
+import { readersCanSeeUpdate } from '../../src/exposure/reader-visible-change.js';
 
 /** Property names JavaScript itself asks any object for (JSON.stringify, promises, coercion). */
 const LANGUAGE_KEYS = new Set(['toJSON', 'then', 'constructor', 'valueOf', 'toString', '__proto__']);

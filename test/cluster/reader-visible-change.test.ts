@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { K8sObject, ScannedObject } from '../../src/core/types.js';
 import { buildInventory } from '../../src/k8s/inventory.js';
-import { readersCanSeeUpdate } from '../../src/watch/reader-visible-change.js';
+import { readersCanSeeUpdate } from '../../src/exposure/reader-visible-change.js';
 
 const origin = { kind: 'cluster', context: 'test' } as const;
 const scanned = (object: K8sObject): ScannedObject => ({ object, origin });

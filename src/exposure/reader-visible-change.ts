@@ -1,9 +1,9 @@
 import type { DerivedAnalysis, Inventory } from '../core/inventory.js';
 import { asArray, isRecord, labelsOf } from '../core/object.js';
 import type { K8sObject } from '../core/types.js';
-import { GATEWAY_NAME_LABEL } from '../exposure/auth-chain.js';
-import { INGRESS_GATEWAY_LABEL } from '../exposure/istio-routing.js';
-import { targetLabelKeys } from '../exposure/targets.js';
+import { GATEWAY_NAME_LABEL } from './auth-chain.js';
+import { INGRESS_GATEWAY_LABEL } from './istio-routing.js';
+import { targetLabelKeys } from './targets.js';
 import { podLabelsOf } from '../k8s/inventory.js';
 import { podSpecsOf, withoutBookkeeping } from '../k8s/workloads.js';
 
