@@ -1,4 +1,5 @@
 import { FLOW_PLACEHOLDER } from './go-yaml-flow-regions.js';
+import { AliasIndex, marksWhole, prepareRun } from './go-yaml-run-aliases.js';
 
 /**
  * Runs of plain block entries the full exact reader leaves to the lean path (issue 17). The `yaml`
@@ -47,6 +48,8 @@ export interface BlockRun {
   readonly kind: 'seq' | 'map';
   /** The lean reader's reading: a list of the entries, or a mapping of them. */
   readonly reading: RunReading;
+  /** The anchors named by the run's aliases to anchors before it, by mark (go-yaml-run-aliases.ts): the decoder resolves them. */
+  readonly aliases: readonly string[];
 }
 
 /** How a run's text is read: the lean path's reader, or undefined where it gives up. */
@@ -63,16 +66,27 @@ const BLANK = 0;
 const OTHER = 1;
 const SEQ = 2;
 const KEY = 3;
+/** A line no run holds (a document marker, a flow collection's placeholder, a long line, ...). */
+const STOP = 4;
 
 const CHAR = String.raw`[^\s:#\x00-\x1f\x7f-\x9f]`;
 const PLAIN = String.raw`(?![-?:](?: |$))[^\s#&*!|>'"%@\`,\[\]{}\x00-\x1f\x7f-\x9f](?:${CHAR}|:(?=[^\s])|(?<=[^\s])#| +(?=[^\s#]))*`;
 const QUOTED = String.raw`"(?:[^"\\\x00-\x1f]|\\[^\x00-\x1f])*"|'(?:[^'\x00-\x1f]|'')*'`;
 const SCALAR = `(?:${QUOTED}|${PLAIN})`;
-/** A plain line: `- ` entries, then a key with or without a one-line value, or a value after `- `; a comment. */
-const PLAIN_LINE = new RegExp(String.raw`^( *)((?:- +)*)(?:(${SCALAR}) *:(?: +(${SCALAR}))?|(${SCALAR}))?(?: +#.*| *)\r?$`);
-const COMMENT_LINE = /^ *(?:#.*)?\r?$/;
+/** A key line: a one-line plain or quoted key, then anything (a value, an anchor, a block scalar's header, the start of a multi-line scalar). */
+const KEY_LINE = new RegExp(String.raw`^ *${SCALAR}[ \t]*:(?:[ \t]+(.*))?\r?$`);
+/** A `- ` entry, whatever follows. */
+const SEQ_LINE = /^ *-(?: |\r?$)/;
+/** What follows a key that holds nothing on its line (`key:`, `key: # c`): its value is below. */
+const NOTHING = /^[ \t]*(?:#.*)?\r?$/;
+const COMMENT_LINE = /^[ \t]*(?:#.*)?\r?$/;
 /** A value that opens a block scalar, at the end of a line. */
 const BLOCK_SCALAR = /(?:^|[ :-])[|>][-+0-9]*[ \t]*(?:#.*)?\r?$/;
+/**
+ * A block scalar header with an indentation indicator (`|2`): the content's indentation then counts
+ * from the enclosing collection's, which alone (a run read by itself) may be another one.
+ */
+const INDENT_INDICATOR = /(?:^|[ :-])[|>][-+]?[0-9]/;
 
 interface Lines {
   readonly starts: number[];
@@ -82,6 +96,11 @@ interface Lines {
   readonly emptyKey: Uint8Array;
 }
 
+/**
+ * Each line as an entry of a block collection at its indentation (`- `, or a key and its `:`),
+ * a line that is no entry (part of the entry above it when deeper: a block scalar's text, a
+ * multi-line scalar's next line, a nested value), blank, or one no run may hold.
+ */
 function classify(text: string): Lines {
   const starts: number[] = [];
   for (let at = 0; at <= text.length; ) {
@@ -95,6 +114,8 @@ function classify(text: string): Lines {
   const kinds = new Uint8Array(n);
   const indents = new Int32Array(n);
   const emptyKey = new Uint8Array(n);
+  // `%TAG` gives a handle another meaning than the one a run read alone would give it.
+  const tagDirective = /^%TAG/m.test(text);
   for (let i = 0; i < n; i++) {
     const start = starts[i] as number;
     let end = text.indexOf('\n', start);
@@ -105,16 +126,14 @@ function classify(text: string): Lines {
     const line = text.slice(start, end);
     if (COMMENT_LINE.test(line)) kinds[i] = BLANK;
     // A flow collection's placeholder is read by the flow reader, never as text.
-    else if (end - start > MAX_LINE || (s === start && (line.startsWith('---') || line.startsWith('...'))) || line.includes(FLOW_PLACEHOLDER)) kinds[i] = OTHER;
+    else if (end - start > MAX_LINE || (s === start && (line.startsWith('---') || line.startsWith('...') || line.startsWith('%'))) || line.includes(FLOW_PLACEHOLDER) || (tagDirective && line.includes('!')) || INDENT_INDICATOR.test(line)) kinds[i] = STOP;
+    else if (SEQ_LINE.test(line)) kinds[i] = SEQ;
     else {
-      // Groups: 2 the `- ` entries, 3 a key, 4 its value, 5 a value alone. A value alone only after `- `
-      // (else it goes on a scalar of the line before); an entry with nothing in it is left alone too.
-      const m = PLAIN_LINE.exec(line);
-      if (!m || (m[3] === undefined && (m[2] === '' || m[5] === undefined))) kinds[i] = OTHER;
-      else if (m[2] !== '') kinds[i] = SEQ;
+      const m = KEY_LINE.exec(line);
+      if (!m) kinds[i] = OTHER;
       else {
         kinds[i] = KEY;
-        emptyKey[i] = m[4] === undefined ? 1 : 0;
+        emptyKey[i] = m[1] === undefined || NOTHING.test(m[1]) ? 1 : 0;
       }
     }
   }
@@ -122,7 +141,7 @@ function classify(text: string): Lines {
 }
 
 /** The runs of `text` the lean reader reads, in order; none when the text holds the placeholder. */
-export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_RUN_BYTES): BlockRun[] {
+export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_RUN_BYTES, source = text): BlockRun[] {
   const MIN_RUN = minBytes;
   const PIECE_BYTES = PIECE_RUNS * minBytes;
   if (text.length < MIN_RUN || text.includes(RUN_PLACEHOLDER)) return [];
@@ -134,17 +153,25 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     const stop = text.indexOf('\n', start);
     return text.slice(start, stop < 0 ? text.length : stop);
   };
+  let index: AliasIndex | undefined;
+  const aliasIndex = (): AliasIndex => (index ??= new AliasIndex(source));
   // Each line is looked at once per enclosing collection whose entry it is in; this bounds pathological nesting.
   let budget = 32 * lines.starts.length;
+
+  /** The line after a block scalar's text when line i opens one (its lines are text, whatever they look like), else i + 1. */
+  const pastBlockScalar = (i: number, to: number): number => {
+    if (!BLOCK_SCALAR.test(lineText(i))) return i + 1;
+    const indent = lines.indents[i] as number;
+    let j = i + 1;
+    while (j < to && (lines.kinds[j] === BLANK || (lines.indents[j] as number) > indent)) j++;
+    return j;
+  };
 
   const scan = (from: number, to: number): void => {
     for (let i = from; i < to && budget > 0; ) {
       const kind = lines.kinds[i] as number;
-      if (kind === OTHER && BLOCK_SCALAR.test(lineText(i))) {
-        // A block scalar's lines are text, whatever they look like.
-        const indent = lines.indents[i] as number;
-        i++;
-        while (i < to && (lines.kinds[i] === BLANK || (lines.indents[i] as number) > indent)) i++;
+      if (kind === OTHER || kind === STOP) {
+        i = pastBlockScalar(i, to);
         continue;
       }
       if (kind !== SEQ && kind !== KEY) {
@@ -166,19 +193,21 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     let last = i;
     let entryKey = i;
     let bad = false;
-    for (let j = i + 1; j < to; j++, budget--) {
+    let j = i + 1;
+    for (; j < to; j++, budget--) {
       const k = lines.kinds[j] as number;
       if (k === BLANK) continue;
       const at = lines.indents[j] as number;
-      if (k === OTHER) {
+      if (k === STOP) {
         bad = at > indent;
         break;
       }
+      // Deeper lines of any other kind are the entry's: its nested values, block scalars, multi-line scalars.
       if (at > indent) {
         last = j;
         continue;
       }
-      if (at < indent) break;
+      if (at < indent || k === OTHER) break;
       if (k === kind) {
         entries.push(j);
         entryKey = j;
@@ -191,8 +220,10 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
       }
     }
     if (bad) return { entries, next: entries[entries.length - 1] as number, bad };
-    entries.push(last + 1);
-    return { entries, next: last + 1, bad };
+    // The blank and comment lines after the last entry are the run's too: a kept (`|+`) block
+    // scalar's trailing lines, or a comment-like line of its text, read as they do in place.
+    entries.push(j);
+    return { entries, next: Math.max(j, last + 1), bad };
   };
 
   /** Reads entries [lo, hi) (indices into `entries`, whose element hi is where the last ends) in pieces, halving a piece the lean reader gives up on. */
@@ -217,7 +248,7 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
       const mid = splitAt(entries, lo, hi);
       cover(entries, lo, mid);
       cover(entries, mid, hi);
-    } else scan(first + 1, after);
+    } else scan(pastBlockScalar(first, after), after);
   };
 
   /** The entry nearest the middle of [lo, hi) by bytes. */
@@ -232,9 +263,18 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     const start = lines.starts[first] as number;
     const stop = end(after);
     const kind = lines.kinds[first] === SEQ ? 'seq' : 'map';
-    const reading = readRun(text.slice(start, stop));
+    const prepared = prepareRun(text, start, stop, aliasIndex);
+    if (!prepared) return undefined;
+    let reading: RunReading | undefined;
+    try {
+      reading = readRun(prepared.text);
+    } catch {
+      // go-yaml's decoding error in the run (`!!int abc`): its line is the parser's to give.
+      return undefined;
+    }
     if (!reading || !fits(reading, kind, countEntries(first, after))) return undefined;
-    return { start, end: stop, indent: lines.indents[first] as number, kind, reading };
+    if (prepared.aliases.length > 0 && !marksWhole([reading.value, ...reading.duplicates.flatMap((d) => [d.first, d.last])], prepared.aliases.length)) return undefined;
+    return { start, end: stop, indent: lines.indents[first] as number, kind, reading, aliases: prepared.aliases };
   };
 
   const countEntries = (first: number, after: number): number => {

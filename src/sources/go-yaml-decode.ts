@@ -1,7 +1,8 @@
 import type { Alias, Scalar, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { type AliasTargets, type AnchorTarget, findAliasTargets, isRegionAnchor } from './go-yaml-anchor-targets.js';
-import { type BlockRun, cutRuns, findBlockRuns, ownerOf, RUN_PLACEHOLDER, type RunReader } from './go-yaml-block-runs.js';
+import { type BlockRun, cutRuns, findBlockRuns, ownerOf, RUN_PLACEHOLDER, type RunDuplicate, type RunReader } from './go-yaml-block-runs.js';
+import { resolveMarks } from './go-yaml-run-aliases.js';
 import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
 import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { applyFlowEmptyKeys } from './go-yaml-flow-empty-keys.js';
@@ -205,7 +206,7 @@ function readWithPlaceholders(source: string, found: readonly FlowRegion[], note
     const text = regions.length > 0 ? withPlaceholders(source, regions) : source;
     // Runs are found on the text with the regions' placeholders (a region's lines are no run's);
     // found again only when regions were put back.
-    runs ??= readRun ? findBlockRuns(text, readRun, runBytes) : [];
+    runs ??= readRun ? findBlockRuns(text, readRun, runBytes, source) : [];
     if (regions.length === 0 && runs.length === 0) return undefined;
     const cut = cutRuns(text, runs);
     const placeholders: Placeholders = {
@@ -286,12 +287,39 @@ function addRunDuplicates(run: BlockRun, state: State, own: PendingDuplicate[] |
   }
 }
 
+/**
+ * The run's aliases to anchors before it (go-yaml-run-aliases.ts) given their anchors' values, in
+ * the reading itself: the anchors are the last of each name before the run, found with the rest
+ * (go-yaml-anchor-targets.ts), and an anchor around the run is its "value contains itself".
+ */
+function resolveRunAliases(run: BlockRun, state: State, depth: number): void {
+  if (run.aliases.length === 0 || resolvedRuns.has(run)) return;
+  const targets = aliasTargets(state).runs.get(run);
+  const valueOf = (name: string): unknown => {
+    const target = targets?.get(name);
+    // Unknown (failOnUnknownAnchor stops before this): the parser reads the run.
+    if (!target) throw new RunConflict(run);
+    return targetValue(target, name, state, depth);
+  };
+  const seen = new Set<object>();
+  resolveMarks(run.reading.value, run.aliases, valueOf, seen);
+  const duplicates = run.reading.duplicates as RunDuplicate[];
+  for (let i = 0; i < duplicates.length; i++) {
+    const d = duplicates[i] as RunDuplicate;
+    duplicates[i] = { segments: d.segments, first: resolveMarks(d.first, run.aliases, valueOf, seen), last: resolveMarks(d.last, run.aliases, valueOf, seen) };
+  }
+  resolvedRuns.add(run);
+}
+/** Runs whose marks were resolved (a run is read once and may be spliced in again in a later round, with the same values). */
+const resolvedRuns = new WeakSet<BlockRun>();
+
 /** A block sequence's items, a run's items spliced in where its placeholder entry is. */
 function seqWithRuns(items: readonly unknown[], state: State, depth: number): unknown[] {
   const out: unknown[] = [];
   for (const item of items) {
     const run = runAt(item as YamlNode, state);
     if (run?.kind === 'seq') {
+      resolveRunAliases(run, state, depth);
       for (const value of run.reading.value as unknown[]) out.push(value);
       addRunDuplicates(run, state, undefined);
       state.placeholders?.usedRuns.add(run);
@@ -481,6 +509,7 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
       const key = pair.key as YamlNode | null;
       const run = runs ? mapRunAt(key, pair.value as YamlNode | null, state) : undefined;
       if (run) {
+        resolveRunAliases(run, state, depth);
         for (const [k, v] of Object.entries(run.reading.value as Record<string, unknown>)) {
           // The node walk would report a repeat, or a note on two key types: left to it.
           if (keyTypes.has(k) || runKeys.has(k)) throw new RunConflict(run);
@@ -604,7 +633,14 @@ function isMaskedDash(node: Scalar, state: State): boolean {
 }
 
 function aliasTargets(state: State): AliasTargets {
-  state.aliasTargets ??= findAliasTargets(state.doc, (node) => (state.placeholders ? placeholderRegion(node, state.placeholders) : undefined));
+  state.aliasTargets ??= findAliasTargets(
+    state.doc,
+    (node) => (state.placeholders ? placeholderRegion(node, state.placeholders) : undefined),
+    (node) => {
+      const run = runAt(node, state);
+      return run && run.aliases.length > 0 ? { run, names: run.aliases } : undefined;
+    },
+  );
   return state.aliasTargets;
 }
 

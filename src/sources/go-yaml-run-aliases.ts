@@ -1,0 +1,158 @@
+/**
+ * Anchors and aliases in a run of block entries read lean (go-yaml-block-runs.ts, issue 17).
+ *
+ * A run is read alone, so what binds across its edges must be settled first. go-yaml binds an alias
+ * to the last anchor of its name before it. An anchor defined in the run is bound only by aliases in
+ * the run: any alias of that name elsewhere in the text (before, after, in a flow collection) keeps
+ * the run from being read lean, since the `yaml` parser, not seeing the anchor, would bind it to
+ * another one or to none. An alias in the run to an anchor the run does not define names the last
+ * anchor before the run: its token is replaced by a mark (a plain scalar no other reading of the
+ * same characters gives), and the decoder puts that anchor's value in the mark's place when it
+ * splices the run in (go-yaml-decode.ts). Tokens are found by text, over-generously: a `&`/`*`
+ * in a quoted string or block scalar counts too, which only keeps a run from being read lean, or
+ * leaves a mark inside a longer string, which `marksWhole` refuses.
+ */
+export const ALIAS_MARK = '\uE002';
+
+/** The text an alias is replaced by: plain, it reads as `mark(k)`; quoted or in a block scalar it reads otherwise (`\\`, `''`, the trailing space). */
+function markText(k: number): string {
+  return `${ALIAS_MARK}${k}\\''${ALIAS_MARK} `;
+}
+const MARK_VALUE = new RegExp(String.raw`^${ALIAS_MARK}(\d+)\\''${ALIAS_MARK}$`);
+
+/** go-yaml's anchor names; anything else is left to the full reader. */
+const NAME = /^[0-9A-Za-z_-]+$/;
+/** Where an anchor or alias may start (over-generous: `:` and `-` too). */
+const BEFORE = new Set([...' \t\r\n[{,:-'].map((c) => c.charCodeAt(0)));
+const NAME_END = new Set([...' \t\r\n,[]{}'].map((c) => c.charCodeAt(0)));
+
+interface Token {
+  readonly at: number;
+  readonly end: number;
+  readonly name: string;
+  readonly alias: boolean;
+}
+
+function tokensIn(text: string, from: number, to: number): Token[] {
+  const out: Token[] = [];
+  for (let at = from; at < to; at++) {
+    const c = text.charCodeAt(at);
+    if ((c !== 38 && c !== 42) || (at > 0 && !BEFORE.has(text.charCodeAt(at - 1)))) continue;
+    let end = at + 1;
+    while (end < to && !NAME_END.has(text.charCodeAt(end))) end++;
+    if (end === at + 1) continue;
+    out.push({ at, end, name: text.slice(at + 1, end), alias: c === 42 });
+    at = end - 1;
+  }
+  return out;
+}
+
+/** Every alias-like token of the text, by name (and by its go-yaml name, the leading name characters), as offsets. */
+export class AliasIndex {
+  private readonly byName = new Map<string, number[]>();
+  constructor(text: string) {
+    if (!text.includes('*')) return;
+    for (const token of tokensIn(text, 0, text.length)) {
+      if (!token.alias) continue;
+      const short = /^[0-9A-Za-z_-]*/.exec(token.name)?.[0] ?? '';
+      for (const name of short === token.name || short === '' ? [token.name] : [token.name, short]) {
+        const list = this.byName.get(name);
+        if (list) list.push(token.at);
+        else this.byName.set(name, [token.at]);
+      }
+    }
+  }
+  /** Whether an alias of `name` lies outside [start, end). */
+  aliasedOutside(name: string, start: number, end: number): boolean {
+    return (this.byName.get(name) ?? []).some((at) => at < start || at >= end);
+  }
+}
+
+export interface PreparedRun {
+  /** The run's text with each alias to an anchor before the run replaced by its mark. */
+  readonly text: string;
+  /** The name of each mark's alias, by the mark's number. */
+  readonly aliases: readonly string[];
+}
+
+/** The run [start, end) of `text` made ready to read alone, or undefined when it must be left to the parser. */
+export function prepareRun(text: string, start: number, end: number, index: () => AliasIndex): PreparedRun | undefined {
+  const slice = text.slice(start, end);
+  if (!slice.includes('&') && !slice.includes('*')) return { text: slice, aliases: [] };
+  const tokens = tokensIn(text, start, end);
+  if (tokens.length === 0) return { text: slice, aliases: [] };
+  const defined = new Map<string, number>();
+  for (const token of tokens) {
+    if (token.alias) continue;
+    if (!NAME.test(token.name)) return undefined;
+    if (!defined.has(token.name)) defined.set(token.name, token.at);
+  }
+  for (const name of defined.keys()) if (index().aliasedOutside(name, start, end)) return undefined;
+  const aliases: string[] = [];
+  const parts: string[] = [];
+  let from = start;
+  for (const token of tokens) {
+    if (!token.alias) continue;
+    if (!NAME.test(token.name)) return undefined;
+    const first = defined.get(token.name);
+    if (first !== undefined) {
+      // An alias before the run's own anchor of that name names one outside: left to the parser.
+      if (first > token.at) return undefined;
+      continue;
+    }
+    if (text.includes(ALIAS_MARK)) return undefined;
+    parts.push(text.slice(from, token.at), markText(aliases.length));
+    aliases.push(token.name);
+    from = token.end;
+  }
+  if (aliases.length === 0) return { text: slice, aliases };
+  parts.push(text.slice(from, end));
+  return { text: parts.join(''), aliases };
+}
+
+/** The mark's number when the value is a whole mark. */
+function markOf(value: string): number | undefined {
+  const m = MARK_VALUE.exec(value);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Every mark in the reading is a whole value (not part of a longer string, not a key): each then
+ * stands where its alias stood. `count` marks were made.
+ */
+export function marksWhole(values: readonly unknown[], count: number): boolean {
+  const seen = new Set<object>();
+  const ok = (value: unknown): boolean => {
+    if (typeof value === 'string') {
+      if (!value.includes(ALIAS_MARK)) return true;
+      const k = markOf(value);
+      return k !== undefined && k < count;
+    }
+    if (typeof value !== 'object' || value === null || seen.has(value)) return true;
+    seen.add(value);
+    if (Array.isArray(value)) return value.every(ok);
+    return Object.keys(value).every((key) => !key.includes(ALIAS_MARK) && ok((value as Record<string, unknown>)[key]));
+  };
+  return values.every(ok);
+}
+
+/** Puts each mark's anchor value in its place, in place (shared collections once); a mark as the whole value is returned resolved. */
+export function resolveMarks(value: unknown, aliases: readonly string[], valueOf: (name: string) => unknown, seen: Set<object>): unknown {
+  if (typeof value === 'string') {
+    const k = value.includes(ALIAS_MARK) ? markOf(value) : undefined;
+    return k === undefined ? value : valueOf(aliases[k] as string);
+  }
+  if (typeof value !== 'object' || value === null || seen.has(value)) return value;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = resolveMarks(value[i], aliases, valueOf, seen);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    const resolved = resolveMarks(item, aliases, valueOf, seen);
+    if (resolved !== item) Object.defineProperty(record, key, { value: resolved, writable: true, enumerable: true, configurable: true });
+  }
+  return value;
+}
