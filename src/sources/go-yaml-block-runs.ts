@@ -59,6 +59,8 @@ export type RunReader = (text: string) => RunReading | undefined;
 export const MIN_RUN_BYTES = 1024;
 /** Runs are read in pieces of about this many times the least, so a piece the lean reader gives up on costs the `yaml` parser little. */
 const PIECE_RUNS = 64;
+/** Lean reads given up on, in times the text's size, after which the parser reads the rest (a give-up in every entry). */
+const FAILED_READS = 2;
 /** Lines longer than this are left alone (go-yaml's 1024-character key rule is the full reader's to apply). */
 const MAX_LINE = 1000;
 
@@ -153,6 +155,8 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     const stop = text.indexOf('\n', start);
     return text.slice(start, stop < 0 ? text.length : stop);
   };
+  /** Bytes the lean reader read and gave up on. */
+  let failed = 0;
   let index: AliasIndex | undefined;
   const aliasIndex = (): AliasIndex => (index ??= new AliasIndex(source));
   // Each line is looked at once per enclosing collection whose entry it is in; this bounds pathological nesting.
@@ -167,7 +171,7 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     return j;
   };
 
-  const scan = (from: number, to: number): void => {
+  const scan = (from: number, to: number, ceiling: number): void => {
     for (let i = from; i < to && budget > 0; ) {
       const kind = lines.kinds[i] as number;
       if (kind === OTHER || kind === STOP) {
@@ -179,7 +183,7 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
         continue;
       }
       const { entries, next, bad } = entriesFrom(i, to);
-      cover(entries, 0, entries.length - 1);
+      cover(entries, 0, entries.length - 1, ceiling);
       // A bad entry is looked into: runs may be nested in it.
       i = bad ? (entries[entries.length - 1] as number) + 1 : next;
     }
@@ -226,17 +230,27 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     return { entries, next: Math.max(j, last + 1), bad };
   };
 
-  /** Reads entries [lo, hi) (indices into `entries`, whose element hi is where the last ends) in pieces, halving a piece the lean reader gives up on. */
-  const cover = (entries: readonly number[], lo: number, hi: number): void => {
+  /**
+   * Reads entries [lo, hi) (indices into `entries`, whose element hi is where the last ends) in
+   * pieces, halving a piece the lean reader gives up on. What is inside a piece it gave up on is
+   * read only in pieces of at most half that size (the ceiling): a bigger single entry (the one
+   * entry of a one-entry mapping around the give-up, and so on down a chain of them) is looked
+   * into without being read, so a chain 40 deep costs one failed read, not 40.
+   */
+  const cover = (entries: readonly number[], lo: number, hi: number, ceiling: number): void => {
     if (hi <= lo) return;
     const first = entries[lo] as number;
     const after = entries[hi] as number;
     const bytes = end(after) - (lines.starts[first] as number);
     if (bytes < MIN_RUN) return;
-    if (bytes > PIECE_BYTES && hi - lo > 1) {
+    if (bytes > Math.min(PIECE_BYTES, ceiling) && hi - lo > 1) {
       const mid = splitAt(entries, lo, hi);
-      cover(entries, lo, mid);
-      cover(entries, mid, hi);
+      cover(entries, lo, mid, ceiling);
+      cover(entries, mid, hi, ceiling);
+      return;
+    }
+    if (hi - lo === 1 && bytes > ceiling) {
+      scan(pastBlockScalar(first, after), after, ceiling);
       return;
     }
     const run = readPiece(first, after);
@@ -246,9 +260,9 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     }
     if (hi - lo > 1) {
       const mid = splitAt(entries, lo, hi);
-      cover(entries, lo, mid);
-      cover(entries, mid, hi);
-    } else scan(pastBlockScalar(first, after), after);
+      cover(entries, lo, mid, Math.min(ceiling, bytes / 2));
+      cover(entries, mid, hi, Math.min(ceiling, bytes / 2));
+    } else scan(pastBlockScalar(first, after), after, bytes / 2);
   };
 
   /** The entry nearest the middle of [lo, hi) by bytes. */
@@ -263,6 +277,8 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     const start = lines.starts[first] as number;
     const stop = end(after);
     const kind = lines.kinds[first] === SEQ ? 'seq' : 'map';
+    // Past the budget the parser reads what is left: slower, read all the same.
+    if (failed > FAILED_READS * text.length) return undefined;
     const prepared = prepareRun(text, start, stop, aliasIndex);
     if (!prepared) return undefined;
     let reading: RunReading | undefined;
@@ -270,10 +286,16 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
       reading = readRun(prepared.text);
     } catch {
       // go-yaml's decoding error in the run (`!!int abc`): its line is the parser's to give.
+      reading = undefined;
+    }
+    const usable =
+      reading !== undefined &&
+      fits(reading, kind, countEntries(first, after)) &&
+      (prepared.aliases.length === 0 || marksWhole([reading.value, ...reading.duplicates.flatMap((d) => [d.first, d.last])], prepared.aliases.length));
+    if (!usable || !reading) {
+      failed += stop - start;
       return undefined;
     }
-    if (!reading || !fits(reading, kind, countEntries(first, after))) return undefined;
-    if (prepared.aliases.length > 0 && !marksWhole([reading.value, ...reading.duplicates.flatMap((d) => [d.first, d.last])], prepared.aliases.length)) return undefined;
     return { start, end: stop, indent: lines.indents[first] as number, kind, reading, aliases: prepared.aliases };
   };
 
@@ -283,7 +305,7 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     return count;
   };
 
-  scan(0, lines.starts.length);
+  scan(0, lines.starts.length, Infinity);
   return runs;
 }
 

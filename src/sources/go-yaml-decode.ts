@@ -1,7 +1,7 @@
 import type { Alias, Scalar, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { type AliasTargets, type AnchorTarget, findAliasTargets, isRegionAnchor } from './go-yaml-anchor-targets.js';
-import { type BlockRun, cutRuns, findBlockRuns, ownerOf, RUN_PLACEHOLDER, type RunDuplicate, type RunReader } from './go-yaml-block-runs.js';
+import { type BlockRun, cutRuns, findBlockRuns, ownerOf, RUN_PLACEHOLDER, type RunReader, type RunReading } from './go-yaml-block-runs.js';
 import { resolveMarks } from './go-yaml-run-aliases.js';
 import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
 import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
@@ -278,22 +278,26 @@ function mapRunAt(key: YamlNode | null, value: YamlNode | null, state: State): B
 }
 
 /** The repeats the lean reader found in a run, handed on as the node walk finds them: the run's own mapping's to `own`. */
-function addRunDuplicates(run: BlockRun, state: State, own: PendingDuplicate[] | undefined): void {
-  for (const duplicate of run.reading.duplicates) {
+function addRunDuplicates(reading: RunReading, state: State, own: PendingDuplicate[] | undefined): void {
+  for (const duplicate of reading.duplicates) {
     const segments = duplicate.segments as readonly (string | number)[];
     const key = String(segments[segments.length - 1]);
     if (own && segments.length === 1) own.push({ key, first: duplicate.first, last: duplicate.last });
-    else state.duplicates.push({ owner: ownerOf(run.reading.value, duplicate) as object, key, first: duplicate.first, last: duplicate.last });
+    else state.duplicates.push({ owner: ownerOf(reading.value, duplicate) as object, key, first: duplicate.first, last: duplicate.last });
   }
 }
 
 /**
- * The run's aliases to anchors before it (go-yaml-run-aliases.ts) given their anchors' values, in
- * the reading itself: the anchors are the last of each name before the run, found with the rest
- * (go-yaml-anchor-targets.ts), and an anchor around the run is its "value contains itself".
+ * The run's reading with its aliases to anchors before it (go-yaml-run-aliases.ts) given their
+ * anchors' values: the last anchor of each name before the run, found with the rest
+ * (go-yaml-anchor-targets.ts); an anchor around the run is its "value contains itself". Made once
+ * per walk, so the values are this tree's (a run may be spliced in again in a later round).
  */
-function resolveRunAliases(run: BlockRun, state: State, depth: number): void {
-  if (run.aliases.length === 0 || resolvedRuns.has(run)) return;
+function runReading(run: BlockRun, state: State, depth: number): RunReading {
+  if (run.aliases.length === 0) return run.reading;
+  state.runReadings ??= new Map();
+  const known = state.runReadings.get(run);
+  if (known) return known;
   const targets = aliasTargets(state).runs.get(run);
   const valueOf = (name: string): unknown => {
     const target = targets?.get(name);
@@ -301,17 +305,15 @@ function resolveRunAliases(run: BlockRun, state: State, depth: number): void {
     if (!target) throw new RunConflict(run);
     return targetValue(target, name, state, depth);
   };
-  const seen = new Set<object>();
-  resolveMarks(run.reading.value, run.aliases, valueOf, seen);
-  const duplicates = run.reading.duplicates as RunDuplicate[];
-  for (let i = 0; i < duplicates.length; i++) {
-    const d = duplicates[i] as RunDuplicate;
-    duplicates[i] = { segments: d.segments, first: resolveMarks(d.first, run.aliases, valueOf, seen), last: resolveMarks(d.last, run.aliases, valueOf, seen) };
-  }
-  resolvedRuns.add(run);
+  const copies = new Map<object, unknown>();
+  const reading: RunReading = {
+    ...run.reading,
+    value: resolveMarks(run.reading.value, run.aliases, valueOf, copies),
+    duplicates: run.reading.duplicates.map((d) => ({ segments: d.segments, first: resolveMarks(d.first, run.aliases, valueOf, copies), last: resolveMarks(d.last, run.aliases, valueOf, copies) })),
+  };
+  state.runReadings.set(run, reading);
+  return reading;
 }
-/** Runs whose marks were resolved (a run is read once and may be spliced in again in a later round, with the same values). */
-const resolvedRuns = new WeakSet<BlockRun>();
 
 /** A block sequence's items, a run's items spliced in where its placeholder entry is. */
 function seqWithRuns(items: readonly unknown[], state: State, depth: number): unknown[] {
@@ -319,9 +321,9 @@ function seqWithRuns(items: readonly unknown[], state: State, depth: number): un
   for (const item of items) {
     const run = runAt(item as YamlNode, state);
     if (run?.kind === 'seq') {
-      resolveRunAliases(run, state, depth);
-      for (const value of run.reading.value as unknown[]) out.push(value);
-      addRunDuplicates(run, state, undefined);
+      const reading = runReading(run, state, depth);
+      for (const value of reading.value as unknown[]) out.push(value);
+      addRunDuplicates(reading, state, undefined);
       state.placeholders?.usedRuns.add(run);
     } else out.push(toValue(item as YamlNode, state, depth + 1));
   }
@@ -474,6 +476,8 @@ interface State {
   readonly text: string;
   /** Entries merge keys copied so far (countMerged). */
   merged: number;
+  /** Runs' readings with their aliases to anchors outside resolved in this tree (runReading). */
+  runReadings?: Map<BlockRun, RunReading>;
 }
 
 function toValue(node: YamlNode | null | undefined, state: State, depth: number): unknown {
@@ -509,14 +513,14 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
       const key = pair.key as YamlNode | null;
       const run = runs ? mapRunAt(key, pair.value as YamlNode | null, state) : undefined;
       if (run) {
-        resolveRunAliases(run, state, depth);
-        for (const [k, v] of Object.entries(run.reading.value as Record<string, unknown>)) {
+        const reading = runReading(run, state, depth);
+        for (const [k, v] of Object.entries(reading.value as Record<string, unknown>)) {
           // The node walk would report a repeat, or a note on two key types: left to it.
           if (keyTypes.has(k) || runKeys.has(k)) throw new RunConflict(run);
           runKeys.set(k, run);
           entries.set(k, v);
         }
-        addRunDuplicates(run, state, pending);
+        addRunDuplicates(reading, state, pending);
         state.placeholders?.usedRuns.add(run);
         return;
       }

@@ -136,23 +136,36 @@ export function marksWhole(values: readonly unknown[], count: number): boolean {
   return values.every(ok);
 }
 
-/** Puts each mark's anchor value in its place, in place (shared collections once); a mark as the whole value is returned resolved. */
-export function resolveMarks(value: unknown, aliases: readonly string[], valueOf: (name: string) => unknown, seen: Set<object>): unknown {
+/**
+ * The value with each mark replaced by its anchor's value. Collections holding a mark are copied
+ * (key order kept; one copy of a collection shared in the run), the rest kept: the reading itself
+ * is read once and spliced in again in a later round, with that round's anchor values.
+ */
+export function resolveMarks(value: unknown, aliases: readonly string[], valueOf: (name: string) => unknown, copies: Map<object, unknown>): unknown {
   if (typeof value === 'string') {
     const k = value.includes(ALIAS_MARK) ? markOf(value) : undefined;
     return k === undefined ? value : valueOf(aliases[k] as string);
   }
-  if (typeof value !== 'object' || value === null || seen.has(value)) return value;
-  seen.add(value);
+  if (typeof value !== 'object' || value === null) return value;
+  const known = copies.get(value);
+  if (known !== undefined) return known;
+  // Until it is known to change, the collection stands for itself (a run's value holds no cycle).
+  copies.set(value, value);
+  let out: unknown = value;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = resolveMarks(value[i], aliases, valueOf, seen);
-    return value;
+    const items = value.map((item) => resolveMarks(item, aliases, valueOf, copies));
+    if (items.some((item, i) => item !== value[i])) out = items;
+  } else {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    const items = keys.map((key) => resolveMarks(record[key], aliases, valueOf, copies));
+    if (items.some((item, i) => item !== record[keys[i] as string])) {
+      const copy: Record<string, unknown> = {};
+      // defineProperty: a key such as `__proto__` stays a key, as in the reading.
+      keys.forEach((key, i) => Object.defineProperty(copy, key, { value: items[i], writable: true, enumerable: true, configurable: true }));
+      out = copy;
+    }
   }
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const item = record[key];
-    const resolved = resolveMarks(item, aliases, valueOf, seen);
-    if (resolved !== item) Object.defineProperty(record, key, { value: resolved, writable: true, enumerable: true, configurable: true });
-  }
-  return value;
+  copies.set(value, out);
+  return out;
 }
