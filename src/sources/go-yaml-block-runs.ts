@@ -96,6 +96,8 @@ interface Lines {
   readonly indents: Int32Array;
   /** A key line whose value is on the lines below (`key:`). */
   readonly emptyKey: Uint8Array;
+  /** A line that may open a block scalar (its deeper lines are then text). */
+  readonly opens: Uint8Array;
 }
 
 /**
@@ -116,6 +118,7 @@ function classify(text: string): Lines {
   const kinds = new Uint8Array(n);
   const indents = new Int32Array(n);
   const emptyKey = new Uint8Array(n);
+  const opens = new Uint8Array(n);
   // `%TAG` gives a handle another meaning than the one a run read alone would give it.
   const tagDirective = /^%TAG/m.test(text);
   for (let i = 0; i < n; i++) {
@@ -126,7 +129,11 @@ function classify(text: string): Lines {
     while (text.charCodeAt(s) === 32) s++;
     indents[i] = s - start;
     const line = text.slice(start, end);
-    if (COMMENT_LINE.test(line)) kinds[i] = BLANK;
+    if (COMMENT_LINE.test(line)) {
+      kinds[i] = BLANK;
+      continue;
+    }
+    if (BLOCK_SCALAR.test(line)) opens[i] = 1;
     // A flow collection's placeholder is read by the flow reader, never as text.
     else if (end - start > MAX_LINE || (s === start && (line.startsWith('---') || line.startsWith('...') || line.startsWith('%'))) || line.includes(FLOW_PLACEHOLDER) || (tagDirective && line.includes('!')) || INDENT_INDICATOR.test(line)) kinds[i] = STOP;
     else if (SEQ_LINE.test(line)) kinds[i] = SEQ;
@@ -139,7 +146,7 @@ function classify(text: string): Lines {
       }
     }
   }
-  return { starts, kinds, indents, emptyKey };
+  return { starts, kinds, indents, emptyKey, opens };
 }
 
 /** The runs of `text` the lean reader reads, in order; none when the text holds the placeholder. */
@@ -150,11 +157,6 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
   const lines = classify(text);
   const runs: BlockRun[] = [];
   const end = (line: number): number => (line < lines.starts.length ? (lines.starts[line] as number) : text.length);
-  const lineText = (line: number): string => {
-    const start = lines.starts[line] as number;
-    const stop = text.indexOf('\n', start);
-    return text.slice(start, stop < 0 ? text.length : stop);
-  };
   /** Bytes the lean reader read and gave up on. */
   let failed = 0;
   let index: AliasIndex | undefined;
@@ -164,7 +166,7 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
 
   /** The line after a block scalar's text when line i opens one (its lines are text, whatever they look like), else i + 1. */
   const pastBlockScalar = (i: number, to: number): number => {
-    if (!BLOCK_SCALAR.test(lineText(i))) return i + 1;
+    if (lines.opens[i] !== 1) return i + 1;
     const indent = lines.indents[i] as number;
     let j = i + 1;
     while (j < to && (lines.kinds[j] === BLANK || (lines.indents[j] as number) > indent)) j++;
@@ -279,7 +281,7 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     const kind = lines.kinds[first] === SEQ ? 'seq' : 'map';
     // Past the budget the parser reads what is left: slower, read all the same.
     if (failed > FAILED_READS * text.length) return undefined;
-    const prepared = prepareRun(text, start, stop, aliasIndex);
+    const prepared = prepareRun(text, start, stop, aliasIndex, blockText(first, after));
     if (!prepared) return undefined;
     let reading: RunReading | undefined;
     try {
@@ -297,6 +299,17 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
       return undefined;
     }
     return { start, end: stop, indent: lines.indents[first] as number, kind, reading, aliases: prepared.aliases };
+  };
+
+  /** The offsets of the lines of [first, after) that may be a block scalar's text: an alias-like `*x` there is left as it is. */
+  const blockText = (first: number, after: number): [number, number][] => {
+    const out: [number, number][] = [];
+    for (let i = first; i < after; ) {
+      const next = pastBlockScalar(i, after);
+      if (next > i + 1) out.push([lines.starts[i + 1] as number, end(next)]);
+      i = next;
+    }
+    return out;
   };
 
   const countEntries = (first: number, after: number): number => {

@@ -76,7 +76,7 @@ export interface PreparedRun {
 }
 
 /** The run [start, end) of `text` made ready to read alone, or undefined when it must be left to the parser. */
-export function prepareRun(text: string, start: number, end: number, index: () => AliasIndex): PreparedRun | undefined {
+export function prepareRun(text: string, start: number, end: number, index: () => AliasIndex, blockText: readonly (readonly [number, number])[] = []): PreparedRun | undefined {
   const slice = text.slice(start, end);
   if (!slice.includes('&') && !slice.includes('*')) return { text: slice, aliases: [] };
   const tokens = tokensIn(text, start, end);
@@ -91,8 +91,13 @@ export function prepareRun(text: string, start: number, end: number, index: () =
   const aliases: string[] = [];
   const parts: string[] = [];
   let from = start;
+  let block = 0;
   for (const token of tokens) {
     if (!token.alias) continue;
+    // Text of a block scalar (or of what only looks like one: then a real alias there is unknown
+    // alone, and the lean reader gives up): left as written. Anchors are counted everywhere.
+    while (block < blockText.length && (blockText[block] as readonly [number, number])[1] <= token.at) block++;
+    if (block < blockText.length && (blockText[block] as readonly [number, number])[0] <= token.at) continue;
     if (!NAME.test(token.name)) return undefined;
     const first = defined.get(token.name);
     if (first !== undefined) {
