@@ -1,5 +1,5 @@
 import { FLOW_PLACEHOLDER } from './go-yaml-flow-regions.js';
-import { AliasIndex, marksWhole, prepareRun } from './go-yaml-run-aliases.js';
+import { AliasIndex, partialMarks, prepareRun } from './go-yaml-run-aliases.js';
 
 /**
  * Runs of plain block entries the full exact reader leaves to the lean path (issue 17). The `yaml`
@@ -281,24 +281,34 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     const kind = lines.kinds[first] === SEQ ? 'seq' : 'map';
     // Past the budget the parser reads what is left: slower, read all the same.
     if (failed > FAILED_READS * text.length) return undefined;
-    const prepared = prepareRun(text, start, stop, aliasIndex, blockText(first, after));
-    if (!prepared) return undefined;
-    let reading: RunReading | undefined;
-    try {
-      reading = readRun(prepared.text);
-    } catch {
-      // go-yaml's decoding error in the run (`!!int abc`): its line is the parser's to give.
-      reading = undefined;
+    const block = blockText(first, after);
+    let prepared = prepareRun(text, start, stop, aliasIndex, block);
+    let reading = prepared && readAlone(prepared.text, kind, countEntries(first, after));
+    let partial = prepared && reading && prepared.aliases.length > 0 ? partialMarks([reading.value, ...reading.duplicates.flatMap((d) => [d.first, d.last])], prepared.aliases.length) : undefined;
+    if (prepared && reading && partial && partial.size > 0) {
+      // Marks read back inside longer text (`'a *e'`): those were text. Read once more with them as written.
+      const literal = new Set([...partial].map((k) => prepared?.offsets[k] ?? -1));
+      prepared = literal.has(-1) ? undefined : prepareRun(text, start, stop, aliasIndex, block, literal);
+      reading = prepared && readAlone(prepared.text, kind, countEntries(first, after));
+      partial = prepared && reading && prepared.aliases.length > 0 ? partialMarks([reading.value, ...reading.duplicates.flatMap((d) => [d.first, d.last])], prepared.aliases.length) : undefined;
     }
-    const usable =
-      reading !== undefined &&
-      fits(reading, kind, countEntries(first, after)) &&
-      (prepared.aliases.length === 0 || marksWhole([reading.value, ...reading.duplicates.flatMap((d) => [d.first, d.last])], prepared.aliases.length));
-    if (!usable || !reading) {
+    if (!prepared || !reading || (partial && partial.size > 0)) {
       failed += stop - start;
       return undefined;
     }
     return { start, end: stop, indent: lines.indents[first] as number, kind, reading, aliases: prepared.aliases };
+  };
+
+  /** The lean reader's reading of a run's text when it is what the lines say, else undefined. */
+  const readAlone = (runText: string, kind: 'seq' | 'map', entries: number): RunReading | undefined => {
+    let reading: RunReading | undefined;
+    try {
+      reading = readRun(runText);
+    } catch {
+      // go-yaml's decoding error in the run (`!!int abc`): its line is the parser's to give.
+      return undefined;
+    }
+    return reading && fits(reading, kind, entries) ? reading : undefined;
   };
 
   /** The offsets of the lines of [first, after) that may be a block scalar's text: an alias-like `*x` there is left as it is. */

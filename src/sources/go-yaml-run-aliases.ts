@@ -73,14 +73,24 @@ export interface PreparedRun {
   readonly text: string;
   /** The name of each mark's alias, by the mark's number. */
   readonly aliases: readonly string[];
+  /** Where each mark's alias is in the whole text, by the mark's number. */
+  readonly offsets: readonly number[];
 }
 
 /** The run [start, end) of `text` made ready to read alone, or undefined when it must be left to the parser. */
-export function prepareRun(text: string, start: number, end: number, index: () => AliasIndex, blockText: readonly (readonly [number, number])[] = []): PreparedRun | undefined {
+export function prepareRun(
+  text: string,
+  start: number,
+  end: number,
+  index: () => AliasIndex,
+  blockText: readonly (readonly [number, number])[] = [],
+  /** Alias-like tokens found to be text (a mark read back inside a longer scalar): left as written. */
+  literal: ReadonlySet<number> = new Set(),
+): PreparedRun | undefined {
   const slice = text.slice(start, end);
-  if (!slice.includes('&') && !slice.includes('*')) return { text: slice, aliases: [] };
+  if (!slice.includes('&') && !slice.includes('*')) return { text: slice, aliases: [], offsets: [] };
   const tokens = tokensIn(text, start, end);
-  if (tokens.length === 0) return { text: slice, aliases: [] };
+  if (tokens.length === 0) return { text: slice, aliases: [], offsets: [] };
   const defined = new Map<string, number>();
   for (const token of tokens) {
     if (token.alias) continue;
@@ -89,6 +99,7 @@ export function prepareRun(text: string, start: number, end: number, index: () =
   }
   for (const name of defined.keys()) if (index().aliasedOutside(name, start, end)) return undefined;
   const aliases: string[] = [];
+  const offsets: number[] = [];
   const parts: string[] = [];
   let from = start;
   let block = 0;
@@ -98,6 +109,7 @@ export function prepareRun(text: string, start: number, end: number, index: () =
     // alone, and the lean reader gives up): left as written. Anchors are counted everywhere.
     while (block < blockText.length && (blockText[block] as readonly [number, number])[1] <= token.at) block++;
     if (block < blockText.length && (blockText[block] as readonly [number, number])[0] <= token.at) continue;
+    if (literal.has(token.at)) continue;
     if (!NAME.test(token.name)) return undefined;
     const first = defined.get(token.name);
     if (first !== undefined) {
@@ -108,11 +120,12 @@ export function prepareRun(text: string, start: number, end: number, index: () =
     if (text.includes(ALIAS_MARK)) return undefined;
     parts.push(text.slice(from, token.at), markText(aliases.length));
     aliases.push(token.name);
+    offsets.push(token.at);
     from = token.end;
   }
-  if (aliases.length === 0) return { text: slice, aliases };
+  if (aliases.length === 0) return { text: slice, aliases, offsets };
   parts.push(text.slice(from, end));
-  return { text: parts.join(''), aliases };
+  return { text: parts.join(''), aliases, offsets };
 }
 
 /** The mark's number when the value is a whole mark. */
@@ -122,23 +135,39 @@ function markOf(value: string): number | undefined {
 }
 
 /**
- * Every mark in the reading is a whole value (not part of a longer string, not a key): each then
- * stands where its alias stood. `count` marks were made.
+ * The marks found in the reading other than as a whole value (inside a longer string, in a key):
+ * their tokens were text (in a quoted or multi-line scalar), or an alias as a key. Empty: each mark
+ * stands where its alias stood. `count` marks were made; `count` itself stands for a mark broken up.
  */
-export function marksWhole(values: readonly unknown[], count: number): boolean {
+export function partialMarks(values: readonly unknown[], count: number): Set<number> {
+  const partial = new Set<number>();
   const seen = new Set<object>();
-  const ok = (value: unknown): boolean => {
-    if (typeof value === 'string') {
-      if (!value.includes(ALIAS_MARK)) return true;
-      const k = markOf(value);
-      return k !== undefined && k < count;
+  const inText = (text: string): void => {
+    for (let at = text.indexOf(ALIAS_MARK); at !== -1; at = text.indexOf(ALIAS_MARK, at + 1)) {
+      const digits = /^\d+/.exec(text.slice(at + 1, at + 12));
+      // A mark's opening character and its number; a closing one with no opening before it is a mark broken up.
+      if (digits) partial.add(Math.min(Number(digits[0]), count));
+      else if (text.lastIndexOf(ALIAS_MARK, at - 1) === -1) partial.add(count);
     }
-    if (typeof value !== 'object' || value === null || seen.has(value)) return true;
-    seen.add(value);
-    if (Array.isArray(value)) return value.every(ok);
-    return Object.keys(value).every((key) => !key.includes(ALIAS_MARK) && ok((value as Record<string, unknown>)[key]));
   };
-  return values.every(ok);
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!value.includes(ALIAS_MARK)) return;
+      const k = markOf(value);
+      if (k === undefined || k >= count) inText(value);
+      return;
+    }
+    if (typeof value !== 'object' || value === null || seen.has(value)) return;
+    seen.add(value);
+    if (Array.isArray(value)) value.forEach(visit);
+    else
+      {for (const key of Object.keys(value)) {
+        if (key.includes(ALIAS_MARK)) inText(key);
+        visit((value as Record<string, unknown>)[key]);
+      }}
+  };
+  values.forEach(visit);
+  return partial;
 }
 
 /**
