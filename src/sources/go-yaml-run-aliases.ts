@@ -109,8 +109,9 @@ export function prepareRun(
     // alone, and the lean reader gives up): left as written. Anchors are counted everywhere.
     while (block < blockText.length && (blockText[block] as readonly [number, number])[1] <= token.at) block++;
     if (block < blockText.length && (blockText[block] as readonly [number, number])[0] <= token.at) continue;
-    if (literal.has(token.at)) continue;
-    if (!NAME.test(token.name)) return undefined;
+    // Not a go-yaml name (`'a *e'` ends the token at the quote): left as written. Were it an alias,
+    // it would name no anchor of the run (those are go-yaml names), and the lean reader gives up.
+    if (literal.has(token.at) || !NAME.test(token.name)) continue;
     const first = defined.get(token.name);
     if (first !== undefined) {
       // An alias before the run's own anchor of that name names one outside: left to the parser.
