@@ -528,16 +528,16 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
   // Entries that are not plain one-line ones beside a construct only the full reader reads (runs17):
   // their runs are read lean since then (go-yaml-block-runs.ts, go-yaml-run-aliases.ts).
   {
-    name: 'env items with block scalars, an anchor defined twice, full reader with lean runs',
-    stresses: '`value: |` in every env item and `&d` defined twice (the lean path leaves a repeated anchor to the full reader)',
+    name: 'env items with block scalars, an explicit `?` key, full reader with lean runs',
+    stresses: '`value: |` in every env item and one `? qk` key (the lean path leaves explicit keys to the full reader)',
     maxBytes: 10 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |\n        x ${i}\n`, '    x: &d 1\n    y: &d 2\n'),
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |\n        x ${i}\n`, '    ? qk\n    : 1\n'),
   },
   {
-    name: 'env items with trailing tabs and multi-line quoted values, a `?` key, full reader with lean runs',
-    stresses: 'a tab after every `name:` value and a single-quoted value over two lines in every env item, and one explicit `? k` key',
+    name: 'env items with trailing tabs and multi-line quoted values, an escaped break before a blank line, full reader with lean runs',
+    stresses: 'a tab after every `name:` value and a single-quoted value over two lines in every env item, and one `"a\\` before a blank line',
     maxBytes: 10 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\t\n      value: 'a\n        b'\n`, '    ? qk\n    : 1\n'),
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\t\n      value: 'a\n        b'\n`, '    qx: "a\\\n\n      b"\n'),
   },
   {
     name: 'env items with an anchor on every value and aliases to an anchor before them, an alias key, full reader with lean runs',
@@ -558,6 +558,39 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: !!str\n        value-${i}\n`),
   },
+  // A merged list (mergelist17): read on the lean path since then (go-yaml-lean.ts merged()).
+  {
+    name: 'block merged lists in every env item, exact reader',
+    stresses: '`<<: [{a: 1}, {b: 2}]` in every env item (merged lists were left to the full reader: 1.59 s at 1 MB, a bench mix until then)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - <<: [{a: 1}, {b: 2}]\n      name: VAR_${i}\n`),
+  },
+  // An anchor name defined twice (anchors17): read on the lean path since then, the name bound as go-yaml
+  // binds it (go-yaml-lean-rebind.ts); before, the full reader read them, 1.05–1.53 s at 1 MB quietly.
+  {
+    name: 'block YAML 1.1 booleans beside an anchor defined twice, exact reader',
+    stresses: '`value: yes` in every env item and `&d` defined twice (the lean path left a repeated anchor to the full reader)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    x: &d 1\n    y: &d 2\n'),
+  },
+  {
+    name: 'block scalar values beside an anchor defined twice, exact reader',
+    stresses: '`value: |` in every env item and `&d` defined twice: no plain run for the full reader\'s lean runs',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |\n        x ${i}\n`, '    x: &d 1\n    y: &d 2\n'),
+  },
+  {
+    name: 'block trailing tabs beside an anchor defined twice, exact reader',
+    stresses: 'a tab after every `name:` value and `&d` defined twice',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\t\n      value: x\n`, '    x: &d 1\n    y: &d 2\n'),
+  },
+  {
+    name: 'block aliases to an anchor defined twice in every env item, exact reader',
+    stresses: '`value: *d` in every env item, `&d` defined twice (the last one named, as go-yaml names it)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: *d\n`, '    x: &d 1\n    y: &d 2\n'),
+  },
 ];
 
 /** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
@@ -568,14 +601,8 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [...GENERAL_CLASSES, ...
  * 1 MB): measured by `npm run bench:hostile` only, not by the growth test, until they are met.
  */
 export const FULL_READER_MIXES: readonly HostileClass[] = [
-  {
-    name: 'block YAML 1.1 booleans beside an anchor defined twice, full exact reader',
-    stresses: '`value: yes` in every env item and `&d` defined twice (the lean path leaves a repeated anchor to the full reader)',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    x: &d 1\n    y: &d 2\n'),
-  },
   // A construct only the full reader reads in every entry, or what a run cannot hold in every entry,
-  // leaves the parser every byte (runs17, 2026-12-05: 1.2–2.1 s at 1 MB under load).
+  // leaves the parser every byte (runs17, 2026-12-05: 1.5–2.1 s at 1 MB under load).
   {
     name: 'an explicit `?` key in every env item, full exact reader (not met)',
     stresses: '`? k` / `: 1` in every env item beside a block scalar: every run holds one, so the lean reader gives up on each',
@@ -583,16 +610,10 @@ export const FULL_READER_MIXES: readonly HostileClass[] = [
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |\n        x\n      ? k\n      : 1\n`),
   },
   {
-    name: 'a merge of an anchor before the list in every env item beside an anchor defined twice, full exact reader (not met)',
+    name: 'a merge of an anchor before the list in every env item beside a `?` key, full exact reader (not met)',
     stresses: '`<<: *g` in every env item: the lean reader merges no alias to an anchor outside its run',
     maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      <<: *g\n`, '    securityContext: &g {runAsUser: 1}\n    x: &d 1\n    y: &d 2\n'),
-  },
-  {
-    name: 'a merged list in every env item, full exact reader (not met)',
-    stresses: '`<<: [{a: 1}, {b: 2}]` in every env item (merged lists are left to the full reader)',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - <<: [{a: 1}, {b: 2}]\n      name: VAR_${i}\n`),
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      <<: *g\n`, '    securityContext: &g {runAsUser: 1}\n    ? qk\n    : 1\n'),
   },
 ];
 

@@ -1,5 +1,6 @@
 import { hasIndicator } from './yaml-indicators.js';
 import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
+import { aliasesRedefinedAnchor } from './redefined-anchors.js';
 
 /**
  * A cheap look at a document's text for anything js-yaml (YAML 1.2 core) and go-yaml (what
@@ -19,7 +20,9 @@ export function mayReadDifferently(text: string): boolean {
     // `[? ,]`: go-yaml skips the `,` (go-yaml-flow-empty-keys.ts); js-yaml reads the key as "null".
     hasEmptyFlowKey(text) ||
     // `[: 1]`: go-yaml's syntax error, a pair with an empty key for js-yaml.
-    BARE_VALUE_IN_SEQUENCE.test(text)
+    BARE_VALUE_IN_SEQUENCE.test(text) ||
+    // `x: &a` holding `&a 1`, then `*a`: js-yaml names x, go-yaml 1 (redefined-anchors.ts).
+    aliasesRedefinedAnchor(text)
   );
 }
 

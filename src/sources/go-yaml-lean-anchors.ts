@@ -108,7 +108,7 @@ export function bindAnchors(state: LoaderState, slot: FlowSlot, first: boolean):
 }
 
 /** js-yaml's storeAnchor: the value, and the earlier one in the open transaction so that a rollback restores it. */
-function storeAnchor(state: LoaderState, map: Record<string, unknown>, name: string, value: unknown): void {
+export function storeAnchor(state: LoaderState, map: Record<string, unknown>, name: string, value: unknown): void {
   const transactions = state.anchorMapTransactions;
   const open = transactions && transactions.length > 0 ? transactions[transactions.length - 1] : undefined;
   if (open && !Object.hasOwn(open, name)) open[name] = { existed: Object.hasOwn(map, name), value: map[name] };

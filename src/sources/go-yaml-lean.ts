@@ -9,13 +9,15 @@ import { EMPTY_ENTRY_THEN_ENTRY, FLOW_INDICATOR_START } from './exact-route.js';
 import { longLineReadsAlike } from './go-yaml-long-lines.js';
 import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, type LeanFlow, leanFlowRegions, type ReaderPosition, RegionAnchor } from './go-yaml-lean-flow.js';
 import { LeanGiveUp } from './go-yaml-lean-anchors.js';
+import { GoAnchorBinding, type ListenedState } from './go-yaml-lean-rebind.js';
+import { aliasesRedefinedAnchor } from './redefined-anchors.js';
 import { anyTagTypes, DECODE_FAILED, FLOAT_TAG, LeanScalarSink, MERGE_TAG, quotedScalarListener, taggedValue, tagsReadAlike } from './go-yaml-lean-tags.js';
 import { plainValue } from './go-yaml-values.js';
 import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
 
 /**
  * The exact reader's lean path (issue 17): a block document whose only go-yaml-specific constructs
- * are YAML 1.1 plain scalars, tags (go-yaml-lean-tags.ts), `<<` merges of mappings and U+0085/U+2028/U+2029
+ * are YAML 1.1 plain scalars, tags (go-yaml-lean-tags.ts), `<<` merges of mappings or of lists of mappings and U+0085/U+2028/U+2029
  * breaks is read by js-yaml with a schema whose plain-scalar resolver is go-yaml's own
  * (go-yaml-scalar.ts) instead of by the `yaml` package's Document, which cost 1.5–3 s of CPU per MB.
  *
@@ -25,7 +27,9 @@ import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-ke
  * line breaks before a blank line, lone CRs, complex, empty and alias keys). Everything go-yaml resolves otherwise is either resolved here
  * by go-yaml's rules or makes this path give up (`undefined`), and the caller reads the document
  * with the full exact reader as before: tags js-yaml would place otherwise (go-yaml-lean-tags.ts),
- * more than one document, null, `.inf` or out-of-range keys, merges of lists or of anything that is not a mapping, integer-like keys beside a merge, and anything js-yaml refuses.
+ * more than one document, null, `.inf` or out-of-range keys, merges of anything but a mapping or a
+ * list written out of mappings (an alias to a list, a list item that is no mapping: go-yaml's error, with
+ * the full reader's place for it), merges past MAX_MERGED_ENTRIES, integer-like keys beside a merge, and anything js-yaml refuses.
  * A key written twice (h-dupkeys) is read last-wins (js-yaml's `json: true`, as go-yaml) and reported
  * as the full reader reports it (go-yaml-lean-pairs.ts recovers the earlier value), except in a
  * document with flow text (read again by the flow reader), with a merge between the two keys or two
@@ -178,10 +182,17 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
   // flow reader reads the text again anyway (repeatedPairs), and the rest of this parse was wasted
   // (half the CPU of a megabyte with a merge beside a repeat in every entry, mergerepeat17).
   const flowRepeats = flowText(read);
+  // An anchor name defined again inside a collection anchored with it is bound as go-yaml binds it
+  // (go-yaml-lean-rebind.ts); only a name defined twice and aliased can need it, so other texts skip the listener's work.
+  const anchors = aliasesRedefinedAnchor(flow ? flow.source : read) ? new GoAnchorBinding() : undefined;
   // A listener call per node either way; it also keeps js-yaml's state for the placeholders' offsets and tagged scalars' ends.
-  const listener = (event: string, state: Parameters<typeof recorder.listener>[1]): void => {
+  const anchored = new Set<unknown>();
+  const listener = (event: string, state: ListenedState): void => {
     activeReader = state;
+    anchors?.listener(event, state);
     recorder.listener(event, state);
+    // On close js-yaml's state holds the node's own anchor (its collection readers restore it after the items).
+    if (event === 'close' && (state as ReaderPosition).anchor != null && (Array.isArray(state.result) || state.result instanceof FlowSlot)) anchored.add(state.result);
     if (flowRepeats && recorder.repeated.length > 0) throw new FlowRepeats();
     quoted(event, state);
   };
@@ -204,7 +215,7 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
     const repeats = recorder.repeated.length === 0 ? [] : repeatedPairs(recorder.repeated, read);
     const memo = new Map<object, unknown>();
     // Only an alias (here or in a region) can make a node hold itself (go-yaml's "value contains itself"): without one nothing is tracked.
-    const state: FinishState = { merged: 0, slots, open: slots?.aliasesOut || read.includes('*') ? new Set() : undefined };
+    const state: FinishState = { merged: 0, slots, open: slots?.aliasesOut || read.includes('*') ? new Set() : undefined, anchored };
     // A region's alias to an anchor outside names that anchor's finished value.
     slots?.resolveWith((target) => finish(target, memo, state));
     value = finish(documents[0] ?? null, memo, state);
@@ -313,7 +324,7 @@ function routable(source: string, read: string): boolean {
   // go-yaml's reading of `[?, : v]` and `[: 1]` is applied by the full reader only (go-yaml-flow-empty-keys.ts).
   if (hasEmptyFlowKey(source) || BARE_VALUE_IN_SEQUENCE.test(source)) return false;
   if (!shortLinesAndSimpleFlow(read)) return false;
-  return tagsReadAlike(read, LEAN_FLOW_PLACEHOLDER) && !hasExplicitKey(read) && !hasDirective(source) && !hasRepeatedAnchor(source) && !hasAliasKey(read);
+  return tagsReadAlike(read, LEAN_FLOW_PLACEHOLDER) && !hasExplicitKey(read) && !hasDirective(source) && !hasAliasKey(read);
 }
 
 /**
@@ -327,24 +338,6 @@ function hasAliasKey(read: string): boolean {
     while (end < read.length && !NAME_END.has(read.charCodeAt(end))) end++;
     while (read.charCodeAt(end) === 32 || read.charCodeAt(end) === 9) end++;
     if (read.charCodeAt(end) === 58 && (end + 1 >= read.length || SPACE_AFTER.has(read.charCodeAt(end + 1)))) return true;
-  }
-  return false;
-}
-
-/**
- * An anchor name defined twice: go-yaml binds a mapping's anchor before reading its entries,
- * js-yaml after, so an alias between an outer and an inner `&a` names different nodes.
- */
-function hasRepeatedAnchor(source: string): boolean {
-  const names = new Set<string>();
-  for (let at = source.indexOf('&'); at !== -1; at = source.indexOf('&', at + 1)) {
-    if (at > 0 && !TAG_BEFORE.has(source.charCodeAt(at - 1))) continue;
-    let end = at + 1;
-    while (end < source.length && !NAME_END.has(source.charCodeAt(end))) end++;
-    if (end === at + 1) continue;
-    const name = source.slice(at + 1, end);
-    if (names.has(name)) return true;
-    names.add(name);
   }
   return false;
 }
@@ -475,18 +468,43 @@ function merged(record: Record<string, unknown>, keys: readonly string[], memo: 
       entries.set(key, value);
       continue;
     }
-    // go-yaml merges a mapping (written out or aliased); a list of mappings is left to the full
-    // reader, which knows whether each was an alias to a mapping.
-    // A tagged scalar go-yaml cannot decode is no mapping: the full reader gives the merge error first.
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || value === DECODE_FAILED) throw new NotLean();
-    const copied = Object.entries(value);
-    state.merged += copied.length;
-    if (state.merged > MAX_MERGED_ENTRIES) throw new NotLean();
-    for (const [k, v] of copied) entries.set(k, v);
+    const maps = mergedMappings(record[key], value, state);
+    // Every copy counted before any is made, as the full reader counts (go-yaml-decode.ts countMerged);
+    // past the cap the full reader refuses the document (MERGE_BOMB): a cut is never read here.
+    // Stopped at the cap: a list of a million aliases to a large mapping must not be counted to its end.
+    for (const map of maps) {
+      state.merged += Object.keys(map).length;
+      if (state.merged > MAX_MERGED_ENTRIES) throw new NotLean();
+    }
+    // Last to first, each overriding what is there: an earlier mapping of the list wins (go-yaml, kubectl).
+    for (let m = maps.length - 1; m >= 0; m--) for (const [k, v] of Object.entries(maps[m] as object)) entries.set(k, v);
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of entries) setKey(out, key, value);
   return out;
+}
+
+/**
+ * What a merge copies, as go-yaml takes it: a mapping (written out or aliased), or a list written out
+ * whose every item is a mapping (each written out or aliased). Anything else is go-yaml's error
+ * ("map merge requires map or sequence of maps as the value"), which the full reader gives with its
+ * place in the walk: left to it, as is a list that may be an alias (go-yaml refuses an alias to a
+ * list, and js-yaml's alias is the anchored array itself). `raw` is js-yaml's node, `value` its finished value.
+ */
+function mergedMappings(raw: unknown, value: unknown, state: FinishState): readonly object[] {
+  if (!Array.isArray(value)) {
+    if (!isMapping(value)) throw new NotLean();
+    return [value as object];
+  }
+  // A list js-yaml read (an array) or the flow reader read (a placeholder), written here: not anchored, so no alias names it.
+  if (!(Array.isArray(raw) || raw instanceof FlowSlot) || state.anchored.has(raw)) throw new NotLean();
+  if (!value.every(isMapping)) throw new NotLean();
+  return value as object[];
+}
+
+/** A finished mapping; a tagged scalar go-yaml cannot decode is none (the full reader gives the merge error first). */
+function isMapping(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && value !== DECODE_FAILED;
 }
 
 interface FinishState {
@@ -495,6 +513,8 @@ interface FinishState {
   readonly slots: FlowSlots | undefined;
   /** Collections being finished, kept only when the text holds an alias. */
   readonly open: Set<object> | undefined;
+  /** Lists and flow placeholders js-yaml stored under an anchor: a merge of one may be of an alias. */
+  readonly anchored: ReadonlySet<unknown>;
 }
 
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;

@@ -250,7 +250,8 @@ test('what the lean path must not read is left to the full reader', () => {
     'a: 1\n<<: &m\n  k: 1\n<<: *m\n', // a repeated merge key
     'a: y\n...\nb: 1\n', // a second document
     '~: y\n', // a null key
-    'x: &a {k: 1}\ny: {<<: [*a]}\n', // a merged list
+    'x: &l [{k: 1}]\ny: {<<: *l}\n', // an alias to a list merged (go-yaml refuses it; js-yaml's alias is the list itself)
+    'x: &a {k: 1}\ny: {<<: [*a, 1]}\n', // a merged list with an item that is no mapping (go-yaml's error, the full reader's to give)
     'x: &a 1\ny: {<<: *a}\n', // a merged scalar
     'x: &a {k: 1}\ny:\n  1: z\n  <<: *a\n', // integer-like key beside a merge
     '%YAML 1.1\n---\na: y\n', // a directive
@@ -273,7 +274,7 @@ test('what the lean path must not read is left to the full reader', () => {
     'a: !!seq\n- x\n', // a list at its key's indentation: told from an empty node by indentation only, so left
     '!!map\na: x\n', // a tag starting its line's node without a `-`: its owner is on an earlier line
     'a: !!str\n \t y\n', // a tab
-    'x: &a\n  y: &a 1\nz: {<<: *a}\n', // an anchor name bound twice (go-yaml and js-yaml bind the outer one at different times)
+    'x: &a\n  y: &a 1\nz: {<<: *a}\n', // a merged scalar: `*a` names the inner `&a` for go-yaml (go-yaml-lean-rebind.ts), not the mapping
   ];
   for (const text of left) assert.equal(readLean(text), undefined, JSON.stringify(text));
   // A repeat beside flow text was left here until giveup17; the flow collection is now read behind a placeholder.
@@ -296,7 +297,7 @@ test('each hostile block class is read on the lean path, the `yaml` parser never
 });
 
 test('each hostile block class reads as kubectl reads it', requiresKubectl(), () => {
-  assert.equal(BLOCK.length, 16);
+  assert.equal(BLOCK.length, 21);
   const texts = BLOCK.map((c) => c.generate(8 * 1024));
   const oracle = kubectlDecodeAll(texts);
   texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], BLOCK[i]!.name));

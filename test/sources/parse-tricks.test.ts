@@ -40,6 +40,8 @@ const TRICKS: Record<string, Expectation> = {
   'binary-tag.yaml': { rule: 'crypto-miner-workload', kubectlSees: MINER, ambiguity: true },
   'local-tag.yaml': { rule: 'crypto-miner-workload', kubectlSees: MINER, ambiguity: true },
   'deep-nesting.yaml': { rule: 'crypto-miner-workload', kubectlSees: MINER, ambiguity: true },
+  // `*main` names the inner `&main` for go-yaml (the last to start); js-yaml binds the outer one again when it closes.
+  'anchor-redefined.yaml': { rule: 'crypto-miner-workload', kubectlSees: MINER, ambiguity: true },
   // Concatenated JSON: both kfguard and YAML-stream readers that know JSON streams read it; no ambiguity.
   'json-stream.json': { rule: 'crypto-miner-workload', kubectlSees: MINER, ambiguity: false },
   // Refused by kfguard and kubectl alike; the raw text still shows the miner, beside the refusal.
