@@ -525,6 +525,32 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: yes\n`, '    args: [&q a,\n      b]\n    workingDir: *q\n'),
   },
+  // Entries that are not plain one-line ones beside a construct only the full reader reads (runs17):
+  // their runs are read lean since then (go-yaml-block-runs.ts, go-yaml-run-aliases.ts).
+  {
+    name: 'env items with block scalars, an explicit `?` key, full reader with lean runs',
+    stresses: '`value: |` in every env item and one `? qk` key (the lean path leaves explicit keys to the full reader)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |\n        x ${i}\n`, '    ? qk\n    : 1\n'),
+  },
+  {
+    name: 'env items with trailing tabs and multi-line quoted values, an escaped break before a blank line, full reader with lean runs',
+    stresses: 'a tab after every `name:` value and a single-quoted value over two lines in every env item, and one `"a\\` before a blank line',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\t\n      value: 'a\n        b'\n`, '    qx: "a\\\n\n      b"\n'),
+  },
+  {
+    name: 'env items with an anchor on every value and aliases to an anchor before them, an alias key, full reader with lean runs',
+    stresses: '`name: &nI V` and `value: *e` in every env item (aliases bound across a run\'s edge) and one `*k : 1`',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: &n${i} VAR_${i}\n      value: *e\n      other: *n${i}\n`, '    workingDir: &e wd\n    x: &k kk\n    *k : 1\n'),
+  },
+  {
+    name: 'env items with multi-line plain values and comments, a `%YAML` directive, full reader with lean runs',
+    stresses: 'a plain value over three lines and comment lines in every env item, the document after `%YAML 1.1`',
+    maxBytes: 10 * MB,
+    generate: (bytes) => `%YAML 1.1\n---\n${blockPodEnv(bytes, (i) => `    - name: VAR_${i} # c\n      # d\n      value: a\n        b\n\n        c\n`)}`,
+  },
   // A tag alone on its line (tagline17): read on the lean path since then (go-yaml-lean-tag-alone.ts).
   {
     name: 'block tags alone on their lines in every env item, exact reader',
@@ -574,7 +600,22 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [...GENERAL_CLASSES, ...
  * Mixes the lean path still leaves to the full exact reader (1–3 s per MB, over the 1 s target at
  * 1 MB): measured by `npm run bench:hostile` only, not by the growth test, until they are met.
  */
-export const FULL_READER_MIXES: readonly HostileClass[] = [];
+export const FULL_READER_MIXES: readonly HostileClass[] = [
+  // A construct only the full reader reads in every entry, or what a run cannot hold in every entry,
+  // leaves the parser every byte (runs17, 2026-12-05: 1.5–2.1 s at 1 MB under load).
+  {
+    name: 'an explicit `?` key in every env item, full exact reader (not met)',
+    stresses: '`? k` / `: 1` in every env item beside a block scalar: every run holds one, so the lean reader gives up on each',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |\n        x\n      ? k\n      : 1\n`),
+  },
+  {
+    name: 'a merge of an anchor before the list in every env item beside a `?` key, full exact reader (not met)',
+    stresses: '`<<: *g` in every env item: the lean reader merges no alias to an anchor outside its run',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      <<: *g\n`, '    securityContext: &g {runAsUser: 1}\n    ? qk\n    : 1\n'),
+  },
+];
 
 /** N LoadBalancer Services and N KFP UI Deployments, all on `app: ml-pipeline-ui`, as one JSON List (about 600 bytes a pair). */
 export function manyServicesOverOneSelector(n: number): string {

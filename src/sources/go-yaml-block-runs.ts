@@ -1,4 +1,5 @@
 import { FLOW_PLACEHOLDER } from './go-yaml-flow-regions.js';
+import { AliasIndex, partialMarks, prepareRun } from './go-yaml-run-aliases.js';
 
 /**
  * Runs of plain block entries the full exact reader leaves to the lean path (issue 17). The `yaml`
@@ -47,6 +48,8 @@ export interface BlockRun {
   readonly kind: 'seq' | 'map';
   /** The lean reader's reading: a list of the entries, or a mapping of them. */
   readonly reading: RunReading;
+  /** The anchors named by the run's aliases to anchors before it, by mark (go-yaml-run-aliases.ts): the decoder resolves them. */
+  readonly aliases: readonly string[];
 }
 
 /** How a run's text is read: the lean path's reader, or undefined where it gives up. */
@@ -56,6 +59,8 @@ export type RunReader = (text: string) => RunReading | undefined;
 export const MIN_RUN_BYTES = 1024;
 /** Runs are read in pieces of about this many times the least, so a piece the lean reader gives up on costs the `yaml` parser little. */
 const PIECE_RUNS = 64;
+/** Lean reads given up on, in times the text's size, after which the parser reads the rest (a give-up in every entry). */
+const FAILED_READS = 2;
 /** Lines longer than this are left alone (go-yaml's 1024-character key rule is the full reader's to apply). */
 const MAX_LINE = 1000;
 
@@ -63,16 +68,27 @@ const BLANK = 0;
 const OTHER = 1;
 const SEQ = 2;
 const KEY = 3;
+/** A line no run holds (a document marker, a flow collection's placeholder, a long line, ...). */
+const STOP = 4;
 
 const CHAR = String.raw`[^\s:#\x00-\x1f\x7f-\x9f]`;
 const PLAIN = String.raw`(?![-?:](?: |$))[^\s#&*!|>'"%@\`,\[\]{}\x00-\x1f\x7f-\x9f](?:${CHAR}|:(?=[^\s])|(?<=[^\s])#| +(?=[^\s#]))*`;
 const QUOTED = String.raw`"(?:[^"\\\x00-\x1f]|\\[^\x00-\x1f])*"|'(?:[^'\x00-\x1f]|'')*'`;
 const SCALAR = `(?:${QUOTED}|${PLAIN})`;
-/** A plain line: `- ` entries, then a key with or without a one-line value, or a value after `- `; a comment. */
-const PLAIN_LINE = new RegExp(String.raw`^( *)((?:- +)*)(?:(${SCALAR}) *:(?: +(${SCALAR}))?|(${SCALAR}))?(?: +#.*| *)\r?$`);
-const COMMENT_LINE = /^ *(?:#.*)?\r?$/;
+/** A key line: a one-line plain or quoted key, then anything (a value, an anchor, a block scalar's header, the start of a multi-line scalar). */
+const KEY_LINE = new RegExp(String.raw`^ *${SCALAR}[ \t]*:(?:[ \t]+(.*))?\r?$`);
+/** A `- ` entry, whatever follows. */
+const SEQ_LINE = /^ *-(?: |\r?$)/;
+/** What follows a key that holds nothing on its line (`key:`, `key: # c`): its value is below. */
+const NOTHING = /^[ \t]*(?:#.*)?\r?$/;
+const COMMENT_LINE = /^[ \t]*(?:#.*)?\r?$/;
 /** A value that opens a block scalar, at the end of a line. */
 const BLOCK_SCALAR = /(?:^|[ :-])[|>][-+0-9]*[ \t]*(?:#.*)?\r?$/;
+/**
+ * A block scalar header with an indentation indicator (`|2`): the content's indentation then counts
+ * from the enclosing collection's, which alone (a run read by itself) may be another one.
+ */
+const INDENT_INDICATOR = /(?:^|[ :-])[|>][-+]?[0-9]/;
 
 interface Lines {
   readonly starts: number[];
@@ -80,8 +96,15 @@ interface Lines {
   readonly indents: Int32Array;
   /** A key line whose value is on the lines below (`key:`). */
   readonly emptyKey: Uint8Array;
+  /** A line that may open a block scalar (its deeper lines are then text). */
+  readonly opens: Uint8Array;
 }
 
+/**
+ * Each line as an entry of a block collection at its indentation (`- `, or a key and its `:`),
+ * a line that is no entry (part of the entry above it when deeper: a block scalar's text, a
+ * multi-line scalar's next line, a nested value), blank, or one no run may hold.
+ */
 function classify(text: string): Lines {
   const starts: number[] = [];
   for (let at = 0; at <= text.length; ) {
@@ -95,6 +118,9 @@ function classify(text: string): Lines {
   const kinds = new Uint8Array(n);
   const indents = new Int32Array(n);
   const emptyKey = new Uint8Array(n);
+  const opens = new Uint8Array(n);
+  // `%TAG` gives a handle another meaning than the one a run read alone would give it.
+  const tagDirective = /^%TAG/m.test(text);
   for (let i = 0; i < n; i++) {
     const start = starts[i] as number;
     let end = text.indexOf('\n', start);
@@ -103,48 +129,55 @@ function classify(text: string): Lines {
     while (text.charCodeAt(s) === 32) s++;
     indents[i] = s - start;
     const line = text.slice(start, end);
-    if (COMMENT_LINE.test(line)) kinds[i] = BLANK;
+    if (COMMENT_LINE.test(line)) {
+      kinds[i] = BLANK;
+      continue;
+    }
+    if (BLOCK_SCALAR.test(line)) opens[i] = 1;
     // A flow collection's placeholder is read by the flow reader, never as text.
-    else if (end - start > MAX_LINE || (s === start && (line.startsWith('---') || line.startsWith('...'))) || line.includes(FLOW_PLACEHOLDER)) kinds[i] = OTHER;
+    else if (end - start > MAX_LINE || (s === start && (line.startsWith('---') || line.startsWith('...') || line.startsWith('%'))) || line.includes(FLOW_PLACEHOLDER) || (tagDirective && line.includes('!')) || INDENT_INDICATOR.test(line)) kinds[i] = STOP;
+    else if (SEQ_LINE.test(line)) kinds[i] = SEQ;
     else {
-      // Groups: 2 the `- ` entries, 3 a key, 4 its value, 5 a value alone. A value alone only after `- `
-      // (else it goes on a scalar of the line before); an entry with nothing in it is left alone too.
-      const m = PLAIN_LINE.exec(line);
-      if (!m || (m[3] === undefined && (m[2] === '' || m[5] === undefined))) kinds[i] = OTHER;
-      else if (m[2] !== '') kinds[i] = SEQ;
+      const m = KEY_LINE.exec(line);
+      if (!m) kinds[i] = OTHER;
       else {
         kinds[i] = KEY;
-        emptyKey[i] = m[4] === undefined ? 1 : 0;
+        emptyKey[i] = m[1] === undefined || NOTHING.test(m[1]) ? 1 : 0;
       }
     }
   }
-  return { starts, kinds, indents, emptyKey };
+  return { starts, kinds, indents, emptyKey, opens };
 }
 
 /** The runs of `text` the lean reader reads, in order; none when the text holds the placeholder. */
-export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_RUN_BYTES): BlockRun[] {
+export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_RUN_BYTES, source = text): BlockRun[] {
   const MIN_RUN = minBytes;
   const PIECE_BYTES = PIECE_RUNS * minBytes;
   if (text.length < MIN_RUN || text.includes(RUN_PLACEHOLDER)) return [];
   const lines = classify(text);
   const runs: BlockRun[] = [];
   const end = (line: number): number => (line < lines.starts.length ? (lines.starts[line] as number) : text.length);
-  const lineText = (line: number): string => {
-    const start = lines.starts[line] as number;
-    const stop = text.indexOf('\n', start);
-    return text.slice(start, stop < 0 ? text.length : stop);
-  };
+  /** Bytes the lean reader read and gave up on. */
+  let failed = 0;
+  let index: AliasIndex | undefined;
+  const aliasIndex = (): AliasIndex => (index ??= new AliasIndex(source));
   // Each line is looked at once per enclosing collection whose entry it is in; this bounds pathological nesting.
   let budget = 32 * lines.starts.length;
 
-  const scan = (from: number, to: number): void => {
+  /** The line after a block scalar's text when line i opens one (its lines are text, whatever they look like), else i + 1. */
+  const pastBlockScalar = (i: number, to: number): number => {
+    if (lines.opens[i] !== 1) return i + 1;
+    const indent = lines.indents[i] as number;
+    let j = i + 1;
+    while (j < to && (lines.kinds[j] === BLANK || (lines.indents[j] as number) > indent)) j++;
+    return j;
+  };
+
+  const scan = (from: number, to: number, ceiling: number): void => {
     for (let i = from; i < to && budget > 0; ) {
       const kind = lines.kinds[i] as number;
-      if (kind === OTHER && BLOCK_SCALAR.test(lineText(i))) {
-        // A block scalar's lines are text, whatever they look like.
-        const indent = lines.indents[i] as number;
-        i++;
-        while (i < to && (lines.kinds[i] === BLANK || (lines.indents[i] as number) > indent)) i++;
+      if (kind === OTHER || kind === STOP) {
+        i = pastBlockScalar(i, to);
         continue;
       }
       if (kind !== SEQ && kind !== KEY) {
@@ -152,7 +185,7 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
         continue;
       }
       const { entries, next, bad } = entriesFrom(i, to);
-      cover(entries, 0, entries.length - 1);
+      cover(entries, 0, entries.length - 1, ceiling);
       // A bad entry is looked into: runs may be nested in it.
       i = bad ? (entries[entries.length - 1] as number) + 1 : next;
     }
@@ -166,19 +199,21 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     let last = i;
     let entryKey = i;
     let bad = false;
-    for (let j = i + 1; j < to; j++, budget--) {
+    let j = i + 1;
+    for (; j < to; j++, budget--) {
       const k = lines.kinds[j] as number;
       if (k === BLANK) continue;
       const at = lines.indents[j] as number;
-      if (k === OTHER) {
+      if (k === STOP) {
         bad = at > indent;
         break;
       }
+      // Deeper lines of any other kind are the entry's: its nested values, block scalars, multi-line scalars.
       if (at > indent) {
         last = j;
         continue;
       }
-      if (at < indent) break;
+      if (at < indent || k === OTHER) break;
       if (k === kind) {
         entries.push(j);
         entryKey = j;
@@ -191,21 +226,33 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
       }
     }
     if (bad) return { entries, next: entries[entries.length - 1] as number, bad };
-    entries.push(last + 1);
-    return { entries, next: last + 1, bad };
+    // The blank and comment lines after the last entry are the run's too: a kept (`|+`) block
+    // scalar's trailing lines, or a comment-like line of its text, read as they do in place.
+    entries.push(j);
+    return { entries, next: Math.max(j, last + 1), bad };
   };
 
-  /** Reads entries [lo, hi) (indices into `entries`, whose element hi is where the last ends) in pieces, halving a piece the lean reader gives up on. */
-  const cover = (entries: readonly number[], lo: number, hi: number): void => {
+  /**
+   * Reads entries [lo, hi) (indices into `entries`, whose element hi is where the last ends) in
+   * pieces, halving a piece the lean reader gives up on. What is inside a piece it gave up on is
+   * read only in pieces of at most half that size (the ceiling): a bigger single entry (the one
+   * entry of a one-entry mapping around the give-up, and so on down a chain of them) is looked
+   * into without being read, so a chain 40 deep costs one failed read, not 40.
+   */
+  const cover = (entries: readonly number[], lo: number, hi: number, ceiling: number): void => {
     if (hi <= lo) return;
     const first = entries[lo] as number;
     const after = entries[hi] as number;
     const bytes = end(after) - (lines.starts[first] as number);
     if (bytes < MIN_RUN) return;
-    if (bytes > PIECE_BYTES && hi - lo > 1) {
+    if (bytes > Math.min(PIECE_BYTES, ceiling) && hi - lo > 1) {
       const mid = splitAt(entries, lo, hi);
-      cover(entries, lo, mid);
-      cover(entries, mid, hi);
+      cover(entries, lo, mid, ceiling);
+      cover(entries, mid, hi, ceiling);
+      return;
+    }
+    if (hi - lo === 1 && bytes > ceiling) {
+      scan(pastBlockScalar(first, after), after, ceiling);
       return;
     }
     const run = readPiece(first, after);
@@ -215,9 +262,9 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     }
     if (hi - lo > 1) {
       const mid = splitAt(entries, lo, hi);
-      cover(entries, lo, mid);
-      cover(entries, mid, hi);
-    } else scan(first + 1, after);
+      cover(entries, lo, mid, Math.min(ceiling, bytes / 2));
+      cover(entries, mid, hi, Math.min(ceiling, bytes / 2));
+    } else scan(pastBlockScalar(first, after), after, bytes / 2);
   };
 
   /** The entry nearest the middle of [lo, hi) by bytes. */
@@ -232,9 +279,47 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     const start = lines.starts[first] as number;
     const stop = end(after);
     const kind = lines.kinds[first] === SEQ ? 'seq' : 'map';
-    const reading = readRun(text.slice(start, stop));
-    if (!reading || !fits(reading, kind, countEntries(first, after))) return undefined;
-    return { start, end: stop, indent: lines.indents[first] as number, kind, reading };
+    // Past the budget the parser reads what is left: slower, read all the same.
+    if (failed > FAILED_READS * text.length) return undefined;
+    const block = blockText(first, after);
+    let prepared = prepareRun(text, start, stop, aliasIndex, block);
+    let reading = prepared && readAlone(prepared.text, kind, countEntries(first, after));
+    let partial = prepared && reading && prepared.aliases.length > 0 ? partialMarks([reading.value, ...reading.duplicates.flatMap((d) => [d.first, d.last])], prepared.aliases.length) : undefined;
+    if (prepared && reading && partial && partial.size > 0) {
+      // Marks read back inside longer text (`'a *e'`): those were text. Read once more with them as written.
+      const literal = new Set([...partial].map((k) => prepared?.offsets[k] ?? -1));
+      prepared = literal.has(-1) ? undefined : prepareRun(text, start, stop, aliasIndex, block, literal);
+      reading = prepared && readAlone(prepared.text, kind, countEntries(first, after));
+      partial = prepared && reading && prepared.aliases.length > 0 ? partialMarks([reading.value, ...reading.duplicates.flatMap((d) => [d.first, d.last])], prepared.aliases.length) : undefined;
+    }
+    if (!prepared || !reading || (partial && partial.size > 0)) {
+      failed += stop - start;
+      return undefined;
+    }
+    return { start, end: stop, indent: lines.indents[first] as number, kind, reading, aliases: prepared.aliases };
+  };
+
+  /** The lean reader's reading of a run's text when it is what the lines say, else undefined. */
+  const readAlone = (runText: string, kind: 'seq' | 'map', entries: number): RunReading | undefined => {
+    let reading: RunReading | undefined;
+    try {
+      reading = readRun(runText);
+    } catch {
+      // go-yaml's decoding error in the run (`!!int abc`): its line is the parser's to give.
+      return undefined;
+    }
+    return reading && fits(reading, kind, entries) ? reading : undefined;
+  };
+
+  /** The offsets of the lines of [first, after) that may be a block scalar's text: an alias-like `*x` there is left as it is. */
+  const blockText = (first: number, after: number): [number, number][] => {
+    const out: [number, number][] = [];
+    for (let i = first; i < after; ) {
+      const next = pastBlockScalar(i, after);
+      if (next > i + 1) out.push([lines.starts[i + 1] as number, end(next)]);
+      i = next;
+    }
+    return out;
   };
 
   const countEntries = (first: number, after: number): number => {
@@ -243,7 +328,7 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     return count;
   };
 
-  scan(0, lines.starts.length);
+  scan(0, lines.starts.length, Infinity);
   return runs;
 }
 

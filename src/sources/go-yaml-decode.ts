@@ -1,7 +1,8 @@
 import type { Alias, Scalar, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { type AliasTargets, type AnchorTarget, findAliasTargets, isRegionAnchor } from './go-yaml-anchor-targets.js';
-import { type BlockRun, cutRuns, findBlockRuns, ownerOf, RUN_PLACEHOLDER, type RunReader } from './go-yaml-block-runs.js';
+import { type BlockRun, cutRuns, findBlockRuns, ownerOf, RUN_PLACEHOLDER, type RunReader, type RunReading } from './go-yaml-block-runs.js';
+import { resolveMarks } from './go-yaml-run-aliases.js';
 import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
 import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { applyFlowEmptyKeys } from './go-yaml-flow-empty-keys.js';
@@ -205,7 +206,7 @@ function readWithPlaceholders(source: string, found: readonly FlowRegion[], note
     const text = regions.length > 0 ? withPlaceholders(source, regions) : source;
     // Runs are found on the text with the regions' placeholders (a region's lines are no run's);
     // found again only when regions were put back.
-    runs ??= readRun ? findBlockRuns(text, readRun, runBytes) : [];
+    runs ??= readRun ? findBlockRuns(text, readRun, runBytes, source) : [];
     if (regions.length === 0 && runs.length === 0) return undefined;
     const cut = cutRuns(text, runs);
     const placeholders: Placeholders = {
@@ -277,13 +278,41 @@ function mapRunAt(key: YamlNode | null, value: YamlNode | null, state: State): B
 }
 
 /** The repeats the lean reader found in a run, handed on as the node walk finds them: the run's own mapping's to `own`. */
-function addRunDuplicates(run: BlockRun, state: State, own: PendingDuplicate[] | undefined): void {
-  for (const duplicate of run.reading.duplicates) {
+function addRunDuplicates(reading: RunReading, state: State, own: PendingDuplicate[] | undefined): void {
+  for (const duplicate of reading.duplicates) {
     const segments = duplicate.segments as readonly (string | number)[];
     const key = String(segments[segments.length - 1]);
     if (own && segments.length === 1) own.push({ key, first: duplicate.first, last: duplicate.last });
-    else state.duplicates.push({ owner: ownerOf(run.reading.value, duplicate) as object, key, first: duplicate.first, last: duplicate.last });
+    else state.duplicates.push({ owner: ownerOf(reading.value, duplicate) as object, key, first: duplicate.first, last: duplicate.last });
   }
+}
+
+/**
+ * The run's reading with its aliases to anchors before it (go-yaml-run-aliases.ts) given their
+ * anchors' values: the last anchor of each name before the run, found with the rest
+ * (go-yaml-anchor-targets.ts); an anchor around the run is its "value contains itself". Made once
+ * per walk, so the values are this tree's (a run may be spliced in again in a later round).
+ */
+function runReading(run: BlockRun, state: State, depth: number): RunReading {
+  if (run.aliases.length === 0) return run.reading;
+  state.runReadings ??= new Map();
+  const known = state.runReadings.get(run);
+  if (known) return known;
+  const targets = aliasTargets(state).runs.get(run);
+  const valueOf = (name: string): unknown => {
+    const target = targets?.get(name);
+    // Unknown (failOnUnknownAnchor stops before this): the parser reads the run.
+    if (!target) throw new RunConflict(run);
+    return targetValue(target, name, state, depth);
+  };
+  const copies = new Map<object, unknown>();
+  const reading: RunReading = {
+    ...run.reading,
+    value: resolveMarks(run.reading.value, run.aliases, valueOf, copies),
+    duplicates: run.reading.duplicates.map((d) => ({ segments: d.segments, first: resolveMarks(d.first, run.aliases, valueOf, copies), last: resolveMarks(d.last, run.aliases, valueOf, copies) })),
+  };
+  state.runReadings.set(run, reading);
+  return reading;
 }
 
 /** A block sequence's items, a run's items spliced in where its placeholder entry is. */
@@ -292,8 +321,9 @@ function seqWithRuns(items: readonly unknown[], state: State, depth: number): un
   for (const item of items) {
     const run = runAt(item as YamlNode, state);
     if (run?.kind === 'seq') {
-      for (const value of run.reading.value as unknown[]) out.push(value);
-      addRunDuplicates(run, state, undefined);
+      const reading = runReading(run, state, depth);
+      for (const value of reading.value as unknown[]) out.push(value);
+      addRunDuplicates(reading, state, undefined);
       state.placeholders?.usedRuns.add(run);
     } else out.push(toValue(item as YamlNode, state, depth + 1));
   }
@@ -446,6 +476,8 @@ interface State {
   readonly text: string;
   /** Entries merge keys copied so far (countMerged). */
   merged: number;
+  /** Runs' readings with their aliases to anchors outside resolved in this tree (runReading). */
+  runReadings?: Map<BlockRun, RunReading>;
 }
 
 function toValue(node: YamlNode | null | undefined, state: State, depth: number): unknown {
@@ -481,13 +513,14 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
       const key = pair.key as YamlNode | null;
       const run = runs ? mapRunAt(key, pair.value as YamlNode | null, state) : undefined;
       if (run) {
-        for (const [k, v] of Object.entries(run.reading.value as Record<string, unknown>)) {
+        const reading = runReading(run, state, depth);
+        for (const [k, v] of Object.entries(reading.value as Record<string, unknown>)) {
           // The node walk would report a repeat, or a note on two key types: left to it.
           if (keyTypes.has(k) || runKeys.has(k)) throw new RunConflict(run);
           runKeys.set(k, run);
           entries.set(k, v);
         }
-        addRunDuplicates(run, state, pending);
+        addRunDuplicates(reading, state, pending);
         state.placeholders?.usedRuns.add(run);
         return;
       }
@@ -604,7 +637,14 @@ function isMaskedDash(node: Scalar, state: State): boolean {
 }
 
 function aliasTargets(state: State): AliasTargets {
-  state.aliasTargets ??= findAliasTargets(state.doc, (node) => (state.placeholders ? placeholderRegion(node, state.placeholders) : undefined));
+  state.aliasTargets ??= findAliasTargets(
+    state.doc,
+    (node) => (state.placeholders ? placeholderRegion(node, state.placeholders) : undefined),
+    (node) => {
+      const run = runAt(node, state);
+      return run && run.aliases.length > 0 ? { run, names: run.aliases } : undefined;
+    },
+  );
   return state.aliasTargets;
 }
 

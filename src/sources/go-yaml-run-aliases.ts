@@ -1,0 +1,206 @@
+/**
+ * Anchors and aliases in a run of block entries read lean (go-yaml-block-runs.ts, issue 17).
+ *
+ * A run is read alone, so what binds across its edges must be settled first. go-yaml binds an alias
+ * to the last anchor of its name before it. An anchor defined in the run is bound only by aliases in
+ * the run: any alias of that name elsewhere in the text (before, after, in a flow collection) keeps
+ * the run from being read lean, since the `yaml` parser, not seeing the anchor, would bind it to
+ * another one or to none. An alias in the run to an anchor the run does not define names the last
+ * anchor before the run: its token is replaced by a mark (a plain scalar no other reading of the
+ * same characters gives), and the decoder puts that anchor's value in the mark's place when it
+ * splices the run in (go-yaml-decode.ts). Tokens are found by text, over-generously: a `&`/`*`
+ * in a quoted string or block scalar counts too, which only keeps a run from being read lean, or
+ * leaves a mark inside a longer string, which `marksWhole` refuses.
+ */
+export const ALIAS_MARK = '\uE002';
+
+/** The text an alias is replaced by: plain, it reads as `mark(k)`; quoted or in a block scalar it reads otherwise (`\\`, `''`, the trailing space). */
+function markText(k: number): string {
+  return `${ALIAS_MARK}${k}\\''${ALIAS_MARK} `;
+}
+const MARK_VALUE = new RegExp(String.raw`^${ALIAS_MARK}(\d+)\\''${ALIAS_MARK}$`);
+
+/** go-yaml's anchor names; anything else is left to the full reader. */
+const NAME = /^[0-9A-Za-z_-]+$/;
+/** Where an anchor or alias may start (over-generous: `:` and `-` too). */
+const BEFORE = new Set([...' \t\r\n[{,:-'].map((c) => c.charCodeAt(0)));
+const NAME_END = new Set([...' \t\r\n,[]{}'].map((c) => c.charCodeAt(0)));
+
+interface Token {
+  readonly at: number;
+  readonly end: number;
+  readonly name: string;
+  readonly alias: boolean;
+}
+
+function tokensIn(text: string, from: number, to: number): Token[] {
+  const out: Token[] = [];
+  for (let at = from; at < to; at++) {
+    const c = text.charCodeAt(at);
+    if ((c !== 38 && c !== 42) || (at > 0 && !BEFORE.has(text.charCodeAt(at - 1)))) continue;
+    let end = at + 1;
+    while (end < to && !NAME_END.has(text.charCodeAt(end))) end++;
+    if (end === at + 1) continue;
+    out.push({ at, end, name: text.slice(at + 1, end), alias: c === 42 });
+    at = end - 1;
+  }
+  return out;
+}
+
+/** Every alias-like token of the text, by name (and by its go-yaml name, the leading name characters), as offsets. */
+export class AliasIndex {
+  private readonly byName = new Map<string, number[]>();
+  constructor(text: string) {
+    if (!text.includes('*')) return;
+    for (const token of tokensIn(text, 0, text.length)) {
+      if (!token.alias) continue;
+      const short = /^[0-9A-Za-z_-]*/.exec(token.name)?.[0] ?? '';
+      for (const name of short === token.name || short === '' ? [token.name] : [token.name, short]) {
+        const list = this.byName.get(name);
+        if (list) list.push(token.at);
+        else this.byName.set(name, [token.at]);
+      }
+    }
+  }
+  /** Whether an alias of `name` lies outside [start, end). */
+  aliasedOutside(name: string, start: number, end: number): boolean {
+    return (this.byName.get(name) ?? []).some((at) => at < start || at >= end);
+  }
+}
+
+export interface PreparedRun {
+  /** The run's text with each alias to an anchor before the run replaced by its mark. */
+  readonly text: string;
+  /** The name of each mark's alias, by the mark's number. */
+  readonly aliases: readonly string[];
+  /** Where each mark's alias is in the whole text, by the mark's number. */
+  readonly offsets: readonly number[];
+}
+
+/** The run [start, end) of `text` made ready to read alone, or undefined when it must be left to the parser. */
+export function prepareRun(
+  text: string,
+  start: number,
+  end: number,
+  index: () => AliasIndex,
+  blockText: readonly (readonly [number, number])[] = [],
+  /** Alias-like tokens found to be text (a mark read back inside a longer scalar): left as written. */
+  literal: ReadonlySet<number> = new Set(),
+): PreparedRun | undefined {
+  const slice = text.slice(start, end);
+  if (!slice.includes('&') && !slice.includes('*')) return { text: slice, aliases: [], offsets: [] };
+  const tokens = tokensIn(text, start, end);
+  if (tokens.length === 0) return { text: slice, aliases: [], offsets: [] };
+  const defined = new Map<string, number>();
+  for (const token of tokens) {
+    if (token.alias) continue;
+    if (!NAME.test(token.name)) return undefined;
+    if (!defined.has(token.name)) defined.set(token.name, token.at);
+  }
+  for (const name of defined.keys()) if (index().aliasedOutside(name, start, end)) return undefined;
+  const aliases: string[] = [];
+  const offsets: number[] = [];
+  const parts: string[] = [];
+  let from = start;
+  let block = 0;
+  for (const token of tokens) {
+    if (!token.alias) continue;
+    // Text of a block scalar (or of what only looks like one: then a real alias there is unknown
+    // alone, and the lean reader gives up): left as written. Anchors are counted everywhere.
+    while (block < blockText.length && (blockText[block] as readonly [number, number])[1] <= token.at) block++;
+    if (block < blockText.length && (blockText[block] as readonly [number, number])[0] <= token.at) continue;
+    // Not a go-yaml name (`'a *e'` ends the token at the quote): left as written. Were it an alias,
+    // it would name no anchor of the run (those are go-yaml names), and the lean reader gives up.
+    if (literal.has(token.at) || !NAME.test(token.name)) continue;
+    const first = defined.get(token.name);
+    if (first !== undefined) {
+      // An alias before the run's own anchor of that name names one outside: left to the parser.
+      if (first > token.at) return undefined;
+      continue;
+    }
+    if (text.includes(ALIAS_MARK)) return undefined;
+    parts.push(text.slice(from, token.at), markText(aliases.length));
+    aliases.push(token.name);
+    offsets.push(token.at);
+    from = token.end;
+  }
+  if (aliases.length === 0) return { text: slice, aliases, offsets };
+  parts.push(text.slice(from, end));
+  return { text: parts.join(''), aliases, offsets };
+}
+
+/** The mark's number when the value is a whole mark. */
+function markOf(value: string): number | undefined {
+  const m = MARK_VALUE.exec(value);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The marks found in the reading other than as a whole value (inside a longer string, in a key):
+ * their tokens were text (in a quoted or multi-line scalar), or an alias as a key. Empty: each mark
+ * stands where its alias stood. `count` marks were made; `count` itself stands for a mark broken up.
+ */
+export function partialMarks(values: readonly unknown[], count: number): Set<number> {
+  const partial = new Set<number>();
+  const seen = new Set<object>();
+  const inText = (text: string): void => {
+    for (let at = text.indexOf(ALIAS_MARK); at !== -1; at = text.indexOf(ALIAS_MARK, at + 1)) {
+      const digits = /^\d+/.exec(text.slice(at + 1, at + 12));
+      // A mark's opening character and its number; a closing one with no opening before it is a mark broken up.
+      if (digits) partial.add(Math.min(Number(digits[0]), count));
+      else if (text.lastIndexOf(ALIAS_MARK, at - 1) === -1) partial.add(count);
+    }
+  };
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!value.includes(ALIAS_MARK)) return;
+      const k = markOf(value);
+      if (k === undefined || k >= count) inText(value);
+      return;
+    }
+    if (typeof value !== 'object' || value === null || seen.has(value)) return;
+    seen.add(value);
+    if (Array.isArray(value)) value.forEach(visit);
+    else
+      {for (const key of Object.keys(value)) {
+        if (key.includes(ALIAS_MARK)) inText(key);
+        visit((value as Record<string, unknown>)[key]);
+      }}
+  };
+  values.forEach(visit);
+  return partial;
+}
+
+/**
+ * The value with each mark replaced by its anchor's value. Collections holding a mark are copied
+ * (key order kept; one copy of a collection shared in the run), the rest kept: the reading itself
+ * is read once and spliced in again in a later round, with that round's anchor values.
+ */
+export function resolveMarks(value: unknown, aliases: readonly string[], valueOf: (name: string) => unknown, copies: Map<object, unknown>): unknown {
+  if (typeof value === 'string') {
+    const k = value.includes(ALIAS_MARK) ? markOf(value) : undefined;
+    return k === undefined ? value : valueOf(aliases[k] as string);
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const known = copies.get(value);
+  if (known !== undefined) return known;
+  // Until it is known to change, the collection stands for itself (a run's value holds no cycle).
+  copies.set(value, value);
+  let out: unknown = value;
+  if (Array.isArray(value)) {
+    const items = value.map((item) => resolveMarks(item, aliases, valueOf, copies));
+    if (items.some((item, i) => item !== value[i])) out = items;
+  } else {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    const items = keys.map((key) => resolveMarks(record[key], aliases, valueOf, copies));
+    if (items.some((item, i) => item !== record[keys[i] as string])) {
+      const copy: Record<string, unknown> = {};
+      // defineProperty: a key such as `__proto__` stays a key, as in the reading.
+      keys.forEach((key, i) => Object.defineProperty(copy, key, { value: items[i], writable: true, enumerable: true, configurable: true }));
+      out = copy;
+    }
+  }
+  copies.set(value, out);
+  return out;
+}
