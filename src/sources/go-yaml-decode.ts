@@ -579,11 +579,12 @@ function finalReading(region: FlowRegion, node: YamlNode | undefined, state: Sta
   if (known) return known;
   const targets = aliasTargets(state).regions.get(region);
   if (node) state.onStack.add(node);
+  // `state` is the document's merge count (a MergeBudget): a reread region's merges add to it.
   const again = readFlowCollection(state.placeholders.source, region.start, region.indent, (name) => {
     const target = targets?.get(name);
     if (!target) throw new ExactDecodeError(`unknown anchor '${name}' referenced`);
     return targetValue(target, name, state, depth);
-  });
+  }, state);
   if (node) state.onStack.delete(node);
   // The same text read the first time; only values can differ.
   if ('failedAt' in again) throw new Error(`flow collection at ${region.start} read once but not twice`);

@@ -3,7 +3,7 @@ import { readName, readScalar, readTag, type ScalarToken } from './go-yaml-flow-
 import { isSimpleKey, staleKeyError } from './go-yaml-simple-keys.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
-import { ExactDecodeError, hasNullKey, keyToString, keyTypesNote, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, type PendingDuplicate, setKey } from './go-yaml-values.js';
+import { ExactDecodeError, hasNullKey, keyToString, keyTypesNote, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, type MergeBudget, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader's fast path for one flow collection (`[…]` or `{…}`), read straight from the
@@ -92,7 +92,8 @@ const OUTSIDE = Symbol('anchor outside');
 const MERGE_REFUSAL = 'map merge requires map or sequence of maps as the value';
 
 /** Reads the collection opening at `start`; `lineIndent` is the indentation of its first line. */
-export function readFlowCollection(text: string, start: number, lineIndent: number, resolve?: ResolveAnchor): FlowReading | FlowFailure {
+/** `budget`: the document's count of merged entries (MergeBudget), which this collection's merges add to. */
+export function readFlowCollection(text: string, start: number, lineIndent: number, resolve?: ResolveAnchor, budget: MergeBudget = { merged: 0 }): FlowReading | FlowFailure {
   const sink = { notes: [] as string[], refuses: undefined as string | undefined };
   const duplicates: PendingDuplicate[] = [];
   const anchors = new Map<string, unknown>();
@@ -103,8 +104,6 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
   let mergeLists: Set<Frame> | undefined;
   /** Collections inside an item of a merge's list that is not a mapping: go-yaml decodes nothing there. */
   let unmerged: Set<Frame> | undefined;
-  /** Entries merges copied so far. */
-  let merged = 0;
   const stack: Frame[] = [];
   let error: ExactDecodeError | undefined;
   let want = Want.Value;
@@ -265,8 +264,8 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     }
     // Counted before the copies are made (MAX_MERGED_ENTRIES); past the cap nothing more is merged.
     for (const map of maps) {
-      merged += Object.keys(map).length;
-      if (merged > MAX_MERGED_ENTRIES) {
+      budget.merged += Object.keys(map).length;
+      if (budget.merged > MAX_MERGED_ENTRIES) {
         fail(new ExactDecodeError(MERGE_BOMB));
         return;
       }

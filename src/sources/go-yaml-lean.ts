@@ -211,7 +211,7 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
     // Only an alias (here or in a region) can make a node hold itself (go-yaml's "value contains itself"): without one nothing is tracked.
     const state: FinishState = { merged: 0, slots, open: slots?.aliasesOut || read.includes('*') ? new Set() : undefined, anchored };
     // A region's alias to an anchor outside names that anchor's finished value.
-    slots?.resolveWith((target) => finish(target, memo, state));
+    slots?.resolveWith((target) => finish(target, memo, state), state);
     value = finish(documents[0] ?? null, memo, state);
     // Earlier values no record holds any more are finished here; shared nodes come from the memo.
     const finished = repeats.map((group) => group.map((r) => ({ owner: ownerOf(r.owner, memo), key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) })));
