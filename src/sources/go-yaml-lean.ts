@@ -4,7 +4,7 @@ import { locateDuplicates, type KubectlReading } from './go-yaml-decode.js';
 import { recordRepeatedMappings, UNPAIRED, type RepeatedMapping } from './go-yaml-lean-pairs.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
-import { MAX_MERGED_ENTRIES, setKey, type PendingDuplicate } from './go-yaml-values.js';
+import { ExactDecodeError, MAX_MERGED_ENTRIES, MERGE_BOMB, setKey, type PendingDuplicate } from './go-yaml-values.js';
 import { EMPTY_ENTRY_THEN_ENTRY, FLOW_INDICATOR_START } from './exact-route.js';
 import { longLineReadsAlike } from './go-yaml-long-lines.js';
 import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, type LeanFlow, leanFlowRegions, type ReaderPosition, RegionAnchor } from './go-yaml-lean-flow.js';
@@ -27,7 +27,8 @@ import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-ke
  * with the full exact reader as before: tags js-yaml would place otherwise (go-yaml-lean-tags.ts),
  * more than one document, null, `.inf` or out-of-range keys, merges of anything but a mapping or a
  * list written out of mappings (an alias to a list, a list item that is no mapping: go-yaml's error, with
- * the full reader's place for it), merges past MAX_MERGED_ENTRIES, integer-like keys beside a merge, and anything js-yaml refuses.
+ * the full reader's place for it), merges past MAX_MERGED_ENTRIES where a walk reordered by integer-like keys reaches them
+ * (elsewhere refused here as the full reader refuses them, PastCap), integer-like keys beside a merge, and anything js-yaml refuses.
  * A key written twice (h-dupkeys) is read last-wins (js-yaml's `json: true`, as go-yaml) and reported
  * as the full reader reports it (go-yaml-lean-pairs.ts recovers the earlier value), except in a
  * document with flow text (read again by the flow reader), with a merge between the two keys or two
@@ -38,6 +39,12 @@ import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-ke
 
 /** Why the lean path gave up on a document: the full exact reader reads it. */
 class NotLean extends LeanGiveUp {}
+
+/**
+ * Merges past MAX_MERGED_ENTRIES, met where the full reader's walk would meet them too: refused here
+ * with its MERGE_BOMB. Handing such a megabyte to the full reader only to be refused cost 3.8 s of CPU.
+ */
+class PastCap extends NotLean {}
 
 /** A float as a key: sigs.k8s.io/yaml writes it with float32 formatting (`1.2345679e+08`), not as JS would. */
 class GoFloat {
@@ -209,7 +216,7 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
     const repeats = recorder.repeated.length === 0 ? [] : repeatedPairs(recorder.repeated, read);
     const memo = new Map<object, unknown>();
     // Only an alias (here or in a region) can make a node hold itself (go-yaml's "value contains itself"): without one nothing is tracked.
-    const state: FinishState = { merged: 0, slots, open: slots?.aliasesOut || read.includes('*') ? new Set() : undefined, anchored };
+    const state: FinishState = { merged: 0, slots, open: slots?.aliasesOut || read.includes('*') ? new Set() : undefined, anchored, reordered: false };
     // A region's alias to an anchor outside names that anchor's finished value.
     slots?.resolveWith((target) => finish(target, memo, state), state);
     value = finish(documents[0] ?? null, memo, state);
@@ -218,6 +225,8 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
     pending = inWalkOrder(finished, slots?.repeats() ?? []);
   } catch (error) {
     if (error instanceof FlowRepeats) return FLOW_REPEATS;
+    // Nothing go-yaml would refuse first: the only decoding error the full reader meets anywhere in its walk is scalars.error.
+    if (error instanceof PastCap && scalars.error === undefined) throw new ExactDecodeError(MERGE_BOMB);
     if (error instanceof LeanGiveUp || error instanceof RangeError) return undefined;
     throw error;
   }
@@ -456,6 +465,8 @@ function finish(node: unknown, memo: Map<object, unknown>, state: FinishState): 
   const record = node as Record<string, unknown>;
   const keys = Object.keys(record);
   if (keys.includes(NULL_KEY)) throw new NotLean();
+  // Integer-like keys come first in a JS object: from here on this walk's order may not be the full reader's (PastCap).
+  if (keys.length > 0 && INDEX_LIKE.test(keys[0] as string)) state.reordered = true;
   state.open?.add(node);
   let out: Record<string, unknown> = record;
   if (!keys.includes(MERGE)) {
@@ -486,7 +497,7 @@ function merged(record: Record<string, unknown>, keys: readonly string[], memo: 
     // Stopped at the cap: a list of a million aliases to a large mapping must not be counted to its end.
     for (const map of maps) {
       state.merged += Object.keys(map).length;
-      if (state.merged > MAX_MERGED_ENTRIES) throw new NotLean();
+      if (state.merged > MAX_MERGED_ENTRIES) throw state.reordered ? new NotLean() : new PastCap();
     }
     // Last to first, each overriding what is there: an earlier mapping of the list wins (go-yaml, kubectl).
     for (let m = maps.length - 1; m >= 0; m--) for (const [k, v] of Object.entries(maps[m] as object)) entries.set(k, v);
@@ -527,6 +538,8 @@ interface FinishState {
   readonly open: Set<object> | undefined;
   /** Lists and flow placeholders js-yaml stored under an anchor: a merge of one may be of an alias. */
   readonly anchored: ReadonlySet<unknown>;
+  /** A mapping walked so far had integer-like keys, which JS objects put first: the walk may differ from document order. */
+  reordered: boolean;
 }
 
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
