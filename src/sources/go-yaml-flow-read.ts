@@ -3,7 +3,7 @@ import { readName, readScalar, readTag, type ScalarToken } from './go-yaml-flow-
 import { isSimpleKey, staleKeyError } from './go-yaml-simple-keys.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
-import { ExactDecodeError, hasNullKey, keyToString, keyTypesNote, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, type MergeBudget, type PendingDuplicate, setKey } from './go-yaml-values.js';
+import { ExactDecodeError, hasNullKey, keyToString, keepKeyTypes, keyTypesNote, keyTypesOf, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, type MergeBudget, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader's fast path for one flow collection (`[…]` or `{…}`), read straight from the
@@ -239,8 +239,10 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       }
     }
     const keyType = typeof keyValue;
-    top.repeated = top.explicit ? top.explicit.has(key) : Object.hasOwn(top.map, key);
-    if (top.repeated) {
+    const present = Object.hasOwn(top.map, key);
+    top.repeated = top.explicit ? top.explicit.has(key) : present;
+    // A key a merge copied counts too: go-yaml's map holds both typed keys (keepKeyTypes).
+    if (present) {
       const earlier = top.types?.get(key) ?? 'string';
       if (earlier !== keyType) sink.notes.push(keyTypesNote(key, earlier, keyType));
     }
@@ -270,8 +272,23 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
         return;
       }
     }
-    for (const map of maps) for (const [k, v] of Object.entries(map)) setKey(frame.map, k, v);
+    for (const map of maps) {
+      mergeTypes(frame, map);
+      for (const [k, v] of Object.entries(map)) setKey(frame.map, k, v);
+    }
     if (maps.some(hasNullKey)) markNullKey(frame.map);
+  };
+
+  /** The types of the keys a merge copies, noted where one meets a key of another type (keepKeyTypes). */
+  const mergeTypes = (frame: MapFrame, map: object): void => {
+    const copied = keyTypesOf(map);
+    for (const key of Object.keys(map)) {
+      const type = copied?.get(key) ?? 'string';
+      const earlier = frame.types?.get(key) ?? (Object.hasOwn(frame.map, key) ? 'string' : undefined);
+      if (earlier !== undefined && earlier !== type) sink.notes.push(keyTypesNote(key, earlier, type));
+      if (type !== 'string') (frame.types ??= new Map()).set(key, type);
+      else frame.types?.delete(key);
+    }
   };
 
   const aliasValue = (name: string): unknown => {
@@ -367,6 +384,7 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       else {
         value = top.map;
         for (const duplicate of top.pending ?? []) duplicates.push({ ...duplicate, owner: top.map });
+        if (top.types !== undefined && top.types.size > 0) keepKeyTypes(top.map, top.types);
       }
       openAnchored.delete(value);
       want = complete(value, false);

@@ -218,7 +218,7 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
     // Only an alias (here or in a region) can make a node hold itself (go-yaml's "value contains itself"): without one nothing is tracked.
     const state: FinishState = { merged: 0, slots, open: slots?.aliasesOut || read.includes('*') ? new Set() : undefined, anchored, reordered: false };
     // A region's alias to an anchor outside names that anchor's finished value.
-    slots?.resolveWith((target) => finish(target, memo, state), state);
+    slots?.resolveWith((target) => typedKeysChecked(finish(target, memo, state)), state);
     value = finish(documents[0] ?? null, memo, state);
     // Earlier values no record holds any more are finished here; shared nodes come from the memo.
     const finished = repeats.map((group) => group.map((r) => ({ owner: ownerOf(r.owner, memo), key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) })));
@@ -480,6 +480,20 @@ function finish(node: unknown, memo: Map<object, unknown>, state: FinishState): 
   return out;
 }
 
+const checkedForTypedKeys = new WeakSet<object>();
+
+/**
+ * A value a flow region's alias names: a region may merge it, and the flow reader cannot know the
+ * types of its keys from here (TYPED_TEXT), so a mapping with a key a typed one may have become is
+ * left to the full reader. Each mapping is looked at once however many regions name it.
+ */
+function typedKeysChecked(value: unknown): unknown {
+  if (!isMapping(value) || checkedForTypedKeys.has(value as object)) return value;
+  if (Object.keys(value as object).some((key) => TYPED_TEXT.test(key))) throw new NotLean();
+  checkedForTypedKeys.add(value as object);
+  return value;
+}
+
 /** A mapping holding a merge key, finished into a new object: go-yaml's pairs in order. */
 function merged(record: Record<string, unknown>, keys: readonly string[], memo: Map<object, unknown>, state: FinishState): Record<string, unknown> {
   // Integer-like keys are ordered first by JS objects, so the pairs' order relative to the merge is lost.
@@ -488,6 +502,7 @@ function merged(record: Record<string, unknown>, keys: readonly string[], memo: 
   for (const key of keys) {
     const value = finish(record[key], memo, state);
     if (key !== MERGE) {
+      if (entries.has(key) && TYPED_TEXT.test(key)) throw new NotLean();
       entries.set(key, value);
       continue;
     }
@@ -500,7 +515,12 @@ function merged(record: Record<string, unknown>, keys: readonly string[], memo: 
       if (state.merged > MAX_MERGED_ENTRIES) throw state.reordered ? new NotLean() : new PastCap();
     }
     // Last to first, each overriding what is there: an earlier mapping of the list wins (go-yaml, kubectl).
-    for (let m = maps.length - 1; m >= 0; m--) for (const [k, v] of Object.entries(maps[m] as object)) entries.set(k, v);
+    for (let m = maps.length - 1; m >= 0; m--) {
+      for (const [k, v] of Object.entries(maps[m] as object)) {
+        if (entries.has(k) && TYPED_TEXT.test(k)) throw new NotLean();
+        entries.set(k, v);
+      }
+    }
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of entries) setKey(out, key, value);
@@ -543,3 +563,10 @@ interface FinishState {
 }
 
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+/**
+ * A JSON key a bool, int or float key may have become (js-yaml's keys are strings by now). go-yaml
+ * merges into a map of typed keys, where `true` and `"true"` are two (kubectl keeps either at
+ * random; the full reader notes it, go-yaml-values.ts keepKeyTypes): such a key met twice in a
+ * merge is left to the full reader, which knows the types.
+ */
+const TYPED_TEXT = /^(?:true$|false$|-?[0-9])/;

@@ -117,6 +117,42 @@ export function keyTypesNote(key: string, earlier: string, later: string): strin
   return `keys ${JSON.stringify(key)} of two YAML types (${earlier}, ${later}) name one JSON key; Kubernetes keeps either at random`;
 }
 
+/**
+ * The YAML types of a finished mapping's keys, where some key is no string (`true`, `1`, `1.5`):
+ * go-yaml merges into a map keyed by typed values, so a merged `true` and a written `"true"` are two
+ * keys there, and sigs.k8s.io/yaml keeps either at random as the JSON key "true" (kubectl checked:
+ * `{<<: {true: q}, "true": r}` reads q or r). Absent: every key a string.
+ */
+const KEY_TYPES = new WeakMap<object, ReadonlyMap<string, string>>();
+
+/** Keeps `types` for `map` when some key is no string (the common all-string mapping keeps nothing). */
+export function keepKeyTypes(map: object, types: ReadonlyMap<string, string>): void {
+  for (const type of types.values()) {
+    if (type === 'string') continue;
+    KEY_TYPES.set(map, types);
+    return;
+  }
+}
+
+/** The kept types of a mapping's keys; a key not in them (or no types kept) is a string. */
+export function keyTypesOf(map: object): ReadonlyMap<string, string> | undefined {
+  return KEY_TYPES.get(map);
+}
+
+/**
+ * Records the types of the keys a merge copies from `source` into a mapping whose keys so far have
+ * `types`, noting each key that now has two (the explicit keys' note, keyTypesNote).
+ */
+export function mergeKeyTypes(types: Map<string, string>, source: object, notes: string[]): void {
+  const copied = keyTypesOf(source);
+  for (const key of Object.keys(source)) {
+    const type = copied?.get(key) ?? 'string';
+    const earlier = types.get(key);
+    if (earlier !== undefined && earlier !== type) notes.push(keyTypesNote(key, earlier, type));
+    types.set(key, type);
+  }
+}
+
 /** Sets one key; `__proto__` is an ordinary key in Kubernetes, never a prototype. */
 export function setKey(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });

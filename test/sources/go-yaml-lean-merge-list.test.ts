@@ -172,9 +172,11 @@ test('merged lists read on the lean path as the full exact reader reads them, or
     { numRuns: Number(process.env.KFGUARD_FUZZ_RUNS ?? 1500) },
   );
   // The generator must reach the lean path often (most of the rest holds two merges, an item go-yaml
-  // refuses, or a merge between a key's two occurrences), with items that contest a key (so that
+  // refuses, a merge between a key's two occurrences, or the key `on` (JSON "true", which may be a
+  // bool or a string: left to the full reader, go-yaml-merge-key-types.test.ts) met twice in a
+  // merge: about 33%), with items that contest a key (so that
   // the order of the items shows), repeats, lists over lines (read by the flow reader), and notes.
-  assert.ok(lean > total * 0.4, `only ${lean} of ${total} generated documents the full reader reads were read on the lean path`);
+  assert.ok(lean > total * 0.28, `only ${lean} of ${total} generated documents the full reader reads were read on the lean path`);
   assert.ok(contested > lean / 4, `only ${contested} of ${lean} read on the lean path had items setting one key differently`);
   assert.ok(repeats > lean / 20 && regions > lean / 20 && noted > lean / 50, `${repeats} with repeats, ${regions} with a list over lines, ${noted} with a note or refusal, of ${lean}`);
   assert.ok(refusedByFull > 0, 'no generated document held a merge go-yaml refuses');
