@@ -16,7 +16,7 @@ import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { checkSimpleKeys } from './go-yaml-simple-keys.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
 import { goYamlTagExtents } from './go-yaml-tag-uri.js';
-import { ExactDecodeError, findNullKey, hasNullKey, keyToString, keyTypesNote, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, NULL_KEY_REFUSAL, nullKeyMarkCount, type PendingDuplicate, setKey } from './go-yaml-values.js';
+import { ExactDecodeError, findNullKey, hasNullKey, keyToString, keepKeyTypes, keyTypesNote, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, mergeKeyTypes, NULL_KEY_REFUSAL, nullKeyMarkCount, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader: one `---` chunk decoded as `kubectl apply` decodes it (sigs.k8s.io/yaml over
@@ -525,7 +525,10 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
         return;
       }
       if (isMergeKey(key)) {
-        if (mergeInto(entries, pair.value as YamlNode | null, state, depth + 1)) nullKey = true;
+        const merge = mergeInto(entries, pair.value as YamlNode | null, state, depth + 1);
+        if (merge.nullKey) nullKey = true;
+        // In merge order, each merged mapping's keys' types over what the mapping holds so far.
+        for (const map of merge.maps) mergeKeyTypes(keyTypes, map, state.notes);
         return;
       }
       const keyValue = toValue(key, state, depth + 1);
@@ -552,6 +555,7 @@ function toValue(node: YamlNode | null | undefined, state: State, depth: number)
     state.onStack.delete(node);
     value = toObject(entries);
     if (nullKey) markNullKey(value as object);
+    keepKeyTypes(value as object, keyTypes);
     for (const duplicate of pending) state.duplicates.push({ ...duplicate, owner: value as object });
   } else {
     value = null;
@@ -612,11 +616,12 @@ function finalReading(region: FlowRegion, node: YamlNode | undefined, state: Sta
   if (known) return known;
   const targets = aliasTargets(state).regions.get(region);
   if (node) state.onStack.add(node);
+  // `state` is the document's merge count (a MergeBudget): a reread region's merges add to it.
   const again = readFlowCollection(state.placeholders.source, region.start, region.indent, (name) => {
     const target = targets?.get(name);
     if (!target) throw new ExactDecodeError(`unknown anchor '${name}' referenced`);
     return targetValue(target, name, state, depth);
-  });
+  }, state);
   if (node) state.onStack.delete(node);
   // The same text read the first time; only values can differ.
   if ('failedAt' in again) throw new Error(`flow collection at ${region.start} read once but not twice`);
@@ -681,11 +686,12 @@ function isMergeKey(key: YamlNode | null): boolean {
 
 /**
  * go-yaml's merge: a mapping, or a sequence of mappings applied last to first so earlier ones win;
- * each overrides what is there. True when a merged mapping holds a null key, which the target then holds.
+ * each overrides what is there. `maps`: the mappings in the order applied; `nullKey` when a merged
+ * mapping holds a null key, which the target then holds.
  */
-function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: State, depth: number): boolean {
+function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: State, depth: number): { maps: readonly object[]; nullKey: boolean } {
   let nullKey = false;
-  const mapOf = (item: YamlNode | null): Map<string, unknown> => {
+  const mapOf = (item: YamlNode | null): object => {
     const target = item && isAlias(item) ? aliasTargets(state).aliases.get(item) : item;
     // go-yaml's parser stops at an unknown anchor before the merge is looked at.
     if (item && isAlias(item) && !target) throw new ExactDecodeError(`unknown anchor '${item.source}' referenced`);
@@ -694,11 +700,10 @@ function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: 
     const placeholder = target && !isRegionAnchor(target) && isScalar(target) && state.placeholders ? placeholderRegion(target, state.placeholders) : undefined;
     const isMapping = target && (isRegionAnchor(target) ? isPlainObject(finalReading(target.region, undefined, state, depth).anchors.get(target.name)) : placeholder ? isPlainObject(toValue(item, state, depth)) : isMap(target));
     if (!isMapping) throw new ExactDecodeError(MERGE_REFUSAL);
-    const value = toValue(item, state, depth);
-    const entries = Object.entries(value as Record<string, unknown>);
-    countMerged(state, entries.length);
+    const value = toValue(item, state, depth) as object;
+    countMerged(state, Object.keys(value).length);
     if (hasNullKey(value)) nullKey = true;
-    return new Map(entries);
+    return value;
   };
   // A collection the flow reader read is written out, not an alias: a mapping or a list of mappings (aliases to a list are not among its items' values).
   const region = node && isScalar(node) && state.placeholders ? placeholderRegion(node, state.placeholders) : undefined;
@@ -708,7 +713,7 @@ function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: 
     if (!maps) throw new ExactDecodeError(MERGE_REFUSAL);
     for (const map of maps) countMerged(state, Object.keys(map as object).length); // throws past the cap, before any copy
     for (const map of maps) for (const [k, v] of Object.entries(map as Record<string, unknown>)) entries.set(k, v);
-    return maps.some(hasNullKey);
+    return { maps: maps as object[], nullKey: maps.some(hasNullKey) };
   }
   if (node && isSeq(node)) {
     // A run in a merged list would be a scalar here: that run is read by the parser instead.
@@ -716,12 +721,13 @@ function mergeInto(entries: Map<string, unknown>, node: YamlNode | null, state: 
       const run = runAt(item as YamlNode, state);
       if (run) throw new RunConflict(run);
     }
-    const maps = node.items.map((item) => mapOf(item as YamlNode));
-    for (const map of maps.reverse()) for (const [k, v] of map) entries.set(k, v);
-    return nullKey;
+    const maps = node.items.map((item) => mapOf(item as YamlNode)).reverse();
+    for (const map of maps) for (const [k, v] of Object.entries(map)) entries.set(k, v);
+    return { maps, nullKey };
   }
-  for (const [k, v] of mapOf(node)) entries.set(k, v);
-  return nullKey;
+  const map = mapOf(node);
+  for (const [k, v] of Object.entries(map)) entries.set(k, v);
+  return { maps: [map], nullKey };
 }
 
 const MERGE_REFUSAL = 'map merge requires map or sequence of maps as the value';

@@ -3,7 +3,7 @@ import { readName, readScalar, readTag, type ScalarToken } from './go-yaml-flow-
 import { isSimpleKey, staleKeyError } from './go-yaml-simple-keys.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
-import { ExactDecodeError, hasNullKey, keyToString, keyTypesNote, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, type PendingDuplicate, setKey } from './go-yaml-values.js';
+import { ExactDecodeError, hasNullKey, keyToString, keepKeyTypes, keyTypesNote, keyTypesOf, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, type MergeBudget, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
  * The exact reader's fast path for one flow collection (`[…]` or `{…}`), read straight from the
@@ -92,7 +92,8 @@ const OUTSIDE = Symbol('anchor outside');
 const MERGE_REFUSAL = 'map merge requires map or sequence of maps as the value';
 
 /** Reads the collection opening at `start`; `lineIndent` is the indentation of its first line. */
-export function readFlowCollection(text: string, start: number, lineIndent: number, resolve?: ResolveAnchor): FlowReading | FlowFailure {
+/** `budget`: the document's count of merged entries (MergeBudget), which this collection's merges add to. */
+export function readFlowCollection(text: string, start: number, lineIndent: number, resolve?: ResolveAnchor, budget: MergeBudget = { merged: 0 }): FlowReading | FlowFailure {
   const sink = { notes: [] as string[], refuses: undefined as string | undefined };
   const duplicates: PendingDuplicate[] = [];
   const anchors = new Map<string, unknown>();
@@ -103,8 +104,6 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
   let mergeLists: Set<Frame> | undefined;
   /** Collections inside an item of a merge's list that is not a mapping: go-yaml decodes nothing there. */
   let unmerged: Set<Frame> | undefined;
-  /** Entries merges copied so far. */
-  let merged = 0;
   const stack: Frame[] = [];
   let error: ExactDecodeError | undefined;
   let want = Want.Value;
@@ -240,8 +239,10 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       }
     }
     const keyType = typeof keyValue;
-    top.repeated = top.explicit ? top.explicit.has(key) : Object.hasOwn(top.map, key);
-    if (top.repeated) {
+    const present = Object.hasOwn(top.map, key);
+    top.repeated = top.explicit ? top.explicit.has(key) : present;
+    // A key a merge copied counts too: go-yaml's map holds both typed keys (keepKeyTypes).
+    if (present) {
       const earlier = top.types?.get(key) ?? 'string';
       if (earlier !== keyType) sink.notes.push(keyTypesNote(key, earlier, keyType));
     }
@@ -265,14 +266,29 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
     }
     // Counted before the copies are made (MAX_MERGED_ENTRIES); past the cap nothing more is merged.
     for (const map of maps) {
-      merged += Object.keys(map).length;
-      if (merged > MAX_MERGED_ENTRIES) {
+      budget.merged += Object.keys(map).length;
+      if (budget.merged > MAX_MERGED_ENTRIES) {
         fail(new ExactDecodeError(MERGE_BOMB));
         return;
       }
     }
-    for (const map of maps) for (const [k, v] of Object.entries(map)) setKey(frame.map, k, v);
+    for (const map of maps) {
+      mergeTypes(frame, map);
+      for (const [k, v] of Object.entries(map)) setKey(frame.map, k, v);
+    }
     if (maps.some(hasNullKey)) markNullKey(frame.map);
+  };
+
+  /** The types of the keys a merge copies, noted where one meets a key of another type (keepKeyTypes). */
+  const mergeTypes = (frame: MapFrame, map: object): void => {
+    const copied = keyTypesOf(map);
+    for (const key of Object.keys(map)) {
+      const type = copied?.get(key) ?? 'string';
+      const earlier = frame.types?.get(key) ?? (Object.hasOwn(frame.map, key) ? 'string' : undefined);
+      if (earlier !== undefined && earlier !== type) sink.notes.push(keyTypesNote(key, earlier, type));
+      if (type !== 'string') (frame.types ??= new Map()).set(key, type);
+      else frame.types?.delete(key);
+    }
   };
 
   const aliasValue = (name: string): unknown => {
@@ -368,6 +384,7 @@ export function readFlowCollection(text: string, start: number, lineIndent: numb
       else {
         value = top.map;
         for (const duplicate of top.pending ?? []) duplicates.push({ ...duplicate, owner: top.map });
+        if (top.types !== undefined && top.types.size > 0) keepKeyTypes(top.map, top.types);
       }
       openAnchored.delete(value);
       want = complete(value, false);

@@ -1,4 +1,5 @@
 import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
+import type { MergeBudget } from './go-yaml-values.js';
 
 /**
  * Flow collections the exact reader can read itself (go-yaml-flow-read.ts), found in block
@@ -24,6 +25,8 @@ export interface FlowRegion {
  */
 export function findFlowRegions(text: string, avoid: readonly number[] = [], placeholder = FLOW_PLACEHOLDER): FlowRegion[] {
   const regions: FlowRegion[] = [];
+  // Merged entries counted over all the regions of the text (MergeBudget): no region starts the cap's count afresh.
+  const budget: MergeBudget = { merged: 0 };
   const n = text.length;
   let nextAvoided = 0; // `avoid` is in increasing order, as are the regions
   let failedUpTo = 0;
@@ -45,7 +48,7 @@ export function findFlowRegions(text: string, avoid: readonly number[] = [], pla
     const c = text.charCodeAt(at);
     if (c === 124 /* | */ || c === 62 /* > */) blockScalarParent = indent;
     else if ((c === 91 /* [ */ || c === 123) /* { */ && at >= failedUpTo) {
-      const attempt = readFlowCollection(text, at, indent);
+      const attempt = readFlowCollection(text, at, indent, undefined, budget);
       // A collection opening inside one that failed would be read up to the same place again: quadratic on nested lines.
       const reading = 'failedAt' in attempt ? undefined : attempt;
       if ('failedAt' in attempt) failedUpTo = attempt.failedAt;

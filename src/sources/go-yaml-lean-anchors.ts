@@ -1,6 +1,6 @@
 import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
 import type { FlowRegion } from './go-yaml-flow-regions.js';
-import { nullKeyMarkCount } from './go-yaml-values.js';
+import { type MergeBudget, nullKeyMarkCount } from './go-yaml-values.js';
 
 /**
  * Anchors across the edge of a flow collection read by the flow reader on the exact reader's lean
@@ -121,13 +121,14 @@ export function storeAnchor(state: LoaderState, map: Record<string, unknown>, na
  * collection holding it). Anything the first reading did not have to say (a note, an error, a
  * refusal, a null key merged in) leaves the document to the full reader.
  */
-export function finalReading(slot: FlowSlot, source: string, outside: (value: unknown) => unknown): FlowReading {
+export function finalReading(slot: FlowSlot, source: string, outside: (value: unknown) => unknown, budget: MergeBudget): FlowReading {
   if (slot.final) return slot.final;
   if (slot.rereading) throw new LeanGiveUp('a flow collection aliased from inside itself');
   const { region } = slot;
   const marks = nullKeyMarkCount();
   slot.rereading = true;
-  const again = readFlowCollection(source, region.start, region.indent, (name) => outside(slot.outside?.get(name)));
+  // The document's merge count (the lean reader's, as the full reader counts a reread into its own).
+  const again = readFlowCollection(source, region.start, region.indent, (name) => outside(slot.outside?.get(name)), budget);
   slot.rereading = false;
   if ('failedAt' in again) throw new Error(`flow collection at ${region.start} read once but not twice`);
   if (again.error !== undefined || again.refuses !== undefined || again.notes.length > 0 || nullKeyMarkCount() !== marks) throw new LeanGiveUp('the collection reads otherwise with its aliases resolved');

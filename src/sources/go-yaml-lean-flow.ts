@@ -4,7 +4,7 @@ import { hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
 import { MAYBE_AFFECTED } from './go-yaml-flow-plain.js';
 import { type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
 import { bindAnchors, finalReading, FlowSlot, type LoaderState, RegionAnchor } from './go-yaml-lean-anchors.js';
-import { nullKeyMarkCount, type PendingDuplicate } from './go-yaml-values.js';
+import { type MergeBudget, nullKeyMarkCount, type PendingDuplicate } from './go-yaml-values.js';
 
 export { FlowSlot, RegionAnchor };
 
@@ -86,6 +86,7 @@ export class FlowSlots {
   private outside: (value: unknown) => unknown = () => {
     throw new Error('FlowSlots.resolveWith was not called');
   };
+  private budget: MergeBudget = { merged: 0 };
   /** Some region has aliases to anchors outside it (one may name a collection holding the region). */
   readonly aliasesOut: boolean;
   constructor(
@@ -113,8 +114,10 @@ export class FlowSlots {
   complete(): boolean {
     return !this.stray && this.taken.size === this.byStart.size;
   }
-  resolveWith(outside: (value: unknown) => unknown): void {
+  /** `budget`: the document's merge count, which rereads of regions add to (MergeBudget). */
+  resolveWith(outside: (value: unknown) => unknown, budget: MergeBudget): void {
     this.outside = outside;
+    this.budget = budget;
   }
   /** A placeholder's or a region anchor's value, go-yaml's already. */
   valueOf(node: FlowSlot | RegionAnchor): unknown {
@@ -126,7 +129,7 @@ export class FlowSlots {
     return this.repeated.map(({ at, slot }) => ({ at, duplicates: this.reading(slot).duplicates }));
   }
   private reading(slot: FlowSlot): FlowReading {
-    return slot.final ?? finalReading(slot, this.source, this.outside);
+    return slot.final ?? finalReading(slot, this.source, this.outside, this.budget);
   }
 }
 

@@ -4,7 +4,7 @@ import { locateDuplicates, type KubectlReading } from './go-yaml-decode.js';
 import { recordRepeatedMappings, UNPAIRED, type RepeatedMapping } from './go-yaml-lean-pairs.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
-import { MAX_MERGED_ENTRIES, setKey, type PendingDuplicate } from './go-yaml-values.js';
+import { ExactDecodeError, MAX_MERGED_ENTRIES, MERGE_BOMB, setKey, type PendingDuplicate } from './go-yaml-values.js';
 import { EMPTY_ENTRY_THEN_ENTRY, FLOW_INDICATOR_START } from './exact-route.js';
 import { longLineReadsAlike } from './go-yaml-long-lines.js';
 import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, type LeanFlow, leanFlowRegions, type ReaderPosition, RegionAnchor } from './go-yaml-lean-flow.js';
@@ -29,7 +29,8 @@ import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-ke
  * with the full exact reader as before: tags js-yaml would place otherwise (go-yaml-lean-tags.ts),
  * more than one document, null, `.inf` or out-of-range keys, merges of anything but a mapping or a
  * list written out of mappings (an alias to a list, a list item that is no mapping: go-yaml's error, with
- * the full reader's place for it), merges past MAX_MERGED_ENTRIES, integer-like keys beside a merge, and anything js-yaml refuses.
+ * the full reader's place for it), merges past MAX_MERGED_ENTRIES where a walk reordered by integer-like keys reaches them
+ * (elsewhere refused here as the full reader refuses them, PastCap), integer-like keys beside a merge, and anything js-yaml refuses.
  * A key written twice (h-dupkeys) is read last-wins (js-yaml's `json: true`, as go-yaml) and reported
  * as the full reader reports it (go-yaml-lean-pairs.ts recovers the earlier value), except in a
  * document with flow text (read again by the flow reader), with a merge between the two keys or two
@@ -40,6 +41,12 @@ import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-ke
 
 /** Why the lean path gave up on a document: the full exact reader reads it. */
 class NotLean extends LeanGiveUp {}
+
+/**
+ * Merges past MAX_MERGED_ENTRIES, met where the full reader's walk would meet them too: refused here
+ * with its MERGE_BOMB. Handing such a megabyte to the full reader only to be refused cost 3.8 s of CPU.
+ */
+class PastCap extends NotLean {}
 
 /** A float as a key: sigs.k8s.io/yaml writes it with float32 formatting (`1.2345679e+08`), not as JS would. */
 class GoFloat {
@@ -215,15 +222,17 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
     const repeats = recorder.repeated.length === 0 ? [] : repeatedPairs(recorder.repeated, read);
     const memo = new Map<object, unknown>();
     // Only an alias (here or in a region) can make a node hold itself (go-yaml's "value contains itself"): without one nothing is tracked.
-    const state: FinishState = { merged: 0, slots, open: slots?.aliasesOut || read.includes('*') ? new Set() : undefined, anchored };
+    const state: FinishState = { merged: 0, slots, open: slots?.aliasesOut || read.includes('*') ? new Set() : undefined, anchored, reordered: false };
     // A region's alias to an anchor outside names that anchor's finished value.
-    slots?.resolveWith((target) => finish(target, memo, state));
+    slots?.resolveWith((target) => typedKeysChecked(finish(target, memo, state)), state);
     value = finish(documents[0] ?? null, memo, state);
     // Earlier values no record holds any more are finished here; shared nodes come from the memo.
     const finished = repeats.map((group) => group.map((r) => ({ owner: ownerOf(r.owner, memo), key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) })));
     pending = inWalkOrder(finished, slots?.repeats() ?? []);
   } catch (error) {
     if (error instanceof FlowRepeats) return FLOW_REPEATS;
+    // Nothing go-yaml would refuse first: the only decoding error the full reader meets anywhere in its walk is scalars.error.
+    if (error instanceof PastCap && scalars.error === undefined) throw new ExactDecodeError(MERGE_BOMB);
     if (error instanceof LeanGiveUp || error instanceof RangeError) return undefined;
     throw error;
   }
@@ -444,6 +453,8 @@ function finish(node: unknown, memo: Map<object, unknown>, state: FinishState): 
   const record = node as Record<string, unknown>;
   const keys = Object.keys(record);
   if (keys.includes(NULL_KEY)) throw new NotLean();
+  // Integer-like keys come first in a JS object: from here on this walk's order may not be the full reader's (PastCap).
+  if (keys.length > 0 && INDEX_LIKE.test(keys[0] as string)) state.reordered = true;
   state.open?.add(node);
   let out: Record<string, unknown> = record;
   if (!keys.includes(MERGE)) {
@@ -457,6 +468,20 @@ function finish(node: unknown, memo: Map<object, unknown>, state: FinishState): 
   return out;
 }
 
+const checkedForTypedKeys = new WeakSet<object>();
+
+/**
+ * A value a flow region's alias names: a region may merge it, and the flow reader cannot know the
+ * types of its keys from here (TYPED_TEXT), so a mapping with a key a typed one may have become is
+ * left to the full reader. Each mapping is looked at once however many regions name it.
+ */
+function typedKeysChecked(value: unknown): unknown {
+  if (!isMapping(value) || checkedForTypedKeys.has(value as object)) return value;
+  if (Object.keys(value as object).some((key) => TYPED_TEXT.test(key))) throw new NotLean();
+  checkedForTypedKeys.add(value as object);
+  return value;
+}
+
 /** A mapping holding a merge key, finished into a new object: go-yaml's pairs in order. */
 function merged(record: Record<string, unknown>, keys: readonly string[], memo: Map<object, unknown>, state: FinishState): Record<string, unknown> {
   // Integer-like keys are ordered first by JS objects, so the pairs' order relative to the merge is lost.
@@ -465,6 +490,7 @@ function merged(record: Record<string, unknown>, keys: readonly string[], memo: 
   for (const key of keys) {
     const value = finish(record[key], memo, state);
     if (key !== MERGE) {
+      if (entries.has(key) && TYPED_TEXT.test(key)) throw new NotLean();
       entries.set(key, value);
       continue;
     }
@@ -474,10 +500,15 @@ function merged(record: Record<string, unknown>, keys: readonly string[], memo: 
     // Stopped at the cap: a list of a million aliases to a large mapping must not be counted to its end.
     for (const map of maps) {
       state.merged += Object.keys(map).length;
-      if (state.merged > MAX_MERGED_ENTRIES) throw new NotLean();
+      if (state.merged > MAX_MERGED_ENTRIES) throw state.reordered ? new NotLean() : new PastCap();
     }
     // Last to first, each overriding what is there: an earlier mapping of the list wins (go-yaml, kubectl).
-    for (let m = maps.length - 1; m >= 0; m--) for (const [k, v] of Object.entries(maps[m] as object)) entries.set(k, v);
+    for (let m = maps.length - 1; m >= 0; m--) {
+      for (const [k, v] of Object.entries(maps[m] as object)) {
+        if (entries.has(k) && TYPED_TEXT.test(k)) throw new NotLean();
+        entries.set(k, v);
+      }
+    }
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of entries) setKey(out, key, value);
@@ -515,6 +546,15 @@ interface FinishState {
   readonly open: Set<object> | undefined;
   /** Lists and flow placeholders js-yaml stored under an anchor: a merge of one may be of an alias. */
   readonly anchored: ReadonlySet<unknown>;
+  /** A mapping walked so far had integer-like keys, which JS objects put first: the walk may differ from document order. */
+  reordered: boolean;
 }
 
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+/**
+ * A JSON key a bool, int or float key may have become (js-yaml's keys are strings by now). go-yaml
+ * merges into a map of typed keys, where `true` and `"true"` are two (kubectl keeps either at
+ * random; the full reader notes it, go-yaml-values.ts keepKeyTypes): such a key met twice in a
+ * merge is left to the full reader, which knows the types.
+ */
+const TYPED_TEXT = /^(?:true$|false$|-?[0-9])/;

@@ -25,6 +25,15 @@ export class ExactDecodeError extends Error {
  * refuses such documents too ("excessive aliasing"), and js-yaml stops at 10,000 merged keys.
  */
 export const MAX_MERGED_ENTRIES = 250_000;
+/**
+ * The count MAX_MERGED_ENTRIES caps, shared by every reader of one document: each flow collection
+ * the flow reader reads (go-yaml-flow-read.ts) once counted its merges from zero, so 3,000 regions
+ * each merging a 3,000-key anchor copied 9 million entries (7 s, 1.5 GB for 92 KB) unrefused.
+ */
+export interface MergeBudget {
+  merged: number;
+}
+
 export const MERGE_BOMB = `YAML merge keys copy more than ${MAX_MERGED_ENTRIES.toLocaleString('en-US')} entries; refusing a likely alias bomb`;
 
 /** A duplicate found while building a mapping; its path is found afterwards from the mapping's object. */
@@ -106,6 +115,42 @@ export function keyToString(key: unknown, sink: ValueSink, float = false): strin
 /** The note for one JSON key written with keys of two YAML types (`1` and `"1"`). */
 export function keyTypesNote(key: string, earlier: string, later: string): string {
   return `keys ${JSON.stringify(key)} of two YAML types (${earlier}, ${later}) name one JSON key; Kubernetes keeps either at random`;
+}
+
+/**
+ * The YAML types of a finished mapping's keys, where some key is no string (`true`, `1`, `1.5`):
+ * go-yaml merges into a map keyed by typed values, so a merged `true` and a written `"true"` are two
+ * keys there, and sigs.k8s.io/yaml keeps either at random as the JSON key "true" (kubectl checked:
+ * `{<<: {true: q}, "true": r}` reads q or r). Absent: every key a string.
+ */
+const KEY_TYPES = new WeakMap<object, ReadonlyMap<string, string>>();
+
+/** Keeps `types` for `map` when some key is no string (the common all-string mapping keeps nothing). */
+export function keepKeyTypes(map: object, types: ReadonlyMap<string, string>): void {
+  for (const type of types.values()) {
+    if (type === 'string') continue;
+    KEY_TYPES.set(map, types);
+    return;
+  }
+}
+
+/** The kept types of a mapping's keys; a key not in them (or no types kept) is a string. */
+export function keyTypesOf(map: object): ReadonlyMap<string, string> | undefined {
+  return KEY_TYPES.get(map);
+}
+
+/**
+ * Records the types of the keys a merge copies from `source` into a mapping whose keys so far have
+ * `types`, noting each key that now has two (the explicit keys' note, keyTypesNote).
+ */
+export function mergeKeyTypes(types: Map<string, string>, source: object, notes: string[]): void {
+  const copied = keyTypesOf(source);
+  for (const key of Object.keys(source)) {
+    const type = copied?.get(key) ?? 'string';
+    const earlier = types.get(key);
+    if (earlier !== undefined && earlier !== type) notes.push(keyTypesNote(key, earlier, type));
+    types.set(key, type);
+  }
 }
 
 /** Sets one key; `__proto__` is an ordinary key in Kubernetes, never a prototype. */

@@ -172,9 +172,11 @@ test('merged lists read on the lean path as the full exact reader reads them, or
     { numRuns: Number(process.env.KFGUARD_FUZZ_RUNS ?? 1500) },
   );
   // The generator must reach the lean path often (most of the rest holds two merges, an item go-yaml
-  // refuses, or a merge between a key's two occurrences), with items that contest a key (so that
+  // refuses, a merge between a key's two occurrences, or the key `on` (JSON "true", which may be a
+  // bool or a string: left to the full reader, go-yaml-merge-key-types.test.ts) met twice in a
+  // merge: about 33%), with items that contest a key (so that
   // the order of the items shows), repeats, lists over lines (read by the flow reader), and notes.
-  assert.ok(lean > total * 0.4, `only ${lean} of ${total} generated documents the full reader reads were read on the lean path`);
+  assert.ok(lean > total * 0.28, `only ${lean} of ${total} generated documents the full reader reads were read on the lean path`);
   assert.ok(contested > lean / 4, `only ${contested} of ${lean} read on the lean path had items setting one key differently`);
   assert.ok(repeats > lean / 20 && regions > lean / 20 && noted > lean / 50, `${repeats} with repeats, ${regions} with a list over lines, ${noted} with a note or refusal, of ${lean}`);
   assert.ok(refusedByFull > 0, 'no generated document held a merge go-yaml refuses');
@@ -233,12 +235,18 @@ test('a merged list copying more than MAX_MERGED_ENTRIES is refused as the full 
   const reading = readLean(at);
   assert.ok(reading, 'a merged list at the cap is read on the lean path');
   assert.equal(Object.keys((reading.value as { d: object }).d).length, keys + 1);
-  // One item more: the lean path leaves it, the full reader refuses it, and the scan says so.
+  // One item more: the lean path refuses it as the full reader does (not handing it over to be
+  // refused at 3.8 s of CPU per MB), and the scan says so.
   const past = merged(MAX_MERGED_ENTRIES / keys + 1);
-  assert.equal(readLean(past), undefined);
+  assert.throws(() => readLean(past), (e: Error) => e.message === MERGE_BOMB);
   assert.throws(() => decodeLikeKubectl(past), (e: Error) => e.message === MERGE_BOMB);
   const { errors } = parseYamlStream(past, DEFAULT_PARSE_LIMITS);
   assert.ok(errors.some((e) => JSON.stringify(e).includes('refusing a likely alias bomb')), JSON.stringify(errors).slice(0, 300));
+  // Where JS put integer-like keys first the lean walk may meet the cap before an error the full
+  // reader's walk meets first (here go-yaml's merge error): left to the full reader, which says so.
+  const reordered = `${anchor}e:\n  <<: [1]\n0:\n  <<:\n${'  - *a\n'.repeat(MAX_MERGED_ENTRIES / keys + 1)}`;
+  assert.equal(readLean(reordered), undefined);
+  assert.throws(() => decodeLikeKubectl(reordered), /map merge requires map or sequence of maps as the value/);
 });
 
 test('merged lists read on the lean path read as kubectl reads them', requiresKubectl(), () => {

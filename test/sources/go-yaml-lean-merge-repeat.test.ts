@@ -79,9 +79,10 @@ test('a merge beside a repeated key reads on the lean path as the full exact rea
     }),
     { numRuns: Number(process.env.KFGUARD_FUZZ_RUNS ?? 1500) },
   );
-  // A good share must be read here, or the comparison proves little (about 30%: the rest has a merge
-  // between a key's two occurrences or two merges, left to the full reader).
-  assert.ok(lean > total / 5, `only ${lean} of ${total} generated documents with a merge and a repeat were read on the lean path`);
+  // A good share must be read here, or the comparison proves little (about 14%: the rest has a merge
+  // between a key's two occurrences, two merges, or a key like `on` (JSON "true", bool or string)
+  // met twice in a merge, left to the full reader: go-yaml-merge-key-types.test.ts).
+  assert.ok(lean > total / 10, `only ${lean} of ${total} generated documents with a merge and a repeat were read on the lean path`);
 });
 
 test('a repeat around a merge setting the same key: go-yaml order, the merged value reported as the first (full reader)', () => {
