@@ -4,6 +4,7 @@ import yaml from 'js-yaml';
 import { asRecord, asString, isRecord, type JsonRecord } from '../core/object.js';
 import { formatPath, joinPath, parsePath, type PathSegment } from '../core/path.js';
 import { RecentCache } from '../core/recent-cache.js';
+import { sharedCopy, sharedPath } from './shared-paths.js';
 import type { K8sObject } from '../core/types.js';
 import { hostFilesOf, isMachineConfig, isStaticPodManifest } from './machine-config.js';
 import { substitutedTemplate } from './openshift-template.js';
@@ -218,7 +219,7 @@ function walk(node: JsonRecord, segments: PathSegment[], depth: number, found: C
     if (single && isContainerLike(single)) {
       const nodePath = formatPath(segments);
       holder ??= podSpecRef(node, nodePath, parent);
-      found.push({ container: single, path: joinPath(nodePath, key), name: asString(node.name) ?? asString(single.name) ?? key, role: 'template', holder });
+      found.push({ container: single, path: sharedPath(nodePath, key), name: asString(node.name) ?? asString(single.name) ?? key, role: 'template', holder });
       continue;
     }
     segments.push(key);
@@ -247,7 +248,7 @@ function listContainers(node: JsonRecord, key: string, value: readonly unknown[]
     if (isContainerLike(item) || (patchable && isRecord(item))) {
       const nodePath = formatPath(segments);
       holder ??= podSpecRef(node, nodePath, parent);
-      found.push({ container: item, path: joinPath(nodePath, key, i), name: asString(item.name) ?? '', role, holder });
+      found.push({ container: item, path: sharedPath(nodePath, key, i), name: asString(item.name) ?? '', role, holder });
     } else if (item !== null && typeof item === 'object') {
       (others ??= []).push(i);
     }
@@ -343,7 +344,7 @@ function roleContainers(object: K8sObject, found: ContainerRef[]): void {
           // Containers with an image of their own were found by the walk.
           if (!isRecord(item) || typeof item.image === 'string') return;
           const podPath = joinPath(path, 'template', 'spec');
-          found.push({ container: withDefaults({ image: roleImage }, item), path: joinPath(podPath, key, i), name: asString(item.name) ?? '', role: kind, holder: { spec: podSpec, path: podPath } });
+          found.push({ container: withDefaults({ image: roleImage }, item), path: sharedPath(podPath, key, i), name: asString(item.name) ?? '', role: kind, holder: { spec: podSpec, path: podPath } });
         });
       }
     }
@@ -406,7 +407,7 @@ function frameworkContainers(object: K8sObject, components: readonly string[], f
     for (const [key, value] of Object.entries(holderSpec)) {
       if (CONTAINER_LISTS[key] || !isRecord(value) || known.has(value)) continue;
       if (typeof value.image !== 'string' && !Array.isArray(value.command) && !Array.isArray(value.args)) continue;
-      found.push({ container: value, path: joinPath(holderPath, key), name: asString(value.name) ?? key, role: 'template', holder: { spec: holderSpec, path: holderPath } });
+      found.push({ container: value, path: sharedPath(holderPath, key), name: asString(value.name) ?? key, role: 'template', holder: { spec: holderSpec, path: holderPath } });
     }
   }
 }
@@ -447,7 +448,7 @@ function patchContainers(text: string, path: string, found: ContainerRef[], hold
     if (!Array.isArray(list)) continue;
     list.forEach((item, i) => {
       if (isRecord(item) && (typeof item.image === 'string' || Array.isArray(item.command) || Array.isArray(item.args))) {
-        found.push({ container: item, path: joinPath(path, key, i), name: asString(item.name) ?? '', role, holder: holderOf() });
+        found.push({ container: item, path: sharedPath(path, key, i), name: asString(item.name) ?? '', role, holder: holderOf() });
       }
     });
   }
@@ -455,5 +456,6 @@ function patchContainers(text: string, path: string, found: ContainerRef[], hold
 
 function podSpecRef(spec: JsonRecord, path: string, parent: JsonRecord | undefined): PodSpecRef {
   const metadata = parent && parent.spec === spec ? asRecord(parent.metadata) : undefined;
-  return metadata ? { spec, path, metadata } : { spec, path };
+  const sharedSpecPath = sharedCopy(path);
+  return metadata ? { spec, path: sharedSpecPath, metadata } : { spec, path: sharedSpecPath };
 }
