@@ -594,13 +594,13 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
   // Explicit keys (explicit17): one-line scalar and block scalar keys are read on the lean path since
   // then; before, one `?` sent the document to the full reader (1.74 and 2.37 s at 1 MB, load 8.7).
   {
-    name: 'block explicit `?` keys in every env item beside a block scalar, exact reader',
+    name: 'block explicit `?` keys in every env item, with block scalars, exact reader',
     stresses: '`? k` / `: yes` in every env item beside `value: |` (`yes` routes it to the exact reader: the FULL_READER_MIXES row had `: 1`, which a scan reads on the fast js-yaml path)',
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |\n        x\n      ? k\n      : yes\n`),
   },
   {
-    name: 'block merges of an anchor before the list in every env item beside a `?` key, exact reader',
+    name: 'block merges of an anchor before the list in every env item and one `?` key, exact reader',
     stresses: '`<<: *g` in every env item and one `? qk` key (a FULL_READER_MIXES row until explicit17)',
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      <<: *g\n`, '    securityContext: &g {runAsUser: 1}\n    ? qk\n    : 1\n'),
