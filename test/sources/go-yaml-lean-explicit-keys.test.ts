@@ -157,3 +157,20 @@ test('explicit keys read on the lean path read as kubectl reads them', requiresK
   const oracle = kubectlDecodeAll(texts);
   texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], text));
 });
+
+/** Hand-written layouts around explicit keys: nested `- - ?`, blank and comment lines before `:`, keys of two types. */
+const LAYOUTS = ['- - ? k\n    : 1\n  - x\n', '?  k\n:  1\n', '? k\n\n: 1\n', '? k\n# c\n: 1\n', '? |\n  a\n  b\n: 1\n', '? k\n: 1\nj: 2\n? "k"\n: 3\n', '- ? a\n  ? b\n  : 2\n', '? k\n: - 1\n  - 2\n', '? k\n:\n  z: 1\n', '? >\n  folded\n  text\n\n: v\n', '? 1.5\n: x\n', '? true\n: x\ntrue: y\n'];
+const layoutTexts = LAYOUTS.map((b) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\ndata:\n${b.replace(/^/gm, '  ').replace(/ {2}$/, '')}`);
+
+test('hand-written explicit-key layouts are read on the lean path as the full reader reads them', () => {
+  for (const text of layoutTexts) {
+    const reading = lean(text);
+    assert.ok(reading !== undefined && reading.error === undefined, `read on the lean path: ${JSON.stringify(text)}`);
+    assert.equal(show(reading), show(full(text)), JSON.stringify(text));
+  }
+});
+
+test('hand-written explicit-key layouts read as kubectl reads them', requiresKubectl(), () => {
+  const oracle = kubectlDecodeAll(layoutTexts, {}, 1);
+  layoutTexts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], text));
+});
