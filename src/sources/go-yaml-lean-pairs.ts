@@ -5,7 +5,9 @@
  * `listener` sees every node open and close, nested as written: a mapping's children are its keys
  * and values in order, so the pairs can be rebuilt where a key repeats. A child is a key when `:`
  * follows it on its line (block mappings only: the lean path leaves repeats in flow text to the full
- * reader); a key with no value node is a null value. go-yaml-lean.ts checks each rebuilt mapping
+ * reader) or when it was opened right after a `?` (an explicit key: js-yaml steps over the `?` and
+ * composes the key there; the lean path reads only one-line and block scalar ones, explicit17); a
+ * key with no value node is a null value. go-yaml-lean.ts checks each rebuilt mapping
  * against js-yaml's own record (the last value of each key, the same keys) and gives up otherwise.
  */
 
@@ -34,20 +36,24 @@ export function recordRepeatedMappings(): { listener: (event: string, state: Lis
   // Slots past `top` are stale: written over, never truncated (setting an array's length cost more than the rest).
   const results: unknown[] = [];
   const isKey: boolean[] = [];
+  /** Per open node: 1 when it was opened right after a `?`. */
+  const explicit: number[] = [];
   let top = 0;
   const listener = (event: string, state: ListenerState): void => {
     if (event === 'open') {
       starts.push(top);
+      explicit.push(state.input.charCodeAt(state.position - 1) === 63 ? 1 : 0);
       return;
     }
     const start = starts.pop() ?? 0;
+    const explicitKey = explicit.pop() === 1;
     const result = state.result;
     if (state.kind === 'mapping' && top > start && typeof result === 'object' && result !== null && !Array.isArray(result)) {
       const record = result as Record<string, unknown>;
       if (pairCount(isKey, start, top) !== Object.keys(record).length) repeated.push({ record, pairs: pairsOf(results, isKey, start, top) });
     }
     results[start] = result;
-    isKey[start] = colonFollows(state.input, state.position);
+    isKey[start] = explicitKey || colonFollows(state.input, state.position);
     top = start + 1;
   };
   return { listener, repeated };

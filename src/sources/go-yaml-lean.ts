@@ -412,14 +412,53 @@ const FLOW_ENTRY_START = new Set([...'[{,:'].map((c) => c.charCodeAt(0)));
 const TAG_BEFORE = new Set([...' \t\r\n:[{,-'].map((c) => c.charCodeAt(0)));
 const SPACE_AFTER = new Set([...' \t\r\n'].map((c) => c.charCodeAt(0)).concat(Number.NaN));
 
-/** A `?` that may be an explicit key (after a space, a `-` or a line start, before a space or the end). */
+/**
+ * A `?` that may be an explicit key (after a space, a `-` or a line start, before a space or the end)
+ * and that js-yaml may read otherwise than go-yaml (explicit17). js-yaml turns a key it cannot use as
+ * text into text (`? [a]` is "a", `? {a: 1}` and `? a: 1` "[object Object]", an empty `? ` "null"),
+ * where go-yaml refuses it (kubectl: "invalid map key", "unsupported map key of type null"). Checked
+ * with kubectl alike: a one-line scalar key at a line's start, after its indentation and any `- `
+ * (`? k`, `? "q"`, `? 1`, `? yes`, with `: v` below or none), and a `? |`/`? >` block scalar key.
+ * Such a `?` is no give-up; every other one is (tags, anchors, aliases, flow text, more lines).
+ */
 function hasExplicitKey(source: string): boolean {
   for (let at = source.indexOf('?'); at !== -1; at = source.indexOf('?', at + 1)) {
     const before = at === 0 ? 10 : source.charCodeAt(at - 1);
     const after = source.charCodeAt(at + 1);
-    if (TAG_BEFORE.has(before) && (Number.isNaN(after) || SPACE_AFTER.has(after))) return true;
+    if (TAG_BEFORE.has(before) && (Number.isNaN(after) || SPACE_AFTER.has(after)) && !scalarKeyReadsAlike(source, at)) return true;
   }
   return false;
+}
+
+/** Before the `?`: its line's indentation and `- ` entries only (no tab, nothing a flow collection may hold). */
+const KEY_LINE_START = /^ *(?:- +)*$/;
+/** After `? `: a plain scalar with no indicator, `:` (a mapping) or `#` in it, or a quoted one closed on the line. */
+const ONE_LINE_KEY = /^ +(?:[^\s\-?:,[\]{}#&*!|>'"%@`][^:#[\]{}\t]*|"[^"\\\n]*"|'[^'\n]*')$/;
+/** After `? `: a block scalar header, no indentation indicator (js-yaml and go-yaml read the lines under it alike). */
+const BLOCK_SCALAR_KEY = /^ +[|>][-+]?$/;
+
+function scalarKeyReadsAlike(source: string, at: number): boolean {
+  const lineStart = source.lastIndexOf('\n', at - 1) + 1;
+  if (!KEY_LINE_START.test(source.slice(lineStart, at))) return false;
+  let lineEnd = source.indexOf('\n', at);
+  if (lineEnd === -1) lineEnd = source.length;
+  const rest = source.slice(at + 1, source.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd).replace(/ +$/, '');
+  if (BLOCK_SCALAR_KEY.test(rest)) return true;
+  if (!ONE_LINE_KEY.test(rest)) return false;
+  // Nothing under a one-line key: a deeper line would go on with its text (or make it something else).
+  const column = at - lineStart;
+  let next = lineEnd + 1;
+  while (next < source.length) {
+    let end = source.indexOf('\n', next);
+    if (end === -1) end = source.length;
+    const line = source.slice(next, end);
+    if (line.trim() !== '') {
+      const indent = line.length - line.replace(/^ +/, '').length;
+      return indent <= column && line.charCodeAt(indent) !== 9;
+    }
+    next = end + 1;
+  }
+  return true;
 }
 
 /** A `%` line (`%TAG` changes what `!!str` means; `%YAML`): left to the full reader. */

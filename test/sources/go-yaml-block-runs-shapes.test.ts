@@ -29,7 +29,7 @@ const show = (reading: Reading): string => JSON.stringify(reading, (_k, v: unkno
 
 /** One construct only the full reader reads (at the container's level), and what goes before the document. */
 const TRIGGERS: readonly (readonly [string, string])[] = [
-  ['    ? qk\n    : 1\n', ''],
+  ['    ? qk # c\n    : 1\n', ''],
   ['    qx: &k kk\n    *k : 1\n', ''],
   ['', '%YAML 1.1\n---\n'],
   ['    qx: "a\\\n\n      b"\n', ''],
@@ -125,7 +125,7 @@ test('an anchor in a run aliased outside it, or an alias before its anchor, keep
   items[20] = '    - name: &late V20\n      value: x\n';
   // aliased after the list, in a flow collection, before the list
   for (const [before, after] of [['', '  hostname: *late\n'], ['', '  args: [a, *late]\n'], ['    qa: &late 0\n    qb: *late\n', '']] as const) {
-    const text = document(`    ? qk\n    : 1\n${before}`, '', items, after);
+    const text = document(`    ? qk # c\n    : 1\n${before}`, '', items, after);
     const runs = findBlockRuns(text, readLean, 40);
     assert.ok(runs.length > 0);
     const at = text.indexOf('&late V20');
@@ -137,7 +137,7 @@ test('an anchor in a run aliased outside it, or an alias before its anchor, keep
 test('an alias in a run names the last anchor of its name before it, as go-yaml binds it', () => {
   const items = Array.from({ length: 40 }, (_, i) => `    - name: V${i}\n      value: *d\n`);
   // The `?` key keeps the whole document from the lean reader, which binds `*d` itself since anchors17.
-  const text = document('    qx: &d 1\n    qy: &d 2\n    ? qk\n    : 1\n', '', items);
+  const text = document('    qx: &d 1\n    qy: &d 2\n    ? qk # c\n    : 1\n', '', items);
   const runs = findBlockRuns(text, readLean, 40);
   assert.ok(runs.some((r) => r.aliases.includes('d')), 'the aliases are read in runs');
   const value = read(text, true, 40).value as { spec: { containers: { env: { value: unknown }[] }[] } };
