@@ -24,11 +24,9 @@ const DOCUMENT_END = /^\.\.\.(?:[ \t].*)?\r?$/;
  * How kubectl reads the `%` lines of one piece `text[start, end)` (first line `startLine`):
  * undefined when it has none at column 0; otherwise where kfguard must end the piece, or why
  * kubectl refuses it. `afterMarker`: the piece is the stream's first and starts after a `---` line
- * kubectl keeps in it.
+ * kubectl keeps in it. Callers pass only pieces with a `%` at a line start (the walk is per line).
  */
 export function directiveCut(text: string, start: number, end: number, startLine: number, afterMarker: boolean): DirectiveCut | undefined {
-  const first = text.charCodeAt(start) === 37 ? start : text.indexOf('\n%', start);
-  if (first === -1 || first >= end) return undefined;
   let content = afterMarker;
   let line = startLine;
   for (let at = start; at < end; line++) {

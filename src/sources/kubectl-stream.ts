@@ -68,8 +68,17 @@ function splitYamlLines(text: string, from: number, fromLine: number): StreamChu
   let lineStart = from;
   // kubectl keeps a `---` on the stream's very first line in its first piece (its buffer is empty there).
   let afterMarker = false;
+  // The next `%` at the start of a line, found once per stream and moved forward only (a search
+  // per piece to the end of the text would cost O(pieces × size)).
+  let percent = -2;
+  const hasDirectiveLine = (start: number, end: number): boolean => {
+    if (text.charCodeAt(start) === 37 /* % */) return true;
+    if (percent === -1) return false;
+    if (percent < start - 1) percent = text.indexOf('\n%', Math.max(0, start - 1));
+    return percent !== -1 && percent < end;
+  };
   const push = (end: number): void => {
-    const cut = end > chunkStart ? directiveCut(text, chunkStart, end, chunkLine, afterMarker) : undefined;
+    const cut = end > chunkStart && hasDirectiveLine(chunkStart, end) ? directiveCut(text, chunkStart, end, chunkLine, afterMarker) : undefined;
     afterMarker = false;
     if (cut && 'refusal' in cut) chunks.push({ start: chunkStart, end, startLine: chunkLine, refusal: cut.refusal });
     else if (cut) {
