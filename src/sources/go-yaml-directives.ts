@@ -1,3 +1,5 @@
+import { Lexer } from 'yaml';
+
 /**
  * `%` directives as kubectl reads them. kubectl's YAMLReader cuts the stream at `---` lines before
  * go-yaml sees it, and go-yaml (sigs.k8s.io/yaml → yaml.v2 Unmarshal) reads only the first document
@@ -28,12 +30,14 @@ const DOCUMENT_END = /^\.\.\.(?:[ \t].*)?\r?$/;
  */
 export function directiveCut(text: string, start: number, end: number, startLine: number, afterMarker: boolean): DirectiveCut | undefined {
   let content = afterMarker;
+  // A `%` line inside a quoted scalar is text for go-yaml (its scanner is in the scalar there).
+  let quoted: [number, number][] | undefined;
   let line = startLine;
   for (let at = start; at < end; line++) {
     const newline = text.indexOf('\n', at);
     const lineEnd = newline === -1 || newline > end ? end : newline;
     const shown = text.slice(at, lineEnd);
-    if (text.charCodeAt(at) === 37 /* % */) {
+    if (text.charCodeAt(at) === 37 /* % */ && !(content && (quoted ??= quotedRanges(text, start, end)).some(([from, to]) => from < at && at < to))) {
       const valid = VALID_DIRECTIVE.test(shown);
       if (!content) {
         return { refusal: { line, message: `${JSON.stringify(shown.slice(0, 40))} is a directive with no \`---\` after it in its document (kubectl cuts the stream at \`---\` first): kubectl refuses it (${valid ? 'did not find expected <document start>' : 'a malformed directive'})` } };
@@ -47,4 +51,39 @@ export function directiveCut(text: string, start: number, end: number, startLine
     at = newline + 1;
   }
   return undefined;
+}
+
+/**
+ * Where quoted scalars run in `text[start, end)`. The `yaml` lexer says where one starts; where it
+ * ends is found here, since go-yaml accepts an unindented continuation line that the lexer splits.
+ */
+function quotedRanges(text: string, start: number, end: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  const piece = text.slice(start, end);
+  let offset = 0;
+  let covered = 0;
+  for (const token of new Lexer().lex(piece)) {
+    // The lexer's marker tokens stand for no text.
+    if (token === '\u0002' || token === '\u0018' || token === '\u001f') continue;
+    const at = offset;
+    offset += token.length;
+    const quote = token[0];
+    if (at < covered || (quote !== '"' && quote !== "'")) continue;
+    covered = closingQuote(piece, at, quote);
+    ranges.push([start + at, start + covered]);
+  }
+  return ranges;
+}
+
+/** Just past the quote that closes the scalar opened at `at` (the text's end if none does). */
+function closingQuote(text: string, at: number, quote: string): number {
+  for (let i = at + 1; i < text.length; i++) {
+    const c = text[i];
+    if (quote === '"' && c === '\\') i++;
+    else if (c === quote) {
+      if (quote === "'" && text[i + 1] === "'") i++;
+      else return i + 1;
+    }
+  }
+  return text.length;
 }

@@ -25,6 +25,10 @@ const CASES: readonly { readonly name: string; readonly text: string; readonly i
   { name: 'malformed %YAML after a document', text: `${pod('nginx')}%YAML 1.1 x\n`, images: [], refused: true },
   { name: '%TAG after a document', text: `${pod('nginx')}%TAG !x! tag:y\nkind: z\n`, images: ['nginx'], refused: false },
   { name: 'after ...', text: `${pod('nginx')}...\n%YAML 1.1\n`, images: ['nginx'], refused: false },
+  // Inside a quoted scalar a column-0 `%` is text: go-yaml's scanner is in the scalar there.
+  { name: '% line in a double-quoted scalar', text: pod('"a\n%YAML 1.1 x\n"'), images: ['a %YAML 1.1 x '], refused: false },
+  { name: '% line in a single-quoted scalar', text: pod("'a\n%FOO'"), images: ['a %FOO'], refused: false },
+  { name: '% line after a quoted scalar', text: `${pod('"a\n%x"')}%FOO\n`, images: [], refused: true },
 ];
 
 const images = (text: string): { images: string[]; refused: boolean } => {
