@@ -1,6 +1,7 @@
 import { hasIndicator } from './yaml-indicators.js';
 import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
 import { aliasesRedefinedAnchor } from './redefined-anchors.js';
+import { hasEscapedBlankLine } from './go-yaml-escaped-breaks.js';
 
 /**
  * A cheap look at a document's text for anything js-yaml (YAML 1.2 core) and go-yaml (what
@@ -22,7 +23,9 @@ export function mayReadDifferently(text: string): boolean {
     // `[: 1]`: go-yaml's syntax error, a pair with an empty key for js-yaml.
     BARE_VALUE_IN_SEQUENCE.test(text) ||
     // `x: &a` holding `&a 1`, then `*a`: js-yaml names x, go-yaml 1 (redefined-anchors.ts).
-    aliasesRedefinedAnchor(text)
+    aliasesRedefinedAnchor(text) ||
+    // `"a\` + blank line + `b"`: js-yaml reads "ab", go-yaml "a\nb" (go-yaml-escaped-breaks.ts).
+    hasEscapedBlankLine(text)
   );
 }
 

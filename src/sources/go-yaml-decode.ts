@@ -12,6 +12,7 @@ import { resolveGoPlain } from './go-yaml-scalar.js';
 import { cutDeepNesting } from './go-yaml-depth-cut.js';
 import { reindentContinuations } from './go-yaml-continuations.js';
 import { rewriteGoYamlOnlySyntax } from './go-yaml-only-syntax.js';
+import { rewriteEscapedBlankLines } from './go-yaml-escaped-breaks.js';
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { checkSimpleKeys } from './go-yaml-simple-keys.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
@@ -150,6 +151,8 @@ function decodeSource(text: string, options: DecodeOptions): KubectlReading {
     source = keepQuotedUnicodeBreaks(source, source.replace(UNICODE_BREAKS, '\n'));
     notes.push('U+0085/U+2028/U+2029 end a line for Kubernetes (go-yaml) but not for YAML 1.2 readers (inside quoted text go-yaml keeps U+2028/U+2029 as characters)');
   }
+  // `"a\` + blank line + `b"`: go-yaml keeps a break per blank line, the `yaml` parser folds them (go-yaml-escaped-breaks.ts).
+  source = rewriteEscapedBlankLines(source);
   // Tags glued to `,`, `[` or `]`, which go-yaml takes into the tag's name (go-yaml-tag-uri.ts).
   const tags = goYamlTagExtents(source);
   if (tags.refusal) throw new ExactDecodeError(`${tags.refusal.message} (kubectl refuses it too)`, tags.refusal.line);

@@ -5,6 +5,8 @@
  * strings.TrimSpace (Unicode spaces, NBSP and form feed included), is empty or a `#` comment. Any
  * other `---` line makes kubectl stop reading the file there.
  */
+import { directiveCut } from './go-yaml-directives.js';
+
 export interface StreamChunk {
   readonly start: number;
   readonly end: number;
@@ -64,8 +66,25 @@ function splitYamlLines(text: string, from: number, fromLine: number): StreamChu
   let chunkLine = fromLine;
   let pendingNote: string | undefined;
   let lineStart = from;
+  // kubectl keeps a `---` on the stream's very first line in its first piece (its buffer is empty there).
+  let afterMarker = false;
+  // The next `%` at the start of a line, found once per stream and moved forward only (a search
+  // per piece to the end of the text would cost O(pieces × size)).
+  let percent = -2;
+  const hasDirectiveLine = (start: number, end: number): boolean => {
+    if (text.charCodeAt(start) === 37 /* % */) return true;
+    if (percent === -1) return false;
+    if (percent < start - 1) percent = text.indexOf('\n%', Math.max(0, start - 1));
+    return percent !== -1 && percent < end;
+  };
   const push = (end: number): void => {
-    if (end > chunkStart) chunks.push({ start: chunkStart, end, startLine: chunkLine, ...(pendingNote ? { note: pendingNote } : {}) });
+    const cut = end > chunkStart && hasDirectiveLine(chunkStart, end) ? directiveCut(text, chunkStart, end, chunkLine, afterMarker) : undefined;
+    afterMarker = false;
+    if (cut && 'refusal' in cut) chunks.push({ start: chunkStart, end, startLine: chunkLine, refusal: cut.refusal });
+    else if (cut) {
+      const note = pendingNote ? `${pendingNote}; ${cut.note}` : cut.note;
+      if (cut.end > chunkStart) chunks.push({ start: chunkStart, end: cut.end, startLine: chunkLine, note });
+    } else if (end > chunkStart) chunks.push({ start: chunkStart, end, startLine: chunkLine, ...(pendingNote ? { note: pendingNote } : {}) });
     pendingNote = undefined;
   };
   for (let line = fromLine; lineStart < text.length; line++) {
@@ -79,6 +98,7 @@ function splitYamlLines(text: string, from: number, fromLine: number): StreamChu
         if (!isYamlMarker(text, lineStart)) {
           pendingNote = `line ${line} ${shown} starts a new document for Kubernetes (kubectl's YAMLReader) but not for YAML 1.2 readers, which read it as content`;
         }
+        afterMarker = lineStart === from;
         chunkStart = newline === -1 ? text.length : newline + 1;
         chunkLine = line + 1;
       } else {
