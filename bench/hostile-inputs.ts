@@ -624,6 +624,32 @@ export const FULL_READER_MIXES: readonly HostileClass[] = [
     maxBytes: 3 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      <<: *g\n`, '    securityContext: &g {runAsUser: 1}\n    x: &k kk\n    *k : 1\n'),
   },
+  // survey17 (2026-12-05, docs/benchmarks.md issue 17): one full-reader trigger anywhere × one shape in
+  // every env item, at 1 MB; the distinct causes measured over 1 s (CPU median of 3, load 6–10).
+  {
+    name: 'plain env items beside one quoted `[ :` value, full exact reader (not met)',
+    stresses: 'BARE_VALUE_IN_SEQUENCE matches inside quotes and sends the document to the full reader; plain entries only (1.44 s at 1 MB)',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: x\n`, '    o: "[ :"\n'),
+  },
+  {
+    name: 'a multi-line flow value in every env item beside one quoted `[ :` value, full exact reader (not met)',
+    stresses: 'a run holds no multi-line flow collection, so with a full-reader trigger the parser reads every item (3.06 s at 1 MB)',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: "[ :"\n'),
+  },
+  {
+    name: 'a quoted `,:` in every env item, full exact reader (not met)',
+    stresses: 'ODD_KEY matches inside quoted values: every item is a give-up, no run forms (2.26 s at 1 MB; `[?x]` in every item: 1.60 s)',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: "a,:b"\n`),
+  },
+  {
+    name: 'an undeclared tag handle in every env item after a `%TAG` chunk, refused after the full exact reader (not met)',
+    stresses: '`!e!s` whose `%TAG` kubectl cuts off at `---`: the document is refused, yet only after the `yaml` parser read every byte (2.20 s at 1 MB)',
+    maxBytes: 3 * MB,
+    generate: (bytes) => '%TAG !e! tag:example.com,2000:\n---\n' + blockPodEnv(bytes - 35, (i) => `    - name: VAR_${i}\n      value: !e!s x\n`),
+  },
 ];
 
 /** N LoadBalancer Services and N KFP UI Deployments, all on `app: ml-pipeline-ui`, as one JSON List (about 600 bytes a pair). */
