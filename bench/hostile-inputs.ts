@@ -605,6 +605,14 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      <<: *g\n`, '    securityContext: &g {runAsUser: 1}\n    ? qk\n    : 1\n'),
   },
+  // A merge of an anchor before the list beside an alias key (`*k : 1` sends the document to the full
+  // reader): its runs merged the mark only from outsidemerge17 on (before: 2.0–3.0 s CPU at 1 MB).
+  {
+    name: 'block merges of an anchor before the list in every env item beside an alias key, full reader with runs',
+    stresses: '`<<: *g` in every env item and one `*k : 1`: each run\'s merge of `&g` applied by the decoder (go-yaml-run-merges.ts)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      <<: *g\n`, '    securityContext: &g {runAsUser: 1}\n    x: &k kk\n    *k : 1\n'),
+  },
 ];
 
 /** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
@@ -615,15 +623,6 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [...GENERAL_CLASSES, ...
  * 1 MB): measured by `npm run bench:hostile` only, not by the growth test, until they are met.
  */
 export const FULL_READER_MIXES: readonly HostileClass[] = [
-  // What a run cannot hold in every entry leaves the parser every byte (runs17, 2026-12-05: 1.5–2.1 s
-  // at 1 MB under load). A merge of an anchor outside the run: its alias is a mark, no mapping, for
-  // the lean reader's merge (explicit17: 2.37 s at 1 MB, load 8.6).
-  {
-    name: 'a merge of an anchor before the list in every env item beside an alias key, full exact reader (not met)',
-    stresses: '`<<: *g` in every env item and one `*k : 1`: the lean reader merges no alias to an anchor outside its run',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      <<: *g\n`, '    securityContext: &g {runAsUser: 1}\n    x: &k kk\n    *k : 1\n'),
-  },
   // survey17 (2026-12-05, docs/benchmarks.md issue 17): one full-reader trigger anywhere × one shape in
   // every env item, at 1 MB; the distinct causes measured over 1 s (CPU median of 3, load 6–10).
   {

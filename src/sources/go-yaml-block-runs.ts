@@ -1,5 +1,6 @@
 import { FLOW_PLACEHOLDER } from './go-yaml-flow-regions.js';
 import { AliasIndex, partialMarks, prepareRun } from './go-yaml-run-aliases.js';
+import { PendingMerge } from './go-yaml-run-merges.js';
 
 /**
  * Runs of plain block entries the full exact reader leaves to the lean path (issue 17). The `yaml`
@@ -308,7 +309,8 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
       // go-yaml's decoding error in the run (`!!int abc`): its line is the parser's to give.
       return undefined;
     }
-    return reading && fits(reading, kind, entries) ? reading : undefined;
+    // A pending merge as the run's own mapping belongs with the parent's pairs outside the run: the parser reads it.
+    return reading && !(reading.value instanceof PendingMerge) && fits(reading, kind, entries) ? reading : undefined;
   };
 
   /** The offsets of the lines of [first, after) that may be a block scalar's text: an alias-like `*x` there is left as it is. */

@@ -3,6 +3,7 @@ import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type
 import { type AliasTargets, type AnchorTarget, findAliasTargets, isRegionAnchor } from './go-yaml-anchor-targets.js';
 import { type BlockRun, cutRuns, findBlockRuns, ownerOf, RUN_PLACEHOLDER, type RunReader, type RunReading } from './go-yaml-block-runs.js';
 import { resolveMarks } from './go-yaml-run-aliases.js';
+import { MergeGiveUp } from './go-yaml-run-merges.js';
 import { type FlowReading, readFlowCollection } from './go-yaml-flow-read.js';
 import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { applyFlowEmptyKeys } from './go-yaml-flow-empty-keys.js';
@@ -309,11 +310,19 @@ function runReading(run: BlockRun, state: State, depth: number): RunReading {
     return targetValue(target, name, state, depth);
   };
   const copies = new Map<object, unknown>();
-  const reading: RunReading = {
-    ...run.reading,
-    value: resolveMarks(run.reading.value, run.aliases, valueOf, copies),
-    duplicates: run.reading.duplicates.map((d) => ({ segments: d.segments, first: resolveMarks(d.first, run.aliases, valueOf, copies), last: resolveMarks(d.last, run.aliases, valueOf, copies) })),
-  };
+  let reading: RunReading;
+  try {
+    reading = {
+      ...run.reading,
+      // A pending merge's entries are counted in this walk's budget (state.merged), as the full reader counts them.
+      value: resolveMarks(run.reading.value, run.aliases, valueOf, copies, state),
+      duplicates: run.reading.duplicates.map((d) => ({ segments: d.segments, first: resolveMarks(d.first, run.aliases, valueOf, copies, state), last: resolveMarks(d.last, run.aliases, valueOf, copies, state) })),
+    };
+  } catch (error) {
+    // A merge of an anchor before the run not certain to be go-yaml's (go-yaml-run-merges.ts): the parser reads the run.
+    if (error instanceof MergeGiveUp) throw new RunConflict(run);
+    throw error;
+  }
   state.runReadings.set(run, reading);
   return reading;
 }

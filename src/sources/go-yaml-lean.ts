@@ -13,6 +13,8 @@ import { GoAnchorBinding, type ListenedState } from './go-yaml-lean-rebind.js';
 import { aliasesRedefinedAnchor } from './redefined-anchors.js';
 import { anyTagTypes, DECODE_FAILED, FLOAT_TAG, LeanScalarSink, MERGE_TAG, quotedScalarListener, taggedValue, tagsReadAlike } from './go-yaml-lean-tags.js';
 import { plainValue } from './go-yaml-values.js';
+import { markOf } from './go-yaml-run-aliases.js';
+import { type MergeStep, PendingMerge } from './go-yaml-run-merges.js';
 import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
 
 /**
@@ -147,6 +149,19 @@ export function leanReadCount(): number {
   return leanReads;
 }
 
+/** Reading a run's text (its aliases to anchors before it are marks): a merge of a mark is kept pending. */
+let readingRun = false;
+
+/** readLean for a run of block entries (go-yaml-block-runs.ts): a mapping merging a mark is a PendingMerge (go-yaml-run-merges.ts). */
+export function readLeanRun(text: string): KubectlReading | undefined {
+  readingRun = true;
+  try {
+    return readLean(text);
+  } finally {
+    readingRun = false;
+  }
+}
+
 /** go-yaml's reading of `text` on the lean path, or undefined when the full exact reader must read it. */
 export function readLean(text: string): KubectlReading | undefined {
   if (LONE_CR.test(text)) return undefined;
@@ -222,13 +237,14 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
     const repeats = recorder.repeated.length === 0 ? [] : repeatedPairs(recorder.repeated, read);
     const memo = new Map<object, unknown>();
     // Only an alias (here or in a region) can make a node hold itself (go-yaml's "value contains itself"): without one nothing is tracked.
-    const state: FinishState = { merged: 0, slots, open: slots?.aliasesOut || read.includes('*') ? new Set() : undefined, anchored, reordered: false };
+    const state: FinishState = { merged: 0, slots, open: slots?.aliasesOut || read.includes('*') ? new Set() : undefined, anchored, reordered: false, pendingMerges: 0 };
     // A region's alias to an anchor outside names that anchor's finished value.
     slots?.resolveWith((target) => typedKeysChecked(finish(target, memo, state)), state);
     value = finish(documents[0] ?? null, memo, state);
     // Earlier values no record holds any more are finished here; shared nodes come from the memo.
     const finished = repeats.map((group) => group.map((r) => ({ owner: ownerOf(r.owner, memo), key: r.key, first: finish(r.first, memo, state), last: finish(r.last, memo, state) })));
     pending = inWalkOrder(finished, slots?.repeats() ?? []);
+    if (pendingMergeUnsure(state, repeats.length + pending.length)) throw new NotLean();
   } catch (error) {
     if (error instanceof FlowRepeats) return FLOW_REPEATS;
     // Nothing go-yaml would refuse first: the only decoding error the full reader meets anywhere in its walk is scalars.error.
@@ -461,6 +477,14 @@ function scalarKeyReadsAlike(source: string, at: number): boolean {
   return true;
 }
 
+/**
+ * A pending merge is applied by the decoder on the run's value alone: beside repeats (their owners
+ * and values) or flow regions (which may name its mapping) the run is left to the parser.
+ */
+function pendingMergeUnsure(state: FinishState, repeats: number): boolean {
+  return state.pendingMerges > 0 && (state.slots !== undefined || repeats > 0);
+}
+
 /** A `%` line (`%TAG` changes what `!!str` means; `%YAML`): left to the full reader. */
 function hasDirective(source: string): boolean {
   return source.startsWith('%') || source.includes('\n%');
@@ -526,11 +550,21 @@ function merged(record: Record<string, unknown>, keys: readonly string[], memo: 
   // Integer-like keys are ordered first by JS objects, so the pairs' order relative to the merge is lost.
   if (keys.some((key) => INDEX_LIKE.test(key))) throw new NotLean();
   const entries = new Map<string, unknown>();
+  const steps: MergeStep[] = [];
+  let mark: number | undefined;
   for (const key of keys) {
     const value = finish(record[key], memo, state);
     if (key !== MERGE) {
       if (entries.has(key) && TYPED_TEXT.test(key)) throw new NotLean();
       entries.set(key, value);
+      steps.push([key, value]);
+      continue;
+    }
+    // A run's alias to an anchor before the run (a mark, written as the plain value itself): merged
+    // by the decoder once the anchor's value is known (go-yaml-run-merges.ts).
+    mark = readingRun && typeof value === 'string' && record[key] === value ? markOf(value) : undefined;
+    if (mark !== undefined) {
+      steps.push(mark);
       continue;
     }
     const maps = mergedMappings(record[key], value, state);
@@ -548,6 +582,10 @@ function merged(record: Record<string, unknown>, keys: readonly string[], memo: 
         entries.set(k, v);
       }
     }
+  }
+  if (mark !== undefined) {
+    state.pendingMerges++;
+    return new PendingMerge(steps) as unknown as Record<string, unknown>;
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of entries) setKey(out, key, value);
@@ -574,7 +612,8 @@ function mergedMappings(raw: unknown, value: unknown, state: FinishState): reado
 
 /** A finished mapping; a tagged scalar go-yaml cannot decode is none (the full reader gives the merge error first). */
 function isMapping(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && value !== DECODE_FAILED;
+  // A pending merge (a run's mapping merging an anchor before it): its entries are not known yet.
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && value !== DECODE_FAILED && !(value instanceof PendingMerge);
 }
 
 interface FinishState {
@@ -587,6 +626,8 @@ interface FinishState {
   readonly anchored: ReadonlySet<unknown>;
   /** A mapping walked so far had integer-like keys, which JS objects put first: the walk may differ from document order. */
   reordered: boolean;
+  /** Mappings merging a run's mark (PendingMerge). */
+  pendingMerges: number;
 }
 
 const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;

@@ -12,6 +12,8 @@
  * in a quoted string or block scalar counts too, which only keeps a run from being read lean, or
  * leaves a mark inside a longer string, which `marksWhole` refuses.
  */
+import { applyPendingMerge, type MergeCount, PendingMerge } from './go-yaml-run-merges.js';
+
 export const ALIAS_MARK = '\uE002';
 
 /** The text an alias is replaced by: plain, it reads as `mark(k)`; quoted or in a block scalar it reads otherwise (`\\`, `''`, the trailing space). */
@@ -119,6 +121,9 @@ export function prepareRun(
       continue;
     }
     if (text.includes(ALIAS_MARK)) return undefined;
+    // A tag or anchor before the alias (`!!str *g`, `&a *g`): go-yaml's "alias node must not specify
+    // any properties", where the mark would read as a tagged or anchored string: left to the parser.
+    if (propertyBefore(text, token.at)) return undefined;
     parts.push(text.slice(from, token.at), markText(aliases.length));
     aliases.push(token.name);
     offsets.push(token.at);
@@ -129,8 +134,17 @@ export function prepareRun(
   return { text: parts.join(''), aliases, offsets };
 }
 
+/** Whether the word before `at` (past spaces and line breaks) may hold a tag or an anchor (`[&a`, `{"x":!t`): over-generous, any `!` or `&` in it. */
+function propertyBefore(text: string, at: number): boolean {
+  let end = at;
+  while (end > 0 && ' \t\r\n'.includes(text[end - 1] as string)) end--;
+  let start = end;
+  while (start > 0 && !' \t\r\n'.includes(text[start - 1] as string)) start--;
+  return /[!&]/.test(text.slice(start, end));
+}
+
 /** The mark's number when the value is a whole mark. */
-function markOf(value: string): number | undefined {
+export function markOf(value: string): number | undefined {
   const m = MARK_VALUE.exec(value);
   return m ? Number(m[1]) : undefined;
 }
@@ -160,7 +174,14 @@ export function partialMarks(values: readonly unknown[], count: number): Set<num
     }
     if (typeof value !== 'object' || value === null || seen.has(value)) return;
     seen.add(value);
-    if (Array.isArray(value)) value.forEach(visit);
+    if (value instanceof PendingMerge) {
+      // Its merged mark is whole (the lean reader made it one); its explicit keys and values are looked at as a mapping's.
+      for (const step of value.steps) {
+        if (typeof step === 'number') continue;
+        if (step[0].includes(ALIAS_MARK)) inText(step[0]);
+        visit(step[1]);
+      }
+    } else if (Array.isArray(value)) value.forEach(visit);
     else
       {for (const key of Object.keys(value)) {
         if (key.includes(ALIAS_MARK)) inText(key);
@@ -176,7 +197,7 @@ export function partialMarks(values: readonly unknown[], count: number): Set<num
  * (key order kept; one copy of a collection shared in the run), the rest kept: the reading itself
  * is read once and spliced in again in a later round, with that round's anchor values.
  */
-export function resolveMarks(value: unknown, aliases: readonly string[], valueOf: (name: string) => unknown, copies: Map<object, unknown>): unknown {
+export function resolveMarks(value: unknown, aliases: readonly string[], valueOf: (name: string) => unknown, copies: Map<object, unknown>, count: MergeCount): unknown {
   if (typeof value === 'string') {
     const k = value.includes(ALIAS_MARK) ? markOf(value) : undefined;
     return k === undefined ? value : valueOf(aliases[k] as string);
@@ -184,16 +205,22 @@ export function resolveMarks(value: unknown, aliases: readonly string[], valueOf
   if (typeof value !== 'object' || value === null) return value;
   const known = copies.get(value);
   if (known !== undefined) return known;
+  if (value instanceof PendingMerge) {
+    // Applied once however many aliases in the run name it (they share the mapping, as in go-yaml's tree).
+    const out = applyPendingMerge(value, (item) => resolveMarks(item, aliases, valueOf, copies, count), (k) => valueOf(aliases[k] as string), count);
+    copies.set(value, out);
+    return out;
+  }
   // Until it is known to change, the collection stands for itself (a run's value holds no cycle).
   copies.set(value, value);
   let out: unknown = value;
   if (Array.isArray(value)) {
-    const items = value.map((item) => resolveMarks(item, aliases, valueOf, copies));
+    const items = value.map((item) => resolveMarks(item, aliases, valueOf, copies, count));
     if (items.some((item, i) => item !== value[i])) out = items;
   } else {
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record);
-    const items = keys.map((key) => resolveMarks(record[key], aliases, valueOf, copies));
+    const items = keys.map((key) => resolveMarks(record[key], aliases, valueOf, copies, count));
     if (items.some((item, i) => item !== record[keys[i] as string])) {
       const copy: Record<string, unknown> = {};
       // defineProperty: a key such as `__proto__` stays a key, as in the reading.

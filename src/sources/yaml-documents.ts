@@ -12,7 +12,7 @@ import { splitBlockList } from './list-items.js';
 import { type Salvage, salvageReading } from './salvage-reading.js';
 import { isSharedRefusal } from './shared-refusals.js';
 import { hasIndicator } from './yaml-indicators.js';
-import { readLean } from './go-yaml-lean.js';
+import { readLean, readLeanRun } from './go-yaml-lean.js';
 
 export interface ParsedDocument {
   readonly value: unknown;
@@ -257,7 +257,7 @@ function readExactly(
     // The lean path reads block documents with only 1.1 scalars, `!!str`, merges and Unicode
     // breaks in js-yaml's time; anything else it leaves to the full reader (go-yaml-lean.ts).
     // The full reader leaves runs of plain block entries to the lean reader too (go-yaml-block-runs.ts).
-    reading = readLean(full) ?? decodeLikeKubectl(full, { readRun: readLean });
+    reading = readLean(full) ?? decodeLikeKubectl(full, { readRun: readLeanRun });
   } catch (error) {
     // Too deep for Kubernetes, or for kfguard's readers (their recursion; see MAX_READABLE_DEPTH):
     // refused with that reason, and not salvaged, since the salvage reader would recurse the same way.

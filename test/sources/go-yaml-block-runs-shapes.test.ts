@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { decodeLikeKubectl } from '../../src/sources/go-yaml-decode.js';
-import { readLean } from '../../src/sources/go-yaml-lean.js';
+import { readLeanRun } from '../../src/sources/go-yaml-lean.js';
 import { findBlockRuns } from '../../src/sources/go-yaml-block-runs.js';
 import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src/testing/kubectl-oracle.js';
 
@@ -18,7 +18,7 @@ type Reading = { value?: unknown; notes?: string[]; duplicates?: unknown; refuse
 
 function read(text: string, runs: boolean, runBytes = 1): Reading {
   try {
-    const r = decodeLikeKubectl(text, runs ? { readRun: readLean, runBytes } : {});
+    const r = decodeLikeKubectl(text, runs ? { readRun: readLeanRun, runBytes } : {});
     return { value: r.value, notes: r.notes, duplicates: r.duplicates, refuses: r.kubectlRefuses, later: r.ignoredByKubectl };
   } catch (error) {
     return { error: (error as Error).message, line: (error as { line?: number }).line };
@@ -107,7 +107,7 @@ test('entries of any shape beside a full-reader construct read as the parser rea
       for (const runBytes of [40, 300]) {
         assert.equal(show(read(text, true, runBytes)), show(read(text, false)), `runBytes ${runBytes}\n${text}`);
       }
-      const runs = findBlockRuns(text, readLean, 40);
+      const runs = findBlockRuns(text, readLeanRun, 40);
       if (runs.length > 0) withRuns++;
       if (runs.some((r) => r.aliases.length > 0)) withMarks++;
       if (runs.some((r) => /[|>][-+]?\n|\t|'a\n|"a\n|&n/.test(text.slice(r.start, r.end)))) notPlain++;
@@ -126,7 +126,7 @@ test('an anchor in a run aliased outside it, or an alias before its anchor, keep
   // aliased after the list, in a flow collection, before the list
   for (const [before, after] of [['', '  hostname: *late\n'], ['', '  args: [a, *late]\n'], ['    qa: &late 0\n    qb: *late\n', '']] as const) {
     const text = document(`    ? qk # c\n    : 1\n${before}`, '', items, after);
-    const runs = findBlockRuns(text, readLean, 40);
+    const runs = findBlockRuns(text, readLeanRun, 40);
     assert.ok(runs.length > 0);
     const at = text.indexOf('&late V20');
     assert.ok(!runs.some((r) => r.start <= at && at < r.end), `${before}|${after}`);
@@ -138,7 +138,7 @@ test('an alias in a run names the last anchor of its name before it, as go-yaml 
   const items = Array.from({ length: 40 }, (_, i) => `    - name: V${i}\n      value: *d\n`);
   // The `?` key keeps the whole document from the lean reader, which binds `*d` itself since anchors17.
   const text = document('    qx: &d 1\n    qy: &d 2\n    ? qk # c\n    : 1\n', '', items);
-  const runs = findBlockRuns(text, readLean, 40);
+  const runs = findBlockRuns(text, readLeanRun, 40);
   assert.ok(runs.some((r) => r.aliases.includes('d')), 'the aliases are read in runs');
   const value = read(text, true, 40).value as { spec: { containers: { env: { value: unknown }[] }[] } };
   const env = value.spec.containers[0]!.env;
@@ -159,9 +159,9 @@ test('each shape beside each construct is read as kubectl reads it', requiresKub
     texts.push(text);
   });
   // Every shape is read in runs but a flow list in each item (its collections are the flow reader's,
-  // go-yaml-flow-read.ts) and a merge of an anchor before the run (not read lean: bench FULL_READER_MIXES).
-  const notInRuns = ['[*e, *f]', '<<: *g'];
-  texts.forEach((text, i) => assert.ok(findBlockRuns(text, readLean).length > 0 || notInRuns.some((shape) => text.includes(shape)), `shape ${i}\n${text.slice(0, 400)}`));
+  // go-yaml-flow-read.ts); a merge of an anchor before the run is read in runs since outsidemerge17.
+  const notInRuns = ['[*e, *f]'];
+  texts.forEach((text, i) => assert.ok(findBlockRuns(text, readLeanRun).length > 0 || notInRuns.some((shape) => text.includes(shape)), `shape ${i}\n${text.slice(0, 400)}`));
   // One kubectl call per text: the Pods share a name, so a batch's output could not show which object came from which file.
   const oracle = kubectlDecodeAll(texts, {}, 1);
   texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], `shape ${i}\n${text.slice(0, 600)}`));
