@@ -7,10 +7,11 @@ import { mapBounded } from './bounded.js';
 import { kindsToList } from './catalog.js';
 import { connect, firstLine, type ConnectionOptions } from './connection.js';
 import { discover, type ServedResource } from './discovery.js';
-import { listAll } from './list.js';
+import { listAll, MAX_LIST_PAGES } from './list.js';
 import { ListFeed, readFeed } from './list-feed.js';
 import { ListHolders } from './list-holders.js';
 import { toFileForm } from './normalise.js';
+import { SharedParts } from './shared-parts.js';
 
 export interface ClusterSourceOptions extends ConnectionOptions {
   /** The rules that will run: only the kinds they judge or read are listed. */
@@ -80,6 +81,8 @@ export class ClusterSource implements Source {
     let done = 0;
     let objectCount = 0;
     const feeds = tasks.map(() => new ListFeed());
+    // One table for the scan: replicas in different lists (namespaces) share their parts too.
+    const parts = new SharedParts();
     // Not awaited here: the lists run (a few at a time) while their pages are yielded below.
     const listing = mapBounded(
       tasks.map((task, index) => ({ task, feed: feeds[index]! })),
@@ -87,7 +90,7 @@ export class ClusterSource implements Source {
       async ({ task, feed }) => {
         let failed = true;
         try {
-          const listed = task.resource.kind === 'Namespace' && task.namespace !== undefined ? await getNamespace(client, task.namespace, feed) : await listAll(client, task.resource, task.resource.namespaced ? task.namespace : undefined, this.options.pageSize ?? 500, feed);
+          const listed = task.resource.kind === 'Namespace' && task.namespace !== undefined ? await getNamespace(client, task.namespace, feed) : await listAll(client, task.resource, task.resource.namespaced ? task.namespace : undefined, this.options.pageSize ?? 500, feed, MAX_LIST_PAGES, parts);
           objectCount += listed.objects.length;
           failed = false;
           return listed;

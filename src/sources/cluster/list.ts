@@ -3,6 +3,7 @@ import { ApiError, type ApiClient } from './api-client.js';
 import type { ServedResource } from './discovery.js';
 import type { ListFeed } from './list-feed.js';
 import { toFileForm } from './normalise.js';
+import type { SharedParts } from './shared-parts.js';
 
 export interface Listed {
   readonly objects: K8sObject[];
@@ -32,9 +33,10 @@ export function listPath(resource: ServedResource, namespace: string | undefined
  * outlived the server's compaction window; the pages already read may be out of date with the rest,
  * so the list starts again from the beginning. A `feed` gets each page as it is read, and word of
  * each restart (what it was given before is then out of date). A continue token seen twice in one
- * attempt, or more than `maxPages` pages, is an error: the list was not read to its end.
+ * attempt, or more than `maxPages` pages, is an error: the list was not read to its end. With
+ * `parts`, each object's repeated parts are shared as its page is read (see SharedParts).
  */
-export async function listAll(client: ApiClient, resource: ServedResource, namespace: string | undefined, limit: number, feed?: ListFeed, maxPages = MAX_LIST_PAGES): Promise<Listed> {
+export async function listAll(client: ApiClient, resource: ServedResource, namespace: string | undefined, limit: number, feed?: ListFeed, maxPages = MAX_LIST_PAGES, parts?: SharedParts): Promise<Listed> {
   const path = listPath(resource, namespace);
   const apiVersion = resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
   const what = namespace === undefined ? resource.plural : `${resource.plural} in namespace ${namespace}`;
@@ -56,7 +58,10 @@ export async function listAll(client: ApiClient, resource: ServedResource, names
         pages++;
         attemptPages++;
         const start = objects.length;
-        for (const item of page.items ?? []) objects.push(toFileForm(item, apiVersion, resource.kind));
+        for (const item of page.items ?? []) {
+          const object = toFileForm(item, apiVersion, resource.kind);
+          objects.push(parts === undefined ? object : parts.share(object));
+        }
         feed?.page(objects.slice(start));
         token = page.metadata?.continue || undefined;
         resourceVersion = page.metadata?.resourceVersion;
