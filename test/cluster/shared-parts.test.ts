@@ -95,6 +95,17 @@ describe('SharedParts', () => {
     assert.equal(Object.getPrototypeOf((third as unknown as { data: object }).data), Object.prototype);
   });
 
+  test('deeply nested equal parts are left alone, not compared until the stack runs out', () => {
+    const nested = (depth: number): string => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+    const text = (name: string): string => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"},"data":{"deep":${nested(200_000)}}}`;
+    const parts = new SharedParts();
+    const first = JSON.parse(text('a')) as K8sObject;
+    const second = JSON.parse(text('b')) as K8sObject;
+    parts.share(first);
+    assert.doesNotThrow(() => parts.share(second));
+    assert.notEqual((second as unknown as { data: { deep: unknown } }).data.deep, (first as unknown as { data: { deep: unknown } }).data.deep);
+  });
+
   test('random replicas: every object keeps its JSON, and the one shared from keeps its own', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(), fc.oneof(fc.constant<'delete'>('delete'), fc.jsonValue({ maxDepth: 2 }))), { maxLength: 6 }), fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), (edits, picks) => {

@@ -4,9 +4,11 @@ import type { K8sObject } from '../../core/types.js';
  * Equal parts of listed objects, kept once. A scan keeps every listed object until its report, and
  * the replicas of one workload repeat the same parts: containers (or their resources, security
  * context, env and probes when a mount name differs), images, tolerations, labels and owner
- * references. As parsed, each copy is its own, and every one of them is copied twice by the
- * young-generation collections before it settles in the old generation (docs/benchmarks.md,
- * scangc11). Sharing them as each page is read lets the fresh copies die young.
+ * references. As parsed, each copy is its own, and what of it the parser put in the young
+ * generation (its longer strings always, whole pages at times: V8 pretenures the objects of a
+ * large text only sometimes) is copied by the scavenges before it settles in the old generation
+ * (docs/benchmarks.md, scangc11 and clusterslim11). Sharing parts as each page is read lets the
+ * fresh copies die young.
  *
  * Each object is compared with the last object listed before it with the same kind and first
  * image (replicas are listed one after the other, since lists come in name order): a part equal
@@ -50,12 +52,20 @@ export class SharedParts {
   }
 }
 
-/** Distinct kinds and first images; each keeps one listed object (kept by the snapshot anyway). */
+/**
+ * Distinct kinds and first images; each keeps one listed object alive until the scan ends (the
+ * snapshot keeps it anyway, unless a list that started again took it back).
+ */
 const MAX_FAMILIES = 10_000;
 /** Deep enough for a template's container's fields (spec.template.spec.containers[0].env[0]). */
 const MAX_DEPTH = 8;
 /** The parser keeps one copy of short strings itself. */
 const MIN_STRING = 16;
+/**
+ * Parts nested deeper are not compared (so not shared): a hostile server's deeply nested value
+ * must not exhaust the stack here, where an error would lose the whole list.
+ */
+const MAX_COMPARE_DEPTH = 64;
 
 /** Replaces each part of `into` equal to the part of `from` at the same key by `from`'s. */
 function shareInto(into: Record<string, unknown> | unknown[], from: Record<string, unknown> | unknown[], depth: number): void {
@@ -82,7 +92,7 @@ function shared(value: unknown, other: unknown, depth: number): unknown {
   if (value === other) return value;
   if (typeof value === 'string') return typeof other === 'string' && value.length >= MIN_STRING && value === other ? other : value;
   if (typeof value !== 'object' || value === null || typeof other !== 'object' || other === null) return value;
-  if (sameJson(value, other)) return other;
+  if (sameJson(value, other, 0)) return other;
   if (depth < MAX_DEPTH) shareInto(value as Record<string, unknown>, other as Record<string, unknown>, depth + 1);
   return value;
 }
@@ -107,13 +117,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Equality of parsed JSON values (no cycles, no prototypes beyond Object and Array). */
-function sameJson(a: unknown, b: unknown): boolean {
+/** Equality of parsed JSON values (no cycles, no prototypes beyond Object and Array); false past MAX_COMPARE_DEPTH. */
+function sameJson(a: unknown, b: unknown, depth: number): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth >= MAX_COMPARE_DEPTH) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i], depth + 1)) return false;
     return true;
   }
   if (Array.isArray(b)) return false;
@@ -121,7 +131,7 @@ function sameJson(a: unknown, b: unknown): boolean {
   const y = b as Record<string, unknown>;
   let count = 0;
   for (const key in x) {
-    if (!Object.hasOwn(y, key) || !sameJson(x[key], y[key])) return false;
+    if (!Object.hasOwn(y, key) || !sameJson(x[key], y[key], depth + 1)) return false;
     count++;
   }
   for (const _ in y) count--;
