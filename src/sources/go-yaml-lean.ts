@@ -16,6 +16,7 @@ import { plainValue } from './go-yaml-values.js';
 import { markOf } from './go-yaml-run-aliases.js';
 import { type MergeStep, PendingMerge } from './go-yaml-run-merges.js';
 import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
+import { HandleTags, rewriteNamedHandles, undeclaredHandleMessage } from './go-yaml-lean-handles.js';
 
 /**
  * The exact reader's lean path (issue 17): a block document whose only go-yaml-specific constructs
@@ -176,6 +177,10 @@ export function readLean(text: string): KubectlReading | undefined {
     source = keepQuotedUnicodeBreaks(text, normalised);
     notes.push(UNICODE_BREAK_NOTE);
   }
+  // A named tag handle (`!e!s`): no `%TAG` reaches a document kubectl reads, so it is refused as the
+  // full reader refuses it when the rest reads lean (go-yaml-lean-handles.ts). A run is no whole document.
+  const handles = readingRun ? undefined : rewriteNamedHandles(source);
+  if (handles) return refuseUndeclaredHandle(source, handles.text, new HandleTags(handles.starts));
   if (routable(source, source)) {
     const direct = readText(source, notes, undefined);
     if (direct !== FLOW_REPEATS) return direct;
@@ -188,13 +193,31 @@ export function readLean(text: string): KubectlReading | undefined {
   return reading === FLOW_REPEATS ? undefined : reading;
 }
 
+/**
+ * `rewritten` (the handles made local tags) read lean: the full reader's refusal of the first handle
+ * read as a tag. Undefined (the full reader reads the document) when the lean path gives up, refuses
+ * the text itself (a decoding error, which the full reader meets after the tag's), or read no handle as a tag.
+ */
+function refuseUndeclaredHandle(source: string, rewritten: string, tags: HandleTags): undefined {
+  if (!routable(rewritten, rewritten)) return undefined;
+  let reading: ReturnType<typeof readText>;
+  try {
+    reading = readText(rewritten, [], undefined, tags.listener);
+  } catch (error) {
+    if (error instanceof ExactDecodeError) return undefined;
+    throw error;
+  }
+  if (reading === undefined || reading === FLOW_REPEATS || tags.first === undefined) return undefined;
+  throw new ExactDecodeError(undeclaredHandleMessage(source, tags.first));
+}
+
 /** A repeated key in a text read with its flow collections: read again with them behind placeholders. */
 const FLOW_REPEATS = Symbol('flow repeats');
 
 /** Thrown where repeats meet flow text js-yaml read itself. */
 class FlowRepeats extends NotLean {}
 
-function readText(read: string, notes: readonly string[], flow: LeanFlow | undefined): KubectlReading | undefined | typeof FLOW_REPEATS {
+function readText(read: string, notes: readonly string[], flow: LeanFlow | undefined, extra?: (event: string, state: ListenedState) => void): KubectlReading | undefined | typeof FLOW_REPEATS {
   let documents: unknown[];
   const recorder = recordRepeatedMappings();
   const slots = flow ? new FlowSlots(flow.regions, () => recorder.repeated.length, flow.source) : undefined;
@@ -211,6 +234,7 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
   const anchored = new Set<unknown>();
   const listener = (event: string, state: ListenedState): void => {
     activeReader = state;
+    extra?.(event, state);
     anchors?.listener(event, state);
     recorder.listener(event, state);
     // On close js-yaml's state holds the node's own anchor (its collection readers restore it after the items).
