@@ -180,7 +180,7 @@ export function readLean(text: string): KubectlReading | undefined {
   // A named tag handle (`!e!s`): no `%TAG` reaches a document kubectl reads, so it is refused as the
   // full reader refuses it when the rest reads lean (go-yaml-lean-handles.ts). A run is no whole document.
   const handles = readingRun ? undefined : rewriteNamedHandles(source);
-  if (handles) return refuseUndeclaredHandle(source, handles.text, new HandleTags(handles.starts));
+  if (handles) return readWithHandles(source, handles.text, new HandleTags(handles.starts), notes);
   if (routable(source, source)) {
     const direct = readText(source, notes, undefined);
     if (direct !== FLOW_REPEATS) return direct;
@@ -194,11 +194,14 @@ export function readLean(text: string): KubectlReading | undefined {
 }
 
 /**
- * `rewritten` (the handles made local tags) read lean: the full reader's refusal of the first handle
- * read as a tag. Undefined (the full reader reads the document) when the lean path gives up, refuses
- * the text itself (a decoding error, which the full reader meets after the tag's), or read no handle as a tag.
+ * A text holding `!name!suffix` where a tag may start: `rewritten` (the handles made local tags) is
+ * read lean. The full reader's refusal of the first handle read there as a tag, if one was; if none
+ * was, js-yaml and the full reader (whose readings of `rewritten` agree) both read the handles as
+ * text, and the source is read lean as any text (the two differ only in that text). Undefined (the
+ * full reader reads the document) when the lean path gives up on `rewritten` or refuses it itself (a
+ * decoding error, which the full reader meets after a tag's).
  */
-function refuseUndeclaredHandle(source: string, rewritten: string, tags: HandleTags): undefined {
+function readWithHandles(source: string, rewritten: string, tags: HandleTags, notes: readonly string[]): KubectlReading | undefined {
   if (!routable(rewritten, rewritten)) return undefined;
   let reading: ReturnType<typeof readText>;
   try {
@@ -207,8 +210,10 @@ function refuseUndeclaredHandle(source: string, rewritten: string, tags: HandleT
     if (error instanceof ExactDecodeError) return undefined;
     throw error;
   }
-  if (reading === undefined || reading === FLOW_REPEATS || tags.first === undefined) return undefined;
-  throw new ExactDecodeError(undeclaredHandleMessage(source, tags.first));
+  if (reading === undefined || reading === FLOW_REPEATS) return undefined;
+  if (tags.first !== undefined) throw new ExactDecodeError(undeclaredHandleMessage(source, tags.first));
+  const direct = readText(source, notes, undefined);
+  return direct === FLOW_REPEATS ? undefined : direct;
 }
 
 /** A repeated key in a text read with its flow collections: read again with them behind placeholders. */

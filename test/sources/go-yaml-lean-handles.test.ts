@@ -31,8 +31,9 @@ const CASES: readonly { readonly name: string; readonly text: string; readonly r
   { name: 'in a double-quoted scalar', text: `${head}  a: "!e!s x"\n  b: !!str yes\n`, refused: false, fast: true },
   { name: 'in a single-quoted scalar', text: `${head}  a: 'b !e!s'\n`, refused: false, fast: false },
   { name: 'in a plain scalar', text: `${head}  a: b !e!s\n`, refused: false, fast: false },
-  { name: 'in a comment', text: `${head}  a: x # !e!s y\n`, refused: false, fast: false },
-  { name: 'in a block scalar', text: `${head}  a: |\n    !e!s y\n`, refused: false, fast: false },
+  { name: 'in a comment', text: `${head}  a: x # !e!s y\n`, refused: false, fast: true },
+  { name: 'in a block scalar', text: `${head}  a: |\n    !e!s y\n`, refused: false, fast: true },
+  { name: 'in a plain scalar, mid-line', text: `${head}  a: b !e!s c\n`, refused: false, fast: true },
   { name: 'glued to a plain scalar', text: `${head}  a: b!e!s\n`, refused: false, fast: true },
   { name: 'the secondary handle', text: `${head}  a: !!str x\n`, refused: false, fast: true },
   { name: 'the primary handle', text: `${head}  a: !foo x\n`, refused: false, fast: true },
@@ -59,6 +60,12 @@ function fullRefusal(text: string): { message: string; line: number | undefined 
     assert.ok(error instanceof ExactDecodeError, String(error));
     return { message: error.message, line: error.line };
   }
+}
+
+/** The full exact reader's reading, as readExactly makes it when the lean path leaves a document. */
+function fullReading(text: string): unknown {
+  const reading = decodeLikeKubectl(text, { readRun: readLeanRun });
+  return { value: reading.value, notes: reading.notes, duplicates: reading.duplicates, kubectlRefuses: reading.kubectlRefuses, order: JSON.stringify(reading.value) };
 }
 
 /** The lean path's refusal of an undeclared handle, or undefined when it read the text or gave up. */
@@ -120,6 +127,8 @@ const ENTRIES: readonly ((k: string) => string)[] = [
   (k) => `${k}: "a !e!s"\n`,
   (k) => `${k}: 'b !e!s'\n`,
   (k) => `${k}: a !e!s\n`,
+  (k) => `${k}: a !e!s b\n`,
+  (k) => `${k}: [a !e!s b]\n`,
   (k) => `${k}: x # !e!s y\n`,
   (k) => `${k}: |\n  !e!s y\n`,
   (k) => `${k}: b!e!s\n`,
@@ -143,6 +152,7 @@ test('generated documents: the lean refusal is the full reader\'s, word for word
   let total = 0;
   let fast = 0;
   let withHandleTag = 0;
+  let read = 0;
   fc.assert(
     fc.property(fc.array(fc.nat(ENTRIES.length - 1), { minLength: 1, maxLength: 7 }), (picks) => {
       const text = picks.map((p, i) => ENTRIES[p]!(`k${i}`)).join('');
@@ -150,6 +160,13 @@ test('generated documents: the lean refusal is the full reader\'s, word for word
       const full = fullRefusal(text);
       if (full?.message.startsWith('Could not resolve tag')) withHandleTag++;
       const lean = leanRefusal(text);
+      // A handle in text only: a lean reading is the full reader's (values, key order, notes, repeats).
+      const reading = lean ? undefined : readLean(text);
+      if (reading) {
+        if (/(?:^|[\s:[{,-])![\w-]+![\w-]/.test(text)) read++;
+        assert.equal(full, undefined, text);
+        assert.deepStrictEqual({ value: reading.value, notes: reading.notes, duplicates: reading.duplicates, kubectlRefuses: reading.kubectlRefuses, order: JSON.stringify(reading.value) }, fullReading(text), text);
+      }
       // Any refusal the lean path makes (an undeclared handle, go-yaml's decoding error) is the full reader's.
       if (lean) assert.deepEqual(lean, full, text);
       if (!lean?.message.startsWith('Could not resolve tag')) return;
@@ -161,6 +178,9 @@ test('generated documents: the lean refusal is the full reader\'s, word for word
   );
   // A share of the documents the full reader refuses for a handle must take the fast refusal, or the comparison proves little.
   assert.ok(fast > withHandleTag / 5, `only ${fast} of ${withHandleTag} documents refused for a handle took the lean refusal (${total} generated)`);
+  // Documents whose handles are all text, read lean.
+  assert.ok(read > total / 50, `only ${read} of ${total} documents with a handle in text were read lean`);
+  if (process.env.SHOW) console.log({ total, fast, withHandleTag, read });
 });
 
 test('the hostile class is refused, both its pieces, without the `yaml` parser', () => {
@@ -169,4 +189,48 @@ test('the hostile class is refused, both its pieces, without the `yaml` parser',
   const { errors, parses } = readOnce(hostile.generate(64 * 1024));
   assert.equal(parses, 0);
   assert.deepEqual(errors.map((e) => [e.line, e.message.replace(/^".*" is a directive.*$/, 'directive')]), [[1, 'directive'], [3, 'Could not resolve tag: !e!s (as Kubernetes reads YAML)']]);
+});
+
+/** Entries the lean path reads: handles in text only, other tags, YAML 1.1 scalars, anchors and aliases. */
+const TEXT_ENTRIES: readonly ((k: string) => string)[] = [
+  (k) => `${k}: "a !e!s"\n`,
+  (k) => `${k}: a !e!s b\n`,
+  (k) => `${k}: x # !e!s y\n`,
+  (k) => `${k}: |\n  !e!s y\n`,
+  (k) => `${k}: [a !e!s b, c]\n`,
+  (k) => `${k}: {d: a !f!t b}\n`,
+  (k) => `${k}: !!int 3\n`,
+  (k) => `${k}: !foo x\n`,
+  (k) => `${k}: yes\n`,
+  (k) => `${k}: &x${k} 1\n`,
+  (k) => `${k}: *xk0\n`,
+  (k) => `${k}:\n- a !e!s b\n- on\n`,
+];
+
+test('generated documents with handles in text: read lean as the full reader reads them, or refused at a tag as it refuses them', () => {
+  let read = 0;
+  let refused = 0;
+  let total = 0;
+  fc.assert(
+    fc.property(fc.array(fc.nat(TEXT_ENTRIES.length - 1), { minLength: 1, maxLength: 7 }), fc.nat(8), (picks, tagAt) => {
+      // Now and then one entry is a handle used as a tag.
+      const text = `k0: &xk0 a\n${picks.map((p, i) => (i === tagAt ? `k${i + 1}: !e!s x\n` : TEXT_ENTRIES[p]!(`k${i + 1}`))).join('')}`;
+      total++;
+      const full = fullRefusal(text);
+      const lean = leanRefusal(text);
+      if (lean) {
+        refused++;
+        assert.deepEqual(lean, full, text);
+        return;
+      }
+      const reading = readLean(text);
+      if (!reading) return;
+      read++;
+      assert.equal(full, undefined, text);
+      assert.deepStrictEqual({ value: reading.value, notes: reading.notes, duplicates: reading.duplicates, kubectlRefuses: reading.kubectlRefuses, order: JSON.stringify(reading.value) }, fullReading(text), text);
+    }),
+    { numRuns: Number(process.env.KFGUARD_FUZZ_RUNS ?? 400), seed: 1717 },
+  );
+  if (process.env.SHOW) console.log({ total, read, refused });
+  assert.ok(read > total / 4 && refused > total / 10, `of ${total}: ${read} read lean, ${refused} refused lean`);
 });
