@@ -15,8 +15,9 @@
  * original are its unresolvable tags. It resolves tags as it composes nodes, in document order (a
  * collection's tag before its items: compose-collection.js), and the first error is the one the full
  * reader reports: that of the first rewritten handle js-yaml read as a tag. A handle inside a
- * scalar or comment is no tag for js-yaml and refuses nothing; when no handle was a tag, or the
- * lean path gives up, the document goes to the full reader as before.
+ * scalar or comment is no tag and refuses nothing: when none was a tag, the original text is read
+ * lean (go-yaml-lean.ts readWithHandles). When the lean path gives up, the full reader reads the
+ * document as before.
  */
 
 /** Where a tag may start: the line start, after a blank, or after an indicator (as go-yaml-lean-tags.ts). */

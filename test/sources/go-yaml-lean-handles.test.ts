@@ -10,7 +10,8 @@ import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src
 /**
  * A named tag handle no `%TAG` declares (tagrefuse17, go-yaml-lean-handles.ts): refused on the lean
  * path with the full exact reader's message and line, before the `yaml` parser reads the document;
- * a handle that is no tag (in a quoted or plain scalar, a comment, a block scalar) refuses nothing.
+ * a handle that is no tag (in a quoted or plain scalar, a comment, a block scalar) refuses nothing,
+ * and a document whose handles are all text is read lean as the full reader reads it.
  */
 
 const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n';
