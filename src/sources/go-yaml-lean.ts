@@ -16,6 +16,7 @@ import { plainValue } from './go-yaml-values.js';
 import { markOf } from './go-yaml-run-aliases.js';
 import { type MergeStep, PendingMerge } from './go-yaml-run-merges.js';
 import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
+import { HandleTags, rewriteNamedHandles, undeclaredHandleMessage } from './go-yaml-lean-handles.js';
 
 /**
  * The exact reader's lean path (issue 17): a block document whose only go-yaml-specific constructs
@@ -176,6 +177,10 @@ export function readLean(text: string): KubectlReading | undefined {
     source = keepQuotedUnicodeBreaks(text, normalised);
     notes.push(UNICODE_BREAK_NOTE);
   }
+  // A named tag handle (`!e!s`): no `%TAG` reaches a document kubectl reads, so it is refused as the
+  // full reader refuses it when the rest reads lean (go-yaml-lean-handles.ts). A run is no whole document.
+  const handles = readingRun ? undefined : rewriteNamedHandles(source);
+  if (handles) return readWithHandles(source, handles.text, new HandleTags(handles.starts), notes);
   if (routable(source, source)) {
     const direct = readText(source, notes, undefined);
     if (direct !== FLOW_REPEATS) return direct;
@@ -188,13 +193,36 @@ export function readLean(text: string): KubectlReading | undefined {
   return reading === FLOW_REPEATS ? undefined : reading;
 }
 
+/**
+ * A text holding `!name!suffix` where a tag may start: `rewritten` (the handles made local tags) is
+ * read lean. The full reader's refusal of the first handle read there as a tag, if one was; if none
+ * was, js-yaml and the full reader (whose readings of `rewritten` agree) both read the handles as
+ * text, and the source is read lean as any text (the two differ only in that text). Undefined (the
+ * full reader reads the document) when the lean path gives up on `rewritten` or refuses it itself (a
+ * decoding error, which the full reader meets after a tag's).
+ */
+function readWithHandles(source: string, rewritten: string, tags: HandleTags, notes: readonly string[]): KubectlReading | undefined {
+  if (!routable(rewritten, rewritten)) return undefined;
+  let reading: ReturnType<typeof readText>;
+  try {
+    reading = readText(rewritten, [], undefined, tags.listener);
+  } catch (error) {
+    if (error instanceof ExactDecodeError) return undefined;
+    throw error;
+  }
+  if (reading === undefined || reading === FLOW_REPEATS) return undefined;
+  if (tags.first !== undefined) throw new ExactDecodeError(undeclaredHandleMessage(source, tags.first));
+  const direct = readText(source, notes, undefined);
+  return direct === FLOW_REPEATS ? undefined : direct;
+}
+
 /** A repeated key in a text read with its flow collections: read again with them behind placeholders. */
 const FLOW_REPEATS = Symbol('flow repeats');
 
 /** Thrown where repeats meet flow text js-yaml read itself. */
 class FlowRepeats extends NotLean {}
 
-function readText(read: string, notes: readonly string[], flow: LeanFlow | undefined): KubectlReading | undefined | typeof FLOW_REPEATS {
+function readText(read: string, notes: readonly string[], flow: LeanFlow | undefined, extra?: (event: string, state: ListenedState) => void): KubectlReading | undefined | typeof FLOW_REPEATS {
   let documents: unknown[];
   const recorder = recordRepeatedMappings();
   const slots = flow ? new FlowSlots(flow.regions, () => recorder.repeated.length, flow.source) : undefined;
@@ -211,6 +239,7 @@ function readText(read: string, notes: readonly string[], flow: LeanFlow | undef
   const anchored = new Set<unknown>();
   const listener = (event: string, state: ListenedState): void => {
     activeReader = state;
+    extra?.(event, state);
     anchors?.listener(event, state);
     recorder.listener(event, state);
     // On close js-yaml's state holds the node's own anchor (its collection readers restore it after the items).
