@@ -1,3 +1,5 @@
+import { mayStartTag } from './go-yaml-tag-position.js';
+
 /**
  * A named tag handle no `%TAG` declares (`value: !e!s x`), refused on the exact reader's lean path
  * (tagrefuse17, issue 17).
@@ -8,7 +10,7 @@
  * does the full exact reader ("Could not resolve tag: !e!s"), but only after the `yaml` parser read
  * every byte: 1.6–3.3 s of CPU for a 1 MB Pod with the tag in every env item.
  *
- * Here every handle written where a tag may start is rewritten to a local tag of the same length
+ * Here every handle written where a tag may start (go-yaml-tag-position.ts) is rewritten to a local tag of the same length
  * (`!e!s` to `!e_s`: its second `!` becomes `_`), and the lean path reads that text. When it reads it
  * whole (no give-up, no error), the full reader's parse of that text finds no error either, and the
  * original differs from it in tag names only, so the only errors the `yaml` parser finds in the
@@ -19,9 +21,6 @@
  * lean (go-yaml-lean.ts readWithHandles). When the lean path gives up, the full reader reads the
  * document as before.
  */
-
-/** Where a tag may start: the line start, after a blank, or after an indicator (as go-yaml-lean-tags.ts). */
-const TAG_BEFORE = new Set([...' \t\r\n:[{,-'].map((c) => c.charCodeAt(0)));
 
 /** go-yaml's handle characters (scan_tag_handle: letters, digits, `-`, `_`), which the lean path also reads in a tag name. */
 function isNameChar(c: number): boolean {
@@ -44,7 +43,7 @@ export function rewriteNamedHandles(text: string): RewrittenHandles | undefined 
   let starts: Set<number> | undefined;
   let seconds: number[] | undefined;
   for (let at = text.indexOf('!'); at !== -1; at = text.indexOf('!', at + 1)) {
-    if (at > 0 && !TAG_BEFORE.has(text.charCodeAt(at - 1))) continue;
+    if (!mayStartTag(text, at)) continue;
     let second = at + 1;
     while (second < text.length && isNameChar(text.charCodeAt(second))) second++;
     if (second === at + 1 || text.charCodeAt(second) !== 33 || !isNameChar(text.charCodeAt(second + 1))) continue;

@@ -1,6 +1,7 @@
 import yaml from 'js-yaml';
 import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { tagAloneReadsAlike } from './go-yaml-lean-tag-alone.js';
+import { mayStartTag } from './go-yaml-tag-position.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
 import { ExactDecodeError, type ValueSink } from './go-yaml-values.js';
 
@@ -89,7 +90,7 @@ export function taggedValue(text: string, tag: string, sink: ValueSink): unknown
  */
 export function tagsReadAlike(read: string, placeholder: string): boolean {
   for (let at = read.indexOf('!'); at !== -1; at = read.indexOf('!', at + 1)) {
-    if (at > 0 && !TAG_BEFORE.has(read.charCodeAt(at - 1))) continue;
+    if (!mayStartTag(read, at)) continue;
     const secondary = read.charCodeAt(at + 1) === 33;
     const from = at + (secondary ? 2 : 1);
     let end = from;
@@ -106,7 +107,6 @@ export function tagsReadAlike(read: string, placeholder: string): boolean {
   return true;
 }
 
-const TAG_BEFORE = new Set([...' \t\r\n:[{,-'].map((c) => c.charCodeAt(0)));
 /** After a tag: a line end or comment (the node is on a later line or empty), an empty node in flow, an alias, more properties. */
 const NOT_A_NODE_START = new Set([...'\r\n#,]}*&!'].map((c) => c.charCodeAt(0)));
 

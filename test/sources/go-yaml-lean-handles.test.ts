@@ -30,8 +30,8 @@ const CASES: readonly { readonly name: string; readonly text: string; readonly r
   { name: 'in a list item', text: `${head}  a: |\n    x\nb:\n- !e!s x\n`, refused: true, fast: true },
   // Not tags: nothing is refused.
   { name: 'in a double-quoted scalar', text: `${head}  a: "!e!s x"\n  b: !!str yes\n`, refused: false, fast: true },
-  { name: 'in a single-quoted scalar', text: `${head}  a: 'b !e!s'\n`, refused: false, fast: false },
-  { name: 'in a plain scalar', text: `${head}  a: b !e!s\n`, refused: false, fast: false },
+  { name: 'in a single-quoted scalar', text: `${head}  a: 'b !e!s'\n`, refused: false, fast: true },
+  { name: 'in a plain scalar', text: `${head}  a: b !e!s\n`, refused: false, fast: true },
   { name: 'in a comment', text: `${head}  a: x # !e!s y\n`, refused: false, fast: true },
   { name: 'in a block scalar', text: `${head}  a: |\n    !e!s y\n`, refused: false, fast: true },
   { name: 'in a plain scalar, mid-line', text: `${head}  a: b !e!s c\n`, refused: false, fast: true },
