@@ -128,6 +128,10 @@ const ENTRIES: readonly { readonly kind: 'text' | 'tag' | 'other'; readonly entr
   { kind: 'tag', entry: (k) => `${k}: b\n  !x\n` },
   { kind: 'tag', entry: (k) => `${k}: "b" !x\n` },
   { kind: 'tag', entry: (k) => `${k}: !e!s a\n` },
+  // Tags js-yaml reads otherwise, which the lean path must see to leave (`!!str` then `y`: js-yaml true, go-yaml "y").
+  { kind: 'tag', entry: (k) => `${k}: !!str\n  y\n` },
+  { kind: 'tag', entry: (k) => `${k}: &b${k} !!str\n  y\n` },
+  { kind: 'tag', entry: (k) => `${k}: [a, !!str ]\n` },
   { kind: 'other', entry: (k) => `${k}: yes\n` },
   { kind: 'other', entry: (k) => `${k}: *ak0\n` },
   { kind: 'other', entry: (k) => `${k}: [a, b\n` },
