@@ -621,6 +621,38 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => '%TAG !e! tag:example.com,2000:\n---\n' + blockPodEnv(bytes - 35, (i) => `    - name: VAR_${i}\n      value: !e!s x\n`),
   },
+  // A `!` that is no tag (bang17): text after a blank was taken for a tag, and every such document went
+  // to the full reader (1.4–2.2 s of CPU at 1 MB, load ~10); go-yaml-tag-position.ts tells them apart.
+  {
+    name: 'block plain `a !x` in every env item, exact reader',
+    stresses: '`!x` after plain text, alone at the line end: was read as a tag alone on its line (go-yaml-lean-tag-alone.ts) and left',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: a !x\n`),
+  },
+  {
+    name: 'block plain `a !e!s` in every env item, exact reader',
+    stresses: 'a named handle in plain text: was rewritten as a tag, and the source then left to the full reader',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: a !e!s\n`),
+  },
+  {
+    name: "block single-quoted `'b !e!s'` in every env item, exact reader",
+    stresses: 'a named handle inside a single-quoted scalar',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: 'b !e!s'\n`),
+  },
+  {
+    name: 'block double-quoted `"b !x"` in every env item, exact reader',
+    stresses: '`!x` alone before the closing quote of a double-quoted scalar',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: "b !x"\n`),
+  },
+  {
+    name: 'block comment `a # !x` in every env item, exact reader',
+    stresses: '`!x` alone at the end of a comment',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: a # !x\n`),
+  },
 ];
 
 /** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
