@@ -683,6 +683,22 @@ export const FULL_READER_MIXES: readonly HostileClass[] = [
     maxBytes: 3 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: "a,:b"\n`),
   },
+  // bang17 (2026-12-05): a `!` after an indicator character inside a quoted scalar or a comment stays a
+  // tag candidate (go-yaml-tag-position.ts cannot tell quotes or comments from the text around the
+  // `!`), and a tag alone before a quote or a shallower line is left to the full reader. Telling them
+  // needs a certain quote/comment mask (yaml-syntax-mask.ts, quoteaware17).
+  {
+    name: 'a quoted `"b: !x"` in every env item, full exact reader (not met)',
+    stresses: '`: !x` inside a double-quoted scalar: a tag candidate glued to the closing quote (1.99 s at 1 MB; `\'b, !x\'` 1.40 s, `"[!x"` 1.53 s)',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: "b: !x"\n`),
+  },
+  {
+    name: 'a comment `a # - !x` in every env item, full exact reader (not met)',
+    stresses: '`- !x` inside a comment: a tag candidate alone on its line whose next line is shallower (1.33 s at 1 MB; `a # : !x` 1.21 s)',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: a # - !x\n`),
+  },
 ];
 
 /** N LoadBalancer Services and N KFP UI Deployments, all on `app: ml-pipeline-ui`, as one JSON List (about 600 bytes a pair). */
