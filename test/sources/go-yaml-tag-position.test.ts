@@ -159,3 +159,32 @@ test('generated documents: a lean reading or refusal is the full reader\'s; docu
   // A lean path that gave up on every `!` would pass the comparison above; these must read lean.
   assert.ok(textOnly > 10 && textOnlyLean > textOnly * 0.9, `${textOnlyLean} of ${textOnly} documents whose ! are all text read lean (${total} generated)`);
 });
+
+test('mayStartTag over every ! of a text grows linearly with it', () => {
+  // Each look goes back over one blank run and one word; shapes that would make the looks overlap.
+  const shapes: readonly ((n: number) => string)[] = [
+    (n) => `${'a'.repeat(n)} !x`,
+    (n) => 'a !'.repeat(n / 3),
+    (n) => `a${' '.repeat(60)}!`.repeat(n / 62),
+    (n) => `${'b!'.repeat(n / 4)} !x`.repeat(2),
+    (n) => 'a \t'.repeat(n / 3) + '!',
+  ];
+  const cost = (text: string): number => {
+    let best = Infinity;
+    for (let r = 0; r < 3; r++) {
+      const start = process.cpuUsage();
+      let candidates = 0;
+      for (let at = text.indexOf('!'); at !== -1; at = text.indexOf('!', at + 1)) if (mayStartTag(text, at)) candidates++;
+      const used = process.cpuUsage(start);
+      assert.ok(candidates >= 0);
+      best = Math.min(best, (used.user + used.system) / 1e3);
+    }
+    return best;
+  };
+  for (const [i, shape] of shapes.entries()) {
+    const small = cost(shape(100 * 1024));
+    const large = cost(shape(1024 * 1024));
+    // Linear is about 10×; a quadratic look about 100×. 2 ms floors the small time's noise.
+    assert.ok(large / Math.max(small, 2) < 30, `shape ${i}: 100 KB ${small.toFixed(1)} ms, 1 MB ${large.toFixed(1)} ms`);
+  }
+});
