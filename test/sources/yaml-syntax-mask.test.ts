@@ -47,6 +47,10 @@ const value = (ind: string): fc.Arbitrary<string> =>
     // A raw `\` (an escape go-yaml may refuse) and plain values.
     { weight: 1, arbitrary: content.map((a) => `"${a.join('').replace(/"/g, '')}"`) },
     { weight: 2, arbitrary: fc.constantFrom('x', 'yes', 'a b', 'x#y', "don't", 'a"b"c') },
+    // Traps for a scan that loses its place: a plain scalar going on over a line that starts with a quote,
+    // and a block scalar followed by a sibling key holding real flow syntax (not its body).
+    { weight: 1, arbitrary: content.map((a) => `x\n${ind}  ${doubleQuoted(a)} y`) },
+    { weight: 1, arbitrary: fc.constantFrom('|', '>').map((h) => `${h}\n${ind}  body\n${ind.slice(2)}s: [?x]`) },
   );
 
 /** Routing triggers outside quotes, each to be met as before (the full reader or a refusal). */
