@@ -1,5 +1,5 @@
 /**
- * The text the routing checks look at (exact-route.ts, go-yaml-lean.ts `routable`), with what YAML
+ * The text the routing checks look at (exact-route.ts, go-yaml-lean.ts `routable`, go-yaml-lean-flow.ts), with what YAML
  * reads as scalar content or a comment blanked out: the insides of quoted scalars that open and
  * close on one line in block context, comments, and block scalar bodies, each character replaced by
  * `_` (lines and offsets stay where they were). Those checks are regular expressions over the whole
