@@ -621,6 +621,39 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => '%TAG !e! tag:example.com,2000:\n---\n' + blockPodEnv(bytes - 35, (i) => `    - name: VAR_${i}\n      value: !e!s x\n`),
   },
+  // Flow indicators inside quoted values (survey17's FULL_READER_MIXES rows until quoteaware17): the routing
+  // checks look at the text without quoted scalars, comments and block scalar bodies (yaml-syntax-mask.ts).
+  // Alone they now read on the fast reader; beside a YAML 1.1 boolean on the exact reader's lean path.
+  {
+    name: 'block env items beside one quoted `[ :` value, fast reader',
+    stresses: 'BARE_VALUE_IN_SEQUENCE matched inside `o: "[ :"` and sent the document to the full exact reader (1.44 s at 1 MB); the mask pass runs over every byte',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: x\n`, '    o: "[ :"\n'),
+  },
+  {
+    name: 'block multi-line flow values in every env item beside one quoted `[ :` value, fast reader',
+    stresses: 'a multi-line flow value in every item: with the quoted `[ :` the full reader parsed every item (3.06 s at 1 MB)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: "[ :"\n'),
+  },
+  {
+    name: 'block quoted `,:` values in every env item, fast reader',
+    stresses: '`value: "a,:b"` in every item: ODD_KEY and FLOW_INDICATOR_START matched inside each (2.26 s at 1 MB); a masked span per item',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: "a,:b"\n`),
+  },
+  {
+    name: 'block quoted `,:` values beside a YAML 1.1 boolean in every env item, exact reader',
+    stresses: '`value: "a,:b"` and `on: yes` in every item: the lean path\'s routing checks asked again on the masked text',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: "a,:b"\n      on: yes\n`),
+  },
+  {
+    name: 'block multi-line flow values and a YAML 1.1 boolean in every env item beside one quoted `[ :` value, exact reader',
+    stresses: 'the flow reader\'s regions (go-yaml-lean-flow.ts) beside a quoted `[ :`: its glued-indicator check and the simple-flow check asked on the masked text',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n      on: yes\n`, '    o: "[ :"\n'),
+  },
 ];
 
 /** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
@@ -632,24 +665,15 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [...GENERAL_CLASSES, ...
  */
 export const FULL_READER_MIXES: readonly HostileClass[] = [
   // survey17 (2026-12-05, docs/benchmarks.md issue 17): one full-reader trigger anywhere × one shape in
-  // every env item, at 1 MB; the distinct causes measured over 1 s (CPU median of 3, load 6–10).
+  // every env item, at 1 MB; the distinct causes measured over 1 s (CPU median of 3, load 6–10). Its
+  // three quoted-trigger rows are block classes since quoteaware17.
+  // The row survey17 measured with one quoted `[ :` (a block class since quoteaware17), with a trigger that
+  // is flow syntax: runs still hold no multi-line flow collection, so the parser reads every item.
   {
-    name: 'plain env items beside one quoted `[ :` value, full exact reader (not met)',
-    stresses: 'BARE_VALUE_IN_SEQUENCE matches inside quotes and sends the document to the full reader; plain entries only (1.44 s at 1 MB)',
+    name: 'a multi-line flow value in every env item beside one glued `[?x]`, full exact reader (not met)',
+    stresses: 'FLOW_INDICATOR_START on a real flow collection sends the document to the full reader; a run holds no multi-line flow collection (2.26 s at 1 MB in survey17\'s grid)',
     maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: x\n`, '    o: "[ :"\n'),
-  },
-  {
-    name: 'a multi-line flow value in every env item beside one quoted `[ :` value, full exact reader (not met)',
-    stresses: 'a run holds no multi-line flow collection, so with a full-reader trigger the parser reads every item (3.06 s at 1 MB)',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: "[ :"\n'),
-  },
-  {
-    name: 'a quoted `,:` in every env item, full exact reader (not met)',
-    stresses: 'ODD_KEY matches inside quoted values: every item is a give-up, no run forms (2.26 s at 1 MB; `[?x]` in every item: 1.60 s)',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: "a,:b"\n`),
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: [?x]\n'),
   },
 ];
 
