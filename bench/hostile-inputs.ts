@@ -613,6 +613,21 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      <<: *g\n`, '    securityContext: &g {runAsUser: 1}\n    x: &k kk\n    *k : 1\n'),
   },
+  // Block scalars with an indentation indicator in runs (flowruns17): held inside entries since runs17
+  // (0.4-0.8 s CPU at 1 MB under load 13 before and after), and as entries themselves (`- |2`, which
+  // matters where a run is split) since flowruns17, whose header lines were no entries before.
+  {
+    name: 'block `|2` scalars in every env item beside an empty entry before an entry, full reader with runs',
+    stresses: '`value: |2` in every env item and one `o:` / `-` / `- a`: the content\'s indentation counts from the item\'s mapping, the same column alone as in place',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |2\n           more\n          x\n`, '    o:\n    -\n    - a\n'),
+  },
+  {
+    name: 'block `- |2` entries in every env item\'s args beside a `[?x]` value, full reader with runs',
+    stresses: 'args lists whose items are `- |2` / `- >-1` block scalars and one `o: [?x]` (a lexer pass over the whole text, go-yaml-flow-plain.ts): header lines are entries of a run since flowruns17 (blank lines to the run finder before)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      args:\n      - |2\n          x\n      - >-1\n         y ${i}\n`, '    o: [?x]\n'),
+  },
 ];
 
 /** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
@@ -633,9 +648,24 @@ export const FULL_READER_MIXES: readonly HostileClass[] = [
   },
   {
     name: 'a multi-line flow value in every env item beside one quoted `[ :` value, full exact reader (not met)',
-    stresses: 'a run holds no multi-line flow collection, so with a full-reader trigger the parser reads every item (3.06 s at 1 MB)',
+    stresses: 'runs hold the flow values since flowruns17 (go-yaml-run-flows.ts); what is left is the quoted lookalike trigger, the lean path\'s failed attempt and the flow reader run twice (3.06 s at 1 MB before)',
     maxBytes: 3 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: "[ :"\n'),
+  },
+  // flowruns17 (2026-12-05): runs hold multi-line flow values and `|2` scalars; with a real full-reader
+  // trigger (not a quoted lookalike) they are still over 1 s of CPU at 1 MB in the whole scan, where
+  // the lean path's failed attempt reads every flow collection before the full reader reads them again.
+  {
+    name: 'block multi-line flow values in every env item beside a `[?x]` value, full reader with runs (not met)',
+    stresses: '`value: [a,\\n b]` in every env item and one `o: [?x]`: each flow value held in a run behind a mark (go-yaml-run-flows.ts); `[?x]` also costs a lexer pass over the whole text (go-yaml-flow-plain.ts)',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: [?x]\n'),
+  },
+  {
+    name: 'block multi-line flow values in every env item beside an empty entry before an entry, full reader with runs (not met)',
+    stresses: '`value: [a,\\n b]` in every env item and one `o:` / `-` / `- a` (EMPTY_ENTRY_THEN_ENTRY): each flow value held in a run behind a mark',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o:\n    -\n    - a\n'),
   },
   {
     name: 'a quoted `,:` in every env item, full exact reader (not met)',
