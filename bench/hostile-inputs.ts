@@ -654,6 +654,21 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n      on: yes\n`, '    o: "[ :"\n'),
   },
+  // Block scalars with an indentation indicator in runs (flowruns17): held inside entries since runs17
+  // (0.4-0.8 s CPU at 1 MB under load 13 before and after), and as entries themselves (`- |2`, which
+  // matters where a run is split) since flowruns17, whose header lines were no entries before.
+  {
+    name: 'block `|2` scalars in every env item beside an empty entry before an entry, full reader with runs',
+    stresses: '`value: |2` in every env item and one `o:` / `-` / `- a`: the content\'s indentation counts from the item\'s mapping, the same column alone as in place',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |2\n           more\n          x\n`, '    o:\n    -\n    - a\n'),
+  },
+  {
+    name: 'block `- |2` entries in every env item\'s args beside a `[?x]` value, full reader with runs',
+    stresses: 'args lists whose items are `- |2` / `- >-1` block scalars and one `o: [?x]` (a lexer pass over the whole text, go-yaml-flow-plain.ts): header lines are entries of a run since flowruns17 (blank lines to the run finder before)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      args:\n      - |2\n          x\n      - >-1\n         y ${i}\n`, '    o: [?x]\n'),
+  },
 ];
 
 /** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
@@ -667,13 +682,20 @@ export const FULL_READER_MIXES: readonly HostileClass[] = [
   // survey17 (2026-12-05, docs/benchmarks.md issue 17): one full-reader trigger anywhere × one shape in
   // every env item, at 1 MB; the distinct causes measured over 1 s (CPU median of 3, load 6–10). Its
   // three quoted-trigger rows are block classes since quoteaware17.
-  // The row survey17 measured with one quoted `[ :` (a block class since quoteaware17), with a trigger that
-  // is flow syntax: runs still hold no multi-line flow collection, so the parser reads every item.
+  // flowruns17 (2026-12-05): runs hold multi-line flow values; with a real full-reader trigger (not a
+  // quoted lookalike) the whole scan took 0.76 s (empty entry) and 1.33 s (`[?x]`) of CPU at 1 MB under
+  // load 12-16, not measured quietly: left here until a quiet run shows them under 1 s.
   {
-    name: 'a multi-line flow value in every env item beside one glued `[?x]`, full exact reader (not met)',
-    stresses: 'FLOW_INDICATOR_START on a real flow collection sends the document to the full reader; a run holds no multi-line flow collection (2.26 s at 1 MB in survey17\'s grid)',
+    name: 'block multi-line flow values in every env item beside a `[?x]` value, full reader with runs (not met)',
+    stresses: '`value: [a,\\n b]` in every env item and one `o: [?x]`: each flow value held in a run behind a mark (go-yaml-run-flows.ts); `[?x]` also costs a lexer pass over the whole text (go-yaml-flow-plain.ts)',
     maxBytes: 3 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: [?x]\n'),
+  },
+  {
+    name: 'block multi-line flow values in every env item beside an empty entry before an entry, full reader with runs (not met)',
+    stresses: '`value: [a,\\n b]` in every env item and one `o:` / `-` / `- a` (EMPTY_ENTRY_THEN_ENTRY): each flow value held in a run behind a mark',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o:\n    -\n    - a\n'),
   },
 ];
 
