@@ -34,9 +34,19 @@ function syntaxDiffers(text: string): boolean {
     // `[? ,]`: go-yaml skips the `,` (go-yaml-flow-empty-keys.ts); js-yaml reads the key as "null".
     hasEmptyFlowKey(text) ||
     // `[: 1]`: go-yaml's syntax error, a pair with an empty key for js-yaml.
-    BARE_VALUE_IN_SEQUENCE.test(text)
+    BARE_VALUE_IN_SEQUENCE.test(text) ||
+    COLLECTION_KEY.test(text)
   );
 }
+
+/**
+ * Where a mapping key may be a collection: an explicit `?` key, a flow collection or an alias
+ * before a `:`. kubectl refuses a sequence or mapping as a key ("invalid map key"); js-yaml makes
+ * a string of it (`[a]: 1` is `{"a": 1}`, `{a: 1}: 1` is `{"[object Object]": 1}`), so the fast path
+ * read documents kubectl refuses. The exact reader refuses them as kubectl does. Found by the
+ * syntax-mask differential (2026-12-05).
+ */
+export const COLLECTION_KEY = /(?:^|[\s[{,])\?(?:[ \t\r\n]|$)|[\]}][ \t]*:(?:[ \t\r\n,\]}]|$)|\*[^\s,[\]{}:*]+[ \t]*:(?:[ \t\r\n,\]}]|$)/m;
 
 /**
  * An empty block sequence entry (`-` with nothing after it on its line) and a `-` entry on the
