@@ -112,7 +112,19 @@ interface MemorySample {
 }
 let memory: MemorySample | undefined;
 const seen = new Map<string, number>();
+/**
+ * BENCH_WATCH_TRACE_FILE=FILE: lines on the watch's stdout that are not its JSON records (V8's
+ * `--trace-gc-nvp` or `--trace-pretenuring` in BENCH_WATCH_NODE_FLAGS print there) go to FILE.
+ */
+const TRACE_FILE = process.env.BENCH_WATCH_TRACE_FILE;
+/** BENCH_WATCH_RECORDS=FILE: every JSON record of the watch, as written, to compare two builds' streams. */
+const RECORDS_FILE = process.env.BENCH_WATCH_RECORDS;
 createInterface({ input: watch.stdout! }).on('line', (line) => {
+  if (!line.startsWith('{')) {
+    if (TRACE_FILE !== undefined) appendFileSync(TRACE_FILE, `${Date.now()} ${sentSoFar()} ${line}\n`);
+    return;
+  }
+  if (RECORDS_FILE !== undefined) appendFileSync(RECORDS_FILE, `${line}\n`);
   const record = JSON.parse(line) as { kind: string; state: string; finding?: { resource: { name: string } } };
   const name = record.finding?.resource.name;
   if (record.kind === 'finding' && record.state === 'open' && name?.startsWith('miner-') && !seen.has(name)) seen.set(name, Date.now());

@@ -653,6 +653,54 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: a # !x\n`),
   },
+  // Flow indicators inside quoted values (survey17's FULL_READER_MIXES rows until quoteaware17): the routing
+  // checks look at the text without quoted scalars, comments and block scalar bodies (yaml-syntax-mask.ts).
+  // Alone they now read on the fast reader; beside a YAML 1.1 boolean on the exact reader's lean path.
+  {
+    name: 'block env items beside one quoted `[ :` value, fast reader',
+    stresses: 'BARE_VALUE_IN_SEQUENCE matched inside `o: "[ :"` and sent the document to the full exact reader (1.44 s at 1 MB); the mask pass runs over every byte',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: x\n`, '    o: "[ :"\n'),
+  },
+  {
+    name: 'block multi-line flow values in every env item beside one quoted `[ :` value, fast reader',
+    stresses: 'a multi-line flow value in every item: with the quoted `[ :` the full reader parsed every item (3.06 s at 1 MB)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: "[ :"\n'),
+  },
+  {
+    name: 'block quoted `,:` values in every env item, fast reader',
+    stresses: '`value: "a,:b"` in every item: ODD_KEY and FLOW_INDICATOR_START matched inside each (2.26 s at 1 MB); a masked span per item',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: "a,:b"\n`),
+  },
+  {
+    name: 'block quoted `,:` values beside a YAML 1.1 boolean in every env item, exact reader',
+    stresses: '`value: "a,:b"` and `on: yes` in every item: the lean path\'s routing checks asked again on the masked text',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: "a,:b"\n      on: yes\n`),
+  },
+  {
+    name: 'block multi-line flow values and a YAML 1.1 boolean in every env item beside one quoted `[ :` value, exact reader',
+    stresses: 'the flow reader\'s regions (go-yaml-lean-flow.ts) beside a quoted `[ :`: its glued-indicator check and the simple-flow check asked on the masked text',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n      on: yes\n`, '    o: "[ :"\n'),
+  },
+  // Block scalars with an indentation indicator in runs (flowruns17): held inside entries since runs17
+  // (0.4-0.8 s CPU at 1 MB under load 13 before and after), and as entries themselves (`- |2`, which
+  // matters where a run is split) since flowruns17, whose header lines were no entries before.
+  {
+    name: 'block `|2` scalars in every env item beside an empty entry before an entry, full reader with runs',
+    stresses: '`value: |2` in every env item and one `o:` / `-` / `- a`: the content\'s indentation counts from the item\'s mapping, the same column alone as in place',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |2\n           more\n          x\n`, '    o:\n    -\n    - a\n'),
+  },
+  {
+    name: 'block `- |2` entries in every env item\'s args beside a `[?x]` value, full reader with runs',
+    stresses: 'args lists whose items are `- |2` / `- >-1` block scalars and one `o: [?x]` (a lexer pass over the whole text, go-yaml-flow-plain.ts): header lines are entries of a run since flowruns17 (blank lines to the run finder before)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      args:\n      - |2\n          x\n      - >-1\n         y ${i}\n`, '    o: [?x]\n'),
+  },
 ];
 
 /** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
@@ -664,24 +712,22 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [...GENERAL_CLASSES, ...
  */
 export const FULL_READER_MIXES: readonly HostileClass[] = [
   // survey17 (2026-12-05, docs/benchmarks.md issue 17): one full-reader trigger anywhere × one shape in
-  // every env item, at 1 MB; the distinct causes measured over 1 s (CPU median of 3, load 6–10).
+  // every env item, at 1 MB; the distinct causes measured over 1 s (CPU median of 3, load 6–10). Its
+  // three quoted-trigger rows are block classes since quoteaware17.
+  // flowruns17 (2026-12-05): runs hold multi-line flow values; with a real full-reader trigger (not a
+  // quoted lookalike) the whole scan took 0.76 s (empty entry) and 1.33 s (`[?x]`) of CPU at 1 MB under
+  // load 12-16, not measured quietly: left here until a quiet run shows them under 1 s.
   {
-    name: 'plain env items beside one quoted `[ :` value, full exact reader (not met)',
-    stresses: 'BARE_VALUE_IN_SEQUENCE matches inside quotes and sends the document to the full reader; plain entries only (1.44 s at 1 MB)',
+    name: 'block multi-line flow values in every env item beside a `[?x]` value, full reader with runs (not met)',
+    stresses: '`value: [a,\\n b]` in every env item and one `o: [?x]`: each flow value held in a run behind a mark (go-yaml-run-flows.ts); `[?x]` also costs a lexer pass over the whole text (go-yaml-flow-plain.ts)',
     maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: x\n`, '    o: "[ :"\n'),
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: [?x]\n'),
   },
   {
-    name: 'a multi-line flow value in every env item beside one quoted `[ :` value, full exact reader (not met)',
-    stresses: 'a run holds no multi-line flow collection, so with a full-reader trigger the parser reads every item (3.06 s at 1 MB)',
+    name: 'block multi-line flow values in every env item beside an empty entry before an entry, full reader with runs (not met)',
+    stresses: '`value: [a,\\n b]` in every env item and one `o:` / `-` / `- a` (EMPTY_ENTRY_THEN_ENTRY): each flow value held in a run behind a mark',
     maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: "[ :"\n'),
-  },
-  {
-    name: 'a quoted `,:` in every env item, full exact reader (not met)',
-    stresses: 'ODD_KEY matches inside quoted values: every item is a give-up, no run forms (2.26 s at 1 MB; `[?x]` in every item: 1.60 s)',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: "a,:b"\n`),
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o:\n    -\n    - a\n'),
   },
   // bang17 (2026-12-05): a `!` after an indicator character inside a quoted scalar or a comment stays a
   // tag candidate (go-yaml-tag-position.ts cannot tell quotes or comments from the text around the

@@ -766,11 +766,12 @@ class ReaderIndex {
 
   private readersByKeys(changed: readonly ScannedObject[]): readonly ScannedObject[] {
     const { cacheKey, keys } = changeKeysOf(changed);
-    const cached = this.byChangeKeys.get(cacheKey);
+    const cached = cacheKey === undefined ? undefined : this.byChangeKeys.get(cacheKey);
     if (cached) return cached;
     const found = new Set<ScannedObject>();
     for (const key of keys) for (const scanned of this.byKey.get(key) ?? []) found.add(scanned);
     const readers = [...found];
+    if (cacheKey === undefined) return readers;
     // Keys name kinds and namespaces the change carries, which a hostile stream could vary without end.
     if (this.byChangeKeys.size >= MAX_CACHED_CHANGE_KEYS) this.byChangeKeys.clear();
     this.byChangeKeys.set(cacheKey, readers);
@@ -780,8 +781,19 @@ class ReaderIndex {
 
 const MAX_CACHED_CHANGE_KEYS = 256;
 
+/**
+ * Changes touching more coarse keys than this are not cached by their keys. A change of one object,
+ * or of a few in one namespace (an admission request), has 7 at most and meets the same readers
+ * again; a watch's batch (a second of Pod changes across hundreds of namespaces) is never seen
+ * twice, and its joined key (23 KB at scale 1) and readers stayed cached until the index changed,
+ * old-generation garbage and the one part of the watch's live set that grew along the changes
+ * (h-watchrss11).
+ */
+const MAX_CACHED_KEY_COUNT = 16;
+
 interface ChangeKeys {
-  readonly cacheKey: string;
+  /** Undefined when the change is not to be cached (`MAX_CACHED_KEY_COUNT`). */
+  readonly cacheKey: string | undefined;
   readonly keys: ReadonlySet<string>;
 }
 
@@ -800,7 +812,7 @@ function changeKeysOf(changed: readonly ScannedObject[]): ChangeKeys {
     keys.add(`kind\u0000${object.kind}`).add(`namespace\u0000${namespace}`).add(`selector\u0000${namespace}`).add(`labels\u0000${namespace}`);
     if (object.kind === 'Service') keys.add(`services\u0000${namespace}`);
   }
-  const result = { cacheKey: [...keys].join('\u0001'), keys };
+  const result = { cacheKey: keys.size <= MAX_CACHED_KEY_COUNT ? [...keys].join('\u0001') : undefined, keys };
   changeKeys.set(changed, result);
   return result;
 }

@@ -208,7 +208,16 @@ export class Snapshot extends InventoryQueries {
   }
 
   get all(): readonly ScannedObject[] {
-    this.allList ??= [...this.entries.values()].flatMap(valuesOf);
+    // One array, built in place: spreading the entries and flat-mapping them made two arrays of the
+    // cluster's size and one small array per object, per version asked (large-object garbage).
+    if (this.allList === undefined) {
+      const all: ScannedObject[] = [];
+      for (const held of this.entries.values()) {
+        if (held instanceof Map) for (const scanned of held.values()) all.push(scanned);
+        else all.push(held[1]);
+      }
+      this.allList = all;
+    }
     return this.allList;
   }
 

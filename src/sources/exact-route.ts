@@ -2,6 +2,7 @@ import { hasIndicator } from './yaml-indicators.js';
 import { BARE_VALUE_IN_SEQUENCE, hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
 import { aliasesRedefinedAnchor } from './redefined-anchors.js';
 import { hasEscapedBlankLine } from './go-yaml-escaped-breaks.js';
+import { syntaxOnly } from './yaml-syntax-mask.js';
 
 /**
  * A cheap look at a document's text for anything js-yaml (YAML 1.2 core) and go-yaml (what
@@ -16,18 +17,36 @@ export function mayReadDifferently(text: string): boolean {
     YAML11_SCALAR.test(text) ||
     YAML11_FIRST_KEY.test(text) ||
     NUMERIC_KEY.test(text) ||
+    // `x: &a` holding `&a 1`, then `*a`: js-yaml names x, go-yaml 1 (redefined-anchors.ts).
+    aliasesRedefinedAnchor(text) ||
+    // `"a\` + blank line + `b"`: js-yaml reads "ab", go-yaml "a\nb" (go-yaml-escaped-breaks.ts).
+    hasEscapedBlankLine(text) ||
+    // Syntax checks that also match inside quoted scalars, comments and block scalar bodies: asked
+    // again without those (yaml-syntax-mask.ts) only when they fire, so plain documents pay nothing.
+    (syntaxDiffers(text) && syntaxDiffers(syntaxOnly(text)))
+  );
+}
+
+function syntaxDiffers(text: string): boolean {
+  return (
     FLOW_INDICATOR_START.test(text) ||
     EMPTY_ENTRY_THEN_ENTRY.test(text) ||
     // `[? ,]`: go-yaml skips the `,` (go-yaml-flow-empty-keys.ts); js-yaml reads the key as "null".
     hasEmptyFlowKey(text) ||
     // `[: 1]`: go-yaml's syntax error, a pair with an empty key for js-yaml.
     BARE_VALUE_IN_SEQUENCE.test(text) ||
-    // `x: &a` holding `&a 1`, then `*a`: js-yaml names x, go-yaml 1 (redefined-anchors.ts).
-    aliasesRedefinedAnchor(text) ||
-    // `"a\` + blank line + `b"`: js-yaml reads "ab", go-yaml "a\nb" (go-yaml-escaped-breaks.ts).
-    hasEscapedBlankLine(text)
+    COLLECTION_KEY.test(text)
   );
 }
+
+/**
+ * Where a mapping key may be a collection: an explicit `?` key, a flow collection or an alias
+ * before a `:`. kubectl refuses a sequence or mapping as a key ("invalid map key"); js-yaml makes
+ * a string of it (`[a]: 1` is `{"a": 1}`, `{a: 1}: 1` is `{"[object Object]": 1}`), so the fast path
+ * read documents kubectl refuses. The exact reader refuses them as kubectl does. Found by the
+ * syntax-mask differential (2026-12-05).
+ */
+export const COLLECTION_KEY = /(?:^|[\s[{,])\?(?:[ \t\r\n]|$)|[\]}][ \t]*:(?:[ \t\r\n,\]}]|$)|\*[^\s,[\]{}:*]+[ \t]*:(?:[ \t\r\n,\]}]|$)/m;
 
 /**
  * An empty block sequence entry (`-` with nothing after it on its line) and a `-` entry on the

@@ -1,5 +1,6 @@
-import { FLOW_PLACEHOLDER } from './go-yaml-flow-regions.js';
-import { AliasIndex, partialMarks, prepareRun } from './go-yaml-run-aliases.js';
+import { FLOW_PLACEHOLDER, type FlowRegion } from './go-yaml-flow-regions.js';
+import { ALIAS_MARK, AliasIndex, partialMarks, prepareRun } from './go-yaml-run-aliases.js';
+import { holdableRegions, placeFlows } from './go-yaml-run-flows.js';
 import { PendingMerge } from './go-yaml-run-merges.js';
 
 /**
@@ -20,6 +21,12 @@ import { PendingMerge } from './go-yaml-run-merges.js';
  * line after the run is indented no deeper than the entries, so the run holds whole entries and
  * nothing else: js-yaml reads them alone as go-yaml reads them in place, or the lean reader gives up
  * and the `yaml` parser reads them as before. With no anchors inside, nothing outside refers in.
+ *
+ * Lines keep their columns in a run's text, so a block scalar's indentation indicator (`|2`, `>-1`)
+ * counts from the same collection's indentation alone as in place (libyaml: the enclosing block
+ * collection's column plus the indicator; js-yaml the same): such scalars are held, header lines
+ * included (`- |2`, `key: >1`). Flow collections the flow reader read are held behind marks
+ * (go-yaml-run-flows.ts, flowruns17).
  */
 export const RUN_PLACEHOLDER = '\uE001';
 
@@ -51,6 +58,8 @@ export interface BlockRun {
   readonly reading: RunReading;
   /** The anchors named by the run's aliases to anchors before it, by mark (go-yaml-run-aliases.ts): the decoder resolves them. */
   readonly aliases: readonly string[];
+  /** The flow collections the run holds (go-yaml-run-flows.ts), their values already in the reading. */
+  readonly flows: readonly FlowRegion[];
 }
 
 /** How a run's text is read: the lean path's reader, or undefined where it gives up. */
@@ -85,12 +94,6 @@ const NOTHING = /^[ \t]*(?:#.*)?\r?$/;
 const COMMENT_LINE = /^[ \t]*(?:#.*)?\r?$/;
 /** A value that opens a block scalar, at the end of a line. */
 const BLOCK_SCALAR = /(?:^|[ :-])[|>][-+0-9]*[ \t]*(?:#.*)?\r?$/;
-/**
- * A block scalar header with an indentation indicator (`|2`): the content's indentation then counts
- * from the enclosing collection's, which alone (a run read by itself) may be another one.
- */
-const INDENT_INDICATOR = /(?:^|[ :-])[|>][-+]?[0-9]/;
-
 interface Lines {
   readonly starts: number[];
   readonly kinds: Uint8Array;
@@ -106,7 +109,7 @@ interface Lines {
  * a line that is no entry (part of the entry above it when deeper: a block scalar's text, a
  * multi-line scalar's next line, a nested value), blank, or one no run may hold.
  */
-function classify(text: string): Lines {
+function classify(text: string, holdable: ReadonlyMap<number, FlowRegion>): Lines {
   const starts: number[] = [];
   for (let at = 0; at <= text.length; ) {
     starts.push(at);
@@ -134,9 +137,9 @@ function classify(text: string): Lines {
       kinds[i] = BLANK;
       continue;
     }
+    // A block scalar's header line is an entry too (`- |`, `key: |2`); its deeper lines are its text.
     if (BLOCK_SCALAR.test(line)) opens[i] = 1;
-    // A flow collection's placeholder is read by the flow reader, never as text.
-    else if (end - start > MAX_LINE || (s === start && (line.startsWith('---') || line.startsWith('...') || line.startsWith('%'))) || line.includes(FLOW_PLACEHOLDER) || (tagDirective && line.includes('!')) || INDENT_INDICATOR.test(line)) kinds[i] = STOP;
+    if (end - start > MAX_LINE || (s === start && (line.startsWith('---') || line.startsWith('...') || line.startsWith('%'))) || (tagDirective && line.includes('!')) || !flowsHeld(line, start, holdable)) kinds[i] = STOP;
     else if (SEQ_LINE.test(line)) kinds[i] = SEQ;
     else {
       const m = KEY_LINE.exec(line);
@@ -150,12 +153,28 @@ function classify(text: string): Lines {
   return { starts, kinds, indents, emptyKey, opens };
 }
 
-/** The runs of `text` the lean reader reads, in order; none when the text holds the placeholder. */
-export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_RUN_BYTES, source = text): BlockRun[] {
+/**
+ * A line holding a flow collection's placeholder is read by the flow reader, never as text: no run
+ * holds it, but for one placeholder at a collection a run may hold (go-yaml-run-flows.ts).
+ */
+function flowsHeld(line: string, start: number, holdable: ReadonlyMap<number, FlowRegion>): boolean {
+  const at = line.indexOf(FLOW_PLACEHOLDER);
+  if (at < 0) return true;
+  return holdable.has(start + at) && !line.includes(FLOW_PLACEHOLDER, at + 1);
+}
+
+/**
+ * The runs of `text` the lean reader reads, in order; none when the text holds the placeholder.
+ * `regions`: the flow collections behind placeholders in `text` (`source` is the text without them).
+ */
+export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_RUN_BYTES, source = text, regions: readonly FlowRegion[] = []): BlockRun[] {
   const MIN_RUN = minBytes;
   const PIECE_BYTES = PIECE_RUNS * minBytes;
   if (text.length < MIN_RUN || text.includes(RUN_PLACEHOLDER)) return [];
-  const lines = classify(text);
+  const holdable = holdableRegions(regions, source, ALIAS_MARK);
+  /** The holdable regions' starts, in order. */
+  const flowStarts = [...holdable.keys()].sort((a, b) => a - b);
+  const lines = classify(text, holdable);
   const runs: BlockRun[] = [];
   const end = (line: number): number => (line < lines.starts.length ? (lines.starts[line] as number) : text.length);
   /** Bytes the lean reader read and gave up on. */
@@ -283,25 +302,42 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
     // Past the budget the parser reads what is left: slower, read all the same.
     if (failed > FAILED_READS * text.length) return undefined;
     const block = blockText(first, after);
-    let prepared = prepareRun(text, start, stop, aliasIndex, block);
-    let reading = prepared && readAlone(prepared.text, kind, countEntries(first, after));
+    const flows = flowsIn(start, stop);
+    const at = flows.map((r) => r.start);
+    let prepared = prepareRun(text, start, stop, aliasIndex, block, undefined, at);
+    let reading = prepared && readAlone(prepared.text, kind, countEntries(first, after), flows);
     let partial = prepared && reading && prepared.aliases.length > 0 ? partialMarks([reading.value, ...reading.duplicates.flatMap((d) => [d.first, d.last])], prepared.aliases.length) : undefined;
     if (prepared && reading && partial && partial.size > 0) {
       // Marks read back inside longer text (`'a *e'`): those were text. Read once more with them as written.
       const literal = new Set([...partial].map((k) => prepared?.offsets[k] ?? -1));
-      prepared = literal.has(-1) ? undefined : prepareRun(text, start, stop, aliasIndex, block, literal);
-      reading = prepared && readAlone(prepared.text, kind, countEntries(first, after));
+      prepared = literal.has(-1) ? undefined : prepareRun(text, start, stop, aliasIndex, block, literal, at);
+      reading = prepared && readAlone(prepared.text, kind, countEntries(first, after), flows);
       partial = prepared && reading && prepared.aliases.length > 0 ? partialMarks([reading.value, ...reading.duplicates.flatMap((d) => [d.first, d.last])], prepared.aliases.length) : undefined;
     }
     if (!prepared || !reading || (partial && partial.size > 0)) {
       failed += stop - start;
       return undefined;
     }
-    return { start, end: stop, indent: lines.indents[first] as number, kind, reading, aliases: prepared.aliases };
+    return { start, end: stop, indent: lines.indents[first] as number, kind, reading, aliases: prepared.aliases, flows };
+  };
+
+  /** The holdable regions in [start, stop), in order (a run's lines hold no other placeholder). */
+  const flowsIn = (start: number, stop: number): FlowRegion[] => {
+    if (flowStarts.length === 0) return [];
+    let lo = 0;
+    let hi = flowStarts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((flowStarts[mid] as number) < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: FlowRegion[] = [];
+    for (let k = lo; k < flowStarts.length && (flowStarts[k] as number) < stop; k++) out.push(holdable.get(flowStarts[k] as number) as FlowRegion);
+    return out;
   };
 
   /** The lean reader's reading of a run's text when it is what the lines say, else undefined. */
-  const readAlone = (runText: string, kind: 'seq' | 'map', entries: number): RunReading | undefined => {
+  const readAlone = (runText: string, kind: 'seq' | 'map', entries: number, flows: readonly FlowRegion[]): RunReading | undefined => {
     let reading: RunReading | undefined;
     try {
       reading = readRun(runText);
@@ -310,7 +346,9 @@ export function findBlockRuns(text: string, readRun: RunReader, minBytes = MIN_R
       return undefined;
     }
     // A pending merge as the run's own mapping belongs with the parent's pairs outside the run: the parser reads it.
-    return reading && !(reading.value instanceof PendingMerge) && fits(reading, kind, entries) ? reading : undefined;
+    if (!reading || reading.value instanceof PendingMerge || !fits(reading, kind, entries)) return undefined;
+    // Each flow mark read back as a whole value gets its collection's value; anywhere else, the run is given up.
+    return placeFlows(reading, flows) ? reading : undefined;
   };
 
   /** The offsets of the lines of [first, after) that may be a block scalar's text: an alias-like `*x` there is left as it is. */

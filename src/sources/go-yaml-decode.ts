@@ -210,7 +210,7 @@ function readWithPlaceholders(source: string, found: readonly FlowRegion[], note
     const text = regions.length > 0 ? withPlaceholders(source, regions) : source;
     // Runs are found on the text with the regions' placeholders (a region's lines are no run's);
     // found again only when regions were put back.
-    runs ??= readRun ? findBlockRuns(text, readRun, runBytes, source) : [];
+    runs ??= readRun ? findBlockRuns(text, readRun, runBytes, source, regions) : [];
     if (regions.length === 0 && runs.length === 0) return undefined;
     const cut = cutRuns(text, runs);
     const placeholders: Placeholders = {
@@ -248,9 +248,12 @@ function readWithPlaceholders(source: string, found: readonly FlowRegion[], note
       if (isMergeBomb(error)) throw error;
       return undefined;
     }
-    if (placeholders.used.size === regions.length && placeholders.usedRuns.size === runs.length) return reading;
-    if (placeholders.used.size !== regions.length) {
-      regions = regions.filter((r) => placeholders.used.has(r));
+    // A region a run holds (go-yaml-run-flows.ts) is read there, or with its run when that is left to the parser.
+    const held = new Set(runs.flatMap((r) => r.flows));
+    const lost = held.size === 0 ? placeholders.used.size !== regions.length : regions.some((r) => !placeholders.used.has(r) && !held.has(r));
+    if (!lost && placeholders.usedRuns.size === runs.length) return reading;
+    if (lost) {
+      regions = regions.filter((r) => placeholders.used.has(r) || held.has(r));
       runs = undefined;
     } else runs = runs.filter((r) => placeholders.usedRuns.has(r));
   }

@@ -1,6 +1,7 @@
 import { flowDepth, MAX_READABLE_DEPTH } from './go-yaml-decode.js';
 import type { FlowReading } from './go-yaml-flow-read.js';
 import { hasEmptyFlowKey } from './go-yaml-flow-empty-keys.js';
+import { syntaxOnly } from './yaml-syntax-mask.js';
 import { MAYBE_AFFECTED } from './go-yaml-flow-plain.js';
 import { type FlowRegion, findFlowRegions, withPlaceholders } from './go-yaml-flow-regions.js';
 import { bindAnchors, finalReading, FlowSlot, type LoaderState, RegionAnchor } from './go-yaml-lean-anchors.js';
@@ -42,7 +43,7 @@ export interface LeanFlow {
 
 export function leanFlowRegions(source: string): LeanFlow | undefined {
   // js-yaml drops a leading BOM, which would move every offset it reports by one.
-  if (source.charCodeAt(0) === 0xfeff || source.includes(LEAN_FLOW_PLACEHOLDER) || (MAYBE_AFFECTED.test(source) && GLUED_INDICATOR.test(source)) || hasEmptyFlowKey(source)) return undefined;
+  if (source.charCodeAt(0) === 0xfeff || source.includes(LEAN_FLOW_PLACEHOLDER) || (MAYBE_AFFECTED.test(source) && GLUED_INDICATOR.test(syntaxOnly(source))) || (hasEmptyFlowKey(source) && hasEmptyFlowKey(syntaxOnly(source)))) return undefined;
   if (flowDepth(source, MAX_READABLE_DEPTH) > MAX_READABLE_DEPTH) return undefined;
   const marks = nullKeyMarkCount();
   const regions = findFlowRegions(source, [], LEAN_FLOW_PLACEHOLDER);

@@ -12,6 +12,8 @@
  * in a quoted string or block scalar counts too, which only keeps a run from being read lean, or
  * leaves a mark inside a longer string, which `marksWhole` refuses.
  */
+import { FLOW_PLACEHOLDER } from './go-yaml-flow-regions.js';
+import { flowMarkText } from './go-yaml-run-flows.js';
 import { applyPendingMerge, type MergeCount, PendingMerge } from './go-yaml-run-merges.js';
 
 export const ALIAS_MARK = '\uE002';
@@ -88,11 +90,39 @@ export function prepareRun(
   blockText: readonly (readonly [number, number])[] = [],
   /** Alias-like tokens found to be text (a mark read back inside a longer scalar): left as written. */
   literal: ReadonlySet<number> = new Set(),
+  /** Where the run's flow collections' placeholders are (go-yaml-run-flows.ts), in order: each becomes flow mark k. */
+  flows: readonly number[] = [],
 ): PreparedRun | undefined {
   const slice = text.slice(start, end);
-  if (!slice.includes('&') && !slice.includes('*')) return { text: slice, aliases: [], offsets: [] };
+  const edits = aliasEdits(text, start, end, index, blockText, literal);
+  if (!edits) return undefined;
+  if (flows.length === 0 && edits.marks.length === 0) return { text: slice, aliases: [], offsets: [] };
+  // Flow placeholders and alias tokens never overlap (a token needs its `&` or `*`): merged in offset order.
+  const all: (readonly [number, number, string])[] = [...edits.marks, ...flows.map((at, k) => [at, at + FLOW_PLACEHOLDER.length, flowMarkText(k)] as const)];
+  if (flows.length > 0 && edits.marks.length > 0) all.sort((a, b) => a[0] - b[0]);
+  const parts: string[] = [];
+  let from = start;
+  for (const [at, to, mark] of all) {
+    parts.push(text.slice(from, at), mark);
+    from = to;
+  }
+  parts.push(text.slice(from, end));
+  return { text: parts.join(''), aliases: edits.aliases, offsets: edits.offsets };
+}
+
+/** The run's aliases to anchors before it, each as [offset, end, mark], or undefined when the run must be left to the parser. */
+function aliasEdits(
+  text: string,
+  start: number,
+  end: number,
+  index: () => AliasIndex,
+  blockText: readonly (readonly [number, number])[],
+  literal: ReadonlySet<number>,
+): { marks: (readonly [number, number, string])[]; aliases: string[]; offsets: number[] } | undefined {
+  const none = { marks: [], aliases: [], offsets: [] };
+  if (!hasAny(text, start, end)) return none;
   const tokens = tokensIn(text, start, end);
-  if (tokens.length === 0) return { text: slice, aliases: [], offsets: [] };
+  if (tokens.length === 0) return none;
   const defined = new Map<string, number>();
   for (const token of tokens) {
     if (token.alias) continue;
@@ -102,8 +132,7 @@ export function prepareRun(
   for (const name of defined.keys()) if (index().aliasedOutside(name, start, end)) return undefined;
   const aliases: string[] = [];
   const offsets: number[] = [];
-  const parts: string[] = [];
-  let from = start;
+  const marks: (readonly [number, number, string])[] = [];
   let block = 0;
   for (const token of tokens) {
     if (!token.alias) continue;
@@ -124,14 +153,19 @@ export function prepareRun(
     // A tag or anchor before the alias (`!!str *g`, `&a *g`): go-yaml's "alias node must not specify
     // any properties", where the mark would read as a tagged or anchored string: left to the parser.
     if (propertyBefore(text, token.at)) return undefined;
-    parts.push(text.slice(from, token.at), markText(aliases.length));
+    marks.push([token.at, token.end, markText(aliases.length)]);
     aliases.push(token.name);
     offsets.push(token.at);
-    from = token.end;
   }
-  if (aliases.length === 0) return { text: slice, aliases, offsets };
-  parts.push(text.slice(from, end));
-  return { text: parts.join(''), aliases, offsets };
+  return { marks, aliases, offsets };
+}
+
+/** Whether [start, end) holds a `&` or `*` (no slice made for it). */
+function hasAny(text: string, start: number, end: number): boolean {
+  const amp = text.indexOf('&', start);
+  if (amp >= 0 && amp < end) return true;
+  const star = text.indexOf('*', start);
+  return star >= 0 && star < end;
 }
 
 /** Whether the word before `at` (past spaces and line breaks) may hold a tag or an anchor (`[&a`, `{"x":!t`): over-generous, any `!` or `&` in it. */

@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
+import { syntaxOnly } from '../../src/sources/yaml-syntax-mask.js';
 import { indicatorsFor } from '../../src/threat/indicators.js';
 
 function sourceFiles(dir: string): string[] {
@@ -143,6 +144,41 @@ test('every regular expression in src/ grows linearly on its worst-case input', 
       const late = superLinear(regex, at(100 * KB), at(1024 * KB), 2, LARGE_NOISE_MS);
       if (late) failures.push(`${where} on ${JSON.stringify(unit)}: 100 KB ${late.small.toFixed(2)} ms, 1 MB ${late.large.toFixed(2)} ms`);
     }
+  }
+  assert.deepEqual(failures, []);
+});
+
+/**
+ * The routing checks' mask (yaml-syntax-mask.ts, quoteaware17) is a scan, not a pattern, and runs
+ * where the patterns above run: on every document a routing check fires on. Fed the same units and
+ * YAML shapes that make it blank, follow flow or give up, at 100 KB and 1 MB.
+ */
+test('the routing checks\' syntax mask grows linearly on its worst-case input', () => {
+  const units = [...UNITS, '"[ :" ', 'a: "x"\n', 'a: |\n  x\n', '- - "a,:b"\n', "k: 'it''s'\n", 'a: [\n', '- |\n ', 'k: v\n    x\n', '# [:\n', 'k: "a\\"b" # c\n'];
+  const time = (text: string): number => {
+    let best = Infinity;
+    for (let r = 0; r < 5; r++) {
+      const started = process.hrtime.bigint();
+      // Two texts, so that the mask's one-entry cache does not answer the repeats.
+      syntaxOnly(`${text}\n`);
+      syntaxOnly(text);
+      best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    return best;
+  };
+  const failures: string[] = [];
+  for (const unit of units) {
+    const at = (bytes: number): string => unit.repeat(Math.ceil(bytes / unit.length));
+    // A quadratic scan takes minutes at 1 MB: stopped at 100 KB (10 KB to 100 KB already shows it).
+    const tiny = time(at(10 * KB));
+    const small = time(at(100 * KB));
+    if (small > NOISE_MS && small / Math.max(tiny, 1) > MAX_RATIO) {
+      failures.push(`${JSON.stringify(unit)}: 10 KB ${tiny.toFixed(1)} ms, 100 KB ${small.toFixed(1)} ms`);
+      continue;
+    }
+    const large = time(at(1024 * KB));
+    // Under 10 ms at 100 KB is allocation and page faults, not growth.
+    if (large > LARGE_NOISE_MS && large / Math.max(small, 10) > MAX_RATIO) failures.push(`${JSON.stringify(unit)}: 100 KB ${small.toFixed(1)} ms, 1 MB ${large.toFixed(1)} ms`);
   }
   assert.deepEqual(failures, []);
 });

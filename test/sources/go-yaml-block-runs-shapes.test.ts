@@ -158,8 +158,9 @@ test('each shape beside each construct is read as kubectl reads it', requiresKub
     const text = document(before, pre, items);
     texts.push(text);
   });
-  // Every shape is read in runs but a flow list in each item (its collections are the flow reader's,
-  // go-yaml-flow-read.ts); a merge of an anchor before the run is read in runs since outsidemerge17.
+  // Every shape is read in runs but a flow list of aliases in each item (a run holds only flow
+  // collections that read alone, go-yaml-run-flows.ts); a merge of an anchor before the run is read in
+  // runs since outsidemerge17.
   const notInRuns = ['[*e, *f]'];
   texts.forEach((text, i) => assert.ok(findBlockRuns(text, readLeanRun).length > 0 || notInRuns.some((shape) => text.includes(shape)), `shape ${i}\n${text.slice(0, 400)}`));
   // One kubectl call per text: the Pods share a name, so a batch's output could not show which object came from which file.

@@ -65,4 +65,15 @@ describe('known gaps of the exact reader', () => {
       assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], text);
     });
   });
+
+  // The `yaml` package ends a block scalar with an indentation indicator at a whitespace-only line
+  // no deeper than its first line, where go-yaml (and js-yaml) keep that line as content past the
+  // indicator's indentation: `|2` then `   #x`, a blank line and `   ` is " #x\n\n \n" for kubectl, " #x\n"
+  // for the full reader. The lean path reads it as kubectl does; only a document the full reader
+  // reads whole (a trigger such as an alias key) differs, in trailing whitespace. Found by the
+  // syntax-mask differential (seed -1980322603), 2026-12-05.
+  test('a `|2` body ending in a whitespace-only line deeper than the indicator keeps it on the full reader', { todo: 'yaml package block scalar end; the lean path is right' }, () => {
+    const text = `${HEAD}y: &k kk\n*k : 1\nx: |2\n   #x\n\n   \n`;
+    assert.equal(readingOf(text, false), ' #x\n\n \n');
+  });
 });

@@ -189,9 +189,11 @@ test('what the lean path must leave to the full reader with flow collections and
     `a: yes\n- ${'k'.repeat(1100)}: v\n`,
     `a: yes\nb: "${'x'.repeat(1100)}\n  continued"\n`, // a long line whose value goes on
     `a: yes\nb: ${'x'.repeat(1100)}: c\n`, // a long plain value holding `: `
-    'a: yes\nb: |\n  [x,\n    y]\n', // the finder's `[` in a block scalar comes back as text
   ];
   for (const text of left) assert.equal(readLean(text), undefined, JSON.stringify(text));
+  // A `[` in a block scalar's body opens no flow collection for the routing checks since quoteaware17
+  // (yaml-syntax-mask.ts): read on the lean path (it was left here), alone and beside a region.
+  for (const text of ['a: yes\nb: |\n  [x,\n    y]\n', 'a: yes\nb: |\n  [x,\n    y]\nc: [d,\n  e]\n']) assert.deepStrictEqual(readLean(text), decodeLikeKubectl(text), text);
 });
 
 /** Anchors across a region's edge that the lean path reads (region17), each as the full reader reads it. */
@@ -292,7 +294,7 @@ test('a region read twice by js-yaml (an anchored placeholder is first tried as 
 const MIXES = HOSTILE_CLASSES.filter((c) => /beside a|multi-line flow maps/.test(c.name) && !/full reader/.test(c.name));
 
 test('each lean-trigger mix of the growth bench is read on the lean path, the `yaml` parser never', () => {
-  assert.equal(MIXES.length, 9);
+  assert.equal(MIXES.length, 10);
   for (const hostile of MIXES) {
     const text = hostile.generate(64 * 1024);
     const [leanBefore, parsesBefore] = [leanReadCount(), yamlParseCount()];

@@ -2,16 +2,21 @@
 // the stored ones stay (docs/benchmarks.md, h-watchflat11); what changed is the new object's own.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
 import type { K8sObject } from '../../src/core/types.js';
 import { shareUnchanged } from '../../src/sources/cluster/share-unchanged.js';
 
 const pod = (hash: string, image = 'registry.example/app:1.0'): K8sObject => JSON.parse(JSON.stringify({
   apiVersion: 'v1',
   kind: 'Pod',
-  metadata: { name: 'app-1', namespace: 'team', resourceVersion: hash, labels: { app: 'app', 'pod-template-hash': hash }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'app-rs', controller: true, uid: 'u1' }] },
+  metadata: { name: 'app-7d4b9c8f5d-x2k9q', namespace: 'team-machine-learning', uid: '6f1c2a4e-9b3d-4c8e-a1f2-3d4e5f6a7b8c', resourceVersion: hash, labels: { app: 'model-server-frontend', 'pod-template-hash': hash }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'app-rs', controller: true, uid: 'u1' }] },
   spec: { serviceAccountName: 'default', containers: [{ name: 'app', image, args: ['--port', '80'], env: [{ name: 'A', value: '' }] }] },
   status: { phase: 'Running' },
 })) as K8sObject;
+
+// Whether two equal strings are one object in the heap: JavaScript cannot tell, V8's test runtime can.
+setFlagsFromString('--allow-natives-syntax');
+const sameHeapObject = new Function('a', 'b', 'return %IsSameHeapObject(a, b)') as (a: unknown, b: unknown) => boolean;
 
 describe('shareUnchanged', () => {
   test('a relabelled Pod takes the stored spec, status and owner references, and keeps its own labels', () => {
@@ -47,5 +52,22 @@ describe('shareUnchanged', () => {
     const update = pod('aaaa');
     assert.equal(shareUnchanged(undefined, update), update);
     assert.deepEqual(update, pod('aaaa'));
+  });
+
+  test('equal metadata strings and unchanged label values are the stored ones; changed ones stay parsed', () => {
+    const stored = pod('aaaa');
+    const update = pod('bbbb');
+    // Parsed apart, equal strings are separate copies (what made this worth doing).
+    assert.equal(update.metadata!.name, stored.metadata!.name);
+    assert.equal(sameHeapObject(update.metadata!.name, stored.metadata!.name), false);
+    const result = shareUnchanged(stored, update);
+    assert.equal(sameHeapObject(result.metadata!.name, stored.metadata!.name), true);
+    assert.equal(sameHeapObject(result.metadata!.namespace, stored.metadata!.namespace), true);
+    assert.equal(sameHeapObject(result.metadata!.uid, stored.metadata!.uid), true);
+    const labels = result.metadata!.labels as Record<string, string>;
+    assert.equal(sameHeapObject(labels.app, (stored.metadata!.labels as Record<string, string>).app), true);
+    assert.equal(labels['pod-template-hash'], 'bbbb');
+    assert.equal(result.metadata!.resourceVersion, 'bbbb');
+    assert.deepEqual(result, pod('bbbb'));
   });
 });

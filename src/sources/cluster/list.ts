@@ -59,7 +59,8 @@ export async function listAll(client: ApiClient, resource: ServedResource, names
         attemptPages++;
         const start = objects.length;
         for (const item of page.items ?? []) {
-          const object = toFileForm(item, apiVersion, resource.kind);
+          // The page was parsed for this list alone: its items are handed over (see toFileForm).
+          const object = toFileForm(item, apiVersion, resource.kind, true);
           objects.push(parts === undefined ? object : parts.share(object));
         }
         feed?.page(objects.slice(start));
