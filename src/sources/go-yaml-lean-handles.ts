@@ -1,4 +1,4 @@
-import { mayStartTag } from './go-yaml-tag-position.js';
+import { tagStartTest } from './go-yaml-tag-position.js';
 
 /**
  * A named tag handle no `%TAG` declares (`value: !e!s x`), refused on the exact reader's lean path
@@ -42,8 +42,9 @@ export interface RewrittenHandles {
 export function rewriteNamedHandles(text: string): RewrittenHandles | undefined {
   let starts: Set<number> | undefined;
   let seconds: number[] | undefined;
+  const mayStartTag = tagStartTest(text);
   for (let at = text.indexOf('!'); at !== -1; at = text.indexOf('!', at + 1)) {
-    if (!mayStartTag(text, at)) continue;
+    if (!mayStartTag(at)) continue;
     let second = at + 1;
     while (second < text.length && isNameChar(text.charCodeAt(second))) second++;
     if (second === at + 1 || text.charCodeAt(second) !== 33 || !isNameChar(text.charCodeAt(second + 1))) continue;

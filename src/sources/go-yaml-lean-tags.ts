@@ -1,7 +1,7 @@
 import yaml from 'js-yaml';
 import { SLASH_ESCAPE_REFUSAL } from './go-yaml-flow-tokens.js';
 import { tagAloneReadsAlike } from './go-yaml-lean-tag-alone.js';
-import { mayStartTag } from './go-yaml-tag-position.js';
+import { tagStartTest } from './go-yaml-tag-position.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
 import { ExactDecodeError, type ValueSink } from './go-yaml-values.js';
 
@@ -89,8 +89,9 @@ export function taggedValue(text: string, tag: string, sink: ValueSink): unknown
  * named handles, and a tag glued to `,`, `[` or `]`, which go-yaml takes into the tag's name.
  */
 export function tagsReadAlike(read: string, placeholder: string): boolean {
+  const mayStartTag = tagStartTest(read);
   for (let at = read.indexOf('!'); at !== -1; at = read.indexOf('!', at + 1)) {
-    if (!mayStartTag(read, at)) continue;
+    if (!mayStartTag(at)) continue;
     const secondary = read.charCodeAt(at + 1) === 33;
     const from = at + (secondary ? 2 : 1);
     let end = from;

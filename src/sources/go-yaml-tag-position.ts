@@ -1,3 +1,5 @@
+import { syntaxOnly } from './yaml-syntax-mask.js';
+
 /**
  * Where a `!` may start a tag, for the lean path's tag checks (go-yaml-lean-tags.ts,
  * go-yaml-lean-handles.ts; bang17, issue 17). A tag is a node property, so it sits only at a node's
@@ -34,6 +36,25 @@ export function mayStartTag(text: string, at: number): boolean {
     if (WORD_HOLDS_CANDIDATE.has(c)) return true;
   }
   return end - start === 3 && text.startsWith('...', start + 1);
+}
+
+/**
+ * A test of `at` in `text` for where a tag may start: mayStartTag, and the `!` not blanked by the
+ * syntax mask (yaml-syntax-mask.ts: inside a quoted scalar closed on its line, a comment or a block
+ * scalar body). mayStartTag alone keeps `"b: !x"`, `'b, !x'`, `"[!x"` and `a # - !x` as candidates
+ * (the `!` follows an indicator character), and each such item in a 1 MB Pod sent it to the full
+ * reader (1.2–2.0 s of CPU; bangmask17, issue 17). The mask is of `text` itself, the text the caller
+ * scans (the lean path's flow-placeholder text has other offsets than its source), made only at the
+ * first `!` mayStartTag keeps. Where the mask is unsure it gives the text back whole, the `!` stays,
+ * and the document goes to the full reader as before.
+ */
+export function tagStartTest(text: string): (at: number) => boolean {
+  let masked: string | undefined;
+  return (at) => {
+    if (!mayStartTag(text, at)) return false;
+    masked ??= syntaxOnly(text);
+    return masked.charCodeAt(at) === 33;
+  };
 }
 
 /** Where a tag may start at all: the text's start, after a blank or line break, or glued after an indicator. */
