@@ -35,7 +35,9 @@ function syntaxDiffers(text: string): boolean {
     hasEmptyFlowKey(text) ||
     // `[: 1]`: go-yaml's syntax error, a pair with an empty key for js-yaml.
     BARE_VALUE_IN_SEQUENCE.test(text) ||
-    COLLECTION_KEY.test(text)
+    COLLECTION_KEY.test(text) ||
+    // `[a]: b`, `{a: 1}: b`, `{: 1}`: kubectl refuses them, js-yaml reads `a`, `[object Object]`, `null` (attacktoday).
+    ODD_KEY.test(text)
   );
 }
 
@@ -47,6 +49,13 @@ function syntaxDiffers(text: string): boolean {
  * syntax-mask differential (2026-12-05).
  */
 export const COLLECTION_KEY = /(?:^|[\s[{,])\?(?:[ \t\r\n]|$)|[\]}][ \t]*:(?:[ \t\r\n,\]}]|$)|\*[^\s,[\]{}:*]+[ \t]*:(?:[ \t\r\n,\]}]|$)/m;
+
+/**
+ * A collection as an implicit key (`[a]: 1`, `{a: 1}: 2`) or an empty key in flow (`{: 1}`): go-yaml
+ * refuses what js-yaml turns into text. Both the fast path and the lean path must leave them to the
+ * full reader (found on the fast path by the attacktoday differential fuzz: kubectl refused, kfguard read).
+ */
+export const ODD_KEY = /[\]}][ \t]*:(?:[ \t\r\n]|$)|[{,][ \t]*:/m;
 
 /**
  * An empty block sequence entry (`-` with nothing after it on its line) and a `-` entry on the

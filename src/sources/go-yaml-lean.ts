@@ -5,7 +5,7 @@ import { recordRepeatedMappings, UNPAIRED, type RepeatedMapping } from './go-yam
 import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { resolveGoPlain } from './go-yaml-scalar.js';
 import { ExactDecodeError, MAX_MERGED_ENTRIES, MERGE_BOMB, setKey, type PendingDuplicate } from './go-yaml-values.js';
-import { EMPTY_ENTRY_THEN_ENTRY, FLOW_INDICATOR_START } from './exact-route.js';
+import { EMPTY_ENTRY_THEN_ENTRY, FLOW_INDICATOR_START, ODD_KEY } from './exact-route.js';
 import { longLineReadsAlike } from './go-yaml-long-lines.js';
 import { FlowSlot, FlowSlots, LEAN_FLOW_PLACEHOLDER, type LeanFlow, leanFlowRegions, type ReaderPosition, RegionAnchor } from './go-yaml-lean-flow.js';
 import { LeanGiveUp } from './go-yaml-lean-anchors.js';
@@ -142,8 +142,6 @@ const GO_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [GO_FLOW, GO_MERGE, GO
 const UNICODE_BREAKS = /[\u0085\u2028\u2029]/g;
 const LONE_CR = /\r(?!\n)/;
 const UNICODE_BREAK_NOTE = 'U+0085/U+2028/U+2029 end a line for Kubernetes (go-yaml) but not for YAML 1.2 readers (inside quoted text go-yaml keeps U+2028/U+2029 as characters)';
-/** A collection as an implicit key (`[a]: 1`, `{a: 1}: 2`) or an empty key in flow (`{: 1}`): go-yaml refuses what js-yaml turns into text. */
-const ODD_KEY = /[\]}][ \t]*:(?:[ \t\r\n]|$)|[{,][ \t]*:/m;
 
 let leanReads = 0;
 /** How many documents the lean path read: tests check that a class is read here. */
