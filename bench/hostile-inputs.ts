@@ -743,6 +743,15 @@ export const FULL_READER_MIXES: readonly HostileClass[] = [
     maxBytes: 3 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: [?x]\n'),
   },
+  // glued17 (2026-12-05): `[?x]` in every env item: go-yaml reads it as `[{x: null}]`, so the whole text takes
+  // the rewrite's lexer pass (go-yaml-flow-plain.ts), the flow reader, runs and the `yaml` parser on what is
+  // left: 1.61 s of CPU at 1 MB before glued17, 1.47 s after (load 12–13, docs/benchmarks.md), still over 1 s.
+  {
+    name: 'block `[?x]` value in every env item, full reader with runs (not met)',
+    stresses: '`value: [?x]` (a glued `?`, an explicit-key indicator for go-yaml only) in every env item: the lean path refuses FLOW_INDICATOR_START',
+    maxBytes: 3 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [?x]\n`),
+  },
   {
     name: 'block multi-line flow values in every env item beside an empty entry before an entry, full reader with runs (not met)',
     stresses: '`value: [a,\\n b]` in every env item and one `o:` / `-` / `- a` (EMPTY_ENTRY_THEN_ENTRY): each flow value held in a run behind a mark',

@@ -15,8 +15,6 @@ import { Lexer } from 'yaml';
  */
 // `?`/`:` glued to what follows: a `? ` or `: ` reads alike in both (1 MB of `[? a : 1]` spent 0.4 s in the lexer here).
 export const MAYBE_AFFECTED = /-[,\]}]|[[{,:]\s*[?:][^\s]/;
-/** Lexer tokens that mark structure but stand for no source text (document start, flow error end, scalar start). */
-const MARKER_TOKENS = new Set(['\u0002', '\u0018', '\u001f']);
 
 export interface FlowPlainRewrite {
   readonly text: string;
@@ -28,33 +26,45 @@ export interface FlowPlainRewrite {
 
 export function rewriteFlowPlain(text: string): FlowPlainRewrite {
   if (!MAYBE_AFFECTED.test(text)) return { text, dashes: [] };
+  // Only the edits are collected, with the unchanged text between them copied by slices: one part
+  // per token cost 0.18 s of the rewrite's 0.43 s on 1 MB of `[?x]` entries (issue 17, glued17).
   const parts: string[] = [];
   const dashes: number[] = [];
-  let written = 0;
+  /** Source offset up to which `parts` holds the text. */
+  let copied = 0;
+  /** Characters the edits so far added (each `?` gets one blank). */
+  let added = 0;
   let offset = 0;
   let flowDepth = 0;
   let pendingDash = -1;
   let refusal: string | undefined;
   for (const token of new Lexer().lex(text)) {
-    if (MARKER_TOKENS.has(token) || token === '') continue;
+    if (token.length === 0 || (token.length === 1 && isMarker(token.charCodeAt(0)))) continue;
     if (pendingDash >= 0 && (token === ',' || token === ']' || token === '}')) {
-      dashes.push(pendingDash);
-      parts[parts.length - 1] = 'x';
+      dashes.push(pendingDash + added);
+      parts.push(text.slice(copied, pendingDash), 'x');
+      copied = pendingDash + 1;
     }
     pendingDash = -1;
-    let out = token;
     if (token === '{' || token === '[') flowDepth++;
     else if ((token === '}' || token === ']') && flowDepth > 0) flowDepth--;
-    else if (flowDepth > 0 && token === '-') pendingDash = written;
-    else if (flowDepth > 0 && isPlainStart(token, '?')) out = `? ${token.slice(1)}`;
-    else if (flowDepth > 0 && isPlainStart(token, ':')) refusal ??= VALUE_INDICATOR_REFUSAL;
-    parts.push(out);
-    written += out.length;
+    else if (flowDepth > 0 && token === '-') pendingDash = offset;
+    else if (flowDepth > 0 && isPlainStart(token, '?')) {
+      parts.push(text.slice(copied, offset + 1), ' ');
+      copied = offset + 1;
+      added++;
+    } else if (flowDepth > 0 && isPlainStart(token, ':')) refusal ??= VALUE_INDICATOR_REFUSAL;
     offset += token.length;
   }
   // The tokens must spell the text again; if they do not, nothing here can be trusted.
   if (offset !== text.length) return { text, dashes: [] };
+  parts.push(text.slice(copied));
   return { text: parts.join(''), dashes, ...(refusal ? { refusal } : {}) };
+}
+
+/** Lexer tokens that mark structure but stand for no source text (document start, flow error end, scalar start). */
+function isMarker(code: number): boolean {
+  return code === 0x02 || code === 0x18 || code === 0x1f;
 }
 
 const VALUE_INDICATOR_REFUSAL = 'a plain scalar in a flow collection starts with `:`, which go-yaml reads as a value indicator (did not find expected node content)';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeLikeKubectl } from '../../src/sources/go-yaml-decode.js';
+import { rewriteFlowPlain } from '../../src/sources/go-yaml-flow-plain.js';
 import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src/testing/kubectl-oracle.js';
 
 /**
@@ -40,6 +41,19 @@ for (const line of REFUSED) {
 test('a block scalar or quoted text that looks like a flow dash is left alone', () => {
   const { value } = decodeLikeKubectl('a: |\n  {a: -}\nb: "[?x]"\nc: [x-, "-"]\n') as { value: Record<string, unknown> };
   assert.deepEqual(value, { a: '{a: -}\n', b: '[?x]', c: ['x-', '-'] });
+});
+
+test('the rewrite edits only flow indicators and counts the blanks it adds in the dash offsets', () => {
+  // Edits are spliced between slices of the text (glued17): a dash after an added blank must move with it.
+  const text = 'a: [?x, -, ?y, {b: -}]\nc: "?z" # [?q]\nd: [?w, -]\n';
+  const { text: out, dashes } = rewriteFlowPlain(text);
+  assert.equal(out, 'a: [? x, x, ? y, {b: x}]\nc: "?z" # [?q]\nd: [? w, x]\n');
+  assert.deepEqual(dashes, [9, 21, 49]);
+  for (const at of dashes) assert.equal(out[at], 'x');
+  // Undoing the edits gives the text back: nothing else moved.
+  let undone = out;
+  for (const at of [...dashes].reverse()) undone = `${undone.slice(0, at)}-${undone.slice(at + 1)}`;
+  assert.equal(undone.replaceAll('? ', '?'), text.replaceAll('? ', '?'));
 });
 
 test('kubectl agrees on every flow scalar case', requiresKubectl(), () => {
