@@ -621,6 +621,18 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => '%TAG !e! tag:example.com,2000:\n---\n' + blockPodEnv(bytes - 35, (i) => `    - name: VAR_${i}\n      value: !e!s x\n`),
   },
+  // The same handle in a flow sequence (handleflow17): the lean path leaves flow text, and the full reader
+  // refused only after the `yaml` parser composed every item (7.1 s of CPU at 1 MB); now refused before the
+  // parse by the lexer's tag tokens (go-yaml-undeclared-handles.ts).
+  {
+    name: 'block undeclared tag handles in a flow sequence of args, refused before the parse',
+    stresses: '`args: [!e!s x, …]`: every item a tag with a handle no `%TAG` can declare; kubectl refuses the document',
+    maxBytes: 10 * MB,
+    generate: (bytes) => {
+      const head = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: block\n  namespace: default\nspec:\n  containers:\n  - name: main\n    image: busybox:1.36\n    args: [';
+      return `${head}${'!e!s x, '.repeat(Math.max(1, Math.floor((bytes - head.length - 3) / 8)))}x]\n`;
+    },
+  },
   // A `!` that is no tag (bang17): text after a blank was taken for a tag, and every such document went
   // to the full reader (1.4–2.2 s of CPU at 1 MB, load ~10); go-yaml-tag-position.ts tells them apart.
   {

@@ -18,6 +18,7 @@ import { keepQuotedUnicodeBreaks } from './go-yaml-quoted-breaks.js';
 import { checkSimpleKeys } from './go-yaml-simple-keys.js';
 import { TAG_PREFIX, taggedScalarValue } from './go-yaml-tags.js';
 import { goYamlTagExtents } from './go-yaml-tag-uri.js';
+import { undeclaredHandleRefusal } from './go-yaml-undeclared-handles.js';
 import { ExactDecodeError, findNullKey, hasNullKey, keyToString, keepKeyTypes, keyTypesNote, markNullKey, MAX_MERGED_ENTRIES, MERGE_BOMB, mergeKeyTypes, NULL_KEY_REFUSAL, nullKeyMarkCount, type PendingDuplicate, setKey } from './go-yaml-values.js';
 
 /**
@@ -158,6 +159,9 @@ function decodeSource(text: string, options: DecodeOptions): KubectlReading {
   const tags = goYamlTagExtents(source);
   if (tags.refusal) throw new ExactDecodeError(`${tags.refusal.message} (kubectl refuses it too)`, tags.refusal.line);
   source = tags.text;
+  // A named handle no `%TAG` can declare: refused before the parse (go-yaml-undeclared-handles.ts).
+  const handle = undeclaredHandleRefusal(source);
+  if (handle !== undefined) throw new ParserError(handle);
   const flow = rewriteFlowPlain(source);
   if (flow.refusal) throw new ExactDecodeError(`${flow.refusal} (kubectl refuses it too)`);
   source = flow.text;

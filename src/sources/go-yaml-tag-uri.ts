@@ -25,7 +25,7 @@ export interface TagUriReading {
 }
 
 export function goYamlTagExtents(source: string): TagUriReading {
-  if (!hasCandidate(source)) return { text: source };
+  if (!hasCandidate(source) && !SECONDARY_SUFFIX_BANG.test(source)) return { text: source };
   // The rewritten pieces, joined once (rewriting the whole text per tag went quadratic on many tags).
   const pieces: string[] = [];
   let copied = 0;
@@ -41,8 +41,10 @@ export function goYamlTagExtents(source: string): TagUriReading {
       if (!isBlankOrEnd(source.charCodeAt(end))) {
         return { text: source, refusal: { message: 'while scanning a tag: did not find expected whitespace or line break', line: lineOf(source, end) } };
       }
-      if (end > offset + lexeme.length) {
-        pieces.push(source.slice(copied, offset), source.slice(offset, end).replace(/[,[\]]/g, '_'));
+      const bangInSuffix = source.startsWith('!!', offset) && source.slice(offset + 2, end).includes('!');
+      if (end > offset + lexeme.length || bangInSuffix) {
+        const name = source.slice(offset, end).replace(/[,[\]]/g, '_');
+        pieces.push(source.slice(copied, offset), bangInSuffix ? `!!${name.slice(2).replace(/!/g, '_')}` : name);
         copied = end;
       }
     }
@@ -68,6 +70,13 @@ function hasCandidate(source: string): boolean {
   }
   return false;
 }
+
+/**
+ * `!!e!s`: go-yaml's handle is `!!` and its suffix `e!s` (tag:yaml.org,2002:e!s, no tag it knows, so
+ * the node keeps its text and kubectl reads it); the `yaml` package takes `!!e!` for the handle and
+ * refuses an undeclared one. The `!`s of the suffix become `_` (still no known tag).
+ */
+const SECONDARY_SUFFIX_BANG = /!![^\s!]*!/;
 
 const FLOW_INDICATORS = new Set([...',[]{}'].map((c) => c.charCodeAt(0)));
 
