@@ -758,6 +758,8 @@ export const FULL_READER_MIXES: readonly HostileClass[] = [
   // glued17 (2026-12-05): `[?x]` in every env item: go-yaml reads it as `[{x: null}]`, so the whole text takes
   // the rewrite's lexer pass (go-yaml-flow-plain.ts), the flow reader, runs and the `yaml` parser on what is
   // left: 1.61 s of CPU at 1 MB before glued17, 1.47 s after (load 12–13, docs/benchmarks.md), still over 1 s.
+  // glued2: the full path's region finder no longer reads the 5-character `[? x]`: median 1.39 → 1.08 s
+  // (in process, load 5–8); the lean runs still read each one (a region there), so still not met.
   {
     name: 'block `[?x]` value in every env item, full reader with runs (not met)',
     stresses: '`value: [?x]` (a glued `?`, an explicit-key indicator for go-yaml only) in every env item: the lean path refuses FLOW_INDICATOR_START',
