@@ -208,6 +208,10 @@ test('documents only the full reader reads, with runs read lean, read as kubectl
   for (const text of texts) assert.ok(findBlockRuns(text, readLeanRun).length > 0, text.slice(100, 200));
   // One kubectl call per text: the Pods share a name, so a batch's output could not show which
   // object came from which file (this failed once in a loaded CI run and never alone).
-  const oracle = kubectlDecodeAll(texts, {}, 1);
-  texts.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], GIVE_UPS[i]));
+  // `1: a` beside `"1": b` is one JSON key to kubectl, which keeps either value at random (Go map
+  // order: 1 run in 12 kept "a"); kfguard reports that as a parse ambiguity, so it is left out here.
+  const compared = texts.filter((_, i) => !GIVE_UPS[i]!.includes('"1": b'));
+  assert.equal(compared.length, texts.length - 1);
+  const oracle = kubectlDecodeAll(compared, {}, 1);
+  compared.forEach((text, i) => assert.deepEqual(compareWithKubectl(text, oracle[i]!), [], text.slice(100, 200)));
 });
