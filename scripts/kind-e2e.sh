@@ -52,11 +52,8 @@ leftovers=$(kubectl get pods -A --no-headers -o custom-columns=NS:.metadata.name
 
 echo '--- 2. deploy/scanner RBAC'
 kubectl apply -k "$ROOT/deploy/scanner"
-sa=system:serviceaccount:kfguard:kfguard-scanner
-for verb in get list; do kubectl auth can-i "$verb" pods --as "$sa" -A | grep -q yes || fail "scanner cannot $verb pods"; done
-kubectl auth can-i watch pods --as "$sa" -A | grep -q no || fail "scanner can watch pods"
-kubectl auth can-i watch pods --as system:serviceaccount:kfguard:kfguard-watch -A | grep -q yes || fail "the watch cannot watch pods"
-kubectl auth can-i create pods --as "$sa" -A | grep -q no || fail "scanner can create pods"
-kubectl auth can-i delete secrets --as "$sa" -A | grep -q no || fail "scanner can delete secrets"
+# shellcheck source=scripts/kind-rbac-checks.sh
+source "$ROOT/scripts/kind-rbac-checks.sh"
+check_scanner_rbac
 
 echo 'kind-e2e: all checks passed'
