@@ -50,7 +50,7 @@ export const policyReportFormatter: Formatter = {
     }
     const documents = [...groups.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .flatMap(([scope, list]) => chunks([...list].sort(compareResults), MAX_RESULTS_PER_REPORT).map((chunk, index) => reportDocument(scope, chunk, index)));
+      .flatMap(([scope, list]) => reportChunks([...list].sort(compareResults)).map((chunk, index) => reportDocument(scope, chunk, index)));
     return documents.map((doc) => `---\n${dump(doc, { lineWidth: -1, noRefs: true })}`).join('');
   },
 };
@@ -67,7 +67,7 @@ export function policyReportsOfFindings(findings: readonly Finding[]): Record<st
   }
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .flatMap(([scope, list]) => chunks([...list].sort(compareResults), MAX_RESULTS_PER_REPORT).map((chunk, index) => reportDocument(scope, chunk, index)));
+    .flatMap(([scope, list]) => reportChunks([...list].sort(compareResults)).map((chunk, index) => reportDocument(scope, chunk, index)));
 }
 
 /** A report with the same kind and name as `document` and no results: what is left when all resolved. */
@@ -176,14 +176,32 @@ function findingResult(finding: Finding): PolicyResult {
 }
 
 /**
- * etcd refuses objects over ~1.5 MiB, so a namespace with very many results is split across
- * several reports (`kfguard`, `kfguard-2`, ...), each far below that.
+ * etcd refuses a request over 1.5 MiB (its default `--max-request-bytes`, 1,572,864), and the API
+ * server stores a report with its metadata and managedFields beside the results. So a namespace
+ * with many results is split across several reports (`kfguard`, `kfguard-2`, ...), each holding
+ * at most 500 results and at most 1,000,000 bytes of them as JSON. A count alone is not enough:
+ * 500 miner findings with long evidence and names came to 1.6 MB, a report no server would store,
+ * and so a namespace whose findings all vanished from the dashboard.
  */
 const MAX_RESULTS_PER_REPORT = 500;
+const MAX_RESULT_BYTES_PER_REPORT = 1_000_000;
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+function reportChunks(results: readonly PolicyResult[]): PolicyResult[][] {
+  const out: PolicyResult[][] = [];
+  let current: PolicyResult[] = [];
+  let bytes = 0;
+  for (const result of results) {
+    // Each result is bounded (evidence and messages are capped), so one alone always fits.
+    const size = Buffer.byteLength(JSON.stringify(result)) + 1;
+    if (current.length > 0 && (current.length >= MAX_RESULTS_PER_REPORT || bytes + size > MAX_RESULT_BYTES_PER_REPORT)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(result);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
   return out;
 }
 

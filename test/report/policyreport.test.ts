@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load, loadAll } from 'js-yaml';
 import { buildReport } from '../../src/report/report.js';
-import { policyReportFormatter } from '../../src/report/policyreport.js';
+import { policyReportFormatter, policyReportsOfFindings } from '../../src/report/policyreport.js';
 import { requiresShared, sharedPath } from '../../src/testing/shared.js';
 import { openApiValidator, type Validate } from './helpers/schema-validators.js';
 import { renderOptions, scanFiles, syntheticFinding } from './helpers/formats-fixtures.js';
@@ -143,4 +143,28 @@ describe('policyreport formatter with many results', () => {
     assert.equal(docs.reduce((sum, d) => sum + d.results.length, 0), 1200);
     for (const doc of docs) assert.ok(JSON.stringify(doc).length < 1_000_000);
   });
+
+  // etcd's default --max-request-bytes: a report over it is never stored (the watch's write fails).
+  const ETCD_LIMIT = 1_572_864;
+  /** 500 findings as large as the miner rule makes them: a 253-character name, 12 evidence lines. */
+  const bulky = Array.from({ length: 500 }, (_, i) =>
+    syntheticFinding(i, {
+      resource: { apiVersion: 'v1', kind: 'Pod', namespace: 'flood', name: `miner-${i}-${'y'.repeat(240)}` },
+      message: `Pod flood/miner-${i}-${'y'.repeat(240)} runs a crypto miner: Stratum URL, mining pool host, miner binary, download-and-execute chain`,
+      evidence: Array.from({ length: 12 }, (_, e) => `signal ${e} "${'z'.repeat(180)}" in container "c${e}-${'x'.repeat(40)}" command[2]`),
+    }),
+  );
+
+  for (const [name, render] of [
+    ['the formatter', (): PolicyReportDoc[] => parse(policyReportFormatter.render(buildReport({ inputs, findings: bulky }), renderOptions()))],
+    ['the watch sink (open findings)', (): PolicyReportDoc[] => policyReportsOfFindings(bulky) as unknown as PolicyReportDoc[]],
+  ] as const) {
+    test(`${name}: 500 bulky results are split by size too, every report well under etcd's limit`, () => {
+      const docs = render();
+      assert.ok(docs.length >= 2, `${docs.length} report(s)`);
+      assert.deepEqual(docs.map((d) => d.metadata.name), docs.map((_, i) => (i === 0 ? 'kfguard' : `kfguard-${i + 1}`)));
+      assert.equal(docs.reduce((sum, d) => sum + d.results.length, 0), 500);
+      for (const doc of docs) assert.ok(Buffer.byteLength(JSON.stringify(doc)) < ETCD_LIMIT * 0.7, `${doc.metadata.name}: ${Buffer.byteLength(JSON.stringify(doc))} bytes`);
+    });
+  }
 });
