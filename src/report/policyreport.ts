@@ -6,7 +6,7 @@ import { originProperties } from './origin-label.js';
 import { probedTargetLine, sortedProbedTargets } from './probed-targets.js';
 import type { ProbedTarget, Report } from './report.js';
 import { isClusterScoped } from './cluster-scoped.js';
-import { terminalSafeReport } from './terminal-safe.js';
+import { terminalSafeFinding, terminalSafeReport } from './terminal-safe.js';
 
 const API_VERSION = 'wgpolicyk8s.io/v1alpha2';
 const REPORT_NAME = 'kfguard';
@@ -61,7 +61,8 @@ export const policyReportFormatter: Formatter = {
  */
 export function policyReportsOfFindings(findings: readonly Finding[]): Record<string, unknown>[] {
   const groups = new Map<string, PolicyResult[]>();
-  for (const finding of findings) {
+  // Escaped as the formatter escapes: `kubectl get policyreport` and dashboards print these strings.
+  for (const finding of findings.map(terminalSafeFinding)) {
     const scope = scopeOf(finding.resource);
     groups.set(scope, [...(groups.get(scope) ?? []), findingResult(finding)]);
   }

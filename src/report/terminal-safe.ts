@@ -1,3 +1,4 @@
+import type { Finding } from '../core/types.js';
 import type { Report } from './report.js';
 
 /**
@@ -46,8 +47,13 @@ export function terminalSafeReport(report: Report): Report {
   const { findings, ...rest } = report;
   return {
     ...(escapeDeep(rest) as Omit<Report, 'findings'>),
-    findings: findings.map(({ title, remediation, ...finding }) => ({ ...(escapeDeep(finding) as typeof finding), title, remediation })),
+    findings: findings.map(terminalSafeFinding),
   };
+}
+
+/** One finding as `terminalSafeReport` writes it: what came from input escaped, kfguard's own text kept. */
+export function terminalSafeFinding({ title, remediation, ...finding }: Finding): Finding {
+  return { ...(escapeDeep(finding) as typeof finding), title, remediation };
 }
 
 function escapeDeep(value: unknown): unknown {

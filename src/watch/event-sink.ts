@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { redactCredentialAssignments, redactUrlCredentials } from '../core/redact.js';
 import type { Finding } from '../core/types.js';
 import { isClusterScoped } from '../report/cluster-scoped.js';
+import { escapeForTerminal } from '../report/terminal-safe.js';
 import { statusOf, WriteTrouble, type ClusterWriter } from './cluster-writes.js';
 import type { WatchRecord, WatchSink } from './sinks.js';
 
@@ -169,9 +170,13 @@ export function reasonOf(ruleId: string): string {
     .slice(0, 128);
 }
 
-/** Severity, rule and message; never the evidence, which quotes the object. */
+/**
+ * Severity, rule and message; never the evidence, which quotes the object. A message still names
+ * what the object's creator chose (an Argo template or container name), and `kubectl get events`
+ * prints the note as it is: terminal control characters are shown as `\uXXXX`, as in the text report.
+ */
 export function noteOf(finding: Finding): string {
-  const text = redactCredentialAssignments(redactUrlCredentials(`[${finding.severity}] ${finding.ruleId}: ${finding.message}`));
+  const text = escapeForTerminal(redactCredentialAssignments(redactUrlCredentials(`[${finding.severity}] ${finding.ruleId}: ${finding.message}`)));
   if (Buffer.byteLength(text) <= MAX_NOTE_BYTES) return text;
   let cut = text.slice(0, MAX_NOTE_BYTES - 3);
   while (Buffer.byteLength(cut) > MAX_NOTE_BYTES - 3) cut = cut.slice(0, -1);

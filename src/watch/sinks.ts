@@ -1,5 +1,6 @@
 import type { CoverageEntry, ResourceRef } from '../core/types.js';
 import type { FindingChange } from './finding-tracker.js';
+import { escapeJsonText } from '../report/terminal-safe.js';
 
 /** One line of `kfguard watch` output: a finding's change, or a coverage gap opening or closing. */
 export type WatchRecord =
@@ -22,12 +23,16 @@ export const findingRecord = (change: FindingChange, at: Date): WatchRecord => (
 
 export const coverageRecord = (entry: CoverageEntry, state: 'open' | 'resolved', at: Date): WatchRecord => ({ kind: 'coverage', state, observedAt: at.toISOString(), reason: entry.reason });
 
-/** JSON lines on stdout: JSON escapes whatever the cluster's objects hold. */
+/**
+ * JSON lines on stdout. JSON.stringify escapes C0 controls only; C1 controls, bidi overrides and
+ * invisible characters from the cluster's objects are written as `\uXXXX` too, as `--format json`
+ * does, so `kubectl logs` shows no text reordered or hidden. Values parse back unchanged.
+ */
 export class JsonLinesSink implements WatchSink {
   constructor(private readonly write: (text: string) => void) {}
 
   send(record: WatchRecord): void {
-    this.write(`${JSON.stringify(record)}\n`);
+    this.write(`${escapeJsonText(JSON.stringify(record))}\n`);
   }
 
   async close(): Promise<void> {}
@@ -143,7 +148,7 @@ export class AlertWebhookSink implements WatchSink {
   private failing = false;
 
   private async deliver(record: WatchRecord): Promise<void> {
-    const body = JSON.stringify(record);
+    const body = escapeJsonText(JSON.stringify(record));
     for (let attempt = 1; ; attempt++) {
       let problem: string;
       try {
