@@ -3,6 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Finding } from '../core/types.js';
 
+/** Where the gauges are served, as a URL: an IPv6 address in brackets (`http://[::]:9090/metrics`, not `http://:::9090/metrics`). */
+export function metricsUrlOf(address: Pick<AddressInfo, 'address' | 'family' | 'port'>): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}/metrics`;
+}
+
 /** `--metrics-port`: Prometheus gauges of open findings, and the state of the live snapshot. */
 export class WatchMetrics {
   readonly registry = new Registry();

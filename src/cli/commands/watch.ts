@@ -4,7 +4,7 @@ import { SourceError, UsageError } from '../../core/errors.js';
 import { selectRules } from '../../core/select-rules.js';
 import { escapeForTerminal } from '../../report/terminal-safe.js';
 import { ALL_RULES } from '../../rules/index.js';
-import { WatchMetrics } from '../../watch/metrics.js';
+import { metricsUrlOf, WatchMetrics } from '../../watch/metrics.js';
 import type { ClusterWriter } from '../../watch/cluster-writes.js';
 import { EventSink } from '../../watch/event-sink.js';
 import { PolicyReportSink } from '../../watch/policy-report-sink.js';
@@ -99,7 +99,7 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
     try {
       const { server, address } = await metrics.listen(port, stringOption(values['metrics-address']), () => session.snapshot?.synced ?? false);
       metricsServer = server;
-      log(`metrics on http://${address.address}:${address.port}/metrics`);
+      log(`metrics on ${metricsUrlOf(address)}`);
     } catch (error) {
       throw new UsageError(`cannot listen on --metrics-port ${port}: ${error instanceof Error ? error.message : String(error)}`);
     }
