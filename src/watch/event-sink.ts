@@ -46,6 +46,7 @@ export class EventSink implements WatchSink {
   private windowStart = 0;
   private inWindow = 0;
   private dropped = 0;
+  private dropTimer: NodeJS.Timeout | undefined;
   private readonly instance = hostname();
 
   constructor(private readonly options: EventSinkOptions) {
@@ -60,6 +61,7 @@ export class EventSink implements WatchSink {
 
   async close(graceMs: number): Promise<void> {
     if (this.sending) await Promise.race([this.sending, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    this.reportDropped();
     if (this.queue.length > 0) this.options.onTrouble(`events: ${this.queue.length} Event(s) not written before shutdown`);
   }
 
@@ -84,15 +86,24 @@ export class EventSink implements WatchSink {
   private withinRate(): boolean {
     const now = Date.now();
     if (now - this.windowStart >= 60_000) {
-      if (this.dropped > 0) this.options.onTrouble(`events: ${this.dropped} Event(s) dropped over the limit of ${this.options.perMinute ?? 120} a minute`);
-      [this.windowStart, this.inWindow, this.dropped] = [now, 0, 0];
+      this.reportDropped();
+      [this.windowStart, this.inWindow] = [now, 0];
     }
     if (this.inWindow >= (this.options.perMinute ?? 120)) {
-      this.dropped++;
+      // Counted, and said when the minute ends (or at shutdown), whether or not another finding
+      // comes then: the last burst before a quiet spell was otherwise dropped without a word.
+      if (this.dropped++ === 0) this.dropTimer = setTimeout(() => this.reportDropped(), this.windowStart + 60_000 - now).unref();
       return false;
     }
     this.inWindow++;
     return true;
+  }
+
+  private reportDropped(): void {
+    clearTimeout(this.dropTimer);
+    this.dropTimer = undefined;
+    if (this.dropped > 0) this.options.onTrouble(`events: ${this.dropped} Event(s) dropped over the limit of ${this.options.perMinute ?? 120} a minute`);
+    this.dropped = 0;
   }
 
   private async record(writer: ClusterWriter, finding: Finding): Promise<void> {
