@@ -1,6 +1,6 @@
 import type { Finding } from '../core/types.js';
 import { emptiedPolicyReport, policyReportsOfFindings } from '../report/policyreport.js';
-import { putWithConflictRetry, WriteTrouble, type ClusterWriter } from './cluster-writes.js';
+import { putWithConflictRetry, statusOf, WriteTrouble, type ClusterWriter } from './cluster-writes.js';
 import type { WatchRecord, WatchSink } from './sinks.js';
 
 export interface PolicyReportSinkOptions {
@@ -15,6 +15,7 @@ type Document = Record<string, unknown> & { kind: string; metadata: { name: stri
 
 const GROUP_VERSION = 'wgpolicyk8s.io/v1alpha2';
 const RETRY_MS = 30_000;
+const isEmptied = (doc: Document): boolean => Array.isArray(doc.results) && doc.results.length === 0;
 const keyOf = (doc: Document): string => `${doc.kind}\u0000${doc.metadata.namespace ?? ''}\u0000${doc.metadata.name}`;
 const collectionOf = (doc: Document): string =>
   doc.kind === 'ClusterPolicyReport' ? `/apis/${GROUP_VERSION}/clusterpolicyreports` : `/apis/${GROUP_VERSION}/namespaces/${encodeURIComponent(doc.metadata.namespace ?? 'default')}/policyreports`;
@@ -85,6 +86,13 @@ export class PolicyReportSink implements WatchSink {
         await putWithConflictRetry(writer, collectionOf(doc), doc.metadata.name, doc);
         this.written.set(key, text);
       } catch (error) {
+        // A report emptied because its namespace was deleted (its objects, and so their findings,
+        // went with it): the namespace answers 404 and the report is gone with it. Forgotten, not
+        // retried every 30 s for as long as the watch runs.
+        if (isEmptied(doc) && statusOf(error) === 404) {
+          this.written.delete(key);
+          continue;
+        }
         this.dirty = true;
         this.trouble.report(`${doc.kind} ${doc.metadata.namespace ? `${doc.metadata.namespace}/` : ''}${doc.metadata.name}`, error);
       }
