@@ -90,6 +90,26 @@ describe('live snapshot', () => {
     assert.deepEqual(live.coverage, []);
   });
 
+  test('a relist hands what changed to beforeChange, as the watch events would have, and nothing else', async () => {
+    const { cluster, live, changes } = await start([pod('a'), pod('b', 'team-b'), pod('kept')]);
+    await live.whenSynced();
+    await waitFor(() => cluster.server.openWatches > 0);
+    const stored = live.snapshot.get('Pod', 'team-a', 'kept');
+    cluster.server.dropWatches();
+    cluster.server.remove(pod('a'));
+    cluster.server.create(pod('c'));
+    const b = cluster.server.get('Pod', 'team-b', 'b')!;
+    cluster.server.update({ ...b, metadata: { ...b.metadata, labels: { app: 'x' } } });
+    cluster.server.compact();
+    await waitFor(() => pods(live).includes('team-a/c') && !pods(live).includes('team-a/a'), 20_000, 'the relist');
+    await waitFor(() => changes.length >= 3, 5_000, 'the three changes');
+    const seen = changes.map((c) => `${c.type} ${(c.type === 'upsert' ? c.scanned.object : c.object).metadata?.name}`).sort();
+    assert.deepEqual(seen, ['delete a', 'upsert b', 'upsert c']);
+    // Each change was handed over before it was applied: the snapshot it saw did not hold it yet.
+    assert.equal(live.snapshot.get('Pod', 'team-a', 'kept'), stored, 'an unchanged object keeps its stored copy');
+    assert.equal(labelsOf(live.snapshot.get('Pod', 'team-b', 'b')!.object).app, 'x');
+  });
+
   test('a refused resource is a coverage gap, synced anyway, and cleared once it can be read', async () => {
     const { cluster, live } = await start(undefined, {}, ['secrets']);
     await live.whenSynced();

@@ -11,6 +11,15 @@ import { connect, firstLine, type Connection, type ConnectionOptions } from './c
 import { discover, type ServedResource } from './discovery.js';
 import { DEFAULT_INFORMER_TIMING, Informer, type InformerTiming } from './informer.js';
 
+/**
+ * True when a listed object is the stored copy again: the same non-empty resourceVersion, which
+ * the API server changes on every write to an object.
+ */
+function unchanged(stored: K8sObject | undefined, listed: K8sObject): boolean {
+  const version = listed.metadata?.resourceVersion;
+  return stored !== undefined && typeof version === 'string' && version !== '' && stored.metadata?.resourceVersion === version;
+}
+
 /** One object that changed in the cluster, about to be applied to the snapshot. */
 export type LiveChange = { readonly type: 'upsert'; readonly scanned: ScannedObject } | { readonly type: 'delete'; readonly object: K8sObject };
 
@@ -141,13 +150,19 @@ export class LiveSnapshot {
         const informer = informerOf();
         const held = this.held.get(informer)!;
         const present = new Set<string>();
+        // After the first sync a list is a relist (410, a refusal lifted): what it brings is judged
+        // as the watch events it stands for would have been, at once, not at the next full
+        // evaluation (`onRelist`), which on a large cluster can be a minute away. An object whose
+        // resourceVersion is the stored one has not changed and keeps its stored copy.
+        const relist = this.syncedFlag;
         for (const object of objects) {
           const identity = identityOf(object);
           if (identity === undefined) continue;
           present.add(identity);
-          this.snapshot.upsert({ object, origin: origin(object) });
+          if (!relist) this.snapshot.upsert({ object, origin: origin(object) });
+          else if (!unchanged(this.snapshot.copiesOf(object)[0]?.object, object)) this.applyUpsert(object, identity, held, origin);
         }
-        for (const identity of held) if (!present.has(identity)) this.deleteByIdentity(identity);
+        for (const identity of held) if (!present.has(identity)) this.deleteByIdentity(identity, relist);
         this.held.set(informer, present);
         if (this.syncedFlag) this.options.onRelist?.();
         this.checkSynced();
@@ -155,18 +170,12 @@ export class LiveSnapshot {
       upsert: (update) => {
         const identity = identityOf(update);
         if (identity === undefined) return;
-        const object = shareUnchanged(this.snapshot.copiesOf(update)[0]?.object, update);
-        const scanned: ScannedObject = { object, origin: origin(object) };
-        if (this.syncedFlag) this.options.beforeChange?.({ type: 'upsert', scanned }, this.snapshot);
-        this.held.get(informerOf())!.add(identity);
-        this.snapshot.upsert(scanned);
+        this.applyUpsert(update, identity, this.held.get(informerOf())!, origin);
       },
       delete: (object) => {
         const identity = identityOf(object);
         if (identity === undefined) return;
-        if (this.syncedFlag) this.options.beforeChange?.({ type: 'delete', object }, this.snapshot);
-        this.held.get(informerOf())!.delete(identity);
-        this.snapshot.delete(object);
+        this.applyDelete(object, identity, this.held.get(informerOf())!);
       },
       gap: (reason) => {
         const key = informerOf().description;
@@ -181,10 +190,27 @@ export class LiveSnapshot {
     };
   }
 
-  private deleteByIdentity(identity: string): void {
+  private applyUpsert(update: K8sObject, identity: string, held: Set<string>, origin: (object: K8sObject) => ClusterOrigin): void {
+    const object = shareUnchanged(this.snapshot.copiesOf(update)[0]?.object, update);
+    const scanned: ScannedObject = { object, origin: origin(object) };
+    if (this.syncedFlag) this.options.beforeChange?.({ type: 'upsert', scanned }, this.snapshot);
+    held.add(identity);
+    this.snapshot.upsert(scanned);
+  }
+
+  private applyDelete(object: K8sObject, identity: string, held: Set<string>): void {
+    if (this.syncedFlag) this.options.beforeChange?.({ type: 'delete', object }, this.snapshot);
+    held.delete(identity);
+    this.snapshot.delete(object);
+  }
+
+  /** An object a list no longer holds; on a relist judged as a delete (`beforeChange`). */
+  private deleteByIdentity(identity: string, judge: boolean): void {
     const [, kind = '', namespace = '', name = ''] = identity.split('\u0000');
     const copy = this.snapshot.get(kind, namespace === '' ? undefined : namespace, name, identity.split('\u0000')[0]);
-    if (copy) this.snapshot.delete(copy.object);
+    if (!copy) return;
+    if (judge) this.options.beforeChange?.({ type: 'delete', object: copy.object }, this.snapshot);
+    this.snapshot.delete(copy.object);
   }
 
   private checkSynced(): void {
