@@ -270,6 +270,8 @@ Flags:
       --resync SECONDS       after changes, judge everything again at most this often (default 10),
                              and for at most a tenth of the time: what a change resolves on other
                              objects shows then
+      --rediscover SECONDS   ask the API what it serves again this often (default 60; 0: never),
+                             so kinds whose CRDs are installed later are watched too
       --rule ID[,ID]         run only these rules (repeatable)
       --skip-rule ID[,ID]    do not run these rules (repeatable)
       --category CAT[,CAT]   run only rules of these categories (repeatable)

@@ -27,7 +27,7 @@ const WARM_EVERY_MS = 1_000;
 /** The shortest slice of queued updates, however busy reading is: updates still progress. */
 const MIN_DRAIN_SLICE_MS = 2;
 
-export interface WatchSessionOptions extends Pick<LiveSnapshotOptions, 'kubeconfig' | 'context' | 'env' | 'serviceAccountRoot' | 'namespaces' | 'client' | 'timing'> {
+export interface WatchSessionOptions extends Pick<LiveSnapshotOptions, 'kubeconfig' | 'context' | 'env' | 'serviceAccountRoot' | 'namespaces' | 'client' | 'timing' | 'rediscoverMs'> {
   readonly rules: readonly Rule[];
   readonly config: KfguardConfig;
   readonly knownRuleIds?: readonly string[];
@@ -97,6 +97,7 @@ export class WatchSession {
         this.options.onEvent?.('relist');
       },
       onTrouble: (message) => this.options.log(message),
+      onNewResources: (added) => this.options.log(`now served, and watched: ${added.join(', ')}`),
     });
     this.options.log(`watching ${this.live.watched.length} resource(s) in context ${this.live.context}`);
     await this.live.whenSynced();

@@ -35,6 +35,7 @@ export async function startLiveSnapshot(options: LiveLoaderOptions): Promise<Liv
         rules: options.rules,
         judging: 'admission',
         onTrouble: (message) => logger.warn({ detail: message }, 'live snapshot: retrying'),
+        onNewResources: (added) => logger.info({ added }, 'live snapshot: now served, and watched'),
       });
       logger.info({ context: live.context, watched: live.watched.length }, 'live snapshot: listing and watching');
       void live.whenSynced().then(() => {

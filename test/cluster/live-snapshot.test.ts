@@ -14,6 +14,20 @@ kind: Pod
 metadata: {name: ${name}, namespace: ${namespace}}
 spec: {containers: [{name: c, image: ${image}}]}`)[0]!;
 
+const WORKFLOW_CRD = objectsOfYaml(`apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: workflows.argoproj.io}
+spec:
+  group: argoproj.io
+  scope: Namespaced
+  names: {kind: Workflow, plural: workflows}
+  versions: [{name: v1alpha1, served: true, storage: true}]`)[0]!;
+const workflow = (name: string) =>
+  objectsOfYaml(`apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {name: ${name}, namespace: team-a}
+spec: {entrypoint: main, templates: [{name: main, container: {image: "xmrig/xmrig:6.21.0"}}]}`)[0]!;
+
 const FAST = { initialBackoffMs: 5, maxBackoffMs: 20, watchTimeoutSeconds: 5, idleTimeoutMs: 10_000 };
 
 const opened: { cluster: ServedCluster; live?: LiveSnapshot }[] = [];
@@ -108,6 +122,25 @@ describe('live snapshot', () => {
     // Each change was handed over before it was applied: the snapshot it saw did not hold it yet.
     assert.equal(live.snapshot.get('Pod', 'team-a', 'kept'), stored, 'an unchanged object keeps its stored copy');
     assert.equal(labelsOf(live.snapshot.get('Pod', 'team-b', 'b')!.object).app, 'x');
+  });
+
+  test('discovery runs again: a kind whose CRD is installed after the start is watched, its objects handed to beforeChange', async () => {
+    const added: string[] = [];
+    const { cluster, live, changes } = await start(undefined, { rediscoverMs: 50, onNewResources: (d) => added.push(...d) });
+    await live.whenSynced();
+    assert.ok(!live.watched.some((d) => d.includes('workflows')), 'Argo is not served yet');
+    cluster.server.create(WORKFLOW_CRD);
+    cluster.server.create(workflow('later'));
+    await waitFor(() => live.snapshot.ofKind('Workflow').length === 1, 20_000, 'the Workflow to be listed');
+    assert.ok(live.watched.some((d) => d.includes('workflows')));
+    assert.ok(added.some((d) => d.includes('workflows')), `named as newly watched: ${added.join(', ')}`);
+    assert.deepEqual(changes.filter((c) => c.type === 'upsert' && c.scanned.object.kind === 'Workflow').map((c) => (c.type === 'upsert' ? c.scanned.object.metadata?.name : '')), ['later']);
+    // Watched from then on: a second Workflow arrives through the new informer's watch.
+    cluster.server.create(workflow('next'));
+    await waitFor(() => live.snapshot.ofKind('Workflow').length === 2, 20_000, 'the second Workflow');
+    // One informer per kind, however many discoveries run.
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(live.watched.filter((d) => d.includes('workflows')).length, 1);
   });
 
   test('a refused resource is a coverage gap, synced anyway, and cleared once it can be read', async () => {

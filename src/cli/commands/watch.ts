@@ -31,12 +31,18 @@ const WATCH_OPTIONS = {
   'metrics-port': { type: 'string' },
   'metrics-address': { type: 'string' },
   resync: { type: 'string' },
+  rediscover: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   kubeconfig: CLUSTER_OPTIONS.kubeconfig,
   context: CLUSTER_OPTIONS.context,
   namespace: CLUSTER_OPTIONS.namespace,
   'all-namespaces': CLUSTER_OPTIONS['all-namespaces'],
 } as const;
+
+/** `--rediscover SECONDS`; absent, the live snapshot's default. */
+function rediscoverOption(seconds: string | undefined): { rediscoverMs?: number } {
+  return seconds === undefined ? {} : { rediscoverMs: wholeNumber(seconds, '--rediscover', 0, 86_400) * 1000 };
+}
 
 /** How long shutdown waits for the alert webhook to take what is queued. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -83,6 +89,7 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
     knownRuleIds: ALL_RULES.map((r) => r.meta.id),
     sinks,
     resyncMs,
+    ...rediscoverOption(stringOption(values.rediscover)),
     log,
     onFindings: (evaluator) => metrics?.setFindings(evaluator.tracker.findings),
     onEvent: (type) => metrics?.events.inc({ type }),

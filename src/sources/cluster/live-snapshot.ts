@@ -20,6 +20,13 @@ function unchanged(stored: K8sObject | undefined, listed: K8sObject): boolean {
   return stored !== undefined && typeof version === 'string' && version !== '' && stored.metadata?.resourceVersion === version;
 }
 
+/**
+ * Discovery again every minute, as Kubernetes' own garbage collector and namespace controller
+ * re-read it every 30 s to learn of CRDs installed since they started.
+ * https://github.com/kubernetes/kubernetes/blob/master/cmd/kube-controller-manager/app/core.go (discovery resync)
+ */
+export const DEFAULT_REDISCOVER_MS = 60_000;
+
 /** One object that changed in the cluster, about to be applied to the snapshot. */
 export type LiveChange = { readonly type: 'upsert'; readonly scanned: ScannedObject } | { readonly type: 'delete'; readonly object: K8sObject };
 
@@ -32,6 +39,13 @@ export interface LiveSnapshotOptions extends ConnectionOptions {
   readonly namespaces?: readonly string[];
   readonly client?: ApiClientOptions;
   readonly timing?: Partial<InformerTiming>;
+  /**
+   * How often discovery runs again after the start, so that a kind served later (a CRD installed
+   * after the watch began: Argo, the training operator) is watched too. 0 turns it off.
+   */
+  readonly rediscoverMs?: number;
+  /** Resources watched since a later discovery found them served, for the logs. */
+  readonly onNewResources?: (descriptions: readonly string[]) => void;
   /**
    * Called before each change after the first sync is applied, with the snapshot as it was: the
    * place to judge the change incrementally (`evaluateObject` lays the object over the snapshot).
@@ -56,7 +70,12 @@ export class LiveSnapshot {
   private readonly held = new Map<Informer, Set<string>>();
   private readonly gaps = new Map<string, string>();
   private readonly abort = new AbortController();
-  private running: Promise<unknown> | undefined;
+  private readonly running: Promise<unknown>[] = [];
+  /** `group/plural` of every resource an informer was started for. */
+  private readonly started = new Set<string>();
+  private rediscoverTimer: NodeJS.Timeout | undefined;
+  private discoveryGaps: string[] = [];
+  private discovering = false;
   private syncedFlag = false;
   private syncedWaiters: (() => void)[] = [];
   private heardAt = 0;
@@ -80,9 +99,40 @@ export class LiveSnapshot {
       throw new SourceError(`cannot read the API of ${connection.server} (context ${connection.context}): ${firstLine(error)}`);
     }
     const live = new LiveSnapshot(options, connection, client);
-    for (const failure of discovered.failures) live.staticGaps.push(`could not discover ${failure.groupVersion}: ${failure.message}`);
-    live.startInformers(client, discovered.resources);
+    live.discoveryGaps = discovered.failures.map((failure) => `could not discover ${failure.groupVersion}: ${failure.message}`);
+    live.startInformers(discovered.resources);
+    if (live.informers.length === 0) live.markSynced();
+    const every = options.rediscoverMs ?? DEFAULT_REDISCOVER_MS;
+    if (every > 0) {
+      live.rediscoverTimer = setInterval(() => void live.rediscover(), every);
+      live.rediscoverTimer.unref();
+    }
     return live;
+  }
+
+  /**
+   * Discovery again: informers for wanted kinds served since, their objects judged as they arrive
+   * (a first list after the sync is a relist). A kind no longer served keeps its informer, whose
+   * failures are a coverage gap. A failed discovery keeps what is watched and is a gap itself.
+   */
+  async rediscover(): Promise<void> {
+    if (this.abort.signal.aborted || this.discovering) return;
+    this.discovering = true;
+    let discovered;
+    try {
+      discovered = await discover(this.client, kindsToList(this.options.rules, this.options.judging ?? 'cluster'), 4);
+    } catch (error) {
+      this.discoveryGaps = [`could not discover the API again: ${firstLine(error)}`];
+      return;
+    } finally {
+      this.discovering = false;
+    }
+    if (this.abort.signal.aborted) return;
+    this.discoveryGaps = discovered.failures.map((failure) => `could not discover ${failure.groupVersion}: ${failure.message}`);
+    const before = this.informers.length;
+    this.startInformers(discovered.resources.filter((resource) => !this.started.has(`${resource.group}/${resource.plural}`)));
+    const added = this.informers.slice(before).map((informer) => informer.description);
+    if (added.length > 0) this.options.onNewResources?.(added);
   }
 
   get context(): string {
@@ -106,7 +156,7 @@ export class LiveSnapshot {
 
   /** What the snapshot cannot see now: refused resources, failed discovery, kinds skipped by scope. */
   get coverage(): CoverageEntry[] {
-    return [...this.staticGaps, ...this.gaps.values()].map((reason) => ({ ruleId: '*', source: 'cluster' as const, reason }));
+    return [...this.discoveryGaps, ...this.staticGaps, ...this.gaps.values()].map((reason) => ({ ruleId: '*', source: 'cluster' as const, reason }));
   }
 
   get watched(): readonly string[] {
@@ -115,29 +165,32 @@ export class LiveSnapshot {
 
   async stop(): Promise<void> {
     this.abort.abort();
-    await this.running;
+    clearInterval(this.rediscoverTimer);
+    await Promise.all(this.running);
   }
 
-  private startInformers(client: ApiClient, resources: readonly ServedResource[]): void {
+  private startInformers(resources: readonly ServedResource[]): void {
     // Each namespace once: two informers of one namespace would take back each other's objects.
     const namespaces = [...new Set(this.options.namespaces ?? [])];
     const timing = { ...DEFAULT_INFORMER_TIMING, ...this.options.timing };
     const skipped: string[] = [];
+    const first = this.informers.length;
     for (const resource of resources) {
+      this.started.add(`${resource.group}/${resource.plural}`);
       const scopes: (string | undefined)[] = namespaces.length === 0 ? [undefined] : resource.namespaced ? [...namespaces] : [];
       if (scopes.length === 0) skipped.push(resource.kind);
       for (const namespace of scopes) {
-        const informer: Informer = new Informer(this.connection, client, resource, namespace, this.handlersFor(() => informer), timing);
+        const informer: Informer = new Informer(this.connection, this.client, resource, namespace, this.handlersFor(() => informer), timing);
         this.informers.push(informer);
         this.held.set(informer, new Set());
       }
     }
     if (skipped.length > 0) this.staticGaps.push(`cluster-scoped kinds not watched with --namespace: ${skipped.join(', ')}`);
+    const added = this.informers.slice(first);
     // Each informer listens on the shared signal at most three times at once (its watch request,
     // the stream, a backoff sleep); Node warns past 10 listeners, which a leak should still trip.
     setMaxListeners(Math.max(10, this.informers.length * 3 + 1), this.abort.signal);
-    this.running = Promise.all(this.informers.map((informer) => informer.run(this.abort.signal)));
-    if (this.informers.length === 0) this.markSynced();
+    for (const informer of added) this.running.push(informer.run(this.abort.signal));
   }
 
   private handlersFor(informerOf: () => Informer): ConstructorParameters<typeof Informer>[4] {
