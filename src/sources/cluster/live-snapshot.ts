@@ -145,7 +145,8 @@ export class LiveSnapshot {
           const identity = identityOf(object);
           if (identity === undefined) continue;
           present.add(identity);
-          this.snapshot.upsert({ object, origin: origin(object) });
+          // The identity rides on the copy: per-copy caches (the engine's baselines) key by it.
+          this.snapshot.upsert({ object, origin: origin(object), identity }, identity);
         }
         for (const identity of held) if (!present.has(identity)) this.deleteByIdentity(identity);
         this.held.set(informer, present);
@@ -153,13 +154,17 @@ export class LiveSnapshot {
         this.checkSynced();
       },
       upsert: (update) => {
-        const identity = identityOf(update);
-        if (identity === undefined) return;
-        const object = shareUnchanged(this.snapshot.copiesOf(update)[0]?.object, update);
-        const scanned: ScannedObject = { object, origin: origin(object) };
+        const built = identityOf(update);
+        if (built === undefined) return;
+        const stored = this.snapshot.copiesOf(update)[0];
+        // The stored copy's identity string, equal to the one just built: every copy of an object
+        // shares one, and the one just built dies young.
+        const identity = stored?.identity ?? built;
+        const object = shareUnchanged(stored?.object, update);
+        const scanned: ScannedObject = { object, origin: origin(object), identity };
         if (this.syncedFlag) this.options.beforeChange?.({ type: 'upsert', scanned }, this.snapshot);
         this.held.get(informerOf())!.add(identity);
-        this.snapshot.upsert(scanned);
+        this.snapshot.upsert(scanned, identity);
       },
       delete: (object) => {
         const identity = identityOf(object);
