@@ -114,18 +114,27 @@ let memory: MemorySample | undefined;
 const seen = new Map<string, number>();
 /**
  * BENCH_WATCH_TRACE_FILE=FILE: lines on the watch's stdout that are not its JSON records (V8's
- * `--trace-gc-nvp` or `--trace-pretenuring` in BENCH_WATCH_NODE_FLAGS print there) go to FILE.
+ * `--trace-gc-nvp`, `--trace-pretenuring` or `--trace-gc-object-stats` in BENCH_WATCH_NODE_FLAGS
+ * print there) go to FILE.
  */
 const TRACE_FILE = process.env.BENCH_WATCH_TRACE_FILE;
 /** BENCH_WATCH_RECORDS=FILE: every JSON record of the watch, as written, to compare two builds' streams. */
 const RECORDS_FILE = process.env.BENCH_WATCH_RECORDS;
 createInterface({ input: watch.stdout! }).on('line', (line) => {
-  if (!line.startsWith('{')) {
+  // `--trace-gc-object-stats` prints JSON lines too, each naming the isolate: trace, not records.
+  if (!line.startsWith('{') || line.startsWith('{ "isolate"')) {
+    if (TRACE_FILE !== undefined) appendFileSync(TRACE_FILE, `${Date.now()} ${sentSoFar()} ${line}\n`);
+    return;
+  }
+  let record: { kind: string; state: string; finding?: { resource: { name: string } } };
+  try {
+    record = JSON.parse(line) as typeof record;
+  } catch {
+    // V8's traces write to the same stdout unsynchronised, so a record can be cut by one.
     if (TRACE_FILE !== undefined) appendFileSync(TRACE_FILE, `${Date.now()} ${sentSoFar()} ${line}\n`);
     return;
   }
   if (RECORDS_FILE !== undefined) appendFileSync(RECORDS_FILE, `${line}\n`);
-  const record = JSON.parse(line) as { kind: string; state: string; finding?: { resource: { name: string } } };
   const name = record.finding?.resource.name;
   if (record.kind === 'finding' && record.state === 'open' && name?.startsWith('miner-') && !seen.has(name)) seen.set(name, Date.now());
 });

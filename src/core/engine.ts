@@ -1,3 +1,4 @@
+import { CopyRecords, type CopyRecord } from './copy-records.js';
 import { createBudget, DEFAULT_LIMITS, WatchedBudget, type Budget, type EvaluationLimits } from './budget.js';
 import type { KfguardConfig } from './config-types.js';
 import { DEFAULT_CONFIG } from './config-types.js';
@@ -540,7 +541,7 @@ function inventoryRuleById(rules: readonly Rule[], id: string): Rule {
 const NO_FINGERPRINTS: readonly string[] = [];
 
 /** What one object's check gave on the snapshot, and what it read. */
-interface ObjectBaseline {
+interface ObjectBaseline extends CopyRecord {
   readonly fingerprints: readonly string[];
   /** Absent when the check read nothing beyond the object: only a change to the object moves it. */
   readonly dependencies?: Dependencies;
@@ -553,7 +554,8 @@ interface ObjectBaseline {
  */
 class RuleBaseline {
   version = -1;
-  readonly perObject = new Map<ScannedObject, ObjectBaseline>();
+  /** Keyed by identity where the copies carry one: a watch's update replaces its record in place. */
+  readonly perObject = new CopyRecords<ObjectBaseline>();
   private readonly counts = new Map<string, number>();
   private inventoryFingerprints: readonly string[] = [];
   /** Which judged objects read what: a change looks up its candidates instead of testing every object. */
@@ -620,22 +622,32 @@ class RuleBaseline {
       this.inventoryFingerprints = [];
       return;
     }
-    // Copies the snapshot no longer holds (replaced or deleted) are forgotten: their records key them.
-    for (const scanned of this.perObject.keys()) if (snapshot.originOf(scanned.object) !== scanned) this.forget(scanned);
+    // Copies the snapshot no longer holds (replaced or deleted) are forgotten; their places are
+    // kept for the copies that replaced them, and dropped after for those deleted.
+    const gone: ScannedObject[] = [];
+    for (const { scanned } of this.perObject.values()) {
+      if (snapshot.originOf(scanned.object) === scanned) continue;
+      this.forget(scanned, true);
+      gone.push(scanned);
+    }
     // Rules over every kind judge every object; the others only the kinds they match.
     const anyKind = this.rule.meta.match.some((m) => m.kinds === '*');
     const judged = anyKind ? snapshot.all : [...new Set(this.rule.meta.match.flatMap((m) => (m.kinds === '*' ? [] : m.kinds)))].flatMap((kind) => snapshot.ofKind(kind));
     for (const scanned of judged) this.judge(snapshot, run, scanned);
+    for (const scanned of gone) this.perObject.dropPlace(scanned);
   }
 
   private update(snapshot: Snapshot, run: Run, changes: { removed: ScannedObject[]; added: ScannedObject[] }): void {
     // The record of each replaced copy: its new copy keeps it if judged the same.
     const replaced = new ReplacedRecords();
     for (const gone of changes.removed) {
-      const record = this.forget(gone);
+      const record = this.forget(gone, true);
       if (record) replaced.add(gone, record);
     }
-    if (!this.rule.check) return;
+    if (!this.rule.check) {
+      for (const gone of changes.removed) this.perObject.dropPlace(gone);
+      return;
+    }
     const changed = [...changes.removed, ...changes.added];
     const touched = snapshot.changeTestSince(changed, this.version);
     const stale = [...this.dependents(snapshot, changed)].filter((d) => touched(d.dependencies)).map((d) => d.scanned);
@@ -644,6 +656,7 @@ class RuleBaseline {
       // Added and replaced again since: only the copy the snapshot still holds counts.
       if (snapshot.originOf(added.object) === added) this.judge(snapshot, run, added, replaced.of(added));
     }
+    for (const gone of changes.removed) this.perObject.dropPlace(gone);
   }
 
   /** `replaced`: the record of the copy `scanned` replaced, which it keeps if judged the same. */
@@ -667,7 +680,7 @@ class RuleBaseline {
     this.forget(scanned);
     // Most objects have no finding: they share one empty list (one is kept per object and rule).
     const fingerprints = found.length === 0 ? NO_FINGERPRINTS : found.map((f) => f.fingerprint);
-    this.keep(scanned, read ? { fingerprints, dependencies: recorder.dependencies } : { fingerprints });
+    this.keep(scanned, read ? { scanned, fingerprints, dependencies: recorder.dependencies } : { scanned, fingerprints });
   }
 
   private keep(scanned: ScannedObject, record: ObjectBaseline): void {
@@ -676,11 +689,13 @@ class RuleBaseline {
     this.count(record.fingerprints, 1);
   }
 
-  /** Drops the record of `scanned`, returned. */
-  private forget(scanned: ScannedObject): ObjectBaseline | undefined {
-    const entry = this.perObject.get(scanned);
+  /**
+   * Drops the record of `scanned`, returned. `keepPlace` when a copy replacing it is judged next
+   * (`CopyRecords.delete`); the caller then drops the place if none took it.
+   */
+  private forget(scanned: ScannedObject, keepPlace = false): ObjectBaseline | undefined {
+    const entry = this.perObject.delete(scanned, keepPlace);
     if (!entry) return undefined;
-    this.perObject.delete(scanned);
     if (entry.dependencies) this.readers.remove(scanned, entry.dependencies);
     this.count(entry.fingerprints, -1);
     return entry;

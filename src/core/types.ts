@@ -195,6 +195,13 @@ export function reportedOriginOf(origin: Origin): ReportedOrigin {
 export interface ScannedObject {
   readonly object: K8sObject;
   readonly origin: Origin;
+  /**
+   * `identityOf(object)`, when the source holds one copy per identity and built it already (a live
+   * cluster snapshot): the same string for every copy of the object, so caches kept per copy can
+   * key by it and an update replaces their value in place (`CopyRecords`). Never set on a copy it
+   * does not name: two copies with one identity must be two versions of one object.
+   */
+  readonly identity?: string;
 }
 
 /** An object read from text, which resolves to lines. */

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { labelsOf } from '../../src/core/object.js';
+import { identityOf } from '../../src/core/snapshot.js';
 import { ALL_RULES } from '../../src/rules/index.js';
 import { backoff } from '../../src/sources/cluster/informer.js';
 import { LiveSnapshot, type LiveChange, type LiveSnapshotOptions } from '../../src/sources/cluster/live-snapshot.js';
@@ -61,6 +62,10 @@ describe('live snapshot', () => {
     await waitFor(() => pods(live).includes('team-a/c'));
     cluster.server.update({ ...created, metadata: { ...created.metadata, labels: { app: 'x' } } });
     await waitFor(() => labelsOf(live.snapshot.get('Pod', 'team-a', 'c')?.object ?? { apiVersion: '', kind: '' }).app === 'x');
+    // Listed and watched copies carry their identity: the engine's baselines key their records by it.
+    const updated = live.snapshot.get('Pod', 'team-a', 'c')!;
+    assert.equal(updated.identity, identityOf(updated.object));
+    assert.equal(live.snapshot.get('Pod', 'team-a', 'a')!.identity, identityOf(pod('a')));
     cluster.server.remove(created);
     await waitFor(() => !pods(live).includes('team-a/c'));
     assert.ok(live.snapshot.version > versionAtSync);

@@ -212,7 +212,8 @@ export class LiveSnapshot {
           const identity = identityOf(object);
           if (identity === undefined) continue;
           present.add(identity);
-          if (!relist) this.snapshot.upsert({ object, origin: origin(object) });
+          // The identity rides on the copy: per-copy caches (the engine's baselines) key by it.
+          if (!relist) this.snapshot.upsert({ object, origin: origin(object), identity }, identity);
           else if (!unchanged(this.snapshot.copiesOf(object)[0]?.object, object)) this.applyUpsert(object, identity, held, origin);
         }
         for (const identity of held) if (!present.has(identity)) this.deleteByIdentity(identity, relist);
@@ -243,12 +244,16 @@ export class LiveSnapshot {
     };
   }
 
-  private applyUpsert(update: K8sObject, identity: string, held: Set<string>, origin: (object: K8sObject) => ClusterOrigin): void {
-    const object = shareUnchanged(this.snapshot.copiesOf(update)[0]?.object, update);
-    const scanned: ScannedObject = { object, origin: origin(object) };
+  private applyUpsert(update: K8sObject, built: string, held: Set<string>, origin: (object: K8sObject) => ClusterOrigin): void {
+    const stored = this.snapshot.copiesOf(update)[0];
+    // The stored copy's identity string, equal to the one just built: every copy of an object
+    // shares one (per-copy caches, the engine's baselines, key by it), and the one built dies young.
+    const identity = stored?.identity ?? built;
+    const object = shareUnchanged(stored?.object, update);
+    const scanned: ScannedObject = { object, origin: origin(object), identity };
     if (this.syncedFlag) this.options.beforeChange?.({ type: 'upsert', scanned }, this.snapshot);
     held.add(identity);
-    this.snapshot.upsert(scanned);
+    this.snapshot.upsert(scanned, identity);
   }
 
   private applyDelete(object: K8sObject, identity: string, held: Set<string>): void {
