@@ -24,6 +24,8 @@ export interface CliIo {
   readonly stderrRaw?: (text: string) => void;
   /** Where the pod's service-account files are looked for, as a stand-in for `/` (tests only). */
   readonly serviceAccountRoot?: string;
+  /** V8's `setFlagsFromString` in the CLI; tests that run the CLI in process record what is set instead. */
+  readonly setV8Flags?: (flag: string) => void;
 }
 
 export const EXIT_CLEAN = 0;

@@ -1,5 +1,6 @@
 import { escapeForTerminalLines } from '../report/terminal-safe.js';
 import { writeFile } from 'node:fs/promises';
+import { setFlagsFromString } from 'node:v8';
 import { dirname, resolve } from 'node:path';
 import type { CliIo } from './io.js';
 import { linkBelow, writeInside } from './write-inside.js';
@@ -41,5 +42,6 @@ export function nodeIo(): CliIo {
     env: process.env,
     stdoutIsTty: process.stdout.isTTY === true,
     stderrIsTty: process.stderr.isTTY === true,
+    setV8Flags: setFlagsFromString,
   };
 }

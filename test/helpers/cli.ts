@@ -19,7 +19,7 @@ export interface CliRun {
 /** Runs the CLI in-process with an in-memory io. */
 export async function runCli(
   argv: readonly string[],
-  options: { cwd?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv; tty?: boolean; stderrTty?: boolean; serviceAccountRoot?: string } = {},
+  options: { cwd?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv; tty?: boolean; stderrTty?: boolean; serviceAccountRoot?: string; setV8Flags?: (flag: string) => void } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -43,6 +43,7 @@ export async function runCli(
     stdoutIsTty: options.tty ?? false,
     ...(options.stderrTty === undefined ? {} : { stderrIsTty: options.stderrTty, stderrRaw: (t: string) => void (stderr += t) }),
     ...(options.serviceAccountRoot === undefined ? {} : { serviceAccountRoot: options.serviceAccountRoot }),
+    ...(options.setV8Flags === undefined ? {} : { setV8Flags: options.setV8Flags }),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr, written };

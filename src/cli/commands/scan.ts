@@ -17,6 +17,7 @@ import { loadCliConfigWithNote } from '../config.js';
 import { SCAN_HELP } from '../help.js';
 import { CLUSTER_OPTIONS, clusterFlagsGiven, clusterSourceFor, scanProgressFor } from '../cluster-flags.js';
 import { sizeInBytes } from '../size-flag.js';
+import { limitInlining } from '../inlining-budget.js';
 
 export const SCAN_OPTIONS = {
   format: { type: 'string', short: 'f', multiple: true },
@@ -172,6 +173,8 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
   const maxDocumentBytes = parseSize(stringOption(values['max-doc-size']));
   if (values.cluster === true && positionals.length > 0) throw new UsageError('--cluster scans the live cluster and takes no PATH', `drop ${positionals.join(' ')}, or scan the files without --cluster`);
   if (values.cluster !== true && clusterFlagsGiven(values)) throw new UsageError('--kubeconfig, --context, --namespace and --all-namespaces need --cluster');
+  // Before the listing: the scan's hot code is compiled while the lists arrive (inlining-budget.ts).
+  if (values.cluster === true) limitInlining(io.setV8Flags, io.env);
   const source = values.cluster === true ? await clusterSourceFor(values, rules, config, io) : undefined;
   const scanned = await scanManifests({
     paths: positionals,

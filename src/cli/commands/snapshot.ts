@@ -8,6 +8,7 @@ import { ALL_RULES } from '../../rules/index.js';
 import { GAP_PREFIX, snapshotHeaderLine } from '../../sources/snapshot-header.js';
 import { listOption, parseCommandArgs, stringOption } from '../args.js';
 import { CLUSTER_OPTIONS, clusterSourceFor } from '../cluster-flags.js';
+import { limitInlining } from '../inlining-budget.js';
 import { loadCliConfig } from '../config.js';
 import { SNAPSHOT_HELP } from '../help.js';
 import { EXIT_CLEAN, type CliIo } from '../io.js';
@@ -38,6 +39,7 @@ export async function snapshotCommand(argv: readonly string[], io: CliIo): Promi
   if (positionals.length > 0) throw new UsageError(`snapshot reads the live cluster and takes no PATH (got ${positionals.join(' ')})`);
   const rules = selectRules(ALL_RULES, { only: listOption(values.rule), skip: listOption(values['skip-rule']), categories: listOption(values.category) });
   const config = await loadCliConfig(stringOption(values.config), io);
+  limitInlining(io.setV8Flags, io.env);
   const source = await clusterSourceFor(values, rules, config, io);
   await collect([source], newSnapshot());
   const { objects, coverage, context } = source.result;
