@@ -4,7 +4,7 @@ import { apiGroupOf, asRecord, labelsOf, namespaceOf, nameOf } from './object.js
 import { matchesLabelSelector, matchesMapSelector } from './selectors.js';
 import { DependencyRecorder, isAffected, type Dependencies } from './snapshot-dependencies.js';
 import type { K8sObject, ScannedObject } from './types.js';
-import { getOf, pairsOf, setIn, valuesOf, type OneOrMore } from './one-or-more.js';
+import { copiesIn, copyIn, putCopy, slotOf, slotsIn, type HeldCopies } from './held-copies.js';
 import { FrozenIndex, LiveIndex, type SnapshotIndex } from './snapshot-index.js';
 
 /** The labels of the pods an object runs; injected so core/ need not know workload shapes. */
@@ -18,15 +18,6 @@ export function identityOf(object: K8sObject): string | undefined {
   const name = object.metadata?.name;
   if (typeof name !== 'string') return undefined;
   return flatKey(`${apiGroupOf(object.apiVersion)}\u0000${object.kind}\u0000${namespaceOf(object) ?? ''}\u0000${name}`);
-}
-
-/**
- * Files can hold the same object twice (a base and an overlay, two renders); each copy is judged and
- * reported. A cluster, an admission request or an audit event holds one copy per identity.
- */
-function slotOf(scanned: ScannedObject): string {
-  const origin = scanned.origin;
-  return origin.kind === 'file' ? `${origin.file}\u0000${origin.documentIndex ?? ''}\u0000${origin.pathPrefix ?? ''}` : '';
 }
 
 let unnamed = 0;
@@ -113,9 +104,9 @@ const groupMatches = (scanned: ScannedObject, apiGroup: string | undefined): boo
  * changes that touch nothing they read, so a watch or a webhook never rebuilds them per request.
  */
 export class Snapshot extends InventoryQueries {
-  // Per identity: nearly always one copy, kept without a Map of its own (a one-entry Map is 184
+  // Per identity: nearly always one copy, kept as itself (HeldCopies; a one-entry Map is 184
   // bytes: 23 MB of a 62,500-object watch once).
-  private readonly entries = new Map<string, OneOrMore<ScannedObject>>();
+  private readonly entries = new Map<string, HeldCopies>();
   /**
    * The lookups by kind, namespace, name and object, kept up to date at every change once the
    * snapshot is live: from a file's copy on, or from the first change after a query (a watch, a
@@ -171,14 +162,14 @@ export class Snapshot extends InventoryQueries {
     const named = identity !== undefined;
     identity ??= `\u0000unnamed\u0000${++unnamed}`;
     const slot = slotOf(scanned);
-    const previous = getOf(this.entries.get(identity), slot);
+    const previous = copyIn(this.entries.get(identity), slot);
     // Judged before the change (its queries see this version); nothing to judge, nothing allocated.
     const kept = this.memos.size === 0 ? NO_ANALYSES : this.unaffected(previous ? [previous, scanned] : [scanned], previous);
     // From a replacement, a file's copy, or a change to a version that was queried, the index is
     // kept up to date: see `goLive`. (Queried then changed is a live snapshot, a watch or a
     // webhook: a FrozenIndex per change would cost the whole snapshot each time.)
     if (!this.live && (previous !== undefined || slot !== '' || this.frozen !== undefined)) this.goLive();
-    setIn(this.entries, identity, slot, scanned);
+    putCopy(this.entries, identity, slot, scanned);
     if (this.live) this.live.add(entryKey(identity, slot), scanned, previous);
     else if (named) this.namedCopies++;
     else this.unnamedCopies.set(scanned.object, scanned);
@@ -194,16 +185,16 @@ export class Snapshot extends InventoryQueries {
     if (!this.live) this.goLive();
     const live = this.live as LiveIndex;
     this.entries.delete(identity);
-    for (const [slot, scanned] of pairsOf(copies)) live.remove(entryKey(identity, slot), scanned);
+    for (const [slot, scanned] of slotsIn(copies)) live.remove(entryKey(identity, slot), scanned);
     // The last object of a namespace may have gone, which no recorded read shows; rebuild everything.
-    this.advance([], undefined, undefined, valuesOf(copies));
+    this.advance([], undefined, undefined, copiesIn(copies));
   }
 
   /** Every stored copy of the object with this identity. */
   copiesOf(object: K8sObject): readonly ScannedObject[] {
     const identity = identityOf(object);
     const copies = identity === undefined ? undefined : this.entries.get(identity);
-    return copies ? valuesOf(copies) : [];
+    return copies ? copiesIn(copies) : [];
   }
 
   /**
@@ -234,7 +225,7 @@ export class Snapshot extends InventoryQueries {
       const all: ScannedObject[] = [];
       for (const held of this.entries.values()) {
         if (held instanceof Map) for (const scanned of held.values()) all.push(scanned);
-        else all.push(held[1]);
+        else all.push(held);
       }
       this.allList = all;
     }
@@ -264,7 +255,8 @@ export class Snapshot extends InventoryQueries {
     // No index needed: the copy stored under the object's identity, if it is this object.
     const identity = identityOf(object);
     const held = identity === undefined ? undefined : this.entries.get(identity);
-    if (held !== undefined) for (const scanned of valuesOf(held)) if (scanned.object === object) return scanned;
+    // Only empty slots without a live index: one copy, held as itself.
+    if (held !== undefined && !(held instanceof Map) && held.object === object) return held;
     return this.unnamedCopies.get(object);
   }
 
@@ -392,7 +384,7 @@ export class Snapshot extends InventoryQueries {
     const live = new LiveIndex();
     for (const [identity, held] of this.entries) {
       if (held instanceof Map) for (const [slot, scanned] of held) live.add(entryKey(identity, slot), scanned, undefined);
-      else live.add(entryKey(identity, held[0]), held[1], undefined);
+      else live.add(entryKey(identity, slotOf(held)), held, undefined);
     }
     this.live = live;
     this.frozen = undefined;
