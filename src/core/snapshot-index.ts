@@ -106,25 +106,18 @@ export class LiveIndex implements SnapshotIndex {
 export class FrozenIndex implements SnapshotIndex {
   private readonly byKind = new Map<string, ScannedObject[]>();
   private readonly byNamespace = new Map<string, ScannedObject[]>();
-  /** kind, then namespace, then name: one copy, or several (other groups) in order. */
+  /**
+   * Per kind, built at its first `get`: namespace, then name, then one copy or several (other
+   * groups) in order. A scan asks names of a few kinds (ConfigMaps, Secrets, service accounts),
+   * not of its 50,000 Pods.
+   */
   private readonly byName = new Map<string, Map<string, Map<string, ScannedObject | ScannedObject[]>>>();
 
   /** `all`: every copy, in the order of the snapshot's entries. */
   constructor(all: readonly ScannedObject[]) {
     for (const scanned of all) {
-      const { object } = scanned;
-      const namespace = namespaceOf(object) ?? '';
-      push(this.byKind, object.kind, scanned);
-      push(this.byNamespace, namespace, scanned);
-      let ofKind = this.byName.get(object.kind);
-      if (!ofKind) this.byName.set(object.kind, (ofKind = new Map()));
-      let inNamespace = ofKind.get(namespace);
-      if (!inNamespace) ofKind.set(namespace, (inNamespace = new Map()));
-      const name = String(nameOf(object));
-      const named = inNamespace.get(name);
-      if (named === undefined) inNamespace.set(name, scanned);
-      else if (Array.isArray(named)) named.push(scanned);
-      else inNamespace.set(name, [named, scanned]);
+      push(this.byKind, scanned.object.kind, scanned);
+      push(this.byNamespace, namespaceOf(scanned.object) ?? '', scanned);
     }
   }
 
@@ -141,11 +134,29 @@ export class FrozenIndex implements SnapshotIndex {
   }
 
   get(kind: string, namespace: string, name: string, apiGroup: string | undefined): ScannedObject | undefined {
-    const named = this.byName.get(kind)?.get(namespace)?.get(name);
+    const named = this.namesOf(kind).get(namespace)?.get(name);
     if (named === undefined) return undefined;
     if (!Array.isArray(named)) return groupMatches(named, apiGroup) ? named : undefined;
     for (const scanned of named) if (groupMatches(scanned, apiGroup)) return scanned;
     return undefined;
+  }
+
+  private namesOf(kind: string): Map<string, Map<string, ScannedObject | ScannedObject[]>> {
+    let ofKind = this.byName.get(kind);
+    if (ofKind) return ofKind;
+    ofKind = new Map();
+    for (const scanned of this.ofKind(kind)) {
+      const namespace = namespaceOf(scanned.object) ?? '';
+      let inNamespace = ofKind.get(namespace);
+      if (!inNamespace) ofKind.set(namespace, (inNamespace = new Map()));
+      const name = String(nameOf(scanned.object));
+      const named = inNamespace.get(name);
+      if (named === undefined) inNamespace.set(name, scanned);
+      else if (Array.isArray(named)) named.push(scanned);
+      else inNamespace.set(name, [named, scanned]);
+    }
+    this.byName.set(kind, ofKind);
+    return ofKind;
   }
 }
 
