@@ -4,7 +4,8 @@ import { apiGroupOf, asRecord, labelsOf, namespaceOf, nameOf } from './object.js
 import { matchesLabelSelector, matchesMapSelector } from './selectors.js';
 import { DependencyRecorder, isAffected, type Dependencies } from './snapshot-dependencies.js';
 import type { K8sObject, ScannedObject } from './types.js';
-import { deleteIn, getOf, pairsOf, setIn, valuesOf, type OneOrMore } from './one-or-more.js';
+import { copiesIn, copyIn, putCopy, slotOf, slotsIn, type HeldCopies } from './held-copies.js';
+import { FrozenIndex, LiveIndex, type SnapshotIndex } from './snapshot-index.js';
 
 /** The labels of the pods an object runs; injected so core/ need not know workload shapes. */
 export type PodLabelsOf = (object: K8sObject) => readonly Labels[];
@@ -19,15 +20,6 @@ export function identityOf(object: K8sObject): string | undefined {
   return flatKey(`${apiGroupOf(object.apiVersion)}\u0000${object.kind}\u0000${namespaceOf(object) ?? ''}\u0000${name}`);
 }
 
-/**
- * Files can hold the same object twice (a base and an overlay, two renders); each copy is judged and
- * reported. A cluster, an admission request or an audit event holds one copy per identity.
- */
-function slotOf(scanned: ScannedObject): string {
-  const origin = scanned.origin;
-  return origin.kind === 'file' ? `${origin.file}\u0000${origin.documentIndex ?? ''}\u0000${origin.pathPrefix ?? ''}` : '';
-}
-
 let unnamed = 0;
 
 interface Memo {
@@ -38,12 +30,16 @@ interface Memo {
   readonly dependencies: Dependencies;
 }
 
-/** What changed to make one version: copies removed (replaced or deleted) and copies added. */
+/**
+ * What changed to make one version: the copy replaced (or a delete's copies) and the copy added.
+ * Mutable: the ring's records are reused.
+ */
 interface Change {
-  readonly version: number;
-  readonly removed: readonly ScannedObject[];
-  readonly added: readonly ScannedObject[];
+  removed: ScannedObject | readonly ScannedObject[] | undefined;
+  added: ScannedObject | undefined;
 }
+
+const NO_ANALYSES: readonly DerivedAnalysis<unknown>[] = [];
 
 /** Changes kept for callers that bring their own caches up to date; older ones are rebuilt whole. */
 export const CHANGE_LOG_LENGTH = 4_096;
@@ -108,19 +104,24 @@ const groupMatches = (scanned: ScannedObject, apiGroup: string | undefined): boo
  * changes that touch nothing they read, so a watch or a webhook never rebuilds them per request.
  */
 export class Snapshot extends InventoryQueries {
-  // Per identity, and per kind, namespace and name: nearly always one copy, kept without a Map of
-  // its own (a one-entry Map is 184 bytes, two per object: 23 MB of a 62,500-object watch).
-  private readonly entries = new Map<string, OneOrMore<ScannedObject>>();
-  // Indexes map entry keys (identity and slot) to objects, so a replaced object keeps its place:
-  // analyses that take the first match must not depend on the order changes arrived in.
-  private readonly byKind = new Map<string, Map<string, ScannedObject>>();
-  private readonly byNamespace = new Map<string, Map<string, ScannedObject>>();
+  // Per identity: nearly always one copy, kept as itself (HeldCopies; a one-entry Map is 184
+  // bytes: 23 MB of a 62,500-object watch once).
+  private readonly entries = new Map<string, HeldCopies>();
   /**
-   * kind, then namespace, then name, without the group: `get` may be asked without one. Nested,
-   * not keyed by a string joining the three: that string was built (and kept) for every object.
+   * The lookups by kind, namespace, name and object, kept up to date at every change once the
+   * snapshot is live: from a file's copy on, or from the first change after a query (a watch, a
+   * webhook). Until then there is none: copies go into `entries` alone, and a query builds a
+   * FrozenIndex for its version. A cluster scan upserts every listed object before its first query;
+   * four Map entries per object, keyed by its identity or by the object, were most of what an
+   * upsert cost (docs/benchmarks.md, snapindex11).
    */
-  private readonly byName = new Map<string, Map<string, Map<string, OneOrMore<ScannedObject>>>>();
-  private readonly byObject = new Map<K8sObject, ScannedObject>();
+  private live: LiveIndex | undefined;
+  /** Built by the first query of a version while there is no live index; dropped at the next change. */
+  private frozen: FrozenIndex | undefined;
+  /** While there is no live index: copies stored under a made-up identity, by object (`originOf`). */
+  private unnamedCopies = new Map<K8sObject, ScannedObject>();
+  /** While there is no live index: copies stored under their own identity. */
+  private namedCopies = 0;
   /** Arrays handed out by queries, valid for one version. */
   private readonly lists = new Map<string, readonly ScannedObject[]>();
   private namespaceList: readonly string[] | undefined;
@@ -147,8 +148,9 @@ export class Snapshot extends InventoryQueries {
     return this.currentVersion;
   }
 
+  /** Objects stored (an object stored twice, a file's in two slots, counts once). */
   get size(): number {
-    return this.byObject.size;
+    return this.live ? this.live.size : this.namedCopies + this.unnamedCopies.size;
   }
 
   /**
@@ -157,14 +159,21 @@ export class Snapshot extends InventoryQueries {
    * listing keys its lists' holders by it) saves building it again per object.
    */
   upsert(scanned: ScannedObject, identity: string | undefined = identityOf(scanned.object)): ScannedObject | undefined {
+    const named = identity !== undefined;
     identity ??= `\u0000unnamed\u0000${++unnamed}`;
     const slot = slotOf(scanned);
-    const previous = getOf(this.entries.get(identity), slot);
-    const kept = this.unaffected(previous ? [previous, scanned] : [scanned], previous);
-    if (previous) this.byObject.delete(previous.object);
-    setIn(this.entries, identity, slot, scanned);
-    this.index(entryKey(identity, slot), scanned);
-    this.advance(kept, { removed: previous ? [previous] : [], added: [scanned] });
+    const previous = copyIn(this.entries.get(identity), slot);
+    // Judged before the change (its queries see this version); nothing to judge, nothing allocated.
+    const kept = this.memos.size === 0 ? NO_ANALYSES : this.unaffected(previous ? [previous, scanned] : [scanned], previous);
+    // From a replacement, a file's copy, or a change to a version that was queried, the index is
+    // kept up to date: see `goLive`. (Queried then changed is a live snapshot, a watch or a
+    // webhook: a FrozenIndex per change would cost the whole snapshot each time.)
+    if (!this.live && (previous !== undefined || slot !== '' || this.frozen !== undefined)) this.goLive();
+    putCopy(this.entries, identity, slot, scanned);
+    if (this.live) this.live.add(entryKey(identity, slot), scanned, previous);
+    else if (named) this.namedCopies++;
+    else this.unnamedCopies.set(scanned.object, scanned);
+    this.advance(kept, previous, scanned);
     return previous;
   }
 
@@ -173,17 +182,19 @@ export class Snapshot extends InventoryQueries {
     const identity = identityOf(object);
     const copies = identity === undefined ? undefined : this.entries.get(identity);
     if (!copies || identity === undefined) return;
+    if (!this.live) this.goLive();
+    const live = this.live as LiveIndex;
     this.entries.delete(identity);
-    for (const [slot, scanned] of pairsOf(copies)) this.unindex(entryKey(identity, slot), scanned);
+    for (const [slot, scanned] of slotsIn(copies)) live.remove(entryKey(identity, slot), scanned);
     // The last object of a namespace may have gone, which no recorded read shows; rebuild everything.
-    this.advance([], { removed: valuesOf(copies), added: [] });
+    this.advance([], undefined, undefined, copiesIn(copies));
   }
 
   /** Every stored copy of the object with this identity. */
   copiesOf(object: K8sObject): readonly ScannedObject[] {
     const identity = identityOf(object);
     const copies = identity === undefined ? undefined : this.entries.get(identity);
-    return copies ? valuesOf(copies) : [];
+    return copies ? copiesIn(copies) : [];
   }
 
   /**
@@ -214,7 +225,7 @@ export class Snapshot extends InventoryQueries {
       const all: ScannedObject[] = [];
       for (const held of this.entries.values()) {
         if (held instanceof Map) for (const scanned of held.values()) all.push(scanned);
-        else all.push(held[1]);
+        else all.push(held);
       }
       this.allList = all;
     }
@@ -222,28 +233,31 @@ export class Snapshot extends InventoryQueries {
   }
 
   ofKind(kind: string, apiGroup?: string): readonly ScannedObject[] {
-    return this.list(`k\u0000${kind}\u0000${apiGroup ?? '*'}`, () => [...(this.byKind.get(kind)?.values() ?? [])].filter((s) => groupMatches(s, apiGroup)));
+    return this.list(`k\u0000${kind}\u0000${apiGroup ?? '*'}`, () => this.index().ofKind(kind).filter((s) => groupMatches(s, apiGroup)));
   }
 
   get(kind: string, namespace: string | undefined, name: string, apiGroup?: string): ScannedObject | undefined {
-    const named = this.byName.get(kind)?.get(namespace ?? '')?.get(name);
-    if (!named) return undefined;
-    for (const scanned of valuesOf(named)) if (groupMatches(scanned, apiGroup)) return scanned;
-    return undefined;
+    return this.index().get(kind, namespace ?? '', name, apiGroup);
   }
 
   inNamespace(namespace: string | undefined): readonly ScannedObject[] {
-    return this.list(`n\u0000${namespace ?? ''}`, () => [...(this.byNamespace.get(namespace ?? '')?.values() ?? [])]);
+    return this.list(`n\u0000${namespace ?? ''}`, () => this.index().inNamespace(namespace ?? ''));
   }
 
   namespaces(): readonly string[] {
     // Kept per version: change tests ask for it once per dependent object they judge.
-    this.namespaceList ??= [...this.byNamespace.keys()].filter((n) => n !== '');
+    this.namespaceList ??= this.index().namespaces().filter((n) => n !== '');
     return this.namespaceList;
   }
 
   originOf(object: K8sObject): ScannedObject | undefined {
-    return this.byObject.get(object);
+    if (this.live) return this.live.originOf(object);
+    // No index needed: the copy stored under the object's identity, if it is this object.
+    const identity = identityOf(object);
+    const held = identity === undefined ? undefined : this.entries.get(identity);
+    // Only empty slots without a live index: one copy, held as itself.
+    if (held !== undefined && !(held instanceof Map) && held.object === object) return held;
+    return this.unnamedCopies.get(object);
   }
 
   derived<T>(analysis: DerivedAnalysis<T>): T {
@@ -301,8 +315,9 @@ export class Snapshot extends InventoryQueries {
     const added: ScannedObject[] = [];
     for (let v = version + 1; v <= this.currentVersion; v++) {
       const change = this.changeLog[v % CHANGE_LOG_LENGTH] as Change;
-      removed.push(...change.removed);
-      added.push(...change.added);
+      if (Array.isArray(change.removed)) removed.push(...(change.removed as readonly ScannedObject[]));
+      else if (change.removed) removed.push(change.removed as ScannedObject);
+      if (change.added) added.push(change.added);
     }
     return { removed, added };
   }
@@ -349,31 +364,32 @@ export class Snapshot extends InventoryQueries {
     return index.get(`${key}=${value}`) ?? [];
   }
 
-  /** Adds or, for an entry already stored, replaces in place. */
-  private index(entry: string, scanned: ScannedObject): void {
-    const namespace = namespaceOf(scanned.object) ?? '';
-    add(this.byKind, scanned.object.kind, entry, scanned);
-    add(this.byNamespace, namespace, entry, scanned);
-    let ofKind = this.byName.get(scanned.object.kind);
-    if (!ofKind) this.byName.set(scanned.object.kind, (ofKind = new Map()));
-    let inNamespace = ofKind.get(namespace);
-    if (!inNamespace) ofKind.set(namespace, (inNamespace = new Map()));
-    setIn(inNamespace, String(nameOf(scanned.object)), entry, scanned);
-    this.byObject.set(scanned.object, scanned);
+  /** The live index, or this version's FrozenIndex (built on first use). */
+  private index(): SnapshotIndex {
+    if (this.live) return this.live;
+    this.frozen ??= new FrozenIndex(this.all);
+    return this.frozen;
   }
 
-  private unindex(entry: string, scanned: ScannedObject): void {
-    const namespace = namespaceOf(scanned.object) ?? '';
-    remove(this.byKind, scanned.object.kind, entry);
-    remove(this.byNamespace, namespace, entry);
-    const ofKind = this.byName.get(scanned.object.kind);
-    const inNamespace = ofKind?.get(namespace);
-    if (ofKind && inNamespace) {
-      deleteIn(inNamespace, String(nameOf(scanned.object)), entry);
-      if (inNamespace.size === 0) ofKind.delete(namespace);
-      if (ofKind.size === 0) this.byName.delete(scanned.object.kind);
+  /**
+   * Builds the live index from the entries. Until now the snapshot has only grown, by copies with
+   * the empty slot, each under an identity of its own: a replacement, a delete or a file's copy
+   * makes the index live first. So the entries hold every copy ever stored, in the order stored,
+   * and this is the index keeping it up to date all along would have built. (Not so otherwise: a
+   * namespace emptied and filled again keeps its first place in a live index; a file's second copy
+   * of an identity comes after the copies stored between; a copy replaced under an identity that
+   * two names share, `a`/`b\u0000c` and `a\u0000b`/`c`, stays under its name in `byName`.)
+   */
+  private goLive(): void {
+    const live = new LiveIndex();
+    for (const [identity, held] of this.entries) {
+      if (held instanceof Map) for (const [slot, scanned] of held) live.add(entryKey(identity, slot), scanned, undefined);
+      else live.add(entryKey(identity, slotOf(held)), held, undefined);
     }
-    this.byObject.delete(scanned.object);
+    this.live = live;
+    this.frozen = undefined;
+    this.unnamedCopies = new Map();
+    this.namedCopies = 0;
   }
 
   /**
@@ -398,16 +414,28 @@ export class Snapshot extends InventoryQueries {
     return kept;
   }
 
-  /** Moves to a new version, carrying over the analyses `kept`. */
-  private advance(kept: readonly DerivedAnalysis<unknown>[], change: Omit<Change, 'version'>): void {
+  /**
+   * Moves to a new version, carrying over the analyses `kept`: `replaced` (or `removed`, a delete's
+   * copies) taken out, `added` put in.
+   */
+  private advance(kept: readonly DerivedAnalysis<unknown>[], replaced: ScannedObject | undefined, added: ScannedObject | undefined, removed?: readonly ScannedObject[]): void {
     this.currentVersion++;
-    this.changeLog[this.currentVersion % CHANGE_LOG_LENGTH] = { version: this.currentVersion, removed: change.removed, added: change.added };
+    // One record per slot of the ring, reused: a listing makes a version per object, and three
+    // objects per version (the record and two arrays) were garbage the scavenges had to go through.
+    const at = this.currentVersion % CHANGE_LOG_LENGTH;
+    const record = this.changeLog[at];
+    const change = removed ?? replaced;
+    if (record) {
+      record.removed = change;
+      record.added = added;
+    } else this.changeLog[at] = { removed: change, added };
     // Map.clear allocates a fresh table even when the map is empty, and a listing upserts with no
     // query in between: two tables per object of a cluster scan, for nothing.
     if (this.lists.size > 0) this.lists.clear();
     this.namespaceList = undefined;
     if (this.podLabelIndex.size > 0) this.podLabelIndex.clear();
     this.allList = undefined;
+    this.frozen = undefined;
     for (const analysis of kept) (this.memos.get(analysis) as Memo).version = this.currentVersion;
   }
 }
@@ -533,16 +561,3 @@ class OverlayInventory extends InventoryQueries {
  * forms do not meet.
  */
 const entryKey = (identity: string, slot: string): string => (slot === '' ? identity : flatKey(`${identity}\u0000${slot}`));
-
-function add<K, V>(map: Map<K, Map<string, V>>, key: K, entry: string, value: V): void {
-  const entries = map.get(key);
-  if (entries) entries.set(entry, value);
-  else map.set(key, new Map([[entry, value]]));
-}
-
-function remove<K, V>(map: Map<K, Map<string, V>>, key: K, entry: string): void {
-  const entries = map.get(key);
-  if (!entries) return;
-  entries.delete(entry);
-  if (entries.size === 0) map.delete(key);
-}

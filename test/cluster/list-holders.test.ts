@@ -2,6 +2,8 @@
 // must put back another list's copy (the latest holder's), never a released one.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
+import { identityOf } from '../../src/core/snapshot.js';
 import type { K8sObject } from '../../src/core/types.js';
 import { ListHolders } from '../../src/sources/cluster/list-holders.js';
 
@@ -51,4 +53,38 @@ test('identities keep their own slots', () => {
   }
   for (let i = 0; i < 50; i += 5) assert.equal(holders.release(`p${i}`, 9), objects[i], `p${i} after list 9 let go`);
   for (let i = 0; i < 50; i++) assert.equal(holders.release(`p${i}`, i % 3), undefined, `p${i} after its list let go`);
+});
+
+test('pages held whole answer every release as holding their objects one by one does', () => {
+  fc.assert(
+    fc.property(
+      // Pages of (list, names), unnamed objects among them, then releases of (list, name); holds may follow releases.
+      fc.array(
+        fc.oneof(
+          fc.record({ hold: fc.nat(3), names: fc.array(fc.option(fc.constantFrom('a', 'b', 'c', 'd'), { nil: undefined }), { maxLength: 4 }) }),
+          fc.record({ release: fc.nat(3), name: fc.constantFrom('a', 'b', 'c', 'd') }),
+        ),
+        { maxLength: 30 },
+      ),
+      (steps) => {
+        const whole = new ListHolders();
+        const oneByOne = new ListHolders();
+        let serial = 0;
+        for (const step of steps) {
+          if ('hold' in step) {
+            const objects = step.names.map((name): K8sObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { ...(name === undefined ? {} : { name }), namespace: 'ns' }, spec: { serial: serial++ } }));
+            whole.holdAll(step.hold, objects);
+            for (const object of objects) {
+              const identity = identityOf(object);
+              if (identity !== undefined) oneByOne.hold(identity, step.hold, object);
+            }
+          } else {
+            const identity = identityOf(pod(step.name, ''))!;
+            assert.equal(whole.release(identity, step.release), oneByOne.release(identity, step.release));
+          }
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
 });

@@ -117,9 +117,9 @@ export class ClusterSource implements Source {
     const errors: InputError[] = [];
     for (const [index, feed] of feeds.entries()) {
       const task = tasks[index]!;
-      const changes = readFeed(feed, { holders, list: index });
+      const changes = readFeed(feed, { holders, list: index, originOf });
       let next = await changes.next();
-      for (; !next.done; next = await changes.next()) yield { type: 'batch', changes: next.value.map(({ type, object, identity }) => ({ type, object, origin: originOf(object), identity })) };
+      for (; !next.done; next = await changes.next()) yield { type: 'batch', changes: next.value };
       for (const object of next.value.kept) objects.push(object);
       // Judged like an unnamed object in a file, but said: a real API server never answers one.
       const { incomplete } = next.value;

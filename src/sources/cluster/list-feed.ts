@@ -1,5 +1,6 @@
 import { identityOf } from '../../core/snapshot.js';
-import type { K8sObject } from '../../core/types.js';
+import type { SourceChange } from '../../core/source.js';
+import type { K8sObject, Origin } from '../../core/types.js';
 import { ListHolders } from './list-holders.js';
 
 /** What a list hands its reader: a page of objects, or word that the list started again. */
@@ -63,15 +64,19 @@ export interface ReadFeedOptions {
   /** Shared by the lists of one scan, with this list's number: see ListHolders. */
   readonly holders?: ListHolders;
   readonly list?: number;
+  /** Each change's origin; by default a cluster origin naming no context (the feed read alone, in tests). */
+  readonly originOf?: (object: K8sObject) => Origin;
 }
 
-/** One change to put into a snapshot. */
-export interface FeedChange {
-  readonly type: 'upsert' | 'delete';
-  readonly object: K8sObject;
-  /** `identityOf(object)`, built once here and handed on to the snapshot (undefined: no name). */
-  readonly identity: string | undefined;
-}
+/**
+ * One change to put into a snapshot, made here whole with its origin (a source's change, not a
+ * second object per listed object made from a first). `identity` is `identityOf(object)`, built
+ * once here and handed on to the snapshot (undefined: no name).
+ */
+export type FeedChange = SourceChange & { readonly identity: string | undefined };
+
+const NO_CONTEXT: Origin = { kind: 'cluster', context: '' };
+const noContext = (): Origin => NO_CONTEXT;
 
 /**
  * A list's objects as changes to put into a snapshot as they arrive, returning what the list
@@ -91,6 +96,7 @@ export interface FeedChange {
 export async function* readFeed(feed: ListFeed, options: ReadFeedOptions = {}): AsyncGenerator<readonly FeedChange[], FeedRead> {
   const holders = options.holders ?? new ListHolders();
   const list = options.list ?? 0;
+  const originOf = options.originOf ?? noContext;
   let current: K8sObject[] = [];
   // The unnamed objects of `current`, found as they arrive: telling them apart again at the end
   // built every object's identity a second time.
@@ -114,9 +120,9 @@ export async function* readFeed(feed: ListFeed, options: ReadFeedOptions = {}): 
         unnamedNow.push(object);
         continue;
       }
-      holders.hold(identity, list, object);
-      changes.push({ type: 'upsert', object, identity });
+      changes.push({ type: 'upsert', object, origin: originOf(object), identity });
     }
+    holders.holdAll(list, item.objects);
     if (changes.length > 0) yield changes;
   }
   const failed = next.value;
@@ -133,11 +139,11 @@ export async function* readFeed(feed: ListFeed, options: ReadFeedOptions = {}): 
       if (identity === undefined || still.has(identity) || released.has(identity)) continue;
       released.add(identity);
       const other = holders.release(identity, list);
-      end.push(other === undefined ? { type: 'delete', object, identity } : { type: 'upsert', object: other, identity });
+      end.push(other === undefined ? { type: 'delete', object, origin: originOf(object), identity } : { type: 'upsert', object: other, origin: originOf(other), identity });
     }
   }
   const incomplete = failed ? [] : unnamedNow;
-  for (const object of incomplete) end.push({ type: 'upsert', object, identity: undefined });
+  for (const object of incomplete) end.push({ type: 'upsert', object, origin: originOf(object), identity: undefined });
   if (end.length > 0) yield end;
   return { kept, incomplete: incomplete.length };
 }
