@@ -72,6 +72,7 @@ for (let run = 0; run < RUNS; run++) {
   scans.push(scan.seconds);
   peak = Math.max(peak, scan.rssKb);
 }
+if (RUNS > 0) console.log(`runs (seconds, in order): scan ${scans.map((v) => v.toFixed(2)).join(' ')}; baseline ${bases.map((v) => v.toFixed(2)).join(' ')}`);
 if (RUNS > 0) console.log(`scan --cluster: median ${median(scans).toFixed(2)} s vs fetch+parse baseline ${median(bases).toFixed(2)} s = ${(median(scans) / median(bases)).toFixed(2)}x (target <= 1.5x); peak RSS ${(peak / 1024).toFixed(0)} MB (target <= 1024)`);
 
 // Watch; BENCH_WATCH_EVENTS=0 measures the scan alone.

@@ -42,6 +42,14 @@ export async function listAll(client: ApiClient, resource: ServedResource, names
   const what = namespace === undefined ? resource.plural : `${resource.plural} in namespace ${namespace}`;
   let restarts = 0;
   let pages = 0;
+  type Page = { metadata?: { continue?: string; resourceVersion?: string }; items?: unknown[] };
+  const fetchPage = (token: string | undefined): Promise<Page> => {
+    const request = client.get(path, { limit: String(limit), ...(token ? { continue: token } : {}) }) as Promise<Page>;
+    // Awaited only at the next turn of the loop; until then a failure must not count as unhandled
+    // (nor be lost: awaiting it still throws).
+    request.catch(() => undefined);
+    return request;
+  };
   for (;;) {
     const objects: K8sObject[] = [];
     // Per attempt: a list started again after a 410 gets fresh tokens.
@@ -49,14 +57,24 @@ export async function listAll(client: ApiClient, resource: ServedResource, names
     let token: string | undefined;
     let resourceVersion: string | undefined;
     try {
-      for (let attemptPages = 0; ; ) {
-        if (attemptPages >= maxPages) throw new Error(`the server was still handing out continue tokens for ${what} after ${maxPages} pages; stopped`);
-        const page = (await client.get(path, { limit: String(limit), ...(token ? { continue: token } : {}) })) as {
-          metadata?: { continue?: string; resourceVersion?: string };
-          items?: unknown[];
-        };
+      let next: Promise<Page> | undefined = fetchPage(undefined);
+      for (let attemptPages = 1; next !== undefined; attemptPages++) {
+        const page: Page = await next;
         pages++;
-        attemptPages++;
+        token = page.metadata?.continue || undefined;
+        resourceVersion = page.metadata?.resourceVersion;
+        // Said after this page is handed on, as its objects were read.
+        let stop: Error | undefined;
+        if (token !== undefined) {
+          // The token itself is the server's text: not repeated in the message.
+          if (seen.has(token)) stop = new Error(`the server returned the same continue token twice for ${what} (it would loop); stopped`);
+          else if (attemptPages >= maxPages) stop = new Error(`the server was still handing out continue tokens for ${what} after ${maxPages} pages; stopped`);
+          seen.add(token);
+        }
+        // The next page is asked for before this one is normalised and handed on: the server builds
+        // it while this process reads this one (on the longest list the round trips are in series,
+        // and a scan's wall time is theirs).
+        next = token === undefined || stop !== undefined ? undefined : fetchPage(token);
         const start = objects.length;
         for (const item of page.items ?? []) {
           // The page was parsed for this list alone: its items are handed over (see toFileForm).
@@ -64,12 +82,7 @@ export async function listAll(client: ApiClient, resource: ServedResource, names
           objects.push(parts === undefined ? object : parts.share(object));
         }
         feed?.page(objects.slice(start));
-        token = page.metadata?.continue || undefined;
-        resourceVersion = page.metadata?.resourceVersion;
-        if (!token) break;
-        // The token itself is the server's text: not repeated in the message.
-        if (seen.has(token)) throw new Error(`the server returned the same continue token twice for ${what} (it would loop); stopped`);
-        seen.add(token);
+        if (stop !== undefined) throw stop;
       }
       return { objects, resourceVersion, pages, restarts };
     } catch (error) {
