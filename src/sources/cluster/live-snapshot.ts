@@ -317,8 +317,8 @@ export class LiveSnapshot {
 
   /** An object a list no longer holds; on a relist judged as a delete (`beforeChange`). */
   private deleteByIdentity(identity: string, judge: boolean): void {
-    const [, kind = '', namespace = '', name = ''] = identity.split('\u0000');
-    const copy = this.snapshot.get(kind, namespace === '' ? undefined : namespace, name, identity.split('\u0000')[0]);
+    // By the identity itself: split back at its NULs, a name holding one named another object.
+    const copy = this.snapshot.copiesWithIdentity(identity)[0];
     if (!copy) return;
     if (judge) this.options.beforeChange?.({ type: 'delete', object: copy.object }, this.snapshot);
     this.snapshot.delete(copy.object);
