@@ -1,4 +1,4 @@
-import { shareUnchanged } from './share-unchanged.js';
+import { sameJson, shareUnchanged } from './share-unchanged.js';
 import { SourceError } from '../../core/errors.js';
 import type { Rule } from '../../core/rule.js';
 import { identityOf, type Snapshot } from '../../core/snapshot.js';
@@ -12,11 +12,15 @@ import { DEFAULT_INFORMER_TIMING, Informer, type InformerTiming } from './inform
 
 /**
  * True when a listed object is the stored copy again: the same non-empty resourceVersion, which
- * the API server changes on every write to an object.
+ * the API server changes on every write to an object, and the same content. The version alone is
+ * the server's word: one that reuses it with other content (a hostile or broken aggregated API)
+ * would have the relist keep the old copy, the change never judged nor stored. The content is
+ * compared only when the versions match, and only on a relist (a 410, a refusal lifted), where the
+ * copy it spares would have cost more: a new copy stored and the analyses reading it rebuilt.
  */
 function unchanged(stored: K8sObject | undefined, listed: K8sObject): boolean {
   const version = listed.metadata?.resourceVersion;
-  return stored !== undefined && typeof version === 'string' && version !== '' && stored.metadata?.resourceVersion === version;
+  return stored !== undefined && typeof version === 'string' && version !== '' && stored.metadata?.resourceVersion === version && sameJson(stored, listed);
 }
 
 /**
