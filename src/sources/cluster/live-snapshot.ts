@@ -204,7 +204,8 @@ export class LiveSnapshot {
       // list of these is a relist, which judges and removes what is no longer there.
       const taken = previous === undefined ? new Map<string | undefined, Set<string>>() : this.retire(previous);
       const scopes: (string | undefined)[] = namespaces.length === 0 ? [undefined] : resource.namespaced ? [...namespaces] : [];
-      if (scopes.length === 0 && previous === undefined) skipped.push(resource.kind);
+      // Named once: again only if it was watched until now (its scope changed to the cluster).
+      if (scopes.length === 0 && (previous === undefined || previous.informers.length > 0)) skipped.push(resource.kind);
       const watched: Watched = { resource, informers: [] };
       this.started.set(kindKey(resource), watched);
       for (const namespace of scopes) {
