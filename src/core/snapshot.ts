@@ -198,6 +198,15 @@ export class Snapshot extends InventoryQueries {
   }
 
   /**
+   * Every stored copy under this identity (`identityOf`), for a holder that kept only the identity.
+   * Not parsed back into kind, namespace and name: a name may hold the separator (a hostile server's).
+   */
+  copiesWithIdentity(identity: string): readonly ScannedObject[] {
+    const copies = this.entries.get(identity);
+    return copies ? copiesIn(copies) : [];
+  }
+
+  /**
    * A view of this snapshot with `scanned` laid over it: it replaces every stored copy of its
    * identity. The snapshot itself does not change; analyses unaffected by the object are shared.
    */

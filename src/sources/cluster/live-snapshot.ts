@@ -1,5 +1,4 @@
-import { shareUnchanged } from './share-unchanged.js';
-import { setMaxListeners } from 'node:events';
+import { sameJson, shareUnchanged } from './share-unchanged.js';
 import { SourceError } from '../../core/errors.js';
 import type { Rule } from '../../core/rule.js';
 import { identityOf, type Snapshot } from '../../core/snapshot.js';
@@ -13,11 +12,15 @@ import { DEFAULT_INFORMER_TIMING, Informer, type InformerTiming } from './inform
 
 /**
  * True when a listed object is the stored copy again: the same non-empty resourceVersion, which
- * the API server changes on every write to an object.
+ * the API server changes on every write to an object, and the same content. The version alone is
+ * the server's word: one that reuses it with other content (a hostile or broken aggregated API)
+ * would have the relist keep the old copy, the change never judged nor stored. The content is
+ * compared only when the versions match, and only on a relist (a 410, a refusal lifted), where the
+ * copy it spares would have cost more: a new copy stored and the analyses reading it rebuilt.
  */
 function unchanged(stored: K8sObject | undefined, listed: K8sObject): boolean {
   const version = listed.metadata?.resourceVersion;
-  return stored !== undefined && typeof version === 'string' && version !== '' && stored.metadata?.resourceVersion === version;
+  return stored !== undefined && typeof version === 'string' && version !== '' && stored.metadata?.resourceVersion === version && sameJson(stored, listed);
 }
 
 /**
@@ -26,6 +29,14 @@ function unchanged(stored: K8sObject | undefined, listed: K8sObject): boolean {
  * https://github.com/kubernetes/kubernetes/blob/master/cmd/kube-controller-manager/app/core.go (discovery resync)
  */
 export const DEFAULT_REDISCOVER_MS = 60_000;
+
+/** A kind watched: the resource discovery named for it, and its informers (one per namespace watched). */
+interface Watched {
+  readonly resource: ServedResource;
+  readonly informers: { readonly namespace: string | undefined; readonly informer: Informer }[];
+}
+
+const kindKey = (resource: ServedResource): string => `${resource.group}/${resource.kind}`;
 
 /** One object that changed in the cluster, about to be applied to the snapshot. */
 export type LiveChange = { readonly type: 'upsert'; readonly scanned: ScannedObject } | { readonly type: 'delete'; readonly object: K8sObject };
@@ -71,8 +82,16 @@ export class LiveSnapshot {
   private readonly gaps = new Map<string, string>();
   private readonly abort = new AbortController();
   private readonly running: Promise<unknown>[] = [];
-  /** `group/plural` of every resource an informer was started for. */
-  private readonly started = new Set<string>();
+  /**
+   * Each kind watched (`group/kind`, as discovery names one resource per kind): where it is served
+   * and its informers. Keyed by kind, not by resource name: a kind served again under another
+   * name or version (its CRD deleted and created again) replaces its informers, where a key by name
+   * added one more per name a discovery gave (a hostile server renaming a kind at each discovery
+   * grew them without end) and left the old ones failing, a false gap, forever.
+   */
+  private readonly started = new Map<string, Watched>();
+  /** Each informer's own stop: one replaced by a rediscovery is stopped alone. */
+  private readonly stops = new Map<Informer, AbortController>();
   private rediscoverTimer: NodeJS.Timeout | undefined;
   private discoveryGaps: string[] = [];
   private discovering = false;
@@ -129,9 +148,11 @@ export class LiveSnapshot {
     }
     if (this.abort.signal.aborted) return;
     this.discoveryGaps = discovered.failures.map((failure) => `could not discover ${failure.groupVersion}: ${failure.message}`);
-    const before = this.informers.length;
-    this.startInformers(discovered.resources.filter((resource) => !this.started.has(`${resource.group}/${resource.plural}`)));
-    const added = this.informers.slice(before).map((informer) => informer.description);
+    const moved = discovered.resources.filter((resource) => {
+      const watched = this.started.get(kindKey(resource));
+      return watched === undefined || watched.resource.version !== resource.version || watched.resource.plural !== resource.plural || watched.resource.namespaced !== resource.namespaced;
+    });
+    const added = this.startInformers(moved).map((informer) => informer.description);
     if (added.length > 0) this.options.onNewResources?.(added);
   }
 
@@ -165,32 +186,64 @@ export class LiveSnapshot {
 
   async stop(): Promise<void> {
     this.abort.abort();
+    for (const stop of this.stops.values()) stop.abort();
     clearInterval(this.rediscoverTimer);
     await Promise.all(this.running);
   }
 
-  private startInformers(resources: readonly ServedResource[]): void {
+  /** Starts informers for these resources, replacing those of the same kinds; returns the new ones. */
+  private startInformers(resources: readonly ServedResource[]): Informer[] {
     // Each namespace once: two informers of one namespace would take back each other's objects.
     const namespaces = [...new Set(this.options.namespaces ?? [])];
     const timing = { ...DEFAULT_INFORMER_TIMING, ...this.options.timing };
     const skipped: string[] = [];
-    const first = this.informers.length;
+    const added: Informer[] = [];
     for (const resource of resources) {
-      this.started.add(`${resource.group}/${resource.plural}`);
+      const previous = this.started.get(kindKey(resource));
+      // What the replaced informers held passes to their successors (same namespace): the first
+      // list of these is a relist, which judges and removes what is no longer there.
+      const taken = previous === undefined ? new Map<string | undefined, Set<string>>() : this.retire(previous);
       const scopes: (string | undefined)[] = namespaces.length === 0 ? [undefined] : resource.namespaced ? [...namespaces] : [];
-      if (scopes.length === 0) skipped.push(resource.kind);
+      // Named once: again only if it was watched until now (its scope changed to the cluster).
+      if (scopes.length === 0 && (previous === undefined || previous.informers.length > 0)) skipped.push(resource.kind);
+      const watched: Watched = { resource, informers: [] };
+      this.started.set(kindKey(resource), watched);
       for (const namespace of scopes) {
         const informer: Informer = new Informer(this.connection, this.client, resource, namespace, this.handlersFor(() => informer), timing);
         this.informers.push(informer);
-        this.held.set(informer, new Set());
+        this.held.set(informer, taken.get(namespace) ?? new Set());
+        taken.delete(namespace);
+        watched.informers.push({ namespace, informer });
+        added.push(informer);
       }
+      // Held by an informer with no successor (the kind's scope changed): no longer watched.
+      for (const identities of taken.values()) for (const identity of identities) this.deleteByIdentity(identity, this.syncedFlag);
     }
     if (skipped.length > 0) this.staticGaps.push(`cluster-scoped kinds not watched with --namespace: ${skipped.join(', ')}`);
-    const added = this.informers.slice(first);
-    // Each informer listens on the shared signal at most three times at once (its watch request,
-    // the stream, a backoff sleep); Node warns past 10 listeners, which a leak should still trip.
-    setMaxListeners(Math.max(10, this.informers.length * 3 + 1), this.abort.signal);
-    for (const informer of added) this.running.push(informer.run(this.abort.signal));
+    for (const informer of added) {
+      // Its own signal: at most three listeners at once (its watch request, the stream, a backoff sleep).
+      const stop = new AbortController();
+      this.stops.set(informer, stop);
+      if (this.abort.signal.aborted) stop.abort();
+      this.running.push(informer.run(stop.signal));
+    }
+    return added;
+  }
+
+  /** Stops a kind's informers and forgets them (and their gaps); returns what each held, by namespace. */
+  private retire(watched: Watched): Map<string | undefined, Set<string>> {
+    const held = new Map<string | undefined, Set<string>>();
+    for (const { namespace, informer } of watched.informers) {
+      this.stops.get(informer)?.abort();
+      this.stops.delete(informer);
+      const at = this.informers.indexOf(informer);
+      if (at !== -1) this.informers.splice(at, 1);
+      held.set(namespace, this.held.get(informer) ?? new Set());
+      // Its handlers do nothing from now on (a list it had in flight still answers).
+      this.held.delete(informer);
+      this.gaps.delete(informer.description);
+    }
+    return held;
   }
 
   private handlersFor(informerOf: () => Informer): ConstructorParameters<typeof Informer>[4] {
@@ -201,7 +254,9 @@ export class LiveSnapshot {
     return {
       replace: (objects) => {
         const informer = informerOf();
-        const held = this.held.get(informer)!;
+        const held = this.held.get(informer);
+        // A replaced informer's late answer.
+        if (held === undefined) return;
         const present = new Set<string>();
         // After the first sync a list is a relist (410, a refusal lifted): what it brings is judged
         // as the watch events it stands for would have been, at once, not at the next full
@@ -223,15 +278,18 @@ export class LiveSnapshot {
       },
       upsert: (update) => {
         const identity = identityOf(update);
-        if (identity === undefined) return;
-        this.applyUpsert(update, identity, this.held.get(informerOf())!, origin);
+        const held = this.held.get(informerOf());
+        if (identity === undefined || held === undefined) return;
+        this.applyUpsert(update, identity, held, origin);
       },
       delete: (object) => {
         const identity = identityOf(object);
-        if (identity === undefined) return;
-        this.applyDelete(object, identity, this.held.get(informerOf())!);
+        const held = this.held.get(informerOf());
+        if (identity === undefined || held === undefined) return;
+        this.applyDelete(object, identity, held);
       },
       gap: (reason) => {
+        if (!this.held.has(informerOf())) return;
         const key = informerOf().description;
         if (reason === undefined) this.gaps.delete(key);
         else this.gaps.set(key, reason);
@@ -264,8 +322,8 @@ export class LiveSnapshot {
 
   /** An object a list no longer holds; on a relist judged as a delete (`beforeChange`). */
   private deleteByIdentity(identity: string, judge: boolean): void {
-    const [, kind = '', namespace = '', name = ''] = identity.split('\u0000');
-    const copy = this.snapshot.get(kind, namespace === '' ? undefined : namespace, name, identity.split('\u0000')[0]);
+    // By the identity itself: split back at its NULs, a name holding one named another object.
+    const copy = this.snapshot.copiesWithIdentity(identity)[0];
     if (!copy) return;
     if (judge) this.options.beforeChange?.({ type: 'delete', object: copy.object }, this.snapshot);
     this.snapshot.delete(copy.object);
